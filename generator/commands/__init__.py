@@ -1,0 +1,1 @@
+"""One module per CLI command: the work behind each click command."""

@@ -1,0 +1,155 @@
+"""Problems found in a spec, collected as values and reported together.
+
+Every stage reports through a :class:`Sink` instead of raising on the first
+problem. A :class:`Diagnostic` names a stable ``code``, a :class:`Severity`, a
+message saying what was expected, and a :class:`SpecLocation` (file, JSON
+pointer, and line/column once resolved). Warnings never stop generation; any
+error stops it before anything is written (:class:`GenerationFailed`).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+
+
+class Severity(str, enum.Enum):
+    """How bad a problem is: errors stop generation, warnings do not."""
+
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class SpecLocation:
+    """Where something sits in the spec: a file, a JSON pointer, and (when known) line/column.
+
+    Lines and columns are 1-based. They are filled in lazily by the loader's
+    locator, because computing them for every node would slow down the fast path.
+    """
+
+    file: str
+    pointer: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def child(self, *tokens: str | int) -> SpecLocation:
+        """Return the location of a descendant, escaping each token as RFC 6901 says."""
+        pointer = self.pointer
+        for token in tokens:
+            pointer += "/" + str(token).replace("~", "~0").replace("/", "~1")
+        return SpecLocation(self.file, pointer)
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where} #{self.pointer or '/'}" if self.pointer else where
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem: a stable code, a severity, a message and where it is."""
+
+    code: str
+    severity: Severity
+    message: str
+    location: SpecLocation
+
+    def render(self) -> str:
+        """Format as ``file:line:col #/pointer: severity[code]: message``."""
+        return f"{self.location}: {self.severity.value}[{self.code}]: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready form for ``--format json`` and CI annotations."""
+        loc = self.location
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": loc.file,
+            "line": loc.line,
+            "column": loc.column,
+            "pointer": loc.pointer,
+        }
+
+
+Locator = Callable[[SpecLocation], SpecLocation]
+"""Resolves a location's line and column (the loader provides one per spec)."""
+
+
+@dataclass
+class Sink:
+    """Collects diagnostics from every stage, in the order they are reported."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+    locator: Locator | None = None
+
+    def report(self, code: str, severity: Severity, message: str, location: SpecLocation) -> None:
+        """Record one diagnostic, resolving its line and column when a locator is set."""
+        if self.locator is not None and location.line is None:
+            location = self.locator(location)
+        self.items.append(Diagnostic(code, severity, message, location))
+
+    def error(self, code: str, message: str, location: SpecLocation) -> None:
+        """Record an error (stops generation before anything is written)."""
+        self.report(code, Severity.ERROR, message, location)
+
+    def warning(self, code: str, message: str, location: SpecLocation) -> None:
+        """Record a warning (generation goes on; ``--strict`` makes it an error)."""
+        self.report(code, Severity.WARNING, message, location)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Add diagnostics that were collected elsewhere."""
+        self.items.extend(diagnostics)
+
+    def relocate(self, locator: Locator) -> None:
+        """Resolve lines for diagnostics reported before the locator was known."""
+        self.locator = locator
+        self.items = [
+            d if d.location.line is not None else replace(d, location=locator(d.location))
+            for d in self.items
+        ]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The diagnostics that stop generation."""
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """The diagnostics that do not stop generation."""
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def has_errors(self, strict: bool = False) -> bool:
+        """True when generation must stop; with ``strict`` warnings count too."""
+        return bool(self.items) if strict else bool(self.errors)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class GenerationFailed(Exception):
+    """Raised by the pipeline when the sink holds errors; carries every diagnostic."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+        super().__init__(f"{errors} error(s) in the spec")
+
+
+def render_text(diagnostics: Iterable[Diagnostic]) -> str:
+    """All diagnostics as text, one per line, in report order."""
+    return "\n".join(d.render() for d in diagnostics)
+
+
+def render_json(diagnostics: Iterable[Diagnostic]) -> str:
+    """All diagnostics as a JSON array."""
+    return json.dumps([d.as_dict() for d in diagnostics], indent=2)
