@@ -1,0 +1,1137 @@
+"""Runtime support for an apiforge-generated FastAPI server package.
+
+This file is copied verbatim (not templated) into every generated server package as
+``<pkg>/_runtime.py``. It imports only the standard library, FastAPI/Starlette and
+pydantic v2, so the generated package never depends on apiforge itself.
+
+Contract with the generated code
+--------------------------------
+The generated ``app.py`` declares one FastAPI route per operation. Each route function
+lets FastAPI parse and validate parameters, then hands everything to :meth:`Binder.call`,
+which
+
+1. answers ``501`` when the user's implementation (a class satisfying the generated
+   ``Protocol``) is missing or lacks the operation's method;
+2. builds a :class:`RequestContext` and runs the :data:`OperationMiddleware` chain around
+   ``await implementation.<method>(*args, **kwargs, context=ctx)``;
+3. turns the result into a Starlette ``Response`` with :func:`to_response` (FastAPI's
+   ``response_model`` re-validation is bypassed: the route returns a ``Response``);
+4. maps :class:`ApiError`, ``NotImplementedError`` and unexpected exceptions to JSON
+   error bodies that name the ``operation_id`` and never leak a traceback.
+
+Security is declared per operation with :meth:`Binder.security` (or
+:meth:`Binder.security_any` for alternatives), which both registers the spec's scheme
+in ``app.openapi()`` and enforces it at request time through the user's
+:data:`Authenticator`. :func:`install_error_handlers` gives request-validation and HTTP
+errors the same JSON shape.
+
+Error body shapes (all ``application/json``)::
+
+    401/403/500/501 and ApiError  {"detail": ..., "operation_id": "op" | null, ...}
+    403 (scopes)                  {..., "missing_scopes": ["scope", ...]}
+    422 (request validation)      {"detail": [{"loc", "msg", "type", ...}], "fields": ["query.limit"],
+                                   "operation_id": ...}
+
+What a handler may return
+-------------------------
+* a pydantic model, ``RootModel``, or list/dict/scalar (JSON-encoded with
+  ``by_alias=True, exclude_unset=True``), ``str`` (raw text for non-JSON media types),
+  ``bytes`` (raw body) or ``None`` (empty body) -> the route's default status;
+* a status wrapper such as ``Created(model, headers={...})`` or ``Status(418, body)``
+  -> that status;
+* any Starlette ``Response`` (e.g. ``StreamingResponse``) -> passed through untouched.
+"""
+
+import inspect
+import logging
+from base64 import b64decode
+from binascii import Error as BinasciiError
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from http import HTTPStatus
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Final,
+    Generic,
+    Literal,
+    Protocol,
+    TypeVar,
+    overload,
+    runtime_checkable,
+)
+
+from fastapi import FastAPI, HTTPException, Request, Security
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.security import (
+    APIKeyCookie,
+    APIKeyHeader,
+    APIKeyQuery,
+    HTTPBasic,
+    HTTPBearer,
+    OAuth2,
+    OpenIdConnect,
+)
+from pydantic import BaseModel, TypeAdapter
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+
+__all__ = [
+    "API_KEY_COOKIE",
+    "API_KEY_HEADER",
+    "API_KEY_QUERY",
+    "BASIC",
+    "BEARER",
+    "OAUTH2",
+    "OPENID_CONNECT",
+    "STATUS_CLASSES",
+    "Accepted",
+    "ApiError",
+    "Authenticator",
+    "BadGateway",
+    "BadRequest",
+    "Binder",
+    "Conflict",
+    "ContentTooLarge",
+    "Created",
+    "ExpectationFailed",
+    "FailedDependency",
+    "Forbidden",
+    "Found",
+    "GatewayTimeout",
+    "Gone",
+    "HttpVersionNotSupported",
+    "ImATeapot",
+    "InternalServerError",
+    "LengthRequired",
+    "Locked",
+    "MethodNotAllowed",
+    "MisdirectedRequest",
+    "MovedPermanently",
+    "MultiStatus",
+    "MultipleChoices",
+    "NoContent",
+    "NonAuthoritativeInformation",
+    "NotAcceptable",
+    "NotFound",
+    "NotImplemented_",
+    "NotModified",
+    "Ok",
+    "OperationMiddleware",
+    "PartialContent",
+    "PaymentRequired",
+    "PermanentRedirect",
+    "PreconditionFailed",
+    "PreconditionRequired",
+    "Principal",
+    "RangeNotSatisfiable",
+    "RequestContext",
+    "RequestHeaderFieldsTooLarge",
+    "RequestTimeout",
+    "ResetContent",
+    "Route",
+    "SecurityKind",
+    "SecurityRequirement",
+    "SeeOther",
+    "ServiceUnavailable",
+    "SimplePrincipal",
+    "Status",
+    "StatusResponse",
+    "TemporaryRedirect",
+    "TooEarly",
+    "TooManyRequests",
+    "Unauthorized",
+    "UnavailableForLegalReasons",
+    "UnprocessableEntity",
+    "UnsupportedMediaType",
+    "UpgradeRequired",
+    "install_error_handlers",
+    "to_response",
+]
+
+logger = logging.getLogger(__name__)
+
+T_co = TypeVar("T_co", covariant=True)
+
+# --------------------------------------------------------------------------------------
+# Principals, context and route metadata
+# --------------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class Principal(Protocol):
+    """Whoever an :data:`Authenticator` recognised; only ``scopes`` is required."""
+
+    @property
+    def scopes(self) -> Collection[str]:
+        """Scopes (or roles) granted to the principal, checked against the operation's."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SimplePrincipal:
+    """A ready-made :class:`Principal`: a subject identifier plus its granted scopes."""
+
+    subject: str
+    scopes: frozenset[str] = frozenset()
+
+
+Authenticator = Callable[[str], "Principal | None | Awaitable[Principal | None]"]
+"""Turns a credential into a principal, or ``None`` when the credential is invalid.
+
+It receives the bearer token (``BEARER``/``OAUTH2``/``OPENID_CONNECT``), the API key
+(``API_KEY_*``) or the decoded ``"username:password"`` (``BASIC``). It may be sync or
+async; a sync authenticator runs on the event loop, so it must not block. It is
+scheme-blind: one hook serves every scheme of the API.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    """Passed as ``context=`` to every implementation method and to every middleware.
+
+    :param operation_id: the spec's operationId of the operation being served.
+    :param request: the raw Starlette request (headers, client address, ``request.state``).
+    :param principal: the authenticated principal, or ``None`` for unsecured operations.
+    """
+
+    operation_id: str
+    request: Request
+    principal: Principal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Static facts about one operation, supplied by the generated route function.
+
+    :param operation_id: the spec's operationId.
+    :param status_code: the status used when the handler returns a plain value.
+    :param media_type: media type of the default success response; ``None`` = no body.
+    """
+
+    operation_id: str
+    status_code: int
+    media_type: str | None = "application/json"
+
+
+OperationMiddleware = Callable[[RequestContext, Callable[[], Awaitable[Any]]], Awaitable[Any]]
+"""``async def mw(context, call_next) -> result``.
+
+Middleware run in the order given, outermost first, around the implementation call.
+``await call_next()`` returns the handler's raw result (a model, a status wrapper, ...);
+a middleware may transform it, return its own value or ``Response`` without calling
+``call_next`` (short-circuit), or catch exceptions raised below it (a pluggable error
+handler). Whatever the outermost middleware returns goes through :func:`to_response`.
+"""
+
+# --------------------------------------------------------------------------------------
+# Status wrappers
+# --------------------------------------------------------------------------------------
+
+
+class _Reply(Generic[T_co]):
+    """Shared storage of :class:`StatusResponse` and :class:`Status` (body, headers)."""
+
+    __slots__ = ("_body", "_headers", "_media_type")
+
+    def __init__(
+        self, body: T_co, headers: Mapping[str, str] | None, media_type: str | None
+    ) -> None:
+        self._body = body
+        self._headers = headers
+        self._media_type = media_type
+
+    @property
+    def body(self) -> T_co:
+        """The response body (``None`` for an empty body)."""
+        return self._body
+
+    @property
+    def headers(self) -> Mapping[str, str] | None:
+        """Extra response headers, if any."""
+        return self._headers
+
+    @property
+    def media_type(self) -> str | None:
+        """Media type overriding the route's default one, if given."""
+        return self._media_type
+
+    def _status(self) -> int:
+        raise NotImplementedError
+
+    def _key(self) -> tuple[object, ...]:
+        return (type(self), self._status(), self._body, self._headers, self._media_type)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when class, status, body, headers and media type are (handy in tests)."""
+        return isinstance(other, _Reply) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable bodies: unhashable like a list
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status={self._status()}, body={self._body!r})"
+
+
+class StatusResponse(_Reply[T_co]):
+    """Base of the fixed-status wrappers: ``return Created(dashboard, headers={...})``.
+
+    Each subclass fixes ``status_code``; ``body`` defaults to ``None`` (empty body), and
+    ``media_type`` overrides the route's default for this response (for example
+    ``application/problem+json`` on an error status).
+    """
+
+    __slots__ = ()
+    status_code: ClassVar[int]
+
+    @overload
+    def __init__(
+        self: "StatusResponse[None]",
+        *,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        body: T_co,
+        *,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        body: Any = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None:
+        super().__init__(body, headers, media_type)
+
+    def _status(self) -> int:
+        return self.status_code
+
+
+class Status(_Reply[T_co]):
+    """A response with an explicit status code, for codes without a named class.
+
+    Use it for spec ranges (``4XX``) and ``default`` responses: ``Status(418, body)``.
+    """
+
+    __slots__ = ("_code",)
+
+    @overload
+    def __init__(
+        self: "Status[None]",
+        status_code: int,
+        *,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        status_code: int,
+        body: T_co,
+        *,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        status_code: int,
+        body: Any = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None:
+        if not 100 <= status_code <= 599:
+            raise ValueError(f"HTTP status code out of range: {status_code}")
+        super().__init__(body, headers, media_type)
+        self._code = status_code
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status code given at construction."""
+        return self._code
+
+    def _status(self) -> int:
+        return self._code
+
+
+# --------------------------------------------------------------------------------------
+# Result -> Response
+# --------------------------------------------------------------------------------------
+
+_ANY: Final = TypeAdapter(Any)
+_NO_BODY_STATUSES: Final = frozenset({204, 205, 304})
+
+
+@lru_cache(maxsize=256)
+def _is_json(media_type: str | None) -> bool:
+    """True for ``application/json``, ``*/*+json`` and ``None``/``*/*`` (JSON by default)."""
+    if media_type is None:
+        return True
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence in ("application/json", "*/*") or essence.endswith("+json")
+
+
+def _json_bytes(value: object) -> bytes:
+    """Serialise ``value`` to JSON with aliases, omitting fields that were never set."""
+    if isinstance(value, BaseModel):  # the common case: one call into pydantic-core
+        return value.__pydantic_serializer__.to_json(value, by_alias=True, exclude_unset=True)
+    return _ANY.dump_json(value, by_alias=True, exclude_unset=True)
+
+
+def _concrete(media_type: str | None, fallback: str) -> str:
+    """``media_type`` unless it is missing or a range such as ``*/*`` or ``image/*``."""
+    return media_type if media_type and "*" not in media_type else fallback
+
+
+def _render(
+    body: object, status_code: int, media_type: str | None, headers: Mapping[str, str] | None
+) -> Response:
+    if body is None or status_code in _NO_BODY_STATUSES or status_code < 200:
+        return Response(status_code=status_code, headers=headers)
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        raw_type = _concrete(media_type, "application/octet-stream")
+        return Response(bytes(body), status_code, headers, raw_type)
+    if _is_json(media_type):
+        json_type = _concrete(media_type, "application/json")
+        return Response(_json_bytes(body), status_code, headers, json_type)
+    if isinstance(body, str):
+        return Response(body, status_code, headers, _concrete(media_type, "text/plain"))
+    # A structured value on a non-JSON media type: JSON is the only encoding we know.
+    return Response(_json_bytes(body), status_code, headers, "application/json")
+
+
+def to_response(result: object, route: Route) -> Response:
+    """Convert a handler's result into a Starlette ``Response``.
+
+    Rules, in order:
+
+    * a ``Response`` is returned as is;
+    * a :class:`StatusResponse`/:class:`Status` supplies status, body, headers and,
+      optionally, the media type; anything else uses ``route.status_code``;
+    * ``None`` and the no-body statuses (1xx, 204, 205, 304) give an empty body with no
+      ``content-type`` (a body returned with such a status is dropped);
+    * ``bytes`` are sent raw as the media type (``application/octet-stream`` if none);
+    * for JSON media types (``application/json``, ``*+json``, or none given) the body is
+      serialised by pydantic with ``by_alias=True, exclude_unset=True``, so a field never
+      set stays absent while an explicit ``None`` becomes ``null``; models nested in
+      lists and dicts get the same treatment;
+    * a ``str`` on a non-JSON media type (``text/plain``, ``text/csv``...) is sent as text.
+
+    Args:
+        result: what the implementation (or the middleware chain) returned.
+        route: the operation's default status and media type.
+    """
+    if isinstance(result, Response):
+        return result
+    if isinstance(result, _Reply):
+        media_type = result.media_type or route.media_type
+        return _render(result.body, result._status(), media_type, result.headers)
+    return _render(result, route.status_code, route.media_type, None)
+
+
+# --------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------
+
+
+class ApiError(HTTPException):
+    """Raise from an implementation, middleware or authenticator to answer an error.
+
+    The body is ``{"detail": detail, **extra, "operation_id": ...}``. ``detail`` may be
+    any JSON-serialisable value (models included) and defaults to the status phrase.
+
+    It subclasses FastAPI's ``HTTPException``: in an app without
+    :func:`install_error_handlers`, FastAPI still answers ``{"detail": detail}``.
+
+    :param status_code: the HTTP status to answer.
+    :param detail: the ``detail`` member of the JSON body.
+    :param headers: extra response headers.
+    :param extra: more top-level members of the body.
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        detail: Any = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        if detail is None:
+            detail = HTTPStatus(status_code).phrase if status_code in _PHRASES else "error"
+        super().__init__(status_code, detail, dict(headers) if headers else None)
+        self.extra: Mapping[str, Any] = extra or {}
+
+    def to_response(self, operation_id: str | None) -> Response:
+        """Render this error as a JSON response naming ``operation_id``."""
+        body = {"detail": self.detail, **self.extra, "operation_id": operation_id}
+        return _error_response(self.status_code, body, self.headers)
+
+
+_PHRASES: Final = frozenset(status.value for status in HTTPStatus)
+
+
+def _error_response(
+    status_code: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
+) -> Response:
+    if status_code in _NO_BODY_STATUSES or status_code < 200:
+        return Response(status_code=status_code, headers=headers)
+    return Response(_ANY.dump_json(body, by_alias=True), status_code, headers, "application/json")
+
+
+def _operation_id_of(conn: HTTPConnection) -> str | None:
+    """The operationId of the FastAPI route serving ``conn``, once routing happened."""
+    operation_id = getattr(conn.scope.get("route"), "operation_id", None)
+    return operation_id if isinstance(operation_id, str) else None
+
+
+def _not_implemented(operation_id: str) -> Response:
+    detail = f"operation {operation_id} is not implemented"
+    return _error_response(501, {"detail": detail, "operation_id": operation_id})
+
+
+def _internal_error(operation_id: str | None) -> Response:
+    return _error_response(500, {"detail": "internal server error", "operation_id": operation_id})
+
+
+def _has_app_handler(request: Request, exc: Exception) -> bool:
+    """True when the app registered an exception handler for ``exc`` (by its MRO).
+
+    Starlette stores the handlers of its ``ExceptionMiddleware`` in the scope; ``Exception``
+    itself is never among them, so this finds only specific (user or framework) handlers.
+    """
+    handlers = request.scope.get("starlette.exception_handlers")
+    if not handlers:
+        return False
+    exception_handlers: Mapping[Any, Any] = handlers[0]
+    return any(cls in exception_handlers for cls in type(exc).__mro__)
+
+
+async def _validation_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = jsonable_encoder(exc.errors())
+    fields = [".".join(str(part) for part in error.get("loc", ())) for error in errors]
+    body = {
+        "detail": errors,
+        "fields": list(dict.fromkeys(fields)),
+        "operation_id": _operation_id_of(request),
+    }
+    return _error_response(422, body)
+
+
+async def _api_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return exc.to_response(_operation_id_of(request))
+
+
+async def _http_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    return await http_exception_handler(request, exc)
+
+
+async def _unhandled_error_handler(request: Request, exc: Exception) -> Response:
+    operation_id = _operation_id_of(request)
+    logger.error("unhandled exception in operation %s", operation_id, exc_info=exc)
+    return _internal_error(operation_id)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Give every error the runtime's JSON shape (call it once on the app).
+
+    * request validation errors -> ``422`` keeping FastAPI's ``detail`` list and adding
+      ``"fields": ["query.limit", "body.name", ...]`` and ``"operation_id"``;
+    * :class:`ApiError` (also raised by the security dependencies) -> its status with
+      ``{"detail", ..., "operation_id"}``;
+    * other ``HTTPException`` -> FastAPI's usual ``{"detail": ...}`` with its headers;
+    * any other exception escaping a route -> ``500`` ``{"detail": "internal server
+      error", "operation_id": ...}``, logged with its traceback, never sent to the client.
+      (Exceptions raised by implementations are already turned into 500 by
+      :meth:`Binder.call`; this is the last resort for the rest.)
+
+    Handlers the user registers afterwards for specific exception types take precedence.
+    """
+    app.add_exception_handler(RequestValidationError, _validation_error_handler)
+    app.add_exception_handler(ApiError, _api_error_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_error_handler)
+    app.add_exception_handler(Exception, _unhandled_error_handler)
+
+
+# --------------------------------------------------------------------------------------
+# Security
+# --------------------------------------------------------------------------------------
+
+SecurityKind = Literal[
+    "bearer", "api_key_header", "api_key_query", "api_key_cookie", "basic", "oauth2", "openid"
+]
+"""How a credential travels; one constant per spec ``securitySchemes`` type."""
+
+BEARER: Final = "bearer"
+"""``type: http, scheme: bearer``: ``Authorization: Bearer <token>``."""
+API_KEY_HEADER: Final = "api_key_header"
+"""``type: apiKey, in: header`` (``param_name`` is the header name)."""
+API_KEY_QUERY: Final = "api_key_query"
+"""``type: apiKey, in: query`` (``param_name`` is the query parameter)."""
+API_KEY_COOKIE: Final = "api_key_cookie"
+"""``type: apiKey, in: cookie`` (``param_name`` is the cookie name)."""
+BASIC: Final = "basic"
+"""``type: http, scheme: basic``; the authenticator gets ``"username:password"``."""
+OAUTH2: Final = "oauth2"
+"""``type: oauth2``: a bearer token; pass ``flows`` to document them."""
+OPENID_CONNECT: Final = "openid"
+"""``type: openIdConnect``: a bearer token; pass ``openid_connect_url``."""
+
+_BEARER_LIKE: Final = frozenset({BEARER, OAUTH2, OPENID_CONNECT})
+_MALFORMED: Final = object()
+
+
+@dataclass(frozen=True)
+class SecurityRequirement:
+    """One scheme of an operation's ``security`` list, with the scopes it requires.
+
+    :param kind: one of the kind constants (``BEARER``, ``API_KEY_HEADER``...).
+    :param scheme_name: the key under ``components/securitySchemes`` in the spec.
+    :param scopes: scopes the principal must all hold.
+    :param param_name: header/query/cookie name; required for the ``API_KEY_*`` kinds.
+    :param description: the scheme's description, shown in ``app.openapi()``.
+    :param bearer_format: ``bearerFormat`` of a ``BEARER`` scheme (e.g. ``JWT``).
+    :param flows: the ``flows`` object of an ``OAUTH2`` scheme.
+    :param openid_connect_url: the ``openIdConnectUrl`` of an ``OPENID_CONNECT`` scheme.
+    """
+
+    kind: SecurityKind
+    scheme_name: str
+    scopes: Sequence[str] = ()
+    param_name: str | None = None
+    description: str | None = None
+    bearer_format: str | None = None
+    flows: Mapping[str, Mapping[str, Any]] | None = None
+    openid_connect_url: str | None = None
+
+
+class _LenientHTTPBasic(HTTPBasic):
+    """``HTTPBasic`` that never raises: returns the raw base64 parameter or ``None``.
+
+    FastAPI's own class answers malformed credentials with its own 401 even when
+    ``auto_error=False``; decoding here keeps the runtime's error shape.
+    """
+
+    async def __call__(self, request: HTTPConnection) -> str | None:  # type: ignore[override]
+        scheme, _, param = (request.headers.get("Authorization") or "").partition(" ")
+        return param.strip() if scheme.lower() == "basic" else None
+
+
+def _make_scheme(req: SecurityRequirement) -> Callable[..., Awaitable[Any]]:
+    """Build the FastAPI security object that documents ``req``'s scheme."""
+    name, description = req.scheme_name, req.description
+    if req.kind == BEARER:
+        return HTTPBearer(
+            scheme_name=name,
+            description=description,
+            bearerFormat=req.bearer_format,
+            auto_error=False,
+        )
+    if req.kind == BASIC:
+        return _LenientHTTPBasic(scheme_name=name, description=description, auto_error=False)
+    if req.kind == OAUTH2:
+        flows = {key: dict(value) for key, value in (req.flows or {}).items()}
+        return OAuth2(flows=flows, scheme_name=name, description=description, auto_error=False)
+    if req.kind == OPENID_CONNECT:
+        if not req.openid_connect_url:
+            raise ValueError(f"security scheme {name!r}: openid_connect_url is required")
+        return OpenIdConnect(
+            openIdConnectUrl=req.openid_connect_url,
+            scheme_name=name,
+            description=description,
+            auto_error=False,
+        )
+    if req.kind not in (API_KEY_HEADER, API_KEY_QUERY, API_KEY_COOKIE):
+        raise ValueError(f"security scheme {name!r}: unknown kind {req.kind!r}")
+    if not req.param_name:
+        raise ValueError(f"security scheme {name!r}: param_name is required for {req.kind}")
+    key_name = req.param_name
+    if req.kind == API_KEY_HEADER:
+        return APIKeyHeader(
+            name=key_name, scheme_name=name, description=description, auto_error=False
+        )
+    if req.kind == API_KEY_QUERY:
+        return APIKeyQuery(
+            name=key_name, scheme_name=name, description=description, auto_error=False
+        )
+    return APIKeyCookie(name=key_name, scheme_name=name, description=description, auto_error=False)
+
+
+def _extract(kind: str, raw: Any) -> object:
+    """The credential string from what the scheme object returned, ``None`` if absent.
+
+    Returns ``_MALFORMED`` for a credential that is present but unusable.
+    """
+    if raw is None:
+        return None
+    if kind == BEARER:  # HTTPAuthorizationCredentials
+        token: str = raw.credentials.strip()
+        return token or _MALFORMED
+    if kind == BASIC:
+        try:
+            decoded = b64decode(str(raw), validate=True).decode("utf-8")
+        except (BinasciiError, ValueError):
+            return _MALFORMED
+        return decoded if ":" in decoded else _MALFORMED
+    if kind in (OAUTH2, OPENID_CONNECT):  # the raw Authorization header value
+        scheme, _, token = str(raw).partition(" ")
+        if not scheme:
+            return None
+        token = token.strip()
+        return token if scheme.lower() == "bearer" and token else _MALFORMED
+    return str(raw) or None  # API keys
+
+
+def _challenge(kinds: Collection[str], error: str | None = None, scope: str = "") -> str | None:
+    """A ``WWW-Authenticate`` value for the bearer/basic kinds involved, if any."""
+    challenges: list[str] = []
+    if any(kind in _BEARER_LIKE for kind in kinds):
+        params = [f'error="{error}"'] if error else []
+        if scope:
+            params.append(f'scope="{scope}"')
+        challenges.append("Bearer" + (" " + ", ".join(params) if params else ""))
+    if BASIC in kinds:
+        challenges.append("Basic")
+    return ", ".join(challenges) or None
+
+
+def _auth_error(
+    status_code: int, detail: str, challenge: str | None, extra: Mapping[str, Any] | None = None
+) -> ApiError:
+    headers = {"WWW-Authenticate": challenge} if challenge else None
+    return ApiError(status_code, detail, headers=headers, extra=extra)
+
+
+# --------------------------------------------------------------------------------------
+# Binder
+# --------------------------------------------------------------------------------------
+
+
+_STUB_CACHE: dict[tuple[type, str], bool] = {}
+
+
+def _inherited_protocol_stub(cls: type, name: str) -> bool:
+    """True when ``cls`` gets method ``name`` from a ``Protocol`` class body (cached).
+
+    A user class that subclasses the generated ``Protocol`` explicitly but forgets a
+    method inherits the stub, whose ``...`` body would silently return ``None``.
+    """
+    key = (cls, name)
+    cached = _STUB_CACHE.get(key)
+    if cached is None:
+        owner = next((klass for klass in cls.__mro__ if name in vars(klass)), None)
+        cached = owner is not None and bool(vars(owner).get("_is_protocol", False))
+        _STUB_CACHE[key] = cached
+    return cached
+
+
+def _resolve_method(implementation: object, name: str) -> Callable[..., Any] | None:
+    if implementation is None:
+        return None
+    method: object = getattr(implementation, name, None)
+    if not callable(method):
+        return None
+    if name not in getattr(implementation, "__dict__", ()) and _inherited_protocol_stub(
+        type(implementation), name
+    ):
+        return None
+    return method
+
+
+class Binder:
+    """Binds user implementations to generated routes; one per ``create_router`` call.
+
+    :param authenticate: turns credentials into principals. When it is ``None``, every
+        operation that requires security answers ``401`` (secure by default); operations
+        without security are unaffected.
+    :param middleware: :data:`OperationMiddleware` run around every implementation call,
+        the first one outermost.
+    """
+
+    def __init__(
+        self,
+        *,
+        authenticate: Authenticator | None = None,
+        middleware: Sequence[OperationMiddleware] = (),
+    ) -> None:
+        self._authenticate = authenticate
+        self._middleware = tuple(middleware)
+        self._warned_no_authenticator = False
+
+    # ---- security -------------------------------------------------------------------
+
+    def security(
+        self,
+        kind: SecurityKind,
+        scheme_name: str,
+        scopes: Sequence[str] = (),
+        *,
+        param_name: str | None = None,
+        description: str | None = None,
+        bearer_format: str | None = None,
+        flows: Mapping[str, Mapping[str, Any]] | None = None,
+        openid_connect_url: str | None = None,
+    ) -> Callable[..., Awaitable[Principal | None]]:
+        """A FastAPI dependency requiring one security scheme; see :meth:`security_any`.
+
+        Use as ``Depends(binder.security(BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)))``.
+        Parameters are those of :class:`SecurityRequirement`.
+        """
+        requirement = SecurityRequirement(
+            kind,
+            scheme_name,
+            tuple(scopes),
+            param_name,
+            description,
+            bearer_format,
+            flows,
+            openid_connect_url,
+        )
+        return self.security_any(requirement)
+
+    def security_any(
+        self, *requirements: SecurityRequirement, optional: bool = False
+    ) -> Callable[..., Awaitable[Principal | None]]:
+        """A FastAPI dependency satisfied by any one of ``requirements`` (spec ``security``).
+
+        The dependency declares each scheme (so ``app.openapi()`` lists it under
+        ``components/securitySchemes`` by its spec name, with the operation's scopes) and,
+        per request, tries the requirements in order whose credential is present:
+
+        * no credential at all -> ``401`` (``None`` when ``optional``, for a spec that
+          lists the empty requirement ``{}``); bearer kinds add ``WWW-Authenticate``;
+        * malformed credential, no authenticator configured, or the authenticator
+          returned ``None`` -> ``401``;
+        * a principal lacking required scopes -> ``403`` with ``missing_scopes``;
+        * otherwise the first satisfied requirement's principal is returned.
+
+        Requirements that combine several schemes (AND) are not supported; pass one
+        :class:`SecurityRequirement` per alternative.
+        """
+        if not requirements:
+            raise ValueError("security_any needs at least one requirement")
+        reqs = tuple(requirements)
+        kinds = frozenset(req.kind for req in reqs)
+        names = [f"credential_{index}" for index in range(len(reqs))]
+
+        async def dependency(**credentials: Any) -> Principal | None:
+            raws = [credentials[name] for name in names]
+            return await self._authorize(reqs, raws, kinds, optional)
+
+        # FastAPI reads the dependency's parameters from its signature: one Security(...)
+        # per scheme, each documenting the scheme and the scopes in app.openapi().
+        parameters = []
+        for name, req in zip(names, reqs):
+            marker = Security(_make_scheme(req), scopes=list(req.scopes))
+            parameters.append(
+                inspect.Parameter(
+                    name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[Any, marker]
+                )
+            )
+        dependency.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        return dependency
+
+    async def _authorize(
+        self,
+        reqs: Sequence[SecurityRequirement],
+        raws: Sequence[Any],
+        kinds: Collection[str],
+        optional: bool,
+    ) -> Principal | None:
+        presented = False
+        missing_scopes: list[str] | None = None
+        for req, raw in zip(reqs, raws):
+            credential = _extract(req.kind, raw)
+            if credential is None:
+                continue
+            presented = True
+            if not isinstance(credential, str):
+                continue
+            principal = await self._principal_for(credential, kinds)
+            if principal is None:
+                continue
+            missing = [scope for scope in req.scopes if scope not in principal.scopes]
+            if not missing:
+                return principal
+            if missing_scopes is None:
+                missing_scopes = missing
+        if missing_scopes is not None:
+            noun = "scope" if len(missing_scopes) == 1 else "scopes"
+            detail = f"missing {noun}: {', '.join(missing_scopes)}"
+            challenge = _challenge(kinds, "insufficient_scope", " ".join(missing_scopes))
+            raise _auth_error(403, detail, challenge, {"missing_scopes": missing_scopes})
+        if not presented:
+            if optional:
+                return None
+            raise _auth_error(401, "not authenticated", _challenge(kinds))
+        raise _auth_error(401, "invalid credentials", _challenge(kinds, "invalid_token"))
+
+    async def _principal_for(self, credential: str, kinds: Collection[str]) -> Principal | None:
+        if self._authenticate is None:
+            if not self._warned_no_authenticator:
+                self._warned_no_authenticator = True
+                logger.warning("a secured operation was called but no authenticator is set")
+            detail = "not authenticated: no authenticator is configured"
+            raise _auth_error(401, detail, _challenge(kinds))
+        result = self._authenticate(credential)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+    # ---- dispatch -------------------------------------------------------------------
+
+    async def call(
+        self,
+        route: Route,
+        request: Request,
+        principal: Principal | None,
+        implementation: object | None,
+        method_name: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Response:
+        """Run one operation and return its response; the body of every generated route.
+
+        Answers ``501`` when ``implementation`` is ``None``, lacks ``method_name`` (or only
+        inherits the Protocol's stub), or the call raises ``NotImplementedError``.
+        Otherwise awaits ``implementation.<method_name>(*args, **kwargs, context=ctx)``
+        inside the middleware chain and converts the result with :func:`to_response`.
+        (A sync method is tolerated and called directly, on the event loop.)
+
+        Exceptions: :class:`ApiError` becomes its JSON response; an exception type the app
+        has a specific handler for (``HTTPException``, user-registered ones) propagates to
+        that handler; anything else is logged and answered ``500`` without details.
+        """
+        operation_id = route.operation_id
+        method = _resolve_method(implementation, method_name)
+        if method is None:
+            return _not_implemented(operation_id)
+        context = RequestContext(operation_id, request, principal)
+        try:
+            if self._middleware:
+                result = await self._run_chain(context, method, args, kwargs)
+            else:
+                result = method(*args, **kwargs, context=context)
+                if inspect.isawaitable(result):
+                    result = await result
+            return to_response(result, route)
+        except ApiError as exc:
+            return exc.to_response(operation_id)
+        except NotImplementedError:
+            return _not_implemented(operation_id)
+        except Exception as exc:
+            if _has_app_handler(request, exc):
+                raise
+            logger.exception("unhandled exception in operation %s", operation_id)
+            return _internal_error(operation_id)
+
+    async def _run_chain(
+        self,
+        context: RequestContext,
+        method: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
+        async def innermost() -> Any:
+            result = method(*args, **kwargs, context=context)
+            return await result if inspect.isawaitable(result) else result
+
+        call_next: Callable[[], Awaitable[Any]] = innermost
+        for middleware in reversed(self._middleware):
+            call_next = _bind(middleware, context, call_next)
+        return await call_next()
+
+
+def _bind(
+    middleware: OperationMiddleware,
+    context: RequestContext,
+    call_next: Callable[[], Awaitable[Any]],
+) -> Callable[[], Awaitable[Any]]:
+    async def step() -> Any:
+        return await middleware(context, call_next)
+
+    return step
+
+
+# --------------------------------------------------------------------------------------
+# Named status classes (the generator maps spec status codes through STATUS_CLASSES)
+# --------------------------------------------------------------------------------------
+# fmt: off
+class Ok(StatusResponse[T_co]):
+    """200 OK."""
+    status_code = 200
+class Created(StatusResponse[T_co]):
+    """201 Created."""
+    status_code = 201
+class Accepted(StatusResponse[T_co]):
+    """202 Accepted."""
+    status_code = 202
+class NonAuthoritativeInformation(StatusResponse[T_co]):
+    """203 Non-Authoritative Information."""
+    status_code = 203
+class NoContent(StatusResponse[T_co]):
+    """204 No Content (any body is dropped)."""
+    status_code = 204
+class ResetContent(StatusResponse[T_co]):
+    """205 Reset Content (any body is dropped)."""
+    status_code = 205
+class PartialContent(StatusResponse[T_co]):
+    """206 Partial Content."""
+    status_code = 206
+class MultiStatus(StatusResponse[T_co]):
+    """207 Multi-Status."""
+    status_code = 207
+class MultipleChoices(StatusResponse[T_co]):
+    """300 Multiple Choices."""
+    status_code = 300
+class MovedPermanently(StatusResponse[T_co]):
+    """301 Moved Permanently (set ``Location`` in ``headers``)."""
+    status_code = 301
+class Found(StatusResponse[T_co]):
+    """302 Found (set ``Location`` in ``headers``)."""
+    status_code = 302
+class SeeOther(StatusResponse[T_co]):
+    """303 See Other (set ``Location`` in ``headers``)."""
+    status_code = 303
+class NotModified(StatusResponse[T_co]):
+    """304 Not Modified (any body is dropped)."""
+    status_code = 304
+class TemporaryRedirect(StatusResponse[T_co]):
+    """307 Temporary Redirect (set ``Location`` in ``headers``)."""
+    status_code = 307
+class PermanentRedirect(StatusResponse[T_co]):
+    """308 Permanent Redirect (set ``Location`` in ``headers``)."""
+    status_code = 308
+class BadRequest(StatusResponse[T_co]):
+    """400 Bad Request."""
+    status_code = 400
+class Unauthorized(StatusResponse[T_co]):
+    """401 Unauthorized."""
+    status_code = 401
+class PaymentRequired(StatusResponse[T_co]):
+    """402 Payment Required."""
+    status_code = 402
+class Forbidden(StatusResponse[T_co]):
+    """403 Forbidden."""
+    status_code = 403
+class NotFound(StatusResponse[T_co]):
+    """404 Not Found."""
+    status_code = 404
+class MethodNotAllowed(StatusResponse[T_co]):
+    """405 Method Not Allowed."""
+    status_code = 405
+class NotAcceptable(StatusResponse[T_co]):
+    """406 Not Acceptable."""
+    status_code = 406
+class RequestTimeout(StatusResponse[T_co]):
+    """408 Request Timeout."""
+    status_code = 408
+class Conflict(StatusResponse[T_co]):
+    """409 Conflict."""
+    status_code = 409
+class Gone(StatusResponse[T_co]):
+    """410 Gone."""
+    status_code = 410
+class LengthRequired(StatusResponse[T_co]):
+    """411 Length Required."""
+    status_code = 411
+class PreconditionFailed(StatusResponse[T_co]):
+    """412 Precondition Failed."""
+    status_code = 412
+class ContentTooLarge(StatusResponse[T_co]):
+    """413 Content Too Large."""
+    status_code = 413
+class UnsupportedMediaType(StatusResponse[T_co]):
+    """415 Unsupported Media Type."""
+    status_code = 415
+class RangeNotSatisfiable(StatusResponse[T_co]):
+    """416 Range Not Satisfiable."""
+    status_code = 416
+class ExpectationFailed(StatusResponse[T_co]):
+    """417 Expectation Failed."""
+    status_code = 417
+class ImATeapot(StatusResponse[T_co]):
+    """418 I'm a Teapot."""
+    status_code = 418
+class MisdirectedRequest(StatusResponse[T_co]):
+    """421 Misdirected Request."""
+    status_code = 421
+class UnprocessableEntity(StatusResponse[T_co]):
+    """422 Unprocessable Content."""
+    status_code = 422
+class Locked(StatusResponse[T_co]):
+    """423 Locked."""
+    status_code = 423
+class FailedDependency(StatusResponse[T_co]):
+    """424 Failed Dependency."""
+    status_code = 424
+class TooEarly(StatusResponse[T_co]):
+    """425 Too Early."""
+    status_code = 425
+class UpgradeRequired(StatusResponse[T_co]):
+    """426 Upgrade Required."""
+    status_code = 426
+class PreconditionRequired(StatusResponse[T_co]):
+    """428 Precondition Required."""
+    status_code = 428
+class TooManyRequests(StatusResponse[T_co]):
+    """429 Too Many Requests."""
+    status_code = 429
+class RequestHeaderFieldsTooLarge(StatusResponse[T_co]):
+    """431 Request Header Fields Too Large."""
+    status_code = 431
+class UnavailableForLegalReasons(StatusResponse[T_co]):
+    """451 Unavailable For Legal Reasons."""
+    status_code = 451
+class InternalServerError(StatusResponse[T_co]):
+    """500 Internal Server Error."""
+    status_code = 500
+class NotImplemented_(StatusResponse[T_co]):  # `NotImplemented` is a builtin constant
+    """501 Not Implemented."""
+    status_code = 501
+class BadGateway(StatusResponse[T_co]):
+    """502 Bad Gateway."""
+    status_code = 502
+class ServiceUnavailable(StatusResponse[T_co]):
+    """503 Service Unavailable."""
+    status_code = 503
+class GatewayTimeout(StatusResponse[T_co]):
+    """504 Gateway Timeout."""
+    status_code = 504
+class HttpVersionNotSupported(StatusResponse[T_co]):
+    """505 HTTP Version Not Supported."""
+    status_code = 505
+
+STATUS_CLASSES: Final[dict[int, type[StatusResponse[Any]]]] = {
+    cls.status_code: cls
+    for cls in (
+        Ok, Created, Accepted, NonAuthoritativeInformation, NoContent, ResetContent,
+        PartialContent, MultiStatus, MultipleChoices, MovedPermanently, Found, SeeOther,
+        NotModified, TemporaryRedirect, PermanentRedirect, BadRequest, Unauthorized,
+        PaymentRequired, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, RequestTimeout,
+        Conflict, Gone, LengthRequired, PreconditionFailed, ContentTooLarge,
+        UnsupportedMediaType, RangeNotSatisfiable, ExpectationFailed, ImATeapot,
+        MisdirectedRequest, UnprocessableEntity, Locked, FailedDependency, TooEarly,
+        UpgradeRequired, PreconditionRequired, TooManyRequests, RequestHeaderFieldsTooLarge,
+        UnavailableForLegalReasons, InternalServerError, NotImplemented_, BadGateway,
+        ServiceUnavailable, GatewayTimeout, HttpVersionNotSupported,
+    )
+}
+"""Status code -> wrapper class, for every code with a named class."""
+# fmt: on
