@@ -1,0 +1,265 @@
+"""Stage 2, build: the loaded document -> the IR (:class:`~generator.ir.model.Api`).
+
+Resolves parameter, request body and response $refs, merges path-level
+parameters, converts every schema an operation uses into a TypeRef (hoisting
+inline ones, see ``ir/schemas.py``), picks a usable security requirement, and
+reports what it cannot represent as diagnostics with the node's pointer.
+Returns the IR plus the component schemas the models stage renders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.diagnostics import Sink, SpecLocation
+from generator.ir.model import (
+    Api, Content, Operation, Parameter, RequestBody, Response, SecurityRequirement,
+    SecurityScheme, Server, TypeRef,
+)
+from generator.ir.schemas import SchemaRegistry
+from generator.naming import class_name, snake_case
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+LOCATIONS = ("path", "query", "header", "cookie")
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """The component schemas (given and hoisted) that the models stage renders."""
+
+    schemas: dict[str, dict[str, Any]]
+    locations: dict[str, SpecLocation]
+    openapi_version: str
+
+
+def build(document: dict[str, Any], sink: Sink, file: str) -> tuple[Api, ModelSource]:
+    """Build the IR of ``document``; problems go to ``sink``."""
+    return _Builder(document, sink, file).run()
+
+
+class _Builder:
+    def __init__(self, document: dict[str, Any], sink: Sink, file: str) -> None:
+        self.doc = document
+        self.sink = sink
+        self.root = SpecLocation(file, "")
+        self.registry = SchemaRegistry(document, sink, file)
+        self.schemes = self._security_schemes()
+        self.op_ids: set[str] = set()
+
+    def run(self) -> tuple[Api, ModelSource]:
+        info = self.doc.get("info") or {}
+        operations: list[Operation] = []
+        paths = self.doc.get("paths") or {}
+        for path, item in paths.items():
+            loc = self.root.child("paths", path)
+            item, _ = self._deref(item, loc)
+            if not isinstance(item, dict):
+                continue
+            for method in METHODS:
+                if isinstance(item.get(method), dict):
+                    operations.append(self._operation(path, method, item, loc))
+        if self.doc.get("webhooks"):
+            self.sink.warning("webhooks-ignored", "webhooks are not generated (only paths are)", self.root.child("webhooks"))
+        api = Api(
+            title=str(info.get("title") or "API"),
+            version=str(info.get("version") or "0"),
+            description=str(info.get("description") or ""),
+            servers=self._servers(),
+            operations=tuple(operations),
+            schemas=self.registry.describe(),
+            security_schemes=tuple(self.schemes.values()),
+        )
+        source = ModelSource(self.registry.schemas, self.registry.locations, str(self.doc.get("openapi", "3.0.3")))
+        return api, source
+
+    def _deref(self, node: Any, loc: SpecLocation) -> tuple[Any, SpecLocation]:
+        """Follow a chain of local $refs (non-schema objects), guarding against cycles."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen:
+                self.sink.error("ref-cycle", f"$ref cycle through {ref!r}", loc)
+                return {}, loc
+            seen.add(ref)
+            target = self.registry.resolve_pointer(ref)
+            if target is None:
+                self.sink.error("ref-not-found", f"$ref {ref!r} does not resolve", loc)
+                return {}, loc
+            node, loc = target, SpecLocation(self.root.file, ref[1:])
+        return node, loc
+
+    def _operation(self, path: str, method: str, item: dict[str, Any], item_loc: SpecLocation) -> Operation:
+        raw = item[method]
+        loc = item_loc.child(method)
+        op_id = self._operation_id(raw.get("operationId"), method, path, loc)
+        hint = class_name(op_id)
+        params = self._parameters(path, item, raw, item_loc, loc, hint)
+        body = self._body(raw.get("requestBody"), loc.child("requestBody"), hint)
+        responses = self._responses(raw.get("responses") or {}, loc.child("responses"), hint)
+        if not responses:
+            self.sink.warning("no-responses", "operation documents no response", loc.child("responses"))
+        return Operation(
+            operation_id=op_id,
+            method=method.upper(),
+            path=path,
+            summary=str(raw.get("summary") or ""),
+            description=str(raw.get("description") or ""),
+            tags=tuple(str(t) for t in raw.get("tags") or ()),
+            deprecated=raw.get("deprecated") is True,
+            parameters=params,
+            body=body,
+            responses=responses,
+            security=self._security(raw.get("security", self.doc.get("security")), loc),
+            spec_location=loc,
+        )
+
+    def _operation_id(self, given: Any, method: str, path: str, loc: SpecLocation) -> str:
+        op_id = given if isinstance(given, str) and given.strip() else ""
+        if not op_id:
+            op_id = snake_case(f"{method} {path}") or method
+            self.sink.warning("missing-operation-id", f"no operationId; using {op_id!r}", loc)
+        if op_id in self.op_ids:
+            base, n = op_id, 2
+            while f"{base}_{n}" in self.op_ids:
+                n += 1
+            op_id = f"{base}_{n}"
+            self.sink.warning("duplicate-operation-id", f"operationId {base!r} is used twice; this one is {op_id!r}", loc)
+        self.op_ids.add(op_id)
+        return op_id
+
+    def _parameters(
+        self, path: str, item: dict[str, Any], raw: dict[str, Any],
+        item_loc: SpecLocation, loc: SpecLocation, hint: str,
+    ) -> tuple[Parameter, ...]:
+        merged: dict[tuple[str, str], Parameter] = {}
+        for source, base in ((item.get("parameters"), item_loc), (raw.get("parameters"), loc)):
+            for i, node in enumerate(source or ()):
+                param = self._parameter(node, base.child("parameters", i), hint)
+                if param is not None:
+                    merged[(param.location, param.name)] = param
+        for segment in path.split("/"):
+            if segment.startswith("{") and segment.endswith("}") and ("path", segment[1:-1]) not in merged:
+                name = segment[1:-1]
+                self.sink.warning("missing-path-parameter", f"path parameter {name!r} is not declared; assuming a string", loc)
+                merged[("path", name)] = Parameter(name, "path", True, TypeRef("string"), None, None, "", False, loc)
+        declared = {p.name for p in merged.values() if p.location == "path"}
+        for param in list(merged.values()):
+            if param.location == "path" and "{" + param.name + "}" not in path:
+                self.sink.warning("unused-path-parameter", f"path parameter {param.name!r} is not in the path; ignored", param.spec_location)
+                del merged[("path", param.name)]
+        del declared
+        return tuple(merged.values())
+
+    def _parameter(self, node: Any, loc: SpecLocation, hint: str) -> Parameter | None:
+        node, loc = self._deref(node, loc)
+        if not isinstance(node, dict):
+            return None
+        name, where = node.get("name"), node.get("in")
+        if not isinstance(name, str) or where not in LOCATIONS:
+            self.sink.error("invalid-parameter", "a parameter needs a string 'name' and 'in' one of path, query, header, cookie", loc)
+            return None
+        schema = node.get("schema")
+        schema_loc = loc.child("schema")
+        if schema is None and isinstance(node.get("content"), dict) and node["content"]:
+            media = next(iter(node["content"]))
+            schema = (node["content"][media] or {}).get("schema")
+            schema_loc = loc.child("content", media, "schema")
+        type_ = self.registry.type_of(schema or {"type": "string"}, schema_loc, hint + class_name(name))
+        explode = node.get("explode")
+        return Parameter(
+            name=name,
+            location=where,
+            required=where == "path" or node.get("required") is True,
+            type=type_,
+            style=node.get("style") if isinstance(node.get("style"), str) else None,
+            explode=explode if isinstance(explode, bool) else None,
+            description=str(node.get("description") or ""),
+            deprecated=node.get("deprecated") is True,
+            spec_location=loc,
+        )
+
+    def _contents(self, content: Any, loc: SpecLocation, hint: str) -> tuple[Content, ...]:
+        if not isinstance(content, dict):
+            return ()
+        result: list[Content] = []
+        for media, entry in content.items():
+            schema = entry.get("schema") if isinstance(entry, dict) else None
+            type_ = None if schema is None else self.registry.type_of(schema, loc.child(media, "schema"), hint)
+            result.append(Content(str(media), type_))
+        return tuple(result)
+
+    def _body(self, node: Any, loc: SpecLocation, hint: str) -> RequestBody | None:
+        if node is None:
+            return None
+        node, loc = self._deref(node, loc)
+        if not isinstance(node, dict):
+            return None
+        contents = self._contents(node.get("content"), loc.child("content"), hint + "Body")
+        if not contents:
+            self.sink.warning("empty-request-body", "requestBody has no content; ignored", loc)
+            return None
+        return RequestBody(node.get("required") is True, contents, str(node.get("description") or ""), loc)
+
+    def _responses(self, node: dict[str, Any], loc: SpecLocation, hint: str) -> tuple[Response, ...]:
+        result: list[Response] = []
+        success = [s for s in node if str(s)[:1] in "23"]
+        for status, entry in node.items():
+            status = str(status).upper() if str(status).lower() != "default" else "default"
+            entry, entry_loc = self._deref(entry, loc.child(status))
+            if not isinstance(entry, dict):
+                continue
+            if status[:1] in "23":
+                suffix = "Response" + (status if len(success) > 1 else "")
+            else:
+                suffix = "Error" + status.title()
+            contents = self._contents(entry.get("content"), entry_loc.child("content"), hint + suffix)
+            result.append(Response(status, str(entry.get("description") or ""), contents, entry_loc))
+        return tuple(result)
+
+    def _security_schemes(self) -> dict[str, SecurityScheme]:
+        found: dict[str, SecurityScheme] = {}
+        raw = (self.doc.get("components") or {}).get("securitySchemes") or {}
+        base = self.root.child("components", "securitySchemes")
+        for name, node in raw.items():
+            node, loc = self._deref(node, base.child(name))
+            if not isinstance(node, dict):
+                continue
+            kind, scheme = node.get("type"), str(node.get("scheme", "")).lower()
+            if kind == "http" and scheme == "bearer":
+                found[name] = SecurityScheme(name, "bearer", None, "header", loc)
+            elif kind == "http" and scheme == "basic":
+                found[name] = SecurityScheme(name, "basic", None, "header", loc)
+            elif kind == "apiKey" and node.get("in") in ("header", "query", "cookie"):
+                found[name] = SecurityScheme(name, "api_key", str(node.get("name")), node["in"], loc)
+            elif kind in ("oauth2", "openIdConnect"):
+                found[name] = SecurityScheme(name, "oauth2" if kind == "oauth2" else "openid", None, "header", loc)
+            else:
+                self.sink.warning("unsupported-security", f"security scheme {name!r} ({kind}) is not supported; ignored", loc)
+        return found
+
+    def _security(self, node: Any, loc: SpecLocation) -> tuple[SecurityRequirement, ...]:
+        if not isinstance(node, list):
+            return ()
+        for alternative in node:
+            if not isinstance(alternative, dict) or not alternative:
+                return ()  # `{}` among the alternatives: authentication is optional
+            if all(name in self.schemes for name in alternative):
+                return tuple(
+                    SecurityRequirement(name, tuple(str(s) for s in scopes or ()))
+                    for name, scopes in alternative.items()
+                )
+        self.sink.warning("unsupported-security", "no security requirement uses a supported scheme; sending no credentials", loc.child("security"))
+        return ()
+
+    def _servers(self) -> tuple[Server, ...]:
+        servers: list[Server] = []
+        for node in self.doc.get("servers") or ():
+            if not isinstance(node, dict) or not isinstance(node.get("url"), str):
+                continue
+            url = node["url"]
+            for var, spec in (node.get("variables") or {}).items():
+                if isinstance(spec, dict) and "default" in spec:
+                    url = url.replace("{" + var + "}", str(spec["default"]))
+            servers.append(Server(url, str(node.get("description") or "")))
+        return tuple(servers)

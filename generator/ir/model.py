@@ -1,0 +1,164 @@
+"""The intermediate representation: what the API is, not how Python spells it.
+
+Plain frozen dataclasses. No openapi-pydantic object, import string, type string
+or template name enters here; each node keeps a :class:`SpecLocation` for
+diagnostics. Object, enum and composed schemas are always referred to by their
+component name (the normalize stage hoists inline ones), so a :class:`TypeRef`
+is a small closed vocabulary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from generator.diagnostics import SpecLocation
+
+TypeKind = Literal["model", "string", "integer", "number", "boolean", "binary", "array", "map", "any"]
+ParamLocation = Literal["path", "query", "header", "cookie"]
+SchemaKind = Literal["object", "enum", "alias"]
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A type used by an operation: a primitive, a container, or a component schema."""
+
+    kind: TypeKind
+    model: str | None = None  # component key, when kind == "model"
+    format: str | None = None  # string formats: date-time, date, uuid, ...
+    item: TypeRef | None = None  # element of an array, value of a map
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A path, query, header or cookie parameter."""
+
+    name: str
+    location: ParamLocation
+    required: bool
+    type: TypeRef
+    style: str | None
+    explode: bool | None
+    description: str
+    deprecated: bool
+    spec_location: SpecLocation
+
+
+@dataclass(frozen=True)
+class Content:
+    """One media type of a request or response body."""
+
+    media_type: str
+    type: TypeRef | None  # None: the spec gives no schema
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    """An operation's request body, with its media types in spec order."""
+
+    required: bool
+    contents: tuple[Content, ...]
+    description: str
+    spec_location: SpecLocation
+
+
+@dataclass(frozen=True)
+class Response:
+    """One documented response: status is "200", "2XX" or "default"."""
+
+    status: str
+    description: str
+    contents: tuple[Content, ...]  # empty: no body
+    spec_location: SpecLocation
+
+    @property
+    def is_success(self) -> bool:
+        """2xx and 3xx statuses (and ranges) are outcomes, not errors."""
+        return self.status[0] in "23"
+
+
+@dataclass(frozen=True)
+class SecurityRequirement:
+    """One scheme of a requirement, with the scopes it needs."""
+
+    scheme: str
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """A usable credential placement: bearer, basic or an API key in header/query/cookie."""
+
+    name: str
+    kind: Literal["bearer", "basic", "api_key", "oauth2", "openid"]
+    param_name: str | None  # API key name (header/query/cookie key)
+    location: Literal["header", "query", "cookie"] | None
+    spec_location: SpecLocation
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method on one path."""
+
+    operation_id: str
+    method: str  # upper case
+    path: str
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    deprecated: bool
+    parameters: tuple[Parameter, ...]
+    body: RequestBody | None
+    responses: tuple[Response, ...]
+    security: tuple[SecurityRequirement, ...]  # first alternative that the generator supports
+    spec_location: SpecLocation
+
+    @property
+    def success_responses(self) -> tuple[Response, ...]:
+        """Documented 2xx/3xx responses (or ``default`` when nothing else is a success)."""
+        found = tuple(r for r in self.responses if r.is_success)
+        if found:
+            return found
+        return tuple(r for r in self.responses if r.status == "default")
+
+
+@dataclass(frozen=True)
+class Property:
+    """A property of an object schema, as far as operations need to know it."""
+
+    name: str
+    type: TypeRef
+    required: bool
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A component schema: the models stage renders it, operations refer to it by key."""
+
+    key: str
+    kind: SchemaKind
+    properties: tuple[Property, ...]
+    enum_values: tuple[object, ...]
+    spec_location: SpecLocation
+
+
+@dataclass(frozen=True)
+class Server:
+    """A base URL the API is served from."""
+
+    url: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Api:
+    """The whole API: the root of the IR."""
+
+    title: str
+    version: str
+    description: str
+    servers: tuple[Server, ...]
+    operations: tuple[Operation, ...]
+    schemas: dict[str, Schema]
+    security_schemes: tuple[SecurityScheme, ...]

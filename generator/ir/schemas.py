@@ -1,0 +1,204 @@
+"""Schema -> TypeRef conversion, hoisting inline schemas into named components.
+
+Operations may only refer to primitives, containers or named component schemas.
+An inline schema that needs a class of its own (an object with properties, an
+enum, a composition) is *hoisted*: it gets a deterministic name derived from
+where it appears, identical inline schemas share one name, and the models stage
+renders it like any component.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.diagnostics import Sink, SpecLocation
+from generator.ir.model import Property, Schema, SchemaKind, TypeRef
+from generator.naming import class_name
+
+SCHEMA_REF_PREFIX = "#/components/schemas/"
+_PRIMITIVES = {"string", "integer", "number", "boolean"}
+_NEEDS_CLASS = ("enum", "const", "properties", "allOf", "oneOf", "anyOf", "not", "patternProperties")
+_DECORATION = {
+    "description", "title", "readOnly", "writeOnly", "nullable", "default", "example",
+    "examples", "deprecated", "externalDocs", "xml",
+}
+
+
+def unescape(token: str) -> str:
+    """Undo RFC 6901 escaping of one pointer token."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def component_key(ref: str) -> str | None:
+    """The component schema a ``$ref`` names, or None when it points anywhere else."""
+    if not ref.startswith(SCHEMA_REF_PREFIX):
+        return None
+    rest = ref[len(SCHEMA_REF_PREFIX):]
+    return None if "/" in rest else unescape(rest)
+
+
+def is_nullable(schema: dict[str, Any]) -> bool:
+    """OpenAPI 3.0 ``nullable`` or 3.1 ``type: [..., "null"]``."""
+    kind = schema.get("type")
+    return schema.get("nullable") is True or (isinstance(kind, list) and "null" in kind)
+
+
+def _non_null_types(schema: dict[str, Any]) -> list[str]:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return [k for k in kind if k != "null" and isinstance(k, str)]
+    return [kind] if isinstance(kind, str) else []
+
+
+def _null_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
+
+
+@dataclass
+class SchemaRegistry:
+    """Component schemas (given and hoisted) and the conversion of schemas into TypeRefs."""
+
+    document: dict[str, Any]
+    sink: Sink
+    file: str
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    locations: dict[str, SpecLocation] = field(default_factory=dict)
+    _by_content: dict[str, str] = field(default_factory=dict)
+    _taken: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        components = self.document.get("components") or {}
+        given = components.get("schemas") or {}
+        base = SpecLocation(self.file, "/components/schemas")
+        for key, schema in given.items():
+            self.schemas[key] = schema if isinstance(schema, dict) else {}
+            self.locations[key] = base.child(key)
+            self._taken.add(class_name(key).lower())
+
+    def type_of(self, schema: Any, location: SpecLocation, hint: str) -> TypeRef:
+        """Convert a schema used by an operation into a TypeRef, hoisting when needed."""
+        if not isinstance(schema, dict):
+            return TypeRef("any")
+        nullable = is_nullable(schema)
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            key = component_key(ref)
+            if key is not None and key in self.schemas:
+                return TypeRef("model", model=key, nullable=nullable)
+            target = self.resolve_pointer(ref)
+            if target is None:
+                self.sink.error("ref-not-found", f"$ref {ref!r} does not resolve", location)
+                return TypeRef("any")
+            return self.type_of(target, location, hint)
+        single = self._single_member(schema)
+        if single is not None:
+            inner = self.type_of(single, location, hint)
+            return TypeRef(inner.kind, inner.model, inner.format, inner.item, inner.nullable or nullable)
+        if any(k in schema for k in _NEEDS_CLASS) or len(_non_null_types(schema)) > 1:
+            return TypeRef("model", model=self.hoist(schema, location, hint), nullable=nullable)
+        return self._plain(schema, location, hint, nullable)
+
+    def _single_member(self, schema: dict[str, Any]) -> Any:
+        """``allOf: [X]`` or ``anyOf/oneOf: [X, null]`` with nothing else is just X."""
+        if set(schema) - _DECORATION - {"allOf", "anyOf", "oneOf", "type"}:
+            return None
+        for key in ("allOf", "anyOf", "oneOf"):
+            members = schema.get(key)
+            if not isinstance(members, list) or len(schema.keys() & {"allOf", "anyOf", "oneOf"}) != 1:
+                continue
+            real = [m for m in members if not _null_only(m)]
+            if len(real) == 1 and (key == "allOf" or len(members) <= 2) and "type" not in schema:
+                return real[0]
+        return None
+
+    def _plain(self, schema: dict[str, Any], location: SpecLocation, hint: str, nullable: bool) -> TypeRef:
+        kinds = _non_null_types(schema)
+        kind = kinds[0] if kinds else None
+        if kind == "string":
+            fmt = schema.get("format")
+            if fmt == "binary":
+                return TypeRef("binary", nullable=nullable)
+            return TypeRef("string", format=fmt if isinstance(fmt, str) else None, nullable=nullable)
+        if kind in _PRIMITIVES:
+            return TypeRef(kind, nullable=nullable)  # type: ignore[arg-type]
+        if kind == "array" or (kind is None and "items" in schema):
+            item = self.type_of(schema.get("items", {}), location.child("items"), hint + "Item")
+            return TypeRef("array", item=item, nullable=nullable)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict) and extra:
+            value = self.type_of(extra, location.child("additionalProperties"), hint + "Value")
+            return TypeRef("map", item=value, nullable=nullable)
+        if kind == "object":
+            return TypeRef("map", item=TypeRef("any"), nullable=nullable)
+        if kind not in (None, "null"):
+            self.sink.warning("unknown-type", f"type {kind!r} is not a JSON Schema type; using Any", location)
+        return TypeRef("any", nullable=nullable)
+
+    def hoist(self, schema: dict[str, Any], location: SpecLocation, hint: str) -> str:
+        """Register an inline schema as a component; identical schemas share one name."""
+        content = json.dumps(schema, sort_keys=True, default=str)
+        existing = self._by_content.get(content)
+        if existing is not None:
+            return existing
+        name = class_name(hint)
+        candidate, n = name, 1
+        while candidate.lower() in self._taken:
+            n += 1
+            candidate = f"{name}{n}"
+        self._taken.add(candidate.lower())
+        self._by_content[content] = candidate
+        self.schemas[candidate] = schema
+        self.locations[candidate] = location
+        return candidate
+
+    def resolve_pointer(self, ref: str) -> Any:
+        """Follow a local ``#/...`` pointer into the document."""
+        if not ref.startswith("#"):
+            return None
+        node: Any = self.document
+        for token in ref[1:].split("/")[1:]:
+            token = unescape(token)
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return None
+        return node
+
+    def describe(self) -> dict[str, Schema]:
+        """Summaries of every component (given and hoisted) for the views."""
+        return {key: self._summary(key, schema) for key, schema in self.schemas.items()}
+
+    def _summary(self, key: str, schema: dict[str, Any]) -> Schema:
+        kind: SchemaKind = "alias"
+        if "enum" in schema:
+            kind = "enum"
+        elif "properties" in schema or schema.get("type") == "object":
+            kind = "object"
+        props: list[Property] = []
+        required = set(schema.get("required") or [])
+        for name, prop in (schema.get("properties") or {}).items():
+            props.append(Property(name, self._shallow(prop), name in required))
+        values = tuple(schema.get("enum") or ()) if kind == "enum" else ()
+        return Schema(key, kind, tuple(props), values, self.locations[key])
+
+    def _shallow(self, schema: Any) -> TypeRef:
+        """A property's type without hoisting (nested inline schemas stay the models stage's job)."""
+        if not isinstance(schema, dict):
+            return TypeRef("any")
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            key = component_key(ref)
+            return TypeRef("model", model=key) if key in self.schemas else TypeRef("any")
+        single = self._single_member(schema)
+        if single is not None:
+            return self._shallow(single)
+        kinds = _non_null_types(schema)
+        if kinds == ["array"]:
+            return TypeRef("array", item=self._shallow(schema.get("items")))
+        if len(kinds) == 1 and kinds[0] in _PRIMITIVES and "enum" not in schema:
+            return TypeRef(kinds[0], nullable=is_nullable(schema))  # type: ignore[arg-type]
+        return TypeRef("any")

@@ -1,0 +1,270 @@
+"""Client views: IR + names + models -> what the client templates interpolate."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from generator.config import Target
+from generator.ir.model import Api, Operation, SecurityScheme
+from generator.models import ModelsModule
+from generator.naming import Names, PyName, class_name
+from generator.render.common import (
+    ArgView, BodyView, body_view, docstring, ordered_params, resource_groups,
+    response_outcomes, summary_line, union, unshadow, unshadow_args, unshadow_body,
+)
+from generator.render.types import Annotator
+
+
+@dataclass(frozen=True)
+class ClientOpView:
+    """One operation: its runtime constant and its resource method."""
+
+    const: str
+    method: str
+    operation_expr: str  # the rt.Operation(...) literal
+    return_annotation: str
+    positional: list[ArgView]
+    keyword: list[ArgView]
+    body: BodyView | None
+    summary: str
+    description: str
+    deprecated: bool
+    paginated: bool
+    all_method: str
+    item_annotation: str
+
+
+@dataclass(frozen=True)
+class ChildView:
+    """A sub-resource attribute."""
+
+    attr: str
+    class_name: str
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    """A resource class (sync and async twins) with its operations and sub-resources."""
+
+    class_name: str
+    children: list[ChildView]
+    operations: list[ClientOpView]
+    is_root: bool
+
+
+@dataclass(frozen=True)
+class ClientView:
+    """Everything the client package templates need."""
+
+    package: str
+    title: str
+    doc_title: str
+    description: str
+    version: str
+    header: str
+    default_base_url: str  # repr()
+    base_url_env: str  # repr()
+    api_key_env: str  # repr()
+    auth_kind: str  # bearer, basic, api_key, none
+    api_key_name: str  # repr()
+    api_key_location: str  # repr()
+    resources: list[ResourceView]
+    operations: list[ClientOpView]
+    model_imports: list[str]
+    typing_imports: list[str]
+    module_imports: list[str]
+    builtins_import: bool
+    ops_model_imports: list[str]
+    ops_typing_imports: list[str]
+    ops_module_imports: list[str]
+    has_pagination: bool
+    example_call: str
+    readme_rows: list[ReadmeRow]
+
+
+@dataclass(frozen=True)
+class ReadmeRow:
+    """One line of the README's operation table."""
+
+    call: str
+    http: str
+
+
+def client_view(api: Api, names: Names, models: ModelsModule, target: Target, header: str) -> ClientView:
+    """Build the client view of ``api``."""
+    annotator = Annotator(api, models)  # client.py
+    ops_annotator = Annotator(api, models)  # _operations.py
+    ops = {op.operation_id: _op_view(op, names, annotator, ops_annotator) for op in api.operations}
+    groups = resource_groups(api, names)
+    chains = set(groups)
+    for chain in list(chains):
+        for i in range(len(chain)):
+            chains.add(chain[:i])
+    chains.add(())
+    resources = []
+    for chain in sorted(chains, key=lambda c: (len(c), c)):
+        children = sorted({c[len(chain)] for c in chains if len(c) == len(chain) + 1 and c[: len(chain)] == chain})
+        members = [ops[op.operation_id] for op in groups.get(chain, [])]
+        methods = {o.method for o in members} | {o.all_method for o in members if o.paginated}
+        if not chain:
+            methods |= {"close", "aclose"}
+        resources.append(ResourceView(
+            class_name=_resource_class(chain),
+            children=[ChildView(child, _resource_class(chain + (child,))) for child in children],
+            operations=[_unshadowed(o, methods, annotator) for o in members],
+            is_root=not chain,
+        ))
+    scheme = _main_scheme(api)
+    server = api.servers[0].url if api.servers else "http://localhost"
+    if server.startswith("/"):
+        server = "http://localhost" + server
+    return ClientView(
+        package=target.client_package or "",
+        title=api.title,
+        doc_title=docstring(api.title),
+        description=docstring(api.description),
+        version=api.version,
+        header=header,
+        default_base_url=repr(server),
+        base_url_env=repr(target.base_url_env or ""),
+        api_key_env=repr(target.api_key_env or ""),
+        auth_kind=scheme.kind if scheme else "none",
+        api_key_name=repr(scheme.param_name if scheme else ""),
+        api_key_location=repr(scheme.location if scheme else "header"),
+        resources=resources,
+        operations=list(ops.values()),
+        model_imports=sorted(annotator.model_names),
+        typing_imports=sorted(annotator.typing),
+        module_imports=sorted(annotator.modules - {"builtins"}),
+        builtins_import="builtins" in annotator.modules,
+        ops_model_imports=sorted(ops_annotator.model_names),
+        ops_typing_imports=sorted(ops_annotator.typing),
+        ops_module_imports=sorted(ops_annotator.modules),
+        has_pagination=any(o.paginated for o in ops.values()),
+        example_call=_example(api, names),
+        readme_rows=[_row(op, names) for op in api.operations],
+    )
+
+
+def _row(op: Operation, names: Names) -> ReadmeRow:
+    n = names.operations[op.operation_id]
+    call = "client." + ".".join([*n.resource, n.method]) + "(...)"
+    http = " ".join(f"{op.method} {op.path}".split())
+    return ReadmeRow(call, re.sub(r"[`|<>\\]", "", http))
+
+
+def _unshadowed(op: ClientOpView, methods: set[str], annotator: Annotator) -> ClientOpView:
+    """Qualify builtin type names shadowed by a method of the same class (``def list``)."""
+    fixed = replace(
+        op,
+        positional=unshadow_args(op.positional, methods),
+        keyword=unshadow_args(op.keyword, methods),
+        body=unshadow_body(op.body, methods),
+        return_annotation=unshadow(op.return_annotation, methods),
+        item_annotation=unshadow(op.item_annotation, methods),
+    )
+    annotator.note(fixed.return_annotation + " " + fixed.item_annotation)
+    for arg in fixed.positional + fixed.keyword:
+        annotator.note(arg.annotation)
+    if fixed.body:
+        annotator.note(fixed.body.annotation)
+    return fixed
+
+
+def _resource_class(chain: tuple[PyName, ...]) -> str:
+    return class_name("_".join(chain)) + "Resource" if chain else "RootResource"
+
+
+def _main_scheme(api: Api) -> SecurityScheme | None:
+    used = [req.scheme for op in api.operations for req in op.security]
+    for scheme in api.security_schemes:
+        if scheme.name in used:
+            return scheme if scheme.kind not in ("oauth2", "openid") else SecurityScheme(
+                scheme.name, "bearer", None, "header", scheme.spec_location)
+    return None
+
+
+def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: Annotator) -> ClientOpView:
+    op_names = names.operations[op.operation_id]
+    positional: list[ArgView] = []
+    keyword: list[ArgView] = []
+    params = []
+    for param, py in ordered_params(op, op_names):
+        annotation = annotator.spell(param.type, "param")
+        arg = ArgView(py, repr(param.name), param.location, annotation, param.required,
+                      docstring(param.description), _param_expr(param.name, param.location, param.style, param.explode, param.required))
+        (positional if param.location == "path" else keyword).append(arg)
+        params.append(arg.param_expr)
+    body = body_view(op, annotator, use_dict=True)
+    outcomes = response_outcomes(op, ops_annotator)
+    success = [o for o in outcomes if o.is_success]
+    errors = [o for o in outcomes if not o.is_success]
+    returns = annotator.note(union([o.annotation for o in success]) if success else "None")
+    item = _page_item(op, names, annotator)
+    expr = (
+        f"rt.Operation({op.operation_id!r}, {op.method!r}, {op.path!r}, "
+        f"params=({', '.join(params)}{',' if len(params) == 1 else ''}), "
+        f"body={'rt.Body(' + body.media_type + ')' if body else 'None'}, "
+        f"responses={{{', '.join(f'{o.status}: {_outcome(o.kind, o.annotation)}' for o in success)}}}, "
+        f"errors={{{', '.join(f'{o.status}: {_outcome(o.kind, o.annotation)}' for o in errors)}}}, "
+        f"authenticated={bool(op.security)}, deprecated={op.deprecated})"
+    )
+    method = op_names.method
+    return ClientOpView(
+        const=op_names.function.upper(),
+        method=method,
+        operation_expr=expr,
+        return_annotation=returns,
+        positional=positional,
+        keyword=keyword,
+        body=body,
+        summary=docstring(summary_line(op)),
+        description=docstring(op.description if op.summary else "\n".join(op.description.splitlines()[1:])),
+        deprecated=op.deprecated,
+        paginated=item is not None,
+        all_method=("list_all" if method == "list" else f"{method}_all"),
+        item_annotation=item or "",
+    )
+
+
+def _param_expr(name: str, location: str, style: str | None, explode: bool | None, required: bool) -> str:
+    extra = ""
+    if style is not None:
+        extra += f", style={style!r}"
+    if explode is not None:
+        extra += f", explode={explode!r}"
+    if required:
+        extra += ", required=True"
+    return f"rt.Param({name!r}, {location!r}{extra})"
+
+
+def _outcome(kind: str, annotation: str) -> str:
+    if kind == "json":
+        return f"rt.Outcome('json', {annotation})"
+    return f"rt.Outcome({kind!r})"
+
+
+def _page_item(op: Operation, names: Names, annotator: Annotator) -> str | None:
+    """The item type when ``op`` returns a page (``results`` array and a ``next`` link)."""
+    if op.method != "GET":
+        return None
+    for response in op.success_responses:
+        for content in response.contents:
+            ref = content.type
+            if ref is None or ref.kind != "model" or ref.model not in annotator.api.schemas:
+                continue
+            props = {p.name: p.type for p in annotator.api.schemas[ref.model].properties}
+            results = props.get("results")
+            if "next" in props and results is not None and results.kind == "array":
+                return annotator.spell(results.item, "response")
+    return None
+
+
+def _example(api: Api, names: Names) -> str:
+    for op in api.operations:
+        if op.method == "GET":
+            n = names.operations[op.operation_id]
+            args = ", ".join(f'"{p.name}"' for p in op.parameters if p.location == "path")
+            return "client." + ".".join([*n.resource, n.method]) + f"({args})"
+    return ""

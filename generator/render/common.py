@@ -1,0 +1,175 @@
+"""Views shared by the client and the server: the operation facts both targets spell out.
+
+A view is a frozen dataclass holding finished strings (annotations, ``repr()``
+literals, escaped docstrings) and precomputed booleans, so templates only loop,
+branch and interpolate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from generator.ir.model import Api, Operation, Parameter, Response
+from generator.naming import Names, OperationNames, PyName, param_key
+from generator.render.types import Annotator, body_kind, outcome_kind, pick_body, pick_content
+
+
+_BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "bytes")
+
+
+def unshadow(annotation: str, methods: set[str]) -> str:
+    """Qualify builtin type names that a method of the same class shadows (``def list``)."""
+    shadowed = [name for name in _BUILTIN_TYPES if name in methods]
+    if not shadowed:
+        return annotation
+    return re.sub(r"(?<![\w.])(" + "|".join(shadowed) + r")\b", r"builtins.\1", annotation)
+
+
+def docstring(text: str) -> str:
+    """Text that is safe inside a triple-quoted docstring: no closing quotes, escapes or NULs."""
+    cleaned = "".join(c if c.isprintable() or c in "\n\t" else " " for c in text)
+    cleaned = cleaned.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
+    if cleaned.endswith('"'):
+        cleaned += " "
+    return cleaned
+
+
+def comment(text: str) -> str:
+    """Text that is safe on one comment line."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+@dataclass(frozen=True)
+class ArgView:
+    """One argument of a generated method or route."""
+
+    py_name: str
+    wire_name: str  # repr() of the spec's name
+    location: str
+    annotation: str
+    required: bool
+    description: str
+    param_expr: str  # the runtime Param(...) literal (client) / FastAPI marker (server)
+
+
+@dataclass(frozen=True)
+class BodyView:
+    """The request body a generated method takes."""
+
+    annotation: str
+    required: bool
+    media_type: str  # repr()
+    kind: str  # json, form, multipart, text, binary
+    is_json: bool
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    """One documented response as the runtime reads it."""
+
+    status: str  # repr()
+    status_code: int  # numeric status for routes; 200 for ranges/default
+    kind: str  # json, bytes, text, empty
+    annotation: str  # python type of the body ("None" when empty)
+    media_type: str | None
+    is_success: bool
+    description: str  # repr()
+
+
+def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
+    """Every documented response of ``op``, with the python type of its body."""
+    views = []
+    for response in op.responses:
+        content = pick_content(response.contents)
+        kind = outcome_kind(content)
+        if kind == "json" and content is not None:
+            annotation = annotator.spell(content.type, "response")
+        else:
+            annotation = {"bytes": "bytes", "text": "str", "empty": "None"}[kind]
+        views.append(OutcomeView(
+            status=repr(response.status),
+            status_code=_numeric(response),
+            kind=kind,
+            annotation=annotation,
+            media_type=content.media_type if content is not None else None,
+            is_success=response in op.success_responses,
+            description=repr(response.description or response.status),
+        ))
+    return views
+
+
+def _numeric(response: Response) -> int:
+    status = response.status
+    if status.isdigit():
+        return int(status)
+    if status[:1].isdigit():
+        return int(status[0]) * 100
+    return 200
+
+
+def union(annotations: list[str]) -> str:
+    """``A | B`` without repeats, in order; ``None`` for an empty list."""
+    seen: list[str] = []
+    for text in annotations:
+        for part in text.split(" | "):
+            if part not in seen:
+                seen.append(part)
+    if "None" in seen:
+        seen = [p for p in seen if p != "None"] + ["None"]
+    return " | ".join(seen) or "None"
+
+
+def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView | None:
+    """The body argument of ``op``: its annotation and how it is encoded."""
+    if op.body is None:
+        return None
+    content = pick_body(op.body.contents)
+    kind = body_kind(content.media_type)
+    if kind in ("json", "form", "multipart") and content.type is not None:
+        annotation = annotator.spell(content.type, "request")
+        if use_dict and content.type.kind == "model":
+            annotation += " | dict[str, Any]"
+            annotator.typing.add("Any")
+    elif kind == "text":
+        annotation = "str"
+    elif kind in ("json",):
+        annotation = annotator.spell(None, "request")
+    else:
+        annotation = "bytes"
+    return BodyView(annotation, op.body.required, repr(content.media_type), kind, kind == "json")
+
+
+def ordered_params(op: Operation, names: OperationNames) -> list[tuple[Parameter, PyName]]:
+    """Path parameters first (in path order), then required, then optional ones."""
+    def order(param: Parameter) -> tuple[int, int]:
+        if param.location == "path":
+            return (0, op.path.find("{" + param.name + "}"))
+        return (1 if param.required else 2, 0)
+
+    params = sorted(op.parameters, key=order)
+    return [(p, names.params[param_key(p.location, p.name)]) for p in params]
+
+
+def summary_line(op: Operation) -> str:
+    """The first line of an operation's docstring."""
+    first = (op.summary or op.description or op.operation_id).strip().splitlines()
+    return first[0] if first else op.operation_id
+
+
+def resource_groups(api: Api, names: Names) -> dict[tuple[PyName, ...], list[Operation]]:
+    """Operations grouped by resource chain, in spec order."""
+    groups: dict[tuple[PyName, ...], list[Operation]] = {}
+    for op in api.operations:
+        groups.setdefault(names.operations[op.operation_id].resource, []).append(op)
+    return groups
+
+
+def unshadow_args(args: list[ArgView], methods: set[str]) -> list[ArgView]:
+    """:func:`unshadow` applied to every argument's annotation."""
+    return [replace(a, annotation=unshadow(a.annotation, methods)) for a in args]
+
+
+def unshadow_body(body: BodyView | None, methods: set[str]) -> BodyView | None:
+    """:func:`unshadow` applied to a body's annotation."""
+    return None if body is None else replace(body, annotation=unshadow(body.annotation, methods))

@@ -1,0 +1,244 @@
+"""Server views: IR + names + models -> what the FastAPI templates interpolate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from generator.config import Target
+from generator.ir.model import Api, Operation, SecurityScheme
+from generator.models import ModelsModule
+from generator.naming import Names, PyName, class_name
+from generator.render.common import (
+    ArgView, BodyView, OutcomeView, body_view, docstring, ordered_params, resource_groups,
+    response_outcomes, summary_line, union, unshadow, unshadow_args, unshadow_body,
+)
+from generator.render.types import Annotator
+
+# The status wrapper classes of the server runtime (templates/runtime/server_runtime.py).
+STATUS_CLASSES = {
+    200: "Ok", 201: "Created", 202: "Accepted", 203: "NonAuthoritativeInformation", 204: "NoContent",
+    205: "ResetContent", 206: "PartialContent", 207: "MultiStatus", 300: "MultipleChoices",
+    301: "MovedPermanently", 302: "Found", 303: "SeeOther", 304: "NotModified", 307: "TemporaryRedirect",
+    308: "PermanentRedirect", 400: "BadRequest", 401: "Unauthorized", 402: "PaymentRequired",
+    403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed", 406: "NotAcceptable",
+    408: "RequestTimeout", 409: "Conflict", 410: "Gone", 411: "LengthRequired",
+    412: "PreconditionFailed", 413: "ContentTooLarge", 415: "UnsupportedMediaType",
+    416: "RangeNotSatisfiable", 417: "ExpectationFailed", 418: "ImATeapot", 421: "MisdirectedRequest",
+    422: "UnprocessableEntity", 423: "Locked", 424: "FailedDependency", 425: "TooEarly",
+    426: "UpgradeRequired", 428: "PreconditionRequired", 429: "TooManyRequests",
+    431: "RequestHeaderFieldsTooLarge", 451: "UnavailableForLegalReasons", 500: "InternalServerError",
+    501: "NotImplemented_", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout",
+    505: "HttpVersionNotSupported",
+}
+_MARKERS = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
+_SCHEME_KINDS = {"bearer": "rt.BEARER", "oauth2": "rt.BEARER", "openid": "rt.BEARER", "basic": "rt.BASIC"}
+
+
+@dataclass(frozen=True)
+class RouteView:
+    """One operation: its route, its interface method and how the two are wired."""
+
+    function: str
+    group: str  # keyword of create_app binding the implementation
+    method: str  # interface method name
+    decorator_method: str  # get, post, ...
+    path: str  # repr()
+    operation_id: str  # repr()
+    status_code: int
+    media_type: str  # repr() or None
+    response_model: str  # annotation or None
+    responses_expr: str  # dict literal for other documented statuses
+    tags: str  # repr() of a list
+    summary: str  # repr()
+    description: str  # repr()
+    deprecated: bool
+    positional: list[ArgView]
+    keyword: list[ArgView]
+    body: BodyView | None
+    security_expr: str | None  # binder.security(...) call
+    returns: str  # interface return annotation
+    doc: str
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """One interface Protocol and the create_app keyword that binds it."""
+
+    keyword: str
+    class_name: str
+    routes: list[RouteView]
+
+
+@dataclass(frozen=True)
+class ServerView:
+    """Everything the server package templates need."""
+
+    package: str
+    header: str
+    doc_title: str
+    title: str  # repr()
+    version: str  # repr()
+    description: str  # repr()
+    servers: str  # repr() of a list of dicts
+    groups: list[GroupView]
+    routes: list[RouteView]
+    model_imports: list[str]
+    typing_imports: list[str]
+    module_imports: list[str]
+    interface_model_imports: list[str]
+    interface_typing_imports: list[str]
+    interface_module_imports: list[str]
+    all_names: list[str]
+    has_security: bool
+    fastapi_imports: list[str]
+    example_group: str
+    example_method: str
+
+
+def server_view(api: Api, names: Names, models: ModelsModule, target: Target, header: str) -> ServerView:
+    """Build the server view of ``api``."""
+    annotator = Annotator(api, models)  # spells every annotation
+    app_imports = Annotator(api, models)  # what app.py names
+    interface_imports = Annotator(api, models)  # what interfaces.py names
+    schemes = {s.name: s for s in api.security_schemes}
+    groups: list[GroupView] = []
+    keywords: set[str] = {"authenticate", "middleware", "fastapi_kwargs"}
+    for chain, ops in resource_groups(api, names).items():
+        keyword = _unique("_".join(chain) or "root", keywords)
+        routes = [_route(op, names, annotator, schemes, keyword) for op in ops]
+        methods = {r.method for r in routes}
+        routes = [
+            replace(r, positional=unshadow_args(r.positional, methods), keyword=unshadow_args(r.keyword, methods),
+                    body=unshadow_body(r.body, methods), returns=unshadow(r.returns, methods))
+            for r in routes
+        ]
+        for route in routes:
+            args = [a.annotation for a in route.positional + route.keyword]
+            body = [route.body.annotation] if route.body else []
+            for text in [*args, *body, route.response_model, route.responses_expr]:
+                app_imports.note(text)
+            for text in [*args, *body, route.returns]:
+                interface_imports.note(text)
+        groups.append(GroupView(keyword, _interface(chain), routes))
+    first = groups[0].routes[0] if groups and groups[0].routes else None
+    return ServerView(
+        package=target.server_package or "",
+        header=header,
+        doc_title=docstring(api.title),
+        title=repr(api.title),
+        version=repr(api.version),
+        description=repr(api.description),
+        servers=repr([{"url": s.url, "description": s.description} for s in api.servers]),
+        groups=groups,
+        routes=[r for g in groups for r in g.routes],
+        model_imports=sorted(app_imports.model_names),
+        typing_imports=sorted(app_imports.typing | {"Any"}),
+        module_imports=sorted(app_imports.modules),
+        interface_model_imports=sorted(interface_imports.model_names),
+        interface_typing_imports=sorted(interface_imports.typing | {"Protocol"}),
+        interface_module_imports=sorted(interface_imports.modules),
+        all_names=sorted([g.class_name for g in groups]) + ["create_app", "create_router", "runtime"],
+        has_security=any(r.security_expr for g in groups for r in g.routes),
+        fastapi_imports=_fastapi_imports(groups),
+        example_group=groups[0].keyword if groups else "root",
+        example_method=first.method if first else "",
+    )
+
+
+def _fastapi_imports(groups: list[GroupView]) -> list[str]:
+    used = {"APIRouter", "FastAPI", "Request"}
+    for group in groups:
+        for route in group.routes:
+            used.update(_MARKERS[a.location] for a in route.positional + route.keyword)
+            if route.body:
+                used.add("Body")
+            if route.security_expr:
+                used.add("Depends")
+    return sorted(used)
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def _interface(chain: tuple[PyName, ...]) -> str:
+    return (class_name("_".join(chain)) if chain else "Root") + "Api"
+
+
+def _route(op: Operation, names: Names, annotator: Annotator, schemes: dict[str, SecurityScheme], group: str) -> RouteView:
+    op_names = names.operations[op.operation_id]
+    positional: list[ArgView] = []
+    keyword: list[ArgView] = []
+    for param, py in ordered_params(op, op_names):
+        annotation = annotator.spell(param.type, "request")
+        alias = f"alias={param.name!r}, " if param.name != py or param.location == "header" else ""
+        marker = f"{_MARKERS[param.location]}({alias}description={param.description!r})"
+        arg = ArgView(py, repr(param.name), param.location, annotation, param.required, docstring(param.description), marker)
+        (positional if param.location == "path" else keyword).append(arg)
+    body = body_view(op, annotator, use_dict=False)
+    outcomes = response_outcomes(op, annotator)
+    main = _main_outcome(outcomes)
+    others = [o for o in outcomes if o is not main and o.status_code != main.status_code] if main else []
+    return RouteView(
+        function=op_names.function,
+        group=group,
+        method=op_names.method,
+        decorator_method=op.method.lower(),
+        path=repr(op.path),
+        operation_id=repr(op.operation_id),
+        status_code=main.status_code if main else 200,
+        media_type=repr(main.media_type) if main else "None",
+        response_model=main.annotation if main and main.kind == "json" else "None",
+        responses_expr="{" + ", ".join(_response_entry(o) for o in others) + "}",
+        tags=repr(list(op.tags)),
+        summary=repr(op.summary),
+        description=repr(op.description),
+        deprecated=op.deprecated,
+        positional=positional,
+        keyword=keyword,
+        body=body,
+        security_expr=_security(op, schemes),
+        returns=_returns(outcomes),
+        doc=docstring(summary_line(op)),
+    )
+
+
+def _main_outcome(outcomes: list[OutcomeView]) -> OutcomeView | None:
+    for outcome in outcomes:
+        if outcome.is_success:
+            return outcome
+    return outcomes[0] if outcomes else None
+
+
+def _response_entry(outcome: OutcomeView) -> str:
+    model = f", 'model': {outcome.annotation}" if outcome.kind == "json" and outcome.annotation != "Any" else ""
+    key = outcome.status if not outcome.status.strip("'").isdigit() else str(outcome.status_code)
+    return f"{key}: {{'description': {outcome.description}{model}}}"
+
+
+def _returns(outcomes: list[OutcomeView]) -> str:
+    if len(outcomes) <= 1:
+        return outcomes[0].annotation if outcomes else "None"
+    parts = []
+    for outcome in outcomes:
+        exact = outcome.status.strip("'").isdigit()
+        wrapper = STATUS_CLASSES.get(outcome.status_code) if exact else None
+        parts.append(f"rt.{wrapper or 'Status'}[{outcome.annotation}]")
+    return union(parts)
+
+
+def _security(op: Operation, schemes: dict[str, SecurityScheme]) -> str | None:
+    if not op.security:
+        return None
+    requirement = op.security[0]
+    scheme = schemes[requirement.scheme]
+    scopes = repr(tuple(requirement.scopes))
+    if scheme.kind == "api_key":
+        kind = {"header": "rt.API_KEY_HEADER", "query": "rt.API_KEY_QUERY", "cookie": "rt.API_KEY_COOKIE"}[scheme.location or "header"]
+        return f"binder.security({kind}, {scheme.name!r}, {scopes}, param_name={scheme.param_name!r})"
+    return f"binder.security({_SCHEME_KINDS[scheme.kind]}, {scheme.name!r}, {scopes})"

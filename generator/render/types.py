@@ -1,0 +1,122 @@
+"""TypeRef -> Python annotation text, recording what the annotation needs imported.
+
+The one place that knows how the IR's type vocabulary is spelt in Python.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from generator.ir.model import Api, Content, TypeRef
+from generator.models import ModelsModule, Role
+
+Use = Literal["request", "response", "param"]
+OutcomeKind = Literal["json", "bytes", "text", "empty"]
+
+_FORMATS = {
+    "date-time": ("datetime.datetime", "datetime"),
+    "date": ("datetime.date", "datetime"),
+    "time": ("datetime.time", "datetime"),
+    "uuid": ("uuid.UUID", "uuid"),
+}
+_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "binary": "bytes"}
+
+
+@dataclass
+class Annotator:
+    """Spells TypeRefs for one generated module and collects that module's imports."""
+
+    api: Api
+    models: ModelsModule
+    modules: set[str] = field(default_factory=set)  # stdlib modules: datetime, uuid
+    typing: set[str] = field(default_factory=set)  # typing names: Any
+    model_names: set[str] = field(default_factory=set)  # classes from models.py
+
+    def spell(self, ref: TypeRef | None, use: Use) -> str:
+        """The annotation for ``ref`` used as a request body, a response or a parameter."""
+        if ref is None:
+            return self._any()
+        text = self._bare(ref, use)
+        return f"{text} | None" if ref.nullable and text != "Any" else text
+
+    def _bare(self, ref: TypeRef, use: Use) -> str:
+        if ref.kind == "model" and ref.model in self.models.names:
+            schema = self.api.schemas.get(ref.model)
+            role: Role = "response" if use == "response" else "request"
+            name = self.models.class_for(ref.model, role)
+            self.model_names.add(name)
+            if use == "param" and schema is not None and schema.kind == "enum":
+                return f"{name} | str"
+            return name
+        if ref.kind in ("array", "map"):
+            inner = self.spell(ref.item, use)
+            return f"list[{inner}]" if ref.kind == "array" else f"dict[str, {inner}]"
+        if ref.kind == "string" and ref.format in _FORMATS and use != "param_raw":
+            text, module = _FORMATS[ref.format]
+            self.modules.add(module)
+            return text
+        if ref.kind in _SCALARS:
+            return _SCALARS[ref.kind]
+        return self._any()
+
+    def note(self, annotation: str) -> str:
+        """Record the imports of an annotation spelt by another Annotator (for another module)."""
+        for word in re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", annotation):
+            if word in self.models.classes:
+                self.model_names.add(word)
+            elif word == "Any":
+                self.typing.add("Any")
+            elif "." in word and word.split(".")[0] in ("datetime", "uuid", "builtins"):
+                self.modules.add(word.split(".")[0])
+        return annotation
+
+    def _any(self) -> str:
+        self.typing.add("Any")
+        return "Any"
+
+
+def outcome_kind(content: Content | None) -> OutcomeKind:
+    """How a client reads a response body of this media type."""
+    if content is None:
+        return "empty"
+    media = content.media_type.lower().split(";")[0].strip()
+    if content.type is not None and content.type.kind == "binary":
+        return "bytes"
+    if media.endswith("/json") or media.endswith("+json") or media == "*/*" and content.type is not None:
+        return "json"
+    if media.startswith("text/"):
+        return "text"
+    return "bytes"
+
+
+def pick_content(contents: tuple[Content, ...]) -> Content | None:
+    """The media type a generated method speaks: JSON first, then spec order."""
+    for content in contents:
+        if outcome_kind(content) == "json":
+            return content
+    return contents[0] if contents else None
+
+
+def body_kind(media_type: str) -> Literal["json", "form", "multipart", "text", "binary"]:
+    """How a request body of this media type is encoded."""
+    media = media_type.lower().split(";")[0].strip()
+    if media.endswith("/json") or media.endswith("+json"):
+        return "json"
+    if media == "application/x-www-form-urlencoded":
+        return "form"
+    if media.startswith("multipart/"):
+        return "multipart"
+    if media.startswith("text/"):
+        return "text"
+    return "binary"
+
+
+def pick_body(contents: tuple[Content, ...]) -> Content:
+    """The request media type a generated method sends: JSON, form, multipart, then spec order."""
+    for wanted in ("json", "form", "multipart"):
+        for content in contents:
+            if body_kind(content.media_type) == wanted:
+                return content
+    return contents[0]
