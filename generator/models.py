@@ -11,17 +11,20 @@ an unknown value from a newer server becomes a pseudo-member instead of an error
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from generator import cache
 from generator.diagnostics import Sink, SpecLocation
 from generator.ir.build import ModelSource
 from generator.ir.schemas import SCHEMA_REF_PREFIX, unescape
 from generator.naming import ClassName
 
 Role = Literal["request", "response"]
+_DMCG_VERSION = "datamodel-code-generator 0.89.0"  # pinned in pyproject.toml; part of the cache key
 
 _CLASS = re.compile(r"^class (\w+)\(", re.MULTILINE)
 _OPEN_ENUM_HELPER = '''
@@ -57,8 +60,6 @@ class ModelsModule:
 
 def render_models(source: ModelSource, names: dict[str, ClassName], templates: Path, sink: Sink) -> ModelsModule | None:
     """Render every component schema into one module; None (with a diagnostic) if DMCG fails."""
-    from datamodel_code_generator import DataModelType, InputFileType, generate
-
     document = {
         "openapi": source.openapi_version if source.openapi_version.startswith("3.") else "3.0.3",
         "info": {"title": "models", "version": "0"},
@@ -67,6 +68,27 @@ def render_models(source: ModelSource, names: dict[str, ClassName], templates: P
     }
     if not source.schemas:
         return ModelsModule(_EMPTY, frozenset(), dict(names))
+    enum_template = (templates / "models" / "Enum.jinja2").read_text(encoding="utf-8")
+    key = cache.digest(_DMCG_VERSION, enum_template, json.dumps(document, sort_keys=True, default=str))
+    folder = cache.cache_dir("models")
+    text = cache.read(folder, key)
+    if text is None:
+        text = _generate(document, templates, source, sink)
+        if text is None:
+            return None
+        cache.write(folder, key, text)
+    module = _finish(text)
+    classes = frozenset(_CLASS.findall(module))
+    missing = [k for k in source.schemas if names[k] not in classes and names[k] + "Request" not in classes and names[k] + "Response" not in classes]
+    for key in missing:
+        sink.warning("model-missing", f"schema {key!r} produced no class; it is typed as Any", source.locations[key])
+    return ModelsModule(module, classes, {k: v for k, v in names.items() if k not in missing})
+
+
+def _generate(document: dict[str, Any], templates: Path, source: ModelSource, sink: Sink) -> str | None:
+    """Call datamodel-code-generator once for every schema; None (with a diagnostic) when it fails."""
+    from datamodel_code_generator import DataModelType, InputFileType, generate
+
     try:
         text = generate(
             document,
@@ -88,15 +110,10 @@ def render_models(source: ModelSource, names: dict[str, ClassName], templates: P
             custom_template_dir=templates / "models",
         )
     except Exception as exc:  # DMCG raises many kinds; all mean the same thing to the user
-        sink.error("models-failed", f"datamodel-code-generator could not render the schemas: {exc}", SpecLocation(str(source.locations and next(iter(source.locations.values())).file), "/components/schemas"))
+        file = next(iter(source.locations.values())).file if source.locations else ""
+        sink.error("models-failed", f"datamodel-code-generator could not render the schemas: {exc}", SpecLocation(file, "/components/schemas"))
         return None
-    assert isinstance(text, str)
-    module = _finish(text)
-    classes = frozenset(_CLASS.findall(module))
-    missing = [k for k in source.schemas if names[k] not in classes and names[k] + "Request" not in classes and names[k] + "Response" not in classes]
-    for key in missing:
-        sink.warning("model-missing", f"schema {key!r} produced no class; it is typed as Any", source.locations[key])
-    return ModelsModule(module, classes, {k: v for k, v in names.items() if k not in missing})
+    return text if isinstance(text, str) else None
 
 
 _EMPTY = "from __future__ import annotations\n"

@@ -11,7 +11,7 @@ from generator.render.env import render_template
 _PEP440 = re.compile(r"^\d+(\.\d+)*$")
 
 
-def render_client(view: ClientView, models: str, runtime: dict[str, str], header_text: str) -> dict[str, str]:
+def render_client(view: ClientView, models: str, header_text: str) -> dict[str, str]:
     """Every file of the client package, keyed by path relative to the output directory."""
     pkg = view.package
     root = f"{pkg}/{pkg}/"
@@ -25,8 +25,6 @@ def render_client(view: ClientView, models: str, runtime: dict[str, str], header
         f"{pkg}/pyproject.toml": render_template("client/pyproject.toml.jinja", **_dist(view, header)),
         f"{pkg}/README.md": render_template("client/README.md.jinja", **_readme(view, header_text)),
     }
-    for name, text in runtime.items():
-        files[root + name] = f"{header}\n{text}"
     return files
 
 

@@ -11,7 +11,7 @@ from generator.render.server_views import ServerView
 _PEP440 = re.compile(r"^\d+(\.\d+)*$")
 
 
-def render_server(view: ServerView, models: str, runtime: dict[str, str], header_text: str) -> dict[str, str]:
+def render_server(view: ServerView, models: str, header_text: str) -> dict[str, str]:
     """Every file of the server package, keyed by path relative to the output directory."""
     pkg = view.package
     root = f"{pkg}/{pkg}/"
@@ -42,6 +42,4 @@ def render_server(view: ServerView, models: str, runtime: dict[str, str], header
             example_method=view.example_method or "operation",
         ),
     }
-    for name, text in runtime.items():
-        files[root + name] = f"{header}\n{text}"
     return files
