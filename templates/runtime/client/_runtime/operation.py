@@ -1,0 +1,174 @@
+"""Operation descriptors: the pure data generated code emits for each API operation.
+
+Generated resource modules hold one module-level ``Operation`` constant per operation
+and pass it, with the caller's arguments, to ``SyncClientBase._call`` or
+``AsyncClientBase._call``. Nothing in this module performs I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, Generic, Literal, TypedDict, TypeVar
+
+import httpx
+
+__all__ = [
+    "NOT_GIVEN",
+    "Body",
+    "BodyKind",
+    "NotGiven",
+    "Operation",
+    "Outcome",
+    "OutcomeKind",
+    "Param",
+    "ParamLocation",
+    "RequestOptions",
+    "T",
+    "is_given",
+]
+
+T = TypeVar("T")
+
+ParamLocation = Literal["path", "query", "header", "cookie"]
+BodyKind = Literal["json", "form", "multipart", "text", "binary"]
+OutcomeKind = Literal["json", "bytes", "text", "empty"]
+
+_DEFAULT_STYLES: Final[Mapping[str, str]] = {
+    "path": "simple",
+    "query": "form",
+    "header": "simple",
+    "cookie": "form",
+}
+
+
+class NotGiven:
+    """Type of the ``NOT_GIVEN`` sentinel: "the caller did not pass this argument".
+
+    ``None`` cannot play that role for parameters and body fields, because an explicit
+    ``None`` can be meaningful (a JSON ``null``). Both ``None`` and ``NOT_GIVEN`` mean
+    "not sent" for parameters; ``NOT_GIVEN`` entries are also dropped from mapping
+    bodies, while ``None`` entries there become ``null``. Copies and pickles of
+    ``NOT_GIVEN`` are ``NOT_GIVEN`` itself, so ``value is NOT_GIVEN`` stays reliable.
+    """
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+
+def is_given(value: object) -> bool:
+    """Return True unless ``value`` is ``None`` or ``NOT_GIVEN`` (i.e. "send it")."""
+    return value is not None and not isinstance(value, NotGiven)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One OpenAPI parameter of an operation, by its wire name and location.
+
+    ``style`` and ``explode`` keep ``None`` when the spec leaves them out; use
+    ``resolved_style`` and ``resolved_explode`` for the OpenAPI defaults.
+    """
+
+    name: str
+    location: ParamLocation
+    style: str | None = None
+    explode: bool | None = None
+    required: bool = False
+
+    @property
+    def resolved_style(self) -> str:
+        """The style to serialise with: the explicit one or the location's default."""
+        return self.style or _DEFAULT_STYLES[self.location]
+
+    @property
+    def resolved_explode(self) -> bool:
+        """The explode flag: the explicit one, else True for ``form`` and False otherwise."""
+        if self.explode is not None:
+            return self.explode
+        return self.resolved_style == "form"
+
+
+@dataclass(frozen=True)
+class Body:
+    """The request body of an operation, described by its media type."""
+
+    media_type: str
+
+    @property
+    def kind(self) -> BodyKind:
+        """How the body is encoded, derived from ``media_type``.
+
+        ``json`` for ``*/json`` and ``*+json``, ``form`` for
+        ``application/x-www-form-urlencoded``, ``multipart`` for ``multipart/*``,
+        ``text`` for ``text/*`` and ``binary`` for anything else.
+        """
+        essence = self.media_type.split(";", 1)[0].strip().lower()
+        if essence.endswith(("/json", "+json")):
+            return "json"
+        if essence == "application/x-www-form-urlencoded":
+            return "form"
+        if essence.startswith("multipart/"):
+            return "multipart"
+        if essence.startswith("text/"):
+            return "text"
+        return "binary"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How to read one documented response.
+
+    ``type`` is what a pydantic ``TypeAdapter`` validates when ``kind == "json"``
+    (a model class, ``list[Model]``, ``dict[str, Any]``, ``int``...). ``None`` returns
+    the decoded JSON unvalidated.
+    """
+
+    kind: OutcomeKind
+    type: Any = None
+
+
+@dataclass(frozen=True)
+class Operation(Generic[T]):
+    """Everything the runtime needs to perform one API operation; ``T`` is its result.
+
+    ``responses`` maps documented success statuses (``"200"``, ``"2XX"``, or
+    ``"default"`` when it is the only success-ish response) to outcomes; ``errors``
+    maps documented error statuses (``"404"``, ``"4XX"``, ``"default"``) to the
+    outcome that fills ``APIError.parsed``.
+    """
+
+    operation_id: str
+    method: str
+    path: str
+    params: tuple[Param, ...] = ()
+    body: Body | None = None
+    responses: Mapping[str, Outcome] = field(default_factory=dict)
+    errors: Mapping[str, Outcome] = field(default_factory=dict)
+    authenticated: bool = True
+    deprecated: bool = False
+
+
+class RequestOptions(TypedDict, total=False):
+    """Per-call overrides, passed by users as ``options=`` to any operation method.
+
+    - ``timeout``: replaces the client's timeout (``None`` disables it).
+    - ``extra_headers``: sent last, so they override every other header.
+    - ``extra_query``: added to the operation's query parameters.
+    - ``max_retries``: replaces the client's retry budget.
+    - ``retry_non_idempotent``: also retry POST/PATCH after the request was sent.
+    """
+
+    timeout: float | httpx.Timeout | None
+    extra_headers: Mapping[str, str]
+    extra_query: Mapping[str, Any]
+    max_retries: int
+    retry_non_idempotent: bool

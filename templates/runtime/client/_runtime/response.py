@@ -1,0 +1,191 @@
+"""Response reading: ``httpx.Response`` -> parsed value or ``APIError`` (pure, no I/O).
+
+Outcome lookup for a status tries the exact code (``"404"``), then its range
+(``"4XX"``), then ``"default"`` (for success outcomes, ``default`` only covers 2xx).
+
+- status >= 400: raise the status class's error; ``parsed`` is filled from
+  ``op.errors`` when the body reads, and a body that does not read never hides the
+  status error.
+- documented success: read per its ``Outcome``; a body that does not decode or
+  validate raises ``ResponseValidationError``.
+- undocumented 2xx: if the operation documents exactly one success outcome and the
+  body reads with it, return that; otherwise (and for any undocumented 3xx) raise
+  ``UnexpectedStatusError``. An ``empty`` outcome reads any body (as None).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import httpx
+from pydantic import TypeAdapter
+
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ResponseValidationError,
+    UnexpectedStatusError,
+    status_error_class,
+)
+from .operation import Operation, Outcome
+
+__all__ = [
+    "HTTPX_ERRORS",
+    "connection_error",
+    "match_outcome",
+    "parse_response",
+    "read_outcome",
+    "status_error",
+    "type_adapter",
+]
+
+HTTPX_ERRORS: Final = (httpx.HTTPError, httpx.InvalidURL, httpx.CookieConflict, httpx.StreamError)
+"""Every exception httpx raises while building, sending or reading a request."""
+
+_SNIPPET_CHARS: Final = 500
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+# Unhashable types (e.g. Annotated[..., Field(...)]) are keyed by id; the tuple keeps
+# the type alive so its id cannot be reused by another object.
+_ADAPTERS_BY_ID: dict[int, tuple[Any, TypeAdapter[Any]]] = {}
+
+
+def type_adapter(tp: Any) -> TypeAdapter[Any]:
+    """A cached ``TypeAdapter`` for ``tp`` (building one is far costlier than using it)."""
+    try:
+        adapter = _ADAPTERS.get(tp)
+    except TypeError:
+        entry = _ADAPTERS_BY_ID.get(id(tp))
+        if entry is None:
+            entry = _ADAPTERS_BY_ID[id(tp)] = (tp, TypeAdapter(tp))
+        return entry[1]
+    if adapter is None:
+        adapter = _ADAPTERS[tp] = TypeAdapter(tp)
+    return adapter
+
+
+def match_outcome(
+    outcomes: Mapping[str, Outcome], status_code: int, *, default_range: range | None = None
+) -> Outcome | None:
+    """The outcome for ``status_code``: exact code, then ``"NXX"``, then ``"default"``.
+
+    ``default_range`` limits which statuses ``"default"`` may cover.
+    """
+    exact = outcomes.get(str(status_code))
+    if exact is not None:
+        return exact
+    family = f"{status_code // 100}XX"
+    for key, outcome in outcomes.items():
+        if key.upper() == family:
+            return outcome
+    if default_range is None or status_code in default_range:
+        return outcomes.get("default")
+    return None
+
+
+def read_outcome(outcome: Outcome, response: httpx.Response) -> Any:
+    """Read the body as ``outcome`` says.
+
+    Raises:
+        ValueError: the body is not JSON, or not valid for ``outcome.type`` (pydantic's
+            ``ValidationError`` is a ``ValueError``).
+    """
+    if outcome.kind == "empty":
+        return None
+    if outcome.kind == "bytes":
+        return response.content
+    if outcome.kind == "text":
+        return response.text
+    data = response.json() if response.content else None
+    if outcome.type is None:
+        return data
+    return type_adapter(outcome.type).validate_python(data)
+
+
+def parse_response(op: Operation[Any], response: httpx.Response) -> Any:
+    """The parsed result of ``op`` for ``response``, or the matching ``APIError``."""
+    status = response.status_code
+    if status >= 400:
+        raise status_error(op, response)
+    outcome = match_outcome(op.responses, status, default_range=range(200, 300))
+    if outcome is not None:
+        try:
+            return read_outcome(outcome, response)
+        except ValueError as exc:
+            raise ResponseValidationError(
+                f"{_describe(response)}: the body is not a valid {_type_name(outcome)} ({exc})",
+                response=response,
+            ) from exc
+    documented = ", ".join(op.responses) or "none"
+    message = f"{_describe(response)}: undocumented status (documented: {documented})"
+    if 200 <= status < 300 and len(op.responses) == 1:
+        (only,) = op.responses.values()
+        try:
+            return read_outcome(only, response)
+        except ValueError as exc:
+            raise UnexpectedStatusError(message, response=response) from exc
+    raise UnexpectedStatusError(message, response=response)
+
+
+def status_error(op: Operation[Any], response: httpx.Response) -> APIStatusError:
+    """The exception for an error status, with ``parsed`` filled when the body reads."""
+    parsed: Any = None
+    outcome = match_outcome(op.errors, response.status_code)
+    if outcome is not None:
+        try:
+            parsed = read_outcome(outcome, response)
+        except Exception:  # noqa: BLE001 - whatever fails here, the status error must win
+            parsed = None
+    message = _describe(response)
+    snippet = _snippet(response)
+    if snippet:
+        message += f": {snippet}"
+    cls = status_error_class(response.status_code)
+    return cls(message, response=response, parsed=parsed)
+
+
+def connection_error(exc: Exception, request: httpx.Request | None) -> APIConnectionError:
+    """Map an httpx exception to ``APITimeoutError`` or ``APIConnectionError``.
+
+    The caller raises the result ``from exc`` so the original stays as ``__cause__``.
+    """
+    where = f" for {request.method} {_redact(request.url)}" if request is not None else ""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"request timed out{where} ({type(exc).__name__})", request=request)
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return APIConnectionError(f"request failed{where} ({detail})", request=request)
+
+
+def _describe(response: httpx.Response) -> str:
+    """``"404 Not Found from GET https://host/path"`` (without the query string)."""
+    text = f"{response.status_code} {response.reason_phrase}".rstrip()
+    try:
+        request = response.request
+    except RuntimeError:
+        return text
+    return f"{text} from {request.method} {_redact(request.url)}"
+
+
+def _redact(url: httpx.URL) -> str:
+    """The URL without its query string, which may carry an API key."""
+    return str(url.copy_with(query=None))
+
+
+def _snippet(response: httpx.Response) -> str:
+    try:
+        text = response.text.strip()
+    except (httpx.ResponseNotRead, ValueError):
+        return ""
+    if len(text) > _SNIPPET_CHARS:
+        return text[:_SNIPPET_CHARS] + "..."
+    return text
+
+
+def _type_name(outcome: Outcome) -> str:
+    if outcome.type is None:
+        return "JSON document"
+    if isinstance(outcome.type, type):
+        return outcome.type.__name__
+    return repr(outcome.type)

@@ -1,0 +1,561 @@
+"""Client runtime, request side: parameter styles, path quoting, headers, auth, bodies.
+
+The runtime (templates/runtime/client/_runtime) is loaded by path as the ``_runtime``
+subpackage of a stand-in generated package and driven through ``httpx.MockTransport``.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import enum
+import importlib.util
+import io
+import pickle
+import sys
+import types
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import BaseModel, Field
+
+# --------------------------------------------------------------------------- loader
+_FAKE_PACKAGE = "apiforge_fake_client"
+
+
+def _load_runtime() -> types.ModuleType:
+    """Import the runtime as ``apiforge_fake_client._runtime``, as generated code would."""
+    name = f"{_FAKE_PACKAGE}._runtime"
+    if name in sys.modules:
+        return sys.modules[name]
+    if _FAKE_PACKAGE not in sys.modules:
+        parent = types.ModuleType(_FAKE_PACKAGE)
+        parent.__path__ = []
+        sys.modules[_FAKE_PACKAGE] = parent
+    pkg_dir = Path(__file__).resolve().parents[2] / "templates" / "runtime" / "client" / "_runtime"
+    spec = importlib.util.spec_from_file_location(
+        name, pkg_dir / "__init__.py", submodule_search_locations=[str(pkg_dir)]
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+rt = _load_runtime()
+BASE = "https://api.test/v1"
+
+
+# -------------------------------------------------------------------------- helpers
+class Color(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class Widget(BaseModel):
+    name: str | None = None
+    label: str | None = Field(default=None, alias="displayLabel")
+    color: Color | None = None
+    size: int = 1
+
+
+def operation(**overrides: Any) -> Any:
+    fields: dict[str, Any] = {
+        "operation_id": "op",
+        "method": "GET",
+        "path": "/items",
+        "responses": {"200": rt.Outcome("json")},
+    }
+    fields.update(overrides)
+    return rt.Operation(**fields)
+
+
+def send(
+    op: Any,
+    args: dict[str, Any] | None = None,
+    body: Any = None,
+    options: Any = None,
+    **client_kwargs: Any,
+) -> httpx.Request:
+    """Call ``op`` once through a MockTransport and return the request it sent."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    client = rt.SyncClientBase(
+        base_url=BASE, transport=httpx.MockTransport(handler), **client_kwargs
+    )
+    with client:
+        client._call(op, args or {}, body, options)
+    assert len(seen) == 1
+    return seen[0]
+
+
+def query_of(request: httpx.Request) -> str:
+    return request.url.query.decode("ascii")
+
+
+def q(name: str, **param: Any) -> Any:
+    return rt.Param(name, "query", **param)
+
+
+# ------------------------------------------------------------------------ query styles
+@pytest.mark.parametrize(
+    ("param", "value", "expected"),
+    [
+        (q("tag"), ["a", "b c"], "tag=a&tag=b%20c"),
+        (q("id__in", style="form", explode=False), [1, 2, 3], "id__in=1,2,3"),
+        (q("id__in", explode=False), ["a,b", "c"], "id__in=a%2Cb,c"),
+        (q("id", style="spaceDelimited"), [3, 4], "id=3%204"),
+        (q("id", style="pipeDelimited"), [3, 4], "id=3|4"),
+        (q("id", style="pipeDelimited", explode=True), [3, 4], "id=3&id=4"),
+        (q("color"), {"R": 100, "G": 200}, "R=100&G=200"),
+        (q("color", explode=False), {"R": 100, "G": 200}, "color=R,100,G,200"),
+        (q("color", style="spaceDelimited"), {"R": 1, "G": 2}, "color=R%201%20G%202"),
+        (
+            q("filter", style="deepObject", explode=True),
+            {"role": "admin", "name": {"first": "Al"}, "ids": [1, 2]},
+            "filter[role]=admin&filter[name][first]=Al&filter[ids]=1&filter[ids]=2",
+        ),
+        (q("flag"), True, "flag=true"),
+        (q("flag"), False, "flag=false"),
+        (q("color"), Color.BLUE, "color=blue"),
+        (q("colors", explode=False), [Color.RED, Color.BLUE], "colors=red,blue"),
+        (
+            q("at"),
+            dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.timezone.utc),
+            "at=2024-05-01T12%3A00%3A00Z",
+        ),
+        (q("day"), dt.date(2024, 5, 1), "day=2024-05-01"),
+        (q("uid"), uuid.UUID(int=1), "uid=00000000-0000-0000-0000-000000000001"),
+        (q("n"), 1.5, "n=1.5"),
+        (q("s"), "a+b&c=d/é", "s=a%2Bb%26c%3Dd%2F%C3%A9"),
+        (q("tag"), [], ""),
+        (q("tag"), ["a", None, "b"], "tag=a&tag=b"),
+    ],
+)
+def test_query_parameter_styles(param: Any, value: Any, expected: str) -> None:
+    request = send(operation(params=(param,)), {param.name: value})
+    assert query_of(request) == expected
+
+
+def test_none_and_not_given_parameters_are_not_sent() -> None:
+    op = operation(params=(q("a"), q("b"), rt.Param("X-Opt", "header")))
+    request = send(op, {"a": None, "b": rt.NOT_GIVEN, "X-Opt": rt.NOT_GIVEN})
+    assert query_of(request) == ""
+    assert "x-opt" not in request.headers
+
+
+def test_query_parameters_keep_declaration_order() -> None:
+    op = operation(params=(q("limit"), q("offset"), q("search")))
+    request = send(op, {"search": "x", "offset": 20, "limit": 10})
+    assert query_of(request) == "limit=10&offset=20&search=x"
+
+
+def test_missing_required_and_unknown_parameters_raise_type_error() -> None:
+    op = operation(params=(q("limit", required=True),))
+    with pytest.raises(TypeError, match="missing required query parameter 'limit'"):
+        send(op, {})
+    with pytest.raises(TypeError, match="unknown parameter"):
+        send(op, {"limit": 1, "nope": 2})
+
+
+# -------------------------------------------------------------------------------- path
+def test_path_parameters_are_quoted_with_no_safe_characters() -> None:
+    op = operation(
+        path="/projects/{project_id}/dashboards/{id}/",
+        params=(
+            rt.Param("project_id", "path", required=True),
+            rt.Param("id", "path", required=True),
+        ),
+    )
+    request = send(op, {"project_id": "a/b c", "id": "?#%&"})
+    assert request.url.raw_path == b"/v1/projects/a%2Fb%20c/dashboards/%3F%23%25%26/"
+    assert request.url.host == "api.test"
+
+
+def test_a_parameter_named_quote_is_just_data() -> None:
+    op = operation(
+        path="/quotes/{quote}",
+        params=(rt.Param("quote", "path", required=True), q("urllib"), q("parse")),
+    )
+    request = send(op, {"quote": "x/y", "urllib": "1", "parse": "2"})
+    assert request.url.raw_path == b"/v1/quotes/x%2Fy?urllib=1&parse=2"
+
+
+def test_base_url_trailing_slash_and_path_values() -> None:
+    op = operation(path="/items/{id}", params=(rt.Param("id", "path", required=True),))
+    request = send(op, {"id": 7})
+    assert str(request.url) == "https://api.test/v1/items/7"
+    seen: list[httpx.Request] = []
+    client = rt.SyncClientBase(
+        base_url="https://api.test/v1/",
+        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={})),
+    )
+    client._call(op, {"id": True})
+    assert str(seen[0].url) == "https://api.test/v1/items/true"
+
+
+@pytest.mark.parametrize(
+    ("style", "explode", "value", "expected"),
+    [
+        (None, None, [3, 4, 5], "3,4,5"),
+        (None, True, {"role": "admin", "n": 1}, "role=admin,n=1"),
+        (None, False, {"role": "admin", "n": 1}, "role,admin,n,1"),
+        ("label", None, 5, ".5"),
+        ("label", None, [3, 4], ".3,4"),
+        ("label", True, [3, 4], ".3.4"),
+        ("label", True, {"a": 1, "b": 2}, ".a=1.b=2"),
+        ("matrix", None, 5, ";id=5"),
+        ("matrix", None, [3, 4], ";id=3,4"),
+        ("matrix", True, [3, 4], ";id=3;id=4"),
+        ("matrix", True, {"a": 1, "b": 2}, ";a=1;b=2"),
+        ("matrix", False, {"a": 1, "b": 2}, ";id=a,1,b,2"),
+        (None, None, ["a/b", "c,d"], "a%2Fb,c%2Cd"),
+    ],
+)
+def test_path_styles(style: str | None, explode: bool | None, value: Any, expected: str) -> None:
+    param = rt.Param("id", "path", style=style, explode=explode)
+    assert rt.encoding.path_segment(param, value) == expected
+
+
+def test_missing_path_parameter_raises() -> None:
+    op = operation(path="/items/{id}", params=(rt.Param("id", "path"),))
+    with pytest.raises(TypeError, match="missing path parameter 'id'"):
+        send(op, {})
+
+
+# ------------------------------------------------------------------- headers, cookies
+def test_header_parameters_use_simple_style() -> None:
+    op = operation(
+        params=(
+            rt.Param("X-Request-Id", "header"),
+            rt.Param("X-Ids", "header"),
+            rt.Param("X-Obj", "header", explode=True),
+            rt.Param("X-Flat", "header"),
+        )
+    )
+    request = send(
+        op,
+        {"X-Request-Id": "r-1", "X-Ids": [1, 2], "X-Obj": {"a": 1, "b": "x"}, "X-Flat": {"a": 1}},
+    )
+    assert request.headers["x-request-id"] == "r-1"
+    assert request.headers["x-ids"] == "1,2"
+    assert request.headers["x-obj"] == "a=1,b=x"
+    assert request.headers["x-flat"] == "a,1"
+
+
+def test_header_parameter_with_line_break_is_rejected() -> None:
+    op = operation(params=(rt.Param("X-Note", "header"),))
+    with pytest.raises(ValueError, match="line break"):
+        send(op, {"X-Note": "a\r\nInjected: yes"})
+
+
+def test_authorization_header_parameter_is_ignored_as_openapi_requires() -> None:
+    op = operation(params=(rt.Param("Authorization", "header"),))
+    request = send(op, {"Authorization": "Bearer attacker"}, auth=rt.bearer_auth("tok"))
+    assert request.headers["authorization"] == "Bearer tok"
+
+
+def test_cookie_parameters_and_cookie_credentials_share_one_header() -> None:
+    op = operation(
+        params=(
+            rt.Param("session", "cookie"),
+            rt.Param("prefs", "cookie", explode=False),
+            rt.Param("tags", "cookie"),
+        )
+    )
+    request = send(
+        op,
+        {"session": "abc=/+", "prefs": [1, 2], "tags": ["x y", "z"]},
+        auth=rt.api_key_auth("api_key", "cookie", "k;1"),
+    )
+    parts = request.headers["cookie"].split("; ")
+    assert sorted(parts) == sorted(
+        ["api_key=k%3B1", "session=abc=/+", "prefs=1,2", "tags=x%20y", "tags=z"]
+    )
+
+
+def test_default_headers_and_precedence() -> None:
+    request = send(operation())
+    assert request.headers["user-agent"] == "apiforge-client"
+    assert request.headers["accept"] == "application/json"
+
+    op = operation(params=(rt.Param("X-Level", "header"),))
+    request = send(
+        op,
+        {"X-Level": "param"},
+        options={"extra_headers": {"X-Level": "extra", "X-Trace": "t"}},
+        headers={"X-Level": "client", "X-Team": "core"},
+        user_agent="posthog-python/1.0",
+    )
+    assert request.headers["user-agent"] == "posthog-python/1.0"
+    assert request.headers["x-level"] == "extra"
+    assert request.headers["x-team"] == "core"
+    assert request.headers["x-trace"] == "t"
+
+
+def test_accept_json_only_when_all_success_bodies_are_json() -> None:
+    op = operation(responses={"200": rt.Outcome("bytes")})
+    assert send(op).headers["accept"] == "*/*"
+    op = operation(responses={"200": rt.Outcome("json"), "204": rt.Outcome("empty")})
+    assert send(op).headers["accept"] == "application/json"
+
+
+def test_extra_query_and_per_call_timeout() -> None:
+    op = operation(params=(q("a"),))
+    request = send(
+        op, {"a": 1}, options={"extra_query": {"debug": True, "ids": [1, 2], "skip": None}}
+    )
+    assert query_of(request) == "a=1&debug=true&ids=1&ids=2"
+    assert request.extensions["timeout"] == httpx.Timeout(60.0).as_dict()
+
+    request = send(op, options={"timeout": 5})
+    assert request.extensions["timeout"] == httpx.Timeout(5.0).as_dict()
+    request = send(op, options={"timeout": None})
+    assert request.extensions["timeout"] == httpx.Timeout(None).as_dict()
+    request = send(op, timeout=httpx.Timeout(3.0, connect=1.0))
+    assert request.extensions["timeout"] == httpx.Timeout(3.0, connect=1.0).as_dict()
+
+
+# ------------------------------------------------------------------------------- auth
+def test_bearer_auth_only_on_authenticated_operations() -> None:
+    auth = rt.bearer_auth("tok")
+    assert send(operation(), auth=auth).headers["authorization"] == "Bearer tok"
+    assert "authorization" not in send(operation(authenticated=False), auth=auth).headers
+
+
+def test_api_key_and_basic_auth_placements() -> None:
+    request = send(operation(), auth=rt.api_key_auth("X-API-Key", "header", "k"))
+    assert request.headers["x-api-key"] == "k"
+    request = send(
+        operation(params=(q("a"),)), {"a": 1}, auth=rt.api_key_auth("key", "query", "s/3")
+    )
+    assert query_of(request) == "a=1&key=s%2F3"
+    request = send(operation(), auth=rt.basic_auth("user", "pässword"))
+    expected = base64.b64encode("user:pässword".encode()).decode()
+    assert request.headers["authorization"] == f"Basic {expected}"
+
+
+def test_auth_factories_without_secret_return_none_and_combine() -> None:
+    assert rt.bearer_auth(None) is None
+    assert rt.api_key_auth("k", "query", None) is None
+    assert rt.basic_auth(None, "x") is None
+    assert rt.combine_auth(None, None) is None
+    both = rt.combine_auth(rt.bearer_auth("tok"), None, rt.api_key_auth("team", "query", "t1"))
+    request = send(operation(), auth=both)
+    assert request.headers["authorization"] == "Bearer tok"
+    assert query_of(request) == "team=t1"
+
+
+def test_auth_repr_never_shows_secrets() -> None:
+    auth = rt.combine_auth(rt.bearer_auth("s3cret"), rt.api_key_auth("key", "cookie", "s3cret"))
+    assert "s3cret" not in repr(auth)
+    assert "Authorization" in repr(auth)
+
+
+# ------------------------------------------------------------------------------ bodies
+def json_op(media_type: str = "application/json") -> Any:
+    return operation(method="POST", body=rt.Body(media_type))
+
+
+def test_json_model_body_distinguishes_absent_null_and_value() -> None:
+    widget = Widget.model_validate({"name": None, "displayLabel": "L", "color": "red"})
+    request = send(json_op(), body=widget)
+    assert request.headers["content-type"] == "application/json"
+    # "size" was never set: absent. "name" was explicitly null. Aliases and enum values.
+    assert request.content == b'{"name":null,"displayLabel":"L","color":"red"}'
+    assert send(json_op(), body=Widget()).content == b"{}"
+
+
+def test_json_mapping_and_list_bodies_are_sent_as_is() -> None:
+    body = {
+        "a": None,
+        "skip": rt.NOT_GIVEN,
+        "when": dt.date(2024, 1, 2),
+        "w": Widget(size=2),
+        "items": [Color.RED, uuid.UUID(int=2)],
+        "text": "é",
+    }
+    request = send(json_op(), body=body)
+    assert request.content == (
+        b'{"a":null,"when":"2024-01-02","w":{"size":2},'
+        b'"items":["red","00000000-0000-0000-0000-000000000002"],"text":"\xc3\xa9"}'
+    )
+    assert send(json_op(), body=[1, 2]).content == b"[1,2]"
+    assert send(json_op(), body=[]).content == b"[]"
+
+
+def test_json_subtype_media_type_is_kept() -> None:
+    request = send(json_op("application/vnd.api+json"), body={"a": 1})
+    assert request.headers["content-type"] == "application/vnd.api+json"
+    assert request.content == b'{"a":1}'
+
+
+def test_no_body_sends_no_content() -> None:
+    request = send(json_op(), body=None)
+    assert request.content == b""
+    assert "content-type" not in request.headers
+
+
+def test_body_on_an_operation_without_one_raises() -> None:
+    with pytest.raises(TypeError, match="takes no request body"):
+        send(operation(), body={"a": 1})
+
+
+def test_form_body() -> None:
+    op = operation(method="POST", body=rt.Body("application/x-www-form-urlencoded"))
+    request = send(op, body={"name": "x y", "tags": ["a", "b"], "flag": True, "gone": None})
+    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert request.content == b"name=x+y&tags=a&tags=b&flag=true"
+    request = send(op, body=Widget(name="n", color=Color.BLUE))
+    assert request.content == b"name=n&color=blue"
+
+
+def multipart_parts(request: httpx.Request) -> dict[str, tuple[str, bytes]]:
+    """Parse a multipart body into {name: (headers text, payload)}."""
+    content_type = request.headers["content-type"]
+    assert content_type.startswith("multipart/form-data; boundary=")
+    boundary = content_type.split("boundary=", 1)[1].encode()
+    parts: dict[str, tuple[str, bytes]] = {}
+    for chunk in request.content.split(b"--" + boundary)[1:-1]:
+        head, _, payload = chunk.strip(b"\r\n").partition(b"\r\n\r\n")
+        head_text = head.decode()
+        name = head_text.split('name="', 1)[1].split('"', 1)[0]
+        key = name
+        while key in parts:
+            key += "+"
+        parts[key] = (head_text, payload)
+    return parts
+
+
+def test_multipart_body_with_files_and_fields() -> None:
+    op = operation(method="POST", body=rt.Body("multipart/form-data"))
+    upload = io.BytesIO(b"file-object")
+    upload.name = "/tmp/report.csv"
+    body = {
+        "title": "Q1",
+        "public": False,
+        "doc": ("notes.txt", b"hello", "text/plain"),
+        "raw": b"\x00\x01",
+        "report": upload,
+        "meta": {"k": 1},
+        "tags": ["a", "b"],
+        "none": None,
+    }
+    parts = multipart_parts(send(op, body=body))
+    assert parts["title"] == ('Content-Disposition: form-data; name="title"', b"Q1")
+    assert parts["public"][1] == b"false"
+    assert parts["doc"] == (
+        'Content-Disposition: form-data; name="doc"; filename="notes.txt"\r\nContent-Type: text/plain',
+        b"hello",
+    )
+    assert 'filename="upload"' in parts["raw"][0] and parts["raw"][1] == b"\x00\x01"
+    assert 'filename="report.csv"' in parts["report"][0]
+    assert parts["report"][1] == b"file-object"
+    assert parts["meta"] == (
+        'Content-Disposition: form-data; name="meta"\r\nContent-Type: application/json',
+        b'{"k":1}',
+    )
+    assert (parts["tags"][1], parts["tags+"][1]) == (b"a", b"b")
+    assert "none" not in parts
+
+
+class UploadForm(BaseModel):
+    title: str
+    file: bytes
+    note: str | None = None
+    caption: str | None = Field(default=None, alias="Caption")
+
+
+def test_multipart_model_body_and_no_file_multipart() -> None:
+    op = operation(method="POST", body=rt.Body("multipart/form-data"))
+    form = UploadForm.model_validate({"title": "t", "file": b"\xff\xfe", "Caption": "c"})
+    parts = multipart_parts(send(op, body=form))
+    assert set(parts) == {"title", "file", "Caption"}  # unset "note" is absent
+    assert parts["file"][1] == b"\xff\xfe"
+    # Without any file the body is still multipart, not urlencoded.
+    parts = multipart_parts(send(op, body={"only": "field"}))
+    assert parts == {"only": ('Content-Disposition: form-data; name="only"', b"field")}
+
+
+@pytest.mark.parametrize(
+    ("media_type", "value", "content", "content_type"),
+    [
+        ("application/octet-stream", b"\x00\xff", b"\x00\xff", "application/octet-stream"),
+        ("image/png", bytearray(b"png"), b"png", "image/png"),
+        ("*/*", io.BytesIO(b"stream"), b"stream", "application/octet-stream"),
+        ("application/octet-stream", "text", b"text", "application/octet-stream"),
+        ("text/plain", "héllo", "héllo".encode(), "text/plain; charset=utf-8"),
+        ("text/csv; charset=latin-1", b"a,b", b"a,b", "text/csv; charset=latin-1"),
+    ],
+)
+def test_binary_and_text_bodies(
+    media_type: str, value: Any, content: bytes, content_type: str
+) -> None:
+    request = send(operation(method="PUT", body=rt.Body(media_type)), body=value)
+    assert request.content == content
+    assert request.headers["content-type"] == content_type
+
+
+@pytest.mark.parametrize(
+    ("media_type", "kind"),
+    [
+        ("application/json", "json"),
+        ("application/problem+json; charset=utf-8", "json"),
+        ("text/json", "json"),
+        ("application/x-www-form-urlencoded", "form"),
+        ("multipart/form-data", "multipart"),
+        ("multipart/mixed", "multipart"),
+        ("text/plain", "text"),
+        ("application/octet-stream", "binary"),
+        ("image/png", "binary"),
+    ],
+)
+def test_body_kind_from_media_type(media_type: str, kind: str) -> None:
+    assert rt.Body(media_type).kind == kind
+
+
+# ---------------------------------------------------------------------------- misc
+def test_param_defaults() -> None:
+    assert (rt.Param("a", "query").resolved_style, rt.Param("a", "query").resolved_explode) == (
+        "form",
+        True,
+    )
+    assert (rt.Param("a", "path").resolved_style, rt.Param("a", "path").resolved_explode) == (
+        "simple",
+        False,
+    )
+    assert rt.Param("a", "cookie").resolved_explode is True
+    assert rt.Param("a", "header").resolved_explode is False
+    assert rt.Param("a", "query", style="deepObject").resolved_explode is False
+
+
+def test_not_given_sentinel() -> None:
+    assert not rt.NOT_GIVEN
+    assert repr(rt.NOT_GIVEN) == "NOT_GIVEN"
+    assert copy.deepcopy(rt.NOT_GIVEN) is rt.NOT_GIVEN
+    assert copy.copy(rt.NOT_GIVEN) is rt.NOT_GIVEN
+    assert pickle.loads(pickle.dumps(rt.NOT_GIVEN)) is rt.NOT_GIVEN
+
+
+def test_build_request_is_pure() -> None:
+    settings = rt.request.ClientSettings(
+        base_url=BASE, headers={}, auth=rt.bearer_auth("t"), timeout=1.0, user_agent="ua"
+    )
+    op = operation(path="/a/{id}", params=(rt.Param("id", "path"), q("x")))
+    prepared = rt.request.build_request(op, {"id": 1, "x": "y"}, None, None, settings)
+    again = rt.request.build_request(op, {"id": 1, "x": "y"}, None, None, settings)
+    assert prepared == again
+    assert prepared.url == "https://api.test/v1/a/1?x=y"
+    assert ("Authorization", "Bearer t") in prepared.headers or (
+        "authorization",
+        "Bearer t",
+    ) in prepared.headers
