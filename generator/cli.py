@@ -6,11 +6,16 @@ Exit codes: 0 success, 1 generation/validation errors (or a stale ``check``),
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from generator import __version__
+
+if TYPE_CHECKING:
+    from generator.config import Overrides
 
 
 class DiagnosticsError(click.ClickException):
@@ -37,3 +42,114 @@ def validate(spec: Path, allow_remote_refs: bool, output_format: str) -> None:
     from generator.commands.validate import run_validate
 
     run_validate(spec, allow_remote_refs=allow_remote_refs, output_format=output_format)
+
+
+# --- generate / check / watch: thin wrappers over generator/commands/*.py ----------------------
+
+_SPEC = click.argument(
+    "spec", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+
+
+def _target_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The flags shared by generate, check and watch; they override ``[tool.apiforge]``."""
+    options = [
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Output directory (default: generated/, or the config's `output`).",
+        ),
+        click.option("--client-package", metavar="NAME", help="Client package name (SPEC only)."),
+        click.option("--no-client", is_flag=True, help="Generate no client (SPEC only)."),
+        click.option("--server-package", metavar="NAME", help="Server package name (SPEC only)."),
+        click.option("--no-server", is_flag=True, help="Generate no server (SPEC only)."),
+        click.option("--api-key-env", metavar="VAR", help="API key variable (SPEC only)."),
+        click.option("--base-url-env", metavar="VAR", help="Base URL variable (SPEC only)."),
+        click.option("--strict", is_flag=True, default=None, help="Treat warnings as errors."),
+        click.option(
+            "--allow-remote-refs",
+            is_flag=True,
+            default=None,
+            help="Allow http(s) $refs (off by default).",
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="No progress or status lines."),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            help="Diagnostics as text or as a JSON array (for CI).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _overrides(flags: dict[str, Any]) -> Overrides:
+    """Turn the shared flags into config overrides (removing them from ``flags``)."""
+    from generator.config import Overrides
+
+    values: dict[str, Any] = {}
+    for kind in ("client", "server"):
+        name, disabled = flags.pop(f"{kind}_package"), flags.pop(f"no_{kind}")
+        if name is not None and disabled:
+            raise click.UsageError(f"--{kind}-package and --no-{kind} exclude each other")
+        values[f"{kind}_package"] = False if disabled else name
+    for key in ("output", "strict", "allow_remote_refs", "api_key_env", "base_url_env"):
+        values[key] = flags.pop(key)
+    return Overrides(**values)
+
+
+def _injected(ctx: click.Context) -> dict[str, Any]:
+    """Test seam: ``CliRunner().invoke(main, args, obj={"render": fake})`` replaces the pipeline."""
+    render = (ctx.obj or {}).get("render")
+    return {"render": render} if render is not None else {}
+
+
+@main.command()
+@_SPEC
+@_target_options
+@click.option(
+    "--force", is_flag=True, help="Regenerate even when up to date; overwrite hand edits."
+)
+@click.pass_context
+def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any) -> None:
+    """Regenerate SPEC, or every target in pyproject.toml's [tool.apiforge], when it changed."""
+    from generator.commands.generate import run_generate
+
+    overrides = _overrides(flags)
+    run_generate(spec, overrides, force=force, **flags, **_injected(ctx))
+
+
+@main.command()
+@_SPEC
+@_target_options
+@click.pass_context
+def check(ctx: click.Context, /, spec: Path | None, **flags: Any) -> None:
+    """Exit 1 with a diff when generated code is stale, edited by hand or missing."""
+    from generator.commands.check import run_check
+
+    overrides = _overrides(flags)
+    run_check(spec, overrides, **flags, **_injected(ctx))
+
+
+@main.command()
+@_SPEC
+@_target_options
+@click.option(
+    "--debounce",
+    type=click.IntRange(min=0),
+    default=300,
+    show_default=True,
+    metavar="MS",
+    help="Wait this long after the last change before regenerating.",
+)
+@click.pass_context
+def watch(ctx: click.Context, /, spec: Path | None, debounce: int, **flags: Any) -> None:
+    """Regenerate whenever a spec (or a file it $refs) changes; Ctrl-C stops."""
+    from generator.commands.watch import run_watch
+
+    overrides = _overrides(flags)
+    run_watch(spec, overrides, debounce_ms=debounce, **flags, **_injected(ctx))

@@ -1,0 +1,58 @@
+"""Files apiforge ships besides its code: where the templates live and what they hash to.
+
+Contract: :func:`templates_dir` returns the templates directory of *this*
+installation (``generator/templates`` in an installed wheel, ``<repo>/templates``
+in a source checkout or editable install). :func:`templates_hash` fingerprints
+every file under it, so a manifest can tell when a template changed even though
+the apiforge version did not. Both use only the standard library: they run on
+the no-op path of ``apiforge generate``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+_IGNORED_DIRS = frozenset({"__pycache__"})
+_IGNORED_SUFFIXES = (".pyc", ".pyo")
+
+
+def templates_dir() -> Path:
+    """The templates directory: ``generator/templates`` when installed, else ``<repo>/templates``.
+
+    Raises:
+        FileNotFoundError: neither location exists (a broken installation).
+    """
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "templates", package.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"apiforge templates not found next to {package}")
+
+
+@cache
+def templates_hash(root: Path | None = None) -> str:
+    """sha256 over every template file's relative POSIX path and bytes, in sorted order.
+
+    ``__pycache__`` directories and compiled Python files are skipped: importing
+    a runtime helper must not change the hash.
+    """
+    base = root if root is not None else templates_dir()
+    digest = hashlib.sha256()
+    for relative in _template_files(base):
+        digest.update(relative.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256((base / relative).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _template_files(base: Path) -> list[str]:
+    """Relative POSIX paths of every regular file under ``base``, sorted."""
+    found: list[str] = []
+    for directory, dirnames, filenames in os.walk(base):
+        dirnames[:] = [d for d in dirnames if d not in _IGNORED_DIRS]
+        for name in filenames:
+            if not name.endswith(_IGNORED_SUFFIXES):
+                found.append(Path(directory, name).relative_to(base).as_posix())
+    return sorted(found)

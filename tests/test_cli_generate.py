@@ -1,0 +1,374 @@
+"""``apiforge generate`` and ``apiforge check`` through click's CliRunner, with a fake pipeline.
+
+The fake honours the pipeline contract (``render(target, sink) -> Rendered | None``,
+pure) so these tests do not depend on the real stages. A "spec" here is a text
+file: ``ref: other.txt`` lines pull in another file (like a $ref), ``ERROR`` and
+``WARN`` lines report diagnostics, ``EXTRA`` adds a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.config import Target
+from generator.diagnostics import Sink, SpecLocation
+from generator.manifest import MANIFEST_NAME
+from generator.pipeline import Rendered
+
+HEAVY = ("jinja2", "black", "datamodel_code_generator", "pydantic", "openapi_pydantic", "yaml")
+HEAVY_OURS = ("generator.pipeline", "generator.config_file")
+
+
+class FakePipeline:
+    """A render function that counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, target: Target, sink: Sink) -> Rendered | None:
+        self.calls += 1
+        text = target.spec.read_text(encoding="utf-8")
+        hashes = {str(target.spec): hashlib.sha256(target.spec.read_bytes()).hexdigest()}
+        for line in text.splitlines():
+            if line.startswith("ref: "):
+                ref = target.spec.parent / line[5:]
+                text += ref.read_text(encoding="utf-8")
+                hashes[str(ref)] = hashlib.sha256(ref.read_bytes()).hexdigest()
+        where = SpecLocation(str(target.spec), "/info", 1)
+        if "ERROR" in text:
+            sink.error("fake-error", "the spec says ERROR", where)
+        if "WARN" in text:
+            sink.warning("fake-warning", "the spec says WARN", where)
+        if sink.has_errors(strict=target.strict):
+            return None
+        files: dict[str, str] = {}
+        packages = tuple(p for p in (target.client_package, target.server_package) if p)
+        for package in packages:
+            files[f"{package}/pyproject.toml"] = f'[project]\nname = "{package}"\n'
+            files[f"{package}/{package}/__init__.py"] = f"SPEC = {text!r}\n"
+            if "EXTRA" in text:
+                files[f"{package}/{package}/extra.py"] = "EXTRA = True\n"
+        return Rendered(files, packages, hashes)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def fake() -> FakePipeline:
+    return FakePipeline()
+
+
+def run(fake: FakePipeline, *args: str) -> tuple[int, str, str]:
+    """Invoke the CLI with the fake pipeline; (exit code, stdout, stderr)."""
+    result = CliRunner().invoke(main, list(args), obj={"render": fake}, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def write_spec(text: str, name: str = "shop.txt") -> Path:
+    path = Path(name)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- generate SPEC --------------------------------------------------------------------------
+
+
+def test_generate_spec_writes_packages_and_manifests(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    code, out, _ = run(fake, "generate", "shop.txt")
+    assert code == 0
+    assert "shop.txt: wrote 4 files to generated/shop_client, generated/shop_server" in out
+    assert Path("generated/shop_client/shop_client/__init__.py").read_text() == "SPEC = 'title: Shop\\n'\n"
+    manifest = json.loads(Path("generated/shop_client", MANIFEST_NAME).read_text())
+    assert manifest["package"] == "shop_client"
+    assert manifest["spec"] == "../../shop.txt"
+    assert set(manifest["files"]) == {"pyproject.toml", "shop_client/__init__.py"}
+
+
+def test_second_run_is_a_no_op(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    before = snapshot(Path("generated"))
+    code, out, _ = run(fake, "generate", "shop.txt")
+    assert (code, out) == (0, "shop.txt: up to date\n")
+    assert fake.calls == 1
+    assert snapshot(Path("generated")) == before
+
+
+def test_force_regenerates(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    code, out, _ = run(fake, "generate", "--force", "shop.txt")
+    assert code == 0 and "wrote" in out and fake.calls == 2
+
+
+def test_spec_change_and_referenced_file_change_regenerate(fake: FakePipeline) -> None:
+    write_spec("title: Shop\nref: parts.txt\n")
+    Path("parts.txt").write_text("part 1\n")
+    run(fake, "generate", "shop.txt")
+    Path("parts.txt").write_text("part 2\n")
+    code, out, _ = run(fake, "generate", "shop.txt")
+    assert code == 0 and "wrote" in out
+    assert "part 2" in Path("generated/shop_server/shop_server/__init__.py").read_text()
+    write_spec("title: Shop!\nref: parts.txt\n")
+    assert "wrote" in run(fake, "generate", "shop.txt")[1]
+    assert fake.calls == 3
+
+
+def test_output_and_package_flags(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    code, _, _ = run(fake, "generate", "shop.txt", "-o", "out", "--no-server", "--client-package", "shopx")
+    assert code == 0
+    assert sorted(p.name for p in Path("out").iterdir()) == ["shopx"]
+
+
+def test_stale_generated_files_are_removed(fake: FakePipeline) -> None:
+    write_spec("EXTRA\n")
+    run(fake, "generate", "shop.txt")
+    assert Path("generated/shop_client/shop_client/extra.py").exists()
+    write_spec("no more\n")
+    run(fake, "generate", "shop.txt")
+    assert not Path("generated/shop_client/shop_client/extra.py").exists()
+
+
+def test_bad_spec_exits_1_and_leaves_output_intact(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    Path("generated/shop_client/my_notes.txt").write_text("mine")
+    before = snapshot(Path("generated"))
+    write_spec("ERROR\n")
+    code, out, err = run(fake, "generate", "shop.txt")
+    assert code == 1
+    assert "shop.txt:1 #/info: error[fake-error]: the spec says ERROR" in err
+    assert "1 of 1 target(s) failed" in err
+    assert snapshot(Path("generated")) == before
+
+
+def test_user_files_survive_regeneration(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    Path("generated/shop_client/my_notes.txt").write_text("mine")
+    write_spec("title: Changed\n")
+    assert run(fake, "generate", "shop.txt")[0] == 0
+    assert Path("generated/shop_client/my_notes.txt").read_text() == "mine"
+
+
+def test_hand_edited_file_stops_generate_unless_forced(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    edited = Path("generated/shop_client/shop_client/__init__.py")
+    edited.write_text("# my edit\n")
+    write_spec("title: Changed\n")
+    code, _, err = run(fake, "generate", "shop.txt")
+    assert code == 1
+    assert "generated/shop_client/shop_client/__init__.py" in err and "hand-edited" in err
+    assert edited.read_text() == "# my edit\n"
+    assert run(fake, "generate", "--force", "shop.txt")[0] == 0
+    assert "Changed" in edited.read_text()
+
+
+def test_warnings_pass_unless_strict(fake: FakePipeline) -> None:
+    write_spec("WARN\n")
+    code, _, err = run(fake, "generate", "shop.txt")
+    assert code == 0 and "warning[fake-warning]" in err
+    write_spec("WARN again\n")
+    code, _, err = run(fake, "generate", "--strict", "shop.txt")
+    assert code == 1 and "warning[fake-warning]" in err
+
+
+def test_json_diagnostics(fake: FakePipeline) -> None:
+    write_spec("ERROR\nWARN\n")
+    code, out, err = run(fake, "generate", "--format", "json", "shop.txt")
+    assert code == 1 and out == ""
+    body = err[: err.rindex("]") + 1]
+    items = json.loads(body)
+    assert [(d["code"], d["severity"], d["line"]) for d in items] == [
+        ("fake-error", "error", 1),
+        ("fake-warning", "warning", 1),
+    ]
+
+
+def test_quiet_prints_nothing_on_success(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    assert run(fake, "generate", "-q", "shop.txt") == (0, "", "")
+
+
+def test_package_flags_need_a_spec(fake: FakePipeline) -> None:
+    code, _, err = run(fake, "generate", "--client-package", "x")
+    assert code == 2 and "--client-package need(s) a SPEC" in err
+
+
+def test_no_spec_and_no_config_is_a_usage_error(fake: FakePipeline) -> None:
+    code, _, err = run(fake, "generate")
+    assert code == 2 and "no pyproject.toml with a [tool.apiforge] table" in err
+
+
+def test_conflicting_package_flags(fake: FakePipeline) -> None:
+    write_spec("x\n")
+    assert run(fake, "generate", "shop.txt", "--no-client", "--client-package", "a")[0] == 2
+
+
+# --- generate with [tool.apiforge] ----------------------------------------------------------
+
+PYPROJECT = """\
+[project]
+name = "demo"
+
+[tool.apiforge]
+output = "gen"
+
+[[tool.apiforge.targets]]
+spec = "specs/shop.txt"
+server-package = false
+
+[[tool.apiforge.targets]]
+spec = "specs/pets.txt"
+client-package = "pets"
+"""
+
+
+def make_project(pyproject: str = PYPROJECT) -> None:
+    Path("pyproject.toml").write_text(pyproject)
+    Path("specs").mkdir()
+    Path("specs/shop.txt").write_text("shop\n")
+    Path("specs/pets.txt").write_text("pets\n")
+
+
+def test_project_targets_from_a_subdirectory(fake: FakePipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_project()
+    Path("sub").mkdir()
+    monkeypatch.chdir("sub")
+    code, out, _ = run(fake, "generate")
+    assert code == 0, out
+    assert sorted(p.name for p in Path("../gen").iterdir()) == ["pets", "pets_server", "shop_client"]
+    code, out, _ = run(fake, "generate")
+    assert out == "../specs/shop.txt: up to date\n../specs/pets.txt: up to date\n"
+    assert fake.calls == 2
+
+
+def test_project_output_override_and_unknown_key(fake: FakePipeline) -> None:
+    make_project()
+    assert run(fake, "generate", "--output", "elsewhere")[0] == 0
+    assert Path("elsewhere/shop_client").is_dir()
+    Path("pyproject.toml").write_text(PYPROJECT.replace("server-package = false", "clientpackage = 1"))
+    code, _, err = run(fake, "generate")
+    assert code == 1
+    assert "pyproject.toml:9 #/tool/apiforge/targets/0/clientpackage" in err
+    assert "unknown key `tool.apiforge.targets[0].clientpackage` (did you mean `client-package`?)" in err
+
+
+# --- check ----------------------------------------------------------------------------------
+
+
+def test_check_up_to_date_does_not_render(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    assert run(fake, "check", "shop.txt") == (0, "shop.txt: up to date\n", "")
+    assert fake.calls == 1
+
+
+def test_check_reports_a_stale_file_with_a_diff(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    before = snapshot(Path("generated"))
+    write_spec("title: Changed\n")
+    code, out, err = run(fake, "check", "shop.txt")
+    assert code == 1
+    assert "--- a/generated/shop_client/shop_client/__init__.py" in out
+    assert "+++ b/generated/shop_client/shop_client/__init__.py" in out
+    assert "-SPEC = 'title: Shop\\n'" in out and "+SPEC = 'title: Changed\\n'" in out
+    assert "error[stale-file]" in err and "differ from a fresh generation" in err
+    assert snapshot(Path("generated")) == before
+
+
+def test_check_reports_hand_edits_and_missing_files(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    Path("generated/shop_client/shop_client/__init__.py").write_text("edited\n")
+    Path("generated/shop_server/pyproject.toml").unlink()
+    code, out, err = run(fake, "check", "--format", "json", "shop.txt")
+    assert code == 1
+    assert "-edited" in out and "--- /dev/null" in out
+    codes = {(d["code"], d["file"]) for d in json.loads(err[: err.rindex("]") + 1])}
+    assert codes == {
+        ("hand-edited", "generated/shop_client/shop_client/__init__.py"),
+        ("missing-file", "generated/shop_server/pyproject.toml"),
+    }
+
+
+def test_check_accepts_an_outdated_manifest_when_files_match(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    manifest = Path("generated/shop_client", MANIFEST_NAME)
+    data = json.loads(manifest.read_text())
+    data["templates_hash"] = "0" * 64
+    manifest.write_text(json.dumps(data))
+    code, out, _ = run(fake, "check", "shop.txt")
+    assert code == 0 and "manifest outdated" in out
+
+
+def test_check_failing_render_exits_1(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    write_spec("ERROR\n")
+    code, _, err = run(fake, "check", "shop.txt")
+    assert code == 1 and "fake-error" in err
+
+
+# --- the no-op path stays light -------------------------------------------------------------
+
+PROBE = textwrap.dedent(
+    """
+    import sys
+    from generator.cli import main
+    try:
+        main(sys.argv[1:], prog_name="apiforge")
+    except SystemExit as exit:
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in {heavy!r} or m in {ours!r})
+        print("HEAVY", heavy, "EXIT", exit.code)
+    """
+).format(heavy=HEAVY, ours=HEAVY_OURS)
+
+
+def probe(*args: str) -> str:
+    env = {**os.environ, "APIFORGE_CACHE_DIR": str(Path("cache").absolute())}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, check=False
+    )
+    assert "HEAVY" in done.stdout, done.stderr
+    return done.stdout
+
+
+def test_no_op_generate_and_check_import_nothing_heavy(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    for command in ("generate", "check"):
+        out = probe(command, "shop.txt")
+        assert "shop.txt: up to date" in out
+        assert "HEAVY [] EXIT 0" in out
+
+
+def test_no_op_project_generate_imports_nothing_heavy(fake: FakePipeline) -> None:
+    make_project()
+    run(fake, "generate")  # validates the table once (pydantic) and caches the result
+    out = probe("generate")
+    assert "specs/pets.txt: up to date" in out
+    assert "HEAVY [] EXIT 0" in out
