@@ -22,6 +22,7 @@ def render_server(view: ServerView, models: str, header_text: str) -> dict[str, 
         root + "__init__.py": render_template("server/__init__.py.jinja", **vars(view)),
         root + "app.py": render_template("server/app.py.jinja", **vars(view)),
         root + "interfaces.py": render_template("server/interfaces.py.jinja", **vars(view)),
+        root + "runtime.py": render_template("server/runtime.py.jinja", **vars(view)),
         root + "models.py": f"{header}\n{models}",
         root + "py.typed": "",
         f"{pkg}/pyproject.toml": render_template(

@@ -137,7 +137,7 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         interface_model_imports=sorted(interface_imports.model_names),
         interface_typing_imports=sorted(interface_imports.typing | {"Protocol"}),
         interface_module_imports=sorted(interface_imports.modules),
-        all_names=sorted([g.class_name for g in groups]) + ["create_app", "create_router", "runtime"],
+        all_names=sorted([g.class_name for g in groups]) + ["create_app", "create_router"],
         has_security=any(r.security_expr for g in groups for r in g.routes),
         fastapi_imports=_fastapi_imports(groups),
         example_group=groups[0].keyword if groups else "root",

@@ -1,0 +1,44 @@
+"""The runtime modules are copied verbatim into generated packages (not formatted there):
+they must already be black-formatted, ruff-clean and free of apiforge imports."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import black
+import pytest
+from ruff.__main__ import find_ruff_bin
+
+from generator.format import LINE_LENGTH
+from generator.render.server_views import STATUS_CLASSES
+
+RUNTIME = Path(__file__).resolve().parents[2] / "templates" / "runtime"
+FILES = sorted(p for p in RUNTIME.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.relative_to(RUNTIME).as_posix() for p in FILES])
+def test_runtime_file_is_black_stable(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    mode = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=LINE_LENGTH)
+    assert black.format_str(text, mode=mode) == text, f"run black -l {LINE_LENGTH} on {path}"
+    assert "import generator" not in text and "from generator" not in text
+
+
+def test_runtime_files_pass_ruff_with_its_defaults() -> None:
+    proc = subprocess.run(
+        [find_ruff_bin(), "check", "--isolated", "--no-cache", "--target-version", "py310", *map(str, FILES)],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_status_wrapper_table_matches_the_server_runtime() -> None:
+    """The server views name runtime status classes; both tables must agree."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("server_runtime", RUNTIME / "server_runtime.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert {code: cls.__name__ for code, cls in module.STATUS_CLASSES.items()} == STATUS_CLASSES
