@@ -105,8 +105,14 @@ class Overrides:
 
     def per_spec_flags(self) -> list[str]:
         """The given flags that only apply to a single SPEC."""
-        names = ("client_package", "server_package", "api_key_env", "base_url_env")
-        return ["--" + n.replace("_", "-") for n in names if getattr(self, n) is not None]
+        flags = []
+        for name in ("client_package", "server_package", "api_key_env", "base_url_env"):
+            value = getattr(self, name)
+            if value is False:
+                flags.append("--no-" + name.split("_")[0])
+            elif value is not None:
+                flags.append("--" + name.replace("_", "-"))
+        return flags
 
 
 class ConfigError(Exception):

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from generator.config import ConfigError, Overrides, Target, config_diagnostic
 from generator.diagnostics import Diagnostic
@@ -42,8 +43,14 @@ _KEBAB = ConfigDict(
 )
 
 
-def _check_package(value: str | Literal[False] | None) -> str | Literal[False] | None:
-    if isinstance(value, str) and (not value.isidentifier() or keyword.iskeyword(value)):
+def _check_package(value: object) -> object:
+    """One clear message for anything but a package name or ``false`` (runs before type checks)."""
+    if value is None or value is False:
+        return value
+    if not isinstance(value, str):
+        # pydantic turns only ValueError into a validation error, hence not TypeError.
+        raise ValueError(f"expected a package name or false, got {value!r}")  # noqa: TRY004
+    if not value.isidentifier() or keyword.iskeyword(value):
         raise ValueError(f"{value!r} is not a valid Python package name")
     return value
 
@@ -90,7 +97,7 @@ class TargetConfig(BaseModel):
     )
     format: bool = Field(True, description="Run the pinned formatter (black) over the output.")
 
-    _packages = field_validator("client_package", "server_package")(_check_package)
+    _packages = field_validator("client_package", "server_package", mode="before")(_check_package)
     _envs = field_validator("api_key_env", "base_url_env")(_check_env)
 
     @model_validator(mode="after")
@@ -174,7 +181,7 @@ def validation_diagnostics(
     text = _read_text(pyproject)
     found: list[Diagnostic] = []
     for error in exc.errors():
-        loc: list[str | int] = [*prefix, *error["loc"]]
+        loc: list[str | int] = [*prefix, *_toml_loc(error)]
         key = _dotted(loc)
         if error["type"] == "extra_forbidden":
             message = f"unknown key `{key}`"
@@ -186,7 +193,18 @@ def validation_diagnostics(
             message = f"`{key}`: {error['msg']}"
             code = "config-invalid"
         found.append(config_diagnostic(code, message, pyproject, loc, _line_of(text, loc)))
-    return found
+    return sorted(found, key=lambda d: d.location.line or 1 << 30)
+
+
+def _toml_loc(error: ErrorDetails) -> list[str | int]:
+    """The error's TOML key path, without what pydantic appends inside a field (``str``)."""
+    loc = list(error["loc"])
+    if error["type"] == "extra_forbidden":
+        return loc
+    keys = {f.alias or n for m in (ConfigFile, TargetConfig) for n, f in m.model_fields.items()}
+    while loc and not isinstance(loc[-1], int) and loc[-1] not in keys:
+        loc.pop()
+    return loc
 
 
 def _known_keys(model: type[BaseModel]) -> list[str]:

@@ -96,7 +96,10 @@ def test_generate_spec_writes_packages_and_manifests(fake: FakePipeline) -> None
     code, out, _ = run(fake, "generate", "shop.txt")
     assert code == 0
     assert "shop.txt: wrote 4 files to generated/shop_client, generated/shop_server" in out
-    assert Path("generated/shop_client/shop_client/__init__.py").read_text() == "SPEC = 'title: Shop\\n'\n"
+    assert (
+        Path("generated/shop_client/shop_client/__init__.py").read_text()
+        == "SPEC = 'title: Shop\\n'\n"
+    )
     manifest = json.loads(Path("generated/shop_client", MANIFEST_NAME).read_text())
     assert manifest["package"] == "shop_client"
     assert manifest["spec"] == "../../shop.txt"
@@ -135,7 +138,9 @@ def test_spec_change_and_referenced_file_change_regenerate(fake: FakePipeline) -
 
 def test_output_and_package_flags(fake: FakePipeline) -> None:
     write_spec("title: Shop\n")
-    code, _, _ = run(fake, "generate", "shop.txt", "-o", "out", "--no-server", "--client-package", "shopx")
+    code, _, _ = run(
+        fake, "generate", "shop.txt", "-o", "out", "--no-server", "--client-package", "shopx"
+    )
     assert code == 0
     assert sorted(p.name for p in Path("out").iterdir()) == ["shopx"]
 
@@ -155,7 +160,7 @@ def test_bad_spec_exits_1_and_leaves_output_intact(fake: FakePipeline) -> None:
     Path("generated/shop_client/my_notes.txt").write_text("mine")
     before = snapshot(Path("generated"))
     write_spec("ERROR\n")
-    code, out, err = run(fake, "generate", "shop.txt")
+    code, _out, err = run(fake, "generate", "shop.txt")
     assert code == 1
     assert "shop.txt:1 #/info: error[fake-error]: the spec says ERROR" in err
     assert "1 of 1 target(s) failed" in err
@@ -252,13 +257,19 @@ def make_project(pyproject: str = PYPROJECT) -> None:
     Path("specs/pets.txt").write_text("pets\n")
 
 
-def test_project_targets_from_a_subdirectory(fake: FakePipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_project_targets_from_a_subdirectory(
+    fake: FakePipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_project()
     Path("sub").mkdir()
     monkeypatch.chdir("sub")
     code, out, _ = run(fake, "generate")
     assert code == 0, out
-    assert sorted(p.name for p in Path("../gen").iterdir()) == ["pets", "pets_server", "shop_client"]
+    assert sorted(p.name for p in Path("../gen").iterdir()) == [
+        "pets",
+        "pets_server",
+        "shop_client",
+    ]
     code, out, _ = run(fake, "generate")
     assert out == "../specs/shop.txt: up to date\n../specs/pets.txt: up to date\n"
     assert fake.calls == 2
@@ -268,11 +279,16 @@ def test_project_output_override_and_unknown_key(fake: FakePipeline) -> None:
     make_project()
     assert run(fake, "generate", "--output", "elsewhere")[0] == 0
     assert Path("elsewhere/shop_client").is_dir()
-    Path("pyproject.toml").write_text(PYPROJECT.replace("server-package = false", "clientpackage = 1"))
+    Path("pyproject.toml").write_text(
+        PYPROJECT.replace("server-package = false", "clientpackage = 1")
+    )
     code, _, err = run(fake, "generate")
     assert code == 1
     assert "pyproject.toml:9 #/tool/apiforge/targets/0/clientpackage" in err
-    assert "unknown key `tool.apiforge.targets[0].clientpackage` (did you mean `client-package`?)" in err
+    assert (
+        "unknown key `tool.apiforge.targets[0].clientpackage` (did you mean `client-package`?)"
+        in err
+    )
 
 
 # --- check ----------------------------------------------------------------------------------
