@@ -28,11 +28,14 @@ class Reporter:
         output_format: ``"text"`` or ``"json"`` (diagnostics only).
         quiet: no status or progress lines; diagnostics are still printed.
         progress: show stage lines; None means "when stderr is a terminal".
+        echo_diagnostics: print diagnostics; False only keeps them in ``collected``
+            (the build hook raises them in its error instead).
     """
 
     output_format: str = "text"
     quiet: bool = False
     progress: bool | None = None
+    echo_diagnostics: bool = True
     collected: list[Diagnostic] = field(default_factory=list)
     _started: float = field(default_factory=time.monotonic)
 
@@ -55,12 +58,12 @@ class Reporter:
         """Report diagnostics: printed now as text, or kept for the final JSON array."""
         items = list(items)
         self.collected.extend(items)
-        if self.output_format != "json":
+        if self.echo_diagnostics and self.output_format != "json":
             for item in items:
                 click.echo(item.render(), err=True)
 
     def finish(self) -> None:
         """Print the JSON array of every diagnostic (``--format json``); a no-op for text."""
-        if self.output_format == "json":
+        if self.echo_diagnostics and self.output_format == "json":
             click.echo(render_json(self.collected), err=True)
             self.collected = []

@@ -1,0 +1,270 @@
+"""The hatchling build hook: configuration, failures, and real wheel builds.
+
+``test_wheel_build_in_process`` drives hatchling's WheelBuilder in this process
+(the hook is found through apiforge's ``hatch`` entry point). The slow test
+builds and installs a sample project with pip in a fresh venv, the way users do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from generator.build_hook import BuildFailed, hook_targets, regenerate, wheel_packages
+from generator.config import Target
+from generator.diagnostics import Sink, SpecLocation
+from generator.pipeline import Rendered
+
+REPO = Path(__file__).resolve().parents[1]
+
+PETS = """\
+openapi: 3.0.3
+info: {title: Pets, version: 1.0.0}
+servers: [{url: "https://pets.example.com"}]
+paths:
+  /pets/{pet_id}:
+    get:
+      operationId: pets_retrieve
+      parameters:
+        - {name: pet_id, in: path, required: true, schema: {type: integer}}
+      responses:
+        "200":
+          description: A pet.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: integer}
+        name: {type: string}
+"""
+
+HOOK_ONLY = """\
+[tool.hatch.build.hooks.apiforge]
+spec = "spec/pets.yaml"
+client-package = "pets_client"
+server-package = false
+"""
+
+TOOL_APIFORGE = """\
+[tool.apiforge]
+output = "generated"
+
+[[tool.apiforge.targets]]
+spec = "spec/pets.yaml"
+client-package = "pets_client"
+server-package = false
+
+[tool.hatch.build.hooks.apiforge]
+"""
+
+
+def sample_project(root: Path, config: str, requires: str = '"hatchling>=1.24"') -> Path:
+    """A project with its own package that uses the generated ``pets_client``."""
+    (root / "spec").mkdir(parents=True)
+    (root / "spec" / "pets.yaml").write_text(PETS)
+    (root / "sample_app").mkdir()
+    (root / "sample_app" / "__init__.py").write_text(
+        textwrap.dedent(
+            """\
+            import httpx
+            from pets_client import Client
+
+
+            def pet_name(pet_id: int, transport: httpx.BaseTransport) -> str:
+                http = httpx.Client(transport=transport)
+                with Client(base_url="https://pets.test", http_client=http) as client:
+                    return client.pets.retrieve(pet_id).name
+            """
+        )
+    )
+    (root / "pyproject.toml").write_text(
+        textwrap.dedent(
+            f"""\
+            [build-system]
+            requires = [{requires}]
+            build-backend = "hatchling.build"
+
+            [project]
+            name = "sample-app"
+            version = "0.1.0"
+            dependencies = ["httpx>=0.27,<1", "pydantic>=2.7,<3"]
+
+            [tool.hatch.build.targets.wheel]
+            packages = ["sample_app"]
+
+            """
+        )
+        + config
+    )
+    return root
+
+
+# --- configuration --------------------------------------------------------------------------
+
+
+def test_targets_from_the_hook_table(tmp_path: Path) -> None:
+    root = sample_project(tmp_path, HOOK_ONLY)
+    options = {"spec": "spec/pets.yaml", "client-package": "pets_client", "server-package": False}
+    assert hook_targets(root, options) == [
+        Target.for_spec(root / "spec/pets.yaml", root / "generated", server_package=None)
+    ]
+
+
+def test_targets_from_tool_apiforge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    root = sample_project(tmp_path / "p", TOOL_APIFORGE)
+    (target,) = hook_targets(root, {})
+    assert (target.spec, target.client_package, target.server_package) == (
+        root / "spec/pets.yaml",
+        "pets_client",
+        None,
+    )
+
+
+def test_missing_or_invalid_config_fails_the_build(tmp_path: Path) -> None:
+    root = sample_project(tmp_path, "")
+    with pytest.raises(BuildFailed, match=r"configure \[tool.apiforge\]"):
+        hook_targets(root, {})
+    with pytest.raises(BuildFailed, match="unknown key `tool.hatch.build.hooks.apiforge.colour`"):
+        hook_targets(root, {"spec": "spec/pets.yaml", "colour": "red"})
+
+
+def test_a_broken_spec_fails_the_build_with_its_diagnostics(tmp_path: Path) -> None:
+    spec = tmp_path / "pets.yaml"
+    spec.write_text("broken")
+
+    def failing(target: Target, sink: Sink) -> Rendered | None:
+        sink.error("bad-thing", "this spec is broken", SpecLocation(str(target.spec), "/paths", 3))
+        return None
+
+    target = Target.for_spec(spec, tmp_path / "out")
+    with pytest.raises(BuildFailed) as failed:
+        regenerate([target], failing)
+    assert f"{spec}:3 #/paths: error[bad-thing]: this spec is broken" in str(failed.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_wheel_packages_maps_generated_packages(tmp_path: Path) -> None:
+    target = Target.for_spec(tmp_path / "pets.yaml", tmp_path / "gen")
+    (tmp_path / "gen/pets_client/pets_client").mkdir(parents=True)
+    (tmp_path / "gen/pets_client/pets_client/__init__.py").write_text("")
+    assert wheel_packages([target]) == {
+        str(tmp_path / "gen/pets_client/pets_client"): "pets_client"
+    }
+
+
+def test_regenerate_is_a_no_op_when_up_to_date(tmp_path: Path) -> None:
+    spec = tmp_path / "pets.yaml"
+    spec.write_text("pets")
+    calls: list[str] = []
+
+    def render(target: Target, sink: Sink) -> Rendered | None:
+        calls.append(target.spec.name)
+        digest = hashlib.sha256(spec.read_bytes()).hexdigest()
+        return Rendered(
+            {"pets_client/pets_client/__init__.py": ""}, ("pets_client",), {str(spec): digest}
+        )
+
+    target = Target.for_spec(spec, tmp_path / "out", server_package=None)
+    regenerate([target], render)
+    regenerate([target], render)
+    assert calls == ["pets.yaml"]
+
+
+# --- real builds ----------------------------------------------------------------------------
+
+
+def test_wheel_build_in_process(tmp_path: Path) -> None:
+    """Hatchling finds the hook by its entry point; the wheel carries the generated client."""
+    from hatchling.builders.wheel import WheelBuilder
+
+    root = sample_project(tmp_path / "sample", HOOK_ONLY)
+    (wheel,) = WheelBuilder(str(root)).build(
+        directory=str(tmp_path / "dist"), versions=["standard"]
+    )
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "sample_app/__init__.py" in names
+    assert "pets_client/__init__.py" in names and "pets_client/client.py" in names
+    assert (root / "generated/pets_client/.apiforge-manifest.json").is_file()
+
+
+@pytest.mark.slow
+def test_pip_install_builds_and_the_client_works(tmp_path: Path) -> None:
+    """``pip install`` of a project using the hook in a fresh venv; then call the client."""
+    requires = f'"hatchling>=1.24", "apiforge @ {REPO.as_uri()}"'
+    root = sample_project(tmp_path / "sample", TOOL_APIFORGE, requires=requires)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    env = {**os.environ, "APIFORGE_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PYTHONPATH", None)
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+        check=False,
+    )
+    assert install.returncode == 0, install.stdout + install.stderr
+    script = textwrap.dedent(
+        """\
+        import httpx
+        from sample_app import pet_name
+
+        def handler(request):
+            assert request.url.path == "/pets/7", request.url
+            return httpx.Response(200, json={"id": 7, "name": "Rex"})
+
+        print(pet_name(7, httpx.MockTransport(handler)))
+        """
+    )
+    ran = subprocess.run(
+        [str(python), "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=False,
+    )
+    assert ran.stdout.strip() == "Rex", ran.stderr
+
+
+@pytest.mark.slow
+def test_pip_install_fails_on_a_broken_spec(tmp_path: Path) -> None:
+    requires = f'"hatchling>=1.24", "apiforge @ {REPO.as_uri()}"'
+    root = sample_project(tmp_path / "sample", TOOL_APIFORGE, requires=requires)
+    (root / "spec" / "pets.yaml").write_text(PETS.replace("type: integer}", "type: 12}"))
+    env = {**os.environ, "APIFORGE_CACHE_DIR": str(tmp_path / "cache")}
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-w",
+            str(tmp_path / "dist"),
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+        check=False,
+    )
+    assert built.returncode != 0
+    assert "BuildFailed" in built.stdout + built.stderr
+    assert "spec/pets.yaml" in built.stdout + built.stderr
