@@ -1,0 +1,571 @@
+"""apiforge vs its peers, side by side on the same inputs, in one run (issue 7).
+
+    python benchmarks/run.py                 # everything, median of 3
+    python benchmarks/run.py --quick         # posthog + 250-op synthetic + no-op + runtime
+    python benchmarks/run.py --runs 5 --only apiforge,opc,dmcg
+    python benchmarks/run.py --skip-runtime --sizes 250,1000
+
+Peers are installed from PyPI into their own venvs under benchmarks/.work/venvs/
+on first use (see peers.py). Every subprocess has a timeout; a tool that fails
+on an input is reported as "fails: <first line of its error>". Results are
+printed, and saved as JSON and Markdown under benchmarks/.work/results/.
+
+Timings are wall seconds including process start; apiforge runs with an empty
+content cache (``APIFORGE_CACHE_DIR`` = a fresh folder each run), i.e. the
+honest first-generation cost; the warm-cache ``--force`` time is shown beside
+it. Peak memory is the largest ``ru_maxrss`` in the process tree (os.wait4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import measure  # noqa: E402
+import peers  # noqa: E402
+import synth  # noqa: E402
+
+WORK = HERE / ".work"
+SHARED_SPECS = Path(os.environ.get("APIFORGE_SHARED_SPECS", "/work/shared/specs"))
+REAL_INPUTS = (
+    ("posthog", ROOT / "spec" / "posthog.yaml"),
+    ("spotify", SHARED_SPECS / "spotify-web-api" / "fixed-spotify-open-api.yml"),
+    ("opc-baseline", SHARED_SPECS / "openapi-python-client" / "end_to_end_tests" / "baseline_openapi_3.0.json"),
+    ("twilio-studio", SHARED_SPECS / "twilio-oai" / "spec" / "json" / "twilio_studio_v2.json"),
+    ("bbci", SHARED_SPECS / "openapi-directory-2020" / "APIs" / "bbci.co.uk" / "1.0" / "openapi.yaml"),
+)
+SIZES = (250, 500, 1000, 2000)
+TOOLS = ("apiforge", *(p.key for p in peers.PEERS))
+CLIENT_PEERS = tuple(p.key for p in peers.PEERS if p.kind == "client")
+LABELS = {"apiforge": "apiforge client+server", **{p.key: p.label for p in peers.PEERS}}
+
+# Targets (issue 7)
+T_VS_FASTEST_CLIENT = 2.0
+T_VS_OPC = 4.0
+T_NOOP_S = 0.3
+T_PEAK_MB_2000 = 1024.0
+T_CALL_US = 50.0
+T_SERVER_RATIO = 0.9
+
+
+def log(*args: Any) -> None:
+    print(*args, flush=True)
+
+
+# --- apiforge invocation -------------------------------------------------------------------------
+
+
+def apiforge_command() -> tuple[list[str], str]:
+    """How to run ``apiforge``: the console script, or the loader-shim entry while load() is a stub."""
+    python = ROOT / ".venv" / "bin" / "python"
+    python = python if python.exists() else Path(sys.executable)
+    script = python.parent / "apiforge"
+    probe = (
+        "import sys, pathlib, tempfile\n"
+        "from generator.load import load\nfrom generator.diagnostics import Sink\n"
+        "p = pathlib.Path(tempfile.mkdtemp()) / 'probe.json'\n"
+        "p.write_text('{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}')\n"
+        "try:\n    load(p, Sink())\nexcept NotImplementedError:\n    sys.exit(3)\n"
+    )
+    try:
+        code = subprocess.run([str(python), "-c", probe], capture_output=True, timeout=120, cwd=ROOT).returncode
+    except subprocess.TimeoutExpired:
+        code = 0
+    if code == 3:
+        note = ("generator.load.load is still a stub (issue 2): apiforge ran through "
+                "benchmarks/apiforge_entry.py, whose fallback loader is PyYAML's C loader / json")
+        return [str(python), str(HERE / "apiforge_entry.py")], note
+    if script.exists():
+        return [str(script)], ""
+    return [str(python), "-m", "generator"], ""
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    summary: measure.Summary | None = None
+    note: str = ""  # "skipped: ...", "(1 run)"
+
+    @property
+    def ok(self) -> bool:
+        return self.summary is not None and self.summary.ok
+
+    @property
+    def median(self) -> float | None:
+        return self.summary.median if self.ok else None  # type: ignore[union-attr]
+
+    def text(self) -> str:
+        if self.summary is None:
+            return self.note or "n/a"
+        if not self.ok:
+            return f"fails: {self.summary.error}"
+        return f"{self.summary.median:.2f}" + (f" {self.note}" if self.note else "")
+
+    def to_json(self) -> dict[str, Any]:
+        if self.summary is None:
+            return {"note": self.note}
+        return {
+            "ok": self.ok,
+            "median_s": self.median,
+            "walls": [r.wall for r in self.summary.runs],
+            "peak_mb": self.summary.peak_mb,
+            "error": self.summary.error,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Results:
+    started: str
+    machine: dict[str, Any]
+    args: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    inputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {path, ops, kb}
+    gen: dict[str, dict[str, Cell]] = field(default_factory=dict)  # input -> tool -> cell
+    warm: dict[str, Cell] = field(default_factory=dict)  # input -> apiforge --force, warm cache
+    noop: dict[str, Cell] = field(default_factory=dict)
+    client: dict[str, Any] | None = None
+    server: dict[str, Any] | None = None
+    targets: list[tuple[str, str, str, str]] = field(default_factory=list)  # what, value, target, verdict
+
+
+def machine_info() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    java = ""
+    if shutil.which("java"):
+        try:
+            out = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=60)
+            java = (out.stderr or out.stdout).splitlines()[0]
+        except (OSError, subprocess.TimeoutExpired, IndexError):
+            java = "?"
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=ROOT, timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "generator", "templates"], capture_output=True,
+                               text=True, cwd=ROOT, timeout=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        commit, dirty = "?", ""
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": mem_gb,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "java": java or "not installed",
+        "wrk": shutil.which("wrk") is not None,
+        "apiforge_commit": commit + (" + uncommitted changes in generator/ or templates/" if dirty else ""),
+    }
+
+
+def count_ops(path: Path) -> int:
+    try:
+        if path.suffix == ".json":
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            import yaml
+
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+        return sum(1 for item in (doc.get("paths") or {}).values() if isinstance(item, dict)
+                   for m in item if m in methods)
+    except Exception:  # noqa: BLE001 (only for the report)
+        return -1
+
+
+# --- the measurements ----------------------------------------------------------------------------
+
+
+def fresh(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def time_apiforge(cmd: list[str], spec: Path, runs: int, timeout: float, scratch: Path) -> tuple[Cell, Cell, Path]:
+    """Cold (empty cache) full generation, then warm-cache ``--force``; returns the output folder."""
+    out = scratch / "out"
+    caches = scratch / "caches"
+
+    def env_for(cache: Path) -> dict[str, str]:
+        env = dict(os.environ)
+        env["APIFORGE_CACHE_DIR"] = str(cache)
+        env["XDG_CACHE_HOME"] = str(cache / "xdg")
+        return env
+
+    def cold(i: int) -> list[str]:
+        fresh(caches / f"cold{i}")
+        shutil.rmtree(out, ignore_errors=True)
+        return [*cmd, "generate", str(spec), "--output", str(out), "--force", "--quiet"]
+
+    summary = measure.Summary()
+    for i in range(runs):
+        argv = cold(i)
+        result = measure.run(argv, cwd=scratch, env=env_for(caches / f"cold{i}"), timeout=timeout, check_output=out)
+        summary.runs.append(result)
+        if not result.ok:
+            break
+    cold_cell = Cell(summary)
+    warm_cell = Cell(note="n/a")
+    if cold_cell.ok:
+        warm_env = env_for(caches / f"cold{runs - 1}")
+        argv = [*cmd, "generate", str(spec), "--output", str(out), "--force", "--quiet"]
+        warm_cell = Cell(measure.repeat(argv, runs, cwd=scratch, env=warm_env, timeout=timeout))
+    return cold_cell, warm_cell, out
+
+
+def time_noop(cmd: list[str], spec: Path, out: Path, runs: int, timeout: float, scratch: Path) -> Cell:
+    """``apiforge generate SPEC`` again on an up-to-date output: the whole process, start-up included."""
+    env = dict(os.environ)
+    argv = [*cmd, "generate", str(spec), "--output", str(out)]
+    check = measure.run(argv, cwd=scratch, env=env, timeout=timeout)
+    if not check.ok:
+        return Cell(measure.Summary([check]))
+    return Cell(measure.repeat(argv, max(runs, 5), cwd=scratch, env=env, timeout=timeout))
+
+
+def time_peer(peer: peers.Peer, spec: Path, runs: int, timeout: float, slow: float, scratch: Path) -> Cell:
+    out = scratch / f"out-{peer.key}"
+    summary = measure.Summary()
+    note = ""
+    for i in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        if peer.kind == "models":
+            out.mkdir(parents=True)
+        result = measure.run(peer.command(spec, out), cwd=scratch, timeout=timeout, check_output=out)
+        summary.runs.append(result)
+        if not result.ok:
+            break
+        if result.wall > slow and i + 1 < runs:
+            note = f"({i + 1} run{'s' if i else ''}: > {slow:.0f} s)"
+            break
+    shutil.rmtree(out, ignore_errors=True)
+    return Cell(summary, note)
+
+
+def run_json(argv: list[str], timeout: float) -> dict[str, Any]:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    if done.returncode != 0:
+        return {"error": measure.first_error_line(done.stderr + "\n" + done.stdout)}
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"error": "unreadable output: " + done.stdout[-200:]}
+
+
+# --- reporting -----------------------------------------------------------------------------------
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    widths = [min(w, 60) for w in widths]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c[:60].ljust(w) for c, w in zip(cells, widths)) + " |"
+
+    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
+
+
+def ratio(peer: Cell, ours: Cell) -> str:
+    if peer.median is None or ours.median is None:
+        return "-"
+    return f"{peer.median / ours.median:.2f}x"
+
+
+def report(res: Results, tools: list[str]) -> str:
+    parts: list[str] = []
+    m = res.machine
+    parts.append(f"apiforge benchmarks, {res.started}")
+    parts.append(f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; {m['os']}; "
+                 f"Python {m['python']}; {m['java']}; apiforge @ {m['apiforge_commit']}")
+    parts.append(f"command: {res.args['command']}")
+    for note in res.notes:
+        parts.append(f"note: {note}")
+
+    parts.append("\n## Generation: wall seconds, median of runs (lower is better)")
+    headers = ["input", "ops", *[LABELS[t] for t in tools]]
+    rows = []
+    for name, cells in res.gen.items():
+        rows.append([name, str(res.inputs[name]["ops"]), *[cells.get(t, Cell(note="-")).text() for t in tools]])
+    parts.append(table(headers, rows))
+
+    if "apiforge" in tools:
+        parts.append("\n## apiforge: cold vs warm cache, and speed-up (peer seconds / apiforge seconds)")
+        others = [t for t in tools if t != "apiforge"]
+        headers = ["input", "apiforge cold", "apiforge warm --force", *[f"vs {LABELS[t]}" for t in others]]
+        rows = []
+        for name, cells in res.gen.items():
+            ours = cells.get("apiforge", Cell())
+            rows.append([name, ours.text(), res.warm.get(name, Cell(note="-")).text(),
+                         *[ratio(cells.get(t, Cell()), ours) for t in others]])
+        parts.append(table(headers, rows))
+
+        parts.append("\n## Peak memory (MB, largest process of the tree)")
+        headers = ["input", *[LABELS[t] for t in tools]]
+        rows = []
+        for name, cells in res.gen.items():
+            rows.append([name, *[f"{c.summary.peak_mb:.0f}" if c.summary and c.summary.runs else "-"
+                                 for c in (cells.get(t, Cell()) for t in tools)]])
+        parts.append(table(headers, rows))
+
+        synth_rows = [(n, c["apiforge"]) for n, c in res.gen.items() if n.startswith("synthetic-") and "apiforge" in c]
+        if synth_rows:
+            parts.append("\n## apiforge cost vs spec size (synthetic)")
+            rows = []
+            for name, cell in synth_rows:
+                ops = res.inputs[name]["ops"]
+                per100 = f"{cell.median / ops * 100:.3f}" if cell.median else "-"
+                peak = f"{cell.summary.peak_mb:.0f}" if cell.summary and cell.summary.runs else "-"
+                rows.append([name, str(ops), cell.text(), per100, peak])
+            parts.append(table(["input", "ops", "seconds", "s per 100 ops", "peak MB"], rows))
+
+    if res.noop:
+        parts.append("\n## No-op regeneration (spec unchanged, process start included)")
+        rows = [[n, c.text(), f"{c.summary.peak_mb:.0f}" if c.summary and c.summary.runs else "-"]
+                for n, c in res.noop.items()]
+        parts.append(table(["input", "seconds (median)", "peak MB"], rows))
+
+    if res.client is not None:
+        parts.append("\n## Generated client: per-call cost on httpx.MockTransport (µs, median of repeats)")
+        c = res.client
+        if "error" in c:
+            parts.append(f"fails: {c['error']}")
+        else:
+            parts.append(table(["operation", "bare httpx", "generated client", "overhead"], [
+                ["dashboards.list (page of 3)", f"{c['bare_list_us']:.1f}", f"{c['generated_list_us']:.1f}",
+                 f"{c['overhead_list_us']:.1f}"],
+                ["dashboards.retrieve", f"{c['bare_retrieve_us']:.1f}", f"{c['generated_retrieve_us']:.1f}",
+                 f"{c['overhead_retrieve_us']:.1f}"],
+            ]))
+            parts.append(f"({c['number']} calls per timing, {c['repeats']} repeats)")
+
+    if res.server is not None:
+        parts.append("\n## Generated server vs hand-written FastAPI (dashboards retrieve, uvicorn, 127.0.0.1)")
+        s = res.server
+        if "error" in s:
+            parts.append(f"fails: {s['error']}")
+        else:
+            parts.append(table(["app", "requests/s (median)", "all runs"], [
+                ["generated posthog_server", f"{s['generated_rps']:.0f}", ", ".join(f"{x:.0f}" for x in s["all"]["generated"])],
+                ["hand-written route", f"{s['handwritten_rps']:.0f}", ", ".join(f"{x:.0f}" for x in s["all"]["handwritten"])],
+            ]))
+            load_desc = (f"{s['duration_s']:g} s per run" if s.get("duration_s") else f"{s['requests']} requests per run")
+            parts.append(f"generated / hand-written = {s['ratio']:.2f}; load: {s['load_generator']}, "
+                         f"{s['connections']} connections, {load_desc}")
+
+    parts.append("\n## Targets")
+    parts.append(table(["target", "measured", "goal", "verdict"], [list(t) for t in res.targets]))
+    return "\n".join(parts)
+
+
+def verdicts(res: Results) -> None:
+    t = res.targets
+    for name, cells in res.gen.items():
+        ours = cells.get("apiforge")
+        if ours is None:
+            continue
+        if not ours.ok:
+            t.append((f"{name}: apiforge generates", ours.text(), "succeeds", "FAIL"))
+            continue
+        clients = [(k, cells[k]) for k in CLIENT_PEERS if k in cells and cells[k].ok]
+        if clients:
+            key, fastest = min(clients, key=lambda kc: kc[1].median)  # type: ignore[arg-type, return-value]
+            speed = fastest.median / ours.median  # type: ignore[operator]
+            t.append((f"{name}: vs fastest client peer ({LABELS[key]})", f"{speed:.2f}x",
+                      f">= {T_VS_FASTEST_CLIENT:g}x", "PASS" if speed >= T_VS_FASTEST_CLIENT else "FAIL"))
+        elif any(k in cells for k in CLIENT_PEERS):
+            t.append((f"{name}: vs fastest client peer", "every client peer fails", f">= {T_VS_FASTEST_CLIENT:g}x", "n/a"))
+        opc = cells.get("opc")
+        if opc is not None:
+            if opc.ok:
+                speed = opc.median / ours.median  # type: ignore[operator]
+                t.append((f"{name}: vs openapi-python-client", f"{speed:.2f}x", f">= {T_VS_OPC:g}x",
+                          "PASS" if speed >= T_VS_OPC else "FAIL"))
+            else:
+                t.append((f"{name}: vs openapi-python-client", "OPC fails", f">= {T_VS_OPC:g}x", "n/a"))
+    for name, cell in res.noop.items():
+        value = cell.median
+        t.append((f"{name}: no-op regeneration", f"{value:.3f} s" if value is not None else cell.text(),
+                  f"< {T_NOOP_S:g} s", "PASS" if value is not None and value < T_NOOP_S else "FAIL"))
+    big = res.gen.get("synthetic-2000", {}).get("apiforge")
+    if big is not None and big.summary and big.summary.runs:
+        peak = big.summary.peak_mb
+        t.append(("synthetic-2000: apiforge peak memory", f"{peak:.0f} MB", f"< {T_PEAK_MB_2000:.0f} MB",
+                  "PASS" if big.ok and peak < T_PEAK_MB_2000 else "FAIL"))
+    synth_cells = [(res.inputs[n]["ops"], c.get("apiforge")) for n, c in res.gen.items() if n.startswith("synthetic-")]
+    per100 = [c.median / ops * 100 for ops, c in synth_cells if c is not None and c.median]
+    if len(per100) >= 2:
+        spread = max(per100) / min(per100)
+        t.append(("synthetic: linearity (max/min s per 100 ops)", f"{spread:.2f}", "<= 1.5 (informational)",
+                  "PASS" if spread <= 1.5 else "FAIL"))
+    if res.client is not None:
+        value = res.client.get("overhead_list_us")
+        t.append(("client per-call overhead (list)", f"{value:.1f} µs" if value is not None else "fails",
+                  f"< {T_CALL_US:g} µs", "PASS" if value is not None and value < T_CALL_US else "FAIL"))
+    if res.server is not None:
+        value = res.server.get("ratio")
+        t.append(("server req/s vs hand-written", f"{value:.2f}" if value is not None else "fails",
+                  f">= {T_SERVER_RATIO:g}", "PASS" if value is not None and value >= T_SERVER_RATIO else "FAIL"))
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="posthog + 250-op synthetic + no-op + runtime")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median); default 3")
+    parser.add_argument("--only", default=",".join(TOOLS), help=f"tools, comma-separated: {','.join(TOOLS)}")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="synthetic sizes (operations)")
+    parser.add_argument("--inputs", default="", help="restrict to these input names (comma-separated)")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per subprocess")
+    parser.add_argument("--slow", type=float, default=120,
+                        help="a peer whose run takes longer than this is not run again on that input")
+    parser.add_argument("--skip-runtime", action="store_true", help="no client/server runtime benchmarks")
+    parser.add_argument("--server-duration", type=float, default=5.0, help="seconds per wrk run")
+    parser.add_argument("--client-number", type=int, default=2000, help="calls per timeit run")
+    args = parser.parse_args(argv)
+
+    tools = [t.strip() for t in args.only.split(",") if t.strip()]
+    unknown = set(tools) - set(TOOLS)
+    if unknown:
+        parser.error(f"unknown tools: {', '.join(sorted(unknown))}; choose from {', '.join(TOOLS)}")
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    real = list(REAL_INPUTS)
+    if args.quick:
+        real, sizes = real[:1], [250]
+    if args.inputs:
+        wanted = set(args.inputs.split(","))
+        real = [(n, p) for n, p in real if n in wanted]
+        sizes = [s for s in sizes if f"synthetic-{s}" in wanted]
+
+    started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    res = Results(started, machine_info(), {"command": command.strip(), **vars(args)})
+    log(f"apiforge benchmarks, {started}; {res.machine['cores']} cores, runs={args.runs}")
+
+    WORK.mkdir(exist_ok=True)
+    scratch_root = Path(tempfile.mkdtemp(prefix="run-", dir=WORK))
+    try:
+        # Tools
+        af_cmd: list[str] = []
+        if "apiforge" in tools:
+            af_cmd, note = apiforge_command()
+            if note:
+                res.notes.append(note)
+                log("note:", note)
+        peer_keys = {t for t in tools if t != "apiforge"}
+        broken: dict[str, str] = {}
+        if peer_keys:
+            log("peers: checking venvs under benchmarks/.work/venvs ...")
+            for venv, problem in peers.ensure_all(peer_keys, log).items():
+                if problem:
+                    broken[venv] = problem
+                    res.notes.append(f"{venv}: {problem}")
+                    log(f"  {venv}: {problem}")
+            res.machine["peers"] = peers.versions()
+
+        # Inputs
+        inputs: list[tuple[str, Path]] = []
+        for name, path in real:
+            if path.exists():
+                inputs.append((name, path))
+            else:
+                res.notes.append(f"{name}: {path} not found, skipped")
+        for size in sizes:
+            inputs.append((f"synthetic-{size}", synth.write(size, WORK / "specs")))
+        for name, path in inputs:
+            res.inputs[name] = {"path": str(path), "ops": count_ops(path), "kb": round(path.stat().st_size / 1024)}
+
+        # Generation
+        for name, path in inputs:
+            log(f"\n[{name}] {res.inputs[name]['ops']} ops, {res.inputs[name]['kb']} KB")
+            cells: dict[str, Cell] = {}
+            res.gen[name] = cells
+            scratch = fresh(scratch_root / name)
+            for tool in tools:
+                if tool == "apiforge":
+                    cold, warm, out = time_apiforge(af_cmd, path.resolve(), args.runs, args.timeout, scratch)
+                    cells[tool], res.warm[name] = cold, warm
+                    log(f"  apiforge: {cold.text()} (warm cache --force: {warm.text()})")
+                    if cold.ok and (name == "posthog" or name == f"synthetic-{max(sizes, default=0)}"):
+                        res.noop[name] = time_noop(af_cmd, path.resolve(), out, args.runs, args.timeout, scratch)
+                        log(f"  apiforge no-op: {res.noop[name].text()}")
+                    continue
+                peer = next(p for p in peers.PEERS if p.key == tool)
+                if peer.venv in broken:
+                    cells[tool] = Cell(note=broken[peer.venv])
+                    continue
+                cells[tool] = time_peer(peer, path.resolve(), args.runs, args.timeout, args.slow, scratch)
+                log(f"  {tool}: {cells[tool].text()}")
+            shutil.rmtree(scratch, ignore_errors=True)
+
+        # Runtime of the generated code
+        if not args.skip_runtime:
+            python = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
+            log("\n[runtime] generated client per-call overhead ...")
+            res.client = run_json([python, str(HERE / "runtime_client.py"), "--number", str(args.client_number),
+                                   "--repeats", str(max(args.runs, 5))], timeout=args.timeout)
+            log("  ", res.client)
+            log("[runtime] generated server vs hand-written FastAPI ...")
+            res.server = run_json([python, str(HERE / "runtime_server.py"), "--duration", str(args.server_duration),
+                                   "--repeats", str(args.runs)], timeout=args.timeout)
+            log("  ", {k: v for k, v in res.server.items() if k != "all"})
+    finally:
+        shutil.rmtree(scratch_root, ignore_errors=True)
+
+    verdicts(res)
+    text = report(res, tools)
+    log("\n" + text)
+    out_dir = WORK / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    (out_dir / f"{stamp}.md").write_text(text + "\n", encoding="utf-8")
+    payload = {
+        "started": res.started, "machine": res.machine, "args": res.args, "notes": res.notes, "inputs": res.inputs,
+        "generation": {n: {t: c.to_json() for t, c in cells.items()} for n, cells in res.gen.items()},
+        "warm": {n: c.to_json() for n, c in res.warm.items()},
+        "noop": {n: c.to_json() for n, c in res.noop.items()},
+        "client": res.client, "server": res.server, "targets": res.targets,
+    }
+    (out_dir / f"{stamp}.json").write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+    log(f"\nsaved: {(out_dir / f'{stamp}.md').relative_to(ROOT)} (+ .json)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

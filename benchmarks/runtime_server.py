@@ -1,0 +1,242 @@
+"""Requests/s of the generated PostHog server versus a hand-written FastAPI route.
+
+Both apps serve ``GET /api/projects/{project_id}/dashboards/{id}/`` (dashboards
+retrieve) with a bearer token check, returning the same in-memory
+``DashboardResponse`` (from ``generated/posthog_server/.../models.py``):
+
+- generated: ``create_app(dashboards=Impl(), authenticate=...)``, where
+  ``Impl.retrieve`` returns the model;
+- hand-written: one ``@app.get`` route with ``response_model=DashboardResponse``,
+  ``response_model_exclude_unset=True``, ``Depends(HTTPBearer())`` and a token
+  comparison.
+
+Each runs in its own uvicorn process (same settings, one worker, access log off)
+on 127.0.0.1. The load generator is ``wrk`` when it is on PATH (``apt-get install
+wrk``), for a fixed duration; otherwise a built-in asyncio HTTP/1.1 keep-alive
+client sending a fixed number of requests over a fixed number of connections.
+Every wait and loop is bounded.
+
+    python benchmarks/runtime_server.py [--duration 5] [--repeats 3] [--connections 32]
+    python benchmarks/runtime_server.py serve generated|handwritten PORT   # (internal)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+TOKEN = "phx_bench_token"
+PATH = "/api/projects/1/dashboards/42/"
+
+
+def build_app(kind: str) -> Any:
+    sys.path.insert(0, str(ROOT / "generated" / "posthog_server"))
+    sys.path.insert(0, str(HERE))
+    from fixtures import DASHBOARD
+    from posthog_server.models import DashboardResponse
+
+    model = DashboardResponse.model_validate(DASHBOARD)
+    if kind == "generated":
+        from posthog_server import create_app, runtime
+
+        principal = runtime.SimplePrincipal("bench", frozenset({"dashboard:read"}))
+
+        class Dashboards:
+            async def retrieve(self, project_id: str, id: int, *, context: Any) -> DashboardResponse:
+                return model
+
+        def authenticate(token: str) -> Any:
+            return principal if token == TOKEN else None
+
+        return create_app(dashboards=Dashboards(), authenticate=authenticate)  # type: ignore[arg-type]
+
+    from fastapi import Depends, FastAPI, HTTPException
+    from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+    app = FastAPI()
+    bearer = HTTPBearer()
+
+    @app.get(
+        "/api/projects/{project_id}/dashboards/{id}/",
+        response_model=DashboardResponse,
+        response_model_exclude_unset=True,  # the generated server omits unset fields too
+    )
+    async def dashboards_retrieve(
+        project_id: str, id: int, credentials: HTTPAuthorizationCredentials = Depends(bearer)
+    ) -> DashboardResponse:
+        if credentials.credentials != TOKEN:
+            raise HTTPException(status_code=401, detail="invalid token")
+        return model
+
+    return app
+
+
+def serve(kind: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(build_app(kind), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(port: int, timeout: float = 2.0) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{PATH}", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback)
+        return response.status, response.read()
+
+
+def start(kind: str) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "serve", kind, str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    for _ in range(300):  # at most ~30 s
+        if proc.poll() is not None:
+            raise RuntimeError(f"{kind} server exited: {proc.stderr.read().decode()[-500:]}")  # type: ignore[union-attr]
+        try:
+            status, _ = fetch(port, timeout=0.5)
+            if status == 200:
+                return proc, port
+        except OSError:
+            time.sleep(0.1)
+    stop(proc)
+    raise RuntimeError(f"{kind} server did not answer within 30 s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=10)
+
+
+def wrk(port: int, duration: float, connections: int) -> float:
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "-H", f"Authorization: Bearer {TOKEN}",
+         f"http://127.0.0.1:{port}{PATH}"],
+        capture_output=True, text=True, timeout=duration + 60,
+    ).stdout
+    if re.search(r"Non-2xx or 3xx responses: *\d+", out):
+        raise RuntimeError("wrk saw non-2xx responses:\n" + out)
+    match = re.search(r"Requests/sec:\s*([\d.]+)", out)
+    if not match:
+        raise RuntimeError("could not read wrk output:\n" + out)
+    return float(match.group(1))
+
+
+async def _client(port: int, requests: int, connections: int) -> float:
+    """A minimal HTTP/1.1 keep-alive load generator: ``requests`` in total over ``connections``."""
+    raw = (
+        f"GET {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {TOKEN}\r\n\r\n"
+    ).encode()
+    remaining = [requests]
+    errors = [0]
+
+    async def worker() -> None:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
+        try:
+            while remaining[0] > 0:
+                remaining[0] -= 1
+                writer.write(raw)
+                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+                if not head.startswith(b"HTTP/1.1 200"):
+                    errors[0] += 1
+                length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+                await asyncio.wait_for(reader.readexactly(length), 10)
+        finally:
+            writer.close()
+
+    start_time = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    elapsed = time.perf_counter() - start_time
+    if errors[0]:
+        raise RuntimeError(f"{errors[0]} non-200 responses")
+    return requests / elapsed
+
+
+USE_WRK = shutil.which("wrk") is not None
+
+
+def load(port: int, duration: float, connections: int, requests: int) -> float:
+    if USE_WRK:
+        return wrk(port, duration, connections)
+    return asyncio.run(_client(port, requests, connections))
+
+
+def measure(duration: float, repeats: int, connections: int, requests: int) -> dict[str, Any]:
+    servers = {kind: start(kind) for kind in ("generated", "handwritten")}
+    try:
+        bodies = {kind: json.loads(fetch(port)[1]) for kind, (_, port) in servers.items()}
+        if bodies["generated"] != bodies["handwritten"]:
+            raise RuntimeError("the two servers answer different JSON")
+        for _, port in servers.values():  # warm up
+            load(port, min(duration, 1.0), connections, min(requests, 500))
+        rates: dict[str, list[float]] = {"generated": [], "handwritten": []}
+        for _ in range(repeats):  # interleaved, so drift hits both alike
+            for kind, (_, port) in servers.items():
+                rates[kind].append(load(port, duration, connections, requests))
+    finally:
+        for proc, _ in servers.values():
+            stop(proc)
+    gen, hand = statistics.median(rates["generated"]), statistics.median(rates["handwritten"])
+    return {
+        "load_generator": "wrk" if USE_WRK else "asyncio keep-alive client",
+        "connections": connections,
+        "duration_s": duration if USE_WRK else None,
+        "requests": None if USE_WRK else requests,
+        "generated_rps": gen,
+        "handwritten_rps": hand,
+        "ratio": gen / hand,
+        "all": rates,
+    }
+
+
+def main() -> None:
+    if len(sys.argv) >= 4 and sys.argv[1] == "serve":
+        serve(sys.argv[2], int(sys.argv[3]))
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--requests", type=int, default=5000, help="per run, without wrk")
+    parser.add_argument("--load", choices=("auto", "wrk", "asyncio"), default="auto")
+    args = parser.parse_args()
+    global USE_WRK
+    if args.load != "auto":
+        USE_WRK = args.load == "wrk"
+    print(json.dumps(measure(args.duration, args.repeats, args.connections, args.requests)))
+
+
+if __name__ == "__main__":
+    main()
