@@ -24,6 +24,7 @@ from generator.config import Target
 from generator.diagnostics import Sink, SpecLocation
 from generator.manifest import MANIFEST_NAME
 from generator.pipeline import Rendered
+from generator.progress import Reporter
 
 HEAVY = ("jinja2", "black", "datamodel_code_generator", "pydantic", "openapi_pydantic", "yaml")
 HEAVY_OURS = ("generator.pipeline", "generator.config_file")
@@ -388,3 +389,18 @@ def test_no_op_project_generate_imports_nothing_heavy(fake: FakePipeline) -> Non
     out = probe("generate")
     assert "specs/pets.txt: up to date" in out
     assert "HEAVY [] EXIT 0" in out
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+def test_progress_lines_only_on_a_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Reporter().stage("not a terminal")
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    Reporter().stage("rendering")
+    Reporter(quiet=True).stage("quiet")
+    err = capsys.readouterr().err
+    assert err.endswith("s] rendering\n") and "quiet" not in err
