@@ -10,8 +10,9 @@ with diagnostics that name the file and the dotted key.
 The user-facing pydantic layer lives in :mod:`generator.config_file`. Importing
 it (and so pydantic) costs more than a whole no-op run, so :func:`load_project`
 remembers each validated table in a small cache keyed by the table's content and
-imports pydantic only when the table changed. This module itself imports only
-the standard library.
+imports pydantic only when the table changed (``APIFORGE_CACHE_DIR=off`` turns
+the cache off, see :mod:`generator.cache`). This module itself imports only the
+standard library.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator import __version__
+from generator.cache import cache_dir
 from generator.diagnostics import Diagnostic, Severity, SpecLocation
 
 if sys.version_info >= (3, 11):
@@ -267,17 +269,6 @@ def target_from_json(values: dict[str, Any]) -> Target:
     return Target(**arguments)
 
 
-def cache_dir() -> Path:
-    """Where validated config tables are remembered (``$APIFORGE_CACHE_DIR`` wins)."""
-    explicit = os.environ.get("APIFORGE_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"], "apiforge", "Cache")
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base, "apiforge")
-
-
 def _cache_key(pyproject: Path, table: dict[str, Any], overrides: Overrides) -> str:
     material = {
         "version": __version__,
@@ -289,14 +280,20 @@ def _cache_key(pyproject: Path, table: dict[str, Any], overrides: Overrides) -> 
     return hashlib.sha256(blob).hexdigest()
 
 
-def _cache_file(pyproject: Path) -> Path:
-    name = hashlib.sha256(str(pyproject).encode("utf-8")).hexdigest()[:24]
-    return cache_dir() / f"config-{name}.json"
+def _cache_file(pyproject: Path) -> Path | None:
+    """One file per pyproject.toml under ``generator.cache``'s folder (None: caching is off)."""
+    folder = cache_dir("config")
+    if folder is None:
+        return None
+    return folder / (hashlib.sha256(str(pyproject).encode("utf-8")).hexdigest()[:32] + ".json")
 
 
 def _read_cache(pyproject: Path, key: str) -> list[Target] | None:
+    path = _cache_file(pyproject)
+    if path is None:
+        return None
     try:
-        data = json.loads(_cache_file(pyproject).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("key") != key:
             return None
         return [target_from_json(values) for values in data["targets"]]
@@ -307,6 +304,8 @@ def _read_cache(pyproject: Path, key: str) -> list[Target] | None:
 def _write_cache(pyproject: Path, key: str, targets: list[Target]) -> None:
     """Best effort: an unwritable cache only costs speed."""
     path = _cache_file(pyproject)
+    if path is None:
+        return
     data = {"key": key, "targets": [target_to_json(t) for t in targets]}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -235,7 +235,7 @@ def test_validated_tables_are_cached(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     path = pyproject(tmp_path, FULL)
     expected = load_project(path, Overrides())
-    for cached in config_module.cache_dir().iterdir():
+    for cached in (tmp_path / "cache" / "config").iterdir():
         cached.write_text('{"key": 1}')
     assert load_project(path, Overrides()) == expected
 
