@@ -1,0 +1,216 @@
+"""JSON to plain data with the C decoder, and lines looked up only on demand.
+
+The happy path is one ``json.loads`` with an ``object_pairs_hook`` that notices
+duplicate keys and remembers mappings holding a ``$ref``. Nesting is measured
+only when a cheap bracket count says it could exceed ``max_depth``. Positions
+(for diagnostics) come from :class:`JsonPositions`, which walks the text along a
+pointer and skips sibling values with the C decoder; duplicate keys and
+over-deep nesting are pinned down by a slower token scan that runs only when
+there is something to report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from generator import jsonpointer
+from generator.diagnostics import Severity, SpecLocation
+from generator.source import Limits, Parsed, Reporter
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+_scanstring: Any = getattr(json.decoder, "scanstring")  # noqa: B009 (missing from typeshed)
+
+
+def _skip(text: str, index: int) -> int:
+    """The offset of the first non-whitespace character at or after ``index``."""
+    match = _WHITESPACE.match(text, index)
+    return match.end() if match else index
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+class JsonPositions:
+    """Line/column lookup for one JSON text."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def position(self, pointer: str) -> tuple[int, int] | None:
+        """1-based (line, column) of ``pointer`` (its key, for object members)."""
+        try:
+            tokens = jsonpointer.split(pointer)
+        except ValueError:
+            return None
+        return _line_column(self._text, self._offset(tokens))
+
+    def _offset(self, tokens: list[str]) -> int:
+        text = self._text
+        found = index = _skip(text, 1 if text.startswith("\ufeff") else 0)
+        try:
+            for token in tokens:
+                member = self._child(text, index, token)
+                if member < 0:
+                    break
+                found = member
+                index = self._value_start(text, member)
+        except (ValueError, IndexError):
+            pass
+        return found
+
+    @staticmethod
+    def _value_start(text: str, index: int) -> int:
+        """From a member's key (or an item), the offset where its value starts."""
+        if text[index] == '"':
+            _, end = _scanstring(text, index + 1)
+            end = _skip(text, end)
+            if text[end] == ":":
+                return _skip(text, end + 1)
+        return index
+
+    @staticmethod
+    def _child(text: str, index: int, token: str) -> int:
+        """Offset of member ``token`` (its key) or item ``token`` of the value at ``index``."""
+        opener = text[index]
+        if opener not in "{[":
+            return -1
+        closer = "}" if opener == "{" else "]"
+        position = 0
+        index = _skip(text, index + 1)
+        while text[index] != closer:
+            start = index
+            if opener == "{":
+                key, index = _scanstring(text, index + 1)
+                index = _skip(text, _skip(text, index) + 1)
+                if key == token:
+                    return start
+            elif str(position) == token:
+                return start
+            _, index = _DECODER.raw_decode(text, index)
+            index = _skip(text, index)
+            if text[index] == ",":
+                index = _skip(text, index + 1)
+            position += 1
+        return -1
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
+
+
+def _scan(text: str, max_depth: int) -> Iterator[tuple[str, str, int, int]]:
+    """Slow structural scan for error paths.
+
+    Yields ``("duplicate", pointer, offset, first_offset)`` for every repeated key and
+    ``("deep", pointer, offset, offset)`` once, where nesting first exceeds ``max_depth``.
+    """
+    stack: list[list[Any]] = []  # [is_object, tokens-so-far key/index, keys seen, expecting key]
+    path: list[str] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        frame = stack[-1] if stack else None
+        if token in "[{":
+            if len(stack) >= max_depth:
+                yield "deep", jsonpointer.from_tokens(path), match.start(), match.start()
+                return
+            stack.append([token == "{", 0, {}, token == "{"])
+            path.append("0")
+        elif token in "]}":
+            stack.pop()
+            path.pop()
+        elif token == ",":
+            if frame is not None:
+                frame[1] += 1
+                frame[3] = frame[0]
+                if not frame[0]:
+                    path[-1] = str(frame[1])
+        elif token == ":":
+            if frame is not None:
+                frame[3] = False
+        elif frame is not None and frame[0] and frame[3]:
+            key = json.loads(token)
+            path[-1] = key
+            if key in frame[2]:
+                yield "duplicate", jsonpointer.from_tokens(path), match.start(), frame[2][key]
+            else:
+                frame[2][key] = match.start()
+
+
+def _depth(data: Any) -> int:
+    """Maximum nesting of containers in loaded data (level by level, no recursion)."""
+    level = [data] if isinstance(data, (dict, list)) else []
+    depth = 0
+    while level:
+        depth += 1
+        deeper: list[Any] = []
+        for node in level:
+            values = node.values() if node.__class__ is dict else node
+            deeper += [v for v in values if v.__class__ is dict or v.__class__ is list]
+        level = deeper
+    return depth
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_json(
+    text: str, display: str, limits: Limits, reporter: Reporter
+) -> tuple[Parsed | None, JsonPositions]:
+    """Parse a JSON text into plain data; report problems located in ``display``."""
+    positions = JsonPositions(text)
+    holders: list[dict[str, Any]] = []
+    duplicates = False
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicates
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            duplicates = True
+        if result.get("$ref").__class__ is str:
+            holders.append(result)
+        return result
+
+    def report(code: str, message: str, pointer: str, offset: int) -> None:
+        line, column = _line_column(text, offset)
+        reporter.at(Severity.ERROR, code, message, SpecLocation(display, pointer, line, column))
+
+    body = text.removeprefix("\ufeff")
+    deep_message = (
+        f"the document nests deeper than {limits.max_depth} levels (LoadOptions.max_depth)"
+    )
+    try:
+        data = json.loads(body, object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        location = SpecLocation(display, "", exc.lineno, exc.colno)
+        reporter.at(Severity.ERROR, "json-syntax", exc.msg, location)
+        return None, positions
+    except ValueError as exc:  # NaN / Infinity
+        match = re.search(r"-?\b(?:NaN|Infinity)\b", text)
+        report("json-syntax", str(exc), "", match.start() if match else 0)
+        return None, positions
+    except RecursionError:
+        data = None
+        bound = limits.max_depth + 1
+    else:
+        bound = text.count("[") + text.count("{")
+        if bound > limits.max_depth:
+            bound = _depth(data)
+    if bound > limits.max_depth:
+        for _, pointer, offset, _ in _scan(text, limits.max_depth):
+            report("too-deep", deep_message, pointer, offset)
+        return None, positions
+    if duplicates:
+        for _, pointer, offset, first in _scan(text, limits.max_depth):
+            key = jsonpointer.split(pointer)[-1]
+            line, first_line = _line_column(text, offset)[0], _line_column(text, first)[0]
+            message = (
+                f"duplicate key {key!r} (first defined on line {first_line}, again on line {line})"
+            )
+            report("duplicate-key", message, pointer, offset)
+    return Parsed(data, holders), positions

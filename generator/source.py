@@ -1,0 +1,202 @@
+"""Reading one spec file (or URL): limits, hashing, decoding, and line lookup on demand.
+
+:func:`read_source` turns a location (an absolute path or an http(s) URL) into a
+:class:`SourceFile`: the parsed plain data, the mappings that hold a ``$ref``, the
+sha256 of the bytes, and a :class:`Positions` finder that computes the line and
+column of a JSON pointer only when a diagnostic asks for one (the happy path
+never builds a line index). Problems are reported through a :class:`Reporter`,
+which locates each diagnostic as it is recorded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from generator.diagnostics import Severity, Sink, SpecLocation
+
+
+class Positions(Protocol):
+    """Finds where a JSON pointer sits in one file's text."""
+
+    def position(self, pointer: str) -> tuple[int, int] | None:
+        """1-based (line, column) of the deepest existing node on ``pointer``'s path."""
+        ...
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The safety limits a reader enforces (see ``LoadOptions``)."""
+
+    max_file_bytes: int
+    max_depth: int
+    max_nodes: int
+
+
+@dataclass
+class Parsed:
+    """What a reader hands back: the data and every mapping that has a string ``$ref``."""
+
+    data: Any
+    ref_holders: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class SourceFile:
+    """One file (or URL) that was read while loading a spec."""
+
+    location: str
+    """Absolute path or URL; the identity used to resolve relative $refs."""
+    display: str
+    """The name diagnostics use for this file."""
+    sha256: str
+    data: Any
+    ref_holders: list[dict[str, Any]]
+    positions: Positions
+
+    def locate(self, pointer: str) -> SpecLocation:
+        """A location in this file with line and column filled in (best effort)."""
+        found = self.positions.position(pointer)
+        line, column = found if found is not None else (None, None)
+        return SpecLocation(self.display, pointer, line, column)
+
+
+class Reporter:
+    """Records diagnostics at (file, pointer), resolving line and column at once."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.files: dict[str, SourceFile] = {}
+
+    def add(self, source: SourceFile) -> None:
+        """Make a file's positions available for later diagnostics."""
+        self.files[source.display] = source
+
+    def locate(self, file: str, pointer: str) -> SpecLocation:
+        """The located position of ``pointer`` in the file shown as ``file``."""
+        source = self.files.get(file)
+        return source.locate(pointer) if source else SpecLocation(file, pointer)
+
+    def report(self, severity: Severity, code: str, message: str, file: str, pointer: str) -> None:
+        """Record one diagnostic at ``pointer`` in ``file``."""
+        self.sink.report(code, severity, message, self.locate(file, pointer))
+
+    def error(self, code: str, message: str, file: str, pointer: str = "") -> None:
+        """Record an error at ``pointer`` in ``file``."""
+        self.report(Severity.ERROR, code, message, file, pointer)
+
+    def warning(self, code: str, message: str, file: str, pointer: str = "") -> None:
+        """Record a warning at ``pointer`` in ``file``."""
+        self.report(Severity.WARNING, code, message, file, pointer)
+
+    def at(self, severity: Severity, code: str, message: str, location: SpecLocation) -> None:
+        """Record a diagnostic whose location is already known."""
+        self.sink.report(code, severity, message, location)
+
+
+def is_url(location: str) -> bool:
+    """True for http(s) URLs."""
+    return location.startswith(("http://", "https://"))
+
+
+Fetch = Callable[[str, int], bytes]
+
+
+def fetch_url(url: str, limit: int) -> bytes:
+    """GET ``url`` and return at most ``limit + 1`` bytes (callers check the limit)."""
+    request = urllib.request.Request(url, headers={"User-Agent": "apiforge"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        data: bytes = response.read(limit + 1)
+    return data
+
+
+def read_source(
+    location: str, display: str, limits: Limits, reporter: Reporter, fetch: Fetch = fetch_url
+) -> SourceFile | None:
+    """Read, hash, decode and parse one file or URL; ``None`` (after reporting) on failure."""
+    raw = _read_bytes(location, display, limits, reporter, fetch)
+    if raw is None:
+        return None
+    sha256 = hashlib.sha256(raw).hexdigest()
+    text = _decode(raw)
+    if text is None:
+        reporter.at(
+            Severity.ERROR,
+            "bad-encoding",
+            "the file is not UTF-8 (or UTF-16/32 with a BOM)",
+            SpecLocation(display, "", 1, 1),
+        )
+        return None
+    parsed, positions = _parse(text, location, display, limits, reporter)
+    if parsed is None:
+        return None
+    return SourceFile(location, display, sha256, parsed.data, parsed.ref_holders, positions)
+
+
+def _read_bytes(
+    location: str, display: str, limits: Limits, reporter: Reporter, fetch: Fetch
+) -> bytes | None:
+    where = SpecLocation(display, "")
+    try:
+        if is_url(location):
+            raw = fetch(location, limits.max_file_bytes)
+            size = len(raw)
+        else:
+            size = os.stat(location).st_size
+            raw = b""
+            if size <= limits.max_file_bytes:
+                with open(location, "rb") as handle:
+                    raw = handle.read(limits.max_file_bytes + 1)
+                size = len(raw)
+    except OSError as exc:
+        reporter.at(Severity.ERROR, "read-failed", f"cannot read the file: {exc}", where)
+        return None
+    if size > limits.max_file_bytes:
+        reporter.at(
+            Severity.ERROR,
+            "too-large",
+            f"the file is {size:,} bytes, over the limit of {limits.max_file_bytes:,} "
+            "(LoadOptions.max_file_bytes)",
+            where,
+        )
+        return None
+    return raw
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decode(raw: bytes) -> str | None:
+    encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8")
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _parse(
+    text: str, location: str, display: str, limits: Limits, reporter: Reporter
+) -> tuple[Parsed | None, Positions]:
+    from generator import json_reader, yaml_reader
+
+    path = location.split("?", 1)[0].split("#", 1)[0].lower()
+    if path.endswith(".json"):
+        return json_reader.parse_json(text, display, limits, reporter)
+    if text.lstrip()[:1] == "{":
+        quiet = Reporter(Sink())
+        parsed, positions = json_reader.parse_json(text, display, limits, quiet)
+        if parsed is not None or any(d.code != "json-syntax" for d in quiet.sink.items):
+            reporter.sink.items.extend(quiet.sink.items)
+            return parsed, positions
+    return yaml_reader.parse_yaml(text, display, limits, reporter)

@@ -1,0 +1,231 @@
+"""Validate a bundled OpenAPI 3.0/3.1 document with openapi-pydantic; report every problem.
+
+pydantic's error locations mix document keys with union-member artefacts
+(``Reference``, ``Schema``, ``str-enum[DataType]``). :func:`validate` keeps only
+the parts that exist in the document, so each problem gets a real JSON pointer;
+it drops the errors of the union branch that clearly does not apply (the
+``Reference`` branch for an object without ``$ref``, the others for one with
+``$ref``), and merges what remains per pointer. Everything is collected.
+
+Severity (see :func:`_severity`): only what stops code generation is an error.
+Real specs are often invalid in small ways -- a response without
+``description``, ``items`` written as a list, a boolean schema openapi-pydantic
+does not model -- and those are ``invalid-spec`` warnings; the raw document is
+used as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from generator import jsonpointer
+from generator.diagnostics import Severity
+
+Report = Callable[[Severity, str, str, str], None]
+"""``report(severity, code, message, pointer_in_document)``."""
+
+_CONTAINER_TYPES = frozenset(
+    {"model_type", "model_attributes_type", "dict_type", "list_type", "dict_attributes_type"}
+)
+# Keys under which nothing matters to code generation (documentation, examples, links...).
+_LENIENT_CONTEXTS = frozenset(
+    {
+        "info",
+        "externalDocs",
+        "tags",
+        "servers",
+        "example",
+        "examples",
+        "links",
+        "xml",
+        "callbacks",
+        "default",
+        "enum",
+        "const",
+        "contact",
+        "license",
+        "discriminator",
+        "encoding",
+        "webhooks",
+    }
+)
+_NAMED_MAPS = frozenset(
+    {
+        "properties",
+        "schemas",
+        "responses",
+        "parameters",
+        "paths",
+        "headers",
+        "content",
+        "patternProperties",
+        "definitions",
+        "$defs",
+        "securitySchemes",
+        "requestBodies",
+    }
+)
+_MODEL_NAMES_START = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _is_tag(part: str | int) -> bool:
+    """pydantic's names for union members and validators, never document keys."""
+    return isinstance(part, str) and (part.startswith(_MODEL_NAMES_START) or "[" in part)
+
+
+def _has_member(node: Any, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return isinstance(part, str) and part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _walk(
+    document: Any, loc: tuple[str | int, ...]
+) -> tuple[str, list[tuple[str, Any]], str | None]:
+    """Map a pydantic ``loc`` onto the document.
+
+    Returns:
+        The pointer of the deepest existing node, the union branches taken on the way
+        (tag, node at the union), and the first missing field name (if any).
+    """
+    node = document
+    tokens: list[str | int] = []
+    branches: list[tuple[str, Any]] = []
+    for part in loc:
+        if _has_member(node, part):
+            node = node[part]
+            tokens.append(part)
+        elif _is_tag(part):
+            branches.append((str(part), node))
+        else:
+            return jsonpointer.from_tokens(tokens), branches, str(part)
+    return jsonpointer.from_tokens(tokens), branches, None
+
+
+def _applies(branches: list[tuple[str, Any]]) -> bool:
+    """False when the error comes from a union branch that cannot be the intended one."""
+    for tag, node in branches:
+        has_ref = isinstance(node, dict) and "$ref" in node
+        if (tag == "Reference") != has_ref:
+            return False
+    return True
+
+
+def _severity(pointer: str, error: dict[str, Any], missing: str | None) -> Severity:
+    """Errors only for what stops code generation; everything else is a warning.
+
+    Errors: the root lacking ``openapi``/``info``/``paths`` (3.0) or having them in
+    the wrong shape; a parameter without ``name``/``in`` or with an unknown ``in``;
+    an object or list of the wrong kind where the generator walks into it. Not
+    errors: documentation fields, examples, missing descriptions or responses,
+    unknown ``type``/``format``/``style`` values, and openapi-pydantic's own
+    limits (boolean schemas in 3.1, the old list form of ``items``).
+    """
+    tokens = jsonpointer.split(pointer)
+    keywords = [t for i, t in enumerate(tokens) if not (i and tokens[i - 1] in _NAMED_MAPS)]
+    if any(t.startswith("x-") or t in _LENIENT_CONTEXTS for t in keywords):
+        return Severity.WARNING
+    kind = error["type"]
+    is_parameter = len(tokens) >= 2 and tokens[-2] == "parameters"
+    if kind == "missing":
+        if not tokens or (is_parameter and missing in ("name", "in")):
+            return Severity.ERROR
+        return Severity.WARNING
+    if len(tokens) >= 3 and tokens[-3] == "parameters" and tokens[-1] == "in":
+        return Severity.ERROR
+    if kind in _CONTAINER_TYPES:
+        value = error.get("input")
+        if isinstance(value, bool) or (
+            tokens and tokens[-1] == "items" and isinstance(value, list)
+        ):
+            return Severity.WARNING
+        return Severity.ERROR
+    return Severity.WARNING
+
+
+def _found(value: Any) -> str:
+    """How a value is named in messages."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    shown = repr(value)
+    return shown[:60] + "..." if len(shown) > 60 else shown
+
+
+def _describe(error: dict[str, Any], missing: str | None) -> str:
+    """A message saying what was expected and what was found."""
+    kind = error["type"]
+    if kind == "missing" and missing is not None:
+        return f"missing required field {missing!r}"
+    context = error.get("ctx") or {}
+    if kind in ("model_type", "model_attributes_type") and "class_name" in context:
+        name = context["class_name"]
+        article = "an" if name[:1] in "AEIOU" else "a"
+        expected = f"expected {article} {name} object"
+    elif kind in ("dict_type", "list_type"):
+        expected = "expected a mapping" if kind == "dict_type" else "expected a list"
+    else:
+        message = str(error["msg"])
+        expected = (
+            "expected " + message[len("Input should be ") :]
+            if message.startswith("Input should be ")
+            else message
+        )
+    if missing is not None:
+        expected = f"{missing!r}: {expected}"
+    return f"{expected}, found {_found(error.get('input'))}"
+
+
+def _normalized(document: dict[str, Any], family: str) -> dict[str, Any]:
+    """The document with an ``openapi`` value the openapi-pydantic model accepts."""
+    accepted = {
+        "3.0": ("3.0.0", "3.0.1", "3.0.2", "3.0.3", "3.0.4"),
+        "3.1": ("3.1.0", "3.1.1", "3.1.2"),
+    }
+    if document.get("openapi") in accepted[family]:
+        return document
+    return {**document, "openapi": accepted[family][-1]}
+
+
+def validate(document: dict[str, Any], family: str, report: Report) -> None:
+    """Check ``document`` against the OpenAPI ``family`` ("3.0" or "3.1") model; report problems."""
+    from pydantic import ValidationError
+
+    if family == "3.1":
+        from openapi_pydantic.v3.v3_1 import OpenAPI as Model31
+
+        model: Any = Model31
+    else:
+        from openapi_pydantic.v3.v3_0 import OpenAPI as Model30
+
+        model = Model30
+    try:
+        model.model_validate(_normalized(document, family))
+    except ValidationError as exc:
+        _report_errors(document, exc.errors(include_url=False), report)
+    except (RecursionError, ValueError, TypeError) as exc:  # defensive: never crash the loader
+        report(
+            Severity.WARNING,
+            "validator-failed",
+            f"openapi-pydantic could not check the document: {exc}",
+            "",
+        )
+
+
+def _report_errors(document: dict[str, Any], errors: list[Any], report: Report) -> None:
+    found: dict[str, list[tuple[Severity, str]]] = {}
+    for error in errors:
+        pointer, branches, missing = _walk(document, tuple(error["loc"]))
+        if not _applies(branches):
+            continue
+        message = _describe(error, missing)
+        entries = found.setdefault(pointer, [])
+        if all(message != m for _, m in entries):
+            entries.append((_severity(pointer, error, missing), message))
+    for pointer, entries in found.items():
+        severity = (
+            Severity.ERROR if any(s is Severity.ERROR for s, _ in entries) else Severity.WARNING
+        )
+        report(severity, "invalid-spec", "; ".join(m for _, m in entries), pointer)

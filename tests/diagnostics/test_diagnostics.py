@@ -1,0 +1,71 @@
+"""One broken spec per file under ``cases/``; each states the diagnostics it must produce.
+
+Header lines of a case:
+
+- ``# expect: <severity> <code> <line|-> <pointer|-> [file=<path>]`` -- one per diagnostic;
+  the file defaults to the case itself;
+- ``# options: key=value ...`` -- LoadOptions for this case (integers or true/false).
+
+The rendered text of every case is also snapshotted in ``expected/<case>.txt``;
+run with ``APIFORGE_UPDATE_SNAPSHOTS=1`` to rewrite the snapshots after a deliberate change.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.diagnostics import Sink, render_text
+from generator.load import LoadOptions, load
+
+CASES = Path(__file__).parent / "cases"
+SNAPSHOTS = Path(__file__).parent / "expected"
+
+Expected = tuple[str, str, "int | None", str, str]
+
+
+def _header(case: Path) -> tuple[dict[str, Any], list[Expected]]:
+    options: dict[str, Any] = {}
+    expected: list[Expected] = []
+    for line in case.read_text().splitlines():
+        if line.startswith("# options:"):
+            for item in line.split(":", 1)[1].split():
+                key, value = item.split("=")
+                options[key] = value == "true" if value in ("true", "false") else int(value)
+        elif line.startswith("# expect:"):
+            words = line.split(":", 1)[1].split()
+            file = next((w[5:] for w in words if w.startswith("file=")), case.name)
+            severity, code, where, pointer = [w for w in words if not w.startswith("file=")]
+            expected.append(
+                (
+                    severity,
+                    code,
+                    None if where == "-" else int(where),
+                    "" if pointer == "-" else pointer,
+                    file,
+                )
+            )
+    return options, expected
+
+
+@pytest.mark.parametrize("case", sorted(CASES.glob("*.yaml")), ids=lambda case: case.stem)
+def test_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    options, expected = _header(case)
+    assert expected, f"{case.name} states no '# expect:' line"
+    monkeypatch.chdir(CASES)
+    sink = Sink()
+    load(Path(case.name), sink, LoadOptions(**options))
+    found = [
+        (d.severity.value, d.code, d.location.line, d.location.pointer, d.location.file)
+        for d in sink
+    ]
+    assert sorted(found, key=str) == sorted(expected, key=str)
+    rendered = render_text(sink) + "\n"
+    snapshot = SNAPSHOTS / f"{case.stem}.txt"
+    if os.environ.get("APIFORGE_UPDATE_SNAPSHOTS") or not snapshot.exists():
+        snapshot.parent.mkdir(exist_ok=True)
+        snapshot.write_text(rendered)
+    assert snapshot.read_text() == rendered

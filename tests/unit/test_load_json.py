@@ -1,0 +1,132 @@
+"""The JSON reader: the C decoder on the happy path, positions and problems found on demand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import Diagnostic, Sink
+from generator.json_reader import JsonPositions
+from generator.source import Limits, Reporter, SourceFile, read_source
+
+LIMITS = Limits(max_file_bytes=1 << 20, max_depth=64, max_nodes=10_000)
+
+
+def read(
+    tmp_path: Path, text: str, name: str = "doc.json", limits: Limits = LIMITS
+) -> tuple[SourceFile | None, list[Diagnostic]]:
+    path = tmp_path / name
+    path.write_text(text)
+    reporter = Reporter(Sink())
+    return read_source(str(path), name, limits, reporter), reporter.sink.items
+
+
+def test_plain_json(tmp_path: Path) -> None:
+    source, diagnostics = read(tmp_path, '{"a": [1, 2.5, true, null, "x"], "b": {"$ref": "#/a"}}')
+    assert diagnostics == []
+    assert source is not None
+    assert source.data == {"a": [1, 2.5, True, None, "x"], "b": {"$ref": "#/a"}}
+    assert source.ref_holders == [{"$ref": "#/a"}]
+
+
+def test_json_content_in_a_yaml_file_is_read_as_json(tmp_path: Path) -> None:
+    source, diagnostics = read(tmp_path, '{"on": "yes"}', name="doc.yaml")
+    assert source is not None and source.data == {"on": "yes"} and diagnostics == []
+
+
+def test_flow_yaml_starting_with_a_brace_falls_back_to_yaml(tmp_path: Path) -> None:
+    source, diagnostics = read(tmp_path, "{a: 1, b: [x]}\n", name="doc.yaml")
+    assert source is not None and source.data == {"a": 1, "b": ["x"]} and diagnostics == []
+
+
+def test_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "doc.json"
+    path.write_bytes(b'\xef\xbb\xbf{"a": 1}')
+    source = read_source(str(path), "doc.json", LIMITS, Reporter(Sink()))
+    assert source is not None and source.data == {"a": 1}
+
+
+def test_syntax_error(tmp_path: Path) -> None:
+    source, [diagnostic] = read(tmp_path, '{\n  "a": 1,\n}')
+    assert source is None
+    assert (diagnostic.code, diagnostic.location.line) == ("json-syntax", 3)
+
+
+def test_nan_is_not_json(tmp_path: Path) -> None:
+    source, [diagnostic] = read(tmp_path, '{\n "a": NaN}')
+    assert source is None
+    assert (diagnostic.code, diagnostic.location.line) == ("json-syntax", 2)
+
+
+def test_duplicate_keys_with_both_lines(tmp_path: Path) -> None:
+    source, [diagnostic] = read(
+        tmp_path, '{\n "a": {\n  "b": 1,\n  "c": {"x": "b"},\n  "b": 2\n }\n}'
+    )
+    assert source is not None
+    assert diagnostic.code == "duplicate-key"
+    assert (diagnostic.location.line, diagnostic.location.pointer) == (5, "/a/b")
+    assert "line 3" in diagnostic.message
+
+
+def test_too_deep(tmp_path: Path) -> None:
+    source, [diagnostic] = read(tmp_path, '{"a": {"b": ' + "[" * 70 + "]" * 70 + "}}")
+    assert source is None
+    assert diagnostic.code == "too-deep"
+    # levels: the root object 1, "a" 2, "b" 3, so the 65th level is 62 arrays down
+    assert diagnostic.location.pointer == "/a/b" + "/0" * 62
+
+
+def test_far_too_deep_for_the_decoder(tmp_path: Path) -> None:
+    limits = Limits(1 << 22, 64, 10_000)
+    source, [diagnostic] = read(
+        tmp_path, '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", limits=limits
+    )
+    assert source is None and diagnostic.code == "too-deep"
+
+
+def test_too_large(tmp_path: Path) -> None:
+    source, [diagnostic] = read(
+        tmp_path, '{"a": "' + "x" * 2000 + '"}', limits=Limits(1000, 64, 10)
+    )
+    assert source is None
+    assert diagnostic.code == "too-large"
+
+
+def test_invalid_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "doc.json"
+    path.write_bytes(b'{"a": "\xff"}')
+    reporter = Reporter(Sink())
+    assert read_source(str(path), "doc.json", LIMITS, reporter) is None
+    assert [d.code for d in reporter.sink] == ["bad-encoding"]
+
+
+@pytest.mark.parametrize(
+    ("pointer", "expected"),
+    [
+        ("", (1, 1)),
+        ("/paths", (2, 3)),
+        ("/paths/~1pets", (3, 5)),
+        ("/paths/~1pets/get/responses/200", (6, 9)),
+        ("/list/2", (11, 22)),
+        ("/list/2/k", (11, 23)),
+        ("/paths/~1nope", (2, 3)),
+        ("/list/9", (11, 3)),
+    ],
+)
+def test_positions(pointer: str, expected: tuple[int, int]) -> None:
+    text = (
+        "{\n"
+        '  "paths": {\n'
+        '    "/pets": {\n'
+        '      "get": {\n'
+        '        "responses": {\n'
+        '        "200": {"description": "ok", "x": [1, {"a": "}"}]}\n'
+        "        }\n"
+        "      }\n"
+        "    }\n"
+        "  },\n"
+        '  "list": [1, "a,b", {"k": [true]}]\n'
+        "}\n"
+    )
+    assert JsonPositions(text).position(pointer) == expected
