@@ -144,6 +144,22 @@ def relative_to(path: str | Path, directory: Path) -> str:
         return Path(absolute).as_posix()
 
 
+def input_location(key: str, target: Target) -> str | Path:
+    """Where a key of ``Rendered.input_hashes`` points.
+
+    The loader keys the root spec as ``str(target.spec)`` and every file it
+    $refs relative to the root spec's directory (``schemas/pet.yaml``); URLs
+    and absolute paths stand for themselves. A relative key that names no file
+    next to the spec but one relative to the working directory is taken as that.
+    """
+    if is_remote(key) or os.path.isabs(key) or key == str(target.spec):
+        return key
+    beside_spec = target.spec.parent / key
+    if not beside_spec.exists() and Path(key).exists():
+        return key
+    return beside_spec
+
+
 def build_manifest(
     target: Target,
     package: str,
@@ -157,12 +173,16 @@ def build_manifest(
         target: what was generated.
         package: the package directory under ``target.output``.
         files: the rendered files of this package, keyed relative to the package directory.
-        input_hashes: sha256 of the spec and everything it $refs (``Rendered.input_hashes``);
-            the spec is hashed here when the pipeline left it out.
+        input_hashes: sha256 of the spec and everything it $refs (``Rendered.input_hashes``,
+            keyed as :func:`input_location` explains); the spec is hashed here when the
+            pipeline left it out.
         templates_hash: :func:`generator.resources.templates_hash`.
     """
     here = target.output / package
-    inputs = {relative_to(path, here): digest for path, digest in input_hashes.items()}
+    inputs = {
+        relative_to(input_location(key, target), here): digest
+        for key, digest in input_hashes.items()
+    }
     spec = relative_to(target.spec, here)
     if spec not in inputs:
         inputs[spec] = sha256_file(target.spec) or ""

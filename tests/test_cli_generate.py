@@ -96,7 +96,8 @@ def test_generate_spec_writes_packages_and_manifests(fake: FakePipeline) -> None
     write_spec("title: Shop\n")
     code, out, _ = run(fake, "generate", "shop.txt")
     assert code == 0
-    assert "shop.txt: wrote 4 files to generated/shop_client, generated/shop_server" in out
+    assert "shop.txt: wrote 4 files to generated/shop_client, generated/shop_server (" in out
+    assert "has no manifest" in out
     assert (
         Path("generated/shop_client/shop_client/__init__.py").read_text()
         == "SPEC = 'title: Shop\\n'\n"
@@ -404,3 +405,11 @@ def test_progress_lines_only_on_a_terminal(
     Reporter(quiet=True).stage("quiet")
     err = capsys.readouterr().err
     assert err.endswith("s] rendering\n") and "quiet" not in err
+
+
+def test_the_reason_for_regenerating_is_shown(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    write_spec("title: Changed\n")
+    assert "(shop.txt changed)" in run(fake, "generate", "shop.txt")[1]
+    assert "(--force)" in run(fake, "generate", "--force", "shop.txt")[1]

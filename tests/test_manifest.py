@@ -90,6 +90,21 @@ def test_manifest_is_independent_of_the_working_directory(
     assert first == second
 
 
+def test_input_keys_follow_the_loader_convention(
+    project: Target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The root spec as displayed, $ref'd files relative to the spec's directory, URLs as is."""
+    monkeypatch.chdir(tmp_path)
+    target = Target.for_spec(Path("spec/shop.yaml"), Path("generated"), server_package=None)
+    keys = {"spec/shop.yaml": "a", "parts.yaml": "b", "https://example.com/x.yaml": "c"}
+    manifest = build_manifest(target, "shop_client", {}, keys, TEMPLATES)
+    assert manifest.inputs == {
+        "../../spec/shop.yaml": "a",
+        "../../spec/parts.yaml": "b",
+        "https://example.com/x.yaml": "c",
+    }
+
+
 def test_spec_is_hashed_when_the_pipeline_left_it_out(project: Target) -> None:
     manifest = build_manifest(project, "shop_client", {}, {}, TEMPLATES)
     assert manifest.inputs == {"../../spec/shop.yaml": sha(b"openapi: 3.1.0\n")}

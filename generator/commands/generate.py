@@ -112,12 +112,11 @@ def generate_target(
 ) -> Outcome:
     """Bring one target's output up to date; see the module docstring."""
     name = display_name(target)
-    if not force:
-        reason = staleness(target, templates_hash())
-        if reason is None:
-            reporter.status(f"{name}: up to date")
-            return Outcome.UP_TO_DATE
-        reporter.stage(f"{name}: regenerating because {reason}")
+    reason = "--force" if force else staleness(target, templates_hash())
+    if reason is None:
+        reporter.status(f"{name}: up to date")
+        return Outcome.UP_TO_DATE
+    reporter.stage(f"{name}: regenerating because {reason}")
     rendered = render_target(target, render, reporter, name)
     if rendered is None:
         return Outcome.FAILED
@@ -135,7 +134,7 @@ def generate_target(
         reporter.diagnostics([Diagnostic("write-failed", Severity.ERROR, message, where)])
         return Outcome.FAILED
     written = ", ".join(shown(target.output / package) for package in sorted(trees))
-    reporter.status(f"{name}: wrote {len(rendered.files)} files to {written}")
+    reporter.status(f"{name}: wrote {len(rendered.files)} files to {written} ({reason})")
     return Outcome.WRITTEN
 
 
