@@ -413,3 +413,42 @@ def test_the_reason_for_regenerating_is_shown(fake: FakePipeline) -> None:
     write_spec("title: Changed\n")
     assert "(shop.txt changed)" in run(fake, "generate", "shop.txt")[1]
     assert "(--force)" in run(fake, "generate", "--force", "shop.txt")[1]
+
+
+# --- with the real pipeline -----------------------------------------------------------------
+
+PETS = """\
+openapi: 3.0.3
+info: {title: Pets, version: 1.0.0}
+paths:
+  /pets/{pet_id}:
+    get:
+      operationId: pets_retrieve
+      parameters:
+        - {name: pet_id, in: path, required: true, schema: {type: integer}}
+      responses:
+        "200":
+          description: A pet.
+          content:
+            application/json:
+              schema: {$ref: "schemas/pet.yaml"}
+"""
+
+
+def test_real_pipeline_round_trip_with_an_external_ref() -> None:
+    """The manifest finds the $ref'd file where the loader read it: an edit there regenerates."""
+    Path("spec/schemas").mkdir(parents=True)
+    Path("spec/pets.yaml").write_text(PETS)
+    pet = Path("spec/schemas/pet.yaml")
+    pet.write_text("type: object\nproperties:\n  name: {type: string}\n")
+    runner = CliRunner()
+    first = runner.invoke(main, ["generate", "--no-server", "spec/pets.yaml"])
+    assert first.exit_code == 0, first.output
+    assert runner.invoke(main, ["generate", "--no-server", "spec/pets.yaml"]).stdout == (
+        "spec/pets.yaml: up to date\n"
+    )
+    pet.write_text("type: object\nproperties:\n  name: {type: string}\n  tag: {type: string}\n")
+    changed = runner.invoke(main, ["generate", "--no-server", "spec/pets.yaml"])
+    assert "(spec/schemas/pet.yaml changed)" in changed.stdout
+    assert "tag" in Path("generated/pets_client/pets_client/models.py").read_text()
+    assert runner.invoke(main, ["check", "--no-server", "spec/pets.yaml"]).exit_code == 0
