@@ -64,12 +64,13 @@ def render_models(source: ModelSource, names: dict[str, ClassName], templates: P
         "openapi": source.openapi_version if source.openapi_version.startswith("3.") else "3.0.3",
         "info": {"title": "models", "version": "0"},
         "paths": {},
-        "components": {"schemas": {names[k]: _rewrite_refs(v, names) for k, v in source.schemas.items()}},
+        "components": {"schemas": {names[k]: _prepare(v, names) for k, v in source.schemas.items()}},
     }
     if not source.schemas:
         return ModelsModule(_EMPTY, frozenset(), dict(names))
     enum_template = (templates / "models" / "Enum.jinja2").read_text(encoding="utf-8")
-    key = cache.digest(_DMCG_VERSION, enum_template, json.dumps(document, sort_keys=True, default=str))
+    options = json.dumps(_OPTIONS, sort_keys=True) + _TIDY_RULES
+    key = cache.digest(_DMCG_VERSION, options, enum_template, json.dumps(document, sort_keys=True, default=str))
     folder = cache.cache_dir("models")
     text = cache.read(folder, key)
     if text is None:
@@ -85,35 +86,66 @@ def render_models(source: ModelSource, names: dict[str, ClassName], templates: P
     return ModelsModule(module, classes, {k: v for k, v in names.items() if k not in missing})
 
 
+# Every DMCG option we set; part of the cache key. Chosen for mypy --strict output:
+# field constraints instead of ``constr``, ``X | None``, standard collections, and
+# discriminator tags spelt ``Literal[Enum.member]`` (a subtype of the parent's enum field).
+_OPTIONS: dict[str, Any] = {
+    "target_python_version": "3.10",
+    "field_constraints": True,
+    "set_default_enum_member": True,
+    "use_subclass_enum": True,
+    "strict_nullable": True,
+    "use_union_operator": True,
+    "use_standard_collections": True,
+    "allow_population_by_field_name": True,
+    "use_schema_description": True,
+    "use_field_description": True,
+    "use_enum_values_in_discriminator": True,
+    "disable_timestamp": True,
+    "formatters": [],
+    "read_only_write_only_model_type": "request-response",
+}
+# ruff's safe fixes for what DMCG spells in an outdated way: quoted annotations, typing.Dict, unused imports.
+_TIDY_RULES = "UP006,UP035,UP037,F401,PYI016"
+
+
 def _generate(document: dict[str, Any], templates: Path, source: ModelSource, sink: Sink) -> str | None:
     """Call datamodel-code-generator once for every schema; None (with a diagnostic) when it fails."""
-    from datamodel_code_generator import DataModelType, InputFileType, generate
+    import warnings
+
+    from datamodel_code_generator import InputFileType, generate
+    from datamodel_code_generator.enums import DataModelType
 
     try:
-        text = generate(
-            document,
-            input_file_type=InputFileType.OpenAPI,
-            output_model_type=DataModelType.PydanticV2BaseModel,
-            target_python_version="3.10",
-            field_constraints=True,
-            set_default_enum_member=True,
-            use_subclass_enum=True,
-            strict_nullable=True,
-            use_union_operator=True,
-            use_standard_collections=True,
-            allow_population_by_field_name=True,
-            use_schema_description=True,
-            use_field_description=True,
-            disable_timestamp=True,
-            formatters=[],
-            read_only_write_only_model_type="request-response",
-            custom_template_dir=templates / "models",
-        )
-    except Exception as exc:  # DMCG raises many kinds; all mean the same thing to the user
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "format of 'phone-number' not understood": a str, as it should be
+            text = generate(
+                document,
+                input_file_type=InputFileType.OpenAPI,
+                output_model_type=DataModelType.PydanticV2BaseModel,
+                custom_template_dir=templates / "models",
+                **_OPTIONS,
+            )
+    except Exception as exc:  # noqa: BLE001 -- DMCG raises many kinds; all mean the same thing to the user
         file = next(iter(source.locations.values())).file if source.locations else ""
-        sink.error("models-failed", f"datamodel-code-generator could not render the schemas: {exc}", SpecLocation(file, "/components/schemas"))
+        message = " ".join(str(exc).split())[:500]
+        sink.error("models-failed", f"datamodel-code-generator could not render the schemas: {message}", SpecLocation(file, "/components/schemas"))
         return None
-    return text if isinstance(text, str) else None
+    return _tidy(text) if isinstance(text, str) else None
+
+
+def _tidy(text: str) -> str:
+    """Apply :data:`_TIDY_RULES` with the pinned ruff (one process, stdin to stdout)."""
+    import subprocess
+
+    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+
+    result = subprocess.run(
+        [find_ruff_bin(), "check", "--isolated", "--select", _TIDY_RULES, "--fix", "--exit-zero", "--quiet",
+         "--target-version", "py310", "--stdin-filename", "models.py", "-"],
+        input=text, capture_output=True, text=True, check=False,
+    )
+    return result.stdout if result.returncode == 0 and result.stdout.strip() else text
 
 
 _EMPTY = "from __future__ import annotations\n"
@@ -131,20 +163,52 @@ def _finish(text: str) -> str:
     return body[:first_class] + _OPEN_ENUM_HELPER + body[first_class:]
 
 
-def _rewrite_refs(node: Any, names: dict[str, ClassName]) -> Any:
-    """Point component $refs at the renamed components."""
-    if isinstance(node, dict):
-        result = {}
-        for key, value in node.items():
-            if key == "format" and value in ("email", "idn-email"):
-                continue  # pydantic's EmailStr needs email-validator, which generated packages do not depend on
-            if key == "$ref" and isinstance(value, str) and value.startswith(SCHEMA_REF_PREFIX):
-                head, _, tail = value[len(SCHEMA_REF_PREFIX):].partition("/")
-                target = names.get(unescape(head))
-                if target is not None:
-                    value = SCHEMA_REF_PREFIX + target + ("/" + tail if tail else "")
-            result[key] = _rewrite_refs(value, names)
-        return result
-    if isinstance(node, list):
-        return [_rewrite_refs(item, names) for item in node]
-    return node
+_SUBSCHEMA = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+              "unevaluatedItems", "unevaluatedProperties", "additionalItems")
+_SUBSCHEMA_LISTS = ("allOf", "oneOf", "anyOf", "prefixItems")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+
+
+def _prepare(schema: Any, names: dict[str, ClassName]) -> Any:
+    """Point component $refs at the renamed components; drop what DMCG mistranslates.
+
+    Walks subschemas only (values such as ``default``, ``example`` and ``enum``
+    stay as they are). ``format: email`` would need email-validator, which
+    generated packages do not depend on; ``nullable: false`` (the default) makes
+    DMCG type an optional field as never None while defaulting it to None.
+    """
+    if not isinstance(schema, dict):
+        return schema
+    result: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "format" and value in ("email", "idn-email") or key == "nullable" and value is False:
+            continue
+        if key == "$ref" and isinstance(value, str):
+            value = _renamed(value, names)
+        elif key in _SUBSCHEMA:
+            value = _prepare(value, names)
+        elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
+            value = [_prepare(item, names) for item in value]
+        elif key in _SUBSCHEMA_MAPS and isinstance(value, dict):
+            value = {name: _prepare(item, names) for name, item in value.items()}
+        elif key == "discriminator" and isinstance(value, dict) and isinstance(value.get("mapping"), dict):
+            mapping = {k: _mapped(v, names) for k, v in value["mapping"].items()}
+            value = {**value, "mapping": mapping}
+        result[key] = value
+    return result
+
+
+def _mapped(target: Any, names: dict[str, ClassName]) -> Any:
+    """A discriminator mapping value (a $ref, or a bare component name) pointed at the renamed component."""
+    if isinstance(target, str) and not target.startswith("#") and target in names:
+        return SCHEMA_REF_PREFIX + names[target]
+    return _renamed(target, names) if isinstance(target, str) else target
+
+
+def _renamed(ref: str, names: dict[str, ClassName]) -> str:
+    """A component $ref pointed at the component's class name."""
+    if not ref.startswith(SCHEMA_REF_PREFIX):
+        return ref
+    head, _, tail = ref[len(SCHEMA_REF_PREFIX):].partition("/")
+    target = names.get(unescape(head))
+    return ref if target is None else SCHEMA_REF_PREFIX + target + ("/" + tail if tail else "")

@@ -17,6 +17,7 @@ name instead of becoming a resource.
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 import unicodedata
@@ -38,11 +39,22 @@ RESERVED_CLASS_NAMES = frozenset({
     "Client", "AsyncClient", "APIError", "Operation", "Param", "Body", "Outcome",
     "date", "datetime", "time", "timedelta", "UUID", "Decimal", "Path", "Query", "Header",
     "Cookie", "Request", "Response", "Depends", "FastAPI", "APIRouter", "Protocol", "rt",
+    "Mapping", "Sequence", "Iterator", "AsyncIterator", "Self", "TypeAlias", "AnyUrl",
+    "AnyHttpUrl", "EmailStr", "Json", "SecretStr", "StrictStr", "StrictInt", "StrictBool",
+    "StrictFloat", "StrictBytes", "Base64Str", "Base64Bytes", "RootResource", "AsyncRootResource",
 })
+# Names a create_router/create_app scope defines or reads; route functions and
+# create_app keywords live there, so they must not shadow any of them.
+_SERVER_SCOPE = frozenset({
+    "request", "principal", "body", "binder", "impls", "router", "authenticate", "middleware",
+    "fastapi_kwargs", "settings", "app", "rt", "datetime", "uuid", "builtins", "create_app",
+    "create_router", "self", "context",
+}) | frozenset(dir(builtins))
 RESERVED_METHOD_NAMES = frozenset({"close", "aclose", "with_options"})
 RESERVED_PARAMS = frozenset({
     "self", "request_options", "context", "body", "request", "principal", "rt", "ops", "binder",
     "impls", "router", "datetime", "uuid", "httpx", "os", "typing", "Any", "Annotated",
+    "builtins",
 })
 
 
@@ -67,7 +79,7 @@ def class_name(text: str) -> ClassName:
         name = "Model"
     if name[0].isdigit():
         name = "M" + name
-    if name in RESERVED_CLASS_NAMES:
+    if name in RESERVED_CLASS_NAMES or keyword.iskeyword(name):
         name += "Model"
     return ClassName(name)
 
@@ -91,7 +103,7 @@ def unique(name: str, taken: set[str]) -> str:
     candidate, n = name, 1
     while candidate in taken:
         n += 1
-        candidate = f"{name}_{n}" if not name[-1].isdigit() else f"{name}_{n}"
+        candidate = f"{name}_{n}"
     taken.add(candidate)
     return candidate
 
@@ -103,7 +115,17 @@ class OperationNames:
     resource: tuple[PyName, ...]
     method: PyName
     params: dict[str, PyName]  # "location:wire name" -> python name
-    function: PyName  # module-level snake name (server route function, operation constant)
+    function: PyName  # server route function (nested in create_router)
+    constant: str  # client operation constant in _operations.py (upper case)
+
+
+@dataclass(frozen=True)
+class GroupNames:
+    """Names of one resource chain: its client classes and its server interface."""
+
+    resource_class: ClassName  # client; the async twin is "Async" + this
+    interface: ClassName  # server Protocol
+    keyword: PyName  # create_app/create_router keyword binding the implementation
 
 
 @dataclass(frozen=True)
@@ -112,6 +134,7 @@ class Names:
 
     schemas: dict[str, ClassName]
     operations: dict[str, OperationNames]  # operation_id -> names
+    groups: dict[tuple[PyName, ...], GroupNames]  # every resource chain and its prefixes, () included
 
 
 def param_key(location: str, name: str) -> str:
@@ -120,24 +143,57 @@ def param_key(location: str, name: str) -> str:
 
 
 def resolve_names(api: Api) -> Names:
-    """Assign every schema, operation, resource and parameter its Python name."""
+    """Assign every schema, operation, resource and parameter its Python name.
+
+    One pool of class names covers models, client resource classes and server
+    interfaces (they meet in ``client.py`` and ``interfaces.py``); one pool of
+    snake names covers create_app keywords, route functions and what their
+    shared scope already uses (builtins included, so ``list[int]`` keeps meaning).
+    """
     schemas: dict[str, ClassName] = {}
-    taken: set[str] = set()
+    classes: set[str] = set(RESERVED_CLASS_NAMES)
     for key in api.schemas:
-        schemas[key] = ClassName(unique(class_name(key), taken))
-    ops: dict[str, OperationNames] = {}
+        schemas[key] = ClassName(unique(class_name(key), classes))
+    places: dict[str, tuple[tuple[PyName, ...], PyName]] = {}
     paths = {_shape(op.path) for op in api.operations}
     extended = {_shape(op.path).rsplit("/", 1)[0] for op in api.operations}
     prefix = _common_prefix([_statics(op.path) for op in api.operations])
     methods: dict[tuple[PyName, ...], set[str]] = {}
-    functions: set[str] = set()
     for op in api.operations:
         resource, method = _place(op, paths, extended, prefix)
         taken_methods = methods.setdefault(resource, set(RESERVED_METHOD_NAMES))
-        method = PyName(unique(method, taken_methods))
-        function = PyName(unique(py_name(op.operation_id), functions))
-        ops[op.operation_id] = OperationNames(resource, method, _param_names(op), function)
-    return Names(schemas, _separate_resources_from_methods(ops, methods))
+        places[op.operation_id] = (resource, PyName(unique(method, taken_methods)))
+    renamed = _separate_resources_from_methods(places, methods)
+    groups = _group_names({renamed[r] for r, _ in places.values()}, classes)
+    scope = set(_SERVER_SCOPE) | {g.keyword for g in groups.values()}
+    ops: dict[str, OperationNames] = {}
+    for op in api.operations:
+        resource, method = places[op.operation_id]
+        function = PyName(unique(py_name(op.operation_id), scope))
+        constant = function.upper()
+        if constant in classes:
+            constant = unique(constant + "_OP", classes)
+        ops[op.operation_id] = OperationNames(renamed[resource], method, _param_names(op), function, constant)
+    return Names(schemas, ops, groups)
+
+
+def _group_names(chains: set[tuple[PyName, ...]], classes: set[str]) -> dict[tuple[PyName, ...], GroupNames]:
+    """Class and keyword names of every chain and of every prefix of one (the root too)."""
+    every = {chain[:i] for chain in chains for i in range(len(chain) + 1)} | {()}
+    keywords: set[str] = set(_SERVER_SCOPE)
+    groups: dict[tuple[PyName, ...], GroupNames] = {}
+    for chain in sorted(every, key=lambda c: (len(c), c)):
+        stem = class_name("_".join(chain)) if chain else "Root"
+        resource = stem + "Resource"
+        candidate, n = resource, 1
+        while candidate in classes or "Async" + candidate in classes:
+            n += 1
+            candidate = f"{stem}{n}Resource"
+        classes.update((candidate, "Async" + candidate))
+        interface = unique(stem + "Api", classes)
+        keyword = py_name("_".join(chain) or "root")
+        groups[chain] = GroupNames(ClassName(candidate), ClassName(interface), PyName(unique(keyword, keywords)))
+    return groups
 
 
 def _param_names(op: Operation) -> dict[str, PyName]:
@@ -149,22 +205,22 @@ def _param_names(op: Operation) -> dict[str, PyName]:
 
 
 def _separate_resources_from_methods(
-    ops: dict[str, OperationNames], methods: dict[tuple[PyName, ...], set[str]]
-) -> dict[str, OperationNames]:
-    """A sub-resource attribute may not share its name with a method of its parent."""
-    renamed: dict[tuple[PyName, ...], tuple[PyName, ...]] = {}
-    for names in ops.values():
+    places: dict[str, tuple[tuple[PyName, ...], PyName]], methods: dict[tuple[PyName, ...], set[str]]
+) -> dict[tuple[PyName, ...], tuple[PyName, ...]]:
+    """A sub-resource attribute may not share its name with a method of its parent.
+
+    Returns the final chain of every chain used (unchanged when nothing clashed).
+    """
+    renamed: dict[tuple[PyName, ...], tuple[PyName, ...]] = {(): ()}
+    for resource, _ in places.values():
         chain: tuple[PyName, ...] = ()
-        for part in names.resource:
+        for part in resource:
             parent = renamed.get(chain, chain)
             if part in methods.get(chain, set()) or part in RESERVED_METHOD_NAMES:
                 part = PyName(part + "_resource")
-            renamed[chain + (names.resource[len(chain)],)] = parent + (part,)
-            chain = chain + (names.resource[len(chain)],)
-    return {
-        op_id: OperationNames(renamed.get(n.resource, n.resource), n.method, n.params, n.function)
-        for op_id, n in ops.items()
-    }
+            renamed.setdefault(chain + (resource[len(chain)],), parent + (part,))
+            chain = chain + (resource[len(chain)],)
+    return renamed
 
 
 def _statics(path: str) -> list[str]:

@@ -60,12 +60,12 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     runtime: dict[str, str] = {}  # static, already formatted: copied as they are
     packages: list[str] = []
     if target.client_package:
-        view = client_view(api, names, models, target, "# " + header)
+        view = client_view(api, names, models, target, "# " + header, sink)
         files.update(render_client(view, models.source, header))
         runtime.update(_runtime("client", target.client_package, header))
         packages.append(target.client_package)
     if target.server_package:
-        sview = server_view(api, names, models, target, "# " + header)
+        sview = server_view(api, names, models, target, "# " + header, sink)
         files.update(render_server(sview, models.source, header))
         runtime.update(_runtime("server", target.server_package, header))
         packages.append(target.server_package)

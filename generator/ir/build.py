@@ -14,8 +14,16 @@ from typing import Any
 
 from generator.diagnostics import Sink, SpecLocation
 from generator.ir.model import (
-    Api, Content, Operation, Parameter, RequestBody, Response, SecurityRequirement,
-    SecurityScheme, Server, TypeRef,
+    Api,
+    Content,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    SecurityRequirement,
+    SecurityScheme,
+    Server,
+    TypeRef,
 )
 from generator.ir.schemas import SchemaRegistry
 from generator.naming import class_name, snake_case
@@ -99,6 +107,8 @@ class _Builder:
         responses = self._responses(raw.get("responses") or {}, loc.child("responses"), hint)
         if not responses:
             self.sink.warning("no-responses", "operation documents no response", loc.child("responses"))
+        if raw.get("callbacks"):
+            self.sink.warning("callbacks-ignored", "callbacks are not generated (only the operation itself is)", loc.child("callbacks"))
         return Operation(
             operation_id=op_id,
             method=method.upper(),
@@ -239,8 +249,8 @@ class _Builder:
         return found
 
     def _security(self, node: Any, loc: SpecLocation) -> tuple[SecurityRequirement, ...]:
-        if not isinstance(node, list):
-            return ()
+        if not isinstance(node, list) or not node:
+            return ()  # absent, or `security: []`: no authentication
         for alternative in node:
             if not isinstance(alternative, dict) or not alternative:
                 return ()  # `{}` among the alternatives: authentication is optional

@@ -14,7 +14,7 @@ from typing import Literal
 
 from generator.diagnostics import SpecLocation
 
-TypeKind = Literal["model", "string", "integer", "number", "boolean", "binary", "array", "map", "any"]
+TypeKind = Literal["model", "string", "integer", "number", "boolean", "binary", "array", "map", "any", "literal"]
 ParamLocation = Literal["path", "query", "header", "cookie"]
 SchemaKind = Literal["object", "enum", "alias"]
 
@@ -28,6 +28,7 @@ class TypeRef:
     format: str | None = None  # string formats: date-time, date, uuid, ...
     item: TypeRef | None = None  # element of an array, value of a map
     nullable: bool = False
+    values: tuple[str | int | bool, ...] = ()  # the allowed values, when kind == "literal" (``const``)
 
 
 @dataclass(frozen=True)

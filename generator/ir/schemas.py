@@ -10,7 +10,7 @@ renders it like any component.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.diagnostics import Sink, SpecLocation
@@ -52,6 +52,31 @@ def _non_null_types(schema: dict[str, Any]) -> list[str]:
     return [kind] if isinstance(kind, str) else []
 
 
+def _literal(schema: dict[str, Any]) -> str | int | bool | None:
+    """The value of a plain ``const`` schema (a string, integer or boolean), else None."""
+    value = schema.get("const")
+    if "const" not in schema or not isinstance(value, (str, int, bool)) or set(schema) & set(_NEEDS_CLASS) - {"const"}:
+        return None
+    return value
+
+
+def escape(token: str) -> str:
+    """RFC 6901 escaping of one pointer token."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _refers_to(node: Any, key: str) -> bool:
+    """True when a $ref anywhere inside ``node`` names component ``key``."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and component_key(ref) == key:
+            return True
+        return any(_refers_to(value, key) for value in node.values())
+    if isinstance(node, list):
+        return any(_refers_to(item, key) for item in node)
+    return False
+
+
 def _null_only(schema: Any) -> bool:
     return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
 
@@ -76,6 +101,41 @@ class SchemaRegistry:
             self.schemas[key] = schema if isinstance(schema, dict) else {}
             self.locations[key] = base.child(key)
             self._taken.add(class_name(key).lower())
+        for key in list(self.schemas):
+            self.schemas[key] = self._untangle(key, self.schemas[key], self.locations[key], key)
+
+    def _untangle(self, owner: str, schema: dict[str, Any], location: SpecLocation, hint: str) -> dict[str, Any]:
+        """Hoist the inline parts of component ``owner`` that refer back to it.
+
+        Only a named class can refer to itself: left inline, such a part (an
+        array of maps of ``owner``, say) loses its type in the models stage.
+        Parts are named from where they sit (``OwnerItem``, ``OwnerValue``,
+        ``OwnerProp``, ``OwnerOption2``); allOf members stay inline (they are
+        merged into the owner's class) but their parts are untangled too.
+        """
+        result = dict(schema)
+        for key, suffix in (("items", "Item"), ("additionalProperties", "Value")):
+            if isinstance(schema.get(key), dict):
+                result[key] = self._hoist_if_recursive(owner, schema[key], location.child(key), hint + suffix)
+        if isinstance(schema.get("properties"), dict):
+            result["properties"] = {
+                name: self._hoist_if_recursive(owner, sub, location.child("properties", name), hint + class_name(name))
+                for name, sub in schema["properties"].items()
+            }
+        for key in ("allOf", "oneOf", "anyOf"):
+            members = schema.get(key)
+            if isinstance(members, list):
+                result[key] = [
+                    self._untangle(owner, m, location.child(key, i), hint) if key == "allOf" and isinstance(m, dict)
+                    else self._hoist_if_recursive(owner, m, location.child(key, i), f"{hint}Option{i + 1}")
+                    for i, m in enumerate(members)
+                ]
+        return result
+
+    def _hoist_if_recursive(self, owner: str, schema: Any, location: SpecLocation, hint: str) -> Any:
+        if not isinstance(schema, dict) or "$ref" in schema or not _refers_to(schema, owner):
+            return schema
+        return {"$ref": SCHEMA_REF_PREFIX + escape(self.hoist(self._untangle(owner, schema, location, hint), location, hint))}
 
     def type_of(self, schema: Any, location: SpecLocation, hint: str) -> TypeRef:
         """Convert a schema used by an operation into a TypeRef, hoisting when needed."""
@@ -95,7 +155,10 @@ class SchemaRegistry:
         single = self._single_member(schema)
         if single is not None:
             inner = self.type_of(single, location, hint)
-            return TypeRef(inner.kind, inner.model, inner.format, inner.item, inner.nullable or nullable)
+            return replace(inner, nullable=inner.nullable or nullable)
+        literal = _literal(schema)
+        if literal is not None:
+            return TypeRef("literal", values=(literal,), nullable=nullable)
         if any(k in schema for k in _NEEDS_CLASS) or len(_non_null_types(schema)) > 1:
             return TypeRef("model", model=self.hoist(schema, location, hint), nullable=nullable)
         return self._plain(schema, location, hint, nullable)
@@ -142,7 +205,7 @@ class SchemaRegistry:
         existing = self._by_content.get(content)
         if existing is not None:
             return existing
-        name = class_name(hint)
+        name: str = class_name(hint)
         candidate, n = name, 1
         while candidate.lower() in self._taken:
             n += 1

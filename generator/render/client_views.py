@@ -6,12 +6,23 @@ import re
 from dataclasses import dataclass, replace
 
 from generator.config import Target
+from generator.diagnostics import Sink
 from generator.ir.model import Api, Operation, SecurityScheme
 from generator.models import ModelsModule
-from generator.naming import Names, PyName, class_name
+from generator.naming import Names
 from generator.render.common import (
-    ArgView, BodyView, body_view, docstring, ordered_params, resource_groups,
-    response_outcomes, summary_line, union, unshadow, unshadow_args, unshadow_body,
+    ArgView,
+    BodyView,
+    body_view,
+    docstring,
+    ordered_params,
+    resource_groups,
+    response_outcomes,
+    summary_line,
+    union,
+    unshadow,
+    unshadow_args,
+    unshadow_body,
 )
 from generator.render.types import Annotator
 
@@ -91,17 +102,13 @@ class ReadmeRow:
     http: str
 
 
-def client_view(api: Api, names: Names, models: ModelsModule, target: Target, header: str) -> ClientView:
-    """Build the client view of ``api``."""
+def client_view(api: Api, names: Names, models: ModelsModule, target: Target, header: str, sink: Sink) -> ClientView:
+    """Build the client view of ``api``; what the client cannot express is reported to ``sink``."""
     annotator = Annotator(api, models)  # client.py
     ops_annotator = Annotator(api, models)  # _operations.py
-    ops = {op.operation_id: _op_view(op, names, annotator, ops_annotator) for op in api.operations}
+    ops = {op.operation_id: _op_view(op, names, annotator, ops_annotator, sink) for op in api.operations}
     groups = resource_groups(api, names)
-    chains = set(groups)
-    for chain in list(chains):
-        for i in range(len(chain)):
-            chains.add(chain[:i])
-    chains.add(())
+    chains = set(names.groups)
     resources = []
     for chain in sorted(chains, key=lambda c: (len(c), c)):
         children = sorted({c[len(chain)] for c in chains if len(c) == len(chain) + 1 and c[: len(chain)] == chain})
@@ -110,8 +117,8 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         if not chain:
             methods |= {"close", "aclose"}
         resources.append(ResourceView(
-            class_name=_resource_class(chain),
-            children=[ChildView(child, _resource_class(chain + (child,))) for child in children],
+            class_name=names.groups[chain].resource_class,
+            children=[ChildView(child, names.groups[chain + (child,)].resource_class) for child in children],
             operations=[_unshadowed(o, methods, annotator) for o in members],
             is_root=not chain,
         ))
@@ -172,10 +179,6 @@ def _unshadowed(op: ClientOpView, methods: set[str], annotator: Annotator) -> Cl
     return fixed
 
 
-def _resource_class(chain: tuple[PyName, ...]) -> str:
-    return class_name("_".join(chain)) + "Resource" if chain else "RootResource"
-
-
 def _main_scheme(api: Api) -> SecurityScheme | None:
     used = [req.scheme for op in api.operations for req in op.security]
     for scheme in api.security_schemes:
@@ -185,12 +188,23 @@ def _main_scheme(api: Api) -> SecurityScheme | None:
     return None
 
 
-def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: Annotator) -> ClientOpView:
+def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: Annotator, sink: Sink) -> ClientOpView:
     op_names = names.operations[op.operation_id]
     positional: list[ArgView] = []
     keyword: list[ArgView] = []
     params = []
+    wire: dict[str, str] = {}
     for param, py in ordered_params(op, op_names):
+        if param.name in wire:
+            # The runtime takes arguments keyed by wire name (templates/runtime/client/_runtime/request.py).
+            sink.warning(
+                "client-parameter-clash",
+                f"{param.location} parameter {param.name!r} has the name of the {wire[param.name]} parameter; "
+                "the client passes arguments by name, so only the first is exposed and sent",
+                param.spec_location,
+            )
+            continue
+        wire[param.name] = param.location
         annotation = annotator.spell(param.type, "param")
         arg = ArgView(py, repr(param.name), param.location, annotation, param.required,
                       docstring(param.description), _param_expr(param.name, param.location, param.style, param.explode, param.required))
@@ -212,7 +226,7 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
     )
     method = op_names.method
     return ClientOpView(
-        const=op_names.function.upper(),
+        const=op_names.constant,
         method=method,
         operation_expr=expr,
         return_annotation=returns,

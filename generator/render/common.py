@@ -14,7 +14,6 @@ from generator.ir.model import Api, Operation, Parameter, Response
 from generator.naming import Names, OperationNames, PyName, param_key
 from generator.render.types import Annotator, body_kind, outcome_kind, pick_body, pick_content
 
-
 _BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "bytes")
 
 
@@ -52,6 +51,11 @@ class ArgView:
     description: str
     param_expr: str  # the runtime Param(...) literal (client) / FastAPI marker (server)
 
+    @property
+    def optional(self) -> str:
+        """The annotation of the argument when it may be left out (``X | None``)."""
+        return union([self.annotation, "None"])
+
 
 @dataclass(frozen=True)
 class BodyView:
@@ -62,6 +66,11 @@ class BodyView:
     media_type: str  # repr()
     kind: str  # json, form, multipart, text, binary
     is_json: bool
+
+    @property
+    def optional(self) -> str:
+        """The annotation of the body when it may be left out (``X | None``)."""
+        return union([self.annotation, "None"])
 
 
 @dataclass(frozen=True)
@@ -109,15 +118,30 @@ def _numeric(response: Response) -> int:
 
 
 def union(annotations: list[str]) -> str:
-    """``A | B`` without repeats, in order; ``None`` for an empty list."""
+    """``A | B`` without repeats, in order, ``None`` last; ``None`` for an empty list."""
     seen: list[str] = []
     for text in annotations:
-        for part in text.split(" | "):
+        for part in _members(text):
             if part not in seen:
                 seen.append(part)
     if "None" in seen:
         seen = [p for p in seen if p != "None"] + ["None"]
     return " | ".join(seen) or "None"
+
+
+def _members(annotation: str) -> list[str]:
+    """The top-level members of a union annotation (``list[A | B] | C`` -> two)."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(annotation):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(annotation[start:i].strip())
+            start = i + 1
+    parts.append(annotation[start:].strip())
+    return [p for p in parts if p]
 
 
 def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView | None:

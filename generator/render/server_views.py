@@ -5,12 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from generator.config import Target
-from generator.ir.model import Api, Operation, SecurityScheme
+from generator.diagnostics import Sink
+from generator.ir.model import Api, Operation, Parameter, SecurityScheme, TypeRef
 from generator.models import ModelsModule
-from generator.naming import Names, PyName, class_name
+from generator.naming import Names
 from generator.render.common import (
-    ArgView, BodyView, OutcomeView, body_view, docstring, ordered_params, resource_groups,
-    response_outcomes, summary_line, union, unshadow, unshadow_args, unshadow_body,
+    ArgView,
+    BodyView,
+    OutcomeView,
+    body_view,
+    docstring,
+    ordered_params,
+    resource_groups,
+    response_outcomes,
+    summary_line,
+    union,
+    unshadow,
+    unshadow_args,
+    unshadow_body,
 )
 from generator.render.types import Annotator
 
@@ -54,6 +66,7 @@ class RouteView:
     deprecated: bool
     positional: list[ArgView]
     keyword: list[ArgView]
+    unbound: list[ArgView]  # in the interface, but FastAPI cannot read them: always None
     body: BodyView | None
     security_expr: str | None  # binder.security(...) call
     returns: str  # interface return annotation
@@ -95,21 +108,21 @@ class ServerView:
     example_method: str
 
 
-def server_view(api: Api, names: Names, models: ModelsModule, target: Target, header: str) -> ServerView:
-    """Build the server view of ``api``."""
+def server_view(api: Api, names: Names, models: ModelsModule, target: Target, header: str, sink: Sink) -> ServerView:
+    """Build the server view of ``api``; what FastAPI cannot decode is reported to ``sink``."""
     annotator = Annotator(api, models)  # spells every annotation
     app_imports = Annotator(api, models)  # what app.py names
     interface_imports = Annotator(api, models)  # what interfaces.py names
     schemes = {s.name: s for s in api.security_schemes}
     groups: list[GroupView] = []
-    keywords: set[str] = {"authenticate", "middleware", "fastapi_kwargs"}
     for chain, ops in resource_groups(api, names).items():
-        keyword = _unique("_".join(chain) or "root", keywords)
-        routes = [_route(op, names, annotator, schemes, keyword) for op in ops]
+        keyword = names.groups[chain].keyword
+        routes = [_route(op, names, annotator, schemes, keyword, sink) for op in ops]
         methods = {r.method for r in routes}
         routes = [
             replace(r, positional=unshadow_args(r.positional, methods), keyword=unshadow_args(r.keyword, methods),
-                    body=unshadow_body(r.body, methods), returns=unshadow(r.returns, methods))
+                    unbound=unshadow_args(r.unbound, methods), body=unshadow_body(r.body, methods),
+                    returns=unshadow(r.returns, methods))
             for r in routes
         ]
         for route in routes:
@@ -117,9 +130,9 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
             body = [route.body.annotation] if route.body else []
             for text in [*args, *body, route.response_model, route.responses_expr]:
                 app_imports.note(text)
-            for text in [*args, *body, route.returns]:
+            for text in [*args, *body, route.returns, *(a.optional for a in route.unbound)]:
                 interface_imports.note(text)
-        groups.append(GroupView(keyword, _interface(chain), routes))
+        groups.append(GroupView(keyword, names.groups[chain].interface, routes))
     first = groups[0].routes[0] if groups and groups[0].routes else None
     return ServerView(
         package=target.server_package or "",
@@ -132,10 +145,10 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         groups=groups,
         routes=[r for g in groups for r in g.routes],
         model_imports=sorted(app_imports.model_names),
-        typing_imports=sorted(app_imports.typing | {"Any"}),
+        typing_imports=sorted(app_imports.typing | {"Any"} | ({"Annotated"} if _uses_annotated(groups) else set())),
         module_imports=sorted(app_imports.modules),
         interface_model_imports=sorted(interface_imports.model_names),
-        interface_typing_imports=sorted(interface_imports.typing | {"Protocol"}),
+        interface_typing_imports=sorted(interface_imports.typing | ({"Protocol"} if groups else set())),
         interface_module_imports=sorted(interface_imports.modules),
         all_names=sorted([g.class_name for g in groups]) + ["create_app", "create_router"],
         has_security=any(r.security_expr for g in groups for r in g.routes),
@@ -145,8 +158,12 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
     )
 
 
+def _uses_annotated(groups: list[GroupView]) -> bool:
+    return any(r.positional or r.keyword or r.body or r.security_expr for g in groups for r in g.routes)
+
+
 def _fastapi_imports(groups: list[GroupView]) -> list[str]:
-    used = {"APIRouter", "FastAPI", "Request"}
+    used = {"APIRouter", "FastAPI"} | ({"Request"} if any(g.routes for g in groups) else set())
     for group in groups:
         for route in group.routes:
             used.update(_MARKERS[a.location] for a in route.positional + route.keyword)
@@ -157,28 +174,28 @@ def _fastapi_imports(groups: list[GroupView]) -> list[str]:
     return sorted(used)
 
 
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{name}_{n}"
-    taken.add(candidate)
-    return candidate
-
-
-def _interface(chain: tuple[PyName, ...]) -> str:
-    return (class_name("_".join(chain)) if chain else "Root") + "Api"
-
-
-def _route(op: Operation, names: Names, annotator: Annotator, schemes: dict[str, SecurityScheme], group: str) -> RouteView:
+def _route(
+    op: Operation, names: Names, annotator: Annotator, schemes: dict[str, SecurityScheme], group: str, sink: Sink
+) -> RouteView:
     op_names = names.operations[op.operation_id]
     positional: list[ArgView] = []
     keyword: list[ArgView] = []
+    unbound: list[ArgView] = []
+    path_names = {p.name for p in op.parameters if p.location == "path"}
     for param, py in ordered_params(op, op_names):
-        annotation = annotator.spell(param.type, "request")
+        annotation, required = _param_type(param, annotator, sink)
         alias = f"alias={param.name!r}, " if param.name != py or param.location == "header" else ""
         marker = f"{_MARKERS[param.location]}({alias}description={param.description!r})"
-        arg = ArgView(py, repr(param.name), param.location, annotation, param.required, docstring(param.description), marker)
+        arg = ArgView(py, repr(param.name), param.location, annotation, required, docstring(param.description), marker)
+        if param.location != "path" and param.name in path_names:
+            sink.warning(
+                "server-parameter-clash",
+                f"FastAPI cannot read {param.location} parameter {param.name!r}: it takes every parameter named "
+                "like a path parameter from the path; the implementation receives None (read context.request)",
+                param.spec_location,
+            )
+            unbound.append(replace(arg, required=False))
+            continue
         (positional if param.location == "path" else keyword).append(arg)
     body = body_view(op, annotator, use_dict=False)
     outcomes = response_outcomes(op, annotator)
@@ -201,11 +218,47 @@ def _route(op: Operation, names: Names, annotator: Annotator, schemes: dict[str,
         deprecated=op.deprecated,
         positional=positional,
         keyword=keyword,
+        unbound=unbound,
         body=body,
         security_expr=_security(op, schemes),
         returns=_returns(outcomes),
         doc=docstring(summary_line(op)),
     )
+
+
+def _param_type(param: Parameter, annotator: Annotator, sink: Sink) -> tuple[str, bool]:
+    """The annotation FastAPI decodes ``param`` into, and whether the route requires it.
+
+    FastAPI decodes scalars anywhere and exploded form arrays of scalars in the
+    query. Anything else (arrays in a path or header, objects, deepObject,
+    non-exploded arrays) reaches the implementation as the raw text, with a
+    warning; a query parameter whose wire form has no key of its own (deepObject,
+    exploded object) cannot be required, since FastAPI never sees it.
+    """
+    ref = param.type
+    scalar = _is_scalar(ref, annotator)
+    exploded_form = (param.style or "form") == "form" and param.explode is not False
+    if scalar or (ref.kind == "array" and ref.item is not None and _is_scalar(ref.item, annotator)
+                  and param.location == "query" and exploded_form):
+        return annotator.spell(ref, "request"), param.required
+    keyless = param.location == "query" and (param.style == "deepObject" or exploded_form and ref.kind != "array")
+    style = param.style or ("form" if param.location in ("query", "cookie") else "simple")
+    explode = param.explode if param.explode is not None else style == "form"
+    hint = "; read context.request.query_params for its keys" if keyless else ""
+    sink.warning(
+        "server-raw-parameter",
+        f"the server cannot decode {param.location} parameter {param.name!r} (style {style}, "
+        f"explode {str(explode).lower()}) into a typed value; the implementation receives its raw text{hint}",
+        param.spec_location,
+    )
+    return "str", param.required and not keyless
+
+
+def _is_scalar(ref: TypeRef, annotator: Annotator) -> bool:
+    if ref.kind in ("string", "integer", "number", "boolean", "any", "literal"):
+        return True
+    schema = annotator.api.schemas.get(ref.model or "") if ref.kind == "model" else None
+    return schema is not None and schema.kind == "enum" and ref.model in annotator.models.names
 
 
 def _main_outcome(outcomes: list[OutcomeView]) -> OutcomeView | None:

@@ -21,6 +21,7 @@ _FORMATS = {
     "time": ("datetime.time", "datetime"),
     "uuid": ("uuid.UUID", "uuid"),
 }
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "binary": "bytes"}
 
 
@@ -53,21 +54,25 @@ class Annotator:
         if ref.kind in ("array", "map"):
             inner = self.spell(ref.item, use)
             return f"list[{inner}]" if ref.kind == "array" else f"dict[str, {inner}]"
-        if ref.kind == "string" and ref.format in _FORMATS and use != "param_raw":
+        if ref.kind == "string" and ref.format in _FORMATS:
             text, module = _FORMATS[ref.format]
             self.modules.add(module)
             return text
         if ref.kind in _SCALARS:
             return _SCALARS[ref.kind]
+        if ref.kind == "literal":
+            self.typing.add("Literal")
+            return "Literal[" + ", ".join(repr(v) for v in ref.values) + "]"
         return self._any()
 
     def note(self, annotation: str) -> str:
         """Record the imports of an annotation spelt by another Annotator (for another module)."""
-        for word in re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", annotation):
+        code = _STRING.sub("''", annotation)  # a Literal's values are no names
+        for word in re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", code):
             if word in self.models.classes:
                 self.model_names.add(word)
-            elif word == "Any":
-                self.typing.add("Any")
+            elif word in ("Any", "Literal"):
+                self.typing.add(word)
             elif "." in word and word.split(".")[0] in ("datetime", "uuid", "builtins"):
                 self.modules.add(word.split(".")[0])
         return annotation
@@ -84,7 +89,7 @@ def outcome_kind(content: Content | None) -> OutcomeKind:
     media = content.media_type.lower().split(";")[0].strip()
     if content.type is not None and content.type.kind == "binary":
         return "bytes"
-    if media.endswith("/json") or media.endswith("+json") or media == "*/*" and content.type is not None:
+    if media.endswith(("/json", "+json")) or media == "*/*" and content.type is not None:
         return "json"
     if media.startswith("text/"):
         return "text"
@@ -102,7 +107,7 @@ def pick_content(contents: tuple[Content, ...]) -> Content | None:
 def body_kind(media_type: str) -> Literal["json", "form", "multipart", "text", "binary"]:
     """How a request body of this media type is encoded."""
     media = media_type.lower().split(";")[0].strip()
-    if media.endswith("/json") or media.endswith("+json"):
+    if media.endswith(("/json", "+json")):
         return "json"
     if media == "application/x-www-form-urlencoded":
         return "form"
