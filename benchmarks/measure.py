@@ -84,7 +84,12 @@ def run(
         start = time.perf_counter()
         try:
             proc = subprocess.Popen(
-                argv, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                argv,
+                cwd=cwd,
+                env=env,
+                stdout=out,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
         except OSError as exc:
@@ -119,7 +124,9 @@ def run(
             out.seek(0)
             text = err.read().decode(errors="replace") + "\n" + out.read().decode(errors="replace")
             return Run(False, wall, peak_mb, proc.returncode, first_error_line(text))
-        if check_output is not None and not (check_output.exists() and any(p.is_file() for p in check_output.rglob("*"))):
+        if check_output is not None and not (
+            check_output.exists() and any(p.is_file() for p in check_output.rglob("*"))
+        ):
             return Run(False, wall, peak_mb, proc.returncode, "exit 0 but no output written")
         return Run(True, wall, peak_mb, 0)
 

@@ -64,17 +64,68 @@ class Peer:
 
 
 PEERS: tuple[Peer, ...] = (
-    Peer("opc", "OPC client", "client", "opc",
-         ("openapi-python-client", "generate", "--path", "{spec}", "--output-path", "{out}", "--overwrite")),
-    Peer("dmcg", "DMCG models", "models", "dmcg",
-         ("datamodel-codegen", "--input", "{spec}", "--input-file-type", "openapi",
-          "--output-model-type", "pydantic_v2.BaseModel", "--output", "{out}/models.py")),
-    Peer("fcg", "FCG server", "server", "fcg",
-         ("fastapi-codegen", "--input", "{spec}", "--output", "{out}")),
-    Peer("oag-python", "OAG python client", "client", "oag",
-         ("openapi-generator-cli", "generate", "-i", "{spec}", "-g", "python", "-o", "{out}")),
-    Peer("oag-fastapi", "OAG fastapi server", "server", "oag",
-         ("openapi-generator-cli", "generate", "-i", "{spec}", "-g", "python-fastapi", "-o", "{out}")),
+    Peer(
+        "opc",
+        "OPC client",
+        "client",
+        "opc",
+        (
+            "openapi-python-client",
+            "generate",
+            "--path",
+            "{spec}",
+            "--output-path",
+            "{out}",
+            "--overwrite",
+        ),
+    ),
+    Peer(
+        "dmcg",
+        "DMCG models",
+        "models",
+        "dmcg",
+        (
+            "datamodel-codegen",
+            "--input",
+            "{spec}",
+            "--input-file-type",
+            "openapi",
+            "--output-model-type",
+            "pydantic_v2.BaseModel",
+            "--output",
+            "{out}/models.py",
+        ),
+    ),
+    Peer(
+        "fcg",
+        "FCG server",
+        "server",
+        "fcg",
+        ("fastapi-codegen", "--input", "{spec}", "--output", "{out}"),
+    ),
+    Peer(
+        "oag-python",
+        "OAG python client",
+        "client",
+        "oag",
+        ("openapi-generator-cli", "generate", "-i", "{spec}", "-g", "python", "-o", "{out}"),
+    ),
+    Peer(
+        "oag-fastapi",
+        "OAG fastapi server",
+        "server",
+        "oag",
+        (
+            "openapi-generator-cli",
+            "generate",
+            "-i",
+            "{spec}",
+            "-g",
+            "python-fastapi",
+            "-o",
+            "{out}",
+        ),
+    ),
 )
 
 
@@ -99,9 +150,20 @@ def ensure_venv(spec: Venv, log=print, timeout: float = 900) -> str | None:
     VENVS.mkdir(parents=True, exist_ok=True)
     base = getattr(sys, "_base_executable", sys.executable)
     try:
-        subprocess.run([base, "-m", "venv", str(spec.path)], check=True, capture_output=True, timeout=300)
-        pip = [str(spec.bin("python")), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        done = subprocess.run([*pip, *spec.requirements], capture_output=True, text=True, timeout=timeout)
+        subprocess.run(
+            [base, "-m", "venv", str(spec.path)], check=True, capture_output=True, timeout=300
+        )
+        pip = [
+            str(spec.bin("python")),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ]
+        done = subprocess.run(
+            [*pip, *spec.requirements], capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
         return f"install timed out after {timeout:.0f} s"
     except (OSError, subprocess.CalledProcessError) as exc:
@@ -129,9 +191,14 @@ def versions() -> dict[str, str]:
             dist = req.split("==")[0]
             try:
                 got = subprocess.run(
-                    [str(spec.bin("python")), "-c",
-                     f"import importlib.metadata as m; print(m.version({dist!r}))"],
-                    capture_output=True, text=True, timeout=60,
+                    [
+                        str(spec.bin("python")),
+                        "-c",
+                        f"import importlib.metadata as m; print(m.version({dist!r}))",
+                    ],
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
                 )
                 out[dist] = got.stdout.strip() or "?"
             except (OSError, subprocess.TimeoutExpired):

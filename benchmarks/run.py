@@ -24,11 +24,9 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,9 +44,15 @@ SHARED_SPECS = Path(os.environ.get("APIFORGE_SHARED_SPECS", "/work/shared/specs"
 REAL_INPUTS = (
     ("posthog", ROOT / "spec" / "posthog.yaml"),
     ("spotify", SHARED_SPECS / "spotify-web-api" / "fixed-spotify-open-api.yml"),
-    ("opc-baseline", SHARED_SPECS / "openapi-python-client" / "end_to_end_tests" / "baseline_openapi_3.0.json"),
+    (
+        "opc-baseline",
+        SHARED_SPECS / "openapi-python-client" / "end_to_end_tests" / "baseline_openapi_3.0.json",
+    ),
     ("twilio-studio", SHARED_SPECS / "twilio-oai" / "spec" / "json" / "twilio_studio_v2.json"),
-    ("bbci", SHARED_SPECS / "openapi-directory-2020" / "APIs" / "bbci.co.uk" / "1.0" / "openapi.yaml"),
+    (
+        "bbci",
+        SHARED_SPECS / "openapi-directory-2020" / "APIs" / "bbci.co.uk" / "1.0" / "openapi.yaml",
+    ),
 )
 SIZES = (250, 500, 1000, 2000)
 TOOLS = ("apiforge", *(p.key for p in peers.PEERS))
@@ -80,16 +84,20 @@ def apiforge_command() -> tuple[list[str], str]:
         "import sys, pathlib, tempfile\n"
         "from generator.load import load\nfrom generator.diagnostics import Sink\n"
         "p = pathlib.Path(tempfile.mkdtemp()) / 'probe.json'\n"
-        "p.write_text('{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}')\n"
+        'p.write_text(\'{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}\')\n'
         "try:\n    load(p, Sink())\nexcept NotImplementedError:\n    sys.exit(3)\n"
     )
     try:
-        code = subprocess.run([str(python), "-c", probe], capture_output=True, timeout=120, cwd=ROOT).returncode
+        code = subprocess.run(
+            [str(python), "-c", probe], capture_output=True, timeout=120, cwd=ROOT
+        ).returncode
     except subprocess.TimeoutExpired:
         code = 0
     if code == 3:
-        note = ("generator.load.load is still a stub (issue 2): apiforge ran through "
-                "benchmarks/apiforge_entry.py, whose fallback loader is PyYAML's C loader / json")
+        note = (
+            "generator.load.load is still a stub (issue 2): apiforge ran through "
+            "benchmarks/apiforge_entry.py, whose fallback loader is PyYAML's C loader / json"
+        )
         return [str(python), str(HERE / "apiforge_entry.py")], note
     if script.exists():
         return [str(script)], ""
@@ -144,7 +152,9 @@ class Results:
     noop: dict[str, Cell] = field(default_factory=dict)
     client: dict[str, Any] | None = None
     server: dict[str, Any] | None = None
-    targets: list[tuple[str, str, str, str]] = field(default_factory=list)  # what, value, target, verdict
+    targets: list[tuple[str, str, str, str]] = field(
+        default_factory=list
+    )  # what, value, target, verdict
 
 
 def machine_info() -> dict[str, Any]:
@@ -171,10 +181,20 @@ def machine_info() -> dict[str, Any]:
         except (OSError, subprocess.TimeoutExpired, IndexError):
             java = "?"
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=ROOT, timeout=30).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "generator", "templates"], capture_output=True,
-                               text=True, cwd=ROOT, timeout=30).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=30,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "generator", "templates"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=30,
+        ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         commit, dirty = "?", ""
     return {
@@ -185,7 +205,8 @@ def machine_info() -> dict[str, Any]:
         "python": platform.python_version(),
         "java": java or "not installed",
         "wrk": shutil.which("wrk") is not None,
-        "apiforge_commit": commit + (" + uncommitted changes in generator/ or templates/" if dirty else ""),
+        "apiforge_commit": commit
+        + (" + uncommitted changes in generator/ or templates/" if dirty else ""),
     }
 
 
@@ -196,10 +217,18 @@ def count_ops(path: Path) -> int:
         else:
             import yaml
 
-            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            doc = yaml.load(
+                path.read_text(encoding="utf-8"),
+                Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
+            )
         methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-        return sum(1 for item in (doc.get("paths") or {}).values() if isinstance(item, dict)
-                   for m in item if m in methods)
+        return sum(
+            1
+            for item in (doc.get("paths") or {}).values()
+            if isinstance(item, dict)
+            for m in item
+            if m in methods
+        )
     except Exception:  # noqa: BLE001 (only for the report)
         return -1
 
@@ -213,40 +242,70 @@ def fresh(path: Path) -> Path:
     return path
 
 
-def time_apiforge(cmd: list[str], spec: Path, runs: int, timeout: float, scratch: Path) -> tuple[Cell, Cell, Path]:
-    """Cold (empty cache) full generation, then warm-cache ``--force``; returns the output folder."""
-    out = scratch / "out"
-    caches = scratch / "caches"
+@dataclass
+class Job:
+    """One tool on one input: ``prepare(i)`` cleans up and returns (argv, env, output folder)."""
 
-    def env_for(cache: Path) -> dict[str, str]:
-        env = dict(os.environ)
-        env["APIFORGE_CACHE_DIR"] = str(cache)
-        env["XDG_CACHE_HOME"] = str(cache / "xdg")
-        return env
+    key: str
+    prepare: Any
+    summary: measure.Summary = field(default_factory=measure.Summary)
+    note: str = ""
+    done: bool = False
 
-    def cold(i: int) -> list[str]:
-        fresh(caches / f"cold{i}")
-        shutil.rmtree(out, ignore_errors=True)
-        return [*cmd, "generate", str(spec), "--output", str(out), "--force", "--quiet"]
 
-    summary = measure.Summary()
+def interleaved(jobs: list[Job], runs: int, timeout: float, slow: float, cwd: Path) -> None:
+    """Round-robin: run 1 of every tool, then run 2 of every tool...
+
+    Background load on a shared machine then hits every tool alike. A tool that
+    fails stops (its error is kept); one slower than ``slow`` seconds is not run again.
+    """
     for i in range(runs):
-        argv = cold(i)
-        result = measure.run(argv, cwd=scratch, env=env_for(caches / f"cold{i}"), timeout=timeout, check_output=out)
-        summary.runs.append(result)
-        if not result.ok:
-            break
-    cold_cell = Cell(summary)
-    warm_cell = Cell(note="n/a")
-    if cold_cell.ok:
-        warm_env = env_for(caches / f"cold{runs - 1}")
+        for job in jobs:
+            if job.done:
+                continue
+            argv, env, out = job.prepare(i)
+            result = measure.run(argv, cwd=cwd, env=env, timeout=timeout, check_output=out)
+            job.summary.runs.append(result)
+            if not result.ok:
+                job.done = True
+            elif result.wall > slow and i + 1 < runs:
+                job.note = f"({i + 1} run{'s' if i else ''}: > {slow:.0f} s)"
+                job.done = True
+
+
+def apiforge_job(cmd: list[str], spec: Path, scratch: Path) -> Job:
+    """Cold generation: an empty content cache (a fresh APIFORGE_CACHE_DIR) and no output each run."""
+    out = scratch / "out-apiforge"
+
+    def prepare(i: int) -> tuple[list[str], dict[str, str], Path]:
+        cache = fresh(scratch / "caches" / f"cold{i}")
+        shutil.rmtree(out, ignore_errors=True)
         argv = [*cmd, "generate", str(spec), "--output", str(out), "--force", "--quiet"]
-        warm_cell = Cell(measure.repeat(argv, runs, cwd=scratch, env=warm_env, timeout=timeout))
-    return cold_cell, warm_cell, out
+        return argv, cache_env(cache), out
+
+    return Job("apiforge", prepare)
 
 
-def time_noop(cmd: list[str], spec: Path, out: Path, runs: int, timeout: float, scratch: Path) -> Cell:
+def cache_env(cache: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["APIFORGE_CACHE_DIR"] = str(cache)
+    env["XDG_CACHE_HOME"] = str(cache / "xdg")
+    return env
+
+
+def time_warm(cmd: list[str], spec: Path, runs: int, timeout: float, scratch: Path) -> Cell:
+    """``--force`` again with the cache the last cold run filled (formatting and models cached)."""
+    caches = sorted((scratch / "caches").glob("cold*"))
+    if not caches:
+        return Cell(note="n/a")
+    out = scratch / "out-apiforge"
+    argv = [*cmd, "generate", str(spec), "--output", str(out), "--force", "--quiet"]
+    return Cell(measure.repeat(argv, runs, cwd=scratch, env=cache_env(caches[-1]), timeout=timeout))
+
+
+def time_noop(cmd: list[str], spec: Path, runs: int, timeout: float, scratch: Path) -> Cell:
     """``apiforge generate SPEC`` again on an up-to-date output: the whole process, start-up included."""
+    out = scratch / "out-apiforge"
     env = dict(os.environ)
     argv = [*cmd, "generate", str(spec), "--output", str(out)]
     check = measure.run(argv, cwd=scratch, env=env, timeout=timeout)
@@ -255,23 +314,16 @@ def time_noop(cmd: list[str], spec: Path, out: Path, runs: int, timeout: float, 
     return Cell(measure.repeat(argv, max(runs, 5), cwd=scratch, env=env, timeout=timeout))
 
 
-def time_peer(peer: peers.Peer, spec: Path, runs: int, timeout: float, slow: float, scratch: Path) -> Cell:
+def peer_job(peer: peers.Peer, spec: Path, scratch: Path) -> Job:
     out = scratch / f"out-{peer.key}"
-    summary = measure.Summary()
-    note = ""
-    for i in range(runs):
+
+    def prepare(i: int) -> tuple[list[str], dict[str, str] | None, Path]:
         shutil.rmtree(out, ignore_errors=True)
         if peer.kind == "models":
             out.mkdir(parents=True)
-        result = measure.run(peer.command(spec, out), cwd=scratch, timeout=timeout, check_output=out)
-        summary.runs.append(result)
-        if not result.ok:
-            break
-        if result.wall > slow and i + 1 < runs:
-            note = f"({i + 1} run{'s' if i else ''}: > {slow:.0f} s)"
-            break
-    shutil.rmtree(out, ignore_errors=True)
-    return Cell(summary, note)
+        return peer.command(spec, out), None, out
+
+    return Job(peer.key, prepare)
 
 
 def run_json(argv: list[str], timeout: float) -> dict[str, Any]:
@@ -291,13 +343,17 @@ def run_json(argv: list[str], timeout: float) -> dict[str, Any]:
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
     widths = [min(w, 60) for w in widths]
 
     def line(cells: list[str]) -> str:
         return "| " + " | ".join(c[:60].ljust(w) for c, w in zip(cells, widths)) + " |"
 
-    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
+    return "\n".join(
+        [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)]
+    )
 
 
 def ratio(peer: Cell, ours: Cell) -> str:
@@ -310,8 +366,10 @@ def report(res: Results, tools: list[str]) -> str:
     parts: list[str] = []
     m = res.machine
     parts.append(f"apiforge benchmarks, {res.started}")
-    parts.append(f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; {m['os']}; "
-                 f"Python {m['python']}; {m['java']}; apiforge @ {m['apiforge_commit']}")
+    parts.append(
+        f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; {m['os']}; "
+        f"Python {m['python']}; {m['java']}; apiforge @ {m['apiforge_commit']}"
+    )
     parts.append(f"command: {res.args['command']}")
     for note in res.notes:
         parts.append(f"note: {note}")
@@ -320,29 +378,59 @@ def report(res: Results, tools: list[str]) -> str:
     headers = ["input", "ops", *[LABELS[t] for t in tools]]
     rows = []
     for name, cells in res.gen.items():
-        rows.append([name, str(res.inputs[name]["ops"]), *[cells.get(t, Cell(note="-")).text() for t in tools]])
+        rows.append(
+            [
+                name,
+                str(res.inputs[name]["ops"]),
+                *[cells.get(t, Cell(note="-")).text() for t in tools],
+            ]
+        )
     parts.append(table(headers, rows))
 
     if "apiforge" in tools:
-        parts.append("\n## apiforge: cold vs warm cache, and speed-up (peer seconds / apiforge seconds)")
+        parts.append(
+            "\n## apiforge: cold vs warm cache, and speed-up (peer seconds / apiforge seconds)"
+        )
         others = [t for t in tools if t != "apiforge"]
-        headers = ["input", "apiforge cold", "apiforge warm --force", *[f"vs {LABELS[t]}" for t in others]]
+        headers = [
+            "input",
+            "apiforge cold",
+            "apiforge warm --force",
+            *[f"vs {LABELS[t]}" for t in others],
+        ]
         rows = []
         for name, cells in res.gen.items():
             ours = cells.get("apiforge", Cell())
-            rows.append([name, ours.text(), res.warm.get(name, Cell(note="-")).text(),
-                         *[ratio(cells.get(t, Cell()), ours) for t in others]])
+            rows.append(
+                [
+                    name,
+                    ours.text(),
+                    res.warm.get(name, Cell(note="-")).text(),
+                    *[ratio(cells.get(t, Cell()), ours) for t in others],
+                ]
+            )
         parts.append(table(headers, rows))
 
         parts.append("\n## Peak memory (MB, largest process of the tree)")
         headers = ["input", *[LABELS[t] for t in tools]]
         rows = []
         for name, cells in res.gen.items():
-            rows.append([name, *[f"{c.summary.peak_mb:.0f}" if c.summary and c.summary.runs else "-"
-                                 for c in (cells.get(t, Cell()) for t in tools)]])
+            rows.append(
+                [
+                    name,
+                    *[
+                        f"{c.summary.peak_mb:.0f}" if c.summary and c.summary.runs else "-"
+                        for c in (cells.get(t, Cell()) for t in tools)
+                    ],
+                ]
+            )
         parts.append(table(headers, rows))
 
-        synth_rows = [(n, c["apiforge"]) for n, c in res.gen.items() if n.startswith("synthetic-") and "apiforge" in c]
+        synth_rows = [
+            (n, c["apiforge"])
+            for n, c in res.gen.items()
+            if n.startswith("synthetic-") and "apiforge" in c
+        ]
         if synth_rows:
             parts.append("\n## apiforge cost vs spec size (synthetic)")
             rows = []
@@ -355,37 +443,75 @@ def report(res: Results, tools: list[str]) -> str:
 
     if res.noop:
         parts.append("\n## No-op regeneration (spec unchanged, process start included)")
-        rows = [[n, c.text(), f"{c.summary.peak_mb:.0f}" if c.summary and c.summary.runs else "-"]
-                for n, c in res.noop.items()]
+        rows = [
+            [n, c.text(), f"{c.summary.peak_mb:.0f}" if c.summary and c.summary.runs else "-"]
+            for n, c in res.noop.items()
+        ]
         parts.append(table(["input", "seconds (median)", "peak MB"], rows))
 
     if res.client is not None:
-        parts.append("\n## Generated client: per-call cost on httpx.MockTransport (µs, median of repeats)")
+        parts.append(
+            "\n## Generated client: per-call cost on httpx.MockTransport (µs, median of repeats)"
+        )
         c = res.client
         if "error" in c:
             parts.append(f"fails: {c['error']}")
         else:
-            parts.append(table(["operation", "bare httpx", "generated client", "overhead"], [
-                ["dashboards.list (page of 3)", f"{c['bare_list_us']:.1f}", f"{c['generated_list_us']:.1f}",
-                 f"{c['overhead_list_us']:.1f}"],
-                ["dashboards.retrieve", f"{c['bare_retrieve_us']:.1f}", f"{c['generated_retrieve_us']:.1f}",
-                 f"{c['overhead_retrieve_us']:.1f}"],
-            ]))
+            parts.append(
+                table(
+                    ["operation", "bare httpx", "generated client", "overhead"],
+                    [
+                        [
+                            "dashboards.list (page of 3)",
+                            f"{c['bare_list_us']:.1f}",
+                            f"{c['generated_list_us']:.1f}",
+                            f"{c['overhead_list_us']:.1f}",
+                        ],
+                        [
+                            "dashboards.retrieve",
+                            f"{c['bare_retrieve_us']:.1f}",
+                            f"{c['generated_retrieve_us']:.1f}",
+                            f"{c['overhead_retrieve_us']:.1f}",
+                        ],
+                    ],
+                )
+            )
             parts.append(f"({c['number']} calls per timing, {c['repeats']} repeats)")
 
     if res.server is not None:
-        parts.append("\n## Generated server vs hand-written FastAPI (dashboards retrieve, uvicorn, 127.0.0.1)")
+        parts.append(
+            "\n## Generated server vs hand-written FastAPI (dashboards retrieve, uvicorn, 127.0.0.1)"
+        )
         s = res.server
         if "error" in s:
             parts.append(f"fails: {s['error']}")
         else:
-            parts.append(table(["app", "requests/s (median)", "all runs"], [
-                ["generated posthog_server", f"{s['generated_rps']:.0f}", ", ".join(f"{x:.0f}" for x in s["all"]["generated"])],
-                ["hand-written route", f"{s['handwritten_rps']:.0f}", ", ".join(f"{x:.0f}" for x in s["all"]["handwritten"])],
-            ]))
-            load_desc = (f"{s['duration_s']:g} s per run" if s.get("duration_s") else f"{s['requests']} requests per run")
-            parts.append(f"generated / hand-written = {s['ratio']:.2f}; load: {s['load_generator']}, "
-                         f"{s['connections']} connections, {load_desc}")
+            parts.append(
+                table(
+                    ["app", "requests/s (median)", "all runs"],
+                    [
+                        [
+                            "generated posthog_server",
+                            f"{s['generated_rps']:.0f}",
+                            ", ".join(f"{x:.0f}" for x in s["all"]["generated"]),
+                        ],
+                        [
+                            "hand-written route",
+                            f"{s['handwritten_rps']:.0f}",
+                            ", ".join(f"{x:.0f}" for x in s["all"]["handwritten"]),
+                        ],
+                    ],
+                )
+            )
+            load_desc = (
+                f"{s['duration_s']:g} s per run"
+                if s.get("duration_s")
+                else f"{s['requests']} requests per run"
+            )
+            parts.append(
+                f"generated / hand-written = {s['ratio']:.2f}; load: {s['load_generator']}, "
+                f"{s['connections']} connections, {load_desc}"
+            )
 
     parts.append("\n## Targets")
     parts.append(table(["target", "measured", "goal", "verdict"], [list(t) for t in res.targets]))
@@ -405,57 +531,130 @@ def verdicts(res: Results) -> None:
         if clients:
             key, fastest = min(clients, key=lambda kc: kc[1].median)  # type: ignore[arg-type, return-value]
             speed = fastest.median / ours.median  # type: ignore[operator]
-            t.append((f"{name}: vs fastest client peer ({LABELS[key]})", f"{speed:.2f}x",
-                      f">= {T_VS_FASTEST_CLIENT:g}x", "PASS" if speed >= T_VS_FASTEST_CLIENT else "FAIL"))
+            t.append(
+                (
+                    f"{name}: vs fastest client peer ({LABELS[key]})",
+                    f"{speed:.2f}x",
+                    f">= {T_VS_FASTEST_CLIENT:g}x",
+                    "PASS" if speed >= T_VS_FASTEST_CLIENT else "FAIL",
+                )
+            )
         elif any(k in cells for k in CLIENT_PEERS):
-            t.append((f"{name}: vs fastest client peer", "every client peer fails", f">= {T_VS_FASTEST_CLIENT:g}x", "n/a"))
+            t.append(
+                (
+                    f"{name}: vs fastest client peer",
+                    "every client peer fails",
+                    f">= {T_VS_FASTEST_CLIENT:g}x",
+                    "n/a",
+                )
+            )
         opc = cells.get("opc")
         if opc is not None:
             if opc.ok:
                 speed = opc.median / ours.median  # type: ignore[operator]
-                t.append((f"{name}: vs openapi-python-client", f"{speed:.2f}x", f">= {T_VS_OPC:g}x",
-                          "PASS" if speed >= T_VS_OPC else "FAIL"))
+                t.append(
+                    (
+                        f"{name}: vs openapi-python-client",
+                        f"{speed:.2f}x",
+                        f">= {T_VS_OPC:g}x",
+                        "PASS" if speed >= T_VS_OPC else "FAIL",
+                    )
+                )
             else:
-                t.append((f"{name}: vs openapi-python-client", "OPC fails", f">= {T_VS_OPC:g}x", "n/a"))
+                t.append(
+                    (f"{name}: vs openapi-python-client", "OPC fails", f">= {T_VS_OPC:g}x", "n/a")
+                )
     for name, cell in res.noop.items():
         value = cell.median
-        t.append((f"{name}: no-op regeneration", f"{value:.3f} s" if value is not None else cell.text(),
-                  f"< {T_NOOP_S:g} s", "PASS" if value is not None and value < T_NOOP_S else "FAIL"))
+        t.append(
+            (
+                f"{name}: no-op regeneration",
+                f"{value:.3f} s" if value is not None else cell.text(),
+                f"< {T_NOOP_S:g} s",
+                "PASS" if value is not None and value < T_NOOP_S else "FAIL",
+            )
+        )
     big = res.gen.get("synthetic-2000", {}).get("apiforge")
     if big is not None and big.summary and big.summary.runs:
         peak = big.summary.peak_mb
-        t.append(("synthetic-2000: apiforge peak memory", f"{peak:.0f} MB", f"< {T_PEAK_MB_2000:.0f} MB",
-                  "PASS" if big.ok and peak < T_PEAK_MB_2000 else "FAIL"))
-    synth_cells = [(res.inputs[n]["ops"], c.get("apiforge")) for n, c in res.gen.items() if n.startswith("synthetic-")]
+        t.append(
+            (
+                "synthetic-2000: apiforge peak memory",
+                f"{peak:.0f} MB",
+                f"< {T_PEAK_MB_2000:.0f} MB",
+                "PASS" if big.ok and peak < T_PEAK_MB_2000 else "FAIL",
+            )
+        )
+    synth_cells = [
+        (res.inputs[n]["ops"], c.get("apiforge"))
+        for n, c in res.gen.items()
+        if n.startswith("synthetic-")
+    ]
     per100 = [c.median / ops * 100 for ops, c in synth_cells if c is not None and c.median]
     if len(per100) >= 2:
         spread = max(per100) / min(per100)
-        t.append(("synthetic: linearity (max/min s per 100 ops)", f"{spread:.2f}", "<= 1.5 (informational)",
-                  "PASS" if spread <= 1.5 else "FAIL"))
+        t.append(
+            (
+                "synthetic: linearity (max/min s per 100 ops)",
+                f"{spread:.2f}",
+                "<= 1.5 (informational)",
+                "PASS" if spread <= 1.5 else "FAIL",
+            )
+        )
     if res.client is not None:
         value = res.client.get("overhead_list_us")
-        t.append(("client per-call overhead (list)", f"{value:.1f} µs" if value is not None else "fails",
-                  f"< {T_CALL_US:g} µs", "PASS" if value is not None and value < T_CALL_US else "FAIL"))
+        t.append(
+            (
+                "client per-call overhead (list)",
+                f"{value:.1f} µs" if value is not None else "fails",
+                f"< {T_CALL_US:g} µs",
+                "PASS" if value is not None and value < T_CALL_US else "FAIL",
+            )
+        )
     if res.server is not None:
         value = res.server.get("ratio")
-        t.append(("server req/s vs hand-written", f"{value:.2f}" if value is not None else "fails",
-                  f">= {T_SERVER_RATIO:g}", "PASS" if value is not None and value >= T_SERVER_RATIO else "FAIL"))
+        t.append(
+            (
+                "server req/s vs hand-written",
+                f"{value:.2f}" if value is not None else "fails",
+                f">= {T_SERVER_RATIO:g}",
+                "PASS" if value is not None and value >= T_SERVER_RATIO else "FAIL",
+            )
+        )
 
 
 # --- main ----------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="posthog + 250-op synthetic + no-op + runtime")
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median); default 3")
-    parser.add_argument("--only", default=",".join(TOOLS), help=f"tools, comma-separated: {','.join(TOOLS)}")
-    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="synthetic sizes (operations)")
-    parser.add_argument("--inputs", default="", help="restrict to these input names (comma-separated)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="posthog + 250-op synthetic + no-op + runtime"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs per measurement (median); default 3"
+    )
+    parser.add_argument(
+        "--only", default=",".join(TOOLS), help=f"tools, comma-separated: {','.join(TOOLS)}"
+    )
+    parser.add_argument(
+        "--sizes", default=",".join(map(str, SIZES)), help="synthetic sizes (operations)"
+    )
+    parser.add_argument(
+        "--inputs", default="", help="restrict to these input names (comma-separated)"
+    )
     parser.add_argument("--timeout", type=float, default=900, help="seconds per subprocess")
-    parser.add_argument("--slow", type=float, default=120,
-                        help="a peer whose run takes longer than this is not run again on that input")
-    parser.add_argument("--skip-runtime", action="store_true", help="no client/server runtime benchmarks")
+    parser.add_argument(
+        "--slow",
+        type=float,
+        default=120,
+        help="a tool whose run takes longer than this is not run again on that input",
+    )
+    parser.add_argument(
+        "--skip-runtime", action="store_true", help="no client/server runtime benchmarks"
+    )
     parser.add_argument("--server-duration", type=float, default=5.0, help="seconds per wrk run")
     parser.add_argument("--client-number", type=int, default=2000, help="calls per timeit run")
     args = parser.parse_args(argv)
@@ -509,7 +708,11 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             inputs.append((f"synthetic-{size}", synth.write(size, WORK / "specs")))
         for name, path in inputs:
-            res.inputs[name] = {"path": str(path), "ops": count_ops(path), "kb": round(path.stat().st_size / 1024)}
+            res.inputs[name] = {
+                "path": str(path),
+                "ops": count_ops(path),
+                "kb": round(path.stat().st_size / 1024),
+            }
 
         # Generation
         for name, path in inputs:
@@ -517,33 +720,62 @@ def main(argv: list[str] | None = None) -> int:
             cells: dict[str, Cell] = {}
             res.gen[name] = cells
             scratch = fresh(scratch_root / name)
+            jobs: list[Job] = []
             for tool in tools:
                 if tool == "apiforge":
-                    cold, warm, out = time_apiforge(af_cmd, path.resolve(), args.runs, args.timeout, scratch)
-                    cells[tool], res.warm[name] = cold, warm
-                    log(f"  apiforge: {cold.text()} (warm cache --force: {warm.text()})")
-                    if cold.ok and (name == "posthog" or name == f"synthetic-{max(sizes, default=0)}"):
-                        res.noop[name] = time_noop(af_cmd, path.resolve(), out, args.runs, args.timeout, scratch)
-                        log(f"  apiforge no-op: {res.noop[name].text()}")
+                    jobs.append(apiforge_job(af_cmd, path.resolve(), scratch))
                     continue
                 peer = next(p for p in peers.PEERS if p.key == tool)
                 if peer.venv in broken:
                     cells[tool] = Cell(note=broken[peer.venv])
-                    continue
-                cells[tool] = time_peer(peer, path.resolve(), args.runs, args.timeout, args.slow, scratch)
-                log(f"  {tool}: {cells[tool].text()}")
+                else:
+                    jobs.append(peer_job(peer, path.resolve(), scratch))
+            interleaved(jobs, args.runs, args.timeout, args.slow, scratch)
+            for job in jobs:
+                cells[job.key] = Cell(job.summary, job.note)
+                log(f"  {job.key}: {cells[job.key].text()}")
+            if "apiforge" in cells and cells["apiforge"].ok:
+                res.warm[name] = time_warm(af_cmd, path.resolve(), args.runs, args.timeout, scratch)
+                log(f"  apiforge, warm cache --force: {res.warm[name].text()}")
+                if name == "posthog" or name == f"synthetic-{max(sizes, default=0)}":
+                    res.noop[name] = time_noop(
+                        af_cmd, path.resolve(), args.runs, args.timeout, scratch
+                    )
+                    log(f"  apiforge no-op: {res.noop[name].text()}")
             shutil.rmtree(scratch, ignore_errors=True)
 
         # Runtime of the generated code
         if not args.skip_runtime:
-            python = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
+            python = (
+                str(ROOT / ".venv" / "bin" / "python")
+                if (ROOT / ".venv").exists()
+                else sys.executable
+            )
             log("\n[runtime] generated client per-call overhead ...")
-            res.client = run_json([python, str(HERE / "runtime_client.py"), "--number", str(args.client_number),
-                                   "--repeats", str(max(args.runs, 5))], timeout=args.timeout)
+            res.client = run_json(
+                [
+                    python,
+                    str(HERE / "runtime_client.py"),
+                    "--number",
+                    str(args.client_number),
+                    "--repeats",
+                    str(max(args.runs, 5)),
+                ],
+                timeout=args.timeout,
+            )
             log("  ", res.client)
             log("[runtime] generated server vs hand-written FastAPI ...")
-            res.server = run_json([python, str(HERE / "runtime_server.py"), "--duration", str(args.server_duration),
-                                   "--repeats", str(args.runs)], timeout=args.timeout)
+            res.server = run_json(
+                [
+                    python,
+                    str(HERE / "runtime_server.py"),
+                    "--duration",
+                    str(args.server_duration),
+                    "--repeats",
+                    str(args.runs),
+                ],
+                timeout=args.timeout,
+            )
             log("  ", {k: v for k, v in res.server.items() if k != "all"})
     finally:
         shutil.rmtree(scratch_root, ignore_errors=True)
@@ -556,13 +788,23 @@ def main(argv: list[str] | None = None) -> int:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     (out_dir / f"{stamp}.md").write_text(text + "\n", encoding="utf-8")
     payload = {
-        "started": res.started, "machine": res.machine, "args": res.args, "notes": res.notes, "inputs": res.inputs,
-        "generation": {n: {t: c.to_json() for t, c in cells.items()} for n, cells in res.gen.items()},
+        "started": res.started,
+        "machine": res.machine,
+        "args": res.args,
+        "notes": res.notes,
+        "inputs": res.inputs,
+        "generation": {
+            n: {t: c.to_json() for t, c in cells.items()} for n, cells in res.gen.items()
+        },
         "warm": {n: c.to_json() for n, c in res.warm.items()},
         "noop": {n: c.to_json() for n, c in res.noop.items()},
-        "client": res.client, "server": res.server, "targets": res.targets,
+        "client": res.client,
+        "server": res.server,
+        "targets": res.targets,
     }
-    (out_dir / f"{stamp}.json").write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+    (out_dir / f"{stamp}.json").write_text(
+        json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8"
+    )
     log(f"\nsaved: {(out_dir / f'{stamp}.md').relative_to(ROOT)} (+ .json)")
     return 0
 

@@ -56,7 +56,9 @@ def measure(number: int, repeats: int) -> dict[str, float]:
         return client.dashboards.list("1", limit=3)
 
     def bare_retrieve() -> object:
-        response = http.get("/api/projects/1/dashboards/42/", headers={"Authorization": "Bearer phx_test"})
+        response = http.get(
+            "/api/projects/1/dashboards/42/", headers={"Authorization": "Bearer phx_test"}
+        )
         response.raise_for_status()
         return response.json()
 
@@ -78,7 +80,9 @@ def measure(number: int, repeats: int) -> dict[str, float]:
     for _ in range(repeats):  # interleaved, so background load hits every variant alike
         for name, fn in functions.items():
             times[name].append(timeit.timeit(fn, number=number))
-    out: dict[str, float] = {name + "_us": statistics.median(t) / number * 1e6 for name, t in times.items()}
+    out: dict[str, float] = {
+        name + "_us": statistics.median(t) / number * 1e6 for name, t in times.items()
+    }
     out["overhead_list_us"] = out["generated_list_us"] - out["bare_list_us"]
     out["overhead_retrieve_us"] = out["generated_retrieve_us"] - out["bare_retrieve_us"]
     out["number"] = number

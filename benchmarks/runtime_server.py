@@ -57,7 +57,9 @@ def build_app(kind: str) -> Any:
         principal = runtime.SimplePrincipal("bench", frozenset({"dashboard:read"}))
 
         class Dashboards:
-            async def retrieve(self, project_id: str, id: int, *, context: Any) -> DashboardResponse:
+            async def retrieve(
+                self, project_id: str, id: int, *, context: Any
+            ) -> DashboardResponse:
                 return model
 
         def authenticate(token: str) -> Any:
@@ -141,9 +143,18 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 def wrk(port: int, duration: float, connections: int) -> float:
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "-H", f"Authorization: Bearer {TOKEN}",
-         f"http://127.0.0.1:{port}{PATH}"],
-        capture_output=True, text=True, timeout=duration + 60,
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration:g}s",
+            "-H",
+            f"Authorization: Bearer {TOKEN}",
+            f"http://127.0.0.1:{port}{PATH}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
     ).stdout
     if re.search(r"Non-2xx or 3xx responses: *\d+", out):
         raise RuntimeError("wrk saw non-2xx responses:\n" + out)
@@ -156,8 +167,7 @@ def wrk(port: int, duration: float, connections: int) -> float:
 async def _client(port: int, requests: int, connections: int) -> float:
     """A minimal HTTP/1.1 keep-alive load generator: ``requests`` in total over ``connections``."""
     raw = (
-        f"GET {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-        f"Authorization: Bearer {TOKEN}\r\n\r\n"
+        f"GET {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {TOKEN}\r\n\r\n"
     ).encode()
     remaining = [requests]
     errors = [0]

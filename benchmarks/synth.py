@@ -87,15 +87,24 @@ def generate(operations: int, seed: int = 7) -> dict[str, Any]:
         "type": "object",
         "required": ["type", "detail"],
         "properties": {
-            "type": {"type": "string", "enum": ["validation_error", "authentication_error", "server_error"]},
+            "type": {
+                "type": "string",
+                "enum": ["validation_error", "authentication_error", "server_error"],
+            },
             "code": {"type": "string", "nullable": True},
             "detail": {"type": "string"},
             "attr": {"type": "string", "nullable": True},
         },
     }
     errors = {
-        "400": {"description": "Bad request", "content": {"application/json": {"schema": _ref("ErrorDetail")}}},
-        "404": {"description": "Not found", "content": {"application/json": {"schema": _ref("ErrorDetail")}}},
+        "400": {
+            "description": "Bad request",
+            "content": {"application/json": {"schema": _ref("ErrorDetail")}},
+        },
+        "404": {
+            "description": "Not found",
+            "content": {"application/json": {"schema": _ref("ErrorDetail")}},
+        },
     }
     made = 0
     for index, (snake, camel) in enumerate(resources):
@@ -148,18 +157,21 @@ def generate(operations: int, seed: int = 7) -> dict[str, Any]:
             props["owner"] = {"allOf": [_ref(owner)], "nullable": True}
         if index > 0:
             other = resources[rng.randrange(index)][1]
-            props[f"related_{rng.choice(_FIELDS)}"] = {"type": "array", "items": _ref(other), "readOnly": True}
+            props[f"related_{rng.choice(_FIELDS)}"] = {
+                "type": "array",
+                "items": _ref(other),
+                "readOnly": True,
+            }
             if rng.random() < 0.5:
                 other2 = resources[rng.randrange(index)][1]
                 props["parent"] = {"allOf": [_ref(other2)], "nullable": True, "readOnly": True}
         required = ["id", "name"] if "name" in props else ["id"]
         schemas[camel] = {"type": "object", "required": required, "properties": props}
         writable = {k: v for k, v in props.items() if not v.get("readOnly")}
-        schemas[f"{camel}Request"] = {
-            "type": "object",
-            "required": [r for r in required if r in writable],
-            "properties": writable,
-        }
+        request: dict[str, Any] = {"type": "object", "properties": writable}
+        if [r for r in required if r in writable]:
+            request["required"] = [r for r in required if r in writable]
+        schemas[f"{camel}Request"] = request
         schemas[f"Patched{camel}Request"] = {"type": "object", "properties": writable}
         schemas[f"Paginated{camel}List"] = {
             "type": "object",
@@ -172,7 +184,12 @@ def generate(operations: int, seed: int = 7) -> dict[str, Any]:
             },
         }
         base = f"/api/projects/{{project_id}}/{snake}s/"
-        project = {"name": "project_id", "in": "path", "required": True, "schema": {"type": "string"}}
+        project = {
+            "name": "project_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+        }
         ident = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
         body = lambda schema: {  # noqa: E731
             "required": True,
@@ -213,7 +230,9 @@ def generate(operations: int, seed: int = 7) -> dict[str, Any]:
                 "operationId": f"{snake}_partial_update",
                 "tags": tag,
                 "parameters": [project, ident],
-                "requestBody": {"content": {"application/json": {"schema": _ref(f"Patched{camel}Request")}}},
+                "requestBody": {
+                    "content": {"application/json": {"schema": _ref(f"Patched{camel}Request")}}
+                },
                 "responses": {**ok(camel), **errors},
             },
             (base + "{id}/", "delete"): {

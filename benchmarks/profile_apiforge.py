@@ -1,0 +1,237 @@
+"""Where apiforge's time goes: wall time per pipeline stage, plus a cProfile of the parent process.
+
+    python benchmarks/profile_apiforge.py SPEC [--warm] [--cprofile out.prof] [--top 25]
+    python benchmarks/profile_apiforge.py --synthetic 2000
+
+Runs ``apiforge generate SPEC --force`` in-process (through the CLI, so writing is
+included) with an empty content cache unless ``--warm``, timing each stage by
+wrapping the stage functions the pipeline imports at call time. black runs in
+forked workers, which cProfile does not follow: its share shows up as the wall
+time of ``format._run_black``. Afterwards it times the formatter alternatives on
+the very same unformatted output, in a scratch folder: black in one process,
+``ruff format`` (one process, all files), and the import sort alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import functools
+import io
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+STAGES = (
+    ("generator.load", "load"),
+    ("generator.ir.build", "build"),
+    ("generator.naming", "resolve_names"),
+    ("generator.models", "render_models"),
+    ("generator.render.client_views", "client_view"),
+    ("generator.render.client", "render_client"),
+    ("generator.render.server_views", "server_view"),
+    ("generator.render.server", "render_server"),
+    ("generator.format", "format_files"),
+    ("generator.format", "_sort_imports"),
+    ("generator.format", "_run_black"),
+    ("generator.write", "write_packages"),
+    ("generator.write", "package_trees"),
+)
+
+timings: dict[str, float] = defaultdict(float)
+captured: dict[str, Any] = {}
+
+
+def wrap(module_name: str, attr: str) -> None:
+    import importlib
+
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return
+    real = getattr(module, attr, None)
+    if real is None:
+        return
+    label = f"{module_name.removeprefix('generator.')}.{attr}"
+
+    @functools.wraps(real)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        if attr == "format_files" and args:
+            captured["unformatted"] = dict(args[0])
+        start = time.perf_counter()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            timings[label] += time.perf_counter() - start
+
+    setattr(module, attr, timed)
+    # Modules that did ``from x import attr`` at import time keep the old reference: patch them too.
+    for other in list(sys.modules.values()):
+        name = getattr(other, "__name__", "")
+        if name.startswith("generator") and getattr(other, attr, None) is real:
+            setattr(other, attr, timed)
+
+
+def alternatives(files: dict[str, str], timeout: float = 900) -> dict[str, float]:
+    """Format the same unformatted output three ways, in a scratch folder."""
+    from ruff.__main__ import find_ruff_bin
+
+    py = {p: t for p, t in files.items() if p.endswith(".py") and t.strip()}
+    out: dict[str, float] = {
+        "files": len(py),
+        "lines": sum(t.count("\n") for t in py.values()),
+        "chars": sum(len(t) for t in py.values()),
+    }
+    with tempfile.TemporaryDirectory(prefix="apiforge-fmt-") as tmp:
+        root = Path(tmp)
+
+        def lay_out() -> None:
+            shutil.rmtree(root / "src", ignore_errors=True)
+            for i, text in enumerate(py.values()):
+                path = root / "src" / f"m{i}.py"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+
+        ruff = find_ruff_bin()
+        lay_out()
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                ruff,
+                "check",
+                "--isolated",
+                "--select",
+                "I",
+                "--fix",
+                "--exit-zero",
+                "--quiet",
+                "--no-cache",
+                str(root / "src"),
+            ],
+            capture_output=True,
+            timeout=timeout,
+        )
+        out["ruff isort (1 process)"] = time.perf_counter() - start
+        start = time.perf_counter()
+        subprocess.run(
+            [ruff, "format", "--isolated", "--line-length", "100", "--no-cache", str(root / "src")],
+            capture_output=True,
+            timeout=timeout,
+        )
+        out["ruff format (1 process)"] = time.perf_counter() - start
+        lay_out()
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "black",
+                "-q",
+                "--line-length",
+                "100",
+                "--target-version",
+                "py310",
+                "--workers",
+                "1",
+                str(root / "src"),
+            ],
+            capture_output=True,
+            timeout=timeout,
+            env={**os.environ, "BLACK_CACHE_DIR": str(root / "bc")},
+        )
+        out["black (1 process, incl. start)"] = time.perf_counter() - start
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("spec", nargs="?")
+    parser.add_argument(
+        "--synthetic", type=int, help="profile the synthetic spec of this many operations"
+    )
+    parser.add_argument(
+        "--warm", action="store_true", help="keep the content cache (default: empty)"
+    )
+    parser.add_argument("--cprofile", help="also save the cProfile stats here")
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--no-alternatives", action="store_true")
+    args = parser.parse_args()
+    if args.synthetic:
+        import synth
+
+        spec = synth.write(args.synthetic, HERE / ".work" / "specs")
+    elif args.spec:
+        spec = Path(args.spec)
+    else:
+        parser.error("SPEC or --synthetic N")
+    spec = spec.resolve()
+
+    scratch = Path(
+        tempfile.mkdtemp(
+            prefix="profile-", dir=HERE / ".work" if (HERE / ".work").exists() else None
+        )
+    )
+    if not args.warm:
+        os.environ["APIFORGE_CACHE_DIR"] = str(scratch / "cache")
+    os.chdir(scratch)
+
+    import apiforge_entry
+
+    apiforge_entry.install()  # falls back to a minimal loader only while generator.load.load is a stub
+    import generator.pipeline  # noqa: F401  (so the stage modules exist to be wrapped)
+
+    for module_name, attr in STAGES:
+        wrap(module_name, attr)
+    from generator.cli import main as cli
+
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    try:
+        cli(
+            ["generate", str(spec), "--output", str(scratch / "out"), "--force", "--quiet"],
+            standalone_mode=False,
+        )
+    finally:
+        profiler.disable()
+    total = time.perf_counter() - start
+
+    print(
+        f"\n{spec.name}: apiforge generate --force, {'warm' if args.warm else 'empty'} cache: {total:.2f} s wall"
+    )
+    print("\nstage                               seconds   share")
+    for label, seconds in sorted(timings.items(), key=lambda kv: -kv[1]):
+        print(f"{label:35} {seconds:7.2f}  {seconds / total:6.1%}")
+    stream = io.StringIO()
+    stats = pstats.Stats(profiler, stream=stream)
+    stats.sort_stats("tottime").print_stats(args.top)
+    text = stream.getvalue()
+    print(
+        "\ncProfile, parent process, by own time:\n" + text[text.find("ncalls") - 6 :]
+        if "ncalls" in text
+        else text
+    )
+    if args.cprofile:
+        stats.dump_stats(args.cprofile)
+    if not args.no_alternatives and "unformatted" in captured:
+        print("\nformatting the same unformatted output in a scratch folder:")
+        for key, value in alternatives(captured["unformatted"]).items():
+            print(
+                f"  {key:35} {value:,.2f}" if isinstance(value, float) else f"  {key:35} {value:,}"
+            )
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
