@@ -77,6 +77,8 @@ class ClientView:
     default_base_url: str  # repr()
     base_url_env: str  # repr()
     api_key_env: str  # repr()
+    base_url_doc: str  # for the Client docstring
+    api_key_doc: str
     auth_kind: str  # bearer, basic, api_key, none
     api_key_name: str  # repr()
     api_key_location: str  # repr()
@@ -136,6 +138,8 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         default_base_url=repr(server),
         base_url_env=repr(target.base_url_env or ""),
         api_key_env=repr(target.api_key_env or ""),
+        base_url_doc=docstring(f"${target.base_url_env} or {server}" if target.base_url_env else server),
+        api_key_doc=docstring(f"${target.api_key_env}" if target.api_key_env else "no default"),
         auth_kind=scheme.kind if scheme else "none",
         api_key_name=repr(scheme.param_name if scheme else ""),
         api_key_location=repr(scheme.location if scheme else "header"),

@@ -57,7 +57,7 @@ from .models import (
 
 DEFAULT_BASE_URL = "https://us.posthog.com"
 BASE_URL_ENV = "POSTHOG_BASE_URL"
-API_KEY_ENV = "POSTHOG_API_KEY"
+API_KEY_ENV = "POSTHOG_PERSONAL_API_KEY"
 
 
 class DashboardsResource:
@@ -3662,8 +3662,8 @@ class Client(rt.SyncClientBase):
     """Synchronous client for PostHog API.
 
     Args:
-        base_url: defaults to ``${'POSTHOG_BASE_URL'}`` or 'https://us.posthog.com'.
-        api_key: defaults to ``${'POSTHOG_API_KEY'}``.
+        base_url: defaults to $POSTHOG_BASE_URL or https://us.posthog.com.
+        api_key: defaults to $POSTHOG_PERSONAL_API_KEY.
         timeout: seconds (or an ``httpx.Timeout``) for every request.
         max_retries: retries of connection errors, 408, 429, 502, 503 and 504.
         http_client: your own ``httpx.Client`` (custom transports, proxies...).

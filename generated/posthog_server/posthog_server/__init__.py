@@ -4,7 +4,6 @@
 Implement the Protocols in ``interfaces`` in your own code and bind them with ``create_app``.
 """
 
-from . import _runtime as runtime
 from .app import create_app, create_router
 from .interfaces import (
     DashboardsApi,
@@ -40,5 +39,4 @@ __all__ = [
     "EnvironmentsSubscriptionsApi",
     "create_app",
     "create_router",
-    "runtime",
 ]

@@ -7,7 +7,6 @@
 An operation whose implementation is missing answers 501 naming it.
 """
 
-import builtins
 import uuid
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -1108,7 +1107,7 @@ def create_router(
             ),
         ],
         id_in: Annotated[
-            builtins.list[uuid.UUID] | None,
+            str | None,
             Query(
                 alias="id__in",
                 description="Only return datasets with these ids. The page gives the type as\narray; the item type (uuid) and the comma-separated form are\ninferred.",
@@ -1121,7 +1120,7 @@ def create_router(
             int | None, Query(description="The initial index from which to return the results.")
         ] = None,
         order_by: Annotated[
-            builtins.list[str] | None,
+            str | None,
             Query(
                 description="Fields to order by (prefix with `-` for descending). The page\ngives the type as array; the item type and the comma-separated\nform are inferred."
             ),
