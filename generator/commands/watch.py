@@ -179,7 +179,15 @@ def run_watch(
     render: RenderFn = pipeline_render,
     stop_event: threading.Event | None = None,
 ) -> None:
-    """``apiforge watch [SPEC]``: regenerate on every change until Ctrl-C or ``stop_event``."""
+    """``apiforge watch [SPEC]``: regenerate on every change until Ctrl-C or ``stop_event``.
+
+    Raises:
+        click.ClickException: watchfiles is not installed.
+    """
+    try:
+        import watchfiles  # noqa: F401 - imported here to fail before the first generation
+    except ImportError:
+        raise click.ClickException("apiforge watch needs watchfiles: pip install 'apiforge[watch]'")
     reporter = Reporter(output_format=output_format, quiet=quiet)
     targets = load_targets(spec, overrides, reporter)
 
