@@ -238,6 +238,7 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         family, version, converted_from = "3.0", "3.0.3", "2.0"
     if options.validate:
         validation.validate(document, family, report_at)
+        validation.check_defaults(document, report_at)
 
     def origin(pointer: str) -> SpecLocation:
         return SpecLocation(*origins.lookup(pointer))

@@ -229,3 +229,53 @@ def _report_errors(document: dict[str, Any], errors: list[Any], report: Report) 
             Severity.ERROR if any(s is Severity.ERROR for s, _ in entries) else Severity.WARNING
         )
         report(severity, "invalid-spec", "; ".join(m for _, m in entries), pointer)
+
+
+def check_defaults(document: dict[str, Any], report: Report) -> None:
+    """Warn (``default-not-in-enum``) where a schema's ``default`` is not one of its ``enum``.
+
+    Common in real specs and harmless to generation, but worth a pointer. One
+    level-by-level pass over the document; pointers are found only for offenders.
+    """
+    from generator.refs import in_data
+
+    offenders: list[dict[str, Any]] = []
+    level: list[Any] = [document]
+    while level:
+        deeper: list[Any] = []
+        for node in level:
+            if node.__class__ is dict:
+                enum = node.get("enum")
+                if enum.__class__ is list and "default" in node and _not_in(node, enum):
+                    offenders.append(node)
+                deeper += [v for v in node.values() if v.__class__ is dict or v.__class__ is list]
+            else:
+                deeper += [v for v in node if v.__class__ is dict or v.__class__ is list]
+        level = deeper
+    if not offenders:
+        return
+    paths = jsonpointer.find_paths(document, (id(node) for node in offenders))
+    for node in offenders:
+        pointer = paths.get(id(node))
+        if pointer is not None and not in_data(pointer):
+            message = f"default {node['default']!r} is not one of the enum values {node['enum']!r}"
+            report(
+                Severity.WARNING,
+                "default-not-in-enum",
+                message,
+                jsonpointer.join(pointer, "default"),
+            )
+
+
+def _not_in(schema: dict[str, Any], enum: list[Any]) -> bool:
+    default = schema["default"]
+    if default is None and schema.get("nullable") is True:
+        return False
+    return not any(default == value and _kind(default) == _kind(value) for value in enum)
+
+
+def _kind(value: Any) -> str:
+    """JSON kind of a value (1 and 1.0 are both numbers; True is not)."""
+    if isinstance(value, bool):
+        return "boolean"
+    return "number" if isinstance(value, (int, float)) else type(value).__name__

@@ -17,19 +17,10 @@ event stream before libyaml's recursive composer can overflow the C stack.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import yaml  # type: ignore[import-untyped, unused-ignore]
-from yaml.events import (  # type: ignore[import-untyped, unused-ignore]
-    MappingEndEvent,
-    MappingStartEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-)
 from yaml.nodes import (  # type: ignore[import-untyped, unused-ignore]
     MappingNode,
     Node,
@@ -40,147 +31,21 @@ from yaml.nodes import (  # type: ignore[import-untyped, unused-ignore]
 from generator import jsonpointer
 from generator.diagnostics import Severity, SpecLocation
 from generator.source import Limits, Parsed, Reporter
+from generator.yaml_compose import (
+    C_STACK_SAFE_DEPTH,
+    HAVE_LIBYAML,
+    MAP,
+    PLAIN,
+    SEQ,
+    STR,
+    compose,
+    gc_paused,
+    may_be_deep,
+    too_deep_mark,
+)
+from generator.yaml_positions import YamlPositions, node_at, pointer_of
 
-_PLAIN = "?plain"  # tag given to untagged plain scalars; the builder resolves them
-_STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
-
-
-class _Resolution:
-    """Replaces PyYAML's regex resolver: the builder applies YAML 1.2 rules itself."""
-
-    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode:
-            return _PLAIN if implicit[0] else _STR
-        return _SEQ if kind is SequenceNode else _MAP
-
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        return None
-
-    def ascend_resolver(self) -> None:
-        return None
-
-
-try:
-    from yaml._yaml import CParser as _BaseParser  # type: ignore[import-untyped, unused-ignore]
-
-    HAVE_LIBYAML = True
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.composer import Composer  # type: ignore[import-untyped, unused-ignore]
-    from yaml.parser import Parser  # type: ignore[import-untyped, unused-ignore]
-    from yaml.reader import Reader  # type: ignore[import-untyped, unused-ignore]
-    from yaml.scanner import Scanner  # type: ignore[import-untyped, unused-ignore]
-
-    class _BaseParser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef, misc, unused-ignore]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
-
-    HAVE_LIBYAML = False
-
-
-class _Composer(_Resolution, _BaseParser):  # type: ignore[misc, unused-ignore]
-    """libyaml's composer with the cheap resolver."""
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while building large acyclic trees (refcounting still frees)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def compose(text: str) -> Node | None:
-    """The node tree of a single-document YAML text (``None`` when it is empty)."""
-    composer = _Composer(text)
-    try:
-        node: Node | None = composer.get_single_node()
-        return node
-    finally:
-        composer.dispose()
-
-
-# --- nesting guard ----------------------------------------------------------------
-
-_C_STACK_SAFE_DEPTH = 2000  # libyaml's composer recurses in C; ~25k levels overflow 8 MB
-_DEEP_PREFIX = re.compile(rf"\n[ \t?-]{{{_C_STACK_SAFE_DEPTH // 4}}}")
-
-
-_BRACKET = re.compile(r"[\[{]")
-_BEFORE_FLOW = frozenset(":?,[{-\n\r")
-
-
-def _flow_openers(text: str) -> int:
-    """Counts ``[``/``{`` that could open a non-empty flow collection (an upper bound).
-
-    A flow collection starts at a line start or after an indicator (``:?,[{-``),
-    possibly behind node properties (``&anchor``, ``!tag``); brackets inside prose
-    mostly fail this test.
-    """
-    count = 0
-    for match in _BRACKET.finditer(text):
-        start = match.start()
-        if text[start + 1 : start + 2] in ("]", "}"):
-            continue
-        index = start - 1
-        while True:
-            while index >= 0 and text[index] in " \t":
-                index -= 1
-            if index < 0 or text[index] in _BEFORE_FLOW:
-                count += 1
-                break
-            word = index
-            while word >= 0 and text[word] not in " \t\r\n":
-                word -= 1
-            if text[word + 1] not in "&!":
-                break
-            index = word
-    return count
-
-
-def _may_be_deep(text: str) -> bool:
-    """Cheap upper-bound test: could this text nest deeper than the C-stack-safe depth?
-
-    Flow nesting needs one opener per level (see :func:`_flow_openers`); block
-    nesting needs indentation or compact ``- ``/``? `` prefixes on a line.
-    """
-    limit = _C_STACK_SAFE_DEPTH // 2
-    if text.count("[") + text.count("{") > limit and _flow_openers(text) > limit:
-        return True
-    return (
-        _DEEP_PREFIX.search("\n" + text[:1000]) is not None or _DEEP_PREFIX.search(text) is not None
-    )
-
-
-def _too_deep_mark(text: str, limit: int) -> Any:
-    """Exact nesting check with the event stream; the mark where ``limit`` is passed."""
-    parser = _BaseParser(text)
-    depth = 0
-    try:
-        while parser.check_event():
-            event = parser.get_event()
-            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
-                depth += 1
-                if depth > limit:
-                    return event.start_mark
-            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-                depth -= 1
-    except yaml.YAMLError:
-        return None  # the composer reports it, before getting any deeper than here
-    finally:
-        parser.dispose()
-    return None
-
-
-# --- scalars ----------------------------------------------------------------------
+__all__ = ["YamlPositions", "parse_yaml", "resolve_plain"]
 
 _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
@@ -253,9 +118,9 @@ class _Builder:
         cls = node.__class__
         if cls is ScalarNode:
             tag = node.tag
-            if tag is _PLAIN:
+            if tag is PLAIN:
                 return resolve_plain(node.value)
-            if tag is _STR:
+            if tag is STR:
                 return node.value
             return self._tagged(node)
         if depth >= self.max_depth:
@@ -264,7 +129,7 @@ class _Builder:
                 f"the document nests deeper than {self.max_depth} levels (LoadOptions.max_depth)",
                 node,
             )
-        if node.tag is not _MAP and node.tag is not _SEQ and node.tag != _MAP and node.tag != _SEQ:
+        if node.tag is not MAP and node.tag is not SEQ and node.tag != MAP and node.tag != SEQ:
             self.note(Severity.WARNING, "yaml-tag", f"tag {node.tag} ignored", node)
         if cls is MappingNode:
             return self._mapping(node, depth + 1)
@@ -279,7 +144,7 @@ class _Builder:
                 self.note(Severity.ERROR, "complex-key", "mapping keys must be scalars", key)
                 continue
             name = key.value
-            if name == "<<" and key.tag is _PLAIN:
+            if name == "<<" and key.tag is PLAIN:
                 merges.append(value)
                 continue
             if name in result:
@@ -319,7 +184,7 @@ class _Builder:
 
     def _tagged(self, node: Node) -> Any:
         tag = node.tag
-        if tag == _STR or tag == "!":
+        if tag == STR or tag == "!":
             return node.value
         value = resolve_plain(node.value)
         expected = _CORE_TAGS.get(tag)
@@ -401,108 +266,22 @@ def _has_aliases(text: str) -> bool:
     return any("*" + name in text for name in set(_ANCHOR.findall(text)))
 
 
-# --- locating -----------------------------------------------------------------------
-
-
-def _pairs(node: Node) -> Iterator[tuple[Node, Node]]:
-    """A mapping's pairs, then those it merges in (``<<``)."""
-    merges: list[Node] = []
-    for key, value in node.value:
-        if key.__class__ is ScalarNode and key.value == "<<" and key.tag is _PLAIN:
-            merges.extend(value.value if value.__class__ is SequenceNode else [value])
-        else:
-            yield key, value
-    for merged in merges:
-        if merged.__class__ is MappingNode:
-            yield from _pairs(merged)
-
-
-def node_at(root: Node, pointer: str) -> tuple[Any, Node]:
-    """The mark of the deepest node on ``pointer``'s path (a member's key mark) and that node."""
-    node, mark = root, root.start_mark
-    for token in jsonpointer.split(pointer):
-        if node.__class__ is MappingNode:
-            found = next(((k, v) for k, v in _pairs(node) if k.value == token), None)
-            if found is None:
-                break
-            mark, node = found[0].start_mark, found[1]
-        elif node.__class__ is SequenceNode and token.isdigit() and int(token) < len(node.value):
-            node = node.value[int(token)]
-            mark = node.start_mark
-        else:
-            break
-    return mark, node
-
-
-def pointer_of(root: Node, target: Node) -> str:
-    """The pointer of the first occurrence of ``target`` in the tree (error paths only)."""
-    stack: list[tuple[Node, str]] = [(root, "")]
-    seen: set[int] = set()
-    while stack:
-        node, pointer = stack.pop()
-        if node is target:
-            return pointer
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if node.__class__ is MappingNode:
-            stack.extend(
-                (v, jsonpointer.join(pointer, k.value))
-                for k, v in reversed(list(_pairs(node)))
-                if k.__class__ is ScalarNode
-            )
-        elif node.__class__ is SequenceNode:
-            stack.extend(
-                (v, jsonpointer.join(pointer, i)) for i, v in reversed(list(enumerate(node.value)))
-            )
-    return ""
-
-
-class YamlPositions:
-    """Line/column lookup for one YAML text; composes the text again when first asked."""
-
-    def __init__(self, text: str, root: Node | None = None) -> None:
-        self._text = text
-        self._root = root
-        self._composed = root is not None
-
-    def position(self, pointer: str) -> tuple[int, int] | None:
-        """1-based (line, column) of ``pointer`` (its key, for mapping members)."""
-        if not self._composed:
-            self._composed = True
-            try:
-                with _gc_paused():
-                    self._root = compose(self._text)
-            except yaml.YAMLError:
-                self._root = None
-        if self._root is None:
-            return (1, 1)
-        try:
-            mark, _ = node_at(self._root, pointer)
-        except ValueError:
-            return None
-        return mark.line + 1, mark.column + 1
-
-
-# --- entry point --------------------------------------------------------------------
-
-
 def parse_yaml(
     text: str, display: str, limits: Limits, reporter: Reporter
 ) -> tuple[Parsed | None, YamlPositions]:
     """Parse a YAML text into plain data; report problems located in ``display``."""
     positions = YamlPositions(text)
-    if HAVE_LIBYAML and _may_be_deep(text):
-        mark = _too_deep_mark(text, _C_STACK_SAFE_DEPTH)
+    if HAVE_LIBYAML and may_be_deep(text):
+        mark = too_deep_mark(text, C_STACK_SAFE_DEPTH)
         if mark is not None:
-            limit = min(limits.max_depth, _C_STACK_SAFE_DEPTH)
+            limit = min(limits.max_depth, C_STACK_SAFE_DEPTH)
             message = f"the document nests deeper than {limit} levels (LoadOptions.max_depth)"
             location = SpecLocation(display, "", mark.line + 1, mark.column + 1)
             reporter.at(Severity.ERROR, "too-deep", message, location)
             return None, positions
     builder = _AliasBuilder(limits) if _has_aliases(text) else _Builder(limits)
     root: Node | None = None
-    with _gc_paused():
+    with gc_paused():
         try:
             root = compose(text)
             data = None if root is None else builder.build(root, 0)

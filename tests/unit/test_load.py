@@ -123,10 +123,28 @@ def test_pedantic_validator_limits_are_warnings(tmp_path: Path) -> None:
     loaded, sink = run(tmp_path, document)
     assert loaded is not None
     assert not sink.has_errors()
-    assert {d.location.pointer for d in sink} <= {
-        "/components/schemas/A/unevaluatedProperties",
-        "/components/schemas/B/items",
+    assert sorted(found(sink)) == [
+        ("warning", "default-not-in-enum", "/components/schemas/C/default"),
+        ("warning", "invalid-spec", "/components/schemas/A/unevaluatedProperties"),
+        ("warning", "invalid-spec", "/components/schemas/B/items"),
+    ]
+
+
+def test_defaults_outside_enums(tmp_path: Path) -> None:
+    schemas = {
+        "Bad": {"type": "string", "enum": ["a", "b"], "default": "c"},
+        "Typed": {"type": "integer", "enum": [1, 2], "default": True},
+        "Good": {"type": "string", "enum": ["a"], "default": "a"},
+        "Nullable": {"type": "string", "nullable": True, "enum": ["a"], "default": None},
+        "Example": {"type": "object", "example": {"enum": [1], "default": 2}},
     }
+    document = {"openapi": "3.0.3", "info": INFO, "paths": {}, "components": {"schemas": schemas}}
+    loaded, sink = run(tmp_path, document)
+    assert loaded is not None
+    assert found(sink) == [
+        ("warning", "default-not-in-enum", "/components/schemas/Bad/default"),
+        ("warning", "default-not-in-enum", "/components/schemas/Typed/default"),
+    ]
 
 
 def test_wrong_shapes_are_errors(tmp_path: Path) -> None:
