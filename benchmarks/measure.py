@@ -54,7 +54,7 @@ _NOISE = ("warning", "deprecat", "userwarning", "  warnings.warn", "picked up ja
 
 def first_error_line(text: str) -> str:
     """The line that best says what went wrong: the last exception line, else the first non-noise line."""
-    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     for line in reversed(lines):
         head = line.split(":", 1)[0]
         if head.endswith(("Error", "Exception", "Exit")) and " " not in head:
@@ -107,6 +107,9 @@ def run(
         timer.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:  # Ctrl-C or SIGTERM of the harness: take the tool down with it
+            kill()
+            raise
         finally:
             timer.cancel()
         wall = time.perf_counter() - start

@@ -169,7 +169,7 @@ def ensure_venv(spec: Venv, log=print, timeout: float = 900) -> str | None:
     except (OSError, subprocess.CalledProcessError) as exc:
         return f"venv creation failed: {exc}"
     if done.returncode != 0:
-        lines = [l for l in (done.stderr or done.stdout).splitlines() if l.strip()]
+        lines = [line for line in (done.stderr or done.stdout).splitlines() if line.strip()]
         return "install failed: " + (lines[-1] if lines else f"pip exit {done.returncode}")
     spec.marker.write_text("\n".join(spec.requirements))
     return None

@@ -2,6 +2,7 @@
 
     python benchmarks/profile_apiforge.py SPEC [--warm] [--cprofile out.prof] [--top 25]
     python benchmarks/profile_apiforge.py --synthetic 2000
+    PYTHONPATH=benchmarks/.work/apiforge-<sha> python ...   # profile the snapshot run.py measured
 
 Runs ``apiforge generate SPEC --force`` in-process (through the CLI, so writing is
 included) with an empty content cache unless ``--warm``, timing each stage by
@@ -186,9 +187,6 @@ def main() -> None:
         os.environ["APIFORGE_CACHE_DIR"] = str(scratch / "cache")
     os.chdir(scratch)
 
-    import apiforge_entry
-
-    apiforge_entry.install()  # falls back to a minimal loader only while generator.load.load is a stub
     import generator.pipeline  # noqa: F401  (so the stage modules exist to be wrapped)
 
     for module_name, attr in STAGES:

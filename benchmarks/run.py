@@ -75,33 +75,51 @@ def log(*args: Any) -> None:
 # --- apiforge invocation -------------------------------------------------------------------------
 
 
-def apiforge_command() -> tuple[list[str], str]:
-    """How to run ``apiforge``: the console script, or the loader-shim entry while load() is a stub."""
+AF_ENV: dict[str, str] = {}  # extra environment for every apiforge run (PYTHONPATH of a snapshot)
+
+
+def apiforge_command(ref: str) -> tuple[list[str], str]:
+    """How to run apiforge, and a note saying which code that is.
+
+    ``ref`` ``worktree``: the live checkout (other people's uncommitted edits included).
+    Any git ref (default ``HEAD``): ``git archive`` of its generator/ and templates/ into
+    benchmarks/.work/apiforge-<sha>/, run as ``python -m generator`` with that folder
+    first on PYTHONPATH (the venv supplies the pinned dependencies).
+    """
     python = ROOT / ".venv" / "bin" / "python"
     python = python if python.exists() else Path(sys.executable)
-    script = python.parent / "apiforge"
-    probe = (
-        "import sys, pathlib, tempfile\n"
-        "from generator.load import load\nfrom generator.diagnostics import Sink\n"
-        "p = pathlib.Path(tempfile.mkdtemp()) / 'probe.json'\n"
-        'p.write_text(\'{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}\')\n'
-        "try:\n    load(p, Sink())\nexcept NotImplementedError:\n    sys.exit(3)\n"
-    )
-    try:
-        code = subprocess.run(
-            [str(python), "-c", probe], capture_output=True, timeout=120, cwd=ROOT
-        ).returncode
-    except subprocess.TimeoutExpired:
-        code = 0
-    if code == 3:
-        note = (
-            "generator.load.load is still a stub (issue 2): apiforge ran through "
-            "benchmarks/apiforge_entry.py, whose fallback loader is PyYAML's C loader / json"
-        )
-        return [str(python), str(HERE / "apiforge_entry.py")], note
-    if script.exists():
-        return [str(script)], ""
-    return [str(python), "-m", "generator"], ""
+    if ref == "worktree":
+        return [
+            str(python),
+            "-m",
+            "generator",
+        ], "apiforge: the working tree as it was during the run"
+    sha = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{ref}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    ).stdout.strip()
+    snap = WORK / f"apiforge-{sha[:12]}"
+    if not (snap / "generator" / "__main__.py").exists():
+        shutil.rmtree(snap, ignore_errors=True)
+        snap.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", sha, "generator", "templates"],
+            capture_output=True,
+            cwd=ROOT,
+            timeout=120,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(snap)], input=archive, check=True, timeout=120)
+    AF_ENV["PYTHONPATH"] = str(snap)
+    return [
+        str(python),
+        "-m",
+        "generator",
+    ], f"apiforge: commit {sha[:12]} ({ref}), generator/ + templates/"
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -287,7 +305,7 @@ def apiforge_job(cmd: list[str], spec: Path, scratch: Path) -> Job:
 
 
 def cache_env(cache: Path) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {**os.environ, **AF_ENV}
     env["APIFORGE_CACHE_DIR"] = str(cache)
     env["XDG_CACHE_HOME"] = str(cache / "xdg")
     return env
@@ -306,7 +324,7 @@ def time_warm(cmd: list[str], spec: Path, runs: int, timeout: float, scratch: Pa
 def time_noop(cmd: list[str], spec: Path, runs: int, timeout: float, scratch: Path) -> Cell:
     """``apiforge generate SPEC`` again on an up-to-date output: the whole process, start-up included."""
     out = scratch / "out-apiforge"
-    env = dict(os.environ)
+    env = {**os.environ, **AF_ENV}
     argv = [*cmd, "generate", str(spec), "--output", str(out)]
     check = measure.run(argv, cwd=scratch, env=env, timeout=timeout)
     if not check.ok:
@@ -486,20 +504,22 @@ def report(res: Results, tools: list[str]) -> str:
         if "error" in s:
             parts.append(f"fails: {s['error']}")
         else:
+            labels = {
+                "generated": "generated posthog_server (create_app)",
+                "handwritten": "hand-written, one route (baseline)",
+                "handwritten-table": "hand-written route in the same 55-op route table",
+                "generated-flat": "generated routes without include_router (prototype)",
+            }
             parts.append(
                 table(
                     ["app", "requests/s (median)", "all runs"],
                     [
                         [
-                            "generated posthog_server",
-                            f"{s['generated_rps']:.0f}",
-                            ", ".join(f"{x:.0f}" for x in s["all"]["generated"]),
-                        ],
-                        [
-                            "hand-written route",
-                            f"{s['handwritten_rps']:.0f}",
-                            ", ".join(f"{x:.0f}" for x in s["all"]["handwritten"]),
-                        ],
+                            labels.get(kind, kind),
+                            f"{s['rps'][kind]:.0f}",
+                            ", ".join(f"{x:.0f}" for x in s["all"][kind]),
+                        ]
+                        for kind in s["rps"]
                     ],
                 )
             )
@@ -509,7 +529,9 @@ def report(res: Results, tools: list[str]) -> str:
                 else f"{s['requests']} requests per run"
             )
             parts.append(
-                f"generated / hand-written = {s['ratio']:.2f}; load: {s['load_generator']}, "
+                f"generated / hand-written = {s['ratio']:.2f}; vs the same route table "
+                f"{s['ratio_same_table']:.2f}; prototype without include_router "
+                f"{s['ratio_flat']:.2f}. Load: {s['load_generator']}, "
                 f"{s['connections']} connections, {load_desc}"
             )
 
@@ -657,6 +679,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--server-duration", type=float, default=5.0, help="seconds per wrk run")
     parser.add_argument("--client-number", type=int, default=2000, help="calls per timeit run")
+    parser.add_argument(
+        "--apiforge-ref",
+        default="HEAD",
+        help="git ref of apiforge to measure (a snapshot of it), or 'worktree'; default HEAD",
+    )
     args = parser.parse_args(argv)
 
     tools = [t.strip() for t in args.only.split(",") if t.strip()]
@@ -683,10 +710,13 @@ def main(argv: list[str] | None = None) -> int:
         # Tools
         af_cmd: list[str] = []
         if "apiforge" in tools:
-            af_cmd, note = apiforge_command()
-            if note:
-                res.notes.append(note)
-                log("note:", note)
+            af_cmd, note = apiforge_command(args.apiforge_ref)
+            if "PYTHONPATH" in AF_ENV:  # a snapshot: name its commit, not the live tree's
+                res.machine["apiforge_commit"] = Path(AF_ENV["PYTHONPATH"]).name.removeprefix(
+                    "apiforge-"
+                )
+            res.notes.append(note)
+            log(note)
         peer_keys = {t for t in tools if t != "apiforge"}
         broken: dict[str, str] = {}
         if peer_keys:

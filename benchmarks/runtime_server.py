@@ -8,7 +8,12 @@ retrieve) with a bearer token check, returning the same in-memory
   ``Impl.retrieve`` returns the model;
 - hand-written: one ``@app.get`` route with ``response_model=DashboardResponse``,
   ``response_model_exclude_unset=True``, ``Depends(HTTPBearer())`` and a token
-  comparison.
+  comparison (the issue's baseline);
+- hand-written, same route table: that route inside an app with the generated
+  app's 55 other paths as trivial routes, in the same order (FastAPI matches
+  routes one by one, so a big API costs more per request whoever wrote it);
+- generated, flat: the generated router's routes put on the app directly
+  instead of ``app.include_router(...)`` (a prototype of a suggested fix).
 
 Each runs in its own uvicorn process (same settings, one worker, access log off)
 on 127.0.0.1. The load generator is ``wrk`` when it is on PATH (``apt-get install
@@ -44,36 +49,44 @@ TOKEN = "phx_bench_token"
 PATH = "/api/projects/1/dashboards/42/"
 
 
+KINDS = ("generated", "handwritten", "handwritten-table", "generated-flat")
+
+
 def build_app(kind: str) -> Any:
+    """One of :data:`KINDS`; see the module docstring."""
     sys.path.insert(0, str(ROOT / "generated" / "posthog_server"))
     sys.path.insert(0, str(HERE))
+    from fastapi import Depends, FastAPI, HTTPException
+    from fastapi.routing import APIRoute
+    from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
     from fixtures import DASHBOARD
+    from posthog_server import create_app, create_router, runtime
     from posthog_server.models import DashboardResponse
 
     model = DashboardResponse.model_validate(DASHBOARD)
+    principal = runtime.SimplePrincipal("bench", frozenset({"dashboard:read"}))
+
+    class Dashboards:
+        async def retrieve(self, project_id: str, id: int, *, context: Any) -> DashboardResponse:
+            return model
+
+    def authenticate(token: str) -> Any:
+        return principal if token == TOKEN else None
+
     if kind == "generated":
-        from posthog_server import create_app, runtime
-
-        principal = runtime.SimplePrincipal("bench", frozenset({"dashboard:read"}))
-
-        class Dashboards:
-            async def retrieve(
-                self, project_id: str, id: int, *, context: Any
-            ) -> DashboardResponse:
-                return model
-
-        def authenticate(token: str) -> Any:
-            return principal if token == TOKEN else None
-
         return create_app(dashboards=Dashboards(), authenticate=authenticate)  # type: ignore[arg-type]
+    router = create_router(dashboards=Dashboards(), authenticate=authenticate)  # type: ignore[arg-type]
+    if kind == "generated-flat":
+        # Prototype of the suggested fix: the generated routes on the app itself, no include_router.
+        app = FastAPI()
+        app.router.routes.extend(router.routes)
+        runtime.install_error_handlers(app)
+        return app
 
-    from fastapi import Depends, FastAPI, HTTPException
-    from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-
-    app = FastAPI()
+    single = FastAPI()
     bearer = HTTPBearer()
 
-    @app.get(
+    @single.get(
         "/api/projects/{project_id}/dashboards/{id}/",
         response_model=DashboardResponse,
         response_model_exclude_unset=True,  # the generated server omits unset fields too
@@ -85,7 +98,24 @@ def build_app(kind: str) -> Any:
             raise HTTPException(status_code=401, detail="invalid token")
         return model
 
-    return app
+    if kind == "handwritten":
+        return single
+    # handwritten-table: the same hand-written route, inside a route table as long as the
+    # generated one (every other operation a trivial route, same paths, same order).
+    real = next(r for r in single.routes if isinstance(r, APIRoute))
+    table = FastAPI()
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        if route.path == real.path and "GET" in route.methods:
+            table.router.routes.append(real)
+        else:
+            table.add_api_route(route.path, _stub, methods=sorted(route.methods))
+    return table
+
+
+async def _stub() -> None:
+    return None
 
 
 def serve(kind: str, port: int) -> None:
@@ -204,29 +234,32 @@ def load(port: int, duration: float, connections: int, requests: int) -> float:
 
 
 def measure(duration: float, repeats: int, connections: int, requests: int) -> dict[str, Any]:
-    servers = {kind: start(kind) for kind in ("generated", "handwritten")}
+    servers = {kind: start(kind) for kind in KINDS}
     try:
         bodies = {kind: json.loads(fetch(port)[1]) for kind, (_, port) in servers.items()}
-        if bodies["generated"] != bodies["handwritten"]:
-            raise RuntimeError("the two servers answer different JSON")
+        if any(body != bodies["handwritten"] for body in bodies.values()):
+            raise RuntimeError("the servers answer different JSON")
         for _, port in servers.values():  # warm up
             load(port, min(duration, 1.0), connections, min(requests, 500))
-        rates: dict[str, list[float]] = {"generated": [], "handwritten": []}
-        for _ in range(repeats):  # interleaved, so drift hits both alike
+        rates: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        for _ in range(repeats):  # interleaved, so drift hits every app alike
             for kind, (_, port) in servers.items():
                 rates[kind].append(load(port, duration, connections, requests))
     finally:
         for proc, _ in servers.values():
             stop(proc)
-    gen, hand = statistics.median(rates["generated"]), statistics.median(rates["handwritten"])
+    rps = {kind: statistics.median(values) for kind, values in rates.items()}
     return {
         "load_generator": "wrk" if USE_WRK else "asyncio keep-alive client",
         "connections": connections,
         "duration_s": duration if USE_WRK else None,
         "requests": None if USE_WRK else requests,
-        "generated_rps": gen,
-        "handwritten_rps": hand,
-        "ratio": gen / hand,
+        "rps": rps,
+        "generated_rps": rps["generated"],
+        "handwritten_rps": rps["handwritten"],
+        "ratio": rps["generated"] / rps["handwritten"],
+        "ratio_same_table": rps["generated"] / rps["handwritten-table"],
+        "ratio_flat": rps["generated-flat"] / rps["handwritten"],
         "all": rates,
     }
 
