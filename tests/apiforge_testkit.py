@@ -1,0 +1,158 @@
+"""Test helpers shared by tests/realworld, tests/functional and tests/hostile.
+
+Generate a spec into a directory with package names of the test's choosing (so
+many generated packages can live in one interpreter and one mypy run), import
+them, and run the pinned ruff and mypy over them the way a user would: ruff from
+inside the generated project (its own defaults, not this repository's config),
+mypy ``--strict`` once over every package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from generator.config import Target
+from generator.diagnostics import Diagnostic, Severity, Sink, render_text
+from generator.pipeline import Rendered, render
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Generated:
+    """One generation: the diagnostics, and where the packages were written (when it succeeded)."""
+
+    name: str
+    out: Path
+    rendered: Rendered | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the pipeline produced files."""
+        return self.rendered is not None
+
+    @property
+    def client(self) -> str:
+        return f"{self.name}_client"
+
+    @property
+    def server(self) -> str:
+        return f"{self.name}_server"
+
+    @property
+    def projects(self) -> list[Path]:
+        """The generated project directories (each holds pyproject.toml and the package)."""
+        return [self.out / self.client, self.out / self.server]
+
+    def file(self, relative: str) -> str:
+        """The text of one generated file, e.g. ``client/models.py``."""
+        kind, _, rest = relative.partition("/")
+        package = self.client if kind == "client" else self.server
+        assert self.rendered is not None, self.report()
+        return self.rendered.files[f"{package}/{package}/{rest}"]
+
+    def codes(self, severity: Severity | None = None) -> list[str]:
+        """The codes of the diagnostics (of one severity)."""
+        return [d.code for d in self.diagnostics if severity is None or d.severity is severity]
+
+    def report(self) -> str:
+        """Every diagnostic, one per line."""
+        return render_text(self.diagnostics)
+
+
+def generate(spec: Path, out: Path, name: str, **overrides: Any) -> Generated:
+    """Render ``spec`` with packages ``<name>_client``/``<name>_server`` and write them under ``out``."""
+    sink = Sink()
+    target = Target.for_spec(spec, out, client_package=f"{name}_client", server_package=f"{name}_server", **overrides)
+    rendered = render(target, sink)
+    if rendered is not None:
+        for path, text in rendered.files.items():
+            destination = out / path
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_text(text, encoding="utf-8")
+    return Generated(name, out, rendered, list(sink))
+
+
+@contextmanager
+def on_path(generated: Generated) -> Iterator[None]:
+    """Make the generated packages importable for the duration of the block."""
+    added = [str(p) for p in generated.projects]
+    sys.path[:0] = added
+    importlib.invalidate_caches()
+    try:
+        yield
+    finally:
+        for entry in added:
+            sys.path.remove(entry)
+
+
+def load(generated: Generated) -> tuple[ModuleType, ModuleType]:
+    """Import the generated client and server packages (they stay in ``sys.modules``)."""
+    with on_path(generated):
+        return importlib.import_module(generated.client), importlib.import_module(generated.server)
+
+
+IMPORT_CHECK = """
+import sys
+sys.path[:0] = {paths!r}
+import {client} as client
+import {server} as server
+app = server.create_app()
+schema = app.openapi()
+assert isinstance(schema.get("paths", {{}}), dict)
+with client.Client(base_url="http://test.invalid") as c:
+    pass
+print(len(schema.get("paths", {{}})))
+"""
+
+
+def import_in_subprocess(generated: Generated) -> subprocess.CompletedProcess[str]:
+    """Import both packages in a fresh interpreter, build the app and its OpenAPI document."""
+    code = IMPORT_CHECK.format(paths=[str(p) for p in generated.projects], client=generated.client, server=generated.server)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=300)
+
+
+def ruff(project: Path) -> subprocess.CompletedProcess[str]:
+    """The pinned ruff with its defaults, run from inside a generated project."""
+    return subprocess.run(
+        [str(BIN / "ruff"), "check", "--no-cache", "--output-format", "concise", "."],
+        cwd=project, capture_output=True, text=True, check=False, timeout=300,
+    )
+
+
+def mypy(generations: Iterable[Generated], cache: Path) -> subprocess.CompletedProcess[str]:
+    """One ``mypy --strict`` run over every package of ``generations`` (names must be unique)."""
+    projects = [p for g in generations for p in g.projects]
+    args = [arg for p in projects for arg in ("-p", p.name)]
+    env = dict(os.environ, MYPYPATH=os.pathsep.join(str(p) for p in projects))
+    return subprocess.run(
+        [str(BIN / "mypy"), "--strict", "--cache-dir", str(cache), "--no-error-summary", *args],
+        cwd=cache.parent, capture_output=True, text=True, check=False, env=env, timeout=1800,
+    )
+
+
+def mypy_errors_by_package(output: str) -> dict[str, list[str]]:
+    """mypy's error lines keyed by the generated package they are in."""
+    found: dict[str, list[str]] = {}
+    for line in output.splitlines():
+        if ": error:" not in line:
+            continue
+        parts = Path(line.split(":", 1)[0]).parts
+        package = next((part for part in parts if part.endswith(("_client", "_server"))), "?")
+        found.setdefault(package, []).append(line)
+    return found
+
+
+RESULTS: dict[str, dict[str, Any]] = {}
+"""Per-spec outcomes recorded by tests/realworld, printed as a table at the end of the session."""
