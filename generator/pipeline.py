@@ -40,7 +40,7 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     from generator.naming import resolve_names
     from generator.render.client import render_client
     from generator.render.client_views import client_view
-    from generator.render.env import templates_dir
+    from generator.resources import templates_dir
     from generator.render.server import render_server
     from generator.render.server_views import server_view
 
@@ -79,7 +79,7 @@ def render(target: Target, sink: Sink) -> Rendered | None:
 
 def _runtime(kind: str, package: str, header: str) -> dict[str, str]:
     """The static runtime modules, copied verbatim (after the header) into a package of this kind."""
-    from generator.render.env import templates_dir
+    from generator.resources import templates_dir
 
     base = templates_dir() / "runtime"
     folder = base / kind

@@ -36,14 +36,23 @@ def templates_dir() -> Path:
 def templates_hash(root: Path | None = None) -> str:
     """sha256 over every template file's relative POSIX path and bytes, in sorted order.
 
-    ``__pycache__`` directories and compiled Python files are skipped: importing
-    a runtime helper must not change the hash.
+    Without ``root`` the generator's own ``.py`` files count too: a change to a
+    view or a stage changes the output as surely as a template change, and an
+    unchanged version number must not hide it. ``__pycache__`` directories and
+    compiled Python files are skipped: importing a runtime helper must not
+    change the hash.
     """
     base = root if root is not None else templates_dir()
     digest = hashlib.sha256()
     for relative in _template_files(base):
         digest.update(relative.encode("utf-8") + b"\0")
         digest.update(hashlib.sha256((base / relative).read_bytes()).digest())
+    if root is None:
+        package = Path(__file__).resolve().parent
+        for relative in _template_files(package):
+            if relative.endswith(".py") and not relative.startswith("templates/"):
+                digest.update(b"generator/" + relative.encode("utf-8") + b"\0")
+                digest.update(hashlib.sha256((package / relative).read_bytes()).digest())
     return digest.hexdigest()
 
 

@@ -44,11 +44,17 @@ def _readme(view: ClientView, header_text: str) -> dict[str, object]:
         "header_text": header_text.replace("--", "- -"),
         "title_md": _flat(view.title),
         "version_md": _flat(view.version),
-        "base_url_env_md": _flat(view.base_url_env.strip("'\"")),
-        "api_key_env_md": _flat(view.api_key_env.strip("'\"")),
+        "base_url_env_md": _env(view.base_url_env),
+        "api_key_env_md": _env(view.api_key_env),
         "example_call_async": view.example_call,
         "operation_rows": view.readme_rows,
     }
+
+
+def _env(quoted: str) -> str:
+    """An environment variable name from its repr (names are identifiers: nothing to escape)."""
+    name = quoted.strip("'\"")
+    return name if name.isidentifier() else _flat(name)
 
 
 def _flat(text: str) -> str:

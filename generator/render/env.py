@@ -7,18 +7,9 @@ no utility modules, no spec objects.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
-
 import jinja2
 
-
-def templates_dir() -> Path:
-    """``templates/`` in a source checkout, or ``generator/templates`` in an installed wheel."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / "client").is_dir():
-            return candidate
-    raise FileNotFoundError("apiforge templates not found next to the generator package")
+from generator.resources import templates_dir
 
 
 @lru_cache(maxsize=1)

@@ -34,7 +34,8 @@ def committed_files(root: Path, packages: tuple[str, ...]) -> dict[str, str]:
     found: dict[str, str] = {}
     for package in packages:
         for path in sorted((root / package).rglob("*")):
-            if path.is_file() and path.name != MANIFEST and "__pycache__" not in path.parts:
+            relative = path.relative_to(root / package).parts
+            if path.is_file() and not any(p.startswith(".") or p == "__pycache__" for p in relative):
                 found[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
     return found
 
