@@ -8,7 +8,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from apiforge_testkit import RESULTS  # noqa: E402
+from apiforge_testkit import RESULTS
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

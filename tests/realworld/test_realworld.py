@@ -20,10 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from apiforge_testkit import (
-    RESULTS, Generated, generate, import_in_subprocess, mypy, mypy_errors_by_package, ruff,
+    RESULTS,
+    Generated,
+    generate,
+    import_in_subprocess,
+    mypy,
+    mypy_errors_by_package,
+    ruff,
 )
+
 from generator.diagnostics import Severity
 
 SPECS = Path(os.environ.get("APIFORGE_SPECS_DIR") or Path(__file__).resolve().parents[3] / "shared" / "specs")
