@@ -110,8 +110,11 @@ class _Bundler:
         self.names: dict[tuple[str, str], str] = {}
         self.raw: dict[str, Any] = {}
         self.inlining: list[tuple[str, str]] = []
+        self.created: list[tuple[dict[str, Any], str]] = []  # containers added for the home
         home_node: Any = root.data
         for token in home:
+            if isinstance(home_node, dict) and token not in home_node:
+                self.created.append((home_node, token))
             home_node = home_node.setdefault(token, {}) if isinstance(home_node, dict) else {}
         self.schemas: dict[str, Any] = home_node if isinstance(home_node, dict) else {}
         self.reserved: dict[tuple[str, str], str] = {}
@@ -361,17 +364,7 @@ def bundle(
     """
     bundler = _Bundler(root, open_file, reporter, schema_home, allow_remote, name_of)
     bundler.visit(root.data, _DOC, "", root, "", False)
-    if not bundler.schemas:
-        _drop_empty_home(root.data, schema_home)
+    for parent, token in reversed(bundler.created):
+        if parent.get(token) == {}:
+            del parent[token]  # created for schemas that never came
     return bundler.result
-
-
-def _drop_empty_home(document: dict[str, Any], home: tuple[str, ...]) -> None:
-    """Remove the schema home created for nothing (keep the document as it was)."""
-    parent: Any = document
-    for token in home[:-1]:
-        parent = parent.get(token)
-    if isinstance(parent, dict) and parent.get(home[-1]) == {}:
-        del parent[home[-1]]
-        if len(home) > 1 and document.get(home[0]) == {}:
-            del document[home[0]]

@@ -84,11 +84,15 @@ class Origins:
             prefix = prefix[: prefix.rfind("/")]
 
     def lookup(self, pointer: str) -> tuple[str, str]:
-        """(file as displayed, pointer in that file) for a pointer of the bundled document."""
+        """(file as displayed, pointer in that file) for a pointer of the final document."""
         if self.converted:
             found = self._longest(self.converted, pointer)
             if found is not None:
                 pointer = found[0] + found[1]
+        return self.before_conversion(pointer)
+
+    def before_conversion(self, pointer: str) -> tuple[str, str]:
+        """Like :meth:`lookup`, for a pointer of the bundled Swagger 2.0 document."""
         hit = self._longest(self.bundled, pointer)
         if hit is None:
             return self.root, pointer
@@ -143,15 +147,10 @@ class _Files:
     """Every file read for one spec, by location, with display names and hashes."""
 
     def __init__(
-        self,
-        root_display: str,
-        root_location: str,
-        limits: Limits,
-        reporter: Reporter,
-        options: LoadOptions,
+        self, root_display: str, root_location: str, limits: Limits, reporter: Reporter
     ) -> None:
         self.root_display, self.root_dir = root_display, os.path.dirname(root_location)
-        self.limits, self.reporter, self.options = limits, reporter, options
+        self.limits, self.reporter = limits, reporter
         self.sources: dict[str, SourceFile | None] = {}
         self.hashes: dict[str, str] = {}
 
@@ -172,6 +171,7 @@ class _Files:
         return self.read(location, *self.names(location))
 
     def read(self, location: str, display: str, hash_key: str) -> SourceFile | None:
+        """Read and register a file under its display name and hash key."""
         source = read_source(location, display, self.limits, self.reporter, fetch_url)
         self.sources[location] = source
         if source is not None:
@@ -183,14 +183,24 @@ class _Files:
 
 
 def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSpec | None:
-    """Read, bundle and validate the spec at ``path``; report problems to ``sink``."""
+    """Read, bundle and validate the spec at ``path``; report problems to ``sink``.
+
+    Args:
+        path: the root document, shown in diagnostics as given.
+        sink: receives every diagnostic, with line and column already resolved.
+        options: limits and permissions (safe defaults).
+
+    Returns:
+        The bundled document, or ``None`` when it could not be read, parsed or
+        identified as OpenAPI. Check ``sink.has_errors()`` either way.
+    """
     from generator import bundle, refs, swagger2, validation
 
     options = options or LoadOptions()
     limits = Limits(options.max_file_bytes, options.max_depth, options.max_nodes)
     reporter = Reporter(sink)
     display = str(path)
-    files = _Files(display, os.path.abspath(path), limits, reporter, options)
+    files = _Files(display, os.path.abspath(path), limits, reporter)
     root = files.read(os.path.abspath(path), display, display)
     if root is None:
         return None
@@ -233,7 +243,7 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
             "/swagger",
         )
         document, origins.converted = swagger2.convert(
-            document, lambda c, m, p: reporter.warning(c, m, *origins.lookup(p))
+            document, lambda c, m, p: reporter.warning(c, m, *origins.before_conversion(p))
         )
         family, version, converted_from = "3.0", "3.0.3", "2.0"
     if options.validate:

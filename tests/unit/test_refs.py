@@ -421,3 +421,17 @@ def test_check_local_refs_reports_each_dangling_holder() -> None:
 )
 def test_in_data(pointer: str, expected: bool) -> None:
     assert in_data(pointer) is expected
+
+
+def test_bundling_without_schemas_leaves_components_alone(tmp_path: Path) -> None:
+    loaded, sink = spec(
+        tmp_path,
+        {
+            "openapi.yaml": HEADER
+            + "paths:\n  /a:\n    parameters:\n      - $ref: 'p.yaml'\ncomponents: {}\n",
+            "p.yaml": "{name: q, in: query}\n",
+        },
+    )
+    assert loaded is not None and list(sink) == []
+    assert loaded.document["components"] == {}
+    assert loaded.document["paths"]["/a"]["parameters"] == [{"name": "q", "in": "query"}]
