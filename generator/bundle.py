@@ -59,8 +59,32 @@ _SUBSCHEMA_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 _DOC_DATA = frozenset({"example", "value", "default", "enum"})
 
 
-def _child_context(context: int, key: str | int, value: Any, pointer: str) -> int:
-    """The context of ``value``, found under ``key`` in a node of ``context`` at ``pointer``."""
+Where = Any
+"""A lazily built JSON pointer: a ready pointer string, or ``(parent, token)``.
+
+The walk visits every node of the root document; building pointer strings for
+all of them would cost more than the walk itself, and they are needed only at
+the few places where something is copied or reported.
+"""
+
+
+def _pointer(where: Where) -> str:
+    tokens = []
+    while where.__class__ is tuple:
+        where, token = where
+        tokens.append(token)
+    return str(where) + "".join("/" + jsonpointer.escape(token) for token in reversed(tokens))
+
+
+def _last_token(where: Where) -> str | int | None:
+    if where.__class__ is tuple:
+        token: str | int = where[1]
+        return token
+    return jsonpointer.unescape(where[where.rfind("/") + 1 :]) if where else None
+
+
+def _child_context(context: int, key: str | int, value: Any, parent: Where) -> int:
+    """The context of ``value``, found under ``key`` in a node of ``context`` at ``parent``."""
     if context == _DATA or (isinstance(key, str) and key.startswith("x-")):
         return _DATA
     if context == _SCHEMA_MAP or context == _SCHEMA_LIST:
@@ -71,13 +95,15 @@ def _child_context(context: int, key: str | int, value: Any, pointer: str) -> in
         if key in _SUBSCHEMA_MAP:
             return _SCHEMA_MAP
         return _SCHEMA_LIST if key in _SUBSCHEMA_LIST else _DATA
-    if pointer[pointer.rfind("/") + 1 :] in NAMED_MAPS:
+    if _last_token(parent) in NAMED_MAPS:
         return _DOC  # ``key`` is a name (a response code, a parameter name...)
     if key == "schema":
         return _SCHEMA
     if key in _DOC_DATA:
         return _DATA
-    if (pointer, key) in (("/components", "schemas"), ("", "definitions")):
+    if key == "definitions" and parent == "":
+        return _SCHEMA_MAP
+    if key == "schemas" and (parent == "/components" or parent == ("", "components")):
         return _SCHEMA_MAP
     return _DOC
 
@@ -185,7 +211,7 @@ class _Bundler:
     # -- walking -----------------------------------------------------------------
 
     def visit(
-        self, node: Any, context: int, dst: str, file: SourceFile, src: str, copy: bool
+        self, node: Any, context: int, dst: Where, file: SourceFile, src: Where, copy: bool
     ) -> Any:
         """Process ``node`` (at ``dst`` in the bundle, ``src`` in ``file``); returns its replacement.
 
@@ -198,9 +224,9 @@ class _Bundler:
                 self.visit(
                     item,
                     _child_context(context, index, item, dst),
-                    jsonpointer.join(dst, index),
+                    (dst, index),
                     file,
-                    jsonpointer.join(src, index),
+                    (src, index) if copy else (dst, index),
                     copy,
                 )
                 if isinstance(item, (dict, list))
@@ -219,27 +245,26 @@ class _Bundler:
         result = {} if copy else node
         for key, value in list(node.items()):
             if isinstance(value, (dict, list)):
+                child = (dst, key)
                 value = self.visit(
                     value,
                     _child_context(context, key, value, dst),
-                    jsonpointer.join(dst, key),
+                    child,
                     file,
-                    jsonpointer.join(src, key),
+                    (src, key) if copy else child,
                     copy,
                 )
             result[key] = value
         if isinstance(ref, str):
             self.result.holders.append(result)
         if context == _SCHEMA and isinstance(result.get("discriminator"), dict):
-            self._discriminator(
-                result["discriminator"], file, jsonpointer.join(src, "discriminator")
-            )
+            self._discriminator(result["discriminator"], file, (src, "discriminator"))
         return result
 
     def _reference(
-        self, node: dict[str, Any], ref: str, context: int, dst: str, file: SourceFile, src: str
+        self, node: dict[str, Any], ref: str, context: int, dst: Where, file: SourceFile, src: Where
     ) -> Any:
-        where = (file.display, jsonpointer.join(src, "$ref"))
+        where = (file.display, jsonpointer.join(_pointer(src), "$ref"))
         found = self._resolve(file, ref, where)
         if found is None:
             return node
@@ -250,7 +275,7 @@ class _Bundler:
             return local
         if context == _SCHEMA:
             name = self._hoist(target, pointer, value)
-            if dst == jsonpointer.join(self.home_pointer, name):
+            if _pointer(dst) == jsonpointer.join(self.home_pointer, name):
                 return self.schemas[name]
             local = {**node, "$ref": "#" + jsonpointer.join(self.home_pointer, name)}
             self.result.holders.append(local)
@@ -266,7 +291,7 @@ class _Bundler:
             copied = self.visit(value, context, dst, target, pointer, True)
         finally:
             self.inlining.pop()
-        self.result.origins[dst] = (target.display, pointer)
+        self.result.origins[_pointer(dst)] = (target.display, pointer)
         siblings = {k: v for k, v in node.items() if k != "$ref"}
         if siblings and isinstance(copied, dict):
             copied.update(deep_copy(siblings))
@@ -306,7 +331,7 @@ class _Bundler:
             name = f"{base}{suffix}"
         return name, False
 
-    def _discriminator(self, discriminator: dict[str, Any], file: SourceFile, src: str) -> None:
+    def _discriminator(self, discriminator: dict[str, Any], file: SourceFile, src: Where) -> None:
         """Rewrite discriminator mapping values that name external schema files."""
         mapping = discriminator.get("mapping")
         if not isinstance(mapping, dict):
@@ -318,7 +343,7 @@ class _Bundler:
                 continue
             if file is self.root and ref.startswith("#"):
                 continue
-            where = (file.display, jsonpointer.join(src, "mapping", tag))
+            where = (file.display, jsonpointer.join(_pointer(src), "mapping", tag))
             found = self._resolve(file, ref, where)
             if found is not None:
                 target, pointer, value = found
