@@ -11,6 +11,7 @@ there is something to report.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -37,10 +38,24 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
 
 
 class JsonPositions:
-    """Line/column lookup for one JSON text."""
+    """Line/column lookup for one JSON text.
+
+    Each container on a looked-up path is indexed once (member -> offsets, with
+    siblings skipped by the C decoder), so many diagnostics in one big file stay cheap.
+    """
 
     def __init__(self, text: str) -> None:
         self._text = text
+        self._members: dict[int, dict[str, tuple[int, int]]] = {}
+        self._newlines: list[int] | None = None
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset (the newline index is built on first use)."""
+        if self._newlines is None:
+            self._newlines = [match.start() for match in re.finditer("\n", self._text)]
+        line = bisect.bisect_left(self._newlines, offset)
+        start = self._newlines[line - 1] + 1 if line else 0
+        return line + 1, offset - start + 1
 
     def position(self, pointer: str) -> tuple[int, int] | None:
         """1-based (line, column) of ``pointer`` (its key, for object members)."""
@@ -48,56 +63,45 @@ class JsonPositions:
             tokens = jsonpointer.split(pointer)
         except ValueError:
             return None
-        return _line_column(self._text, self._offset(tokens))
-
-    def _offset(self, tokens: list[str]) -> int:
         text = self._text
-        found = index = _skip(text, 1 if text.startswith("\ufeff") else 0)
-        try:
-            for token in tokens:
-                member = self._child(text, index, token)
-                if member < 0:
-                    break
-                found = member
-                index = self._value_start(text, member)
-        except (ValueError, IndexError):
-            pass
-        return found
+        found = value = _skip(text, 1 if text.startswith("\ufeff") else 0)
+        for token in tokens:
+            member = self._index(value).get(token)
+            if member is None:
+                break
+            found, value = member
+        return self.line_column(found)
 
-    @staticmethod
-    def _value_start(text: str, index: int) -> int:
-        """From a member's key (or an item), the offset where its value starts."""
-        if text[index] == '"':
-            _, end = _scanstring(text, index + 1)
-            end = _skip(text, end)
-            if text[end] == ":":
-                return _skip(text, end + 1)
-        return index
+    def _index(self, start: int) -> dict[str, tuple[int, int]]:
+        """Members (or items) of the container at ``start``: token -> (key offset, value offset)."""
+        members = self._members.get(start)
+        if members is None:
+            members = self._members[start] = {}
+            try:
+                self._scan_container(start, members)
+            except (ValueError, IndexError):
+                pass  # a damaged text: keep what was found
+        return members
 
-    @staticmethod
-    def _child(text: str, index: int, token: str) -> int:
-        """Offset of member ``token`` (its key) or item ``token`` of the value at ``index``."""
-        opener = text[index]
+    def _scan_container(self, start: int, members: dict[str, tuple[int, int]]) -> None:
+        text = self._text
+        opener = text[start]
         if opener not in "{[":
-            return -1
+            return
         closer = "}" if opener == "{" else "]"
-        position = 0
-        index = _skip(text, index + 1)
+        index = _skip(text, start + 1)
         while text[index] != closer:
-            start = index
+            key_start = index
             if opener == "{":
-                key, index = _scanstring(text, index + 1)
+                token, index = _scanstring(text, index + 1)
                 index = _skip(text, _skip(text, index) + 1)
-                if key == token:
-                    return start
-            elif str(position) == token:
-                return start
+            else:
+                token = str(len(members))
+            members[token] = (key_start, index)  # the last duplicate wins, as in the data
             _, index = _DECODER.raw_decode(text, index)
             index = _skip(text, index)
             if text[index] == ",":
                 index = _skip(text, index + 1)
-            position += 1
-        return -1
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
