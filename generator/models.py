@@ -60,11 +60,12 @@ class ModelsModule:
 
 def render_models(source: ModelSource, names: dict[str, ClassName], templates: Path, sink: Sink) -> ModelsModule | None:
     """Render every component schema into one module; None (with a diagnostic) if DMCG fails."""
+    prepare = _Preparer(names, sink)
     document = {
         "openapi": source.openapi_version if source.openapi_version.startswith("3.") else "3.0.3",
         "info": {"title": "models", "version": "0"},
         "paths": {},
-        "components": {"schemas": {names[k]: _prepare(v, names) for k, v in source.schemas.items()}},
+        "components": {"schemas": {names[k]: prepare.schema(v, source.locations[k]) for k, v in source.schemas.items()}},
     }
     if not source.schemas:
         return ModelsModule(_EMPTY, frozenset(), dict(names))
@@ -106,7 +107,7 @@ _OPTIONS: dict[str, Any] = {
     "read_only_write_only_model_type": "request-response",
 }
 # ruff's safe fixes for what DMCG spells in an outdated way: quoted annotations, typing.Dict, unused imports.
-_TIDY_RULES = "UP006,UP035,UP037,F401,PYI016"
+_TIDY_RULES = "UP006,UP007,UP035,UP037,UP045,F401,PYI016"
 
 
 def _generate(document: dict[str, Any], templates: Path, source: ModelSource, sink: Sink) -> str | None:
@@ -169,33 +170,53 @@ _SUBSCHEMA_LISTS = ("allOf", "oneOf", "anyOf", "prefixItems")
 _SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 
 
-def _prepare(schema: Any, names: dict[str, ClassName]) -> Any:
-    """Point component $refs at the renamed components; drop what DMCG mistranslates.
+# String formats DMCG types as something else than str: a string default would be assigned as is.
+_TYPED_FORMATS = frozenset({"date", "date-time", "time", "duration", "uuid", "ipv4", "ipv6", "uri", "byte"})
+
+
+@dataclass
+class _Preparer:
+    """Readies component schemas for DMCG: renamed $refs, minus what DMCG mistranslates.
 
     Walks subschemas only (values such as ``default``, ``example`` and ``enum``
     stay as they are). ``format: email`` would need email-validator, which
     generated packages do not depend on; ``nullable: false`` (the default) makes
-    DMCG type an optional field as never None while defaulting it to None.
+    DMCG type an optional field as never None while defaulting it to None; a
+    string default of a date, UUID... field would be assigned unconverted (it is
+    dropped, with a warning).
     """
-    if not isinstance(schema, dict):
-        return schema
-    result: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key == "format" and value in ("email", "idn-email") or key == "nullable" and value is False:
-            continue
-        if key == "$ref" and isinstance(value, str):
-            value = _renamed(value, names)
-        elif key in _SUBSCHEMA:
-            value = _prepare(value, names)
-        elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
-            value = [_prepare(item, names) for item in value]
-        elif key in _SUBSCHEMA_MAPS and isinstance(value, dict):
-            value = {name: _prepare(item, names) for name, item in value.items()}
-        elif key == "discriminator" and isinstance(value, dict) and isinstance(value.get("mapping"), dict):
-            mapping = {k: _mapped(v, names) for k, v in value["mapping"].items()}
-            value = {**value, "mapping": mapping}
-        result[key] = value
-    return result
+
+    names: dict[str, ClassName]
+    sink: Sink
+
+    def schema(self, schema: Any, location: SpecLocation) -> Any:
+        if not isinstance(schema, dict):
+            return schema
+        result: dict[str, Any] = {}
+        for key, value in schema.items():
+            if key == "format" and value in ("email", "idn-email") or key == "nullable" and value is False:
+                continue
+            if key == "default" and isinstance(value, str) and schema.get("format") in _TYPED_FORMATS:
+                self.sink.warning(
+                    "default-dropped",
+                    f"the default {value!r} of a {schema['format']} value is not converted by the models; "
+                    "it is left out (the field defaults to None)",
+                    location.child("default"),
+                )
+                continue
+            if key == "$ref" and isinstance(value, str):
+                value = _renamed(value, self.names)
+            elif key in _SUBSCHEMA:
+                value = self.schema(value, location.child(key))
+            elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
+                value = [self.schema(item, location.child(key, i)) for i, item in enumerate(value)]
+            elif key in _SUBSCHEMA_MAPS and isinstance(value, dict):
+                value = {name: self.schema(item, location.child(key, name)) for name, item in value.items()}
+            elif key == "discriminator" and isinstance(value, dict) and isinstance(value.get("mapping"), dict):
+                mapping = {k: _mapped(v, self.names) for k, v in value["mapping"].items()}
+                value = {**value, "mapping": mapping}
+            result[key] = value
+        return result
 
 
 def _mapped(target: Any, names: dict[str, ClassName]) -> Any:

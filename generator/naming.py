@@ -108,6 +108,19 @@ def unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def unique_class(name: ClassName, taken: set[str]) -> ClassName:
+    """``name`` or ``Name2``, ``Name3``...: the first not in ``taken`` (which it joins).
+
+    No underscore: the models stage would drop it (``Pet_2`` becomes ``Pet2``).
+    """
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = ClassName(f"{name}{n}")
+    taken.add(candidate)
+    return candidate
+
+
 @dataclass(frozen=True)
 class OperationNames:
     """Names of one operation: where it lives and what its arguments are called."""
@@ -153,7 +166,7 @@ def resolve_names(api: Api) -> Names:
     schemas: dict[str, ClassName] = {}
     classes: set[str] = set(RESERVED_CLASS_NAMES)
     for key in api.schemas:
-        schemas[key] = ClassName(unique(class_name(key), classes))
+        schemas[key] = unique_class(class_name(key), classes)
     places: dict[str, tuple[tuple[PyName, ...], PyName]] = {}
     paths = {_shape(op.path) for op in api.operations}
     extended = {_shape(op.path).rsplit("/", 1)[0] for op in api.operations}
@@ -172,7 +185,7 @@ def resolve_names(api: Api) -> Names:
         function = PyName(unique(py_name(op.operation_id), scope))
         constant = function.upper()
         if constant in classes:
-            constant = unique(constant + "_OP", classes)
+            constant = unique(constant + "_OP", classes)  # upper case: never a class of ours
         ops[op.operation_id] = OperationNames(renamed[resource], method, _param_names(op), function, constant)
     return Names(schemas, ops, groups)
 
@@ -190,7 +203,7 @@ def _group_names(chains: set[tuple[PyName, ...]], classes: set[str]) -> dict[tup
             n += 1
             candidate = f"{stem}{n}Resource"
         classes.update((candidate, "Async" + candidate))
-        interface = unique(stem + "Api", classes)
+        interface = unique_class(ClassName(stem + "Api"), classes)
         keyword = py_name("_".join(chain) or "root")
         groups[chain] = GroupNames(ClassName(candidate), ClassName(interface), PyName(unique(keyword, keywords)))
     return groups

@@ -134,6 +134,7 @@ def ruff(project: Path) -> subprocess.CompletedProcess[str]:
 def mypy(generations: Iterable[Generated], cache: Path) -> subprocess.CompletedProcess[str]:
     """One ``mypy --strict`` run over every package of ``generations`` (names must be unique)."""
     projects = [p for g in generations for p in g.projects]
+    cache.parent.mkdir(parents=True, exist_ok=True)
     args = [arg for p in projects for arg in ("-p", p.name)]
     env = dict(os.environ, MYPYPATH=os.pathsep.join(str(p) for p in projects))
     return subprocess.run(

@@ -24,6 +24,8 @@ from generator.ir.model import (
     SecurityScheme,
     Server,
     TypeRef,
+    preferred_request,
+    preferred_response,
 )
 from generator.ir.schemas import SchemaRegistry
 from generator.naming import class_name, snake_case
@@ -209,6 +211,14 @@ class _Builder:
         if not contents:
             self.sink.warning("empty-request-body", "requestBody has no content; ignored", loc)
             return None
+        chosen = preferred_request(contents)
+        if chosen.kind in ("text", "binary") and chosen.is_structured:
+            spelt = "str" if chosen.kind == "text" else "bytes"
+            self.sink.warning(
+                "unsupported-media-type",
+                f"{chosen.media_type} bodies are not encoded from their schema; the body is raw {spelt}",
+                loc.child("content", chosen.media_type),
+            )
         return RequestBody(node.get("required") is True, contents, str(node.get("description") or ""), loc)
 
     def _responses(self, node: dict[str, Any], loc: SpecLocation, hint: str) -> tuple[Response, ...]:
@@ -224,6 +234,14 @@ class _Builder:
             else:
                 suffix = "Error" + status.title()
             contents = self._contents(entry.get("content"), entry_loc.child("content"), hint + suffix)
+            chosen = preferred_response(contents)
+            if chosen is not None and not chosen.reads_as_json and chosen.is_structured:
+                spelt = "str" if chosen.kind == "text" else "bytes"
+                self.sink.warning(
+                    "unsupported-media-type",
+                    f"{chosen.media_type} bodies are not decoded with their schema; the response is raw {spelt}",
+                    entry_loc.child("content", chosen.media_type),
+                )
             result.append(Response(status, str(entry.get("description") or ""), contents, entry_loc))
         return tuple(result)
 

@@ -46,12 +46,64 @@ class Parameter:
     spec_location: SpecLocation
 
 
+MediaKind = Literal["json", "form", "multipart", "text", "binary"]
+
+
+def media_kind(media_type: str) -> MediaKind:
+    """How a body of this media type is encoded (parameters such as ``charset`` aside)."""
+    media = media_type.lower().split(";")[0].strip()
+    if media.endswith(("/json", "+json")):
+        return "json"
+    if media == "application/x-www-form-urlencoded":
+        return "form"
+    if media.startswith("multipart/"):
+        return "multipart"
+    if media.startswith("text/"):
+        return "text"
+    return "binary"
+
+
 @dataclass(frozen=True)
 class Content:
     """One media type of a request or response body."""
 
     media_type: str
     type: TypeRef | None  # None: the spec gives no schema
+
+    @property
+    def kind(self) -> MediaKind:
+        """How this body is encoded."""
+        return media_kind(self.media_type)
+
+    @property
+    def reads_as_json(self) -> bool:
+        """True when a reader decodes this body as JSON (``*/*`` with a schema too)."""
+        if self.type is not None and self.type.kind == "binary":
+            return False
+        essence = self.media_type.lower().split(";")[0].strip()
+        return self.kind == "json" or essence == "*/*" and self.type is not None
+
+    @property
+    def is_structured(self) -> bool:
+        """True when the schema describes data (an object, array, map...), not bytes or text."""
+        return self.type is not None and self.type.kind not in ("binary", "string", "any")
+
+
+def preferred_request(contents: tuple[Content, ...]) -> Content:
+    """The media type a generated client sends: JSON, then form, then multipart, then spec order."""
+    for wanted in ("json", "form", "multipart"):
+        for content in contents:
+            if content.kind == wanted:
+                return content
+    return contents[0]
+
+
+def preferred_response(contents: tuple[Content, ...]) -> Content | None:
+    """The media type a generated client reads: JSON first, then spec order; None without content."""
+    for content in contents:
+        if content.reads_as_json:
+            return content
+    return contents[0] if contents else None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,11 @@ from generator.naming import class_name
 SCHEMA_REF_PREFIX = "#/components/schemas/"
 _PRIMITIVES = {"string", "integer", "number", "boolean"}
 _NEEDS_CLASS = ("enum", "const", "properties", "allOf", "oneOf", "anyOf", "not", "patternProperties")
+# JSON Schema keywords the models stage neither types nor validates.
+_UNENFORCED = (
+    "not", "if", "then", "else", "patternProperties", "dependentSchemas", "dependentRequired",
+    "unevaluatedProperties", "unevaluatedItems", "contains", "propertyNames",
+)
 _DECORATION = {
     "description", "title", "readOnly", "writeOnly", "nullable", "default", "example",
     "examples", "deprecated", "externalDocs", "xml",
@@ -103,6 +108,27 @@ class SchemaRegistry:
             self._taken.add(class_name(key).lower())
         for key in list(self.schemas):
             self.schemas[key] = self._untangle(key, self.schemas[key], self.locations[key], key)
+            self._check_keywords(self.schemas[key], self.locations[key])
+
+    def _check_keywords(self, schema: Any, location: SpecLocation) -> None:
+        """Warn about every keyword the models do not enforce (the value is typed loosely instead)."""
+        if not isinstance(schema, dict):
+            return
+        for keyword in _UNENFORCED:
+            if keyword in schema:
+                self.sink.warning(
+                    "unsupported-schema-keyword",
+                    f"{keyword!r} is not enforced by the generated models; the value is typed loosely",
+                    location.child(keyword),
+                )
+        for key in ("items", "additionalProperties"):
+            self._check_keywords(schema.get(key), location.child(key))
+        for key in ("properties", "$defs", "definitions"):
+            for name, sub in (schema.get(key) or {}).items() if isinstance(schema.get(key), dict) else ():
+                self._check_keywords(sub, location.child(key, name))
+        for key in ("allOf", "oneOf", "anyOf", "prefixItems"):
+            for i, sub in enumerate(schema.get(key) or ()) if isinstance(schema.get(key), list) else ():
+                self._check_keywords(sub, location.child(key, i))
 
     def _untangle(self, owner: str, schema: dict[str, Any], location: SpecLocation, hint: str) -> dict[str, Any]:
         """Hoist the inline parts of component ``owner`` that refer back to it.
@@ -211,6 +237,7 @@ class SchemaRegistry:
             n += 1
             candidate = f"{name}{n}"
         self._taken.add(candidate.lower())
+        self._check_keywords(schema, location)
         self._by_content[content] = candidate
         self.schemas[candidate] = schema
         self.locations[candidate] = location

@@ -7,6 +7,7 @@ no utility modules, no spec objects.
 from __future__ import annotations
 
 from functools import lru_cache
+
 import jinja2
 
 from generator.resources import templates_dir

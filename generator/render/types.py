@@ -9,7 +9,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from generator.ir.model import Api, Content, TypeRef
+from generator.ir.model import (
+    Api,
+    Content,
+    MediaKind,
+    TypeRef,
+    media_kind,
+    preferred_request,
+    preferred_response,
+)
 from generator.models import ModelsModule, Role
 
 Use = Literal["request", "response", "param"]
@@ -86,42 +94,25 @@ def outcome_kind(content: Content | None) -> OutcomeKind:
     """How a client reads a response body of this media type."""
     if content is None:
         return "empty"
-    media = content.media_type.lower().split(";")[0].strip()
     if content.type is not None and content.type.kind == "binary":
         return "bytes"
-    if media.endswith(("/json", "+json")) or media == "*/*" and content.type is not None:
+    if content.reads_as_json:
         return "json"
-    if media.startswith("text/"):
+    if content.kind == "text":
         return "text"
     return "bytes"
 
 
 def pick_content(contents: tuple[Content, ...]) -> Content | None:
-    """The media type a generated method speaks: JSON first, then spec order."""
-    for content in contents:
-        if outcome_kind(content) == "json":
-            return content
-    return contents[0] if contents else None
+    """The media type a generated method reads (see :func:`preferred_response`)."""
+    return preferred_response(contents)
 
 
-def body_kind(media_type: str) -> Literal["json", "form", "multipart", "text", "binary"]:
+def body_kind(media_type: str) -> MediaKind:
     """How a request body of this media type is encoded."""
-    media = media_type.lower().split(";")[0].strip()
-    if media.endswith(("/json", "+json")):
-        return "json"
-    if media == "application/x-www-form-urlencoded":
-        return "form"
-    if media.startswith("multipart/"):
-        return "multipart"
-    if media.startswith("text/"):
-        return "text"
-    return "binary"
+    return media_kind(media_type)
 
 
 def pick_body(contents: tuple[Content, ...]) -> Content:
-    """The request media type a generated method sends: JSON, form, multipart, then spec order."""
-    for wanted in ("json", "form", "multipart"):
-        for content in contents:
-            if body_kind(content.media_type) == wanted:
-                return content
-    return contents[0]
+    """The request media type a generated method sends (see :func:`preferred_request`)."""
+    return preferred_request(contents)
