@@ -13,7 +13,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -109,6 +108,8 @@ Fetch = Callable[[str, int], bytes]
 
 def fetch_url(url: str, limit: int) -> bytes:
     """GET ``url`` and return at most ``limit + 1`` bytes (callers check the limit)."""
+    import urllib.request  # only when remote refs are allowed and used
+
     request = urllib.request.Request(url, headers={"User-Agent": "apiforge"})
     with urllib.request.urlopen(request, timeout=30) as response:
         data: bytes = response.read(limit + 1)
