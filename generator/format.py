@@ -72,10 +72,12 @@ def _format_one(item: tuple[str, str]) -> tuple[str, str, str | None]:
     import black
 
     key, text = item
-    mode = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=LINE_LENGTH)
+    from black.mode import TargetVersion
+
+    mode = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
     try:
         return key, black.format_str(text, mode=mode), None
-    except Exception as exc:  # black raises InvalidInput and others; report them all the same way
+    except Exception as exc:  # noqa: BLE001 -- black raises InvalidInput and others; each is reported
         return key, text, str(exc).splitlines()[0]
 
 
@@ -93,7 +95,7 @@ def _run_black(todo: dict[str, str]) -> list[tuple[str, str, str | None]]:
 
 def _sort_imports(todo: dict[str, str]) -> dict[str, str]:
     """Sort the import blocks with ruff's isort rules, all files in one ruff process."""
-    from ruff.__main__ import find_ruff_bin
+    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
     with tempfile.TemporaryDirectory(prefix="apiforge-isort-") as tmp:
         root = Path(tmp)

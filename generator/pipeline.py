@@ -40,9 +40,9 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     from generator.naming import resolve_names
     from generator.render.client import render_client
     from generator.render.client_views import client_view
-    from generator.resources import templates_dir
     from generator.render.server import render_server
     from generator.render.server_views import server_view
+    from generator.resources import templates_dir
 
     loaded = load(target.spec, sink, LoadOptions(allow_remote_refs=target.allow_remote_refs))
     if loaded is None or sink.has_errors():
