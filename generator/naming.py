@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NewType
 
+from generator.ir.model import form_fields
+
 if TYPE_CHECKING:
     from generator.ir.model import Api, Operation
 
@@ -48,23 +50,39 @@ RESERVED_CLASS_NAMES = frozenset({
 _SERVER_SCOPE = frozenset({
     "request", "principal", "body", "binder", "impls", "router", "authenticate", "middleware",
     "fastapi_kwargs", "settings", "app", "rt", "datetime", "uuid", "builtins", "create_app",
-    "create_router", "self", "context",
+    "create_router", "self", "context", "fields", "pydantic", "fastapi",
 }) | frozenset(dir(builtins))
 RESERVED_METHOD_NAMES = frozenset({"close", "aclose", "with_options"})
 RESERVED_PARAMS = frozenset({
     "self", "request_options", "context", "body", "request", "principal", "rt", "ops", "binder",
     "impls", "router", "datetime", "uuid", "httpx", "os", "typing", "Any", "Annotated",
-    "builtins",
+    "builtins", "fields",
+})
+
+
+# Letters that Unicode decomposition does not reduce to ASCII.
+_TRANSLITERATE = str.maketrans({
+    "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
+    "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i",
 })
 
 
 def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE)).encode("ascii", "ignore").decode()
 
 
 def words(text: str) -> list[str]:
-    """Split any spec name (camelCase, snake_case, dotted, spaced, non-ASCII) into words."""
-    return _WORD.findall(_ascii(text))
+    """Split any spec name (camelCase, snake_case, dotted, spaced, non-ASCII) into words.
+
+    Accented Latin letters lose their accents (``größe`` -> ``grosse``); a name with
+    no Latin letter at all (``名前``) keeps its own letters, NFKC-normalized as
+    Python normalizes identifiers, since Python 3 accepts them.
+    """
+    found = _WORD.findall(_ascii(text))
+    if found:
+        return found
+    native = unicodedata.normalize("NFKC", text)
+    return [w for w in re.findall(r"[^\W_]+", native) if ("a" + w).isidentifier()]
 
 
 def snake_case(text: str) -> str:
@@ -182,11 +200,11 @@ def resolve_names(api: Api) -> Names:
     ops: dict[str, OperationNames] = {}
     for op in api.operations:
         resource, method = places[op.operation_id]
-        function = PyName(unique(py_name(op.operation_id), scope))
+        function = PyName(unique(py_name(op.operation_id, _SERVER_SCOPE), scope))
         constant = function.upper()
         if constant in classes:
             constant = unique(constant + "_OP", classes)  # upper case: never a class of ours
-        ops[op.operation_id] = OperationNames(renamed[resource], method, _param_names(op), function, constant)
+        ops[op.operation_id] = OperationNames(renamed[resource], method, _param_names(op, api), function, constant)
     return Names(schemas, ops, groups)
 
 
@@ -204,16 +222,19 @@ def _group_names(chains: set[tuple[PyName, ...]], classes: set[str]) -> dict[tup
             candidate = f"{stem}{n}Resource"
         classes.update((candidate, "Async" + candidate))
         interface = unique_class(ClassName(stem + "Api"), classes)
-        keyword = py_name("_".join(chain) or "root")
+        keyword = py_name("_".join(chain) or "root", _SERVER_SCOPE)
         groups[chain] = GroupNames(ClassName(candidate), ClassName(interface), PyName(unique(keyword, keywords)))
     return groups
 
 
-def _param_names(op: Operation) -> dict[str, PyName]:
+def _param_names(op: Operation, api: Api) -> dict[str, PyName]:
+    """Parameters first, then the fields of a form/multipart body (the server takes them one by one)."""
     taken: set[str] = set(RESERVED_PARAMS)
     result: dict[str, PyName] = {}
     for param in op.parameters:
         result[param_key(param.location, param.name)] = PyName(unique(py_name(param.name, RESERVED_PARAMS), taken))
+    for field in form_fields(api, op.body):
+        result[param_key("form", field.name)] = PyName(unique(py_name(field.name, RESERVED_PARAMS), taken))
     return result
 
 

@@ -13,7 +13,7 @@ import importlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +25,7 @@ from generator.diagnostics import Diagnostic, Severity, Sink, render_text
 from generator.pipeline import Rendered, render
 
 REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures" / "specs"
 BIN = Path(sys.executable).parent
 
 
@@ -157,3 +158,39 @@ def mypy_errors_by_package(output: str) -> dict[str, list[str]]:
 
 RESULTS: dict[str, dict[str, Any]] = {}
 """Per-spec outcomes recorded by tests/realworld, printed as a table at the end of the session."""
+
+
+@dataclass
+class Built:
+    """A generated fixture with its client and server packages imported."""
+
+    generated: Generated
+    client: ModuleType
+    server: ModuleType
+
+    def models(self, kind: str = "client") -> ModuleType:
+        """The ``models`` module of the client or the server package."""
+        return sys.modules[f"{getattr(self.generated, kind)}.models"]
+
+    @property
+    def runtime(self) -> ModuleType:
+        """The server package's public runtime (status wrappers, RequestContext...)."""
+        return importlib.import_module(f"{self.generated.server}.runtime")
+
+
+def mock_client(package: ModuleType, handler: Callable[[Any], Any], **kwargs: Any) -> Any:
+    """A generated synchronous ``Client`` whose requests go to ``handler`` (an httpx.MockTransport)."""
+    import httpx
+
+    return package.Client(base_url="http://api.test", transport=httpx.MockTransport(handler), max_retries=0, **kwargs)
+
+
+def server_client(package: ModuleType, **implementations: Any) -> Any:
+    """starlette's TestClient around the generated app bound to ``implementations``."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # starlette prefers httpx2 for its TestClient
+        from starlette.testclient import TestClient
+
+    return TestClient(package.create_app(**implementations), raise_server_exceptions=True)

@@ -215,3 +215,14 @@ class Api:
     operations: tuple[Operation, ...]
     schemas: dict[str, Schema]
     security_schemes: tuple[SecurityScheme, ...]
+
+
+def form_fields(api: Api, body: RequestBody | None) -> tuple[Property, ...]:
+    """The fields of a form or multipart request body, when its schema is an object that lists them."""
+    if body is None:
+        return ()
+    content = preferred_request(body.contents)
+    if content.kind not in ("form", "multipart") or content.type is None or content.type.kind != "model":
+        return ()
+    schema = api.schemas.get(content.type.model or "")
+    return schema.properties if schema is not None and schema.kind == "object" else ()

@@ -9,12 +9,14 @@ renders it like any component.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.diagnostics import Sink, SpecLocation
 from generator.ir.model import Property, Schema, SchemaKind, TypeRef
+from generator.ir.nested import Nester
 from generator.naming import class_name
 
 SCHEMA_REF_PREFIX = "#/components/schemas/"
@@ -65,23 +67,6 @@ def _literal(schema: dict[str, Any]) -> str | int | bool | None:
     return value
 
 
-def escape(token: str) -> str:
-    """RFC 6901 escaping of one pointer token."""
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def _refers_to(node: Any, key: str) -> bool:
-    """True when a $ref anywhere inside ``node`` names component ``key``."""
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and component_key(ref) == key:
-            return True
-        return any(_refers_to(value, key) for value in node.values())
-    if isinstance(node, list):
-        return any(_refers_to(item, key) for item in node)
-    return False
-
-
 def _null_only(schema: Any) -> bool:
     return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
 
@@ -106,9 +91,13 @@ class SchemaRegistry:
             self.schemas[key] = schema if isinstance(schema, dict) else {}
             self.locations[key] = base.child(key)
             self._taken.add(class_name(key).lower())
-        for key in list(self.schemas):
-            self.schemas[key] = self._untangle(key, self.schemas[key], self.locations[key], key)
+        for key in list(given):
             self._check_keywords(self.schemas[key], self.locations[key])
+            self.schemas[key] = self._nester(key).parts(self.schemas[key], self.locations[key], key)
+
+    def _nester(self, owner: str) -> Nester:
+        nested = functools.partial(self.hoist, checked=True)  # the owner's check covered its parts
+        return Nester(owner, nested, str(self.document.get("openapi", "")).startswith("3.1"))
 
     def _check_keywords(self, schema: Any, location: SpecLocation) -> None:
         """Warn about every keyword the models do not enforce (the value is typed loosely instead)."""
@@ -129,39 +118,6 @@ class SchemaRegistry:
         for key in ("allOf", "oneOf", "anyOf", "prefixItems"):
             for i, sub in enumerate(schema.get(key) or ()) if isinstance(schema.get(key), list) else ():
                 self._check_keywords(sub, location.child(key, i))
-
-    def _untangle(self, owner: str, schema: dict[str, Any], location: SpecLocation, hint: str) -> dict[str, Any]:
-        """Hoist the inline parts of component ``owner`` that refer back to it.
-
-        Only a named class can refer to itself: left inline, such a part (an
-        array of maps of ``owner``, say) loses its type in the models stage.
-        Parts are named from where they sit (``OwnerItem``, ``OwnerValue``,
-        ``OwnerProp``, ``OwnerOption2``); allOf members stay inline (they are
-        merged into the owner's class) but their parts are untangled too.
-        """
-        result = dict(schema)
-        for key, suffix in (("items", "Item"), ("additionalProperties", "Value")):
-            if isinstance(schema.get(key), dict):
-                result[key] = self._hoist_if_recursive(owner, schema[key], location.child(key), hint + suffix)
-        if isinstance(schema.get("properties"), dict):
-            result["properties"] = {
-                name: self._hoist_if_recursive(owner, sub, location.child("properties", name), hint + class_name(name))
-                for name, sub in schema["properties"].items()
-            }
-        for key in ("allOf", "oneOf", "anyOf"):
-            members = schema.get(key)
-            if isinstance(members, list):
-                result[key] = [
-                    self._untangle(owner, m, location.child(key, i), hint) if key == "allOf" and isinstance(m, dict)
-                    else self._hoist_if_recursive(owner, m, location.child(key, i), f"{hint}Option{i + 1}")
-                    for i, m in enumerate(members)
-                ]
-        return result
-
-    def _hoist_if_recursive(self, owner: str, schema: Any, location: SpecLocation, hint: str) -> Any:
-        if not isinstance(schema, dict) or "$ref" in schema or not _refers_to(schema, owner):
-            return schema
-        return {"$ref": SCHEMA_REF_PREFIX + escape(self.hoist(self._untangle(owner, schema, location, hint), location, hint))}
 
     def type_of(self, schema: Any, location: SpecLocation, hint: str) -> TypeRef:
         """Convert a schema used by an operation into a TypeRef, hoisting when needed."""
@@ -225,7 +181,7 @@ class SchemaRegistry:
             self.sink.warning("unknown-type", f"type {kind!r} is not a JSON Schema type; using Any", location)
         return TypeRef("any", nullable=nullable)
 
-    def hoist(self, schema: dict[str, Any], location: SpecLocation, hint: str) -> str:
+    def hoist(self, schema: dict[str, Any], location: SpecLocation, hint: str, checked: bool = False) -> str:
         """Register an inline schema as a component; identical schemas share one name."""
         content = json.dumps(schema, sort_keys=True, default=str)
         existing = self._by_content.get(content)
@@ -237,10 +193,12 @@ class SchemaRegistry:
             n += 1
             candidate = f"{name}{n}"
         self._taken.add(candidate.lower())
-        self._check_keywords(schema, location)
+        if not checked:
+            self._check_keywords(schema, location)
         self._by_content[content] = candidate
-        self.schemas[candidate] = schema
         self.locations[candidate] = location
+        self.schemas[candidate] = schema
+        self.schemas[candidate] = self._nester(candidate).parts(schema, location, candidate)
         return candidate
 
     def resolve_pointer(self, ref: str) -> Any:
@@ -290,5 +248,8 @@ class SchemaRegistry:
         if kinds == ["array"]:
             return TypeRef("array", item=self._shallow(schema.get("items")))
         if len(kinds) == 1 and kinds[0] in _PRIMITIVES and "enum" not in schema:
-            return TypeRef(kinds[0], nullable=is_nullable(schema))  # type: ignore[arg-type]
+            fmt = schema.get("format") if kinds[0] == "string" else None
+            if fmt == "binary":
+                return TypeRef("binary", nullable=is_nullable(schema))
+            return TypeRef(kinds[0], format=fmt if isinstance(fmt, str) else None, nullable=is_nullable(schema))  # type: ignore[arg-type]
         return TypeRef("any")

@@ -157,8 +157,11 @@ def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView |
             annotator.typing.add("Any")
     elif kind == "text":
         annotation = "str"
-    elif kind in ("json",):
+    elif kind == "json":
         annotation = annotator.spell(None, "request")
+    elif kind in ("form", "multipart"):
+        annotation = "dict[str, Any]"  # no schema: any fields
+        annotator.typing.add("Any")
     else:
         annotation = "bytes"
     return BodyView(annotation, op.body.required, repr(content.media_type), kind, kind == "json")

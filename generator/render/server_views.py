@@ -24,6 +24,7 @@ from generator.render.common import (
     unshadow_args,
     unshadow_body,
 )
+from generator.render.server_forms import form_view
 from generator.render.types import Annotator
 
 # The status wrapper classes of the server runtime (templates/runtime/server_runtime.py).
@@ -68,6 +69,8 @@ class RouteView:
     keyword: list[ArgView]
     unbound: list[ArgView]  # in the interface, but FastAPI cannot read them: always None
     body: BodyView | None
+    form_fields: list[ArgView]  # a form/multipart body taken field by field (then body is form_model)
+    form_model: str
     security_expr: str | None  # binder.security(...) call
     returns: str  # interface return annotation
     doc: str
@@ -103,6 +106,7 @@ class ServerView:
     interface_module_imports: list[str]
     all_names: list[str]
     has_security: bool
+    uses_forms: bool  # form/multipart fields: the server needs python-multipart
     fastapi_imports: list[str]
     example_group: str
     example_method: str
@@ -128,7 +132,8 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         for route in routes:
             args = [a.annotation for a in route.positional + route.keyword]
             body = [route.body.annotation] if route.body else []
-            for text in [*args, *body, route.response_model, route.responses_expr]:
+            fields = [a.annotation for a in route.form_fields]
+            for text in [*args, *body, *fields, route.response_model, route.responses_expr, route.form_model]:
                 app_imports.note(text)
             for text in [*args, *body, route.returns, *(a.optional for a in route.unbound)]:
                 interface_imports.note(text)
@@ -152,6 +157,7 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         interface_module_imports=sorted(interface_imports.modules),
         all_names=sorted([g.class_name for g in groups]) + ["create_app", "create_router"],
         has_security=any(r.security_expr for g in groups for r in g.routes),
+        uses_forms=any(r.form_fields for g in groups for r in g.routes),
         fastapi_imports=_fastapi_imports(groups),
         example_group=groups[0].keyword if groups else "root",
         example_method=first.method if first else "",
@@ -167,7 +173,9 @@ def _fastapi_imports(groups: list[GroupView]) -> list[str]:
     for group in groups:
         for route in group.routes:
             used.update(_MARKERS[a.location] for a in route.positional + route.keyword)
-            if route.body:
+            if route.form_fields:
+                used.update(a.location.title() for a in route.form_fields)  # Form, File
+            elif route.body:
                 used.add("Body")
             if route.security_expr:
                 used.add("Depends")
@@ -197,7 +205,7 @@ def _route(
             unbound.append(replace(arg, required=False))
             continue
         (positional if param.location == "path" else keyword).append(arg)
-    body = body_view(op, annotator, use_dict=False)
+    form, body = form_view(op, annotator.api, op_names, annotator, body_view(op, annotator, use_dict=False), sink)
     outcomes = response_outcomes(op, annotator)
     main = _main_outcome(outcomes)
     others = [o for o in outcomes if o is not main and o.status_code != main.status_code] if main else []
@@ -220,6 +228,8 @@ def _route(
         keyword=keyword,
         unbound=unbound,
         body=body,
+        form_fields=form.fields if form else [],
+        form_model=form.model if form else "",
         security_expr=_security(op, schemes),
         returns=_returns(outcomes),
         doc=docstring(summary_line(op)),

@@ -1,0 +1,139 @@
+"""Nested inline schemas: hoisted into components named from where they sit.
+
+An inline schema inside a component (or inside an inline schema that was
+hoisted) that needs a class of its own (an enum, an object with properties, an
+allOf that merges several parts) becomes a component too, named after its
+owner and position: ``Order`` -> ``OrderStatus`` (property ``status``),
+``OrderItemsItem`` (the items of property ``items``), ``OrderValue``
+(additionalProperties), ``OrderOption2`` (second oneOf/anyOf member). Names thus
+come from the spec's structure and go through the naming pass like every other
+class; left inline, the models stage would invent them (``Type7``, ``Status1``).
+
+Object-like parts that refer back to their owner are hoisted even when they need
+no class, because only a named class can refer to itself (left inline, a map of
+the owner inside an array loses its type).
+
+What describes the *use* of a schema rather than the schema (nullability,
+``default``, ``readOnly``/``writeOnly``, ``deprecated``) stays at the reference,
+which becomes ``allOf: [$ref]`` (3.0) or ``anyOf: [$ref, {type: null}]`` (3.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from generator.diagnostics import SpecLocation
+from generator.naming import class_name
+
+Hoist = Callable[[dict[str, Any], SpecLocation, str], str]
+"""Registers a schema as a component (schema, location, name hint) and returns its key."""
+
+SCHEMA_REF_PREFIX = "#/components/schemas/"
+_AT_USE = ("default", "readOnly", "writeOnly", "deprecated", "nullable")
+
+
+def escape(token: str) -> str:
+    """RFC 6901 escaping of one pointer token."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+@dataclass(frozen=True)
+class Nester:
+    """Hoists the nested parts of one schema owned by component ``owner``."""
+
+    owner: str
+    hoist: Hoist
+    openapi_31: bool
+
+    def parts(self, schema: dict[str, Any], location: SpecLocation, hint: str) -> dict[str, Any]:
+        """``schema`` with every nested part visited (the schema itself stays where it is)."""
+        result = dict(schema)
+        for key, suffix in (("items", "Item"), ("additionalProperties", "Value")):
+            if isinstance(schema.get(key), dict):
+                result[key] = self.part(schema[key], location.child(key), hint + suffix)
+        if isinstance(schema.get("properties"), dict):
+            result["properties"] = {
+                name: self.part(sub, location.child("properties", name), hint + class_name(str(name)))
+                for name, sub in schema["properties"].items()
+            }
+        for key, label in (("oneOf", "Option"), ("anyOf", "Option"), ("prefixItems", "Item")):
+            if isinstance(schema.get(key), list):
+                result[key] = [
+                    self.part(sub, location.child(key, i), f"{hint}{label}{i + 1}") for i, sub in enumerate(schema[key])
+                ]
+        if isinstance(schema.get("allOf"), list):  # members are merged into this class: only their parts move
+            result["allOf"] = [
+                self.parts(sub, location.child("allOf", i), hint) if isinstance(sub, dict) and "$ref" not in sub else sub
+                for i, sub in enumerate(schema["allOf"])
+            ]
+        return result
+
+    def part(self, schema: Any, location: SpecLocation, hint: str) -> Any:
+        """A nested schema, or a reference to the component it became."""
+        if not isinstance(schema, dict) or "$ref" in schema:
+            return schema
+        if not (needs_class(schema) or _object_like(schema) and refers_to(schema, self.owner)):
+            return self.parts(schema, location, hint)
+        body, use, nullable = _split(schema)
+        key = self.hoist(body, location, hint)
+        return self._reference(key, use, nullable)
+
+    def _reference(self, key: str, use: dict[str, Any], nullable: bool) -> dict[str, Any]:
+        ref = {"$ref": SCHEMA_REF_PREFIX + escape(key)}
+        if not use and not nullable:
+            return ref
+        if nullable and self.openapi_31:
+            return {"anyOf": [ref, {"type": "null"}], **use}
+        return {"allOf": [ref], **use, **({"nullable": True} if nullable else {})}
+
+
+def needs_class(schema: dict[str, Any]) -> bool:
+    """An enum, an object with properties, or an allOf that merges several parts."""
+    if isinstance(schema.get("enum"), list) and any(v is not None for v in schema["enum"]):
+        return True
+    if isinstance(schema.get("properties"), dict) and schema["properties"]:
+        return True
+    members = schema.get("allOf")
+    return isinstance(members, list) and (
+        len(members) > 1 or any(isinstance(m, dict) and "$ref" not in m for m in members)
+    )
+
+
+def _object_like(schema: dict[str, Any]) -> bool:
+    """An object, a map or a composition: what loses its type inline when it is recursive."""
+    return any(k in schema for k in ("properties", "allOf", "oneOf", "anyOf")) or isinstance(
+        schema.get("additionalProperties"), dict
+    )
+
+
+def refers_to(node: Any, key: str) -> bool:
+    """True when a $ref anywhere inside ``node`` names component ``key``."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref == SCHEMA_REF_PREFIX + escape(key):
+            return True
+        return any(refers_to(value, key) for value in node.values())
+    if isinstance(node, list):
+        return any(refers_to(item, key) for item in node)
+    return False
+
+
+def _split(schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """(the schema as a component, what stays at the reference, whether the reference is nullable)."""
+    body = {k: v for k, v in schema.items() if k not in _AT_USE}
+    use = {k: v for k, v in schema.items() if k in (*_AT_USE, "description") and k != "nullable"}
+    nullable = schema.get("nullable") is True
+    kind = body.get("type")
+    if isinstance(kind, list) and "null" in kind:
+        nullable = True
+        rest = [k for k in kind if k != "null"]
+        if rest:
+            body["type"] = rest[0] if len(rest) == 1 else rest
+        else:
+            del body["type"]
+    if isinstance(body.get("enum"), list) and None in body["enum"]:
+        nullable = True
+        body["enum"] = [v for v in body["enum"] if v is not None]
+    return body, use, nullable
