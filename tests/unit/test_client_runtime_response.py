@@ -3,43 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
-import types
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pydantic
 import pytest
-from pydantic import BaseModel
 
 # --------------------------------------------------------------------------- loader
-_FAKE_PACKAGE = "apiforge_fake_client"
+from client_runtime_loader import load_client_runtime
+from pydantic import BaseModel
 
-
-def _load_runtime() -> types.ModuleType:
-    """Import the runtime as ``apiforge_fake_client._runtime``, as generated code would."""
-    name = f"{_FAKE_PACKAGE}._runtime"
-    if name in sys.modules:
-        return sys.modules[name]
-    if _FAKE_PACKAGE not in sys.modules:
-        parent = types.ModuleType(_FAKE_PACKAGE)
-        parent.__path__ = []
-        sys.modules[_FAKE_PACKAGE] = parent
-    pkg_dir = Path(__file__).resolve().parents[2] / "templates" / "runtime" / "client" / "_runtime"
-    spec = importlib.util.spec_from_file_location(
-        name, pkg_dir / "__init__.py", submodule_search_locations=[str(pkg_dir)]
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-rt = _load_runtime()
+rt = load_client_runtime()
 BASE = "https://api.test/v1"
 Handler = Callable[[httpx.Request], httpx.Response]
 
