@@ -6,6 +6,7 @@ import json
 import re
 
 from generator.render.client_views import ClientView
+from generator.render.common import markdown_line
 from generator.render.env import render_template
 
 _PEP440 = re.compile(r"^\d+(\.\d+)*$")
@@ -59,4 +60,4 @@ def _env(quoted: str) -> str:
 
 def _flat(text: str) -> str:
     """One line of markdown-inert text."""
-    return re.sub(r"[`<>|\\*_\[\]]", "", " ".join(text.split()))
+    return markdown_line(text)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from generator.config import Target
-from generator.diagnostics import Sink
+from generator.diagnostics import Sink, SpecLocation
 from generator.ir.model import Api, Operation, SecurityScheme
 from generator.models import ModelsModule
 from generator.naming import Names
@@ -16,6 +16,7 @@ from generator.render.common import (
     body_view,
     docstring,
     ordered_params,
+    package_problem,
     resource_groups,
     response_outcomes,
     summary_line,
@@ -92,7 +93,8 @@ class ClientView:
     ops_typing_imports: list[str]
     ops_module_imports: list[str]
     has_pagination: bool
-    example_call: str
+    example_call: str  # Python (README)
+    example_doc: str  # the same, escaped for a docstring
     readme_rows: list[ReadmeRow]
 
 
@@ -106,6 +108,9 @@ class ReadmeRow:
 
 def client_view(api: Api, names: Names, models: ModelsModule, target: Target, header: str, sink: Sink) -> ClientView:
     """Build the client view of ``api``; what the client cannot express is reported to ``sink``."""
+    problem = package_problem(target.client_package or "")
+    if problem is not None:
+        sink.error("invalid-package-name", problem, SpecLocation(str(target.spec)))
     annotator = Annotator(api, models)  # client.py
     ops_annotator = Annotator(api, models)  # _operations.py
     ops = {op.operation_id: _op_view(op, names, annotator, ops_annotator, sink) for op in api.operations}
@@ -154,6 +159,7 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         ops_module_imports=sorted(ops_annotator.modules),
         has_pagination=any(o.paginated for o in ops.values()),
         example_call=_example(api, names),
+        example_doc=docstring(_example(api, names)),
         readme_rows=[_row(op, names) for op in api.operations],
     )
 
@@ -210,8 +216,9 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
             continue
         wire[param.name] = param.location
         annotation = annotator.spell(param.type, "param")
+        description = docstring(param.description or f"({param.location} parameter {param.name!r})")
         arg = ArgView(py, repr(param.name), param.location, annotation, param.required,
-                      docstring(param.description), _param_expr(param.name, param.location, param.style, param.explode, param.required))
+                      description, _param_expr(param.name, param.location, param.style, param.explode, param.required))
         (positional if param.location == "path" else keyword).append(arg)
         params.append(arg.param_expr)
     body = body_view(op, annotator, use_dict=True)
@@ -283,6 +290,6 @@ def _example(api: Api, names: Names) -> str:
     for op in api.operations:
         if op.method == "GET":
             n = names.operations[op.operation_id]
-            args = ", ".join(f'"{p.name}"' for p in op.parameters if p.location == "path")
+            args = ", ".join(repr(p.name) for p in op.parameters if p.location == "path")
             return "client." + ".".join([*n.resource, n.method]) + f"({args})"
     return ""

@@ -7,6 +7,7 @@ branch and interpolate.
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass, replace
 
@@ -32,6 +33,29 @@ def docstring(text: str) -> str:
     if cleaned.endswith('"'):
         cleaned += " "
     return cleaned
+
+
+_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
+
+
+def package_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a generated package (it names directories in the output), or None.
+
+    A package name must be an importable identifier, which also rules out path
+    separators, ``..``, NUL and absolute paths; Windows device names are refused
+    because a directory called ``con`` cannot be created there.
+    """
+    if not name.isidentifier() or keyword.iskeyword(name):
+        return f"package name {name!r} is not a Python identifier"
+    if name.lower() in _DEVICE_NAMES:
+        return f"package name {name!r} is a reserved device name on Windows"
+    return None
+
+
+def markdown_line(text: str) -> str:
+    """One line of markdown-inert text: no control characters, markup or HTML."""
+    printable = "".join(c if c.isprintable() else " " for c in text)
+    return re.sub(r"[`<>|\\*_\[\]#]", "", " ".join(printable.split()))
 
 
 def comment(text: str) -> str:
@@ -66,6 +90,7 @@ class BodyView:
     media_type: str  # repr()
     kind: str  # json, form, multipart, text, binary
     is_json: bool
+    media_doc: str  # the media type, escaped for a docstring
 
     @property
     def optional(self) -> str:
@@ -164,7 +189,7 @@ def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView |
         annotator.typing.add("Any")
     else:
         annotation = "bytes"
-    return BodyView(annotation, op.body.required, repr(content.media_type), kind, kind == "json")
+    return BodyView(annotation, op.body.required, repr(content.media_type), kind, kind == "json", docstring(content.media_type))
 
 
 def ordered_params(op: Operation, names: OperationNames) -> list[tuple[Parameter, PyName]]:

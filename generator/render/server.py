@@ -16,8 +16,8 @@ def render_server(view: ServerView, models: str, header_text: str) -> dict[str, 
     pkg = view.package
     root = f"{pkg}/{pkg}/"
     header = f"# {header_text}"
-    title = re.sub(r"[`<>|\\*_\[\]]", "", " ".join(view.title.strip("'\"").split()))
-    version = view.version.strip("'\"")
+    title = view.title_md
+    version = view.version_text
     files = {
         root + "__init__.py": render_template("server/__init__.py.jinja", **vars(view)),
         root + "app.py": render_template("server/app.py.jinja", **vars(view)),

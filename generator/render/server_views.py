@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from generator.config import Target
-from generator.diagnostics import Sink
+from generator.diagnostics import Sink, SpecLocation
 from generator.ir.model import Api, Operation, Parameter, SecurityScheme, TypeRef
 from generator.models import ModelsModule
 from generator.naming import Names
@@ -15,7 +15,9 @@ from generator.render.common import (
     OutcomeView,
     body_view,
     docstring,
+    markdown_line,
     ordered_params,
+    package_problem,
     resource_groups,
     response_outcomes,
     summary_line,
@@ -94,6 +96,8 @@ class ServerView:
     doc_title: str
     title: str  # repr()
     version: str  # repr()
+    title_md: str  # markdown-inert
+    version_text: str  # as the spec says
     description: str  # repr()
     servers: str  # repr() of a list of dicts
     groups: list[GroupView]
@@ -114,6 +118,9 @@ class ServerView:
 
 def server_view(api: Api, names: Names, models: ModelsModule, target: Target, header: str, sink: Sink) -> ServerView:
     """Build the server view of ``api``; what FastAPI cannot decode is reported to ``sink``."""
+    problem = package_problem(target.server_package or "")
+    if problem is not None:
+        sink.error("invalid-package-name", problem, SpecLocation(str(target.spec)))
     annotator = Annotator(api, models)  # spells every annotation
     app_imports = Annotator(api, models)  # what app.py names
     interface_imports = Annotator(api, models)  # what interfaces.py names
@@ -145,6 +152,8 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         doc_title=docstring(api.title),
         title=repr(api.title),
         version=repr(api.version),
+        title_md=markdown_line(api.title),
+        version_text=api.version,
         description=repr(api.description),
         servers=repr([{"url": s.url, "description": s.description} for s in api.servers]),
         groups=groups,

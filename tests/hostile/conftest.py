@@ -1,0 +1,8 @@
+"""Hostile specs: put the shared test helpers on sys.path."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
