@@ -1,0 +1,1 @@
+"""Runnable examples built on apiforge's generated packages (see each subpackage's README)."""

@@ -1,0 +1,315 @@
+"""Structural comparison of two OpenAPI documents (the input spec and ``app.openapi()``).
+
+``differences(spec, app)`` lists every difference in paths, methods, operationIds,
+security, parameters (name, location, required, style/explode, schema), request
+bodies (required, media types, schema) and responses (status codes, media types,
+schema). Schemas are compared after normalization, never by component name:
+
+* ``$ref`` is resolved (component names differ: FastAPI/pydantic name them after the
+  generated models, e.g. ``DashboardResponse`` for ``Dashboard``), single-member
+  ``allOf`` wrappers are merged into their siblings;
+* annotations are ignored: ``title``, ``description``, ``example(s)``, ``x-*``;
+* nullability has one spelling: 3.0 ``nullable: true``, 3.1 ``type: [X, "null"]`` and
+  ``anyOf: [X, {type: null}]`` all become ``{..X, "nullable": true}``;
+* ``readOnly`` properties are dropped from request schemas and ``writeOnly`` ones from
+  response schemas (OpenAPI's own rule; the generator emits separate
+  ``*Request``/``*Response`` models, so the app never shows the other view);
+* ``additionalProperties: true``/``{}`` and ``items: {}`` are the defaults, so dropped;
+* ``minLength: 1`` beside ``format: uri`` is dropped: pydantic's ``AnyUrl`` always
+  emits it (an empty string is not a URI anyway);
+* ``default: null`` is dropped: it is how pydantic spells "optional".
+
+Two rules apply to the app document only, because they are how FastAPI documents an
+optional input: the ``nullable`` it adds to an optional parameter or an optional
+request body is dropped, and the ``422`` response it adds to every operation that
+validates input is ignored unless the spec documents a 422 itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_IGNORED = frozenset(
+    {"title", "description", "example", "examples", "externalDocs", "xml", "$schema"}
+)
+
+Doc = Mapping[str, Any]
+
+
+def differences(spec: Doc, app: Doc) -> list[str]:
+    """Every difference between ``spec`` and ``app``, one readable line each, sorted."""
+    found: list[str] = []
+    spec_ops, app_ops = dict(_operations(spec)), dict(_operations(app))
+    for key in sorted(spec_ops.keys() - app_ops.keys()):
+        found.append(f"{_label(key)}: missing from the app")
+    for key in sorted(app_ops.keys() - spec_ops.keys()):
+        found.append(f"{_label(key)}: in the app but not in the spec")
+    for key in sorted(spec_ops.keys() & app_ops.keys()):
+        found.extend(
+            f"{_label(key)}: {line}"
+            for line in _operation_diff(spec, spec_ops[key], app, app_ops[key])
+        )
+    return found
+
+
+# ---- operations ------------------------------------------------------------------------
+
+
+def _operations(doc: Doc) -> Iterator[tuple[tuple[str, str], tuple[dict[str, Any], list[Any]]]]:
+    for path, item in (doc.get("paths") or {}).items():
+        item = _deref(doc, item)
+        shared = item.get("parameters") or []
+        for method in METHODS:
+            if method in item:
+                yield (path, method), (item[method], shared)
+
+
+def _label(key: tuple[str, str]) -> str:
+    return f"{key[1].upper()} {key[0]}"
+
+
+def _operation_diff(
+    spec: Doc,
+    spec_op: tuple[dict[str, Any], list[Any]],
+    app: Doc,
+    app_op: tuple[dict[str, Any], list[Any]],
+) -> Iterator[str]:
+    s, a = spec_op[0], app_op[0]
+    if s.get("operationId") != a.get("operationId"):
+        yield f"operationId: spec {s.get('operationId')!r}, app {a.get('operationId')!r}"
+    s_sec = _security(s.get("security", spec.get("security")))
+    a_sec = _security(a.get("security", app.get("security")))
+    if s_sec != a_sec:
+        yield f"security: spec {s_sec}, app {a_sec}"
+    yield from _parameters_diff(spec, spec_op, app, app_op)
+    yield from _body_diff(spec, s.get("requestBody"), app, a.get("requestBody"))
+    yield from _responses_diff(spec, s.get("responses") or {}, app, a.get("responses") or {})
+
+
+def _security(requirements: Any) -> list[dict[str, list[str]]]:
+    return [{name: sorted(scopes) for name, scopes in req.items()} for req in requirements or []]
+
+
+# ---- parameters ------------------------------------------------------------------------
+
+
+def _params(
+    doc: Doc, op: tuple[dict[str, Any], list[Any]], *, app: bool
+) -> dict[tuple[str, str], dict[str, Any]]:
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for raw in [*op[1], *(op[0].get("parameters") or [])]:  # operation-level ones override
+        param = _deref(doc, raw)
+        location = param["in"]
+        style = param.get("style") or ("form" if location in ("query", "cookie") else "simple")
+        explode = param.get("explode", style == "form")
+        required = bool(param.get("required", False)) or location == "path"
+        schema = canon(doc, param.get("schema") or {}, "request")
+        if app and not required:
+            schema.pop("nullable", None)  # FastAPI spells "optional" as anyOf [X, null]
+        merged[(location, param["name"])] = {
+            "required": required,
+            "style": style,
+            "explode": explode,
+            "schema": schema,
+        }
+    return merged
+
+
+def _parameters_diff(
+    spec: Doc,
+    spec_op: tuple[dict[str, Any], list[Any]],
+    app: Doc,
+    app_op: tuple[dict[str, Any], list[Any]],
+) -> Iterator[str]:
+    s, a = _params(spec, spec_op, app=False), _params(app, app_op, app=True)
+    for key in sorted(s.keys() - a.keys()):
+        yield f"parameter {key[0]} {key[1]!r}: missing from the app"
+    for key in sorted(a.keys() - s.keys()):
+        yield f"parameter {key[0]} {key[1]!r}: in the app but not in the spec"
+    for key in sorted(s.keys() & a.keys()):
+        for path, left, right in _diff(s[key], a[key]):
+            yield f"parameter {key[0]} {key[1]!r}: {path}: spec {_show(left)}, app {_show(right)}"
+
+
+# ---- request bodies and responses ----------------------------------------------------------
+
+
+def _content(doc: Doc, content: Mapping[str, Any] | None, view: str) -> dict[str, Any]:
+    return {
+        media: canon(doc, entry.get("schema"), view) if "schema" in entry else None
+        for media, entry in (content or {}).items()
+    }
+
+
+def _body_diff(spec: Doc, s_raw: Any, app: Doc, a_raw: Any) -> Iterator[str]:
+    if s_raw is None and a_raw is None:
+        return
+    if s_raw is None or a_raw is None:
+        yield "request body: " + (
+            "missing from the app" if a_raw is None else "in the app but not in the spec"
+        )
+        return
+    s, a = _deref(spec, s_raw), _deref(app, a_raw)
+    s_body = {
+        "required": bool(s.get("required", False)),
+        "content": _content(spec, s.get("content"), "request"),
+    }
+    a_body = {
+        "required": bool(a.get("required", False)),
+        "content": _content(app, a.get("content"), "request"),
+    }
+    if not a_body["required"]:
+        for schema in a_body["content"].values():  # FastAPI: optional body = anyOf [X, null]
+            if isinstance(schema, dict):
+                schema.pop("nullable", None)
+    for path, left, right in _diff(s_body, a_body):
+        yield f"request body: {path}: spec {_show(left)}, app {_show(right)}"
+
+
+def _responses_diff(
+    spec: Doc, s_raw: Mapping[str, Any], app: Doc, a_raw: Mapping[str, Any]
+) -> Iterator[str]:
+    s = {str(code): _deref(spec, r) for code, r in s_raw.items()}
+    a = {str(code): _deref(app, r) for code, r in a_raw.items()}
+    if "422" not in s:
+        a.pop("422", None)  # FastAPI documents its own validation error on every operation
+    for code in sorted(s.keys() - a.keys()):
+        yield f"response {code}: missing from the app"
+    for code in sorted(a.keys() - s.keys()):
+        yield f"response {code}: in the app but not in the spec"
+    for code in sorted(s.keys() & a.keys()):
+        left, right = (
+            _content(spec, s[code].get("content"), "response"),
+            _content(app, a[code].get("content"), "response"),
+        )
+        for path, l_value, r_value in _diff(left, right):
+            yield f"response {code}: content.{path}: spec {_show(l_value)}, app {_show(r_value)}"
+
+
+# ---- schemas ---------------------------------------------------------------------------------
+
+
+def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
+    """The normalized form of ``schema`` (see the module docstring); ``view`` is request/response."""
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        ref = schema["$ref"]
+        if ref in stack:
+            return {"$recursive": True}
+        target = _lookup(doc, ref)
+        siblings = {k: v for k, v in schema.items() if k != "$ref"}
+        return canon(doc, {**target, **siblings}, view, (*stack, ref))
+    s = {k: v for k, v in schema.items() if k not in _IGNORED and not k.startswith("x-")}
+    nullable = bool(s.pop("nullable", False))
+    if isinstance(s.get("type"), list):
+        types = [t for t in s["type"] if t != "null"]
+        nullable = nullable or len(types) < len(s["type"])
+        s["type"] = types[0] if len(types) == 1 else types
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key not in s:
+            continue
+        members = [m for m in s[key] if not (key != "allOf" and _is_null(m))]
+        nullable = nullable or len(members) < len(s[key])
+        if len(members) == 1:  # a wrapper: merge the one member with its siblings
+            rest = {k: v for k, v in s.items() if k != key}
+            inner = canon(doc, members[0], view, stack)
+            merged = (
+                canon(doc, {**inner, **rest}, view, stack) if isinstance(inner, dict) else inner
+            )
+            return _with_nullable(merged, nullable)
+        s[key] = [canon(doc, m, view, stack) for m in members]
+    s.pop("readOnly", None)
+    s.pop("writeOnly", None)
+    if s.get("default", 0) is None:
+        s.pop("default")
+    if "properties" in s:
+        hidden = "readOnly" if view == "request" else "writeOnly"
+        kept = {n: p for n, p in s["properties"].items() if not _flag(doc, p, hidden)}
+        s["properties"] = {n: canon(doc, p, view, stack) for n, p in kept.items()}
+        required = sorted(n for n in s.get("required", []) if n in kept)
+        s.pop("required", None)
+        if required:
+            s["required"] = required
+    if s.get("items") == {}:
+        s.pop("items")
+    elif "items" in s:
+        s["items"] = canon(doc, s["items"], view, stack)
+    if s.get("additionalProperties") in (True, {}):
+        s.pop("additionalProperties")
+    elif isinstance(s.get("additionalProperties"), dict):
+        s["additionalProperties"] = canon(doc, s["additionalProperties"], view, stack)
+    if s.get("format") == "uri" and s.get("minLength") == 1:
+        s.pop("minLength")
+    return _with_nullable(s, nullable)
+
+
+def _with_nullable(schema: Any, nullable: bool) -> Any:
+    if nullable and isinstance(schema, dict):
+        return {**schema, "nullable": True}
+    return schema
+
+
+def _is_null(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "null" and len(schema) == 1
+
+
+def _flag(doc: Doc, prop: Any, name: str) -> bool:
+    """``readOnly``/``writeOnly`` on a property, beside a ``$ref``/``allOf`` or inside it."""
+    if not isinstance(prop, dict):
+        return False
+    if prop.get(name):
+        return True
+    if "$ref" in prop:
+        return bool(_lookup(doc, prop["$ref"]).get(name))
+    return any(
+        _flag(doc, m, name) for m in prop.get("allOf", []) if len(prop.get("allOf", [])) == 1
+    )
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+
+def _lookup(doc: Doc, ref: str) -> dict[str, Any]:
+    if not ref.startswith("#/"):
+        raise ValueError(f"only local $refs are supported: {ref}")
+    node: Any = doc
+    for part in ref[2:].split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return dict(node)
+
+
+def _deref(doc: Doc, node: Any) -> dict[str, Any]:
+    while isinstance(node, dict) and "$ref" in node:
+        node = _lookup(doc, node["$ref"])
+    return dict(node)
+
+
+def _diff(left: Any, right: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """``(path, left, right)`` for each place where the two JSON values differ."""
+    if isinstance(left, dict) and isinstance(right, dict):
+        for key in sorted(left.keys() | right.keys(), key=str):
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in left:
+                yield sub, "<absent>", right[key]
+            elif key not in right:
+                yield sub, left[key], "<absent>"
+            else:
+                yield from _diff(left[key], right[key], sub)
+    elif isinstance(left, list) and isinstance(right, list) and len(left) == len(right):
+        for index, (l_item, r_item) in enumerate(zip(left, right)):
+            yield from _diff(l_item, r_item, f"{path}[{index}]")
+    elif left != right:
+        yield path or "<root>", left, right
+
+
+def _show(value: Any) -> str:
+    text = (
+        value
+        if isinstance(value, str) and value == "<absent>"
+        else json.dumps(value, sort_keys=True)
+    )
+    return text if len(text) <= 160 else text[:157] + "..."
