@@ -181,3 +181,12 @@ def test_const_parameter_and_type_arrays_in_openapi_31(built: Callable[[str], Bu
     assert event.at is None and event.version == 2
     with pytest.raises(ValueError):
         models.Event(name="x", version=3)
+
+
+def test_mixed_type_enum_accepts_known_and_unknown_scalars(built: Callable[[str], Built]) -> None:
+    models = built("enums").models()
+    assert models.Mixed("two") is models.Mixed.two and models.Mixed(None).value is None
+    item = models.Item.model_validate({"color": "red", "mixed": 2.5})
+    assert item.mixed.value == 2.5 and item.model_dump(mode="json")["mixed"] == 2.5
+    with pytest.raises(ValueError):
+        models.Item.model_validate({"color": "red", "mixed": [1]})
