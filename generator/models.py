@@ -5,8 +5,10 @@ schemas, already renamed to the naming pass's class names. Options are chosen
 so the output passes ``mypy --strict``: field constraints instead of ``constr``,
 ``X | None`` unions, standard collections, ``populate_by_name`` aliases. readOnly
 and writeOnly properties split a schema into ``XRequest``/``XResponse`` models.
-Enums come from our own template (``templates/models/Enum.jinja2``) and are open:
-an unknown value from a newer server becomes a pseudo-member instead of an error.
+Enums come from our own template (``templates/models/Enum.jinja2``). In the client
+they are open: an unknown value from a newer server becomes a pseudo-member instead
+of an error. The server's copy of the module (``server_source``) closes them: a
+request with a value the spec does not list is answered 422.
 """
 
 from __future__ import annotations
@@ -46,14 +48,22 @@ def _open_enum_member(cls: type[Enum], value: object) -> Any:
     return member
 '''
 
+_CLOSED_ENUM_HELPER = '''
+
+def _open_enum_member(cls: type[Enum], value: object) -> Any:
+    """Requests must use the values the spec lists: an unknown one is a validation error."""
+    return None
+'''
+
 
 @dataclass(frozen=True)
 class ModelsModule:
     """The rendered models module and how each component maps to its classes."""
 
-    source: str
+    source: str  # the client's: open enums
     classes: frozenset[str]
     names: dict[str, ClassName]  # component key -> base class name
+    server_source: str = ""  # the server's: closed enums (an unknown value in a request is a 422)
 
     def class_for(self, key: str, role: Role) -> str:
         """The class to use for a component in a request body or a response."""
@@ -74,7 +84,7 @@ def render_models(source: ModelSource, names: dict[str, ClassName], templates: P
         "components": {"schemas": {names[k]: prepare.schema(v, source.locations[k]) for k, v in source.schemas.items()}},
     }
     if not source.schemas:
-        return ModelsModule(_EMPTY, frozenset(), dict(names))
+        return ModelsModule(_EMPTY, frozenset(), dict(names), _EMPTY)
     enum_template = (templates / "models" / "Enum.jinja2").read_text(encoding="utf-8")
     options = json.dumps(_OPTIONS, sort_keys=True) + _TIDY_RULES + _TIDY_LINE_LENGTH
     key = cache.digest(_DMCG_VERSION, options, enum_template, json.dumps(document, sort_keys=True, default=str))
@@ -85,12 +95,13 @@ def render_models(source: ModelSource, names: dict[str, ClassName], templates: P
         if text is None:
             return None
         cache.write(folder, key, text)
-    module = _finish(text)
+    module = _finish(text, _OPEN_ENUM_HELPER)
     classes = frozenset(_CLASS.findall(module))
     missing = [k for k in source.schemas if names[k] not in classes and names[k] + "Request" not in classes and names[k] + "Response" not in classes]
     for key in missing:
         sink.warning("model-missing", f"schema {key!r} produced no class; it is typed as Any", source.locations[key])
-    return ModelsModule(module, classes, {k: v for k, v in names.items() if k not in missing})
+    kept = {k: v for k, v in names.items() if k not in missing}
+    return ModelsModule(module, classes, kept, _finish(text, _CLOSED_ENUM_HELPER))
 
 
 # Every DMCG option we set; part of the cache key. Chosen for mypy --strict output:
@@ -182,7 +193,7 @@ def _escaped(char: str) -> str:
     return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
-def _finish(text: str) -> str:
+def _finish(text: str, enum_helper: str) -> str:
     """Drop DMCG's own header; add the open-enum helper after the imports when enums exist."""
     text = _escape_controls(text)
     # split("\n"), not splitlines(): U+2028, form feeds... inside string literals are no line ends
@@ -193,7 +204,7 @@ def _finish(text: str) -> str:
     if "from typing import Any\n" not in body:
         body = body.replace("from __future__ import annotations\n", "from __future__ import annotations\nfrom typing import Any\n", 1)
     first_class = body.find("\nclass ")
-    return body[:first_class] + _OPEN_ENUM_HELPER + body[first_class:]
+    return body[:first_class] + enum_helper + body[first_class:]
 
 
 _SUBSCHEMA = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",

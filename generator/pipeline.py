@@ -66,7 +66,7 @@ def render(target: Target, sink: Sink) -> Rendered | None:
         packages.append(target.client_package)
     if target.server_package:
         sview = server_view(api, names, models, target, "# " + header, sink)
-        files.update(render_server(sview, models.source, header))
+        files.update(render_server(sview, models.server_source, header))
         runtime.update(_runtime("server", target.server_package, header))
         packages.append(target.server_package)
     if target.format:

@@ -190,3 +190,20 @@ def test_mixed_type_enum_accepts_known_and_unknown_scalars(built: Callable[[str]
     assert item.mixed.value == 2.5 and item.model_dump(mode="json")["mixed"] == 2.5
     with pytest.raises(ValueError):
         models.Item.model_validate({"color": "red", "mixed": [1]})
+
+
+def test_the_server_closes_the_enums_the_client_keeps_open(built: Callable[[str], Built]) -> None:
+    b = built("enums")
+
+    class Impl:
+        async def list_items(self, *, color: Any, size: Any, context: Any) -> Any:
+            return [{"color": color.value}]
+
+    with server_client(b.server, items=Impl()) as http:
+        known = http.get("/items", params={"color": "dark-blue"})
+        unknown = http.get("/items", params={"color": "ultraviolet"})
+    assert known.status_code == 200 and known.json() == [{"color": "dark-blue"}]
+    assert unknown.status_code == 422
+    assert b.models("client").Color("ultraviolet").value == "ultraviolet"
+    with pytest.raises(ValueError):
+        b.models("server").Color("ultraviolet")
