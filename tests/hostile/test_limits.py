@@ -148,3 +148,18 @@ def test_a_python_yaml_tag_is_ignored_not_constructed(tmp_path: Path, monkeypatc
     _, sink = _render(spec, tmp_path / "out")
     assert "yaml-tag" in [d.code for d in sink], [d.render() for d in sink]
     assert not (tmp_path / "PWNED").exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="generator/diagnostics.py: SpecLocation.__str__ prints the JSON pointer raw, so a schema "
+    "named with ESC sequences clears or recolours the terminal that shows the diagnostics",
+)
+def test_diagnostics_print_no_control_characters(tmp_path: Path) -> None:
+    from generator.diagnostics import render_text
+
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {
+        "schemas": {"A\x1b[2J\x1b[31mFAKE\r": {"type": "object", "properties": {"x": {"not": {"type": "string"}}}}}}}
+    _, sink = _render(_write(tmp_path, "esc.json", document), tmp_path / "out")
+    text = render_text(sink)
+    assert sink.items and not any(c in text for c in "\x1b\r\x00")
