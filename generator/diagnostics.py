@@ -61,8 +61,12 @@ class Diagnostic:
     location: SpecLocation
 
     def render(self) -> str:
-        """Format as ``file:line:col #/pointer: severity[code]: message``."""
-        return f"{self.location}: {self.severity.value}[{self.code}]: {self.message}"
+        """Format as ``file:line:col #/pointer: severity[code]: message``, terminal-safe.
+
+        Names and messages come from the spec: control characters (ESC sequences,
+        carriage returns, NULs) are shown escaped so a spec cannot drive the terminal.
+        """
+        return _printable(f"{self.location}: {self.severity.value}[{self.code}]: {self.message}")
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready form for ``--format json`` and CI annotations."""
@@ -76,6 +80,13 @@ class Diagnostic:
             "column": loc.column,
             "pointer": loc.pointer,
         }
+
+
+def _printable(text: str) -> str:
+    """``text`` with every non-printable character written as a Python escape."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 Locator = Callable[[SpecLocation], SpecLocation]

@@ -34,7 +34,7 @@ def format_files(files: dict[str, str], sink: Sink) -> dict[str, str]:
         if path.endswith(".py") and text.strip():
             header, body = _split_header(text)
             headers[path], bodies[path] = header, body
-    settings = f"black {version('black')} ruff {version('ruff')} py310 {LINE_LENGTH}"
+    settings = f"black {version('black')} ruff {version('ruff')} isort-88 py310 {LINE_LENGTH}"
     keys = {path: cache.digest(settings, body) for path, body in bodies.items()}
     folder = cache.cache_dir("format")
     done: dict[str, str] = {}
@@ -104,7 +104,7 @@ def _sort_imports(todo: dict[str, str]) -> dict[str, str]:
             path.write_text(todo[key], encoding="utf-8")
         subprocess.run(
             [find_ruff_bin(), "check", "--isolated", "--select", "I", "--fix", "--exit-zero", "--quiet",
-             "--target-version", "py310", "--line-length", str(LINE_LENGTH), "--no-cache", str(root)],
+             "--target-version", "py310", "--no-cache", str(root)],  # ruff's default width, as users lint
             check=False, capture_output=True, timeout=120,
         )
         return {key: path.read_text(encoding="utf-8") for key, path in names.items()}

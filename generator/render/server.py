@@ -42,6 +42,7 @@ def render_server(view: ServerView, models: str, header_text: str) -> dict[str, 
             example_group=view.example_group,
             example_class=view.groups[0].class_name.removesuffix("Api") + "Service" if view.groups else "Service",
             example_method=view.example_method or "operation",
+            scopes_repr=", ".join(repr(scope) for scope in view.scopes),
         ),
     }
     return files

@@ -62,6 +62,7 @@ class RouteView:
     status_code: int
     media_type: str  # repr() or None
     response_model: str  # annotation or None
+    no_body: bool  # the main response has no content: documented as such (response_class=Response)
     responses_expr: str  # dict literal for other documented statuses
     tags: str  # repr() of a list
     summary: str  # repr()
@@ -112,6 +113,7 @@ class ServerView:
     has_security: bool
     uses_forms: bool  # form/multipart fields: the server needs python-multipart
     fastapi_imports: list[str]
+    scopes: list[str]  # every scope the spec's operations require (for the README example)
     example_group: str
     example_method: str
 
@@ -164,6 +166,7 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         interface_model_imports=sorted(interface_imports.model_names),
         interface_typing_imports=sorted(interface_imports.typing | ({"Protocol"} if groups else set())),
         interface_module_imports=sorted(interface_imports.modules),
+        scopes=sorted({s for op in api.operations for req in op.security for s in req.scopes}),
         all_names=sorted([g.class_name for g in groups]) + ["create_app", "create_router"],
         has_security=any(r.security_expr for g in groups for r in g.routes),
         uses_forms=any(r.form_fields for g in groups for r in g.routes),
@@ -188,6 +191,8 @@ def _fastapi_imports(groups: list[GroupView]) -> list[str]:
                 used.add("Body")
             if route.security_expr:
                 used.add("Depends")
+            if route.no_body:
+                used.add("Response")
     return sorted(used)
 
 
@@ -228,6 +233,7 @@ def _route(
         status_code=main.status_code if main else 200,
         media_type=repr(main.media_type) if main else "None",
         response_model=main.annotation if main and main.kind == "json" else "None",
+        no_body=main is None or main.media_type is None,
         responses_expr="{" + ", ".join(_response_entry(o) for o in others) + "}",
         tags=repr(list(op.tags)),
         summary=repr(op.summary),

@@ -57,13 +57,6 @@ KNOWN_GAPS = (
         "needs email-validator).",
     ),
     Gap(
-        "no-body-response",
-        r": response \d+: content\.application/json: spec <absent>, app \{\}$",
-        "templates/server/app.py.jinja + server_views._route: a route whose main response "
-        "has no body (media_type None) should pass `response_class=Response`, so FastAPI "
-        "documents no content instead of `application/json: {}`.",
-    ),
-    Gap(
         "binary-response",
         r"^GET /api/environments/\{project_id\}/exports/\{id\}/content/: response 200: content\.",
         "server_views._route: a non-JSON success response should be declared with "

@@ -150,11 +150,6 @@ def test_a_python_yaml_tag_is_ignored_not_constructed(tmp_path: Path, monkeypatc
     assert not (tmp_path / "PWNED").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator/diagnostics.py: SpecLocation.__str__ prints the JSON pointer raw, so a schema "
-    "named with ESC sequences clears or recolours the terminal that shows the diagnostics",
-)
 def test_diagnostics_print_no_control_characters(tmp_path: Path) -> None:
     from generator.diagnostics import render_text
 

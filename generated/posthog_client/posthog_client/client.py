@@ -2,7 +2,7 @@
 """PostHog API: synchronous and asynchronous clients.
 
 Operations are grouped into resources that follow the API's paths, e.g.
-``client.environments.dashboards.list("project_id")``. Every method shares one definition of its operation
+``client.environments.dashboards.list('project_id')``. Every method shares one definition of its operation
 (``_operations.py``) between ``Client`` and ``AsyncClient``.
 """
 
@@ -126,7 +126,7 @@ class DashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -225,7 +225,7 @@ class DashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this dashboard.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -258,7 +258,7 @@ class DashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this dashboard.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -286,7 +286,7 @@ class DashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -365,7 +365,7 @@ class AsyncDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -464,7 +464,7 @@ class AsyncDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this dashboard.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -497,7 +497,7 @@ class AsyncDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this dashboard.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -525,7 +525,7 @@ class AsyncDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -615,7 +615,7 @@ class DashboardsCollaboratorsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             dashboard_id: (path parameter 'dashboard_id')
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -699,7 +699,7 @@ class AsyncDashboardsCollaboratorsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             dashboard_id: (path parameter 'dashboard_id')
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -806,7 +806,7 @@ class EnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -905,7 +905,7 @@ class EnvironmentsDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this dashboard.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -966,7 +966,7 @@ class EnvironmentsDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             format: (query parameter 'format')
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -1000,7 +1000,7 @@ class EnvironmentsDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             format: (query parameter 'format')
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -1080,7 +1080,7 @@ class AsyncEnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -1179,7 +1179,7 @@ class AsyncEnvironmentsDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this dashboard.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -1240,7 +1240,7 @@ class AsyncEnvironmentsDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             format: (query parameter 'format')
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -1274,7 +1274,7 @@ class AsyncEnvironmentsDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             format: (query parameter 'format')
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -1353,7 +1353,7 @@ class EnvironmentsDataColorThemesResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -1426,7 +1426,7 @@ class EnvironmentsDataColorThemesResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this data color theme.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -1505,7 +1505,7 @@ class AsyncEnvironmentsDataColorThemesResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -1578,7 +1578,7 @@ class AsyncEnvironmentsDataColorThemesResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this data color theme.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -1662,7 +1662,7 @@ class EnvironmentsDatasetItemsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -1737,7 +1737,7 @@ class EnvironmentsDatasetItemsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A UUID string identifying this dataset item.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -1821,7 +1821,7 @@ class AsyncEnvironmentsDatasetItemsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -1896,7 +1896,7 @@ class AsyncEnvironmentsDatasetItemsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A UUID string identifying this dataset item.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -1994,7 +1994,7 @@ class EnvironmentsDatasetsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -2043,7 +2043,7 @@ class EnvironmentsDatasetsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A UUID string identifying this dataset.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -2141,7 +2141,7 @@ class AsyncEnvironmentsDatasetsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -2190,7 +2190,7 @@ class AsyncEnvironmentsDatasetsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A UUID string identifying this dataset.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -2269,7 +2269,7 @@ class EnvironmentsExportsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -2395,7 +2395,7 @@ class AsyncEnvironmentsExportsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -3115,7 +3115,7 @@ class EnvironmentsSubscriptionsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -3190,7 +3190,7 @@ class EnvironmentsSubscriptionsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this subscription.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -3269,7 +3269,7 @@ class AsyncEnvironmentsSubscriptionsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -3344,7 +3344,7 @@ class AsyncEnvironmentsSubscriptionsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this subscription.
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -3401,7 +3401,7 @@ class EnvironmentsDashboardsCollaboratorsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             dashboard_id: (path parameter 'dashboard_id')
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -3485,7 +3485,7 @@ class AsyncEnvironmentsDashboardsCollaboratorsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             dashboard_id: (path parameter 'dashboard_id')
-            body: the request body ('application/json').
+            body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

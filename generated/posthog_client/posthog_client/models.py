@@ -10,10 +10,15 @@ from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
     """Accept a value the spec did not list (a newer server's) as a pseudo-member."""
-    base: Any = int if issubclass(cls, int) else str
-    if isinstance(value, bool) or not isinstance(value, base):
+    base: Any = int if issubclass(cls, int) else str if issubclass(cls, str) else object
+    if base is object:  # an enum of mixed JSON types: any JSON scalar
+        if not isinstance(value, (str, int, float)):
+            return None
+        member: Any = object.__new__(cls)
+    elif isinstance(value, bool) or not isinstance(value, base):
         return None
-    member: Any = base.__new__(cls, value)
+    else:
+        member = base.__new__(cls, value)
     member._name_ = f"UNKNOWN_{value}"
     member._value_ = value
     return member

@@ -9,14 +9,8 @@ from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
 
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
-    """Accept a value the spec did not list (a newer server's) as a pseudo-member."""
-    base: Any = int if issubclass(cls, int) else str
-    if isinstance(value, bool) or not isinstance(value, base):
-        return None
-    member: Any = base.__new__(cls, value)
-    member._name_ = f"UNKNOWN_{value}"
-    member._value_ = value
-    return member
+    """Requests must use the values the spec lists: an unknown one is a validation error."""
+    return None
 
 
 class RestrictionLevelEnum(IntEnum):
