@@ -179,6 +179,10 @@ class _Builder:
             schema_loc = loc.child("content", media, "schema")
         type_ = self.registry.type_of(schema or {"type": "string"}, schema_loc, hint + class_name(name))
         explode = node.get("explode")
+        target = schema
+        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and "default" not in schema:
+            target = self.registry.resolve_pointer(schema["$ref"])
+        default = (target["default"],) if isinstance(target, dict) and "default" in target else ()
         return Parameter(
             name=name,
             location=where,
@@ -189,6 +193,7 @@ class _Builder:
             description=str(node.get("description") or ""),
             deprecated=node.get("deprecated") is True,
             spec_location=loc,
+            default=default,
         )
 
     def _contents(self, content: Any, loc: SpecLocation, hint: str) -> tuple[Content, ...]:

@@ -44,6 +44,7 @@ class Parameter:
     description: str
     deprecated: bool
     spec_location: SpecLocation
+    default: tuple[object, ...] = ()  # (value,) when the schema gives a default; () when it gives none
 
 
 MediaKind = Literal["json", "form", "multipart", "text", "binary"]

@@ -74,6 +74,7 @@ class ArgView:
     required: bool
     description: str
     param_expr: str  # the runtime Param(...) literal (client) / FastAPI marker (server)
+    default: str = "None"  # python expression of the default of an optional argument
 
     @property
     def optional(self) -> str:

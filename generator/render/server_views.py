@@ -114,6 +114,7 @@ class ServerView:
     uses_forms: bool  # form/multipart fields: the server needs python-multipart
     fastapi_imports: list[str]
     scopes: list[str]  # every scope the spec's operations require (for the README example)
+    defaults: list[tuple[str, str]]  # module-level constants holding enum defaults of route parameters
     example_group: str
     example_method: str
 
@@ -128,6 +129,7 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
     interface_imports = Annotator(api, models)  # what interfaces.py names
     schemes = {s.name: s for s in api.security_schemes}
     groups: list[GroupView] = []
+    defaults: list[tuple[str, str]] = []
     for chain, ops in resource_groups(api, names).items():
         keyword = names.groups[chain].keyword
         routes = [_route(op, names, annotator, schemes, keyword, sink) for op in ops]
@@ -138,6 +140,7 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
                     returns=unshadow(r.returns, methods))
             for r in routes
         ]
+        routes = [_hoist_defaults(r, defaults) for r in routes]
         for route in routes:
             args = [a.annotation for a in route.positional + route.keyword]
             body = [route.body.annotation] if route.body else []
@@ -166,6 +169,7 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         interface_model_imports=sorted(interface_imports.model_names),
         interface_typing_imports=sorted(interface_imports.typing | ({"Protocol"} if groups else set())),
         interface_module_imports=sorted(interface_imports.modules),
+        defaults=defaults,
         scopes=sorted({s for op in api.operations for req in op.security for s in req.scopes}),
         all_names=sorted([g.class_name for g in groups]) + ["create_app", "create_router"],
         has_security=any(r.security_expr for g in groups for r in g.routes),
@@ -208,7 +212,8 @@ def _route(
         annotation, required = _param_type(param, annotator, sink)
         alias = f"alias={param.name!r}, " if param.name != py or param.location == "header" else ""
         marker = f"{_MARKERS[param.location]}({alias}description={param.description!r})"
-        arg = ArgView(py, repr(param.name), param.location, annotation, required, docstring(param.description), marker)
+        arg = ArgView(py, repr(param.name), param.location, annotation, required, docstring(param.description), marker,
+                      _default_expr(param, annotation, annotator))
         if param.location != "path" and param.name in path_names:
             sink.warning(
                 "server-parameter-clash",
@@ -233,8 +238,8 @@ def _route(
         status_code=main.status_code if main else 200,
         media_type=repr(main.media_type) if main else "None",
         response_model=main.annotation if main and main.kind == "json" else "None",
-        no_body=main is None or main.media_type is None,
-        responses_expr="{" + ", ".join(_response_entry(o) for o in others) + "}",
+        no_body=main is None or main.kind != "json",
+        responses_expr="{" + ", ".join(_main_content(op, main) + [_response_entry(o) for o in others]) + "}",
         tags=repr(list(op.tags)),
         summary=repr(op.summary),
         description=repr(op.description),
@@ -249,6 +254,53 @@ def _route(
         returns=_returns(outcomes),
         doc=docstring(summary_line(op)),
     )
+
+
+def _hoist_defaults(route: RouteView, defaults: list[tuple[str, str]]) -> RouteView:
+    """Move call-expression defaults (enum members) into module constants: a default is evaluated once."""
+    keyword = []
+    for arg in route.keyword:
+        if arg.default[:1].isidentifier() and arg.default not in ("None", "True", "False"):  # an enum member call
+            name = f"_{route.function}_{arg.py_name}_default".upper()
+            defaults.append((name, arg.default))
+            arg = replace(arg, default=name)
+        keyword.append(arg)
+    return replace(route, keyword=keyword)
+
+
+def _main_content(op: Operation, main: OutcomeView | None) -> list[str]:
+    """Document every media type of a raw (bytes/text) main response, which FastAPI cannot infer."""
+    if main is None or main.kind not in ("bytes", "text"):
+        return []
+    response = next(r for r in op.responses if repr(r.status) == main.status)
+    schema = "{'type': 'string', 'format': 'binary'}" if main.kind == "bytes" else "{'type': 'string'}"
+    content = ", ".join(f"{c.media_type!r}: {{'schema': {schema}}}" for c in response.contents)
+    return [f"{main.status_code}: {{'content': {{{content}}}}}"]
+
+
+def _default_expr(param: Parameter, annotation: str, annotator: Annotator) -> str:
+    """The route's default for ``param``: the spec's default when it is a scalar of the right type.
+
+    Enum defaults become the member (``Refresh('force_cache')``) and only when the
+    value is one of the enum's; anything else (objects, arrays, dates) stays None,
+    which the implementation sees as "not sent".
+    """
+    if not param.default:
+        return "None"
+    value = param.default[0]
+    ref = param.type
+    if ref.kind == "model" and ref.model in annotator.api.schemas:
+        schema = annotator.api.schemas[ref.model]
+        name = annotation.split(" | ")[0]
+        if schema.kind == "enum" and value in schema.enum_values and name.isidentifier():
+            return f"{name}({value!r})"
+        return "None"
+    expected = {"string": str, "integer": int, "number": (int, float), "boolean": bool}.get(ref.kind)
+    if expected is None or isinstance(value, bool) != (ref.kind == "boolean") or not isinstance(value, expected):
+        return "None"
+    if ref.kind == "string" and (ref.format is not None or annotation.split(" | ")[0] != "str"):
+        return "None"
+    return repr(value)
 
 
 def _param_type(param: Parameter, annotator: Annotator, sink: Sink) -> tuple[str, bool]:

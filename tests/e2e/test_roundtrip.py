@@ -57,13 +57,6 @@ KNOWN_GAPS = (
         "needs email-validator).",
     ),
     Gap(
-        "binary-response",
-        r"^GET /api/environments/\{project_id\}/exports/\{id\}/content/: response 200: content\.",
-        "server_views._route: a non-JSON success response should be declared with "
-        "`response_class=Response` and `responses={200: {'content': {media: {'schema': "
-        "{'type': 'string', 'format': 'binary'}} ...}}}` for each documented media type.",
-    ),
-    Gap(
         "raw-array-query-parameter",
         r"^GET /api/environments/\{project_id\}/datasets/: parameter query '(id__in|order_by)': "
         r"(explode|schema\.type|schema\.items)",
@@ -71,12 +64,6 @@ KNOWN_GAPS = (
         "`str` (warning server-raw-parameter). Declare them as `list[T]` with a "
         "`BeforeValidator` splitting each value on ',' (FastAPI honours it), and add "
         "`openapi_extra` restoring `style`/`explode` in the route's parameter.",
-    ),
-    Gap(
-        "parameter-default",
-        r"parameter query 'refresh': schema\.default: spec \"force_cache\", app <absent>$",
-        "ir.model.Parameter has no default: keep the schema's `default` and render it as the "
-        "route parameter's default (the implementation then gets 'force_cache', not None).",
     ),
 )
 

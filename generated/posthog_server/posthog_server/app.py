@@ -75,6 +75,8 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_ENVIRONMENTS_INSIGHTS_LIST_REFRESH_DEFAULT = EnvironmentsInsightsListRefresh("force_cache")
+
 
 def create_router(
     *,
@@ -1432,7 +1434,23 @@ def create_router(
         operation_id="environments_exports_content_retrieve",
         status_code=200,
         response_model=None,
-        responses={},
+        response_class=Response,
+        responses={
+            200: {
+                "content": {
+                    "image/png": {"schema": {"type": "string", "format": "binary"}},
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    "text/csv": {"schema": {"type": "string", "format": "binary"}},
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        "schema": {"type": "string", "format": "binary"}
+                    },
+                    "video/webm": {"schema": {"type": "string", "format": "binary"}},
+                    "video/mp4": {"schema": {"type": "string", "format": "binary"}},
+                    "image/gif": {"schema": {"type": "string", "format": "binary"}},
+                    "application/json": {"schema": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
         tags=["environments"],
         summary="Retrieve environments exports content",
         description="",
@@ -1668,7 +1686,7 @@ def create_router(
             Query(
                 description="Whether to refresh the retrieved insights, how aggresively, and if sync or async:\n- 'force_cache' - return cached data or a cache miss; always completes immediately as it never calculates\n- 'blocking' - calculate synchronously (returning only when the query is done), UNLESS there are very fresh results in the cache\n- 'async' - kick off background calculation (returning immediately with a query status), UNLESS there are very fresh results in the cache\n- 'lazy_async' - kick off background calculation, UNLESS there are somewhat fresh results in the cache\n- 'force_blocking' - calculate synchronously, even if fresh results are already cached\n- 'force_async' - kick off background calculation, even if fresh results are already cached\nBackground calculation can be tracked using the `query_status` response field."
             ),
-        ] = None,
+        ] = _ENVIRONMENTS_INSIGHTS_LIST_REFRESH_DEFAULT,
         short_id: Annotated[str | None, Query(description="")] = None,
         principal: Annotated[
             rt.Principal | None,

@@ -57,7 +57,15 @@ def create_router(
         operation_id="downloadFile",
         status_code=200,
         response_model=None,
-        responses={404: {"description": "No such file.", "model": Error}},
+        response_class=Response,
+        responses={
+            200: {
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                }
+            },
+            404: {"description": "No such file.", "model": Error},
+        },
         tags=[],
         summary="",
         description="",
@@ -153,7 +161,10 @@ def create_router(
         operation_id="getAvatarImage",
         status_code=200,
         response_model=None,
-        responses={},
+        response_class=Response,
+        responses={
+            200: {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}
+        },
         tags=[],
         summary="",
         description="",

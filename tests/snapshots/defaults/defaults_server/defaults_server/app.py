@@ -28,6 +28,8 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_SEARCH_2_ORDER_DEFAULT = Order("asc")
+
 
 def create_router(
     *,
@@ -55,11 +57,11 @@ def create_router(
     )
     async def search_2(
         request: Request,
-        q: Annotated[str | None, Query(description="")] = None,
-        page: Annotated[int | None, Query(description="")] = None,
-        ratio: Annotated[float | None, Query(description="")] = None,
-        exact: Annotated[bool | None, Query(description="")] = None,
-        order: Annotated[Order | None, Query(description="")] = None,
+        q: Annotated[str | None, Query(description="")] = "*",
+        page: Annotated[int | None, Query(description="")] = 1,
+        ratio: Annotated[float | None, Query(description="")] = 0.5,
+        exact: Annotated[bool | None, Query(description="")] = False,
+        order: Annotated[Order | None, Query(description="")] = _SEARCH_2_ORDER_DEFAULT,
     ) -> Any:
         return await binder.call(
             rt.Route(operation_id="search", status_code=200, media_type="application/json"),

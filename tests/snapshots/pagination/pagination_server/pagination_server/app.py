@@ -54,7 +54,7 @@ def create_router(
     )
     async def list_users(
         request: Request,
-        limit: Annotated[int | None, Query(description="")] = None,
+        limit: Annotated[int | None, Query(description="")] = 2,
         cursor: Annotated[str | None, Query(description="")] = None,
     ) -> Any:
         return await binder.call(

@@ -68,7 +68,7 @@ def create_router(
         piped: Annotated[str | None, Query(description="")] = None,
         filter: Annotated[str | None, Query(description="")] = None,
         session: Annotated[str | None, Cookie(description="")] = None,
-        limit: Annotated[int | None, Query(description="")] = None,
+        limit: Annotated[int | None, Query(description="")] = 10,
     ) -> Any:
         return await binder.call(
             rt.Route(operation_id="search", status_code=200, media_type="application/json"),

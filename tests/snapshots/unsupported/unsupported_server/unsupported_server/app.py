@@ -15,6 +15,7 @@ from fastapi import (
     Body,
     FastAPI,
     Request,
+    Response,
 )
 
 from . import _runtime as rt
@@ -43,7 +44,12 @@ def create_router(
         operation_id="postReport",
         status_code=200,
         response_model=None,
-        responses={},
+        response_class=Response,
+        responses={
+            200: {
+                "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}}
+            }
+        },
         tags=[],
         summary="",
         description="",
