@@ -1,9 +1,13 @@
 """Run one command with a timeout and measure wall time and peak RSS of its process tree.
 
-Peak RSS comes from ``os.wait4`` on the child: the kernel's ``ru_maxrss`` for that
-child and every descendant it waited for (what ``resource.getrusage(RUSAGE_CHILDREN)``
-and ``/usr/bin/time -v`` report), i.e. the largest single process of the tree;
-memory of concurrently running workers is not added up.
+Each command runs under a tiny launcher (``python -S -I``, ~8 MB) that forks and
+execs the tool, times it from fork to exit, and reports
+``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``: the largest RSS of any process
+of the tool's tree (what ``/usr/bin/time -v`` reports; memory of concurrently
+running workers is not added up). The launcher is needed because Linux carries a
+process's RSS high-water mark across exec: forking the harness itself, whose RSS
+grows with the specs it has read, would put a floor under every tool's figure.
+The launcher's own start-up is not in the wall time.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import os
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -80,11 +85,15 @@ def run(
     ``check_output``: a folder that must exist and contain at least one file afterwards
     (some tools exit 0 having written nothing).
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r", suffix=".rusage") as report,
+    ):
+        started = time.perf_counter()
         try:
             proc = subprocess.Popen(
-                argv,
+                [sys.executable, "-S", "-I", "-c", _LAUNCHER, report.name, *argv],
                 cwd=cwd,
                 env=env,
                 stdout=out,
@@ -106,22 +115,23 @@ def run(
         timer = threading.Timer(timeout, kill)
         timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            proc.wait()
         except BaseException:  # Ctrl-C or SIGTERM of the harness: take the tool down with it
             kill()
             raise
         finally:
             timer.cancel()
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        # Children that outlive the main process (daemons) are ended too.
+        outer_wall = time.perf_counter() - started
+        # Children that outlive the tool (daemons) are ended too.
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        peak_mb = usage.ru_maxrss / 1024  # KiB on Linux
+        fields = report.read().split()
+        wall = float(fields[0]) if len(fields) == 2 else outer_wall
+        peak_mb = int(fields[1]) / 1024 if len(fields) == 2 else 0.0  # ru_maxrss is in KiB
         if timed_out.is_set():
-            return Run(False, wall, peak_mb, None, f"timed out after {timeout:.0f} s")
+            return Run(False, outer_wall, peak_mb, None, f"timed out after {timeout:.0f} s")
         if proc.returncode != 0:
             err.seek(0)
             out.seek(0)
@@ -132,6 +142,25 @@ def run(
         ):
             return Run(False, wall, peak_mb, proc.returncode, "exit 0 but no output written")
         return Run(True, wall, peak_mb, 0)
+
+
+_LAUNCHER = """
+import os, resource, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    except OSError as exc:
+        sys.stderr.write(f"cannot start {sys.argv[2]}: {exc}\\n")
+        os._exit(127)
+_, status = os.waitpid(pid, 0)
+wall = time.perf_counter() - start
+with open(sys.argv[1], "w") as report:
+    report.write(f"{wall} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+code = os.waitstatus_to_exitcode(status)
+os._exit(code if code >= 0 else 128 - code)
+"""
 
 
 def repeat(make_argv, runs: int, *, before=None, stop_on_failure: bool = True, **kwargs) -> Summary:

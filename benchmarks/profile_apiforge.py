@@ -84,7 +84,7 @@ def wrap(module_name: str, attr: str) -> None:
             setattr(other, attr, timed)
 
 
-def alternatives(files: dict[str, str], timeout: float = 900) -> dict[str, float]:
+def alternatives(files: dict[str, str], with_black: bool, timeout: float = 900) -> dict[str, float]:
     """Format the same unformatted output three ways, in a scratch folder."""
     from ruff.__main__ import find_ruff_bin
 
@@ -131,27 +131,28 @@ def alternatives(files: dict[str, str], timeout: float = 900) -> dict[str, float
             timeout=timeout,
         )
         out["ruff format (1 process)"] = time.perf_counter() - start
-        lay_out()
-        start = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "black",
-                "-q",
-                "--line-length",
-                "100",
-                "--target-version",
-                "py310",
-                "--workers",
-                "1",
-                str(root / "src"),
-            ],
-            capture_output=True,
-            timeout=timeout,
-            env={**os.environ, "BLACK_CACHE_DIR": str(root / "bc")},
-        )
-        out["black (1 process, incl. start)"] = time.perf_counter() - start
+        if with_black:
+            lay_out()
+            start = time.perf_counter()
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "black",
+                    "-q",
+                    "--line-length",
+                    "100",
+                    "--target-version",
+                    "py310",
+                    "--workers",
+                    "1",
+                    str(root / "src"),
+                ],
+                capture_output=True,
+                timeout=timeout,
+                env={**os.environ, "BLACK_CACHE_DIR": str(root / "bc")},
+            )
+            out["black (1 process, incl. start)"] = time.perf_counter() - start
     return out
 
 
@@ -167,6 +168,9 @@ def main() -> None:
     parser.add_argument("--cprofile", help="also save the cProfile stats here")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--no-alternatives", action="store_true")
+    parser.add_argument(
+        "--no-black", action="store_true", help="skip the slow single-process black timing"
+    )
     args = parser.parse_args()
     if args.synthetic:
         import synth
@@ -224,7 +228,7 @@ def main() -> None:
         stats.dump_stats(args.cprofile)
     if not args.no_alternatives and "unformatted" in captured:
         print("\nformatting the same unformatted output in a scratch folder:")
-        for key, value in alternatives(captured["unformatted"]).items():
+        for key, value in alternatives(captured["unformatted"], not args.no_black).items():
             print(
                 f"  {key:35} {value:,.2f}" if isinstance(value, float) else f"  {key:35} {value:,}"
             )

@@ -75,34 +75,33 @@ def log(*args: Any) -> None:
 # --- apiforge invocation -------------------------------------------------------------------------
 
 
-AF_ENV: dict[str, str] = {}  # extra environment for every apiforge run (PYTHONPATH of a snapshot)
+PROTOTYPES = HERE / "prototypes"
 
 
-def apiforge_command(ref: str) -> tuple[list[str], str]:
-    """How to run apiforge, and a note saying which code that is.
+def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], dict[str, str], str]:
+    """How to run apiforge: (argv, extra environment, a note saying which code that is).
 
     ``ref`` ``worktree``: the live checkout (other people's uncommitted edits included).
     Any git ref (default ``HEAD``): ``git archive`` of its generator/ and templates/ into
-    benchmarks/.work/apiforge-<sha>/, run as ``python -m generator`` with that folder
-    first on PYTHONPATH (the venv supplies the pinned dependencies).
+    benchmarks/.work/apiforge-<sha>[-<patch>]/, run as ``python -m generator`` with that
+    folder first on PYTHONPATH (the venv supplies the pinned dependencies). ``patch``: a
+    prototype from benchmarks/prototypes/, applied to that snapshot with ``patch -p1``.
     """
     python = ROOT / ".venv" / "bin" / "python"
     python = python if python.exists() else Path(sys.executable)
-    if ref == "worktree":
-        return [
-            str(python),
-            "-m",
-            "generator",
-        ], "apiforge: the working tree as it was during the run"
+    argv = [str(python), "-m", "generator"]
+    if ref == "worktree" and patch is None:
+        return argv, {}, "apiforge: the working tree as it was during the run"
+    git_ref = "HEAD" if ref == "worktree" else ref
     sha = subprocess.run(
-        ["git", "rev-parse", "--verify", f"{ref}^{{commit}}"],
+        ["git", "rev-parse", "--verify", f"{git_ref}^{{commit}}"],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=60,
         check=True,
     ).stdout.strip()
-    snap = WORK / f"apiforge-{sha[:12]}"
+    snap = WORK / (f"apiforge-{sha[:12]}" + (f"-{patch.stem}" if patch else ""))
     if not (snap / "generator" / "__main__.py").exists():
         shutil.rmtree(snap, ignore_errors=True)
         snap.mkdir(parents=True)
@@ -114,12 +113,24 @@ def apiforge_command(ref: str) -> tuple[list[str], str]:
             check=True,
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(snap)], input=archive, check=True, timeout=120)
-    AF_ENV["PYTHONPATH"] = str(snap)
-    return [
-        str(python),
-        "-m",
-        "generator",
-    ], f"apiforge: commit {sha[:12]} ({ref}), generator/ + templates/"
+        if patch is not None:
+            applied = subprocess.run(
+                ["patch", "-p1", "-d", str(snap), "-i", str(patch)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            if applied.returncode != 0:
+                shutil.rmtree(snap, ignore_errors=True)
+                raise RuntimeError(
+                    f"{patch.name} does not apply to {sha[:12]}: {applied.stdout.strip()}"
+                )
+    what = f"commit {sha[:12]} ({git_ref})" + (f" + prototype {patch.name}" if patch else "")
+    return (
+        argv,
+        {"PYTHONPATH": str(snap)},
+        f"{'apiforge+' + patch.stem if patch else 'apiforge'}: {what}",
+    )
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -166,7 +177,9 @@ class Results:
     notes: list[str] = field(default_factory=list)
     inputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {path, ops, kb}
     gen: dict[str, dict[str, Cell]] = field(default_factory=dict)  # input -> tool -> cell
-    warm: dict[str, Cell] = field(default_factory=dict)  # input -> apiforge --force, warm cache
+    warm: dict[str, dict[str, Cell]] = field(
+        default_factory=dict
+    )  # input -> variant -> warm --force
     noop: dict[str, Cell] = field(default_factory=dict)
     client: dict[str, Any] | None = None
     server: dict[str, Any] | None = None
@@ -291,41 +304,50 @@ def interleaved(jobs: list[Job], runs: int, timeout: float, slow: float, cwd: Pa
                 job.done = True
 
 
-def apiforge_job(cmd: list[str], spec: Path, scratch: Path) -> Job:
+def apiforge_job(key: str, spec: Path, scratch: Path) -> Job:
     """Cold generation: an empty content cache (a fresh APIFORGE_CACHE_DIR) and no output each run."""
-    out = scratch / "out-apiforge"
+    out = scratch / f"out-{key}"
 
     def prepare(i: int) -> tuple[list[str], dict[str, str], Path]:
-        cache = fresh(scratch / "caches" / f"cold{i}")
+        cache = fresh(scratch / "caches" / key / f"cold{i}")
         shutil.rmtree(out, ignore_errors=True)
-        argv = [*cmd, "generate", str(spec), "--output", str(out), "--force", "--quiet"]
-        return argv, cache_env(cache), out
+        argv = [*AF_CMDS[key], "generate", str(spec), "--output", str(out), "--force", "--quiet"]
+        return argv, cache_env(key, cache), out
 
-    return Job("apiforge", prepare)
+    return Job(key, prepare)
 
 
-def cache_env(cache: Path) -> dict[str, str]:
-    env = {**os.environ, **AF_ENV}
+AF_CMDS: dict[str, list[str]] = {}  # apiforge variant -> argv
+AF_ENVS: dict[str, dict[str, str]] = {}  # apiforge variant -> extra environment
+
+
+def is_apiforge(tool: str) -> bool:
+    return tool == "apiforge" or tool.startswith("apiforge+")
+
+
+def cache_env(key: str, cache: Path) -> dict[str, str]:
+    env = {**os.environ, **AF_ENVS[key]}
     env["APIFORGE_CACHE_DIR"] = str(cache)
     env["XDG_CACHE_HOME"] = str(cache / "xdg")
     return env
 
 
-def time_warm(cmd: list[str], spec: Path, runs: int, timeout: float, scratch: Path) -> Cell:
+def time_warm(key: str, spec: Path, runs: int, timeout: float, scratch: Path) -> Cell:
     """``--force`` again with the cache the last cold run filled (formatting and models cached)."""
-    caches = sorted((scratch / "caches").glob("cold*"))
+    caches = sorted((scratch / "caches" / key).glob("cold*"))
     if not caches:
         return Cell(note="n/a")
-    out = scratch / "out-apiforge"
-    argv = [*cmd, "generate", str(spec), "--output", str(out), "--force", "--quiet"]
-    return Cell(measure.repeat(argv, runs, cwd=scratch, env=cache_env(caches[-1]), timeout=timeout))
+    out = scratch / f"out-{key}"
+    argv = [*AF_CMDS[key], "generate", str(spec), "--output", str(out), "--force", "--quiet"]
+    env = cache_env(key, caches[-1])
+    return Cell(measure.repeat(argv, runs, cwd=scratch, env=env, timeout=timeout))
 
 
-def time_noop(cmd: list[str], spec: Path, runs: int, timeout: float, scratch: Path) -> Cell:
+def time_noop(key: str, spec: Path, runs: int, timeout: float, scratch: Path) -> Cell:
     """``apiforge generate SPEC`` again on an up-to-date output: the whole process, start-up included."""
-    out = scratch / "out-apiforge"
-    env = {**os.environ, **AF_ENV}
-    argv = [*cmd, "generate", str(spec), "--output", str(out)]
+    out = scratch / f"out-{key}"
+    env = {**os.environ, **AF_ENVS[key]}
+    argv = [*AF_CMDS[key], "generate", str(spec), "--output", str(out)]
     check = measure.run(argv, cwd=scratch, env=env, timeout=timeout)
     if not check.ok:
         return Cell(measure.Summary([check]))
@@ -406,28 +428,30 @@ def report(res: Results, tools: list[str]) -> str:
     parts.append(table(headers, rows))
 
     if "apiforge" in tools:
-        parts.append(
-            "\n## apiforge: cold vs warm cache, and speed-up (peer seconds / apiforge seconds)"
-        )
-        others = [t for t in tools if t != "apiforge"]
-        headers = [
-            "input",
-            "apiforge cold",
-            "apiforge warm --force",
-            *[f"vs {LABELS[t]}" for t in others],
-        ]
-        rows = []
-        for name, cells in res.gen.items():
-            ours = cells.get("apiforge", Cell())
-            rows.append(
-                [
-                    name,
-                    ours.text(),
-                    res.warm.get(name, Cell(note="-")).text(),
-                    *[ratio(cells.get(t, Cell()), ours) for t in others],
-                ]
+        peer_tools = [t for t in tools if not is_apiforge(t)]
+        for variant in [t for t in tools if is_apiforge(t)]:
+            parts.append(
+                f"\n## {LABELS[variant]}: cold vs warm cache, and speed-up"
+                " (peer seconds / apiforge seconds)"
             )
-        parts.append(table(headers, rows))
+            headers = [
+                "input",
+                "cold",
+                "warm --force",
+                *[f"vs {LABELS[t]}" for t in peer_tools],
+            ]
+            rows = []
+            for name, cells in res.gen.items():
+                ours = cells.get(variant, Cell())
+                rows.append(
+                    [
+                        name,
+                        ours.text(),
+                        res.warm.get(name, {}).get(variant, Cell(note="-")).text(),
+                        *[ratio(cells.get(t, Cell()), ours) for t in peer_tools],
+                    ]
+                )
+            parts.append(table(headers, rows))
 
         parts.append("\n## Peak memory (MB, largest process of the tree)")
         headers = ["input", *[LABELS[t] for t in tools]]
@@ -541,51 +565,10 @@ def report(res: Results, tools: list[str]) -> str:
 
 
 def verdicts(res: Results) -> None:
+    variants = sorted({k for cells in res.gen.values() for k in cells if is_apiforge(k)})
+    for variant in variants:  # "apiforge" first, then the prototypes
+        speed_verdicts(res, variant)
     t = res.targets
-    for name, cells in res.gen.items():
-        ours = cells.get("apiforge")
-        if ours is None:
-            continue
-        if not ours.ok:
-            t.append((f"{name}: apiforge generates", ours.text(), "succeeds", "FAIL"))
-            continue
-        clients = [(k, cells[k]) for k in CLIENT_PEERS if k in cells and cells[k].ok]
-        if clients:
-            key, fastest = min(clients, key=lambda kc: kc[1].median)  # type: ignore[arg-type, return-value]
-            speed = fastest.median / ours.median  # type: ignore[operator]
-            t.append(
-                (
-                    f"{name}: vs fastest client peer ({LABELS[key]})",
-                    f"{speed:.2f}x",
-                    f">= {T_VS_FASTEST_CLIENT:g}x",
-                    "PASS" if speed >= T_VS_FASTEST_CLIENT else "FAIL",
-                )
-            )
-        elif any(k in cells for k in CLIENT_PEERS):
-            t.append(
-                (
-                    f"{name}: vs fastest client peer",
-                    "every client peer fails",
-                    f">= {T_VS_FASTEST_CLIENT:g}x",
-                    "n/a",
-                )
-            )
-        opc = cells.get("opc")
-        if opc is not None:
-            if opc.ok:
-                speed = opc.median / ours.median  # type: ignore[operator]
-                t.append(
-                    (
-                        f"{name}: vs openapi-python-client",
-                        f"{speed:.2f}x",
-                        f">= {T_VS_OPC:g}x",
-                        "PASS" if speed >= T_VS_OPC else "FAIL",
-                    )
-                )
-            else:
-                t.append(
-                    (f"{name}: vs openapi-python-client", "OPC fails", f">= {T_VS_OPC:g}x", "n/a")
-                )
     for name, cell in res.noop.items():
         value = cell.median
         t.append(
@@ -645,6 +628,56 @@ def verdicts(res: Results) -> None:
         )
 
 
+def speed_verdicts(res: Results, variant: str) -> None:
+    t = res.targets
+    prefix = "" if variant == "apiforge" else f"[{variant}] "
+    for name, cells in res.gen.items():
+        ours = cells.get(variant)
+        if ours is None:
+            continue
+        name = prefix + name
+        if not ours.ok:
+            t.append((f"{name}: apiforge generates", ours.text(), "succeeds", "FAIL"))
+            continue
+        clients = [(k, cells[k]) for k in CLIENT_PEERS if k in cells and cells[k].ok]
+        if clients:
+            key, fastest = min(clients, key=lambda kc: kc[1].median)  # type: ignore[arg-type, return-value]
+            speed = fastest.median / ours.median  # type: ignore[operator]
+            t.append(
+                (
+                    f"{name}: vs fastest client peer ({LABELS[key]})",
+                    f"{speed:.2f}x",
+                    f">= {T_VS_FASTEST_CLIENT:g}x",
+                    "PASS" if speed >= T_VS_FASTEST_CLIENT else "FAIL",
+                )
+            )
+        elif any(k in cells for k in CLIENT_PEERS):
+            t.append(
+                (
+                    f"{name}: vs fastest client peer",
+                    "every client peer fails",
+                    f">= {T_VS_FASTEST_CLIENT:g}x",
+                    "n/a",
+                )
+            )
+        opc = cells.get("opc")
+        if opc is not None:
+            if opc.ok:
+                speed = opc.median / ours.median  # type: ignore[operator]
+                t.append(
+                    (
+                        f"{name}: vs openapi-python-client",
+                        f"{speed:.2f}x",
+                        f">= {T_VS_OPC:g}x",
+                        "PASS" if speed >= T_VS_OPC else "FAIL",
+                    )
+                )
+            else:
+                t.append(
+                    (f"{name}: vs openapi-python-client", "OPC fails", f">= {T_VS_OPC:g}x", "n/a")
+                )
+
+
 # --- main ----------------------------------------------------------------------------------------
 
 
@@ -680,6 +713,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-duration", type=float, default=5.0, help="seconds per wrk run")
     parser.add_argument("--client-number", type=int, default=2000, help="calls per timeit run")
     parser.add_argument(
+        "--prototype",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also measure apiforge with benchmarks/prototypes/NAME.patch applied (repeatable)",
+    )
+    parser.add_argument(
         "--apiforge-ref",
         default="HEAD",
         help="git ref of apiforge to measure (a snapshot of it), or 'worktree'; default HEAD",
@@ -708,16 +748,26 @@ def main(argv: list[str] | None = None) -> int:
     scratch_root = Path(tempfile.mkdtemp(prefix="run-", dir=WORK))
     try:
         # Tools
-        af_cmd: list[str] = []
         if "apiforge" in tools:
-            af_cmd, note = apiforge_command(args.apiforge_ref)
-            if "PYTHONPATH" in AF_ENV:  # a snapshot: name its commit, not the live tree's
-                res.machine["apiforge_commit"] = Path(AF_ENV["PYTHONPATH"]).name.removeprefix(
-                    "apiforge-"
-                )
+            AF_CMDS["apiforge"], AF_ENVS["apiforge"], note = apiforge_command(args.apiforge_ref)
+            if "PYTHONPATH" in AF_ENVS["apiforge"]:  # a snapshot: name its commit
+                snap = Path(AF_ENVS["apiforge"]["PYTHONPATH"]).name
+                res.machine["apiforge_commit"] = snap.removeprefix("apiforge-")
             res.notes.append(note)
             log(note)
-        peer_keys = {t for t in tools if t != "apiforge"}
+            for name in args.prototype:
+                key = f"apiforge+{name}"
+                try:
+                    patch = PROTOTYPES / f"{name}.patch"
+                    AF_CMDS[key], AF_ENVS[key], note = apiforge_command(args.apiforge_ref, patch)
+                except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+                    note = f"{key}: skipped, {exc}"
+                else:
+                    tools.insert(tools.index("apiforge") + 1, key)
+                    LABELS[key] = f"apiforge + {name} (prototype)"
+                res.notes.append(note)
+                log(note)
+        peer_keys = {t for t in tools if not is_apiforge(t)}
         broken: dict[str, str] = {}
         if peer_keys:
             log("peers: checking venvs under benchmarks/.work/venvs ...")
@@ -752,8 +802,8 @@ def main(argv: list[str] | None = None) -> int:
             scratch = fresh(scratch_root / name)
             jobs: list[Job] = []
             for tool in tools:
-                if tool == "apiforge":
-                    jobs.append(apiforge_job(af_cmd, path.resolve(), scratch))
+                if is_apiforge(tool):
+                    jobs.append(apiforge_job(tool, path.resolve(), scratch))
                     continue
                 peer = next(p for p in peers.PEERS if p.key == tool)
                 if peer.venv in broken:
@@ -764,12 +814,17 @@ def main(argv: list[str] | None = None) -> int:
             for job in jobs:
                 cells[job.key] = Cell(job.summary, job.note)
                 log(f"  {job.key}: {cells[job.key].text()}")
+            res.warm[name] = {}
+            for key in [t for t in tools if is_apiforge(t)]:
+                if not cells[key].ok:
+                    continue
+                warm = time_warm(key, path.resolve(), args.runs, args.timeout, scratch)
+                res.warm[name][key] = warm
+                log(f"  {key}, warm cache --force: {warm.text()}")
             if "apiforge" in cells and cells["apiforge"].ok:
-                res.warm[name] = time_warm(af_cmd, path.resolve(), args.runs, args.timeout, scratch)
-                log(f"  apiforge, warm cache --force: {res.warm[name].text()}")
                 if name == "posthog" or name == f"synthetic-{max(sizes, default=0)}":
                     res.noop[name] = time_noop(
-                        af_cmd, path.resolve(), args.runs, args.timeout, scratch
+                        "apiforge", path.resolve(), args.runs, args.timeout, scratch
                     )
                     log(f"  apiforge no-op: {res.noop[name].text()}")
             shutil.rmtree(scratch, ignore_errors=True)
@@ -826,7 +881,7 @@ def main(argv: list[str] | None = None) -> int:
         "generation": {
             n: {t: c.to_json() for t, c in cells.items()} for n, cells in res.gen.items()
         },
-        "warm": {n: c.to_json() for n, c in res.warm.items()},
+        "warm": {n: {k: c.to_json() for k, c in w.items()} for n, w in res.warm.items()},
         "noop": {n: c.to_json() for n, c in res.noop.items()},
         "client": res.client,
         "server": res.server,
