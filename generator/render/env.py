@@ -10,14 +10,22 @@ from functools import lru_cache
 
 import jinja2
 
+from generator import cache
 from generator.resources import templates_dir
 
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The shared environment (templates are compiled once per process)."""
+    """The shared environment; compiled templates are kept in the content cache across runs."""
+    folder = cache.cache_dir("jinja")
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            folder = None
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -2623,25 +2623,26 @@ def create_app(
     }
     settings.update(fastapi_kwargs)
     app = FastAPI(**settings)
-    app.include_router(
-        create_router(
-            environments_dashboards=environments_dashboards,
-            environments_dashboards_collaborators=environments_dashboards_collaborators,
-            environments_data_color_themes=environments_data_color_themes,
-            environments_dataset_items=environments_dataset_items,
-            environments_datasets=environments_datasets,
-            environments_exports=environments_exports,
-            environments_groups=environments_groups,
-            environments_insights=environments_insights,
-            environments_session_recordings=environments_session_recordings,
-            environments_sessions_property_definitions=environments_sessions_property_definitions,
-            environments_sessions_values=environments_sessions_values,
-            environments_subscriptions=environments_subscriptions,
-            dashboards=dashboards,
-            dashboards_collaborators=dashboards_collaborators,
-            authenticate=authenticate,
-            middleware=middleware,
-        )
+    # The routes go on the app itself: an included router is matched through an extra
+    # layer, which doubles FastAPI's route matching per request.
+    router = create_router(
+        environments_dashboards=environments_dashboards,
+        environments_dashboards_collaborators=environments_dashboards_collaborators,
+        environments_data_color_themes=environments_data_color_themes,
+        environments_dataset_items=environments_dataset_items,
+        environments_datasets=environments_datasets,
+        environments_exports=environments_exports,
+        environments_groups=environments_groups,
+        environments_insights=environments_insights,
+        environments_session_recordings=environments_session_recordings,
+        environments_sessions_property_definitions=environments_sessions_property_definitions,
+        environments_sessions_values=environments_sessions_values,
+        environments_subscriptions=environments_subscriptions,
+        dashboards=dashboards,
+        dashboards_collaborators=dashboards_collaborators,
+        authenticate=authenticate,
+        middleware=middleware,
     )
+    app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
     return app

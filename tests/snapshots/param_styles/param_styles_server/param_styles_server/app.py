@@ -146,13 +146,14 @@ def create_app(
     }
     settings.update(fastapi_kwargs)
     app = FastAPI(**settings)
-    app.include_router(
-        create_router(
-            search=search,
-            label_matrix=label_matrix,
-            authenticate=authenticate,
-            middleware=middleware,
-        )
+    # The routes go on the app itself: an included router is matched through an extra
+    # layer, which doubles FastAPI's route matching per request.
+    router = create_router(
+        search=search,
+        label_matrix=label_matrix,
+        authenticate=authenticate,
+        middleware=middleware,
     )
+    app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
     return app
