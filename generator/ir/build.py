@@ -155,12 +155,10 @@ class _Builder:
                 name = segment[1:-1]
                 self.sink.warning("missing-path-parameter", f"path parameter {name!r} is not declared; assuming a string", loc)
                 merged[("path", name)] = Parameter(name, "path", True, TypeRef("string"), None, None, "", False, loc)
-        declared = {p.name for p in merged.values() if p.location == "path"}
         for param in list(merged.values()):
             if param.location == "path" and "{" + param.name + "}" not in path:
                 self.sink.warning("unused-path-parameter", f"path parameter {param.name!r} is not in the path; ignored", param.spec_location)
                 del merged[("path", param.name)]
-        del declared
         return tuple(merged.values())
 
     def _parameter(self, node: Any, loc: SpecLocation, hint: str) -> Parameter | None:
