@@ -228,7 +228,25 @@ def machine_info() -> dict[str, Any]:
         ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         commit, dirty = "?", ""
+    try:
+        generated = subprocess.run(
+            ["git", "log", "-1", "--format=%h", "--", "generated"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=30,
+        ).stdout.strip()
+        generated_dirty = subprocess.run(
+            ["git", "status", "--porcelain", "generated"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=30,
+        ).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        generated, generated_dirty = "?", ""
     return {
+        "generated_commit": generated + (" + uncommitted changes" if generated_dirty else ""),
         "cpu": cpu,
         "cores": os.cpu_count(),
         "memory_gb": mem_gb,
@@ -492,6 +510,7 @@ def report(res: Results, tools: list[str]) -> str:
         parts.append(table(["input", "seconds (median)", "peak MB"], rows))
 
     if res.client is not None:
+        parts.append(f"\nRuntime benchmarks use generated/ as of {m.get('generated_commit', '?')}.")
         parts.append(
             "\n## Generated client: per-call cost on httpx.MockTransport (µs, median of repeats)"
         )
