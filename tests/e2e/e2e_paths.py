@@ -22,6 +22,6 @@ SPEC = ROOT / "spec" / "posthog.yaml"
 PAGE_SIZE = 4
 """The fake's page size in the HTTP tests: small, so a handful of objects spans pages."""
 
-for _path in (GENERATED_SERVER, GENERATED_CLIENT, ROOT):
+for _path in (GENERATED_SERVER, GENERATED_CLIENT, ROOT, ROOT / "tests"):  # tests/: shared helpers
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
