@@ -23,13 +23,14 @@ from typing import Any, Literal
 from generator import cache
 from generator.diagnostics import Sink, SpecLocation
 from generator.ir.build import ModelSource
-from generator.ir.schemas import SCHEMA_REF_PREFIX, unescape
+from generator.ir.schemas import SCHEMA_REF_PREFIX, component_key, is_nullable, unescape
 from generator.naming import ClassName
 
 Role = Literal["request", "response"]
 _DMCG_VERSION = "datamodel-code-generator 0.89.0"  # pinned in pyproject.toml; part of the cache key
 
 _CLASS = re.compile(r"^class (\w+)\(", re.MULTILINE)
+_OMITTABLE = "x-apiforge-omittable"  # marks an optional property that must not be null
 _OPEN_ENUM_HELPER = '''
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
@@ -55,6 +56,63 @@ def _open_enum_member(cls: type[Enum], value: object) -> Any:
     return None
 '''
 
+# The server's spelling of an optional property that must not be null: ``_Omittable[X]`` is
+# ``X | None`` to mypy and to the implementation (None: the property was omitted), but
+# validation rejects an explicit null and the JSON schema has neither a null branch nor
+# ``default: null``. The client keeps ``X | None`` (it accepts a server's stray null).
+_OMITTABLE_IMPORTS = (
+    "from typing import Annotated, Any, TypeVar\n"
+    "from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler\n"
+    "from pydantic.config import JsonDict\n"
+    "from pydantic.json_schema import JsonSchemaValue\n"
+    "from pydantic_core import CoreSchema, PydanticCustomError, core_schema\n"
+)
+_OMITTABLE_HELPER = '''
+
+def _reject_null(value: Any) -> Any:
+    if value is None:
+        raise PydanticCustomError("null_forbidden", "Input may be omitted but must not be null")
+    return value
+
+
+class _NotNull:
+    """Field metadata: the property may be omitted (it is then None) but not sent as null."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(_reject_null, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        documented = handler(schema)
+        branches = documented.get("anyOf")
+        if not isinstance(branches, list) or {"type": "null"} not in branches:
+            return documented
+        kept = [branch for branch in branches if branch != {"type": "null"}]
+        rest = {key: value for key, value in documented.items() if key != "anyOf"}
+        return {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}
+
+
+def _drop_null_default(schema: JsonDict) -> None:
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
+
+
+_T = TypeVar("_T")
+_Omittable = Annotated[_T | None, _NotNull(), Field(json_schema_extra=_drop_null_default)]
+"""An optional property the spec does not let be null: None means it was omitted."""
+'''
+_EXTRA_HELPER = '''
+
+class _Extra:
+    """The json_schema_extra of an ``_Omittable`` field with extra keys of its own."""
+
+    def __init__(self, extra: JsonDict) -> None:
+        self.extra = extra
+
+    def __call__(self, schema: JsonDict) -> None:
+        schema.update(self.extra)
+        _drop_null_default(schema)
+'''
+
 
 @dataclass(frozen=True)
 class ModelsModule:
@@ -76,7 +134,7 @@ class ModelsModule:
 
 def render_models(source: ModelSource, names: dict[str, ClassName], templates: Path, sink: Sink) -> ModelsModule | None:
     """Render every component schema into one module; None (with a diagnostic) if DMCG fails."""
-    prepare = _Preparer(names, sink)
+    prepare = _Preparer(names, source.schemas, sink)
     document = {
         "openapi": source.openapi_version if source.openapi_version.startswith("3.") else "3.0.3",
         "info": {"title": "models", "version": "0"},
@@ -95,13 +153,13 @@ def render_models(source: ModelSource, names: dict[str, ClassName], templates: P
         if text is None:
             return None
         cache.write(folder, key, text)
-    module = _finish(text, _OPEN_ENUM_HELPER)
+    module = _finish(text, server=False)
     classes = frozenset(_CLASS.findall(module))
     missing = [k for k in source.schemas if names[k] not in classes and names[k] + "Request" not in classes and names[k] + "Response" not in classes]
     for key in missing:
         sink.warning("model-missing", f"schema {key!r} produced no class; it is typed as Any", source.locations[key])
     kept = {k: v for k, v in names.items() if k not in missing}
-    return ModelsModule(module, classes, kept, _finish(text, _CLOSED_ENUM_HELPER))
+    return ModelsModule(module, classes, kept, _finish(text, server=True))
 
 
 # Every DMCG option we set; part of the cache key. Chosen for mypy --strict output:
@@ -122,6 +180,7 @@ _OPTIONS: dict[str, Any] = {
     "disable_timestamp": True,
     "formatters": [],
     "read_only_write_only_model_type": "request-response",
+    "field_extra_keys": [_OMITTABLE],  # the Preparer's marker, into the field's json_schema_extra
 }
 # ruff's safe fixes for what DMCG spells in an outdated way (quoted annotations, typing.Dict,
 # unused imports), and its imports sorted at ruff's default line length, which generated
@@ -145,7 +204,7 @@ def _generate(document: dict[str, Any], templates: Path, source: ModelSource, si
                 input_file_type=InputFileType.OpenAPI,
                 output_model_type=DataModelType.PydanticV2BaseModel,
                 custom_template_dir=templates / "models",
-                **_OPTIONS,
+                **{**_OPTIONS, "field_extra_keys": set(_OPTIONS["field_extra_keys"])},
             )
     except Exception as exc:  # noqa: BLE001 -- DMCG raises many kinds; all mean the same thing to the user
         file = next(iter(source.locations.values())).file if source.locations else ""
@@ -193,18 +252,85 @@ def _escaped(char: str) -> str:
     return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
-def _finish(text: str, enum_helper: str) -> str:
-    """Drop DMCG's own header; add the open-enum helper after the imports when enums exist."""
+def _finish(text: str, *, server: bool) -> str:
+    """The client's (``server=False``) or the server's module from DMCG's text.
+
+    Drops DMCG's own header, spells optional non-nullable fields (the Preparer's marker)
+    as ``X | None`` in the client and ``_Omittable[X]`` in the server, and adds the
+    helpers the module uses after its imports.
+    """
     text = _escape_controls(text)
     # split("\n"), not splitlines(): U+2028, form feeds... inside string literals are no line ends
-    lines = [line for line in text.split("\n") if not line.startswith("#   filename:") and not line.startswith("# generated by datamodel-codegen")]
+    lines = [
+        _omittable_field(line, server) if _OMITTABLE in line else line
+        for line in text.split("\n")
+        if not line.startswith("#   filename:") and not line.startswith("# generated by datamodel-codegen")
+    ]
     body = "\n".join(lines).strip() + "\n"
-    if "_open_enum_member" not in body:
+    if "import Field as Field_aliased" in body:  # DMCG misses RootModels' Field when it aliases it
+        body = _UNALIASED_FIELD.sub(r"\1Field_aliased(", body)
+    body = _without_unused_field_import(body)
+    imports, helpers = "", ""
+    if "_open_enum_member" in body:
+        imports += "from typing import Any\n"
+        helpers += _CLOSED_ENUM_HELPER if server else _OPEN_ENUM_HELPER
+    if "_Omittable[" in body:
+        imports += _OMITTABLE_IMPORTS
+        helpers += _OMITTABLE_HELPER + (_EXTRA_HELPER if "=_Extra(" in body else "")
+    if not helpers:
         return body
-    if "from typing import Any\n" not in body:
-        body = body.replace("from __future__ import annotations\n", "from __future__ import annotations\nfrom typing import Any\n", 1)
+    # repeated imports are merged when the file is formatted (ruff's isort rules)
+    body = body.replace("from __future__ import annotations\n", "from __future__ import annotations\n" + imports, 1)
     first_class = body.find("\nclass ")
-    return body[:first_class] + enum_helper + body[first_class:]
+    return body[:first_class] + helpers + body[first_class:]
+
+
+_UNALIASED_FIELD = re.compile(r"^(    root: .* = )Field\(", re.MULTILINE)
+_MARKER = re.compile(r", json_schema_extra=\{'" + _OMITTABLE + r"': True\}")
+_MARKER_BESIDE = re.compile(r"'" + _OMITTABLE + r"': True, |, '" + _OMITTABLE + r"': True")  # beside e.g. xml
+# DMCG imports ``Field as Field_aliased`` where a field is named ``Field``
+_BARE_FIELD = re.compile(r" = Field(_aliased)?\((?P<default>None|\.\.\.)\)$")
+_OPTIONAL_FIELD = re.compile(r"^(?P<head>\s+\w+: )(?P<type>.+) \| None = (?P<default>.+)$")
+
+
+_PYDANTIC_IMPORT = re.compile(r"^from pydantic import (\([^)]*\)|[^\n(]*)\n", re.MULTILINE)
+
+
+def _without_unused_field_import(body: str) -> str:
+    """Drop pydantic's ``Field`` from the imports when only the markers used it.
+
+    The statement is rebuilt as ruff's isort writes it at :data:`_TIDY_LINE_LENGTH`.
+    """
+    statement = _PYDANTIC_IMPORT.search(body)
+    if statement is None:
+        return body
+    rest = body[: statement.start()] + body[statement.end():]
+    names = [name.strip() for name in statement[1].strip("()").split(",") if name.strip()]
+    kept = [name for name in names if not (name.startswith("Field") and re.search(rf"\b{name.split()[-1]}\(", rest) is None)]
+    if kept == names:
+        return body
+    line = f"from pydantic import {', '.join(kept)}\n"
+    if len(line) > int(_TIDY_LINE_LENGTH) + 1:
+        line = "from pydantic import (\n" + "".join(f"    {name},\n" for name in kept) + ")\n"
+    return body[: statement.start()] + (line if kept else "") + body[statement.end():]
+
+
+def _omittable_field(line: str, server: bool) -> str:
+    """A field line DMCG wrote for a marked property: without the marker, ``_Omittable`` in the server.
+
+    The client's line is what DMCG writes without the marker. A line that is not
+    ``X | None = ...`` (an allOf made the property required) stays as DMCG typed it.
+    """
+    alone = _MARKER.search(line) is not None
+    line = _MARKER_BESIDE.sub("", _MARKER.sub("", line))
+    line = _BARE_FIELD.sub(lambda m: " = None" if m["default"] == "None" else "", line)
+    match = _OPTIONAL_FIELD.match(line)
+    if match is None or not server:
+        return line
+    default = match["default"]
+    if not alone:  # pydantic composes no dict json_schema_extra with _Omittable's callable one
+        default = default.replace("json_schema_extra={", "json_schema_extra=_Extra({", 1).removesuffix(")") + "))"
+    return f"{match['head']}_Omittable[{match['type']}] = {default}"
 
 
 _SUBSCHEMA = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
@@ -230,12 +356,15 @@ class _Preparer:
     """
 
     names: dict[str, ClassName]
+    components: dict[str, dict[str, Any]]  # by component key: what a $ref's nullability is read from
     sink: Sink
 
-    def schema(self, schema: Any, location: SpecLocation) -> Any:
+    def schema(self, schema: Any, location: SpecLocation, required_above: list[Any] | None = None) -> Any:
+        """``schema`` ready for DMCG; ``required_above``: the required list of the allOf holding it."""
         if not isinstance(schema, dict):
             return schema
         result: dict[str, Any] = {}
+        required = [*(required_above or ()), *(schema["required"] if isinstance(schema.get("required"), list) else ())]
         for key, value in schema.items():
             if key == "format" and value in ("email", "idn-email") or key == "nullable" and value is False:
                 continue
@@ -251,8 +380,12 @@ class _Preparer:
                 value = _renamed(value, self.names)
             elif key in _SUBSCHEMA:
                 value = self.schema(value, location.child(key))
+            elif key == "allOf" and isinstance(value, list):  # the members' properties may be required here
+                value = [self.schema(item, location.child(key, i), required) for i, item in enumerate(value)]
             elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
                 value = [self.schema(item, location.child(key, i)) for i, item in enumerate(value)]
+            elif key == "properties" and isinstance(value, dict):
+                value = {name: self._property(item, name in required, location.child(key, name)) for name, item in value.items()}
             elif key in _SUBSCHEMA_MAPS and isinstance(value, dict):
                 value = {name: self.schema(item, location.child(key, name)) for name, item in value.items()}
             elif key == "discriminator" and isinstance(value, dict) and isinstance(value.get("mapping"), dict):
@@ -260,6 +393,40 @@ class _Preparer:
                 value = {**value, "mapping": mapping}
             result[key] = value
         return result
+
+
+    def _property(self, schema: Any, required: bool, location: SpecLocation) -> Any:
+        """A property's schema, marked when it is optional, has no default and must not be null."""
+        prepared = self.schema(schema, location)
+        if required or not isinstance(prepared, dict) or prepared.get("default") is not None or self.allows_null(schema):
+            return prepared
+        return {**prepared, _OMITTABLE: True}
+
+    def allows_null(self, schema: Any, seen: tuple[str, ...] = ()) -> bool:
+        """Whether ``schema`` lets a value be null (an untyped schema or an unknown $ref may)."""
+        if not isinstance(schema, dict):
+            return schema is not False
+        if is_nullable(schema) or schema.get("type") == "null" or ("const" in schema and schema["const"] is None):
+            return True
+        if isinstance(schema.get("enum"), list) and None in schema["enum"]:
+            return True
+        if "type" in schema:  # a type without null: no subschema can add it
+            return False
+        if isinstance(schema.get("$ref"), str):
+            key = component_key(schema["$ref"])
+            if key is None or key in seen or key not in self.components:
+                return True
+            return self.allows_null(self.components[key], (*seen, key))
+        members = {k: v for k in ("anyOf", "oneOf", "allOf") if isinstance(v := schema.get(k), list) and v}
+        if any(self.allows_null(m, seen) for k in ("anyOf", "oneOf") for m in members.get(k, ())):
+            return True
+        if "allOf" in members:
+            return all(self.allows_null(m, seen) for m in members["allOf"])
+        return not any(k in schema for k in _TYPED)
+
+
+# Keywords that restrict a schema's type; a schema with none of them (``{}``) accepts null.
+_TYPED = ("type", "properties", "items", "enum", "const", "anyOf", "oneOf", "additionalProperties")
 
 
 def _mapped(target: Any, names: dict[str, ClassName]) -> Any:

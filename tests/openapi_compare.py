@@ -17,7 +17,9 @@ schema). Schemas are compared after normalization, never by component name:
 * ``additionalProperties: true``/``{}`` and ``items: {}`` are the defaults, so dropped;
 * ``minLength: 1`` beside ``format: uri`` is dropped: pydantic's ``AnyUrl`` always
   emits it (an empty string is not a URI anyway);
-* ``default: null`` is dropped: it is how pydantic spells "optional".
+* ``default: null`` is dropped: it is how pydantic spells "optional";
+* the empty schema (any value, after annotations are dropped) is never marked nullable:
+  it admits null already, so ``anyOf: [{}, {type: null}]`` and ``{}`` mean the same.
 
 Two rules apply to the app document only, because they are how FastAPI documents an
 optional input: the ``nullable`` it adds to an optional parameter or an optional
@@ -248,7 +250,7 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
 
 
 def _with_nullable(schema: Any, nullable: bool) -> Any:
-    if nullable and isinstance(schema, dict):
+    if nullable and isinstance(schema, dict) and schema:  # ``{}`` admits null already
         return {**schema, "nullable": True}
     return schema
 

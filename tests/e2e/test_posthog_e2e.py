@@ -21,7 +21,13 @@ import httpx
 import pytest
 import yaml
 from e2e_paths import PAGE_SIZE, SPEC
-from posthog_client import BadRequestError, ConflictError, MethodNotAllowedError, NotFoundError
+from posthog_client import (
+    BadRequestError,
+    ConflictError,
+    MethodNotAllowedError,
+    NotFoundError,
+    UnprocessableEntityError,
+)
 from posthog_client.models import ExportFormatEnum, PatchedDashboardRequest
 
 from examples.posthog_fake import DEFAULT_ACCOUNTS
@@ -82,9 +88,9 @@ def test_project_dashboards(api: Api, posthog: PostHogHarness) -> None:
         "weekly",
         ["core"],
     )
-    with pytest.raises(BadRequestError) as error:  # description is not nullable in the spec
+    with pytest.raises(UnprocessableEntityError) as error:  # description is not nullable in the spec
         c.dashboards.partial_update(p, d.id, body={"description": None})
-    assert json.loads(error.value.body)["attr"] == "description"
+    assert json.loads(error.value.body)["fields"] == ["body.description"]  # the server's own check
 
     page = c.dashboards.list(p)
     assert (page.count, page.next, page.previous) == (1, None, None)

@@ -42,14 +42,6 @@ class Gap:
 
 KNOWN_GAPS = (
     Gap(
-        "optional-non-nullable-property",
-        r"\.properties\.[^.]+\.nullable: spec <absent>, app true$",
-        "generator/models.py: DMCG turns every optional property into `X | None = None`, so "
-        "the server accepts null (and the app documents null) where the spec forbids it. "
-        "Emit non-nullable optional fields with a sentinel default (OPC's Unset) or reject "
-        "explicit None in a model validator and drop the null branch from the JSON schema.",
-    ),
-    Gap(
         "email-format",
         r'\.email\.format: spec "email", app <absent>$',
         "generator/models.py: `format: email` becomes plain `str`; map it to "
