@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -24,94 +23,13 @@ from generator import cache
 from generator.diagnostics import Sink, SpecLocation
 from generator.ir.build import ModelSource
 from generator.ir.schemas import SCHEMA_REF_PREFIX, component_key, is_nullable, unescape
+from generator.model_flavours import FORMAT, OMITTABLE, TIDY_LINE_LENGTH, finish
 from generator.naming import ClassName
 
 Role = Literal["request", "response"]
 _DMCG_VERSION = "datamodel-code-generator 0.89.0"  # pinned in pyproject.toml; part of the cache key
 
 _CLASS = re.compile(r"^class (\w+)\(", re.MULTILINE)
-_OMITTABLE = "x-apiforge-omittable"  # marks an optional property that must not be null
-_OPEN_ENUM_HELPER = '''
-
-def _open_enum_member(cls: type[Enum], value: object) -> Any:
-    """Accept a value the spec did not list (a newer server's) as a pseudo-member."""
-    base: Any = int if issubclass(cls, int) else str if issubclass(cls, str) else object
-    if base is object:  # an enum of mixed JSON types: any JSON scalar
-        if not isinstance(value, (str, int, float)):
-            return None
-        member: Any = object.__new__(cls)
-    elif isinstance(value, bool) or not isinstance(value, base):
-        return None
-    else:
-        member = base.__new__(cls, value)
-    member._name_ = f"UNKNOWN_{value}"
-    member._value_ = value
-    return member
-'''
-
-_CLOSED_ENUM_HELPER = '''
-
-def _open_enum_member(cls: type[Enum], value: object) -> Any:
-    """Requests must use the values the spec lists: an unknown one is a validation error."""
-    return None
-'''
-
-# The server's spelling of an optional property that must not be null: ``_Omittable[X]`` is
-# ``X | None`` to mypy and to the implementation (None: the property was omitted), but
-# validation rejects an explicit null and the JSON schema has neither a null branch nor
-# ``default: null``. The client keeps ``X | None`` (it accepts a server's stray null).
-_OMITTABLE_IMPORTS = (
-    "from typing import Annotated, Any, TypeVar\n"
-    "from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler\n"
-    "from pydantic.config import JsonDict\n"
-    "from pydantic.json_schema import JsonSchemaValue\n"
-    "from pydantic_core import CoreSchema, PydanticCustomError, core_schema\n"
-)
-_OMITTABLE_HELPER = '''
-
-def _reject_null(value: Any) -> Any:
-    if value is None:
-        raise PydanticCustomError("null_forbidden", "Input may be omitted but must not be null")
-    return value
-
-
-class _NotNull:
-    """Field metadata: the property may be omitted (it is then None) but not sent as null."""
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        return core_schema.no_info_before_validator_function(_reject_null, handler(source))
-
-    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-        documented = handler(schema)
-        branches = documented.get("anyOf")
-        if not isinstance(branches, list) or {"type": "null"} not in branches:
-            return documented
-        kept = [branch for branch in branches if branch != {"type": "null"}]
-        rest = {key: value for key, value in documented.items() if key != "anyOf"}
-        return {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}
-
-
-def _drop_null_default(schema: JsonDict) -> None:
-    if "default" in schema and schema["default"] is None:
-        del schema["default"]
-
-
-_T = TypeVar("_T")
-_Omittable = Annotated[_T | None, _NotNull(), Field(json_schema_extra=_drop_null_default)]
-"""An optional property the spec does not let be null: None means it was omitted."""
-'''
-_EXTRA_HELPER = '''
-
-class _Extra:
-    """The json_schema_extra of an ``_Omittable`` field with extra keys of its own."""
-
-    def __init__(self, extra: JsonDict) -> None:
-        self.extra = extra
-
-    def __call__(self, schema: JsonDict) -> None:
-        schema.update(self.extra)
-        _drop_null_default(schema)
-'''
 
 
 @dataclass(frozen=True)
@@ -139,7 +57,7 @@ def render_models(source: ModelSource, names: dict[str, ClassName], templates: P
         "openapi": source.openapi_version if source.openapi_version.startswith("3.") else "3.0.3",
         "info": {"title": "models", "version": "0"},
         "paths": {},
-        "components": {"schemas": {names[k]: prepare.schema(v, source.locations[k]) for k, v in source.schemas.items()}},
+        "components": {"schemas": {names[k]: prepare.formatted(prepare.schema(v, source.locations[k])) for k, v in source.schemas.items()}},
     }
     if not source.schemas:
         return ModelsModule(_EMPTY, frozenset(), dict(names), _EMPTY)
@@ -153,13 +71,13 @@ def render_models(source: ModelSource, names: dict[str, ClassName], templates: P
         if text is None:
             return None
         cache.write(folder, key, text)
-    module = _finish(text, server=False)
+    module = finish(text, server=False)
     classes = frozenset(_CLASS.findall(module))
     missing = [k for k in source.schemas if names[k] not in classes and names[k] + "Request" not in classes and names[k] + "Response" not in classes]
     for key in missing:
         sink.warning("model-missing", f"schema {key!r} produced no class; it is typed as Any", source.locations[key])
     kept = {k: v for k, v in names.items() if k not in missing}
-    return ModelsModule(module, classes, kept, _finish(text, server=True))
+    return ModelsModule(module, classes, kept, finish(text, server=True))
 
 
 # Every DMCG option we set; part of the cache key. Chosen for mypy --strict output:
@@ -180,13 +98,13 @@ _OPTIONS: dict[str, Any] = {
     "disable_timestamp": True,
     "formatters": [],
     "read_only_write_only_model_type": "request-response",
-    "field_extra_keys": [_OMITTABLE],  # the Preparer's marker, into the field's json_schema_extra
+    "field_extra_keys": [FORMAT, OMITTABLE],  # the Preparer's markers, into the field's json_schema_extra
 }
 # ruff's safe fixes for what DMCG spells in an outdated way (quoted annotations, typing.Dict,
 # unused imports), and its imports sorted at ruff's default line length, which generated
 # projects are linted with (a magic trailing comma keeps them wrapped when formatted at 100).
 _TIDY_RULES = "I,UP006,UP007,UP035,UP037,UP045,F401,PYI016"
-_TIDY_LINE_LENGTH = "88"
+_TIDY_LINE_LENGTH = str(TIDY_LINE_LENGTH)
 
 
 def _generate(document: dict[str, Any], templates: Path, source: ModelSource, sink: Sink) -> str | None:
@@ -231,108 +149,6 @@ def _tidy(text: str) -> str:
 _EMPTY = "from __future__ import annotations\n"
 
 
-def _escape_controls(text: str) -> str:
-    """Spell control and line-separator characters as escapes (DMCG writes them raw into strings).
-
-    In valid Python such a character can only sit inside a string or a comment,
-    where ``\\xNN`` means the same character (regular expressions in raw strings
-    read the escape too); raw, it trips linters and some editors' line counting.
-    """
-    return "".join(_escaped(c) if _is_control(c) else c for c in text)
-
-
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-
-
-def _is_control(char: str) -> bool:
-    return char not in "\n\t" and (unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _INVISIBLE)
-
-
-def _escaped(char: str) -> str:
-    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
-
-def _finish(text: str, *, server: bool) -> str:
-    """The client's (``server=False``) or the server's module from DMCG's text.
-
-    Drops DMCG's own header, spells optional non-nullable fields (the Preparer's marker)
-    as ``X | None`` in the client and ``_Omittable[X]`` in the server, and adds the
-    helpers the module uses after its imports.
-    """
-    text = _escape_controls(text)
-    # split("\n"), not splitlines(): U+2028, form feeds... inside string literals are no line ends
-    lines = [
-        _omittable_field(line, server) if _OMITTABLE in line else line
-        for line in text.split("\n")
-        if not line.startswith("#   filename:") and not line.startswith("# generated by datamodel-codegen")
-    ]
-    body = "\n".join(lines).strip() + "\n"
-    if "import Field as Field_aliased" in body:  # DMCG misses RootModels' Field when it aliases it
-        body = _UNALIASED_FIELD.sub(r"\1Field_aliased(", body)
-    body = _without_unused_field_import(body)
-    imports, helpers = "", ""
-    if "_open_enum_member" in body:
-        imports += "from typing import Any\n"
-        helpers += _CLOSED_ENUM_HELPER if server else _OPEN_ENUM_HELPER
-    if "_Omittable[" in body:
-        imports += _OMITTABLE_IMPORTS
-        helpers += _OMITTABLE_HELPER + (_EXTRA_HELPER if "=_Extra(" in body else "")
-    if not helpers:
-        return body
-    # repeated imports are merged when the file is formatted (ruff's isort rules)
-    body = body.replace("from __future__ import annotations\n", "from __future__ import annotations\n" + imports, 1)
-    first_class = body.find("\nclass ")
-    return body[:first_class] + helpers + body[first_class:]
-
-
-_UNALIASED_FIELD = re.compile(r"^(    root: .* = )Field\(", re.MULTILINE)
-_MARKER = re.compile(r", json_schema_extra=\{'" + _OMITTABLE + r"': True\}")
-_MARKER_BESIDE = re.compile(r"'" + _OMITTABLE + r"': True, |, '" + _OMITTABLE + r"': True")  # beside e.g. xml
-# DMCG imports ``Field as Field_aliased`` where a field is named ``Field``
-_BARE_FIELD = re.compile(r" = Field(_aliased)?\((?P<default>None|\.\.\.)\)$")
-_OPTIONAL_FIELD = re.compile(r"^(?P<head>\s+\w+: )(?P<type>.+) \| None = (?P<default>.+)$")
-
-
-_PYDANTIC_IMPORT = re.compile(r"^from pydantic import (\([^)]*\)|[^\n(]*)\n", re.MULTILINE)
-
-
-def _without_unused_field_import(body: str) -> str:
-    """Drop pydantic's ``Field`` from the imports when only the markers used it.
-
-    The statement is rebuilt as ruff's isort writes it at :data:`_TIDY_LINE_LENGTH`.
-    """
-    statement = _PYDANTIC_IMPORT.search(body)
-    if statement is None:
-        return body
-    rest = body[: statement.start()] + body[statement.end():]
-    names = [name.strip() for name in statement[1].strip("()").split(",") if name.strip()]
-    kept = [name for name in names if not (name.startswith("Field") and re.search(rf"\b{name.split()[-1]}\(", rest) is None)]
-    if kept == names:
-        return body
-    line = f"from pydantic import {', '.join(kept)}\n"
-    if len(line) > int(_TIDY_LINE_LENGTH) + 1:
-        line = "from pydantic import (\n" + "".join(f"    {name},\n" for name in kept) + ")\n"
-    return body[: statement.start()] + (line if kept else "") + body[statement.end():]
-
-
-def _omittable_field(line: str, server: bool) -> str:
-    """A field line DMCG wrote for a marked property: without the marker, ``_Omittable`` in the server.
-
-    The client's line is what DMCG writes without the marker. A line that is not
-    ``X | None = ...`` (an allOf made the property required) stays as DMCG typed it.
-    """
-    alone = _MARKER.search(line) is not None
-    line = _MARKER_BESIDE.sub("", _MARKER.sub("", line))
-    line = _BARE_FIELD.sub(lambda m: " = None" if m["default"] == "None" else "", line)
-    match = _OPTIONAL_FIELD.match(line)
-    if match is None or not server:
-        return line
-    default = match["default"]
-    if not alone:  # pydantic composes no dict json_schema_extra with _Omittable's callable one
-        default = default.replace("json_schema_extra={", "json_schema_extra=_Extra({", 1).removesuffix(")") + "))"
-    return f"{match['head']}_Omittable[{match['type']}] = {default}"
-
-
 _SUBSCHEMA = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
               "unevaluatedItems", "unevaluatedProperties", "additionalItems")
 _SUBSCHEMA_LISTS = ("allOf", "oneOf", "anyOf", "prefixItems")
@@ -343,16 +159,21 @@ _SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "d
 _TYPED_FORMATS = frozenset({"date", "date-time", "time", "duration", "uuid", "ipv4", "ipv6", "uri", "byte"})
 
 
+# Formats DMCG types as a pydantic type that documents them itself (EmailStr: see model_flavours).
+_PYDANTIC_FORMATS = frozenset({*_TYPED_FORMATS, "email", "binary", "password"})
+_SIMPLE_FORMAT = re.compile(r"^[\w.-]+$")
+
+
 @dataclass
 class _Preparer:
     """Readies component schemas for DMCG: renamed $refs, minus what DMCG mistranslates.
 
     Walks subschemas only (values such as ``default``, ``example`` and ``enum``
-    stay as they are). ``format: email`` would need email-validator, which
-    generated packages do not depend on; ``nullable: false`` (the default) makes
-    DMCG type an optional field as never None while defaulting it to None; a
-    string default of a date, UUID... field would be assigned unconverted (it is
-    dropped, with a warning).
+    stay as they are). ``nullable: false`` (the default) makes DMCG type an
+    optional field as never None while defaulting it to None; a string default of
+    a date, UUID... field would be assigned unconverted (it is dropped, with a
+    warning). A property gets the markers ``generator/model_flavours.py`` reads:
+    optional and never null, and a ``format`` pydantic has no type for.
     """
 
     names: dict[str, ClassName]
@@ -366,7 +187,7 @@ class _Preparer:
         result: dict[str, Any] = {}
         required = [*(required_above or ()), *(schema["required"] if isinstance(schema.get("required"), list) else ())]
         for key, value in schema.items():
-            if key == "format" and value in ("email", "idn-email") or key == "nullable" and value is False:
+            if key == "format" and value == "idn-email" or key == "nullable" and value is False:
                 continue
             if key == "default" and isinstance(value, str) and schema.get("format") in _TYPED_FORMATS:
                 self.sink.warning(
@@ -394,13 +215,23 @@ class _Preparer:
             result[key] = value
         return result
 
-
     def _property(self, schema: Any, required: bool, location: SpecLocation) -> Any:
         """A property's schema, marked when it is optional, has no default and must not be null."""
         prepared = self.schema(schema, location)
-        if required or not isinstance(prepared, dict) or prepared.get("default") is not None or self.allows_null(schema):
+        if not isinstance(prepared, dict):
             return prepared
-        return {**prepared, _OMITTABLE: True}
+        prepared = self.formatted(prepared)
+        if required or prepared.get("default") is not None or self.allows_null(schema):
+            return prepared
+        return {**prepared, OMITTABLE: True}
+
+    @staticmethod
+    def formatted(schema: dict[str, Any]) -> dict[str, Any]:
+        """``schema`` marked with its format when pydantic has no type that documents it."""
+        fmt = schema.get("format")
+        if isinstance(fmt, str) and fmt not in _PYDANTIC_FORMATS and _SIMPLE_FORMAT.match(fmt):
+            return {**schema, FORMAT: fmt}
+        return schema
 
     def allows_null(self, schema: Any, seen: tuple[str, ...] = ()) -> bool:
         """Whether ``schema`` lets a value be null (an untyped schema or an unknown $ref may)."""

@@ -18,6 +18,9 @@ schema). Schemas are compared after normalization, never by component name:
 * ``minLength: 1`` beside ``format: uri`` is dropped: pydantic's ``AnyUrl`` always
   emits it (an empty string is not a URI anyway);
 * ``default: null`` is dropped: it is how pydantic spells "optional";
+* raw bytes have one spelling: 3.1's ``contentMediaType: application/octet-stream`` (what
+  pydantic writes for ``bytes``) is 3.0's ``format: binary``, the rewrite the OpenAPI 3.1
+  specification gives for it ("Working with Binary Data");
 * the empty schema (any value, after annotations are dropped) is never marked nullable:
   it admits null already, so ``anyOf: [{}, {type: null}]`` and ``{}`` mean the same.
 
@@ -34,6 +37,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_OCTETS = "application/octet-stream"
 _IGNORED = frozenset(
     {"title", "description", "example", "examples", "externalDocs", "xml", "$schema"}
 )
@@ -246,6 +250,9 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
         s["additionalProperties"] = canon(doc, s["additionalProperties"], view, stack)
     if s.get("format") == "uri" and s.get("minLength") == 1:
         s.pop("minLength")
+    if s.get("contentMediaType") == _OCTETS and "format" not in s and "contentEncoding" not in s:
+        del s["contentMediaType"]
+        s["format"] = "binary"
     return _with_nullable(s, nullable)
 
 

@@ -42,13 +42,6 @@ class Gap:
 
 KNOWN_GAPS = (
     Gap(
-        "email-format",
-        r'\.email\.format: spec "email", app <absent>$',
-        "generator/models.py: `format: email` becomes plain `str`; map it to "
-        "`Annotated[str, Field(json_schema_extra={'format': 'email'})]` (or EmailStr, which "
-        "needs email-validator).",
-    ),
-    Gap(
         "raw-array-query-parameter",
         r"^GET /api/environments/\{project_id\}/datasets/: parameter query '(id__in|order_by)': "
         r"(explode|schema\.type|schema\.items)",

@@ -1,0 +1,264 @@
+"""Stage 4b, model flavours: DMCG's text -> the client's and the server's ``models.py``.
+
+One DMCG run serves both packages. The Preparer (``generator/models.py``) leaves two
+markers in the schemas, which DMCG carries into a field's ``json_schema_extra``:
+
+* ``x-apiforge-omittable``: an optional property the spec does not let be null. The
+  server spells it ``_Omittable[X]``: ``X | None`` to mypy and to the implementation
+  (None: it was omitted), but validation rejects an explicit null (422) and its JSON
+  schema has neither a null branch nor ``default: null``;
+* ``x-apiforge-format``: a ``format`` pydantic has no type for (int64, float, a custom
+  one...). The server types the field ``Annotated[X, _Format("int64")]``: documented,
+  and int32/int64 ranges checked.
+
+``format: email`` becomes DMCG's ``EmailStr``, which needs email-validator; the server
+spells it ``_Email`` instead (a light check: one ``@``, a dotted domain, no spaces).
+The client drops every marker and spells email as ``str``: it stays lenient, so a
+server's stray null, out-of-range number or odd address never breaks a caller.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+OMITTABLE = "x-apiforge-omittable"
+FORMAT = "x-apiforge-format"
+TIDY_LINE_LENGTH = 88  # the line length DMCG's imports are sorted at (generator/models.py)
+
+_OPEN_ENUM_HELPER = '''
+
+def _open_enum_member(cls: type[Enum], value: object) -> Any:
+    """Accept a value the spec did not list (a newer server's) as a pseudo-member."""
+    base: Any = int if issubclass(cls, int) else str if issubclass(cls, str) else object
+    if base is object:  # an enum of mixed JSON types: any JSON scalar
+        if not isinstance(value, (str, int, float)):
+            return None
+        member: Any = object.__new__(cls)
+    elif isinstance(value, bool) or not isinstance(value, base):
+        return None
+    else:
+        member = base.__new__(cls, value)
+    member._name_ = f"UNKNOWN_{value}"
+    member._value_ = value
+    return member
+'''
+
+_CLOSED_ENUM_HELPER = '''
+
+def _open_enum_member(cls: type[Enum], value: object) -> Any:
+    """Requests must use the values the spec lists: an unknown one is a validation error."""
+    return None
+'''
+
+_SCHEMA_IMPORTS = (
+    "from typing import Annotated, Any\n"
+    "from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler\n"
+    "from pydantic.json_schema import JsonSchemaValue\n"
+    "from pydantic_core import CoreSchema, PydanticCustomError, core_schema\n"
+)
+_OMITTABLE_IMPORTS = "from typing import TypeVar\nfrom pydantic import Field\nfrom pydantic.config import JsonDict\n"
+
+_OMITTABLE_HELPER = '''
+
+def _reject_null(value: Any) -> Any:
+    if value is None:
+        raise PydanticCustomError("null_forbidden", "Input may be omitted but must not be null")
+    return value
+
+
+class _NotNull:
+    """Field metadata: the property may be omitted (it is then None) but not sent as null."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(_reject_null, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        documented = handler(schema)
+        branches = documented.get("anyOf")
+        if not isinstance(branches, list) or {"type": "null"} not in branches:
+            return documented
+        kept = [branch for branch in branches if branch != {"type": "null"}]
+        rest = {key: value for key, value in documented.items() if key != "anyOf"}
+        return {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}
+
+
+def _drop_null_default(schema: JsonDict) -> None:
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
+
+
+_T = TypeVar("_T")
+_Omittable = Annotated[_T | None, _NotNull(), Field(json_schema_extra=_drop_null_default)]
+"""An optional property the spec does not let be null: None means it was omitted."""
+'''
+
+_EXTRA_HELPER = '''
+
+class _Extra:
+    """The json_schema_extra of an ``_Omittable`` field with extra keys of its own."""
+
+    def __init__(self, extra: JsonDict) -> None:
+        self.extra = extra
+
+    def __call__(self, schema: JsonDict) -> None:
+        schema.update(self.extra)
+        _drop_null_default(schema)
+'''
+
+_FORMAT_HELPER = '''
+
+_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+class _Format:
+    """Type metadata: the spec's ``format``, documented (and an int32/int64 range checked)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        schema = handler(source)
+        if self.name not in _RANGES:
+            return schema
+        low, high = _RANGES[self.name]
+
+        def check(value: Any) -> Any:
+            if isinstance(value, int) and not low <= value <= high:
+                raise PydanticCustomError("int_format", "Input should fit in {format}", {"format": self.name})
+            return value
+
+        return core_schema.no_info_after_validator_function(check, schema)
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {**handler(schema), "format": self.name}
+'''
+
+_EMAIL_HELPER = '''
+
+def _check_email(value: str) -> str:
+    local, _, domain = value.rpartition("@")
+    labels = domain.split(".")
+    if not local or len(labels) < 2 or not all(labels) or any(c.isspace() for c in value):
+        raise PydanticCustomError("email", "Input should be an email address")
+    return value
+
+
+_Email = Annotated[str, AfterValidator(_check_email), _Format("email")]
+'''
+
+
+def finish(text: str, *, server: bool) -> str:
+    """The client's (``server=False``) or the server's module from DMCG's text.
+
+    Drops DMCG's own header, spells the marked fields and email addresses as the
+    module docstring says, and adds the helpers the module uses after its imports.
+    """
+    text = _escape_controls(text)
+    # split("\n"), not splitlines(): U+2028, form feeds... inside string literals are no line ends
+    lines = [
+        _marked_field(line, server) if "'x-apiforge-" in line else line
+        for line in text.split("\n")
+        if not line.startswith("#   filename:") and not line.startswith("# generated by datamodel-codegen")
+    ]
+    body = "\n".join(lines).strip() + "\n"
+    if "import Field as Field_aliased" in body:  # DMCG misses RootModels' Field when it aliases it
+        body = _UNALIASED_FIELD.sub(r"\1Field_aliased(", body)
+    body = _without_unused_imports(body)  # EmailStr first: it is respelled below
+    body = _EMAIL_STR.sub("_Email" if server else "str", body)
+    imports, helpers = "", ""
+    if "_open_enum_member" in body:
+        imports += "from typing import Any\n"
+        helpers += _CLOSED_ENUM_HELPER if server else _OPEN_ENUM_HELPER
+    omittable, formats = "_Omittable[" in body, "_Format(" in body or "_Email" in body
+    if omittable or formats:
+        imports += _SCHEMA_IMPORTS
+    if omittable:
+        imports += _OMITTABLE_IMPORTS
+        helpers += _OMITTABLE_HELPER + (_EXTRA_HELPER if "=_Extra(" in body else "")
+    if formats:
+        helpers += _FORMAT_HELPER + (_EMAIL_HELPER if "_Email" in body else "")
+        imports += "from pydantic import AfterValidator\n" if "_Email" in body else ""
+    if not helpers:
+        return body
+    # repeated imports are merged when the file is formatted (ruff's isort rules)
+    body = body.replace("from __future__ import annotations\n", "from __future__ import annotations\n" + imports, 1)
+    first_class = body.find("\nclass ")
+    return body[:first_class] + helpers + body[first_class:]
+
+
+_UNALIASED_FIELD = re.compile(r"^(    root: .* = )Field\(", re.MULTILINE)
+_EMAIL_STR = re.compile(r"(?<![\w.'\"])EmailStr\b(?!['\"])")
+_MARKERS = re.compile(r"'x-apiforge-(?:omittable': True|format': '[\w.-]+')")
+_FORMAT_VALUE = re.compile(r"'x-apiforge-format': '(?P<name>[\w.-]+)'")
+# DMCG imports ``Field as Field_aliased`` where a field is named ``Field``
+_BARE_FIELD = re.compile(r" = Field(_aliased)?\((?P<default>None|\.\.\.)\)$")
+_FIELD = re.compile(r"^(?P<head>\s+\w+: )(?P<type>.+?)(?P<optional> \| None)?(?P<default> = .+)?$")
+
+
+def _marked_field(line: str, server: bool) -> str:
+    """A field line DMCG wrote for a marked property, without the markers; respelled in the server.
+
+    The client's line is what DMCG writes without the markers. The optional marker
+    only applies to an ``X | None`` field (an allOf may have made the property required).
+    """
+    omittable = f"'{OMITTABLE}': True" in line
+    fmt = _FORMAT_VALUE.search(line)
+    line = _MARKERS.sub("", line)
+    line = line.replace("{, ", "{").replace(", , ", ", ").replace(", }", "}")
+    line = line.replace(", json_schema_extra={}", "")
+    line = _BARE_FIELD.sub(lambda m: " = None" if m["default"] == "None" else "", line)
+    match = _FIELD.match(line)
+    if match is None or not server:
+        return line
+    kind, default = match["type"], match["default"] or ""
+    if fmt is not None and " | " not in kind:
+        kind = f"Annotated[{kind}, _Format({fmt['name']!r})]"
+    if omittable and match["optional"]:
+        if "json_schema_extra={" in default:  # pydantic composes no dict json_schema_extra with a callable
+            default = default.replace("json_schema_extra={", "json_schema_extra=_Extra({", 1).removesuffix(")") + "))"
+        return f"{match['head']}_Omittable[{kind}]{default}"
+    return f"{match['head']}{kind}{match['optional'] or ''}{default}"
+
+
+_PYDANTIC_IMPORT = re.compile(r"^from pydantic import (\([^)]*\)|[^\n(]*)\n", re.MULTILINE)
+
+
+def _without_unused_imports(body: str) -> str:
+    """Drop ``EmailStr`` (respelled) and ``Field`` (when only markers used it) from pydantic's imports.
+
+    The statement is rebuilt as ruff's isort writes it at :data:`TIDY_LINE_LENGTH`.
+    """
+    statement = _PYDANTIC_IMPORT.search(body)
+    if statement is None:
+        return body
+    rest = body[: statement.start()] + body[statement.end():]
+    names = [name.strip() for name in statement[1].strip("()").split(",") if name.strip()]
+    kept = [n for n in names if n != "EmailStr" and not (n.split()[0] == "Field" and re.search(rf"\b{n.split()[-1]}\(", rest) is None)]
+    if kept == names:
+        return body
+    line = f"from pydantic import {', '.join(kept)}\n"
+    if len(line) > TIDY_LINE_LENGTH + 1:
+        line = "from pydantic import (\n" + "".join(f"    {name},\n" for name in kept) + ")\n"
+    return body[: statement.start()] + (line if kept else "") + body[statement.end():]
+
+
+def _escape_controls(text: str) -> str:
+    """Spell control and line-separator characters as escapes (DMCG writes them raw into strings).
+
+    In valid Python such a character can only sit inside a string or a comment,
+    where ``\\xNN`` means the same character (regular expressions in raw strings
+    read the escape too); raw, it trips linters and some editors' line counting.
+    """
+    return "".join(_escaped(c) if _is_control(c) else c for c in text)
+
+
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def _is_control(char: str) -> bool:
+    return char not in "\n\t" and (unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _INVISIBLE)
+
+
+def _escaped(char: str) -> str:
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
