@@ -11,6 +11,9 @@ schema). Schemas are compared after normalization, never by component name:
 * annotations are ignored: ``title``, ``description``, ``example(s)``, ``x-*``;
 * nullability has one spelling: 3.0 ``nullable: true``, 3.1 ``type: [X, "null"]`` and
   ``anyOf: [X, {type: null}]`` all become ``{..X, "nullable": true}``;
+* an ``allOf`` of plain object schemas (only ``type: object``, ``properties`` and
+  ``required``; no ``additionalProperties``) is the one object that merges them, which is
+  how a pydantic model spells inheritance (see ``_merged_objects`` for the conditions);
 * ``readOnly`` properties are dropped from request schemas and ``writeOnly`` ones from
   response schemas (OpenAPI's own rule; the generator emits separate
   ``*Request``/``*Response`` models, so the app never shows the other view);
@@ -18,6 +21,8 @@ schema). Schemas are compared after normalization, never by component name:
 * ``minLength: 1`` beside ``format: uri`` is dropped: pydantic's ``AnyUrl`` always
   emits it (an empty string is not a URI anyway);
 * ``default: null`` is dropped: it is how pydantic spells "optional";
+* a one-value ``enum`` is spelled ``const`` (JSON Schema defines them as the same
+  constraint; pydantic writes ``const`` for a ``Literal``);
 * raw bytes have one spelling: 3.1's ``contentMediaType: application/octet-stream`` (what
   pydantic writes for ``bytes``) is 3.0's ``format: binary``, the rewrite the OpenAPI 3.1
   specification gives for it ("Working with Binary Data");
@@ -228,6 +233,8 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
             )
             return _with_nullable(merged, nullable)
         s[key] = [canon(doc, m, view, stack) for m in members]
+        if key == "allOf" and (merged_all := _merged_objects(s)) is not None:
+            return _with_nullable(merged_all, nullable)
     s.pop("readOnly", None)
     s.pop("writeOnly", None)
     if s.get("default", 0) is None:
@@ -235,8 +242,9 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
     if "properties" in s:
         hidden = "readOnly" if view == "request" else "writeOnly"
         kept = {n: p for n, p in s["properties"].items() if not _flag(doc, p, hidden)}
+        hidden_names = s["properties"].keys() - kept.keys()  # required names without a property stay
         s["properties"] = {n: canon(doc, p, view, stack) for n, p in kept.items()}
-        required = sorted(n for n in s.get("required", []) if n in kept)
+        required = sorted(n for n in s.get("required", []) if n not in hidden_names)
         s.pop("required", None)
         if required:
             s["required"] = required
@@ -250,10 +258,36 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
         s["additionalProperties"] = canon(doc, s["additionalProperties"], view, stack)
     if s.get("format") == "uri" and s.get("minLength") == 1:
         s.pop("minLength")
+    if isinstance(s.get("enum"), list) and len(s["enum"]) == 1 and "const" not in s:
+        s["const"] = s.pop("enum")[0]
     if s.get("contentMediaType") == _OCTETS and "format" not in s and "contentEncoding" not in s:
         del s["contentMediaType"]
         s["format"] = "binary"
     return _with_nullable(s, nullable)
+
+
+_OBJECT_KEYS = frozenset({"type", "properties", "required"})
+
+
+def _merged_objects(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """``allOf`` of plain objects as one object, or None when the merge would change its meaning.
+
+    Plain: only ``type: object``, ``properties`` and ``required`` (annotations are gone by
+    now), and a property in two members has the same schema in both. Without
+    ``additionalProperties``, each member ignores the others' properties, so a value
+    passes every member exactly when it passes the merged object.
+    """
+    parts = [*schema["allOf"], {k: v for k, v in schema.items() if k != "allOf"}]
+    if not all(isinstance(p, dict) and set(p) <= _OBJECT_KEYS and p.get("type", "object") == "object" for p in parts):
+        return None
+    properties: dict[str, Any] = {}
+    for part in parts:
+        for name, prop in (part.get("properties") or {}).items():
+            if properties.setdefault(name, prop) != prop:
+                return None
+    required = sorted({name for part in parts for name in part.get("required", [])})
+    merged: dict[str, Any] = {"type": "object", "properties": properties}
+    return {**merged, "required": required} if required else merged
 
 
 def _with_nullable(schema: Any, nullable: bool) -> Any:

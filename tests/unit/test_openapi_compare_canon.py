@@ -1,0 +1,50 @@
+"""Self-check of the comparer's schema normalization (``tests/openapi_compare.canon``): each
+equivalence rule makes two spellings equal, and a near miss of each still differs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from openapi_compare import canon
+
+
+def _same(left: Any, right: Any, doc: dict[str, Any] | None = None) -> bool:
+    return bool(canon(doc or {}, left, "request") == canon(doc or {}, right, "request"))
+
+
+def test_bytes_are_format_binary_or_octet_stream_content() -> None:
+    assert _same({"type": "string", "format": "binary"}, {"type": "string", "contentMediaType": "application/octet-stream"})
+    assert not _same({"type": "string", "format": "byte"}, {"type": "string", "contentMediaType": "application/octet-stream"})
+    assert not _same({"type": "string", "format": "binary"}, {"type": "string", "contentMediaType": "image/png"})
+
+
+def test_the_empty_schema_admits_null_already() -> None:
+    assert _same({"description": "any JSON"}, {"anyOf": [{}, {"type": "null"}]})
+    assert not _same({"type": "string"}, {"anyOf": [{"type": "string"}, {"type": "null"}]})
+
+
+def test_a_one_value_enum_is_a_const() -> None:
+    assert _same({"type": "string", "enum": ["track"]}, {"type": "string", "const": "track"})
+    assert not _same({"type": "string", "enum": ["track", "episode"]}, {"type": "string", "const": "track"})
+
+
+def test_an_all_of_of_plain_objects_is_their_merge() -> None:
+    doc = {"components": {"schemas": {"Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}}}}
+    composed = {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "properties": {"name": {"type": "string"}}}]}
+    merged = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+    assert _same(composed, merged, doc)
+    closed = {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "additionalProperties": False}]}
+    assert not _same(closed, {**merged, "additionalProperties": False}, doc)  # the member rejects Base's id
+    clash = {"allOf": [{"properties": {"id": {"type": "integer"}}}, {"properties": {"id": {"type": "string"}}}]}
+    assert not _same(clash, {"type": "object", "properties": {"id": {"type": "integer"}}})
+
+
+def test_required_names_without_a_property_stay_required() -> None:
+    paging = {"type": "object", "required": ["href", "items"], "properties": {"href": {"type": "string"}}}
+    assert canon({}, paging, "request")["required"] == ["href", "items"]
+    hidden = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer", "readOnly": True}}}
+    assert "required" not in canon({}, hidden, "request")
