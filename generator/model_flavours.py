@@ -9,7 +9,11 @@ markers in the schemas, which DMCG carries into a field's ``json_schema_extra``:
   schema has neither a null branch nor ``default: null``;
 * ``x-apiforge-format``: a ``format`` pydantic has no type for (int64, float, a custom
   one...). The server types the field ``Annotated[X, _Format("int64")]``: documented,
-  and int32/int64 ranges checked.
+  and int32/int64 ranges checked;
+* ``x-apiforge-one-of``: a ``oneOf`` (without discriminator: pydantic documents a tagged
+  union as oneOf itself). The server types it ``Annotated[A | B, _OneOf()]``: documented
+  as ``oneOf``, and a value that more than one member accepts (each member validated
+  strictly, as JSON) is rejected, as JSON Schema's oneOf says.
 
 ``format: email`` becomes DMCG's ``EmailStr``, which needs email-validator; the server
 spells it ``_Email`` instead (a light check: one ``@``, a dotted domain, no spaces).
@@ -24,6 +28,7 @@ import unicodedata
 
 OMITTABLE = "x-apiforge-omittable"
 FORMAT = "x-apiforge-format"
+ONE_OF = "x-apiforge-one-of"
 TIDY_LINE_LENGTH = 88  # the line length DMCG's imports are sorted at (generator/models.py)
 
 _OPEN_ENUM_HELPER = '''
@@ -51,29 +56,38 @@ def _open_enum_member(cls: type[Enum], value: object) -> Any:
     return None
 '''
 
+# Helpers import under private names: a schema may be called ValidationError, Field, Any...
 _SCHEMA_IMPORTS = (
-    "from typing import Annotated, Any\n"
-    "from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler\n"
-    "from pydantic.json_schema import JsonSchemaValue\n"
-    "from pydantic_core import CoreSchema, PydanticCustomError, core_schema\n"
+    "from typing import Annotated as _Annotated\n"
+    "from typing import Any as _Any\n"
+    "from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler\n"
+    "from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler\n"
+    "from pydantic.json_schema import JsonSchemaValue as _JsonSchemaValue\n"
+    "from pydantic_core import CoreSchema as _CoreSchema\n"
+    "from pydantic_core import PydanticCustomError as _PydanticCustomError\n"
+    "from pydantic_core import core_schema as _core_schema\n"
 )
-_OMITTABLE_IMPORTS = "from typing import TypeVar\nfrom pydantic import Field\nfrom pydantic.config import JsonDict\n"
+_OMITTABLE_IMPORTS = (
+    "from typing import TypeVar as _TypeVar\n"
+    "from pydantic import Field as _Field\n"
+    "from pydantic.config import JsonDict as _JsonDict\n"
+)
 
 _OMITTABLE_HELPER = '''
 
-def _reject_null(value: Any) -> Any:
+def _reject_null(value: _Any) -> _Any:
     if value is None:
-        raise PydanticCustomError("null_forbidden", "Input may be omitted but must not be null")
+        raise _PydanticCustomError("null_forbidden", "Input may be omitted but must not be null")
     return value
 
 
 class _NotNull:
-    """Field metadata: the property may be omitted (it is then None) but not sent as null."""
+    """_Field metadata: the property may be omitted (it is then None) but not sent as null."""
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        return core_schema.no_info_before_validator_function(_reject_null, handler(source))
+    def __get_pydantic_core_schema__(self, source: _Any, handler: _GetCoreSchemaHandler) -> _CoreSchema:
+        return _core_schema.no_info_before_validator_function(_reject_null, handler(source))
 
-    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(self, schema: _CoreSchema, handler: _GetJsonSchemaHandler) -> _JsonSchemaValue:
         documented = handler(schema)
         branches = documented.get("anyOf")
         if not isinstance(branches, list) or {"type": "null"} not in branches:
@@ -83,13 +97,13 @@ class _NotNull:
         return {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}
 
 
-def _drop_null_default(schema: JsonDict) -> None:
+def _drop_null_default(schema: _JsonDict) -> None:
     if "default" in schema and schema["default"] is None:
         del schema["default"]
 
 
-_T = TypeVar("_T")
-_Omittable = Annotated[_T | None, _NotNull(), Field(json_schema_extra=_drop_null_default)]
+_T = _TypeVar("_T")
+_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
 """An optional property the spec does not let be null: None means it was omitted."""
 '''
 
@@ -98,10 +112,10 @@ _EXTRA_HELPER = '''
 class _Extra:
     """The json_schema_extra of an ``_Omittable`` field with extra keys of its own."""
 
-    def __init__(self, extra: JsonDict) -> None:
+    def __init__(self, extra: _JsonDict) -> None:
         self.extra = extra
 
-    def __call__(self, schema: JsonDict) -> None:
+    def __call__(self, schema: _JsonDict) -> None:
         schema.update(self.extra)
         _drop_null_default(schema)
 '''
@@ -117,21 +131,63 @@ class _Format:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+    def __get_pydantic_core_schema__(self, source: _Any, handler: _GetCoreSchemaHandler) -> _CoreSchema:
         schema = handler(source)
         if self.name not in _RANGES:
             return schema
         low, high = _RANGES[self.name]
 
-        def check(value: Any) -> Any:
+        def check(value: _Any) -> _Any:
             if isinstance(value, int) and not low <= value <= high:
-                raise PydanticCustomError("int_format", "Input should fit in {format}", {"format": self.name})
+                raise _PydanticCustomError("int_format", "Input should fit in {format}", {"format": self.name})
             return value
 
-        return core_schema.no_info_after_validator_function(check, schema)
+        return _core_schema.no_info_after_validator_function(check, schema)
 
-    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(self, schema: _CoreSchema, handler: _GetJsonSchemaHandler) -> _JsonSchemaValue:
         return {**handler(schema), "format": self.name}
+'''
+
+_ONE_OF_IMPORTS = (
+    "import json as _json\n"
+    "from typing import get_args as _get_args\n"
+    "from pydantic import TypeAdapter as _TypeAdapter\n"
+    "from pydantic import ValidationError as _ValidationError\n"
+)
+_ONE_OF_HELPER = '''
+
+_JSON = (dict, list, str, int, float, bool)
+
+
+class _OneOf:
+    """Type metadata: the spec's oneOf, a union whose value must match exactly one member."""
+
+    def __get_pydantic_core_schema__(self, source: _Any, handler: _GetCoreSchemaHandler) -> _CoreSchema:
+        members = [member for member in _get_args(source) if member is not type(None)]
+        adapters: list[_TypeAdapter[_Any]] = []
+
+        def check(value: _Any, validate: _core_schema.ValidatorFunctionWrapHandler) -> _Any:
+            result = validate(value)
+            if isinstance(value, _JSON):
+                adapters[:] = adapters or [_TypeAdapter(member) for member in members]
+                text = _json.dumps(value)
+                if sum(_accepts(adapter, text) for adapter in adapters) > 1:
+                    raise _PydanticCustomError("one_of", "Input should match exactly one schema of the oneOf")
+            return result
+
+        return _core_schema.no_info_wrap_validator_function(check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: _CoreSchema, handler: _GetJsonSchemaHandler) -> _JsonSchemaValue:
+        documented = handler(schema)
+        return {("oneOf" if key == "anyOf" else key): value for key, value in documented.items()}
+
+
+def _accepts(adapter: _TypeAdapter[_Any], text: str) -> bool:
+    try:
+        adapter.validate_json(text, strict=True)
+    except _ValidationError:
+        return False
+    return True
 '''
 
 _EMAIL_HELPER = '''
@@ -140,11 +196,11 @@ def _check_email(value: str) -> str:
     local, _, domain = value.rpartition("@")
     labels = domain.split(".")
     if not local or len(labels) < 2 or not all(labels) or any(c.isspace() for c in value):
-        raise PydanticCustomError("email", "Input should be an email address")
+        raise _PydanticCustomError("email", "Input should be an email address")
     return value
 
 
-_Email = Annotated[str, AfterValidator(_check_email), _Format("email")]
+_Email = _Annotated[str, _AfterValidator(_check_email), _Format("email")]
 '''
 
 
@@ -170,15 +226,18 @@ def finish(text: str, *, server: bool) -> str:
     if "_open_enum_member" in body:
         imports += "from typing import Any\n"
         helpers += _CLOSED_ENUM_HELPER if server else _OPEN_ENUM_HELPER
-    omittable, formats = "_Omittable[" in body, "_Format(" in body or "_Email" in body
-    if omittable or formats:
+    omittable, formats, one_of = "_Omittable[" in body, "_Format(" in body or "_Email" in body, "_OneOf()" in body
+    if omittable or formats or one_of:
         imports += _SCHEMA_IMPORTS
     if omittable:
         imports += _OMITTABLE_IMPORTS
         helpers += _OMITTABLE_HELPER + (_EXTRA_HELPER if "=_Extra(" in body else "")
     if formats:
         helpers += _FORMAT_HELPER + (_EMAIL_HELPER if "_Email" in body else "")
-        imports += "from pydantic import AfterValidator\n" if "_Email" in body else ""
+        imports += "from pydantic import AfterValidator as _AfterValidator\n" if "_Email" in body else ""
+    if one_of:
+        imports += _ONE_OF_IMPORTS
+        helpers += _ONE_OF_HELPER
     if not helpers:
         return body
     # repeated imports are merged when the file is formatted (ruff's isort rules)
@@ -189,7 +248,7 @@ def finish(text: str, *, server: bool) -> str:
 
 _UNALIASED_FIELD = re.compile(r"^(    root: .* = )Field\(", re.MULTILINE)
 _EMAIL_STR = re.compile(r"(?<![\w.'\"])EmailStr\b(?!['\"])")
-_MARKERS = re.compile(r"'x-apiforge-(?:omittable': True|format': '[\w.-]+')")
+_MARKERS = re.compile(r"'x-apiforge-(?:omittable': True|one-of': True|format': '[\w.-]+')")
 _FORMAT_VALUE = re.compile(r"'x-apiforge-format': '(?P<name>[\w.-]+)'")
 # DMCG imports ``Field as Field_aliased`` where a field is named ``Field``
 _BARE_FIELD = re.compile(r" = Field(_aliased)?\((?P<default>None|\.\.\.)\)$")
@@ -203,6 +262,7 @@ def _marked_field(line: str, server: bool) -> str:
     only applies to an ``X | None`` field (an allOf may have made the property required).
     """
     omittable = f"'{OMITTABLE}': True" in line
+    one_of = f"'{ONE_OF}': True" in line
     fmt = _FORMAT_VALUE.search(line)
     line = _MARKERS.sub("", line)
     line = line.replace("{, ", "{").replace(", , ", ", ").replace(", }", "}")
@@ -213,7 +273,9 @@ def _marked_field(line: str, server: bool) -> str:
         return line
     kind, default = match["type"], match["default"] or ""
     if fmt is not None and " | " not in kind:
-        kind = f"Annotated[{kind}, _Format({fmt['name']!r})]"
+        kind = f"_Annotated[{kind}, _Format({fmt['name']!r})]"
+    if one_of and " | " in kind:
+        kind = f"_Annotated[{kind}, _OneOf()]"
     if omittable and match["optional"]:
         if "json_schema_extra={" in default:  # pydantic composes no dict json_schema_extra with a callable
             default = default.replace("json_schema_extra={", "json_schema_extra=_Extra({", 1).removesuffix(")") + "))"

@@ -23,7 +23,7 @@ from generator import cache
 from generator.diagnostics import Sink, SpecLocation
 from generator.ir.build import ModelSource
 from generator.ir.schemas import SCHEMA_REF_PREFIX, component_key, is_nullable, unescape
-from generator.model_flavours import FORMAT, OMITTABLE, TIDY_LINE_LENGTH, finish
+from generator.model_flavours import FORMAT, OMITTABLE, ONE_OF, TIDY_LINE_LENGTH, finish
 from generator.naming import ClassName
 
 Role = Literal["request", "response"]
@@ -98,7 +98,7 @@ _OPTIONS: dict[str, Any] = {
     "disable_timestamp": True,
     "formatters": [],
     "read_only_write_only_model_type": "request-response",
-    "field_extra_keys": [FORMAT, OMITTABLE],  # the Preparer's markers, into the field's json_schema_extra
+    "field_extra_keys": [FORMAT, OMITTABLE, ONE_OF],  # the Preparer's markers, into the field's json_schema_extra
 }
 # ruff's safe fixes for what DMCG spells in an outdated way (quoted annotations, typing.Dict,
 # unused imports), and its imports sorted at ruff's default line length, which generated
@@ -227,10 +227,13 @@ class _Preparer:
 
     @staticmethod
     def formatted(schema: dict[str, Any]) -> dict[str, Any]:
-        """``schema`` marked with its format when pydantic has no type that documents it."""
+        """``schema`` marked with its format when pydantic has no type that documents it, and its oneOf."""
         fmt = schema.get("format")
         if isinstance(fmt, str) and fmt not in _PYDANTIC_FORMATS and _SIMPLE_FORMAT.match(fmt):
-            return {**schema, FORMAT: fmt}
+            schema = {**schema, FORMAT: fmt}
+        members = schema.get("oneOf")
+        if isinstance(members, list) and "discriminator" not in schema and sum(not _null_only(m) for m in members) > 1:
+            schema = {**schema, ONE_OF: True}
         return schema
 
     def allows_null(self, schema: Any, seen: tuple[str, ...] = ()) -> bool:
@@ -258,6 +261,10 @@ class _Preparer:
 
 # Keywords that restrict a schema's type; a schema with none of them (``{}``) accepts null.
 _TYPED = ("type", "properties", "items", "enum", "const", "anyOf", "oneOf", "additionalProperties")
+
+
+def _null_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
 
 
 def _mapped(target: Any, names: dict[str, ClassName]) -> Any:

@@ -21,6 +21,8 @@ schema). Schemas are compared after normalization, never by component name:
 * ``minLength: 1`` beside ``format: uri`` is dropped: pydantic's ``AnyUrl`` always
   emits it (an empty string is not a URI anyway);
 * ``default: null`` is dropped: it is how pydantic spells "optional";
+* ``properties: {}`` constrains nothing, so it is dropped; an ``enum`` whose values all have
+  one JSON type implies that ``type`` (added where it is missing: pydantic always writes it);
 * a one-value ``enum`` is spelled ``const`` (JSON Schema defines them as the same
   constraint; pydantic writes ``const`` for a ``Literal``);
 * raw bytes have one spelling: 3.1's ``contentMediaType: application/octet-stream`` (what
@@ -258,6 +260,10 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
         s["additionalProperties"] = canon(doc, s["additionalProperties"], view, stack)
     if s.get("format") == "uri" and s.get("minLength") == 1:
         s.pop("minLength")
+    if s.get("properties") == {}:
+        s.pop("properties")
+    if "type" not in s and (implied := _implied_type(s.get("enum"))) is not None:
+        s["type"] = implied
     if isinstance(s.get("enum"), list) and len(s["enum"]) == 1 and "const" not in s:
         s["const"] = s.pop("enum")[0]
     if s.get("contentMediaType") == _OCTETS and "format" not in s and "contentEncoding" not in s:
@@ -288,6 +294,18 @@ def _merged_objects(schema: dict[str, Any]) -> dict[str, Any] | None:
     required = sorted({name for part in parts for name in part.get("required", [])})
     merged: dict[str, Any] = {"type": "object", "properties": properties}
     return {**merged, "required": required} if required else merged
+
+
+def _implied_type(values: Any) -> str | None:
+    """The JSON type every value of an ``enum`` has (so ``type`` adds nothing), or None."""
+    if not isinstance(values, list) or not values:
+        return None
+    for name, kind in (("string", str), ("boolean", bool)):
+        if all(isinstance(v, kind) for v in values):
+            return name
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "integer"
+    return None
 
 
 def _with_nullable(schema: Any, nullable: bool) -> Any:

@@ -112,7 +112,9 @@ KNOWN_GAPS: tuple[Gap, ...] = (
     Gap(
         "one-of",
         r"\.(oneOf|anyOf)(\[\d+\])?: spec",
-        "models: a oneOf becomes a pydantic union, which documents anyOf.",
+        "models document and enforce oneOf (`_OneOf`); left: union query parameters (server_views "
+        "declares them as raw text), and oneOfs DMCG collapses: duplicate members (`[A, A]`), empty "
+        "members under a `type`, a nested oneOf flattened into its parent, 3.1 prefixItems.",
     ),
     Gap(
         "schema-shape",

@@ -48,3 +48,10 @@ def test_required_names_without_a_property_stay_required() -> None:
     assert canon({}, paging, "request")["required"] == ["href", "items"]
     hidden = {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer", "readOnly": True}}}
     assert "required" not in canon({}, hidden, "request")
+
+
+def test_an_enum_implies_its_type_and_empty_properties_constrain_nothing() -> None:
+    assert _same({"enum": ["a", "b"]}, {"type": "string", "enum": ["a", "b"]})
+    assert _same({"enum": [1, 2]}, {"type": "integer", "enum": [1, 2]})
+    assert not _same({"enum": ["a", 1]}, {"type": "string", "enum": ["a", 1]})
+    assert _same({"type": "object"}, {"type": "object", "properties": {}})
