@@ -119,40 +119,50 @@ KNOWN_GAPS: tuple[Gap, ...] = (
     Gap(
         "schema-shape",
         r"\.(allOf|properties|required|additionalProperties|type)(\[\d+\])?: spec",
-        "models: allOf is flattened into one model, schemas without `type` gain `type: object`, "
-        "and enums without `type` gain one.",
+        "models: a schema without `type` (but with properties) becomes a model, so the app says "
+        "`type: object` (and `additionalProperties: false` where the spec closes it in a member); an "
+        "allOf whose members are not plain objects (a discriminator, nested composition) is "
+        "flattened; a discriminator property becomes required (pydantic's tagged union needs it). "
+        "server_views: form and raw-bytes bodies lose their schema's shape.",
     ),
     Gap(
         "schema-default",
         r"\.default: spec",
-        "models: defaults on referenced or allOf-wrapped properties are dropped.",
+        "models: a string default of a uuid/date... property is left out (warning default-dropped: "
+        "DMCG would assign it unconverted), and DMCG drops a default set beside an allOf-wrapped $ref.",
     ),
     Gap(
         "schemaless-media",
         r"content\.[^:]+: spec null, app \{\}$",
-        "a media type without a schema is documented as the empty schema.",
+        "server_views: a media type without a schema is documented with the empty schema `{}` "
+        "(declare the response without a model to leave it out).",
     ),
     Gap(
         "discriminator-mapping",
         r"\.discriminator\.mapping: spec",
-        "pydantic writes an explicit discriminator mapping where the spec relies on the implicit one.",
+        "pydantic writes an explicit discriminator mapping (tag value -> model) where the spec relies "
+        "on the implicit one (component names), which in the corpus does not even match the tag "
+        "values (Spotify's `track`/`episode`): not the same document, though the app's is the one "
+        "that validates.",
     ),
     Gap(
         "prefix-items",
         r"\.prefixItems: spec",
-        "models: 3.1 prefixItems (tuples) are read as plain lists.",
+        "models: 3.1 prefixItems (tuples) are read as plain lists by DMCG (the item types are lost).",
     ),
     Gap(
         "unevaluated-properties",
         r"\.unevaluatedProperties: spec",
-        "models: 3.1 unevaluatedProperties is not enforced.",
+        "models: 3.1 unevaluatedProperties is neither enforced nor documented (DMCG ignores it; "
+        "warning unsupported-schema-keyword).",
     ),
     Gap(
         "schema-keywords",
         r"\.(minimum|maximum|exclusiveMinimum|exclusiveMaximum|minLength|maxLength|pattern|minItems"
         r"|maxItems|uniqueItems|minProperties|maxProperties|multipleOf|const|enum|items|discriminator"
         r"|not|nullable)(\[\d+\])?: spec",
-        "models: some validation keywords are dropped or spelled differently.",
+        "models: DMCG drops the constraints of a property inside an inline anyOf member, and a 3.0 "
+        "`items` written as a list (a tuple, invalid in 3.0); server_views: nullable parameters.",
     ),
     Gap(
         "media-types",
