@@ -8,7 +8,10 @@ and writeOnly properties split a schema into ``XRequest``/``XResponse`` models.
 Enums come from our own template (``templates/models/Enum.jinja2``). In the client
 they are open: an unknown value from a newer server becomes a pseudo-member instead
 of an error. The server's copy of the module (``server_source``) closes them: a
-request with a value the spec does not list is answered 422.
+request with a value the spec does not list is answered 422. The server's copy is
+also as strict as the spec in what pydantic does not spell by itself (optional but
+never null, formats, oneOf): the Preparer marks those schemas and
+``generator/model_flavours.py`` turns DMCG's one text into both modules.
 """
 
 from __future__ import annotations
