@@ -2,15 +2,106 @@
 from __future__ import annotations
 
 from enum import Enum, IntEnum
+from typing import Annotated as _Annotated
 from typing import Any
+from typing import Any as _Any
+from typing import TypeVar as _TypeVar
 from uuid import UUID
 
+from pydantic import AfterValidator as _AfterValidator
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import Field as _Field
+from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
+from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler
+from pydantic.config import JsonDict as _JsonDict
+from pydantic.json_schema import JsonSchemaValue as _JsonSchemaValue
+from pydantic_core import CoreSchema as _CoreSchema
+from pydantic_core import PydanticCustomError as _PydanticCustomError
+from pydantic_core import core_schema as _core_schema
 
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
     """Requests must use the values the spec lists: an unknown one is a validation error."""
     return None
+
+
+def _reject_null(value: _Any) -> _Any:
+    if value is None:
+        raise _PydanticCustomError("null_forbidden", "Input may be omitted but must not be null")
+    return value
+
+
+class _NotNull:
+    """_Field metadata: the property may be omitted (it is then None) but not sent as null."""
+
+    def __get_pydantic_core_schema__(
+        self, source: _Any, handler: _GetCoreSchemaHandler
+    ) -> _CoreSchema:
+        return _core_schema.no_info_before_validator_function(_reject_null, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: _CoreSchema, handler: _GetJsonSchemaHandler
+    ) -> _JsonSchemaValue:
+        documented = handler(schema)
+        branches = documented.get("anyOf")
+        if not isinstance(branches, list) or {"type": "null"} not in branches:
+            return documented
+        kept = [branch for branch in branches if branch != {"type": "null"}]
+        rest = {key: value for key, value in documented.items() if key != "anyOf"}
+        return {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}
+
+
+def _drop_null_default(schema: _JsonDict) -> None:
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
+
+
+_T = _TypeVar("_T")
+_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+"""An optional property the spec does not let be null: None means it was omitted."""
+
+
+_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+class _Format:
+    """Type metadata: the spec's ``format``, documented (and an int32/int64 range checked)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get_pydantic_core_schema__(
+        self, source: _Any, handler: _GetCoreSchemaHandler
+    ) -> _CoreSchema:
+        schema = handler(source)
+        if self.name not in _RANGES:
+            return schema
+        low, high = _RANGES[self.name]
+
+        def check(value: _Any) -> _Any:
+            if isinstance(value, int) and not low <= value <= high:
+                raise _PydanticCustomError(
+                    "int_format", "Input should fit in {format}", {"format": self.name}
+                )
+            return value
+
+        return _core_schema.no_info_after_validator_function(check, schema)
+
+    def __get_pydantic_json_schema__(
+        self, schema: _CoreSchema, handler: _GetJsonSchemaHandler
+    ) -> _JsonSchemaValue:
+        return {**handler(schema), "format": self.name}
+
+
+def _check_email(value: str) -> str:
+    local, _, domain = value.rpartition("@")
+    labels = domain.split(".")
+    if not local or len(labels) < 2 or not all(labels) or any(c.isspace() for c in value):
+        raise _PydanticCustomError("email", "Input should be an email address")
+    return value
+
+
+_Email = _Annotated[str, _AfterValidator(_check_email), _Format("email")]
 
 
 class RestrictionLevelEnum(IntEnum):
@@ -150,7 +241,7 @@ class UserBasicRequest(BaseModel):
     """
     first_name: str
     last_name: str
-    email: str
+    email: _Email
     is_email_verified: bool | None = Field(...)
     """
     Nullable (inferred).
@@ -182,7 +273,7 @@ class UserBasicResponse(BaseModel):
     """
     first_name: str
     last_name: str
-    email: str
+    email: _Email
     is_email_verified: bool | None = Field(...)
     """
     Nullable (inferred).
@@ -248,7 +339,7 @@ class DashboardBasicResponse(BaseModel):
     """
     The current user's access level. Nullable (inferred).
     """
-    access_control_version: str | None = None
+    access_control_version: _Omittable[str] = None
     """
     Shown only on the /api/projects/ "Dashboards" page.
     """
@@ -267,15 +358,15 @@ class DashboardRequest(BaseModel):
     """
     Nullable (inferred).
     """
-    description: str | None = None
-    pinned: bool | None = None
+    description: _Omittable[str] = None
+    pinned: _Omittable[bool] = None
     last_accessed_at: AwareDatetime | None = None
     """
     Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred.
     """
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     breakdown_colors: Any | None = None
     """
     Any JSON. Listed (untyped) only among the create_from_template_json
@@ -286,18 +377,18 @@ class DashboardRequest(BaseModel):
     Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Nullable (inferred).
     """
-    use_template: str | None = None
-    use_dashboard: int | None = None
+    use_template: _Omittable[str] = None
+    use_dashboard: _Omittable[int] = None
     delete_insights: bool = False
-    tags: list[Any] | None = None
-    restriction_level: RestrictionLevelEnum | None = None
+    tags: _Omittable[list[Any]] = None
+    restriction_level: _Omittable[RestrictionLevelEnum] = None
     last_refresh: AwareDatetime | None = None
     """
     Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred.
     """
-    field_create_in_folder: str | None = Field(None, alias="_create_in_folder")
+    field_create_in_folder: _Omittable[str] = Field(None, alias="_create_in_folder")
     """
     Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Never shown in a
@@ -319,8 +410,8 @@ class DashboardResponse(BaseModel):
     """
     Nullable (inferred).
     """
-    description: str | None = None
-    pinned: bool | None = None
+    description: _Omittable[str] = None
+    pinned: _Omittable[bool] = None
     last_accessed_at: AwareDatetime | None = None
     """
     Listed (as a string) only among the create_from_template_json and
@@ -333,7 +424,7 @@ class DashboardResponse(BaseModel):
     Null when the creator's account is gone (nullability inferred).
     """
     is_shared: bool
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     creation_mode: CreationModeEnum
     breakdown_colors: Any | None = None
     """
@@ -345,21 +436,21 @@ class DashboardResponse(BaseModel):
     Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Nullable (inferred).
     """
-    use_template: str | None = None
-    use_dashboard: int | None = None
+    use_template: _Omittable[str] = None
+    use_dashboard: _Omittable[int] = None
     delete_insights: bool = False
     filters: dict[str, Any]
     variables: dict[str, Any]
-    tags: list[Any] | None = None
+    tags: _Omittable[list[Any]] = None
     tiles: list[dict[str, Any]]
-    restriction_level: RestrictionLevelEnum | None = None
+    restriction_level: _Omittable[RestrictionLevelEnum] = None
     effective_restriction_level: RestrictionLevelEnum
     effective_privilege_level: PrivilegeLevelEnum
     user_access_level: str | None = Field(...)
     """
     The current user's access level. Nullable (inferred).
     """
-    access_control_version: str | None = None
+    access_control_version: _Omittable[str] = None
     """
     Shown only on the /api/projects/ "Dashboards" page.
     """
@@ -383,15 +474,15 @@ class PatchedDashboardRequest(BaseModel):
     """
     Nullable (inferred).
     """
-    description: str | None = None
-    pinned: bool | None = None
+    description: _Omittable[str] = None
+    pinned: _Omittable[bool] = None
     last_accessed_at: AwareDatetime | None = None
     """
     Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred.
     """
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     breakdown_colors: Any | None = None
     """
     Any JSON. Listed (untyped) only among the create_from_template_json
@@ -402,18 +493,18 @@ class PatchedDashboardRequest(BaseModel):
     Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Nullable (inferred).
     """
-    use_template: str | None = None
-    use_dashboard: int | None = None
+    use_template: _Omittable[str] = None
+    use_dashboard: _Omittable[int] = None
     delete_insights: bool = False
-    tags: list[Any] | None = None
-    restriction_level: RestrictionLevelEnum | None = None
+    tags: _Omittable[list[Any]] = None
+    restriction_level: _Omittable[RestrictionLevelEnum] = None
     last_refresh: AwareDatetime | None = None
     """
     Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred.
     """
-    field_create_in_folder: str | None = Field(None, alias="_create_in_folder")
+    field_create_in_folder: _Omittable[str] = Field(None, alias="_create_in_folder")
     """
     Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Never shown in a
@@ -429,27 +520,27 @@ class PatchedDashboardResponse(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    id: int | None = None
+    id: _Omittable[int] = None
     name: str | None = None
     """
     Nullable (inferred).
     """
-    description: str | None = None
-    pinned: bool | None = None
+    description: _Omittable[str] = None
+    pinned: _Omittable[bool] = None
     last_accessed_at: AwareDatetime | None = None
     """
     Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred.
     """
-    created_at: AwareDatetime | None = None
+    created_at: _Omittable[AwareDatetime] = None
     created_by: UserBasicResponse | None = None
     """
     Null when the creator's account is gone (nullability inferred).
     """
-    is_shared: bool | None = None
-    deleted: bool | None = None
-    creation_mode: CreationModeEnum | None = None
+    is_shared: _Omittable[bool] = None
+    deleted: _Omittable[bool] = None
+    creation_mode: _Omittable[CreationModeEnum] = None
     breakdown_colors: Any | None = None
     """
     Any JSON. Listed (untyped) only among the create_from_template_json
@@ -460,21 +551,21 @@ class PatchedDashboardResponse(BaseModel):
     Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Nullable (inferred).
     """
-    use_template: str | None = None
-    use_dashboard: int | None = None
+    use_template: _Omittable[str] = None
+    use_dashboard: _Omittable[int] = None
     delete_insights: bool = False
-    filters: dict[str, Any] | None = None
-    variables: dict[str, Any] | None = None
-    tags: list[Any] | None = None
-    tiles: list[dict[str, Any]] | None = None
-    restriction_level: RestrictionLevelEnum | None = None
-    effective_restriction_level: RestrictionLevelEnum | None = None
-    effective_privilege_level: PrivilegeLevelEnum | None = None
+    filters: _Omittable[dict[str, Any]] = None
+    variables: _Omittable[dict[str, Any]] = None
+    tags: _Omittable[list[Any]] = None
+    tiles: _Omittable[list[dict[str, Any]]] = None
+    restriction_level: _Omittable[RestrictionLevelEnum] = None
+    effective_restriction_level: _Omittable[RestrictionLevelEnum] = None
+    effective_privilege_level: _Omittable[PrivilegeLevelEnum] = None
     user_access_level: str | None = None
     """
     The current user's access level. Nullable (inferred).
     """
-    access_control_version: str | None = None
+    access_control_version: _Omittable[str] = None
     """
     Shown only on the /api/projects/ "Dashboards" page.
     """
@@ -578,7 +669,7 @@ class PatchedDataColorThemeRequest(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    name: str | None = None
+    name: _Omittable[str] = None
     colors: Any | None = None
     """
     Any JSON (the theme's colors).
@@ -589,17 +680,17 @@ class PatchedDataColorThemeResponse(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    id: int | None = None
-    name: str | None = None
+    id: _Omittable[int] = None
+    name: _Omittable[str] = None
     colors: Any | None = None
     """
     Any JSON (the theme's colors).
     """
-    is_global: str | None = None
+    is_global: _Omittable[str] = None
     """
     Server-computed; the reference types it as a string.
     """
-    created_at: AwareDatetime | None = None
+    created_at: _Omittable[AwareDatetime] = None
     created_by: UserBasicResponse | None = None
     """
     Null for global themes and when the creator's account is gone (nullability inferred).
@@ -619,7 +710,7 @@ class DatasetRequest(BaseModel):
     """
     Any JSON.
     """
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
 
 
 class DatasetResponse(BaseModel):
@@ -638,7 +729,7 @@ class DatasetResponse(BaseModel):
     """
     created_at: AwareDatetime
     updated_at: AwareDatetime
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     created_by: UserBasicResponse | None = Field(...)
     """
     Null when the creator's account is gone (nullability inferred).
@@ -650,7 +741,7 @@ class PatchedDatasetRequest(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    name: str | None = None
+    name: _Omittable[str] = None
     description: str | None = None
     """
     Nullable (inferred).
@@ -659,15 +750,15 @@ class PatchedDatasetRequest(BaseModel):
     """
     Any JSON.
     """
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
 
 
 class PatchedDatasetResponse(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    id: UUID | None = None
-    name: str | None = None
+    id: _Omittable[UUID] = None
+    name: _Omittable[str] = None
     description: str | None = None
     """
     Nullable (inferred).
@@ -676,14 +767,14 @@ class PatchedDatasetResponse(BaseModel):
     """
     Any JSON.
     """
-    created_at: AwareDatetime | None = None
-    updated_at: AwareDatetime | None = None
-    deleted: bool | None = None
+    created_at: _Omittable[AwareDatetime] = None
+    updated_at: _Omittable[AwareDatetime] = None
+    deleted: _Omittable[bool] = None
     created_by: UserBasicResponse | None = None
     """
     Null when the creator's account is gone (nullability inferred).
     """
-    team: int | None = None
+    team: _Omittable[int] = None
 
 
 class DatasetItemRequest(BaseModel):
@@ -718,7 +809,7 @@ class DatasetItemRequest(BaseModel):
     """
     Nullable (inferred).
     """
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
 
 
 class DatasetItemResponse(BaseModel):
@@ -754,7 +845,7 @@ class DatasetItemResponse(BaseModel):
     """
     Nullable (inferred).
     """
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     created_at: AwareDatetime
     updated_at: AwareDatetime
     created_by: UserBasicResponse | None = Field(...)
@@ -768,7 +859,7 @@ class PatchedDatasetItemRequest(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    dataset: UUID | None = None
+    dataset: _Omittable[UUID] = None
     """
     The id of the dataset this item belongs to.
     """
@@ -796,15 +887,15 @@ class PatchedDatasetItemRequest(BaseModel):
     """
     Nullable (inferred).
     """
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
 
 
 class PatchedDatasetItemResponse(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    id: UUID | None = None
-    dataset: UUID | None = None
+    id: _Omittable[UUID] = None
+    dataset: _Omittable[UUID] = None
     """
     The id of the dataset this item belongs to.
     """
@@ -832,14 +923,14 @@ class PatchedDatasetItemResponse(BaseModel):
     """
     Nullable (inferred).
     """
-    deleted: bool | None = None
-    created_at: AwareDatetime | None = None
-    updated_at: AwareDatetime | None = None
+    deleted: _Omittable[bool] = None
+    created_at: _Omittable[AwareDatetime] = None
+    updated_at: _Omittable[AwareDatetime] = None
     created_by: UserBasicResponse | None = None
     """
     Null when the creator's account is gone (nullability inferred).
     """
-    team: int | None = None
+    team: _Omittable[int] = None
 
 
 class ExportedAssetRequest(BaseModel):
@@ -1104,7 +1195,7 @@ class SubscriptionRequest(BaseModel):
     target_type: TargetTypeEnum
     target_value: str
     frequency: FrequencyEnum
-    interval: int | None = None
+    interval: _Omittable[int] = None
     byweekday: list[ByweekdayEnum] | None = None
     """
     Nullable (inferred).
@@ -1122,7 +1213,7 @@ class SubscriptionRequest(BaseModel):
     """
     Nullable (inferred).
     """
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     title: str | None = None
     """
     Nullable (inferred).
@@ -1153,7 +1244,7 @@ class SubscriptionResponse(BaseModel):
     target_type: TargetTypeEnum
     target_value: str
     frequency: FrequencyEnum
-    interval: int | None = None
+    interval: _Omittable[int] = None
     byweekday: list[ByweekdayEnum] | None = None
     """
     Nullable (inferred).
@@ -1176,7 +1267,7 @@ class SubscriptionResponse(BaseModel):
     """
     Null when the creator's account is gone (nullability inferred).
     """
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     title: str | None = None
     """
     Nullable (inferred).
@@ -1204,10 +1295,10 @@ class PatchedSubscriptionRequest(BaseModel):
     """
     The subscribed insight's id; null for a dashboard subscription (nullability inferred).
     """
-    target_type: TargetTypeEnum | None = None
-    target_value: str | None = None
-    frequency: FrequencyEnum | None = None
-    interval: int | None = None
+    target_type: _Omittable[TargetTypeEnum] = None
+    target_value: _Omittable[str] = None
+    frequency: _Omittable[FrequencyEnum] = None
+    interval: _Omittable[int] = None
     byweekday: list[ByweekdayEnum] | None = None
     """
     Nullable (inferred).
@@ -1220,12 +1311,12 @@ class PatchedSubscriptionRequest(BaseModel):
     """
     Nullable (inferred).
     """
-    start_date: AwareDatetime | None = None
+    start_date: _Omittable[AwareDatetime] = None
     until_date: AwareDatetime | None = None
     """
     Nullable (inferred).
     """
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     title: str | None = None
     """
     Nullable (inferred).
@@ -1240,7 +1331,7 @@ class PatchedSubscriptionResponse(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    id: int | None = None
+    id: _Omittable[int] = None
     dashboard: int | None = None
     """
     The subscribed dashboard's id; null for an insight subscription (nullability inferred).
@@ -1249,10 +1340,10 @@ class PatchedSubscriptionResponse(BaseModel):
     """
     The subscribed insight's id; null for a dashboard subscription (nullability inferred).
     """
-    target_type: TargetTypeEnum | None = None
-    target_value: str | None = None
-    frequency: FrequencyEnum | None = None
-    interval: int | None = None
+    target_type: _Omittable[TargetTypeEnum] = None
+    target_value: _Omittable[str] = None
+    frequency: _Omittable[FrequencyEnum] = None
+    interval: _Omittable[int] = None
     byweekday: list[ByweekdayEnum] | None = None
     """
     Nullable (inferred).
@@ -1265,22 +1356,22 @@ class PatchedSubscriptionResponse(BaseModel):
     """
     Nullable (inferred).
     """
-    start_date: AwareDatetime | None = None
+    start_date: _Omittable[AwareDatetime] = None
     until_date: AwareDatetime | None = None
     """
     Nullable (inferred).
     """
-    created_at: AwareDatetime | None = None
+    created_at: _Omittable[AwareDatetime] = None
     created_by: UserBasicResponse | None = None
     """
     Null when the creator's account is gone (nullability inferred).
     """
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     title: str | None = None
     """
     Nullable (inferred).
     """
-    summary: str | None = None
+    summary: _Omittable[str] = None
     next_delivery_date: AwareDatetime | None = None
     """
     Nullable (inferred).

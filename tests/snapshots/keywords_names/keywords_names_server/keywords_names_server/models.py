@@ -2,14 +2,61 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated as _Annotated
 from typing import Any
+from typing import Any as _Any
+from typing import TypeVar as _TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field as _Field
+from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
+from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler
+from pydantic.config import JsonDict as _JsonDict
+from pydantic.json_schema import JsonSchemaValue as _JsonSchemaValue
+from pydantic_core import CoreSchema as _CoreSchema
+from pydantic_core import PydanticCustomError as _PydanticCustomError
+from pydantic_core import core_schema as _core_schema
 
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
     """Requests must use the values the spec lists: an unknown one is a validation error."""
     return None
+
+
+def _reject_null(value: _Any) -> _Any:
+    if value is None:
+        raise _PydanticCustomError("null_forbidden", "Input may be omitted but must not be null")
+    return value
+
+
+class _NotNull:
+    """_Field metadata: the property may be omitted (it is then None) but not sent as null."""
+
+    def __get_pydantic_core_schema__(
+        self, source: _Any, handler: _GetCoreSchemaHandler
+    ) -> _CoreSchema:
+        return _core_schema.no_info_before_validator_function(_reject_null, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: _CoreSchema, handler: _GetJsonSchemaHandler
+    ) -> _JsonSchemaValue:
+        documented = handler(schema)
+        branches = documented.get("anyOf")
+        if not isinstance(branches, list) or {"type": "null"} not in branches:
+            return documented
+        kept = [branch for branch in branches if branch != {"type": "null"}]
+        rest = {key: value for key, value in documented.items() if key != "anyOf"}
+        return {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}
+
+
+def _drop_null_default(schema: _JsonDict) -> None:
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
+
+
+_T = _TypeVar("_T")
+_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+"""An optional property the spec does not let be null: None means it was omitted."""
 
 
 class Keywords(BaseModel):
@@ -18,29 +65,29 @@ class Keywords(BaseModel):
     )
     class_: str = Field(..., alias="class")
     from_: int = Field(..., alias="from")
-    import_: bool | None = Field(None, alias="import")
-    None_: str | None = Field(None, alias="None")
-    self: str | None = None
-    type: str | None = None
-    id: int | None = None
-    list_: list[str] | None = Field(None, alias="list")
-    model_config_: str | None = Field(None, alias="model_config")
-    schema_: str | None = Field(None, alias="schema")
-    json_: str | None = Field(None, alias="json")
-    dict_: str | None = Field(None, alias="dict")
-    copy_: str | None = Field(None, alias="copy")
-    field_private: str | None = Field(None, alias="_private")
-    field__dunder__: str | None = Field(None, alias="__dunder__")
-    field_1st: str | None = Field(None, alias="1st")
-    with_dash: str | None = Field(None, alias="with-dash")
-    with_space: str | None = Field(None, alias="with space")
+    import_: _Omittable[bool] = Field(None, alias="import")
+    None_: _Omittable[str] = Field(None, alias="None")
+    self: _Omittable[str] = None
+    type: _Omittable[str] = None
+    id: _Omittable[int] = None
+    list_: _Omittable[list[str]] = Field(None, alias="list")
+    model_config_: _Omittable[str] = Field(None, alias="model_config")
+    schema_: _Omittable[str] = Field(None, alias="schema")
+    json_: _Omittable[str] = Field(None, alias="json")
+    dict_: _Omittable[str] = Field(None, alias="dict")
+    copy_: _Omittable[str] = Field(None, alias="copy")
+    field_private: _Omittable[str] = Field(None, alias="_private")
+    field__dunder__: _Omittable[str] = Field(None, alias="__dunder__")
+    field_1st: _Omittable[str] = Field(None, alias="1st")
+    with_dash: _Omittable[str] = Field(None, alias="with-dash")
+    with_space: _Omittable[str] = Field(None, alias="with space")
 
 
 class NoneModel(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    value: str | None = None
+    value: _Omittable[str] = None
 
 
 class TrueModel(str, Enum):

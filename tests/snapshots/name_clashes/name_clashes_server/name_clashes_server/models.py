@@ -2,9 +2,20 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated as _Annotated
 from typing import Any
+from typing import Any as _Any
+from typing import TypeVar as _TypeVar
 
 from pydantic import BaseModel, ConfigDict, RootModel
+from pydantic import Field as _Field
+from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
+from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler
+from pydantic.config import JsonDict as _JsonDict
+from pydantic.json_schema import JsonSchemaValue as _JsonSchemaValue
+from pydantic_core import CoreSchema as _CoreSchema
+from pydantic_core import PydanticCustomError as _PydanticCustomError
+from pydantic_core import core_schema as _core_schema
 
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
@@ -12,25 +23,61 @@ def _open_enum_member(cls: type[Enum], value: object) -> Any:
     return None
 
 
+def _reject_null(value: _Any) -> _Any:
+    if value is None:
+        raise _PydanticCustomError("null_forbidden", "Input may be omitted but must not be null")
+    return value
+
+
+class _NotNull:
+    """_Field metadata: the property may be omitted (it is then None) but not sent as null."""
+
+    def __get_pydantic_core_schema__(
+        self, source: _Any, handler: _GetCoreSchemaHandler
+    ) -> _CoreSchema:
+        return _core_schema.no_info_before_validator_function(_reject_null, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: _CoreSchema, handler: _GetJsonSchemaHandler
+    ) -> _JsonSchemaValue:
+        documented = handler(schema)
+        branches = documented.get("anyOf")
+        if not isinstance(branches, list) or {"type": "null"} not in branches:
+            return documented
+        kept = [branch for branch in branches if branch != {"type": "null"}]
+        rest = {key: value for key, value in documented.items() if key != "anyOf"}
+        return {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}
+
+
+def _drop_null_default(schema: _JsonDict) -> None:
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
+
+
+_T = _TypeVar("_T")
+_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+"""An optional property the spec does not let be null: None means it was omitted."""
+
+
 class Pet(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    name: str | None = None
+    name: _Omittable[str] = None
 
 
 class Pet2(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    id: int | None = None
+    id: _Omittable[int] = None
 
 
 class PET(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    code: str | None = None
+    code: _Omittable[str] = None
 
 
 class Pet3(RootModel[str]):
@@ -41,14 +88,14 @@ class RequestModel(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    url: str | None = None
+    url: _Omittable[str] = None
 
 
 class ResponseModel(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    status: int | None = None
+    status: _Omittable[int] = None
 
 
 class FieldModel(str, Enum):
@@ -64,41 +111,41 @@ class BaseModelModel(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    x: str | None = None
+    x: _Omittable[str] = None
 
 
 class AnyModel(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    y: str | None = None
+    y: _Omittable[str] = None
 
 
 class PetsResource(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    z: str | None = None
+    z: _Omittable[str] = None
 
 
 class RootApi(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    w: str | None = None
+    w: _Omittable[str] = None
 
 
 class LIST(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    v: str | None = None
+    v: _Omittable[str] = None
 
 
 class ClientModel(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    request: RequestModel | None = None
-    response: ResponseModel | None = None
-    field: FieldModel | None = None
+    request: _Omittable[RequestModel] = None
+    response: _Omittable[ResponseModel] = None
+    field: _Omittable[FieldModel] = None
