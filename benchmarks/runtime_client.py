@@ -9,9 +9,14 @@ retry bookkeeping, status mapping, pydantic validation into
 pre-built in the URL (httpx's own ``params=`` merging alone costs ~100 µs, more
 than the whole generated layer), so the overhead is measured against the
 cheapest httpx call there is. Overhead = generated - bare, per call;
-each timing is the median of ``repeats`` timeit runs of ``number`` calls.
+each timing is the median of ``repeats`` timeit runs of ``number`` calls, in process
+CPU time by default (``--timer wall`` for elapsed time, which on a shared machine also
+counts the time spent waiting for a core). The four
+variants run interleaved, so the ``*_paired_us`` overheads (the median over repeats of
+generated - bare within one repeat) are the steadiest on a loaded machine.
 
     python benchmarks/runtime_client.py [--number 2000] [--repeats 7]   # prints JSON
+    python benchmarks/runtime_client.py --client-dir /tmp/old/posthog_client  # another copy
 """
 
 from __future__ import annotations
@@ -20,16 +25,17 @@ import argparse
 import json
 import statistics
 import sys
+import time
 import timeit
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "generated" / "posthog_client"))
+DEFAULT_CLIENT_DIR = ROOT / "generated" / "posthog_client"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import httpx  # noqa: E402
-
-from fixtures import DASHBOARD_BYTES, PAGE_BYTES  # noqa: E402
+import httpx
+from fixtures import DASHBOARD_BYTES, PAGE_BYTES
 
 BASE = "https://us.posthog.com"
 
@@ -39,7 +45,10 @@ def handler(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, content=body, headers={"content-type": "application/json"})
 
 
-def measure(number: int, repeats: int) -> dict[str, float]:
+TIMERS = {"cpu": time.process_time, "wall": time.perf_counter}
+
+
+def measure(number: int, repeats: int, timer: str = "cpu") -> dict[str, Any]:
     from posthog_client import Client
 
     http = httpx.Client(transport=httpx.MockTransport(handler), base_url=BASE)
@@ -74,19 +83,24 @@ def measure(number: int, repeats: int) -> dict[str, float]:
         "bare_retrieve": bare_retrieve,
         "generated_retrieve": generated_retrieve,
     }
-    for fn in functions.values():
-        timeit.timeit(fn, number=max(1, number // 10))  # warm up
+    timers = {name: timeit.Timer(fn, timer=TIMERS[timer]) for name, fn in functions.items()}
+    for t in timers.values():
+        t.timeit(number=max(1, number // 10))  # warm up
     times: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(repeats):  # interleaved, so background load hits every variant alike
-        for name, fn in functions.items():
-            times[name].append(timeit.timeit(fn, number=number))
-    out: dict[str, float] = {
+        for name, t in timers.items():
+            times[name].append(t.timeit(number=number))
+    out: dict[str, Any] = {
         name + "_us": statistics.median(t) / number * 1e6 for name, t in times.items()
     }
     out["overhead_list_us"] = out["generated_list_us"] - out["bare_list_us"]
     out["overhead_retrieve_us"] = out["generated_retrieve_us"] - out["bare_retrieve_us"]
+    for kind in ("list", "retrieve"):
+        paired = [g - b for g, b in zip(times[f"generated_{kind}"], times[f"bare_{kind}"])]
+        out[f"overhead_{kind}_paired_us"] = statistics.median(paired) / number * 1e6
     out["number"] = number
     out["repeats"] = repeats
+    out["timer"] = timer
     return out
 
 
@@ -94,8 +108,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--number", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument(
+        "--client-dir",
+        type=Path,
+        default=DEFAULT_CLIENT_DIR,
+        help="the directory holding the posthog_client package (default: generated/)",
+    )
+    parser.add_argument(
+        "--timer",
+        choices=sorted(TIMERS),
+        default="cpu",
+        help="cpu: process CPU time, blind to time spent waiting for a core on a shared "
+        "machine (the default); wall: elapsed time",
+    )
     args = parser.parse_args()
-    print(json.dumps(measure(args.number, args.repeats)))
+    sys.path.insert(0, str(args.client_dir.resolve()))
+    print(json.dumps(measure(args.number, args.repeats, args.timer)))
 
 
 if __name__ == "__main__":

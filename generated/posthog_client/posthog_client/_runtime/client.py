@@ -411,7 +411,7 @@ def _httpx_request(
     return client.build_request(
         prepared.method,
         prepared.url,
-        headers=list(prepared.headers),
+        headers=prepared.headers,
         content=prepared.content,
         files=prepared.files,
         timeout=prepared.timeout,

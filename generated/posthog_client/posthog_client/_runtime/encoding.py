@@ -41,6 +41,8 @@ FilePart = FileContent | tuple[str | None, FileContent] | tuple[str | None, File
 """A multipart part in the shape ``httpx`` accepts for ``files=``."""
 
 _ANY: Final = TypeAdapter(Any)
+# Exact types (not subclasses such as enums) that ``to_jsonable`` returns unchanged.
+_JSON_SCALARS: Final = frozenset({str, int, bool, type(None)})
 # Printable ASCII allowed in a cookie value (RFC 6265 cookie-octet); the rest is %-escaped.
 _COOKIE_SAFE: Final = "!#$%&'()*+-./:<=>?@[]^_`{|}~"
 
@@ -50,6 +52,8 @@ _COOKIE_SAFE: Final = "!#$%&'()*+-./:<=>?@[]^_`{|}~"
 
 def to_jsonable(value: Any) -> Any:
     """Convert ``value`` to JSON-compatible data; ``NOT_GIVEN`` mapping entries are dropped."""
+    if type(value) in _JSON_SCALARS:  # already JSON data (and by far the commonest case)
+        return value
     return _ANY.dump_python(_drop_not_given(value), mode="json", by_alias=True, exclude_unset=True)
 
 
@@ -84,6 +88,8 @@ def _entries(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _pct(text: str) -> str:
+    if text.isalnum() and text.isascii():  # nothing to escape (saves quote()'s encode)
+        return text
     return urllib.parse.quote(text, safe="")
 
 
@@ -102,7 +108,15 @@ def path_segment(param: Param, value: Any) -> str:
     add path segments, a query string or a fragment.
     """
     data = to_jsonable(value)
-    style, explode, name = param.resolved_style, param.resolved_explode, _pct(param.name)
+    style = param.resolved_style
+    if not isinstance(data, (list, dict)):
+        text = _pct(_scalar(data))
+        if style == "label":
+            return "." + text
+        if style == "matrix":
+            return f";{_pct(param.name)}={text}"
+        return text
+    explode, name = param.resolved_explode, _pct(param.name)
     if isinstance(data, list):
         values = [_pct(v) for v in _items(data)]
         if style == "label":
@@ -112,23 +126,16 @@ def path_segment(param: Param, value: Any) -> str:
                 return "".join(f";{name}={v}" for v in values)
             return f";{name}=" + ",".join(values)
         return ",".join(values)
-    if isinstance(data, dict):
-        entries = _entries(data)
-        pairs = [f"{_pct(k)}={_pct(v)}" for k, v in entries]
-        flat = _flat(entries, _pct)
-        if style == "label":
-            return "." + (".".join(pairs) if explode else ",".join(flat))
-        if style == "matrix":
-            if explode:
-                return "".join(f";{pair}" for pair in pairs)
-            return f";{name}=" + ",".join(flat)
-        return ",".join(pairs if explode else flat)
-    text = _pct(_scalar(data))
+    entries = _entries(data)
+    pairs = [f"{_pct(k)}={_pct(v)}" for k, v in entries]
+    flat = _flat(entries, _pct)
     if style == "label":
-        return "." + text
+        return "." + (".".join(pairs) if explode else ",".join(flat))
     if style == "matrix":
-        return f";{name}={text}"
-    return text
+        if explode:
+            return "".join(f";{pair}" for pair in pairs)
+        return f";{name}=" + ",".join(flat)
+    return ",".join(pairs if explode else flat)
 
 
 _DELIMITERS: Final[Mapping[str, str]] = {
@@ -147,9 +154,12 @@ def query_pairs(param: Param, value: Any) -> list[tuple[str, str]]:
     literal while the values themselves are fully escaped, so a comma inside a value
     cannot be mistaken for a separator.
     """
-    return _query_pairs(
-        param.name, to_jsonable(value), param.resolved_style, param.resolved_explode
-    )
+    data = to_jsonable(value)
+    if data is None:
+        return []
+    if not isinstance(data, (list, dict)):  # a scalar reads the same in every style
+        return [(_pct(param.name), _pct(_scalar(data)))]
+    return _query_pairs(param.name, data, param.resolved_style, param.resolved_explode)
 
 
 def _query_pairs(name: str, data: Any, style: str, explode: bool) -> list[tuple[str, str]]:

@@ -8,8 +8,10 @@ and pass it, with the caller's arguments, to ``SyncClientBase._call`` or
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Final, Generic, Literal, TypedDict, TypeVar
 
 import httpx
@@ -34,6 +36,8 @@ T = TypeVar("T")
 ParamLocation = Literal["path", "query", "header", "cookie"]
 BodyKind = Literal["json", "form", "multipart", "text", "binary"]
 OutcomeKind = Literal["json", "bytes", "text", "empty"]
+
+_PLACEHOLDER: Final = re.compile(r"\{([^{}]+)\}")
 
 _DEFAULT_STYLES: Final[Mapping[str, str]] = {
     "path": "simple",
@@ -156,6 +160,35 @@ class Operation(Generic[T]):
     errors: Mapping[str, Outcome] = field(default_factory=dict)
     authenticated: bool = True
     deprecated: bool = False
+
+    # Derived once per operation (on first use) so that a call does not recompute them.
+    # ``cached_property`` stores into the instance ``__dict__``, which a frozen
+    # dataclass allows; the fields, equality and ``repr`` are unaffected.
+
+    @cached_property
+    def param_names(self) -> frozenset[str]:
+        """The wire names of the declared parameters."""
+        return frozenset(param.name for param in self.params)
+
+    @cached_property
+    def wants_json(self) -> bool:
+        """True when every documented success body is JSON (so ``Accept: application/json``)."""
+        kinds = {outcome.kind for outcome in self.responses.values()} - {"empty"}
+        return kinds == {"json"}
+
+    @cached_property
+    def path_parts(self) -> tuple[tuple[str, str | None], ...]:
+        """``path`` split at its ``{name}`` placeholders: ``(literal, name or None)`` pairs.
+
+        ``"/a/{id}/b"`` -> ``(("/a/", "id"), ("/b", None))``.
+        """
+        parts: list[tuple[str, str | None]] = []
+        start = 0
+        for match in _PLACEHOLDER.finditer(self.path):
+            parts.append((self.path[start : match.start()], match.group(1)))
+            start = match.end()
+        parts.append((self.path[start:], None))
+        return tuple(parts)
 
 
 class RequestOptions(TypedDict, total=False):

@@ -9,10 +9,10 @@ one ``Cookie`` header (httpx deprecates per-request cookie jars).
 
 from __future__ import annotations
 
-import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Final
 
 import httpx
@@ -28,26 +28,76 @@ from .encoding import (
     query_pair,
     query_pairs,
 )
-from .operation import Operation, Param, RequestOptions, is_given
+from .operation import NotGiven, Operation, Param, RequestOptions, is_given
 
 __all__ = ["ClientSettings", "PreparedRequest", "TimeoutLike", "build_request", "wants_json"]
 
 TimeoutLike = float | httpx.Timeout | None
 
-_PLACEHOLDER: Final = re.compile(r"\{([^{}]+)\}")
+_Pairs = tuple[tuple[str, str], ...]
+
 # OpenAPI: header parameters with these names "SHALL be ignored".
 _IGNORED_HEADER_PARAMS: Final = frozenset({"accept", "content-type", "authorization"})
 
 
 @dataclass(frozen=True)
 class ClientSettings:
-    """The per-client defaults every request starts from."""
+    """The per-client defaults every request starts from.
+
+    What every request derives from them alone (the fixed headers, the credentials'
+    query pairs and cookies) is computed on first use and kept, so treat the settings,
+    ``headers`` included, as immutable.
+    """
 
     base_url: str
     headers: Mapping[str, str]
     auth: Auth | None
     timeout: TimeoutLike
     user_agent: str
+    _header_prefixes: dict[tuple[bool, bool], _Pairs] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def header_prefix(self, *, authenticated: bool, accept_json: bool) -> _Pairs:
+        """The headers every such request starts with, as lower-cased ``(name, value)`` pairs.
+
+        ``User-Agent``, ``Accept: application/json`` (when ``accept_json``), the client's
+        ``headers`` and, when ``authenticated``, the credential headers; built once per
+        combination with ``httpx.Headers`` so precedence and casing are httpx's own.
+        """
+        key = (authenticated, accept_json)
+        prefix = self._header_prefixes.get(key)
+        if prefix is None:
+            headers = httpx.Headers({"User-Agent": self.user_agent})
+            if accept_json:
+                headers["Accept"] = "application/json"
+            headers.update(self.headers)
+            if authenticated and self.auth is not None:
+                for name, value in self.auth.headers:
+                    headers[name] = value
+            prefix = self._header_prefixes[key] = tuple(headers.multi_items())
+        return prefix
+
+    @cached_property
+    def auth_cookies(self) -> tuple[str, ...]:
+        """The credential cookies as ``name=value`` strings."""
+        if self.auth is None:
+            return ()
+        return tuple(cookie_pair(name, value) for name, value in self.auth.cookies)
+
+    @cached_property
+    def auth_query(self) -> _Pairs:
+        """The credential query pairs, percent-encoded."""
+        if self.auth is None:
+            return ()
+        return tuple(query_pair(name, value) for name, value in self.auth.query)
+
+    @cached_property
+    def auth_query_names(self) -> frozenset[str]:
+        """The (decoded) names of the credential query parameters."""
+        if self.auth is None:
+            return frozenset()
+        return frozenset(name for name, _ in self.auth.query)
 
 
 @dataclass(frozen=True)
@@ -88,29 +138,30 @@ def build_request(
     """
     opts: RequestOptions = options or {}
     given = _given_params(op, args)
+    with_auth = op.authenticated and settings.auth is not None
 
-    query = _query(op, given, opts, settings.auth if op.authenticated else None, query_override)
+    query = _query(op, given, opts, settings if with_auth else None, query_override)
     url = settings.base_url.rstrip("/") + _render_path(op, given)
     if query:
         url += "?" + "&".join(f"{name}={value}" for name, value in query)
 
-    headers = httpx.Headers({"User-Agent": settings.user_agent})
-    if wants_json(op):
-        headers["Accept"] = "application/json"
-    headers.update(settings.headers)
-    cookies: list[str] = []
-    if op.authenticated and settings.auth is not None:
-        for name, value in settings.auth.headers:
-            headers[name] = value
-        cookies.extend(cookie_pair(name, value) for name, value in settings.auth.cookies)
+    prefix = settings.header_prefix(authenticated=with_auth, accept_json=op.wants_json)
+    # Copied (as pairs with httpx.Headers' semantics) only when this call changes it.
+    headers: list[tuple[str, str]] | None = None
+    cookies: list[str] = list(settings.auth_cookies) if with_auth else []
     for param, value in given:
-        if param.location == "header" and param.name.lower() not in _IGNORED_HEADER_PARAMS:
-            headers[param.name] = header_value(param, value)
-        elif param.location == "cookie":
+        location = param.location
+        if location == "header" and param.name.lower() not in _IGNORED_HEADER_PARAMS:
+            if headers is None:
+                headers = list(prefix)
+            _set_header(headers, param.name, header_value(param, value))
+        elif location == "cookie":
             cookies.extend(cookie_pairs(param, value))
     if cookies:
-        existing = headers.get("Cookie")
-        headers["Cookie"] = "; ".join(([existing] if existing else []) + cookies)
+        if headers is None:
+            headers = list(prefix)
+        existing = ", ".join(value for name, value in headers if name == "cookie")
+        _set_header(headers, "Cookie", "; ".join(([existing] if existing else []) + cookies))
 
     content: bytes | None = None
     files: list[tuple[str, FilePart]] | None = None
@@ -120,13 +171,17 @@ def build_request(
         encoded = encode_body(op.body, body)
         content, files = encoded.content, encoded.files
         if encoded.content_type is not None:
-            headers["Content-Type"] = encoded.content_type
-    headers.update(opts.get("extra_headers", {}))
+            if headers is None:
+                headers = list(prefix)
+            _set_header(headers, "Content-Type", encoded.content_type)
+    extra_headers = opts.get("extra_headers")
+    if extra_headers:
+        headers = _update_headers(prefix if headers is None else headers, extra_headers)
 
     return PreparedRequest(
         method=op.method.upper(),
         url=url,
-        headers=tuple(headers.multi_items()),
+        headers=prefix if headers is None else tuple(headers),
         content=content,
         files=files,
         timeout=opts.get("timeout", settings.timeout),
@@ -135,19 +190,45 @@ def build_request(
 
 def wants_json(op: Operation[Any]) -> bool:
     """True when every documented success body is JSON (so ``Accept: application/json``)."""
-    kinds = {outcome.kind for outcome in op.responses.values()} - {"empty"}
-    return kinds == {"json"}
+    return op.wants_json
+
+
+def _header_key(name: str) -> str:
+    # httpx lower-cases ASCII names only (anything else fails its ASCII encoding later).
+    return name.lower() if name.isascii() else name
+
+
+def _set_header(headers: list[tuple[str, str]], name: str, value: str) -> None:
+    """``httpx.Headers.__setitem__`` on lower-cased pairs: the first entry with that name
+    takes the value, later ones are dropped; a new name is appended."""
+    key = _header_key(name)
+    found = [i for i, (existing, _) in enumerate(headers) if existing == key]
+    if not found:
+        headers.append((key, value))
+        return
+    headers[found[0]] = (key, value)
+    for i in reversed(found[1:]):
+        del headers[i]
+
+
+def _update_headers(
+    headers: Sequence[tuple[str, str]], update: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """``httpx.Headers.update`` on lower-cased pairs: every name in ``update`` is removed,
+    then ``update``'s entries are appended."""
+    added = [(_header_key(name), value) for name, value in update.items()]
+    replaced = {name for name, _ in added}
+    return [pair for pair in headers if pair[0] not in replaced] + added
 
 
 def _given_params(op: Operation[Any], args: Mapping[str, Any]) -> list[tuple[Param, Any]]:
-    declared = {param.name for param in op.params}
-    unknown = sorted(name for name in args if name not in declared)
-    if unknown:
+    if not op.param_names.issuperset(args):
+        unknown = sorted(name for name in args if name not in op.param_names)
         raise TypeError(f"{op.operation_id}() got unknown parameter(s): {', '.join(unknown)}")
     given: list[tuple[Param, Any]] = []
     for param in op.params:
         value = args.get(param.name)
-        if is_given(value):
+        if value is not None and not isinstance(value, NotGiven):
             given.append((param, value))
         elif param.required:
             raise TypeError(
@@ -157,15 +238,19 @@ def _given_params(op: Operation[Any], args: Mapping[str, Any]) -> list[tuple[Par
 
 
 def _render_path(op: Operation[Any], given: list[tuple[Param, Any]]) -> str:
-    segments = {p.name: path_segment(p, v) for p, v in given if p.location == "path"}
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in segments:
-            raise TypeError(f"{op.operation_id}() missing path parameter {name!r}")
-        return segments[name]
-
-    path = _PLACEHOLDER.sub(substitute, op.path)
+    parts = op.path_parts
+    if len(parts) == 1:
+        path = parts[0][0]
+    else:
+        segments = {p.name: path_segment(p, v) for p, v in given if p.location == "path"}
+        pieces: list[str] = []
+        for literal, name in parts:
+            pieces.append(literal)
+            if name is not None:
+                if name not in segments:
+                    raise TypeError(f"{op.operation_id}() missing path parameter {name!r}")
+                pieces.append(segments[name])
+        path = "".join(pieces)
     return path if path.startswith("/") else "/" + path
 
 
@@ -173,17 +258,20 @@ def _query(
     op: Operation[Any],
     given: list[tuple[Param, Any]],
     opts: RequestOptions,
-    auth: Auth | None,
+    auth: ClientSettings | None,
     override: Sequence[tuple[str, str]] | None,
 ) -> list[tuple[str, str]]:
-    auth_names = {name for name, _ in auth.query} if auth is not None else set()
+    """The query pairs; ``auth`` is the settings whose credentials go along, if any."""
     if override is not None:
         # A followed link may echo a query credential back: send ours exactly once.
+        auth_names = auth.auth_query_names if auth is not None else frozenset()
         pairs = [p for p in override if urllib.parse.unquote_plus(p[0]) not in auth_names]
     else:
         pairs = [pair for p, v in given if p.location == "query" for pair in query_pairs(p, v)]
-        for name, value in opts.get("extra_query", {}).items():
-            pairs.extend(query_pairs(Param(name, "query"), value))
+        extra_query = opts.get("extra_query")
+        if extra_query:
+            for name, value in extra_query.items():
+                pairs.extend(query_pairs(Param(name, "query"), value))
     if auth is not None:
-        pairs.extend(query_pair(name, value) for name, value in auth.query)
+        pairs.extend(auth.auth_query)
     return pairs

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from .errors import (
     APIConnectionError,
@@ -98,10 +98,22 @@ def read_outcome(outcome: Outcome, response: httpx.Response) -> Any:
         return response.content
     if outcome.kind == "text":
         return response.text
-    data = response.json() if response.content else None
+    content = response.content
     if outcome.type is None:
-        return data
-    return type_adapter(outcome.type).validate_python(data)
+        return response.json() if content else None
+    adapter = type_adapter(outcome.type)
+    if not content:
+        return adapter.validate_python(None)
+    try:
+        # Straight from the bytes: about twice as fast as json.loads + validate_python.
+        return adapter.validate_json(content)
+    except ValidationError as exc:
+        if not _is_invalid_json(exc):
+            raise
+    # Bytes pydantic's JSON parser rejects: decode them as before (json.loads also reads
+    # UTF-16/32, a BOM and lone surrogate escapes), so such bodies read, or fail with
+    # json's own error, exactly as they always did.
+    return adapter.validate_python(response.json())
 
 
 def parse_response(op: Operation[Any], response: httpx.Response) -> Any:
@@ -181,6 +193,12 @@ def _snippet(response: httpx.Response) -> str:
     if len(text) > _SNIPPET_CHARS:
         return text[:_SNIPPET_CHARS] + "..."
     return text
+
+
+def _is_invalid_json(exc: ValidationError) -> bool:
+    """True when ``validate_json`` failed on the JSON syntax, not on the data."""
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    return len(errors) == 1 and errors[0]["type"] == "json_invalid"
 
 
 def _type_name(outcome: Outcome) -> str:
