@@ -19,6 +19,10 @@ schema). Schemas are compared after normalization, never by component name:
   emits it (an empty string is not a URI anyway);
 * ``default: null`` is dropped: it is how pydantic spells "optional".
 
+A required parameter's ``default`` is dropped on both sides: a request without the
+parameter is refused, so the default can never apply and the two documents describe
+the same behaviour (specs that give one anyway are common: "required, default 4").
+
 Two rules apply to the app document only, because they are how FastAPI documents an
 optional input: the ``nullable`` it adds to an optional parameter or an optional
 request body is dropped, and the ``422`` response it adds to every operation that
@@ -109,6 +113,8 @@ def _params(
         schema = canon(doc, param.get("schema") or {}, "request")
         if app and not required:
             schema.pop("nullable", None)  # FastAPI spells "optional" as anyOf [X, null]
+        if required and isinstance(schema, dict):
+            schema.pop("default", None)  # never applies: a request without the parameter is refused
         merged[(location, param["name"])] = {
             "required": required,
             "style": style,

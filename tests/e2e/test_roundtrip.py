@@ -56,15 +56,6 @@ KNOWN_GAPS = (
         "`Annotated[str, Field(json_schema_extra={'format': 'email'})]` (or EmailStr, which "
         "needs email-validator).",
     ),
-    Gap(
-        "raw-array-query-parameter",
-        r"^GET /api/environments/\{project_id\}/datasets/: parameter query '(id__in|order_by)': "
-        r"(explode|schema\.type|schema\.items)",
-        "server_views._param_type: `style: form, explode: false` arrays are passed as raw "
-        "`str` (warning server-raw-parameter). Declare them as `list[T]` with a "
-        "`BeforeValidator` splitting each value on ',' (FastAPI honours it), and add "
-        "`openapi_extra` restoring `style`/`explode` in the route's parameter.",
-    ),
 )
 
 

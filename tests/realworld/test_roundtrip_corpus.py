@@ -55,30 +55,6 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         "documents it where the spec forbids it.",
     ),
     Gap(
-        "parameter-schema-keywords",
-        r"parameter \w+ '[^']+': schema\.(minimum|maximum|exclusiveMinimum|exclusiveMaximum|minLength"
-        r"|maxLength|pattern|format|default|minItems|maxItems|enum|multipleOf)",
-        "server_views: path/query/header parameters drop their schema's constraints, formats and "
-        "defaults; pass them to Path()/Query()/Header() so FastAPI validates and documents them.",
-    ),
-    Gap(
-        "parameter-serialization",
-        r"parameter \w+ '[^']+': (explode|style|schema\.type|schema\.items|schema\.properties"
-        r"|schema\.additionalProperties|schema\.required)",
-        "server_views: non-exploded arrays, deepObject/object parameters and label/matrix styles "
-        "reach the implementation as raw text (warning server-raw-parameter).",
-    ),
-    Gap(
-        "parameter-required",
-        r"parameter \w+ '[^']+': required:",
-        "server_views: required query parameters of object or union type become optional raw text.",
-    ),
-    Gap(
-        "parameter-presence",
-        r"parameter \w+ '[^']+': (missing from the app|in the app but not in the spec)",
-        "server_views: some parameters are missing or renamed in the app.",
-    ),
-    Gap(
         "operation-id-synthesized",
         r": operationId: spec None",
         "the spec has no operationId; the app publishes the name the generator derived.",
