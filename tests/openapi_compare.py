@@ -23,6 +23,10 @@ A required parameter's ``default`` is dropped on both sides: a request without t
 parameter is refused, so the default can never apply and the two documents describe
 the same behaviour (specs that give one anyway are common: "required, default 4").
 
+An operation without an ``operationId`` in the spec matches any ``operationId`` in the
+app: the field is optional in OpenAPI and FastAPI always publishes one (it needs a
+unique name per route), so the app's can only be the name the generator derived.
+
 Two rules apply to the app document only, because they are how FastAPI documents an
 optional input: the ``nullable`` it adds to an optional parameter or an optional
 request body is dropped, and the ``422`` response it adds to every operation that
@@ -82,7 +86,7 @@ def _operation_diff(
     app_op: tuple[dict[str, Any], list[Any]],
 ) -> Iterator[str]:
     s, a = spec_op[0], app_op[0]
-    if s.get("operationId") != a.get("operationId"):
+    if "operationId" in s and s.get("operationId") != a.get("operationId"):
         yield f"operationId: spec {s.get('operationId')!r}, app {a.get('operationId')!r}"
     s_sec = _security(s.get("security", spec.get("security")))
     a_sec = _security(a.get("security", app.get("security")))

@@ -55,11 +55,6 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         "documents it where the spec forbids it.",
     ),
     Gap(
-        "operation-id-synthesized",
-        r": operationId: spec None",
-        "the spec has no operationId; the app publishes the name the generator derived.",
-    ),
-    Gap(
         "spec-documented-422",
         r"response 422: ",
         "where the spec documents its own 422, the app still documents FastAPI's validation error.",
