@@ -28,6 +28,7 @@ from generator.render.common import (
 )
 from generator.render.server_forms import form_view
 from generator.render.server_params import native_param, param_checks, reader_expr
+from generator.render.server_responses import route_responses
 from generator.render.types import Annotator
 
 # The status wrapper classes of the server runtime (templates/runtime/server_runtime.py).
@@ -65,6 +66,8 @@ class RouteView:
     response_model: str  # annotation or None
     no_body: bool  # the main response has no content: documented as such (response_class=Response)
     responses_expr: str  # dict literal for other documented statuses
+    response_description: str  # repr() of the main response's description
+    media_types: str  # dict literal: status -> media type, where it differs from the main one
     tags: str  # repr() of a list
     summary: str  # repr()
     description: str  # repr()
@@ -150,7 +153,8 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
             body = [route.body.annotation] if route.body else []
             fields = [a.annotation for a in route.form_fields]
             readers = [expr for _, expr in route.readers]
-            for text in [*args, *body, *fields, *readers, route.response_model, route.responses_expr, route.form_model]:
+            for text in [*args, *body, *fields, *readers, route.response_model, route.responses_expr, route.form_model,
+                         route.openapi_extra]:
                 app_imports.note(text)
             for text in [*args, *body, route.returns]:
                 interface_imports.note(text)
@@ -231,7 +235,8 @@ def _route(
     form, body = form_view(op, annotator.api, op_names, annotator, body_view(op, annotator, use_dict=False), sink)
     outcomes = response_outcomes(op, annotator)
     main = _main_outcome(outcomes)
-    others = [o for o in outcomes if o is not main and o.status_code != main.status_code] if main else []
+    has_inputs = bool(positional or keyword or body)
+    responses = route_responses(op, outcomes, main, has_inputs, annotator)
     return RouteView(
         function=op_names.function,
         group=group,
@@ -243,7 +248,9 @@ def _route(
         media_type=repr(main.media_type) if main else "None",
         response_model=main.annotation if main and main.kind == "json" else "None",
         no_body=main is None or main.kind != "json",
-        responses_expr="{" + ", ".join(_main_content(op, main) + [_response_entry(o) for o in others]) + "}",
+        responses_expr=responses.entries,
+        response_description=main.description if main else repr("Successful Response"),
+        media_types=responses.media_types,
         tags=repr(list(op.tags)),
         summary=repr(op.summary),
         description=repr(op.description),
@@ -251,7 +258,7 @@ def _route(
         positional=positional,
         keyword=keyword,
         readers=readers,
-        openapi_extra=_openapi_extra(readers),
+        openapi_extra=_openapi_extra(readers, responses.content),
         body=body,
         form_fields=form.fields if form else [],
         form_model=form.model if form else "",
@@ -271,16 +278,6 @@ def _hoist_defaults(route: RouteView, defaults: list[tuple[str, str]]) -> RouteV
             arg = replace(arg, default=name)
         keyword.append(arg)
     return replace(route, keyword=keyword)
-
-
-def _main_content(op: Operation, main: OutcomeView | None) -> list[str]:
-    """Document every media type of a raw (bytes/text) main response, which FastAPI cannot infer."""
-    if main is None or main.kind not in ("bytes", "text"):
-        return []
-    response = next(r for r in op.responses if repr(r.status) == main.status)
-    schema = "{'type': 'string', 'format': 'binary'}" if main.kind == "bytes" else "{'type': 'string'}"
-    content = ", ".join(f"{c.media_type!r}: {{'schema': {schema}}}" for c in response.contents)
-    return [f"{main.status_code}: {{'content': {{{content}}}}}"]
 
 
 def _default_expr(param: Parameter, annotation: str, annotator: Annotator) -> str:
@@ -308,11 +305,12 @@ def _default_expr(param: Parameter, annotation: str, annotator: Annotator) -> st
     return repr(value)
 
 
-def _openapi_extra(readers: list[tuple[str, str]]) -> str:
-    """Styled parameters document themselves: FastAPI lists only what it reads."""
-    if not readers:
-        return "None"
-    return "{'parameters': [" + ", ".join(f"{name}.openapi" for name, _ in readers) + "]}"
+def _openapi_extra(readers: list[tuple[str, str]], content: str) -> str:
+    """What FastAPI cannot document itself: styled parameters and every response's media types."""
+    parts = [f"rt.CONTENT_KEY: {content}"]
+    if readers:
+        parts.insert(0, "'parameters': [" + ", ".join(f"{name}.openapi" for name, _ in readers) + "]")
+    return "{" + ", ".join(parts) + "}"
 
 
 def _main_outcome(outcomes: list[OutcomeView]) -> OutcomeView | None:
@@ -320,12 +318,6 @@ def _main_outcome(outcomes: list[OutcomeView]) -> OutcomeView | None:
         if outcome.is_success:
             return outcome
     return outcomes[0] if outcomes else None
-
-
-def _response_entry(outcome: OutcomeView) -> str:
-    model = f", 'model': {outcome.annotation}" if outcome.kind == "json" and outcome.annotation != "Any" else ""
-    key = outcome.status if not outcome.status.strip("'").isdigit() else str(outcome.status_code)
-    return f"{key}: {{'description': {outcome.description}{model}}}"
 
 
 def _returns(outcomes: list[OutcomeView]) -> str:

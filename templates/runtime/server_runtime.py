@@ -151,7 +151,11 @@ __all__ = [
     "UnprocessableEntity",
     "UnsupportedMediaType",
     "UpgradeRequired",
+    "ValidationErrorBody",
+    "ValidationIssue",
     "install_error_handlers",
+    "install_openapi",
+    "schema_of",
     "to_response",
 ]
 
@@ -213,11 +217,23 @@ class Route:
     :param operation_id: the spec's operationId.
     :param status_code: the status used when the handler returns a plain value.
     :param media_type: media type of the default success response; ``None`` = no body.
+    :param media_types: the media type of other documented statuses where it differs
+        (``{"404": "application/problem+json", "4XX": ...}``): a status wrapper without
+        its own ``media_type`` answers with it.
     """
 
     operation_id: str
     status_code: int
     media_type: str | None = "application/json"
+    media_types: Mapping[str, str] | None = None
+
+    def media_type_for(self, status_code: int) -> str | None:
+        """The documented media type of ``status_code``: exact, then range (``4XX``), then default."""
+        if self.media_types:
+            for key in (str(status_code), f"{status_code // 100}XX", "default"):
+                if key in self.media_types:
+                    return self.media_types[key]
+        return self.media_type
 
 
 OperationMiddleware = Callable[[RequestContext, Callable[[], Awaitable[Any]]], Awaitable[Any]]
@@ -438,8 +454,9 @@ def to_response(result: object, route: Route) -> Response:
     if isinstance(result, Response):
         return result
     if isinstance(result, _Reply):
-        media_type = result.media_type or route.media_type
-        return _render(result.body, result._status(), media_type, result.headers)
+        status_code = result._status()
+        media_type = result.media_type or route.media_type_for(status_code)
+        return _render(result.body, status_code, media_type, result.headers)
     return _render(result, route.status_code, route.media_type, None)
 
 
@@ -529,7 +546,11 @@ class StyledParameter:
             if self._default is not _ABSENT:
                 raw = self._default
             elif self._required:
-                missing = {"type": "missing", "loc": (self._location, self._name), "msg": "Field required"}
+                missing = {
+                    "type": "missing",
+                    "loc": (self._location, self._name),
+                    "msg": "Field required",
+                }
                 raise RequestValidationError([{**missing, "input": None}])
             else:
                 return None
@@ -556,7 +577,11 @@ class StyledParameter:
         query = request.query_params
         if self._style == "deepObject":
             prefix = self._name + "["
-            found = {k[len(prefix) : -1]: v for k, v in query.multi_items() if k.startswith(prefix) and k.endswith("]")}
+            found = {
+                k[len(prefix) : -1]: v
+                for k, v in query.multi_items()
+                if k.startswith(prefix) and k.endswith("]")
+            }
             return found or _ABSENT
         if self._shape == "object" and self._explode:
             keys = self._properties or [k for k in query if k not in self._reserved]
@@ -587,7 +612,9 @@ class StyledParameter:
         """One value, a list or an object from ``text``, as the parameter's shape says."""
         if self._shape == "scalar":
             return text
-        parts = [p.strip() if delimiter == "," else p for p in text.split(delimiter)] if text else []
+        parts = (
+            [p.strip() if delimiter == "," else p for p in text.split(delimiter)] if text else []
+        )
         if self._shape == "array":
             return parts
         if self._explode:  # k=v<sep>k=v
@@ -709,6 +736,24 @@ def _has_app_handler(request: Request, exc: Exception) -> bool:
     return any(cls in exception_handlers for cls in type(exc).__mro__)
 
 
+class ValidationIssue(BaseModel):
+    """One problem of a request that failed validation (pydantic's error, as FastAPI reports it)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+    input: Any = None
+    ctx: dict[str, Any] | None = None
+
+
+class ValidationErrorBody(BaseModel):
+    """The ``422`` body of a request that failed validation (documented on every route with inputs)."""
+
+    detail: list[ValidationIssue]
+    fields: list[str]
+    operation_id: str | None
+
+
 async def _validation_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = jsonable_encoder(exc.errors())
@@ -756,6 +801,67 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error_handler)
     app.add_exception_handler(StarletteHTTPException, _http_error_handler)
     app.add_exception_handler(Exception, _unhandled_error_handler)
+
+
+# --------------------------------------------------------------------------------------
+# The OpenAPI document
+# --------------------------------------------------------------------------------------
+
+CONTENT_KEY: Final = "x-apiforge-content"
+"""The ``openapi_extra`` key of a route listing its documented responses and media types.
+
+``{status: {media type: schema}}``, where a schema is ``True`` for the schema FastAPI
+derived from the status's ``model``, a JSON schema (:func:`schema_of` another model of
+the same status), or ``False`` for no schema (FastAPI drops ``None`` values).
+FastAPI documents a response's model under one media type only, and always documents
+the route's own status; :func:`install_openapi` rewrites each response to the media
+types listed here and drops statuses not listed (the ``200`` FastAPI adds to a route
+whose spec documents only ``2XX`` or ``default``, which that range already covers).
+"""
+
+
+def schema_of(type_: Any) -> dict[str, Any]:
+    """The JSON schema of ``type_`` as a response serializes it, with no ``$ref`` left."""
+    return _inline_refs(TypeAdapter(type_).json_schema(mode="serialization"))
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Make ``app.openapi()`` document every route's responses as its ``x-apiforge-content`` says.
+
+    The key itself is removed from the document. Routes without it are left as FastAPI
+    documents them.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = build()
+            for item in (document.get("paths") or {}).values():
+                for operation in item.values():
+                    if isinstance(operation, dict) and CONTENT_KEY in operation:
+                        _document_content(operation, operation.pop(CONTENT_KEY))
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _document_content(operation: dict[str, Any], listed: Mapping[str, Mapping[str, Any]]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    for status in [status for status in responses if status not in listed]:
+        del responses[status]
+    for status, media_types in listed.items():
+        entry = responses.setdefault(status, {"description": status})
+        derived = next((c.get("schema") for c in (entry.get("content") or {}).values()), None)
+        content: dict[str, Any] = {}
+        for media_type, schema in media_types.items():
+            if schema is True:
+                content[media_type] = {"schema": derived} if derived is not None else {}
+            else:
+                content[media_type] = {"schema": schema} if schema is not False else {}
+        if content:
+            entry["content"] = content
+        else:
+            entry.pop("content", None)
 
 
 # --------------------------------------------------------------------------------------
