@@ -26,6 +26,7 @@ from generator.render.common import (
     unshadow_args,
     unshadow_body,
 )
+from generator.render.server_bodies import body_reader
 from generator.render.server_forms import form_view
 from generator.render.server_params import native_param, param_checks, reader_expr
 from generator.render.server_responses import route_responses
@@ -74,7 +75,8 @@ class RouteView:
     deprecated: bool
     positional: list[ArgView]
     keyword: list[ArgView]
-    readers: list[tuple[str, str]]  # module constants (name, rt.StyledParameter(...)) read by Depends
+    readers: list[tuple[str, str]]  # module constants (name, rt.StyledParameter/BodyReader(...)) read by Depends
+    body_reader: str  # the rt.BodyReader constant of a body with several media types, else ""
     openapi_extra: str  # the route's openapi_extra literal ("None" when FastAPI documents everything)
     body: BodyView | None
     form_fields: list[ArgView]  # a form/multipart body taken field by field (then body is form_model)
@@ -202,7 +204,7 @@ def _fastapi_imports(groups: list[GroupView]) -> list[str]:
             if route.form_fields:
                 used.update(a.location.title() for a in route.form_fields)  # Form, File
             elif route.body:
-                used.add("Body")
+                used.add("Depends" if route.body_reader else "Body")
             if route.security_expr:
                 used.add("Depends")
             if route.no_body:
@@ -232,7 +234,14 @@ def _route(
         arg = ArgView(py, repr(param.name), param.location, annotation, param.required, docstring(param.description),
                       marker, default)
         (positional if param.location == "path" else keyword).append(arg)
-    form, body = form_view(op, annotator.api, op_names, annotator, body_view(op, annotator, use_dict=False), sink)
+    multi = body_reader(op, op_names.function, annotator)
+    body_constant = ""
+    if multi is not None:
+        body_constant, reader = multi
+        readers.append((body_constant, reader.constant))
+        form, body = None, reader.body
+    else:
+        form, body = form_view(op, annotator.api, op_names, annotator, body_view(op, annotator, use_dict=False), sink)
     outcomes = response_outcomes(op, annotator)
     main = _main_outcome(outcomes)
     has_inputs = bool(positional or keyword or body)
@@ -258,7 +267,8 @@ def _route(
         positional=positional,
         keyword=keyword,
         readers=readers,
-        openapi_extra=_openapi_extra(readers, responses.content),
+        openapi_extra=_openapi_extra(readers, responses.content, body_constant),
+        body_reader=body_constant,
         body=body,
         form_fields=form.fields if form else [],
         form_model=form.model if form else "",
@@ -305,11 +315,14 @@ def _default_expr(param: Parameter, annotation: str, annotator: Annotator) -> st
     return repr(value)
 
 
-def _openapi_extra(readers: list[tuple[str, str]], content: str) -> str:
-    """What FastAPI cannot document itself: styled parameters and every response's media types."""
+def _openapi_extra(readers: list[tuple[str, str]], content: str, body_constant: str) -> str:
+    """What FastAPI cannot document itself: styled parameters, several body media types, every response's."""
     parts = [f"rt.CONTENT_KEY: {content}"]
-    if readers:
-        parts.insert(0, "'parameters': [" + ", ".join(f"{name}.openapi" for name, _ in readers) + "]")
+    params = [name for name, _ in readers if name != body_constant]
+    if body_constant:
+        parts.insert(0, f"'requestBody': {body_constant}.openapi")
+    if params:
+        parts.insert(0, "'parameters': [" + ", ".join(f"{name}.openapi" for name in params) + "]")
     return "{" + ", ".join(parts) + "}"
 
 
