@@ -30,7 +30,8 @@ unique name per route), so the app's can only be the name the generator derived.
 Two rules apply to the app document only, because they are how FastAPI documents an
 optional input: the ``nullable`` it adds to an optional parameter or an optional
 request body is dropped, and the ``422`` response it adds to every operation that
-validates input is ignored unless the spec documents a 422 itself.
+validates input (the generated server's validation error body) is ignored unless the
+spec documents a 422 itself.
 """
 
 from __future__ import annotations

@@ -19,6 +19,14 @@ which
 4. maps :class:`ApiError`, ``NotImplementedError`` and unexpected exceptions to JSON
    error bodies that name the ``operation_id`` and never leak a traceback.
 
+Parameters FastAPI cannot decode (non-exploded or delimited arrays, objects,
+``deepObject``, ``label``/``matrix`` path segments) are read by a
+:class:`StyledParameter` dependency, and a request body offered in several media types
+by a :class:`BodyReader`; both validate into typed values and document themselves
+through the route's ``openapi_extra``. :func:`install_openapi` makes ``app.openapi()``
+list every documented status with all its media types (``CONTENT_KEY``), and
+:attr:`Route.media_types` makes a status answer with its documented media type.
+
 Security is declared per operation with :meth:`Binder.security` (or
 :meth:`Binder.security_any` for alternatives), which both registers the spec's scheme
 in ``app.openapi()`` and enforces it at request time through the user's
@@ -29,8 +37,9 @@ Error body shapes (all ``application/json``)::
 
     401/403/500/501 and ApiError  {"detail": ..., "operation_id": "op" | null, ...}
     403 (scopes)                  {..., "missing_scopes": ["scope", ...]}
+    415 (BodyReader)              {"detail": "unsupported media type ...", "operation_id": ...}
     422 (request validation)      {"detail": [{"loc", "msg", "type", ...}], "fields": ["query.limit"],
-                                   "operation_id": ...}
+                                   "operation_id": ...}   (documented as ValidationErrorBody)
 
 What a handler may return
 -------------------------
