@@ -1,4 +1,4 @@
-"""Request bodies with several media types: one ``rt.BodyReader`` dispatching on Content-Type.
+"""Request bodies with several media types (or multipart object fields): one ``rt.BodyReader``.
 
 FastAPI reads a body in one media type. When the spec offers several (JSON beside a
 form, XML, text or raw bytes), the route reads the body with a runtime
@@ -6,15 +6,18 @@ form, XML, text or raw bytes), the route reads the body with a runtime
 one the spec does not list), decodes it (JSON, form or multipart fields, text, bytes)
 and validates it with pydantic; the implementation receives the union of the types.
 The reader documents the request body with every media type itself (a media type it
-passes on as raw bytes, XML for one, is documented as binary).
+passes on as raw bytes, XML for one, is documented as binary). A multipart/form-data
+body with object fields goes through a reader too: each object part is decoded as
+JSON, multipart's default encoding for an object.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.ir.model import Content, Operation
+from generator.ir.model import Content, Operation, form_fields, preferred_request
 from generator.render.common import BodyView, docstring, union
+from generator.render.server_forms import flat_field
 from generator.render.types import Annotator
 
 
@@ -28,7 +31,7 @@ class BodyReaderView:
 
 def body_reader(op: Operation, function: str, annotator: Annotator) -> tuple[str, BodyReaderView] | None:
     """``(constant name, view)`` for an operation whose body has several media types, else None."""
-    if op.body is None or len(op.body.contents) < 2:
+    if op.body is None or len(op.body.contents) < 2 and not _nested_multipart(op, annotator):
         return None
     types = {c.media_type: _annotation(c, annotator) for c in op.body.contents}
     entries = ", ".join(f"{media!r}: {annotation}" for media, annotation in types.items())
@@ -37,6 +40,16 @@ def body_reader(op: Operation, function: str, annotator: Annotator) -> tuple[str
     first = op.body.contents[0].media_type
     view = BodyView(annotation, op.body.required, repr(first), "multiple", False, docstring(", ".join(types)))
     return f"_{function}_body".upper(), BodyReaderView(expression, view)
+
+
+def _nested_multipart(op: Operation, annotator: Annotator) -> bool:
+    """A multipart/form-data body with object fields: FastAPI's Form() cannot take them, the reader
+    can (an object part is JSON, multipart's default encoding for objects)."""
+    content = preferred_request(op.body.contents) if op.body else None
+    if content is None or not content.media_type.lower().startswith("multipart/form-data"):
+        return False
+    fields = form_fields(annotator.api, op.body)
+    return bool(fields) and not all(flat_field(f.type, annotator) for f in fields)
 
 
 def _annotation(content: Content, annotator: Annotator) -> str:

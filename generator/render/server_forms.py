@@ -36,7 +36,7 @@ def form_view(
         return None, body
     content = preferred_request(op.body.contents)
     fields = form_fields(api, op.body)
-    nested = [f.name for f in fields if not _flat(f.type, annotator)]
+    nested = [f.name for f in fields if not flat_field(f.type, annotator)]
     if fields and not nested and content.type is not None:
         args = [_field(f, names, annotator, op.body.required, content.media_type) for f in fields]
         return FormView(args, annotator.spell(replace(content.type, nullable=False), "request")), body
@@ -50,10 +50,10 @@ def form_view(
     return None, replace(body, annotation="bytes", kind="binary")
 
 
-def _flat(ref: TypeRef, annotator: Annotator) -> bool:
+def flat_field(ref: TypeRef, annotator: Annotator) -> bool:
     """A value a form field carries: a scalar, a file, an enum, or an array of those."""
     if ref.kind == "array" and ref.item is not None:
-        return _flat(ref.item, annotator)
+        return flat_field(ref.item, annotator)
     if ref.kind in (*_SCALARS, "binary"):
         return True
     schema = annotator.api.schemas.get(ref.model or "") if ref.kind == "model" else None

@@ -52,6 +52,7 @@ What a handler may return
 """
 
 import inspect
+import json
 import logging
 from base64 import b64decode
 from binascii import Error as BinasciiError
@@ -654,6 +655,7 @@ class BodyReader:
         ]
         self._adapters: dict[str, TypeAdapter[Any]] = {}
         self._lists: dict[str, frozenset[str]] = {}
+        self._objects: dict[str, frozenset[str]] = {}
         content: dict[str, Any] = {}
         for media, type_ in types.items():
             essence = media.split(";", 1)[0].strip().lower()
@@ -664,7 +666,8 @@ class BodyReader:
             else:
                 self._adapters[essence] = TypeAdapter(type_)
                 schema = _inline_refs(self._adapters[essence].json_schema(mode="validation"))
-                self._lists[essence] = frozenset(_array_properties(schema))
+                self._lists[essence] = frozenset(_properties_of_type(schema, "array"))
+                self._objects[essence] = frozenset(_properties_of_type(schema, "object"))
             content[media] = {"schema": schema}
         self._required = required
         self.openapi: dict[str, Any] = {"required": required, "content": content}
@@ -694,7 +697,13 @@ class BodyReader:
         adapter = self._adapters[media]
         try:
             if essence == "application/x-www-form-urlencoded" or essence.startswith("multipart/"):
-                return adapter.validate_python(await self._fields(request, self._lists[media]))
+                fields = await self._fields(request, self._lists[media])
+                if essence.startswith("multipart/"):  # an object part is JSON by default
+                    fields = {
+                        k: _json_part(v) if k in self._objects[media] else v
+                        for k, v in fields.items()
+                    }
+                return adapter.validate_python(fields)
             return adapter.validate_json(raw)
         except ValidationError as error:
             errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
@@ -720,14 +729,23 @@ def _media_matches(listed: str, essence: str) -> bool:
     return listed.endswith("/*") and essence.startswith(listed[:-1])
 
 
-def _array_properties(schema: Mapping[str, Any]) -> list[str]:
-    """Properties of an object schema that hold arrays (a form sends one value per item)."""
+def _properties_of_type(schema: Mapping[str, Any], kind: str) -> list[str]:
+    """Properties of an object schema that hold ``kind`` (``array``: one form value per item;
+    ``object``: a JSON multipart part)."""
     found = []
     for name, prop in (schema.get("properties") or {}).items():
         members = [prop, *prop.get("anyOf", [])] if isinstance(prop, dict) else []
-        if any(isinstance(m, dict) and m.get("type") == "array" for m in members):
+        if any(isinstance(m, dict) and m.get("type") == kind for m in members):
             found.append(name)
     return found
+
+
+def _json_part(value: Any) -> Any:
+    """A multipart part holding an object: its JSON text (or bytes) decoded; anything else as is."""
+    try:
+        return json.loads(value) if isinstance(value, (str, bytes)) else value
+    except ValueError:
+        return value  # pydantic reports it against the field
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -100,6 +100,13 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         "models: some validation keywords are dropped or spelled differently.",
     ),
     Gap(
+        "ref-sibling-properties",
+        r"^POST /tests/upload: request body: content\.multipart/form-data\.properties\.\w+: spec <absent>, app",
+        "a comparer limit, not a generator gap: the baseline spec writes `properties: {}` beside a "
+        "`$ref` (OpenAPI 3.0 ignores $ref siblings); openapi_compare.canon merges siblings over the "
+        "target, so the spec side loses every property. canon should drop $ref siblings in 3.0 documents.",
+    ),
+    Gap(
         "request-body-raw-media",
         r"request body: content\.(?![\w.+-]*json)[\w.+-]+/[\w.+*-]+\.(format|type|properties): spec"
         r"|request body: content\.multipart/related: spec .*, app <absent>$"
