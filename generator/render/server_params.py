@@ -18,6 +18,7 @@ pydantic regex engine cannot compile.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Iterator
 
@@ -55,7 +56,7 @@ def reader_expr(param: Parameter, op: Operation, annotation: str, checks: list[t
     if checks:
         type_expr = f"Annotated[{annotation}, pydantic.Field({', '.join(f'{k}={v}' for k, v in checks)})]"
     extra = ""
-    if param.default and not param.required and _json_value(param.default[0]):
+    if param.default and param.default[0] is not None and not param.required and _json_value(param.default[0]):
         extra += f", default={param.default[0]!r}"
     if param.description:
         extra += f", description={param.description!r}"
@@ -71,8 +72,10 @@ def reader_expr(param: Parameter, op: Operation, annotation: str, checks: list[t
 
 
 def _json_value(value: object) -> bool:
-    """True for the values a JSON document holds (a YAML date is none)."""
-    if value is None or isinstance(value, (str, int, float, bool)):
+    """True for the values a JSON document holds (a YAML date or ``.inf`` is none)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if value is None or isinstance(value, (str, int, bool)):
         return True
     if isinstance(value, list):
         return all(_json_value(v) for v in value)
