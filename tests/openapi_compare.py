@@ -31,10 +31,19 @@ schema). Schemas are compared after normalization, never by component name:
 * the empty schema (any value, after annotations are dropped) is never marked nullable:
   it admits null already, so ``anyOf: [{}, {type: null}]`` and ``{}`` mean the same.
 
+A required parameter's ``default`` is dropped on both sides: a request without the
+parameter is refused, so the default can never apply and the two documents describe
+the same behaviour (specs that give one anyway are common: "required, default 4").
+
+An operation without an ``operationId`` in the spec matches any ``operationId`` in the
+app: the field is optional in OpenAPI and FastAPI always publishes one (it needs a
+unique name per route), so the app's can only be the name the generator derived.
+
 Two rules apply to the app document only, because they are how FastAPI documents an
 optional input: the ``nullable`` it adds to an optional parameter or an optional
 request body is dropped, and the ``422`` response it adds to every operation that
-validates input is ignored unless the spec documents a 422 itself.
+validates input (the generated server's validation error body) is ignored unless the
+spec documents a 422 itself.
 """
 
 from __future__ import annotations
@@ -91,7 +100,7 @@ def _operation_diff(
     app_op: tuple[dict[str, Any], list[Any]],
 ) -> Iterator[str]:
     s, a = spec_op[0], app_op[0]
-    if s.get("operationId") != a.get("operationId"):
+    if "operationId" in s and s.get("operationId") != a.get("operationId"):
         yield f"operationId: spec {s.get('operationId')!r}, app {a.get('operationId')!r}"
     s_sec = _security(s.get("security", spec.get("security")))
     a_sec = _security(a.get("security", app.get("security")))
@@ -122,6 +131,8 @@ def _params(
         schema = canon(doc, param.get("schema") or {}, "request")
         if app and not required:
             schema.pop("nullable", None)  # FastAPI spells "optional" as anyOf [X, null]
+        if required and isinstance(schema, dict):
+            schema.pop("default", None)  # never applies: a request without the parameter is refused
         merged[(location, param["name"])] = {
             "required": required,
             "style": style,

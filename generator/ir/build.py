@@ -32,6 +32,11 @@ from generator.naming import class_name, snake_case
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATIONS = ("path", "query", "header", "cookie")
+# Schema keywords of a parameter that the server enforces or documents beside its type.
+PARAMETER_KEYWORDS = (
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
+    "pattern", "minItems", "maxItems", "format",
+)
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,7 @@ class _Builder:
         if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and "default" not in schema:
             target = self.registry.resolve_pointer(schema["$ref"])
         default = (target["default"],) if isinstance(target, dict) and "default" in target else ()
+        keywords = tuple((k, target[k]) for k in PARAMETER_KEYWORDS if isinstance(target, dict) and k in target)
         return Parameter(
             name=name,
             location=where,
@@ -192,6 +198,7 @@ class _Builder:
             deprecated=node.get("deprecated") is True,
             spec_location=loc,
             default=default,
+            keywords=keywords,
         )
 
     def _contents(self, content: Any, loc: SpecLocation, hint: str) -> tuple[Content, ...]:

@@ -45,6 +45,7 @@ class Parameter:
     deprecated: bool
     spec_location: SpecLocation
     default: tuple[object, ...] = ()  # (value,) when the schema gives a default; () when it gives none
+    keywords: tuple[tuple[str, object], ...] = ()  # the schema's validation keywords and format, as spelt
 
 
 MediaKind = Literal["json", "form", "multipart", "text", "binary"]

@@ -36,9 +36,9 @@ def form_view(
         return None, body
     content = preferred_request(op.body.contents)
     fields = form_fields(api, op.body)
-    nested = [f.name for f in fields if not _flat(f.type, annotator)]
+    nested = [f.name for f in fields if not flat_field(f.type, annotator)]
     if fields and not nested and content.type is not None:
-        args = [_field(f, names, annotator, op.body.required) for f in fields]
+        args = [_field(f, names, annotator, op.body.required, content.media_type) for f in fields]
         return FormView(args, annotator.spell(replace(content.type, nullable=False), "request")), body
     reason = f"field(s) {', '.join(map(repr, nested))} are not flat" if nested else "its schema lists no fields"
     sink.warning(
@@ -50,21 +50,23 @@ def form_view(
     return None, replace(body, annotation="bytes", kind="binary")
 
 
-def _flat(ref: TypeRef, annotator: Annotator) -> bool:
+def flat_field(ref: TypeRef, annotator: Annotator) -> bool:
     """A value a form field carries: a scalar, a file, an enum, or an array of those."""
     if ref.kind == "array" and ref.item is not None:
-        return _flat(ref.item, annotator)
+        return flat_field(ref.item, annotator)
     if ref.kind in (*_SCALARS, "binary"):
         return True
     schema = annotator.api.schemas.get(ref.model or "") if ref.kind == "model" else None
     return schema is not None and schema.kind == "enum"
 
 
-def _field(field: Property, names: OperationNames, annotator: Annotator, body_required: bool) -> ArgView:
+def _field(field: Property, names: OperationNames, annotator: Annotator, body_required: bool, media_type: str) -> ArgView:
     py = names.params[param_key("form", field.name)]
     item = field.type.item if field.type.kind == "array" else field.type
     is_file = item is not None and item.kind == "binary"
     annotation = annotator.spell(field.type, "request")
-    marker = f"{'File' if is_file else 'Form'}(alias={field.name!r})"
+    # FastAPI documents Form fields as urlencoded unless told otherwise (it parses multipart/form-data too).
+    multipart = ", media_type='multipart/form-data'" if media_type.lower().startswith("multipart/form-data") else ""
+    marker = f"{'File' if is_file else 'Form'}(alias={field.name!r}{multipart})"
     location = "file" if is_file else "form"
     return ArgView(py, repr(field.name), location, annotation, field.required and body_required, docstring(""), marker)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from generator.config import Target
 from generator.diagnostics import Sink, SpecLocation
-from generator.ir.model import Api, Operation, Parameter, SecurityScheme, TypeRef
+from generator.ir.model import Api, Operation, Parameter, SecurityScheme
 from generator.models import ModelsModule
 from generator.naming import Names
 from generator.render.common import (
@@ -26,7 +26,10 @@ from generator.render.common import (
     unshadow_args,
     unshadow_body,
 )
+from generator.render.server_bodies import body_reader
 from generator.render.server_forms import form_view
+from generator.render.server_params import native_param, param_checks, reader_expr
+from generator.render.server_responses import route_responses
 from generator.render.types import Annotator
 
 # The status wrapper classes of the server runtime (templates/runtime/server_runtime.py).
@@ -64,13 +67,17 @@ class RouteView:
     response_model: str  # annotation or None
     no_body: bool  # the main response has no content: documented as such (response_class=Response)
     responses_expr: str  # dict literal for other documented statuses
+    response_description: str  # repr() of the main response's description
+    media_types: str  # dict literal: status -> media type, where it differs from the main one
     tags: str  # repr() of a list
     summary: str  # repr()
     description: str  # repr()
     deprecated: bool
     positional: list[ArgView]
     keyword: list[ArgView]
-    unbound: list[ArgView]  # in the interface, but FastAPI cannot read them: always None
+    readers: list[tuple[str, str]]  # module constants (name, rt.StyledParameter/BodyReader(...)) read by Depends
+    body_reader: str  # the rt.BodyReader constant of a body with several media types, else ""
+    openapi_extra: str  # the route's openapi_extra literal ("None" when FastAPI documents everything)
     body: BodyView | None
     form_fields: list[ArgView]  # a form/multipart body taken field by field (then body is form_model)
     form_model: str
@@ -114,7 +121,8 @@ class ServerView:
     uses_forms: bool  # form/multipart fields: the server needs python-multipart
     fastapi_imports: list[str]
     scopes: list[str]  # every scope the spec's operations require (for the README example)
-    defaults: list[tuple[str, str]]  # module-level constants holding enum defaults of route parameters
+    constants: list[tuple[str, str]]  # module-level constants: enum defaults and styled-parameter readers
+    imports_pydantic: bool  # a form body or a constrained styled parameter needs pydantic
     example_group: str
     example_method: str
 
@@ -136,18 +144,21 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         methods = {r.method for r in routes}
         routes = [
             replace(r, positional=unshadow_args(r.positional, methods), keyword=unshadow_args(r.keyword, methods),
-                    unbound=unshadow_args(r.unbound, methods), body=unshadow_body(r.body, methods),
+                    body=unshadow_body(r.body, methods),
                     returns=unshadow(r.returns, methods))
             for r in routes
         ]
         routes = [_hoist_defaults(r, defaults) for r in routes]
+        defaults.extend(reader for r in routes for reader in r.readers)
         for route in routes:
             args = [a.annotation for a in route.positional + route.keyword]
             body = [route.body.annotation] if route.body else []
             fields = [a.annotation for a in route.form_fields]
-            for text in [*args, *body, *fields, route.response_model, route.responses_expr, route.form_model]:
+            readers = [expr for _, expr in route.readers]
+            for text in [*args, *body, *fields, *readers, route.response_model, route.responses_expr, route.form_model,
+                         route.openapi_extra]:
                 app_imports.note(text)
-            for text in [*args, *body, route.returns, *(a.optional for a in route.unbound)]:
+            for text in [*args, *body, route.returns]:
                 interface_imports.note(text)
         groups.append(GroupView(keyword, names.groups[chain].interface, routes))
     first = groups[0].routes[0] if groups and groups[0].routes else None
@@ -169,7 +180,8 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         interface_model_imports=sorted(interface_imports.model_names),
         interface_typing_imports=sorted(interface_imports.typing | ({"Protocol"} if groups else set())),
         interface_module_imports=sorted(interface_imports.modules),
-        defaults=defaults,
+        constants=defaults,
+        imports_pydantic=any("pydantic." in expr for _, expr in defaults) or any(r.form_fields for g in groups for r in g.routes),
         scopes=sorted({s for op in api.operations for req in op.security for s in req.scopes}),
         all_names=sorted([g.class_name for g in groups]) + ["create_app", "create_router"],
         has_security=any(r.security_expr for g in groups for r in g.routes),
@@ -188,11 +200,11 @@ def _fastapi_imports(groups: list[GroupView]) -> list[str]:
     used = {"APIRouter", "FastAPI"} | ({"Request"} if any(g.routes for g in groups) else set())
     for group in groups:
         for route in group.routes:
-            used.update(_MARKERS[a.location] for a in route.positional + route.keyword)
+            used.update(a.param_expr.split("(")[0] for a in route.positional + route.keyword)
             if route.form_fields:
                 used.update(a.location.title() for a in route.form_fields)  # Form, File
             elif route.body:
-                used.add("Body")
+                used.add("Depends" if route.body_reader else "Body")
             if route.security_expr:
                 used.add("Depends")
             if route.no_body:
@@ -206,28 +218,34 @@ def _route(
     op_names = names.operations[op.operation_id]
     positional: list[ArgView] = []
     keyword: list[ArgView] = []
-    unbound: list[ArgView] = []
-    path_names = {p.name for p in op.parameters if p.location == "path"}
+    readers: list[tuple[str, str]] = []  # module constants: one rt.StyledParameter per styled parameter
     for param, py in ordered_params(op, op_names):
-        annotation, required = _param_type(param, annotator, sink)
-        alias = f"alias={param.name!r}, " if param.name != py or param.location == "header" else ""
-        marker = f"{_MARKERS[param.location]}({alias}description={param.description!r})"
-        arg = ArgView(py, repr(param.name), param.location, annotation, required, docstring(param.description), marker,
-                      _default_expr(param, annotation, annotator))
-        if param.location != "path" and param.name in path_names:
-            sink.warning(
-                "server-parameter-clash",
-                f"FastAPI cannot read {param.location} parameter {param.name!r}: it takes every parameter named "
-                "like a path parameter from the path; the implementation receives None (read context.request)",
-                param.spec_location,
-            )
-            unbound.append(replace(arg, required=False))
-            continue
+        annotation = annotator.spell(param.type, "request")
+        checks = param_checks(param, annotation, sink)
+        if native_param(param, op, annotator):
+            alias = f"alias={param.name!r}, " if param.name != py or param.location == "header" else ""
+            keywords = "".join(f", {key}={value}" for key, value in checks)
+            marker = f"{_MARKERS[param.location]}({alias}description={param.description!r}{keywords})"
+            default = _default_expr(param, annotation, annotator)
+        else:
+            constant = f"_{op_names.function}_{py}_param".upper()
+            readers.append((constant, reader_expr(param, op, annotation, checks)))
+            marker, default = f"Depends({constant})", "None"
+        arg = ArgView(py, repr(param.name), param.location, annotation, param.required, docstring(param.description),
+                      marker, default)
         (positional if param.location == "path" else keyword).append(arg)
-    form, body = form_view(op, annotator.api, op_names, annotator, body_view(op, annotator, use_dict=False), sink)
+    multi = body_reader(op, op_names.function, annotator)
+    body_constant = ""
+    if multi is not None:
+        body_constant, reader = multi
+        readers.append((body_constant, reader.constant))
+        form, body = None, reader.body
+    else:
+        form, body = form_view(op, annotator.api, op_names, annotator, body_view(op, annotator, use_dict=False), sink)
     outcomes = response_outcomes(op, annotator)
     main = _main_outcome(outcomes)
-    others = [o for o in outcomes if o is not main and o.status_code != main.status_code] if main else []
+    has_inputs = bool(positional or keyword or body)
+    responses = route_responses(op, outcomes, main, has_inputs, annotator)
     return RouteView(
         function=op_names.function,
         group=group,
@@ -239,14 +257,18 @@ def _route(
         media_type=repr(main.media_type) if main else "None",
         response_model=main.annotation if main and main.kind == "json" else "None",
         no_body=main is None or main.kind != "json",
-        responses_expr="{" + ", ".join(_main_content(op, main) + [_response_entry(o) for o in others]) + "}",
+        responses_expr=responses.entries,
+        response_description=main.description if main else repr("Successful Response"),
+        media_types=responses.media_types,
         tags=repr(list(op.tags)),
         summary=repr(op.summary),
         description=repr(op.description),
         deprecated=op.deprecated,
         positional=positional,
         keyword=keyword,
-        unbound=unbound,
+        readers=readers,
+        openapi_extra=_openapi_extra(readers, responses.content, body_constant),
+        body_reader=body_constant,
         body=body,
         form_fields=form.fields if form else [],
         form_model=form.model if form else "",
@@ -266,16 +288,6 @@ def _hoist_defaults(route: RouteView, defaults: list[tuple[str, str]]) -> RouteV
             arg = replace(arg, default=name)
         keyword.append(arg)
     return replace(route, keyword=keyword)
-
-
-def _main_content(op: Operation, main: OutcomeView | None) -> list[str]:
-    """Document every media type of a raw (bytes/text) main response, which FastAPI cannot infer."""
-    if main is None or main.kind not in ("bytes", "text"):
-        return []
-    response = next(r for r in op.responses if repr(r.status) == main.status)
-    schema = "{'type': 'string', 'format': 'binary'}" if main.kind == "bytes" else "{'type': 'string'}"
-    content = ", ".join(f"{c.media_type!r}: {{'schema': {schema}}}" for c in response.contents)
-    return [f"{main.status_code}: {{'content': {{{content}}}}}"]
 
 
 def _default_expr(param: Parameter, annotation: str, annotator: Annotator) -> str:
@@ -303,39 +315,15 @@ def _default_expr(param: Parameter, annotation: str, annotator: Annotator) -> st
     return repr(value)
 
 
-def _param_type(param: Parameter, annotator: Annotator, sink: Sink) -> tuple[str, bool]:
-    """The annotation FastAPI decodes ``param`` into, and whether the route requires it.
-
-    FastAPI decodes scalars anywhere and exploded form arrays of scalars in the
-    query. Anything else (arrays in a path or header, objects, deepObject,
-    non-exploded arrays) reaches the implementation as the raw text, with a
-    warning; a query parameter whose wire form has no key of its own (deepObject,
-    exploded object) cannot be required, since FastAPI never sees it.
-    """
-    ref = param.type
-    scalar = _is_scalar(ref, annotator)
-    exploded_form = (param.style or "form") == "form" and param.explode is not False
-    if scalar or (ref.kind == "array" and ref.item is not None and _is_scalar(ref.item, annotator)
-                  and param.location == "query" and exploded_form):
-        return annotator.spell(ref, "request"), param.required
-    keyless = param.location == "query" and (param.style == "deepObject" or exploded_form and ref.kind != "array")
-    style = param.style or ("form" if param.location in ("query", "cookie") else "simple")
-    explode = param.explode if param.explode is not None else style == "form"
-    hint = "; read context.request.query_params for its keys" if keyless else ""
-    sink.warning(
-        "server-raw-parameter",
-        f"the server cannot decode {param.location} parameter {param.name!r} (style {style}, "
-        f"explode {str(explode).lower()}) into a typed value; the implementation receives its raw text{hint}",
-        param.spec_location,
-    )
-    return "str", param.required and not keyless
-
-
-def _is_scalar(ref: TypeRef, annotator: Annotator) -> bool:
-    if ref.kind in ("string", "integer", "number", "boolean", "any", "literal"):
-        return True
-    schema = annotator.api.schemas.get(ref.model or "") if ref.kind == "model" else None
-    return schema is not None and schema.kind == "enum" and ref.model in annotator.models.names
+def _openapi_extra(readers: list[tuple[str, str]], content: str, body_constant: str) -> str:
+    """What FastAPI cannot document itself: styled parameters, several body media types, every response's."""
+    parts = [f"rt.CONTENT_KEY: {content}"]
+    params = [name for name, _ in readers if name != body_constant]
+    if body_constant:
+        parts.insert(0, f"'requestBody': {body_constant}.openapi")
+    if params:
+        parts.insert(0, "'parameters': [" + ", ".join(f"{name}.openapi" for name in params) + "]")
+    return "{" + ", ".join(parts) + "}"
 
 
 def _main_outcome(outcomes: list[OutcomeView]) -> OutcomeView | None:
@@ -343,12 +331,6 @@ def _main_outcome(outcomes: list[OutcomeView]) -> OutcomeView | None:
         if outcome.is_success:
             return outcome
     return outcomes[0] if outcomes else None
-
-
-def _response_entry(outcome: OutcomeView) -> str:
-    model = f", 'model': {outcome.annotation}" if outcome.kind == "json" and outcome.annotation != "Any" else ""
-    key = outcome.status if not outcome.status.strip("'").isdigit() else str(outcome.status_code)
-    return f"{key}: {{'description': {outcome.description}{model}}}"
 
 
 def _returns(outcomes: list[OutcomeView]) -> str:

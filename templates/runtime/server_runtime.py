@@ -19,6 +19,14 @@ which
 4. maps :class:`ApiError`, ``NotImplementedError`` and unexpected exceptions to JSON
    error bodies that name the ``operation_id`` and never leak a traceback.
 
+Parameters FastAPI cannot decode (non-exploded or delimited arrays, objects,
+``deepObject``, ``label``/``matrix`` path segments) are read by a
+:class:`StyledParameter` dependency, and a request body offered in several media types
+by a :class:`BodyReader`; both validate into typed values and document themselves
+through the route's ``openapi_extra``. :func:`install_openapi` makes ``app.openapi()``
+list every documented status with all its media types (``CONTENT_KEY``), and
+:attr:`Route.media_types` makes a status answer with its documented media type.
+
 Security is declared per operation with :meth:`Binder.security` (or
 :meth:`Binder.security_any` for alternatives), which both registers the spec's scheme
 in ``app.openapi()`` and enforces it at request time through the user's
@@ -29,8 +37,9 @@ Error body shapes (all ``application/json``)::
 
     401/403/500/501 and ApiError  {"detail": ..., "operation_id": "op" | null, ...}
     403 (scopes)                  {..., "missing_scopes": ["scope", ...]}
+    415 (BodyReader)              {"detail": "unsupported media type ...", "operation_id": ...}
     422 (request validation)      {"detail": [{"loc", "msg", "type", ...}], "fields": ["query.limit"],
-                                   "operation_id": ...}
+                                   "operation_id": ...}   (documented as ValidationErrorBody)
 
 What a handler may return
 -------------------------
@@ -43,6 +52,7 @@ What a handler may return
 """
 
 import inspect
+import json
 import logging
 from base64 import b64decode
 from binascii import Error as BinasciiError
@@ -76,7 +86,8 @@ from fastapi.security import (
     OAuth2,
     OpenIdConnect,
 )
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
@@ -96,6 +107,7 @@ __all__ = [
     "BadGateway",
     "BadRequest",
     "Binder",
+    "BodyReader",
     "Conflict",
     "ContentTooLarge",
     "Created",
@@ -142,6 +154,7 @@ __all__ = [
     "SimplePrincipal",
     "Status",
     "StatusResponse",
+    "StyledParameter",
     "TemporaryRedirect",
     "TooEarly",
     "TooManyRequests",
@@ -150,7 +163,11 @@ __all__ = [
     "UnprocessableEntity",
     "UnsupportedMediaType",
     "UpgradeRequired",
+    "ValidationErrorBody",
+    "ValidationIssue",
     "install_error_handlers",
+    "install_openapi",
+    "schema_of",
     "to_response",
 ]
 
@@ -212,11 +229,23 @@ class Route:
     :param operation_id: the spec's operationId.
     :param status_code: the status used when the handler returns a plain value.
     :param media_type: media type of the default success response; ``None`` = no body.
+    :param media_types: the media type of other documented statuses where it differs
+        (``{"404": "application/problem+json", "4XX": ...}``): a status wrapper without
+        its own ``media_type`` answers with it.
     """
 
     operation_id: str
     status_code: int
     media_type: str | None = "application/json"
+    media_types: Mapping[str, str] | None = None
+
+    def media_type_for(self, status_code: int) -> str | None:
+        """The documented media type of ``status_code``: exact, then range (``4XX``), then default."""
+        if self.media_types:
+            for key in (str(status_code), f"{status_code // 100}XX", "default"):
+                if key in self.media_types:
+                    return self.media_types[key]
+        return self.media_type
 
 
 OperationMiddleware = Callable[[RequestContext, Callable[[], Awaitable[Any]]], Awaitable[Any]]
@@ -437,9 +466,322 @@ def to_response(result: object, route: Route) -> Response:
     if isinstance(result, Response):
         return result
     if isinstance(result, _Reply):
-        media_type = result.media_type or route.media_type
-        return _render(result.body, result._status(), media_type, result.headers)
+        status_code = result._status()
+        media_type = result.media_type or route.media_type_for(status_code)
+        return _render(result.body, status_code, media_type, result.headers)
     return _render(result, route.status_code, route.media_type, None)
+
+
+# --------------------------------------------------------------------------------------
+# Parameters FastAPI cannot decode (styles, objects, names shared with a path parameter)
+# --------------------------------------------------------------------------------------
+
+_ABSENT: Final = object()
+_DELIMITERS: Final = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+class StyledParameter:
+    """A FastAPI dependency that reads one parameter by its OpenAPI ``style``/``explode``.
+
+    FastAPI decodes scalars and exploded query arrays itself; everything else (a
+    comma-separated ``explode: false`` array, a ``deepObject``, a ``label`` or
+    ``matrix`` path segment, an object in a header...) goes through one of these,
+    declared once per parameter by the generated ``app.py``::
+
+        _TAGS = StyledParameter(list[str], "query", "tags", style="form", explode=False)
+
+        async def route(tags: Annotated[list[str] | None, Depends(_TAGS)] = None): ...
+
+    The raw text is split as the style says and validated with pydantic against
+    ``type_``, so the implementation receives a typed value; a bad or missing value
+    answers 422 naming ``<location>.<name>`` like any other parameter. FastAPI
+    cannot describe a style, so the route documents the parameter itself:
+    ``openapi_extra={"parameters": [_TAGS.openapi]}`` with the schema pydantic
+    derives from ``type_`` (the one it validates against).
+
+    :param type_: the decoded type (``list[int]``, a model, an enum...).
+    :param location: ``path``, ``query``, ``header`` or ``cookie``.
+    :param name: the parameter's name on the wire.
+    :param style: the OpenAPI style (``form``, ``simple``, ``label``, ``matrix``,
+        ``spaceDelimited``, ``pipeDelimited``, ``deepObject``).
+    :param explode: the OpenAPI explode flag.
+    :param required: answer 422 when the parameter is absent.
+    :param default: a JSON value used when the parameter is absent (validated too).
+    :param reserved: the operation's other query parameters, which an exploded ``form``
+        object without declared properties does not collect.
+    """
+
+    def __init__(
+        self,
+        type_: Any,
+        location: Literal["path", "query", "header", "cookie"],
+        name: str,
+        *,
+        style: str,
+        explode: bool,
+        required: bool = False,
+        default: Any = _ABSENT,
+        description: str = "",
+        deprecated: bool = False,
+        reserved: Collection[str] = (),
+    ) -> None:
+        self._adapter: TypeAdapter[Any] = TypeAdapter(type_)
+        self._location = location
+        self._name = name
+        self._style = style
+        self._explode = explode
+        self._required = required
+        self._default = default
+        self._reserved = frozenset(reserved)
+        schema = _inline_refs(self._adapter.json_schema(mode="validation"))
+        if default is not _ABSENT:
+            schema["default"] = default
+        self._shape = _shape(schema)
+        self._properties = tuple(schema.get("properties") or ())
+        self.openapi: dict[str, Any] = {
+            "name": name,
+            "in": location,
+            "required": required,
+            "style": style,
+            "explode": explode,
+            "schema": schema,
+        }
+        if description:
+            self.openapi["description"] = description
+        if deprecated:
+            self.openapi["deprecated"] = True
+
+    async def __call__(self, request: Request) -> Any:
+        """Read, split and validate the parameter from ``request``."""
+        raw = self._read(request)
+        if raw is _ABSENT:
+            if self._default is not _ABSENT:
+                raw = self._default
+            elif self._required:
+                missing = {
+                    "type": "missing",
+                    "loc": (self._location, self._name),
+                    "msg": "Field required",
+                }
+                raise RequestValidationError([{**missing, "input": None}])
+            else:
+                return None
+        try:
+            return self._adapter.validate_python(raw)
+        except ValidationError as error:
+            where = (self._location, self._name)
+            errors = [{**e, "loc": (*where, *e["loc"])} for e in error.errors(include_url=False)]
+            raise RequestValidationError(errors) from None
+
+    def _read(self, request: Request) -> Any:
+        if self._location == "query":
+            return self._from_query(request)
+        if self._location == "header":
+            values = request.headers.getlist(self._name)
+            return self._split_text(",".join(values), ",") if values else _ABSENT
+        if self._location == "cookie":
+            text = request.cookies.get(self._name)
+            return _ABSENT if text is None else self._split_text(text, ",")
+        text = request.path_params.get(self._name)
+        return _ABSENT if not isinstance(text, str) else self._from_path(text)
+
+    def _from_query(self, request: Request) -> Any:
+        query = request.query_params
+        if self._style == "deepObject":
+            prefix = self._name + "["
+            found = {
+                k[len(prefix) : -1]: v
+                for k, v in query.multi_items()
+                if k.startswith(prefix) and k.endswith("]")
+            }
+            return found or _ABSENT
+        if self._shape == "object" and self._explode:
+            keys = self._properties or [k for k in query if k not in self._reserved]
+            found = {k: query[k] for k in keys if k in query}
+            return found or _ABSENT
+        values = query.getlist(self._name)
+        if not values:
+            return _ABSENT
+        if self._shape == "array" and self._explode:
+            return values
+        return self._split_text(values[-1], _DELIMITERS.get(self._style, ","))
+
+    def _from_path(self, text: str) -> Any:
+        if self._style == "label":
+            text = text.removeprefix(".")
+            return self._split_text(text, "." if self._explode else ",")
+        if self._style == "matrix":
+            parts = [p for p in text.split(";") if p]
+            if self._shape == "object" and self._explode:
+                return dict(_pair(p) for p in parts)
+            values = [p.partition("=")[2] for p in parts if p.partition("=")[0] == self._name]
+            if self._shape == "array" and self._explode:
+                return values
+            return self._split_text(values[-1] if values else "", ",")
+        return self._split_text(text, ",")
+
+    def _split_text(self, text: str, delimiter: str) -> Any:
+        """One value, a list or an object from ``text``, as the parameter's shape says."""
+        if self._shape == "scalar":
+            return text
+        parts = (
+            [p.strip() if delimiter == "," else p for p in text.split(delimiter)] if text else []
+        )
+        if self._shape == "array":
+            return parts
+        if self._explode:  # k=v<sep>k=v
+            return dict(_pair(p) for p in parts if p)
+        return dict(zip(parts[0::2], parts[1::2]))  # k,v,k,v
+
+
+class BodyReader:
+    """A FastAPI dependency reading a request body offered in several media types.
+
+    The request's ``Content-Type`` picks the entry of ``types`` (exactly, or through a
+    range such as ``image/*``); a media type the operation does not list answers 415.
+    JSON is validated into the entry's type, form and multipart fields are collected
+    (files as ``bytes``) and validated, ``str`` entries get the decoded text and
+    ``bytes`` entries the raw body. A validation failure answers 422 naming
+    ``body.<field>``. The route documents the body with :attr:`openapi`
+    (``openapi_extra={"requestBody": reader.openapi}``).
+
+    :param types: media type -> the type its body is validated into.
+    :param required: answer 422 for an empty body (else the implementation gets ``None``).
+    """
+
+    def __init__(self, types: Mapping[str, Any], *, required: bool = False) -> None:
+        self._entries = [
+            (media.split(";", 1)[0].strip().lower(), type_) for media, type_ in types.items()
+        ]
+        self._adapters: dict[str, TypeAdapter[Any]] = {}
+        self._lists: dict[str, frozenset[str]] = {}
+        self._objects: dict[str, frozenset[str]] = {}
+        content: dict[str, Any] = {}
+        for media, type_ in types.items():
+            essence = media.split(";", 1)[0].strip().lower()
+            if type_ is bytes:
+                schema: dict[str, Any] = {"type": "string", "format": "binary"}
+            elif type_ is str:
+                schema = {"type": "string"}
+            else:
+                self._adapters[essence] = TypeAdapter(type_)
+                schema = _inline_refs(self._adapters[essence].json_schema(mode="validation"))
+                self._lists[essence] = frozenset(_properties_of_type(schema, "array"))
+                self._objects[essence] = frozenset(_properties_of_type(schema, "object"))
+            content[media] = {"schema": schema}
+        self._required = required
+        self.openapi: dict[str, Any] = {"required": required, "content": content}
+
+    async def __call__(self, request: Request) -> Any:
+        """Read, decode and validate the body of ``request``."""
+        raw = await request.body()
+        if not raw:
+            if not self._required:
+                return None
+            missing = {"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}
+            raise RequestValidationError([missing])
+        content_type = request.headers.get("content-type", "")
+        essence = content_type.split(";", 1)[0].strip().lower()
+        match = next((e for e in self._entries if _media_matches(e[0], essence)), None)
+        if match is None:
+            accepted = ", ".join(media for media, _ in self._entries)
+            raise ApiError(
+                415, f"unsupported media type {essence or '(none)'}; expected one of {accepted}"
+            )
+        media, type_ = match
+        if type_ is bytes:
+            return raw
+        if type_ is str:
+            _, _, charset = content_type.partition("charset=")
+            return raw.decode(charset.split(";")[0].strip() or "utf-8", errors="replace")
+        adapter = self._adapters[media]
+        try:
+            if essence == "application/x-www-form-urlencoded" or essence.startswith("multipart/"):
+                fields = await self._fields(request, self._lists[media])
+                if essence.startswith("multipart/"):  # an object part is JSON by default
+                    fields = {
+                        k: _json_part(v) if k in self._objects[media] else v
+                        for k, v in fields.items()
+                    }
+                return adapter.validate_python(fields)
+            return adapter.validate_json(raw)
+        except ValidationError as error:
+            errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
+            raise RequestValidationError(errors) from None
+
+    @staticmethod
+    async def _fields(request: Request, lists: Collection[str]) -> dict[str, Any]:
+        form = await request.form()
+        fields: dict[str, Any] = {}
+        for key in dict.fromkeys(form.keys()):
+            values = [
+                await value.read() if isinstance(value, UploadFile) else value
+                for value in form.getlist(key)
+            ]
+            fields[key] = values if key in lists or len(values) > 1 else values[0]
+        return fields
+
+
+def _media_matches(listed: str, essence: str) -> bool:
+    """True when the request's media type ``essence`` is ``listed`` or within its range."""
+    if listed in (essence, "*/*"):
+        return True
+    return listed.endswith("/*") and essence.startswith(listed[:-1])
+
+
+def _properties_of_type(schema: Mapping[str, Any], kind: str) -> list[str]:
+    """Properties of an object schema that hold ``kind`` (``array``: one form value per item;
+    ``object``: a JSON multipart part)."""
+    found = []
+    for name, prop in (schema.get("properties") or {}).items():
+        members = [prop, *prop.get("anyOf", [])] if isinstance(prop, dict) else []
+        if any(isinstance(m, dict) and m.get("type") == kind for m in members):
+            found.append(name)
+    return found
+
+
+def _json_part(value: Any) -> Any:
+    """A multipart part holding an object: its JSON text (or bytes) decoded; anything else as is."""
+    try:
+        return json.loads(value) if isinstance(value, (str, bytes)) else value
+    except ValueError:
+        return value  # pydantic reports it against the field
+
+
+def _pair(text: str) -> tuple[str, str]:
+    key, _, value = text.partition("=")
+    return key, value
+
+
+def _shape(schema: Mapping[str, Any]) -> Literal["scalar", "array", "object"]:
+    kind = schema.get("type")
+    if kind == "array":
+        return "array"
+    if kind == "object" or "properties" in schema or "additionalProperties" in schema:
+        return "object"
+    return "scalar"
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with its ``$defs`` references replaced by the definitions (recursion stops at ``{}``)."""
+    definitions: Mapping[str, Any] = schema.pop("$defs", {})
+
+    def resolve(node: Any, seen: frozenset[str]) -> Any:
+        if isinstance(node, list):
+            return [resolve(item, seen) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            key = ref.removeprefix("#/$defs/")
+            if key in seen or key not in definitions:
+                return {}
+            siblings = {k: v for k, v in node.items() if k != "$ref"}
+            return resolve({**definitions[key], **siblings}, seen | {key})
+        return {k: resolve(v, seen) for k, v in node.items()}
+
+    resolved: dict[str, Any] = resolve(schema, frozenset())
+    return resolved
 
 
 # --------------------------------------------------------------------------------------
@@ -520,6 +862,24 @@ def _has_app_handler(request: Request, exc: Exception) -> bool:
     return any(cls in exception_handlers for cls in type(exc).__mro__)
 
 
+class ValidationIssue(BaseModel):
+    """One problem of a request that failed validation (pydantic's error, as FastAPI reports it)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+    input: Any = None
+    ctx: dict[str, Any] | None = None
+
+
+class ValidationErrorBody(BaseModel):
+    """The ``422`` body of a request that failed validation (documented on every route with inputs)."""
+
+    detail: list[ValidationIssue]
+    fields: list[str]
+    operation_id: str | None
+
+
 async def _validation_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = jsonable_encoder(exc.errors())
@@ -567,6 +927,67 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error_handler)
     app.add_exception_handler(StarletteHTTPException, _http_error_handler)
     app.add_exception_handler(Exception, _unhandled_error_handler)
+
+
+# --------------------------------------------------------------------------------------
+# The OpenAPI document
+# --------------------------------------------------------------------------------------
+
+CONTENT_KEY: Final = "x-apiforge-content"
+"""The ``openapi_extra`` key of a route listing its documented responses and media types.
+
+``{status: {media type: schema}}``, where a schema is ``True`` for the schema FastAPI
+derived from the status's ``model``, a JSON schema (:func:`schema_of` another model of
+the same status), or ``False`` for no schema (FastAPI drops ``None`` values).
+FastAPI documents a response's model under one media type only, and always documents
+the route's own status; :func:`install_openapi` rewrites each response to the media
+types listed here and drops statuses not listed (the ``200`` FastAPI adds to a route
+whose spec documents only ``2XX`` or ``default``, which that range already covers).
+"""
+
+
+def schema_of(type_: Any) -> dict[str, Any]:
+    """The JSON schema of ``type_`` as a response serializes it, with no ``$ref`` left."""
+    return _inline_refs(TypeAdapter(type_).json_schema(mode="serialization"))
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Make ``app.openapi()`` document every route's responses as its ``x-apiforge-content`` says.
+
+    The key itself is removed from the document. Routes without it are left as FastAPI
+    documents them.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = build()
+            for item in (document.get("paths") or {}).values():
+                for operation in item.values():
+                    if isinstance(operation, dict) and CONTENT_KEY in operation:
+                        _document_content(operation, operation.pop(CONTENT_KEY))
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _document_content(operation: dict[str, Any], listed: Mapping[str, Mapping[str, Any]]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    for status in [status for status in responses if status not in listed]:
+        del responses[status]
+    for status, media_types in listed.items():
+        entry = responses.setdefault(status, {"description": status})
+        derived = next((c.get("schema") for c in (entry.get("content") or {}).values()), None)
+        content: dict[str, Any] = {}
+        for media_type, schema in media_types.items():
+            if schema is True:
+                content[media_type] = {"schema": derived} if derived is not None else {}
+            else:
+                content[media_type] = {"schema": schema} if schema is not False else {}
+        if content:
+            entry["content"] = content
+        else:
+            entry.pop("content", None)
 
 
 # --------------------------------------------------------------------------------------

@@ -249,9 +249,9 @@ def test_datasets_array_query_parameters(api: Api, posthog: PostHogHarness) -> N
     assert httpx.QueryParams(query_of(posthog, "environments_datasets_list")) == httpx.QueryParams(
         {"id__in": f"{a.id},{b.id}", "order_by": "-name,created_at"}
     )
-    with pytest.raises(BadRequestError) as error:
-        c.environments.datasets.list(p, request_options={"extra_query": {"id__in": "not-a-uuid"}})
-    assert json.loads(error.value.body)["attr"] == "id__in"
+    with pytest.raises(UnprocessableEntityError) as error:  # the server validates the items
+        c.environments.datasets.list(p, request_options={"extra_query": {"id__in": f"{a.id},not-a-uuid"}})
+    assert json.loads(error.value.body)["fields"] == ["query.id__in.1"]
 
 
 def test_dataset_items(api: Api, posthog: PostHogHarness) -> None:

@@ -29,7 +29,6 @@ EXPECTED_WARNINGS: dict[str, dict[str, int]] = {
     "defaults": {"default-dropped": 1},
     "duplicate_operation_ids": {"missing-operation-id": 3, "duplicate-operation-id": 1},
     "openapi_31": {"webhooks-ignored": 1},
-    "param_styles": {"server-raw-parameter": 7},
     "swagger2": {"converted-swagger-2": 1},
     "unsupported": {
         "unsupported-schema-keyword": 1, "unsupported-security": 1, "unsupported-media-type": 2, "callbacks-ignored": 1,

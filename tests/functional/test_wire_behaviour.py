@@ -56,7 +56,7 @@ def test_label_and_matrix_path_styles(built: Callable[[str], Built]) -> None:
     assert seen[0].url.raw_path == b"/label/.red,blue/matrix/;x=1;y=2"
 
 
-def test_server_decodes_exploded_arrays_and_passes_raw_text_for_other_styles(built: Callable[[str], Built]) -> None:
+def test_server_decodes_every_parameter_style(built: Callable[[str], Built]) -> None:
     b = built("param_styles")
     calls: list[dict[str, Any]] = []
 
@@ -67,11 +67,14 @@ def test_server_decodes_exploded_arrays_and_passes_raw_text_for_other_styles(bui
             return {}
 
     with server_client(b.server, search=Impl()) as http:
-        response = http.get("/search/1,2?tags=a&tags=b&csv=1,2&filter[name]=x&limit=5", headers={"X-Trace": "t"})
+        response = http.get(
+            "/search/1,2?tags=a&tags=b&csv=1,2&spaced=x%20y&piped=p|q&filter[name]=x&limit=5", headers={"X-Trace": "t"}
+        )
     assert response.status_code == 200, response.text
     call = calls[0]
-    assert call["ids"] == "1,2" and call["tags"] == ["a", "b"] and call["csv"] == "1,2"
-    assert call["limit"] == 5 and call["x_trace"] == "t" and call["filter"] is None
+    assert call["ids"] == [1, 2] and call["tags"] == ["a", "b"] and call["csv"] == [1, 2]
+    assert call["spaced"] == ["x", "y"] and call["piped"] == ["p", "q"]
+    assert call["limit"] == 5 and call["x_trace"] == "t" and call["filter"].name == "x"
 
 
 def test_multipart_upload_from_the_client(built: Callable[[str], Built]) -> None:

@@ -7,6 +7,7 @@
 An operation whose implementation is missing answers 501 naming it.
 """
 
+import builtins
 import uuid
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -75,6 +76,24 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_ENVIRONMENTS_DATASETS_LIST_ID_IN_PARAM = rt.StyledParameter(
+    list[uuid.UUID],
+    "query",
+    "id__in",
+    style="form",
+    explode=False,
+    required=False,
+    description="Only return datasets with these ids. The page gives the type as\narray; the item type (uuid) and the comma-separated form are\ninferred.",
+)
+_ENVIRONMENTS_DATASETS_LIST_ORDER_BY_PARAM = rt.StyledParameter(
+    list[str],
+    "query",
+    "order_by",
+    style="form",
+    explode=False,
+    required=False,
+    description="Fields to order by (prefix with `-` for descending). The page\ngives the type as array; the item type and the comma-separated\nform are inferred.",
+)
 _ENVIRONMENTS_INSIGHTS_LIST_REFRESH_DEFAULT = EnvironmentsInsightsListRefresh("force_cache")
 
 
@@ -124,11 +143,15 @@ def create_router(
         operation_id="environments_dashboards_list",
         status_code=200,
         response_model=PaginatedDashboardBasicListResponse,
-        responses={},
+        response_description="A page of dashboards.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments dashboards",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_dashboards_list(
         request: Request,
@@ -171,11 +194,15 @@ def create_router(
         operation_id="environments_dashboards_create",
         status_code=201,
         response_model=DashboardResponse,
-        responses={},
+        response_description="The created dashboard.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments dashboards",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_dashboards_create(
         request: Request,
@@ -212,11 +239,15 @@ def create_router(
         operation_id="environments_dashboards_sharing_list",
         status_code=200,
         response_model=SharingConfigurationResponse,
-        responses={},
+        response_description="The dashboard's sharing configuration.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments dashboards sharing",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_dashboards_sharing_list(
         request: Request,
@@ -256,11 +287,15 @@ def create_router(
         operation_id="environments_dashboards_retrieve",
         status_code=200,
         response_model=DashboardResponse,
-        responses={},
+        response_description="The dashboard.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments dashboards",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_dashboards_retrieve(
         request: Request,
@@ -299,11 +334,13 @@ def create_router(
         status_code=405,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description='No response body. Hard delete of this model is not allowed; use a\npatch API call to set "deleted" to true.',
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Delete environments dashboards",
         description='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"405": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_destroy(
         request: Request,
@@ -339,11 +376,15 @@ def create_router(
         operation_id="environments_dashboards_partial_update",
         status_code=200,
         response_model=DashboardResponse,
-        responses={},
+        response_description="The updated dashboard.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments dashboards",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_dashboards_partial_update(
         request: Request,
@@ -385,11 +426,13 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="No response body",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments dashboards stream tiles",
         description="The reference page names no API key scope for this action; the\n`dashboard:read` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_stream_tiles_retrieve(
         request: Request,
@@ -433,11 +476,13 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="No response body",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments dashboards create from template json",
         description="The reference page names no API key scope for this action; the\n`dashboard:write` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_create_from_template_json_create(
         request: Request,
@@ -479,11 +524,16 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={409: {"description": "An unlisted dashboard with this tag already exists."}},
+        response_description="No response body",
+        responses={
+            409: {"description": "An unlisted dashboard with this tag already exists."},
+            422: {"description": "Validation Error", "model": rt.ValidationErrorBody},
+        },
         tags=["environments"],
         summary="Create environments dashboards create unlisted dashboard",
         description="Creates an unlisted dashboard from template by tag. Enforces\nuniqueness (one per tag per team). Returns 409 if unlisted dashboard\nwith this tag already exists.\n\nThe reference page names no API key scope for this action; the\n`dashboard:write` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {}, "409": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_create_unlisted_dashboard_create(
         request: Request,
@@ -524,11 +574,15 @@ def create_router(
         operation_id="environments_dashboards_collaborators_list",
         status_code=200,
         response_model=list[DashboardCollaboratorResponse],
-        responses={},
+        response_description='The dashboard\'s collaborators. The reference page shows a single\ncollaborator object as the example; this "list" action returns them\nas a JSON array (inferred).',
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments dashboards collaborators",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_dashboards_collaborators_list(
         request: Request,
@@ -566,11 +620,15 @@ def create_router(
         operation_id="environments_dashboards_collaborators_create",
         status_code=201,
         response_model=DashboardCollaboratorResponse,
-        responses={},
+        response_description="The added collaborator.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments dashboards collaborators",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_dashboards_collaborators_create(
         request: Request,
@@ -612,11 +670,13 @@ def create_router(
         status_code=204,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="No response body",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Delete environments dashboards collaborators",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_collaborators_destroy(
         request: Request,
@@ -662,11 +722,15 @@ def create_router(
         operation_id="environments_data_color_themes_list",
         status_code=200,
         response_model=PaginatedDataColorThemeListResponse,
-        responses={},
+        response_description="A page of data color themes.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments data color themes",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_data_color_themes_list(
         request: Request,
@@ -709,11 +773,15 @@ def create_router(
         operation_id="environments_data_color_themes_create",
         status_code=201,
         response_model=DataColorThemeResponse,
-        responses={},
+        response_description="The created data color theme.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments data color themes",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_data_color_themes_create(
         request: Request,
@@ -750,11 +818,15 @@ def create_router(
         operation_id="environments_data_color_themes_retrieve",
         status_code=200,
         response_model=DataColorThemeResponse,
-        responses={},
+        response_description="The data color theme.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments data color themes",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_data_color_themes_retrieve(
         request: Request,
@@ -795,11 +867,13 @@ def create_router(
         status_code=204,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="No response body",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Delete environments data color themes",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def environments_data_color_themes_destroy(
         request: Request,
@@ -839,11 +913,15 @@ def create_router(
         operation_id="environments_data_color_themes_partial_update",
         status_code=200,
         response_model=DataColorThemeResponse,
-        responses={},
+        response_description="The updated data color theme.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments data color themes",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_data_color_themes_partial_update(
         request: Request,
@@ -888,11 +966,15 @@ def create_router(
         operation_id="environments_dataset_items_list",
         status_code=200,
         response_model=PaginatedDatasetItemListResponse,
-        responses={},
+        response_description="A page of dataset items.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments dataset items",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_dataset_items_list(
         request: Request,
@@ -939,11 +1021,15 @@ def create_router(
         operation_id="environments_dataset_items_create",
         status_code=201,
         response_model=DatasetItemResponse,
-        responses={},
+        response_description="The created dataset item.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments dataset items",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_dataset_items_create(
         request: Request,
@@ -980,11 +1066,15 @@ def create_router(
         operation_id="environments_dataset_items_retrieve",
         status_code=200,
         response_model=DatasetItemResponse,
-        responses={},
+        response_description="The dataset item.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments dataset items",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_dataset_items_retrieve(
         request: Request,
@@ -1023,11 +1113,13 @@ def create_router(
         status_code=405,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description='No response body. Hard delete of this model is not allowed; use a\npatch API call to set "deleted" to true.',
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Delete environments dataset items",
         description='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"405": {}, "422": {"application/json": True}}},
     )
     async def environments_dataset_items_destroy(
         request: Request,
@@ -1063,11 +1155,15 @@ def create_router(
         operation_id="environments_dataset_items_partial_update",
         status_code=200,
         response_model=DatasetItemResponse,
-        responses={},
+        response_description="The updated dataset item.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments dataset items",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_dataset_items_partial_update(
         request: Request,
@@ -1110,11 +1206,19 @@ def create_router(
         operation_id="environments_datasets_list",
         status_code=200,
         response_model=PaginatedDatasetListResponse,
-        responses={},
+        response_description="A page of datasets.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments datasets",
         description="",
         deprecated=False,
+        openapi_extra={
+            "parameters": [
+                _ENVIRONMENTS_DATASETS_LIST_ID_IN_PARAM.openapi,
+                _ENVIRONMENTS_DATASETS_LIST_ORDER_BY_PARAM.openapi,
+            ],
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}},
+        },
     )
     async def environments_datasets_list(
         request: Request,
@@ -1125,11 +1229,7 @@ def create_router(
             ),
         ],
         id_in: Annotated[
-            str | None,
-            Query(
-                alias="id__in",
-                description="Only return datasets with these ids. The page gives the type as\narray; the item type (uuid) and the comma-separated form are\ninferred.",
-            ),
+            builtins.list[uuid.UUID] | None, Depends(_ENVIRONMENTS_DATASETS_LIST_ID_IN_PARAM)
         ] = None,
         limit: Annotated[
             int | None, Query(description="Number of results to return per page.")
@@ -1138,10 +1238,7 @@ def create_router(
             int | None, Query(description="The initial index from which to return the results.")
         ] = None,
         order_by: Annotated[
-            str | None,
-            Query(
-                description="Fields to order by (prefix with `-` for descending). The page\ngives the type as array; the item type and the comma-separated\nform are inferred."
-            ),
+            builtins.list[str] | None, Depends(_ENVIRONMENTS_DATASETS_LIST_ORDER_BY_PARAM)
         ] = None,
         search: Annotated[str | None, Query(description="")] = None,
         principal: Annotated[
@@ -1174,11 +1271,15 @@ def create_router(
         operation_id="environments_datasets_create",
         status_code=201,
         response_model=DatasetResponse,
-        responses={},
+        response_description="The created dataset.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments datasets",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_datasets_create(
         request: Request,
@@ -1215,11 +1316,15 @@ def create_router(
         operation_id="environments_datasets_retrieve",
         status_code=200,
         response_model=DatasetResponse,
-        responses={},
+        response_description="The dataset.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments datasets",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_datasets_retrieve(
         request: Request,
@@ -1257,11 +1362,15 @@ def create_router(
         operation_id="environments_datasets_partial_update",
         status_code=200,
         response_model=DatasetResponse,
-        responses={},
+        response_description="The updated dataset.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments datasets",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_datasets_partial_update(
         request: Request,
@@ -1302,11 +1411,15 @@ def create_router(
         operation_id="environments_exports_list",
         status_code=200,
         response_model=PaginatedExportedAssetListResponse,
-        responses={},
+        response_description="A page of exported assets.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments exports",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_exports_list(
         request: Request,
@@ -1349,11 +1462,15 @@ def create_router(
         operation_id="environments_exports_create",
         status_code=201,
         response_model=ExportedAssetResponse,
-        responses={},
+        response_description="The created exported asset.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments exports",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_exports_create(
         request: Request,
@@ -1390,11 +1507,15 @@ def create_router(
         operation_id="environments_exports_retrieve",
         status_code=200,
         response_model=ExportedAssetResponse,
-        responses={},
+        response_description="The exported asset.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments exports",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_exports_retrieve(
         request: Request,
@@ -1435,26 +1556,30 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={
-            200: {
-                "content": {
-                    "image/png": {"schema": {"type": "string", "format": "binary"}},
-                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-                    "text/csv": {"schema": {"type": "string", "format": "binary"}},
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                        "schema": {"type": "string", "format": "binary"}
-                    },
-                    "video/webm": {"schema": {"type": "string", "format": "binary"}},
-                    "video/mp4": {"schema": {"type": "string", "format": "binary"}},
-                    "image/gif": {"schema": {"type": "string", "format": "binary"}},
-                    "application/json": {"schema": {"type": "string", "format": "binary"}},
-                }
-            }
-        },
+        response_description='The exported file itself. The reference page shows "No response\nbody"; the media types below are inferred: the file is served\nwith the asset\'s `export_format` as its content type (see\nExportFormatEnum). The server may instead redirect to a\nshort-lived storage URL for the same file.',
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments exports content",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {
+                "200": {
+                    "image/png": {"type": "string", "format": "binary"},
+                    "application/pdf": {"type": "string", "format": "binary"},
+                    "text/csv": {"type": "string", "format": "binary"},
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        "type": "string",
+                        "format": "binary",
+                    },
+                    "video/webm": {"type": "string", "format": "binary"},
+                    "video/mp4": {"type": "string", "format": "binary"},
+                    "image/gif": {"type": "string", "format": "binary"},
+                    "application/json": {"type": "string", "format": "binary"},
+                },
+                "422": {"application/json": True},
+            }
+        },
     )
     async def environments_exports_content_retrieve(
         request: Request,
@@ -1494,11 +1619,15 @@ def create_router(
         operation_id="environments_groups_list",
         status_code=200,
         response_model=CursorPaginatedGroupListResponse,
-        responses={},
+        response_description="A page of groups (cursor pagination).",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments groups",
         description="List all groups of a specific group type. You must pass ?group_type_index= in the URL. To get a list of valid group types, call /api/:project_id/groups_types/",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_groups_list(
         request: Request,
@@ -1540,11 +1669,13 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="No response body",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments groups find",
         description="The reference page names no API key scope for this action; the\n`group:read` scope here is inferred, and so is marking both query\nparameters required. PostHog refuses personal API keys (403) on\ncustom actions that declare no scope.",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_groups_find_retrieve(
         request: Request,
@@ -1582,11 +1713,13 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="No response body",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments groups property definitions",
         description="The reference page names no API key scope for this action; the\n`group:read` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_groups_property_definitions_retrieve(
         request: Request,
@@ -1621,11 +1754,13 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="No response body",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments groups property values",
         description="The reference page names no API key scope for this action; the\n`group:read` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_groups_property_values_retrieve(
         request: Request,
@@ -1659,11 +1794,15 @@ def create_router(
         operation_id="environments_insights_list",
         status_code=200,
         response_model=PaginatedInsightListResponse,
-        responses={},
+        response_description="A page of insights.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments insights",
         description='Adds an "access_controls" action to the viewset that handles access\ncontrol for the given resource\n\nWhy a mixin? We want to easily add this to any existing resource,\nincluding providing easy helpers for adding access control info such\nas the current users access level to any response.',
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_insights_list(
         request: Request,
@@ -1720,11 +1859,13 @@ def create_router(
         status_code=204,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="No response body",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Delete environments session recordings",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def environments_session_recordings_destroy(
         request: Request,
@@ -1764,11 +1905,15 @@ def create_router(
         operation_id="environments_session_recordings_sharing_list",
         status_code=200,
         response_model=SharingConfigurationResponse,
-        responses={},
+        response_description="The recording's sharing configuration.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments session recordings sharing",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_session_recordings_sharing_list(
         request: Request,
@@ -1809,11 +1954,13 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="No response body",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments sessions property definitions",
         description='The reference page names no API key scope for this action; the\n`query:read` scope here is inferred (PostHog\'s sessions endpoints\nbelong to its "query" scope object). PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.',
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_sessions_property_definitions_retrieve(
         request: Request,
@@ -1848,11 +1995,13 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="No response body",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments sessions values",
         description='The reference page names no API key scope for this action; the\n`query:read` scope here is inferred (PostHog\'s sessions endpoints\nbelong to its "query" scope object). PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.',
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_sessions_values_retrieve(
         request: Request,
@@ -1886,11 +2035,15 @@ def create_router(
         operation_id="environments_subscriptions_list",
         status_code=200,
         response_model=PaginatedSubscriptionListResponse,
-        responses={},
+        response_description="A page of subscriptions.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments subscriptions",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_subscriptions_list(
         request: Request,
@@ -1933,11 +2086,15 @@ def create_router(
         operation_id="environments_subscriptions_create",
         status_code=201,
         response_model=SubscriptionResponse,
-        responses={},
+        response_description="The created subscription.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments subscriptions",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_subscriptions_create(
         request: Request,
@@ -1974,11 +2131,15 @@ def create_router(
         operation_id="environments_subscriptions_retrieve",
         status_code=200,
         response_model=SubscriptionResponse,
-        responses={},
+        response_description="The subscription.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments subscriptions",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_subscriptions_retrieve(
         request: Request,
@@ -2019,11 +2180,13 @@ def create_router(
         status_code=405,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description='No response body. Hard delete of this model is not allowed; use a\npatch API call to set "deleted" to true.',
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Delete environments subscriptions",
         description='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"405": {}, "422": {"application/json": True}}},
     )
     async def environments_subscriptions_destroy(
         request: Request,
@@ -2061,11 +2224,15 @@ def create_router(
         operation_id="environments_subscriptions_partial_update",
         status_code=200,
         response_model=SubscriptionResponse,
-        responses={},
+        response_description="The updated subscription.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments subscriptions",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def environments_subscriptions_partial_update(
         request: Request,
@@ -2110,11 +2277,15 @@ def create_router(
         operation_id="dashboards_list",
         status_code=200,
         response_model=PaginatedDashboardBasicListResponse,
-        responses={},
+        response_description="A page of dashboards.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="List all dashboards",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def dashboards_list(
         request: Request,
@@ -2155,11 +2326,15 @@ def create_router(
         operation_id="dashboards_create",
         status_code=201,
         response_model=DashboardResponse,
-        responses={},
+        response_description="The created dashboard.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Create dashboards",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def dashboards_create(
         request: Request,
@@ -2194,11 +2369,15 @@ def create_router(
         operation_id="dashboards_sharing_list",
         status_code=200,
         response_model=SharingConfigurationResponse,
-        responses={},
+        response_description="The dashboard's sharing configuration.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="List all dashboards sharing",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def dashboards_sharing_list(
         request: Request,
@@ -2238,11 +2417,15 @@ def create_router(
         operation_id="dashboards_retrieve",
         status_code=200,
         response_model=DashboardResponse,
-        responses={},
+        response_description="The dashboard.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Retrieve dashboards",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def dashboards_retrieve(
         request: Request,
@@ -2279,11 +2462,13 @@ def create_router(
         status_code=405,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description='No response body. Hard delete of this model is not allowed; use a\npatch API call to set "deleted" to true.',
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Delete dashboards",
         description='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"405": {}, "422": {"application/json": True}}},
     )
     async def dashboards_destroy(
         request: Request,
@@ -2317,11 +2502,15 @@ def create_router(
         operation_id="dashboards_partial_update",
         status_code=200,
         response_model=DashboardResponse,
-        responses={},
+        response_description="The updated dashboard.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Update dashboards",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def dashboards_partial_update(
         request: Request,
@@ -2363,11 +2552,13 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="No response body",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Update dashboards move tile",
         description="The reference page lists the dashboard's own fields as this action's\nrequest parameters, and they are reproduced here as PatchedDashboard.\n\nThe reference page names no API key scope for this action; the\n`dashboard:write` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def dashboards_move_tile_partial_update(
         request: Request,
@@ -2407,11 +2598,13 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="No response body",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Create dashboards create from template json",
         description="The reference page names no API key scope for this action; the\n`dashboard:write` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def dashboards_create_from_template_json_create(
         request: Request,
@@ -2448,11 +2641,15 @@ def create_router(
         operation_id="dashboards_collaborators_list",
         status_code=200,
         response_model=list[DashboardCollaboratorResponse],
-        responses={},
+        response_description='The dashboard\'s collaborators. The reference page shows a single\ncollaborator object as the example; this "list" action returns them\nas a JSON array (inferred).',
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="List all dashboards collaborators",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def dashboards_collaborators_list(
         request: Request,
@@ -2490,11 +2687,15 @@ def create_router(
         operation_id="dashboards_collaborators_create",
         status_code=201,
         response_model=DashboardCollaboratorResponse,
-        responses={},
+        response_description="The added collaborator.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Create dashboards collaborators",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def dashboards_collaborators_create(
         request: Request,
@@ -2536,11 +2737,13 @@ def create_router(
         status_code=204,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="No response body",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Delete dashboards collaborators",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def dashboards_collaborators_destroy(
         request: Request,
@@ -2645,4 +2848,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

@@ -304,10 +304,10 @@ class EnvironmentsDatasetsApi(Protocol):
         self,
         project_id: str,
         *,
-        id_in: str | None,
+        id_in: builtins.list[uuid.UUID] | None,
         limit: int | None,
         offset: int | None,
-        order_by: str | None,
+        order_by: builtins.list[str] | None,
         search: str | None,
         context: rt.RequestContext,
     ) -> PaginatedDatasetListResponse:

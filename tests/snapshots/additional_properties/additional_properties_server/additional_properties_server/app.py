@@ -49,11 +49,15 @@ def create_router(
         operation_id="putSettings",
         status_code=200,
         response_model=Settings,
-        responses={},
+        response_description="The stored settings.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def put_settings(
         request: Request,
@@ -76,11 +80,13 @@ def create_router(
         operation_id="getCounters",
         status_code=200,
         response_model=dict[str, int],
+        response_description="A map of integers.",
         responses={},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def get_counters(
         request: Request,
@@ -132,4 +138,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

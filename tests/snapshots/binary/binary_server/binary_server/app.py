@@ -58,18 +58,22 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
+        response_description="The file's bytes.",
         responses={
-            200: {
-                "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                }
-            },
             404: {"description": "No such file.", "model": Error},
+            422: {"description": "Validation Error", "model": rt.ValidationErrorBody},
         },
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {
+                "200": {"application/octet-stream": {"type": "string", "format": "binary"}},
+                "404": {"application/json": True},
+                "422": {"application/json": True},
+            }
+        },
     )
     async def download_file(
         request: Request,
@@ -77,7 +81,10 @@ def create_router(
     ) -> Any:
         return await binder.call(
             rt.Route(
-                operation_id="downloadFile", status_code=200, media_type="application/octet-stream"
+                operation_id="downloadFile",
+                status_code=200,
+                media_type="application/octet-stream",
+                media_types={"404": "application/json"},
             ),
             request,
             None,
@@ -93,11 +100,13 @@ def create_router(
         status_code=204,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="Stored.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def upload_file(
         request: Request,
@@ -121,17 +130,25 @@ def create_router(
         operation_id="uploadAvatar",
         status_code=201,
         response_model=Avatar,
-        responses={},
+        response_description="The stored avatar.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def upload_avatar(
         request: Request,
-        image: Annotated[bytes, File(alias="image")],
-        caption: Annotated[str | None, Form(alias="caption")] = None,
-        tags: Annotated[list[str] | None, Form(alias="tags")] = None,
+        image: Annotated[bytes, File(alias="image", media_type="multipart/form-data")],
+        caption: Annotated[
+            str | None, Form(alias="caption", media_type="multipart/form-data")
+        ] = None,
+        tags: Annotated[
+            list[str] | None, Form(alias="tags", media_type="multipart/form-data")
+        ] = None,
     ) -> Any:
         fields = {
             "image": image,
@@ -162,13 +179,18 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={
-            200: {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}
-        },
+        response_description="A PNG image.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {
+                "200": {"image/png": {"type": "string", "format": "binary"}},
+                "422": {"application/json": True},
+            }
+        },
     )
     async def get_avatar_image(
         request: Request,
@@ -221,4 +243,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

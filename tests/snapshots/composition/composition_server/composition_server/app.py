@@ -47,11 +47,15 @@ def create_router(
         operation_id="createThing",
         status_code=200,
         response_model=CreateThingResponse,
-        responses={},
+        response_description="Either an id or a full record.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def create_thing(
         request: Request,
@@ -104,4 +108,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

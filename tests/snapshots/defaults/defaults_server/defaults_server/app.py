@@ -49,11 +49,15 @@ def create_router(
         operation_id="search",
         status_code=200,
         response_model=Options,
-        responses={},
+        response_description="Settings with defaults.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def search_2(
         request: Request,
@@ -114,4 +118,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

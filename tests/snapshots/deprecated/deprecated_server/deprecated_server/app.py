@@ -46,11 +46,15 @@ def create_router(
         operation_id="getLegacy",
         status_code=200,
         response_model=Legacy,
-        responses={},
+        response_description="Legacy data.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="Old endpoint.",
         description="",
         deprecated=True,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def get_legacy(
         request: Request,
@@ -103,4 +107,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

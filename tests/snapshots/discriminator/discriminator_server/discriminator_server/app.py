@@ -54,11 +54,15 @@ def create_router(
         operation_id="createPet",
         status_code=201,
         response_model=Pet,
-        responses={},
+        response_description="Created.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def create_pet(
         request: Request,
@@ -81,11 +85,13 @@ def create_router(
         operation_id="getShape",
         status_code=200,
         response_model=Shape,
+        response_description="A shape (no mapping; the tag names the schema).",
         responses={},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def get_shape(
         request: Request,
@@ -105,11 +111,13 @@ def create_router(
         operation_id="getValue",
         status_code=200,
         response_model=Value,
+        response_description="Overlapping members without a discriminator.",
         responses={},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def get_value(
         request: Request,
@@ -163,4 +171,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

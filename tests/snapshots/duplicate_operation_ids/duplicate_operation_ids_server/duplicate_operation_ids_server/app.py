@@ -47,11 +47,13 @@ def create_router(
         operation_id="fetch",
         status_code=200,
         response_model=str,
+        response_description="A",
         responses={},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def fetch(
         request: Request,
@@ -72,11 +74,13 @@ def create_router(
         status_code=204,
         response_model=None,
         response_class=Response,
+        response_description="Missing operationId.",
         responses={},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"204": {}}},
     )
     async def post_a(
         request: Request,
@@ -96,11 +100,13 @@ def create_router(
         operation_id="fetch_2",
         status_code=200,
         response_model=int,
+        response_description="B",
         responses={},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def fetch_2(
         request: Request,
@@ -121,11 +127,13 @@ def create_router(
         status_code=204,
         response_model=None,
         response_class=Response,
+        response_description="Blank operationId.",
         responses={},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"204": {}}},
     )
     async def delete_b(
         request: Request,
@@ -145,11 +153,15 @@ def create_router(
         operation_id="get_b_id",
         status_code=200,
         response_model=int,
-        responses={},
+        response_description="B by id",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def get_b_id(
         request: Request,
@@ -202,4 +214,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

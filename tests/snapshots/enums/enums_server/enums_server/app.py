@@ -48,11 +48,15 @@ def create_router(
         operation_id="listItems",
         status_code=200,
         response_model=list[Item],
-        responses={},
+        response_description="Items.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def list_items(
         request: Request,
@@ -107,4 +111,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

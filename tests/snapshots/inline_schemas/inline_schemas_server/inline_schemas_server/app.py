@@ -50,11 +50,22 @@ def create_router(
         operation_id="createOrder",
         status_code=201,
         response_model=CreateOrderResponse,
-        responses={400: {"description": "Invalid order.", "model": CreateOrderError400}},
+        response_description="The order.",
+        responses={
+            400: {"description": "Invalid order.", "model": CreateOrderError400},
+            422: {"description": "Validation Error", "model": rt.ValidationErrorBody},
+        },
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {
+                "201": {"application/json": True},
+                "400": {"application/json": True},
+                "422": {"application/json": True},
+            }
+        },
     )
     async def create_order(
         request: Request,
@@ -109,4 +120,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

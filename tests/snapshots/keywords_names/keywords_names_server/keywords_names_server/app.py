@@ -49,11 +49,15 @@ def create_router(
         operation_id="import",
         status_code=200,
         response_model=Keywords,
-        responses={},
+        response_description="The keyword-named record.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["def"],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def import_(
         request: Request,
@@ -87,11 +91,15 @@ def create_router(
         operation_id="return",
         status_code=201,
         response_model=Keywords,
-        responses={},
+        response_description="Stored.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def return_(
         request: Request,
@@ -145,4 +153,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

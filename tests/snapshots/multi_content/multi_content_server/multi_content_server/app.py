@@ -15,6 +15,7 @@ import pydantic
 from fastapi import (
     APIRouter,
     Body,
+    Depends,
     FastAPI,
     Form,
     Path,
@@ -35,6 +36,10 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_CREATE_DOCUMENT_BODY = rt.BodyReader(
+    {"application/json": Document, "application/x-www-form-urlencoded": Document}, required=True
+)
+
 
 def create_router(
     *,
@@ -54,21 +59,37 @@ def create_router(
         operation_id="createDocument",
         status_code=201,
         response_model=Document,
+        response_description="Created.",
         responses={
             202: {"description": "Accepted for later processing.", "model": Job},
             409: {"description": "Conflict.", "model": Problem},
+            422: {"description": "Validation Error", "model": rt.ValidationErrorBody},
         },
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            "requestBody": _CREATE_DOCUMENT_BODY.openapi,
+            rt.CONTENT_KEY: {
+                "201": {"application/json": True},
+                "202": {"application/json": True},
+                "409": {"application/problem+json": True},
+                "422": {"application/json": True},
+            },
+        },
     )
     async def create_document(
         request: Request,
-        body: Annotated[Document, Body(media_type="application/json")],
+        body: Annotated[Document, Depends(_CREATE_DOCUMENT_BODY)],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="createDocument", status_code=201, media_type="application/json"),
+            rt.Route(
+                operation_id="createDocument",
+                status_code=201,
+                media_type="application/json",
+                media_types={"409": "application/problem+json"},
+            ),
             request,
             None,
             impls["documents"],
@@ -84,11 +105,24 @@ def create_router(
         operation_id="getDocument",
         status_code=200,
         response_model=Document,
-        responses={304: {"description": "Not modified."}},
+        response_description="The document as JSON or plain text.",
+        responses={
+            304: {"description": "Not modified."},
+            "default": {"description": "Any error.", "model": Problem},
+            422: {"description": "Validation Error", "model": rt.ValidationErrorBody},
+        },
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {
+                "200": {"application/json": True, "text/plain": {"type": "string"}},
+                "304": {},
+                "default": {"application/json": True},
+                "422": {"application/json": True},
+            }
+        },
     )
     async def get_document(
         request: Request,
@@ -110,11 +144,13 @@ def create_router(
         status_code=204,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="Deleted.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def delete_document(
         request: Request,
@@ -135,11 +171,15 @@ def create_router(
         operation_id="addComment",
         status_code=201,
         response_model=dict[str, Any],
-        responses={},
+        response_description="The comment.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def add_comment(
         request: Request,
@@ -175,11 +215,18 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+        response_description="The text as stored.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {
+                "200": {"text/plain": {"type": "string"}},
+                "422": {"application/json": True},
+            }
+        },
     )
     async def put_document_text(
         request: Request,
@@ -233,4 +280,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

@@ -59,11 +59,15 @@ def create_router(
         operation_id="getPets",
         status_code=200,
         response_model=list[Pet],
-        responses={},
+        response_description="Pets.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def get_pets(
         request: Request,
@@ -96,11 +100,15 @@ def create_router(
         operation_id="get_pets",
         status_code=200,
         response_model=Pet2,
-        responses={},
+        response_description="A pet.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def get_pets_2(
         request: Request,
@@ -121,11 +129,13 @@ def create_router(
         operation_id="list",
         status_code=200,
         response_model=ClientModel,
+        response_description="A client, request and response in one.",
         responses={},
         tags=["int"],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def list__2(
         request: Request,
@@ -145,11 +155,13 @@ def create_router(
         operation_id="int",
         status_code=200,
         response_model=int,
+        response_description="An integer.",
         responses={},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def int__2(
         request: Request,
@@ -170,11 +182,13 @@ def create_router(
         status_code=204,
         response_model=None,
         response_class=Response,
+        response_description="Closed.",
         responses={},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"204": {}}},
     )
     async def close(
         request: Request,
@@ -230,4 +244,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

@@ -47,11 +47,15 @@ def create_router(
         operation_id="obtenirCafé",
         status_code=200,
         response_model=Cafe,
-        responses={},
+        response_description="Un café.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="Récupère un café ☕",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def obtenir_cafe(
         request: Request,
@@ -107,4 +111,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

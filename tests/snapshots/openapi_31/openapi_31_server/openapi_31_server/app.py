@@ -47,11 +47,15 @@ def create_router(
         operation_id="postEvent",
         status_code=200,
         response_model=Event,
-        responses={},
+        response_description="The stored event.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def post_event(
         request: Request,
@@ -108,4 +112,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

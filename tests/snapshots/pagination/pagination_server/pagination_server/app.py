@@ -46,11 +46,15 @@ def create_router(
         operation_id="listUsers",
         status_code=200,
         response_model=UserPage,
-        responses={},
+        response_description="One page of users.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def list_users(
         request: Request,
@@ -105,4 +109,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

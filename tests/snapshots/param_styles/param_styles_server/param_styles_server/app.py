@@ -13,9 +13,9 @@ from typing import Annotated, Any
 from fastapi import (
     APIRouter,
     Cookie,
+    Depends,
     FastAPI,
     Header,
-    Path,
     Query,
     Request,
     Response,
@@ -26,8 +26,34 @@ from .interfaces import (
     LabelMatrixApi,
     SearchApi,
 )
+from .models import (
+    Point,
+    SearchFilter,
+)
 
 __all__ = ["create_app", "create_router"]
+
+_SEARCH_2_IDS_PARAM = rt.StyledParameter(
+    list[int], "path", "ids", style="simple", explode=False, required=True
+)
+_SEARCH_2_CSV_PARAM = rt.StyledParameter(
+    list[int], "query", "csv", style="form", explode=False, required=False
+)
+_SEARCH_2_SPACED_PARAM = rt.StyledParameter(
+    list[str], "query", "spaced", style="spaceDelimited", explode=False, required=False
+)
+_SEARCH_2_PIPED_PARAM = rt.StyledParameter(
+    list[str], "query", "piped", style="pipeDelimited", explode=False, required=False
+)
+_SEARCH_2_FILTER_PARAM = rt.StyledParameter(
+    SearchFilter, "query", "filter", style="deepObject", explode=True, required=False
+)
+_STYLED_PATH_COLOR_PARAM = rt.StyledParameter(
+    list[str], "path", "color", style="label", explode=False, required=True
+)
+_STYLED_PATH_POINT_PARAM = rt.StyledParameter(
+    Point, "path", "point", style="matrix", explode=True, required=True
+)
 
 
 def create_router(
@@ -50,25 +76,36 @@ def create_router(
         operation_id="search",
         status_code=200,
         response_model=dict[str, Any],
-        responses={},
+        response_description="Echo.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            "parameters": [
+                _SEARCH_2_IDS_PARAM.openapi,
+                _SEARCH_2_CSV_PARAM.openapi,
+                _SEARCH_2_SPACED_PARAM.openapi,
+                _SEARCH_2_PIPED_PARAM.openapi,
+                _SEARCH_2_FILTER_PARAM.openapi,
+            ],
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}},
+        },
     )
     async def search_2(
         request: Request,
-        ids: Annotated[str, Path(description="")],
+        ids: Annotated[list[int], Depends(_SEARCH_2_IDS_PARAM)],
         x_trace: Annotated[
             str | None, Header(alias="X-Trace", description="A path-level header parameter.")
         ] = None,
         tags: Annotated[list[str] | None, Query(description="")] = None,
-        csv: Annotated[str | None, Query(description="")] = None,
-        spaced: Annotated[str | None, Query(description="")] = None,
-        piped: Annotated[str | None, Query(description="")] = None,
-        filter: Annotated[str | None, Query(description="")] = None,
+        csv: Annotated[list[int] | None, Depends(_SEARCH_2_CSV_PARAM)] = None,
+        spaced: Annotated[list[str] | None, Depends(_SEARCH_2_SPACED_PARAM)] = None,
+        piped: Annotated[list[str] | None, Depends(_SEARCH_2_PIPED_PARAM)] = None,
+        filter: Annotated[SearchFilter | None, Depends(_SEARCH_2_FILTER_PARAM)] = None,
         session: Annotated[str | None, Cookie(description="")] = None,
-        limit: Annotated[int | None, Query(description="")] = 10,
+        limit: Annotated[int | None, Query(description="", ge=1, le=100)] = 10,
     ) -> Any:
         return await binder.call(
             rt.Route(operation_id="search", status_code=200, media_type="application/json"),
@@ -95,16 +132,21 @@ def create_router(
         status_code=204,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="Nothing.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            "parameters": [_STYLED_PATH_COLOR_PARAM.openapi, _STYLED_PATH_POINT_PARAM.openapi],
+            rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}},
+        },
     )
     async def styled_path(
         request: Request,
-        color: Annotated[str, Path(description="")],
-        point: Annotated[str, Path(description="")],
+        color: Annotated[list[str], Depends(_STYLED_PATH_COLOR_PARAM)],
+        point: Annotated[Point, Depends(_STYLED_PATH_POINT_PARAM)],
     ) -> Any:
         return await binder.call(
             rt.Route(operation_id="styledPath", status_code=204, media_type=None),
@@ -156,4 +198,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

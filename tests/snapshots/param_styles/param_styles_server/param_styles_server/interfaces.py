@@ -12,6 +12,10 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from . import _runtime as rt
+from .models import (
+    Point,
+    SearchFilter,
+)
 
 
 class SearchApi(Protocol):
@@ -19,14 +23,14 @@ class SearchApi(Protocol):
 
     async def search(
         self,
-        ids: str,
+        ids: list[int],
         *,
         x_trace: str | None,
         tags: list[str] | None,
-        csv: str | None,
-        spaced: str | None,
-        piped: str | None,
-        filter: str | None,
+        csv: list[int] | None,
+        spaced: list[str] | None,
+        piped: list[str] | None,
+        filter: SearchFilter | None,
         session: str | None,
         limit: int | None,
         context: rt.RequestContext,
@@ -40,8 +44,8 @@ class LabelMatrixApi(Protocol):
 
     async def styled_path(
         self,
-        color: str,
-        point: str,
+        color: list[str],
+        point: Point,
         *,
         context: rt.RequestContext,
     ) -> None:

@@ -47,11 +47,15 @@ def create_router(
         operation_id="createAccount",
         status_code=201,
         response_model=AccountResponse,
-        responses={},
+        response_description="The account, with its id and without its password.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def create_account(
         request: Request,
@@ -104,4 +108,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

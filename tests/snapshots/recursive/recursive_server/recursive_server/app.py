@@ -53,11 +53,13 @@ def create_router(
         operation_id="getTree",
         status_code=200,
         response_model=Node,
+        response_description="A tree.",
         responses={},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def get_tree(
         request: Request,
@@ -77,11 +79,13 @@ def create_router(
         operation_id="getGraph",
         status_code=200,
         response_model=Person,
+        response_description="Mutually recursive records.",
         responses={},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def get_graph(
         request: Request,
@@ -101,11 +105,13 @@ def create_router(
         operation_id="getJson",
         status_code=200,
         response_model=JsonModel,
+        response_description="Any JSON value, written as a recursive schema.",
         responses={},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def get_json(
         request: Request,
@@ -159,4 +165,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

@@ -56,11 +56,15 @@ def create_router(
         operation_id="addPet",
         status_code=200,
         response_model=Pet,
-        responses={},
+        response_description="The pet.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def add_pet(
         request: Request,
@@ -84,17 +88,19 @@ def create_router(
         status_code=204,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="Stored.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def upload_photo(
         request: Request,
         pet_id: Annotated[int, Path(alias="petId", description="")],
-        file: Annotated[bytes, File(alias="file")],
-        note: Annotated[str | None, Form(alias="note")] = None,
+        file: Annotated[bytes, File(alias="file", media_type="multipart/form-data")],
+        note: Annotated[str | None, Form(alias="note", media_type="multipart/form-data")] = None,
     ) -> Any:
         fields = {
             "file": file,
@@ -155,4 +161,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

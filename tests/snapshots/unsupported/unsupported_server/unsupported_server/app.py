@@ -22,6 +22,9 @@ from . import _runtime as rt
 from .interfaces import (
     ReportsApi,
 )
+from .models import (
+    Report,
+)
 
 __all__ = ["create_app", "create_router"]
 
@@ -45,15 +48,18 @@ def create_router(
         status_code=200,
         response_model=None,
         response_class=Response,
-        responses={
-            200: {
-                "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}}
-            }
-        },
+        response_description="An XML report.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {
+                "200": {"application/xml": rt.schema_of(Report)},
+                "422": {"application/json": True},
+            }
+        },
     )
     async def post_report(
         request: Request,
@@ -106,4 +112,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

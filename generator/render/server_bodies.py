@@ -1,0 +1,69 @@
+"""Request bodies with several media types (or multipart object fields): one ``rt.BodyReader``.
+
+FastAPI reads a body in one media type. When the spec offers several (JSON beside a
+form, XML, text or raw bytes), the route reads the body with a runtime
+``rt.BodyReader`` that picks the media type from the request's Content-Type (415 for
+one the spec does not list), decodes it (JSON, form or multipart fields, text, bytes)
+and validates it with pydantic; the implementation receives the union of the types.
+The reader documents the request body with every media type itself (a media type it
+passes on as raw bytes, XML for one, is documented as binary). A multipart/form-data
+body with object fields goes through a reader too: each object part is decoded as
+JSON, multipart's default encoding for an object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.ir.model import Content, Operation, form_fields, preferred_request
+from generator.render.common import BodyView, docstring, union
+from generator.render.server_forms import flat_field
+from generator.render.types import Annotator
+
+
+@dataclass(frozen=True)
+class BodyReaderView:
+    """The module constant reading a multi-media body, and the body argument it fills."""
+
+    constant: str  # the rt.BodyReader(...) expression
+    body: BodyView
+
+
+def body_reader(op: Operation, function: str, annotator: Annotator) -> tuple[str, BodyReaderView] | None:
+    """``(constant name, view)`` for an operation whose body has several media types, else None."""
+    if op.body is None or len(op.body.contents) < 2 and not _nested_multipart(op, annotator):
+        return None
+    types = {c.media_type: _annotation(c, annotator) for c in op.body.contents}
+    entries = ", ".join(f"{media!r}: {annotation}" for media, annotation in types.items())
+    expression = f"rt.BodyReader({{{entries}}}, required={op.body.required!r})"
+    annotation = union(list(types.values()))
+    first = op.body.contents[0].media_type
+    view = BodyView(annotation, op.body.required, repr(first), "multiple", False, docstring(", ".join(types)))
+    return f"_{function}_body".upper(), BodyReaderView(expression, view)
+
+
+def _nested_multipart(op: Operation, annotator: Annotator) -> bool:
+    """A multipart/form-data body with object fields: FastAPI's Form() cannot take them, the reader
+    can (an object part is JSON, multipart's default encoding for objects)."""
+    content = preferred_request(op.body.contents) if op.body else None
+    if content is None or not content.media_type.lower().startswith("multipart/form-data"):
+        return False
+    fields = form_fields(annotator.api, op.body)
+    return bool(fields) and not all(flat_field(f.type, annotator) for f in fields)
+
+
+def _annotation(content: Content, annotator: Annotator) -> str:
+    """The python type a body of this media type is validated into.
+
+    JSON, form and multipart bodies are decoded into their schema's type; text arrives
+    as ``str``; any other media type (XML, images...) as the raw ``bytes``, which the
+    implementation decodes itself (the server has no XML reader).
+    """
+    if content.type is not None and content.type.kind == "binary" or content.kind == "binary":
+        return "bytes"
+    if content.kind == "text":
+        return "str"
+    if content.type is None and content.kind in ("form", "multipart"):
+        annotator.typing.add("Any")
+        return "dict[str, Any]"
+    return annotator.spell(content.type, "request")

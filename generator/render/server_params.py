@@ -1,0 +1,156 @@
+"""Server parameters: which ones FastAPI reads, and the validation keywords a route passes it.
+
+FastAPI reads scalars and exploded ``form`` query arrays itself. Every other
+parameter (a non-exploded or delimited array, an object, a ``deepObject``, a
+``label``/``matrix`` path segment, a query parameter named like a path parameter,
+whose value FastAPI would take from the path) is read by a runtime
+``rt.StyledParameter`` dependency that splits the text as the style says and
+validates it with pydantic; it documents the parameter with its style itself.
+
+FastAPI both enforces and documents ``ge``/``max_length``/``pattern``..., so the
+generated server answers 422 for a value the spec rules out and ``app.openapi()``
+shows the same keywords. Keywords that do not apply to the Python type (a
+``minLength`` on an integer) would make pydantic refuse to build the app; they
+are left out with a ``server-parameter-keyword`` warning, as is a pattern the
+pydantic regex engine cannot compile.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Iterator
+
+from generator.diagnostics import Sink
+from generator.ir.model import Operation, Parameter, TypeRef
+from generator.render.types import Annotator
+
+_NUMERIC = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt", "multipleOf": "multiple_of"}
+_STRING = {"minLength": "min_length", "maxLength": "max_length", "pattern": "pattern"}
+_ARRAY = {"minItems": "min_length", "maxItems": "max_length"}
+# Annotations whose JSON schema carries no ``format``: the spec's format is documented as written.
+_FORMATLESS = ("str", "int", "float", "bool")
+
+
+def native_param(param: Parameter, op: Operation, annotator: Annotator) -> bool:
+    """True when FastAPI reads ``param`` itself: a scalar or an exploded query array, styled by default."""
+    default_style = "form" if param.location in ("query", "cookie") else "simple"
+    style = param.style or default_style
+    explode = param.explode if param.explode is not None else style == "form"
+    if style != default_style or explode != (style == "form"):
+        return False  # FastAPI would document the default style
+    if param.location != "path" and any(p.location == "path" and p.name == param.name for p in op.parameters):
+        return False  # FastAPI takes a parameter named like a path parameter from the path
+    ref = param.type
+    if _is_scalar(ref, annotator):
+        return True
+    return ref.kind == "array" and ref.item is not None and _is_scalar(ref.item, annotator) and param.location == "query"
+
+
+def reader_expr(param: Parameter, op: Operation, annotation: str, checks: list[tuple[str, str]]) -> str:
+    """The ``rt.StyledParameter(...)`` constant reading ``param`` (see the module docstring)."""
+    style = param.style or ("form" if param.location in ("query", "cookie") else "simple")
+    explode = param.explode if param.explode is not None else style == "form"
+    type_expr = annotation
+    if checks:
+        type_expr = f"Annotated[{annotation}, pydantic.Field({', '.join(f'{k}={v}' for k, v in checks)})]"
+    extra = ""
+    if param.default and param.default[0] is not None and not param.required and _json_value(param.default[0]):
+        extra += f", default={param.default[0]!r}"
+    if param.description:
+        extra += f", description={param.description!r}"
+    if param.deprecated:
+        extra += ", deprecated=True"
+    if param.type.kind == "map" and param.location == "query":
+        others = sorted(p.name for p in op.parameters if p.location == "query" and p.name != param.name)
+        extra += f", reserved={tuple(others)!r}"
+    return (
+        f"rt.StyledParameter({type_expr}, {param.location!r}, {param.name!r}, style={style!r}, "
+        f"explode={explode!r}, required={param.required!r}{extra})"
+    )
+
+
+def _json_value(value: object) -> bool:
+    """True for the values a JSON document holds (a YAML date or ``.inf`` is none)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if value is None or isinstance(value, (str, int, bool)):
+        return True
+    if isinstance(value, list):
+        return all(_json_value(v) for v in value)
+    return isinstance(value, dict) and all(isinstance(k, str) and _json_value(v) for k, v in value.items())
+
+
+def _is_scalar(ref: TypeRef, annotator: Annotator) -> bool:
+    if ref.kind in ("string", "integer", "number", "boolean", "any", "literal"):
+        return True
+    schema = annotator.api.schemas.get(ref.model or "") if ref.kind == "model" else None
+    if schema is None or schema.kind != "enum" or ref.model not in annotator.models.names:
+        return False
+    # An enum of arrays (or of mixed types) is rendered as a RootModel, which FastAPI would
+    # take for a model of query parameters: only a real Enum class is a scalar.
+    name = annotator.models.class_for(schema.key, "request")
+    return re.search(rf"^class {re.escape(name)}\((\w+, )?Enum\):", annotator.models.server_source, re.M) is not None
+
+
+def param_checks(param: Parameter, annotation: str, sink: Sink) -> list[tuple[str, str]]:
+    """``(keyword argument, python literal)`` pairs for ``param``'s marker, in spec order."""
+    return list(_checks(param, annotation.split(" | ")[0], sink))
+
+
+def _checks(param: Parameter, bare: str, sink: Sink) -> Iterator[tuple[str, str]]:
+    kind = param.type.kind
+    given = dict(param.keywords)
+    for key, value in param.keywords:
+        if key == "format":
+            if isinstance(value, str) and bare in _FORMATLESS:
+                yield "json_schema_extra", repr({"format": value})
+            continue
+        if key in _NUMERIC and kind in ("integer", "number"):
+            argument = _NUMERIC[key]
+            if key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
+                continue  # OpenAPI 3.0's boolean form: it qualifies minimum/maximum below
+            if key in ("minimum", "maximum") and given.get("exclusive" + key.title()) is True:
+                argument = "gt" if key == "minimum" else "lt"
+            if _number(value):
+                yield argument, repr(value)
+                continue
+        elif key in _STRING and kind == "string" and bare == "str":
+            if key == "pattern" and isinstance(value, str) and _compiles(value):
+                yield "pattern", repr(value)
+                continue
+            if key != "pattern" and _count(value):
+                yield _STRING[key], repr(value)
+                continue
+        elif key in _ARRAY and kind == "array" and _count(value):
+            yield _ARRAY[key], repr(value)
+            continue
+        sink.warning(
+            "server-parameter-keyword",
+            f"{key}: {value!r} cannot be enforced on {param.location} parameter {param.name!r} "
+            f"(a {bare}); the server neither checks nor documents it",
+            param.spec_location,
+        )
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+@functools.cache
+def _compiles(pattern: str) -> bool:
+    """True when pydantic (the generated server's validator) accepts ``pattern``."""
+    from typing import Annotated
+
+    from pydantic import Field, TypeAdapter
+
+    try:
+        TypeAdapter(Annotated[str, Field(pattern=pattern)])
+    except Exception:  # pydantic-core's regex engine has no look-around or back-references
+        return False
+    return True

@@ -1,0 +1,173 @@
+"""The generated server reads every parameter as its spec says, validates it, and documents it so.
+
+A styled parameter (non-exploded or delimited array, object, deepObject, label or
+matrix path segment, a query parameter named like a path parameter) reaches the
+implementation as a typed value; a value the schema rules out answers 422 naming the
+parameter; ``app.openapi()`` shows the style, explode flag and constraints.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from apiforge_testkit import Built, generate, load, server_client
+
+SPEC = textwrap.dedent(
+    """
+    openapi: 3.0.3
+    info: {title: Styled parameters, version: "1.0"}
+    paths:
+      /items/{code}:
+        get:
+          operationId: getItem
+          parameters:
+            - {name: code, in: path, required: true, schema: {type: string, pattern: "^[A-Z]{2}[0-9]+$", maxLength: 6}}
+            - {name: code, in: query, schema: {type: integer, minimum: 1}}
+            - {name: page, in: query, required: true, schema: {type: integer, minimum: 1, maximum: 50, default: 1}}
+            - {name: size, in: query, schema: {type: integer, format: int64, maximum: 100, exclusiveMaximum: true, default: 20}}
+            - name: where
+              in: query
+              required: true
+              style: deepObject
+              schema: {$ref: "#/components/schemas/Where"}
+            - {name: X-Ids, in: header, schema: {type: array, items: {type: integer}, maxItems: 3}}
+            - {name: X-Where, in: header, explode: true, schema: {$ref: "#/components/schemas/Where"}}
+            - {name: flags, in: cookie, explode: false, schema: {type: array, items: {type: string}}}
+          responses:
+            "200":
+              description: Echo.
+              content:
+                application/json:
+                  schema: {type: object, additionalProperties: true}
+    components:
+      schemas:
+        Where:
+          type: object
+          properties:
+            name: {type: string}
+            min_age: {type: integer}
+    """
+)
+
+
+class Echo:
+    """Records the arguments of every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    async def get_item(self, code: Any, **kwargs: Any) -> Any:
+        kwargs.pop("context")
+        self.calls.append({"code_path": code, **kwargs})
+        return {}
+
+
+@pytest.fixture(scope="module")
+def styled(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    out = tmp_path_factory.mktemp("styled")
+    spec = out / "styled.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    generated = generate(spec, out, "fn_styled")
+    assert generated.ok, generated.report()
+    client, server = load(generated)
+    return Built(generated, client, server)
+
+
+def _call(built: Built, url: str, headers: dict[str, str] | None = None, headers_cookie: str = "") -> tuple[int, Any, list[dict[str, Any]]]:
+    echo = Echo()
+    headers = {**(headers or {}), **({"Cookie": headers_cookie} if headers_cookie else {})}
+    group = next(name for name in built.server.create_app.__kwdefaults__ if name not in ("authenticate", "middleware"))
+    with server_client(built.server, **{group: echo}) as http:
+        response = http.get(url, headers=headers)
+    return response.status_code, response.json(), echo.calls
+
+
+def test_every_style_reaches_the_implementation_typed(styled: Built) -> None:
+    status, body, calls = _call(
+        styled,
+        "/items/AB12?code=7&page=2&where[name]=ann&where[min_age]=3",
+        headers={"X-Ids": "1, 2", "X-Where": "name=bo,min_age=4"},
+        headers_cookie="flags=a,b",
+    )
+    assert status == 200, body
+    call = calls[0]
+    assert call["code_path"] == "AB12" and call["code_2"] == 7  # same name, path and query: both read
+    assert call["page"] == 2 and call["size"] == 20  # the spec's default applies
+    assert (call["where"].name, call["where"].min_age) == ("ann", 3)
+    assert call["x_ids"] == [1, 2] and (call["x_where"].name, call["x_where"].min_age) == ("bo", 4)
+    assert call["flags"] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/items/ab12?page=1&where[name]=x", "path.code"),  # pattern
+        ("/items/AB1234567?page=1&where[name]=x", "path.code"),  # maxLength
+        ("/items/AB12?page=0&where[name]=x", "query.page"),  # minimum
+        ("/items/AB12?page=51&where[name]=x", "query.page"),  # maximum
+        ("/items/AB12?page=1&size=100&where[name]=x", "query.size"),  # exclusiveMaximum
+        ("/items/AB12?page=1&code=0&where[name]=x", "query.code"),  # the query twin of a path parameter
+        ("/items/AB12?page=1", "query.where"),  # a required deepObject without keys
+        ("/items/AB12?page=1&where[min_age]=old", "query.where.min_age"),
+    ],
+)
+def test_a_value_the_schema_rules_out_answers_422_naming_the_field(styled: Built, url: str, field: str) -> None:
+    status, body, calls = _call(styled, url)
+    assert status == 422 and calls == []
+    assert body["fields"] == [field]
+
+
+def test_header_array_limits_and_items_are_checked(styled: Built) -> None:
+    assert _call(styled, "/items/AB12?page=1&where[name]=x", headers={"X-Ids": "1,2,3,4"})[1]["fields"] == ["header.X-Ids"]
+    assert _call(styled, "/items/AB12?page=1&where[name]=x", headers={"X-Ids": "1,x"})[1]["fields"] == ["header.X-Ids.1"]
+
+
+def _flat(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional parameter's schema without FastAPI's ``anyOf: [X, null]`` wrapper."""
+    members = [m for m in schema.get("anyOf", []) if m != {"type": "null"}]
+    rest = {k: v for k, v in schema.items() if k != "anyOf"}
+    return {**members[0], **rest} if len(members) == 1 else schema
+
+
+def test_the_app_documents_styles_and_constraints(styled: Built) -> None:
+    operation = styled.server.create_app().openapi()["paths"]["/items/{code}"]["get"]
+    params = {(p["in"], p["name"]): p for p in operation["parameters"]}
+    code = params[("path", "code")]["schema"]
+    assert (code["type"], code["pattern"], code["maxLength"]) == ("string", "^[A-Z]{2}[0-9]+$", 6)
+    assert params[("query", "page")]["schema"]["minimum"] == 1 and params[("query", "page")]["schema"]["maximum"] == 50
+    size = _flat(params[("query", "size")]["schema"])
+    assert (size["exclusiveMaximum"], size["format"], size["default"]) == (100, "int64", 20)
+    where = params[("query", "where")]
+    assert (where["style"], where["explode"], where["required"]) == ("deepObject", False, True)  # explode defaults to false but for form
+    assert set(where["schema"]["properties"]) == {"name", "min_age"}
+    assert (params[("cookie", "flags")]["style"], params[("cookie", "flags")]["explode"]) == ("form", False)
+    assert params[("header", "X-Ids")]["schema"]["maxItems"] == 3
+    assert params[("query", "code")]["schema"]["minimum"] == 1
+
+
+def test_label_and_matrix_path_segments_are_decoded(built: Callable[[str], Built]) -> None:
+    b = built("param_styles")
+    seen: list[tuple[Any, Any]] = []
+
+    class Impl:
+        async def styled_path(self, color: Any, point: Any, *, context: Any) -> None:
+            seen.append((color, point))
+
+    with server_client(b.server, label_matrix=Impl()) as http:
+        ok = http.get("/label/.red,blue/matrix/;x=1;y=2")
+        bad = http.get("/label/.red/matrix/;x=one")
+    assert ok.status_code == 204, ok.text
+    color, point = seen[0]
+    assert color == ["red", "blue"] and (point.x, point.y) == (1, 2)
+    assert bad.status_code == 422 and bad.json()["fields"] == ["path.point.x"]
+
+
+def test_the_server_reads_every_parameter_without_a_warning(tmp_path: Path) -> None:
+    spec = tmp_path / "styled.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    generated = generate(spec, tmp_path, "fn_styled_warnings")
+    assert generated.ok and generated.codes() == ["client-parameter-clash"], generated.report()
