@@ -55,3 +55,35 @@ def test_an_enum_implies_its_type_and_empty_properties_constrain_nothing() -> No
     assert _same({"enum": [1, 2]}, {"type": "integer", "enum": [1, 2]})
     assert not _same({"enum": ["a", 1]}, {"type": "string", "enum": ["a", 1]})
     assert _same({"type": "object"}, {"type": "object", "properties": {}})
+
+
+def test_a_const_implies_its_type() -> None:
+    assert _same({"const": "track"}, {"type": "string", "const": "track"})
+    assert not _same({"const": "track"}, {"type": "integer", "const": "track"})
+
+
+def test_an_identity_discriminator_mapping_is_the_implicit_one() -> None:
+    members = {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]}
+    doc = {"components": {"schemas": {"Cat": {"type": "object"}, "Dog": {"type": "object"}}}}
+    implicit = {**members, "discriminator": {"propertyName": "pet_type"}}
+    explicit = {
+        **members,
+        "discriminator": {
+            "propertyName": "pet_type",
+            "mapping": {"Cat": "#/components/schemas/Cat", "Dog": "#/components/schemas/Dog"},
+        },
+    }
+    assert _same(implicit, explicit, doc)
+    renamed = {**members, "discriminator": {"propertyName": "pet_type", "mapping": {"cat": "#/components/schemas/Cat"}}}
+    assert not _same(implicit, renamed, doc)  # the tag "cat" is not the component name "Cat"
+
+
+def test_an_all_of_merges_shared_properties_and_arrays() -> None:
+    doc = {"components": {"schemas": {"Booking": {"type": "object", "properties": {"id": {"type": "string"}}}}}}
+    wrapper = {"type": "object", "properties": {"data": {"type": "array", "items": {"type": "object"}}}}
+    narrowed = {"properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Booking"}}}}
+    merged = {"type": "object", "properties": {"data": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}}}}
+    assert _same({"allOf": [wrapper, narrowed]}, merged, doc)
+    assert not _same({"allOf": [{"type": "array", "items": {"type": "string"}}, {"type": "array", "items": {"type": "integer"}}]}, {"type": "array", "items": {"type": "string"}})
+    untyped = {"allOf": [{"properties": {"a": {"type": "string"}}}, {"properties": {"b": {"type": "string"}}}]}
+    assert not _same(untyped, {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}})
