@@ -30,6 +30,13 @@ schema). Schemas are compared after normalization, never by component name:
   (``Cat: '#/components/schemas/Cat'``) is dropped: it is what OpenAPI's implicit mapping
   (no ``mapping``: the tag is a component name) says already; pydantic writes every entry,
   and a tag that names another model (Spotify's ``track`` for ``TrackObject``) still differs;
+* a ``type`` beside a ``oneOf``/``anyOf`` whose members all have that type (and no null)
+  adds nothing, so it is dropped (pydantic writes a union without one);
+* a validation keyword that only applies to another JSON type (``minLength`` on an
+  ``integer``, ``minimum`` on a ``string``...) constrains nothing (JSON Schema: each applies
+  to instances of its type only), so it is dropped;
+* an ``anyOf`` member written twice is kept once (``anyOf: [X, X]`` is ``X``; not so for
+  ``oneOf``, which no value can then pass);
 * a one-value ``enum`` is spelled ``const`` (JSON Schema defines them as the same
   constraint; pydantic writes ``const`` for a ``Literal``);
 * raw bytes have one spelling: 3.1's ``contentMediaType: application/octet-stream`` (what
@@ -234,6 +241,9 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
             continue
         members = [m for m in s[key] if not (key != "allOf" and _is_null(m))]
         nullable = nullable or len(members) < len(s[key])
+        if key == "anyOf":  # a repeated member adds nothing to an anyOf (it would to a oneOf)
+            seen = [canon(doc, m, view, stack) for m in members]
+            members = [m for i, m in enumerate(members) if seen[i] not in seen[:i]]
         if len(members) == 1:  # a wrapper: merge the one member with its siblings
             rest = {k: v for k, v in s.items() if k != key}
             inner = canon(doc, members[0], view, stack)
@@ -242,6 +252,8 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
             )
             return _with_nullable(merged, nullable)
         s[key] = [canon(doc, m, view, stack) for m in members]
+        if key != "allOf" and "type" in s and all(_only_type(m, s["type"]) for m in s[key]):
+            del s["type"]  # every member has this type already
         if key == "allOf" and (merged_all := _merged_objects(s, doc, view, stack)) is not None:
             return _with_nullable(merged_all, nullable)
     s.pop("readOnly", None)
@@ -269,6 +281,9 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
         s.pop("minLength")
     if s.get("properties") == {}:
         s.pop("properties")
+    if isinstance(s.get("type"), str):
+        for keyword in _INAPPLICABLE.get(s["type"], ()):
+            s.pop(keyword, None)
     values = [s["const"]] if "const" in s else s.get("enum")
     if "type" not in s and (implied := _implied_type(values)) is not None:
         s["type"] = implied
@@ -339,6 +354,26 @@ def _without_implicit_mapping(discriminator: dict[str, Any]) -> dict[str, Any]:
     }
     rest = {k: v for k, v in discriminator.items() if k != "mapping"}
     return {**rest, "mapping": mapping} if mapping else rest
+
+
+_STRING_KEYWORDS = ("minLength", "maxLength", "pattern")
+_NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+_ARRAY_KEYWORDS = ("minItems", "maxItems", "uniqueItems")
+_OBJECT_KEYWORDS = ("minProperties", "maxProperties")
+# Validation keywords that cannot apply to a value of the given (single) type.
+_INAPPLICABLE: dict[str, tuple[str, ...]] = {
+    "string": (*_NUMBER_KEYWORDS, *_ARRAY_KEYWORDS, *_OBJECT_KEYWORDS),
+    "integer": (*_STRING_KEYWORDS, *_ARRAY_KEYWORDS, *_OBJECT_KEYWORDS),
+    "number": (*_STRING_KEYWORDS, *_ARRAY_KEYWORDS, *_OBJECT_KEYWORDS),
+    "boolean": (*_STRING_KEYWORDS, *_NUMBER_KEYWORDS, *_ARRAY_KEYWORDS, *_OBJECT_KEYWORDS),
+    "array": (*_STRING_KEYWORDS, *_NUMBER_KEYWORDS, *_OBJECT_KEYWORDS),
+    "object": (*_STRING_KEYWORDS, *_NUMBER_KEYWORDS, *_ARRAY_KEYWORDS),
+}
+
+
+def _only_type(member: Any, kind: Any) -> bool:
+    """Whether every value ``member`` admits has JSON type ``kind`` (null excluded)."""
+    return isinstance(member, dict) and member.get("type") == kind and not member.get("nullable")
 
 
 def _implied_type(values: Any) -> str | None:

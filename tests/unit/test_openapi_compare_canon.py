@@ -87,3 +87,21 @@ def test_an_all_of_merges_shared_properties_and_arrays() -> None:
     assert not _same({"allOf": [{"type": "array", "items": {"type": "string"}}, {"type": "array", "items": {"type": "integer"}}]}, {"type": "array", "items": {"type": "string"}})
     untyped = {"allOf": [{"properties": {"a": {"type": "string"}}}, {"properties": {"b": {"type": "string"}}}]}
     assert not _same(untyped, {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}})
+
+
+def test_a_type_all_members_have_is_implied() -> None:
+    a, b = {"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "object", "properties": {"b": {"type": "string"}}}
+    assert _same({"type": "object", "oneOf": [a, b]}, {"oneOf": [a, b]})
+    assert not _same({"type": "object", "oneOf": [a, {"type": "string"}]}, {"oneOf": [a, {"type": "string"}]})
+    assert not _same({"type": "object", "anyOf": [a, {**b, "nullable": True}]}, {"anyOf": [a, {**b, "nullable": True}]})
+
+
+def test_keywords_of_another_type_constrain_nothing() -> None:
+    assert _same({"type": "integer", "minLength": 3, "maxLength": 4}, {"type": "integer"})
+    assert not _same({"type": "string", "minLength": 3}, {"type": "string"})
+    assert not _same({"minLength": 3}, {})  # untyped: it applies to strings
+
+
+def test_a_repeated_any_of_member_counts_once() -> None:
+    assert _same({"anyOf": [{"type": "string", "title": "a"}, {"type": "string", "title": "b"}]}, {"type": "string"})
+    assert not _same({"oneOf": [{"type": "string"}, {"type": "string"}]}, {"type": "string"})
