@@ -167,7 +167,8 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         r"\.(prefixItems|items\.type|items\.anyOf): spec",
         "models: 3.1 prefixItems (tuples) are read as plain lists by DMCG (the item types are lost). "
         "A typed tuple alone is not the same: prefixItems sets no minimum length; the honest type is "
-        "a union of the tuples of each allowed length, documented back as one prefixItems schema.",
+        "a union of the tuples of each allowed length (a typed tail needs `*tuple[X, ...]`, Python "
+        "3.11 syntax, or a custom core schema), documented back as one prefixItems schema.",
     ),
     Gap(
         "unevaluated-properties",
