@@ -74,13 +74,50 @@ def render_models(source: ModelSource, names: dict[str, ClassName], templates: P
         if text is None:
             return None
         cache.write(folder, key, text)
-    module = finish(text, server=False)
+    tags = _optional_tags(source.schemas, names)
+    module = finish(text, server=False, optional_tags=tags)
     classes = frozenset(_CLASS.findall(module))
     missing = [k for k in source.schemas if names[k] not in classes and names[k] + "Request" not in classes and names[k] + "Response" not in classes]
     for key in missing:
         sink.warning("model-missing", f"schema {key!r} produced no class; it is typed as Any", source.locations[key])
     kept = {k: v for k, v in names.items() if k not in missing}
-    return ModelsModule(module, classes, kept, finish(text, server=True))
+    return ModelsModule(module, classes, kept, finish(text, server=True, optional_tags=tags))
+
+
+def _optional_tags(schemas: dict[str, dict[str, Any]], names: dict[str, ClassName]) -> frozenset[tuple[str, str]]:
+    """``(class name, property)`` of each discriminator tag that its component leaves optional.
+
+    DMCG makes the tag of every discriminated member a required ``Literal``, also where the
+    member is used on its own; model_flavours gives those it lists here their only value as
+    an undocumented default (see there). Members are the components a discriminated
+    ``oneOf``/``anyOf`` or a ``mapping`` names by ``$ref``; the tag must be one of the
+    component's own properties.
+    """
+    found: set[tuple[str, str]] = set()
+
+    def visit(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        discriminator = node.get("discriminator")
+        if isinstance(discriminator, dict) and isinstance(tag := discriminator.get("propertyName"), str):
+            refs = [m.get("$ref") for k in ("oneOf", "anyOf") if isinstance(node.get(k), list) for m in node[k] if isinstance(m, dict)]
+            if isinstance(discriminator.get("mapping"), dict):
+                refs += list(discriminator["mapping"].values())
+            for ref in refs:
+                key = component_key(ref) if isinstance(ref, str) else None
+                member = schemas.get(key) if key is not None else None
+                if key in names and isinstance(member, dict) and tag in (member.get("properties") or {}):
+                    if tag not in (member.get("required") or []):
+                        found.update((names[key] + suffix, tag) for suffix in ("", "Request", "Response"))
+        for value in node.values():
+            visit(value)
+
+    visit(list(schemas.values()))
+    return frozenset(found)
 
 
 # Every DMCG option we set; part of the cache key. Chosen for mypy --strict output:

@@ -11,9 +11,11 @@ schema). Schemas are compared after normalization, never by component name:
 * annotations are ignored: ``title``, ``description``, ``example(s)``, ``x-*``;
 * nullability has one spelling: 3.0 ``nullable: true``, 3.1 ``type: [X, "null"]`` and
   ``anyOf: [X, {type: null}]`` all become ``{..X, "nullable": true}``;
-* an ``allOf`` of plain object schemas (only ``type: object``, ``properties`` and
+* an ``allOf`` of plain object schemas (only ``type: object`` or none, ``properties`` and
   ``required``; no ``additionalProperties``) is the one object that merges them, which is
-  how a pydantic model spells inheritance (see ``_merged_objects`` for the conditions);
+  how a pydantic model spells inheritance; a property in several members is the ``allOf`` of
+  its schemas, and an ``allOf`` of plain arrays is the array of the ``allOf`` of their items
+  (see ``_merged_objects`` for the conditions);
 * ``readOnly`` properties are dropped from request schemas and ``writeOnly`` ones from
   response schemas (OpenAPI's own rule; the generator emits separate
   ``*Request``/``*Response`` models, so the app never shows the other view);
@@ -21,8 +23,20 @@ schema). Schemas are compared after normalization, never by component name:
 * ``minLength: 1`` beside ``format: uri`` is dropped: pydantic's ``AnyUrl`` always
   emits it (an empty string is not a URI anyway);
 * ``default: null`` is dropped: it is how pydantic spells "optional";
-* ``properties: {}`` constrains nothing, so it is dropped; an ``enum`` whose values all have
-  one JSON type implies that ``type`` (added where it is missing: pydantic always writes it);
+* ``properties: {}`` constrains nothing, so it is dropped; an ``enum`` (or a ``const``) whose
+  values all have one JSON type implies that ``type`` (added where it is missing: pydantic
+  always writes it);
+* a discriminator ``mapping`` entry that maps a tag to the component schema of that name
+  (``Cat: '#/components/schemas/Cat'``) is dropped: it is what OpenAPI's implicit mapping
+  (no ``mapping``: the tag is a component name) says already; pydantic writes every entry,
+  and a tag that names another model (Spotify's ``track`` for ``TrackObject``) still differs;
+* a ``type`` beside a ``oneOf``/``anyOf`` whose members all have that type (and no null)
+  adds nothing, so it is dropped (pydantic writes a union without one);
+* a validation keyword that only applies to another JSON type (``minLength`` on an
+  ``integer``, ``minimum`` on a ``string``...) constrains nothing (JSON Schema: each applies
+  to instances of its type only), so it is dropped;
+* an ``anyOf`` member written twice is kept once (``anyOf: [X, X]`` is ``X``; not so for
+  ``oneOf``, which no value can then pass);
 * a one-value ``enum`` is spelled ``const`` (JSON Schema defines them as the same
   constraint; pydantic writes ``const`` for a ``Literal``);
 * raw bytes have one spelling: 3.1's ``contentMediaType: application/octet-stream`` (what
@@ -238,6 +252,9 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
             continue
         members = [m for m in s[key] if not (key != "allOf" and _is_null(m))]
         nullable = nullable or len(members) < len(s[key])
+        if key == "anyOf":  # a repeated member adds nothing to an anyOf (it would to a oneOf)
+            seen = [canon(doc, m, view, stack) for m in members]
+            members = [m for i, m in enumerate(members) if seen[i] not in seen[:i]]
         if len(members) == 1:  # a wrapper: merge the one member with its siblings
             rest = {k: v for k, v in s.items() if k != key}
             inner = canon(doc, members[0], view, stack)
@@ -246,7 +263,9 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
             )
             return _with_nullable(merged, nullable)
         s[key] = [canon(doc, m, view, stack) for m in members]
-        if key == "allOf" and (merged_all := _merged_objects(s)) is not None:
+        if key != "allOf" and "type" in s and all(_only_type(m, s["type"]) for m in s[key]):
+            del s["type"]  # every member has this type already
+        if key == "allOf" and (merged_all := _merged_objects(s, doc, view, stack)) is not None:
             return _with_nullable(merged_all, nullable)
     s.pop("readOnly", None)
     s.pop("writeOnly", None)
@@ -273,10 +292,16 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
         s.pop("minLength")
     if s.get("properties") == {}:
         s.pop("properties")
-    if "type" not in s and (implied := _implied_type(s.get("enum"))) is not None:
+    if isinstance(s.get("type"), str):
+        for keyword in _INAPPLICABLE.get(s["type"], ()):
+            s.pop(keyword, None)
+    values = [s["const"]] if "const" in s else s.get("enum")
+    if "type" not in s and (implied := _implied_type(values)) is not None:
         s["type"] = implied
     if isinstance(s.get("enum"), list) and len(s["enum"]) == 1 and "const" not in s:
         s["const"] = s.pop("enum")[0]
+    if isinstance(s.get("discriminator"), dict) and "mapping" in s["discriminator"]:
+        s["discriminator"] = _without_implicit_mapping(s["discriminator"])
     if s.get("contentMediaType") == _OCTETS and "format" not in s and "contentEncoding" not in s:
         del s["contentMediaType"]
         s["format"] = "binary"
@@ -284,27 +309,82 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
 
 
 _OBJECT_KEYS = frozenset({"type", "properties", "required"})
+_ARRAY_KEYS = frozenset({"type", "items"})
 
 
-def _merged_objects(schema: dict[str, Any]) -> dict[str, Any] | None:
-    """``allOf`` of plain objects as one object, or None when the merge would change its meaning.
+def _merged_objects(schema: dict[str, Any], doc: Doc, view: str, stack: tuple[str, ...]) -> Any:
+    """``allOf`` of plain objects (or of plain arrays) as one schema, or None when the merge
+    would change its meaning.
 
-    Plain: only ``type: object``, ``properties`` and ``required`` (annotations are gone by
-    now), and a property in two members has the same schema in both. Without
-    ``additionalProperties``, each member ignores the others' properties, so a value
-    passes every member exactly when it passes the merged object.
+    Plain objects: only ``type: object`` (or no ``type``), ``properties`` and ``required``
+    (annotations are gone by now). Without ``additionalProperties``, each member ignores the
+    others' properties, so a value passes every member exactly when it passes the merged
+    object; a property in several members must pass each of its schemas, so it becomes their
+    ``allOf`` (merged in turn). A member without ``type`` constrains objects only, so the merge
+    is ``type: object`` when any member says so and untyped otherwise. Plain arrays (only
+    ``type: array`` and ``items``): every element passes each ``items``, so ``items`` becomes
+    their ``allOf``.
     """
     parts = [*schema["allOf"], {k: v for k, v in schema.items() if k != "allOf"}]
-    if not all(isinstance(p, dict) and set(p) <= _OBJECT_KEYS and p.get("type", "object") == "object" for p in parts):
+    if not all(isinstance(p, dict) for p in parts):
         return None
-    properties: dict[str, Any] = {}
+    typed = [p for p in parts if p]
+    if typed and all(set(p) <= _ARRAY_KEYS and p.get("type") == "array" for p in typed):
+        items = [p["items"] for p in parts if "items" in p]
+        merged_items = items[0] if len(items) == 1 else {"allOf": items}
+        return canon(doc, {"type": "array", **({"items": merged_items} if items else {})}, view, stack)
+    if not all(set(p) <= _OBJECT_KEYS and p.get("type", "object") == "object" for p in parts):
+        return None
+    collected: dict[str, list[Any]] = {}
     for part in parts:
         for name, prop in (part.get("properties") or {}).items():
-            if properties.setdefault(name, prop) != prop:
-                return None
+            if prop not in collected.setdefault(name, []):
+                collected[name].append(prop)
+    properties = {
+        name: props[0] if len(props) == 1 else canon(doc, {"allOf": props}, view, stack)
+        for name, props in collected.items()
+    }
     required = sorted({name for part in parts for name in part.get("required", [])})
-    merged: dict[str, Any] = {"type": "object", "properties": properties}
+    merged: dict[str, Any] = {"properties": properties}
+    if any(p.get("type") == "object" for p in parts):
+        merged["type"] = "object"
     return {**merged, "required": required} if required else merged
+
+
+def _without_implicit_mapping(discriminator: dict[str, Any]) -> dict[str, Any]:
+    """``discriminator`` without the ``mapping`` entries that the implicit mapping implies.
+
+    Without ``mapping``, OpenAPI maps a tag value to the component schema of that name
+    ("implicit mapping"), so ``Cat: '#/components/schemas/Cat'`` restates it. Other entries
+    (``track: '#/components/schemas/TrackObject'``) say something the implicit mapping does not.
+    """
+    mapping = {
+        tag: ref
+        for tag, ref in discriminator["mapping"].items()
+        if ref != f"#/components/schemas/{tag}"
+    }
+    rest = {k: v for k, v in discriminator.items() if k != "mapping"}
+    return {**rest, "mapping": mapping} if mapping else rest
+
+
+_STRING_KEYWORDS = ("minLength", "maxLength", "pattern")
+_NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+_ARRAY_KEYWORDS = ("minItems", "maxItems", "uniqueItems")
+_OBJECT_KEYWORDS = ("minProperties", "maxProperties")
+# Validation keywords that cannot apply to a value of the given (single) type.
+_INAPPLICABLE: dict[str, tuple[str, ...]] = {
+    "string": (*_NUMBER_KEYWORDS, *_ARRAY_KEYWORDS, *_OBJECT_KEYWORDS),
+    "integer": (*_STRING_KEYWORDS, *_ARRAY_KEYWORDS, *_OBJECT_KEYWORDS),
+    "number": (*_STRING_KEYWORDS, *_ARRAY_KEYWORDS, *_OBJECT_KEYWORDS),
+    "boolean": (*_STRING_KEYWORDS, *_NUMBER_KEYWORDS, *_ARRAY_KEYWORDS, *_OBJECT_KEYWORDS),
+    "array": (*_STRING_KEYWORDS, *_NUMBER_KEYWORDS, *_OBJECT_KEYWORDS),
+    "object": (*_STRING_KEYWORDS, *_NUMBER_KEYWORDS, *_ARRAY_KEYWORDS),
+}
+
+
+def _only_type(member: Any, kind: Any) -> bool:
+    """Whether every value ``member`` admits has JSON type ``kind`` (null excluded)."""
+    return isinstance(member, dict) and member.get("type") == kind and not member.get("nullable")
 
 
 def _implied_type(values: Any) -> str | None:

@@ -49,6 +49,14 @@ class Gap:
 
 KNOWN_GAPS: tuple[Gap, ...] = (
     Gap(
+        "unsatisfiable-array-enum-parameter",
+        r"parameter query 'mixin': schema\.(enum: spec \[\"live\", \"promotions\"\]|type: spec \"array\")",
+        "bbci's `mixin` says `type: array` with a string `enum` beside `items`: no array equals a "
+        "string, so no value but absence is valid. DMCG reads the schema as the union "
+        "`list[str] | Enum(live, promotions)` and the app documents that anyOf, not the spec's "
+        "literal (unsatisfiable) schema.",
+    ),
+    Gap(
         "optional-non-nullable-property",
         r"request body: content\.(application/x-www-form-urlencoded|multipart/form-data)\.properties"
         r"\.[^.]+\.nullable: spec <absent>, app true$",
@@ -68,17 +76,33 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         "one-of",
         r"\.(oneOf|anyOf)(\[\d+\])?: spec",
         "models document and enforce oneOf (`_OneOf`); left: union query parameters (server_views "
-        "declares them as raw text), and oneOfs DMCG collapses: duplicate members (`[A, A]`), empty "
-        "members under a `type`, a nested oneOf flattened into its parent, 3.1 prefixItems.",
+        "declares them as raw text), and oneOfs DMCG collapses, which the spec's own meaning makes "
+        "odd: `oneOf: [A, A]` or `[{}, {}]` admits no value at all (each value passes both members), "
+        "and a oneOf nested in a oneOf is flattened (not the same: a value passing all three inner "
+        "schemas passes the nested form only).",
     ),
     Gap(
-        "schema-shape",
-        r"\.(allOf|properties|required|additionalProperties|type)(\[\d+\])?: spec",
-        "models: a schema without `type` (but with properties) becomes a model, so the app says "
-        "`type: object` (and `additionalProperties: false` where the spec closes it in a member); an "
-        "allOf whose members are not plain objects (a discriminator, nested composition) is "
-        "flattened; a discriminator property becomes required (pydantic's tagged union needs it). "
-        "server_views: form and raw-bytes bodies lose their schema's shape.",
+        "untyped-object-schema",
+        r"\.type: spec <absent>, app \"object\"$",
+        "not removable honestly: a schema with properties but no `type` also admits every non-object "
+        "(JSON Schema), while the model that reads it accepts objects only; the app documents the "
+        "`type: object` it enforces.",
+    ),
+    Gap(
+        "form-and-raw-body-shape",
+        r"content\.(multipart/[\w-]+|application/x-www-form-urlencoded)\.(properties|type|required"
+        r"|additionalProperties): spec",
+        "server_views: form, multipart and raw-bytes bodies are documented as the parameters or bytes "
+        "the server reads, not with the spec's object schema (its properties and required names).",
+    ),
+    Gap(
+        "all-of-flattened",
+        r"content\.application/json[^:]*\.(allOf|properties|required|additionalProperties)(\[\d+\])?: spec",
+        "models: DMCG flattens an allOf that is not a plain merge into one model: a member closed by "
+        "`additionalProperties: false` (the spec then rejects the other members' properties; the "
+        "model accepts them) and a member carrying a discriminator (the model fixes the tag to its "
+        "own name); `oneOf: [A, A]` (no value passes it) becomes A. Also FastAPI's own "
+        "HTTPValidationError documents a spec response that reuses its name (server_views).",
     ),
     Gap(
         "schema-default",
@@ -88,30 +112,33 @@ KNOWN_GAPS: tuple[Gap, ...] = (
     ),
     Gap(
         "discriminator-mapping",
-        r"\.discriminator\.mapping: spec",
-        "pydantic writes an explicit discriminator mapping (tag value -> model) where the spec relies "
-        "on the implicit one (component names), which in the corpus does not even match the tag "
-        "values (Spotify's `track`/`episode`): not the same document, though the app's is the one "
-        "that validates.",
+        r"\.discriminator\.mapping: spec <absent>, app \{\"episode\": \"#/components/schemas/EpisodeObject\", "
+        r"\"track\": \"#/components/schemas/TrackObject\"\}$",
+        "not removable: Spotify's discriminator has no mapping, so OpenAPI's implicit one selects by "
+        "component name (`TrackObject`), while the members' own `type` enums only admit `track`/"
+        "`episode`; the spec admits no tagged value at all. The app maps the tags the members "
+        "declare, which is the document that validates (identity mappings compare equal).",
     ),
     Gap(
         "prefix-items",
-        r"\.prefixItems: spec",
-        "models: 3.1 prefixItems (tuples) are read as plain lists by DMCG (the item types are lost).",
+        r"\.(prefixItems|items\.type|items\.anyOf): spec",
+        "models: 3.1 prefixItems (tuples) are read as plain lists by DMCG (the item types are lost). "
+        "A typed tuple alone is not the same: prefixItems sets no minimum length; the honest type is "
+        "a union of the tuples of each allowed length (a typed tail needs `*tuple[X, ...]`, Python "
+        "3.11 syntax, or a custom core schema), documented back as one prefixItems schema.",
     ),
     Gap(
         "unevaluated-properties",
         r"\.unevaluatedProperties: spec",
         "models: 3.1 unevaluatedProperties is neither enforced nor documented (DMCG ignores it; "
-        "warning unsupported-schema-keyword).",
+        "warning unsupported-schema-keyword). Closing each anyOf member is not the same: "
+        "unevaluatedProperties counts the properties of every member that passes.",
     ),
     Gap(
         "schema-keywords",
-        r"\.(minimum|maximum|exclusiveMinimum|exclusiveMaximum|minLength|maxLength|pattern|minItems"
-        r"|maxItems|uniqueItems|minProperties|maxProperties|multipleOf|const|enum|items|discriminator"
-        r"|not|nullable)(\[\d+\])?: spec",
-        "models: DMCG drops the constraints of a property inside an inline anyOf member, and a 3.0 "
-        "`items` written as a list (a tuple, invalid in 3.0); server_views: nullable parameters.",
+        r"\.(items|nullable): spec",
+        "models: a 3.0 `items` written as a list (a tuple, invalid in 3.0) is read as one item "
+        "schema; server_views: nullable parameters.",
     ),
     Gap(
         "request-body-raw-media",

@@ -55,3 +55,53 @@ def test_an_enum_implies_its_type_and_empty_properties_constrain_nothing() -> No
     assert _same({"enum": [1, 2]}, {"type": "integer", "enum": [1, 2]})
     assert not _same({"enum": ["a", 1]}, {"type": "string", "enum": ["a", 1]})
     assert _same({"type": "object"}, {"type": "object", "properties": {}})
+
+
+def test_a_const_implies_its_type() -> None:
+    assert _same({"const": "track"}, {"type": "string", "const": "track"})
+    assert not _same({"const": "track"}, {"type": "integer", "const": "track"})
+
+
+def test_an_identity_discriminator_mapping_is_the_implicit_one() -> None:
+    members = {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]}
+    doc = {"components": {"schemas": {"Cat": {"type": "object"}, "Dog": {"type": "object"}}}}
+    implicit = {**members, "discriminator": {"propertyName": "pet_type"}}
+    explicit = {
+        **members,
+        "discriminator": {
+            "propertyName": "pet_type",
+            "mapping": {"Cat": "#/components/schemas/Cat", "Dog": "#/components/schemas/Dog"},
+        },
+    }
+    assert _same(implicit, explicit, doc)
+    renamed = {**members, "discriminator": {"propertyName": "pet_type", "mapping": {"cat": "#/components/schemas/Cat"}}}
+    assert not _same(implicit, renamed, doc)  # the tag "cat" is not the component name "Cat"
+
+
+def test_an_all_of_merges_shared_properties_and_arrays() -> None:
+    doc = {"components": {"schemas": {"Booking": {"type": "object", "properties": {"id": {"type": "string"}}}}}}
+    wrapper = {"type": "object", "properties": {"data": {"type": "array", "items": {"type": "object"}}}}
+    narrowed = {"properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Booking"}}}}
+    merged = {"type": "object", "properties": {"data": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}}}}
+    assert _same({"allOf": [wrapper, narrowed]}, merged, doc)
+    assert not _same({"allOf": [{"type": "array", "items": {"type": "string"}}, {"type": "array", "items": {"type": "integer"}}]}, {"type": "array", "items": {"type": "string"}})
+    untyped = {"allOf": [{"properties": {"a": {"type": "string"}}}, {"properties": {"b": {"type": "string"}}}]}
+    assert not _same(untyped, {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}})
+
+
+def test_a_type_all_members_have_is_implied() -> None:
+    a, b = {"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "object", "properties": {"b": {"type": "string"}}}
+    assert _same({"type": "object", "oneOf": [a, b]}, {"oneOf": [a, b]})
+    assert not _same({"type": "object", "oneOf": [a, {"type": "string"}]}, {"oneOf": [a, {"type": "string"}]})
+    assert not _same({"type": "object", "anyOf": [a, {**b, "nullable": True}]}, {"anyOf": [a, {**b, "nullable": True}]})
+
+
+def test_keywords_of_another_type_constrain_nothing() -> None:
+    assert _same({"type": "integer", "minLength": 3, "maxLength": 4}, {"type": "integer"})
+    assert not _same({"type": "string", "minLength": 3}, {"type": "string"})
+    assert not _same({"minLength": 3}, {})  # untyped: it applies to strings
+
+
+def test_a_repeated_any_of_member_counts_once() -> None:
+    assert _same({"anyOf": [{"type": "string", "title": "a"}, {"type": "string", "title": "b"}]}, {"type": "string"})
+    assert not _same({"oneOf": [{"type": "string"}, {"type": "string"}]}, {"type": "string"})
