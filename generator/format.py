@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import subprocess
 import tempfile
 import threading
@@ -55,19 +56,80 @@ def format_files(files: dict[str, str], sink: Sink) -> dict[str, str]:
         else:
             todo.setdefault(key, bodies[path])
     if todo:
-        sorted_bodies = _sort_imports(todo)
-        for key, text, error in _run_black(sorted_bodies):
+        for key, text, error in _format_bodies(_sort_imports(todo), settings, folder):
+            done[key] = text
             if error is None:
-                done[key] = text
                 cache.write(folder, key, text)
             else:
-                done[key] = text
                 path = next(p for p, k in keys.items() if k == key)
                 sink.error("format-failed", f"generated file {path} is not valid Python: {error}", SpecLocation(path))
     result = dict(files)
     for path, key in keys.items():
         result[path] = headers[path] + done[key]
     return result
+
+
+def _format_bodies(bodies: dict[str, str], settings: str, folder: Path | None) -> list[tuple[str, str, str | None]]:
+    """black over whole modules, one top-level definition at a time.
+
+    Each module is cut before every top-level ``class``/``def`` that follows two
+    blank lines (:func:`segments`); black leaves those two blank lines alone, so
+    formatting the pieces and joining them gives exactly black's text for the
+    whole module. Pieces are formatted once however often they occur (the client
+    and server models modules share nearly all of theirs), come from the cache when
+    an earlier run formatted them, and spread evenly over the workers. A module
+    with a piece black rejects is formatted whole, for an error that points into it.
+    """
+    pieces = {key: [(cache.digest(settings, piece), piece) for piece in segments(body)] for key, body in bodies.items()}
+    formatted: dict[str, str] = {}
+    work: dict[str, str] = {}
+    cut = {piece_key for parts in pieces.values() if len(parts) > 1 for piece_key, _ in parts}  # whole files are cached by the caller
+    for parts in pieces.values():
+        for piece_key, piece in parts:
+            if piece_key in formatted or piece_key in work:
+                continue
+            cached = cache.read(folder, piece_key) if piece_key in cut else None
+            if cached is not None:
+                formatted[piece_key] = cached
+            else:
+                work[piece_key] = piece
+    failed: set[str] = set()
+    for piece_key, text, error in _run_black(work):
+        if error is None:
+            formatted[piece_key] = text
+            if piece_key in cut:
+                cache.write(folder, piece_key, text)
+        else:
+            failed.add(piece_key)
+    results = []
+    for key, parts in pieces.items():
+        if any(piece_key in failed for piece_key, _ in parts):
+            results.append(_format_one((key, bodies[key])))
+        else:
+            results.append((key, "\n\n".join(formatted[piece_key] for piece_key, _ in parts), None))
+    return results
+
+
+_BOUNDARY = re.compile(r"\n\n\n(?=(?:class |def |async def |@)\S)")
+
+
+def segments(body: str) -> list[str]:
+    """``body`` cut before each top-level definition preceded by exactly two blank lines.
+
+    Not after a comment or a decorator (black would move those blank lines). A cut
+    inside a string would leave a piece black cannot parse: the module is then
+    formatted whole (:func:`_format_bodies`).
+    """
+    pieces = []
+    start = 0
+    for match in _BOUNDARY.finditer(body):
+        line = body[body.rfind("\n", start, match.start()) + 1 : match.start()]
+        if not line.strip() or line.startswith(("#", "@")):
+            continue
+        pieces.append(body[start : match.start() + 1])
+        start = match.end()
+    pieces.append(body[start:])
+    return pieces
 
 
 def _split_header(text: str) -> tuple[str, str]:

@@ -70,3 +70,22 @@ def test_invalid_python_is_a_diagnostic_and_kept_raw(use_formatter: bool, tmp_pa
         assert [(d.code, d.location.file) for d in sink] == [("format-failed", "pkg/pkg/bad.py")]
     finally:
         fmt._stop_formatter()
+
+
+def test_a_cut_inside_a_string_falls_back_to_the_whole_module() -> None:
+    body = 'x = """\n\n\nclass NotCode(\n"""\n\n\nclass A:\n  y=1\n'
+    assert fmt.segments(body) == ['x = """\n', 'class NotCode(\n"""\n', "class A:\n  y=1\n"]
+    fmt._stop_formatter()
+    assert fmt.format_files({"p/p/m.py": body}, Sink()) == {"p/p/m.py": black.format_str(body, mode=MODE)}
+
+
+def test_no_cut_after_a_decorator_or_a_comment() -> None:
+    body = "@dec\n\n\nclass A:\n    pass\n# note\n\n\nclass B:\n    pass\nx = 1\n\n\nclass C:\n    pass\n"
+    assert fmt.segments(body) == ["@dec\n\n\nclass A:\n    pass\n# note\n\n\nclass B:\n    pass\nx = 1\n", "class C:\n    pass\n"]
+
+
+def test_shared_pieces_are_formatted_once_and_joined_exactly() -> None:
+    shared = "".join(f"\n\nclass M{i}(Base):\n  a:int=1\n  b:str='x'\n" for i in range(40))
+    files = {"p/p/one.py": "import os\n" + shared, "p/p/two.py": "import sys\n" + shared}
+    fmt._stop_formatter()
+    assert fmt.format_files(files, Sink()) == {p: black.format_str(t, mode=MODE) for p, t in files.items()}
