@@ -221,8 +221,17 @@ def _serve(conn: Connection, parent_end: Connection) -> None:
 
 
 def start_formatter() -> None:
-    """Start the formatter process now (no-op when it runs, or without fork or a second core)."""
+    """Start the formatter process now, when this run will format from scratch.
+
+    That is when the format cache is off or empty. With a warm cache most files
+    come from it, and importing black in the background would mostly be waste;
+    what is left is formatted here (or in workers forked at that point). No-op
+    without fork or a second core, or when the process already runs.
+    """
     global _formatter
+    folder = cache.cache_dir("format")
+    if folder is not None and folder.is_dir() and next(folder.iterdir(), None) is not None:
+        return
     with _lock:
         if _formatter is not None or not _CAN_FORK or (os.cpu_count() or 1) < 2:
             return

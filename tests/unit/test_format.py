@@ -89,3 +89,12 @@ def test_shared_pieces_are_formatted_once_and_joined_exactly() -> None:
     files = {"p/p/one.py": "import os\n" + shared, "p/p/two.py": "import sys\n" + shared}
     fmt._stop_formatter()
     assert fmt.format_files(files, Sink()) == {p: black.format_str(t, mode=MODE) for p, t in files.items()}
+
+
+def test_no_formatter_process_when_the_format_cache_is_warm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path))
+    fmt._stop_formatter()
+    (tmp_path / "format" / "ab").mkdir(parents=True)
+    fmt.start_formatter()
+    assert fmt._formatter is None
+    assert fmt.format_files(FILES, Sink()) == expected()  # formatted here; the results fill the cache
