@@ -7,8 +7,9 @@
 Runs ``apiforge generate SPEC --force`` in-process (through the CLI, so writing is
 included) with an empty content cache unless ``--warm``, timing each stage by
 wrapping the stage functions the pipeline imports at call time. black runs in
-forked workers, which cProfile does not follow: its share shows up as the wall
-time of ``format._run_black``. Afterwards it times the formatter alternatives on
+another process (the formatter the pipeline starts first, which imports black
+while the other stages run, and the workers it forks), which cProfile does not
+follow: its share shows up as the wall time of ``format._run_black``. Afterwards it times the formatter alternatives on
 the very same unformatted output, in a scratch folder: black in one process,
 ``ruff format`` (one process, all files), and the import sort alone.
 """

@@ -11,7 +11,8 @@ field), so callers must check ``sink.has_errors()`` before generating.
 Steps: read the root (:mod:`generator.source`), check the version, bundle
 external refs (:mod:`generator.bundle`), check local refs (:mod:`generator.refs`),
 convert Swagger 2.0 (:mod:`generator.swagger2`), validate with openapi-pydantic
-(:mod:`generator.validation`). This module and ``ir/build.py`` are the only
+(:mod:`generator.validation`; a document validated before replays its reports from
+the content cache without importing openapi-pydantic). This module and ``ir/build.py`` are the only
 importers of openapi_pydantic (through :mod:`generator.validation`).
 """
 
@@ -247,7 +248,7 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         )
         family, version, converted_from = "3.0", "3.0.3", "2.0"
     if options.validate:
-        validation.validate(document, family, report_at)
+        validation.validate_cached(document, family, report_at)
         validation.check_defaults(document, report_at)
 
     def origin(pointer: str) -> SpecLocation:

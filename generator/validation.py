@@ -189,6 +189,55 @@ def _normalized(document: dict[str, Any], family: str) -> dict[str, Any]:
     return {**document, "openapi": accepted[family][-1]}
 
 
+def validate_cached(document: dict[str, Any], family: str, report: Report) -> None:
+    """:func:`validate`, remembered in the content cache: a document seen before costs no import.
+
+    Importing openapi-pydantic (building its pydantic models) is most of what
+    validation costs. The cache key covers the document's exact content, the
+    family, apiforge and the validating code, and the openapi-pydantic and pydantic
+    versions; the entry is the list of reports, replayed in order (empty when the
+    document validated clean).
+    """
+    import json
+
+    from generator import cache
+
+    folder = cache.cache_dir("validation")
+    if folder is None:
+        validate(document, family, report)
+        return
+    key = cache.digest(_code_identity(), family, json.dumps(document, ensure_ascii=False, default=str))
+    cached = cache.read(folder, key)
+    if cached is not None:
+        try:
+            entries = [(Severity(s), c, m, p) for s, c, m, p in json.loads(cached)]
+        except (ValueError, TypeError):
+            entries = None
+        if entries is not None:
+            for entry in entries:
+                report(*entry)
+            return
+    recorded: list[tuple[Severity, str, str, str]] = []
+
+    def record(severity: Severity, code: str, message: str, pointer: str) -> None:
+        recorded.append((severity, code, message, pointer))
+        report(severity, code, message, pointer)
+
+    validate(document, family, record)
+    cache.write(folder, key, json.dumps([[s.value, c, m, p] for s, c, m, p in recorded]))
+
+
+def _code_identity() -> str:
+    """Everything besides the document that validation results depend on."""
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from generator import __version__
+
+    sources = "".join(Path(f).read_text(encoding="utf-8") for f in (__file__, jsonpointer.__file__))
+    return f"apiforge {__version__} openapi-pydantic {version('openapi-pydantic')} pydantic {version('pydantic')}\0{sources}"
+
+
 def validate(document: dict[str, Any], family: str, report: Report) -> None:
     """Check ``document`` against the OpenAPI ``family`` ("3.0" or "3.1") model; report problems."""
     from pydantic import ValidationError

@@ -10,9 +10,11 @@ from generator.diagnostics import Sink, SpecLocation
 from generator.ir.model import Api, Operation, SecurityScheme
 from generator.models import ModelsModule
 from generator.naming import Names
+from generator.render import layout
 from generator.render.common import (
     ArgView,
     BodyView,
+    OutcomeView,
     body_view,
     docstring,
     ordered_params,
@@ -25,6 +27,7 @@ from generator.render.common import (
     unshadow_args,
     unshadow_body,
 )
+from generator.render.layout import literal
 from generator.render.types import Annotator
 
 
@@ -34,7 +37,7 @@ class ClientOpView:
 
     const: str
     method: str
-    operation_expr: str  # the rt.Operation(...) literal
+    operation_def: str  # the constant's whole (annotated) assignment of its rt.Operation(...)
     return_annotation: str
     positional: list[ArgView]
     keyword: list[ArgView]
@@ -42,6 +45,7 @@ class ClientOpView:
     summary: str
     description: str
     deprecated: bool
+    doc_body: bool  # more than the summary line: description, Args or a deprecation note
     paginated: bool
     all_method: str
     item_annotation: str
@@ -49,10 +53,12 @@ class ClientOpView:
 
 @dataclass(frozen=True)
 class ChildView:
-    """A sub-resource attribute."""
+    """A sub-resource attribute: its assignment in ``__init__`` of the sync and the async class."""
 
     attr: str
     class_name: str
+    sync_init: str
+    async_init: str
 
 
 @dataclass(frozen=True)
@@ -81,8 +87,7 @@ class ClientView:
     base_url_doc: str  # for the Client docstring
     api_key_doc: str
     auth_kind: str  # bearer, basic, api_key, none
-    api_key_name: str  # repr()
-    api_key_location: str  # repr()
+    api_key_auth: str  # the ``auth=rt.api_key_auth(...)`` argument line(s) of ``__init__``
     resources: list[ResourceView]
     operations: list[ClientOpView]
     model_imports: list[str]
@@ -125,7 +130,8 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
             methods |= {"close", "aclose"}
         resources.append(ResourceView(
             class_name=names.groups[chain].resource_class,
-            children=[ChildView(child, names.groups[chain + (child,)].resource_class) for child in children],
+            children=[_child(child, names.groups[chain + (child,)].resource_class, "client" if chain else "self")
+                      for child in children],
             operations=[_unshadowed(o, methods, annotator) for o in members],
             is_root=not chain,
         ))
@@ -140,14 +146,18 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         description=docstring(api.description),
         version=api.version,
         header=header,
-        default_base_url=repr(server),
-        base_url_env=repr(target.base_url_env or ""),
-        api_key_env=repr(target.api_key_env or ""),
+        default_base_url=literal(server),
+        base_url_env=literal(target.base_url_env or ""),
+        api_key_env=literal(target.api_key_env or ""),
         base_url_doc=docstring(f"${target.base_url_env} or {server}" if target.base_url_env else server),
         api_key_doc=docstring(f"${target.api_key_env}" if target.api_key_env else "no default"),
         auth_kind=scheme.kind if scheme else "none",
-        api_key_name=repr(scheme.param_name if scheme else ""),
-        api_key_location=repr(scheme.location if scheme else "header"),
+        api_key_auth="\n".join(layout.lines(layout.call(
+            "auth=rt.api_key_auth",
+            literal(scheme.param_name if scheme else ""),
+            literal(scheme.location if scheme else "header"),
+            "api_key if api_key is not None else os.environ.get(API_KEY_ENV)",
+        ), depth=3, tail=",")),
         resources=resources,
         operations=list(ops.values()),
         model_imports=sorted(annotator.model_names),
@@ -162,6 +172,13 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         example_doc=docstring(_example(api, names)),
         readme_rows=[_row(op, names) for op in api.operations],
     )
+
+
+def _child(attr: str, class_name: str, client: str) -> ChildView:
+    def init(cls: str) -> str:
+        return layout.assignment(f"self.{attr}", layout.call(cls, client), depth=2)
+
+    return ChildView(attr, class_name, init(class_name), init("Async" + class_name))
 
 
 def _row(op: Operation, names: Names) -> ReadmeRow:
@@ -202,7 +219,7 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
     op_names = names.operations[op.operation_id]
     positional: list[ArgView] = []
     keyword: list[ArgView] = []
-    params = []
+    params: list[layout.Expr] = []
     wire: dict[str, str] = {}
     for param, py in ordered_params(op, op_names):
         if param.name in wire:
@@ -217,57 +234,71 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
         wire[param.name] = param.location
         annotation = annotator.spell(param.type, "param")
         description = docstring(param.description or f"({param.location} parameter {param.name!r})")
-        arg = ArgView(py, repr(param.name), param.location, annotation, param.required,
-                      description, _param_expr(param.name, param.location, param.style, param.explode, param.required))
+        param_expr = _param_expr(param.name, param.location, param.style, param.explode, param.required)
+        arg = ArgView(py, literal(param.name), param.location, annotation, param.required,
+                      description, layout.flat(param_expr))
         (positional if param.location == "path" else keyword).append(arg)
-        params.append(arg.param_expr)
+        params.append(param_expr)
     body = body_view(op, annotator, use_dict=True)
     outcomes = response_outcomes(op, ops_annotator)
     success = [o for o in outcomes if o.is_success]
     errors = [o for o in outcomes if not o.is_success]
     returns = annotator.note(union([o.annotation for o in success]) if success else "None")
     item = _page_item(op, names, annotator)
-    expr = (
-        f"rt.Operation({op.operation_id!r}, {op.method!r}, {op.path!r}, "
-        f"params=({', '.join(params)}{',' if len(params) == 1 else ''}), "
-        f"body={'rt.Body(' + body.media_type + ')' if body else 'None'}, "
-        f"responses={{{', '.join(f'{o.status}: {_outcome(o.kind, o.annotation)}' for o in success)}}}, "
-        f"errors={{{', '.join(f'{o.status}: {_outcome(o.kind, o.annotation)}' for o in errors)}}}, "
-        f"authenticated={bool(op.security)}, deprecated={op.deprecated})"
+    expr = layout.call(
+        "rt.Operation",
+        literal(op.operation_id),
+        literal(op.method),
+        literal(op.path),
+        layout.Bracket("params=", "(", tuple(params), ")", tuple1=True),
+        layout.call("body=rt.Body", body.media_type) if body else "body=None",
+        _outcomes("responses=", success),
+        _outcomes("errors=", errors),
+        f"authenticated={bool(op.security)}",
+        f"deprecated={op.deprecated}",
     )
+    target = layout.subscript(f"{op_names.constant}: rt.Operation", returns)
+    statement = layout.assignment(target, expr)
     method = op_names.method
+    description = docstring(op.description if op.summary else "\n".join(op.description.splitlines()[1:]))
     return ClientOpView(
         const=op_names.constant,
         method=method,
-        operation_expr=expr,
+        operation_def=statement,
         return_annotation=returns,
         positional=positional,
         keyword=keyword,
         body=body,
         summary=docstring(summary_line(op)),
-        description=docstring(op.description if op.summary else "\n".join(op.description.splitlines()[1:])),
+        description=description,
         deprecated=op.deprecated,
+        doc_body=bool(description or positional or keyword or body or op.deprecated),
         paginated=item is not None,
         all_method=("list_all" if method == "list" else f"{method}_all"),
         item_annotation=item or "",
     )
 
 
-def _param_expr(name: str, location: str, style: str | None, explode: bool | None, required: bool) -> str:
-    extra = ""
+def _param_expr(name: str, location: str, style: str | None, explode: bool | None, required: bool) -> layout.Bracket:
+    extra = []
     if style is not None:
-        extra += f", style={style!r}"
+        extra.append(f"style={literal(style)}")
     if explode is not None:
-        extra += f", explode={explode!r}"
+        extra.append(f"explode={explode!r}")
     if required:
-        extra += ", required=True"
-    return f"rt.Param({name!r}, {location!r}{extra})"
+        extra.append("required=True")
+    return layout.call("rt.Param", literal(name), literal(location), *extra)
 
 
-def _outcome(kind: str, annotation: str) -> str:
-    if kind == "json":
-        return f"rt.Outcome('json', {annotation})"
-    return f"rt.Outcome({kind!r})"
+def _outcomes(head: str, outcomes: list[OutcomeView]) -> layout.Bracket:
+    """``{status: rt.Outcome(...), ...}``."""
+    return layout.Bracket(head, "{", tuple(_outcome(o) for o in outcomes), "}")
+
+
+def _outcome(outcome: OutcomeView) -> layout.Bracket:
+    if outcome.kind == "json":
+        return layout.call(f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation)
+    return layout.call(f"{literal(outcome.code)}: rt.Outcome", literal(outcome.kind))
 
 
 def _page_item(op: Operation, names: Names, annotator: Annotator) -> str | None:

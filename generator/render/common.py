@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from generator.ir.model import Api, Operation, Parameter, Response
 from generator.naming import Names, OperationNames, PyName, param_key
+from generator.render.layout import literal
 from generator.render.types import Annotator, body_kind, outcome_kind, pick_body, pick_content
 
 _BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "bytes")
@@ -68,7 +69,7 @@ class ArgView:
     """One argument of a generated method or route."""
 
     py_name: str
-    wire_name: str  # repr() of the spec's name
+    wire_name: str  # literal() of the spec's name
     location: str
     annotation: str
     required: bool
@@ -88,7 +89,7 @@ class BodyView:
 
     annotation: str
     required: bool
-    media_type: str  # repr()
+    media_type: str  # literal()
     kind: str  # json, form, multipart, text, binary
     is_json: bool
     media_doc: str  # the media type, escaped for a docstring
@@ -110,6 +111,7 @@ class OutcomeView:
     media_type: str | None
     is_success: bool
     description: str  # repr()
+    code: str = ""  # the status as the spec spells it ("200", "4XX", "default")
 
 
 def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
@@ -124,6 +126,7 @@ def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
             annotation = {"bytes": "bytes", "text": "str", "empty": "None"}[kind]
         views.append(OutcomeView(
             status=repr(response.status),
+            code=response.status,
             status_code=_numeric(response),
             kind=kind,
             annotation=annotation,
@@ -190,7 +193,7 @@ def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView |
         annotator.typing.add("Any")
     else:
         annotation = "bytes"
-    return BodyView(annotation, op.body.required, repr(content.media_type), kind, kind == "json", docstring(content.media_type))
+    return BodyView(annotation, op.body.required, literal(content.media_type), kind, kind == "json", docstring(content.media_type))
 
 
 def ordered_params(op: Operation, names: OperationNames) -> list[tuple[Parameter, PyName]]:

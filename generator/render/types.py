@@ -19,6 +19,7 @@ from generator.ir.model import (
     preferred_response,
 )
 from generator.models import ModelsModule, Role
+from generator.render.layout import literal
 
 Use = Literal["request", "response", "param"]
 OutcomeKind = Literal["json", "bytes", "text", "empty"]
@@ -70,7 +71,7 @@ class Annotator:
             return _SCALARS[ref.kind]
         if ref.kind == "literal":
             self.typing.add("Literal")
-            return "Literal[" + ", ".join(repr(v) for v in ref.values) + "]"
+            return "Literal[" + ", ".join(literal(v) for v in ref.values) + "]"
         return self._any()
 
     def note(self, annotation: str) -> str:

@@ -46,11 +46,15 @@ def create_router(
         operation_id="createContact",
         status_code=201,
         response_model=Contact,
-        responses={},
+        response_description="The contact as stored.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def create_contact(
         request: Request,
@@ -103,4 +107,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app

@@ -81,11 +81,15 @@ def create_router(
         operation_id="putThing",
         status_code=200,
         response_model=Thing,
-        responses={},
+        response_description="The thing as stored.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={
+            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
+        },
     )
     async def put_thing(
         request: Request,

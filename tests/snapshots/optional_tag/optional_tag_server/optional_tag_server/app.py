@@ -52,11 +52,13 @@ def create_router(
         status_code=204,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="Added.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def add_media(
         request: Request,
@@ -80,11 +82,13 @@ def create_router(
         status_code=204,
         response_model=None,
         response_class=Response,
-        responses={},
+        response_description="Added.",
+        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=[],
         summary="",
         description="",
         deprecated=False,
+        openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def add_track(
         request: Request,
@@ -139,4 +143,5 @@ def create_app(
     )
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
+    rt.install_openapi(app)
     return app
