@@ -13,7 +13,9 @@ retrieve) with a bearer token check, returning the same in-memory
   app's 55 other paths as trivial routes, in the same order (FastAPI matches
   routes one by one, so a big API costs more per request whoever wrote it);
 - generated, flat: the generated router's routes put on the app directly
-  instead of ``app.include_router(...)`` (a prototype of a suggested fix).
+  instead of ``app.include_router(...)`` (a prototype of a suggested fix);
+- generated, unindexed: ``create_app`` with its route index
+  (``posthog_server/_routing.py``) taken off again, so Starlette scans every route.
 
 Each runs in its own uvicorn process (same settings, one worker, access log off)
 on 127.0.0.1. The load generator is ``wrk`` when it is on PATH (``apt-get install
@@ -21,7 +23,11 @@ wrk``), for a fixed duration; otherwise a built-in asyncio HTTP/1.1 keep-alive
 client sending a fixed number of requests over a fixed number of connections.
 Every wait and loop is bounded.
 
+``--inprocess`` skips sockets and servers: it calls each app as an ASGI callable in
+this process (steadier on a busy machine) and reports microseconds per request.
+
     python benchmarks/runtime_server.py [--duration 5] [--repeats 3] [--connections 32]
+    python benchmarks/runtime_server.py --inprocess [--repeats 5] [--requests 3000]
     python benchmarks/runtime_server.py serve generated|handwritten PORT   # (internal)
 """
 
@@ -49,7 +55,7 @@ TOKEN = "phx_bench_token"
 PATH = "/api/projects/1/dashboards/42/"
 
 
-KINDS = ("generated", "handwritten", "handwritten-table", "generated-flat")
+KINDS = ("generated", "handwritten", "handwritten-table", "generated-flat", "generated-unindexed")
 
 
 def build_app(kind: str) -> Any:
@@ -73,8 +79,11 @@ def build_app(kind: str) -> Any:
     def authenticate(token: str) -> Any:
         return principal if token == TOKEN else None
 
-    if kind == "generated":
-        return create_app(dashboards=Dashboards(), authenticate=authenticate)  # type: ignore[arg-type]
+    if kind in ("generated", "generated-unindexed"):
+        app = create_app(dashboards=Dashboards(), authenticate=authenticate)  # type: ignore[arg-type]
+        if kind == "generated-unindexed":  # Starlette's own dispatch again: every route scanned
+            app.router.middleware_stack = app.router.app
+        return app
     router = create_router(dashboards=Dashboards(), authenticate=authenticate)  # type: ignore[arg-type]
     if kind == "generated-flat":
         # Prototype of the suggested fix: the generated routes on the app itself, no include_router.
@@ -260,7 +269,69 @@ def measure(duration: float, repeats: int, connections: int, requests: int) -> d
         "ratio": rps["generated"] / rps["handwritten"],
         "ratio_same_table": rps["generated"] / rps["handwritten-table"],
         "ratio_flat": rps["generated-flat"] / rps["handwritten"],
+        "ratio_unindexed": rps["generated-unindexed"] / rps["handwritten"],
         "all": rates,
+    }
+
+
+async def _asgi_seconds(app: Any, requests: int) -> float:
+    """Seconds for ``requests`` sequential in-process ASGI calls of the benchmark request."""
+    template = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": PATH,
+        "raw_path": PATH.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1"), (b"authorization", f"Bearer {TOKEN}".encode())],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+    statuses: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    start_time = time.perf_counter()
+    for _ in range(requests):
+        await app(dict(template), receive, send)
+    elapsed = time.perf_counter() - start_time
+    if set(statuses) != {200} or len(statuses) != requests:
+        raise RuntimeError(f"unexpected statuses: {sorted(set(statuses))}")
+    return elapsed
+
+
+def measure_inprocess(repeats: int, requests: int) -> dict[str, Any]:
+    """Microseconds per request of every app called in-process, interleaved repeats."""
+    apps = {kind: build_app(kind) for kind in KINDS}
+    loop = asyncio.new_event_loop()
+    try:
+        for app in apps.values():  # warm up
+            loop.run_until_complete(_asgi_seconds(app, min(requests, 300)))
+        micros: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        for _ in range(repeats):
+            for kind, app in apps.items():
+                seconds = loop.run_until_complete(_asgi_seconds(app, requests))
+                micros[kind].append(seconds / requests * 1e6)
+    finally:
+        loop.close()
+    us = {kind: statistics.median(values) for kind, values in micros.items()}
+    return {
+        "mode": "in-process ASGI",
+        "requests": requests,
+        "us_per_request": us,
+        # speed ratios (higher is faster), comparable to the req/s ratios of measure()
+        "ratio": us["handwritten"] / us["generated"],
+        "ratio_same_table": us["handwritten-table"] / us["generated"],
+        "ratio_unindexed": us["handwritten"] / us["generated-unindexed"],
+        "all": micros,
     }
 
 
@@ -274,7 +345,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--requests", type=int, default=5000, help="per run, without wrk")
     parser.add_argument("--load", choices=("auto", "wrk", "asyncio"), default="auto")
+    parser.add_argument("--inprocess", action="store_true", help="ASGI calls, no server")
     args = parser.parse_args()
+    if args.inprocess:
+        print(json.dumps(measure_inprocess(args.repeats, args.requests)))
+        return
     global USE_WRK
     if args.load != "auto":
         USE_WRK = args.load == "wrk"
