@@ -22,12 +22,14 @@ candidates are found by the segment count (trailing slashes ignored) and the fix
 segments. Anything else is a candidate for every path: mounts, included routers,
 ``{x:path}`` and custom convertors, route classes with their own ``matches``. Requests
 that are not HTTP and paths holding a newline (a regex ``$`` matches before one) use the
-full route list. The index is rebuilt whenever the route list changes.
+full route list. The index is rebuilt whenever the route list changes (routes are told
+apart by identity), and the copies whenever one of the router's attributes does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import is_
 from typing import Any
 
 from fastapi.routing import APIRoute
@@ -65,7 +67,10 @@ class IndexedDispatch:
 
     def __init__(self, router: Router) -> None:
         self.router = router
-        self._index = _Index(())
+        self._routes: list[BaseRoute] = []  # what the index was built from
+        self._index = _Index(self._routes)
+        self._settings: dict[str, Any] = {}  # the router's attributes the subsets copy
+        self._subsets: dict[int, Router] = {}  # candidate mask -> router over those routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         router = self.router
@@ -73,20 +78,34 @@ class IndexedDispatch:
         if scope["type"] != "http" or not isinstance(path, str) or "\n" in path:
             await router.app(scope, receive, send)
             return
-        index = self._index
-        if index.routes != router.routes:
-            index = self._index = _Index(tuple(router.routes))
-        mask = index.mask(path)
+        routes = router.routes
+        if len(routes) != len(self._routes) or not all(map(is_, routes, self._routes)):
+            self._routes = list(routes)
+            self._index = _Index(self._routes)
+            self._subsets.clear()
+        if router.__dict__ != self._settings:
+            self._settings = dict(router.__dict__)
+            self._subsets.clear()
+        mask = self._index.mask(path)
         root_path = scope.get("root_path")
         if root_path and isinstance(root_path, str) and path.startswith(root_path):
-            mask |= index.mask(path[len(root_path) :])
+            mask |= self._index.mask(path[len(root_path) :])
+        subset = self._subsets.get(mask)
+        if subset is None:
+            subset = self._subset(mask)
         if "router" not in scope:
             scope["router"] = router
-        # The router's own attributes (current values), with only the candidate routes.
-        subset = object.__new__(type(router))
-        subset.__dict__.update(router.__dict__)
-        subset.routes = index.routes_for(mask)
         await subset.app(scope, receive, send)
+
+    def _subset(self, mask: int) -> Router:
+        """A copy of the router (its current attributes) whose routes are those in ``mask``."""
+        if len(self._subsets) >= _MAX_CACHED:
+            self._subsets.clear()
+        subset = object.__new__(type(self.router))
+        subset.__dict__.update(self._settings)
+        subset.routes = [route for n, route in enumerate(self._routes) if mask >> n & 1]
+        self._subsets[mask] = subset
+        return subset
 
 
 class _Bucket:
@@ -118,8 +137,7 @@ class _Bucket:
 class _Index:
     """Candidate routes by segment count and fixed segments, as bit masks over ``routes``."""
 
-    def __init__(self, routes: tuple[BaseRoute, ...]) -> None:
-        self.routes = list(routes)
+    def __init__(self, routes: Sequence[BaseRoute]) -> None:
         self.anywhere = 0  # routes that are candidates for every path
         buckets: dict[int, _Bucket] = {}
         for number, route in enumerate(routes):
@@ -129,7 +147,6 @@ class _Index:
             else:
                 buckets.setdefault(len(segments), _Bucket()).add(1 << number, segments)
         self._buckets = {count: (b.mask, b.checks()) for count, b in buckets.items()}
-        self._subsets: dict[int, list[BaseRoute]] = {}
 
     def mask(self, path: str) -> int:
         """The routes that could match ``path`` or ``path`` with trailing slashes toggled."""
@@ -143,16 +160,6 @@ class _Index:
             if not mask:
                 break
         return mask | self.anywhere
-
-    def routes_for(self, mask: int) -> list[BaseRoute]:
-        """The routes in ``mask``, in route order."""
-        subset = self._subsets.get(mask)
-        if subset is None:
-            if len(self._subsets) >= _MAX_CACHED:
-                self._subsets.clear()
-            subset = [route for n, route in enumerate(self.routes) if mask >> n & 1]
-            self._subsets[mask] = subset
-        return subset
 
 
 def _segments(route: BaseRoute) -> list[str | None] | None:

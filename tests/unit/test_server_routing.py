@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.routing import APIRoute
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -290,10 +290,31 @@ def test_routes_added_later_are_found() -> None:
         assert call(first, "GET", path) == call(second, "GET", path)
 
 
+def test_a_route_replaced_by_an_equal_one_is_used() -> None:
+    """Starlette routes compare equal by path, endpoint and methods: the index goes by identity."""
+    app = indexed(tricky_app())
+    assert call(app, "GET", "/notrail")[0] == 200
+    number, old = next(
+        (n, r) for n, r in enumerate(app.routes) if getattr(r, "path", "") == "/notrail"
+    )
+    assert isinstance(old, APIRoute)
+    new = APIRoute(
+        old.path, old.endpoint, methods=sorted(old.methods), dependencies=[Depends(_teapot)]
+    )
+    assert new == old
+    app.router.routes[number] = new
+    assert call(app, "GET", "/notrail")[0] == 418
+
+
+def _teapot() -> None:
+    raise HTTPException(418)
+
+
 def test_router_settings_are_read_per_request() -> None:
     """redirect_slashes and default are the router's current values."""
     first, second = indexed(tricky_app()), unindexed(tricky_app())
     for app in (first, second):
+        assert call(app, "GET", "/trail")[0] == 307  # the index and its router copies are made
         app.router.redirect_slashes = False
         app.router.default = PlainTextResponse("gone", status_code=410)
     for path in ("/trail", "/items/1/", "/nope"):
