@@ -18,13 +18,15 @@ retrieve) with a bearer token check, returning the same in-memory
   (``posthog_server/_routing.py``) taken off again, so Starlette scans every route.
 
 Each runs in its own uvicorn process (same settings, one worker, access log off)
-on 127.0.0.1. The load generator is ``wrk`` when it is on PATH (``apt-get install
+on 127.0.0.1. Besides requests/s, each run reads the server process's CPU time
+(``/proc/PID/stat``) and reports requests per CPU-second: what the server would serve on
+a core of its own, much less disturbed by other processes on a shared machine. The load generator is ``wrk`` when it is on PATH (``apt-get install
 wrk``), for a fixed duration; otherwise a built-in asyncio HTTP/1.1 keep-alive
 client sending a fixed number of requests over a fixed number of connections.
 Every wait and loop is bounded.
 
 ``--inprocess`` skips sockets and servers: it calls each app as an ASGI callable in
-this process (steadier on a busy machine) and reports microseconds per request.
+this process and reports CPU microseconds per request (steadier on a busy machine).
 
     python benchmarks/runtime_server.py [--duration 5] [--repeats 3] [--connections 32]
     python benchmarks/runtime_server.py --inprocess [--repeats 5] [--requests 3000]
@@ -182,7 +184,8 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
-def wrk(port: int, duration: float, connections: int) -> float:
+def wrk(port: int, duration: float, connections: int) -> tuple[float, int]:
+    """Requests/s and the number of requests of one wrk run."""
     out = subprocess.run(
         [
             "wrk",
@@ -201,9 +204,10 @@ def wrk(port: int, duration: float, connections: int) -> float:
     if re.search(r"Non-2xx or 3xx responses: *\d+", out):
         raise RuntimeError("wrk saw non-2xx responses:\n" + out)
     match = re.search(r"Requests/sec:\s*([\d.]+)", out)
-    if not match:
+    total = re.search(r"(\d+) requests in", out)
+    if not match or not total:
         raise RuntimeError("could not read wrk output:\n" + out)
-    return float(match.group(1))
+    return float(match.group(1)), int(total.group(1))
 
 
 async def _client(port: int, requests: int, connections: int) -> float:
@@ -239,10 +243,20 @@ async def _client(port: int, requests: int, connections: int) -> float:
 USE_WRK = shutil.which("wrk") is not None
 
 
-def load(port: int, duration: float, connections: int, requests: int) -> float:
+def load(port: int, duration: float, connections: int, requests: int) -> tuple[float, int]:
+    """Requests/s and the number of requests of one load run."""
     if USE_WRK:
         return wrk(port, duration, connections)
-    return asyncio.run(_client(port, requests, connections))
+    return asyncio.run(_client(port, requests, connections)), requests
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds used so far by process ``pid`` (None without Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(duration: float, repeats: int, connections: int, requests: int) -> dict[str, Any]:
@@ -254,13 +268,20 @@ def measure(duration: float, repeats: int, connections: int, requests: int) -> d
         for _, port in servers.values():  # warm up
             load(port, min(duration, 1.0), connections, min(requests, 500))
         rates: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        per_cpu: dict[str, list[float]] = {kind: [] for kind in KINDS}
         for _ in range(repeats):  # interleaved, so drift hits every app alike
-            for kind, (_, port) in servers.items():
-                rates[kind].append(load(port, duration, connections, requests))
+            for kind, (proc, port) in servers.items():
+                before = cpu_seconds(proc.pid)
+                rate, total = load(port, duration, connections, requests)
+                after = cpu_seconds(proc.pid)
+                rates[kind].append(rate)
+                if before is not None and after is not None and after > before:
+                    per_cpu[kind].append(total / (after - before))
     finally:
         for proc, _ in servers.values():
             stop(proc)
     rps = {kind: statistics.median(values) for kind, values in rates.items()}
+    cpu = {kind: statistics.median(v) for kind, v in per_cpu.items() if len(v) == repeats}
     return {
         "load_generator": "wrk" if USE_WRK else "asyncio keep-alive client",
         "connections": connections,
@@ -274,11 +295,23 @@ def measure(duration: float, repeats: int, connections: int, requests: int) -> d
         "ratio_flat": rps["generated-flat"] / rps["handwritten"],
         "ratio_unindexed": rps["generated-unindexed"] / rps["handwritten"],
         "all": rates,
+        # Requests per CPU-second of the server process: what one dedicated core would serve.
+        # Steadier than req/s when other processes share the machine's cores.
+        "requests_per_cpu_s": cpu,
+        "cpu_ratio": cpu["generated"] / cpu["handwritten"] if len(cpu) == len(KINDS) else None,
+        "cpu_ratio_same_table": (
+            cpu["generated"] / cpu["handwritten-table"] if len(cpu) == len(KINDS) else None
+        ),
+        "cpu_ratio_unindexed": (
+            cpu["generated-unindexed"] / cpu["handwritten"] if len(cpu) == len(KINDS) else None
+        ),
+        "all_per_cpu": per_cpu,
     }
 
 
 async def _asgi_seconds(app: Any, requests: int) -> float:
-    """Seconds for ``requests`` sequential in-process ASGI calls of the benchmark request."""
+    """CPU seconds of this process for ``requests`` sequential in-process ASGI calls of the
+    benchmark request (CPU time: other load on a shared machine matters less than for wall time)."""
     template = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -302,10 +335,10 @@ async def _asgi_seconds(app: Any, requests: int) -> float:
         if message["type"] == "http.response.start":
             statuses.append(message["status"])
 
-    start_time = time.perf_counter()
+    start_time = time.process_time()
     for _ in range(requests):
         await app(dict(template), receive, send)
-    elapsed = time.perf_counter() - start_time
+    elapsed = time.process_time() - start_time
     if set(statuses) != {200} or len(statuses) != requests:
         raise RuntimeError(f"unexpected statuses: {sorted(set(statuses))}")
     return elapsed
@@ -327,7 +360,7 @@ def measure_inprocess(repeats: int, requests: int) -> dict[str, Any]:
         loop.close()
     us = {kind: statistics.median(values) for kind, values in micros.items()}
     return {
-        "mode": "in-process ASGI",
+        "mode": "in-process ASGI, CPU time",
         "requests": requests,
         "us_per_request": us,
         # speed ratios (higher is faster), comparable to the req/s ratios of measure()
