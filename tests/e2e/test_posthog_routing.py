@@ -65,7 +65,12 @@ def call(app: FastAPI, method: str, path: str) -> tuple[Any, ...]:
     }
     messages: list[dict[str, Any]] = []
 
+    received: list[bool] = []
+
     async def receive() -> dict[str, Any]:
+        if received:  # the body was read: the client stays connected until the response is sent
+            await asyncio.Event().wait()
+        received.append(True)
         return {"type": "http.request", "body": b"", "more_body": False}
 
     async def send(message: dict[str, Any]) -> None:

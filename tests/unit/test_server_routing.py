@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
@@ -57,12 +58,14 @@ pytestmark = pytest.mark.filterwarnings("ignore:Duplicate Operation ID")
 Outcome = tuple[Any, ...]
 
 
-def call(app: Any, method: str, path: str, *, root_path: str = "") -> Outcome:
+def call(
+    app: Any, method: str, path: str, *, root_path: str = "", accept: bytes = b"*/*"
+) -> Outcome:
     """One raw ASGI request: (status, headers, body, route path, endpoint, path params, router)."""
-    return asyncio.run(_call(app, method, path, root_path))
+    return asyncio.run(_call(app, method, path, root_path, accept))
 
 
-async def _call(app: Any, method: str, path: str, root_path: str) -> Outcome:
+async def _call(app: Any, method: str, path: str, root_path: str, accept: bytes) -> Outcome:
     scope: dict[str, Any] = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -73,13 +76,18 @@ async def _call(app: Any, method: str, path: str, root_path: str) -> Outcome:
         "raw_path": path.encode(),
         "root_path": root_path,
         "query_string": b"",
-        "headers": [(b"host", b"testserver")],
+        "headers": [(b"host", b"testserver"), (b"accept", accept)],
         "client": ("127.0.0.1", 5000),
         "server": ("testserver", 80),
     }
     messages: list[dict[str, Any]] = []
 
+    received: list[bool] = []
+
     async def receive() -> dict[str, Any]:
+        if received:  # the body was read: the client stays connected until the response is sent
+            await asyncio.Event().wait()
+        received.append(True)
         return {"type": "http.request", "body": b"", "more_body": False}
 
     async def send(message: dict[str, Any]) -> None:
@@ -354,3 +362,26 @@ def test_not_installed_over_router_middleware() -> None:
     stack = router.middleware_stack
     assert routing.index_routes(router) is False
     assert router.middleware_stack is stack
+
+
+@pytest.mark.skipif(not hasattr(APIRouter, "frontend"), reason="FastAPI without frontend routes")
+def test_frontend_routes_answer_as_without_the_index(tmp_path: Path) -> None:
+    """FastAPI's low-priority frontend routes (app-level and in an included router)."""
+    (tmp_path / "index.html").write_text("<p>spa</p>")
+    (tmp_path / "app.js").write_text("run()")
+    apps = []
+    for app in (indexed(tricky_app()), unindexed(tricky_app())):
+        app.frontend("/web", directory=tmp_path, fallback="index.html")  # type: ignore[attr-defined]
+        router = APIRouter()
+        router.frontend("/", directory=tmp_path)  # type: ignore[attr-defined]
+        app.include_router(router, prefix="/ui")
+        apps.append(app)
+    paths = ("/web", "/web/", "/web/app.js", "/web/deep/link", "/ui/", "/ui/app.js", "/ui/x/y")
+    for path in paths:
+        for method in ("GET", "HEAD", "POST"):
+            for accept in (b"*/*", b"text/html"):
+                with_index = call(apps[0], method, path, accept=accept)
+                assert with_index == call(apps[1], method, path, accept=accept), (method, path)
+    html = call(apps[0], "GET", "/web/deep/link", accept=b"text/html")
+    assert html[:3] == (200, ANY, b"<p>spa</p>")
+    assert call(apps[0], "GET", "/ui/app.js")[2] == b"run()"
