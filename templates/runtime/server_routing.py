@@ -56,7 +56,7 @@ def index_routes(router: Router) -> bool:
 
     The router must still dispatch through its own ``app`` (no router-level middleware).
     """
-    if getattr(router, "middleware_stack", None) != router.app:
+    if router.__dict__.get("middleware_stack") != router.app:
         return False
     router.middleware_stack = IndexedDispatch(router)
     return True
