@@ -13,15 +13,23 @@ retrieve) with a bearer token check, returning the same in-memory
   app's 55 other paths as trivial routes, in the same order (FastAPI matches
   routes one by one, so a big API costs more per request whoever wrote it);
 - generated, flat: the generated router's routes put on the app directly
-  instead of ``app.include_router(...)`` (a prototype of a suggested fix).
+  instead of ``app.include_router(...)`` (a prototype of a suggested fix);
+- generated, unindexed: ``create_app`` with its route index
+  (``posthog_server/_routing.py``) taken off again, so Starlette scans every route.
 
 Each runs in its own uvicorn process (same settings, one worker, access log off)
-on 127.0.0.1. The load generator is ``wrk`` when it is on PATH (``apt-get install
+on 127.0.0.1. Besides requests/s, each run reads the server process's CPU time
+(``/proc/PID/stat``) and reports requests per CPU-second: what the server would serve on
+a core of its own, much less disturbed by other processes on a shared machine. The load generator is ``wrk`` when it is on PATH (``apt-get install
 wrk``), for a fixed duration; otherwise a built-in asyncio HTTP/1.1 keep-alive
 client sending a fixed number of requests over a fixed number of connections.
 Every wait and loop is bounded.
 
+``--inprocess`` skips sockets and servers: it calls each app as an ASGI callable in
+this process and reports CPU microseconds per request (steadier on a busy machine).
+
     python benchmarks/runtime_server.py [--duration 5] [--repeats 3] [--connections 32]
+    python benchmarks/runtime_server.py --inprocess [--repeats 5] [--requests 3000]
     python benchmarks/runtime_server.py serve generated|handwritten PORT   # (internal)
 """
 
@@ -49,7 +57,7 @@ TOKEN = "phx_bench_token"
 PATH = "/api/projects/1/dashboards/42/"
 
 
-KINDS = ("generated", "handwritten", "handwritten-table", "generated-flat")
+KINDS = ("generated", "handwritten", "handwritten-table", "generated-flat", "generated-unindexed")
 
 
 def build_app(kind: str) -> Any:
@@ -73,8 +81,11 @@ def build_app(kind: str) -> Any:
     def authenticate(token: str) -> Any:
         return principal if token == TOKEN else None
 
-    if kind == "generated":
-        return create_app(dashboards=Dashboards(), authenticate=authenticate)  # type: ignore[arg-type]
+    if kind in ("generated", "generated-unindexed"):
+        app = create_app(dashboards=Dashboards(), authenticate=authenticate)  # type: ignore[arg-type]
+        if kind == "generated-unindexed":  # Starlette's own dispatch again: every route scanned
+            app.router.middleware_stack = app.router.app
+        return app
     router = create_router(dashboards=Dashboards(), authenticate=authenticate)  # type: ignore[arg-type]
     if kind == "generated-flat":
         # Prototype of the suggested fix: the generated routes on the app itself, no include_router.
@@ -92,7 +103,9 @@ def build_app(kind: str) -> Any:
         response_model_exclude_unset=True,  # the generated server omits unset fields too
     )
     async def dashboards_retrieve(
-        project_id: str, id: int, credentials: HTTPAuthorizationCredentials = Depends(bearer)
+        project_id: str,
+        id: int,
+        credentials: HTTPAuthorizationCredentials = Depends(bearer),  # noqa: B008
     ) -> DashboardResponse:
         if credentials.credentials != TOKEN:
             raise HTTPException(status_code=401, detail="invalid token")
@@ -134,7 +147,7 @@ def fetch(port: int, timeout: float = 2.0) -> tuple[int, bytes]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{PATH}", headers={"Authorization": f"Bearer {TOKEN}"}
     )
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return response.status, response.read()
 
 
@@ -171,7 +184,8 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
-def wrk(port: int, duration: float, connections: int) -> float:
+def wrk(port: int, duration: float, connections: int) -> tuple[float, int]:
+    """Requests/s and the number of requests of one wrk run."""
     out = subprocess.run(
         [
             "wrk",
@@ -184,14 +198,16 @@ def wrk(port: int, duration: float, connections: int) -> float:
         ],
         capture_output=True,
         text=True,
+        check=False,
         timeout=duration + 60,
     ).stdout
     if re.search(r"Non-2xx or 3xx responses: *\d+", out):
         raise RuntimeError("wrk saw non-2xx responses:\n" + out)
     match = re.search(r"Requests/sec:\s*([\d.]+)", out)
-    if not match:
+    total = re.search(r"(\d+) requests in", out)
+    if not match or not total:
         raise RuntimeError("could not read wrk output:\n" + out)
-    return float(match.group(1))
+    return float(match.group(1)), int(total.group(1))
 
 
 async def _client(port: int, requests: int, connections: int) -> float:
@@ -227,10 +243,20 @@ async def _client(port: int, requests: int, connections: int) -> float:
 USE_WRK = shutil.which("wrk") is not None
 
 
-def load(port: int, duration: float, connections: int, requests: int) -> float:
+def load(port: int, duration: float, connections: int, requests: int) -> tuple[float, int]:
+    """Requests/s and the number of requests of one load run."""
     if USE_WRK:
         return wrk(port, duration, connections)
-    return asyncio.run(_client(port, requests, connections))
+    return asyncio.run(_client(port, requests, connections)), requests
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds used so far by process ``pid`` (None without Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(duration: float, repeats: int, connections: int, requests: int) -> dict[str, Any]:
@@ -242,13 +268,20 @@ def measure(duration: float, repeats: int, connections: int, requests: int) -> d
         for _, port in servers.values():  # warm up
             load(port, min(duration, 1.0), connections, min(requests, 500))
         rates: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        per_cpu: dict[str, list[float]] = {kind: [] for kind in KINDS}
         for _ in range(repeats):  # interleaved, so drift hits every app alike
-            for kind, (_, port) in servers.items():
-                rates[kind].append(load(port, duration, connections, requests))
+            for kind, (proc, port) in servers.items():
+                before = cpu_seconds(proc.pid)
+                rate, total = load(port, duration, connections, requests)
+                after = cpu_seconds(proc.pid)
+                rates[kind].append(rate)
+                if before is not None and after is not None and after > before:
+                    per_cpu[kind].append(total / (after - before))
     finally:
         for proc, _ in servers.values():
             stop(proc)
     rps = {kind: statistics.median(values) for kind, values in rates.items()}
+    cpu = {kind: statistics.median(v) for kind, v in per_cpu.items() if len(v) == repeats}
     return {
         "load_generator": "wrk" if USE_WRK else "asyncio keep-alive client",
         "connections": connections,
@@ -260,7 +293,81 @@ def measure(duration: float, repeats: int, connections: int, requests: int) -> d
         "ratio": rps["generated"] / rps["handwritten"],
         "ratio_same_table": rps["generated"] / rps["handwritten-table"],
         "ratio_flat": rps["generated-flat"] / rps["handwritten"],
+        "ratio_unindexed": rps["generated-unindexed"] / rps["handwritten"],
         "all": rates,
+        # Requests per CPU-second of the server process: what one dedicated core would serve.
+        # Steadier than req/s when other processes share the machine's cores.
+        "requests_per_cpu_s": cpu,
+        "cpu_ratio": cpu["generated"] / cpu["handwritten"] if len(cpu) == len(KINDS) else None,
+        "cpu_ratio_same_table": (
+            cpu["generated"] / cpu["handwritten-table"] if len(cpu) == len(KINDS) else None
+        ),
+        "cpu_ratio_unindexed": (
+            cpu["generated-unindexed"] / cpu["handwritten"] if len(cpu) == len(KINDS) else None
+        ),
+        "all_per_cpu": per_cpu,
+    }
+
+
+async def _asgi_seconds(app: Any, requests: int) -> float:
+    """CPU seconds of this process for ``requests`` sequential in-process ASGI calls of the
+    benchmark request (CPU time: other load on a shared machine matters less than for wall time)."""
+    template = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": PATH,
+        "raw_path": PATH.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1"), (b"authorization", f"Bearer {TOKEN}".encode())],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+    statuses: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    start_time = time.process_time()
+    for _ in range(requests):
+        await app(dict(template), receive, send)
+    elapsed = time.process_time() - start_time
+    if set(statuses) != {200} or len(statuses) != requests:
+        raise RuntimeError(f"unexpected statuses: {sorted(set(statuses))}")
+    return elapsed
+
+
+def measure_inprocess(repeats: int, requests: int) -> dict[str, Any]:
+    """Microseconds per request of every app called in-process, interleaved repeats."""
+    apps = {kind: build_app(kind) for kind in KINDS}
+    loop = asyncio.new_event_loop()
+    try:
+        for app in apps.values():  # warm up
+            loop.run_until_complete(_asgi_seconds(app, min(requests, 300)))
+        micros: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        for _ in range(repeats):
+            for kind, app in apps.items():
+                seconds = loop.run_until_complete(_asgi_seconds(app, requests))
+                micros[kind].append(seconds / requests * 1e6)
+    finally:
+        loop.close()
+    us = {kind: statistics.median(values) for kind, values in micros.items()}
+    return {
+        "mode": "in-process ASGI, CPU time",
+        "requests": requests,
+        "us_per_request": us,
+        # speed ratios (higher is faster), comparable to the req/s ratios of measure()
+        "ratio": us["handwritten"] / us["generated"],
+        "ratio_same_table": us["handwritten-table"] / us["generated"],
+        "ratio_unindexed": us["handwritten"] / us["generated-unindexed"],
+        "all": micros,
     }
 
 
@@ -274,7 +381,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--requests", type=int, default=5000, help="per run, without wrk")
     parser.add_argument("--load", choices=("auto", "wrk", "asyncio"), default="auto")
+    parser.add_argument("--inprocess", action="store_true", help="ASGI calls, no server")
     args = parser.parse_args()
+    if args.inprocess:
+        print(json.dumps(measure_inprocess(args.repeats, args.requests)))
+        return
     global USE_WRK
     if args.load != "auto":
         USE_WRK = args.load == "wrk"

@@ -92,7 +92,11 @@ def _runtime(kind: str, package: str, header: str) -> dict[str, str]:
             if "__pycache__" not in p.parts
         }
     else:
-        sources = {"_runtime.py": (base / f"{kind}_runtime.py").read_text(encoding="utf-8")}
+        # <kind>_runtime.py -> _runtime.py, <kind>_routing.py -> _routing.py, ...
+        sources = {
+            "_" + p.name.removeprefix(f"{kind}_"): p.read_text(encoding="utf-8")
+            for p in sorted(base.glob(f"{kind}_*.py"))
+        }
     return {f"{package}/{package}/{name}": f"# {header}\n{text}" for name, text in sources.items()}
 
 

@@ -112,9 +112,10 @@ def test_fixture_snapshot(spec: Path) -> None:
 
 
 def _is_runtime(path: str) -> bool:
-    """The verbatim runtime modules (``_runtime/`` of a client, ``_runtime.py`` of a server)."""
+    """The verbatim runtime modules (``_runtime/`` of a client, ``_runtime.py`` and
+    ``_routing.py`` of a server)."""
     parts = path.split("/")
-    return "_runtime" in parts or parts[-1] == "_runtime.py"
+    return "_runtime" in parts or parts[-1] in ("_runtime.py", "_routing.py")
 
 
 def test_output_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:

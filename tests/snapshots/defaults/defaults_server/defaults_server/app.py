@@ -18,6 +18,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
+from ._routing import index_routes
 from .interfaces import (
     SearchApi,
 )
@@ -119,4 +120,5 @@ def create_app(
     app.router.routes.extend(router.routes)
     rt.install_error_handlers(app)
     rt.install_openapi(app)
+    index_routes(app.router)  # the same routing, found by index instead of a scan of every route
     return app

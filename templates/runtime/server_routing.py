@@ -1,0 +1,181 @@
+"""Route lookup by index for an apiforge-generated FastAPI server package.
+
+This file is copied verbatim (not templated) into every generated server package as
+``<pkg>/_routing.py``; ``create_app`` calls :func:`index_routes` on the app's router.
+
+Starlette finds a request's route by calling every route's ``matches`` in order until one
+matches: with a few dozen operations that scan is most of a small request's cost. Most
+routes can only match paths of one shape: a number of ``/``-separated segments, some of
+them fixed words. :func:`index_routes` puts an ASGI app in front of the router that
+indexes the route list once and, per request, hands the router's own ``app`` (the normal
+matching loop, redirects, 404/405) a copy of the router whose ``routes`` are only the
+routes that could match, in their original order.
+
+Why the answers are the same as without the index
+-------------------------------------------------
+Every route that could match the request path, or the path with its trailing slashes
+toggled (``redirect_slashes``), is a candidate; a route left out answers ``Match.NONE``
+to both, so dropping it changes neither the first full or partial match nor the redirect
+decision. A route's template can only match a path whose segments line up with its own
+(its parameters' convertors - ``str``, ``int``, ``float``, ``uuid`` - match no ``/``), so
+candidates are found by the segment count (trailing slashes ignored) and the fixed
+segments. Anything else is a candidate for every path: mounts, included routers,
+``{x:path}`` and custom convertors, route classes with their own ``matches``. Requests
+that are not HTTP and paths holding a newline (a regex ``$`` matches before one) use the
+full route list. The index is rebuilt whenever the route list changes (routes are told
+apart by identity), and the copies whenever one of the router's attributes does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from operator import is_
+from typing import Any
+
+from fastapi.routing import APIRoute
+from starlette.convertors import (
+    Convertor,
+    FloatConvertor,
+    IntegerConvertor,
+    StringConvertor,
+    UUIDConvertor,
+)
+from starlette.routing import BaseRoute, Route, Router, compile_path
+from starlette.types import Receive, Scope, Send
+
+__all__ = ["index_routes"]
+
+# Convertors whose regex cannot match "/": a parameter stays within its segment.
+_SEGMENT_CONVERTORS = (StringConvertor, IntegerConvertor, FloatConvertor, UUIDConvertor)
+_PLAIN_MATCHES = (Route.matches, APIRoute.matches)
+_MAX_CACHED = 4096
+
+
+def index_routes(router: Router) -> bool:
+    """Make ``router`` look routes up by index; False (nothing changed) if it cannot.
+
+    The router must still dispatch through its own ``app`` (no router-level middleware).
+    """
+    if router.__dict__.get("middleware_stack") != router.app:
+        return False
+    router.middleware_stack = IndexedDispatch(router)
+    return True
+
+
+class IndexedDispatch:
+    """The ASGI app in front of ``router.app``: the same loop over the candidate routes only."""
+
+    def __init__(self, router: Router) -> None:
+        self.router = router
+        self._routes: list[BaseRoute] = []  # what the index was built from
+        self._index = _Index(self._routes)
+        self._settings: dict[str, Any] = {}  # the router's attributes the subsets copy
+        self._subsets: dict[int, Router] = {}  # candidate mask -> router over those routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        router = self.router
+        path = scope.get("path")
+        if scope["type"] != "http" or not isinstance(path, str) or "\n" in path:
+            await router.app(scope, receive, send)
+            return
+        routes = router.routes
+        if len(routes) != len(self._routes) or not all(map(is_, routes, self._routes)):
+            self._routes = list(routes)
+            self._index = _Index(self._routes)
+            self._subsets.clear()
+        if router.__dict__ != self._settings:
+            self._settings = dict(router.__dict__)
+            self._subsets.clear()
+        mask = self._index.mask(path)
+        root_path = scope.get("root_path")
+        if root_path and isinstance(root_path, str) and path.startswith(root_path):
+            mask |= self._index.mask(path[len(root_path) :])
+        subset = self._subsets.get(mask)
+        if subset is None:
+            subset = self._subset(mask)
+        if "router" not in scope:
+            scope["router"] = router
+        await subset.app(scope, receive, send)
+
+    def _subset(self, mask: int) -> Router:
+        """A copy of the router (its current attributes) whose routes are those in ``mask``."""
+        if len(self._subsets) >= _MAX_CACHED:
+            self._subsets.clear()
+        subset = object.__new__(type(self.router))
+        subset.__dict__.update(self._settings)
+        subset.routes = [route for n, route in enumerate(self._routes) if mask >> n & 1]
+        self._subsets[mask] = subset
+        return subset
+
+
+class _Bucket:
+    """The routes of one segment count: which fixed word each has at each position."""
+
+    def __init__(self) -> None:
+        self.mask = 0
+        self.words: dict[int, dict[str, int]] = {}  # position -> word -> routes with it there
+        self.params: dict[int, int] = {}  # position -> routes with a parameter there
+
+    def add(self, bit: int, segments: Sequence[str | None]) -> None:
+        """Add the route ``bit`` with these segments (None: a parameter segment)."""
+        self.mask |= bit
+        for position, word in enumerate(segments):
+            if word is None:
+                self.params[position] = self.params.get(position, 0) | bit
+            else:
+                words = self.words.setdefault(position, {})
+                words[word] = words.get(word, 0) | bit
+
+    def checks(self) -> tuple[tuple[int, dict[str, int], int], ...]:
+        """Per position with a fixed word: (position, word -> routes, routes with a parameter)."""
+        return tuple(
+            (position, words, self.params.get(position, 0))
+            for position, words in sorted(self.words.items())
+        )
+
+
+class _Index:
+    """Candidate routes by segment count and fixed segments, as bit masks over ``routes``."""
+
+    def __init__(self, routes: Sequence[BaseRoute]) -> None:
+        self.anywhere = 0  # routes that are candidates for every path
+        buckets: dict[int, _Bucket] = {}
+        for number, route in enumerate(routes):
+            segments = _segments(route)
+            if segments is None:
+                self.anywhere |= 1 << number
+            else:
+                buckets.setdefault(len(segments), _Bucket()).add(1 << number, segments)
+        self._buckets = {count: (b.mask, b.checks()) for count, b in buckets.items()}
+
+    def mask(self, path: str) -> int:
+        """The routes that could match ``path`` or ``path`` with trailing slashes toggled."""
+        segments = path.rstrip("/").split("/")
+        bucket = self._buckets.get(len(segments))
+        if bucket is None:
+            return self.anywhere
+        mask, checks = bucket
+        for position, words, params in checks:
+            mask &= words.get(segments[position], 0) | params
+            if not mask:
+                break
+        return mask | self.anywhere
+
+
+def _segments(route: BaseRoute) -> list[str | None] | None:
+    """The route's path segments without trailing slashes (None: a parameter), or None if
+    the route could match paths of other shapes."""
+    if not isinstance(route, Route) or type(route).matches not in _PLAIN_MATCHES:
+        return None
+    path = route.path
+    if not path.startswith("/") or route.path_regex.pattern != compile_path(path)[0].pattern:
+        return None
+    if not all(_within_segment(c) for c in route.param_convertors.values()):
+        return None
+    return [None if "{" in part else part for part in path.rstrip("/").split("/")]
+
+
+def _within_segment(convertor: Convertor[Any]) -> bool:
+    """Whether the convertor's regex is one of Starlette's that never match ``/``."""
+    kind = type(convertor)
+    return kind in _SEGMENT_CONVERTORS and convertor.regex == kind.regex
