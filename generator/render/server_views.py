@@ -27,7 +27,7 @@ from generator.render.common import (
     unshadow_body,
 )
 from generator.render.server_bodies import body_reader
-from generator.render.server_forms import form_view
+from generator.render.server_forms import FormView, form_view
 from generator.render.server_params import native_param, param_checks, reader_expr
 from generator.render.server_responses import route_responses
 from generator.render.types import Annotator
@@ -236,6 +236,8 @@ def _route(
         (positional if param.location == "path" else keyword).append(arg)
     multi = body_reader(op, op_names.function, annotator)
     body_constant = ""
+    form: FormView | None
+    body: BodyView | None
     if multi is not None:
         body_constant, reader = multi
         readers.append((body_constant, reader.constant))
@@ -307,7 +309,8 @@ def _default_expr(param: Parameter, annotation: str, annotator: Annotator) -> st
         if schema.kind == "enum" and value in schema.enum_values and name.isidentifier():
             return f"{name}({value!r})"
         return "None"
-    expected = {"string": str, "integer": int, "number": (int, float), "boolean": bool}.get(ref.kind)
+    scalars: dict[str, type | tuple[type, ...]] = {"string": str, "integer": int, "number": (int, float), "boolean": bool}
+    expected = scalars.get(ref.kind)
     if expected is None or isinstance(value, bool) != (ref.kind == "boolean") or not isinstance(value, expected):
         return "None"
     if ref.kind == "string" and (ref.format is not None or annotation.split(" | ")[0] != "str"):
