@@ -80,7 +80,7 @@ class _Impl:
 
 def _post(built: Built, path: str, **request: Any) -> tuple[int, Any, list[Any]]:
     impl = _Impl()
-    names = [name for name in built.server.create_app.__kwdefaults__ if name not in ("authenticate", "middleware")]
+    names = [name for name in built.server.create_app.__kwdefaults__ if name not in ("authenticate", "middleware", "validation_error")]
     with server_client(built.server, **{name: impl for name in names}) as http:
         response = http.post(path, **request)
     return response.status_code, response.json() if response.content else None, impl.received
