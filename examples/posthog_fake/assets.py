@@ -32,11 +32,6 @@ from .store import FakePostHog, not_found, sent_fields, updated
 
 __all__ = ["DataColorThemes", "Exports", "Subscriptions", "render_export"]
 
-_THEME_NON_NULLABLE = frozenset({"name"})
-_EXPORT_NON_NULLABLE = frozenset({"export_format"})
-_SUBSCRIPTION_NON_NULLABLE = frozenset(
-    {"target_type", "target_value", "frequency", "interval", "start_date", "deleted"}
-)
 _SUBSCRIPTION_PATCHABLE = frozenset(SubscriptionRequest.model_fields)
 _SIGNATURES: dict[str, bytes] = {
     "image/png": b"\x89PNG\r\n\x1a\n",
@@ -104,7 +99,7 @@ class DataColorThemes:
         self, project_id: str, *, body: DataColorThemeRequest, context: rt.RequestContext
     ) -> DataColorThemeResponse:
         """Create a project theme (``is_global`` is "false": global ones come with PostHog)."""
-        sent = sent_fields(body, _THEME_NON_NULLABLE)
+        sent = sent_fields(body)
         theme = DataColorThemeResponse(
             id=self._fake.next_id(),
             name=sent["name"],
@@ -136,7 +131,7 @@ class DataColorThemes:
         context: rt.RequestContext,
     ) -> DataColorThemeResponse:
         """Change only the fields sent."""
-        theme = updated(self._get(project_id, id), sent_fields(body, _THEME_NON_NULLABLE))
+        theme = updated(self._get(project_id, id), sent_fields(body))
         self._fake.project(project_id).themes[id] = theme
         return theme
 
@@ -172,7 +167,7 @@ class Exports:
         self, project_id: str, *, body: ExportedAssetRequest, context: rt.RequestContext
     ) -> ExportedAssetResponse:
         """Export a dashboard or an insight; the file is rendered right away."""
-        sent = sent_fields(body, _EXPORT_NON_NULLABLE)
+        sent = sent_fields(body)
         export_format: ExportFormatEnum = sent["export_format"]
         asset_id = self._fake.next_id()
         asset = ExportedAssetResponse(
@@ -243,7 +238,7 @@ class Subscriptions:
         self, project_id: str, *, body: SubscriptionRequest, context: rt.RequestContext
     ) -> SubscriptionResponse:
         """Subscribe someone to a dashboard or an insight."""
-        sent = sent_fields(body, _SUBSCRIPTION_NON_NULLABLE)
+        sent = sent_fields(body)
         values: dict[str, Any] = {"interval": 1, "deleted": False} | sent
         subscription = SubscriptionResponse.model_validate(
             values
@@ -278,7 +273,7 @@ class Subscriptions:
     ) -> SubscriptionResponse:
         """Change only the fields sent; the summary follows frequency and interval."""
         subscription = self._get(project_id, id)
-        sent = sent_fields(body, _SUBSCRIPTION_NON_NULLABLE)
+        sent = sent_fields(body)
         changes = {key: value for key, value in sent.items() if key in _SUBSCRIPTION_PATCHABLE}
         merged = subscription.model_dump(exclude_unset=True) | changes
         changes["summary"] = self._summary(merged)

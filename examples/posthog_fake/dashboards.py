@@ -43,11 +43,6 @@ from .store import (
 
 __all__ = ["DashboardCollaborators", "EnvironmentDashboards", "ProjectDashboards", "sharing_for"]
 
-# Writable Dashboard properties the spec does not mark nullable.
-_NON_NULLABLE = frozenset(
-    {"description", "pinned", "deleted", "use_template", "use_dashboard", "delete_insights",
-     "tags", "restriction_level", "field_create_in_folder"}
-)  # fmt: skip
 # What a PATCH may change (the rest is read-only or write-only).
 _PATCHABLE = frozenset(
     {"name", "description", "pinned", "last_accessed_at", "deleted", "breakdown_colors",
@@ -90,7 +85,7 @@ class _Dashboards:
         mode: CreationModeEnum = CreationModeEnum.default,
         **overrides: Any,
     ) -> DashboardResponse:
-        sent = sent_fields(body, _NON_NULLABLE) | overrides
+        sent = sent_fields(body) | overrides
         project = self._fake.project(project_id)
         tiles: list[dict[str, Any]] = []
         if sent.get("use_dashboard") is not None:
@@ -179,7 +174,7 @@ class _Dashboards:
     ) -> DashboardResponse:
         """Change only the fields sent; ``restriction_level`` drives the effective level."""
         dashboard = self._get(project_id, id)
-        sent = sent_fields(body, _NON_NULLABLE)
+        sent = sent_fields(body)
         changes = {key: value for key, value in sent.items() if key in _PATCHABLE}
         if "restriction_level" in changes:
             changes["effective_restriction_level"] = changes["restriction_level"]

@@ -30,8 +30,6 @@ from .store import FakePostHog, Project, bad_request, not_found, sent_fields, up
 
 __all__ = ["DatasetItems", "Datasets"]
 
-_DATASET_NON_NULLABLE = frozenset({"name", "deleted"})
-_ITEM_NON_NULLABLE = frozenset({"dataset", "deleted"})
 _ORDERABLE = frozenset({"created_at", "updated_at", "name"})
 
 
@@ -91,7 +89,7 @@ class Datasets:
         self, project_id: str, *, body: DatasetRequest, context: rt.RequestContext
     ) -> DatasetResponse:
         """Create a dataset."""
-        sent = sent_fields(body, _DATASET_NON_NULLABLE)
+        sent = sent_fields(body)
         project, now = self._fake.project(project_id), self._fake.now()
         dataset = DatasetResponse(
             id=self._fake.new_uuid(),
@@ -123,7 +121,7 @@ class Datasets:
     ) -> DatasetResponse:
         """Change only the fields sent."""
         dataset = self._get(project_id, id)
-        changes: dict[str, Any] = sent_fields(body, _DATASET_NON_NULLABLE)
+        changes: dict[str, Any] = sent_fields(body)
         changes["updated_at"] = self._fake.now()
         dataset = updated(dataset, changes)
         self._fake.project(project_id).datasets[id] = dataset
@@ -174,7 +172,7 @@ class DatasetItems:
         self, project_id: str, *, body: DatasetItemRequest, context: rt.RequestContext
     ) -> DatasetItemResponse:
         """Add an item to a dataset of this project."""
-        sent = sent_fields(body, _ITEM_NON_NULLABLE)
+        sent = sent_fields(body)
         project, now = self._fake.project(project_id), self._fake.now()
         self._check_dataset(project, body.dataset)
         item = DatasetItemResponse(
@@ -215,7 +213,7 @@ class DatasetItems:
     ) -> DatasetItemResponse:
         """Change only the fields sent (a new ``dataset`` must exist)."""
         item = self._get(project_id, id)
-        changes: dict[str, Any] = sent_fields(body, _ITEM_NON_NULLABLE)
+        changes: dict[str, Any] = sent_fields(body)
         if "dataset" in changes:
             self._check_dataset(self._fake.project(project_id), changes["dataset"])
         changes["updated_at"] = self._fake.now()

@@ -290,19 +290,16 @@ def check_enum(attr: str, value: object) -> None:
             raise bad_request(attr, f'"{item.value}" is not a valid choice.', "invalid_choice")
 
 
-def sent_fields(body: BaseModel | None, non_nullable: Collection[str]) -> dict[str, Any]:
+def sent_fields(body: BaseModel | None) -> dict[str, Any]:
     """The fields the client actually sent (absent stays absent, ``null`` stays ``None``).
 
-    The generated request models type every optional property as ``X | None``, so a
-    ``null`` the spec forbids still validates; reject it here like DRF does (400). Enum
-    values the spec does not list are rejected too (see :func:`check_enum`).
+    A ``null`` the spec forbids never gets here: the generated server answers 422 first.
+    Enum values the spec does not list are rejected (see :func:`check_enum`).
     """
     if body is None:
         return {}
     sent = body.model_dump(exclude_unset=True)
     for name, value in sent.items():
-        if value is None and name in non_nullable:
-            raise bad_request(name, "This field may not be null.", "null")
         check_enum(name, value)
     return sent
 

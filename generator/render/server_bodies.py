@@ -9,15 +9,20 @@ The reader documents the request body with every media type itself (a media type
 passes on as raw bytes, XML for one, is documented as binary). A multipart/form-data
 body with object fields goes through a reader too: each object part is decoded as
 JSON, multipart's default encoding for an object.
+
+A form or multipart/form-data body goes through a reader even when it is the only
+media type: the body model's fields then mean what they mean in JSON (an omitted
+optional field is None, a value the field's type does not take, empty text for a
+number included, answers 422) and the body is documented with the model's schema
+(no null for a non-nullable field, every ``format`` kept).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.ir.model import Content, Operation, form_fields, preferred_request
+from generator.ir.model import Content, Operation, TypeRef, form_fields, preferred_request
 from generator.render.common import BodyView, docstring, union
-from generator.render.server_forms import flat_field
 from generator.render.types import Annotator
 
 
@@ -31,7 +36,7 @@ class BodyReaderView:
 
 def body_reader(op: Operation, function: str, annotator: Annotator) -> tuple[str, BodyReaderView] | None:
     """``(constant name, view)`` for an operation whose body has several media types, else None."""
-    if op.body is None or len(op.body.contents) < 2 and not _nested_multipart(op, annotator):
+    if op.body is None or len(op.body.contents) < 2 and not readable_form(op, annotator):
         return None
     types = {c.media_type: _annotation(c, annotator) for c in op.body.contents}
     entries = ", ".join(f"{media!r}: {annotation}" for media, annotation in types.items())
@@ -42,14 +47,34 @@ def body_reader(op: Operation, function: str, annotator: Annotator) -> tuple[str
     return f"_{function}_body".upper(), BodyReaderView(expression, view)
 
 
-def _nested_multipart(op: Operation, annotator: Annotator) -> bool:
-    """A multipart/form-data body with object fields: FastAPI's Form() cannot take them, the reader
-    can (an object part is JSON, multipart's default encoding for objects)."""
+def readable_form(op: Operation, annotator: Annotator) -> bool:
+    """A form or multipart/form-data body the reader takes apart into its model's fields.
+
+    Urlencoded values are text, so every field must be flat (a scalar, an enum, an array
+    of those); a multipart/form-data part may also hold an object, as JSON (multipart's
+    default encoding for objects). Other bodies (no fields listed, an object in a
+    urlencoded form, multipart/related, which Starlette does not parse) are not.
+    """
     content = preferred_request(op.body.contents) if op.body else None
-    if content is None or not content.media_type.lower().startswith("multipart/form-data"):
+    if content is None or content.type is None:
         return False
+    essence = content.media_type.split(";", 1)[0].strip().lower()
     fields = form_fields(annotator.api, op.body)
-    return bool(fields) and not all(flat_field(f.type, annotator) for f in fields)
+    if not fields:
+        return False
+    if essence == "multipart/form-data":
+        return True
+    return essence == "application/x-www-form-urlencoded" and all(flat_field(f.type, annotator) for f in fields)
+
+
+def flat_field(ref: TypeRef, annotator: Annotator) -> bool:
+    """A value a urlencoded field carries: a scalar, a file, an enum, or an array of those."""
+    if ref.kind == "array" and ref.item is not None:
+        return flat_field(ref.item, annotator)
+    if ref.kind in ("string", "integer", "number", "boolean", "any", "literal", "binary"):
+        return True
+    schema = annotator.api.schemas.get(ref.model or "") if ref.kind == "model" else None
+    return schema is not None and schema.kind == "enum"
 
 
 def _annotation(content: Content, annotator: Annotator) -> str:

@@ -27,7 +27,7 @@ from generator.render.common import (
     unshadow_body,
 )
 from generator.render.server_bodies import body_reader
-from generator.render.server_forms import form_view
+from generator.render.server_forms import raw_form_body
 from generator.render.server_params import native_param, param_checks, reader_expr
 from generator.render.server_responses import route_responses
 from generator.render.types import Annotator
@@ -76,11 +76,10 @@ class RouteView:
     positional: list[ArgView]
     keyword: list[ArgView]
     readers: list[tuple[str, str]]  # module constants (name, rt.StyledParameter/BodyReader(...)) read by Depends
-    body_reader: str  # the rt.BodyReader constant of a body with several media types, else ""
+    body_reader: str  # the rt.BodyReader constant of a body with several media types or form fields, else ""
     openapi_extra: str  # the route's openapi_extra literal ("None" when FastAPI documents everything)
     body: BodyView | None
-    form_fields: list[ArgView]  # a form/multipart body taken field by field (then body is form_model)
-    form_model: str
+    reads_forms: bool  # the body reader parses a form or multipart body (python-multipart)
     security_expr: str | None  # binder.security(...) call
     returns: str  # interface return annotation
     doc: str
@@ -118,7 +117,7 @@ class ServerView:
     interface_module_imports: list[str]
     all_names: list[str]
     has_security: bool
-    uses_forms: bool  # form/multipart fields: the server needs python-multipart
+    uses_forms: bool  # a form/multipart body is read: the server needs python-multipart
     fastapi_imports: list[str]
     scopes: list[str]  # every scope the spec's operations require (for the README example)
     constants: list[tuple[str, str]]  # module-level constants: enum defaults and styled-parameter readers
@@ -153,10 +152,8 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         for route in routes:
             args = [a.annotation for a in route.positional + route.keyword]
             body = [route.body.annotation] if route.body else []
-            fields = [a.annotation for a in route.form_fields]
             readers = [expr for _, expr in route.readers]
-            for text in [*args, *body, *fields, *readers, route.response_model, route.responses_expr, route.form_model,
-                         route.openapi_extra]:
+            for text in [*args, *body, *readers, route.response_model, route.responses_expr, route.openapi_extra]:
                 app_imports.note(text)
             for text in [*args, *body, route.returns]:
                 interface_imports.note(text)
@@ -181,11 +178,11 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         interface_typing_imports=sorted(interface_imports.typing | ({"Protocol"} if groups else set())),
         interface_module_imports=sorted(interface_imports.modules),
         constants=defaults,
-        imports_pydantic=any("pydantic." in expr for _, expr in defaults) or any(r.form_fields for g in groups for r in g.routes),
+        imports_pydantic=any("pydantic." in expr for _, expr in defaults),
         scopes=sorted({s for op in api.operations for req in op.security for s in req.scopes}),
         all_names=sorted([g.class_name for g in groups]) + ["create_app", "create_router"],
         has_security=any(r.security_expr for g in groups for r in g.routes),
-        uses_forms=any(r.form_fields for g in groups for r in g.routes),
+        uses_forms=any(r.reads_forms for g in groups for r in g.routes),
         fastapi_imports=_fastapi_imports(groups),
         example_group=groups[0].keyword if groups else "root",
         example_method=first.method if first else "",
@@ -201,9 +198,7 @@ def _fastapi_imports(groups: list[GroupView]) -> list[str]:
     for group in groups:
         for route in group.routes:
             used.update(a.param_expr.split("(")[0] for a in route.positional + route.keyword)
-            if route.form_fields:
-                used.update(a.location.title() for a in route.form_fields)  # Form, File
-            elif route.body:
+            if route.body:
                 used.add("Depends" if route.body_reader else "Body")
             if route.security_expr:
                 used.add("Depends")
@@ -236,12 +231,13 @@ def _route(
         (positional if param.location == "path" else keyword).append(arg)
     multi = body_reader(op, op_names.function, annotator)
     body_constant = ""
+    body: BodyView | None
     if multi is not None:
         body_constant, reader = multi
         readers.append((body_constant, reader.constant))
-        form, body = None, reader.body
+        body = reader.body
     else:
-        form, body = form_view(op, annotator.api, op_names, annotator, body_view(op, annotator, use_dict=False), sink)
+        body = raw_form_body(op, annotator, body_view(op, annotator, use_dict=False), sink)
     outcomes = response_outcomes(op, annotator)
     main = _main_outcome(outcomes)
     has_inputs = bool(positional or keyword or body)
@@ -270,8 +266,8 @@ def _route(
         openapi_extra=_openapi_extra(readers, responses.content, body_constant),
         body_reader=body_constant,
         body=body,
-        form_fields=form.fields if form else [],
-        form_model=form.model if form else "",
+        reads_forms=bool(body_constant) and op.body is not None and any(c.kind in ("form", "multipart")
+                                                                         for c in op.body.contents),
         security_expr=_security(op, schemes),
         returns=_returns(outcomes),
         doc=docstring(summary_line(op)),
@@ -307,7 +303,8 @@ def _default_expr(param: Parameter, annotation: str, annotator: Annotator) -> st
         if schema.kind == "enum" and value in schema.enum_values and name.isidentifier():
             return f"{name}({value!r})"
         return "None"
-    expected = {"string": str, "integer": int, "number": (int, float), "boolean": bool}.get(ref.kind)
+    scalars: dict[str, type | tuple[type, ...]] = {"string": str, "integer": int, "number": (int, float), "boolean": bool}
+    expected = scalars.get(ref.kind)
     if expected is None or isinstance(value, bool) != (ref.kind == "boolean") or not isinstance(value, expected):
         return "None"
     if ref.kind == "string" and (ref.format is not None or annotation.split(" | ")[0] != "str"):

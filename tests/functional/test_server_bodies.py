@@ -83,7 +83,7 @@ def _post(built: Built, **request: Any) -> tuple[int, Any, list[Any]]:
             received.append(body)
 
     path = request.pop("path", "/notes")
-    implementations = {name: Notes() for name in built.server.create_app.__kwdefaults__ if name not in ("authenticate", "middleware")}
+    implementations = {name: Notes() for name in built.server.create_app.__kwdefaults__ if name not in ("authenticate", "middleware", "validation_error")}
     with server_client(built.server, **implementations) as http:
         response = http.post(path, **request)
     return response.status_code, response.json() if response.content else None, received

@@ -80,7 +80,7 @@ def styled(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def _call(built: Built, url: str, headers: dict[str, str] | None = None, headers_cookie: str = "") -> tuple[int, Any, list[dict[str, Any]]]:
     echo = Echo()
     headers = {**(headers or {}), **({"Cookie": headers_cookie} if headers_cookie else {})}
-    group = next(name for name in built.server.create_app.__kwdefaults__ if name not in ("authenticate", "middleware"))
+    group = next(name for name in built.server.create_app.__kwdefaults__ if name not in ("authenticate", "middleware", "validation_error"))
     with server_client(built.server, **{group: echo}) as http:
         response = http.get(url, headers=headers)
     return response.status_code, response.json(), echo.calls

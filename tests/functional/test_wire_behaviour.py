@@ -103,10 +103,13 @@ def test_multipart_upload_reaches_the_server_implementation(built: Callable[[str
         response = http.post(
             "/avatars", files={"image": ("me.png", b"\x89PNG\x00", "image/png")}, data={"caption": "me", "tags": ["a", "b"]}
         )
-        missing = http.post("/avatars", data={"caption": "no image"})
+        missing = http.post("/avatars", files={"caption": (None, "no image")})  # multipart, without the file
+        urlencoded = http.post("/avatars", data={"caption": "no image"})  # the spec lists multipart only
     assert response.status_code == 201, response.text
     assert response.json() == {"id": 1, "size": 5, "caption": "me:a,b"}
     assert missing.status_code == 422
+    assert missing.json()["detail"][0]["loc"] == ["body", "image"]
+    assert urlencoded.status_code == 415
 
 
 def test_binary_upload_and_download_through_client_and_server(built: Callable[[str], Built]) -> None:

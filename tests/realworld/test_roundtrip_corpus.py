@@ -57,20 +57,11 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         "literal (unsatisfiable) schema.",
     ),
     Gap(
-        "optional-non-nullable-property",
-        r"request body: content\.(application/x-www-form-urlencoded|multipart/form-data)\.properties"
-        r"\.[^.]+\.nullable: spec <absent>, app true$",
-        "server_views: an optional form field is a `X | None = None` Form() parameter, so the app "
-        "documents null; declare it with the models' `_Omittable[X]` (JSON bodies already use it).",
-    ),
-    Gap(
         "schema-format",
         r"content\.(?:(?!\.properties\.|\.items)[^ ])+\.format: spec (<absent>|\"byte\"|\"base64\"), "
-        r"app \"binary\"$"
-        r"|request body: content\.application/x-www-form-urlencoded\.properties\.[^.]+\.format: spec",
+        r"app \"binary\"$",
         "server_views: a body the server reads or writes as raw bytes is documented as binary, also "
-        "where the spec has base64 text (`byte`) or a multipart/form schema of its own; form fields "
-        "are Form() parameters, which drop their format (models keep every format).",
+        "where the spec has base64 text (`byte`) or a multipart/form schema of its own.",
     ),
     Gap(
         "one-of",
@@ -142,13 +133,11 @@ KNOWN_GAPS: tuple[Gap, ...] = (
     ),
     Gap(
         "request-body-raw-media",
-        r"request body: content\.(?![\w.+-]*json)[\w.+-]+/[\w.+*-]+\.(format|type|properties): spec"
-        r"|request body: content\.multipart/related: spec .*, app <absent>$"
-        r"|request body: content\.application/x-www-form-urlencoded: spec <absent>, app",
+        r"request body: content\.(?![\w.+-]*json)[\w.+-]+/[\w.+*-]+\.(format|type|properties): spec",
         "server_bodies: a body media type the server has no reader for (XML, an image said to be "
-        "`format: byte`) reaches the implementation as raw bytes and is documented as binary, not with "
-        "the spec's schema; a multipart type other than form-data (multipart/related) is read as a "
-        "form, which FastAPI documents as urlencoded (Starlette parses only form-data).",
+        "`format: byte`, a multipart type other than form-data, which Starlette does not parse) "
+        "reaches the implementation as raw bytes and is documented as binary, not with the spec's "
+        "schema.",
     ),
 )
 

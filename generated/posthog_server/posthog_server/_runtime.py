@@ -40,7 +40,8 @@ Error body shapes (all ``application/json``)::
     403 (scopes)                  {..., "missing_scopes": ["scope", ...]}
     415 (BodyReader)              {"detail": "unsupported media type ...", "operation_id": ...}
     422 (request validation)      {"detail": [{"loc", "msg", "type", ...}], "fields": ["query.limit"],
-                                   "operation_id": ...}   (documented as ValidationErrorBody)
+                                   "operation_id": ...}   (documented as ValidationErrorBody;
+                                   a ValidationErrorHook may answer the spec's own 422 body)
 
 What a handler may return
 -------------------------
@@ -165,6 +166,7 @@ __all__ = [
     "UnsupportedMediaType",
     "UpgradeRequired",
     "ValidationErrorBody",
+    "ValidationErrorHook",
     "ValidationIssue",
     "install_error_handlers",
     "install_openapi",
@@ -881,16 +883,40 @@ class ValidationErrorBody(BaseModel):
     operation_id: str | None
 
 
-async def _validation_error_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
+ValidationErrorHook = Callable[[ValidationErrorBody], object]
+"""Builds the response of a request that failed validation, from the runtime's body.
+
+It returns the body to send with ``422`` as JSON (a pydantic model, such as the
+spec's own 422 schema, or any JSON value), or a :class:`Response`, sent as it is.
+"""
+
+
+def _validation_body(request: Request, exc: RequestValidationError) -> dict[str, Any]:
     errors = jsonable_encoder(exc.errors())
     fields = [".".join(str(part) for part in error.get("loc", ())) for error in errors]
-    body = {
+    return {
         "detail": errors,
         "fields": list(dict.fromkeys(fields)),
         "operation_id": _operation_id_of(request),
     }
-    return _error_response(422, body)
+
+
+async def _validation_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    return _error_response(422, _validation_body(request, exc))
+
+
+def _custom_validation_handler(
+    hook: ValidationErrorHook,
+) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def handle(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        built = hook(ValidationErrorBody.model_validate(_validation_body(request, exc)))
+        if isinstance(built, Response):
+            return built
+        return Response(_json_bytes(built), 422, media_type="application/json")
+
+    return handle
 
 
 async def _api_error_handler(request: Request, exc: Exception) -> Response:
@@ -909,11 +935,15 @@ async def _unhandled_error_handler(request: Request, exc: Exception) -> Response
     return _internal_error(operation_id)
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(
+    app: FastAPI, validation_error: ValidationErrorHook | None = None
+) -> None:
     """Give every error the runtime's JSON shape (call it once on the app).
 
     * request validation errors -> ``422`` keeping FastAPI's ``detail`` list and adding
-      ``"fields": ["query.limit", "body.name", ...]`` and ``"operation_id"``;
+      ``"fields": ["query.limit", "body.name", ...]`` and ``"operation_id"``
+      (:class:`ValidationErrorBody`); with ``validation_error``, the response it builds
+      from that body instead (to answer with the spec's own 422 schema);
     * :class:`ApiError` (also raised by the security dependencies) -> its status with
       ``{"detail", ..., "operation_id"}``;
     * other ``HTTPException`` -> FastAPI's usual ``{"detail": ...}`` with its headers;
@@ -924,7 +954,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     Handlers the user registers afterwards for specific exception types take precedence.
     """
-    app.add_exception_handler(RequestValidationError, _validation_error_handler)
+    if validation_error is None:
+        app.add_exception_handler(RequestValidationError, _validation_error_handler)
+    else:
+        handler = _custom_validation_handler(validation_error)
+        app.add_exception_handler(RequestValidationError, handler)
     app.add_exception_handler(ApiError, _api_error_handler)
     app.add_exception_handler(StarletteHTTPException, _http_error_handler)
     app.add_exception_handler(Exception, _unhandled_error_handler)

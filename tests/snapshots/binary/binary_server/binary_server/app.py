@@ -10,14 +10,11 @@ An operation whose implementation is missing answers 501 naming it.
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-import fastapi.exceptions
-import pydantic
 from fastapi import (
     APIRouter,
     Body,
+    Depends,
     FastAPI,
-    File,
-    Form,
     Path,
     Request,
     Response,
@@ -36,6 +33,8 @@ from .models import (
 )
 
 __all__ = ["create_app", "create_router"]
+
+_UPLOAD_AVATAR_BODY = rt.BodyReader({"multipart/form-data": UploadAvatarBody}, required=True)
 
 
 def create_router(
@@ -138,30 +137,14 @@ def create_router(
         description="",
         deprecated=False,
         openapi_extra={
-            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+            "requestBody": _UPLOAD_AVATAR_BODY.openapi,
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}},
         },
     )
     async def upload_avatar(
         request: Request,
-        image: Annotated[bytes, File(alias="image", media_type="multipart/form-data")],
-        caption: Annotated[
-            str | None, Form(alias="caption", media_type="multipart/form-data")
-        ] = None,
-        tags: Annotated[
-            list[str] | None, Form(alias="tags", media_type="multipart/form-data")
-        ] = None,
+        body: Annotated[UploadAvatarBody, Depends(_UPLOAD_AVATAR_BODY)],
     ) -> Any:
-        fields = {
-            "image": image,
-            "caption": caption,
-            "tags": tags,
-        }
-        try:
-            body = UploadAvatarBody.model_validate(
-                {k: v for k, v in fields.items() if v is not None}
-            )
-        except pydantic.ValidationError as error:  # a constraint of the body model: still a 422
-            raise fastapi.exceptions.RequestValidationError(error.errors(), body=fields) from None
         return await binder.call(
             rt.Route(operation_id="uploadAvatar", status_code=201, media_type="application/json"),
             request,
@@ -216,6 +199,7 @@ def create_app(
     avatars: AvatarsApi | None = None,
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
+    validation_error: rt.ValidationErrorHook | None = None,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI application for Binary bodies.
@@ -224,6 +208,9 @@ def create_app(
         authenticate: called with the bearer token / API key; returns a principal
             with scopes, or None to reject. Without it, secured operations answer 401.
         middleware: wrappers around every implementation call; they see the operation id.
+        validation_error: builds the 422 response of a request that failed validation from
+            the runtime's ``rt.ValidationErrorBody`` (return a body, sent as JSON, or a
+            Response); use it to answer with the spec's own 422 schema.
         fastapi_kwargs: passed to ``FastAPI(...)``.
     """
     settings: dict[str, Any] = {
@@ -243,7 +230,7 @@ def create_app(
         middleware=middleware,
     )
     app.router.routes.extend(router.routes)
-    rt.install_error_handlers(app)
+    rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route
     return app

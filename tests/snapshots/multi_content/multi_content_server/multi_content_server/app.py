@@ -10,14 +10,11 @@ An operation whose implementation is missing answers 501 naming it.
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-import fastapi.exceptions
-import pydantic
 from fastapi import (
     APIRouter,
     Body,
     Depends,
     FastAPI,
-    Form,
     Path,
     Request,
     Response,
@@ -39,6 +36,9 @@ __all__ = ["create_app", "create_router"]
 
 _CREATE_DOCUMENT_BODY = rt.BodyReader(
     {"application/json": Document, "application/x-www-form-urlencoded": Document}, required=True
+)
+_ADD_COMMENT_BODY = rt.BodyReader(
+    {"application/x-www-form-urlencoded": AddCommentBody}, required=True
 )
 
 
@@ -179,25 +179,15 @@ def create_router(
         description="",
         deprecated=False,
         openapi_extra={
-            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
+            "requestBody": _ADD_COMMENT_BODY.openapi,
+            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}},
         },
     )
     async def add_comment(
         request: Request,
         id: Annotated[str, Path(description="")],
-        text: Annotated[str, Form(alias="text")],
-        rating: Annotated[int | None, Form(alias="rating")] = None,
-        tags: Annotated[list[str] | None, Form(alias="tags")] = None,
+        body: Annotated[AddCommentBody, Depends(_ADD_COMMENT_BODY)],
     ) -> Any:
-        fields = {
-            "text": text,
-            "rating": rating,
-            "tags": tags,
-        }
-        try:
-            body = AddCommentBody.model_validate({k: v for k, v in fields.items() if v is not None})
-        except pydantic.ValidationError as error:  # a constraint of the body model: still a 422
-            raise fastapi.exceptions.RequestValidationError(error.errors(), body=fields) from None
         return await binder.call(
             rt.Route(operation_id="addComment", status_code=201, media_type="application/json"),
             request,
@@ -254,6 +244,7 @@ def create_app(
     documents: DocumentsApi | None = None,
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
+    validation_error: rt.ValidationErrorHook | None = None,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI application for Several responses and media types.
@@ -262,6 +253,9 @@ def create_app(
         authenticate: called with the bearer token / API key; returns a principal
             with scopes, or None to reject. Without it, secured operations answer 401.
         middleware: wrappers around every implementation call; they see the operation id.
+        validation_error: builds the 422 response of a request that failed validation from
+            the runtime's ``rt.ValidationErrorBody`` (return a body, sent as JSON, or a
+            Response); use it to answer with the spec's own 422 schema.
         fastapi_kwargs: passed to ``FastAPI(...)``.
     """
     settings: dict[str, Any] = {
@@ -280,7 +274,7 @@ def create_app(
         middleware=middleware,
     )
     app.router.routes.extend(router.routes)
-    rt.install_error_handlers(app)
+    rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route
     return app

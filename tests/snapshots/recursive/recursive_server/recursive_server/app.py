@@ -137,6 +137,7 @@ def create_app(
     json: JsonModelApi | None = None,
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
+    validation_error: rt.ValidationErrorHook | None = None,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI application for Recursion.
@@ -145,6 +146,9 @@ def create_app(
         authenticate: called with the bearer token / API key; returns a principal
             with scopes, or None to reject. Without it, secured operations answer 401.
         middleware: wrappers around every implementation call; they see the operation id.
+        validation_error: builds the 422 response of a request that failed validation from
+            the runtime's ``rt.ValidationErrorBody`` (return a body, sent as JSON, or a
+            Response); use it to answer with the spec's own 422 schema.
         fastapi_kwargs: passed to ``FastAPI(...)``.
     """
     settings: dict[str, Any] = {
@@ -165,7 +169,7 @@ def create_app(
         middleware=middleware,
     )
     app.router.routes.extend(router.routes)
-    rt.install_error_handlers(app)
+    rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route
     return app

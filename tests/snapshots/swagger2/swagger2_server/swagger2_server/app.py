@@ -10,14 +10,11 @@ An operation whose implementation is missing answers 501 naming it.
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-import fastapi.exceptions
-import pydantic
 from fastapi import (
     APIRouter,
     Body,
+    Depends,
     FastAPI,
-    File,
-    Form,
     Path,
     Request,
     Response,
@@ -35,6 +32,8 @@ from .models import (
 )
 
 __all__ = ["create_app", "create_router"]
+
+_UPLOAD_PHOTO_BODY = rt.BodyReader({"multipart/form-data": UploadPhotoBody}, required=True)
 
 
 def create_router(
@@ -95,24 +94,16 @@ def create_router(
         summary="",
         description="",
         deprecated=False,
-        openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
+        openapi_extra={
+            "requestBody": _UPLOAD_PHOTO_BODY.openapi,
+            rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}},
+        },
     )
     async def upload_photo(
         request: Request,
         pet_id: Annotated[int, Path(alias="petId", description="")],
-        file: Annotated[bytes, File(alias="file", media_type="multipart/form-data")],
-        note: Annotated[str | None, Form(alias="note", media_type="multipart/form-data")] = None,
+        body: Annotated[UploadPhotoBody, Depends(_UPLOAD_PHOTO_BODY)],
     ) -> Any:
-        fields = {
-            "file": file,
-            "note": note,
-        }
-        try:
-            body = UploadPhotoBody.model_validate(
-                {k: v for k, v in fields.items() if v is not None}
-            )
-        except pydantic.ValidationError as error:  # a constraint of the body model: still a 422
-            raise fastapi.exceptions.RequestValidationError(error.errors(), body=fields) from None
         return await binder.call(
             rt.Route(operation_id="uploadPhoto", status_code=204, media_type=None),
             request,
@@ -134,6 +125,7 @@ def create_app(
     pets_photo: PetsPhotoApi | None = None,
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
+    validation_error: rt.ValidationErrorHook | None = None,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI application for Swagger 2.0.
@@ -142,6 +134,9 @@ def create_app(
         authenticate: called with the bearer token / API key; returns a principal
             with scopes, or None to reject. Without it, secured operations answer 401.
         middleware: wrappers around every implementation call; they see the operation id.
+        validation_error: builds the 422 response of a request that failed validation from
+            the runtime's ``rt.ValidationErrorBody`` (return a body, sent as JSON, or a
+            Response); use it to answer with the spec's own 422 schema.
         fastapi_kwargs: passed to ``FastAPI(...)``.
     """
     settings: dict[str, Any] = {
@@ -161,7 +156,7 @@ def create_app(
         middleware=middleware,
     )
     app.router.routes.extend(router.routes)
-    rt.install_error_handlers(app)
+    rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route
     return app
