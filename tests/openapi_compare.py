@@ -63,7 +63,9 @@ spec documents a 422 itself.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -73,6 +75,19 @@ _IGNORED = frozenset(
 )
 
 Doc = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A known generator gap of a round-trip test: the differences it explains and the fix."""
+
+    name: str
+    pattern: str  # a regex matched against each difference line
+    fix: str
+
+    def explains(self, line: str) -> bool:
+        """True when ``line`` is one of this gap's differences."""
+        return re.search(self.pattern, line) is not None
 
 
 def differences(spec: Doc, app: Doc) -> list[str]:

@@ -15,29 +15,13 @@ from __future__ import annotations
 
 import copy
 import functools
-import re
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 from e2e_paths import SPEC
-from openapi_compare import differences
+from openapi_compare import Gap, differences
 
 from examples.posthog_fake import create_fake_app
-
-
-@dataclass(frozen=True)
-class Gap:
-    """A known generator gap: the differences it explains and the fix that removes them."""
-
-    name: str
-    pattern: str  # a regex matched against each difference line
-    fix: str
-
-    def explains(self, line: str) -> bool:
-        """True when ``line`` is one of this gap's differences."""
-        return re.search(self.pattern, line) is not None
-
 
 KNOWN_GAPS: tuple[Gap, ...] = ()
 

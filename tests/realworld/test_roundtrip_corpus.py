@@ -15,15 +15,13 @@ fails ``test_round_trip``, and a gap that no longer shows up anywhere fails
 from __future__ import annotations
 
 import importlib
-import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openapi_compare import differences
+from openapi_compare import Gap, differences
 from test_realworld import CORPUS, SPECS
 
 from generator.config import Target
@@ -34,17 +32,6 @@ from generator.pipeline import render
 pytestmark = pytest.mark.skipif(not (SPECS / "SOURCES.md").exists(), reason=f"no spec corpus at {SPECS}")
 
 
-@dataclass(frozen=True)
-class Gap:
-    """A known generator gap: the differences it explains and the fix that removes them."""
-
-    name: str
-    pattern: str  # a regex matched against each difference line
-    fix: str
-
-    def explains(self, line: str) -> bool:
-        """True when ``line`` is one of this gap's differences."""
-        return re.search(self.pattern, line) is not None
 
 
 KNOWN_GAPS: tuple[Gap, ...] = (
