@@ -1455,14 +1455,15 @@ class _Guard(SecurityBase):
     """
 
     def __init__(self, binder: Binder, requirement: SecurityRequirement) -> None:
-        scheme = _make_scheme(requirement)
-        self._read: Callable[..., Awaitable[Any]] = scheme
-        assert isinstance(scheme, SecurityBase)
-        self.model = scheme.model
-        self.scheme_name = scheme.scheme_name
         self._binder = binder
         self._requirements = (requirement,)
         self._kinds = frozenset({requirement.kind})
+        scheme = _make_scheme(requirement)
+        self._read: Callable[..., Awaitable[Any]] = scheme
+        documented: object = scheme
+        assert isinstance(documented, SecurityBase)
+        self.model = documented.model
+        self.scheme_name = documented.scheme_name
 
     async def __call__(self, request: HTTPConnection) -> Principal | None:
         """The principal of ``request``'s credential; 401/403 as :meth:`Binder.security_any` says."""
