@@ -1319,8 +1319,8 @@ class Binder:
         names = [f"credential_{index}" for index in range(len(reqs))]
 
         async def dependency(**credentials: Any) -> Principal | None:
-            raws = [credentials[name] for name in names]
-            return await self._authorize(reqs, raws, kinds, optional)
+            extracted = [_extract(req.kind, credentials[name]) for req, name in zip(reqs, names)]
+            return await self._authorize(reqs, extracted, kinds, optional)
 
         # FastAPI reads the dependency's parameters from its signature: one Security(...)
         # per scheme, each documenting the scheme and the scopes in app.openapi().
@@ -1338,14 +1338,14 @@ class Binder:
     async def _authorize(
         self,
         reqs: Sequence[SecurityRequirement],
-        raws: Sequence[Any],
+        credentials: Sequence[object],
         kinds: Collection[str],
         optional: bool,
     ) -> Principal | None:
+        """The principal of the first requirement satisfied by its credential (see :func:`_extract`)."""
         presented = False
         missing_scopes: list[str] | None = None
-        for req, raw in zip(reqs, raws):
-            credential = _extract(req.kind, raw)
+        for req, credential in zip(reqs, credentials):
             if credential is None:
                 continue
             presented = True
@@ -1452,6 +1452,8 @@ class _Guard(SecurityBase):
     FastAPI documents it as the requirement's scheme (it is a ``SecurityBase`` with that
     scheme's model and name); per request it reads the credential through the scheme
     object, a plain call rather than a dependency of its own, and returns the principal.
+    A bearer token is read from the ``Authorization`` header directly, as ``HTTPBearer``
+    reads it, without building its credentials model.
     """
 
     def __init__(self, binder: Binder, requirement: SecurityRequirement) -> None:
@@ -1467,8 +1469,14 @@ class _Guard(SecurityBase):
 
     async def __call__(self, request: HTTPConnection) -> Principal | None:
         """The principal of ``request``'s credential; 401/403 as :meth:`Binder.security_any` says."""
-        raw = await self._read(request)
-        return await self._binder._authorize(self._requirements, (raw,), self._kinds, False)
+        kind = self._requirements[0].kind
+        if kind == BEARER:
+            scheme, _, token = (request.headers.get("Authorization") or "").partition(" ")
+            token = token.strip()
+            credential: object = token if token and scheme.lower() == "bearer" else None
+        else:
+            credential = _extract(kind, await self._read(request))
+        return await self._binder._authorize(self._requirements, (credential,), self._kinds, False)
 
 
 def _bind(

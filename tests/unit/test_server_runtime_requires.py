@@ -121,3 +121,18 @@ def test_requires_is_one_dependency_without_dependencies_of_its_own() -> None:
     route = next(r for r in app.routes if getattr(r, "operation_id", None) == "things_read")
     (security,) = route.dependant.dependencies  # type: ignore[attr-defined]
     assert security.dependencies == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["", "Bearer", "Bearer ", " Bearer writer", "bearer writer", "BEARER  writer  ", "Basic writer", "Bearer a b"],
+)
+def test_a_bearer_header_reads_as_http_bearer_reads_it(header: str) -> None:
+    flat = _app(rt.BEARER, None, None, None, flat=True)
+    chain = _app(rt.BEARER, None, None, None, flat=False)
+    got, expected = (_get(app, {"headers": {"Authorization": header}}) for app in (flat, chain))
+    assert (got.status_code, got.headers.get("www-authenticate"), got.json()) == (
+        expected.status_code,
+        expected.headers.get("www-authenticate"),
+        expected.json(),
+    )
