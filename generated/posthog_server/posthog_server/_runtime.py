@@ -28,11 +28,11 @@ through the route's ``openapi_extra``. :func:`install_openapi` makes ``app.opena
 list every documented status with all its media types (``CONTENT_KEY``), and
 :attr:`Route.media_types` makes a status answer with its documented media type.
 
-Security is declared per operation with :meth:`Binder.security` (or
-:meth:`Binder.security_any` for alternatives), which both registers the spec's scheme
-in ``app.openapi()`` and enforces it at request time through the user's
-:data:`Authenticator`. :func:`install_error_handlers` gives request-validation and HTTP
-errors the same JSON shape.
+Security is declared per operation with :meth:`Binder.requires` (the generated routes'
+one-dependency marker), :meth:`Binder.security` or :meth:`Binder.security_any` (for
+alternatives), which all register the spec's scheme in ``app.openapi()`` and enforce it
+at request time through the user's :data:`Authenticator`. :func:`install_error_handlers`
+gives request-validation and HTTP errors the same JSON shape.
 
 Error body shapes (all ``application/json``)::
 
