@@ -27,9 +27,13 @@ Every wait and loop is bounded.
 
 ``--inprocess`` skips sockets and servers: it calls each app as an ASGI callable in
 this process and reports CPU microseconds per request (steadier on a busy machine).
+``--profile KIND`` runs those in-process calls of one app under cProfile and prints the
+functions that cost most (``solve_dependencies`` calls per request show how deep
+FastAPI solves the route's dependencies).
 
     python benchmarks/runtime_server.py [--duration 5] [--repeats 3] [--connections 32]
     python benchmarks/runtime_server.py --inprocess [--repeats 5] [--requests 3000]
+    python benchmarks/runtime_server.py --profile generated [--requests 3000]
     python benchmarks/runtime_server.py serve generated|handwritten PORT   # (internal)
 """
 
@@ -371,6 +375,29 @@ def measure_inprocess(repeats: int, requests: int) -> dict[str, Any]:
     }
 
 
+def profile_inprocess(kind: str, requests: int, top: int = 30) -> str:
+    """cProfile statistics (by own time, then cumulative) of ``requests`` in-process calls of one app."""
+    import cProfile
+    import io
+    import pstats
+
+    app = build_app(kind)
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(_asgi_seconds(app, min(requests, 300)))  # warm up
+        profiler = cProfile.Profile()
+        profiler.enable()
+        loop.run_until_complete(_asgi_seconds(app, requests))
+        profiler.disable()
+    finally:
+        loop.close()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return f"{kind}: {requests} requests\n" + out.getvalue()
+
+
 def main() -> None:
     if len(sys.argv) >= 4 and sys.argv[1] == "serve":
         serve(sys.argv[2], int(sys.argv[3]))
@@ -382,7 +409,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=5000, help="per run, without wrk")
     parser.add_argument("--load", choices=("auto", "wrk", "asyncio"), default="auto")
     parser.add_argument("--inprocess", action="store_true", help="ASGI calls, no server")
+    parser.add_argument("--profile", choices=KINDS, help="cProfile in-process calls of one app")
     args = parser.parse_args()
+    if args.profile:
+        print(profile_inprocess(args.profile, args.requests))
+        return
     if args.inprocess:
         print(json.dumps(measure_inprocess(args.repeats, args.requests)))
         return

@@ -80,7 +80,9 @@ class RouteView:
     openapi_extra: str  # the route's openapi_extra literal ("None" when FastAPI documents everything)
     body: BodyView | None
     reads_forms: bool  # the body reader parses a form or multipart body (python-multipart)
-    security_expr: str | None  # binder.security(...) call
+    security_expr: str | None  # binder.requires(...) call: the Security marker of the principal
+    route_constant: str  # module constant holding the operation's rt.Route (built once, not per request)
+    route_expr: str  # the rt.Route(...) expression of that constant
     returns: str  # interface return annotation
     doc: str
 
@@ -148,6 +150,7 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
             for r in routes
         ]
         routes = [_hoist_defaults(r, defaults) for r in routes]
+        defaults.extend((r.route_constant, r.route_expr) for r in routes)
         defaults.extend(reader for r in routes for reader in r.readers)
         for route in routes:
             args = [a.annotation for a in route.positional + route.keyword]
@@ -200,8 +203,6 @@ def _fastapi_imports(groups: list[GroupView]) -> list[str]:
             used.update(a.param_expr.split("(")[0] for a in route.positional + route.keyword)
             if route.body:
                 used.add("Depends" if route.body_reader else "Body")
-            if route.security_expr:
-                used.add("Depends")
             if route.no_body:
                 used.add("Response")
     return sorted(used)
@@ -269,9 +270,19 @@ def _route(
         reads_forms=bool(body_constant) and op.body is not None and any(c.kind in ("form", "multipart")
                                                                          for c in op.body.contents),
         security_expr=_security(op, schemes),
+        route_constant=f"_{op_names.function}_route".upper(),
+        route_expr=_route_expr(op.operation_id, main, responses.media_types),
         returns=_returns(outcomes),
         doc=docstring(summary_line(op)),
     )
+
+
+def _route_expr(operation_id: str, main: OutcomeView | None, media_types: str) -> str:
+    """The ``rt.Route(...)`` of an operation: its id, default status and media types."""
+    status_code = main.status_code if main else 200
+    media_type = repr(main.media_type) if main else "None"
+    extra = f", media_types={media_types}" if media_types != "None" else ""
+    return f"rt.Route(operation_id={operation_id!r}, status_code={status_code}, media_type={media_type}{extra})"
 
 
 def _hoist_defaults(route: RouteView, defaults: list[tuple[str, str]]) -> RouteView:
@@ -349,5 +360,5 @@ def _security(op: Operation, schemes: dict[str, SecurityScheme]) -> str | None:
     scopes = repr(tuple(requirement.scopes))
     if scheme.kind == "api_key":
         kind = {"header": "rt.API_KEY_HEADER", "query": "rt.API_KEY_QUERY", "cookie": "rt.API_KEY_COOKIE"}[scheme.location or "header"]
-        return f"binder.security({kind}, {scheme.name!r}, {scopes}, param_name={scheme.param_name!r})"
-    return f"binder.security({_SCHEME_KINDS[scheme.kind]}, {scheme.name!r}, {scopes})"
+        return f"binder.requires({kind}, {scheme.name!r}, {scopes}, param_name={scheme.param_name!r})"
+    return f"binder.requires({_SCHEME_KINDS[scheme.kind]}, {scheme.name!r}, {scopes})"

@@ -27,11 +27,11 @@ through the route's ``openapi_extra``. :func:`install_openapi` makes ``app.opena
 list every documented status with all its media types (``CONTENT_KEY``), and
 :attr:`Route.media_types` makes a status answer with its documented media type.
 
-Security is declared per operation with :meth:`Binder.security` (or
-:meth:`Binder.security_any` for alternatives), which both registers the spec's scheme
-in ``app.openapi()`` and enforces it at request time through the user's
-:data:`Authenticator`. :func:`install_error_handlers` gives request-validation and HTTP
-errors the same JSON shape.
+Security is declared per operation with :meth:`Binder.requires` (the generated routes'
+one-dependency marker), :meth:`Binder.security` or :meth:`Binder.security_any` (for
+alternatives), which all register the spec's scheme in ``app.openapi()`` and enforce it
+at request time through the user's :data:`Authenticator`. :func:`install_error_handlers`
+gives request-validation and HTTP errors the same JSON shape.
 
 Error body shapes (all ``application/json``)::
 
@@ -87,6 +87,7 @@ from fastapi.security import (
     OAuth2,
     OpenIdConnect,
 )
+from fastapi.security.base import SecurityBase
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -1231,6 +1232,38 @@ class Binder:
 
     # ---- security -------------------------------------------------------------------
 
+    def requires(
+        self,
+        kind: SecurityKind,
+        scheme_name: str,
+        scopes: Sequence[str] = (),
+        *,
+        param_name: str | None = None,
+        description: str | None = None,
+        bearer_format: str | None = None,
+        flows: Mapping[str, Mapping[str, Any]] | None = None,
+        openid_connect_url: str | None = None,
+    ) -> Any:
+        """The ``Security(...)`` marker of a route's principal parameter requiring one scheme.
+
+        Use as ``principal: Annotated[Principal | None, binder.requires(BEARER, "Key",
+        ("dashboard:read",))] = None``; parameters are those of :class:`SecurityRequirement`.
+        It answers exactly as :meth:`security` does, but FastAPI solves one dependency per
+        request (the scheme itself reads the credential and authorizes it) instead of a
+        dependency calling the scheme's, and documents the scopes in ``app.openapi()``.
+        """
+        requirement = SecurityRequirement(
+            kind,
+            scheme_name,
+            tuple(scopes),
+            param_name,
+            description,
+            bearer_format,
+            flows,
+            openid_connect_url,
+        )
+        return Security(_Guard(self, requirement), scopes=list(requirement.scopes))
+
     def security(
         self,
         kind: SecurityKind,
@@ -1286,8 +1319,8 @@ class Binder:
         names = [f"credential_{index}" for index in range(len(reqs))]
 
         async def dependency(**credentials: Any) -> Principal | None:
-            raws = [credentials[name] for name in names]
-            return await self._authorize(reqs, raws, kinds, optional)
+            extracted = [_extract(req.kind, credentials[name]) for req, name in zip(reqs, names)]
+            return await self._authorize(reqs, extracted, kinds, optional)
 
         # FastAPI reads the dependency's parameters from its signature: one Security(...)
         # per scheme, each documenting the scheme and the scopes in app.openapi().
@@ -1305,14 +1338,14 @@ class Binder:
     async def _authorize(
         self,
         reqs: Sequence[SecurityRequirement],
-        raws: Sequence[Any],
+        credentials: Sequence[object],
         kinds: Collection[str],
         optional: bool,
     ) -> Principal | None:
+        """The principal of the first requirement satisfied by its credential (see :func:`_extract`)."""
         presented = False
         missing_scopes: list[str] | None = None
-        for req, raw in zip(reqs, raws):
-            credential = _extract(req.kind, raw)
+        for req, credential in zip(reqs, credentials):
             if credential is None:
                 continue
             presented = True
@@ -1411,6 +1444,39 @@ class Binder:
         for middleware in reversed(self._middleware):
             call_next = _bind(middleware, context, call_next)
         return await call_next()
+
+
+class _Guard(SecurityBase):
+    """One security requirement as a single FastAPI dependency (see :meth:`Binder.requires`).
+
+    FastAPI documents it as the requirement's scheme (it is a ``SecurityBase`` with that
+    scheme's model and name); per request it reads the credential through the scheme
+    object, a plain call rather than a dependency of its own, and returns the principal.
+    A bearer token is read from the ``Authorization`` header directly, as ``HTTPBearer``
+    reads it, without building its credentials model.
+    """
+
+    def __init__(self, binder: Binder, requirement: SecurityRequirement) -> None:
+        self._binder = binder
+        self._requirements = (requirement,)
+        self._kinds = frozenset({requirement.kind})
+        scheme = _make_scheme(requirement)
+        self._read: Callable[..., Awaitable[Any]] = scheme
+        documented: object = scheme
+        assert isinstance(documented, SecurityBase)
+        self.model = documented.model
+        self.scheme_name = documented.scheme_name
+
+    async def __call__(self, request: HTTPConnection) -> Principal | None:
+        """The principal of ``request``'s credential; 401/403 as :meth:`Binder.security_any` says."""
+        kind = self._requirements[0].kind
+        if kind == BEARER:
+            scheme, _, token = (request.headers.get("Authorization") or "").partition(" ")
+            token = token.strip()
+            credential: object = token if token and scheme.lower() == "bearer" else None
+        else:
+            credential = _extract(kind, await self._read(request))
+        return await self._binder._authorize(self._requirements, (credential,), self._kinds, False)
 
 
 def _bind(

@@ -77,6 +77,110 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_ENVIRONMENTS_DASHBOARDS_LIST_ROUTE = rt.Route(
+    operation_id="environments_dashboards_list", status_code=200, media_type="application/json"
+)
+_ENVIRONMENTS_DASHBOARDS_CREATE_ROUTE = rt.Route(
+    operation_id="environments_dashboards_create", status_code=201, media_type="application/json"
+)
+_ENVIRONMENTS_DASHBOARDS_SHARING_LIST_ROUTE = rt.Route(
+    operation_id="environments_dashboards_sharing_list",
+    status_code=200,
+    media_type="application/json",
+)
+_ENVIRONMENTS_DASHBOARDS_RETRIEVE_ROUTE = rt.Route(
+    operation_id="environments_dashboards_retrieve", status_code=200, media_type="application/json"
+)
+_ENVIRONMENTS_DASHBOARDS_DESTROY_ROUTE = rt.Route(
+    operation_id="environments_dashboards_destroy", status_code=405, media_type=None
+)
+_ENVIRONMENTS_DASHBOARDS_PARTIAL_UPDATE_ROUTE = rt.Route(
+    operation_id="environments_dashboards_partial_update",
+    status_code=200,
+    media_type="application/json",
+)
+_ENVIRONMENTS_DASHBOARDS_STREAM_TILES_RETRIEVE_ROUTE = rt.Route(
+    operation_id="environments_dashboards_stream_tiles_retrieve", status_code=200, media_type=None
+)
+_ENVIRONMENTS_DASHBOARDS_CREATE_FROM_TEMPLATE_JSON_CREATE_ROUTE = rt.Route(
+    operation_id="environments_dashboards_create_from_template_json_create",
+    status_code=200,
+    media_type=None,
+)
+_ENVIRONMENTS_DASHBOARDS_CREATE_UNLISTED_DASHBOARD_CREATE_ROUTE = rt.Route(
+    operation_id="environments_dashboards_create_unlisted_dashboard_create",
+    status_code=200,
+    media_type=None,
+)
+_ENVIRONMENTS_DASHBOARDS_COLLABORATORS_LIST_ROUTE = rt.Route(
+    operation_id="environments_dashboards_collaborators_list",
+    status_code=200,
+    media_type="application/json",
+)
+_ENVIRONMENTS_DASHBOARDS_COLLABORATORS_CREATE_ROUTE = rt.Route(
+    operation_id="environments_dashboards_collaborators_create",
+    status_code=201,
+    media_type="application/json",
+)
+_ENVIRONMENTS_DASHBOARDS_COLLABORATORS_DESTROY_ROUTE = rt.Route(
+    operation_id="environments_dashboards_collaborators_destroy", status_code=204, media_type=None
+)
+_ENVIRONMENTS_DATA_COLOR_THEMES_LIST_ROUTE = rt.Route(
+    operation_id="environments_data_color_themes_list",
+    status_code=200,
+    media_type="application/json",
+)
+_ENVIRONMENTS_DATA_COLOR_THEMES_CREATE_ROUTE = rt.Route(
+    operation_id="environments_data_color_themes_create",
+    status_code=201,
+    media_type="application/json",
+)
+_ENVIRONMENTS_DATA_COLOR_THEMES_RETRIEVE_ROUTE = rt.Route(
+    operation_id="environments_data_color_themes_retrieve",
+    status_code=200,
+    media_type="application/json",
+)
+_ENVIRONMENTS_DATA_COLOR_THEMES_DESTROY_ROUTE = rt.Route(
+    operation_id="environments_data_color_themes_destroy", status_code=204, media_type=None
+)
+_ENVIRONMENTS_DATA_COLOR_THEMES_PARTIAL_UPDATE_ROUTE = rt.Route(
+    operation_id="environments_data_color_themes_partial_update",
+    status_code=200,
+    media_type="application/json",
+)
+_ENVIRONMENTS_DATASET_ITEMS_LIST_ROUTE = rt.Route(
+    operation_id="environments_dataset_items_list", status_code=200, media_type="application/json"
+)
+_ENVIRONMENTS_DATASET_ITEMS_CREATE_ROUTE = rt.Route(
+    operation_id="environments_dataset_items_create", status_code=201, media_type="application/json"
+)
+_ENVIRONMENTS_DATASET_ITEMS_RETRIEVE_ROUTE = rt.Route(
+    operation_id="environments_dataset_items_retrieve",
+    status_code=200,
+    media_type="application/json",
+)
+_ENVIRONMENTS_DATASET_ITEMS_DESTROY_ROUTE = rt.Route(
+    operation_id="environments_dataset_items_destroy", status_code=405, media_type=None
+)
+_ENVIRONMENTS_DATASET_ITEMS_PARTIAL_UPDATE_ROUTE = rt.Route(
+    operation_id="environments_dataset_items_partial_update",
+    status_code=200,
+    media_type="application/json",
+)
+_ENVIRONMENTS_DATASETS_LIST_ROUTE = rt.Route(
+    operation_id="environments_datasets_list", status_code=200, media_type="application/json"
+)
+_ENVIRONMENTS_DATASETS_CREATE_ROUTE = rt.Route(
+    operation_id="environments_datasets_create", status_code=201, media_type="application/json"
+)
+_ENVIRONMENTS_DATASETS_RETRIEVE_ROUTE = rt.Route(
+    operation_id="environments_datasets_retrieve", status_code=200, media_type="application/json"
+)
+_ENVIRONMENTS_DATASETS_PARTIAL_UPDATE_ROUTE = rt.Route(
+    operation_id="environments_datasets_partial_update",
+    status_code=200,
+    media_type="application/json",
+)
 _ENVIRONMENTS_DATASETS_LIST_ID_IN_PARAM = rt.StyledParameter(
     list[uuid.UUID],
     "query",
@@ -95,7 +199,104 @@ _ENVIRONMENTS_DATASETS_LIST_ORDER_BY_PARAM = rt.StyledParameter(
     required=False,
     description="Fields to order by (prefix with `-` for descending). The page\ngives the type as array; the item type and the comma-separated\nform are inferred.",
 )
+_ENVIRONMENTS_EXPORTS_LIST_ROUTE = rt.Route(
+    operation_id="environments_exports_list", status_code=200, media_type="application/json"
+)
+_ENVIRONMENTS_EXPORTS_CREATE_ROUTE = rt.Route(
+    operation_id="environments_exports_create", status_code=201, media_type="application/json"
+)
+_ENVIRONMENTS_EXPORTS_RETRIEVE_ROUTE = rt.Route(
+    operation_id="environments_exports_retrieve", status_code=200, media_type="application/json"
+)
+_ENVIRONMENTS_EXPORTS_CONTENT_RETRIEVE_ROUTE = rt.Route(
+    operation_id="environments_exports_content_retrieve", status_code=200, media_type="image/png"
+)
+_ENVIRONMENTS_GROUPS_LIST_ROUTE = rt.Route(
+    operation_id="environments_groups_list", status_code=200, media_type="application/json"
+)
+_ENVIRONMENTS_GROUPS_FIND_RETRIEVE_ROUTE = rt.Route(
+    operation_id="environments_groups_find_retrieve", status_code=200, media_type=None
+)
+_ENVIRONMENTS_GROUPS_PROPERTY_DEFINITIONS_RETRIEVE_ROUTE = rt.Route(
+    operation_id="environments_groups_property_definitions_retrieve",
+    status_code=200,
+    media_type=None,
+)
+_ENVIRONMENTS_GROUPS_PROPERTY_VALUES_RETRIEVE_ROUTE = rt.Route(
+    operation_id="environments_groups_property_values_retrieve", status_code=200, media_type=None
+)
 _ENVIRONMENTS_INSIGHTS_LIST_REFRESH_DEFAULT = EnvironmentsInsightsListRefresh("force_cache")
+_ENVIRONMENTS_INSIGHTS_LIST_ROUTE = rt.Route(
+    operation_id="environments_insights_list", status_code=200, media_type="application/json"
+)
+_ENVIRONMENTS_SESSION_RECORDINGS_DESTROY_ROUTE = rt.Route(
+    operation_id="environments_session_recordings_destroy", status_code=204, media_type=None
+)
+_ENVIRONMENTS_SESSION_RECORDINGS_SHARING_LIST_ROUTE = rt.Route(
+    operation_id="environments_session_recordings_sharing_list",
+    status_code=200,
+    media_type="application/json",
+)
+_ENVIRONMENTS_SESSIONS_PROPERTY_DEFINITIONS_RETRIEVE_ROUTE = rt.Route(
+    operation_id="environments_sessions_property_definitions_retrieve",
+    status_code=200,
+    media_type=None,
+)
+_ENVIRONMENTS_SESSIONS_VALUES_RETRIEVE_ROUTE = rt.Route(
+    operation_id="environments_sessions_values_retrieve", status_code=200, media_type=None
+)
+_ENVIRONMENTS_SUBSCRIPTIONS_LIST_ROUTE = rt.Route(
+    operation_id="environments_subscriptions_list", status_code=200, media_type="application/json"
+)
+_ENVIRONMENTS_SUBSCRIPTIONS_CREATE_ROUTE = rt.Route(
+    operation_id="environments_subscriptions_create", status_code=201, media_type="application/json"
+)
+_ENVIRONMENTS_SUBSCRIPTIONS_RETRIEVE_ROUTE = rt.Route(
+    operation_id="environments_subscriptions_retrieve",
+    status_code=200,
+    media_type="application/json",
+)
+_ENVIRONMENTS_SUBSCRIPTIONS_DESTROY_ROUTE = rt.Route(
+    operation_id="environments_subscriptions_destroy", status_code=405, media_type=None
+)
+_ENVIRONMENTS_SUBSCRIPTIONS_PARTIAL_UPDATE_ROUTE = rt.Route(
+    operation_id="environments_subscriptions_partial_update",
+    status_code=200,
+    media_type="application/json",
+)
+_DASHBOARDS_LIST_ROUTE = rt.Route(
+    operation_id="dashboards_list", status_code=200, media_type="application/json"
+)
+_DASHBOARDS_CREATE_ROUTE = rt.Route(
+    operation_id="dashboards_create", status_code=201, media_type="application/json"
+)
+_DASHBOARDS_SHARING_LIST_ROUTE = rt.Route(
+    operation_id="dashboards_sharing_list", status_code=200, media_type="application/json"
+)
+_DASHBOARDS_RETRIEVE_ROUTE = rt.Route(
+    operation_id="dashboards_retrieve", status_code=200, media_type="application/json"
+)
+_DASHBOARDS_DESTROY_ROUTE = rt.Route(
+    operation_id="dashboards_destroy", status_code=405, media_type=None
+)
+_DASHBOARDS_PARTIAL_UPDATE_ROUTE = rt.Route(
+    operation_id="dashboards_partial_update", status_code=200, media_type="application/json"
+)
+_DASHBOARDS_MOVE_TILE_PARTIAL_UPDATE_ROUTE = rt.Route(
+    operation_id="dashboards_move_tile_partial_update", status_code=200, media_type=None
+)
+_DASHBOARDS_CREATE_FROM_TEMPLATE_JSON_CREATE_ROUTE = rt.Route(
+    operation_id="dashboards_create_from_template_json_create", status_code=200, media_type=None
+)
+_DASHBOARDS_COLLABORATORS_LIST_ROUTE = rt.Route(
+    operation_id="dashboards_collaborators_list", status_code=200, media_type="application/json"
+)
+_DASHBOARDS_COLLABORATORS_CREATE_ROUTE = rt.Route(
+    operation_id="dashboards_collaborators_create", status_code=201, media_type="application/json"
+)
+_DASHBOARDS_COLLABORATORS_DESTROY_ROUTE = rt.Route(
+    operation_id="dashboards_collaborators_destroy", status_code=204, media_type=None
+)
 
 
 def create_router(
@@ -170,15 +371,11 @@ def create_router(
         ] = None,
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dashboards_list",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DASHBOARDS_LIST_ROUTE,
             request,
             principal,
             impls["environments_dashboards"],
@@ -216,15 +413,11 @@ def create_router(
         body: Annotated[DashboardRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dashboards_create",
-                status_code=201,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DASHBOARDS_CREATE_ROUTE,
             request,
             principal,
             impls["environments_dashboards"],
@@ -261,17 +454,11 @@ def create_router(
         dashboard_id: Annotated[int, Path(description="")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(
-                binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("sharing_configuration:read",))
-            ),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("sharing_configuration:read",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dashboards_sharing_list",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DASHBOARDS_SHARING_LIST_ROUTE,
             request,
             principal,
             impls["environments_dashboards"],
@@ -309,15 +496,11 @@ def create_router(
         id: Annotated[int, Path(description="A unique integer value identifying this dashboard.")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dashboards_retrieve",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DASHBOARDS_RETRIEVE_ROUTE,
             request,
             principal,
             impls["environments_dashboards"],
@@ -354,13 +537,11 @@ def create_router(
         id: Annotated[int, Path(description="A unique integer value identifying this dashboard.")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dashboards_destroy", status_code=405, media_type=None
-            ),
+            _ENVIRONMENTS_DASHBOARDS_DESTROY_ROUTE,
             request,
             principal,
             impls["environments_dashboards"],
@@ -399,15 +580,11 @@ def create_router(
         body: Annotated[PatchedDashboardRequest | None, Body(media_type="application/json")] = None,
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dashboards_partial_update",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DASHBOARDS_PARTIAL_UPDATE_ROUTE,
             request,
             principal,
             impls["environments_dashboards"],
@@ -449,15 +626,11 @@ def create_router(
         ] = None,
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dashboards_stream_tiles_retrieve",
-                status_code=200,
-                media_type=None,
-            ),
+            _ENVIRONMENTS_DASHBOARDS_STREAM_TILES_RETRIEVE_ROUTE,
             request,
             principal,
             impls["environments_dashboards"],
@@ -499,15 +672,11 @@ def create_router(
         ] = None,
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dashboards_create_from_template_json_create",
-                status_code=200,
-                media_type=None,
-            ),
+            _ENVIRONMENTS_DASHBOARDS_CREATE_FROM_TEMPLATE_JSON_CREATE_ROUTE,
             request,
             principal,
             impls["environments_dashboards"],
@@ -550,15 +719,11 @@ def create_router(
         ] = None,
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dashboards_create_unlisted_dashboard_create",
-                status_code=200,
-                media_type=None,
-            ),
+            _ENVIRONMENTS_DASHBOARDS_CREATE_UNLISTED_DASHBOARD_CREATE_ROUTE,
             request,
             principal,
             impls["environments_dashboards"],
@@ -596,15 +761,11 @@ def create_router(
         dashboard_id: Annotated[int, Path(description="")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dashboards_collaborators_list",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DASHBOARDS_COLLABORATORS_LIST_ROUTE,
             request,
             principal,
             impls["environments_dashboards_collaborators"],
@@ -643,15 +804,11 @@ def create_router(
         body: Annotated[DashboardCollaboratorRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dashboards_collaborators_create",
-                status_code=201,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DASHBOARDS_COLLABORATORS_CREATE_ROUTE,
             request,
             principal,
             impls["environments_dashboards_collaborators"],
@@ -697,15 +854,11 @@ def create_router(
         ],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dashboards_collaborators_destroy",
-                status_code=204,
-                media_type=None,
-            ),
+            _ENVIRONMENTS_DASHBOARDS_COLLABORATORS_DESTROY_ROUTE,
             request,
             principal,
             impls["environments_dashboards_collaborators"],
@@ -748,16 +901,11 @@ def create_router(
             int | None, Query(description="The initial index from which to return the results.")
         ] = None,
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("project:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("project:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_data_color_themes_list",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DATA_COLOR_THEMES_LIST_ROUTE,
             request,
             principal,
             impls["environments_data_color_themes"],
@@ -795,15 +943,11 @@ def create_router(
         body: Annotated[DataColorThemeRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("project:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("project:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_data_color_themes_create",
-                status_code=201,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DATA_COLOR_THEMES_CREATE_ROUTE,
             request,
             principal,
             impls["environments_data_color_themes"],
@@ -841,16 +985,11 @@ def create_router(
             int, Path(description="A unique integer value identifying this data color theme.")
         ],
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("project:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("project:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_data_color_themes_retrieve",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DATA_COLOR_THEMES_RETRIEVE_ROUTE,
             request,
             principal,
             impls["environments_data_color_themes"],
@@ -889,15 +1028,11 @@ def create_router(
         ],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("project:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("project:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_data_color_themes_destroy",
-                status_code=204,
-                media_type=None,
-            ),
+            _ENVIRONMENTS_DATA_COLOR_THEMES_DESTROY_ROUTE,
             request,
             principal,
             impls["environments_data_color_themes"],
@@ -940,15 +1075,11 @@ def create_router(
         ] = None,
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("project:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("project:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_data_color_themes_partial_update",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DATA_COLOR_THEMES_PARTIAL_UPDATE_ROUTE,
             request,
             principal,
             impls["environments_data_color_themes"],
@@ -995,16 +1126,11 @@ def create_router(
             int | None, Query(description="The initial index from which to return the results.")
         ] = None,
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dataset_items_list",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DATASET_ITEMS_LIST_ROUTE,
             request,
             principal,
             impls["environments_dataset_items"],
@@ -1043,15 +1169,11 @@ def create_router(
         body: Annotated[DatasetItemRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dataset_items_create",
-                status_code=201,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DATASET_ITEMS_CREATE_ROUTE,
             request,
             principal,
             impls["environments_dataset_items"],
@@ -1087,16 +1209,11 @@ def create_router(
         ],
         id: Annotated[uuid.UUID, Path(description="A UUID string identifying this dataset item.")],
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dataset_items_retrieve",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DATASET_ITEMS_RETRIEVE_ROUTE,
             request,
             principal,
             impls["environments_dataset_items"],
@@ -1133,13 +1250,11 @@ def create_router(
         id: Annotated[uuid.UUID, Path(description="A UUID string identifying this dataset item.")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dataset_items_destroy", status_code=405, media_type=None
-            ),
+            _ENVIRONMENTS_DATASET_ITEMS_DESTROY_ROUTE,
             request,
             principal,
             impls["environments_dataset_items"],
@@ -1180,15 +1295,11 @@ def create_router(
         ] = None,
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_dataset_items_partial_update",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DATASET_ITEMS_PARTIAL_UPDATE_ROUTE,
             request,
             principal,
             impls["environments_dataset_items"],
@@ -1243,16 +1354,11 @@ def create_router(
         ] = None,
         search: Annotated[str | None, Query(description="")] = None,
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_datasets_list",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DATASETS_LIST_ROUTE,
             request,
             principal,
             impls["environments_datasets"],
@@ -1293,15 +1399,11 @@ def create_router(
         body: Annotated[DatasetRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_datasets_create",
-                status_code=201,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DATASETS_CREATE_ROUTE,
             request,
             principal,
             impls["environments_datasets"],
@@ -1337,16 +1439,11 @@ def create_router(
         ],
         id: Annotated[uuid.UUID, Path(description="A UUID string identifying this dataset.")],
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_datasets_retrieve",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DATASETS_RETRIEVE_ROUTE,
             request,
             principal,
             impls["environments_datasets"],
@@ -1385,15 +1482,11 @@ def create_router(
         body: Annotated[PatchedDatasetRequest | None, Body(media_type="application/json")] = None,
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_datasets_partial_update",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_DATASETS_PARTIAL_UPDATE_ROUTE,
             request,
             principal,
             impls["environments_datasets"],
@@ -1437,16 +1530,11 @@ def create_router(
             int | None, Query(description="The initial index from which to return the results.")
         ] = None,
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("export:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("export:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_exports_list",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_EXPORTS_LIST_ROUTE,
             request,
             principal,
             impls["environments_exports"],
@@ -1483,16 +1571,11 @@ def create_router(
         ],
         body: Annotated[ExportedAssetRequest, Body(media_type="application/json")],
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("export:write",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("export:write",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_exports_create",
-                status_code=201,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_EXPORTS_CREATE_ROUTE,
             request,
             principal,
             impls["environments_exports"],
@@ -1530,16 +1613,11 @@ def create_router(
             int, Path(description="A unique integer value identifying this exported asset.")
         ],
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("export:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("export:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_exports_retrieve",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_EXPORTS_RETRIEVE_ROUTE,
             request,
             principal,
             impls["environments_exports"],
@@ -1594,16 +1672,11 @@ def create_router(
             int, Path(description="A unique integer value identifying this exported asset.")
         ],
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("export:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("export:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_exports_content_retrieve",
-                status_code=200,
-                media_type="image/png",
-            ),
+            _ENVIRONMENTS_EXPORTS_CONTENT_RETRIEVE_ROUTE,
             request,
             principal,
             impls["environments_exports"],
@@ -1642,16 +1715,11 @@ def create_router(
         cursor: Annotated[str | None, Query(description="The pagination cursor value.")] = None,
         search: Annotated[str | None, Query(description="Search the group name")] = None,
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("group:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("group:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_groups_list",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_GROUPS_LIST_ROUTE,
             request,
             principal,
             impls["environments_groups"],
@@ -1689,14 +1757,11 @@ def create_router(
         group_key: Annotated[str, Query(description="Specify the key of the group to find")],
         group_type_index: Annotated[int, Query(description="Specify the group type to find")],
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("group:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("group:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_groups_find_retrieve", status_code=200, media_type=None
-            ),
+            _ENVIRONMENTS_GROUPS_FIND_RETRIEVE_ROUTE,
             request,
             principal,
             impls["environments_groups"],
@@ -1731,16 +1796,11 @@ def create_router(
             ),
         ],
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("group:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("group:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_groups_property_definitions_retrieve",
-                status_code=200,
-                media_type=None,
-            ),
+            _ENVIRONMENTS_GROUPS_PROPERTY_DEFINITIONS_RETRIEVE_ROUTE,
             request,
             principal,
             impls["environments_groups"],
@@ -1772,16 +1832,11 @@ def create_router(
             ),
         ],
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("group:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("group:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_groups_property_values_retrieve",
-                status_code=200,
-                media_type=None,
-            ),
+            _ENVIRONMENTS_GROUPS_PROPERTY_VALUES_RETRIEVE_ROUTE,
             request,
             principal,
             impls["environments_groups"],
@@ -1829,16 +1884,11 @@ def create_router(
         ] = _ENVIRONMENTS_INSIGHTS_LIST_REFRESH_DEFAULT,
         short_id: Annotated[str | None, Query(description="")] = None,
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("insight:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("insight:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_insights_list",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_INSIGHTS_LIST_ROUTE,
             request,
             principal,
             impls["environments_insights"],
@@ -1881,15 +1931,11 @@ def create_router(
         ],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("session_recording:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("session_recording:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_session_recordings_destroy",
-                status_code=204,
-                media_type=None,
-            ),
+            _ENVIRONMENTS_SESSION_RECORDINGS_DESTROY_ROUTE,
             request,
             principal,
             impls["environments_session_recordings"],
@@ -1927,17 +1973,11 @@ def create_router(
         recording_id: Annotated[str, Path(description="")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(
-                binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("sharing_configuration:read",))
-            ),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("sharing_configuration:read",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_session_recordings_sharing_list",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_SESSION_RECORDINGS_SHARING_LIST_ROUTE,
             request,
             principal,
             impls["environments_session_recordings"],
@@ -1972,16 +2012,11 @@ def create_router(
             ),
         ],
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("query:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("query:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_sessions_property_definitions_retrieve",
-                status_code=200,
-                media_type=None,
-            ),
+            _ENVIRONMENTS_SESSIONS_PROPERTY_DEFINITIONS_RETRIEVE_ROUTE,
             request,
             principal,
             impls["environments_sessions_property_definitions"],
@@ -2013,16 +2048,11 @@ def create_router(
             ),
         ],
         principal: Annotated[
-            rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("query:read",))),
+            rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("query:read",))
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_sessions_values_retrieve",
-                status_code=200,
-                media_type=None,
-            ),
+            _ENVIRONMENTS_SESSIONS_VALUES_RETRIEVE_ROUTE,
             request,
             principal,
             impls["environments_sessions_values"],
@@ -2062,15 +2092,11 @@ def create_router(
         ] = None,
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("subscription:read",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("subscription:read",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_subscriptions_list",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_SUBSCRIPTIONS_LIST_ROUTE,
             request,
             principal,
             impls["environments_subscriptions"],
@@ -2108,15 +2134,11 @@ def create_router(
         body: Annotated[SubscriptionRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("subscription:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("subscription:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_subscriptions_create",
-                status_code=201,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_SUBSCRIPTIONS_CREATE_ROUTE,
             request,
             principal,
             impls["environments_subscriptions"],
@@ -2155,15 +2177,11 @@ def create_router(
         ],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("subscription:read",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("subscription:read",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_subscriptions_retrieve",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_SUBSCRIPTIONS_RETRIEVE_ROUTE,
             request,
             principal,
             impls["environments_subscriptions"],
@@ -2202,13 +2220,11 @@ def create_router(
         ],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("subscription:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("subscription:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_subscriptions_destroy", status_code=405, media_type=None
-            ),
+            _ENVIRONMENTS_SUBSCRIPTIONS_DESTROY_ROUTE,
             request,
             principal,
             impls["environments_subscriptions"],
@@ -2251,15 +2267,11 @@ def create_router(
         ] = None,
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("subscription:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("subscription:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="environments_subscriptions_partial_update",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _ENVIRONMENTS_SUBSCRIPTIONS_PARTIAL_UPDATE_ROUTE,
             request,
             principal,
             impls["environments_subscriptions"],
@@ -2304,13 +2316,11 @@ def create_router(
         ] = None,
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="dashboards_list", status_code=200, media_type="application/json"
-            ),
+            _DASHBOARDS_LIST_ROUTE,
             request,
             principal,
             impls["dashboards"],
@@ -2348,13 +2358,11 @@ def create_router(
         body: Annotated[DashboardRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="dashboards_create", status_code=201, media_type="application/json"
-            ),
+            _DASHBOARDS_CREATE_ROUTE,
             request,
             principal,
             impls["dashboards"],
@@ -2391,17 +2399,11 @@ def create_router(
         dashboard_id: Annotated[int, Path(description="")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(
-                binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("sharing_configuration:read",))
-            ),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("sharing_configuration:read",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="dashboards_sharing_list",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _DASHBOARDS_SHARING_LIST_ROUTE,
             request,
             principal,
             impls["dashboards"],
@@ -2439,13 +2441,11 @@ def create_router(
         id: Annotated[int, Path(description="A unique integer value identifying this dashboard.")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="dashboards_retrieve", status_code=200, media_type="application/json"
-            ),
+            _DASHBOARDS_RETRIEVE_ROUTE,
             request,
             principal,
             impls["dashboards"],
@@ -2482,11 +2482,11 @@ def create_router(
         id: Annotated[int, Path(description="A unique integer value identifying this dashboard.")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="dashboards_destroy", status_code=405, media_type=None),
+            _DASHBOARDS_DESTROY_ROUTE,
             request,
             principal,
             impls["dashboards"],
@@ -2525,15 +2525,11 @@ def create_router(
         body: Annotated[PatchedDashboardRequest | None, Body(media_type="application/json")] = None,
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="dashboards_partial_update",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _DASHBOARDS_PARTIAL_UPDATE_ROUTE,
             request,
             principal,
             impls["dashboards"],
@@ -2573,13 +2569,11 @@ def create_router(
         body: Annotated[PatchedDashboardRequest | None, Body(media_type="application/json")] = None,
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="dashboards_move_tile_partial_update", status_code=200, media_type=None
-            ),
+            _DASHBOARDS_MOVE_TILE_PARTIAL_UPDATE_ROUTE,
             request,
             principal,
             impls["dashboards"],
@@ -2618,15 +2612,11 @@ def create_router(
         body: Annotated[DashboardRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="dashboards_create_from_template_json_create",
-                status_code=200,
-                media_type=None,
-            ),
+            _DASHBOARDS_CREATE_FROM_TEMPLATE_JSON_CREATE_ROUTE,
             request,
             principal,
             impls["dashboards"],
@@ -2663,15 +2653,11 @@ def create_router(
         dashboard_id: Annotated[int, Path(description="")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="dashboards_collaborators_list",
-                status_code=200,
-                media_type="application/json",
-            ),
+            _DASHBOARDS_COLLABORATORS_LIST_ROUTE,
             request,
             principal,
             impls["dashboards_collaborators"],
@@ -2710,15 +2696,11 @@ def create_router(
         body: Annotated[DashboardCollaboratorRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="dashboards_collaborators_create",
-                status_code=201,
-                media_type="application/json",
-            ),
+            _DASHBOARDS_COLLABORATORS_CREATE_ROUTE,
             request,
             principal,
             impls["dashboards_collaborators"],
@@ -2764,13 +2746,11 @@ def create_router(
         ],
         principal: Annotated[
             rt.Principal | None,
-            Depends(binder.security(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",))),
+            binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="dashboards_collaborators_destroy", status_code=204, media_type=None
-            ),
+            _DASHBOARDS_COLLABORATORS_DESTROY_ROUTE,
             request,
             principal,
             impls["dashboards_collaborators"],

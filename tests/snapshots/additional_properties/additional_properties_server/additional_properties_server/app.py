@@ -29,6 +29,13 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_PUT_SETTINGS_ROUTE = rt.Route(
+    operation_id="putSettings", status_code=200, media_type="application/json"
+)
+_GET_COUNTERS_ROUTE = rt.Route(
+    operation_id="getCounters", status_code=200, media_type="application/json"
+)
+
 
 def create_router(
     *,
@@ -65,7 +72,7 @@ def create_router(
         body: Annotated[Settings, Body(media_type="application/json")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="putSettings", status_code=200, media_type="application/json"),
+            _PUT_SETTINGS_ROUTE,
             request,
             None,
             impls["settings_"],
@@ -93,7 +100,7 @@ def create_router(
         request: Request,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="getCounters", status_code=200, media_type="application/json"),
+            _GET_COUNTERS_ROUTE,
             request,
             None,
             impls["counters"],

@@ -34,6 +34,19 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_DOWNLOAD_FILE_ROUTE = rt.Route(
+    operation_id="downloadFile",
+    status_code=200,
+    media_type="application/octet-stream",
+    media_types={"404": "application/json"},
+)
+_UPLOAD_FILE_ROUTE = rt.Route(operation_id="uploadFile", status_code=204, media_type=None)
+_UPLOAD_AVATAR_ROUTE = rt.Route(
+    operation_id="uploadAvatar", status_code=201, media_type="application/json"
+)
+_GET_AVATAR_IMAGE_ROUTE = rt.Route(
+    operation_id="getAvatarImage", status_code=200, media_type="image/png"
+)
 _UPLOAD_AVATAR_BODY = rt.BodyReader({"multipart/form-data": UploadAvatarBody}, required=True)
 
 
@@ -80,12 +93,7 @@ def create_router(
         name: Annotated[str, Path(description="")],
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="downloadFile",
-                status_code=200,
-                media_type="application/octet-stream",
-                media_types={"404": "application/json"},
-            ),
+            _DOWNLOAD_FILE_ROUTE,
             request,
             None,
             impls["files"],
@@ -114,7 +122,7 @@ def create_router(
         body: Annotated[bytes, Body(media_type="application/octet-stream")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="uploadFile", status_code=204, media_type=None),
+            _UPLOAD_FILE_ROUTE,
             request,
             None,
             impls["files"],
@@ -146,7 +154,7 @@ def create_router(
         body: Annotated[UploadAvatarBody, Depends(_UPLOAD_AVATAR_BODY)],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="uploadAvatar", status_code=201, media_type="application/json"),
+            _UPLOAD_AVATAR_ROUTE,
             request,
             None,
             impls["avatars"],
@@ -181,7 +189,7 @@ def create_router(
         id: Annotated[int, Path(description="")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="getAvatarImage", status_code=200, media_type="image/png"),
+            _GET_AVATAR_IMAGE_ROUTE,
             request,
             None,
             impls["avatars"],

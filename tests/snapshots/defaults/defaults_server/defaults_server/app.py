@@ -30,6 +30,7 @@ from .models import (
 __all__ = ["create_app", "create_router"]
 
 _SEARCH_2_ORDER_DEFAULT = Order("asc")
+_SEARCH_2_ROUTE = rt.Route(operation_id="search", status_code=200, media_type="application/json")
 
 
 def create_router(
@@ -69,7 +70,7 @@ def create_router(
         order: Annotated[Order | None, Query(description="")] = _SEARCH_2_ORDER_DEFAULT,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="search", status_code=200, media_type="application/json"),
+            _SEARCH_2_ROUTE,
             request,
             None,
             impls["search"],

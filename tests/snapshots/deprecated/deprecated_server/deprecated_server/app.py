@@ -28,6 +28,10 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_GET_LEGACY_ROUTE = rt.Route(
+    operation_id="getLegacy", status_code=200, media_type="application/json"
+)
+
 
 def create_router(
     *,
@@ -62,7 +66,7 @@ def create_router(
         old: Annotated[str | None, Query(description="")] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="getLegacy", status_code=200, media_type="application/json"),
+            _GET_LEGACY_ROUTE,
             request,
             None,
             impls["legacy"],

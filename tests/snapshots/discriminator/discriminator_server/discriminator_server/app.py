@@ -32,6 +32,12 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_CREATE_PET_ROUTE = rt.Route(
+    operation_id="createPet", status_code=201, media_type="application/json"
+)
+_GET_SHAPE_ROUTE = rt.Route(operation_id="getShape", status_code=200, media_type="application/json")
+_GET_VALUE_ROUTE = rt.Route(operation_id="getValue", status_code=200, media_type="application/json")
+
 
 def create_router(
     *,
@@ -70,7 +76,7 @@ def create_router(
         body: Annotated[Pet, Body(media_type="application/json")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="createPet", status_code=201, media_type="application/json"),
+            _CREATE_PET_ROUTE,
             request,
             None,
             impls["pets"],
@@ -98,7 +104,7 @@ def create_router(
         request: Request,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="getShape", status_code=200, media_type="application/json"),
+            _GET_SHAPE_ROUTE,
             request,
             None,
             impls["shapes"],
@@ -124,7 +130,7 @@ def create_router(
         request: Request,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="getValue", status_code=200, media_type="application/json"),
+            _GET_VALUE_ROUTE,
             request,
             None,
             impls["values"],

@@ -27,6 +27,12 @@ from .interfaces import (
 
 __all__ = ["create_app", "create_router"]
 
+_FETCH_ROUTE = rt.Route(operation_id="fetch", status_code=200, media_type="application/json")
+_POST_A_ROUTE = rt.Route(operation_id="post_a", status_code=204, media_type=None)
+_FETCH_2_ROUTE = rt.Route(operation_id="fetch_2", status_code=200, media_type="application/json")
+_DELETE_B_ROUTE = rt.Route(operation_id="delete_b", status_code=204, media_type=None)
+_GET_B_ID_ROUTE = rt.Route(operation_id="get_b_id", status_code=200, media_type="application/json")
+
 
 def create_router(
     *,
@@ -60,7 +66,7 @@ def create_router(
         request: Request,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="fetch", status_code=200, media_type="application/json"),
+            _FETCH_ROUTE,
             request,
             None,
             impls["a"],
@@ -87,7 +93,7 @@ def create_router(
         request: Request,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="post_a", status_code=204, media_type=None),
+            _POST_A_ROUTE,
             request,
             None,
             impls["a"],
@@ -113,7 +119,7 @@ def create_router(
         request: Request,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="fetch_2", status_code=200, media_type="application/json"),
+            _FETCH_2_ROUTE,
             request,
             None,
             impls["b"],
@@ -140,7 +146,7 @@ def create_router(
         request: Request,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="delete_b", status_code=204, media_type=None),
+            _DELETE_B_ROUTE,
             request,
             None,
             impls["b"],
@@ -169,7 +175,7 @@ def create_router(
         id: Annotated[int, Path(description="")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="get_b_id", status_code=200, media_type="application/json"),
+            _GET_B_ID_ROUTE,
             request,
             None,
             impls["b"],

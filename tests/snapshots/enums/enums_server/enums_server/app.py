@@ -30,6 +30,10 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_LIST_ITEMS_ROUTE = rt.Route(
+    operation_id="listItems", status_code=200, media_type="application/json"
+)
+
 
 def create_router(
     *,
@@ -65,7 +69,7 @@ def create_router(
         size: Annotated[ListItemsSize | None, Query(description="")] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="listItems", status_code=200, media_type="application/json"),
+            _LIST_ITEMS_ROUTE,
             request,
             None,
             impls["items"],

@@ -28,6 +28,10 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_CREATE_CONTACT_ROUTE = rt.Route(
+    operation_id="createContact", status_code=201, media_type="application/json"
+)
+
 
 def create_router(
     *,
@@ -62,7 +66,7 @@ def create_router(
         body: Annotated[Contact, Body(media_type="application/json")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="createContact", status_code=201, media_type="application/json"),
+            _CREATE_CONTACT_ROUTE,
             request,
             None,
             impls["contacts"],

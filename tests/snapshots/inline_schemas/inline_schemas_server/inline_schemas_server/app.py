@@ -32,6 +32,10 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_CREATE_ORDER_ROUTE = rt.Route(
+    operation_id="createOrder", status_code=201, media_type="application/json"
+)
+
 
 def create_router(
     *,
@@ -74,7 +78,7 @@ def create_router(
         channel: Annotated[CreateOrderChannel | None, Query(description="")] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="createOrder", status_code=201, media_type="application/json"),
+            _CREATE_ORDER_ROUTE,
             request,
             None,
             impls["orders"],

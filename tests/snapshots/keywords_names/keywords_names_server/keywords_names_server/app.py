@@ -31,6 +31,9 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_IMPORT__ROUTE = rt.Route(operation_id="import", status_code=200, media_type="application/json")
+_RETURN__ROUTE = rt.Route(operation_id="return", status_code=201, media_type="application/json")
+
 
 def create_router(
     *,
@@ -72,7 +75,7 @@ def create_router(
         ] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="import", status_code=200, media_type="application/json"),
+            _IMPORT__ROUTE,
             request,
             None,
             impls["class_"],
@@ -108,7 +111,7 @@ def create_router(
         body: Annotated[Keywords, Body(media_type="application/json")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="return", status_code=201, media_type="application/json"),
+            _RETURN__ROUTE,
             request,
             None,
             impls["class_"],

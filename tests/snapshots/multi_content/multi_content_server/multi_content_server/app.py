@@ -34,6 +34,22 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_CREATE_DOCUMENT_ROUTE = rt.Route(
+    operation_id="createDocument",
+    status_code=201,
+    media_type="application/json",
+    media_types={"409": "application/problem+json"},
+)
+_GET_DOCUMENT_ROUTE = rt.Route(
+    operation_id="getDocument", status_code=200, media_type="application/json"
+)
+_DELETE_DOCUMENT_ROUTE = rt.Route(operation_id="deleteDocument", status_code=204, media_type=None)
+_ADD_COMMENT_ROUTE = rt.Route(
+    operation_id="addComment", status_code=201, media_type="application/json"
+)
+_PUT_DOCUMENT_TEXT_ROUTE = rt.Route(
+    operation_id="putDocumentText", status_code=200, media_type="text/plain"
+)
 _CREATE_DOCUMENT_BODY = rt.BodyReader(
     {"application/json": Document, "application/x-www-form-urlencoded": Document}, required=True
 )
@@ -85,12 +101,7 @@ def create_router(
         body: Annotated[Document, Depends(_CREATE_DOCUMENT_BODY)],
     ) -> Any:
         return await binder.call(
-            rt.Route(
-                operation_id="createDocument",
-                status_code=201,
-                media_type="application/json",
-                media_types={"409": "application/problem+json"},
-            ),
+            _CREATE_DOCUMENT_ROUTE,
             request,
             None,
             impls["documents"],
@@ -130,7 +141,7 @@ def create_router(
         id: Annotated[str, Path(description="")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="getDocument", status_code=200, media_type="application/json"),
+            _GET_DOCUMENT_ROUTE,
             request,
             None,
             impls["documents"],
@@ -158,7 +169,7 @@ def create_router(
         id: Annotated[str, Path(description="")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="deleteDocument", status_code=204, media_type=None),
+            _DELETE_DOCUMENT_ROUTE,
             request,
             None,
             impls["documents"],
@@ -189,7 +200,7 @@ def create_router(
         body: Annotated[AddCommentBody, Depends(_ADD_COMMENT_BODY)],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="addComment", status_code=201, media_type="application/json"),
+            _ADD_COMMENT_ROUTE,
             request,
             None,
             impls["documents"],
@@ -225,7 +236,7 @@ def create_router(
         body: Annotated[str, Body(media_type="text/plain")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="putDocumentText", status_code=200, media_type="text/plain"),
+            _PUT_DOCUMENT_TEXT_ROUTE,
             request,
             None,
             impls["documents"],

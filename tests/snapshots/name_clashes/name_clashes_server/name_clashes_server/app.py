@@ -35,6 +35,14 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_GET_PETS_ROUTE = rt.Route(operation_id="getPets", status_code=200, media_type="application/json")
+_GET_PETS_2_ROUTE = rt.Route(
+    operation_id="get_pets", status_code=200, media_type="application/json"
+)
+_LIST__2_ROUTE = rt.Route(operation_id="list", status_code=200, media_type="application/json")
+_INT__2_ROUTE = rt.Route(operation_id="int", status_code=200, media_type="application/json")
+_CLOSE_ROUTE = rt.Route(operation_id="close", status_code=204, media_type=None)
+
 
 def create_router(
     *,
@@ -80,7 +88,7 @@ def create_router(
         rt_: Annotated[str | None, Query(alias="rt", description="")] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="getPets", status_code=200, media_type="application/json"),
+            _GET_PETS_ROUTE,
             request,
             None,
             impls["pets"],
@@ -116,7 +124,7 @@ def create_router(
         id: Annotated[int, Path(description="")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="get_pets", status_code=200, media_type="application/json"),
+            _GET_PETS_2_ROUTE,
             request,
             None,
             impls["pets"],
@@ -142,7 +150,7 @@ def create_router(
         request: Request,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="list", status_code=200, media_type="application/json"),
+            _LIST__2_ROUTE,
             request,
             None,
             impls["list_"],
@@ -168,7 +176,7 @@ def create_router(
         request: Request,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="int", status_code=200, media_type="application/json"),
+            _INT__2_ROUTE,
             request,
             None,
             impls["int_"],
@@ -195,7 +203,7 @@ def create_router(
         request: Request,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="close", status_code=204, media_type=None),
+            _CLOSE_ROUTE,
             request,
             None,
             impls["close_resource"],

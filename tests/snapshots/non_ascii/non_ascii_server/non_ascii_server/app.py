@@ -29,6 +29,10 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_OBTENIR_CAFE_ROUTE = rt.Route(
+    operation_id="obtenirCafé", status_code=200, media_type="application/json"
+)
+
 
 def create_router(
     *,
@@ -65,7 +69,7 @@ def create_router(
         名前: Annotated[str | None, Query(description="")] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="obtenirCafé", status_code=200, media_type="application/json"),
+            _OBTENIR_CAFE_ROUTE,
             request,
             None,
             impls["cafe"],

@@ -31,6 +31,9 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_GET_THING_ROUTE = rt.Route(operation_id="getThing", status_code=200, media_type="application/json")
+_PUT_THING_ROUTE = rt.Route(operation_id="putThing", status_code=200, media_type="application/json")
+
 
 def create_router(
     *,
@@ -66,7 +69,7 @@ def create_router(
         since: Annotated[datetime.datetime | None, Query(description="")] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="getThing", status_code=200, media_type="application/json"),
+            _GET_THING_ROUTE,
             request,
             None,
             impls["things"],
@@ -98,7 +101,7 @@ def create_router(
         body: Annotated[Thing, Body(media_type="application/json")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="putThing", status_code=200, media_type="application/json"),
+            _PUT_THING_ROUTE,
             request,
             None,
             impls["things"],

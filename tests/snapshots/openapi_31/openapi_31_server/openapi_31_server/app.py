@@ -29,6 +29,10 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_POST_EVENT_ROUTE = rt.Route(
+    operation_id="postEvent", status_code=200, media_type="application/json"
+)
+
 
 def create_router(
     *,
@@ -65,7 +69,7 @@ def create_router(
         limit: Annotated[int | None, Query(description="")] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="postEvent", status_code=200, media_type="application/json"),
+            _POST_EVENT_ROUTE,
             request,
             None,
             impls["events"],

@@ -31,6 +31,9 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_ADD_MEDIA_ROUTE = rt.Route(operation_id="addMedia", status_code=204, media_type=None)
+_ADD_TRACK_ROUTE = rt.Route(operation_id="addTrack", status_code=204, media_type=None)
+
 
 def create_router(
     *,
@@ -66,7 +69,7 @@ def create_router(
         body: Annotated[Media, Body(media_type="application/json")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="addMedia", status_code=204, media_type=None),
+            _ADD_MEDIA_ROUTE,
             request,
             None,
             impls["media"],
@@ -96,7 +99,7 @@ def create_router(
         body: Annotated[Track, Body(media_type="application/json")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="addTrack", status_code=204, media_type=None),
+            _ADD_TRACK_ROUTE,
             request,
             None,
             impls["tracks"],

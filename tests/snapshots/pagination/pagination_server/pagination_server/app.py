@@ -28,6 +28,10 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_LIST_USERS_ROUTE = rt.Route(
+    operation_id="listUsers", status_code=200, media_type="application/json"
+)
+
 
 def create_router(
     *,
@@ -63,7 +67,7 @@ def create_router(
         cursor: Annotated[str | None, Query(description="")] = None,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="listUsers", status_code=200, media_type="application/json"),
+            _LIST_USERS_ROUTE,
             request,
             None,
             impls["users"],

@@ -34,6 +34,7 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_SEARCH_2_ROUTE = rt.Route(operation_id="search", status_code=200, media_type="application/json")
 _SEARCH_2_IDS_PARAM = rt.StyledParameter(
     list[int], "path", "ids", style="simple", explode=False, required=True
 )
@@ -49,6 +50,7 @@ _SEARCH_2_PIPED_PARAM = rt.StyledParameter(
 _SEARCH_2_FILTER_PARAM = rt.StyledParameter(
     SearchFilter, "query", "filter", style="deepObject", explode=True, required=False
 )
+_STYLED_PATH_ROUTE = rt.Route(operation_id="styledPath", status_code=204, media_type=None)
 _STYLED_PATH_COLOR_PARAM = rt.StyledParameter(
     list[str], "path", "color", style="label", explode=False, required=True
 )
@@ -109,7 +111,7 @@ def create_router(
         limit: Annotated[int | None, Query(description="", ge=1, le=100)] = 10,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="search", status_code=200, media_type="application/json"),
+            _SEARCH_2_ROUTE,
             request,
             None,
             impls["search"],
@@ -150,7 +152,7 @@ def create_router(
         point: Annotated[Point, Depends(_STYLED_PATH_POINT_PARAM)],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="styledPath", status_code=204, media_type=None),
+            _STYLED_PATH_ROUTE,
             request,
             None,
             impls["label_matrix"],

@@ -29,6 +29,10 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_CREATE_ACCOUNT_ROUTE = rt.Route(
+    operation_id="createAccount", status_code=201, media_type="application/json"
+)
+
 
 def create_router(
     *,
@@ -63,7 +67,7 @@ def create_router(
         body: Annotated[AccountRequest, Body(media_type="application/json")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="createAccount", status_code=201, media_type="application/json"),
+            _CREATE_ACCOUNT_ROUTE,
             request,
             None,
             impls["accounts"],

@@ -31,6 +31,10 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_GET_TREE_ROUTE = rt.Route(operation_id="getTree", status_code=200, media_type="application/json")
+_GET_GRAPH_ROUTE = rt.Route(operation_id="getGraph", status_code=200, media_type="application/json")
+_GET_JSON_ROUTE = rt.Route(operation_id="getJson", status_code=200, media_type="application/json")
+
 
 def create_router(
     *,
@@ -66,7 +70,7 @@ def create_router(
         request: Request,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="getTree", status_code=200, media_type="application/json"),
+            _GET_TREE_ROUTE,
             request,
             None,
             impls["tree"],
@@ -92,7 +96,7 @@ def create_router(
         request: Request,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="getGraph", status_code=200, media_type="application/json"),
+            _GET_GRAPH_ROUTE,
             request,
             None,
             impls["graph"],
@@ -118,7 +122,7 @@ def create_router(
         request: Request,
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="getJson", status_code=200, media_type="application/json"),
+            _GET_JSON_ROUTE,
             request,
             None,
             impls["json"],

@@ -33,6 +33,8 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_ADD_PET_ROUTE = rt.Route(operation_id="addPet", status_code=200, media_type="application/json")
+_UPLOAD_PHOTO_ROUTE = rt.Route(operation_id="uploadPhoto", status_code=204, media_type=None)
 _UPLOAD_PHOTO_BODY = rt.BodyReader({"multipart/form-data": UploadPhotoBody}, required=True)
 
 
@@ -71,7 +73,7 @@ def create_router(
         body: Annotated[Pet, Body(media_type="application/json")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="addPet", status_code=200, media_type="application/json"),
+            _ADD_PET_ROUTE,
             request,
             None,
             impls["pets"],
@@ -105,7 +107,7 @@ def create_router(
         body: Annotated[UploadPhotoBody, Depends(_UPLOAD_PHOTO_BODY)],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="uploadPhoto", status_code=204, media_type=None),
+            _UPLOAD_PHOTO_ROUTE,
             request,
             None,
             impls["pets_photo"],

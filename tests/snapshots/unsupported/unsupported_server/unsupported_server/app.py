@@ -29,6 +29,10 @@ from .models import (
 
 __all__ = ["create_app", "create_router"]
 
+_POST_REPORT_ROUTE = rt.Route(
+    operation_id="postReport", status_code=200, media_type="application/xml"
+)
+
 
 def create_router(
     *,
@@ -67,7 +71,7 @@ def create_router(
         body: Annotated[bytes, Body(media_type="application/xml")],
     ) -> Any:
         return await binder.call(
-            rt.Route(operation_id="postReport", status_code=200, media_type="application/xml"),
+            _POST_REPORT_ROUTE,
             request,
             None,
             impls["reports"],
