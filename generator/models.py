@@ -26,7 +26,7 @@ from generator import cache
 from generator.diagnostics import Sink, SpecLocation
 from generator.ir.build import ModelSource
 from generator.ir.schemas import SCHEMA_REF_PREFIX, component_key, is_nullable, unescape
-from generator.model_flavours import FORMAT, OMITTABLE, ONE_OF, TIDY_LINE_LENGTH, finish
+from generator.model_flavours import DEFAULT, FORMAT, OMITTABLE, ONE_OF, TIDY_LINE_LENGTH, VALIDATE_DEFAULT, finish
 from generator.naming import ClassName
 
 Role = Literal["request", "response"]
@@ -138,7 +138,7 @@ _OPTIONS: dict[str, Any] = {
     "disable_timestamp": True,
     "formatters": [],
     "read_only_write_only_model_type": "request-response",
-    "field_extra_keys": [FORMAT, OMITTABLE, ONE_OF],  # the Preparer's markers, into the field's json_schema_extra
+    "field_extra_keys": [DEFAULT, FORMAT, OMITTABLE, ONE_OF, VALIDATE_DEFAULT],  # the Preparer's markers, into the field's json_schema_extra
 }
 # ruff's safe fixes for what DMCG spells in an outdated way (quoted annotations, typing.Dict,
 # unused imports), and its imports sorted at ruff's default line length, which generated
@@ -199,6 +199,26 @@ _SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "d
 _TYPED_FORMATS = frozenset({"date", "date-time", "time", "duration", "uuid", "ipv4", "ipv6", "uri", "byte"})
 
 
+def _converts(value: str, fmt: str) -> bool:
+    """Whether pydantic converts the string ``value`` to the type DMCG gives ``fmt`` (no type known: False)."""
+    import datetime
+    import ipaddress
+    import uuid
+
+    from pydantic import AwareDatetime, TypeAdapter, ValidationError
+
+    types: dict[str, Any] = {"date": datetime.date, "date-time": AwareDatetime, "time": datetime.time,
+                             "duration": datetime.timedelta, "uuid": uuid.UUID, "ipv4": ipaddress.IPv4Address,
+                             "ipv6": ipaddress.IPv6Address}
+    if fmt not in types:
+        return False
+    try:
+        TypeAdapter(types[fmt]).validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 # Formats DMCG types as a pydantic type that documents them itself (EmailStr: see model_flavours).
 _PYDANTIC_FORMATS = frozenset({*_TYPED_FORMATS, "email", "binary", "password"})
 _SIMPLE_FORMAT = re.compile(r"^[\w.-]+$")
@@ -211,9 +231,10 @@ class _Preparer:
     Walks subschemas only (values such as ``default``, ``example`` and ``enum``
     stay as they are). ``nullable: false`` (the default) makes DMCG type an
     optional field as never None while defaulting it to None; a string default of
-    a date, UUID... field would be assigned unconverted (it is dropped, with a
-    warning). A property gets the markers ``generator/model_flavours.py`` reads:
-    optional and never null, and a ``format`` pydantic has no type for.
+    a date, UUID... field is assigned as is, so it is marked to be validated (one
+    that does not convert is dropped, with a warning). A property gets the markers ``generator/model_flavours.py`` reads:
+    optional and never null, a ``format`` pydantic has no type for, a string
+    default pydantic converts (a UUID's...), a required property's default.
     """
 
     names: dict[str, ClassName]
@@ -230,13 +251,16 @@ class _Preparer:
             if key == "format" and value == "idn-email" or key == "nullable" and value is False:
                 continue
             if key == "default" and isinstance(value, str) and schema.get("format") in _TYPED_FORMATS:
-                self.sink.warning(
-                    "default-dropped",
-                    f"the default {value!r} of a {schema['format']} value is not converted by the models; "
-                    "it is left out (the field defaults to None)",
-                    location.child("default"),
-                )
-                continue
+                if _converts(value, schema["format"]):  # DMCG assigns the string: pydantic converts it
+                    result[VALIDATE_DEFAULT] = True
+                else:
+                    self.sink.warning(
+                        "default-dropped",
+                        f"the default {value!r} is not a valid {schema['format']} value the models can "
+                        "convert; it is left out (the field defaults to None)",
+                        location.child("default"),
+                    )
+                    continue
             if key == "$ref" and isinstance(value, str):
                 value = _renamed(value, self.names)
             elif key in _SUBSCHEMA:
@@ -261,6 +285,9 @@ class _Preparer:
         if not isinstance(prepared, dict):
             return prepared
         prepared = self.formatted(prepared)
+        if required and "default" in prepared:  # DMCG drops it: documented only (it never applies)
+            rest = {k: v for k, v in prepared.items() if k not in ("default", VALIDATE_DEFAULT)}
+            return {**rest, DEFAULT: prepared["default"]}
         if required or prepared.get("default") is not None or self.allows_null(schema):
             return prepared
         return {**prepared, OMITTABLE: True}

@@ -96,12 +96,6 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         "HTTPValidationError documents a spec response that reuses its name (server_views).",
     ),
     Gap(
-        "schema-default",
-        r"\.default: spec",
-        "models: a string default of a uuid/date... property is left out (warning default-dropped: "
-        "DMCG would assign it unconverted), and DMCG drops a default set beside an allOf-wrapped $ref.",
-    ),
-    Gap(
         "discriminator-mapping",
         r"\.discriminator\.mapping: spec <absent>, app \{\"episode\": \"#/components/schemas/EpisodeObject\", "
         r"\"track\": \"#/components/schemas/TrackObject\"\}$",
