@@ -26,7 +26,15 @@ from generator import cache
 from generator.diagnostics import Sink, SpecLocation
 from generator.ir.build import ModelSource
 from generator.ir.schemas import SCHEMA_REF_PREFIX, component_key, is_nullable, unescape
-from generator.model_flavours import DEFAULT, FORMAT, OMITTABLE, ONE_OF, TIDY_LINE_LENGTH, VALIDATE_DEFAULT, finish
+from generator.model_flavours import (
+    DEFAULT,
+    FORMAT,
+    OMITTABLE,
+    ONE_OF,
+    TIDY_LINE_LENGTH,
+    VALIDATE_DEFAULT,
+    finish,
+)
 from generator.naming import ClassName
 
 Role = Literal["request", "response"]
@@ -266,6 +274,7 @@ class _Preparer:
             elif key in _SUBSCHEMA:
                 value = self.schema(value, location.child(key))
             elif key == "allOf" and isinstance(value, list):  # the members' properties may be required here
+                value = self._within_closed(value, location.child(key))
                 value = [self.schema(item, location.child(key, i), required) for i, item in enumerate(value)]
             elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
                 value = [self.schema(item, location.child(key, i)) for i, item in enumerate(value)]
@@ -278,6 +287,54 @@ class _Preparer:
                 value = {**value, "mapping": mapping}
             result[key] = value
         return result
+
+    def _within_closed(self, members: list[Any], location: SpecLocation) -> list[Any]:
+        """allOf ``members`` without the properties a member closed by ``additionalProperties: false`` forbids.
+
+        DMCG merges the members into one model that accepts every member's properties; the
+        spec rejects a property the closed member does not list, so it is left out (with a
+        warning: no value can have it). A property some member requires stays (no object
+        passes then; the model keeps what the spec says).
+        """
+        closed = [set(m.get("properties") or ()) for m in map(self._resolved, members)
+                  if isinstance(m, dict) and m.get("additionalProperties") is False]
+        if not closed:
+            return members
+        allowed = set.intersection(*closed)
+        result = []
+        for index, member in enumerate(members):
+            props = member.get("properties") if isinstance(member, dict) and "$ref" not in member else None
+            if not isinstance(props, dict) or member.get("additionalProperties") is False:
+                result.append(member)
+                continue
+            needed = set(member["required"]) if isinstance(member.get("required"), list) else set()
+            dropped = [name for name in props if name not in allowed and name not in needed]
+            for name in dropped:
+                self.sink.warning(
+                    "property-never-allowed",
+                    f"property {name!r} can never be present: another allOf member is closed by "
+                    "additionalProperties: false without it; the model leaves it out",
+                    location.child(index, "properties", name),
+                )
+            result.append({**member, "properties": {k: v for k, v in props.items() if k not in dropped}})
+        return result
+
+    def _resolved(self, schema: Any) -> Any:
+        """``schema``, or what its ``$ref`` or one-member allOf wraps, followed through (None when unknown)."""
+        seen: set[str] = set()
+        while isinstance(schema, dict):
+            wrapped = schema.get("allOf")
+            if isinstance(wrapped, list) and len(wrapped) == 1 and not {"properties", "additionalProperties"} & schema.keys():
+                schema = wrapped[0]  # an allOf wrapper: the one member
+                continue
+            if not isinstance(schema.get("$ref"), str):
+                break
+            key = component_key(schema["$ref"])
+            if key is None or key in seen:
+                return None
+            seen.add(key)
+            schema = self.components.get(key)
+        return schema
 
     def _property(self, schema: Any, required: bool, location: SpecLocation) -> Any:
         """A property's schema, marked when it is optional, has no default and must not be null."""
