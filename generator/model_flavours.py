@@ -25,6 +25,13 @@ expects the property to be present.
 
 ``format: email`` becomes DMCG's ``EmailStr``, which needs email-validator; the server
 spells it ``_Email`` instead (a light check: one ``@``, a dotted domain, no spaces).
+A string default of a uuid, date... property is assigned by DMCG as the string; the
+Preparer marks it (``x-apiforge-validate-default``, only where pydantic converts it) and
+both flavours validate it (``validate_default=True``): the implementation or caller reads
+a real UUID or date, and the schema documents the spec's string. A required property's
+default, which DMCG drops, is documented (``x-apiforge-default`` becomes the field's
+``json_schema_extra`` ``default``); it never applies, as the property must be sent.
+
 The client drops every marker and spells email as ``str``: it stays lenient, so a
 server's stray null, out-of-range number or odd address never breaks a caller.
 """
@@ -37,6 +44,8 @@ import unicodedata
 OMITTABLE = "x-apiforge-omittable"
 FORMAT = "x-apiforge-format"
 ONE_OF = "x-apiforge-one-of"
+VALIDATE_DEFAULT = "x-apiforge-validate-default"
+DEFAULT = "x-apiforge-default"
 TIDY_LINE_LENGTH = 88  # the line length DMCG's imports are sorted at (generator/models.py)
 
 _OPEN_ENUM_HELPER = '''
@@ -297,7 +306,7 @@ def _optional_tag_fields(body: str, tags: frozenset[tuple[str, str]]) -> str:
 
 _UNALIASED_FIELD = re.compile(r"^(    root: .* = )Field\(", re.MULTILINE)
 _EMAIL_STR = re.compile(r"(?<![\w.'\"])EmailStr\b(?!['\"])")
-_MARKERS = re.compile(r"'x-apiforge-(?:omittable': True|one-of': True|format': '[\w.-]+')")
+_MARKERS = re.compile(r"'x-apiforge-(?:omittable': True|one-of': True|validate-default': True|format': '[\w.-]+')")
 _FORMAT_VALUE = re.compile(r"'x-apiforge-format': '(?P<name>[\w.-]+)'")
 # DMCG imports ``Field as Field_aliased`` where a field is named ``Field``
 _BARE_FIELD = re.compile(r" = Field(_aliased)?\((?P<default>None|\.\.\.)\)$")
@@ -312,11 +321,14 @@ def _marked_field(line: str, server: bool) -> str:
     """
     omittable = f"'{OMITTABLE}': True" in line
     one_of = f"'{ONE_OF}': True" in line
+    validate = f"'{VALIDATE_DEFAULT}': True" in line
     fmt = _FORMAT_VALUE.search(line)
-    line = _MARKERS.sub("", line)
+    line = _MARKERS.sub("", line).replace(f"'{DEFAULT}': ", "'default': ", 1)
     line = line.replace("{, ", "{").replace(", , ", ", ").replace(", }", "}")
     line = line.replace(", json_schema_extra={}", "")
     line = _BARE_FIELD.sub(lambda m: " = None" if m["default"] == "None" else "", line)
+    if validate and line.endswith(")") and " = Field" in line:
+        line = line[:-1] + ", validate_default=True)"
     match = _FIELD.match(line)
     if match is None or not server:
         return line

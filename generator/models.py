@@ -26,7 +26,15 @@ from generator import cache
 from generator.diagnostics import Sink, SpecLocation
 from generator.ir.build import ModelSource
 from generator.ir.schemas import SCHEMA_REF_PREFIX, component_key, is_nullable, unescape
-from generator.model_flavours import FORMAT, OMITTABLE, ONE_OF, TIDY_LINE_LENGTH, finish
+from generator.model_flavours import (
+    DEFAULT,
+    FORMAT,
+    OMITTABLE,
+    ONE_OF,
+    TIDY_LINE_LENGTH,
+    VALIDATE_DEFAULT,
+    finish,
+)
 from generator.naming import ClassName
 
 Role = Literal["request", "response"]
@@ -138,7 +146,7 @@ _OPTIONS: dict[str, Any] = {
     "disable_timestamp": True,
     "formatters": [],
     "read_only_write_only_model_type": "request-response",
-    "field_extra_keys": [FORMAT, OMITTABLE, ONE_OF],  # the Preparer's markers, into the field's json_schema_extra
+    "field_extra_keys": [DEFAULT, FORMAT, OMITTABLE, ONE_OF, VALIDATE_DEFAULT],  # the Preparer's markers, into the field's json_schema_extra
 }
 # ruff's safe fixes for what DMCG spells in an outdated way (quoted annotations, typing.Dict,
 # unused imports), and its imports sorted at ruff's default line length, which generated
@@ -199,6 +207,26 @@ _SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "d
 _TYPED_FORMATS = frozenset({"date", "date-time", "time", "duration", "uuid", "ipv4", "ipv6", "uri", "byte"})
 
 
+def _converts(value: str, fmt: str) -> bool:
+    """Whether pydantic converts the string ``value`` to the type DMCG gives ``fmt`` (no type known: False)."""
+    import datetime
+    import ipaddress
+    import uuid
+
+    from pydantic import AwareDatetime, TypeAdapter, ValidationError
+
+    types: dict[str, Any] = {"date": datetime.date, "date-time": AwareDatetime, "time": datetime.time,
+                             "duration": datetime.timedelta, "uuid": uuid.UUID, "ipv4": ipaddress.IPv4Address,
+                             "ipv6": ipaddress.IPv6Address}
+    if fmt not in types:
+        return False
+    try:
+        TypeAdapter(types[fmt]).validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 # Formats DMCG types as a pydantic type that documents them itself (EmailStr: see model_flavours).
 _PYDANTIC_FORMATS = frozenset({*_TYPED_FORMATS, "email", "binary", "password"})
 _SIMPLE_FORMAT = re.compile(r"^[\w.-]+$")
@@ -211,9 +239,10 @@ class _Preparer:
     Walks subschemas only (values such as ``default``, ``example`` and ``enum``
     stay as they are). ``nullable: false`` (the default) makes DMCG type an
     optional field as never None while defaulting it to None; a string default of
-    a date, UUID... field would be assigned unconverted (it is dropped, with a
-    warning). A property gets the markers ``generator/model_flavours.py`` reads:
-    optional and never null, and a ``format`` pydantic has no type for.
+    a date, UUID... field is assigned as is, so it is marked to be validated (one
+    that does not convert is dropped, with a warning). A property gets the markers ``generator/model_flavours.py`` reads:
+    optional and never null, a ``format`` pydantic has no type for, a string
+    default pydantic converts (a UUID's...), a required property's default.
     """
 
     names: dict[str, ClassName]
@@ -230,18 +259,22 @@ class _Preparer:
             if key == "format" and value == "idn-email" or key == "nullable" and value is False:
                 continue
             if key == "default" and isinstance(value, str) and schema.get("format") in _TYPED_FORMATS:
-                self.sink.warning(
-                    "default-dropped",
-                    f"the default {value!r} of a {schema['format']} value is not converted by the models; "
-                    "it is left out (the field defaults to None)",
-                    location.child("default"),
-                )
-                continue
+                if _converts(value, schema["format"]):  # DMCG assigns the string: pydantic converts it
+                    result[VALIDATE_DEFAULT] = True
+                else:
+                    self.sink.warning(
+                        "default-dropped",
+                        f"the default {value!r} is not a valid {schema['format']} value the models can "
+                        "convert; it is left out (the field defaults to None)",
+                        location.child("default"),
+                    )
+                    continue
             if key == "$ref" and isinstance(value, str):
                 value = _renamed(value, self.names)
             elif key in _SUBSCHEMA:
                 value = self.schema(value, location.child(key))
             elif key == "allOf" and isinstance(value, list):  # the members' properties may be required here
+                value = self._within_closed(value, location.child(key))
                 value = [self.schema(item, location.child(key, i), required) for i, item in enumerate(value)]
             elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
                 value = [self.schema(item, location.child(key, i)) for i, item in enumerate(value)]
@@ -255,12 +288,63 @@ class _Preparer:
             result[key] = value
         return result
 
+    def _within_closed(self, members: list[Any], location: SpecLocation) -> list[Any]:
+        """allOf ``members`` without the properties a member closed by ``additionalProperties: false`` forbids.
+
+        DMCG merges the members into one model that accepts every member's properties; the
+        spec rejects a property the closed member does not list, so it is left out (with a
+        warning: no value can have it). A property some member requires stays (no object
+        passes then; the model keeps what the spec says).
+        """
+        closed = [set(m.get("properties") or ()) for m in map(self._resolved, members)
+                  if isinstance(m, dict) and m.get("additionalProperties") is False]
+        if not closed:
+            return members
+        allowed = set.intersection(*closed)
+        result = []
+        for index, member in enumerate(members):
+            props = member.get("properties") if isinstance(member, dict) and "$ref" not in member else None
+            if not isinstance(props, dict) or member.get("additionalProperties") is False:
+                result.append(member)
+                continue
+            needed = set(member["required"]) if isinstance(member.get("required"), list) else set()
+            dropped = [name for name in props if name not in allowed and name not in needed]
+            for name in dropped:
+                self.sink.warning(
+                    "property-never-allowed",
+                    f"property {name!r} can never be present: another allOf member is closed by "
+                    "additionalProperties: false without it; the model leaves it out",
+                    location.child(index, "properties", name),
+                )
+            result.append({**member, "properties": {k: v for k, v in props.items() if k not in dropped}})
+        return result
+
+    def _resolved(self, schema: Any) -> Any:
+        """``schema``, or what its ``$ref`` or one-member allOf wraps, followed through (None when unknown)."""
+        seen: set[str] = set()
+        while isinstance(schema, dict):
+            wrapped = schema.get("allOf")
+            if isinstance(wrapped, list) and len(wrapped) == 1 and not {"properties", "additionalProperties"} & schema.keys():
+                schema = wrapped[0]  # an allOf wrapper: the one member
+                continue
+            if not isinstance(schema.get("$ref"), str):
+                break
+            key = component_key(schema["$ref"])
+            if key is None or key in seen:
+                return None
+            seen.add(key)
+            schema = self.components.get(key)
+        return schema
+
     def _property(self, schema: Any, required: bool, location: SpecLocation) -> Any:
         """A property's schema, marked when it is optional, has no default and must not be null."""
         prepared = self.schema(schema, location)
         if not isinstance(prepared, dict):
             return prepared
         prepared = self.formatted(prepared)
+        if required and "default" in prepared:  # DMCG drops it: documented only (it never applies)
+            rest = {k: v for k, v in prepared.items() if k not in ("default", VALIDATE_DEFAULT)}
+            return {**rest, DEFAULT: prepared["default"]}
         if required or prepared.get("default") is not None or self.allows_null(schema):
             return prepared
         return {**prepared, OMITTABLE: True}

@@ -11,8 +11,9 @@ schema). Schemas are compared after normalization, never by component name:
 * annotations are ignored: ``title``, ``description``, ``example(s)``, ``x-*``;
 * nullability has one spelling: 3.0 ``nullable: true``, 3.1 ``type: [X, "null"]`` and
   ``anyOf: [X, {type: null}]`` all become ``{..X, "nullable": true}``;
-* an ``allOf`` of plain object schemas (only ``type: object`` or none, ``properties`` and
-  ``required``; no ``additionalProperties``) is the one object that merges them, which is
+* an ``allOf`` of plain object schemas (only ``type: object`` or none, ``properties``,
+  ``required`` and ``additionalProperties: false``) is the one object that merges them
+  (closed: only the properties every closed member lists), which is
   how a pydantic model spells inheritance; a property in several members is the ``allOf`` of
   its schemas, and an ``allOf`` of plain arrays is the array of the ``allOf`` of their items
   (see ``_merged_objects`` for the conditions);
@@ -26,6 +27,10 @@ schema). Schemas are compared after normalization, never by component name:
 * ``properties: {}`` constrains nothing, so it is dropped; an ``enum`` (or a ``const``) whose
   values all have one JSON type implies that ``type`` (added where it is missing: pydantic
   always writes it);
+* a member of a discriminated ``oneOf``/``anyOf`` that one tag selects has that tag as the
+  ``const`` of its tag property (the discriminator already admits only that tag there; see
+  ``_tagged``), and a ``discriminator`` on an ``allOf`` member with no ``oneOf``/``anyOf``
+  beside it (a polymorphic base) selects nothing in the allOf, so the merge above drops it;
 * a discriminator ``mapping`` entry that maps a tag to the component schema of that name
   (``Cat: '#/components/schemas/Cat'``) is dropped: it is what OpenAPI's implicit mapping
   (no ``mapping``: the tag is a component name) says already; pydantic writes every entry,
@@ -278,6 +283,8 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
             )
             return _with_nullable(merged, nullable)
         s[key] = [canon(doc, m, view, stack) for m in members]
+        if key != "allOf" and isinstance(s.get("discriminator"), dict):
+            s[key] = [_tagged(c, s["discriminator"], m) for c, m in zip(s[key], members)]
         if key != "allOf" and "type" in s and all(_only_type(m, s["type"]) for m in s[key]):
             del s["type"]  # every member has this type already
         if key == "allOf" and (merged_all := _merged_objects(s, doc, view, stack)) is not None:
@@ -339,17 +346,35 @@ def _merged_objects(schema: dict[str, Any], doc: Doc, view: str, stack: tuple[st
     is ``type: object`` when any member says so and untyped otherwise. Plain arrays (only
     ``type: array`` and ``items``): every element passes each ``items``, so ``items`` becomes
     their ``allOf``.
+
+    A member closed by ``additionalProperties: false`` admits no property it does not list,
+    so the merge keeps only the properties every closed member lists and is closed itself
+    (another member's property outside that set can never be present); when a required
+    name falls outside it, no object passes and the allOf is left as written.
+
+    A member's ``discriminator`` without a ``oneOf``/``anyOf`` beside it (the base of
+    inheritance-style polymorphism: ``Pet`` in ``Cat: allOf [Pet, {...}]``) is no assertion (it
+    is not a JSON Schema keyword): it tells a reader which schema extending the base to pick
+    when a value is validated against the base itself. Validated against the allOf, the value
+    is already being checked by the extending schema, so the merge leaves it out.
     """
     parts = [*schema["allOf"], {k: v for k, v in schema.items() if k != "allOf"}]
     if not all(isinstance(p, dict) for p in parts):
         return None
+    parts = [  # a base's discriminator: nothing left to select (see _merged_objects' docstring)
+        {k: v for k, v in p.items() if k != "discriminator"} if "oneOf" not in p and "anyOf" not in p else p
+        for p in parts
+    ]
     typed = [p for p in parts if p]
     if typed and all(set(p) <= _ARRAY_KEYS and p.get("type") == "array" for p in typed):
         items = [p["items"] for p in parts if "items" in p]
         merged_items = items[0] if len(items) == 1 else {"allOf": items}
         return canon(doc, {"type": "array", **({"items": merged_items} if items else {})}, view, stack)
-    if not all(set(p) <= _OBJECT_KEYS and p.get("type", "object") == "object" for p in parts):
+    if not all(set(p) <= _OBJECT_KEYS | {"additionalProperties"} and p.get("type", "object") == "object"
+               and p.get("additionalProperties", False) is False for p in parts):
         return None
+    closed = [set(p.get("properties") or ()) for p in parts if "additionalProperties" in p]
+    allowed = set.intersection(*closed) if closed else None
     collected: dict[str, list[Any]] = {}
     for part in parts:
         for name, prop in (part.get("properties") or {}).items():
@@ -360,10 +385,45 @@ def _merged_objects(schema: dict[str, Any], doc: Doc, view: str, stack: tuple[st
         for name, props in collected.items()
     }
     required = sorted({name for part in parts for name in part.get("required", [])})
+    if allowed is not None:
+        if not set(required) <= allowed:
+            return None  # no object passes: left as written
+        properties = {name: prop for name, prop in properties.items() if name in allowed}
     merged: dict[str, Any] = {"properties": properties}
     if any(p.get("type") == "object" for p in parts):
         merged["type"] = "object"
+    if allowed is not None:
+        merged["additionalProperties"] = False
     return {**merged, "required": required} if required else merged
+
+
+def _tagged(member: Any, discriminator: dict[str, Any], raw: Any) -> Any:
+    """A discriminated union's ``member`` (canonical) with its tag property fixed to its one tag.
+
+    OpenAPI's discriminator selects the member by the payload's tag: the value of the
+    ``propertyName`` property names the member (``mapping``, or the component name where no
+    entry maps to it) and only that member validates the value. So a member only ever admits
+    values carrying its own tag, and the member with ``const: tag`` on that property (how
+    pydantic spells a tagged union's ``Literal``) admits the same values in the union. Applied
+    only where exactly one tag selects the member (``raw``, its spelling before canon, names it
+    by ``$ref``) and the member lists the property.
+    """
+    tag = discriminator.get("propertyName")
+    ref = raw.get("$ref") if isinstance(raw, dict) else None
+    if not isinstance(tag, str) or not isinstance(ref, str) or not isinstance(member, dict):
+        return member
+    mapping = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+    name = ref.rsplit("/", 1)[-1]
+    values = [v for v, target in mapping.items() if target in (ref, name)]
+    if not values and ref.startswith("#/components/schemas/"):
+        values = [name]
+    prop = (member.get("properties") or {}).get(tag)
+    if len(values) != 1 or not isinstance(prop, dict):
+        return member
+    if prop.get("const", values[0]) != values[0] or values[0] not in prop.get("enum", values):
+        return member  # the member rejects its own tag: leave the contradiction visible
+    fixed = {k: v for k, v in prop.items() if k != "enum"}
+    return {**member, "properties": {**member["properties"], tag: {**fixed, "const": values[0]}}}
 
 
 def _without_implicit_mapping(discriminator: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,6 @@ from generator.diagnostics import Severity
 SPECS = sorted(FIXTURES.glob("*.yaml"))
 # feature -> warnings by code (everything not listed must generate without any diagnostic)
 EXPECTED_WARNINGS: dict[str, dict[str, int]] = {
-    "defaults": {"default-dropped": 1},
     "duplicate_operation_ids": {"missing-operation-id": 3, "duplicate-operation-id": 1},
     "openapi_31": {"webhooks-ignored": 1},
     "swagger2": {"converted-swagger-2": 1},

@@ -105,3 +105,44 @@ def test_keywords_of_another_type_constrain_nothing() -> None:
 def test_a_repeated_any_of_member_counts_once() -> None:
     assert _same({"anyOf": [{"type": "string", "title": "a"}, {"type": "string", "title": "b"}]}, {"type": "string"})
     assert not _same({"oneOf": [{"type": "string"}, {"type": "string"}]}, {"type": "string"})
+
+
+def test_an_all_of_with_a_closed_member_keeps_only_the_properties_it_lists() -> None:
+    doc = {"components": {"schemas": {"Closed": {
+        "type": "object", "additionalProperties": False, "required": ["id"],
+        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+    }}}}
+    closed = {"type": "object", "additionalProperties": False, "required": ["id"],
+              "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+    extended = {"allOf": [{"$ref": "#/components/schemas/Closed"}, {"type": "object", "properties": {"extra": {"type": "string"}}}]}
+    assert _same(extended, closed, doc)  # `extra` can never be present: Closed rejects it
+    with_extra = {**closed, "properties": {**closed["properties"], "extra": {"type": "string"}}}
+    assert not _same(extended, with_extra, doc)  # the flattened model that accepts `extra` differs
+    narrowed = {"allOf": [{"$ref": "#/components/schemas/Closed"}, {"properties": {"name": {"maxLength": 3}}}]}
+    assert _same(narrowed, {**closed, "properties": {**closed["properties"], "name": {"allOf": [{"type": "string"}, {"maxLength": 3}]}}}, doc)
+    impossible = {"allOf": [{"$ref": "#/components/schemas/Closed"}, {"required": ["extra"], "properties": {"extra": {}}}]}
+    assert not _same(impossible, closed, doc)  # no object passes: left as written
+
+
+_PETS = {"components": {"schemas": {
+    "Pet": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}, "discriminator": {"propertyName": "kind"}},
+    "Cat": {"allOf": [{"$ref": "#/components/schemas/Pet"}, {"type": "object", "properties": {"hunts": {"type": "boolean"}}}]},
+    "Dog": {"allOf": [{"$ref": "#/components/schemas/Pet"}, {"type": "object", "properties": {"barks": {"type": "boolean"}}}]},
+}}}
+
+
+def _pet(tag: Any, extra: str) -> dict[str, Any]:
+    return {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "const": tag}, extra: {"type": "boolean"}}}
+
+
+def test_a_discriminated_member_has_its_tag_and_its_base_discriminator_selects_nothing() -> None:
+    union = {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}], "discriminator": {"propertyName": "kind"}}
+    flattened = {"oneOf": [_pet("Cat", "hunts"), _pet("Dog", "barks")], "discriminator": {"propertyName": "kind"}}
+    assert canon(_PETS, union, "request") == {**canon(_PETS, flattened, "request")}
+    wrong_tags = {**flattened, "oneOf": [_pet("Dog", "hunts"), _pet("Cat", "barks")]}
+    assert canon(_PETS, union, "request") != canon(_PETS, wrong_tags, "request")
+    mapped = {**union, "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"}}}
+    assert canon(_PETS, mapped, "request")["oneOf"][0]["properties"]["kind"]["const"] == "cat"
+    untagged = {"oneOf": union["oneOf"]}  # no discriminator: nothing fixes the tag
+    assert "const" not in canon(_PETS, untagged, "request")["oneOf"][0]["properties"]["kind"]
+    assert canon(_PETS, {"$ref": "#/components/schemas/Pet"}, "request")["discriminator"] == {"propertyName": "kind"}

@@ -5,7 +5,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
@@ -45,5 +45,5 @@ class Options(BaseModel):
     tags: list[str] = ["a", "b"]
     limits: dict[str, int] = {"max": 10}
     order: Order = Order.desc
-    day: date | None = None
-    required_with_default: int
+    day: date = Field("2024-01-31", validate_default=True)
+    required_with_default: int = Field(..., json_schema_extra={"default": 7})

@@ -3,61 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import Annotated as _Annotated
 from typing import Any
-from typing import Any as _Any
-from typing import TypeVar as _TypeVar
 
-from pydantic import BaseModel, ConfigDict
-from pydantic import Field as _Field
-from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
-from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler
-from pydantic.config import JsonDict as _JsonDict
-from pydantic.json_schema import JsonSchemaValue as _JsonSchemaValue
-from pydantic_core import CoreSchema as _CoreSchema
-from pydantic_core import PydanticCustomError as _PydanticCustomError
-from pydantic_core import core_schema as _core_schema
+from pydantic import BaseModel, ConfigDict, Field
 
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
     """Requests must use the values the spec lists: an unknown one is a validation error."""
     return None
-
-
-def _reject_null(value: _Any) -> _Any:
-    if value is None:
-        raise _PydanticCustomError("null_forbidden", "Input may be omitted but must not be null")
-    return value
-
-
-class _NotNull:
-    """_Field metadata: the property may be omitted (it is then None) but not sent as null."""
-
-    def __get_pydantic_core_schema__(
-        self, source: _Any, handler: _GetCoreSchemaHandler
-    ) -> _CoreSchema:
-        return _core_schema.no_info_before_validator_function(_reject_null, handler(source))
-
-    def __get_pydantic_json_schema__(
-        self, schema: _CoreSchema, handler: _GetJsonSchemaHandler
-    ) -> _JsonSchemaValue:
-        documented = handler(schema)
-        branches = documented.get("anyOf")
-        if not isinstance(branches, list) or {"type": "null"} not in branches:
-            return documented
-        kept = [branch for branch in branches if branch != {"type": "null"}]
-        rest = {key: value for key, value in documented.items() if key != "anyOf"}
-        return {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}
-
-
-def _drop_null_default(schema: _JsonDict) -> None:
-    if "default" in schema and schema["default"] is None:
-        del schema["default"]
-
-
-_T = _TypeVar("_T")
-_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
-"""An optional property the spec does not let be null: None means it was omitted."""
 
 
 class Order(str, Enum):
@@ -81,5 +34,5 @@ class Options(BaseModel):
     tags: list[str] = ["a", "b"]
     limits: dict[str, int] = {"max": 10}
     order: Order = Order.desc
-    day: _Omittable[date] = None
-    required_with_default: int
+    day: date = Field("2024-01-31", validate_default=True)
+    required_with_default: int = Field(..., json_schema_extra={"default": 7})
