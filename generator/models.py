@@ -118,9 +118,9 @@ def _optional_tags(schemas: dict[str, dict[str, Any]], names: dict[str, ClassNam
             for ref in refs:
                 key = component_key(ref) if isinstance(ref, str) else None
                 member = schemas.get(key) if key is not None else None
-                if key in names and isinstance(member, dict) and tag in (member.get("properties") or {}):
-                    if tag not in (member.get("required") or []):
-                        found.update((names[key] + suffix, tag) for suffix in ("", "Request", "Response"))
+                if (key in names and isinstance(member, dict) and tag in (member.get("properties") or {})
+                        and tag not in (member.get("required") or [])):
+                    found.update((names[key] + suffix, tag) for suffix in ("", "Request", "Response"))
         for value in node.values():
             visit(value)
 

@@ -91,7 +91,7 @@ def _is_scalar(ref: TypeRef, annotator: Annotator) -> bool:
     # An enum of arrays (or of mixed types) is rendered as a RootModel, which FastAPI would
     # take for a model of query parameters: only a real Enum class is a scalar.
     name = annotator.models.class_for(schema.key, "request")
-    return re.search(rf"^class {re.escape(name)}\((\w+, )?Enum\):", annotator.models.server_source, re.M) is not None
+    return re.search(rf"^class {re.escape(name)}\((\w+, )?Enum\):", annotator.models.server_source, re.MULTILINE) is not None
 
 
 def param_checks(param: Parameter, annotation: str, sink: Sink) -> list[tuple[str, str]]:
@@ -148,9 +148,10 @@ def _compiles(pattern: str) -> bool:
     from typing import Annotated
 
     from pydantic import Field, TypeAdapter
+    from pydantic_core import SchemaError
 
     try:
         TypeAdapter(Annotated[str, Field(pattern=pattern)])
-    except Exception:  # pydantic-core's regex engine has no look-around or back-references
+    except SchemaError:  # pydantic-core's regex engine has no look-around or back-references
         return False
     return True

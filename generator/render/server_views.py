@@ -76,7 +76,7 @@ class RouteView:
     positional: list[ArgView]
     keyword: list[ArgView]
     readers: list[tuple[str, str]]  # module constants (name, rt.StyledParameter/BodyReader(...)) read by Depends
-    body_reader: str  # the rt.BodyReader constant of a body with several media types or form fields, else ""
+    body_marker: str  # the body's FastAPI marker: Depends(<its rt.BodyReader constant>) or Body(media_type=...)
     openapi_extra: str  # the route's openapi_extra literal ("None" when FastAPI documents everything)
     body: BodyView | None
     reads_forms: bool  # the body reader parses a form or multipart body (python-multipart)
@@ -202,7 +202,7 @@ def _fastapi_imports(groups: list[GroupView]) -> list[str]:
         for route in group.routes:
             used.update(a.param_expr.split("(")[0] for a in route.positional + route.keyword)
             if route.body:
-                used.add("Depends" if route.body_reader else "Body")
+                used.add(route.body_marker.split("(")[0])
             if route.no_body:
                 used.add("Response")
     return sorted(used)
@@ -265,7 +265,8 @@ def _route(
         keyword=keyword,
         readers=readers,
         openapi_extra=_openapi_extra(readers, responses.content, body_constant),
-        body_reader=body_constant,
+        body_marker=f"Depends({body_constant})" if body_constant else
+        f"Body(media_type={body.media_type})" if body else "",
         body=body,
         reads_forms=bool(body_constant) and op.body is not None and any(c.kind in ("form", "multipart")
                                                                          for c in op.body.contents),

@@ -18,6 +18,7 @@ from typing import Any
 
 import e2e_paths  # noqa: F401  (sys.path: the committed generated/ packages)
 import pytest
+from asgi_testkit import response_body, run_request, unindexed
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from posthog_server import create_app
@@ -38,9 +39,7 @@ def _app(*, index: bool) -> FastAPI:
         return principal if token == TOKEN else None
 
     app = create_app(authenticate=authenticate)
-    if not index:
-        app.router.middleware_stack = app.router.app
-    return app
+    return app if index else unindexed(app)
 
 
 INDEXED = _app(index=True)
@@ -49,36 +48,13 @@ SCANNED = _app(index=False)
 
 def call(app: FastAPI, method: str, path: str) -> tuple[Any, ...]:
     """One raw ASGI request: status, headers, body and what routing left in the scope."""
-    scope: dict[str, Any] = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"testserver"), (b"authorization", f"Bearer {TOKEN}".encode())],
-        "client": ("127.0.0.1", 5000),
-        "server": ("testserver", 80),
-    }
-    messages: list[dict[str, Any]] = []
-
-    received: list[bool] = []
-
-    async def receive() -> dict[str, Any]:
-        if received:  # the body was read: the client stays connected until the response is sent
-            await asyncio.Event().wait()
-        received.append(True)
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        messages.append(message)
-
-    asyncio.run(app(scope, receive, send))
+    scope, messages, error = asyncio.run(
+        run_request(app, method, path, [(b"authorization", f"Bearer {TOKEN}".encode())])
+    )
+    if error is not None:
+        raise error
     start = next(m for m in messages if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    body = response_body(messages)
     route = scope.get("route")
     return (
         start["status"],

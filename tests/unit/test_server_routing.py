@@ -35,6 +35,9 @@ from starlette.routing import Host, Mount, Route, Router, WebSocketRoute
 from starlette.types import Scope
 from starlette.websockets import WebSocket
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: shared helpers
+from asgi_testkit import response_body, run_request, unindexed
+
 ROUTING_PATH = Path(__file__).resolve().parents[2] / "templates" / "runtime" / "server_routing.py"
 
 
@@ -66,40 +69,10 @@ def call(
 
 
 async def _call(app: Any, method: str, path: str, root_path: str, accept: bytes) -> Outcome:
-    scope: dict[str, Any] = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": root_path,
-        "query_string": b"",
-        "headers": [(b"host", b"testserver"), (b"accept", accept)],
-        "client": ("127.0.0.1", 5000),
-        "server": ("testserver", 80),
-    }
-    messages: list[dict[str, Any]] = []
-
-    received: list[bool] = []
-
-    async def receive() -> dict[str, Any]:
-        if received:  # the body was read: the client stays connected until the response is sent
-            await asyncio.Event().wait()
-        received.append(True)
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        messages.append(message)
-
-    try:
-        await app(scope, receive, send)
-        error = None
-    except Exception as exc:  # noqa: BLE001 (the same exception must escape both apps)
-        error = f"{type(exc).__name__}: {exc}"
+    scope, messages, exc = await run_request(app, method, path, [(b"accept", accept)], root_path)
+    error = None if exc is None else f"{type(exc).__name__}: {exc}"
     start = next((m for m in messages if m["type"] == "http.response.start"), {})
-    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    body = response_body(messages)
     route = scope.get("route")
     endpoint = scope.get("endpoint")
     router = scope.get("router")
@@ -115,12 +88,6 @@ async def _call(app: Any, method: str, path: str, root_path: str, accept: bytes)
         if router is None or router is getattr(app, "router", None)
         else router,
     )
-
-
-def unindexed(app: FastAPI) -> FastAPI:
-    """The app with Starlette's own dispatch again (every route scanned)."""
-    app.router.middleware_stack = app.router.app
-    return app
 
 
 def indexed(app: FastAPI) -> FastAPI:
