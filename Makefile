@@ -1,14 +1,14 @@
 # Conveniences over the README's two commands. Everything runs from .venv.
-.PHONY: setup generate test snapshots check bench
+.PHONY: setup generate test test-latest snapshots check bench
 
 setup:
-	python3 -m venv .venv && .venv/bin/pip install -e '.[test]'
+	python3 -m venv .venv && .venv/bin/pip install -c constraints/test.txt -e '.[test]'
 
 generate:
 	python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/apiforge generate
 
 test:
-	python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/pytest
+	python3 -m venv .venv && .venv/bin/pip install -c constraints/test.txt -e '.[test]' && .venv/bin/pytest
 
 # Rewrite generated/ and tests/snapshots/ from the current generator (review the diff!).
 snapshots:
@@ -19,3 +19,7 @@ check:
 
 bench:
 	.venv/bin/python benchmarks/run.py
+
+# The suite against the newest release of every dependency (for whoever bumps constraints/test.txt).
+test-latest:
+	python3 -m venv .venv-latest && .venv-latest/bin/pip install --upgrade -e '.[test]' && .venv-latest/bin/pytest

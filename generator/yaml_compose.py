@@ -145,6 +145,16 @@ def may_be_deep(text: str) -> bool:
     )
 
 
+def is_depth_error(exc: yaml.YAMLError) -> bool:
+    """Whether libyaml itself stopped at its nesting limit (libyaml 0.2.5+ and PyYAML 6.0.2+)."""
+    return "maximum nesting depth" in str(getattr(exc, "problem", None) or exc)
+
+
+def parser_mark(text: str) -> Any:
+    """A mark at the document's first character, for errors that carry none."""
+    return yaml.Mark("", 0, 0, 0, text, 0)
+
+
 def too_deep_mark(text: str, limit: int) -> Any:
     """Exact nesting check with the event stream; the mark where ``limit`` is passed."""
     parser = _BaseParser(text)
@@ -158,7 +168,9 @@ def too_deep_mark(text: str, limit: int) -> Any:
                     return event.start_mark
             elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        if is_depth_error(exc):
+            return getattr(exc, "problem_mark", None) or parser_mark(text)
         return None  # the composer reports it, before getting any deeper than here
     finally:
         parser.dispose()

@@ -40,6 +40,7 @@ from generator.yaml_compose import (
     STR,
     compose,
     gc_paused,
+    is_depth_error,
     may_be_deep,
     too_deep_mark,
 )
@@ -286,7 +287,13 @@ def parse_yaml(
             root = compose(text)
             data = None if root is None else builder.build(root, 0)
         except yaml.YAMLError as exc:
-            _report_syntax(exc, display, reporter)
+            if is_depth_error(exc):
+                mark = getattr(exc, "problem_mark", None)
+                line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                location = SpecLocation(display, "", line, column)
+                reporter.at(Severity.ERROR, "too-deep", "the document nests too deeply", location)
+            else:
+                _report_syntax(exc, display, reporter)
             return None, positions
         except RecursionError:
             location = SpecLocation(display, "", 1, 1)

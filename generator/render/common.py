@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from generator.ir.model import Api, Operation, Parameter, Response
 from generator.naming import Names, OperationNames, PyName, param_key
-from generator.render.layout import literal
+from generator.render.escape import docstring, literal
 from generator.render.types import Annotator, body_kind, outcome_kind, pick_body, pick_content
 
 _BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "bytes")
@@ -27,13 +27,6 @@ def unshadow(annotation: str, methods: set[str]) -> str:
     return re.sub(r"(?<![\w.])(" + "|".join(shadowed) + r")\b", r"builtins.\1", annotation)
 
 
-def docstring(text: str) -> str:
-    """Text that is safe inside a triple-quoted docstring: no closing quotes, escapes or NULs."""
-    cleaned = "".join(c if c.isprintable() or c in "\n\t" else " " for c in text)
-    cleaned = cleaned.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
-    if cleaned.endswith('"'):
-        cleaned += " "
-    return cleaned
 
 
 _DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
@@ -53,15 +46,8 @@ def package_problem(name: str) -> str | None:
     return None
 
 
-def markdown_line(text: str) -> str:
-    """One line of markdown-inert text: no control characters, markup or HTML."""
-    printable = "".join(c if c.isprintable() else " " for c in text)
-    return re.sub(r"[`<>|\\*_\[\]#]", "", " ".join(printable.split()))
 
 
-def comment(text: str) -> str:
-    """Text that is safe on one comment line."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 @dataclass(frozen=True)

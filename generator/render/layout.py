@@ -20,19 +20,6 @@ LINE_LENGTH = 100  # generator.format.LINE_LENGTH
 INDENT = "    "
 
 
-def literal(value: object) -> str:
-    """A Python literal for a JSON scalar (str, int, float, bool, None), quoted as black quotes it.
-
-    black prefers double quotes unless they need more backslashes than the
-    original quotes: ``'say "hi"'`` stays, ``'it\\'s'`` and ``'plain'`` become
-    double-quoted.
-    """
-    text = repr(value)
-    if not isinstance(value, str) or text[0] == '"':
-        return text
-    if value.count('"') > value.count("'"):
-        return text
-    return '"' + text[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
 
 
 def width(text: str) -> int:

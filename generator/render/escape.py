@@ -1,0 +1,60 @@
+"""The one way spec text enters generated code.
+
+Every piece of text that comes from a spec reaches a generated file through exactly
+one of these functions: a string literal, a docstring body, a single-line comment,
+or a line of Markdown. Identifiers are minted and checked by :mod:`generator.naming`
+alone. Views call these; templates interpolate only their results.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def literal(value: object) -> str:
+    """A Python literal for a JSON scalar (str, int, float, bool, None), safe for any code point.
+
+    Strings use double quotes unless the text holds more double than single quotes
+    (the quote a formatter would keep); ``repr`` does the escaping either way, so a
+    lone surrogate, NUL or line separator becomes an escape, never a raw character.
+    """
+    text = repr(value)
+    if not isinstance(value, str) or text[0] == '"':
+        return text
+    if value.count('"') > value.count("'"):
+        return text
+    return '"' + text[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
+
+
+def _printable(char: str) -> bool:
+    return char.isprintable() and not 0xD800 <= ord(char) <= 0xDFFF
+
+
+def docstring(text: str) -> str:
+    """The body of a triple-double-quoted docstring showing ``text``, safe for any ending.
+
+    Backslashes are doubled, a ``"`` that follows another or ends the text is escaped,
+    line breaks other than ``\\n`` and every unprintable character become spaces.
+    """
+    kept = "".join(c if _printable(c) or c in "\n\t" else " " for c in text.replace("\r\n", "\n"))
+    kept = kept.replace("\\", "\\\\").strip()
+    out: list[str] = []
+    for index, char in enumerate(kept):
+        joins_quote = char == '"' and (index == len(kept) - 1 or (out and out[-1] == '"'))
+        out.append('\\"' if joins_quote else char)
+    return "".join(out)
+
+
+def comment(text: str) -> str:
+    """Text that is safe on one comment line: no line breaks, NULs or control characters."""
+    return " ".join("".join(c if _printable(c) and c not in _LINE_BREAKS else " " for c in text).split())
+
+
+_MARKDOWN_MARKUP = re.compile(r"[`<>|\\*_\[\]#]")
+
+
+def markdown_line(text: str) -> str:
+    """One line of markdown-inert text: no control characters, markup or HTML."""
+    return _MARKDOWN_MARKUP.sub("", comment(text))
