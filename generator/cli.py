@@ -73,6 +73,12 @@ def _target_options(command: Callable[..., None]) -> Callable[..., None]:
             default=None,
             help="Allow http(s) $refs (off by default).",
         ),
+        click.option(
+            "--formatter",
+            type=click.Choice(["ruff", "black"]),
+            default=None,
+            help="Formatter for the output: ruff format (default) or black.",
+        ),
         click.option("-q", "--quiet", is_flag=True, help="No progress or status lines."),
         click.option(
             "--format",
@@ -97,7 +103,7 @@ def _overrides(flags: dict[str, Any]) -> Overrides:
         if name is not None and disabled:
             raise click.UsageError(f"--{kind}-package and --no-{kind} exclude each other")
         values[f"{kind}_package"] = False if disabled else name
-    for key in ("output", "strict", "allow_remote_refs", "api_key_env", "base_url_env"):
+    for key in ("output", "strict", "allow_remote_refs", "api_key_env", "base_url_env", "formatter"):
         values[key] = flags.pop(key)
     return Overrides(**values)
 

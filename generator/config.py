@@ -52,6 +52,7 @@ class Target:
         strict: treat warnings as errors.
         allow_remote_refs: allow http(s) $refs while loading.
         format: run the pinned formatter over the output.
+        formatter: which one: ``"ruff"`` (ruff format, the default) or ``"black"``.
     """
 
     spec: Path
@@ -63,6 +64,7 @@ class Target:
     strict: bool = False
     allow_remote_refs: bool = False
     format: bool = True
+    formatter: str = "ruff"
 
     @staticmethod
     def for_spec(spec: Path, output: Path, **overrides: object) -> Target:
@@ -96,6 +98,7 @@ class Overrides:
     server_package: str | Literal[False] | None = None
     api_key_env: str | None = None
     base_url_env: str | None = None
+    formatter: str | None = None
 
     def apply(self, target: Target) -> Target:
         """``target`` with every given override applied."""
