@@ -45,8 +45,8 @@ STAGES = (
     ("generator.render.server_views", "server_view"),
     ("generator.render.server", "render_server"),
     ("generator.format", "format_files"),
-    ("generator.format", "_sort_imports"),
-    ("generator.format", "_run_black"),
+    ("generator.format", "_ruff"),
+    ("generator.format", "_black"),
     ("generator.write", "write_packages"),
     ("generator.write", "package_trees"),
 )
@@ -168,6 +168,9 @@ def main() -> None:
     )
     parser.add_argument("--cprofile", help="also save the cProfile stats here")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--no-cprofile", action="store_true", help="stage wall times only (cProfile inflates Python-heavy stages)"
+    )
     parser.add_argument("--no-alternatives", action="store_true")
     parser.add_argument(
         "--no-black", action="store_true", help="skip the slow single-process black timing"
@@ -200,7 +203,8 @@ def main() -> None:
 
     profiler = cProfile.Profile()
     start = time.perf_counter()
-    profiler.enable()
+    if not args.no_cprofile:
+        profiler.enable()
     try:
         cli(
             ["generate", str(spec), "--output", str(scratch / "out"), "--force", "--quiet"],
@@ -216,6 +220,9 @@ def main() -> None:
     print("\nstage                               seconds   share")
     for label, seconds in sorted(timings.items(), key=lambda kv: -kv[1]):
         print(f"{label:35} {seconds:7.2f}  {seconds / total:6.1%}")
+    if args.no_cprofile:
+        shutil.rmtree(scratch, ignore_errors=True)
+        return
     stream = io.StringIO()
     stats = pstats.Stats(profiler, stream=stream)
     stats.sort_stats("tottime").print_stats(args.top)
