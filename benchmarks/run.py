@@ -776,7 +776,7 @@ def speed_verdicts(res: Results, variant: str) -> None:
                     f"{name}: vs fastest peer ({LABELS[key]})",
                     f"{speed:.2f}x (runs {worst:.2f}–{best:.2f}x)",
                     f">= {T_VS_FASTEST:g}x",
-                    judged(best >= T_VS_FASTEST, worst >= T_VS_FASTEST, ours, *handled.values()),
+                    judged(best >= T_VS_FASTEST, worst >= T_VS_FASTEST, ours, handled[key]),
                 )
             )
         elif any(not is_apiforge(k) for k in cells):
