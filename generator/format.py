@@ -115,7 +115,8 @@ def _in_folder(todo: dict[str, str], commands: list[list[str]]) -> tuple[dict[st
                 continue
             lines = done.stderr.splitlines() or [f"{command[1]} exited with {done.returncode}"]
             for key, path in names.items():
-                about = [line for line in lines if f"/{path.name}:" in line]
+                marks = (f"/{path.name}:", f"\\{path.name}:")  # m1.py, not m11.py; any OS
+                about = [line for line in lines if any(mark in line for mark in marks)]
                 if about and key not in errors:
                     errors[key] = about[0].replace(str(path), path.name)
             if not errors:  # ruff failed without naming a file: every file is suspect
