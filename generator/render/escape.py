@@ -58,3 +58,18 @@ _MARKDOWN_MARKUP = re.compile(r"[`<>|\\*_\[\]#]")
 def markdown_line(text: str) -> str:
     """One line of markdown-inert text: no control characters, markup or HTML."""
     return _MARKDOWN_MARKUP.sub("", comment(text))
+
+
+def markdown_code(text: str) -> str:
+    """An inline Markdown code span showing ``text`` on one line (backticks dropped)."""
+    return "`" + comment(text).replace("`", "") + "`"
+
+
+def markdown_escaped(text: str) -> str:
+    """One line of Markdown showing ``text`` literally: every ASCII punctuation mark backslash-escaped.
+
+    CommonMark lets any ASCII punctuation be escaped, so markup, HTML and links
+    stay inert while underscores and brackets in Python names remain visible.
+    """
+    return "".join("\\" + c if c.isascii() and not c.isalnum() and c.isprintable() and c != " " else c
+                   for c in comment(text))
