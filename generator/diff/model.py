@@ -118,12 +118,18 @@ class Report:
         return Bump.PATCH if self.documents_differ else Bump.NONE
 
     def summary(self) -> str:
-        """``2 breaking, 1 possibly breaking, 5 compatible changes`` (across audiences)."""
-        parts = [f"{self.count(level)} {level.value}" for level in Level if self.count(level)]
-        if not parts:
-            return "no API changes"
-        total = len(self.changes)
-        return ", ".join(parts) + (" change" if total == 1 else " changes")
+        """``posthog_client: 2 breaking, 5 compatible; posthog_server: 1 possibly breaking``.
+
+        Counted per package (per audience when no package is named), since one
+        spec edit usually weighs differently on callers and on implementers.
+        """
+        sections = [(name, audience) for name, audience in sorted(self.packages.items())]
+        parts = []
+        for name, audience in sections or [(a, a) for a in AUDIENCES]:
+            counts = [f"{self.count(level, audience)} {level.value}" for level in Level if self.count(level, audience)]
+            if counts:
+                parts.append(f"{name}: {', '.join(counts)}")
+        return "; ".join(parts) if parts else "no API changes"
 
 
 def merge(changes: Iterable[Change]) -> tuple[Change, ...]:

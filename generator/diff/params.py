@@ -196,11 +196,16 @@ def responses(pair: Pair, old: Operation, new: Operation) -> None:
                                  f"a {status} body"}, symbols, *where)
             continue
         _content(pair, was, now, "response", symbols, where)
-    errors_before = {r.status for r in old.responses if not r.is_success and r.status != "default"}
-    for response in new.responses:
-        if not response.is_success and response.status != "default" and response.status not in errors_before:
-            pair.emit("error-response-added", same(C),
-                      f"documents error status {response.status}", symbols, new=response.spec_location)
+    errors_before = {r.status: r for r in old.responses if not r.is_success and r.status != "default"}
+    errors_after = {r.status: r for r in new.responses if not r.is_success and r.status != "default"}
+    for status, response in errors_after.items():
+        if status not in errors_before:
+            pair.emit("error-response-added", same(C), f"documents error status {status}",
+                      symbols, new=response.spec_location)
+    for status, response in errors_before.items():
+        if status not in errors_after:
+            pair.emit("error-response-removed", same(C), f"no longer documents error status {status}",
+                      symbols, old=response.spec_location)
 
 
 SIGNATURE_RULES = (parameters, body, responses)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.diff.flow import CONSTRAINTS, MISSING, Shift, constraint_shift, set_shift, type_shift
+from generator.diff.flow import CONSTRAINTS, MISSING, Shift, constraint_shift, type_shift
 from generator.diff.model import Audience, Level
 from generator.diff.pair import Pair, flow_levels, same
 from generator.diff.snapshot import Direction
@@ -101,9 +101,10 @@ def _enum_values(pair: Pair, name: str, old: Schema, new: Schema, directions: li
     gone = [v for v in old.enum_values if v not in new.enum_values]
     fresh = [v for v in new.enum_values if v not in old.enum_values]
     where = (old.spec_location, new.spec_location)
-    for value in gone:
+    if gone:
+        spelt = ", ".join(repr(v) for v in gone)
         pair.emit("enum-value-removed", same(B),
-                  f"{name}: value {value!r} removed; its member no longer exists" + used, _both(name), *where)
+                  f"{name}: value(s) {spelt} removed; their members no longer exist" + used, _both(name), *where)
     if not fresh:
         return
     by_audience = flow_levels(directions, Shift.WIDER, P)
@@ -112,8 +113,14 @@ def _enum_values(pair: Pair, name: str, old: Schema, new: Schema, directions: li
     spelt = ", ".join(repr(v) for v in fresh)
     pair.emit("enum-value-added", by_audience,
               {"client": f"{name}: new value(s) {spelt} (open enums absorb values they do not know)" + used["client"],
-               "server": f"{name}: new value(s) {spelt}; exhaustive handling must cover them" + used["server"]},
+               "server": f"{name}: new value(s) {spelt}" + _server_enum_note(directions) + used["server"]},
               _both(name), *where)
+
+
+def _server_enum_note(directions: list[Direction]) -> str:
+    if "request" in directions:
+        return "; requests may carry them, so exhaustive handling must cover them"
+    return "; the implementation may now return them"
 
 
 def _properties(pair: Pair, key: str, old: Schema, new: Schema, directions: list[Direction], used: Used) -> None:
@@ -171,12 +178,6 @@ def _property(pair: Pair, field: str, old: Property, new: Property, directions: 
     prop_new = (raw_new.get("properties") or {}).get(new.name)
     if isinstance(prop_old, dict) and isinstance(prop_new, dict):
         _constraints(pair, field, prop_old, prop_new, directions, used, where)
-        enum_old, enum_new = prop_old.get("enum"), prop_new.get("enum")
-        if isinstance(enum_old, list) and isinstance(enum_new, list):
-            moved = set_shift(set(map(repr, enum_old)), set(map(repr, enum_new)))
-            if moved is not None:
-                pair.emit(f"field-values-{moved.value}", flow_levels(directions, moved, B),
-                          f"field {new.name!r}: allowed values {moved.value}" + used, _both(field), *where)
 
 
 def _constraints(pair: Pair, symbol: str, old: dict[str, Any], new: dict[str, Any], directions: list[Direction],
