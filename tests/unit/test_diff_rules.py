@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from diff_base import Edit, base, diff, edited, op, schema
 
 from generator.diff.model import Level
-from diff_base import Edit, base, diff, edited, op, schema
 
 B, P, C = "breaking", "possibly breaking", "compatible"
 
