@@ -66,10 +66,13 @@ def markdown_code(text: str) -> str:
 
 
 def markdown_escaped(text: str) -> str:
-    """One line of Markdown showing ``text`` literally: every ASCII punctuation mark backslash-escaped.
+    """One line of Markdown showing ``text`` literally, for use after a line's own markup.
 
-    CommonMark lets any ASCII punctuation be escaped, so markup, HTML and links
-    stay inert while underscores and brackets in Python names remain visible.
+    Every character that can start emphasis, code, a link, an image, HTML, an entity,
+    a table cell or strikethrough is backslash-escaped (CommonMark lets any ASCII
+    punctuation be), so underscores and brackets in Python names stay visible.
     """
-    return "".join("\\" + c if c.isascii() and not c.isalnum() and c.isprintable() and c != " " else c
-                   for c in comment(text))
+    return "".join("\\" + c if c in _MARKDOWN_INLINE else c for c in comment(text))
+
+
+_MARKDOWN_INLINE = frozenset("\\`*_[]<>#|~&!")
