@@ -52,7 +52,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
     Path("pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     write_spec(base())
-    code, out, err = run("generate")
+    code, _, err = run("generate")
     assert code == 0, err
     return tmp_path
 
@@ -93,7 +93,7 @@ def test_recorded_spec_against_the_edited_one(project: Path) -> None:
     assert "shop_client: major (1.2.3 -> 2.0.0)" in out
     code, out, _ = run("diff")  # every configured target against what its output records
     assert code == 0 and "[operation-removed]" in out
-    code, out, err = run("check", "--breaking")
+    code, out, _ = run("check", "--breaking")
     assert code == 1 and "[operation-removed]" in out
 
 
