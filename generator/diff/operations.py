@@ -47,9 +47,10 @@ def match_operations(old: Snapshot, new: Snapshot) -> Iterator[tuple[Operation |
 def removed(pair: Pair, op: Operation) -> None:
     """An operation is gone: callers break; implementations merely keep a method nobody calls."""
     old = pair.old
+    was = " (it was deprecated)" if op.deprecated else ""
     pair.emit(
         "operation-removed", {"client": B, "server": C},
-        {"client": f"operation {op.method} {op.path} removed",
+        {"client": f"operation {op.method} {op.path} removed{was}",
          "server": f"operation {op.method} {op.path} removed; the implementation's method is no longer called"},
         {"client": old.client_call(op), "server": old.server_call(op)}, old=op.spec_location,
     )

@@ -141,7 +141,12 @@ def _properties(pair: Pair, key: str, old: Schema, new: Schema, directions: list
             continue
         field = pair.new.model(key, name)
         where = location[1].child("properties", name)
-        if prop.required:
+        default = _default(pair.new.schemas.get(key, {}), name)
+        if prop.required and default:
+            pair.emit("field-added-required", same(C),
+                      f"new required field {name!r} with default {default[0]!r}: the models fill it in" + used,
+                      _both(field), None, where)
+        elif prop.required:
             by_audience = flow_levels(directions, Shift.NARROWER, B)
             pair.emit("field-added-required", by_audience,
                       {"client": _required_text("client", directions, name) + used["client"],
@@ -149,6 +154,16 @@ def _properties(pair: Pair, key: str, old: Schema, new: Schema, directions: list
                       _both(field), None, where)
         else:
             pair.emit("field-added", same(C), f"new optional field {name!r}" + used, _both(field), None, where)
+
+
+def _default(schema: dict[str, Any], name: str) -> tuple[Any, ...]:
+    """``(default,)`` when property ``name`` of a raw schema has a default, else ``()``.
+
+    A required field with a default never has to be given: the models fill it in
+    on both sides, so making it required (or optional) moves nothing for anyone.
+    """
+    prop = (schema.get("properties") or {}).get(name)
+    return (prop["default"],) if isinstance(prop, dict) and "default" in prop else ()
 
 
 def _required_text(audience: Audience, directions: list[Direction], name: str) -> str:
@@ -168,8 +183,11 @@ def _property(pair: Pair, field: str, old: Property, new: Property, directions: 
     if old.required != new.required:
         shift = Shift.NARROWER if new.required else Shift.WIDER
         state = "required" if new.required else "optional"
-        pair.emit(f"field-made-{state}", flow_levels(directions, shift, B),
-                  f"field {new.name!r} is now {state}" + used, _both(field), *where)
+        default = _default(raw_new if new.required else raw_old, new.name)
+        by_audience = same(C) if default else flow_levels(directions, shift, B)
+        note = f" (its default {default[0]!r} fills it in)" if default else ""
+        pair.emit(f"field-made-{state}", by_audience, f"field {new.name!r} is now {state}{note}" + used,
+                  _both(field), *where)
     retyped = type_shift(old.type, new.type)
     if retyped is not None:
         pair.emit(f"field-type-{retyped.value}", flow_levels(directions, retyped, B),

@@ -156,6 +156,12 @@ ROWS: list[Row] = [
     ("field-added-required response", _required_field("Pet"), _both(C, B, "field-added-required")),
     ("field-made-required request", lambda d: schema(d, "NewPet")["required"].append("tag"),
      _both(B, C, "field-made-required")),
+    ("field-made-required with a default", lambda d: (schema(d, "NewPet")["required"].append("tag"),
+                                                      schema(d, "NewPet")["properties"]["tag"].__setitem__("default", "x")),
+     _both(C, C, "field-made-required")),
+    ("field-added-required with a default", lambda d: (
+        schema(d, "NewPet")["properties"].__setitem__("age", {"type": "integer", "default": 1}),
+        schema(d, "NewPet")["required"].append("age")), _both(C, C, "field-added-required")),
     ("field-made-optional response", lambda d: schema(d, "Pet")["required"].remove("name"),
      _both(B, C, "field-made-optional")),
     ("field-type-wider response", lambda d: schema(d, "Pet")["properties"]["id"].__setitem__("type", "number"),
