@@ -46,7 +46,7 @@ def parameters(pair: Pair, old: Operation, new: Operation) -> None:
         pair.emit("parameter-removed", same(B),
                   {"client": f"{param.location} parameter {param.name!r} removed: passing {arg} raises TypeError",
                    "server": f"{param.location} parameter {param.name!r} removed: the route no longer passes it"},
-                  _symbols(pair, old, arg, old_side=True), old=param.spec_location)
+                  _symbols(pair, old, arg, old_side=True), param.spec_location, new.spec_location)
     for param in fresh:
         arg = _py(pair.new, new, param) + "=..."
         client = B if param.required else C
@@ -56,7 +56,7 @@ def parameters(pair: Pair, old: Operation, new: Operation) -> None:
                              f"{param.name!r}",
                    "server": f"new {param.location} parameter {param.name!r}: the route passes {arg}, "
                              "so the implementation's method must accept it"},
-                  _symbols(pair, new, arg), new=param.spec_location)
+                  _symbols(pair, new, arg), old.spec_location, param.spec_location)
     for key, param in before.items():
         if key in after:
             _parameter(pair, old, new, param, after[key])

@@ -131,7 +131,7 @@ def _properties(pair: Pair, key: str, old: Schema, new: Schema, directions: list
         field = pair.old.model(key, name)
         if name not in after:
             pair.emit("field-removed", same(B), f"field {name!r} removed: reading or setting it fails" + used,
-                      _both(field), location[0].child("properties", name), None)
+                      _both(field), location[0].child("properties", name), location[1])
             continue
         _property(pair, pair.new.model(key, name), prop, after[name], directions, used,
                   (location[0].child("properties", name), location[1].child("properties", name)),
@@ -145,15 +145,15 @@ def _properties(pair: Pair, key: str, old: Schema, new: Schema, directions: list
         if prop.required and default:
             pair.emit("field-added-required", same(C),
                       f"new required field {name!r} with default {default[0]!r}: the models fill it in" + used,
-                      _both(field), None, where)
+                      _both(field), location[0], where)
         elif prop.required:
             by_audience = flow_levels(directions, Shift.NARROWER, B)
             pair.emit("field-added-required", by_audience,
                       {"client": _required_text("client", directions, name) + used["client"],
                        "server": _required_text("server", directions, name) + used["server"]},
-                      _both(field), None, where)
+                      _both(field), location[0], where)
         else:
-            pair.emit("field-added", same(C), f"new optional field {name!r}" + used, _both(field), None, where)
+            pair.emit("field-added", same(C), f"new optional field {name!r}" + used, _both(field), location[0], where)
 
 
 def _default(schema: dict[str, Any], name: str) -> tuple[Any, ...]:

@@ -79,7 +79,7 @@ def test_twilio_studio_next_release(tmp_path: Path) -> None:
     assert ("parameter-removed", "server", "breaking", "FlowsApi.list_flow(page_token=...)") in kinds
     assert (report.bump("client"), report.bump("server")) == (Bump.MAJOR, Bump.MAJOR)
     _lines_point_at(report, '"delete"', None, "operation-removed")
-    _lines_point_at(report, '"PageToken"', None, "parameter-removed")
+    _lines_point_at(report, '"PageToken"', '"get"', "parameter-removed")  # new side: the operation
     _lines_point_at(report, '"flow_enum_status"', '"flow_enum_status"', "enum-value-added")
 
 

@@ -58,7 +58,7 @@ def _report() -> Report:
 def test_text_report_is_terminal_safe() -> None:
     text = render_text(_report())
     assert "\x1b" not in text and "\\x1b" in text
-    assert "old: old.yaml:3 #/a" in text and "new: -" in text
+    assert "old: old.yaml:3 #/a" in text and "new: -" in text  # an addition-only side
 
 
 def test_changelog_entry_keeps_spec_text_inert() -> None:
