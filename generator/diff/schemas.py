@@ -73,6 +73,8 @@ def _component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
                   _both(old_name), *where, _both(new_name))
     if not directions:
         return  # used by no operation on either side: no data flows through it
+    if pair.old.schemas.get(key) == pair.new.schemas.get(key):
+        return  # the same schema text (what it refers to is compared under its own key)
     used = _used_by(pair, key)
     if old.kind != new.kind:
         pair.emit("model-kind-changed", same(B), f"{new_name} is now {_kind(new)} (was {_kind(old)})" + used,
