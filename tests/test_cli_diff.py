@@ -95,6 +95,10 @@ def test_recorded_spec_against_the_edited_one(project: Path) -> None:
     assert code == 0 and "[operation-removed]" in out
     code, out, _ = run("check", "--breaking")
     assert code == 1 and "[operation-removed]" in out
+    code, out, _ = run("check", "--breaking", "--format", "json")
+    reports = json.loads(out)["reports"]
+    assert code == 1 and len(reports) == 1  # client and server record one spec: one report
+    assert {p["package"] for p in reports[0]["packages"]} == {"shop_client", "shop_server"}
 
 
 def test_generate_summarises_bumps_and_writes_a_changelog(project: Path) -> None:
