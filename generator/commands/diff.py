@@ -60,7 +60,6 @@ class Job:
     new: Path
     packages: dict[str, Audience]
     versions: dict[str, str]
-    old_display: str | None = None
 
 
 def _problem(code: str, message: str, where: Path) -> Diagnostic:
@@ -173,8 +172,7 @@ def compare_job(job: Job, sink: Sink, allow_remote_refs: bool = False) -> Report
     """Run one job (raises GenerationFailed when a spec does not load)."""
     from generator.diff.engine import diff_files
 
-    return diff_files(job.old, job.new, sink, job.packages, old_display=job.old_display,
-                      allow_remote_refs=allow_remote_refs)
+    return diff_files(job.old, job.new, sink, job.packages, allow_remote_refs=allow_remote_refs)
 
 
 def run_jobs(jobs: list[Job], problems: list[Diagnostic], *, output_format: str, fail_on: str,

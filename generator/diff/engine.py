@@ -33,13 +33,13 @@ def compare(old: Snapshot, new: Snapshot, packages: dict[str, Audience] | None =
 
 def diff_files(
     old: Path, new: Path, sink: Sink, packages: dict[str, Audience] | None = None,
-    *, old_display: str | None = None, allow_remote_refs: bool = False,
+    *, allow_remote_refs: bool = False,
 ) -> Report:
     """Load both specs and compare them; problems go to ``sink``.
 
     Raises:
         GenerationFailed: either spec could not be loaded or built.
     """
-    before = load_snapshot(old, sink, allow_remote_refs=allow_remote_refs, display=old_display)
+    before = load_snapshot(old, sink, allow_remote_refs=allow_remote_refs)
     after = load_snapshot(new, sink, allow_remote_refs=allow_remote_refs)
     return compare(before, after, packages)

@@ -87,7 +87,7 @@ def from_document(
     return Snapshot(display, api, names, source.schemas, digest, locate, operations, usage, users)
 
 
-def load_snapshot(path: Path, sink: Sink, *, allow_remote_refs: bool = False, display: str | None = None) -> Snapshot:
+def load_snapshot(path: Path, sink: Sink, *, allow_remote_refs: bool = False) -> Snapshot:
     """Load, bundle and build the spec at ``path`` (diagnostics go to ``sink``).
 
     Raises:
@@ -101,13 +101,11 @@ def load_snapshot(path: Path, sink: Sink, *, allow_remote_refs: bool = False, di
     shown = str(path)
 
     def locate(location: SpecLocation) -> SpecLocation:
-        if location.file != shown:
-            return location
-        found = loaded.locate(loaded.origin(location.pointer))
-        return SpecLocation(display or found.file, found.pointer, found.line) if found.file == shown else found
+        """file:line of an IR location, in the file its node came from (a $ref'd file too)."""
+        return loaded.locate(loaded.origin(location.pointer)) if location.file == shown else location
 
     sink.relocate(locate)
-    return from_document(loaded.document, display or shown, sink, locate)
+    return from_document(loaded.document, shown, sink, locate)
 
 
 def type_models(ref: TypeRef | None) -> Iterator[str]:
