@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -109,4 +110,32 @@ def op(document: dict[str, Any], path: str, method: str) -> dict[str, Any]:
 def schema(document: dict[str, Any], name: str) -> dict[str, Any]:
     """A component schema."""
     found: dict[str, Any] = document["components"]["schemas"][name]
+    return found
+
+
+_PAIRS = (
+    ("-removed", "-added"), ("-narrower", "-wider"), ("-made-required", "-made-optional"),
+    ("-deprecated", "-undeprecated"),
+)
+
+
+def mirror(rule: str) -> str:
+    """The rule that reports the inverse edit."""
+    rule = rule.replace("-added-required", "-added")
+    for one, other in _PAIRS:
+        if rule.endswith(one):
+            return rule[: -len(one)] + other
+        if rule.endswith(other):
+            return rule[: -len(other)] + one
+    return rule
+
+
+def canonical(report: Report, mirrored: bool) -> Counter[tuple[str, str, str | None, str | None]]:
+    """(rule, audience, old pointer, new pointer) counts; ``mirrored`` reads a report of the inverse edit."""
+    found: Counter[tuple[str, str, str | None, str | None]] = Counter()
+    for change in report.changes:
+        old = change.old.pointer if change.old else None
+        new = change.new.pointer if change.new else None
+        rule = change.rule.replace("-added-required", "-added")
+        found[(mirror(rule), change.audience, new, old) if mirrored else (rule, change.audience, old, new)] += 1
     return found

@@ -9,11 +9,10 @@ every "removed" an "added", every "narrower" a "wider", locations swapped.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from diff_base import base, diff, edited, op, schema
+from diff_base import base, canonical, diff, edited, mirror, op, schema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -140,33 +139,6 @@ EDITS: dict[str, Callable[[Doc, int], None]] = {f.__name__: f for f in (
     _drop_body, _deprecate, _auth,
 )}
 
-_PAIRS = (
-    ("-removed", "-added"), ("-narrower", "-wider"), ("-made-required", "-made-optional"),
-    ("-deprecated", "-undeprecated"),
-)
-
-
-def mirror(rule: str) -> str:
-    """The rule that reports the inverse edit."""
-    rule = rule.replace("-added-required", "-added")
-    for one, other in _PAIRS:
-        if rule.endswith(one):
-            return rule[: -len(one)] + other
-        if rule.endswith(other):
-            return rule[: -len(other)] + one
-    return rule
-
-
-def _canonical(report: Any, mirrored: bool) -> Counter[tuple[str, str, str | None, str | None]]:
-    found: Counter[tuple[str, str, str | None, str | None]] = Counter()
-    for change in report.changes:
-        old = change.old.pointer if change.old else None
-        new = change.new.pointer if change.new else None
-        rule = change.rule.replace("-added-required", "-added")
-        found[(mirror(rule), change.audience, new, old) if mirrored else (rule, change.audience, old, new)] += 1
-    return found
-
-
 edits = st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 1000)), min_size=1, max_size=3)
 
 
@@ -190,7 +162,7 @@ def test_a_spec_diffed_with_itself_reports_nothing(steps: list[tuple[str, int]])
 def test_an_edit_and_its_inverse_give_mirrored_reports(steps: list[tuple[str, int]]) -> None:
     original, changed = base(), _apply(steps)
     forward, backward = diff(original, changed), diff(changed, original)
-    assert _canonical(forward, mirrored=False) == _canonical(backward, mirrored=True)
+    assert canonical(forward, mirrored=False) == canonical(backward, mirrored=True)
 
 
 def test_mirror_table() -> None:
