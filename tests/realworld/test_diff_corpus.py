@@ -23,7 +23,7 @@ from generator.diff.snapshot import from_document
 from generator.load import load
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-from diff_base import canonical  # noqa: E402
+from diff_base import canonical
 
 SPECS = Path(os.environ.get("APIFORGE_SPECS_DIR") or Path(__file__).resolve().parents[3] / "shared" / "specs")
 FILES = sorted(p for p in SPECS.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
