@@ -6,8 +6,9 @@ Header lines of a case:
   the file defaults to the case itself;
 - ``# options: key=value ...`` -- LoadOptions for this case (integers or true/false).
 
-The rendered text of every case is also snapshotted in ``expected/<case>.txt``;
-run with ``APIFORGE_UPDATE_SNAPSHOTS=1`` to rewrite the snapshots after a deliberate change.
+The rendered text of every case is also snapshotted in ``expected/<case>.txt``; a missing
+snapshot fails. Run with ``APIFORGE_UPDATE_SNAPSHOTS=1`` to write the snapshots after a
+deliberate change (or for a new case).
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def test_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert sorted(found, key=str) == sorted(expected, key=str)
     rendered = render_text(sink) + "\n"
     snapshot = SNAPSHOTS / f"{case.stem}.txt"
-    if os.environ.get("APIFORGE_UPDATE_SNAPSHOTS") or not snapshot.exists():
+    if os.environ.get("APIFORGE_UPDATE_SNAPSHOTS") == "1":
         snapshot.parent.mkdir(exist_ok=True)
         snapshot.write_text(rendered)
+    assert snapshot.exists(), f"no snapshot {snapshot.name}; write it with APIFORGE_UPDATE_SNAPSHOTS=1"
     assert snapshot.read_text() == rendered

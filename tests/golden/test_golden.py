@@ -119,7 +119,10 @@ def _is_runtime(path: str) -> bool:
 
 
 def test_output_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
-    """Two processes with different PYTHONHASHSEEDs render byte-identical output."""
+    """Two processes with different PYTHONHASHSEEDs render byte-identical output.
+
+    The content cache is off in both, so every stage (models and formatting included) runs.
+    """
     script = (
         "import json, sys; from pathlib import Path\n"
         "from generator.config import Target; from generator.diagnostics import Sink; from generator.pipeline import render\n"
@@ -128,7 +131,7 @@ def test_output_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
     )
     outputs = []
     for seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": seed}
+        env = {**os.environ, "PYTHONHASHSEED": seed, "APIFORGE_CACHE_DIR": "off"}
         proc = subprocess.run(
             [sys.executable, "-c", script, str(REPO / "spec" / "posthog.yaml")],
             capture_output=True, text=True, env=env, cwd=REPO, timeout=300, check=True,
