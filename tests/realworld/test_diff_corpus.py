@@ -10,12 +10,12 @@ any of the corpus's shapes (Swagger 2.0, multi-file, 3.1, forms, callbacks...).
 from __future__ import annotations
 
 import copy
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from shared_specs import SPECS_DIR, require_specs
 
 from generator.diagnostics import GenerationFailed, Sink
 from generator.diff.engine import compare
@@ -25,8 +25,7 @@ from generator.load import load
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from diff_base import canonical
 
-SPECS = Path(os.environ.get("APIFORGE_SPECS_DIR") or Path(__file__).resolve().parents[3] / "shared" / "specs")
-FILES = sorted(p for p in SPECS.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
+FILES = sorted(p for p in SPECS_DIR.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
 
 
 def _edited(document: dict[str, Any]) -> dict[str, Any]:
@@ -41,8 +40,12 @@ def _edited(document: dict[str, Any]) -> dict[str, Any]:
     return new
 
 
-@pytest.mark.skipif(not FILES, reason="shared corpus not present")
-@pytest.mark.parametrize("path", FILES, ids=[p.relative_to(SPECS).as_posix() for p in FILES])
+def test_the_corpus_is_there() -> None:
+    require_specs()
+    assert FILES
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.relative_to(SPECS_DIR).as_posix() for p in FILES])
 def test_corpus_spec_diffs_cleanly(path: Path) -> None:
     sink = Sink()
     loaded = load(path, sink)

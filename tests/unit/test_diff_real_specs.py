@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
+from shared_specs import SPECS_DIR, require_specs
 
 from generator.diagnostics import Sink
 from generator.diff.engine import diff_files
 from generator.diff.model import Bump, Report
 
 REPO = Path(__file__).resolve().parents[2]
-SPECS = Path(os.environ.get("APIFORGE_SPECS_DIR") or REPO.parent / "shared" / "specs")
-TWILIO = SPECS / "twilio-oai" / "spec" / "json" / "twilio_studio_v2.json"
+TWILIO = SPECS_DIR / "twilio-oai" / "spec" / "json" / "twilio_studio_v2.json"
 
 
 def _operation(document: dict[str, Any], operation_id: str) -> dict[str, Any]:
@@ -57,8 +55,8 @@ def _lines_point_at(report: Report, needle_old: str | None, needle_new: str | No
         assert needle in node, (location, node)
 
 
-@pytest.mark.skipif(not TWILIO.is_file(), reason="shared corpus not present")
 def test_twilio_studio_next_release(tmp_path: Path) -> None:
+    require_specs()
     old = json.loads(TWILIO.read_text(encoding="utf-8"))
     new = copy.deepcopy(old)
     del new["paths"]["/v2/Flows/{FlowSid}/Executions/{Sid}"]["delete"]  # executions can no longer be deleted

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
-import pytest
+from shared_specs import SPECS_DIR, require_specs
 
 from generator.diagnostics import Sink
 from generator.diff.engine import diff_files
 from generator.diff.recorded import COPY_DIR, spec_copy
 
-SPECS = Path(os.environ.get("APIFORGE_SPECS_DIR") or Path(__file__).resolve().parents[3] / "shared" / "specs")
-SEPARATE = SPECS / "oai-examples" / "examples" / "v2.0" / "yaml" / "petstore-separate"
+SEPARATE = SPECS_DIR / "oai-examples" / "examples" / "v2.0" / "yaml" / "petstore-separate"
 
 
 def _inputs(root: Path) -> list[tuple[Path, str]]:
@@ -23,8 +21,8 @@ def _inputs(root: Path) -> list[tuple[Path, str]]:
     return [(p, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files]
 
 
-@pytest.mark.skipif(not SEPARATE.is_dir(), reason="shared corpus not present")
 def test_a_multi_file_spec_is_copied_so_its_refs_still_resolve(tmp_path: Path) -> None:
+    require_specs()
     root = tmp_path / "src"
     shutil.copytree(SEPARATE, root)
     copy = spec_copy(root / "spec" / "swagger.yaml", _inputs(root))
@@ -39,8 +37,8 @@ def test_a_multi_file_spec_is_copied_so_its_refs_still_resolve(tmp_path: Path) -
     assert report.changes == () and not report.documents_differ
 
 
-@pytest.mark.skipif(not SEPARATE.is_dir(), reason="shared corpus not present")
 def test_no_copy_when_an_input_changed_since_it_was_read(tmp_path: Path) -> None:
+    require_specs()
     root = tmp_path / "src"
     shutil.copytree(SEPARATE, root)
     inputs = _inputs(root)
