@@ -53,6 +53,8 @@ class Target:
         allow_remote_refs: allow http(s) $refs while loading.
         format: run the pinned formatter over the output.
         formatter: which one: ``"ruff"`` (ruff format, the default) or ``"black"``.
+        bump_version: bump each package's version from the one it had, by what the spec
+            change does to its users, and add a CHANGELOG.md entry (``apiforge diff``).
     """
 
     spec: Path
@@ -65,6 +67,7 @@ class Target:
     allow_remote_refs: bool = False
     format: bool = True
     formatter: str = "ruff"
+    bump_version: bool = False
 
     @staticmethod
     def for_spec(spec: Path, output: Path, **overrides: object) -> Target:
@@ -99,6 +102,7 @@ class Overrides:
     api_key_env: str | None = None
     base_url_env: str | None = None
     formatter: str | None = None
+    bump_version: bool | None = None
 
     def apply(self, target: Target) -> Target:
         """``target`` with every given override applied."""

@@ -102,6 +102,11 @@ class TargetConfig(BaseModel):
         description="`ruff` (ruff format, the default) or `black`, for code bases formatted by "
         "black; defaults to the top-level `formatter`. Changing it regenerates.",
     )
+    bump_version: bool = Field(
+        False,
+        description="Bump each generated package's version by what the spec change does to its "
+        "users (major/minor/patch, see `apiforge diff`) and add a CHANGELOG.md entry.",
+    )
 
     _packages = field_validator("client_package", "server_package", mode="before")(_check_package)
     _envs = field_validator("api_key_env", "base_url_env")(_check_env)
@@ -123,6 +128,7 @@ class TargetConfig(BaseModel):
             "allow_remote_refs": self.allow_remote_refs,
             "format": self.format,
             "formatter": self.formatter or default_formatter,
+            "bump_version": self.bump_version,
         }
         for name in ("client_package", "server_package"):
             chosen = getattr(self, name)
