@@ -79,7 +79,7 @@ def _settings(formatter: str) -> str:
     """Everything the formatted text depends on besides the input (part of every cache key)."""
     from importlib.metadata import version
 
-    tool = f"black {version('black')}" if formatter == "black" else "ruff-format"
+    tool = f"black {version('black')}" if formatter == "black" else "ruff format"
     return f"{tool} ruff {version('ruff')} isort-88 py310 {LINE_LENGTH}"
 
 
