@@ -74,6 +74,14 @@ class ItemStatus(str, Enum):
         return _open_enum_member(cls, value)
 
 
+class Item(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    color: Color
+    priority: Priority | None = None
+    mixed: Mixed | None = None
+    status: ItemStatus = ItemStatus.active
+
+
 class ListItemsSize(str, Enum):
     small = "small"
     large = "large"
@@ -81,13 +89,3 @@ class ListItemsSize(str, Enum):
     @classmethod
     def _missing_(cls, value: object) -> Any:
         return _open_enum_member(cls, value)
-
-
-class Item(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    color: Color
-    priority: Priority | None = None
-    mixed: Mixed | None = None
-    status: ItemStatus = ItemStatus.active

@@ -48,8 +48,15 @@ def _drop_null_default(schema: _JsonDict) -> None:
         del schema["default"]
 
 
+def _omitted(value: _Any) -> bool:
+    """Left out of ``model_dump()`` and of JSON: an omitted property stays omitted."""
+    return value is None
+
+
 _T = _TypeVar("_T")
-_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+_Omittable = _Annotated[
+    _T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default, exclude_if=_omitted)
+]
 """An optional property the spec does not let be null: None means it was omitted."""
 
 
@@ -101,11 +108,9 @@ class Score(RootModel[float]):
 
 
 class Contact(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     id: _Annotated[int, _Format("int64")]
-    email: _Email = Field(..., max_length=40)
+    email: _Email = Field(max_length=40)
     backup_emails: _Omittable[list[_Email]] = None
     age: _Omittable[_Annotated[int, _Format("int32")]] = None
     ratio: _Omittable[_Annotated[float, _Format("double")]] = None

@@ -33,9 +33,7 @@ class CreateOrderChannel(str, Enum):
 
 
 class CreateOrderBodyItemsItem(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     sku: str
     quantity: int = 1
 
@@ -50,10 +48,20 @@ class CreateOrderBodyShippingMethod(str, Enum):
 
 
 class CreateOrderBodyShippingAddress(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     city: str | None = None
+
+
+class CreateOrderBodyShipping(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    method: CreateOrderBodyShippingMethod | None = None
+    address: CreateOrderBodyShippingAddress | None = None
+
+
+class CreateOrderBody(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    items: list[CreateOrderBodyItemsItem]
+    shipping: CreateOrderBodyShipping | None = None
 
 
 class CreateOrderResponseStatus(str, Enum):
@@ -65,32 +73,12 @@ class CreateOrderResponseStatus(str, Enum):
         return _open_enum_member(cls, value)
 
 
-class CreateOrderError400(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    errors: list[str] | None = None
-
-
-class CreateOrderBodyShipping(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    method: CreateOrderBodyShippingMethod | None = None
-    address: CreateOrderBodyShippingAddress | None = None
-
-
 class CreateOrderResponse(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     id: str | None = None
     status: CreateOrderResponseStatus | None = None
 
 
-class CreateOrderBody(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    items: list[CreateOrderBodyItemsItem]
-    shipping: CreateOrderBodyShipping | None = None
+class CreateOrderError400(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    errors: list[str] | None = None

@@ -24,11 +24,9 @@ def _open_enum_member(cls: type[Enum], value: object) -> Any:
 
 
 class Keywords(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    class_: str = Field(..., alias="class")
-    from_: int = Field(..., alias="from")
+    model_config = ConfigDict(populate_by_name=True)
+    class_: str = Field(alias="class")
+    from_: int = Field(alias="from")
     import_: bool | None = Field(None, alias="import")
     None_: str | None = Field(None, alias="None")
     self: str | None = None
@@ -48,9 +46,7 @@ class Keywords(BaseModel):
 
 
 class NoneModel(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     value: str | None = None
 
 

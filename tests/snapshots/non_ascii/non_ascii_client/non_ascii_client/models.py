@@ -33,18 +33,14 @@ class Saveur(str, Enum):
         return _open_enum_member(cls, value)
 
 
-class 日本語(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    値: str | None = None
-
-
 class Cafe(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     naïve: str | None = None
     名前: str | None = None
     größe: int | None = None
     saveur: Saveur | None = None
+
+
+class 日本語(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    値: str | None = None
