@@ -251,6 +251,10 @@ def _field_names(shape: Shape, classes: set[str]) -> dict[str, PyName]:
     return result
 
 
+# What an enum member must not shadow: Enum's own attributes and str's and int's methods (the bases).
+_ENUM_ATTRIBUTES = frozenset({"mro", "name", "value"} | {n for n in (*dir(str), *dir(int)) if not n.startswith("_")})
+
+
 def _member_names(values: tuple[Any, ...]) -> tuple[PyName, ...]:
     """Enum member names: a string value as an identifier, other values prefixed by their type."""
     taken: set[str] = set()
@@ -267,7 +271,7 @@ def _member_names(values: tuple[Any, ...]) -> tuple[PyName, ...]:
             name = "field_" + name
         elif name.startswith("_"):
             name = "field" + name
-        if keyword.iskeyword(name) or name in ("mro", "name", "value"):
+        if keyword.iskeyword(name) or name in _ENUM_ATTRIBUTES:
             name += "_"
         names.append(PyName(unique(name, taken)))
     return tuple(names)

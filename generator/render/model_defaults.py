@@ -60,7 +60,7 @@ class Defaults:
 
     def convert(self, schema: dict[str, Any], value: Any, t: Type, location: SpecLocation) -> Default | None:
         """The default of a property typed ``t`` (``value`` is not None)."""
-        target = _target(schema)
+        target = target_component(schema)
         shape = self.shapes.get(target) if target is not None else None
         if shape is not None and shape.kind == "enum":
             for index, member in enumerate(shape.enum_values):
@@ -95,7 +95,7 @@ class Defaults:
         )
 
 
-def _target(schema: dict[str, Any]) -> str | None:
+def target_component(schema: dict[str, Any]) -> str | None:
     """The component a property refers to (directly or through a one-member allOf)."""
     ref = schema.get("$ref")
     members = schema.get("allOf")

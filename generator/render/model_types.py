@@ -209,11 +209,11 @@ class Speller:
         if kind == "array" or kind is None and "items" in schema:
             if "prefixItems" in schema or not isinstance(schema.get("items"), dict):
                 return Type("generic", "list", (ANY,))
-            return Type("generic", "list", (self.spell(schema["items"]),))
+            return self._formatted(Type("generic", "list", (self.spell(schema["items"]),)), fmt)
         extra = schema.get("additionalProperties")
         if kind == "object" or isinstance(extra, dict) and kind is None:
             value = self.spell(extra) if isinstance(extra, dict) and extra else ANY
-            return Type("generic", "dict", (Type("name", "str"), value))
+            return self._formatted(Type("generic", "dict", (Type("name", "str"), value)), fmt)
         return ANY
 
     def _formatted(self, t: Type, fmt: str | None) -> Type:

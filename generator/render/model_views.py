@@ -26,7 +26,7 @@ from generator.ir.schemas import component_key
 from generator.ir.shapes import Prop, Shape
 from generator.naming import Names
 from generator.render.escape import docstring, literal
-from generator.render.model_defaults import Defaults, json_literal
+from generator.render.model_defaults import Defaults, json_literal, target_component
 from generator.render.model_types import (
     ANY,
     NONE,
@@ -119,8 +119,24 @@ def _tags(shapes: dict[str, Shape], names: Names, split: frozenset[str]) -> dict
                 key = component_key(member["$ref"])
                 assert key is not None
                 tags = found.setdefault((key, tag), [])
-                tags += [t for t in by_member.get(key, [key]) if t not in tags]
+                tags += [t for t in by_member.get(key) or _declared(shapes, key, tag) if t not in tags]
     return found
+
+
+def _declared(shapes: dict[str, Shape], key: str, tag: str) -> list[Any]:
+    """The tags of a member no mapping names: its component name, or the values its tag admits.
+
+    OpenAPI's implicit mapping selects by component name; a member whose tag is an enum
+    that does not list that name admits no tagged value at all, so the values it
+    declares are taken instead (the document that validates).
+    """
+    prop: Any = next((p.schema for p in shapes[key].properties if p.name == tag), {})
+    target = target_component(prop)
+    values = shapes[target].enum_values if target in shapes else prop.get("enum")
+    if "const" in prop:
+        values = [prop["const"]]
+    declared = [v for v in values or () if isinstance(v, str)]
+    return declared if declared and key not in declared else [key]
 
 
 def _schemas(shapes: dict[str, Shape]) -> Iterator[dict[str, Any]]:
@@ -196,8 +212,12 @@ class _Builder:
         shape = self.shapes[entry.key]
         doc = docstring(shape.description) if shape.description.strip() else ""
         if shape.kind == "enum" and _enumerable(shape.enum_values):
-            members = tuple(MemberView(n, literal(v)) for n, v in zip(self.names.members[entry.key], shape.enum_values))
-            view = ClassView(entry.name, "enum", _enum_base(shape.enum_values), doc, (), "", (), members, False)
+            floats = shape.schema.get("type") == "number" and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                                  for v in shape.enum_values)
+            values = [float(v) if floats else v for v in shape.enum_values]  # a number enum: its JSON type
+            members = tuple(MemberView(n, literal(v)) for n, v in zip(self.names.members[entry.key], values))
+            base = "float, Enum" if floats else _enum_base(shape.enum_values)
+            view = ClassView(entry.name, "enum", base, doc, (), "", (), members, False)
             return view, []
         if shape.kind == "object":
             return self._model(entry, shape, doc)
@@ -239,7 +259,7 @@ class _Builder:
 
     def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type]:
         name = self.names.fields[key][prop.name]
-        schema = prop.schema
+        schema = _with_inherited_default(prop.schema, self.shapes)
         t = speller.spell(schema, constrained=False)
         from generator.render.model_types import constraints
 
@@ -296,20 +316,25 @@ class _Builder:
     def _tag_type(self, schema: dict[str, Any], tags: list[Any]) -> Type:
         """``Literal[...]`` of the tags (its enum class, if any, below it: the class depends on it)."""
         values = ", ".join(self._tag_value(schema, t) for t in tags)
-        ref = schema.get("$ref")
-        key = component_key(ref) if isinstance(ref, str) else None
+        key = target_component(schema)
         enum = (Type("class", self.names.schemas[key]),) if key in self.names.members and "." in values else ()
         return Type("literal", values, enum)
 
     def _tag_value(self, schema: dict[str, Any], tag: Any) -> str:
         """A tag as a Literal value: the enum member where the property is an enum that lists it."""
-        ref = schema.get("$ref")
-        key = component_key(ref) if isinstance(ref, str) else None
-        shape = self.shapes.get(key) if key is not None else None
+        shape = self.shapes.get(target_component(schema) or "")
         if shape is not None and shape.kind == "enum" and _enumerable(shape.enum_values) and tag in shape.enum_values:
             index = shape.enum_values.index(tag)
             return f"{self.names.schemas[shape.key]}.{self.names.members[shape.key][index]}"
         return literal(tag)
+
+
+def _with_inherited_default(schema: dict[str, Any], shapes: dict[str, Shape]) -> dict[str, Any]:
+    """A property's schema with the default of the enum or scalar component it refers to, if it has none."""
+    shape = shapes.get(target_component(schema) or "")
+    if "default" in schema or shape is None or shape.kind not in ("enum", "alias") or "default" not in shape.schema:
+        return schema
+    return {**schema, "default": shape.schema["default"]}
 
 
 def _enumerable(values: tuple[Any, ...]) -> bool:
