@@ -157,7 +157,10 @@ class Speller:
             return self.spell(members[0])
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list):
-                return self._union(schema, keyword)
+                result = self._union(schema, keyword)
+                if result == ANY and _types(schema):  # untyped members: the type beside them says more
+                    break
+                return result
         if "const" in schema:
             value = schema["const"]
             return Type("literal", literal(value)) if isinstance(value, (str, int, bool)) else ANY

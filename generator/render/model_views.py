@@ -304,10 +304,12 @@ class _Builder:
         return FieldView(name, shown, value, doc), t
 
     def _root_admits_null(self, schema: dict[str, Any]) -> bool:
-        """A reference to a RootModel whose value may be null."""
+        """A reference to a RootModel or an enum whose value may be null."""
         ref = schema.get("$ref")
         key = component_key(ref) if isinstance(ref, str) else None
         shape = self.shapes.get(key) if key is not None else None
+        if shape is not None and shape.kind == "enum":
+            return None in shape.enum_values
         if shape is None or shape.kind not in ("alias", "union"):
             return False
         t = Speller(self.shapes, self.names, self.split, False).spell(shape.schema, constrained=False)
