@@ -15,10 +15,11 @@ client's stays lenient (plain ``str``, ``int``, a union).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from generator.ir.schemas import component_key, is_nullable
 from generator.ir.shapes import Shape
@@ -257,7 +258,7 @@ def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
     for key, argument in table:
         value = schema.get(key)
         if key == "pattern":
-            if isinstance(value, str):
+            if isinstance(value, str) and regex_engine(value) is not None:
                 result.append((argument, literal(value)))
             continue
         if isinstance(value, bool) and key.startswith("exclusive"):  # OpenAPI 3.0: a flag on minimum/maximum
@@ -268,3 +269,34 @@ def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
             argument = "gt" if key == "minimum" else "lt"
         result.append((argument, literal(value)))
     return result
+
+
+@functools.cache
+def regex_engine(pattern: str) -> Literal["rust-regex", "python-re"] | None:
+    """The pydantic regex engine that compiles ``pattern`` (pydantic's own first), None when neither does."""
+    import re
+
+    from pydantic import Field, TypeAdapter
+    from pydantic_core import SchemaError
+
+    try:
+        TypeAdapter(Annotated[str, Field(pattern=pattern)])
+    except SchemaError:  # no look-around or back-references: Python's engine may take it
+        try:
+            re.compile(pattern)
+        except re.error:
+            return None
+        return "python-re"
+    return "rust-regex"
+
+
+def python_patterns(node: Any) -> bool:
+    """Whether a schema (not what it refers to) holds a pattern only Python's engine compiles."""
+    if isinstance(node, list):
+        return any(python_patterns(n) for n in node)
+    if not isinstance(node, dict):
+        return False
+    pattern = node.get("pattern")
+    if isinstance(pattern, str) and regex_engine(pattern) == "python-re":
+        return True
+    return any(python_patterns(v) for k, v in node.items() if k not in ("enum", "default", "example", "examples", "const"))

@@ -35,6 +35,8 @@ from generator.render.model_types import (
     Type,
     annotation,
     bare_forward,
+    python_patterns,
+    regex_engine,
     runtime,
     union,
     walk,
@@ -231,7 +233,8 @@ class _Builder:
         if any(t.kind == "class" and t.text == entry.name for t in walk(root)):
             self._self_refs.add(entry.name)
         field = FieldView("root", annotation(root), value, "")
-        return ClassView(entry.name, "root", "", doc, (), "", (field,), (), False), [root]
+        config = ('regex_engine="python-re"',) if python_patterns(shape.schema) else ()
+        return ClassView(entry.name, "root", "", doc, config, "", (field,), (), False), [root]
 
     def _model(self, entry: _Entry, shape: Shape, doc: str) -> tuple[ClassView, list[Type]]:
         speller = self._speller(entry.role)
@@ -246,6 +249,8 @@ class _Builder:
         config = ["populate_by_name=True"]
         if shape.extra != "ignore":
             config.insert(0, f'extra="{shape.extra}"')
+        if python_patterns([p.schema for p in props]):
+            config.append('regex_engine="python-re"')
         extra_schema = shape.schema.get("additionalProperties")
         extra = ""
         if isinstance(extra_schema, dict) and extra_schema:
@@ -264,6 +269,9 @@ class _Builder:
         from generator.render.model_types import constraints
 
         kwargs = [] if t.kind == "union" and len([a for a in t.args if a != NONE]) > 1 else constraints(schema)
+        if isinstance(schema.get("pattern"), str) and regex_engine(schema["pattern"]) is None:
+            self.defaults.sink.warning("pattern-dropped", "the pattern compiles in no regular expression engine "
+                                       "pydantic offers; the models do not check it", prop.location.child("pattern"))
         tags = self.tags.get((key, prop.name))
         if tags:
             t = self._tag_type(schema, tags)
@@ -402,7 +410,9 @@ def _imports(names: set[str], metas: set[str], types: list[Type], classes: list[
         lines.add("from typing import Annotated as _Annotated")
     pydantic = {n for n in _PYDANTIC_NAMES if n in names}
     if any(c.kind == "model" for c in classes):
-        pydantic |= {"BaseModel", "ConfigDict"}
+        pydantic.add("BaseModel")
+    if any(c.config for c in classes):
+        pydantic.add("ConfigDict")
     if any(c.kind == "root" for c in classes):
         pydantic.add("RootModel")
     if "Field" in metas or any(f.value.startswith("Field(") for c in classes for f in c.fields) or any(c.extra for c in classes):
