@@ -121,7 +121,7 @@ class Item(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     color: Color
     priority: _Omittable[Priority] = None
-    mixed: _Omittable[Mixed] = None
+    mixed: Mixed = None
     status: ItemStatus = ItemStatus.active
 
 
