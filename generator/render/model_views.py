@@ -230,7 +230,8 @@ class _Builder:
         if schema.get("deprecated") is True:
             kwargs.append(("deprecated", "True"))
         doc = docstring(schema["description"]) if isinstance(schema.get("description"), str) and schema["description"].strip() else ""
-        nullable = t == ANY or t == NONE or t.kind == "union" and NONE in t.args or self._root_admits_null(schema)
+        direct = t == ANY or t == NONE or t.kind == "union" and NONE in t.args  # the annotation admits None
+        nullable = direct or self._root_admits_null(schema)
         shown = annotation(t)
         default: str | None = None
         validate = False
@@ -250,7 +251,7 @@ class _Builder:
             default = "None"
             if self.server and not nullable:
                 shown = f"_Omittable[{shown}]"
-            elif not nullable:
+            elif not direct:
                 shown = annotation(union(t, NONE))
         if validate:
             kwargs.append(("validate_default", "True"))
