@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING, Any, NewType
 
-from generator.ir.model import form_fields
+from generator.ir.model import form_fields, page_results
 
 if TYPE_CHECKING:
     from generator.ir.model import Api, Operation
@@ -150,6 +150,7 @@ class OperationNames:
     params: dict[str, PyName]  # "location:wire name" -> python name
     function: PyName  # server route function (nested in create_router)
     constant: str  # client operation constant in _operations.py (upper case)
+    all_method: PyName | None = None  # client twin iterating every page's items (paginated GETs)
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,12 @@ def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
         resource, method = _place(op, paths, extended, prefix)
         taken_methods = methods.setdefault(resource, set(RESERVED_METHOD_NAMES))
         places[op.operation_id] = (resource, PyName(unique(method, taken_methods)))
+    # Page iterators come second: an operation's own name wins, a twin that collides is numbered.
+    all_methods = {
+        op.operation_id: PyName(unique(places[op.operation_id][1] + "_all", methods[places[op.operation_id][0]]))
+        for op in api.operations
+        if page_results(api, op) is not None
+    }
     renamed = _separate_resources_from_methods(places, methods)
     groups = _group_names({renamed[r] for r, _ in places.values()}, classes)
     scope = set(_SERVER_SCOPE) | {g.keyword for g in groups.values()}
@@ -209,7 +216,9 @@ def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
         constant = function.upper()
         if constant in classes:
             constant = unique(constant + "_OP", classes)  # upper case: never a class of ours
-        ops[op.operation_id] = OperationNames(renamed[resource], method, _param_names(op, api), function, constant)
+        ops[op.operation_id] = OperationNames(
+            renamed[resource], method, _param_names(op, api), function, constant, all_methods.get(op.operation_id)
+        )
     from generator.ir.shapes import split_keys
 
     shapes = shapes or {}
@@ -230,9 +239,11 @@ _MODEL_ATTRIBUTES = frozenset({
 
 
 def _identifier(text: str) -> str:
-    """Spec text as an identifier: NFKC (as Python reads it), other characters as ``_``; may start badly."""
+    """Spec text as an identifier: NFKC (as Python reads it), other characters as ``_``, ``field`` before
+    a digit or an underscore (``1st`` -> ``field_1st``, ``_id`` -> ``field_id``)."""
     name = unicodedata.normalize("NFKC", text)
-    return name if name.isidentifier() else "".join(c if ("a" + c).isidentifier() else "_" for c in name)
+    name = name if name.isidentifier() else "".join(c if ("a" + c).isidentifier() else "_" for c in name)
+    return "field_" + name if not name or name[0].isdigit() else "field" + name if name[0] == "_" else name
 
 
 def _field_names(shape: Shape, classes: set[str]) -> dict[str, PyName]:
@@ -241,10 +252,6 @@ def _field_names(shape: Shape, classes: set[str]) -> dict[str, PyName]:
     result: dict[str, PyName] = {}
     for prop in shape.properties:
         name = _identifier(prop.name)
-        if not name or name[0].isdigit():
-            name = "field_" + name
-        elif name.startswith("_"):
-            name = "field" + name
         if keyword.iskeyword(name) or name in _MODEL_ATTRIBUTES or name.startswith("model_") or name[:1].isupper() and name in classes:
             name += "_"
         result[prop.name] = PyName(unique(name, taken))
@@ -264,13 +271,9 @@ def _member_names(values: tuple[Any, ...]) -> tuple[PyName, ...]:
         if isinstance(value, str):
             name = _identifier(value)
         elif only_ints:
-            name = f"integer_{value}".replace("-", "_")
+            name = _identifier(f"integer_{value}".replace("-", "_"))
         else:
             name = _identifier(f"{type(value).__name__}_{value}")
-        if not name or name[0].isdigit():
-            name = "field_" + name
-        elif name.startswith("_"):
-            name = "field" + name
         if keyword.iskeyword(name) or name in _ENUM_ATTRIBUTES:
             name += "_"
         names.append(PyName(unique(name, taken)))
