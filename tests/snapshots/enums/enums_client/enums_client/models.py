@@ -82,7 +82,7 @@ class Item(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     color: Color
     priority: Priority | None = None
-    mixed: Mixed = None
+    mixed: Mixed | None = None
     status: ItemStatus = ItemStatus.active
 
 

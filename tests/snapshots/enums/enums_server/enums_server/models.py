@@ -121,7 +121,7 @@ class Item(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     color: Color
     priority: _Omittable[Priority] = None
-    mixed: Mixed = None
+    mixed: Mixed | None = None
     status: ItemStatus = ItemStatus.active
 
 
