@@ -74,8 +74,8 @@ def _shape(key: str, schema: dict[str, Any], location: SpecLocation) -> Shape:
     props = schema.get("properties")
     extra_schema = schema.get("additionalProperties")
     kind: ShapeKind = "alias"
-    if isinstance(enum, list) and enum and "const" not in schema:
-        kind = "enum"
+    if isinstance(enum, list) and enum and "const" not in schema and not {"array", "object"} & set(_types(schema)):
+        kind = "enum"  # (an "enum" of an array or object type is typed by that type)
     elif isinstance(props, dict) and props:
         kind = "object"
     elif isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
@@ -95,6 +95,11 @@ def _shape(key: str, schema: dict[str, Any], location: SpecLocation) -> Shape:
     elif extra_schema is True or isinstance(extra_schema, dict):
         extra = "allow"
     return Shape(key, kind, schema, properties, extra, location)
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    kind = schema.get("type")
+    return [k for k in kind if isinstance(k, str)] if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
 
 
 _MERGED_LISTS = ("required",)

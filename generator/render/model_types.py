@@ -43,12 +43,13 @@ NONE = Type("name", "None")
 ANY = Type("name", "Any")
 
 
-def union(*members: Type) -> Type:
-    """The union of ``members`` (nested unions flattened, repeats dropped; Any absorbs the rest)."""
+def union(*members: Type, absorb: bool = True) -> Type:
+    """The union of ``members`` (nested unions flattened, repeats dropped; Any absorbs the rest unless
+    not ``absorb``: a oneOf keeps its members, whose count it checks)."""
     flat: list[Type] = []
     for member in members:
         for part in member.args if member.kind == "union" else (member,):
-            if part == ANY:
+            if part == ANY and absorb:
                 return ANY
             if part not in flat:
                 flat.append(part)
@@ -175,7 +176,7 @@ class Speller:
         nullable = len(members) < len(schema[keyword])
         if not members:
             return NONE
-        result = union(*(self.spell(m) for m in members))
+        result = union(*(self.spell(m) for m in members), absorb=not self.server or keyword != "oneOf")
         tag = self.discriminator_field(schema, keyword)
         if tag is not None:
             result = Type("annotated", f"Field(discriminator={literal(tag)})", (result,))
@@ -211,7 +212,7 @@ class Speller:
         if kind in _SCALARS:
             return self._formatted(Type("name", _SCALARS[kind]), fmt if kind in ("integer", "number") else None)
         if kind == "array" or kind is None and "items" in schema:
-            if "prefixItems" in schema or not isinstance(schema.get("items"), dict):
+            if not isinstance(schema.get("items"), dict):  # prefixItems alone: its positions are not typed
                 return Type("generic", "list", (ANY,))
             return self._formatted(Type("generic", "list", (self.spell(schema["items"]),)), fmt)
         extra = schema.get("additionalProperties")
