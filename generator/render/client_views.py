@@ -16,7 +16,6 @@ from generator.render.common import (
     BodyView,
     OutcomeView,
     body_view,
-    docstring,
     ordered_params,
     package_problem,
     resource_groups,
@@ -27,7 +26,7 @@ from generator.render.common import (
     unshadow_args,
     unshadow_body,
 )
-from generator.render.layout import literal
+from generator.render.escape import docstring, literal
 from generator.render.types import Annotator
 
 
