@@ -35,6 +35,7 @@ from generator.model_flavours import (
     VALIDATE_DEFAULT,
     finish,
 )
+from generator.model_prose import Prose, ProseInCode
 from generator.naming import ClassName
 
 Role = Literal["request", "response"]
@@ -63,7 +64,7 @@ class ModelsModule:
 
 def render_models(source: ModelSource, names: dict[str, ClassName], templates: Path, sink: Sink) -> ModelsModule | None:
     """Render every component schema into one module; None (with a diagnostic) if DMCG fails."""
-    prepare = _Preparer(names, source.schemas, sink)
+    prepare = _Preparer(names, source.schemas, sink, Prose.for_schemas(source.schemas))
     document = {
         "openapi": source.openapi_version if source.openapi_version.startswith("3.") else "3.0.3",
         "info": {"title": "models", "version": "0"},
@@ -89,7 +90,13 @@ def render_models(source: ModelSource, names: dict[str, ClassName], templates: P
     for key in missing:
         sink.warning("model-missing", f"schema {key!r} produced no class; it is typed as Any", source.locations[key])
     kept = {k: v for k, v in names.items() if k not in missing}
-    return ModelsModule(module, classes, kept, finish(text, server=True, optional_tags=tags))
+    try:
+        client, server = prepare.prose.restore(module), prepare.prose.restore(finish(text, server=True, optional_tags=tags))
+    except ProseInCode as bug:
+        sink.error("models-failed", f"{bug}. This is a bug in apiforge: please report it, with the spec, "
+                   "on the repository's issue tracker", SpecLocation(next(iter(source.locations.values())).file, "/components/schemas"))
+        return None
+    return ModelsModule(client, classes, kept, server)
 
 
 def _optional_tags(schemas: dict[str, dict[str, Any]], names: dict[str, ClassName]) -> frozenset[tuple[str, str]]:
@@ -248,6 +255,7 @@ class _Preparer:
     names: dict[str, ClassName]
     components: dict[str, dict[str, Any]]  # by component key: what a $ref's nullability is read from
     sink: Sink
+    prose: Prose  # descriptions go to DMCG as tokens (generator/model_prose.py)
 
     def schema(self, schema: Any, location: SpecLocation, required_above: list[Any] | None = None) -> Any:
         """``schema`` ready for DMCG; ``required_above``: the required list of the allOf holding it."""
@@ -269,7 +277,13 @@ class _Preparer:
                         location.child("default"),
                     )
                     continue
-            if key == "$ref" and isinstance(value, str):
+            if key == "description" and isinstance(value, str):
+                if not value.strip():
+                    continue
+                value = self.prose.hide(value)
+            elif key == "x-enum-descriptions" and isinstance(value, list):
+                value = [self.prose.hide(v) if isinstance(v, str) and v.strip() else v for v in value]
+            elif key == "$ref" and isinstance(value, str):
                 value = _renamed(value, self.names)
             elif key in _SUBSCHEMA:
                 value = self.schema(value, location.child(key))
