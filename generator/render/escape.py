@@ -58,3 +58,19 @@ _MARKDOWN_MARKUP = re.compile(r"[`<>|\\*_\[\]#]")
 def markdown_line(text: str) -> str:
     """One line of markdown-inert text: no control characters, markup or HTML."""
     return _MARKDOWN_MARKUP.sub("", comment(text))
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string (``"..."``) holding ``text``: quotes, backslashes and controls escaped.
+
+    Other characters stay as they are (TOML files are UTF-8); ``json.dumps`` would write an
+    astral character as a surrogate pair, which TOML refuses.
+    """
+    def one(char: str) -> str:
+        if char in '"\\':
+            return "\\" + char
+        if ord(char) < 0x20 or ord(char) == 0x7F or 0xD800 <= ord(char) <= 0xDFFF:
+            return f"\\u{ord(char):04x}" if not 0xD800 <= ord(char) <= 0xDFFF else "\\ufffd"
+        return char
+
+    return '"' + "".join(one(c) for c in text) + '"'

@@ -67,9 +67,21 @@ def misplaced(source: str, canaries: Iterable[str], allowed: Allowed) -> list[st
         found.update({c: text.count(c) for c in hits})
         return hits
 
+    starts = [0]  # offset of each line (ast.get_source_segment re-splits the source on every call)
+    for line in source.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+
+    def segment(node: ast.expr) -> str:
+        return source[offset(node.lineno, node.col_offset):offset(node.end_lineno or node.lineno, node.end_col_offset or 0)].lower()
+
+    encoded = [line.encode("utf-8", "surrogatepass") for line in source.split("\n")]
+
+    def offset(lineno: int, col: int) -> int:  # ast columns count UTF-8 bytes
+        return starts[lineno - 1] + len(encoded[lineno - 1][:col].decode("utf-8", "surrogatepass"))
+
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and id(node) not in in_fstring:
-            count((ast.get_source_segment(source, node) or "").lower())
+            count(segment(node))
             continue
         for name in identifiers(node):
             if count(name.lower()) and not allowed(name.lower()):

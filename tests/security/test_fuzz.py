@@ -63,7 +63,7 @@ def fill_with(texts: tuple[str, ...]) -> tuple[places.Fill, dict[str, str]]:
     return fill, canaries
 
 
-@settings(max_examples=20, deadline=None, database=None,
+@settings(max_examples=12, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(texts=cores, version=st.sampled_from(["3.0.3", "3.1.0"]))
 def test_generated_text_never_breaks_or_enters_the_code(texts: tuple[str, ...], version: str, tmp_path_factory: object) -> None:

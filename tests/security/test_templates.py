@@ -1,0 +1,57 @@
+"""Templates quote nothing themselves: escaping belongs to ``generator/render/escape.py``.
+
+A reviewer's check that no template interpolates raw spec text, in two parts: the
+views hand templates finished strings (``escape.literal``/``docstring``/``comment``/
+``markdown_line`` results or names from ``generator/naming.py``), which the canary and
+fuzz tests prove on the output; and the templates cannot escape or quote on their own,
+which this file checks: the Jinja environment registers only layout filters plus
+``literal``, no template uses another filter, and the models template uses none at all
+(its prose arrives as tokens, see ``generator/model_prose.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from jinja2 import nodes
+
+from generator.render import env as render_env
+from generator.render.escape import literal
+from generator.resources import templates_dir
+
+
+def _filters(source: str) -> set[str]:
+    tree = jinja2.Environment().parse(source)
+    return {node.name for node in tree.find_all(nodes.Filter)}
+
+
+def _templates(suffix: str) -> list[Path]:
+    return sorted(p for p in templates_dir().rglob("*" + suffix) if "runtime" not in p.parts)
+
+
+def test_the_environment_has_a_fixed_filter_set() -> None:
+    environment = render_env.environment()
+    assert set(environment.filters) == set(render_env.FILTERS)
+    assert environment.filters["literal"] is literal
+    assert environment.autoescape is False and environment.undefined is jinja2.StrictUndefined
+
+
+def test_templates_use_no_escaping_filter_of_their_own() -> None:
+    templates = _templates(".jinja")
+    assert templates
+    for path in templates:
+        assert _filters(path.read_text(encoding="utf-8")) <= set(render_env.FILTERS), path
+
+
+def test_the_models_template_uses_no_filter() -> None:
+    for path in _templates(".jinja2"):
+        assert _filters(path.read_text(encoding="utf-8")) == set(), path
+
+
+def test_a_filter_outside_the_set_is_refused() -> None:
+    try:
+        render_env.environment().from_string("{{ value | tojson }}")
+    except jinja2.TemplateAssertionError:
+        return
+    raise AssertionError("tojson should not be available to templates")
