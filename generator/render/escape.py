@@ -14,12 +14,21 @@ _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 def literal(value: object) -> str:
-    """A Python literal for a JSON scalar (str, int, float, bool, None), safe for any code point.
+    """A Python literal for a JSON value (or a tuple of them), safe for any code point.
 
     Strings use double quotes unless the text holds more double than single quotes
     (the quote a formatter would keep); ``repr`` does the escaping either way, so a
     lone surrogate, NUL or line separator becomes an escape, never a raw character.
+    Lists, tuples and dicts are spelt item by item; any other type is refused.
     """
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(item) for item in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(literal(item) for item in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
+    if value is not None and not isinstance(value, (str, int, float)):
+        raise TypeError(f"no literal for a {type(value).__name__}: spec values are JSON")
     text = repr(value)
     if not isinstance(value, str) or text[0] == '"':
         return text

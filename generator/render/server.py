@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from generator.render.env import render_template
-from generator.render.escape import toml_string
+from generator.render.escape import literal, toml_string
 from generator.render.server_views import ServerView
 
 _PEP440 = re.compile(r"^\d+(\.\d+)*$")
@@ -42,7 +42,7 @@ def render_server(view: ServerView, models: str, header_text: str) -> dict[str, 
             example_group=view.example_group,
             example_class=view.groups[0].class_name.removesuffix("Api") + "Service" if view.groups else "Service",
             example_method=view.example_method or "operation",
-            scopes_repr=", ".join(repr(scope) for scope in view.scopes),
+            scopes_repr=", ".join(literal(scope) for scope in view.scopes),
         ),
     }
     return files
