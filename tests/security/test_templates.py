@@ -6,11 +6,14 @@ views hand templates finished strings (``escape.literal``/``docstring``/``commen
 fuzz tests prove on the output; and the templates cannot escape or quote on their own,
 which this file checks: the Jinja environment registers only layout filters plus
 ``literal``, no template uses another filter, and the models template uses none at all
-(its prose arrives as tokens, see ``generator/model_prose.py``).
+(its prose arrives as tokens, see ``generator/model_prose.py``). It also checks that the
+view modules (``generator/render/``) quote nothing themselves: no ``repr()``,
+``json.dumps`` or ``!r`` outside diagnostics and text handed to ``docstring()``.
 """
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import jinja2
@@ -55,3 +58,36 @@ def test_a_filter_outside_the_set_is_refused() -> None:
     except jinja2.TemplateAssertionError:
         return
     raise AssertionError("tojson should not be available to templates")
+
+
+RENDER = Path(render_env.__file__).parent
+QUOTERS = {"repr", "dumps", "tojson", "escape_docstring", "quote"}
+
+
+def _outside_messages(tree: ast.AST) -> list[ast.AST]:
+    """Nodes that are not inside a diagnostic (``sink.*``/``*.warning``) or ``docstring(...)`` call."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name in ("warning", "error", "docstring", "comment", "markdown_line"):
+                inside.update(id(child) for arg in [*node.args, *node.keywords] for child in ast.walk(arg))
+    return [node for node in ast.walk(tree) if id(node) not in inside]
+
+
+def test_views_quote_only_through_the_escape_module() -> None:
+    """No ``repr()``, ``json.dumps`` or ``!r`` builds code in generator/render/ (messages and docstrings aside)."""
+    problems = []
+    for path in sorted(RENDER.glob("*.py")):
+        if path.name == "escape.py":
+            continue
+        for node in _outside_messages(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                if name in QUOTERS:
+                    problems.append(f"{path.name}:{node.lineno}: {name}()")
+            if isinstance(node, ast.FormattedValue) and node.conversion == ord("r"):
+                problems.append(f"{path.name}:{node.lineno}: !r")
+    assert not problems, problems
