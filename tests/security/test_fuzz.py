@@ -101,3 +101,16 @@ def test_generated_text_never_breaks_or_enters_the_code(texts: tuple[str, ...], 
         elif path.endswith(".toml"):
             tomllib.loads(text)
     assert not problems, "\n".join(problems)
+
+
+def test_a_lone_surrogate_is_refused_at_load(tmp_path: Path) -> None:
+    """JSON can escape half a surrogate pair, which is no character: an error naming where, no output."""
+    document = places.spec(fill_with(("plain",))[0], "3.1.0")
+    document["components"]["schemas"][next(iter(document["components"]["schemas"]))]["description"] = "half \ud83d a pair"
+    spec = tmp_path / "surrogate.json"
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    generated = generate(spec, tmp_path / "out", "surrogate", format=False)
+    assert not generated.ok and generated.codes(Severity.ERROR) == ["invalid-unicode"], generated.report()
+    error = generated.diagnostics[-1]
+    assert error.location.pointer.endswith("/description") and error.location.line is not None, generated.report()
+    assert not (tmp_path / "out").exists()
