@@ -8,6 +8,7 @@ alone. Views call these; templates interpolate only their results.
 
 from __future__ import annotations
 
+import math
 import re
 
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
@@ -29,6 +30,8 @@ def literal(value: object) -> str:
         return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
     if value is not None and not isinstance(value, (str, int, float)):
         raise TypeError(f"no literal for a {type(value).__name__}: spec values are JSON")
+    if isinstance(value, float) and not math.isfinite(value):  # YAML's .inf and .nan: repr would be a bare name
+        return f'float("{value!r}")'
     text = repr(value)
     if not isinstance(value, str) or text[0] == '"':
         return text

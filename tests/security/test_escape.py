@@ -48,3 +48,10 @@ def test_a_comment_stays_on_its_line(text: str) -> None:
 def test_a_toml_string_parses(text: str) -> None:
     value = tomllib.loads(f"key = {toml_string(text)}\n")["key"]
     assert value == "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+
+
+def test_literal_spells_containers_and_yaml_special_floats() -> None:
+    value = {"a": [1, 2.5, None, True, "x\u2028"], "b": {"c": ("d",)}}
+    assert ast.literal_eval(literal(value)) == value
+    assert [eval(literal(x)) for x in (float("inf"), float("-inf"))] == [float("inf"), float("-inf")]  # noqa: S307
+    assert literal(float("nan")) == 'float("nan")'
