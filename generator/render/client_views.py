@@ -225,7 +225,7 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
             # The runtime takes arguments keyed by wire name (templates/runtime/client/_runtime/request.py).
             sink.warning(
                 "client-parameter-clash",
-                f"{param.location} parameter {literal(param.name)} has the name of the {wire[param.name]} parameter; "
+                f"{param.location} parameter {param.name!r} has the name of the {wire[param.name]} parameter; "
                 "the client passes arguments by name, so only the first is exposed and sent",
                 param.spec_location,
             )
