@@ -124,7 +124,7 @@ def test_the_canaries_reach_the_output(generation: tuple[Generated, Canaries, se
 
 # Places apiforge reads (or ignores) but does not repeat in either package today: prose of objects
 # it does not render (info contact/license, tags, links, callbacks, webhooks, examples, security
-# scheme details, server variables), titles DMCG ignores, and the oneOf members' titles of 3.0
+# scheme details, server variables), titles the models leave out, and the oneOf members' titles of 3.0
 # (member names there come from the values). Each is still checked by the test above; emitting
 # one later is fine (drop it from here), losing another is what this test catches.
 NOT_EMITTED = frozenset({

@@ -5,8 +5,7 @@ views hand templates finished strings (``escape.literal``/``docstring``/``commen
 ``markdown_line`` results or names from ``generator/naming.py``), which the canary and
 fuzz tests prove on the output; and the templates cannot escape or quote on their own,
 which this file checks: the Jinja environment registers only layout filters plus
-``literal``, no template uses another filter, and the models template uses none at all
-(its prose arrives as tokens, see ``generator/model_prose.py``). It also checks that the
+``literal``, and no template uses another filter. It also checks that the
 view modules (``generator/render/``) quote nothing themselves: no ``repr()``,
 ``json.dumps`` or ``!r`` outside diagnostics and text handed to ``docstring()``.
 """
@@ -45,11 +44,6 @@ def test_templates_use_no_escaping_filter_of_their_own() -> None:
     assert templates
     for path in templates:
         assert _filters(path.read_text(encoding="utf-8")) <= set(render_env.FILTERS), path
-
-
-def test_the_models_template_uses_no_filter() -> None:
-    for path in _templates(".jinja2"):
-        assert _filters(path.read_text(encoding="utf-8")) == set(), path
 
 
 def test_a_filter_outside_the_set_is_refused() -> None:
