@@ -170,6 +170,7 @@ def _report(path: str, raw: str, error: str, formatter: str, kept: Path, sink: S
         line, error = exc.lineno, f"{exc.msg} (line {exc.lineno})"
     except ValueError as exc:  # a NUL character
         error = str(exc)
-    message = (f"generator bug: {formatter} cannot format generated file {path}: {error}; "
-               f"{where}. Please report it with the spec.")
+    message = (f"generator bug: {formatter} cannot format generated file {path}: {error}; {where}. "
+               "This is a bug in apiforge, not in the spec: please report it, with the spec, "
+               "on the repository's issue tracker")
     sink.error("format-failed", message, SpecLocation(path, line=line))
