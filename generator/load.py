@@ -12,8 +12,8 @@ Steps: read the root (:mod:`generator.source`), check the version, bundle
 external refs (:mod:`generator.bundle`), check local refs (:mod:`generator.refs`),
 convert Swagger 2.0 (:mod:`generator.swagger2`), validate with openapi-pydantic
 (:mod:`generator.validation`; a document validated before replays its reports from
-the content cache without importing openapi-pydantic). This module and ``ir/build.py`` are the only
-importers of openapi_pydantic (through :mod:`generator.validation`).
+the content cache without importing openapi-pydantic). :mod:`generator.validation` is the
+only importer of openapi_pydantic; ``ir/build.py`` reads the validated plain data.
 """
 
 from __future__ import annotations
