@@ -6,8 +6,8 @@ import json
 import re
 
 from generator.render.client_views import ClientView
-from generator.render.common import markdown_line
 from generator.render.env import render_template
+from generator.render.escape import markdown_line
 
 _PEP440 = re.compile(r"^\d+(\.\d+)*$")
 

@@ -27,7 +27,7 @@ from generator.render.common import (
     unshadow_args,
     unshadow_body,
 )
-from generator.render.layout import literal
+from generator.render.escape import literal
 from generator.render.types import Annotator
 
 

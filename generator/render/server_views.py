@@ -15,7 +15,6 @@ from generator.render.common import (
     OutcomeView,
     body_view,
     docstring,
-    markdown_line,
     ordered_params,
     package_problem,
     resource_groups,
@@ -26,6 +25,7 @@ from generator.render.common import (
     unshadow_args,
     unshadow_body,
 )
+from generator.render.escape import markdown_line
 from generator.render.server_bodies import body_reader
 from generator.render.server_forms import raw_form_body
 from generator.render.server_params import native_param, param_checks, reader_expr

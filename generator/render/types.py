@@ -19,7 +19,7 @@ from generator.ir.model import (
     preferred_response,
 )
 from generator.models import ModelsModule, Role
-from generator.render.layout import literal
+from generator.render.escape import literal
 
 Use = Literal["request", "response", "param"]
 OutcomeKind = Literal["json", "bytes", "text", "empty"]
