@@ -27,6 +27,7 @@ from generator.ir.model import (
     preferred_request,
     preferred_response,
 )
+from generator.ir.paths import template_names, template_problem
 from generator.ir.schemas import SchemaRegistry
 from generator.naming import class_name, snake_case
 
@@ -68,6 +69,9 @@ class _Builder:
         paths = self.doc.get("paths") or {}
         for path, item in paths.items():
             loc = self.root.child("paths", path)
+            problem = template_problem(path)
+            if problem is not None:
+                self.sink.warning("invalid-path-template", f"path {path!r} {problem}; the text is kept literally", loc)
             item, _ = self._deref(item, loc)
             if not isinstance(item, dict):
                 continue
@@ -155,13 +159,12 @@ class _Builder:
                 param = self._parameter(node, base.child("parameters", i), hint)
                 if param is not None:
                     merged[(param.location, param.name)] = param
-        for segment in path.split("/"):
-            if segment.startswith("{") and segment.endswith("}") and ("path", segment[1:-1]) not in merged:
-                name = segment[1:-1]
+        for name in template_names(path):
+            if ("path", name) not in merged:
                 self.sink.warning("missing-path-parameter", f"path parameter {name!r} is not declared; assuming a string", loc)
                 merged[("path", name)] = Parameter(name, "path", True, TypeRef("string"), None, None, "", False, loc)
         for param in list(merged.values()):
-            if param.location == "path" and "{" + param.name + "}" not in path:
+            if param.location == "path" and param.name not in template_names(path):
                 self.sink.warning("unused-path-parameter", f"path parameter {param.name!r} is not in the path; ignored", param.spec_location)
                 del merged[("path", param.name)]
         return tuple(merged.values())
