@@ -49,6 +49,11 @@ class ModelSource:
     openapi_version: str
 
 
+def body_allowed(status: str) -> bool:
+    """False for the statuses HTTP sends without content: 1xx, 204, 205 and 304 (RFC 9110)."""
+    return not (status[:1] == "1" or status in ("204", "205", "304"))
+
+
 def build(document: dict[str, Any], sink: Sink, file: str) -> tuple[Api, ModelSource]:
     """Build the IR of ``document``; problems go to ``sink``."""
     return _Builder(document, sink, file).run()
@@ -247,6 +252,14 @@ class _Builder:
             else:
                 suffix = "Error" + status.title()
             contents = self._contents(entry.get("content"), entry_loc.child("content"), hint + suffix)
+            if contents and not body_allowed(status):
+                self.sink.warning(
+                    "body-on-bodiless-status",
+                    f"HTTP forbids a body with status {status}; the documented content is ignored: "
+                    "the server answers it without a body and the client reads none",
+                    entry_loc.child("content"),
+                )
+                contents = ()
             chosen = preferred_response(contents)
             if chosen is not None and not chosen.reads_as_json and chosen.is_structured:
                 spelt = "str" if chosen.kind == "text" else "bytes"
