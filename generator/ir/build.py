@@ -123,6 +123,7 @@ class _Builder:
         responses = self._responses(raw.get("responses") or {}, loc.child("responses"), hint)
         if not responses:
             self.sink.warning("no-responses", "operation documents no response", loc.child("responses"))
+        alternatives, optional = self._security(raw.get("security", self.doc.get("security")), loc)
         if raw.get("callbacks"):
             self.sink.warning("callbacks-ignored", "callbacks are not generated (only the operation itself is)", loc.child("callbacks"))
         return Operation(
@@ -136,8 +137,10 @@ class _Builder:
             parameters=params,
             body=body,
             responses=responses,
-            security=self._security(raw.get("security", self.doc.get("security")), loc),
+            security=() if optional else alternatives[0] if alternatives else (),
             spec_location=loc,
+            security_alternatives=alternatives,
+            security_optional=optional,
         )
 
     def _operation_id(self, given: Any, method: str, path: str, loc: SpecLocation) -> str:
@@ -292,19 +295,28 @@ class _Builder:
                 self.sink.warning("unsupported-security", f"security scheme {name!r} ({kind}) is not supported; ignored", loc)
         return found
 
-    def _security(self, node: Any, loc: SpecLocation) -> tuple[SecurityRequirement, ...]:
+    def _security(self, node: Any, loc: SpecLocation) -> tuple[tuple[tuple[SecurityRequirement, ...], ...], bool]:
+        """The supported alternatives (OR of ANDs) and whether ``{}`` makes credentials optional."""
         if not isinstance(node, list) or not node:
-            return ()  # absent, or `security: []`: no authentication
+            return (), False  # absent, or `security: []`: no authentication
+        alternatives: list[tuple[SecurityRequirement, ...]] = []
+        optional = False
         for alternative in node:
             if not isinstance(alternative, dict) or not alternative:
-                return ()  # `{}` among the alternatives: authentication is optional
-            if all(name in self.schemes for name in alternative):
-                return tuple(
+                optional = True  # `{}` among the alternatives: authentication is optional
+                alternatives.append(())
+            elif all(name in self.schemes for name in alternative):
+                alternatives.append(tuple(
                     SecurityRequirement(name, tuple(str(s) for s in scopes or ()))
                     for name, scopes in alternative.items()
-                )
-        self.sink.warning("unsupported-security", "no security requirement uses a supported scheme; sending no credentials", loc.child("security"))
-        return ()
+                ))
+        if not alternatives:
+            self.sink.warning(
+                "unsupported-security",
+                "no security requirement uses a supported scheme; sending no credentials",
+                loc.child("security"),
+            )
+        return tuple(alternatives), optional
 
     def _servers(self) -> tuple[Server, ...]:
         servers: list[Server] = []

@@ -168,6 +168,10 @@ class Operation:
     responses: tuple[Response, ...]
     security: tuple[SecurityRequirement, ...]  # first alternative that the generator supports
     spec_location: SpecLocation
+    # Every supported alternative (OR), each a combination of schemes (AND), in spec order;
+    # ``()`` for the spec's empty requirement ``{}``.
+    security_alternatives: tuple[tuple[SecurityRequirement, ...], ...] = ()
+    security_optional: bool = False  # the spec lists the empty requirement ``{}``: credentials are optional
 
     @property
     def success_responses(self) -> tuple[Response, ...]:

@@ -152,12 +152,12 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         base_url_doc=docstring(f"${target.base_url_env} or {server}" if target.base_url_env else server),
         api_key_doc=docstring(f"${target.api_key_env}" if target.api_key_env else "no default"),
         auth_kind=scheme.kind if scheme else "none",
-        api_key_auth="\n".join(layout.lines(layout.call(
-            "auth=rt.api_key_auth",
+        api_key_auth="\n".join(layout.lines(layout.call("auth=rt.combine_auth", layout.call(
+            "rt.api_key_auth",
             literal(scheme.param_name if scheme else ""),
             literal(scheme.location if scheme else "header"),
             "api_key if api_key is not None else os.environ.get(API_KEY_ENV)",
-        ), depth=3, tail=",")),
+        ), "auth"), depth=3, tail=",")),
         resources=resources,
         operations=list(ops.values()),
         model_imports=sorted(annotator.model_names),
@@ -207,7 +207,7 @@ def _unshadowed(op: ClientOpView, methods: set[str], annotator: Annotator) -> Cl
 
 
 def _main_scheme(api: Api) -> SecurityScheme | None:
-    used = [req.scheme for op in api.operations for req in op.security]
+    used = [req.scheme for op in api.operations for alt in op.security_alternatives for req in alt]
     for scheme in api.security_schemes:
         if scheme.name in used:
             return scheme if scheme.kind not in ("oauth2", "openid") else SecurityScheme(
@@ -254,7 +254,7 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
         layout.call("body=rt.Body", body.media_type) if body else "body=None",
         _outcomes("responses=", success),
         _outcomes("errors=", errors),
-        f"authenticated={bool(op.security)}",
+        f"authenticated={any(op.security_alternatives)}",
         f"deprecated={op.deprecated}",
     )
     target = layout.subscript(f"{op_names.constant}: rt.Operation", returns)
