@@ -27,6 +27,7 @@ from generator.ir.model import (
     preferred_request,
     preferred_response,
 )
+from generator.ir.one_of import check_one_of, relax_one_of
 from generator.ir.paths import template_names, template_problem
 from generator.ir.schemas import SchemaRegistry
 from generator.naming import class_name, snake_case
@@ -56,6 +57,8 @@ def body_allowed(status: str) -> bool:
 
 def build(document: dict[str, Any], sink: Sink, file: str) -> tuple[Api, ModelSource]:
     """Build the IR of ``document``; problems go to ``sink``."""
+    document = relax_one_of(document)
+    check_one_of(document, sink, file)
     return _Builder(document, sink, file).run()
 
 
