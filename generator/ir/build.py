@@ -55,6 +55,19 @@ def body_allowed(status: str) -> bool:
     return not (status[:1] == "1" or status in ("204", "205", "304"))
 
 
+def _encoding(entry: Any) -> tuple[tuple[str, str | None, bool | None], ...]:
+    """A media type's Encoding Object: (property, style, explode) per property that gives either."""
+    found = entry.get("encoding") if isinstance(entry, dict) else None
+    if not isinstance(found, dict):
+        return ()
+    return tuple(
+        (str(name), e.get("style") if isinstance(e.get("style"), str) else None,
+         e.get("explode") if isinstance(e.get("explode"), bool) else None)
+        for name, e in found.items()
+        if isinstance(e, dict) and ("style" in e or "explode" in e)
+    )
+
+
 def build(document: dict[str, Any], sink: Sink, file: str) -> tuple[Api, ModelSource]:
     """Build the IR of ``document``; problems go to ``sink``."""
     document = relax_one_of(document)
@@ -222,7 +235,7 @@ class _Builder:
         for media, entry in content.items():
             schema = entry.get("schema") if isinstance(entry, dict) else None
             type_ = None if schema is None else self.registry.type_of(schema, loc.child(media, "schema"), hint)
-            result.append(Content(str(media), type_))
+            result.append(Content(str(media), type_, _encoding(entry)))
         return tuple(result)
 
     def _body(self, node: Any, loc: SpecLocation, hint: str) -> RequestBody | None:

@@ -71,6 +71,8 @@ class Content:
 
     media_type: str
     type: TypeRef | None  # None: the spec gives no schema
+    # The Encoding Object of a form body's properties: (property, style, explode) as the spec gives them.
+    encoding: tuple[tuple[str, str | None, bool | None], ...] = ()
 
     @property
     def kind(self) -> MediaKind:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from generator.config import Target
 from generator.diagnostics import Sink, SpecLocation
-from generator.ir.model import Api, Operation, SecurityScheme
+from generator.ir.model import Api, Operation, SecurityScheme, preferred_request
 from generator.models import ModelsModule
 from generator.naming import Names
 from generator.render import layout
@@ -251,7 +251,7 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
         literal(op.method),
         literal(op.path),
         layout.Bracket("params=", "(", tuple(params), ")", tuple1=True),
-        layout.call("body=rt.Body", body.media_type) if body else "body=None",
+        layout.call("body=rt.Body", body.media_type, *_encoding(op)) if body else "body=None",
         _outcomes("responses=", success),
         _outcomes("errors=", errors),
         f"authenticated={any(op.security_alternatives)}",
@@ -277,6 +277,18 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
         all_method=("list_all" if method == "list" else f"{method}_all"),
         item_annotation=item or "",
     )
+
+
+def _encoding(op: Operation) -> list[str]:
+    """``encoding=(...)``: the form body's Encoding Object with OpenAPI's defaults applied, or nothing."""
+    content = preferred_request(op.body.contents) if op.body else None
+    if content is None or content.kind != "form" or not content.encoding:
+        return []
+    resolved = [
+        (name, style or "form", explode if explode is not None else (style or "form") == "form")
+        for name, style, explode in content.encoding
+    ]
+    return [f"encoding={literal(tuple(resolved))}"]
 
 
 def _param_expr(name: str, location: str, style: str | None, explode: bool | None, required: bool) -> layout.Bracket:

@@ -643,22 +643,32 @@ class BodyReader:
     The request's ``Content-Type`` picks the entry of ``types`` (exactly, or through a
     range such as ``image/*``); a media type the operation does not list answers 415.
     JSON is validated into the entry's type, form and multipart fields are collected
-    (files as ``bytes``) and validated, ``str`` entries get the decoded text and
+    (files as ``bytes``; a urlencoded body's nested fields as its ``encoding`` says, see
+    ``_forms.py``) and validated, ``str`` entries get the decoded text and
     ``bytes`` entries the raw body. A validation failure answers 422 naming
     ``body.<field>``. The route documents the body with :attr:`openapi`
     (``openapi_extra={"requestBody": reader.openapi}``).
 
     :param types: media type -> the type its body is validated into.
     :param required: answer 422 for an empty body (else the implementation gets ``None``).
+    :param encoding: the urlencoded body's Encoding Object, ``(field, style, explode)``.
     """
 
-    def __init__(self, types: Mapping[str, Any], *, required: bool = False) -> None:
+    def __init__(
+        self,
+        types: Mapping[str, Any],
+        *,
+        required: bool = False,
+        encoding: Sequence[tuple[str, str, bool]] = (),
+    ) -> None:
         self._entries = [
             (media.split(";", 1)[0].strip().lower(), type_) for media, type_ in types.items()
         ]
         self._adapters: dict[str, TypeAdapter[Any]] = {}
         self._lists: dict[str, frozenset[str]] = {}
         self._objects: dict[str, frozenset[str]] = {}
+        self._declared: dict[str, frozenset[str]] = {}
+        self._encoding = {name: (style, explode) for name, style, explode in encoding}
         content: dict[str, Any] = {}
         for media, type_ in types.items():
             essence = media.split(";", 1)[0].strip().lower()
@@ -671,6 +681,7 @@ class BodyReader:
                 schema = _inline_refs(self._adapters[essence].json_schema(mode="validation"))
                 self._lists[essence] = frozenset(_properties_of_type(schema, "array"))
                 self._objects[essence] = frozenset(_properties_of_type(schema, "object"))
+                self._declared[essence] = frozenset(schema.get("properties") or ())
             content[media] = {"schema": schema}
         self._required = required
         self.openapi: dict[str, Any] = {"required": required, "content": content}
@@ -699,7 +710,19 @@ class BodyReader:
             return raw.decode(charset.split(";")[0].strip() or "utf-8", errors="replace")
         adapter = self._adapters[media]
         try:
-            if essence == "application/x-www-form-urlencoded" or essence.startswith("multipart/"):
+            if essence == "application/x-www-form-urlencoded":
+                # Its own module (see _forms.py), imported on first use.
+                from ._forms import decode_urlencoded
+
+                fields = decode_urlencoded(
+                    raw,
+                    self._encoding,
+                    self._lists[media],
+                    self._objects[media],
+                    self._declared[media],
+                )
+                return adapter.validate_python(fields)
+            if essence.startswith("multipart/"):
                 fields = await self._fields(request, self._lists[media])
                 if essence.startswith("multipart/"):  # an object part is JSON by default
                     fields = {
