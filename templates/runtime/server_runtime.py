@@ -1438,7 +1438,8 @@ class Binder:
                 return accepted[0]
             if missing_scopes is None:
                 missing_scopes = missing
-        return self._refuse(presented, missing_scopes, kinds, optional)
+        self._refuse(presented, missing_scopes, kinds, optional)
+        return None
 
     def _refuse(
         self,
@@ -1482,7 +1483,8 @@ class Binder:
                 return principal
             if missing_scopes is None:
                 missing_scopes = missing
-        return self._refuse(presented, missing_scopes, kinds, optional)
+        self._refuse(presented, missing_scopes, kinds, optional)
+        return None
 
     async def _principal_for(self, credential: str, kinds: Collection[str]) -> Principal | None:
         if self._authenticate is None:
