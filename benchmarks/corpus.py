@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -32,7 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 EXCEPTIONS_FILE = REPO / "tests" / "realworld" / "corpus_exceptions.toml"
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
-_ROOT_KEY = re.compile(r'^(?:openapi|swagger)\s*:|^\s*"(?:openapi|swagger)"\s*:', re.MULTILINE)
+_ROOT_KEY = re.compile(r"^['\"]?(?:openapi|swagger)['\"]?\s*:", re.MULTILINE)  # an unindented YAML key
 _REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?([^"'#\s,}]+)""")
 STAGES = ("generate", "import", "ruff", "mypy")
 
@@ -64,7 +65,18 @@ def root_documents(directory: Path) -> list[Path]:
         for target in _REF.findall(text):
             if "://" not in target:
                 referenced.add((path.parent / target).resolve())
-    return [p for p in candidates if p.resolve() not in referenced and _ROOT_KEY.search(texts[p][:20000])]
+    return [p for p in candidates if p.resolve() not in referenced and _is_description(p, texts[p])]
+
+
+def _is_description(path: Path, text: str) -> bool:
+    """Whether the file's top level names an OpenAPI or Swagger version."""
+    if path.suffix == ".json":
+        try:
+            document = json.loads(text)
+        except ValueError:
+            return False
+        return isinstance(document, dict) and ("openapi" in document or "swagger" in document)
+    return _ROOT_KEY.search(text) is not None
 
 
 def load_exceptions(path: Path = EXCEPTIONS_FILE) -> dict[str, dict[str, str]]:
