@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.diagnostics import Sink, SpecLocation
+from generator.ir.dialect import check_dialect, normalize_dialect
 from generator.ir.model import (
     Api,
     Content,
@@ -70,8 +71,9 @@ def _encoding(entry: Any) -> tuple[tuple[str, str | None, bool | None], ...]:
 
 def build(document: dict[str, Any], sink: Sink, file: str) -> tuple[Api, ModelSource]:
     """Build the IR of ``document``; problems go to ``sink``."""
-    document = relax_one_of(document)
+    document = normalize_dialect(relax_one_of(document))
     check_one_of(document, sink, file)
+    check_dialect(document, sink, file)
     return _Builder(document, sink, file).run()
 
 
