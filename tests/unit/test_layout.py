@@ -10,7 +10,8 @@ import pytest
 from black.mode import TargetVersion
 
 from generator.render import layout
-from generator.render.layout import Bracket, assignment, call, literal, subscript
+from generator.render.escape import literal
+from generator.render.layout import Bracket, assignment, call, subscript
 
 MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=layout.LINE_LENGTH)
 
