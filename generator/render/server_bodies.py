@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.ir.model import Content, Operation, form_fields, preferred_request
-from generator.render.common import BodyView, docstring, union
-from generator.render.escape import literal
+from generator.render.common import BodyView, union
+from generator.render.escape import docstring, literal
 from generator.render.types import Annotator
 
 

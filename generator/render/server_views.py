@@ -14,7 +14,6 @@ from generator.render.common import (
     BodyView,
     OutcomeView,
     body_view,
-    docstring,
     ordered_params,
     package_problem,
     resource_groups,
@@ -25,7 +24,7 @@ from generator.render.common import (
     unshadow_args,
     unshadow_body,
 )
-from generator.render.escape import literal, markdown_line
+from generator.render.escape import docstring, literal, markdown_line
 from generator.render.server_bodies import body_reader
 from generator.render.server_forms import raw_form_body
 from generator.render.server_params import native_param, param_checks, reader_expr
