@@ -140,7 +140,7 @@ def check_spec(spec: Path, relative: str, work: Path, expected: dict[str, str] |
     row.stages["import"] = "ok" if imported.returncode == 0 else "FAIL"
     if imported.returncode != 0:
         row.error = row.error or _first(imported.stderr)
-    ruff_failures = [r.stdout for p in generated.projects if (r := ruff(p)).returncode != 0]
+    ruff_failures = [r.stdout + r.stderr for p in generated.projects if (r := ruff(p)).returncode != 0]
     row.stages["ruff"] = "FAIL" if ruff_failures else "ok"
     if ruff_failures:
         row.error = row.error or _first(ruff_failures[0], ":")

@@ -35,13 +35,14 @@ def template_names(path: str) -> tuple[str, ...]:
 
 
 def template_problem(path: str) -> str | None:
-    """Why ``path`` is not a valid template (unbalanced or empty braces), or None."""
+    """Why ``path`` is not a valid template (unbalanced or empty braces), or None.
+
+    A name may appear twice (``/{id}/x/{id}``): both places hold the same value.
+    """
     literals = "".join(text for text, _ in template_parts(path))
     if "{" in literals or "}" in literals:
         return "has a '{' or '}' that does not delimit a parameter name"
     names = template_names(path)
     if any(not name for name in names):
         return "has an empty '{}'"
-    if len(set(names)) != len(names):
-        return "uses a parameter name twice"
     return None

@@ -58,3 +58,11 @@ _MARKDOWN_MARKUP = re.compile(r"[`<>|\\*_\[\]#]")
 def markdown_line(text: str) -> str:
     """One line of markdown-inert text: no control characters, markup or HTML."""
     return _MARKDOWN_MARKUP.sub("", comment(text))
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string (``pyproject.toml``): non-printable characters (controls, DEL, lone
+    surrogates) become spaces, and the rest stays literal UTF-8 (TOML has no surrogate escapes)."""
+    import json
+
+    return json.dumps("".join(c if c.isprintable() else " " for c in text), ensure_ascii=False)

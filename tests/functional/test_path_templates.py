@@ -46,6 +46,13 @@ SPEC = textwrap.dedent(
             - {name: item-id, in: path, required: true, schema: {type: string}}
           responses:
             "204": {description: ok}
+      /copies/{id}/of/{id}:
+        get:
+          operationId: getCopy
+          parameters:
+            - {name: id, in: path, required: true, schema: {type: string}}
+          responses:
+            "204": {description: ok}
     """
 )
 
@@ -75,6 +82,9 @@ class Impl:
     async def get_item(self, version: int, item_id: str, *, context: Any) -> None:
         self.seen.append((version, item_id))
 
+    async def get_copy(self, id: str, *, context: Any) -> None:
+        self.seen.append((id,))
+
 
 def test_every_placeholder_is_a_parameter_and_nothing_else(paths: Built) -> None:
     assert paths.generated.codes() == []
@@ -97,18 +107,21 @@ def test_every_placeholder_is_a_parameter_and_nothing_else(paths: Built) -> None
 
 def test_the_server_routes_and_passes_each_parameter(paths: Built) -> None:
     impl = Impl()
-    with server_client(paths.server, repos_compare=impl, files=impl, items=impl) as http:
+    with server_client(paths.server, repos_compare=impl, files=impl, items=impl, copies_of=impl) as http:
+        assert http.get("/copies/a/of/a").status_code == 204
+        assert http.get("/copies/a/of/b").status_code == 404  # one variable, one value
         assert http.get("/repos/o/r/compare/main...dev").status_code == 200
         assert http.get("/files/report.csv").status_code == 204
         assert http.get("/items/v3-xy").status_code == 204
         assert http.get("/items/vx-xy").status_code == 422  # version is an integer
-    assert impl.seen == [("o", "r", "main", "dev"), ("report", "csv"), (3, "xy")]
+    assert impl.seen == [("a",), ("o", "r", "main", "dev"), ("report", "csv"), (3, "xy")]
 
 
 def test_the_document_keeps_the_spec_paths_and_names(paths: Built) -> None:
     document = paths.server.create_app().openapi()
     assert set(document["paths"]) == {
         "/repos/{owner}/{repo}/compare/{base}...{head}", "/files/{name}.{ext}", "/items/v{version}-{item-id}",
+        "/copies/{id}/of/{id}",
     }
     names = [p["name"] for p in document["paths"]["/items/v{version}-{item-id}"]["get"]["parameters"]]
     assert names == ["version", "item-id"]
