@@ -64,22 +64,35 @@ class TemplateRoute(APIRoute):
     same segment ends at the first occurrence of the literal text between them (so
     ``v7-x-1`` is version ``7``, id ``x-1``). The values are handed on under the spec's
     names, so FastAPI (reading ``Path(alias=...)``) and ``app.openapi()`` keep the spec's
-    path and names.
+    path and names. A name used twice (``/{id}/copy/{id}``) must match the same text twice.
     """
 
     def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
-        super().__init__(path, endpoint, **kwargs)
-        self.spec_names: dict[str, str] = {}
         pieces = _PLACEHOLDER.split(path)  # literal, name, literal, name, ..., literal
         names = pieces[1::2]
+        repeated = len(set(names)) < len(names)
+        if repeated:  # Starlette refuses a name used twice: hand it a template without repeats
+            unique = [pieces[0]]
+            for index, name in enumerate(names):
+                unique += ["{" + (name if names.index(name) == index else f"repeat_{index}") + "}"]
+                unique += [pieces[2 * index + 2]]
+            super().__init__("".join(unique), endpoint, **kwargs)
+            self.path = self.path_format = path  # documented as the spec spells it
+        else:
+            super().__init__(path, endpoint, **kwargs)
+        self.spec_names: dict[str, str] = {}
         crowded = any("/" not in literal for literal in pieces[2:-1:2])
-        if not crowded and all(_STARLETTE_NAME.fullmatch(name) for name in names):
+        if not repeated and not crowded and all(_STARLETTE_NAME.fullmatch(n) for n in names):
             return
         pattern = "^" + re.escape(pieces[0])
+        tokens: dict[str, str] = {}
         for index, name in enumerate(names):
-            token = f"apiforge_param_{index}"
-            self.spec_names[token] = name
             following = pieces[2 * index + 2]
+            if name in tokens:  # the same variable again: the same text (RFC 6570)
+                pattern += f"(?P={tokens[name]})" + re.escape(following)
+                continue
+            token = tokens[name] = f"apiforge_param_{index}"
+            self.spec_names[token] = name
             lazy = "?" if index + 1 < len(names) and "/" not in following else ""
             pattern += f"(?P<{token}>[^/]+{lazy})" + re.escape(following)
         self.path_regex = re.compile(pattern + "$")
@@ -216,6 +229,8 @@ def _segments(route: BaseRoute) -> list[str | None] | None:
     if not isinstance(route, Route) or type(route).matches not in _PLAIN_MATCHES:
         return None
     path = route.path
+    if isinstance(route, TemplateRoute) and route.spec_names:
+        return None  # matched by a pattern of its own
     if not path.startswith("/") or route.path_regex.pattern != compile_path(path)[0].pattern:
         return None
     if not all(_within_segment(c) for c in route.param_convertors.values()):
