@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NewType
 
-from generator.ir.model import form_fields
+from generator.ir.model import form_fields, page_results
 
 if TYPE_CHECKING:
     from generator.ir.model import Api, Operation
@@ -148,6 +148,7 @@ class OperationNames:
     params: dict[str, PyName]  # "location:wire name" -> python name
     function: PyName  # server route function (nested in create_router)
     constant: str  # client operation constant in _operations.py (upper case)
+    all_method: PyName | None = None  # client twin iterating every page's items (paginated GETs)
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,12 @@ def resolve_names(api: Api) -> Names:
         resource, method = _place(op, paths, extended, prefix)
         taken_methods = methods.setdefault(resource, set(RESERVED_METHOD_NAMES))
         places[op.operation_id] = (resource, PyName(unique(method, taken_methods)))
+    # Page iterators come second: an operation's own name wins, a twin that collides is numbered.
+    all_methods = {
+        op.operation_id: PyName(unique(places[op.operation_id][1] + "_all", methods[places[op.operation_id][0]]))
+        for op in api.operations
+        if page_results(api, op) is not None
+    }
     renamed = _separate_resources_from_methods(places, methods)
     groups = _group_names({renamed[r] for r, _ in places.values()}, classes)
     scope = set(_SERVER_SCOPE) | {g.keyword for g in groups.values()}
@@ -204,7 +211,9 @@ def resolve_names(api: Api) -> Names:
         constant = function.upper()
         if constant in classes:
             constant = unique(constant + "_OP", classes)  # upper case: never a class of ours
-        ops[op.operation_id] = OperationNames(renamed[resource], method, _param_names(op, api), function, constant)
+        ops[op.operation_id] = OperationNames(
+            renamed[resource], method, _param_names(op, api), function, constant, all_methods.get(op.operation_id)
+        )
     return Names(schemas, ops, groups)
 
 

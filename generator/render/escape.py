@@ -60,6 +60,24 @@ def markdown_line(text: str) -> str:
     return _MARKDOWN_MARKUP.sub("", comment(text))
 
 
+def markdown_code(text: str) -> str:
+    """An inline Markdown code span showing ``text`` on one line (backticks dropped)."""
+    return "`" + comment(text).replace("`", "") + "`"
+
+
+def markdown_escaped(text: str) -> str:
+    """One line of Markdown showing ``text`` literally, for use after a line's own markup.
+
+    Every character that can start emphasis, code, a link, an image, HTML, an entity,
+    a table cell or strikethrough is backslash-escaped (CommonMark lets any ASCII
+    punctuation be), so underscores and brackets in Python names stay visible.
+    """
+    return "".join("\\" + c if c in _MARKDOWN_INLINE else c for c in comment(text))
+
+
+_MARKDOWN_INLINE = frozenset("\\`*_[]<>#|~&!")
+
+
 def toml_string(text: str) -> str:
     """A TOML basic string (``pyproject.toml``): non-printable characters (controls, DEL, lone
     surrogates) become spaces, and the rest stays literal UTF-8 (TOML has no surrogate escapes)."""
