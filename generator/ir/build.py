@@ -141,9 +141,9 @@ class _Builder:
         responses = self._responses(raw.get("responses") or {}, loc.child("responses"), hint)
         if not responses:
             self.sink.warning("no-responses", "operation documents no response", loc.child("responses"))
-        alternatives, optional = self._security(raw.get("security", self.doc.get("security")), loc)
         if raw.get("callbacks"):
             self.sink.warning("callbacks-ignored", "callbacks are not generated (only the operation itself is)", loc.child("callbacks"))
+        alternatives, optional = self._security(raw.get("security", self.doc.get("security")), loc)
         return Operation(
             operation_id=op_id,
             method=method.upper(),
