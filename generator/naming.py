@@ -23,12 +23,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NewType
+from dataclasses import field as dataclass_field
+from typing import TYPE_CHECKING, Any, NewType
 
 from generator.ir.model import form_fields, page_results
 
 if TYPE_CHECKING:
     from generator.ir.model import Api, Operation
+    from generator.ir.shapes import Shape
 
 PyName = NewType("PyName", str)
 ClassName = NewType("ClassName", str)
@@ -167,6 +169,9 @@ class Names:
     schemas: dict[str, ClassName]
     operations: dict[str, OperationNames]  # operation_id -> names
     groups: dict[tuple[PyName, ...], GroupNames]  # every resource chain and its prefixes, () included
+    fields: dict[str, dict[str, PyName]] = dataclass_field(default_factory=dict)  # component -> property -> field
+    members: dict[str, tuple[PyName, ...]] = dataclass_field(default_factory=dict)  # enum component -> member names
+    variants: dict[str, tuple[ClassName, ClassName]] = dataclass_field(default_factory=dict)  # split: request, response
 
 
 def param_key(location: str, name: str) -> str:
@@ -174,7 +179,7 @@ def param_key(location: str, name: str) -> str:
     return f"{location}:{name}"
 
 
-def resolve_names(api: Api) -> Names:
+def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
     """Assign every schema, operation, resource and parameter its Python name.
 
     One pool of class names covers models, client resource classes and server
@@ -214,7 +219,65 @@ def resolve_names(api: Api) -> Names:
         ops[op.operation_id] = OperationNames(
             renamed[resource], method, _param_names(op, api), function, constant, all_methods.get(op.operation_id)
         )
-    return Names(schemas, ops, groups)
+    from generator.ir.shapes import split_keys
+
+    shapes = shapes or {}
+    split = split_keys(shapes)
+    variants = {key: (unique_class(ClassName(schemas[key] + "Request"), classes),
+                      unique_class(ClassName(schemas[key] + "Response"), classes)) for key in shapes if key in split}
+    fields = {key: _field_names(shape, classes) for key, shape in shapes.items() if shape.kind == "object"}
+    members = {key: _member_names(shape.enum_values) for key, shape in shapes.items() if shape.kind == "enum"}
+    return Names(schemas, ops, groups, fields, members, variants)
+
+
+# Field names a model must not use: what BaseModel defines, and what the module's annotations spell.
+_MODEL_ATTRIBUTES = frozenset({
+    "schema", "json", "dict", "copy", "construct", "validate", "parse_obj", "parse_raw", "parse_file",
+    "from_orm", "schema_json", "update_forward_refs", "fields", "str", "int", "float", "bool", "bytes",
+    "list", "object", "None", "True", "False",
+})
+
+
+def _identifier(text: str) -> str:
+    """Spec text as an identifier: NFKC (as Python reads it), other characters as ``_``, ``field`` before
+    a digit or an underscore (``1st`` -> ``field_1st``, ``_id`` -> ``field_id``)."""
+    name = unicodedata.normalize("NFKC", text)
+    name = name if name.isidentifier() else "".join(c if ("a" + c).isidentifier() else "_" for c in name)
+    return "field_" + name if not name or name[0].isdigit() else "field" + name if name[0] == "_" else name
+
+
+def _field_names(shape: Shape, classes: set[str]) -> dict[str, PyName]:
+    """A model's field names: the wire name where it is a usable identifier, else a close one (with an alias)."""
+    taken: set[str] = set()
+    result: dict[str, PyName] = {}
+    for prop in shape.properties:
+        name = _identifier(prop.name)
+        if keyword.iskeyword(name) or name in _MODEL_ATTRIBUTES or name.startswith("model_") or name[:1].isupper() and name in classes:
+            name += "_"
+        result[prop.name] = PyName(unique(name, taken))
+    return result
+
+
+# What an enum member must not shadow: Enum's own attributes and str's and int's methods (the bases).
+_ENUM_ATTRIBUTES = frozenset({"mro", "name", "value"} | {n for n in (*dir(str), *dir(int)) if not n.startswith("_")})
+
+
+def _member_names(values: tuple[Any, ...]) -> tuple[PyName, ...]:
+    """Enum member names: a string value as an identifier, other values prefixed by their type."""
+    taken: set[str] = set()
+    names: list[PyName] = []
+    only_ints = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    for value in values:
+        if isinstance(value, str):
+            name = _identifier(value)
+        elif only_ints:
+            name = _identifier(f"integer_{value}".replace("-", "_"))
+        else:
+            name = _identifier(f"{type(value).__name__}_{value}")
+        if keyword.iskeyword(name) or name in _ENUM_ATTRIBUTES:
+            name += "_"
+        names.append(PyName(unique(name, taken)))
+    return tuple(names)
 
 
 def _group_names(chains: set[tuple[PyName, ...]], classes: set[str]) -> dict[tuple[PyName, ...], GroupNames]:

@@ -26,14 +26,10 @@ from generator.config import (
     load_project,
     resolve_targets,
 )
-from generator.diagnostics import Diagnostic, Sink, SpecLocation
+from generator.diagnostics import Diagnostic, Sink
 from generator.format import format_files
-from generator.ir.build import ModelSource
 from generator.load import load
-from generator.models import render_models
-from generator.naming import ClassName
 from generator.pipeline import Rendered, render
-from generator.resources import templates_dir
 from generator.write import WriteRefused, package_trees, write_packages
 
 Case = Callable[[Path, pytest.MonkeyPatch], list[Diagnostic]]
@@ -169,20 +165,6 @@ def _format_failed(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
 def _invalid_package_name(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
     sink = Sink()
     assert render(_target(tmp, client_package="con", format=False), sink) is None
-    return list(sink)
-
-
-@case("model-missing")
-def _model_missing(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[Diagnostic]:
-    """No spec reaches it today: the naming pass mints class names DMCG keeps. The stage's
-    guard against a schema DMCG renders under another name still has to hold."""
-    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
-    location = SpecLocation("shop.yaml", "/components/schemas/pet")
-    source = ModelSource({"pet": {"type": "object", "properties": {"name": {"type": "string"}}}},
-                         {"pet": location}, "3.0.3")
-    sink = Sink()
-    models = render_models(source, {"pet": ClassName("pet_model")}, templates_dir(), sink)
-    assert models is not None and "pet" not in models.names
     return list(sink)
 
 
