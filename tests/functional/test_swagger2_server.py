@@ -2,10 +2,11 @@
 does not know (``externalDocs``, common in large cloud providers' descriptions): the server's
 ``create_app()`` must build.
 
-The cause is in the models stage (``generator/model_flavours.py``): the server model wraps
-the field's ``json_schema_extra`` dict in ``_Extra(...)`` by cutting the field's last ``)``,
-which swallows any keyword after it (``title=``) into ``_Extra``'s call. That stage is being
-replaced by a renderer working from the IR; this test is the acceptance check for it.
+The cause was in the old models stage (``generator/model_flavours.py``): the server model
+wrapped the field's ``json_schema_extra`` dict in ``_Extra(...)`` by cutting the field's last
+``)``, which swallowed any keyword after it (``title=``) into ``_Extra``'s call
+(``TypeError: _Extra.__init__() got an unexpected keyword argument 'title'``). The models are
+now rendered from the IR; this test keeps it fixed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import pytest
 from apiforge_testkit import generate, import_in_subprocess
 
 SPEC = textwrap.dedent(
@@ -39,7 +39,6 @@ SPEC = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(strict=True, reason="model_flavours.py _Extra rewrite (owned by the models-stage rewrite)")
 def test_the_server_app_builds(tmp_path: Path) -> None:
     spec = tmp_path / "titles.yaml"
     spec.write_text(SPEC, encoding="utf-8")
