@@ -62,7 +62,8 @@ def format_files(files: dict[str, str], sink: Sink) -> dict[str, str]:
                 cache.write(folder, key, text)
             else:
                 path = next(p for p, k in keys.items() if k == key)
-                sink.error("format-failed", f"generated file {path} is not valid Python: {error}", SpecLocation(path))
+                sink.error("format-failed", f"generated file {path} is not valid Python ({error}); this is a bug in apiforge, "
+                           "not in the spec: please report it, with the spec, on the repository's issue tracker", SpecLocation(path))
     result = dict(files)
     for path, key in keys.items():
         result[path] = headers[path] + done[key]

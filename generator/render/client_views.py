@@ -80,9 +80,9 @@ class ClientView:
     description: str
     version: str
     header: str
-    default_base_url: str  # repr()
-    base_url_env: str  # repr()
-    api_key_env: str  # repr()
+    default_base_url: str  # literal()
+    base_url_env: str  # literal()
+    api_key_env: str  # literal()
     base_url_doc: str  # for the Client docstring
     api_key_doc: str
     auth_kind: str  # bearer, basic, api_key, none
@@ -296,7 +296,7 @@ def _param_expr(name: str, location: str, style: str | None, explode: bool | Non
     if style is not None:
         extra.append(f"style={literal(style)}")
     if explode is not None:
-        extra.append(f"explode={explode!r}")
+        extra.append(f"explode={literal(explode)}")
     if required:
         extra.append("required=True")
     return layout.call("rt.Param", literal(name), literal(location), *extra)
@@ -317,6 +317,6 @@ def _example(api: Api, names: Names) -> str:
     for op in api.operations:
         if op.method == "GET":
             n = names.operations[op.operation_id]
-            args = ", ".join(repr(p.name) for p in op.parameters if p.location == "path")
+            args = ", ".join(literal(p.name) for p in op.parameters if p.location == "path")
             return "client." + ".".join([*n.resource, n.method]) + f"({args})"
     return ""

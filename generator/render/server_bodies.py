@@ -40,7 +40,7 @@ def body_reader(op: Operation, function: str, annotator: Annotator) -> tuple[str
     if op.body is None or len(op.body.contents) < 2 and not readable_form(op, annotator):
         return None
     types = {c.media_type: _annotation(c, annotator) for c in op.body.contents}
-    entries = ", ".join(f"{media!r}: {annotation}" for media, annotation in types.items())
+    entries = ", ".join(f"{literal(media)}: {annotation}" for media, annotation in types.items())
     form = next((c for c in op.body.contents if c.kind == "form" and c.encoding), None)
     encoding = ""
     if form is not None:
@@ -49,10 +49,10 @@ def body_reader(op: Operation, function: str, annotator: Annotator) -> tuple[str
             for name, style, explode in form.encoding
         )
         encoding = f", encoding={literal(resolved)}"
-    expression = f"rt.BodyReader({{{entries}}}, required={op.body.required!r}{encoding})"
+    expression = f"rt.BodyReader({{{entries}}}, required={literal(op.body.required)}{encoding})"
     annotation = union(list(types.values()))
     first = op.body.contents[0].media_type
-    view = BodyView(annotation, op.body.required, repr(first), "multiple", False, docstring(", ".join(types)))
+    view = BodyView(annotation, op.body.required, literal(first), "multiple", False, docstring(", ".join(types)))
     return f"_{function}_body".upper(), BodyReaderView(expression, view)
 
 

@@ -10,6 +10,7 @@ it names. ``test_codes.py`` counts every key of :data:`CASES` as covered.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 
 from generator.commands.check import compare_package
+from generator.commands.diff import _records
 from generator.commands.generate import Outcome, generate_target, render_target
 from generator.config import (
     ConfigError,
@@ -135,6 +137,13 @@ def _load(path: Path) -> list[Diagnostic]:
 @case("read-failed")
 def _read_failed(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
     return _load(tmp / "absent.yaml")
+
+
+@case("invalid-unicode")
+def _invalid_unicode(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
+    path = tmp / "surrogate.json"  # JSON can escape half a surrogate pair; YAML refuses it as a syntax error
+    path.write_text('{"openapi": "3.0.3", "info": {"title": "half \\ud83d a pair", "version": "1"}, "paths": {}}')
+    return _load(path)
 
 
 @case("bad-encoding")
@@ -256,6 +265,27 @@ def _orphaned_file(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
 @case("stale-file")
 def _stale_file(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
     return _check(tmp, lambda package: None, {**FILES, "shop_client/shop_client/models.py": "B = 3\n"})
+
+
+# ---- apiforge diff --against ---------------------------------------------------------------
+
+
+@case("no-manifest")
+def _no_manifest(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    (tmp / "empty").mkdir()
+    _records(tmp / "empty", problems)
+    return problems
+
+
+@case("no-recorded-spec")
+def _no_recorded_spec(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
+    target = _target(tmp)
+    write_packages(target.output, _trees(target, FILES))
+    shutil.rmtree(target.output / "shop_client/.apiforge-spec")  # as an older apiforge left it
+    problems: list[Diagnostic] = []
+    _records(target.output, problems)
+    return problems
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

@@ -68,6 +68,8 @@ def test_invalid_python_is_a_diagnostic_and_kept_raw(use_formatter: bool, tmp_pa
         broken = {"pkg/pkg/bad.py": HEADER + "def f(:\n"}
         assert fmt.format_files(broken, sink) == broken
         assert [(d.code, d.location.file) for d in sink] == [("format-failed", "pkg/pkg/bad.py")]
+        message = next(iter(sink)).message
+        assert "bug in apiforge" in message and "issue tracker" in message  # invalid output is never the spec's fault
     finally:
         fmt._stop_formatter()
 

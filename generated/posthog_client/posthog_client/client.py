@@ -2,7 +2,7 @@
 """PostHog API: synchronous and asynchronous clients.
 
 Operations are grouped into resources that follow the API's paths, e.g.
-``client.environments.dashboards.list('project_id')``. Every method shares one definition of its operation
+``client.environments.dashboards.list("project_id")``. Every method shares one definition of its operation
 (``_operations.py``) between ``Client`` and ``AsyncClient``.
 """
 
