@@ -104,11 +104,3 @@ def markdown_escaped(text: str) -> str:
 
 
 _MARKDOWN_INLINE = frozenset("\\`*_[]<>#|~&!")
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string (``pyproject.toml``): non-printable characters (controls, DEL, lone
-    surrogates) become spaces, and the rest stays literal UTF-8 (TOML has no surrogate escapes)."""
-    import json
-
-    return json.dumps("".join(c if c.isprintable() else " " for c in text), ensure_ascii=False)
