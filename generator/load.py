@@ -237,7 +237,8 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
     refs.check_local_refs(document, holders, lambda c, m, p: report_at(Severity.ERROR, c, m, p))
     converted_from = None
     if family == "2.0":
-        reporter.warning(
+        reporter.report(
+            Severity.INFO,
             "converted-swagger-2",
             f"{display} is Swagger 2.0; converted to OpenAPI 3.0.3",
             display,

@@ -102,6 +102,27 @@ def class_name(text: str) -> ClassName:
     return ClassName(name)
 
 
+_GENERIC_TITLE_WORDS = frozenset({"api", "apis", "rest", "openapi", "swagger", "spec", "specification", "the"})
+
+
+def package_stem(text: str) -> str:
+    """The stem of default package and variable names: ``PostHog API`` -> ``posthog``.
+
+    Words are split at spaces and punctuation only (``PostHog`` stays one word), generic
+    words at the end (``API``, ``REST API``, ``OpenAPI spec``) are dropped, and a stem
+    that would start with a digit gets ``api_``. Empty when nothing usable is left.
+    """
+    found = [w.lower() for w in re.split(r"[^0-9A-Za-z]+", _ascii(text)) if w]
+    while len(found) > 1 and found[-1] in _GENERIC_TITLE_WORDS:
+        found.pop()
+    while found and found[0] == "the":
+        found.pop(0)
+    if found == ["openapi"] or found == ["api"] or found == ["swagger"]:
+        return ""
+    stem = "_".join(found)
+    return "api_" + stem if stem[:1].isdigit() else stem
+
+
 def py_name(text: str, reserved: Iterable[str] = ()) -> PyName:
     """A snake_case identifier that is no keyword or reserved name.
 
