@@ -178,6 +178,7 @@ class GroupNames:
     resource_class: ClassName  # client; the async twin is "Async" + this
     interface: ClassName  # server Protocol
     keyword: PyName  # create_app/create_router keyword binding the implementation
+    base: ClassName  # server base class whose every method answers 501 (subclass it for a partial server)
 
 
 @dataclass(frozen=True)
@@ -243,8 +244,9 @@ def _group_names(chains: set[tuple[PyName, ...]], classes: set[str]) -> dict[tup
             candidate = f"{stem}{n}Resource"
         classes.update((candidate, "Async" + candidate))
         interface = unique_class(ClassName(stem + "Api"), classes)
+        base = unique_class(ClassName(stem + "Base"), classes)
         keyword = py_name("_".join(chain) or "root", _SERVER_SCOPE)
-        groups[chain] = GroupNames(ClassName(candidate), ClassName(interface), PyName(unique(keyword, keywords)))
+        groups[chain] = GroupNames(ClassName(candidate), interface, PyName(unique(keyword, keywords)), base)
     return groups
 
 

@@ -48,7 +48,13 @@ def run_validate(spec: Path, *, allow_remote_refs: bool, output_format: str, str
     """
     from generator.cli import DiagnosticsError
     from generator.config import Target, default_stem
-    from generator.diagnostics import GenerationFailed, Sink, render_json, sorted_diagnostics, strict_failures
+    from generator.diagnostics import (
+        GenerationFailed,
+        Sink,
+        render_json,
+        sorted_diagnostics,
+        strict_failures,
+    )
     from generator.pipeline import render
 
     sink = Sink()

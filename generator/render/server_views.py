@@ -88,11 +88,12 @@ class RouteView:
 
 @dataclass(frozen=True)
 class GroupView:
-    """One interface Protocol and the create_app keyword that binds it."""
+    """One interface Protocol, its 501-answering base class and the create_app keyword that binds them."""
 
     keyword: str
     class_name: str
     routes: list[RouteView]
+    base_name: str  # the base class whose methods answer 501
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ class ServerView:
     imports_pydantic: bool  # a form body or a constrained styled parameter needs pydantic
     example_group: str
     example_method: str
+    example_route: RouteView | None  # the README implements this operation
+    example_base: str  # ... by subclassing this base class
+    example_model_imports: list[str]  # what its signature names from models.py
+    example_typing_imports: list[str]
+    example_module_imports: list[str]
 
 
 def server_view(api: Api, names: Names, models: ModelsModule, target: Target, header: str, sink: Sink) -> ServerView:
@@ -159,8 +165,14 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
                 app_imports.note(text)
             for text in [*args, *body, route.returns]:
                 interface_imports.note(text)
-        groups.append(GroupView(keyword, names.groups[chain].interface, routes))
+        groups.append(GroupView(keyword, names.groups[chain].interface, routes, names.groups[chain].base))
     first = groups[0].routes[0] if groups and groups[0].routes else None
+    example = Annotator(api, models)
+    if first is not None:
+        for text in [*(a.annotation for a in first.positional + first.keyword), first.returns]:
+            example.note(text)
+        if first.body:
+            example.note(first.body.annotation)
     return ServerView(
         package=target.server_package or "",
         header=header,
@@ -182,12 +194,17 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         constants=defaults,
         imports_pydantic=any("pydantic." in expr for _, expr in defaults),
         scopes=sorted({s for op in api.operations for req in op.security for s in req.scopes}),
-        all_names=sorted([g.class_name for g in groups]) + ["create_app", "create_router"],
+        all_names=sorted([g.class_name for g in groups] + [g.base_name for g in groups]) + ["create_app", "create_router"],
         has_security=any(r.security_expr for g in groups for r in g.routes),
         uses_forms=any(r.reads_forms for g in groups for r in g.routes),
         fastapi_imports=_fastapi_imports(groups),
         example_group=groups[0].keyword if groups else "root",
         example_method=first.method if first else "",
+        example_route=first,
+        example_base=groups[0].base_name if groups else "",
+        example_model_imports=sorted(example.model_names),
+        example_typing_imports=sorted(example.typing),
+        example_module_imports=sorted(example.modules),
     )
 
 
