@@ -110,7 +110,7 @@ class TargetConfig(BaseModel):
 
     def resolve(self, root: Path, default_output: str, overrides: Overrides) -> Target:
         """The frozen target: paths made absolute against ``root``, defaults filled in."""
-        values: dict[str, object] = {
+        values: dict[str, Any] = {
             "strict": self.strict,
             "allow_remote_refs": self.allow_remote_refs,
             "format": self.format,

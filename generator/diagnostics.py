@@ -101,6 +101,8 @@ class Sink:
 
     items: list[Diagnostic] = field(default_factory=list)
     locator: Locator | None = None
+    reads: set[str] = field(default_factory=set)
+    """Absolute paths of the local files the run read or tried to read (for ``apiforge watch``)."""
 
     def report(self, code: str, severity: Severity, message: str, location: SpecLocation) -> None:
         """Record one diagnostic, resolving its line and column when a locator is set."""

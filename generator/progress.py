@@ -61,6 +61,7 @@ class Reporter:
     echo_diagnostics: bool = True
     terminal: bool | None = None
     collected: list[Diagnostic] = field(default_factory=list)
+    reads: set[str] = field(default_factory=set)  # files the pipeline runs read (see Sink.reads)
     _started: float = field(default_factory=time.monotonic)
     _stage: tuple[str, float] | None = None
 

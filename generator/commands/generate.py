@@ -116,6 +116,7 @@ def render_target(
     except GenerationFailed as exc:
         sink.extend(d for d in exc.diagnostics if d not in sink.items)
         rendered = None
+    reporter.reads |= sink.reads
     strict_failed = rendered is None and target.strict and not sink.errors and bool(sink.warnings)
     reporter.diagnostics(strict_failures(sink.items) if strict_failed else sink.items)
     if strict_failed:
