@@ -76,7 +76,8 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     files: dict[str, str] = {}
     runtime: dict[str, str] = {}  # static, already formatted: copied as they are
     packages: list[str] = []
-    ops, groups = _count(len(api.operations), "operation"), _count(len(names.groups), "resource")
+    groups = _count(len({n.resource for n in names.operations.values()}), "resource group")
+    ops = _count(len(api.operations), "operation")
     if target.client_package:
         stage(f"rendering {target.client_package}: {ops}, {groups}")
         view = client_view(api, names, models, target, "# " + header, sink)

@@ -112,3 +112,24 @@ def test_swagger_2_conversion_is_information_not_a_warning() -> None:
     assert code == 0, err
     assert "info[converted-swagger-2]" in err
     assert "(converted from Swagger 2.0)" in out
+
+
+def test_generate_prints_one_line_per_stage_with_counts() -> None:
+    """Not a terminal (CI logs): one line per pipeline stage, each with its counts."""
+    Path("todos.yaml").write_text(TODOS)
+    result = CliRunner().invoke(main, ["generate", "todos.yaml"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    stages = [line.split("] ", 1)[1] for line in result.stderr.splitlines() if line.startswith("[")]
+    assert stages[-2].startswith("formatting ") and stages[-2].endswith(" modules")
+    assert stages[-1].startswith("todos.yaml: writing ") and stages[-1].endswith(" files")
+    assert stages[:-2] == [
+        "todos.yaml: regenerating because generated/todo_client has no manifest",
+        "todos.yaml: rendering",
+        "loading todos.yaml",
+        "building the IR: 1 file read",
+        "models: 0 schemas",
+        "rendering todo_client: 2 operations, 1 resource group",
+        "rendering todo_server: 2 operations",
+    ]
+    quiet = CliRunner().invoke(main, ["generate", "-q", "--force", "todos.yaml"]).stderr
+    assert "] " not in quiet and "warning[" in quiet  # -q: no progress, diagnostics still
