@@ -34,9 +34,9 @@ def test_the_error_example_prints_something(posthog: PostHogHarness) -> None:
     end = next(i for i, line in enumerate(block) if "print(error" in line)
     snippet = textwrap.dedent("\n".join(block[start : end + 1]))
     printed = io.StringIO()
-    with Client(base_url=posthog.base_url, api_key=ALL_SCOPES_TOKEN) as client:
-        with contextlib.redirect_stdout(printed):
-            exec(snippet, {"client": client, "NotFoundError": NotFoundError})  # noqa: S102
+    client = Client(base_url=posthog.base_url, api_key=ALL_SCOPES_TOKEN)
+    with client, contextlib.redirect_stdout(printed):
+        exec(snippet, {"client": client, "NotFoundError": NotFoundError})  # noqa: S102
     text = printed.getvalue()
     assert text.startswith("404 Not Found from GET ") and '"detail"' in text and "None" not in text
 
