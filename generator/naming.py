@@ -310,7 +310,7 @@ def _place(op: Operation, paths: set[str], extended: set[str], prefix: int) -> t
     chain, used = _match(tokens, statics)
     if chain:
         rest = tokens[used:]
-        method = "_".join(rest) or _verb(op, segments)
+        method = _without_repeated_verb("_".join(rest)) or _verb(op, segments)
     else:
         chain = [snake_case(s) for s in statics if snake_case(s)]
         method = snake_case(op.operation_id) or _verb(op, segments)
@@ -337,6 +337,22 @@ def _match(tokens: list[str], statics: list[str]) -> tuple[list[str], int]:
     if pos >= len(tokens):  # the whole id is path words: keep the last as the method
         return (chain[:-1], pos - len(chain[-1].split("_"))) if len(chain) > 1 else ([], 0)
     return chain, pos
+
+
+_ACTION_SUFFIXES = ("partial_update", "update", "create", "retrieve", "list", "destroy")
+
+
+def _without_repeated_verb(method: str) -> str:
+    """``create_from_template_json_create`` -> ``create_from_template_json``.
+
+    Django REST framework ids end custom actions with the HTTP verb's action name; when
+    the method already starts with that verb, saying it twice only adds noise.
+    """
+    for suffix in _ACTION_SUFFIXES:
+        head = method.removesuffix("_" + suffix)
+        if head != method and head.startswith(suffix.split("_")[-1] + "_"):
+            return head
+    return method
 
 
 def _verb(op: Operation, segments: list[str]) -> str:

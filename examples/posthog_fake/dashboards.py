@@ -197,7 +197,7 @@ class ProjectDashboards(_Dashboards):
         """Accept a tile move on an existing dashboard (the fake keeps no tile layout)."""
         self._get(project_id, id)
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self, project_id: str, *, body: DashboardRequest, context: rt.RequestContext
     ) -> None:
         """Create a dashboard from a template; the spec documents no response body."""
@@ -218,7 +218,7 @@ class EnvironmentDashboards(_Dashboards):
         """Check the dashboard exists; the spec documents no response body."""
         self._get(project_id, id)
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self,
         project_id: str,
         *,
@@ -229,7 +229,7 @@ class EnvironmentDashboards(_Dashboards):
         """Create a dashboard from a template; the spec documents no response body."""
         self._create(project_id, body, context, CreationModeEnum.template)
 
-    async def create_unlisted_dashboard_create(
+    async def create_unlisted_dashboard(
         self,
         project_id: str,
         *,

@@ -68,9 +68,9 @@ class RouteView:
     responses_expr: str  # dict literal for other documented statuses
     response_description: str  # repr() of the main response's description
     media_types: str  # dict literal: status -> media type, where it differs from the main one
-    tags: str  # repr() of a list
-    summary: str  # repr()
-    description: str  # repr()
+    tags: str  # repr() of a list; "" when there is none (FastAPI's default, left out)
+    summary: str  # repr(); "" when empty (left out)
+    description: str  # repr(); "" when empty (left out)
     deprecated: bool
     positional: list[ArgView]
     keyword: list[ArgView]
@@ -273,9 +273,9 @@ def _route(
         responses_expr=responses.entries,
         response_description=main.description if main else repr("Successful Response"),
         media_types=responses.media_types,
-        tags=repr(list(op.tags)),
-        summary=repr(op.summary),
-        description=repr(op.description),
+        tags=repr(list(op.tags)) if op.tags else "",
+        summary=repr(op.summary) if op.summary else "",
+        description=repr(op.description) if op.description else "",
         deprecated=op.deprecated,
         positional=positional,
         keyword=keyword,

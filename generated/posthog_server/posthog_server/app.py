@@ -349,8 +349,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -396,8 +394,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -437,8 +433,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments dashboards sharing",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -479,8 +473,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -523,7 +515,6 @@ def create_router(
         tags=["environments"],
         summary="Delete environments dashboards",
         description='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"405": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_destroy(
@@ -562,8 +553,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -609,7 +598,6 @@ def create_router(
         tags=["environments"],
         summary="Retrieve environments dashboards stream tiles",
         description="The reference page names no API key scope for this action; the\n`dashboard:read` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_stream_tiles_retrieve(
@@ -655,7 +643,6 @@ def create_router(
         tags=["environments"],
         summary="Create environments dashboards create from template json",
         description="The reference page names no API key scope for this action; the\n`dashboard:write` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_create_from_template_json_create(
@@ -680,7 +667,7 @@ def create_router(
             request,
             principal,
             impls["environments_dashboards"],
-            "create_from_template_json_create",
+            "create_from_template_json",
             (project_id,),
             {
                 "format": format,
@@ -702,7 +689,6 @@ def create_router(
         tags=["environments"],
         summary="Create environments dashboards create unlisted dashboard",
         description="Creates an unlisted dashboard from template by tag. Enforces\nuniqueness (one per tag per team). Returns 409 if unlisted dashboard\nwith this tag already exists.\n\nThe reference page names no API key scope for this action; the\n`dashboard:write` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "409": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_create_unlisted_dashboard_create(
@@ -727,7 +713,7 @@ def create_router(
             request,
             principal,
             impls["environments_dashboards"],
-            "create_unlisted_dashboard_create",
+            "create_unlisted_dashboard",
             (project_id,),
             {
                 "format": format,
@@ -744,8 +730,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments dashboards collaborators",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -786,8 +770,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments dashboards collaborators",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -832,8 +814,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Delete environments dashboards collaborators",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_collaborators_destroy(
@@ -880,8 +860,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments data color themes",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -926,8 +904,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments data color themes",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -967,8 +943,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments data color themes",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1011,8 +985,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Delete environments data color themes",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def environments_data_color_themes_destroy(
@@ -1053,8 +1025,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments data color themes",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1102,8 +1072,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments dataset items",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1152,8 +1120,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments dataset items",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1193,8 +1159,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments dataset items",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1236,7 +1200,6 @@ def create_router(
         tags=["environments"],
         summary="Delete environments dataset items",
         description='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"405": {}, "422": {"application/json": True}}},
     )
     async def environments_dataset_items_destroy(
@@ -1275,8 +1238,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments dataset items",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1322,8 +1283,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments datasets",
-        description="",
-        deprecated=False,
         openapi_extra={
             "parameters": [
                 _ENVIRONMENTS_DATASETS_LIST_ID_IN_PARAM.openapi,
@@ -1382,8 +1341,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments datasets",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1423,8 +1380,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments datasets",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1464,8 +1419,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments datasets",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1509,8 +1462,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments exports",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1555,8 +1506,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments exports",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1595,8 +1544,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments exports",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1639,8 +1586,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments exports content",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {
                 "200": {
@@ -1698,7 +1643,6 @@ def create_router(
         tags=["environments"],
         summary="List all environments groups",
         description="List all groups of a specific group type. You must pass ?group_type_index= in the URL. To get a list of valid group types, call /api/:project_id/groups_types/",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1743,7 +1687,6 @@ def create_router(
         tags=["environments"],
         summary="Retrieve environments groups find",
         description="The reference page names no API key scope for this action; the\n`group:read` scope here is inferred, and so is marking both query\nparameters required. PostHog refuses personal API keys (403) on\ncustom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_groups_find_retrieve(
@@ -1784,7 +1727,6 @@ def create_router(
         tags=["environments"],
         summary="Retrieve environments groups property definitions",
         description="The reference page names no API key scope for this action; the\n`group:read` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_groups_property_definitions_retrieve(
@@ -1820,7 +1762,6 @@ def create_router(
         tags=["environments"],
         summary="Retrieve environments groups property values",
         description="The reference page names no API key scope for this action; the\n`group:read` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_groups_property_values_retrieve(
@@ -1855,7 +1796,6 @@ def create_router(
         tags=["environments"],
         summary="List all environments insights",
         description='Adds an "access_controls" action to the viewset that handles access\ncontrol for the given resource\n\nWhy a mixin? We want to easily add this to any existing resource,\nincluding providing easy helpers for adding access control info such\nas the current users access level to any response.',
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1914,8 +1854,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Delete environments session recordings",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def environments_session_recordings_destroy(
@@ -1956,8 +1894,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments session recordings sharing",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2000,7 +1936,6 @@ def create_router(
         tags=["environments"],
         summary="Retrieve environments sessions property definitions",
         description='The reference page names no API key scope for this action; the\n`query:read` scope here is inferred (PostHog\'s sessions endpoints\nbelong to its "query" scope object). PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.',
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_sessions_property_definitions_retrieve(
@@ -2036,7 +1971,6 @@ def create_router(
         tags=["environments"],
         summary="Retrieve environments sessions values",
         description='The reference page names no API key scope for this action; the\n`query:read` scope here is inferred (PostHog\'s sessions endpoints\nbelong to its "query" scope object). PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.',
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_sessions_values_retrieve(
@@ -2070,8 +2004,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments subscriptions",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2117,8 +2049,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments subscriptions",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2158,8 +2088,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments subscriptions",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2204,7 +2132,6 @@ def create_router(
         tags=["environments"],
         summary="Delete environments subscriptions",
         description='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"405": {}, "422": {"application/json": True}}},
     )
     async def environments_subscriptions_destroy(
@@ -2245,8 +2172,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments subscriptions",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2294,8 +2219,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="List all dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2341,8 +2264,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Create dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2382,8 +2303,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="List all dashboards sharing",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2424,8 +2343,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Retrieve dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2468,7 +2385,6 @@ def create_router(
         tags=["dashboards"],
         summary="Delete dashboards",
         description='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"405": {}, "422": {"application/json": True}}},
     )
     async def dashboards_destroy(
@@ -2507,8 +2423,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Update dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2554,7 +2468,6 @@ def create_router(
         tags=["dashboards"],
         summary="Update dashboards move tile",
         description="The reference page lists the dashboard's own fields as this action's\nrequest parameters, and they are reproduced here as PatchedDashboard.\n\nThe reference page names no API key scope for this action; the\n`dashboard:write` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def dashboards_move_tile_partial_update(
@@ -2598,7 +2511,6 @@ def create_router(
         tags=["dashboards"],
         summary="Create dashboards create from template json",
         description="The reference page names no API key scope for this action; the\n`dashboard:write` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def dashboards_create_from_template_json_create(
@@ -2620,7 +2532,7 @@ def create_router(
             request,
             principal,
             impls["dashboards"],
-            "create_from_template_json_create",
+            "create_from_template_json",
             (project_id,),
             {
                 "body": body,
@@ -2636,8 +2548,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="List all dashboards collaborators",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2678,8 +2588,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Create dashboards collaborators",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2724,8 +2632,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Delete dashboards collaborators",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def dashboards_collaborators_destroy(

@@ -129,7 +129,7 @@ class EnvironmentsDashboardsApi(Protocol):
         """Retrieve environments dashboards stream tiles"""
         ...
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self,
         project_id: str,
         *,
@@ -140,7 +140,7 @@ class EnvironmentsDashboardsApi(Protocol):
         """Create environments dashboards create from template json"""
         ...
 
-    async def create_unlisted_dashboard_create(
+    async def create_unlisted_dashboard(
         self,
         project_id: str,
         *,
@@ -228,7 +228,7 @@ class EnvironmentsDashboardsBase:
         """Retrieve environments dashboards stream tiles"""
         raise NotImplementedError
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self,
         project_id: str,
         *,
@@ -239,7 +239,7 @@ class EnvironmentsDashboardsBase:
         """Create environments dashboards create from template json"""
         raise NotImplementedError
 
-    async def create_unlisted_dashboard_create(
+    async def create_unlisted_dashboard(
         self,
         project_id: str,
         *,
@@ -1153,7 +1153,7 @@ class DashboardsApi(Protocol):
         """Update dashboards move tile"""
         ...
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self,
         project_id: str,
         *,
@@ -1240,7 +1240,7 @@ class DashboardsBase:
         """Update dashboards move tile"""
         raise NotImplementedError
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self,
         project_id: str,
         *,
