@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING, NewType
 
 from generator.ir.model import form_fields
@@ -188,6 +189,10 @@ class Names:
     schemas: dict[str, ClassName]
     operations: dict[str, OperationNames]  # operation_id -> names
     groups: dict[tuple[PyName, ...], GroupNames]  # every resource chain and its prefixes, () included
+    enum_members: dict[str, tuple[PyName, ...]] = dataclass_field(default_factory=dict)
+    """Schema key -> one member name per enum value, in the order of ``Schema.enum_values``."""
+
+
 
 
 def param_key(location: str, name: str) -> str:
@@ -203,10 +208,8 @@ def resolve_names(api: Api) -> Names:
     snake names covers create_app keywords, route functions and what their
     shared scope already uses (builtins included, so ``list[int]`` keeps meaning).
     """
-    schemas: dict[str, ClassName] = {}
-    classes: set[str] = set(RESERVED_CLASS_NAMES)
-    for key in api.schemas:
-        schemas[key] = unique_class(class_name(key), classes)
+    from generator.naming_schemas import enum_member_names, parameter_schema_names
+
     places: dict[str, tuple[tuple[PyName, ...], PyName]] = {}
     paths = {_shape(op.path) for op in api.operations}
     extended = {_shape(op.path).rsplit("/", 1)[0] for op in api.operations}
@@ -216,6 +219,11 @@ def resolve_names(api: Api) -> Names:
         resource, method = _place(op, paths, extended, prefix)
         taken_methods = methods.setdefault(resource, set(RESERVED_METHOD_NAMES))
         places[op.operation_id] = (resource, PyName(unique(method, taken_methods)))
+    schemas: dict[str, ClassName] = {}
+    classes: set[str] = set(RESERVED_CLASS_NAMES)
+    shared = parameter_schema_names(api, places)
+    for key in api.schemas:
+        schemas[key] = unique_class(shared.get(key) or class_name(key), classes)
     renamed = _separate_resources_from_methods(places, methods)
     groups = _group_names({renamed[r] for r, _ in places.values()}, classes)
     scope = set(_SERVER_SCOPE) | {g.keyword for g in groups.values()}
@@ -227,7 +235,12 @@ def resolve_names(api: Api) -> Names:
         if constant in classes:
             constant = unique(constant + "_OP", classes)  # upper case: never a class of ours
         ops[op.operation_id] = OperationNames(renamed[resource], method, _param_names(op, api), function, constant)
-    return Names(schemas, ops, groups)
+    members = {
+        key: enum_member_names(schema.enum_values, schema.enum_varnames, schema.description)
+        for key, schema in api.schemas.items()
+        if schema.kind == "enum"
+    }
+    return Names(schemas, ops, groups, members)
 
 
 def _group_names(chains: set[tuple[PyName, ...]], classes: set[str]) -> dict[tuple[PyName, ...], GroupNames]:
@@ -349,8 +362,8 @@ def _without_repeated_verb(method: str) -> str:
     the method already starts with that verb, saying it twice only adds noise.
     """
     for suffix in _ACTION_SUFFIXES:
-        head = method.removesuffix("_" + suffix)
-        if head != method and head.startswith(suffix.split("_")[-1] + "_"):
+        head, verb = method.removesuffix("_" + suffix), suffix.split("_")[-1]
+        if head != method and (head == verb or head.startswith(verb + "_")):
             return head
     return method
 

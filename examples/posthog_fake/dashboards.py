@@ -20,9 +20,9 @@ from posthog_server.models import (
     DashboardBasicResponse,
     DashboardCollaboratorRequest,
     DashboardCollaboratorResponse,
+    DashboardFormat,
     DashboardRequest,
     DashboardResponse,
-    EnvironmentsDashboardsStreamTilesRetrieveFormat,
     PaginatedDashboardBasicListResponse,
     PatchedDashboardRequest,
     PrivilegeLevelEnum,
@@ -212,7 +212,7 @@ class EnvironmentDashboards(_Dashboards):
         project_id: str,
         id: int,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         context: rt.RequestContext,
     ) -> None:
         """Check the dashboard exists; the spec documents no response body."""
@@ -222,7 +222,7 @@ class EnvironmentDashboards(_Dashboards):
         self,
         project_id: str,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         body: DashboardRequest,
         context: rt.RequestContext,
     ) -> None:
@@ -233,7 +233,7 @@ class EnvironmentDashboards(_Dashboards):
         self,
         project_id: str,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         body: DashboardRequest,
         context: rt.RequestContext,
     ) -> rt.Ok[None] | rt.Conflict[None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from generator.config import Target
@@ -218,7 +219,7 @@ def _main_scheme(api: Api) -> SecurityScheme | None:
     return None
 
 
-def _resource_doc(chain: tuple[str, ...], methods: list[str], children: list[str]) -> str:
+def _resource_doc(chain: Sequence[str], methods: Sequence[str], children: Sequence[str]) -> str:
     """``client.environments.dashboards``: list, create, retrieve; sub-resources: collaborators."""
     offers = []
     if methods:

@@ -237,7 +237,9 @@ def _route(
         if native_param(param, op, annotator):
             alias = f"alias={param.name!r}, " if param.name != py or param.location == "header" else ""
             keywords = "".join(f", {key}={value}" for key, value in checks)
-            marker = f"{_MARKERS[param.location]}({alias}description={param.description!r}{keywords})"
+            described = f"description={param.description!r}" if param.description else ""
+            inner = ", ".join(part for part in (alias.rstrip(", "), described, keywords.lstrip(", ")) if part)
+            marker = f"{_MARKERS[param.location]}({inner})"
             default = _default_expr(param, annotation, annotator)
         else:
             constant = f"_{op_names.function}_{py}_param".upper()
@@ -365,7 +367,7 @@ def _returns(outcomes: list[OutcomeView]) -> str:
     for outcome in outcomes:
         exact = outcome.status.strip("'").isdigit()
         wrapper = STATUS_CLASSES.get(outcome.status_code) if exact else None
-        parts.append(f"rt.{wrapper or 'Status'}[{outcome.annotation}]")
+        parts.append(f"rt.{wrapper or 'WithStatus'}[{outcome.annotation}]")
     return union(parts)
 
 
