@@ -23,6 +23,7 @@ from .models import (
     DashboardBasicResponse,
     DashboardCollaboratorRequest,
     DashboardCollaboratorResponse,
+    DashboardFormat,
     DashboardRequest,
     DashboardResponse,
     DataColorThemeRequest,
@@ -31,7 +32,6 @@ from .models import (
     DatasetItemResponse,
     DatasetRequest,
     DatasetResponse,
-    EnvironmentsDashboardsStreamTilesRetrieveFormat,
     EnvironmentsInsightsListFormat,
     EnvironmentsInsightsListRefresh,
     ExportedAssetRequest,
@@ -927,7 +927,7 @@ class EnvironmentsDashboardsResource:
         project_id: str,
         id: int,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Retrieve environments dashboards stream tiles
@@ -958,7 +958,7 @@ class EnvironmentsDashboardsResource:
         project_id: str,
         body: DashboardRequest | dict[str, Any],
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Create environments dashboards create from template json
@@ -988,7 +988,7 @@ class EnvironmentsDashboardsResource:
         project_id: str,
         body: DashboardRequest | dict[str, Any],
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Create environments dashboards create unlisted dashboard
@@ -1201,7 +1201,7 @@ class AsyncEnvironmentsDashboardsResource:
         project_id: str,
         id: int,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Retrieve environments dashboards stream tiles
@@ -1232,7 +1232,7 @@ class AsyncEnvironmentsDashboardsResource:
         project_id: str,
         body: DashboardRequest | dict[str, Any],
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Create environments dashboards create from template json
@@ -1262,7 +1262,7 @@ class AsyncEnvironmentsDashboardsResource:
         project_id: str,
         body: DashboardRequest | dict[str, Any],
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Create environments dashboards create unlisted dashboard

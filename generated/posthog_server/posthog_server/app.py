@@ -45,6 +45,7 @@ from .models import (
     CursorPaginatedGroupListResponse,
     DashboardCollaboratorRequest,
     DashboardCollaboratorResponse,
+    DashboardFormat,
     DashboardRequest,
     DashboardResponse,
     DataColorThemeRequest,
@@ -53,7 +54,6 @@ from .models import (
     DatasetItemResponse,
     DatasetRequest,
     DatasetResponse,
-    EnvironmentsDashboardsStreamTilesRetrieveFormat,
     EnvironmentsInsightsListFormat,
     EnvironmentsInsightsListRefresh,
     ExportedAssetRequest,
@@ -445,7 +445,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("sharing_configuration:read",)),
@@ -609,9 +609,7 @@ def create_router(
             ),
         ],
         id: Annotated[int, Path(description="A unique integer value identifying this dashboard.")],
-        format: Annotated[
-            EnvironmentsDashboardsStreamTilesRetrieveFormat | None, Query(description="")
-        ] = None,
+        format: Annotated[DashboardFormat | None, Query()] = None,
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)),
@@ -654,9 +652,7 @@ def create_router(
             ),
         ],
         body: Annotated[DashboardRequest, Body(media_type="application/json")],
-        format: Annotated[
-            EnvironmentsDashboardsStreamTilesRetrieveFormat | None, Query(description="")
-        ] = None,
+        format: Annotated[DashboardFormat | None, Query()] = None,
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
@@ -700,9 +696,7 @@ def create_router(
             ),
         ],
         body: Annotated[DashboardRequest, Body(media_type="application/json")],
-        format: Annotated[
-            EnvironmentsDashboardsStreamTilesRetrieveFormat | None, Query(description="")
-        ] = None,
+        format: Annotated[DashboardFormat | None, Query()] = None,
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
@@ -742,7 +736,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)),
@@ -782,7 +776,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         body: Annotated[DashboardCollaboratorRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
@@ -824,7 +818,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         user_uuid: Annotated[
             uuid.UUID,
             Path(
@@ -1311,7 +1305,7 @@ def create_router(
         order_by: Annotated[
             builtins.list[str] | None, Depends(_ENVIRONMENTS_DATASETS_LIST_ORDER_BY_PARAM)
         ] = None,
-        search: Annotated[str | None, Query(description="")] = None,
+        search: Annotated[str | None, Query()] = None,
         principal: Annotated[
             rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:read",))
         ] = None,
@@ -1808,8 +1802,8 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        created_by: Annotated[int | None, Query(description="")] = None,
-        format: Annotated[EnvironmentsInsightsListFormat | None, Query(description="")] = None,
+        created_by: Annotated[int | None, Query()] = None,
+        format: Annotated[EnvironmentsInsightsListFormat | None, Query()] = None,
         limit: Annotated[
             int | None, Query(description="Number of results to return per page.")
         ] = None,
@@ -1822,7 +1816,7 @@ def create_router(
                 description="Whether to refresh the retrieved insights, how aggresively, and if sync or async:\n- 'force_cache' - return cached data or a cache miss; always completes immediately as it never calculates\n- 'blocking' - calculate synchronously (returning only when the query is done), UNLESS there are very fresh results in the cache\n- 'async' - kick off background calculation (returning immediately with a query status), UNLESS there are very fresh results in the cache\n- 'lazy_async' - kick off background calculation, UNLESS there are somewhat fresh results in the cache\n- 'force_blocking' - calculate synchronously, even if fresh results are already cached\n- 'force_async' - kick off background calculation, even if fresh results are already cached\nBackground calculation can be tracked using the `query_status` response field."
             ),
         ] = _ENVIRONMENTS_INSIGHTS_LIST_REFRESH_DEFAULT,
-        short_id: Annotated[str | None, Query(description="")] = None,
+        short_id: Annotated[str | None, Query()] = None,
         principal: Annotated[
             rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("insight:read",))
         ] = None,
@@ -1906,7 +1900,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        recording_id: Annotated[str, Path(description="")],
+        recording_id: Annotated[str, Path()],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("sharing_configuration:read",)),
@@ -2315,7 +2309,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("sharing_configuration:read",)),
@@ -2560,7 +2554,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)),
@@ -2600,7 +2594,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         body: Annotated[DashboardCollaboratorRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
@@ -2642,7 +2636,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         user_uuid: Annotated[
             uuid.UUID,
             Path(

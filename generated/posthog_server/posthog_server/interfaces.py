@@ -22,6 +22,7 @@ from .models import (
     CursorPaginatedGroupListResponse,
     DashboardCollaboratorRequest,
     DashboardCollaboratorResponse,
+    DashboardFormat,
     DashboardRequest,
     DashboardResponse,
     DataColorThemeRequest,
@@ -30,7 +31,6 @@ from .models import (
     DatasetItemResponse,
     DatasetRequest,
     DatasetResponse,
-    EnvironmentsDashboardsStreamTilesRetrieveFormat,
     EnvironmentsInsightsListFormat,
     EnvironmentsInsightsListRefresh,
     ExportedAssetRequest,
@@ -123,7 +123,7 @@ class EnvironmentsDashboardsApi(Protocol):
         project_id: str,
         id: int,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         context: rt.RequestContext,
     ) -> None:
         """Retrieve environments dashboards stream tiles"""
@@ -133,7 +133,7 @@ class EnvironmentsDashboardsApi(Protocol):
         self,
         project_id: str,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         body: DashboardRequest,
         context: rt.RequestContext,
     ) -> None:
@@ -144,7 +144,7 @@ class EnvironmentsDashboardsApi(Protocol):
         self,
         project_id: str,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         body: DashboardRequest,
         context: rt.RequestContext,
     ) -> rt.Ok[None] | rt.Conflict[None]:
@@ -222,7 +222,7 @@ class EnvironmentsDashboardsBase:
         project_id: str,
         id: int,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         context: rt.RequestContext,
     ) -> None:
         """Retrieve environments dashboards stream tiles"""
@@ -232,7 +232,7 @@ class EnvironmentsDashboardsBase:
         self,
         project_id: str,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         body: DashboardRequest,
         context: rt.RequestContext,
     ) -> None:
@@ -243,7 +243,7 @@ class EnvironmentsDashboardsBase:
         self,
         project_id: str,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         body: DashboardRequest,
         context: rt.RequestContext,
     ) -> rt.Ok[None] | rt.Conflict[None]:

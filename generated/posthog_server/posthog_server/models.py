@@ -1604,7 +1604,7 @@ class CursorPaginatedGroupListResponse(BaseModel):
     results: list[GroupResponse]
 
 
-class EnvironmentsDashboardsStreamTilesRetrieveFormat(str, Enum):
+class DashboardFormat(str, Enum):
     json = "json"
     txt = "txt"
 
