@@ -106,6 +106,11 @@ class TargetConfig(BaseModel):
             raise ValueError(
                 "client-package and server-package are both false: nothing to generate"
             )
+        if isinstance(self.client_package, str) and self.client_package == self.server_package:
+            raise ValueError(
+                f"client-package and server-package are both {self.client_package!r}: "
+                "they would be written to the same folder"
+            )
         return self
 
     def resolve(self, root: Path, default_output: str, overrides: Overrides) -> Target:

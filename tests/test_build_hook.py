@@ -347,3 +347,8 @@ def test_docs_never_install_apiforge_from_an_index_alone() -> None:
         for line in doc.read_text(encoding="utf-8").splitlines():
             if "pip install" in line and "apiforge==" in line:
                 assert "--find-links" in line, f"{doc.name}: {line}"
+
+
+def test_the_same_name_for_client_and_server_fails_the_build(tmp_path: Path) -> None:
+    with pytest.raises(BuildFailed, match="both 'pets'"):
+        hook_targets(tmp_path, {"spec": "spec/pets.yaml", "client-package": "pets", "server-package": "pets"})
