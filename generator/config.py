@@ -327,11 +327,14 @@ def target_from_json(values: dict[str, Any]) -> Target:
 
 
 def _cache_key(pyproject: Path, table: dict[str, Any], overrides: Overrides) -> str:
+    specs = [t.get("spec") for t in table.get("targets") or () if isinstance(t, dict)]
     material = {
         "version": __version__,
         "pyproject": str(pyproject),
         "table": table,
         "overrides": {k: str(v) for k, v in asdict(overrides).items()},
+        # default names come from each spec's title: a new title must not reuse old targets
+        "stems": [default_stem(pyproject.parent / s) if isinstance(s, str) else "" for s in specs],
     }
     blob = json.dumps(material, sort_keys=True, default=str).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()

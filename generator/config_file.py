@@ -34,7 +34,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
-from generator.config import ConfigError, Overrides, Target, config_diagnostic
+from generator.config import ConfigError, Overrides, Target, config_diagnostic, default_stem
 from generator.diagnostics import Diagnostic
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -128,7 +128,8 @@ class TargetConfig(BaseModel):
             if getattr(self, name) is not None:
                 values[name] = getattr(self, name)
         output = root / (self.output if self.output is not None else default_output)
-        target = Target.for_spec(root / self.spec, output, **values)
+        spec = root / self.spec
+        target = Target.for_spec(spec, output, stem=default_stem(spec), **values)
         return overrides.apply(target)
 
 

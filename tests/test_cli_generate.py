@@ -493,3 +493,15 @@ def test_default_names_fall_back_to_the_file_name(fake: FakePipeline) -> None:
     write_spec('{"openapi": "3.0.3", "info": {"title": "OpenAPI", "version": "1"}}', "pets.json")
     code, out, _ = run(fake, "generate", "pets.json")
     assert code == 0 and "generated/pets_client, generated/pets_server" in out
+
+
+def test_config_targets_without_names_take_them_from_the_title(fake: FakePipeline) -> None:
+    """The same defaults as for a SPEC; a new title gives new names (the config cache notices)."""
+    spec = "openapi: 3.0.3\ninfo: {title: %s, version: '1'}\npaths: {}\n"
+    write_spec(spec % "Todo API", "openapi.yaml")
+    make_project('[tool.apiforge]\n[[tool.apiforge.targets]]\nspec = "openapi.yaml"\n')
+    code, out, _ = run(fake, "generate")
+    assert code == 0 and "generated/todo_client, generated/todo_server" in out
+    write_spec(spec % "Shop API", "openapi.yaml")
+    code, out, _ = run(fake, "generate")
+    assert code == 0 and "generated/shop_client, generated/shop_server" in out
