@@ -133,7 +133,7 @@ def java_available() -> bool:
     if shutil.which("java") is None:
         return False
     try:
-        return subprocess.run(["java", "-version"], capture_output=True, timeout=60).returncode == 0
+        return subprocess.run(["java", "-version"], capture_output=True, timeout=60, check=False).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
 
@@ -162,7 +162,7 @@ def ensure_venv(spec: Venv, log=print, timeout: float = 900) -> str | None:
             "--disable-pip-version-check",
         ]
         done = subprocess.run(
-            [*pip, *spec.requirements], capture_output=True, text=True, timeout=timeout
+            [*pip, *spec.requirements], capture_output=True, text=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired:
         return f"install timed out after {timeout:.0f} s"
@@ -198,7 +198,7 @@ def versions() -> dict[str, str]:
                     ],
                     capture_output=True,
                     text=True,
-                    timeout=60,
+                    timeout=60, check=False,
                 )
                 out[dist] = got.stdout.strip() or "?"
             except (OSError, subprocess.TimeoutExpired):

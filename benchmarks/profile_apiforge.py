@@ -122,14 +122,14 @@ def alternatives(files: dict[str, str], with_black: bool, timeout: float = 900) 
                 str(root / "src"),
             ],
             capture_output=True,
-            timeout=timeout,
+            timeout=timeout, check=False,
         )
         out["ruff isort (1 process)"] = time.perf_counter() - start
         start = time.perf_counter()
         subprocess.run(
             [ruff, "format", "--isolated", "--line-length", "100", "--no-cache", str(root / "src")],
             capture_output=True,
-            timeout=timeout,
+            timeout=timeout, check=False,
         )
         out["ruff format (1 process)"] = time.perf_counter() - start
         if with_black:
@@ -151,7 +151,7 @@ def alternatives(files: dict[str, str], with_black: bool, timeout: float = 900) 
                 ],
                 capture_output=True,
                 timeout=timeout,
-                env={**os.environ, "BLACK_CACHE_DIR": str(root / "bc")},
+                env={**os.environ, "BLACK_CACHE_DIR": str(root / "bc")}, check=False,
             )
             out["black (1 process, incl. start)"] = time.perf_counter() - start
     return out

@@ -22,13 +22,16 @@ from typing import Any
 
 import yaml
 
-_WORDS = (
-    "account action annotation app batch cohort comment dashboard dataset deployment domain event "
-    "experiment export feature flag funnel group hook insight integration invite job key label "
-    "member metric note notebook order organization payment person pipeline plugin policy project "
-    "query recording report role rule schedule secret segment session source subscription survey "
-    "tag task team template ticket token trend user variant webhook widget workflow"
-).split()
+_WORDS = [
+    "account", "action", "annotation", "app", "batch", "cohort", "comment", "dashboard",
+    "dataset", "deployment", "domain", "event", "experiment", "export", "feature", "flag",
+    "funnel", "group", "hook", "insight", "integration", "invite", "job", "key", "label",
+    "member", "metric", "note", "notebook", "order", "organization", "payment", "person",
+    "pipeline", "plugin", "policy", "project", "query", "recording", "report", "role", "rule",
+    "schedule", "secret", "segment", "session", "source", "subscription", "survey", "tag",
+    "task", "team", "template", "ticket", "token", "trend", "user", "variant", "webhook",
+    "widget", "workflow",
+]
 _STATUSES = ("active", "archived", "draft", "pending", "failed", "deleted", "paused", "scheduled")
 _SCALARS: tuple[dict[str, Any], ...] = (
     {"type": "string"},
@@ -44,11 +47,12 @@ _SCALARS: tuple[dict[str, Any], ...] = (
     {"type": "object", "additionalProperties": True},
     {"type": "array", "items": {"type": "string"}},
 )
-_FIELDS = (
-    "name description created_at updated_at short_id url count value enabled deleted tags "
-    "filters config order position color icon version priority notes summary kind source "
-    "target_url timezone locale quota limit threshold rollout_percentage is_public pinned"
-).split()
+_FIELDS = [
+    "name", "description", "created_at", "updated_at", "short_id", "url", "count", "value",
+    "enabled", "deleted", "tags", "filters", "config", "order", "position", "color", "icon",
+    "version", "priority", "notes", "summary", "kind", "source", "target_url", "timezone",
+    "locale", "quota", "limit", "threshold", "rollout_percentage", "is_public", "pinned",
+]
 
 
 def _camel(words: list[str]) -> str:
@@ -191,11 +195,11 @@ def generate(operations: int, seed: int = 7) -> dict[str, Any]:
             "schema": {"type": "string"},
         }
         ident = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-        body = lambda schema: {  # noqa: E731
+        body = lambda schema: {
             "required": True,
             "content": {"application/json": {"schema": _ref(schema)}},
         }
-        ok = lambda schema, code="200": {  # noqa: E731
+        ok = lambda schema, code="200": {
             code: {"description": "OK", "content": {"application/json": {"schema": _ref(schema)}}}
         }
         tag = [snake.split("_")[0]]

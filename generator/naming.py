@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING, NewType
 
-from generator.ir.model import form_fields
+from generator.ir.model import form_fields, page_results
 
 if TYPE_CHECKING:
     from generator.ir.model import Api, Operation
@@ -170,6 +170,7 @@ class OperationNames:
     params: dict[str, PyName]  # "location:wire name" -> python name
     function: PyName  # server route function (nested in create_router)
     constant: str  # client operation constant in _operations.py (upper case)
+    all_method: PyName | None = None  # client twin iterating every page's items (paginated GETs)
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,12 @@ def resolve_names(api: Api) -> Names:
         resource, method = _place(op, paths, extended, prefix)
         taken_methods = methods.setdefault(resource, set(RESERVED_METHOD_NAMES))
         places[op.operation_id] = (resource, PyName(unique(method, taken_methods)))
+    # Page iterators come second: an operation's own name wins, a twin that collides is numbered.
+    all_methods = {
+        op.operation_id: PyName(unique(places[op.operation_id][1] + "_all", methods[places[op.operation_id][0]]))
+        for op in api.operations
+        if page_results(api, op) is not None
+    }
     schemas: dict[str, ClassName] = {}
     classes: set[str] = set(RESERVED_CLASS_NAMES)
     shared = parameter_schema_names(api, places)
@@ -234,7 +241,9 @@ def resolve_names(api: Api) -> Names:
         constant = function.upper()
         if constant in classes:
             constant = unique(constant + "_OP", classes)  # upper case: never a class of ours
-        ops[op.operation_id] = OperationNames(renamed[resource], method, _param_names(op, api), function, constant)
+        ops[op.operation_id] = OperationNames(
+            renamed[resource], method, _param_names(op, api), function, constant, all_methods.get(op.operation_id)
+        )
     members = {
         key: enum_member_names(schema.enum_values, schema.enum_varnames, schema.description)
         for key, schema in api.schemas.items()

@@ -97,7 +97,7 @@ class _Stop(Exception):
         self.code, self.message, self.node = code, message, node
 
 
-_Problem = tuple[Severity, str, str, Node, "Node | None"]
+_Problem = tuple[Severity, str, str, Node, "Node | None", "Node | None"]
 
 
 class _Builder:
@@ -109,10 +109,20 @@ class _Builder:
         self.problems: list[_Problem] = []
 
     def note(
-        self, severity: Severity, code: str, message: str, node: Node, key: Node | None = None
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        node: Node,
+        key: Node | None = None,
+        at: Node | None = None,
     ) -> None:
-        """Remember a problem at ``node`` (or at its member whose key node is ``key``)."""
-        self.problems.append((severity, code, message, node, key))
+        """Remember a problem at ``node`` (or at its member whose key node is ``key``).
+
+        ``at`` is a node inside ``node`` that no pointer reaches (a complex key, an
+        item merged by ``<<``): the pointer stays ``node``'s, the line and column are its.
+        """
+        self.problems.append((severity, code, message, node, key, at))
 
     def build(self, node: Node, depth: int) -> Any:
         """Plain data for ``node``, which sits ``depth`` collections deep."""
@@ -142,7 +152,7 @@ class _Builder:
         first_seen: dict[str, Node] | None = None
         for key, value in node.value:
             if key.__class__ is not ScalarNode:
-                self.note(Severity.ERROR, "complex-key", "mapping keys must be scalars", key)
+                self.note(Severity.ERROR, "complex-key", "mapping keys must be scalars", node, at=key)
                 continue
             name = key.value
             if name == "<<" and key.tag is PLAIN:
@@ -165,20 +175,20 @@ class _Builder:
                 )
             result[name] = self.build(value, depth)
         if merges:
-            self._merge(result, merges, depth)
+            self._merge(result, node, merges, depth)
         ref = result.get("$ref")
         if ref.__class__ is str:
             self.holders.append(result)
         return result
 
-    def _merge(self, result: dict[str, Any], merges: list[Node], depth: int) -> None:
+    def _merge(self, result: dict[str, Any], node: Node, merges: list[Node], depth: int) -> None:
         """YAML merge keys (``<<: *base``): explicit keys win, earlier sources win."""
         for source in merges:
             sources = source.value if source.__class__ is SequenceNode else [source]
             for item in sources:
                 merged = self.build(item, depth)
                 if not isinstance(merged, dict):
-                    self.note(Severity.ERROR, "yaml-merge", "'<<' must merge mappings", item)
+                    self.note(Severity.ERROR, "yaml-merge", "'<<' must merge mappings", node, at=item)
                     continue
                 for key, value in merged.items():
                     result.setdefault(key, value)
@@ -302,7 +312,7 @@ def parse_yaml(
         except _Stop as stop:
             assert root is not None
             _report(
-                reporter, display, root, (Severity.ERROR, stop.code, stop.message, stop.node, None)
+                reporter, display, root, (Severity.ERROR, stop.code, stop.message, stop.node, None, None)
             )
             return None, YamlPositions(text, root)
         if not builder.problems:
@@ -317,9 +327,11 @@ def parse_yaml(
 
 
 def _report(reporter: Reporter, display: str, root: Node, problem: _Problem) -> None:
-    severity, code, message, node, key = problem
+    severity, code, message, node, key, at = problem
     pointer = pointer_of(root, node)
-    if key is not None:
+    if at is not None:
+        mark = at.start_mark
+    elif key is not None:
         pointer = jsonpointer.join(pointer, key.value)
         mark = key.start_mark
     else:

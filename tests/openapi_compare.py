@@ -84,15 +84,28 @@ Doc = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class Gap:
-    """A known generator gap of a round-trip test: the differences it explains and the fix."""
+    """A known generator gap of a round-trip test: one cause, in one spec, at the places it shows.
+
+    A difference line reads ``<address>: spec <value>, app <value>``; the address is
+    ``METHOD /path: <location>: <field path>`` (the JSON pointer of the node, as the comparer
+    spells it). A gap explains a line only when the spec is its own, ``at`` matches the whole
+    address and ``difference`` the whole rest. ``near_misses`` are lines of its spec that look
+    alike but that its cause does not explain; the self-check feeds them to it.
+    """
 
     name: str
-    pattern: str  # a regex matched against each difference line
-    fix: str
+    spec: str  # the spec (corpus id) whose differences it explains
+    at: str  # regex, fullmatched against a line's address
+    difference: str  # regex, fullmatched against "spec <value>, app <value>"
+    cause: str  # why the difference exists, and the change that would remove it
+    near_misses: tuple[str, ...] = ()
 
-    def explains(self, line: str) -> bool:
-        """True when ``line`` is one of this gap's differences."""
-        return re.search(self.pattern, line) is not None
+    def explains(self, spec: str, line: str) -> bool:
+        """True when ``line``, a difference found in ``spec``, is one of this gap's."""
+        address, found, rest = line.partition(": spec ")
+        if spec != self.spec or not found:
+            return False
+        return re.fullmatch(self.at, address) is not None and re.fullmatch(self.difference, "spec " + rest) is not None
 
 
 def differences(spec: Doc, app: Doc) -> list[str]:

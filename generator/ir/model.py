@@ -230,3 +230,19 @@ def form_fields(api: Api, body: RequestBody | None) -> tuple[Property, ...]:
         return ()
     schema = api.schemas.get(content.type.model or "")
     return schema.properties if schema is not None and schema.kind == "object" else ()
+
+
+def page_results(api: Api, op: Operation) -> TypeRef | None:
+    """The ``results`` array when ``op`` returns a page (a GET whose model has it and a ``next``)."""
+    if op.method != "GET":
+        return None
+    for response in op.success_responses:
+        for content in response.contents:
+            ref = content.type
+            if ref is None or ref.kind != "model" or ref.model not in api.schemas:
+                continue
+            props = {p.name: p.type for p in api.schemas[ref.model].properties}
+            results = props.get("results")
+            if "next" in props and results is not None and results.kind == "array":
+                return results
+    return None

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from generator.config import Target
 from generator.diagnostics import Sink, SpecLocation
-from generator.ir.model import Api, Operation, Parameter, SecurityScheme
+from generator.ir.model import Api, Operation, Parameter, SecurityScheme, page_results
 from generator.models import ModelsModule
 from generator.naming import Names
 from generator.render import layout
@@ -18,7 +18,6 @@ from generator.render.common import (
     BodyView,
     OutcomeView,
     body_view,
-    docstring,
     ordered_params,
     package_problem,
     resource_groups,
@@ -29,7 +28,7 @@ from generator.render.common import (
     unshadow_args,
     unshadow_body,
 )
-from generator.render.escape import literal
+from generator.render.escape import docstring, literal
 from generator.render.types import Annotator
 
 
@@ -274,7 +273,8 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
     success = [o for o in outcomes if o.is_success]
     errors = [o for o in outcomes if not o.is_success]
     returns = annotator.note(union([o.annotation for o in success]) if success else "None")
-    item = _page_item(op, names, annotator)
+    page = page_results(annotator.api, op)
+    item = annotator.spell(page.item, "response") if page is not None else None
     expr = layout.call(
         "rt.Operation",
         literal(op.operation_id),
@@ -304,7 +304,7 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
         deprecated=op.deprecated,
         doc_body=bool(description or positional or keyword or body or op.deprecated),
         paginated=item is not None,
-        all_method=("list_all" if method == "list" else f"{method}_all"),
+        all_method=op_names.all_method or "",
         item_annotation=item or "",
     )
 
@@ -329,22 +329,6 @@ def _outcome(outcome: OutcomeView) -> layout.Bracket:
     if outcome.kind == "json":
         return layout.call(f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation)
     return layout.call(f"{literal(outcome.code)}: rt.Outcome", literal(outcome.kind))
-
-
-def _page_item(op: Operation, names: Names, annotator: Annotator) -> str | None:
-    """The item type when ``op`` returns a page (``results`` array and a ``next`` link)."""
-    if op.method != "GET":
-        return None
-    for response in op.success_responses:
-        for content in response.contents:
-            ref = content.type
-            if ref is None or ref.kind != "model" or ref.model not in annotator.api.schemas:
-                continue
-            props = {p.name: p.type for p in annotator.api.schemas[ref.model].properties}
-            results = props.get("results")
-            if "next" in props and results is not None and results.kind == "array":
-                return annotator.spell(results.item, "response")
-    return None
 
 
 def _example(api: Api, names: Names) -> str:

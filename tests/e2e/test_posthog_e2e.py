@@ -5,17 +5,20 @@ The server is ``examples.posthog_fake`` served by uvicorn on 127.0.0.1 (see
 (the ``api`` fixture), each in a project of its own. Scenarios assert values that
 round-trip: what the client sends is what the implementation stores and what comes
 back, including status codes (201, 204, 405, 409), query encoding, ``null`` versus an
-absent field, binary content and both pagination styles. The last test checks that
-every operation of the spec reached the implementation from both clients.
+absent field, binary content and both pagination styles. The last test runs every
+scenario again and checks that together they reach each operation of the spec from
+both clients (on its own: it depends on no other test having run).
 Cross-cutting behaviour (auth, errors, retries, timeouts) is in ``test_posthog_e2e_behaviour.py``.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -476,15 +479,38 @@ def test_limit_offset_pagination(api: Api, posthog: PostHogHarness) -> None:
     assert [d.id for d in c.environments.dashboards.list_all(p, offset=7)] == ids[7:]
 
 
-def test_every_operation_reached_the_server_from_both_clients(
-    request: pytest.FixtureRequest, posthog: PostHogHarness
-) -> None:
-    """All 55 operationIds of the spec were served to the sync and to the async client."""
-    collected = {
-        item.originalname for item in request.session.items if item.module is request.module
-    }
-    if not {name for name in globals() if name.startswith("test_")} <= collected:
-        pytest.skip("run the whole module: the scenarios above drive the operations")
+def _scenarios() -> list[tuple[Callable[..., None], dict[str, Any]]]:
+    """Every scenario test of this module with each of its parameter sets."""
+    found: list[tuple[Callable[..., None], dict[str, Any]]] = []
+    for name, function in sorted(globals().items()):
+        if not name.startswith("test_") or name == "test_every_operation_reached_the_server":
+            continue
+        cases: list[dict[str, Any]] = [{}]
+        for mark in getattr(function, "pytestmark", []):
+            if mark.name == "parametrize":
+                names = [n.strip() for n in mark.args[0].split(",")]
+                rows = [v if len(names) > 1 else (v,) for v in mark.args[1]]
+                cases = [{**case, **dict(zip(names, row))} for case in cases for row in rows]
+        found.extend((function, case) for case in cases)
+    return found
+
+
+def test_every_operation_reached_the_server(api: Api, posthog: PostHogHarness) -> None:
+    """The scenarios above, together, drive all 55 operationIds from this kind of client.
+
+    It runs every scenario itself (each with fresh clients in a fresh project), so it
+    needs no other test to have run first, and counts only the requests it caused.
+    """
+    start = len(posthog.recorder.seen)
+    for scenario, case in _scenarios():
+        clients = type(api)(api.mode, posthog)
+        try:
+            wanted = inspect.signature(scenario).parameters
+            given = {"api": clients, "posthog": posthog, **case}
+            scenario(**{name: value for name, value in given.items() if name in wanted})
+        finally:
+            clients.close()
+    reached = {seen.operation_id for seen in posthog.recorder.seen[start:] if seen.mode == api.mode}
     spec = yaml.safe_load(SPEC.read_text())
     operation_ids = {
         op["operationId"]
@@ -493,6 +519,4 @@ def test_every_operation_reached_the_server_from_both_clients(
         if isinstance(op, dict) and "operationId" in op
     }
     assert len(operation_ids) == 55
-    for mode in ("sync", "async"):
-        missing = sorted(operation_ids - posthog.recorder.operations(mode))
-        assert not missing, f"{mode} client never reached: {missing}"
+    assert not sorted(operation_ids - reached), f"{api.mode} client never reached: {sorted(operation_ids - reached)}"

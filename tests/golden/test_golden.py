@@ -119,19 +119,33 @@ def _is_runtime(path: str) -> bool:
 
 
 def test_output_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
-    """Two processes with different PYTHONHASHSEEDs render byte-identical output."""
+    """Two processes with different PYTHONHASHSEEDs render byte-identical output.
+
+    The content cache is off in both, so every stage (models and formatting included) runs.
+    """
     script = (
         "import json, sys; from pathlib import Path\n"
         "from generator.config import Target; from generator.diagnostics import Sink; from generator.pipeline import render\n"
         "r = render(Target.for_spec(Path(sys.argv[1]), Path('out')), Sink())\n"
         "print(json.dumps(r.files, sort_keys=True))\n"
     )
-    outputs = []
-    for seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        proc = subprocess.run(
+    runs = [  # side by side: each renders everything (no cache), which takes a while
+        subprocess.Popen(
             [sys.executable, "-c", script, str(REPO / "spec" / "posthog.yaml")],
-            capture_output=True, text=True, env=env, cwd=REPO, timeout=300, check=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+            env={**os.environ, "PYTHONHASHSEED": seed, "APIFORGE_CACHE_DIR": "off"},
         )
-        outputs.append(proc.stdout)
+        for seed in ("1", "2")
+    ]
+    outputs = []
+    try:
+        for run in runs:
+            out, err = run.communicate(timeout=300)
+            assert run.returncode == 0, err
+            outputs.append(out)
+    finally:
+        for run in runs:
+            if run.poll() is None:
+                run.kill()
+                run.communicate()
     assert outputs[0] == outputs[1]

@@ -1,8 +1,8 @@
 """Real-world specs: every root document of the shared corpus generates a client and a server
 that import, build their app, pass ``mypy --strict`` and the pinned ruff's defaults.
 
-The corpus lives next to the repository (``/work/shared/specs``, or ``$APIFORGE_SPECS_DIR``;
-see its SOURCES.md); the tests skip when it is absent. By default a representative subset
+The corpus is found through ``$APIFORGE_SPECS_DIR`` (default ``../shared/specs``; see its
+SOURCES.md and ``tests/shared_specs.py``); the tests skip when it is absent (fail in CI). By default a representative subset
 runs (3.0, 3.1, Swagger 2.0, multi-file, polymorphism, form and multipart bodies, the
 openapi-python-client edge-case baseline); ``APIFORGE_ALL_SPECS=1`` runs all 22. Generation
 runs with ``socket.connect`` disabled, so a spec that made the generator reach the network
@@ -16,7 +16,6 @@ import re
 import socket
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,10 +28,11 @@ from apiforge_testkit import (
     mypy_errors_by_package,
     ruff,
 )
+from shared_specs import SPECS_DIR, require_specs
 
 from generator.diagnostics import Severity
 
-SPECS = Path(os.environ.get("APIFORGE_SPECS_DIR") or Path(__file__).resolve().parents[3] / "shared" / "specs")
+SPECS = SPECS_DIR
 
 # id -> root document (relative to SPECS); ids become package names (rw_<id>_client).
 CORPUS = {
@@ -69,7 +69,7 @@ ALL = os.environ.get("APIFORGE_ALL_SPECS") == "1"
 SELECTED = tuple(CORPUS) if ALL else SUBSET
 _ROW = re.compile(r"^\| `(?P<file>[^`]+)` \| [^|]+ \| (?P<ops>\d+) \|")
 
-pytestmark = pytest.mark.skipif(not (SPECS / "SOURCES.md").exists(), reason=f"no spec corpus at {SPECS}")
+pytestmark = pytest.mark.usefixtures("spec_corpus")
 
 
 def _documented_ops() -> dict[str, int]:
@@ -85,6 +85,7 @@ def _no_network(*args: Any, **kwargs: Any) -> None:
 @pytest.fixture(scope="module")
 def generations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Generated]]:
     """Every selected spec generated (with the network disabled) into one directory."""
+    require_specs()
     out = tmp_path_factory.mktemp("realworld")
     results: dict[str, Generated] = {}
     with pytest.MonkeyPatch.context() as patch:

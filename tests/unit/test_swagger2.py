@@ -14,8 +14,6 @@ from generator.diagnostics import Sink
 from generator.load import load
 from generator.swagger2 import convert, convert_schema, rewrite_ref
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "specs"
-
 SWAGGER = """\
 swagger: "2.0"
 info: {title: Shop, version: "1"}
@@ -274,10 +272,8 @@ def test_swagger_version_other_than_2_0(tmp_path: Path) -> None:
         "openapi-directory-2020/APIs/launchdarkly.com/2.0.5/swagger.yaml",
     ],
 )
-def test_shared_swagger_specs(relative: str) -> None:
-    path = SHARED / relative
-    if not path.exists():
-        pytest.skip(f"{path} is not available")
+def test_shared_swagger_specs(relative: str, spec_corpus: Path) -> None:
+    path = spec_corpus / relative
     sink = Sink()
     loaded = load(path, sink)
     assert loaded is not None

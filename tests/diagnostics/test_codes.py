@@ -1,0 +1,97 @@
+"""Every diagnostic code the generator can emit has a case that triggers it.
+
+The codes are read from ``generator/`` itself: the string literals passed to a reporting
+call (``sink.error("ref-cycle", ...)``, ``Diagnostic("write-failed", ...)``, ...) or
+assigned to a variable named ``code``. A case is either a spec under ``cases/`` (its
+``# expect:`` lines, checked by ``test_diagnostics.py``) or an entry of
+``test_other_cases.CASES`` (checked by ``test_other_cases.py``). A new code without a
+case fails here; so does a code-shaped literal outside those calls that is not listed
+in ``NOT_CODES`` (a new reporting helper must be added to ``REPORTERS``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from test_diagnostics import CASES, expected_codes
+from test_other_cases import CASES as OTHER_CASES
+
+GENERATOR = Path(__file__).resolve().parents[2] / "generator"
+CODE = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)+")
+# Functions and classes whose string arguments include a diagnostic code.
+REPORTERS = frozenset({
+    "error", "warning", "report", "at", "note", "warn", "_report", "Diagnostic", "_problem", "_refusal",
+    "config_diagnostic", "_Stop",
+})
+# Code-shaped literals in generator/ that are not diagnostic codes, and what they are.
+NOT_CODES = {
+    "apiforge-black": "the formatter worker's process name (format.py)",
+    "date-time": "a string format",
+    "idn-email": "a string format",
+    "phone-number": "a string format DMCG warns about",
+    "request-response": "a DMCG option value",
+    "openapi-pydantic": "a distribution name",
+    "enable-by-default": "a hatch build-hook option",
+    "include-in-wheel": "a hatch build-hook option",
+    "require-runtime-dependencies": "a hatch build-hook option",
+    "require-runtime-features": "a hatch build-hook option",
+}
+
+
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _literals(node: ast.AST) -> list[str]:
+    return [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def emitted_codes() -> dict[str, str]:
+    """Every code reported somewhere in generator/, with the first module that reports it."""
+    found: dict[str, str] = {}
+    for path in sorted(GENERATOR.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _callee(node) in REPORTERS:
+                values = [v for arg in node.args[:2] for v in _literals(arg)]
+            elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "code" for t in node.targets):
+                values = _literals(node.value)
+            else:
+                continue
+            for value in values:
+                if CODE.fullmatch(value):
+                    found.setdefault(value, path.relative_to(GENERATOR.parent).as_posix())
+    return found
+
+
+def covered_codes() -> set[str]:
+    return {code for case in CASES.glob("*.yaml") for code in expected_codes(case)} | set(OTHER_CASES)
+
+
+def test_the_scan_finds_codes_of_every_stage() -> None:
+    codes = emitted_codes()
+    for code in ("yaml-syntax", "ref-cycle", "invalid-spec", "no-responses", "models-failed",
+                 "server-raw-body", "format-failed", "write-failed", "orphaned-file", "config-invalid"):
+        assert code in codes
+
+
+def test_every_code_has_a_case() -> None:
+    missing = {code: where for code, where in emitted_codes().items() if code not in covered_codes()}
+    assert not missing, f"diagnostic codes without a case (add one under tests/diagnostics): {missing}"
+
+
+def test_every_case_is_for_a_code_the_generator_emits() -> None:
+    unknown = covered_codes() - set(emitted_codes())
+    assert not unknown, f"cases for codes the generator no longer emits: {sorted(unknown)}"
+
+
+def test_code_shaped_literals_are_codes_or_listed() -> None:
+    codes = set(emitted_codes())
+    stray: dict[str, str] = {}
+    for path in sorted(GENERATOR.rglob("*.py")):
+        for value in _literals(ast.parse(path.read_text(encoding="utf-8"))):
+            if CODE.fullmatch(value) and not value.startswith(("x-", "utf-")) and value not in codes | set(NOT_CODES):
+                stray.setdefault(value, path.relative_to(GENERATOR.parent).as_posix())
+    assert not stray, f"code-shaped strings reported by no known reporter (extend REPORTERS or NOT_CODES): {stray}"
