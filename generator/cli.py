@@ -80,6 +80,12 @@ def _target_options(command: Callable[..., None]) -> Callable[..., None]:
             default=None,
             help="Allow http(s) $refs (off by default).",
         ),
+        click.option(
+            "--bump-version",
+            is_flag=True,
+            default=None,
+            help="Bump package versions by the spec change and write a CHANGELOG.md entry.",
+        ),
         click.option("-q", "--quiet", is_flag=True, help="No progress or status lines."),
         click.option(
             "--format",
@@ -104,7 +110,7 @@ def _overrides(flags: dict[str, Any]) -> Overrides:
         if name is not None and disabled:
             raise click.UsageError(f"--{kind}-package and --no-{kind} exclude each other")
         values[f"{kind}_package"] = False if disabled else name
-    for key in ("output", "strict", "allow_remote_refs", "api_key_env", "base_url_env"):
+    for key in ("output", "strict", "allow_remote_refs", "api_key_env", "base_url_env", "bump_version"):
         values[key] = flags.pop(key)
     return Overrides(**values)
 
@@ -133,13 +139,50 @@ def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any
 @main.command()
 @_SPEC
 @_target_options
+@click.option(
+    "--breaking",
+    is_flag=True,
+    help="Instead: exit 1 when the spec changed since generation in a way that breaks users.",
+)
 @click.pass_context
-def check(ctx: click.Context, /, spec: Path | None, **flags: Any) -> None:
+def check(ctx: click.Context, /, spec: Path | None, breaking: bool, **flags: Any) -> None:
     """Exit 1 with a diff when generated code is stale, edited by hand or missing."""
     from generator.commands.check import run_check
 
     overrides = _overrides(flags)
+    if breaking:
+        from generator.commands.diff import run_breaking_check
+
+        run_breaking_check(spec, overrides, output_format=flags["output_format"])
+        return
     run_check(spec, overrides, **flags, **_injected(ctx))
+
+
+
+@main.command()
+@click.argument("old", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--against",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Compare with the spec recorded in this output (or package) directory.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["never", "breaking", "possibly-breaking", "any"]),
+    default="never",
+    show_default=True,
+    help="Exit 1 when a change reaches this level.",
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--client-package", metavar="NAME", help="Client package name (OLD NEW only).")
+@click.option("--server-package", metavar="NAME", help="Server package name (OLD NEW only).")
+@click.option("--allow-remote-refs", is_flag=True, help="Allow http(s) $refs (off by default).")
+def diff(old: Path | None, new: Path | None, against: Path | None, **flags: Any) -> None:
+    """What changed for the generated packages' users: OLD vs NEW, or a recorded spec vs now."""
+    from generator.commands.diff import run_diff
+
+    run_diff(old, new, against, **flags)
 
 
 @main.command()

@@ -52,6 +52,8 @@ class Target:
         strict: treat warnings as errors.
         allow_remote_refs: allow http(s) $refs while loading.
         format: run the pinned formatter over the output.
+        bump_version: bump each package's version from the one it had, by what the spec
+            change does to its users, and add a CHANGELOG.md entry (``apiforge diff``).
     """
 
     spec: Path
@@ -63,6 +65,7 @@ class Target:
     strict: bool = False
     allow_remote_refs: bool = False
     format: bool = True
+    bump_version: bool = False
 
     @staticmethod
     def for_spec(spec: Path, output: Path, *, stem: str = "", **overrides: object) -> Target:
@@ -97,6 +100,7 @@ class Overrides:
     server_package: str | Literal[False] | None = None
     api_key_env: str | None = None
     base_url_env: str | None = None
+    bump_version: bool | None = None
 
     def apply(self, target: Target) -> Target:
         """``target`` with every given override applied."""
@@ -228,7 +232,7 @@ def default_stem(spec: Path) -> str:
     key = cache.digest("title 1", hashlib.sha256(content).hexdigest())
     stem = cache.read(folder, key)
     if stem is None:
-        from generator.naming import package_stem
+        from generator.naming_schemas import package_stem
 
         title = read_title(spec)
         stem = package_stem(title) if title else ""

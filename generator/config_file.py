@@ -96,6 +96,11 @@ class TargetConfig(BaseModel):
         False, description="Allow http(s) `$ref`s; remote inputs make every run regenerate."
     )
     format: bool = Field(True, description="Run the pinned formatter (black) over the output.")
+    bump_version: bool = Field(
+        False,
+        description="Bump each generated package's version by what the spec change does to its "
+        "users (major/minor/patch, see `apiforge diff`) and add a CHANGELOG.md entry.",
+    )
 
     _packages = field_validator("client_package", "server_package", mode="before")(_check_package)
     _envs = field_validator("api_key_env", "base_url_env")(_check_env)
@@ -119,6 +124,7 @@ class TargetConfig(BaseModel):
             "strict": self.strict,
             "allow_remote_refs": self.allow_remote_refs,
             "format": self.format,
+            "bump_version": self.bump_version,
         }
         for name in ("client_package", "server_package"):
             chosen = getattr(self, name)

@@ -19,8 +19,13 @@ timestamps. Format (version 1)::
       "options_hash": "<sha256 of the canonical JSON of options>",
       "package": "posthog_client",
       "spec": "../../spec/posthog.yaml",
+      "spec_copy": ".apiforge-spec/posthog.yaml",
       "templates_hash": "<generator.resources.templates_hash()>"
     }
+
+``spec_copy`` names the package's copy of the spec it was generated from (see
+:mod:`generator.diff.recorded`; ``apiforge diff --against`` compares with it);
+empty when none was recorded. Older manifests without the field still read.
 
 ``inputs`` holds the spec and every file it $refs (a URL when remote refs are
 allowed; a remote input is never considered up to date). This module uses only
@@ -60,6 +65,7 @@ class Manifest:
     options: dict[str, Any]
     options_hash: str
     files: dict[str, str]
+    spec_copy: str = ""
 
     def to_json(self) -> str:
         """The deterministic file text."""
@@ -166,6 +172,7 @@ def build_manifest(
     files: Mapping[str, str],
     input_hashes: Mapping[str, str],
     templates_hash: str,
+    spec_copy: str = "",
 ) -> Manifest:
     """The manifest of one package.
 
@@ -177,6 +184,7 @@ def build_manifest(
             keyed as :func:`input_location` explains); the spec is hashed here when the
             pipeline left it out.
         templates_hash: :func:`generator.resources.templates_hash`.
+        spec_copy: the package-relative path of the recorded spec copy ("" for none).
     """
     here = target.output / package
     inputs = {
@@ -195,6 +203,7 @@ def build_manifest(
         options=target_options(target),
         options_hash=options_hash(target),
         files={name: sha256_hex(file_bytes(text)) for name, text in sorted(files.items())},
+        spec_copy=spec_copy,
     )
 
 

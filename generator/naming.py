@@ -30,6 +30,7 @@ from generator.ir.model import form_fields, page_results
 
 if TYPE_CHECKING:
     from generator.ir.model import Api, Operation
+    from generator.ir.shapes import Shape
 
 PyName = NewType("PyName", str)
 ClassName = NewType("ClassName", str)
@@ -103,27 +104,6 @@ def class_name(text: str) -> ClassName:
     return ClassName(name)
 
 
-_GENERIC_TITLE_WORDS = frozenset({"api", "apis", "rest", "openapi", "swagger", "spec", "specification", "the"})
-
-
-def package_stem(text: str) -> str:
-    """The stem of default package and variable names: ``PostHog API`` -> ``posthog``.
-
-    Words are split at spaces and punctuation only (``PostHog`` stays one word), generic
-    words at the end (``API``, ``REST API``, ``OpenAPI spec``) are dropped, and a stem
-    that would start with a digit gets ``api_``. Empty when nothing usable is left.
-    """
-    found = [w.lower() for w in re.split(r"[^0-9A-Za-z]+", _ascii(text)) if w]
-    while len(found) > 1 and found[-1] in _GENERIC_TITLE_WORDS:
-        found.pop()
-    while found and found[0] == "the":
-        found.pop(0)
-    if found == ["openapi"] or found == ["api"] or found == ["swagger"]:
-        return ""
-    stem = "_".join(found)
-    return "api_" + stem if stem[:1].isdigit() else stem
-
-
 def py_name(text: str, reserved: Iterable[str] = ()) -> PyName:
     """A snake_case identifier that is no keyword or reserved name.
 
@@ -190,10 +170,9 @@ class Names:
     schemas: dict[str, ClassName]
     operations: dict[str, OperationNames]  # operation_id -> names
     groups: dict[tuple[PyName, ...], GroupNames]  # every resource chain and its prefixes, () included
-    enum_members: dict[str, tuple[PyName, ...]] = dataclass_field(default_factory=dict)
-    """Schema key -> one member name per enum value, in the order of ``Schema.enum_values``."""
-
-
+    fields: dict[str, dict[str, PyName]] = dataclass_field(default_factory=dict)  # component -> property -> field
+    members: dict[str, tuple[PyName, ...]] = dataclass_field(default_factory=dict)  # enum component -> member names
+    variants: dict[str, tuple[ClassName, ClassName]] = dataclass_field(default_factory=dict)  # split: request, response
 
 
 def param_key(location: str, name: str) -> str:
@@ -201,7 +180,7 @@ def param_key(location: str, name: str) -> str:
     return f"{location}:{name}"
 
 
-def resolve_names(api: Api) -> Names:
+def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
     """Assign every schema, operation, resource and parameter its Python name.
 
     One pool of class names covers models, client resource classes and server
@@ -244,12 +223,51 @@ def resolve_names(api: Api) -> Names:
         ops[op.operation_id] = OperationNames(
             renamed[resource], method, _param_names(op, api), function, constant, all_methods.get(op.operation_id)
         )
+    from generator.ir.shapes import split_keys
+
+    shapes = shapes or {}
+    split = split_keys(shapes)
+    variants = {key: (unique_class(ClassName(schemas[key] + "Request"), classes),
+                      unique_class(ClassName(schemas[key] + "Response"), classes)) for key in shapes if key in split}
+    fields = {key: _field_names(shape, classes) for key, shape in shapes.items() if shape.kind == "object"}
     members = {
-        key: enum_member_names(schema.enum_values, schema.enum_varnames, schema.description)
-        for key, schema in api.schemas.items()
-        if schema.kind == "enum"
+        key: enum_member_names(shape.enum_values, *_enum_hints(api, key)) for key, shape in shapes.items() if shape.kind == "enum"
     }
-    return Names(schemas, ops, groups, members)
+    return Names(schemas, ops, groups, fields, members, variants)
+
+
+# Field names a model must not use: what BaseModel defines, and what the module's annotations spell.
+_MODEL_ATTRIBUTES = frozenset({
+    "schema", "json", "dict", "copy", "construct", "validate", "parse_obj", "parse_raw", "parse_file",
+    "from_orm", "schema_json", "update_forward_refs", "fields", "str", "int", "float", "bool", "bytes",
+    "list", "object", "None", "True", "False",
+})
+
+
+def _identifier(text: str) -> str:
+    """Spec text as an identifier: NFKC (as Python reads it), other characters as ``_``, ``field`` before
+    a digit or an underscore (``1st`` -> ``field_1st``, ``_id`` -> ``field_id``)."""
+    name = unicodedata.normalize("NFKC", text)
+    name = name if name.isidentifier() else "".join(c if ("a" + c).isidentifier() else "_" for c in name)
+    return "field_" + name if not name or name[0].isdigit() else "field" + name if name[0] == "_" else name
+
+
+def _field_names(shape: Shape, classes: set[str]) -> dict[str, PyName]:
+    """A model's field names: the wire name where it is a usable identifier, else a close one (with an alias)."""
+    taken: set[str] = set()
+    result: dict[str, PyName] = {}
+    for prop in shape.properties:
+        name = _identifier(prop.name)
+        if keyword.iskeyword(name) or name in _MODEL_ATTRIBUTES or name.startswith("model_") or name[:1].isupper() and name in classes:
+            name += "_"
+        result[prop.name] = PyName(unique(name, taken))
+    return result
+
+
+def _enum_hints(api: Api, key: str) -> tuple[tuple[str, ...], str]:
+    """What the spec says about an enum's members besides their values: x-enum-varnames, its description."""
+    schema = api.schemas.get(key)
+    return (schema.enum_varnames, schema.description) if schema is not None else ((), "")
 
 
 def _group_names(chains: set[tuple[PyName, ...]], classes: set[str]) -> dict[tuple[PyName, ...], GroupNames]:
@@ -332,7 +350,9 @@ def _place(op: Operation, paths: set[str], extended: set[str], prefix: int) -> t
     chain, used = _match(tokens, statics)
     if chain:
         rest = tokens[used:]
-        method = _without_repeated_verb("_".join(rest)) or _verb(op, segments)
+        from generator.naming_schemas import without_repeated_verb
+
+        method = without_repeated_verb("_".join(rest)) or _verb(op, segments)
     else:
         chain = [snake_case(s) for s in statics if snake_case(s)]
         method = snake_case(op.operation_id) or _verb(op, segments)
@@ -359,22 +379,6 @@ def _match(tokens: list[str], statics: list[str]) -> tuple[list[str], int]:
     if pos >= len(tokens):  # the whole id is path words: keep the last as the method
         return (chain[:-1], pos - len(chain[-1].split("_"))) if len(chain) > 1 else ([], 0)
     return chain, pos
-
-
-_ACTION_SUFFIXES = ("partial_update", "update", "create", "retrieve", "list", "destroy")
-
-
-def _without_repeated_verb(method: str) -> str:
-    """``create_from_template_json_create`` -> ``create_from_template_json``.
-
-    Django REST framework ids end custom actions with the HTTP verb's action name; when
-    the method already starts with that verb, saying it twice only adds noise.
-    """
-    for suffix in _ACTION_SUFFIXES:
-        head, verb = method.removesuffix("_" + suffix), suffix.split("_")[-1]
-        if head != method and (head == verb or head.startswith(verb + "_")):
-            return head
-    return method
 
 
 def _verb(op: Operation, segments: list[str]) -> str:

@@ -5,7 +5,8 @@ Contract:
 * :func:`package_trees` checks every rendered path *before* anything is
   written (relative POSIX, no ``..``, no absolute path, NUL, backslash, colon or
   Windows device name, inside one of the target's packages) and splits the files
-  per package, adding each package's manifest.
+  per package, adding each package's manifest and its copy of the spec
+  (:mod:`generator.diff.recorded`, for ``apiforge diff --against``).
 * :func:`write_packages` builds the new package directories in
   ``<output>/.apiforge-staging-XXXX/``, then swaps each one in with
   ``os.rename`` (old directory aside, new one in) and deletes the old ones. Any
@@ -31,12 +32,14 @@ from pathlib import Path
 
 from generator.config import Target
 from generator.diagnostics import Diagnostic, Severity, SpecLocation
+from generator.diff.recorded import spec_copy
 from generator.manifest import (
     MANIFEST_NAME,
     ManifestError,
     build_manifest,
     edited_files,
     file_bytes,
+    input_location,
     read_manifest,
 )
 
@@ -145,9 +148,13 @@ def package_trees(
             problems.append(_refusal("unsafe-output-path", message, target.spec))
     if problems:
         raise WriteRefused(problems)
+    copy = spec_copy(target.spec, [(input_location(k, target), v) for k, v in input_hashes.items()])
     trees: dict[str, dict[str, bytes]] = {}
     for package, package_files in texts.items():
-        manifest = build_manifest(target, package, package_files, input_hashes, templates_hash)
+        if copy is not None:
+            package_files = {**package_files, **copy.files}
+        root = copy.root if copy is not None else ""
+        manifest = build_manifest(target, package, package_files, input_hashes, templates_hash, root)
         tree = {name: file_bytes(text) for name, text in package_files.items()}
         tree[MANIFEST_NAME] = file_bytes(manifest.to_json())
         trees[package] = tree

@@ -105,7 +105,8 @@ def test_generate_spec_writes_packages_and_manifests(fake: FakePipeline) -> None
     manifest = json.loads(Path("generated/shop_client", MANIFEST_NAME).read_text())
     assert manifest["package"] == "shop_client"
     assert manifest["spec"] == "../../shop.txt"
-    assert set(manifest["files"]) == {"pyproject.toml", "shop_client/__init__.py"}
+    assert set(manifest["files"]) == {"pyproject.toml", "shop_client/__init__.py", ".apiforge-spec/shop.txt"}
+    assert manifest["spec_copy"] == ".apiforge-spec/shop.txt"
 
 
 def test_second_run_is_a_no_op(fake: FakePipeline) -> None:

@@ -56,7 +56,12 @@ def test_manifest_text_is_deterministic_and_round_trips(project: Target) -> None
     assert text == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     assert data == {
         "apiforge_version": __version__,
-        "files": {"README.md": sha(b"hi\n"), "shop_client/__init__.py": sha(b"A = 1\n")},
+        "files": {
+            ".apiforge-spec/parts.yaml": sha(b"Part: {}\n"),
+            ".apiforge-spec/shop.yaml": sha(b"openapi: 3.1.0\n"),
+            "README.md": sha(b"hi\n"),
+            "shop_client/__init__.py": sha(b"A = 1\n"),
+        },
         "format": 1,
         "inputs": {
             "../../spec/parts.yaml": sha(b"Part: {}\n"),
@@ -66,6 +71,7 @@ def test_manifest_text_is_deterministic_and_round_trips(project: Target) -> None
             "allow_remote_refs": False,
             "api_key_env": "SHOP_API_KEY",
             "base_url_env": "SHOP_BASE_URL",
+            "bump_version": False,
             "client_package": "shop_client",
             "format": True,
             "server_package": None,
@@ -74,6 +80,7 @@ def test_manifest_text_is_deterministic_and_round_trips(project: Target) -> None
         "options_hash": options_hash(project),
         "package": "shop_client",
         "spec": "../../spec/shop.yaml",
+        "spec_copy": ".apiforge-spec/shop.yaml",
         "templates_hash": TEMPLATES,
     }
     assert Manifest.from_json(text).to_json() == text

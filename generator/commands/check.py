@@ -122,6 +122,10 @@ def check_target(target: Target, render: RenderFn, reporter: Reporter) -> bool:
     rendered = render_target(target, render, reporter, name)
     if rendered is None:
         return False
+    if target.bump_version:
+        from generator.commands.diff import release
+
+        rendered = release(target, rendered)[0]  # the versions and CHANGELOG generate would write
     try:
         trees = package_trees(
             target, rendered.files, rendered.packages, rendered.input_hashes, templates_hash()

@@ -142,6 +142,7 @@ def generate_target(
     rendered = render_target(target, render, reporter, name)
     if rendered is None:
         return Outcome.FAILED
+    rendered, change_summary = release_step(target, rendered, reporter, name)
     reporter.stage(f"{name}: writing {len(rendered.files)} files")
     hashes = rendered.input_hashes
     try:
@@ -157,7 +158,27 @@ def generate_target(
         return Outcome.FAILED
     written = ", ".join(shown(target.output / package) for package in sorted(trees))
     reporter.status(f"{name}: wrote {len(rendered.files)} files to {written} ({reason})")
+    if change_summary:
+        reporter.status(f"{name}: {change_summary}")
     return Outcome.WRITTEN
+
+
+def release_step(
+    target: Target, rendered: Rendered, reporter: Reporter, name: str
+) -> tuple[Rendered, str | None]:
+    """Compare with the spec recorded at the last generation (and bump versions when opted in).
+
+    Returns the files to write and the one-line change summary (None when the spec
+    did not change). The comparison never fails a generation: a problem is a note.
+    """
+    from generator.commands.diff import release
+    from generator.diff.render import one_line
+
+    reporter.stage(f"{name}: comparing with the previously generated spec")
+    rendered, report, problem = release(target, rendered)
+    if problem is not None:
+        return rendered, problem
+    return rendered, one_line(report) if report is not None else None
 
 
 def run_generate(

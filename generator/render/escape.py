@@ -58,3 +58,21 @@ _MARKDOWN_MARKUP = re.compile(r"[`<>|\\*_\[\]#]")
 def markdown_line(text: str) -> str:
     """One line of markdown-inert text: no control characters, markup or HTML."""
     return _MARKDOWN_MARKUP.sub("", comment(text))
+
+
+def markdown_code(text: str) -> str:
+    """An inline Markdown code span showing ``text`` on one line (backticks dropped)."""
+    return "`" + comment(text).replace("`", "") + "`"
+
+
+def markdown_escaped(text: str) -> str:
+    """One line of Markdown showing ``text`` literally, for use after a line's own markup.
+
+    Every character that can start emphasis, code, a link, an image, HTML, an entity,
+    a table cell or strikethrough is backslash-escaped (CommonMark lets any ASCII
+    punctuation be), so underscores and brackets in Python names stay visible.
+    """
+    return "".join("\\" + c if c in _MARKDOWN_INLINE else c for c in comment(text))
+
+
+_MARKDOWN_INLINE = frozenset("\\`*_[]<>#|~&!")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections.abc import Iterator
 
 from generator.diagnostics import Sink
@@ -90,8 +89,7 @@ def _is_scalar(ref: TypeRef, annotator: Annotator) -> bool:
         return False
     # An enum of arrays (or of mixed types) is rendered as a RootModel, which FastAPI would
     # take for a model of query parameters: only a real Enum class is a scalar.
-    name = annotator.models.class_for(schema.key, "request")
-    return re.search(rf"^class {re.escape(name)}\((\w+, )?Enum\):", annotator.models.server_source, re.MULTILINE) is not None
+    return annotator.models.class_for(schema.key, "request") in annotator.models.enums
 
 
 def param_checks(param: Parameter, annotation: str, sink: Sink) -> list[tuple[str, str]]:

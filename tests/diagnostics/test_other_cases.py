@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 
 from generator.commands.check import compare_package
+from generator.commands.diff import _records
 from generator.commands.generate import Outcome, generate_target, render_target
 from generator.config import (
     ConfigError,
@@ -27,14 +29,10 @@ from generator.config import (
     load_project,
     resolve_targets,
 )
-from generator.diagnostics import Diagnostic, Sink, SpecLocation
+from generator.diagnostics import Diagnostic, Sink
 from generator.format import format_files
-from generator.ir.build import ModelSource
 from generator.load import load
-from generator.models import render_models
-from generator.naming import ClassName
 from generator.pipeline import Rendered, render
-from generator.resources import templates_dir
 from generator.write import WriteRefused, package_trees, write_packages
 
 Case = Callable[[Path, pytest.MonkeyPatch], list[Diagnostic]]
@@ -181,20 +179,6 @@ def _invalid_package_name(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
     return list(sink)
 
 
-@case("model-missing")
-def _model_missing(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[Diagnostic]:
-    """No spec reaches it today: the naming pass mints class names DMCG keeps. The stage's
-    guard against a schema DMCG renders under another name still has to hold."""
-    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
-    location = SpecLocation("shop.yaml", "/components/schemas/pet")
-    source = ModelSource({"pet": {"type": "object", "properties": {"name": {"type": "string"}}}},
-                         {"pet": location}, "3.0.3")
-    sink = Sink()
-    models = render_models(source, {"pet": ClassName("pet_model")}, templates_dir(), sink)
-    assert models is not None and "pet" not in models.names
-    return list(sink)
-
-
 @case("no-output")
 def _no_output(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
     """A renderer (``run_generate(render=...)``, the build hook) that fails without saying why."""
@@ -283,6 +267,27 @@ def _orphaned_file(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
 @case("stale-file")
 def _stale_file(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
     return _check(tmp, lambda package: None, {**FILES, "shop_client/shop_client/models.py": "B = 3\n"})
+
+
+# ---- apiforge diff --against ---------------------------------------------------------------
+
+
+@case("no-manifest")
+def _no_manifest(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    (tmp / "empty").mkdir()
+    _records(tmp / "empty", problems)
+    return problems
+
+
+@case("no-recorded-spec")
+def _no_recorded_spec(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
+    target = _target(tmp)
+    write_packages(target.output, _trees(target, FILES))
+    shutil.rmtree(target.output / "shop_client/.apiforge-spec")  # as an older apiforge left it
+    problems: list[Diagnostic] = []
+    _records(target.output, problems)
+    return problems
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

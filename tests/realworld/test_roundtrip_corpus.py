@@ -228,17 +228,6 @@ KNOWN_GAPS: tuple[Gap, ...] = (
                      'spec [{"type": "string"}, {}], app <absent>'),),
     ),
     Gap(
-        "nested-one-of-flattened",
-        "polymorphism",
-        r"POST /anything/nested-one-of-object-with-nested-one-of: request body: "
-        r"content\.application/json\.properties\.config\.oneOf",
-        r"spec \[.*, app \[.*",
-        "models: a oneOf nested in a oneOf is flattened by DMCG into one oneOf. Not the same: a "
-        "value passing all three inner schemas passes the nested form only.",
-        near_misses=(('POST /anything/nested-one-of-object-with-nested-one-of: request body: '
-                     'content.application/json.properties.config.oneOf: spec [{"type": "string"}], app <absent>'),),
-    ),
-    Gap(
         "unevaluated-properties",
         "train_travel",
         r"POST /bookings/\{bookingId\}/payment: (request body|response 200): "

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import Target, default_stem, read_title
-from generator.naming import package_stem
+from generator.naming_schemas import package_stem
 
 
 @pytest.mark.parametrize(

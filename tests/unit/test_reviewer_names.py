@@ -17,8 +17,8 @@ from generator.config import Target
 from generator.diagnostics import Sink
 from generator.ir.build import build
 from generator.load import load
-from generator.naming import Names, _without_repeated_verb, resolve_names
-from generator.naming_schemas import enum_member_names
+from generator.naming import Names, resolve_names
+from generator.naming_schemas import enum_member_names, without_repeated_verb
 from generator.pipeline import Rendered, render
 
 REPO = Path(__file__).resolve().parents[2]
@@ -103,10 +103,10 @@ def test_a_method_does_not_repeat_its_verb(tmp_path: Path) -> None:
 
 
 def test_drf_custom_action_drops_the_repeated_verb() -> None:
-    assert _without_repeated_verb("create_from_template_json_create") == "create_from_template_json"
-    assert _without_repeated_verb("move_tile_partial_update") == "move_tile_partial_update"
-    assert _without_repeated_verb("update_partial_update") == "update"
-    assert _without_repeated_verb("create") == "create"
+    assert without_repeated_verb("create_from_template_json_create") == "create_from_template_json"
+    assert without_repeated_verb("move_tile_partial_update") == "move_tile_partial_update"
+    assert without_repeated_verb("update_partial_update") == "update"
+    assert without_repeated_verb("create") == "create"
 
 
 def test_parameter_enums_are_named_after_what_they_are(tmp_path: Path) -> None:
@@ -154,7 +154,7 @@ def test_enum_member_names(
 
 def test_the_naming_pass_names_every_enum_member(tmp_path: Path) -> None:
     names, _ = _names(tmp_path)
-    by_class = {names.schemas[key]: members for key, members in names.enum_members.items()}
+    by_class = {names.schemas[key]: members for key, members in names.members.items()}
     assert by_class["Level"] == ("can_view", "can_edit")
     assert by_class["Format"] == ("json", "csv")
 

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from generator.config import Target
-from generator.diagnostics import Sink, render_text
+from generator.diagnostics import Sink
 from generator.ir.build import build
 from generator.ir.model import Operation
+from generator.ir.shapes import build_shapes
 from generator.models import ModelsModule, render_models
 from generator.naming import Names, resolve_names
 from generator.render.client_views import ClientView, client_view
@@ -31,7 +32,6 @@ from generator.render.common import (
 )
 from generator.render.server_views import ServerView, server_view
 from generator.render.types import Annotator
-from generator.resources import templates_dir
 
 PET = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
 PAGE = {"type": "object", "properties": {
@@ -83,10 +83,9 @@ class Stages:
     def __init__(self, tmp: Path) -> None:
         self.sink = Sink()
         self.api, source = build(DOCUMENT, self.sink, "pets.yaml")
-        self.names: Names = resolve_names(self.api)
-        models = render_models(source, self.names.schemas, templates_dir(), self.sink)
-        assert models is not None, render_text(self.sink)
-        self.models: ModelsModule = models
+        shapes = build_shapes(source.schemas, source.locations, self.sink)
+        self.names: Names = resolve_names(self.api, shapes)
+        self.models: ModelsModule = render_models(shapes, self.names, self.sink)
         self.target = Target.for_spec(tmp / "pets.yaml", tmp / "out")
 
     def op(self, operation_id: str) -> Operation:

@@ -5,25 +5,19 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Avatar(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     id: int
     size: int
     caption: str | None = None
 
 
 class Error(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     message: str | None = None
 
 
 class UploadAvatarBody(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     image: bytes
     caption: str | None = None
     tags: list[str] | None = None

@@ -5,37 +5,25 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, RootModel
 
 
 class Named(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     name: str
 
 
 class Timestamped(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     created: AwareDatetime | None = None
     name: str | None = None
-    """
-    Overlaps Named.name.
-    """
+    """Overlaps Named.name."""
 
 
 class Thing(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     name: str
-    """
-    Overlaps Named.name.
-    """
+    """Overlaps Named.name."""
     created: AwareDatetime | None = None
     size: int | str | None = None
     code: int | float | None = None
-    """
-    An integer is both.
-    """
+    """An integer is both."""
     label: str | int | None = None
 
 

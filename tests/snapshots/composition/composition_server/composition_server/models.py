@@ -51,8 +51,15 @@ def _drop_null_default(schema: _JsonDict) -> None:
         del schema["default"]
 
 
+def _omitted(value: _Any) -> bool:
+    """Left out of ``model_dump()`` and of JSON: an omitted property stays omitted."""
+    return value is None
+
+
 _T = _TypeVar("_T")
-_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+_Omittable = _Annotated[
+    _T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default, exclude_if=_omitted)
+]
 """An optional property the spec does not let be null: None means it was omitted."""
 
 
@@ -97,37 +104,25 @@ def _accepts(adapter: _TypeAdapter[_Any], text: str) -> bool:
 
 
 class Named(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     name: str
 
 
 class Timestamped(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     created: _Omittable[AwareDatetime] = None
     name: _Omittable[str] = None
-    """
-    Overlaps Named.name.
-    """
+    """Overlaps Named.name."""
 
 
 class Thing(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     name: str
-    """
-    Overlaps Named.name.
-    """
+    """Overlaps Named.name."""
     created: _Omittable[AwareDatetime] = None
     size: _Omittable[_Annotated[int | str, _OneOf()]] = None
     code: _Omittable[_Annotated[int | float, _OneOf()]] = None
-    """
-    An integer is both.
-    """
+    """An integer is both."""
     label: str | int | None = None
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated as _Annotated
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
@@ -9,12 +10,16 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
     """Accept a value the spec did not list (a newer server's) as a pseudo-member."""
-    base: Any = int if issubclass(cls, int) else str if issubclass(cls, str) else object
+    base: Any = (
+        int
+        if issubclass(cls, int)
+        else str if issubclass(cls, str) else float if issubclass(cls, float) else object
+    )
     if base is object:  # an enum of mixed JSON types: any JSON scalar
         if not isinstance(value, (str, int, float)):
             return None
         member: Any = object.__new__(cls)
-    elif isinstance(value, bool) or not isinstance(value, base):
+    elif isinstance(value, bool) or not isinstance(value, (int, float) if base is float else base):
         return None
     else:
         member = base.__new__(cls, value)
@@ -23,43 +28,28 @@ def _open_enum_member(cls: type[Enum], value: object) -> Any:
     return member
 
 
+class Cat(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    pet_type: Literal["cat"]
+    name: str
+    indoor: bool | None = None
+
+
+class Dog(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    pet_type: Literal["dog"]
+    name: str
+    bark: str | None = None
+
+
+class Pet(RootModel[Cat | Dog]):
+    root: _Annotated[Cat | Dog, Field(discriminator="pet_type")]
+
+
 class PetBase(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     pet_type: str
     name: str
-
-
-class Cat(PetBase):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    indoor: bool | None = None
-    pet_type: Literal["cat"]
-
-
-class Dog(PetBase):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    bark: str | None = None
-    pet_type: Literal["dog"]
-
-
-class Named(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    name: str | None = None
-
-
-class Labelled(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    name: str | None = None
-    label: str | None = None
 
 
 class CircleKind(str, Enum):
@@ -70,6 +60,12 @@ class CircleKind(str, Enum):
         return _open_enum_member(cls, value)
 
 
+class Circle(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    kind: Literal[CircleKind.Circle]
+    radius: float
+
+
 class SquareKind(str, Enum):
     Square = "Square"
 
@@ -78,29 +74,26 @@ class SquareKind(str, Enum):
         return _open_enum_member(cls, value)
 
 
-class Pet(RootModel[Cat | Dog]):
-    root: Cat | Dog = Field(..., discriminator="pet_type")
-
-
-class Circle(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    kind: Literal[CircleKind.Circle]
-    radius: float
-
-
 class Square(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     kind: Literal[SquareKind.Square]
     side: float
 
 
+class Shape(RootModel[Circle | Square]):
+    root: _Annotated[Circle | Square, Field(discriminator="kind")]
+
+
+class Named(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    name: str | None = None
+
+
+class Labelled(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    name: str | None = None
+    label: str | None = None
+
+
 class Value(RootModel[Named | Labelled | str]):
     root: Named | Labelled | str
-
-
-class Shape(RootModel[Circle | Square]):
-    root: Circle | Square = Field(..., discriminator="kind")

@@ -54,48 +54,40 @@ def _drop_null_default(schema: _JsonDict) -> None:
         del schema["default"]
 
 
+def _omitted(value: _Any) -> bool:
+    """Left out of ``model_dump()`` and of JSON: an omitted property stays omitted."""
+    return value is None
+
+
 _T = _TypeVar("_T")
-_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+_Omittable = _Annotated[
+    _T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default, exclude_if=_omitted)
+]
 """An optional property the spec does not let be null: None means it was omitted."""
 
 
+class Cat(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    pet_type: Literal["cat"]
+    name: str
+    indoor: _Omittable[bool] = None
+
+
+class Dog(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    pet_type: Literal["dog"]
+    name: str
+    bark: _Omittable[str] = None
+
+
+class Pet(RootModel[Cat | Dog]):
+    root: _Annotated[Cat | Dog, Field(discriminator="pet_type")]
+
+
 class PetBase(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     pet_type: str
     name: str
-
-
-class Cat(PetBase):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    indoor: _Omittable[bool] = None
-    pet_type: Literal["cat"]
-
-
-class Dog(PetBase):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    bark: _Omittable[str] = None
-    pet_type: Literal["dog"]
-
-
-class Named(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    name: _Omittable[str] = None
-
-
-class Labelled(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    name: _Omittable[str] = None
-    label: _Omittable[str] = None
 
 
 class CircleKind(str, Enum):
@@ -106,6 +98,12 @@ class CircleKind(str, Enum):
         return _open_enum_member(cls, value)
 
 
+class Circle(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    kind: Literal[CircleKind.Circle]
+    radius: float
+
+
 class SquareKind(str, Enum):
     Square = "Square"
 
@@ -114,29 +112,26 @@ class SquareKind(str, Enum):
         return _open_enum_member(cls, value)
 
 
-class Pet(RootModel[Cat | Dog]):
-    root: Cat | Dog = Field(..., discriminator="pet_type")
-
-
-class Circle(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    kind: Literal[CircleKind.Circle]
-    radius: float
-
-
 class Square(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     kind: Literal[SquareKind.Square]
     side: float
 
 
+class Shape(RootModel[Circle | Square]):
+    root: _Annotated[Circle | Square, Field(discriminator="kind")]
+
+
+class Named(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    name: _Omittable[str] = None
+
+
+class Labelled(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    name: _Omittable[str] = None
+    label: _Omittable[str] = None
+
+
 class Value(RootModel[Named | Labelled | str]):
     root: Named | Labelled | str
-
-
-class Shape(RootModel[Circle | Square]):
-    root: Circle | Square = Field(..., discriminator="kind")

@@ -9,12 +9,16 @@ from pydantic import BaseModel, ConfigDict
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
     """Accept a value the spec did not list (a newer server's) as a pseudo-member."""
-    base: Any = int if issubclass(cls, int) else str if issubclass(cls, str) else object
+    base: Any = (
+        int
+        if issubclass(cls, int)
+        else str if issubclass(cls, str) else float if issubclass(cls, float) else object
+    )
     if base is object:  # an enum of mixed JSON types: any JSON scalar
         if not isinstance(value, (str, int, float)):
             return None
         member: Any = object.__new__(cls)
-    elif isinstance(value, bool) or not isinstance(value, base):
+    elif isinstance(value, bool) or not isinstance(value, (int, float) if base is float else base):
         return None
     else:
         member = base.__new__(cls, value)
@@ -42,10 +46,10 @@ class Color(str, Enum):
 
 
 class Priority(IntEnum):
-    integer_1 = 1
-    integer_2 = 2
-    integer_10 = 10
-    integer__1 = -1
+    value_1 = 1
+    value_2 = 2
+    value_10 = 10
+    value_minus_1 = -1
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
@@ -74,6 +78,14 @@ class ItemStatus(str, Enum):
         return _open_enum_member(cls, value)
 
 
+class Item(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    color: Color
+    priority: Priority | None = None
+    mixed: Mixed | None = None
+    status: ItemStatus = ItemStatus.active
+
+
 class ListItemsSize(str, Enum):
     small = "small"
     large = "large"
@@ -81,13 +93,3 @@ class ListItemsSize(str, Enum):
     @classmethod
     def _missing_(cls, value: object) -> Any:
         return _open_enum_member(cls, value)
-
-
-class Item(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    color: Color
-    priority: Priority | None = None
-    mixed: Mixed | None = None
-    status: ItemStatus = ItemStatus.active

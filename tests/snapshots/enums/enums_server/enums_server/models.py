@@ -54,8 +54,15 @@ def _drop_null_default(schema: _JsonDict) -> None:
         del schema["default"]
 
 
+def _omitted(value: _Any) -> bool:
+    """Left out of ``model_dump()`` and of JSON: an omitted property stays omitted."""
+    return value is None
+
+
 _T = _TypeVar("_T")
-_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+_Omittable = _Annotated[
+    _T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default, exclude_if=_omitted)
+]
 """An optional property the spec does not let be null: None means it was omitted."""
 
 
@@ -78,10 +85,10 @@ class Color(str, Enum):
 
 
 class Priority(IntEnum):
-    integer_1 = 1
-    integer_2 = 2
-    integer_10 = 10
-    integer__1 = -1
+    value_1 = 1
+    value_2 = 2
+    value_10 = 10
+    value_minus_1 = -1
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
@@ -110,6 +117,14 @@ class ItemStatus(str, Enum):
         return _open_enum_member(cls, value)
 
 
+class Item(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    color: Color
+    priority: _Omittable[Priority] = None
+    mixed: Mixed | None = None
+    status: ItemStatus = ItemStatus.active
+
+
 class ListItemsSize(str, Enum):
     small = "small"
     large = "large"
@@ -117,13 +132,3 @@ class ListItemsSize(str, Enum):
     @classmethod
     def _missing_(cls, value: object) -> Any:
         return _open_enum_member(cls, value)
-
-
-class Item(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    color: Color
-    priority: _Omittable[Priority] = None
-    mixed: Mixed | None = None
-    status: ItemStatus = ItemStatus.active

@@ -9,11 +9,9 @@ class Score(RootModel[float]):
 
 
 class Contact(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     id: int
-    email: str = Field(..., max_length=40)
+    email: str = Field(max_length=40)
     backup_emails: list[str] | None = None
     age: int | None = None
     ratio: float | None = None

@@ -9,12 +9,16 @@ from pydantic import BaseModel, ConfigDict
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
     """Accept a value the spec did not list (a newer server's) as a pseudo-member."""
-    base: Any = int if issubclass(cls, int) else str if issubclass(cls, str) else object
+    base: Any = (
+        int
+        if issubclass(cls, int)
+        else str if issubclass(cls, str) else float if issubclass(cls, float) else object
+    )
     if base is object:  # an enum of mixed JSON types: any JSON scalar
         if not isinstance(value, (str, int, float)):
             return None
         member: Any = object.__new__(cls)
-    elif isinstance(value, bool) or not isinstance(value, base):
+    elif isinstance(value, bool) or not isinstance(value, (int, float) if base is float else base):
         return None
     else:
         member = base.__new__(cls, value)
@@ -33,9 +37,7 @@ class CreateOrderChannel(str, Enum):
 
 
 class CreateOrderBodyItemsItem(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     sku: str
     quantity: int = 1
 
@@ -50,10 +52,20 @@ class CreateOrderBodyShippingMethod(str, Enum):
 
 
 class CreateOrderBodyShippingAddress(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     city: str | None = None
+
+
+class CreateOrderBodyShipping(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    method: CreateOrderBodyShippingMethod | None = None
+    address: CreateOrderBodyShippingAddress | None = None
+
+
+class CreateOrderBody(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    items: list[CreateOrderBodyItemsItem]
+    shipping: CreateOrderBodyShipping | None = None
 
 
 class CreateOrderResponseStatus(str, Enum):
@@ -65,32 +77,12 @@ class CreateOrderResponseStatus(str, Enum):
         return _open_enum_member(cls, value)
 
 
-class CreateOrderError400(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    errors: list[str] | None = None
-
-
-class CreateOrderBodyShipping(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    method: CreateOrderBodyShippingMethod | None = None
-    address: CreateOrderBodyShippingAddress | None = None
-
-
 class CreateOrderResponse(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     id: str | None = None
     status: CreateOrderResponseStatus | None = None
 
 
-class CreateOrderBody(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    items: list[CreateOrderBodyItemsItem]
-    shipping: CreateOrderBodyShipping | None = None
+class CreateOrderError400(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    errors: list[str] | None = None

@@ -54,8 +54,15 @@ def _drop_null_default(schema: _JsonDict) -> None:
         del schema["default"]
 
 
+def _omitted(value: _Any) -> bool:
+    """Left out of ``model_dump()`` and of JSON: an omitted property stays omitted."""
+    return value is None
+
+
 _T = _TypeVar("_T")
-_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+_Omittable = _Annotated[
+    _T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default, exclude_if=_omitted)
+]
 """An optional property the spec does not let be null: None means it was omitted."""
 
 
@@ -69,9 +76,7 @@ class CreateOrderChannel(str, Enum):
 
 
 class CreateOrderBodyItemsItem(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     sku: str
     quantity: int = 1
 
@@ -86,10 +91,20 @@ class CreateOrderBodyShippingMethod(str, Enum):
 
 
 class CreateOrderBodyShippingAddress(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     city: _Omittable[str] = None
+
+
+class CreateOrderBodyShipping(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    method: _Omittable[CreateOrderBodyShippingMethod] = None
+    address: _Omittable[CreateOrderBodyShippingAddress] = None
+
+
+class CreateOrderBody(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    items: list[CreateOrderBodyItemsItem]
+    shipping: _Omittable[CreateOrderBodyShipping] = None
 
 
 class CreateOrderResponseStatus(str, Enum):
@@ -101,32 +116,12 @@ class CreateOrderResponseStatus(str, Enum):
         return _open_enum_member(cls, value)
 
 
-class CreateOrderError400(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    errors: _Omittable[list[str]] = None
-
-
-class CreateOrderBodyShipping(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    method: _Omittable[CreateOrderBodyShippingMethod] = None
-    address: _Omittable[CreateOrderBodyShippingAddress] = None
-
-
 class CreateOrderResponse(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     id: _Omittable[str] = None
     status: _Omittable[CreateOrderResponseStatus] = None
 
 
-class CreateOrderBody(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    items: list[CreateOrderBodyItemsItem]
-    shipping: _Omittable[CreateOrderBodyShipping] = None
+class CreateOrderError400(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    errors: _Omittable[list[str]] = None

@@ -9,12 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
     """Accept a value the spec did not list (a newer server's) as a pseudo-member."""
-    base: Any = int if issubclass(cls, int) else str if issubclass(cls, str) else object
+    base: Any = (
+        int
+        if issubclass(cls, int)
+        else str if issubclass(cls, str) else float if issubclass(cls, float) else object
+    )
     if base is object:  # an enum of mixed JSON types: any JSON scalar
         if not isinstance(value, (str, int, float)):
             return None
         member: Any = object.__new__(cls)
-    elif isinstance(value, bool) or not isinstance(value, base):
+    elif isinstance(value, bool) or not isinstance(value, (int, float) if base is float else base):
         return None
     else:
         member = base.__new__(cls, value)
@@ -24,11 +28,9 @@ def _open_enum_member(cls: type[Enum], value: object) -> Any:
 
 
 class Keywords(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    class_: str = Field(..., alias="class")
-    from_: int = Field(..., alias="from")
+    model_config = ConfigDict(populate_by_name=True)
+    class_: str = Field(alias="class")
+    from_: int = Field(alias="from")
     import_: bool | None = Field(None, alias="import")
     None_: str | None = Field(None, alias="None")
     self: str | None = None
@@ -48,9 +50,7 @@ class Keywords(BaseModel):
 
 
 class NoneModel(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     value: str | None = None
 
 

@@ -54,17 +54,22 @@ def _drop_null_default(schema: _JsonDict) -> None:
         del schema["default"]
 
 
+def _omitted(value: _Any) -> bool:
+    """Left out of ``model_dump()`` and of JSON: an omitted property stays omitted."""
+    return value is None
+
+
 _T = _TypeVar("_T")
-_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+_Omittable = _Annotated[
+    _T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default, exclude_if=_omitted)
+]
 """An optional property the spec does not let be null: None means it was omitted."""
 
 
 class Keywords(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    class_: str = Field(..., alias="class")
-    from_: int = Field(..., alias="from")
+    model_config = ConfigDict(populate_by_name=True)
+    class_: str = Field(alias="class")
+    from_: int = Field(alias="from")
     import_: _Omittable[bool] = Field(None, alias="import")
     None_: _Omittable[str] = Field(None, alias="None")
     self: _Omittable[str] = None
@@ -84,9 +89,7 @@ class Keywords(BaseModel):
 
 
 class NoneModel(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     value: _Omittable[str] = None
 
 

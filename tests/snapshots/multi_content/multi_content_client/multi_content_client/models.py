@@ -5,32 +5,24 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Document(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     title: str
     body: str | None = None
 
 
 class Job(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     job_id: str
 
 
 class Problem(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     title: str | None = None
     status: int | None = None
 
 
 class AddCommentBody(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     text: str
     rating: int | None = Field(None, ge=1, le=5)
     tags: list[str] | None = None

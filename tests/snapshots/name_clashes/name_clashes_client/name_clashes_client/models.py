@@ -9,12 +9,16 @@ from pydantic import BaseModel, ConfigDict, RootModel
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
     """Accept a value the spec did not list (a newer server's) as a pseudo-member."""
-    base: Any = int if issubclass(cls, int) else str if issubclass(cls, str) else object
+    base: Any = (
+        int
+        if issubclass(cls, int)
+        else str if issubclass(cls, str) else float if issubclass(cls, float) else object
+    )
     if base is object:  # an enum of mixed JSON types: any JSON scalar
         if not isinstance(value, (str, int, float)):
             return None
         member: Any = object.__new__(cls)
-    elif isinstance(value, bool) or not isinstance(value, base):
+    elif isinstance(value, bool) or not isinstance(value, (int, float) if base is float else base):
         return None
     else:
         member = base.__new__(cls, value)
@@ -24,23 +28,17 @@ def _open_enum_member(cls: type[Enum], value: object) -> Any:
 
 
 class Pet(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     name: str | None = None
 
 
 class Pet2(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     id: int | None = None
 
 
 class PET(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     code: str | None = None
 
 
@@ -49,16 +47,12 @@ class Pet3(RootModel[str]):
 
 
 class RequestModel(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     url: str | None = None
 
 
 class ResponseModel(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     status: int | None = None
 
 
@@ -71,45 +65,33 @@ class FieldModel(str, Enum):
         return _open_enum_member(cls, value)
 
 
+class ClientModel(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    request: RequestModel | None = None
+    response: ResponseModel | None = None
+    field: FieldModel | None = None
+
+
 class BaseModelModel(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     x: str | None = None
 
 
 class AnyModel(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     y: str | None = None
 
 
 class PetsResource(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     z: str | None = None
 
 
 class RootApi(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     w: str | None = None
 
 
 class LIST(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     v: str | None = None
-
-
-class ClientModel(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    request: RequestModel | None = None
-    response: ResponseModel | None = None
-    field: FieldModel | None = None

@@ -54,29 +54,30 @@ def _drop_null_default(schema: _JsonDict) -> None:
         del schema["default"]
 
 
+def _omitted(value: _Any) -> bool:
+    """Left out of ``model_dump()`` and of JSON: an omitted property stays omitted."""
+    return value is None
+
+
 _T = _TypeVar("_T")
-_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+_Omittable = _Annotated[
+    _T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default, exclude_if=_omitted)
+]
 """An optional property the spec does not let be null: None means it was omitted."""
 
 
 class Pet(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     name: _Omittable[str] = None
 
 
 class Pet2(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     id: _Omittable[int] = None
 
 
 class PET(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     code: _Omittable[str] = None
 
 
@@ -85,16 +86,12 @@ class Pet3(RootModel[str]):
 
 
 class RequestModel(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     url: _Omittable[str] = None
 
 
 class ResponseModel(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     status: _Omittable[int] = None
 
 
@@ -107,45 +104,33 @@ class FieldModel(str, Enum):
         return _open_enum_member(cls, value)
 
 
+class ClientModel(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    request: _Omittable[RequestModel] = None
+    response: _Omittable[ResponseModel] = None
+    field: _Omittable[FieldModel] = None
+
+
 class BaseModelModel(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     x: _Omittable[str] = None
 
 
 class AnyModel(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     y: _Omittable[str] = None
 
 
 class PetsResource(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     z: _Omittable[str] = None
 
 
 class RootApi(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     w: _Omittable[str] = None
 
 
 class LIST(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     v: _Omittable[str] = None
-
-
-class ClientModel(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    request: _Omittable[RequestModel] = None
-    response: _Omittable[ResponseModel] = None
-    field: _Omittable[FieldModel] = None

@@ -9,12 +9,16 @@ from pydantic import BaseModel, ConfigDict
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
     """Accept a value the spec did not list (a newer server's) as a pseudo-member."""
-    base: Any = int if issubclass(cls, int) else str if issubclass(cls, str) else object
+    base: Any = (
+        int
+        if issubclass(cls, int)
+        else str if issubclass(cls, str) else float if issubclass(cls, float) else object
+    )
     if base is object:  # an enum of mixed JSON types: any JSON scalar
         if not isinstance(value, (str, int, float)):
             return None
         member: Any = object.__new__(cls)
-    elif isinstance(value, bool) or not isinstance(value, base):
+    elif isinstance(value, bool) or not isinstance(value, (int, float) if base is float else base):
         return None
     else:
         member = base.__new__(cls, value)
@@ -33,18 +37,14 @@ class Saveur(str, Enum):
         return _open_enum_member(cls, value)
 
 
-class 日本語(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    値: str | None = None
-
-
 class Cafe(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     naïve: str | None = None
     名前: str | None = None
     größe: int | None = None
     saveur: Saveur | None = None
+
+
+class 日本語(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    値: str | None = None

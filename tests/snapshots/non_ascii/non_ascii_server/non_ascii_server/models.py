@@ -54,8 +54,15 @@ def _drop_null_default(schema: _JsonDict) -> None:
         del schema["default"]
 
 
+def _omitted(value: _Any) -> bool:
+    """Left out of ``model_dump()`` and of JSON: an omitted property stays omitted."""
+    return value is None
+
+
 _T = _TypeVar("_T")
-_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+_Omittable = _Annotated[
+    _T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default, exclude_if=_omitted)
+]
 """An optional property the spec does not let be null: None means it was omitted."""
 
 
@@ -69,18 +76,14 @@ class Saveur(str, Enum):
         return _open_enum_member(cls, value)
 
 
-class 日本語(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    値: _Omittable[str] = None
-
-
 class Cafe(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     naïve: _Omittable[str] = None
     名前: _Omittable[str] = None
     größe: _Omittable[int] = None
     saveur: _Omittable[Saveur] = None
+
+
+class 日本語(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    値: _Omittable[str] = None

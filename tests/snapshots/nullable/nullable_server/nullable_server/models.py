@@ -5,7 +5,7 @@ from typing import Annotated as _Annotated
 from typing import Any as _Any
 from typing import TypeVar as _TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 from pydantic import Field as _Field
 from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
 from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler
@@ -47,23 +47,26 @@ def _drop_null_default(schema: _JsonDict) -> None:
         del schema["default"]
 
 
+def _omitted(value: _Any) -> bool:
+    """Left out of ``model_dump()`` and of JSON: an omitted property stays omitted."""
+    return value is None
+
+
 _T = _TypeVar("_T")
-_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+_Omittable = _Annotated[
+    _T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default, exclude_if=_omitted)
+]
 """An optional property the spec does not let be null: None means it was omitted."""
 
 
 class Owner(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     name: _Omittable[str] = None
 
 
 class Thing(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    required_nullable: str | None = Field(...)
+    model_config = ConfigDict(populate_by_name=True)
+    required_nullable: str | None
     required_not_nullable: str
     optional_nullable: int | None = None
     optional_not_nullable: _Omittable[int] = None

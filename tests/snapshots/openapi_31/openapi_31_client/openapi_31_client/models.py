@@ -3,17 +3,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 
 class Event(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    name: str = Field(..., examples=["click", "view"])
+    model_config = ConfigDict(populate_by_name=True)
+    name: str
     version: Literal[2]
     at: AwareDatetime | None = None
     count: int | None = None
-    nothing: None = Field(None)
+    nothing: None = None
     payload: dict[str, Any] | None = None
     tags: list[Any] | None = None

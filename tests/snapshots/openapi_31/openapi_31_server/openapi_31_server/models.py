@@ -6,7 +6,7 @@ from typing import Any, Literal
 from typing import Any as _Any
 from typing import TypeVar as _TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 from pydantic import Field as _Field
 from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
 from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler
@@ -48,19 +48,24 @@ def _drop_null_default(schema: _JsonDict) -> None:
         del schema["default"]
 
 
+def _omitted(value: _Any) -> bool:
+    """Left out of ``model_dump()`` and of JSON: an omitted property stays omitted."""
+    return value is None
+
+
 _T = _TypeVar("_T")
-_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+_Omittable = _Annotated[
+    _T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default, exclude_if=_omitted)
+]
 """An optional property the spec does not let be null: None means it was omitted."""
 
 
 class Event(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    name: str = Field(..., examples=["click", "view"])
+    model_config = ConfigDict(populate_by_name=True)
+    name: str
     version: Literal[2]
     at: AwareDatetime | None = None
     count: int | None = None
-    nothing: None = Field(None)
+    nothing: None = None
     payload: _Omittable[dict[str, Any]] = None
     tags: _Omittable[list[Any]] = None

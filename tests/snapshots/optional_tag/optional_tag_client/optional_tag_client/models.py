@@ -2,21 +2,25 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated as _Annotated
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
-from pydantic import Field as _Field
 from pydantic.config import JsonDict as _JsonDict
 
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
     """Accept a value the spec did not list (a newer server's) as a pseudo-member."""
-    base: Any = int if issubclass(cls, int) else str if issubclass(cls, str) else object
+    base: Any = (
+        int
+        if issubclass(cls, int)
+        else str if issubclass(cls, str) else float if issubclass(cls, float) else object
+    )
     if base is object:  # an enum of mixed JSON types: any JSON scalar
         if not isinstance(value, (str, int, float)):
             return None
         member: Any = object.__new__(cls)
-    elif isinstance(value, bool) or not isinstance(value, base):
+    elif isinstance(value, bool) or not isinstance(value, (int, float) if base is float else base):
         return None
     else:
         member = base.__new__(cls, value)
@@ -38,6 +42,14 @@ class TrackType(str, Enum):
         return _open_enum_member(cls, value)
 
 
+class Track(BaseModel):
+    """The tag is optional here (as in Spotify's TrackObject)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    type: Literal[TrackType.track] = Field(TrackType.track, json_schema_extra=_undocumented_default)
+    title: str
+
+
 class EpisodeType(str, Enum):
     episode = "episode"
 
@@ -46,27 +58,11 @@ class EpisodeType(str, Enum):
         return _open_enum_member(cls, value)
 
 
-class Track(BaseModel):
-    """
-    The tag is optional here (as in Spotify's TrackObject).
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    type: Literal[TrackType.track] = _Field(
-        TrackType.track, json_schema_extra=_undocumented_default
-    )
-    title: str
-
-
 class Episode(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     type: Literal[EpisodeType.episode]
     show: str
 
 
 class Media(RootModel[Track | Episode]):
-    root: Track | Episode = Field(..., discriminator="type")
+    root: _Annotated[Track | Episode, Field(discriminator="type")]

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated as _Annotated
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
-from pydantic import Field as _Field
 from pydantic.config import JsonDict as _JsonDict
 
 
@@ -27,6 +27,14 @@ class TrackType(str, Enum):
         return _open_enum_member(cls, value)
 
 
+class Track(BaseModel):
+    """The tag is optional here (as in Spotify's TrackObject)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    type: Literal[TrackType.track] = Field(TrackType.track, json_schema_extra=_undocumented_default)
+    title: str
+
+
 class EpisodeType(str, Enum):
     episode = "episode"
 
@@ -35,27 +43,11 @@ class EpisodeType(str, Enum):
         return _open_enum_member(cls, value)
 
 
-class Track(BaseModel):
-    """
-    The tag is optional here (as in Spotify's TrackObject).
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    type: Literal[TrackType.track] = _Field(
-        TrackType.track, json_schema_extra=_undocumented_default
-    )
-    title: str
-
-
 class Episode(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     type: Literal[EpisodeType.episode]
     show: str
 
 
 class Media(RootModel[Track | Episode]):
-    root: Track | Episode = Field(..., discriminator="type")
+    root: _Annotated[Track | Episode, Field(discriminator="type")]

@@ -5,20 +5,14 @@ from pydantic import BaseModel, ConfigDict
 
 
 class User(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     id: int
     name: str
 
 
 class UserPage(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     next: str | None = None
-    """
-    The URL of the next page.
-    """
+    """The URL of the next page."""
     previous: str | None = None
     results: list[User]

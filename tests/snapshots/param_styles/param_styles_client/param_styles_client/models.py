@@ -5,16 +5,12 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Point(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     x: int | None = None
     y: int | None = None
 
 
 class SearchFilter(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     name: str | None = None
     min_age: int | None = None

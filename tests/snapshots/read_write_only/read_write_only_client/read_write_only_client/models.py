@@ -5,17 +5,13 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 
 class AccountRequest(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     email: str
     password: str
 
 
 class AccountResponse(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     id: int
     email: str
     created_at: AwareDatetime | None = None

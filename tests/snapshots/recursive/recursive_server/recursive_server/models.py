@@ -5,7 +5,6 @@ import json as _json
 from typing import Annotated as _Annotated
 from typing import Any as _Any
 from typing import TypeVar as _TypeVar
-from typing import Union
 from typing import get_args as _get_args
 
 from pydantic import BaseModel, ConfigDict, RootModel
@@ -52,8 +51,15 @@ def _drop_null_default(schema: _JsonDict) -> None:
         del schema["default"]
 
 
+def _omitted(value: _Any) -> bool:
+    """Left out of ``model_dump()`` and of JSON: an omitted property stays omitted."""
+    return value is None
+
+
 _T = _TypeVar("_T")
-_Omittable = _Annotated[_T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default)]
+_Omittable = _Annotated[
+    _T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default, exclude_if=_omitted)
+]
 """An optional property the spec does not let be null: None means it was omitted."""
 
 
@@ -98,47 +104,42 @@ def _accepts(adapter: _TypeAdapter[_Any], text: str) -> bool:
 
 
 class Node(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     name: str
     children: _Omittable[list[Node]] = None
     parent: _Omittable[Node] = None
 
 
 class Company(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     name: _Omittable[str] = None
     employees: _Omittable[list[Person]] = None
 
 
-class Forest(RootModel[list["ForestItem"]]):
-    root: list[ForestItem]
-
-
-class ForestItem(RootModel[dict[str, Forest]]):
-    root: dict[str, Forest]
-
-
-class JsonModel(RootModel[Union[str, float, bool, list["JsonModel"], "JsonOption5"]]):
-    root: _Annotated[str | float | bool | list[JsonModel] | JsonOption5, _OneOf()]
-
-
-class JsonOption5(RootModel[dict[str, JsonModel]]):
-    root: dict[str, JsonModel]
-
-
 class Person(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     name: _Omittable[str] = None
     employer: _Omittable[Company] = None
 
 
+class JsonOption5(RootModel[dict[str, "JsonModel"]]):
+    root: dict[str, JsonModel]
+
+
+class JsonModel(RootModel[str | float | bool | list["JsonModel"] | JsonOption5]):
+    root: _Annotated[str | float | bool | list[JsonModel] | JsonOption5, _OneOf()]
+
+
+class ForestItem(RootModel[dict[str, "Forest"]]):
+    root: dict[str, Forest]
+
+
+class Forest(RootModel[list[ForestItem]]):
+    root: list[ForestItem]
+
+
 Node.model_rebuild()
 Company.model_rebuild()
-Forest.model_rebuild()
+JsonOption5.model_rebuild()
 JsonModel.model_rebuild()
+ForestItem.model_rebuild()

@@ -5,16 +5,12 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Pet(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     name: str
     tag: str | None = None
 
 
 class UploadPhotoBody(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     file: bytes
     note: str | None = None

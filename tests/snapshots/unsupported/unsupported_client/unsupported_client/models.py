@@ -7,8 +7,6 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Report(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
+    model_config = ConfigDict(populate_by_name=True)
     title: str | None = None
-    not_a_number: Any | None = None
+    not_a_number: Any = None

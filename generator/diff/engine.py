@@ -1,0 +1,45 @@
+"""Run every rule over two snapshots and assemble the :class:`~generator.diff.model.Report`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.diagnostics import Sink
+from generator.diff import operations, params, schemas
+from generator.diff.model import Audience, Change, Report, merge
+from generator.diff.pair import Pair
+from generator.diff.snapshot import Snapshot, load_snapshot
+
+
+def compare(old: Snapshot, new: Snapshot, packages: dict[str, Audience] | None = None) -> Report:
+    """Every change from ``old`` to ``new``, for the packages given (package name -> audience)."""
+    pair = Pair(old, new)
+    for before, after in operations.match_operations(old, new):
+        if after is None:
+            assert before is not None
+            operations.removed(pair, before)
+        elif before is None:
+            operations.added(pair, after)
+        else:
+            for rule in (*operations.OPERATION_RULES, *params.SIGNATURE_RULES):
+                rule(pair, before, after)
+    operations.resources(pair)
+    operations.schemes(pair)
+    schemas.components(pair)
+    audiences = set((packages or {"client": "client", "server": "server"}).values())
+    changes: tuple[Change, ...] = tuple(c for c in merge(pair.changes) if c.audience in audiences)
+    return Report(old.display, new.display, changes, dict(packages or {}), old.digest != new.digest)
+
+
+def diff_files(
+    old: Path, new: Path, sink: Sink, packages: dict[str, Audience] | None = None,
+    *, allow_remote_refs: bool = False,
+) -> Report:
+    """Load both specs and compare them; problems go to ``sink``.
+
+    Raises:
+        GenerationFailed: either spec could not be loaded or built.
+    """
+    before = load_snapshot(old, sink, allow_remote_refs=allow_remote_refs)
+    after = load_snapshot(new, sink, allow_remote_refs=allow_remote_refs)
+    return compare(before, after, packages)

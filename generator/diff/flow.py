@@ -1,0 +1,139 @@
+"""Who a data change hurts: producers of narrowed data, consumers of widened data.
+
+Data flows one way: request data from the client (producer) to the server
+implementation (consumer), response data the other way. Narrowing what is
+accepted (a new ``maxLength``, a field made required, ``number`` -> ``integer``)
+can break whoever produces the data; widening it (a limit dropped, a field made
+optional, ``nullable`` added) can break whoever consumes it. Every data rule is
+this one table applied to a :class:`Shift`.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from generator.diff.model import AUDIENCES, Audience, Level
+from generator.diff.snapshot import Direction
+from generator.ir.model import TypeRef
+
+
+class Shift(str, enum.Enum):
+    """How the set of valid values moved."""
+
+    WIDER = "wider"  # accepts everything it did, and more
+    NARROWER = "narrower"  # accepts a subset of what it did
+    CHANGED = "changed"  # neither: values valid before are invalid now and vice versa
+
+
+def producer(direction: Direction) -> Audience:
+    """Whose code produces data travelling in ``direction``."""
+    return "client" if direction == "request" else "server"
+
+
+def consumer(direction: Direction) -> Audience:
+    """Whose code consumes data travelling in ``direction``."""
+    return "server" if direction == "request" else "client"
+
+
+def levels(direction: Direction, shift: Shift, hurt: Level) -> dict[Audience, Level]:
+    """The level each audience sees: ``hurt`` for the side the shift can break, compatible else."""
+    if shift is Shift.WIDER:
+        hurt_sides = {consumer(direction)}
+    elif shift is Shift.NARROWER:
+        hurt_sides = {producer(direction)}
+    else:
+        hurt_sides = set(AUDIENCES)
+    return {a: hurt if a in hurt_sides else Level.COMPATIBLE for a in AUDIENCES}
+
+
+def combine(a: Shift | None, b: Shift | None) -> Shift | None:
+    """Two shifts of one value taken together (None is no shift)."""
+    if a is None or a == b:
+        return b
+    if b is None:
+        return a
+    return Shift.CHANGED
+
+
+_NUMBERS = {"integer": 0, "number": 1}
+
+
+def type_shift(old: TypeRef, new: TypeRef) -> Shift | None:
+    """How a type's set of values moved; None when equal.
+
+    Component schemas compare by key only (their own edits are compared once,
+    per component): a different component is a :attr:`Shift.CHANGED`.
+    """
+    if old == new:
+        return None
+    null = None if old.nullable == new.nullable else (Shift.WIDER if new.nullable else Shift.NARROWER)
+    return combine(null, _kind_shift(old, new))
+
+
+def _kind_shift(old: TypeRef, new: TypeRef) -> Shift | None:
+    if new.kind == "any" and old.kind != "any":
+        return Shift.WIDER
+    if old.kind == "any" and new.kind != "any":
+        return Shift.NARROWER
+    if old.kind != new.kind:
+        if old.kind in _NUMBERS and new.kind in _NUMBERS:
+            return Shift.WIDER if new.kind == "number" else Shift.NARROWER
+        return Shift.CHANGED
+    if old.kind == "model":
+        return None if old.model == new.model else Shift.CHANGED
+    if old.kind == "string" and old.format != new.format:
+        if old.format is None or new.format is None:
+            return Shift.NARROWER if new.format else Shift.WIDER
+        return Shift.CHANGED
+    if old.kind == "literal":
+        return set_shift(set(old.values), set(new.values))
+    if old.kind in ("array", "map") and old.item is not None and new.item is not None:
+        return type_shift(old.item, new.item)
+    return None
+
+
+def set_shift(old: set[Any], new: set[Any]) -> Shift | None:
+    """Allowed values (enum, const) as sets."""
+    if old == new:
+        return None
+    if old <= new:
+        return Shift.WIDER
+    if new <= old:
+        return Shift.NARROWER
+    return Shift.CHANGED
+
+
+# Keywords whose value is a lower bound (bigger is narrower) or an upper bound (smaller is narrower).
+_LOWER = frozenset({"minimum", "minLength", "minItems", "minProperties"})
+_UPPER = frozenset({"maximum", "maxLength", "maxItems", "maxProperties"})
+CONSTRAINTS = (
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
+    "pattern", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
+)
+
+
+def constraint_shift(keyword: str, old: Any, new: Any) -> Shift | None:
+    """How one validation keyword moved (:data:`MISSING` stands for an absent keyword)."""
+    if old == new:
+        return None
+    if old is MISSING:
+        return Shift.NARROWER if new is not False else None
+    if new is MISSING:
+        return Shift.WIDER if old is not False else None
+    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (old, new))
+    if numeric and keyword in _LOWER:
+        return Shift.NARROWER if new > old else Shift.WIDER
+    if numeric and keyword in _UPPER:
+        return Shift.NARROWER if new < old else Shift.WIDER
+    if keyword == "uniqueItems":
+        return Shift.NARROWER if new is True else Shift.WIDER
+    return Shift.CHANGED
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "absent"
+
+
+MISSING: Any = _Missing()

@@ -1,0 +1,171 @@
+"""One side of a diff: a spec taken through load -> IR -> names, plus what the rules ask of it.
+
+A :class:`Snapshot` holds the IR, the naming pass's result, the component
+schemas the models stage would render, and a locator that turns an IR location
+into file:line. It also knows which component schemas travel in requests and
+which in responses (directly or through other schemas), since the weight of a
+schema edit depends on who produces the data and who consumes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from generator.diagnostics import GenerationFailed, Sink, SpecLocation
+from generator.ir.model import Api, Operation, TypeRef
+from generator.naming import Names
+
+Direction = Literal["request", "response"]
+
+
+def _identity(location: SpecLocation) -> SpecLocation:
+    return location
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A spec as the generator sees it; see the module docstring."""
+
+    display: str
+    api: Api
+    names: Names
+    schemas: dict[str, dict[str, Any]]
+    digest: str  # sha256 of the bundled document's canonical JSON
+    locate: Callable[[SpecLocation], SpecLocation] = _identity
+    operations: dict[str, Operation] = field(default_factory=dict)
+    usage: dict[str, frozenset[Direction]] = field(default_factory=dict)
+    users: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def client_call(self, op: Operation, argument: str = "") -> str:
+        """``client.dashboards.list(limit=...)`` (``(...)`` without an argument)."""
+        n = self.names.operations[op.operation_id]
+        return "client." + ".".join([*n.resource, n.method]) + f"({argument or '...'})"
+
+    def server_call(self, op: Operation, argument: str = "") -> str:
+        """``DashboardsApi.list(limit=...)``: the interface method an implementation provides."""
+        n = self.names.operations[op.operation_id]
+        interface = self.names.groups[n.resource].interface
+        return f"{interface}.{n.method}({argument or '...'})"
+
+    def call(self, audience: str, op: Operation, argument: str = "") -> str:
+        """:meth:`client_call` or :meth:`server_call`."""
+        return self.client_call(op, argument) if audience == "client" else self.server_call(op, argument)
+
+    def model(self, key: str, field_name: str = "") -> str:
+        """``models.Dashboard`` or ``models.Dashboard.name`` for a component schema."""
+        symbol = f"models.{self.names.schemas.get(key, key)}"
+        return f"{symbol}.{field_name}" if field_name else symbol
+
+    def where(self, location: SpecLocation | None) -> SpecLocation | None:
+        """``location`` with its file:line resolved (in the file it came from)."""
+        return None if location is None else self.locate(location)
+
+
+def from_document(
+    document: dict[str, Any], display: str, sink: Sink, locate: Callable[[SpecLocation], SpecLocation] = _identity
+) -> Snapshot:
+    """Build the IR and names of an already loaded document.
+
+    Raises:
+        GenerationFailed: the IR builder reported errors.
+    """
+    from generator.ir.build import build
+    from generator.naming import resolve_names
+
+    digest = hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    api, source = build(document, sink, display)
+    if sink.has_errors():
+        raise GenerationFailed(sink.items)
+    names = resolve_names(api)
+    operations = {op.operation_id: op for op in api.operations}
+    usage, users = _usage(api, source.schemas)
+    return Snapshot(display, api, names, source.schemas, digest, locate, operations, usage, users)
+
+
+def load_snapshot(path: Path, sink: Sink, *, allow_remote_refs: bool = False) -> Snapshot:
+    """Load, bundle and build the spec at ``path`` (diagnostics go to ``sink``).
+
+    Raises:
+        GenerationFailed: the spec could not be loaded or has errors.
+    """
+    from generator.load import LoadOptions, load
+
+    loaded = load(path, sink, LoadOptions(allow_remote_refs=allow_remote_refs))
+    if loaded is None or sink.has_errors():
+        raise GenerationFailed(sink.items)
+    shown = str(path)
+
+    def locate(location: SpecLocation) -> SpecLocation:
+        """file:line of an IR location, in the file its node came from (a $ref'd file too)."""
+        return loaded.locate(loaded.origin(location.pointer)) if location.file == shown else location
+
+    sink.relocate(locate)
+    return from_document(loaded.document, shown, sink, locate)
+
+
+def type_models(ref: TypeRef | None) -> Iterator[str]:
+    """Every component key a TypeRef names (through arrays and maps)."""
+    while ref is not None:
+        if ref.kind == "model" and ref.model:
+            yield ref.model
+        ref = ref.item
+
+
+def operation_types(op: Operation) -> Iterator[tuple[Direction, TypeRef]]:
+    """Every TypeRef an operation sends (parameters, bodies) or receives (responses)."""
+    for param in op.parameters:
+        yield "request", param.type
+    for content in op.body.contents if op.body else ():
+        if content.type is not None:
+            yield "request", content.type
+    for response in op.responses:
+        for content in response.contents:
+            if content.type is not None:
+                yield "response", content.type
+
+
+def schema_refs(schema: Any) -> Iterator[str]:
+    """Component keys a raw schema $refs, at any depth."""
+    from generator.ir.schemas import component_key
+
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            key = component_key(ref) if isinstance(ref, str) else None
+            if key is not None:
+                yield key
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _usage(
+    api: Api, schemas: dict[str, dict[str, Any]]
+) -> tuple[dict[str, frozenset[Direction]], dict[str, tuple[str, ...]]]:
+    """For each component: the directions it travels in and the operations that use it."""
+    refs = {key: sorted(set(schema_refs(schema))) for key, schema in schemas.items()}
+    usage: dict[str, set[Direction]] = {}
+    users: dict[str, dict[str, None]] = {}
+    for op in api.operations:
+        for direction, ref in operation_types(op):
+            stack = list(type_models(ref))
+            seen: set[str] = set()
+            while stack:
+                key = stack.pop()
+                if key in seen:
+                    continue
+                seen.add(key)
+                usage.setdefault(key, set()).add(direction)
+                users.setdefault(key, {})[op.operation_id] = None
+                stack.extend(refs.get(key, ()))
+    return (
+        {k: frozenset(v) for k, v in usage.items()},
+        {k: tuple(v) for k, v in users.items()},
+    )

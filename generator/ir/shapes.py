@@ -1,0 +1,215 @@
+"""Component schemas -> shapes: what class each one becomes, with allOf merged.
+
+The models stage renders one class per component (given or hoisted, see
+``ir/schemas.py``). A shape says which kind of class (an enum, an object with
+fields, a union, an alias of another type) and, for objects, the merged list of
+properties: an ``allOf`` becomes one class holding every member's properties (a
+property in several members merges their keywords; ``required`` is the union), so
+no subclass can narrow an inherited field. A member closed by
+``additionalProperties: false`` closes the merge: a property it does not list can
+never be present, so it is left out (``property-never-allowed``) unless some member
+requires it. Naming (field and member names) and the model views both read shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from generator.diagnostics import Sink, SpecLocation
+from generator.ir.schemas import component_key
+
+ShapeKind = Literal["enum", "object", "union", "alias"]
+Extra = Literal["ignore", "allow", "forbid"]
+
+
+@dataclass(frozen=True)
+class Prop:
+    """One property of an object shape, after the allOf merge."""
+
+    name: str  # as on the wire
+    schema: dict[str, Any]
+    required: bool
+    location: SpecLocation
+
+    @property
+    def read_only(self) -> bool:
+        return self.schema.get("readOnly") is True
+
+    @property
+    def write_only(self) -> bool:
+        return self.schema.get("writeOnly") is True
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The class one component schema becomes."""
+
+    key: str
+    kind: ShapeKind
+    schema: dict[str, Any]  # the component's schema with its allOf merged
+    properties: tuple[Prop, ...]
+    extra: Extra
+    location: SpecLocation
+
+    @property
+    def enum_values(self) -> tuple[Any, ...]:
+        values = self.schema.get("enum")
+        return tuple(values) if self.kind == "enum" and isinstance(values, list) else ()
+
+    @property
+    def description(self) -> str:
+        text = self.schema.get("description")
+        return text if isinstance(text, str) else ""
+
+
+def build_shapes(schemas: dict[str, dict[str, Any]], locations: dict[str, SpecLocation], sink: Sink) -> dict[str, Shape]:
+    """The shape of every component, in spec order."""
+    merger = _Merger(schemas, sink)
+    return {key: _shape(key, merger.flatten(schema, locations[key], (key,)), locations[key]) for key, schema in schemas.items()}
+
+
+def _shape(key: str, schema: dict[str, Any], location: SpecLocation) -> Shape:
+    enum = schema.get("enum")
+    props = schema.get("properties")
+    extra_schema = schema.get("additionalProperties")
+    kind: ShapeKind = "alias"
+    if isinstance(enum, list) and enum and "const" not in schema and not {"array", "object"} & set(_types(schema)):
+        kind = "enum"  # (an "enum" of an array or object type is typed by that type)
+    elif isinstance(props, dict) and props:
+        kind = "object"
+    elif isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list):
+        kind = "union"
+    elif schema.get("type") == "object" and (extra_schema is False or "allOf" in schema):
+        kind = "object"
+    properties: tuple[Prop, ...] = ()
+    if kind == "object" and isinstance(props, dict):
+        required = schema.get("required") if isinstance(schema.get("required"), list) else []
+        properties = tuple(
+            Prop(str(name), sub if isinstance(sub, dict) else {}, name in required, location.child("properties", str(name)))
+            for name, sub in props.items()
+        )
+    extra: Extra = "ignore"
+    if extra_schema is False:
+        extra = "forbid"
+    elif extra_schema is True or isinstance(extra_schema, dict):
+        extra = "allow"
+    return Shape(key, kind, schema, properties, extra, location)
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    kind = schema.get("type")
+    return [k for k in kind if isinstance(k, str)] if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
+
+
+_MERGED_LISTS = ("required",)
+
+
+@dataclass
+class _Merger:
+    """Merges allOf members into their owner (following $refs, each component at most once per path)."""
+
+    components: dict[str, dict[str, Any]]
+    sink: Sink
+
+    def flatten(self, schema: dict[str, Any], location: SpecLocation, seen: tuple[str, ...]) -> dict[str, Any]:
+        """``schema`` with its allOf members merged in (the schema's own keywords win)."""
+        members = schema.get("allOf")
+        if not isinstance(members, list):
+            return schema
+        own = {k: v for k, v in schema.items() if k != "allOf"}
+        parts: list[tuple[dict[str, Any], bool]] = []  # (member, inline)
+        for index, member in enumerate(members):
+            resolved = self._member(member, location.child("allOf", index), seen)
+            if resolved is not None:
+                parts.append((resolved, isinstance(member, dict) and "$ref" not in member))
+        merged: dict[str, Any] = {}
+        for part, _ in parts:
+            _merge_into(merged, part)
+        _merge_into(merged, own, override=True)
+        if "properties" in merged and any(p.get("properties") for p, _ in parts):
+            merged.setdefault("type", "object")
+            merged.pop("discriminator", None)  # a polymorphic base's: selects nothing in the merge
+        self._close(merged, parts, location)
+        return merged
+
+    def _member(self, member: Any, location: SpecLocation, seen: tuple[str, ...]) -> dict[str, Any] | None:
+        if not isinstance(member, dict):
+            return None
+        ref = member.get("$ref")
+        if isinstance(ref, str):
+            key = component_key(ref)
+            if key is None or key in seen or key not in self.components:
+                return None
+            target = self.flatten(self.components[key], location, (*seen, key))
+            rest = {k: v for k, v in member.items() if k != "$ref"}
+            return {**target, **rest} if rest else target
+        return self.flatten(member, location, seen)
+
+    def _close(self, merged: dict[str, Any], parts: list[tuple[dict[str, Any], bool]], location: SpecLocation) -> None:
+        """Leave out what a closed member (``additionalProperties: false``) forbids."""
+        closed = [set(p.get("properties") or ()) for p, _ in parts if p.get("additionalProperties") is False]
+        if not closed or not isinstance(merged.get("properties"), dict):
+            return
+        allowed = set.intersection(*closed)
+        needed = set(merged.get("required") or ())
+        dropped = [name for name in merged["properties"] if name not in allowed and name not in needed]
+        for name in dropped:
+            index = next((i for i, (p, inline) in enumerate(parts) if inline and name in (p.get("properties") or ())), None)
+            where = location.child("allOf", index, "properties", name) if index is not None else location
+            self.sink.warning(
+                "property-never-allowed",
+                f"property {name!r} can never be present: another allOf member is closed by "
+                "additionalProperties: false without it; the model leaves it out",
+                where,
+            )
+        merged["properties"] = {k: v for k, v in merged["properties"].items() if k not in dropped}
+        merged["additionalProperties"] = False
+
+
+def _merge_into(merged: dict[str, Any], part: dict[str, Any], override: bool = False) -> None:
+    """Merge one allOf member (or the owner's own keywords, ``override``) into ``merged``."""
+    for key, value in part.items():
+        if key == "properties" and isinstance(value, dict):
+            props = dict(merged.get("properties") or {})
+            for name, sub in value.items():
+                before = props.get(name)
+                props[name] = {**before, **sub} if isinstance(before, dict) and isinstance(sub, dict) else sub
+            merged["properties"] = props
+        elif key in _MERGED_LISTS and isinstance(value, list):
+            merged[key] = [*(merged.get(key) or []), *(v for v in value if v not in (merged.get(key) or []))]
+        elif key == "additionalProperties":
+            if value is False or key not in merged:
+                merged[key] = value
+        elif override or key not in merged:
+            merged[key] = value
+
+
+def split_keys(shapes: dict[str, Shape]) -> frozenset[str]:
+    """Components rendered as a ``*Request`` and a ``*Response`` class instead of one.
+
+    An object with a readOnly or writeOnly property splits (requests leave out the
+    former, responses the latter), and so does every component that refers to one
+    that splits (its request variant refers to the other's request variant).
+    """
+    refs = {key: set(_refs(shape.schema)) for key, shape in shapes.items()}
+    split = {key for key, shape in shapes.items() if any(p.read_only or p.write_only for p in shape.properties)}
+    grew = True
+    while grew:
+        grew = False
+        for key, targets in refs.items():
+            if key not in split and targets & split:
+                split.add(key)
+                grew = True
+    return frozenset(split)
+
+
+def _refs(node: Any) -> list[str]:
+    """Every component a $ref inside ``node`` names."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        found = [key] if isinstance(ref, str) and (key := component_key(ref)) is not None else []
+        return found + [k for value in node.values() for k in _refs(value)]
+    if isinstance(node, list):
+        return [k for item in node for k in _refs(item)]
+    return []

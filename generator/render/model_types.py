@@ -1,0 +1,303 @@
+"""Schema -> type expression for the models module, in the client's or the server's flavour.
+
+A :class:`Type` is a small tree (a name, a model class, ``list``/``dict``, a union,
+an ``Annotated`` with metadata, a ``Literal``) spelt two ways: as an annotation
+(``A | B``, read lazily thanks to ``from __future__ import annotations``) and as a
+runtime expression for a ``RootModel[...]`` base, where a class defined further down
+is quoted and a union holding one is spelt ``Union[...]``. The imports a module
+needs are read from the trees, never from text.
+
+The server's flavour is as strict as the spec: an int32/int64 range and every other
+``format`` is checked or documented (``_Format``), an email address is checked
+(``_Email``), a ``oneOf`` admits a value only one member accepts (``_OneOf``). The
+client's stays lenient (plain ``str``, ``int``, a union).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from generator.ir.schemas import component_key, is_nullable
+from generator.ir.shapes import Shape
+from generator.naming import ClassName, Names
+from generator.render.escape import literal
+
+TypeKind = Literal["name", "class", "generic", "union", "annotated", "literal"]
+Role = Literal["request", "response"]
+
+
+@dataclass(frozen=True)
+class Type:
+    """One node of a type expression."""
+
+    kind: TypeKind
+    text: str = ""  # name, class, generic head, annotated metadata, literal values
+    args: tuple[Type, ...] = ()
+
+
+NONE = Type("name", "None")
+ANY = Type("name", "Any")
+
+
+def union(*members: Type, absorb: bool = True) -> Type:
+    """The union of ``members`` (nested unions flattened, repeats dropped; Any absorbs the rest unless
+    not ``absorb``: a oneOf keeps its members, whose count it checks)."""
+    flat: list[Type] = []
+    for member in members:
+        for part in member.args if member.kind == "union" else (member,):
+            if part == ANY and absorb:
+                return ANY
+            if part not in flat:
+                flat.append(part)
+    return flat[0] if len(flat) == 1 else Type("union", args=tuple(flat))
+
+
+def annotation(t: Type) -> str:
+    """``t`` as an annotation."""
+    if t.kind == "generic":
+        return f"{t.text}[{', '.join(annotation(a) for a in t.args)}]"
+    if t.kind == "union":
+        return " | ".join(annotation(a) for a in t.args)
+    if t.kind == "annotated":
+        return f"_Annotated[{annotation(t.args[0])}, {t.text}]"
+    if t.kind == "literal":
+        return f"Literal[{t.text}]"
+    return t.text
+
+
+def runtime(t: Type, defined: set[str]) -> str:
+    """``t`` as an expression evaluated when the module runs (classes not yet defined quoted)."""
+    if t.kind == "class" and t.text not in defined:
+        return f'"{t.text}"'
+    if t.kind == "generic":
+        return f"{t.text}[{', '.join(runtime(a, defined) for a in t.args)}]"
+    if t.kind == "union":
+        parts = [runtime(a, defined) for a in t.args]
+        return f"Union[{', '.join(parts)}]" if bare_forward(t, defined) else " | ".join(parts)
+    if t.kind == "annotated":
+        return runtime(t.args[0], defined)
+    return annotation(t)
+
+
+def bare_forward(t: Type, defined: set[str]) -> bool:
+    """True for a union with a member that is a class not yet defined (a quoted name: no ``|``)."""
+    return t.kind == "union" and any(a.kind == "class" and a.text not in defined for a in t.args)
+
+
+def walk(t: Type) -> Iterator[Type]:
+    """``t`` and every node below it."""
+    yield t
+    for arg in t.args:
+        yield from walk(arg)
+
+
+def forward(t: Type, defined: set[str]) -> bool:
+    """True when ``t`` names a class not in ``defined`` (the runtime spelling quotes it)."""
+    return any(n.kind == "class" and n.text not in defined for n in walk(t))
+
+
+# format -> (type name, needs the server's _Format to document it)
+_STRING_FORMATS = {
+    "date-time": "AwareDatetime", "date": "_dt.date", "time": "_dt.time", "duration": "_dt.timedelta",
+    "uuid": "_uuid.UUID", "uri": "AnyUrl", "ipv4": "_ipaddress.IPv4Address", "ipv6": "_ipaddress.IPv6Address",
+    "binary": "bytes",
+}
+_SCALARS = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+_UNTYPED_FORMATS = frozenset({"idn-email"})
+
+
+@dataclass(frozen=True)
+class Speller:
+    """Spells schemas as types for one flavour and one role of the module."""
+
+    shapes: dict[str, Shape]
+    names: Names
+    split: frozenset[str]
+    server: bool
+    role: Role = "response"
+
+    def class_name(self, key: str, role: Role | None = None) -> ClassName:
+        """The class of component ``key`` in ``role`` (the Request/Response variant where it splits)."""
+        if key in self.split:
+            request, response = self.names.variants[key]
+            return request if (role or self.role) == "request" else response
+        return self.names.schemas[key]
+
+    def spell(self, schema: Any, constrained: bool = True) -> Type:
+        """The type of a value of ``schema``; ``constrained``: its validation keywords as metadata."""
+        if not isinstance(schema, dict):
+            return ANY
+        bare = self._bare(schema)
+        if constrained and bare.kind in ("name", "generic", "annotated"):
+            kwargs = constraints(schema)
+            if kwargs:
+                bare = Type("annotated", "Field(" + ", ".join(f"{k}={v}" for k, v in kwargs) + ")", (bare,))
+        return union(bare, NONE) if self.allows_null_here(schema) and bare != ANY else bare
+
+    def allows_null_here(self, schema: dict[str, Any]) -> bool:
+        """Whether the schema itself (not what it refers to) admits null."""
+        enum = schema.get("enum")
+        return is_nullable(schema) or schema.get("type") == "null" or isinstance(enum, list) and None in enum
+
+    def _bare(self, schema: dict[str, Any]) -> Type:
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            key = component_key(ref)
+            if key is None or key not in self.names.schemas:
+                return ANY
+            shape = self.shapes.get(key)
+            cls = Type("class", self.class_name(key))
+            if shape is not None and shape.kind in ("object", "enum") and is_nullable(shape.schema):
+                return union(cls, NONE)
+            return cls
+        members = schema.get("allOf")
+        if isinstance(members, list) and len(members) == 1 and "properties" not in schema:
+            return self.spell(members[0])
+        for keyword in ("oneOf", "anyOf"):
+            if isinstance(schema.get(keyword), list):
+                result = self._union(schema, keyword)
+                if result == ANY and _types(schema):  # untyped members: the type beside them says more
+                    break
+                return result
+        if "const" in schema:
+            value = schema["const"]
+            return Type("literal", literal(value)) if isinstance(value, (str, int, bool)) else ANY
+        kinds = _types(schema)
+        if len(kinds) > 1:
+            return union(*(self._typed(schema, kind) for kind in kinds))
+        return self._typed(schema, kinds[0] if kinds else None)
+
+    def _union(self, schema: dict[str, Any], keyword: str) -> Type:
+        members = [m for m in schema[keyword] if not _null_only(m)]
+        nullable = len(members) < len(schema[keyword])
+        if not members:
+            return NONE
+        result = union(*(self.spell(m) for m in members), absorb=not self.server or keyword != "oneOf")
+        tag = self.discriminator_field(schema, keyword)
+        if tag is not None:
+            result = Type("annotated", f"Field(discriminator={literal(tag)})", (result,))
+        elif self.server and keyword == "oneOf" and result.kind == "union":
+            result = Type("annotated", "_OneOf()", (result,))
+        return union(result, NONE) if nullable else result
+
+    def discriminator_field(self, schema: dict[str, Any], keyword: str) -> str | None:
+        """The field name pydantic selects members by, when every member is a model with that tag."""
+        discriminator = schema.get("discriminator")
+        tag = discriminator.get("propertyName") if isinstance(discriminator, dict) else None
+        if not isinstance(tag, str):
+            return None
+        fields: set[str] = set()
+        for member in schema[keyword]:
+            key = component_key(member["$ref"]) if isinstance(member, dict) and isinstance(member.get("$ref"), str) else None
+            shape = self.shapes.get(key) if key is not None else None
+            if shape is None or shape.kind != "object" or is_nullable(shape.schema) or key not in self.names.fields:
+                return None
+            if tag not in self.names.fields[key]:
+                return None
+            fields.add(self.names.fields[key][tag])
+        return fields.pop() if len(fields) == 1 else None
+
+    def _typed(self, schema: dict[str, Any], kind: str | None) -> Type:
+        fmt = schema.get("format") if isinstance(schema.get("format"), str) else None
+        if kind == "string":
+            if fmt == "email":
+                return Type("name", "_Email" if self.server else "str")
+            if fmt in _STRING_FORMATS:
+                return Type("name", _STRING_FORMATS[fmt])
+            return self._formatted(Type("name", "str"), fmt)
+        if kind in _SCALARS:
+            return self._formatted(Type("name", _SCALARS[kind]), fmt if kind in ("integer", "number") else None)
+        if kind == "array" or kind is None and "items" in schema:
+            if not isinstance(schema.get("items"), dict):  # prefixItems alone: its positions are not typed
+                return Type("generic", "list", (ANY,))
+            return self._formatted(Type("generic", "list", (self.spell(schema["items"]),)), fmt)
+        extra = schema.get("additionalProperties")
+        if kind == "object" or isinstance(extra, dict) and kind is None:
+            value = self.spell(extra) if isinstance(extra, dict) and extra else ANY
+            return self._formatted(Type("generic", "dict", (Type("name", "str"), value)), fmt)
+        return ANY
+
+    def _formatted(self, t: Type, fmt: str | None) -> Type:
+        if not self.server or fmt is None or fmt in _UNTYPED_FORMATS:
+            return t
+        return Type("annotated", f"_Format({literal(fmt)})", (t,))
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return [k for k in kind if isinstance(k, str) and k != "null"] or (["null"] if "null" in kind else [])
+    return [kind] if isinstance(kind, str) else []
+
+
+def _null_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
+
+
+_STRING_KEYS = (("minLength", "min_length"), ("maxLength", "max_length"), ("pattern", "pattern"))
+_NUMBER_KEYS = (("minimum", "ge"), ("maximum", "le"), ("exclusiveMinimum", "gt"), ("exclusiveMaximum", "lt"),
+                ("multipleOf", "multiple_of"))
+_ARRAY_KEYS = (("minItems", "min_length"), ("maxItems", "max_length"))
+_MAP_KEYS = (("minProperties", "min_length"), ("maxProperties", "max_length"))
+
+
+def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
+    """``Field`` keyword arguments for the validation keywords of a single-typed schema."""
+    kinds = _types(schema)
+    if len(kinds) != 1 or "$ref" in schema or any(k in schema for k in ("oneOf", "anyOf", "allOf", "enum", "const")):
+        return []
+    kind = kinds[0]
+    table = {"string": _STRING_KEYS, "integer": _NUMBER_KEYS, "number": _NUMBER_KEYS, "array": _ARRAY_KEYS,
+             "object": _MAP_KEYS}.get(kind, ())
+    if kind == "object" and "properties" in schema:
+        return []
+    result: list[tuple[str, str]] = []
+    for key, argument in table:
+        value = schema.get(key)
+        if key == "pattern":
+            if isinstance(value, str) and regex_engine(value) is not None:
+                result.append((argument, literal(value)))
+            continue
+        if isinstance(value, bool) and key.startswith("exclusive"):  # OpenAPI 3.0: a flag on minimum/maximum
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            continue
+        if key in ("minimum", "maximum") and schema.get("exclusive" + key[0].upper() + key[1:]) is True:
+            argument = "gt" if key == "minimum" else "lt"
+        result.append((argument, literal(value)))
+    return result
+
+
+@functools.cache
+def regex_engine(pattern: str) -> Literal["rust-regex", "python-re"] | None:
+    """The pydantic regex engine that compiles ``pattern`` (pydantic's own first), None when neither does."""
+    import re
+
+    from pydantic import Field, TypeAdapter
+    from pydantic_core import SchemaError
+
+    try:
+        TypeAdapter(Annotated[str, Field(pattern=pattern)])
+    except SchemaError:  # no look-around or back-references: Python's engine may take it
+        try:
+            re.compile(pattern)
+        except re.error:
+            return None
+        return "python-re"
+    return "rust-regex"
+
+
+def python_patterns(node: Any) -> bool:
+    """Whether a schema (not what it refers to) holds a pattern only Python's engine compiles."""
+    if isinstance(node, list):
+        return any(python_patterns(n) for n in node)
+    if not isinstance(node, dict):
+        return False
+    pattern = node.get("pattern")
+    if isinstance(pattern, str) and regex_engine(pattern) == "python-re":
+        return True
+    return any(python_patterns(v) for k, v in node.items() if k not in ("enum", "default", "example", "examples", "const"))

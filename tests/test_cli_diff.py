@@ -1,0 +1,135 @@
+"""``apiforge diff``, ``check --breaking`` and ``generate``'s change summary and version bump, end to end.
+
+A small project (pyproject.toml + the pet-shop spec) is generated with the real
+pipeline (formatting off, for speed), then its spec is edited the way people do.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parent / "unit"))
+from diff_base import base
+
+from generator.cli import main
+
+PYPROJECT = """\
+[tool.apiforge]
+output = "generated"
+
+[[tool.apiforge.targets]]
+spec = "shop.yaml"
+client-package = "shop_client"
+server-package = "shop_server"
+format = false
+bump-version = true
+"""
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write_spec(document: dict[str, Any], name: str = "shop.yaml") -> Path:
+    path = Path(name)
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
+    Path("pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    write_spec(base())
+    code, _, err = run("generate")
+    assert code == 0, err
+    return tmp_path
+
+
+def _without_retrieve() -> dict[str, Any]:
+    document = base()
+    del document["paths"]["/pets/{id}/"]
+    return document
+
+
+def test_diff_two_files_text_json_and_fail_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    old, new = write_spec(base(), "old.yaml"), write_spec(_without_retrieve(), "new.yaml")
+    code, out, _ = run("diff", str(old), str(new))
+    assert code == 0
+    assert "client.pets.retrieve(...): operation GET /pets/{id}/ removed [operation-removed]" in out
+    assert "old: old.yaml:" in out and "#/paths/~1pets~1{id}~1/get" in out
+    assert "new_client: major" in out and "new_server: minor" in out
+    code, out, err = run("diff", str(old), str(new), "--format", "json", "--fail-on", "breaking")
+    assert code == 1 and "--fail-on breaking" in err
+    report = json.loads(out)["reports"][0]  # stdout holds the JSON document alone
+    client = next(p for p in report["packages"] if p["audience"] == "client")
+    assert client["bump"] == "major"
+    assert client["changes"][0]["symbol"] == "client.pets.retrieve(...)"
+    assert client["changes"][0]["old"]["line"] is not None
+    assert run("diff", str(old), str(old), "--fail-on", "any")[0] == 0
+
+
+def test_recorded_spec_against_the_edited_one(project: Path) -> None:
+    manifest = json.loads(Path("generated/shop_client/.apiforge-manifest.json").read_text())
+    assert manifest["spec_copy"] == ".apiforge-spec/shop.yaml"
+    assert Path("generated/shop_client/.apiforge-spec/shop.yaml").read_text() == Path("shop.yaml").read_text()
+    assert run("check", "--breaking")[0] == 0
+    write_spec(_without_retrieve())
+    code, out, _ = run("diff", "--against", "generated")
+    assert code == 0 and "client.pets.retrieve(...)" in out
+    assert "generated/shop_client/.apiforge-spec/shop.yaml:" in out  # the old side's file:line
+    assert "shop_client: major (1.2.3 -> 2.0.0)" in out
+    code, out, _ = run("diff")  # every configured target against what its output records
+    assert code == 0 and "[operation-removed]" in out
+    code, out, _ = run("check", "--breaking")
+    assert code == 1 and "[operation-removed]" in out
+    code, out, _ = run("check", "--breaking", "--format", "json")
+    reports = json.loads(out)["reports"]
+    assert code == 1 and len(reports) == 1  # client and server record one spec: one report
+    assert {p["package"] for p in reports[0]["packages"]} == {"shop_client", "shop_server"}
+
+
+def test_generate_summarises_bumps_and_writes_a_changelog(project: Path) -> None:
+    assert 'version = "1.2.3"' in Path("generated/shop_client/pyproject.toml").read_text()
+    write_spec(_without_retrieve())
+    code, out, err = run("generate")
+    assert code == 0, err
+    assert "shop.yaml: shop_client: 1 breaking; shop_server: 1 compatible" in out
+    assert "run apiforge diff for details" in out
+    assert 'version = "2.0.0"' in Path("generated/shop_client/pyproject.toml").read_text()
+    assert 'version = "1.3.0"' in Path("generated/shop_server/pyproject.toml").read_text()
+    changelog = Path("generated/shop_client/CHANGELOG.md").read_text()
+    assert changelog.startswith("# Changelog\n\n## 2.0.0\n")
+    assert "- `client.pets.retrieve(...)`: operation GET /pets/{id}/ removed" in changelog
+    assert run("check")[0] == 0  # check reproduces the bumped version and the changelog
+
+    grown = _without_retrieve()
+    grown["components"]["schemas"]["Pet"]["properties"]["age"] = {"type": "integer"}
+    write_spec(grown)
+    assert run("generate")[0] == 0
+    assert 'version = "2.1.0"' in Path("generated/shop_client/pyproject.toml").read_text()
+    changelog = Path("generated/shop_client/CHANGELOG.md").read_text()
+    assert changelog.index("## 2.1.0") < changelog.index("## 2.0.0")
+    assert run("check")[0] == 0
+    assert run("check", "--breaking")[0] == 0  # the output records the spec it was made from
+
+
+def test_a_manifest_without_a_copy_is_reported(project: Path) -> None:
+    manifest_path = Path("generated/shop_client/.apiforge-manifest.json")
+    manifest = json.loads(manifest_path.read_text())
+    manifest["spec_copy"] = ""
+    manifest_path.write_text(json.dumps(manifest))
+    code, _, err = run("diff", "--against", "generated/shop_client")
+    assert code == 1 and "no-recorded-spec" in err and "generate --force" in err
