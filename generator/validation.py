@@ -127,8 +127,10 @@ def _severity(pointer: str, error: dict[str, Any], missing: str | None) -> Sever
     if any(t.startswith("x-") or t in _LENIENT_CONTEXTS for t in keywords):
         return Severity.WARNING
     kind = error["type"]
-    if tokens and tokens[-1] == "type" and _type_typo(error.get("input")) is not None:
-        return Severity.ERROR
+    if tokens and tokens[-1] == "type" and (
+        _type_typo(error.get("input")) is not None or isinstance(error.get("input"), (int, float, dict))
+    ):
+        return Severity.ERROR  # a misspelt type, or one that is no name at all (``type: 12``)
     is_parameter = len(tokens) >= 2 and tokens[-2] == "parameters"
     if kind == "missing":
         if not tokens or (is_parameter and missing in ("name", "in")):

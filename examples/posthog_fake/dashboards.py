@@ -96,7 +96,7 @@ class _Dashboards:
         elif sent.get("use_template") is not None:
             mode = CreationModeEnum.template
             tiles = [{"template": sent["use_template"], "insight": None}]
-        restriction = sent.get("restriction_level", RestrictionLevelEnum.integer_21)
+        restriction = sent.get("restriction_level", RestrictionLevelEnum.value_21)
         dashboard = DashboardResponse(
             id=self._fake.next_id(),
             name=sent.get("name"),
@@ -116,7 +116,7 @@ class _Dashboards:
             tiles=tiles,
             restriction_level=restriction,
             effective_restriction_level=restriction,
-            effective_privilege_level=PrivilegeLevelEnum.integer_37,
+            effective_privilege_level=PrivilegeLevelEnum.can_edit_dashboard,
             user_access_level="editor",
             access_control_version="v2",
             last_refresh=sent.get("last_refresh"),

@@ -16,6 +16,7 @@ import pytest
 from generator.config import Target
 from generator.diagnostics import Sink
 from generator.ir.build import build
+from generator.ir.shapes import build_shapes
 from generator.load import load
 from generator.naming import Names, resolve_names
 from generator.naming_schemas import enum_member_names, without_repeated_verb
@@ -82,8 +83,8 @@ def _names(tmp_path: Path) -> tuple[Names, object]:
     sink = Sink()
     loaded = load(spec, sink)
     assert loaded is not None
-    api, _ = build(loaded.document, sink, str(spec))
-    return resolve_names(api), api
+    api, source = build(loaded.document, sink, str(spec))
+    return resolve_names(api, build_shapes(source.schemas, source.locations, sink)), api
 
 
 @pytest.fixture(scope="module")
@@ -140,10 +141,11 @@ def test_posthog_dashboard_format_is_not_named_after_another_operation() -> None
     [
         ([21, 37], (), "* `21` - Can view dashboard\n* `37` - Can edit dashboard\n", ("can_view_dashboard", "can_edit_dashboard")),
         ([21, 37], (), "", ("value_21", "value_37")),
-        ([-1, 1.5], (), "", ("value_minus_1", "value_1_5")),
+        ([-1, 2], (), "", ("value_minus_1", "value_2")),
+        ([-1, 1.5], (), "", ("int__1", "float_1_5")),
         ([1, 2], ("ONE", "TwoThings"), "", ("one", "two_things")),
-        (["queued", "in-progress", "class", "A", "a"], (), "", ("queued", "in_progress", "class_", "a", "a_2")),
-        ([True, None], (), "", ("true", "none")),
+        (["queued", "in-progress", "class", "A", "a"], (), "", ("queued", "in_progress", "class_", "A", "a")),
+        ([True, None], (), "", ("bool_True", "NoneType_None")),
     ],
 )
 def test_enum_member_names(
