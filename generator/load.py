@@ -12,8 +12,8 @@ Steps: read the root (:mod:`generator.source`), check the version, bundle
 external refs (:mod:`generator.bundle`), check local refs (:mod:`generator.refs`),
 convert Swagger 2.0 (:mod:`generator.swagger2`), validate with openapi-pydantic
 (:mod:`generator.validation`; a document validated before replays its reports from
-the content cache without importing openapi-pydantic). This module and ``ir/build.py`` are the only
-importers of openapi_pydantic (through :mod:`generator.validation`).
+the content cache without importing openapi-pydantic). :mod:`generator.validation` is the
+only importer of openapi_pydantic; ``ir/build.py`` reads the validated plain data.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import jsonpointer
 from generator.diagnostics import Locator, Severity, Sink, SpecLocation
 from generator.source import Limits, Reporter, SourceFile, fetch_url, is_url, read_source
 
@@ -238,6 +239,11 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         reporter.report(severity, code, message, *origins.lookup(pointer))
 
     refs.check_local_refs(document, holders, lambda c, m, p: report_at(Severity.ERROR, c, m, p))
+    broken = _lone_surrogate(document)
+    if broken is not None:
+        report_at(Severity.ERROR, "invalid-unicode", "the text escapes a lone surrogate (\\ud800-\\udfff without its "
+                  "pair), which is no character; write the character itself or its full pair", broken)
+        return None
     converted_from = None
     if family == "2.0":
         reporter.report(
@@ -262,3 +268,22 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         return reporter.locate(location.file, location.pointer)
 
     return LoadedSpec(Path(path), document, version, files.hashes, origin, locate, converted_from)
+
+
+def _lone_surrogate(document: Any) -> str | None:
+    """The JSON pointer of the first key or string holding a lone surrogate (JSON's ``\\ud800``), or None."""
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, str):
+            if not node.isascii() and any(0xD800 <= ord(c) <= 0xDFFF for c in node):
+                return pointer
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                child = jsonpointer.join(pointer, key)
+                if isinstance(key, str) and not key.isascii() and any(0xD800 <= ord(c) <= 0xDFFF for c in key):
+                    return child
+                stack.append((child, value))
+        elif isinstance(node, list):
+            stack.extend((f"{pointer}/{index}", value) for index, value in enumerate(node))
+    return None

@@ -45,7 +45,7 @@ class SpecFacts:
 
 def render(target: Target, sink: Sink) -> Rendered | None:
     """Run every stage for ``target``; None when the sink holds errors (or warnings in strict mode)."""
-    from generator.format import format_files, start_formatter
+    from generator.format import format_files
     from generator.ir.build import build
     from generator.ir.shapes import build_shapes
     from generator.load import LoadOptions, load
@@ -56,8 +56,6 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     from generator.render.server import render_server
     from generator.render.server_views import server_view
 
-    if target.format:
-        start_formatter()  # black loads in another process while the stages below run
     stage(f"loading {target.spec.name}")
     loaded = load(target.spec, sink, LoadOptions(allow_remote_refs=target.allow_remote_refs))
     if loaded is None or sink.has_errors():
@@ -93,7 +91,7 @@ def render(target: Target, sink: Sink) -> Rendered | None:
         packages.append(target.server_package)
     if target.format:
         stage(f"formatting {_count(sum(p.endswith('.py') for p in files), 'module')}")
-        files = format_files(files, sink)
+        files = format_files(files, sink, target.formatter)
     files.update(runtime)
     if sink.has_errors(strict=target.strict):
         return None

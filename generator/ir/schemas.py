@@ -16,10 +16,10 @@ from typing import Any
 
 from generator.diagnostics import Sink, SpecLocation
 from generator.ir.model import Property, Schema, SchemaKind, TypeRef
-from generator.ir.nested import Nester
+from generator.ir.nested import SCHEMA_REF_PREFIX, Nester
+from generator.jsonpointer import unescape
 from generator.naming import class_name
 
-SCHEMA_REF_PREFIX = "#/components/schemas/"
 _PRIMITIVES = {"string", "integer", "number", "boolean"}
 _NEEDS_CLASS = ("enum", "const", "properties", "allOf", "oneOf", "anyOf", "not", "patternProperties")
 # JSON Schema keywords the models stage neither types nor validates.
@@ -27,15 +27,12 @@ _UNENFORCED = (
     "not", "if", "then", "else", "patternProperties", "dependentSchemas", "dependentRequired",
     "unevaluatedProperties", "unevaluatedItems", "contains", "propertyNames",
 )
+_UNENFORCED_SET = frozenset(_UNENFORCED)
+_COMBINERS = frozenset(("allOf", "anyOf", "oneOf"))
 _DECORATION = {
     "description", "title", "readOnly", "writeOnly", "nullable", "default", "example",
     "examples", "deprecated", "externalDocs", "xml",
 }
-
-
-def unescape(token: str) -> str:
-    """Undo RFC 6901 escaping of one pointer token."""
-    return token.replace("~1", "/").replace("~0", "~")
 
 
 def component_key(ref: str) -> str | None:
@@ -67,7 +64,8 @@ def _literal(schema: dict[str, Any]) -> str | int | bool | None:
     return value
 
 
-def _null_only(schema: Any) -> bool:
+def null_only(schema: Any) -> bool:
+    """Whether a schema admits only null (``type: null`` or ``enum: [null]``)."""
     return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
 
 
@@ -99,25 +97,32 @@ class SchemaRegistry:
         nested = functools.partial(self.hoist, checked=True)  # the owner's check covered its parts
         return Nester(owner, nested, str(self.document.get("openapi", "")).startswith("3.1"))
 
-    def _check_keywords(self, schema: Any, location: SpecLocation) -> None:
-        """Warn about every keyword the models do not enforce (the value is typed loosely instead)."""
+    def _check_keywords(self, schema: Any, location: SpecLocation, path: tuple[str | int, ...] = ()) -> None:
+        """Warn about every keyword the models do not enforce (the value is typed loosely instead).
+
+        ``path`` leads from ``location`` to ``schema``; a location is built only for a warning.
+        """
         if not isinstance(schema, dict):
             return
-        for keyword in _UNENFORCED:
-            if keyword in schema:
-                self.sink.warning(
-                    "unsupported-schema-keyword",
-                    f"{keyword!r} is not enforced by the generated models; the value is typed loosely",
-                    location.child(keyword),
-                )
+        for keyword in () if _UNENFORCED_SET.isdisjoint(schema) else [k for k in _UNENFORCED if k in schema]:
+            self.sink.warning(
+                "unsupported-schema-keyword",
+                f"{keyword!r} is not enforced by the generated models; the value is typed loosely",
+                location.child(*path, keyword),
+            )
         for key in ("items", "additionalProperties"):
-            self._check_keywords(schema.get(key), location.child(key))
+            if key in schema:
+                self._check_keywords(schema[key], location, (*path, key))
         for key in ("properties", "$defs", "definitions"):
-            for name, sub in (schema.get(key) or {}).items() if isinstance(schema.get(key), dict) else ():
-                self._check_keywords(sub, location.child(key, name))
+            subs = schema.get(key)
+            if isinstance(subs, dict):
+                for name, sub in subs.items():
+                    self._check_keywords(sub, location, (*path, key, name))
         for key in ("allOf", "oneOf", "anyOf", "prefixItems"):
-            for i, sub in enumerate(schema.get(key) or ()) if isinstance(schema.get(key), list) else ():
-                self._check_keywords(sub, location.child(key, i))
+            subs = schema.get(key)
+            if isinstance(subs, list):
+                for i, sub in enumerate(subs):
+                    self._check_keywords(sub, location, (*path, key, i))
 
     def type_of(self, schema: Any, location: SpecLocation, hint: str) -> TypeRef:
         """Convert a schema used by an operation into a TypeRef, hoisting when needed."""
@@ -147,13 +152,13 @@ class SchemaRegistry:
 
     def _single_member(self, schema: dict[str, Any]) -> Any:
         """``allOf: [X]`` or ``anyOf/oneOf: [X, null]`` with nothing else is just X."""
-        if set(schema) - _DECORATION - {"allOf", "anyOf", "oneOf", "type"}:
+        if _COMBINERS.isdisjoint(schema) or set(schema) - _DECORATION - {"allOf", "anyOf", "oneOf", "type"}:
             return None
         for key in ("allOf", "anyOf", "oneOf"):
             members = schema.get(key)
             if not isinstance(members, list) or len(schema.keys() & {"allOf", "anyOf", "oneOf"}) != 1:
                 continue
-            real = [m for m in members if not _null_only(m)]
+            real = [m for m in members if not null_only(m)]
             if len(real) == 1 and (key == "allOf" or len(members) <= 2) and "type" not in schema:
                 return real[0]
         return None

@@ -24,7 +24,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     DashboardsApi,
     DashboardsCollaboratorsApi,
@@ -310,9 +310,8 @@ def create_router(
     environments_groups: EnvironmentsGroupsApi | None = None,
     environments_insights: EnvironmentsInsightsApi | None = None,
     environments_session_recordings: EnvironmentsSessionRecordingsApi | None = None,
-    environments_sessions_property_definitions: (
-        EnvironmentsSessionsPropertyDefinitionsApi | None
-    ) = None,
+    environments_sessions_property_definitions: EnvironmentsSessionsPropertyDefinitionsApi
+    | None = None,
     environments_sessions_values: EnvironmentsSessionsValuesApi | None = None,
     environments_subscriptions: EnvironmentsSubscriptionsApi | None = None,
     dashboards: DashboardsApi | None = None,
@@ -338,7 +337,7 @@ def create_router(
         "dashboards": dashboards,
         "dashboards_collaborators": dashboards_collaborators,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.get(
         "/api/environments/{project_id}/dashboards/",
@@ -2677,9 +2676,8 @@ def create_app(
     environments_groups: EnvironmentsGroupsApi | None = None,
     environments_insights: EnvironmentsInsightsApi | None = None,
     environments_session_recordings: EnvironmentsSessionRecordingsApi | None = None,
-    environments_sessions_property_definitions: (
-        EnvironmentsSessionsPropertyDefinitionsApi | None
-    ) = None,
+    environments_sessions_property_definitions: EnvironmentsSessionsPropertyDefinitionsApi
+    | None = None,
     environments_sessions_values: EnvironmentsSessionsValuesApi | None = None,
     environments_subscriptions: EnvironmentsSubscriptionsApi | None = None,
     dashboards: DashboardsApi | None = None,

@@ -2,7 +2,7 @@
 """Binary bodies: synchronous and asynchronous clients.
 
 Operations are grouped into resources that follow the API's paths, e.g.
-``client.files.download_file('name')``. Every method shares one definition of its operation
+``client.files.download_file("name")``. Every method shares one definition of its operation
 (``_operations.py``) between ``Client`` and ``AsyncClient``.
 """
 

@@ -2,7 +2,7 @@
 """Keyword names: synchronous and asynchronous clients.
 
 Operations are grouped into resources that follow the API's paths, e.g.
-``client.class_.import_('from')``. Every method shares one definition of its operation
+``client.class_.import_("from")``. Every method shares one definition of its operation
 (``_operations.py``) between ``Client`` and ``AsyncClient``.
 """
 

@@ -2,7 +2,7 @@
 """Several responses and media types: synchronous and asynchronous clients.
 
 Operations are grouped into resources that follow the API's paths, e.g.
-``client.documents.get_document('id')``. Every method shares one definition of its operation
+``client.documents.get_document("id")``. Every method shares one definition of its operation
 (``_operations.py``) between ``Client`` and ``AsyncClient``.
 """
 

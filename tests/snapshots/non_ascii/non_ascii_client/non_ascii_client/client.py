@@ -2,7 +2,7 @@
 """Ünïcödé — API ✓: synchronous and asynchronous clients.
 
 Operations are grouped into resources that follow the API's paths, e.g.
-``client.cafe.obtenir_cafe('identifiant')``. Every method shares one definition of its operation
+``client.cafe.obtenir_cafe("identifiant")``. Every method shares one definition of its operation
 (``_operations.py``) between ``Client`` and ``AsyncClient``.
 """
 

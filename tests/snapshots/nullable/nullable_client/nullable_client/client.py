@@ -2,7 +2,7 @@
 """Nullable: synchronous and asynchronous clients.
 
 Operations are grouped into resources that follow the API's paths, e.g.
-``client.things.get_thing('id')``. Every method shares one definition of its operation
+``client.things.get_thing("id")``. Every method shares one definition of its operation
 (``_operations.py``) between ``Client`` and ``AsyncClient``.
 """
 

@@ -2,7 +2,7 @@
 """Parameter styles: synchronous and asynchronous clients.
 
 Operations are grouped into resources that follow the API's paths, e.g.
-``client.search.search('ids')``. Every method shares one definition of its operation
+``client.search.search("ids")``. Every method shares one definition of its operation
 (``_operations.py``) between ``Client`` and ``AsyncClient``.
 """
 
