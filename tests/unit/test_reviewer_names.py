@@ -165,7 +165,7 @@ def test_routes_leave_out_fastapi_defaults(rendered: Rendered) -> None:
     app = rendered.files["jobs_server/jobs_server/app.py"]
     for default in ('description=""', "description=''", "tags=[]", "deprecated=False", "summary=''"):
         assert default not in app
-    assert "tags=['jobs']" in app and "deprecated=True" in app and "summary=\"List a team's jobs\"" in app
+    assert 'tags=["jobs"]' in app and "deprecated=True" in app and "summary=\"List a team's jobs\"" in app
 
 
 def test_undocumented_parameters_say_what_the_spec_knows(rendered: Rendered) -> None:
