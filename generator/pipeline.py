@@ -7,12 +7,17 @@ manifest, ``check``) is the job of ``write.py``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.config import Target
 from generator.diagnostics import Sink, SpecLocation
+
+if TYPE_CHECKING:
+    from generator.diff.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -24,11 +29,14 @@ class Rendered:
             e.g. ``"posthog_client/posthog_client/models.py"``.
         packages: the top-level directories this target owns under ``target.output``.
         input_hashes: sha256 of the spec and every file it $refs (path -> hex digest).
+        snapshot: the spec as ``apiforge diff`` sees it, made on demand from what the
+            pipeline built (no second load); None when the renderer offers none.
     """
 
     files: dict[str, str]
     packages: tuple[str, ...]
     input_hashes: dict[str, str] = field(default_factory=dict)
+    snapshot: Callable[[], Snapshot] | None = field(default=None, compare=False, repr=False)
 
 
 def render(target: Target, sink: Sink) -> Rendered | None:
@@ -48,7 +56,11 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     if loaded is None or sink.has_errors():
         return None
     display = str(target.spec)
-    sink.relocate(lambda loc: loaded.locate(loaded.origin(loc.pointer) if loc.file == display else loc))
+
+    def locate(loc: SpecLocation) -> SpecLocation:
+        return loaded.locate(loaded.origin(loc.pointer) if loc.file == display else loc)
+
+    sink.relocate(locate)
     api, source = build(loaded.document, sink, display)
     shapes = build_shapes(source.schemas, source.locations, sink)
     names = resolve_names(api, shapes)
@@ -75,7 +87,13 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     files.update(runtime)
     if sink.has_errors(strict=target.strict):
         return None
-    return Rendered(files, tuple(packages), dict(loaded.file_hashes))
+
+    def snapshot() -> Snapshot:
+        from generator.diff.snapshot import from_built
+
+        return from_built(loaded.document, display, api, source.schemas, names, locate)
+
+    return Rendered(files, tuple(packages), dict(loaded.file_hashes), snapshot)
 
 
 def _runtime(kind: str, package: str, header: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -77,14 +77,76 @@ def from_document(
     from generator.ir.build import build
     from generator.naming import resolve_names
 
-    digest = hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode("utf-8")).hexdigest()
     api, source = build(document, sink, display)
     if sink.has_errors():
         raise GenerationFailed(sink.items)
-    names = resolve_names(api)
+    return from_built(document, display, api, source.schemas, resolve_names(api), locate)
+
+
+def from_built(
+    document: dict[str, Any],
+    display: str,
+    api: Api,
+    schemas: dict[str, dict[str, Any]],
+    names: Names,
+    locate: Callable[[SpecLocation], SpecLocation] = _identity,
+) -> Snapshot:
+    """A snapshot from what the pipeline already built (its names may carry the models' too)."""
+    digest = hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    names = Names(names.schemas, names.operations, names.groups)  # what the rules read
     operations = {op.operation_id: op for op in api.operations}
-    usage, users = _usage(api, source.schemas)
-    return Snapshot(display, api, names, source.schemas, digest, locate, operations, usage, users)
+    usage, users = _usage(api, schemas)
+    return Snapshot(display, api, names, schemas, digest, locate, operations, usage, users)
+
+
+# The content cache keeps each generated spec's snapshot (its locator aside), keyed by the spec
+# copy recorded beside the output, so the next ``generate`` compares without loading it again.
+CACHE_KIND = "diff-snapshots"
+_CACHE_FORMAT = "1"
+
+
+def snapshot_key(files: dict[str, str], allow_remote_refs: bool) -> str:
+    """The cache key of the snapshot of a recorded spec copy (relative path -> text)."""
+    from generator import __version__
+    from generator.cache import digest
+
+    parts = [f"{path}\0{text}" for path, text in sorted(files.items())]
+    return digest("diff-snapshot", _CACHE_FORMAT, __version__, str(allow_remote_refs), *parts)
+
+
+def store_snapshot(snapshot: Snapshot, key: str) -> None:
+    """Keep ``snapshot`` (without its locator) under ``key``; a failure only costs time later."""
+    import pickle
+
+    from generator.cache import cache_dir, write
+
+    folder = cache_dir(CACHE_KIND)
+    if folder is None:
+        return
+    try:
+        data = pickle.dumps(replace(snapshot, locate=_identity), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return
+    write(folder, key, data)
+
+
+def cached_snapshot(key: str, display: str) -> Snapshot | None:
+    """The snapshot stored under ``key``, shown as ``display`` (locations keep the file they had).
+
+    Its locations carry no line numbers: callers that print locations load the spec instead.
+    """
+    import pickle
+
+    from generator.cache import cache_dir, read_bytes
+
+    data = read_bytes(cache_dir(CACHE_KIND), key)
+    if data is None:
+        return None
+    try:
+        found = pickle.loads(data)  # the user's own cache, content-addressed
+    except (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError, IndexError):
+        return None
+    return replace(found, display=display) if isinstance(found, Snapshot) else None
 
 
 def load_snapshot(path: Path, sink: Sink, *, allow_remote_refs: bool = False) -> Snapshot:
