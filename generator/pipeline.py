@@ -7,6 +7,7 @@ manifest, ``check``) is the job of ``write.py``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +89,7 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     if sink.has_errors(strict=target.strict):
         return None
 
+    @functools.cache
     def snapshot() -> Snapshot:
         from generator.diff.snapshot import from_built
 
