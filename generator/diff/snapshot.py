@@ -212,21 +212,30 @@ def _usage(
     api: Api, schemas: dict[str, dict[str, Any]]
 ) -> tuple[dict[str, frozenset[Direction]], dict[str, tuple[str, ...]]]:
     """For each component: the directions it travels in and the operations that use it."""
-    refs = {key: sorted(set(schema_refs(schema))) for key, schema in schemas.items()}
+    refs = {key: set(schema_refs(schema)) for key, schema in schemas.items()}
+    reached: dict[str, frozenset[str]] = {}
+
+    def reach(start: str) -> frozenset[str]:
+        """``start`` and every component it refers to, at any depth (once per component)."""
+        if start not in reached:
+            seen = {start}
+            stack = [start]
+            while stack:
+                for key in refs.get(stack.pop(), ()):
+                    if key not in seen:
+                        seen.add(key)
+                        stack.append(key)
+            reached[start] = frozenset(seen)
+        return reached[start]
+
     usage: dict[str, set[Direction]] = {}
     users: dict[str, dict[str, None]] = {}
     for op in api.operations:
         for direction, ref in operation_types(op):
-            stack = list(type_models(ref))
-            seen: set[str] = set()
-            while stack:
-                key = stack.pop()
-                if key in seen:
-                    continue
-                seen.add(key)
-                usage.setdefault(key, set()).add(direction)
-                users.setdefault(key, {})[op.operation_id] = None
-                stack.extend(refs.get(key, ()))
+            for start in type_models(ref):
+                for key in reach(start):
+                    usage.setdefault(key, set()).add(direction)
+                    users.setdefault(key, {})[op.operation_id] = None
     return (
         {k: frozenset(v) for k, v in usage.items()},
         {k: tuple(v) for k, v in users.items()},
