@@ -86,3 +86,24 @@ def test_one_edited_schema_revalidates_its_group_only(tmp_path: Path, monkeypatc
     edited["components"]["schemas"]["S7"]["properties"]["a"] = {"type": "strin"}
     assert _parts(edited, "3.0") == _whole(edited, "3.0") != []
     assert len(validated) == 1 and "S7" in validated[0] and len(validated[0]) < 20
+
+
+def test_errors_across_the_frame_and_many_schemas_keep_their_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    schemas: dict[str, Any] = {f"S{i}": {"type": "object", "required": "a" if i % 7 == 0 else ["a"],
+                                         "properties": {"a": {"type": "string", "minLength": "x" if i % 5 == 0 else 1}}}
+                               for i in range(120)}
+    schemas["Ref"] = {"$ref": 5}
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": 1},
+        "paths": {"/a": {"get": {"responses": {"200": {}}}}},
+        "components": {"schemas": schemas, "responses": {"R": {"content": 3}}},
+        "tags": [{"description": "no name"}],
+    }
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path))
+    expected = _whole(document, "3.0")
+    assert len([e for e in expected if e[3].startswith("/components/schemas/")]) > 20
+    assert _parts(document, "3.0") == expected
+    assert _parts(document, "3.0") == expected
