@@ -3,7 +3,7 @@
 Plain frozen dataclasses. No openapi-pydantic object, import string, type string
 or template name enters here; each node keeps a :class:`SpecLocation` for
 diagnostics. Object, enum and composed schemas are always referred to by their
-component name (the normalize stage hoists inline ones), so a :class:`TypeRef`
+component name (:mod:`generator.ir.nested` hoists inline ones), so a :class:`TypeRef`
 is a small closed vocabulary.
 """
 
