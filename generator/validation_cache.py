@@ -77,7 +77,8 @@ def _schemas_adapter(family: str) -> Any:
         from openapi_pydantic.v3.v3_1 import Components
     else:
         from openapi_pydantic.v3.v3_0 import Components  # type: ignore[assignment]
-    return TypeAdapter(Components.model_fields["schemas"].annotation)
+    annotation: Any = Components.model_fields["schemas"].annotation
+    return TypeAdapter(annotation)
 
 
 def _cached(folder: Any, key: str, run: Any) -> list[Entry]:

@@ -107,11 +107,12 @@ _CACHE_FORMAT = "1"
 
 def snapshot_key(files: dict[str, str], allow_remote_refs: bool) -> str:
     """The cache key of the snapshot of a recorded spec copy (relative path -> text)."""
-    from generator import __version__
     from generator.cache import digest
+    from generator.resources import templates_hash
 
     parts = [f"{path}\0{text}" for path, text in sorted(files.items())]
-    return digest("diff-snapshot", _CACHE_FORMAT, __version__, str(allow_remote_refs), *parts)
+    # templates_hash() covers the generator's own code: a snapshot pickled by other code is never read
+    return digest("diff-snapshot", _CACHE_FORMAT, templates_hash(), str(allow_remote_refs), *parts)
 
 
 def store_snapshot(snapshot: Snapshot, key: str) -> None:
