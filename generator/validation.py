@@ -260,7 +260,12 @@ def validate(document: dict[str, Any], family: str, report: Report) -> None:
     try:
         model.model_validate(_normalized(document, family))
     except ValidationError as exc:
-        _report_errors(document, exc.errors(include_url=False), report, boolean_schemas=family == "3.1")
+        report_model_errors(document, exc.errors(include_url=False), family, report)
+
+
+def report_model_errors(document: dict[str, Any], errors: list[Any], family: str, report: Report) -> None:
+    """Report pydantic ``errors`` (locations from the document's root) as :func:`validate` does."""
+    _report_errors(document, errors, report, boolean_schemas=family == "3.1")
 
 
 def _report_errors(document: dict[str, Any], errors: list[Any], report: Report, boolean_schemas: bool = False) -> None:

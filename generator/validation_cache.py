@@ -59,13 +59,13 @@ def validate_schemas(document: dict[str, Any], group: dict[str, Any], family: st
     """The errors whole-document validation reports for these component schemas."""
     from pydantic import ValidationError
 
-    from generator.validation import _report_errors
+    from generator.validation import report_model_errors
 
     try:
         _schemas_adapter(family).validate_python(group)
     except ValidationError as exc:
         errors = [{**e, "loc": ("components", "schemas", *e["loc"])} for e in exc.errors(include_url=False)]
-        _report_errors(document, errors, report)
+        report_model_errors(document, errors, family, report)
 
 
 @functools.cache
