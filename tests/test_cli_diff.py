@@ -173,3 +173,21 @@ def test_generate_falls_back_to_the_recorded_copy_when_the_cache_misses(project:
     code, out, err = run("generate")
     assert code == 0, err
     assert "shop.yaml: shop_client: 1 breaking; shop_server: 1 compatible" in out
+
+
+def test_a_damaged_snapshot_in_the_cache_falls_back_to_the_recorded_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    Path("pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    write_spec(base())
+    assert run("generate")[0] == 0
+    entries = [p for p in (tmp_path / "cache" / "diff-snapshots").rglob("*") if p.is_file()]
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"not a pickle")
+    write_spec(_without_retrieve())
+    code, out, err = run("generate")
+    assert code == 0, err
+    assert "shop.yaml: shop_client: 1 breaking; shop_server: 1 compatible" in out
