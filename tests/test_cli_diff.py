@@ -139,8 +139,8 @@ def test_generate_compares_without_loading_either_spec_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The summary reuses the pipeline's IR and the cached snapshot of the recorded spec."""
-    import generator.diff.snapshot as snapshot
-    import generator.load as load
+    from generator import load
+    from generator.diff import snapshot
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
