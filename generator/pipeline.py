@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from generator import __version__
 from generator.config import Target
 from generator.diagnostics import Sink, SpecLocation
+from generator.progress import stage
 
 if TYPE_CHECKING:
     from generator.diff.snapshot import Snapshot
@@ -37,7 +38,18 @@ class Rendered:
     files: dict[str, str]
     packages: tuple[str, ...]
     input_hashes: dict[str, str] = field(default_factory=dict)
+    facts: SpecFacts | None = None
     snapshot: Callable[[], Snapshot] | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class SpecFacts:
+    """What ``apiforge validate`` says about a clean spec."""
+
+    openapi_version: str
+    operations: int
+    schemas: int
+    converted_from: str | None
 
 
 def render(target: Target, sink: Sink) -> Rendered | None:
@@ -53,6 +65,7 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     from generator.render.server import render_server
     from generator.render.server_views import server_view
 
+    stage(f"loading {target.spec.name}")
     loaded = load(target.spec, sink, LoadOptions(allow_remote_refs=target.allow_remote_refs))
     if loaded is None or sink.has_errors():
         return None
@@ -62,9 +75,11 @@ def render(target: Target, sink: Sink) -> Rendered | None:
         return loaded.locate(loaded.origin(loc.pointer) if loc.file == display else loc)
 
     sink.relocate(locate)
+    stage(f"building the IR: {_count(len(loaded.file_hashes), 'file')} read")
     api, source = build(loaded.document, sink, display)
     shapes = build_shapes(source.schemas, source.locations, sink)
     names = resolve_names(api, shapes)
+    stage(f"models: {_count(len(shapes), 'schema')}")
     models = render_models(shapes, names, sink)
     if sink.has_errors():
         return None
@@ -73,21 +88,30 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     files: dict[str, str] = {}
     runtime: dict[str, str] = {}  # static, already formatted: copied as they are
     packages: list[str] = []
+    groups = _count(len({n.resource for n in names.operations.values()}), "resource group")
+    ops = _count(len(api.operations), "operation")
     if target.client_package:
+        stage(f"rendering {target.client_package}: {ops}, {groups}")
         view = client_view(api, names, models, target, "# " + header, sink)
         files.update(render_client(view, models.source, header))
         runtime.update(_runtime("client", target.client_package, header))
         packages.append(target.client_package)
     if target.server_package:
+        stage(f"rendering {target.server_package}: {ops}")
         sview = server_view(api, names, models, target, "# " + header, sink)
         files.update(render_server(sview, models.server_source, header))
         runtime.update(_runtime("server", target.server_package, header))
         packages.append(target.server_package)
     if target.format:
+        stage(f"formatting {_count(sum(p.endswith('.py') for p in files), 'module')}")
         files = format_files(files, sink, target.formatter)
     files.update(runtime)
     if sink.has_errors(strict=target.strict):
         return None
+    components = loaded.document.get("components")
+    named = components.get("schemas") if isinstance(components, dict) else None
+    schemas = len(named) if isinstance(named, dict) else 0
+    facts = SpecFacts(loaded.openapi_version, len(api.operations), schemas, loaded.converted_from)
 
     @functools.cache
     def snapshot() -> Snapshot:
@@ -95,7 +119,11 @@ def render(target: Target, sink: Sink) -> Rendered | None:
 
         return from_built(loaded.document, display, api, source.schemas, names, locate)
 
-    return Rendered(files, tuple(packages), dict(loaded.file_hashes), snapshot)
+    return Rendered(files, tuple(packages), dict(loaded.file_hashes), facts, snapshot)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _runtime(kind: str, package: str, header: str) -> dict[str, str]:

@@ -23,6 +23,7 @@ from .models import (
     DashboardBasicResponse,
     DashboardCollaboratorRequest,
     DashboardCollaboratorResponse,
+    DashboardFormat,
     DashboardRequest,
     DashboardResponse,
     DataColorThemeRequest,
@@ -31,7 +32,6 @@ from .models import (
     DatasetItemResponse,
     DatasetRequest,
     DatasetResponse,
-    EnvironmentsDashboardsStreamTilesRetrieveFormat,
     EnvironmentsInsightsListFormat,
     EnvironmentsInsightsListRefresh,
     ExportedAssetRequest,
@@ -61,7 +61,8 @@ API_KEY_ENV = "POSTHOG_PERSONAL_API_KEY"
 
 
 class DashboardsResource:
-    """Synchronous operations under ``DashboardsResource``."""
+    """``client.dashboards``: list, create, sharing_list, retrieve, destroy, partial_update,
+    move_tile_partial_update, create_from_template_json; sub-resources: collaborators."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -149,7 +150,7 @@ class DashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -271,7 +272,7 @@ class DashboardsResource:
             request_options,
         )
 
-    def create_from_template_json_create(
+    def create_from_template_json(
         self,
         project_id: str,
         body: DashboardRequest | dict[str, Any],
@@ -300,7 +301,7 @@ class DashboardsResource:
 
 
 class AsyncDashboardsResource:
-    """Asynchronous operations under ``DashboardsResource``."""
+    """The async twin of :class:`DashboardsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -388,7 +389,7 @@ class AsyncDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -510,7 +511,7 @@ class AsyncDashboardsResource:
             request_options,
         )
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self,
         project_id: str,
         body: DashboardRequest | dict[str, Any],
@@ -539,7 +540,8 @@ class AsyncDashboardsResource:
 
 
 class EnvironmentsResource:
-    """Synchronous operations under ``EnvironmentsResource``."""
+    """``client.environments``: sub-resources: dashboards, data_color_themes, dataset_items,
+    datasets, exports, groups, insights, session_recordings, sessions, subscriptions."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -556,7 +558,7 @@ class EnvironmentsResource:
 
 
 class AsyncEnvironmentsResource:
-    """Asynchronous operations under ``EnvironmentsResource``."""
+    """The async twin of :class:`EnvironmentsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -573,7 +575,7 @@ class AsyncEnvironmentsResource:
 
 
 class DashboardsCollaboratorsResource:
-    """Synchronous operations under ``DashboardsCollaboratorsResource``."""
+    """``client.dashboards.collaborators``: list, create, destroy."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -589,7 +591,7 @@ class DashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -614,7 +616,7 @@ class DashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -640,7 +642,7 @@ class DashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             user_uuid: UUID of the collaborating user (the `user_uuid` of a DashboardCollaborator).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -657,7 +659,7 @@ class DashboardsCollaboratorsResource:
 
 
 class AsyncDashboardsCollaboratorsResource:
-    """Asynchronous operations under ``DashboardsCollaboratorsResource``."""
+    """The async twin of :class:`DashboardsCollaboratorsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -673,7 +675,7 @@ class AsyncDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -698,7 +700,7 @@ class AsyncDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -724,7 +726,7 @@ class AsyncDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             user_uuid: UUID of the collaborating user (the `user_uuid` of a DashboardCollaborator).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -741,7 +743,9 @@ class AsyncDashboardsCollaboratorsResource:
 
 
 class EnvironmentsDashboardsResource:
-    """Synchronous operations under ``EnvironmentsDashboardsResource``."""
+    """``client.environments.dashboards``: list, create, sharing_list, retrieve, destroy,
+    partial_update, stream_tiles_retrieve, create_from_template_json and 1 more;
+    sub-resources: collaborators."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -829,7 +833,7 @@ class EnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -923,7 +927,7 @@ class EnvironmentsDashboardsResource:
         project_id: str,
         id: int,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Retrieve environments dashboards stream tiles
@@ -935,7 +939,7 @@ class EnvironmentsDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this dashboard.
-            format: (query parameter 'format')
+            format: One of 'json', 'txt'.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -949,12 +953,12 @@ class EnvironmentsDashboardsResource:
             request_options,
         )
 
-    def create_from_template_json_create(
+    def create_from_template_json(
         self,
         project_id: str,
         body: DashboardRequest | dict[str, Any],
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Create environments dashboards create from template json
@@ -965,7 +969,7 @@ class EnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            format: (query parameter 'format')
+            format: One of 'json', 'txt'.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -979,12 +983,12 @@ class EnvironmentsDashboardsResource:
             request_options,
         )
 
-    def create_unlisted_dashboard_create(
+    def create_unlisted_dashboard(
         self,
         project_id: str,
         body: DashboardRequest | dict[str, Any],
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Create environments dashboards create unlisted dashboard
@@ -999,7 +1003,7 @@ class EnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            format: (query parameter 'format')
+            format: One of 'json', 'txt'.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -1015,7 +1019,7 @@ class EnvironmentsDashboardsResource:
 
 
 class AsyncEnvironmentsDashboardsResource:
-    """Asynchronous operations under ``EnvironmentsDashboardsResource``."""
+    """The async twin of :class:`EnvironmentsDashboardsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -1103,7 +1107,7 @@ class AsyncEnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -1197,7 +1201,7 @@ class AsyncEnvironmentsDashboardsResource:
         project_id: str,
         id: int,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Retrieve environments dashboards stream tiles
@@ -1209,7 +1213,7 @@ class AsyncEnvironmentsDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this dashboard.
-            format: (query parameter 'format')
+            format: One of 'json', 'txt'.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -1223,12 +1227,12 @@ class AsyncEnvironmentsDashboardsResource:
             request_options,
         )
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self,
         project_id: str,
         body: DashboardRequest | dict[str, Any],
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Create environments dashboards create from template json
@@ -1239,7 +1243,7 @@ class AsyncEnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            format: (query parameter 'format')
+            format: One of 'json', 'txt'.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -1253,12 +1257,12 @@ class AsyncEnvironmentsDashboardsResource:
             request_options,
         )
 
-    async def create_unlisted_dashboard_create(
+    async def create_unlisted_dashboard(
         self,
         project_id: str,
         body: DashboardRequest | dict[str, Any],
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Create environments dashboards create unlisted dashboard
@@ -1273,7 +1277,7 @@ class AsyncEnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            format: (query parameter 'format')
+            format: One of 'json', 'txt'.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -1289,7 +1293,7 @@ class AsyncEnvironmentsDashboardsResource:
 
 
 class EnvironmentsDataColorThemesResource:
-    """Synchronous operations under ``EnvironmentsDataColorThemesResource``."""
+    """``client.environments.data_color_themes``: list, create, retrieve, destroy, partial_update."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -1441,7 +1445,7 @@ class EnvironmentsDataColorThemesResource:
 
 
 class AsyncEnvironmentsDataColorThemesResource:
-    """Asynchronous operations under ``EnvironmentsDataColorThemesResource``."""
+    """The async twin of :class:`EnvironmentsDataColorThemesResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -1593,7 +1597,7 @@ class AsyncEnvironmentsDataColorThemesResource:
 
 
 class EnvironmentsDatasetItemsResource:
-    """Synchronous operations under ``EnvironmentsDatasetItemsResource``."""
+    """``client.environments.dataset_items``: list, create, retrieve, destroy, partial_update."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -1752,7 +1756,7 @@ class EnvironmentsDatasetItemsResource:
 
 
 class AsyncEnvironmentsDatasetItemsResource:
-    """Asynchronous operations under ``EnvironmentsDatasetItemsResource``."""
+    """The async twin of :class:`EnvironmentsDatasetItemsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -1911,7 +1915,7 @@ class AsyncEnvironmentsDatasetItemsResource:
 
 
 class EnvironmentsDatasetsResource:
-    """Synchronous operations under ``EnvironmentsDatasetsResource``."""
+    """``client.environments.datasets``: list, create, retrieve, partial_update."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -1939,7 +1943,7 @@ class EnvironmentsDatasetsResource:
             order_by: Fields to order by (prefix with `-` for descending). The page
                 gives the type as array; the item type and the comma-separated
                 form are inferred.
-            search: (query parameter 'search')
+            search: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -2058,7 +2062,7 @@ class EnvironmentsDatasetsResource:
 
 
 class AsyncEnvironmentsDatasetsResource:
-    """Asynchronous operations under ``EnvironmentsDatasetsResource``."""
+    """The async twin of :class:`EnvironmentsDatasetsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -2086,7 +2090,7 @@ class AsyncEnvironmentsDatasetsResource:
             order_by: Fields to order by (prefix with `-` for descending). The page
                 gives the type as array; the item type and the comma-separated
                 form are inferred.
-            search: (query parameter 'search')
+            search: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -2205,7 +2209,7 @@ class AsyncEnvironmentsDatasetsResource:
 
 
 class EnvironmentsExportsResource:
-    """Synchronous operations under ``EnvironmentsExportsResource``."""
+    """``client.environments.exports``: list, create, retrieve, content_retrieve."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -2331,7 +2335,7 @@ class EnvironmentsExportsResource:
 
 
 class AsyncEnvironmentsExportsResource:
-    """Asynchronous operations under ``EnvironmentsExportsResource``."""
+    """The async twin of :class:`EnvironmentsExportsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -2457,7 +2461,8 @@ class AsyncEnvironmentsExportsResource:
 
 
 class EnvironmentsGroupsResource:
-    """Synchronous operations under ``EnvironmentsGroupsResource``."""
+    """``client.environments.groups``: list, find_retrieve, property_definitions_retrieve,
+    property_values_retrieve."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -2601,7 +2606,7 @@ class EnvironmentsGroupsResource:
 
 
 class AsyncEnvironmentsGroupsResource:
-    """Asynchronous operations under ``EnvironmentsGroupsResource``."""
+    """The async twin of :class:`EnvironmentsGroupsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -2745,7 +2750,7 @@ class AsyncEnvironmentsGroupsResource:
 
 
 class EnvironmentsInsightsResource:
-    """Synchronous operations under ``EnvironmentsInsightsResource``."""
+    """``client.environments.insights``: list."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -2773,8 +2778,8 @@ class EnvironmentsInsightsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            created_by: (query parameter 'created_by')
-            format: (query parameter 'format')
+            created_by: A query parameter.
+            format: One of 'csv', 'json'.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             refresh: Whether to refresh the retrieved insights, how aggresively, and if sync or async:
@@ -2785,7 +2790,7 @@ class EnvironmentsInsightsResource:
                 - 'force_blocking' - calculate synchronously, even if fresh results are already cached
                 - 'force_async' - kick off background calculation, even if fresh results are already cached
                 Background calculation can be tracked using the `query_status` response field.
-            short_id: (query parameter 'short_id')
+            short_id: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -2834,7 +2839,7 @@ class EnvironmentsInsightsResource:
 
 
 class AsyncEnvironmentsInsightsResource:
-    """Asynchronous operations under ``EnvironmentsInsightsResource``."""
+    """The async twin of :class:`EnvironmentsInsightsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -2862,8 +2867,8 @@ class AsyncEnvironmentsInsightsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            created_by: (query parameter 'created_by')
-            format: (query parameter 'format')
+            created_by: A query parameter.
+            format: One of 'csv', 'json'.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             refresh: Whether to refresh the retrieved insights, how aggresively, and if sync or async:
@@ -2874,7 +2879,7 @@ class AsyncEnvironmentsInsightsResource:
                 - 'force_blocking' - calculate synchronously, even if fresh results are already cached
                 - 'force_async' - kick off background calculation, even if fresh results are already cached
                 Background calculation can be tracked using the `query_status` response field.
-            short_id: (query parameter 'short_id')
+            short_id: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -2923,7 +2928,7 @@ class AsyncEnvironmentsInsightsResource:
 
 
 class EnvironmentsSessionRecordingsResource:
-    """Synchronous operations under ``EnvironmentsSessionRecordingsResource``."""
+    """``client.environments.session_recordings``: destroy, sharing_list."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -2963,7 +2968,7 @@ class EnvironmentsSessionRecordingsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            recording_id: (path parameter 'recording_id')
+            recording_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -2978,7 +2983,7 @@ class EnvironmentsSessionRecordingsResource:
 
 
 class AsyncEnvironmentsSessionRecordingsResource:
-    """Asynchronous operations under ``EnvironmentsSessionRecordingsResource``."""
+    """The async twin of :class:`EnvironmentsSessionRecordingsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -3018,7 +3023,7 @@ class AsyncEnvironmentsSessionRecordingsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            recording_id: (path parameter 'recording_id')
+            recording_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -3033,7 +3038,7 @@ class AsyncEnvironmentsSessionRecordingsResource:
 
 
 class EnvironmentsSessionsResource:
-    """Synchronous operations under ``EnvironmentsSessionsResource``."""
+    """``client.environments.sessions``: sub-resources: property_definitions, values."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -3042,7 +3047,7 @@ class EnvironmentsSessionsResource:
 
 
 class AsyncEnvironmentsSessionsResource:
-    """Asynchronous operations under ``EnvironmentsSessionsResource``."""
+    """The async twin of :class:`EnvironmentsSessionsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -3051,7 +3056,7 @@ class AsyncEnvironmentsSessionsResource:
 
 
 class EnvironmentsSubscriptionsResource:
-    """Synchronous operations under ``EnvironmentsSubscriptionsResource``."""
+    """``client.environments.subscriptions``: list, create, retrieve, destroy, partial_update."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -3205,7 +3210,7 @@ class EnvironmentsSubscriptionsResource:
 
 
 class AsyncEnvironmentsSubscriptionsResource:
-    """Asynchronous operations under ``EnvironmentsSubscriptionsResource``."""
+    """The async twin of :class:`EnvironmentsSubscriptionsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -3359,7 +3364,7 @@ class AsyncEnvironmentsSubscriptionsResource:
 
 
 class EnvironmentsDashboardsCollaboratorsResource:
-    """Synchronous operations under ``EnvironmentsDashboardsCollaboratorsResource``."""
+    """``client.environments.dashboards.collaborators``: list, create, destroy."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -3375,7 +3380,7 @@ class EnvironmentsDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -3400,7 +3405,7 @@ class EnvironmentsDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -3426,7 +3431,7 @@ class EnvironmentsDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             user_uuid: UUID of the collaborating user (the `user_uuid` of a DashboardCollaborator).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -3443,7 +3448,7 @@ class EnvironmentsDashboardsCollaboratorsResource:
 
 
 class AsyncEnvironmentsDashboardsCollaboratorsResource:
-    """Asynchronous operations under ``EnvironmentsDashboardsCollaboratorsResource``."""
+    """The async twin of :class:`EnvironmentsDashboardsCollaboratorsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -3459,7 +3464,7 @@ class AsyncEnvironmentsDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -3484,7 +3489,7 @@ class AsyncEnvironmentsDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -3510,7 +3515,7 @@ class AsyncEnvironmentsDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             user_uuid: UUID of the collaborating user (the `user_uuid` of a DashboardCollaborator).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -3527,7 +3532,7 @@ class AsyncEnvironmentsDashboardsCollaboratorsResource:
 
 
 class EnvironmentsSessionsPropertyDefinitionsResource:
-    """Synchronous operations under ``EnvironmentsSessionsPropertyDefinitionsResource``."""
+    """``client.environments.sessions.property_definitions``: retrieve."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -3560,7 +3565,7 @@ class EnvironmentsSessionsPropertyDefinitionsResource:
 
 
 class AsyncEnvironmentsSessionsPropertyDefinitionsResource:
-    """Asynchronous operations under ``EnvironmentsSessionsPropertyDefinitionsResource``."""
+    """The async twin of :class:`EnvironmentsSessionsPropertyDefinitionsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -3593,7 +3598,7 @@ class AsyncEnvironmentsSessionsPropertyDefinitionsResource:
 
 
 class EnvironmentsSessionsValuesResource:
-    """Synchronous operations under ``EnvironmentsSessionsValuesResource``."""
+    """``client.environments.sessions.values``: retrieve."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -3626,7 +3631,7 @@ class EnvironmentsSessionsValuesResource:
 
 
 class AsyncEnvironmentsSessionsValuesResource:
-    """Asynchronous operations under ``EnvironmentsSessionsValuesResource``."""
+    """The async twin of :class:`EnvironmentsSessionsValuesResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

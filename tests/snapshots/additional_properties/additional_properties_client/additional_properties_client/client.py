@@ -26,7 +26,7 @@ API_KEY_ENV = "ADDITIONAL_PROPERTIES_API_KEY"
 
 
 class CountersResource:
-    """Synchronous operations under ``CountersResource``."""
+    """``client.counters``: get_counters."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -46,7 +46,7 @@ class CountersResource:
 
 
 class AsyncCountersResource:
-    """Asynchronous operations under ``CountersResource``."""
+    """The async twin of :class:`CountersResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -66,7 +66,7 @@ class AsyncCountersResource:
 
 
 class SettingsResource:
-    """Synchronous operations under ``SettingsResource``."""
+    """``client.settings``: put_settings."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -92,7 +92,7 @@ class SettingsResource:
 
 
 class AsyncSettingsResource:
-    """Asynchronous operations under ``SettingsResource``."""
+    """The async twin of :class:`SettingsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

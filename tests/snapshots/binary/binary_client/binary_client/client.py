@@ -27,7 +27,7 @@ API_KEY_ENV = "BINARY_API_KEY"
 
 
 class AvatarsResource:
-    """Synchronous operations under ``AvatarsResource``."""
+    """``client.avatars``: upload_avatar, get_avatar_image."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -60,7 +60,7 @@ class AvatarsResource:
         """getAvatarImage
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -74,7 +74,7 @@ class AvatarsResource:
 
 
 class AsyncAvatarsResource:
-    """Asynchronous operations under ``AvatarsResource``."""
+    """The async twin of :class:`AvatarsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -107,7 +107,7 @@ class AsyncAvatarsResource:
         """getAvatarImage
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -121,7 +121,7 @@ class AsyncAvatarsResource:
 
 
 class FilesResource:
-    """Synchronous operations under ``FilesResource``."""
+    """``client.files``: download_file, upload_file."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -135,7 +135,7 @@ class FilesResource:
         """downloadFile
 
         Args:
-            name: (path parameter 'name')
+            name: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -157,7 +157,7 @@ class FilesResource:
         """uploadFile
 
         Args:
-            name: (path parameter 'name')
+            name: A path parameter.
             body: the request body (application/octet-stream).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -172,7 +172,7 @@ class FilesResource:
 
 
 class AsyncFilesResource:
-    """Asynchronous operations under ``FilesResource``."""
+    """The async twin of :class:`FilesResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -186,7 +186,7 @@ class AsyncFilesResource:
         """downloadFile
 
         Args:
-            name: (path parameter 'name')
+            name: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -208,7 +208,7 @@ class AsyncFilesResource:
         """uploadFile
 
         Args:
-            name: (path parameter 'name')
+            name: A path parameter.
             body: the request body (application/octet-stream).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

@@ -27,7 +27,7 @@ API_KEY_ENV = "COMPOSITION_API_KEY"
 
 
 class ThingsResource:
-    """Synchronous operations under ``ThingsResource``."""
+    """``client.things``: create_thing."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -53,7 +53,7 @@ class ThingsResource:
 
 
 class AsyncThingsResource:
-    """Asynchronous operations under ``ThingsResource``."""
+    """The async twin of :class:`ThingsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

@@ -26,7 +26,7 @@ API_KEY_ENV = "DEFAULTS_API_KEY"
 
 
 class SearchResource:
-    """Synchronous operations under ``SearchResource``."""
+    """``client.search``: search."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -44,11 +44,11 @@ class SearchResource:
         """search
 
         Args:
-            q: (query parameter 'q')
-            page: (query parameter 'page')
-            ratio: (query parameter 'ratio')
-            exact: (query parameter 'exact')
-            order: (query parameter 'order')
+            q: The server's default is '*'.
+            page: The server's default is 1.
+            ratio: The server's default is 0.5.
+            exact: The server's default is False.
+            order: One of 'asc', 'desc'. The server's default is 'asc'.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -66,7 +66,7 @@ class SearchResource:
 
 
 class AsyncSearchResource:
-    """Asynchronous operations under ``SearchResource``."""
+    """The async twin of :class:`SearchResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -84,11 +84,11 @@ class AsyncSearchResource:
         """search
 
         Args:
-            q: (query parameter 'q')
-            page: (query parameter 'page')
-            ratio: (query parameter 'ratio')
-            exact: (query parameter 'exact')
-            order: (query parameter 'order')
+            q: The server's default is '*'.
+            page: The server's default is 1.
+            ratio: The server's default is 0.5.
+            exact: The server's default is False.
+            order: One of 'asc', 'desc'. The server's default is 'asc'.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

@@ -25,7 +25,7 @@ API_KEY_ENV = "DEPRECATED_API_KEY"
 
 
 class LegacyResource:
-    """Synchronous operations under ``LegacyResource``."""
+    """``client.legacy``: get_legacy."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -39,7 +39,7 @@ class LegacyResource:
         """Old endpoint.
 
         Args:
-            old: (query parameter 'old')
+            old: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
 
         .. deprecated:: the API marks this operation as deprecated.
@@ -55,7 +55,7 @@ class LegacyResource:
 
 
 class AsyncLegacyResource:
-    """Asynchronous operations under ``LegacyResource``."""
+    """The async twin of :class:`LegacyResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -69,7 +69,7 @@ class AsyncLegacyResource:
         """Old endpoint.
 
         Args:
-            old: (query parameter 'old')
+            old: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
 
         .. deprecated:: the API marks this operation as deprecated.

@@ -28,7 +28,7 @@ API_KEY_ENV = "DISCRIMINATOR_API_KEY"
 
 
 class PetsResource:
-    """Synchronous operations under ``PetsResource``."""
+    """``client.pets``: create_pet."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -54,7 +54,7 @@ class PetsResource:
 
 
 class AsyncPetsResource:
-    """Asynchronous operations under ``PetsResource``."""
+    """The async twin of :class:`PetsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -80,7 +80,7 @@ class AsyncPetsResource:
 
 
 class ShapesResource:
-    """Synchronous operations under ``ShapesResource``."""
+    """``client.shapes``: get_shape."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -100,7 +100,7 @@ class ShapesResource:
 
 
 class AsyncShapesResource:
-    """Asynchronous operations under ``ShapesResource``."""
+    """The async twin of :class:`ShapesResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -120,7 +120,7 @@ class AsyncShapesResource:
 
 
 class ValuesResource:
-    """Synchronous operations under ``ValuesResource``."""
+    """``client.values``: get_value."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -140,7 +140,7 @@ class ValuesResource:
 
 
 class AsyncValuesResource:
-    """Asynchronous operations under ``ValuesResource``."""
+    """The async twin of :class:`ValuesResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

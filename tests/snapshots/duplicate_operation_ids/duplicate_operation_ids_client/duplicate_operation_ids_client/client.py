@@ -22,7 +22,7 @@ API_KEY_ENV = "DUPLICATE_OPERATION_IDS_API_KEY"
 
 
 class AResource:
-    """Synchronous operations under ``AResource``."""
+    """``client.a``: fetch, post_a."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -55,7 +55,7 @@ class AResource:
 
 
 class AsyncAResource:
-    """Asynchronous operations under ``AResource``."""
+    """The async twin of :class:`AResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -88,7 +88,7 @@ class AsyncAResource:
 
 
 class BResource:
-    """Synchronous operations under ``BResource``."""
+    """``client.b``: fetch_2, delete_b, get_b_id."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -128,7 +128,7 @@ class BResource:
         """get_b_id
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -142,7 +142,7 @@ class BResource:
 
 
 class AsyncBResource:
-    """Asynchronous operations under ``BResource``."""
+    """The async twin of :class:`BResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -182,7 +182,7 @@ class AsyncBResource:
         """get_b_id
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

@@ -26,7 +26,7 @@ API_KEY_ENV = "FORMATS_API_KEY"
 
 
 class ContactsResource:
-    """Synchronous operations under ``ContactsResource``."""
+    """``client.contacts``: create_contact."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -52,7 +52,7 @@ class ContactsResource:
 
 
 class AsyncContactsResource:
-    """Asynchronous operations under ``ContactsResource``."""
+    """The async twin of :class:`ContactsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

@@ -28,7 +28,7 @@ API_KEY_ENV = "INLINE_SCHEMAS_API_KEY"
 
 
 class OrdersResource:
-    """Synchronous operations under ``OrdersResource``."""
+    """``client.orders``: create_order."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -43,7 +43,7 @@ class OrdersResource:
         """createOrder
 
         Args:
-            channel: (query parameter 'channel')
+            channel: One of 'web', 'phone'.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -58,7 +58,7 @@ class OrdersResource:
 
 
 class AsyncOrdersResource:
-    """Asynchronous operations under ``OrdersResource``."""
+    """The async twin of :class:`OrdersResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -73,7 +73,7 @@ class AsyncOrdersResource:
         """createOrder
 
         Args:
-            channel: (query parameter 'channel')
+            channel: One of 'web', 'phone'.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

@@ -28,7 +28,8 @@ API_KEY_ENV = "MULTI_CONTENT_API_KEY"
 
 
 class DocumentsResource:
-    """Synchronous operations under ``DocumentsResource``."""
+    """``client.documents``: create_document, get_document, delete_document, add_comment,
+    put_document_text."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -61,7 +62,7 @@ class DocumentsResource:
         """getDocument
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -82,7 +83,7 @@ class DocumentsResource:
         """deleteDocument
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -104,7 +105,7 @@ class DocumentsResource:
         """addComment
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             body: the request body (application/x-www-form-urlencoded).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -127,7 +128,7 @@ class DocumentsResource:
         """putDocumentText
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             body: the request body (text/plain).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -142,7 +143,7 @@ class DocumentsResource:
 
 
 class AsyncDocumentsResource:
-    """Asynchronous operations under ``DocumentsResource``."""
+    """The async twin of :class:`DocumentsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -175,7 +176,7 @@ class AsyncDocumentsResource:
         """getDocument
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -196,7 +197,7 @@ class AsyncDocumentsResource:
         """deleteDocument
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -218,7 +219,7 @@ class AsyncDocumentsResource:
         """addComment
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             body: the request body (application/x-www-form-urlencoded).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -241,7 +242,7 @@ class AsyncDocumentsResource:
         """putDocumentText
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             body: the request body (text/plain).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

@@ -28,7 +28,7 @@ API_KEY_ENV = "NAME_CLASHES_API_KEY"
 
 
 class CloseResourceResource:
-    """Synchronous operations under ``CloseResourceResource``."""
+    """``client.close_resource``: close_."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -48,7 +48,7 @@ class CloseResourceResource:
 
 
 class AsyncCloseResourceResource:
-    """Asynchronous operations under ``CloseResourceResource``."""
+    """The async twin of :class:`CloseResourceResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -68,7 +68,7 @@ class AsyncCloseResourceResource:
 
 
 class IntResource:
-    """Synchronous operations under ``IntResource``."""
+    """``client.int``: int."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -88,7 +88,7 @@ class IntResource:
 
 
 class AsyncIntResource:
-    """Asynchronous operations under ``IntResource``."""
+    """The async twin of :class:`IntResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -108,7 +108,7 @@ class AsyncIntResource:
 
 
 class ListModelResource:
-    """Synchronous operations under ``ListModelResource``."""
+    """``client.list``: list."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -128,7 +128,7 @@ class ListModelResource:
 
 
 class AsyncListModelResource:
-    """Asynchronous operations under ``ListModelResource``."""
+    """The async twin of :class:`ListModelResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -148,7 +148,7 @@ class AsyncListModelResource:
 
 
 class Pets2Resource:
-    """Synchronous operations under ``Pets2Resource``."""
+    """``client.pets``: get_pets, get_pets_2."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -167,12 +167,12 @@ class Pets2Resource:
         """getPets
 
         Args:
-            page_size: (query parameter 'page-size')
-            page_size_2: (query parameter 'page_size')
-            page_size_3: (query parameter 'pageSize')
-            body_: (query parameter 'body')
-            ops_: (query parameter 'ops')
-            rt_: (query parameter 'rt')
+            page_size: Sent as the query parameter ``page-size``.
+            page_size_2: Sent as the query parameter ``page_size``.
+            page_size_3: Sent as the query parameter ``pageSize``.
+            body_: Sent as the query parameter ``body``.
+            ops_: Sent as the query parameter ``ops``.
+            rt_: Sent as the query parameter ``rt``.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -198,7 +198,7 @@ class Pets2Resource:
         """get_pets
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -212,7 +212,7 @@ class Pets2Resource:
 
 
 class AsyncPets2Resource:
-    """Asynchronous operations under ``Pets2Resource``."""
+    """The async twin of :class:`Pets2Resource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -231,12 +231,12 @@ class AsyncPets2Resource:
         """getPets
 
         Args:
-            page_size: (query parameter 'page-size')
-            page_size_2: (query parameter 'page_size')
-            page_size_3: (query parameter 'pageSize')
-            body_: (query parameter 'body')
-            ops_: (query parameter 'ops')
-            rt_: (query parameter 'rt')
+            page_size: Sent as the query parameter ``page-size``.
+            page_size_2: Sent as the query parameter ``page_size``.
+            page_size_3: Sent as the query parameter ``pageSize``.
+            body_: Sent as the query parameter ``body``.
+            ops_: Sent as the query parameter ``ops``.
+            rt_: Sent as the query parameter ``rt``.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -262,7 +262,7 @@ class AsyncPets2Resource:
         """get_pets
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

@@ -25,7 +25,7 @@ API_KEY_ENV = "NON_ASCII_API_KEY"
 
 
 class CafeResource:
-    """Synchronous operations under ``CafeResource``."""
+    """``client.cafe``: obtenir_cafe."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -41,9 +41,9 @@ class CafeResource:
         """Récupère un café ☕
 
         Args:
-            identifiant: (path parameter 'identifiant')
-            grosse: (query parameter 'größe')
-            名前: (query parameter '名前')
+            identifiant: A path parameter.
+            grosse: Sent as the query parameter ``größe``.
+            名前: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -59,7 +59,7 @@ class CafeResource:
 
 
 class AsyncCafeResource:
-    """Asynchronous operations under ``CafeResource``."""
+    """The async twin of :class:`CafeResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -75,9 +75,9 @@ class AsyncCafeResource:
         """Récupère un café ☕
 
         Args:
-            identifiant: (path parameter 'identifiant')
-            grosse: (query parameter 'größe')
-            名前: (query parameter '名前')
+            identifiant: A path parameter.
+            grosse: Sent as the query parameter ``größe``.
+            名前: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

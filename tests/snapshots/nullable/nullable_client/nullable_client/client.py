@@ -27,7 +27,7 @@ API_KEY_ENV = "NULLABLE_API_KEY"
 
 
 class ThingsResource:
-    """Synchronous operations under ``ThingsResource``."""
+    """``client.things``: get_thing, put_thing."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -42,8 +42,8 @@ class ThingsResource:
         """getThing
 
         Args:
-            id: (path parameter 'id')
-            since: (query parameter 'since')
+            id: A path parameter.
+            since: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -66,7 +66,7 @@ class ThingsResource:
         """putThing
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -81,7 +81,7 @@ class ThingsResource:
 
 
 class AsyncThingsResource:
-    """Asynchronous operations under ``ThingsResource``."""
+    """The async twin of :class:`ThingsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -96,8 +96,8 @@ class AsyncThingsResource:
         """getThing
 
         Args:
-            id: (path parameter 'id')
-            since: (query parameter 'since')
+            id: A path parameter.
+            since: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -120,7 +120,7 @@ class AsyncThingsResource:
         """putThing
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

@@ -26,7 +26,7 @@ API_KEY_ENV = "OPENAPI_31_API_KEY"
 
 
 class EventsResource:
-    """Synchronous operations under ``EventsResource``."""
+    """``client.events``: post_event."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -42,8 +42,8 @@ class EventsResource:
         """postEvent
 
         Args:
-            kind: (query parameter 'kind')
-            limit: (query parameter 'limit')
+            kind: A query parameter.
+            limit: A query parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -59,7 +59,7 @@ class EventsResource:
 
 
 class AsyncEventsResource:
-    """Asynchronous operations under ``EventsResource``."""
+    """The async twin of :class:`EventsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -75,8 +75,8 @@ class AsyncEventsResource:
         """postEvent
 
         Args:
-            kind: (query parameter 'kind')
-            limit: (query parameter 'limit')
+            kind: A query parameter.
+            limit: A query parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

@@ -27,7 +27,7 @@ API_KEY_ENV = "OPTIONAL_TAG_API_KEY"
 
 
 class MediaResource:
-    """Synchronous operations under ``MediaResource``."""
+    """``client.media``: add_media."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -53,7 +53,7 @@ class MediaResource:
 
 
 class AsyncMediaResource:
-    """Asynchronous operations under ``MediaResource``."""
+    """The async twin of :class:`MediaResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -79,7 +79,7 @@ class AsyncMediaResource:
 
 
 class TracksResource:
-    """Synchronous operations under ``TracksResource``."""
+    """``client.tracks``: add_track."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -105,7 +105,7 @@ class TracksResource:
 
 
 class AsyncTracksResource:
-    """Asynchronous operations under ``TracksResource``."""
+    """The async twin of :class:`TracksResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

@@ -27,7 +27,7 @@ API_KEY_ENV = "PARAM_STYLES_API_KEY"
 
 
 class LabelResource:
-    """Synchronous operations under ``LabelResource``."""
+    """``client.label``: sub-resources: matrix."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -35,7 +35,7 @@ class LabelResource:
 
 
 class AsyncLabelResource:
-    """Asynchronous operations under ``LabelResource``."""
+    """The async twin of :class:`LabelResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -43,7 +43,7 @@ class AsyncLabelResource:
 
 
 class SearchResource:
-    """Synchronous operations under ``SearchResource``."""
+    """``client.search``: search."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -65,15 +65,15 @@ class SearchResource:
         """search
 
         Args:
-            ids: (path parameter 'ids')
+            ids: A path parameter.
             x_trace: A path-level header parameter.
-            tags: (query parameter 'tags')
-            csv: (query parameter 'csv')
-            spaced: (query parameter 'spaced')
-            piped: (query parameter 'piped')
-            filter: (query parameter 'filter')
-            session: (cookie parameter 'session')
-            limit: (query parameter 'limit')
+            tags: A query parameter.
+            csv: A query parameter.
+            spaced: A query parameter.
+            piped: A query parameter.
+            filter: A query parameter.
+            session: A cookie parameter.
+            limit: The server's default is 10.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -95,7 +95,7 @@ class SearchResource:
 
 
 class AsyncSearchResource:
-    """Asynchronous operations under ``SearchResource``."""
+    """The async twin of :class:`SearchResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -117,15 +117,15 @@ class AsyncSearchResource:
         """search
 
         Args:
-            ids: (path parameter 'ids')
+            ids: A path parameter.
             x_trace: A path-level header parameter.
-            tags: (query parameter 'tags')
-            csv: (query parameter 'csv')
-            spaced: (query parameter 'spaced')
-            piped: (query parameter 'piped')
-            filter: (query parameter 'filter')
-            session: (cookie parameter 'session')
-            limit: (query parameter 'limit')
+            tags: A query parameter.
+            csv: A query parameter.
+            spaced: A query parameter.
+            piped: A query parameter.
+            filter: A query parameter.
+            session: A cookie parameter.
+            limit: The server's default is 10.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -147,7 +147,7 @@ class AsyncSearchResource:
 
 
 class LabelMatrixResource:
-    """Synchronous operations under ``LabelMatrixResource``."""
+    """``client.label.matrix``: styled_path."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -162,8 +162,8 @@ class LabelMatrixResource:
         """styledPath
 
         Args:
-            color: (path parameter 'color')
-            point: (path parameter 'point')
+            color: A path parameter.
+            point: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -178,7 +178,7 @@ class LabelMatrixResource:
 
 
 class AsyncLabelMatrixResource:
-    """Asynchronous operations under ``LabelMatrixResource``."""
+    """The async twin of :class:`LabelMatrixResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -193,8 +193,8 @@ class AsyncLabelMatrixResource:
         """styledPath
 
         Args:
-            color: (path parameter 'color')
-            point: (path parameter 'point')
+            color: A path parameter.
+            point: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

@@ -27,7 +27,7 @@ API_KEY_ENV = "READ_WRITE_ONLY_API_KEY"
 
 
 class AccountsResource:
-    """Synchronous operations under ``AccountsResource``."""
+    """``client.accounts``: create_account."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -53,7 +53,7 @@ class AccountsResource:
 
 
 class AsyncAccountsResource:
-    """Asynchronous operations under ``AccountsResource``."""
+    """The async twin of :class:`AccountsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

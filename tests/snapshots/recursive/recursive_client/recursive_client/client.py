@@ -27,7 +27,7 @@ API_KEY_ENV = "RECURSIVE_API_KEY"
 
 
 class GraphResource:
-    """Synchronous operations under ``GraphResource``."""
+    """``client.graph``: get_graph."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -47,7 +47,7 @@ class GraphResource:
 
 
 class AsyncGraphResource:
-    """Asynchronous operations under ``GraphResource``."""
+    """The async twin of :class:`GraphResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -67,7 +67,7 @@ class AsyncGraphResource:
 
 
 class JsonModelResource:
-    """Synchronous operations under ``JsonModelResource``."""
+    """``client.json``: get_json."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -87,7 +87,7 @@ class JsonModelResource:
 
 
 class AsyncJsonModelResource:
-    """Asynchronous operations under ``JsonModelResource``."""
+    """The async twin of :class:`JsonModelResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -107,7 +107,7 @@ class AsyncJsonModelResource:
 
 
 class TreeResource:
-    """Synchronous operations under ``TreeResource``."""
+    """``client.tree``: get_tree."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -127,7 +127,7 @@ class TreeResource:
 
 
 class AsyncTreeResource:
-    """Asynchronous operations under ``TreeResource``."""
+    """The async twin of :class:`TreeResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

@@ -27,7 +27,7 @@ API_KEY_ENV = "SWAGGER2_API_KEY"
 
 
 class PetsResource:
-    """Synchronous operations under ``PetsResource``."""
+    """``client.pets``: add_pet; sub-resources: photo."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -54,7 +54,7 @@ class PetsResource:
 
 
 class AsyncPetsResource:
-    """Asynchronous operations under ``PetsResource``."""
+    """The async twin of :class:`PetsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -81,7 +81,7 @@ class AsyncPetsResource:
 
 
 class PetsPhotoResource:
-    """Synchronous operations under ``PetsPhotoResource``."""
+    """``client.pets.photo``: upload_photo."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -96,7 +96,7 @@ class PetsPhotoResource:
         """uploadPhoto
 
         Args:
-            pet_id: (path parameter 'petId')
+            pet_id: Sent as the path parameter ``petId``.
             body: the request body (multipart/form-data).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -111,7 +111,7 @@ class PetsPhotoResource:
 
 
 class AsyncPetsPhotoResource:
-    """Asynchronous operations under ``PetsPhotoResource``."""
+    """The async twin of :class:`PetsPhotoResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -126,7 +126,7 @@ class AsyncPetsPhotoResource:
         """uploadPhoto
 
         Args:
-            pet_id: (path parameter 'petId')
+            pet_id: Sent as the path parameter ``petId``.
             body: the request body (multipart/form-data).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

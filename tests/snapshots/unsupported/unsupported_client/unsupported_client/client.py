@@ -22,7 +22,7 @@ API_KEY_ENV = "UNSUPPORTED_API_KEY"
 
 
 class ReportsResource:
-    """Synchronous operations under ``ReportsResource``."""
+    """``client.reports``: post_report."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -48,7 +48,7 @@ class ReportsResource:
 
 
 class AsyncReportsResource:
-    """Asynchronous operations under ``ReportsResource``."""
+    """The async twin of :class:`ReportsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
