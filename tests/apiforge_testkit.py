@@ -170,7 +170,7 @@ class Built:
 
     def models(self, kind: str = "client") -> ModuleType:
         """The ``models`` module of the client or the server package."""
-        return sys.modules[f"{getattr(self.generated, kind)}.models"]
+        return importlib.import_module(f"{getattr(self.generated, kind)}.models")  # the client loads it lazily
 
     @property
     def runtime(self) -> ModuleType:

@@ -112,14 +112,17 @@ import json, sys
 sys.path[:0] = {paths!r}
 import httpx
 import hostile_client, hostile_server
-from hostile_client import _operations, models
+import importlib, pkgutil
+from hostile_client import client, models
 from starlette.testclient import TestClient
 
 app = hostile_server.create_app()
 schema = app.openapi()
 with TestClient(app) as http:
     assert http.get("/openapi.json").status_code == 200
-operations = {{name: getattr(_operations, name) for name in dir(_operations) if name.isupper()}}
+modules = [importlib.import_module("hostile_client.client." + m.name) for m in pkgutil.iter_modules(client.__path__)]
+operations = {{name: getattr(mod, name) for mod in modules for name in dir(mod) if name.isupper() and
+               isinstance(getattr(mod, name), hostile_client._runtime.Operation)}}
 enums = [m for m in vars(models).values() if isinstance(m, type) and issubclass(m, models.Enum) and m is not models.Enum]
 print(json.dumps({{
     "paths": sorted(op.path for op in operations.values()),
