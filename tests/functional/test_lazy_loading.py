@@ -15,7 +15,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from apiforge_testkit import Generated, generate, mypy
 
 PET = {"type": "object", "required": ["id", "name"], "properties": {
@@ -94,8 +93,8 @@ def test_importing_the_client_loads_no_resource_and_no_model(lazy: Generated) ->
         "['lazy_client.client', 'lazy_client.client._client']",
         "['lazy_client.client', 'lazy_client.client._client']",
         "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', 'lazy_client.models']",
-        "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', 'lazy_client.client.stores', "
-        "'lazy_client.models']",
+        ("['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', "
+         "'lazy_client.client.stores', 'lazy_client.models']"),
     ]
 
 
