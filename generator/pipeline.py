@@ -7,6 +7,7 @@ manifest, ``check``) is the job of ``write.py``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,8 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     loaded = load(target.spec, sink, LoadOptions(allow_remote_refs=target.allow_remote_refs))
     if loaded is None or sink.has_errors():
         return None
+    # The server serves this as app.openapi() (taken before the stages below see the document).
+    spec_json = json.dumps(loaded.document, indent=1, ensure_ascii=False, default=str) + "\n"
     display = str(target.spec)
     sink.relocate(lambda loc: loaded.locate(loaded.origin(loc.pointer) if loc.file == display else loc))
     api, source = build(loaded.document, sink, display)
@@ -70,6 +73,7 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     if target.server_package:
         sview = server_view(api, names, models, target, "# " + header, sink)
         files.update(render_server(sview, models.server_source, header))
+        files[f"{target.server_package}/{target.server_package}/openapi.json"] = spec_json
         runtime.update(_runtime("server", target.server_package, header))
         packages.append(target.server_package)
     if target.format:
