@@ -174,3 +174,26 @@ def _mypy_files(generated: Generated, tmp_path: Path, script: Path) -> subproces
          "--no-error-summary", str(script)],
         cwd=tmp_path, capture_output=True, text=True, check=False, timeout=900, env=env,
     )
+
+
+def test_a_one_operation_edit_rewrites_only_the_files_it_touches(tmp_path: Path) -> None:
+    """Headers carry the generator version, not the spec's hash: an edit changes only its modules."""
+    edited = json.loads(json.dumps(SPEC))
+    edited["paths"]["/stores/{store_id}"]["get"]["summary"] = "Find a store"
+    before, after = (generate(_write(tmp_path / name, spec), tmp_path / name, "lazy").rendered
+                     for name, spec in (("before", SPEC), ("after", edited)))
+    assert before is not None and after is not None
+    changed = sorted(path for path in before.files if before.files[path] != after.files[path])
+    assert changed == [
+        "lazy_client/lazy_client/client/stores.py",  # the method's docstring
+        "lazy_server/lazy_server/app.py",  # the route's summary
+        "lazy_server/lazy_server/interfaces.py",  # the Protocol method's docstring
+        "lazy_server/lazy_server/openapi.json",  # the spec it serves
+    ]
+    assert all("sha256" not in text.partition("\n")[0] for text in after.files.values())
+
+
+def _write(folder: Path, spec: dict[str, object]) -> Path:
+    folder.mkdir()
+    (folder / "lazy.json").write_text(json.dumps(spec))
+    return folder / "lazy.json"
