@@ -1,8 +1,8 @@
 """Run one command with a timeout and measure wall time and peak RSS of its process tree.
 
 Each command runs under a tiny launcher (``python -S -I``, ~8 MB) that forks and
-execs the tool, times it from fork to exit, and reports
-``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``: the largest RSS of any process
+execs the tool, times it from fork to exit, and reports the CPU time (user + system)
+of the tool's whole tree and ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``: the largest RSS of any process
 of the tool's tree (what ``/usr/bin/time -v`` reports; memory of concurrently
 running workers is not added up). The launcher is needed because Linux carries a
 process's RSS high-water mark across exec: forking the harness itself, whose RSS
@@ -31,6 +31,7 @@ class Run:
     peak_mb: float
     returncode: int | None
     error: str = ""  # first meaningful line of the failure
+    cpu: float = 0.0  # user + system CPU seconds of the whole process tree
 
 
 @dataclass
@@ -44,6 +45,10 @@ class Summary:
     @property
     def median(self) -> float:
         return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
 
     @property
     def peak_mb(self) -> float:
@@ -128,20 +133,22 @@ def run(
         except (ProcessLookupError, PermissionError):
             pass
         fields = report.read().split()
-        wall = float(fields[0]) if len(fields) == 2 else outer_wall
-        peak_mb = int(fields[1]) / 1024 if len(fields) == 2 else 0.0  # ru_maxrss is in KiB
+        complete = len(fields) == 3
+        wall = float(fields[0]) if complete else outer_wall
+        peak_mb = int(fields[1]) / 1024 if complete else 0.0  # ru_maxrss is in KiB
+        cpu = float(fields[2]) if complete else 0.0
         if timed_out.is_set():
-            return Run(False, outer_wall, peak_mb, None, f"timed out after {timeout:.0f} s")
+            return Run(False, outer_wall, peak_mb, None, f"timed out after {timeout:.0f} s", cpu)
         if proc.returncode != 0:
             err.seek(0)
             out.seek(0)
             text = err.read().decode(errors="replace") + "\n" + out.read().decode(errors="replace")
-            return Run(False, wall, peak_mb, proc.returncode, first_error_line(text))
+            return Run(False, wall, peak_mb, proc.returncode, first_error_line(text), cpu)
         if check_output is not None and not (
             check_output.exists() and any(p.is_file() for p in check_output.rglob("*"))
         ):
-            return Run(False, wall, peak_mb, proc.returncode, "exit 0 but no output written")
-        return Run(True, wall, peak_mb, 0)
+            return Run(False, wall, peak_mb, proc.returncode, "exit 0 but no output written", cpu)
+        return Run(True, wall, peak_mb, 0, cpu=cpu)
 
 
 _LAUNCHER = """
@@ -156,8 +163,9 @@ if pid == 0:
         os._exit(127)
 _, status = os.waitpid(pid, 0)
 wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as report:
-    report.write(f"{wall} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+    report.write(f"{wall} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
 code = os.waitstatus_to_exitcode(status)
 os._exit(code if code >= 0 else 128 - code)
 """

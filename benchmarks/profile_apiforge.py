@@ -2,15 +2,18 @@
 
     python benchmarks/profile_apiforge.py SPEC [--warm] [--cprofile out.prof] [--top 25]
     python benchmarks/profile_apiforge.py --synthetic 2000
+    python benchmarks/profile_apiforge.py --synthetic 1000 --incremental --no-cprofile
     PYTHONPATH=benchmarks/.work/apiforge-<sha> python ...   # profile the snapshot run.py measured
 
 Runs ``apiforge generate SPEC --force`` in-process (through the CLI, so writing is
 included) with an empty content cache unless ``--warm``, timing each stage by
-wrapping the stage functions the pipeline imports at call time. black runs in
-another process (the formatter the pipeline starts first, which imports black
-while the other stages run, and the workers it forks), which cProfile does not
-follow: its share shows up as the wall time of ``format._run_black``. Afterwards it times the formatter alternatives on
-the very same unformatted output, in a scratch folder: black in one process,
+wrapping the stage functions the pipeline imports at call time. ruff (or black,
+with ``--formatter black`` in the target) formats in ``format._ruff``/``format._black``;
+ruff runs as two subprocesses, which cProfile does not follow, so its share shows as
+that function's wall time. ``--incremental`` profiles the regeneration after one
+schema of a synthetic spec changed (the first generation runs in another process,
+so the profiled one still pays every import). Afterwards it times the formatters
+on the very same unformatted output, in a scratch folder: black in one process,
 ``ruff format`` (one process, all files), and the import sort alone.
 """
 
@@ -45,8 +48,8 @@ STAGES = (
     ("generator.render.server_views", "server_view"),
     ("generator.render.server", "render_server"),
     ("generator.format", "format_files"),
-    ("generator.format", "_sort_imports"),
-    ("generator.format", "_run_black"),
+    ("generator.format", "_ruff"),
+    ("generator.format", "_black"),
     ("generator.write", "write_packages"),
     ("generator.write", "package_trees"),
 )
@@ -168,6 +171,14 @@ def main() -> None:
     )
     parser.add_argument("--cprofile", help="also save the cProfile stats here")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--no-cprofile", action="store_true", help="stage wall times only (cProfile inflates Python-heavy stages)"
+    )
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="with --synthetic: generate once (another process), change one schema, profile the regeneration",
+    )
     parser.add_argument("--no-alternatives", action="store_true")
     parser.add_argument(
         "--no-black", action="store_true", help="skip the slow single-process black timing"
@@ -191,6 +202,18 @@ def main() -> None:
     if not args.warm:
         os.environ["APIFORGE_CACHE_DIR"] = str(scratch / "cache")
     os.chdir(scratch)
+    generate = ["generate", str(spec), "--output", str(scratch / "out"), "--force", "--quiet"]
+    if args.incremental:
+        if not args.synthetic:
+            parser.error("--incremental needs --synthetic N")
+        import incremental
+
+        spec = scratch / spec.name
+        shutil.copyfile(HERE / ".work" / "specs" / spec.name, spec)
+        generate = ["generate", str(spec), "--output", str(scratch / "out"), "--quiet"]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        subprocess.run([sys.executable, "-m", "generator", *generate], check=True, env=env)
+        spec.write_text(incremental.edited(args.synthetic, 0), encoding="utf-8")
 
     import generator.pipeline  # noqa: F401  (so the stage modules exist to be wrapped)
 
@@ -200,22 +223,23 @@ def main() -> None:
 
     profiler = cProfile.Profile()
     start = time.perf_counter()
-    profiler.enable()
+    if not args.no_cprofile:
+        profiler.enable()
     try:
-        cli(
-            ["generate", str(spec), "--output", str(scratch / "out"), "--force", "--quiet"],
-            standalone_mode=False,
-        )
+        cli(generate, standalone_mode=False)
     finally:
         profiler.disable()
     total = time.perf_counter() - start
 
-    print(
-        f"\n{spec.name}: apiforge generate --force, {'warm' if args.warm else 'empty'} cache: {total:.2f} s wall"
-    )
+    what = "after one schema changed" if args.incremental else "--force"
+    cache_state = "warm" if args.warm or args.incremental else "empty"
+    print(f"\n{spec.name}: apiforge generate {what}, {cache_state} cache: {total:.2f} s wall")
     print("\nstage                               seconds   share")
     for label, seconds in sorted(timings.items(), key=lambda kv: -kv[1]):
         print(f"{label:35} {seconds:7.2f}  {seconds / total:6.1%}")
+    if args.no_cprofile:
+        shutil.rmtree(scratch, ignore_errors=True)
+        return
     stream = io.StringIO()
     stats = pstats.Stats(profiler, stream=stream)
     stats.sort_stats("tottime").print_stats(args.top)

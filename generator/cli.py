@@ -74,6 +74,12 @@ def _target_options(command: Callable[..., None]) -> Callable[..., None]:
             help="Allow http(s) $refs (off by default).",
         ),
         click.option(
+            "--formatter",
+            type=click.Choice(["ruff", "black"]),
+            default=None,
+            help="Formatter for the output: ruff format (default) or black.",
+        ),
+        click.option(
             "--bump-version",
             is_flag=True,
             default=None,
@@ -103,7 +109,8 @@ def _overrides(flags: dict[str, Any]) -> Overrides:
         if name is not None and disabled:
             raise click.UsageError(f"--{kind}-package and --no-{kind} exclude each other")
         values[f"{kind}_package"] = False if disabled else name
-    for key in ("output", "strict", "allow_remote_refs", "api_key_env", "base_url_env", "bump_version"):
+    for key in ("output", "strict", "allow_remote_refs", "api_key_env", "base_url_env", "formatter",
+                "bump_version"):
         values[key] = flags.pop(key)
     return Overrides(**values)
 

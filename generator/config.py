@@ -52,6 +52,7 @@ class Target:
         strict: treat warnings as errors.
         allow_remote_refs: allow http(s) $refs while loading.
         format: run the pinned formatter over the output.
+        formatter: which one: ``"ruff"`` (ruff format, the default) or ``"black"``.
         bump_version: bump each package's version from the one it had, by what the spec
             change does to its users, and add a CHANGELOG.md entry (``apiforge diff``).
     """
@@ -65,6 +66,7 @@ class Target:
     strict: bool = False
     allow_remote_refs: bool = False
     format: bool = True
+    formatter: str = "ruff"
     bump_version: bool = False
 
     @staticmethod
@@ -99,6 +101,7 @@ class Overrides:
     server_package: str | Literal[False] | None = None
     api_key_env: str | None = None
     base_url_env: str | None = None
+    formatter: str | None = None
     bump_version: bool | None = None
 
     def apply(self, target: Target) -> Target:

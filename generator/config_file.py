@@ -14,6 +14,7 @@ Example::
 
     [tool.apiforge]
     output = "generated"
+    formatter = "black"                 # default "ruff" (ruff format)
 
     [[tool.apiforge.targets]]
     spec = "spec/posthog.yaml"
@@ -95,7 +96,12 @@ class TargetConfig(BaseModel):
     allow_remote_refs: bool = Field(
         False, description="Allow http(s) `$ref`s; remote inputs make every run regenerate."
     )
-    format: bool = Field(True, description="Run the pinned formatter (black) over the output.")
+    format: bool = Field(True, description="Run the pinned formatter over the output.")
+    formatter: Literal["ruff", "black"] | None = Field(
+        None,
+        description="`ruff` (ruff format, the default) or `black`, for code bases formatted by "
+        "black; defaults to the top-level `formatter`. Changing it regenerates.",
+    )
     bump_version: bool = Field(
         False,
         description="Bump each generated package's version by what the spec change does to its "
@@ -113,12 +119,15 @@ class TargetConfig(BaseModel):
             )
         return self
 
-    def resolve(self, root: Path, default_output: str, overrides: Overrides) -> Target:
+    def resolve(
+        self, root: Path, default_output: str, overrides: Overrides, default_formatter: str = "ruff"
+    ) -> Target:
         """The frozen target: paths made absolute against ``root``, defaults filled in."""
         values: dict[str, object] = {
             "strict": self.strict,
             "allow_remote_refs": self.allow_remote_refs,
             "format": self.format,
+            "formatter": self.formatter or default_formatter,
             "bump_version": self.bump_version,
         }
         for name in ("client_package", "server_package"):
@@ -142,6 +151,11 @@ class ConfigFile(BaseModel):
         "generated",
         description="Directory the packages are written into, relative to pyproject.toml.",
     )
+    formatter: Literal["ruff", "black"] = Field(
+        "ruff",
+        description="Formatter of the generated code: `ruff` (ruff format) or `black`, for code "
+        "bases formatted by black. Both sort imports with ruff's isort rules first.",
+    )
     targets: list[TargetConfig] = Field(
         min_length=1, description="One entry per spec (`[[tool.apiforge.targets]]`)."
     )
@@ -163,7 +177,7 @@ def resolve_table(
     except ValidationError as exc:
         raise ConfigError(validation_diagnostics(exc, pyproject, prefix, ConfigFile)) from None
     root = pyproject.parent
-    targets = [t.resolve(root, config.output, overrides) for t in config.targets]
+    targets = [t.resolve(root, config.output, overrides, config.formatter) for t in config.targets]
     clashes = _package_clashes(targets, pyproject, prefix)
     if clashes:
         raise ConfigError(clashes)

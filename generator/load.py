@@ -235,6 +235,11 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         reporter.report(severity, code, message, *origins.lookup(pointer))
 
     refs.check_local_refs(document, holders, lambda c, m, p: report_at(Severity.ERROR, c, m, p))
+    broken = _lone_surrogate(document)
+    if broken is not None:
+        report_at(Severity.ERROR, "invalid-unicode", "the text escapes a lone surrogate (\\ud800-\\udfff without its "
+                  "pair), which is no character; write the character itself or its full pair", broken)
+        return None
     converted_from = None
     if family == "2.0":
         reporter.warning(
@@ -258,3 +263,22 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         return reporter.locate(location.file, location.pointer)
 
     return LoadedSpec(Path(path), document, version, files.hashes, origin, locate, converted_from)
+
+
+def _lone_surrogate(document: Any) -> str | None:
+    """The JSON pointer of the first key or string holding a lone surrogate (JSON's ``\\ud800``), or None."""
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, str):
+            if not node.isascii() and any(0xD800 <= ord(c) <= 0xDFFF for c in node):
+                return pointer
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                child = pointer + "/" + str(key).replace("~", "~0").replace("/", "~1")
+                if isinstance(key, str) and not key.isascii() and any(0xD800 <= ord(c) <= 0xDFFF for c in key):
+                    return child
+                stack.append((child, value))
+        elif isinstance(node, list):
+            stack.extend((f"{pointer}/{index}", value) for index, value in enumerate(node))
+    return None

@@ -34,7 +34,7 @@ class Rendered:
 
 def render(target: Target, sink: Sink) -> Rendered | None:
     """Run every stage for ``target``; None when the sink holds errors (or warnings in strict mode)."""
-    from generator.format import format_files, start_formatter
+    from generator.format import format_files
     from generator.ir.build import build
     from generator.ir.shapes import build_shapes
     from generator.load import LoadOptions, load
@@ -45,8 +45,6 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     from generator.render.server import render_server
     from generator.render.server_views import server_view
 
-    if target.format:
-        start_formatter()  # black loads in another process while the stages below run
     loaded = load(target.spec, sink, LoadOptions(allow_remote_refs=target.allow_remote_refs))
     if loaded is None or sink.has_errors():
         return None
@@ -77,7 +75,7 @@ def render(target: Target, sink: Sink) -> Rendered | None:
         runtime.update(_runtime("server", target.server_package, header))
         packages.append(target.server_package)
     if target.format:
-        files = format_files(files, sink)
+        files = format_files(files, sink, target.formatter)
     files.update(runtime)
     if sink.has_errors(strict=target.strict):
         return None

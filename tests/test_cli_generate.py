@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,7 @@ def fake() -> FakePipeline:
     return FakePipeline()
 
 
-def run(fake: FakePipeline, *args: str) -> tuple[int, str, str]:
+def run(fake: Callable[[Target, Sink], Rendered | None], *args: str) -> tuple[int, str, str]:
     """Invoke the CLI with the fake pipeline; (exit code, stdout, stderr)."""
     result = CliRunner().invoke(main, list(args), obj={"render": fake}, catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
@@ -414,6 +415,24 @@ def test_the_reason_for_regenerating_is_shown(fake: FakePipeline) -> None:
     write_spec("title: Changed\n")
     assert "(shop.txt changed)" in run(fake, "generate", "shop.txt")[1]
     assert "(--force)" in run(fake, "generate", "--force", "shop.txt")[1]
+
+
+def test_switching_the_formatter_regenerates(fake: FakePipeline) -> None:
+    seen: list[str] = []
+    recording = FakePipeline()
+
+    def render(target: Target, sink: Sink) -> Rendered | None:
+        seen.append(target.formatter)
+        return recording(target, sink)
+
+    write_spec("title: Shop\n")
+    assert "wrote" in run(render, "generate", "shop.txt")[1]
+    assert run(render, "generate", "shop.txt")[1] == "shop.txt: up to date\n"
+    assert "wrote" in run(render, "generate", "--formatter", "black", "shop.txt")[1]
+    assert run(render, "generate", "--formatter", "black", "shop.txt")[1] == "shop.txt: up to date\n"
+    assert seen == ["ruff", "black"]
+    code, _, err = run(fake, "generate", "--formatter", "yapf", "shop.txt")
+    assert code == 2 and "'yapf' is not one of 'ruff', 'black'" in err
 
 
 # --- with the real pipeline -----------------------------------------------------------------

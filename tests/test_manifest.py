@@ -74,6 +74,7 @@ def test_manifest_text_is_deterministic_and_round_trips(project: Target) -> None
             "bump_version": False,
             "client_package": "shop_client",
             "format": True,
+            "formatter": "ruff",
             "server_package": None,
             "strict": False,
         },

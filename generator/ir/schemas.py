@@ -27,6 +27,8 @@ _UNENFORCED = (
     "not", "if", "then", "else", "patternProperties", "dependentSchemas", "dependentRequired",
     "unevaluatedProperties", "unevaluatedItems", "contains", "propertyNames",
 )
+_UNENFORCED_SET = frozenset(_UNENFORCED)
+_COMBINERS = frozenset(("allOf", "anyOf", "oneOf"))
 _DECORATION = {
     "description", "title", "readOnly", "writeOnly", "nullable", "default", "example",
     "examples", "deprecated", "externalDocs", "xml",
@@ -99,25 +101,32 @@ class SchemaRegistry:
         nested = functools.partial(self.hoist, checked=True)  # the owner's check covered its parts
         return Nester(owner, nested, str(self.document.get("openapi", "")).startswith("3.1"))
 
-    def _check_keywords(self, schema: Any, location: SpecLocation) -> None:
-        """Warn about every keyword the models do not enforce (the value is typed loosely instead)."""
+    def _check_keywords(self, schema: Any, location: SpecLocation, path: tuple[str | int, ...] = ()) -> None:
+        """Warn about every keyword the models do not enforce (the value is typed loosely instead).
+
+        ``path`` leads from ``location`` to ``schema``; a location is built only for a warning.
+        """
         if not isinstance(schema, dict):
             return
-        for keyword in _UNENFORCED:
-            if keyword in schema:
-                self.sink.warning(
-                    "unsupported-schema-keyword",
-                    f"{keyword!r} is not enforced by the generated models; the value is typed loosely",
-                    location.child(keyword),
-                )
+        for keyword in () if _UNENFORCED_SET.isdisjoint(schema) else [k for k in _UNENFORCED if k in schema]:
+            self.sink.warning(
+                "unsupported-schema-keyword",
+                f"{keyword!r} is not enforced by the generated models; the value is typed loosely",
+                location.child(*path, keyword),
+            )
         for key in ("items", "additionalProperties"):
-            self._check_keywords(schema.get(key), location.child(key))
+            if key in schema:
+                self._check_keywords(schema[key], location, (*path, key))
         for key in ("properties", "$defs", "definitions"):
-            for name, sub in (schema.get(key) or {}).items() if isinstance(schema.get(key), dict) else ():
-                self._check_keywords(sub, location.child(key, name))
+            subs = schema.get(key)
+            if isinstance(subs, dict):
+                for name, sub in subs.items():
+                    self._check_keywords(sub, location, (*path, key, name))
         for key in ("allOf", "oneOf", "anyOf", "prefixItems"):
-            for i, sub in enumerate(schema.get(key) or ()) if isinstance(schema.get(key), list) else ():
-                self._check_keywords(sub, location.child(key, i))
+            subs = schema.get(key)
+            if isinstance(subs, list):
+                for i, sub in enumerate(subs):
+                    self._check_keywords(sub, location, (*path, key, i))
 
     def type_of(self, schema: Any, location: SpecLocation, hint: str) -> TypeRef:
         """Convert a schema used by an operation into a TypeRef, hoisting when needed."""
@@ -147,7 +156,7 @@ class SchemaRegistry:
 
     def _single_member(self, schema: dict[str, Any]) -> Any:
         """``allOf: [X]`` or ``anyOf/oneOf: [X, null]`` with nothing else is just X."""
-        if set(schema) - _DECORATION - {"allOf", "anyOf", "oneOf", "type"}:
+        if _COMBINERS.isdisjoint(schema) or set(schema) - _DECORATION - {"allOf", "anyOf", "oneOf", "type"}:
             return None
         for key in ("allOf", "anyOf", "oneOf"):
             members = schema.get(key)

@@ -10,7 +10,6 @@ from generator.diagnostics import Sink, SpecLocation
 from generator.ir.model import Api, Operation, SecurityScheme, page_results
 from generator.models import ModelsModule
 from generator.naming import Names
-from generator.render import layout
 from generator.render.common import (
     ArgView,
     BodyView,
@@ -107,9 +106,9 @@ class ClientView:
     description: str
     version: str
     header: str
-    default_base_url: str  # repr()
-    base_url_env: str  # repr()
-    api_key_env: str  # repr()
+    default_base_url: str  # literal()
+    base_url_env: str  # literal()
+    api_key_env: str  # literal()
     base_url_doc: str  # for the Client docstring
     api_key_doc: str
     auth_kind: str  # bearer, basic, api_key, none
@@ -192,12 +191,12 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         base_url_doc=docstring(f"${target.base_url_env} or {server}" if target.base_url_env else server),
         api_key_doc=docstring(f"${target.api_key_env}" if target.api_key_env else "no default"),
         auth_kind=scheme.kind if scheme else "none",
-        api_key_auth="\n".join(layout.lines(layout.call(
-            "auth=rt.api_key_auth",
+        api_key_auth=_call(
+            "            auth=rt.api_key_auth",
             literal(scheme.param_name if scheme else ""),
             literal(scheme.location if scheme else "header"),
             "api_key if api_key is not None else os.environ.get(API_KEY_ENV)",
-        ), depth=3, tail=",")),
+        ) + ",",
         root=root,
         root_imports=_imports(annotator_of(()), [root]),
         modules=modules,
@@ -220,7 +219,7 @@ def _imports(annotator: Annotator, resources: list[ResourceView]) -> ModuleImpor
 
 def _child(attr: str, class_name: str, client: str, module: str) -> ChildView:
     def init(cls: str) -> str:
-        return layout.assignment(f"self.{attr}", layout.call(cls, client), depth=2)
+        return f"        self.{attr} = {cls}({client})"
 
     return ChildView(attr, class_name, init(class_name), init("Async" + class_name), module)
 
@@ -263,7 +262,7 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
     op_names = names.operations[op.operation_id]
     positional: list[ArgView] = []
     keyword: list[ArgView] = []
-    params: list[layout.Expr] = []
+    params: list[str] = []
     wire: dict[str, str] = {}
     for param, py in ordered_params(op, op_names):
         if param.name in wire:
@@ -280,7 +279,7 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
         description = docstring(param.description or f"({param.location} parameter {param.name!r})")
         param_expr = _param_expr(param.name, param.location, param.style, param.explode, param.required)
         arg = ArgView(py, literal(param.name), param.location, annotation, param.required,
-                      description, layout.flat(param_expr))
+                      description, param_expr)
         (positional if param.location == "path" else keyword).append(arg)
         params.append(param_expr)
     body = body_view(op, annotator, use_dict=True)
@@ -290,20 +289,19 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
     returns = annotator.note(union([o.annotation for o in success]) if success else "None")
     page = page_results(annotator.api, op)
     item = annotator.spell(page.item, "response") if page is not None else None
-    expr = layout.call(
+    expr = _call(
         "rt.Operation",
         literal(op.operation_id),
         literal(op.method),
         literal(op.path),
-        layout.Bracket("params=", "(", tuple(params), ")", tuple1=True),
-        layout.call("body=rt.Body", body.media_type) if body else "body=None",
+        "params=(" + ", ".join(params) + ("," if len(params) == 1 else "") + ")",
+        _call("body=rt.Body", body.media_type) if body else "body=None",
         _outcomes("responses=", success),
         _outcomes("errors=", errors),
         f"authenticated={bool(op.security)}",
         f"deprecated={op.deprecated}",
     )
-    target = layout.subscript(f"{op_names.constant}: rt.Operation", returns)
-    statement = layout.assignment(target, expr)
+    statement = f"{op_names.constant}: rt.Operation[{returns}] = {expr}"
     method = op_names.method
     description = docstring(op.description if op.summary else "\n".join(op.description.splitlines()[1:]))
     return ClientOpView(
@@ -324,32 +322,37 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
     )
 
 
-def _param_expr(name: str, location: str, style: str | None, explode: bool | None, required: bool) -> layout.Bracket:
+def _call(head: str, *items: str) -> str:
+    """``head(item, ...)`` on one line; the format stage lays it out."""
+    return f"{head}({', '.join(items)})"
+
+
+def _param_expr(name: str, location: str, style: str | None, explode: bool | None, required: bool) -> str:
     extra = []
     if style is not None:
         extra.append(f"style={literal(style)}")
     if explode is not None:
-        extra.append(f"explode={explode!r}")
+        extra.append(f"explode={literal(explode)}")
     if required:
         extra.append("required=True")
-    return layout.call("rt.Param", literal(name), literal(location), *extra)
+    return _call("rt.Param", literal(name), literal(location), *extra)
 
 
-def _outcomes(head: str, outcomes: list[OutcomeView]) -> layout.Bracket:
+def _outcomes(head: str, outcomes: list[OutcomeView]) -> str:
     """``{status: rt.Outcome(...), ...}``."""
-    return layout.Bracket(head, "{", tuple(_outcome(o) for o in outcomes), "}")
+    return head + "{" + ", ".join(_outcome(o) for o in outcomes) + "}"
 
 
-def _outcome(outcome: OutcomeView) -> layout.Bracket:
+def _outcome(outcome: OutcomeView) -> str:
     if outcome.kind == "json":
-        return layout.call(f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation)
-    return layout.call(f"{literal(outcome.code)}: rt.Outcome", literal(outcome.kind))
+        return _call(f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation)
+    return _call(f"{literal(outcome.code)}: rt.Outcome", literal(outcome.kind))
 
 
 def _example(api: Api, names: Names) -> str:
     for op in api.operations:
         if op.method == "GET":
             n = names.operations[op.operation_id]
-            args = ", ".join(repr(p.name) for p in op.parameters if p.location == "path")
+            args = ", ".join(literal(p.name) for p in op.parameters if p.location == "path")
             return "client." + ".".join([*n.resource, n.method]) + f"({args})"
     return ""

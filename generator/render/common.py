@@ -1,6 +1,6 @@
 """Views shared by the client and the server: the operation facts both targets spell out.
 
-A view is a frozen dataclass holding finished strings (annotations, ``repr()``
+A view is a frozen dataclass holding finished strings (annotations, ``literal()``
 literals, escaped docstrings) and precomputed booleans, so templates only loop,
 branch and interpolate.
 """
@@ -40,9 +40,9 @@ def package_problem(name: str) -> str | None:
     because a directory called ``con`` cannot be created there.
     """
     if not name.isidentifier() or keyword.iskeyword(name):
-        return f"package name {name!r} is not a Python identifier"
+        return f"package name {literal(name)} is not a Python identifier"
     if name.lower() in _DEVICE_NAMES:
-        return f"package name {name!r} is a reserved device name on Windows"
+        return f"package name {literal(name)} is a reserved device name on Windows"
     return None
 
 
@@ -90,13 +90,13 @@ class BodyView:
 class OutcomeView:
     """One documented response as the runtime reads it."""
 
-    status: str  # repr()
+    status: str  # literal()
     status_code: int  # numeric status for routes; 200 for ranges/default
     kind: str  # json, bytes, text, empty
     annotation: str  # python type of the body ("None" when empty)
     media_type: str | None
     is_success: bool
-    description: str  # repr()
+    description: str  # literal()
     code: str = ""  # the status as the spec spells it ("200", "4XX", "default")
 
 
@@ -111,14 +111,14 @@ def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
         else:
             annotation = {"bytes": "bytes", "text": "str", "empty": "None"}[kind]
         views.append(OutcomeView(
-            status=repr(response.status),
+            status=literal(response.status),
             code=response.status,
             status_code=_numeric(response),
             kind=kind,
             annotation=annotation,
             media_type=content.media_type if content is not None else None,
             is_success=response in op.success_responses,
-            description=repr(response.description or response.status),
+            description=literal(response.description or response.status),
         ))
     return views
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 import jinja2
 
 from generator import cache
+from generator.render.escape import literal
 from generator.resources import templates_dir
 
 
@@ -23,7 +24,7 @@ def environment() -> jinja2.Environment:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             folder = None
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None,
         undefined=jinja2.StrictUndefined,
@@ -32,6 +33,13 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.filters = {name: env.filters[name] for name in FILTERS if name in env.filters}
+    env.filters["literal"] = literal  # the only way a template quotes a value (render/escape.py)
+    return env
+
+
+# The filters templates may use: layout only, and ``literal``. Escaping is render/escape.py's job.
+FILTERS = ("indent", "join", "literal")
 
 
 def render_template(name: str, **context: object) -> str:

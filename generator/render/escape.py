@@ -8,18 +8,30 @@ alone. Views call these; templates interpolate only their results.
 
 from __future__ import annotations
 
+import math
 import re
 
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 def literal(value: object) -> str:
-    """A Python literal for a JSON scalar (str, int, float, bool, None), safe for any code point.
+    """A Python literal for a JSON value (or a tuple of them), safe for any code point.
 
     Strings use double quotes unless the text holds more double than single quotes
     (the quote a formatter would keep); ``repr`` does the escaping either way, so a
     lone surrogate, NUL or line separator becomes an escape, never a raw character.
+    Lists, tuples and dicts are spelt item by item; any other type is refused.
     """
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(item) for item in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(literal(item) for item in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
+    if value is not None and not isinstance(value, (str, int, float)):
+        raise TypeError(f"no literal for a {type(value).__name__}: spec values are JSON")
+    if isinstance(value, float) and not math.isfinite(value):  # YAML's .inf and .nan: repr would be a bare name
+        return f'float("{value!r}")'
     text = repr(value)
     if not isinstance(value, str) or text[0] == '"':
         return text
@@ -58,6 +70,22 @@ _MARKDOWN_MARKUP = re.compile(r"[`<>|\\*_\[\]#]")
 def markdown_line(text: str) -> str:
     """One line of markdown-inert text: no control characters, markup or HTML."""
     return _MARKDOWN_MARKUP.sub("", comment(text))
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string (``"..."``) holding ``text``: quotes, backslashes and controls escaped.
+
+    Other characters stay as they are (TOML files are UTF-8); ``json.dumps`` would write an
+    astral character as a surrogate pair, which TOML refuses.
+    """
+    def one(char: str) -> str:
+        if char in '"\\':
+            return "\\" + char
+        if ord(char) < 0x20 or ord(char) == 0x7F or 0xD800 <= ord(char) <= 0xDFFF:
+            return f"\\u{ord(char):04x}" if not 0xD800 <= ord(char) <= 0xDFFF else "\\ufffd"
+        return char
+
+    return '"' + "".join(one(c) for c in text) + '"'
 
 
 def markdown_code(text: str) -> str:

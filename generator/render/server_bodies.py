@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from generator.ir.model import Content, Operation, TypeRef, form_fields, preferred_request
 from generator.render.common import BodyView, union
-from generator.render.escape import docstring
+from generator.render.escape import docstring, literal
 from generator.render.types import Annotator
 
 
@@ -40,11 +40,11 @@ def body_reader(op: Operation, function: str, annotator: Annotator) -> tuple[str
     if op.body is None or len(op.body.contents) < 2 and not readable_form(op, annotator):
         return None
     types = {c.media_type: _annotation(c, annotator) for c in op.body.contents}
-    entries = ", ".join(f"{media!r}: {annotation}" for media, annotation in types.items())
-    expression = f"rt.BodyReader({{{entries}}}, required={op.body.required!r})"
+    entries = ", ".join(f"{literal(media)}: {annotation}" for media, annotation in types.items())
+    expression = f"rt.BodyReader({{{entries}}}, required={literal(op.body.required)})"
     annotation = union(list(types.values()))
     first = op.body.contents[0].media_type
-    view = BodyView(annotation, op.body.required, repr(first), "multiple", False, docstring(", ".join(types)))
+    view = BodyView(annotation, op.body.required, literal(first), "multiple", False, docstring(", ".join(types)))
     return f"_{function}_body".upper(), BodyReaderView(expression, view)
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 
 from generator.diagnostics import Sink
 from generator.ir.model import Operation, Parameter, TypeRef
+from generator.render.escape import literal
 from generator.render.types import Annotator
 
 _NUMERIC = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt", "multipleOf": "multiple_of"}
@@ -56,17 +57,17 @@ def reader_expr(param: Parameter, op: Operation, annotation: str, checks: list[t
         type_expr = f"Annotated[{annotation}, pydantic.Field({', '.join(f'{k}={v}' for k, v in checks)})]"
     extra = ""
     if param.default and param.default[0] is not None and not param.required and _json_value(param.default[0]):
-        extra += f", default={param.default[0]!r}"
+        extra += f", default={literal(param.default[0])}"
     if param.description:
-        extra += f", description={param.description!r}"
+        extra += f", description={literal(param.description)}"
     if param.deprecated:
         extra += ", deprecated=True"
     if param.type.kind == "map" and param.location == "query":
         others = sorted(p.name for p in op.parameters if p.location == "query" and p.name != param.name)
-        extra += f", reserved={tuple(others)!r}"
+        extra += f", reserved={literal(tuple(others))}"
     return (
-        f"rt.StyledParameter({type_expr}, {param.location!r}, {param.name!r}, style={style!r}, "
-        f"explode={explode!r}, required={param.required!r}{extra})"
+        f"rt.StyledParameter({type_expr}, {literal(param.location)}, {literal(param.name)}, style={literal(style)}, "
+        f"explode={literal(explode)}, required={literal(param.required)}{extra})"
     )
 
 
@@ -103,7 +104,7 @@ def _checks(param: Parameter, bare: str, sink: Sink) -> Iterator[tuple[str, str]
     for key, value in param.keywords:
         if key == "format":
             if isinstance(value, str) and bare in _FORMATLESS:
-                yield "json_schema_extra", repr({"format": value})
+                yield "json_schema_extra", literal({"format": value})
             continue
         if key in _NUMERIC and kind in ("integer", "number"):
             argument = _NUMERIC[key]
@@ -112,17 +113,17 @@ def _checks(param: Parameter, bare: str, sink: Sink) -> Iterator[tuple[str, str]
             if key in ("minimum", "maximum") and given.get("exclusive" + key.title()) is True:
                 argument = "gt" if key == "minimum" else "lt"
             if _number(value):
-                yield argument, repr(value)
+                yield argument, literal(value)
                 continue
         elif key in _STRING and kind == "string" and bare == "str":
             if key == "pattern" and isinstance(value, str) and _compiles(value):
-                yield "pattern", repr(value)
+                yield "pattern", literal(value)
                 continue
             if key != "pattern" and _count(value):
-                yield _STRING[key], repr(value)
+                yield _STRING[key], literal(value)
                 continue
         elif key in _ARRAY and kind == "array" and _count(value):
-            yield _ARRAY[key], repr(value)
+            yield _ARRAY[key], literal(value)
             continue
         sink.warning(
             "server-parameter-keyword",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from generator.ir.model import Content, Operation, Response, preferred_response
 from generator.render.common import OutcomeView
+from generator.render.escape import literal
 from generator.render.types import Annotator
 
 _BINARY = {"type": "string", "format": "binary"}
@@ -35,7 +36,7 @@ def route_responses(
     op: Operation, outcomes: list[OutcomeView], main: OutcomeView | None, has_inputs: bool, annotator: Annotator
 ) -> RouteResponses:
     """The responses of ``op``'s route; ``main`` is the status a plain return answers."""
-    exact_main = main is not None and main.status.strip("'").isdigit()
+    exact_main = main is not None and main.code.isdigit()
     entries = [_entry(o) for o in outcomes if not (exact_main and o is main)]
     content = {r.status: _media(r, o, annotator) for r, o in zip(op.responses, outcomes)}
     if has_inputs and not any(r.status == "422" for r in op.responses):
@@ -43,22 +44,22 @@ def route_responses(
         content["422"] = {"application/json": "True"}
     main_media = main.media_type if main else None
     media_types = {
-        o.status.strip("'"): o.media_type for o in outcomes if o is not main and o.media_type and o.media_type != main_media
+        o.code: o.media_type for o in outcomes if o is not main and o.media_type and o.media_type != main_media
     }
     listed = ", ".join(
-        f"{status!r}: {{" + ", ".join(f"{media!r}: {schema}" for media, schema in media.items()) + "}"
+        f"{literal(status)}: {{" + ", ".join(f"{literal(media)}: {schema}" for media, schema in media.items()) + "}"
         for status, media in content.items()
     )
     return RouteResponses(
         entries="{" + ", ".join(entries) + "}",
         content="{" + listed + "}",
-        media_types=repr(media_types) if media_types else "None",
+        media_types=literal(media_types) if media_types else "None",
     )
 
 
 def _entry(outcome: OutcomeView) -> str:
     model = f", 'model': {outcome.annotation}" if outcome.kind == "json" and outcome.annotation != "Any" else ""
-    key = outcome.status if not outcome.status.strip("'").isdigit() else str(outcome.status_code)
+    key = outcome.status if not outcome.code.isdigit() else str(outcome.status_code)
     return f"{key}: {{'description': {outcome.description}{model}}}"
 
 
@@ -77,9 +78,9 @@ def _schema(content: Content, preferred: Content | None, has_model: bool, annota
     if has_model and preferred is not None and (content is preferred or ref == preferred.type):
         return "True"
     if ref.kind == "binary":
-        return repr(_BINARY)
+        return literal(_BINARY)
     if ref.kind == "string":
-        return repr({**_TEXT, **({"format": ref.format} if ref.format else {})})
+        return literal({**_TEXT, **({"format": ref.format} if ref.format else {})})
     if ref.kind == "any":
-        return repr({})
+        return literal({})
     return f"rt.schema_of({annotator.spell(ref, 'response')})"  # another model of the same status

@@ -24,7 +24,7 @@ from generator.render.common import (
     unshadow_args,
     unshadow_body,
 )
-from generator.render.escape import docstring, markdown_line
+from generator.render.escape import docstring, literal, markdown_line
 from generator.render.server_bodies import body_reader
 from generator.render.server_forms import raw_form_body
 from generator.render.server_params import native_param, param_checks, reader_expr
@@ -59,18 +59,18 @@ class RouteView:
     group: str  # keyword of create_app binding the implementation
     method: str  # interface method name
     decorator_method: str  # get, post, ...
-    path: str  # repr()
-    operation_id: str  # repr()
+    path: str  # literal()
+    operation_id: str  # literal()
     status_code: int
-    media_type: str  # repr() or None
+    media_type: str  # literal() or None
     response_model: str  # annotation or None
     no_body: bool  # the main response has no content: documented as such (response_class=Response)
     responses_expr: str  # dict literal for other documented statuses
-    response_description: str  # repr() of the main response's description
+    response_description: str  # literal() of the main response's description
     media_types: str  # dict literal: status -> media type, where it differs from the main one
-    tags: str  # repr() of a list
-    summary: str  # repr()
-    description: str  # repr()
+    tags: str  # literal() of a list
+    summary: str  # literal()
+    description: str  # literal()
     deprecated: bool
     positional: list[ArgView]
     keyword: list[ArgView]
@@ -102,12 +102,12 @@ class ServerView:
     package: str
     header: str
     doc_title: str
-    title: str  # repr()
-    version: str  # repr()
+    title: str  # literal()
+    version: str  # literal()
     title_md: str  # markdown-inert
     version_text: str  # as the spec says
-    description: str  # repr()
-    servers: str  # repr() of a list of dicts
+    description: str  # literal()
+    servers: str  # literal() of a list of dicts
     groups: list[GroupView]
     routes: list[RouteView]
     model_imports: list[str]
@@ -165,12 +165,12 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         package=target.server_package or "",
         header=header,
         doc_title=docstring(api.title),
-        title=repr(api.title),
-        version=repr(api.version),
+        title=literal(api.title),
+        version=literal(api.version),
         title_md=markdown_line(api.title),
         version_text=api.version,
-        description=repr(api.description),
-        servers=repr([{"url": s.url, "description": s.description} for s in api.servers]),
+        description=literal(api.description),
+        servers=literal([{"url": s.url, "description": s.description} for s in api.servers]),
         groups=groups,
         routes=[r for g in groups for r in g.routes],
         model_imports=sorted(app_imports.model_names),
@@ -218,15 +218,15 @@ def _route(
         annotation = annotator.spell(param.type, "request")
         checks = param_checks(param, annotation, sink)
         if native_param(param, op, annotator):
-            alias = f"alias={param.name!r}, " if param.name != py or param.location == "header" else ""
+            alias = f"alias={literal(param.name)}, " if param.name != py or param.location == "header" else ""
             keywords = "".join(f", {key}={value}" for key, value in checks)
-            marker = f"{_MARKERS[param.location]}({alias}description={param.description!r}{keywords})"
+            marker = f"{_MARKERS[param.location]}({alias}description={literal(param.description)}{keywords})"
             default = _default_expr(param, annotation, annotator)
         else:
             constant = f"_{op_names.function}_{py}_param".upper()
             readers.append((constant, reader_expr(param, op, annotation, checks)))
             marker, default = f"Depends({constant})", "None"
-        arg = ArgView(py, repr(param.name), param.location, annotation, param.required, docstring(param.description),
+        arg = ArgView(py, literal(param.name), param.location, annotation, param.required, docstring(param.description),
                       marker, default)
         (positional if param.location == "path" else keyword).append(arg)
     multi = body_reader(op, op_names.function, annotator)
@@ -247,18 +247,18 @@ def _route(
         group=group,
         method=op_names.method,
         decorator_method=op.method.lower(),
-        path=repr(op.path),
-        operation_id=repr(op.operation_id),
+        path=literal(op.path),
+        operation_id=literal(op.operation_id),
         status_code=main.status_code if main else 200,
-        media_type=repr(main.media_type) if main else "None",
+        media_type=literal(main.media_type) if main else "None",
         response_model=main.annotation if main and main.kind == "json" else "None",
         no_body=main is None or main.kind != "json",
         responses_expr=responses.entries,
-        response_description=main.description if main else repr("Successful Response"),
+        response_description=main.description if main else literal("Successful Response"),
         media_types=responses.media_types,
-        tags=repr(list(op.tags)),
-        summary=repr(op.summary),
-        description=repr(op.description),
+        tags=literal(list(op.tags)),
+        summary=literal(op.summary),
+        description=literal(op.description),
         deprecated=op.deprecated,
         positional=positional,
         keyword=keyword,
@@ -280,9 +280,9 @@ def _route(
 def _route_expr(operation_id: str, main: OutcomeView | None, media_types: str) -> str:
     """The ``rt.Route(...)`` of an operation: its id, default status and media types."""
     status_code = main.status_code if main else 200
-    media_type = repr(main.media_type) if main else "None"
+    media_type = literal(main.media_type) if main else "None"
     extra = f", media_types={media_types}" if media_types != "None" else ""
-    return f"rt.Route(operation_id={operation_id!r}, status_code={status_code}, media_type={media_type}{extra})"
+    return f"rt.Route(operation_id={literal(operation_id)}, status_code={status_code}, media_type={media_type}{extra})"
 
 
 def _hoist_defaults(route: RouteView, defaults: list[tuple[str, str]]) -> RouteView:
@@ -312,7 +312,7 @@ def _default_expr(param: Parameter, annotation: str, annotator: Annotator) -> st
         schema = annotator.api.schemas[ref.model]
         name = annotation.split(" | ")[0]
         if schema.kind == "enum" and value in schema.enum_values and name.isidentifier():
-            return f"{name}({value!r})"
+            return f"{name}({literal(value)})"
         return "None"
     scalars: dict[str, type | tuple[type, ...]] = {"string": str, "integer": int, "number": (int, float), "boolean": bool}
     expected = scalars.get(ref.kind)
@@ -320,7 +320,7 @@ def _default_expr(param: Parameter, annotation: str, annotator: Annotator) -> st
         return "None"
     if ref.kind == "string" and (ref.format is not None or annotation.split(" | ")[0] != "str"):
         return "None"
-    return repr(value)
+    return literal(value)
 
 
 def _openapi_extra(readers: list[tuple[str, str]], content: str, body_constant: str) -> str:
@@ -346,7 +346,7 @@ def _returns(outcomes: list[OutcomeView]) -> str:
         return outcomes[0].annotation if outcomes else "None"
     parts = []
     for outcome in outcomes:
-        exact = outcome.status.strip("'").isdigit()
+        exact = outcome.code.isdigit()
         wrapper = STATUS_CLASSES.get(outcome.status_code) if exact else None
         parts.append(f"rt.{wrapper or 'Status'}[{outcome.annotation}]")
     return union(parts)
@@ -357,8 +357,8 @@ def _security(op: Operation, schemes: dict[str, SecurityScheme]) -> str | None:
         return None
     requirement = op.security[0]
     scheme = schemes[requirement.scheme]
-    scopes = repr(tuple(requirement.scopes))
+    scopes = literal(tuple(requirement.scopes))
     if scheme.kind == "api_key":
         kind = {"header": "rt.API_KEY_HEADER", "query": "rt.API_KEY_QUERY", "cookie": "rt.API_KEY_COOKIE"}[scheme.location or "header"]
-        return f"binder.requires({kind}, {scheme.name!r}, {scopes}, param_name={scheme.param_name!r})"
-    return f"binder.requires({_SCHEME_KINDS[scheme.kind]}, {scheme.name!r}, {scopes})"
+        return f"binder.requires({kind}, {literal(scheme.name)}, {scopes}, param_name={literal(scheme.param_name)})"
+    return f"binder.requires({_SCHEME_KINDS[scheme.kind]}, {literal(scheme.name)}, {scopes})"

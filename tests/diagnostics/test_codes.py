@@ -23,7 +23,7 @@ CODE = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)+")
 # Functions and classes whose string arguments include a diagnostic code.
 REPORTERS = frozenset({
     "error", "warning", "report", "at", "note", "warn", "_report", "Diagnostic", "_problem", "_refusal",
-    "config_diagnostic", "_Stop",
+    "config_diagnostic", "_Stop", "report_at",
 })
 # Code-shaped literals in generator/ that are not diagnostic codes, and what they are.
 NOT_CODES = {

@@ -139,6 +139,13 @@ def _read_failed(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
     return _load(tmp / "absent.yaml")
 
 
+@case("invalid-unicode")
+def _invalid_unicode(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
+    path = tmp / "surrogate.json"  # JSON can escape half a surrogate pair; YAML refuses it as a syntax error
+    path.write_text('{"openapi": "3.0.3", "info": {"title": "half \\ud83d a pair", "version": "1"}, "paths": {}}')
+    return _load(path)
+
+
 @case("bad-encoding")
 def _bad_encoding(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
     path = tmp / "latin1.yaml"

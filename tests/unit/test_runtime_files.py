@@ -1,5 +1,6 @@
 """The runtime modules are copied verbatim into generated packages (not formatted there):
-they must already be black-formatted, ruff-clean and free of apiforge imports."""
+they must already be formatted as both formatters would leave them (ruff format, the default,
+and black), ruff-clean and free of apiforge imports."""
 
 from __future__ import annotations
 
@@ -23,6 +24,15 @@ def test_runtime_file_is_black_stable(path: Path) -> None:
     mode = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=LINE_LENGTH)
     assert black.format_str(text, mode=mode) == text, f"run black -l {LINE_LENGTH} on {path}"
     assert "import generator" not in text and "from generator" not in text
+
+
+def test_runtime_files_are_ruff_format_stable() -> None:
+    proc = subprocess.run(
+        [find_ruff_bin(), "format", "--isolated", "--check", "--no-cache", "--target-version", "py310",
+         "--line-length", str(LINE_LENGTH), *map(str, FILES)],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_runtime_files_pass_ruff_with_its_defaults() -> None:

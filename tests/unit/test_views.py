@@ -214,10 +214,10 @@ def test_client_view_reports_a_bad_package_name(stages: Stages, tmp_path: Path) 
 def test_server_view(stages: Stages) -> None:
     view = stages.server()
     routes = {route.operation_id: route for group in view.groups for route in group.routes}
-    assert set(routes) == {"'pets_list'", "'pets_create'", "'pets_photo'", "'pets_list_all'"}
-    create = routes["'pets_create'"]
-    assert (create.decorator_method, create.path, create.status_code) == ("post", "'/pets/'", 201)
-    assert routes["'pets_photo'"].status_code == 204 and routes["'pets_photo'"].no_body
+    assert set(routes) == {'"pets_list"', '"pets_create"', '"pets_photo"', '"pets_list_all"'}
+    create = routes['"pets_create"']
+    assert (create.decorator_method, create.path, create.status_code) == ("post", '"/pets/"', 201)
+    assert routes['"pets_photo"'].status_code == 204 and routes['"pets_photo"'].no_body
     functions = [route.function for route in routes.values()]
     assert len(functions) == len(set(functions))
     assert [g.keyword for g in view.groups] == ["pets"]

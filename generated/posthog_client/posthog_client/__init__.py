@@ -4,7 +4,7 @@
 from posthog_client import Client
 
 with Client() as client:
-    client.environments.dashboards.list('project_id')
+    client.environments.dashboards.list("project_id")
 """
 
 from ._runtime import (

@@ -13,7 +13,11 @@ def _open_enum_member(cls: type[Enum], value: object) -> Any:
     base: Any = (
         int
         if issubclass(cls, int)
-        else str if issubclass(cls, str) else float if issubclass(cls, float) else object
+        else str
+        if issubclass(cls, str)
+        else float
+        if issubclass(cls, float)
+        else object
     )
     if base is object:  # an enum of mixed JSON types: any JSON scalar
         if not isinstance(value, (str, int, float)):

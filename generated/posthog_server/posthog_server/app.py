@@ -310,9 +310,8 @@ def create_router(
     environments_groups: EnvironmentsGroupsApi | None = None,
     environments_insights: EnvironmentsInsightsApi | None = None,
     environments_session_recordings: EnvironmentsSessionRecordingsApi | None = None,
-    environments_sessions_property_definitions: (
-        EnvironmentsSessionsPropertyDefinitionsApi | None
-    ) = None,
+    environments_sessions_property_definitions: EnvironmentsSessionsPropertyDefinitionsApi
+    | None = None,
     environments_sessions_values: EnvironmentsSessionsValuesApi | None = None,
     environments_subscriptions: EnvironmentsSubscriptionsApi | None = None,
     dashboards: DashboardsApi | None = None,
@@ -2777,9 +2776,8 @@ def create_app(
     environments_groups: EnvironmentsGroupsApi | None = None,
     environments_insights: EnvironmentsInsightsApi | None = None,
     environments_session_recordings: EnvironmentsSessionRecordingsApi | None = None,
-    environments_sessions_property_definitions: (
-        EnvironmentsSessionsPropertyDefinitionsApi | None
-    ) = None,
+    environments_sessions_property_definitions: EnvironmentsSessionsPropertyDefinitionsApi
+    | None = None,
     environments_sessions_values: EnvironmentsSessionsValuesApi | None = None,
     environments_subscriptions: EnvironmentsSubscriptionsApi | None = None,
     dashboards: DashboardsApi | None = None,

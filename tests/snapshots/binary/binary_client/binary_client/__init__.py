@@ -4,7 +4,7 @@
 from binary_client import Client
 
 with Client() as client:
-    client.files.download_file('name')
+    client.files.download_file("name")
 """
 
 from ._runtime import (

@@ -4,7 +4,7 @@
 from keywords_names_client import Client
 
 with Client() as client:
-    client.class_.import_('from')
+    client.class_.import_("from")
 """
 
 from ._runtime import (

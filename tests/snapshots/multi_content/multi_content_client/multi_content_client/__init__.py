@@ -4,7 +4,7 @@
 from multi_content_client import Client
 
 with Client() as client:
-    client.documents.get_document('id')
+    client.documents.get_document("id")
 """
 
 from ._runtime import (

@@ -4,7 +4,7 @@
 from non_ascii_client import Client
 
 with Client() as client:
-    client.cafe.obtenir_cafe('identifiant')
+    client.cafe.obtenir_cafe("identifiant")
 """
 
 from ._runtime import (

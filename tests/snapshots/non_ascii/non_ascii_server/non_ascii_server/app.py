@@ -77,7 +77,7 @@ def create_router(
             (identifiant,),
             {
                 "grosse": grosse,
-                "\u540d\u524d": 名前,
+                "名前": 名前,
             },
         )
 

@@ -4,7 +4,7 @@
 from nullable_client import Client
 
 with Client() as client:
-    client.things.get_thing('id')
+    client.things.get_thing("id")
 """
 
 from ._runtime import (

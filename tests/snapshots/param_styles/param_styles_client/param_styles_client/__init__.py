@@ -4,7 +4,7 @@
 from param_styles_client import Client
 
 with Client() as client:
-    client.search.search('ids')
+    client.search.search("ids")
 """
 
 from ._runtime import (
