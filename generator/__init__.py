@@ -1,7 +1,8 @@
 """apiforge: one OpenAPI document in, a pydantic/httpx client and a FastAPI server out.
 
-The pipeline is load -> normalize -> build IR -> name -> render -> format -> write;
-:func:`generator.pipeline.generate` runs it.
+The pipeline is load -> build IR -> name -> models -> render -> format -> write:
+:func:`generator.pipeline.render` runs it up to formatting and
+:mod:`generator.commands.generate` writes the result (see ARCHITECTURE.md).
 """
 
 __version__ = "0.1.0"

@@ -14,6 +14,8 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from generator import jsonpointer
+
 
 class Severity(str, enum.Enum):
     """How bad a problem is: errors stop generation, warnings do not."""
@@ -37,10 +39,7 @@ class SpecLocation:
 
     def child(self, *tokens: str | int) -> SpecLocation:
         """Return the location of a descendant, escaping each token as RFC 6901 says."""
-        pointer = self.pointer
-        for token in tokens:
-            pointer += "/" + str(token).replace("~", "~0").replace("/", "~1")
-        return SpecLocation(self.file, pointer)
+        return SpecLocation(self.file, jsonpointer.join(self.pointer, *tokens))
 
     def __str__(self) -> str:
         where = self.file

@@ -12,8 +12,8 @@ Steps: read the root (:mod:`generator.source`), check the version, bundle
 external refs (:mod:`generator.bundle`), check local refs (:mod:`generator.refs`),
 convert Swagger 2.0 (:mod:`generator.swagger2`), validate with openapi-pydantic
 (:mod:`generator.validation`; a document validated before replays its reports from
-the content cache without importing openapi-pydantic). This module and ``ir/build.py`` are the only
-importers of openapi_pydantic (through :mod:`generator.validation`).
+the content cache without importing openapi-pydantic). :mod:`generator.validation` is the
+only importer of openapi_pydantic; ``ir/build.py`` reads the validated plain data.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import jsonpointer
 from generator.diagnostics import Locator, Severity, Sink, SpecLocation
 from generator.source import Limits, Reporter, SourceFile, fetch_url, is_url, read_source
 
@@ -275,7 +276,7 @@ def _lone_surrogate(document: Any) -> str | None:
                 return pointer
         elif isinstance(node, dict):
             for key, value in node.items():
-                child = pointer + "/" + str(key).replace("~", "~0").replace("/", "~1")
+                child = jsonpointer.join(pointer, key)
                 if isinstance(key, str) and not key.isascii() and any(0xD800 <= ord(c) <= 0xDFFF for c in key):
                     return child
                 stack.append((child, value))

@@ -338,11 +338,11 @@ def _separate_resources_from_methods(
 
 
 def _statics(path: str) -> list[str]:
-    return [s for s in path.strip("/").split("/") if s and not s.startswith("{")]
+    return [s for s in path.strip("/").split("/") if s and "{" not in s]
 
 
 def _shape(path: str) -> str:
-    return "/".join("{}" if s.startswith("{") else s for s in path.strip("/").split("/"))
+    return "/".join("{}" if "{" in s else s for s in path.strip("/").split("/"))
 
 
 def _common_prefix(all_statics: list[list[str]]) -> int:
@@ -359,7 +359,7 @@ def _place(op: Operation, paths: set[str], extended: set[str], prefix: int) -> t
     statics = _statics(op.path)[prefix:]
     shape = _shape(op.path)
     action = None
-    if segments and not segments[-1].startswith("{") and len(statics) > 1:
+    if segments and "{" not in segments[-1] and len(statics) > 1:
         parent = shape.rsplit("/", 1)[0]
         if parent in paths and shape not in extended:
             action = statics.pop()

@@ -255,14 +255,16 @@ def validate(document: dict[str, Any], family: str, report: Report) -> None:
     try:
         model.model_validate(_normalized(document, family))
     except ValidationError as exc:
-        _report_errors(document, exc.errors(include_url=False), report)
+        _report_errors(document, exc.errors(include_url=False), report, boolean_schemas=family == "3.1")
 
 
-def _report_errors(document: dict[str, Any], errors: list[Any], report: Report) -> None:
+def _report_errors(document: dict[str, Any], errors: list[Any], report: Report, boolean_schemas: bool = False) -> None:
+    """Report ``errors`` merged per pointer; a boolean where 3.1 allows a schema is valid
+    (``unevaluatedProperties: false``), whatever openapi-pydantic models."""
     found: dict[str, list[tuple[Severity, str]]] = {}
     for error in errors:
         pointer, branches, missing = _walk(document, tuple(error["loc"]))
-        if not _applies(branches):
+        if not _applies(branches) or boolean_schemas and missing is None and _is_boolean(document, pointer):
             continue
         message = _describe(error, missing)
         entries = found.setdefault(pointer, [])
@@ -273,6 +275,13 @@ def _report_errors(document: dict[str, Any], errors: list[Any], report: Report) 
             Severity.ERROR if any(s is Severity.ERROR for s, _ in entries) else Severity.WARNING
         )
         report(severity, "invalid-spec", "; ".join(m for _, m in entries), pointer)
+
+
+def _is_boolean(document: dict[str, Any], pointer: str) -> bool:
+    try:
+        return isinstance(jsonpointer.resolve(document, pointer), bool)
+    except (LookupError, ValueError):
+        return False
 
 
 def check_defaults(document: dict[str, Any], report: Report) -> None:

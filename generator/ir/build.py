@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.diagnostics import Sink, SpecLocation
+from generator.ir.dialect import check_dialect, normalize_dialect
 from generator.ir.model import (
     Api,
     Content,
@@ -27,6 +28,8 @@ from generator.ir.model import (
     preferred_request,
     preferred_response,
 )
+from generator.ir.one_of import check_one_of, relax_one_of
+from generator.ir.paths import template_names, template_problem
 from generator.ir.schemas import SchemaRegistry
 from generator.naming import class_name, snake_case
 
@@ -48,8 +51,29 @@ class ModelSource:
     openapi_version: str
 
 
+def body_allowed(status: str) -> bool:
+    """False for the statuses HTTP sends without content: 1xx, 204, 205 and 304 (RFC 9110)."""
+    return not (status[:1] == "1" or status in ("204", "205", "304"))
+
+
+def _encoding(entry: Any) -> tuple[tuple[str, str | None, bool | None], ...]:
+    """A media type's Encoding Object: (property, style, explode) per property that gives either."""
+    found = entry.get("encoding") if isinstance(entry, dict) else None
+    if not isinstance(found, dict):
+        return ()
+    return tuple(
+        (str(name), e.get("style") if isinstance(e.get("style"), str) else None,
+         e.get("explode") if isinstance(e.get("explode"), bool) else None)
+        for name, e in found.items()
+        if isinstance(e, dict) and ("style" in e or "explode" in e)
+    )
+
+
 def build(document: dict[str, Any], sink: Sink, file: str) -> tuple[Api, ModelSource]:
     """Build the IR of ``document``; problems go to ``sink``."""
+    document = normalize_dialect(relax_one_of(document))
+    check_one_of(document, sink, file)
+    check_dialect(document, sink, file)
     return _Builder(document, sink, file).run()
 
 
@@ -68,6 +92,9 @@ class _Builder:
         paths = self.doc.get("paths") or {}
         for path, item in paths.items():
             loc = self.root.child("paths", path)
+            problem = template_problem(path)
+            if problem is not None:
+                self.sink.warning("invalid-path-template", f"path {path!r} {problem}; the text is kept literally", loc)
             item, _ = self._deref(item, loc)
             if not isinstance(item, dict):
                 continue
@@ -116,6 +143,7 @@ class _Builder:
             self.sink.warning("no-responses", "operation documents no response", loc.child("responses"))
         if raw.get("callbacks"):
             self.sink.warning("callbacks-ignored", "callbacks are not generated (only the operation itself is)", loc.child("callbacks"))
+        alternatives, optional = self._security(raw.get("security", self.doc.get("security")), loc)
         return Operation(
             operation_id=op_id,
             method=method.upper(),
@@ -127,8 +155,10 @@ class _Builder:
             parameters=params,
             body=body,
             responses=responses,
-            security=self._security(raw.get("security", self.doc.get("security")), loc),
+            security=() if optional else alternatives[0] if alternatives else (),
             spec_location=loc,
+            security_alternatives=alternatives,
+            security_optional=optional,
         )
 
     def _operation_id(self, given: Any, method: str, path: str, loc: SpecLocation) -> str:
@@ -155,13 +185,12 @@ class _Builder:
                 param = self._parameter(node, base.child("parameters", i), hint)
                 if param is not None:
                     merged[(param.location, param.name)] = param
-        for segment in path.split("/"):
-            if segment.startswith("{") and segment.endswith("}") and ("path", segment[1:-1]) not in merged:
-                name = segment[1:-1]
+        for name in template_names(path):
+            if ("path", name) not in merged:
                 self.sink.warning("missing-path-parameter", f"path parameter {name!r} is not declared; assuming a string", loc)
                 merged[("path", name)] = Parameter(name, "path", True, TypeRef("string"), None, None, "", False, loc)
         for param in list(merged.values()):
-            if param.location == "path" and "{" + param.name + "}" not in path:
+            if param.location == "path" and param.name not in template_names(path):
                 self.sink.warning("unused-path-parameter", f"path parameter {param.name!r} is not in the path; ignored", param.spec_location)
                 del merged[("path", param.name)]
         return tuple(merged.values())
@@ -208,7 +237,7 @@ class _Builder:
         for media, entry in content.items():
             schema = entry.get("schema") if isinstance(entry, dict) else None
             type_ = None if schema is None else self.registry.type_of(schema, loc.child(media, "schema"), hint)
-            result.append(Content(str(media), type_))
+            result.append(Content(str(media), type_, _encoding(entry)))
         return tuple(result)
 
     def _body(self, node: Any, loc: SpecLocation, hint: str) -> RequestBody | None:
@@ -244,6 +273,14 @@ class _Builder:
             else:
                 suffix = "Error" + status.title()
             contents = self._contents(entry.get("content"), entry_loc.child("content"), hint + suffix)
+            if contents and not body_allowed(status):
+                self.sink.warning(
+                    "body-on-bodiless-status",
+                    f"HTTP forbids a body with status {status}; the documented content is ignored: "
+                    "the server answers it without a body and the client reads none",
+                    entry_loc.child("content"),
+                )
+                contents = ()
             chosen = preferred_response(contents)
             if chosen is not None and not chosen.reads_as_json and chosen.is_structured:
                 spelt = "str" if chosen.kind == "text" else "bytes"
@@ -276,19 +313,28 @@ class _Builder:
                 self.sink.warning("unsupported-security", f"security scheme {name!r} ({kind}) is not supported; ignored", loc)
         return found
 
-    def _security(self, node: Any, loc: SpecLocation) -> tuple[SecurityRequirement, ...]:
+    def _security(self, node: Any, loc: SpecLocation) -> tuple[tuple[tuple[SecurityRequirement, ...], ...], bool]:
+        """The supported alternatives (OR of ANDs) and whether ``{}`` makes credentials optional."""
         if not isinstance(node, list) or not node:
-            return ()  # absent, or `security: []`: no authentication
+            return (), False  # absent, or `security: []`: no authentication
+        alternatives: list[tuple[SecurityRequirement, ...]] = []
+        optional = False
         for alternative in node:
             if not isinstance(alternative, dict) or not alternative:
-                return ()  # `{}` among the alternatives: authentication is optional
-            if all(name in self.schemes for name in alternative):
-                return tuple(
+                optional = True  # `{}` among the alternatives: authentication is optional
+                alternatives.append(())
+            elif all(name in self.schemes for name in alternative):
+                alternatives.append(tuple(
                     SecurityRequirement(name, tuple(str(s) for s in scopes or ()))
                     for name, scopes in alternative.items()
-                )
-        self.sink.warning("unsupported-security", "no security requirement uses a supported scheme; sending no credentials", loc.child("security"))
-        return ()
+                ))
+        if not alternatives:
+            self.sink.warning(
+                "unsupported-security",
+                "no security requirement uses a supported scheme; sending no credentials",
+                loc.child("security"),
+            )
+        return tuple(alternatives), optional
 
     def _servers(self) -> tuple[Server, ...]:
         servers: list[Server] = []

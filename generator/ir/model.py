@@ -3,7 +3,7 @@
 Plain frozen dataclasses. No openapi-pydantic object, import string, type string
 or template name enters here; each node keeps a :class:`SpecLocation` for
 diagnostics. Object, enum and composed schemas are always referred to by their
-component name (the normalize stage hoists inline ones), so a :class:`TypeRef`
+component name (:mod:`generator.ir.nested` hoists inline ones), so a :class:`TypeRef`
 is a small closed vocabulary.
 """
 
@@ -71,6 +71,8 @@ class Content:
 
     media_type: str
     type: TypeRef | None  # None: the spec gives no schema
+    # The Encoding Object of a form body's properties: (property, style, explode) as the spec gives them.
+    encoding: tuple[tuple[str, str | None, bool | None], ...] = ()
 
     @property
     def kind(self) -> MediaKind:
@@ -168,6 +170,10 @@ class Operation:
     responses: tuple[Response, ...]
     security: tuple[SecurityRequirement, ...]  # first alternative that the generator supports
     spec_location: SpecLocation
+    # Every supported alternative (OR), each a combination of schemes (AND), in spec order;
+    # ``()`` for the spec's empty requirement ``{}``.
+    security_alternatives: tuple[tuple[SecurityRequirement, ...], ...] = ()
+    security_optional: bool = False  # the spec lists the empty requirement ``{}``: credentials are optional
 
     @property
     def success_responses(self) -> tuple[Response, ...]:

@@ -25,18 +25,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.diagnostics import SpecLocation
+from generator.jsonpointer import escape
 from generator.naming import class_name
 
 Hoist = Callable[[dict[str, Any], SpecLocation, str], str]
 """Registers a schema as a component (schema, location, name hint) and returns its key."""
 
-SCHEMA_REF_PREFIX = "#/components/schemas/"
+SCHEMA_REF_PREFIX = "#/components/schemas/"  # the one spelling (ir/schemas imports it)
 _AT_USE = ("default", "readOnly", "writeOnly", "deprecated", "nullable")
-
-
-def escape(token: str) -> str:
-    """RFC 6901 escaping of one pointer token."""
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from typing import Any
 
 from generator.diagnostics import Sink, SpecLocation
 from generator.ir.model import Property, Schema, SchemaKind, TypeRef
-from generator.ir.nested import Nester
+from generator.ir.nested import SCHEMA_REF_PREFIX, Nester
+from generator.jsonpointer import unescape
 from generator.naming import class_name
 
-SCHEMA_REF_PREFIX = "#/components/schemas/"
 _PRIMITIVES = {"string", "integer", "number", "boolean"}
 _NEEDS_CLASS = ("enum", "const", "properties", "allOf", "oneOf", "anyOf", "not", "patternProperties")
 # JSON Schema keywords the models stage neither types nor validates.
@@ -33,11 +33,6 @@ _DECORATION = {
     "description", "title", "readOnly", "writeOnly", "nullable", "default", "example",
     "examples", "deprecated", "externalDocs", "xml",
 }
-
-
-def unescape(token: str) -> str:
-    """Undo RFC 6901 escaping of one pointer token."""
-    return token.replace("~1", "/").replace("~0", "~")
 
 
 def component_key(ref: str) -> str | None:
@@ -69,7 +64,8 @@ def _literal(schema: dict[str, Any]) -> str | int | bool | None:
     return value
 
 
-def _null_only(schema: Any) -> bool:
+def null_only(schema: Any) -> bool:
+    """Whether a schema admits only null (``type: null`` or ``enum: [null]``)."""
     return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
 
 
@@ -162,7 +158,7 @@ class SchemaRegistry:
             members = schema.get(key)
             if not isinstance(members, list) or len(schema.keys() & {"allOf", "anyOf", "oneOf"}) != 1:
                 continue
-            real = [m for m in members if not _null_only(m)]
+            real = [m for m in members if not null_only(m)]
             if len(real) == 1 and (key == "allOf" or len(members) <= 2) and "type" not in schema:
                 return real[0]
         return None

@@ -84,7 +84,8 @@ def _shape(key: str, schema: dict[str, Any], location: SpecLocation) -> Shape:
         kind = "object"
     properties: tuple[Prop, ...] = ()
     if kind == "object" and isinstance(props, dict):
-        required = schema.get("required") if isinstance(schema.get("required"), list) else []
+        listed = schema.get("required")
+        required: list[Any] = listed if isinstance(listed, list) else []
         properties = tuple(
             Prop(str(name), sub if isinstance(sub, dict) else {}, name in required, location.child("properties", str(name)))
             for name, sub in props.items()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from generator.config import Target
 from generator.diagnostics import Sink, SpecLocation
-from generator.ir.model import Api, Operation, SecurityScheme, page_results
+from generator.ir.model import Api, Operation, SecurityScheme, page_results, preferred_request
 from generator.models import ModelsModule
 from generator.naming import Names
 from generator.render.common import (
@@ -191,12 +191,14 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         base_url_doc=docstring(f"${target.base_url_env} or {server}" if target.base_url_env else server),
         api_key_doc=docstring(f"${target.api_key_env}" if target.api_key_env else "no default"),
         auth_kind=scheme.kind if scheme else "none",
-        api_key_auth=_call(
-            "            auth=rt.api_key_auth",
+        api_key_auth="            auth=rt.combine_auth("
+        + _call(
+            "rt.api_key_auth",
             literal(scheme.param_name if scheme else ""),
             literal(scheme.location if scheme else "header"),
             "api_key if api_key is not None else os.environ.get(API_KEY_ENV)",
-        ) + ",",
+        )
+        + ", auth),",
         root=root,
         root_imports=_imports(annotator_of(()), [root]),
         modules=modules,
@@ -250,7 +252,7 @@ def _unshadowed(op: ClientOpView, methods: set[str], annotator: Annotator) -> Cl
 
 
 def _main_scheme(api: Api) -> SecurityScheme | None:
-    used = [req.scheme for op in api.operations for req in op.security]
+    used = [req.scheme for op in api.operations for alt in op.security_alternatives for req in alt]
     for scheme in api.security_schemes:
         if scheme.name in used:
             return scheme if scheme.kind not in ("oauth2", "openid") else SecurityScheme(
@@ -295,10 +297,10 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
         literal(op.method),
         literal(op.path),
         "params=(" + ", ".join(params) + ("," if len(params) == 1 else "") + ")",
-        _call("body=rt.Body", body.media_type) if body else "body=None",
+        _call("body=rt.Body", body.media_type, *_encoding(op)) if body else "body=None",
         _outcomes("responses=", success),
         _outcomes("errors=", errors),
-        f"authenticated={bool(op.security)}",
+        f"authenticated={any(op.security_alternatives)}",
         f"deprecated={op.deprecated}",
     )
     statement = f"{op_names.constant}: rt.Operation[{returns}] = {expr}"
@@ -325,6 +327,18 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
 def _call(head: str, *items: str) -> str:
     """``head(item, ...)`` on one line; the format stage lays it out."""
     return f"{head}({', '.join(items)})"
+
+
+def _encoding(op: Operation) -> list[str]:
+    """``encoding=(...)``: the form body's Encoding Object with OpenAPI's defaults applied, or nothing."""
+    content = preferred_request(op.body.contents) if op.body else None
+    if content is None or content.kind != "form" or not content.encoding:
+        return []
+    resolved = [
+        (name, style or "form", explode if explode is not None else (style or "form") == "form")
+        for name, style, explode in content.encoding
+    ]
+    return [f"encoding={literal(tuple(resolved))}"]
 
 
 def _param_expr(name: str, location: str, style: str | None, explode: bool | None, required: bool) -> str:

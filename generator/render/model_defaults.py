@@ -66,22 +66,26 @@ class Defaults:
             for index, member in enumerate(shape.enum_values):
                 if member == value and type(member) is type(value):
                     cls = t.text if t.kind == "class" else next(a.text for a in t.args if a.kind == "class")
+                    assert target is not None  # a shape was found under it
                     return Default(f"{cls}.{self.names.members[target][index]}")
             return None  # not a member: warned as default-not-in-enum when the spec was loaded
         text = json_literal(value)
         if text is None:
-            return self._dropped(value, "is not a JSON value", location)
+            self._dropped(value, "is not a JSON value", location)
+            return None
         fmt = schema.get("format")
         if isinstance(value, str) and fmt in _CONVERTED:
             if not _converts(value, _CONVERTED[fmt]):
-                return self._dropped(value, f"is not a valid {fmt} value the models can convert", location)
+                self._dropped(value, f"is not a valid {fmt} value the models can convert", location)
+                return None
             return Default(text, validate=True)
         bare = t.args[0] if t.kind == "union" and len(t.args) == 2 and t.args[1].text == "None" else t
         if bare.kind == "annotated":
             bare = bare.args[0]
         if bare.kind == "name" and bare.text in _KINDS:
             if isinstance(value, bool) and bare.text != "bool" or not isinstance(value, _KINDS[bare.text]):
-                return self._dropped(value, f"is not a {bare.text}", location)
+                self._dropped(value, f"is not a {bare.text}", location)
+                return None
             return Default(text)
         if bare.kind == "generic" and isinstance(value, list if bare.text == "list" else dict):
             return Default(text)

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from generator.ir.schemas import component_key, is_nullable
+from generator.ir.schemas import component_key, is_nullable, null_only
 from generator.ir.shapes import Shape
 from generator.naming import ClassName, Names
 from generator.render.escape import literal
@@ -172,7 +172,7 @@ class Speller:
         return self._typed(schema, kinds[0] if kinds else None)
 
     def _union(self, schema: dict[str, Any], keyword: str) -> Type:
-        members = [m for m in schema[keyword] if not _null_only(m)]
+        members = [m for m in schema[keyword] if not null_only(m)]
         nullable = len(members) < len(schema[keyword])
         if not members:
             return NONE
@@ -232,10 +232,6 @@ def _types(schema: dict[str, Any]) -> list[str]:
     if isinstance(kind, list):
         return [k for k in kind if isinstance(k, str) and k != "null"] or (["null"] if "null" in kind else [])
     return [kind] if isinstance(kind, str) else []
-
-
-def _null_only(schema: Any) -> bool:
-    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
 
 
 _STRING_KEYS = (("minLength", "min_length"), ("maxLength", "max_length"), ("pattern", "pattern"))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.ir.model import Content, Operation, TypeRef, form_fields, preferred_request
+from generator.ir.model import Content, Operation, form_fields, preferred_request
 from generator.render.common import BodyView, union
 from generator.render.escape import docstring, literal
 from generator.render.types import Annotator
@@ -41,7 +41,15 @@ def body_reader(op: Operation, function: str, annotator: Annotator) -> tuple[str
         return None
     types = {c.media_type: _annotation(c, annotator) for c in op.body.contents}
     entries = ", ".join(f"{literal(media)}: {annotation}" for media, annotation in types.items())
-    expression = f"rt.BodyReader({{{entries}}}, required={literal(op.body.required)})"
+    form = next((c for c in op.body.contents if c.kind == "form" and c.encoding), None)
+    encoding = ""
+    if form is not None:
+        resolved = tuple(
+            (name, style or "form", explode if explode is not None else (style or "form") == "form")
+            for name, style, explode in form.encoding
+        )
+        encoding = f", encoding={literal(resolved)}"
+    expression = f"rt.BodyReader({{{entries}}}, required={literal(op.body.required)}{encoding})"
     annotation = union(list(types.values()))
     first = op.body.contents[0].media_type
     view = BodyView(annotation, op.body.required, literal(first), "multiple", False, docstring(", ".join(types)))
@@ -51,10 +59,10 @@ def body_reader(op: Operation, function: str, annotator: Annotator) -> tuple[str
 def readable_form(op: Operation, annotator: Annotator) -> bool:
     """A form or multipart/form-data body the reader takes apart into its model's fields.
 
-    Urlencoded values are text, so every field must be flat (a scalar, an enum, an array
-    of those); a multipart/form-data part may also hold an object, as JSON (multipart's
-    default encoding for objects). Other bodies (no fields listed, an object in a
-    urlencoded form, multipart/related, which Starlette does not parse) are not.
+    A urlencoded field may nest (objects and arrays, read as the body's Encoding Object
+    says: brackets, delimiters); a multipart/form-data part may also hold an object, as
+    JSON (multipart's default encoding for objects). Other bodies (no fields listed,
+    multipart/related, which Starlette does not parse) are not.
     """
     content = preferred_request(op.body.contents) if op.body else None
     if content is None or content.type is None:
@@ -65,17 +73,7 @@ def readable_form(op: Operation, annotator: Annotator) -> bool:
         return False
     if essence == "multipart/form-data":
         return True
-    return essence == "application/x-www-form-urlencoded" and all(flat_field(f.type, annotator) for f in fields)
-
-
-def flat_field(ref: TypeRef, annotator: Annotator) -> bool:
-    """A value a urlencoded field carries: a scalar, a file, an enum, or an array of those."""
-    if ref.kind == "array" and ref.item is not None:
-        return flat_field(ref.item, annotator)
-    if ref.kind in ("string", "integer", "number", "boolean", "any", "literal", "binary"):
-        return True
-    schema = annotator.api.schemas.get(ref.model or "") if ref.kind == "model" else None
-    return schema is not None and schema.kind == "enum"
+    return essence == "application/x-www-form-urlencoded"
 
 
 def _annotation(content: Content, annotator: Annotator) -> str:

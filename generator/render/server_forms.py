@@ -2,8 +2,7 @@
 
 A form or multipart/form-data body whose schema lists its fields is read by an
 ``rt.BodyReader`` (``server_bodies``), like a JSON body. What is left: a body whose
-schema lists no fields, a urlencoded body with an object field (urlencoded values are
-text), and a multipart type other than form-data (Starlette parses only form-data).
+schema lists no fields and a multipart type other than form-data (Starlette parses only form-data).
 The route then passes the raw bytes on, with a ``server-raw-body`` warning.
 """
 
@@ -14,7 +13,6 @@ from dataclasses import replace
 from generator.diagnostics import Sink
 from generator.ir.model import Operation, form_fields, preferred_request
 from generator.render.common import BodyView
-from generator.render.server_bodies import flat_field
 from generator.render.types import Annotator
 
 
@@ -24,13 +22,7 @@ def raw_form_body(op: Operation, annotator: Annotator, body: BodyView | None, si
         return body
     content = preferred_request(op.body.contents)
     fields = form_fields(annotator.api, op.body)
-    nested = [f.name for f in fields if not flat_field(f.type, annotator)]
-    if not fields:
-        reason = "its schema lists no fields"
-    elif content.kind == "multipart":
-        reason = "only multipart/form-data is parsed"
-    else:
-        reason = f"field(s) {', '.join(map(repr, nested))} are not flat"
+    reason = "only multipart/form-data is parsed" if fields else "its schema lists no fields"
     sink.warning(
         "server-raw-body",
         f"the server cannot take this {content.media_type} body apart ({reason}); "

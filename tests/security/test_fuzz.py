@@ -67,7 +67,7 @@ def fill_with(texts: tuple[str, ...]) -> tuple[places.Fill, dict[str, str]]:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(texts=cores, version=st.sampled_from(["3.0.3", "3.1.0"]))
 def test_generated_text_never_breaks_or_enters_the_code(texts: tuple[str, ...], version: str, tmp_path_factory: object) -> None:
-    root = Path(getattr(tmp_path_factory, "mktemp")("fuzz"))
+    root = Path(tmp_path_factory.mktemp("fuzz"))
     fill, canaries = fill_with(texts)
     document = places.spec(fill, version)
     spec = root / "fuzz.json"

@@ -24,7 +24,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     DashboardsApi,
     DashboardsCollaboratorsApi,
@@ -337,7 +337,7 @@ def create_router(
         "dashboards": dashboards,
         "dashboards_collaborators": dashboards_collaborators,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.get(
         "/api/environments/{project_id}/dashboards/",

@@ -284,7 +284,12 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
         data = to_jsonable(value)
         if not isinstance(data, dict):
             raise TypeError(f"a form body must be a model or a mapping, not {type(value).__name__}")
-        pairs = [pair for k, v in data.items() for pair in _form_fields(str(k), v)]
+        styles = {name: (style, explode) for name, style, explode in spec.encoding}
+        pairs = [
+            pair
+            for k, v in data.items()
+            for pair in _form_fields(str(k), v, *styles.get(str(k), (None, True)))
+        ]
         return EncodedBody(
             content=urllib.parse.urlencode(pairs).encode("ascii"),
             content_type="application/x-www-form-urlencoded",
@@ -302,15 +307,53 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
     return EncodedBody(content=_binary_content(value), content_type=media_type)
 
 
-def _form_fields(name: str, data: Any) -> list[tuple[str, str]]:
-    """Form-encoded fields use style form, explode true (the OpenAPI default)."""
+_FORM_DELIMITERS: Final[Mapping[str, str]] = {
+    "form": ",",
+    "spaceDelimited": " ",
+    "pipeDelimited": "|",
+}
+
+
+def _form_fields(name: str, data: Any, style: str | None, explode: bool) -> list[tuple[str, str]]:
+    """The ``(key, value)`` pairs of one form field, as its Encoding Object says.
+
+    ``form`` (the default) repeats the name for each array item when exploded and
+    comma-joins otherwise (``pipeDelimited``/``spaceDelimited``: ``|`` or a space); ``deepObject`` spells nesting with brackets: ``metadata[key]=v``,
+    ``expand[]=a``, ``items[0][price]=3``. A field without an Encoding Object whose value
+    nests (an object, or an array holding objects) is sent as ``deepObject`` too: the
+    ``form`` style would spread an object's properties over the top level and lose it.
+    """
     if data is None:
         return []
+    nested = (
+        isinstance(data, dict)
+        or isinstance(data, list)
+        and any(isinstance(v, (dict, list)) for v in data)
+    )
+    if style == "deepObject" or style is None and nested:
+        return _deep(name, data)
     if isinstance(data, list):
+        if not explode:
+            joined = _FORM_DELIMITERS.get(style or "form", ",").join(_items(data))
+            return [(name, joined)] if data else []
         return [(name, v) for v in _items(data)]
     if isinstance(data, dict):
-        return _entries(data)
+        entries = _entries(data)
+        return entries if explode else [(name, ",".join(_flat(entries, str)))]
     return [(name, _scalar(data))]
+
+
+def _deep(key: str, data: Any) -> list[tuple[str, str]]:
+    """Bracket pairs for ``data`` under ``key``: ``k[a]=1``, ``k[]=x`` (scalars), ``k[0][a]=1``."""
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        return [pair for k, v in data.items() for pair in _deep(f"{key}[{k}]", v)]
+    if isinstance(data, list):
+        if any(isinstance(v, (dict, list)) for v in data):
+            return [pair for i, v in enumerate(data) for pair in _deep(f"{key}[{i}]", v)]
+        return [(f"{key}[]", v) for v in _items(data)]
+    return [(key, _scalar(data))]
 
 
 def _binary_content(value: Any) -> bytes:

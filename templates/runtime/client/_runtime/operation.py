@@ -103,9 +103,15 @@ class Param:
 
 @dataclass(frozen=True)
 class Body:
-    """The request body of an operation, described by its media type."""
+    """The request body of an operation, described by its media type.
+
+    ``encoding`` is a form body's Encoding Object: ``(property, style, explode)`` for each
+    property the spec gives a style or explode (``style`` ``form``, ``deepObject``,
+    ``pipeDelimited`` or ``spaceDelimited``; the OpenAPI defaults already applied).
+    """
 
     media_type: str
+    encoding: tuple[tuple[str, str, bool], ...] = ()
 
     @property
     def kind(self) -> BodyKind:

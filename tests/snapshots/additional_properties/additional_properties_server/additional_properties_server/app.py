@@ -18,7 +18,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     CountersApi,
     SettingsApi,
@@ -50,7 +50,7 @@ def create_router(
         "settings_": settings_,
         "counters": counters,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.put(
         "/settings",

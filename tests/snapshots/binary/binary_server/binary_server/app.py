@@ -21,7 +21,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     AvatarsApi,
     FilesApi,
@@ -63,7 +63,7 @@ def create_router(
         "files": files,
         "avatars": avatars,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.get(
         "/files/{name}",

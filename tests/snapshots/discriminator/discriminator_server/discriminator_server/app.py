@@ -18,7 +18,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     PetsApi,
     ShapesApi,
@@ -54,7 +54,7 @@ def create_router(
         "shapes": shapes,
         "values": values,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.post(
         "/pets",

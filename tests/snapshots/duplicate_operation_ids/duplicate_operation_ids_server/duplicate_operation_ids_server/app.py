@@ -19,7 +19,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     AApi,
     BApi,
@@ -47,7 +47,7 @@ def create_router(
         "a": a,
         "b": b,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.get(
         "/a",

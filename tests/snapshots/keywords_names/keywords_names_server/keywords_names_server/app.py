@@ -21,7 +21,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     ClassApi,
 )
@@ -46,7 +46,7 @@ def create_router(
     impls: dict[str, Any] = {
         "class_": class_,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.get(
         "/class/{from}",

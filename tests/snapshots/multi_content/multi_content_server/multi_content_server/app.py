@@ -21,7 +21,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     DocumentsApi,
 )
@@ -69,7 +69,7 @@ def create_router(
     impls: dict[str, Any] = {
         "documents": documents,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.post(
         "/documents",

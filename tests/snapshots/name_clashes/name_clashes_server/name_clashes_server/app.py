@@ -20,7 +20,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     CloseResourceApi,
     IntApi,
@@ -61,7 +61,7 @@ def create_router(
         "int_": int_,
         "close_resource": close_resource,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.get(
         "/pets",

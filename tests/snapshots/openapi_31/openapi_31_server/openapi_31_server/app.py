@@ -19,7 +19,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     EventsApi,
 )
@@ -45,7 +45,7 @@ def create_router(
     impls: dict[str, Any] = {
         "events": events,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.post(
         "/events",

@@ -19,7 +19,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     MediaApi,
     TracksApi,
@@ -48,7 +48,7 @@ def create_router(
         "media": media,
         "tracks": tracks,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.post(
         "/media",

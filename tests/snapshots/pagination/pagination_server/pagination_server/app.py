@@ -18,7 +18,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     UsersApi,
 )
@@ -44,7 +44,7 @@ def create_router(
     impls: dict[str, Any] = {
         "users": users,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.get(
         "/users",

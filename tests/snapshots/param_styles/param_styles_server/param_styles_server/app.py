@@ -22,7 +22,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     LabelMatrixApi,
     SearchApi,
@@ -72,7 +72,7 @@ def create_router(
         "search": search,
         "label_matrix": label_matrix,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.get(
         "/search/{ids}",

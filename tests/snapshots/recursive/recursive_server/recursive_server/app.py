@@ -17,7 +17,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     GraphApi,
     JsonModelApi,
@@ -51,7 +51,7 @@ def create_router(
         "graph": graph,
         "json": json,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.get(
         "/tree",

@@ -21,7 +21,7 @@ from fastapi import (
 )
 
 from . import _runtime as rt
-from ._routing import index_routes
+from ._routing import TemplateRoute, index_routes
 from .interfaces import (
     PetsApi,
     PetsPhotoApi,
@@ -51,7 +51,7 @@ def create_router(
         "pets": pets,
         "pets_photo": pets_photo,
     }
-    router = APIRouter()
+    router = APIRouter(route_class=TemplateRoute)
 
     @router.post(
         "/pets",

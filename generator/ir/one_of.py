@@ -1,0 +1,94 @@
+"""oneOf whose members overlap: find them, and apply the ``x-apiforge-one-of: any`` escape hatch.
+
+A ``oneOf`` (no discriminator) accepts a value that matches exactly one member. When two
+members are open objects (an object schema with no ``required`` property that does not
+forbid other properties) every object matches both, so a faithful server rejects every
+object. Each such oneOf gets a ``one-of-overlap`` warning at its pointer. Writing
+``x-apiforge-one-of: any`` on the schema (or at the top of the document, for every oneOf)
+makes apiforge read that oneOf as ``anyOf``: the first member that validates wins, and
+nothing checks that only one does. The rewrite happens on the loaded document, before the
+IR and the models are built, so both packages agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.diagnostics import Sink, SpecLocation
+from generator.jsonpointer import resolve
+
+EXTENSION = "x-apiforge-one-of"
+
+
+def relax_one_of(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with every oneOf marked ``x-apiforge-one-of: any`` read as anyOf (a new tree)."""
+    everywhere = document.get(EXTENSION) == "any"
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        result = {key: walk(value) for key, value in node.items()}
+        members = result.get("oneOf")
+        relaxed = everywhere or result.get(EXTENSION) == "any"
+        if relaxed and isinstance(members, list) and "anyOf" not in result and "discriminator" not in result:
+            result["anyOf"] = result.pop("oneOf")
+        return result
+
+    return walk(document) if everywhere or _mentions(document) else document
+
+
+def check_one_of(document: dict[str, Any], sink: Sink, file: str) -> None:
+    """Warn (``one-of-overlap``) at every oneOf with two or more open-object members."""
+
+    def walk(node: Any, loc: SpecLocation) -> None:
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                walk(item, loc.child(index))
+            return
+        if not isinstance(node, dict):
+            return
+        members = node.get("oneOf")
+        if isinstance(members, list) and "discriminator" not in node:
+            open_members = [i for i, m in enumerate(members) if _open_object(document, m)]
+            if len(open_members) > 1:
+                sink.warning(
+                    "one-of-overlap",
+                    f"oneOf members {', '.join(map(str, open_members))} are objects with no required property "
+                    "that allow any other property: every object matches more than one, so the server rejects "
+                    f"every object; add a discriminator or required properties, or '{EXTENSION}: any' to accept "
+                    "the first member that matches",
+                    loc.child("oneOf"),
+                )
+        for key, value in node.items():
+            if key not in ("example", "examples", "enum", "const", "default"):
+                walk(value, loc.child(key))
+
+    walk(document, SpecLocation(file, ""))
+
+
+def _open_object(document: dict[str, Any], member: Any, depth: int = 0) -> bool:
+    """True for an object schema that requires nothing and forbids no other property."""
+    if not isinstance(member, dict) or depth > 20:
+        return False
+    ref = member.get("$ref")
+    if isinstance(ref, str):
+        try:
+            target = resolve(document, ref[1:]) if ref.startswith("#") else None
+        except (LookupError, ValueError):
+            return False
+        return _open_object(document, target, depth + 1) if target is not None else False
+    is_object = member.get("type") == "object" or ("properties" in member and "type" not in member)
+    closed = member.get("additionalProperties") is False or member.get("unevaluatedProperties") is False
+    composed = any(k in member for k in ("allOf", "anyOf", "oneOf", "enum", "const", "not"))
+    return is_object and not member.get("required") and not closed and not composed
+
+
+def _mentions(node: Any) -> bool:
+    """Whether the extension appears anywhere below ``node`` (so most documents are not copied)."""
+    if isinstance(node, dict):
+        return EXTENSION in node or any(_mentions(value) for value in node.values())
+    if isinstance(node, list):
+        return any(_mentions(item) for item in node)
+    return False

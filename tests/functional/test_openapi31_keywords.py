@@ -1,0 +1,92 @@
+"""OpenAPI 3.1 keywords as written in the wild: each generates working code, or a warning
+names the keyword and says what the generated code does instead.
+
+``unevaluatedProperties: false`` is valid 3.1 (no ``invalid-spec``) and closes the object;
+``type`` arrays, ``const``, ``examples`` and ``$defs`` just work; ``prefixItems``,
+``contentEncoding``, keywords beside ``$ref`` and another dialect get their own warnings.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import pytest
+from apiforge_testkit import Built, generate, load, server_client
+
+SPEC = textwrap.dedent(
+    """
+    openapi: 3.1.0
+    jsonSchemaDialect: http://json-schema.org/draft-07/schema#
+    info: {title: Keywords, version: "1.0"}
+    paths:
+      /things:
+        post:
+          operationId: createThing
+          requestBody:
+            required: true
+            content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}
+          responses:
+            "200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+    components:
+      schemas:
+        Thing:
+          $schema: https://json-schema.org/draft/2020-12/schema
+          type: object
+          unevaluatedProperties: false
+          required: [kind]
+          properties:
+            kind: {const: thing}
+            name: {type: [string, "null"], examples: [a, b]}
+            point:
+              type: array
+              prefixItems: [{type: number}, {type: number}]
+            picture: {type: string, contentMediaType: image/png, contentEncoding: base64}
+            label: {$ref: '#/components/schemas/Label', maxLength: 3, description: Short.}
+            local: {$ref: '#/components/schemas/Thing/$defs/Local'}
+          $defs:
+            Local: {type: integer}
+        Label: {$schema: 'http://json-schema.org/draft-04/schema#', type: string}
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def keywords(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    out = tmp_path_factory.mktemp("keywords")
+    spec = out / "keywords.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    generated = generate(spec, out, "fn_openapi31_keywords")
+    assert generated.ok, generated.report()
+    client, server = load(generated)
+    return Built(generated, client, server)
+
+
+def test_each_keyword_that_is_not_applied_as_written_is_named(keywords: Built) -> None:
+    found = sorted((d.code, d.location.pointer) for d in keywords.generated.diagnostics)
+    assert found == [
+        ("content-encoding-kept", "/components/schemas/Thing/properties/picture/contentEncoding"),
+        ("prefix-items-loose", "/components/schemas/Thing/properties/point/prefixItems"),
+        ("ref-siblings-ignored", "/components/schemas/Thing/properties/label"),
+        ("schema-dialect", "/components/schemas/Label/$schema"),
+        ("schema-dialect", "/jsonSchemaDialect"),
+    ]
+    messages = {d.code: d.message for d in keywords.generated.diagnostics}
+    assert "maxLength" in messages["ref-siblings-ignored"]
+    assert "prefixItems" in messages["prefix-items-loose"] and "contentEncoding" in messages["content-encoding-kept"]
+
+
+class Things:
+    async def create_thing(self, *, body: Any, context: Any) -> Any:
+        return body
+
+
+def test_the_generated_code_applies_the_rest(keywords: Built) -> None:
+    thing = {"kind": "thing", "name": None, "point": [1.5, 2], "picture": "aGk=", "label": "ab", "local": 3}
+    with server_client(keywords.server, things=Things()) as http:
+        assert http.post("/things", json=thing).status_code == 200
+        assert http.post("/things", json={**thing, "other": 1}).status_code == 422  # unevaluatedProperties
+        assert http.post("/things", json={**thing, "kind": "other"}).status_code == 422  # const
+        assert http.post("/things", json={**thing, "name": 3}).status_code == 422  # type: [string, null]
+    model = keywords.models().Thing.model_validate(thing)
+    assert (model.name, model.local.root if hasattr(model.local, "root") else model.local) == (None, 3)
