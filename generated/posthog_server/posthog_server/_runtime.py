@@ -645,22 +645,32 @@ class BodyReader:
     The request's ``Content-Type`` picks the entry of ``types`` (exactly, or through a
     range such as ``image/*``); a media type the operation does not list answers 415.
     JSON is validated into the entry's type, form and multipart fields are collected
-    (files as ``bytes``) and validated, ``str`` entries get the decoded text and
+    (files as ``bytes``; a urlencoded body's nested fields as its ``encoding`` says, see
+    ``_forms.py``) and validated, ``str`` entries get the decoded text and
     ``bytes`` entries the raw body. A validation failure answers 422 naming
     ``body.<field>``. The route documents the body with :attr:`openapi`
     (``openapi_extra={"requestBody": reader.openapi}``).
 
     :param types: media type -> the type its body is validated into.
     :param required: answer 422 for an empty body (else the implementation gets ``None``).
+    :param encoding: the urlencoded body's Encoding Object, ``(field, style, explode)``.
     """
 
-    def __init__(self, types: Mapping[str, Any], *, required: bool = False) -> None:
+    def __init__(
+        self,
+        types: Mapping[str, Any],
+        *,
+        required: bool = False,
+        encoding: Sequence[tuple[str, str, bool]] = (),
+    ) -> None:
         self._entries = [
             (media.split(";", 1)[0].strip().lower(), type_) for media, type_ in types.items()
         ]
         self._adapters: dict[str, TypeAdapter[Any]] = {}
         self._lists: dict[str, frozenset[str]] = {}
         self._objects: dict[str, frozenset[str]] = {}
+        self._declared: dict[str, frozenset[str]] = {}
+        self._encoding = {name: (style, explode) for name, style, explode in encoding}
         content: dict[str, Any] = {}
         for media, type_ in types.items():
             essence = media.split(";", 1)[0].strip().lower()
@@ -673,6 +683,7 @@ class BodyReader:
                 schema = _inline_refs(self._adapters[essence].json_schema(mode="validation"))
                 self._lists[essence] = frozenset(_properties_of_type(schema, "array"))
                 self._objects[essence] = frozenset(_properties_of_type(schema, "object"))
+                self._declared[essence] = frozenset(schema.get("properties") or ())
             content[media] = {"schema": schema}
         self._required = required
         self.openapi: dict[str, Any] = {"required": required, "content": content}
@@ -701,7 +712,19 @@ class BodyReader:
             return raw.decode(charset.split(";")[0].strip() or "utf-8", errors="replace")
         adapter = self._adapters[media]
         try:
-            if essence == "application/x-www-form-urlencoded" or essence.startswith("multipart/"):
+            if essence == "application/x-www-form-urlencoded":
+                # Its own module (see _forms.py), imported on first use.
+                from ._forms import decode_urlencoded
+
+                fields = decode_urlencoded(
+                    raw,
+                    self._encoding,
+                    self._lists[media],
+                    self._objects[media],
+                    self._declared[media],
+                )
+                return adapter.validate_python(fields)
+            if essence.startswith("multipart/"):
                 fields = await self._fields(request, self._lists[media])
                 if essence.startswith("multipart/"):  # an object part is JSON by default
                     fields = {
@@ -983,6 +1006,12 @@ whose spec documents only ``2XX`` or ``default``, which that range already cover
 """
 
 
+SECURITY_KEY: Final = "x-apiforge-security"
+"""The ``openapi_extra`` key of a route guarded by :meth:`Binder.requires_any`: the spec's
+``security`` list as written (FastAPI would document each scheme as an alternative of its own).
+"""
+
+
 def schema_of(type_: Any) -> dict[str, Any]:
     """The JSON schema of ``type_`` as a response serializes it, with no ``$ref`` left."""
     return _inline_refs(TypeAdapter(type_).json_schema(mode="serialization"))
@@ -1022,7 +1051,8 @@ def _spec_document() -> dict[str, Any] | None:
 def routes_openapi(app: FastAPI) -> dict[str, Any]:
     """The document FastAPI derives from the app's routes (what ``app.openapi()`` would be
     without :func:`install_openapi`), with every route's responses as its
-    ``x-apiforge-content`` lists them. Built anew on every call; ``app.openapi()`` is unchanged.
+    ``x-apiforge-content`` lists them and its security as written in the spec. Built anew on every
+    call; ``app.openapi()`` is unchanged.
     """
     kept = app.openapi_schema
     app.openapi_schema = None
@@ -1034,6 +1064,8 @@ def routes_openapi(app: FastAPI) -> dict[str, Any]:
         for operation in item.values():
             if isinstance(operation, dict) and CONTENT_KEY in operation:
                 _document_content(operation, operation.pop(CONTENT_KEY))
+            if isinstance(operation, dict) and SECURITY_KEY in operation:
+                operation["security"] = operation.pop(SECURITY_KEY)
     return document
 
 
@@ -1366,6 +1398,99 @@ class Binder:
         dependency.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
         return dependency
 
+    def requires_any(self, alternatives: Sequence[Sequence[SecurityRequirement]]) -> Any:
+        """The ``Security(...)`` marker of a route whose spec lists several ways in.
+
+        A spec's ``security`` is an OR of requirements, each an AND of schemes. A request
+        gets in through the first alternative (in spec order) whose every scheme carries a
+        credential the authenticator accepts, with that scheme's scopes; the principal is
+        the one of that alternative's first scheme. Otherwise it answers ``403`` naming the
+        missing scopes when an alternative failed on scopes alone, ``401`` when credentials
+        were presented but none let it in, and ``401`` when no credential was presented at
+        all (``None``, no principal, when an alternative is empty: the spec's ``{}``). Each scheme is declared once,
+        so ``app.openapi()`` lists it under ``components/securitySchemes``; the operation's
+        ``security`` is documented from :data:`SECURITY_KEY`.
+        """
+        schemes: dict[str, SecurityRequirement] = {}
+        for alternative in alternatives:
+            for req in alternative:
+                schemes.setdefault(req.scheme_name, req)
+        if not schemes:
+            raise ValueError("requires_any needs at least one requirement")
+        reqs = [tuple(alternative) for alternative in alternatives if alternative]
+        optional = len(reqs) < len(alternatives)
+        kinds = frozenset(req.kind for req in schemes.values())
+        names = {scheme: f"credential_{index}" for index, scheme in enumerate(schemes)}
+
+        async def dependency(**credentials: Any) -> Principal | None:
+            extracted = {
+                scheme: _extract(schemes[scheme].kind, credentials[name])
+                for scheme, name in names.items()
+            }
+            return await self._authorize_all(reqs, extracted, kinds, optional)
+
+        parameters = [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[Any, Security(_make_scheme(schemes[scheme]))],
+            )
+            for scheme, name in names.items()
+        ]
+        dependency.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        return Security(dependency)
+
+    async def _authorize_all(
+        self,
+        alternatives: Sequence[Sequence[SecurityRequirement]],
+        credentials: Mapping[str, object],
+        kinds: Collection[str],
+        optional: bool,
+    ) -> Principal | None:
+        """The principal of the first alternative all of whose schemes are satisfied."""
+        presented = False
+        missing_scopes: list[str] | None = None
+        for alternative in alternatives:
+            given = [credentials[req.scheme_name] for req in alternative]
+            presented = presented or any(credential is not None for credential in given)
+            tokens = [credential for credential in given if isinstance(credential, str)]
+            if len(tokens) != len(alternative):
+                continue
+            principals = [await self._principal_for(token, kinds) for token in tokens]
+            accepted = [principal for principal in principals if principal is not None]
+            if len(accepted) != len(alternative):
+                continue
+            missing = [
+                scope
+                for req, principal in zip(alternative, accepted)
+                for scope in req.scopes
+                if scope not in principal.scopes
+            ]
+            if not missing:
+                return accepted[0]
+            if missing_scopes is None:
+                missing_scopes = missing
+        self._refuse(presented, missing_scopes, kinds, optional)
+        return None
+
+    def _refuse(
+        self,
+        presented: bool,
+        missing_scopes: list[str] | None,
+        kinds: Collection[str],
+        optional: bool,
+    ) -> None:
+        """Raise the 403/401 of a request no requirement let in (None: optional and no credential)."""
+        if missing_scopes is not None:
+            noun = "scope" if len(missing_scopes) == 1 else "scopes"
+            detail = f"missing {noun}: {', '.join(missing_scopes)}"
+            challenge = _challenge(kinds, "insufficient_scope", " ".join(missing_scopes))
+            raise _auth_error(403, detail, challenge, {"missing_scopes": missing_scopes})
+        if presented:
+            raise _auth_error(401, "invalid credentials", _challenge(kinds, "invalid_token"))
+        if not optional:
+            raise _auth_error(401, "not authenticated", _challenge(kinds))
+
     async def _authorize(
         self,
         reqs: Sequence[SecurityRequirement],
@@ -1390,16 +1515,8 @@ class Binder:
                 return principal
             if missing_scopes is None:
                 missing_scopes = missing
-        if missing_scopes is not None:
-            noun = "scope" if len(missing_scopes) == 1 else "scopes"
-            detail = f"missing {noun}: {', '.join(missing_scopes)}"
-            challenge = _challenge(kinds, "insufficient_scope", " ".join(missing_scopes))
-            raise _auth_error(403, detail, challenge, {"missing_scopes": missing_scopes})
-        if not presented:
-            if optional:
-                return None
-            raise _auth_error(401, "not authenticated", _challenge(kinds))
-        raise _auth_error(401, "invalid credentials", _challenge(kinds, "invalid_token"))
+        self._refuse(presented, missing_scopes, kinds, optional)
+        return None
 
     async def _principal_for(self, credential: str, kinds: Collection[str]) -> Principal | None:
         if self._authenticate is None:

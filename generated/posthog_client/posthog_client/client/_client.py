@@ -33,6 +33,9 @@ class Client(rt.SyncClientBase):
     Args:
         base_url: defaults to $POSTHOG_BASE_URL or https://us.posthog.com.
         api_key: defaults to $POSTHOG_PERSONAL_API_KEY.
+        auth: more credentials (``rt.api_key_auth``, ``rt.bearer_auth``... joined with
+            ``rt.combine_auth``), sent with the ones above to every operation that takes
+            credentials: for specs whose operations combine schemes or offer alternatives.
         timeout: seconds (or an ``httpx.Timeout``) for every request.
         max_retries: retries of connection errors, 408, 429, 502, 503 and 504.
         http_client: your own ``httpx.Client`` (custom transports, proxies...).
@@ -45,6 +48,7 @@ class Client(rt.SyncClientBase):
         *,
         base_url: str | None = None,
         api_key: str | None = None,
+        auth: rt.Auth | None = None,
         timeout: float | httpx.Timeout | None = 60.0,
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
@@ -53,7 +57,10 @@ class Client(rt.SyncClientBase):
     ) -> None:
         super().__init__(
             base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
-            auth=rt.bearer_auth(api_key if api_key is not None else os.environ.get(API_KEY_ENV)),
+            auth=rt.combine_auth(
+                rt.bearer_auth(api_key if api_key is not None else os.environ.get(API_KEY_ENV)),
+                auth,
+            ),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
@@ -84,6 +91,7 @@ class AsyncClient(rt.AsyncClientBase):
         *,
         base_url: str | None = None,
         api_key: str | None = None,
+        auth: rt.Auth | None = None,
         timeout: float | httpx.Timeout | None = 60.0,
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,
@@ -92,7 +100,10 @@ class AsyncClient(rt.AsyncClientBase):
     ) -> None:
         super().__init__(
             base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
-            auth=rt.bearer_auth(api_key if api_key is not None else os.environ.get(API_KEY_ENV)),
+            auth=rt.combine_auth(
+                rt.bearer_auth(api_key if api_key is not None else os.environ.get(API_KEY_ENV)),
+                auth,
+            ),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
