@@ -36,12 +36,19 @@ def main() -> None:
 @main.command()
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--allow-remote-refs", is_flag=True, help="Allow http(s) $refs (off by default).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-def validate(spec: Path, allow_remote_refs: bool, output_format: str) -> None:
-    """Check SPEC and print its diagnostics, or a one-line summary when it is clean."""
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="Diagnostics as text (stderr) or as a JSON array alone on stdout.",
+)
+def validate(spec: Path, allow_remote_refs: bool, strict: bool, output_format: str) -> None:
+    """Run every check `generate` runs on SPEC, writing nothing; print diagnostics or a summary."""
     from generator.commands.validate import run_validate
 
-    run_validate(spec, allow_remote_refs=allow_remote_refs, output_format=output_format)
+    run_validate(spec, allow_remote_refs=allow_remote_refs, output_format=output_format, strict=strict)
 
 
 # --- generate / check / watch: thin wrappers over generator/commands/*.py ----------------------
@@ -91,7 +98,7 @@ def _target_options(command: Callable[..., None]) -> Callable[..., None]:
             "output_format",
             type=click.Choice(["text", "json"]),
             default="text",
-            help="Diagnostics as text or as a JSON array (for CI).",
+            help="Diagnostics as text (stderr) or as a JSON array alone on stdout (for CI).",
         ),
     ]
     for option in reversed(options):

@@ -70,9 +70,10 @@ class Target:
     bump_version: bool = False
 
     @staticmethod
-    def for_spec(spec: Path, output: Path, **overrides: object) -> Target:
-        """Defaults derived from the spec file name: ``posthog.yaml`` -> ``posthog_client``."""
-        slug = "".join(c if c.isalnum() else "_" for c in spec.stem.lower()).strip("_") or "api"
+    def for_spec(spec: Path, output: Path, *, stem: str = "", **overrides: object) -> Target:
+        """Defaults derived from ``stem`` (see :func:`default_stem`), else from the spec file
+        name: ``posthog.yaml`` -> ``posthog_client``, ``$POSTHOG_API_KEY``."""
+        slug = stem or "".join(c if c.isalnum() else "_" for c in spec.stem.lower()).strip("_") or "api"
         if slug[0].isdigit():
             slug = "api_" + slug
         values: dict[str, object] = {
@@ -196,7 +197,7 @@ def resolve_targets(spec: Path | None, overrides: Overrides) -> list[Target]:
         ValueError: per-spec flags given without SPEC.
     """
     if spec is not None:
-        return [overrides.apply(Target.for_spec(spec, Path("generated")))]
+        return [overrides.apply(Target.for_spec(spec, Path("generated"), stem=default_stem(spec)))]
     flags = overrides.per_spec_flags()
     if flags:
         raise ValueError(f"{', '.join(flags)} need(s) a SPEC argument")
@@ -214,6 +215,62 @@ def resolve_targets(spec: Path | None, overrides: Overrides) -> list[Target]:
         replace(t, spec=near_path(t.spec, cwd), output=near_path(t.output, cwd))
         for t in load_project(pyproject, overrides)
     ]
+
+
+def default_stem(spec: Path) -> str:
+    """The stem of a SPEC's default names, from its ``info.title`` (``PostHog API`` -> ``posthog``).
+
+    Empty when the title is missing, unreadable or generic (``OpenAPI``): the caller then
+    falls back to the file name. Only the events up to ``info.title`` are parsed, so a
+    large spec costs little, and the result is cached by the spec's content; a broken
+    spec is left to the loader to report.
+    """
+    from generator import cache
+
+    try:
+        content = Path(spec).read_bytes()
+    except OSError:
+        return ""
+    folder = cache.cache_dir("titles")  # a no-op run must not import yaml
+    key = cache.digest("title 1", hashlib.sha256(content).hexdigest())
+    stem = cache.read(folder, key)
+    if stem is None:
+        from generator.naming_schemas import package_stem
+
+        title = read_title(spec)
+        stem = package_stem(title) if title else ""
+        cache.write(folder, key, stem)
+    return stem
+
+
+def read_title(spec: Path) -> str | None:
+    """``info.title`` of a YAML or JSON spec, parsing no further than ``info``; None if absent."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    frames: list[list[Any]] = []  # per open collection: [is_mapping, current key, expecting a key]
+    try:
+        with open(spec, encoding="utf-8") as stream:
+            for event in yaml.parse(stream, Loader=loader):
+                top = frames[-1] if frames else None
+                if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    frames.append([isinstance(event, yaml.MappingStartEvent), None, True])
+                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    frames.pop()
+                    if frames and frames[-1][0]:
+                        if len(frames) == 1 and frames[0][1] == "info":
+                            return None  # info is over and had no title
+                        frames[-1][2] = True
+                elif top is not None and top[0] and top[2] and isinstance(event, yaml.ScalarEvent):
+                    top[1], top[2] = event.value, False
+                elif top is not None and top[0] and isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                    keys = [frame[1] for frame in frames]
+                    if keys == ["info", "title"] and isinstance(event, yaml.ScalarEvent):
+                        return str(event.value)
+                    top[2] = True
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return None
 
 
 def near_path(path: Path, cwd: Path) -> Path:
@@ -277,11 +334,14 @@ def target_from_json(values: dict[str, Any]) -> Target:
 
 
 def _cache_key(pyproject: Path, table: dict[str, Any], overrides: Overrides) -> str:
+    specs = [t.get("spec") for t in table.get("targets") or () if isinstance(t, dict)]
     material = {
         "version": __version__,
         "pyproject": str(pyproject),
         "table": table,
         "overrides": {k: str(v) for k, v in asdict(overrides).items()},
+        # default names come from each spec's title: a new title must not reuse old targets
+        "stems": [default_stem(pyproject.parent / s) if isinstance(s, str) else "" for s in specs],
     }
     blob = json.dumps(material, sort_keys=True, default=str).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()

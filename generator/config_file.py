@@ -35,7 +35,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
-from generator.config import ConfigError, Overrides, Target, config_diagnostic
+from generator.config import ConfigError, Overrides, Target, config_diagnostic, default_stem
 from generator.diagnostics import Diagnostic
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -117,13 +117,18 @@ class TargetConfig(BaseModel):
             raise ValueError(
                 "client-package and server-package are both false: nothing to generate"
             )
+        if isinstance(self.client_package, str) and self.client_package == self.server_package:
+            raise ValueError(
+                f"client-package and server-package are both {self.client_package!r}: "
+                "they would be written to the same folder"
+            )
         return self
 
     def resolve(
         self, root: Path, default_output: str, overrides: Overrides, default_formatter: str = "ruff"
     ) -> Target:
         """The frozen target: paths made absolute against ``root``, defaults filled in."""
-        values: dict[str, object] = {
+        values: dict[str, Any] = {
             "strict": self.strict,
             "allow_remote_refs": self.allow_remote_refs,
             "format": self.format,
@@ -138,7 +143,8 @@ class TargetConfig(BaseModel):
             if getattr(self, name) is not None:
                 values[name] = getattr(self, name)
         output = root / (self.output if self.output is not None else default_output)
-        target = Target.for_spec(root / self.spec, output, **values)
+        spec = root / self.spec
+        target = Target.for_spec(spec, output, stem=default_stem(spec), **values)
         return overrides.apply(target)
 
 

@@ -18,8 +18,10 @@ from generator import jsonpointer
 
 
 class Severity(str, enum.Enum):
-    """How bad a problem is: errors stop generation, warnings do not."""
+    """How bad a problem is: errors stop generation, warnings do not (unless ``--strict``),
+    information never does (``--strict`` included)."""
 
+    INFO = "info"
     WARNING = "warning"
     ERROR = "error"
 
@@ -98,6 +100,8 @@ class Sink:
 
     items: list[Diagnostic] = field(default_factory=list)
     locator: Locator | None = None
+    reads: set[str] = field(default_factory=set)
+    """Absolute paths of the local files the run read or tried to read (for ``apiforge watch``)."""
 
     def report(self, code: str, severity: Severity, message: str, location: SpecLocation) -> None:
         """Record one diagnostic, resolving its line and column when a locator is set."""
@@ -112,6 +116,10 @@ class Sink:
     def warning(self, code: str, message: str, location: SpecLocation) -> None:
         """Record a warning (generation goes on; ``--strict`` makes it an error)."""
         self.report(code, Severity.WARNING, message, location)
+
+    def info(self, code: str, message: str, location: SpecLocation) -> None:
+        """Record information (never stops generation, not even with ``--strict``)."""
+        self.report(code, Severity.INFO, message, location)
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Add diagnostics that were collected elsewhere."""
@@ -135,15 +143,42 @@ class Sink:
         """The diagnostics that do not stop generation."""
         return [d for d in self.items if d.severity is Severity.WARNING]
 
+    @property
+    def infos(self) -> list[Diagnostic]:
+        """The diagnostics that only inform."""
+        return [d for d in self.items if d.severity is Severity.INFO]
+
     def has_errors(self, strict: bool = False) -> bool:
         """True when generation must stop; with ``strict`` warnings count too."""
-        return bool(self.items) if strict else bool(self.errors)
+        return bool(self.errors or (strict and self.warnings))
 
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.items)
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+def strict_failures(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Warnings as ``--strict`` reports them: errors whose message says the flag made them so."""
+    return [
+        replace(d, severity=Severity.ERROR, message=f"{d.message} (a warning; --strict makes it an error)")
+        if d.severity is Severity.WARNING
+        else d
+        for d in diagnostics
+    ]
+
+
+def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics by file, then line and column (unlocated ones first in their file), then code.
+
+    The sort is stable, so diagnostics at the same place keep the order they were reported in.
+    """
+
+    def key(d: Diagnostic) -> tuple[str, int, int]:
+        return (d.location.file, d.location.line or 0, d.location.column or 0)
+
+    return sorted(diagnostics, key=key)
 
 
 class GenerationFailed(Exception):

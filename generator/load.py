@@ -168,6 +168,8 @@ class _Files:
         """Read a file once; FileNotFoundError when a local file does not exist."""
         if location in self.sources:
             return self.sources[location]
+        if not is_url(location):
+            self.reporter.sink.reads.add(location)  # a missing file too: creating it is a change
         if not is_url(location) and not os.path.isfile(location):
             raise FileNotFoundError(location)
         return self.read(location, *self.names(location))
@@ -203,6 +205,7 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
     reporter = Reporter(sink)
     display = str(path)
     files = _Files(display, os.path.abspath(path), limits, reporter)
+    sink.reads.add(os.path.abspath(path))
     root = files.read(os.path.abspath(path), display, display)
     if root is None:
         return None
@@ -243,7 +246,8 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         return None
     converted_from = None
     if family == "2.0":
-        reporter.warning(
+        reporter.report(
+            Severity.INFO,
             "converted-swagger-2",
             f"{display} is Swagger 2.0; converted to OpenAPI 3.0.3",
             display,

@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import TYPE_CHECKING, Any, NewType
+from typing import TYPE_CHECKING, NewType
 
 from generator.ir.model import form_fields, page_results
 
@@ -160,6 +160,7 @@ class GroupNames:
     resource_class: ClassName  # client; the async twin is "Async" + this
     interface: ClassName  # server Protocol
     keyword: PyName  # create_app/create_router keyword binding the implementation
+    base: ClassName  # server base class whose every method answers 501 (subclass it for a partial server)
 
 
 @dataclass(frozen=True)
@@ -195,10 +196,8 @@ def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
     snake names covers create_app keywords, route functions and what their
     shared scope already uses (builtins included, so ``list[int]`` keeps meaning).
     """
-    schemas: dict[str, ClassName] = {}
-    classes: set[str] = set(RESERVED_CLASS_NAMES)
-    for key in api.schemas:
-        schemas[key] = unique_class(class_name(key), classes)
+    from generator.naming_schemas import enum_member_names, parameter_schema_names
+
     places: dict[str, tuple[tuple[PyName, ...], PyName]] = {}
     paths = {_shape(op.path) for op in api.operations}
     extended = {_shape(op.path).rsplit("/", 1)[0] for op in api.operations}
@@ -214,6 +213,11 @@ def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
         for op in api.operations
         if page_results(api, op) is not None
     }
+    schemas: dict[str, ClassName] = {}
+    classes: set[str] = set(RESERVED_CLASS_NAMES)
+    shared = parameter_schema_names(api, places)
+    for key in api.schemas:
+        schemas[key] = unique_class(shared.get(key) or class_name(key), classes)
     renamed = _separate_resources_from_methods(places, methods)
     groups = _group_names({renamed[r] for r, _ in places.values()}, classes)
     scope = set(_SERVER_SCOPE) | {g.keyword for g in groups.values()}
@@ -234,7 +238,9 @@ def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
     variants = {key: (unique_class(ClassName(schemas[key] + "Request"), classes),
                       unique_class(ClassName(schemas[key] + "Response"), classes)) for key in shapes if key in split}
     fields = {key: _field_names(shape, classes) for key, shape in shapes.items() if shape.kind == "object"}
-    members = {key: _member_names(shape.enum_values) for key, shape in shapes.items() if shape.kind == "enum"}
+    members = {
+        key: enum_member_names(shape.enum_values, *_enum_hints(api, key)) for key, shape in shapes.items() if shape.kind == "enum"
+    }
     return Names(schemas, ops, groups, fields, members, variants)
 
 
@@ -266,26 +272,10 @@ def _field_names(shape: Shape, classes: set[str]) -> dict[str, PyName]:
     return result
 
 
-# What an enum member must not shadow: Enum's own attributes and str's and int's methods (the bases).
-_ENUM_ATTRIBUTES = frozenset({"mro", "name", "value"} | {n for n in (*dir(str), *dir(int)) if not n.startswith("_")})
-
-
-def _member_names(values: tuple[Any, ...]) -> tuple[PyName, ...]:
-    """Enum member names: a string value as an identifier, other values prefixed by their type."""
-    taken: set[str] = set()
-    names: list[PyName] = []
-    only_ints = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
-    for value in values:
-        if isinstance(value, str):
-            name = _identifier(value)
-        elif only_ints:
-            name = _identifier(f"integer_{value}".replace("-", "_"))
-        else:
-            name = _identifier(f"{type(value).__name__}_{value}")
-        if keyword.iskeyword(name) or name in _ENUM_ATTRIBUTES:
-            name += "_"
-        names.append(PyName(unique(name, taken)))
-    return tuple(names)
+def _enum_hints(api: Api, key: str) -> tuple[tuple[str, ...], str]:
+    """What the spec says about an enum's members besides their values: x-enum-varnames, its description."""
+    schema = api.schemas.get(key)
+    return (schema.enum_varnames, schema.description) if schema is not None else ((), "")
 
 
 def _group_names(chains: set[tuple[PyName, ...]], classes: set[str]) -> dict[tuple[PyName, ...], GroupNames]:
@@ -302,8 +292,9 @@ def _group_names(chains: set[tuple[PyName, ...]], classes: set[str]) -> dict[tup
             candidate = f"{stem}{n}Resource"
         classes.update((candidate, "Async" + candidate))
         interface = unique_class(ClassName(stem + "Api"), classes)
+        base = unique_class(ClassName(stem + "Base"), classes)
         keyword = py_name("_".join(chain) or "root", _SERVER_SCOPE)
-        groups[chain] = GroupNames(ClassName(candidate), ClassName(interface), PyName(unique(keyword, keywords)))
+        groups[chain] = GroupNames(ClassName(candidate), interface, PyName(unique(keyword, keywords)), base)
     return groups
 
 
@@ -367,7 +358,9 @@ def _place(op: Operation, paths: set[str], extended: set[str], prefix: int) -> t
     chain, used = _match(tokens, statics)
     if chain:
         rest = tokens[used:]
-        method = "_".join(rest) or _verb(op, segments)
+        from generator.naming_schemas import without_repeated_verb
+
+        method = without_repeated_verb("_".join(rest)) or _verb(op, segments)
     else:
         chain = [snake_case(s) for s in statics if snake_case(s)]
         method = snake_case(op.operation_id) or _verb(op, segments)

@@ -14,6 +14,7 @@ from pathlib import Path
 from generator import __version__
 from generator.config import Target
 from generator.diagnostics import Sink, SpecLocation
+from generator.progress import stage
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,17 @@ class Rendered:
     files: dict[str, str]
     packages: tuple[str, ...]
     input_hashes: dict[str, str] = field(default_factory=dict)
+    facts: SpecFacts | None = None
+
+
+@dataclass(frozen=True)
+class SpecFacts:
+    """What ``apiforge validate`` says about a clean spec."""
+
+    openapi_version: str
+    operations: int
+    schemas: int
+    converted_from: str | None
 
 
 def render(target: Target, sink: Sink) -> Rendered | None:
@@ -45,6 +57,7 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     from generator.render.server import render_server
     from generator.render.server_views import server_view
 
+    stage(f"loading {target.spec.name}")
     loaded = load(target.spec, sink, LoadOptions(allow_remote_refs=target.allow_remote_refs))
     if loaded is None or sink.has_errors():
         return None
@@ -52,9 +65,11 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     spec_json = json.dumps(loaded.document, indent=1, ensure_ascii=False, default=str) + "\n"
     display = str(target.spec)
     sink.relocate(lambda loc: loaded.locate(loaded.origin(loc.pointer) if loc.file == display else loc))
+    stage(f"building the IR: {_count(len(loaded.file_hashes), 'file')} read")
     api, source = build(loaded.document, sink, display)
     shapes = build_shapes(source.schemas, source.locations, sink)
     names = resolve_names(api, shapes)
+    stage(f"models: {_count(len(shapes), 'schema')}")
     models = render_models(shapes, names, sink)
     if sink.has_errors():
         return None
@@ -63,23 +78,36 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     files: dict[str, str] = {}
     runtime: dict[str, str] = {}  # static, already formatted: copied as they are
     packages: list[str] = []
+    groups = _count(len({n.resource for n in names.operations.values()}), "resource group")
+    ops = _count(len(api.operations), "operation")
     if target.client_package:
+        stage(f"rendering {target.client_package}: {ops}, {groups}")
         view = client_view(api, names, models, target, "# " + header, sink)
         files.update(render_client(view, models.source, header))
         runtime.update(_runtime("client", target.client_package, header))
         packages.append(target.client_package)
     if target.server_package:
+        stage(f"rendering {target.server_package}: {ops}")
         sview = server_view(api, names, models, target, "# " + header, sink)
         files.update(render_server(sview, models.server_source, header))
         files[f"{target.server_package}/{target.server_package}/openapi.json"] = spec_json
         runtime.update(_runtime("server", target.server_package, header))
         packages.append(target.server_package)
     if target.format:
+        stage(f"formatting {_count(sum(p.endswith('.py') for p in files), 'module')}")
         files = format_files(files, sink, target.formatter)
     files.update(runtime)
     if sink.has_errors(strict=target.strict):
         return None
-    return Rendered(files, tuple(packages), dict(loaded.file_hashes))
+    components = loaded.document.get("components")
+    named = components.get("schemas") if isinstance(components, dict) else None
+    schemas = len(named) if isinstance(named, dict) else 0
+    facts = SpecFacts(loaded.openapi_version, len(api.operations), schemas, loaded.converted_from)
+    return Rendered(files, tuple(packages), dict(loaded.file_hashes), facts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _runtime(kind: str, package: str, header: str) -> dict[str, str]:

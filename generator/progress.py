@@ -1,23 +1,45 @@
 """How the generate, check and watch commands talk to people.
 
-Contract: results (``<target>: up to date``, what was written) go to stdout
-unless quiet. Diagnostics always go to stderr: as text lines the moment they
-are reported, or with ``--format json`` as one JSON array when the command
-finishes (:meth:`Reporter.finish`), so CI can parse it. Progress lines (a stage
-and its elapsed time) go to stderr only when stderr is a terminal and the
-command is not quiet; pipes and CI logs stay clean.
+Contract: with ``--format text`` results (``<target>: up to date``, what was
+written) go to stdout unless quiet, and diagnostics to stderr as text lines,
+sorted by file and line, the moment a target reports them. With ``--format
+json`` stdout carries nothing but one JSON array of every diagnostic, printed
+when the command finishes (:meth:`Reporter.finish`), so ``apiforge ... --format
+json | jq`` works; every other line goes to stderr.
+
+Progress (each pipeline stage with its counts, see :func:`stage`) goes to
+stderr unless quiet: on a terminal one line is rewritten in place and each
+finished stage keeps its line with its elapsed time; elsewhere (CI logs) each
+stage prints exactly one line when it starts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import click
 
-from generator.diagnostics import Diagnostic, render_json
+from generator.diagnostics import Diagnostic, render_json, sorted_diagnostics
+
+StageListener = Callable[[str], None]
+_LISTENER: ContextVar[StageListener | None] = ContextVar("apiforge_stage_listener", default=None)
+
+
+def stage(message: str) -> None:
+    """Announce a pipeline stage (``models: 80 schemas``) to whoever listens; a no-op otherwise.
+
+    The pipeline calls this; a command's :class:`Reporter` listens while it renders
+    (:meth:`Reporter.listening`), so the pipeline's ``render(target, sink)``
+    signature stays what it is.
+    """
+    listener = _LISTENER.get()
+    if listener is not None:
+        listener(message)
 
 
 @dataclass
@@ -25,45 +47,82 @@ class Reporter:
     """Prints status, progress and diagnostics for one command run.
 
     Attributes:
-        output_format: ``"text"`` or ``"json"`` (diagnostics only).
+        output_format: ``"text"`` or ``"json"`` (see the module docstring).
         quiet: no status or progress lines; diagnostics are still printed.
-        progress: show stage lines; None means "when stderr is a terminal".
+        progress: show stage lines; None means "unless quiet".
         echo_diagnostics: print diagnostics; False only keeps them in ``collected``
             (the build hook raises them in its error instead).
+        terminal: stderr is a terminal (progress rewrites one line); None: ask stderr.
     """
 
     output_format: str = "text"
     quiet: bool = False
     progress: bool | None = None
     echo_diagnostics: bool = True
+    terminal: bool | None = None
     collected: list[Diagnostic] = field(default_factory=list)
+    reads: set[str] = field(default_factory=set)  # files the pipeline runs read (see Sink.reads)
     _started: float = field(default_factory=time.monotonic)
+    _stage: tuple[str, float] | None = None
 
     def __post_init__(self) -> None:
         if self.progress is None:
-            self.progress = not self.quiet and sys.stderr.isatty()
+            self.progress = not self.quiet
+        if self.terminal is None:
+            self.terminal = sys.stderr.isatty()
 
     def stage(self, message: str) -> None:
-        """A progress line on a terminal: ``[1.2s] message``."""
-        if self.progress:
-            elapsed = time.monotonic() - self._started
-            click.echo(f"[{elapsed:5.1f}s] {message}", err=True)
+        """A progress line on stderr: ``[1.2s] message`` (see the module docstring)."""
+        if not self.progress:
+            return
+        now = time.monotonic()
+        if self.terminal:
+            self._close_stage(now)
+            click.echo(f"\r\x1b[K[{now - self._started:5.1f}s] {message} ...", err=True, nl=False)
+            self._stage = (message, now)
+        else:
+            click.echo(f"[{now - self._started:5.1f}s] {message}", err=True)
+
+    def _close_stage(self, now: float) -> None:
+        """On a terminal: replace the running stage's line with its final form and duration."""
+        if self._stage is not None:
+            message, began = self._stage
+            click.echo(f"\r\x1b[K[{began - self._started:5.1f}s] {message} ({now - began:.1f}s)", err=True)
+            self._stage = None
+
+    @contextlib.contextmanager
+    def listening(self) -> Iterator[None]:
+        """Show the stages the pipeline announces (:func:`stage`) while the block runs."""
+        token = _LISTENER.set(self.stage)
+        try:
+            yield
+        finally:
+            _LISTENER.reset(token)
+            self._close_stage(time.monotonic())
 
     def status(self, message: str) -> None:
-        """A result line on stdout (suppressed by ``--quiet``)."""
+        """A result line (suppressed by ``--quiet``): stdout, or stderr with ``--format json``."""
+        self._close_stage(time.monotonic())
         if not self.quiet:
-            click.echo(message)
+            click.echo(message, err=self.output_format == "json")
+
+    def status_err(self, message: str) -> None:
+        """An explanation that belongs with the diagnostics: always on stderr, even when quiet."""
+        self._close_stage(time.monotonic())
+        click.echo(message, err=True)
 
     def diagnostics(self, items: Iterable[Diagnostic]) -> None:
-        """Report diagnostics: printed now as text, or kept for the final JSON array."""
-        items = list(items)
+        """Report diagnostics, sorted by file and line: printed now as text, or kept for the JSON array."""
+        items = sorted_diagnostics(items)
         self.collected.extend(items)
         if self.echo_diagnostics and self.output_format != "json":
+            self._close_stage(time.monotonic())
             for item in items:
                 click.echo(item.render(), err=True)
 
     def finish(self) -> None:
-        """Print the JSON array of every diagnostic (``--format json``); a no-op for text."""
+        """Print the JSON array of every diagnostic on stdout (``--format json``); a no-op for text."""
+        self._close_stage(time.monotonic())
         if self.echo_diagnostics and self.output_format == "json":
-            click.echo(render_json(self.collected), err=True)
+            click.echo(render_json(self.collected))
             self.collected = []

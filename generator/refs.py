@@ -10,6 +10,7 @@ for the diagnostics are recovered only when something is wrong.
 from __future__ import annotations
 
 from collections.abc import Callable
+from difflib import get_close_matches
 from typing import Any
 from urllib.parse import unquote
 
@@ -85,7 +86,9 @@ def describe_missing(document: Any, pointer: str) -> str:
             node = jsonpointer.step(node, token)
         except LookupError:
             where = f"#{jsonpointer.from_tokens(done)}" if done else "the document"
-            return f"{where} has no member {token!r}"
+            close = get_close_matches(token, [k for k in node if isinstance(k, str)], n=1) if isinstance(node, dict) else []
+            hint = f" (did you mean '#{jsonpointer.join(jsonpointer.from_tokens(done), close[0])}'?)" if close else ""
+            return f"{where} has no member {token!r}{hint}"
         done.append(token)
     return "the target does not exist"
 

@@ -127,6 +127,10 @@ def _severity(pointer: str, error: dict[str, Any], missing: str | None) -> Sever
     if any(t.startswith("x-") or t in _LENIENT_CONTEXTS for t in keywords):
         return Severity.WARNING
     kind = error["type"]
+    if tokens and tokens[-1] == "type" and (
+        _type_typo(error.get("input")) is not None or isinstance(error.get("input"), (int, float, dict))
+    ):
+        return Severity.ERROR  # a misspelt type, or one that is no name at all (``type: 12``)
     is_parameter = len(tokens) >= 2 and tokens[-2] == "parameters"
     if kind == "missing":
         if not tokens or (is_parameter and missing in ("name", "in")):
@@ -175,7 +179,22 @@ def _describe(error: dict[str, Any], missing: str | None) -> str:
         )
     if missing is not None:
         expected = f"{missing!r}: {expected}"
-    return f"{expected}, found {_found(error.get('input'))}"
+    typo = _type_typo(error.get("input"))
+    hint = f" (did you mean {typo!r}?)" if typo is not None and error["loc"][-1:] == ("type",) else ""
+    return f"{expected}, found {_found(error.get('input'))}{hint}"
+
+
+_TYPES = ("string", "number", "integer", "boolean", "array", "object", "null")
+
+
+def _type_typo(value: Any) -> str | None:
+    """The schema type ``value`` misspells (``integr`` -> ``integer``), or None."""
+    if not isinstance(value, str) or value in _TYPES:
+        return None
+    from difflib import get_close_matches
+
+    close = get_close_matches(value.lower(), _TYPES, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _normalized(document: dict[str, Any], family: str) -> dict[str, Any]:

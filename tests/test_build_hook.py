@@ -268,3 +268,87 @@ def test_pip_install_fails_on_a_broken_spec(tmp_path: Path) -> None:
     assert built.returncode != 0
     assert "BuildFailed" in built.stdout + built.stderr
     assert "spec/pets.yaml" in built.stdout + built.stderr
+
+
+# --- getting apiforge before it is on a package index (docs/build-hook.md) ------------------
+
+
+def _doc_commands(heading: str) -> list[str]:
+    """The shell commands of the ``sh`` blocks under ``heading`` in docs/build-hook.md."""
+    text = (REPO / "docs" / "build-hook.md").read_text(encoding="utf-8")
+    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    blocks = [block.split("```", 1)[0] for block in section.split("```sh\n")[1:]]
+    return [line.split("  #", 1)[0].strip() for block in blocks for line in block.splitlines() if line.strip()]
+
+
+@pytest.mark.slow
+def test_offline_build_with_only_a_wheelhouse(tmp_path: Path) -> None:
+    """docs/build-hook.md's wheel route, command for command: build a wheel of apiforge, fill a
+    wheelhouse, then build a project using the hook with pip --no-index (no network, no
+    machine-wide pip config): the wheel carries the generated client, which works."""
+    from generator import __version__
+
+    commands = _doc_commands("Getting apiforge")
+    build, wheelhouse, offline = (
+        next(c for c in commands if c.startswith("python -m build")),
+        next(c for c in commands if c.startswith("pip wheel --wheel-dir")),
+        next(c for c in commands if c.startswith("pip wheel --no-index")),
+    )
+    assert build == "python -m build --wheel --outdir wheels/ path/to/apiforge"
+    root = sample_project(
+        tmp_path / "sample", TOOL_APIFORGE, requires=f'"hatchling>=1.24", "apiforge=={__version__}"'
+    )
+    env = {**os.environ, "APIFORGE_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PYTHONPATH", None)
+
+    def sh(command: str, **extra: str) -> None:
+        """Run a documented ``python ...`` or ``pip ...`` command with this interpreter."""
+        args = command.replace("path/to/apiforge", str(REPO)).replace("0.1.0", __version__).split()
+        args = [a.strip('"') for a in args]
+        argv = [sys.executable, "-m", "pip", *args[1:]] if args[0] == "pip" else [sys.executable, *args[1:]]
+        ran = subprocess.run(
+            argv, cwd=root, env={**env, **extra}, capture_output=True, text=True, timeout=900, check=False
+        )
+        assert ran.returncode == 0, f"{command}\n{ran.stdout}\n{ran.stderr}"
+
+    sh(build)
+    assert (root / "wheels" / f"apiforge-{__version__}-py3-none-any.whl").is_file()
+    sh(wheelhouse)
+    # Offline: no index, no pip configuration of this machine (its find-links, its indexes).
+    sh(offline, PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1")
+    (wheel,) = (root / "dist").glob("sample_app-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "sample_app/__init__.py" in names and "pets_client/client.py" in names
+    script = textwrap.dedent(
+        """\
+        import httpx
+        from sample_app import pet_name
+
+        def handler(request):
+            return httpx.Response(200, json={"id": 7, "name": "Rex"})
+
+        print(pet_name(7, httpx.MockTransport(handler)))
+        """
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**env, "PYTHONPATH": str(wheel)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.stdout.strip() == "Rex", ran.stderr
+
+
+def test_docs_never_install_apiforge_from_an_index_alone() -> None:
+    """apiforge is on no package index: every doc that installs it says from where."""
+    for doc in [REPO / "README.md", *(REPO / "docs").glob("*.md"), REPO / ".pre-commit-hooks.yaml"]:
+        for line in doc.read_text(encoding="utf-8").splitlines():
+            if "pip install" in line and "apiforge==" in line:
+                assert "--find-links" in line, f"{doc.name}: {line}"
+
+
+def test_the_same_name_for_client_and_server_fails_the_build(tmp_path: Path) -> None:
+    with pytest.raises(BuildFailed, match="both 'pets'"):
+        hook_targets(tmp_path, {"spec": "spec/pets.yaml", "client-package": "pets", "server-package": "pets"})

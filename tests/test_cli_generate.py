@@ -200,15 +200,17 @@ def test_warnings_pass_unless_strict(fake: FakePipeline) -> None:
     assert code == 0 and "warning[fake-warning]" in err
     write_spec("WARN again\n")
     code, _, err = run(fake, "generate", "--strict", "shop.txt")
-    assert code == 1 and "warning[fake-warning]" in err
+    assert code == 1
+    # The line says what failed the run: the warning, made an error by --strict.
+    assert "error[fake-warning]: the spec says WARN (a warning; --strict makes it an error)" in err
+    assert "shop.txt: --strict: 1 warning(s) failed the run (fake-warning)" in err
 
 
 def test_json_diagnostics(fake: FakePipeline) -> None:
     write_spec("ERROR\nWARN\n")
     code, out, err = run(fake, "generate", "--format", "json", "shop.txt")
-    assert code == 1 and out == ""
-    body = err[: err.rindex("]") + 1]
-    items = json.loads(body)
+    assert code == 1 and '"code"' not in err  # the JSON goes to stdout, alone: `... | jq` works
+    items = json.loads(out)
     assert [(d["code"], d["severity"], d["line"]) for d in items] == [
         ("fake-error", "error", 1),
         ("fake-warning", "warning", 1),
@@ -326,8 +328,8 @@ def test_check_reports_hand_edits_and_missing_files(fake: FakePipeline) -> None:
     Path("generated/shop_server/pyproject.toml").unlink()
     code, out, err = run(fake, "check", "--format", "json", "shop.txt")
     assert code == 1
-    assert "-edited" in out and "--- /dev/null" in out
-    codes = {(d["code"], d["file"]) for d in json.loads(err[: err.rindex("]") + 1])}
+    assert "-edited" in err and "--- /dev/null" in err  # the diff too goes to stderr
+    codes = {(d["code"], d["file"]) for d in json.loads(out)}
     assert codes == {
         ("hand-edited", "generated/shop_client/shop_client/__init__.py"),
         ("missing-file", "generated/shop_server/pyproject.toml"),
@@ -400,13 +402,22 @@ def test_no_op_project_generate_imports_nothing_heavy(fake: FakePipeline) -> Non
 def test_progress_lines_only_on_a_terminal(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    Reporter().stage("not a terminal")
-    assert capsys.readouterr().err == ""
+    """One line per stage in a log; on a terminal the running stage's line is rewritten."""
+    log = Reporter()
+    log.stage("loading")
+    log.stage("models: 3 schemas")
+    log.finish()
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split("] ", 1)[1] for line in lines] == ["loading", "models: 3 schemas"]
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    Reporter().stage("rendering")
+    tty = Reporter()
+    tty.stage("rendering")
+    tty.stage("formatting 5 modules")
+    tty.finish()
     Reporter(quiet=True).stage("quiet")
     err = capsys.readouterr().err
-    assert err.endswith("s] rendering\n") and "quiet" not in err
+    assert "\r\x1b[K" in err and "rendering ..." in err and "quiet" not in err
+    assert "] rendering (" in err and err.endswith("s)\n")  # each finished stage keeps its time
 
 
 def test_the_reason_for_regenerating_is_shown(fake: FakePipeline) -> None:
@@ -472,3 +483,45 @@ def test_real_pipeline_round_trip_with_an_external_ref() -> None:
     assert "(spec/schemas/pet.yaml changed)" in changed.stdout
     assert "tag" in Path("generated/pets_client/pets_client/models.py").read_text()
     assert runner.invoke(main, ["check", "--no-server", "spec/pets.yaml"]).exit_code == 0
+
+
+# --- what a new user trips over (issue 16) ----------------------------------------------------
+
+
+def test_the_same_name_for_client_and_server_is_a_usage_error(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    code, _, err = run(
+        fake, "generate", "--client-package", "shop", "--server-package", "shop", "shop.txt"
+    )
+    assert code == 2 and "cannot both be named 'shop'" in err
+    assert not Path("generated").exists() and fake.calls == 0
+
+
+def test_default_names_come_from_the_title(fake: FakePipeline) -> None:
+    """``openapi.yaml`` titled "Todo API" gives todo_client and $TODO_API_KEY; flags still win."""
+    write_spec("openapi: 3.0.3\ninfo:\n  version: '1'\n  title: Todo API\npaths: {}\n", "openapi.yaml")
+    code, out, _ = run(fake, "generate", "openapi.yaml")
+    assert code == 0 and "generated/todo_client, generated/todo_server" in out
+    manifest = json.loads(Path("generated/todo_client", MANIFEST_NAME).read_text())
+    assert manifest["options"]["api_key_env"] == "TODO_API_KEY"
+    assert manifest["options"]["base_url_env"] == "TODO_BASE_URL"
+    code, out, _ = run(fake, "generate", "--client-package", "mine", "--no-server", "openapi.yaml")
+    assert code == 0 and "generated/mine" in out
+
+
+def test_default_names_fall_back_to_the_file_name(fake: FakePipeline) -> None:
+    write_spec('{"openapi": "3.0.3", "info": {"title": "OpenAPI", "version": "1"}}', "pets.json")
+    code, out, _ = run(fake, "generate", "pets.json")
+    assert code == 0 and "generated/pets_client, generated/pets_server" in out
+
+
+def test_config_targets_without_names_take_them_from_the_title(fake: FakePipeline) -> None:
+    """The same defaults as for a SPEC; a new title gives new names (the config cache notices)."""
+    spec = "openapi: 3.0.3\ninfo: {title: %s, version: '1'}\npaths: {}\n"
+    write_spec(spec % "Todo API", "openapi.yaml")
+    make_project('[tool.apiforge]\n[[tool.apiforge.targets]]\nspec = "openapi.yaml"\n')
+    code, out, _ = run(fake, "generate")
+    assert code == 0 and "generated/todo_client, generated/todo_server" in out
+    write_spec(spec % "Shop API", "openapi.yaml")
+    code, out, _ = run(fake, "generate")
+    assert code == 0 and "generated/shop_client, generated/shop_server" in out

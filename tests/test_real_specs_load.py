@@ -44,8 +44,10 @@ ROOTS = _roots() if available() else [("<no corpus>", 0)]
 
 
 def test_the_corpus_is_complete() -> None:
+    """Every document SOURCES.md lists is there (tests/realworld checks that it lists them all)."""
     require_specs()
-    assert len(ROOTS) == 22
+    missing = [relative for relative, _ in ROOTS if not (SPECS / relative).is_file()]
+    assert ROOTS and not missing
 
 
 @pytest.mark.parametrize(("relative", "operations"), ROOTS, ids=[r for r, _ in ROOTS])

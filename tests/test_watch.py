@@ -100,13 +100,15 @@ def test_start_regenerates_everything_then_only_what_changed() -> None:
     assert calls == []
 
 
-def test_a_failed_target_reruns_on_any_change_next_to_its_inputs() -> None:
+def test_a_failed_target_reruns_only_when_its_own_files_change() -> None:
+    """A log file or a swap file next to a broken spec must not re-run it (issue 16)."""
     session, calls = make_session({C: Outcome.FAILED})
     session.start()
     calls.clear()
-    session.handle({Path("/x/new-schema.yaml")})  # the fix may be a file not listed yet
-    assert calls == [C]
-    session.handle({Path("/w/unrelated.txt")})  # t1 succeeded: unaffected
+    for unrelated in ("/x/watch.log", "/x/.c.yaml.swp", "/x/c.yaml~"):
+        assert session.handle({Path(unrelated)}) == []
+    assert calls == []
+    session.handle({C})
     assert calls == [C]
 
 
@@ -184,3 +186,100 @@ def test_real_watch_regenerates_on_save(tmp_path: Path, monkeypatch: pytest.Monk
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive() and not failures
+
+
+def recording_render(target: Target, sink: Sink) -> Rendered | None:
+    """``fake_render`` that records what it read, as the loader does; a missing ref is an error."""
+    sink.reads.add(str(target.spec.absolute()))
+    for line in target.spec.read_text().splitlines():
+        if line.startswith("ref: "):
+            ref = target.spec.parent / line[5:]
+            sink.reads.add(str(ref.absolute()))
+            if not ref.exists():
+                sink.error("ref-not-found", f"{ref.name}: file not found", SpecLocation(str(target.spec)))
+                return None
+    return fake_render(target, sink)
+
+
+def test_real_watch_ignores_its_own_log_and_sees_a_missing_ref_appear(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``apiforge watch > watch.log`` beside a broken spec runs once, not forever; creating
+    the file the spec refers to (which no manifest lists yet) regenerates it."""
+    pytest.importorskip("watchfiles")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "shop.yaml").write_text("v1\nref: parts.yaml\n")
+    calls: list[float] = []
+
+    def counting(target: Target, sink: Sink) -> Rendered | None:
+        calls.append(time.monotonic())
+        return recording_render(target, sink)
+
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def watch() -> None:
+        try:
+            run_watch(
+                Path("shop.yaml"), Overrides(server_package=False), debounce_ms=50, quiet=True,
+                render=counting, stop_event=stop,
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    output = tmp_path / "generated" / "shop_client" / "spec.txt"
+    try:
+        deadline = time.monotonic() + 10
+        while not calls and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the watcher is listening
+        assert len(calls) == 1
+        for n in range(10):  # what a redirected log and an editor do in the same folder
+            (tmp_path / "watch.log").write_text(f"error {n}\n" * (n + 1))
+            (tmp_path / ".shop.yaml.swp").write_text(str(n))
+            time.sleep(0.1)
+        time.sleep(0.5)
+        assert len(calls) == 1 and not output.exists()
+        deadline = time.monotonic() + 10
+        while not output.exists() and time.monotonic() < deadline:
+            (tmp_path / "parts.yaml").write_text("parts 1\n")
+            time.sleep(0.5)
+        assert output.read_text() == "v1\nref: parts.yaml\nparts 1\n"
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive() and not failures
+
+
+def test_real_watch_reloads_the_config_when_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("watchfiles")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "shop.yaml").write_text("v1\n")
+    config = '[tool.apiforge]\n[[tool.apiforge.targets]]\nspec = "shop.yaml"\nclient-package = "{}"\nserver-package = false\n'
+    (tmp_path / "pyproject.toml").write_text(config.format("one"))
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=run_watch,
+        args=(None, Overrides()),
+        kwargs={"debounce_ms": 50, "quiet": True, "render": fake_render, "stop_event": stop},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "generated/one/spec.txt").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (tmp_path / "generated/one/spec.txt").exists()
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "generated/two/spec.txt").exists() and time.monotonic() < deadline:
+            (tmp_path / "pyproject.toml").write_text(config.format("two"))
+            time.sleep(0.5)
+        assert (tmp_path / "generated/two/spec.txt").read_text() == "v1\n"
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()

@@ -11,7 +11,11 @@ from . import ALL_SCOPES_TOKEN, READ_ONLY_TOKEN, FakePostHog, create_fake_app
 
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line, seed the demo project and serve until interrupted."""
-    parser = argparse.ArgumentParser(prog="python -m examples.posthog_fake", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m examples.posthog_fake",
+        description="Serve an in-memory fake of the PostHog API (posthog_server) with uvicorn.",
+        epilog=f"Tokens: {ALL_SCOPES_TOKEN} (every scope), {READ_ONLY_TOKEN} (read scopes only).",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8010, help="port to listen on (8010)")
     parser.add_argument("--page-size", type=int, default=100, help="default page size (100)")

@@ -20,9 +20,9 @@ from posthog_server.models import (
     DashboardBasicResponse,
     DashboardCollaboratorRequest,
     DashboardCollaboratorResponse,
+    DashboardFormat,
     DashboardRequest,
     DashboardResponse,
-    EnvironmentsDashboardsStreamTilesRetrieveFormat,
     PaginatedDashboardBasicListResponse,
     PatchedDashboardRequest,
     PrivilegeLevelEnum,
@@ -96,7 +96,7 @@ class _Dashboards:
         elif sent.get("use_template") is not None:
             mode = CreationModeEnum.template
             tiles = [{"template": sent["use_template"], "insight": None}]
-        restriction = sent.get("restriction_level", RestrictionLevelEnum.integer_21)
+        restriction = sent.get("restriction_level", RestrictionLevelEnum.value_21)
         dashboard = DashboardResponse(
             id=self._fake.next_id(),
             name=sent.get("name"),
@@ -116,7 +116,7 @@ class _Dashboards:
             tiles=tiles,
             restriction_level=restriction,
             effective_restriction_level=restriction,
-            effective_privilege_level=PrivilegeLevelEnum.integer_37,
+            effective_privilege_level=PrivilegeLevelEnum.can_edit_dashboard,
             user_access_level="editor",
             access_control_version="v2",
             last_refresh=sent.get("last_refresh"),
@@ -197,7 +197,7 @@ class ProjectDashboards(_Dashboards):
         """Accept a tile move on an existing dashboard (the fake keeps no tile layout)."""
         self._get(project_id, id)
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self, project_id: str, *, body: DashboardRequest, context: rt.RequestContext
     ) -> None:
         """Create a dashboard from a template; the spec documents no response body."""
@@ -212,28 +212,28 @@ class EnvironmentDashboards(_Dashboards):
         project_id: str,
         id: int,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         context: rt.RequestContext,
     ) -> None:
         """Check the dashboard exists; the spec documents no response body."""
         self._get(project_id, id)
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self,
         project_id: str,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         body: DashboardRequest,
         context: rt.RequestContext,
     ) -> None:
         """Create a dashboard from a template; the spec documents no response body."""
         self._create(project_id, body, context, CreationModeEnum.template)
 
-    async def create_unlisted_dashboard_create(
+    async def create_unlisted_dashboard(
         self,
         project_id: str,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         body: DashboardRequest,
         context: rt.RequestContext,
     ) -> rt.Ok[None] | rt.Conflict[None]:

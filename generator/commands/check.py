@@ -113,7 +113,8 @@ def path_bytes(path: Path) -> bytes | None:
 
 
 def check_target(target: Target, render: RenderFn, reporter: Reporter) -> bool:
-    """True when the target's output on disk is current; diffs are printed to stdout."""
+    """True when the target's output on disk is current; diffs are printed to stdout
+    (stderr with ``--format json``, whose stdout is the JSON array alone)."""
     name = display_name(target)
     if staleness(target, templates_hash()) is None:
         reporter.status(f"{name}: up to date")
@@ -139,7 +140,7 @@ def check_target(target: Target, render: RenderFn, reporter: Reporter) -> bool:
         problems += found
         outdated_manifest |= manifest_differs
         for diff in diffs:
-            click.echo(diff, nl=False)
+            click.echo(diff, nl=False, err=reporter.output_format == "json")  # stdout: the JSON only
     reporter.diagnostics(problems)
     if problems:
         return False

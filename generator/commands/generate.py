@@ -32,7 +32,14 @@ from generator.config import (
     near_path,
     resolve_targets,
 )
-from generator.diagnostics import Diagnostic, GenerationFailed, Severity, Sink, SpecLocation
+from generator.diagnostics import (
+    Diagnostic,
+    GenerationFailed,
+    Severity,
+    Sink,
+    SpecLocation,
+    strict_failures,
+)
 from generator.manifest import staleness
 from generator.progress import Reporter
 from generator.resources import templates_hash
@@ -78,7 +85,7 @@ def load_targets(spec: Path | None, overrides: Overrides, reporter: Reporter) ->
         DiagnosticsError: the config is invalid (its diagnostics were reported).
     """
     try:
-        return resolve_targets(spec, overrides)
+        targets = resolve_targets(spec, overrides)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     except NoProjectConfig as exc:
@@ -87,6 +94,14 @@ def load_targets(spec: Path | None, overrides: Overrides, reporter: Reporter) ->
         reporter.diagnostics(exc.diagnostics)
         reporter.finish()
         raise DiagnosticsError("apiforge: invalid configuration") from None
+    for target in targets:
+        if target.client_package and target.client_package == target.server_package:
+            raise click.UsageError(
+                f"{display_name(target)}: the client and the server cannot both be named "
+                f"{target.client_package!r} (they are written to the same folder); "
+                "choose another --client-package or --server-package"
+            )
+    return targets
 
 
 def render_target(
@@ -96,11 +111,18 @@ def render_target(
     sink = Sink()
     reporter.stage(f"{name}: rendering")
     try:
-        rendered = render(target, sink)
+        with reporter.listening():
+            rendered = render(target, sink)
     except GenerationFailed as exc:
         sink.extend(d for d in exc.diagnostics if d not in sink.items)
         rendered = None
-    reporter.diagnostics(sink.items)
+    reporter.reads |= sink.reads
+    strict_failed = rendered is None and target.strict and not sink.errors and bool(sink.warnings)
+    reporter.diagnostics(strict_failures(sink.items) if strict_failed else sink.items)
+    if strict_failed:
+        codes = ", ".join(sorted({d.code for d in sink.warnings}))
+        count = len(sink.warnings)
+        reporter.status_err(f"{name}: --strict: {count} warning(s) failed the run ({codes})")
     if rendered is None and not sink.has_errors(strict=target.strict):
         message = "the pipeline produced no output and reported no error"
         reporter.diagnostics([Diagnostic("no-output", Severity.ERROR, message, SpecLocation(name))])

@@ -1,7 +1,15 @@
-"""``apiforge validate SPEC``: load a spec, print its diagnostics, summarise it when clean."""
+"""``apiforge validate SPEC``: every check ``generate`` makes, short of formatting and writing.
+
+The spec goes through the whole pipeline (load, IR, names, models, client and
+server views) with nothing written, so ``validate`` reports exactly the
+diagnostics ``generate`` would. Text output: diagnostics on stderr, then a
+one-line summary (stdout when clean, stderr otherwise). ``--format json``:
+stdout carries only the JSON array of diagnostics, everything else goes to stderr.
+"""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,45 +36,63 @@ def count_operations(document: dict[str, Any]) -> int:
     return total
 
 
-def count_schemas(document: dict[str, Any]) -> int:
-    """Named schemas under ``components/schemas``."""
-    components = document.get("components")
-    schemas = components.get("schemas") if isinstance(components, dict) else None
-    return len(schemas) if isinstance(schemas, dict) else 0
-
-
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def run_validate(spec: Path, *, allow_remote_refs: bool, output_format: str) -> None:
-    """Load ``spec``; print diagnostics to stderr and a summary to stdout.
+def run_validate(spec: Path, *, allow_remote_refs: bool, output_format: str, strict: bool = False) -> None:
+    """Check ``spec`` as ``generate`` would; print its diagnostics and a summary.
 
     Raises:
-        generator.cli.DiagnosticsError: the spec has errors (exit code 1).
+        generator.cli.DiagnosticsError: the spec has errors, or warnings with ``strict`` (exit code 1).
     """
     from generator.cli import DiagnosticsError
-    from generator.diagnostics import Sink, render_json, render_text
-    from generator.load import LoadOptions, load
+    from generator.config import Target, default_stem
+    from generator.diagnostics import (
+        GenerationFailed,
+        Sink,
+        render_json,
+        sorted_diagnostics,
+        strict_failures,
+    )
+    from generator.pipeline import render
 
     sink = Sink()
-    loaded = load(spec, sink, LoadOptions(allow_remote_refs=allow_remote_refs))
-    if output_format == "json":
-        click.echo(render_json(sink), err=True)
-    elif len(sink):
-        click.echo(render_text(sink), err=True)
-    errors, warnings = len(sink.errors), len(sink.warnings)
-    if loaded is None or errors:
-        raise DiagnosticsError(
-            f"{spec}: {_plural(max(errors, 1), 'error')}, {_plural(warnings, 'warning')}"
+    with tempfile.TemporaryDirectory() as nowhere:  # an output folder nothing is written to
+        target = Target.for_spec(
+            spec,
+            Path(nowhere),
+            stem=default_stem(spec),
+            allow_remote_refs=allow_remote_refs,
+            strict=strict,
+            format=False,
         )
+        try:
+            rendered = render(target, sink)
+        except GenerationFailed as exc:
+            sink.extend(d for d in exc.diagnostics if d not in sink.items)
+            rendered = None
+    items = sorted_diagnostics(strict_failures(sink.items) if strict else sink.items)
+    as_json = output_format == "json"
+    if as_json:
+        click.echo(render_json(items))
+    elif items:
+        click.echo("\n".join(d.render() for d in items), err=True)
+    errors = sum(d.severity.value == "error" for d in items)
+    warnings = sum(d.severity.value == "warning" for d in items)
+    facts = rendered.facts if rendered is not None else None
+    if facts is None or errors:
+        failed = f"{spec}: {_plural(max(errors, 1), 'error')}, {_plural(warnings, 'warning')}"
+        if strict and not sink.errors and sink.warnings:
+            codes = ", ".join(sorted({d.code for d in sink.warnings}))
+            failed = f"{spec}: --strict: {_plural(len(sink.warnings), 'warning')} failed it ({codes})"
+        raise DiagnosticsError(failed)
     summary = (
-        f"{spec}: OpenAPI {loaded.openapi_version}, "
-        f"{_plural(count_operations(loaded.document), 'operation')}, "
-        f"{_plural(count_schemas(loaded.document), 'schema')}"
+        f"{spec}: OpenAPI {facts.openapi_version}, "
+        f"{_plural(facts.operations, 'operation')}, {_plural(facts.schemas, 'schema')}"
     )
-    if loaded.converted_from:
-        summary += f" (converted from Swagger {loaded.converted_from})"
+    if facts.converted_from:
+        summary += f" (converted from Swagger {facts.converted_from})"
     if warnings:
         summary += f", {_plural(warnings, 'warning')}"
-    click.echo(summary)
+    click.echo(summary, err=as_json)

@@ -10,8 +10,11 @@ The loop is split so it can be tested without a file system watcher:
 * :class:`Debouncer` turns timestamped change events (an empty set is a clock
   tick) into batches, released once no change arrived for ``quiet`` seconds;
   editors that save several files, or save in several steps, cause one run.
-* :class:`WatchSession` knows which files each target reads (from its
-  manifests) and regenerates the targets a batch touches, each once.
+* :class:`WatchSession` knows which files each target reads (the spec, the
+  files its manifests list, every file its last run read or tried to read, and
+  the project's pyproject.toml) and regenerates the targets a batch touches,
+  each once. Nothing else triggers a run: not a log file or an editor's swap
+  file in the same folder. A change to pyproject.toml reloads the targets.
 * :func:`run_loop` feeds batches to a session; :func:`filesystem_events`
   produces the events from watchfiles (imported lazily: ``pip install
   apiforge[watch]``). It watches the parent directories, not the files, so
@@ -37,8 +40,9 @@ from generator.commands.generate import (
     generate_target,
     load_targets,
     pipeline_render,
+    shown,
 )
-from generator.config import Overrides, Target
+from generator.config import Overrides, Target, find_pyproject
 from generator.manifest import input_paths
 from generator.progress import Reporter
 
@@ -105,17 +109,12 @@ class WatchSession:
         return {path.parent for path in self.watched()}
 
     def affected(self, batch: set[Path]) -> list[int]:
-        """Indices of the targets that read a changed file.
+        """Indices of the targets that read (or, in a failed run, tried to read) a changed file.
 
-        A target whose last run failed is also affected by any change in the
-        directories it reads: the fix may be a new file its manifest cannot list yet.
+        Nothing else counts: not a log file next to the spec, not an editor's swap file,
+        so a failed target is not regenerated again and again by its own output.
         """
-        changed_dirs = {path.parent for path in batch}
-        return [
-            index
-            for index, paths in sorted(self.inputs.items())
-            if paths & batch or (index in self.failed and changed_dirs & {p.parent for p in paths})
-        ]
+        return [index for index, paths in sorted(self.inputs.items()) if paths & batch]
 
     def handle(self, batch: set[Path]) -> list[Target]:
         """Regenerate each target the batch touches, once; return them."""
@@ -189,9 +188,11 @@ def run_watch(
     except ImportError:
         raise click.ClickException("apiforge watch needs watchfiles: pip install 'apiforge[watch]'")
     reporter = Reporter(output_format=output_format, quiet=quiet)
-    targets = load_targets(spec, overrides, reporter)
+    config = None if spec is not None else find_pyproject(Path.cwd())
+    read_by: dict[Target, set[Path]] = {}  # what each target's last pipeline run read or tried to
 
     def regenerate(target: Target) -> Outcome:
+        reporter.reads = set()
         try:
             return generate_target(target, render, reporter, force=False)
         except Exception:  # noqa: BLE001 - a pipeline bug must not end the watch
@@ -200,17 +201,33 @@ def run_watch(
             )
             return Outcome.FAILED
         finally:
+            read_by[target] = {Path(p) for p in reporter.reads}
             reporter.finish()
 
     def inputs_of(target: Target) -> set[Path]:
-        return {Path(os.path.abspath(p)) for p in input_paths(target)}
+        """The spec, the files its manifests list, what its last run read, and the config."""
+        found = {Path(os.path.abspath(p)) for p in input_paths(target)} | read_by.get(target, set())
+        return found | ({Path(os.path.abspath(config))} if config is not None else set())
 
-    session = WatchSession(targets, regenerate, inputs_of)
-    events = filesystem_events(session.directories, stop_event)
+    def new_session() -> WatchSession:
+        return WatchSession(load_targets(spec, overrides, reporter), regenerate, inputs_of)
+
+    session = new_session()
+    events = filesystem_events(lambda: session.directories(), stop_event)
     try:
         session.start()
         click.echo(f"watching {len(session.watched())} file(s); Ctrl-C stops", err=True)
         for batch in debounced(events, debounce_ms / 1000):
+            if config is not None and Path(os.path.abspath(config)) in batch:
+                reporter.stage(f"{shown(config)} changed: reloading the targets")
+                try:
+                    session = new_session()
+                except click.ClickException as exc:  # a broken config: say so, keep watching it
+                    click.echo(f"apiforge: {exc.format_message()}", err=True)
+                    session = WatchSession([], regenerate, inputs_of, {-1: {Path(os.path.abspath(config))}})
+                    continue
+                session.start()
+                continue
             names = ", ".join(sorted(display_name(t) for t in session.handle(batch)))
             if names:
                 reporter.stage(f"regenerated after a change: {names}")

@@ -209,6 +209,9 @@ class _Builder:
             media = next(iter(node["content"]))
             schema = (node["content"][media] or {}).get("schema")
             schema_loc = loc.child("content", media, "schema")
+        if schema is None and "content" not in node:
+            self.sink.warning("parameter-without-schema", f"parameter {name!r} has neither 'schema' nor 'content'; "
+                              "assuming a string", loc)
         type_ = self.registry.type_of(schema or {"type": "string"}, schema_loc, hint + class_name(name))
         explode = node.get("explode")
         target = schema

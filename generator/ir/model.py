@@ -202,6 +202,8 @@ class Schema:
     properties: tuple[Property, ...]
     enum_values: tuple[object, ...]
     spec_location: SpecLocation
+    description: str = ""
+    enum_varnames: tuple[str, ...] = ()  # x-enum-varnames / x-enumNames, when the spec gives one per value
 
 
 @dataclass(frozen=True)

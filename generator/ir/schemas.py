@@ -236,7 +236,12 @@ class SchemaRegistry:
         for name, prop in (schema.get("properties") or {}).items():
             props.append(Property(name, self._shallow(prop), name in required))
         values = tuple(schema.get("enum") or ()) if kind == "enum" else ()
-        return Schema(key, kind, tuple(props), values, self.locations[key])
+        description = schema.get("description")
+        varnames = schema.get("x-enum-varnames") or schema.get("x-enumNames") or ()
+        if not (isinstance(varnames, list) and len(varnames) == len(values) and all(isinstance(v, str) for v in varnames)):
+            varnames = ()
+        return Schema(key, kind, tuple(props), values, self.locations[key],
+                      description if isinstance(description, str) else "", tuple(varnames))
 
     def _shallow(self, schema: Any) -> TypeRef:
         """A property's type without hoisting (nested inline schemas stay the models stage's job)."""

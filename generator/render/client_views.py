@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
+import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from generator.config import Target
 from generator.diagnostics import Sink, SpecLocation
-from generator.ir.model import Api, Operation, SecurityScheme, page_results, preferred_request
+from generator.ir.model import (
+    Api,
+    Operation,
+    Parameter,
+    SecurityScheme,
+    page_results,
+    preferred_request,
+)
 from generator.models import ModelsModule
 from generator.naming import Names
 from generator.render.common import (
@@ -72,6 +81,7 @@ class ResourceView:
     children: list[ChildView]
     operations: list[ClientOpView]
     is_root: bool
+    doc: str  # the class docstring: where it is reached and what it offers
 
 
 @dataclass(frozen=True)
@@ -160,6 +170,7 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
                       for child in children],
             operations=[_unshadowed(o, methods, annotator_of(chain)) for o in members],
             is_root=not chain,
+            doc=_resource_doc(chain, [o.method for o in members], children),
         )
     modules = []
     for top in sorted(c for c in chains if len(c) == 1):
@@ -171,7 +182,7 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
             operations=[o for r in members for o in r.operations],
             imports=_imports(annotator_of(top), members),
         ))
-    root = resources.get(()) or ResourceView("Client", [], [], True)
+    root = resources.get(()) or ResourceView("Client", [], [], True, "")
     if root.children:
         annotator_of(()).typing.add("TYPE_CHECKING")  # the resource classes, imported lazily
     scheme = _main_scheme(api)
@@ -260,6 +271,32 @@ def _main_scheme(api: Api) -> SecurityScheme | None:
     return None
 
 
+def _resource_doc(chain: Sequence[str], methods: Sequence[str], children: Sequence[str]) -> str:
+    """``client.environments.dashboards``: list, create, retrieve; sub-resources: collaborators."""
+    offers = []
+    if methods:
+        shown = ", ".join(methods[:8]) + (f" and {len(methods) - 8} more" if len(methods) > 8 else "")
+        offers.append(shown)
+    if children:
+        offers.append("sub-resources: " + ", ".join(children))
+    text = f"``client.{'.'.join(chain)}``: " + ("; ".join(offers) or "no operations") + "."
+    return textwrap.fill(text, width=92, subsequent_indent="    ", break_on_hyphens=False)
+
+
+def _undocumented(param: Parameter, py: str, annotator: Annotator) -> str:
+    """What the spec does say about a parameter it does not describe: values, default, wire name."""
+    schema = annotator.api.schemas.get(param.type.model or "") if param.type.kind == "model" else None
+    said = []
+    if schema is not None and schema.kind == "enum" and schema.enum_values:
+        values = ", ".join(repr(v) for v in schema.enum_values[:8]) + (", ..." if len(schema.enum_values) > 8 else "")
+        said.append(f"One of {values}.")
+    if param.default:
+        said.append(f"The server's default is {param.default[0]!r}.")
+    if param.name != py:
+        said.append(f"Sent as the {param.location} parameter ``{param.name}``.")
+    return " ".join(said) or f"A {param.location} parameter."
+
+
 def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: Annotator, sink: Sink) -> ClientOpView:
     op_names = names.operations[op.operation_id]
     positional: list[ArgView] = []
@@ -278,7 +315,7 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
             continue
         wire[param.name] = param.location
         annotation = annotator.spell(param.type, "param")
-        description = docstring(param.description or f"({param.location} parameter {param.name!r})")
+        description = docstring(param.description or _undocumented(param, py, annotator))
         param_expr = _param_expr(param.name, param.location, param.style, param.explode, param.required)
         arg = ArgView(py, literal(param.name), param.location, annotation, param.required,
                       description, param_expr)

@@ -68,9 +68,9 @@ class RouteView:
     responses_expr: str  # dict literal for other documented statuses
     response_description: str  # literal() of the main response's description
     media_types: str  # dict literal: status -> media type, where it differs from the main one
-    tags: str  # literal() of a list
-    summary: str  # literal()
-    description: str  # literal()
+    tags: str  # literal() of a list; "" when there is none (FastAPI's default, left out)
+    summary: str  # literal(); "" when empty (left out)
+    description: str  # literal(); "" when empty (left out)
     deprecated: bool
     positional: list[ArgView]
     keyword: list[ArgView]
@@ -88,11 +88,12 @@ class RouteView:
 
 @dataclass(frozen=True)
 class GroupView:
-    """One interface Protocol and the create_app keyword that binds it."""
+    """One interface Protocol, its 501-answering base class and the create_app keyword that binds them."""
 
     keyword: str
     class_name: str
     routes: list[RouteView]
+    base_name: str  # the base class whose methods answer 501
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ class ServerView:
     imports_pydantic: bool  # a form body or a constrained styled parameter needs pydantic
     example_group: str
     example_method: str
+    example_route: RouteView | None  # the README implements this operation
+    example_base: str  # ... by subclassing this base class
+    example_model_imports: list[str]  # what its signature names from models.py
+    example_typing_imports: list[str]
+    example_module_imports: list[str]
 
 
 def server_view(api: Api, names: Names, models: ModelsModule, target: Target, header: str, sink: Sink) -> ServerView:
@@ -159,8 +165,14 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
                 app_imports.note(text)
             for text in [*args, *body, route.returns]:
                 interface_imports.note(text)
-        groups.append(GroupView(keyword, names.groups[chain].interface, routes))
+        groups.append(GroupView(keyword, names.groups[chain].interface, routes, names.groups[chain].base))
     first = groups[0].routes[0] if groups and groups[0].routes else None
+    example = Annotator(api, models)
+    if first is not None:
+        for text in [*(a.annotation for a in first.positional + first.keyword), first.returns]:
+            example.note(text)
+        if first.body:
+            example.note(first.body.annotation)
     return ServerView(
         package=target.server_package or "",
         header=header,
@@ -182,12 +194,17 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         constants=defaults,
         imports_pydantic=any("pydantic." in expr for _, expr in defaults),
         scopes=sorted({s for op in api.operations for alt in op.security_alternatives for req in alt for s in req.scopes}),
-        all_names=sorted([g.class_name for g in groups]) + ["create_app", "create_router"],
+        all_names=sorted([g.class_name for g in groups] + [g.base_name for g in groups]) + ["create_app", "create_router"],
         has_security=any(r.security_expr for g in groups for r in g.routes),
         uses_forms=any(r.reads_forms for g in groups for r in g.routes),
         fastapi_imports=_fastapi_imports(groups),
         example_group=groups[0].keyword if groups else "root",
         example_method=first.method if first else "",
+        example_route=first,
+        example_base=groups[0].base_name if groups else "",
+        example_model_imports=sorted(example.model_names),
+        example_typing_imports=sorted(example.typing),
+        example_module_imports=sorted(example.modules),
     )
 
 
@@ -220,7 +237,9 @@ def _route(
         if native_param(param, op, annotator):
             alias = f"alias={literal(param.name)}, " if param.name != py or param.location == "header" else ""
             keywords = "".join(f", {key}={value}" for key, value in checks)
-            marker = f"{_MARKERS[param.location]}({alias}description={literal(param.description)}{keywords})"
+            described = f"description={literal(param.description)}" if param.description else ""
+            inner = ", ".join(part for part in (alias.rstrip(", "), described, keywords.lstrip(", ")) if part)
+            marker = f"{_MARKERS[param.location]}({inner})"
             default = _default_expr(param, annotation, annotator)
         else:
             constant = f"_{op_names.function}_{py}_param".upper()
@@ -256,9 +275,9 @@ def _route(
         responses_expr=responses.entries,
         response_description=main.description if main else literal("Successful Response"),
         media_types=responses.media_types,
-        tags=literal(list(op.tags)),
-        summary=literal(op.summary),
-        description=literal(op.description),
+        tags=literal(list(op.tags)) if op.tags else "",
+        summary=literal(op.summary) if op.summary else "",
+        description=literal(op.description) if op.description else "",
         deprecated=op.deprecated,
         positional=positional,
         keyword=keyword,
@@ -353,7 +372,7 @@ def _returns(outcomes: list[OutcomeView]) -> str:
     for outcome in outcomes:
         exact = outcome.code.isdigit()
         wrapper = STATUS_CLASSES.get(outcome.status_code) if exact else None
-        parts.append(f"rt.{wrapper or 'Status'}[{outcome.annotation}]")
+        parts.append(f"rt.{wrapper or 'WithStatus'}[{outcome.annotation}]")
     return union(parts)
 
 

@@ -9,9 +9,10 @@ it names. ``test_codes.py`` counts every key of :data:`CASES` as covered.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ class Collecting:
 
     def __init__(self) -> None:
         self.items: list[Diagnostic] = []
+        self.reads: set[str] = set()
 
     def diagnostics(self, items: list[Diagnostic]) -> None:
         self.items.extend(items)
@@ -67,6 +69,13 @@ class Collecting:
 
     def status(self, text: str) -> None:
         pass
+
+    def status_err(self, text: str) -> None:
+        pass
+
+    @contextlib.contextmanager
+    def listening(self) -> Iterator[None]:
+        yield
 
 
 def _target(tmp: Path, **overrides: Any) -> Target:

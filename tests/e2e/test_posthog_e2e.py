@@ -109,7 +109,7 @@ def test_project_dashboards(api: Api, posthog: PostHogHarness) -> None:
         c.dashboards.move_tile_partial_update(p, 10**9, body={})
 
     assert (
-        c.dashboards.create_from_template_json_create(p, {"name": "Web", "use_template": "web"})
+        c.dashboards.create_from_template_json(p, {"name": "Web", "use_template": "web"})
         is None
     )
     names = {x.name: x.creation_mode for x in c.dashboards.list(p).results}
@@ -140,7 +140,7 @@ def test_environment_dashboards(api: Api, posthog: PostHogHarness) -> None:
         envs.stream_tiles_retrieve(p, 10**9)
 
     assert (
-        envs.create_from_template_json_create(p, {"name": "T", "use_template": "x"}, format="json")
+        envs.create_from_template_json(p, {"name": "T", "use_template": "x"}, format="json")
         is None
     )
     assert (
@@ -148,7 +148,7 @@ def test_environment_dashboards(api: Api, posthog: PostHogHarness) -> None:
         == "format=json"
     )
 
-    unlisted = envs.create_unlisted_dashboard_create
+    unlisted = envs.create_unlisted_dashboard
     assert api.raw(unlisted)(p, {"name": "Onboarding", "tags": ["onboarding"]}).status_code == 200
     with pytest.raises(ConflictError) as conflict:  # one unlisted dashboard per tag: 409
         unlisted(p, {"name": "Again", "tags": ["onboarding"]})

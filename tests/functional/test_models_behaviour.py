@@ -61,7 +61,7 @@ def test_open_enum_accepts_an_unknown_value(built: Callable[[str], Built]) -> No
     reply = [{"color": "dark-blue", "priority": 10}, {"color": "ultraviolet", "priority": 99}]
     with mock_client(b.client, _json_reply(200, reply)) as client:
         known, unknown = client.items.list_items(color=models.Color.field_1st)
-    assert known.color is models.Color.dark_blue and known.priority is models.Priority.integer_10
+    assert known.color is models.Color.dark_blue and known.priority is models.Priority.value_10
     assert unknown.color.value == "ultraviolet" and isinstance(unknown.color, models.Color)
     assert unknown.priority.value == 99
     assert models.Item(color="ultraviolet").model_dump(mode="json")["color"] == "ultraviolet"

@@ -89,7 +89,7 @@ def test_a_parameter_given_by_content_takes_its_schema() -> None:
 
 def test_missing_and_duplicate_operation_ids_are_minted_and_reported() -> None:
     api, _, sink = built(spec({
-        "/pets/{id}": {"get": {"responses": OK, "parameters": [{"name": "id", "in": "path", "required": True}]}},
+        "/pets/{id}": {"get": {"responses": OK, "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]}},
         "/a": {"get": {"operationId": "same", "responses": OK}},
         "/b": {"get": {"operationId": "same", "responses": OK}},
     }))

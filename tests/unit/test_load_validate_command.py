@@ -1,4 +1,4 @@
-"""``apiforge validate``: diagnostics on stderr, a one-line summary on stdout, exit codes."""
+"""``apiforge validate``: diagnostics on stderr (JSON: alone on stdout), a one-line summary, exit codes."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ info: {title: t, version: "1"}
 paths:
   /pets:
     get:
+      operationId: list_pets
       responses:
         "200":
           description: ok
@@ -22,6 +23,7 @@ paths:
             application/json:
               schema: {$ref: '#/components/schemas/Pet'}
     post:
+      operationId: create_pet
       responses:
         "201": {}
 components:
@@ -43,7 +45,7 @@ def test_summary_with_warnings(tmp_path: Path) -> None:
     assert code == 0
     assert out == f"{tmp_path / 'api.yaml'}: OpenAPI 3.0.3, 2 operations, 2 schemas, 1 warning\n"
     assert "warning[invalid-spec]: missing required field 'description'" in err
-    assert f"{tmp_path / 'api.yaml'}:14:9 #/paths/~1pets/post/responses/201" in err
+    assert f"{tmp_path / 'api.yaml'}:16:9 #/paths/~1pets/post/responses/201" in err
 
 
 def test_clean_spec_prints_only_the_summary(tmp_path: Path) -> None:
@@ -61,8 +63,8 @@ def test_errors_exit_1(tmp_path: Path) -> None:
 
 
 def test_json_format(tmp_path: Path) -> None:
-    code, _, err = invoke(tmp_path, "openapi: 9.9.9\n", "--format", "json")
-    assert code == 1
-    [diagnostic] = json.loads(err[: err.rindex("]") + 1])
+    code, out, err = invoke(tmp_path, "openapi: 9.9.9\n", "--format", "json")
+    assert code == 1 and "1 error" in err
+    [diagnostic] = json.loads(out)  # the JSON alone on stdout
     assert diagnostic["code"] == "unsupported-version"
     assert (diagnostic["line"], diagnostic["pointer"]) == (1, "/openapi")

@@ -181,7 +181,7 @@ class Impl:
         if body.name == "missing":
             raise rt.ApiError(404, "project not found", headers={"X-Reason": "gone"})
         if body.name == "teapot":
-            return rt.Status(418, {"short": "stout"})
+            return rt.WithStatus(418, {"short": "stout"})
         if body.name == "http":
             raise HTTPException(status_code=409, detail="plain http exception")
         if body.name == "later":
@@ -448,7 +448,7 @@ def test_middleware_can_handle_implementation_errors(impl: Impl) -> None:
         try:
             return await call_next()
         except RuntimeError as exc:
-            return rt.Status(503, {"retry": True, "why": type(exc).__name__})
+            return rt.WithStatus(503, {"retry": True, "why": type(exc).__name__})
 
     client = TestClient(create_app(dashboards=impl, middleware=[translate]))
     response = client.post("/api/projects/p1/dashboards/", json={"name": "boom"})
@@ -491,15 +491,15 @@ def test_wrappers_compare_by_value_for_implementation_tests() -> None:
     assert rt.Created({"id": 1}) == rt.Created({"id": 1})
     assert rt.Created({"id": 1}) != rt.Ok({"id": 1})
     assert rt.Created({"id": 1}) != rt.Created({"id": 1}, headers={"Location": "/1"})
-    assert rt.Status(201, {"id": 1}) != rt.Created({"id": 1})
+    assert rt.WithStatus(201, {"id": 1}) != rt.Created({"id": 1})
     assert rt.NoContent() == rt.NoContent(None)
     assert repr(rt.Conflict()) == "Conflict(status=409, body=None)"
 
 
 def test_status_rejects_out_of_range_codes() -> None:
     with pytest.raises(ValueError):
-        rt.Status(99)
-    assert rt.Status(299).status_code == 299
+        rt.WithStatus(99)
+    assert rt.WithStatus(299).status_code == 299
 
 
 EXPECTED_STATUS_NAMES = {

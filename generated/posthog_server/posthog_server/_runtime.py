@@ -48,7 +48,7 @@ What a handler may return
 * a pydantic model, ``RootModel``, or list/dict/scalar (JSON-encoded with
   ``by_alias=True, exclude_unset=True``), ``str`` (raw text for non-JSON media types),
   ``bytes`` (raw body) or ``None`` (empty body) -> the route's default status;
-* a status wrapper such as ``Created(model, headers={...})`` or ``Status(418, body)``
+* a status wrapper such as ``Created(model, headers={...})`` or ``WithStatus(418, body)``
   -> that status;
 * any Starlette ``Response`` (e.g. ``StreamingResponse``) -> passed through untouched.
 """
@@ -155,7 +155,6 @@ __all__ = [
     "SeeOther",
     "ServiceUnavailable",
     "SimplePrincipal",
-    "Status",
     "StatusResponse",
     "StyledParameter",
     "TemporaryRedirect",
@@ -169,6 +168,7 @@ __all__ = [
     "ValidationErrorBody",
     "ValidationErrorHook",
     "ValidationIssue",
+    "WithStatus",
     "install_error_handlers",
     "install_openapi",
     "routes_openapi",
@@ -269,7 +269,7 @@ handler). Whatever the outermost middleware returns goes through :func:`to_respo
 
 
 class _Reply(Generic[T_co]):
-    """Shared storage of :class:`StatusResponse` and :class:`Status` (body, headers)."""
+    """Shared storage of :class:`StatusResponse` and :class:`WithStatus` (body, headers)."""
 
     __slots__ = ("_body", "_headers", "_media_type")
 
@@ -352,17 +352,18 @@ class StatusResponse(_Reply[T_co]):
         return self.status_code
 
 
-class Status(_Reply[T_co]):
+class WithStatus(_Reply[T_co]):
     """A response with an explicit status code, for codes without a named class.
 
-    Use it for spec ranges (``4XX``) and ``default`` responses: ``Status(418, body)``.
+    Use it for spec ranges (``4XX``) and ``default`` responses: ``WithStatus(418, body)``.
+    (Not ``Status``: specs often have a schema of that name.)
     """
 
     __slots__ = ("_code",)
 
     @overload
     def __init__(
-        self: "Status[None]",
+        self: "WithStatus[None]",
         status_code: int,
         *,
         headers: Mapping[str, str] | None = None,
@@ -453,7 +454,7 @@ def to_response(result: object, route: Route) -> Response:
     Rules, in order:
 
     * a ``Response`` is returned as is;
-    * a :class:`StatusResponse`/:class:`Status` supplies status, body, headers and,
+    * a :class:`StatusResponse`/:class:`WithStatus` supplies status, body, headers and,
       optionally, the media type; anything else uses ``route.status_code``;
     * ``None`` and the no-body statuses (1xx, 204, 205, 304) give an empty body with no
       ``content-type`` (a body returned with such a status is dropped);

@@ -45,6 +45,7 @@ from .models import (
     CursorPaginatedGroupListResponse,
     DashboardCollaboratorRequest,
     DashboardCollaboratorResponse,
+    DashboardFormat,
     DashboardRequest,
     DashboardResponse,
     DataColorThemeRequest,
@@ -53,7 +54,6 @@ from .models import (
     DatasetItemResponse,
     DatasetRequest,
     DatasetResponse,
-    EnvironmentsDashboardsStreamTilesRetrieveFormat,
     EnvironmentsInsightsListFormat,
     EnvironmentsInsightsListRefresh,
     ExportedAssetRequest,
@@ -348,8 +348,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -395,8 +393,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -436,8 +432,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments dashboards sharing",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -450,7 +444,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("sharing_configuration:read",)),
@@ -478,8 +472,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -522,7 +514,6 @@ def create_router(
         tags=["environments"],
         summary="Delete environments dashboards",
         description='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"405": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_destroy(
@@ -561,8 +552,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -608,7 +597,6 @@ def create_router(
         tags=["environments"],
         summary="Retrieve environments dashboards stream tiles",
         description="The reference page names no API key scope for this action; the\n`dashboard:read` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_stream_tiles_retrieve(
@@ -620,9 +608,7 @@ def create_router(
             ),
         ],
         id: Annotated[int, Path(description="A unique integer value identifying this dashboard.")],
-        format: Annotated[
-            EnvironmentsDashboardsStreamTilesRetrieveFormat | None, Query(description="")
-        ] = None,
+        format: Annotated[DashboardFormat | None, Query()] = None,
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)),
@@ -654,7 +640,6 @@ def create_router(
         tags=["environments"],
         summary="Create environments dashboards create from template json",
         description="The reference page names no API key scope for this action; the\n`dashboard:write` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_create_from_template_json_create(
@@ -666,9 +651,7 @@ def create_router(
             ),
         ],
         body: Annotated[DashboardRequest, Body(media_type="application/json")],
-        format: Annotated[
-            EnvironmentsDashboardsStreamTilesRetrieveFormat | None, Query(description="")
-        ] = None,
+        format: Annotated[DashboardFormat | None, Query()] = None,
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
@@ -679,7 +662,7 @@ def create_router(
             request,
             principal,
             impls["environments_dashboards"],
-            "create_from_template_json_create",
+            "create_from_template_json",
             (project_id,),
             {
                 "format": format,
@@ -701,7 +684,6 @@ def create_router(
         tags=["environments"],
         summary="Create environments dashboards create unlisted dashboard",
         description="Creates an unlisted dashboard from template by tag. Enforces\nuniqueness (one per tag per team). Returns 409 if unlisted dashboard\nwith this tag already exists.\n\nThe reference page names no API key scope for this action; the\n`dashboard:write` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "409": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_create_unlisted_dashboard_create(
@@ -713,9 +695,7 @@ def create_router(
             ),
         ],
         body: Annotated[DashboardRequest, Body(media_type="application/json")],
-        format: Annotated[
-            EnvironmentsDashboardsStreamTilesRetrieveFormat | None, Query(description="")
-        ] = None,
+        format: Annotated[DashboardFormat | None, Query()] = None,
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
@@ -726,7 +706,7 @@ def create_router(
             request,
             principal,
             impls["environments_dashboards"],
-            "create_unlisted_dashboard_create",
+            "create_unlisted_dashboard",
             (project_id,),
             {
                 "format": format,
@@ -743,8 +723,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments dashboards collaborators",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -757,7 +735,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)),
@@ -785,8 +763,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments dashboards collaborators",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -799,7 +775,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         body: Annotated[DashboardCollaboratorRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
@@ -831,8 +807,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Delete environments dashboards collaborators",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def environments_dashboards_collaborators_destroy(
@@ -843,7 +817,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         user_uuid: Annotated[
             uuid.UUID,
             Path(
@@ -879,8 +853,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments data color themes",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -925,8 +897,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments data color themes",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -966,8 +936,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments data color themes",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1010,8 +978,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Delete environments data color themes",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def environments_data_color_themes_destroy(
@@ -1052,8 +1018,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments data color themes",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1101,8 +1065,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments dataset items",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1151,8 +1113,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments dataset items",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1192,8 +1152,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments dataset items",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1235,7 +1193,6 @@ def create_router(
         tags=["environments"],
         summary="Delete environments dataset items",
         description='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"405": {}, "422": {"application/json": True}}},
     )
     async def environments_dataset_items_destroy(
@@ -1274,8 +1231,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments dataset items",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1321,8 +1276,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments datasets",
-        description="",
-        deprecated=False,
         openapi_extra={
             "parameters": [
                 _ENVIRONMENTS_DATASETS_LIST_ID_IN_PARAM.openapi,
@@ -1351,7 +1304,7 @@ def create_router(
         order_by: Annotated[
             builtins.list[str] | None, Depends(_ENVIRONMENTS_DATASETS_LIST_ORDER_BY_PARAM)
         ] = None,
-        search: Annotated[str | None, Query(description="")] = None,
+        search: Annotated[str | None, Query()] = None,
         principal: Annotated[
             rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:read",))
         ] = None,
@@ -1381,8 +1334,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments datasets",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1422,8 +1373,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments datasets",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1463,8 +1412,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments datasets",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1508,8 +1455,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments exports",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1554,8 +1499,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments exports",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1594,8 +1537,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments exports",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1638,8 +1579,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments exports content",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {
                 "200": {
@@ -1697,7 +1636,6 @@ def create_router(
         tags=["environments"],
         summary="List all environments groups",
         description="List all groups of a specific group type. You must pass ?group_type_index= in the URL. To get a list of valid group types, call /api/:project_id/groups_types/",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1742,7 +1680,6 @@ def create_router(
         tags=["environments"],
         summary="Retrieve environments groups find",
         description="The reference page names no API key scope for this action; the\n`group:read` scope here is inferred, and so is marking both query\nparameters required. PostHog refuses personal API keys (403) on\ncustom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_groups_find_retrieve(
@@ -1783,7 +1720,6 @@ def create_router(
         tags=["environments"],
         summary="Retrieve environments groups property definitions",
         description="The reference page names no API key scope for this action; the\n`group:read` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_groups_property_definitions_retrieve(
@@ -1819,7 +1755,6 @@ def create_router(
         tags=["environments"],
         summary="Retrieve environments groups property values",
         description="The reference page names no API key scope for this action; the\n`group:read` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_groups_property_values_retrieve(
@@ -1854,7 +1789,6 @@ def create_router(
         tags=["environments"],
         summary="List all environments insights",
         description='Adds an "access_controls" action to the viewset that handles access\ncontrol for the given resource\n\nWhy a mixin? We want to easily add this to any existing resource,\nincluding providing easy helpers for adding access control info such\nas the current users access level to any response.',
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1867,8 +1801,8 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        created_by: Annotated[int | None, Query(description="")] = None,
-        format: Annotated[EnvironmentsInsightsListFormat | None, Query(description="")] = None,
+        created_by: Annotated[int | None, Query()] = None,
+        format: Annotated[EnvironmentsInsightsListFormat | None, Query()] = None,
         limit: Annotated[
             int | None, Query(description="Number of results to return per page.")
         ] = None,
@@ -1881,7 +1815,7 @@ def create_router(
                 description="Whether to refresh the retrieved insights, how aggresively, and if sync or async:\n- 'force_cache' - return cached data or a cache miss; always completes immediately as it never calculates\n- 'blocking' - calculate synchronously (returning only when the query is done), UNLESS there are very fresh results in the cache\n- 'async' - kick off background calculation (returning immediately with a query status), UNLESS there are very fresh results in the cache\n- 'lazy_async' - kick off background calculation, UNLESS there are somewhat fresh results in the cache\n- 'force_blocking' - calculate synchronously, even if fresh results are already cached\n- 'force_async' - kick off background calculation, even if fresh results are already cached\nBackground calculation can be tracked using the `query_status` response field."
             ),
         ] = _ENVIRONMENTS_INSIGHTS_LIST_REFRESH_DEFAULT,
-        short_id: Annotated[str | None, Query(description="")] = None,
+        short_id: Annotated[str | None, Query()] = None,
         principal: Annotated[
             rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("insight:read",))
         ] = None,
@@ -1913,8 +1847,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Delete environments session recordings",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def environments_session_recordings_destroy(
@@ -1955,8 +1887,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments session recordings sharing",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -1969,7 +1899,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        recording_id: Annotated[str, Path(description="")],
+        recording_id: Annotated[str, Path()],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("sharing_configuration:read",)),
@@ -1999,7 +1929,6 @@ def create_router(
         tags=["environments"],
         summary="Retrieve environments sessions property definitions",
         description='The reference page names no API key scope for this action; the\n`query:read` scope here is inferred (PostHog\'s sessions endpoints\nbelong to its "query" scope object). PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.',
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_sessions_property_definitions_retrieve(
@@ -2035,7 +1964,6 @@ def create_router(
         tags=["environments"],
         summary="Retrieve environments sessions values",
         description='The reference page names no API key scope for this action; the\n`query:read` scope here is inferred (PostHog\'s sessions endpoints\nbelong to its "query" scope object). PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.',
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def environments_sessions_values_retrieve(
@@ -2069,8 +1997,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="List all environments subscriptions",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2116,8 +2042,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Create environments subscriptions",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2157,8 +2081,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Retrieve environments subscriptions",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2203,7 +2125,6 @@ def create_router(
         tags=["environments"],
         summary="Delete environments subscriptions",
         description='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"405": {}, "422": {"application/json": True}}},
     )
     async def environments_subscriptions_destroy(
@@ -2244,8 +2165,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["environments"],
         summary="Update environments subscriptions",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2293,8 +2212,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="List all dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2340,8 +2257,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Create dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2381,8 +2296,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="List all dashboards sharing",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2395,7 +2308,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("sharing_configuration:read",)),
@@ -2423,8 +2336,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Retrieve dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2467,7 +2378,6 @@ def create_router(
         tags=["dashboards"],
         summary="Delete dashboards",
         description='Hard delete of this model is not allowed. Use a patch API call to set "deleted" to true',
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"405": {}, "422": {"application/json": True}}},
     )
     async def dashboards_destroy(
@@ -2506,8 +2416,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Update dashboards",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2553,7 +2461,6 @@ def create_router(
         tags=["dashboards"],
         summary="Update dashboards move tile",
         description="The reference page lists the dashboard's own fields as this action's\nrequest parameters, and they are reproduced here as PatchedDashboard.\n\nThe reference page names no API key scope for this action; the\n`dashboard:write` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def dashboards_move_tile_partial_update(
@@ -2597,7 +2504,6 @@ def create_router(
         tags=["dashboards"],
         summary="Create dashboards create from template json",
         description="The reference page names no API key scope for this action; the\n`dashboard:write` scope here is inferred. PostHog refuses personal API\nkeys (403) on custom actions that declare no scope.",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {}, "422": {"application/json": True}}},
     )
     async def dashboards_create_from_template_json_create(
@@ -2619,7 +2525,7 @@ def create_router(
             request,
             principal,
             impls["dashboards"],
-            "create_from_template_json_create",
+            "create_from_template_json",
             (project_id,),
             {
                 "body": body,
@@ -2635,8 +2541,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="List all dashboards collaborators",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2649,7 +2553,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:read",)),
@@ -2677,8 +2581,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Create dashboards collaborators",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -2691,7 +2593,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         body: Annotated[DashboardCollaboratorRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
@@ -2723,8 +2625,6 @@ def create_router(
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["dashboards"],
         summary="Delete dashboards collaborators",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def dashboards_collaborators_destroy(
@@ -2735,7 +2635,7 @@ def create_router(
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        dashboard_id: Annotated[int, Path(description="")],
+        dashboard_id: Annotated[int, Path()],
         user_uuid: Annotated[
             uuid.UUID,
             Path(

@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from .models import (
     CursorPaginatedGroupListResponse,
     DashboardCollaboratorRequest,
     DashboardCollaboratorResponse,
+    DashboardFormat,
     DashboardRequest,
     DashboardResponse,
     DataColorThemeRequest,
@@ -26,7 +31,6 @@ from .models import (
     DatasetItemResponse,
     DatasetRequest,
     DatasetResponse,
-    EnvironmentsDashboardsStreamTilesRetrieveFormat,
     EnvironmentsInsightsListFormat,
     EnvironmentsInsightsListRefresh,
     ExportedAssetRequest,
@@ -119,33 +123,132 @@ class EnvironmentsDashboardsApi(Protocol):
         project_id: str,
         id: int,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         context: rt.RequestContext,
     ) -> None:
         """Retrieve environments dashboards stream tiles"""
         ...
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self,
         project_id: str,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         body: DashboardRequest,
         context: rt.RequestContext,
     ) -> None:
         """Create environments dashboards create from template json"""
         ...
 
-    async def create_unlisted_dashboard_create(
+    async def create_unlisted_dashboard(
         self,
         project_id: str,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | None,
+        format: DashboardFormat | None,
         body: DashboardRequest,
         context: rt.RequestContext,
     ) -> rt.Ok[None] | rt.Conflict[None]:
         """Create environments dashboards create unlisted dashboard"""
         ...
+
+
+class EnvironmentsDashboardsBase:
+    """``EnvironmentsDashboardsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def list(
+        self,
+        project_id: str,
+        *,
+        limit: int | None,
+        offset: int | None,
+        context: rt.RequestContext,
+    ) -> PaginatedDashboardBasicListResponse:
+        """List all environments dashboards"""
+        raise NotImplementedError
+
+    async def create(
+        self,
+        project_id: str,
+        *,
+        body: DashboardRequest,
+        context: rt.RequestContext,
+    ) -> DashboardResponse:
+        """Create environments dashboards"""
+        raise NotImplementedError
+
+    async def sharing_list(
+        self,
+        project_id: str,
+        dashboard_id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> SharingConfigurationResponse:
+        """List all environments dashboards sharing"""
+        raise NotImplementedError
+
+    async def retrieve(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> DashboardResponse:
+        """Retrieve environments dashboards"""
+        raise NotImplementedError
+
+    async def destroy(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """Delete environments dashboards"""
+        raise NotImplementedError
+
+    async def partial_update(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        body: PatchedDashboardRequest | None,
+        context: rt.RequestContext,
+    ) -> DashboardResponse:
+        """Update environments dashboards"""
+        raise NotImplementedError
+
+    async def stream_tiles_retrieve(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        format: DashboardFormat | None,
+        context: rt.RequestContext,
+    ) -> None:
+        """Retrieve environments dashboards stream tiles"""
+        raise NotImplementedError
+
+    async def create_from_template_json(
+        self,
+        project_id: str,
+        *,
+        format: DashboardFormat | None,
+        body: DashboardRequest,
+        context: rt.RequestContext,
+    ) -> None:
+        """Create environments dashboards create from template json"""
+        raise NotImplementedError
+
+    async def create_unlisted_dashboard(
+        self,
+        project_id: str,
+        *,
+        format: DashboardFormat | None,
+        body: DashboardRequest,
+        context: rt.RequestContext,
+    ) -> rt.Ok[None] | rt.Conflict[None]:
+        """Create environments dashboards create unlisted dashboard"""
+        raise NotImplementedError
 
 
 class EnvironmentsDashboardsCollaboratorsApi(Protocol):
@@ -182,6 +285,42 @@ class EnvironmentsDashboardsCollaboratorsApi(Protocol):
     ) -> None:
         """Delete environments dashboards collaborators"""
         ...
+
+
+class EnvironmentsDashboardsCollaboratorsBase:
+    """``EnvironmentsDashboardsCollaboratorsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def list(
+        self,
+        project_id: str,
+        dashboard_id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> builtins.list[DashboardCollaboratorResponse]:
+        """List all environments dashboards collaborators"""
+        raise NotImplementedError
+
+    async def create(
+        self,
+        project_id: str,
+        dashboard_id: int,
+        *,
+        body: DashboardCollaboratorRequest,
+        context: rt.RequestContext,
+    ) -> DashboardCollaboratorResponse:
+        """Create environments dashboards collaborators"""
+        raise NotImplementedError
+
+    async def destroy(
+        self,
+        project_id: str,
+        dashboard_id: int,
+        user_uuid: uuid.UUID,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """Delete environments dashboards collaborators"""
+        raise NotImplementedError
 
 
 class EnvironmentsDataColorThemesApi(Protocol):
@@ -238,6 +377,62 @@ class EnvironmentsDataColorThemesApi(Protocol):
     ) -> DataColorThemeResponse:
         """Update environments data color themes"""
         ...
+
+
+class EnvironmentsDataColorThemesBase:
+    """``EnvironmentsDataColorThemesApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def list(
+        self,
+        project_id: str,
+        *,
+        limit: int | None,
+        offset: int | None,
+        context: rt.RequestContext,
+    ) -> PaginatedDataColorThemeListResponse:
+        """List all environments data color themes"""
+        raise NotImplementedError
+
+    async def create(
+        self,
+        project_id: str,
+        *,
+        body: DataColorThemeRequest,
+        context: rt.RequestContext,
+    ) -> DataColorThemeResponse:
+        """Create environments data color themes"""
+        raise NotImplementedError
+
+    async def retrieve(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> DataColorThemeResponse:
+        """Retrieve environments data color themes"""
+        raise NotImplementedError
+
+    async def destroy(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """Delete environments data color themes"""
+        raise NotImplementedError
+
+    async def partial_update(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        body: PatchedDataColorThemeRequest | None,
+        context: rt.RequestContext,
+    ) -> DataColorThemeResponse:
+        """Update environments data color themes"""
+        raise NotImplementedError
 
 
 class EnvironmentsDatasetItemsApi(Protocol):
@@ -297,6 +492,63 @@ class EnvironmentsDatasetItemsApi(Protocol):
         ...
 
 
+class EnvironmentsDatasetItemsBase:
+    """``EnvironmentsDatasetItemsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def list(
+        self,
+        project_id: str,
+        *,
+        dataset: uuid.UUID | None,
+        limit: int | None,
+        offset: int | None,
+        context: rt.RequestContext,
+    ) -> PaginatedDatasetItemListResponse:
+        """List all environments dataset items"""
+        raise NotImplementedError
+
+    async def create(
+        self,
+        project_id: str,
+        *,
+        body: DatasetItemRequest,
+        context: rt.RequestContext,
+    ) -> DatasetItemResponse:
+        """Create environments dataset items"""
+        raise NotImplementedError
+
+    async def retrieve(
+        self,
+        project_id: str,
+        id: uuid.UUID,
+        *,
+        context: rt.RequestContext,
+    ) -> DatasetItemResponse:
+        """Retrieve environments dataset items"""
+        raise NotImplementedError
+
+    async def destroy(
+        self,
+        project_id: str,
+        id: uuid.UUID,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """Delete environments dataset items"""
+        raise NotImplementedError
+
+    async def partial_update(
+        self,
+        project_id: str,
+        id: uuid.UUID,
+        *,
+        body: PatchedDatasetItemRequest | None,
+        context: rt.RequestContext,
+    ) -> DatasetItemResponse:
+        """Update environments dataset items"""
+        raise NotImplementedError
+
+
 class EnvironmentsDatasetsApi(Protocol):
     """Operations bound by ``create_app(environments_datasets=...)``."""
 
@@ -346,6 +598,55 @@ class EnvironmentsDatasetsApi(Protocol):
         ...
 
 
+class EnvironmentsDatasetsBase:
+    """``EnvironmentsDatasetsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def list(
+        self,
+        project_id: str,
+        *,
+        id_in: builtins.list[uuid.UUID] | None,
+        limit: int | None,
+        offset: int | None,
+        order_by: builtins.list[str] | None,
+        search: str | None,
+        context: rt.RequestContext,
+    ) -> PaginatedDatasetListResponse:
+        """List all environments datasets"""
+        raise NotImplementedError
+
+    async def create(
+        self,
+        project_id: str,
+        *,
+        body: DatasetRequest,
+        context: rt.RequestContext,
+    ) -> DatasetResponse:
+        """Create environments datasets"""
+        raise NotImplementedError
+
+    async def retrieve(
+        self,
+        project_id: str,
+        id: uuid.UUID,
+        *,
+        context: rt.RequestContext,
+    ) -> DatasetResponse:
+        """Retrieve environments datasets"""
+        raise NotImplementedError
+
+    async def partial_update(
+        self,
+        project_id: str,
+        id: uuid.UUID,
+        *,
+        body: PatchedDatasetRequest | None,
+        context: rt.RequestContext,
+    ) -> DatasetResponse:
+        """Update environments datasets"""
+        raise NotImplementedError
+
+
 class EnvironmentsExportsApi(Protocol):
     """Operations bound by ``create_app(environments_exports=...)``."""
 
@@ -389,6 +690,51 @@ class EnvironmentsExportsApi(Protocol):
     ) -> bytes:
         """Retrieve environments exports content"""
         ...
+
+
+class EnvironmentsExportsBase:
+    """``EnvironmentsExportsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def list(
+        self,
+        project_id: str,
+        *,
+        limit: int | None,
+        offset: int | None,
+        context: rt.RequestContext,
+    ) -> PaginatedExportedAssetListResponse:
+        """List all environments exports"""
+        raise NotImplementedError
+
+    async def create(
+        self,
+        project_id: str,
+        *,
+        body: ExportedAssetRequest,
+        context: rt.RequestContext,
+    ) -> ExportedAssetResponse:
+        """Create environments exports"""
+        raise NotImplementedError
+
+    async def retrieve(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> ExportedAssetResponse:
+        """Retrieve environments exports"""
+        raise NotImplementedError
+
+    async def content_retrieve(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> bytes:
+        """Retrieve environments exports content"""
+        raise NotImplementedError
 
 
 class EnvironmentsGroupsApi(Protocol):
@@ -436,6 +782,51 @@ class EnvironmentsGroupsApi(Protocol):
         ...
 
 
+class EnvironmentsGroupsBase:
+    """``EnvironmentsGroupsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def list(
+        self,
+        project_id: str,
+        *,
+        group_type_index: int,
+        cursor: str | None,
+        search: str | None,
+        context: rt.RequestContext,
+    ) -> CursorPaginatedGroupListResponse:
+        """List all environments groups"""
+        raise NotImplementedError
+
+    async def find_retrieve(
+        self,
+        project_id: str,
+        *,
+        group_key: str,
+        group_type_index: int,
+        context: rt.RequestContext,
+    ) -> None:
+        """Retrieve environments groups find"""
+        raise NotImplementedError
+
+    async def property_definitions_retrieve(
+        self,
+        project_id: str,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """Retrieve environments groups property definitions"""
+        raise NotImplementedError
+
+    async def property_values_retrieve(
+        self,
+        project_id: str,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """Retrieve environments groups property values"""
+        raise NotImplementedError
+
+
 class EnvironmentsInsightsApi(Protocol):
     """Operations bound by ``create_app(environments_insights=...)``."""
 
@@ -453,6 +844,25 @@ class EnvironmentsInsightsApi(Protocol):
     ) -> PaginatedInsightListResponse:
         """List all environments insights"""
         ...
+
+
+class EnvironmentsInsightsBase:
+    """``EnvironmentsInsightsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def list(
+        self,
+        project_id: str,
+        *,
+        created_by: int | None,
+        format: EnvironmentsInsightsListFormat | None,
+        limit: int | None,
+        offset: int | None,
+        refresh: EnvironmentsInsightsListRefresh | None,
+        short_id: str | None,
+        context: rt.RequestContext,
+    ) -> PaginatedInsightListResponse:
+        """List all environments insights"""
+        raise NotImplementedError
 
 
 class EnvironmentsSessionRecordingsApi(Protocol):
@@ -479,6 +889,30 @@ class EnvironmentsSessionRecordingsApi(Protocol):
         ...
 
 
+class EnvironmentsSessionRecordingsBase:
+    """``EnvironmentsSessionRecordingsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def destroy(
+        self,
+        project_id: str,
+        id: uuid.UUID,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """Delete environments session recordings"""
+        raise NotImplementedError
+
+    async def sharing_list(
+        self,
+        project_id: str,
+        recording_id: str,
+        *,
+        context: rt.RequestContext,
+    ) -> SharingConfigurationResponse:
+        """List all environments session recordings sharing"""
+        raise NotImplementedError
+
+
 class EnvironmentsSessionsPropertyDefinitionsApi(Protocol):
     """Operations bound by ``create_app(environments_sessions_property_definitions=...)``."""
 
@@ -492,6 +926,19 @@ class EnvironmentsSessionsPropertyDefinitionsApi(Protocol):
         ...
 
 
+class EnvironmentsSessionsPropertyDefinitionsBase:
+    """``EnvironmentsSessionsPropertyDefinitionsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def retrieve(
+        self,
+        project_id: str,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """Retrieve environments sessions property definitions"""
+        raise NotImplementedError
+
+
 class EnvironmentsSessionsValuesApi(Protocol):
     """Operations bound by ``create_app(environments_sessions_values=...)``."""
 
@@ -503,6 +950,19 @@ class EnvironmentsSessionsValuesApi(Protocol):
     ) -> None:
         """Retrieve environments sessions values"""
         ...
+
+
+class EnvironmentsSessionsValuesBase:
+    """``EnvironmentsSessionsValuesApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def retrieve(
+        self,
+        project_id: str,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """Retrieve environments sessions values"""
+        raise NotImplementedError
 
 
 class EnvironmentsSubscriptionsApi(Protocol):
@@ -559,6 +1019,62 @@ class EnvironmentsSubscriptionsApi(Protocol):
     ) -> SubscriptionResponse:
         """Update environments subscriptions"""
         ...
+
+
+class EnvironmentsSubscriptionsBase:
+    """``EnvironmentsSubscriptionsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def list(
+        self,
+        project_id: str,
+        *,
+        limit: int | None,
+        offset: int | None,
+        context: rt.RequestContext,
+    ) -> PaginatedSubscriptionListResponse:
+        """List all environments subscriptions"""
+        raise NotImplementedError
+
+    async def create(
+        self,
+        project_id: str,
+        *,
+        body: SubscriptionRequest,
+        context: rt.RequestContext,
+    ) -> SubscriptionResponse:
+        """Create environments subscriptions"""
+        raise NotImplementedError
+
+    async def retrieve(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> SubscriptionResponse:
+        """Retrieve environments subscriptions"""
+        raise NotImplementedError
+
+    async def destroy(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """Delete environments subscriptions"""
+        raise NotImplementedError
+
+    async def partial_update(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        body: PatchedSubscriptionRequest | None,
+        context: rt.RequestContext,
+    ) -> SubscriptionResponse:
+        """Update environments subscriptions"""
+        raise NotImplementedError
 
 
 class DashboardsApi(Protocol):
@@ -637,7 +1153,7 @@ class DashboardsApi(Protocol):
         """Update dashboards move tile"""
         ...
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self,
         project_id: str,
         *,
@@ -646,6 +1162,93 @@ class DashboardsApi(Protocol):
     ) -> None:
         """Create dashboards create from template json"""
         ...
+
+
+class DashboardsBase:
+    """``DashboardsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def list(
+        self,
+        project_id: str,
+        *,
+        limit: int | None,
+        offset: int | None,
+        context: rt.RequestContext,
+    ) -> PaginatedDashboardBasicListResponse:
+        """List all dashboards"""
+        raise NotImplementedError
+
+    async def create(
+        self,
+        project_id: str,
+        *,
+        body: DashboardRequest,
+        context: rt.RequestContext,
+    ) -> DashboardResponse:
+        """Create dashboards"""
+        raise NotImplementedError
+
+    async def sharing_list(
+        self,
+        project_id: str,
+        dashboard_id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> SharingConfigurationResponse:
+        """List all dashboards sharing"""
+        raise NotImplementedError
+
+    async def retrieve(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> DashboardResponse:
+        """Retrieve dashboards"""
+        raise NotImplementedError
+
+    async def destroy(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """Delete dashboards"""
+        raise NotImplementedError
+
+    async def partial_update(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        body: PatchedDashboardRequest | None,
+        context: rt.RequestContext,
+    ) -> DashboardResponse:
+        """Update dashboards"""
+        raise NotImplementedError
+
+    async def move_tile_partial_update(
+        self,
+        project_id: str,
+        id: int,
+        *,
+        body: PatchedDashboardRequest | None,
+        context: rt.RequestContext,
+    ) -> None:
+        """Update dashboards move tile"""
+        raise NotImplementedError
+
+    async def create_from_template_json(
+        self,
+        project_id: str,
+        *,
+        body: DashboardRequest,
+        context: rt.RequestContext,
+    ) -> None:
+        """Create dashboards create from template json"""
+        raise NotImplementedError
 
 
 class DashboardsCollaboratorsApi(Protocol):
@@ -682,3 +1285,39 @@ class DashboardsCollaboratorsApi(Protocol):
     ) -> None:
         """Delete dashboards collaborators"""
         ...
+
+
+class DashboardsCollaboratorsBase:
+    """``DashboardsCollaboratorsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def list(
+        self,
+        project_id: str,
+        dashboard_id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> builtins.list[DashboardCollaboratorResponse]:
+        """List all dashboards collaborators"""
+        raise NotImplementedError
+
+    async def create(
+        self,
+        project_id: str,
+        dashboard_id: int,
+        *,
+        body: DashboardCollaboratorRequest,
+        context: rt.RequestContext,
+    ) -> DashboardCollaboratorResponse:
+        """Create dashboards collaborators"""
+        raise NotImplementedError
+
+    async def destroy(
+        self,
+        project_id: str,
+        dashboard_id: int,
+        user_uuid: uuid.UUID,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """Delete dashboards collaborators"""
+        raise NotImplementedError

@@ -129,8 +129,8 @@ class RestrictionLevelEnum(IntEnum):
 
     The reference pages show only 21; 37 is PostHog's other level (inferred)."""
 
-    integer_21 = 21
-    integer_37 = 37
+    value_21 = 21
+    value_37 = 37
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
@@ -143,8 +143,8 @@ class PrivilegeLevelEnum(IntEnum):
 
     The reference pages show only 21; 37 is PostHog's other level (inferred)."""
 
-    integer_21 = 21
-    integer_37 = 37
+    can_view_dashboard = 21
+    can_edit_dashboard = 37
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
@@ -1095,7 +1095,7 @@ class CursorPaginatedGroupListResponse(BaseModel):
     results: list[GroupResponse]
 
 
-class EnvironmentsDashboardsStreamTilesRetrieveFormat(str, Enum):
+class DashboardFormat(str, Enum):
     json = "json"
     txt = "txt"
 

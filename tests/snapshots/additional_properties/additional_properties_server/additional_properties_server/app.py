@@ -59,10 +59,6 @@ def create_router(
         response_model=Settings,
         response_description="The stored settings.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -90,10 +86,6 @@ def create_router(
         response_model=dict[str, int],
         response_description="A map of integers.",
         responses={},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def get_counters(

@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -30,6 +34,19 @@ class SettingsApi(Protocol):
         ...
 
 
+class SettingsBase:
+    """``SettingsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def put_settings(
+        self,
+        *,
+        body: Settings,
+        context: rt.RequestContext,
+    ) -> Settings:
+        """putSettings"""
+        raise NotImplementedError
+
+
 class CountersApi(Protocol):
     """Operations bound by ``create_app(counters=...)``."""
 
@@ -40,3 +57,15 @@ class CountersApi(Protocol):
     ) -> dict[str, int]:
         """getCounters"""
         ...
+
+
+class CountersBase:
+    """``CountersApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def get_counters(
+        self,
+        *,
+        context: rt.RequestContext,
+    ) -> dict[str, int]:
+        """getCounters"""
+        raise NotImplementedError

@@ -76,10 +76,6 @@ def create_router(
             404: {"description": "No such file.", "model": Error},
             422: {"description": "Validation Error", "model": rt.ValidationErrorBody},
         },
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {
                 "200": {"application/octet-stream": {"type": "string", "format": "binary"}},
@@ -90,7 +86,7 @@ def create_router(
     )
     async def download_file(
         request: Request,
-        name: Annotated[str, Path(description="")],
+        name: Annotated[str, Path()],
     ) -> Any:
         return await binder.call(
             _DOWNLOAD_FILE_ROUTE,
@@ -110,15 +106,11 @@ def create_router(
         response_class=Response,
         response_description="Stored.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def upload_file(
         request: Request,
-        name: Annotated[str, Path(description="")],
+        name: Annotated[str, Path()],
         body: Annotated[bytes, Body(media_type="application/octet-stream")],
     ) -> Any:
         return await binder.call(
@@ -140,10 +132,6 @@ def create_router(
         response_model=Avatar,
         response_description="The stored avatar.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             "requestBody": _UPLOAD_AVATAR_BODY.openapi,
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}},
@@ -173,10 +161,6 @@ def create_router(
         response_class=Response,
         response_description="A PNG image.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {
                 "200": {"image/png": {"type": "string", "format": "binary"}},
@@ -186,7 +170,7 @@ def create_router(
     )
     async def get_avatar_image(
         request: Request,
-        id: Annotated[int, Path(description="")],
+        id: Annotated[int, Path()],
     ) -> Any:
         return await binder.call(
             _GET_AVATAR_IMAGE_ROUTE,

@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -42,6 +46,29 @@ class FilesApi(Protocol):
         ...
 
 
+class FilesBase:
+    """``FilesApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def download_file(
+        self,
+        name: str,
+        *,
+        context: rt.RequestContext,
+    ) -> rt.Ok[bytes] | rt.NotFound[Error]:
+        """downloadFile"""
+        raise NotImplementedError
+
+    async def upload_file(
+        self,
+        name: str,
+        *,
+        body: bytes,
+        context: rt.RequestContext,
+    ) -> None:
+        """uploadFile"""
+        raise NotImplementedError
+
+
 class AvatarsApi(Protocol):
     """Operations bound by ``create_app(avatars=...)``."""
 
@@ -62,3 +89,25 @@ class AvatarsApi(Protocol):
     ) -> bytes:
         """getAvatarImage"""
         ...
+
+
+class AvatarsBase:
+    """``AvatarsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def upload_avatar(
+        self,
+        *,
+        body: UploadAvatarBody,
+        context: rt.RequestContext,
+    ) -> Avatar:
+        """uploadAvatar"""
+        raise NotImplementedError
+
+    async def get_avatar_image(
+        self,
+        id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> bytes:
+        """getAvatarImage"""
+        raise NotImplementedError

@@ -53,21 +53,17 @@ def create_router(
         response_model=Options,
         response_description="Settings with defaults.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
     )
     async def search_2(
         request: Request,
-        q: Annotated[str | None, Query(description="")] = "*",
-        page: Annotated[int | None, Query(description="")] = 1,
-        ratio: Annotated[float | None, Query(description="")] = 0.5,
-        exact: Annotated[bool | None, Query(description="")] = False,
-        order: Annotated[Order | None, Query(description="")] = _SEARCH_2_ORDER_DEFAULT,
+        q: Annotated[str | None, Query()] = "*",
+        page: Annotated[int | None, Query()] = 1,
+        ratio: Annotated[float | None, Query()] = 0.5,
+        exact: Annotated[bool | None, Query()] = False,
+        order: Annotated[Order | None, Query()] = _SEARCH_2_ORDER_DEFAULT,
     ) -> Any:
         return await binder.call(
             _SEARCH_2_ROUTE,

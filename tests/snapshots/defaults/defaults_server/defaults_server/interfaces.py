@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -33,3 +37,20 @@ class SearchApi(Protocol):
     ) -> Options:
         """search"""
         ...
+
+
+class SearchBase:
+    """``SearchApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def search(
+        self,
+        *,
+        q: str | None,
+        page: int | None,
+        ratio: float | None,
+        exact: bool | None,
+        order: Order | None,
+        context: rt.RequestContext,
+    ) -> Options:
+        """search"""
+        raise NotImplementedError

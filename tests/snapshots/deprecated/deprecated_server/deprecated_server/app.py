@@ -53,9 +53,7 @@ def create_router(
         response_model=Legacy,
         response_description="Legacy data.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
         summary="Old endpoint.",
-        description="",
         deprecated=True,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
@@ -63,7 +61,7 @@ def create_router(
     )
     async def get_legacy(
         request: Request,
-        old: Annotated[str | None, Query(description="")] = None,
+        old: Annotated[str | None, Query()] = None,
     ) -> Any:
         return await binder.call(
             _GET_LEGACY_ROUTE,

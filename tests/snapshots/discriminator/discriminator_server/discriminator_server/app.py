@@ -63,10 +63,6 @@ def create_router(
         response_model=Pet,
         response_description="Created.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -94,10 +90,6 @@ def create_router(
         response_model=Shape,
         response_description="A shape (no mapping; the tag names the schema).",
         responses={},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def get_shape(
@@ -120,10 +112,6 @@ def create_router(
         response_model=Value,
         response_description="Overlapping members without a discriminator.",
         responses={},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def get_value(

@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -32,6 +36,19 @@ class PetsApi(Protocol):
         ...
 
 
+class PetsBase:
+    """``PetsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def create_pet(
+        self,
+        *,
+        body: Pet,
+        context: rt.RequestContext,
+    ) -> Pet:
+        """createPet"""
+        raise NotImplementedError
+
+
 class ShapesApi(Protocol):
     """Operations bound by ``create_app(shapes=...)``."""
 
@@ -44,6 +61,18 @@ class ShapesApi(Protocol):
         ...
 
 
+class ShapesBase:
+    """``ShapesApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def get_shape(
+        self,
+        *,
+        context: rt.RequestContext,
+    ) -> Shape:
+        """getShape"""
+        raise NotImplementedError
+
+
 class ValuesApi(Protocol):
     """Operations bound by ``create_app(values=...)``."""
 
@@ -54,3 +83,15 @@ class ValuesApi(Protocol):
     ) -> Value:
         """getValue"""
         ...
+
+
+class ValuesBase:
+    """``ValuesApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def get_value(
+        self,
+        *,
+        context: rt.RequestContext,
+    ) -> Value:
+        """getValue"""
+        raise NotImplementedError

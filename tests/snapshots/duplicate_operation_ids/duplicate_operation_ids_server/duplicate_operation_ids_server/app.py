@@ -56,10 +56,6 @@ def create_router(
         response_model=str,
         response_description="A",
         responses={},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def fetch(
@@ -83,10 +79,6 @@ def create_router(
         response_class=Response,
         response_description="Missing operationId.",
         responses={},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"204": {}}},
     )
     async def post_a(
@@ -109,10 +101,6 @@ def create_router(
         response_model=int,
         response_description="B",
         responses={},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def fetch_2(
@@ -136,10 +124,6 @@ def create_router(
         response_class=Response,
         response_description="Blank operationId.",
         responses={},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"204": {}}},
     )
     async def delete_b(
@@ -162,17 +146,13 @@ def create_router(
         response_model=int,
         response_description="B by id",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
     )
     async def get_b_id(
         request: Request,
-        id: Annotated[int, Path(description="")],
+        id: Annotated[int, Path()],
     ) -> Any:
         return await binder.call(
             _GET_B_ID_ROUTE,

@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -34,6 +38,26 @@ class AApi(Protocol):
         ...
 
 
+class ABase:
+    """``AApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def fetch(
+        self,
+        *,
+        context: rt.RequestContext,
+    ) -> str:
+        """fetch"""
+        raise NotImplementedError
+
+    async def post_a(
+        self,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """post_a"""
+        raise NotImplementedError
+
+
 class BApi(Protocol):
     """Operations bound by ``create_app(b=...)``."""
 
@@ -61,3 +85,32 @@ class BApi(Protocol):
     ) -> int:
         """get_b_id"""
         ...
+
+
+class BBase:
+    """``BApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def fetch_2(
+        self,
+        *,
+        context: rt.RequestContext,
+    ) -> int:
+        """fetch_2"""
+        raise NotImplementedError
+
+    async def delete_b(
+        self,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """delete_b"""
+        raise NotImplementedError
+
+    async def get_b_id(
+        self,
+        id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> int:
+        """get_b_id"""
+        raise NotImplementedError

@@ -55,18 +55,14 @@ def create_router(
         response_model=list[Item],
         response_description="Items.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
     )
     async def list_items(
         request: Request,
-        color: Annotated[Color | None, Query(description="")] = None,
-        size: Annotated[ListItemsSize | None, Query(description="")] = None,
+        color: Annotated[Color | None, Query()] = None,
+        size: Annotated[ListItemsSize | None, Query()] = None,
     ) -> Any:
         return await binder.call(
             _LIST_ITEMS_ROUTE,

@@ -85,10 +85,10 @@ class Color(str, Enum):
 
 
 class Priority(IntEnum):
-    integer_1 = 1
-    integer_2 = 2
-    integer_10 = 10
-    integer__1 = -1
+    value_1 = 1
+    value_2 = 2
+    value_10 = 10
+    value_minus_1 = -1
 
     @classmethod
     def _missing_(cls, value: object) -> Any:

@@ -53,10 +53,6 @@ def create_router(
         response_model=Contact,
         response_description="The contact as stored.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },

@@ -60,10 +60,6 @@ def create_router(
             400: {"description": "Invalid order.", "model": CreateOrderError400},
             422: {"description": "Validation Error", "model": rt.ValidationErrorBody},
         },
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {
                 "201": {"application/json": True},
@@ -75,7 +71,7 @@ def create_router(
     async def create_order(
         request: Request,
         body: Annotated[CreateOrderBody, Body(media_type="application/json")],
-        channel: Annotated[CreateOrderChannel | None, Query(description="")] = None,
+        channel: Annotated[CreateOrderChannel | None, Query()] = None,
     ) -> Any:
         return await binder.call(
             _CREATE_ORDER_ROUTE,

@@ -56,23 +56,18 @@ def create_router(
         response_description="The keyword-named record.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
         tags=["def"],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
     )
     async def import_(
         request: Request,
-        from_: Annotated[str, Path(alias="from", description="")],
-        async_: Annotated[bool | None, Query(alias="async", description="")] = None,
-        type: Annotated[str | None, Query(description="")] = None,
-        lambda_: Annotated[int | None, Header(alias="lambda", description="")] = None,
-        self_: Annotated[str | None, Query(alias="self", description="")] = None,
-        request_options_: Annotated[
-            str | None, Query(alias="request_options", description="")
-        ] = None,
+        from_: Annotated[str, Path(alias="from")],
+        async_: Annotated[bool | None, Query(alias="async")] = None,
+        type: Annotated[str | None, Query()] = None,
+        lambda_: Annotated[int | None, Header(alias="lambda")] = None,
+        self_: Annotated[str | None, Query(alias="self")] = None,
+        request_options_: Annotated[str | None, Query(alias="request_options")] = None,
     ) -> Any:
         return await binder.call(
             _IMPORT__ROUTE,
@@ -97,17 +92,13 @@ def create_router(
         response_model=Keywords,
         response_description="Stored.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },
     )
     async def return_(
         request: Request,
-        from_: Annotated[str, Path(alias="from", description="")],
+        from_: Annotated[str, Path(alias="from")],
         body: Annotated[Keywords, Body(media_type="application/json")],
     ) -> Any:
         return await binder.call(

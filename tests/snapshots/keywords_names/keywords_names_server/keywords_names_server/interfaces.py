@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -43,3 +47,31 @@ class ClassApi(Protocol):
     ) -> Keywords:
         """return"""
         ...
+
+
+class ClassBase:
+    """``ClassApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def import_(
+        self,
+        from_: str,
+        *,
+        async_: bool | None,
+        type: str | None,
+        lambda_: int | None,
+        self_: str | None,
+        request_options_: str | None,
+        context: rt.RequestContext,
+    ) -> Keywords:
+        """import"""
+        raise NotImplementedError
+
+    async def return_(
+        self,
+        from_: str,
+        *,
+        body: Keywords,
+        context: rt.RequestContext,
+    ) -> Keywords:
+        """return"""
+        raise NotImplementedError

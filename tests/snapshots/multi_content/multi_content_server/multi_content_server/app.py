@@ -82,10 +82,6 @@ def create_router(
             409: {"description": "Conflict.", "model": Problem},
             422: {"description": "Validation Error", "model": rt.ValidationErrorBody},
         },
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             "requestBody": _CREATE_DOCUMENT_BODY.openapi,
             rt.CONTENT_KEY: {
@@ -123,10 +119,6 @@ def create_router(
             "default": {"description": "Any error.", "model": Problem},
             422: {"description": "Validation Error", "model": rt.ValidationErrorBody},
         },
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {
                 "200": {"application/json": True, "text/plain": {"type": "string"}},
@@ -138,7 +130,7 @@ def create_router(
     )
     async def get_document(
         request: Request,
-        id: Annotated[str, Path(description="")],
+        id: Annotated[str, Path()],
     ) -> Any:
         return await binder.call(
             _GET_DOCUMENT_ROUTE,
@@ -158,15 +150,11 @@ def create_router(
         response_class=Response,
         response_description="Deleted.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
     )
     async def delete_document(
         request: Request,
-        id: Annotated[str, Path(description="")],
+        id: Annotated[str, Path()],
     ) -> Any:
         return await binder.call(
             _DELETE_DOCUMENT_ROUTE,
@@ -185,10 +173,6 @@ def create_router(
         response_model=dict[str, Any],
         response_description="The comment.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             "requestBody": _ADD_COMMENT_BODY.openapi,
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}},
@@ -196,7 +180,7 @@ def create_router(
     )
     async def add_comment(
         request: Request,
-        id: Annotated[str, Path(description="")],
+        id: Annotated[str, Path()],
         body: Annotated[AddCommentBody, Depends(_ADD_COMMENT_BODY)],
     ) -> Any:
         return await binder.call(
@@ -219,10 +203,6 @@ def create_router(
         response_class=Response,
         response_description="The text as stored.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {
                 "200": {"text/plain": {"type": "string"}},
@@ -232,7 +212,7 @@ def create_router(
     )
     async def put_document_text(
         request: Request,
-        id: Annotated[str, Path(description="")],
+        id: Annotated[str, Path()],
         body: Annotated[str, Body(media_type="text/plain")],
     ) -> Any:
         return await binder.call(

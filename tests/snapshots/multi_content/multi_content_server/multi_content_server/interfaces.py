@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ class DocumentsApi(Protocol):
         id: str,
         *,
         context: rt.RequestContext,
-    ) -> rt.Ok[Document] | rt.NotModified[None] | rt.Status[Problem]:
+    ) -> rt.Ok[Document] | rt.NotModified[None] | rt.WithStatus[Problem]:
         """getDocument"""
         ...
 
@@ -69,3 +73,54 @@ class DocumentsApi(Protocol):
     ) -> str:
         """putDocumentText"""
         ...
+
+
+class DocumentsBase:
+    """``DocumentsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def create_document(
+        self,
+        *,
+        body: Document,
+        context: rt.RequestContext,
+    ) -> rt.Created[Document] | rt.Accepted[Job] | rt.Conflict[Problem]:
+        """createDocument"""
+        raise NotImplementedError
+
+    async def get_document(
+        self,
+        id: str,
+        *,
+        context: rt.RequestContext,
+    ) -> rt.Ok[Document] | rt.NotModified[None] | rt.WithStatus[Problem]:
+        """getDocument"""
+        raise NotImplementedError
+
+    async def delete_document(
+        self,
+        id: str,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """deleteDocument"""
+        raise NotImplementedError
+
+    async def add_comment(
+        self,
+        id: str,
+        *,
+        body: AddCommentBody,
+        context: rt.RequestContext,
+    ) -> dict[str, Any]:
+        """addComment"""
+        raise NotImplementedError
+
+    async def put_document_text(
+        self,
+        id: str,
+        *,
+        body: str,
+        context: rt.RequestContext,
+    ) -> str:
+        """putDocumentText"""
+        raise NotImplementedError

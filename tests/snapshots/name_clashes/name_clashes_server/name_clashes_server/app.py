@@ -70,22 +70,18 @@ def create_router(
         response_model=list[Pet],
         response_description="Pets.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
     )
     async def get_pets(
         request: Request,
-        page_size: Annotated[int | None, Query(alias="page-size", description="")] = None,
-        page_size_2: Annotated[int | None, Query(alias="page_size", description="")] = None,
-        page_size_3: Annotated[int | None, Query(alias="pageSize", description="")] = None,
-        body_: Annotated[str | None, Query(alias="body", description="")] = None,
-        ops_: Annotated[str | None, Query(alias="ops", description="")] = None,
-        rt_: Annotated[str | None, Query(alias="rt", description="")] = None,
+        page_size: Annotated[int | None, Query(alias="page-size")] = None,
+        page_size_2: Annotated[int | None, Query(alias="page_size")] = None,
+        page_size_3: Annotated[int | None, Query(alias="pageSize")] = None,
+        body_: Annotated[str | None, Query(alias="body")] = None,
+        ops_: Annotated[str | None, Query(alias="ops")] = None,
+        rt_: Annotated[str | None, Query(alias="rt")] = None,
     ) -> Any:
         return await binder.call(
             _GET_PETS_ROUTE,
@@ -111,17 +107,13 @@ def create_router(
         response_model=Pet2,
         response_description="A pet.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
     )
     async def get_pets_2(
         request: Request,
-        id: Annotated[int, Path(description="")],
+        id: Annotated[int, Path()],
     ) -> Any:
         return await binder.call(
             _GET_PETS_2_ROUTE,
@@ -141,9 +133,6 @@ def create_router(
         response_description="A client, request and response in one.",
         responses={},
         tags=["int"],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def list__2(
@@ -166,10 +155,6 @@ def create_router(
         response_model=int,
         response_description="An integer.",
         responses={},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def int__2(
@@ -193,10 +178,6 @@ def create_router(
         response_class=Response,
         response_description="Closed.",
         responses={},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"204": {}}},
     )
     async def close(

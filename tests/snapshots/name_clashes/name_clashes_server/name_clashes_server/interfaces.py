@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -47,6 +51,33 @@ class PetsApi(Protocol):
         ...
 
 
+class PetsBase:
+    """``PetsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def get_pets(
+        self,
+        *,
+        page_size: int | None,
+        page_size_2: int | None,
+        page_size_3: int | None,
+        body_: str | None,
+        ops_: str | None,
+        rt_: str | None,
+        context: rt.RequestContext,
+    ) -> list[Pet]:
+        """getPets"""
+        raise NotImplementedError
+
+    async def get_pets_2(
+        self,
+        id: int,
+        *,
+        context: rt.RequestContext,
+    ) -> Pet2:
+        """get_pets"""
+        raise NotImplementedError
+
+
 class ListModelApi(Protocol):
     """Operations bound by ``create_app(list_=...)``."""
 
@@ -57,6 +88,18 @@ class ListModelApi(Protocol):
     ) -> ClientModel:
         """list"""
         ...
+
+
+class ListModelBase:
+    """``ListModelApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def list(
+        self,
+        *,
+        context: rt.RequestContext,
+    ) -> ClientModel:
+        """list"""
+        raise NotImplementedError
 
 
 class IntApi(Protocol):
@@ -71,6 +114,18 @@ class IntApi(Protocol):
         ...
 
 
+class IntBase:
+    """``IntApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def int(
+        self,
+        *,
+        context: rt.RequestContext,
+    ) -> builtins.int:
+        """int"""
+        raise NotImplementedError
+
+
 class CloseResourceApi(Protocol):
     """Operations bound by ``create_app(close_resource=...)``."""
 
@@ -81,3 +136,15 @@ class CloseResourceApi(Protocol):
     ) -> None:
         """close"""
         ...
+
+
+class CloseResourceBase:
+    """``CloseResourceApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def close_(
+        self,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """close"""
+        raise NotImplementedError

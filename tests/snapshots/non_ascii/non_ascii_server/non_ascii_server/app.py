@@ -54,19 +54,16 @@ def create_router(
         response_model=Cafe,
         response_description="Un café.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
         summary="Récupère un café ☕",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
     )
     async def obtenir_cafe(
         request: Request,
-        identifiant: Annotated[str, Path(description="")],
-        grosse: Annotated[int | None, Query(alias="größe", description="")] = None,
-        名前: Annotated[str | None, Query(description="")] = None,
+        identifiant: Annotated[str, Path()],
+        grosse: Annotated[int | None, Query(alias="größe")] = None,
+        名前: Annotated[str | None, Query()] = None,
     ) -> Any:
         return await binder.call(
             _OBTENIR_CAFE_ROUTE,

@@ -55,18 +55,14 @@ def create_router(
         response_model=Thing | None,
         response_description="A thing, or null.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
     )
     async def get_thing(
         request: Request,
-        id: Annotated[int, Path(description="")],
-        since: Annotated[datetime.datetime | None, Query(description="")] = None,
+        id: Annotated[int, Path()],
+        since: Annotated[datetime.datetime | None, Query()] = None,
     ) -> Any:
         return await binder.call(
             _GET_THING_ROUTE,
@@ -87,17 +83,13 @@ def create_router(
         response_model=Thing,
         response_description="The thing as stored.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
     )
     async def put_thing(
         request: Request,
-        id: Annotated[int, Path(description="")],
+        id: Annotated[int, Path()],
         body: Annotated[Thing, Body(media_type="application/json")],
     ) -> Any:
         return await binder.call(

@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -40,3 +44,27 @@ class ThingsApi(Protocol):
     ) -> Thing:
         """putThing"""
         ...
+
+
+class ThingsBase:
+    """``ThingsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def get_thing(
+        self,
+        id: int,
+        *,
+        since: datetime.datetime | None,
+        context: rt.RequestContext,
+    ) -> Thing | None:
+        """getThing"""
+        raise NotImplementedError
+
+    async def put_thing(
+        self,
+        id: int,
+        *,
+        body: Thing,
+        context: rt.RequestContext,
+    ) -> Thing:
+        """putThing"""
+        raise NotImplementedError

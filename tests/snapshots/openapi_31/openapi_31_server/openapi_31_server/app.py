@@ -54,19 +54,15 @@ def create_router(
         response_model=Event,
         response_description="The stored event.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
     )
     async def post_event(
         request: Request,
-        kind: Annotated[Literal["click"], Query(description="")],
+        kind: Annotated[Literal["click"], Query()],
         body: Annotated[Event, Body(media_type="application/json")],
-        limit: Annotated[int | None, Query(description="")] = None,
+        limit: Annotated[int | None, Query()] = None,
     ) -> Any:
         return await binder.call(
             _POST_EVENT_ROUTE,

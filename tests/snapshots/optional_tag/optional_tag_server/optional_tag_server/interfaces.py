@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -31,6 +35,19 @@ class MediaApi(Protocol):
         ...
 
 
+class MediaBase:
+    """``MediaApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def add_media(
+        self,
+        *,
+        body: Media,
+        context: rt.RequestContext,
+    ) -> None:
+        """addMedia"""
+        raise NotImplementedError
+
+
 class TracksApi(Protocol):
     """Operations bound by ``create_app(tracks=...)``."""
 
@@ -42,3 +59,16 @@ class TracksApi(Protocol):
     ) -> None:
         """addTrack"""
         ...
+
+
+class TracksBase:
+    """``TracksApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def add_track(
+        self,
+        *,
+        body: Track,
+        context: rt.RequestContext,
+    ) -> None:
+        """addTrack"""
+        raise NotImplementedError

@@ -53,18 +53,14 @@ def create_router(
         response_model=UserPage,
         response_description="One page of users.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
     )
     async def list_users(
         request: Request,
-        limit: Annotated[int | None, Query(description="")] = 2,
-        cursor: Annotated[str | None, Query(description="")] = None,
+        limit: Annotated[int | None, Query()] = 2,
+        cursor: Annotated[str | None, Query()] = None,
     ) -> Any:
         return await binder.call(
             _LIST_USERS_ROUTE,

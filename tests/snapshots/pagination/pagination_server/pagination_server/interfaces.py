@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -29,3 +33,17 @@ class UsersApi(Protocol):
     ) -> UserPage:
         """listUsers"""
         ...
+
+
+class UsersBase:
+    """``UsersApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def list_users(
+        self,
+        *,
+        limit: int | None,
+        cursor: str | None,
+        context: rt.RequestContext,
+    ) -> UserPage:
+        """listUsers"""
+        raise NotImplementedError

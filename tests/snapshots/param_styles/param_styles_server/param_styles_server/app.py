@@ -81,10 +81,6 @@ def create_router(
         response_model=dict[str, Any],
         response_description="Echo.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             "parameters": [
                 _SEARCH_2_IDS_PARAM.openapi,
@@ -102,13 +98,13 @@ def create_router(
         x_trace: Annotated[
             str | None, Header(alias="X-Trace", description="A path-level header parameter.")
         ] = None,
-        tags: Annotated[list[str] | None, Query(description="")] = None,
+        tags: Annotated[list[str] | None, Query()] = None,
         csv: Annotated[list[int] | None, Depends(_SEARCH_2_CSV_PARAM)] = None,
         spaced: Annotated[list[str] | None, Depends(_SEARCH_2_SPACED_PARAM)] = None,
         piped: Annotated[list[str] | None, Depends(_SEARCH_2_PIPED_PARAM)] = None,
         filter: Annotated[SearchFilter | None, Depends(_SEARCH_2_FILTER_PARAM)] = None,
-        session: Annotated[str | None, Cookie(description="")] = None,
-        limit: Annotated[int | None, Query(description="", ge=1, le=100)] = 10,
+        session: Annotated[str | None, Cookie()] = None,
+        limit: Annotated[int | None, Query(ge=1, le=100)] = 10,
     ) -> Any:
         return await binder.call(
             _SEARCH_2_ROUTE,
@@ -137,10 +133,6 @@ def create_router(
         response_class=Response,
         response_description="Nothing.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             "parameters": [_STYLED_PATH_COLOR_PARAM.openapi, _STYLED_PATH_POINT_PARAM.openapi],
             rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}},

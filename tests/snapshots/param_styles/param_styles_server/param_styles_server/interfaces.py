@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -39,6 +43,27 @@ class SearchApi(Protocol):
         ...
 
 
+class SearchBase:
+    """``SearchApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def search(
+        self,
+        ids: list[int],
+        *,
+        x_trace: str | None,
+        tags: list[str] | None,
+        csv: list[int] | None,
+        spaced: list[str] | None,
+        piped: list[str] | None,
+        filter: SearchFilter | None,
+        session: str | None,
+        limit: int | None,
+        context: rt.RequestContext,
+    ) -> dict[str, Any]:
+        """search"""
+        raise NotImplementedError
+
+
 class LabelMatrixApi(Protocol):
     """Operations bound by ``create_app(label_matrix=...)``."""
 
@@ -51,3 +76,17 @@ class LabelMatrixApi(Protocol):
     ) -> None:
         """styledPath"""
         ...
+
+
+class LabelMatrixBase:
+    """``LabelMatrixApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def styled_path(
+        self,
+        color: list[str],
+        point: Point,
+        *,
+        context: rt.RequestContext,
+    ) -> None:
+        """styledPath"""
+        raise NotImplementedError

@@ -54,10 +54,6 @@ def create_router(
         response_model=AccountResponse,
         response_description="The account, with its id and without its password.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
         },

@@ -60,10 +60,6 @@ def create_router(
         response_model=Node,
         response_description="A tree.",
         responses={},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def get_tree(
@@ -86,10 +82,6 @@ def create_router(
         response_model=Person,
         response_description="Mutually recursive records.",
         responses={},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def get_graph(
@@ -112,10 +104,6 @@ def create_router(
         response_model=JsonModel,
         response_description="Any JSON value, written as a recursive schema.",
         responses={},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def get_json(

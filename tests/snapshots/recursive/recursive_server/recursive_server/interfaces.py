@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -31,6 +35,18 @@ class TreeApi(Protocol):
         ...
 
 
+class TreeBase:
+    """``TreeApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def get_tree(
+        self,
+        *,
+        context: rt.RequestContext,
+    ) -> Node:
+        """getTree"""
+        raise NotImplementedError
+
+
 class GraphApi(Protocol):
     """Operations bound by ``create_app(graph=...)``."""
 
@@ -43,6 +59,18 @@ class GraphApi(Protocol):
         ...
 
 
+class GraphBase:
+    """``GraphApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def get_graph(
+        self,
+        *,
+        context: rt.RequestContext,
+    ) -> Person:
+        """getGraph"""
+        raise NotImplementedError
+
+
 class JsonModelApi(Protocol):
     """Operations bound by ``create_app(json=...)``."""
 
@@ -53,3 +81,15 @@ class JsonModelApi(Protocol):
     ) -> JsonModel:
         """getJson"""
         ...
+
+
+class JsonModelBase:
+    """``JsonModelApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def get_json(
+        self,
+        *,
+        context: rt.RequestContext,
+    ) -> JsonModel:
+        """getJson"""
+        raise NotImplementedError

@@ -60,10 +60,6 @@ def create_router(
         response_model=Pet,
         response_description="The pet.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
         },
@@ -92,10 +88,6 @@ def create_router(
         response_class=Response,
         response_description="Stored.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             "requestBody": _UPLOAD_PHOTO_BODY.openapi,
             rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}},
@@ -103,7 +95,7 @@ def create_router(
     )
     async def upload_photo(
         request: Request,
-        pet_id: Annotated[int, Path(alias="petId", description="")],
+        pet_id: Annotated[int, Path(alias="petId")],
         body: Annotated[UploadPhotoBody, Depends(_UPLOAD_PHOTO_BODY)],
     ) -> Any:
         return await binder.call(

@@ -5,6 +5,10 @@ Write your implementation in your own module (outside this generated package) an
 pass it to ``create_app``; regeneration never touches it. Where an operation
 documents several responses, the return type is a closed union of status
 wrappers (``rt.Created[...] | rt.Conflict[...]``), so mypy catches a wrong status.
+
+Two ways to implement a group: a class with every method of its Protocol (mypy then
+demands each one), or a subclass of its ``...Base`` class overriding only the
+operations you have; the others answer 501.
 """
 
 from __future__ import annotations
@@ -31,6 +35,19 @@ class PetsApi(Protocol):
         ...
 
 
+class PetsBase:
+    """``PetsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def add_pet(
+        self,
+        *,
+        body: Pet,
+        context: rt.RequestContext,
+    ) -> Pet:
+        """addPet"""
+        raise NotImplementedError
+
+
 class PetsPhotoApi(Protocol):
     """Operations bound by ``create_app(pets_photo=...)``."""
 
@@ -43,3 +60,17 @@ class PetsPhotoApi(Protocol):
     ) -> None:
         """uploadPhoto"""
         ...
+
+
+class PetsPhotoBase:
+    """``PetsPhotoApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def upload_photo(
+        self,
+        pet_id: int,
+        *,
+        body: UploadPhotoBody,
+        context: rt.RequestContext,
+    ) -> None:
+        """uploadPhoto"""
+        raise NotImplementedError

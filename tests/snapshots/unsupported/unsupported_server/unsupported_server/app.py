@@ -55,10 +55,6 @@ def create_router(
         response_class=Response,
         response_description="An XML report.",
         responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        tags=[],
-        summary="",
-        description="",
-        deprecated=False,
         openapi_extra={
             rt.CONTENT_KEY: {
                 "200": {"application/xml": rt.schema_of(Report)},

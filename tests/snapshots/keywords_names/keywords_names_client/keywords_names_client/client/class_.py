@@ -46,7 +46,7 @@ RETURN_: rt.Operation[Keywords] = rt.Operation(
 
 
 class ClassResource:
-    """Synchronous operations under ``ClassResource``."""
+    """``client.class_``: import_, return_."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -65,12 +65,12 @@ class ClassResource:
         """import
 
         Args:
-            from_: (path parameter 'from')
-            async_: (query parameter 'async')
-            type: (query parameter 'type')
-            lambda_: (header parameter 'lambda')
-            self_: (query parameter 'self')
-            request_options_: (query parameter 'request_options')
+            from_: Sent as the path parameter ``from``.
+            async_: Sent as the query parameter ``async``.
+            type: A query parameter.
+            lambda_: Sent as the header parameter ``lambda``.
+            self_: Sent as the query parameter ``self``.
+            request_options_: Sent as the query parameter ``request_options``.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -97,7 +97,7 @@ class ClassResource:
         """return
 
         Args:
-            from_: (path parameter 'from')
+            from_: Sent as the path parameter ``from``.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -112,7 +112,7 @@ class ClassResource:
 
 
 class AsyncClassResource:
-    """Asynchronous operations under ``ClassResource``."""
+    """The async twin of :class:`ClassResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -131,12 +131,12 @@ class AsyncClassResource:
         """import
 
         Args:
-            from_: (path parameter 'from')
-            async_: (query parameter 'async')
-            type: (query parameter 'type')
-            lambda_: (header parameter 'lambda')
-            self_: (query parameter 'self')
-            request_options_: (query parameter 'request_options')
+            from_: Sent as the path parameter ``from``.
+            async_: Sent as the query parameter ``async``.
+            type: A query parameter.
+            lambda_: Sent as the header parameter ``lambda``.
+            self_: Sent as the query parameter ``self``.
+            request_options_: Sent as the query parameter ``request_options``.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -163,7 +163,7 @@ class AsyncClassResource:
         """return
 
         Args:
-            from_: (path parameter 'from')
+            from_: Sent as the path parameter ``from``.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

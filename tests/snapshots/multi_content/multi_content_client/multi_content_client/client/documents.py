@@ -75,7 +75,8 @@ PUT_DOCUMENT_TEXT: rt.Operation[str] = rt.Operation(
 
 
 class DocumentsResource:
-    """Synchronous operations under ``DocumentsResource``."""
+    """``client.documents``: create_document, get_document, delete_document, add_comment,
+    put_document_text."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -108,7 +109,7 @@ class DocumentsResource:
         """getDocument
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -129,7 +130,7 @@ class DocumentsResource:
         """deleteDocument
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -151,7 +152,7 @@ class DocumentsResource:
         """addComment
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             body: the request body (application/x-www-form-urlencoded).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -174,7 +175,7 @@ class DocumentsResource:
         """putDocumentText
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             body: the request body (text/plain).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -189,7 +190,7 @@ class DocumentsResource:
 
 
 class AsyncDocumentsResource:
-    """Asynchronous operations under ``DocumentsResource``."""
+    """The async twin of :class:`DocumentsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -222,7 +223,7 @@ class AsyncDocumentsResource:
         """getDocument
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -243,7 +244,7 @@ class AsyncDocumentsResource:
         """deleteDocument
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -265,7 +266,7 @@ class AsyncDocumentsResource:
         """addComment
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             body: the request body (application/x-www-form-urlencoded).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -288,7 +289,7 @@ class AsyncDocumentsResource:
         """putDocumentText
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             body: the request body (text/plain).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

@@ -40,7 +40,7 @@ UPLOAD_PHOTO: rt.Operation[None] = rt.Operation(
 
 
 class PetsResource:
-    """Synchronous operations under ``PetsResource``."""
+    """``client.pets``: add_pet; sub-resources: photo."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -67,7 +67,7 @@ class PetsResource:
 
 
 class AsyncPetsResource:
-    """Asynchronous operations under ``PetsResource``."""
+    """The async twin of :class:`PetsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -94,7 +94,7 @@ class AsyncPetsResource:
 
 
 class PetsPhotoResource:
-    """Synchronous operations under ``PetsPhotoResource``."""
+    """``client.pets.photo``: upload_photo."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -109,7 +109,7 @@ class PetsPhotoResource:
         """uploadPhoto
 
         Args:
-            pet_id: (path parameter 'petId')
+            pet_id: Sent as the path parameter ``petId``.
             body: the request body (multipart/form-data).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -124,7 +124,7 @@ class PetsPhotoResource:
 
 
 class AsyncPetsPhotoResource:
-    """Asynchronous operations under ``PetsPhotoResource``."""
+    """The async twin of :class:`PetsPhotoResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -139,7 +139,7 @@ class AsyncPetsPhotoResource:
         """uploadPhoto
 
         Args:
-            pet_id: (path parameter 'petId')
+            pet_id: Sent as the path parameter ``petId``.
             body: the request body (multipart/form-data).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

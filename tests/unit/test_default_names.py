@@ -1,0 +1,51 @@
+"""Default package and variable names: from ``info.title``, else from the file name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.config import Target, default_stem, read_title
+from generator.naming_schemas import package_stem
+
+
+@pytest.mark.parametrize(
+    ("title", "stem"),
+    [
+        ("PostHog API", "posthog"),
+        ("The Todo REST API", "todo"),
+        ("Swagger Petstore", "swagger_petstore"),
+        ("Größe-Service", "grosse_service"),
+        ("3D Models API", "api_3d_models"),
+        ("OpenAPI", ""),
+        ("API", ""),
+        ("名前", ""),
+    ],
+)
+def test_package_stem(title: str, stem: str) -> None:
+    assert package_stem(title) == stem
+
+
+def test_read_title_reads_only_the_top_level_info(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\n"
+        "x-meta: [{title: not this}]\n"
+        "info:\n  contact: {name: x, title: nor this}\n  version: '1'\n  title: Todo API\n"
+        "paths: {}\n"
+    )
+    assert read_title(spec) == "Todo API"
+    assert default_stem(spec) == "todo"
+    target = Target.for_spec(spec, tmp_path, stem=default_stem(spec))
+    assert (target.client_package, target.server_package) == ("todo_client", "todo_server")
+    assert (target.api_key_env, target.base_url_env) == ("TODO_API_KEY", "TODO_BASE_URL")
+
+
+def test_read_title_without_title_or_with_a_broken_file(tmp_path: Path) -> None:
+    spec = tmp_path / "shop.yaml"
+    spec.write_text("openapi: 3.0.3\ninfo: {version: '1'}\npaths: [\n")
+    assert read_title(spec) is None
+    assert Target.for_spec(spec, tmp_path, stem=default_stem(spec)).client_package == "shop_client"
+    spec.write_text(": : :\n")
+    assert read_title(spec) is None
