@@ -165,7 +165,8 @@ DASHBOARDS_COLLABORATORS_DESTROY: rt.Operation[None] = rt.Operation(
 
 
 class DashboardsResource:
-    """Synchronous operations under ``DashboardsResource``."""
+    """``client.dashboards``: list, create, sharing_list, retrieve, destroy, partial_update,
+    move_tile_partial_update, create_from_template_json; sub-resources: collaborators."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -253,7 +254,7 @@ class DashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -375,7 +376,7 @@ class DashboardsResource:
             request_options,
         )
 
-    def create_from_template_json_create(
+    def create_from_template_json(
         self,
         project_id: str,
         body: DashboardRequest | dict[str, Any],
@@ -404,7 +405,7 @@ class DashboardsResource:
 
 
 class AsyncDashboardsResource:
-    """Asynchronous operations under ``DashboardsResource``."""
+    """The async twin of :class:`DashboardsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -492,7 +493,7 @@ class AsyncDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -614,7 +615,7 @@ class AsyncDashboardsResource:
             request_options,
         )
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self,
         project_id: str,
         body: DashboardRequest | dict[str, Any],
@@ -643,7 +644,7 @@ class AsyncDashboardsResource:
 
 
 class DashboardsCollaboratorsResource:
-    """Synchronous operations under ``DashboardsCollaboratorsResource``."""
+    """``client.dashboards.collaborators``: list, create, destroy."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -659,7 +660,7 @@ class DashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -684,7 +685,7 @@ class DashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -710,7 +711,7 @@ class DashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             user_uuid: UUID of the collaborating user (the `user_uuid` of a DashboardCollaborator).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -727,7 +728,7 @@ class DashboardsCollaboratorsResource:
 
 
 class AsyncDashboardsCollaboratorsResource:
-    """Asynchronous operations under ``DashboardsCollaboratorsResource``."""
+    """The async twin of :class:`DashboardsCollaboratorsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -743,7 +744,7 @@ class AsyncDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -768,7 +769,7 @@ class AsyncDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -794,7 +795,7 @@ class AsyncDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             user_uuid: UUID of the collaborating user (the `user_uuid` of a DashboardCollaborator).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

@@ -18,6 +18,7 @@ from ..models import (
     DashboardBasicResponse,
     DashboardCollaboratorRequest,
     DashboardCollaboratorResponse,
+    DashboardFormat,
     DashboardRequest,
     DashboardResponse,
     DataColorThemeRequest,
@@ -26,7 +27,6 @@ from ..models import (
     DatasetItemResponse,
     DatasetRequest,
     DatasetResponse,
-    EnvironmentsDashboardsStreamTilesRetrieveFormat,
     EnvironmentsInsightsListFormat,
     EnvironmentsInsightsListRefresh,
     ExportedAssetRequest,
@@ -610,7 +610,8 @@ ENVIRONMENTS_SESSIONS_VALUES_RETRIEVE: rt.Operation[None] = rt.Operation(
 
 
 class EnvironmentsResource:
-    """Synchronous operations under ``EnvironmentsResource``."""
+    """``client.environments``: sub-resources: dashboards, data_color_themes, dataset_items,
+    datasets, exports, groups, insights, session_recordings, sessions, subscriptions."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -627,7 +628,7 @@ class EnvironmentsResource:
 
 
 class AsyncEnvironmentsResource:
-    """Asynchronous operations under ``EnvironmentsResource``."""
+    """The async twin of :class:`EnvironmentsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -644,7 +645,9 @@ class AsyncEnvironmentsResource:
 
 
 class EnvironmentsDashboardsResource:
-    """Synchronous operations under ``EnvironmentsDashboardsResource``."""
+    """``client.environments.dashboards``: list, create, sharing_list, retrieve, destroy,
+    partial_update, stream_tiles_retrieve, create_from_template_json and 1 more;
+    sub-resources: collaborators."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -732,7 +735,7 @@ class EnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -826,7 +829,7 @@ class EnvironmentsDashboardsResource:
         project_id: str,
         id: int,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Retrieve environments dashboards stream tiles
@@ -838,7 +841,7 @@ class EnvironmentsDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this dashboard.
-            format: (query parameter 'format')
+            format: One of 'json', 'txt'.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -852,12 +855,12 @@ class EnvironmentsDashboardsResource:
             request_options,
         )
 
-    def create_from_template_json_create(
+    def create_from_template_json(
         self,
         project_id: str,
         body: DashboardRequest | dict[str, Any],
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Create environments dashboards create from template json
@@ -868,7 +871,7 @@ class EnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            format: (query parameter 'format')
+            format: One of 'json', 'txt'.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -882,12 +885,12 @@ class EnvironmentsDashboardsResource:
             request_options,
         )
 
-    def create_unlisted_dashboard_create(
+    def create_unlisted_dashboard(
         self,
         project_id: str,
         body: DashboardRequest | dict[str, Any],
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Create environments dashboards create unlisted dashboard
@@ -902,7 +905,7 @@ class EnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            format: (query parameter 'format')
+            format: One of 'json', 'txt'.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -918,7 +921,7 @@ class EnvironmentsDashboardsResource:
 
 
 class AsyncEnvironmentsDashboardsResource:
-    """Asynchronous operations under ``EnvironmentsDashboardsResource``."""
+    """The async twin of :class:`EnvironmentsDashboardsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -1006,7 +1009,7 @@ class AsyncEnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -1100,7 +1103,7 @@ class AsyncEnvironmentsDashboardsResource:
         project_id: str,
         id: int,
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Retrieve environments dashboards stream tiles
@@ -1112,7 +1115,7 @@ class AsyncEnvironmentsDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this dashboard.
-            format: (query parameter 'format')
+            format: One of 'json', 'txt'.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -1126,12 +1129,12 @@ class AsyncEnvironmentsDashboardsResource:
             request_options,
         )
 
-    async def create_from_template_json_create(
+    async def create_from_template_json(
         self,
         project_id: str,
         body: DashboardRequest | dict[str, Any],
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Create environments dashboards create from template json
@@ -1142,7 +1145,7 @@ class AsyncEnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            format: (query parameter 'format')
+            format: One of 'json', 'txt'.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -1156,12 +1159,12 @@ class AsyncEnvironmentsDashboardsResource:
             request_options,
         )
 
-    async def create_unlisted_dashboard_create(
+    async def create_unlisted_dashboard(
         self,
         project_id: str,
         body: DashboardRequest | dict[str, Any],
         *,
-        format: EnvironmentsDashboardsStreamTilesRetrieveFormat | str | None = None,
+        format: DashboardFormat | str | None = None,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
         """Create environments dashboards create unlisted dashboard
@@ -1176,7 +1179,7 @@ class AsyncEnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            format: (query parameter 'format')
+            format: One of 'json', 'txt'.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -1192,7 +1195,7 @@ class AsyncEnvironmentsDashboardsResource:
 
 
 class EnvironmentsDataColorThemesResource:
-    """Synchronous operations under ``EnvironmentsDataColorThemesResource``."""
+    """``client.environments.data_color_themes``: list, create, retrieve, destroy, partial_update."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -1344,7 +1347,7 @@ class EnvironmentsDataColorThemesResource:
 
 
 class AsyncEnvironmentsDataColorThemesResource:
-    """Asynchronous operations under ``EnvironmentsDataColorThemesResource``."""
+    """The async twin of :class:`EnvironmentsDataColorThemesResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -1496,7 +1499,7 @@ class AsyncEnvironmentsDataColorThemesResource:
 
 
 class EnvironmentsDatasetItemsResource:
-    """Synchronous operations under ``EnvironmentsDatasetItemsResource``."""
+    """``client.environments.dataset_items``: list, create, retrieve, destroy, partial_update."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -1655,7 +1658,7 @@ class EnvironmentsDatasetItemsResource:
 
 
 class AsyncEnvironmentsDatasetItemsResource:
-    """Asynchronous operations under ``EnvironmentsDatasetItemsResource``."""
+    """The async twin of :class:`EnvironmentsDatasetItemsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -1814,7 +1817,7 @@ class AsyncEnvironmentsDatasetItemsResource:
 
 
 class EnvironmentsDatasetsResource:
-    """Synchronous operations under ``EnvironmentsDatasetsResource``."""
+    """``client.environments.datasets``: list, create, retrieve, partial_update."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -1842,7 +1845,7 @@ class EnvironmentsDatasetsResource:
             order_by: Fields to order by (prefix with `-` for descending). The page
                 gives the type as array; the item type and the comma-separated
                 form are inferred.
-            search: (query parameter 'search')
+            search: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -1961,7 +1964,7 @@ class EnvironmentsDatasetsResource:
 
 
 class AsyncEnvironmentsDatasetsResource:
-    """Asynchronous operations under ``EnvironmentsDatasetsResource``."""
+    """The async twin of :class:`EnvironmentsDatasetsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -1989,7 +1992,7 @@ class AsyncEnvironmentsDatasetsResource:
             order_by: Fields to order by (prefix with `-` for descending). The page
                 gives the type as array; the item type and the comma-separated
                 form are inferred.
-            search: (query parameter 'search')
+            search: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -2108,7 +2111,7 @@ class AsyncEnvironmentsDatasetsResource:
 
 
 class EnvironmentsExportsResource:
-    """Synchronous operations under ``EnvironmentsExportsResource``."""
+    """``client.environments.exports``: list, create, retrieve, content_retrieve."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -2234,7 +2237,7 @@ class EnvironmentsExportsResource:
 
 
 class AsyncEnvironmentsExportsResource:
-    """Asynchronous operations under ``EnvironmentsExportsResource``."""
+    """The async twin of :class:`EnvironmentsExportsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -2360,7 +2363,8 @@ class AsyncEnvironmentsExportsResource:
 
 
 class EnvironmentsGroupsResource:
-    """Synchronous operations under ``EnvironmentsGroupsResource``."""
+    """``client.environments.groups``: list, find_retrieve, property_definitions_retrieve,
+    property_values_retrieve."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -2504,7 +2508,7 @@ class EnvironmentsGroupsResource:
 
 
 class AsyncEnvironmentsGroupsResource:
-    """Asynchronous operations under ``EnvironmentsGroupsResource``."""
+    """The async twin of :class:`EnvironmentsGroupsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -2648,7 +2652,7 @@ class AsyncEnvironmentsGroupsResource:
 
 
 class EnvironmentsInsightsResource:
-    """Synchronous operations under ``EnvironmentsInsightsResource``."""
+    """``client.environments.insights``: list."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -2676,8 +2680,8 @@ class EnvironmentsInsightsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            created_by: (query parameter 'created_by')
-            format: (query parameter 'format')
+            created_by: A query parameter.
+            format: One of 'csv', 'json'.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             refresh: Whether to refresh the retrieved insights, how aggresively, and if sync or async:
@@ -2688,7 +2692,7 @@ class EnvironmentsInsightsResource:
                 - 'force_blocking' - calculate synchronously, even if fresh results are already cached
                 - 'force_async' - kick off background calculation, even if fresh results are already cached
                 Background calculation can be tracked using the `query_status` response field.
-            short_id: (query parameter 'short_id')
+            short_id: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -2737,7 +2741,7 @@ class EnvironmentsInsightsResource:
 
 
 class AsyncEnvironmentsInsightsResource:
-    """Asynchronous operations under ``EnvironmentsInsightsResource``."""
+    """The async twin of :class:`EnvironmentsInsightsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -2765,8 +2769,8 @@ class AsyncEnvironmentsInsightsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            created_by: (query parameter 'created_by')
-            format: (query parameter 'format')
+            created_by: A query parameter.
+            format: One of 'csv', 'json'.
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             refresh: Whether to refresh the retrieved insights, how aggresively, and if sync or async:
@@ -2777,7 +2781,7 @@ class AsyncEnvironmentsInsightsResource:
                 - 'force_blocking' - calculate synchronously, even if fresh results are already cached
                 - 'force_async' - kick off background calculation, even if fresh results are already cached
                 Background calculation can be tracked using the `query_status` response field.
-            short_id: (query parameter 'short_id')
+            short_id: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -2826,7 +2830,7 @@ class AsyncEnvironmentsInsightsResource:
 
 
 class EnvironmentsSessionRecordingsResource:
-    """Synchronous operations under ``EnvironmentsSessionRecordingsResource``."""
+    """``client.environments.session_recordings``: destroy, sharing_list."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -2866,7 +2870,7 @@ class EnvironmentsSessionRecordingsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            recording_id: (path parameter 'recording_id')
+            recording_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -2881,7 +2885,7 @@ class EnvironmentsSessionRecordingsResource:
 
 
 class AsyncEnvironmentsSessionRecordingsResource:
-    """Asynchronous operations under ``EnvironmentsSessionRecordingsResource``."""
+    """The async twin of :class:`EnvironmentsSessionRecordingsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -2921,7 +2925,7 @@ class AsyncEnvironmentsSessionRecordingsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            recording_id: (path parameter 'recording_id')
+            recording_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -2936,7 +2940,7 @@ class AsyncEnvironmentsSessionRecordingsResource:
 
 
 class EnvironmentsSessionsResource:
-    """Synchronous operations under ``EnvironmentsSessionsResource``."""
+    """``client.environments.sessions``: sub-resources: property_definitions, values."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -2945,7 +2949,7 @@ class EnvironmentsSessionsResource:
 
 
 class AsyncEnvironmentsSessionsResource:
-    """Asynchronous operations under ``EnvironmentsSessionsResource``."""
+    """The async twin of :class:`EnvironmentsSessionsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -2954,7 +2958,7 @@ class AsyncEnvironmentsSessionsResource:
 
 
 class EnvironmentsSubscriptionsResource:
-    """Synchronous operations under ``EnvironmentsSubscriptionsResource``."""
+    """``client.environments.subscriptions``: list, create, retrieve, destroy, partial_update."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -3108,7 +3112,7 @@ class EnvironmentsSubscriptionsResource:
 
 
 class AsyncEnvironmentsSubscriptionsResource:
-    """Asynchronous operations under ``EnvironmentsSubscriptionsResource``."""
+    """The async twin of :class:`EnvironmentsSubscriptionsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -3262,7 +3266,7 @@ class AsyncEnvironmentsSubscriptionsResource:
 
 
 class EnvironmentsDashboardsCollaboratorsResource:
-    """Synchronous operations under ``EnvironmentsDashboardsCollaboratorsResource``."""
+    """``client.environments.dashboards.collaborators``: list, create, destroy."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -3278,7 +3282,7 @@ class EnvironmentsDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -3303,7 +3307,7 @@ class EnvironmentsDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -3329,7 +3333,7 @@ class EnvironmentsDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             user_uuid: UUID of the collaborating user (the `user_uuid` of a DashboardCollaborator).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -3346,7 +3350,7 @@ class EnvironmentsDashboardsCollaboratorsResource:
 
 
 class AsyncEnvironmentsDashboardsCollaboratorsResource:
-    """Asynchronous operations under ``EnvironmentsDashboardsCollaboratorsResource``."""
+    """The async twin of :class:`EnvironmentsDashboardsCollaboratorsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -3362,7 +3366,7 @@ class AsyncEnvironmentsDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -3387,7 +3391,7 @@ class AsyncEnvironmentsDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -3413,7 +3417,7 @@ class AsyncEnvironmentsDashboardsCollaboratorsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            dashboard_id: (path parameter 'dashboard_id')
+            dashboard_id: A path parameter.
             user_uuid: UUID of the collaborating user (the `user_uuid` of a DashboardCollaborator).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -3430,7 +3434,7 @@ class AsyncEnvironmentsDashboardsCollaboratorsResource:
 
 
 class EnvironmentsSessionsPropertyDefinitionsResource:
-    """Synchronous operations under ``EnvironmentsSessionsPropertyDefinitionsResource``."""
+    """``client.environments.sessions.property_definitions``: retrieve."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -3463,7 +3467,7 @@ class EnvironmentsSessionsPropertyDefinitionsResource:
 
 
 class AsyncEnvironmentsSessionsPropertyDefinitionsResource:
-    """Asynchronous operations under ``EnvironmentsSessionsPropertyDefinitionsResource``."""
+    """The async twin of :class:`EnvironmentsSessionsPropertyDefinitionsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -3496,7 +3500,7 @@ class AsyncEnvironmentsSessionsPropertyDefinitionsResource:
 
 
 class EnvironmentsSessionsValuesResource:
-    """Synchronous operations under ``EnvironmentsSessionsValuesResource``."""
+    """``client.environments.sessions.values``: retrieve."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -3529,7 +3533,7 @@ class EnvironmentsSessionsValuesResource:
 
 
 class AsyncEnvironmentsSessionsValuesResource:
-    """Asynchronous operations under ``EnvironmentsSessionsValuesResource``."""
+    """The async twin of :class:`EnvironmentsSessionsValuesResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

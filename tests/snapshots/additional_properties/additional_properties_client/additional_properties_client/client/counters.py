@@ -23,7 +23,7 @@ GET_COUNTERS: rt.Operation[dict[str, int]] = rt.Operation(
 
 
 class CountersResource:
-    """Synchronous operations under ``CountersResource``."""
+    """``client.counters``: get_counters."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -43,7 +43,7 @@ class CountersResource:
 
 
 class AsyncCountersResource:
-    """Asynchronous operations under ``CountersResource``."""
+    """The async twin of :class:`CountersResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

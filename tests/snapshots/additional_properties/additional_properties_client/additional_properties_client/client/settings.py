@@ -28,7 +28,7 @@ PUT_SETTINGS: rt.Operation[Settings] = rt.Operation(
 
 
 class SettingsResource:
-    """Synchronous operations under ``SettingsResource``."""
+    """``client.settings``: put_settings."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -54,7 +54,7 @@ class SettingsResource:
 
 
 class AsyncSettingsResource:
-    """Asynchronous operations under ``SettingsResource``."""
+    """The async twin of :class:`SettingsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

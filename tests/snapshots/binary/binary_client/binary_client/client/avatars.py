@@ -40,7 +40,7 @@ GET_AVATAR_IMAGE: rt.Operation[bytes] = rt.Operation(
 
 
 class AvatarsResource:
-    """Synchronous operations under ``AvatarsResource``."""
+    """``client.avatars``: upload_avatar, get_avatar_image."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -73,7 +73,7 @@ class AvatarsResource:
         """getAvatarImage
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -87,7 +87,7 @@ class AvatarsResource:
 
 
 class AsyncAvatarsResource:
-    """Asynchronous operations under ``AvatarsResource``."""
+    """The async twin of :class:`AvatarsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -120,7 +120,7 @@ class AsyncAvatarsResource:
         """getAvatarImage
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

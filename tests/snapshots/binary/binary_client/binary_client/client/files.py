@@ -37,7 +37,7 @@ UPLOAD_FILE: rt.Operation[None] = rt.Operation(
 
 
 class FilesResource:
-    """Synchronous operations under ``FilesResource``."""
+    """``client.files``: download_file, upload_file."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -51,7 +51,7 @@ class FilesResource:
         """downloadFile
 
         Args:
-            name: (path parameter 'name')
+            name: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -73,7 +73,7 @@ class FilesResource:
         """uploadFile
 
         Args:
-            name: (path parameter 'name')
+            name: A path parameter.
             body: the request body (application/octet-stream).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -88,7 +88,7 @@ class FilesResource:
 
 
 class AsyncFilesResource:
-    """Asynchronous operations under ``FilesResource``."""
+    """The async twin of :class:`FilesResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -102,7 +102,7 @@ class AsyncFilesResource:
         """downloadFile
 
         Args:
-            name: (path parameter 'name')
+            name: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -124,7 +124,7 @@ class AsyncFilesResource:
         """uploadFile
 
         Args:
-            name: (path parameter 'name')
+            name: A path parameter.
             body: the request body (application/octet-stream).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

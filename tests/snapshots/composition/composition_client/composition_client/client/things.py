@@ -29,7 +29,7 @@ CREATE_THING: rt.Operation[CreateThingResponse] = rt.Operation(
 
 
 class ThingsResource:
-    """Synchronous operations under ``ThingsResource``."""
+    """``client.things``: create_thing."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -55,7 +55,7 @@ class ThingsResource:
 
 
 class AsyncThingsResource:
-    """Asynchronous operations under ``ThingsResource``."""
+    """The async twin of :class:`ThingsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

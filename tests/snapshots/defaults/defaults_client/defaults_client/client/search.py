@@ -33,7 +33,7 @@ SEARCH_2: rt.Operation[Options] = rt.Operation(
 
 
 class SearchResource:
-    """Synchronous operations under ``SearchResource``."""
+    """``client.search``: search."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -51,11 +51,11 @@ class SearchResource:
         """search
 
         Args:
-            q: (query parameter 'q')
-            page: (query parameter 'page')
-            ratio: (query parameter 'ratio')
-            exact: (query parameter 'exact')
-            order: (query parameter 'order')
+            q: The server's default is '*'.
+            page: The server's default is 1.
+            ratio: The server's default is 0.5.
+            exact: The server's default is False.
+            order: One of 'asc', 'desc'. The server's default is 'asc'.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -73,7 +73,7 @@ class SearchResource:
 
 
 class AsyncSearchResource:
-    """Asynchronous operations under ``SearchResource``."""
+    """The async twin of :class:`SearchResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -91,11 +91,11 @@ class AsyncSearchResource:
         """search
 
         Args:
-            q: (query parameter 'q')
-            page: (query parameter 'page')
-            ratio: (query parameter 'ratio')
-            exact: (query parameter 'exact')
-            order: (query parameter 'order')
+            q: The server's default is '*'.
+            page: The server's default is 1.
+            ratio: The server's default is 0.5.
+            exact: The server's default is False.
+            order: One of 'asc', 'desc'. The server's default is 'asc'.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

@@ -26,7 +26,7 @@ GET_LEGACY: rt.Operation[Legacy] = rt.Operation(
 
 
 class LegacyResource:
-    """Synchronous operations under ``LegacyResource``."""
+    """``client.legacy``: get_legacy."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -40,7 +40,7 @@ class LegacyResource:
         """Old endpoint.
 
         Args:
-            old: (query parameter 'old')
+            old: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
 
         .. deprecated:: the API marks this operation as deprecated.
@@ -56,7 +56,7 @@ class LegacyResource:
 
 
 class AsyncLegacyResource:
-    """Asynchronous operations under ``LegacyResource``."""
+    """The async twin of :class:`LegacyResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -70,7 +70,7 @@ class AsyncLegacyResource:
         """Old endpoint.
 
         Args:
-            old: (query parameter 'old')
+            old: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
 
         .. deprecated:: the API marks this operation as deprecated.

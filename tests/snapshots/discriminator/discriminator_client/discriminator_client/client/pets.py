@@ -28,7 +28,7 @@ CREATE_PET: rt.Operation[Pet] = rt.Operation(
 
 
 class PetsResource:
-    """Synchronous operations under ``PetsResource``."""
+    """``client.pets``: create_pet."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -54,7 +54,7 @@ class PetsResource:
 
 
 class AsyncPetsResource:
-    """Asynchronous operations under ``PetsResource``."""
+    """The async twin of :class:`PetsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

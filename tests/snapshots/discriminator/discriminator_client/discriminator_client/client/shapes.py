@@ -26,7 +26,7 @@ GET_SHAPE: rt.Operation[Shape] = rt.Operation(
 
 
 class ShapesResource:
-    """Synchronous operations under ``ShapesResource``."""
+    """``client.shapes``: get_shape."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -46,7 +46,7 @@ class ShapesResource:
 
 
 class AsyncShapesResource:
-    """Asynchronous operations under ``ShapesResource``."""
+    """The async twin of :class:`ShapesResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

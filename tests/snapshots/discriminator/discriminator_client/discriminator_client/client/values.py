@@ -26,7 +26,7 @@ GET_VALUE: rt.Operation[Value] = rt.Operation(
 
 
 class ValuesResource:
-    """Synchronous operations under ``ValuesResource``."""
+    """``client.values``: get_value."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -46,7 +46,7 @@ class ValuesResource:
 
 
 class AsyncValuesResource:
-    """Asynchronous operations under ``ValuesResource``."""
+    """The async twin of :class:`ValuesResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

@@ -34,7 +34,7 @@ POST_A: rt.Operation[None] = rt.Operation(
 
 
 class AResource:
-    """Synchronous operations under ``AResource``."""
+    """``client.a``: fetch, post_a."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -67,7 +67,7 @@ class AResource:
 
 
 class AsyncAResource:
-    """Asynchronous operations under ``AResource``."""
+    """The async twin of :class:`AResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

@@ -45,7 +45,7 @@ GET_B_ID: rt.Operation[int] = rt.Operation(
 
 
 class BResource:
-    """Synchronous operations under ``BResource``."""
+    """``client.b``: fetch_2, delete_b, get_b_id."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -85,7 +85,7 @@ class BResource:
         """get_b_id
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -99,7 +99,7 @@ class BResource:
 
 
 class AsyncBResource:
-    """Asynchronous operations under ``BResource``."""
+    """The async twin of :class:`BResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -139,7 +139,7 @@ class AsyncBResource:
         """get_b_id
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

@@ -28,7 +28,7 @@ LIST_ITEMS: rt.Operation[list[Item]] = rt.Operation(
 
 
 class ItemsResource:
-    """Synchronous operations under ``ItemsResource``."""
+    """``client.items``: list_items."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -43,8 +43,8 @@ class ItemsResource:
         """listItems
 
         Args:
-            color: (query parameter 'color')
-            size: (query parameter 'size')
+            color: One of 'red', 'dark-blue', '1st', 'with space', 'UPPER', 'mixedCase', 'class', 'None', ....
+            size: One of 'small', 'large'.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -59,7 +59,7 @@ class ItemsResource:
 
 
 class AsyncItemsResource:
-    """Asynchronous operations under ``ItemsResource``."""
+    """The async twin of :class:`ItemsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -74,8 +74,8 @@ class AsyncItemsResource:
         """listItems
 
         Args:
-            color: (query parameter 'color')
-            size: (query parameter 'size')
+            color: One of 'red', 'dark-blue', '1st', 'with space', 'UPPER', 'mixedCase', 'class', 'None', ....
+            size: One of 'small', 'large'.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

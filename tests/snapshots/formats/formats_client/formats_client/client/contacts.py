@@ -28,7 +28,7 @@ CREATE_CONTACT: rt.Operation[Contact] = rt.Operation(
 
 
 class ContactsResource:
-    """Synchronous operations under ``ContactsResource``."""
+    """``client.contacts``: create_contact."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -54,7 +54,7 @@ class ContactsResource:
 
 
 class AsyncContactsResource:
-    """Asynchronous operations under ``ContactsResource``."""
+    """The async twin of :class:`ContactsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

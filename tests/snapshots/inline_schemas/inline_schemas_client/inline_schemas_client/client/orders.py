@@ -31,7 +31,7 @@ CREATE_ORDER: rt.Operation[CreateOrderResponse] = rt.Operation(
 
 
 class OrdersResource:
-    """Synchronous operations under ``OrdersResource``."""
+    """``client.orders``: create_order."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -46,7 +46,7 @@ class OrdersResource:
         """createOrder
 
         Args:
-            channel: (query parameter 'channel')
+            channel: One of 'web', 'phone'.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -61,7 +61,7 @@ class OrdersResource:
 
 
 class AsyncOrdersResource:
-    """Asynchronous operations under ``OrdersResource``."""
+    """The async twin of :class:`OrdersResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -76,7 +76,7 @@ class AsyncOrdersResource:
         """createOrder
 
         Args:
-            channel: (query parameter 'channel')
+            channel: One of 'web', 'phone'.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

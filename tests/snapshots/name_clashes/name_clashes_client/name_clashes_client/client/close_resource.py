@@ -23,7 +23,7 @@ CLOSE: rt.Operation[None] = rt.Operation(
 
 
 class CloseResourceResource:
-    """Synchronous operations under ``CloseResourceResource``."""
+    """``client.close_resource``: close_."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -43,7 +43,7 @@ class CloseResourceResource:
 
 
 class AsyncCloseResourceResource:
-    """Asynchronous operations under ``CloseResourceResource``."""
+    """The async twin of :class:`CloseResourceResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

@@ -25,7 +25,7 @@ INT__2: rt.Operation[int] = rt.Operation(
 
 
 class IntResource:
-    """Synchronous operations under ``IntResource``."""
+    """``client.int``: int."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -45,7 +45,7 @@ class IntResource:
 
 
 class AsyncIntResource:
-    """Asynchronous operations under ``IntResource``."""
+    """The async twin of :class:`IntResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

@@ -26,7 +26,7 @@ LIST__2: rt.Operation[ClientModel] = rt.Operation(
 
 
 class ListModelResource:
-    """Synchronous operations under ``ListModelResource``."""
+    """``client.list``: list."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -46,7 +46,7 @@ class ListModelResource:
 
 
 class AsyncListModelResource:
-    """Asynchronous operations under ``ListModelResource``."""
+    """The async twin of :class:`ListModelResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

@@ -45,7 +45,7 @@ GET_PETS_2: rt.Operation[Pet2] = rt.Operation(
 
 
 class Pets2Resource:
-    """Synchronous operations under ``Pets2Resource``."""
+    """``client.pets``: get_pets, get_pets_2."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -64,12 +64,12 @@ class Pets2Resource:
         """getPets
 
         Args:
-            page_size: (query parameter 'page-size')
-            page_size_2: (query parameter 'page_size')
-            page_size_3: (query parameter 'pageSize')
-            body_: (query parameter 'body')
-            ops_: (query parameter 'ops')
-            rt_: (query parameter 'rt')
+            page_size: Sent as the query parameter ``page-size``.
+            page_size_2: Sent as the query parameter ``page_size``.
+            page_size_3: Sent as the query parameter ``pageSize``.
+            body_: Sent as the query parameter ``body``.
+            ops_: Sent as the query parameter ``ops``.
+            rt_: Sent as the query parameter ``rt``.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -95,7 +95,7 @@ class Pets2Resource:
         """get_pets
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -109,7 +109,7 @@ class Pets2Resource:
 
 
 class AsyncPets2Resource:
-    """Asynchronous operations under ``Pets2Resource``."""
+    """The async twin of :class:`Pets2Resource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -128,12 +128,12 @@ class AsyncPets2Resource:
         """getPets
 
         Args:
-            page_size: (query parameter 'page-size')
-            page_size_2: (query parameter 'page_size')
-            page_size_3: (query parameter 'pageSize')
-            body_: (query parameter 'body')
-            ops_: (query parameter 'ops')
-            rt_: (query parameter 'rt')
+            page_size: Sent as the query parameter ``page-size``.
+            page_size_2: Sent as the query parameter ``page_size``.
+            page_size_3: Sent as the query parameter ``pageSize``.
+            body_: Sent as the query parameter ``body``.
+            ops_: Sent as the query parameter ``ops``.
+            rt_: Sent as the query parameter ``rt``.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -159,7 +159,7 @@ class AsyncPets2Resource:
         """get_pets
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

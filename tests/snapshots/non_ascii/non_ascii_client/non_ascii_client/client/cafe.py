@@ -30,7 +30,7 @@ OBTENIR_CAFE: rt.Operation[Cafe] = rt.Operation(
 
 
 class CafeResource:
-    """Synchronous operations under ``CafeResource``."""
+    """``client.cafe``: obtenir_cafe."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -46,9 +46,9 @@ class CafeResource:
         """Récupère un café ☕
 
         Args:
-            identifiant: (path parameter 'identifiant')
-            grosse: (query parameter 'größe')
-            名前: (query parameter '名前')
+            identifiant: A path parameter.
+            grosse: Sent as the query parameter ``größe``.
+            名前: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -64,7 +64,7 @@ class CafeResource:
 
 
 class AsyncCafeResource:
-    """Asynchronous operations under ``CafeResource``."""
+    """The async twin of :class:`CafeResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -80,9 +80,9 @@ class AsyncCafeResource:
         """Récupère un café ☕
 
         Args:
-            identifiant: (path parameter 'identifiant')
-            grosse: (query parameter 'größe')
-            名前: (query parameter '名前')
+            identifiant: A path parameter.
+            grosse: Sent as the query parameter ``größe``.
+            名前: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

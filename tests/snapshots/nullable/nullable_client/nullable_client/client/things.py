@@ -40,7 +40,7 @@ PUT_THING: rt.Operation[Thing] = rt.Operation(
 
 
 class ThingsResource:
-    """Synchronous operations under ``ThingsResource``."""
+    """``client.things``: get_thing, put_thing."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -55,8 +55,8 @@ class ThingsResource:
         """getThing
 
         Args:
-            id: (path parameter 'id')
-            since: (query parameter 'since')
+            id: A path parameter.
+            since: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -79,7 +79,7 @@ class ThingsResource:
         """putThing
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -94,7 +94,7 @@ class ThingsResource:
 
 
 class AsyncThingsResource:
-    """Asynchronous operations under ``ThingsResource``."""
+    """The async twin of :class:`ThingsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -109,8 +109,8 @@ class AsyncThingsResource:
         """getThing
 
         Args:
-            id: (path parameter 'id')
-            since: (query parameter 'since')
+            id: A path parameter.
+            since: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -133,7 +133,7 @@ class AsyncThingsResource:
         """putThing
 
         Args:
-            id: (path parameter 'id')
+            id: A path parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

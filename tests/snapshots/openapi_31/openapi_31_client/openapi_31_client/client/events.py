@@ -28,7 +28,7 @@ POST_EVENT: rt.Operation[Event] = rt.Operation(
 
 
 class EventsResource:
-    """Synchronous operations under ``EventsResource``."""
+    """``client.events``: post_event."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -44,8 +44,8 @@ class EventsResource:
         """postEvent
 
         Args:
-            kind: (query parameter 'kind')
-            limit: (query parameter 'limit')
+            kind: A query parameter.
+            limit: A query parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -61,7 +61,7 @@ class EventsResource:
 
 
 class AsyncEventsResource:
-    """Asynchronous operations under ``EventsResource``."""
+    """The async twin of :class:`EventsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -77,8 +77,8 @@ class AsyncEventsResource:
         """postEvent
 
         Args:
-            kind: (query parameter 'kind')
-            limit: (query parameter 'limit')
+            kind: A query parameter.
+            limit: A query parameter.
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """

@@ -28,7 +28,7 @@ ADD_MEDIA: rt.Operation[None] = rt.Operation(
 
 
 class MediaResource:
-    """Synchronous operations under ``MediaResource``."""
+    """``client.media``: add_media."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -54,7 +54,7 @@ class MediaResource:
 
 
 class AsyncMediaResource:
-    """Asynchronous operations under ``MediaResource``."""
+    """The async twin of :class:`MediaResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

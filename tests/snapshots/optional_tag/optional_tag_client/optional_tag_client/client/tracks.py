@@ -28,7 +28,7 @@ ADD_TRACK: rt.Operation[None] = rt.Operation(
 
 
 class TracksResource:
-    """Synchronous operations under ``TracksResource``."""
+    """``client.tracks``: add_track."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -54,7 +54,7 @@ class TracksResource:
 
 
 class AsyncTracksResource:
-    """Asynchronous operations under ``TracksResource``."""
+    """The async twin of :class:`TracksResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

@@ -29,7 +29,7 @@ LIST_USERS: rt.Operation[UserPage] = rt.Operation(
 
 
 class UsersResource:
-    """Synchronous operations under ``UsersResource``."""
+    """``client.users``: list_users."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -44,8 +44,8 @@ class UsersResource:
         """listUsers
 
         Args:
-            limit: (query parameter 'limit')
-            cursor: (query parameter 'cursor')
+            limit: The server's default is 2.
+            cursor: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -79,7 +79,7 @@ class UsersResource:
 
 
 class AsyncUsersResource:
-    """Asynchronous operations under ``UsersResource``."""
+    """The async twin of :class:`UsersResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -94,8 +94,8 @@ class AsyncUsersResource:
         """listUsers
 
         Args:
-            limit: (query parameter 'limit')
-            cursor: (query parameter 'cursor')
+            limit: The server's default is 2.
+            cursor: A query parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

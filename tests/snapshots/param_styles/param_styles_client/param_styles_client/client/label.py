@@ -29,7 +29,7 @@ STYLED_PATH: rt.Operation[None] = rt.Operation(
 
 
 class LabelResource:
-    """Synchronous operations under ``LabelResource``."""
+    """``client.label``: sub-resources: matrix."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -37,7 +37,7 @@ class LabelResource:
 
 
 class AsyncLabelResource:
-    """Asynchronous operations under ``LabelResource``."""
+    """The async twin of :class:`LabelResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -45,7 +45,7 @@ class AsyncLabelResource:
 
 
 class LabelMatrixResource:
-    """Synchronous operations under ``LabelMatrixResource``."""
+    """``client.label.matrix``: styled_path."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -60,8 +60,8 @@ class LabelMatrixResource:
         """styledPath
 
         Args:
-            color: (path parameter 'color')
-            point: (path parameter 'point')
+            color: A path parameter.
+            point: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -76,7 +76,7 @@ class LabelMatrixResource:
 
 
 class AsyncLabelMatrixResource:
-    """Asynchronous operations under ``LabelMatrixResource``."""
+    """The async twin of :class:`LabelMatrixResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -91,8 +91,8 @@ class AsyncLabelMatrixResource:
         """styledPath
 
         Args:
-            color: (path parameter 'color')
-            point: (path parameter 'point')
+            color: A path parameter.
+            point: A path parameter.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

@@ -38,7 +38,7 @@ SEARCH_2: rt.Operation[dict[str, Any]] = rt.Operation(
 
 
 class SearchResource:
-    """Synchronous operations under ``SearchResource``."""
+    """``client.search``: search."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -60,15 +60,15 @@ class SearchResource:
         """search
 
         Args:
-            ids: (path parameter 'ids')
+            ids: A path parameter.
             x_trace: A path-level header parameter.
-            tags: (query parameter 'tags')
-            csv: (query parameter 'csv')
-            spaced: (query parameter 'spaced')
-            piped: (query parameter 'piped')
-            filter: (query parameter 'filter')
-            session: (cookie parameter 'session')
-            limit: (query parameter 'limit')
+            tags: A query parameter.
+            csv: A query parameter.
+            spaced: A query parameter.
+            piped: A query parameter.
+            filter: A query parameter.
+            session: A cookie parameter.
+            limit: The server's default is 10.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -90,7 +90,7 @@ class SearchResource:
 
 
 class AsyncSearchResource:
-    """Asynchronous operations under ``SearchResource``."""
+    """The async twin of :class:`SearchResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
@@ -112,15 +112,15 @@ class AsyncSearchResource:
         """search
 
         Args:
-            ids: (path parameter 'ids')
+            ids: A path parameter.
             x_trace: A path-level header parameter.
-            tags: (query parameter 'tags')
-            csv: (query parameter 'csv')
-            spaced: (query parameter 'spaced')
-            piped: (query parameter 'piped')
-            filter: (query parameter 'filter')
-            session: (cookie parameter 'session')
-            limit: (query parameter 'limit')
+            tags: A query parameter.
+            csv: A query parameter.
+            spaced: A query parameter.
+            piped: A query parameter.
+            filter: A query parameter.
+            session: A cookie parameter.
+            limit: The server's default is 10.
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

@@ -29,7 +29,7 @@ CREATE_ACCOUNT: rt.Operation[AccountResponse] = rt.Operation(
 
 
 class AccountsResource:
-    """Synchronous operations under ``AccountsResource``."""
+    """``client.accounts``: create_account."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -55,7 +55,7 @@ class AccountsResource:
 
 
 class AsyncAccountsResource:
-    """Asynchronous operations under ``AccountsResource``."""
+    """The async twin of :class:`AccountsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

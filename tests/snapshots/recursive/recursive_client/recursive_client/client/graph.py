@@ -26,7 +26,7 @@ GET_GRAPH: rt.Operation[Person] = rt.Operation(
 
 
 class GraphResource:
-    """Synchronous operations under ``GraphResource``."""
+    """``client.graph``: get_graph."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -46,7 +46,7 @@ class GraphResource:
 
 
 class AsyncGraphResource:
-    """Asynchronous operations under ``GraphResource``."""
+    """The async twin of :class:`GraphResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

@@ -26,7 +26,7 @@ GET_JSON: rt.Operation[JsonModel] = rt.Operation(
 
 
 class JsonModelResource:
-    """Synchronous operations under ``JsonModelResource``."""
+    """``client.json``: get_json."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -46,7 +46,7 @@ class JsonModelResource:
 
 
 class AsyncJsonModelResource:
-    """Asynchronous operations under ``JsonModelResource``."""
+    """The async twin of :class:`JsonModelResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

@@ -26,7 +26,7 @@ GET_TREE: rt.Operation[Node] = rt.Operation(
 
 
 class TreeResource:
-    """Synchronous operations under ``TreeResource``."""
+    """``client.tree``: get_tree."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -46,7 +46,7 @@ class TreeResource:
 
 
 class AsyncTreeResource:
-    """Asynchronous operations under ``TreeResource``."""
+    """The async twin of :class:`TreeResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client

@@ -23,7 +23,7 @@ POST_REPORT: rt.Operation[bytes] = rt.Operation(
 
 
 class ReportsResource:
-    """Synchronous operations under ``ReportsResource``."""
+    """``client.reports``: post_report."""
 
     def __init__(self, client: rt.SyncClientBase) -> None:
         self._client = client
@@ -49,7 +49,7 @@ class ReportsResource:
 
 
 class AsyncReportsResource:
-    """Asynchronous operations under ``ReportsResource``."""
+    """The async twin of :class:`ReportsResource`."""
 
     def __init__(self, client: rt.AsyncClientBase) -> None:
         self._client = client
