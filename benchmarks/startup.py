@@ -98,9 +98,8 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="apiforge-startup-"))
     work.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(HERE))
-    from synth import generate as synth
-
     import yaml
+    from synth import generate as synth
 
     inputs: dict[str, Path] = {"petstore": PETSTORE}
     for size in [int(s) for s in args.sizes.split(",") if s]:

@@ -174,13 +174,13 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         )
     modules = []
     for top in sorted(c for c in chains if len(c) == 1):
-        members = [r for c, r in resources.items() if c[:1] == top]
+        tree = [r for c, r in resources.items() if c[:1] == top]
         modules.append(ResourceModuleView(
             module=names.resource_module(top[0]),
             class_name=resources[top].class_name,
-            resources=members,
-            operations=[o for r in members for o in r.operations],
-            imports=_imports(annotator_of(top), members),
+            resources=tree,
+            operations=[o for r in tree for o in r.operations],
+            imports=_imports(annotator_of(top), tree),
         ))
     root = resources.get(()) or ResourceView("Client", [], [], True, "")
     if root.children:

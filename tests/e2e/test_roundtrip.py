@@ -20,7 +20,6 @@ from typing import Any
 import yaml
 from e2e_paths import SPEC
 from openapi_compare import Gap, differences
-
 from posthog_server.runtime import routes_openapi
 
 from examples.posthog_fake import create_fake_app
