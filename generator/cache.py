@@ -41,15 +41,28 @@ def read(folder: Path | None, key: str) -> str | None:
         return None
 
 
-def write(folder: Path | None, key: str, text: str) -> None:
-    """Store ``text`` under ``key`` (atomically; errors are ignored)."""
+def read_bytes(folder: Path | None, key: str) -> bytes | None:
+    """The cached bytes for ``key``, or None."""
+    if folder is None:
+        return None
+    try:
+        return (folder / key[:2] / key).read_bytes()
+    except OSError:
+        return None
+
+
+def write(folder: Path | None, key: str, text: str | bytes) -> None:
+    """Store ``text`` (or bytes) under ``key`` (atomically; errors are ignored)."""
     if folder is None:
         return
     try:
         sub = folder / key[:2]
         sub.mkdir(parents=True, exist_ok=True)
         tmp = sub / f".{key}.{os.getpid()}.tmp"
-        tmp.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            tmp.write_bytes(text)
+        else:
+            tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, sub / key)
     except OSError:
         pass

@@ -7,14 +7,20 @@ manifest, ``check``) is the job of ``write.py``.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.config import Target
 from generator.diagnostics import Sink, SpecLocation
 from generator.progress import stage
+
+if TYPE_CHECKING:
+    from generator.diff.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -26,12 +32,15 @@ class Rendered:
             e.g. ``"posthog_client/posthog_client/models.py"``.
         packages: the top-level directories this target owns under ``target.output``.
         input_hashes: sha256 of the spec and every file it $refs (path -> hex digest).
+        snapshot: the spec as ``apiforge diff`` sees it, made on demand from what the
+            pipeline built (no second load); None when the renderer offers none.
     """
 
     files: dict[str, str]
     packages: tuple[str, ...]
     input_hashes: dict[str, str] = field(default_factory=dict)
     facts: SpecFacts | None = None
+    snapshot: Callable[[], Snapshot] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,11 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     # The server serves this as app.openapi() (taken before the stages below see the document).
     spec_json = json.dumps(loaded.document, indent=1, ensure_ascii=False, default=str) + "\n"
     display = str(target.spec)
-    sink.relocate(lambda loc: loaded.locate(loaded.origin(loc.pointer) if loc.file == display else loc))
+
+    def locate(loc: SpecLocation) -> SpecLocation:
+        return loaded.locate(loaded.origin(loc.pointer) if loc.file == display else loc)
+
+    sink.relocate(locate)
     stage(f"building the IR: {_count(len(loaded.file_hashes), 'file')} read")
     api, source = build(loaded.document, sink, display)
     shapes = build_shapes(source.schemas, source.locations, sink)
@@ -103,7 +116,14 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     named = components.get("schemas") if isinstance(components, dict) else None
     schemas = len(named) if isinstance(named, dict) else 0
     facts = SpecFacts(loaded.openapi_version, len(api.operations), schemas, loaded.converted_from)
-    return Rendered(files, tuple(packages), dict(loaded.file_hashes), facts)
+
+    @functools.cache
+    def snapshot() -> Snapshot:
+        from generator.diff.snapshot import from_built
+
+        return from_built(loaded.document, display, api, source.schemas, names, locate)
+
+    return Rendered(files, tuple(packages), dict(loaded.file_hashes), facts, snapshot)
 
 
 def _count(n: int, noun: str) -> str:

@@ -225,6 +225,10 @@ def validate_cached(document: dict[str, Any], family: str, report: Report) -> No
     if folder is None:
         validate(document, family, report)
         return
+    from generator.validation_cache import validate_parts
+
+    if validate_parts(document, family, _code_identity(), report):
+        return
     key = cache.digest(_code_identity(), family, json.dumps(document, ensure_ascii=False, default=str))
     cached = cache.read(folder, key)
     if cached is not None:
@@ -251,9 +255,10 @@ def _code_identity() -> str:
     from importlib.metadata import version
     from pathlib import Path
 
-    from generator import __version__
+    from generator import __version__, validation_cache
 
-    sources = "".join(Path(f).read_text(encoding="utf-8") for f in (__file__, jsonpointer.__file__))
+    files = (__file__, jsonpointer.__file__, validation_cache.__file__)
+    sources = "".join(Path(f).read_text(encoding="utf-8") for f in files)
     return f"apiforge {__version__} openapi-pydantic {version('openapi-pydantic')} pydantic {version('pydantic')}\0{sources}"
 
 
@@ -274,7 +279,12 @@ def validate(document: dict[str, Any], family: str, report: Report) -> None:
     try:
         model.model_validate(_normalized(document, family))
     except ValidationError as exc:
-        _report_errors(document, exc.errors(include_url=False), report, boolean_schemas=family == "3.1")
+        report_model_errors(document, exc.errors(include_url=False), family, report)
+
+
+def report_model_errors(document: dict[str, Any], errors: list[Any], family: str, report: Report) -> None:
+    """Report pydantic ``errors`` (locations from the document's root) as :func:`validate` does."""
+    _report_errors(document, errors, report, boolean_schemas=family == "3.1")
 
 
 def _report_errors(document: dict[str, Any], errors: list[Any], report: Report, boolean_schemas: bool = False) -> None:

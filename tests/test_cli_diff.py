@@ -133,3 +133,61 @@ def test_a_manifest_without_a_copy_is_reported(project: Path) -> None:
     manifest_path.write_text(json.dumps(manifest))
     code, _, err = run("diff", "--against", "generated/shop_client")
     assert code == 1 and "no-recorded-spec" in err and "generate --force" in err
+
+
+def test_generate_compares_without_loading_either_spec_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summary reuses the pipeline's IR and the cached snapshot of the recorded spec."""
+    from generator import load
+    from generator.diff import snapshot
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    Path("pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    write_spec(base())
+    assert run("generate")[0] == 0
+    loads: list[Path] = []
+    real_load = load.load
+
+    def counted(path: Path, *args: Any, **kwargs: Any) -> Any:
+        loads.append(path)
+        return real_load(path, *args, **kwargs)
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the old spec was loaded again")
+
+    monkeypatch.setattr(load, "load", counted)
+    monkeypatch.setattr(snapshot, "load_snapshot", refused)
+    write_spec(_without_retrieve())
+    code, out, err = run("generate")
+    assert code == 0, err
+    assert len(loads) == 1  # the pipeline's own load of the new spec, nothing else
+    assert "shop.yaml: shop_client: 1 breaking; shop_server: 1 compatible" in out
+    assert 'version = "2.0.0"' in Path("generated/shop_client/pyproject.toml").read_text()
+
+
+def test_generate_falls_back_to_the_recorded_copy_when_the_cache_misses(project: Path) -> None:
+    """With the cache off, the recorded copy is loaded and the summary is the same."""
+    write_spec(_without_retrieve())
+    code, out, err = run("generate")
+    assert code == 0, err
+    assert "shop.yaml: shop_client: 1 breaking; shop_server: 1 compatible" in out
+
+
+def test_a_damaged_snapshot_in_the_cache_falls_back_to_the_recorded_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    Path("pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    write_spec(base())
+    assert run("generate")[0] == 0
+    entries = [p for p in (tmp_path / "cache" / "diff-snapshots").rglob("*") if p.is_file()]
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"not a pickle")
+    write_spec(_without_retrieve())
+    code, out, err = run("generate")
+    assert code == 0, err
+    assert "shop.yaml: shop_client: 1 breaking; shop_server: 1 compatible" in out

@@ -231,8 +231,14 @@ def run_diff(old: Path | None, new: Path | None, against: Path | None, *, output
 
 def recorded_spec(target: Target, rendered: Rendered) -> Path | None:
     """The spec copy beside the target's output; None when there is none or it equals the spec now."""
+    return _recorded(target, rendered)[0]
+
+
+def _recorded(target: Target, rendered: Rendered) -> tuple[Path | None, dict[str, str] | None, dict[str, str] | None]:
+    """(recorded copy or None as in :func:`recorded_spec`, its files, the files a copy of the spec now holds)."""
     inputs = [(input_location(k, target), v) for k, v in rendered.input_hashes.items()]
     now = spec_copy(target.spec, inputs)
+    current = now.files if now is not None else None
     for package in rendered.packages:
         try:
             records = list(recorded_packages(target.output / package))
@@ -244,26 +250,63 @@ def recorded_spec(target: Target, rendered: Rendered) -> Path | None:
             before = {p.relative_to(record.package_dir).as_posix(): p.read_text(encoding="utf-8")
                       for p in sorted((record.package_dir / COPY_DIR).rglob("*")) if p.is_file()}
             if now is not None and before == now.files:
-                return None
-            return record.old_spec
-    return None
+                return None, before, current
+            return record.old_spec, before, current
+    return None, None, current
+
+
+def _compare_recorded(target: Target, rendered: Rendered, previous: Path, before: dict[str, str] | None,
+                      packages: dict[str, Audience]) -> Report:
+    """The recorded spec against the one just rendered, reusing what the pipeline and the cache hold.
+
+    The new side comes from the pipeline's own IR and names; the old side from the
+    content cache (stored when that spec was generated), else by loading the copy.
+    Raises GenerationFailed when a side that has to be loaded does not load.
+    """
+    from generator.diff.engine import compare
+    from generator.diff.snapshot import cached_snapshot, load_snapshot, snapshot_key
+
+    remote = target.allow_remote_refs
+    old = cached_snapshot(snapshot_key(before, remote), str(previous)) if before is not None else None
+    if old is None:
+        old = load_snapshot(previous, Sink(), allow_remote_refs=remote)
+    if rendered.snapshot is not None:
+        new = rendered.snapshot()
+    else:
+        new = load_snapshot(target.spec, Sink(), allow_remote_refs=remote)
+    return compare(old, new, packages)
+
+
+def _remember(target: Target, rendered: Rendered, current: dict[str, str] | None) -> None:
+    """Cache the snapshot of the spec just rendered, keyed by the copy recorded beside the output."""
+    from generator.cache import cache_dir, read_bytes
+    from generator.diff.snapshot import CACHE_KIND, snapshot_key, store_snapshot
+
+    if current is None or rendered.snapshot is None or cache_dir(CACHE_KIND) is None:
+        return
+    key = snapshot_key(current, target.allow_remote_refs)
+    if read_bytes(cache_dir(CACHE_KIND), key) is None:
+        store_snapshot(rendered.snapshot(), key)
 
 
 def release(target: Target, rendered: Rendered) -> tuple[Rendered, Report | None, str | None]:
     """Compare with the recorded spec; apply ``bump-version``. Returns (files, report, problem)."""
     report: Report | None = None
     problem: str | None = None
+    before: dict[str, str] | None = None
+    current: dict[str, str] | None = None
     try:
-        previous = recorded_spec(target, rendered)
+        previous, before, current = _recorded(target, rendered)
     except (OSError, UnicodeDecodeError) as exc:
         previous, problem = None, f"cannot read the recorded spec ({exc})"
     if previous is not None:
         packages: dict[str, Audience] = {p: ("server" if p == target.server_package else "client")
                                          for p in rendered.packages}
         try:
-            report = compare_job(Job(previous, target.spec, packages, {}), Sink(), target.allow_remote_refs)
+            report = _compare_recorded(target, rendered, previous, before, packages)
         except GenerationFailed:
             problem = "the previously generated spec no longer loads; apiforge diff cannot compare it"
+    _remember(target, rendered, current)
     if target.bump_version:
         rendered = bumped(target, rendered, report)
     return rendered, report, problem

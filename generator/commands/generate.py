@@ -8,7 +8,7 @@ Diagnostics go to stderr; any failed target raises
 :class:`~generator.cli.DiagnosticsError` (exit 1) after every target was tried.
 
 The no-op path imports neither the pipeline nor pydantic, jinja2, black or
-yaml. ``render`` is a parameter so tests (and other front ends such as the
+yaml, nor the writer. ``render`` is a parameter so tests (and other front ends such as the
 build hook) can inject one; the default, :func:`pipeline_render`, imports the
 pipeline on its first call. :func:`load_targets`, :func:`render_target` and
 :func:`display_name` are shared with ``check`` and ``watch``.
@@ -43,7 +43,6 @@ from generator.diagnostics import (
 from generator.manifest import staleness
 from generator.progress import Reporter
 from generator.resources import templates_hash
-from generator.write import WriteRefused, package_trees, write_packages
 
 if TYPE_CHECKING:
     from generator.pipeline import Rendered
@@ -143,6 +142,8 @@ def generate_target(
     if rendered is None:
         return Outcome.FAILED
     rendered, change_summary = release_step(target, rendered, reporter, name)
+    from generator.write import WriteRefused, package_trees, write_packages  # not on the no-op path
+
     reporter.stage(f"{name}: writing {len(rendered.files)} files")
     hashes = rendered.input_hashes
     try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -77,14 +77,77 @@ def from_document(
     from generator.ir.build import build
     from generator.naming import resolve_names
 
-    digest = hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode("utf-8")).hexdigest()
     api, source = build(document, sink, display)
     if sink.has_errors():
         raise GenerationFailed(sink.items)
-    names = resolve_names(api)
+    return from_built(document, display, api, source.schemas, resolve_names(api), locate)
+
+
+def from_built(
+    document: dict[str, Any],
+    display: str,
+    api: Api,
+    schemas: dict[str, dict[str, Any]],
+    names: Names,
+    locate: Callable[[SpecLocation], SpecLocation] = _identity,
+) -> Snapshot:
+    """A snapshot from what the pipeline already built (its names may carry the models' too)."""
+    digest = hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    names = Names(names.schemas, names.operations, names.groups)  # what the rules read
     operations = {op.operation_id: op for op in api.operations}
-    usage, users = _usage(api, source.schemas)
-    return Snapshot(display, api, names, source.schemas, digest, locate, operations, usage, users)
+    usage, users = _usage(api, schemas)
+    return Snapshot(display, api, names, schemas, digest, locate, operations, usage, users)
+
+
+# The content cache keeps each generated spec's snapshot (its locator aside), keyed by the spec
+# copy recorded beside the output, so the next ``generate`` compares without loading it again.
+CACHE_KIND = "diff-snapshots"
+_CACHE_FORMAT = "1"
+
+
+def snapshot_key(files: dict[str, str], allow_remote_refs: bool) -> str:
+    """The cache key of the snapshot of a recorded spec copy (relative path -> text)."""
+    from generator.cache import digest
+    from generator.resources import templates_hash
+
+    parts = [f"{path}\0{text}" for path, text in sorted(files.items())]
+    # templates_hash() covers the generator's own code: a snapshot pickled by other code is never read
+    return digest("diff-snapshot", _CACHE_FORMAT, templates_hash(), str(allow_remote_refs), *parts)
+
+
+def store_snapshot(snapshot: Snapshot, key: str) -> None:
+    """Keep ``snapshot`` (without its locator) under ``key``; a failure only costs time later."""
+    import pickle
+
+    from generator.cache import cache_dir, write
+
+    folder = cache_dir(CACHE_KIND)
+    if folder is None:
+        return
+    try:
+        data = pickle.dumps(replace(snapshot, locate=_identity), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return
+    write(folder, key, data)
+
+
+def cached_snapshot(key: str, display: str) -> Snapshot | None:
+    """The snapshot stored under ``key``, shown as ``display`` (locations keep the file they had).
+
+    Its locations carry no line numbers: callers that print locations load the spec instead.
+    """
+    import pickle
+
+    from generator.cache import cache_dir, read_bytes
+
+    data = read_bytes(cache_dir(CACHE_KIND), key)
+    if data is None:
+        return None
+    try:
+        found = pickle.loads(data)  # the user's own cache, content-addressed
+    except (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError, IndexError):
+        return None
+    return replace(found, display=display) if isinstance(found, Snapshot) else None
 
 
 def load_snapshot(path: Path, sink: Sink, *, allow_remote_refs: bool = False) -> Snapshot:
@@ -150,21 +213,30 @@ def _usage(
     api: Api, schemas: dict[str, dict[str, Any]]
 ) -> tuple[dict[str, frozenset[Direction]], dict[str, tuple[str, ...]]]:
     """For each component: the directions it travels in and the operations that use it."""
-    refs = {key: sorted(set(schema_refs(schema))) for key, schema in schemas.items()}
+    refs = {key: set(schema_refs(schema)) for key, schema in schemas.items()}
+    reached: dict[str, frozenset[str]] = {}
+
+    def reach(start: str) -> frozenset[str]:
+        """``start`` and every component it refers to, at any depth (once per component)."""
+        if start not in reached:
+            seen = {start}
+            stack = [start]
+            while stack:
+                for key in refs.get(stack.pop(), ()):
+                    if key not in seen:
+                        seen.add(key)
+                        stack.append(key)
+            reached[start] = frozenset(seen)
+        return reached[start]
+
     usage: dict[str, set[Direction]] = {}
     users: dict[str, dict[str, None]] = {}
     for op in api.operations:
         for direction, ref in operation_types(op):
-            stack = list(type_models(ref))
-            seen: set[str] = set()
-            while stack:
-                key = stack.pop()
-                if key in seen:
-                    continue
-                seen.add(key)
-                usage.setdefault(key, set()).add(direction)
-                users.setdefault(key, {})[op.operation_id] = None
-                stack.extend(refs.get(key, ()))
+            for start in type_models(ref):
+                for key in reach(start):
+                    usage.setdefault(key, set()).add(direction)
+                    users.setdefault(key, {})[op.operation_id] = None
     return (
         {k: frozenset(v) for k, v in usage.items()},
         {k: tuple(v) for k, v in users.items()},

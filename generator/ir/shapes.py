@@ -13,6 +13,7 @@ requires it. Naming (field and member names) and the model views both read shape
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -66,7 +67,28 @@ class Shape:
 def build_shapes(schemas: dict[str, dict[str, Any]], locations: dict[str, SpecLocation], sink: Sink) -> dict[str, Shape]:
     """The shape of every component, in spec order."""
     merger = _Merger(schemas, sink)
-    return {key: _shape(key, merger.flatten(schema, locations[key], (key,)), locations[key]) for key, schema in schemas.items()}
+    return {
+        key: _shape(key, _distinct_enum(merger.flatten(schema, locations[key], (key,)), locations[key], sink), locations[key])
+        for key, schema in schemas.items()
+    }
+
+
+def _distinct_enum(schema: dict[str, Any], location: SpecLocation, sink: Sink) -> dict[str, Any]:
+    """The schema with each enum value listed once (a repeat would be a second member of one value)."""
+    values = schema.get("enum")
+    if not isinstance(values, list):
+        return schema
+    seen: set[str] = set()
+    kept = []
+    for value in values:
+        identity = json.dumps(value, sort_keys=True, default=str)  # 1 and True stay apart
+        if identity not in seen:
+            seen.add(identity)
+            kept.append(value)
+    if len(kept) == len(values):
+        return schema
+    sink.warning("enum-duplicate-value", "the enum lists a value more than once; it becomes one member", location.child("enum"))
+    return {**schema, "enum": kept}
 
 
 def _shape(key: str, schema: dict[str, Any], location: SpecLocation) -> Shape:

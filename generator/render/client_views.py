@@ -254,7 +254,8 @@ def _unshadowed(op: ClientOpView, methods: set[str], annotator: Annotator) -> Cl
         return_annotation=unshadow(op.return_annotation, methods),
         item_annotation=unshadow(op.item_annotation, methods),
     )
-    annotator.note(fixed.return_annotation + " " + fixed.item_annotation)
+    annotator.note(fixed.return_annotation)
+    annotator.note(fixed.item_annotation)
     for arg in fixed.positional + fixed.keyword:
         annotator.note(arg.annotation)
     if fixed.body:

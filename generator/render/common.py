@@ -8,23 +8,27 @@ branch and interpolate.
 from __future__ import annotations
 
 import keyword
-import re
 from dataclasses import dataclass, replace
 
 from generator.ir.model import Api, Operation, Parameter, Response
 from generator.naming import Names, OperationNames, PyName, param_key
 from generator.render.escape import docstring, literal
-from generator.render.types import Annotator, body_kind, outcome_kind, pick_body, pick_content
+from generator.render.types import (
+    Annotator,
+    body_kind,
+    outcome_kind,
+    pick_body,
+    pick_content,
+    qualified,
+)
 
 _BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "bytes")
 
 
 def unshadow(annotation: str, methods: set[str]) -> str:
     """Qualify builtin type names that a method of the same class shadows (``def list``)."""
-    shadowed = [name for name in _BUILTIN_TYPES if name in methods]
-    if not shadowed:
-        return annotation
-    return re.sub(r"(?<![\w.])(" + "|".join(shadowed) + r")\b", r"builtins.\1", annotation)
+    shadowed = frozenset(name for name in _BUILTIN_TYPES if name in methods)
+    return qualified(annotation, shadowed) if shadowed else annotation
 
 
 

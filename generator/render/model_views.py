@@ -323,6 +323,7 @@ def _with_base(view: ClassView, base: str) -> ClassView:
 def _ordered(entries: list[_Entry]) -> list[_Entry]:
     """Entries with what each one refers to first (spec order otherwise; a cycle is cut where it closes)."""
     by_name = {e.name: e for e in entries}
+    position = {e.name: i for i, e in enumerate(entries)}  # of the entry by_name holds (the last of a name)
     done: set[str] = set()
     visiting: set[str] = set()
     result: list[_Entry] = []
@@ -331,7 +332,7 @@ def _ordered(entries: list[_Entry]) -> list[_Entry]:
         if entry.name in done or entry.name in visiting:
             return
         visiting.add(entry.name)
-        for dep in sorted(entry.deps, key=lambda n: entries.index(by_name[n]) if n in by_name else 0):
+        for dep in sorted(entry.deps, key=lambda n: position.get(n, 0)):
             if dep in by_name:
                 visit(by_name[dep])
         visiting.discard(entry.name)

@@ -5,7 +5,8 @@ The one place that knows how the IR's type vocabulary is spelt in Python.
 
 from __future__ import annotations
 
-import re
+import ast
+import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -30,7 +31,6 @@ _FORMATS = {
     "time": ("datetime.time", "datetime"),
     "uuid": ("uuid.UUID", "uuid"),
 }
-_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "binary": "bytes"}
 
 
@@ -76,14 +76,10 @@ class Annotator:
 
     def note(self, annotation: str) -> str:
         """Record the imports of an annotation spelt by another Annotator (for another module)."""
-        code = _STRING.sub("''", annotation)  # a Literal's values are no names
-        for word in re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", code):
-            if word in self.models.classes:
-                self.model_names.add(word)
-            elif word in ("Any", "Literal"):
-                self.typing.add(word)
-            elif "." in word and word.split(".")[0] in ("datetime", "uuid", "builtins"):
-                self.modules.add(word.split(".")[0])
+        names, modules = annotation_names(annotation)
+        self.model_names |= names & self.models.classes
+        self.typing |= names & {"Any", "Literal"}
+        self.modules |= modules & {"datetime", "uuid", "builtins"}
         return annotation
 
     def _any(self) -> str:
@@ -117,3 +113,46 @@ def body_kind(media_type: str) -> MediaKind:
 def pick_body(contents: tuple[Content, ...]) -> Content:
     """The request media type a generated method sends (see :func:`preferred_request`)."""
     return preferred_request(contents)
+
+
+# Annotations are Python expressions this package spelt; where one has to be inspected
+# (what it imports) or qualified (a builtin a method shadows), Python's own parser reads
+# it: names are Name nodes, a Literal's strings are constants, never names.
+
+
+@functools.lru_cache(maxsize=4096)
+def annotation_names(annotation: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(the bare names, the modules of dotted names) an annotation refers to."""
+    names: set[str] = set()
+    modules: set[str] = set()
+    for node in ast.walk(_expression(annotation)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            modules.add(node.value.id)
+        elif isinstance(node, ast.Name):
+            names.add(node.id)
+    return frozenset(names - modules), frozenset(modules)
+
+
+@functools.lru_cache(maxsize=4096)
+def qualified(annotation: str, shadowed: frozenset[str]) -> str:
+    """``annotation`` with each bare name in ``shadowed`` spelt ``builtins.<name>``."""
+    lines = annotation.split("\n")
+    line_starts = [0]
+    for line in lines[:-1]:
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    starts = sorted(  # column offsets count UTF-8 bytes: names are ASCII, a Literal's text may not be
+        line_starts[node.lineno - 1] + len(lines[node.lineno - 1].encode()[: node.col_offset].decode())
+        for node in ast.walk(_expression(annotation))
+        if isinstance(node, ast.Name) and node.id in shadowed
+    )
+    pieces: list[str] = []
+    last = 0
+    for start in starts:
+        pieces += [annotation[last:start], "builtins."]
+        last = start
+    return "".join([*pieces, annotation[last:]])
+
+
+def _expression(annotation: str) -> ast.expr:
+    """The parsed annotation; an empty one is ``None``."""
+    return ast.parse(annotation if annotation.strip() else "None", mode="eval").body
