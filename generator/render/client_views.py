@@ -289,10 +289,10 @@ def _undocumented(param: Parameter, py: str, annotator: Annotator) -> str:
     schema = annotator.api.schemas.get(param.type.model or "") if param.type.kind == "model" else None
     said = []
     if schema is not None and schema.kind == "enum" and schema.enum_values:
-        values = ", ".join(repr(v) for v in schema.enum_values[:8]) + (", ..." if len(schema.enum_values) > 8 else "")
+        values = ", ".join(literal(v) for v in schema.enum_values[:8]) + (", ..." if len(schema.enum_values) > 8 else "")
         said.append(f"One of {values}.")
     if param.default:
-        said.append(f"The server's default is {param.default[0]!r}.")
+        said.append(f"The server's default is {literal(param.default[0])}.")
     if param.name != py:
         said.append(f"Sent as the {param.location} parameter ``{param.name}``.")
     return " ".join(said) or f"A {param.location} parameter."

@@ -68,7 +68,7 @@ def minted(names: Names) -> set[str]:
     for op in names.operations.values():
         found.update(n.lower() for n in (op.method, op.function, op.constant, *op.resource, *op.params.values()))
     for chain, group in names.groups.items():
-        found.update(n.lower() for n in (group.resource_class, group.interface, group.keyword, *chain))
+        found.update(n.lower() for n in (group.resource_class, group.interface, group.base, group.keyword, *chain))
     return found
 
 

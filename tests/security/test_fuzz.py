@@ -85,7 +85,7 @@ def test_generated_text_never_breaks_or_enters_the_code(texts: tuple[str, ...], 
     names = resolve_names(api)
     minted = {n.lower() for n in names.schemas.values()} | {
         n.lower() for op in names.operations.values() for n in (op.method, op.function, op.constant, *op.resource, *op.params.values())
-    } | {n.lower() for g in names.groups.values() for n in (g.resource_class, g.interface, g.keyword)}
+    } | {n.lower() for g in names.groups.values() for n in (g.resource_class, g.interface, g.base, g.keyword)}
     spec_names = {n for n in minted if "fzz" in n}
     assert generated.rendered is not None
     files = generated.rendered.files

@@ -841,7 +841,7 @@ class EnvironmentsDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this dashboard.
-            format: One of 'json', 'txt'.
+            format: One of "json", "txt".
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -871,7 +871,7 @@ class EnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            format: One of 'json', 'txt'.
+            format: One of "json", "txt".
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -905,7 +905,7 @@ class EnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            format: One of 'json', 'txt'.
+            format: One of "json", "txt".
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -1115,7 +1115,7 @@ class AsyncEnvironmentsDashboardsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             id: A unique integer value identifying this dashboard.
-            format: One of 'json', 'txt'.
+            format: One of "json", "txt".
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
@@ -1145,7 +1145,7 @@ class AsyncEnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            format: One of 'json', 'txt'.
+            format: One of "json", "txt".
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -1179,7 +1179,7 @@ class AsyncEnvironmentsDashboardsResource:
 
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
-            format: One of 'json', 'txt'.
+            format: One of "json", "txt".
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -2681,7 +2681,7 @@ class EnvironmentsInsightsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             created_by: A query parameter.
-            format: One of 'csv', 'json'.
+            format: One of "csv", "json".
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             refresh: Whether to refresh the retrieved insights, how aggresively, and if sync or async:
@@ -2770,7 +2770,7 @@ class AsyncEnvironmentsInsightsResource:
         Args:
             project_id: Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/.
             created_by: A query parameter.
-            format: One of 'csv', 'json'.
+            format: One of "csv", "json".
             limit: Number of results to return per page.
             offset: The initial index from which to return the results.
             refresh: Whether to refresh the retrieved insights, how aggresively, and if sync or async:
