@@ -51,11 +51,11 @@ class SearchResource:
         """search
 
         Args:
-            q: The server's default is '*'.
+            q: The server's default is "*".
             page: The server's default is 1.
             ratio: The server's default is 0.5.
             exact: The server's default is False.
-            order: One of 'asc', 'desc'. The server's default is 'asc'.
+            order: One of "asc", "desc". The server's default is "asc".
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -91,11 +91,11 @@ class AsyncSearchResource:
         """search
 
         Args:
-            q: The server's default is '*'.
+            q: The server's default is "*".
             page: The server's default is 1.
             ratio: The server's default is 0.5.
             exact: The server's default is False.
-            order: One of 'asc', 'desc'. The server's default is 'asc'.
+            order: One of "asc", "desc". The server's default is "asc".
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

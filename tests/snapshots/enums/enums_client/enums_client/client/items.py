@@ -43,8 +43,8 @@ class ItemsResource:
         """listItems
 
         Args:
-            color: One of 'red', 'dark-blue', '1st', 'with space', 'UPPER', 'mixedCase', 'class', 'None', ....
-            size: One of 'small', 'large'.
+            color: One of "red", "dark-blue", "1st", "with space", "UPPER", "mixedCase", "class", "None", ....
+            size: One of "small", "large".
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
@@ -74,8 +74,8 @@ class AsyncItemsResource:
         """listItems
 
         Args:
-            color: One of 'red', 'dark-blue', '1st', 'with space', 'UPPER', 'mixedCase', 'class', 'None', ....
-            size: One of 'small', 'large'.
+            color: One of "red", "dark-blue", "1st", "with space", "UPPER", "mixedCase", "class", "None", ....
+            size: One of "small", "large".
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(

@@ -46,7 +46,7 @@ class OrdersResource:
         """createOrder
 
         Args:
-            channel: One of 'web', 'phone'.
+            channel: One of "web", "phone".
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
@@ -76,7 +76,7 @@ class AsyncOrdersResource:
         """createOrder
 
         Args:
-            channel: One of 'web', 'phone'.
+            channel: One of "web", "phone".
             body: the request body (application/json).
             request_options: per-call timeout, extra headers/query, max_retries.
         """
