@@ -174,6 +174,14 @@ class Names:
     members: dict[str, tuple[PyName, ...]] = dataclass_field(default_factory=dict)  # enum component -> member names
     variants: dict[str, tuple[ClassName, ClassName]] = dataclass_field(default_factory=dict)  # split: request, response
 
+    def resource_module(self, attr: str) -> PyName:
+        """The module of the client package's ``client/`` folder holding top-level resource ``attr``.
+
+        The resource's attribute name, which never starts with an underscore, so it
+        cannot meet ``_client`` (Client itself); one that does anyway gets a suffix.
+        """
+        return PyName(attr + "_" if attr.startswith("_") else attr)
+
 
 def param_key(location: str, name: str) -> str:
     """The key of a parameter in :attr:`OperationNames.params`."""

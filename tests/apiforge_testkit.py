@@ -109,11 +109,22 @@ import sys
 sys.path[:0] = {paths!r}
 import {client} as client
 import {server} as server
+from {server}.runtime import routes_openapi
 app = server.create_app()
-schema = app.openapi()
+schema = app.openapi()  # the embedded spec
 assert isinstance(schema.get("paths", {{}}), dict)
+routes = routes_openapi(app)  # FastAPI's document of the routes: every model's JSON schema
+assert isinstance(routes.get("paths", {{}}), dict)
 with client.Client(base_url="http://test.invalid") as c:
     pass
+# Resources and models load lazily and models build on first use: load and build them all here.
+import importlib, pkgutil, pydantic
+for found in pkgutil.iter_modules(importlib.import_module("{client}.client").__path__):
+    importlib.import_module("{client}.client." + found.name)
+for package in ("{client}", "{server}"):
+    for model in vars(importlib.import_module(package + ".models")).values():
+        if isinstance(model, type) and issubclass(model, pydantic.BaseModel) and model.__module__.endswith(".models"):
+            model.model_rebuild(force=True)
 print(len(schema.get("paths", {{}})))
 """
 
@@ -170,7 +181,7 @@ class Built:
 
     def models(self, kind: str = "client") -> ModuleType:
         """The ``models`` module of the client or the server package."""
-        return sys.modules[f"{getattr(self.generated, kind)}.models"]
+        return importlib.import_module(f"{getattr(self.generated, kind)}.models")  # the client loads it lazily
 
     @property
     def runtime(self) -> ModuleType:

@@ -196,7 +196,7 @@ def test_wheel_build_in_process(tmp_path: Path) -> None:
     )
     names = zipfile.ZipFile(wheel).namelist()
     assert "sample_app/__init__.py" in names
-    assert "pets_client/__init__.py" in names and "pets_client/client.py" in names
+    assert "pets_client/__init__.py" in names and "pets_client/client/_client.py" in names
     assert (root / "generated/pets_client/.apiforge-manifest.json").is_file()
 
 
@@ -318,7 +318,7 @@ def test_offline_build_with_only_a_wheelhouse(tmp_path: Path) -> None:
     sh(offline, PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1")
     (wheel,) = (root / "dist").glob("sample_app-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "sample_app/__init__.py" in names and "pets_client/client.py" in names
+    assert "sample_app/__init__.py" in names and "pets_client/client/_client.py" in names
     script = textwrap.dedent(
         """\
         import httpx

@@ -18,13 +18,16 @@ def render_client(view: ClientView, models: str, header_text: str) -> dict[str, 
     header = f"# {header_text}"
     files = {
         root + "__init__.py": render_template("client/__init__.py.jinja", **vars(view)),
-        root + "client.py": render_template("client/client.py.jinja", **vars(view)),
-        root + "_operations.py": render_template("client/operations.py.jinja", **vars(view)),
+        root + "client/__init__.py": render_template("client/client_package.py.jinja", header=header),
+        root + "client/_client.py": render_template("client/_client.py.jinja", **vars(view)),
         root + "models.py": f"{header}\n{models}",
         root + "py.typed": "",
         f"{pkg}/pyproject.toml": render_template("client/pyproject.toml.jinja", **_dist(view, header)),
         f"{pkg}/README.md": render_template("client/README.md.jinja", **_readme(view, header_text)),
     }
+    for module in view.modules:
+        files[f"{root}client/{module.module}.py"] = render_template(
+            "client/resource.py.jinja", header=header, doc_title=view.doc_title, mod=module)
     return files
 
 
@@ -48,6 +51,9 @@ def _readme(view: ClientView, header_text: str) -> dict[str, object]:
         "api_key_env_md": _env(view.api_key_env),
         "example_call_async": view.example_call,
         "operation_rows": view.readme_rows,
+        "has_pagination": any(op.paginated for op in view.operations),
+        "resource_modules": [(f"{m.module}.py".ljust(19), m.class_name, len(m.operations)) for m in view.modules],
+        "root_operations": len(view.root.operations),
     }
 
 

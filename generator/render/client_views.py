@@ -60,12 +60,17 @@ class ClientOpView:
 
 @dataclass(frozen=True)
 class ChildView:
-    """A sub-resource attribute: its assignment in ``__init__`` of the sync and the async class."""
+    """A sub-resource attribute: its assignment in ``__init__`` of the sync and the async class.
+
+    A top-level resource (a child of ``Client``) lives in its own module ``module``
+    and is instead a lazy property importing that module on first access.
+    """
 
     attr: str
     class_name: str
     sync_init: str
     async_init: str
+    module: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,28 @@ class ResourceView:
     operations: list[ClientOpView]
     is_root: bool
     doc: str  # the class docstring: where it is reached and what it offers
+
+
+@dataclass(frozen=True)
+class ModuleImports:
+    """The imports of one client module, collected by its :class:`Annotator`."""
+
+    model_imports: list[str]
+    typing_imports: list[str]
+    module_imports: list[str]
+    builtins_import: bool
+    has_pagination: bool
+
+
+@dataclass(frozen=True)
+class ResourceModuleView:
+    """``client/<module>.py``: a top-level resource, its sub-resources and their operations."""
+
+    module: str
+    class_name: str
+    resources: list[ResourceView]
+    operations: list[ClientOpView]
+    imports: ModuleImports
 
 
 @dataclass(frozen=True)
@@ -96,16 +123,10 @@ class ClientView:
     api_key_doc: str
     auth_kind: str  # bearer, basic, api_key, none
     api_key_auth: str  # the ``auth=rt.api_key_auth(...)`` argument line(s) of ``__init__``
-    resources: list[ResourceView]
+    root: ResourceView  # the operations and top-level resources of Client itself
+    root_imports: ModuleImports
+    modules: list[ResourceModuleView]
     operations: list[ClientOpView]
-    model_imports: list[str]
-    typing_imports: list[str]
-    module_imports: list[str]
-    builtins_import: bool
-    ops_model_imports: list[str]
-    ops_typing_imports: list[str]
-    ops_module_imports: list[str]
-    has_pagination: bool
     example_call: str  # Python (README)
     example_doc: str  # the same, escaped for a docstring
     readme_rows: list[ReadmeRow]
@@ -124,26 +145,46 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
     problem = package_problem(target.client_package or "")
     if problem is not None:
         sink.error("invalid-package-name", problem, SpecLocation(str(target.spec)))
-    annotator = Annotator(api, models)  # client.py
-    ops_annotator = Annotator(api, models)  # _operations.py
-    ops = {op.operation_id: _op_view(op, names, annotator, ops_annotator, sink) for op in api.operations}
     groups = resource_groups(api, names)
     chains = set(names.groups)
-    resources = []
+    annotators: dict[tuple[str, ...], Annotator] = {}  # one per module: () is client/_client.py
+
+    def annotator_of(chain: tuple[str, ...]) -> Annotator:
+        return annotators.setdefault(chain[:1], Annotator(api, models))
+
+    ops = {}
+    for op in api.operations:
+        chain = names.operations[op.operation_id].resource
+        ops[op.operation_id] = _op_view(op, names, annotator_of(chain), annotator_of(chain), sink)
+    resources: dict[tuple[str, ...], ResourceView] = {}
     for chain in sorted(chains, key=lambda c: (len(c), c)):
         children = sorted({c[len(chain)] for c in chains if len(c) == len(chain) + 1 and c[: len(chain)] == chain})
         members = [ops[op.operation_id] for op in groups.get(chain, [])]
         methods = {o.method for o in members} | {o.all_method for o in members if o.paginated}
         if not chain:
             methods |= {"close", "aclose"}
-        resources.append(ResourceView(
+        resources[chain] = ResourceView(
             class_name=names.groups[chain].resource_class,
-            children=[_child(child, names.groups[chain + (child,)].resource_class, "client" if chain else "self")
+            children=[_child(child, names.groups[chain + (child,)].resource_class, "client" if chain else "self",
+                             "" if chain else names.resource_module(child))
                       for child in children],
-            operations=[_unshadowed(o, methods, annotator) for o in members],
+            operations=[_unshadowed(o, methods, annotator_of(chain)) for o in members],
             is_root=not chain,
             doc=_resource_doc(chain, [o.method for o in members], children),
+        )
+    modules = []
+    for top in sorted(c for c in chains if len(c) == 1):
+        tree = [r for c, r in resources.items() if c[:1] == top]
+        modules.append(ResourceModuleView(
+            module=names.resource_module(top[0]),
+            class_name=resources[top].class_name,
+            resources=tree,
+            operations=[o for r in tree for o in r.operations],
+            imports=_imports(annotator_of(top), tree),
         ))
+    root = resources.get(()) or ResourceView("Client", [], [], True, "")
+    if root.children:
+        annotator_of(()).typing.add("TYPE_CHECKING")  # the resource classes, imported lazily
     scheme = _main_scheme(api)
     server = api.servers[0].url if api.servers else "http://localhost"
     if server.startswith("/"):
@@ -169,27 +210,31 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
             "api_key if api_key is not None else os.environ.get(API_KEY_ENV)",
         )
         + ", auth),",
-        resources=resources,
+        root=root,
+        root_imports=_imports(annotator_of(()), [root]),
+        modules=modules,
         operations=list(ops.values()),
-        model_imports=sorted(annotator.model_names),
-        typing_imports=sorted(annotator.typing),
-        module_imports=sorted(annotator.modules - {"builtins"}),
-        builtins_import="builtins" in annotator.modules,
-        ops_model_imports=sorted(ops_annotator.model_names),
-        ops_typing_imports=sorted(ops_annotator.typing),
-        ops_module_imports=sorted(ops_annotator.modules),
-        has_pagination=any(o.paginated for o in ops.values()),
         example_call=_example(api, names),
         example_doc=docstring(_example(api, names)),
         readme_rows=[_row(op, names) for op in api.operations],
     )
 
 
-def _child(attr: str, class_name: str, client: str) -> ChildView:
+def _imports(annotator: Annotator, resources: list[ResourceView]) -> ModuleImports:
+    return ModuleImports(
+        model_imports=sorted(annotator.model_names),
+        typing_imports=sorted(annotator.typing),
+        module_imports=sorted(annotator.modules - {"builtins"}),
+        builtins_import="builtins" in annotator.modules,
+        has_pagination=any(o.paginated for r in resources for o in r.operations),
+    )
+
+
+def _child(attr: str, class_name: str, client: str, module: str) -> ChildView:
     def init(cls: str) -> str:
         return f"        self.{attr} = {cls}({client})"
 
-    return ChildView(attr, class_name, init(class_name), init("Async" + class_name))
+    return ChildView(attr, class_name, init(class_name), init("Async" + class_name), module)
 
 
 def _row(op: Operation, names: Names) -> ReadmeRow:

@@ -43,6 +43,10 @@ from generator.render.model_types import (
 )
 
 ClassKind = Literal["enum", "model", "root"]
+_PYTHON_RE = ('regex_engine="python-re"',)
+# A model's validator and serializer are built on first use, not at import: a package
+# with thousands of models imports in the time of a few (issue 15).
+_DEFER = "defer_build=True"
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,6 @@ class _Builder:
         ordered = _ordered(entries)
         defined: set[str] = set()
         classes: list[ClassView] = []
-        rebuilds: list[str] = []
         unions = False  # a RootModel base spells a union holding a forward reference as Union[...]
         for entry in ordered:
             view: ClassView = entry.view
@@ -131,15 +134,15 @@ class _Builder:
                 unions = unions or any(bare_forward(u, defined) for u in walk(root))
                 view = _with_base(view, f"RootModel[{runtime(root, defined)}]")
             defined.add(entry.name)
-            if view.kind != "enum" and (entry.deps - defined or entry.name in self._self_refs):
-                rebuilds.append(entry.name)
+            # No model_rebuild() for forward references: it would build the deferred model
+            # now; pydantic resolves them in this module's namespace on first use.
             classes.append(view)
         metas = {t.text.split("(")[0] for u in types for t in walk(u) if t.kind == "annotated"}
         used_names = {t.text for u in types for t in walk(u) if t.kind == "name"}
         return ModuleView(
             classes=tuple(classes),
             imports=_imports(used_names, metas, types, classes, unions),
-            rebuilds=tuple(rebuilds),
+            rebuilds=(),
             server=self.server,
             enums=any(c.kind == "enum" for c in classes),
             omittable=any(f.annotation.startswith("_Omittable[") for c in classes for f in c.fields),
@@ -183,8 +186,8 @@ class _Builder:
         if any(t.kind == "class" and t.text == entry.name for t in walk(root)):
             self._self_refs.add(entry.name)
         field = FieldView("root", annotation(root), value, "")
-        config = ('regex_engine="python-re"',) if python_patterns(shape.schema) else ()
-        return ClassView(entry.name, "root", "", doc, config, "", (field,), (), False), [root]
+        config = (*_PYTHON_RE,) if python_patterns(shape.schema) else ()
+        return ClassView(entry.name, "root", "", doc, (*config, _DEFER), "", (field,), (), False), [root]
 
     def _model(self, entry: _Entry, shape: Shape, doc: str) -> tuple[ClassView, list[Type]]:
         speller = self._speller(entry.role)
@@ -200,7 +203,8 @@ class _Builder:
         if shape.extra != "ignore":
             config.insert(0, f'extra="{shape.extra}"')
         if python_patterns([p.schema for p in props]):
-            config.append('regex_engine="python-re"')
+            config.append(*_PYTHON_RE)
+        config.append(_DEFER)
         extra_schema = shape.schema.get("additionalProperties")
         extra = ""
         if isinstance(extra_schema, dict) and extra_schema:

@@ -170,6 +170,7 @@ __all__ = [
     "WithStatus",
     "install_error_handlers",
     "install_openapi",
+    "routes_openapi",
     "schema_of",
     "to_response",
 ]
@@ -1016,26 +1017,56 @@ def schema_of(type_: Any) -> dict[str, Any]:
     return _inline_refs(TypeAdapter(type_).json_schema(mode="serialization"))
 
 
-def install_openapi(app: FastAPI) -> None:
-    """Make ``app.openapi()`` document every route's responses as its ``x-apiforge-content`` says.
+SPEC_FILE: Final = "openapi.json"  # the spec the package was generated from, beside this module
 
-    The key itself is removed from the document. Routes without it are left as FastAPI
-    documents them.
+
+def install_openapi(app: FastAPI) -> None:
+    """Make ``app.openapi()`` (and ``/openapi.json``, ``/docs``) serve the spec this package
+    was generated from, read from ``openapi.json`` on the first call and kept.
+
+    Without that file (the runtime used on its own), it serves :func:`routes_openapi`.
+    Either way the document is built once: later calls return the same dict.
     """
-    build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            document = build()
-            for item in (document.get("paths") or {}).values():
-                for operation in item.values():
-                    if isinstance(operation, dict) and CONTENT_KEY in operation:
-                        _document_content(operation, operation.pop(CONTENT_KEY))
-                    if isinstance(operation, dict) and SECURITY_KEY in operation:
-                        operation["security"] = operation.pop(SECURITY_KEY)
-        return app.openapi_schema or build()
+            app.openapi_schema = _spec_document() or routes_openapi(app)
+        return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _spec_document() -> dict[str, Any] | None:
+    from importlib.resources import files
+
+    if not __package__:
+        return None
+    spec = files(__package__).joinpath(SPEC_FILE)
+    if not spec.is_file():
+        return None
+    document: dict[str, Any] = json.loads(spec.read_text(encoding="utf-8"))
+    return document
+
+
+def routes_openapi(app: FastAPI) -> dict[str, Any]:
+    """The document FastAPI derives from the app's routes (what ``app.openapi()`` would be
+    without :func:`install_openapi`), with every route's responses as its
+    ``x-apiforge-content`` lists them and its security as written in the spec. Built anew on every
+    call; ``app.openapi()`` is unchanged.
+    """
+    kept = app.openapi_schema
+    app.openapi_schema = None
+    try:
+        document = FastAPI.openapi(app)
+    finally:
+        app.openapi_schema = kept
+    for item in (document.get("paths") or {}).values():
+        for operation in item.values():
+            if isinstance(operation, dict) and CONTENT_KEY in operation:
+                _document_content(operation, operation.pop(CONTENT_KEY))
+            if isinstance(operation, dict) and SECURITY_KEY in operation:
+                operation["security"] = operation.pop(SECURITY_KEY)
+    return document
 
 
 def _document_content(operation: dict[str, Any], listed: Mapping[str, Mapping[str, Any]]) -> None:

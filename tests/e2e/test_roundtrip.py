@@ -1,7 +1,7 @@
 """The served app's own OpenAPI document round-trips the input spec.
 
-``create_fake_app().openapi()`` (FastAPI's rendering of the generated routes) is
-compared with spec/posthog.yaml by ``openapi_compare.differences``: paths, methods,
+``routes_openapi(create_fake_app())`` (FastAPI's rendering of the generated routes;
+``app.openapi()`` itself serves the embedded spec, checked equal to it below) is compared with spec/posthog.yaml by ``openapi_compare.differences``: paths, methods,
 operationIds, security, parameters, request bodies and responses, schemas compared
 structurally after normalization (see that module for each rule and why).
 
@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from e2e_paths import SPEC
 from openapi_compare import Gap, differences
+from posthog_server.runtime import routes_openapi
 
 from examples.posthog_fake import create_fake_app
 
@@ -35,8 +36,16 @@ def spec_document() -> dict[str, Any]:
 
 @functools.cache
 def app_document() -> dict[str, Any]:
-    """The OpenAPI document the served app publishes (built once)."""
-    return create_fake_app().openapi()
+    """The OpenAPI document FastAPI derives from the served app's routes (built once)."""
+    return routes_openapi(create_fake_app())
+
+
+def test_app_openapi_serves_the_spec_it_was_generated_from() -> None:
+    app = create_fake_app()
+    served = app.openapi()
+    assert app.openapi() is served  # read once, then kept
+    assert not differences(spec_document(), served)
+    assert served["paths"].keys() == spec_document()["paths"].keys()
 
 
 def test_app_openapi_matches_the_spec() -> None:

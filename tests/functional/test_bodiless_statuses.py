@@ -83,7 +83,7 @@ def test_the_server_starts_and_answers_without_a_body(bodiless: Built) -> None:
         unchanged = http.get("/things/1")
         assert (unchanged.status_code, unchanged.content) == (304, b"")
         assert http.get("/things/2").json() == {"id": 2}
-    document = bodiless.server.create_app().openapi()
+    document = bodiless.runtime.routes_openapi(bodiless.server.create_app())
     assert "content" not in document["paths"]["/things/{id}"]["delete"]["responses"]["204"]
 
 

@@ -100,7 +100,7 @@ def test_the_client_reads_the_converted_default_too(defaults: Built) -> None:
 
 
 def test_defaults_are_documented_as_the_spec_has_them(defaults: Built) -> None:
-    schema = defaults.server.create_app().openapi()["components"]["schemas"]["Thing"]
+    schema = defaults.runtime.routes_openapi(defaults.server.create_app())["components"]["schemas"]["Thing"]
     properties = schema["properties"]
     assert set(schema["required"]) == set(_REQUIRED)
     assert properties["label"]["default"] == "unnamed" and properties["colour"]["default"] == "blue"

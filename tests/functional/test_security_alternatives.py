@@ -131,7 +131,7 @@ def test_the_empty_requirement_makes_credentials_optional(alternatives: Built) -
 
 
 def test_the_document_lists_the_alternatives_as_written(alternatives: Built) -> None:
-    paths = alternatives.server.create_app().openapi()["paths"]
+    paths = alternatives.runtime.routes_openapi(alternatives.server.create_app())["paths"]
     assert paths["/either"]["get"]["security"] == [{"key": []}, {"oauth": ["read"]}]
     assert paths["/both"]["get"]["security"] == [{"key": [], "tenant": []}]
     assert paths["/maybe"]["get"]["security"] == [{}, {"key": []}]

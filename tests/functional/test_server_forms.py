@@ -120,7 +120,7 @@ def test_multipart_files_and_fields(forms: Built) -> None:
 
 
 def test_form_bodies_are_documented_without_null_and_with_their_formats(forms: Built) -> None:
-    paths = forms.server.create_app().openapi()["paths"]
+    paths = forms.runtime.routes_openapi(forms.server.create_app())["paths"]
     signup = paths["/signups"]["post"]["requestBody"]
     assert signup["required"] is True and list(signup["content"]) == ["application/x-www-form-urlencoded"]
     schema = signup["content"]["application/x-www-form-urlencoded"]["schema"]

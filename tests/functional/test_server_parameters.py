@@ -134,7 +134,7 @@ def _flat(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_the_app_documents_styles_and_constraints(styled: Built) -> None:
-    operation = styled.server.create_app().openapi()["paths"]["/items/{code}"]["get"]
+    operation = styled.runtime.routes_openapi(styled.server.create_app())["paths"]["/items/{code}"]["get"]
     params = {(p["in"], p["name"]): p for p in operation["parameters"]}
     code = params[("path", "code")]["schema"]
     assert (code["type"], code["pattern"], code["maxLength"]) == ("string", "^[A-Z]{2}[0-9]+$", 6)

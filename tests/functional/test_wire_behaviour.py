@@ -245,7 +245,7 @@ def test_clashing_names_stay_distinct(built: Callable[[str], Built]) -> None:
         assert client.int.int() == 7  # an `int` resource and method next to the builtin
     assert dict(seen[0].url.params) == {"page-size": "1", "page_size": "2", "pageSize": "3", "body": "b", "ops": "o", "rt": "r"}
     assert {"Pet", "Pet2", "PET", "ClientModel", "RequestModel", "FieldModel", "BaseModelModel", "AnyModel"} <= set(dir(models))
-    assert b.server.create_app(int_=None).openapi()["paths"]
+    assert b.runtime.routes_openapi(b.server.create_app(int_=None))["paths"]
 
 
 def test_duplicate_and_missing_operation_ids_each_get_a_method(built: Callable[[str], Built]) -> None:

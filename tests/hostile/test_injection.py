@@ -48,13 +48,22 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Generated, 
 
 
 def _python(generated: Generated) -> dict[str, str]:
+    """Python files by path (package name as PKG). A client resource module is named after its
+    resource, which hostile paths name differently: those are keyed by their rank in structure."""
     assert generated.rendered is not None
     prefix = generated.name
-    return {
+    files = {
         path.replace(prefix, "PKG"): text
         for path, text in generated.rendered.files.items()
         if path.endswith(".py") and "/_runtime" not in path
     }
+    folder = "PKG_client/PKG_client/client/"
+    resources = sorted((text for path, text in files.items() if path.startswith(folder)
+                        and path.removeprefix(folder) not in ("__init__.py", "_client.py")),
+                       key=lambda text: repr(_skeleton(ast.parse(text))))
+    files = {path: text for path, text in files.items() if text not in resources}
+    files.update({f"{folder}<resource {n}>": text for n, text in enumerate(resources)})
+    return files
 
 
 def _skeleton(node: ast.AST) -> list[Any]:
@@ -120,14 +129,17 @@ import json, sys
 sys.path[:0] = {paths!r}
 import httpx
 import hostile_client, hostile_server
-from hostile_client import _operations, models
+import importlib, pkgutil
+from hostile_client import client, models
 from starlette.testclient import TestClient
 
 app = hostile_server.create_app()
 schema = app.openapi()
 with TestClient(app) as http:
     assert http.get("/openapi.json").status_code == 200
-operations = {{name: getattr(_operations, name) for name in dir(_operations) if name.isupper()}}
+modules = [importlib.import_module("hostile_client.client." + m.name) for m in pkgutil.iter_modules(client.__path__)]
+operations = {{name: getattr(mod, name) for mod in modules for name in dir(mod) if name.isupper() and
+               isinstance(getattr(mod, name), hostile_client._runtime.Operation)}}
 enums = [m for m in vars(models).values() if isinstance(m, type) and issubclass(m, models.Enum) and m is not models.Enum]
 print(json.dumps({{
     "paths": sorted(op.path for op in operations.values()),

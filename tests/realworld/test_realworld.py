@@ -134,7 +134,8 @@ def generations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         row = RESULTS.setdefault(name, {})
         row["generate"] = "ok" if generated.ok else "stopped"
         if generated.ok:
-            row["ops"] = generated.file("client/_operations.py").count("rt.Operation[")
+            row["ops"] = sum(text.count("rt.Operation[") for path, text in generated.rendered.files.items()
+                             if f"/{generated.client}/client/" in path)
             row["models"] = len(re.findall(r"^class \w+", generated.file("client/models.py"), re.MULTILINE))
         warnings = Counter(generated.codes(Severity.WARNING))
         row["notes"] = ", ".join(f"{code}×{n}" for code, n in sorted(warnings.items()))

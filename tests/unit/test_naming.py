@@ -166,8 +166,10 @@ def test_the_generated_client_defines_every_method_once(tmp_path: Path) -> None:
     target = Target.for_spec(path, tmp_path / "out", client_package="pets_client", server_package=None, format=False)
     rendered = render(target, sink)
     assert rendered is not None, render_text(sink)
-    tree = ast.parse(rendered.files["pets_client/pets_client/client.py"])
-    for cls in (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)):
+    modules = [text for path, text in rendered.files.items() if path.startswith("pets_client/pets_client/client/")]
+    classes = [node for text in modules for node in ast.walk(ast.parse(text)) if isinstance(node, ast.ClassDef)]
+    assert {"PetsResource", "AsyncPetsResource"} <= {cls.name for cls in classes}
+    for cls in classes:
         defined = [f.name for f in cls.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
         assert len(defined) == len(set(defined)), f"{cls.name} defines a method twice: {sorted(defined)}"
         if cls.name in ("PetsResource", "AsyncPetsResource"):

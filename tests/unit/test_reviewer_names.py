@@ -169,14 +169,14 @@ def test_routes_leave_out_fastapi_defaults(rendered: Rendered) -> None:
 
 
 def test_undocumented_parameters_say_what_the_spec_knows(rendered: Rendered) -> None:
-    client = rendered.files["jobs_client/jobs_client/client.py"]
+    client = rendered.files["jobs_client/jobs_client/client/jobs.py"]
     assert "(query parameter" not in client and "(path parameter" not in client
-    assert 'order: One of "asc", "desc".' in client
+    assert 'order: One of "asc", "desc".' in client  # quoted by escape.literal
     assert "page_size: The server's default is 20. Sent as the query parameter ``page-size``." in client
 
 
 def test_resource_docstrings_say_where_and_what(rendered: Rendered) -> None:
-    client = rendered.files["jobs_client/jobs_client/client.py"]
+    client = rendered.files["jobs_client/jobs_client/client/jobs.py"]
     assert "Synchronous operations under" not in client and "Asynchronous operations under" not in client
     assert '"""``client.jobs``: list, run_all_create."""' in client
 

@@ -185,15 +185,18 @@ def test_resource_groups_follow_names(stages: Stages) -> None:
 
 def test_client_view(stages: Stages) -> None:
     view = stages.client()
-    assert (view.package, view.default_base_url, view.has_pagination) == (
-        "pets_client", '"https://pets.example/v1"', True)
+    assert (view.package, view.default_base_url) == ("pets_client", '"https://pets.example/v1"')
+    assert [(m.module, m.class_name, m.imports.has_pagination) for m in view.modules] == [
+        ("pets", "PetsResource", True)]
+    assert [(c.attr, c.module) for c in view.root.children] == [("pets", "pets")]
+    assert "TYPE_CHECKING" in view.root_imports.typing_imports and not view.root_imports.model_imports
     ops = {op.const: op for op in view.operations}
     listing = ops["PETS_LIST"]
     assert (listing.method, listing.paginated, listing.all_method) == ("list", True, "list_all_2")
     assert listing.item_annotation == "Pet"
     assert [a.py_name for a in listing.positional] == [] and [a.py_name for a in listing.keyword] == ["kind", "limit"]
     assert ops["PETS_PHOTO"].return_annotation == "None"
-    resource = next(r for r in view.resources if not r.is_root)
+    resource = view.modules[0].resources[0]
     methods = [m for op in resource.operations for m in (op.method, op.all_method) if m]
     assert len(methods) == len(set(methods)), methods
 
