@@ -36,7 +36,9 @@ else:  # pragma: no cover - Python 3.10
 REPO = Path(__file__).resolve().parents[1]
 EXCEPTIONS_FILE = REPO / "tests" / "realworld" / "corpus_exceptions.toml"
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
-_ROOT_KEY = re.compile(r"^['\"]?(?:openapi|swagger)['\"]?\s*:", re.MULTILINE)  # an unindented YAML key
+_ROOT_KEY = re.compile(
+    r"^['\"]?(?:openapi|swagger)['\"]?\s*:", re.MULTILINE
+)  # an unindented YAML key
 _REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?([^"'#\s,}]+)""")
 STAGES = ("generate", "import", "ruff", "mypy")
 
@@ -54,12 +56,16 @@ class Row:
     @property
     def passed(self) -> bool:
         """True when every stage passed or the spec stopped as the exceptions list expects."""
-        return self.stages["generate"] == "stop" or all(v in ("ok", "skip") for v in self.stages.values())
+        return self.stages["generate"] == "stop" or all(
+            v in ("ok", "skip") for v in self.stages.values()
+        )
 
 
 def root_documents(directory: Path) -> list[Path]:
     """The spec files under ``directory`` that say openapi/swagger and that no other file $refs."""
-    candidates = sorted(p for p in directory.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file())
+    candidates = sorted(
+        p for p in directory.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file()
+    )
     referenced: set[Path] = set()
     texts: dict[Path, str] = {}
     for path in candidates:
@@ -92,7 +98,9 @@ def load_exceptions(path: Path = EXCEPTIONS_FILE) -> dict[str, dict[str, str]]:
 
 def package_name(relative: str) -> str:
     """A short unique package stem for a spec path."""
-    stem = re.sub(r"[^a-z0-9]+", "_", Path(relative).parent.name.lower() + "_" + Path(relative).stem.lower())
+    stem = re.sub(
+        r"[^a-z0-9]+", "_", Path(relative).parent.name.lower() + "_" + Path(relative).stem.lower()
+    )
     return "c_" + stem.strip("_")[:24] + "_" + hashlib.sha256(relative.encode()).hexdigest()[:6]
 
 
@@ -106,7 +114,9 @@ def _first(text: str, marker: str = "") -> str:
     return (errors[-1] if errors else lines[-1] if lines else "")[:300]
 
 
-def check_spec(spec: Path, relative: str, work: Path, expected: dict[str, str] | None, run_mypy: bool) -> Row:
+def check_spec(
+    spec: Path, relative: str, work: Path, expected: dict[str, str] | None, run_mypy: bool
+) -> Row:
     """Run every stage for one spec; the row says where it stopped and why."""
     sys.path.insert(0, str(REPO / "tests"))
     from apiforge_testkit import generate, import_in_subprocess, mypy, ruff
@@ -129,7 +139,9 @@ def check_spec(spec: Path, relative: str, work: Path, expected: dict[str, str] |
             row.stages["generate"], row.error = "stop", f"expected: {expected['code']}"
         else:
             row.stages["generate"] = "FAIL"
-            row.error = errors[0].render().splitlines()[0][:300] if errors else "no output, no error"
+            row.error = (
+                errors[0].render().splitlines()[0][:300] if errors else "no output, no error"
+            )
         row.seconds = time.perf_counter() - started
         return row
     row.stages["generate"] = "ok"
@@ -140,7 +152,9 @@ def check_spec(spec: Path, relative: str, work: Path, expected: dict[str, str] |
     row.stages["import"] = "ok" if imported.returncode == 0 else "FAIL"
     if imported.returncode != 0:
         row.error = row.error or _first(imported.stderr)
-    ruff_failures = [r.stdout + r.stderr for p in generated.projects if (r := ruff(p)).returncode != 0]
+    ruff_failures = [
+        r.stdout + r.stderr for p in generated.projects if (r := ruff(p)).returncode != 0
+    ]
     row.stages["ruff"] = "FAIL" if ruff_failures else "ok"
     if ruff_failures:
         row.error = row.error or _first(ruff_failures[0], ":")
@@ -187,7 +201,9 @@ def format_row(row: Row, width: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run the corpus, print the table and the totals."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.corpus", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.corpus", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("directory", type=Path)
     parser.add_argument("--jobs", type=int, default=1, help="specs checked in parallel (default 1)")
     parser.add_argument("--only", help="only specs whose path contains this text")
@@ -196,14 +212,20 @@ def main(argv: list[str] | None = None) -> int:
     directory = options.directory.resolve()
     rows: list[Row] = []
     width = 60
-    print(f"{'spec':<{width}} " + " ".join(f"{s:<8}" for s in STAGES) + f" {'warn':>5} {'time':>7}  first error")
+    print(
+        f"{'spec':<{width}} "
+        + " ".join(f"{s:<8}" for s in STAGES)
+        + f" {'warn':>5} {'time':>7}  first error"
+    )
     for row in run(directory, options.jobs, options.only, not options.no_mypy):
         rows.append(row)
         print(format_row(row, width), flush=True)
     passed = sum(row.passed for row in rows)
     stopped = sum(row.stages["generate"] == "stop" for row in rows)
     print()
-    print(f"{len(rows)} specs: {passed - stopped} pass, {stopped} stop as expected, {len(rows) - passed} fail")
+    print(
+        f"{len(rows)} specs: {passed - stopped} pass, {stopped} stop as expected, {len(rows) - passed} fail"
+    )
     for stage in STAGES:
         failed = [row.spec for row in rows if row.stages[stage] == "FAIL"]
         print(f"  {stage:<8} failures: {len(failed)}")

@@ -34,16 +34,23 @@ import synth
 
 def next_release(document: dict[str, Any]) -> dict[str, Any]:
     """A copy of a synthetic spec with edits spread evenly over it (see the module docstring)."""
-    new = json.loads(json.dumps(document))  # no shared nodes: synth reuses property dicts (YAML aliases)
+    new = json.loads(
+        json.dumps(document)
+    )  # no shared nodes: synth reuses property dicts (YAML aliases)
     items = [item for path, item in new["paths"].items() if path.endswith("{id}/")]
-    lists = [item["get"] for path, item in new["paths"].items() if not path.endswith("{id}/") and "get" in item]
+    lists = [
+        item["get"]
+        for path, item in new["paths"].items()
+        if not path.endswith("{id}/") and "get" in item
+    ]
     for index, item in enumerate(items):
         if index % 10 == 0:
             item.pop("delete", None)
     for index, listing in enumerate(lists):
         if index % 11 == 0:
             listing.setdefault("parameters", []).append(
-                {"name": "owner", "in": "query", "required": True, "schema": {"type": "string"}})
+                {"name": "owner", "in": "query", "required": True, "schema": {"type": "string"}}
+            )
     requests = [s for name, s in new["components"]["schemas"].items() if name.endswith("Request")]
     for index, schema in enumerate(requests):
         if index % 13 == 0:
@@ -79,18 +86,38 @@ def main() -> None:
     new = work / f"synthetic-{args.ops}-next.yaml"
     new.write_text(synth.dump(next_release(synth.generate(args.ops))), encoding="utf-8")
     python = sys.executable
-    results: dict[str, measure.Summary] = {"diff": measure.Summary(), "generate (cold)": measure.Summary()}
+    results: dict[str, measure.Summary] = {
+        "diff": measure.Summary(),
+        "generate (cold)": measure.Summary(),
+    }
     report = work / "report.json"
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
             diff_argv = [python, "-m", "generator", "diff", str(old), str(new), "--format", "json"]
-            run = measure.run(diff_argv, cwd=Path(out), env=_env(Path(cache) / "diff"), timeout=args.timeout)
+            run = measure.run(
+                diff_argv, cwd=Path(out), env=_env(Path(cache) / "diff"), timeout=args.timeout
+            )
             results["diff"].runs.append(run)
-            generate_argv = [python, "-m", "generator", "generate", str(old), "--output", str(Path(out) / "gen"),
-                             "--force", "--quiet"]
-            results["generate (cold)"].runs.append(measure.run(
-                generate_argv, cwd=Path(out), env=_env(Path(cache) / "gen"), timeout=args.timeout,
-                check_output=Path(out) / "gen"))
+            generate_argv = [
+                python,
+                "-m",
+                "generator",
+                "generate",
+                str(old),
+                "--output",
+                str(Path(out) / "gen"),
+                "--force",
+                "--quiet",
+            ]
+            results["generate (cold)"].runs.append(
+                measure.run(
+                    generate_argv,
+                    cwd=Path(out),
+                    env=_env(Path(cache) / "gen"),
+                    timeout=args.timeout,
+                    check_output=Path(out) / "gen",
+                )
+            )
     captured = _capture(python, old, new)
     report.write_text(captured, encoding="utf-8")
     counts = json.loads(captured)["reports"][0]["counts"] if captured.startswith("{") else {}
@@ -103,7 +130,10 @@ def main() -> None:
     diff_time, gen_time = results["diff"], results["generate (cold)"]
     passed = diff_time.ok and gen_time.ok and diff_time.median < gen_time.median
     ratio = gen_time.median / diff_time.median if passed else 0.0
-    print(f"{'PASS' if passed else 'FAIL'}: diff < cold generation" + (f" ({ratio:.1f}x faster)" if passed else ""))
+    print(
+        f"{'PASS' if passed else 'FAIL'}: diff < cold generation"
+        + (f" ({ratio:.1f}x faster)" if passed else "")
+    )
     shutil.rmtree(work / "gen", ignore_errors=True)
     sys.exit(0 if passed else 1)
 
@@ -113,8 +143,13 @@ def _capture(python: str, old: Path, new: Path) -> str:
     import subprocess
 
     with tempfile.TemporaryDirectory() as cache:
-        done = subprocess.run([python, "-m", "generator", "diff", str(old), str(new), "--format", "json"],
-                              env=_env(Path(cache)), capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [python, "-m", "generator", "diff", str(old), str(new), "--format", "json"],
+            env=_env(Path(cache)),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     return done.stdout
 
 

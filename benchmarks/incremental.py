@@ -24,7 +24,10 @@ def edited(operations: int, index: int) -> str:
     schemas = document["components"]["schemas"]
     resources = [name for name in schemas if f"{name}Request" in schemas]  # Pet has PetRequest
     chosen = schemas[resources[index % len(resources)]]
-    chosen["properties"][f"added_{index}"] = {"type": "string", "description": "Added by the benchmark."}
+    chosen["properties"][f"added_{index}"] = {
+        "type": "string",
+        "description": "Added by the benchmark.",
+    }
     return synth.dump(document)
 
 

@@ -133,7 +133,12 @@ def java_available() -> bool:
     if shutil.which("java") is None:
         return False
     try:
-        return subprocess.run(["java", "-version"], capture_output=True, timeout=60, check=False).returncode == 0
+        return (
+            subprocess.run(
+                ["java", "-version"], capture_output=True, timeout=60, check=False
+            ).returncode
+            == 0
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
 
@@ -198,7 +203,8 @@ def versions() -> dict[str, str]:
                     ],
                     capture_output=True,
                     text=True,
-                    timeout=60, check=False,
+                    timeout=60,
+                    check=False,
                 )
                 out[dist] = got.stdout.strip() or "?"
             except (OSError, subprocess.TimeoutExpired):

@@ -125,14 +125,16 @@ def alternatives(files: dict[str, str], with_black: bool, timeout: float = 900) 
                 str(root / "src"),
             ],
             capture_output=True,
-            timeout=timeout, check=False,
+            timeout=timeout,
+            check=False,
         )
         out["ruff isort (1 process)"] = time.perf_counter() - start
         start = time.perf_counter()
         subprocess.run(
             [ruff, "format", "--isolated", "--line-length", "100", "--no-cache", str(root / "src")],
             capture_output=True,
-            timeout=timeout, check=False,
+            timeout=timeout,
+            check=False,
         )
         out["ruff format (1 process)"] = time.perf_counter() - start
         if with_black:
@@ -154,7 +156,8 @@ def alternatives(files: dict[str, str], with_black: bool, timeout: float = 900) 
                 ],
                 capture_output=True,
                 timeout=timeout,
-                env={**os.environ, "BLACK_CACHE_DIR": str(root / "bc")}, check=False,
+                env={**os.environ, "BLACK_CACHE_DIR": str(root / "bc")},
+                check=False,
             )
             out["black (1 process, incl. start)"] = time.perf_counter() - start
     return out
@@ -172,7 +175,9 @@ def main() -> None:
     parser.add_argument("--cprofile", help="also save the cProfile stats here")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument(
-        "--no-cprofile", action="store_true", help="stage wall times only (cProfile inflates Python-heavy stages)"
+        "--no-cprofile",
+        action="store_true",
+        help="stage wall times only (cProfile inflates Python-heavy stages)",
     )
     parser.add_argument(
         "--incremental",

@@ -124,7 +124,8 @@ def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], di
                 ["patch", "-p1", "-d", str(snap), "-i", str(patch)],
                 capture_output=True,
                 text=True,
-                timeout=120, check=False,
+                timeout=120,
+                check=False,
             )
             if applied.returncode != 0:
                 shutil.rmtree(snap, ignore_errors=True)
@@ -227,7 +228,9 @@ def machine_info() -> dict[str, Any]:
     java = ""
     if shutil.which("java"):
         try:
-            out = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=60, check=False)
+            out = subprocess.run(
+                ["java", "-version"], capture_output=True, text=True, timeout=60, check=False
+            )
             java = (out.stderr or out.stdout).splitlines()[0]
         except (OSError, subprocess.TimeoutExpired, IndexError):
             java = "?"
@@ -237,14 +240,16 @@ def machine_info() -> dict[str, Any]:
             capture_output=True,
             text=True,
             cwd=ROOT,
-            timeout=30, check=False,
+            timeout=30,
+            check=False,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "generator", "templates"],
             capture_output=True,
             text=True,
             cwd=ROOT,
-            timeout=30, check=False,
+            timeout=30,
+            check=False,
         ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         commit, dirty = "?", ""
@@ -254,14 +259,16 @@ def machine_info() -> dict[str, Any]:
             capture_output=True,
             text=True,
             cwd=ROOT,
-            timeout=30, check=False,
+            timeout=30,
+            check=False,
         ).stdout.strip()
         generated_dirty = subprocess.run(
             ["git", "status", "--porcelain", "generated"],
             capture_output=True,
             text=True,
             cwd=ROOT,
-            timeout=30, check=False,
+            timeout=30,
+            check=False,
         ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         generated, generated_dirty = "?", ""
@@ -406,7 +413,9 @@ def peer_job(peer: peers.Peer, spec: Path, scratch: Path) -> Job:
 
 def run_json(argv: list[str], timeout: float) -> dict[str, Any]:
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False)
+        done = subprocess.run(
+            argv, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}
     if done.returncode != 0:
@@ -660,7 +669,14 @@ def verdicts(res: Results) -> None:
         cold = res.gen[name].get("apiforge", Cell())
         spread, cold_spread = cell.spread(), cold.spread()
         if spread is None or cold_spread is None or cold.median is None or cell.median is None:
-            t.append((f"{name}: one-schema change", cell.text(), f"< {T_INCREMENTAL:.0%} of cold", "FAIL"))
+            t.append(
+                (
+                    f"{name}: one-schema change",
+                    cell.text(),
+                    f"< {T_INCREMENTAL:.0%} of cold",
+                    "FAIL",
+                )
+            )
             continue
         share = cell.median / cold.median
         best, worst = spread[0] / cold_spread[1], spread[1] / cold_spread[0]
@@ -724,7 +740,8 @@ def verdicts(res: Results) -> None:
         t.append(
             (
                 "client per-call overhead (list)",
-                f"{value:.1f} µs (paired {paired:.1f})" if value is not None and paired is not None
+                f"{value:.1f} µs (paired {paired:.1f})"
+                if value is not None and paired is not None
                 else "fails",
                 f"< {T_CALL_US:g} µs",
                 _overhead_verdict(value, paired),
@@ -780,7 +797,9 @@ def speed_verdicts(res: Results, variant: str) -> None:
                 )
             )
         elif any(not is_apiforge(k) for k in cells):
-            t.append((f"{name}: vs fastest peer", "every peer fails", f">= {T_VS_FASTEST:g}x", "n/a"))
+            t.append(
+                (f"{name}: vs fastest peer", "every peer fails", f">= {T_VS_FASTEST:g}x", "n/a")
+            )
         opc = cells.get("opc")
         if opc is None:
             continue
@@ -943,7 +962,11 @@ def main(argv: list[str] | None = None) -> int:
                 warm = time_warm(key, path.resolve(), args.runs, args.timeout, scratch)
                 res.warm[name][key] = warm
                 log(f"  {key}, warm cache --force: {warm.text()}")
-            if "apiforge" in cells and cells["apiforge"].ok and name == f"synthetic-{INCREMENTAL_OPS}":
+            if (
+                "apiforge" in cells
+                and cells["apiforge"].ok
+                and name == f"synthetic-{INCREMENTAL_OPS}"
+            ):
                 caches = sorted((scratch / "caches" / "apiforge").glob("cold*"))
                 res.incremental[name] = Cell(
                     incremental.measure_incremental(

@@ -31,7 +31,15 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-PETSTORE = REPO.parent / "shared" / "specs" / "oai-examples" / "examples" / "v3.0" / "petstore-expanded.yaml"
+PETSTORE = (
+    REPO.parent
+    / "shared"
+    / "specs"
+    / "oai-examples"
+    / "examples"
+    / "v3.0"
+    / "petstore-expanded.yaml"
+)
 
 # Runs in a fresh interpreter: {paths}, {kind}, {package} are filled in. Prints one JSON line.
 _PROBE = """
@@ -69,9 +77,24 @@ print(json.dumps(figures))
 
 def _generate(spec: Path, out: Path, name: str) -> list[Path]:
     subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(spec), "--output", str(out), "--force", "--quiet",
-         "--client-package", f"{name}_client", "--server-package", f"{name}_server"],
-        cwd=REPO, check=True, env=_env(),
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            str(spec),
+            "--output",
+            str(out),
+            "--force",
+            "--quiet",
+            "--client-package",
+            f"{name}_client",
+            "--server-package",
+            f"{name}_server",
+        ],
+        cwd=REPO,
+        check=True,
+        env=_env(),
     )
     return [out / f"{name}_client", out / f"{name}_server"]
 
@@ -84,13 +107,17 @@ def _env() -> dict[str, str]:
 
 def _probe(paths: list[Path], kind: str, package: str) -> dict[str, float]:
     code = _PROBE.format(paths=[str(p) for p in paths], kind=kind, package=package)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=900
+    )
     figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="1000,2000")
     parser.add_argument("--keep", type=Path, help="generate into (and keep) this folder")
@@ -117,8 +144,13 @@ def main() -> None:
         for label, (name, paths) in packages.items():
             for kind in ("client", "server"):
                 for key, value in _probe(paths, kind, f"{name}_{kind}").items():
-                    samples[label].setdefault(f"{kind}_{key}" if key in ("peak_mb", "deps") else key, []).append(value)
-    medians = {label: {k: statistics.median(v) for k, v in figures.items()} for label, figures in samples.items()}
+                    samples[label].setdefault(
+                        f"{kind}_{key}" if key in ("peak_mb", "deps") else key, []
+                    ).append(value)
+    medians = {
+        label: {k: statistics.median(v) for k, v in figures.items()}
+        for label, figures in samples.items()
+    }
     _report(medians)
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)
@@ -139,7 +171,10 @@ def _report(medians: dict[str, dict[str, float]]) -> None:
     print("| measure | " + " | ".join(labels) + " |")
     print("|---|" + "---:|" * len(labels))
     for title, key, scale, unit in rows:
-        cells = [f"{medians[label][key] * scale:,.{3 if key == 'openapi_second' else 0}f} {unit}" for label in labels]
+        cells = [
+            f"{medians[label][key] * scale:,.{3 if key == 'openapi_second' else 0}f} {unit}"
+            for label in labels
+        ]
         print(f"| {title} | " + " | ".join(cells) + " |")
     base = medians["petstore"]
     big = labels[-1]
@@ -147,10 +182,16 @@ def _report(medians: dict[str, dict[str, float]]) -> None:
     app_ratio = medians[big]["create_app"] / base["create_app"]
     second = max(m["openapi_second"] for m in medians.values()) * 1000
     print()
-    print(f"client import ratio {big}/petstore: {client_ratio:.2f}x (target <= 1.5x) "
-          f"{'PASS' if client_ratio <= 1.5 else 'FAIL'}")
-    print(f"create_app ratio {big}/petstore: {app_ratio:.2f}x (target <= 3x) {'PASS' if app_ratio <= 3 else 'FAIL'}")
-    print(f"app.openapi() second call, worst: {second:.3f} ms (target < 5 ms) {'PASS' if second < 5 else 'FAIL'}")
+    print(
+        f"client import ratio {big}/petstore: {client_ratio:.2f}x (target <= 1.5x) "
+        f"{'PASS' if client_ratio <= 1.5 else 'FAIL'}"
+    )
+    print(
+        f"create_app ratio {big}/petstore: {app_ratio:.2f}x (target <= 3x) {'PASS' if app_ratio <= 3 else 'FAIL'}"
+    )
+    print(
+        f"app.openapi() second call, worst: {second:.3f} ms (target < 5 ms) {'PASS' if second < 5 else 'FAIL'}"
+    )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,11 @@ def cache_dir(kind: str) -> Path | None:
     configured = os.environ.get("APIFORGE_CACHE_DIR")
     if configured == "off":
         return None
-    base = Path(configured) if configured else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "apiforge"
+    base = (
+        Path(configured)
+        if configured
+        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "apiforge"
+    )
     return base / kind
 
 

@@ -48,7 +48,9 @@ def validate(spec: Path, allow_remote_refs: bool, strict: bool, output_format: s
     """Run every check `generate` runs on SPEC, writing nothing; print diagnostics or a summary."""
     from generator.commands.validate import run_validate
 
-    run_validate(spec, allow_remote_refs=allow_remote_refs, output_format=output_format, strict=strict)
+    run_validate(
+        spec, allow_remote_refs=allow_remote_refs, output_format=output_format, strict=strict
+    )
 
 
 # --- generate / check / watch: thin wrappers over generator/commands/*.py ----------------------
@@ -116,8 +118,15 @@ def _overrides(flags: dict[str, Any]) -> Overrides:
         if name is not None and disabled:
             raise click.UsageError(f"--{kind}-package and --no-{kind} exclude each other")
         values[f"{kind}_package"] = False if disabled else name
-    for key in ("output", "strict", "allow_remote_refs", "api_key_env", "base_url_env", "formatter",
-                "bump_version"):
+    for key in (
+        "output",
+        "strict",
+        "allow_remote_refs",
+        "api_key_env",
+        "base_url_env",
+        "formatter",
+        "bump_version",
+    ):
         values[key] = flags.pop(key)
     return Overrides(**values)
 
@@ -163,7 +172,6 @@ def check(ctx: click.Context, /, spec: Path | None, breaking: bool, **flags: Any
         run_breaking_check(spec, overrides, output_format=flags["output_format"])
         return
     run_check(spec, overrides, **flags, **_injected(ctx))
-
 
 
 @main.command()

@@ -73,7 +73,11 @@ class Target:
     def for_spec(spec: Path, output: Path, *, stem: str = "", **overrides: object) -> Target:
         """Defaults derived from ``stem`` (see :func:`default_stem`), else from the spec file
         name: ``posthog.yaml`` -> ``posthog_client``, ``$POSTHOG_API_KEY``."""
-        slug = stem or "".join(c if c.isalnum() else "_" for c in spec.stem.lower()).strip("_") or "api"
+        slug = (
+            stem
+            or "".join(c if c.isalnum() else "_" for c in spec.stem.lower()).strip("_")
+            or "api"
+        )
         if slug[0].isdigit():
             slug = "api_" + slug
         values: dict[str, object] = {
@@ -263,7 +267,11 @@ def read_title(spec: Path) -> str | None:
                         frames[-1][2] = True
                 elif top is not None and top[0] and top[2] and isinstance(event, yaml.ScalarEvent):
                     top[1], top[2] = event.value, False
-                elif top is not None and top[0] and isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                elif (
+                    top is not None
+                    and top[0]
+                    and isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent))
+                ):
                     keys = [frame[1] for frame in frames]
                     if keys == ["info", "title"] and isinstance(event, yaml.ScalarEvent):
                         return str(event.value)

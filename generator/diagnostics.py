@@ -162,7 +162,11 @@ class Sink:
 def strict_failures(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Warnings as ``--strict`` reports them: errors whose message says the flag made them so."""
     return [
-        replace(d, severity=Severity.ERROR, message=f"{d.message} (a warning; --strict makes it an error)")
+        replace(
+            d,
+            severity=Severity.ERROR,
+            message=f"{d.message} (a warning; --strict makes it an error)",
+        )
         if d.severity is Severity.WARNING
         else d
         for d in diagnostics

@@ -36,7 +36,9 @@ def format_files(files: dict[str, str], sink: Sink, formatter: str = "ruff") -> 
     A file that cannot be formatted keeps its raw text and gets a ``format-failed`` error.
     """
     if formatter not in FORMATTERS:
-        raise ValueError(f"unknown formatter {formatter!r} (expected one of {', '.join(FORMATTERS)})")
+        raise ValueError(
+            f"unknown formatter {formatter!r} (expected one of {', '.join(FORMATTERS)})"
+        )
     headers: dict[str, str] = {}
     bodies: dict[str, str] = {}
     for path, text in files.items():
@@ -97,7 +99,9 @@ def _ruff_bin() -> str:
     return found
 
 
-def _in_folder(todo: dict[str, str], commands: list[list[str]]) -> tuple[dict[str, str], dict[str, str]]:
+def _in_folder(
+    todo: dict[str, str], commands: list[list[str]]
+) -> tuple[dict[str, str], dict[str, str]]:
     """Write every body into one temporary folder, run ``commands`` on it, read the files back.
 
     Returns the texts by key and, for each key whose file a command named on stderr,
@@ -110,7 +114,9 @@ def _in_folder(todo: dict[str, str], commands: list[list[str]]) -> tuple[dict[st
             path.write_text(todo[key], encoding="utf-8")
         errors: dict[str, str] = {}
         for command in commands:
-            done = subprocess.run([*command, str(root)], check=False, capture_output=True, text=True, timeout=_TIMEOUT)
+            done = subprocess.run(
+                [*command, str(root)], check=False, capture_output=True, text=True, timeout=_TIMEOUT
+            )
             if done.returncode == 0:
                 continue
             lines = done.stderr.splitlines() or [f"{command[1]} exited with {done.returncode}"]
@@ -126,16 +132,37 @@ def _in_folder(todo: dict[str, str], commands: list[list[str]]) -> tuple[dict[st
 
 def _sort_command() -> list[str]:
     # ruff's default width (88) for the import sort, as users lint the output
-    return [_ruff_bin(), "check", "--isolated", "--select", "I", "--fix", "--exit-zero", "--quiet",
-            "--target-version", "py310", "--no-cache"]
+    return [
+        _ruff_bin(),
+        "check",
+        "--isolated",
+        "--select",
+        "I",
+        "--fix",
+        "--exit-zero",
+        "--quiet",
+        "--target-version",
+        "py310",
+        "--no-cache",
+    ]
 
 
 def _ruff(todo: dict[str, str]) -> dict[str, tuple[str, str | None]]:
     """Import sort then ``ruff format``: two ruff processes for every file at once."""
-    ruff_format = [_ruff_bin(), "format", "--isolated", "--target-version", "py310",
-                   "--line-length", str(LINE_LENGTH), "--no-cache"]
+    ruff_format = [
+        _ruff_bin(),
+        "format",
+        "--isolated",
+        "--target-version",
+        "py310",
+        "--line-length",
+        str(LINE_LENGTH),
+        "--no-cache",
+    ]
     texts, errors = _in_folder(todo, [_sort_command(), ruff_format])
-    return {key: (todo[key] if key in errors else text, errors.get(key)) for key, text in texts.items()}
+    return {
+        key: (todo[key] if key in errors else text, errors.get(key)) for key, text in texts.items()
+    }
 
 
 def _black(todo: dict[str, str]) -> dict[str, tuple[str, str | None]]:
@@ -170,7 +197,9 @@ def _report(path: str, raw: str, error: str, formatter: str, kept: Path, sink: S
         line, error = exc.lineno, f"{exc.msg} (line {exc.lineno})"
     except ValueError as exc:  # a NUL character
         error = str(exc)
-    message = (f"generator bug: {formatter} cannot format generated file {path}: {error}; {where}. "
-               "This is a bug in apiforge, not in the spec: please report it, with the spec, "
-               "on the repository's issue tracker")
+    message = (
+        f"generator bug: {formatter} cannot format generated file {path}: {error}; {where}. "
+        "This is a bug in apiforge, not in the spec: please report it, with the spec, "
+        "on the repository's issue tracker"
+    )
     sink.error("format-failed", message, SpecLocation(path, line=line))

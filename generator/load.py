@@ -241,8 +241,13 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
     refs.check_local_refs(document, holders, lambda c, m, p: report_at(Severity.ERROR, c, m, p))
     broken = _lone_surrogate(document)
     if broken is not None:
-        report_at(Severity.ERROR, "invalid-unicode", "the text escapes a lone surrogate (\\ud800-\\udfff without its "
-                  "pair), which is no character; write the character itself or its full pair", broken)
+        report_at(
+            Severity.ERROR,
+            "invalid-unicode",
+            "the text escapes a lone surrogate (\\ud800-\\udfff without its "
+            "pair), which is no character; write the character itself or its full pair",
+            broken,
+        )
         return None
     converted_from = None
     if family == "2.0":
@@ -281,7 +286,11 @@ def _lone_surrogate(document: Any) -> str | None:
         elif isinstance(node, dict):
             for key, value in node.items():
                 child = jsonpointer.join(pointer, key)
-                if isinstance(key, str) and not key.isascii() and any(0xD800 <= ord(c) <= 0xDFFF for c in key):
+                if (
+                    isinstance(key, str)
+                    and not key.isascii()
+                    and any(0xD800 <= ord(c) <= 0xDFFF for c in key)
+                ):
                     return child
                 stack.append((child, value))
         elif isinstance(node, list):

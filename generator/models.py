@@ -33,7 +33,9 @@ class ModelsModule:
     classes: frozenset[str]
     names: dict[str, ClassName]  # component key -> base class name
     server_source: str = ""  # the server's: closed enums (an unknown value in a request is a 422)
-    variants: dict[str, tuple[ClassName, ClassName]] | None = None  # split components: request, response
+    variants: dict[str, tuple[ClassName, ClassName]] | None = (
+        None  # split components: request, response
+    )
     enums: frozenset[str] = frozenset()  # the classes that are real Enum classes
 
     def class_for(self, key: str, role: Role) -> str:

@@ -37,40 +37,153 @@ ClassName = NewType("ClassName", str)
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 # Names the generated modules import or define themselves; a spec name must not shadow them.
-RESERVED_CLASS_NAMES = frozenset({
-    "Any", "BaseModel", "ConfigDict", "Enum", "Field", "IntEnum", "Literal", "RootModel",
-    "AwareDatetime", "NaiveDatetime", "Annotated", "Optional", "Union", "List", "Dict",
-    "Client", "AsyncClient", "APIError", "Operation", "Param", "Body", "Outcome",
-    "date", "datetime", "time", "timedelta", "UUID", "Decimal", "Path", "Query", "Header",
-    "Cookie", "Request", "Response", "Depends", "FastAPI", "APIRouter", "Protocol", "rt",
-    "Mapping", "Sequence", "Iterator", "AsyncIterator", "Self", "TypeAlias", "AnyUrl",
-    "AnyHttpUrl", "EmailStr", "Json", "SecretStr", "StrictStr", "StrictInt", "StrictBool",
-    "StrictFloat", "StrictBytes", "Base64Str", "Base64Bytes", "RootResource", "AsyncRootResource",
-})
+RESERVED_CLASS_NAMES = frozenset(
+    {
+        "Any",
+        "BaseModel",
+        "ConfigDict",
+        "Enum",
+        "Field",
+        "IntEnum",
+        "Literal",
+        "RootModel",
+        "AwareDatetime",
+        "NaiveDatetime",
+        "Annotated",
+        "Optional",
+        "Union",
+        "List",
+        "Dict",
+        "Client",
+        "AsyncClient",
+        "APIError",
+        "Operation",
+        "Param",
+        "Body",
+        "Outcome",
+        "date",
+        "datetime",
+        "time",
+        "timedelta",
+        "UUID",
+        "Decimal",
+        "Path",
+        "Query",
+        "Header",
+        "Cookie",
+        "Request",
+        "Response",
+        "Depends",
+        "FastAPI",
+        "APIRouter",
+        "Protocol",
+        "rt",
+        "Mapping",
+        "Sequence",
+        "Iterator",
+        "AsyncIterator",
+        "Self",
+        "TypeAlias",
+        "AnyUrl",
+        "AnyHttpUrl",
+        "EmailStr",
+        "Json",
+        "SecretStr",
+        "StrictStr",
+        "StrictInt",
+        "StrictBool",
+        "StrictFloat",
+        "StrictBytes",
+        "Base64Str",
+        "Base64Bytes",
+        "RootResource",
+        "AsyncRootResource",
+    }
+)
 # Names a create_router/create_app scope defines or reads; route functions and
 # create_app keywords live there, so they must not shadow any of them.
-_SERVER_SCOPE = frozenset({
-    "request", "principal", "body", "binder", "impls", "router", "authenticate", "middleware",
-    "fastapi_kwargs", "settings", "app", "rt", "datetime", "uuid", "builtins", "create_app",
-    "create_router", "self", "context", "fields", "pydantic", "fastapi",
-}) | frozenset(dir(builtins))
+_SERVER_SCOPE = frozenset(
+    {
+        "request",
+        "principal",
+        "body",
+        "binder",
+        "impls",
+        "router",
+        "authenticate",
+        "middleware",
+        "fastapi_kwargs",
+        "settings",
+        "app",
+        "rt",
+        "datetime",
+        "uuid",
+        "builtins",
+        "create_app",
+        "create_router",
+        "self",
+        "context",
+        "fields",
+        "pydantic",
+        "fastapi",
+    }
+) | frozenset(dir(builtins))
 RESERVED_METHOD_NAMES = frozenset({"close", "aclose", "with_options"})
-RESERVED_PARAMS = frozenset({
-    "self", "request_options", "context", "body", "request", "principal", "rt", "ops", "binder",
-    "impls", "router", "datetime", "uuid", "httpx", "os", "typing", "Any", "Annotated",
-    "builtins", "fields",
-})
+RESERVED_PARAMS = frozenset(
+    {
+        "self",
+        "request_options",
+        "context",
+        "body",
+        "request",
+        "principal",
+        "rt",
+        "ops",
+        "binder",
+        "impls",
+        "router",
+        "datetime",
+        "uuid",
+        "httpx",
+        "os",
+        "typing",
+        "Any",
+        "Annotated",
+        "builtins",
+        "fields",
+    }
+)
 
 
 # Letters that Unicode decomposition does not reduce to ASCII.
-_TRANSLITERATE = str.maketrans({
-    "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
-    "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i",
-})
+_TRANSLITERATE = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ı": "i",
+    }
+)
 
 
 def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE)).encode("ascii", "ignore").decode()
+    return (
+        unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
+        .encode("ascii", "ignore")
+        .decode()
+    )
 
 
 def words(text: str) -> list[str]:
@@ -169,10 +282,18 @@ class Names:
 
     schemas: dict[str, ClassName]
     operations: dict[str, OperationNames]  # operation_id -> names
-    groups: dict[tuple[PyName, ...], GroupNames]  # every resource chain and its prefixes, () included
-    fields: dict[str, dict[str, PyName]] = dataclass_field(default_factory=dict)  # component -> property -> field
-    members: dict[str, tuple[PyName, ...]] = dataclass_field(default_factory=dict)  # enum component -> member names
-    variants: dict[str, tuple[ClassName, ClassName]] = dataclass_field(default_factory=dict)  # split: request, response
+    groups: dict[
+        tuple[PyName, ...], GroupNames
+    ]  # every resource chain and its prefixes, () included
+    fields: dict[str, dict[str, PyName]] = dataclass_field(
+        default_factory=dict
+    )  # component -> property -> field
+    members: dict[str, tuple[PyName, ...]] = dataclass_field(
+        default_factory=dict
+    )  # enum component -> member names
+    variants: dict[str, tuple[ClassName, ClassName]] = dataclass_field(
+        default_factory=dict
+    )  # split: request, response
 
     def resource_module(self, attr: str) -> PyName:
         """The module of the client package's ``client/`` folder holding top-level resource ``attr``.
@@ -209,7 +330,9 @@ def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
         places[op.operation_id] = (resource, PyName(unique(method, taken_methods)))
     # Page iterators come second: an operation's own name wins, a twin that collides is numbered.
     all_methods = {
-        op.operation_id: PyName(unique(places[op.operation_id][1] + "_all", methods[places[op.operation_id][0]]))
+        op.operation_id: PyName(
+            unique(places[op.operation_id][1] + "_all", methods[places[op.operation_id][0]])
+        )
         for op in api.operations
         if page_results(api, op) is not None
     }
@@ -229,35 +352,82 @@ def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
         if constant in classes:
             constant = unique(constant + "_OP", classes)  # upper case: never a class of ours
         ops[op.operation_id] = OperationNames(
-            renamed[resource], method, _param_names(op, api), function, constant, all_methods.get(op.operation_id)
+            renamed[resource],
+            method,
+            _param_names(op, api),
+            function,
+            constant,
+            all_methods.get(op.operation_id),
         )
     from generator.ir.shapes import split_keys
 
     shapes = shapes or {}
     split = split_keys(shapes)
-    variants = {key: (unique_class(ClassName(schemas[key] + "Request"), classes),
-                      unique_class(ClassName(schemas[key] + "Response"), classes)) for key in shapes if key in split}
-    fields = {key: _field_names(shape, classes) for key, shape in shapes.items() if shape.kind == "object"}
+    variants = {
+        key: (
+            unique_class(ClassName(schemas[key] + "Request"), classes),
+            unique_class(ClassName(schemas[key] + "Response"), classes),
+        )
+        for key in shapes
+        if key in split
+    }
+    fields = {
+        key: _field_names(shape, classes) for key, shape in shapes.items() if shape.kind == "object"
+    }
     members = {
-        key: enum_member_names(shape.enum_values, *_enum_hints(api, key)) for key, shape in shapes.items() if shape.kind == "enum"
+        key: enum_member_names(shape.enum_values, *_enum_hints(api, key))
+        for key, shape in shapes.items()
+        if shape.kind == "enum"
     }
     return Names(schemas, ops, groups, fields, members, variants)
 
 
 # Field names a model must not use: what BaseModel defines, and what the module's annotations spell.
-_MODEL_ATTRIBUTES = frozenset({
-    "schema", "json", "dict", "copy", "construct", "validate", "parse_obj", "parse_raw", "parse_file",
-    "from_orm", "schema_json", "update_forward_refs", "fields", "str", "int", "float", "bool", "bytes",
-    "list", "object", "None", "True", "False",
-})
+_MODEL_ATTRIBUTES = frozenset(
+    {
+        "schema",
+        "json",
+        "dict",
+        "copy",
+        "construct",
+        "validate",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "schema_json",
+        "update_forward_refs",
+        "fields",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "list",
+        "object",
+        "None",
+        "True",
+        "False",
+    }
+)
 
 
 def _identifier(text: str) -> str:
     """Spec text as an identifier: NFKC (as Python reads it), other characters as ``_``, ``field`` before
     a digit or an underscore (``1st`` -> ``field_1st``, ``_id`` -> ``field_id``)."""
     name = unicodedata.normalize("NFKC", text)
-    name = name if name.isidentifier() else "".join(c if ("a" + c).isidentifier() else "_" for c in name)
-    return "field_" + name if not name or name[0].isdigit() else "field" + name if name[0] == "_" else name
+    name = (
+        name
+        if name.isidentifier()
+        else "".join(c if ("a" + c).isidentifier() else "_" for c in name)
+    )
+    return (
+        "field_" + name
+        if not name or name[0].isdigit()
+        else "field" + name
+        if name[0] == "_"
+        else name
+    )
 
 
 def _field_names(shape: Shape, classes: set[str]) -> dict[str, PyName]:
@@ -266,7 +436,13 @@ def _field_names(shape: Shape, classes: set[str]) -> dict[str, PyName]:
     result: dict[str, PyName] = {}
     for prop in shape.properties:
         name = _identifier(prop.name)
-        if keyword.iskeyword(name) or name in _MODEL_ATTRIBUTES or name.startswith("model_") or name[:1].isupper() and name in classes:
+        if (
+            keyword.iskeyword(name)
+            or name in _MODEL_ATTRIBUTES
+            or name.startswith("model_")
+            or name[:1].isupper()
+            and name in classes
+        ):
             name += "_"
         result[prop.name] = PyName(unique(name, taken))
     return result
@@ -278,7 +454,9 @@ def _enum_hints(api: Api, key: str) -> tuple[tuple[str, ...], str]:
     return (schema.enum_varnames, schema.description) if schema is not None else ((), "")
 
 
-def _group_names(chains: set[tuple[PyName, ...]], classes: set[str]) -> dict[tuple[PyName, ...], GroupNames]:
+def _group_names(
+    chains: set[tuple[PyName, ...]], classes: set[str]
+) -> dict[tuple[PyName, ...], GroupNames]:
     """Class and keyword names of every chain and of every prefix of one (the root too)."""
     every = {chain[:i] for chain in chains for i in range(len(chain) + 1)} | {()}
     keywords: set[str] = set(_SERVER_SCOPE)
@@ -294,7 +472,9 @@ def _group_names(chains: set[tuple[PyName, ...]], classes: set[str]) -> dict[tup
         interface = unique_class(ClassName(stem + "Api"), classes)
         base = unique_class(ClassName(stem + "Base"), classes)
         keyword = py_name("_".join(chain) or "root", _SERVER_SCOPE)
-        groups[chain] = GroupNames(ClassName(candidate), interface, PyName(unique(keyword, keywords)), base)
+        groups[chain] = GroupNames(
+            ClassName(candidate), interface, PyName(unique(keyword, keywords)), base
+        )
     return groups
 
 
@@ -303,14 +483,19 @@ def _param_names(op: Operation, api: Api) -> dict[str, PyName]:
     taken: set[str] = set(RESERVED_PARAMS)
     result: dict[str, PyName] = {}
     for param in op.parameters:
-        result[param_key(param.location, param.name)] = PyName(unique(py_name(param.name, RESERVED_PARAMS), taken))
+        result[param_key(param.location, param.name)] = PyName(
+            unique(py_name(param.name, RESERVED_PARAMS), taken)
+        )
     for field in form_fields(api, op.body):
-        result[param_key("form", field.name)] = PyName(unique(py_name(field.name, RESERVED_PARAMS), taken))
+        result[param_key("form", field.name)] = PyName(
+            unique(py_name(field.name, RESERVED_PARAMS), taken)
+        )
     return result
 
 
 def _separate_resources_from_methods(
-    places: dict[str, tuple[tuple[PyName, ...], PyName]], methods: dict[tuple[PyName, ...], set[str]]
+    places: dict[str, tuple[tuple[PyName, ...], PyName]],
+    methods: dict[tuple[PyName, ...], set[str]],
 ) -> dict[tuple[PyName, ...], tuple[PyName, ...]]:
     """A sub-resource attribute may not share its name with a method of its parent.
 
@@ -345,7 +530,9 @@ def _common_prefix(all_statics: list[list[str]]) -> int:
     return n
 
 
-def _place(op: Operation, paths: set[str], extended: set[str], prefix: int) -> tuple[tuple[PyName, ...], str]:
+def _place(
+    op: Operation, paths: set[str], extended: set[str], prefix: int
+) -> tuple[tuple[PyName, ...], str]:
     segments = [s for s in op.path.strip("/").split("/") if s]
     statics = _statics(op.path)[prefix:]
     shape = _shape(op.path)
@@ -377,10 +564,10 @@ def _match(tokens: list[str], statics: list[str]) -> tuple[list[str], int]:
     remaining = [snake_case(s).split("_") for s in statics]
     while remaining and pos < len(tokens):
         for i, seg in enumerate(remaining):
-            if seg and tokens[pos:pos + len(seg)] == seg:
+            if seg and tokens[pos : pos + len(seg)] == seg:
                 chain.append("_".join(seg))
                 pos += len(seg)
-                remaining = remaining[i + 1:]
+                remaining = remaining[i + 1 :]
                 break
         else:
             break
@@ -392,7 +579,10 @@ def _match(tokens: list[str], statics: list[str]) -> tuple[list[str], int]:
 def _verb(op: Operation, segments: list[str]) -> str:
     item = bool(segments) and segments[-1].startswith("{")
     verbs = {
-        "GET": "retrieve" if item else "list", "POST": "create", "PUT": "update",
-        "PATCH": "partial_update", "DELETE": "destroy",
+        "GET": "retrieve" if item else "list",
+        "POST": "create",
+        "PUT": "update",
+        "PATCH": "partial_update",
+        "DELETE": "destroy",
     }
     return verbs.get(op.method, op.method.lower())

@@ -21,10 +21,14 @@ _DRF_CHOICE = re.compile(r"^\s*\*\s*`([^`]*)`\s+-\s+(.+?)\s*$")
 
 
 # What an enum member must not shadow: Enum's own attributes and str's and int's methods (the bases).
-_ENUM_ATTRIBUTES = frozenset({"mro", "name", "value"} | {n for n in (*dir(str), *dir(int)) if not n.startswith("_")})
+_ENUM_ATTRIBUTES = frozenset(
+    {"mro", "name", "value"} | {n for n in (*dir(str), *dir(int)) if not n.startswith("_")}
+)
 
 
-def enum_member_names(values: Iterable[object], varnames: Iterable[str] = (), description: str = "") -> tuple[PyName, ...]:
+def enum_member_names(
+    values: Iterable[object], varnames: Iterable[str] = (), description: str = ""
+) -> tuple[PyName, ...]:
     """A member name for each enum value, unique, as a reviewer would write it.
 
     In order of preference: the spec's ``x-enum-varnames``; for values that are not
@@ -85,7 +89,11 @@ def parameter_schema_names(
     found: dict[str, ClassName] = {}
     for key, uses in users.items():
         tokens = api.schemas[key].spec_location.pointer.split("/")
-        if len(tokens) == 5 and tokens[1:3] == ["components", "parameters"] and tokens[4] == "schema":
+        if (
+            len(tokens) == 5
+            and tokens[1:3] == ["components", "parameters"]
+            and tokens[4] == "schema"
+        ):
             found[key] = class_name(tokens[3].replace("~1", "/").replace("~0", "~"))
         elif len({op for op, _ in uses}) > 1 and len({name for _, name in uses}) == 1:
             chains = [places[op][0] for op, _ in uses]
@@ -98,7 +106,9 @@ def parameter_schema_names(
     return found
 
 
-_GENERIC_TITLE_WORDS = frozenset({"api", "apis", "rest", "openapi", "swagger", "spec", "specification", "the"})
+_GENERIC_TITLE_WORDS = frozenset(
+    {"api", "apis", "rest", "openapi", "swagger", "spec", "specification", "the"}
+)
 
 
 def package_stem(text: str) -> str:

@@ -87,7 +87,9 @@ class Reporter:
         """On a terminal: replace the running stage's line with its final form and duration."""
         if self._stage is not None:
             message, began = self._stage
-            click.echo(f"\r\x1b[K[{began - self._started:5.1f}s] {message} ({now - began:.1f}s)", err=True)
+            click.echo(
+                f"\r\x1b[K[{began - self._started:5.1f}s] {message} ({now - began:.1f}s)", err=True
+            )
             self._stage = None
 
     @contextlib.contextmanager

@@ -86,8 +86,16 @@ def describe_missing(document: Any, pointer: str) -> str:
             node = jsonpointer.step(node, token)
         except LookupError:
             where = f"#{jsonpointer.from_tokens(done)}" if done else "the document"
-            close = get_close_matches(token, [k for k in node if isinstance(k, str)], n=1) if isinstance(node, dict) else []
-            hint = f" (did you mean '#{jsonpointer.join(jsonpointer.from_tokens(done), close[0])}'?)" if close else ""
+            close = (
+                get_close_matches(token, [k for k in node if isinstance(k, str)], n=1)
+                if isinstance(node, dict)
+                else []
+            )
+            hint = (
+                f" (did you mean '#{jsonpointer.join(jsonpointer.from_tokens(done), close[0])}'?)"
+                if close
+                else ""
+            )
             return f"{where} has no member {token!r}{hint}"
         done.append(token)
     return "the target does not exist"

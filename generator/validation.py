@@ -127,8 +127,13 @@ def _severity(pointer: str, error: dict[str, Any], missing: str | None) -> Sever
     if any(t.startswith("x-") or t in _LENIENT_CONTEXTS for t in keywords):
         return Severity.WARNING
     kind = error["type"]
-    if tokens and tokens[-1] == "type" and (
-        _type_typo(error.get("input")) is not None or isinstance(error.get("input"), (int, float, dict))
+    if (
+        tokens
+        and tokens[-1] == "type"
+        and (
+            _type_typo(error.get("input")) is not None
+            or isinstance(error.get("input"), (int, float, dict))
+        )
     ):
         return Severity.ERROR  # a misspelt type, or one that is no name at all (``type: 12``)
     is_parameter = len(tokens) >= 2 and tokens[-2] == "parameters"
@@ -180,7 +185,9 @@ def _describe(error: dict[str, Any], missing: str | None) -> str:
     if missing is not None:
         expected = f"{missing!r}: {expected}"
     typo = _type_typo(error.get("input"))
-    hint = f" (did you mean {typo!r}?)" if typo is not None and error["loc"][-1:] == ("type",) else ""
+    hint = (
+        f" (did you mean {typo!r}?)" if typo is not None and error["loc"][-1:] == ("type",) else ""
+    )
     return f"{expected}, found {_found(error.get('input'))}{hint}"
 
 
@@ -229,7 +236,9 @@ def validate_cached(document: dict[str, Any], family: str, report: Report) -> No
 
     if validate_parts(document, family, _code_identity(), report):
         return
-    key = cache.digest(_code_identity(), family, json.dumps(document, ensure_ascii=False, default=str))
+    key = cache.digest(
+        _code_identity(), family, json.dumps(document, ensure_ascii=False, default=str)
+    )
     cached = cache.read(folder, key)
     if cached is not None:
         try:
@@ -282,18 +291,27 @@ def validate(document: dict[str, Any], family: str, report: Report) -> None:
         report_model_errors(document, exc.errors(include_url=False), family, report)
 
 
-def report_model_errors(document: dict[str, Any], errors: list[Any], family: str, report: Report) -> None:
+def report_model_errors(
+    document: dict[str, Any], errors: list[Any], family: str, report: Report
+) -> None:
     """Report pydantic ``errors`` (locations from the document's root) as :func:`validate` does."""
     _report_errors(document, errors, report, boolean_schemas=family == "3.1")
 
 
-def _report_errors(document: dict[str, Any], errors: list[Any], report: Report, boolean_schemas: bool = False) -> None:
+def _report_errors(
+    document: dict[str, Any], errors: list[Any], report: Report, boolean_schemas: bool = False
+) -> None:
     """Report ``errors`` merged per pointer; a boolean where 3.1 allows a schema is valid
     (``unevaluatedProperties: false``), whatever openapi-pydantic models."""
     found: dict[str, list[tuple[Severity, str]]] = {}
     for error in errors:
         pointer, branches, missing = _walk(document, tuple(error["loc"]))
-        if not _applies(branches) or boolean_schemas and missing is None and _is_boolean(document, pointer):
+        if (
+            not _applies(branches)
+            or boolean_schemas
+            and missing is None
+            and _is_boolean(document, pointer)
+        ):
             continue
         message = _describe(error, missing)
         entries = found.setdefault(pointer, [])

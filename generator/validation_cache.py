@@ -23,7 +23,9 @@ from generator.diagnostics import Severity
 
 Entry = tuple[Severity, str, str, str]
 BUCKETS = 64
-_BEFORE_COMPONENTS = frozenset({"", "openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks"})
+_BEFORE_COMPONENTS = frozenset(
+    {"", "openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks"}
+)
 
 
 def validate_parts(document: dict[str, Any], family: str, identity: str, report: Any) -> bool:
@@ -37,17 +39,24 @@ def validate_parts(document: dict[str, Any], family: str, identity: str, report:
         return False
     assert isinstance(components, dict)
     frame = {**document, "components": {**components, "schemas": {}}}
-    frame_entries = _cached(folder, cache.digest(identity, family, "frame", _json(frame)),
-                            lambda record: validate(frame, family, record))
+    frame_entries = _cached(
+        folder,
+        cache.digest(identity, family, "frame", _json(frame)),
+        lambda record: validate(frame, family, record),
+    )
     groups: dict[int, dict[str, Any]] = {}
     for name, schema in schemas.items():
         groups.setdefault(_bucket(name), {})[name] = schema
     schema_entries: list[Entry] = []
     for number, group in sorted(groups.items()):
         key = cache.digest(identity, family, "schemas", str(number), _json(group))
-        schema_entries += _cached(folder, key, lambda record, g=group: validate_schemas(document, g, family, record))
+        schema_entries += _cached(
+            folder, key, lambda record, g=group: validate_schemas(document, g, family, record)
+        )
     order = {name: i for i, name in enumerate(schemas)}
-    schema_entries.sort(key=lambda e: order.get(_schema_name(e[3]), 0))  # stable: in-schema order stays
+    schema_entries.sort(
+        key=lambda e: order.get(_schema_name(e[3]), 0)
+    )  # stable: in-schema order stays
     before = [e for e in frame_entries if _first_token(e[3]) in _BEFORE_COMPONENTS]
     after = [e for e in frame_entries if _first_token(e[3]) not in _BEFORE_COMPONENTS]
     for entry in [*before, *schema_entries, *after]:
@@ -55,7 +64,9 @@ def validate_parts(document: dict[str, Any], family: str, identity: str, report:
     return True
 
 
-def validate_schemas(document: dict[str, Any], group: dict[str, Any], family: str, report: Any) -> None:
+def validate_schemas(
+    document: dict[str, Any], group: dict[str, Any], family: str, report: Any
+) -> None:
     """The errors whole-document validation reports for these component schemas."""
     from pydantic import ValidationError
 
@@ -64,7 +75,10 @@ def validate_schemas(document: dict[str, Any], group: dict[str, Any], family: st
     try:
         _schemas_adapter(family).validate_python(group)
     except ValidationError as exc:
-        errors = [{**e, "loc": ("components", "schemas", *e["loc"])} for e in exc.errors(include_url=False)]
+        errors = [
+            {**e, "loc": ("components", "schemas", *e["loc"])}
+            for e in exc.errors(include_url=False)
+        ]
         report_model_errors(document, errors, family, report)
 
 
@@ -90,13 +104,18 @@ def _cached(folder: Any, key: str, run: Any) -> list[Entry]:
         except (ValueError, TypeError):
             pass
     recorded: list[Entry] = []
-    run(lambda severity, code, message, pointer: recorded.append((severity, code, message, pointer)))
+    run(
+        lambda severity, code, message, pointer: recorded.append((severity, code, message, pointer))
+    )
     cache.write(folder, key, json.dumps([[s.value, c, m, p] for s, c, m, p in recorded]))
     return recorded
 
 
 def _bucket(name: str) -> int:
-    return int.from_bytes(hashlib.sha256(name.encode("utf-8", "surrogatepass")).digest()[:4], "big") % BUCKETS
+    return (
+        int.from_bytes(hashlib.sha256(name.encode("utf-8", "surrogatepass")).digest()[:4], "big")
+        % BUCKETS
+    )
 
 
 def _schema_name(pointer: str) -> str:

@@ -154,7 +154,9 @@ def package_trees(
         if copy is not None:
             package_files = {**package_files, **copy.files}
         root = copy.root if copy is not None else ""
-        manifest = build_manifest(target, package, package_files, input_hashes, templates_hash, root)
+        manifest = build_manifest(
+            target, package, package_files, input_hashes, templates_hash, root
+        )
         tree = {name: file_bytes(text) for name, text in package_files.items()}
         tree[MANIFEST_NAME] = file_bytes(manifest.to_json())
         trees[package] = tree

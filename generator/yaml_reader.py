@@ -152,7 +152,9 @@ class _Builder:
         first_seen: dict[str, Node] | None = None
         for key, value in node.value:
             if key.__class__ is not ScalarNode:
-                self.note(Severity.ERROR, "complex-key", "mapping keys must be scalars", node, at=key)
+                self.note(
+                    Severity.ERROR, "complex-key", "mapping keys must be scalars", node, at=key
+                )
                 continue
             name = key.value
             if name == "<<" and key.tag is PLAIN:
@@ -188,7 +190,9 @@ class _Builder:
             for item in sources:
                 merged = self.build(item, depth)
                 if not isinstance(merged, dict):
-                    self.note(Severity.ERROR, "yaml-merge", "'<<' must merge mappings", node, at=item)
+                    self.note(
+                        Severity.ERROR, "yaml-merge", "'<<' must merge mappings", node, at=item
+                    )
                     continue
                 for key, value in merged.items():
                     result.setdefault(key, value)
@@ -312,7 +316,10 @@ def parse_yaml(
         except _Stop as stop:
             assert root is not None
             _report(
-                reporter, display, root, (Severity.ERROR, stop.code, stop.message, stop.node, None, None)
+                reporter,
+                display,
+                root,
+                (Severity.ERROR, stop.code, stop.message, stop.node, None, None),
             )
             return None, YamlPositions(text, root)
         if not builder.problems:

@@ -75,7 +75,9 @@ class Generated:
 def generate(spec: Path, out: Path, name: str, **overrides: Any) -> Generated:
     """Render ``spec`` with packages ``<name>_client``/``<name>_server`` and write them under ``out``."""
     sink = Sink()
-    target = Target.for_spec(spec, out, client_package=f"{name}_client", server_package=f"{name}_server", **overrides)
+    target = Target.for_spec(
+        spec, out, client_package=f"{name}_client", server_package=f"{name}_server", **overrides
+    )
     rendered = render(target, sink)
     if rendered is not None:
         for path, text in rendered.files.items():
@@ -131,15 +133,23 @@ print(len(schema.get("paths", {{}})))
 
 def import_in_subprocess(generated: Generated) -> subprocess.CompletedProcess[str]:
     """Import both packages in a fresh interpreter, build the app and its OpenAPI document."""
-    code = IMPORT_CHECK.format(paths=[str(p) for p in generated.projects], client=generated.client, server=generated.server)
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=300)
+    code = IMPORT_CHECK.format(
+        paths=[str(p) for p in generated.projects], client=generated.client, server=generated.server
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=300
+    )
 
 
 def ruff(project: Path) -> subprocess.CompletedProcess[str]:
     """The pinned ruff with its defaults, run from inside a generated project."""
     return subprocess.run(
         [str(BIN / "ruff"), "check", "--no-cache", "--output-format", "concise", "."],
-        cwd=project, capture_output=True, text=True, check=False, timeout=300,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
 
 
@@ -151,7 +161,12 @@ def mypy(generations: Iterable[Generated], cache: Path) -> subprocess.CompletedP
     env = dict(os.environ, MYPYPATH=os.pathsep.join(str(p) for p in projects))
     return subprocess.run(
         [str(BIN / "mypy"), "--strict", "--cache-dir", str(cache), "--no-error-summary", *args],
-        cwd=cache.parent, capture_output=True, text=True, check=False, env=env, timeout=1800,
+        cwd=cache.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=1800,
     )
 
 
@@ -181,7 +196,9 @@ class Built:
 
     def models(self, kind: str = "client") -> ModuleType:
         """The ``models`` module of the client or the server package."""
-        return importlib.import_module(f"{getattr(self.generated, kind)}.models")  # the client loads it lazily
+        return importlib.import_module(
+            f"{getattr(self.generated, kind)}.models"
+        )  # the client loads it lazily
 
     @property
     def runtime(self) -> ModuleType:
@@ -193,7 +210,9 @@ def mock_client(package: ModuleType, handler: Callable[[Any], Any], **kwargs: An
     """A generated synchronous ``Client`` whose requests go to ``handler`` (an httpx.MockTransport)."""
     import httpx
 
-    return package.Client(base_url="http://api.test", transport=httpx.MockTransport(handler), max_retries=0, **kwargs)
+    return package.Client(
+        base_url="http://api.test", transport=httpx.MockTransport(handler), max_retries=0, **kwargs
+    )
 
 
 def server_client(package: ModuleType, **implementations: Any) -> Any:

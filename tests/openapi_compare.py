@@ -105,7 +105,10 @@ class Gap:
         address, found, rest = line.partition(": spec ")
         if spec != self.spec or not found:
             return False
-        return re.fullmatch(self.at, address) is not None and re.fullmatch(self.difference, "spec " + rest) is not None
+        return (
+            re.fullmatch(self.at, address) is not None
+            and re.fullmatch(self.difference, "spec " + rest) is not None
+        )
 
 
 def differences(spec: Doc, app: Doc) -> list[str]:
@@ -309,7 +312,9 @@ def canon(doc: Doc, schema: Any, view: str, stack: tuple[str, ...] = ()) -> Any:
     if "properties" in s:
         hidden = "readOnly" if view == "request" else "writeOnly"
         kept = {n: p for n, p in s["properties"].items() if not _flag(doc, p, hidden)}
-        hidden_names = s["properties"].keys() - kept.keys()  # required names without a property stay
+        hidden_names = (
+            s["properties"].keys() - kept.keys()
+        )  # required names without a property stay
         s["properties"] = {n: canon(doc, p, view, stack) for n, p in kept.items()}
         required = sorted(n for n in s.get("required", []) if n not in hidden_names)
         s.pop("required", None)
@@ -375,16 +380,24 @@ def _merged_objects(schema: dict[str, Any], doc: Doc, view: str, stack: tuple[st
     if not all(isinstance(p, dict) for p in parts):
         return None
     parts = [  # a base's discriminator: nothing left to select (see _merged_objects' docstring)
-        {k: v for k, v in p.items() if k != "discriminator"} if "oneOf" not in p and "anyOf" not in p else p
+        {k: v for k, v in p.items() if k != "discriminator"}
+        if "oneOf" not in p and "anyOf" not in p
+        else p
         for p in parts
     ]
     typed = [p for p in parts if p]
     if typed and all(set(p) <= _ARRAY_KEYS and p.get("type") == "array" for p in typed):
         items = [p["items"] for p in parts if "items" in p]
         merged_items = items[0] if len(items) == 1 else {"allOf": items}
-        return canon(doc, {"type": "array", **({"items": merged_items} if items else {})}, view, stack)
-    if not all(set(p) <= _OBJECT_KEYS | {"additionalProperties"} and p.get("type", "object") == "object"
-               and p.get("additionalProperties", False) is False for p in parts):
+        return canon(
+            doc, {"type": "array", **({"items": merged_items} if items else {})}, view, stack
+        )
+    if not all(
+        set(p) <= _OBJECT_KEYS | {"additionalProperties"}
+        and p.get("type", "object") == "object"
+        and p.get("additionalProperties", False) is False
+        for p in parts
+    ):
         return None
     closed = [set(p.get("properties") or ()) for p in parts if "additionalProperties" in p]
     allowed = set.intersection(*closed) if closed else None

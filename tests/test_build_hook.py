@@ -278,7 +278,12 @@ def _doc_commands(heading: str) -> list[str]:
     text = (REPO / "docs" / "build-hook.md").read_text(encoding="utf-8")
     section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
     blocks = [block.split("```", 1)[0] for block in section.split("```sh\n")[1:]]
-    return [line.split("  #", 1)[0].strip() for block in blocks for line in block.splitlines() if line.strip()]
+    return [
+        line.split("  #", 1)[0].strip()
+        for block in blocks
+        for line in block.splitlines()
+        if line.strip()
+    ]
 
 
 @pytest.mark.slow
@@ -305,9 +310,19 @@ def test_offline_build_with_only_a_wheelhouse(tmp_path: Path) -> None:
         """Run a documented ``python ...`` or ``pip ...`` command with this interpreter."""
         args = command.replace("path/to/apiforge", str(REPO)).replace("0.1.0", __version__).split()
         args = [a.strip('"') for a in args]
-        argv = [sys.executable, "-m", "pip", *args[1:]] if args[0] == "pip" else [sys.executable, *args[1:]]
+        argv = (
+            [sys.executable, "-m", "pip", *args[1:]]
+            if args[0] == "pip"
+            else [sys.executable, *args[1:]]
+        )
         ran = subprocess.run(
-            argv, cwd=root, env={**env, **extra}, capture_output=True, text=True, timeout=900, check=False
+            argv,
+            cwd=root,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
         )
         assert ran.returncode == 0, f"{command}\n{ran.stdout}\n{ran.stderr}"
 
@@ -351,4 +366,6 @@ def test_docs_never_install_apiforge_from_an_index_alone() -> None:
 
 def test_the_same_name_for_client_and_server_fails_the_build(tmp_path: Path) -> None:
     with pytest.raises(BuildFailed, match="both 'pets'"):
-        hook_targets(tmp_path, {"spec": "spec/pets.yaml", "client-package": "pets", "server-package": "pets"})
+        hook_targets(
+            tmp_path, {"spec": "spec/pets.yaml", "client-package": "pets", "server-package": "pets"}
+        )

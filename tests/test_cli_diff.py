@@ -63,7 +63,9 @@ def _without_retrieve() -> dict[str, Any]:
     return document
 
 
-def test_diff_two_files_text_json_and_fail_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_two_files_text_json_and_fail_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     old, new = write_spec(base(), "old.yaml"), write_spec(_without_retrieve(), "new.yaml")
     code, out, _ = run("diff", str(old), str(new))
@@ -84,7 +86,10 @@ def test_diff_two_files_text_json_and_fail_on(tmp_path: Path, monkeypatch: pytes
 def test_recorded_spec_against_the_edited_one(project: Path) -> None:
     manifest = json.loads(Path("generated/shop_client/.apiforge-manifest.json").read_text())
     assert manifest["spec_copy"] == ".apiforge-spec/shop.yaml"
-    assert Path("generated/shop_client/.apiforge-spec/shop.yaml").read_text() == Path("shop.yaml").read_text()
+    assert (
+        Path("generated/shop_client/.apiforge-spec/shop.yaml").read_text()
+        == Path("shop.yaml").read_text()
+    )
     assert run("check", "--breaking")[0] == 0
     write_spec(_without_retrieve())
     code, out, _ = run("diff", "--against", "generated")

@@ -106,7 +106,11 @@ def test_generate_spec_writes_packages_and_manifests(fake: FakePipeline) -> None
     manifest = json.loads(Path("generated/shop_client", MANIFEST_NAME).read_text())
     assert manifest["package"] == "shop_client"
     assert manifest["spec"] == "../../shop.txt"
-    assert set(manifest["files"]) == {"pyproject.toml", "shop_client/__init__.py", ".apiforge-spec/shop.txt"}
+    assert set(manifest["files"]) == {
+        "pyproject.toml",
+        "shop_client/__init__.py",
+        ".apiforge-spec/shop.txt",
+    }
     assert manifest["spec_copy"] == ".apiforge-spec/shop.txt"
 
 
@@ -440,7 +444,9 @@ def test_switching_the_formatter_regenerates(fake: FakePipeline) -> None:
     assert "wrote" in run(render, "generate", "shop.txt")[1]
     assert run(render, "generate", "shop.txt")[1] == "shop.txt: up to date\n"
     assert "wrote" in run(render, "generate", "--formatter", "black", "shop.txt")[1]
-    assert run(render, "generate", "--formatter", "black", "shop.txt")[1] == "shop.txt: up to date\n"
+    assert (
+        run(render, "generate", "--formatter", "black", "shop.txt")[1] == "shop.txt: up to date\n"
+    )
     assert seen == ["ruff", "black"]
     code, _, err = run(fake, "generate", "--formatter", "yapf", "shop.txt")
     assert code == 2 and "'yapf' is not one of 'ruff', 'black'" in err
@@ -499,7 +505,9 @@ def test_the_same_name_for_client_and_server_is_a_usage_error(fake: FakePipeline
 
 def test_default_names_come_from_the_title(fake: FakePipeline) -> None:
     """``openapi.yaml`` titled "Todo API" gives todo_client and $TODO_API_KEY; flags still win."""
-    write_spec("openapi: 3.0.3\ninfo:\n  version: '1'\n  title: Todo API\npaths: {}\n", "openapi.yaml")
+    write_spec(
+        "openapi: 3.0.3\ninfo:\n  version: '1'\n  title: Todo API\npaths: {}\n", "openapi.yaml"
+    )
     code, out, _ = run(fake, "generate", "openapi.yaml")
     assert code == 0 and "generated/todo_client, generated/todo_server" in out
     manifest = json.loads(Path("generated/todo_client", MANIFEST_NAME).read_text())

@@ -60,7 +60,11 @@ def test_validate_reports_what_generate_reports() -> None:
     Path("todos.yaml").write_text(TODOS)
     code, out, err = validate("todos.yaml")
     assert code == 0, err
-    for expected in ("missing-path-parameter", "duplicate-operation-id", "parameter-without-schema"):
+    for expected in (
+        "missing-path-parameter",
+        "duplicate-operation-id",
+        "parameter-without-schema",
+    ):
         assert f"warning[{expected}]" in err
     assert "parameter 'verbose' has neither 'schema' nor 'content'" in err
     assert out.startswith("todos.yaml: OpenAPI 3.0.3, 2 operations, 0 schemas")
@@ -103,7 +107,10 @@ def test_strict_names_the_warnings_that_failed_it() -> None:
     code, _, err = validate("--strict", "todos.yaml")
     assert code == 1
     assert "error[duplicate-operation-id]" in err and "--strict makes it an error" in err
-    assert "todos.yaml: --strict: 3 warnings failed it (duplicate-operation-id, missing-path-parameter, parameter-without-schema)" in err
+    assert (
+        "todos.yaml: --strict: 3 warnings failed it (duplicate-operation-id, missing-path-parameter, parameter-without-schema)"
+        in err
+    )
 
 
 def test_swagger_2_conversion_is_information_not_a_warning() -> None:

@@ -271,7 +271,10 @@ def test_for_spec_defaults() -> None:
 
 
 def test_formatter_defaults_to_ruff_and_is_set_per_project_or_target(tmp_path: Path) -> None:
-    assert [t.formatter for t in load_project(pyproject(tmp_path, FULL), Overrides())] == ["ruff", "ruff"]
+    assert [t.formatter for t in load_project(pyproject(tmp_path, FULL), Overrides())] == [
+        "ruff",
+        "ruff",
+    ]
     body = FULL.replace('output = "out"\n', 'output = "out"\nformatter = "black"\n', 1)
     path = pyproject(tmp_path, body + 'formatter = "ruff"\n')  # the last target overrides it
     assert [t.formatter for t in load_project(path, Overrides())] == ["black", "ruff"]
@@ -280,7 +283,9 @@ def test_formatter_defaults_to_ruff_and_is_set_per_project_or_target(tmp_path: P
 
 
 def test_an_unknown_formatter_is_a_config_error(tmp_path: Path) -> None:
-    path = pyproject(tmp_path, FULL.replace('output = "out"\n', 'output = "out"\nformatter = "yapf"\n', 1))
+    path = pyproject(
+        tmp_path, FULL.replace('output = "out"\n', 'output = "out"\nformatter = "yapf"\n', 1)
+    )
     [(code, pointer, line, message)] = errors(path)
     assert (code, pointer, line) == ("config-invalid", "/tool/apiforge/formatter", 6)
     assert "'ruff' or 'black'" in message

@@ -33,7 +33,9 @@ def _normalise(name: str) -> str:
 
 def test_every_imported_distribution_is_declared() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = {_normalise(re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0]) for dep in project["dependencies"]}
+    declared = {
+        _normalise(re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0]) for dep in project["dependencies"]
+    }
     optional = {
         _normalise(re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0])
         for deps in project["optional-dependencies"].values()
@@ -46,4 +48,3 @@ def test_every_imported_distribution_is_declared() -> None:
         if not names & (declared | optional):
             missing[module] = sorted(names)
     assert not missing, f"imported by generator/ but not declared in pyproject.toml: {missing}"
-

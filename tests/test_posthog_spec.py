@@ -28,69 +28,273 @@ OPERATIONS = [
     # environments: dashboards
     ("GET", f"{ENV}/dashboards/", "environments_dashboards_list", "dashboard:read", 200),
     ("POST", f"{ENV}/dashboards/", "environments_dashboards_create", "dashboard:write", 201),
-    ("GET", f"{ENV}/dashboards/{{dashboard_id}}/collaborators/", "environments_dashboards_collaborators_list", "dashboard:read", 200),
-    ("POST", f"{ENV}/dashboards/{{dashboard_id}}/collaborators/", "environments_dashboards_collaborators_create", "dashboard:write", 201),
-    ("DELETE", f"{ENV}/dashboards/{{dashboard_id}}/collaborators/{{user__uuid}}/", "environments_dashboards_collaborators_destroy", "dashboard:write", 204),
-    ("GET", f"{ENV}/dashboards/{{dashboard_id}}/sharing/", "environments_dashboards_sharing_list", "sharing_configuration:read", 200),
-    ("DELETE", f"{ENV}/dashboards/{{id}}/", "environments_dashboards_destroy", "dashboard:write", 405),
+    (
+        "GET",
+        f"{ENV}/dashboards/{{dashboard_id}}/collaborators/",
+        "environments_dashboards_collaborators_list",
+        "dashboard:read",
+        200,
+    ),
+    (
+        "POST",
+        f"{ENV}/dashboards/{{dashboard_id}}/collaborators/",
+        "environments_dashboards_collaborators_create",
+        "dashboard:write",
+        201,
+    ),
+    (
+        "DELETE",
+        f"{ENV}/dashboards/{{dashboard_id}}/collaborators/{{user__uuid}}/",
+        "environments_dashboards_collaborators_destroy",
+        "dashboard:write",
+        204,
+    ),
+    (
+        "GET",
+        f"{ENV}/dashboards/{{dashboard_id}}/sharing/",
+        "environments_dashboards_sharing_list",
+        "sharing_configuration:read",
+        200,
+    ),
+    (
+        "DELETE",
+        f"{ENV}/dashboards/{{id}}/",
+        "environments_dashboards_destroy",
+        "dashboard:write",
+        405,
+    ),
     ("GET", f"{ENV}/dashboards/{{id}}/", "environments_dashboards_retrieve", "dashboard:read", 200),
-    ("PATCH", f"{ENV}/dashboards/{{id}}/", "environments_dashboards_partial_update", "dashboard:write", 200),
-    ("GET", f"{ENV}/dashboards/{{id}}/stream_tiles/", "environments_dashboards_stream_tiles_retrieve", "dashboard:read", 200),
-    ("POST", f"{ENV}/dashboards/create_from_template_json/", "environments_dashboards_create_from_template_json_create", "dashboard:write", 200),
-    ("POST", f"{ENV}/dashboards/create_unlisted_dashboard/", "environments_dashboards_create_unlisted_dashboard_create", "dashboard:write", 200),
+    (
+        "PATCH",
+        f"{ENV}/dashboards/{{id}}/",
+        "environments_dashboards_partial_update",
+        "dashboard:write",
+        200,
+    ),
+    (
+        "GET",
+        f"{ENV}/dashboards/{{id}}/stream_tiles/",
+        "environments_dashboards_stream_tiles_retrieve",
+        "dashboard:read",
+        200,
+    ),
+    (
+        "POST",
+        f"{ENV}/dashboards/create_from_template_json/",
+        "environments_dashboards_create_from_template_json_create",
+        "dashboard:write",
+        200,
+    ),
+    (
+        "POST",
+        f"{ENV}/dashboards/create_unlisted_dashboard/",
+        "environments_dashboards_create_unlisted_dashboard_create",
+        "dashboard:write",
+        200,
+    ),
     # environments: data color themes
-    ("GET", f"{ENV}/data_color_themes/", "environments_data_color_themes_list", "project:read", 200),
-    ("POST", f"{ENV}/data_color_themes/", "environments_data_color_themes_create", "project:write", 201),
-    ("DELETE", f"{ENV}/data_color_themes/{{id}}/", "environments_data_color_themes_destroy", "project:write", 204),
-    ("GET", f"{ENV}/data_color_themes/{{id}}/", "environments_data_color_themes_retrieve", "project:read", 200),
-    ("PATCH", f"{ENV}/data_color_themes/{{id}}/", "environments_data_color_themes_partial_update", "project:write", 200),
+    (
+        "GET",
+        f"{ENV}/data_color_themes/",
+        "environments_data_color_themes_list",
+        "project:read",
+        200,
+    ),
+    (
+        "POST",
+        f"{ENV}/data_color_themes/",
+        "environments_data_color_themes_create",
+        "project:write",
+        201,
+    ),
+    (
+        "DELETE",
+        f"{ENV}/data_color_themes/{{id}}/",
+        "environments_data_color_themes_destroy",
+        "project:write",
+        204,
+    ),
+    (
+        "GET",
+        f"{ENV}/data_color_themes/{{id}}/",
+        "environments_data_color_themes_retrieve",
+        "project:read",
+        200,
+    ),
+    (
+        "PATCH",
+        f"{ENV}/data_color_themes/{{id}}/",
+        "environments_data_color_themes_partial_update",
+        "project:write",
+        200,
+    ),
     # environments: dataset items
     ("GET", f"{ENV}/dataset_items/", "environments_dataset_items_list", "dataset:read", 200),
     ("POST", f"{ENV}/dataset_items/", "environments_dataset_items_create", "dataset:write", 201),
-    ("DELETE", f"{ENV}/dataset_items/{{id}}/", "environments_dataset_items_destroy", "dataset:write", 405),
-    ("GET", f"{ENV}/dataset_items/{{id}}/", "environments_dataset_items_retrieve", "dataset:read", 200),
-    ("PATCH", f"{ENV}/dataset_items/{{id}}/", "environments_dataset_items_partial_update", "dataset:write", 200),
+    (
+        "DELETE",
+        f"{ENV}/dataset_items/{{id}}/",
+        "environments_dataset_items_destroy",
+        "dataset:write",
+        405,
+    ),
+    (
+        "GET",
+        f"{ENV}/dataset_items/{{id}}/",
+        "environments_dataset_items_retrieve",
+        "dataset:read",
+        200,
+    ),
+    (
+        "PATCH",
+        f"{ENV}/dataset_items/{{id}}/",
+        "environments_dataset_items_partial_update",
+        "dataset:write",
+        200,
+    ),
     # environments: datasets
     ("GET", f"{ENV}/datasets/", "environments_datasets_list", "dataset:read", 200),
     ("POST", f"{ENV}/datasets/", "environments_datasets_create", "dataset:write", 201),
     ("GET", f"{ENV}/datasets/{{id}}/", "environments_datasets_retrieve", "dataset:read", 200),
-    ("PATCH", f"{ENV}/datasets/{{id}}/", "environments_datasets_partial_update", "dataset:write", 200),
+    (
+        "PATCH",
+        f"{ENV}/datasets/{{id}}/",
+        "environments_datasets_partial_update",
+        "dataset:write",
+        200,
+    ),
     # environments: exports
     ("GET", f"{ENV}/exports/", "environments_exports_list", "export:read", 200),
     ("POST", f"{ENV}/exports/", "environments_exports_create", "export:write", 201),
     ("GET", f"{ENV}/exports/{{id}}/", "environments_exports_retrieve", "export:read", 200),
-    ("GET", f"{ENV}/exports/{{id}}/content/", "environments_exports_content_retrieve", "export:read", 200),
+    (
+        "GET",
+        f"{ENV}/exports/{{id}}/content/",
+        "environments_exports_content_retrieve",
+        "export:read",
+        200,
+    ),
     # environments: groups
     ("GET", f"{ENV}/groups/", "environments_groups_list", "group:read", 200),
     ("GET", f"{ENV}/groups/find/", "environments_groups_find_retrieve", "group:read", 200),
-    ("GET", f"{ENV}/groups/property_definitions/", "environments_groups_property_definitions_retrieve", "group:read", 200),
-    ("GET", f"{ENV}/groups/property_values/", "environments_groups_property_values_retrieve", "group:read", 200),
+    (
+        "GET",
+        f"{ENV}/groups/property_definitions/",
+        "environments_groups_property_definitions_retrieve",
+        "group:read",
+        200,
+    ),
+    (
+        "GET",
+        f"{ENV}/groups/property_values/",
+        "environments_groups_property_values_retrieve",
+        "group:read",
+        200,
+    ),
     # environments: insights
     ("GET", f"{ENV}/insights/", "environments_insights_list", "insight:read", 200),
     # environments: session recordings
-    ("DELETE", f"{ENV}/session_recordings/{{id}}/", "environments_session_recordings_destroy", "session_recording:write", 204),
-    ("GET", f"{ENV}/session_recordings/{{recording_id}}/sharing/", "environments_session_recordings_sharing_list", "sharing_configuration:read", 200),
+    (
+        "DELETE",
+        f"{ENV}/session_recordings/{{id}}/",
+        "environments_session_recordings_destroy",
+        "session_recording:write",
+        204,
+    ),
+    (
+        "GET",
+        f"{ENV}/session_recordings/{{recording_id}}/sharing/",
+        "environments_session_recordings_sharing_list",
+        "sharing_configuration:read",
+        200,
+    ),
     # environments: sessions
-    ("GET", f"{ENV}/sessions/property_definitions/", "environments_sessions_property_definitions_retrieve", "query:read", 200),
+    (
+        "GET",
+        f"{ENV}/sessions/property_definitions/",
+        "environments_sessions_property_definitions_retrieve",
+        "query:read",
+        200,
+    ),
     ("GET", f"{ENV}/sessions/values/", "environments_sessions_values_retrieve", "query:read", 200),
     # environments: subscriptions
     ("GET", f"{ENV}/subscriptions/", "environments_subscriptions_list", "subscription:read", 200),
-    ("POST", f"{ENV}/subscriptions/", "environments_subscriptions_create", "subscription:write", 201),
-    ("DELETE", f"{ENV}/subscriptions/{{id}}/", "environments_subscriptions_destroy", "subscription:write", 405),
-    ("GET", f"{ENV}/subscriptions/{{id}}/", "environments_subscriptions_retrieve", "subscription:read", 200),
-    ("PATCH", f"{ENV}/subscriptions/{{id}}/", "environments_subscriptions_partial_update", "subscription:write", 200),
+    (
+        "POST",
+        f"{ENV}/subscriptions/",
+        "environments_subscriptions_create",
+        "subscription:write",
+        201,
+    ),
+    (
+        "DELETE",
+        f"{ENV}/subscriptions/{{id}}/",
+        "environments_subscriptions_destroy",
+        "subscription:write",
+        405,
+    ),
+    (
+        "GET",
+        f"{ENV}/subscriptions/{{id}}/",
+        "environments_subscriptions_retrieve",
+        "subscription:read",
+        200,
+    ),
+    (
+        "PATCH",
+        f"{ENV}/subscriptions/{{id}}/",
+        "environments_subscriptions_partial_update",
+        "subscription:write",
+        200,
+    ),
     # projects: dashboards
     ("GET", f"{PROJ}/dashboards/", "dashboards_list", "dashboard:read", 200),
     ("POST", f"{PROJ}/dashboards/", "dashboards_create", "dashboard:write", 201),
-    ("GET", f"{PROJ}/dashboards/{{dashboard_id}}/collaborators/", "dashboards_collaborators_list", "dashboard:read", 200),
-    ("POST", f"{PROJ}/dashboards/{{dashboard_id}}/collaborators/", "dashboards_collaborators_create", "dashboard:write", 201),
-    ("DELETE", f"{PROJ}/dashboards/{{dashboard_id}}/collaborators/{{user__uuid}}/", "dashboards_collaborators_destroy", "dashboard:write", 204),
-    ("GET", f"{PROJ}/dashboards/{{dashboard_id}}/sharing/", "dashboards_sharing_list", "sharing_configuration:read", 200),
+    (
+        "GET",
+        f"{PROJ}/dashboards/{{dashboard_id}}/collaborators/",
+        "dashboards_collaborators_list",
+        "dashboard:read",
+        200,
+    ),
+    (
+        "POST",
+        f"{PROJ}/dashboards/{{dashboard_id}}/collaborators/",
+        "dashboards_collaborators_create",
+        "dashboard:write",
+        201,
+    ),
+    (
+        "DELETE",
+        f"{PROJ}/dashboards/{{dashboard_id}}/collaborators/{{user__uuid}}/",
+        "dashboards_collaborators_destroy",
+        "dashboard:write",
+        204,
+    ),
+    (
+        "GET",
+        f"{PROJ}/dashboards/{{dashboard_id}}/sharing/",
+        "dashboards_sharing_list",
+        "sharing_configuration:read",
+        200,
+    ),
     ("DELETE", f"{PROJ}/dashboards/{{id}}/", "dashboards_destroy", "dashboard:write", 405),
     ("GET", f"{PROJ}/dashboards/{{id}}/", "dashboards_retrieve", "dashboard:read", 200),
     ("PATCH", f"{PROJ}/dashboards/{{id}}/", "dashboards_partial_update", "dashboard:write", 200),
-    ("PATCH", f"{PROJ}/dashboards/{{id}}/move_tile/", "dashboards_move_tile_partial_update", "dashboard:write", 200),
-    ("POST", f"{PROJ}/dashboards/create_from_template_json/", "dashboards_create_from_template_json_create", "dashboard:write", 200),
+    (
+        "PATCH",
+        f"{PROJ}/dashboards/{{id}}/move_tile/",
+        "dashboards_move_tile_partial_update",
+        "dashboard:write",
+        200,
+    ),
+    (
+        "POST",
+        f"{PROJ}/dashboards/create_from_template_json/",
+        "dashboards_create_from_template_json_create",
+        "dashboard:write",
+        200,
+    ),
 ]
 
 # Operations whose reference page names no API key scope: the scope in the
@@ -210,7 +414,9 @@ def test_operation_ids_are_unique(spec):
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("method,path,operation_id,scope,status", OPERATIONS, ids=[row[2] for row in OPERATIONS])
+@pytest.mark.parametrize(
+    "method,path,operation_id,scope,status", OPERATIONS, ids=[row[2] for row in OPERATIONS]
+)
 def test_operation_matches_table(spec, method, path, operation_id, scope, status):
     op = _operations(spec)[(method, path)]
     assert op["operationId"] == operation_id
@@ -255,10 +461,16 @@ def test_every_ref_resolves(spec):
 def test_patched_schemas_have_no_required(spec):
     schemas = spec["components"]["schemas"]
     patched = [name for name in schemas if name.startswith("Patched")]
-    assert {"PatchedDashboard", "PatchedDataColorTheme", "PatchedDataset", "PatchedDatasetItem", "PatchedSubscription"} <= set(patched)
+    assert {
+        "PatchedDashboard",
+        "PatchedDataColorTheme",
+        "PatchedDataset",
+        "PatchedDatasetItem",
+        "PatchedSubscription",
+    } <= set(patched)
     for name in patched:
         assert "required" not in schemas[name], name
-        assert schemas[name]["properties"] == schemas[name[len("Patched"):]]["properties"], name
+        assert schemas[name]["properties"] == schemas[name[len("Patched") :]]["properties"], name
 
 
 def test_patch_bodies_use_patched_schemas(spec):
@@ -333,12 +545,18 @@ def test_insights_query_parameters(spec):
 
 def test_groups_and_datasets_query_parameters(spec):
     ops = _operations(spec)
-    groups = {p["name"]: p for p in (_resolve(spec, q) for q in ops[("GET", f"{ENV}/groups/")]["parameters"])}
+    groups = {
+        p["name"]: p
+        for p in (_resolve(spec, q) for q in ops[("GET", f"{ENV}/groups/")]["parameters"])
+    }
     assert {"cursor", "group_type_index", "search"} <= set(groups)
     assert groups["group_type_index"]["schema"]["type"] == "integer"
     assert groups["group_type_index"]["required"] is True
 
-    datasets = {p["name"]: p for p in (_resolve(spec, q) for q in ops[("GET", f"{ENV}/datasets/")]["parameters"])}
+    datasets = {
+        p["name"]: p
+        for p in (_resolve(spec, q) for q in ops[("GET", f"{ENV}/datasets/")]["parameters"])
+    }
     assert datasets["id__in"]["schema"]["type"] == "array"
     assert datasets["order_by"]["schema"]["type"] == "array"
     assert datasets["search"]["schema"]["type"] == "string"

@@ -196,7 +196,9 @@ def recording_render(target: Target, sink: Sink) -> Rendered | None:
             ref = target.spec.parent / line[5:]
             sink.reads.add(str(ref.absolute()))
             if not ref.exists():
-                sink.error("ref-not-found", f"{ref.name}: file not found", SpecLocation(str(target.spec)))
+                sink.error(
+                    "ref-not-found", f"{ref.name}: file not found", SpecLocation(str(target.spec))
+                )
                 return None
     return fake_render(target, sink)
 
@@ -221,8 +223,12 @@ def test_real_watch_ignores_its_own_log_and_sees_a_missing_ref_appear(
     def watch() -> None:
         try:
             run_watch(
-                Path("shop.yaml"), Overrides(server_package=False), debounce_ms=50, quiet=True,
-                render=counting, stop_event=stop,
+                Path("shop.yaml"),
+                Overrides(server_package=False),
+                debounce_ms=50,
+                quiet=True,
+                render=counting,
+                stop_event=stop,
             )
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             failures.append(exc)

@@ -140,7 +140,9 @@ def check_target(target: Target, render: RenderFn, reporter: Reporter) -> bool:
         problems += found
         outdated_manifest |= manifest_differs
         for diff in diffs:
-            click.echo(diff, nl=False, err=reporter.output_format == "json")  # stdout: the JSON only
+            click.echo(
+                diff, nl=False, err=reporter.output_format == "json"
+            )  # stdout: the JSON only
     reporter.diagnostics(problems)
     if problems:
         return False

@@ -40,7 +40,9 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def run_validate(spec: Path, *, allow_remote_refs: bool, output_format: str, strict: bool = False) -> None:
+def run_validate(
+    spec: Path, *, allow_remote_refs: bool, output_format: str, strict: bool = False
+) -> None:
     """Check ``spec`` as ``generate`` would; print its diagnostics and a summary.
 
     Raises:
@@ -85,7 +87,9 @@ def run_validate(spec: Path, *, allow_remote_refs: bool, output_format: str, str
         failed = f"{spec}: {_plural(max(errors, 1), 'error')}, {_plural(warnings, 'warning')}"
         if strict and not sink.errors and sink.warnings:
             codes = ", ".join(sorted({d.code for d in sink.warnings}))
-            failed = f"{spec}: --strict: {_plural(len(sink.warnings), 'warning')} failed it ({codes})"
+            failed = (
+                f"{spec}: --strict: {_plural(len(sink.warnings), 'warning')} failed it ({codes})"
+            )
         raise DiagnosticsError(failed)
     summary = (
         f"{spec}: OpenAPI {facts.openapi_version}, "

@@ -224,7 +224,9 @@ def run_watch(
                     session = new_session()
                 except click.ClickException as exc:  # a broken config: say so, keep watching it
                     click.echo(f"apiforge: {exc.format_message()}", err=True)
-                    session = WatchSession([], regenerate, inputs_of, {-1: {Path(os.path.abspath(config))}})
+                    session = WatchSession(
+                        [], regenerate, inputs_of, {-1: {Path(os.path.abspath(config))}}
+                    )
                     continue
                 session.start()
                 continue

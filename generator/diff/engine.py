@@ -32,8 +32,12 @@ def compare(old: Snapshot, new: Snapshot, packages: dict[str, Audience] | None =
 
 
 def diff_files(
-    old: Path, new: Path, sink: Sink, packages: dict[str, Audience] | None = None,
-    *, allow_remote_refs: bool = False,
+    old: Path,
+    new: Path,
+    sink: Sink,
+    packages: dict[str, Audience] | None = None,
+    *,
+    allow_remote_refs: bool = False,
 ) -> Report:
     """Load both specs and compare them; problems go to ``sink``.
 

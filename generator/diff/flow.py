@@ -67,7 +67,9 @@ def type_shift(old: TypeRef, new: TypeRef) -> Shift | None:
     """
     if old == new:
         return None
-    null = None if old.nullable == new.nullable else (Shift.WIDER if new.nullable else Shift.NARROWER)
+    null = (
+        None if old.nullable == new.nullable else (Shift.WIDER if new.nullable else Shift.NARROWER)
+    )
     return combine(null, _kind_shift(old, new))
 
 
@@ -108,8 +110,19 @@ def set_shift(old: set[Any], new: set[Any]) -> Shift | None:
 _LOWER = frozenset({"minimum", "minLength", "minItems", "minProperties"})
 _UPPER = frozenset({"maximum", "maxLength", "maxItems", "maxProperties"})
 CONSTRAINTS = (
-    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
-    "pattern", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
 )
 
 

@@ -92,7 +92,9 @@ class Report:
 
     def for_audience(self, audience: Audience) -> tuple[Change, ...]:
         """The changes one audience sees, breaking first."""
-        return tuple(sorted((c for c in self.changes if c.audience == audience), key=Change.sort_key))
+        return tuple(
+            sorted((c for c in self.changes if c.audience == audience), key=Change.sort_key)
+        )
 
     def count(self, level: Level, audience: Audience | None = None) -> int:
         """How many changes have ``level`` (for one audience, or all)."""
@@ -126,7 +128,11 @@ class Report:
         sections = [(name, audience) for name, audience in sorted(self.packages.items())]
         parts = []
         for name, audience in sections or [(a, a) for a in AUDIENCES]:
-            counts = [f"{self.count(level, audience)} {level.value}" for level in Level if self.count(level, audience)]
+            counts = [
+                f"{self.count(level, audience)} {level.value}"
+                for level in Level
+                if self.count(level, audience)
+            ]
             if counts:
                 parts.append(f"{name}: {', '.join(counts)}")
         return "; ".join(parts) if parts else "no API changes"

@@ -19,16 +19,22 @@ B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 
 
 def _shape(op: Operation) -> tuple[str, str]:
-    return op.method, "/".join("{}" if s.startswith("{") else s for s in op.path.strip("/").split("/"))
+    return op.method, "/".join(
+        "{}" if s.startswith("{") else s for s in op.path.strip("/").split("/")
+    )
 
 
 def _calls(side: Snapshot, op: Operation) -> dict[Audience, str]:
     return {"client": side.client_call(op), "server": side.server_call(op)}
 
 
-def match_operations(old: Snapshot, new: Snapshot) -> Iterator[tuple[Operation | None, Operation | None]]:
+def match_operations(
+    old: Snapshot, new: Snapshot
+) -> Iterator[tuple[Operation | None, Operation | None]]:
     """(old, new) pairs: matched, then removed (new None), then added (old None), each in spec order."""
-    unmatched_new = {op.operation_id: op for op in new.api.operations if op.operation_id not in old.operations}
+    unmatched_new = {
+        op.operation_id: op for op in new.api.operations if op.operation_id not in old.operations
+    }
     by_shape = {_shape(op): op for op in unmatched_new.values()}
     removed = []
     for op in old.api.operations:
@@ -49,10 +55,14 @@ def removed(pair: Pair, op: Operation) -> None:
     old = pair.old
     was = " (it was deprecated)" if op.deprecated else ""
     pair.emit(
-        "operation-removed", {"client": B, "server": C},
-        {"client": f"operation {op.method} {op.path} removed{was}",
-         "server": f"operation {op.method} {op.path} removed; the implementation's method is no longer called"},
-        {"client": old.client_call(op), "server": old.server_call(op)}, old=op.spec_location,
+        "operation-removed",
+        {"client": B, "server": C},
+        {
+            "client": f"operation {op.method} {op.path} removed{was}",
+            "server": f"operation {op.method} {op.path} removed; the implementation's method is no longer called",
+        },
+        {"client": old.client_call(op), "server": old.server_call(op)},
+        old=op.spec_location,
     )
 
 
@@ -60,11 +70,15 @@ def added(pair: Pair, op: Operation) -> None:
     """A new operation: a new call for clients, a method implementations must now provide."""
     new = pair.new
     pair.emit(
-        "operation-added", {"client": C, "server": P},
-        {"client": f"new operation {op.method} {op.path}",
-         "server": f"new interface method for {op.method} {op.path}: implementations must add it "
-                   "(until they do, the route answers 501 and mypy flags the implementation)"},
-        {"client": new.client_call(op), "server": new.server_call(op)}, new=op.spec_location,
+        "operation-added",
+        {"client": C, "server": P},
+        {
+            "client": f"new operation {op.method} {op.path}",
+            "server": f"new interface method for {op.method} {op.path}: implementations must add it "
+            "(until they do, the route answers 501 and mypy flags the implementation)",
+        },
+        {"client": new.client_call(op), "server": new.server_call(op)},
+        new=op.spec_location,
     )
 
 
@@ -75,17 +89,25 @@ def python_names(pair: Pair, old: Operation, new: Operation) -> None:
     for audience in AUDIENCES:
         if before[audience] != after[audience]:
             pair.emit(
-                "operation-renamed", {audience: B},
+                "operation-renamed",
+                {audience: B},
                 f"renamed to {after[audience]} (was {before[audience]})",
-                before, old.spec_location, new.spec_location, after,
+                before,
+                old.spec_location,
+                new.spec_location,
+                after,
             )
     old_kw = pair.old.names.groups[pair.old.names.operations[old.operation_id].resource].keyword
     new_kw = pair.new.names.groups[pair.new.names.operations[new.operation_id].resource].keyword
     if old_kw != new_kw:
         pair.emit(
-            "implementation-keyword-renamed", {"server": B},
-            f"create_app keyword {old_kw}= is now {new_kw}=", {"server": f"create_app({old_kw}=...)"},
-            old.spec_location, new.spec_location, {"server": f"create_app({new_kw}=...)"},
+            "implementation-keyword-renamed",
+            {"server": B},
+            f"create_app keyword {old_kw}= is now {new_kw}=",
+            {"server": f"create_app({old_kw}=...)"},
+            old.spec_location,
+            new.spec_location,
+            {"server": f"create_app({new_kw}=...)"},
         )
 
 
@@ -98,12 +120,16 @@ def endpoint(pair: Pair, old: Operation, new: Operation) -> None:
     if _shape(old) == _shape(new):
         return  # a path parameter renamed in the template alone: the same requests
     pair.emit(
-        "endpoint-changed", {"client": B, "server": C},
-        {"client": f"now {new.method} {new.path} (was {old.method} {old.path}); the call is unchanged "
-                   "but clients generated from the old spec reach the old endpoint",
-         "server": f"served at {new.method} {new.path} (was {old.method} {old.path})"},
+        "endpoint-changed",
+        {"client": B, "server": C},
+        {
+            "client": f"now {new.method} {new.path} (was {old.method} {old.path}); the call is unchanged "
+            "but clients generated from the old spec reach the old endpoint",
+            "server": f"served at {new.method} {new.path} (was {old.method} {old.path})",
+        },
         {"client": pair.new.client_call(new), "server": pair.new.server_call(new)},
-        old.spec_location, new.spec_location,
+        old.spec_location,
+        new.spec_location,
     )
 
 
@@ -113,9 +139,12 @@ def deprecation(pair: Pair, old: Operation, new: Operation) -> None:
         return
     state = "deprecated" if new.deprecated else "no longer deprecated"
     pair.emit(
-        "operation-deprecated" if new.deprecated else "operation-undeprecated", same(C),
-        f"operation is now {state}", {"client": pair.new.client_call(new), "server": pair.new.server_call(new)},
-        old.spec_location, new.spec_location,
+        "operation-deprecated" if new.deprecated else "operation-undeprecated",
+        same(C),
+        f"operation is now {state}",
+        {"client": pair.new.client_call(new), "server": pair.new.server_call(new)},
+        old.spec_location,
+        new.spec_location,
     )
 
 
@@ -126,27 +155,53 @@ def security(pair: Pair, old: Operation, new: Operation) -> None:
     before = {r.scheme: set(r.scopes) for r in old.security}
     after = {r.scheme: set(r.scopes) for r in new.security}
     if not before and after:
-        pair.emit("auth-added", {"client": P, "server": C},
-                  {"client": f"now requires credentials ({', '.join(after)}); calls without them get 401",
-                   "server": "requests now arrive authenticated (a principal is passed in the context)"},
-                  symbol, *where)
+        pair.emit(
+            "auth-added",
+            {"client": P, "server": C},
+            {
+                "client": f"now requires credentials ({', '.join(after)}); calls without them get 401",
+                "server": "requests now arrive authenticated (a principal is passed in the context)",
+            },
+            symbol,
+            *where,
+        )
     elif before and not after:
-        pair.emit("auth-removed", {"client": C, "server": P},
-                  {"client": "no longer requires credentials",
-                   "server": "requests are no longer authenticated: the context carries no principal"},
-                  symbol, *where)
+        pair.emit(
+            "auth-removed",
+            {"client": C, "server": P},
+            {
+                "client": "no longer requires credentials",
+                "server": "requests are no longer authenticated: the context carries no principal",
+            },
+            symbol,
+            *where,
+        )
     elif set(before) != set(after):
-        pair.emit("auth-scheme-changed", same(P),
-                  f"authenticates with {', '.join(after)} (was {', '.join(before)})", symbol, *where)
+        pair.emit(
+            "auth-scheme-changed",
+            same(P),
+            f"authenticates with {', '.join(after)} (was {', '.join(before)})",
+            symbol,
+            *where,
+        )
     else:
         for scheme, scopes in after.items():
             if scopes - before[scheme]:
-                pair.emit("auth-scopes-added", {"client": P, "server": C},
-                          f"{scheme} now needs scopes {', '.join(sorted(scopes - before[scheme]))}", symbol, *where)
+                pair.emit(
+                    "auth-scopes-added",
+                    {"client": P, "server": C},
+                    f"{scheme} now needs scopes {', '.join(sorted(scopes - before[scheme]))}",
+                    symbol,
+                    *where,
+                )
             if before[scheme] - scopes:
-                pair.emit("auth-scopes-removed", {"client": C, "server": P},
-                          f"{scheme} no longer needs scopes {', '.join(sorted(before[scheme] - scopes))}",
-                          symbol, *where)
+                pair.emit(
+                    "auth-scopes-removed",
+                    {"client": C, "server": P},
+                    f"{scheme} no longer needs scopes {', '.join(sorted(before[scheme] - scopes))}",
+                    symbol,
+                    *where,
+                )
 
 
 def schemes(pair: Pair) -> None:
@@ -155,13 +210,20 @@ def schemes(pair: Pair) -> None:
     for scheme in pair.new.api.security_schemes:
         before = old.get(scheme.name)
         if before is None or (before.kind, before.param_name, before.location) == (
-            scheme.kind, scheme.param_name, scheme.location
+            scheme.kind,
+            scheme.param_name,
+            scheme.location,
         ):
             continue
         spelt = f"{scheme.kind} ({scheme.location} {scheme.param_name or ''})".replace(" )", ")")
-        pair.emit("auth-scheme-changed", same(P), f"security scheme {scheme.name!r} is now {spelt}",
-                  {"client": "Client(api_key=...)", "server": "create_app(authenticate=...)"},
-                  before.spec_location, scheme.spec_location)
+        pair.emit(
+            "auth-scheme-changed",
+            same(P),
+            f"security scheme {scheme.name!r} is now {spelt}",
+            {"client": "Client(api_key=...)", "server": "create_app(authenticate=...)"},
+            before.spec_location,
+            scheme.spec_location,
+        )
 
 
 def page_item(snapshot: Snapshot, op: Operation) -> bool:
@@ -187,32 +249,58 @@ def pagination(pair: Pair, old: Operation, new: Operation) -> None:
     iterator = "list_all" if method == "list" else f"{method}_all"
     call = pair.new.client_call(new).replace(f".{method}(", f".{iterator}(")
     if was:
-        pair.emit("pagination-removed", {"client": B}, f"no longer paginated: {iterator}() is gone",
-                  {"client": call}, old.spec_location, new.spec_location)
+        pair.emit(
+            "pagination-removed",
+            {"client": B},
+            f"no longer paginated: {iterator}() is gone",
+            {"client": call},
+            old.spec_location,
+            new.spec_location,
+        )
     else:
-        pair.emit("pagination-added", {"client": C}, f"now paginated: {iterator}() iterates every page",
-                  {"client": call}, old.spec_location, new.spec_location)
+        pair.emit(
+            "pagination-added",
+            {"client": C},
+            f"now paginated: {iterator}() iterates every page",
+            {"client": call},
+            old.spec_location,
+            new.spec_location,
+        )
 
 
 def resources(pair: Pair) -> None:
     """A resource chain (``client.dashboards``) or its interface vanishes or appears as a whole."""
+
     def chains(snapshot: Snapshot) -> set[tuple[PyName, ...]]:
-        return {snapshot.names.operations[op.operation_id].resource for op in snapshot.api.operations}
+        return {
+            snapshot.names.operations[op.operation_id].resource for op in snapshot.api.operations
+        }
 
     before, after = chains(pair.old), chains(pair.new)
     for chain in sorted(before - after):
         group = pair.old.names.groups[chain]
-        pair.emit("resource-removed", same(B),
-                  {"client": "resource removed with all its operations",
-                   "server": f"interface {group.interface} removed: passing {group.keyword}= to create_app "
-                             "raises TypeError"},
-                  {"client": "client." + ".".join(chain), "server": f"create_app({group.keyword}=...)"})
+        pair.emit(
+            "resource-removed",
+            same(B),
+            {
+                "client": "resource removed with all its operations",
+                "server": f"interface {group.interface} removed: passing {group.keyword}= to create_app "
+                "raises TypeError",
+            },
+            {"client": "client." + ".".join(chain), "server": f"create_app({group.keyword}=...)"},
+        )
     for chain in sorted(after - before):
         group = pair.new.names.groups[chain]
-        pair.emit("resource-added", same(C),
-                  {"client": "new resource", "server": f"new interface {group.interface}, bound by "
-                   f"create_app({group.keyword}=...); its routes answer 501 until it is given"},
-                  {"client": "client." + ".".join(chain), "server": f"create_app({group.keyword}=...)"})
+        pair.emit(
+            "resource-added",
+            same(C),
+            {
+                "client": "new resource",
+                "server": f"new interface {group.interface}, bound by "
+                f"create_app({group.keyword}=...); its routes answer 501 until it is given",
+            },
+            {"client": "client." + ".".join(chain), "server": f"create_app({group.keyword}=...)"},
+        )
 
 
 OPERATION_RULES = (python_names, endpoint, deprecation, security, pagination)

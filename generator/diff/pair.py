@@ -11,7 +11,9 @@ from generator.diff.model import AUDIENCES, Audience, Change, Level
 from generator.diff.snapshot import Direction, Snapshot
 
 
-def flow_levels(directions: Iterable[Direction], shift: Shift, hurt: Level) -> dict[Audience, Level]:
+def flow_levels(
+    directions: Iterable[Direction], shift: Shift, hurt: Level
+) -> dict[Audience, Level]:
     """:func:`~generator.diff.flow.levels` over every direction data travels in, worst per audience."""
     result: dict[Audience, Level] = {}
     for direction in directions:

@@ -83,14 +83,26 @@ def recorded_packages(directory: Path) -> Iterator[Recorded]:
     """
     from generator.manifest import MANIFEST_NAME, read_manifest
 
-    candidates = [directory] if (directory / MANIFEST_NAME).is_file() else sorted(
-        p for p in directory.iterdir() if (p / MANIFEST_NAME).is_file()
-    ) if directory.is_dir() else []
+    candidates = (
+        [directory]
+        if (directory / MANIFEST_NAME).is_file()
+        else sorted(p for p in directory.iterdir() if (p / MANIFEST_NAME).is_file())
+        if directory.is_dir()
+        else []
+    )
     for package_dir in candidates:
         manifest = read_manifest(package_dir)
         if manifest is None:
             continue
-        audience = "server" if manifest.options.get("server_package") == manifest.package else "client"
+        audience = (
+            "server" if manifest.options.get("server_package") == manifest.package else "client"
+        )
         copy = package_dir / manifest.spec_copy if manifest.spec_copy else None
         current = Path(os.path.normpath(package_dir / manifest.spec))
-        yield Recorded(package_dir, manifest.package, audience, copy if copy and copy.is_file() else None, current)
+        yield Recorded(
+            package_dir,
+            manifest.package,
+            audience,
+            copy if copy and copy.is_file() else None,
+            current,
+        )

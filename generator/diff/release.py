@@ -77,7 +77,7 @@ def set_project_version(pyproject: str, version: str) -> str:
         if stripped.startswith("["):
             section = stripped
         elif section == "[project]" and stripped.split("=", 1)[0].strip() == "version":
-            ending = line[len(line.rstrip("\r\n")):]
+            ending = line[len(line.rstrip("\r\n")) :]
             lines[index] = f"version = {json.dumps(version)}{ending}"
             result = "".join(lines)
             if project_version(result) != version:

@@ -20,7 +20,11 @@ TITLES: dict[Audience, str] = {"client": "client users", "server": "server imple
 
 def printable(text: str) -> str:
     """``text`` with control characters written as escapes, so a spec cannot drive the terminal."""
-    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return (
+        text
+        if text.isprintable()
+        else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    )
 
 
 def sections(report: Report) -> list[tuple[str, Audience]]:
@@ -85,20 +89,27 @@ def as_json(report: Report, versions: dict[str, str] | None = None) -> dict[str,
     for heading, audience in sections(report):
         version = (versions or {}).get(heading)
         bump = report.bump(audience)
-        packages.append({
-            "package": heading if report.packages else None,
-            "audience": audience,
-            "bump": bump.value,
-            "version": version,
-            "next_version": next_version(version, bump) if version else None,
-            "changes": [
-                {
-                    "rule": c.rule, "level": c.level.value, "message": c.message, "symbol": c.symbol,
-                    "new_symbol": c.new_symbol or None, "old": _location(c.old), "new": _location(c.new),
-                }
-                for c in report.for_audience(audience)
-            ],
-        })
+        packages.append(
+            {
+                "package": heading if report.packages else None,
+                "audience": audience,
+                "bump": bump.value,
+                "version": version,
+                "next_version": next_version(version, bump) if version else None,
+                "changes": [
+                    {
+                        "rule": c.rule,
+                        "level": c.level.value,
+                        "message": c.message,
+                        "symbol": c.symbol,
+                        "new_symbol": c.new_symbol or None,
+                        "old": _location(c.old),
+                        "new": _location(c.new),
+                    }
+                    for c in report.for_audience(audience)
+                ],
+            }
+        )
     return {
         "old": report.old,
         "new": report.new,

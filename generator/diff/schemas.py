@@ -28,14 +28,24 @@ def components(pair: Pair) -> None:
     for key, schema in old.items():
         if key not in new:
             if key in pair.old.usage:
-                pair.emit("model-removed", same(B), f"model {pair.old.model(key)} removed: importing it fails",
-                          _both(pair.old.model(key)), old=schema.spec_location)
+                pair.emit(
+                    "model-removed",
+                    same(B),
+                    f"model {pair.old.model(key)} removed: importing it fails",
+                    _both(pair.old.model(key)),
+                    old=schema.spec_location,
+                )
             continue
         _component(pair, key, schema, new[key])
     for key, schema in new.items():
         if key not in old and key in pair.new.usage:
-            pair.emit("model-added", same(C), f"new model {pair.new.model(key)}", _both(pair.new.model(key)),
-                      new=schema.spec_location)
+            pair.emit(
+                "model-added",
+                same(C),
+                f"new model {pair.new.model(key)}",
+                _both(pair.new.model(key)),
+                new=schema.spec_location,
+            )
 
 
 def _both(symbol: str) -> dict[Audience, str]:
@@ -69,16 +79,27 @@ def _component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     where = (old.spec_location, new.spec_location)
     directions = _directions(pair, key)
     if old_name != new_name:
-        pair.emit("model-renamed", same(B), f"model {old_name} is now {new_name}: imports of the old name fail",
-                  _both(old_name), *where, _both(new_name))
+        pair.emit(
+            "model-renamed",
+            same(B),
+            f"model {old_name} is now {new_name}: imports of the old name fail",
+            _both(old_name),
+            *where,
+            _both(new_name),
+        )
     if not directions:
         return  # used by no operation on either side: no data flows through it
     if pair.old.schemas.get(key) == pair.new.schemas.get(key):
         return  # the same schema text (what it refers to is compared under its own key)
     used = _used_by(pair, key)
     if old.kind != new.kind:
-        pair.emit("model-kind-changed", same(B), f"{new_name} is now {_kind(new)} (was {_kind(old)})" + used,
-                  _both(new_name), *where)
+        pair.emit(
+            "model-kind-changed",
+            same(B),
+            f"{new_name} is now {_kind(new)} (was {_kind(old)})" + used,
+            _both(new_name),
+            *where,
+        )
         return
     raw_old, raw_new = pair.old.schemas.get(key, {}), pair.new.schemas.get(key, {})
     if old.kind == "enum":
@@ -87,8 +108,13 @@ def _component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
         _properties(pair, key, old, new, directions, used)
         _constraints(pair, new_name, raw_old, raw_new, directions, used, where)
     if _canonical(raw_old, _COMPOSITION) != _canonical(raw_new, _COMPOSITION):
-        pair.emit("model-composition-changed", same(P), f"{new_name}: allOf/oneOf/anyOf members changed" + used,
-                  _both(new_name), *where)
+        pair.emit(
+            "model-composition-changed",
+            same(P),
+            f"{new_name}: allOf/oneOf/anyOf members changed" + used,
+            _both(new_name),
+            *where,
+        )
 
 
 def _kind(schema: Schema) -> str:
@@ -99,24 +125,40 @@ def _canonical(schema: dict[str, Any], keys: tuple[str, ...]) -> str:
     return json.dumps({k: schema[k] for k in keys if k in schema}, sort_keys=True, default=str)
 
 
-def _enum_values(pair: Pair, name: str, old: Schema, new: Schema, directions: list[Direction], used: Used) -> None:
+def _enum_values(
+    pair: Pair, name: str, old: Schema, new: Schema, directions: list[Direction], used: Used
+) -> None:
     gone = [v for v in old.enum_values if v not in new.enum_values]
     fresh = [v for v in new.enum_values if v not in old.enum_values]
     where = (old.spec_location, new.spec_location)
     if gone:
         spelt = ", ".join(repr(v) for v in gone)
-        pair.emit("enum-value-removed", same(B),
-                  f"{name}: value(s) {spelt} removed; their members no longer exist" + used, _both(name), *where)
+        pair.emit(
+            "enum-value-removed",
+            same(B),
+            f"{name}: value(s) {spelt} removed; their members no longer exist" + used,
+            _both(name),
+            *where,
+        )
     if not fresh:
         return
     by_audience = flow_levels(directions, Shift.WIDER, P)
     if "response" in directions:
         by_audience["client"] = C  # the client's enums are open: unknown values parse
     spelt = ", ".join(repr(v) for v in fresh)
-    pair.emit("enum-value-added", by_audience,
-              {"client": f"{name}: new value(s) {spelt} (open enums absorb values they do not know)" + used["client"],
-               "server": f"{name}: new value(s) {spelt}" + _server_enum_note(directions) + used["server"]},
-              _both(name), *where)
+    pair.emit(
+        "enum-value-added",
+        by_audience,
+        {
+            "client": f"{name}: new value(s) {spelt} (open enums absorb values they do not know)"
+            + used["client"],
+            "server": f"{name}: new value(s) {spelt}"
+            + _server_enum_note(directions)
+            + used["server"],
+        },
+        _both(name),
+        *where,
+    )
 
 
 def _server_enum_note(directions: list[Direction]) -> str:
@@ -125,19 +167,35 @@ def _server_enum_note(directions: list[Direction]) -> str:
     return "; the implementation may now return them"
 
 
-def _properties(pair: Pair, key: str, old: Schema, new: Schema, directions: list[Direction], used: Used) -> None:
+def _properties(
+    pair: Pair, key: str, old: Schema, new: Schema, directions: list[Direction], used: Used
+) -> None:
     before = {p.name: p for p in old.properties}
     after = {p.name: p for p in new.properties}
     location = (old.spec_location, new.spec_location)
     for name, prop in before.items():
         field = pair.old.model(key, name)
         if name not in after:
-            pair.emit("field-removed", same(B), f"field {name!r} removed: reading or setting it fails" + used,
-                      _both(field), location[0].child("properties", name), location[1])
+            pair.emit(
+                "field-removed",
+                same(B),
+                f"field {name!r} removed: reading or setting it fails" + used,
+                _both(field),
+                location[0].child("properties", name),
+                location[1],
+            )
             continue
-        _property(pair, pair.new.model(key, name), prop, after[name], directions, used,
-                  (location[0].child("properties", name), location[1].child("properties", name)),
-                  pair.old.schemas.get(key, {}), pair.new.schemas.get(key, {}))
+        _property(
+            pair,
+            pair.new.model(key, name),
+            prop,
+            after[name],
+            directions,
+            used,
+            (location[0].child("properties", name), location[1].child("properties", name)),
+            pair.old.schemas.get(key, {}),
+            pair.new.schemas.get(key, {}),
+        )
     for name, prop in after.items():
         if name in before:
             continue
@@ -145,17 +203,37 @@ def _properties(pair: Pair, key: str, old: Schema, new: Schema, directions: list
         where = location[1].child("properties", name)
         default = _default(pair.new.schemas.get(key, {}), name)
         if prop.required and default:
-            pair.emit("field-added-required", same(C),
-                      f"new required field {name!r} with default {default[0]!r}: the models fill it in" + used,
-                      _both(field), location[0], where)
+            pair.emit(
+                "field-added-required",
+                same(C),
+                f"new required field {name!r} with default {default[0]!r}: the models fill it in"
+                + used,
+                _both(field),
+                location[0],
+                where,
+            )
         elif prop.required:
             by_audience = flow_levels(directions, Shift.NARROWER, B)
-            pair.emit("field-added-required", by_audience,
-                      {"client": _required_text("client", directions, name) + used["client"],
-                       "server": _required_text("server", directions, name) + used["server"]},
-                      _both(field), location[0], where)
+            pair.emit(
+                "field-added-required",
+                by_audience,
+                {
+                    "client": _required_text("client", directions, name) + used["client"],
+                    "server": _required_text("server", directions, name) + used["server"],
+                },
+                _both(field),
+                location[0],
+                where,
+            )
         else:
-            pair.emit("field-added", same(C), f"new optional field {name!r}" + used, _both(field), location[0], where)
+            pair.emit(
+                "field-added",
+                same(C),
+                f"new optional field {name!r}" + used,
+                _both(field),
+                location[0],
+                where,
+            )
 
 
 def _default(schema: dict[str, Any], name: str) -> tuple[Any, ...]:
@@ -172,40 +250,77 @@ def _required_text(audience: Audience, directions: list[Direction], name: str) -
     """What a new required field means to one side, by who produces the data."""
     parts = []
     if "request" in directions:
-        parts.append(f"callers must now send {name!r}" if audience == "client"
-                     else f"the implementation can rely on receiving {name!r}")
+        parts.append(
+            f"callers must now send {name!r}"
+            if audience == "client"
+            else f"the implementation can rely on receiving {name!r}"
+        )
     if "response" in directions:
-        parts.append(f"responses always carry {name!r}" if audience == "client"
-                     else f"the implementation must now send {name!r}")
+        parts.append(
+            f"responses always carry {name!r}"
+            if audience == "client"
+            else f"the implementation must now send {name!r}"
+        )
     return f"new required field {name!r}: " + "; ".join(parts)
 
 
-def _property(pair: Pair, field: str, old: Property, new: Property, directions: list[Direction], used: Used,
-              where: tuple[Any, Any], raw_old: dict[str, Any], raw_new: dict[str, Any]) -> None:
+def _property(
+    pair: Pair,
+    field: str,
+    old: Property,
+    new: Property,
+    directions: list[Direction],
+    used: Used,
+    where: tuple[Any, Any],
+    raw_old: dict[str, Any],
+    raw_new: dict[str, Any],
+) -> None:
     if old.required != new.required:
         shift = Shift.NARROWER if new.required else Shift.WIDER
         state = "required" if new.required else "optional"
         default = _default(raw_new if new.required else raw_old, new.name)
         by_audience = same(C) if default else flow_levels(directions, shift, B)
         note = f" (its default {default[0]!r} fills it in)" if default else ""
-        pair.emit(f"field-made-{state}", by_audience, f"field {new.name!r} is now {state}{note}" + used,
-                  _both(field), *where)
+        pair.emit(
+            f"field-made-{state}",
+            by_audience,
+            f"field {new.name!r} is now {state}{note}" + used,
+            _both(field),
+            *where,
+        )
     retyped = type_shift(old.type, new.type)
     if retyped is not None:
-        pair.emit(f"field-type-{retyped.value}", flow_levels(directions, retyped, B),
-                  f"field {new.name!r}: type {retyped.value}" + used, _both(field), *where)
+        pair.emit(
+            f"field-type-{retyped.value}",
+            flow_levels(directions, retyped, B),
+            f"field {new.name!r}: type {retyped.value}" + used,
+            _both(field),
+            *where,
+        )
     prop_old = (raw_old.get("properties") or {}).get(old.name)
     prop_new = (raw_new.get("properties") or {}).get(new.name)
     if isinstance(prop_old, dict) and isinstance(prop_new, dict):
         _constraints(pair, field, prop_old, prop_new, directions, used, where)
 
 
-def _constraints(pair: Pair, symbol: str, old: dict[str, Any], new: dict[str, Any], directions: list[Direction],
-                 used: Used, where: tuple[Any, Any]) -> None:
+def _constraints(
+    pair: Pair,
+    symbol: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    directions: list[Direction],
+    used: Used,
+    where: tuple[Any, Any],
+) -> None:
     """Validation keywords: narrowing may reject what producers send, widening may surprise consumers."""
     for keyword in CONSTRAINTS:
         before, after = old.get(keyword, MISSING), new.get(keyword, MISSING)
         moved = constraint_shift(keyword, before, after)
         if moved is not None:
-            pair.emit(f"constraint-{moved.value}", flow_levels(directions, moved, P),
-                      f"{keyword} {before!r} -> {after!r}" + used, _both(symbol), *where)
+            pair.emit(
+                f"constraint-{moved.value}",
+                flow_levels(directions, moved, P),
+                f"{keyword} {before!r} -> {after!r}" + used,
+                _both(symbol),
+                *where,
+            )

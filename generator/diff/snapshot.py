@@ -54,7 +54,11 @@ class Snapshot:
 
     def call(self, audience: str, op: Operation, argument: str = "") -> str:
         """:meth:`client_call` or :meth:`server_call`."""
-        return self.client_call(op, argument) if audience == "client" else self.server_call(op, argument)
+        return (
+            self.client_call(op, argument)
+            if audience == "client"
+            else self.server_call(op, argument)
+        )
 
     def model(self, key: str, field_name: str = "") -> str:
         """``models.Dashboard`` or ``models.Dashboard.name`` for a component schema."""
@@ -67,7 +71,10 @@ class Snapshot:
 
 
 def from_document(
-    document: dict[str, Any], display: str, sink: Sink, locate: Callable[[SpecLocation], SpecLocation] = _identity
+    document: dict[str, Any],
+    display: str,
+    sink: Sink,
+    locate: Callable[[SpecLocation], SpecLocation] = _identity,
 ) -> Snapshot:
     """Build the IR and names of an already loaded document.
 
@@ -92,7 +99,9 @@ def from_built(
     locate: Callable[[SpecLocation], SpecLocation] = _identity,
 ) -> Snapshot:
     """A snapshot from what the pipeline already built (its names may carry the models' too)."""
-    digest = hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps(document, sort_keys=True, default=str).encode("utf-8")
+    ).hexdigest()
     names = Names(names.schemas, names.operations, names.groups)  # what the rules read
     operations = {op.operation_id: op for op in api.operations}
     usage, users = _usage(api, schemas)
@@ -145,7 +154,15 @@ def cached_snapshot(key: str, display: str) -> Snapshot | None:
         return None
     try:
         found = pickle.loads(data)  # the user's own cache, content-addressed
-    except (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError, IndexError):
+    except (
+        pickle.UnpicklingError,
+        AttributeError,
+        ImportError,
+        EOFError,
+        TypeError,
+        ValueError,
+        IndexError,
+    ):
         return None
     return replace(found, display=display) if isinstance(found, Snapshot) else None
 
@@ -165,7 +182,9 @@ def load_snapshot(path: Path, sink: Sink, *, allow_remote_refs: bool = False) ->
 
     def locate(location: SpecLocation) -> SpecLocation:
         """file:line of an IR location, in the file its node came from (a $ref'd file too)."""
-        return loaded.locate(loaded.origin(location.pointer)) if location.file == shown else location
+        return (
+            loaded.locate(loaded.origin(location.pointer)) if location.file == shown else location
+        )
 
     sink.relocate(locate)
     return from_document(loaded.document, shown, sink, locate)

@@ -37,8 +37,17 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATIONS = ("path", "query", "header", "cookie")
 # Schema keywords of a parameter that the server enforces or documents beside its type.
 PARAMETER_KEYWORDS = (
-    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
-    "pattern", "minItems", "maxItems", "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "format",
 )
 
 
@@ -62,8 +71,11 @@ def _encoding(entry: Any) -> tuple[tuple[str, str | None, bool | None], ...]:
     if not isinstance(found, dict):
         return ()
     return tuple(
-        (str(name), e.get("style") if isinstance(e.get("style"), str) else None,
-         e.get("explode") if isinstance(e.get("explode"), bool) else None)
+        (
+            str(name),
+            e.get("style") if isinstance(e.get("style"), str) else None,
+            e.get("explode") if isinstance(e.get("explode"), bool) else None,
+        )
         for name, e in found.items()
         if isinstance(e, dict) and ("style" in e or "explode" in e)
     )
@@ -94,7 +106,11 @@ class _Builder:
             loc = self.root.child("paths", path)
             problem = template_problem(path)
             if problem is not None:
-                self.sink.warning("invalid-path-template", f"path {path!r} {problem}; the text is kept literally", loc)
+                self.sink.warning(
+                    "invalid-path-template",
+                    f"path {path!r} {problem}; the text is kept literally",
+                    loc,
+                )
             item, _ = self._deref(item, loc)
             if not isinstance(item, dict):
                 continue
@@ -102,7 +118,11 @@ class _Builder:
                 if isinstance(item.get(method), dict):
                     operations.append(self._operation(path, method, item, loc))
         if self.doc.get("webhooks"):
-            self.sink.warning("webhooks-ignored", "webhooks are not generated (only paths are)", self.root.child("webhooks"))
+            self.sink.warning(
+                "webhooks-ignored",
+                "webhooks are not generated (only paths are)",
+                self.root.child("webhooks"),
+            )
         api = Api(
             title=str(info.get("title") or "API"),
             version=str(info.get("version") or "0"),
@@ -112,7 +132,9 @@ class _Builder:
             schemas=self.registry.describe(),
             security_schemes=tuple(self.schemes.values()),
         )
-        source = ModelSource(self.registry.schemas, self.registry.locations, str(self.doc.get("openapi", "3.0.3")))
+        source = ModelSource(
+            self.registry.schemas, self.registry.locations, str(self.doc.get("openapi", "3.0.3"))
+        )
         return api, source
 
     def _deref(self, node: Any, loc: SpecLocation) -> tuple[Any, SpecLocation]:
@@ -131,7 +153,9 @@ class _Builder:
             node, loc = target, SpecLocation(self.root.file, ref[1:])
         return node, loc
 
-    def _operation(self, path: str, method: str, item: dict[str, Any], item_loc: SpecLocation) -> Operation:
+    def _operation(
+        self, path: str, method: str, item: dict[str, Any], item_loc: SpecLocation
+    ) -> Operation:
         raw = item[method]
         loc = item_loc.child(method)
         op_id = self._operation_id(raw.get("operationId"), method, path, loc)
@@ -140,9 +164,15 @@ class _Builder:
         body = self._body(raw.get("requestBody"), loc.child("requestBody"), hint)
         responses = self._responses(raw.get("responses") or {}, loc.child("responses"), hint)
         if not responses:
-            self.sink.warning("no-responses", "operation documents no response", loc.child("responses"))
+            self.sink.warning(
+                "no-responses", "operation documents no response", loc.child("responses")
+            )
         if raw.get("callbacks"):
-            self.sink.warning("callbacks-ignored", "callbacks are not generated (only the operation itself is)", loc.child("callbacks"))
+            self.sink.warning(
+                "callbacks-ignored",
+                "callbacks are not generated (only the operation itself is)",
+                loc.child("callbacks"),
+            )
         alternatives, optional = self._security(raw.get("security", self.doc.get("security")), loc)
         return Operation(
             operation_id=op_id,
@@ -171,13 +201,22 @@ class _Builder:
             while f"{base}_{n}" in self.op_ids:
                 n += 1
             op_id = f"{base}_{n}"
-            self.sink.warning("duplicate-operation-id", f"operationId {base!r} is used twice; this one is {op_id!r}", loc)
+            self.sink.warning(
+                "duplicate-operation-id",
+                f"operationId {base!r} is used twice; this one is {op_id!r}",
+                loc,
+            )
         self.op_ids.add(op_id)
         return op_id
 
     def _parameters(
-        self, path: str, item: dict[str, Any], raw: dict[str, Any],
-        item_loc: SpecLocation, loc: SpecLocation, hint: str,
+        self,
+        path: str,
+        item: dict[str, Any],
+        raw: dict[str, Any],
+        item_loc: SpecLocation,
+        loc: SpecLocation,
+        hint: str,
     ) -> tuple[Parameter, ...]:
         merged: dict[tuple[str, str], Parameter] = {}
         for source, base in ((item.get("parameters"), item_loc), (raw.get("parameters"), loc)):
@@ -187,11 +226,21 @@ class _Builder:
                     merged[(param.location, param.name)] = param
         for name in template_names(path):
             if ("path", name) not in merged:
-                self.sink.warning("missing-path-parameter", f"path parameter {name!r} is not declared; assuming a string", loc)
-                merged[("path", name)] = Parameter(name, "path", True, TypeRef("string"), None, None, "", False, loc)
+                self.sink.warning(
+                    "missing-path-parameter",
+                    f"path parameter {name!r} is not declared; assuming a string",
+                    loc,
+                )
+                merged[("path", name)] = Parameter(
+                    name, "path", True, TypeRef("string"), None, None, "", False, loc
+                )
         for param in list(merged.values()):
             if param.location == "path" and param.name not in template_names(path):
-                self.sink.warning("unused-path-parameter", f"path parameter {param.name!r} is not in the path; ignored", param.spec_location)
+                self.sink.warning(
+                    "unused-path-parameter",
+                    f"path parameter {param.name!r} is not in the path; ignored",
+                    param.spec_location,
+                )
                 del merged[("path", param.name)]
         return tuple(merged.values())
 
@@ -201,7 +250,11 @@ class _Builder:
             return None
         name, where = node.get("name"), node.get("in")
         if not isinstance(name, str) or where not in LOCATIONS:
-            self.sink.error("invalid-parameter", "a parameter needs a string 'name' and 'in' one of path, query, header, cookie", loc)
+            self.sink.error(
+                "invalid-parameter",
+                "a parameter needs a string 'name' and 'in' one of path, query, header, cookie",
+                loc,
+            )
             return None
         schema = node.get("schema")
         schema_loc = loc.child("schema")
@@ -210,15 +263,26 @@ class _Builder:
             schema = (node["content"][media] or {}).get("schema")
             schema_loc = loc.child("content", media, "schema")
         if schema is None and "content" not in node:
-            self.sink.warning("parameter-without-schema", f"parameter {name!r} has neither 'schema' nor 'content'; "
-                              "assuming a string", loc)
-        type_ = self.registry.type_of(schema or {"type": "string"}, schema_loc, hint + class_name(name))
+            self.sink.warning(
+                "parameter-without-schema",
+                f"parameter {name!r} has neither 'schema' nor 'content'; assuming a string",
+                loc,
+            )
+        type_ = self.registry.type_of(
+            schema or {"type": "string"}, schema_loc, hint + class_name(name)
+        )
         explode = node.get("explode")
         target = schema
-        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and "default" not in schema:
+        if (
+            isinstance(schema, dict)
+            and isinstance(schema.get("$ref"), str)
+            and "default" not in schema
+        ):
             target = self.registry.resolve_pointer(schema["$ref"])
         default = (target["default"],) if isinstance(target, dict) and "default" in target else ()
-        keywords = tuple((k, target[k]) for k in PARAMETER_KEYWORDS if isinstance(target, dict) and k in target)
+        keywords = tuple(
+            (k, target[k]) for k in PARAMETER_KEYWORDS if isinstance(target, dict) and k in target
+        )
         return Parameter(
             name=name,
             location=where,
@@ -239,7 +303,11 @@ class _Builder:
         result: list[Content] = []
         for media, entry in content.items():
             schema = entry.get("schema") if isinstance(entry, dict) else None
-            type_ = None if schema is None else self.registry.type_of(schema, loc.child(media, "schema"), hint)
+            type_ = (
+                None
+                if schema is None
+                else self.registry.type_of(schema, loc.child(media, "schema"), hint)
+            )
             result.append(Content(str(media), type_, _encoding(entry)))
         return tuple(result)
 
@@ -261,9 +329,13 @@ class _Builder:
                 f"{chosen.media_type} bodies are not encoded from their schema; the body is raw {spelt}",
                 loc.child("content", chosen.media_type),
             )
-        return RequestBody(node.get("required") is True, contents, str(node.get("description") or ""), loc)
+        return RequestBody(
+            node.get("required") is True, contents, str(node.get("description") or ""), loc
+        )
 
-    def _responses(self, node: dict[str, Any], loc: SpecLocation, hint: str) -> tuple[Response, ...]:
+    def _responses(
+        self, node: dict[str, Any], loc: SpecLocation, hint: str
+    ) -> tuple[Response, ...]:
         result: list[Response] = []
         success = [s for s in node if str(s)[:1] in "23"]
         for status, entry in node.items():
@@ -275,7 +347,9 @@ class _Builder:
                 suffix = "Response" + (status if len(success) > 1 else "")
             else:
                 suffix = "Error" + status.title()
-            contents = self._contents(entry.get("content"), entry_loc.child("content"), hint + suffix)
+            contents = self._contents(
+                entry.get("content"), entry_loc.child("content"), hint + suffix
+            )
             if contents and not body_allowed(status):
                 self.sink.warning(
                     "body-on-bodiless-status",
@@ -292,7 +366,9 @@ class _Builder:
                     f"{chosen.media_type} bodies are not decoded with their schema; the response is raw {spelt}",
                     entry_loc.child("content", chosen.media_type),
                 )
-            result.append(Response(status, str(entry.get("description") or ""), contents, entry_loc))
+            result.append(
+                Response(status, str(entry.get("description") or ""), contents, entry_loc)
+            )
         return tuple(result)
 
     def _security_schemes(self) -> dict[str, SecurityScheme]:
@@ -309,14 +385,24 @@ class _Builder:
             elif kind == "http" and scheme == "basic":
                 found[name] = SecurityScheme(name, "basic", None, "header", loc)
             elif kind == "apiKey" and node.get("in") in ("header", "query", "cookie"):
-                found[name] = SecurityScheme(name, "api_key", str(node.get("name")), node["in"], loc)
+                found[name] = SecurityScheme(
+                    name, "api_key", str(node.get("name")), node["in"], loc
+                )
             elif kind in ("oauth2", "openIdConnect"):
-                found[name] = SecurityScheme(name, "oauth2" if kind == "oauth2" else "openid", None, "header", loc)
+                found[name] = SecurityScheme(
+                    name, "oauth2" if kind == "oauth2" else "openid", None, "header", loc
+                )
             else:
-                self.sink.warning("unsupported-security", f"security scheme {name!r} ({kind}) is not supported; ignored", loc)
+                self.sink.warning(
+                    "unsupported-security",
+                    f"security scheme {name!r} ({kind}) is not supported; ignored",
+                    loc,
+                )
         return found
 
-    def _security(self, node: Any, loc: SpecLocation) -> tuple[tuple[tuple[SecurityRequirement, ...], ...], bool]:
+    def _security(
+        self, node: Any, loc: SpecLocation
+    ) -> tuple[tuple[tuple[SecurityRequirement, ...], ...], bool]:
         """The supported alternatives (OR of ANDs) and whether ``{}`` makes credentials optional."""
         if not isinstance(node, list) or not node:
             return (), False  # absent, or `security: []`: no authentication
@@ -327,10 +413,12 @@ class _Builder:
                 optional = True  # `{}` among the alternatives: authentication is optional
                 alternatives.append(())
             elif all(name in self.schemes for name in alternative):
-                alternatives.append(tuple(
-                    SecurityRequirement(name, tuple(str(s) for s in scopes or ()))
-                    for name, scopes in alternative.items()
-                ))
+                alternatives.append(
+                    tuple(
+                        SecurityRequirement(name, tuple(str(s) for s in scopes or ()))
+                        for name, scopes in alternative.items()
+                    )
+                )
         if not alternatives:
             self.sink.warning(
                 "unsupported-security",

@@ -30,10 +30,25 @@ _DIALECTS = (
 )
 _COMPOSITION = ("allOf", "anyOf", "oneOf")
 # Keywords beside a $ref that annotate it (applied or harmlessly documented).
-_ANNOTATIONS = frozenset({
-    "$ref", "description", "summary", "title", "deprecated", "readOnly", "writeOnly", "default",
-    "example", "examples", "nullable", "externalDocs", "xml", "$comment", "discriminator",
-})
+_ANNOTATIONS = frozenset(
+    {
+        "$ref",
+        "description",
+        "summary",
+        "title",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "default",
+        "example",
+        "examples",
+        "nullable",
+        "externalDocs",
+        "xml",
+        "$comment",
+        "discriminator",
+    }
+)
 _DATA = frozenset({"example", "examples", "enum", "const", "default"})
 
 
@@ -64,8 +79,11 @@ def check_dialect(document: dict[str, Any], sink: Sink, file: str) -> None:
     root = SpecLocation(file, "")
     dialect = document.get("jsonSchemaDialect")
     if isinstance(dialect, str) and dialect.rstrip("#") not in _DIALECTS:
-        sink.warning("schema-dialect", f"jsonSchemaDialect {dialect!r} is read as JSON Schema 2020-12",
-                     root.child("jsonSchemaDialect"))
+        sink.warning(
+            "schema-dialect",
+            f"jsonSchemaDialect {dialect!r} is read as JSON Schema 2020-12",
+            root.child("jsonSchemaDialect"),
+        )
 
     def walk(node: Any, loc: SpecLocation) -> None:
         if isinstance(node, list):
@@ -85,7 +103,11 @@ def check_dialect(document: dict[str, Any], sink: Sink, file: str) -> None:
 def _check_schema(node: dict[str, Any], loc: SpecLocation, sink: Sink) -> None:
     schema = node.get("$schema")
     if isinstance(schema, str) and schema.rstrip("#") not in _DIALECTS:
-        sink.warning("schema-dialect", f"$schema {schema!r} is read as JSON Schema 2020-12", loc.child("$schema"))
+        sink.warning(
+            "schema-dialect",
+            f"$schema {schema!r} is read as JSON Schema 2020-12",
+            loc.child("$schema"),
+        )
     if isinstance(node.get("prefixItems"), list):
         sink.warning(
             "prefix-items-loose",

@@ -14,7 +14,9 @@ from typing import Literal
 
 from generator.diagnostics import SpecLocation
 
-TypeKind = Literal["model", "string", "integer", "number", "boolean", "binary", "array", "map", "any", "literal"]
+TypeKind = Literal[
+    "model", "string", "integer", "number", "boolean", "binary", "array", "map", "any", "literal"
+]
 ParamLocation = Literal["path", "query", "header", "cookie"]
 SchemaKind = Literal["object", "enum", "alias"]
 
@@ -28,7 +30,9 @@ class TypeRef:
     format: str | None = None  # string formats: date-time, date, uuid, ...
     item: TypeRef | None = None  # element of an array, value of a map
     nullable: bool = False
-    values: tuple[str | int | bool, ...] = ()  # the allowed values, when kind == "literal" (``const``)
+    values: tuple[
+        str | int | bool, ...
+    ] = ()  # the allowed values, when kind == "literal" (``const``)
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,12 @@ class Parameter:
     description: str
     deprecated: bool
     spec_location: SpecLocation
-    default: tuple[object, ...] = ()  # (value,) when the schema gives a default; () when it gives none
-    keywords: tuple[tuple[str, object], ...] = ()  # the schema's validation keywords and format, as spelt
+    default: tuple[
+        object, ...
+    ] = ()  # (value,) when the schema gives a default; () when it gives none
+    keywords: tuple[
+        tuple[str, object], ...
+    ] = ()  # the schema's validation keywords and format, as spelt
 
 
 MediaKind = Literal["json", "form", "multipart", "text", "binary"]
@@ -173,7 +181,9 @@ class Operation:
     # Every supported alternative (OR), each a combination of schemes (AND), in spec order;
     # ``()`` for the spec's empty requirement ``{}``.
     security_alternatives: tuple[tuple[SecurityRequirement, ...], ...] = ()
-    security_optional: bool = False  # the spec lists the empty requirement ``{}``: credentials are optional
+    security_optional: bool = (
+        False  # the spec lists the empty requirement ``{}``: credentials are optional
+    )
 
     @property
     def success_responses(self) -> tuple[Response, ...]:
@@ -203,7 +213,9 @@ class Schema:
     enum_values: tuple[object, ...]
     spec_location: SpecLocation
     description: str = ""
-    enum_varnames: tuple[str, ...] = ()  # x-enum-varnames / x-enumNames, when the spec gives one per value
+    enum_varnames: tuple[
+        str, ...
+    ] = ()  # x-enum-varnames / x-enumNames, when the spec gives one per value
 
 
 @dataclass(frozen=True)
@@ -232,7 +244,11 @@ def form_fields(api: Api, body: RequestBody | None) -> tuple[Property, ...]:
     if body is None:
         return ()
     content = preferred_request(body.contents)
-    if content.kind not in ("form", "multipart") or content.type is None or content.type.kind != "model":
+    if (
+        content.kind not in ("form", "multipart")
+        or content.type is None
+        or content.type.kind != "model"
+    ):
         return ()
     schema = api.schemas.get(content.type.model or "")
     return schema.properties if schema is not None and schema.kind == "object" else ()

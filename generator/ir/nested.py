@@ -51,17 +51,24 @@ class Nester:
                 result[key] = self.part(schema[key], location.child(key), hint + suffix)
         if isinstance(schema.get("properties"), dict):
             result["properties"] = {
-                name: self.part(sub, location.child("properties", name), hint + class_name(str(name)))
+                name: self.part(
+                    sub, location.child("properties", name), hint + class_name(str(name))
+                )
                 for name, sub in schema["properties"].items()
             }
         for key, label in (("oneOf", "Option"), ("anyOf", "Option"), ("prefixItems", "Item")):
             if isinstance(schema.get(key), list):
                 result[key] = [
-                    self.part(sub, location.child(key, i), f"{hint}{label}{i + 1}") for i, sub in enumerate(schema[key])
+                    self.part(sub, location.child(key, i), f"{hint}{label}{i + 1}")
+                    for i, sub in enumerate(schema[key])
                 ]
-        if isinstance(schema.get("allOf"), list):  # members are merged into this class: only their parts move
+        if isinstance(
+            schema.get("allOf"), list
+        ):  # members are merged into this class: only their parts move
             result["allOf"] = [
-                self.parts(sub, location.child("allOf", i), hint) if isinstance(sub, dict) and "$ref" not in sub else sub
+                self.parts(sub, location.child("allOf", i), hint)
+                if isinstance(sub, dict) and "$ref" not in sub
+                else sub
                 for i, sub in enumerate(schema["allOf"])
             ]
         return result

@@ -32,7 +32,12 @@ def relax_one_of(document: dict[str, Any]) -> dict[str, Any]:
         result = {key: walk(value) for key, value in node.items()}
         members = result.get("oneOf")
         relaxed = everywhere or result.get(EXTENSION) == "any"
-        if relaxed and isinstance(members, list) and "anyOf" not in result and "discriminator" not in result:
+        if (
+            relaxed
+            and isinstance(members, list)
+            and "anyOf" not in result
+            and "discriminator" not in result
+        ):
             result["anyOf"] = result.pop("oneOf")
         return result
 
@@ -80,7 +85,9 @@ def _open_object(document: dict[str, Any], member: Any, depth: int = 0) -> bool:
             return False
         return _open_object(document, target, depth + 1) if target is not None else False
     is_object = member.get("type") == "object" or ("properties" in member and "type" not in member)
-    closed = member.get("additionalProperties") is False or member.get("unevaluatedProperties") is False
+    closed = (
+        member.get("additionalProperties") is False or member.get("unevaluatedProperties") is False
+    )
     composed = any(k in member for k in ("allOf", "anyOf", "oneOf", "enum", "const", "not"))
     return is_object and not member.get("required") and not closed and not composed
 

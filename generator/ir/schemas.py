@@ -21,17 +21,44 @@ from generator.jsonpointer import unescape
 from generator.naming import class_name
 
 _PRIMITIVES = {"string", "integer", "number", "boolean"}
-_NEEDS_CLASS = ("enum", "const", "properties", "allOf", "oneOf", "anyOf", "not", "patternProperties")
+_NEEDS_CLASS = (
+    "enum",
+    "const",
+    "properties",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "patternProperties",
+)
 # JSON Schema keywords the models stage neither types nor validates.
 _UNENFORCED = (
-    "not", "if", "then", "else", "patternProperties", "dependentSchemas", "dependentRequired",
-    "unevaluatedProperties", "unevaluatedItems", "contains", "propertyNames",
+    "not",
+    "if",
+    "then",
+    "else",
+    "patternProperties",
+    "dependentSchemas",
+    "dependentRequired",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contains",
+    "propertyNames",
 )
 _UNENFORCED_SET = frozenset(_UNENFORCED)
 _COMBINERS = frozenset(("allOf", "anyOf", "oneOf"))
 _DECORATION = {
-    "description", "title", "readOnly", "writeOnly", "nullable", "default", "example",
-    "examples", "deprecated", "externalDocs", "xml",
+    "description",
+    "title",
+    "readOnly",
+    "writeOnly",
+    "nullable",
+    "default",
+    "example",
+    "examples",
+    "deprecated",
+    "externalDocs",
+    "xml",
 }
 
 
@@ -39,7 +66,7 @@ def component_key(ref: str) -> str | None:
     """The component schema a ``$ref`` names, or None when it points anywhere else."""
     if not ref.startswith(SCHEMA_REF_PREFIX):
         return None
-    rest = ref[len(SCHEMA_REF_PREFIX):]
+    rest = ref[len(SCHEMA_REF_PREFIX) :]
     return None if "/" in rest else unescape(rest)
 
 
@@ -59,14 +86,20 @@ def _non_null_types(schema: dict[str, Any]) -> list[str]:
 def _literal(schema: dict[str, Any]) -> str | int | bool | None:
     """The value of a plain ``const`` schema (a string, integer or boolean), else None."""
     value = schema.get("const")
-    if "const" not in schema or not isinstance(value, (str, int, bool)) or set(schema) & set(_NEEDS_CLASS) - {"const"}:
+    if (
+        "const" not in schema
+        or not isinstance(value, (str, int, bool))
+        or set(schema) & set(_NEEDS_CLASS) - {"const"}
+    ):
         return None
     return value
 
 
 def null_only(schema: Any) -> bool:
     """Whether a schema admits only null (``type: null`` or ``enum: [null]``)."""
-    return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
+    return isinstance(schema, dict) and (
+        schema.get("type") == "null" or schema.get("enum") == [None]
+    )
 
 
 @dataclass
@@ -97,14 +130,18 @@ class SchemaRegistry:
         nested = functools.partial(self.hoist, checked=True)  # the owner's check covered its parts
         return Nester(owner, nested, str(self.document.get("openapi", "")).startswith("3.1"))
 
-    def _check_keywords(self, schema: Any, location: SpecLocation, path: tuple[str | int, ...] = ()) -> None:
+    def _check_keywords(
+        self, schema: Any, location: SpecLocation, path: tuple[str | int, ...] = ()
+    ) -> None:
         """Warn about every keyword the models do not enforce (the value is typed loosely instead).
 
         ``path`` leads from ``location`` to ``schema``; a location is built only for a warning.
         """
         if not isinstance(schema, dict):
             return
-        for keyword in () if _UNENFORCED_SET.isdisjoint(schema) else [k for k in _UNENFORCED if k in schema]:
+        for keyword in (
+            () if _UNENFORCED_SET.isdisjoint(schema) else [k for k in _UNENFORCED if k in schema]
+        ):
             self.sink.warning(
                 "unsupported-schema-keyword",
                 f"{keyword!r} is not enforced by the generated models; the value is typed loosely",
@@ -152,25 +189,37 @@ class SchemaRegistry:
 
     def _single_member(self, schema: dict[str, Any]) -> Any:
         """``allOf: [X]`` or ``anyOf/oneOf: [X, null]`` with nothing else is just X."""
-        if _COMBINERS.isdisjoint(schema) or set(schema) - _DECORATION - {"allOf", "anyOf", "oneOf", "type"}:
+        if _COMBINERS.isdisjoint(schema) or set(schema) - _DECORATION - {
+            "allOf",
+            "anyOf",
+            "oneOf",
+            "type",
+        }:
             return None
         for key in ("allOf", "anyOf", "oneOf"):
             members = schema.get(key)
-            if not isinstance(members, list) or len(schema.keys() & {"allOf", "anyOf", "oneOf"}) != 1:
+            if (
+                not isinstance(members, list)
+                or len(schema.keys() & {"allOf", "anyOf", "oneOf"}) != 1
+            ):
                 continue
             real = [m for m in members if not null_only(m)]
             if len(real) == 1 and (key == "allOf" or len(members) <= 2) and "type" not in schema:
                 return real[0]
         return None
 
-    def _plain(self, schema: dict[str, Any], location: SpecLocation, hint: str, nullable: bool) -> TypeRef:
+    def _plain(
+        self, schema: dict[str, Any], location: SpecLocation, hint: str, nullable: bool
+    ) -> TypeRef:
         kinds = _non_null_types(schema)
         kind = kinds[0] if kinds else None
         if kind == "string":
             fmt = schema.get("format")
             if fmt == "binary":
                 return TypeRef("binary", nullable=nullable)
-            return TypeRef("string", format=fmt if isinstance(fmt, str) else None, nullable=nullable)
+            return TypeRef(
+                "string", format=fmt if isinstance(fmt, str) else None, nullable=nullable
+            )
         if kind in _PRIMITIVES:
             return TypeRef(kind, nullable=nullable)  # type: ignore[arg-type]
         if kind == "array" or (kind is None and "items" in schema):
@@ -183,10 +232,14 @@ class SchemaRegistry:
         if kind == "object":
             return TypeRef("map", item=TypeRef("any"), nullable=nullable)
         if kind not in (None, "null"):
-            self.sink.warning("unknown-type", f"type {kind!r} is not a JSON Schema type; using Any", location)
+            self.sink.warning(
+                "unknown-type", f"type {kind!r} is not a JSON Schema type; using Any", location
+            )
         return TypeRef("any", nullable=nullable)
 
-    def hoist(self, schema: dict[str, Any], location: SpecLocation, hint: str, checked: bool = False) -> str:
+    def hoist(
+        self, schema: dict[str, Any], location: SpecLocation, hint: str, checked: bool = False
+    ) -> str:
         """Register an inline schema as a component; identical schemas share one name."""
         content = json.dumps(schema, sort_keys=True, default=str)
         existing = self._by_content.get(content)
@@ -238,10 +291,21 @@ class SchemaRegistry:
         values = tuple(schema.get("enum") or ()) if kind == "enum" else ()
         description = schema.get("description")
         varnames = schema.get("x-enum-varnames") or schema.get("x-enumNames") or ()
-        if not (isinstance(varnames, list) and len(varnames) == len(values) and all(isinstance(v, str) for v in varnames)):
+        if not (
+            isinstance(varnames, list)
+            and len(varnames) == len(values)
+            and all(isinstance(v, str) for v in varnames)
+        ):
             varnames = ()
-        return Schema(key, kind, tuple(props), values, self.locations[key],
-                      description if isinstance(description, str) else "", tuple(varnames))
+        return Schema(
+            key,
+            kind,
+            tuple(props),
+            values,
+            self.locations[key],
+            description if isinstance(description, str) else "",
+            tuple(varnames),
+        )
 
     def _shallow(self, schema: Any) -> TypeRef:
         """A property's type without hoisting (nested inline schemas stay the models stage's job)."""
@@ -261,5 +325,9 @@ class SchemaRegistry:
             fmt = schema.get("format") if kinds[0] == "string" else None
             if fmt == "binary":
                 return TypeRef("binary", nullable=is_nullable(schema))
-            return TypeRef(kinds[0], format=fmt if isinstance(fmt, str) else None, nullable=is_nullable(schema))  # type: ignore[arg-type]
+            return TypeRef(
+                kinds[0],  # type: ignore[arg-type]
+                format=fmt if isinstance(fmt, str) else None,
+                nullable=is_nullable(schema),
+            )
         return TypeRef("any")

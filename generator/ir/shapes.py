@@ -64,11 +64,17 @@ class Shape:
         return text if isinstance(text, str) else ""
 
 
-def build_shapes(schemas: dict[str, dict[str, Any]], locations: dict[str, SpecLocation], sink: Sink) -> dict[str, Shape]:
+def build_shapes(
+    schemas: dict[str, dict[str, Any]], locations: dict[str, SpecLocation], sink: Sink
+) -> dict[str, Shape]:
     """The shape of every component, in spec order."""
     merger = _Merger(schemas, sink)
     return {
-        key: _shape(key, _distinct_enum(merger.flatten(schema, locations[key], (key,)), locations[key], sink), locations[key])
+        key: _shape(
+            key,
+            _distinct_enum(merger.flatten(schema, locations[key], (key,)), locations[key], sink),
+            locations[key],
+        )
         for key, schema in schemas.items()
     }
 
@@ -87,7 +93,11 @@ def _distinct_enum(schema: dict[str, Any], location: SpecLocation, sink: Sink) -
             kept.append(value)
     if len(kept) == len(values):
         return schema
-    sink.warning("enum-duplicate-value", "the enum lists a value more than once; it becomes one member", location.child("enum"))
+    sink.warning(
+        "enum-duplicate-value",
+        "the enum lists a value more than once; it becomes one member",
+        location.child("enum"),
+    )
     return {**schema, "enum": kept}
 
 
@@ -96,7 +106,12 @@ def _shape(key: str, schema: dict[str, Any], location: SpecLocation) -> Shape:
     props = schema.get("properties")
     extra_schema = schema.get("additionalProperties")
     kind: ShapeKind = "alias"
-    if isinstance(enum, list) and enum and "const" not in schema and not {"array", "object"} & set(_types(schema)):
+    if (
+        isinstance(enum, list)
+        and enum
+        and "const" not in schema
+        and not {"array", "object"} & set(_types(schema))
+    ):
         kind = "enum"  # (an "enum" of an array or object type is typed by that type)
     elif isinstance(props, dict) and props:
         kind = "object"
@@ -109,7 +124,12 @@ def _shape(key: str, schema: dict[str, Any], location: SpecLocation) -> Shape:
         listed = schema.get("required")
         required: list[Any] = listed if isinstance(listed, list) else []
         properties = tuple(
-            Prop(str(name), sub if isinstance(sub, dict) else {}, name in required, location.child("properties", str(name)))
+            Prop(
+                str(name),
+                sub if isinstance(sub, dict) else {},
+                name in required,
+                location.child("properties", str(name)),
+            )
             for name, sub in props.items()
         )
     extra: Extra = "ignore"
@@ -122,7 +142,13 @@ def _shape(key: str, schema: dict[str, Any], location: SpecLocation) -> Shape:
 
 def _types(schema: dict[str, Any]) -> list[str]:
     kind = schema.get("type")
-    return [k for k in kind if isinstance(k, str)] if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
+    return (
+        [k for k in kind if isinstance(k, str)]
+        if isinstance(kind, list)
+        else [kind]
+        if isinstance(kind, str)
+        else []
+    )
 
 
 _MERGED_LISTS = ("required",)
@@ -135,7 +161,9 @@ class _Merger:
     components: dict[str, dict[str, Any]]
     sink: Sink
 
-    def flatten(self, schema: dict[str, Any], location: SpecLocation, seen: tuple[str, ...]) -> dict[str, Any]:
+    def flatten(
+        self, schema: dict[str, Any], location: SpecLocation, seen: tuple[str, ...]
+    ) -> dict[str, Any]:
         """``schema`` with its allOf members merged in (the schema's own keywords win)."""
         members = schema.get("allOf")
         if not isinstance(members, list):
@@ -156,7 +184,9 @@ class _Merger:
         self._close(merged, parts, location)
         return merged
 
-    def _member(self, member: Any, location: SpecLocation, seen: tuple[str, ...]) -> dict[str, Any] | None:
+    def _member(
+        self, member: Any, location: SpecLocation, seen: tuple[str, ...]
+    ) -> dict[str, Any] | None:
         if not isinstance(member, dict):
             return None
         ref = member.get("$ref")
@@ -169,17 +199,39 @@ class _Merger:
             return {**target, **rest} if rest else target
         return self.flatten(member, location, seen)
 
-    def _close(self, merged: dict[str, Any], parts: list[tuple[dict[str, Any], bool]], location: SpecLocation) -> None:
+    def _close(
+        self,
+        merged: dict[str, Any],
+        parts: list[tuple[dict[str, Any], bool]],
+        location: SpecLocation,
+    ) -> None:
         """Leave out what a closed member (``additionalProperties: false``) forbids."""
-        closed = [set(p.get("properties") or ()) for p, _ in parts if p.get("additionalProperties") is False]
+        closed = [
+            set(p.get("properties") or ())
+            for p, _ in parts
+            if p.get("additionalProperties") is False
+        ]
         if not closed or not isinstance(merged.get("properties"), dict):
             return
         allowed = set.intersection(*closed)
         needed = set(merged.get("required") or ())
-        dropped = [name for name in merged["properties"] if name not in allowed and name not in needed]
+        dropped = [
+            name for name in merged["properties"] if name not in allowed and name not in needed
+        ]
         for name in dropped:
-            index = next((i for i, (p, inline) in enumerate(parts) if inline and name in (p.get("properties") or ())), None)
-            where = location.child("allOf", index, "properties", name) if index is not None else location
+            index = next(
+                (
+                    i
+                    for i, (p, inline) in enumerate(parts)
+                    if inline and name in (p.get("properties") or ())
+                ),
+                None,
+            )
+            where = (
+                location.child("allOf", index, "properties", name)
+                if index is not None
+                else location
+            )
             self.sink.warning(
                 "property-never-allowed",
                 f"property {name!r} can never be present: another allOf member is closed by "
@@ -197,10 +249,15 @@ def _merge_into(merged: dict[str, Any], part: dict[str, Any], override: bool = F
             props = dict(merged.get("properties") or {})
             for name, sub in value.items():
                 before = props.get(name)
-                props[name] = {**before, **sub} if isinstance(before, dict) and isinstance(sub, dict) else sub
+                props[name] = (
+                    {**before, **sub} if isinstance(before, dict) and isinstance(sub, dict) else sub
+                )
             merged["properties"] = props
         elif key in _MERGED_LISTS and isinstance(value, list):
-            merged[key] = [*(merged.get(key) or []), *(v for v in value if v not in (merged.get(key) or []))]
+            merged[key] = [
+                *(merged.get(key) or []),
+                *(v for v in value if v not in (merged.get(key) or [])),
+            ]
         elif key == "additionalProperties":
             if value is False or key not in merged:
                 merged[key] = value
@@ -216,7 +273,11 @@ def split_keys(shapes: dict[str, Shape]) -> frozenset[str]:
     that splits (its request variant refers to the other's request variant).
     """
     refs = {key: set(_refs(shape.schema)) for key, shape in shapes.items()}
-    split = {key for key, shape in shapes.items() if any(p.read_only or p.write_only for p in shape.properties)}
+    split = {
+        key
+        for key, shape in shapes.items()
+        if any(p.read_only or p.write_only for p in shape.properties)
+    }
     grew = True
     while grew:
         grew = False

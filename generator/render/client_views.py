@@ -140,7 +140,9 @@ class ReadmeRow:
     http: str
 
 
-def client_view(api: Api, names: Names, models: ModelsModule, target: Target, header: str, sink: Sink) -> ClientView:
+def client_view(
+    api: Api, names: Names, models: ModelsModule, target: Target, header: str, sink: Sink
+) -> ClientView:
     """Build the client view of ``api``; what the client cannot express is reported to ``sink``."""
     problem = package_problem(target.client_package or "")
     if problem is not None:
@@ -158,16 +160,24 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         ops[op.operation_id] = _op_view(op, names, annotator_of(chain), annotator_of(chain), sink)
     resources: dict[tuple[str, ...], ResourceView] = {}
     for chain in sorted(chains, key=lambda c: (len(c), c)):
-        children = sorted({c[len(chain)] for c in chains if len(c) == len(chain) + 1 and c[: len(chain)] == chain})
+        children = sorted(
+            {c[len(chain)] for c in chains if len(c) == len(chain) + 1 and c[: len(chain)] == chain}
+        )
         members = [ops[op.operation_id] for op in groups.get(chain, [])]
         methods = {o.method for o in members} | {o.all_method for o in members if o.paginated}
         if not chain:
             methods |= {"close", "aclose"}
         resources[chain] = ResourceView(
             class_name=names.groups[chain].resource_class,
-            children=[_child(child, names.groups[chain + (child,)].resource_class, "client" if chain else "self",
-                             "" if chain else names.resource_module(child))
-                      for child in children],
+            children=[
+                _child(
+                    child,
+                    names.groups[chain + (child,)].resource_class,
+                    "client" if chain else "self",
+                    "" if chain else names.resource_module(child),
+                )
+                for child in children
+            ],
             operations=[_unshadowed(o, methods, annotator_of(chain)) for o in members],
             is_root=not chain,
             doc=_resource_doc(chain, [o.method for o in members], children),
@@ -175,13 +185,15 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
     modules = []
     for top in sorted(c for c in chains if len(c) == 1):
         tree = [r for c, r in resources.items() if c[:1] == top]
-        modules.append(ResourceModuleView(
-            module=names.resource_module(top[0]),
-            class_name=resources[top].class_name,
-            resources=tree,
-            operations=[o for r in tree for o in r.operations],
-            imports=_imports(annotator_of(top), tree),
-        ))
+        modules.append(
+            ResourceModuleView(
+                module=names.resource_module(top[0]),
+                class_name=resources[top].class_name,
+                resources=tree,
+                operations=[o for r in tree for o in r.operations],
+                imports=_imports(annotator_of(top), tree),
+            )
+        )
     root = resources.get(()) or ResourceView("Client", [], [], True, "")
     if root.children:
         annotator_of(()).typing.add("TYPE_CHECKING")  # the resource classes, imported lazily
@@ -199,7 +211,9 @@ def client_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         default_base_url=literal(server),
         base_url_env=literal(target.base_url_env or ""),
         api_key_env=literal(target.api_key_env or ""),
-        base_url_doc=docstring(f"${target.base_url_env} or {server}" if target.base_url_env else server),
+        base_url_doc=docstring(
+            f"${target.base_url_env} or {server}" if target.base_url_env else server
+        ),
         api_key_doc=docstring(f"${target.api_key_env}" if target.api_key_env else "no default"),
         auth_kind=scheme.kind if scheme else "none",
         api_key_auth="            auth=rt.combine_auth("
@@ -267,8 +281,11 @@ def _main_scheme(api: Api) -> SecurityScheme | None:
     used = [req.scheme for op in api.operations for alt in op.security_alternatives for req in alt]
     for scheme in api.security_schemes:
         if scheme.name in used:
-            return scheme if scheme.kind not in ("oauth2", "openid") else SecurityScheme(
-                scheme.name, "bearer", None, "header", scheme.spec_location)
+            return (
+                scheme
+                if scheme.kind not in ("oauth2", "openid")
+                else SecurityScheme(scheme.name, "bearer", None, "header", scheme.spec_location)
+            )
     return None
 
 
@@ -276,7 +293,9 @@ def _resource_doc(chain: Sequence[str], methods: Sequence[str], children: Sequen
     """``client.environments.dashboards``: list, create, retrieve; sub-resources: collaborators."""
     offers = []
     if methods:
-        shown = ", ".join(methods[:8]) + (f" and {len(methods) - 8} more" if len(methods) > 8 else "")
+        shown = ", ".join(methods[:8]) + (
+            f" and {len(methods) - 8} more" if len(methods) > 8 else ""
+        )
         offers.append(shown)
     if children:
         offers.append("sub-resources: " + ", ".join(children))
@@ -286,10 +305,14 @@ def _resource_doc(chain: Sequence[str], methods: Sequence[str], children: Sequen
 
 def _undocumented(param: Parameter, py: str, annotator: Annotator) -> str:
     """What the spec does say about a parameter it does not describe: values, default, wire name."""
-    schema = annotator.api.schemas.get(param.type.model or "") if param.type.kind == "model" else None
+    schema = (
+        annotator.api.schemas.get(param.type.model or "") if param.type.kind == "model" else None
+    )
     said = []
     if schema is not None and schema.kind == "enum" and schema.enum_values:
-        values = ", ".join(literal(v) for v in schema.enum_values[:8]) + (", ..." if len(schema.enum_values) > 8 else "")
+        values = ", ".join(literal(v) for v in schema.enum_values[:8]) + (
+            ", ..." if len(schema.enum_values) > 8 else ""
+        )
         said.append(f"One of {values}.")
     if param.default:
         said.append(f"The server's default is {literal(param.default[0])}.")
@@ -298,7 +321,9 @@ def _undocumented(param: Parameter, py: str, annotator: Annotator) -> str:
     return " ".join(said) or f"A {param.location} parameter."
 
 
-def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: Annotator, sink: Sink) -> ClientOpView:
+def _op_view(
+    op: Operation, names: Names, annotator: Annotator, ops_annotator: Annotator, sink: Sink
+) -> ClientOpView:
     op_names = names.operations[op.operation_id]
     positional: list[ArgView] = []
     keyword: list[ArgView] = []
@@ -317,9 +342,18 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
         wire[param.name] = param.location
         annotation = annotator.spell(param.type, "param")
         description = docstring(param.description or _undocumented(param, py, annotator))
-        param_expr = _param_expr(param.name, param.location, param.style, param.explode, param.required)
-        arg = ArgView(py, literal(param.name), param.location, annotation, param.required,
-                      description, param_expr)
+        param_expr = _param_expr(
+            param.name, param.location, param.style, param.explode, param.required
+        )
+        arg = ArgView(
+            py,
+            literal(param.name),
+            param.location,
+            annotation,
+            param.required,
+            description,
+            param_expr,
+        )
         (positional if param.location == "path" else keyword).append(arg)
         params.append(param_expr)
     body = body_view(op, annotator, use_dict=True)
@@ -343,7 +377,9 @@ def _op_view(op: Operation, names: Names, annotator: Annotator, ops_annotator: A
     )
     statement = f"{op_names.constant}: rt.Operation[{returns}] = {expr}"
     method = op_names.method
-    description = docstring(op.description if op.summary else "\n".join(op.description.splitlines()[1:]))
+    description = docstring(
+        op.description if op.summary else "\n".join(op.description.splitlines()[1:])
+    )
     return ClientOpView(
         const=op_names.constant,
         method=method,
@@ -379,7 +415,9 @@ def _encoding(op: Operation) -> list[str]:
     return [f"encoding={literal(tuple(resolved))}"]
 
 
-def _param_expr(name: str, location: str, style: str | None, explode: bool | None, required: bool) -> str:
+def _param_expr(
+    name: str, location: str, style: str | None, explode: bool | None, required: bool
+) -> str:
     extra = []
     if style is not None:
         extra.append(f"style={literal(style)}")

@@ -31,9 +31,9 @@ def unshadow(annotation: str, methods: set[str]) -> str:
     return qualified(annotation, shadowed) if shadowed else annotation
 
 
-
-
-_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
+_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+)
 
 
 def package_problem(name: str) -> str | None:
@@ -48,10 +48,6 @@ def package_problem(name: str) -> str | None:
     if name.lower() in _DEVICE_NAMES:
         return f"package name {literal(name)} is a reserved device name on Windows"
     return None
-
-
-
-
 
 
 @dataclass(frozen=True)
@@ -114,16 +110,18 @@ def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
             annotation = annotator.spell(content.type, "response")
         else:
             annotation = {"bytes": "bytes", "text": "str", "empty": "None"}[kind]
-        views.append(OutcomeView(
-            status=literal(response.status),
-            code=response.status,
-            status_code=_numeric(response),
-            kind=kind,
-            annotation=annotation,
-            media_type=content.media_type if content is not None else None,
-            is_success=response in op.success_responses,
-            description=literal(response.description or response.status),
-        ))
+        views.append(
+            OutcomeView(
+                status=literal(response.status),
+                code=response.status,
+                status_code=_numeric(response),
+                kind=kind,
+                annotation=annotation,
+                media_type=content.media_type if content is not None else None,
+                is_success=response in op.success_responses,
+                description=literal(response.description or response.status),
+            )
+        )
     return views
 
 
@@ -183,11 +181,19 @@ def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView |
         annotator.typing.add("Any")
     else:
         annotation = "bytes"
-    return BodyView(annotation, op.body.required, literal(content.media_type), kind, kind == "json", docstring(content.media_type))
+    return BodyView(
+        annotation,
+        op.body.required,
+        literal(content.media_type),
+        kind,
+        kind == "json",
+        docstring(content.media_type),
+    )
 
 
 def ordered_params(op: Operation, names: OperationNames) -> list[tuple[Parameter, PyName]]:
     """Path parameters first (in path order), then required, then optional ones."""
+
     def order(param: Parameter) -> tuple[int, int]:
         if param.location == "path":
             return (0, op.path.find("{" + param.name + "}"))

@@ -25,12 +25,19 @@ def literal(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(literal(item) for item in value) + "]"
     if isinstance(value, tuple):
-        return "(" + ", ".join(literal(item) for item in value) + ("," if len(value) == 1 else "") + ")"
+        return (
+            "("
+            + ", ".join(literal(item) for item in value)
+            + ("," if len(value) == 1 else "")
+            + ")"
+        )
     if isinstance(value, dict):
         return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
     if value is not None and not isinstance(value, (str, int, float)):
         raise TypeError(f"no literal for a {type(value).__name__}: spec values are JSON")
-    if isinstance(value, float) and not math.isfinite(value):  # YAML's .inf and .nan: repr would be a bare name
+    if isinstance(value, float) and not math.isfinite(
+        value
+    ):  # YAML's .inf and .nan: repr would be a bare name
         return f'float("{value!r}")'
     text = repr(value)
     if not isinstance(value, str) or text[0] == '"':
@@ -61,7 +68,9 @@ def docstring(text: str) -> str:
 
 def comment(text: str) -> str:
     """Text that is safe on one comment line: no line breaks, NULs or control characters."""
-    return " ".join("".join(c if _printable(c) and c not in _LINE_BREAKS else " " for c in text).split())
+    return " ".join(
+        "".join(c if _printable(c) and c not in _LINE_BREAKS else " " for c in text).split()
+    )
 
 
 _MARKDOWN_MARKUP = re.compile(r"[`<>|\\*_\[\]#]")
@@ -78,6 +87,7 @@ def toml_string(text: str) -> str:
     Other characters stay as they are (TOML files are UTF-8); ``json.dumps`` would write an
     astral character as a surrogate pair, which TOML refuses.
     """
+
     def one(char: str) -> str:
         if char in '"\\':
             return "\\" + char

@@ -22,8 +22,16 @@ from generator.naming import Names
 from generator.render.escape import literal
 from generator.render.model_types import Type
 
-_CONVERTED = {"date": "date", "date-time": "datetime", "time": "time", "duration": "timedelta", "uuid": "uuid",
-              "ipv4": "ipv4", "ipv6": "ipv6", "uri": "uri"}
+_CONVERTED = {
+    "date": "date",
+    "date-time": "datetime",
+    "time": "time",
+    "duration": "timedelta",
+    "uuid": "uuid",
+    "ipv4": "ipv4",
+    "ipv6": "ipv6",
+    "uri": "uri",
+}
 _KINDS = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
 
 
@@ -46,7 +54,11 @@ def json_literal(value: Any) -> str | None:
         return None if None in items else "[" + ", ".join(items) + "]"  # type: ignore[arg-type]
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
         pairs = [(literal(k), json_literal(v)) for k, v in value.items()]
-        return None if any(v is None for _, v in pairs) else "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+        return (
+            None
+            if any(v is None for _, v in pairs)
+            else "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+        )
     return None
 
 
@@ -58,14 +70,20 @@ class Defaults:
     names: Names
     sink: Sink
 
-    def convert(self, schema: dict[str, Any], value: Any, t: Type, location: SpecLocation) -> Default | None:
+    def convert(
+        self, schema: dict[str, Any], value: Any, t: Type, location: SpecLocation
+    ) -> Default | None:
         """The default of a property typed ``t`` (``value`` is not None)."""
         target = target_component(schema)
         shape = self.shapes.get(target) if target is not None else None
         if shape is not None and shape.kind == "enum":
             for index, member in enumerate(shape.enum_values):
                 if member == value and type(member) is type(value):
-                    cls = t.text if t.kind == "class" else next(a.text for a in t.args if a.kind == "class")
+                    cls = (
+                        t.text
+                        if t.kind == "class"
+                        else next(a.text for a in t.args if a.kind == "class")
+                    )
                     assert target is not None  # a shape was found under it
                     return Default(f"{cls}.{self.names.members[target][index]}")
             return None  # not a member: warned as default-not-in-enum when the spec was loaded
@@ -79,11 +97,17 @@ class Defaults:
                 self._dropped(value, f"is not a valid {fmt} value the models can convert", location)
                 return None
             return Default(text, validate=True)
-        bare = t.args[0] if t.kind == "union" and len(t.args) == 2 and t.args[1].text == "None" else t
+        bare = (
+            t.args[0] if t.kind == "union" and len(t.args) == 2 and t.args[1].text == "None" else t
+        )
         if bare.kind == "annotated":
             bare = bare.args[0]
         if bare.kind == "name" and bare.text in _KINDS:
-            if isinstance(value, bool) and bare.text != "bool" or not isinstance(value, _KINDS[bare.text]):
+            if (
+                isinstance(value, bool)
+                and bare.text != "bool"
+                or not isinstance(value, _KINDS[bare.text])
+            ):
                 self._dropped(value, f"is not a {bare.text}", location)
                 return None
             return Default(text)
@@ -95,7 +119,9 @@ class Defaults:
 
     def _dropped(self, value: Any, why: str, location: SpecLocation) -> None:
         self.sink.warning(
-            "default-dropped", f"the default {value!r} {why}; it is left out (the field defaults to None)", location.child("default")
+            "default-dropped",
+            f"the default {value!r} {why}; it is left out (the field defaults to None)",
+            location.child("default"),
         )
 
 
@@ -103,7 +129,12 @@ def target_component(schema: dict[str, Any]) -> str | None:
     """The component a property refers to (directly or through a one-member allOf)."""
     ref = schema.get("$ref")
     members = schema.get("allOf")
-    if not isinstance(ref, str) and isinstance(members, list) and len(members) == 1 and isinstance(members[0], dict):
+    if (
+        not isinstance(ref, str)
+        and isinstance(members, list)
+        and len(members) == 1
+        and isinstance(members[0], dict)
+    ):
         ref = members[0].get("$ref")
     return component_key(ref) if isinstance(ref, str) else None
 
@@ -116,9 +147,16 @@ def _converts(value: str, kind: str) -> bool:
 
     from pydantic import AnyUrl, AwareDatetime, TypeAdapter, ValidationError
 
-    types: dict[str, Any] = {"date": datetime.date, "datetime": AwareDatetime, "time": datetime.time,
-                             "timedelta": datetime.timedelta, "uuid": uuid.UUID, "ipv4": ipaddress.IPv4Address,
-                             "ipv6": ipaddress.IPv6Address, "uri": AnyUrl}
+    types: dict[str, Any] = {
+        "date": datetime.date,
+        "datetime": AwareDatetime,
+        "time": datetime.time,
+        "timedelta": datetime.timedelta,
+        "uuid": uuid.UUID,
+        "ipv4": ipaddress.IPv4Address,
+        "ipv6": ipaddress.IPv6Address,
+        "uri": AnyUrl,
+    }
     try:
         TypeAdapter(types[kind]).validate_python(value)
     except ValidationError:

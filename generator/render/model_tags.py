@@ -17,25 +17,36 @@ from generator.render.model_defaults import target_component
 from generator.render.model_types import Speller
 
 
-def discriminator_tags(shapes: dict[str, Shape], names: Names, split: frozenset[str]) -> dict[tuple[str, str], list[Any]]:
+def discriminator_tags(
+    shapes: dict[str, Shape], names: Names, split: frozenset[str]
+) -> dict[tuple[str, str], list[Any]]:
     """``(member component, tag property) -> tags`` of every discriminated union's members."""
     speller = Speller(shapes, names, split, False)
     found: dict[tuple[str, str], list[Any]] = {}
     for node in _schemas(shapes):
         for keyword in ("oneOf", "anyOf"):
-            if not isinstance(node.get(keyword), list) or speller.discriminator_field(node, keyword) is None:
+            if (
+                not isinstance(node.get(keyword), list)
+                or speller.discriminator_field(node, keyword) is None
+            ):
                 continue
             tag = node["discriminator"]["propertyName"]
             mapping = node["discriminator"].get("mapping")
             by_member: dict[str, list[Any]] = {}
-            for value, target in (mapping.items() if isinstance(mapping, dict) else ()):
-                key = component_key(target) if isinstance(target, str) and target.startswith("#") else target
+            for value, target in mapping.items() if isinstance(mapping, dict) else ():
+                key = (
+                    component_key(target)
+                    if isinstance(target, str) and target.startswith("#")
+                    else target
+                )
                 by_member.setdefault(str(key), []).append(value)
             for member in node[keyword]:
                 key = component_key(member["$ref"])
                 assert key is not None
                 tags = found.setdefault((key, tag), [])
-                tags += [t for t in by_member.get(key) or _declared(shapes, key, tag) if t not in tags]
+                tags += [
+                    t for t in by_member.get(key) or _declared(shapes, key, tag) if t not in tags
+                ]
     return found
 
 
@@ -62,6 +73,10 @@ def _schemas(shapes: dict[str, Shape]) -> Iterator[dict[str, Any]]:
         node = stack.pop()
         if isinstance(node, dict):
             yield node
-            stack += [v for k, v in node.items() if k not in ("enum", "default", "example", "examples", "const")]
+            stack += [
+                v
+                for k, v in node.items()
+                if k not in ("enum", "default", "example", "examples", "const")
+            ]
         elif isinstance(node, list):
             stack += node

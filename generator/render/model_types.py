@@ -102,8 +102,14 @@ def forward(t: Type, defined: set[str]) -> bool:
 
 # format -> (type name, needs the server's _Format to document it)
 _STRING_FORMATS = {
-    "date-time": "AwareDatetime", "date": "_dt.date", "time": "_dt.time", "duration": "_dt.timedelta",
-    "uuid": "_uuid.UUID", "uri": "AnyUrl", "ipv4": "_ipaddress.IPv4Address", "ipv6": "_ipaddress.IPv6Address",
+    "date-time": "AwareDatetime",
+    "date": "_dt.date",
+    "time": "_dt.time",
+    "duration": "_dt.timedelta",
+    "uuid": "_uuid.UUID",
+    "uri": "AnyUrl",
+    "ipv4": "_ipaddress.IPv4Address",
+    "ipv6": "_ipaddress.IPv6Address",
     "binary": "bytes",
 }
 _SCALARS = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
@@ -135,13 +141,20 @@ class Speller:
         if constrained and bare.kind in ("name", "generic", "annotated"):
             kwargs = constraints(schema)
             if kwargs:
-                bare = Type("annotated", "Field(" + ", ".join(f"{k}={v}" for k, v in kwargs) + ")", (bare,))
+                bare = Type(
+                    "annotated", "Field(" + ", ".join(f"{k}={v}" for k, v in kwargs) + ")", (bare,)
+                )
         return union(bare, NONE) if self.allows_null_here(schema) and bare != ANY else bare
 
     def allows_null_here(self, schema: dict[str, Any]) -> bool:
         """Whether the schema itself (not what it refers to) admits null."""
         enum = schema.get("enum")
-        return is_nullable(schema) or schema.get("type") == "null" or isinstance(enum, list) and None in enum
+        return (
+            is_nullable(schema)
+            or schema.get("type") == "null"
+            or isinstance(enum, list)
+            and None in enum
+        )
 
     def _bare(self, schema: dict[str, Any]) -> Type:
         ref = schema.get("$ref")
@@ -160,7 +173,9 @@ class Speller:
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list):
                 result = self._union(schema, keyword)
-                if result == ANY and _types(schema):  # untyped members: the type beside them says more
+                if result == ANY and _types(
+                    schema
+                ):  # untyped members: the type beside them says more
                     break
                 return result
         if "const" in schema:
@@ -176,7 +191,9 @@ class Speller:
         nullable = len(members) < len(schema[keyword])
         if not members:
             return NONE
-        result = union(*(self.spell(m) for m in members), absorb=not self.server or keyword != "oneOf")
+        result = union(
+            *(self.spell(m) for m in members), absorb=not self.server or keyword != "oneOf"
+        )
         tag = self.discriminator_field(schema, keyword)
         if tag is not None:
             result = Type("annotated", f"Field(discriminator={literal(tag)})", (result,))
@@ -192,9 +209,18 @@ class Speller:
             return None
         fields: set[str] = set()
         for member in schema[keyword]:
-            key = component_key(member["$ref"]) if isinstance(member, dict) and isinstance(member.get("$ref"), str) else None
+            key = (
+                component_key(member["$ref"])
+                if isinstance(member, dict) and isinstance(member.get("$ref"), str)
+                else None
+            )
             shape = self.shapes.get(key) if key is not None else None
-            if shape is None or shape.kind != "object" or is_nullable(shape.schema) or key not in self.names.fields:
+            if (
+                shape is None
+                or shape.kind != "object"
+                or is_nullable(shape.schema)
+                or key not in self.names.fields
+            ):
                 return None
             if tag not in self.names.fields[key]:
                 return None
@@ -210,9 +236,13 @@ class Speller:
                 return Type("name", _STRING_FORMATS[fmt])
             return self._formatted(Type("name", "str"), fmt)
         if kind in _SCALARS:
-            return self._formatted(Type("name", _SCALARS[kind]), fmt if kind in ("integer", "number") else None)
+            return self._formatted(
+                Type("name", _SCALARS[kind]), fmt if kind in ("integer", "number") else None
+            )
         if kind == "array" or kind is None and "items" in schema:
-            if not isinstance(schema.get("items"), dict):  # prefixItems alone: its positions are not typed
+            if not isinstance(
+                schema.get("items"), dict
+            ):  # prefixItems alone: its positions are not typed
                 return Type("generic", "list", (ANY,))
             return self._formatted(Type("generic", "list", (self.spell(schema["items"]),)), fmt)
         extra = schema.get("additionalProperties")
@@ -230,13 +260,20 @@ class Speller:
 def _types(schema: dict[str, Any]) -> list[str]:
     kind = schema.get("type")
     if isinstance(kind, list):
-        return [k for k in kind if isinstance(k, str) and k != "null"] or (["null"] if "null" in kind else [])
+        return [k for k in kind if isinstance(k, str) and k != "null"] or (
+            ["null"] if "null" in kind else []
+        )
     return [kind] if isinstance(kind, str) else []
 
 
 _STRING_KEYS = (("minLength", "min_length"), ("maxLength", "max_length"), ("pattern", "pattern"))
-_NUMBER_KEYS = (("minimum", "ge"), ("maximum", "le"), ("exclusiveMinimum", "gt"), ("exclusiveMaximum", "lt"),
-                ("multipleOf", "multiple_of"))
+_NUMBER_KEYS = (
+    ("minimum", "ge"),
+    ("maximum", "le"),
+    ("exclusiveMinimum", "gt"),
+    ("exclusiveMaximum", "lt"),
+    ("multipleOf", "multiple_of"),
+)
 _ARRAY_KEYS = (("minItems", "min_length"), ("maxItems", "max_length"))
 _MAP_KEYS = (("minProperties", "min_length"), ("maxProperties", "max_length"))
 
@@ -244,11 +281,20 @@ _MAP_KEYS = (("minProperties", "min_length"), ("maxProperties", "max_length"))
 def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
     """``Field`` keyword arguments for the validation keywords of a single-typed schema."""
     kinds = _types(schema)
-    if len(kinds) != 1 or "$ref" in schema or any(k in schema for k in ("oneOf", "anyOf", "allOf", "enum", "const")):
+    if (
+        len(kinds) != 1
+        or "$ref" in schema
+        or any(k in schema for k in ("oneOf", "anyOf", "allOf", "enum", "const"))
+    ):
         return []
     kind = kinds[0]
-    table = {"string": _STRING_KEYS, "integer": _NUMBER_KEYS, "number": _NUMBER_KEYS, "array": _ARRAY_KEYS,
-             "object": _MAP_KEYS}.get(kind, ())
+    table = {
+        "string": _STRING_KEYS,
+        "integer": _NUMBER_KEYS,
+        "number": _NUMBER_KEYS,
+        "array": _ARRAY_KEYS,
+        "object": _MAP_KEYS,
+    }.get(kind, ())
     if kind == "object" and "properties" in schema:
         return []
     result: list[tuple[str, str]] = []
@@ -258,11 +304,20 @@ def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
             if isinstance(value, str) and regex_engine(value) is not None:
                 result.append((argument, literal(value)))
             continue
-        if isinstance(value, bool) and key.startswith("exclusive"):  # OpenAPI 3.0: a flag on minimum/maximum
+        if isinstance(value, bool) and key.startswith(
+            "exclusive"
+        ):  # OpenAPI 3.0: a flag on minimum/maximum
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
             continue
-        if key in ("minimum", "maximum") and schema.get("exclusive" + key[0].upper() + key[1:]) is True:
+        if (
+            key in ("minimum", "maximum")
+            and schema.get("exclusive" + key[0].upper() + key[1:]) is True
+        ):
             argument = "gt" if key == "minimum" else "lt"
         result.append((argument, literal(value)))
     return result
@@ -296,4 +351,8 @@ def python_patterns(node: Any) -> bool:
     pattern = node.get("pattern")
     if isinstance(pattern, str) and regex_engine(pattern) == "python-re":
         return True
-    return any(python_patterns(v) for k, v in node.items() if k not in ("enum", "default", "example", "examples", "const"))
+    return any(
+        python_patterns(v)
+        for k, v in node.items()
+        if k not in ("enum", "default", "example", "examples", "const")
+    )

@@ -101,9 +101,18 @@ class _Entry:
     view: Any = None
 
 
-def module_view(shapes: dict[str, Shape], names: Names, split: frozenset[str], server: bool, sink: Sink) -> ModuleView:
+def module_view(
+    shapes: dict[str, Shape], names: Names, split: frozenset[str], server: bool, sink: Sink
+) -> ModuleView:
     """The view of the whole module in one flavour; warnings (defaults dropped...) go to ``sink``."""
-    builder = _Builder(shapes, names, split, server, Defaults(shapes, names, sink), discriminator_tags(shapes, names, split))
+    builder = _Builder(
+        shapes,
+        names,
+        split,
+        server,
+        Defaults(shapes, names, sink),
+        discriminator_tags(shapes, names, split),
+    )
     return builder.module()
 
 
@@ -117,7 +126,11 @@ class _Builder:
     tags: dict[tuple[str, str], list[Any]]
 
     def module(self) -> ModuleView:
-        entries = [_Entry(k, r, self._speller(r).class_name(k), set()) for k in self.shapes for r in self._roles(k)]
+        entries = [
+            _Entry(k, r, self._speller(r).class_name(k), set())
+            for k in self.shapes
+            for r in self._roles(k)
+        ]
         types: list[Type] = []
         for entry in entries:
             entry.view, used = self._class(entry)
@@ -145,7 +158,9 @@ class _Builder:
             rebuilds=(),
             server=self.server,
             enums=any(c.kind == "enum" for c in classes),
-            omittable=any(f.annotation.startswith("_Omittable[") for c in classes for f in c.fields),
+            omittable=any(
+                f.annotation.startswith("_Omittable[") for c in classes for f in c.fields
+            ),
             formats="_Format" in metas or "_Email" in used_names,
             email="_Email" in used_names,
             one_of="_OneOf" in metas,
@@ -167,10 +182,15 @@ class _Builder:
         shape = self.shapes[entry.key]
         doc = docstring(shape.description) if shape.description.strip() else ""
         if shape.kind == "enum" and _enumerable(shape.enum_values):
-            floats = shape.schema.get("type") == "number" and all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                                                  for v in shape.enum_values)
-            values = [float(v) if floats else v for v in shape.enum_values]  # a number enum: its JSON type
-            members = tuple(MemberView(n, literal(v)) for n, v in zip(self.names.members[entry.key], values))
+            floats = shape.schema.get("type") == "number" and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in shape.enum_values
+            )
+            values = [
+                float(v) if floats else v for v in shape.enum_values
+            ]  # a number enum: its JSON type
+            members = tuple(
+                MemberView(n, literal(v)) for n, v in zip(self.names.members[entry.key], values)
+            )
             base = "float, Enum" if floats else _enum_base(shape.enum_values)
             view = ClassView(entry.name, "enum", base, doc, (), "", (), members, False)
             return view, []
@@ -187,12 +207,21 @@ class _Builder:
             self._self_refs.add(entry.name)
         field = FieldView("root", annotation(root), value, "")
         config = (*_PYTHON_RE,) if python_patterns(shape.schema) else ()
-        return ClassView(entry.name, "root", "", doc, (*config, _DEFER), "", (field,), (), False), [root]
+        return ClassView(entry.name, "root", "", doc, (*config, _DEFER), "", (field,), (), False), [
+            root
+        ]
 
     def _model(self, entry: _Entry, shape: Shape, doc: str) -> tuple[ClassView, list[Type]]:
         speller = self._speller(entry.role)
-        props = [p for p in shape.properties if not (p.read_only if entry.role == "request" and entry.key in self.split
-                                                      else p.write_only and entry.key in self.split)]
+        props = [
+            p
+            for p in shape.properties
+            if not (
+                p.read_only
+                if entry.role == "request" and entry.key in self.split
+                else p.write_only and entry.key in self.split
+            )
+        ]
         fields: list[FieldView] = []
         types: list[Type] = []
         for prop in props:
@@ -214,7 +243,9 @@ class _Builder:
         if any(t.kind == "class" and t.text == entry.name for u in types for t in walk(u)):
             self._self_refs.add(entry.name)
         omits = any(f.annotation.startswith("_Omittable[") for f in fields)
-        return ClassView(entry.name, "model", "BaseModel", doc, tuple(config), extra, tuple(fields), (), omits), types
+        return ClassView(
+            entry.name, "model", "BaseModel", doc, tuple(config), extra, tuple(fields), (), omits
+        ), types
 
     def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type]:
         name = self.names.fields[key][prop.name]
@@ -222,10 +253,18 @@ class _Builder:
         t = speller.spell(schema, constrained=False)
         from generator.render.model_types import constraints
 
-        kwargs = [] if t.kind == "union" and len([a for a in t.args if a != NONE]) > 1 else constraints(schema)
+        kwargs = (
+            []
+            if t.kind == "union" and len([a for a in t.args if a != NONE]) > 1
+            else constraints(schema)
+        )
         if isinstance(schema.get("pattern"), str) and regex_engine(schema["pattern"]) is None:
-            self.defaults.sink.warning("pattern-dropped", "the pattern compiles in no regular expression engine "
-                                       "pydantic offers; the models do not check it", prop.location.child("pattern"))
+            self.defaults.sink.warning(
+                "pattern-dropped",
+                "the pattern compiles in no regular expression engine "
+                "pydantic offers; the models do not check it",
+                prop.location.child("pattern"),
+            )
         tags = self.tags.get((key, prop.name))
         if tags:
             t = self._tag_type(schema, tags)
@@ -233,8 +272,14 @@ class _Builder:
             kwargs.append(("alias", literal(prop.name)))
         if schema.get("deprecated") is True:
             kwargs.append(("deprecated", "True"))
-        doc = docstring(schema["description"]) if isinstance(schema.get("description"), str) and schema["description"].strip() else ""
-        direct = t == ANY or t == NONE or t.kind == "union" and NONE in t.args  # the annotation admits None
+        doc = (
+            docstring(schema["description"])
+            if isinstance(schema.get("description"), str) and schema["description"].strip()
+            else ""
+        )
+        direct = (
+            t == ANY or t == NONE or t.kind == "union" and NONE in t.args
+        )  # the annotation admits None
         nullable = direct or self._root_admits_null(schema)
         shown = annotation(t)
         default: str | None = None
@@ -275,20 +320,31 @@ class _Builder:
             return None in shape.enum_values
         if shape is None or shape.kind not in ("alias", "union"):
             return False
-        t = Speller(self.shapes, self.names, self.split, False).spell(shape.schema, constrained=False)
+        t = Speller(self.shapes, self.names, self.split, False).spell(
+            shape.schema, constrained=False
+        )
         return t == ANY or t == NONE or t.kind == "union" and NONE in t.args
 
     def _tag_type(self, schema: dict[str, Any], tags: list[Any]) -> Type:
         """``Literal[...]`` of the tags (its enum class, if any, below it: the class depends on it)."""
         values = ", ".join(self._tag_value(schema, t) for t in tags)
         key = target_component(schema)
-        enum = (Type("class", self.names.schemas[key]),) if key in self.names.members and "." in values else ()
+        enum = (
+            (Type("class", self.names.schemas[key]),)
+            if key in self.names.members and "." in values
+            else ()
+        )
         return Type("literal", values, enum)
 
     def _tag_value(self, schema: dict[str, Any], tag: Any) -> str:
         """A tag as a Literal value: the enum member where the property is an enum that lists it."""
         shape = self.shapes.get(target_component(schema) or "")
-        if shape is not None and shape.kind == "enum" and _enumerable(shape.enum_values) and tag in shape.enum_values:
+        if (
+            shape is not None
+            and shape.kind == "enum"
+            and _enumerable(shape.enum_values)
+            and tag in shape.enum_values
+        ):
             index = shape.enum_values.index(tag)
             return f"{self.names.schemas[shape.key]}.{self.names.members[shape.key][index]}"
         return literal(tag)
@@ -297,7 +353,12 @@ class _Builder:
 def _with_inherited_default(schema: dict[str, Any], shapes: dict[str, Shape]) -> dict[str, Any]:
     """A property's schema with the default of the enum or scalar component it refers to, if it has none."""
     shape = shapes.get(target_component(schema) or "")
-    if "default" in schema or shape is None or shape.kind not in ("enum", "alias") or "default" not in shape.schema:
+    if (
+        "default" in schema
+        or shape is None
+        or shape.kind not in ("enum", "alias")
+        or "default" not in shape.schema
+    ):
         return schema
     return {**schema, "default": shape.schema["default"]}
 
@@ -323,7 +384,9 @@ def _with_base(view: ClassView, base: str) -> ClassView:
 def _ordered(entries: list[_Entry]) -> list[_Entry]:
     """Entries with what each one refers to first (spec order otherwise; a cycle is cut where it closes)."""
     by_name = {e.name: e for e in entries}
-    position = {e.name: i for i, e in enumerate(entries)}  # of the entry by_name holds (the last of a name)
+    position = {
+        e.name: i for i, e in enumerate(entries)
+    }  # of the entry by_name holds (the last of a name)
     done: set[str] = set()
     visiting: set[str] = set()
     result: list[_Entry] = []
@@ -345,10 +408,16 @@ def _ordered(entries: list[_Entry]) -> list[_Entry]:
 
 
 _PYDANTIC_NAMES = ("AnyUrl", "AwareDatetime")
-_MODULES = {"_dt.": "import datetime as _dt", "_uuid.": "import uuid as _uuid", "_ipaddress.": "import ipaddress as _ipaddress"}
+_MODULES = {
+    "_dt.": "import datetime as _dt",
+    "_uuid.": "import uuid as _uuid",
+    "_ipaddress.": "import ipaddress as _ipaddress",
+}
 
 
-def _imports(names: set[str], metas: set[str], types: list[Type], classes: list[ClassView], forwards: bool) -> tuple[str, ...]:
+def _imports(
+    names: set[str], metas: set[str], types: list[Type], classes: list[ClassView], forwards: bool
+) -> tuple[str, ...]:
     """The module's import lines (sorted by the formatting stage)."""
     lines = {line for prefix, line in _MODULES.items() if any(n.startswith(prefix) for n in names)}
     typing = {"Any"} & names
@@ -358,11 +427,17 @@ def _imports(names: set[str], metas: set[str], types: list[Type], classes: list[
         typing.add("Union")
     if any(c.kind == "enum" for c in classes):
         typing.add("Any")
-        enums = {"IntEnum" if c.base == "IntEnum" else "Enum" for c in classes if c.kind == "enum"} | {"Enum"}
+        enums = {
+            "IntEnum" if c.base == "IntEnum" else "Enum" for c in classes if c.kind == "enum"
+        } | {"Enum"}
         lines.add(f"from enum import {', '.join(sorted(enums))}")
     if typing:
         lines.add(f"from typing import {', '.join(sorted(typing))}")
-    if metas or any(f.annotation.startswith("_Omittable[") for c in classes for f in c.fields) or "_Email" in names:
+    if (
+        metas
+        or any(f.annotation.startswith("_Omittable[") for c in classes for f in c.fields)
+        or "_Email" in names
+    ):
         lines.add("from typing import Annotated as _Annotated")
     pydantic = {n for n in _PYDANTIC_NAMES if n in names}
     if any(c.kind == "model" for c in classes):
@@ -371,7 +446,11 @@ def _imports(names: set[str], metas: set[str], types: list[Type], classes: list[
         pydantic.add("ConfigDict")
     if any(c.kind == "root" for c in classes):
         pydantic.add("RootModel")
-    if "Field" in metas or any(f.value.startswith("Field(") for c in classes for f in c.fields) or any(c.extra for c in classes):
+    if (
+        "Field" in metas
+        or any(f.value.startswith("Field(") for c in classes for f in c.fields)
+        or any(c.extra for c in classes)
+    ):
         pydantic.add("Field")
     if pydantic:
         lines.add(f"from pydantic import {', '.join(sorted(pydantic))}")

@@ -40,7 +40,9 @@ def render_server(view: ServerView, models: str, header_text: str) -> dict[str, 
             package=pkg,
             title_md=title,
             example_group=view.example_group,
-            example_class=view.groups[0].class_name.removesuffix("Api") + "Service" if view.groups else "Service",
+            example_class=view.groups[0].class_name.removesuffix("Api") + "Service"
+            if view.groups
+            else "Service",
             example_route=view.example_route,
             example_base=view.example_base,
             example_model_imports=view.example_model_imports,

@@ -35,7 +35,9 @@ class BodyReaderView:
     body: BodyView
 
 
-def body_reader(op: Operation, function: str, annotator: Annotator) -> tuple[str, BodyReaderView] | None:
+def body_reader(
+    op: Operation, function: str, annotator: Annotator
+) -> tuple[str, BodyReaderView] | None:
     """``(constant name, view)`` for an operation whose body has several media types, else None."""
     if op.body is None or len(op.body.contents) < 2 and not readable_form(op, annotator):
         return None
@@ -52,7 +54,9 @@ def body_reader(op: Operation, function: str, annotator: Annotator) -> tuple[str
     expression = f"rt.BodyReader({{{entries}}}, required={literal(op.body.required)}{encoding})"
     annotation = union(list(types.values()))
     first = op.body.contents[0].media_type
-    view = BodyView(annotation, op.body.required, literal(first), "multiple", False, docstring(", ".join(types)))
+    view = BodyView(
+        annotation, op.body.required, literal(first), "multiple", False, docstring(", ".join(types))
+    )
     return f"_{function}_body".upper(), BodyReaderView(expression, view)
 
 

@@ -16,7 +16,9 @@ from generator.render.common import BodyView
 from generator.render.types import Annotator
 
 
-def raw_form_body(op: Operation, annotator: Annotator, body: BodyView | None, sink: Sink) -> BodyView | None:
+def raw_form_body(
+    op: Operation, annotator: Annotator, body: BodyView | None, sink: Sink
+) -> BodyView | None:
     """``body``, or raw bytes (with a warning) when it is a form/multipart body no reader takes apart."""
     if body is None or body.kind not in ("form", "multipart") or op.body is None:
         return body

@@ -26,7 +26,13 @@ from generator.ir.model import Operation, Parameter, TypeRef
 from generator.render.escape import literal
 from generator.render.types import Annotator
 
-_NUMERIC = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt", "multipleOf": "multiple_of"}
+_NUMERIC = {
+    "minimum": "ge",
+    "maximum": "le",
+    "exclusiveMinimum": "gt",
+    "exclusiveMaximum": "lt",
+    "multipleOf": "multiple_of",
+}
 _STRING = {"minLength": "min_length", "maxLength": "max_length", "pattern": "pattern"}
 _ARRAY = {"minItems": "min_length", "maxItems": "max_length"}
 # Annotations whose JSON schema carries no ``format``: the spec's format is documented as written.
@@ -40,30 +46,48 @@ def native_param(param: Parameter, op: Operation, annotator: Annotator) -> bool:
     explode = param.explode if param.explode is not None else style == "form"
     if style != default_style or explode != (style == "form"):
         return False  # FastAPI would document the default style
-    if param.location != "path" and any(p.location == "path" and p.name == param.name for p in op.parameters):
+    if param.location != "path" and any(
+        p.location == "path" and p.name == param.name for p in op.parameters
+    ):
         return False  # FastAPI takes a parameter named like a path parameter from the path
     ref = param.type
     if _is_scalar(ref, annotator):
         return True
-    return ref.kind == "array" and ref.item is not None and _is_scalar(ref.item, annotator) and param.location == "query"
+    return (
+        ref.kind == "array"
+        and ref.item is not None
+        and _is_scalar(ref.item, annotator)
+        and param.location == "query"
+    )
 
 
-def reader_expr(param: Parameter, op: Operation, annotation: str, checks: list[tuple[str, str]]) -> str:
+def reader_expr(
+    param: Parameter, op: Operation, annotation: str, checks: list[tuple[str, str]]
+) -> str:
     """The ``rt.StyledParameter(...)`` constant reading ``param`` (see the module docstring)."""
     style = param.style or ("form" if param.location in ("query", "cookie") else "simple")
     explode = param.explode if param.explode is not None else style == "form"
     type_expr = annotation
     if checks:
-        type_expr = f"Annotated[{annotation}, pydantic.Field({', '.join(f'{k}={v}' for k, v in checks)})]"
+        type_expr = (
+            f"Annotated[{annotation}, pydantic.Field({', '.join(f'{k}={v}' for k, v in checks)})]"
+        )
     extra = ""
-    if param.default and param.default[0] is not None and not param.required and _json_value(param.default[0]):
+    if (
+        param.default
+        and param.default[0] is not None
+        and not param.required
+        and _json_value(param.default[0])
+    ):
         extra += f", default={literal(param.default[0])}"
     if param.description:
         extra += f", description={literal(param.description)}"
     if param.deprecated:
         extra += ", deprecated=True"
     if param.type.kind == "map" and param.location == "query":
-        others = sorted(p.name for p in op.parameters if p.location == "query" and p.name != param.name)
+        others = sorted(
+            p.name for p in op.parameters if p.location == "query" and p.name != param.name
+        )
         extra += f", reserved={literal(tuple(others))}"
     return (
         f"rt.StyledParameter({type_expr}, {literal(param.location)}, {literal(param.name)}, style={literal(style)}, "
@@ -79,7 +103,9 @@ def _json_value(value: object) -> bool:
         return True
     if isinstance(value, list):
         return all(_json_value(v) for v in value)
-    return isinstance(value, dict) and all(isinstance(k, str) and _json_value(v) for k, v in value.items())
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and _json_value(v) for k, v in value.items()
+    )
 
 
 def _is_scalar(ref: TypeRef, annotator: Annotator) -> bool:

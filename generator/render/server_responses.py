@@ -33,7 +33,11 @@ class RouteResponses:
 
 
 def route_responses(
-    op: Operation, outcomes: list[OutcomeView], main: OutcomeView | None, has_inputs: bool, annotator: Annotator
+    op: Operation,
+    outcomes: list[OutcomeView],
+    main: OutcomeView | None,
+    has_inputs: bool,
+    annotator: Annotator,
 ) -> RouteResponses:
     """The responses of ``op``'s route; ``main`` is the status a plain return answers."""
     exact_main = main is not None and main.code.isdigit()
@@ -44,10 +48,14 @@ def route_responses(
         content["422"] = {"application/json": "True"}
     main_media = main.media_type if main else None
     media_types = {
-        o.code: o.media_type for o in outcomes if o is not main and o.media_type and o.media_type != main_media
+        o.code: o.media_type
+        for o in outcomes
+        if o is not main and o.media_type and o.media_type != main_media
     }
     listed = ", ".join(
-        f"{literal(status)}: {{" + ", ".join(f"{literal(media)}: {schema}" for media, schema in media.items()) + "}"
+        f"{literal(status)}: {{"
+        + ", ".join(f"{literal(media)}: {schema}" for media, schema in media.items())
+        + "}"
         for status, media in content.items()
     )
     return RouteResponses(
@@ -58,7 +66,11 @@ def route_responses(
 
 
 def _entry(outcome: OutcomeView) -> str:
-    model = f", 'model': {outcome.annotation}" if outcome.kind == "json" and outcome.annotation != "Any" else ""
+    model = (
+        f", 'model': {outcome.annotation}"
+        if outcome.kind == "json" and outcome.annotation != "Any"
+        else ""
+    )
     key = outcome.status if not outcome.code.isdigit() else str(outcome.status_code)
     return f"{key}: {{'description': {outcome.description}{model}}}"
 
@@ -70,7 +82,9 @@ def _media(response: Response, outcome: OutcomeView, annotator: Annotator) -> di
     return {c.media_type: _schema(c, preferred, has_model, annotator) for c in response.contents}
 
 
-def _schema(content: Content, preferred: Content | None, has_model: bool, annotator: Annotator) -> str:
+def _schema(
+    content: Content, preferred: Content | None, has_model: bool, annotator: Annotator
+) -> str:
     """``True`` (the status's model), a literal schema, the schema of another model, or False (none)."""
     ref = content.type
     if ref is None:

@@ -33,22 +33,62 @@ from generator.render.types import Annotator
 
 # The status wrapper classes of the server runtime (templates/runtime/server_runtime.py).
 STATUS_CLASSES = {
-    200: "Ok", 201: "Created", 202: "Accepted", 203: "NonAuthoritativeInformation", 204: "NoContent",
-    205: "ResetContent", 206: "PartialContent", 207: "MultiStatus", 300: "MultipleChoices",
-    301: "MovedPermanently", 302: "Found", 303: "SeeOther", 304: "NotModified", 307: "TemporaryRedirect",
-    308: "PermanentRedirect", 400: "BadRequest", 401: "Unauthorized", 402: "PaymentRequired",
-    403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed", 406: "NotAcceptable",
-    408: "RequestTimeout", 409: "Conflict", 410: "Gone", 411: "LengthRequired",
-    412: "PreconditionFailed", 413: "ContentTooLarge", 415: "UnsupportedMediaType",
-    416: "RangeNotSatisfiable", 417: "ExpectationFailed", 418: "ImATeapot", 421: "MisdirectedRequest",
-    422: "UnprocessableEntity", 423: "Locked", 424: "FailedDependency", 425: "TooEarly",
-    426: "UpgradeRequired", 428: "PreconditionRequired", 429: "TooManyRequests",
-    431: "RequestHeaderFieldsTooLarge", 451: "UnavailableForLegalReasons", 500: "InternalServerError",
-    501: "NotImplemented_", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout",
+    200: "Ok",
+    201: "Created",
+    202: "Accepted",
+    203: "NonAuthoritativeInformation",
+    204: "NoContent",
+    205: "ResetContent",
+    206: "PartialContent",
+    207: "MultiStatus",
+    300: "MultipleChoices",
+    301: "MovedPermanently",
+    302: "Found",
+    303: "SeeOther",
+    304: "NotModified",
+    307: "TemporaryRedirect",
+    308: "PermanentRedirect",
+    400: "BadRequest",
+    401: "Unauthorized",
+    402: "PaymentRequired",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    406: "NotAcceptable",
+    408: "RequestTimeout",
+    409: "Conflict",
+    410: "Gone",
+    411: "LengthRequired",
+    412: "PreconditionFailed",
+    413: "ContentTooLarge",
+    415: "UnsupportedMediaType",
+    416: "RangeNotSatisfiable",
+    417: "ExpectationFailed",
+    418: "ImATeapot",
+    421: "MisdirectedRequest",
+    422: "UnprocessableEntity",
+    423: "Locked",
+    424: "FailedDependency",
+    425: "TooEarly",
+    426: "UpgradeRequired",
+    428: "PreconditionRequired",
+    429: "TooManyRequests",
+    431: "RequestHeaderFieldsTooLarge",
+    451: "UnavailableForLegalReasons",
+    500: "InternalServerError",
+    501: "NotImplemented_",
+    502: "BadGateway",
+    503: "ServiceUnavailable",
+    504: "GatewayTimeout",
     505: "HttpVersionNotSupported",
 }
 _MARKERS = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
-_SCHEME_KINDS = {"bearer": "rt.BEARER", "oauth2": "rt.BEARER", "openid": "rt.BEARER", "basic": "rt.BASIC"}
+_SCHEME_KINDS = {
+    "bearer": "rt.BEARER",
+    "oauth2": "rt.BEARER",
+    "openid": "rt.BEARER",
+    "basic": "rt.BASIC",
+}
 
 
 @dataclass(frozen=True)
@@ -74,13 +114,19 @@ class RouteView:
     deprecated: bool
     positional: list[ArgView]
     keyword: list[ArgView]
-    readers: list[tuple[str, str]]  # module constants (name, rt.StyledParameter/BodyReader(...)) read by Depends
+    readers: list[
+        tuple[str, str]
+    ]  # module constants (name, rt.StyledParameter/BodyReader(...)) read by Depends
     body_marker: str  # the body's FastAPI marker: Depends(<its rt.BodyReader constant>) or Body(media_type=...)
-    openapi_extra: str  # the route's openapi_extra literal ("None" when FastAPI documents everything)
+    openapi_extra: (
+        str  # the route's openapi_extra literal ("None" when FastAPI documents everything)
+    )
     body: BodyView | None
     reads_forms: bool  # the body reader parses a form or multipart body (python-multipart)
     security_expr: str | None  # binder.requires(...) call: the Security marker of the principal
-    route_constant: str  # module constant holding the operation's rt.Route (built once, not per request)
+    route_constant: (
+        str  # module constant holding the operation's rt.Route (built once, not per request)
+    )
     route_expr: str  # the rt.Route(...) expression of that constant
     returns: str  # interface return annotation
     doc: str
@@ -122,7 +168,9 @@ class ServerView:
     uses_forms: bool  # a form/multipart body is read: the server needs python-multipart
     fastapi_imports: list[str]
     scopes: list[str]  # every scope the spec's operations require (for the README example)
-    constants: list[tuple[str, str]]  # module-level constants: enum defaults and styled-parameter readers
+    constants: list[
+        tuple[str, str]
+    ]  # module-level constants: enum defaults and styled-parameter readers
     imports_pydantic: bool  # a form body or a constrained styled parameter needs pydantic
     example_group: str
     example_method: str
@@ -133,7 +181,9 @@ class ServerView:
     example_module_imports: list[str]
 
 
-def server_view(api: Api, names: Names, models: ModelsModule, target: Target, header: str, sink: Sink) -> ServerView:
+def server_view(
+    api: Api, names: Names, models: ModelsModule, target: Target, header: str, sink: Sink
+) -> ServerView:
     """Build the server view of ``api``; what FastAPI cannot decode is reported to ``sink``."""
     problem = package_problem(target.server_package or "")
     if problem is not None:
@@ -149,9 +199,13 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         routes = [_route(op, names, annotator, schemes, keyword, sink) for op in ops]
         methods = {r.method for r in routes}
         routes = [
-            replace(r, positional=unshadow_args(r.positional, methods), keyword=unshadow_args(r.keyword, methods),
-                    body=unshadow_body(r.body, methods),
-                    returns=unshadow(r.returns, methods))
+            replace(
+                r,
+                positional=unshadow_args(r.positional, methods),
+                keyword=unshadow_args(r.keyword, methods),
+                body=unshadow_body(r.body, methods),
+                returns=unshadow(r.returns, methods),
+            )
             for r in routes
         ]
         routes = [_hoist_defaults(r, defaults) for r in routes]
@@ -161,11 +215,20 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
             args = [a.annotation for a in route.positional + route.keyword]
             body = [route.body.annotation] if route.body else []
             readers = [expr for _, expr in route.readers]
-            for text in [*args, *body, *readers, route.response_model, route.responses_expr, route.openapi_extra]:
+            for text in [
+                *args,
+                *body,
+                *readers,
+                route.response_model,
+                route.responses_expr,
+                route.openapi_extra,
+            ]:
                 app_imports.note(text)
             for text in [*args, *body, route.returns]:
                 interface_imports.note(text)
-        groups.append(GroupView(keyword, names.groups[chain].interface, routes, names.groups[chain].base))
+        groups.append(
+            GroupView(keyword, names.groups[chain].interface, routes, names.groups[chain].base)
+        )
     first = groups[0].routes[0] if groups and groups[0].routes else None
     example = Annotator(api, models)
     if first is not None:
@@ -186,15 +249,28 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
         groups=groups,
         routes=[r for g in groups for r in g.routes],
         model_imports=sorted(app_imports.model_names),
-        typing_imports=sorted(app_imports.typing | {"Any"} | ({"Annotated"} if _uses_annotated(groups) else set())),
+        typing_imports=sorted(
+            app_imports.typing | {"Any"} | ({"Annotated"} if _uses_annotated(groups) else set())
+        ),
         module_imports=sorted(app_imports.modules),
         interface_model_imports=sorted(interface_imports.model_names),
-        interface_typing_imports=sorted(interface_imports.typing | ({"Protocol"} if groups else set())),
+        interface_typing_imports=sorted(
+            interface_imports.typing | ({"Protocol"} if groups else set())
+        ),
         interface_module_imports=sorted(interface_imports.modules),
         constants=defaults,
         imports_pydantic=any("pydantic." in expr for _, expr in defaults),
-        scopes=sorted({s for op in api.operations for alt in op.security_alternatives for req in alt for s in req.scopes}),
-        all_names=sorted([g.class_name for g in groups] + [g.base_name for g in groups]) + ["create_app", "create_router"],
+        scopes=sorted(
+            {
+                s
+                for op in api.operations
+                for alt in op.security_alternatives
+                for req in alt
+                for s in req.scopes
+            }
+        ),
+        all_names=sorted([g.class_name for g in groups] + [g.base_name for g in groups])
+        + ["create_app", "create_router"],
         has_security=any(r.security_expr for g in groups for r in g.routes),
         uses_forms=any(r.reads_forms for g in groups for r in g.routes),
         fastapi_imports=_fastapi_imports(groups),
@@ -209,7 +285,9 @@ def server_view(api: Api, names: Names, models: ModelsModule, target: Target, he
 
 
 def _uses_annotated(groups: list[GroupView]) -> bool:
-    return any(r.positional or r.keyword or r.body or r.security_expr for g in groups for r in g.routes)
+    return any(
+        r.positional or r.keyword or r.body or r.security_expr for g in groups for r in g.routes
+    )
 
 
 def _fastapi_imports(groups: list[GroupView]) -> list[str]:
@@ -225,28 +303,49 @@ def _fastapi_imports(groups: list[GroupView]) -> list[str]:
 
 
 def _route(
-    op: Operation, names: Names, annotator: Annotator, schemes: dict[str, SecurityScheme], group: str, sink: Sink
+    op: Operation,
+    names: Names,
+    annotator: Annotator,
+    schemes: dict[str, SecurityScheme],
+    group: str,
+    sink: Sink,
 ) -> RouteView:
     op_names = names.operations[op.operation_id]
     positional: list[ArgView] = []
     keyword: list[ArgView] = []
-    readers: list[tuple[str, str]] = []  # module constants: one rt.StyledParameter per styled parameter
+    readers: list[
+        tuple[str, str]
+    ] = []  # module constants: one rt.StyledParameter per styled parameter
     for param, py in ordered_params(op, op_names):
         annotation = annotator.spell(param.type, "request")
         checks = param_checks(param, annotation, sink)
         if native_param(param, op, annotator):
-            alias = f"alias={literal(param.name)}, " if param.name != py or param.location == "header" else ""
+            alias = (
+                f"alias={literal(param.name)}, "
+                if param.name != py or param.location == "header"
+                else ""
+            )
             keywords = "".join(f", {key}={value}" for key, value in checks)
             described = f"description={literal(param.description)}" if param.description else ""
-            inner = ", ".join(part for part in (alias.rstrip(", "), described, keywords.lstrip(", ")) if part)
+            inner = ", ".join(
+                part for part in (alias.rstrip(", "), described, keywords.lstrip(", ")) if part
+            )
             marker = f"{_MARKERS[param.location]}({inner})"
             default = _default_expr(param, annotation, annotator)
         else:
             constant = f"_{op_names.function}_{py}_param".upper()
             readers.append((constant, reader_expr(param, op, annotation, checks)))
             marker, default = f"Depends({constant})", "None"
-        arg = ArgView(py, literal(param.name), param.location, annotation, param.required, docstring(param.description),
-                      marker, default)
+        arg = ArgView(
+            py,
+            literal(param.name),
+            param.location,
+            annotation,
+            param.required,
+            docstring(param.description),
+            marker,
+            default,
+        )
         (positional if param.location == "path" else keyword).append(arg)
     multi = body_reader(op, op_names.function, annotator)
     body_constant = ""
@@ -283,11 +382,15 @@ def _route(
         keyword=keyword,
         readers=readers,
         openapi_extra=_openapi_extra(readers, responses.content, body_constant, op),
-        body_marker=f"Depends({body_constant})" if body_constant else
-        f"Body(media_type={body.media_type})" if body else "",
+        body_marker=f"Depends({body_constant})"
+        if body_constant
+        else f"Body(media_type={body.media_type})"
+        if body
+        else "",
         body=body,
-        reads_forms=bool(body_constant) and op.body is not None and any(c.kind in ("form", "multipart")
-                                                                         for c in op.body.contents),
+        reads_forms=bool(body_constant)
+        and op.body is not None
+        and any(c.kind in ("form", "multipart") for c in op.body.contents),
         security_expr=_security(op, schemes),
         route_constant=f"_{op_names.function}_route".upper(),
         route_expr=_route_expr(op.operation_id, main, responses.media_types),
@@ -308,7 +411,11 @@ def _hoist_defaults(route: RouteView, defaults: list[tuple[str, str]]) -> RouteV
     """Move call-expression defaults (enum members) into module constants: a default is evaluated once."""
     keyword = []
     for arg in route.keyword:
-        if arg.default[:1].isidentifier() and arg.default not in ("None", "True", "False"):  # an enum member call
+        if arg.default[:1].isidentifier() and arg.default not in (
+            "None",
+            "True",
+            "False",
+        ):  # an enum member call
             name = f"_{route.function}_{arg.py_name}_default".upper()
             defaults.append((name, arg.default))
             arg = replace(arg, default=name)
@@ -333,16 +440,27 @@ def _default_expr(param: Parameter, annotation: str, annotator: Annotator) -> st
         if schema.kind == "enum" and value in schema.enum_values and name.isidentifier():
             return f"{name}({literal(value)})"
         return "None"
-    scalars: dict[str, type | tuple[type, ...]] = {"string": str, "integer": int, "number": (int, float), "boolean": bool}
+    scalars: dict[str, type | tuple[type, ...]] = {
+        "string": str,
+        "integer": int,
+        "number": (int, float),
+        "boolean": bool,
+    }
     expected = scalars.get(ref.kind)
-    if expected is None or isinstance(value, bool) != (ref.kind == "boolean") or not isinstance(value, expected):
+    if (
+        expected is None
+        or isinstance(value, bool) != (ref.kind == "boolean")
+        or not isinstance(value, expected)
+    ):
         return "None"
     if ref.kind == "string" and (ref.format is not None or annotation.split(" | ")[0] != "str"):
         return "None"
     return literal(value)
 
 
-def _openapi_extra(readers: list[tuple[str, str]], content: str, body_constant: str, op: Operation) -> str:
+def _openapi_extra(
+    readers: list[tuple[str, str]], content: str, body_constant: str, op: Operation
+) -> str:
     """What FastAPI cannot document itself: styled parameters, several body media types, every response's,
     security alternatives that combine schemes or make credentials optional."""
     parts = [f"rt.CONTENT_KEY: {content}"]
@@ -389,12 +507,18 @@ def _security(op: Operation, schemes: dict[str, SecurityScheme]) -> str | None:
             key = literal(scheme.param_name)
             return f"binder.requires({_api_key_kind(scheme)}, {literal(scheme.name)}, {scopes}, param_name={key})"
         return f"binder.requires({_SCHEME_KINDS[scheme.kind]}, {literal(scheme.name)}, {scopes})"
-    spelt = ", ".join("(" + "".join(_requirement(r, schemes) + ", " for r in alt) + ")" for alt in alternatives)
+    spelt = ", ".join(
+        "(" + "".join(_requirement(r, schemes) + ", " for r in alt) + ")" for alt in alternatives
+    )
     return f"binder.requires_any(({spelt},))"
 
 
 def _api_key_kind(scheme: SecurityScheme) -> str:
-    return {"header": "rt.API_KEY_HEADER", "query": "rt.API_KEY_QUERY", "cookie": "rt.API_KEY_COOKIE"}[scheme.location or "header"]
+    return {
+        "header": "rt.API_KEY_HEADER",
+        "query": "rt.API_KEY_QUERY",
+        "cookie": "rt.API_KEY_COOKIE",
+    }[scheme.location or "header"]
 
 
 def _requirement(requirement: SecurityRequirement, schemes: dict[str, SecurityScheme]) -> str:

@@ -31,7 +31,13 @@ _FORMATS = {
     "time": ("datetime.time", "datetime"),
     "uuid": ("uuid.UUID", "uuid"),
 }
-_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "binary": "bytes"}
+_SCALARS = {
+    "string": "str",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+    "binary": "bytes",
+}
 
 
 @dataclass
@@ -141,7 +147,8 @@ def qualified(annotation: str, shadowed: frozenset[str]) -> str:
     for line in lines[:-1]:
         line_starts.append(line_starts[-1] + len(line) + 1)
     starts = sorted(  # column offsets count UTF-8 bytes: names are ASCII, a Literal's text may not be
-        line_starts[node.lineno - 1] + len(lines[node.lineno - 1].encode()[: node.col_offset].decode())
+        line_starts[node.lineno - 1]
+        + len(lines[node.lineno - 1].encode()[: node.col_offset].decode())
         for node in ast.walk(_expression(annotation))
         if isinstance(node, ast.Name) and node.id in shadowed
     )

@@ -21,10 +21,23 @@ from test_other_cases import CASES as OTHER_CASES
 GENERATOR = Path(__file__).resolve().parents[2] / "generator"
 CODE = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)+")
 # Functions and classes whose string arguments include a diagnostic code.
-REPORTERS = frozenset({
-    "error", "warning", "report", "at", "note", "warn", "_report", "Diagnostic", "_problem", "_refusal",
-    "config_diagnostic", "_Stop", "report_at",
-})
+REPORTERS = frozenset(
+    {
+        "error",
+        "warning",
+        "report",
+        "at",
+        "note",
+        "warn",
+        "_report",
+        "Diagnostic",
+        "_problem",
+        "_refusal",
+        "config_diagnostic",
+        "_Stop",
+        "report_at",
+    }
+)
 # Code-shaped literals in generator/ that are not diagnostic codes, and what they are.
 NOT_CODES = {
     "apiforge-black": "the formatter worker's process name (format.py)",
@@ -45,11 +58,19 @@ NOT_CODES = {
 
 def _callee(call: ast.Call) -> str:
     func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return (
+        func.attr
+        if isinstance(func, ast.Attribute)
+        else func.id
+        if isinstance(func, ast.Name)
+        else ""
+    )
 
 
 def _literals(node: ast.AST) -> list[str]:
-    return [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return [
+        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
 
 
 def emitted_codes() -> dict[str, str]:
@@ -59,7 +80,9 @@ def emitted_codes() -> dict[str, str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and _callee(node) in REPORTERS:
                 values = [v for arg in node.args[:2] for v in _literals(arg)]
-            elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "code" for t in node.targets):
+            elif isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "code" for t in node.targets
+            ):
                 values = _literals(node.value)
             else:
                 continue
@@ -70,19 +93,35 @@ def emitted_codes() -> dict[str, str]:
 
 
 def covered_codes() -> set[str]:
-    return {code for case in CASES.glob("*.yaml") for code in expected_codes(case)} | set(OTHER_CASES)
+    return {code for case in CASES.glob("*.yaml") for code in expected_codes(case)} | set(
+        OTHER_CASES
+    )
 
 
 def test_the_scan_finds_codes_of_every_stage() -> None:
     codes = emitted_codes()
-    for code in ("yaml-syntax", "ref-cycle", "invalid-spec", "no-responses", "default-dropped",
-                 "server-raw-body", "format-failed", "write-failed", "orphaned-file", "config-invalid"):
+    for code in (
+        "yaml-syntax",
+        "ref-cycle",
+        "invalid-spec",
+        "no-responses",
+        "default-dropped",
+        "server-raw-body",
+        "format-failed",
+        "write-failed",
+        "orphaned-file",
+        "config-invalid",
+    ):
         assert code in codes
 
 
 def test_every_code_has_a_case() -> None:
-    missing = {code: where for code, where in emitted_codes().items() if code not in covered_codes()}
-    assert not missing, f"diagnostic codes without a case (add one under tests/diagnostics): {missing}"
+    missing = {
+        code: where for code, where in emitted_codes().items() if code not in covered_codes()
+    }
+    assert not missing, (
+        f"diagnostic codes without a case (add one under tests/diagnostics): {missing}"
+    )
 
 
 def test_every_case_is_for_a_code_the_generator_emits() -> None:
@@ -97,6 +136,12 @@ def test_code_shaped_literals_are_codes_or_listed() -> None:
         if path.parent.name == "diff":
             continue  # generator/diff/ spells change kinds (its rules), tested by tests/unit/test_diff_rules.py
         for value in _literals(ast.parse(path.read_text(encoding="utf-8"))):
-            if CODE.fullmatch(value) and not value.startswith(("x-", "utf-")) and value not in codes | set(NOT_CODES):
+            if (
+                CODE.fullmatch(value)
+                and not value.startswith(("x-", "utf-"))
+                and value not in codes | set(NOT_CODES)
+            ):
                 stray.setdefault(value, path.relative_to(GENERATOR.parent).as_posix())
-    assert not stray, f"code-shaped strings reported by no known reporter (extend REPORTERS or NOT_CODES): {stray}"
+    assert not stray, (
+        f"code-shaped strings reported by no known reporter (extend REPORTERS or NOT_CODES): {stray}"
+    )

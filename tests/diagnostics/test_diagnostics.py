@@ -90,5 +90,7 @@ def test_case(case: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     if os.environ.get("APIFORGE_UPDATE_SNAPSHOTS") == "1":
         snapshot.parent.mkdir(exist_ok=True)
         snapshot.write_text(rendered)
-    assert snapshot.exists(), f"no snapshot {snapshot.name}; write it with APIFORGE_UPDATE_SNAPSHOTS=1"
+    assert snapshot.exists(), (
+        f"no snapshot {snapshot.name}; write it with APIFORGE_UPDATE_SNAPSHOTS=1"
+    )
     assert snapshot.read_text() == rendered

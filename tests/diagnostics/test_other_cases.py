@@ -117,7 +117,9 @@ def _config_invalid(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
 
 @case("config-unknown-key")
 def _config_unknown_key(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
-    return _config(tmp, '[tool.apiforge]\nouptut = "x"\n[[tool.apiforge.targets]]\nspec = "s.yaml"\n')
+    return _config(
+        tmp, '[tool.apiforge]\nouptut = "x"\n[[tool.apiforge.targets]]\nspec = "s.yaml"\n'
+    )
 
 
 @case("config-package-clash")
@@ -150,8 +152,12 @@ def _read_failed(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
 
 @case("invalid-unicode")
 def _invalid_unicode(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
-    path = tmp / "surrogate.json"  # JSON can escape half a surrogate pair; YAML refuses it as a syntax error
-    path.write_text('{"openapi": "3.0.3", "info": {"title": "half \\ud83d a pair", "version": "1"}, "paths": {}}')
+    path = (
+        tmp / "surrogate.json"
+    )  # JSON can escape half a surrogate pair; YAML refuses it as a syntax error
+    path.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "half \\ud83d a pair", "version": "1"}, "paths": {}}'
+    )
     return _load(path)
 
 
@@ -165,7 +171,9 @@ def _bad_encoding(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
 @case("json-syntax")
 def _json_syntax(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
     path = tmp / "broken.json"
-    path.write_text('{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},\n "paths": {,}}\n')
+    path.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},\n "paths": {,}}\n'
+    )
     return _load(path)
 
 
@@ -256,7 +264,9 @@ def _check(tmp: Path, change: Callable[[Path], None], files: dict[str, str]) -> 
     target = _target(tmp)
     write_packages(target.output, _trees(target, FILES))
     change(target.output / "shop_client")
-    problems, _, _ = compare_package(target.output / "shop_client", _trees(target, files)["shop_client"])
+    problems, _, _ = compare_package(
+        target.output / "shop_client", _trees(target, files)["shop_client"]
+    )
     return problems
 
 
@@ -273,7 +283,9 @@ def _orphaned_file(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
 
 @case("stale-file")
 def _stale_file(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
-    return _check(tmp, lambda package: None, {**FILES, "shop_client/shop_client/models.py": "B = 3\n"})
+    return _check(
+        tmp, lambda package: None, {**FILES, "shop_client/shop_client/models.py": "B = 3\n"}
+    )
 
 
 # ---- apiforge diff --against ---------------------------------------------------------------
@@ -305,4 +317,6 @@ def test_case(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     diagnostics = CASES[code](work, monkeypatch)
     found = [d for d in diagnostics if d.code == code]
     assert found, f"expected {code}, got {[(d.code, d.message) for d in diagnostics]}"
-    assert all(d.location.file and d.message for d in found), json.dumps([d.as_dict() for d in found])
+    assert all(d.location.file and d.message for d in found), json.dumps(
+        [d.as_dict() for d in found]
+    )

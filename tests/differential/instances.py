@@ -21,15 +21,25 @@ import jsonschema
 
 PREFIX = "#/components/schemas/"
 _FORMATS = {
-    "date-time": "2024-01-02T03:04:05Z", "date": "2024-01-02", "time": "03:04:05", "uuid": "6f1c2a7e-1d2b-4c3d-9e8f-0a1b2c3d4e5f",
-    "email": "someone@example.com", "uri": "https://example.com/x", "ipv4": "192.0.2.1", "ipv6": "2001:db8::1",
-    "duration": "P1D", "byte": "aGk=", "hostname": "example.com",
+    "date-time": "2024-01-02T03:04:05Z",
+    "date": "2024-01-02",
+    "time": "03:04:05",
+    "uuid": "6f1c2a7e-1d2b-4c3d-9e8f-0a1b2c3d4e5f",
+    "email": "someone@example.com",
+    "uri": "https://example.com/x",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "duration": "P1D",
+    "byte": "aGk=",
+    "hostname": "example.com",
 }
 MAX_PROPERTIES = 12  # mutations probe at most this many properties of one object
 
 
 def _target(ref: str, schemas: dict[str, Any]) -> Any:
-    key = ref[len(PREFIX):].replace("~1", "/").replace("~0", "~") if ref.startswith(PREFIX) else None
+    key = (
+        ref[len(PREFIX) :].replace("~1", "/").replace("~0", "~") if ref.startswith(PREFIX) else None
+    )
     return schemas.get(key) if key is not None else None
 
 
@@ -78,7 +88,10 @@ def build(schema: Any, schemas: dict[str, Any], depth: int = 0) -> Any:
         item = build(schema.get("items", {}), schemas, depth + 1) if depth < 4 else None
         return [] if item is None and depth >= 4 else [item] * max(count, 1 if depth < 4 else 0)
     if kind == "object" or "properties" in schema or "additionalProperties" in schema:
-        value = {name: build(sub, schemas, depth + 1) for name, sub in (schema.get("properties") or {}).items()}
+        value = {
+            name: build(sub, schemas, depth + 1)
+            for name, sub in (schema.get("properties") or {}).items()
+        }
         extra = schema.get("additionalProperties")
         if isinstance(extra, dict) and extra and not value:
             value["key"] = build(extra, schemas, depth + 1)
@@ -88,7 +101,13 @@ def build(schema: Any, schemas: dict[str, Any], depth: int = 0) -> Any:
 
 def _other(value: Any) -> Any:
     """A value of another JSON type than ``value``."""
-    return 12345 if isinstance(value, str) else "not-a-number" if isinstance(value, (int, float)) else ["x"]
+    return (
+        12345
+        if isinstance(value, str)
+        else "not-a-number"
+        if isinstance(value, (int, float))
+        else ["x"]
+    )
 
 
 def instances(key: str, schemas: dict[str, Any]) -> Iterator[tuple[str, Any]]:
@@ -118,7 +137,11 @@ def as_json_schema(node: Any, openapi_31: bool) -> Any:
         return [as_json_schema(n, openapi_31) for n in node]
     if not isinstance(node, dict):
         return node
-    result = {k: as_json_schema(v, openapi_31) for k, v in node.items() if k not in ("nullable", "discriminator", "example")}
+    result = {
+        k: as_json_schema(v, openapi_31)
+        for k, v in node.items()
+        if k not in ("nullable", "discriminator", "example")
+    }
     if not openapi_31:
         for bound, flag in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
             if node.get(flag) is True and bound in node:
@@ -142,19 +165,27 @@ def _base64(value: object) -> bool:
     return not isinstance(value, str) or bool(base64.b64decode(value, validate=True)) or True
 
 
-def verdict(key: str, schemas: dict[str, Any], openapi_31: bool, value: Any) -> tuple[bool, set[str]]:
+def verdict(
+    key: str, schemas: dict[str, Any], openapi_31: bool, value: Any
+) -> tuple[bool, set[str]]:
     """Whether JSON Schema accepts ``value`` for component ``key`` (formats asserted), and if not, why.
 
     Why: the keyword of every error, down into the branches of a failed anyOf/oneOf
     (``null`` for a type error on null).
     """
-    root = {"$ref": PREFIX + key.replace("~", "~0").replace("/", "~1"),
-            "components": {"schemas": as_json_schema(schemas, openapi_31)}}
+    root = {
+        "$ref": PREFIX + key.replace("~", "~0").replace("/", "~1"),
+        "components": {"schemas": as_json_schema(schemas, openapi_31)},
+    }
     validator = jsonschema.Draft202012Validator(root, format_checker=_FORMAT_CHECKER)
     reasons: set[str] = set()
     stack = list(validator.iter_errors(value))
     while stack:
         error = stack.pop()
-        reasons.add("null" if error.validator in ("type", "anyOf", "oneOf") and error.instance is None else str(error.validator))
+        reasons.add(
+            "null"
+            if error.validator in ("type", "anyOf", "oneOf") and error.instance is None
+            else str(error.validator)
+        )
         stack += error.context or []
     return not reasons, reasons

@@ -66,10 +66,17 @@ DMCG_REFUSES = {
 }
 
 _OPTIONS: dict[str, Any] = {
-    "target_python_version": "3.10", "field_constraints": True, "set_default_enum_member": True,
-    "use_subclass_enum": True, "strict_nullable": True, "use_union_operator": True,
-    "use_standard_collections": True, "allow_population_by_field_name": True, "disable_timestamp": True,
-    "formatters": [], "read_only_write_only_model_type": "request-response",
+    "target_python_version": "3.10",
+    "field_constraints": True,
+    "set_default_enum_member": True,
+    "use_subclass_enum": True,
+    "strict_nullable": True,
+    "use_union_operator": True,
+    "use_standard_collections": True,
+    "allow_population_by_field_name": True,
+    "disable_timestamp": True,
+    "formatters": [],
+    "read_only_write_only_model_type": "request-response",
 }
 
 
@@ -86,16 +93,32 @@ def _renamed(node: Any, names: dict[str, str]) -> Any:
         return [_renamed(n, names) for n in node]
     if not isinstance(node, dict):
         return node
-    result = {k: _renamed(v, names) for k, v in node.items() if not (k == "format" and v in ("email", "idn-email"))}
+    result = {
+        k: _renamed(v, names)
+        for k, v in node.items()
+        if not (k == "format" and v in ("email", "idn-email"))
+    }
     for key in ("$ref",):
         if isinstance(node.get(key), str) and node[key].startswith(PREFIX):
-            target = node[key][len(PREFIX):].replace("~1", "/").replace("~0", "~")
+            target = node[key][len(PREFIX) :].replace("~1", "/").replace("~0", "~")
             result[key] = PREFIX + names.get(target, target)
-    mapping = node.get("discriminator", {}).get("mapping") if isinstance(node.get("discriminator"), dict) else None
+    mapping = (
+        node.get("discriminator", {}).get("mapping")
+        if isinstance(node.get("discriminator"), dict)
+        else None
+    )
     if isinstance(mapping, dict):
-        result["discriminator"] = {**node["discriminator"], "mapping": {
-            tag: PREFIX + names[v[len(PREFIX):]] if isinstance(v, str) and v[len(PREFIX):] in names
-            else PREFIX + names[v] if v in names else v for tag, v in mapping.items()}}
+        result["discriminator"] = {
+            **node["discriminator"],
+            "mapping": {
+                tag: PREFIX + names[v[len(PREFIX) :]]
+                if isinstance(v, str) and v[len(PREFIX) :] in names
+                else PREFIX + names[v]
+                if v in names
+                else v
+                for tag, v in mapping.items()
+            },
+        }
     return result
 
 
@@ -105,15 +128,27 @@ def _dmcg(schemas: dict[str, Any], names: dict[str, str], name: str) -> types.Mo
     from datamodel_code_generator import InputFileType, generate
     from datamodel_code_generator.enums import DataModelType
 
-    document = {"openapi": "3.0.3", "info": {"title": "models", "version": "0"}, "paths": {},
-                "components": {"schemas": {names[k]: _renamed(v, names) for k, v in schemas.items()}}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "models", "version": "0"},
+        "paths": {},
+        "components": {"schemas": {names[k]: _renamed(v, names) for k, v in schemas.items()}},
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        text = generate(json.dumps(document), input_file_type=InputFileType.OpenAPI,
-                        output_model_type=DataModelType.PydanticV2BaseModel, **_OPTIONS)
+        text = generate(
+            json.dumps(document),
+            input_file_type=InputFileType.OpenAPI,
+            output_model_type=DataModelType.PydanticV2BaseModel,
+            **_OPTIONS,
+        )
     assert isinstance(text, str)
     if "Field as Field_aliased" in text:  # DMCG's own slip: a RootModel still spells the bare name
-        text = text.replace("from __future__ import annotations\n", "from __future__ import annotations\nfrom pydantic import Field\n", 1)
+        text = text.replace(
+            "from __future__ import annotations\n",
+            "from __future__ import annotations\nfrom pydantic import Field\n",
+            1,
+        )
     return _module(name, text)
 
 
@@ -156,11 +191,15 @@ def _compare(spec: Path, tag: str) -> tuple[list[str], dict[str, int]]:
             if (mine is None) == (its is None):
                 continue
             spec_says, broken = verdict(key, source.schemas, openapi_31, value)
-            if spec_says == (mine is None) and (bool(broken & DMCG_ADMITS.keys()) if its is None else its in DMCG_REFUSES):
+            if spec_says == (mine is None) and (
+                bool(broken & DMCG_ADMITS.keys()) if its is None else its in DMCG_REFUSES
+            ):
                 tally["dmcg-wrong"] += 1
                 continue
-            failures.append(f"{key} [{kind}] {json.dumps(value)[:200]}: ours {mine or 'accepts'}, "
-                            f"DMCG {its or 'accepts'}, spec {'accepts' if spec_says else 'rejects: ' + ', '.join(sorted(broken))}")
+            failures.append(
+                f"{key} [{kind}] {json.dumps(value)[:200]}: ours {mine or 'accepts'}, "
+                f"DMCG {its or 'accepts'}, spec {'accepts' if spec_says else 'rejects: ' + ', '.join(sorted(broken))}"
+            )
     return failures, tally
 
 
@@ -168,11 +207,15 @@ def _compare(spec: Path, tag: str) -> tuple[list[str], dict[str, int]]:
 def test_fixture_models_agree_with_dmcg(spec: Path) -> None:
     failures, tally = _compare(spec, spec.stem)
     assert not failures, "\n".join(failures[:40])
-    assert tally["compared"] > 0 or spec.stem in ("duplicate_operation_ids",), "no component was compared"
+    assert tally["compared"] > 0 or spec.stem in ("duplicate_operation_ids",), (
+        "no component was compared"
+    )
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("rel", SAMPLE, ids=[Path(p).parent.name + "-" + Path(p).stem for p in SAMPLE])
+@pytest.mark.parametrize(
+    "rel", SAMPLE, ids=[Path(p).parent.name + "-" + Path(p).stem for p in SAMPLE]
+)
 def test_corpus_models_agree_with_dmcg(rel: str) -> None:
     if not (SHARED / rel).is_file():
         pytest.skip("the shared corpus is absent")

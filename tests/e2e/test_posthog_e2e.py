@@ -91,7 +91,9 @@ def test_project_dashboards(api: Api, posthog: PostHogHarness) -> None:
         "weekly",
         ["core"],
     )
-    with pytest.raises(UnprocessableEntityError) as error:  # description is not nullable in the spec
+    with pytest.raises(
+        UnprocessableEntityError
+    ) as error:  # description is not nullable in the spec
         c.dashboards.partial_update(p, d.id, body={"description": None})
     assert json.loads(error.value.body)["fields"] == ["body.description"]  # the server's own check
 
@@ -108,10 +110,7 @@ def test_project_dashboards(api: Api, posthog: PostHogHarness) -> None:
     with pytest.raises(NotFoundError):
         c.dashboards.move_tile_partial_update(p, 10**9, body={})
 
-    assert (
-        c.dashboards.create_from_template_json(p, {"name": "Web", "use_template": "web"})
-        is None
-    )
+    assert c.dashboards.create_from_template_json(p, {"name": "Web", "use_template": "web"}) is None
     names = {x.name: x.creation_mode for x in c.dashboards.list(p).results}
     assert names == {None: "default", "Web": "template"}
 
@@ -140,8 +139,7 @@ def test_environment_dashboards(api: Api, posthog: PostHogHarness) -> None:
         envs.stream_tiles_retrieve(p, 10**9)
 
     assert (
-        envs.create_from_template_json(p, {"name": "T", "use_template": "x"}, format="json")
-        is None
+        envs.create_from_template_json(p, {"name": "T", "use_template": "x"}, format="json") is None
     )
     assert (
         query_of(posthog, "environments_dashboards_create_from_template_json_create")
@@ -253,7 +251,9 @@ def test_datasets_array_query_parameters(api: Api, posthog: PostHogHarness) -> N
         {"id__in": f"{a.id},{b.id}", "order_by": "-name,created_at"}
     )
     with pytest.raises(UnprocessableEntityError) as error:  # the server validates the items
-        c.environments.datasets.list(p, request_options={"extra_query": {"id__in": f"{a.id},not-a-uuid"}})
+        c.environments.datasets.list(
+            p, request_options={"extra_query": {"id__in": f"{a.id},not-a-uuid"}}
+        )
     assert json.loads(error.value.body)["fields"] == ["query.id__in.1"]
 
 
@@ -519,4 +519,6 @@ def test_every_operation_reached_the_server(api: Api, posthog: PostHogHarness) -
         if isinstance(op, dict) and "operationId" in op
     }
     assert len(operation_ids) == 55
-    assert not sorted(operation_ids - reached), f"{api.mode} client never reached: {sorted(operation_ids - reached)}"
+    assert not sorted(operation_ids - reached), (
+        f"{api.mode} client never reached: {sorted(operation_ids - reached)}"
+    )

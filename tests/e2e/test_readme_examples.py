@@ -47,11 +47,23 @@ def test_the_server_example_type_checks(tmp_path: Path) -> None:
     module.write_text(_python_block("Implementing the generated server"))
     env = dict(
         os.environ,
-        MYPYPATH=os.pathsep.join(str(REPO / "generated" / p) for p in ("posthog_server", "posthog_client")),
+        MYPYPATH=os.pathsep.join(
+            str(REPO / "generated" / p) for p in ("posthog_server", "posthog_client")
+        ),
     )
     checked = subprocess.run(
-        [str(Path(sys.executable).parent / "mypy"), "--strict", "--cache-dir", str(tmp_path / "cache"), str(module)],
-        capture_output=True, text=True, check=False, env=env, timeout=600,
+        [
+            str(Path(sys.executable).parent / "mypy"),
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            str(module),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=600,
     )
     assert checked.returncode == 0, checked.stdout
 
@@ -65,6 +77,13 @@ def test_the_readme_says_how_to_install_the_generated_client_and_watch() -> None
 def test_the_fake_help_has_no_markup() -> None:
     ran = subprocess.run(
         [sys.executable, "-m", "examples.posthog_fake", "--help"],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert "``" not in ran.stdout and ":func:" not in ran.stdout and "fake of the PostHog API" in ran.stdout
+    assert (
+        "``" not in ran.stdout
+        and ":func:" not in ran.stdout
+        and "fake of the PostHog API" in ran.stdout
+    )

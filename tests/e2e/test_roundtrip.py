@@ -50,7 +50,9 @@ def test_app_openapi_serves_the_spec_it_was_generated_from() -> None:
 
 def test_app_openapi_matches_the_spec() -> None:
     found = differences(spec_document(), app_document())
-    unexpected = [line for line in found if not any(gap.explains("posthog", line) for gap in KNOWN_GAPS)]
+    unexpected = [
+        line for line in found if not any(gap.explains("posthog", line) for gap in KNOWN_GAPS)
+    ]
     assert not unexpected, (
         f"{len(unexpected)} unexpected difference(s) between spec/posthog.yaml and app.openapi():\n"
         + "\n".join(unexpected)
@@ -60,7 +62,9 @@ def test_app_openapi_matches_the_spec() -> None:
 
 def test_every_known_gap_still_exists() -> None:
     found = differences(spec_document(), app_document())
-    gone = [gap.name for gap in KNOWN_GAPS if not any(gap.explains("posthog", line) for line in found)]
+    gone = [
+        gap.name for gap in KNOWN_GAPS if not any(gap.explains("posthog", line) for line in found)
+    ]
     assert not gone, f"gaps that no longer show (remove them from KNOWN_GAPS): {gone}"
 
 

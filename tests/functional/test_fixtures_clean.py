@@ -30,7 +30,10 @@ EXPECTED_WARNINGS: dict[str, dict[str, int]] = {
     "openapi_31": {"webhooks-ignored": 1, "prefix-items-loose": 1},
     # swagger2: its conversion is information (info[converted-swagger-2]), not a warning
     "unsupported": {
-        "unsupported-schema-keyword": 1, "unsupported-security": 1, "unsupported-media-type": 2, "callbacks-ignored": 1,
+        "unsupported-schema-keyword": 1,
+        "unsupported-security": 1,
+        "unsupported-media-type": 2,
+        "callbacks-ignored": 1,
     },
 }
 
@@ -42,15 +45,21 @@ def generations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 
 
 @pytest.mark.parametrize("feature", [s.stem for s in SPECS])
-def test_generates_with_exactly_the_expected_warnings(feature: str, generations: dict[str, Generated]) -> None:
+def test_generates_with_exactly_the_expected_warnings(
+    feature: str, generations: dict[str, Generated]
+) -> None:
     generated = generations[feature]
     assert generated.ok, generated.report()
     assert not generated.codes(Severity.ERROR)
-    assert dict(Counter(generated.codes(Severity.WARNING))) == EXPECTED_WARNINGS.get(feature, {}), generated.report()
+    assert dict(Counter(generated.codes(Severity.WARNING))) == EXPECTED_WARNINGS.get(feature, {}), (
+        generated.report()
+    )
 
 
 @pytest.mark.parametrize("feature", [s.stem for s in SPECS])
-def test_imports_builds_the_app_and_passes_ruff(feature: str, generations: dict[str, Generated]) -> None:
+def test_imports_builds_the_app_and_passes_ruff(
+    feature: str, generations: dict[str, Generated]
+) -> None:
     generated = generations[feature]
     result = import_in_subprocess(generated)
     assert result.returncode == 0, result.stderr[-4000:]
@@ -59,7 +68,9 @@ def test_imports_builds_the_app_and_passes_ruff(feature: str, generations: dict[
         assert linted.returncode == 0, linted.stdout
 
 
-def test_mypy_strict_passes_on_every_fixture(generations: dict[str, Generated], tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_mypy_strict_passes_on_every_fixture(
+    generations: dict[str, Generated], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     result = mypy(generations.values(), tmp_path_factory.mktemp("mypy") / "cache")
     errors = mypy_errors_by_package(result.stdout)
     assert not errors and result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]

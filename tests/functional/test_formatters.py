@@ -46,4 +46,6 @@ def test_the_formatters_differ_only_in_layout(tmp_path: Path) -> None:
     assert with_ruff.rendered.files.keys() == with_black.rendered.files.keys()
     for path, text in with_ruff.rendered.files.items():
         if path.endswith(".py"):
-            assert ast.dump(ast.parse(text)) == ast.dump(ast.parse(with_black.rendered.files[path])), path
+            assert ast.dump(ast.parse(text)) == ast.dump(
+                ast.parse(with_black.rendered.files[path])
+            ), path

@@ -17,37 +17,117 @@ from pathlib import Path
 import pytest
 from apiforge_testkit import Generated, generate, mypy
 
-PET = {"type": "object", "required": ["id", "name"], "properties": {
-    "id": {"type": "integer"}, "name": {"type": "string", "maxLength": 5}}}
+PET = {
+    "type": "object",
+    "required": ["id", "name"],
+    "properties": {"id": {"type": "integer"}, "name": {"type": "string", "maxLength": 5}},
+}
 SPEC = {
     "openapi": "3.0.3",
     "info": {"title": "Lazy", "version": "1"},
     "paths": {
         "/pets": {
-            "get": {"operationId": "pets_list", "responses": {"200": {"description": "ok", "content": {
-                "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}}}},
-            "post": {"operationId": "pets_create", "requestBody": {"required": True, "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
-                "responses": {"201": {"description": "ok", "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}}},
+            "get": {
+                "operationId": "pets_list",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Pet"},
+                                }
+                            }
+                        },
+                    }
+                },
+            },
+            "post": {
+                "operationId": "pets_create",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                    },
+                },
+                "responses": {
+                    "201": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                        },
+                    }
+                },
+            },
         },
-        "/pets/{pet_id}/toys": {"get": {
-            "operationId": "pets_toys_list",
-            "parameters": [{"name": "pet_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "responses": {"200": {"description": "ok", "content": {
-                "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Toy"}}}}}}}},
-        "/stores/{store_id}": {"get": {
-            "operationId": "stores_retrieve",
-            "parameters": [{"name": "store_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "ok", "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Store"}}}}}}},
+        "/pets/{pet_id}/toys": {
+            "get": {
+                "operationId": "pets_toys_list",
+                "parameters": [
+                    {
+                        "name": "pet_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Toy"},
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
+        "/stores/{store_id}": {
+            "get": {
+                "operationId": "stores_retrieve",
+                "parameters": [
+                    {
+                        "name": "store_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Store"}}
+                        },
+                    }
+                },
+            }
+        },
     },
-    "components": {"schemas": {
-        "Pet": PET,
-        "Toy": {"type": "object", "properties": {"label": {"type": "string"}, "pet": {"$ref": "#/components/schemas/Pet"}}},
-        "Store": {"type": "object", "properties": {"pets": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
-                                                   "parent": {"$ref": "#/components/schemas/Store"}}},
-    }},
+    "components": {
+        "schemas": {
+            "Pet": PET,
+            "Toy": {
+                "type": "object",
+                "properties": {
+                    "label": {"type": "string"},
+                    "pet": {"$ref": "#/components/schemas/Pet"},
+                },
+            },
+            "Store": {
+                "type": "object",
+                "properties": {
+                    "pets": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
+                    "parent": {"$ref": "#/components/schemas/Store"},
+                },
+            },
+        }
+    },
 }
 
 
@@ -62,22 +142,42 @@ def lazy(tmp_path_factory: pytest.TempPathFactory) -> Generated:
 
 
 def _run(generated: Generated, code: str) -> str:
-    script = f"import sys\nsys.path[:0] = {[str(p) for p in generated.projects]!r}\n" + textwrap.dedent(code)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=300)
+    script = (
+        f"import sys\nsys.path[:0] = {[str(p) for p in generated.projects]!r}\n"
+        + textwrap.dedent(code)
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
 def test_a_module_per_top_level_resource(lazy: Generated) -> None:
-    files = {p.split("/lazy_client/", 1)[1] for p in lazy.rendered.files if p.startswith("lazy_client/lazy_client/")}  # type: ignore[union-attr]
-    assert {"client/__init__.py", "client/_client.py", "client/pets.py", "client/stores.py"} <= files
+    files = {
+        p.split("/lazy_client/", 1)[1]
+        for p in lazy.rendered.files
+        if p.startswith("lazy_client/lazy_client/")
+    }  # type: ignore[union-attr]
+    assert {
+        "client/__init__.py",
+        "client/_client.py",
+        "client/pets.py",
+        "client/stores.py",
+    } <= files
     pets, stores = lazy.file("client/client/pets.py"), lazy.file("client/client/stores.py")
-    assert "def list(" in pets and "class AsyncPetsToysResource" in pets and "PETS_TOYS_LIST: rt.Operation" in pets
+    assert (
+        "def list(" in pets
+        and "class AsyncPetsToysResource" in pets
+        and "PETS_TOYS_LIST: rt.Operation" in pets
+    )
     assert "def retrieve(" not in pets and "def retrieve(" in stores
 
 
 def test_importing_the_client_loads_no_resource_and_no_model(lazy: Generated) -> None:
-    out = _run(lazy, """
+    out = _run(
+        lazy,
+        """
         import lazy_client
         loaded = lambda: sorted(m for m in sys.modules if m.startswith("lazy_client.") and "_runtime" not in m)
         print(loaded())
@@ -88,29 +188,37 @@ def test_importing_the_client_loads_no_resource_and_no_model(lazy: Generated) ->
         print(loaded())
         client.stores
         print(loaded())
-    """).splitlines()
+    """,
+    ).splitlines()
     assert out == [
         "['lazy_client.client', 'lazy_client.client._client']",
         "['lazy_client.client', 'lazy_client.client._client']",
         "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', 'lazy_client.models']",
-        ("['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', "
-         "'lazy_client.client.stores', 'lazy_client.models']"),
+        (
+            "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', "
+            "'lazy_client.client.stores', 'lazy_client.models']"
+        ),
     ]
 
 
 def test_the_async_client_is_lazy_too(lazy: Generated) -> None:
-    out = _run(lazy, """
+    out = _run(
+        lazy,
+        """
         import lazy_client
         client = lazy_client.AsyncClient(base_url="http://test.invalid")
         assert "lazy_client.client.stores" not in sys.modules
         print(type(client.stores).__name__, "lazy_client.client.pets" in sys.modules)
-    """)
+    """,
+    )
     assert out.split() == ["AsyncStoresResource", "False"]
 
 
 @pytest.mark.parametrize("kind", ["client", "server"])
 def test_models_are_built_on_first_use_and_validate_as_before(lazy: Generated, kind: str) -> None:
-    out = _run(lazy, f"""
+    out = _run(
+        lazy,
+        f"""
         import pydantic
         from lazy_{kind} import models
         classes = [c for c in vars(models).values() if isinstance(c, type) and issubclass(c, pydantic.BaseModel)
@@ -124,15 +232,19 @@ def test_models_are_built_on_first_use_and_validate_as_before(lazy: Generated, k
         except pydantic.ValidationError as error:
             print(sorted((e["type"], e["loc"]) for e in error.errors()))
         print(Store.__pydantic_complete__)
-    """).splitlines()
+    """,
+    ).splitlines()
     assert out[0].startswith("Store") and out[0].endswith(" Rex")
-    assert out[1] == "[('int_parsing', ('pets', 0, 'id')), ('string_too_long', ('pets', 0, 'name'))]"
+    assert (
+        out[1] == "[('int_parsing', ('pets', 0, 'id')), ('string_too_long', ('pets', 0, 'name'))]"
+    )
     assert out[2] == "True"
 
 
 def test_mypy_strict_sees_every_resource_method_and_model(lazy: Generated, tmp_path: Path) -> None:
     good = tmp_path / "user_good.py"
-    good.write_text(textwrap.dedent("""
+    good.write_text(
+        textwrap.dedent("""
         from lazy_client import AsyncClient, Client
         from lazy_client.models import Pet, Store, Toy
 
@@ -146,33 +258,51 @@ def test_mypy_strict_sees_every_resource_method_and_model(lazy: Generated, tmp_p
 
         async def create(client: AsyncClient) -> Pet:
             return await client.pets.create(Pet(id=1, name="Rex"))
-    """))
+    """)
+    )
     bad = tmp_path / "user_bad.py"
-    bad.write_text(textwrap.dedent("""
+    bad.write_text(
+        textwrap.dedent("""
         from lazy_client import Client
 
 
         def wrong(client: Client) -> int:
             client.stores.nonexistent()
             return client.pets.list()
-    """))
+    """)
+    )
     checked = mypy([lazy], tmp_path / ".mypy_cache")  # the packages themselves
     assert checked.returncode == 0, checked.stdout + checked.stderr
     user = _mypy_files(lazy, tmp_path, good)
     assert user.returncode == 0, user.stdout + user.stderr
     wrong = _mypy_files(lazy, tmp_path, bad)
     assert '"StoresResource" has no attribute "nonexistent"' in wrong.stdout, wrong.stdout
-    assert 'Incompatible return value type (got "list[Pet]", expected "int")' in wrong.stdout, wrong.stdout
+    assert 'Incompatible return value type (got "list[Pet]", expected "int")' in wrong.stdout, (
+        wrong.stdout
+    )
 
 
-def _mypy_files(generated: Generated, tmp_path: Path, script: Path) -> subprocess.CompletedProcess[str]:
+def _mypy_files(
+    generated: Generated, tmp_path: Path, script: Path
+) -> subprocess.CompletedProcess[str]:
     import os
 
     env = dict(os.environ, MYPYPATH=os.pathsep.join(str(p) for p in generated.projects))
     return subprocess.run(
-        [str(Path(sys.executable).parent / "mypy"), "--strict", "--cache-dir", str(tmp_path / ".mypy_cache"),
-         "--no-error-summary", str(script)],
-        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=900, env=env,
+        [
+            str(Path(sys.executable).parent / "mypy"),
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / ".mypy_cache"),
+            "--no-error-summary",
+            str(script),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+        env=env,
     )
 
 
@@ -180,8 +310,10 @@ def test_a_one_operation_edit_rewrites_only_the_files_it_touches(tmp_path: Path)
     """Headers carry the generator version, not the spec's hash: an edit changes only its modules."""
     edited = json.loads(json.dumps(SPEC))
     edited["paths"]["/stores/{store_id}"]["get"]["summary"] = "Find a store"
-    before, after = (generate(_write(tmp_path / name, spec), tmp_path / name, "lazy").rendered
-                     for name, spec in (("before", SPEC), ("after", edited)))
+    before, after = (
+        generate(_write(tmp_path / name, spec), tmp_path / name, "lazy").rendered
+        for name, spec in (("before", SPEC), ("after", edited))
+    )
     assert before is not None and after is not None
     changed = sorted(path for path in before.files if before.files[path] != after.files[path])
     assert changed == [

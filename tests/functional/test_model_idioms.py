@@ -73,7 +73,10 @@ def _todo(built: Built, **values: Any) -> Any:
 def test_model_dump_leaves_out_omitted_optional_properties(todos: Built) -> None:
     body = _todo(todos, owner=None)
     assert body.note is None and body.done is None  # omitted: None to the implementation
-    assert body.model_dump() == {"title": "t", "owner": None}  # owner is nullable: its null is a value
+    assert body.model_dump() == {
+        "title": "t",
+        "owner": None,
+    }  # owner is nullable: its null is a value
     assert body.model_dump(mode="json") == body.model_dump()
     assert _todo(todos, done=True, note="n").model_dump()["note"] == "n"
 
@@ -103,7 +106,9 @@ def test_a_default_outside_the_enum_is_left_out_with_the_load_warning(todos: Bui
     assert codes.count("default-not-in-enum") == 2, codes
     for flavour in ("client", "server"):
         todo = todos.models(flavour).Todo
-        assert todo.model_fields["level"].default is None and todo.model_fields["size"].default is None
+        assert (
+            todo.model_fields["level"].default is None and todo.model_fields["size"].default is None
+        )
         assert todo.model_validate({"title": "t"}).level is None
         assert todo.model_validate({"title": "t", "size": "m"}).size.value == "m"
 

@@ -11,7 +11,9 @@ import pytest
 from apiforge_testkit import Built, mock_client, server_client
 
 
-def _json_reply(status: int, body: Any, seen: list[httpx.Request] | None = None) -> Callable[[httpx.Request], httpx.Response]:
+def _json_reply(
+    status: int, body: Any, seen: list[httpx.Request] | None = None
+) -> Callable[[httpx.Request], httpx.Response]:
     def handler(request: httpx.Request) -> httpx.Response:
         if seen is not None:
             seen.append(request)
@@ -20,25 +22,47 @@ def _json_reply(status: int, body: Any, seen: list[httpx.Request] | None = None)
     return handler
 
 
-def test_keyword_named_fields_round_trip_by_alias_through_the_client(built: Callable[[str], Built]) -> None:
+def test_keyword_named_fields_round_trip_by_alias_through_the_client(
+    built: Callable[[str], Built],
+) -> None:
     b = built("keywords_names")
     models = b.models()
     seen: list[httpx.Request] = []
-    reply = {"class": "c", "from": 2, "import": True, "1st": "one", "with-dash": "d", "model_config": "m"}
+    reply = {
+        "class": "c",
+        "from": 2,
+        "import": True,
+        "1st": "one",
+        "with-dash": "d",
+        "model_config": "m",
+    }
     with mock_client(b.client, _json_reply(201, reply, seen)) as client:
         result = client.class_.return_("here", models.Keywords(class_="x", from_=1, with_dash="-"))
     assert json.loads(seen[0].content) == {"class": "x", "from": 1, "with-dash": "-"}
     assert seen[0].url.path == "/class/here"
-    assert (result.class_, result.from_, result.import_, result.field_1st, result.model_config_) == ("c", 2, True, "one", "m")
+    assert (
+        result.class_,
+        result.from_,
+        result.import_,
+        result.field_1st,
+        result.model_config_,
+    ) == ("c", 2, True, "one", "m")
 
 
 def test_keyword_named_parameters_keep_their_wire_names(built: Callable[[str], Built]) -> None:
     b = built("keywords_names")
     seen: list[httpx.Request] = []
     with mock_client(b.client, _json_reply(200, {"class": "c", "from": 1}, seen)) as client:
-        client.class_.import_("x", async_=True, type="t", lambda_=3, self_="s", request_options_="r")
+        client.class_.import_(
+            "x", async_=True, type="t", lambda_=3, self_="s", request_options_="r"
+        )
     request = seen[0]
-    assert dict(request.url.params) == {"async": "true", "type": "t", "self": "s", "request_options": "r"}
+    assert dict(request.url.params) == {
+        "async": "true",
+        "type": "t",
+        "self": "s",
+        "request_options": "r",
+    }
     assert request.headers["lambda"] == "3"
 
 
@@ -67,7 +91,9 @@ def test_open_enum_accepts_an_unknown_value(built: Callable[[str], Built]) -> No
     assert models.Item(color="ultraviolet").model_dump(mode="json")["color"] == "ultraviolet"
 
 
-def test_enum_values_that_are_not_identifiers_are_sent_verbatim(built: Callable[[str], Built]) -> None:
+def test_enum_values_that_are_not_identifiers_are_sent_verbatim(
+    built: Callable[[str], Built],
+) -> None:
     b = built("enums")
     models = b.models()
     seen: list[httpx.Request] = []
@@ -81,7 +107,9 @@ def test_enum_values_that_are_not_identifiers_are_sent_verbatim(built: Callable[
 def test_discriminated_union_parses_the_right_member(built: Callable[[str], Built]) -> None:
     b = built("discriminator")
     models = b.models()
-    with mock_client(b.client, _json_reply(201, {"pet_type": "dog", "name": "Rex", "bark": "woof"})) as client:
+    with mock_client(
+        b.client, _json_reply(201, {"pet_type": "dog", "name": "Rex", "bark": "woof"})
+    ) as client:
         pet = client.pets.create_pet({"pet_type": "dog", "name": "Rex"})
     assert type(pet.root).__name__ == "Dog" and pet.root.bark == "woof"
     with mock_client(b.client, _json_reply(200, {"kind": "Square", "side": 2})) as client:
@@ -89,7 +117,9 @@ def test_discriminated_union_parses_the_right_member(built: Callable[[str], Buil
     assert isinstance(shape.root, models.Square) and shape.root.side == 2
 
 
-def test_discriminated_union_rejects_an_unknown_tag_on_the_server(built: Callable[[str], Built]) -> None:
+def test_discriminated_union_rejects_an_unknown_tag_on_the_server(
+    built: Callable[[str], Built],
+) -> None:
     b = built("discriminator")
 
     class Impl:
@@ -103,7 +133,9 @@ def test_discriminated_union_rejects_an_unknown_tag_on_the_server(built: Callabl
     assert bad.status_code == 422
 
 
-def test_overlapping_union_members_without_discriminator_parse(built: Callable[[str], Built]) -> None:
+def test_overlapping_union_members_without_discriminator_parse(
+    built: Callable[[str], Built],
+) -> None:
     b = built("discriminator")
     with mock_client(b.client, _json_reply(200, {"name": "n", "label": "l"})) as client:
         value = client.values.get_value()
@@ -112,10 +144,19 @@ def test_overlapping_union_members_without_discriminator_parse(built: Callable[[
         assert client.values.get_value().root == "plain"
 
 
-def test_nullable_fields_accept_null_and_required_nullable_must_be_present(built: Callable[[str], Built]) -> None:
+def test_nullable_fields_accept_null_and_required_nullable_must_be_present(
+    built: Callable[[str], Built],
+) -> None:
     b = built("nullable")
     models = b.models()
-    thing = models.Thing.model_validate({"required_nullable": None, "required_not_nullable": "x", "owner": None, "tags": ["a", None]})
+    thing = models.Thing.model_validate(
+        {
+            "required_nullable": None,
+            "required_not_nullable": "x",
+            "owner": None,
+            "tags": ["a", None],
+        }
+    )
     assert thing.required_nullable is None and thing.owner is None and thing.tags == ["a", None]
     with pytest.raises(ValueError):
         models.Thing.model_validate({"required_not_nullable": "x"})
@@ -131,7 +172,10 @@ def test_additional_properties_typed_open_and_closed(built: Callable[[str], Buil
     assert settings.model_dump() == {"theme": "dark", "font": "mono"}
     with pytest.raises(ValueError):
         models.Settings.model_validate({"theme": "dark", "size": 3})
-    assert models.Open.model_validate({"name": "n", "extra": [1]}).model_dump() == {"name": "n", "extra": [1]}
+    assert models.Open.model_validate({"name": "n", "extra": [1]}).model_dump() == {
+        "name": "n",
+        "extra": [1],
+    }
     with pytest.raises(ValueError):
         models.Closed.model_validate({"name": "n", "extra": 1})
     assert models.MapOfArrays.model_validate({"a": [1, 2]}).root == {"a": [1, 2]}
@@ -139,9 +183,13 @@ def test_additional_properties_typed_open_and_closed(built: Callable[[str], Buil
 
 def test_recursive_and_mutually_recursive_models(built: Callable[[str], Built]) -> None:
     models = built("recursive").models()
-    tree = models.Node.model_validate({"name": "root", "children": [{"name": "leaf", "children": []}]})
+    tree = models.Node.model_validate(
+        {"name": "root", "children": [{"name": "leaf", "children": []}]}
+    )
     assert tree.children[0].name == "leaf"
-    person = models.Person.model_validate({"name": "a", "employer": {"name": "c", "employees": [{"name": "b"}]}})
+    person = models.Person.model_validate(
+        {"name": "a", "employer": {"name": "c", "employees": [{"name": "b"}]}}
+    )
     assert person.employer.employees[0].name == "b"
     forest = models.Forest.model_validate([{"x": [{}]}])
     assert forest.root[0].root["x"].root[0].root == {}
@@ -153,7 +201,9 @@ def test_read_only_and_write_only_split_request_and_response(built: Callable[[st
     seen: list[httpx.Request] = []
     reply = {"id": 7, "email": "a@b.c", "created_at": "2024-01-01T00:00:00Z"}
     with mock_client(b.client, _json_reply(201, reply, seen)) as client:
-        account = client.accounts.create_account(models.AccountRequest(email="a@b.c", password="pw"))
+        account = client.accounts.create_account(
+            models.AccountRequest(email="a@b.c", password="pw")
+        )
     assert json.loads(seen[0].content) == {"email": "a@b.c", "password": "pw"}
     assert isinstance(account, models.AccountResponse) and account.id == 7
     assert "password" not in models.AccountResponse.model_fields
@@ -162,11 +212,13 @@ def test_read_only_and_write_only_split_request_and_response(built: Callable[[st
 def test_defaults_of_every_type(built: Callable[[str], Built]) -> None:
     models = built("defaults").models()
     options = models.Options(required_with_default=1)
-    assert options.text == "it's \"quoted\" \\ and\nmultiline"
+    assert options.text == 'it\'s "quoted" \\ and\nmultiline'
     assert (options.count, options.ratio, options.enabled, options.nothing) == (3, 1.5, True, None)
     assert options.tags == ["a", "b"] and options.limits == {"max": 10}
     assert options.order is models.Order.desc
-    with pytest.raises(ValueError):  # required stays required: the default documents the usual value
+    with pytest.raises(
+        ValueError
+    ):  # required stays required: the default documents the usual value
         models.Options()
 
 
@@ -176,7 +228,9 @@ def test_const_parameter_and_type_arrays_in_openapi_31(built: Callable[[str], Bu
     seen: list[httpx.Request] = []
     reply = {"name": "click", "version": 2, "at": None}
     with mock_client(b.client, _json_reply(200, reply, seen)) as client:
-        event = client.events.post_event(models.Event(name="click", version=2), kind="click", limit=None)
+        event = client.events.post_event(
+            models.Event(name="click", version=2), kind="click", limit=None
+        )
     assert seen[0].url.query == b"kind=click"
     assert event.at is None and event.version == 2
     with pytest.raises(ValueError):

@@ -102,16 +102,25 @@ def test_the_client_encodes_as_the_encoding_object_says(forms: Built) -> None:
 
     with mock_client(forms.client, handler) as client:
         client.charges.create_charge(forms.models().ChargeForm.model_validate(FORM))
-    assert sent == [[
-        ("amount", "500"),
-        ("metadata[order]", "42"), ("metadata[note]", "a b&c=d"),
-        ("expand[]", "customer"), ("expand[]", "invoice"),
-        ("tags", "x|y"),
-        ("ids", "1"), ("ids", "2"),
-        ("shipping[name]", "Ada"), ("shipping[address][city]", "Paris"),
-        ("shipping[address][lines][]", "1 rue"), ("shipping[address][lines][]", "2e"),
-        ("items[0][price]", "3"), ("items[0][name]", "pen"), ("items[1][price]", "4"),
-    ]]
+    assert sent == [
+        [
+            ("amount", "500"),
+            ("metadata[order]", "42"),
+            ("metadata[note]", "a b&c=d"),
+            ("expand[]", "customer"),
+            ("expand[]", "invoice"),
+            ("tags", "x|y"),
+            ("ids", "1"),
+            ("ids", "2"),
+            ("shipping[name]", "Ada"),
+            ("shipping[address][city]", "Paris"),
+            ("shipping[address][lines][]", "1 rue"),
+            ("shipping[address][lines][]", "2e"),
+            ("items[0][price]", "3"),
+            ("items[0][name]", "pen"),
+            ("items[1][price]", "4"),
+        ]
+    ]
 
 
 class Charges:
@@ -127,22 +136,39 @@ def test_the_server_decodes_into_the_body_model(forms: Built) -> None:
     charges = Charges()
     body = "amount=7&metadata%5Bk%5D=v&expand%5B%5D=a&tags=p%7Cq&ids=3&items%5B0%5D%5Bprice%5D=9"
     with server_client(forms.server, charges=charges) as http:
-        response = http.post("/charges", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        response = http.post(
+            "/charges", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
         assert response.status_code == 200, response.text
-        bad = http.post("/charges", content="amount=7&items%5B0%5D%5Bprice%5D=x",
-                        headers={"Content-Type": "application/x-www-form-urlencoded"})
-        assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "items", 0, "price"]
+        bad = http.post(
+            "/charges",
+            content="amount=7&items%5B0%5D%5Bprice%5D=x",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == [
+            "body",
+            "items",
+            0,
+            "price",
+        ]
     received = charges.bodies[0]
     assert (received.amount, received.metadata, received.expand, received.tags, received.ids) == (
-        7, {"k": "v"}, ["a"], ["p", "q"], [3])
+        7,
+        {"k": "v"},
+        ["a"],
+        ["p", "q"],
+        [3],
+    )
     assert received.items[0].price == 9
 
 
 def test_a_round_trip_over_uvicorn_preserves_every_value(forms: Built) -> None:
     charges = Charges()
     model = forms.models().ChargeForm.model_validate(FORM)
-    with serve(forms.server.create_app(charges=charges)) as base_url, \
-            forms.client.Client(base_url=base_url, max_retries=0) as client:
+    with (
+        serve(forms.server.create_app(charges=charges)) as base_url,
+        forms.client.Client(base_url=base_url, max_retries=0) as client,
+    ):
         echoed = client.charges.create_charge(model)
     assert charges.bodies[0].model_dump(exclude_none=True) == FORM
     assert echoed.model_dump(exclude_none=True) == FORM

@@ -57,13 +57,21 @@ def test_nullable_optional_properties_still_take_null(built: Callable[[str], Bui
     assert response.json() == {**REQUIRED, "optional_nullable": None, "owner": None}
 
 
-def test_the_server_documents_no_null_and_no_default_for_them(built: Callable[[str], Built]) -> None:
+def test_the_server_documents_no_null_and_no_default_for_them(
+    built: Callable[[str], Built],
+) -> None:
     b = built("nullable")
-    document = b.runtime.routes_openapi(b.server.create_app(things=_Echo()))  # what the routes document
-    body = document["paths"]["/things/{id}"]["put"]["requestBody"]["content"]["application/json"]["schema"]
+    document = b.runtime.routes_openapi(
+        b.server.create_app(things=_Echo())
+    )  # what the routes document
+    body = document["paths"]["/things/{id}"]["put"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]
     name = body["$ref"].rsplit("/", 1)[-1]
     properties = document["components"]["schemas"][name]["properties"]
-    assert {k: v for k, v in properties["optional_not_nullable"].items() if k != "title"} == {"type": "integer"}
+    assert {k: v for k, v in properties["optional_not_nullable"].items() if k != "title"} == {
+        "type": "integer"
+    }
     assert set(properties["optional_owner"]) == {"$ref"}
     assert {"type": "null"} in properties["optional_nullable"]["anyOf"]
 

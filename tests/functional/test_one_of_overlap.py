@@ -83,6 +83,8 @@ class Impl:
 def test_the_escape_hatch_accepts_the_first_member_that_matches(overlap: Built) -> None:
     impl = Impl()
     with server_client(overlap.server, strict=impl, relaxed=impl) as http:
-        assert http.post("/strict", json={"source": {"number": "4242"}}).status_code == 422  # matches both
+        assert (
+            http.post("/strict", json={"source": {"number": "4242"}}).status_code == 422
+        )  # matches both
         assert http.post("/relaxed", json={"source": {"number": "4242"}}).status_code == 204
     assert [b.source.number for b in impl.bodies] == ["4242"]

@@ -73,7 +73,10 @@ def test_each_keyword_that_is_not_applied_as_written_is_named(keywords: Built) -
     ]
     messages = {d.code: d.message for d in keywords.generated.diagnostics}
     assert "maxLength" in messages["ref-siblings-ignored"]
-    assert "prefixItems" in messages["prefix-items-loose"] and "contentEncoding" in messages["content-encoding-kept"]
+    assert (
+        "prefixItems" in messages["prefix-items-loose"]
+        and "contentEncoding" in messages["content-encoding-kept"]
+    )
 
 
 class Things:
@@ -82,11 +85,23 @@ class Things:
 
 
 def test_the_generated_code_applies_the_rest(keywords: Built) -> None:
-    thing = {"kind": "thing", "name": None, "point": [1.5, 2], "picture": "aGk=", "label": "ab", "local": 3}
+    thing = {
+        "kind": "thing",
+        "name": None,
+        "point": [1.5, 2],
+        "picture": "aGk=",
+        "label": "ab",
+        "local": 3,
+    }
     with server_client(keywords.server, things=Things()) as http:
         assert http.post("/things", json=thing).status_code == 200
-        assert http.post("/things", json={**thing, "other": 1}).status_code == 422  # unevaluatedProperties
+        assert (
+            http.post("/things", json={**thing, "other": 1}).status_code == 422
+        )  # unevaluatedProperties
         assert http.post("/things", json={**thing, "kind": "other"}).status_code == 422  # const
         assert http.post("/things", json={**thing, "name": 3}).status_code == 422  # type: [string, null]
     model = keywords.models().Thing.model_validate(thing)
-    assert (model.name, model.local.root if hasattr(model.local, "root") else model.local) == (None, 3)
+    assert (model.name, model.local.root if hasattr(model.local, "root") else model.local) == (
+        None,
+        3,
+    )

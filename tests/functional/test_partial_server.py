@@ -119,14 +119,25 @@ def todo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _method_names(todo: Path) -> set[str]:
     generated_text = (todo / "todo_server/todo_server/interfaces.py").read_text()
-    return {line.split("(")[0].split()[-1] for line in generated_text.splitlines() if "async def" in line}
+    return {
+        line.split("(")[0].split()[-1]
+        for line in generated_text.splitlines()
+        if "async def" in line
+    }
 
 
 def _mypy(todo: Path, module: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, MYPYPATH=os.pathsep.join([str(todo / "todo_server"), str(todo / "todo_client")]))
+    env = dict(
+        os.environ, MYPYPATH=os.pathsep.join([str(todo / "todo_server"), str(todo / "todo_client")])
+    )
     return subprocess.run(
         [str(BIN / "mypy"), "--strict", "--cache-dir", str(todo / ".mypy_cache"), str(module)],
-        cwd=todo, capture_output=True, text=True, check=False, env=env, timeout=600,
+        cwd=todo,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=600,
     )
 
 
@@ -139,7 +150,10 @@ def test_a_partial_implementation_is_mypy_clean(todo: Path) -> None:
     strict = todo / "strict_todos.py"
     strict.write_text(USER_CODE.replace("class Todos(TodosBase):", "class Todos:"))
     checked = _mypy(todo, strict)
-    assert checked.returncode == 1 and 'incompatible type "Todos"; expected "TodosApi | None"' in checked.stdout
+    assert (
+        checked.returncode == 1
+        and 'incompatible type "Todos"; expected "TodosApi | None"' in checked.stdout
+    )
 
 
 @pytest.mark.slow

@@ -72,7 +72,9 @@ class Impl:
     def __init__(self) -> None:
         self.seen: list[tuple[Any, ...]] = []
 
-    async def compare(self, owner: str, repo: str, base: str, head: str, *, context: Any) -> dict[str, Any]:
+    async def compare(
+        self, owner: str, repo: str, base: str, head: str, *, context: Any
+    ) -> dict[str, Any]:
         self.seen.append((owner, repo, base, head))
         return {}
 
@@ -92,7 +94,9 @@ def test_every_placeholder_is_a_parameter_and_nothing_else(paths: Built) -> None
 
     def handler(request: httpx.Request) -> httpx.Response:
         urls.append(str(request.url))
-        return httpx.Response(200, json={}) if "compare" in request.url.path else httpx.Response(204)
+        return (
+            httpx.Response(200, json={}) if "compare" in request.url.path else httpx.Response(204)
+        )
 
     with mock_client(paths.client, handler) as client:
         client.repos.compare.compare("o", "r", "main", "feature/x")
@@ -107,7 +111,9 @@ def test_every_placeholder_is_a_parameter_and_nothing_else(paths: Built) -> None
 
 def test_the_server_routes_and_passes_each_parameter(paths: Built) -> None:
     impl = Impl()
-    with server_client(paths.server, repos_compare=impl, files=impl, items=impl, copies_of=impl) as http:
+    with server_client(
+        paths.server, repos_compare=impl, files=impl, items=impl, copies_of=impl
+    ) as http:
         assert http.get("/copies/a/of/a").status_code == 204
         assert http.get("/copies/a/of/b").status_code == 404  # one variable, one value
         assert http.get("/repos/o/r/compare/main...dev").status_code == 200
@@ -120,10 +126,14 @@ def test_the_server_routes_and_passes_each_parameter(paths: Built) -> None:
 def test_the_document_keeps_the_spec_paths_and_names(paths: Built) -> None:
     document = paths.server.create_app().openapi()
     assert set(document["paths"]) == {
-        "/repos/{owner}/{repo}/compare/{base}...{head}", "/files/{name}.{ext}", "/items/v{version}-{item-id}",
+        "/repos/{owner}/{repo}/compare/{base}...{head}",
+        "/files/{name}.{ext}",
+        "/items/v{version}-{item-id}",
         "/copies/{id}/of/{id}",
     }
-    names = [p["name"] for p in document["paths"]["/items/v{version}-{item-id}"]["get"]["parameters"]]
+    names = [
+        p["name"] for p in document["paths"]["/items/v{version}-{item-id}"]["get"]["parameters"]
+    ]
     assert names == ["version", "item-id"]
 
 

@@ -96,17 +96,24 @@ def test_a_required_property_with_a_default_must_still_be_sent(defaults: Built) 
 
 def test_the_client_reads_the_converted_default_too(defaults: Built) -> None:
     thing = defaults.models("client").Thing(**_REQUIRED)
-    assert thing.id == uuid.UUID("07EF8B4D-AA09-4FFA-898D-C710796AFF42") and thing.day == datetime.date(2024, 2, 29)
+    assert thing.id == uuid.UUID(
+        "07EF8B4D-AA09-4FFA-898D-C710796AFF42"
+    ) and thing.day == datetime.date(2024, 2, 29)
 
 
 def test_defaults_are_documented_as_the_spec_has_them(defaults: Built) -> None:
-    schema = defaults.runtime.routes_openapi(defaults.server.create_app())["components"]["schemas"]["Thing"]
+    schema = defaults.runtime.routes_openapi(defaults.server.create_app())["components"]["schemas"][
+        "Thing"
+    ]
     properties = schema["properties"]
     assert set(schema["required"]) == set(_REQUIRED)
     assert properties["label"]["default"] == "unnamed" and properties["colour"]["default"] == "blue"
     assert properties["token"]["default"] == "07EF8B4D-AA09-4FFA-898D-C710796AFF41"
     assert properties["id"]["default"] == "07EF8B4D-AA09-4FFA-898D-C710796AFF42"
-    assert (properties["day"]["default"], properties["at"]["default"]) == ("2024-02-29", "2024-02-29T10:00:00Z")
+    assert (properties["day"]["default"], properties["at"]["default"]) == (
+        "2024-02-29",
+        "2024-02-29T10:00:00Z",
+    )
     assert "default" not in properties["bad"]
 
 

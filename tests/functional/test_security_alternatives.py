@@ -51,7 +51,12 @@ SPEC = textwrap.dedent(
     """
 )
 
-PRINCIPALS = {"k": frozenset(), "t": frozenset(), "reader": frozenset({"read"}), "nobody": frozenset()}
+PRINCIPALS = {
+    "k": frozenset(),
+    "t": frozenset(),
+    "reader": frozenset({"read"}),
+    "nobody": frozenset(),
+}
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +90,9 @@ class Impl:
         await self._seen(context)
 
 
-def _statuses(built: Built, requests: list[tuple[str, dict[str, str], dict[str, str]]]) -> tuple[list[int], list[Any]]:
+def _statuses(
+    built: Built, requests: list[tuple[str, dict[str, str], dict[str, str]]]
+) -> tuple[list[int], list[Any]]:
     runtime = built.runtime
 
     async def authenticate(token: str) -> Any:
@@ -95,37 +102,52 @@ def _statuses(built: Built, requests: list[tuple[str, dict[str, str], dict[str, 
     impl = Impl()
     groups = {name: impl for name in ("either", "both", "maybe", "public")}
     with server_client(built.server, authenticate=authenticate, **groups) as http:
-        statuses = [http.get(path, headers=headers, params=params).status_code for path, headers, params in requests]
+        statuses = [
+            http.get(path, headers=headers, params=params).status_code
+            for path, headers, params in requests
+        ]
     return statuses, impl.principals
 
 
 def test_any_one_alternative_lets_the_request_in(alternatives: Built) -> None:
-    statuses, principals = _statuses(alternatives, [
-        ("/either", {"X-Key": "k"}, {}),
-        ("/either", {"Authorization": "Bearer reader"}, {}),
-        ("/either", {"Authorization": "Bearer nobody"}, {}),  # oauth without the read scope
-        ("/either", {"X-Key": "bad"}, {}),
-        ("/either", {}, {}),
-    ])
+    statuses, principals = _statuses(
+        alternatives,
+        [
+            ("/either", {"X-Key": "k"}, {}),
+            ("/either", {"Authorization": "Bearer reader"}, {}),
+            ("/either", {"Authorization": "Bearer nobody"}, {}),  # oauth without the read scope
+            ("/either", {"X-Key": "bad"}, {}),
+            ("/either", {}, {}),
+        ],
+    )
     assert statuses == [204, 204, 403, 401, 401]
     assert principals == ["k", "reader"]
 
 
 def test_a_combined_requirement_needs_every_scheme(alternatives: Built) -> None:
-    statuses, principals = _statuses(alternatives, [
-        ("/both", {"X-Key": "k"}, {"tenant": "t"}),
-        ("/both", {"X-Key": "k"}, {}),
-        ("/both", {}, {"tenant": "t"}),
-        ("/both", {"X-Key": "k"}, {"tenant": "bad"}),
-    ])
+    statuses, principals = _statuses(
+        alternatives,
+        [
+            ("/both", {"X-Key": "k"}, {"tenant": "t"}),
+            ("/both", {"X-Key": "k"}, {}),
+            ("/both", {}, {"tenant": "t"}),
+            ("/both", {"X-Key": "k"}, {"tenant": "bad"}),
+        ],
+    )
     assert statuses == [204, 401, 401, 401]
     assert principals == ["k"]
 
 
 def test_the_empty_requirement_makes_credentials_optional(alternatives: Built) -> None:
-    statuses, principals = _statuses(alternatives, [
-        ("/maybe", {}, {}), ("/maybe", {"X-Key": "k"}, {}), ("/maybe", {"X-Key": "bad"}, {}), ("/public", {}, {}),
-    ])
+    statuses, principals = _statuses(
+        alternatives,
+        [
+            ("/maybe", {}, {}),
+            ("/maybe", {"X-Key": "k"}, {}),
+            ("/maybe", {"X-Key": "bad"}, {}),
+            ("/public", {}, {}),
+        ],
+    )
     assert statuses == [204, 204, 401, 204]
     assert principals == [None, "k", None]
 
@@ -138,7 +160,9 @@ def test_the_document_lists_the_alternatives_as_written(alternatives: Built) -> 
     assert "security" not in paths["/public"]["get"]
 
 
-def test_the_client_sends_credentials_wherever_an_alternative_accepts_them(alternatives: Built) -> None:
+def test_the_client_sends_credentials_wherever_an_alternative_accepts_them(
+    alternatives: Built,
+) -> None:
     seen: dict[str, tuple[str | None, str | None]] = {}
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -146,10 +170,17 @@ def test_the_client_sends_credentials_wherever_an_alternative_accepts_them(alter
         return httpx.Response(204)
 
     runtime = importlib.import_module(f"{alternatives.generated.client}._runtime")
-    auth = runtime.combine_auth(runtime.api_key_auth("X-Key", "header", "k"), runtime.api_key_auth("tenant", "query", "t"))
+    auth = runtime.combine_auth(
+        runtime.api_key_auth("X-Key", "header", "k"), runtime.api_key_auth("tenant", "query", "t")
+    )
     with mock_client(alternatives.client, handler, auth=auth) as client:
         client.either.either()
         client.both.both()
         client.maybe.maybe()
         client.public.public()
-    assert seen == {"/either": ("k", "t"), "/both": ("k", "t"), "/maybe": ("k", "t"), "/public": (None, None)}
+    assert seen == {
+        "/either": ("k", "t"),
+        "/both": ("k", "t"),
+        "/maybe": ("k", "t"),
+        "/public": (None, None),
+    }

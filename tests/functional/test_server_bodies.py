@@ -83,7 +83,11 @@ def _post(built: Built, **request: Any) -> tuple[int, Any, list[Any]]:
             received.append(body)
 
     path = request.pop("path", "/notes")
-    implementations = {name: Notes() for name in built.server.create_app.__kwdefaults__ if name not in ("authenticate", "middleware", "validation_error")}
+    implementations = {
+        name: Notes()
+        for name in built.server.create_app.__kwdefaults__
+        if name not in ("authenticate", "middleware", "validation_error")
+    }
     with server_client(built.server, **implementations) as http:
         response = http.post(path, **request)
     return response.status_code, response.json() if response.content else None, received
@@ -94,15 +98,25 @@ def test_each_media_type_is_decoded_into_its_type(bodies: Built) -> None:
     status, _, received = _post(bodies, json={"title": "json", "tags": ["a"]})
     assert status == 204 and received == [note(title="json", tags=["a"])]
     assert _post(bodies, data={"title": "form", "tags": "a"})[2] == [note(title="form", tags=["a"])]
-    multipart = _post(bodies, data={"title": "multi", "tags": ["a", "b"]}, files={"x": ("x.txt", b"ignored")})
-    assert multipart[0] == 204 and multipart[2][0].title == "multi" and multipart[2][0].tags == ["a", "b"]
-    assert _post(bodies, content=b"plain words", headers={"Content-Type": "text/plain"})[2] == ["plain words"]
+    multipart = _post(
+        bodies, data={"title": "multi", "tags": ["a", "b"]}, files={"x": ("x.txt", b"ignored")}
+    )
+    assert (
+        multipart[0] == 204
+        and multipart[2][0].title == "multi"
+        and multipart[2][0].tags == ["a", "b"]
+    )
+    assert _post(bodies, content=b"plain words", headers={"Content-Type": "text/plain"})[2] == [
+        "plain words"
+    ]
     xml = b"<note><title>x</title></note>"
     assert _post(bodies, content=xml, headers={"Content-Type": "application/xml"})[2] == [xml]
 
 
 def test_unlisted_media_types_invalid_and_missing_bodies_are_refused(bodies: Built) -> None:
-    status, body, received = _post(bodies, content=b"{}", headers={"Content-Type": "application/yaml"})
+    status, body, received = _post(
+        bodies, content=b"{}", headers={"Content-Type": "application/yaml"}
+    )
     assert status == 415 and "application/yaml" in body["detail"] and received == []
     status, body, _ = _post(bodies, json={"title": "far too long a title"})
     assert status == 422 and body["fields"] == ["body.title"]
@@ -113,15 +127,24 @@ def test_unlisted_media_types_invalid_and_missing_bodies_are_refused(bodies: Bui
 
 
 def test_every_media_type_is_documented(bodies: Built) -> None:
-    request_body = bodies.runtime.routes_openapi(bodies.server.create_app())["paths"]["/notes"]["post"]["requestBody"]
+    request_body = bodies.runtime.routes_openapi(bodies.server.create_app())["paths"]["/notes"][
+        "post"
+    ]["requestBody"]
     content = request_body["content"]
     assert request_body["required"] is True
     assert list(content) == [
-        "application/json", "application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "application/xml",
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "text/plain",
+        "application/xml",
     ]
     assert content["application/json"]["schema"]["properties"]["title"]["maxLength"] == 10
     assert content["text/plain"]["schema"] == {"type": "string"}
-    assert content["application/xml"]["schema"] == {"type": "string", "format": "binary"}  # passed on raw
+    assert content["application/xml"]["schema"] == {
+        "type": "string",
+        "format": "binary",
+    }  # passed on raw
 
 
 def test_an_object_part_of_a_multipart_body_is_json(bodies: Built) -> None:

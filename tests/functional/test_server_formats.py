@@ -23,11 +23,21 @@ def _post(b: Built, payload: dict[str, Any]) -> Any:
 
 def test_the_server_documents_every_format(built: Callable[[str], Built]) -> None:
     b = built("formats")
-    document = b.runtime.routes_openapi(b.server.create_app(contacts=_Contacts()))  # what the routes document
+    document = b.runtime.routes_openapi(
+        b.server.create_app(contacts=_Contacts())
+    )  # what the routes document
     schemas = document["components"]["schemas"]
     contact = next(s for name, s in schemas.items() if name.startswith("Contact"))["properties"]
-    formats = {name: contact[name].get("format") for name in ("id", "email", "age", "ratio", "phone")}
-    assert formats == {"id": "int64", "email": "email", "age": "int32", "ratio": "double", "phone": "phone-number"}
+    formats = {
+        name: contact[name].get("format") for name in ("id", "email", "age", "ratio", "phone")
+    }
+    assert formats == {
+        "id": "int64",
+        "email": "email",
+        "age": "int32",
+        "ratio": "double",
+        "phone": "phone-number",
+    }
     assert contact["email"]["maxLength"] == 40
     assert contact["backup_emails"]["items"] == {"type": "string", "format": "email"}
     assert schemas["Score"]["format"] == "float"
@@ -35,7 +45,12 @@ def test_the_server_documents_every_format(built: Callable[[str], Built]) -> Non
 
 def test_the_server_checks_int_ranges_and_email_addresses(built: Callable[[str], Built]) -> None:
     b = built("formats")
-    good = {"id": 2**63 - 1, "email": "ann@example.org", "age": -(2**31), "backup_emails": ["b@x.io"]}
+    good = {
+        "id": 2**63 - 1,
+        "email": "ann@example.org",
+        "age": -(2**31),
+        "backup_emails": ["b@x.io"],
+    }
     response = _post(b, good)
     assert response.status_code == 201, response.text
     assert response.json() == good

@@ -37,13 +37,22 @@ def test_a_value_matching_no_member_or_several_is_rejected(built: Callable[[str]
 
 def test_one_of_is_documented_as_one_of(built: Callable[[str], Built]) -> None:
     b = built("composition")
-    document = b.runtime.routes_openapi(b.server.create_app(things=_Things()))  # what the routes document
-    thing = next(s for name, s in document["components"]["schemas"].items() if name.startswith("Thing"))
+    document = b.runtime.routes_openapi(
+        b.server.create_app(things=_Things())
+    )  # what the routes document
+    thing = next(
+        s for name, s in document["components"]["schemas"].items() if name.startswith("Thing")
+    )
     assert thing["properties"]["size"]["oneOf"] == [{"type": "integer"}, {"type": "string"}]
     assert "anyOf" in thing["properties"]["label"]  # the spec's anyOf stays anyOf
-    response = document["paths"]["/things"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    response = document["paths"]["/things"]["post"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]
     response = document["components"]["schemas"][response["$ref"].rsplit("/", 1)[-1]]
-    assert [member.get("type", "$ref" in member) for member in response["oneOf"]] == ["integer", True]
+    assert [member.get("type", "$ref" in member) for member in response["oneOf"]] == [
+        "integer",
+        True,
+    ]
 
 
 def test_the_client_union_stays_lenient(built: Callable[[str], Built]) -> None:

@@ -77,10 +77,16 @@ def styled(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return Built(generated, client, server)
 
 
-def _call(built: Built, url: str, headers: dict[str, str] | None = None, headers_cookie: str = "") -> tuple[int, Any, list[dict[str, Any]]]:
+def _call(
+    built: Built, url: str, headers: dict[str, str] | None = None, headers_cookie: str = ""
+) -> tuple[int, Any, list[dict[str, Any]]]:
     echo = Echo()
     headers = {**(headers or {}), **({"Cookie": headers_cookie} if headers_cookie else {})}
-    group = next(name for name in built.server.create_app.__kwdefaults__ if name not in ("authenticate", "middleware", "validation_error"))
+    group = next(
+        name
+        for name in built.server.create_app.__kwdefaults__
+        if name not in ("authenticate", "middleware", "validation_error")
+    )
     with server_client(built.server, **{group: echo}) as http:
         response = http.get(url, headers=headers)
     return response.status_code, response.json(), echo.calls
@@ -95,7 +101,9 @@ def test_every_style_reaches_the_implementation_typed(styled: Built) -> None:
     )
     assert status == 200, body
     call = calls[0]
-    assert call["code_path"] == "AB12" and call["code_2"] == 7  # same name, path and query: both read
+    assert (
+        call["code_path"] == "AB12" and call["code_2"] == 7
+    )  # same name, path and query: both read
     assert call["page"] == 2 and call["size"] == 20  # the spec's default applies
     assert (call["where"].name, call["where"].min_age) == ("ann", 3)
     assert call["x_ids"] == [1, 2] and (call["x_where"].name, call["x_where"].min_age) == ("bo", 4)
@@ -110,20 +118,29 @@ def test_every_style_reaches_the_implementation_typed(styled: Built) -> None:
         ("/items/AB12?page=0&where[name]=x", "query.page"),  # minimum
         ("/items/AB12?page=51&where[name]=x", "query.page"),  # maximum
         ("/items/AB12?page=1&size=100&where[name]=x", "query.size"),  # exclusiveMaximum
-        ("/items/AB12?page=1&code=0&where[name]=x", "query.code"),  # the query twin of a path parameter
+        (
+            "/items/AB12?page=1&code=0&where[name]=x",
+            "query.code",
+        ),  # the query twin of a path parameter
         ("/items/AB12?page=1", "query.where"),  # a required deepObject without keys
         ("/items/AB12?page=1&where[min_age]=old", "query.where.min_age"),
     ],
 )
-def test_a_value_the_schema_rules_out_answers_422_naming_the_field(styled: Built, url: str, field: str) -> None:
+def test_a_value_the_schema_rules_out_answers_422_naming_the_field(
+    styled: Built, url: str, field: str
+) -> None:
     status, body, calls = _call(styled, url)
     assert status == 422 and calls == []
     assert body["fields"] == [field]
 
 
 def test_header_array_limits_and_items_are_checked(styled: Built) -> None:
-    assert _call(styled, "/items/AB12?page=1&where[name]=x", headers={"X-Ids": "1,2,3,4"})[1]["fields"] == ["header.X-Ids"]
-    assert _call(styled, "/items/AB12?page=1&where[name]=x", headers={"X-Ids": "1,x"})[1]["fields"] == ["header.X-Ids.1"]
+    assert _call(styled, "/items/AB12?page=1&where[name]=x", headers={"X-Ids": "1,2,3,4"})[1][
+        "fields"
+    ] == ["header.X-Ids"]
+    assert _call(styled, "/items/AB12?page=1&where[name]=x", headers={"X-Ids": "1,x"})[1][
+        "fields"
+    ] == ["header.X-Ids.1"]
 
 
 def _flat(schema: dict[str, Any]) -> dict[str, Any]:
@@ -134,17 +151,29 @@ def _flat(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_the_app_documents_styles_and_constraints(styled: Built) -> None:
-    operation = styled.runtime.routes_openapi(styled.server.create_app())["paths"]["/items/{code}"]["get"]
+    operation = styled.runtime.routes_openapi(styled.server.create_app())["paths"]["/items/{code}"][
+        "get"
+    ]
     params = {(p["in"], p["name"]): p for p in operation["parameters"]}
     code = params[("path", "code")]["schema"]
     assert (code["type"], code["pattern"], code["maxLength"]) == ("string", "^[A-Z]{2}[0-9]+$", 6)
-    assert params[("query", "page")]["schema"]["minimum"] == 1 and params[("query", "page")]["schema"]["maximum"] == 50
+    assert (
+        params[("query", "page")]["schema"]["minimum"] == 1
+        and params[("query", "page")]["schema"]["maximum"] == 50
+    )
     size = _flat(params[("query", "size")]["schema"])
     assert (size["exclusiveMaximum"], size["format"], size["default"]) == (100, "int64", 20)
     where = params[("query", "where")]
-    assert (where["style"], where["explode"], where["required"]) == ("deepObject", False, True)  # explode defaults to false but for form
+    assert (where["style"], where["explode"], where["required"]) == (
+        "deepObject",
+        False,
+        True,
+    )  # explode defaults to false but for form
     assert set(where["schema"]["properties"]) == {"name", "min_age"}
-    assert (params[("cookie", "flags")]["style"], params[("cookie", "flags")]["explode"]) == ("form", False)
+    assert (params[("cookie", "flags")]["style"], params[("cookie", "flags")]["explode"]) == (
+        "form",
+        False,
+    )
     assert params[("header", "X-Ids")]["schema"]["maxItems"] == 3
     assert params[("query", "code")]["schema"]["minimum"] == 1
 

@@ -87,7 +87,9 @@ def _operations(built: Built) -> dict[str, dict[str, Any]]:
 def test_every_media_type_of_a_status_is_documented(responses: Built) -> None:
     operation = _operations(responses)["getThing"]["responses"]
     assert set(operation["200"]["content"]) == {"application/json", "application/xml"}
-    json_schema, xml_schema = (operation["200"]["content"][m]["schema"] for m in ("application/json", "application/xml"))
+    json_schema, xml_schema = (
+        operation["200"]["content"][m]["schema"] for m in ("application/json", "application/xml")
+    )
     assert json_schema == xml_schema
     assert set(operation["404"]["content"]) == {"application/problem+json"}
 
@@ -95,7 +97,9 @@ def test_every_media_type_of_a_status_is_documented(responses: Built) -> None:
 def test_ranges_and_default_are_documented_without_an_invented_200(responses: Built) -> None:
     operations = _operations(responses)
     assert set(operations["ranges"]["responses"]) == {"2XX", "default"}
-    assert operations["ranges"]["responses"]["default"]["content"] == {"text/plain": {"schema": {"type": "string"}}}
+    assert operations["ranges"]["responses"]["default"]["content"] == {
+        "text/plain": {"schema": {"type": "string"}}
+    }
     assert set(operations["fallback"]["responses"]) == {"default"}
 
 
@@ -105,7 +109,9 @@ def test_the_validation_error_body_is_documented_where_there_are_inputs(response
     ref = operation["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
     schema = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert set(schema["properties"]) == {"detail", "fields", "operation_id"}
-    assert "422" not in document["paths"]["/ranges"]["get"]["responses"]  # no inputs, nothing to validate
+    assert (
+        "422" not in document["paths"]["/ranges"]["get"]["responses"]
+    )  # no inputs, nothing to validate
     assert "HTTPValidationError" not in document["components"]["schemas"]
 
 
@@ -124,8 +130,15 @@ def test_a_status_answers_with_its_documented_media_type(responses: Built) -> No
     group = next(name for name in responses.server.create_app.__kwdefaults__ if "thing" in name)
     with server_client(responses.server, **{group: Things()}) as http:
         found, xml, missing, invalid = (http.get(f"/things/{i}") for i in ("1", "2", "3", "x"))
-    assert (found.status_code, found.headers["content-type"], found.json()) == (200, "application/json", {"name": "one"})
+    assert (found.status_code, found.headers["content-type"], found.json()) == (
+        200,
+        "application/json",
+        {"name": "one"},
+    )
     assert xml.headers["content-type"].startswith("application/xml") and b"<name>two" in xml.content
-    assert (missing.status_code, missing.headers["content-type"]) == (404, "application/problem+json")
+    assert (missing.status_code, missing.headers["content-type"]) == (
+        404,
+        "application/problem+json",
+    )
     assert missing.json() == {"title": "no such thing"}
     assert invalid.status_code == 422 and invalid.json()["fields"] == ["path.id"]

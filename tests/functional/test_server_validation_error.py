@@ -84,7 +84,9 @@ def test_the_hook_answers_with_the_422_body_the_spec_documents(problems: Built) 
     assert problem.model_validate(response.json())  # what the spec documents for 422
     assert seen[0].operation_id == "placeOrder" and seen[0].detail[0].type == "greater_than_equal"
     assert fine.status_code == 204
-    documented = document["paths"]["/orders"]["post"]["responses"]["422"]["content"]["application/json"]["schema"]
+    documented = document["paths"]["/orders"]["post"]["responses"]["422"]["content"][
+        "application/json"
+    ]["schema"]
     assert documented["$ref"].endswith("/Problem")
 
 

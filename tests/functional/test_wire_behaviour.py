@@ -11,7 +11,9 @@ import pytest
 from apiforge_testkit import Built, mock_client, server_client
 
 
-def _recorder(status: int = 200, **reply: Any) -> tuple[list[httpx.Request], Callable[[httpx.Request], httpx.Response]]:
+def _recorder(
+    status: int = 200, **reply: Any
+) -> tuple[list[httpx.Request], Callable[[httpx.Request], httpx.Response]]:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -39,10 +41,22 @@ def test_query_styles_deep_object_and_delimited_arrays(built: Callable[[str], Bu
     assert request.url.path == "/search/1,2"
     query = request.url.query.decode()
     assert query.split("&") == [
-        "tags=a", "tags=b", "csv=1,2", "spaced=x%20y", "piped=p|q",
-        "filter[name]=ann%20lee", "filter[min_age]=3", "limit=10",
+        "tags=a",
+        "tags=b",
+        "csv=1,2",
+        "spaced=x%20y",
+        "piped=p|q",
+        "filter[name]=ann%20lee",
+        "filter[min_age]=3",
+        "limit=10",
     ] or query.split("&") == [
-        "tags=a", "tags=b", "csv=1,2", "spaced=x%20y", "piped=p|q", "filter[name]=ann%20lee", "filter[min_age]=3",
+        "tags=a",
+        "tags=b",
+        "csv=1,2",
+        "spaced=x%20y",
+        "piped=p|q",
+        "filter[name]=ann%20lee",
+        "filter[min_age]=3",
     ]
     assert request.headers["X-Trace"] == "t" and request.headers["Cookie"] == "session=s1"
 
@@ -68,7 +82,8 @@ def test_server_decodes_every_parameter_style(built: Callable[[str], Built]) -> 
 
     with server_client(b.server, search=Impl()) as http:
         response = http.get(
-            "/search/1,2?tags=a&tags=b&csv=1,2&spaced=x%20y&piped=p|q&filter[name]=x&limit=5", headers={"X-Trace": "t"}
+            "/search/1,2?tags=a&tags=b&csv=1,2&spaced=x%20y&piped=p|q&filter[name]=x&limit=5",
+            headers={"X-Trace": "t"},
         )
     assert response.status_code == 200, response.text
     call = calls[0]
@@ -81,7 +96,9 @@ def test_multipart_upload_from_the_client(built: Callable[[str], Built]) -> None
     b = built("binary")
     seen, handler = _recorder(201, json={"id": 1, "size": 5})
     with mock_client(b.client, handler) as client:
-        avatar = client.avatars.upload_avatar({"image": ("me.png", b"\x89PNG\x00", "image/png"), "caption": "me", "tags": ["a", "b"]})
+        avatar = client.avatars.upload_avatar(
+            {"image": ("me.png", b"\x89PNG\x00", "image/png"), "caption": "me", "tags": ["a", "b"]}
+        )
     assert avatar.size == 5
     request = seen[0]
     assert request.headers["Content-Type"].startswith("multipart/form-data; boundary=")
@@ -97,14 +114,22 @@ def test_multipart_upload_reaches_the_server_implementation(built: Callable[[str
     class Impl:
         async def upload_avatar(self, *, body: Any, context: Any) -> Any:
             assert isinstance(body, models.UploadAvatarBody)
-            return models.Avatar(id=1, size=len(body.image), caption=f"{body.caption}:{','.join(body.tags)}")
+            return models.Avatar(
+                id=1, size=len(body.image), caption=f"{body.caption}:{','.join(body.tags)}"
+            )
 
     with server_client(b.server, avatars=Impl()) as http:
         response = http.post(
-            "/avatars", files={"image": ("me.png", b"\x89PNG\x00", "image/png")}, data={"caption": "me", "tags": ["a", "b"]}
+            "/avatars",
+            files={"image": ("me.png", b"\x89PNG\x00", "image/png")},
+            data={"caption": "me", "tags": ["a", "b"]},
         )
-        missing = http.post("/avatars", files={"caption": (None, "no image")})  # multipart, without the file
-        urlencoded = http.post("/avatars", data={"caption": "no image"})  # the spec lists multipart only
+        missing = http.post(
+            "/avatars", files={"caption": (None, "no image")}
+        )  # multipart, without the file
+        urlencoded = http.post(
+            "/avatars", data={"caption": "no image"}
+        )  # the spec lists multipart only
     assert response.status_code == 201, response.text
     assert response.json() == {"id": 1, "size": 5, "caption": "me:a,b"}
     assert missing.status_code == 422
@@ -112,7 +137,9 @@ def test_multipart_upload_reaches_the_server_implementation(built: Callable[[str
     assert urlencoded.status_code == 415
 
 
-def test_binary_upload_and_download_through_client_and_server(built: Callable[[str], Built]) -> None:
+def test_binary_upload_and_download_through_client_and_server(
+    built: Callable[[str], Built],
+) -> None:
     b = built("binary")
     stored: dict[str, bytes] = {}
 
@@ -155,12 +182,19 @@ def test_several_success_responses_and_media_types(built: Callable[[str], Built]
     seen, created = _recorder(201, json={"title": "t"})
     with mock_client(b.client, created) as client:
         document = client.documents.create_document({"title": "t"})
-    assert isinstance(document, models.Document) and seen[0].headers["Content-Type"] == "application/json"
+    assert (
+        isinstance(document, models.Document)
+        and seen[0].headers["Content-Type"] == "application/json"
+    )
     _, accepted = _recorder(202, json={"job_id": "j"})
     with mock_client(b.client, accepted) as client:
         job = client.documents.create_document({"title": "t"})
     assert isinstance(job, models.Job)
-    _, conflict = _recorder(409, json={"title": "dup", "status": 409}, headers={"Content-Type": "application/problem+json"})
+    _, conflict = _recorder(
+        409,
+        json={"title": "dup", "status": 409},
+        headers={"Content-Type": "application/problem+json"},
+    )
     with mock_client(b.client, conflict) as client, pytest.raises(b.client.ConflictError) as error:
         client.documents.create_document({"title": "t"})
     assert error.value.parsed.title == "dup"
@@ -189,14 +223,18 @@ def test_form_urlencoded_body_from_the_client_to_the_server(built: Callable[[str
             return transport.handle_request(request)
 
         with mock_client(b.client, handler) as client:
-            reply = client.documents.add_comment("d1", {"text": "fine", "rating": 4, "tags": ["x", "y"]})
+            reply = client.documents.add_comment(
+                "d1", {"text": "fine", "rating": 4, "tags": ["x", "y"]}
+            )
         invalid = http.post("/documents/d1/comments", data={"text": "t", "rating": "9"})
     assert reply == {"document": "d1", "text": "fine", "rating": 4, "tags": ["x", "y"]}
     assert type(received[0]).__name__ == "AddCommentBody"
     assert invalid.status_code == 422
 
 
-def test_a_body_with_several_media_types_is_served_in_the_preferred_one(built: Callable[[str], Built]) -> None:
+def test_a_body_with_several_media_types_is_served_in_the_preferred_one(
+    built: Callable[[str], Built],
+) -> None:
     b = built("multi_content")
 
     class Impl:
@@ -211,7 +249,10 @@ def test_a_body_with_several_media_types_is_served_in_the_preferred_one(built: C
 def test_pagination_iterates_over_every_page(built: Callable[[str], Built]) -> None:
     b = built("pagination")
     pages = {
-        "": {"results": [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}], "next": "http://api.test/users?cursor=2"},
+        "": {
+            "results": [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}],
+            "next": "http://api.test/users?cursor=2",
+        },
         "2": {"results": [{"id": 3, "name": "c"}], "next": None},
     }
 
@@ -239,16 +280,36 @@ def test_clashing_names_stay_distinct(built: Callable[[str], Built]) -> None:
     models = b.models()
     seen, handler = _recorder(json=[])
     with mock_client(b.client, handler) as client:
-        client.pets.get_pets(page_size=1, page_size_2=2, page_size_3=3, body_="b", ops_="o", rt_="r")
+        client.pets.get_pets(
+            page_size=1, page_size_2=2, page_size_3=3, body_="b", ops_="o", rt_="r"
+        )
     _, integer = _recorder(json=7)
     with mock_client(b.client, integer) as client:
         assert client.int.int() == 7  # an `int` resource and method next to the builtin
-    assert dict(seen[0].url.params) == {"page-size": "1", "page_size": "2", "pageSize": "3", "body": "b", "ops": "o", "rt": "r"}
-    assert {"Pet", "Pet2", "PET", "ClientModel", "RequestModel", "FieldModel", "BaseModelModel", "AnyModel"} <= set(dir(models))
+    assert dict(seen[0].url.params) == {
+        "page-size": "1",
+        "page_size": "2",
+        "pageSize": "3",
+        "body": "b",
+        "ops": "o",
+        "rt": "r",
+    }
+    assert {
+        "Pet",
+        "Pet2",
+        "PET",
+        "ClientModel",
+        "RequestModel",
+        "FieldModel",
+        "BaseModelModel",
+        "AnyModel",
+    } <= set(dir(models))
     assert b.runtime.routes_openapi(b.server.create_app(int_=None))["paths"]
 
 
-def test_duplicate_and_missing_operation_ids_each_get_a_method(built: Callable[[str], Built]) -> None:
+def test_duplicate_and_missing_operation_ids_each_get_a_method(
+    built: Callable[[str], Built],
+) -> None:
     b = built("duplicate_operation_ids")
     codes = b.generated.codes()
     assert codes.count("missing-operation-id") == 3 and codes.count("duplicate-operation-id") == 1

@@ -35,7 +35,9 @@ def committed_files(root: Path, packages: tuple[str, ...]) -> dict[str, str]:
     for package in packages:
         for path in sorted((root / package).rglob("*")):
             relative = path.relative_to(root / package).parts
-            if path.is_file() and not any(p.startswith(".") or p == "__pycache__" for p in relative):
+            if path.is_file() and not any(
+                p.startswith(".") or p == "__pycache__" for p in relative
+            ):
                 found[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
     return found
 
@@ -53,8 +55,16 @@ def diff_trees(expected: dict[str, str], actual: dict[str, str], limit: int = 20
         if new is None:
             lines.append(f"--- missing file {path}")
             continue
-        lines.extend(difflib.unified_diff(
-            old.splitlines(), new.splitlines(), f"committed/{path}", f"generated/{path}", lineterm="", n=2))
+        lines.extend(
+            difflib.unified_diff(
+                old.splitlines(),
+                new.splitlines(),
+                f"committed/{path}",
+                f"generated/{path}",
+                lineterm="",
+                n=2,
+            )
+        )
     if len(lines) > limit:
         lines = lines[:limit] + [f"... {len(lines) - limit} more diff lines"]
     return "\n".join(lines)
@@ -88,7 +98,11 @@ def test_generated_matches_the_generator() -> None:
         files = _render(target)
         packages = tuple(p for p in (target.client_package, target.server_package) if p)
         if updating():  # through the real writer, so the manifests are refreshed too
-            subprocess.run([sys.executable, "-m", "generator", "generate", "--force", "--quiet"], cwd=REPO, check=True)
+            subprocess.run(
+                [sys.executable, "-m", "generator", "generate", "--force", "--quiet"],
+                cwd=REPO,
+                check=True,
+            )
             continue
         diff = diff_trees(committed_files(target.output, packages), files)
         assert not diff, f"generated/ is stale; run `make generate` (or `make snapshots`):\n{diff}"
@@ -98,7 +112,9 @@ def test_generated_matches_the_generator() -> None:
 def test_fixture_snapshot(spec: Path) -> None:
     """Each fixture spec's full client and server output is locked."""
     name = spec.stem
-    target = Target.for_spec(spec, SNAPSHOTS / name, client_package=f"{name}_client", server_package=f"{name}_server")
+    target = Target.for_spec(
+        spec, SNAPSHOTS / name, client_package=f"{name}_client", server_package=f"{name}_server"
+    )
     # The runtimes are copied verbatim and checked on their own (tests/unit/test_runtime_files.py):
     # fixture snapshots lock only what the generator renders.
     files = {path: text for path, text in _render(target).items() if not _is_runtime(path)}
@@ -106,9 +122,13 @@ def test_fixture_snapshot(spec: Path) -> None:
     if updating():
         write_tree(target.output, packages, files)
         return
-    committed = {p: t for p, t in committed_files(target.output, packages).items() if not _is_runtime(p)}
+    committed = {
+        p: t for p, t in committed_files(target.output, packages).items() if not _is_runtime(p)
+    }
     diff = diff_trees(committed, files)
-    assert not diff, f"snapshot of {spec.name} differs; refresh with `make snapshots` if intended:\n{diff}"
+    assert not diff, (
+        f"snapshot of {spec.name} differs; refresh with `make snapshots` if intended:\n{diff}"
+    )
 
 
 def _is_runtime(path: str) -> bool:
@@ -132,7 +152,10 @@ def test_output_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
     runs = [  # side by side: each renders everything (no cache), which takes a while
         subprocess.Popen(
             [sys.executable, "-c", script, str(REPO / "spec" / "posthog.yaml")],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
             env={**os.environ, "PYTHONHASHSEED": seed, "APIFORGE_CACHE_DIR": "off"},
         )
         for seed in ("1", "2")

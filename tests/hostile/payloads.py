@@ -16,9 +16,11 @@ from typing import Any
 MARKER = "PWNED"
 JINJA = "{{ 7*7 }}"
 CORE = (
-    "\"\"\"'''\\\\\\\"\n\r\x00\u2028\u2029\x1b"
+    '"""\'\'\'\\\\\\"\n\r\x00\u2028\u2029\x1b'
     + JINJA
-    + "{% raw %}{##}#__import__('os').system('touch " + MARKER + "') */ --> ${IFS}`id`"
+    + "{% raw %}{##}#__import__('os').system('touch "
+    + MARKER
+    + "') */ --> ${IFS}`id`"
 )
 
 
@@ -39,7 +41,7 @@ def segment(i: int, hostile: bool) -> str:
 
 def media(i: int, hostile: bool) -> str:
     """A media type."""
-    return f"application/x-m{i}+\"'\\\"\"\"" if hostile else f"application/x-plain{i}"
+    return f'application/x-m{i}+"\'\\"""' if hostile else f"application/x-plain{i}"
 
 
 def _ref(key: str) -> dict[str, str]:
@@ -58,31 +60,62 @@ def spec(hostile: bool) -> dict[str, Any]:
         "paths": {
             "/things/" + segment(11, hostile) + "/{id}": {
                 "parameters": [
-                    {"name": "id", "in": "path", "required": True, "description": t(12), "schema": {"type": "string"}},
+                    {
+                        "name": "id",
+                        "in": "path",
+                        "required": True,
+                        "description": t(12),
+                        "schema": {"type": "string"},
+                    },
                 ],
                 "get": {
-                    "operationId": n(13), "summary": t(14), "description": t(15), "tags": [n(9)],
+                    "operationId": n(13),
+                    "summary": t(14),
+                    "description": t(15),
+                    "tags": [n(9)],
                     "parameters": [
-                        {"name": n(16), "in": "query", "description": t(17),
-                         "schema": {"type": "string", "default": t(18), "example": t(19)}},
-                        {"name": n(20), "in": "header", "schema": {"type": "integer", "default": 3}},
+                        {
+                            "name": n(16),
+                            "in": "query",
+                            "description": t(17),
+                            "schema": {"type": "string", "default": t(18), "example": t(19)},
+                        },
+                        {
+                            "name": n(20),
+                            "in": "header",
+                            "schema": {"type": "integer", "default": 3},
+                        },
                         {"name": n(21), "in": "cookie", "schema": _ref(choice)},
                     ],
                     "security": [{scheme: []}],
                     "responses": {
-                        "200": {"description": t(23), "content": {
-                            "application/json": {"schema": _ref(record), "example": {"k": t(24)}},
-                            media(25, hostile): {"schema": {"type": "string"}},
-                        }},
-                        "404": {"description": t(26), "content": {"application/json": {"schema": _ref(error)}}},
+                        "200": {
+                            "description": t(23),
+                            "content": {
+                                "application/json": {
+                                    "schema": _ref(record),
+                                    "example": {"k": t(24)},
+                                },
+                                media(25, hostile): {"schema": {"type": "string"}},
+                            },
+                        },
+                        "404": {
+                            "description": t(26),
+                            "content": {"application/json": {"schema": _ref(error)}},
+                        },
                     },
                 },
                 "post": {
-                    "operationId": n(27), "summary": t(53),
-                    "requestBody": {"required": True, "description": t(28), "content": {
-                        media(54, hostile): {"schema": {"type": "string", "format": "binary"}},
-                        "application/json": {"schema": _ref(record)},
-                    }},
+                    "operationId": n(27),
+                    "summary": t(53),
+                    "requestBody": {
+                        "required": True,
+                        "description": t(28),
+                        "content": {
+                            media(54, hostile): {"schema": {"type": "string", "format": "binary"}},
+                            "application/json": {"schema": _ref(record)},
+                        },
+                    },
                     "responses": {"201": {"description": t(29)}},
                 },
             },
@@ -90,20 +123,41 @@ def spec(hostile: bool) -> dict[str, Any]:
         "components": {
             "schemas": {
                 record: {
-                    "type": "object", "title": t(31), "description": t(32), "required": [n(33)],
+                    "type": "object",
+                    "title": t(31),
+                    "description": t(32),
+                    "required": [n(33)],
                     "properties": {
-                        n(33): {"type": "string", "description": t(34), "default": t(35), "example": t(36)},
+                        n(33): {
+                            "type": "string",
+                            "description": t(34),
+                            "default": t(35),
+                            "example": t(36),
+                        },
                         n(37): {"type": "integer", "default": 5, "examples": [t(38)]},
                         n(39): _ref(choice),
-                        n(40): {"type": "object", "description": t(41),
-                                "properties": {n(42): {"type": "string", "enum": [t(43), t(44)]}}},
+                        n(40): {
+                            "type": "object",
+                            "description": t(41),
+                            "properties": {n(42): {"type": "string", "enum": [t(43), t(44)]}},
+                        },
                         n(45): {"type": "string", "format": n(46), "pattern": t(55)},
                     },
                 },
-                error: {"type": "object", "properties": {"message": {"type": "string", "description": t(47)}}},
-                choice: {"type": "string", "description": t(48), "enum": [t(49), t(50), "plain"], "default": "plain"},
+                error: {
+                    "type": "object",
+                    "properties": {"message": {"type": "string", "description": t(47)}},
+                },
+                choice: {
+                    "type": "string",
+                    "description": t(48),
+                    "enum": [t(49), t(50), "plain"],
+                    "default": "plain",
+                },
             },
-            "securitySchemes": {scheme: {"type": "apiKey", "in": "header", "name": n(51), "description": t(52)}},
+            "securitySchemes": {
+                scheme: {"type": "apiKey", "in": "header", "name": n(51), "description": t(52)}
+            },
         },
     }
 

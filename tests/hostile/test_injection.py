@@ -30,7 +30,18 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 # Names the generated code may call that no spec text may introduce on its own.
-DANGEROUS = {"__import__", "eval", "exec", "compile", "system", "popen", "open", "getattr", "setattr", "breakpoint"}
+DANGEROUS = {
+    "__import__",
+    "eval",
+    "exec",
+    "compile",
+    "system",
+    "popen",
+    "open",
+    "getattr",
+    "setattr",
+    "breakpoint",
+}
 # Qualified calls that share a dangerous attribute name but compile no code: the routing
 # runtime (templates/runtime/server_routing.py) builds its path-template patterns with re.
 HARMLESS = {("re", "compile")}
@@ -58,9 +69,15 @@ def _python(generated: Generated) -> dict[str, str]:
         if path.endswith(".py") and "/_runtime" not in path
     }
     folder = "PKG_client/PKG_client/client/"
-    resources = sorted((text for path, text in files.items() if path.startswith(folder)
-                        and path.removeprefix(folder) not in ("__init__.py", "_client.py")),
-                       key=lambda text: repr(_skeleton(ast.parse(text))))
+    resources = sorted(
+        (
+            text
+            for path, text in files.items()
+            if path.startswith(folder)
+            and path.removeprefix(folder) not in ("__init__.py", "_client.py")
+        ),
+        key=lambda text: repr(_skeleton(ast.parse(text))),
+    )
     files = {path: text for path, text in files.items() if text not in resources}
     files.update({f"{folder}<resource {n}>": text for n, text in enumerate(resources)})
     return files
@@ -68,7 +85,11 @@ def _python(generated: Generated) -> dict[str, str]:
 
 def _skeleton(node: ast.AST) -> list[Any]:
     """The tree of statement kinds (names, strings and expressions left out)."""
-    return [(type(child).__name__, _skeleton(child)) for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt)]
+    return [
+        (type(child).__name__, _skeleton(child))
+        for child in ast.iter_child_nodes(node)
+        if isinstance(child, ast.stmt)
+    ]
 
 
 def _callees(tree: ast.AST) -> Counter[str]:
@@ -76,7 +97,13 @@ def _callees(tree: ast.AST) -> Counter[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             func = node.func
-            callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "?"
+            callee = (
+                func.id
+                if isinstance(func, ast.Name)
+                else func.attr
+                if isinstance(func, ast.Attribute)
+                else "?"
+            )
             if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
                 callee = "call" if (func.value.id, func.attr) in HARMLESS else callee
             found[callee if callee in DANGEROUS else "call"] += 1
@@ -116,12 +143,17 @@ def test_payloads_are_only_ever_strings_or_comments(pair: tuple[Generated, Gener
             qualified = before[-1] == "." and (before[-2], token.string) in HARMLESS
             before = [before[-1], token.string]
             # identifiers made from payload text are harmless words; a dangerous name as code is not
-            assert qualified or not (token.type == tokenize.NAME and token.string in DANGEROUS), (path, token)
+            assert qualified or not (token.type == tokenize.NAME and token.string in DANGEROUS), (
+                path,
+                token,
+            )
             assert token.type != tokenize.ERRORTOKEN, (path, token)
     assert seen_jinja, "the Jinja payload should survive as text (it was evaluated or dropped)"
 
 
-def test_importing_and_serving_never_runs_the_payload(pair: tuple[Generated, Generated], tmp_path: Path) -> None:
+def test_importing_and_serving_never_runs_the_payload(
+    pair: tuple[Generated, Generated], tmp_path: Path
+) -> None:
     hostile = pair[0]
     paths = [str(p) for p in hostile.projects]
     script = f"""
@@ -151,7 +183,14 @@ print(json.dumps({{
     "title": schema["info"]["title"],
 }}))
 """
-    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-4000:]
     for directory in (tmp_path, hostile.out, Path.cwd()):
         assert not list(directory.rglob(payloads.MARKER)), directory
@@ -160,18 +199,24 @@ print(json.dumps({{
     assert data["paths"] == sorted(document["paths"]) * 2
     assert data["operation_ids"] == sorted([payloads.name(13, True), payloads.name(27, True)])
     assert payloads.name(16, True) in data["params"] and payloads.name(21, True) in data["params"]
-    assert {payloads.text(49, True), payloads.text(50, True), payloads.text(43, True)} <= set(data["enum_values"])
+    assert {payloads.text(49, True), payloads.text(50, True), payloads.text(43, True)} <= set(
+        data["enum_values"]
+    )
     assert {payloads.name(33, True), payloads.name(45, True)} <= set(data["aliases"])
     assert data["title"] == payloads.text(4, True)
 
 
-def test_ruff_and_mypy_accept_the_hostile_output(pair: tuple[Generated, Generated], tmp_path: Path) -> None:
+def test_ruff_and_mypy_accept_the_hostile_output(
+    pair: tuple[Generated, Generated], tmp_path: Path
+) -> None:
     hostile = pair[0]
     for project in hostile.projects:
         linted = ruff(project)
         assert linted.returncode == 0, linted.stdout
     checked = mypy([hostile], tmp_path / "cache")
-    assert not mypy_errors_by_package(checked.stdout) and checked.returncode == 0, checked.stdout[-6000:]
+    assert not mypy_errors_by_package(checked.stdout) and checked.returncode == 0, checked.stdout[
+        -6000:
+    ]
 
 
 def test_packaging_files_stay_inert(pair: tuple[Generated, Generated]) -> None:
@@ -180,6 +225,13 @@ def test_packaging_files_stay_inert(pair: tuple[Generated, Generated]) -> None:
     for path, text in hostile.rendered.files.items():
         if path.endswith("pyproject.toml"):
             project = tomllib.loads(text)["project"]
-            assert project["name"] in ("hostile-client", "hostile-server") and "\n" not in project["description"]
+            assert (
+                project["name"] in ("hostile-client", "hostile-server")
+                and "\n" not in project["description"]
+            )
         if path.endswith("README.md"):
-            assert not any(c in text for c in "\x00\x1b\r\u2028") and "<script" not in text and "-->" not in text.split("\n", 1)[1]
+            assert (
+                not any(c in text for c in "\x00\x1b\r\u2028")
+                and "<script" not in text
+                and "-->" not in text.split("\n", 1)[1]
+            )

@@ -25,7 +25,9 @@ from generator.load import load
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from diff_base import canonical
 
-FILES = sorted(p for p in SPECS_DIR.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
+FILES = sorted(
+    p for p in SPECS_DIR.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
+)
 
 
 def _edited(document: dict[str, Any]) -> dict[str, Any]:
@@ -35,7 +37,11 @@ def _edited(document: dict[str, Any]) -> dict[str, Any]:
         del paths[next(iter(paths))]
     schemas = (new.get("components") or {}).get("schemas") or {}
     for schema in list(schemas.values())[:5]:
-        if isinstance(schema, dict) and isinstance(schema.get("properties"), dict) and schema["properties"]:
+        if (
+            isinstance(schema, dict)
+            and isinstance(schema.get("properties"), dict)
+            and schema["properties"]
+        ):
             schema["properties"].pop(next(iter(schema["properties"])))
     return new
 

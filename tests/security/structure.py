@@ -44,7 +44,13 @@ def class_body_targets(tree: ast.AST) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
             for statement in node.body:
-                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target] if isinstance(statement, ast.AnnAssign) else []
+                targets = (
+                    statement.targets
+                    if isinstance(statement, ast.Assign)
+                    else [statement.target]
+                    if isinstance(statement, ast.AnnAssign)
+                    else []
+                )
                 found.update(t.id for t in targets if isinstance(t, ast.Name))
     return found
 
@@ -56,7 +62,12 @@ def misplaced(source: str, canaries: Iterable[str], allowed: Allowed) -> list[st
     if not total:
         return []
     tree = ast.parse(source)
-    in_fstring = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in ast.walk(node)}
+    in_fstring = {
+        id(part)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr)
+        for part in ast.walk(node)
+    }
     found: Counter[str] = Counter()
     problems: list[str] = []
 
@@ -70,7 +81,11 @@ def misplaced(source: str, canaries: Iterable[str], allowed: Allowed) -> list[st
         starts.append(starts[-1] + len(line) + 1)
 
     def segment(node: ast.expr) -> str:
-        return source[offset(node.lineno, node.col_offset):offset(node.end_lineno or node.lineno, node.end_col_offset or 0)].lower()
+        return source[
+            offset(node.lineno, node.col_offset) : offset(
+                node.end_lineno or node.lineno, node.end_col_offset or 0
+            )
+        ].lower()
 
     encoded = [line.encode("utf-8", "surrogatepass") for line in source.split("\n")]
 
@@ -78,17 +93,25 @@ def misplaced(source: str, canaries: Iterable[str], allowed: Allowed) -> list[st
         return starts[lineno - 1] + len(encoded[lineno - 1][:col].decode("utf-8", "surrogatepass"))
 
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and id(node) not in in_fstring:
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, (str, bytes))
+            and id(node) not in in_fstring
+        ):
             count(segment(node))
             continue
         for name in identifiers(node):
             if count(name.lower()) and not allowed(name.lower()):
-                problems.append(f"line {getattr(node, 'lineno', '?')}: spec text in the identifier {name!r}")
+                problems.append(
+                    f"line {getattr(node, 'lineno', '?')}: spec text in the identifier {name!r}"
+                )
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         if token.type == tokenize.COMMENT:
             count(token.string.lower())
     for canary, expected in total.items():
         if found[canary] != expected:
             lines = [i + 1 for i, line in enumerate(low.split("\n")) if canary in line]
-            problems.append(f"{canary}: {expected - found[canary]} occurrence(s) in code (lines {lines[:5]})")
+            problems.append(
+                f"{canary}: {expected - found[canary]} occurrence(s) in code (lines {lines[:5]})"
+            )
     return problems

@@ -15,8 +15,28 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-PIECES = ['"', "'", '"""', "'''", "\\", "\n", "\r", "\u2028", "\u2029", "\x85", "\x00", "\ud800", "\udfff", "{{", "#", "é", "\U0001f600"]
-texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(alphabet=st.characters(), max_size=5)), max_size=12).map("".join)
+PIECES = [
+    '"',
+    "'",
+    '"""',
+    "'''",
+    "\\",
+    "\n",
+    "\r",
+    "\u2028",
+    "\u2029",
+    "\x85",
+    "\x00",
+    "\ud800",
+    "\udfff",
+    "{{",
+    "#",
+    "é",
+    "\U0001f600",
+]
+texts = st.lists(
+    st.one_of(st.sampled_from(PIECES), st.text(alphabet=st.characters(), max_size=5)), max_size=12
+).map("".join)
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\x00"
 
 
@@ -31,7 +51,11 @@ def test_literal_round_trips(text: str) -> None:
 def test_a_docstring_parses_whatever_surrounds_it(text: str, before: str) -> None:
     module = f'def f():\n    """{before}{docstring(text)}"""\n'
     tree = ast.parse(module)
-    assert len(tree.body) == 1 and isinstance(tree.body[0], ast.FunctionDef) and len(tree.body[0].body) == 1
+    assert (
+        len(tree.body) == 1
+        and isinstance(tree.body[0], ast.FunctionDef)
+        and len(tree.body[0].body) == 1
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -53,5 +77,8 @@ def test_a_toml_string_parses(text: str) -> None:
 def test_literal_spells_containers_and_yaml_special_floats() -> None:
     value = {"a": [1, 2.5, None, True, "x\u2028"], "b": {"c": ("d",)}}
     assert ast.literal_eval(literal(value)) == value
-    assert [eval(literal(x)) for x in (float("inf"), float("-inf"))] == [float("inf"), float("-inf")]
+    assert [eval(literal(x)) for x in (float("inf"), float("-inf"))] == [
+        float("inf"),
+        float("-inf"),
+    ]
     assert literal(float("nan")) == 'float("nan")'

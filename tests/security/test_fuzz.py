@@ -33,8 +33,37 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-PIECES = ['"', "'", '"""', "'''", "\\", "\n", "\r", "\r\n", "\u2028", "\u2029", "\x85", "\x00", "\x0c", "\x1b",
-          "{{", "}}", "{%", "%}", "{#", "#}", "#", "--", "*/", "<!--", "]]", "`", "$(", "\t", " "]
+PIECES = [
+    '"',
+    "'",
+    '"""',
+    "'''",
+    "\\",
+    "\n",
+    "\r",
+    "\r\n",
+    "\u2028",
+    "\u2029",
+    "\x85",
+    "\x00",
+    "\x0c",
+    "\x1b",
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "{#",
+    "#}",
+    "#",
+    "--",
+    "*/",
+    "<!--",
+    "]]",
+    "`",
+    "$(",
+    "\t",
+    " ",
+]
 LONG = "x" * 10_000
 SURROGATE = "\ud800"
 PIECES.append(SURROGATE)  # one piece in thirty: most examples stay valid specs
@@ -56,17 +85,29 @@ def fill_with(texts: tuple[str, ...]) -> tuple[places.Fill, dict[str, str]]:
         if kind == "email":
             return f"{c}@example.com"
         if kind in ("segment", "url"):
-            clean = "".join(ch for ch in text if ch not in SEGMENT_UNSAFE and ch.isprintable())[:200]
+            clean = "".join(ch for ch in text if ch not in SEGMENT_UNSAFE and ch.isprintable())[
+                :200
+            ]
             return ("https://example.com/" if kind == "url" else "") + c + clean
         return c + text
 
     return fill, canaries
 
 
-@settings(max_examples=12, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12,
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 @given(texts=cores, version=st.sampled_from(["3.0.3", "3.1.0"]))
-def test_generated_text_never_breaks_or_enters_the_code(texts: tuple[str, ...], version: str, tmp_path_factory: object) -> None:
+def test_generated_text_never_breaks_or_enters_the_code(
+    texts: tuple[str, ...], version: str, tmp_path_factory: object
+) -> None:
     root = Path(tmp_path_factory.mktemp("fuzz"))
     fill, canaries = fill_with(texts)
     document = places.spec(fill, version)
@@ -83,20 +124,34 @@ def test_generated_text_never_breaks_or_enters_the_code(texts: tuple[str, ...], 
     assert loaded is not None
     api, _ = build(loaded.document, sink, str(spec))
     names = resolve_names(api)
-    minted = {n.lower() for n in names.schemas.values()} | {
-        n.lower() for op in names.operations.values() for n in (op.method, op.function, op.constant, *op.resource, *op.params.values())
-    } | {n.lower() for g in names.groups.values() for n in (g.resource_class, g.interface, g.base, g.keyword)}
+    minted = (
+        {n.lower() for n in names.schemas.values()}
+        | {
+            n.lower()
+            for op in names.operations.values()
+            for n in (op.method, op.function, op.constant, *op.resource, *op.params.values())
+        }
+        | {
+            n.lower()
+            for g in names.groups.values()
+            for n in (g.resource_class, g.interface, g.base, g.keyword)
+        }
+    )
     spec_names = {n for n in minted if "fzz" in n}
     assert generated.rendered is not None
     files = generated.rendered.files
     members: set[str] = set()
     for path, text in files.items():
         if path.endswith("/models.py"):
-            members |= {m.lower() for m in structure.class_body_targets(ast.parse(text, filename=path))}
+            members |= {
+                m.lower() for m in structure.class_body_targets(ast.parse(text, filename=path))
+            }
     problems = []
     for path, text in files.items():
         if path.endswith(".py"):
-            found = structure.misplaced(text, canaries.values(), lambda i: i in members or any(n in i for n in spec_names))
+            found = structure.misplaced(
+                text, canaries.values(), lambda i: i in members or any(n in i for n in spec_names)
+            )
             problems += [f"{path}: {p}" for p in found]
         elif path.endswith(".toml"):
             tomllib.loads(text)
@@ -106,11 +161,17 @@ def test_generated_text_never_breaks_or_enters_the_code(texts: tuple[str, ...], 
 def test_a_lone_surrogate_is_refused_at_load(tmp_path: Path) -> None:
     """JSON can escape half a surrogate pair, which is no character: an error naming where, no output."""
     document = places.spec(fill_with(("plain",))[0], "3.1.0")
-    document["components"]["schemas"][next(iter(document["components"]["schemas"]))]["description"] = "half \ud83d a pair"
+    document["components"]["schemas"][next(iter(document["components"]["schemas"]))][
+        "description"
+    ] = "half \ud83d a pair"
     spec = tmp_path / "surrogate.json"
     spec.write_text(json.dumps(document), encoding="utf-8")
     generated = generate(spec, tmp_path / "out", "surrogate", format=False)
-    assert not generated.ok and generated.codes(Severity.ERROR) == ["invalid-unicode"], generated.report()
+    assert not generated.ok and generated.codes(Severity.ERROR) == ["invalid-unicode"], (
+        generated.report()
+    )
     error = generated.diagnostics[-1]
-    assert error.location.pointer.endswith("/description") and error.location.line is not None, generated.report()
+    assert error.location.pointer.endswith("/description") and error.location.line is not None, (
+        generated.report()
+    )
     assert not (tmp_path / "out").exists()

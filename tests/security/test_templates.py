@@ -64,9 +64,17 @@ def _outside_messages(tree: ast.AST) -> list[ast.AST]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            name = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else func.id
+                if isinstance(func, ast.Name)
+                else ""
+            )
             if name in ("warning", "error", "docstring", "comment", "markdown_line"):
-                inside.update(id(child) for arg in [*node.args, *node.keywords] for child in ast.walk(arg))
+                inside.update(
+                    id(child) for arg in [*node.args, *node.keywords] for child in ast.walk(arg)
+                )
     return [node for node in ast.walk(tree) if id(node) not in inside]
 
 
@@ -79,7 +87,13 @@ def test_views_quote_only_through_the_escape_module() -> None:
         for node in _outside_messages(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call):
                 func = node.func
-                name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                name = (
+                    func.attr
+                    if isinstance(func, ast.Attribute)
+                    else func.id
+                    if isinstance(func, ast.Name)
+                    else ""
+                )
                 if name in QUOTERS:
                     problems.append(f"{path.name}:{node.lineno}: {name}()")
             if isinstance(node, ast.FormattedValue) and node.conversion == ord("r"):

@@ -27,18 +27,37 @@ def base() -> dict[str, Any]:
                 "get": {
                     "operationId": "pets_list",
                     "parameters": [
-                        {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 100}},
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "maximum": 100},
+                        },
                         {"name": "tag", "in": "query", "schema": {"type": "string"}},
                     ],
-                    "responses": {"200": {"description": "ok", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/PetPage"}}}}},
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/PetPage"}
+                                }
+                            },
+                        }
+                    },
                 },
                 "post": {
                     "operationId": "pets_create",
-                    "requestBody": {"required": True, "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/NewPet"}}}},
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/NewPet"}}
+                        },
+                    },
                     "responses": {
-                        "201": {"description": "made", "content": {"application/json": {"schema": pet_ref}}},
+                        "201": {
+                            "description": "made",
+                            "content": {"application/json": {"schema": pet_ref}},
+                        },
                         "409": {"description": "clash"},
                     },
                 },
@@ -46,8 +65,20 @@ def base() -> dict[str, Any]:
             "/pets/{id}/": {
                 "get": {
                     "operationId": "pets_retrieve",
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": pet_ref}}}},
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": pet_ref}},
+                        }
+                    },
                 },
             },
         },
@@ -67,7 +98,10 @@ def base() -> dict[str, Any]:
                 "NewPet": {
                     "type": "object",
                     "required": ["name"],
-                    "properties": {"name": {"type": "string", "maxLength": 50}, "tag": {"type": "string"}},
+                    "properties": {
+                        "name": {"type": "string", "maxLength": 50},
+                        "tag": {"type": "string"},
+                    },
                 },
                 "PetPage": {
                     "type": "object",
@@ -97,8 +131,11 @@ def edited(edit: Edit, document: dict[str, Any] | None = None) -> dict[str, Any]
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> Report:
     """The report from ``old`` to ``new`` for a client and a server package."""
-    return compare(snapshot(old, "old.yaml"), snapshot(new, "new.yaml"),
-                   {"shop_client": "client", "shop_server": "server"})
+    return compare(
+        snapshot(old, "old.yaml"),
+        snapshot(new, "new.yaml"),
+        {"shop_client": "client", "shop_server": "server"},
+    )
 
 
 def op(document: dict[str, Any], path: str, method: str) -> dict[str, Any]:
@@ -114,7 +151,9 @@ def schema(document: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 _PAIRS = (
-    ("-removed", "-added"), ("-narrower", "-wider"), ("-made-required", "-made-optional"),
+    ("-removed", "-added"),
+    ("-narrower", "-wider"),
+    ("-made-required", "-made-optional"),
     ("-deprecated", "-undeprecated"),
 )
 
@@ -137,5 +176,9 @@ def canonical(report: Report, mirrored: bool) -> Counter[tuple[str, str, str | N
         old = change.old.pointer if change.old else None
         new = change.new.pointer if change.new else None
         rule = change.rule.replace("-added-required", "-added")
-        found[(mirror(rule), change.audience, new, old) if mirrored else (rule, change.audience, old, new)] += 1
+        found[
+            (mirror(rule), change.audience, new, old)
+            if mirrored
+            else (rule, change.audience, old, new)
+        ] += 1
     return found

@@ -33,8 +33,9 @@ def _rename_operation(d: Doc, n: int) -> None:
 
 
 def _query(d: Doc) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = op(d, "/pets/", "get").setdefault("parameters", []) if "get" in d["paths"][
-        "/pets/"] else []
+    found: list[dict[str, Any]] = (
+        op(d, "/pets/", "get").setdefault("parameters", []) if "get" in d["paths"]["/pets/"] else []
+    )
     return found
 
 
@@ -54,13 +55,21 @@ def _flip_parameter_required(d: Doc, n: int) -> None:
 def _retype_parameter(d: Doc, n: int) -> None:
     params = _query(d)
     if params:
-        params[n % len(params)]["schema"] = {"type": ("string", "number", "integer", "boolean")[n % 4]}
+        params[n % len(params)]["schema"] = {
+            "type": ("string", "number", "integer", "boolean")[n % 4]
+        }
 
 
 def _add_parameter(d: Doc, n: int) -> None:
     if "get" in d["paths"]["/pets/"]:
-        _query(d).append({"name": f"extra{n % 3}", "in": "query", "required": n % 2 == 0,
-                          "schema": {"type": "string"}})
+        _query(d).append(
+            {
+                "name": f"extra{n % 3}",
+                "in": "query",
+                "required": n % 2 == 0,
+                "schema": {"type": "string"},
+            }
+        )
 
 
 def _limit_name(d: Doc, n: int) -> None:
@@ -130,22 +139,42 @@ def _deprecate(d: Doc, n: int) -> None:
 def _auth(d: Doc, n: int) -> None:
     path, method = _OPS[n % 3]
     if method in d["paths"][path]:
-        d["paths"][path][method]["security"] = [] if n % 2 else [{"token": ["pets:read", f"s{n % 3}"]}]
+        d["paths"][path][method]["security"] = (
+            [] if n % 2 else [{"token": ["pets:read", f"s{n % 3}"]}]
+        )
 
 
-EDITS: dict[str, Callable[[Doc, int], None]] = {f.__name__: f for f in (
-    _drop_operation, _rename_operation, _drop_parameter, _flip_parameter_required, _retype_parameter,
-    _add_parameter, _limit_name, _drop_field, _add_field, _flip_field_required, _nullable_field, _enum_values,
-    _drop_body, _deprecate, _auth,
-)}
+EDITS: dict[str, Callable[[Doc, int], None]] = {
+    f.__name__: f
+    for f in (
+        _drop_operation,
+        _rename_operation,
+        _drop_parameter,
+        _flip_parameter_required,
+        _retype_parameter,
+        _add_parameter,
+        _limit_name,
+        _drop_field,
+        _add_field,
+        _flip_field_required,
+        _nullable_field,
+        _enum_values,
+        _drop_body,
+        _deprecate,
+        _auth,
+    )
+}
 
-edits = st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 1000)), min_size=1, max_size=3)
+edits = st.lists(
+    st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 1000)), min_size=1, max_size=3
+)
 
 
 def _apply(steps: list[tuple[str, int]]) -> Doc:
     def edit(d: Doc) -> None:
         for name, n in steps:
             EDITS[name](d, n)
+
     return edited(edit)
 
 

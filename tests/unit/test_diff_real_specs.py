@@ -32,9 +32,15 @@ def _operation(document: dict[str, Any], operation_id: str) -> dict[str, Any]:
     raise KeyError(operation_id)
 
 
-def _report(old: Path, new_document: dict[str, Any], tmp_path: Path, packages: dict[str, Any]) -> Report:
+def _report(
+    old: Path, new_document: dict[str, Any], tmp_path: Path, packages: dict[str, Any]
+) -> Report:
     new = tmp_path / ("next" + old.suffix)
-    text = json.dumps(new_document, indent=2) if old.suffix == ".json" else yaml.safe_dump(new_document, sort_keys=False)
+    text = (
+        json.dumps(new_document, indent=2)
+        if old.suffix == ".json"
+        else yaml.safe_dump(new_document, sort_keys=False)
+    )
     new.write_text(text, encoding="utf-8")
     return diff_files(old, new, Sink(), packages)
 
@@ -43,7 +49,9 @@ def _kinds(report: Report) -> set[tuple[str, str, str, str]]:
     return {(c.rule, c.audience, c.level.value, c.symbol) for c in report.changes}
 
 
-def _lines_point_at(report: Report, needle_old: str | None, needle_new: str | None, rule: str) -> None:
+def _lines_point_at(
+    report: Report, needle_old: str | None, needle_new: str | None, rule: str
+) -> None:
     change = next(c for c in report.changes if c.rule == rule)
     for location, needle in ((change.old, needle_old), (change.new, needle_new)):
         if needle is None:
@@ -51,7 +59,9 @@ def _lines_point_at(report: Report, needle_old: str | None, needle_new: str | No
             continue
         assert location is not None and location.line is not None
         lines = Path(location.file).read_text(encoding="utf-8").splitlines()
-        node = "\n".join(lines[location.line - 1 : location.line + 2])  # a JSON object opens a line early
+        node = "\n".join(
+            lines[location.line - 1 : location.line + 2]
+        )  # a JSON object opens a line early
         assert needle in node, (location, node)
 
 
@@ -59,22 +69,57 @@ def test_twilio_studio_next_release(tmp_path: Path) -> None:
     require_specs()
     old = json.loads(TWILIO.read_text(encoding="utf-8"))
     new = copy.deepcopy(old)
-    del new["paths"]["/v2/Flows/{FlowSid}/Executions/{Sid}"]["delete"]  # executions can no longer be deleted
+    del new["paths"]["/v2/Flows/{FlowSid}/Executions/{Sid}"][
+        "delete"
+    ]  # executions can no longer be deleted
     listing = _operation(new, "ListFlow")
     listing["parameters"] = [p for p in listing["parameters"] if p.get("name") != "PageToken"]
     new["components"]["schemas"]["flow_enum_status"]["enum"].append("archived")
-    new["components"]["schemas"]["studio.v2.flow"]["properties"]["friendly_name"]["description"] = "Its name."
+    new["components"]["schemas"]["studio.v2.flow"]["properties"]["friendly_name"]["description"] = (
+        "Its name."
+    )
     report = _report(TWILIO, new, tmp_path, {"studio_client": "client", "studio_server": "server"})
     kinds = _kinds(report)
-    assert ("operation-removed", "client", "breaking", "client.flows.executions.delete_execution(...)") in kinds
-    assert ("operation-removed", "server", "compatible",
-            "FlowsExecutionsApi.delete_execution(...)") in kinds
-    assert ("parameter-removed", "client", "breaking", "client.flows.list_flow(page_token=...)") in kinds
-    assert ("enum-value-added", "client", "compatible", "models.FlowEnumStatus") in kinds  # open enums
-    assert ("enum-value-added", "server", "possibly breaking", "models.FlowEnumStatus") in kinds  # UpdateFlow sends it
-    assert not any(c.rule.startswith("field") for c in report.changes)  # a description is no API change
+    assert (
+        "operation-removed",
+        "client",
+        "breaking",
+        "client.flows.executions.delete_execution(...)",
+    ) in kinds
+    assert (
+        "operation-removed",
+        "server",
+        "compatible",
+        "FlowsExecutionsApi.delete_execution(...)",
+    ) in kinds
+    assert (
+        "parameter-removed",
+        "client",
+        "breaking",
+        "client.flows.list_flow(page_token=...)",
+    ) in kinds
+    assert (
+        "enum-value-added",
+        "client",
+        "compatible",
+        "models.FlowEnumStatus",
+    ) in kinds  # open enums
+    assert (
+        "enum-value-added",
+        "server",
+        "possibly breaking",
+        "models.FlowEnumStatus",
+    ) in kinds  # UpdateFlow sends it
+    assert not any(
+        c.rule.startswith("field") for c in report.changes
+    )  # a description is no API change
     # the route stops passing page_token=, so implementations that take it must change too
-    assert ("parameter-removed", "server", "breaking", "FlowsApi.list_flow(page_token=...)") in kinds
+    assert (
+        "parameter-removed",
+        "server",
+        "breaking",
+        "FlowsApi.list_flow(page_token=...)",
+    ) in kinds
     assert (report.bump("client"), report.bump("server")) == (Bump.MAJOR, Bump.MAJOR)
     _lines_point_at(report, '"delete"', None, "operation-removed")
     _lines_point_at(report, '"PageToken"', '"get"', "parameter-removed")  # new side: the operation
@@ -92,11 +137,30 @@ def test_posthog_next_release(tmp_path: Path) -> None:
     _operation(new, "dashboards_list")["deprecated"] = True
     report = _report(spec, new, tmp_path, {"posthog_client": "client", "posthog_server": "server"})
     kinds = _kinds(report)
-    assert ("parameter-constraint-narrower", "client", "possibly breaking",
-            "client.dashboards.list(limit=...)") in kinds
-    assert ("parameter-constraint-narrower", "server", "compatible", "DashboardsApi.list(limit=...)") in kinds
-    assert ("field-made-required", "client", "breaking", "models.Dashboard.name") in kinds  # Dashboard is a body too
-    assert ("field-made-required", "server", "breaking", "models.Dashboard.name") in kinds  # and a response
+    assert (
+        "parameter-constraint-narrower",
+        "client",
+        "possibly breaking",
+        "client.dashboards.list(limit=...)",
+    ) in kinds
+    assert (
+        "parameter-constraint-narrower",
+        "server",
+        "compatible",
+        "DashboardsApi.list(limit=...)",
+    ) in kinds
+    assert (
+        "field-made-required",
+        "client",
+        "breaking",
+        "models.Dashboard.name",
+    ) in kinds  # Dashboard is a body too
+    assert (
+        "field-made-required",
+        "server",
+        "breaking",
+        "models.Dashboard.name",
+    ) in kinds  # and a response
     assert ("operation-deprecated", "client", "compatible", "client.dashboards.list(...)") in kinds
     _lines_point_at(report, "name:", "name:", "field-made-required")
     assert report.bump("client") is Bump.MAJOR

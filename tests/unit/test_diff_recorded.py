@@ -16,7 +16,9 @@ SEPARATE = SPECS_DIR / "oai-examples" / "examples" / "v2.0" / "yaml" / "petstore
 
 
 def _inputs(root: Path) -> list[tuple[Path, str]]:
-    files = [root / "spec" / n for n in ("swagger.yaml", "Pet.yaml", "NewPet.yaml", "parameters.yaml")]
+    files = [
+        root / "spec" / n for n in ("swagger.yaml", "Pet.yaml", "NewPet.yaml", "parameters.yaml")
+    ]
     files.append(root / "common" / "Error.yaml")
     return [(p, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files]
 
@@ -28,12 +30,16 @@ def test_a_multi_file_spec_is_copied_so_its_refs_still_resolve(tmp_path: Path) -
     copy = spec_copy(root / "spec" / "swagger.yaml", _inputs(root))
     assert copy is not None
     assert copy.root == f"{COPY_DIR}/spec/swagger.yaml"  # laid out from the common directory
-    assert f"{COPY_DIR}/common/Error.yaml" in copy.files  # ../common/Error.yaml resolves from the copy
+    assert (
+        f"{COPY_DIR}/common/Error.yaml" in copy.files
+    )  # ../common/Error.yaml resolves from the copy
     package = tmp_path / "package"
     for name, text in copy.files.items():
         (package / name).parent.mkdir(parents=True, exist_ok=True)
         (package / name).write_text(text, encoding="utf-8")
-    report = diff_files(package / copy.root, root / "spec" / "swagger.yaml", Sink())  # Swagger 2.0 too
+    report = diff_files(
+        package / copy.root, root / "spec" / "swagger.yaml", Sink()
+    )  # Swagger 2.0 too
     assert report.changes == () and not report.documents_differ
 
 

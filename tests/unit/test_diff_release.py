@@ -16,17 +16,20 @@ from generator.diff.render import changelog_entry, render_text
 from generator.render.escape import markdown_code, markdown_escaped
 
 
-@pytest.mark.parametrize("version, bump, expected", [
-    ("1.4.2", Bump.MAJOR, "2.0.0"),
-    ("1.4.2", Bump.MINOR, "1.5.0"),
-    ("1.4.2", Bump.PATCH, "1.4.3"),
-    ("1.4.2", Bump.NONE, "1.4.2"),
-    ("0.3.1", Bump.MAJOR, "0.4.0"),  # below 1.0 the minor number is the breaking one
-    ("0.3.1", Bump.MINOR, "0.3.2"),
-    ("2", Bump.MINOR, "2.1.0"),
-    ("v1.0rc1", Bump.PATCH, "1.0.1"),
-    ("latest", Bump.MAJOR, "0.1.0"),
-])
+@pytest.mark.parametrize(
+    "version, bump, expected",
+    [
+        ("1.4.2", Bump.MAJOR, "2.0.0"),
+        ("1.4.2", Bump.MINOR, "1.5.0"),
+        ("1.4.2", Bump.PATCH, "1.4.3"),
+        ("1.4.2", Bump.NONE, "1.4.2"),
+        ("0.3.1", Bump.MAJOR, "0.4.0"),  # below 1.0 the minor number is the breaking one
+        ("0.3.1", Bump.MINOR, "0.3.2"),
+        ("2", Bump.MINOR, "2.1.0"),
+        ("v1.0rc1", Bump.PATCH, "1.0.1"),
+        ("latest", Bump.MAJOR, "0.1.0"),
+    ],
+)
 def test_next_version(version: str, bump: Bump, expected: str) -> None:
     assert next_version(version, bump) == expected
 
@@ -50,8 +53,15 @@ HOSTILE = "x\x1b[31m`<img src=x>`_*[link](http://e)"
 
 
 def _report() -> Report:
-    change = Change("field-removed", "client", Level.BREAKING, f"field {HOSTILE!s} removed",
-                    f"models.Pet.{HOSTILE}", SpecLocation("old.yaml", "/a", 3), None)
+    change = Change(
+        "field-removed",
+        "client",
+        Level.BREAKING,
+        f"field {HOSTILE!s} removed",
+        f"models.Pet.{HOSTILE}",
+        SpecLocation("old.yaml", "/a", 3),
+        None,
+    )
     return Report("old.yaml", "new.yaml", (change,), {"pets_client": "client"})
 
 
@@ -66,8 +76,12 @@ def test_changelog_entry_keeps_spec_text_inert() -> None:
     line = entry.splitlines()[-1]
     assert "\x1b" not in entry
     symbol, _, message = line.partition("`: ")
-    assert symbol.startswith("- `models.Pet.x") and symbol.count("`") == 1  # one code span: HTML inert
-    assert "\\<img" in message and "\\[link\\]" in message and "<img" not in message.replace("\\<", "")
+    assert (
+        symbol.startswith("- `models.Pet.x") and symbol.count("`") == 1
+    )  # one code span: HTML inert
+    assert (
+        "\\<img" in message and "\\[link\\]" in message and "<img" not in message.replace("\\<", "")
+    )
 
 
 def test_markdown_helpers() -> None:

@@ -22,15 +22,36 @@ def _pop(node: dict[str, Any], key: str) -> None:
 
 
 def _things(d: dict[str, Any], first: str = "a", second: str = "b") -> None:
-    param = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in "ab"]
-    d["paths"][f"/things/{{{first}}}/{{{second}}}/"] = {"get": {
-        "operationId": "things_retrieve", "parameters": param, "responses": {"204": {"description": "none"}}}}
+    param = [
+        {"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in "ab"
+    ]
+    d["paths"][f"/things/{{{first}}}/{{{second}}}/"] = {
+        "get": {
+            "operationId": "things_retrieve",
+            "parameters": param,
+            "responses": {"204": {"description": "none"}},
+        }
+    }
 
 
 def _owners(d: dict[str, Any]) -> None:
-    d["paths"]["/owners/"] = {"get": {"operationId": "owners_list", "responses": {"200": {
-        "description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Owner"}}}}}}}
-    d["components"]["schemas"]["Owner"] = {"type": "object", "properties": {"name": {"type": "string"}}}
+    d["paths"]["/owners/"] = {
+        "get": {
+            "operationId": "owners_list",
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Owner"}}
+                    },
+                }
+            },
+        }
+    }
+    d["components"]["schemas"]["Owner"] = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}},
+    }
 
 
 def _lowercase_pet_first(d: dict[str, Any]) -> None:
@@ -39,15 +60,21 @@ def _lowercase_pet_first(d: dict[str, Any]) -> None:
     schemas.clear()
     schemas["pet"] = {"type": "object", "properties": {"x": {"type": "string"}}}
     schemas.update(rest)
-    op(d, "/pets/{id}/", "get")["responses"]["404"] = {"description": "x", "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/pet"}}}}
+    op(d, "/pets/{id}/", "get")["responses"]["404"] = {
+        "description": "x",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/pet"}}},
+    }
 
 
 def _composed(d: dict[str, Any], extra: bool = False) -> None:
-    members = [{"$ref": "#/components/schemas/NewPet"}] + ([{"$ref": "#/components/schemas/Pet"}] if extra else [])
+    members = [{"$ref": "#/components/schemas/NewPet"}] + (
+        [{"$ref": "#/components/schemas/Pet"}] if extra else []
+    )
     d["components"]["schemas"]["Either"] = {"oneOf": members}
-    op(d, "/pets/", "post")["responses"]["202"] = {"description": "queued", "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/Either"}}}}
+    op(d, "/pets/", "post")["responses"]["202"] = {
+        "description": "queued",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Either"}}},
+    }
 
 
 def _default(value: int) -> Edit:
@@ -58,6 +85,7 @@ def _required_field(name: str) -> Edit:
     def edit(d: dict[str, Any]) -> None:
         schema(d, name)["properties"]["age"] = {"type": "integer"}
         schema(d, name)["required"].append("age")
+
     return edit
 
 
@@ -72,130 +100,327 @@ def _media_form(d: dict[str, Any]) -> None:
 
 
 def _status_to_object(d: dict[str, Any]) -> None:
-    d["components"]["schemas"]["Status"] = {"type": "object", "properties": {"code": {"type": "string"}}}
+    d["components"]["schemas"]["Status"] = {
+        "type": "object",
+        "properties": {"code": {"type": "string"}},
+    }
 
 
 def _destroy(d: dict[str, Any]) -> None:
     d["paths"]["/pets/{id}/"]["delete"] = {
         "operationId": "pets_destroy",
-        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+        ],
         "responses": {"204": {"description": "gone"}},
     }
 
 
 def _both(level_client: str, level_server: str, *rules: str) -> set[tuple[str, str, str]]:
-    return {(rule, "client", level_client) for rule in rules} | {(rule, "server", level_server) for rule in rules}
+    return {(rule, "client", level_client) for rule in rules} | {
+        (rule, "server", level_server) for rule in rules
+    }
 
 
 Row = tuple[str, Edit, set[tuple[str, str, str]]]
 ROWS: list[Row] = [
-    ("operation-removed", lambda d: _pop(d["paths"]["/pets/{id}/"], "get"), _both(B, C, "operation-removed")),
+    (
+        "operation-removed",
+        lambda d: _pop(d["paths"]["/pets/{id}/"], "get"),
+        _both(B, C, "operation-removed"),
+    ),
     ("operation-added", _destroy, _both(C, P, "operation-added")),
-    ("operation-renamed", lambda d: op(d, "/pets/{id}/", "get").__setitem__("operationId", "pets_fetch"),
-     _both(B, B, "operation-renamed")),
-    ("endpoint-changed", lambda d: d["paths"].__setitem__("/animals/{id}/", d["paths"].pop("/pets/{id}/")),
-     _both(B, B, "operation-renamed") | _both(B, C, "endpoint-changed") | _both(C, C, "resource-added")
-     | {("implementation-keyword-renamed", "server", B)}),
-    ("operation-deprecated", lambda d: op(d, "/pets/", "get").__setitem__("deprecated", True),
-     _both(C, C, "operation-deprecated")),
-    ("resource-added", _owners, _both(C, P, "operation-added") | _both(C, C, "resource-added", "model-added")),
-    ("parameter-removed", lambda d: op(d, "/pets/", "get")["parameters"].pop(1), _both(B, B, "parameter-removed")),
-    ("parameter-added", lambda d: op(d, "/pets/", "get")["parameters"].append(
-        {"name": "sort", "in": "query", "schema": {"type": "string"}}), _both(C, B, "parameter-added")),
-    ("parameter-added-required", lambda d: op(d, "/pets/", "get")["parameters"].append(
-        {"name": "owner", "in": "query", "required": True, "schema": {"type": "string"}}),
-     _both(B, B, "parameter-added-required")),
-    ("parameter-renamed", lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("name", "label"),
-     _both(B, B, "parameter-renamed")),
-    ("parameter-moved", lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("in", "header"),
-     _both(B, C, "parameter-moved")),
-    ("parameter-made-required", lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("required", True),
-     _both(B, C, "parameter-made-required")),
-    ("parameter-type-wider", lambda d: op(d, "/pets/{id}/", "get")["parameters"][0]["schema"].__setitem__(
-        "type", "number"), _both(C, B, "parameter-type-wider")),
-    ("parameter-type-changed", lambda d: op(d, "/pets/{id}/", "get")["parameters"][0]["schema"].__setitem__(
-        "type", "string"), _both(B, B, "parameter-type-changed")),
-    ("parameter-constraint-narrower", lambda d: op(d, "/pets/", "get")["parameters"][1]["schema"].__setitem__(
-        "maxLength", 10), _both(P, C, "parameter-constraint-narrower")),
-    ("parameter-constraint-wider", lambda d: _pop(op(d, "/pets/", "get")["parameters"][0]["schema"], "maximum"),
-     _both(C, P, "parameter-constraint-wider")),
-    ("request-body-removed", lambda d: _pop(op(d, "/pets/", "post"), "requestBody"),
-     _both(B, B, "request-body-removed")),
-    ("request-body-made-optional", lambda d: op(d, "/pets/", "post")["requestBody"].__setitem__("required", False),
-     _both(C, B, "request-body-made-optional")),
+    (
+        "operation-renamed",
+        lambda d: op(d, "/pets/{id}/", "get").__setitem__("operationId", "pets_fetch"),
+        _both(B, B, "operation-renamed"),
+    ),
+    (
+        "endpoint-changed",
+        lambda d: d["paths"].__setitem__("/animals/{id}/", d["paths"].pop("/pets/{id}/")),
+        _both(B, B, "operation-renamed")
+        | _both(B, C, "endpoint-changed")
+        | _both(C, C, "resource-added")
+        | {("implementation-keyword-renamed", "server", B)},
+    ),
+    (
+        "operation-deprecated",
+        lambda d: op(d, "/pets/", "get").__setitem__("deprecated", True),
+        _both(C, C, "operation-deprecated"),
+    ),
+    (
+        "resource-added",
+        _owners,
+        _both(C, P, "operation-added") | _both(C, C, "resource-added", "model-added"),
+    ),
+    (
+        "parameter-removed",
+        lambda d: op(d, "/pets/", "get")["parameters"].pop(1),
+        _both(B, B, "parameter-removed"),
+    ),
+    (
+        "parameter-added",
+        lambda d: op(d, "/pets/", "get")["parameters"].append(
+            {"name": "sort", "in": "query", "schema": {"type": "string"}}
+        ),
+        _both(C, B, "parameter-added"),
+    ),
+    (
+        "parameter-added-required",
+        lambda d: op(d, "/pets/", "get")["parameters"].append(
+            {"name": "owner", "in": "query", "required": True, "schema": {"type": "string"}}
+        ),
+        _both(B, B, "parameter-added-required"),
+    ),
+    (
+        "parameter-renamed",
+        lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("name", "label"),
+        _both(B, B, "parameter-renamed"),
+    ),
+    (
+        "parameter-moved",
+        lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("in", "header"),
+        _both(B, C, "parameter-moved"),
+    ),
+    (
+        "parameter-made-required",
+        lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("required", True),
+        _both(B, C, "parameter-made-required"),
+    ),
+    (
+        "parameter-type-wider",
+        lambda d: op(d, "/pets/{id}/", "get")["parameters"][0]["schema"].__setitem__(
+            "type", "number"
+        ),
+        _both(C, B, "parameter-type-wider"),
+    ),
+    (
+        "parameter-type-changed",
+        lambda d: op(d, "/pets/{id}/", "get")["parameters"][0]["schema"].__setitem__(
+            "type", "string"
+        ),
+        _both(B, B, "parameter-type-changed"),
+    ),
+    (
+        "parameter-constraint-narrower",
+        lambda d: op(d, "/pets/", "get")["parameters"][1]["schema"].__setitem__("maxLength", 10),
+        _both(P, C, "parameter-constraint-narrower"),
+    ),
+    (
+        "parameter-constraint-wider",
+        lambda d: _pop(op(d, "/pets/", "get")["parameters"][0]["schema"], "maximum"),
+        _both(C, P, "parameter-constraint-wider"),
+    ),
+    (
+        "request-body-removed",
+        lambda d: _pop(op(d, "/pets/", "post"), "requestBody"),
+        _both(B, B, "request-body-removed"),
+    ),
+    (
+        "request-body-made-optional",
+        lambda d: op(d, "/pets/", "post")["requestBody"].__setitem__("required", False),
+        _both(C, B, "request-body-made-optional"),
+    ),
     ("request-media-type-changed", _media_form, _both(P, P, "request-media-type-changed")),
-    ("request-body-type-changed", lambda d: op(d, "/pets/", "post")["requestBody"]["content"][
-        "application/json"].__setitem__("schema", {"$ref": "#/components/schemas/Pet"}),
-     _both(B, B, "request-body-type-changed")),
-    ("success-status-changed", lambda d: op(d, "/pets/", "post")["responses"].__setitem__(
-        "200", op(d, "/pets/", "post")["responses"].pop("201")), _both(P, P, "success-status-changed")),
-    ("response-body-removed", lambda d: _pop(op(d, "/pets/{id}/", "get")["responses"]["200"], "content"),
-     _both(B, C, "response-body-removed")),
-    ("response-body-type-changed", lambda d: op(d, "/pets/{id}/", "get")["responses"]["200"]["content"][
-        "application/json"].__setitem__("schema", {"$ref": "#/components/schemas/NewPet"}),
-     _both(B, B, "response-body-type-changed")),
-    ("error-response-added", lambda d: op(d, "/pets/{id}/", "get")["responses"].__setitem__(
-        "404", {"description": "none"}), _both(C, C, "error-response-added")),
-    ("error-response-removed", lambda d: _pop(op(d, "/pets/", "post")["responses"], "409"),
-     _both(C, C, "error-response-removed")),
-    ("auth-removed", lambda d: op(d, "/pets/", "get").__setitem__("security", []), _both(C, P, "auth-removed")),
-    ("auth-scopes-added", lambda d: op(d, "/pets/", "post").__setitem__(
-        "security", [{"token": ["pets:read", "pets:write"]}]), _both(P, C, "auth-scopes-added")),
-    ("auth-scheme-changed", lambda d: d["components"]["securitySchemes"].__setitem__(
-        "token", {"type": "apiKey", "in": "header", "name": "X-Key"}), _both(P, P, "auth-scheme-changed")),
-    ("pagination-removed", lambda d: _pop(schema(d, "PetPage")["properties"], "next"),
-     {("pagination-removed", "client", B)} | _both(B, B, "field-removed")),
+    (
+        "request-body-type-changed",
+        lambda d: op(d, "/pets/", "post")["requestBody"]["content"]["application/json"].__setitem__(
+            "schema", {"$ref": "#/components/schemas/Pet"}
+        ),
+        _both(B, B, "request-body-type-changed"),
+    ),
+    (
+        "success-status-changed",
+        lambda d: op(d, "/pets/", "post")["responses"].__setitem__(
+            "200", op(d, "/pets/", "post")["responses"].pop("201")
+        ),
+        _both(P, P, "success-status-changed"),
+    ),
+    (
+        "response-body-removed",
+        lambda d: _pop(op(d, "/pets/{id}/", "get")["responses"]["200"], "content"),
+        _both(B, C, "response-body-removed"),
+    ),
+    (
+        "response-body-type-changed",
+        lambda d: op(d, "/pets/{id}/", "get")["responses"]["200"]["content"][
+            "application/json"
+        ].__setitem__("schema", {"$ref": "#/components/schemas/NewPet"}),
+        _both(B, B, "response-body-type-changed"),
+    ),
+    (
+        "error-response-added",
+        lambda d: op(d, "/pets/{id}/", "get")["responses"].__setitem__(
+            "404", {"description": "none"}
+        ),
+        _both(C, C, "error-response-added"),
+    ),
+    (
+        "error-response-removed",
+        lambda d: _pop(op(d, "/pets/", "post")["responses"], "409"),
+        _both(C, C, "error-response-removed"),
+    ),
+    (
+        "auth-removed",
+        lambda d: op(d, "/pets/", "get").__setitem__("security", []),
+        _both(C, P, "auth-removed"),
+    ),
+    (
+        "auth-scopes-added",
+        lambda d: op(d, "/pets/", "post").__setitem__(
+            "security", [{"token": ["pets:read", "pets:write"]}]
+        ),
+        _both(P, C, "auth-scopes-added"),
+    ),
+    (
+        "auth-scheme-changed",
+        lambda d: d["components"]["securitySchemes"].__setitem__(
+            "token", {"type": "apiKey", "in": "header", "name": "X-Key"}
+        ),
+        _both(P, P, "auth-scheme-changed"),
+    ),
+    (
+        "pagination-removed",
+        lambda d: _pop(schema(d, "PetPage")["properties"], "next"),
+        {("pagination-removed", "client", B)} | _both(B, B, "field-removed"),
+    ),
     ("model-removed", _no_body_and_no_model, _both(B, B, "request-body-removed", "model-removed")),
-    ("model-renamed", _lowercase_pet_first,
-     _both(B, B, "model-renamed") | _both(C, C, "model-added", "error-response-added")),
+    (
+        "model-renamed",
+        _lowercase_pet_first,
+        _both(B, B, "model-renamed") | _both(C, C, "model-added", "error-response-added"),
+    ),
     ("model-kind-changed", _status_to_object, _both(B, B, "model-kind-changed")),
-    ("field-removed", lambda d: _pop(schema(d, "Pet")["properties"], "tag"), _both(B, B, "field-removed")),
-    ("field-added", lambda d: schema(d, "Pet")["properties"].__setitem__("age", {"type": "integer"}),
-     _both(C, C, "field-added")),
-    ("field-added-required request", _required_field("NewPet"), _both(B, C, "field-added-required")),
+    (
+        "field-removed",
+        lambda d: _pop(schema(d, "Pet")["properties"], "tag"),
+        _both(B, B, "field-removed"),
+    ),
+    (
+        "field-added",
+        lambda d: schema(d, "Pet")["properties"].__setitem__("age", {"type": "integer"}),
+        _both(C, C, "field-added"),
+    ),
+    (
+        "field-added-required request",
+        _required_field("NewPet"),
+        _both(B, C, "field-added-required"),
+    ),
     ("field-added-required response", _required_field("Pet"), _both(C, B, "field-added-required")),
-    ("field-made-required request", lambda d: schema(d, "NewPet")["required"].append("tag"),
-     _both(B, C, "field-made-required")),
-    ("field-made-required with a default", lambda d: (schema(d, "NewPet")["required"].append("tag"),
-                                                      schema(d, "NewPet")["properties"]["tag"].__setitem__("default", "x")),
-     _both(C, C, "field-made-required")),
-    ("field-added-required with a default", lambda d: (
-        schema(d, "NewPet")["properties"].__setitem__("age", {"type": "integer", "default": 1}),
-        schema(d, "NewPet")["required"].append("age")), _both(C, C, "field-added-required")),
-    ("field-made-optional response", lambda d: schema(d, "Pet")["required"].remove("name"),
-     _both(B, C, "field-made-optional")),
-    ("field-type-wider response", lambda d: schema(d, "Pet")["properties"]["id"].__setitem__("type", "number"),
-     _both(B, C, "field-type-wider")),
-    ("field-nullable request", lambda d: schema(d, "NewPet")["properties"]["tag"].__setitem__("nullable", True),
-     _both(C, B, "field-type-wider")),
-    ("constraint-narrower request", lambda d: schema(d, "NewPet")["properties"]["name"].__setitem__(
-        "maxLength", 20), _both(P, C, "constraint-narrower")),
-    ("constraint-wider response", lambda d: _pop(schema(d, "Pet")["properties"]["name"], "maxLength"),
-     _both(P, C, "constraint-wider")),
-    ("enum-value-added response", lambda d: schema(d, "Status")["enum"].append("pending"),
-     _both(C, C, "enum-value-added")),
-    ("enum-value-removed", lambda d: schema(d, "Status")["enum"].remove("sold"), _both(B, B, "enum-value-removed")),
+    (
+        "field-made-required request",
+        lambda d: schema(d, "NewPet")["required"].append("tag"),
+        _both(B, C, "field-made-required"),
+    ),
+    (
+        "field-made-required with a default",
+        lambda d: (
+            schema(d, "NewPet")["required"].append("tag"),
+            schema(d, "NewPet")["properties"]["tag"].__setitem__("default", "x"),
+        ),
+        _both(C, C, "field-made-required"),
+    ),
+    (
+        "field-added-required with a default",
+        lambda d: (
+            schema(d, "NewPet")["properties"].__setitem__("age", {"type": "integer", "default": 1}),
+            schema(d, "NewPet")["required"].append("age"),
+        ),
+        _both(C, C, "field-added-required"),
+    ),
+    (
+        "field-made-optional response",
+        lambda d: schema(d, "Pet")["required"].remove("name"),
+        _both(B, C, "field-made-optional"),
+    ),
+    (
+        "field-type-wider response",
+        lambda d: schema(d, "Pet")["properties"]["id"].__setitem__("type", "number"),
+        _both(B, C, "field-type-wider"),
+    ),
+    (
+        "field-nullable request",
+        lambda d: schema(d, "NewPet")["properties"]["tag"].__setitem__("nullable", True),
+        _both(C, B, "field-type-wider"),
+    ),
+    (
+        "constraint-narrower request",
+        lambda d: schema(d, "NewPet")["properties"]["name"].__setitem__("maxLength", 20),
+        _both(P, C, "constraint-narrower"),
+    ),
+    (
+        "constraint-wider response",
+        lambda d: _pop(schema(d, "Pet")["properties"]["name"], "maxLength"),
+        _both(P, C, "constraint-wider"),
+    ),
+    (
+        "enum-value-added response",
+        lambda d: schema(d, "Status")["enum"].append("pending"),
+        _both(C, C, "enum-value-added"),
+    ),
+    (
+        "enum-value-removed",
+        lambda d: schema(d, "Status")["enum"].remove("sold"),
+        _both(B, B, "enum-value-removed"),
+    ),
 ]
 
 # Rows whose old side is not the base spec: (name, old edit, new edit, expected).
 PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
-    ("positional-order-changed", _things, lambda d: _things(d, "b", "a"), _both(B, B, "positional-order-changed")),
-    ("parameter-default-changed", _default(20), _default(50), {("parameter-default-changed", "client", P),
-                                                              ("parameter-default-changed", "server", C)}),
-    ("model-composition-changed", _composed, lambda d: _composed(d, extra=True),
-     _both(P, P, "model-composition-changed")),
-    ("auth-added (inverse of auth-removed)", lambda d: op(d, "/pets/", "get").__setitem__("security", []),
-     lambda d: None, _both(P, C, "auth-added")),
-    ("request-body-added", lambda d: _pop(op(d, "/pets/", "post"), "requestBody"), lambda d: None,
-     _both(B, B, "request-body-added")),
-    ("response-body-added", lambda d: _pop(op(d, "/pets/{id}/", "get")["responses"]["200"], "content"),
-     lambda d: None, _both(C, B, "response-body-added")),
-    ("pagination-added", lambda d: _pop(schema(d, "PetPage")["properties"], "next"), lambda d: None,
-     {("pagination-added", "client", C)} | _both(C, C, "field-added")),
-    ("resource-removed", _owners, lambda d: None,
-     _both(B, C, "operation-removed") | _both(B, B, "resource-removed", "model-removed")),
-    ("enum-value-added request", lambda d: _inline_size(d, ["s"]), lambda d: _inline_size(d, ["s", "m"]),
-     {("enum-value-added", "client", C), ("enum-value-added", "server", P)}),
+    (
+        "positional-order-changed",
+        _things,
+        lambda d: _things(d, "b", "a"),
+        _both(B, B, "positional-order-changed"),
+    ),
+    (
+        "parameter-default-changed",
+        _default(20),
+        _default(50),
+        {("parameter-default-changed", "client", P), ("parameter-default-changed", "server", C)},
+    ),
+    (
+        "model-composition-changed",
+        _composed,
+        lambda d: _composed(d, extra=True),
+        _both(P, P, "model-composition-changed"),
+    ),
+    (
+        "auth-added (inverse of auth-removed)",
+        lambda d: op(d, "/pets/", "get").__setitem__("security", []),
+        lambda d: None,
+        _both(P, C, "auth-added"),
+    ),
+    (
+        "request-body-added",
+        lambda d: _pop(op(d, "/pets/", "post"), "requestBody"),
+        lambda d: None,
+        _both(B, B, "request-body-added"),
+    ),
+    (
+        "response-body-added",
+        lambda d: _pop(op(d, "/pets/{id}/", "get")["responses"]["200"], "content"),
+        lambda d: None,
+        _both(C, B, "response-body-added"),
+    ),
+    (
+        "pagination-added",
+        lambda d: _pop(schema(d, "PetPage")["properties"], "next"),
+        lambda d: None,
+        {("pagination-added", "client", C)} | _both(C, C, "field-added"),
+    ),
+    (
+        "resource-removed",
+        _owners,
+        lambda d: None,
+        _both(B, C, "operation-removed") | _both(B, B, "resource-removed", "model-removed"),
+    ),
+    (
+        "enum-value-added request",
+        lambda d: _inline_size(d, ["s"]),
+        lambda d: _inline_size(d, ["s", "m"]),
+        {("enum-value-added", "client", C), ("enum-value-added", "server", P)},
+    ),
 ]
 
 
@@ -207,14 +432,21 @@ def _found(old: dict[str, Any], new: dict[str, Any]) -> set[tuple[str, str, str]
     return {(c.rule, c.audience, c.level.value) for c in diff(old, new).changes}
 
 
-@pytest.mark.parametrize("edit, expected", [(e, x) for _, e, x in ROWS], ids=[name for name, *_ in ROWS])
+@pytest.mark.parametrize(
+    "edit, expected", [(e, x) for _, e, x in ROWS], ids=[name for name, *_ in ROWS]
+)
 def test_one_edit_per_rule(edit: Edit, expected: set[tuple[str, str, str]]) -> None:
     assert _found(base(), edited(edit)) == expected
 
 
-@pytest.mark.parametrize("old_edit, new_edit, expected", [(o, n, x) for _, o, n, x in PAIRS],
-                         ids=[name for name, *_ in PAIRS])
-def test_edits_between_two_variants(old_edit: Edit, new_edit: Edit, expected: set[tuple[str, str, str]]) -> None:
+@pytest.mark.parametrize(
+    "old_edit, new_edit, expected",
+    [(o, n, x) for _, o, n, x in PAIRS],
+    ids=[name for name, *_ in PAIRS],
+)
+def test_edits_between_two_variants(
+    old_edit: Edit, new_edit: Edit, expected: set[tuple[str, str, str]]
+) -> None:
     assert _found(edited(old_edit), edited(new_edit)) == expected
 
 

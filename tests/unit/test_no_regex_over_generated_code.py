@@ -18,7 +18,10 @@ GENERATOR = Path(__file__).resolve().parents[2] / "generator"
 ALLOWED: dict[tuple[str, str], str] = {
     ("bundle.py", "_Bundler._fresh_name"): "a component key from a $ref'd file name (spec input)",
     ("config_file.py", "<module>"): "pattern of environment variable names (config input)",
-    ("config_file.py", "_check_env"): "an environment variable name from pyproject.toml (config input)",
+    (
+        "config_file.py",
+        "_check_env",
+    ): "an environment variable name from pyproject.toml (config input)",
     ("config_file.py", "_line_of"): "the line of a key in pyproject.toml (config input)",
     ("json_reader.py", "<module>"): "JSON tokens (spec file text)",
     ("json_reader.py", "_skip"): "whitespace in a JSON spec file",
@@ -29,7 +32,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("load.py", "_family"): "the spec's openapi field",
     ("naming.py", "<module>"): "word pattern for names minted from spec text",
     ("naming.py", "words"): "spec text (operation ids, schema keys, paths) split into words",
-    ("naming_schemas.py", "<module>"): "pattern of a Django REST framework choice line (spec description)",
+    (
+        "naming_schemas.py",
+        "<module>",
+    ): "pattern of a Django REST framework choice line (spec description)",
     ("naming_schemas.py", "enum_member_names"): "an enum's description in the spec",
     ("naming_schemas.py", "package_stem"): "the spec's info.title split into words",
     ("render/client.py", "<module>"): "pattern of a PEP 440 version",
@@ -37,7 +43,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("render/client_views.py", "_row"): "the spec's method and path, stripped of Markdown markup",
     ("render/escape.py", "<module>"): "Markdown markup characters",
     ("render/escape.py", "markdown_line"): "spec text escaped for Markdown",
-    ("render/model_types.py", "regex_engine"): "a schema's pattern: does Python's engine compile it",
+    (
+        "render/model_types.py",
+        "regex_engine",
+    ): "a schema's pattern: does Python's engine compile it",
     ("render/server.py", "<module>"): "pattern of a PEP 440 version",
     ("render/server.py", "render_server"): "info.version of the spec",
     ("yaml_compose.py", "<module>"): "YAML nesting and flow brackets (spec file text)",
@@ -72,8 +81,11 @@ def regex_uses(path: Path) -> tuple[set[str], list[str]]:
             inner = scope
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 inner = f"{scope}.{child.name}" if scope else child.name
-            if (isinstance(child, ast.Attribute) and isinstance(child.value, ast.Name)
-                    and child.value.id in {"re", *compiled}):
+            if (
+                isinstance(child, ast.Attribute)
+                and isinstance(child.value, ast.Name)
+                and child.value.id in {"re", *compiled}
+            ):
                 scopes.add(scope or "<module>")
             visit(child, inner)
 
@@ -82,8 +94,12 @@ def regex_uses(path: Path) -> tuple[set[str], list[str]]:
 
 
 def _is_re_call(node: ast.expr) -> bool:
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name) and node.func.value.id == "re")
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "re"
+    )
 
 
 def test_every_regex_reads_input_not_generated_code() -> None:

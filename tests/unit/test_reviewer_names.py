@@ -133,18 +133,30 @@ def test_posthog_dashboard_format_is_not_named_after_another_operation() -> None
     assert "DashboardFormat" in names.schemas.values()
     assert "EnvironmentsDashboardsStreamTilesRetrieveFormat" not in names.schemas.values()
     methods = {n.method for n in names.operations.values()}
-    assert "create_from_template_json" in methods and "create_from_template_json_create" not in methods
+    assert (
+        "create_from_template_json" in methods and "create_from_template_json_create" not in methods
+    )
 
 
 @pytest.mark.parametrize(
     ("values", "varnames", "description", "expected"),
     [
-        ([21, 37], (), "* `21` - Can view dashboard\n* `37` - Can edit dashboard\n", ("can_view_dashboard", "can_edit_dashboard")),
+        (
+            [21, 37],
+            (),
+            "* `21` - Can view dashboard\n* `37` - Can edit dashboard\n",
+            ("can_view_dashboard", "can_edit_dashboard"),
+        ),
         ([21, 37], (), "", ("value_21", "value_37")),
         ([-1, 2], (), "", ("value_minus_1", "value_2")),
         ([-1, 1.5], (), "", ("int__1", "float_1_5")),
         ([1, 2], ("ONE", "TwoThings"), "", ("one", "two_things")),
-        (["queued", "in-progress", "class", "A", "a"], (), "", ("queued", "in_progress", "class_", "A", "a")),
+        (
+            ["queued", "in-progress", "class", "A", "a"],
+            (),
+            "",
+            ("queued", "in_progress", "class_", "A", "a"),
+        ),
         ([True, None], (), "", ("bool_True", "NoneType_None")),
     ],
 )
@@ -163,21 +175,37 @@ def test_the_naming_pass_names_every_enum_member(tmp_path: Path) -> None:
 
 def test_routes_leave_out_fastapi_defaults(rendered: Rendered) -> None:
     app = rendered.files["jobs_server/jobs_server/app.py"]
-    for default in ('description=""', "description=''", "tags=[]", "deprecated=False", "summary=''"):
+    for default in (
+        'description=""',
+        "description=''",
+        "tags=[]",
+        "deprecated=False",
+        "summary=''",
+    ):
         assert default not in app
-    assert 'tags=["jobs"]' in app and "deprecated=True" in app and "summary=\"List a team's jobs\"" in app
+    assert (
+        'tags=["jobs"]' in app
+        and "deprecated=True" in app
+        and 'summary="List a team\'s jobs"' in app
+    )
 
 
 def test_undocumented_parameters_say_what_the_spec_knows(rendered: Rendered) -> None:
     client = rendered.files["jobs_client/jobs_client/client/jobs.py"]
     assert "(query parameter" not in client and "(path parameter" not in client
     assert 'order: One of "asc", "desc".' in client  # quoted by escape.literal
-    assert "page_size: The server's default is 20. Sent as the query parameter ``page-size``." in client
+    assert (
+        "page_size: The server's default is 20. Sent as the query parameter ``page-size``."
+        in client
+    )
 
 
 def test_resource_docstrings_say_where_and_what(rendered: Rendered) -> None:
     client = rendered.files["jobs_client/jobs_client/client/jobs.py"]
-    assert "Synchronous operations under" not in client and "Asynchronous operations under" not in client
+    assert (
+        "Synchronous operations under" not in client
+        and "Asynchronous operations under" not in client
+    )
     assert '"""``client.jobs``: list, run_all_create."""' in client
 
 

@@ -28,17 +28,39 @@ def test_runtime_file_is_black_stable(path: Path) -> None:
 
 def test_runtime_files_are_ruff_format_stable() -> None:
     proc = subprocess.run(
-        [find_ruff_bin(), "format", "--isolated", "--check", "--no-cache", "--target-version", "py310",
-         "--line-length", str(LINE_LENGTH), *map(str, FILES)],
-        capture_output=True, text=True, check=False,
+        [
+            find_ruff_bin(),
+            "format",
+            "--isolated",
+            "--check",
+            "--no-cache",
+            "--target-version",
+            "py310",
+            "--line-length",
+            str(LINE_LENGTH),
+            *map(str, FILES),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_runtime_files_pass_ruff_with_its_defaults() -> None:
     proc = subprocess.run(
-        [find_ruff_bin(), "check", "--isolated", "--no-cache", "--target-version", "py310", *map(str, FILES)],
-        capture_output=True, text=True, check=False,
+        [
+            find_ruff_bin(),
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--target-version",
+            "py310",
+            *map(str, FILES),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stdout
 

@@ -18,7 +18,13 @@ PRINCIPALS = {
     "writer": rt.SimplePrincipal("writer", frozenset({"dashboard:read", "dashboard:write"})),
 }
 
-FLOWS = {"authorizationCode": {"authorizationUrl": "https://a/a", "tokenUrl": "https://a/t", "scopes": {}}}
+FLOWS = {
+    "authorizationCode": {
+        "authorizationUrl": "https://a/a",
+        "tokenUrl": "https://a/t",
+        "scopes": {},
+    }
+}
 
 # (kind, param_name, flows, openid url, how a credential travels)
 SCHEMES = [
@@ -35,7 +41,11 @@ SCHEMES = [
 class Impl:
     async def read(self, *, context: Any) -> dict[str, Any]:
         principal = context.principal
-        return {"subject": principal.subject, "op": context.operation_id, "path": context.request.url.path}
+        return {
+            "subject": principal.subject,
+            "op": context.operation_id,
+            "path": context.request.url.path,
+        }
 
 
 def authenticate(credential: str) -> Any:
@@ -54,8 +64,12 @@ def _app(kind: str, param: str | None, flows: Any, openid: str | None, flat: boo
     app = FastAPI(title="t", version="1")
 
     @app.get("/things", operation_id="things_read")
-    async def things_read(request: Request, principal: Annotated[rt.Principal | None, marker] = None) -> Any:
-        return await binder.call(rt.Route("things_read", 200), request, principal, Impl(), "read", (), {})
+    async def things_read(
+        request: Request, principal: Annotated[rt.Principal | None, marker] = None
+    ) -> Any:
+        return await binder.call(
+            rt.Route("things_read", 200), request, principal, Impl(), "read", (), {}
+        )
 
     rt.install_error_handlers(app)
     return app
@@ -63,6 +77,7 @@ def _app(kind: str, param: str | None, flows: Any, openid: str | None, flat: boo
 
 def _requests(travels: str, param: str | None) -> list[dict[str, Any]]:
     """Keyword arguments of ``client.get``: no credential, malformed, rejected, short of a scope, accepted."""
+
     def send(credential: str) -> dict[str, Any]:
         if travels == "bearer":
             return {"headers": {"Authorization": f"Bearer {credential}"}}
@@ -83,7 +98,9 @@ def _get(app: FastAPI, kwargs: dict[str, Any]) -> Any:
     return TestClient(app, cookies=kwargs.pop("cookies", None)).get("/things", **kwargs)
 
 
-@pytest.mark.parametrize(("kind", "param", "flows", "openid", "travels"), SCHEMES, ids=[s[0] for s in SCHEMES])
+@pytest.mark.parametrize(
+    ("kind", "param", "flows", "openid", "travels"), SCHEMES, ids=[s[0] for s in SCHEMES]
+)
 def test_requires_answers_and_documents_like_the_security_chain(
     kind: str, param: str | None, flows: Any, openid: str | None, travels: str
 ) -> None:
@@ -113,7 +130,10 @@ def test_insufficient_scope_names_it() -> None:
     response = client.get("/things", headers={"Authorization": "Bearer reader"})
     assert response.status_code == 403
     assert response.json()["missing_scopes"] == ["dashboard:write"]
-    assert response.headers["www-authenticate"] == 'Bearer error="insufficient_scope", scope="dashboard:write"'
+    assert (
+        response.headers["www-authenticate"]
+        == 'Bearer error="insufficient_scope", scope="dashboard:write"'
+    )
 
 
 def test_requires_is_one_dependency_without_dependencies_of_its_own() -> None:
@@ -125,7 +145,16 @@ def test_requires_is_one_dependency_without_dependencies_of_its_own() -> None:
 
 @pytest.mark.parametrize(
     "header",
-    ["", "Bearer", "Bearer ", " Bearer writer", "bearer writer", "BEARER  writer  ", "Basic writer", "Bearer a b"],
+    [
+        "",
+        "Bearer",
+        "Bearer ",
+        " Bearer writer",
+        "bearer writer",
+        "BEARER  writer  ",
+        "Basic writer",
+        "Bearer a b",
+    ],
 )
 def test_a_bearer_header_reads_as_http_bearer_reads_it(header: str) -> None:
     flat = _app(rt.BEARER, None, None, None, flat=True)

@@ -34,10 +34,13 @@ from generator.render.server_views import ServerView, server_view
 from generator.render.types import Annotator
 
 PET = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
-PAGE = {"type": "object", "properties": {
-    "next": {"type": "string", "nullable": True},
-    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
-}}
+PAGE = {
+    "type": "object",
+    "properties": {
+        "next": {"type": "string", "nullable": True},
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}},
+    },
+}
 ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -46,34 +49,70 @@ DOCUMENT: dict[str, Any] = {
     "paths": {
         "/pets/": {
             "get": {
-                "operationId": "pets_list", "summary": "List pets\nmore",
-                "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}},
-                               {"name": "kind", "in": "query", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "ok", "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/PetPage"}}}}},
+                "operationId": "pets_list",
+                "summary": "List pets\nmore",
+                "parameters": [
+                    {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "kind", "in": "query", "required": True, "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/PetPage"}}
+                        },
+                    }
+                },
             },
             "post": {
                 "operationId": "pets_create",
-                "requestBody": {"required": True, "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                    },
+                },
                 "responses": {
-                    "201": {"description": "made", "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+                    "201": {
+                        "description": "made",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                        },
+                    },
                     "4XX": {"description": "bad"},
-                    "default": {"description": "other", "content": {"text/plain": {"schema": {"type": "string"}}}},
+                    "default": {
+                        "description": "other",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    },
                 },
             },
         },
         "/pets/{owner}/{id}/photo": {
             "put": {
                 "operationId": "pets_photo",
-                "parameters": [ID, {"name": "owner", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "requestBody": {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}},
+                "parameters": [
+                    ID,
+                    {"name": "owner", "in": "path", "required": True, "schema": {"type": "string"}},
+                ],
+                "requestBody": {
+                    "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}
+                },
                 "responses": {"204": {"description": "stored"}},
             },
         },
-        "/pets/all/": {"get": {"operationId": "pets_list_all", "responses": {"200": {
-            "description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PetPage"}}}}}}},
+        "/pets/all/": {
+            "get": {
+                "operationId": "pets_list_all",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/PetPage"}}
+                        },
+                    }
+                },
+            }
+        },
     },
     "components": {"schemas": {"Pet": PET, "PetPage": PAGE}},
 }
@@ -133,8 +172,16 @@ def test_unshadow_qualifies_only_builtins_a_method_shadows() -> None:
 
 @pytest.mark.parametrize(
     ("name", "ok"),
-    [("pets_client", True), ("1pets", False), ("class", False), ("a-b", False), ("../x", False),
-     ("con", False), ("Nul", False), ("console", True)],
+    [
+        ("pets_client", True),
+        ("1pets", False),
+        ("class", False),
+        ("a-b", False),
+        ("../x", False),
+        ("con", False),
+        ("Nul", False),
+        ("console", True),
+    ],
 )
 def test_package_problem(name: str, ok: bool) -> None:
     assert (package_problem(name) is None) is ok
@@ -145,12 +192,18 @@ def test_summary_line(stages: Stages) -> None:
     assert summary_line(stages.op("pets_photo")) == "pets_photo"
 
 
-def test_path_parameters_come_first_in_path_order_then_required_then_optional(stages: Stages) -> None:
+def test_path_parameters_come_first_in_path_order_then_required_then_optional(
+    stages: Stages,
+) -> None:
     photo = stages.op("pets_photo")
-    assert [p.name for p, _ in ordered_params(photo, stages.names.operations["pets_photo"])] == ["owner", "id"]
+    assert [p.name for p, _ in ordered_params(photo, stages.names.operations["pets_photo"])] == [
+        "owner",
+        "id",
+    ]
     listing = stages.op("pets_list")
-    assert [(p.name, py) for p, py in ordered_params(listing, stages.names.operations["pets_list"])] == [
-        ("kind", "kind"), ("limit", "limit")]
+    assert [
+        (p.name, py) for p, py in ordered_params(listing, stages.names.operations["pets_list"])
+    ] == [("kind", "kind"), ("limit", "limit")]
 
 
 def test_response_outcomes(stages: Stages) -> None:
@@ -167,17 +220,26 @@ def test_body_views(stages: Stages) -> None:
     json_body = body_view(stages.op("pets_create"), annotator, use_dict=True)
     assert json_body is not None
     assert (json_body.annotation, json_body.kind, json_body.required, json_body.media_type) == (
-        "Pet | dict[str, Any]", "json", True, '"application/json"')
+        "Pet | dict[str, Any]",
+        "json",
+        True,
+        '"application/json"',
+    )
     assert "Any" in annotator.typing
     binary = body_view(stages.op("pets_photo"), annotator, use_dict=True)
-    assert binary is not None and (binary.annotation, binary.kind, binary.required) == ("bytes", "binary", False)
+    assert binary is not None and (binary.annotation, binary.kind, binary.required) == (
+        "bytes",
+        "binary",
+        False,
+    )
     assert body_view(stages.op("pets_list"), annotator, use_dict=True) is None
 
 
 def test_resource_groups_follow_names(stages: Stages) -> None:
     groups = resource_groups(stages.api, stages.names)
     assert {chain: [op.operation_id for op in ops] for chain, ops in groups.items()} == {
-        ("pets",): ["pets_list", "pets_create", "pets_photo", "pets_list_all"]}
+        ("pets",): ["pets_list", "pets_create", "pets_photo", "pets_list_all"]
+    }
 
 
 # ---- the client view -----------------------------------------------------------------------
@@ -187,14 +249,19 @@ def test_client_view(stages: Stages) -> None:
     view = stages.client()
     assert (view.package, view.default_base_url) == ("pets_client", '"https://pets.example/v1"')
     assert [(m.module, m.class_name, m.imports.has_pagination) for m in view.modules] == [
-        ("pets", "PetsResource", True)]
+        ("pets", "PetsResource", True)
+    ]
     assert [(c.attr, c.module) for c in view.root.children] == [("pets", "pets")]
-    assert "TYPE_CHECKING" in view.root_imports.typing_imports and not view.root_imports.model_imports
+    assert (
+        "TYPE_CHECKING" in view.root_imports.typing_imports and not view.root_imports.model_imports
+    )
     ops = {op.const: op for op in view.operations}
     listing = ops["PETS_LIST"]
     assert (listing.method, listing.paginated, listing.all_method) == ("list", True, "list_all_2")
     assert listing.item_annotation == "Pet"
-    assert [a.py_name for a in listing.positional] == [] and [a.py_name for a in listing.keyword] == ["kind", "limit"]
+    assert [a.py_name for a in listing.positional] == [] and [
+        a.py_name for a in listing.keyword
+    ] == ["kind", "limit"]
     assert ops["PETS_PHOTO"].return_annotation == "None"
     resource = view.modules[0].resources[0]
     methods = [m for op in resource.operations for m in (op.method, op.all_method) if m]

@@ -12,7 +12,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 GENERATED = REPO / "generated"
 
-CLIENT_SCRIPT = r'''
+CLIENT_SCRIPT = r"""
 import json, sys
 import httpx
 from posthog_client import Client, NotFoundError
@@ -38,9 +38,9 @@ with Client(api_key="k", base_url="http://test", transport=httpx.MockTransport(h
         raise AssertionError("no NotFoundError")
 assert "generator" not in sys.modules and "apiforge" not in sys.modules
 print("client ok")
-'''
+"""
 
-SERVER_SCRIPT = r'''
+SERVER_SCRIPT = r"""
 import asyncio, json, sys
 from posthog_server import create_app
 from posthog_server.runtime import SimplePrincipal
@@ -79,7 +79,7 @@ async def main():
 asyncio.run(main())
 assert "generator" not in sys.modules and "apiforge" not in sys.modules
 print("server ok")
-'''
+"""
 
 
 def _fresh_venv(path: Path) -> Path:
@@ -90,19 +90,37 @@ def _fresh_venv(path: Path) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("package", "script", "expected"),
-    [("posthog_client", CLIENT_SCRIPT, "client ok"), ("posthog_server", SERVER_SCRIPT, "server ok")],
+    [
+        ("posthog_client", CLIENT_SCRIPT, "client ok"),
+        ("posthog_server", SERVER_SCRIPT, "server ok"),
+    ],
 )
-def test_generated_package_installs_and_runs_alone(tmp_path: Path, package: str, script: str, expected: str) -> None:
+def test_generated_package_installs_and_runs_alone(
+    tmp_path: Path, package: str, script: str, expected: str
+) -> None:
     python = _fresh_venv(tmp_path / "venv")
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "-q", str(GENERATED / package)],
-        capture_output=True, text=True, timeout=600, check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert install.returncode == 0, install.stderr[-3000:]
-    listed = subprocess.run([str(python), "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True, check=True)
+    listed = subprocess.run(
+        [str(python), "-m", "pip", "list", "--format=freeze"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "apiforge" not in listed.stdout
     run = subprocess.run(
-        [str(python), "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False
+        [str(python), "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert expected in run.stdout
