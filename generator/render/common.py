@@ -8,6 +8,7 @@ branch and interpolate.
 from __future__ import annotations
 
 import keyword
+import re
 from dataclasses import dataclass, replace
 
 from generator.ir.model import Api, Operation, Parameter, Response
@@ -34,6 +35,15 @@ def unshadow(annotation: str, methods: set[str]) -> str:
 _DEVICE_NAMES = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 )
+
+
+_RELEASE = re.compile(r"\d+(\.\d+)*")
+
+
+def package_version(spec_version: str) -> str:
+    """The generated package's version: the spec's ``info.version`` when it is a plain release
+    number (a valid PEP 440 version), else ``0.1.0``."""
+    return spec_version if _RELEASE.fullmatch(spec_version) else "0.1.0"
 
 
 def package_problem(name: str) -> str | None:
