@@ -82,7 +82,6 @@ class ClassView:
 class ModuleView:
     classes: tuple[ClassView, ...]
     imports: tuple[str, ...]
-    rebuilds: tuple[str, ...]
     server: bool
     enums: bool
     omittable: bool
@@ -155,12 +154,9 @@ class _Builder:
         return ModuleView(
             classes=tuple(classes),
             imports=_imports(used_names, metas, types, classes, unions),
-            rebuilds=(),
             server=self.server,
             enums=any(c.kind == "enum" for c in classes),
-            omittable=any(
-                f.annotation.startswith("_Omittable[") for c in classes for f in c.fields
-            ),
+            omittable=any(c.omits_none for c in classes),
             formats="_Format" in metas or "_Email" in used_names,
             email="_Email" in used_names,
             one_of="_OneOf" in metas,
@@ -169,7 +165,6 @@ class _Builder:
 
     def __post_init__(self) -> None:
         self._root_types: dict[str, Type] = {}
-        self._self_refs: set[str] = set()
         self._optional_tags = False
 
     def _roles(self, key: str) -> tuple[Role, ...]:
@@ -203,8 +198,6 @@ class _Builder:
         kwargs = constraints(shape.schema) if shape.kind == "alias" else []
         value = "Field(" + ", ".join(f"{k}={v}" for k, v in kwargs) + ")" if kwargs else ""
         self._root_types[entry.name] = root
-        if any(t.kind == "class" and t.text == entry.name for t in walk(root)):
-            self._self_refs.add(entry.name)
         field = FieldView("root", annotation(root), value, "")
         config = (*_PYTHON_RE,) if python_patterns(shape.schema) else ()
         return ClassView(entry.name, "root", "", doc, (*config, _DEFER), "", (field,), (), False), [
@@ -240,8 +233,6 @@ class _Builder:
             extra_type = speller.spell(extra_schema)
             types.append(extra_type)
             extra = annotation(extra_type)
-        if any(t.kind == "class" and t.text == entry.name for u in types for t in walk(u)):
-            self._self_refs.add(entry.name)
         omits = any(f.annotation.startswith("_Omittable[") for f in fields)
         return ClassView(
             entry.name, "model", "BaseModel", doc, tuple(config), extra, tuple(fields), (), omits
