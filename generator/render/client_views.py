@@ -58,7 +58,7 @@ class ModuleImports:
     typing_imports: list[str]
     module_imports: list[str]
     builtins_import: bool
-    has_pagination: bool
+    abc_imports: list[str]  # from collections.abc: the iterators of ``*_all``, Mapping (client)
 
 
 @dataclass(frozen=True)
@@ -233,12 +233,15 @@ def _auth(scheme: SecurityScheme | None) -> AuthView:
 
 
 def _imports(annotator: Annotator, resources: list[ResourceView]) -> ModuleImports:
+    pages = any(o.paginated for r in resources for o in r.operations)
+    is_client = any(r.is_root for r in resources)
     return ModuleImports(
         model_imports=sorted(annotator.model_names),
         typing_imports=sorted(annotator.typing),
         module_imports=sorted(annotator.modules - {"builtins"}),
         builtins_import="builtins" in annotator.modules,
-        has_pagination=any(o.paginated for r in resources for o in r.operations),
+        abc_imports=(["AsyncIterator", "Iterator"] if pages else [])
+        + (["Mapping"] if is_client else []),
     )
 
 

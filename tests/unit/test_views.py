@@ -248,9 +248,10 @@ def test_resource_groups_follow_names(stages: Stages) -> None:
 def test_client_view(stages: Stages) -> None:
     view = stages.client()
     assert (view.package, view.default_base_url) == ("pets_client", '"https://pets.example/v1"')
-    assert [(m.module, m.class_name, m.imports.has_pagination) for m in view.modules] == [
-        ("pets", "PetsResource", True)
+    assert [(m.module, m.class_name, m.imports.abc_imports) for m in view.modules] == [
+        ("pets", "PetsResource", ["AsyncIterator", "Iterator"])
     ]
+    assert view.root_imports.abc_imports == ["Mapping"]
     assert [(c.attr, c.module) for c in view.root.children] == [("pets", "pets")]
     assert (
         "TYPE_CHECKING" in view.root_imports.typing_imports and not view.root_imports.model_imports
