@@ -294,3 +294,25 @@ def test_server_view(stages: Stages) -> None:
 def test_views_are_pure(stages: Stages) -> None:
     assert stages.client() == stages.client()
     assert stages.server() == stages.server()
+
+
+def test_client_classes_come_in_flavours(stages: Stages) -> None:
+    view = stages.client()
+    sync, twin = view.modules[0].classes
+    assert (sync.name, twin.name) == ("PetsResource", "AsyncPetsResource")
+    assert [m.name for m in sync.methods] == [m.name for m in twin.methods]
+    listing = {m.name: m for m in sync.methods}, {m.name: m for m in twin.methods}
+    assert (listing[0]["list"].define, listing[0]["list"].invoke) == ("def", "self._client._call")
+    assert (listing[1]["list"].define, listing[1]["list"].invoke) == (
+        "async def",
+        "await self._client._call",
+    )
+    assert [listing[i]["list_all_2"].returns for i in (0, 1)] == [
+        "Iterator[Pet]",
+        "AsyncIterator[Pet]",
+    ]
+    assert [c.name for c in view.root.classes] == ["Client", "AsyncClient"]
+    assert [(c.attr, c.class_name) for c in view.root.classes[1].children] == [
+        ("pets", "AsyncPetsResource")
+    ]
+    assert view.lazy_imports == [("pets", "AsyncPetsResource, PetsResource")]
