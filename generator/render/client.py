@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from generator.progress import advance
 from generator.render.client_views import ClientView
 from generator.render.common import package_version
 from generator.render.env import render_template
@@ -26,10 +27,11 @@ def render_client(view: ClientView, models: str, header_text: str) -> dict[str, 
         ),
         f"{pkg}/README.md": render_template("client/README.md.jinja", **_readme(view, header_text)),
     }
-    for module in view.modules:
+    for done, module in enumerate(view.modules, 1):
         files[f"{root}client/{module.module}.py"] = render_template(
             "client/resource.py.jinja", header=header, doc_title=view.doc_title, mod=module
         )
+        advance(done, len(view.modules))
     return files
 
 

@@ -15,7 +15,7 @@ from generator.config import Target
 from generator.diagnostics import Sink, SpecLocation
 from generator.ir.model import Api, Operation, SecurityScheme
 from generator.models import ModelsModule
-from generator.naming import Names
+from generator.naming import Names, PyName
 from generator.render.client_classes import ChildView, ClassView, flavoured, resource_doc
 from generator.render.client_ops import ClientOpView, op_view
 from generator.render.common import (
@@ -206,7 +206,7 @@ def _resources(
     return resources
 
 
-def _child(chain: tuple[str, ...], child: str, names: Names) -> ChildView:
+def _child(chain: tuple[PyName, ...], child: PyName, names: Names) -> ChildView:
     """The attribute of ``chain``'s class for its sub-resource ``child``."""
     class_name = names.groups[chain + (child,)].resource_class
     if chain:
