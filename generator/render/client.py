@@ -29,7 +29,7 @@ def render_client(view: ClientView, models: str, header_text: str) -> dict[str, 
     }
     for done, module in enumerate(view.modules, 1):
         files[f"{root}client/{module.module}.py"] = render_template(
-            "client/resource.py.jinja", header=header, doc_title=view.doc_title, mod=module
+            "client/resource.py.jinja", header=header, mod=module
         )
         advance(done, len(view.modules))
     return files

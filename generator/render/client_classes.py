@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.render.client_ops import ClientOpView
+from generator.render.escape import docstring
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,22 @@ def flavoured(
     return classes
 
 
-def resource_doc(chain: Sequence[str], methods: Sequence[str], children: Sequence[str]) -> str:
-    """``client.environments.dashboards``: list, create, retrieve; sub-resources: collaborators."""
+@dataclass(frozen=True)
+class ResourceDocs:
+    """What a resource's docstrings say: where it is reached, what it is, what it offers."""
+
+    cls: str  # the class docstring (escaped)
+    summary: str  # its first paragraph, one line of raw text (``Client``'s lazy property says it)
+
+
+def resource_docs(
+    chain: Sequence[str], methods: Sequence[str], children: Sequence[str], about: str
+) -> ResourceDocs:
+    """``client.environments.dashboards``: list, create, retrieve; sub-resources: collaborators.
+
+    ``about`` (spec text: the first paragraph of the resource's tag description) says
+    what the resource is; the operations then follow in a paragraph of their own.
+    """
     offers = []
     if methods:
         shown = ", ".join(methods[:8]) + (
@@ -143,5 +158,19 @@ def resource_doc(chain: Sequence[str], methods: Sequence[str], children: Sequenc
         offers.append(shown)
     if children:
         offers.append("sub-resources: " + ", ".join(children))
-    text = f"``client.{'.'.join(chain)}``: " + ("; ".join(offers) or "no operations") + "."
-    return textwrap.fill(text, width=92, subsequent_indent="    ", break_on_hyphens=False)
+    offered = "; ".join(offers) or "no operations"
+    where = f"``client.{'.'.join(chain)}``"
+    if not about:
+        first = f"{where}: {offered}."
+        return ResourceDocs(docstring(fill(first, 4)), first)
+    first = f"{where}: {about.rstrip('.')}."
+    return ResourceDocs(
+        docstring(f"{fill(first, 4)}\n\n    {fill(f'Operations: {offered}.', 4)}"), first
+    )
+
+
+def fill(text: str, indent: int) -> str:
+    """``text`` wrapped for a docstring indented by ``indent`` spaces (lines up to 96 wide)."""
+    return textwrap.fill(
+        text, width=96 - indent, subsequent_indent=" " * indent, break_on_hyphens=False
+    )

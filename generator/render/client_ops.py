@@ -50,6 +50,11 @@ class ClientOpView:
         return self.positional + self.keyword
 
     @property
+    def documented(self) -> list[ArgView]:
+        """The arguments the docstring's Args describe: those the spec says something about."""
+        return [a for a in self.args if a.description]
+
+    @property
     def body_arg(self) -> str:
         """What the method passes on as the body: ``body`` or ``None``."""
         return "body" if self.body else "None"
@@ -74,13 +79,14 @@ def op_view(op: Operation, names: Names, annotator: Annotator, sink: Sink) -> Cl
             continue
         wire[param.name] = param.location
         param_expr = _param_expr(param)
+        annotation = annotator.spell(param.type, "param")
         arg = ArgView(
             py,
             literal(param.name),
             param.location,
-            annotator.spell(param.type, "param"),
+            annotation,
             param.required,
-            docstring(param.description or _undocumented(param, py, annotator)),
+            docstring(param.description or _undocumented(param, py, annotation, annotator)),
             param_expr,
         )
         (positional if param.location == "path" else keyword).append(arg)
@@ -118,15 +124,22 @@ def op_view(op: Operation, names: Names, annotator: Annotator, sink: Sink) -> Cl
         summary=docstring(summary_line(op)),
         description=description,
         deprecated=op.deprecated,
-        doc_body=bool(description or positional or keyword or body or op.deprecated),
+        doc_body=bool(
+            description or any(a.description for a in positional + keyword) or body or op.deprecated
+        ),
         paginated=item is not None,
         all_method=op_names.all_method or "",
         item_annotation=item or "",
     )
 
 
-def _undocumented(param: Parameter, py: str, annotator: Annotator) -> str:
-    """What the spec does say about a parameter it does not describe: values, default, wire name."""
+def _undocumented(param: Parameter, py: str, annotation: str, annotator: Annotator) -> str:
+    """What the spec does say about a parameter it does not describe; "" when nothing.
+
+    The allowed values, the server's default, the schema's constraints, and the wire
+    name when the Python name differs. Nothing to say leaves the parameter out of the
+    docstring's Args: its name and annotation already say as much as a placeholder.
+    """
     schema = (
         annotator.api.schemas.get(param.type.model or "") if param.type.kind == "model" else None
     )
@@ -138,9 +151,44 @@ def _undocumented(param: Parameter, py: str, annotator: Annotator) -> str:
         said.append(f"One of {values}.")
     if param.default:
         said.append(f"The server's default is {literal(param.default[0])}.")
+    limits = _limits(dict(param.keywords), plain_string=annotation.startswith("str"))
+    if limits:
+        said.append(limits[0].upper() + limits[1:] + ".")
     if param.name != py:
         said.append(f"Sent as the {param.location} parameter ``{param.name}``.")
-    return " ".join(said) or f"A {param.location} parameter."
+    return " ".join(said)
+
+
+def _limits(keywords: dict[str, object], plain_string: bool) -> str:
+    """``at least 1, at most 100``: the schema's validation keywords in words."""
+    said = []
+    exclusive_min = keywords.get("exclusiveMinimum")
+    exclusive_max = keywords.get("exclusiveMaximum")
+    if "minimum" in keywords:
+        word = "greater than" if exclusive_min is True else "at least"
+        said.append(f"{word} {literal(keywords['minimum'])}")
+    if "maximum" in keywords:
+        word = "less than" if exclusive_max is True else "at most"
+        said.append(f"{word} {literal(keywords['maximum'])}")
+    if not isinstance(exclusive_min, bool) and exclusive_min is not None:
+        said.append(f"greater than {literal(exclusive_min)}")
+    if not isinstance(exclusive_max, bool) and exclusive_max is not None:
+        said.append(f"less than {literal(exclusive_max)}")
+    if "multipleOf" in keywords:
+        said.append(f"a multiple of {literal(keywords['multipleOf'])}")
+    for key, unit, word in (
+        ("minLength", "characters", "at least"),
+        ("maxLength", "characters", "at most"),
+        ("minItems", "items", "at least"),
+        ("maxItems", "items", "at most"),
+    ):
+        if key in keywords:
+            said.append(f"{word} {literal(keywords[key])} {unit}")
+    if "pattern" in keywords:
+        said.append(f"matching {literal(keywords['pattern'])}")
+    if plain_string and "format" in keywords:
+        said.append(f"format {literal(keywords['format'])}")
+    return ", ".join(said)
 
 
 def _call(head: str, *items: str) -> str:

@@ -15,8 +15,15 @@ from generator.config import Target
 from generator.diagnostics import Sink, SpecLocation
 from generator.ir.model import Api, Operation, SecurityScheme
 from generator.models import ModelsModule
-from generator.naming import Names, PyName
-from generator.render.client_classes import ChildView, ClassView, flavoured, resource_doc
+from generator.naming import Names, PyName, snake_case
+from generator.render.client_classes import (
+    ChildView,
+    ClassView,
+    ResourceDocs,
+    fill,
+    flavoured,
+    resource_docs,
+)
 from generator.render.client_ops import ClientOpView, op_view
 from generator.render.common import (
     package_problem,
@@ -71,6 +78,7 @@ class ResourceModuleView:
     operations: list[ClientOpView]
     classes: list[ClassView]  # every resource's sync and async class, in order
     imports: ModuleImports
+    doc: str  # the first paragraph of the module docstring: what the resource is
 
 
 @dataclass(frozen=True)
@@ -125,7 +133,8 @@ def client_view(
         )
         for op in api.operations
     }
-    resources = _resources(api, names, ops, annotator_of)
+    docs = _all_docs(api, names)
+    resources = _resources(api, names, ops, annotator_of, docs)
     chains = sorted(resources, key=lambda c: (len(c), c))
     modules = []
     for top in (c for c in chains if len(c) == 1):
@@ -138,6 +147,7 @@ def client_view(
                 operations=[o for r in tree for o in r.operations],
                 classes=[cls for r in tree for cls in r.classes],
                 imports=_imports(annotator_of(top), tree),
+                doc=docstring(fill(docs[top].summary, 0)),
             )
         )
     root = resources.get(()) or ResourceView(
@@ -179,11 +189,12 @@ def _resources(
     names: Names,
     ops: dict[str, ClientOpView],
     annotator_of: Callable[[tuple[str, ...]], Annotator],
-) -> dict[tuple[str, ...], ResourceView]:
+    docs: dict[tuple[PyName, ...], ResourceDocs],
+) -> dict[tuple[PyName, ...], ResourceView]:
     """Every resource by its chain of names; ``()`` is the client itself."""
     groups = resource_groups(api, names)
     chains = set(names.groups)
-    resources: dict[tuple[str, ...], ResourceView] = {}
+    resources: dict[tuple[PyName, ...], ResourceView] = {}
     for chain in chains:
         class_name = names.groups[chain].resource_class if chain else "Client"
         children = sorted(
@@ -193,9 +204,9 @@ def _resources(
         methods = {o.method for o in members} | {o.all_method for o in members if o.paginated}
         if not chain:
             methods |= {"close", "aclose"}
-        child_views = [_child(chain, child, names) for child in children]
+        child_views = [_child(chain, child, names, docs) for child in children]
         operations = [_unshadowed(o, methods, annotator_of(chain)) for o in members]
-        doc = resource_doc(chain, [o.method for o in members], children)
+        doc = docs[chain].cls
         resources[chain] = ResourceView(
             class_name=class_name,
             children=child_views,
@@ -206,13 +217,50 @@ def _resources(
     return resources
 
 
-def _child(chain: tuple[PyName, ...], child: PyName, names: Names) -> ChildView:
+def _all_docs(api: Api, names: Names) -> dict[tuple[PyName, ...], ResourceDocs]:
+    """The docstrings of every resource, by chain."""
+    groups = resource_groups(api, names)
+    chains = set(names.groups)
+    return {chain: _docs(chain, chains, groups, api, names) for chain in chains}
+
+
+def _docs(
+    chain: tuple[PyName, ...],
+    chains: set[tuple[PyName, ...]],
+    groups: dict[tuple[PyName, ...], list[Operation]],
+    api: Api,
+    names: Names,
+) -> ResourceDocs:
+    """The docstrings of ``chain``'s resource; what it is comes from the tag named like it."""
+    below = [c for c in chains if len(c) == len(chain) + 1 and c[: len(chain)] == chain]
+    used = {
+        t for c, ops in groups.items() if c[: len(chain)] == chain for op in ops for t in op.tags
+    }
+    about = next(
+        (
+            text.split("\n\n")[0]
+            for tag, text in api.tags
+            if chain and text and tag in used and snake_case(tag) == chain[-1]
+        ),
+        "",
+    )
+    methods = [names.operations[op.operation_id].method for op in groups.get(chain, [])]
+    return resource_docs(chain, methods, sorted(c[-1] for c in below), " ".join(about.split()))
+
+
+def _child(
+    chain: tuple[PyName, ...],
+    child: PyName,
+    names: Names,
+    docs: dict[tuple[PyName, ...], ResourceDocs],
+) -> ChildView:
     """The attribute of ``chain``'s class for its sub-resource ``child``."""
     class_name = names.groups[chain + (child,)].resource_class
     if chain:
         return ChildView(child, class_name)
     module = names.resource_module(child)
-    doc = f"Operations under ``{class_name}`` (module ``{module}``, loaded on first use)."
+    summary = docs[chain + (child,)].summary
+    doc = docstring(fill(f"{summary} Loaded on first use (module ``{module}``).", 8))
     return ChildView(child, class_name, module, doc)
 
 
