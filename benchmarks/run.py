@@ -89,13 +89,13 @@ def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], di
 
     ``ref`` ``worktree``: the live checkout (other people's uncommitted edits included).
     Any git ref (default ``HEAD``): ``git archive`` of its generator/ and templates/ into
-    benchmarks/.work/apiforge-<sha>[-<patch>]/, run as ``python -m generator`` with that
+    benchmarks/.work/apiforge-<sha>[-<patch>]/, run as ``python -m apiforge`` with that
     folder first on PYTHONPATH (the venv supplies the pinned dependencies). ``patch``: a
     prototype from benchmarks/prototypes/, applied to that snapshot with ``patch -p1``.
     """
     python = ROOT / ".venv" / "bin" / "python"
     python = python if python.exists() else Path(sys.executable)
-    argv = [str(python), "-m", "generator"]
+    argv = [str(python), "-m", "apiforge"]
     if ref == "worktree" and patch is None:
         return argv, {}, "apiforge: the working tree as it was during the run"
     git_ref = "HEAD" if ref == "worktree" else ref

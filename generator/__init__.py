@@ -1,8 +1,8 @@
 """apiforge: one OpenAPI document in, a pydantic/httpx client and a FastAPI server out.
 
 The pipeline is load -> build IR -> name -> models -> render -> format -> write:
-:func:`generator.pipeline.render` runs it up to formatting and
-:mod:`generator.commands.generate` writes the result (see ARCHITECTURE.md).
+:func:`apiforge.pipeline.render` runs it up to formatting and
+:mod:`apiforge.cli.commands.generate` writes the result (see ARCHITECTURE.md).
 """
 
 __version__ = "0.1.0"

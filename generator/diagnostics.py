@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from generator import jsonpointer
+from apiforge.load import jsonpointer
 
 
 class Severity(str, enum.Enum):

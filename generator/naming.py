@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING, NewType
 
-from generator.ir.model import form_fields, page_results
+from apiforge.ir.model import form_fields, page_results
 
 if TYPE_CHECKING:
-    from generator.ir.model import Api, Operation
-    from generator.ir.shapes import Shape
+    from apiforge.ir.model import Api, Operation
+    from apiforge.ir.shapes import Shape
 
 PyName = NewType("PyName", str)
 ClassName = NewType("ClassName", str)
@@ -317,7 +317,7 @@ def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
     snake names covers create_app keywords, route functions and what their
     shared scope already uses (builtins included, so ``list[int]`` keeps meaning).
     """
-    from generator.naming_schemas import enum_member_names, parameter_schema_names
+    from apiforge.naming_schemas import enum_member_names, parameter_schema_names
 
     places: dict[str, tuple[tuple[PyName, ...], PyName]] = {}
     paths = {_shape(op.path) for op in api.operations}
@@ -359,7 +359,7 @@ def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
             constant,
             all_methods.get(op.operation_id),
         )
-    from generator.ir.shapes import split_keys
+    from apiforge.ir.shapes import split_keys
 
     shapes = shapes or {}
     split = split_keys(shapes)
@@ -545,7 +545,7 @@ def _place(
     chain, used = _match(tokens, statics)
     if chain:
         rest = tokens[used:]
-        from generator.naming_schemas import without_repeated_verb
+        from apiforge.naming_schemas import without_repeated_verb
 
         method = without_repeated_verb("_".join(rest)) or _verb(op, segments)
     else:

@@ -1,6 +1,6 @@
 """Naming helpers: package stems from titles, action methods, parameter schemas' and enum members' names.
 
-Part of the naming pass (:mod:`generator.naming` calls these and re-exports
+Part of the naming pass (:mod:`apiforge.naming` calls these and re-exports
 :func:`enum_member_names`); split out only to keep modules small.
 """
 
@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from generator.naming import ClassName, PyName, _ascii, class_name, py_name, unique, words
+from apiforge.naming import ClassName, PyName, _ascii, class_name, py_name, unique, words
 
 if TYPE_CHECKING:
-    from generator.ir.model import Api
+    from apiforge.ir.model import Api
 
 
 _DRF_CHOICE = re.compile(r"^\s*\*\s*`([^`]*)`\s+-\s+(.+?)\s*$")
@@ -37,7 +37,7 @@ def enum_member_names(
     a string value as an identifier (``queued``); ``value_21`` / ``value_minus_1`` for
     integers; other values prefixed by their type (``float_1_5``, ``bool_True``).
     """
-    from generator.naming import _identifier
+    from apiforge.naming import _identifier
 
     values = list(values)
     hints = list(varnames)

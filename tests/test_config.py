@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import generator.config as config_module
-from generator.config import (
+import apiforge.config.targets as config_module
+from apiforge.config.schema import ConfigFile, TargetConfig, resolve_hook_table
+from apiforge.config.targets import (
     ConfigError,
     NoProjectConfig,
     Overrides,
@@ -17,7 +18,6 @@ from generator.config import (
     load_project,
     resolve_targets,
 )
-from generator.config_file import ConfigFile, TargetConfig, resolve_hook_table
 
 
 @pytest.fixture(autouse=True)
@@ -221,9 +221,9 @@ def test_validated_tables_are_cached(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def no_pydantic(*args: object) -> None:
         raise AssertionError("the cached table was validated again")
 
-    import generator.config_file
+    import apiforge.config.schema
 
-    monkeypatch.setattr(generator.config_file, "resolve_table", no_pydantic)
+    monkeypatch.setattr(apiforge.config.schema, "resolve_table", no_pydantic)
     assert load_project(path, Overrides()) == first
     path.write_text(path.read_text().replace('output = "out"', 'output = "out2"'))
     with pytest.raises(AssertionError):

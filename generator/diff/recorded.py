@@ -79,9 +79,9 @@ def recorded_packages(directory: Path) -> Iterator[Recorded]:
     """Every generated package in ``directory`` (a package directory, or an output directory of them).
 
     Raises:
-        generator.manifest.ManifestError: a manifest is malformed.
+        apiforge.output.manifest.ManifestError: a manifest is malformed.
     """
-    from generator.manifest import MANIFEST_NAME, read_manifest
+    from apiforge.output.manifest import MANIFEST_NAME, read_manifest
 
     candidates = (
         [directory]

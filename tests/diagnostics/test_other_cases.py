@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from generator.commands.check import compare_package
-from generator.commands.diff import _records
-from generator.commands.generate import Outcome, generate_target, render_target
-from generator.config import (
+from apiforge.cli.commands.check import compare_package
+from apiforge.cli.commands.diff import _records
+from apiforge.cli.commands.generate import Outcome, generate_target, render_target
+from apiforge.config.targets import (
     ConfigError,
     NoProjectConfig,
     Overrides,
@@ -29,11 +29,11 @@ from generator.config import (
     load_project,
     resolve_targets,
 )
-from generator.diagnostics import Diagnostic, Sink
-from generator.format import format_files
-from generator.load import load
-from generator.pipeline import Rendered, render
-from generator.write import WriteRefused, package_trees, write_packages
+from apiforge.diagnostics import Diagnostic, Sink
+from apiforge.load.load import load
+from apiforge.output.format import format_files
+from apiforge.output.write import WriteRefused, package_trees, write_packages
+from apiforge.pipeline import Rendered, render
 
 Case = Callable[[Path, pytest.MonkeyPatch], list[Diagnostic]]
 CASES: dict[str, Case] = {}

@@ -34,10 +34,10 @@ import pytest
 import structure
 from apiforge_testkit import Generated, generate, mypy, mypy_errors_by_package, ruff
 
-from generator.diagnostics import Severity, Sink
-from generator.ir.build import build
-from generator.load import load
-from generator.naming import Names, resolve_names
+from apiforge.diagnostics import Severity, Sink
+from apiforge.ir.build import build
+from apiforge.load.load import load
+from apiforge.naming import Names, resolve_names
 
 
 class Canaries:

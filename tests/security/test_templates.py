@@ -18,9 +18,9 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from generator.render import env as render_env
-from generator.render.escape import literal
-from generator.resources import templates_dir
+from apiforge.render import env as render_env
+from apiforge.render.escape import literal
+from apiforge.resources import templates_dir
 
 
 def _filters(source: str) -> set[str]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Target, default_stem, read_title
-from generator.naming_schemas import package_stem
+from apiforge.config.targets import Target, default_stem, read_title
+from apiforge.naming_schemas import package_stem
 
 
 @pytest.mark.parametrize(

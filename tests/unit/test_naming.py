@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from generator.config import Target
-from generator.diagnostics import Sink, render_text
-from generator.ir.build import build
-from generator.naming import (
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink, render_text
+from apiforge.ir.build import build
+from apiforge.naming import (
     Names,
     class_name,
     param_key,
@@ -24,7 +24,7 @@ from generator.naming import (
     unique_class,
     words,
 )
-from generator.pipeline import render
+from apiforge.pipeline import render
 
 
 def spec(paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -8,11 +8,11 @@ the document unusable (it could not be read, parsed, or identified as OpenAPI);
 a LoadedSpec may still come with errors in the sink (a dangling $ref, an invalid
 field), so callers must check ``sink.has_errors()`` before generating.
 
-Steps: read the root (:mod:`generator.source`), check the version, bundle
-external refs (:mod:`generator.bundle`), check local refs (:mod:`generator.refs`),
-convert Swagger 2.0 (:mod:`generator.swagger2`), validate with openapi-pydantic
-(:mod:`generator.validation`; a document validated before replays its reports from
-the content cache without importing openapi-pydantic). :mod:`generator.validation` is the
+Steps: read the root (:mod:`apiforge.load.source`), check the version, bundle
+external refs (:mod:`apiforge.load.bundle`), check local refs (:mod:`apiforge.load.refs`),
+convert Swagger 2.0 (:mod:`apiforge.load.swagger2`), validate with openapi-pydantic
+(:mod:`apiforge.load.validation`; a document validated before replays its reports from
+the content cache without importing openapi-pydantic). :mod:`apiforge.load.validation` is the
 only importer of openapi_pydantic; ``ir/build.py`` reads the validated plain data.
 """
 
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import jsonpointer
-from generator.diagnostics import Locator, Severity, Sink, SpecLocation
-from generator.source import Limits, Reporter, SourceFile, fetch_url, is_url, read_source
+from apiforge.diagnostics import Locator, Severity, Sink, SpecLocation
+from apiforge.load import jsonpointer
+from apiforge.load.source import Limits, Reporter, SourceFile, fetch_url, is_url, read_source
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         The bundled document, or ``None`` when it could not be read, parsed or
         identified as OpenAPI. Check ``sink.has_errors()`` either way.
     """
-    from generator import bundle, refs, swagger2, validation
+    from apiforge.load import bundle, refs, swagger2, validation
 
     options = options or LoadOptions()
     limits = Limits(options.max_file_bytes, options.max_depth, options.max_nodes)

@@ -18,8 +18,9 @@ import hashlib
 import json
 from typing import Any
 
-from generator import cache, jsonpointer
-from generator.diagnostics import Severity
+from apiforge.diagnostics import Severity
+from apiforge.load import jsonpointer
+from apiforge.output import cache
 
 Entry = tuple[Severity, str, str, str]
 BUCKETS = 64
@@ -30,7 +31,7 @@ _BEFORE_COMPONENTS = frozenset(
 
 def validate_parts(document: dict[str, Any], family: str, identity: str, report: Any) -> bool:
     """Validate ``document`` part by part through the cache; False when it has no schemas to split off."""
-    from generator.validation import validate
+    from apiforge.load.validation import validate
 
     components = document.get("components")
     schemas = components.get("schemas") if isinstance(components, dict) else None
@@ -70,7 +71,7 @@ def validate_schemas(
     """The errors whole-document validation reports for these component schemas."""
     from pydantic import ValidationError
 
-    from generator.validation import report_model_errors
+    from apiforge.load.validation import report_model_errors
 
     try:
         _schemas_adapter(family).validate_python(group)

@@ -1,14 +1,14 @@
 """The user-facing configuration: ``[tool.apiforge]`` in pyproject.toml, validated by pydantic.
 
 Contract: :func:`resolve_table` takes the raw TOML table and returns frozen
-:class:`~generator.config.Target` values, or raises
-:class:`~generator.config.ConfigError` carrying one diagnostic per problem
+:class:`~apiforge.config.targets.Target` values, or raises
+:class:`~apiforge.config.targets.ConfigError` carrying one diagnostic per problem
 (unknown keys are named with their file, dotted key and line). Relative paths in
 the file are relative to the directory holding pyproject.toml.
 
 This module imports pydantic, which costs more than the whole no-op run of
-``apiforge generate``; :mod:`generator.config` imports it only when a config
-table has not been validated before (see ``generator.config.load_project``).
+``apiforge generate``; :mod:`apiforge.config.targets` imports it only when a config
+table has not been validated before (see ``apiforge.config.targets.load_project``).
 
 Example::
 
@@ -35,8 +35,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
-from generator.config import ConfigError, Overrides, Target, config_diagnostic, default_stem
-from generator.diagnostics import Diagnostic
+from apiforge.config.targets import ConfigError, Overrides, Target, config_diagnostic, default_stem
+from apiforge.diagnostics import Diagnostic
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _KEBAB = ConfigDict(

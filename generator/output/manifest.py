@@ -20,11 +20,11 @@ timestamps. Format (version 1)::
       "package": "posthog_client",
       "spec": "../../spec/posthog.yaml",
       "spec_copy": ".apiforge-spec/posthog.yaml",
-      "templates_hash": "<generator.resources.templates_hash()>"
+      "templates_hash": "<apiforge.resources.templates_hash()>"
     }
 
 ``spec_copy`` names the package's copy of the spec it was generated from (see
-:mod:`generator.diff.recorded`; ``apiforge diff --against`` compares with it);
+:mod:`apiforge.diff.recorded`; ``apiforge diff --against`` compares with it);
 empty when none was recorded. Older manifests without the field still read.
 
 ``inputs`` holds the spec and every file it $refs (a URL when remote refs are
@@ -42,8 +42,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import __version__
-from generator.config import Target
+from apiforge import __version__
+from apiforge.config.targets import Target
 
 MANIFEST_NAME = ".apiforge-manifest.json"
 FORMAT = 1
@@ -183,7 +183,7 @@ def build_manifest(
         input_hashes: sha256 of the spec and everything it $refs (``Rendered.input_hashes``,
             keyed as :func:`input_location` explains); the spec is hashed here when the
             pipeline left it out.
-        templates_hash: :func:`generator.resources.templates_hash`.
+        templates_hash: :func:`apiforge.resources.templates_hash`.
         spec_copy: the package-relative path of the recorded spec copy ("" for none).
     """
     here = target.output / package

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urljoin
 
-from generator import jsonpointer
-from generator.jsonpointer import deep_copy
-from generator.refs import NAMED_MAPS, describe_missing
-from generator.source import Reporter, SourceFile, is_url
+from apiforge.load import jsonpointer
+from apiforge.load.jsonpointer import deep_copy
+from apiforge.load.refs import NAMED_MAPS, describe_missing
+from apiforge.load.source import Reporter, SourceFile, is_url
 
 OpenFile = Callable[[str], "SourceFile | None"]
 """Reads a location once (cached); raises FileNotFoundError, or reports and returns None."""

@@ -7,11 +7,11 @@ of the pyproject.toml found in the working directory or its parents. Command
 line :class:`Overrides` win over the file. Problems raise :class:`ConfigError`
 with diagnostics that name the file and the dotted key.
 
-The user-facing pydantic layer lives in :mod:`generator.config_file`. Importing
+The user-facing pydantic layer lives in :mod:`apiforge.config.schema`. Importing
 it (and so pydantic) costs more than a whole no-op run, so :func:`load_project`
 remembers each validated table in a small cache keyed by the table's content and
 imports pydantic only when the table changed (``APIFORGE_CACHE_DIR=off`` turns
-the cache off, see :mod:`generator.cache`). This module itself imports only the
+the cache off, see :mod:`apiforge.output.cache`). This module itself imports only the
 standard library.
 """
 
@@ -26,9 +26,9 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from generator import __version__
-from generator.cache import cache_dir
-from generator.diagnostics import Diagnostic, Severity, SpecLocation
+from apiforge import __version__
+from apiforge.diagnostics import Diagnostic, Severity, SpecLocation
+from apiforge.output.cache import cache_dir
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -229,7 +229,7 @@ def default_stem(spec: Path) -> str:
     large spec costs little, and the result is cached by the spec's content; a broken
     spec is left to the loader to report.
     """
-    from generator import cache
+    from apiforge.output import cache
 
     try:
         content = Path(spec).read_bytes()
@@ -239,7 +239,7 @@ def default_stem(spec: Path) -> str:
     key = cache.digest("title 1", hashlib.sha256(content).hexdigest())
     stem = cache.read(folder, key)
     if stem is None:
-        from generator.naming_schemas import package_stem
+        from apiforge.naming_schemas import package_stem
 
         title = read_title(spec)
         stem = package_stem(title) if title else ""
@@ -308,7 +308,7 @@ def load_project(pyproject: Path, overrides: Overrides) -> list[Target]:
     cached = _read_cache(pyproject, key)
     if cached is not None:
         return cached
-    from generator.config_file import resolve_table
+    from apiforge.config.schema import resolve_table
 
     targets = resolve_table(table, pyproject, overrides)
     _write_cache(pyproject, key, targets)
@@ -316,9 +316,9 @@ def load_project(pyproject: Path, overrides: Overrides) -> list[Target]:
 
 
 def __getattr__(name: str) -> Any:
-    """``generator.config.ConfigFile`` and ``TargetConfig`` load the pydantic layer on first use."""
+    """``apiforge.config.targets.ConfigFile`` and ``TargetConfig`` load the pydantic layer on first use."""
     if name in ("ConfigFile", "TargetConfig"):
-        from generator import config_file
+        from apiforge.config import schema as config_file
 
         return getattr(config_file, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -356,7 +356,7 @@ def _cache_key(pyproject: Path, table: dict[str, Any], overrides: Overrides) -> 
 
 
 def _cache_file(pyproject: Path) -> Path | None:
-    """One file per pyproject.toml under ``generator.cache``'s folder (None: caching is off)."""
+    """One file per pyproject.toml under ``apiforge.output.cache``'s folder (None: caching is off)."""
     folder = cache_dir("config")
     if folder is None:
         return None

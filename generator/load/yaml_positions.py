@@ -17,8 +17,8 @@ from yaml.nodes import (  # type: ignore[import-untyped, unused-ignore]
     SequenceNode,
 )
 
-from generator import jsonpointer
-from generator.yaml_compose import PLAIN, compose, gc_paused
+from apiforge.load import jsonpointer
+from apiforge.load.yaml_compose import PLAIN, compose, gc_paused
 
 
 def _pairs(node: Node) -> Iterator[tuple[Node, Node]]:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from generator.diagnostics import Severity, Sink, SpecLocation
+from apiforge.diagnostics import Severity, Sink, SpecLocation
 
 
 class Positions(Protocol):
@@ -189,7 +189,7 @@ def _decode(raw: bytes) -> str | None:
 def _parse(
     text: str, location: str, display: str, limits: Limits, reporter: Reporter
 ) -> tuple[Parsed | None, Positions]:
-    from generator import json_reader, yaml_reader
+    from apiforge.load import json_reader, yaml_reader
 
     path = location.split("?", 1)[0].split("#", 1)[0].lower()
     if path.endswith(".json"):

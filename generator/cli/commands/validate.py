@@ -20,7 +20,7 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 def count_operations(document: dict[str, Any]) -> int:
     """Operations under ``paths`` (local path-item references are followed)."""
-    from generator import jsonpointer
+    from apiforge.load import jsonpointer
 
     paths = document.get("paths")
     total = 0
@@ -46,18 +46,18 @@ def run_validate(
     """Check ``spec`` as ``generate`` would; print its diagnostics and a summary.
 
     Raises:
-        generator.cli.DiagnosticsError: the spec has errors, or warnings with ``strict`` (exit code 1).
+        apiforge.cli.main.DiagnosticsError: the spec has errors, or warnings with ``strict`` (exit code 1).
     """
-    from generator.cli import DiagnosticsError
-    from generator.config import Target, default_stem
-    from generator.diagnostics import (
+    from apiforge.cli.main import DiagnosticsError
+    from apiforge.config.targets import Target, default_stem
+    from apiforge.diagnostics import (
         GenerationFailed,
         Sink,
         render_json,
         sorted_diagnostics,
         strict_failures,
     )
-    from generator.pipeline import render
+    from apiforge.pipeline import render
 
     sink = Sink()
     with tempfile.TemporaryDirectory() as nowhere:  # an output folder nothing is written to

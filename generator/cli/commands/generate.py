@@ -3,9 +3,9 @@
 Contract: :func:`run_generate` resolves the targets (a SPEC with defaults, or the
 ``[tool.apiforge]`` table of the nearest pyproject.toml), and for each one
 either prints ``<target>: up to date`` (the manifests match: nothing rendered,
-nothing written) or renders it and writes it with :func:`generator.write.write_packages`.
+nothing written) or renders it and writes it with :func:`apiforge.output.write.write_packages`.
 Diagnostics go to stderr; any failed target raises
-:class:`~generator.cli.DiagnosticsError` (exit 1) after every target was tried.
+:class:`~apiforge.cli.main.DiagnosticsError` (exit 1) after every target was tried.
 
 The no-op path imports neither the pipeline nor pydantic, jinja2, black or
 yaml, nor the writer. ``render`` is a parameter so tests (and other front ends such as the
@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli import DiagnosticsError
-from generator.config import (
+from apiforge.cli.main import DiagnosticsError
+from apiforge.cli.progress import Reporter
+from apiforge.config.targets import (
     ConfigError,
     NoProjectConfig,
     Overrides,
@@ -32,7 +33,7 @@ from generator.config import (
     near_path,
     resolve_targets,
 )
-from generator.diagnostics import (
+from apiforge.diagnostics import (
     Diagnostic,
     GenerationFailed,
     Severity,
@@ -40,12 +41,11 @@ from generator.diagnostics import (
     SpecLocation,
     strict_failures,
 )
-from generator.manifest import staleness
-from generator.progress import Reporter
-from generator.resources import templates_hash
+from apiforge.output.manifest import staleness
+from apiforge.resources import templates_hash
 
 if TYPE_CHECKING:
-    from generator.pipeline import Rendered
+    from apiforge.pipeline import Rendered
 
 RenderFn = Callable[[Target, Sink], "Rendered | None"]
 """The pipeline's contract: ``render(target, sink) -> Rendered | None``, pure."""
@@ -60,8 +60,8 @@ class Outcome(enum.Enum):
 
 
 def pipeline_render(target: Target, sink: Sink) -> Rendered | None:
-    """``generator.pipeline.render``, imported on the first call (it pulls in the heavy stages)."""
-    from generator.pipeline import render
+    """``apiforge.pipeline.render``, imported on the first call (it pulls in the heavy stages)."""
+    from apiforge.pipeline import render
 
     return render(target, sink)
 
@@ -142,7 +142,11 @@ def generate_target(
     if rendered is None:
         return Outcome.FAILED
     rendered, change_summary = release_step(target, rendered, reporter, name)
-    from generator.write import WriteRefused, package_trees, write_packages  # not on the no-op path
+    from apiforge.output.write import (  # not on the no-op path
+        WriteRefused,
+        package_trees,
+        write_packages,
+    )
 
     reporter.stage(f"{name}: writing {len(rendered.files)} files")
     hashes = rendered.input_hashes
@@ -172,8 +176,8 @@ def release_step(
     Returns the files to write and the one-line change summary (None when the spec
     did not change). The comparison never fails a generation: a problem is a note.
     """
-    from generator.commands.diff import release
-    from generator.diff.render import one_line
+    from apiforge.cli.commands.diff import release
+    from apiforge.diff.render import one_line
 
     reporter.stage(f"{name}: comparing with the previously generated spec")
     rendered, report, problem = release(target, rendered)

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator import __version__
+from apiforge import __version__
 
 if TYPE_CHECKING:
-    from generator.config import Overrides
+    from apiforge.config.targets import Overrides
 
 
 class DiagnosticsError(click.ClickException):
@@ -46,14 +46,14 @@ def main() -> None:
 )
 def validate(spec: Path, allow_remote_refs: bool, strict: bool, output_format: str) -> None:
     """Run every check `generate` runs on SPEC, writing nothing; print diagnostics or a summary."""
-    from generator.commands.validate import run_validate
+    from apiforge.cli.commands.validate import run_validate
 
     run_validate(
         spec, allow_remote_refs=allow_remote_refs, output_format=output_format, strict=strict
     )
 
 
-# --- generate / check / watch: thin wrappers over generator/commands/*.py ----------------------
+# --- generate / check / watch: thin wrappers over generator/cli/commands/*.py ----------------------
 
 _SPEC = click.argument(
     "spec", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -110,7 +110,7 @@ def _target_options(command: Callable[..., None]) -> Callable[..., None]:
 
 def _overrides(flags: dict[str, Any]) -> Overrides:
     """Turn the shared flags into config overrides (removing them from ``flags``)."""
-    from generator.config import Overrides
+    from apiforge.config.targets import Overrides
 
     values: dict[str, Any] = {}
     for kind in ("client", "server"):
@@ -146,7 +146,7 @@ def _injected(ctx: click.Context) -> dict[str, Any]:
 @click.pass_context
 def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any) -> None:
     """Regenerate SPEC, or every target in pyproject.toml's [tool.apiforge], when it changed."""
-    from generator.commands.generate import run_generate
+    from apiforge.cli.commands.generate import run_generate
 
     overrides = _overrides(flags)
     run_generate(spec, overrides, force=force, **flags, **_injected(ctx))
@@ -163,11 +163,11 @@ def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any
 @click.pass_context
 def check(ctx: click.Context, /, spec: Path | None, breaking: bool, **flags: Any) -> None:
     """Exit 1 with a diff when generated code is stale, edited by hand or missing."""
-    from generator.commands.check import run_check
+    from apiforge.cli.commands.check import run_check
 
     overrides = _overrides(flags)
     if breaking:
-        from generator.commands.diff import run_breaking_check
+        from apiforge.cli.commands.diff import run_breaking_check
 
         run_breaking_check(spec, overrides, output_format=flags["output_format"])
         return
@@ -195,7 +195,7 @@ def check(ctx: click.Context, /, spec: Path | None, breaking: bool, **flags: Any
 @click.option("--allow-remote-refs", is_flag=True, help="Allow http(s) $refs (off by default).")
 def diff(old: Path | None, new: Path | None, against: Path | None, **flags: Any) -> None:
     """What changed for the generated packages' users: OLD vs NEW, or a recorded spec vs now."""
-    from generator.commands.diff import run_diff
+    from apiforge.cli.commands.diff import run_diff
 
     run_diff(old, new, against, **flags)
 
@@ -214,7 +214,7 @@ def diff(old: Path | None, new: Path | None, against: Path | None, **flags: Any)
 @click.pass_context
 def watch(ctx: click.Context, /, spec: Path | None, debounce: int, **flags: Any) -> None:
     """Regenerate whenever a spec (or a file it $refs) changes; Ctrl-C stops."""
-    from generator.commands.watch import run_watch
+    from apiforge.cli.commands.watch import run_watch
 
     overrides = _overrides(flags)
     run_watch(spec, overrides, debounce_ms=debounce, **flags, **_injected(ctx))

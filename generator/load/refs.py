@@ -14,7 +14,7 @@ from difflib import get_close_matches
 from typing import Any
 from urllib.parse import unquote
 
-from generator import jsonpointer
+from apiforge.load import jsonpointer
 
 Report = Callable[[str, str, str], None]
 """``report(code, message, pointer_in_document)``."""

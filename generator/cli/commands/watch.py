@@ -33,7 +33,7 @@ from pathlib import Path
 
 import click
 
-from generator.commands.generate import (
+from apiforge.cli.commands.generate import (
     Outcome,
     RenderFn,
     display_name,
@@ -42,9 +42,9 @@ from generator.commands.generate import (
     pipeline_render,
     shown,
 )
-from generator.config import Overrides, Target, find_pyproject
-from generator.manifest import input_paths
-from generator.progress import Reporter
+from apiforge.cli.progress import Reporter
+from apiforge.config.targets import Overrides, Target, find_pyproject
+from apiforge.output.manifest import input_paths
 
 Event = tuple[float, set[Path]]
 """A monotonic timestamp and the changed paths (empty: nothing changed, a clock tick)."""

@@ -1,7 +1,7 @@
 """A hatchling build hook: regenerate a project's client/server while its wheel is built.
 
 Contract: registered through the ``hatch`` entry point (``apiforge =
-"generator.build_hook"``) as the build hook ``apiforge``. Enabled by a
+"apiforge.cli.build_hook"``) as the build hook ``apiforge``. Enabled by a
 ``[tool.hatch.build.hooks.apiforge]`` table (or ``[tool.hatch.build.targets.wheel.hooks.apiforge]``),
 it runs for the wheel target (``pip install .``, ``python -m build``), before
 hatchling collects files:
@@ -29,11 +29,11 @@ from hatchling.builders.config import BuilderConfig
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 from hatchling.plugin import hookimpl
 
-from generator.config import ConfigError, Overrides, Target, load_project
-from generator.diagnostics import render_text
+from apiforge.config.targets import ConfigError, Overrides, Target, load_project
+from apiforge.diagnostics import render_text
 
 if TYPE_CHECKING:
-    from generator.commands.generate import RenderFn
+    from apiforge.cli.commands.generate import RenderFn
 
 # Keys hatchling itself reads from every build hook table.
 _HATCH_KEYS = frozenset(
@@ -81,7 +81,7 @@ def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
     pyproject = root / "pyproject.toml"
     try:
         if options:
-            from generator.config_file import resolve_hook_table
+            from apiforge.config.schema import resolve_hook_table
 
             return [resolve_hook_table(options, pyproject, Overrides())]
         return load_project(pyproject, Overrides())
@@ -95,8 +95,8 @@ def regenerate(targets: list[Target], render: RenderFn | None = None) -> None:
 
     ``render`` defaults to the pipeline.
     """
-    from generator.commands.generate import Outcome, generate_target, pipeline_render
-    from generator.progress import Reporter
+    from apiforge.cli.commands.generate import Outcome, generate_target, pipeline_render
+    from apiforge.cli.progress import Reporter
 
     reporter = Reporter(quiet=False, progress=False, echo_diagnostics=False)
     render = render or pipeline_render

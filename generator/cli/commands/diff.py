@@ -1,7 +1,7 @@
 """``apiforge diff`` and ``check --breaking``: what a spec change does to the generated packages' users.
 
 Contract: :func:`run_diff` compares OLD with NEW, or the spec recorded beside
-an output (``--against DIR``, see :mod:`generator.diff.recorded`) with the spec
+an output (``--against DIR``, see :mod:`apiforge.diff.recorded`) with the spec
 it is generated from now, or (no arguments) every configured target's output
 with its spec. The report goes to stdout: text, or with ``--format json`` one
 JSON object and nothing else. Spec diagnostics go to stderr (into the JSON
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli import DiagnosticsError
-from generator.diagnostics import (
+from apiforge.cli.main import DiagnosticsError
+from apiforge.diagnostics import (
     Diagnostic,
     GenerationFailed,
     Severity,
@@ -32,13 +32,13 @@ from generator.diagnostics import (
     SpecLocation,
     render_text,
 )
-from generator.diff.recorded import COPY_DIR, Recorded, recorded_packages, spec_copy
-from generator.manifest import ManifestError, input_location, package_dirs
+from apiforge.diff.recorded import COPY_DIR, Recorded, recorded_packages, spec_copy
+from apiforge.output.manifest import ManifestError, input_location, package_dirs
 
 if TYPE_CHECKING:
-    from generator.config import Overrides, Target
-    from generator.diff.model import Audience, Report
-    from generator.pipeline import Rendered
+    from apiforge.config.targets import Overrides, Target
+    from apiforge.diff.model import Audience, Report
+    from apiforge.pipeline import Rendered
 
 FAIL_ON = {"never": 3, "breaking": 2, "possibly-breaking": 1, "any": 0}
 
@@ -67,7 +67,7 @@ def _problem(code: str, message: str, where: Path) -> Diagnostic:
 
 
 def _version(package_dir: Path) -> str | None:
-    from generator.diff.release import project_version
+    from apiforge.diff.release import project_version
 
     try:
         return project_version((package_dir / "pyproject.toml").read_text(encoding="utf-8"))
@@ -137,13 +137,13 @@ def _job(records: list[Recorded], current: Path) -> Job:
 
 
 def _shown(path: Path) -> Path:
-    from generator.config import near_path
+    from apiforge.config.targets import near_path
 
     return near_path(path, Path.cwd())
 
 
 def _project_targets() -> list[Target]:
-    from generator.config import Overrides, resolve_targets
+    from apiforge.config.targets import Overrides, resolve_targets
 
     return resolve_targets(None, Overrides())
 
@@ -165,7 +165,7 @@ def jobs_for_targets(targets: list[Target], problems: list[Diagnostic]) -> list[
 
 def default_packages(new: Path, client: str | None, server: str | None) -> dict[str, Audience]:
     """Package names for ``diff OLD NEW``: flags, else the project's target for NEW, else defaults."""
-    from generator.config import ConfigError, Target
+    from apiforge.config.targets import ConfigError, Target
 
     target = Target.for_spec(new, Path("generated"))
     try:
@@ -185,7 +185,7 @@ def default_packages(new: Path, client: str | None, server: str | None) -> dict[
 
 def compare_job(job: Job, sink: Sink, allow_remote_refs: bool = False) -> Report:
     """Run one job (raises GenerationFailed when a spec does not load)."""
-    from generator.diff.engine import diff_files
+    from apiforge.diff.engine import diff_files
 
     return diff_files(job.old, job.new, sink, job.packages, allow_remote_refs=allow_remote_refs)
 
@@ -199,8 +199,8 @@ def run_jobs(
     allow_remote_refs: bool = False,
 ) -> None:
     """Compare, print every report, and exit 1 on problems or on changes at ``fail_on``."""
-    from generator.diff.render import as_json
-    from generator.diff.render import render_text as report_text
+    from apiforge.diff.render import as_json
+    from apiforge.diff.render import render_text as report_text
 
     reports: list[tuple[Report, dict[str, str]]] = []
     for job in jobs:
@@ -252,7 +252,7 @@ def run_diff(
     elif old is not None and new is not None:
         jobs = [Job(old, new, default_packages(new, client_package, server_package), {})]
     elif old is None:
-        from generator.config import ConfigError
+        from apiforge.config.targets import ConfigError
 
         try:
             targets = _project_targets()
@@ -314,8 +314,8 @@ def _compare_recorded(
     content cache (stored when that spec was generated), else by loading the copy.
     Raises GenerationFailed when a side that has to be loaded does not load.
     """
-    from generator.diff.engine import compare
-    from generator.diff.snapshot import cached_snapshot, load_snapshot, snapshot_key
+    from apiforge.diff.engine import compare
+    from apiforge.diff.snapshot import cached_snapshot, load_snapshot, snapshot_key
 
     remote = target.allow_remote_refs
     old = (
@@ -332,8 +332,8 @@ def _compare_recorded(
 
 def _remember(target: Target, rendered: Rendered, current: dict[str, str] | None) -> None:
     """Cache the snapshot of the spec just rendered, keyed by the copy recorded beside the output."""
-    from generator.cache import cache_dir, read_bytes
-    from generator.diff.snapshot import CACHE_KIND, snapshot_key, store_snapshot
+    from apiforge.diff.snapshot import CACHE_KIND, snapshot_key, store_snapshot
+    from apiforge.output.cache import cache_dir, read_bytes
 
     if current is None or rendered.snapshot is None or cache_dir(CACHE_KIND) is None:
         return
@@ -370,9 +370,9 @@ def release(target: Target, rendered: Rendered) -> tuple[Rendered, Report | None
 
 def bumped(target: Target, rendered: Rendered, report: Report | None) -> Rendered:
     """Each package's version bumped from its previous one, with a CHANGELOG entry (see module doc)."""
-    from generator.diff.model import Bump
-    from generator.diff.release import add_changelog_entry, next_version, set_project_version
-    from generator.diff.render import changelog_entry
+    from apiforge.diff.model import Bump
+    from apiforge.diff.release import add_changelog_entry, next_version, set_project_version
+    from apiforge.diff.render import changelog_entry
 
     files = dict(rendered.files)
     for package in rendered.packages:
@@ -405,8 +405,8 @@ def run_breaking_check(
     fail_on: str = "breaking",
 ) -> None:
     """``apiforge check --breaking``: each target's recorded spec against its spec now, failing on breaks."""
-    from generator.commands.generate import load_targets
-    from generator.progress import Reporter
+    from apiforge.cli.commands.generate import load_targets
+    from apiforge.cli.progress import Reporter
 
     targets = load_targets(spec, overrides, Reporter(output_format=output_format))
     problems: list[Diagnostic] = []

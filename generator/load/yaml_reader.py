@@ -28,10 +28,10 @@ from yaml.nodes import (  # type: ignore[import-untyped, unused-ignore]
     SequenceNode,
 )
 
-from generator import jsonpointer
-from generator.diagnostics import Severity, SpecLocation
-from generator.source import Limits, Parsed, Reporter
-from generator.yaml_compose import (
+from apiforge.diagnostics import Severity, SpecLocation
+from apiforge.load import jsonpointer
+from apiforge.load.source import Limits, Parsed, Reporter
+from apiforge.load.yaml_compose import (
     C_STACK_SAFE_DEPTH,
     HAVE_LIBYAML,
     MAP,
@@ -44,7 +44,7 @@ from generator.yaml_compose import (
     may_be_deep,
     too_deep_mark,
 )
-from generator.yaml_positions import YamlPositions, node_at, pointer_of
+from apiforge.load.yaml_positions import YamlPositions, node_at, pointer_of
 
 __all__ = ["YamlPositions", "parse_yaml", "resolve_plain"]
 

@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from generator import jsonpointer
-from generator.diagnostics import Severity, SpecLocation
-from generator.source import Limits, Parsed, Reporter
+from apiforge.diagnostics import Severity, SpecLocation
+from apiforge.load import jsonpointer
+from apiforge.load.source import Limits, Parsed, Reporter
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()

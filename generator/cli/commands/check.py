@@ -1,14 +1,14 @@
 """``apiforge check``: is the generated code on disk exactly what generating now would write?
 
 Contract: :func:`run_check` exits 0 when every target's output is current and 1
-(:class:`~generator.cli.DiagnosticsError`) when a generated file is stale (the
+(:class:`~apiforge.cli.main.DiagnosticsError`) when a generated file is stale (the
 spec, templates or options changed), was edited by hand, is missing, or is no
 longer generated. Each such file gets a diagnostic on stderr (``--format json``
 for CI annotations) and a unified diff on stdout (``a/`` on disk, ``b/``
 regenerated). Nothing is ever written.
 
 Fast path: when the manifests say a target is up to date (see
-:func:`generator.manifest.staleness`) it is not rendered at all. A manifest that
+:func:`apiforge.output.manifest.staleness`) it is not rendered at all. A manifest that
 is merely outdated while every file matches (say, only a comment in the spec
 changed) is reported as a note, not a failure.
 """
@@ -21,8 +21,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli import DiagnosticsError
-from generator.commands.generate import (
+from apiforge.cli.commands.generate import (
     RenderFn,
     display_name,
     load_targets,
@@ -30,9 +29,11 @@ from generator.commands.generate import (
     render_target,
     shown,
 )
-from generator.config import Overrides, Target
-from generator.diagnostics import Diagnostic, Severity, SpecLocation
-from generator.manifest import (
+from apiforge.cli.main import DiagnosticsError
+from apiforge.cli.progress import Reporter
+from apiforge.config.targets import Overrides, Target
+from apiforge.diagnostics import Diagnostic, Severity, SpecLocation
+from apiforge.output.manifest import (
     MANIFEST_NAME,
     Manifest,
     ManifestError,
@@ -40,9 +41,8 @@ from generator.manifest import (
     sha256_hex,
     staleness,
 )
-from generator.progress import Reporter
-from generator.resources import templates_hash
-from generator.write import WriteRefused, package_trees
+from apiforge.output.write import WriteRefused, package_trees
+from apiforge.resources import templates_hash
 
 
 def file_diff(old: bytes | None, new: bytes | None, name: str) -> str:
@@ -123,7 +123,7 @@ def check_target(target: Target, render: RenderFn, reporter: Reporter) -> bool:
     if rendered is None:
         return False
     if target.bump_version:
-        from generator.commands.diff import release
+        from apiforge.cli.commands.diff import release
 
         rendered = release(target, rendered)[0]  # the versions and CHANGELOG generate would write
     try:
@@ -165,7 +165,7 @@ def run_check(
 ) -> None:
     """``apiforge check [SPEC]``: exit 1 when any target's output is not current.
 
-    Args are those of :func:`generator.commands.generate.run_generate` (no ``force``).
+    Args are those of :func:`apiforge.cli.commands.generate.run_generate` (no ``force``).
     """
     reporter = Reporter(output_format=output_format, quiet=quiet)
     targets = load_targets(spec, overrides, reporter)

@@ -6,7 +6,7 @@ Contract:
   written (relative POSIX, no ``..``, no absolute path, NUL, backslash, colon or
   Windows device name, inside one of the target's packages) and splits the files
   per package, adding each package's manifest and its copy of the spec
-  (:mod:`generator.diff.recorded`, for ``apiforge diff --against``).
+  (:mod:`apiforge.diff.recorded`, for ``apiforge diff --against``).
 * :func:`write_packages` builds the new package directories in
   ``<output>/.apiforge-staging-XXXX/``, then swaps each one in with
   ``os.rename`` (old directory aside, new one in) and deletes the old ones. Any
@@ -30,10 +30,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.config import Target
-from generator.diagnostics import Diagnostic, Severity, SpecLocation
-from generator.diff.recorded import spec_copy
-from generator.manifest import (
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Diagnostic, Severity, SpecLocation
+from apiforge.diff.recorded import spec_copy
+from apiforge.output.manifest import (
     MANIFEST_NAME,
     ManifestError,
     build_manifest,

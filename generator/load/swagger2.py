@@ -25,8 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from generator import jsonpointer
-from generator.jsonpointer import deep_copy
+from apiforge.load import jsonpointer
+from apiforge.load.jsonpointer import deep_copy
 
 Warn = Callable[[str, str, str], None]
 """``warn(code, message, pointer_in_swagger_document)``."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import click
 
-from generator.diagnostics import Diagnostic, render_json, sorted_diagnostics
+from apiforge.diagnostics import Diagnostic, render_json, sorted_diagnostics
 
 StageListener = Callable[[str], None]
 _LISTENER: ContextVar[StageListener | None] = ContextVar("apiforge_stage_listener", default=None)

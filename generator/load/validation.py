@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from generator import jsonpointer
-from generator.diagnostics import Severity
+from apiforge.diagnostics import Severity
+from apiforge.load import jsonpointer
 
 Report = Callable[[Severity, str, str, str], None]
 """``report(severity, code, message, pointer_in_document)``."""
@@ -226,13 +226,13 @@ def validate_cached(document: dict[str, Any], family: str, report: Report) -> No
     """
     import json
 
-    from generator import cache
+    from apiforge.output import cache
 
     folder = cache.cache_dir("validation")
     if folder is None:
         validate(document, family, report)
         return
-    from generator.validation_cache import validate_parts
+    from apiforge.load.validation_cache import validate_parts
 
     if validate_parts(document, family, _code_identity(), report):
         return
@@ -264,7 +264,8 @@ def _code_identity() -> str:
     from importlib.metadata import version
     from pathlib import Path
 
-    from generator import __version__, validation_cache
+    from apiforge import __version__
+    from apiforge.load import validation_cache
 
     files = (__file__, jsonpointer.__file__, validation_cache.__file__)
     sources = "".join(Path(f).read_text(encoding="utf-8") for f in files)
@@ -337,7 +338,7 @@ def check_defaults(document: dict[str, Any], report: Report) -> None:
     Common in real specs and harmless to generation, but worth a pointer. One
     level-by-level pass over the document; pointers are found only for offenders.
     """
-    from generator.refs import in_data
+    from apiforge.load.refs import in_data
 
     offenders: list[dict[str, Any]] = []
     level: list[Any] = [document]
