@@ -18,7 +18,8 @@ from typing import Literal
 
 from apiforge.diagnostics import Sink
 from apiforge.ir.shapes import Shape, split_keys
-from apiforge.naming import ClassName, Names
+from apiforge.naming.names import Names
+from apiforge.naming.words import ClassName
 
 Role = Literal["request", "response"]
 

@@ -59,7 +59,7 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     from apiforge.ir.shapes import build_shapes
     from apiforge.load.load import LoadOptions, load
     from apiforge.models import render_models
-    from apiforge.naming import resolve_names
+    from apiforge.naming.names import resolve_names
     from apiforge.output.format import format_files
     from apiforge.render.client import render_client
     from apiforge.render.client_views import client_view

@@ -239,7 +239,7 @@ def default_stem(spec: Path) -> str:
     key = cache.digest("title 1", hashlib.sha256(content).hexdigest())
     stem = cache.read(folder, key)
     if stem is None:
-        from apiforge.naming_schemas import package_stem
+        from apiforge.naming.schemas import package_stem
 
         title = read_title(spec)
         stem = package_stem(title) if title else ""

@@ -13,7 +13,7 @@ from apiforge.diff.model import AUDIENCES, Audience, Level
 from apiforge.diff.pair import Pair, same
 from apiforge.diff.snapshot import Snapshot
 from apiforge.ir.model import Operation, preferred_response
-from apiforge.naming import PyName
+from apiforge.naming.words import PyName
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 

@@ -14,7 +14,7 @@ from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
 from apiforge.diff.snapshot import Direction, Snapshot
 from apiforge.ir.model import Content, Operation, Parameter, preferred_request, preferred_response
-from apiforge.naming import param_key
+from apiforge.naming.names import param_key
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from apiforge.diagnostics import GenerationFailed, Sink, SpecLocation
 from apiforge.ir.model import Api, Operation, TypeRef
-from apiforge.naming import Names
+from apiforge.naming.names import Names
 
 Direction = Literal["request", "response"]
 
@@ -82,7 +82,7 @@ def from_document(
         GenerationFailed: the IR builder reported errors.
     """
     from apiforge.ir.build import build
-    from apiforge.naming import resolve_names
+    from apiforge.naming.names import resolve_names
 
     api, source = build(document, sink, display)
     if sink.has_errors():

@@ -31,7 +31,7 @@ from apiforge.ir.model import (
 from apiforge.ir.one_of import check_one_of, relax_one_of
 from apiforge.ir.paths import template_names, template_problem
 from apiforge.ir.schemas import SchemaRegistry
-from apiforge.naming import class_name, snake_case
+from apiforge.naming.words import class_name, snake_case
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATIONS = ("path", "query", "header", "cookie")

@@ -26,7 +26,7 @@ from typing import Any
 
 from apiforge.diagnostics import SpecLocation
 from apiforge.load.jsonpointer import escape
-from apiforge.naming import class_name
+from apiforge.naming.words import class_name
 
 Hoist = Callable[[dict[str, Any], SpecLocation, str], str]
 """Registers a schema as a component (schema, location, name hint) and returns its key."""

@@ -18,7 +18,7 @@ from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.model import Property, Schema, SchemaKind, TypeRef
 from apiforge.ir.nested import SCHEMA_REF_PREFIX, Nester
 from apiforge.load.jsonpointer import unescape
-from apiforge.naming import class_name
+from apiforge.naming.words import class_name
 
 _PRIMITIVES = {"string", "integer", "number", "boolean"}
 _NEEDS_CLASS = (

@@ -18,7 +18,7 @@ from apiforge.ir.model import (
     preferred_request,
 )
 from apiforge.models import ModelsModule
-from apiforge.naming import Names
+from apiforge.naming.names import Names
 from apiforge.render.common import (
     ArgView,
     BodyView,

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, replace
 
 from apiforge.ir.model import Api, Operation, Parameter, Response
-from apiforge.naming import Names, OperationNames, PyName, param_key
+from apiforge.naming.names import Names, OperationNames, param_key
+from apiforge.naming.words import PyName
 from apiforge.render.escape import docstring, literal
 from apiforge.render.types import (
     Annotator,

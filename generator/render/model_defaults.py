@@ -18,7 +18,7 @@ from typing import Any
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.schemas import component_key
 from apiforge.ir.shapes import Shape
-from apiforge.naming import Names
+from apiforge.naming.names import Names
 from apiforge.render.escape import literal
 from apiforge.render.model_types import Type
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from apiforge.ir.schemas import component_key
 from apiforge.ir.shapes import Shape
-from apiforge.naming import Names
+from apiforge.naming.names import Names
 from apiforge.render.model_defaults import target_component
 from apiforge.render.model_types import Speller
 

@@ -23,7 +23,8 @@ from typing import Annotated, Any, Literal
 
 from apiforge.ir.schemas import component_key, is_nullable, null_only
 from apiforge.ir.shapes import Shape
-from apiforge.naming import ClassName, Names
+from apiforge.naming.names import Names
+from apiforge.naming.words import ClassName
 from apiforge.render.escape import literal
 
 TypeKind = Literal["name", "class", "generic", "union", "annotated", "literal"]

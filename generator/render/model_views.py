@@ -23,7 +23,7 @@ from typing import Any, Literal
 from apiforge.diagnostics import Sink
 from apiforge.ir.schemas import component_key
 from apiforge.ir.shapes import Prop, Shape
-from apiforge.naming import Names
+from apiforge.naming.names import Names
 from apiforge.render.escape import docstring, literal
 from apiforge.render.model_defaults import Defaults, json_literal, target_component
 from apiforge.render.model_tags import discriminator_tags

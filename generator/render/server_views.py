@@ -8,7 +8,7 @@ from apiforge.config.targets import Target
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.model import Api, Operation, Parameter, SecurityRequirement, SecurityScheme
 from apiforge.models import ModelsModule
-from apiforge.naming import Names
+from apiforge.naming.names import Names
 from apiforge.render.common import (
     ArgView,
     BodyView,

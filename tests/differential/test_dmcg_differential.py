@@ -30,7 +30,7 @@ from apiforge.ir.build import build
 from apiforge.ir.shapes import build_shapes
 from apiforge.load.load import LoadOptions, load
 from apiforge.models import render_models
-from apiforge.naming import resolve_names
+from apiforge.naming.names import resolve_names
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from instances import PREFIX, instances, verdict

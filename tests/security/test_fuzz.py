@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from apiforge.diagnostics import Severity, Sink
 from apiforge.ir.build import build
 from apiforge.load.load import load
-from apiforge.naming import resolve_names
+from apiforge.naming.names import resolve_names
 
 if sys.version_info >= (3, 11):
     import tomllib

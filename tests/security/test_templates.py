@@ -2,7 +2,7 @@
 
 A reviewer's check that no template interpolates raw spec text, in two parts: the
 views hand templates finished strings (``escape.literal``/``docstring``/``comment``/
-``markdown_line`` results or names from ``generator/naming.py``), which the canary and
+``markdown_line`` results or names from ``generator/naming/``), which the canary and
 fuzz tests prove on the output; and the templates cannot escape or quote on their own,
 which this file checks: the Jinja environment registers only layout filters plus
 ``literal``, and no template uses another filter. It also checks that the

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from apiforge.config.targets import Target, default_stem, read_title
-from apiforge.naming_schemas import package_stem
+from apiforge.naming.schemas import package_stem
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,8 @@ from apiforge.diagnostics import Sink
 from apiforge.ir.build import build
 from apiforge.ir.shapes import build_shapes
 from apiforge.load.load import load
-from apiforge.naming import Names, resolve_names
-from apiforge.naming_schemas import enum_member_names, without_repeated_verb
+from apiforge.naming.names import Names, resolve_names
+from apiforge.naming.schemas import enum_member_names, without_repeated_verb
 from apiforge.pipeline import Rendered, render
 
 REPO = Path(__file__).resolve().parents[2]

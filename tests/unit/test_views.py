@@ -18,7 +18,7 @@ from apiforge.ir.build import build
 from apiforge.ir.model import Operation
 from apiforge.ir.shapes import build_shapes
 from apiforge.models import ModelsModule, render_models
-from apiforge.naming import Names, resolve_names
+from apiforge.naming.names import Names, resolve_names
 from apiforge.render.client_views import ClientView, client_view
 from apiforge.render.common import (
     body_view,

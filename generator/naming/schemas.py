@@ -1,7 +1,7 @@
 """Naming helpers: package stems from titles, action methods, parameter schemas' and enum members' names.
 
-Part of the naming pass (:mod:`apiforge.naming` calls these and re-exports
-:func:`enum_member_names`); split out only to keep modules small.
+Part of the naming pass (:mod:`apiforge.naming.names` and :mod:`apiforge.naming.resources`
+call these; :mod:`apiforge.config.targets` asks for :func:`package_stem`).
 """
 
 from __future__ import annotations
@@ -11,19 +11,23 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from apiforge.naming import ClassName, PyName, _ascii, class_name, py_name, unique, words
+from apiforge.naming.reserved import ENUM_ATTRIBUTES
+from apiforge.naming.words import (
+    ClassName,
+    PyName,
+    ascii_text,
+    class_name,
+    identifier,
+    py_name,
+    unique,
+    words,
+)
 
 if TYPE_CHECKING:
     from apiforge.ir.model import Api
 
 
 _DRF_CHOICE = re.compile(r"^\s*\*\s*`([^`]*)`\s+-\s+(.+?)\s*$")
-
-
-# What an enum member must not shadow: Enum's own attributes and str's and int's methods (the bases).
-_ENUM_ATTRIBUTES = frozenset(
-    {"mro", "name", "value"} | {n for n in (*dir(str), *dir(int)) if not n.startswith("_")}
-)
 
 
 def enum_member_names(
@@ -37,8 +41,6 @@ def enum_member_names(
     a string value as an identifier (``queued``); ``value_21`` / ``value_minus_1`` for
     integers; other values prefixed by their type (``float_1_5``, ``bool_True``).
     """
-    from apiforge.naming import _identifier
-
     values = list(values)
     hints = list(varnames)
     if len(hints) != len(values):
@@ -60,12 +62,12 @@ def enum_member_names(
         if hints:
             name = py_name(hints[index])
         elif isinstance(value, str):
-            name = _identifier(value)
+            name = identifier(value)
         elif only_ints:
             name = "value_" + str(value).replace("-", "minus_")
         else:
-            name = _identifier(f"{type(value).__name__}_{value}")
-        if keyword.iskeyword(name) or name in _ENUM_ATTRIBUTES:
+            name = identifier(f"{type(value).__name__}_{value}")
+        if keyword.iskeyword(name) or name in ENUM_ATTRIBUTES:
             name += "_"
         names.append(PyName(unique(name, taken)))
     return tuple(names)
@@ -118,7 +120,7 @@ def package_stem(text: str) -> str:
     words at the end (``API``, ``REST API``, ``OpenAPI spec``) are dropped, and a stem
     that would start with a digit gets ``api_``. Empty when nothing usable is left.
     """
-    found = [w.lower() for w in re.split(r"[^0-9A-Za-z]+", _ascii(text)) if w]
+    found = [w.lower() for w in re.split(r"[^0-9A-Za-z]+", ascii_text(text)) if w]
     while len(found) > 1 and found[-1] in _GENERIC_TITLE_WORDS:
         found.pop()
     while found and found[0] == "the":
