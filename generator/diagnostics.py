@@ -194,6 +194,18 @@ class GenerationFailed(Exception):
         super().__init__(f"{errors} error(s) in the spec")
 
 
+class DiagnosticsError(Exception):
+    """A library call (``apiforge.generate``, ``check``, ``validate``) failed.
+
+    ``str(error)`` is a one-line summary; :attr:`diagnostics` says why, in report
+    order (render them with :func:`render_text` or :func:`render_json`).
+    """
+
+    def __init__(self, summary: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
+        self.diagnostics = list(diagnostics)
+        super().__init__(summary)
+
+
 def render_text(diagnostics: Iterable[Diagnostic]) -> str:
     """All diagnostics as text, one per line, in report order."""
     return "\n".join(d.render() for d in diagnostics)

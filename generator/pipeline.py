@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from apiforge import __version__
-from apiforge.cli.progress import stage
 from apiforge.config.targets import Target
 from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.progress import stage
 
 if TYPE_CHECKING:
     from apiforge.diff.snapshot import Snapshot

@@ -21,11 +21,11 @@ import pytest
 from click.testing import CliRunner
 
 from apiforge.cli.main import main
-from apiforge.cli.progress import Reporter
 from apiforge.config.targets import Target
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.output.manifest import MANIFEST_NAME
 from apiforge.pipeline import Rendered
+from apiforge.progress import Reporter
 
 HEAVY = ("jinja2", "black", "datamodel_code_generator", "pydantic", "openapi_pydantic", "yaml")
 HEAVY_OURS = ("apiforge.pipeline", "apiforge.config.schema")

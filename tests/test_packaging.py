@@ -28,6 +28,7 @@ print(json.dumps({
     "apiforge": apiforge.__file__,
     "generator": importlib.util.find_spec("generator") is not None,
     "templates": str(templates_dir()),
+    "api": [callable(apiforge.generate), callable(apiforge.check), callable(apiforge.validate)],
 }))
 """
 
@@ -73,6 +74,7 @@ def test_the_installed_wheel_imports_as_apiforge(wheel: Path, tmp_path: Path) ->
     assert Path(found["apiforge"]) == site / "apiforge" / "__init__.py"
     assert found["generator"] is False
     assert Path(found["templates"]) == site / "apiforge" / "templates"
+    assert found["api"] == [True, True, True]
     helped = _run(str(site), "-m", "apiforge", "--help", cwd=tmp_path)
     assert helped.returncode == 0 and "generate" in helped.stdout, helped.stderr
 

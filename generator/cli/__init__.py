@@ -1,1 +1,1 @@
-"""Front ends: the click command line, its commands, progress reporting and the hatchling build hook."""
+"""Front ends over the library (apiforge.api): the click command line and its commands, the hatchling build hook."""

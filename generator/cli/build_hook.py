@@ -1,6 +1,7 @@
 """A hatchling build hook: regenerate a project's client/server while its wheel is built.
 
-Contract: registered through the ``hatch`` entry point (``apiforge =
+Contract: a front end over :func:`apiforge.generate` (it never imports the command
+line). Registered through the ``hatch`` entry point (``apiforge =
 "apiforge.cli.build_hook"``) as the build hook ``apiforge``. Enabled by a
 ``[tool.hatch.build.hooks.apiforge]`` table (or ``[tool.hatch.build.targets.wheel.hooks.apiforge]``),
 it runs for the wheel target (``pip install .``, ``python -m build``), before
@@ -23,17 +24,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hatchling.builders.config import BuilderConfig
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 from hatchling.plugin import hookimpl
 
+from apiforge.api import GenerateFailed, generate
 from apiforge.config.targets import ConfigError, Overrides, Target, load_project
 from apiforge.diagnostics import render_text
-
-if TYPE_CHECKING:
-    from apiforge.cli.commands.generate import RenderFn
+from apiforge.engine import RenderFn, pipeline_render
+from apiforge.progress import Reporter
 
 # Keys hatchling itself reads from every build hook table.
 _HATCH_KEYS = frozenset(
@@ -81,7 +82,7 @@ def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
     pyproject = root / "pyproject.toml"
     try:
         if options:
-            from apiforge.config.schema import resolve_hook_table
+            from apiforge.config.schema import resolve_hook_table  # pydantic: only for this table
 
             return [resolve_hook_table(options, pyproject, Overrides())]
         return load_project(pyproject, Overrides())
@@ -91,27 +92,22 @@ def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
 
 
 def regenerate(targets: list[Target], render: RenderFn | None = None) -> None:
-    """Bring every target up to date, or raise :class:`BuildFailed` with the diagnostics.
+    """Bring every target up to date (:func:`apiforge.generate`), or raise :class:`BuildFailed`.
 
     ``render`` defaults to the pipeline.
     """
-    from apiforge.cli.commands.generate import Outcome, generate_target, pipeline_render
-    from apiforge.cli.progress import Reporter
-
     reporter = Reporter(quiet=False, progress=False, echo_diagnostics=False)
-    render = render or pipeline_render
-    failed = [
-        target
-        for target in targets
-        if generate_target(target, render, reporter, force=False) is Outcome.FAILED
-    ]
-    if reporter.collected and not failed:
-        print(render_text(reporter.collected), file=sys.stderr)  # warnings: the build goes on
-    if failed:
+    try:
+        generate(targets=targets, reporter=reporter, render=render or pipeline_render)
+    except GenerateFailed as exc:
         raise BuildFailed(
-            f"apiforge: generating {', '.join(str(t.spec) for t in failed)} failed:\n"
-            + render_text(reporter.collected)
-        )
+            f"apiforge: generating {', '.join(str(t.spec) for t in exc.failed)} failed:\n"
+            + render_text(exc.diagnostics)
+        ) from None
+    except ValueError as exc:
+        raise BuildFailed(f"apiforge: {exc}") from None
+    if reporter.collected:
+        print(render_text(reporter.collected), file=sys.stderr)  # warnings: the build goes on
 
 
 def wheel_packages(targets: list[Target]) -> dict[str, str]:

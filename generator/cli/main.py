@@ -1,7 +1,11 @@
 """The ``apiforge`` command line: parse flags, call the library, map diagnostics to exit codes.
 
 Exit codes: 0 success, 1 generation/validation errors (or a stale ``check``),
-2 usage errors (click's own).
+2 usage errors (click's own). The commands (:mod:`apiforge.cli.commands`) call the
+library (:mod:`apiforge.api`) and print; a library
+:class:`~apiforge.diagnostics.DiagnosticsError` becomes :class:`Failed` here. Each
+command imports its module when it runs, so ``apiforge --help`` and the no-op
+``generate`` load only what they use.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from apiforge import __version__
+from apiforge.diagnostics import DiagnosticsError
 
 if TYPE_CHECKING:
     from apiforge.config.targets import Overrides
 
 
-class DiagnosticsError(click.ClickException):
-    """Diagnostics were printed already; exit with code 1."""
+class Failed(click.ClickException):
+    """Diagnostics were printed already; print the summary and exit with code 1."""
 
     exit_code = 1
 
@@ -27,7 +32,17 @@ class DiagnosticsError(click.ClickException):
         click.echo(self.message, err=True)
 
 
-@click.group()
+class _Apiforge(click.Group):
+    """The command group: a failed library call (:class:`DiagnosticsError`) exits 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DiagnosticsError as exc:
+            raise Failed(str(exc)) from None
+
+
+@click.group(cls=_Apiforge)
 @click.version_option(__version__, prog_name="apiforge")
 def main() -> None:
     """apiforge: OpenAPI in, a typed httpx client and a FastAPI server out."""
@@ -46,7 +61,7 @@ def main() -> None:
 )
 def validate(spec: Path, allow_remote_refs: bool, strict: bool, output_format: str) -> None:
     """Run every check `generate` runs on SPEC, writing nothing; print diagnostics or a summary."""
-    from apiforge.cli.commands.validate import run_validate
+    from apiforge.cli.commands.validate import run_validate  # each command loads its own module
 
     run_validate(
         spec, allow_remote_refs=allow_remote_refs, output_format=output_format, strict=strict
@@ -110,7 +125,7 @@ def _target_options(command: Callable[..., None]) -> Callable[..., None]:
 
 def _overrides(flags: dict[str, Any]) -> Overrides:
     """Turn the shared flags into config overrides (removing them from ``flags``)."""
-    from apiforge.config.targets import Overrides
+    from apiforge.config.targets import Overrides  # not needed by `apiforge --help`
 
     values: dict[str, Any] = {}
     for kind in ("client", "server"):
@@ -146,7 +161,7 @@ def _injected(ctx: click.Context) -> dict[str, Any]:
 @click.pass_context
 def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any) -> None:
     """Regenerate SPEC, or every target in pyproject.toml's [tool.apiforge], when it changed."""
-    from apiforge.cli.commands.generate import run_generate
+    from apiforge.cli.commands.generate import run_generate  # loaded when the command runs
 
     overrides = _overrides(flags)
     run_generate(spec, overrides, force=force, **flags, **_injected(ctx))
@@ -163,11 +178,11 @@ def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any
 @click.pass_context
 def check(ctx: click.Context, /, spec: Path | None, breaking: bool, **flags: Any) -> None:
     """Exit 1 with a diff when generated code is stale, edited by hand or missing."""
-    from apiforge.cli.commands.check import run_check
+    from apiforge.cli.commands.check import run_check  # loaded when the command runs
 
     overrides = _overrides(flags)
     if breaking:
-        from apiforge.cli.commands.diff import run_breaking_check
+        from apiforge.cli.commands.diff import run_breaking_check  # loaded when the command runs
 
         run_breaking_check(spec, overrides, output_format=flags["output_format"])
         return
@@ -195,7 +210,7 @@ def check(ctx: click.Context, /, spec: Path | None, breaking: bool, **flags: Any
 @click.option("--allow-remote-refs", is_flag=True, help="Allow http(s) $refs (off by default).")
 def diff(old: Path | None, new: Path | None, against: Path | None, **flags: Any) -> None:
     """What changed for the generated packages' users: OLD vs NEW, or a recorded spec vs now."""
-    from apiforge.cli.commands.diff import run_diff
+    from apiforge.cli.commands.diff import run_diff  # loaded when the command runs
 
     run_diff(old, new, against, **flags)
 
@@ -214,7 +229,7 @@ def diff(old: Path | None, new: Path | None, against: Path | None, **flags: Any)
 @click.pass_context
 def watch(ctx: click.Context, /, spec: Path | None, debounce: int, **flags: Any) -> None:
     """Regenerate whenever a spec (or a file it $refs) changes; Ctrl-C stops."""
-    from apiforge.cli.commands.watch import run_watch
+    from apiforge.cli.commands.watch import run_watch  # loaded when the command runs
 
     overrides = _overrides(flags)
     run_watch(spec, overrides, debounce_ms=debounce, **flags, **_injected(ctx))

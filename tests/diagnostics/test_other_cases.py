@@ -18,9 +18,7 @@ from typing import Any
 
 import pytest
 
-from apiforge.cli.commands.check import compare_package
 from apiforge.cli.commands.diff import _records
-from apiforge.cli.commands.generate import Outcome, generate_target, render_target
 from apiforge.config.targets import (
     ConfigError,
     NoProjectConfig,
@@ -30,6 +28,7 @@ from apiforge.config.targets import (
     resolve_targets,
 )
 from apiforge.diagnostics import Diagnostic, Sink
+from apiforge.engine import Outcome, compare_package, generate_target, render_target
 from apiforge.load.load import load
 from apiforge.output.format import format_files
 from apiforge.output.write import WriteRefused, package_trees, write_packages

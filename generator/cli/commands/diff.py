@@ -8,37 +8,41 @@ JSON object and nothing else. Spec diagnostics go to stderr (into the JSON
 object with ``--format json``). ``--fail-on`` makes the command exit 1
 (:class:`ChangesFound`) when a change reaches that level.
 
-:func:`release` serves ``generate`` and ``check``: it compares the recorded
-spec with the one being generated, and with ``bump-version`` sets the new
-package version and prepends a CHANGELOG entry.
+The release step that ``generate`` and ``check`` run lives in
+:mod:`apiforge.diff.release_step`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from apiforge.cli.main import DiagnosticsError
+from apiforge.cli.commands.generate import load_targets
+from apiforge.config.targets import ConfigError, Overrides, Target, near_path, resolve_targets
 from apiforge.diagnostics import (
     Diagnostic,
+    DiagnosticsError,
     GenerationFailed,
     Severity,
     Sink,
     SpecLocation,
     render_text,
 )
-from apiforge.diff.recorded import COPY_DIR, Recorded, recorded_packages, spec_copy
-from apiforge.output.manifest import ManifestError, input_location, package_dirs
+from apiforge.diff.engine import diff_files
+from apiforge.diff.recorded import COPY_DIR, Recorded, recorded_packages
+from apiforge.diff.release_step import package_version
+from apiforge.diff.render import as_json
+from apiforge.diff.render import render_text as report_text
+from apiforge.output.manifest import ManifestError, package_dirs
+from apiforge.progress import Reporter
 
 if TYPE_CHECKING:
-    from apiforge.config.targets import Overrides, Target
     from apiforge.diff.model import Audience, Report
-    from apiforge.pipeline import Rendered
 
 FAIL_ON = {"never": 3, "breaking": 2, "possibly-breaking": 1, "any": 0}
 
@@ -64,15 +68,6 @@ class Job:
 
 def _problem(code: str, message: str, where: Path) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, message, SpecLocation(where.as_posix()))
-
-
-def _version(package_dir: Path) -> str | None:
-    from apiforge.diff.release import project_version
-
-    try:
-        return project_version((package_dir / "pyproject.toml").read_text(encoding="utf-8"))
-    except OSError:
-        return None
 
 
 def _records(directory: Path, problems: list[Diagnostic]) -> list[Recorded]:
@@ -130,20 +125,18 @@ def _job(records: list[Recorded], current: Path) -> Job:
     packages: dict[str, Audience] = {
         r.package: "server" if r.audience == "server" else "client" for r in records
     }
-    versions = {r.package: v for r in records if (v := _version(r.package_dir)) is not None}
+    versions = {r.package: v for r in records if (v := package_version(r.package_dir)) is not None}
     old = records[0].old_spec
     assert old is not None
     return Job(old, _shown(current), packages, versions)
 
 
 def _shown(path: Path) -> Path:
-    from apiforge.config.targets import near_path
 
     return near_path(path, Path.cwd())
 
 
 def _project_targets() -> list[Target]:
-    from apiforge.config.targets import Overrides, resolve_targets
 
     return resolve_targets(None, Overrides())
 
@@ -165,7 +158,6 @@ def jobs_for_targets(targets: list[Target], problems: list[Diagnostic]) -> list[
 
 def default_packages(new: Path, client: str | None, server: str | None) -> dict[str, Audience]:
     """Package names for ``diff OLD NEW``: flags, else the project's target for NEW, else defaults."""
-    from apiforge.config.targets import ConfigError, Target
 
     target = Target.for_spec(new, Path("generated"))
     try:
@@ -185,7 +177,6 @@ def default_packages(new: Path, client: str | None, server: str | None) -> dict[
 
 def compare_job(job: Job, sink: Sink, allow_remote_refs: bool = False) -> Report:
     """Run one job (raises GenerationFailed when a spec does not load)."""
-    from apiforge.diff.engine import diff_files
 
     return diff_files(job.old, job.new, sink, job.packages, allow_remote_refs=allow_remote_refs)
 
@@ -199,8 +190,6 @@ def run_jobs(
     allow_remote_refs: bool = False,
 ) -> None:
     """Compare, print every report, and exit 1 on problems or on changes at ``fail_on``."""
-    from apiforge.diff.render import as_json
-    from apiforge.diff.render import render_text as report_text
 
     reports: list[tuple[Report, dict[str, str]]] = []
     for job in jobs:
@@ -270,133 +259,6 @@ def run_diff(
     )
 
 
-def recorded_spec(target: Target, rendered: Rendered) -> Path | None:
-    """The spec copy beside the target's output; None when there is none or it equals the spec now."""
-    return _recorded(target, rendered)[0]
-
-
-def _recorded(
-    target: Target, rendered: Rendered
-) -> tuple[Path | None, dict[str, str] | None, dict[str, str] | None]:
-    """(recorded copy or None as in :func:`recorded_spec`, its files, the files a copy of the spec now holds)."""
-    inputs = [(input_location(k, target), v) for k, v in rendered.input_hashes.items()]
-    now = spec_copy(target.spec, inputs)
-    current = now.files if now is not None else None
-    for package in rendered.packages:
-        try:
-            records = list(recorded_packages(target.output / package))
-        except (ManifestError, OSError):
-            continue
-        for record in records:
-            if record.old_spec is None:
-                continue
-            before = {
-                p.relative_to(record.package_dir).as_posix(): p.read_text(encoding="utf-8")
-                for p in sorted((record.package_dir / COPY_DIR).rglob("*"))
-                if p.is_file()
-            }
-            if now is not None and before == now.files:
-                return None, before, current
-            return record.old_spec, before, current
-    return None, None, current
-
-
-def _compare_recorded(
-    target: Target,
-    rendered: Rendered,
-    previous: Path,
-    before: dict[str, str] | None,
-    packages: dict[str, Audience],
-) -> Report:
-    """The recorded spec against the one just rendered, reusing what the pipeline and the cache hold.
-
-    The new side comes from the pipeline's own IR and names; the old side from the
-    content cache (stored when that spec was generated), else by loading the copy.
-    Raises GenerationFailed when a side that has to be loaded does not load.
-    """
-    from apiforge.diff.engine import compare
-    from apiforge.diff.snapshot import cached_snapshot, load_snapshot, snapshot_key
-
-    remote = target.allow_remote_refs
-    old = (
-        cached_snapshot(snapshot_key(before, remote), str(previous)) if before is not None else None
-    )
-    if old is None:
-        old = load_snapshot(previous, Sink(), allow_remote_refs=remote)
-    if rendered.snapshot is not None:
-        new = rendered.snapshot()
-    else:
-        new = load_snapshot(target.spec, Sink(), allow_remote_refs=remote)
-    return compare(old, new, packages)
-
-
-def _remember(target: Target, rendered: Rendered, current: dict[str, str] | None) -> None:
-    """Cache the snapshot of the spec just rendered, keyed by the copy recorded beside the output."""
-    from apiforge.diff.snapshot import CACHE_KIND, snapshot_key, store_snapshot
-    from apiforge.output.cache import cache_dir, read_bytes
-
-    if current is None or rendered.snapshot is None or cache_dir(CACHE_KIND) is None:
-        return
-    key = snapshot_key(current, target.allow_remote_refs)
-    if read_bytes(cache_dir(CACHE_KIND), key) is None:
-        store_snapshot(rendered.snapshot(), key)
-
-
-def release(target: Target, rendered: Rendered) -> tuple[Rendered, Report | None, str | None]:
-    """Compare with the recorded spec; apply ``bump-version``. Returns (files, report, problem)."""
-    report: Report | None = None
-    problem: str | None = None
-    before: dict[str, str] | None = None
-    current: dict[str, str] | None = None
-    try:
-        previous, before, current = _recorded(target, rendered)
-    except (OSError, UnicodeDecodeError) as exc:
-        previous, problem = None, f"cannot read the recorded spec ({exc})"
-    if previous is not None:
-        packages: dict[str, Audience] = {
-            p: ("server" if p == target.server_package else "client") for p in rendered.packages
-        }
-        try:
-            report = _compare_recorded(target, rendered, previous, before, packages)
-        except GenerationFailed:
-            problem = (
-                "the previously generated spec no longer loads; apiforge diff cannot compare it"
-            )
-    _remember(target, rendered, current)
-    if target.bump_version:
-        rendered = bumped(target, rendered, report)
-    return rendered, report, problem
-
-
-def bumped(target: Target, rendered: Rendered, report: Report | None) -> Rendered:
-    """Each package's version bumped from its previous one, with a CHANGELOG entry (see module doc)."""
-    from apiforge.diff.model import Bump
-    from apiforge.diff.release import add_changelog_entry, next_version, set_project_version
-    from apiforge.diff.render import changelog_entry
-
-    files = dict(rendered.files)
-    for package in rendered.packages:
-        audience: Audience = "server" if package == target.server_package else "client"
-        previous = _version(target.output / package)
-        key = f"{package}/pyproject.toml"
-        if previous is None or key not in files:
-            continue  # first generation: the spec's version stands
-        bump = report.bump(audience) if report is not None else Bump.NONE
-        version = previous if bump is Bump.NONE else next_version(previous, bump)
-        files[key] = set_project_version(files[key], version)
-        try:
-            changelog: str | None = (target.output / package / "CHANGELOG.md").read_text(
-                encoding="utf-8"
-            )
-        except OSError:
-            changelog = None
-        if report is not None and bump is not Bump.NONE:
-            changelog = add_changelog_entry(changelog, changelog_entry(report, audience, version))
-        if changelog is not None:
-            files[f"{package}/CHANGELOG.md"] = changelog
-    return replace(rendered, files=files)
-
-
 def run_breaking_check(
     spec: Path | None,
     overrides: Overrides,
@@ -405,8 +267,6 @@ def run_breaking_check(
     fail_on: str = "breaking",
 ) -> None:
     """``apiforge check --breaking``: each target's recorded spec against its spec now, failing on breaks."""
-    from apiforge.cli.commands.generate import load_targets
-    from apiforge.cli.progress import Reporter
 
     targets = load_targets(spec, overrides, Reporter(output_format=output_format))
     problems: list[Diagnostic] = []

@@ -9,19 +9,21 @@ stdout carries only the JSON array of diagnostics, everything else goes to stder
 
 from __future__ import annotations
 
-import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
+
+from apiforge.api import validate
+from apiforge.diagnostics import Diagnostic, DiagnosticsError, render_json
+from apiforge.load import jsonpointer
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def count_operations(document: dict[str, Any]) -> int:
     """Operations under ``paths`` (local path-item references are followed)."""
-    from apiforge.load import jsonpointer
-
     paths = document.get("paths")
     total = 0
     for item in paths.values() if isinstance(paths, dict) else ():
@@ -43,60 +45,33 @@ def _plural(count: int, noun: str) -> str:
 def run_validate(
     spec: Path, *, allow_remote_refs: bool, output_format: str, strict: bool = False
 ) -> None:
-    """Check ``spec`` as ``generate`` would; print its diagnostics and a summary.
+    """Check ``spec`` as ``generate`` would (:func:`apiforge.validate`); print its diagnostics and a summary.
 
     Raises:
-        apiforge.cli.main.DiagnosticsError: the spec has errors, or warnings with ``strict`` (exit code 1).
+        apiforge.diagnostics.DiagnosticsError: the spec has errors, or warnings with ``strict``
+            (exit code 1), after its diagnostics were printed.
     """
-    from apiforge.cli.main import DiagnosticsError
-    from apiforge.config.targets import Target, default_stem
-    from apiforge.diagnostics import (
-        GenerationFailed,
-        Sink,
-        render_json,
-        sorted_diagnostics,
-        strict_failures,
-    )
-    from apiforge.pipeline import render
-
-    sink = Sink()
-    with tempfile.TemporaryDirectory() as nowhere:  # an output folder nothing is written to
-        target = Target.for_spec(
-            spec,
-            Path(nowhere),
-            stem=default_stem(spec),
-            allow_remote_refs=allow_remote_refs,
-            strict=strict,
-            format=False,
-        )
-        try:
-            rendered = render(target, sink)
-        except GenerationFailed as exc:
-            sink.extend(d for d in exc.diagnostics if d not in sink.items)
-            rendered = None
-    items = sorted_diagnostics(strict_failures(sink.items) if strict else sink.items)
     as_json = output_format == "json"
+    try:
+        result = validate(spec, allow_remote_refs=allow_remote_refs, strict=strict)
+    except DiagnosticsError as exc:
+        _show(exc.diagnostics, as_json)
+        raise
+    _show(result.diagnostics, as_json)
+    summary = (
+        f"{spec}: OpenAPI {result.openapi_version}, "
+        f"{_plural(result.operations, 'operation')}, {_plural(result.schemas, 'schema')}"
+    )
+    if result.converted_from:
+        summary += f" (converted from Swagger {result.converted_from})"
+    if result.warnings:
+        summary += f", {_plural(result.warnings, 'warning')}"
+    click.echo(summary, err=as_json)
+
+
+def _show(items: Sequence[Diagnostic], as_json: bool) -> None:
+    """The diagnostics: the JSON array alone on stdout, or text lines on stderr."""
     if as_json:
         click.echo(render_json(items))
     elif items:
         click.echo("\n".join(d.render() for d in items), err=True)
-    errors = sum(d.severity.value == "error" for d in items)
-    warnings = sum(d.severity.value == "warning" for d in items)
-    facts = rendered.facts if rendered is not None else None
-    if facts is None or errors:
-        failed = f"{spec}: {_plural(max(errors, 1), 'error')}, {_plural(warnings, 'warning')}"
-        if strict and not sink.errors and sink.warnings:
-            codes = ", ".join(sorted({d.code for d in sink.warnings}))
-            failed = (
-                f"{spec}: --strict: {_plural(len(sink.warnings), 'warning')} failed it ({codes})"
-            )
-        raise DiagnosticsError(failed)
-    summary = (
-        f"{spec}: OpenAPI {facts.openapi_version}, "
-        f"{_plural(facts.operations, 'operation')}, {_plural(facts.schemas, 'schema')}"
-    )
-    if facts.converted_from:
-        summary += f" (converted from Swagger {facts.converted_from})"
-    if warnings:
-        summary += f", {_plural(warnings, 'warning')}"
-    click.echo(summary, err=as_json)

@@ -33,18 +33,11 @@ from pathlib import Path
 
 import click
 
-from apiforge.cli.commands.generate import (
-    Outcome,
-    RenderFn,
-    display_name,
-    generate_target,
-    load_targets,
-    pipeline_render,
-    shown,
-)
-from apiforge.cli.progress import Reporter
+from apiforge.cli.commands.generate import load_targets
 from apiforge.config.targets import Overrides, Target, find_pyproject
+from apiforge.engine import Outcome, RenderFn, display_name, generate_target, pipeline_render, shown
 from apiforge.output.manifest import input_paths
+from apiforge.progress import Reporter
 
 Event = tuple[float, set[Path]]
 """A monotonic timestamp and the changed paths (empty: nothing changed, a clock tick)."""
