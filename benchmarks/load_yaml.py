@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "tests" / "unit"))
 from test_load_yaml import spec_with_schemas
 
 from apiforge.diagnostics import Sink
-from apiforge.load.source import Limits, Reporter
+from apiforge.load.reading import Limits, Reporter
 from apiforge.load.yaml_reader import parse_yaml
 
 

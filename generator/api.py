@@ -24,13 +24,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from apiforge.config.targets import (
-    ConfigError,
-    Overrides,
-    Target,
-    default_stem,
-    resolve_targets,
-)
+from apiforge.config.defaults import default_stem
+from apiforge.config.project import resolve_targets
+from apiforge.config.targets import ConfigError, Overrides, Target
 from apiforge.diagnostics import (
     Diagnostic,
     DiagnosticsError,

@@ -7,17 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import apiforge.config.targets as config_module
+import apiforge.config.project as config_module
+from apiforge.config.project import find_pyproject, load_project, resolve_targets
 from apiforge.config.schema import ConfigFile, TargetConfig, resolve_hook_table
-from apiforge.config.targets import (
-    ConfigError,
-    NoProjectConfig,
-    Overrides,
-    Target,
-    find_pyproject,
-    load_project,
-    resolve_targets,
-)
+from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
 
 
 @pytest.fixture(autouse=True)

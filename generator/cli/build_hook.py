@@ -31,7 +31,8 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 from hatchling.plugin import hookimpl
 
 from apiforge.api import GenerateFailed, generate
-from apiforge.config.targets import ConfigError, Overrides, Target, load_project
+from apiforge.config.project import load_project
+from apiforge.config.targets import ConfigError, Overrides, Target
 from apiforge.diagnostics import render_text
 from apiforge.engine import RenderFn, pipeline_render
 from apiforge.progress import Reporter

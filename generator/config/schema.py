@@ -35,7 +35,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
-from apiforge.config.targets import ConfigError, Overrides, Target, config_diagnostic, default_stem
+from apiforge.config.defaults import default_stem
+from apiforge.config.targets import ConfigError, Overrides, Target, config_diagnostic
 from apiforge.diagnostics import Diagnostic
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

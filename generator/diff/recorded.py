@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from apiforge.output.manifest import MANIFEST_NAME, read_manifest
+
 COPY_DIR = ".apiforge-spec"
 
 
@@ -81,7 +83,6 @@ def recorded_packages(directory: Path) -> Iterator[Recorded]:
     Raises:
         apiforge.output.manifest.ManifestError: a manifest is malformed.
     """
-    from apiforge.output.manifest import MANIFEST_NAME, read_manifest
 
     candidates = (
         [directory]

@@ -14,6 +14,7 @@ from typing import Any
 from apiforge.diagnostics import SpecLocation
 from apiforge.diff.model import AUDIENCES, Audience, Change, Level, Report
 from apiforge.diff.release import next_version
+from apiforge.render.escape import markdown_code, markdown_escaped
 
 TITLES: dict[Audience, str] = {"client": "client users", "server": "server implementers"}
 
@@ -131,7 +132,6 @@ def one_line(report: Report) -> str:
 
 def changelog_entry(report: Report, audience: Audience, version: str) -> str:
     """A Markdown CHANGELOG section for one package's new version."""
-    from apiforge.render.escape import markdown_code, markdown_escaped
 
     lines = [f"## {version}", ""]
     changes = report.for_audience(audience)

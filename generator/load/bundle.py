@@ -29,8 +29,9 @@ from urllib.parse import unquote, urljoin
 
 from apiforge.load import jsonpointer
 from apiforge.load.jsonpointer import deep_copy
+from apiforge.load.reading import Reporter, SourceFile
 from apiforge.load.refs import NAMED_MAPS, describe_missing
-from apiforge.load.source import Reporter, SourceFile, is_url
+from apiforge.load.source import is_url
 
 OpenFile = Callable[[str], "SourceFile | None"]
 """Reads a location once (cached); raises FileNotFoundError, or reports and returns None."""

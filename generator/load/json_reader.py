@@ -19,7 +19,7 @@ from typing import Any
 
 from apiforge.diagnostics import Severity, SpecLocation
 from apiforge.load import jsonpointer
-from apiforge.load.source import Limits, Parsed, Reporter
+from apiforge.load.reading import Limits, Parsed, Reporter
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from apiforge.diagnostics import Locator, Severity, Sink, SpecLocation
-from apiforge.load import jsonpointer
-from apiforge.load.source import Limits, Reporter, SourceFile, fetch_url, is_url, read_source
+from apiforge.load import bundle, jsonpointer, refs, swagger2, validation, validation_cache
+from apiforge.load.reading import Limits, Reporter, SourceFile
+from apiforge.load.source import fetch_url, is_url, read_source
 
 
 @dataclass(frozen=True)
@@ -198,8 +199,6 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         The bundled document, or ``None`` when it could not be read, parsed or
         identified as OpenAPI. Check ``sink.has_errors()`` either way.
     """
-    from apiforge.load import bundle, refs, swagger2, validation
-
     options = options or LoadOptions()
     limits = Limits(options.max_file_bytes, options.max_depth, options.max_nodes)
     reporter = Reporter(sink)
@@ -263,7 +262,7 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         )
         family, version, converted_from = "3.0", "3.0.3", "2.0"
     if options.validate:
-        validation.validate_cached(document, family, report_at)
+        validation_cache.validate_cached(document, family, report_at)
         validation.check_defaults(document, report_at)
 
     def origin(pointer: str) -> SpecLocation:

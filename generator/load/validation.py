@@ -21,6 +21,7 @@ from typing import Any
 
 from apiforge.diagnostics import Severity
 from apiforge.load import jsonpointer
+from apiforge.load.refs import in_data
 
 Report = Callable[[Severity, str, str, str], None]
 """``report(severity, code, message, pointer_in_document)``."""
@@ -198,7 +199,7 @@ def _type_typo(value: Any) -> str | None:
     """The schema type ``value`` misspells (``integr`` -> ``integer``), or None."""
     if not isinstance(value, str) or value in _TYPES:
         return None
-    from difflib import get_close_matches
+    from difflib import get_close_matches  # only for a misspelt type
 
     close = get_close_matches(value.lower(), _TYPES, n=1, cutoff=0.75)
     return close[0] if close else None
@@ -215,73 +216,17 @@ def _normalized(document: dict[str, Any], family: str) -> dict[str, Any]:
     return {**document, "openapi": accepted[family][-1]}
 
 
-def validate_cached(document: dict[str, Any], family: str, report: Report) -> None:
-    """:func:`validate`, remembered in the content cache: a document seen before costs no import.
-
-    Importing openapi-pydantic (building its pydantic models) is most of what
-    validation costs. The cache key covers the document's exact content, the
-    family, apiforge and the validating code, and the openapi-pydantic and pydantic
-    versions; the entry is the list of reports, replayed in order (empty when the
-    document validated clean).
-    """
-    import json
-
-    from apiforge.output import cache
-
-    folder = cache.cache_dir("validation")
-    if folder is None:
-        validate(document, family, report)
-        return
-    from apiforge.load.validation_cache import validate_parts
-
-    if validate_parts(document, family, _code_identity(), report):
-        return
-    key = cache.digest(
-        _code_identity(), family, json.dumps(document, ensure_ascii=False, default=str)
-    )
-    cached = cache.read(folder, key)
-    if cached is not None:
-        try:
-            entries = [(Severity(s), c, m, p) for s, c, m, p in json.loads(cached)]
-        except (ValueError, TypeError):
-            entries = None
-        if entries is not None:
-            for entry in entries:
-                report(*entry)
-            return
-    recorded: list[tuple[Severity, str, str, str]] = []
-
-    def record(severity: Severity, code: str, message: str, pointer: str) -> None:
-        recorded.append((severity, code, message, pointer))
-        report(severity, code, message, pointer)
-
-    validate(document, family, record)
-    cache.write(folder, key, json.dumps([[s.value, c, m, p] for s, c, m, p in recorded]))
-
-
-def _code_identity() -> str:
-    """Everything besides the document that validation results depend on."""
-    from importlib.metadata import version
-    from pathlib import Path
-
-    from apiforge import __version__
-    from apiforge.load import validation_cache
-
-    files = (__file__, jsonpointer.__file__, validation_cache.__file__)
-    sources = "".join(Path(f).read_text(encoding="utf-8") for f in files)
-    return f"apiforge {__version__} openapi-pydantic {version('openapi-pydantic')} pydantic {version('pydantic')}\0{sources}"
-
-
 def validate(document: dict[str, Any], family: str, report: Report) -> None:
     """Check ``document`` against the OpenAPI ``family`` ("3.0" or "3.1") model; report problems."""
+    # pydantic and openapi-pydantic load only when the validation cache misses
     from pydantic import ValidationError
 
     if family == "3.1":
-        from openapi_pydantic.v3.v3_1 import OpenAPI as Model31
+        from openapi_pydantic.v3.v3_1 import OpenAPI as Model31  # the family's model only
 
         model: Any = Model31
     else:
-        from openapi_pydantic.v3.v3_0 import OpenAPI as Model30
+        from openapi_pydantic.v3.v3_0 import OpenAPI as Model30  # the family's model only
 
         model = Model30
     # openapi-pydantic declares no validators of its own, so pydantic raises nothing but
@@ -338,8 +283,6 @@ def check_defaults(document: dict[str, Any], report: Report) -> None:
     Common in real specs and harmless to generation, but worth a pointer. One
     level-by-level pass over the document; pointers are found only for offenders.
     """
-    from apiforge.load.refs import in_data
-
     offenders: list[dict[str, Any]] = []
     level: list[Any] = [document]
     while level:

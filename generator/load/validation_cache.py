@@ -16,10 +16,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
+from apiforge import __version__
 from apiforge.diagnostics import Severity
-from apiforge.load import jsonpointer
+from apiforge.load import jsonpointer, validation
+from apiforge.load.validation import Report, report_model_errors, validate
 from apiforge.output import cache
 
 Entry = tuple[Severity, str, str, str]
@@ -29,10 +33,53 @@ _BEFORE_COMPONENTS = frozenset(
 )
 
 
+def validate_cached(document: dict[str, Any], family: str, report: Report) -> None:
+    """:func:`validate`, remembered in the content cache: a document seen before costs no import.
+
+    Importing openapi-pydantic (building its pydantic models) is most of what
+    validation costs. The cache key covers the document's exact content, the
+    family, apiforge and the validating code, and the openapi-pydantic and pydantic
+    versions; the entry is the list of reports, replayed in order (empty when the
+    document validated clean).
+    """
+    folder = cache.cache_dir("validation")
+    if folder is None:
+        validate(document, family, report)
+        return
+    if validate_parts(document, family, _code_identity(), report):
+        return
+    key = cache.digest(
+        _code_identity(), family, json.dumps(document, ensure_ascii=False, default=str)
+    )
+    cached = cache.read(folder, key)
+    if cached is not None:
+        try:
+            entries = [(Severity(s), c, m, p) for s, c, m, p in json.loads(cached)]
+        except (ValueError, TypeError):
+            entries = None
+        if entries is not None:
+            for entry in entries:
+                report(*entry)
+            return
+    recorded: list[tuple[Severity, str, str, str]] = []
+
+    def record(severity: Severity, code: str, message: str, pointer: str) -> None:
+        recorded.append((severity, code, message, pointer))
+        report(severity, code, message, pointer)
+
+    validate(document, family, record)
+    cache.write(folder, key, json.dumps([[s.value, c, m, p] for s, c, m, p in recorded]))
+
+
+def _code_identity() -> str:
+    """Everything besides the document that validation results depend on."""
+    files = (validation.__file__, jsonpointer.__file__, __file__)
+    sources = "".join(Path(f).read_text(encoding="utf-8") for f in files)
+    return f"apiforge {__version__} openapi-pydantic {version('openapi-pydantic')} pydantic {version('pydantic')}\0{sources}"
+
+
 def validate_parts(document: dict[str, Any], family: str, identity: str, report: Any) -> bool:
     """Validate ``document`` part by part through the cache; False when it has no schemas to split off."""
-    from apiforge.load.validation import validate
-
     components = document.get("components")
     schemas = components.get("schemas") if isinstance(components, dict) else None
     folder = cache.cache_dir("validation")
@@ -69,9 +116,7 @@ def validate_schemas(
     document: dict[str, Any], group: dict[str, Any], family: str, report: Any
 ) -> None:
     """The errors whole-document validation reports for these component schemas."""
-    from pydantic import ValidationError
-
-    from apiforge.load.validation import report_model_errors
+    from pydantic import ValidationError  # pydantic loads only when a part misses the cache
 
     try:
         _schemas_adapter(family).validate_python(group)
@@ -86,10 +131,11 @@ def validate_schemas(
 @functools.cache
 def _schemas_adapter(family: str) -> Any:
     """A validator of ``components.schemas`` exactly as the family's Components model declares it."""
+    # pydantic and openapi-pydantic load only when a part misses the cache
     from pydantic import TypeAdapter
 
     if family == "3.1":
-        from openapi_pydantic.v3.v3_1 import Components
+        from openapi_pydantic.v3.v3_1 import Components  # the family's model only
     else:
         from openapi_pydantic.v3.v3_0 import Components  # type: ignore[assignment]
     annotation: Any = Components.model_fields["schemas"].annotation

@@ -30,7 +30,7 @@ from yaml.nodes import (  # type: ignore[import-untyped, unused-ignore]
 
 from apiforge.diagnostics import Severity, SpecLocation
 from apiforge.load import jsonpointer
-from apiforge.load.source import Limits, Parsed, Reporter
+from apiforge.load.reading import Limits, Parsed, Reporter
 from apiforge.load.yaml_compose import (
     C_STACK_SAFE_DEPTH,
     HAVE_LIBYAML,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 from apiforge.diagnostics import Sink, SpecLocation
@@ -79,7 +80,6 @@ def format_files(files: dict[str, str], sink: Sink, formatter: str = "ruff") -> 
 
 def _settings(formatter: str) -> str:
     """Everything the formatted text depends on besides the input (part of every cache key)."""
-    from importlib.metadata import version
 
     tool = f"black {version('black')}" if formatter == "black" else "ruff format"
     return f"{tool} ruff {version('ruff')} isort-88 py310 {LINE_LENGTH}"
@@ -167,6 +167,7 @@ def _ruff(todo: dict[str, str]) -> dict[str, tuple[str, str | None]]:
 
 def _black(todo: dict[str, str]) -> dict[str, tuple[str, str | None]]:
     """Import sort (one ruff process), then black in this process, one module at a time."""
+    # black is the optional formatter: loaded only when a target asks for it
     import black
     from black.mode import TargetVersion
 

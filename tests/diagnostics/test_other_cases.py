@@ -19,14 +19,8 @@ from typing import Any
 import pytest
 
 from apiforge.cli.commands.diff import _records
-from apiforge.config.targets import (
-    ConfigError,
-    NoProjectConfig,
-    Overrides,
-    Target,
-    load_project,
-    resolve_targets,
-)
+from apiforge.config.project import load_project, resolve_targets
+from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
 from apiforge.diagnostics import Diagnostic, Sink
 from apiforge.engine import Outcome, compare_package, generate_target, render_target
 from apiforge.load.load import load

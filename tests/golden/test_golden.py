@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from apiforge.config.targets import Overrides, Target, load_project
+from apiforge.config.project import load_project
+from apiforge.config.targets import Overrides, Target
 from apiforge.diagnostics import Sink, render_text
 from apiforge.pipeline import render
 

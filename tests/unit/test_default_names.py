@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from apiforge.config.targets import Target, default_stem, read_title
+from apiforge.config.defaults import default_stem, read_title
+from apiforge.config.targets import Target
 from apiforge.naming.schemas import package_stem
 
 

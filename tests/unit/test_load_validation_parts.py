@@ -15,7 +15,8 @@ import pytest
 
 from apiforge.diagnostics import Severity, Sink
 from apiforge.load.load import LoadOptions, load
-from apiforge.load.validation import validate, validate_cached
+from apiforge.load.validation import validate
+from apiforge.load.validation_cache import validate_cached
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = sorted((REPO / "tests" / "diagnostics" / "cases").glob("*.yaml"))

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from apiforge.diagnostics import Diagnostic, Sink
-from apiforge.load.source import Limits, Reporter, SourceFile, read_source
+from apiforge.load.reading import Limits, Reporter, SourceFile
+from apiforge.load.source import read_source
 from apiforge.load.yaml_reader import YamlPositions, resolve_plain
 
 LIMITS = Limits(max_file_bytes=1 << 20, max_depth=64, max_nodes=10_000)

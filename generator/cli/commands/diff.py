@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 import click
 
 from apiforge.cli.commands.generate import load_targets
-from apiforge.config.targets import ConfigError, Overrides, Target, near_path, resolve_targets
+from apiforge.config.project import resolve_targets
+from apiforge.config.targets import ConfigError, Overrides, Target, near_path
 from apiforge.diagnostics import (
     Diagnostic,
     DiagnosticsError,
@@ -241,8 +242,6 @@ def run_diff(
     elif old is not None and new is not None:
         jobs = [Job(old, new, default_packages(new, client_package, server_package), {})]
     elif old is None:
-        from apiforge.config.targets import ConfigError
-
         try:
             targets = _project_targets()
         except (ConfigError, ValueError) as exc:

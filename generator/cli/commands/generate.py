@@ -20,13 +20,8 @@ from pathlib import Path
 import click
 
 from apiforge.api import generate
-from apiforge.config.targets import (
-    ConfigError,
-    NoProjectConfig,
-    Overrides,
-    Target,
-    resolve_targets,
-)
+from apiforge.config.project import resolve_targets
+from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
 from apiforge.diagnostics import DiagnosticsError
 from apiforge.engine import RenderFn, display_name, pipeline_render
 from apiforge.progress import Reporter

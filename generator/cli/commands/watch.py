@@ -34,7 +34,8 @@ from pathlib import Path
 import click
 
 from apiforge.cli.commands.generate import load_targets
-from apiforge.config.targets import Overrides, Target, find_pyproject
+from apiforge.config.project import find_pyproject
+from apiforge.config.targets import Overrides, Target
 from apiforge.engine import Outcome, RenderFn, display_name, generate_target, pipeline_render, shown
 from apiforge.output.manifest import input_paths
 from apiforge.progress import Reporter
@@ -140,7 +141,7 @@ def filesystem_events(
 
     The watch restarts when the set of directories changes (a new $ref elsewhere).
     """
-    import watchfiles
+    import watchfiles  # the optional `watch` extra: only this command needs it
 
     while stop_event is None or not stop_event.is_set():
         watching = directories()
