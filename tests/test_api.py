@@ -137,3 +137,20 @@ def test_the_build_hook_uses_the_library_not_the_cli() -> None:
     loaded = _modules_after("import apiforge.cli.build_hook")
     assert "apiforge.api" in loaded
     assert not {m for m in loaded if m == "apiforge.cli.main" or ".commands" in m}
+
+
+def test_the_readme_library_example_runs_as_written(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## As a library\n", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "spec" / "pets.yaml").write_text(PETS, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.apiforge]\noutput = "out"\n\n[[tool.apiforge.targets]]\nspec = "spec/pets.yaml"\n',
+        encoding="utf-8",
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert (ran.returncode, ran.stdout) == (0, "['written']\n"), ran.stderr
+    assert (tmp_path / "out" / "pets_client" / "pets_client" / "__init__.py").is_file()

@@ -82,7 +82,7 @@ class Overrides:
     :func:`resolve_targets` accepts them only together with a SPEC argument.
     """
 
-    output: Path | None = None
+    output: Path | str | None = None
     strict: bool | None = None
     allow_remote_refs: bool | None = None
     client_package: str | Literal[False] | None = None
@@ -91,6 +91,10 @@ class Overrides:
     base_url_env: str | None = None
     formatter: str | None = None
     bump_version: bool | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.output, str):  # library callers: Overrides(output="out")
+            object.__setattr__(self, "output", Path(self.output))
 
     def apply(self, target: Target) -> Target:
         """``target`` with every given override applied."""
