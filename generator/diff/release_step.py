@@ -162,4 +162,3 @@ def bumped(target: Target, rendered: Rendered, report: Report | None) -> Rendere
         if changelog is not None:
             files[f"{package}/CHANGELOG.md"] = changelog
     return replace(rendered, files=files)
-
