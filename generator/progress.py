@@ -26,7 +26,7 @@ from typing import Protocol, TextIO
 
 import click
 
-from generator.diagnostics import Diagnostic, render_json, sorted_diagnostics
+from apiforge.diagnostics import Diagnostic, render_json, sorted_diagnostics
 
 
 class StageListener(Protocol):
@@ -84,6 +84,7 @@ class Reporter:
             (the build hook raises them in its error instead).
         terminal: the progress stream is a terminal (progress rewrites one line and
             counts); None: ask the stream.
+        silent: print nothing at all (library calls; see :meth:`silent_reporter`).
         stream: where progress lines go; None: stderr.
     """
 
@@ -92,12 +93,18 @@ class Reporter:
     progress: bool | None = None
     echo_diagnostics: bool = True
     terminal: bool | None = None
+    silent: bool = False
     stream: TextIO | None = None
     collected: list[Diagnostic] = field(default_factory=list)
     reads: set[str] = field(default_factory=set)  # files the pipeline runs read (see Sink.reads)
     _started: float = field(default_factory=time.monotonic)
     _stage: tuple[str, float] | None = None
     _shown: tuple[int, int] = (-1, -1)  # the count last drawn: (percent, done)
+
+    @classmethod
+    def silent_reporter(cls) -> Reporter:
+        """A reporter that only collects: what the library API uses unless given one."""
+        return cls(quiet=True, progress=False, echo_diagnostics=False, terminal=False, silent=True)
 
     def __post_init__(self) -> None:
         if self.progress is None:
@@ -170,7 +177,8 @@ class Reporter:
     def status_err(self, message: str) -> None:
         """An explanation that belongs with the diagnostics: always on stderr, even when quiet."""
         self._close_stage(time.monotonic())
-        click.echo(message, err=True)
+        if not self.silent:
+            click.echo(message, err=True)
 
     def diagnostics(self, items: Iterable[Diagnostic]) -> None:
         """Report diagnostics, sorted by file and line: printed now as text, or kept for the JSON array."""

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Target
-from generator.diagnostics import Sink
-from generator.pipeline import render
-from generator.progress import Reporter, advance, counting
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink
+from apiforge.pipeline import render
+from apiforge.progress import Reporter, advance, counting
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTH = ROOT / "benchmarks" / "synth.py"

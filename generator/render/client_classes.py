@@ -13,8 +13,8 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.render.client_ops import ClientOpView
-from generator.render.escape import docstring
+from apiforge.render.client_ops import ClientOpView
+from apiforge.render.escape import docstring
 
 
 @dataclass(frozen=True)

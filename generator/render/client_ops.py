@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.diagnostics import Sink
-from generator.ir.model import Operation, Parameter, page_results, preferred_request
-from generator.naming import Names
-from generator.render.common import (
+from apiforge.diagnostics import Sink
+from apiforge.ir.model import Operation, Parameter, page_results, preferred_request
+from apiforge.naming.names import Names
+from apiforge.render.common import (
     ArgView,
     BodyView,
     OutcomeView,
@@ -21,8 +21,8 @@ from generator.render.common import (
     summary_line,
     union,
 )
-from generator.render.escape import docstring, literal
-from generator.render.types import Annotator
+from apiforge.render.escape import docstring, literal
+from apiforge.render.types import Annotator
 
 
 @dataclass(frozen=True)

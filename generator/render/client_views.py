@@ -11,12 +11,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from generator.config import Target
-from generator.diagnostics import Sink, SpecLocation
-from generator.ir.model import Api, Operation, SecurityScheme
-from generator.models import ModelsModule
-from generator.naming import Names, PyName, snake_case
-from generator.render.client_classes import (
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.model import Api, Operation, SecurityScheme
+from apiforge.models import ModelsModule
+from apiforge.naming.names import Names
+from apiforge.naming.words import PyName, snake_case
+from apiforge.render.client_classes import (
     ChildView,
     ClassView,
     ResourceDocs,
@@ -24,16 +25,16 @@ from generator.render.client_classes import (
     flavoured,
     resource_docs,
 )
-from generator.render.client_ops import ClientOpView, op_view
-from generator.render.common import (
+from apiforge.render.client_ops import ClientOpView, op_view
+from apiforge.render.common import (
     package_problem,
     resource_groups,
     unshadow,
     unshadow_args,
     unshadow_body,
 )
-from generator.render.escape import docstring, literal
-from generator.render.types import Annotator
+from apiforge.render.escape import docstring, literal
+from apiforge.render.types import Annotator
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import ast
 
 import pytest
 
-from generator.config import Target
-from generator.diagnostics import Sink
-from generator.pipeline import Rendered, render
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink
+from apiforge.pipeline import Rendered, render
 
 SPEC = r'''
 openapi: 3.0.3

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from jinja2 import nodes
 
-from generator.render.env import environment
-from generator.resources import templates_dir
+from apiforge.render.env import environment
+from apiforge.resources import templates_dir
 
 TEMPLATES = sorted(templates_dir().rglob("*.jinja"))
 
