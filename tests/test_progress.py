@@ -17,6 +17,7 @@ import pytest
 
 from apiforge.config.targets import Target
 from apiforge.diagnostics import Sink
+from apiforge.output import format as format_module
 from apiforge.pipeline import render
 from apiforge.progress import Reporter, advance, counting
 
@@ -97,6 +98,7 @@ def test_the_pipeline_counts_rendered_and_formatted_modules_on_a_terminal(
     big_spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")  # format every module, in batches
+    monkeypatch.setattr(format_module, "_MIN_BATCH", 5)  # batches this small spec too
     stream = Stream(tty=True)
     target = Target.for_spec(big_spec, tmp_path, client_package="big_client")
     with Reporter(stream=stream).listening():
@@ -157,5 +159,6 @@ def test_the_cli_on_a_pseudo_terminal_shows_counters(big_spec: Path, tmp_path: P
     frames = _frames(b"".join(chunks).decode())
     assert any("rendering big_client" in f and f.endswith("/30") for f in frames), frames
     counts = [f.rsplit(" ", 1)[1] for f in frames if "] formatting " in f and "... " in f]
-    assert counts[0].startswith("0/") and len(counts) > 2, frames
+    total = counts[-1].split("/")[1]
+    assert counts[0] == f"0/{total}" and counts[-1] == f"{total}/{total}", frames
     assert any("] formatting " in f and f.endswith("s)") for f in frames)
