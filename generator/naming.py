@@ -77,6 +77,8 @@ RESERVED_CLASS_NAMES = frozenset(
         "FastAPI",
         "APIRouter",
         "Protocol",
+        "TypedDict",
+        "Implementations",
         "rt",
         "Mapping",
         "Sequence",
@@ -109,6 +111,7 @@ _SERVER_SCOPE = frozenset(
         "body",
         "binder",
         "impls",
+        "implementation",
         "router",
         "authenticate",
         "middleware",
@@ -141,6 +144,7 @@ RESERVED_PARAMS = frozenset(
         "ops",
         "binder",
         "impls",
+        "implementation",
         "router",
         "datetime",
         "uuid",
@@ -302,6 +306,14 @@ class Names:
         cannot meet ``_client`` (Client itself); one that does anyway gets a suffix.
         """
         return PyName(attr + "_" if attr.startswith("_") else attr)
+
+    def route_module(self, keyword: str) -> PyName:
+        """The module of the server package's ``routes/`` folder declaring group ``keyword``'s routes.
+
+        The group's create_app keyword (unique among groups); one starting with an
+        underscore gets a suffix, so it never meets a dunder module.
+        """
+        return PyName(keyword + "_" if keyword.startswith("_") else keyword)
 
 
 def param_key(location: str, name: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from ruff.__main__ import find_ruff_bin
 
 from generator.format import LINE_LENGTH
-from generator.render.server_views import STATUS_CLASSES
+from generator.render.server_responses import STATUS_CLASSES
 
 RUNTIME = Path(__file__).resolve().parents[2] / "templates" / "runtime"
 FILES = sorted(p for p in RUNTIME.rglob("*.py") if "__pycache__" not in p.parts)

@@ -84,7 +84,14 @@ def create_router(
         ] = None,
     ) -> Any:
         route = rt.Route("dashboards_list", 200)
-        return await binder.call(route, request, principal, impl, "read", (project_id,), {})
+        return await binder.call(
+            route,
+            request,
+            principal,
+            impl,
+            "read",
+            lambda self, context: self.read(project_id, context=context),
+        )
 
     @router.post("/projects/{project_id}/dashboards", operation_id="dashboards_create")
     async def dashboards_create(
@@ -96,11 +103,25 @@ def create_router(
         ] = None,
     ) -> Any:
         route = rt.Route("dashboards_create", 201)
-        return await binder.call(route, request, principal, impl, "write", (project_id,), {})
+        return await binder.call(
+            route,
+            request,
+            principal,
+            impl,
+            "write",
+            lambda self, context: self.write(project_id, context=context),
+        )
 
     @router.get("/public", operation_id="public")
     async def public(request: Request) -> Any:
-        return await binder.call(rt.Route("public", 200), request, None, impl, "public", (), {})
+        return await binder.call(
+            rt.Route("public", 200),
+            request,
+            None,
+            impl,
+            "public",
+            lambda self, context: self.public(context=context),
+        )
 
     alternatives = binder.security_any(
         rt.SecurityRequirement(rt.API_KEY_HEADER, "HeaderKey", param_name="X-API-Key"),
@@ -113,7 +134,14 @@ def create_router(
         request: Request,
         principal: Annotated[rt.Principal | None, Depends(alternatives)] = None,
     ) -> Any:
-        return await binder.call(rt.Route("maybe", 200), request, principal, impl, "maybe", (), {})
+        return await binder.call(
+            rt.Route("maybe", 200),
+            request,
+            principal,
+            impl,
+            "maybe",
+            lambda self, context: self.maybe(context=context),
+        )
 
     for kind, scheme, param in (
         (rt.API_KEY_QUERY, "QueryKey", "api_key"),
@@ -142,7 +170,14 @@ def _keyed_endpoint(
         request: Request, principal: Annotated[rt.Principal | None, Depends(dependency)] = None
     ) -> Any:
         route = rt.Route(operation_id, 200)
-        return await binder.call(route, request, principal, impl, "keyed", (), {})
+        return await binder.call(
+            route,
+            request,
+            principal,
+            impl,
+            "keyed",
+            lambda self, context: self.keyed(context=context),
+        )
 
     return endpoint
 
