@@ -193,8 +193,9 @@ class LazyRoute(BaseRoute):
         if scope["type"] != "http":
             return Match.NONE, {}
         shape = self.segments()
-        if shape is not None:
-            parts = get_route_path(scope).rstrip("/").split("/")
+        path = get_route_path(scope)
+        if shape is not None and "\n" not in path:  # a regex's $ matches before a final newline
+            parts = path.rstrip("/").split("/")
             if len(parts) != len(shape) or any(
                 word is not None and word != part for word, part in zip(shape, parts)
             ):

@@ -318,9 +318,9 @@ def test_a_one_operation_edit_rewrites_only_the_files_it_touches(tmp_path: Path)
     changed = sorted(path for path in before.files if before.files[path] != after.files[path])
     assert changed == [
         "lazy_client/lazy_client/client/stores.py",  # the method's docstring
-        "lazy_server/lazy_server/app.py",  # the route's summary
         "lazy_server/lazy_server/interfaces.py",  # the Protocol method's docstring
         "lazy_server/lazy_server/openapi.json",  # the spec it serves
+        "lazy_server/lazy_server/routes/stores.py",  # the route's summary
     ]
     assert all("sha256" not in text.partition("\n")[0] for text in after.files.values())
 

@@ -174,7 +174,11 @@ def test_the_naming_pass_names_every_enum_member(tmp_path: Path) -> None:
 
 
 def test_routes_leave_out_fastapi_defaults(rendered: Rendered) -> None:
-    app = rendered.files["jobs_server/jobs_server/app.py"]
+    app = "".join(
+        text
+        for path, text in rendered.files.items()
+        if path.startswith("jobs_server/jobs_server/routes/")
+    )
     for default in (
         'description=""',
         "description=''",
