@@ -2,7 +2,22 @@
 """Route lookup by index for an apiforge-generated FastAPI server package.
 
 This file is copied verbatim (not templated) into every generated server package as
-``<pkg>/_routing.py``; ``create_app`` calls :func:`index_routes` on the app's router.
+``<pkg>/_routing.py``; ``create_app`` puts :class:`LazyRoute` placeholders on the app's
+router (:func:`lazy_routes`) and calls :func:`index_routes` on it.
+
+Routes built on first use
+-------------------------
+FastAPI builds a route's dependant, parameter fields and response model (pydantic
+``TypeAdapter``s, model schemas) when the route is added, which for thousands of
+operations costs seconds at start-up. ``create_app`` adds one :class:`LazyRoute` per
+operation instead: it knows its path template and endpoint name, and the first time a
+request could be for it (or anything asks for another attribute) it imports its resource
+group's module and builds the whole group's real routes, then hands everything to its
+own. A placeholder of a plain template (``/a/{b}``) answers ``Match.NONE`` without
+building for paths of another shape, so a request builds only the group it is for.
+The runtime's ``build_routes`` swaps every placeholder of a router for its real route
+(:meth:`LazyRoute.materialize`): what the round-trip tests and anyone reading
+``app.routes`` as ``APIRoute`` objects need.
 
 Starlette finds a request's route by calling every route's ``matches`` in order until one
 matches: with a few dozen operations that scan is most of a small request's cost. Most
@@ -30,11 +45,12 @@ apart by identity), and the copies whenever one of the router's attributes does.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from operator import is_
 from typing import Any
 
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIRouter
+from starlette._utils import get_route_path
 from starlette.convertors import (
     Convertor,
     FloatConvertor,
@@ -42,10 +58,17 @@ from starlette.convertors import (
     StringConvertor,
     UUIDConvertor,
 )
-from starlette.routing import BaseRoute, Match, Route, Router, compile_path
+from starlette.routing import (
+    BaseRoute,
+    Match,
+    NoMatchFound,
+    Route,
+    Router,
+    compile_path,
+)
 from starlette.types import Receive, Scope, Send
 
-__all__ = ["TemplateRoute", "index_routes"]
+__all__ = ["LazyRoute", "TemplateRoute", "index_routes", "lazy_routes"]
 
 # Convertors whose regex cannot match "/": a parameter stays within its segment.
 _SEGMENT_CONVERTORS = (StringConvertor, IntegerConvertor, FloatConvertor, UUIDConvertor)
@@ -107,6 +130,133 @@ class TemplateRoute(APIRoute):
                 names.get(key, key): value for key, value in child["path_params"].items()
             }
         return match, child
+
+
+class _LazyGroup:
+    """One resource group's routes, built by ``add`` (which imports the group's module) once."""
+
+    def __init__(self, add: Callable[[APIRouter], None]) -> None:
+        self._add = add
+        self._routes: list[BaseRoute] | None = None
+
+    def routes(self) -> list[BaseRoute]:
+        """The group's real routes, in the order it adds them (built on the first call)."""
+        if self._routes is None:
+            router = APIRouter(route_class=TemplateRoute)
+            self._add(router)
+            self._routes = list(router.routes)
+        return self._routes
+
+
+class LazyRoute(BaseRoute):
+    """A placeholder for one generated route, built with its group on first use.
+
+    ``path`` and ``name`` are known up front; ``matches``, ``handle`` and ``url_path_for``
+    answer exactly as the real route (see the module docstring), and any other attribute
+    (``endpoint``, ``methods``, ``dependant``...) is read from the built route.
+    """
+
+    _built: BaseRoute | None = None
+    _shape: list[str | None] | None = None  # segments of a plain template; see segments()
+    _shaped: bool = False
+
+    def __init__(self, group: _LazyGroup, position: int, path: str, name: str) -> None:
+        self._group = group
+        self._position = position
+        self.path = path
+        self.name = name
+
+    @property
+    def route(self) -> BaseRoute:
+        """The real route (the group is built on the first access)."""
+        built = self._built
+        if built is None:
+            built = self._built = self._group.routes()[self._position]
+            real_path = getattr(built, "path", None)
+            if real_path != self.path:
+                raise RuntimeError(f"route table out of step: {self.path!r} != {real_path!r}")
+        return built
+
+    def materialize(self) -> BaseRoute:
+        """The real route, to put in this placeholder's place (see the runtime's ``build_routes``)."""
+        return self.route
+
+    def segments(self) -> list[str | None] | None:
+        """The template's segments (None: a parameter) when a path of another shape cannot
+        match it (``{identifier}`` placeholders, each alone in its segment); else None."""
+        if not self._shaped:
+            self._shape = _plain_segments(self.path)
+            self._shaped = True
+        return self._shape
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """The real route's answer; ``Match.NONE`` without building when it cannot match."""
+        if scope["type"] != "http":
+            return Match.NONE, {}
+        shape = self.segments()
+        path = get_route_path(scope)
+        if shape is not None and "\n" not in path:  # a regex's $ matches before a final newline
+            parts = path.rstrip("/").split("/")
+            if len(parts) != len(shape) or any(
+                word is not None and word != part for word, part in zip(shape, parts)
+            ):
+                return Match.NONE, {}
+        return self.route.matches(scope)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handled by the real route."""
+        await self.route.handle(scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> Any:
+        """The real route's URL for ``name``; only this route's name can match."""
+        if name != self.name:
+            raise NoMatchFound(name, path_params)
+        return self.route.url_path_for(name, **path_params)
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        return getattr(self.route, attribute)
+
+    def __repr__(self) -> str:
+        return f"LazyRoute(path={self.path!r}, name={self.name!r}, built={self._built is not None})"
+
+
+def lazy_routes(
+    groups: Sequence[tuple[int, Callable[[APIRouter], None]]],
+    paths: Sequence[str],
+    names: Sequence[str],
+) -> list[BaseRoute]:
+    """One :class:`LazyRoute` per route, in order.
+
+    Args:
+        groups: per resource group, how many routes it adds and a function adding them,
+            in the order of ``paths``, to a router.
+        paths: every route's path template, group after group.
+        names: every route's endpoint name, in the same order.
+    """
+    if sum(size for size, _ in groups) != len(paths) or len(paths) != len(names):
+        raise ValueError("the route table and its groups do not line up")
+    routes: list[BaseRoute] = []
+    for size, add in groups:
+        group = _LazyGroup(add)
+        start = len(routes)
+        routes += [LazyRoute(group, n, paths[start + n], names[start + n]) for n in range(size)]
+    return routes
+
+
+def _plain_segments(path: str) -> list[str | None] | None:
+    """Segments of ``path`` without trailing slashes (None: a parameter) when Starlette's
+    own ``{identifier}`` matching applies and each parameter stays within its segment."""
+    pieces = _PLACEHOLDER.split(path)
+    names = pieces[1::2]
+    if not path.startswith("/") or len(set(names)) < len(names):
+        return None
+    if any("/" not in literal for literal in pieces[2:-1:2]):
+        return None
+    if not all(_STARLETTE_NAME.fullmatch(name) for name in names):
+        return None
+    return [None if "{" in part else part for part in path.rstrip("/").split("/")]
 
 
 _PLAIN_MATCHES = (Route.matches, APIRoute.matches, TemplateRoute.matches)
@@ -226,6 +376,9 @@ class _Index:
 def _segments(route: BaseRoute) -> list[str | None] | None:
     """The route's path segments without trailing slashes (None: a parameter), or None if
     the route could match paths of other shapes."""
+    if type(route).matches is LazyRoute.matches:
+        assert isinstance(route, LazyRoute)
+        return route.segments()
     if not isinstance(route, Route) or type(route).matches not in _PLAIN_MATCHES:
         return None
     path = route.path

@@ -7,14 +7,15 @@ pydantic v2, so the generated package never depends on apiforge itself.
 
 Contract with the generated code
 --------------------------------
-The generated ``app.py`` declares one FastAPI route per operation. Each route function
-lets FastAPI parse and validate parameters, then hands everything to :meth:`Binder.call`,
-which
+The generated ``routes/<group>.py`` modules declare one FastAPI route per operation.
+Each route function lets FastAPI parse and validate parameters, then hands
+:meth:`Binder.call` its typed call of the implementation's method
+(``lambda self, context: self.<method>(..., context=context)``), which
 
 1. answers ``501`` when the user's implementation (a class satisfying the generated
    ``Protocol``) is missing or lacks the operation's method;
 2. builds a :class:`RequestContext` and runs the :data:`OperationMiddleware` chain around
-   ``await implementation.<method>(*args, **kwargs, context=ctx)``;
+   that call;
 3. turns the result into a Starlette ``Response`` with :func:`to_response` (FastAPI's
    ``response_model`` re-validation is bypassed: the route returns a ``Response``);
 4. maps :class:`ApiError`, ``NotImplementedError`` and unexpected exceptions to JSON
@@ -94,6 +95,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
+from starlette.routing import Router
 
 __all__ = [
     "API_KEY_COOKIE",
@@ -169,6 +171,7 @@ __all__ = [
     "ValidationErrorHook",
     "ValidationIssue",
     "WithStatus",
+    "build_routes",
     "install_error_handlers",
     "install_openapi",
     "routes_openapi",
@@ -179,6 +182,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 T_co = TypeVar("T_co", covariant=True)
+Impl = TypeVar("Impl")  # a group's implementation (a class satisfying its Protocol)
 
 # --------------------------------------------------------------------------------------
 # Principals, context and route metadata
@@ -1055,6 +1059,7 @@ def routes_openapi(app: FastAPI) -> dict[str, Any]:
     ``x-apiforge-content`` lists them and its security as written in the spec. Built anew on every
     call; ``app.openapi()`` is unchanged.
     """
+    build_routes(app.router)
     kept = app.openapi_schema
     app.openapi_schema = None
     try:
@@ -1068,6 +1073,17 @@ def routes_openapi(app: FastAPI) -> dict[str, Any]:
             if isinstance(operation, dict) and SECURITY_KEY in operation:
                 operation["security"] = operation.pop(SECURITY_KEY)
     return document
+
+
+def build_routes(router: Router) -> None:
+    """Build every route of ``router`` now: each placeholder that builds its route on first
+    use (one offering ``materialize()``, as ``create_app`` puts on the app) is replaced by
+    its real route."""
+    routes = router.routes
+    for index, route in enumerate(routes):
+        materialize = getattr(type(route), "materialize", None)
+        if materialize is not None:
+            routes[index] = materialize(route)
 
 
 def _document_content(operation: dict[str, Any], listed: Mapping[str, Mapping[str, Any]]) -> None:
@@ -1538,33 +1554,33 @@ class Binder:
         route: Route,
         request: Request,
         principal: Principal | None,
-        implementation: object | None,
+        implementation: Impl | None,
         method_name: str,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        invoke: Callable[[Impl, RequestContext], Awaitable[object]],
     ) -> Response:
         """Run one operation and return its response; the body of every generated route.
 
-        Answers ``501`` when ``implementation`` is ``None``, lacks ``method_name`` (or only
-        inherits the Protocol's stub), or the call raises ``NotImplementedError``.
-        Otherwise awaits ``implementation.<method_name>(*args, **kwargs, context=ctx)``
-        inside the middleware chain and converts the result with :func:`to_response`.
-        (A sync method is tolerated and called directly, on the event loop.)
+        ``invoke(implementation, context)`` is the route's typed call of the operation's
+        method (``lambda self, context: self.method(..., context=context)``: mypy checks it
+        against the group's Protocol). It answers ``501`` when ``implementation`` is
+        ``None``, has no callable ``method_name`` (or only inherits the Protocol's stub),
+        or the call raises ``NotImplementedError``. Otherwise it runs ``invoke`` inside the
+        middleware chain and converts the result with :func:`to_response`. (A sync
+        method is tolerated: its result is used as it is.)
 
         Exceptions: :class:`ApiError` becomes its JSON response; an exception type the app
         has a specific handler for (``HTTPException``, user-registered ones) propagates to
         that handler; anything else is logged and answered ``500`` without details.
         """
         operation_id = route.operation_id
-        method = _resolve_method(implementation, method_name)
-        if method is None:
+        if implementation is None or _resolve_method(implementation, method_name) is None:
             return _not_implemented(operation_id)
         context = RequestContext(operation_id, request, principal)
         try:
             if self._middleware:
-                result = await self._run_chain(context, method, args, kwargs)
+                result = await self._run_chain(context, implementation, invoke)
             else:
-                result = method(*args, **kwargs, context=context)
+                result = invoke(implementation, context)
                 if inspect.isawaitable(result):
                     result = await result
             return to_response(result, route)
@@ -1581,12 +1597,11 @@ class Binder:
     async def _run_chain(
         self,
         context: RequestContext,
-        method: Callable[..., Any],
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
+        implementation: Impl,
+        invoke: Callable[[Impl, RequestContext], Awaitable[object]],
     ) -> Any:
         async def innermost() -> Any:
-            result = method(*args, **kwargs, context=context)
+            result = invoke(implementation, context)
             return await result if inspect.isawaitable(result) else result
 
         call_next: Callable[[], Awaitable[Any]] = innermost
