@@ -1,6 +1,6 @@
 """The generated PostHog server routes by index and answers exactly as without it.
 
-``create_app`` installs ``_routing.index_routes`` on the app's router. Two apps are built
+``create_app`` installs ``_runtime.routing.index_routes`` on the app's router. Two apps are built
 the same way (no implementations, a token with every scope: each operation answers 501
 naming itself), and on one of them Starlette's own scan of every route is put back.
 Every operation's path, with every method, with trailing slashes toggled and doubled,
@@ -22,7 +22,7 @@ from asgi_testkit import response_body, run_request, unindexed
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from posthog_server import create_app
-from posthog_server._routing import IndexedDispatch, LazyRoute
+from posthog_server._runtime.routing import IndexedDispatch, LazyRoute
 from posthog_server.runtime import SimplePrincipal, build_routes, routes_openapi
 from starlette.types import Scope
 

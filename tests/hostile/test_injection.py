@@ -43,7 +43,7 @@ DANGEROUS = {
     "breakpoint",
 }
 # Qualified calls that share a dangerous attribute name but compile no code: the routing
-# runtime (templates/runtime/server_routing.py) builds its path-template patterns with re.
+# runtime (templates/runtime/server/_runtime/routing.py) builds its path-template patterns with re.
 HARMLESS = {("re", "compile")}
 
 

@@ -1,6 +1,6 @@
-"""Route lookup by index in generated servers (templates/runtime/server_routing.py).
+"""Route lookup by index in generated servers (templates/runtime/server/_runtime/routing.py).
 
-The module is copied verbatim into generated packages as ``_routing.py``; here it is
+The module is copied verbatim into generated packages as ``_runtime/routing.py``; here it is
 imported by path and installed on hand-written apps whose route tables hold every kind
 of route the index treats specially: parameters of each convertor, a ``{x:path}``
 route, a mount, a host, an included router, a websocket route, a route class with its
@@ -14,11 +14,10 @@ so paths reach the router exactly as written (double slashes, newlines, ``root_p
 from __future__ import annotations
 
 import asyncio
-import importlib.util
+import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from unittest.mock import ANY
 
@@ -37,23 +36,10 @@ from starlette.websockets import WebSocket
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: shared helpers
 from asgi_testkit import response_body, run_request, unindexed
+from server_runtime_loader import load_server_runtime
 
-ROUTING_PATH = Path(__file__).resolve().parents[2] / "templates" / "runtime" / "server_routing.py"
-
-
-def _load() -> ModuleType:
-    name = "apiforge_server_routing_under_test"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROUTING_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-routing = _load()
+load_server_runtime()
+routing = importlib.import_module("apiforge_fake_server._runtime.routing")
 
 # Routes with several methods share an operation id in /openapi.json; irrelevant here.
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate Operation ID")

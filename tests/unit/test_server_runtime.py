@@ -1,42 +1,24 @@
 """Dispatch, responses and errors of the generated server runtime.
 
-The runtime (templates/runtime/server_runtime.py) is copied verbatim into generated
+The runtime (templates/runtime/server/_runtime) is copied verbatim into generated
 packages; here it is imported by path and driven through a small FastAPI app written
 by hand the way the generated ``app.py`` will be: each route hands its parsed
 parameters to ``Binder.call`` together with a Protocol-shaped implementation.
 Security is covered in test_server_runtime_security.py.
 """
 
-import importlib.util
 import logging
-import sys
 from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path as FsPath
-from types import ModuleType
 from typing import Annotated, Any, Protocol
 
 import pytest
 from fastapi import APIRouter, Body, FastAPI, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, RootModel
+from server_runtime_loader import load_server_runtime
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.testclient import TestClient
 
-RUNTIME_PATH = FsPath(__file__).resolve().parents[2] / "templates" / "runtime" / "server_runtime.py"
-
-
-def _load_runtime() -> ModuleType:
-    name = "apiforge_server_runtime_under_test"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, RUNTIME_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-rt = _load_runtime()
+rt = load_server_runtime()
 
 
 # ---- what the generator would emit: models, a Protocol, a router factory ------------

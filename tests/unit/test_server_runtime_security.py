@@ -1,38 +1,20 @@
 """Security of the generated server runtime: schemes, authenticators, scopes, OpenAPI.
 
-Imports templates/runtime/server_runtime.py by path and wires routes by hand the way
+Imports templates/runtime/server/_runtime by path and wires routes by hand the way
 the generated ``app.py`` does: ``Depends(binder.security(kind, scheme_name, scopes))``
 provides the principal that ``Binder.call`` puts into the RequestContext.
 """
 
 import base64
-import importlib.util
-import sys
 from collections.abc import Sequence
-from pathlib import Path as FsPath
-from types import ModuleType
 from typing import Annotated, Any
 
 import pytest
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from server_runtime_loader import load_server_runtime
 from starlette.testclient import TestClient
 
-RUNTIME_PATH = FsPath(__file__).resolve().parents[2] / "templates" / "runtime" / "server_runtime.py"
-
-
-def _load_runtime() -> ModuleType:
-    name = "apiforge_server_runtime_under_test"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, RUNTIME_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-rt = _load_runtime()
+rt = load_server_runtime()
 
 TOKENS = {
     "reader-token": rt.SimplePrincipal("reader", frozenset({"dashboard:read"})),

@@ -1,7 +1,7 @@
 """Route lookup by index for an apiforge-generated FastAPI server package.
 
-This file is copied verbatim (not templated) into every generated server package as
-``<pkg>/_routing.py``; ``create_app`` puts :class:`LazyRoute` placeholders on the app's
+Part of the server runtime package (``<pkg>/_runtime/routing.py``, copied verbatim);
+``create_app`` puts :class:`LazyRoute` placeholders on the app's
 router (:func:`lazy_routes`) and calls :func:`index_routes` on it.
 
 Routes built on first use

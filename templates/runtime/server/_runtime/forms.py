@@ -1,7 +1,8 @@
 """Decoding ``application/x-www-form-urlencoded`` bodies whose fields nest, for an apiforge server.
 
-This file is copied verbatim (not templated) into every generated server package as
-``<pkg>/_forms.py``; the body reader (``_runtime.BodyReader``) calls :func:`decode_urlencoded`.
+Part of the server runtime package (``<pkg>/_runtime/forms.py``, copied verbatim); the body
+reader (:class:`BodyReader` of ``bodies.py``) imports it on first use and calls
+:func:`decode_urlencoded`.
 
 Each field is read as its Encoding Object says (``encoding``: field -> ``(style, explode)``,
 OpenAPI's defaults applied by the generator; fields it does not name are ``form``, exploded):
