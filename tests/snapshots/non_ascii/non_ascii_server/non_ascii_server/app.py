@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, FastAPI
 
 from . import _runtime as rt
-from ._routing import TemplateRoute, index_routes, lazy_routes
+from ._runtime.routing import TemplateRoute, index_routes, lazy_routes
 
 if TYPE_CHECKING:
     from .interfaces import (
