@@ -10,9 +10,12 @@ synthetic 1,000- and 2,000-operation specs (``synth.py``), in one run:
   ``httpx``, ``pydantic`` and ``fastapi``.
 
 Every figure is the median of ``--runs`` fresh processes, the specs interleaved so that
-background load hits them alike. Ratios are taken against the petstore in the same run:
+background load hits them alike. The generated packages are byte-compiled first, as
+``pip install`` leaves them (``--source``: not, so every process compiles every module it
+imports, as in a checkout run with ``PYTHONDONTWRITEBYTECODE=1``). Ratios are taken against
+the petstore in the same run:
 
-    .venv/bin/python benchmarks/startup.py [--runs 5] [--sizes 1000,2000] [--keep DIR]
+    .venv/bin/python benchmarks/startup.py [--runs 5] [--sizes 1000,2000] [--keep DIR] [--source]
 
 Targets: client import ratio (2,000-op / petstore) <= 1.5x, create_app ratio <= 3x,
 ``app.openapi()`` after its first call < 5 ms.
@@ -121,6 +124,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="1000,2000")
     parser.add_argument("--keep", type=Path, help="generate into (and keep) this folder")
+    parser.add_argument(
+        "--source", action="store_true", help="do not byte-compile the generated packages"
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="apiforge-startup-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -138,6 +144,9 @@ def main() -> None:
         name = "b_" + label.replace("-", "_")
         print(f"generating {label} ...", file=sys.stderr)
         packages[label] = (name, _generate(spec, work / label, name))
+        if not args.source:  # as pip install leaves a package: its modules byte-compiled
+            for path in packages[label][1]:
+                subprocess.run([sys.executable, "-m", "compileall", "-q", str(path)], check=True)
     samples: dict[str, dict[str, list[float]]] = {label: {} for label in inputs}
     for run in range(args.runs):
         print(f"run {run + 1}/{args.runs} ...", file=sys.stderr)
