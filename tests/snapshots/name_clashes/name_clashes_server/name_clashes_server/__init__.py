@@ -40,5 +40,5 @@ def __getattr__(name: str) -> object:
     if name in __all__:
         from . import interfaces
 
-        return getattr(interfaces, name)
+        return vars(interfaces)[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
