@@ -354,9 +354,7 @@ def test_a_server_builds_a_groups_routes_on_its_first_request(lazy: Generated) -
     ]
     assert json.loads(built) == ["/stores/{store_id}"]
     assert lines[4] == "StoresApi"  # the package's Protocols load on first use
-    assert {"lazy_server.routes.pets", "lazy_server.routes.pets_toys"} <= set(
-        json.loads(lines[5])
-    )
+    assert {"lazy_server.routes.pets", "lazy_server.routes.pets_toys"} <= set(json.loads(lines[5]))
 
 
 def test_a_one_operation_edit_rewrites_only_the_files_it_touches(tmp_path: Path) -> None:
