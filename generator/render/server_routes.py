@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from generator.diagnostics import Sink
-from generator.ir.model import Operation, Parameter, SecurityRequirement, SecurityScheme
-from generator.naming import Names
-from generator.render.common import (
+from apiforge.diagnostics import Sink
+from apiforge.ir.model import Operation, Parameter, SecurityRequirement, SecurityScheme
+from apiforge.naming.names import Names
+from apiforge.render.common import (
     ArgView,
     BodyView,
     OutcomeView,
@@ -23,12 +23,12 @@ from generator.render.common import (
     summary_line,
     union,
 )
-from generator.render.escape import docstring, literal
-from generator.render.server_bodies import body_reader
-from generator.render.server_forms import raw_form_body
-from generator.render.server_params import native_param, param_checks, reader_expr
-from generator.render.server_responses import STATUS_CLASSES, route_responses
-from generator.render.types import Annotator
+from apiforge.render.escape import docstring, literal
+from apiforge.render.server_bodies import body_reader
+from apiforge.render.server_forms import raw_form_body
+from apiforge.render.server_params import native_param, param_checks, reader_expr
+from apiforge.render.server_responses import STATUS_CLASSES, route_responses
+from apiforge.render.types import Annotator
 
 _MARKERS = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
 _SCHEME_KINDS = {

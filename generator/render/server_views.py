@@ -11,21 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from generator.config import Target
-from generator.diagnostics import Sink, SpecLocation
-from generator.ir.model import Api
-from generator.models import ModelsModule
-from generator.naming import Names
-from generator.render.common import (
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.model import Api
+from apiforge.models import ModelsModule
+from apiforge.naming.names import Names
+from apiforge.render.common import (
     package_problem,
     resource_groups,
     unshadow,
     unshadow_args,
     unshadow_body,
 )
-from generator.render.escape import docstring, literal, markdown_line
-from generator.render.server_routes import RouteView, hoist_defaults, route_view
-from generator.render.types import Annotator
+from apiforge.render.escape import docstring, literal, markdown_line
+from apiforge.render.server_routes import RouteView, hoist_defaults, route_view
+from apiforge.render.types import Annotator
 
 
 @dataclass(frozen=True)
