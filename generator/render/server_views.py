@@ -135,7 +135,9 @@ def server_view(
                 size=len(routes),
                 model_imports=sorted(module_imports.model_names),
                 typing_imports=sorted(
-                    module_imports.typing | ({"Annotated"} if _uses_annotated(routes) else set())
+                    module_imports.typing
+                    | {"TYPE_CHECKING"}
+                    | ({"Annotated"} if _uses_annotated(routes) else set())
                 ),
                 module_imports=sorted(module_imports.modules),
                 fastapi_imports=_fastapi_imports(routes),
