@@ -5,7 +5,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -17,7 +17,6 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     DashboardRequest,
     DashboardResponse,
@@ -25,6 +24,9 @@ from ..models import (
     PatchedDashboardRequest,
     SharingConfigurationResponse,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _DASHBOARDS_LIST_ROUTE = rt.Route(
     operation_id="dashboards_list", status_code=200, media_type="application/json"
@@ -52,7 +54,7 @@ _DASHBOARDS_CREATE_FROM_TEMPLATE_JSON_CREATE_ROUTE = rt.Route(
 )
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["dashboards"]`` (None: 501)."""
     implementation = implementations["dashboards"]
 

@@ -6,7 +6,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 """
 
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -17,11 +17,13 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     DashboardCollaboratorRequest,
     DashboardCollaboratorResponse,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _DASHBOARDS_COLLABORATORS_LIST_ROUTE = rt.Route(
     operation_id="dashboards_collaborators_list", status_code=200, media_type="application/json"
@@ -34,7 +36,7 @@ _DASHBOARDS_COLLABORATORS_DESTROY_ROUTE = rt.Route(
 )
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["dashboards_collaborators"]`` (None: 501)."""
     implementation = implementations["dashboards_collaborators"]
 

@@ -6,7 +6,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 """
 
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -18,13 +18,15 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     DatasetItemRequest,
     DatasetItemResponse,
     PaginatedDatasetItemListResponse,
     PatchedDatasetItemRequest,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _ENVIRONMENTS_DATASET_ITEMS_LIST_ROUTE = rt.Route(
     operation_id="environments_dataset_items_list", status_code=200, media_type="application/json"
@@ -47,7 +49,7 @@ _ENVIRONMENTS_DATASET_ITEMS_PARTIAL_UPDATE_ROUTE = rt.Route(
 )
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["environments_dataset_items"]`` (None: 501)."""
     implementation = implementations["environments_dataset_items"]
 

@@ -7,7 +7,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 
 import builtins
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -20,13 +20,15 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     DatasetRequest,
     DatasetResponse,
     PaginatedDatasetListResponse,
     PatchedDatasetRequest,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _ENVIRONMENTS_DATASETS_LIST_ROUTE = rt.Route(
     operation_id="environments_datasets_list", status_code=200, media_type="application/json"
@@ -62,7 +64,7 @@ _ENVIRONMENTS_DATASETS_LIST_ORDER_BY_PARAM = rt.StyledParameter(
 )
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["environments_datasets"]`` (None: 501)."""
     implementation = implementations["environments_datasets"]
 

@@ -5,7 +5,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -17,12 +17,14 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     ExportedAssetRequest,
     ExportedAssetResponse,
     PaginatedExportedAssetListResponse,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _ENVIRONMENTS_EXPORTS_LIST_ROUTE = rt.Route(
     operation_id="environments_exports_list", status_code=200, media_type="application/json"
@@ -38,7 +40,7 @@ _ENVIRONMENTS_EXPORTS_CONTENT_RETRIEVE_ROUTE = rt.Route(
 )
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["environments_exports"]`` (None: 501)."""
     implementation = implementations["environments_exports"]
 

@@ -5,7 +5,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -16,10 +16,12 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     CursorPaginatedGroupListResponse,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _ENVIRONMENTS_GROUPS_LIST_ROUTE = rt.Route(
     operation_id="environments_groups_list", status_code=200, media_type="application/json"
@@ -37,7 +39,7 @@ _ENVIRONMENTS_GROUPS_PROPERTY_VALUES_RETRIEVE_ROUTE = rt.Route(
 )
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["environments_groups"]`` (None: 501)."""
     implementation = implementations["environments_groups"]
 

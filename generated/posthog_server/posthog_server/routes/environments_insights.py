@@ -5,7 +5,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -16,12 +16,14 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     EnvironmentsInsightsListFormat,
     EnvironmentsInsightsListRefresh,
     PaginatedInsightListResponse,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _ENVIRONMENTS_INSIGHTS_LIST_REFRESH_DEFAULT = EnvironmentsInsightsListRefresh("force_cache")
 _ENVIRONMENTS_INSIGHTS_LIST_ROUTE = rt.Route(
@@ -29,7 +31,7 @@ _ENVIRONMENTS_INSIGHTS_LIST_ROUTE = rt.Route(
 )
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["environments_insights"]`` (None: 501)."""
     implementation = implementations["environments_insights"]
 

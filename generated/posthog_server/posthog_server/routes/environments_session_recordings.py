@@ -6,7 +6,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 """
 
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -16,10 +16,12 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     SharingConfigurationResponse,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _ENVIRONMENTS_SESSION_RECORDINGS_DESTROY_ROUTE = rt.Route(
     operation_id="environments_session_recordings_destroy", status_code=204, media_type=None
@@ -31,7 +33,7 @@ _ENVIRONMENTS_SESSION_RECORDINGS_SHARING_LIST_ROUTE = rt.Route(
 )
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["environments_session_recordings"]`` (None: 501)."""
     implementation = implementations["environments_session_recordings"]
 

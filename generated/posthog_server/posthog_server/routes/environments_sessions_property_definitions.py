@@ -5,7 +5,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -15,7 +15,9 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _ENVIRONMENTS_SESSIONS_PROPERTY_DEFINITIONS_RETRIEVE_ROUTE = rt.Route(
     operation_id="environments_sessions_property_definitions_retrieve",
@@ -24,7 +26,7 @@ _ENVIRONMENTS_SESSIONS_PROPERTY_DEFINITIONS_RETRIEVE_ROUTE = rt.Route(
 )
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["environments_sessions_property_definitions"]`` (None: 501)."""
     implementation = implementations["environments_sessions_property_definitions"]
 

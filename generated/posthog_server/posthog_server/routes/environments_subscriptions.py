@@ -5,7 +5,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -17,13 +17,15 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     PaginatedSubscriptionListResponse,
     PatchedSubscriptionRequest,
     SubscriptionRequest,
     SubscriptionResponse,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _ENVIRONMENTS_SUBSCRIPTIONS_LIST_ROUTE = rt.Route(
     operation_id="environments_subscriptions_list", status_code=200, media_type="application/json"
@@ -46,7 +48,7 @@ _ENVIRONMENTS_SUBSCRIPTIONS_PARTIAL_UPDATE_ROUTE = rt.Route(
 )
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["environments_subscriptions"]`` (None: 501)."""
     implementation = implementations["environments_subscriptions"]
 

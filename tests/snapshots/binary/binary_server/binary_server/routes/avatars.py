@@ -5,7 +5,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -16,11 +16,13 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     Avatar,
     UploadAvatarBody,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _UPLOAD_AVATAR_ROUTE = rt.Route(
     operation_id="uploadAvatar", status_code=201, media_type="application/json"
@@ -31,7 +33,7 @@ _GET_AVATAR_IMAGE_ROUTE = rt.Route(
 _UPLOAD_AVATAR_BODY = rt.BodyReader({"multipart/form-data": UploadAvatarBody}, required=True)
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["avatars"]`` (None: 501)."""
     implementation = implementations["avatars"]
 

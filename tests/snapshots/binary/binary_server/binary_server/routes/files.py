@@ -5,7 +5,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -16,10 +16,12 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     Error,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _DOWNLOAD_FILE_ROUTE = rt.Route(
     operation_id="downloadFile",
@@ -30,7 +32,7 @@ _DOWNLOAD_FILE_ROUTE = rt.Route(
 _UPLOAD_FILE_ROUTE = rt.Route(operation_id="uploadFile", status_code=204, media_type=None)
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["files"]`` (None: 501)."""
     implementation = implementations["files"]
 

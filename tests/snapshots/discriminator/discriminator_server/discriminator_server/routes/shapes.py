@@ -5,6 +5,8 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
+from typing import TYPE_CHECKING
+
 from fastapi import (
     APIRouter,
     Request,
@@ -12,15 +14,17 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     Shape,
 )
 
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
+
 _GET_SHAPE_ROUTE = rt.Route(operation_id="getShape", status_code=200, media_type="application/json")
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["shapes"]`` (None: 501)."""
     implementation = implementations["shapes"]
 

@@ -5,7 +5,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -15,14 +15,16 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _FETCH_2_ROUTE = rt.Route(operation_id="fetch_2", status_code=200, media_type="application/json")
 _DELETE_B_ROUTE = rt.Route(operation_id="delete_b", status_code=204, media_type=None)
 _GET_B_ID_ROUTE = rt.Route(operation_id="get_b_id", status_code=200, media_type="application/json")
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["b"]`` (None: 501)."""
     implementation = implementations["b"]
 

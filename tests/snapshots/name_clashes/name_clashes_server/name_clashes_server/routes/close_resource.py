@@ -5,6 +5,8 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
+from typing import TYPE_CHECKING
+
 from fastapi import (
     APIRouter,
     Request,
@@ -12,12 +14,14 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _CLOSE_ROUTE = rt.Route(operation_id="close", status_code=204, media_type=None)
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["close_resource"]`` (None: 501)."""
     implementation = implementations["close_resource"]
 

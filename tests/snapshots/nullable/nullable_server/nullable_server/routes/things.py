@@ -6,7 +6,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 """
 
 import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -18,16 +18,18 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     Thing,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _GET_THING_ROUTE = rt.Route(operation_id="getThing", status_code=200, media_type="application/json")
 _PUT_THING_ROUTE = rt.Route(operation_id="putThing", status_code=200, media_type="application/json")
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["things"]`` (None: 501)."""
     implementation = implementations["things"]
 

@@ -5,7 +5,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -15,15 +15,17 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     Media,
 )
 
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
+
 _ADD_MEDIA_ROUTE = rt.Route(operation_id="addMedia", status_code=204, media_type=None)
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["media"]`` (None: 501)."""
     implementation = implementations["media"]
 

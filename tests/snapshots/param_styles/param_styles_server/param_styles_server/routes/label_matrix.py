@@ -5,7 +5,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import (
     APIRouter,
@@ -15,10 +15,12 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     Point,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _STYLED_PATH_ROUTE = rt.Route(operation_id="styledPath", status_code=204, media_type=None)
 _STYLED_PATH_COLOR_PARAM = rt.StyledParameter(
@@ -29,7 +31,7 @@ _STYLED_PATH_POINT_PARAM = rt.StyledParameter(
 )
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["label_matrix"]`` (None: 501)."""
     implementation = implementations["label_matrix"]
 

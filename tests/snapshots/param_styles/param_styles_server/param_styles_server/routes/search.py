@@ -5,7 +5,7 @@ Imported by ``create_app`` on the first request to one of these operations (and 
 ``create_router``, which builds every route at once).
 """
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import (
     APIRouter,
@@ -18,10 +18,12 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..interfaces import Implementations
 from ..models import (
     SearchFilter,
 )
+
+if TYPE_CHECKING:  # the Protocols are not needed to serve a request
+    from ..interfaces import Implementations
 
 _SEARCH_2_ROUTE = rt.Route(operation_id="search", status_code=200, media_type="application/json")
 _SEARCH_2_IDS_PARAM = rt.StyledParameter(
@@ -41,7 +43,7 @@ _SEARCH_2_FILTER_PARAM = rt.StyledParameter(
 )
 
 
-def add_routes(router: APIRouter, implementations: Implementations, binder: rt.Binder) -> None:
+def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
     """Add these routes to ``router``, in spec order, calling ``implementations["search"]`` (None: 501)."""
     implementation = implementations["search"]
 
