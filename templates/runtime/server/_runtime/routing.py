@@ -1,8 +1,8 @@
-"""Route lookup by index for an apiforge-generated FastAPI server package.
+"""Routes built on first use, and route lookup by index, for an apiforge-generated server.
 
 Part of the server runtime package (``<pkg>/_runtime/routing.py``, copied verbatim);
-``create_app`` puts :class:`LazyRoute` placeholders on the app's
-router (:func:`lazy_routes`) and calls :func:`index_routes` on it.
+``create_app`` puts :class:`LazyRoute` placeholders on the app's router
+(:func:`lazy_routes`) and calls :func:`index_routes` on it.
 
 Routes built on first use
 -------------------------
@@ -13,7 +13,10 @@ operation instead: it knows its path template and endpoint name, and the first t
 request could be for it (or anything asks for another attribute) it imports its resource
 group's module and builds the whole group's real routes, then hands everything to its
 own. A placeholder of a plain template (``/a/{b}``) answers ``Match.NONE`` without
-building for paths of another shape, so a request builds only the group it is for.
+building for paths of another shape (the real route, a :class:`TemplateRoute` as the group's
+router makes it, could not match them: the same reasoning as the index's, below), so a
+request builds only the groups of routes of its shape. A group is built at most once, with
+no ``await`` in between, so concurrent first requests cannot build it twice.
 The runtime's ``build_routes`` swaps every placeholder of a router for its real route
 (:meth:`LazyRoute.materialize`): what the round-trip tests and anyone reading
 ``app.routes`` as ``APIRoute`` objects need.
