@@ -45,7 +45,7 @@ KNOWN_DECIDING = {
         "server/signature.jinja",
         "body: {{ route.body.annotation if route.body.required else route.body.optional }},",
     ),
-    ("server/app.py.jinja", '{{ "principal" if route.security_expr else "None" }},'),
+    ("server/routes.py.jinja", '{{ "principal" if route.security_expr else "None" }},'),
 }
 
 
