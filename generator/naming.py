@@ -254,6 +254,13 @@ def unique_class(name: ClassName, taken: set[str]) -> ClassName:
     return candidate
 
 
+# The modules of a package's ``models/`` folder that belong to no group (resource
+# modules and group names never start with an underscore, so they cannot meet these).
+SHARED_MODELS_MODULE = PyName("_shared")  # models used by several groups, or by none
+ROOT_MODELS_MODULE = PyName("_root")  # models only ``Client``'s own operations use
+HELPERS_MODELS_MODULE = PyName("_helpers")  # the static helpers the model modules share
+
+
 @dataclass(frozen=True)
 class OperationNames:
     """Names of one operation: where it lives and what its arguments are called."""
@@ -294,6 +301,14 @@ class Names:
     variants: dict[str, tuple[ClassName, ClassName]] = dataclass_field(
         default_factory=dict
     )  # split: request, response
+
+    def client_models_module(self, chain: tuple[PyName, ...]) -> PyName:
+        """The module of the client's ``models/`` folder for the models only this resource uses."""
+        return self.resource_module(chain[0]) if chain else ROOT_MODELS_MODULE
+
+    def server_models_module(self, chain: tuple[PyName, ...]) -> PyName:
+        """The module of the server's ``models/`` folder for the models only this group uses."""
+        return self.resource_module(self.groups[chain].keyword)
 
     def resource_module(self, attr: str) -> PyName:
         """The module of the client package's ``client/`` folder holding top-level resource ``attr``.

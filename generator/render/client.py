@@ -8,7 +8,7 @@ from generator.render.env import render_template
 from generator.render.escape import markdown_line, toml_string
 
 
-def render_client(view: ClientView, models: str, header_text: str) -> dict[str, str]:
+def render_client(view: ClientView, models: dict[str, str], header_text: str) -> dict[str, str]:
     """Every file of the client package, keyed by path relative to the output directory."""
     pkg = view.package
     root = f"{pkg}/{pkg}/"
@@ -19,13 +19,13 @@ def render_client(view: ClientView, models: str, header_text: str) -> dict[str, 
             "client/client_package.py.jinja", header=header
         ),
         root + "client/_client.py": render_template("client/_client.py.jinja", **vars(view)),
-        root + "models.py": f"{header}\n{models}",
         root + "py.typed": "",
         f"{pkg}/pyproject.toml": render_template(
             "client/pyproject.toml.jinja", **_dist(view, header)
         ),
         f"{pkg}/README.md": render_template("client/README.md.jinja", **_readme(view, header_text)),
     }
+    files.update({root + path: f"{header}\n{text}" for path, text in models.items()})
     for module in view.modules:
         files[f"{root}client/{module.module}.py"] = render_template(
             "client/resource.py.jinja", header=header, doc_title=view.doc_title, mod=module

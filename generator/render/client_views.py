@@ -88,7 +88,7 @@ class ResourceView:
 class ModuleImports:
     """The imports of one client module, collected by its :class:`Annotator`."""
 
-    model_imports: list[str]
+    model_imports: list[tuple[str, list[str]]]  # (module of models/, its classes)
     typing_imports: list[str]
     module_imports: list[str]
     builtins_import: bool
@@ -236,7 +236,7 @@ def client_view(
 
 def _imports(annotator: Annotator, resources: list[ResourceView]) -> ModuleImports:
     return ModuleImports(
-        model_imports=sorted(annotator.model_names),
+        model_imports=annotator.models.imports(annotator.model_names),
         typing_imports=sorted(annotator.typing),
         module_imports=sorted(annotator.modules - {"builtins"}),
         builtins_import="builtins" in annotator.modules,

@@ -8,7 +8,7 @@ from generator.render.escape import literal, toml_string
 from generator.render.server_views import ServerView
 
 
-def render_server(view: ServerView, models: str, header_text: str) -> dict[str, str]:
+def render_server(view: ServerView, models: dict[str, str], header_text: str) -> dict[str, str]:
     """Every file of the server package, keyed by path relative to the output directory."""
     pkg = view.package
     root = f"{pkg}/{pkg}/"
@@ -20,7 +20,6 @@ def render_server(view: ServerView, models: str, header_text: str) -> dict[str, 
         root + "app.py": render_template("server/app.py.jinja", **vars(view)),
         root + "interfaces.py": render_template("server/interfaces.py.jinja", **vars(view)),
         root + "runtime.py": render_template("server/runtime.py.jinja", **vars(view)),
-        root + "models.py": f"{header}\n{models}",
         root + "py.typed": "",
         f"{pkg}/pyproject.toml": render_template(
             "server/pyproject.toml.jinja",
@@ -48,4 +47,5 @@ def render_server(view: ServerView, models: str, header_text: str) -> dict[str, 
             scopes_repr=", ".join(literal(scope) for scope in view.scopes),
         ),
     }
+    files.update({root + path: f"{header}\n{text}" for path, text in models.items()})
     return files

@@ -193,10 +193,14 @@ def test_importing_the_client_loads_no_resource_and_no_model(lazy: Generated) ->
     assert out == [
         "['lazy_client.client', 'lazy_client.client._client']",
         "['lazy_client.client', 'lazy_client.client._client']",
-        "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', 'lazy_client.models']",
         (
             "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', "
-            "'lazy_client.client.stores', 'lazy_client.models']"
+            "'lazy_client.models', 'lazy_client.models._shared', 'lazy_client.models.pets']"
+        ),
+        (
+            "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', "
+            "'lazy_client.client.stores', 'lazy_client.models', 'lazy_client.models._shared', "
+            "'lazy_client.models.pets', 'lazy_client.models.stores']"
         ),
     ]
 
@@ -221,8 +225,8 @@ def test_models_are_built_on_first_use_and_validate_as_before(lazy: Generated, k
         f"""
         import pydantic
         from lazy_{kind} import models
-        classes = [c for c in vars(models).values() if isinstance(c, type) and issubclass(c, pydantic.BaseModel)
-                   and c.__module__ == models.__name__]
+        found = [getattr(models, name) for name in models.__all__]
+        classes = [c for c in found if isinstance(c, type) and issubclass(c, pydantic.BaseModel)]
         assert classes and not any(c.__pydantic_complete__ for c in classes), classes
         Store = next(c for c in classes if c.__name__.startswith("Store"))
         store = Store.model_validate({{"pets": [{{"id": 1, "name": "Rex"}}], "parent": {{"pets": []}}}})

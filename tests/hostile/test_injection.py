@@ -59,8 +59,9 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Generated, 
 
 
 def _python(generated: Generated) -> dict[str, str]:
-    """Python files by path (package name as PKG). A client resource module is named after its
-    resource, which hostile paths name differently: those are keyed by their rank in structure."""
+    """Python files by path (package name as PKG). A client resource module and a models module
+    are named after their group, which hostile paths name differently: those are keyed by their
+    rank in structure."""
     assert generated.rendered is not None
     prefix = generated.name
     files = {
@@ -68,18 +69,26 @@ def _python(generated: Generated) -> dict[str, str]:
         for path, text in generated.rendered.files.items()
         if path.endswith(".py") and "/_runtime" not in path
     }
-    folder = "PKG_client/PKG_client/client/"
-    resources = sorted(
-        (
-            text
+    # Group-named modules: the client's resources and each package's models of one group.
+    for folder in (
+        "PKG_client/PKG_client/client/",
+        "PKG_client/PKG_client/models/",
+        "PKG_server/PKG_server/models/",
+    ):
+        grouped = sorted(
+            (
+                text
+                for path, text in files.items()
+                if path.startswith(folder) and not path.removeprefix(folder).startswith("_")
+            ),
+            key=lambda text: repr(_skeleton(ast.parse(text))),
+        )
+        files = {
+            path: text
             for path, text in files.items()
-            if path.startswith(folder)
-            and path.removeprefix(folder) not in ("__init__.py", "_client.py")
-        ),
-        key=lambda text: repr(_skeleton(ast.parse(text))),
-    )
-    files = {path: text for path, text in files.items() if text not in resources}
-    files.update({f"{folder}<resource {n}>": text for n, text in enumerate(resources)})
+            if not (path.startswith(folder) and not path.removeprefix(folder).startswith("_"))
+        }
+        files.update({f"{folder}<group {n}>": text for n, text in enumerate(grouped)})
     return files
 
 
@@ -172,14 +181,16 @@ with TestClient(app) as http:
 modules = [importlib.import_module("hostile_client.client." + m.name) for m in pkgutil.iter_modules(client.__path__)]
 operations = {{name: getattr(mod, name) for mod in modules for name in dir(mod) if name.isupper() and
                isinstance(getattr(mod, name), hostile_client._runtime.Operation)}}
-enums = [m for m in vars(models).values() if isinstance(m, type) and issubclass(m, models.Enum) and m is not models.Enum]
+import enum, pydantic
+found = [getattr(models, name) for name in models.__all__]
+enums = [m for m in found if isinstance(m, type) and issubclass(m, enum.Enum)]
 print(json.dumps({{
     "paths": sorted(op.path for op in operations.values()),
     "operation_ids": sorted(op.operation_id for op in operations.values()),
     "params": sorted(p.name for op in operations.values() for p in op.params),
     "enum_values": sorted(str(member.value) for enum in enums for member in enum),
-    "aliases": sorted(f.alias or name for m in vars(models).values() if isinstance(m, type)
-                      and issubclass(m, models.BaseModel) for name, f in m.model_fields.items()),
+    "aliases": sorted(f.alias or name for m in found if isinstance(m, type)
+                      and issubclass(m, pydantic.BaseModel) for name, f in m.model_fields.items()),
     "title": schema["info"]["title"],
 }}))
 """

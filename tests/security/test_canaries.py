@@ -123,11 +123,9 @@ def allowed_names(generation: tuple[Generated, Canaries, set[str]]) -> structure
     spec_names = {name for name in names if "cnr" in name}
     members = {
         m.lower()
-        for m in structure.class_body_targets(ast.parse(generated.file("client/models.py")))
-    }
-    members |= {
-        m.lower()
-        for m in structure.class_body_targets(ast.parse(generated.file("server/models.py")))
+        for kind in ("client", "server")
+        for text in generated.model_files(kind).values()
+        for m in structure.class_body_targets(ast.parse(text))
     }
     return lambda identifier: (
         identifier in members or any(name in identifier for name in spec_names)

@@ -1,0 +1,91 @@
+"""Which module of a package's ``models/`` folder each component's classes live in (issue 15).
+
+A *group* is what a program loads as one unit: a client resource module, or a server
+group. A component reached (through the operations' types and then through what its
+classes refer to) by exactly one group lives in that group's module; every other one
+(reached by two or more groups, or by none) lives in the shared module. The shared
+module is closed under references: whatever a shared class refers to is reached by at
+least as many groups, so it is shared too; a component that no operation uses counts
+as reached by an extra, unnamed group, so what it refers to is shared as well. Hence a
+group's module imports only the shared module, the shared module imports nothing of
+the package, and there is no import cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from generator.ir.model import Api, Operation, TypeRef
+from generator.naming import SHARED_MODELS_MODULE, Names
+
+_UNUSED = ""  # the unnamed group of the components no operation uses
+
+
+def operation_keys(op: Operation) -> set[str]:
+    """The components an operation's parameters, request bodies and responses name directly."""
+    refs: list[TypeRef | None] = [p.type for p in op.parameters]
+    if op.body is not None:
+        refs += [c.type for c in op.body.contents]
+    refs += [c.type for r in op.responses for c in r.contents]
+    return {key for ref in refs for key in _models(ref)}
+
+
+def _models(ref: TypeRef | None) -> Iterator[str]:
+    while ref is not None:
+        if ref.kind == "model" and ref.model is not None:
+            yield ref.model
+        ref = ref.item
+
+
+def client_groups(api: Api, names: Names) -> dict[str, set[str]]:
+    """Module -> components used directly, per client resource module (``Client``'s own: the root)."""
+    groups: dict[str, set[str]] = {}
+    for op in api.operations:
+        chain = names.operations[op.operation_id].resource
+        groups.setdefault(names.client_models_module(chain), set()).update(operation_keys(op))
+    return groups
+
+
+def server_groups(api: Api, names: Names) -> dict[str, set[str]]:
+    """Module -> components used directly, per server group (one implementation class each)."""
+    groups: dict[str, set[str]] = {}
+    for op in api.operations:
+        chain = names.operations[op.operation_id].resource
+        groups.setdefault(names.server_models_module(chain), set()).update(operation_keys(op))
+    return groups
+
+
+def assign(
+    keys: Iterable[str], groups: Mapping[str, set[str]], deps: Mapping[str, set[str]]
+) -> dict[str, str]:
+    """Component key -> the module its classes go to.
+
+    Args:
+        keys: every component, in spec order.
+        groups: module name -> the components that group's operations name directly.
+        deps: component -> the components its classes refer to.
+    """
+    reach: dict[str, set[str]] = {key: set() for key in keys}
+    for group in sorted(groups):
+        for key in _closure(groups[group], deps):
+            if key in reach:
+                reach[key].add(group)
+    unused = [key for key, found in reach.items() if not found]
+    for key in _closure(unused, deps):
+        if key in reach:
+            reach[key].add(_UNUSED)
+    return {
+        key: next(iter(found)) if len(found) == 1 and _UNUSED not in found else SHARED_MODELS_MODULE
+        for key, found in reach.items()
+    }
+
+
+def _closure(start: Iterable[str], deps: Mapping[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        key = todo.pop()
+        if key not in seen:
+            seen.add(key)
+            todo.extend(deps.get(key, ()))
+    return seen
