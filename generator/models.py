@@ -57,6 +57,26 @@ class ModelsModule:
             return pair[0] if role == "request" else pair[1]
         return self.names[key]
 
+    def layout(self, server: bool = False) -> list[tuple[str, str]]:
+        """``(file of models/, what it holds)`` for a package README, the shared module first."""
+        from generator.naming import ROOT_MODELS_MODULE, SHARED_MODELS_MODULE
+
+        homes = self.server_homes if server else self.homes
+        counts: dict[str, int] = {}
+        for module in homes.values():
+            counts[module] = counts.get(module, 0) + 1
+        rows = [("__init__.py", "every model, exported lazily (loads its module on first use)")]
+        for module in sorted(counts, key=lambda m: (m != SHARED_MODELS_MODULE, m)):
+            if module == SHARED_MODELS_MODULE:
+                users = f"several {'groups' if server else 'resources'} use (or none)"
+            elif module == ROOT_MODELS_MODULE:
+                users = "only Client's own operations use"
+            else:
+                users = f"only the {module} group uses" if server else f"only client.{module} uses"
+            n = counts[module]
+            rows.append((f"{module}.py", f"{n} model{'' if n == 1 else 's'} {users}"))
+        return rows
+
     def imports(self, classes: Iterable[str], server: bool = False) -> list[tuple[str, list[str]]]:
         """``(module of models/, sorted classes)`` to import ``classes`` from, by module name."""
         homes = self.server_homes if server else self.homes

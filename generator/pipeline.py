@@ -96,13 +96,13 @@ def render(target: Target, sink: Sink) -> Rendered | None:
     if target.client_package:
         stage(f"rendering {target.client_package}: {ops}, {groups}")
         view = client_view(api, names, models, target, "# " + header, sink)
-        files.update(render_client(view, models.client_files, header))
+        files.update(render_client(view, models.client_files, header, models.layout()))
         runtime.update(_runtime("client", target.client_package, header))
         packages.append(target.client_package)
     if target.server_package:
         stage(f"rendering {target.server_package}: {ops}")
         sview = server_view(api, names, models, target, "# " + header, sink)
-        files.update(render_server(sview, models.server_files, header))
+        files.update(render_server(sview, models.server_files, header, models.layout(server=True)))
         files[f"{target.server_package}/{target.server_package}/openapi.json"] = spec_json
         runtime.update(_runtime("server", target.server_package, header))
         packages.append(target.server_package)

@@ -8,7 +8,12 @@ from generator.render.env import render_template
 from generator.render.escape import markdown_line, toml_string
 
 
-def render_client(view: ClientView, models: dict[str, str], header_text: str) -> dict[str, str]:
+def render_client(
+    view: ClientView,
+    models: dict[str, str],
+    header_text: str,
+    layout: list[tuple[str, str]],  # (file of models/, what it holds) for the README
+) -> dict[str, str]:
     """Every file of the client package, keyed by path relative to the output directory."""
     pkg = view.package
     root = f"{pkg}/{pkg}/"
@@ -23,7 +28,11 @@ def render_client(view: ClientView, models: dict[str, str], header_text: str) ->
         f"{pkg}/pyproject.toml": render_template(
             "client/pyproject.toml.jinja", **_dist(view, header)
         ),
-        f"{pkg}/README.md": render_template("client/README.md.jinja", **_readme(view, header_text)),
+        f"{pkg}/README.md": render_template(
+            "client/README.md.jinja",
+            **_readme(view, header_text),
+            model_modules=[(f.ljust(19), text) for f, text in layout],
+        ),
     }
     files.update({root + path: f"{header}\n{text}" for path, text in models.items()})
     for module in view.modules:

@@ -109,7 +109,9 @@ def _isort_style(name: str) -> tuple[int, list[tuple[int, int, int]]]:
     return kind, key
 
 
-def _module(module: str, entries: list[ClassEntry], home: dict[str, str], server: bool) -> ModuleView:
+def _module(
+    module: str, entries: list[ClassEntry], home: dict[str, str], server: bool
+) -> ModuleView:
     names = {e.name for e in entries}
     imported = sorted({d for e in entries for d in e.deps if d not in names and d in home})
     defined = set(imported)  # names from other modules are bound before any class here

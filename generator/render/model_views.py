@@ -134,7 +134,9 @@ class _Builder:
                 name = self._speller(role).class_name(key)
                 view, used, root = self._class(key, role, name)
                 deps = {t.text for u in used for t in walk(u) if t.kind == "class"} - {name}
-                metas = {t.text.split("(")[0] for u in used for t in walk(u) if t.kind == "annotated"}
+                metas = {
+                    t.text.split("(")[0] for u in used for t in walk(u) if t.kind == "annotated"
+                }
                 bare = {t.text for u in used for t in walk(u) if t.kind == "name"}
                 helpers = self._helpers | (metas & _HELPER_METAS) | (bare & {"_Email"})
                 if view.kind == "enum":

@@ -8,7 +8,12 @@ from generator.render.escape import literal, toml_string
 from generator.render.server_views import ServerView
 
 
-def render_server(view: ServerView, models: dict[str, str], header_text: str) -> dict[str, str]:
+def render_server(
+    view: ServerView,
+    models: dict[str, str],
+    header_text: str,
+    layout: list[tuple[str, str]],  # (file of models/, what it holds) for the README
+) -> dict[str, str]:
     """Every file of the server package, keyed by path relative to the output directory."""
     pkg = view.package
     root = f"{pkg}/{pkg}/"
@@ -44,6 +49,7 @@ def render_server(view: ServerView, models: dict[str, str], header_text: str) ->
             example_model_imports=view.example_model_imports,
             example_typing_imports=view.example_typing_imports,
             example_module_imports=view.example_module_imports,
+            model_modules=[(f.ljust(15), text) for f, text in layout],
             scopes_repr=", ".join(literal(scope) for scope in view.scopes),
         ),
     }

@@ -205,6 +205,53 @@ def test_importing_the_client_loads_no_resource_and_no_model(lazy: Generated) ->
     ]
 
 
+def test_calling_one_resource_loads_only_the_models_it_references(lazy: Generated) -> None:
+    """Toy is only the pets resource's, Store only the stores resource's, Pet both (shared)."""
+    out = _run(
+        lazy,
+        """
+        import httpx
+        import lazy_client
+        loaded = lambda: sorted(m.rsplit(".", 1)[1] for m in sys.modules if m.startswith("lazy_client.models."))
+        toy = {"label": "ball", "pet": {"id": 1, "name": "Rex"}}
+        transport = httpx.MockTransport(lambda request: httpx.Response(200, json=[toy]))
+        with lazy_client.Client(base_url="http://test.invalid", transport=transport) as client:
+            toys = client.pets.toys.list(1)
+            print(type(toys[0]).__name__, type(toys[0].pet).__name__, type(toys[0]).__module__, loaded())
+        from lazy_client.models import Store
+        print(Store.__module__, loaded())
+        from lazy_server.models import Pet, Toy  # the server's app.py imports every model it names
+        print(Toy.__module__, Pet.__module__)
+    """,
+    ).splitlines()
+    assert out == [
+        "Toy Pet lazy_client.models.pets ['_shared', 'pets']",
+        "lazy_client.models.stores ['_shared', 'pets', 'stores']",
+        "lazy_server.models.pets_toys lazy_server.models._shared",  # one module per server group
+    ]
+
+
+def test_every_model_is_exported_and_star_import_loads_them_all(lazy: Generated) -> None:
+    out = _run(
+        lazy,
+        """
+        import lazy_client.models as models
+        print(models.__all__, "Pet" in dir(models))
+        from lazy_client.models import *
+        print(sorted(m for m in sys.modules if m.startswith("lazy_client.models.")))
+        try:
+            models.Nothing
+        except AttributeError as error:
+            print(error)
+    """,
+    ).splitlines()
+    assert out == [
+        "['Pet', 'Store', 'Toy'] True",
+        "['lazy_client.models._shared', 'lazy_client.models.pets', 'lazy_client.models.stores']",
+        "module 'lazy_client.models' has no attribute 'Nothing'",
+    ]
+
+
 def test_the_async_client_is_lazy_too(lazy: Generated) -> None:
     out = _run(
         lazy,
