@@ -11,7 +11,7 @@ import datetime
 from typing import Any
 
 from .. import _runtime as rt
-from ..models import (
+from ..models.things import (
     Thing,
 )
 

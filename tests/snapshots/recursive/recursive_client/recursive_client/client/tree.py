@@ -8,7 +8,7 @@ as data (``method, path, parameters, body, responses``) and shared by both class
 from __future__ import annotations
 
 from .. import _runtime as rt
-from ..models import (
+from ..models.tree import (
     Node,
 )
 
