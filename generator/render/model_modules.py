@@ -12,6 +12,7 @@ module's namespace on first use: the models are deferred).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import groupby
 
 from generator.naming import HELPERS_MODELS_MODULE, ROOT_MODELS_MODULE, SHARED_MODELS_MODULE
 from generator.render.escape import docstring, literal
@@ -63,10 +64,12 @@ class PackageView:
 def package_view(entries: list[ClassEntry], placed: dict[str, str], server: bool) -> PackageView:
     """The views of ``models/`` for ``entries`` (in spec order), each class in ``placed[key]``."""
     home = {e.name: placed[e.key] for e in entries}
-    modules: dict[str, ModuleView] = {}
-    for module in sorted({placed[e.key] for e in entries}):
-        mine = [e for e in entries if placed[e.key] == module]
-        modules[module] = _module(module, mine, home, server)
+    by_module: dict[str, list[ClassEntry]] = {}
+    for entry in entries:
+        by_module.setdefault(placed[entry.key], []).append(entry)
+    modules = {
+        module: _module(module, by_module[module], home, server) for module in sorted(by_module)
+    }
     used = {h for e in entries for h in e.helpers}
     helpers = (
         HelpersView(
@@ -82,8 +85,7 @@ def package_view(entries: list[ClassEntry], placed: dict[str, str], server: bool
         else None
     )
     exports = tuple(
-        ExportView(module, tuple(sorted(e.name for e in entries if home[e.name] == module)))
-        for module in modules
+        ExportView(module, tuple(sorted(e.name for e in by_module[module]))) for module in modules
     )
     names = tuple(sorted(home, key=_isort_style))
     return PackageView(
@@ -91,21 +93,14 @@ def package_view(entries: list[ClassEntry], placed: dict[str, str], server: bool
     )
 
 
-def _isort_style(name: str) -> tuple[int, list[tuple[int, int, int]]]:
+def _isort_style(name: str) -> tuple[int, list[tuple[int, int, int] | tuple[int, str]]]:
     """The order ruff's RUF022 keeps ``__all__`` in: constants, classes, the rest; digits by value."""
     kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
-    key: list[tuple[int, int, int]] = []
-    i = 0
-    while i < len(name):
-        j = i
-        while j < len(name) and name[j].isascii() and name[j].isdigit():
-            j += 1
-        if j > i:  # a run of digits compares as a number (every digit sorts before a letter)
-            key.append((0, j - i, int(name[i:j])))
-            i = j
-        else:
-            key.append((1, ord(name[i]), 0))
-            i += 1
+    key: list[tuple[int, int, int] | tuple[int, str]] = []
+    for digits, run in groupby(name, key=lambda c: "0" <= c <= "9"):
+        text = "".join(run)
+        # a run of digits compares as a number, and before any letter
+        key.append((0, len(text), int(text)) if digits else (1, text))
     return kind, key
 
 

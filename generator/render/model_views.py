@@ -237,7 +237,7 @@ class _Builder:
             )
         tags = self.tags.get((key, prop.name))
         if tags:
-            t = self._tag_type(schema, tags)
+            t = self._tag_type(tags)
         if name != prop.name:
             kwargs.append(("alias", literal(prop.name)))
         if schema.get("deprecated") is True:
@@ -259,7 +259,7 @@ class _Builder:
             if documented is not None:
                 kwargs.append(("json_schema_extra", "{" + f'"default": {documented}' + "}"))
         elif tags:
-            default = self._tag_value(schema, tags[0])
+            default = literal(tags[0])
             kwargs.append(("json_schema_extra", "_undocumented_default"))
             self._helpers.add("_undocumented_default")
         elif schema.get("default") is not None:
@@ -295,29 +295,10 @@ class _Builder:
         )
         return t == ANY or t == NONE or t.kind == "union" and NONE in t.args
 
-    def _tag_type(self, schema: dict[str, Any], tags: list[Any]) -> Type:
-        """``Literal[...]`` of the tags (its enum class, if any, below it: the class depends on it)."""
-        values = ", ".join(self._tag_value(schema, t) for t in tags)
-        key = target_component(schema)
-        enum = (
-            (Type("class", self.names.schemas[key]),)
-            if key in self.names.members and "." in values
-            else ()
-        )
-        return Type("literal", values, enum)
-
-    def _tag_value(self, schema: dict[str, Any], tag: Any) -> str:
-        """A tag as a Literal value: the enum member where the property is an enum that lists it."""
-        shape = self.shapes.get(target_component(schema) or "")
-        if (
-            shape is not None
-            and shape.kind == "enum"
-            and _enumerable(shape.enum_values)
-            and tag in shape.enum_values
-        ):
-            index = shape.enum_values.index(tag)
-            return f"{self.names.schemas[shape.key]}.{self.names.members[shape.key][index]}"
-        return literal(tag)
+    @staticmethod
+    def _tag_type(tags: list[Any]) -> Type:
+        """``Literal[...]`` of the tags' plain values (an enum member's repr would reach a 422's message)."""
+        return Type("literal", ", ".join(literal(t) for t in tags))
 
 
 def _with_inherited_default(schema: dict[str, Any], shapes: dict[str, Shape]) -> dict[str, Any]:
