@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from generator.diagnostics import Sink
 from generator.ir.shapes import Shape, split_keys
@@ -26,7 +26,7 @@ from generator.naming import ClassName, Names
 
 if TYPE_CHECKING:
     from generator.ir.model import Api
-    from generator.render.model_views import ClassEntry
+    from generator.render.model_cache import CachedModule
 
 Role = Literal["request", "response"]
 
@@ -91,54 +91,116 @@ def render_models(
 ) -> ModelsModule:
     """Render every component into the client's and the server's ``models/`` folder.
 
-    Without ``api`` every class goes to the shared module (no group uses any).
+    Without ``api`` every class goes to the shared module (no group uses any). Each
+    module is cached by its inputs (``render/model_cache.py``): after a change, only the
+    modules whose components reach a changed one are built and rendered again.
     """
     from generator.render import model_layout
-    from generator.render.model_views import class_entries
+    from generator.render.model_cache import component_digests, scan
+    from generator.render.model_tags import discriminator_tags
+    from generator.render.model_views import class_names
 
     split = split_keys(shapes)
-    client = class_entries(shapes, names, split, server=False, sink=sink)
-    server = class_entries(shapes, names, split, server=True, sink=Sink())
+    deps, discriminators = scan(shapes)
+    tags = discriminator_tags(shapes, names, split)
+    classes = {key: class_names(shapes, names, split, key) for key in shapes}
     client_groups = model_layout.client_groups(api, names) if api is not None else {}
     server_groups = model_layout.server_groups(api, names) if api is not None else {}
-    client_files, homes = _folder(client, shapes, client_groups, server=False)
-    server_files, server_homes = _folder(server, shapes, server_groups, server=True)
+    digests = component_digests(shapes, names, split, discriminators)
+    flavour = _Flavour(shapes, names, split, deps, tags, classes, digests)
+    client_files, homes = flavour.folder(client_groups, False, sink)
+    server_files, server_homes = flavour.folder(server_groups, True, Sink())
     return ModelsModule(
         client_files,
         server_files,
-        frozenset(e.name for e in client),
+        frozenset(name for pairs in classes.values() for name, _ in pairs),
         {k: v for k, v in names.schemas.items() if k in shapes},
         {k: v for k, v in names.variants.items() if k in split},
-        frozenset(e.name for e in client if e.view.kind == "enum"),
+        frozenset(name for pairs in classes.values() for name, enum in pairs if enum),
         homes,
         server_homes,
     )
 
 
-def _folder(
-    entries: list[ClassEntry], shapes: dict[str, Shape], groups: dict[str, set[str]], server: bool
-) -> tuple[dict[str, str], dict[str, str]]:
-    """The files of one flavour's ``models/`` folder, and each class's module."""
-    from generator.naming import HELPERS_MODELS_MODULE
-    from generator.render.env import render_template
-    from generator.render.model_layout import assign
-    from generator.render.model_modules import package_view
+@dataclass(frozen=True)
+class _Flavour:
+    """What both flavours' folders are made from."""
 
-    key_of = {e.name: e.key for e in entries}
-    deps: dict[str, set[str]] = {}
-    for entry in entries:
-        deps.setdefault(entry.key, set()).update(key_of[d] for d in entry.deps if d in key_of)
-    placed = assign(shapes, groups, deps)
-    view = package_view(entries, placed, server)
-    files = {
-        "models/__init__.py": render_template("models/__init__.py.jinja", **vars(view)),
-        **{
-            f"models/{module}.py": render_template("models/module.py.jinja", view=module_view)
-            for module, module_view in view.modules.items()
-        },
-    }
-    if view.helpers is not None:
-        files[f"models/{HELPERS_MODELS_MODULE}.py"] = render_template(
-            "models/_helpers.py.jinja", **vars(view.helpers)
+    shapes: dict[str, Shape]
+    names: Names
+    split: frozenset[str]
+    deps: dict[str, set[str]]  # component -> the components it references
+    tags: dict[tuple[str, str], list[Any]]
+    classes: dict[str, list[tuple[str, bool]]]  # component -> (class, is an Enum)
+    digests: tuple[dict[str, str], dict[str, str]]  # see model_cache.component_digests
+
+    def folder(
+        self, groups: dict[str, set[str]], server: bool, sink: Sink
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """The files of one flavour's ``models/`` folder, and each class's module."""
+        from generator import cache
+        from generator.naming import HELPERS_MODELS_MODULE
+        from generator.render.env import render_template
+        from generator.render.model_cache import CachedModule, module_key
+        from generator.render.model_layout import assign
+        from generator.render.model_modules import helpers_view, init_view
+        from generator.resources import templates_hash
+
+        placed = assign(self.shapes, groups, self.deps)
+        home = {name: placed[key] for key in self.shapes for name, _ in self.classes[key]}
+        by_module: dict[str, list[str]] = {}
+        for key in self.shapes:
+            by_module.setdefault(placed[key], []).append(key)
+        folder = cache.cache_dir("models")
+        generator = templates_hash()
+        files: dict[str, str] = {}
+        used: set[str] = set()
+        for module in sorted(by_module):
+            keys = by_module[module]
+            key = module_key(
+                module,
+                keys,
+                self.shapes,
+                self.deps,
+                self.digests,
+                placed,
+                self.tags,
+                server,
+                generator,
+            )
+            hit = cache.read(folder, key)
+            done = CachedModule.load(hit) if hit is not None else None
+            if done is None:
+                done = self._render(module, keys, home, server)
+                cache.write(folder, key, done.dump())
+            done.replay(sink)
+            files[f"models/{module}.py"] = done.text
+            used.update(done.helpers)
+        files["models/__init__.py"] = render_template(
+            "models/__init__.py.jinja", **vars(init_view(home))
         )
-    return files, {e.name: placed[e.key] for e in entries}
+        helpers = helpers_view(used, server)
+        if helpers is not None:
+            files[f"models/{HELPERS_MODELS_MODULE}.py"] = render_template(
+                "models/_helpers.py.jinja", **vars(helpers)
+            )
+        return dict(sorted(files.items())), home
+
+    def _render(
+        self, module: str, keys: list[str], home: dict[str, str], server: bool
+    ) -> CachedModule:
+        from generator.render.env import render_template
+        from generator.render.model_cache import CachedModule
+        from generator.render.model_modules import module_view
+        from generator.render.model_views import class_entries
+
+        sink = Sink()
+        entries = class_entries(
+            self.shapes, self.names, self.split, server, sink, keys=keys, tags=self.tags
+        )
+        view = module_view(module, entries, home, server)
+        return CachedModule(
+            render_template("models/module.py.jinja", view=view),
+            tuple(sorted({h for e in entries for h in e.helpers})),
+            CachedModule.warnings_of(sink.items),
+        )

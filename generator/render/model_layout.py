@@ -67,11 +67,11 @@ def assign(
     """
     reach: dict[str, set[str]] = {key: set() for key in keys}
     for group in sorted(groups):
-        for key in _closure(groups[group], deps):
+        for key in closure(groups[group], deps):
             if key in reach:
                 reach[key].add(group)
     unused = [key for key, found in reach.items() if not found]
-    for key in _closure(unused, deps):
+    for key in closure(unused, deps):
         if key in reach:
             reach[key].add(_UNUSED)
     return {
@@ -80,7 +80,8 @@ def assign(
     }
 
 
-def _closure(start: Iterable[str], deps: Mapping[str, set[str]]) -> set[str]:
+def closure(start: Iterable[str], deps: Mapping[str, set[str]]) -> set[str]:
+    """``start`` and every component reached from it through ``deps``."""
     seen: set[str] = set()
     todo = list(start)
     while todo:

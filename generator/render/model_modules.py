@@ -51,45 +51,36 @@ class ExportView:
 
 
 @dataclass(frozen=True)
-class PackageView:
-    """Every file of ``models/``: module name -> view, the helpers and the exports."""
+class InitView:
+    """``models/__init__.py``: every class, the module it lives in, and the re-exports."""
 
-    modules: dict[str, ModuleView]
-    helpers: HelpersView | None  # None: no module uses a helper
     exports: tuple[ExportView, ...]
-    names: tuple[str, ...]  # every class, sorted (``__all__``)
+    names: tuple[str, ...]  # every class, in the order ruff keeps ``__all__`` (RUF022)
     table: tuple[tuple[str, str], ...]  # (class, module) as literals, for the lazy lookup
 
 
-def package_view(entries: list[ClassEntry], placed: dict[str, str], server: bool) -> PackageView:
-    """The views of ``models/`` for ``entries`` (in spec order), each class in ``placed[key]``."""
-    home = {e.name: placed[e.key] for e in entries}
-    by_module: dict[str, list[ClassEntry]] = {}
-    for entry in entries:
-        by_module.setdefault(placed[entry.key], []).append(entry)
-    modules = {
-        module: _module(module, by_module[module], home, server) for module in sorted(by_module)
-    }
-    used = {h for e in entries for h in e.helpers}
-    helpers = (
-        HelpersView(
-            server=server,
-            enums="_open_enum_member" in used,
-            omittable="_Omittable" in used,
-            formats=bool(used & {"_Format", "_Email"}),
-            email="_Email" in used,
-            one_of="_OneOf" in used,
-            optional_tags="_undocumented_default" in used,
-        )
-        if used
-        else None
-    )
-    exports = tuple(
-        ExportView(module, tuple(sorted(e.name for e in by_module[module]))) for module in modules
-    )
+def init_view(home: dict[str, str]) -> InitView:
+    """The view of ``models/__init__.py`` from each class's module."""
+    by_module: dict[str, list[str]] = {}
+    for name, module in home.items():
+        by_module.setdefault(module, []).append(name)
+    exports = tuple(ExportView(m, tuple(sorted(by_module[m]))) for m in sorted(by_module))
     names = tuple(sorted(home, key=_isort_style))
-    return PackageView(
-        modules, helpers, exports, names, tuple((literal(n), literal(home[n])) for n in names)
+    return InitView(exports, names, tuple((literal(n), literal(home[n])) for n in names))
+
+
+def helpers_view(used: set[str], server: bool) -> HelpersView | None:
+    """The view of ``models/_helpers.py`` given the helpers the modules use (None: none)."""
+    if not used:
+        return None
+    return HelpersView(
+        server=server,
+        enums="_open_enum_member" in used,
+        omittable="_Omittable" in used,
+        formats=bool(used & {"_Format", "_Email"}),
+        email="_Email" in used,
+        one_of="_OneOf" in used,
+        optional_tags="_undocumented_default" in used,
     )
 
 
@@ -104,9 +95,10 @@ def _isort_style(name: str) -> tuple[int, list[tuple[int, int, int] | tuple[int,
     return kind, key
 
 
-def _module(
+def module_view(
     module: str, entries: list[ClassEntry], home: dict[str, str], server: bool
 ) -> ModuleView:
+    """One module's view: ``entries`` are its classes, ``home`` every class's module."""
     names = {e.name for e in entries}
     imported = sorted({d for e in entries for d in e.deps if d not in names and d in home})
     defined = set(imported)  # names from other modules are bound before any class here

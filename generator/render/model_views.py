@@ -16,6 +16,7 @@ left out of the JSON schema.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -100,18 +101,28 @@ class ClassEntry:
 
 
 def class_entries(
-    shapes: dict[str, Shape], names: Names, split: frozenset[str], server: bool, sink: Sink
+    shapes: dict[str, Shape],
+    names: Names,
+    split: frozenset[str],
+    server: bool,
+    sink: Sink,
+    keys: Iterable[str] | None = None,
+    tags: dict[tuple[str, str], list[Any]] | None = None,
 ) -> list[ClassEntry]:
-    """Every class of one flavour in spec order; warnings (defaults dropped...) go to ``sink``."""
+    """The classes of ``keys`` (default: every component) in one flavour, in that order.
+
+    Warnings (defaults dropped...) go to ``sink``; ``tags`` are
+    :func:`~generator.render.model_tags.discriminator_tags`, computed when not given.
+    """
     builder = _Builder(
         shapes,
         names,
         split,
         server,
         Defaults(shapes, names, sink),
-        discriminator_tags(shapes, names, split),
+        tags if tags is not None else discriminator_tags(shapes, names, split),
     )
-    return builder.entries()
+    return builder.entries(shapes if keys is None else keys)
 
 
 @dataclass
@@ -126,9 +137,9 @@ class _Builder:
     def __post_init__(self) -> None:
         self._helpers: set[str] = set()  # of the class being built
 
-    def entries(self) -> list[ClassEntry]:
+    def entries(self, keys: Iterable[str]) -> list[ClassEntry]:
         entries: list[ClassEntry] = []
-        for key in self.shapes:
+        for key in keys:
             for role in self._roles(key):
                 self._helpers = set()
                 name = self._speller(role).class_name(key)
@@ -312,6 +323,17 @@ def _with_inherited_default(schema: dict[str, Any], shapes: dict[str, Shape]) ->
     ):
         return schema
     return {**schema, "default": shape.schema["default"]}
+
+
+def class_names(
+    shapes: dict[str, Shape], names: Names, split: frozenset[str], key: str
+) -> list[tuple[str, bool]]:
+    """``(class, is a real Enum)`` of each class component ``key`` becomes, without building it."""
+    shape = shapes[key]
+    enum = shape.kind == "enum" and _enumerable(shape.enum_values)
+    if key in split:
+        return [(name, enum) for name in names.variants[key]]
+    return [(names.schemas[key], enum)]
 
 
 def _enumerable(values: tuple[Any, ...]) -> bool:
