@@ -26,7 +26,7 @@ from generator.naming import ClassName, Names
 
 if TYPE_CHECKING:
     from generator.ir.model import Api
-    from generator.render.model_cache import CachedModule
+    from generator.model_cache import CachedModule
 
 Role = Literal["request", "response"]
 
@@ -92,11 +92,11 @@ def render_models(
     """Render every component into the client's and the server's ``models/`` folder.
 
     Without ``api`` every class goes to the shared module (no group uses any). Each
-    module is cached by its inputs (``render/model_cache.py``): after a change, only the
+    module is cached by its inputs (``model_cache.py``): after a change, only the
     modules whose components reach a changed one are built and rendered again.
     """
+    from generator.model_cache import component_digests, scan
     from generator.render import model_layout
-    from generator.render.model_cache import component_digests, scan
     from generator.render.model_tags import discriminator_tags
     from generator.render.model_views import class_names
 
@@ -139,9 +139,9 @@ class _Flavour:
     ) -> tuple[dict[str, str], dict[str, str]]:
         """The files of one flavour's ``models/`` folder, and each class's module."""
         from generator import cache
+        from generator.model_cache import CachedModule, module_key
         from generator.naming import HELPERS_MODELS_MODULE
         from generator.render.env import render_template
-        from generator.render.model_cache import CachedModule, module_key
         from generator.render.model_layout import assign
         from generator.render.model_modules import helpers_view, init_view
         from generator.resources import templates_hash
@@ -189,8 +189,8 @@ class _Flavour:
     def _render(
         self, module: str, keys: list[str], home: dict[str, str], server: bool
     ) -> CachedModule:
+        from generator.model_cache import CachedModule
         from generator.render.env import render_template
-        from generator.render.model_cache import CachedModule
         from generator.render.model_modules import module_view
         from generator.render.model_views import class_entries
 

@@ -1,4 +1,4 @@
-"""The per-module cache of the models (render/model_cache.py, issue 13's incremental target).
+"""The per-module cache of the models (model_cache.py, issue 13's incremental target).
 
 After a one-schema change only the modules whose components reach the changed one are
 built and rendered again; the text is the same as without the cache; a module's warnings

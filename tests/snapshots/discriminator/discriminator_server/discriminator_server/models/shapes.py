@@ -12,6 +12,23 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 from ._helpers import _open_enum_member
 
 
+class Circle(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, defer_build=True)
+    kind: Literal["Circle"]
+    radius: float
+
+
+class Square(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, defer_build=True)
+    kind: Literal["Square"]
+    side: float
+
+
+class Shape(RootModel[Circle | Square]):
+    model_config = ConfigDict(defer_build=True)
+    root: _Annotated[Circle | Square, Field(discriminator="kind")]
+
+
 class CircleKind(str, Enum):
     Circle = "Circle"
 
@@ -20,26 +37,9 @@ class CircleKind(str, Enum):
         return _open_enum_member(cls, value)
 
 
-class Circle(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    kind: Literal[CircleKind.Circle]
-    radius: float
-
-
 class SquareKind(str, Enum):
     Square = "Square"
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
         return _open_enum_member(cls, value)
-
-
-class Square(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    kind: Literal[SquareKind.Square]
-    side: float
-
-
-class Shape(RootModel[Circle | Square]):
-    model_config = ConfigDict(defer_build=True)
-    root: _Annotated[Circle | Square, Field(discriminator="kind")]

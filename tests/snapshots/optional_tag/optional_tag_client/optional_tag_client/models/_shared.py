@@ -11,17 +11,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from ._helpers import _open_enum_member, _undocumented_default
 
 
+class Track(BaseModel):
+    """The tag is optional here (as in Spotify's TrackObject)."""
+
+    model_config = ConfigDict(populate_by_name=True, defer_build=True)
+    type: Literal["track"] = Field("track", json_schema_extra=_undocumented_default)
+    title: str
+
+
 class TrackType(str, Enum):
     track = "track"
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
         return _open_enum_member(cls, value)
-
-
-class Track(BaseModel):
-    """The tag is optional here (as in Spotify's TrackObject)."""
-
-    model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    type: Literal[TrackType.track] = Field(TrackType.track, json_schema_extra=_undocumented_default)
-    title: str

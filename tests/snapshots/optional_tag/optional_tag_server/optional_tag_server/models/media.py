@@ -13,20 +13,20 @@ from ._helpers import _open_enum_member
 from ._shared import Track
 
 
-class EpisodeType(str, Enum):
-    episode = "episode"
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        return _open_enum_member(cls, value)
-
-
 class Episode(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    type: Literal[EpisodeType.episode]
+    type: Literal["episode"]
     show: str
 
 
 class Media(RootModel[Track | Episode]):
     model_config = ConfigDict(defer_build=True)
     root: _Annotated[Track | Episode, Field(discriminator="type")]
+
+
+class EpisodeType(str, Enum):
+    episode = "episode"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _open_enum_member(cls, value)
