@@ -89,13 +89,14 @@ def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], di
 
     ``ref`` ``worktree``: the live checkout (other people's uncommitted edits included).
     Any git ref (default ``HEAD``): ``git archive`` of its generator/ and templates/ into
-    benchmarks/.work/apiforge-<sha>[-<patch>]/, run as ``python -m generator`` with that
-    folder first on PYTHONPATH (the venv supplies the pinned dependencies). ``patch``: a
+    benchmarks/.work/apiforge-<sha>[-<patch>]/, run as ``python -m apiforge`` (a symlink
+    ``apiforge`` -> generator/; ``-m generator`` for commits from before the rename) with
+    that folder first on PYTHONPATH (the venv supplies the pinned dependencies). ``patch``: a
     prototype from benchmarks/prototypes/, applied to that snapshot with ``patch -p1``.
     """
     python = ROOT / ".venv" / "bin" / "python"
     python = python if python.exists() else Path(sys.executable)
-    argv = [str(python), "-m", "generator"]
+    argv = [str(python), "-m", "apiforge"]
     if ref == "worktree" and patch is None:
         return argv, {}, "apiforge: the working tree as it was during the run"
     git_ref = "HEAD" if ref == "worktree" else ref
@@ -132,6 +133,11 @@ def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], di
                 raise RuntimeError(
                     f"{patch.name} does not apply to {sha[:12]}: {applied.stdout.strip()}"
                 )
+    if "apiforge" in (snap / "generator" / "__main__.py").read_text(encoding="utf-8"):
+        if not (snap / "apiforge").exists():  # the folder generator/ imports as `apiforge`
+            (snap / "apiforge").symlink_to("generator", target_is_directory=True)
+    else:
+        argv = [*argv[:-1], "generator"]  # commits from before the rename
     what = f"commit {sha[:12]} ({git_ref})" + (f" + prototype {patch.name}" if patch else "")
     return (
         argv,

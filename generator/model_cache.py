@@ -16,11 +16,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator import cache
-from generator.diagnostics import Diagnostic, Sink, SpecLocation
-from generator.ir.schemas import component_key, is_nullable
-from generator.ir.shapes import Shape
-from generator.naming import Names
+from apiforge.diagnostics import Diagnostic, Sink, SpecLocation
+from apiforge.ir.schemas import component_key, is_nullable
+from apiforge.ir.shapes import Shape
+from apiforge.naming.names import Names
+from apiforge.output import cache
 
 _FORMAT = "models module v1"
 

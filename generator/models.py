@@ -20,13 +20,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from generator.diagnostics import Sink
-from generator.ir.shapes import Shape, split_keys
-from generator.naming import ClassName, Names
+from apiforge.diagnostics import Sink
+from apiforge.ir.shapes import Shape, split_keys
+from apiforge.model_cache import CachedModule, component_digests, module_key, scan
+from apiforge.naming.names import (
+    HELPERS_MODELS_MODULE,
+    ROOT_MODELS_MODULE,
+    SHARED_MODELS_MODULE,
+    Names,
+)
+from apiforge.naming.words import ClassName
+from apiforge.output import cache
+from apiforge.render import model_layout
+from apiforge.render.env import render_template
+from apiforge.render.model_modules import helpers_view, init_view, module_view
+from apiforge.render.model_tags import discriminator_tags
+from apiforge.render.model_views import class_entries, class_names
+from apiforge.resources import templates_hash
 
 if TYPE_CHECKING:
-    from generator.ir.model import Api
-    from generator.model_cache import CachedModule
+    from apiforge.ir.model import Api
 
 Role = Literal["request", "response"]
 
@@ -59,8 +72,6 @@ class ModelsModule:
 
     def layout(self, server: bool = False) -> list[tuple[str, str]]:
         """``(file of models/, what it holds)`` for a package README, the shared module first."""
-        from generator.naming import ROOT_MODELS_MODULE, SHARED_MODELS_MODULE
-
         homes = self.server_homes if server else self.homes
         counts: dict[str, int] = {}
         for module in homes.values():
@@ -95,10 +106,6 @@ def render_models(
     module is cached by its inputs (``model_cache.py``): after a change, only the
     modules whose components reach a changed one are built and rendered again.
     """
-    from generator.model_cache import component_digests, scan
-    from generator.render import model_layout
-    from generator.render.model_tags import discriminator_tags
-    from generator.render.model_views import class_names
 
     split = split_keys(shapes)
     deps, discriminators = scan(shapes)
@@ -138,15 +145,8 @@ class _Flavour:
         self, groups: dict[str, set[str]], server: bool, sink: Sink
     ) -> tuple[dict[str, str], dict[str, str]]:
         """The files of one flavour's ``models/`` folder, and each class's module."""
-        from generator import cache
-        from generator.model_cache import CachedModule, module_key
-        from generator.naming import HELPERS_MODELS_MODULE
-        from generator.render.env import render_template
-        from generator.render.model_layout import assign
-        from generator.render.model_modules import helpers_view, init_view
-        from generator.resources import templates_hash
 
-        placed = assign(self.shapes, groups, self.deps)
+        placed = model_layout.assign(self.shapes, groups, self.deps)
         home = {name: placed[key] for key in self.shapes for name, _ in self.classes[key]}
         by_module: dict[str, list[str]] = {}
         for key in self.shapes:
@@ -189,11 +189,6 @@ class _Flavour:
     def _render(
         self, module: str, keys: list[str], home: dict[str, str], server: bool
     ) -> CachedModule:
-        from generator.model_cache import CachedModule
-        from generator.render.env import render_template
-        from generator.render.model_modules import module_view
-        from generator.render.model_views import class_entries
-
         sink = Sink()
         entries = class_entries(
             self.shapes, self.names, self.split, server, sink, keys=keys, tags=self.tags

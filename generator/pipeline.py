@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import __version__
-from generator.config import Target
-from generator.diagnostics import Sink, SpecLocation
-from generator.progress import stage
+from apiforge import __version__
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.progress import stage
 
 if TYPE_CHECKING:
-    from generator.diff.snapshot import Snapshot
+    from apiforge.diff.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -55,16 +55,16 @@ class SpecFacts:
 
 def render(target: Target, sink: Sink) -> Rendered | None:
     """Run every stage for ``target``; None when the sink holds errors (or warnings in strict mode)."""
-    from generator.format import format_files
-    from generator.ir.build import build
-    from generator.ir.shapes import build_shapes
-    from generator.load import LoadOptions, load
-    from generator.models import render_models
-    from generator.naming import resolve_names
-    from generator.render.client import render_client
-    from generator.render.client_views import client_view
-    from generator.render.server import render_server
-    from generator.render.server_views import server_view
+    from apiforge.ir.build import build
+    from apiforge.ir.shapes import build_shapes
+    from apiforge.load.load import LoadOptions, load
+    from apiforge.models import render_models
+    from apiforge.naming.names import resolve_names
+    from apiforge.output.format import format_files
+    from apiforge.render.client import render_client
+    from apiforge.render.client_views import client_view
+    from apiforge.render.server import render_server
+    from apiforge.render.server_views import server_view
 
     stage(f"loading {target.spec.name}")
     loaded = load(target.spec, sink, LoadOptions(allow_remote_refs=target.allow_remote_refs))
@@ -119,7 +119,7 @@ def render(target: Target, sink: Sink) -> Rendered | None:
 
     @functools.cache
     def snapshot() -> Snapshot:
-        from generator.diff.snapshot import from_built
+        from apiforge.diff.snapshot import from_built
 
         return from_built(loaded.document, display, api, source.schemas, names, locate)
 
@@ -132,7 +132,7 @@ def _count(n: int, noun: str) -> str:
 
 def _runtime(kind: str, package: str, header: str) -> dict[str, str]:
     """The static runtime modules, copied verbatim (after the header) into a package of this kind."""
-    from generator.resources import templates_dir
+    from apiforge.resources import templates_dir
 
     base = templates_dir() / "runtime"
     folder = base / kind

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.diagnostics import Sink, SpecLocation
+from apiforge.diagnostics import Sink, SpecLocation
 
 _DIALECTS = (
     "https://json-schema.org/draft/2020-12/schema",

@@ -10,9 +10,9 @@ from functools import lru_cache
 
 import jinja2
 
-from generator import cache
-from generator.render.escape import literal
-from generator.resources import templates_dir
+from apiforge.output import cache
+from apiforge.render.escape import literal
+from apiforge.resources import templates_dir
 
 
 @lru_cache(maxsize=1)

@@ -15,12 +15,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from generator.diagnostics import Sink, SpecLocation
-from generator.ir.schemas import component_key
-from generator.ir.shapes import Shape
-from generator.naming import Names
-from generator.render.escape import literal
-from generator.render.model_types import Type
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.schemas import component_key
+from apiforge.ir.shapes import Shape
+from apiforge.naming.names import Names
+from apiforge.render.escape import literal
+from apiforge.render.model_types import Type
 
 _CONVERTED = {
     "date": "date",
@@ -141,11 +141,12 @@ def target_component(schema: dict[str, Any]) -> str | None:
 
 def _converts(value: str, kind: str) -> bool:
     """Whether pydantic converts the string ``value`` to the type a field of this format has."""
+    # pydantic (and these) only for a spec with a formatted default: off every other path
     import datetime
     import ipaddress
     import uuid
 
-    from pydantic import AnyUrl, AwareDatetime, TypeAdapter, ValidationError
+    from pydantic import AnyUrl, AwareDatetime, TypeAdapter, ValidationError  # as above
 
     types: dict[str, Any] = {
         "date": datetime.date,

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from generator.ir.model import Api, Operation, TypeRef
-from generator.naming import SHARED_MODELS_MODULE, Names
+from apiforge.ir.model import Api, Operation, TypeRef
+from apiforge.naming.names import SHARED_MODELS_MODULE, Names
 
 _UNUSED = ""  # the unnamed group of the components no operation uses
 

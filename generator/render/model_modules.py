@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from itertools import groupby
 
-from generator.naming import HELPERS_MODELS_MODULE, ROOT_MODELS_MODULE, SHARED_MODELS_MODULE
-from generator.render.escape import docstring, literal
-from generator.render.model_types import Type, bare_forward, runtime, walk
-from generator.render.model_views import ClassEntry, ClassView
+from apiforge.naming.names import HELPERS_MODELS_MODULE, ROOT_MODELS_MODULE, SHARED_MODELS_MODULE
+from apiforge.render.escape import docstring, literal
+from apiforge.render.model_types import Type, bare_forward, runtime, walk
+from apiforge.render.model_views import ClassEntry, ClassView
 
 
 @dataclass(frozen=True)

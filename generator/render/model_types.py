@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from generator.ir.schemas import component_key, is_nullable, null_only
-from generator.ir.shapes import Shape
-from generator.naming import ClassName, Names
-from generator.render.escape import literal
+from apiforge.ir.schemas import component_key, is_nullable, null_only
+from apiforge.ir.shapes import Shape
+from apiforge.naming.names import Names
+from apiforge.naming.words import ClassName
+from apiforge.render.escape import literal
 
 TypeKind = Literal["name", "class", "generic", "union", "annotated", "literal"]
 Role = Literal["request", "response"]
@@ -348,8 +349,11 @@ def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
 @functools.cache
 def regex_engine(pattern: str) -> Literal["rust-regex", "python-re"] | None:
     """The pydantic regex engine that compiles ``pattern`` (pydantic's own first), None when neither does."""
+    # re and pydantic only for a spec with a pattern: off every other path (re compiles the
+    # spec's pattern, never generated code)
     import re
 
+    # pydantic only for a spec with a pattern, as above
     from pydantic import Field, TypeAdapter
     from pydantic_core import SchemaError
 

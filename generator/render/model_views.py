@@ -20,20 +20,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from generator.diagnostics import Sink
-from generator.ir.schemas import component_key
-from generator.ir.shapes import Prop, Shape
-from generator.naming import Names
-from generator.render.escape import docstring, literal
-from generator.render.model_defaults import Defaults, json_literal, target_component
-from generator.render.model_tags import discriminator_tags
-from generator.render.model_types import (
+from apiforge.diagnostics import Sink
+from apiforge.ir.schemas import component_key
+from apiforge.ir.shapes import Prop, Shape
+from apiforge.naming.names import Names
+from apiforge.render.escape import docstring, literal
+from apiforge.render.model_defaults import Defaults, json_literal, target_component
+from apiforge.render.model_tags import discriminator_tags
+from apiforge.render.model_types import (
     ANY,
     NONE,
     Role,
     Speller,
     Type,
     annotation,
+    constraints,
     python_patterns,
     regex_engine,
     union,
@@ -112,7 +113,7 @@ def class_entries(
     """The classes of ``keys`` (default: every component) in one flavour, in that order.
 
     Warnings (defaults dropped...) go to ``sink``; ``tags`` are
-    :func:`~generator.render.model_tags.discriminator_tags`, computed when not given.
+    :func:`~apiforge.render.model_tags.discriminator_tags`, computed when not given.
     """
     builder = _Builder(
         shapes,
@@ -181,8 +182,6 @@ class _Builder:
             return (*self._model(key, role, name, shape, doc), None)
         speller = self._speller(role)
         root = ANY if shape.kind == "enum" else speller.spell(shape.schema, constrained=False)
-        from generator.render.model_types import constraints
-
         kwargs = constraints(shape.schema) if shape.kind == "alias" else []
         value = "Field(" + ", ".join(f"{k}={v}" for k, v in kwargs) + ")" if kwargs else ""
         field = FieldView("root", annotation(root), value, "")
@@ -232,8 +231,6 @@ class _Builder:
         name = self.names.fields[key][prop.name]
         schema = _with_inherited_default(prop.schema, self.shapes)
         t = speller.spell(schema, constrained=False)
-        from generator.render.model_types import constraints
-
         kwargs = (
             []
             if t.kind == "union" and len([a for a in t.args if a != NONE]) > 1

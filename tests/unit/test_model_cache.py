@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from generator.diagnostics import Sink
-from generator.ir.build import build
-from generator.ir.shapes import build_shapes
-from generator.load import LoadOptions, load
-from generator.models import ModelsModule, render_models
-from generator.naming import resolve_names
+from apiforge.diagnostics import Sink
+from apiforge.ir.build import build
+from apiforge.ir.shapes import build_shapes
+from apiforge.load.load import LoadOptions, load
+from apiforge.models import ModelsModule, render_models
+from apiforge.naming.names import resolve_names
 
 
 def _op(op_id: str, schema: str) -> dict[str, Any]:

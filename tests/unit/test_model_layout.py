@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.render.model_layout import assign
+from apiforge.render.model_layout import assign
 
 KEYS = ["Pet", "Tag", "Toy", "Store", "Address", "Orphan", "OrphanPart", "Used", "Lonely"]
 DEPS = {
