@@ -27,6 +27,7 @@ from apiforge.naming.names import (
     HELPERS_MODELS_MODULE,
     ROOT_MODELS_MODULE,
     SHARED_MODELS_MODULE,
+    UNUSED_MODELS_MODULE,
     Names,
 )
 from apiforge.naming.words import ClassName
@@ -71,15 +72,27 @@ class ModelsModule:
         return self.names[key]
 
     def layout(self, server: bool = False) -> list[tuple[str, str]]:
-        """``(file of models/, what it holds)`` for a package README, the shared module first."""
+        """``(file of models/, what it holds)`` for a package README, shared modules first."""
         homes = self.server_homes if server else self.homes
         counts: dict[str, int] = {}
         for module in homes.values():
             counts[module] = counts.get(module, 0) + 1
+        kind = "groups" if server else "resources"
         rows = [("__init__.py", "every model, exported lazily (loads its module on first use)")]
-        for module in sorted(counts, key=lambda m: (m != SHARED_MODELS_MODULE, m)):
+        several = sorted(m for m in counts if m.startswith(SHARED_MODELS_MODULE + "_"))
+        if several:
+            n = sum(counts[m] for m in several)
+            rows.append(
+                (
+                    f"{SHARED_MODELS_MODULE}_*.py",
+                    f"{n} models in {len(several)} modules, one per set of {kind} using them",
+                )
+            )
+        for module in sorted(set(counts) - set(several), key=lambda m: (m[:1] != "_", m)):
             if module == SHARED_MODELS_MODULE:
-                users = f"several {'groups' if server else 'resources'} use (or none)"
+                users = f"several {kind} use"
+            elif module == UNUSED_MODELS_MODULE:
+                users = "no operation uses"
             elif module == ROOT_MODELS_MODULE:
                 users = "only Client's own operations use"
             else:
@@ -146,7 +159,8 @@ class _Flavour:
     ) -> tuple[dict[str, str], dict[str, str]]:
         """The files of one flavour's ``models/`` folder, and each class's module."""
 
-        placed = model_layout.assign(self.shapes, groups, self.deps)
+        layout = model_layout.assign(self.shapes, groups, self.deps)
+        placed = layout.placed
         home = {name: placed[key] for key in self.shapes for name, _ in self.classes[key]}
         by_module: dict[str, list[str]] = {}
         for key in self.shapes:
@@ -164,6 +178,7 @@ class _Flavour:
                 self.deps,
                 self.digests,
                 placed,
+                layout.users[module],
                 self.tags,
                 server,
                 generator,
@@ -171,7 +186,7 @@ class _Flavour:
             hit = cache.read(folder, key)
             done = CachedModule.load(hit) if hit is not None else None
             if done is None:
-                done = self._render(module, keys, home, server)
+                done = self._render(module, keys, home, server, layout.users[module])
                 cache.write(folder, key, done.dump())
             done.replay(sink)
             files[f"models/{module}.py"] = done.text
@@ -187,13 +202,18 @@ class _Flavour:
         return dict(sorted(files.items())), home
 
     def _render(
-        self, module: str, keys: list[str], home: dict[str, str], server: bool
+        self,
+        module: str,
+        keys: list[str],
+        home: dict[str, str],
+        server: bool,
+        users: tuple[str, ...],
     ) -> CachedModule:
         sink = Sink()
         entries = class_entries(
             self.shapes, self.names, self.split, server, sink, keys=keys, tags=self.tags
         )
-        view = module_view(module, entries, home, server)
+        view = module_view(module, entries, home, server, users)
         return CachedModule(
             render_template("models/module.py.jinja", view=view),
             tuple(sorted({h for e in entries for h in e.helpers})),

@@ -2,21 +2,28 @@
 
 A *group* is what a program loads as one unit: a client resource module, or a server
 group. A component reached (through the operations' types and then through what its
-classes refer to) by exactly one group lives in that group's module; every other one
-(reached by two or more groups, or by none) lives in the shared module. The shared
-module is closed under references: whatever a shared class refers to is reached by at
-least as many groups, so it is shared too; a component that no operation uses counts
-as reached by an extra, unnamed group, so what it refers to is shared as well. Hence a
-group's module imports only the shared module, the shared module imports nothing of
-the package, and there is no import cycle.
+classes refer to) by exactly one group lives in that group's module; one that no
+operation uses, and nothing used refers to, in ``_unused``; the others are placed by the
+set of groups that reach them, one module per set (``_shared`` when there is only one
+such set, else ``_shared_<digest of the set>``). Whatever a class refers to is reached
+by at least the groups that reach the class, so a module imports only modules of
+larger sets (a component no operation uses counts as reached by an extra, unnamed
+group, so what it refers to is placed as shared): there is no import cycle, and using
+one group loads exactly the models its operations reach.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from apiforge.ir.model import Api, Operation, TypeRef
-from apiforge.naming.names import SHARED_MODELS_MODULE, Names
+from apiforge.naming.names import (
+    SHARED_MODELS_MODULE,
+    UNUSED_MODELS_MODULE,
+    Names,
+    shared_models_module,
+)
 
 _UNUSED = ""  # the unnamed group of the components no operation uses
 
@@ -55,10 +62,18 @@ def server_groups(api: Api, names: Names) -> dict[str, set[str]]:
     return groups
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where each component's classes live, and which groups use each module."""
+
+    placed: dict[str, str]  # component -> module of models/
+    users: dict[str, tuple[str, ...]]  # module -> the groups reaching it, sorted ("": unused ones)
+
+
 def assign(
     keys: Iterable[str], groups: Mapping[str, set[str]], deps: Mapping[str, set[str]]
-) -> dict[str, str]:
-    """Component key -> the module its classes go to.
+) -> Layout:
+    """Place every component by the set of groups that reach it.
 
     Args:
         keys: every component, in spec order.
@@ -74,10 +89,20 @@ def assign(
     for key in closure(unused, deps):
         if key in reach:
             reach[key].add(_UNUSED)
-    return {
-        key: next(iter(found)) if len(found) == 1 and _UNUSED not in found else SHARED_MODELS_MODULE
-        for key, found in reach.items()
-    }
+    shared = {frozenset(found) for found in reach.values() if len(found) > 1}
+    modules: dict[frozenset[str], str] = {}
+    for found in {frozenset(f) for f in reach.values()}:
+        if found == {_UNUSED}:
+            modules[found] = UNUSED_MODELS_MODULE
+        elif len(found) == 1:
+            modules[found] = next(iter(found))
+        elif len(shared) == 1:
+            modules[found] = SHARED_MODELS_MODULE
+        else:
+            modules[found] = shared_models_module(found)
+    placed = {key: modules[frozenset(found)] for key, found in reach.items()}
+    users = {module: tuple(sorted(found)) for found, module in modules.items()}
+    return Layout(placed, users)
 
 
 def closure(start: Iterable[str], deps: Mapping[str, set[str]]) -> set[str]:

@@ -14,7 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from itertools import groupby
 
-from apiforge.naming.names import HELPERS_MODELS_MODULE, ROOT_MODELS_MODULE, SHARED_MODELS_MODULE
+from apiforge.naming.names import (
+    HELPERS_MODELS_MODULE,
+    ROOT_MODELS_MODULE,
+    UNUSED_MODELS_MODULE,
+)
 from apiforge.render.escape import docstring, literal
 from apiforge.render.model_types import Type, bare_forward, runtime, walk
 from apiforge.render.model_views import ClassEntry, ClassView
@@ -96,9 +100,14 @@ def _isort_style(name: str) -> tuple[int, list[tuple[int, int, int] | tuple[int,
 
 
 def module_view(
-    module: str, entries: list[ClassEntry], home: dict[str, str], server: bool
+    module: str,
+    entries: list[ClassEntry],
+    home: dict[str, str],
+    server: bool,
+    users: tuple[str, ...] = (),
 ) -> ModuleView:
-    """One module's view: ``entries`` are its classes, ``home`` every class's module."""
+    """One module's view: ``entries`` are its classes, ``home`` every class's module, ``users``
+    the groups whose operations reach it."""
     names = {e.name for e in entries}
     imported = sorted({d for e in entries for d in e.deps if d not in names and d in home})
     defined = set(imported)  # names from other modules are bound before any class here
@@ -117,21 +126,26 @@ def module_view(
     helpers = sorted({h for e in entries for h in e.helpers})
     if helpers:
         lines.add(f"from .{HELPERS_MODELS_MODULE} import {', '.join(helpers)}")
-    return ModuleView(_doc(module, server), tuple(sorted(lines)), tuple(classes))
+    return ModuleView(_doc(module, server, users), tuple(sorted(lines)), tuple(classes))
 
 
-def _doc(module: str, server: bool) -> str:
-    if module == SHARED_MODELS_MODULE:
-        text = (
-            "Models several groups of operations use (or none does); the other modules import"
-            " from this one."
-        )
+def _doc(module: str, server: bool, users: tuple[str, ...]) -> str:
+    kind = "group" if server else "resource"
+    if module == UNUSED_MODELS_MODULE:
+        text = "Models no operation uses (nor anything an operation uses)."
     elif module == ROOT_MODELS_MODULE:
         text = "Models only ``Client``'s own operations use (``client/_client.py``)."
-    elif server:
-        text = f"Models only the ``{module}`` operations use."
+    elif users == (module,):
+        where = "" if server else f", loaded with ``client/{module}.py``"
+        text = f"Models only the ``{module}`` {kind} uses{where}."
     else:
-        text = f"Models only the ``{module}`` resource uses, loaded with ``client/{module}.py``."
+        named = [f"``{u}``" for u in users if u]
+        shown = ", ".join(named[:8]) + (f" and {len(named) - 8} more" if len(named) > 8 else "")
+        unused = " and models no operation uses" if "" in users else ""
+        text = (
+            f"Models the {kind}s {shown}{unused} use; the modules of those that use more"
+            " import from this one."
+        )
     return docstring(text)
 
 
