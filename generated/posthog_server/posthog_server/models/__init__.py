@@ -13,25 +13,35 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from ._shared import (
+    from ._shared_8df2bdf7 import (
+        PrivilegeLevelEnum,
+    )
+    from ._shared_9c7ff0f8 import (
+        DashboardCollaboratorRequest,
+        DashboardCollaboratorResponse,
+    )
+    from ._shared_54dbcab7 import (
+        RoleAtOrganizationEnum,
+        UserBasicRequest,
+        UserBasicResponse,
+    )
+    from ._shared_90aa5312 import (
         CreationModeEnum,
         DashboardBasicRequest,
         DashboardBasicResponse,
-        DashboardCollaboratorRequest,
-        DashboardCollaboratorResponse,
         DashboardRequest,
         DashboardResponse,
         PaginatedDashboardBasicListRequest,
         PaginatedDashboardBasicListResponse,
         PatchedDashboardRequest,
         PatchedDashboardResponse,
-        PrivilegeLevelEnum,
-        RestrictionLevelEnum,
-        RoleAtOrganizationEnum,
+    )
+    from ._shared_871ae567 import (
         SharingConfigurationRequest,
         SharingConfigurationResponse,
-        UserBasicRequest,
-        UserBasicResponse,
+    )
+    from ._shared_aaa11b7f import (
+        RestrictionLevelEnum,
     )
     from .environments_dashboards import (
         DashboardFormat,
@@ -164,16 +174,16 @@ __all__ = [
 
 _MODULES: dict[str, str] = {
     "ByweekdayEnum": "environments_subscriptions",
-    "CreationModeEnum": "_shared",
+    "CreationModeEnum": "_shared_90aa5312",
     "CursorPaginatedGroupListRequest": "environments_groups",
     "CursorPaginatedGroupListResponse": "environments_groups",
-    "DashboardBasicRequest": "_shared",
-    "DashboardBasicResponse": "_shared",
-    "DashboardCollaboratorRequest": "_shared",
-    "DashboardCollaboratorResponse": "_shared",
+    "DashboardBasicRequest": "_shared_90aa5312",
+    "DashboardBasicResponse": "_shared_90aa5312",
+    "DashboardCollaboratorRequest": "_shared_9c7ff0f8",
+    "DashboardCollaboratorResponse": "_shared_9c7ff0f8",
     "DashboardFormat": "environments_dashboards",
-    "DashboardRequest": "_shared",
-    "DashboardResponse": "_shared",
+    "DashboardRequest": "_shared_90aa5312",
+    "DashboardResponse": "_shared_90aa5312",
     "DashboardTileBasicRequest": "environments_insights",
     "DashboardTileBasicResponse": "environments_insights",
     "DataColorThemeRequest": "environments_data_color_themes",
@@ -192,8 +202,8 @@ _MODULES: dict[str, str] = {
     "GroupResponse": "environments_groups",
     "InsightRequest": "environments_insights",
     "InsightResponse": "environments_insights",
-    "PaginatedDashboardBasicListRequest": "_shared",
-    "PaginatedDashboardBasicListResponse": "_shared",
+    "PaginatedDashboardBasicListRequest": "_shared_90aa5312",
+    "PaginatedDashboardBasicListResponse": "_shared_90aa5312",
     "PaginatedDataColorThemeListRequest": "environments_data_color_themes",
     "PaginatedDataColorThemeListResponse": "environments_data_color_themes",
     "PaginatedDatasetItemListRequest": "environments_dataset_items",
@@ -206,8 +216,8 @@ _MODULES: dict[str, str] = {
     "PaginatedInsightListResponse": "environments_insights",
     "PaginatedSubscriptionListRequest": "environments_subscriptions",
     "PaginatedSubscriptionListResponse": "environments_subscriptions",
-    "PatchedDashboardRequest": "_shared",
-    "PatchedDashboardResponse": "_shared",
+    "PatchedDashboardRequest": "_shared_90aa5312",
+    "PatchedDashboardResponse": "_shared_90aa5312",
     "PatchedDataColorThemeRequest": "environments_data_color_themes",
     "PatchedDataColorThemeResponse": "environments_data_color_themes",
     "PatchedDatasetItemRequest": "environments_dataset_items",
@@ -216,16 +226,16 @@ _MODULES: dict[str, str] = {
     "PatchedDatasetResponse": "environments_datasets",
     "PatchedSubscriptionRequest": "environments_subscriptions",
     "PatchedSubscriptionResponse": "environments_subscriptions",
-    "PrivilegeLevelEnum": "_shared",
-    "RestrictionLevelEnum": "_shared",
-    "RoleAtOrganizationEnum": "_shared",
-    "SharingConfigurationRequest": "_shared",
-    "SharingConfigurationResponse": "_shared",
+    "PrivilegeLevelEnum": "_shared_8df2bdf7",
+    "RestrictionLevelEnum": "_shared_aaa11b7f",
+    "RoleAtOrganizationEnum": "_shared_54dbcab7",
+    "SharingConfigurationRequest": "_shared_871ae567",
+    "SharingConfigurationResponse": "_shared_871ae567",
     "SubscriptionRequest": "environments_subscriptions",
     "SubscriptionResponse": "environments_subscriptions",
     "TargetTypeEnum": "environments_subscriptions",
-    "UserBasicRequest": "_shared",
-    "UserBasicResponse": "_shared",
+    "UserBasicRequest": "_shared_54dbcab7",
+    "UserBasicResponse": "_shared_54dbcab7",
 }
 
 if not _typing.TYPE_CHECKING:

@@ -13,7 +13,7 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from ._shared import (
+    from ._unused import (
         Closed,
         MapOfArrays,
         MapOfRefs,
@@ -33,10 +33,10 @@ __all__ = [
 ]
 
 _MODULES: dict[str, str] = {
-    "Closed": "_shared",
-    "MapOfArrays": "_shared",
-    "MapOfRefs": "_shared",
-    "Open": "_shared",
+    "Closed": "_unused",
+    "MapOfArrays": "_unused",
+    "MapOfRefs": "_unused",
+    "Open": "_unused",
     "Settings": "settings",
 }
 

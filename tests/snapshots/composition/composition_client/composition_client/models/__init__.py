@@ -13,7 +13,7 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from ._shared import (
+    from ._unused import (
         Named,
         Timestamped,
     )
@@ -32,9 +32,9 @@ __all__ = [
 
 _MODULES: dict[str, str] = {
     "CreateThingResponse": "things",
-    "Named": "_shared",
+    "Named": "_unused",
     "Thing": "things",
-    "Timestamped": "_shared",
+    "Timestamped": "_unused",
 }
 
 if not _typing.TYPE_CHECKING:

@@ -13,7 +13,7 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from ._shared import (
+    from ._unused import (
         PetBase,
     )
     from .pets import (
@@ -58,7 +58,7 @@ _MODULES: dict[str, str] = {
     "Labelled": "values",
     "Named": "values",
     "Pet": "pets",
-    "PetBase": "_shared",
+    "PetBase": "_unused",
     "Shape": "shapes",
     "Square": "shapes",
     "SquareKind": "shapes",

@@ -13,7 +13,7 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from ._shared import (
+    from ._unused import (
         NoneModel,
         TrueModel,
     )
@@ -30,8 +30,8 @@ __all__ = [
 
 _MODULES: dict[str, str] = {
     "Keywords": "class_",
-    "NoneModel": "_shared",
-    "TrueModel": "_shared",
+    "NoneModel": "_unused",
+    "TrueModel": "_unused",
 }
 
 if not _typing.TYPE_CHECKING:

@@ -13,7 +13,7 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from ._shared import (
+    from ._unused import (
         LIST,
         PET,
         AnyModel,
@@ -51,19 +51,19 @@ __all__ = [
 ]
 
 _MODULES: dict[str, str] = {
-    "LIST": "_shared",
-    "PET": "_shared",
-    "AnyModel": "_shared",
-    "BaseModelModel": "_shared",
+    "LIST": "_unused",
+    "PET": "_unused",
+    "AnyModel": "_unused",
+    "BaseModelModel": "_unused",
     "ClientModel": "list",
     "FieldModel": "list",
     "Pet": "pets",
     "Pet2": "pets",
-    "Pet3": "_shared",
-    "PetsResource": "_shared",
+    "Pet3": "_unused",
+    "PetsResource": "_unused",
     "RequestModel": "list",
     "ResponseModel": "list",
-    "RootApi": "_shared",
+    "RootApi": "_unused",
 }
 
 if not _typing.TYPE_CHECKING:

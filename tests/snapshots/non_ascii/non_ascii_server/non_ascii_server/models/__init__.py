@@ -13,7 +13,7 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from ._shared import (
+    from ._unused import (
         日本語,
     )
     from .cafe import (
@@ -31,7 +31,7 @@ __all__ = [
 _MODULES: dict[str, str] = {
     "Cafe": "cafe",
     "Saveur": "cafe",
-    "日本語": "_shared",
+    "日本語": "_unused",
 }
 
 if not _typing.TYPE_CHECKING:

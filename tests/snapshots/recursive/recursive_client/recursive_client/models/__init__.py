@@ -13,7 +13,7 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from ._shared import (
+    from ._unused import (
         Forest,
         ForestItem,
     )
@@ -42,8 +42,8 @@ __all__ = [
 
 _MODULES: dict[str, str] = {
     "Company": "graph",
-    "Forest": "_shared",
-    "ForestItem": "_shared",
+    "Forest": "_unused",
+    "ForestItem": "_unused",
     "JsonModel": "json",
     "JsonOption5": "json",
     "Node": "tree",
