@@ -25,6 +25,9 @@ def render_server(
         root + "app.py": render_template("server/app.py.jinja", **vars(view)),
         root + "interfaces.py": render_template("server/interfaces.py.jinja", **vars(view)),
         root + "runtime.py": render_template("server/runtime.py.jinja", **vars(view)),
+        root + "routes/__init__.py": render_template(
+            "server/routes_package.py.jinja", header=header
+        ),
         root + "py.typed": "",
         f"{pkg}/pyproject.toml": render_template(
             "server/pyproject.toml.jinja",
@@ -54,4 +57,8 @@ def render_server(
         ),
     }
     files.update({root + path: f"{header}\n{text}" for path, text in models.items()})
+    for group in view.groups:
+        files[f"{root}routes/{group.module}.py"] = render_template(
+            "server/routes.py.jinja", header=header, group=group
+        )
     return files

@@ -43,7 +43,7 @@ DANGEROUS = {
     "breakpoint",
 }
 # Qualified calls that share a dangerous attribute name but compile no code: the routing
-# runtime (templates/runtime/server_routing.py) builds its path-template patterns with re.
+# runtime (templates/runtime/server/_runtime/routing.py) builds its path-template patterns with re.
 HARMLESS = {("re", "compile")}
 
 
@@ -59,9 +59,9 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Generated, 
 
 
 def _python(generated: Generated) -> dict[str, str]:
-    """Python files by path (package name as PKG). A client resource module and a models module
-    are named after their group, which hostile paths name differently: those are keyed by their
-    rank in structure."""
+    """Python files by path (package name as PKG). A client resource module, a server routes
+    module and a models module are named after their group (or set of groups), which hostile
+    paths name differently: those are keyed by their rank in structure."""
     assert generated.rendered is not None
     prefix = generated.name
     files = {
@@ -69,25 +69,24 @@ def _python(generated: Generated) -> dict[str, str]:
         for path, text in generated.rendered.files.items()
         if path.endswith(".py") and "/_runtime" not in path
     }
-    # Group-named modules: the client's resources and each package's models of one group.
+    # Modules named after groups: client/<resource>.py, routes/<group>.py, models/<group>.py
+    # and models/_shared_<digest of a set of groups>.py
+    fixed = ("__init__.py", "_client.py", "_helpers.py", "_shared.py", "_unused.py", "_root.py")
     for folder in (
         "PKG_client/PKG_client/client/",
+        "PKG_server/PKG_server/routes/",
         "PKG_client/PKG_client/models/",
         "PKG_server/PKG_server/models/",
     ):
-        grouped = sorted(
-            (
-                text
-                for path, text in files.items()
-                if path.startswith(folder) and not path.removeprefix(folder).startswith("_")
-            ),
-            key=lambda text: repr(_skeleton(ast.parse(text))),
-        )
-        files = {
-            path: text
-            for path, text in files.items()
-            if not (path.startswith(folder) and not path.removeprefix(folder).startswith("_"))
+        named = {
+            path
+            for path in files
+            if path.startswith(folder) and path.removeprefix(folder) not in fixed
         }
+        grouped = sorted(
+            (files[p] for p in named), key=lambda text: repr(_skeleton(ast.parse(text)))
+        )
+        files = {path: text for path, text in files.items() if path not in named}
         files.update({f"{folder}<group {n}>": text for n, text in enumerate(grouped)})
     return files
 

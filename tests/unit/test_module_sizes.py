@@ -13,7 +13,6 @@ LIMIT = 400
 SOURCE = Path(__file__).resolve().parents[2] / "generator"
 
 KNOWN_LARGE: dict[str, str] = {
-    "render/server_views.py": "h18server splits the server views (typed route dispatch)",
     "render/client_views.py": "h16client splits the client views (sync/async near-copies)",
     "ir/build.py": "h13perf reworks IR building (per-definition caches)",
 }
