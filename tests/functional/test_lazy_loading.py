@@ -220,7 +220,7 @@ def test_calling_one_resource_loads_only_the_models_it_references(lazy: Generate
             print(type(toys[0]).__name__, type(toys[0].pet).__name__, type(toys[0]).__module__, loaded())
         from lazy_client.models import Store
         print(Store.__module__, loaded())
-        from lazy_server.models import Pet, Toy  # the server's app.py imports every model it names
+        from lazy_server.models import Pet, Toy
         print(Toy.__module__, Pet.__module__)
     """,
     ).splitlines()
@@ -400,6 +400,9 @@ def test_a_server_builds_a_groups_routes_on_its_first_request(lazy: Generated) -
     assert json.loads(after) == [  # not the interfaces: serving needs no Protocol
         "lazy_server.app",
         "lazy_server.models",
+        "lazy_server.models._helpers",
+        "lazy_server.models._shared",  # Pet: the stores and the pets groups use it
+        "lazy_server.models.stores",  # Store: only this group's models, not Toy's
         "lazy_server.routes",
         "lazy_server.routes.stores",
     ]

@@ -251,6 +251,11 @@ sys.path[:0] = paths
 import {client} as client
 import {server} as server
 from {client} import models
+import pydantic
+for name in models.__all__:  # models load lazily and build on first use: build them all here
+    model = getattr(models, name)
+    if isinstance(model, type) and issubclass(model, pydantic.BaseModel):
+        model.model_rebuild(force=True)
 app = server.create_app()
 schema = app.openapi()
 with client.Client(base_url="http://127.0.0.1:9") as c:
