@@ -78,6 +78,10 @@ class ClassView:
     members: tuple[MemberView, ...]
     omits_none: bool  # server: model_dump() leaves out omitted optional fields
 
+    @property
+    def is_enum(self) -> bool:
+        return self.kind == "enum"
+
 
 @dataclass
 class ClassEntry:
