@@ -12,8 +12,10 @@ Steps: read the root (:mod:`generator.source`), check the version, bundle
 external refs (:mod:`generator.bundle`), check local refs (:mod:`generator.refs`),
 convert Swagger 2.0 (:mod:`generator.swagger2`), validate with openapi-pydantic
 (:mod:`generator.validation`; a document validated before replays its reports from
-the content cache without importing openapi-pydantic). :mod:`generator.validation` is the
-only importer of openapi_pydantic; ``ir/build.py`` reads the validated plain data.
+the content cache without importing openapi-pydantic; with ``background_validation`` it
+runs in a forked child while the caller goes on, :mod:`generator.validation_background`).
+:mod:`generator.validation` is the only importer of openapi_pydantic; ``ir/build.py``
+reads the validated plain data.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import jsonpointer
 from generator.diagnostics import Locator, Severity, Sink, SpecLocation
 from generator.source import Limits, Reporter, SourceFile, fetch_url, is_url, read_source
+
+if TYPE_CHECKING:
+    from generator.validation_background import Pending
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,9 @@ class LoadOptions:
     """Most nodes a YAML file may expand to through aliases (alias bombs)."""
     validate: bool = True
     """Check the bundled document with openapi-pydantic."""
+    background_validation: bool = False
+    """Validate in a forked child where that is safe; the caller must then call
+    :meth:`LoadedSpec.finish_validation` before it decides anything from the sink."""
 
 
 @dataclass
@@ -65,6 +73,15 @@ class LoadedSpec:
     origin: Callable[[str], SpecLocation] = lambda pointer: SpecLocation("", pointer)
     locate: Locator = lambda location: location
     converted_from: str | None = None
+    validation: Pending | None = None
+
+    def finish_validation(self) -> bool:
+        """Wait for background validation and put its reports in the sink; True on an error.
+
+        After an error the sink holds exactly what loading alone reports (see
+        :meth:`generator.validation_background.Pending.join`).
+        """
+        return self.validation.join() if self.validation is not None else False
 
 
 class Origins:
@@ -198,7 +215,7 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         The bundled document, or ``None`` when it could not be read, parsed or
         identified as OpenAPI. Check ``sink.has_errors()`` either way.
     """
-    from generator import bundle, refs, swagger2, validation
+    from generator import bundle, refs, validation, validation_background
 
     options = options or LoadOptions()
     limits = Limits(options.max_file_bytes, options.max_depth, options.max_nodes)
@@ -258,13 +275,19 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
             display,
             "/swagger",
         )
+        from generator import swagger2  # only for Swagger 2.0 files (5 ms of imports otherwise)
+
         document, origins.converted = swagger2.convert(
             document, lambda c, m, p: reporter.warning(c, m, *origins.before_conversion(p))
         )
         family, version, converted_from = "3.0", "3.0.3", "2.0"
+    pending = None
     if options.validate:
-        validation.validate_cached(document, family, report_at)
+        pending = validation_background.start(
+            document, family, report_at, sink, background=options.background_validation
+        )
         validation.check_defaults(document, report_at)
+        pending.load_end = len(sink.items)
 
     def origin(pointer: str) -> SpecLocation:
         return SpecLocation(*origins.lookup(pointer))
@@ -272,7 +295,9 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
     def locate(location: SpecLocation) -> SpecLocation:
         return reporter.locate(location.file, location.pointer)
 
-    return LoadedSpec(Path(path), document, version, files.hashes, origin, locate, converted_from)
+    return LoadedSpec(
+        Path(path), document, version, files.hashes, origin, locate, converted_from, pending
+    )
 
 
 def _lone_surrogate(document: Any) -> str | None:
