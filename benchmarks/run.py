@@ -84,6 +84,23 @@ def log(*args: Any) -> None:
 PROTOTYPES = HERE / "prototypes"
 
 
+def _install_bytecode(python: Path, snap: Path) -> None:
+    """Compile the snapshot's modules and templates, as installing apiforge with pip would.
+
+    pip compiles a package's modules at install time (so do the peers' venvs), and apiforge
+    keeps compiled templates beside them after its first run (``render/env.py``). Without
+    this, a session with ``PYTHONDONTWRITEBYTECODE`` set measures every apiforge run
+    compiling all of its modules (~0.12 s of CPU) and templates (~0.06 s), which no
+    installed copy does.
+    """
+    env = {**os.environ, "PYTHONPATH": str(snap)}
+    for argv in (
+        [str(python), "-m", "compileall", "-q", str(snap / "generator")],
+        [str(python), "-m", "generator.render.env"],
+    ):
+        subprocess.run(argv, env=env, capture_output=True, timeout=300, check=True)
+
+
 def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], dict[str, str], str]:
     """How to run apiforge: (argv, extra environment, a note saying which code that is).
 
@@ -132,6 +149,7 @@ def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], di
                 raise RuntimeError(
                     f"{patch.name} does not apply to {sha[:12]}: {applied.stdout.strip()}"
                 )
+        _install_bytecode(python, snap)
     what = f"commit {sha[:12]} ({git_ref})" + (f" + prototype {patch.name}" if patch else "")
     return (
         argv,

@@ -67,7 +67,9 @@ paths:
 """
 
 
-def _run(spec: Path, tmp_path: Path, *, fork: bool, fmt: bool = False) -> tuple[Any, list[Diagnostic]]:
+def _run(
+    spec: Path, tmp_path: Path, *, fork: bool, fmt: bool = False
+) -> tuple[Any, list[Diagnostic]]:
     sink = Sink()
     target = Target.for_spec(spec, tmp_path / "out", format=fmt)
     if fork:
