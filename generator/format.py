@@ -17,6 +17,8 @@ file and line, and points at a copy of the unformatted text kept for debugging.
 
 from __future__ import annotations
 
+import functools
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -78,11 +80,20 @@ def format_files(files: dict[str, str], sink: Sink, formatter: str = "ruff") -> 
 
 
 def _settings(formatter: str) -> str:
-    """Everything the formatted text depends on besides the input (part of every cache key)."""
-    from importlib.metadata import version
+    """Everything the formatted text depends on besides the input (part of every cache key).
 
-    tool = f"black {version('black')}" if formatter == "black" else "ruff format"
-    return f"{tool} ruff {version('ruff')} isort-88 py310 {LINE_LENGTH}"
+    ruff is named by its binary (path, size, modification time): reading its version
+    with importlib.metadata would cost ~30 ms of imports and a scan of site-packages on
+    every run, and the binary is what actually formats.
+    """
+    binary = _ruff_bin()
+    stat = os.stat(binary)
+    ruff = f"ruff {binary} {stat.st_size} {stat.st_mtime_ns}"
+    if formatter == "black":
+        from importlib.metadata import version  # black runs in this process anyway
+
+        return f"black {version('black')} {ruff} isort-88 py310 {LINE_LENGTH}"
+    return f"ruff format {ruff} isort-88 py310 {LINE_LENGTH}"
 
 
 def _split_header(text: str) -> tuple[str, str]:
@@ -92,6 +103,7 @@ def _split_header(text: str) -> tuple[str, str]:
     return "", text
 
 
+@functools.cache
 def _ruff_bin() -> str:
     from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
