@@ -20,7 +20,7 @@ from generator.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import synth  # noqa: E402  (benchmarks/ is no package)
+import synth  # benchmarks/ is no package: on sys.path above
 
 OPERATIONS = 20
 
