@@ -121,7 +121,7 @@ def check_spec(
     sys.path.insert(0, str(REPO / "tests"))
     from apiforge_testkit import generate, import_in_subprocess, mypy, ruff
 
-    from generator.diagnostics import Severity
+    from apiforge.diagnostics import Severity
 
     row = Row(relative)
     started = time.perf_counter()

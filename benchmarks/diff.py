@@ -93,7 +93,7 @@ def main() -> None:
     report = work / "report.json"
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
-            diff_argv = [python, "-m", "generator", "diff", str(old), str(new), "--format", "json"]
+            diff_argv = [python, "-m", "apiforge", "diff", str(old), str(new), "--format", "json"]
             run = measure.run(
                 diff_argv, cwd=Path(out), env=_env(Path(cache) / "diff"), timeout=args.timeout
             )
@@ -101,7 +101,7 @@ def main() -> None:
             generate_argv = [
                 python,
                 "-m",
-                "generator",
+                "apiforge",
                 "generate",
                 str(old),
                 "--output",
@@ -144,7 +144,7 @@ def _capture(python: str, old: Path, new: Path) -> str:
 
     with tempfile.TemporaryDirectory() as cache:
         done = subprocess.run(
-            [python, "-m", "generator", "diff", str(old), str(new), "--format", "json"],
+            [python, "-m", "apiforge", "diff", str(old), str(new), "--format", "json"],
             env=_env(Path(cache)),
             capture_output=True,
             text=True,

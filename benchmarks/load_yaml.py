@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT / "tests" / "unit"))
 
 from test_load_yaml import spec_with_schemas
 
-from generator.diagnostics import Sink
-from generator.source import Limits, Reporter
-from generator.yaml_reader import parse_yaml
+from apiforge.diagnostics import Sink
+from apiforge.load.reading import Limits, Reporter
+from apiforge.load.yaml_reader import parse_yaml
 
 
 def _median(run: Callable[[], object], runs: int) -> float:

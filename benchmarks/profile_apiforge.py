@@ -39,21 +39,21 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 STAGES = (
-    ("generator.load", "load"),
-    ("generator.ir.build", "build"),
-    ("generator.ir.shapes", "build_shapes"),
-    ("generator.naming", "resolve_names"),
-    ("generator.models", "render_models"),
-    ("generator.render.client_views", "client_view"),
-    ("generator.render.client", "render_client"),
-    ("generator.render.server_views", "server_view"),
-    ("generator.render.server", "render_server"),
-    ("generator.format", "format_files"),
-    ("generator.format", "_ruff"),
-    ("generator.format", "_black"),
-    ("generator.write", "write_packages"),
-    ("generator.write", "package_trees"),
-    ("generator.commands.generate", "release_step"),
+    ("apiforge.load.load", "load"),
+    ("apiforge.ir.build", "build"),
+    ("apiforge.ir.shapes", "build_shapes"),
+    ("apiforge.naming.names", "resolve_names"),
+    ("apiforge.models", "render_models"),
+    ("apiforge.render.client_views", "client_view"),
+    ("apiforge.render.client", "render_client"),
+    ("apiforge.render.server_views", "server_view"),
+    ("apiforge.render.server", "render_server"),
+    ("apiforge.output.format", "format_files"),
+    ("apiforge.output.format", "_ruff"),
+    ("apiforge.output.format", "_black"),
+    ("apiforge.output.write", "write_packages"),
+    ("apiforge.output.write", "package_trees"),
+    ("apiforge.engine", "release_step"),
 )
 
 timings: dict[str, float] = defaultdict(float)
@@ -73,7 +73,7 @@ def wrap(module_name: str, attr: str) -> None:
     real = getattr(module, attr, None)
     if real is None:
         return
-    label = f"{module_name.removeprefix('generator.')}.{attr}"
+    label = f"{module_name.removeprefix('apiforge.')}.{attr}"
 
     @functools.wraps(real)
     def timed(*args: Any, **kwargs: Any) -> Any:
@@ -89,7 +89,7 @@ def wrap(module_name: str, attr: str) -> None:
     # Modules that did ``from x import attr`` at import time keep the old reference: patch them too.
     for other in list(sys.modules.values()):
         name = getattr(other, "__name__", "")
-        if name.startswith("generator") and getattr(other, attr, None) is real:
+        if name.startswith("apiforge") and getattr(other, attr, None) is real:
             setattr(other, attr, timed)
 
 
@@ -230,14 +230,14 @@ def main() -> None:
         shutil.copyfile(HERE / ".work" / "specs" / spec.name, spec)
         generate = ["generate", str(spec), "--output", str(scratch / "out"), "--quiet"]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        subprocess.run([sys.executable, "-m", "generator", *generate], check=True, env=env)
+        subprocess.run([sys.executable, "-m", "apiforge", *generate], check=True, env=env)
         spec.write_text(incremental.edited(args.synthetic, 0), encoding="utf-8")
 
-    import generator.pipeline  # noqa: F401  (so the stage modules exist to be wrapped)
+    import apiforge.pipeline  # noqa: F401  (so the stage modules exist to be wrapped)
 
     for module_name, attr in STAGES:
         wrap(module_name, attr)
-    from generator.cli import main as cli
+    from apiforge.cli.main import main as cli
 
     profiler = cProfile.Profile()
     start, cpu_start = time.perf_counter(), time.process_time()

@@ -84,7 +84,7 @@ def log(*args: Any) -> None:
 PROTOTYPES = HERE / "prototypes"
 
 
-def _install_bytecode(python: Path, snap: Path) -> None:
+def _install_bytecode(python: Path, snap: Path, package: str) -> None:
     """Compile the snapshot's modules and templates, as installing apiforge with pip would.
 
     pip compiles a package's modules at install time (so do the peers' venvs), and apiforge
@@ -96,7 +96,7 @@ def _install_bytecode(python: Path, snap: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(snap)}
     for argv in (
         [str(python), "-m", "compileall", "-q", str(snap / "generator")],
-        [str(python), "-m", "generator.render.env"],
+        [str(python), "-m", f"{package}.render.env"],
     ):
         subprocess.run(argv, env=env, capture_output=True, timeout=300, check=True)
 
@@ -106,13 +106,14 @@ def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], di
 
     ``ref`` ``worktree``: the live checkout (other people's uncommitted edits included).
     Any git ref (default ``HEAD``): ``git archive`` of its generator/ and templates/ into
-    benchmarks/.work/apiforge-<sha>[-<patch>]/, run as ``python -m generator`` with that
-    folder first on PYTHONPATH (the venv supplies the pinned dependencies). ``patch``: a
+    benchmarks/.work/apiforge-<sha>[-<patch>]/, run as ``python -m apiforge`` (a symlink
+    ``apiforge`` -> generator/; ``-m generator`` for commits from before the rename) with
+    that folder first on PYTHONPATH (the venv supplies the pinned dependencies). ``patch``: a
     prototype from benchmarks/prototypes/, applied to that snapshot with ``patch -p1``.
     """
     python = ROOT / ".venv" / "bin" / "python"
     python = python if python.exists() else Path(sys.executable)
-    argv = [str(python), "-m", "generator"]
+    argv = [str(python), "-m", "apiforge"]
     if ref == "worktree" and patch is None:
         return argv, {}, "apiforge: the working tree as it was during the run"
     git_ref = "HEAD" if ref == "worktree" else ref
@@ -125,7 +126,8 @@ def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], di
         check=True,
     ).stdout.strip()
     snap = WORK / (f"apiforge-{sha[:12]}" + (f"-{patch.stem}" if patch else ""))
-    if not (snap / "generator" / "__main__.py").exists():
+    fresh = not (snap / "generator" / "__main__.py").exists()
+    if fresh:
         shutil.rmtree(snap, ignore_errors=True)
         snap.mkdir(parents=True)
         archive = subprocess.run(
@@ -149,7 +151,13 @@ def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], di
                 raise RuntimeError(
                     f"{patch.name} does not apply to {sha[:12]}: {applied.stdout.strip()}"
                 )
-        _install_bytecode(python, snap)
+    if "apiforge" in (snap / "generator" / "__main__.py").read_text(encoding="utf-8"):
+        if not (snap / "apiforge").exists():  # the folder generator/ imports as `apiforge`
+            (snap / "apiforge").symlink_to("generator", target_is_directory=True)
+    else:
+        argv = [*argv[:-1], "generator"]  # commits from before the rename
+    if fresh:
+        _install_bytecode(python, snap, argv[-1])
     what = f"commit {sha[:12]} ({git_ref})" + (f" + prototype {patch.name}" if patch else "")
     return (
         argv,

@@ -80,7 +80,7 @@ def _generate(spec: Path, out: Path, name: str) -> list[Path]:
         [
             sys.executable,
             "-m",
-            "generator",
+            "apiforge",
             "generate",
             str(spec),
             "--output",

@@ -1,5 +1,5 @@
-"""`python -m generator` runs the apiforge CLI."""
+"""`python -m apiforge` runs the apiforge CLI."""
 
-from generator.cli import main
+from apiforge.cli.main import main
 
 main()

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from generator import jsonpointer
+from apiforge.load import jsonpointer
 
 
 class Severity(str, enum.Enum):
@@ -192,6 +192,18 @@ class GenerationFailed(Exception):
         self.diagnostics = diagnostics
         errors = sum(d.severity is Severity.ERROR for d in diagnostics)
         super().__init__(f"{errors} error(s) in the spec")
+
+
+class DiagnosticsError(Exception):
+    """A library call (``apiforge.generate``, ``check``, ``validate``) failed.
+
+    ``str(error)`` is a one-line summary; :attr:`diagnostics` says why, in report
+    order (render them with :func:`render_text` or :func:`render_json`).
+    """
+
+    def __init__(self, summary: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
+        self.diagnostics = list(diagnostics)
+        super().__init__(summary)
 
 
 def render_text(diagnostics: Iterable[Diagnostic]) -> str:

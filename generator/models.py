@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.diagnostics import Sink
-from generator.ir.shapes import Shape, split_keys
-from generator.naming import ClassName, Names
+from apiforge.diagnostics import Sink
+from apiforge.ir.shapes import Shape, split_keys
+from apiforge.naming.names import Names
+from apiforge.naming.words import ClassName
 
 Role = Literal["request", "response"]
 
@@ -48,8 +49,8 @@ class ModelsModule:
 
 def render_models(shapes: dict[str, Shape], names: Names, sink: Sink) -> ModelsModule:
     """Render every component into the client's and the server's module."""
-    from generator.render.env import render_template
-    from generator.render.model_views import module_view
+    from apiforge.render.env import render_template
+    from apiforge.render.model_views import module_view
 
     if not shapes:
         return ModelsModule(_EMPTY, frozenset(), dict(names.schemas), _EMPTY)

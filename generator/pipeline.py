@@ -2,7 +2,10 @@
 
 ``render(target, sink)`` is pure: it returns every output file as text keyed by
 its path relative to ``target.output`` and writes nothing. Writing (atomic swap,
-manifest, ``check``) is the job of ``write.py``.
+manifest, ``check``) is the job of ``write.py``. Each stage function is looked up on its
+module when the pipeline runs, so a test or ``benchmarks/profile_apiforge.py`` can replace
+or time one there. openapi-pydantic validation runs in a child while the stages work
+(``load/validation_background.py``); :func:`render` joins it before deciding anything.
 """
 
 from __future__ import annotations
@@ -14,17 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import __version__
-from generator.config import Target
-from generator.diagnostics import Sink, SpecLocation
-from generator.progress import stage
+from apiforge import __version__
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.progress import stage
 
 if TYPE_CHECKING:
-    from generator.diff.snapshot import Snapshot
-    from generator.ir.build import ModelSource
-    from generator.ir.model import Api
-    from generator.load import LoadedSpec
-    from generator.naming import Names
+    from apiforge.diff.snapshot import Snapshot
+    from apiforge.ir.build import ModelSource
+    from apiforge.ir.model import Api
+    from apiforge.load.load import LoadedSpec
+    from apiforge.naming.names import Names
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,9 @@ class SpecFacts:
 
 def render(target: Target, sink: Sink) -> Rendered | None:
     """Run every stage for ``target``; None when the sink holds errors (or warnings in strict mode)."""
-    from generator.format import format_files
-    from generator.load import LoadOptions, load
+    # looked up at call time (module docstring)
+    from apiforge.load.load import LoadOptions, load
+    from apiforge.output.format import format_files
 
     stage(f"loading {target.spec.name}")
     # Validation only adds diagnostics, so it runs in a child while the stages below work
@@ -93,7 +97,7 @@ def render(target: Target, sink: Sink) -> Rendered | None:
 
     @functools.cache
     def snapshot() -> Snapshot:
-        from generator.diff.snapshot import from_built
+        from apiforge.diff.snapshot import from_built  # only for the release step's comparison
 
         return from_built(
             loaded.document,
@@ -123,14 +127,15 @@ class _Built:
 
 def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     """IR, names, models, views and templates: the unformatted files; None after errors."""
-    from generator.ir.build import build
-    from generator.ir.shapes import build_shapes
-    from generator.models import render_models
-    from generator.naming import resolve_names
-    from generator.render.client import render_client
-    from generator.render.client_views import client_view
-    from generator.render.server import render_server
-    from generator.render.server_views import server_view
+    # looked up at call time (module docstring)
+    from apiforge.ir.build import build
+    from apiforge.ir.shapes import build_shapes
+    from apiforge.models import render_models
+    from apiforge.naming.names import resolve_names
+    from apiforge.render.client import render_client
+    from apiforge.render.client_views import client_view
+    from apiforge.render.server import render_server
+    from apiforge.render.server_views import server_view
 
     # The server serves this as app.openapi() (taken before the stages below see the document).
     spec_json = json.dumps(loaded.document, indent=1, ensure_ascii=False, default=str) + "\n"
@@ -177,7 +182,7 @@ def _count(n: int, noun: str) -> str:
 
 def _runtime(kind: str, package: str, header: str) -> dict[str, str]:
     """The static runtime modules, copied verbatim (after the header) into a package of this kind."""
-    from generator.resources import templates_dir
+    from apiforge.resources import templates_dir  # looked up at call time (module docstring)
 
     base = templates_dir() / "runtime"
     folder = base / kind

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import click
 
-from generator.diagnostics import Diagnostic, render_json, sorted_diagnostics
+from apiforge.diagnostics import Diagnostic, render_json, sorted_diagnostics
 
 StageListener = Callable[[str], None]
 _LISTENER: ContextVar[StageListener | None] = ContextVar("apiforge_stage_listener", default=None)
@@ -53,6 +53,7 @@ class Reporter:
         echo_diagnostics: print diagnostics; False only keeps them in ``collected``
             (the build hook raises them in its error instead).
         terminal: stderr is a terminal (progress rewrites one line); None: ask stderr.
+        silent: print nothing at all (library calls; see :meth:`silent_reporter`).
     """
 
     output_format: str = "text"
@@ -60,10 +61,16 @@ class Reporter:
     progress: bool | None = None
     echo_diagnostics: bool = True
     terminal: bool | None = None
+    silent: bool = False
     collected: list[Diagnostic] = field(default_factory=list)
     reads: set[str] = field(default_factory=set)  # files the pipeline runs read (see Sink.reads)
     _started: float = field(default_factory=time.monotonic)
     _stage: tuple[str, float] | None = None
+
+    @classmethod
+    def silent_reporter(cls) -> Reporter:
+        """A reporter that only collects: what the library API uses unless given one."""
+        return cls(quiet=True, progress=False, echo_diagnostics=False, terminal=False, silent=True)
 
     def __post_init__(self) -> None:
         if self.progress is None:
@@ -111,7 +118,8 @@ class Reporter:
     def status_err(self, message: str) -> None:
         """An explanation that belongs with the diagnostics: always on stderr, even when quiet."""
         self._close_stage(time.monotonic())
-        click.echo(message, err=True)
+        if not self.silent:
+            click.echo(message, err=True)
 
     def diagnostics(self, items: Iterable[Diagnostic]) -> None:
         """Report diagnostics, sorted by file and line: printed now as text, or kept for the JSON array."""

@@ -1,7 +1,7 @@
 """Files apiforge ships besides its code: where the templates live and what they hash to.
 
 Contract: :func:`templates_dir` returns the templates directory of *this*
-installation (``generator/templates`` in an installed wheel, ``<repo>/templates``
+installation (``apiforge/templates`` in an installed wheel, ``<repo>/templates``
 in a source checkout or editable install). :func:`templates_hash` fingerprints
 every file under it, so a manifest can tell when a template changed even though
 the apiforge version did not. Both use only the standard library: they run on
@@ -20,7 +20,7 @@ _IGNORED_SUFFIXES = (".pyc", ".pyo")
 
 
 def templates_dir() -> Path:
-    """The templates directory: ``generator/templates`` when installed, else ``<repo>/templates``.
+    """The templates directory: ``apiforge/templates`` when installed, else ``<repo>/templates``.
 
     Raises:
         FileNotFoundError: neither location exists (a broken installation).

@@ -20,9 +20,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator.config import Target
-from generator.diagnostics import Diagnostic, Severity, Sink, render_text
-from generator.pipeline import Rendered, render
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Diagnostic, Severity, Sink, render_text
+from apiforge.pipeline import Rendered, render
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "specs"

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build_hook import BuildFailed, hook_targets, regenerate, wheel_packages
-from generator.config import Target
-from generator.diagnostics import Sink, SpecLocation
-from generator.pipeline import Rendered
+from apiforge.cli.build_hook import BuildFailed, hook_targets, regenerate, wheel_packages
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.pipeline import Rendered
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -291,7 +291,7 @@ def test_offline_build_with_only_a_wheelhouse(tmp_path: Path) -> None:
     """docs/build-hook.md's wheel route, command for command: build a wheel of apiforge, fill a
     wheelhouse, then build a project using the hook with pip --no-index (no network, no
     machine-wide pip config): the wheel carries the generated client, which works."""
-    from generator import __version__
+    from apiforge import __version__
 
     commands = _doc_commands("Getting apiforge")
     build, wheelhouse, offline = (

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).parent / "unit"))
 from diff_base import base
 
-from generator.cli import main
+from apiforge.cli.main import main
 
 PYPROJECT = """\
 [tool.apiforge]
@@ -144,8 +144,8 @@ def test_generate_compares_without_loading_either_spec_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The summary reuses the pipeline's IR and the cached snapshot of the recorded spec."""
-    from generator import load
-    from generator.diff import snapshot
+    from apiforge.diff import snapshot
+    from apiforge.load import load
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))

@@ -20,15 +20,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.config import Target
-from generator.diagnostics import Sink, SpecLocation
-from generator.manifest import MANIFEST_NAME
-from generator.pipeline import Rendered
-from generator.progress import Reporter
+from apiforge.cli.main import main
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.output.manifest import MANIFEST_NAME
+from apiforge.pipeline import Rendered
+from apiforge.progress import Reporter
 
 HEAVY = ("jinja2", "black", "datamodel_code_generator", "pydantic", "openapi_pydantic", "yaml")
-HEAVY_OURS = ("generator.pipeline", "generator.config_file")
+HEAVY_OURS = ("apiforge.pipeline", "apiforge.config.schema")
 
 
 class FakePipeline:
@@ -364,7 +364,7 @@ def test_check_failing_render_exits_1(fake: FakePipeline) -> None:
 PROBE = textwrap.dedent(
     """
     import sys
-    from generator.cli import main
+    from apiforge.cli.main import main
     try:
         main(sys.argv[1:], prog_name="apiforge")
     except SystemExit as exit:

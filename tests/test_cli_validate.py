@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from apiforge.cli.main import main
 
 TODOS = """\
 openapi: 3.0.3
@@ -91,7 +91,7 @@ def test_json_is_alone_on_stdout() -> None:
 def test_json_through_a_real_pipe() -> None:
     Path("bad.yaml").write_text(TODOS.replace("type: integer", "type: integr"))
     ran = subprocess.run(
-        [sys.executable, "-m", "generator", "validate", "bad.yaml", "--format", "json"],
+        [sys.executable, "-m", "apiforge", "validate", "bad.yaml", "--format", "json"],
         capture_output=True,
         text=True,
         check=False,

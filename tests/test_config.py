@@ -7,17 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import generator.config as config_module
-from generator.config import (
-    ConfigError,
-    NoProjectConfig,
-    Overrides,
-    Target,
-    find_pyproject,
-    load_project,
-    resolve_targets,
-)
-from generator.config_file import ConfigFile, TargetConfig, resolve_hook_table
+import apiforge.config.project as config_module
+from apiforge.config.project import find_pyproject, load_project, resolve_targets
+from apiforge.config.schema import ConfigFile, TargetConfig, resolve_hook_table
+from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
 
 
 @pytest.fixture(autouse=True)
@@ -221,9 +214,9 @@ def test_validated_tables_are_cached(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def no_pydantic(*args: object) -> None:
         raise AssertionError("the cached table was validated again")
 
-    import generator.config_file
+    import apiforge.config.schema
 
-    monkeypatch.setattr(generator.config_file, "resolve_table", no_pydantic)
+    monkeypatch.setattr(apiforge.config.schema, "resolve_table", no_pydantic)
     assert load_project(path, Overrides()) == first
     path.write_text(path.read_text().replace('output = "out"', 'output = "out2"'))
     with pytest.raises(AssertionError):

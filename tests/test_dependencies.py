@@ -43,7 +43,7 @@ def test_every_imported_distribution_is_declared() -> None:
     }
     distributions = packages_distributions()
     missing = {}
-    for module in sorted(_imported_modules() - set(sys.stdlib_module_names) - {"generator"}):
+    for module in sorted(_imported_modules() - set(sys.stdlib_module_names) - {"apiforge"}):
         names = {_normalise(d) for d in distributions.get(module, [module])}
         if not names & (declared | optional):
             missing[module] = sorted(names)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import generator.manifest as manifest_module
-from generator import __version__
-from generator.config import Target
-from generator.manifest import (
+import apiforge.output.manifest as manifest_module
+from apiforge import __version__
+from apiforge.config.targets import Target
+from apiforge.output.manifest import (
     MANIFEST_NAME,
     Manifest,
     ManifestError,
@@ -22,8 +22,8 @@ from generator.manifest import (
     read_manifest,
     staleness,
 )
-from generator.resources import templates_dir, templates_hash
-from generator.write import package_trees, write_packages
+from apiforge.output.write import package_trees, write_packages
+from apiforge.resources import templates_dir, templates_hash
 
 TEMPLATES = "t" * 64
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from shared_specs import SPECS_DIR, available, require_specs
 
-from generator.commands.validate import count_operations
-from generator.diagnostics import Sink, render_text
-from generator.load import load
+from apiforge.cli.commands.validate import count_operations
+from apiforge.diagnostics import Sink, render_text
+from apiforge.load.load import load
 
 SPECS = SPECS_DIR
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.generate import Outcome, generate_target
-from generator.commands.watch import Debouncer, WatchSession, debounced, run_loop, run_watch
-from generator.config import Overrides, Target
-from generator.diagnostics import Sink, SpecLocation
-from generator.manifest import input_paths
-from generator.pipeline import Rendered
-from generator.progress import Reporter
+from apiforge.cli.commands.watch import Debouncer, WatchSession, debounced, run_loop, run_watch
+from apiforge.config.targets import Overrides, Target
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.engine import Outcome, generate_target
+from apiforge.output.manifest import input_paths
+from apiforge.pipeline import Rendered
+from apiforge.progress import Reporter
 
 A, B, C = Path("/w/a.yaml"), Path("/w/b.yaml"), Path("/x/c.yaml")
 

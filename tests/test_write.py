@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Target
-from generator.manifest import MANIFEST_NAME
-from generator.write import (
+from apiforge.config.targets import Target
+from apiforge.output.manifest import MANIFEST_NAME
+from apiforge.output.write import (
     STAGING_PREFIX,
     WriteRefused,
     package_trees,

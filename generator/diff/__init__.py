@@ -1,11 +1,11 @@
 """What changed for users of the generated packages when the spec changed.
 
-Stages: :mod:`~generator.diff.snapshot` takes each spec through load -> IR ->
-names; :mod:`~generator.diff.engine` runs the rules (:mod:`~generator.diff.operations`,
-:mod:`~generator.diff.params`, :mod:`~generator.diff.schemas`, all weighed by
-:mod:`~generator.diff.flow`) into a :class:`~generator.diff.model.Report`;
-:mod:`~generator.diff.render` prints it and :mod:`~generator.diff.release` turns
-it into a version bump and a CHANGELOG entry. :mod:`~generator.diff.recorded`
+Stages: :mod:`~apiforge.diff.snapshot` takes each spec through load -> IR ->
+names; :mod:`~apiforge.diff.engine` runs the rules (:mod:`~apiforge.diff.operations`,
+:mod:`~apiforge.diff.params`, :mod:`~apiforge.diff.schemas`, all weighed by
+:mod:`~apiforge.diff.flow`) into a :class:`~apiforge.diff.model.Report`;
+:mod:`~apiforge.diff.render` prints it and :mod:`~apiforge.diff.release` turns
+it into a version bump and a CHANGELOG entry. :mod:`~apiforge.diff.recorded`
 keeps the spec an output was generated from beside it. Nothing is imported here,
 so the stdlib-only modules stay cheap for ``generate``'s no-op path.
 """

@@ -1,14 +1,14 @@
-"""Run every rule over two snapshots and assemble the :class:`~generator.diff.model.Report`."""
+"""Run every rule over two snapshots and assemble the :class:`~apiforge.diff.model.Report`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from generator.diagnostics import Sink
-from generator.diff import operations, params, schemas
-from generator.diff.model import Audience, Change, Report, merge
-from generator.diff.pair import Pair
-from generator.diff.snapshot import Snapshot, load_snapshot
+from apiforge.diagnostics import Sink
+from apiforge.diff import operations, params, schemas
+from apiforge.diff.model import Audience, Change, Report, merge
+from apiforge.diff.pair import Pair
+from apiforge.diff.snapshot import Snapshot, load_snapshot
 
 
 def compare(old: Snapshot, new: Snapshot, packages: dict[str, Audience] | None = None) -> Report:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from generator.diff.model import AUDIENCES, Audience, Level
-from generator.diff.snapshot import Direction
-from generator.ir.model import TypeRef
+from apiforge.diff.model import AUDIENCES, Audience, Level
+from apiforge.diff.snapshot import Direction
+from apiforge.ir.model import TypeRef
 
 
 class Shift(str, enum.Enum):

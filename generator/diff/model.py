@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from generator.diagnostics import SpecLocation
+from apiforge.diagnostics import SpecLocation
 
 Audience = Literal["client", "server"]
 AUDIENCES: tuple[Audience, ...] = ("client", "server")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.diff.model import AUDIENCES, Audience, Level
-from generator.diff.pair import Pair, same
-from generator.diff.snapshot import Snapshot
-from generator.ir.model import Operation, preferred_response
-from generator.naming import PyName
+from apiforge.diff.model import AUDIENCES, Audience, Level
+from apiforge.diff.pair import Pair, same
+from apiforge.diff.snapshot import Snapshot
+from apiforge.ir.model import Operation, preferred_response
+from apiforge.naming.words import PyName
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from generator.diagnostics import SpecLocation
-from generator.diff.flow import Shift, levels
-from generator.diff.model import AUDIENCES, Audience, Change, Level
-from generator.diff.snapshot import Direction, Snapshot
+from apiforge.diagnostics import SpecLocation
+from apiforge.diff.flow import Shift, levels
+from apiforge.diff.model import AUDIENCES, Audience, Change, Level
+from apiforge.diff.snapshot import Direction, Snapshot
 
 
 def flow_levels(
     directions: Iterable[Direction], shift: Shift, hurt: Level
 ) -> dict[Audience, Level]:
-    """:func:`~generator.diff.flow.levels` over every direction data travels in, worst per audience."""
+    """:func:`~apiforge.diff.flow.levels` over every direction data travels in, worst per audience."""
     result: dict[Audience, Level] = {}
     for direction in directions:
         for audience, level in levels(direction, shift, hurt).items():

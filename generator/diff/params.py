@@ -8,13 +8,13 @@ required additions and removals break.
 
 from __future__ import annotations
 
-from generator.diagnostics import SpecLocation
-from generator.diff.flow import CONSTRAINTS, MISSING, Shift, constraint_shift, type_shift
-from generator.diff.model import Audience, Level
-from generator.diff.pair import Pair, flow_levels, same
-from generator.diff.snapshot import Direction, Snapshot
-from generator.ir.model import Content, Operation, Parameter, preferred_request, preferred_response
-from generator.naming import param_key
+from apiforge.diagnostics import SpecLocation
+from apiforge.diff.flow import CONSTRAINTS, MISSING, Shift, constraint_shift, type_shift
+from apiforge.diff.model import Audience, Level
+from apiforge.diff.pair import Pair, flow_levels, same
+from apiforge.diff.snapshot import Direction, Snapshot
+from apiforge.ir.model import Content, Operation, Parameter, preferred_request, preferred_response
+from apiforge.naming.names import param_key
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 

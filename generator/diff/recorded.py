@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from apiforge.output.manifest import MANIFEST_NAME, read_manifest
+
 COPY_DIR = ".apiforge-spec"
 
 
@@ -79,9 +81,8 @@ def recorded_packages(directory: Path) -> Iterator[Recorded]:
     """Every generated package in ``directory`` (a package directory, or an output directory of them).
 
     Raises:
-        generator.manifest.ManifestError: a manifest is malformed.
+        apiforge.output.manifest.ManifestError: a manifest is malformed.
     """
-    from generator.manifest import MANIFEST_NAME, read_manifest
 
     candidates = (
         [directory]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
-from generator.diff.model import Bump
+from apiforge.diff.model import Bump
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.diagnostics import SpecLocation
-from generator.diff.model import AUDIENCES, Audience, Change, Level, Report
-from generator.diff.release import next_version
+from apiforge.diagnostics import SpecLocation
+from apiforge.diff.model import AUDIENCES, Audience, Change, Level, Report
+from apiforge.diff.release import next_version
+from apiforge.render.escape import markdown_code, markdown_escaped
 
 TITLES: dict[Audience, str] = {"client": "client users", "server": "server implementers"}
 
@@ -131,7 +132,6 @@ def one_line(report: Report) -> str:
 
 def changelog_entry(report: Report, audience: Audience, version: str) -> str:
     """A Markdown CHANGELOG section for one package's new version."""
-    from generator.render.escape import markdown_code, markdown_escaped
 
     lines = [f"## {version}", ""]
     changes = report.for_audience(audience)

@@ -1,7 +1,7 @@
 """Model rules: component schemas (given and hoisted) compared once each, weighed by who uses them.
 
 A schema that only travels in requests is produced by callers and consumed by
-implementations; one in responses the other way round (see :mod:`generator.diff.flow`).
+implementations; one in responses the other way round (see :mod:`apiforge.diff.flow`).
 Some edits break Python code whatever the direction: a removed field is an
 attribute that no longer exists, a removed enum value a member that no longer
 exists, a renamed model an import that fails.
@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.diff.flow import CONSTRAINTS, MISSING, Shift, constraint_shift, type_shift
-from generator.diff.model import Audience, Level
-from generator.diff.pair import Pair, flow_levels, same
-from generator.diff.snapshot import Direction
-from generator.ir.model import Property, Schema
+from apiforge.diff.flow import CONSTRAINTS, MISSING, Shift, constraint_shift, type_shift
+from apiforge.diff.model import Audience, Level
+from apiforge.diff.pair import Pair, flow_levels, same
+from apiforge.diff.snapshot import Direction
+from apiforge.ir.model import Property, Schema
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 _COMPOSITION = ("allOf", "oneOf", "anyOf", "discriminator")

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from generator.diagnostics import GenerationFailed, Sink, SpecLocation
-from generator.ir.model import Api, Operation, TypeRef
-from generator.naming import Names
+from apiforge.diagnostics import GenerationFailed, Sink, SpecLocation
+from apiforge.ir.build import build
+from apiforge.ir.model import Api, Operation, TypeRef
+from apiforge.ir.schemas import component_key
+from apiforge.load.load import LoadOptions, load
+from apiforge.naming.names import Names, resolve_names
+from apiforge.output.cache import cache_dir, digest, read_bytes, write
+from apiforge.resources import templates_hash
 
 Direction = Literal["request", "response"]
 
@@ -81,8 +87,6 @@ def from_document(
     Raises:
         GenerationFailed: the IR builder reported errors.
     """
-    from generator.ir.build import build
-    from generator.naming import resolve_names
 
     api, source = build(document, sink, display)
     if sink.has_errors():
@@ -116,8 +120,6 @@ _CACHE_FORMAT = "1"
 
 def snapshot_key(files: dict[str, str], allow_remote_refs: bool) -> str:
     """The cache key of the snapshot of a recorded spec copy (relative path -> text)."""
-    from generator.cache import digest
-    from generator.resources import templates_hash
 
     parts = [f"{path}\0{text}" for path, text in sorted(files.items())]
     # templates_hash() covers the generator's own code: a snapshot pickled by other code is never read
@@ -126,10 +128,6 @@ def snapshot_key(files: dict[str, str], allow_remote_refs: bool) -> str:
 
 def store_snapshot(snapshot: Snapshot, key: str) -> None:
     """Keep ``snapshot`` (without its locator) under ``key``; a failure only costs time later."""
-    import pickle
-
-    from generator.cache import cache_dir, write
-
     folder = cache_dir(CACHE_KIND)
     if folder is None:
         return
@@ -145,10 +143,6 @@ def cached_snapshot(key: str, display: str) -> Snapshot | None:
 
     Its locations carry no line numbers: callers that print locations load the spec instead.
     """
-    import pickle
-
-    from generator.cache import cache_dir, read_bytes
-
     data = read_bytes(cache_dir(CACHE_KIND), key)
     if data is None:
         return None
@@ -173,7 +167,6 @@ def load_snapshot(path: Path, sink: Sink, *, allow_remote_refs: bool = False) ->
     Raises:
         GenerationFailed: the spec could not be loaded or has errors.
     """
-    from generator.load import LoadOptions, load
 
     loaded = load(path, sink, LoadOptions(allow_remote_refs=allow_remote_refs))
     if loaded is None or sink.has_errors():
@@ -213,7 +206,6 @@ def operation_types(op: Operation) -> Iterator[tuple[Direction, TypeRef]]:
 
 def schema_refs(schema: Any) -> Iterator[str]:
     """Component keys a raw schema $refs, at any depth."""
-    from generator.ir.schemas import component_key
 
     stack = [schema]
     while stack:

@@ -11,15 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.diagnostics import Sink, SpecLocation
-from generator.ir.model import (
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.model import (
     Content,
     RequestBody,
     Response,
     preferred_request,
     preferred_response,
 )
-from generator.ir.schemas import SchemaRegistry
+from apiforge.ir.schemas import SchemaRegistry
 
 Deref = Callable[[Any, SpecLocation], tuple[Any, SpecLocation]]
 """Follows a chain of local $refs to a non-schema object: (node, its location)."""

@@ -1,4 +1,4 @@
-"""Stage 2, build: the loaded document -> the IR (:class:`~generator.ir.model.Api`).
+"""Stage 2, build: the loaded document -> the IR (:class:`~apiforge.ir.model.Api`).
 
 Resolves parameter, request body and response $refs, merges path-level
 parameters, converts every schema an operation uses into a TypeRef (hoisting
@@ -13,15 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.diagnostics import Sink, SpecLocation
-from generator.ir.bodies import Bodies
-from generator.ir.dialect import check_dialect, normalize_dialect
-from generator.ir.model import Api, Operation, Parameter, Server, TypeRef
-from generator.ir.one_of import check_one_of, relax_one_of
-from generator.ir.paths import template_names, template_problem
-from generator.ir.schemas import SchemaRegistry
-from generator.ir.security import Security
-from generator.naming import class_name, snake_case
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.bodies import Bodies
+from apiforge.ir.dialect import check_dialect, normalize_dialect
+from apiforge.ir.model import Api, Operation, Parameter, Server, TypeRef
+from apiforge.ir.one_of import check_one_of, relax_one_of
+from apiforge.ir.paths import template_names, template_problem
+from apiforge.ir.schemas import SchemaRegistry
+from apiforge.ir.security import Security
+from apiforge.naming.words import class_name, snake_case
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATIONS = ("path", "query", "header", "cookie")

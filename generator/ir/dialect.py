@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.diagnostics import Sink, SpecLocation
-from generator.jsonpointer import from_tokens
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.load.jsonpointer import from_tokens
 
 _DIALECTS = (
     "https://json-schema.org/draft/2020-12/schema",

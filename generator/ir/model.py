@@ -3,7 +3,7 @@
 Plain frozen dataclasses. No openapi-pydantic object, import string, type string
 or template name enters here; each node keeps a :class:`SpecLocation` for
 diagnostics. Object, enum and composed schemas are always referred to by their
-component name (:mod:`generator.ir.nested` hoists inline ones), so a :class:`TypeRef`
+component name (:mod:`apiforge.ir.nested` hoists inline ones), so a :class:`TypeRef`
 is a small closed vocabulary.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from generator.diagnostics import SpecLocation
+from apiforge.diagnostics import SpecLocation
 
 TypeKind = Literal[
     "model", "string", "integer", "number", "boolean", "binary", "array", "map", "any", "literal"

@@ -24,9 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.diagnostics import SpecLocation
-from generator.jsonpointer import escape
-from generator.naming import class_name
+from apiforge.diagnostics import SpecLocation
+from apiforge.load.jsonpointer import escape
+from apiforge.naming.words import class_name
 
 Hoist = Callable[[dict[str, Any], SpecLocation, str], str]
 """Registers a schema as a component (schema, location, name hint) and returns its key."""

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.diagnostics import Sink, SpecLocation
-from generator.jsonpointer import from_tokens, resolve
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.load.jsonpointer import from_tokens, resolve
 
 EXTENSION = "x-apiforge-one-of"
 _DATA = frozenset({"example", "examples", "enum", "const", "default"})  # values, not schemas

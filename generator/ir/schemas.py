@@ -14,11 +14,11 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from generator.diagnostics import Sink, SpecLocation
-from generator.ir.model import Property, Schema, SchemaKind, TypeRef
-from generator.ir.nested import SCHEMA_REF_PREFIX, Nester
-from generator.jsonpointer import unescape
-from generator.naming import class_name
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.model import Property, Schema, SchemaKind, TypeRef
+from apiforge.ir.nested import SCHEMA_REF_PREFIX, Nester
+from apiforge.load.jsonpointer import unescape
+from apiforge.naming.words import class_name
 
 _PRIMITIVES = {"string", "integer", "number", "boolean"}
 _NEEDS_CLASS = (

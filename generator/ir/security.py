@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.diagnostics import Sink, SpecLocation
-from generator.ir.bodies import Deref
-from generator.ir.model import SecurityRequirement, SecurityScheme
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.bodies import Deref
+from apiforge.ir.model import SecurityRequirement, SecurityScheme
 
 
 class Security:

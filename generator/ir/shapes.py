@@ -17,8 +17,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from generator.diagnostics import Sink, SpecLocation
-from generator.ir.schemas import component_key
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.schemas import component_key
 
 ShapeKind = Literal["enum", "object", "union", "alias"]
 Extra = Literal["ignore", "allow", "forbid"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from generator.render.client_views import ClientView
-from generator.render.common import package_version
-from generator.render.env import render_template
-from generator.render.escape import markdown_line, toml_string
+from apiforge.render.client_views import ClientView
+from apiforge.render.common import package_version
+from apiforge.render.env import render_template
+from apiforge.render.escape import markdown_line, toml_string
 
 
 def render_client(view: ClientView, models: str, header_text: str) -> dict[str, str]:

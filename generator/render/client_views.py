@@ -7,9 +7,9 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from generator.config import Target
-from generator.diagnostics import Sink, SpecLocation
-from generator.ir.model import (
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.model import (
     Api,
     Operation,
     Parameter,
@@ -17,9 +17,9 @@ from generator.ir.model import (
     page_results,
     preferred_request,
 )
-from generator.models import ModelsModule
-from generator.naming import Names
-from generator.render.common import (
+from apiforge.models import ModelsModule
+from apiforge.naming.names import Names
+from apiforge.render.common import (
     ArgView,
     BodyView,
     OutcomeView,
@@ -34,8 +34,8 @@ from generator.render.common import (
     unshadow_args,
     unshadow_body,
 )
-from generator.render.escape import docstring, literal
-from generator.render.types import Annotator
+from apiforge.render.escape import docstring, literal
+from apiforge.render.types import Annotator
 
 
 @dataclass(frozen=True)

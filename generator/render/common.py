@@ -11,10 +11,11 @@ import keyword
 import re
 from dataclasses import dataclass, replace
 
-from generator.ir.model import Api, Operation, Parameter, Response
-from generator.naming import Names, OperationNames, PyName, param_key
-from generator.render.escape import docstring, literal
-from generator.render.types import (
+from apiforge.ir.model import Api, Operation, Parameter, Response
+from apiforge.naming.names import Names, OperationNames, param_key
+from apiforge.naming.words import PyName
+from apiforge.render.escape import docstring, literal
+from apiforge.render.types import (
     Annotator,
     body_kind,
     outcome_kind,

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import jinja2
 
-from generator import cache
-from generator.render.escape import literal
-from generator.resources import templates_dir
+from apiforge.output import cache
+from apiforge.render.escape import literal
+from apiforge.resources import templates_dir
 
 
 class _Bytecode(jinja2.FileSystemBytecodeCache):
@@ -25,7 +25,7 @@ class _Bytecode(jinja2.FileSystemBytecodeCache):
     ``templates/__pycache__/jinja`` (compiling them is ~0.06 s of a run), so a run with an
     empty content cache does not compile them again. Entries are written there as Python
     writes bytecode: on first use, unless ``PYTHONDONTWRITEBYTECODE`` is set or the
-    installation is read-only (``python -m generator.render.env`` writes them regardless,
+    installation is read-only (``python -m apiforge.render.env`` writes them regardless,
     as ``compileall`` does); then they go to the content cache (``cache.py``), when it is
     on. Jinja checks each entry against the template's source and its own version, so an
     entry is never stale.

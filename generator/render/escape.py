@@ -2,7 +2,7 @@
 
 Every piece of text that comes from a spec reaches a generated file through exactly
 one of these functions: a string literal, a docstring body, a single-line comment,
-or a line of Markdown. Identifiers are minted and checked by :mod:`generator.naming`
+or a line of Markdown. Identifiers are minted and checked by :mod:`apiforge.naming`
 alone. Views call these; templates interpolate only their results.
 """
 

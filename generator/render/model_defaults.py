@@ -15,12 +15,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from generator.diagnostics import Sink, SpecLocation
-from generator.ir.schemas import component_key
-from generator.ir.shapes import Shape
-from generator.naming import Names
-from generator.render.escape import literal
-from generator.render.model_types import Type
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.schemas import component_key
+from apiforge.ir.shapes import Shape
+from apiforge.naming.names import Names
+from apiforge.render.escape import literal
+from apiforge.render.model_types import Type
 
 _CONVERTED = {
     "date": "date",

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.ir.schemas import component_key
-from generator.ir.shapes import Shape
-from generator.naming import Names
-from generator.render.model_defaults import target_component
-from generator.render.model_types import Speller
+from apiforge.ir.schemas import component_key
+from apiforge.ir.shapes import Shape
+from apiforge.naming.names import Names
+from apiforge.render.model_defaults import target_component
+from apiforge.render.model_types import Speller
 
 
 def discriminator_tags(

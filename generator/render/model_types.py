@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from generator.ir.schemas import component_key, is_nullable, null_only
-from generator.ir.shapes import Shape
-from generator.naming import ClassName, Names
-from generator.render.escape import literal
+from apiforge.ir.schemas import component_key, is_nullable, null_only
+from apiforge.ir.shapes import Shape
+from apiforge.naming.names import Names
+from apiforge.naming.words import ClassName
+from apiforge.render.escape import literal
 
 TypeKind = Literal["name", "class", "generic", "union", "annotated", "literal"]
 Role = Literal["request", "response"]

@@ -20,14 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from generator.diagnostics import Sink
-from generator.ir.schemas import component_key
-from generator.ir.shapes import Prop, Shape
-from generator.naming import Names
-from generator.render.escape import docstring, literal
-from generator.render.model_defaults import Defaults, json_literal, target_component
-from generator.render.model_tags import discriminator_tags
-from generator.render.model_types import (
+from apiforge.diagnostics import Sink
+from apiforge.ir.schemas import component_key
+from apiforge.ir.shapes import Prop, Shape
+from apiforge.naming.names import Names
+from apiforge.render.escape import docstring, literal
+from apiforge.render.model_defaults import Defaults, json_literal, target_component
+from apiforge.render.model_tags import discriminator_tags
+from apiforge.render.model_types import (
     ANY,
     NONE,
     Role,
@@ -193,7 +193,7 @@ class _Builder:
             return self._model(entry, shape, doc)
         speller = self._speller(entry.role)
         root = ANY if shape.kind == "enum" else speller.spell(shape.schema, constrained=False)
-        from generator.render.model_types import constraints
+        from apiforge.render.model_types import constraints
 
         kwargs = constraints(shape.schema) if shape.kind == "alias" else []
         value = "Field(" + ", ".join(f"{k}={v}" for k, v in kwargs) + ")" if kwargs else ""
@@ -242,7 +242,7 @@ class _Builder:
         name = self.names.fields[key][prop.name]
         schema = _with_inherited_default(prop.schema, self.shapes)
         t = speller.spell(schema, constrained=False)
-        from generator.render.model_types import constraints
+        from apiforge.render.model_types import constraints
 
         kwargs = (
             []

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from generator.render.common import package_version
-from generator.render.env import render_template
-from generator.render.escape import literal, toml_string
-from generator.render.server_views import ServerView
+from apiforge.render.common import package_version
+from apiforge.render.env import render_template
+from apiforge.render.escape import literal, toml_string
+from apiforge.render.server_views import ServerView
 
 
 def render_server(view: ServerView, models: str, header_text: str) -> dict[str, str]:

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.ir.model import Content, Operation, form_fields, preferred_request
-from generator.render.common import BodyView, union
-from generator.render.escape import docstring, literal
-from generator.render.types import Annotator
+from apiforge.ir.model import Content, Operation, form_fields, preferred_request
+from apiforge.render.common import BodyView, union
+from apiforge.render.escape import docstring, literal
+from apiforge.render.types import Annotator
 
 
 @dataclass(frozen=True)

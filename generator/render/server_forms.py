@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from generator.diagnostics import Sink
-from generator.ir.model import Operation, form_fields, preferred_request
-from generator.render.common import BodyView
-from generator.render.types import Annotator
+from apiforge.diagnostics import Sink
+from apiforge.ir.model import Operation, form_fields, preferred_request
+from apiforge.render.common import BodyView
+from apiforge.render.types import Annotator
 
 
 def raw_form_body(

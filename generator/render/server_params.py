@@ -21,10 +21,10 @@ import functools
 import math
 from collections.abc import Iterator
 
-from generator.diagnostics import Sink
-from generator.ir.model import Operation, Parameter, TypeRef
-from generator.render.escape import literal
-from generator.render.types import Annotator
+from apiforge.diagnostics import Sink
+from apiforge.ir.model import Operation, Parameter, TypeRef
+from apiforge.render.escape import literal
+from apiforge.render.types import Annotator
 
 _NUMERIC = {
     "minimum": "ge",

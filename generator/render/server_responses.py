@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.ir.model import Content, Operation, Response, preferred_response
-from generator.render.common import OutcomeView
-from generator.render.escape import literal
-from generator.render.types import Annotator
+from apiforge.ir.model import Content, Operation, Response, preferred_response
+from apiforge.render.common import OutcomeView
+from apiforge.render.escape import literal
+from apiforge.render.types import Annotator
 
 _BINARY = {"type": "string", "format": "binary"}
 _TEXT = {"type": "string"}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from generator.config import Target
-from generator.diagnostics import Sink, SpecLocation
-from generator.ir.model import Api, Operation, Parameter, SecurityRequirement, SecurityScheme
-from generator.models import ModelsModule
-from generator.naming import Names
-from generator.render.common import (
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.model import Api, Operation, Parameter, SecurityRequirement, SecurityScheme
+from apiforge.models import ModelsModule
+from apiforge.naming.names import Names
+from apiforge.render.common import (
     ArgView,
     BodyView,
     OutcomeView,
@@ -24,12 +24,12 @@ from generator.render.common import (
     unshadow_args,
     unshadow_body,
 )
-from generator.render.escape import docstring, literal, markdown_line
-from generator.render.server_bodies import body_reader
-from generator.render.server_forms import raw_form_body
-from generator.render.server_params import native_param, param_checks, reader_expr
-from generator.render.server_responses import route_responses
-from generator.render.types import Annotator
+from apiforge.render.escape import docstring, literal, markdown_line
+from apiforge.render.server_bodies import body_reader
+from apiforge.render.server_forms import raw_form_body
+from apiforge.render.server_params import native_param, param_checks, reader_expr
+from apiforge.render.server_responses import route_responses
+from apiforge.render.types import Annotator
 
 # The status wrapper classes of the server runtime (templates/runtime/server_runtime.py).
 STATUS_CLASSES = {

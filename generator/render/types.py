@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
-from generator.ir.model import (
+from apiforge.ir.model import (
     Api,
     Content,
     MediaKind,
@@ -19,8 +19,8 @@ from generator.ir.model import (
     preferred_request,
     preferred_response,
 )
-from generator.models import ModelsModule, Role
-from generator.render.escape import literal
+from apiforge.models import ModelsModule, Role
+from apiforge.render.escape import literal
 
 Use = Literal["request", "response", "param"]
 OutcomeKind = Literal["json", "bytes", "text", "empty"]

@@ -24,10 +24,10 @@ from typing import Any
 
 import pytest
 
-from generator.config import Target
-from generator.diagnostics import Sink, render_text
-from generator.load import LoadOptions, load
-from generator.pipeline import render
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink, render_text
+from apiforge.load.load import LoadOptions, load
+from apiforge.pipeline import render
 
 CASES = Path(__file__).parent / "cases"
 SNAPSHOTS = Path(__file__).parent / "expected"

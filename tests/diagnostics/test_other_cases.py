@@ -18,22 +18,15 @@ from typing import Any
 
 import pytest
 
-from generator.commands.check import compare_package
-from generator.commands.diff import _records
-from generator.commands.generate import Outcome, generate_target, render_target
-from generator.config import (
-    ConfigError,
-    NoProjectConfig,
-    Overrides,
-    Target,
-    load_project,
-    resolve_targets,
-)
-from generator.diagnostics import Diagnostic, Sink
-from generator.format import format_files
-from generator.load import load
-from generator.pipeline import Rendered, render
-from generator.write import WriteRefused, package_trees, write_packages
+from apiforge.cli.commands.diff import _records
+from apiforge.config.project import load_project, resolve_targets
+from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
+from apiforge.diagnostics import Diagnostic, Sink
+from apiforge.engine import Outcome, compare_package, generate_target, render_target
+from apiforge.load.load import load
+from apiforge.output.format import format_files
+from apiforge.output.write import WriteRefused, package_trees, write_packages
+from apiforge.pipeline import Rendered, render
 
 Case = Callable[[Path, pytest.MonkeyPatch], list[Diagnostic]]
 CASES: dict[str, Case] = {}

@@ -25,12 +25,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from generator.diagnostics import Sink
-from generator.ir.build import build
-from generator.ir.shapes import build_shapes
-from generator.load import LoadOptions, load
-from generator.models import render_models
-from generator.naming import resolve_names
+from apiforge.diagnostics import Sink
+from apiforge.ir.build import build
+from apiforge.ir.shapes import build_shapes
+from apiforge.load.load import LoadOptions, load
+from apiforge.models import render_models
+from apiforge.naming.names import resolve_names
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from instances import PREFIX, instances, verdict

@@ -21,7 +21,7 @@ from apiforge_testkit import (
     ruff,
 )
 
-from generator.diagnostics import Severity
+from apiforge.diagnostics import Severity
 
 SPECS = sorted(FIXTURES.glob("*.yaml"))
 # feature -> warnings by code (everything not listed must generate without any diagnostic)

@@ -15,7 +15,7 @@ import pytest
 from apiforge_testkit import FIXTURES, generate, ruff
 from black.mode import TargetVersion
 
-from generator.format import LINE_LENGTH
+from apiforge.output.format import LINE_LENGTH
 
 SPEC = FIXTURES / "composition.yaml"
 MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)

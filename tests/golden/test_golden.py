@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Overrides, Target, load_project
-from generator.diagnostics import Sink, render_text
-from generator.pipeline import render
+from apiforge.config.project import load_project
+from apiforge.config.targets import Overrides, Target
+from apiforge.diagnostics import Sink, render_text
+from apiforge.pipeline import render
 
 MANIFEST = ".apiforge-manifest.json"
 
@@ -99,7 +100,7 @@ def test_generated_matches_the_generator() -> None:
         packages = tuple(p for p in (target.client_package, target.server_package) if p)
         if updating():  # through the real writer, so the manifests are refreshed too
             subprocess.run(
-                [sys.executable, "-m", "generator", "generate", "--force", "--quiet"],
+                [sys.executable, "-m", "apiforge", "generate", "--force", "--quiet"],
                 cwd=REPO,
                 check=True,
             )
@@ -145,7 +146,7 @@ def test_output_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
     """
     script = (
         "import json, sys; from pathlib import Path\n"
-        "from generator.config import Target; from generator.diagnostics import Sink; from generator.pipeline import render\n"
+        "from apiforge.config.targets import Target; from apiforge.diagnostics import Sink; from apiforge.pipeline import render\n"
         "r = render(Target.for_spec(Path(sys.argv[1]), Path('out')), Sink())\n"
         "print(json.dumps(r.files, sort_keys=True))\n"
     )

@@ -15,9 +15,9 @@ import payloads
 import pytest
 from apiforge_testkit import generate
 
-from generator.config import Target
-from generator.diagnostics import Severity, Sink
-from generator.pipeline import render
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Severity, Sink
+from apiforge.pipeline import render
 
 PETSTORE = {
     "openapi": "3.0.3",
@@ -198,7 +198,7 @@ def test_a_python_yaml_tag_is_ignored_not_constructed(
 
 
 def test_diagnostics_print_no_control_characters(tmp_path: Path) -> None:
-    from generator.diagnostics import render_text
+    from apiforge.diagnostics import render_text
 
     document = {
         "openapi": "3.0.3",

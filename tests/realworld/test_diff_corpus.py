@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from shared_specs import SPECS_DIR, require_specs
 
-from generator.diagnostics import GenerationFailed, Sink
-from generator.diff.engine import compare
-from generator.diff.snapshot import from_document
-from generator.load import load
+from apiforge.diagnostics import GenerationFailed, Sink
+from apiforge.diff.engine import compare
+from apiforge.diff.snapshot import from_document
+from apiforge.load.load import load
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from diff_base import canonical

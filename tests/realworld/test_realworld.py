@@ -33,8 +33,8 @@ from apiforge_testkit import (
 )
 from shared_specs import SPECS_DIR, require_specs
 
+from apiforge.diagnostics import Severity
 from benchmarks.corpus import load_exceptions, root_documents
-from generator.diagnostics import Severity
 
 SPECS = SPECS_DIR
 

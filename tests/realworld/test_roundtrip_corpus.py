@@ -28,10 +28,10 @@ from openapi_compare import Gap, differences
 from shared_specs import require_specs
 from test_realworld import CORPUS, SPECS
 
-from generator.config import Target
-from generator.diagnostics import Sink
-from generator.load import LoadOptions, load
-from generator.pipeline import render
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink
+from apiforge.load.load import LoadOptions, load
+from apiforge.pipeline import render
 
 # Causes shared by several specs: each (cause, spec) pair is its own gap, anchored to that spec.
 _UNTYPED_OBJECT = (

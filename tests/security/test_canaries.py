@@ -7,7 +7,7 @@ OpenAPI 3.0 and a 3.1 document, both generated packages must then:
 
 * parse, and hold each canary only inside a string constant, docstring or comment
   (:func:`structure.misplaced` accounts for every occurrence), or inside an identifier
-  minted from spec text by ``generator/naming.py`` (an identifier that contains a name
+  minted from spec text by ``generator/naming/`` (an identifier that contains a name
   the naming pass returned: ``Async`` + class, method + ``_all``...). The models
   module's field and enum member names are minted by the models stage from property
   names, enum values and ``x-enum-varnames``; there, names assigned in a class body
@@ -34,10 +34,10 @@ import pytest
 import structure
 from apiforge_testkit import Generated, generate, mypy, mypy_errors_by_package, ruff
 
-from generator.diagnostics import Severity, Sink
-from generator.ir.build import build
-from generator.load import load
-from generator.naming import Names, resolve_names
+from apiforge.diagnostics import Severity, Sink
+from apiforge.ir.build import build
+from apiforge.load.load import load
+from apiforge.naming.names import Names, resolve_names
 
 
 class Canaries:

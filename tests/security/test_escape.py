@@ -8,7 +8,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.render.escape import comment, docstring, literal, markdown_line, toml_string
+from apiforge.render.escape import comment, docstring, literal, markdown_line, toml_string
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -23,10 +23,10 @@ from apiforge_testkit import generate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.diagnostics import Severity, Sink
-from generator.ir.build import build
-from generator.load import load
-from generator.naming import resolve_names
+from apiforge.diagnostics import Severity, Sink
+from apiforge.ir.build import build
+from apiforge.load.load import load
+from apiforge.naming.names import resolve_names
 
 if sys.version_info >= (3, 11):
     import tomllib

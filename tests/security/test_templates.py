@@ -2,7 +2,7 @@
 
 A reviewer's check that no template interpolates raw spec text, in two parts: the
 views hand templates finished strings (``escape.literal``/``docstring``/``comment``/
-``markdown_line`` results or names from ``generator/naming.py``), which the canary and
+``markdown_line`` results or names from ``generator/naming/``), which the canary and
 fuzz tests prove on the output; and the templates cannot escape or quote on their own,
 which this file checks: the Jinja environment registers only layout filters plus
 ``literal``, and no template uses another filter. It also checks that the
@@ -18,9 +18,9 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from generator.render import env as render_env
-from generator.render.escape import literal
-from generator.resources import templates_dir
+from apiforge.render import env as render_env
+from apiforge.render.escape import literal
+from apiforge.resources import templates_dir
 
 
 def _filters(source: str) -> set[str]:

@@ -7,10 +7,10 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from generator.diagnostics import Sink
-from generator.diff.engine import compare
-from generator.diff.model import Report
-from generator.diff.snapshot import Snapshot, from_document
+from apiforge.diagnostics import Sink
+from apiforge.diff.engine import compare
+from apiforge.diff.model import Report
+from apiforge.diff.snapshot import Snapshot, from_document
 
 Edit = Callable[[dict[str, Any]], None]
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Target, default_stem, read_title
-from generator.naming_schemas import package_stem
+from apiforge.config.defaults import default_stem, read_title
+from apiforge.config.targets import Target
+from apiforge.naming.schemas import package_stem
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from shared_specs import SPECS_DIR, require_specs
 
-from generator.diagnostics import Sink
-from generator.diff.engine import diff_files
-from generator.diff.model import Bump, Report
+from apiforge.diagnostics import Sink
+from apiforge.diff.engine import diff_files
+from apiforge.diff.model import Bump, Report
 
 REPO = Path(__file__).resolve().parents[2]
 TWILIO = SPECS_DIR / "twilio-oai" / "spec" / "json" / "twilio_studio_v2.json"

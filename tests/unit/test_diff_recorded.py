@@ -8,9 +8,9 @@ from pathlib import Path
 
 from shared_specs import SPECS_DIR, require_specs
 
-from generator.diagnostics import Sink
-from generator.diff.engine import diff_files
-from generator.diff.recorded import COPY_DIR, spec_copy
+from apiforge.diagnostics import Sink
+from apiforge.diff.engine import diff_files
+from apiforge.diff.recorded import COPY_DIR, spec_copy
 
 SEPARATE = SPECS_DIR / "oai-examples" / "examples" / "v2.0" / "yaml" / "petstore-separate"
 

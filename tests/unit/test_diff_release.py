@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from generator.diagnostics import SpecLocation
-from generator.diff.model import Bump, Change, Level, Report
-from generator.diff.release import (
+from apiforge.diagnostics import SpecLocation
+from apiforge.diff.model import Bump, Change, Level, Report
+from apiforge.diff.release import (
     add_changelog_entry,
     next_version,
     project_version,
     set_project_version,
 )
-from generator.diff.render import changelog_entry, render_text
-from generator.render.escape import markdown_code, markdown_escaped
+from apiforge.diff.render import changelog_entry, render_text
+from apiforge.render.escape import markdown_code, markdown_escaped
 
 
 @pytest.mark.parametrize(

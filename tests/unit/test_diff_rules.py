@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from diff_base import Edit, base, diff, edited, op, schema
 
-from generator.diff.model import Level
+from apiforge.diff.model import Level
 
 B, P, C = "breaking", "possibly breaking", "compatible"
 
@@ -459,7 +459,7 @@ def test_every_change_names_symbols_and_locations() -> None:
 
 
 def test_semver_advice_per_package() -> None:
-    from generator.diff.model import Bump
+    from apiforge.diff.model import Bump
 
     removed = diff(base(), edited(lambda d: _pop(d["paths"]["/pets/{id}/"], "get")))
     assert (removed.bump("client"), removed.bump("server")) == (Bump.MAJOR, Bump.MINOR)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from apiforge.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -97,7 +97,7 @@ def test_the_change_summary_resolves_no_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """generate's change summary names no file:line, so it never composes a position index."""
-    from generator import source
+    from apiforge.load import reading as source
 
     monkeypatch.chdir(tmp_path)
     spec = tmp_path / "api.yaml"

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from generator.diagnostics import Sink, SpecLocation, render_text
-from generator.ir.build import ModelSource, build
-from generator.ir.model import Api, TypeRef
-from generator.ir.nested import needs_class, refers_to
-from generator.ir.schemas import SchemaRegistry, component_key, is_nullable, unescape
+from apiforge.diagnostics import Sink, SpecLocation, render_text
+from apiforge.ir.build import ModelSource, build
+from apiforge.ir.model import Api, TypeRef
+from apiforge.ir.nested import needs_class, refers_to
+from apiforge.ir.schemas import SchemaRegistry, component_key, is_nullable, unescape
 
 
 def spec(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.ir.paths import template_names, template_parts, template_problem
+from apiforge.ir.paths import template_names, template_parts, template_problem
 
 
 def test_several_names_in_one_segment() -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from generator.diagnostics import Severity, Sink, SpecLocation
-from generator.load import LoadedSpec, LoadOptions, load
+from apiforge.diagnostics import Severity, Sink, SpecLocation
+from apiforge.load.load import LoadedSpec, LoadOptions, load
 
 INFO = {"title": "t", "version": "1"}
 

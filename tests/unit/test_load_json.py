@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.diagnostics import Diagnostic, Sink
-from generator.json_reader import JsonPositions
-from generator.source import Limits, Reporter, SourceFile, read_source
+from apiforge.diagnostics import Diagnostic, Sink
+from apiforge.load.json_reader import JsonPositions
+from apiforge.load.reading import Limits, Reporter, SourceFile
+from apiforge.load.source import read_source
 
 LIMITS = Limits(max_file_bytes=1 << 20, max_depth=64, max_nodes=10_000)
 

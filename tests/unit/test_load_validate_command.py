@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from generator.cli import main
+from apiforge.cli.main import main
 
 SPEC = """\
 openapi: 3.0.3

@@ -18,8 +18,8 @@ WRONG_TYPES = REPO / "tests" / "diagnostics" / "cases" / "wrong_types.yaml"
 PROBE = """
 import json, sys
 from pathlib import Path
-from generator.diagnostics import Sink
-from generator.load import load
+from apiforge.diagnostics import Sink
+from apiforge.load.load import load
 sink = Sink()
 load(Path(sys.argv[1]), sink)
 print(json.dumps({

@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from generator.diagnostics import Severity, Sink
-from generator.load import LoadOptions, load
-from generator.validation import validate, validate_cached
+from apiforge.diagnostics import Severity, Sink
+from apiforge.load.load import LoadOptions, load
+from apiforge.load.validation import validate
+from apiforge.load.validation_cache import validate_cached
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = sorted((REPO / "tests" / "diagnostics" / "cases").glob("*.yaml"))
@@ -67,7 +68,7 @@ def test_parts_report_what_the_whole_document_reports(
 def test_one_edited_schema_revalidates_its_group_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.validation_cache as parts
+    import apiforge.load.validation_cache as parts
 
     document: dict[str, Any] = {
         "openapi": "3.0.3",

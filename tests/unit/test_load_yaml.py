@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.diagnostics import Diagnostic, Sink
-from generator.source import Limits, Reporter, SourceFile, read_source
-from generator.yaml_reader import YamlPositions, resolve_plain
+from apiforge.diagnostics import Diagnostic, Sink
+from apiforge.load.reading import Limits, Reporter, SourceFile
+from apiforge.load.source import read_source
+from apiforge.load.yaml_reader import YamlPositions, resolve_plain
 
 LIMITS = Limits(max_file_bytes=1 << 20, max_depth=64, max_nodes=10_000)
 

@@ -1,4 +1,4 @@
-"""generator/naming.py: spec names -> unique Python names, checked on IR built from small specs."""
+"""generator/naming/: spec names -> unique Python names, checked on IR built from small specs."""
 
 from __future__ import annotations
 
@@ -10,21 +10,12 @@ from typing import Any
 
 import pytest
 
-from generator.config import Target
-from generator.diagnostics import Sink, render_text
-from generator.ir.build import build
-from generator.naming import (
-    Names,
-    class_name,
-    param_key,
-    py_name,
-    resolve_names,
-    snake_case,
-    unique,
-    unique_class,
-    words,
-)
-from generator.pipeline import render
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink, render_text
+from apiforge.ir.build import build
+from apiforge.naming.names import Names, param_key, resolve_names
+from apiforge.naming.words import class_name, py_name, snake_case, unique, unique_class, words
+from apiforge.pipeline import render
 
 
 def spec(paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -16,28 +16,31 @@ from pathlib import Path
 GENERATOR = Path(__file__).resolve().parents[2] / "generator"
 
 ALLOWED: dict[tuple[str, str], str] = {
-    ("bundle.py", "_Bundler._fresh_name"): "a component key from a $ref'd file name (spec input)",
-    ("config_file.py", "<module>"): "pattern of environment variable names (config input)",
     (
-        "config_file.py",
+        "load/bundle.py",
+        "_Bundler._fresh_name",
+    ): "a component key from a $ref'd file name (spec input)",
+    ("config/schema.py", "<module>"): "pattern of environment variable names (config input)",
+    (
+        "config/schema.py",
         "_check_env",
     ): "an environment variable name from pyproject.toml (config input)",
-    ("config_file.py", "_line_of"): "the line of a key in pyproject.toml (config input)",
-    ("json_reader.py", "<module>"): "JSON tokens (spec file text)",
-    ("json_reader.py", "_skip"): "whitespace in a JSON spec file",
-    ("json_reader.py", "JsonPositions.line_column"): "line starts of a JSON spec file",
-    ("json_reader.py", "_scan"): "tokens of a JSON spec file",
-    ("json_reader.py", "parse_json"): "NaN/Infinity in a JSON spec file, for the diagnostic",
-    ("load.py", "<module>"): "pattern of the spec's openapi version",
-    ("load.py", "_family"): "the spec's openapi field",
-    ("naming.py", "<module>"): "word pattern for names minted from spec text",
-    ("naming.py", "words"): "spec text (operation ids, schema keys, paths) split into words",
+    ("config/schema.py", "_line_of"): "the line of a key in pyproject.toml (config input)",
+    ("load/json_reader.py", "<module>"): "JSON tokens (spec file text)",
+    ("load/json_reader.py", "_skip"): "whitespace in a JSON spec file",
+    ("load/json_reader.py", "JsonPositions.line_column"): "line starts of a JSON spec file",
+    ("load/json_reader.py", "_scan"): "tokens of a JSON spec file",
+    ("load/json_reader.py", "parse_json"): "NaN/Infinity in a JSON spec file, for the diagnostic",
+    ("load/load.py", "<module>"): "pattern of the spec's openapi version",
+    ("load/load.py", "_family"): "the spec's openapi field",
+    ("naming/words.py", "<module>"): "word pattern for names minted from spec text",
+    ("naming/words.py", "words"): "spec text (operation ids, schema keys, paths) split into words",
     (
-        "naming_schemas.py",
+        "naming/schemas.py",
         "<module>",
     ): "pattern of a Django REST framework choice line (spec description)",
-    ("naming_schemas.py", "enum_member_names"): "an enum's description in the spec",
-    ("naming_schemas.py", "package_stem"): "the spec's info.title split into words",
+    ("naming/schemas.py", "enum_member_names"): "an enum's description in the spec",
+    ("naming/schemas.py", "package_stem"): "the spec's info.title split into words",
     ("render/common.py", "<module>"): "pattern of a PEP 440 release number",
     ("render/common.py", "package_version"): "info.version of the spec",
     ("render/client_views.py", "_row"): "the spec's method and path, stripped of Markdown markup",
@@ -47,12 +50,12 @@ ALLOWED: dict[tuple[str, str], str] = {
         "render/model_types.py",
         "regex_engine",
     ): "a schema's pattern: does Python's engine compile it",
-    ("yaml_compose.py", "<module>"): "YAML nesting and flow brackets (spec file text)",
-    ("yaml_compose.py", "_flow_openers"): "flow brackets of a YAML spec file",
-    ("yaml_compose.py", "may_be_deep"): "indentation depth of a YAML spec file",
-    ("yaml_reader.py", "<module>"): "YAML scalars and anchors (spec file text)",
-    ("yaml_reader.py", "resolve_plain"): "a plain YAML scalar of the spec",
-    ("yaml_reader.py", "_has_aliases"): "anchors of a YAML spec file",
+    ("load/yaml_compose.py", "<module>"): "YAML nesting and flow brackets (spec file text)",
+    ("load/yaml_compose.py", "_flow_openers"): "flow brackets of a YAML spec file",
+    ("load/yaml_compose.py", "may_be_deep"): "indentation depth of a YAML spec file",
+    ("load/yaml_reader.py", "<module>"): "YAML scalars and anchors (spec file text)",
+    ("load/yaml_reader.py", "resolve_plain"): "a plain YAML scalar of the spec",
+    ("load/yaml_reader.py", "_has_aliases"): "anchors of a YAML spec file",
 }
 
 
@@ -130,8 +133,8 @@ def test_the_scan_sees_a_regex_over_annotations(tmp_path: Path) -> None:
 
 def test_annotation_imports_and_unshadowing_read_the_expression() -> None:
     """What replaced the regexes: Python's parser, so a Literal's text is never a name."""
-    from generator.render.common import unshadow
-    from generator.render.types import annotation_names
+    from apiforge.render.common import unshadow
+    from apiforge.render.types import annotation_names
 
     text = "Literal['list', 'Pet'] | list[Pet] | dict[str, int] | datetime.date | None"
     assert unshadow(text, {"list", "get"}) == (

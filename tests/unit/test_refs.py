@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from generator.diagnostics import Sink, SpecLocation
-from generator.load import LoadedSpec, LoadOptions, load
-from generator.refs import check_local_refs, in_data
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.load.load import LoadedSpec, LoadOptions, load
+from apiforge.load.refs import check_local_refs, in_data
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -382,7 +382,7 @@ def test_remote_refs_when_allowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             "https://example.com/api/tag.yaml": b"type: string\n",
         }[url]
 
-    monkeypatch.setattr("generator.load.fetch_url", fake_fetch)
+    monkeypatch.setattr("apiforge.load.load.fetch_url", fake_fetch)
     loaded, sink = spec(
         tmp_path,
         {

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Target
-from generator.diagnostics import Sink
-from generator.ir.build import build
-from generator.ir.shapes import build_shapes
-from generator.load import load
-from generator.naming import Names, resolve_names
-from generator.naming_schemas import enum_member_names, without_repeated_verb
-from generator.pipeline import Rendered, render
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink
+from apiforge.ir.build import build
+from apiforge.ir.shapes import build_shapes
+from apiforge.load.load import load
+from apiforge.naming.names import Names, resolve_names
+from apiforge.naming.schemas import enum_member_names, without_repeated_verb
+from apiforge.pipeline import Rendered, render
 
 REPO = Path(__file__).resolve().parents[2]
 

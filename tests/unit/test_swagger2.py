@@ -10,9 +10,9 @@ import pytest
 import yaml
 from openapi_spec_validator import validate as validate_openapi
 
-from generator.diagnostics import Sink
-from generator.load import load
-from generator.swagger2 import convert, convert_schema, rewrite_ref
+from apiforge.diagnostics import Sink
+from apiforge.load.load import load
+from apiforge.load.swagger2 import convert, convert_schema, rewrite_ref
 
 SWAGGER = """\
 swagger: "2.0"

@@ -8,8 +8,8 @@ from typing import Any
 import jinja2
 import pytest
 
-from generator.render.env import _Bytecode
-from generator.resources import templates_hash
+from apiforge.render.env import _Bytecode
+from apiforge.resources import templates_hash
 
 
 def _env(templates: Path, bytecode: _Bytecode) -> jinja2.Environment:

@@ -1,4 +1,4 @@
-"""Validation in a forked child (generator/validation_background.py) reports exactly what serial validation does."""
+"""Validation in a forked child (load/validation_background.py) reports exactly what serial validation does."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from generator import validation_background
-from generator.config import Target
-from generator.diagnostics import Diagnostic, Severity, Sink
-from generator.pipeline import Rendered, render
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Diagnostic, Severity, Sink
+from apiforge.load import validation_background
+from apiforge.pipeline import Rendered, render
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "diagnostics" / "cases"
@@ -156,7 +156,7 @@ def test_a_failing_child_falls_back_to_validating_in_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parent = os.getpid()
-    real = validation_background.validate_cached
+    real = validation_background._validate_cached
 
     def crash_in_child(*args: Any) -> None:
         if os.getpid() != parent:
@@ -165,21 +165,21 @@ def test_a_failing_child_falls_back_to_validating_in_process(
 
     spec = _written(tmp_path, "bad.yaml", INVALID_AND_MORE)
     serial = _run(spec, tmp_path / "b", fork=False)
-    monkeypatch.setattr(validation_background, "validate_cached", crash_in_child)
+    monkeypatch.setattr(validation_background, "_validate_cached", crash_in_child)
     assert _run(spec, tmp_path / "a", fork=True) == serial
 
 
 def test_an_exception_after_loading_is_dropped_only_when_validation_failed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.ir.build
+    import apiforge.ir.build
 
     def broken(*args: Any) -> Any:
         raise RuntimeError("the IR build trips over the invalid document")
 
     bad = _written(tmp_path, "bad.yaml", INVALID_AND_MORE)
     serial = _run(bad, tmp_path / "b", fork=False)
-    monkeypatch.setattr(generator.ir.build, "build", broken)
+    monkeypatch.setattr(apiforge.ir.build, "build", broken)
     assert _run(bad, tmp_path / "a", fork=True) == serial  # serial never reached the build
     good = _written(tmp_path, "good.yaml", WARNINGS_ONLY)
     with pytest.raises(RuntimeError, match="trips over"):

@@ -12,15 +12,15 @@ from typing import Any
 
 import pytest
 
-from generator.config import Target
-from generator.diagnostics import Sink
-from generator.ir.build import build
-from generator.ir.model import Operation
-from generator.ir.shapes import build_shapes
-from generator.models import ModelsModule, render_models
-from generator.naming import Names, resolve_names
-from generator.render.client_views import ClientView, client_view
-from generator.render.common import (
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Sink
+from apiforge.ir.build import build
+from apiforge.ir.model import Operation
+from apiforge.ir.shapes import build_shapes
+from apiforge.models import ModelsModule, render_models
+from apiforge.naming.names import Names, resolve_names
+from apiforge.render.client_views import ClientView, client_view
+from apiforge.render.common import (
     body_view,
     ordered_params,
     package_problem,
@@ -30,8 +30,8 @@ from generator.render.common import (
     union,
     unshadow,
 )
-from generator.render.server_views import ServerView, server_view
-from generator.render.types import Annotator
+from apiforge.render.server_views import ServerView, server_view
+from apiforge.render.types import Annotator
 
 PET = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
 PAGE = {

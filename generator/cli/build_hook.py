@@ -1,0 +1,130 @@
+"""A hatchling build hook: regenerate a project's client/server while its wheel is built.
+
+Contract: a front end over :func:`apiforge.generate` (it never imports the command
+line). Registered through the ``hatch`` entry point (``apiforge =
+"apiforge.cli.build_hook"``) as the build hook ``apiforge``. Enabled by a
+``[tool.hatch.build.hooks.apiforge]`` table (or ``[tool.hatch.build.targets.wheel.hooks.apiforge]``),
+it runs for the wheel target (``pip install .``, ``python -m build``), before
+hatchling collects files:
+
+* the targets come from the hook's own table when it names a ``spec`` (the keys
+  of one ``[[tool.apiforge.targets]]`` entry, ``output`` included), otherwise
+  from the project's ``[tool.apiforge]``;
+* each target is regenerated exactly as ``apiforge generate`` would (a no-op
+  when the manifests say it is up to date; hand-edited files stop the build);
+* every generated package found at ``<output>/<package>/<package>/`` is added
+  to the wheel under its import name (``include-in-wheel = false`` turns that off);
+* any diagnostic error fails the build with :class:`BuildFailed`, whose message
+  lists the diagnostics.
+
+See docs/build-hook.md for a complete example.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.config import BuilderConfig
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+from hatchling.plugin import hookimpl
+
+from apiforge.api import GenerateFailed, generate
+from apiforge.config.project import load_project
+from apiforge.config.targets import ConfigError, Overrides, Target
+from apiforge.diagnostics import render_text
+from apiforge.engine import RenderFn, pipeline_render
+from apiforge.progress import Reporter
+
+# Keys hatchling itself reads from every build hook table.
+_HATCH_KEYS = frozenset(
+    {
+        "dependencies",
+        "require-runtime-dependencies",
+        "require-runtime-features",
+        "enable-by-default",
+    }
+)
+_INCLUDE = "include-in-wheel"
+
+
+class BuildFailed(Exception):
+    """Generation failed during a build; the message holds the diagnostics."""
+
+
+class ApiforgeBuildHook(BuildHookInterface[BuilderConfig]):
+    """Regenerates the configured targets and puts their packages in the wheel."""
+
+    PLUGIN_NAME = "apiforge"
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        """Hatchling calls this before collecting the wheel's files."""
+        if self.target_name != "wheel":
+            return
+        options = {k: v for k, v in self.config.items() if k not in _HATCH_KEYS}
+        include = options.pop(_INCLUDE, True)
+        if not isinstance(include, bool):
+            raise BuildFailed(
+                f"[tool.hatch.build.hooks.apiforge] `{_INCLUDE}` must be true or false"
+            )
+        targets = hook_targets(Path(self.root), options)
+        regenerate(targets)
+        if include and version == "standard":
+            build_data.setdefault("force_include", {}).update(wheel_packages(targets))
+
+
+def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
+    """The hook table's own target when it names a ``spec``, else the project's ``[tool.apiforge]``.
+
+    Raises:
+        BuildFailed: the configuration is missing or invalid.
+    """
+    pyproject = root / "pyproject.toml"
+    try:
+        if options:
+            from apiforge.config.schema import resolve_hook_table  # pydantic: only for this table
+
+            return [resolve_hook_table(options, pyproject, Overrides())]
+        return load_project(pyproject, Overrides())
+    except ConfigError as exc:
+        hint = "configure [tool.apiforge] or give `spec` in [tool.hatch.build.hooks.apiforge]"
+        raise BuildFailed(f"apiforge: {hint}:\n{render_text(exc.diagnostics)}") from None
+
+
+def regenerate(targets: list[Target], render: RenderFn | None = None) -> None:
+    """Bring every target up to date (:func:`apiforge.generate`), or raise :class:`BuildFailed`.
+
+    ``render`` defaults to the pipeline.
+    """
+    reporter = Reporter(quiet=False, progress=False, echo_diagnostics=False)
+    try:
+        generate(targets=targets, reporter=reporter, render=render or pipeline_render)
+    except GenerateFailed as exc:
+        raise BuildFailed(
+            f"apiforge: generating {', '.join(str(t.spec) for t in exc.failed)} failed:\n"
+            + render_text(exc.diagnostics)
+        ) from None
+    except ValueError as exc:
+        raise BuildFailed(f"apiforge: {exc}") from None
+    if reporter.collected:
+        print(render_text(reporter.collected), file=sys.stderr)  # warnings: the build goes on
+
+
+def wheel_packages(targets: list[Target]) -> dict[str, str]:
+    """``force_include`` entries: ``<output>/<pkg>/<pkg>`` (absolute) -> ``<pkg>`` in the wheel."""
+    included: dict[str, str] = {}
+    for target in targets:
+        for package in (target.client_package, target.server_package):
+            if package is None:
+                continue
+            source = target.output / package / package
+            if (source / "__init__.py").is_file():
+                included[str(source.absolute())] = package
+    return included
+
+
+@hookimpl
+def hatch_register_build_hook() -> type[BuildHookInterface[BuilderConfig]]:
+    """Hatchling's entry point: the ``apiforge`` build hook class."""
+    return ApiforgeBuildHook

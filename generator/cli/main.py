@@ -1,0 +1,235 @@
+"""The ``apiforge`` command line: parse flags, call the library, map diagnostics to exit codes.
+
+Exit codes: 0 success, 1 generation/validation errors (or a stale ``check``),
+2 usage errors (click's own). The commands (:mod:`apiforge.cli.commands`) call the
+library (:mod:`apiforge.api`) and print; a library
+:class:`~apiforge.diagnostics.DiagnosticsError` becomes :class:`Failed` here. Each
+command imports its module when it runs, so ``apiforge --help`` and the no-op
+``generate`` load only what they use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from apiforge import __version__
+from apiforge.diagnostics import DiagnosticsError
+
+if TYPE_CHECKING:
+    from apiforge.config.targets import Overrides
+
+
+class Failed(click.ClickException):
+    """Diagnostics were printed already; print the summary and exit with code 1."""
+
+    exit_code = 1
+
+    def show(self, file: object = None) -> None:
+        click.echo(self.message, err=True)
+
+
+class _Apiforge(click.Group):
+    """The command group: a failed library call (:class:`DiagnosticsError`) exits 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DiagnosticsError as exc:
+            raise Failed(str(exc)) from None
+
+
+@click.group(cls=_Apiforge)
+@click.version_option(__version__, prog_name="apiforge")
+def main() -> None:
+    """apiforge: OpenAPI in, a typed httpx client and a FastAPI server out."""
+
+
+@main.command()
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--allow-remote-refs", is_flag=True, help="Allow http(s) $refs (off by default).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="Diagnostics as text (stderr) or as a JSON array alone on stdout.",
+)
+def validate(spec: Path, allow_remote_refs: bool, strict: bool, output_format: str) -> None:
+    """Run every check `generate` runs on SPEC, writing nothing; print diagnostics or a summary."""
+    from apiforge.cli.commands.validate import run_validate  # each command loads its own module
+
+    run_validate(
+        spec, allow_remote_refs=allow_remote_refs, output_format=output_format, strict=strict
+    )
+
+
+# --- generate / check / watch: thin wrappers over generator/cli/commands/*.py ----------------------
+
+_SPEC = click.argument(
+    "spec", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+
+
+def _target_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The flags shared by generate, check and watch; they override ``[tool.apiforge]``."""
+    options = [
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Output directory (default: generated/, or the config's `output`).",
+        ),
+        click.option("--client-package", metavar="NAME", help="Client package name (SPEC only)."),
+        click.option("--no-client", is_flag=True, help="Generate no client (SPEC only)."),
+        click.option("--server-package", metavar="NAME", help="Server package name (SPEC only)."),
+        click.option("--no-server", is_flag=True, help="Generate no server (SPEC only)."),
+        click.option("--api-key-env", metavar="VAR", help="API key variable (SPEC only)."),
+        click.option("--base-url-env", metavar="VAR", help="Base URL variable (SPEC only)."),
+        click.option("--strict", is_flag=True, default=None, help="Treat warnings as errors."),
+        click.option(
+            "--allow-remote-refs",
+            is_flag=True,
+            default=None,
+            help="Allow http(s) $refs (off by default).",
+        ),
+        click.option(
+            "--formatter",
+            type=click.Choice(["ruff", "black"]),
+            default=None,
+            help="Formatter for the output: ruff format (default) or black.",
+        ),
+        click.option(
+            "--bump-version",
+            is_flag=True,
+            default=None,
+            help="Bump package versions by the spec change and write a CHANGELOG.md entry.",
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="No progress or status lines."),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            help="Diagnostics as text (stderr) or as a JSON array alone on stdout (for CI).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _overrides(flags: dict[str, Any]) -> Overrides:
+    """Turn the shared flags into config overrides (removing them from ``flags``)."""
+    from apiforge.config.targets import Overrides  # not needed by `apiforge --help`
+
+    values: dict[str, Any] = {}
+    for kind in ("client", "server"):
+        name, disabled = flags.pop(f"{kind}_package"), flags.pop(f"no_{kind}")
+        if name is not None and disabled:
+            raise click.UsageError(f"--{kind}-package and --no-{kind} exclude each other")
+        values[f"{kind}_package"] = False if disabled else name
+    for key in (
+        "output",
+        "strict",
+        "allow_remote_refs",
+        "api_key_env",
+        "base_url_env",
+        "formatter",
+        "bump_version",
+    ):
+        values[key] = flags.pop(key)
+    return Overrides(**values)
+
+
+def _injected(ctx: click.Context) -> dict[str, Any]:
+    """Test seam: ``CliRunner().invoke(main, args, obj={"render": fake})`` replaces the pipeline."""
+    render = (ctx.obj or {}).get("render")
+    return {"render": render} if render is not None else {}
+
+
+@main.command()
+@_SPEC
+@_target_options
+@click.option(
+    "--force", is_flag=True, help="Regenerate even when up to date; overwrite hand edits."
+)
+@click.pass_context
+def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any) -> None:
+    """Regenerate SPEC, or every target in pyproject.toml's [tool.apiforge], when it changed."""
+    from apiforge.cli.commands.generate import run_generate  # loaded when the command runs
+
+    overrides = _overrides(flags)
+    run_generate(spec, overrides, force=force, **flags, **_injected(ctx))
+
+
+@main.command()
+@_SPEC
+@_target_options
+@click.option(
+    "--breaking",
+    is_flag=True,
+    help="Instead: exit 1 when the spec changed since generation in a way that breaks users.",
+)
+@click.pass_context
+def check(ctx: click.Context, /, spec: Path | None, breaking: bool, **flags: Any) -> None:
+    """Exit 1 with a diff when generated code is stale, edited by hand or missing."""
+    from apiforge.cli.commands.check import run_check  # loaded when the command runs
+
+    overrides = _overrides(flags)
+    if breaking:
+        from apiforge.cli.commands.diff import run_breaking_check  # loaded when the command runs
+
+        run_breaking_check(spec, overrides, output_format=flags["output_format"])
+        return
+    run_check(spec, overrides, **flags, **_injected(ctx))
+
+
+@main.command()
+@click.argument("old", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--against",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Compare with the spec recorded in this output (or package) directory.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["never", "breaking", "possibly-breaking", "any"]),
+    default="never",
+    show_default=True,
+    help="Exit 1 when a change reaches this level.",
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--client-package", metavar="NAME", help="Client package name (OLD NEW only).")
+@click.option("--server-package", metavar="NAME", help="Server package name (OLD NEW only).")
+@click.option("--allow-remote-refs", is_flag=True, help="Allow http(s) $refs (off by default).")
+def diff(old: Path | None, new: Path | None, against: Path | None, **flags: Any) -> None:
+    """What changed for the generated packages' users: OLD vs NEW, or a recorded spec vs now."""
+    from apiforge.cli.commands.diff import run_diff  # loaded when the command runs
+
+    run_diff(old, new, against, **flags)
+
+
+@main.command()
+@_SPEC
+@_target_options
+@click.option(
+    "--debounce",
+    type=click.IntRange(min=0),
+    default=300,
+    show_default=True,
+    metavar="MS",
+    help="Wait this long after the last change before regenerating.",
+)
+@click.pass_context
+def watch(ctx: click.Context, /, spec: Path | None, debounce: int, **flags: Any) -> None:
+    """Regenerate whenever a spec (or a file it $refs) changes; Ctrl-C stops."""
+    from apiforge.cli.commands.watch import run_watch  # loaded when the command runs
+
+    overrides = _overrides(flags)
+    run_watch(spec, overrides, debounce_ms=debounce, **flags, **_injected(ctx))

@@ -1,0 +1,1 @@
+"""Targets: `[tool.apiforge]` / command-line flags resolved into frozen `Target` values."""

@@ -1,0 +1,171 @@
+"""The release step of ``generate`` and ``check``: what changed since the last generation.
+
+:func:`release` compares the spec recorded beside a target's output (see
+:mod:`apiforge.diff.recorded`) with the one being generated, and with
+``bump-version`` sets each package's new version and prepends a CHANGELOG entry.
+It never fails a generation: a problem comes back as a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from apiforge.diagnostics import GenerationFailed, Sink, SpecLocation
+from apiforge.diff.engine import compare
+from apiforge.diff.model import Bump
+from apiforge.diff.recorded import COPY_DIR, recorded_packages, spec_copy
+from apiforge.diff.release import (
+    add_changelog_entry,
+    next_version,
+    project_version,
+    set_project_version,
+)
+from apiforge.diff.render import changelog_entry
+from apiforge.diff.snapshot import (
+    CACHE_KIND,
+    cached_snapshot,
+    load_snapshot,
+    snapshot_key,
+    store_snapshot,
+)
+from apiforge.output.cache import cache_dir, read_bytes
+from apiforge.output.manifest import ManifestError, input_location
+
+if TYPE_CHECKING:
+    from apiforge.config.targets import Target
+    from apiforge.diff.model import Audience, Report
+    from apiforge.pipeline import Rendered
+
+
+def package_version(package_dir: Path) -> str | None:
+    """The version in a generated package's pyproject.toml; None when it has none."""
+    try:
+        return project_version((package_dir / "pyproject.toml").read_text(encoding="utf-8"))
+    except OSError:
+        return None
+
+
+def recorded_spec(target: Target, rendered: Rendered) -> Path | None:
+    """The spec copy beside the target's output; None when there is none or it equals the spec now."""
+    return _recorded(target, rendered)[0]
+
+
+def _recorded(
+    target: Target, rendered: Rendered
+) -> tuple[Path | None, dict[str, str] | None, dict[str, str] | None]:
+    """(recorded copy or None as in :func:`recorded_spec`, its files, the files a copy of the spec now holds)."""
+    inputs = [(input_location(k, target), v) for k, v in rendered.input_hashes.items()]
+    now = spec_copy(target.spec, inputs)
+    current = now.files if now is not None else None
+    for package in rendered.packages:
+        try:
+            records = list(recorded_packages(target.output / package))
+        except (ManifestError, OSError):
+            continue
+        for record in records:
+            if record.old_spec is None:
+                continue
+            before = {
+                p.relative_to(record.package_dir).as_posix(): p.read_text(encoding="utf-8")
+                for p in sorted((record.package_dir / COPY_DIR).rglob("*"))
+                if p.is_file()
+            }
+            if now is not None and before == now.files:
+                return None, before, current
+            return record.old_spec, before, current
+    return None, None, current
+
+
+def _compare_recorded(
+    target: Target,
+    rendered: Rendered,
+    previous: Path,
+    before: dict[str, str] | None,
+    packages: dict[str, Audience],
+) -> Report:
+    """The recorded spec against the one just rendered, reusing what the pipeline and the cache hold.
+
+    The new side comes from the pipeline's own IR and names; the old side from the
+    content cache (stored when that spec was generated), else by loading the copy.
+    Raises GenerationFailed when a side that has to be loaded does not load.
+    """
+    remote = target.allow_remote_refs
+    old = (
+        cached_snapshot(snapshot_key(before, remote), str(previous)) if before is not None else None
+    )
+    if old is None:
+        old = load_snapshot(previous, Sink(), allow_remote_refs=remote)
+    if rendered.snapshot is not None:
+        new = rendered.snapshot()
+    else:
+        new = load_snapshot(target.spec, Sink(), allow_remote_refs=remote)
+    # generate and check use the counts, levels and messages only (summary, version bump,
+    # CHANGELOG), never a file:line: resolving one composes the YAML file's position index
+    # (~0.3 s at 1,000 operations), so neither side locates.
+    return compare(replace(old, locate=_unlocated), replace(new, locate=_unlocated), packages)
+
+
+def _unlocated(location: SpecLocation) -> SpecLocation:
+    return location
+
+
+def _remember(target: Target, rendered: Rendered, current: dict[str, str] | None) -> None:
+    """Cache the snapshot of the spec just rendered, keyed by the copy recorded beside the output."""
+    if current is None or rendered.snapshot is None or cache_dir(CACHE_KIND) is None:
+        return
+    key = snapshot_key(current, target.allow_remote_refs)
+    if read_bytes(cache_dir(CACHE_KIND), key) is None:
+        store_snapshot(rendered.snapshot(), key)
+
+
+def release(target: Target, rendered: Rendered) -> tuple[Rendered, Report | None, str | None]:
+    """Compare with the recorded spec; apply ``bump-version``. Returns (files, report, problem)."""
+    report: Report | None = None
+    problem: str | None = None
+    before: dict[str, str] | None = None
+    current: dict[str, str] | None = None
+    try:
+        previous, before, current = _recorded(target, rendered)
+    except (OSError, UnicodeDecodeError) as exc:
+        previous, problem = None, f"cannot read the recorded spec ({exc})"
+    if previous is not None:
+        packages: dict[str, Audience] = {
+            p: ("server" if p == target.server_package else "client") for p in rendered.packages
+        }
+        try:
+            report = _compare_recorded(target, rendered, previous, before, packages)
+        except GenerationFailed:
+            problem = (
+                "the previously generated spec no longer loads; apiforge diff cannot compare it"
+            )
+    _remember(target, rendered, current)
+    if target.bump_version:
+        rendered = bumped(target, rendered, report)
+    return rendered, report, problem
+
+
+def bumped(target: Target, rendered: Rendered, report: Report | None) -> Rendered:
+    """Each package's version bumped from its previous one, with a CHANGELOG entry (see module doc)."""
+    files = dict(rendered.files)
+    for package in rendered.packages:
+        audience: Audience = "server" if package == target.server_package else "client"
+        previous = package_version(target.output / package)
+        key = f"{package}/pyproject.toml"
+        if previous is None or key not in files:
+            continue  # first generation: the spec's version stands
+        bump = report.bump(audience) if report is not None else Bump.NONE
+        version = previous if bump is Bump.NONE else next_version(previous, bump)
+        files[key] = set_project_version(files[key], version)
+        try:
+            changelog: str | None = (target.output / package / "CHANGELOG.md").read_text(
+                encoding="utf-8"
+            )
+        except OSError:
+            changelog = None
+        if report is not None and bump is not Bump.NONE:
+            changelog = add_changelog_entry(changelog, changelog_entry(report, audience, version))
+        if changelog is not None:
+            files[f"{package}/CHANGELOG.md"] = changelog
+    return replace(rendered, files=files)

@@ -1,0 +1,269 @@
+"""One target at a time: bring its output up to date (generate) or compare it (check).
+
+Contract: :func:`generate_target` answers ``up to date`` when the manifests say so
+(nothing rendered, nothing written, and neither the pipeline nor pydantic, jinja2,
+black or yaml imported), else renders the target, runs the release step
+(:mod:`apiforge.diff.release_step`) and writes the packages atomically with
+:func:`apiforge.output.write.write_packages`. :func:`check_target` renders and
+compares instead, writing nothing. Both report through a
+:class:`~apiforge.progress.Reporter` and never raise for a spec problem: the
+diagnostics go to the reporter and the outcome says ``failed``. ``render`` is a
+parameter so tests can inject one; :func:`pipeline_render` is the pipeline.
+:mod:`apiforge.api` is the public face of this module.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from apiforge.config.targets import Target, near_path
+from apiforge.diagnostics import (
+    Diagnostic,
+    GenerationFailed,
+    Severity,
+    Sink,
+    SpecLocation,
+    strict_failures,
+)
+from apiforge.output.manifest import (
+    MANIFEST_NAME,
+    Manifest,
+    ManifestError,
+    read_manifest,
+    sha256_hex,
+    staleness,
+)
+from apiforge.progress import Reporter
+from apiforge.resources import templates_hash
+
+if TYPE_CHECKING:
+    from apiforge.pipeline import Rendered
+
+
+RenderFn = Callable[[Target, Sink], "Rendered | None"]
+"""The pipeline's contract: ``render(target, sink) -> Rendered | None``, pure."""
+
+
+class Outcome(enum.Enum):
+    """What happened to one target."""
+
+    UP_TO_DATE = "up to date"
+    WRITTEN = "written"
+    FAILED = "failed"
+    DIFFERS = "differs from a fresh generation"  # check only
+
+
+def pipeline_render(target: Target, sink: Sink) -> Rendered | None:
+    """``apiforge.pipeline.render``, imported on the first call (it pulls in the heavy stages)."""
+    from apiforge.pipeline import render  # the heavy stages: not on the no-op path
+
+    return render(target, sink)
+
+
+def shown(path: Path) -> str:
+    """``path`` as people want to read it: relative to the working directory, POSIX."""
+    return near_path(path, Path.cwd()).as_posix()
+
+
+def display_name(target: Target) -> str:
+    """The target as people know it: its spec path (see :func:`shown`)."""
+    return shown(target.spec)
+
+
+def render_target(
+    target: Target, render: RenderFn, reporter: Reporter, name: str
+) -> Rendered | None:
+    """Run the pipeline for one target and report its diagnostics; None when it failed."""
+    sink = Sink()
+    reporter.stage(f"{name}: rendering")
+    try:
+        with reporter.listening():
+            rendered = render(target, sink)
+    except GenerationFailed as exc:
+        sink.extend(d for d in exc.diagnostics if d not in sink.items)
+        rendered = None
+    reporter.reads |= sink.reads
+    strict_failed = rendered is None and target.strict and not sink.errors and bool(sink.warnings)
+    reporter.diagnostics(strict_failures(sink.items) if strict_failed else sink.items)
+    if strict_failed:
+        codes = ", ".join(sorted({d.code for d in sink.warnings}))
+        count = len(sink.warnings)
+        reporter.status_err(f"{name}: --strict: {count} warning(s) failed the run ({codes})")
+    if rendered is None and not sink.has_errors(strict=target.strict):
+        message = "the pipeline produced no output and reported no error"
+        reporter.diagnostics([Diagnostic("no-output", Severity.ERROR, message, SpecLocation(name))])
+    return rendered
+
+
+def generate_target(
+    target: Target, render: RenderFn, reporter: Reporter, *, force: bool
+) -> Outcome:
+    """Bring one target's output up to date; see the module docstring."""
+    name = display_name(target)
+    reason = "--force" if force else staleness(target, templates_hash())
+    if reason is None:
+        reporter.status(f"{name}: up to date")
+        return Outcome.UP_TO_DATE
+    reporter.stage(f"{name}: regenerating because {reason}")
+    rendered = render_target(target, render, reporter, name)
+    if rendered is None:
+        return Outcome.FAILED
+    rendered, change_summary = release_step(target, rendered, reporter, name)
+    from apiforge.output.write import (  # not on the no-op path
+        WriteRefused,
+        package_trees,
+        write_packages,
+    )
+
+    reporter.stage(f"{name}: writing {len(rendered.files)} files")
+    hashes = rendered.input_hashes
+    try:
+        trees = package_trees(target, rendered.files, rendered.packages, hashes, templates_hash())
+        write_packages(target.output, trees, force=force)
+    except WriteRefused as exc:
+        reporter.diagnostics(exc.diagnostics)
+        return Outcome.FAILED
+    except OSError as exc:
+        where = SpecLocation(str(exc.filename or target.output))
+        message = f"writing failed, previous output restored: {exc.strerror or exc}"
+        reporter.diagnostics([Diagnostic("write-failed", Severity.ERROR, message, where)])
+        return Outcome.FAILED
+    written = ", ".join(shown(target.output / package) for package in sorted(trees))
+    reporter.status(f"{name}: wrote {len(rendered.files)} files to {written} ({reason})")
+    if change_summary:
+        reporter.status(f"{name}: {change_summary}")
+    return Outcome.WRITTEN
+
+
+def release_step(
+    target: Target, rendered: Rendered, reporter: Reporter, name: str
+) -> tuple[Rendered, str | None]:
+    """Compare with the spec recorded at the last generation (and bump versions when opted in).
+
+    Returns the files to write and the one-line change summary (None when the spec
+    did not change). The comparison never fails a generation: a problem is a note.
+    """
+    # the diff machinery loads only when something was rendered (not on the no-op path)
+    from apiforge.diff.release_step import release
+    from apiforge.diff.render import one_line
+
+    reporter.stage(f"{name}: comparing with the previously generated spec")
+    rendered, report, problem = release(target, rendered)
+    if problem is not None:
+        return rendered, problem
+    return rendered, one_line(report) if report is not None else None
+
+
+def file_diff(old: bytes | None, new: bytes | None, name: str) -> str:
+    """A unified diff from ``old`` (on disk) to ``new`` (regenerated); None means absent."""
+    try:
+        before = old.decode("utf-8").splitlines(keepends=True) if old is not None else []
+        after = new.decode("utf-8").splitlines(keepends=True) if new is not None else []
+    except UnicodeDecodeError:
+        return f"Binary files a/{name} and b/{name} differ\n"
+    lines = difflib.unified_diff(
+        before,
+        after,
+        fromfile=f"a/{name}" if old is not None else "/dev/null",
+        tofile=f"b/{name}" if new is not None else "/dev/null",
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+def _problem(code: str, message: str, path: str) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, SpecLocation(path))
+
+
+def compare_package(
+    dest: Path, tree: Mapping[str, bytes]
+) -> tuple[list[Diagnostic], list[str], bool]:
+    """Compare one package directory with its regenerated tree.
+
+    Returns:
+        A diagnostic per differing file, the diffs, and whether the manifest alone is outdated.
+    """
+    try:
+        manifest: Manifest | None = read_manifest(dest)
+    except ManifestError:
+        manifest = None
+    recorded = manifest.files if manifest else {}
+    problems: list[Diagnostic] = []
+    diffs: list[str] = []
+    for name in sorted(set(tree) | set(recorded)):
+        if name == MANIFEST_NAME:
+            continue
+        path = dest / name
+        on_disk = path.read_bytes() if path.is_file() else None
+        new = tree.get(name)
+        if on_disk == new:
+            continue
+        where = shown(path)
+        if on_disk is None:
+            problems.append(_problem("missing-file", "is missing (run apiforge generate)", where))
+        elif new is None:
+            problems.append(_problem("orphaned-file", "is no longer generated", where))
+        elif name in recorded and sha256_hex(on_disk) != recorded[name]:
+            problems.append(_problem("hand-edited", "was edited by hand", where))
+        else:
+            problems.append(_problem("stale-file", "is stale (run apiforge generate)", where))
+        diffs.append(file_diff(on_disk, new, where))
+    current_manifest = path_bytes(dest / MANIFEST_NAME)
+    return problems, diffs, current_manifest != tree.get(MANIFEST_NAME)
+
+
+def path_bytes(path: Path) -> bytes | None:
+    """The file's bytes, or None when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def check_target(
+    target: Target, render: RenderFn, reporter: Reporter, on_diff: Callable[[str], None]
+) -> bool:
+    """True when the target's output on disk is current; each file's diff goes to ``on_diff``."""
+    name = display_name(target)
+    if staleness(target, templates_hash()) is None:
+        reporter.status(f"{name}: up to date")
+        return True
+    rendered = render_target(target, render, reporter, name)
+    if rendered is None:
+        return False
+    if target.bump_version:
+        from apiforge.diff.release_step import release  # only with bump-version (loads diff/)
+
+        rendered = release(target, rendered)[0]  # the versions and CHANGELOG generate would write
+    from apiforge.output.write import WriteRefused, package_trees  # not on the no-op path
+
+    try:
+        trees = package_trees(
+            target, rendered.files, rendered.packages, rendered.input_hashes, templates_hash()
+        )
+    except WriteRefused as exc:
+        reporter.diagnostics(exc.diagnostics)
+        return False
+    problems: list[Diagnostic] = []
+    outdated_manifest = False
+    for package, tree in sorted(trees.items()):
+        found, diffs, manifest_differs = compare_package(target.output / package, tree)
+        problems += found
+        outdated_manifest |= manifest_differs
+        for diff in diffs:
+            on_diff(diff)
+    reporter.diagnostics(problems)
+    if problems:
+        return False
+    if outdated_manifest:
+        reporter.status(
+            f"{name}: files current, manifest outdated (apiforge generate refreshes it)"
+        )
+    else:
+        reporter.status(f"{name}: up to date")
+    return True

@@ -1,0 +1,179 @@
+"""Validation results kept in the content cache in parts, so one edited schema re-validates a few.
+
+The document is validated as a frame (everything but ``components.schemas``) and as
+:data:`BUCKETS` groups of component schemas (a schema's group follows from its name),
+each part remembered under a digest of its content, the family and the validating
+code. openapi-pydantic declares no validator that looks across parts, so the errors
+are those of one whole-document validation, at the same pointers; they are replayed
+in the order that validation reports them (the frame's fields before ``components``,
+the schemas in document order, then the rest of the frame). A document seen before
+costs no import of openapi-pydantic; after one schema changed, only its group is
+validated again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from apiforge import __version__
+from apiforge.diagnostics import Severity
+from apiforge.load import jsonpointer, validation
+from apiforge.load.validation import Report, report_model_errors, validate
+from apiforge.output import cache
+
+Entry = tuple[Severity, str, str, str]
+BUCKETS = 64
+_BEFORE_COMPONENTS = frozenset(
+    {"", "openapi", "info", "jsonSchemaDialect", "servers", "paths", "webhooks"}
+)
+
+
+def validate_cached(document: dict[str, Any], family: str, report: Report) -> None:
+    """:func:`validate`, remembered in the content cache: a document seen before costs no import.
+
+    Importing openapi-pydantic (building its pydantic models) is most of what
+    validation costs. The cache key covers the document's exact content, the
+    family, apiforge and the validating code, and the openapi-pydantic and pydantic
+    versions; the entry is the list of reports, replayed in order (empty when the
+    document validated clean).
+    """
+    folder = cache.cache_dir("validation")
+    if folder is None:
+        validate(document, family, report)
+        return
+    if validate_parts(document, family, _code_identity(), report):
+        return
+    key = cache.digest(
+        _code_identity(), family, json.dumps(document, ensure_ascii=False, default=str)
+    )
+    cached = cache.read(folder, key)
+    if cached is not None:
+        try:
+            entries = [(Severity(s), c, m, p) for s, c, m, p in json.loads(cached)]
+        except (ValueError, TypeError):
+            entries = None
+        if entries is not None:
+            for entry in entries:
+                report(*entry)
+            return
+    recorded: list[tuple[Severity, str, str, str]] = []
+
+    def record(severity: Severity, code: str, message: str, pointer: str) -> None:
+        recorded.append((severity, code, message, pointer))
+        report(severity, code, message, pointer)
+
+    validate(document, family, record)
+    cache.write(folder, key, json.dumps([[s.value, c, m, p] for s, c, m, p in recorded]))
+
+
+def _code_identity() -> str:
+    """Everything besides the document that validation results depend on."""
+    files = (validation.__file__, jsonpointer.__file__, __file__)
+    sources = "".join(Path(f).read_text(encoding="utf-8") for f in files)
+    return f"apiforge {__version__} openapi-pydantic {version('openapi-pydantic')} pydantic {version('pydantic')}\0{sources}"
+
+
+def validate_parts(document: dict[str, Any], family: str, identity: str, report: Any) -> bool:
+    """Validate ``document`` part by part through the cache; False when it has no schemas to split off."""
+    components = document.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    folder = cache.cache_dir("validation")
+    if folder is None or not isinstance(schemas, dict) or not schemas:
+        return False
+    assert isinstance(components, dict)
+    frame = {**document, "components": {**components, "schemas": {}}}
+    frame_entries = _cached(
+        folder,
+        cache.digest(identity, family, "frame", _json(frame)),
+        lambda record: validate(frame, family, record),
+    )
+    groups: dict[int, dict[str, Any]] = {}
+    for name, schema in schemas.items():
+        groups.setdefault(_bucket(name), {})[name] = schema
+    schema_entries: list[Entry] = []
+    for number, group in sorted(groups.items()):
+        key = cache.digest(identity, family, "schemas", str(number), _json(group))
+        schema_entries += _cached(
+            folder, key, lambda record, g=group: validate_schemas(document, g, family, record)
+        )
+    order = {name: i for i, name in enumerate(schemas)}
+    schema_entries.sort(
+        key=lambda e: order.get(_schema_name(e[3]), 0)
+    )  # stable: in-schema order stays
+    before = [e for e in frame_entries if _first_token(e[3]) in _BEFORE_COMPONENTS]
+    after = [e for e in frame_entries if _first_token(e[3]) not in _BEFORE_COMPONENTS]
+    for entry in [*before, *schema_entries, *after]:
+        report(*entry)
+    return True
+
+
+def validate_schemas(
+    document: dict[str, Any], group: dict[str, Any], family: str, report: Any
+) -> None:
+    """The errors whole-document validation reports for these component schemas."""
+    from pydantic import ValidationError  # pydantic loads only when a part misses the cache
+
+    try:
+        _schemas_adapter(family).validate_python(group)
+    except ValidationError as exc:
+        errors = [
+            {**e, "loc": ("components", "schemas", *e["loc"])}
+            for e in exc.errors(include_url=False)
+        ]
+        report_model_errors(document, errors, family, report)
+
+
+@functools.cache
+def _schemas_adapter(family: str) -> Any:
+    """A validator of ``components.schemas`` exactly as the family's Components model declares it."""
+    # pydantic and openapi-pydantic load only when a part misses the cache
+    from pydantic import TypeAdapter
+
+    if family == "3.1":
+        from openapi_pydantic.v3.v3_1 import Components  # the family's model only
+    else:
+        from openapi_pydantic.v3.v3_0 import Components  # type: ignore[assignment]
+    annotation: Any = Components.model_fields["schemas"].annotation
+    return TypeAdapter(annotation)
+
+
+def _cached(folder: Any, key: str, run: Any) -> list[Entry]:
+    """The reports of ``run(record)``, from the cache when this part was validated before."""
+    text = cache.read(folder, key)
+    if text is not None:
+        try:
+            return [(Severity(s), c, m, p) for s, c, m, p in json.loads(text)]
+        except (ValueError, TypeError):
+            pass
+    recorded: list[Entry] = []
+    run(
+        lambda severity, code, message, pointer: recorded.append((severity, code, message, pointer))
+    )
+    cache.write(folder, key, json.dumps([[s.value, c, m, p] for s, c, m, p in recorded]))
+    return recorded
+
+
+def _bucket(name: str) -> int:
+    return (
+        int.from_bytes(hashlib.sha256(name.encode("utf-8", "surrogatepass")).digest()[:4], "big")
+        % BUCKETS
+    )
+
+
+def _schema_name(pointer: str) -> str:
+    tokens = jsonpointer.split(pointer)
+    return tokens[2] if len(tokens) > 2 else ""
+
+
+def _first_token(pointer: str) -> str:
+    tokens = jsonpointer.split(pointer)
+    return tokens[0] if tokens else ""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)

@@ -1,0 +1,168 @@
+"""Reserved names: what a minted name must never be, because generated code already uses it.
+
+Part of the naming pass; only :mod:`apiforge.naming` modules read these.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+# Names the generated modules import or define themselves; a spec name must not shadow them.
+RESERVED_CLASS_NAMES = frozenset(
+    {
+        "Any",
+        "BaseModel",
+        "ConfigDict",
+        "Enum",
+        "Field",
+        "IntEnum",
+        "Literal",
+        "RootModel",
+        "AwareDatetime",
+        "NaiveDatetime",
+        "Annotated",
+        "Optional",
+        "Union",
+        "List",
+        "Dict",
+        "Client",
+        "AsyncClient",
+        "APIError",
+        "Operation",
+        "Param",
+        "Body",
+        "Outcome",
+        "date",
+        "datetime",
+        "time",
+        "timedelta",
+        "UUID",
+        "Decimal",
+        "Path",
+        "Query",
+        "Header",
+        "Cookie",
+        "Request",
+        "Response",
+        "Depends",
+        "FastAPI",
+        "APIRouter",
+        "Protocol",
+        "rt",
+        "Mapping",
+        "Sequence",
+        "Iterator",
+        "AsyncIterator",
+        "Self",
+        "TypeAlias",
+        "AnyUrl",
+        "AnyHttpUrl",
+        "EmailStr",
+        "Json",
+        "SecretStr",
+        "StrictStr",
+        "StrictInt",
+        "StrictBool",
+        "StrictFloat",
+        "StrictBytes",
+        "Base64Str",
+        "Base64Bytes",
+        "RootResource",
+        "AsyncRootResource",
+    }
+)
+
+
+# Names a create_router/create_app scope defines or reads; route functions and
+# create_app keywords live there, so they must not shadow any of them.
+SERVER_SCOPE = frozenset(
+    {
+        "request",
+        "principal",
+        "body",
+        "binder",
+        "impls",
+        "router",
+        "authenticate",
+        "middleware",
+        "fastapi_kwargs",
+        "settings",
+        "app",
+        "rt",
+        "datetime",
+        "uuid",
+        "builtins",
+        "create_app",
+        "create_router",
+        "self",
+        "context",
+        "fields",
+        "pydantic",
+        "fastapi",
+    }
+) | frozenset(dir(builtins))
+
+
+RESERVED_METHOD_NAMES = frozenset({"close", "aclose", "with_options"})
+
+
+RESERVED_PARAMS = frozenset(
+    {
+        "self",
+        "request_options",
+        "context",
+        "body",
+        "request",
+        "principal",
+        "rt",
+        "ops",
+        "binder",
+        "impls",
+        "router",
+        "datetime",
+        "uuid",
+        "httpx",
+        "os",
+        "typing",
+        "Any",
+        "Annotated",
+        "builtins",
+        "fields",
+    }
+)
+
+
+# Field names a model must not use: what BaseModel defines, and what the module's annotations spell.
+MODEL_ATTRIBUTES = frozenset(
+    {
+        "schema",
+        "json",
+        "dict",
+        "copy",
+        "construct",
+        "validate",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "schema_json",
+        "update_forward_refs",
+        "fields",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "list",
+        "object",
+        "None",
+        "True",
+        "False",
+    }
+)
+
+
+# What an enum member must not shadow: Enum's own attributes and str's and int's methods (the bases).
+ENUM_ATTRIBUTES = frozenset(
+    {"mro", "name", "value"} | {n for n in (*dir(str), *dir(int)) if not n.startswith("_")}
+)

@@ -1,0 +1,1 @@
+"""The last stages: format the rendered files, write them atomically, record manifests and caches."""
