@@ -98,7 +98,8 @@ def _install_bytecode(python: Path, snap: Path, package: str) -> None:
         [str(python), "-m", "compileall", "-q", str(snap / "generator")],
         [str(python), "-m", f"{package}.render.env"],
     ):
-        subprocess.run(argv, env=env, capture_output=True, timeout=300, check=True)
+        # cwd=snap: ``-m`` puts the working folder first on sys.path, which must be the snapshot
+        subprocess.run(argv, cwd=snap, env=env, capture_output=True, timeout=300, check=True)
 
 
 def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], dict[str, str], str]:
