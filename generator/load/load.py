@@ -12,9 +12,9 @@ Steps: read the root (:mod:`apiforge.load.source`), check the version, bundle
 external refs (:mod:`apiforge.load.bundle`), check local refs (:mod:`apiforge.load.refs`),
 convert Swagger 2.0 (:mod:`apiforge.load.swagger2`), validate with openapi-pydantic
 (:mod:`apiforge.load.validation`; a document validated before replays its reports from
-the content cache without importing openapi-pydantic; with ``background_validation`` it
-runs in a forked child while the caller goes on, :mod:`apiforge.load.validation_background`).
-:mod:`apiforge.load.validation` is the only importer of openapi_pydantic; ``ir/build.py``
+the content cache, see :mod:`apiforge.load.validation_cache`; with ``background_validation``
+it runs in a forked child while the caller goes on, :mod:`apiforge.load.validation_background`).
+Those two validation modules are the only importers of openapi_pydantic; ``ir/build.py``
 reads the validated plain data.
 """
 
