@@ -15,7 +15,7 @@ retrieve) with a bearer token check, returning the same in-memory
 - generated, flat: the generated router's routes put on the app directly
   instead of ``app.include_router(...)`` (a prototype of a suggested fix);
 - generated, unindexed: ``create_app`` with its route index
-  (``posthog_server/_routing.py``) taken off again, so Starlette scans every route.
+  (``posthog_server/_runtime/routing.py``) taken off again, so Starlette scans every route.
 
 Each runs in its own uvicorn process (same settings, one worker, access log off)
 on 127.0.0.1. Besides requests/s, each run reads the server process's CPU time

@@ -6,13 +6,18 @@ synthetic 1,000- and 2,000-operation specs (``synth.py``), in one run:
 - client: ``import <pkg>_client`` (fresh interpreter), then the first use of one resource;
 - server: ``import <pkg>_server`` + ``create_app()``;
 - ``app.openapi()``: first call and second call;
+- server: the first request to one operation (its resource group's routes are built then,
+  its models imported) and a second one;
 - peak RSS of each measuring process; and a baseline interpreter importing only
   ``httpx``, ``pydantic`` and ``fastapi``.
 
 Every figure is the median of ``--runs`` fresh processes, the specs interleaved so that
-background load hits them alike. Ratios are taken against the petstore in the same run:
+background load hits them alike. The generated packages are byte-compiled first, as
+``pip install`` leaves them (``--source``: not, so every process compiles every module it
+imports, as in a checkout run with ``PYTHONDONTWRITEBYTECODE=1``). Ratios are taken against
+the petstore in the same run:
 
-    .venv/bin/python benchmarks/startup.py [--runs 5] [--sizes 1000,2000] [--keep DIR]
+    .venv/bin/python benchmarks/startup.py [--runs 5] [--sizes 1000,2000] [--keep DIR] [--source]
 
 Targets: client import ratio (2,000-op / petstore) <= 1.5x, create_app ratio <= 3x,
 ``app.openapi()`` after its first call < 5 ms.
@@ -70,6 +75,25 @@ elif {kind!r} == "server":
     again = app.openapi()
     figures["openapi_second"] = time.perf_counter() - start
     assert again is document and document["paths"]
+    import asyncio
+    route = app.routes[-1]  # the last operation's route: its group is built on this request
+    path = "/".join("1" if "{{" in part else part for part in route.path.split("/"))
+    async def request():
+        sent = []
+        async def receive():
+            return {{"type": "http.request", "body": b"", "more_body": False}}
+        async def send(message):
+            sent.append(message)
+        scope = {{"type": "http", "method": sorted(route.methods)[0], "path": path, "root_path": "",
+                 "query_string": b"", "headers": [], "http_version": "1.1"}}
+        await app(scope, receive, send)
+        return sent[0]["status"]
+    start = time.perf_counter()
+    asyncio.run(request())
+    figures["first_request"] = time.perf_counter() - start
+    start = time.perf_counter()
+    asyncio.run(request())
+    figures["second_request"] = time.perf_counter() - start
 figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(figures))
 """
@@ -121,6 +145,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="1000,2000")
     parser.add_argument("--keep", type=Path, help="generate into (and keep) this folder")
+    parser.add_argument(
+        "--source", action="store_true", help="do not byte-compile the generated packages"
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="apiforge-startup-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -138,6 +165,9 @@ def main() -> None:
         name = "b_" + label.replace("-", "_")
         print(f"generating {label} ...", file=sys.stderr)
         packages[label] = (name, _generate(spec, work / label, name))
+        if not args.source:  # as pip install leaves a package: its modules byte-compiled
+            for path in packages[label][1]:
+                subprocess.run([sys.executable, "-m", "compileall", "-q", str(path)], check=True)
     samples: dict[str, dict[str, list[float]]] = {label: {} for label in inputs}
     for run in range(args.runs):
         print(f"run {run + 1}/{args.runs} ...", file=sys.stderr)
@@ -165,6 +195,8 @@ def _report(medians: dict[str, dict[str, float]]) -> None:
         ("server: import + create_app()", "create_app", 1000, "ms"),
         ("server: app.openapi() first", "openapi_first", 1000, "ms"),
         ("server: app.openapi() second", "openapi_second", 1000, "ms"),
+        ("server: first request (builds its group)", "first_request", 1000, "ms"),
+        ("server: second request", "second_request", 1000, "ms"),
         ("server: peak RSS", "server_peak_mb", 1, "MB"),
     ]
     labels = list(medians)
@@ -172,7 +204,7 @@ def _report(medians: dict[str, dict[str, float]]) -> None:
     print("|---|" + "---:|" * len(labels))
     for title, key, scale, unit in rows:
         cells = [
-            f"{medians[label][key] * scale:,.{3 if key == 'openapi_second' else 0}f} {unit}"
+            f"{medians[label][key] * scale:,.{3 if key == 'openapi_second' else 1 if key == 'second_request' else 0}f} {unit}"
             for label in labels
         ]
         print(f"| {title} | " + " | ".join(cells) + " |")

@@ -181,23 +181,15 @@ def _count(n: int, noun: str) -> str:
 
 
 def _runtime(kind: str, package: str, header: str) -> dict[str, str]:
-    """The static runtime modules, copied verbatim (after the header) into a package of this kind."""
+    """The static runtime package ``templates/runtime/<kind>/_runtime/``, copied verbatim (after the header)."""
     from apiforge.resources import templates_dir  # looked up at call time (module docstring)
 
-    base = templates_dir() / "runtime"
-    folder = base / kind
-    if folder.is_dir():
-        sources = {
-            p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(folder.rglob("*.py"))
-            if "__pycache__" not in p.parts
-        }
-    else:
-        # <kind>_runtime.py -> _runtime.py, <kind>_routing.py -> _routing.py, ...
-        sources = {
-            "_" + p.name.removeprefix(f"{kind}_"): p.read_text(encoding="utf-8")
-            for p in sorted(base.glob(f"{kind}_*.py"))
-        }
+    folder = templates_dir() / "runtime" / kind
+    sources = {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(folder.rglob("*.py"))
+        if "__pycache__" not in p.parts
+    }
     return {f"{package}/{package}/{name}": f"# {header}\n{text}" for name, text in sources.items()}
 
 

@@ -8,9 +8,10 @@ when the command finishes (:meth:`Reporter.finish`), so ``apiforge ... --format
 json | jq`` works; every other line goes to stderr.
 
 Progress (each pipeline stage with its counts, see :func:`stage`) goes to
-stderr unless quiet: on a terminal one line is rewritten in place and each
-finished stage keeps its line with its elapsed time; elsewhere (CI logs) each
-stage prints exactly one line when it starts.
+stderr unless quiet: on a terminal one line is rewritten in place, with a
+counter moving through the long stages (``formatting 209 modules ... 150/209``,
+see :func:`advance`), and each finished stage keeps its line with its elapsed
+time; elsewhere (CI logs) each stage prints exactly one line when it starts.
 """
 
 from __future__ import annotations
@@ -18,15 +19,27 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Protocol, TextIO
 
 import click
 
 from apiforge.diagnostics import Diagnostic, render_json, sorted_diagnostics
 
-StageListener = Callable[[str], None]
+
+class StageListener(Protocol):
+    """Who shows the pipeline's progress (a command's :class:`Reporter`)."""
+
+    def stage(self, message: str) -> None: ...
+
+    def advance(self, done: int, total: int) -> None: ...
+
+    @property
+    def counting(self) -> bool: ...
+
+
 _LISTENER: ContextVar[StageListener | None] = ContextVar("apiforge_stage_listener", default=None)
 
 
@@ -39,7 +52,24 @@ def stage(message: str) -> None:
     """
     listener = _LISTENER.get()
     if listener is not None:
-        listener(message)
+        listener.stage(message)
+
+
+def advance(done: int, total: int) -> None:
+    """Report that ``done`` of the current stage's ``total`` items are finished; a no-op unless shown."""
+    listener = _LISTENER.get()
+    if listener is not None:
+        listener.advance(done, total)
+
+
+def counting() -> bool:
+    """Whether a listener shows :func:`advance` counts (a terminal).
+
+    A stage that would do its work in one piece may then do it in a few batches so the
+    counter moves; elsewhere (CI logs, the library) it pays nothing for progress.
+    """
+    listener = _LISTENER.get()
+    return listener is not None and listener.counting
 
 
 @dataclass
@@ -52,8 +82,10 @@ class Reporter:
         progress: show stage lines; None means "unless quiet".
         echo_diagnostics: print diagnostics; False only keeps them in ``collected``
             (the build hook raises them in its error instead).
-        terminal: stderr is a terminal (progress rewrites one line); None: ask stderr.
+        terminal: the progress stream is a terminal (progress rewrites one line and
+            counts); None: ask the stream.
         silent: print nothing at all (library calls; see :meth:`silent_reporter`).
+        stream: where progress lines go; None: stderr.
     """
 
     output_format: str = "text"
@@ -62,10 +94,12 @@ class Reporter:
     echo_diagnostics: bool = True
     terminal: bool | None = None
     silent: bool = False
+    stream: TextIO | None = None
     collected: list[Diagnostic] = field(default_factory=list)
     reads: set[str] = field(default_factory=set)  # files the pipeline runs read (see Sink.reads)
     _started: float = field(default_factory=time.monotonic)
     _stage: tuple[str, float] | None = None
+    _shown: tuple[int, int] = (-1, -1)  # the count last drawn: (percent, done)
 
     @classmethod
     def silent_reporter(cls) -> Reporter:
@@ -76,7 +110,12 @@ class Reporter:
         if self.progress is None:
             self.progress = not self.quiet
         if self.terminal is None:
-            self.terminal = sys.stderr.isatty()
+            self.terminal = (self.stream or sys.stderr).isatty()
+
+    @property
+    def counting(self) -> bool:
+        """Whether :meth:`advance` shows anything: progress on a terminal."""
+        return bool(self.progress and self.terminal)
 
     def stage(self, message: str) -> None:
         """A progress line on stderr: ``[1.2s] message`` (see the module docstring)."""
@@ -85,24 +124,44 @@ class Reporter:
         now = time.monotonic()
         if self.terminal:
             self._close_stage(now)
-            click.echo(f"\r\x1b[K[{now - self._started:5.1f}s] {message} ...", err=True, nl=False)
+            self._echo(f"\r\x1b[K[{now - self._started:5.1f}s] {message} ...", nl=False)
             self._stage = (message, now)
+            self._shown = (-1, -1)
         else:
-            click.echo(f"[{now - self._started:5.1f}s] {message}", err=True)
+            self._echo(f"[{now - self._started:5.1f}s] {message}")
+
+    def advance(self, done: int, total: int) -> None:
+        """On a terminal: rewrite the running stage's line with ``done/total``; a no-op elsewhere.
+
+        The line is redrawn when the percentage moves (at most about 100 times a stage)
+        and at the end, so counting costs nothing noticeable.
+        """
+        if not self.counting or self._stage is None or total <= 0:
+            return
+        percent = done * 100 // total
+        if done == self._shown[1] or (percent == self._shown[0] and done < total):
+            return  # nothing new to show
+        self._shown = (percent, done)
+        message, began = self._stage
+        self._echo(
+            f"\r\x1b[K[{began - self._started:5.1f}s] {message} ... {done}/{total}", nl=False
+        )
 
     def _close_stage(self, now: float) -> None:
         """On a terminal: replace the running stage's line with its final form and duration."""
         if self._stage is not None:
             message, began = self._stage
-            click.echo(
-                f"\r\x1b[K[{began - self._started:5.1f}s] {message} ({now - began:.1f}s)", err=True
-            )
+            self._echo(f"\r\x1b[K[{began - self._started:5.1f}s] {message} ({now - began:.1f}s)")
             self._stage = None
+
+    def _echo(self, line: str, nl: bool = True) -> None:
+        """A progress line on :attr:`stream` (stderr by default)."""
+        click.echo(line, file=self.stream, err=True, nl=nl)
 
     @contextlib.contextmanager
     def listening(self) -> Iterator[None]:
         """Show the stages the pipeline announces (:func:`stage`) while the block runs."""
-        token = _LISTENER.set(self.stage)
+        token = _LISTENER.set(self)
         try:
             yield
         finally:

@@ -60,7 +60,8 @@ def _template_files(base: Path) -> list[str]:
     """Relative POSIX paths of every regular file under ``base``, sorted."""
     found: list[str] = []
     for directory, dirnames, filenames in os.walk(base):
-        dirnames[:] = [d for d in dirnames if d not in _IGNORED_DIRS]
+        # Tool caches (.ruff_cache, .mypy_cache) left by linting a checkout are not templates.
+        dirnames[:] = [d for d in dirnames if d not in _IGNORED_DIRS and not d.startswith(".")]
         for name in filenames:
             if not name.endswith(_IGNORED_SUFFIXES):
                 found.append(Path(directory, name).relative_to(base).as_posix())

@@ -204,6 +204,9 @@ def test_templates_hash_covers_every_file_but_not_bytecode(tmp_path: Path) -> No
     (tmp_path / "client" / "__pycache__").mkdir()
     (tmp_path / "client" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
     assert templates_hash.__wrapped__(tmp_path) == first
+    (tmp_path / "client" / ".ruff_cache").mkdir()
+    (tmp_path / "client" / ".ruff_cache" / "CACHEDIR.TAG").write_text("tool cache")
+    assert templates_hash.__wrapped__(tmp_path) == first
     (tmp_path / "client" / "a.jinja").write_text("{{ y }}")
     assert templates_hash.__wrapped__(tmp_path) != first
     (tmp_path / "client" / "a.jinja").write_text("{{ x }}")

@@ -101,6 +101,7 @@ class _Builder:
             operations=tuple(operations),
             schemas=self.registry.describe(),
             security_schemes=tuple(self.security.schemes.values()),
+            tags=_tags(self.doc.get("tags")),
         )
         source = ModelSource(
             self.registry.schemas, self.registry.locations, str(self.doc.get("openapi", "3.0.3"))
@@ -280,3 +281,14 @@ class _Builder:
                     url = url.replace("{" + var + "}", str(spec["default"]))
             servers.append(Server(url, str(node.get("description") or "")))
         return tuple(servers)
+
+
+def _tags(raw: Any) -> tuple[tuple[str, str], ...]:
+    """The document's ``tags`` as (name, description) pairs; malformed entries are skipped."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        (tag["name"], str(tag.get("description") or ""))
+        for tag in raw
+        if isinstance(tag, dict) and isinstance(tag.get("name"), str)
+    )

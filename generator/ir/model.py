@@ -237,6 +237,7 @@ class Api:
     operations: tuple[Operation, ...]
     schemas: dict[str, Schema]
     security_schemes: tuple[SecurityScheme, ...]
+    tags: tuple[tuple[str, str], ...] = ()  # the document's tags: (name, description)
 
 
 def form_fields(api: Api, body: RequestBody | None) -> tuple[Property, ...]:

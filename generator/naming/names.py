@@ -103,6 +103,14 @@ class Names:
         """
         return PyName(attr + "_" if attr.startswith("_") else attr)
 
+    def route_module(self, keyword: str) -> PyName:
+        """The module of the server package's ``routes/`` folder declaring group ``keyword``'s routes.
+
+        The group's create_app keyword (unique among groups); one starting with an
+        underscore gets a suffix, so it never meets a dunder module.
+        """
+        return PyName(keyword + "_" if keyword.startswith("_") else keyword)
+
 
 def param_key(location: str, name: str) -> str:
     """The key of a parameter in :attr:`OperationNames.params`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from apiforge.progress import advance
 from apiforge.render.client_views import ClientView
 from apiforge.render.common import package_version
 from apiforge.render.env import render_template
@@ -26,10 +27,11 @@ def render_client(view: ClientView, models: str, header_text: str) -> dict[str, 
         ),
         f"{pkg}/README.md": render_template("client/README.md.jinja", **_readme(view, header_text)),
     }
-    for module in view.modules:
+    for done, module in enumerate(view.modules, 1):
         files[f"{root}client/{module.module}.py"] = render_template(
-            "client/resource.py.jinja", header=header, doc_title=view.doc_title, mod=module
+            "client/resource.py.jinja", header=header, mod=module
         )
+        advance(done, len(view.modules))
     return files
 
 
@@ -57,7 +59,8 @@ def _readme(view: ClientView, header_text: str) -> dict[str, object]:
         "operation_rows": view.readme_rows,
         "has_pagination": any(op.paginated for op in view.operations),
         "resource_modules": [
-            (f"{m.module}.py".ljust(19), m.class_name, len(m.operations)) for m in view.modules
+            (f"{m.module}.py".ljust(19), m.classes[0].name, m.classes[1].name, len(m.operations))
+            for m in view.modules
         ],
         "root_operations": len(view.root.operations),
     }

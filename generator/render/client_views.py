@@ -1,35 +1,34 @@
-"""Client views: IR + names + models -> what the client templates interpolate."""
+"""Client views: IR + names + models -> what the client templates interpolate.
+
+The parts live by concern: one operation's constant and method parts in
+``client_ops.py``, the sync and async flavours of each class in
+``client_classes.py``; this module assembles them per module of the package.
+"""
 
 from __future__ import annotations
 
 import re
-import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from apiforge.config.targets import Target
 from apiforge.diagnostics import Sink, SpecLocation
-from apiforge.ir.model import (
-    Api,
-    Operation,
-    Parameter,
-    SecurityScheme,
-    page_results,
-    preferred_request,
-)
+from apiforge.ir.model import Api, Operation, SecurityScheme
 from apiforge.models import ModelsModule
 from apiforge.naming.names import Names
+from apiforge.naming.words import PyName, snake_case
+from apiforge.render.client_classes import (
+    ChildView,
+    ClassView,
+    ResourceDocs,
+    fill,
+    flavoured,
+    resource_docs,
+)
+from apiforge.render.client_ops import ClientOpView, op_view
 from apiforge.render.common import (
-    ArgView,
-    BodyView,
-    OutcomeView,
-    body_view,
-    ordered_params,
     package_problem,
     resource_groups,
-    response_outcomes,
-    summary_line,
-    union,
     unshadow,
     unshadow_args,
     unshadow_body,
@@ -39,49 +38,24 @@ from apiforge.render.types import Annotator
 
 
 @dataclass(frozen=True)
-class ClientOpView:
-    """One operation: its runtime constant and its resource method."""
-
-    const: str
-    method: str
-    operation_def: str  # the constant's whole (annotated) assignment of its rt.Operation(...)
-    return_annotation: str
-    positional: list[ArgView]
-    keyword: list[ArgView]
-    body: BodyView | None
-    summary: str
-    description: str
-    deprecated: bool
-    doc_body: bool  # more than the summary line: description, Args or a deprecation note
-    paginated: bool
-    all_method: str
-    item_annotation: str
-
-
-@dataclass(frozen=True)
-class ChildView:
-    """A sub-resource attribute: its assignment in ``__init__`` of the sync and the async class.
-
-    A top-level resource (a child of ``Client``) lives in its own module ``module``
-    and is instead a lazy property importing that module on first access.
-    """
-
-    attr: str
-    class_name: str
-    sync_init: str
-    async_init: str
-    module: str = ""
-
-
-@dataclass(frozen=True)
 class ResourceView:
-    """A resource class (sync and async twins) with its operations and sub-resources."""
+    """A resource (or the client itself, ``is_root``): its operations, sub-resources and classes."""
 
     class_name: str
     children: list[ChildView]
     operations: list[ClientOpView]
     is_root: bool
-    doc: str  # the class docstring: where it is reached and what it offers
+    classes: list[ClassView]  # the sync class, then its async twin
+
+
+@dataclass(frozen=True)
+class AuthView:
+    """The credentials ``Client.__init__`` takes for the API's main security scheme."""
+
+    any: bool  # a scheme is used: the ``auth=`` argument exists
+    basic: bool  # ``username`` and ``password``
+    api_key: bool  # ``api_key`` (bearer tokens and API keys)
+    argument: str  # the ``auth=...`` argument passed to the base class ("" without a scheme)
 
 
 @dataclass(frozen=True)
@@ -92,7 +66,7 @@ class ModuleImports:
     typing_imports: list[str]
     module_imports: list[str]
     builtins_import: bool
-    has_pagination: bool
+    abc_imports: list[str]  # from collections.abc: the iterators of ``*_all``, Mapping (client)
 
 
 @dataclass(frozen=True)
@@ -103,7 +77,9 @@ class ResourceModuleView:
     class_name: str
     resources: list[ResourceView]
     operations: list[ClientOpView]
+    classes: list[ClassView]  # every resource's sync and async class, in order
     imports: ModuleImports
+    doc: str  # the first paragraph of the module docstring: what the resource is
 
 
 @dataclass(frozen=True)
@@ -121,10 +97,10 @@ class ClientView:
     api_key_env: str  # literal()
     base_url_doc: str  # for the Client docstring
     api_key_doc: str
-    auth_kind: str  # bearer, basic, api_key, none
-    api_key_auth: str  # the ``auth=rt.api_key_auth(...)`` argument line(s) of ``__init__``
+    auth: AuthView
     root: ResourceView  # the operations and top-level resources of Client itself
     root_imports: ModuleImports
+    lazy_imports: list[tuple[str, str]]  # (module, "AsyncX, X"): the resource classes' imports
     modules: list[ResourceModuleView]
     operations: list[ClientOpView]
     example_call: str  # Python (README)
@@ -147,57 +123,39 @@ def client_view(
     problem = package_problem(target.client_package or "")
     if problem is not None:
         sink.error("invalid-package-name", problem, SpecLocation(str(target.spec)))
-    groups = resource_groups(api, names)
-    chains = set(names.groups)
     annotators: dict[tuple[str, ...], Annotator] = {}  # one per module: () is client/_client.py
 
     def annotator_of(chain: tuple[str, ...]) -> Annotator:
         return annotators.setdefault(chain[:1], Annotator(api, models))
 
-    ops = {}
-    for op in api.operations:
-        chain = names.operations[op.operation_id].resource
-        ops[op.operation_id] = _op_view(op, names, annotator_of(chain), annotator_of(chain), sink)
-    resources: dict[tuple[str, ...], ResourceView] = {}
-    for chain in sorted(chains, key=lambda c: (len(c), c)):
-        children = sorted(
-            {c[len(chain)] for c in chains if len(c) == len(chain) + 1 and c[: len(chain)] == chain}
+    ops = {
+        op.operation_id: op_view(
+            op, names, annotator_of(names.operations[op.operation_id].resource), sink
         )
-        members = [ops[op.operation_id] for op in groups.get(chain, [])]
-        methods = {o.method for o in members} | {o.all_method for o in members if o.paginated}
-        if not chain:
-            methods |= {"close", "aclose"}
-        resources[chain] = ResourceView(
-            class_name=names.groups[chain].resource_class,
-            children=[
-                _child(
-                    child,
-                    names.groups[chain + (child,)].resource_class,
-                    "client" if chain else "self",
-                    "" if chain else names.resource_module(child),
-                )
-                for child in children
-            ],
-            operations=[_unshadowed(o, methods, annotator_of(chain)) for o in members],
-            is_root=not chain,
-            doc=_resource_doc(chain, [o.method for o in members], children),
-        )
+        for op in api.operations
+    }
+    docs = _all_docs(api, names)
+    resources = _resources(api, names, ops, annotator_of, docs)
+    chains = sorted(resources, key=lambda c: (len(c), c))
     modules = []
-    for top in sorted(c for c in chains if len(c) == 1):
-        tree = [r for c, r in resources.items() if c[:1] == top]
+    for top in (c for c in chains if len(c) == 1):
+        tree = [resources[c] for c in chains if c[:1] == top]
         modules.append(
             ResourceModuleView(
                 module=names.resource_module(top[0]),
                 class_name=resources[top].class_name,
                 resources=tree,
                 operations=[o for r in tree for o in r.operations],
+                classes=[cls for r in tree for cls in r.classes],
                 imports=_imports(annotator_of(top), tree),
+                doc=docstring(fill(docs[top].summary, 0)),
             )
         )
-    root = resources.get(()) or ResourceView("Client", [], [], True, "")
+    root = resources.get(()) or ResourceView(
+        "Client", [], [], True, flavoured("", "", [], [], True)
+    )
     if root.children:
         annotator_of(()).typing.add("TYPE_CHECKING")  # the resource classes, imported lazily
-    scheme = _main_scheme(api)
     server = api.servers[0].url if api.servers else "http://localhost"
     if server.startswith("/"):
         server = "http://localhost" + server
@@ -215,17 +173,10 @@ def client_view(
             f"${target.base_url_env} or {server}" if target.base_url_env else server
         ),
         api_key_doc=docstring(f"${target.api_key_env}" if target.api_key_env else "no default"),
-        auth_kind=scheme.kind if scheme else "none",
-        api_key_auth="            auth=rt.combine_auth("
-        + _call(
-            "rt.api_key_auth",
-            literal(scheme.param_name if scheme else ""),
-            literal(scheme.location if scheme else "header"),
-            "api_key if api_key is not None else os.environ.get(API_KEY_ENV)",
-        )
-        + ", auth),",
+        auth=_auth(_main_scheme(api)),
         root=root,
         root_imports=_imports(annotator_of(()), [root]),
+        lazy_imports=[(c.module, f"Async{c.class_name}, {c.class_name}") for c in root.children],
         modules=modules,
         operations=list(ops.values()),
         example_call=_example(api, names),
@@ -234,21 +185,113 @@ def client_view(
     )
 
 
+def _resources(
+    api: Api,
+    names: Names,
+    ops: dict[str, ClientOpView],
+    annotator_of: Callable[[tuple[str, ...]], Annotator],
+    docs: dict[tuple[PyName, ...], ResourceDocs],
+) -> dict[tuple[PyName, ...], ResourceView]:
+    """Every resource by its chain of names; ``()`` is the client itself."""
+    groups = resource_groups(api, names)
+    chains = set(names.groups)
+    resources: dict[tuple[PyName, ...], ResourceView] = {}
+    for chain in chains:
+        class_name = names.groups[chain].resource_class if chain else "Client"
+        children = sorted(
+            {c[len(chain)] for c in chains if len(c) == len(chain) + 1 and c[: len(chain)] == chain}
+        )
+        members = [ops[op.operation_id] for op in groups.get(chain, [])]
+        methods = {o.method for o in members} | {o.all_method for o in members if o.paginated}
+        if not chain:
+            methods |= {"close", "aclose"}
+        child_views = [_child(chain, child, names, docs) for child in children]
+        operations = [_unshadowed(o, methods, annotator_of(chain)) for o in members]
+        doc = docs[chain].cls
+        resources[chain] = ResourceView(
+            class_name=class_name,
+            children=child_views,
+            operations=operations,
+            is_root=not chain,
+            classes=flavoured(class_name, doc, child_views, operations, not chain),
+        )
+    return resources
+
+
+def _all_docs(api: Api, names: Names) -> dict[tuple[PyName, ...], ResourceDocs]:
+    """The docstrings of every resource, by chain."""
+    groups = resource_groups(api, names)
+    chains = set(names.groups)
+    return {chain: _docs(chain, chains, groups, api, names) for chain in chains}
+
+
+def _docs(
+    chain: tuple[PyName, ...],
+    chains: set[tuple[PyName, ...]],
+    groups: dict[tuple[PyName, ...], list[Operation]],
+    api: Api,
+    names: Names,
+) -> ResourceDocs:
+    """The docstrings of ``chain``'s resource; what it is comes from the tag named like it."""
+    below = [c for c in chains if len(c) == len(chain) + 1 and c[: len(chain)] == chain]
+    used = {
+        t for c, ops in groups.items() if c[: len(chain)] == chain for op in ops for t in op.tags
+    }
+    about = next(
+        (
+            text.split("\n\n")[0]
+            for tag, text in api.tags
+            if chain and text and tag in used and snake_case(tag) == chain[-1]
+        ),
+        "",
+    )
+    methods = [names.operations[op.operation_id].method for op in groups.get(chain, [])]
+    return resource_docs(chain, methods, sorted(c[-1] for c in below), " ".join(about.split()))
+
+
+def _child(
+    chain: tuple[PyName, ...],
+    child: PyName,
+    names: Names,
+    docs: dict[tuple[PyName, ...], ResourceDocs],
+) -> ChildView:
+    """The attribute of ``chain``'s class for its sub-resource ``child``."""
+    class_name = names.groups[chain + (child,)].resource_class
+    if chain:
+        return ChildView(child, class_name)
+    module = names.resource_module(child)
+    summary = docs[chain + (child,)].summary
+    doc = docstring(fill(f"{summary} Loaded on first use (module ``{module}``).", 8))
+    return ChildView(child, class_name, module, doc)
+
+
+def _auth(scheme: SecurityScheme | None) -> AuthView:
+    """How ``Client.__init__`` turns its credential arguments into the base class's ``auth``."""
+    if scheme is None:
+        return AuthView(False, False, False, "")
+    key = "api_key if api_key is not None else os.environ.get(API_KEY_ENV)"
+    if scheme.kind == "basic":
+        made = "rt.basic_auth(username, password)"
+    elif scheme.kind == "bearer":
+        made = f"rt.bearer_auth({key})"
+    else:
+        made = f"rt.api_key_auth({literal(scheme.param_name)}, {literal(scheme.location)}, {key})"
+    return AuthView(
+        True, scheme.kind == "basic", scheme.kind != "basic", f"auth=rt.combine_auth({made}, auth),"
+    )
+
+
 def _imports(annotator: Annotator, resources: list[ResourceView]) -> ModuleImports:
+    pages = any(o.paginated for r in resources for o in r.operations)
+    is_client = any(r.is_root for r in resources)
     return ModuleImports(
         model_imports=sorted(annotator.model_names),
         typing_imports=sorted(annotator.typing),
         module_imports=sorted(annotator.modules - {"builtins"}),
         builtins_import="builtins" in annotator.modules,
-        has_pagination=any(o.paginated for r in resources for o in r.operations),
+        abc_imports=(["AsyncIterator", "Iterator"] if pages else [])
+        + (["Mapping"] if is_client else []),
     )
-
-
-def _child(attr: str, class_name: str, client: str, module: str) -> ChildView:
-    def init(cls: str) -> str:
-        return f"        self.{attr} = {cls}({client})"
-
-    return ChildView(attr, class_name, init(class_name), init("Async" + class_name), module)
 
 
 def _row(op: Operation, names: Names) -> ReadmeRow:
@@ -287,156 +330,6 @@ def _main_scheme(api: Api) -> SecurityScheme | None:
                 else SecurityScheme(scheme.name, "bearer", None, "header", scheme.spec_location)
             )
     return None
-
-
-def _resource_doc(chain: Sequence[str], methods: Sequence[str], children: Sequence[str]) -> str:
-    """``client.environments.dashboards``: list, create, retrieve; sub-resources: collaborators."""
-    offers = []
-    if methods:
-        shown = ", ".join(methods[:8]) + (
-            f" and {len(methods) - 8} more" if len(methods) > 8 else ""
-        )
-        offers.append(shown)
-    if children:
-        offers.append("sub-resources: " + ", ".join(children))
-    text = f"``client.{'.'.join(chain)}``: " + ("; ".join(offers) or "no operations") + "."
-    return textwrap.fill(text, width=92, subsequent_indent="    ", break_on_hyphens=False)
-
-
-def _undocumented(param: Parameter, py: str, annotator: Annotator) -> str:
-    """What the spec does say about a parameter it does not describe: values, default, wire name."""
-    schema = (
-        annotator.api.schemas.get(param.type.model or "") if param.type.kind == "model" else None
-    )
-    said = []
-    if schema is not None and schema.kind == "enum" and schema.enum_values:
-        values = ", ".join(literal(v) for v in schema.enum_values[:8]) + (
-            ", ..." if len(schema.enum_values) > 8 else ""
-        )
-        said.append(f"One of {values}.")
-    if param.default:
-        said.append(f"The server's default is {literal(param.default[0])}.")
-    if param.name != py:
-        said.append(f"Sent as the {param.location} parameter ``{param.name}``.")
-    return " ".join(said) or f"A {param.location} parameter."
-
-
-def _op_view(
-    op: Operation, names: Names, annotator: Annotator, ops_annotator: Annotator, sink: Sink
-) -> ClientOpView:
-    op_names = names.operations[op.operation_id]
-    positional: list[ArgView] = []
-    keyword: list[ArgView] = []
-    params: list[str] = []
-    wire: dict[str, str] = {}
-    for param, py in ordered_params(op, op_names):
-        if param.name in wire:
-            # The runtime takes arguments keyed by wire name (templates/runtime/client/_runtime/request.py).
-            sink.warning(
-                "client-parameter-clash",
-                f"{param.location} parameter {param.name!r} has the name of the {wire[param.name]} parameter; "
-                "the client passes arguments by name, so only the first is exposed and sent",
-                param.spec_location,
-            )
-            continue
-        wire[param.name] = param.location
-        annotation = annotator.spell(param.type, "param")
-        description = docstring(param.description or _undocumented(param, py, annotator))
-        param_expr = _param_expr(
-            param.name, param.location, param.style, param.explode, param.required
-        )
-        arg = ArgView(
-            py,
-            literal(param.name),
-            param.location,
-            annotation,
-            param.required,
-            description,
-            param_expr,
-        )
-        (positional if param.location == "path" else keyword).append(arg)
-        params.append(param_expr)
-    body = body_view(op, annotator, use_dict=True)
-    outcomes = response_outcomes(op, ops_annotator)
-    success = [o for o in outcomes if o.is_success]
-    errors = [o for o in outcomes if not o.is_success]
-    returns = annotator.note(union([o.annotation for o in success]) if success else "None")
-    page = page_results(annotator.api, op)
-    item = annotator.spell(page.item, "response") if page is not None else None
-    expr = _call(
-        "rt.Operation",
-        literal(op.operation_id),
-        literal(op.method),
-        literal(op.path),
-        "params=(" + ", ".join(params) + ("," if len(params) == 1 else "") + ")",
-        _call("body=rt.Body", body.media_type, *_encoding(op)) if body else "body=None",
-        _outcomes("responses=", success),
-        _outcomes("errors=", errors),
-        f"authenticated={any(op.security_alternatives)}",
-        f"deprecated={op.deprecated}",
-    )
-    statement = f"{op_names.constant}: rt.Operation[{returns}] = {expr}"
-    method = op_names.method
-    description = docstring(
-        op.description if op.summary else "\n".join(op.description.splitlines()[1:])
-    )
-    return ClientOpView(
-        const=op_names.constant,
-        method=method,
-        operation_def=statement,
-        return_annotation=returns,
-        positional=positional,
-        keyword=keyword,
-        body=body,
-        summary=docstring(summary_line(op)),
-        description=description,
-        deprecated=op.deprecated,
-        doc_body=bool(description or positional or keyword or body or op.deprecated),
-        paginated=item is not None,
-        all_method=op_names.all_method or "",
-        item_annotation=item or "",
-    )
-
-
-def _call(head: str, *items: str) -> str:
-    """``head(item, ...)`` on one line; the format stage lays it out."""
-    return f"{head}({', '.join(items)})"
-
-
-def _encoding(op: Operation) -> list[str]:
-    """``encoding=(...)``: the form body's Encoding Object with OpenAPI's defaults applied, or nothing."""
-    content = preferred_request(op.body.contents) if op.body else None
-    if content is None or content.kind != "form" or not content.encoding:
-        return []
-    resolved = [
-        (name, style or "form", explode if explode is not None else (style or "form") == "form")
-        for name, style, explode in content.encoding
-    ]
-    return [f"encoding={literal(tuple(resolved))}"]
-
-
-def _param_expr(
-    name: str, location: str, style: str | None, explode: bool | None, required: bool
-) -> str:
-    extra = []
-    if style is not None:
-        extra.append(f"style={literal(style)}")
-    if explode is not None:
-        extra.append(f"explode={literal(explode)}")
-    if required:
-        extra.append("required=True")
-    return _call("rt.Param", literal(name), literal(location), *extra)
-
-
-def _outcomes(head: str, outcomes: list[OutcomeView]) -> str:
-    """``{status: rt.Outcome(...), ...}``."""
-    return head + "{" + ", ".join(_outcome(o) for o in outcomes) + "}"
-
-
-def _outcome(outcome: OutcomeView) -> str:
-    if outcome.kind == "json":
-        return _call(f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation)
-    return _call(f"{literal(outcome.code)}: rt.Outcome", literal(outcome.kind))
 
 
 def _example(api: Api, names: Names) -> str:

@@ -20,6 +20,9 @@ def render_server(view: ServerView, models: str, header_text: str) -> dict[str, 
         root + "app.py": render_template("server/app.py.jinja", **vars(view)),
         root + "interfaces.py": render_template("server/interfaces.py.jinja", **vars(view)),
         root + "runtime.py": render_template("server/runtime.py.jinja", **vars(view)),
+        root + "routes/__init__.py": render_template(
+            "server/routes_package.py.jinja", header=header
+        ),
         root + "models.py": f"{header}\n{models}",
         root + "py.typed": "",
         f"{pkg}/pyproject.toml": render_template(
@@ -48,4 +51,8 @@ def render_server(view: ServerView, models: str, header_text: str) -> dict[str, 
             scopes_repr=", ".join(literal(scope) for scope in view.scopes),
         ),
     }
+    for group in view.groups:
+        files[f"{root}routes/{group.module}.py"] = render_template(
+            "server/routes.py.jinja", header=header, group=group
+        )
     return files

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterator
+from typing import Annotated
 
 from apiforge.diagnostics import Sink
 from apiforge.ir.model import Operation, Parameter, TypeRef
@@ -170,8 +171,7 @@ def _count(value: object) -> bool:
 @functools.cache
 def _compiles(pattern: str) -> bool:
     """True when pydantic (the generated server's validator) accepts ``pattern``."""
-    from typing import Annotated
-
+    # here, not at the top: only a spec with a pattern needs pydantic at render time
     from pydantic import Field, TypeAdapter
     from pydantic_core import SchemaError
 

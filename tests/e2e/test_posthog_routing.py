@@ -1,6 +1,6 @@
 """The generated PostHog server routes by index and answers exactly as without it.
 
-``create_app`` installs ``_routing.index_routes`` on the app's router. Two apps are built
+``create_app`` installs ``_runtime.routing.index_routes`` on the app's router. Two apps are built
 the same way (no implementations, a token with every scope: each operation answers 501
 naming itself), and on one of them Starlette's own scan of every route is put back.
 Every operation's path, with every method, with trailing slashes toggled and doubled,
@@ -22,8 +22,8 @@ from asgi_testkit import response_body, run_request, unindexed
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from posthog_server import create_app
-from posthog_server._routing import IndexedDispatch
-from posthog_server.runtime import SimplePrincipal, routes_openapi
+from posthog_server._runtime.routing import IndexedDispatch, LazyRoute
+from posthog_server.runtime import SimplePrincipal, build_routes, routes_openapi
 from starlette.types import Scope
 
 from examples.posthog_fake import ALL_SCOPES
@@ -44,6 +44,8 @@ def _app(*, index: bool) -> FastAPI:
 
 INDEXED = _app(index=True)
 SCANNED = _app(index=False)
+BUILT = _app(index=True)  # every route built up front, as FastAPI would have it
+build_routes(BUILT.router)
 
 
 def call(app: FastAPI, method: str, path: str) -> tuple[Any, ...]:
@@ -71,7 +73,9 @@ def _paths() -> list[str]:
     paths = ["/", "", "/api", "/api/", "/api/projects/1/nope/", "/api/projects//dashboards/"]
     paths += ["/docs", "/docs/", "/redoc", "/openapi.json", "/openapi.json/"]
     paths += ["/docs/oauth2-redirect", "/docs/oauth2-redirect/"]
-    templates = sorted({route.path for route in INDEXED.routes if isinstance(route, APIRoute)})
+    templates = sorted(
+        {route.path for route in INDEXED.routes if isinstance(route, (APIRoute, LazyRoute))}
+    )
     assert len(templates) > 30
     for template in templates:
         for value in ("1", "abc"):
@@ -90,10 +94,25 @@ def test_every_operation_path_answers_as_without_the_index(method: str) -> None:
     for path in PATHS:
         with_index = call(INDEXED, method, path)
         assert with_index == call(SCANNED, method, path), (method, path)
+        assert with_index == call(BUILT, method, path), (method, path)
         statuses.add(with_index[0])
     # the comparison covered routed operations, wrong methods, redirects and unknown paths
     expected = {"GET": {200, 307, 404, 422, 501}, "PUT": {307, 404, 405}}.get(method, set())
     assert expected <= statuses, statuses
+
+
+def test_create_app_builds_routes_on_first_use() -> None:
+    """No route is built by create_app; a request builds the groups of routes of its shape."""
+    app = _app(index=True)
+    placeholders = [route for route in app.routes if isinstance(route, LazyRoute)]
+    assert len(placeholders) > 30 and not any("built=True" in repr(r) for r in placeholders)
+    assert not any(isinstance(route, APIRoute) for route in app.routes)
+    assert call(app, "GET", "/api/projects/1/dashboards/42/")[0] == 501
+    built = {r.path for r in placeholders if "built=True" in repr(r)}
+    assert "/api/projects/{project_id}/dashboards/{id}/" in built
+    assert all("/dashboards/" in path for path in built), built
+    build_routes(app.router)
+    assert all(isinstance(route, APIRoute) for route in app.routes if route.path.startswith("/api"))
 
 
 def test_create_app_installs_the_index() -> None:

@@ -306,6 +306,57 @@ def _mypy_files(
     )
 
 
+def test_a_server_builds_a_groups_routes_on_its_first_request(lazy: Generated) -> None:
+    """``create_app`` imports no routes module, no interface and no model; a request imports
+    its group's routes module (and the models, not the interfaces) and builds that group's
+    routes only."""
+    out = _run(
+        lazy,
+        """
+        import asyncio, json
+        import lazy_server
+        loaded = lambda: sorted(
+            m for m in sys.modules if m.startswith("lazy_server.") and "_runtime" not in m
+        )
+        app = lazy_server.create_app()
+        print(json.dumps(loaded()))
+        built = lambda: sorted({r.path for r in app.routes if "built=True" in repr(r)})
+
+        async def get(path):
+            sent = []
+            async def receive():
+                return {"type": "http.request", "body": b"", "more_body": False}
+            async def send(message):
+                sent.append(message)
+            scope = {"type": "http", "method": "GET", "path": path, "root_path": "",
+                     "query_string": b"", "headers": [], "http_version": "1.1"}
+            await app(scope, receive, send)
+            return sent[0]["status"]
+
+        print(asyncio.run(get("/stores/7")))
+        print(json.dumps(loaded()))
+        print(json.dumps(built()))
+        print(lazy_server.StoresApi.__name__)
+        from lazy_server.runtime import build_routes
+        build_routes(app.router)
+        print(json.dumps(loaded()))
+        """,
+    )
+    lines = out.splitlines()
+    assert json.loads(lines[0]) == ["lazy_server.app"]
+    status, after, built = lines[1:4]
+    assert status == "501"  # no implementation bound
+    assert json.loads(after) == [  # not the interfaces: serving needs no Protocol
+        "lazy_server.app",
+        "lazy_server.models",
+        "lazy_server.routes",
+        "lazy_server.routes.stores",
+    ]
+    assert json.loads(built) == ["/stores/{store_id}"]
+    assert lines[4] == "StoresApi"  # the package's Protocols load on first use
+    assert {"lazy_server.routes.pets", "lazy_server.routes.pets_toys"} <= set(json.loads(lines[5]))
+
+
 def test_a_one_operation_edit_rewrites_only_the_files_it_touches(tmp_path: Path) -> None:
     """Headers carry the generator version, not the spec's hash: an edit changes only its modules."""
     edited = json.loads(json.dumps(SPEC))
@@ -318,9 +369,9 @@ def test_a_one_operation_edit_rewrites_only_the_files_it_touches(tmp_path: Path)
     changed = sorted(path for path in before.files if before.files[path] != after.files[path])
     assert changed == [
         "lazy_client/lazy_client/client/stores.py",  # the method's docstring
-        "lazy_server/lazy_server/app.py",  # the route's summary
         "lazy_server/lazy_server/interfaces.py",  # the Protocol method's docstring
         "lazy_server/lazy_server/openapi.json",  # the spec it serves
+        "lazy_server/lazy_server/routes/stores.py",  # the route's summary
     ]
     assert all("sha256" not in text.partition("\n")[0] for text in after.files.values())
 

@@ -9,6 +9,7 @@ generated server README's example is checked the same way: it must type-check as
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -165,6 +166,60 @@ def test_the_server_readme_example_type_checks(todo: Path) -> None:
     module.write_text(example)
     checked = _mypy(todo, module)
     assert checked.returncode == 0, example + checked.stdout
+
+
+def _mypy_package(project: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+    """``mypy --strict -p <package>`` over one generated project (its routes included)."""
+    return subprocess.run(
+        [str(BIN / "mypy"), "--strict", "--cache-dir", str(cache), "-p", project.name],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=dict(os.environ, MYPYPATH=str(project)),
+        timeout=600,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("wrong", "expected"),
+    [
+        # a path parameter of another type than the route passes
+        (
+            ("    async def retrieve(\n        self,\n        todo_id: int,",),
+            'Argument 1 to "retrieve" of "TodosApi" has incompatible type "int"; expected "str"',
+        ),
+        # a keyword the route does not pass, and one it passes that the method lacks
+        (
+            ("        done: bool | None,",),
+            'Unexpected keyword argument "done" for "list" of "TodosApi"',
+        ),
+    ],
+    ids=["parameter-type", "parameter-name"],
+)
+def test_routes_call_the_typed_implementation(
+    todo: Path, tmp_path: Path, wrong: tuple[str], expected: str
+) -> None:
+    """Routes call the group's Protocol directly: a method whose signature disagrees with
+    what its route passes is a mypy error in the generated routes module, not a 500."""
+    project = tmp_path / "todo_server"
+    shutil.copytree(todo / "todo_server", project)
+    checked = _mypy_package(project, tmp_path / ".mypy_cache")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    interfaces = project / "todo_server" / "interfaces.py"
+    text = interfaces.read_text()
+    (original,) = wrong
+    replacement = original.replace("todo_id: int", "todo_id: str").replace("done:", "finished:")
+    assert text.count(original) == 2  # the Protocol and its 501-answering base class
+    interfaces.write_text(text.replace(original, replacement))
+    checked = _mypy_package(project, tmp_path / ".mypy_cache")
+    assert checked.returncode == 1, checked.stdout
+    errors = [line for line in checked.stdout.splitlines() if ": error:" in line]
+    assert errors and all(line.startswith("todo_server/routes/todos.py:") for line in errors), (
+        errors
+    )
+    assert any(expected in line for line in errors), errors
 
 
 @contextmanager

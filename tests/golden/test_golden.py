@@ -133,10 +133,8 @@ def test_fixture_snapshot(spec: Path) -> None:
 
 
 def _is_runtime(path: str) -> bool:
-    """The verbatim runtime modules (``_runtime/`` of a client, ``_runtime.py`` and
-    ``_routing.py`` of a server)."""
-    parts = path.split("/")
-    return "_runtime" in parts or parts[-1] in ("_runtime.py", "_routing.py")
+    """The verbatim runtime modules (the ``_runtime/`` package of a client or a server)."""
+    return "_runtime" in path.split("/")
 
 
 def test_output_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:

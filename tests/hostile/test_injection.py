@@ -43,7 +43,7 @@ DANGEROUS = {
     "breakpoint",
 }
 # Qualified calls that share a dangerous attribute name but compile no code: the routing
-# runtime (templates/runtime/server_routing.py) builds its path-template patterns with re.
+# runtime (templates/runtime/server/_runtime/routing.py) builds its path-template patterns with re.
 HARMLESS = {("re", "compile")}
 
 
@@ -59,8 +59,9 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Generated, 
 
 
 def _python(generated: Generated) -> dict[str, str]:
-    """Python files by path (package name as PKG). A client resource module is named after its
-    resource, which hostile paths name differently: those are keyed by their rank in structure."""
+    """Python files by path (package name as PKG). A client resource module and a server routes
+    module are named after their resource, which hostile paths name differently: those are
+    keyed by their rank in structure."""
     assert generated.rendered is not None
     prefix = generated.name
     files = {
@@ -68,18 +69,21 @@ def _python(generated: Generated) -> dict[str, str]:
         for path, text in generated.rendered.files.items()
         if path.endswith(".py") and "/_runtime" not in path
     }
-    folder = "PKG_client/PKG_client/client/"
-    resources = sorted(
-        (
-            text
-            for path, text in files.items()
-            if path.startswith(folder)
-            and path.removeprefix(folder) not in ("__init__.py", "_client.py")
-        ),
-        key=lambda text: repr(_skeleton(ast.parse(text))),
-    )
-    files = {path: text for path, text in files.items() if text not in resources}
-    files.update({f"{folder}<resource {n}>": text for n, text in enumerate(resources)})
+    # client/<resource>.py and the server's routes/<group>.py are named after resources
+    for folder, fixed in (
+        ("PKG_client/PKG_client/client/", ("__init__.py", "_client.py")),
+        ("PKG_server/PKG_server/routes/", ("__init__.py",)),
+    ):
+        resources = sorted(
+            (
+                text
+                for path, text in files.items()
+                if path.startswith(folder) and path.removeprefix(folder) not in fixed
+            ),
+            key=lambda text: repr(_skeleton(ast.parse(text))),
+        )
+        files = {path: text for path, text in files.items() if text not in resources}
+        files.update({f"{folder}<resource {n}>": text for n, text in enumerate(resources)})
     return files
 
 

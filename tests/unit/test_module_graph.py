@@ -133,7 +133,6 @@ KNOWN_SILENT: dict[str, str] = {
     "render/model_defaults.py": "h15models: model_* views are being split",
     "render/model_types.py": "h15models: model_* views are being split",
     "render/model_views.py": "h15models: model_* views are being split",
-    "render/server_params.py": "h18server: server views are being split",
 }
 
 

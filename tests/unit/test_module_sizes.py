@@ -13,9 +13,7 @@ LIMIT = 400
 SOURCE = Path(__file__).resolve().parents[2] / "generator"
 
 KNOWN_LARGE: dict[str, str] = {
-    "render/server_views.py": "h18server splits the server views (typed route dispatch)",
     "render/model_views.py": "h15models splits the model views (models per resource)",
-    "render/client_views.py": "h16client splits the client views (sync/async near-copies)",
 }
 
 

@@ -174,7 +174,11 @@ def test_the_naming_pass_names_every_enum_member(tmp_path: Path) -> None:
 
 
 def test_routes_leave_out_fastapi_defaults(rendered: Rendered) -> None:
-    app = rendered.files["jobs_server/jobs_server/app.py"]
+    app = "".join(
+        text
+        for path, text in rendered.files.items()
+        if path.startswith("jobs_server/jobs_server/routes/")
+    )
     for default in (
         'description=""',
         "description=''",
@@ -211,7 +215,11 @@ def test_resource_docstrings_say_where_and_what(rendered: Rendered) -> None:
 
 def test_the_any_status_wrapper_does_not_take_a_common_schema_name(rendered: Rendered) -> None:
     """A spec's ``Status`` model and the runtime's wrapper can be imported side by side."""
-    runtime = rendered.files["jobs_server/jobs_server/_runtime.py"]
+    runtime = "".join(
+        text
+        for path, text in rendered.files.items()
+        if path.startswith("jobs_server/jobs_server/_runtime/")
+    )
     assert "class WithStatus(" in runtime and "\nclass Status(" not in runtime
     interfaces = rendered.files["jobs_server/jobs_server/interfaces.py"]
     assert "rt.WithStatus[Status]" in interfaces

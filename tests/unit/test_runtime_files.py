@@ -12,7 +12,7 @@ import pytest
 from ruff.__main__ import find_ruff_bin
 
 from apiforge.output.format import LINE_LENGTH
-from apiforge.render.server_views import STATUS_CLASSES
+from apiforge.render.server_responses import STATUS_CLASSES
 
 RUNTIME = Path(__file__).resolve().parents[2] / "templates" / "runtime"
 FILES = sorted(p for p in RUNTIME.rglob("*.py") if "__pycache__" not in p.parts)
@@ -68,10 +68,15 @@ def test_runtime_files_pass_ruff_with_its_defaults() -> None:
 
 def test_status_wrapper_table_matches_the_server_runtime() -> None:
     """The server views name runtime status classes; both tables must agree."""
-    import importlib.util
+    from server_runtime_loader import load_server_runtime
 
-    spec = importlib.util.spec_from_file_location("server_runtime", RUNTIME / "server_runtime.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_server_runtime()
     assert {code: cls.__name__ for code, cls in module.STATUS_CLASSES.items()} == STATUS_CLASSES
+
+
+def test_server_runtime_modules_stay_small() -> None:
+    """The server runtime is a package of small modules, like the client's."""
+    modules = sorted((RUNTIME / "server" / "_runtime").glob("*.py"))
+    assert len(modules) > 8
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in modules}
+    assert max(sizes.values()) < 400, sizes

@@ -1,6 +1,6 @@
-"""Route lookup by index in generated servers (templates/runtime/server_routing.py).
+"""Route lookup by index in generated servers (templates/runtime/server/_runtime/routing.py).
 
-The module is copied verbatim into generated packages as ``_routing.py``; here it is
+The module is copied verbatim into generated packages as ``_runtime/routing.py``; here it is
 imported by path and installed on hand-written apps whose route tables hold every kind
 of route the index treats specially: parameters of each convertor, a ``{x:path}``
 route, a mount, a host, an included router, a websocket route, a route class with its
@@ -14,11 +14,10 @@ so paths reach the router exactly as written (double slashes, newlines, ``root_p
 from __future__ import annotations
 
 import asyncio
-import importlib.util
+import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from unittest.mock import ANY
 
@@ -37,23 +36,10 @@ from starlette.websockets import WebSocket
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: shared helpers
 from asgi_testkit import response_body, run_request, unindexed
+from server_runtime_loader import load_server_runtime
 
-ROUTING_PATH = Path(__file__).resolve().parents[2] / "templates" / "runtime" / "server_routing.py"
-
-
-def _load() -> ModuleType:
-    name = "apiforge_server_routing_under_test"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROUTING_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-routing = _load()
+load_server_runtime()
+routing = importlib.import_module("apiforge_fake_server._runtime.routing")
 
 # Routes with several methods share an operation id in /openapi.json; irrelevant here.
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate Operation ID")
@@ -352,3 +338,127 @@ def test_frontend_routes_answer_as_without_the_index(tmp_path: Path) -> None:
     html = call(apps[0], "GET", "/web/deep/link", accept=b"text/html")
     assert html[:3] == (200, ANY, b"<p>spa</p>")
     assert call(apps[0], "GET", "/ui/app.js")[2] == b"run()"
+
+
+# -- routes built on first use (LazyRoute) ----------------------------------------
+
+
+def lazied(app: FastAPI, built: list[str] | None = None) -> FastAPI:
+    """``app`` with every plain ``APIRoute`` replaced by a :class:`LazyRoute`, three to a
+    group, each group adding those same routes when it is built (its first route's path
+    is appended to ``built`` then)."""
+    routes = app.router.routes
+    numbers = [n for n, route in enumerate(routes) if type(route) is APIRoute]
+    for start in range(0, len(numbers), 3):
+        group = numbers[start : start + 3]
+        originals = [routes[n] for n in group]
+        assert all(isinstance(route, APIRoute) for route in originals)
+
+        def add(router: APIRouter, originals: list[Any] = originals) -> None:
+            if built is not None:
+                built.append(originals[0].path)
+            router.routes.extend(originals)
+
+        placeholders = routing.lazy_routes(
+            [(len(originals), add)], [r.path for r in originals], [r.name for r in originals]
+        )
+        for number, placeholder in zip(group, placeholders):
+            routes[number] = placeholder
+    documented = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI documents APIRoutes only: build them first (as the runtime's routes_openapi)."""
+        routes[:] = [r.materialize() if isinstance(r, routing.LazyRoute) else r for r in routes]
+        return documented()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+LAZY = indexed(lazied(tricky_app()))
+LAZY_UNINDEXED = unindexed(lazied(tricky_app()))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_lazy_routes_answer_as_the_routes_they_build(method: str) -> None:
+    lazy, lazy_unindexed = indexed(lazied(tricky_app())), unindexed(lazied(tricky_app()))
+    assert any(isinstance(route, routing.LazyRoute) for route in lazy.routes)
+    for path in PATHS:
+        expected = call(UNINDEXED, method, path)
+        assert call(lazy, method, path) == expected, (method, path)
+        assert call(lazy_unindexed, method, path) == expected, (method, path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    method=st.sampled_from(METHODS),
+    segments=st.lists(st.sampled_from(SEGMENTS), min_size=0, max_size=6),
+    trailing=st.sampled_from(["", "/", "//"]),
+    root_path=st.sampled_from(["", "/root", "/items"]),
+)
+def test_lazy_routes_answer_random_paths_alike(
+    method: str, segments: list[str], trailing: str, root_path: str
+) -> None:
+    path = root_path + "/" + "/".join(segments) + trailing
+    expected = call(UNINDEXED, method, path, root_path=root_path)
+    assert call(LAZY, method, path, root_path=root_path) == expected
+    assert call(LAZY_UNINDEXED, method, path, root_path=root_path) == expected
+
+
+def test_a_request_builds_only_the_groups_it_could_be_for() -> None:
+    """Nothing is built up front; a request builds only groups with a route of its path's
+    shape (or one whose shape is not known: ``{id:int}``, ``{rest:path}``), once."""
+    for index in (True, False):
+        built: list[str] = []
+        app = lazied(tricky_app(), built)
+        app = indexed(app) if index else unindexed(app)
+        assert built == []
+        assert call(app, "GET", "/notrail")[0] == 200
+        assert "/notrail" in built  # its group's first route is /notrail itself
+        assert "/" not in built and "/inc/r/{a}" not in built, built  # / and /items/; 4 segments
+        count = len(built)
+        assert call(app, "GET", "/notrail")[0] == 200 and len(built) == count  # built once
+        assert call(app, "GET", "/nope/deeper/still/")[0] == 404
+
+
+def test_websocket_scopes_and_url_lookups_build_only_what_they_need() -> None:
+    built: list[str] = []
+    app = lazied(tricky_app(), built)
+    app.url_path_for("_websocket")  # a WebSocketRoute: no placeholder asked to build
+    messages: list[str] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "websocket.disconnect", "code": 1000}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message["type"])
+
+    scope = {
+        "type": "websocket",
+        "path": "/ws",
+        "root_path": "",
+        "headers": [],
+        "query_string": b"",
+    }
+    asyncio.run(app(scope, receive, send))
+    assert messages == ["websocket.close"]
+    assert built == []
+    assert str(app.url_path_for("items_sub", id=1, sub=2)) == "/items/1/sub/2"
+    assert len(built) == 1
+    assert str(app.url_path_for("items_sub", id=1, sub=2)) == str(
+        UNINDEXED.url_path_for("items_sub", id=1, sub=2)
+    )
+    with pytest.raises(routing.NoMatchFound):
+        app.url_path_for("no_such_route")
+
+
+def test_a_lazy_route_reads_as_its_route() -> None:
+    app = lazied(tricky_app())
+    placeholder = next(r for r in app.routes if isinstance(r, routing.LazyRoute))
+    assert placeholder.path == "/" and placeholder.name == "root"
+    assert "built=False" in repr(placeholder)
+    assert placeholder.methods == {"GET"}  # read from the route it builds
+    assert isinstance(placeholder.materialize(), APIRoute)
+    assert "built=True" in repr(placeholder)
+    with pytest.raises(AttributeError):
+        placeholder.__no_such_dunder__  # noqa: B018

@@ -1,42 +1,24 @@
 """Dispatch, responses and errors of the generated server runtime.
 
-The runtime (templates/runtime/server_runtime.py) is copied verbatim into generated
+The runtime (templates/runtime/server/_runtime) is copied verbatim into generated
 packages; here it is imported by path and driven through a small FastAPI app written
 by hand the way the generated ``app.py`` will be: each route hands its parsed
 parameters to ``Binder.call`` together with a Protocol-shaped implementation.
 Security is covered in test_server_runtime_security.py.
 """
 
-import importlib.util
 import logging
-import sys
 from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path as FsPath
-from types import ModuleType
 from typing import Annotated, Any, Protocol
 
 import pytest
 from fastapi import APIRouter, Body, FastAPI, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, RootModel
+from server_runtime_loader import load_server_runtime
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.testclient import TestClient
 
-RUNTIME_PATH = FsPath(__file__).resolve().parents[2] / "templates" / "runtime" / "server_runtime.py"
-
-
-def _load_runtime() -> ModuleType:
-    name = "apiforge_server_runtime_under_test"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, RUNTIME_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-rt = _load_runtime()
+rt = load_server_runtime()
 
 
 # ---- what the generator would emit: models, a Protocol, a router factory ------------
@@ -88,7 +70,14 @@ def create_router(
         request: Request, project_id: Annotated[str, Path()], id: Annotated[int, Path()]
     ) -> Any:
         route = rt.Route(operation_id="dashboards_retrieve", status_code=200)
-        return await binder.call(route, request, None, dashboards, "retrieve", (project_id, id), {})
+        return await binder.call(
+            route,
+            request,
+            None,
+            dashboards,
+            "retrieve",
+            lambda self, context: self.retrieve(project_id, id, context=context),
+        )
 
     @router.get(f"{base}/", operation_id="dashboards_list", response_model=DashboardList)
     async def dashboards_list(
@@ -98,7 +87,12 @@ def create_router(
     ) -> Any:
         route = rt.Route(operation_id="dashboards_list", status_code=200)
         return await binder.call(
-            route, request, None, dashboards, "list", (project_id,), {"limit": limit}
+            route,
+            request,
+            None,
+            dashboards,
+            "list",
+            lambda self, context: self.list(project_id, limit=limit, context=context),
         )
 
     @router.post(f"{base}/", operation_id="dashboards_create", status_code=201)
@@ -109,7 +103,12 @@ def create_router(
     ) -> Any:
         route = rt.Route(operation_id="dashboards_create", status_code=201)
         return await binder.call(
-            route, request, None, dashboards, "create", (project_id,), {"body": body}
+            route,
+            request,
+            None,
+            dashboards,
+            "create",
+            lambda self, context: self.create(project_id, body=body, context=context),
         )
 
     # response_model=None: FastAPI would take `-> Any` as a response model and refuse a 204
@@ -120,7 +119,14 @@ def create_router(
         request: Request, project_id: Annotated[str, Path()], id: Annotated[int, Path()]
     ) -> Any:
         route = rt.Route(operation_id="dashboards_destroy", status_code=204, media_type=None)
-        return await binder.call(route, request, None, dashboards, "destroy", (project_id, id), {})
+        return await binder.call(
+            route,
+            request,
+            None,
+            dashboards,
+            "destroy",
+            lambda self, context: self.destroy(project_id, id, context=context),
+        )
 
     @router.delete(f"{base}/", operation_id="dashboards_forbidden_delete", status_code=405)
     async def dashboards_forbidden_delete(
@@ -128,23 +134,49 @@ def create_router(
     ) -> Any:
         route = rt.Route("dashboards_forbidden_delete", 405, None)
         return await binder.call(
-            route, request, None, dashboards, "forbidden_delete", (project_id,), {}
+            route,
+            request,
+            None,
+            dashboards,
+            "forbidden_delete",
+            lambda self, context: self.forbidden_delete(project_id, context=context),
         )
 
     @router.get(f"{base}/export", operation_id="dashboards_export")
     async def dashboards_export(request: Request, project_id: Annotated[str, Path()]) -> Any:
         route = rt.Route("dashboards_export", 200, "application/pdf")
-        return await binder.call(route, request, None, dashboards, "export", (project_id,), {})
+        return await binder.call(
+            route,
+            request,
+            None,
+            dashboards,
+            "export",
+            lambda self, context: self.export(project_id, context=context),
+        )
 
     @router.get(f"{base}/export.csv", operation_id="dashboards_export_csv")
     async def dashboards_export_csv(request: Request, project_id: Annotated[str, Path()]) -> Any:
         route = rt.Route("dashboards_export_csv", 200, "text/csv")
-        return await binder.call(route, request, None, dashboards, "export_csv", (project_id,), {})
+        return await binder.call(
+            route,
+            request,
+            None,
+            dashboards,
+            "export_csv",
+            lambda self, context: self.export_csv(project_id, context=context),
+        )
 
     @router.get("/whoami", operation_id="whoami")
     async def whoami(request: Request) -> Any:
         route = rt.Route("whoami", 200)
-        return await binder.call(route, request, None, dashboards, "whoami", (), {})
+        return await binder.call(
+            route,
+            request,
+            None,
+            dashboards,
+            "whoami",
+            lambda self, context: self.whoami(context=context),
+        )
 
     return router
 

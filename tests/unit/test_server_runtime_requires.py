@@ -68,7 +68,12 @@ def _app(kind: str, param: str | None, flows: Any, openid: str | None, flat: boo
         request: Request, principal: Annotated[rt.Principal | None, marker] = None
     ) -> Any:
         return await binder.call(
-            rt.Route("things_read", 200), request, principal, Impl(), "read", (), {}
+            rt.Route("things_read", 200),
+            request,
+            principal,
+            Impl(),
+            "read",
+            lambda self, context: self.read(context=context),
         )
 
     rt.install_error_handlers(app)

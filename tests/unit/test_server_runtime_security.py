@@ -1,38 +1,20 @@
 """Security of the generated server runtime: schemes, authenticators, scopes, OpenAPI.
 
-Imports templates/runtime/server_runtime.py by path and wires routes by hand the way
+Imports templates/runtime/server/_runtime by path and wires routes by hand the way
 the generated ``app.py`` does: ``Depends(binder.security(kind, scheme_name, scopes))``
 provides the principal that ``Binder.call`` puts into the RequestContext.
 """
 
 import base64
-import importlib.util
-import sys
 from collections.abc import Sequence
-from pathlib import Path as FsPath
-from types import ModuleType
 from typing import Annotated, Any
 
 import pytest
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from server_runtime_loader import load_server_runtime
 from starlette.testclient import TestClient
 
-RUNTIME_PATH = FsPath(__file__).resolve().parents[2] / "templates" / "runtime" / "server_runtime.py"
-
-
-def _load_runtime() -> ModuleType:
-    name = "apiforge_server_runtime_under_test"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, RUNTIME_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-rt = _load_runtime()
+rt = load_server_runtime()
 
 TOKENS = {
     "reader-token": rt.SimplePrincipal("reader", frozenset({"dashboard:read"})),
@@ -84,7 +66,14 @@ def create_router(
         ] = None,
     ) -> Any:
         route = rt.Route("dashboards_list", 200)
-        return await binder.call(route, request, principal, impl, "read", (project_id,), {})
+        return await binder.call(
+            route,
+            request,
+            principal,
+            impl,
+            "read",
+            lambda self, context: self.read(project_id, context=context),
+        )
 
     @router.post("/projects/{project_id}/dashboards", operation_id="dashboards_create")
     async def dashboards_create(
@@ -96,11 +85,25 @@ def create_router(
         ] = None,
     ) -> Any:
         route = rt.Route("dashboards_create", 201)
-        return await binder.call(route, request, principal, impl, "write", (project_id,), {})
+        return await binder.call(
+            route,
+            request,
+            principal,
+            impl,
+            "write",
+            lambda self, context: self.write(project_id, context=context),
+        )
 
     @router.get("/public", operation_id="public")
     async def public(request: Request) -> Any:
-        return await binder.call(rt.Route("public", 200), request, None, impl, "public", (), {})
+        return await binder.call(
+            rt.Route("public", 200),
+            request,
+            None,
+            impl,
+            "public",
+            lambda self, context: self.public(context=context),
+        )
 
     alternatives = binder.security_any(
         rt.SecurityRequirement(rt.API_KEY_HEADER, "HeaderKey", param_name="X-API-Key"),
@@ -113,7 +116,14 @@ def create_router(
         request: Request,
         principal: Annotated[rt.Principal | None, Depends(alternatives)] = None,
     ) -> Any:
-        return await binder.call(rt.Route("maybe", 200), request, principal, impl, "maybe", (), {})
+        return await binder.call(
+            rt.Route("maybe", 200),
+            request,
+            principal,
+            impl,
+            "maybe",
+            lambda self, context: self.maybe(context=context),
+        )
 
     for kind, scheme, param in (
         (rt.API_KEY_QUERY, "QueryKey", "api_key"),
@@ -142,7 +152,14 @@ def _keyed_endpoint(
         request: Request, principal: Annotated[rt.Principal | None, Depends(dependency)] = None
     ) -> Any:
         route = rt.Route(operation_id, 200)
-        return await binder.call(route, request, principal, impl, "keyed", (), {})
+        return await binder.call(
+            route,
+            request,
+            principal,
+            impl,
+            "keyed",
+            lambda self, context: self.keyed(context=context),
+        )
 
     return endpoint
 

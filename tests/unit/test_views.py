@@ -248,9 +248,10 @@ def test_resource_groups_follow_names(stages: Stages) -> None:
 def test_client_view(stages: Stages) -> None:
     view = stages.client()
     assert (view.package, view.default_base_url) == ("pets_client", '"https://pets.example/v1"')
-    assert [(m.module, m.class_name, m.imports.has_pagination) for m in view.modules] == [
-        ("pets", "PetsResource", True)
+    assert [(m.module, m.class_name, m.imports.abc_imports) for m in view.modules] == [
+        ("pets", "PetsResource", ["AsyncIterator", "Iterator"])
     ]
+    assert view.root_imports.abc_imports == ["Mapping"]
     assert [(c.attr, c.module) for c in view.root.children] == [("pets", "pets")]
     assert (
         "TYPE_CHECKING" in view.root_imports.typing_imports and not view.root_imports.model_imports
@@ -293,3 +294,25 @@ def test_server_view(stages: Stages) -> None:
 def test_views_are_pure(stages: Stages) -> None:
     assert stages.client() == stages.client()
     assert stages.server() == stages.server()
+
+
+def test_client_classes_come_in_flavours(stages: Stages) -> None:
+    view = stages.client()
+    sync, twin = view.modules[0].classes
+    assert (sync.name, twin.name) == ("PetsResource", "AsyncPetsResource")
+    assert [m.name for m in sync.methods] == [m.name for m in twin.methods]
+    listing = {m.name: m for m in sync.methods}, {m.name: m for m in twin.methods}
+    assert (listing[0]["list"].define, listing[0]["list"].invoke) == ("def", "self._client._call")
+    assert (listing[1]["list"].define, listing[1]["list"].invoke) == (
+        "async def",
+        "await self._client._call",
+    )
+    assert [listing[i]["list_all_2"].returns for i in (0, 1)] == [
+        "Iterator[Pet]",
+        "AsyncIterator[Pet]",
+    ]
+    assert [c.name for c in view.root.classes] == ["Client", "AsyncClient"]
+    assert [(c.attr, c.class_name) for c in view.root.classes[1].children] == [
+        ("pets", "AsyncPetsResource")
+    ]
+    assert view.lazy_imports == [("pets", "AsyncPetsResource, PetsResource")]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from . import _runtime as rt
 from .models import (
@@ -1321,3 +1321,35 @@ class DashboardsCollaboratorsBase:
     ) -> None:
         """Delete dashboards collaborators"""
         raise NotImplementedError
+
+
+class Implementations(TypedDict):
+    """What ``create_app`` binds: each group's implementation by its keyword (None: 501)."""
+
+    environments_dashboards: EnvironmentsDashboardsApi | None
+
+    environments_dashboards_collaborators: EnvironmentsDashboardsCollaboratorsApi | None
+
+    environments_data_color_themes: EnvironmentsDataColorThemesApi | None
+
+    environments_dataset_items: EnvironmentsDatasetItemsApi | None
+
+    environments_datasets: EnvironmentsDatasetsApi | None
+
+    environments_exports: EnvironmentsExportsApi | None
+
+    environments_groups: EnvironmentsGroupsApi | None
+
+    environments_insights: EnvironmentsInsightsApi | None
+
+    environments_session_recordings: EnvironmentsSessionRecordingsApi | None
+
+    environments_sessions_property_definitions: EnvironmentsSessionsPropertyDefinitionsApi | None
+
+    environments_sessions_values: EnvironmentsSessionsValuesApi | None
+
+    environments_subscriptions: EnvironmentsSubscriptionsApi | None
+
+    dashboards: DashboardsApi | None
+
+    dashboards_collaborators: DashboardsCollaboratorsApi | None

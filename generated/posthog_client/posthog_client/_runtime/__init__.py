@@ -15,6 +15,7 @@ Layout:
     response    response to parsed value or exception (pure)
     retry       the retry decision and delays (pure)
     pagination  page items and next-page rules (pure)
+    calls       one call's attempts and one pagination run, without the I/O
     raw         APIResponse and the with_raw_response wrappers
     client      SyncClientBase and AsyncClientBase: the only code doing I/O
 """

@@ -70,14 +70,19 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def dashboards(self) -> DashboardsResource:
-        """Operations under ``DashboardsResource`` (module ``dashboards``, loaded on first use)."""
+        """``client.dashboards``: Endpoints under `/api/projects/{project_id}/dashboards/`, as
+        grouped on the reference's "Dashboards" page. Loaded on first use (module
+        ``dashboards``)."""
         from .dashboards import DashboardsResource
 
         return DashboardsResource(self)
 
     @functools.cached_property
     def environments(self) -> EnvironmentsResource:
-        """Operations under ``EnvironmentsResource`` (module ``environments``, loaded on first use)."""
+        """``client.environments``: Endpoints under `/api/environments/{project_id}/`, as grouped
+        on the reference's "Environments" pages: dashboards, data color themes, dataset
+        items, datasets, exports, groups, insights, session recordings, sessions and
+        subscriptions. Loaded on first use (module ``environments``)."""
         from .environments import EnvironmentsResource
 
         return EnvironmentsResource(self)
@@ -113,14 +118,19 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def dashboards(self) -> AsyncDashboardsResource:
-        """Operations under ``DashboardsResource`` (module ``dashboards``, loaded on first use)."""
+        """``client.dashboards``: Endpoints under `/api/projects/{project_id}/dashboards/`, as
+        grouped on the reference's "Dashboards" page. Loaded on first use (module
+        ``dashboards``)."""
         from .dashboards import AsyncDashboardsResource
 
         return AsyncDashboardsResource(self)
 
     @functools.cached_property
     def environments(self) -> AsyncEnvironmentsResource:
-        """Operations under ``EnvironmentsResource`` (module ``environments``, loaded on first use)."""
+        """``client.environments``: Endpoints under `/api/environments/{project_id}/`, as grouped
+        on the reference's "Environments" pages: dashboards, data color themes, dataset
+        items, datasets, exports, groups, insights, session recordings, sessions and
+        subscriptions. Loaded on first use (module ``environments``)."""
         from .environments import AsyncEnvironmentsResource
 
         return AsyncEnvironmentsResource(self)

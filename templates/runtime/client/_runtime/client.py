@@ -1,10 +1,11 @@
 """Client base classes that generated ``Client`` and ``AsyncClient`` classes extend.
 
 As in httpx (``BaseClient`` vs ``Client``/``AsyncClient``), everything that does no
-I/O lives in ``_ClientCore``: settings, request building, the retry decision and the
-pagination rules. The sync and async classes only add the httpx call, the sleep
-between retries and the context managers, so their loops mirror each other line for
-line.
+I/O is shared: settings and the retry policy live in ``_ClientCore``, and one call's
+request building, retry decisions and response parsing (``calls.Attempts``) and a
+pagination run (``calls.Pages``) are written once. The sync and async classes only
+add the httpx call, the sleep between retries and the context managers; their
+methods differ in nothing but ``await``.
 
 Generated resource methods call ``_call`` (one result) or ``_paginate`` (an iterator
 over all items of all pages). Tests can override ``_sleep``, ``_now`` and ``_jitter``.
@@ -15,24 +16,19 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
-import sys
 import time
-import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping
-from types import FrameType, TracebackType
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import httpx
-from pydantic import TypeAdapter
 
 from .auth import Auth
-from .errors import ResponseValidationError
+from .calls import Attempts, Pages, warn_if_deprecated
 from .operation import Operation, RequestOptions, T
-from .pagination import Pager, page_items
-from .raw import capture_response
-from .request import ClientSettings, PreparedRequest, TimeoutLike, build_request
-from .response import HTTPX_ERRORS, connection_error, parse_response, type_adapter
-from .retry import RetryPolicy, retry_delay
+from .request import ClientSettings, TimeoutLike, build_request
+from .response import HTTPX_ERRORS
+from .retry import RetryPolicy
 
 if TYPE_CHECKING:  # typing.Self needs Python 3.11; only the type checker reads this
     from typing_extensions import Self
@@ -69,15 +65,24 @@ class _ClientCore:
             max_retries=max(0, max_retries), retry_non_idempotent=retry_non_idempotent
         )
 
-    def _prepare(
+    def _attempts(
         self,
         op: Operation[Any],
         args: Mapping[str, Any],
         body: Any,
         options: RequestOptions | None,
         query_override: list[tuple[str, str]] | None,
-    ) -> PreparedRequest:
-        return build_request(op, args, body, options, self._settings, query_override=query_override)
+    ) -> Attempts:
+        """The I/O-free state of one request's attempts (see ``calls.Attempts``)."""
+        prepared = build_request(
+            op, args, body, options, self._settings, query_override=query_override
+        )
+        return Attempts(op, prepared, self._policy(options), (self._now, self._jitter))
+
+    def _pages(self, op: Operation[Any], item_type: type[T]) -> Pages[T]:
+        """The I/O-free state of one ``_paginate`` run (see ``calls.Pages``)."""
+        warn_if_deprecated(op)
+        return Pages(item_type, self._max_pages)
 
     def _policy(self, options: RequestOptions | None) -> RetryPolicy:
         policy = self._retry_policy
@@ -88,25 +93,6 @@ class _ClientCore:
                 policy, retry_non_idempotent=options["retry_non_idempotent"]
             )
         return policy
-
-    def _retry_delay(
-        self,
-        policy: RetryPolicy,
-        method: str,
-        retries_done: int,
-        *,
-        response: httpx.Response | None = None,
-        error: BaseException | None = None,
-    ) -> float | None:
-        return retry_delay(
-            policy,
-            method=method,
-            retries_done=retries_done,
-            response=response,
-            error=error,
-            now=self._now(),
-            jitter=self._jitter(),
-        )
 
     def _now(self) -> float:
         """The current POSIX time (overridable in tests)."""
@@ -163,12 +149,7 @@ class SyncClientBase(_ClientCore):
             user_agent=user_agent,
             retry_non_idempotent=retry_non_idempotent,
         )
-        if http_client is not None and transport is not None:
-            raise ValueError("pass either http_client or transport, not both")
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise TypeError(
-                f"http_client must be an httpx.Client, not {type(http_client).__name__}"
-            )
+        _check_http_client(http_client, transport, httpx.Client)
         self._owns_http_client = http_client is None
         self._http_client = (
             http_client
@@ -184,8 +165,7 @@ class SyncClientBase(_ClientCore):
         options: RequestOptions | None = None,
     ) -> T:
         """Perform ``op`` and return its parsed result (raises ``APIError`` subclasses)."""
-        if op.deprecated:
-            _warn_deprecated(op)
+        warn_if_deprecated(op)
         parsed, _ = self._send(op, args, body, options, None)
         return cast(T, parsed)
 
@@ -198,20 +178,10 @@ class SyncClientBase(_ClientCore):
         options: RequestOptions | None = None,
     ) -> Iterator[T]:
         """Iterate over the items of every page of ``op`` (see the pagination rules)."""
-        if op.deprecated:
-            _warn_deprecated(op)
-        adapter = type_adapter(item_type)
-        pager = Pager(self._max_pages)
-        page, response = self._send(op, args, body, options, None)
-        while True:
-            for item in page_items(page):
-                yield _validate_item(adapter, item, response)
-            query = pager.follow(page)
-            if query is None:
-                break
-            page, response = self._send(op, args, body, options, query)
-        if pager.truncated:
-            _warn_truncated(self._max_pages)
+        pages = self._pages(op, item_type)
+        while pages.more:
+            page, response = self._send(op, args, body, options, pages.query)
+            yield from pages.items(page, response)
 
     def _send(
         self,
@@ -221,26 +191,19 @@ class SyncClientBase(_ClientCore):
         options: RequestOptions | None,
         query_override: list[tuple[str, str]] | None,
     ) -> tuple[Any, httpx.Response]:
-        prepared = self._prepare(op, args, body, options, query_override)
-        policy = self._policy(options)
-        retries = 0
+        attempts = self._attempts(op, args, body, options, query_override)
+        delay: float | None
         while True:
-            request: httpx.Request | None = None
             try:
-                request = _httpx_request(self._http_client, prepared)
-                response = self._http_client.send(request)
+                response = self._http_client.send(attempts.request(self._http_client))
             except HTTPX_ERRORS as exc:
-                delay = self._retry_delay(policy, prepared.method, retries, error=exc)
-                if delay is None:
-                    raise connection_error(exc, request) from exc
+                delay = attempts.failed(exc)
             else:
-                delay = self._retry_delay(policy, prepared.method, retries, response=response)
+                delay = attempts.answered(response)
                 if delay is None:
-                    capture_response(response)
-                    return parse_response(op, response), response
+                    return attempts.result(response)
                 response.close()
             self._sleep(delay)
-            retries += 1
 
     def _sleep(self, seconds: float) -> None:
         """Wait between retries (overridable in tests)."""
@@ -292,12 +255,7 @@ class AsyncClientBase(_ClientCore):
             user_agent=user_agent,
             retry_non_idempotent=retry_non_idempotent,
         )
-        if http_client is not None and transport is not None:
-            raise ValueError("pass either http_client or transport, not both")
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise TypeError(
-                f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}"
-            )
+        _check_http_client(http_client, transport, httpx.AsyncClient)
         self._owns_http_client = http_client is None
         self._http_client = (
             http_client
@@ -313,8 +271,7 @@ class AsyncClientBase(_ClientCore):
         options: RequestOptions | None = None,
     ) -> T:
         """Perform ``op`` and return its parsed result (raises ``APIError`` subclasses)."""
-        if op.deprecated:
-            _warn_deprecated(op)
+        warn_if_deprecated(op)
         parsed, _ = await self._send(op, args, body, options, None)
         return cast(T, parsed)
 
@@ -327,20 +284,11 @@ class AsyncClientBase(_ClientCore):
         options: RequestOptions | None = None,
     ) -> AsyncIterator[T]:
         """Iterate over the items of every page of ``op`` (see the pagination rules)."""
-        if op.deprecated:
-            _warn_deprecated(op)
-        adapter = type_adapter(item_type)
-        pager = Pager(self._max_pages)
-        page, response = await self._send(op, args, body, options, None)
-        while True:
-            for item in page_items(page):
-                yield _validate_item(adapter, item, response)
-            query = pager.follow(page)
-            if query is None:
-                break
-            page, response = await self._send(op, args, body, options, query)
-        if pager.truncated:
-            _warn_truncated(self._max_pages)
+        pages = self._pages(op, item_type)
+        while pages.more:
+            page, response = await self._send(op, args, body, options, pages.query)
+            for item in pages.items(page, response):
+                yield item
 
     async def _send(
         self,
@@ -350,26 +298,19 @@ class AsyncClientBase(_ClientCore):
         options: RequestOptions | None,
         query_override: list[tuple[str, str]] | None,
     ) -> tuple[Any, httpx.Response]:
-        prepared = self._prepare(op, args, body, options, query_override)
-        policy = self._policy(options)
-        retries = 0
+        attempts = self._attempts(op, args, body, options, query_override)
+        delay: float | None
         while True:
-            request: httpx.Request | None = None
             try:
-                request = _httpx_request(self._http_client, prepared)
-                response = await self._http_client.send(request)
+                response = await self._http_client.send(attempts.request(self._http_client))
             except HTTPX_ERRORS as exc:
-                delay = self._retry_delay(policy, prepared.method, retries, error=exc)
-                if delay is None:
-                    raise connection_error(exc, request) from exc
+                delay = attempts.failed(exc)
             else:
-                delay = self._retry_delay(policy, prepared.method, retries, response=response)
+                delay = attempts.answered(response)
                 if delay is None:
-                    capture_response(response)
-                    return parse_response(op, response), response
+                    return attempts.result(response)
                 await response.aclose()
             await self._sleep(delay)
-            retries += 1
 
     async def _sleep(self, seconds: float) -> None:
         """Wait between retries (overridable in tests)."""
@@ -404,60 +345,11 @@ def _check_base_url(base_url: str) -> None:
         raise ValueError(f"base_url must be an absolute http(s) URL, not {base_url!r}")
 
 
-def _httpx_request(
-    client: httpx.Client | httpx.AsyncClient, prepared: PreparedRequest
-) -> httpx.Request:
-    return client.build_request(
-        prepared.method,
-        prepared.url,
-        headers=prepared.headers,
-        content=prepared.content,
-        files=prepared.files,
-        timeout=prepared.timeout,
-    )
-
-
-def _validate_item(adapter: TypeAdapter[T], item: Any, response: httpx.Response) -> T:
-    """Validate one page item (models already validated by the page come back as is)."""
-    try:
-        return adapter.validate_python(item)
-    except ValueError as exc:
-        raise ResponseValidationError(
-            f"a page item is not valid ({exc})", response=response
-        ) from exc
-
-
-def _warn_deprecated(op: Operation[Any]) -> None:
-    _warn_user(
-        f"{op.operation_id} ({op.method.upper()} {op.path}) is deprecated by the API",
-        DeprecationWarning,
-    )
-
-
-def _warn_truncated(max_pages: int) -> None:
-    _warn_user(f"pagination stopped after {max_pages} pages; more pages exist", RuntimeWarning)
-
-
-def _warn_user(message: str, category: type[Warning]) -> None:
-    """Warn with the location of the first caller outside the generated package."""
-    warnings.warn(message, category, stacklevel=_user_stacklevel())
-
-
-def _user_stacklevel() -> int:
-    """The ``stacklevel`` (seen from ``_warn_user``) of the first frame outside our code.
-
-    "Our code" is the generated package this runtime was copied into (the parent of
-    ``_runtime``), which also holds the generated resource methods; when the runtime
-    is imported on its own, just the runtime package.
-    """
-    runtime = __name__.rpartition(".")[0]
-    owner = runtime.rpartition(".")[0] or runtime
-    frame: FrameType | None = sys._getframe(2)  # the caller of _warn_user
-    level = 2
-    while frame is not None:
-        name = str(frame.f_globals.get("__name__", ""))
-        if name != owner and not name.startswith(owner + "."):
-            break
-        frame = frame.f_back
-        level += 1
-    return level
+def _check_http_client(http_client: object, transport: object, expected: type) -> None:
+    """Reject ``http_client`` together with ``transport``, or of the other flavour."""
+    if http_client is not None and transport is not None:
+        raise ValueError("pass either http_client or transport, not both")
+    if http_client is not None and not isinstance(http_client, expected):
+        raise TypeError(
+            f"http_client must be an httpx.{expected.__name__}, not {type(http_client).__name__}"
+        )

@@ -5,13 +5,17 @@ Implement the Protocols in ``interfaces`` (or subclass their ``...Base`` classes
 methods answer 501) in your own code and bind them with ``create_app``.
 """
 
+from typing import TYPE_CHECKING
+
 from .app import create_app, create_router
-from .interfaces import (
-    AvatarsApi,
-    AvatarsBase,
-    FilesApi,
-    FilesBase,
-)
+
+if TYPE_CHECKING:
+    from .interfaces import (
+        AvatarsApi,
+        AvatarsBase,
+        FilesApi,
+        FilesBase,
+    )
 
 __all__ = [
     "AvatarsApi",
@@ -21,3 +25,12 @@ __all__ = [
     "create_app",
     "create_router",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The Protocols and base classes, imported from ``interfaces`` (and its models) on first use."""
+    if name in __all__:
+        from . import interfaces
+
+        return vars(interfaces)[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

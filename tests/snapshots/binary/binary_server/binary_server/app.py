@@ -4,50 +4,65 @@
     from binary_server import create_app
     app = create_app(files=MyImplementation(), authenticate=my_authenticate)
 
-An operation whose implementation is missing answers 501 naming it.
+An operation whose implementation is missing answers 501 naming it. Each resource group's
+routes are declared in ``routes/<group>.py``; ``create_app`` imports and builds a group on
+the first request to one of its operations, so start-up does not grow with the spec.
 """
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+from __future__ import annotations
 
-from fastapi import (
-    APIRouter,
-    Body,
-    Depends,
-    FastAPI,
-    Path,
-    Request,
-    Response,
-)
+import importlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI
 
 from . import _runtime as rt
-from ._routing import TemplateRoute, index_routes
-from .interfaces import (
-    AvatarsApi,
-    FilesApi,
-)
-from .models import (
-    Avatar,
-    Error,
-    UploadAvatarBody,
-)
+from ._runtime.routing import TemplateRoute, index_routes, lazy_routes
+
+if TYPE_CHECKING:
+    from .interfaces import (
+        AvatarsApi,
+        FilesApi,
+        Implementations,
+    )
 
 __all__ = ["create_app", "create_router"]
 
-_DOWNLOAD_FILE_ROUTE = rt.Route(
-    operation_id="downloadFile",
-    status_code=200,
-    media_type="application/octet-stream",
-    media_types={"404": "application/json"},
+# Per resource group, in spec order: its module under routes/ and how many routes it adds.
+_GROUPS: tuple[tuple[str, int], ...] = (
+    ("files", 2),
+    ("avatars", 2),
 )
-_UPLOAD_FILE_ROUTE = rt.Route(operation_id="uploadFile", status_code=204, media_type=None)
-_UPLOAD_AVATAR_ROUTE = rt.Route(
-    operation_id="uploadAvatar", status_code=201, media_type="application/json"
+# Every route, group after group, in the order its module adds them: path template ...
+_PATHS: tuple[str, ...] = (
+    "/files/{name}",
+    "/files/{name}",
+    "/avatars",
+    "/avatars/{id}.png",
 )
-_GET_AVATAR_IMAGE_ROUTE = rt.Route(
-    operation_id="getAvatarImage", status_code=200, media_type="image/png"
+# ... and endpoint name.
+_ENDPOINTS: tuple[str, ...] = (
+    "download_file",
+    "upload_file",
+    "upload_avatar",
+    "get_avatar_image",
 )
-_UPLOAD_AVATAR_BODY = rt.BodyReader({"multipart/form-data": UploadAvatarBody}, required=True)
+
+
+def _route_adders(
+    implementations: Implementations, binder: rt.Binder
+) -> list[tuple[int, Callable[[APIRouter], None]]]:
+    """Per resource group: its size and a function adding its routes (its module imported then)."""
+
+    def adder(module: str) -> Callable[[APIRouter], None]:
+        def add(router: APIRouter) -> None:
+            routes = importlib.import_module(f"{__package__}.routes.{module}")
+            routes.add_routes(router, implementations, binder)
+
+        return add
+
+    return [(size, adder(module)) for module, size in _GROUPS]
 
 
 def create_router(
@@ -57,131 +72,15 @@ def create_router(
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
 ) -> APIRouter:
-    """An APIRouter serving every operation, bound to the given implementations."""
-    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
-    impls: dict[str, Any] = {
+    """An APIRouter serving every operation, bound to the given implementations (every route built now)."""
+    implementations: Implementations = {
         "files": files,
         "avatars": avatars,
     }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
     router = APIRouter(route_class=TemplateRoute)
-
-    @router.get(
-        "/files/{name}",
-        operation_id="downloadFile",
-        status_code=200,
-        response_model=None,
-        response_class=Response,
-        response_description="The file's bytes.",
-        responses={
-            404: {"description": "No such file.", "model": Error},
-            422: {"description": "Validation Error", "model": rt.ValidationErrorBody},
-        },
-        openapi_extra={
-            rt.CONTENT_KEY: {
-                "200": {"application/octet-stream": {"type": "string", "format": "binary"}},
-                "404": {"application/json": True},
-                "422": {"application/json": True},
-            }
-        },
-    )
-    async def download_file(
-        request: Request,
-        name: Annotated[str, Path()],
-    ) -> Any:
-        return await binder.call(
-            _DOWNLOAD_FILE_ROUTE,
-            request,
-            None,
-            impls["files"],
-            "download_file",
-            (name,),
-            {},
-        )
-
-    @router.put(
-        "/files/{name}",
-        operation_id="uploadFile",
-        status_code=204,
-        response_model=None,
-        response_class=Response,
-        response_description="Stored.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
-    )
-    async def upload_file(
-        request: Request,
-        name: Annotated[str, Path()],
-        body: Annotated[bytes, Body(media_type="application/octet-stream")],
-    ) -> Any:
-        return await binder.call(
-            _UPLOAD_FILE_ROUTE,
-            request,
-            None,
-            impls["files"],
-            "upload_file",
-            (name,),
-            {
-                "body": body,
-            },
-        )
-
-    @router.post(
-        "/avatars",
-        operation_id="uploadAvatar",
-        status_code=201,
-        response_model=Avatar,
-        response_description="The stored avatar.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            "requestBody": _UPLOAD_AVATAR_BODY.openapi,
-            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}},
-        },
-    )
-    async def upload_avatar(
-        request: Request,
-        body: Annotated[UploadAvatarBody, Depends(_UPLOAD_AVATAR_BODY)],
-    ) -> Any:
-        return await binder.call(
-            _UPLOAD_AVATAR_ROUTE,
-            request,
-            None,
-            impls["avatars"],
-            "upload_avatar",
-            (),
-            {
-                "body": body,
-            },
-        )
-
-    @router.get(
-        "/avatars/{id}.png",
-        operation_id="getAvatarImage",
-        status_code=200,
-        response_model=None,
-        response_class=Response,
-        response_description="A PNG image.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            rt.CONTENT_KEY: {
-                "200": {"image/png": {"type": "string", "format": "binary"}},
-                "422": {"application/json": True},
-            }
-        },
-    )
-    async def get_avatar_image(
-        request: Request,
-        id: Annotated[int, Path()],
-    ) -> Any:
-        return await binder.call(
-            _GET_AVATAR_IMAGE_ROUTE,
-            request,
-            None,
-            impls["avatars"],
-            "get_avatar_image",
-            (id,),
-            {},
-        )
-
+    for _, add in _route_adders(implementations, binder):
+        add(router)
     return router
 
 
@@ -195,6 +94,9 @@ def create_app(
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI application for Binary bodies.
+
+    Each operation's route is built, with the rest of its resource group, on the first
+    request that could be for it; ``rt.build_routes(app.router)`` builds every one now.
 
     Args:
         authenticate: called with the bearer token / API key; returns a principal
@@ -213,15 +115,15 @@ def create_app(
     }
     settings.update(fastapi_kwargs)
     app = FastAPI(**settings)
+    implementations: Implementations = {
+        "files": files,
+        "avatars": avatars,
+    }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
+    adders = _route_adders(implementations, binder)
     # The routes go on the app itself: an included router is matched through an extra
     # layer, which doubles FastAPI's route matching per request.
-    router = create_router(
-        files=files,
-        avatars=avatars,
-        authenticate=authenticate,
-        middleware=middleware,
-    )
-    app.router.routes.extend(router.routes)
+    app.router.routes.extend(lazy_routes(adders, _PATHS, _ENDPOINTS))
     rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route

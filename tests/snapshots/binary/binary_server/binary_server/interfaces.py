@@ -13,7 +13,7 @@ operations you have; the others answer 501.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from . import _runtime as rt
 from .models import (
@@ -111,3 +111,11 @@ class AvatarsBase:
     ) -> bytes:
         """getAvatarImage"""
         raise NotImplementedError
+
+
+class Implementations(TypedDict):
+    """What ``create_app`` binds: each group's implementation by its keyword (None: 501)."""
+
+    files: FilesApi | None
+
+    avatars: AvatarsApi | None

@@ -4,39 +4,65 @@
     from discriminator_server import create_app
     app = create_app(pets=MyImplementation(), authenticate=my_authenticate)
 
-An operation whose implementation is missing answers 501 naming it.
+An operation whose implementation is missing answers 501 naming it. Each resource group's
+routes are declared in ``routes/<group>.py``; ``create_app`` imports and builds a group on
+the first request to one of its operations, so start-up does not grow with the spec.
 """
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+from __future__ import annotations
 
-from fastapi import (
-    APIRouter,
-    Body,
-    FastAPI,
-    Request,
-)
+import importlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI
 
 from . import _runtime as rt
-from ._routing import TemplateRoute, index_routes
-from .interfaces import (
-    PetsApi,
-    ShapesApi,
-    ValuesApi,
-)
-from .models import (
-    Pet,
-    Shape,
-    Value,
-)
+from ._runtime.routing import TemplateRoute, index_routes, lazy_routes
+
+if TYPE_CHECKING:
+    from .interfaces import (
+        Implementations,
+        PetsApi,
+        ShapesApi,
+        ValuesApi,
+    )
 
 __all__ = ["create_app", "create_router"]
 
-_CREATE_PET_ROUTE = rt.Route(
-    operation_id="createPet", status_code=201, media_type="application/json"
+# Per resource group, in spec order: its module under routes/ and how many routes it adds.
+_GROUPS: tuple[tuple[str, int], ...] = (
+    ("pets", 1),
+    ("shapes", 1),
+    ("values", 1),
 )
-_GET_SHAPE_ROUTE = rt.Route(operation_id="getShape", status_code=200, media_type="application/json")
-_GET_VALUE_ROUTE = rt.Route(operation_id="getValue", status_code=200, media_type="application/json")
+# Every route, group after group, in the order its module adds them: path template ...
+_PATHS: tuple[str, ...] = (
+    "/pets",
+    "/shapes",
+    "/values",
+)
+# ... and endpoint name.
+_ENDPOINTS: tuple[str, ...] = (
+    "create_pet",
+    "get_shape",
+    "get_value",
+)
+
+
+def _route_adders(
+    implementations: Implementations, binder: rt.Binder
+) -> list[tuple[int, Callable[[APIRouter], None]]]:
+    """Per resource group: its size and a function adding its routes (its module imported then)."""
+
+    def adder(module: str) -> Callable[[APIRouter], None]:
+        def add(router: APIRouter) -> None:
+            routes = importlib.import_module(f"{__package__}.routes.{module}")
+            routes.add_routes(router, implementations, binder)
+
+        return add
+
+    return [(size, adder(module)) for module, size in _GROUPS]
 
 
 def create_router(
@@ -47,86 +73,16 @@ def create_router(
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
 ) -> APIRouter:
-    """An APIRouter serving every operation, bound to the given implementations."""
-    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
-    impls: dict[str, Any] = {
+    """An APIRouter serving every operation, bound to the given implementations (every route built now)."""
+    implementations: Implementations = {
         "pets": pets,
         "shapes": shapes,
         "values": values,
     }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
     router = APIRouter(route_class=TemplateRoute)
-
-    @router.post(
-        "/pets",
-        operation_id="createPet",
-        status_code=201,
-        response_model=Pet,
-        response_description="Created.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}}
-        },
-    )
-    async def create_pet(
-        request: Request,
-        body: Annotated[Pet, Body(media_type="application/json")],
-    ) -> Any:
-        return await binder.call(
-            _CREATE_PET_ROUTE,
-            request,
-            None,
-            impls["pets"],
-            "create_pet",
-            (),
-            {
-                "body": body,
-            },
-        )
-
-    @router.get(
-        "/shapes",
-        operation_id="getShape",
-        status_code=200,
-        response_model=Shape,
-        response_description="A shape (no mapping; the tag names the schema).",
-        responses={},
-        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
-    )
-    async def get_shape(
-        request: Request,
-    ) -> Any:
-        return await binder.call(
-            _GET_SHAPE_ROUTE,
-            request,
-            None,
-            impls["shapes"],
-            "get_shape",
-            (),
-            {},
-        )
-
-    @router.get(
-        "/values",
-        operation_id="getValue",
-        status_code=200,
-        response_model=Value,
-        response_description="Overlapping members without a discriminator.",
-        responses={},
-        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
-    )
-    async def get_value(
-        request: Request,
-    ) -> Any:
-        return await binder.call(
-            _GET_VALUE_ROUTE,
-            request,
-            None,
-            impls["values"],
-            "get_value",
-            (),
-            {},
-        )
-
+    for _, add in _route_adders(implementations, binder):
+        add(router)
     return router
 
 
@@ -141,6 +97,9 @@ def create_app(
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI application for Discriminated unions.
+
+    Each operation's route is built, with the rest of its resource group, on the first
+    request that could be for it; ``rt.build_routes(app.router)`` builds every one now.
 
     Args:
         authenticate: called with the bearer token / API key; returns a principal
@@ -159,16 +118,16 @@ def create_app(
     }
     settings.update(fastapi_kwargs)
     app = FastAPI(**settings)
+    implementations: Implementations = {
+        "pets": pets,
+        "shapes": shapes,
+        "values": values,
+    }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
+    adders = _route_adders(implementations, binder)
     # The routes go on the app itself: an included router is matched through an extra
     # layer, which doubles FastAPI's route matching per request.
-    router = create_router(
-        pets=pets,
-        shapes=shapes,
-        values=values,
-        authenticate=authenticate,
-        middleware=middleware,
-    )
-    app.router.routes.extend(router.routes)
+    app.router.routes.extend(lazy_routes(adders, _PATHS, _ENDPOINTS))
     rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route

@@ -4,34 +4,67 @@
     from duplicate_operation_ids_server import create_app
     app = create_app(a=MyImplementation(), authenticate=my_authenticate)
 
-An operation whose implementation is missing answers 501 naming it.
+An operation whose implementation is missing answers 501 naming it. Each resource group's
+routes are declared in ``routes/<group>.py``; ``create_app`` imports and builds a group on
+the first request to one of its operations, so start-up does not grow with the spec.
 """
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+from __future__ import annotations
 
-from fastapi import (
-    APIRouter,
-    FastAPI,
-    Path,
-    Request,
-    Response,
-)
+import importlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI
 
 from . import _runtime as rt
-from ._routing import TemplateRoute, index_routes
-from .interfaces import (
-    AApi,
-    BApi,
-)
+from ._runtime.routing import TemplateRoute, index_routes, lazy_routes
+
+if TYPE_CHECKING:
+    from .interfaces import (
+        AApi,
+        BApi,
+        Implementations,
+    )
 
 __all__ = ["create_app", "create_router"]
 
-_FETCH_ROUTE = rt.Route(operation_id="fetch", status_code=200, media_type="application/json")
-_POST_A_ROUTE = rt.Route(operation_id="post_a", status_code=204, media_type=None)
-_FETCH_2_ROUTE = rt.Route(operation_id="fetch_2", status_code=200, media_type="application/json")
-_DELETE_B_ROUTE = rt.Route(operation_id="delete_b", status_code=204, media_type=None)
-_GET_B_ID_ROUTE = rt.Route(operation_id="get_b_id", status_code=200, media_type="application/json")
+# Per resource group, in spec order: its module under routes/ and how many routes it adds.
+_GROUPS: tuple[tuple[str, int], ...] = (
+    ("a", 2),
+    ("b", 3),
+)
+# Every route, group after group, in the order its module adds them: path template ...
+_PATHS: tuple[str, ...] = (
+    "/a",
+    "/a",
+    "/b",
+    "/b",
+    "/b/{id}",
+)
+# ... and endpoint name.
+_ENDPOINTS: tuple[str, ...] = (
+    "fetch",
+    "post_a",
+    "fetch_2",
+    "delete_b",
+    "get_b_id",
+)
+
+
+def _route_adders(
+    implementations: Implementations, binder: rt.Binder
+) -> list[tuple[int, Callable[[APIRouter], None]]]:
+    """Per resource group: its size and a function adding its routes (its module imported then)."""
+
+    def adder(module: str) -> Callable[[APIRouter], None]:
+        def add(router: APIRouter) -> None:
+            routes = importlib.import_module(f"{__package__}.routes.{module}")
+            routes.add_routes(router, implementations, binder)
+
+        return add
+
+    return [(size, adder(module)) for module, size in _GROUPS]
 
 
 def create_router(
@@ -41,129 +74,15 @@ def create_router(
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
 ) -> APIRouter:
-    """An APIRouter serving every operation, bound to the given implementations."""
-    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
-    impls: dict[str, Any] = {
+    """An APIRouter serving every operation, bound to the given implementations (every route built now)."""
+    implementations: Implementations = {
         "a": a,
         "b": b,
     }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
     router = APIRouter(route_class=TemplateRoute)
-
-    @router.get(
-        "/a",
-        operation_id="fetch",
-        status_code=200,
-        response_model=str,
-        response_description="A",
-        responses={},
-        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
-    )
-    async def fetch(
-        request: Request,
-    ) -> Any:
-        return await binder.call(
-            _FETCH_ROUTE,
-            request,
-            None,
-            impls["a"],
-            "fetch",
-            (),
-            {},
-        )
-
-    @router.post(
-        "/a",
-        operation_id="post_a",
-        status_code=204,
-        response_model=None,
-        response_class=Response,
-        response_description="Missing operationId.",
-        responses={},
-        openapi_extra={rt.CONTENT_KEY: {"204": {}}},
-    )
-    async def post_a(
-        request: Request,
-    ) -> Any:
-        return await binder.call(
-            _POST_A_ROUTE,
-            request,
-            None,
-            impls["a"],
-            "post_a",
-            (),
-            {},
-        )
-
-    @router.get(
-        "/b",
-        operation_id="fetch_2",
-        status_code=200,
-        response_model=int,
-        response_description="B",
-        responses={},
-        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
-    )
-    async def fetch_2(
-        request: Request,
-    ) -> Any:
-        return await binder.call(
-            _FETCH_2_ROUTE,
-            request,
-            None,
-            impls["b"],
-            "fetch_2",
-            (),
-            {},
-        )
-
-    @router.delete(
-        "/b",
-        operation_id="delete_b",
-        status_code=204,
-        response_model=None,
-        response_class=Response,
-        response_description="Blank operationId.",
-        responses={},
-        openapi_extra={rt.CONTENT_KEY: {"204": {}}},
-    )
-    async def delete_b(
-        request: Request,
-    ) -> Any:
-        return await binder.call(
-            _DELETE_B_ROUTE,
-            request,
-            None,
-            impls["b"],
-            "delete_b",
-            (),
-            {},
-        )
-
-    @router.get(
-        "/b/{id}",
-        operation_id="get_b_id",
-        status_code=200,
-        response_model=int,
-        response_description="B by id",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
-        },
-    )
-    async def get_b_id(
-        request: Request,
-        id: Annotated[int, Path()],
-    ) -> Any:
-        return await binder.call(
-            _GET_B_ID_ROUTE,
-            request,
-            None,
-            impls["b"],
-            "get_b_id",
-            (id,),
-            {},
-        )
-
+    for _, add in _route_adders(implementations, binder):
+        add(router)
     return router
 
 
@@ -177,6 +96,9 @@ def create_app(
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI application for Duplicate and missing operationIds.
+
+    Each operation's route is built, with the rest of its resource group, on the first
+    request that could be for it; ``rt.build_routes(app.router)`` builds every one now.
 
     Args:
         authenticate: called with the bearer token / API key; returns a principal
@@ -195,15 +117,15 @@ def create_app(
     }
     settings.update(fastapi_kwargs)
     app = FastAPI(**settings)
+    implementations: Implementations = {
+        "a": a,
+        "b": b,
+    }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
+    adders = _route_adders(implementations, binder)
     # The routes go on the app itself: an included router is matched through an extra
     # layer, which doubles FastAPI's route matching per request.
-    router = create_router(
-        a=a,
-        b=b,
-        authenticate=authenticate,
-        middleware=middleware,
-    )
-    app.router.routes.extend(router.routes)
+    app.router.routes.extend(lazy_routes(adders, _PATHS, _ENDPOINTS))
     rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route

@@ -13,7 +13,7 @@ operations you have; the others answer 501.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from . import _runtime as rt
 
@@ -114,3 +114,11 @@ class BBase:
     ) -> int:
         """get_b_id"""
         raise NotImplementedError
+
+
+class Implementations(TypedDict):
+    """What ``create_app`` binds: each group's implementation by its keyword (None: 501)."""
+
+    a: AApi | None
+
+    b: BApi | None

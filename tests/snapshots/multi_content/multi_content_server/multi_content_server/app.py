@@ -4,58 +4,63 @@
     from multi_content_server import create_app
     app = create_app(documents=MyImplementation(), authenticate=my_authenticate)
 
-An operation whose implementation is missing answers 501 naming it.
+An operation whose implementation is missing answers 501 naming it. Each resource group's
+routes are declared in ``routes/<group>.py``; ``create_app`` imports and builds a group on
+the first request to one of its operations, so start-up does not grow with the spec.
 """
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+from __future__ import annotations
 
-from fastapi import (
-    APIRouter,
-    Body,
-    Depends,
-    FastAPI,
-    Path,
-    Request,
-    Response,
-)
+import importlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI
 
 from . import _runtime as rt
-from ._routing import TemplateRoute, index_routes
-from .interfaces import (
-    DocumentsApi,
-)
-from .models import (
-    AddCommentBody,
-    Document,
-    Job,
-    Problem,
-)
+from ._runtime.routing import TemplateRoute, index_routes, lazy_routes
+
+if TYPE_CHECKING:
+    from .interfaces import (
+        DocumentsApi,
+        Implementations,
+    )
 
 __all__ = ["create_app", "create_router"]
 
-_CREATE_DOCUMENT_ROUTE = rt.Route(
-    operation_id="createDocument",
-    status_code=201,
-    media_type="application/json",
-    media_types={"409": "application/problem+json"},
+# Per resource group, in spec order: its module under routes/ and how many routes it adds.
+_GROUPS: tuple[tuple[str, int], ...] = (("documents", 5),)
+# Every route, group after group, in the order its module adds them: path template ...
+_PATHS: tuple[str, ...] = (
+    "/documents",
+    "/documents/{id}",
+    "/documents/{id}",
+    "/documents/{id}/comments",
+    "/documents/{id}/text",
 )
-_GET_DOCUMENT_ROUTE = rt.Route(
-    operation_id="getDocument", status_code=200, media_type="application/json"
+# ... and endpoint name.
+_ENDPOINTS: tuple[str, ...] = (
+    "create_document",
+    "get_document",
+    "delete_document",
+    "add_comment",
+    "put_document_text",
 )
-_DELETE_DOCUMENT_ROUTE = rt.Route(operation_id="deleteDocument", status_code=204, media_type=None)
-_ADD_COMMENT_ROUTE = rt.Route(
-    operation_id="addComment", status_code=201, media_type="application/json"
-)
-_PUT_DOCUMENT_TEXT_ROUTE = rt.Route(
-    operation_id="putDocumentText", status_code=200, media_type="text/plain"
-)
-_CREATE_DOCUMENT_BODY = rt.BodyReader(
-    {"application/json": Document, "application/x-www-form-urlencoded": Document}, required=True
-)
-_ADD_COMMENT_BODY = rt.BodyReader(
-    {"application/x-www-form-urlencoded": AddCommentBody}, required=True
-)
+
+
+def _route_adders(
+    implementations: Implementations, binder: rt.Binder
+) -> list[tuple[int, Callable[[APIRouter], None]]]:
+    """Per resource group: its size and a function adding its routes (its module imported then)."""
+
+    def adder(module: str) -> Callable[[APIRouter], None]:
+        def add(router: APIRouter) -> None:
+            routes = importlib.import_module(f"{__package__}.routes.{module}")
+            routes.add_routes(router, implementations, binder)
+
+        return add
+
+    return [(size, adder(module)) for module, size in _GROUPS]
 
 
 def create_router(
@@ -64,169 +69,14 @@ def create_router(
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
 ) -> APIRouter:
-    """An APIRouter serving every operation, bound to the given implementations."""
-    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
-    impls: dict[str, Any] = {
+    """An APIRouter serving every operation, bound to the given implementations (every route built now)."""
+    implementations: Implementations = {
         "documents": documents,
     }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
     router = APIRouter(route_class=TemplateRoute)
-
-    @router.post(
-        "/documents",
-        operation_id="createDocument",
-        status_code=201,
-        response_model=Document,
-        response_description="Created.",
-        responses={
-            202: {"description": "Accepted for later processing.", "model": Job},
-            409: {"description": "Conflict.", "model": Problem},
-            422: {"description": "Validation Error", "model": rt.ValidationErrorBody},
-        },
-        openapi_extra={
-            "requestBody": _CREATE_DOCUMENT_BODY.openapi,
-            rt.CONTENT_KEY: {
-                "201": {"application/json": True},
-                "202": {"application/json": True},
-                "409": {"application/problem+json": True},
-                "422": {"application/json": True},
-            },
-        },
-    )
-    async def create_document(
-        request: Request,
-        body: Annotated[Document, Depends(_CREATE_DOCUMENT_BODY)],
-    ) -> Any:
-        return await binder.call(
-            _CREATE_DOCUMENT_ROUTE,
-            request,
-            None,
-            impls["documents"],
-            "create_document",
-            (),
-            {
-                "body": body,
-            },
-        )
-
-    @router.get(
-        "/documents/{id}",
-        operation_id="getDocument",
-        status_code=200,
-        response_model=Document,
-        response_description="The document as JSON or plain text.",
-        responses={
-            304: {"description": "Not modified."},
-            "default": {"description": "Any error.", "model": Problem},
-            422: {"description": "Validation Error", "model": rt.ValidationErrorBody},
-        },
-        openapi_extra={
-            rt.CONTENT_KEY: {
-                "200": {"application/json": True, "text/plain": {"type": "string"}},
-                "304": {},
-                "default": {"application/json": True},
-                "422": {"application/json": True},
-            }
-        },
-    )
-    async def get_document(
-        request: Request,
-        id: Annotated[str, Path()],
-    ) -> Any:
-        return await binder.call(
-            _GET_DOCUMENT_ROUTE,
-            request,
-            None,
-            impls["documents"],
-            "get_document",
-            (id,),
-            {},
-        )
-
-    @router.delete(
-        "/documents/{id}",
-        operation_id="deleteDocument",
-        status_code=204,
-        response_model=None,
-        response_class=Response,
-        response_description="Deleted.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}}},
-    )
-    async def delete_document(
-        request: Request,
-        id: Annotated[str, Path()],
-    ) -> Any:
-        return await binder.call(
-            _DELETE_DOCUMENT_ROUTE,
-            request,
-            None,
-            impls["documents"],
-            "delete_document",
-            (id,),
-            {},
-        )
-
-    @router.post(
-        "/documents/{id}/comments",
-        operation_id="addComment",
-        status_code=201,
-        response_model=dict[str, Any],
-        response_description="The comment.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            "requestBody": _ADD_COMMENT_BODY.openapi,
-            rt.CONTENT_KEY: {"201": {"application/json": True}, "422": {"application/json": True}},
-        },
-    )
-    async def add_comment(
-        request: Request,
-        id: Annotated[str, Path()],
-        body: Annotated[AddCommentBody, Depends(_ADD_COMMENT_BODY)],
-    ) -> Any:
-        return await binder.call(
-            _ADD_COMMENT_ROUTE,
-            request,
-            None,
-            impls["documents"],
-            "add_comment",
-            (id,),
-            {
-                "body": body,
-            },
-        )
-
-    @router.put(
-        "/documents/{id}/text",
-        operation_id="putDocumentText",
-        status_code=200,
-        response_model=None,
-        response_class=Response,
-        response_description="The text as stored.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            rt.CONTENT_KEY: {
-                "200": {"text/plain": {"type": "string"}},
-                "422": {"application/json": True},
-            }
-        },
-    )
-    async def put_document_text(
-        request: Request,
-        id: Annotated[str, Path()],
-        body: Annotated[str, Body(media_type="text/plain")],
-    ) -> Any:
-        return await binder.call(
-            _PUT_DOCUMENT_TEXT_ROUTE,
-            request,
-            None,
-            impls["documents"],
-            "put_document_text",
-            (id,),
-            {
-                "body": body,
-            },
-        )
-
+    for _, add in _route_adders(implementations, binder):
+        add(router)
     return router
 
 
@@ -239,6 +89,9 @@ def create_app(
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI application for Several responses and media types.
+
+    Each operation's route is built, with the rest of its resource group, on the first
+    request that could be for it; ``rt.build_routes(app.router)`` builds every one now.
 
     Args:
         authenticate: called with the bearer token / API key; returns a principal
@@ -257,14 +110,14 @@ def create_app(
     }
     settings.update(fastapi_kwargs)
     app = FastAPI(**settings)
+    implementations: Implementations = {
+        "documents": documents,
+    }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
+    adders = _route_adders(implementations, binder)
     # The routes go on the app itself: an included router is matched through an extra
     # layer, which doubles FastAPI's route matching per request.
-    router = create_router(
-        documents=documents,
-        authenticate=authenticate,
-        middleware=middleware,
-    )
-    app.router.routes.extend(router.routes)
+    app.router.routes.extend(lazy_routes(adders, _PATHS, _ENDPOINTS))
     rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route

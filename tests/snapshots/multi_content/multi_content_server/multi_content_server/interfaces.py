@@ -13,7 +13,7 @@ operations you have; the others answer 501.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from . import _runtime as rt
 from .models import (
@@ -124,3 +124,9 @@ class DocumentsBase:
     ) -> str:
         """putDocumentText"""
         raise NotImplementedError
+
+
+class Implementations(TypedDict):
+    """What ``create_app`` binds: each group's implementation by its keyword (None: 501)."""
+
+    documents: DocumentsApi | None

@@ -4,44 +4,71 @@
     from name_clashes_server import create_app
     app = create_app(pets=MyImplementation(), authenticate=my_authenticate)
 
-An operation whose implementation is missing answers 501 naming it.
+An operation whose implementation is missing answers 501 naming it. Each resource group's
+routes are declared in ``routes/<group>.py``; ``create_app`` imports and builds a group on
+the first request to one of its operations, so start-up does not grow with the spec.
 """
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+from __future__ import annotations
 
-from fastapi import (
-    APIRouter,
-    FastAPI,
-    Path,
-    Query,
-    Request,
-    Response,
-)
+import importlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI
 
 from . import _runtime as rt
-from ._routing import TemplateRoute, index_routes
-from .interfaces import (
-    CloseResourceApi,
-    IntApi,
-    ListModelApi,
-    PetsApi,
-)
-from .models import (
-    ClientModel,
-    Pet,
-    Pet2,
-)
+from ._runtime.routing import TemplateRoute, index_routes, lazy_routes
+
+if TYPE_CHECKING:
+    from .interfaces import (
+        CloseResourceApi,
+        Implementations,
+        IntApi,
+        ListModelApi,
+        PetsApi,
+    )
 
 __all__ = ["create_app", "create_router"]
 
-_GET_PETS_ROUTE = rt.Route(operation_id="getPets", status_code=200, media_type="application/json")
-_GET_PETS_2_ROUTE = rt.Route(
-    operation_id="get_pets", status_code=200, media_type="application/json"
+# Per resource group, in spec order: its module under routes/ and how many routes it adds.
+_GROUPS: tuple[tuple[str, int], ...] = (
+    ("pets", 2),
+    ("list_", 1),
+    ("int_", 1),
+    ("close_resource", 1),
 )
-_LIST__2_ROUTE = rt.Route(operation_id="list", status_code=200, media_type="application/json")
-_INT__2_ROUTE = rt.Route(operation_id="int", status_code=200, media_type="application/json")
-_CLOSE_ROUTE = rt.Route(operation_id="close", status_code=204, media_type=None)
+# Every route, group after group, in the order its module adds them: path template ...
+_PATHS: tuple[str, ...] = (
+    "/pets",
+    "/pets/{id}",
+    "/list",
+    "/int",
+    "/close",
+)
+# ... and endpoint name.
+_ENDPOINTS: tuple[str, ...] = (
+    "get_pets",
+    "get_pets_2",
+    "list__2",
+    "int__2",
+    "close",
+)
+
+
+def _route_adders(
+    implementations: Implementations, binder: rt.Binder
+) -> list[tuple[int, Callable[[APIRouter], None]]]:
+    """Per resource group: its size and a function adding its routes (its module imported then)."""
+
+    def adder(module: str) -> Callable[[APIRouter], None]:
+        def add(router: APIRouter) -> None:
+            routes = importlib.import_module(f"{__package__}.routes.{module}")
+            routes.add_routes(router, implementations, binder)
+
+        return add
+
+    return [(size, adder(module)) for module, size in _GROUPS]
 
 
 def create_router(
@@ -53,146 +80,17 @@ def create_router(
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
 ) -> APIRouter:
-    """An APIRouter serving every operation, bound to the given implementations."""
-    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
-    impls: dict[str, Any] = {
+    """An APIRouter serving every operation, bound to the given implementations (every route built now)."""
+    implementations: Implementations = {
         "pets": pets,
         "list_": list_,
         "int_": int_,
         "close_resource": close_resource,
     }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
     router = APIRouter(route_class=TemplateRoute)
-
-    @router.get(
-        "/pets",
-        operation_id="getPets",
-        status_code=200,
-        response_model=list[Pet],
-        response_description="Pets.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
-        },
-    )
-    async def get_pets(
-        request: Request,
-        page_size: Annotated[int | None, Query(alias="page-size")] = None,
-        page_size_2: Annotated[int | None, Query(alias="page_size")] = None,
-        page_size_3: Annotated[int | None, Query(alias="pageSize")] = None,
-        body_: Annotated[str | None, Query(alias="body")] = None,
-        ops_: Annotated[str | None, Query(alias="ops")] = None,
-        rt_: Annotated[str | None, Query(alias="rt")] = None,
-    ) -> Any:
-        return await binder.call(
-            _GET_PETS_ROUTE,
-            request,
-            None,
-            impls["pets"],
-            "get_pets",
-            (),
-            {
-                "page_size": page_size,
-                "page_size_2": page_size_2,
-                "page_size_3": page_size_3,
-                "body_": body_,
-                "ops_": ops_,
-                "rt_": rt_,
-            },
-        )
-
-    @router.get(
-        "/pets/{id}",
-        operation_id="get_pets",
-        status_code=200,
-        response_model=Pet2,
-        response_description="A pet.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
-        },
-    )
-    async def get_pets_2(
-        request: Request,
-        id: Annotated[int, Path()],
-    ) -> Any:
-        return await binder.call(
-            _GET_PETS_2_ROUTE,
-            request,
-            None,
-            impls["pets"],
-            "get_pets_2",
-            (id,),
-            {},
-        )
-
-    @router.get(
-        "/list",
-        operation_id="list",
-        status_code=200,
-        response_model=ClientModel,
-        response_description="A client, request and response in one.",
-        responses={},
-        tags=["int"],
-        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
-    )
-    async def list__2(
-        request: Request,
-    ) -> Any:
-        return await binder.call(
-            _LIST__2_ROUTE,
-            request,
-            None,
-            impls["list_"],
-            "list",
-            (),
-            {},
-        )
-
-    @router.get(
-        "/int",
-        operation_id="int",
-        status_code=200,
-        response_model=int,
-        response_description="An integer.",
-        responses={},
-        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
-    )
-    async def int__2(
-        request: Request,
-    ) -> Any:
-        return await binder.call(
-            _INT__2_ROUTE,
-            request,
-            None,
-            impls["int_"],
-            "int",
-            (),
-            {},
-        )
-
-    @router.post(
-        "/close",
-        operation_id="close",
-        status_code=204,
-        response_model=None,
-        response_class=Response,
-        response_description="Closed.",
-        responses={},
-        openapi_extra={rt.CONTENT_KEY: {"204": {}}},
-    )
-    async def close(
-        request: Request,
-    ) -> Any:
-        return await binder.call(
-            _CLOSE_ROUTE,
-            request,
-            None,
-            impls["close_resource"],
-            "close_",
-            (),
-            {},
-        )
-
+    for _, add in _route_adders(implementations, binder):
+        add(router)
     return router
 
 
@@ -208,6 +106,9 @@ def create_app(
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI application for Name clashes.
+
+    Each operation's route is built, with the rest of its resource group, on the first
+    request that could be for it; ``rt.build_routes(app.router)`` builds every one now.
 
     Args:
         authenticate: called with the bearer token / API key; returns a principal
@@ -226,17 +127,17 @@ def create_app(
     }
     settings.update(fastapi_kwargs)
     app = FastAPI(**settings)
+    implementations: Implementations = {
+        "pets": pets,
+        "list_": list_,
+        "int_": int_,
+        "close_resource": close_resource,
+    }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
+    adders = _route_adders(implementations, binder)
     # The routes go on the app itself: an included router is matched through an extra
     # layer, which doubles FastAPI's route matching per request.
-    router = create_router(
-        pets=pets,
-        list_=list_,
-        int_=int_,
-        close_resource=close_resource,
-        authenticate=authenticate,
-        middleware=middleware,
-    )
-    app.router.routes.extend(router.routes)
+    app.router.routes.extend(lazy_routes(adders, _PATHS, _ENDPOINTS))
     rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route

@@ -14,7 +14,7 @@ operations you have; the others answer 501.
 from __future__ import annotations
 
 import builtins
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from . import _runtime as rt
 from .models import (
@@ -148,3 +148,15 @@ class CloseResourceBase:
     ) -> None:
         """close"""
         raise NotImplementedError
+
+
+class Implementations(TypedDict):
+    """What ``create_app`` binds: each group's implementation by its keyword (None: 501)."""
+
+    pets: PetsApi | None
+
+    list_: ListModelApi | None
+
+    int_: IntApi | None
+
+    close_resource: CloseResourceApi | None

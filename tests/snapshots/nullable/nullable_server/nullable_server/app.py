@@ -4,35 +4,57 @@
     from nullable_server import create_app
     app = create_app(things=MyImplementation(), authenticate=my_authenticate)
 
-An operation whose implementation is missing answers 501 naming it.
+An operation whose implementation is missing answers 501 naming it. Each resource group's
+routes are declared in ``routes/<group>.py``; ``create_app`` imports and builds a group on
+the first request to one of its operations, so start-up does not grow with the spec.
 """
 
-import datetime
-from collections.abc import Sequence
-from typing import Annotated, Any
+from __future__ import annotations
 
-from fastapi import (
-    APIRouter,
-    Body,
-    FastAPI,
-    Path,
-    Query,
-    Request,
-)
+import importlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI
 
 from . import _runtime as rt
-from ._routing import TemplateRoute, index_routes
-from .interfaces import (
-    ThingsApi,
-)
-from .models import (
-    Thing,
-)
+from ._runtime.routing import TemplateRoute, index_routes, lazy_routes
+
+if TYPE_CHECKING:
+    from .interfaces import (
+        Implementations,
+        ThingsApi,
+    )
 
 __all__ = ["create_app", "create_router"]
 
-_GET_THING_ROUTE = rt.Route(operation_id="getThing", status_code=200, media_type="application/json")
-_PUT_THING_ROUTE = rt.Route(operation_id="putThing", status_code=200, media_type="application/json")
+# Per resource group, in spec order: its module under routes/ and how many routes it adds.
+_GROUPS: tuple[tuple[str, int], ...] = (("things", 2),)
+# Every route, group after group, in the order its module adds them: path template ...
+_PATHS: tuple[str, ...] = (
+    "/things/{id}",
+    "/things/{id}",
+)
+# ... and endpoint name.
+_ENDPOINTS: tuple[str, ...] = (
+    "get_thing",
+    "put_thing",
+)
+
+
+def _route_adders(
+    implementations: Implementations, binder: rt.Binder
+) -> list[tuple[int, Callable[[APIRouter], None]]]:
+    """Per resource group: its size and a function adding its routes (its module imported then)."""
+
+    def adder(module: str) -> Callable[[APIRouter], None]:
+        def add(router: APIRouter) -> None:
+            routes = importlib.import_module(f"{__package__}.routes.{module}")
+            routes.add_routes(router, implementations, binder)
+
+        return add
+
+    return [(size, adder(module)) for module, size in _GROUPS]
 
 
 def create_router(
@@ -41,69 +63,14 @@ def create_router(
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
 ) -> APIRouter:
-    """An APIRouter serving every operation, bound to the given implementations."""
-    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
-    impls: dict[str, Any] = {
+    """An APIRouter serving every operation, bound to the given implementations (every route built now)."""
+    implementations: Implementations = {
         "things": things,
     }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
     router = APIRouter(route_class=TemplateRoute)
-
-    @router.get(
-        "/things/{id}",
-        operation_id="getThing",
-        status_code=200,
-        response_model=Thing | None,
-        response_description="A thing, or null.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
-        },
-    )
-    async def get_thing(
-        request: Request,
-        id: Annotated[int, Path()],
-        since: Annotated[datetime.datetime | None, Query()] = None,
-    ) -> Any:
-        return await binder.call(
-            _GET_THING_ROUTE,
-            request,
-            None,
-            impls["things"],
-            "get_thing",
-            (id,),
-            {
-                "since": since,
-            },
-        )
-
-    @router.put(
-        "/things/{id}",
-        operation_id="putThing",
-        status_code=200,
-        response_model=Thing,
-        response_description="The thing as stored.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
-        },
-    )
-    async def put_thing(
-        request: Request,
-        id: Annotated[int, Path()],
-        body: Annotated[Thing, Body(media_type="application/json")],
-    ) -> Any:
-        return await binder.call(
-            _PUT_THING_ROUTE,
-            request,
-            None,
-            impls["things"],
-            "put_thing",
-            (id,),
-            {
-                "body": body,
-            },
-        )
-
+    for _, add in _route_adders(implementations, binder):
+        add(router)
     return router
 
 
@@ -116,6 +83,9 @@ def create_app(
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI application for Nullable.
+
+    Each operation's route is built, with the rest of its resource group, on the first
+    request that could be for it; ``rt.build_routes(app.router)`` builds every one now.
 
     Args:
         authenticate: called with the bearer token / API key; returns a principal
@@ -134,14 +104,14 @@ def create_app(
     }
     settings.update(fastapi_kwargs)
     app = FastAPI(**settings)
+    implementations: Implementations = {
+        "things": things,
+    }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
+    adders = _route_adders(implementations, binder)
     # The routes go on the app itself: an included router is matched through an extra
     # layer, which doubles FastAPI's route matching per request.
-    router = create_router(
-        things=things,
-        authenticate=authenticate,
-        middleware=middleware,
-    )
-    app.router.routes.extend(router.routes)
+    app.router.routes.extend(lazy_routes(adders, _PATHS, _ENDPOINTS))
     rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route

@@ -14,7 +14,7 @@ operations you have; the others answer 501.
 from __future__ import annotations
 
 import datetime
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from . import _runtime as rt
 from .models import (
@@ -68,3 +68,9 @@ class ThingsBase:
     ) -> Thing:
         """putThing"""
         raise NotImplementedError
+
+
+class Implementations(TypedDict):
+    """What ``create_app`` binds: each group's implementation by its keyword (None: 501)."""
+
+    things: ThingsApi | None

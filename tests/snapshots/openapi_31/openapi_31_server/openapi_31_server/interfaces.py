@@ -13,7 +13,7 @@ operations you have; the others answer 501.
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypedDict
 
 from . import _runtime as rt
 from .models import (
@@ -49,3 +49,9 @@ class EventsBase:
     ) -> Event:
         """postEvent"""
         raise NotImplementedError
+
+
+class Implementations(TypedDict):
+    """What ``create_app`` binds: each group's implementation by its keyword (None: 501)."""
+
+    events: EventsApi | None

@@ -4,59 +4,61 @@
     from param_styles_server import create_app
     app = create_app(search=MyImplementation(), authenticate=my_authenticate)
 
-An operation whose implementation is missing answers 501 naming it.
+An operation whose implementation is missing answers 501 naming it. Each resource group's
+routes are declared in ``routes/<group>.py``; ``create_app`` imports and builds a group on
+the first request to one of its operations, so start-up does not grow with the spec.
 """
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+from __future__ import annotations
 
-from fastapi import (
-    APIRouter,
-    Cookie,
-    Depends,
-    FastAPI,
-    Header,
-    Query,
-    Request,
-    Response,
-)
+import importlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI
 
 from . import _runtime as rt
-from ._routing import TemplateRoute, index_routes
-from .interfaces import (
-    LabelMatrixApi,
-    SearchApi,
-)
-from .models import (
-    Point,
-    SearchFilter,
-)
+from ._runtime.routing import TemplateRoute, index_routes, lazy_routes
+
+if TYPE_CHECKING:
+    from .interfaces import (
+        Implementations,
+        LabelMatrixApi,
+        SearchApi,
+    )
 
 __all__ = ["create_app", "create_router"]
 
-_SEARCH_2_ROUTE = rt.Route(operation_id="search", status_code=200, media_type="application/json")
-_SEARCH_2_IDS_PARAM = rt.StyledParameter(
-    list[int], "path", "ids", style="simple", explode=False, required=True
+# Per resource group, in spec order: its module under routes/ and how many routes it adds.
+_GROUPS: tuple[tuple[str, int], ...] = (
+    ("search", 1),
+    ("label_matrix", 1),
 )
-_SEARCH_2_CSV_PARAM = rt.StyledParameter(
-    list[int], "query", "csv", style="form", explode=False, required=False
+# Every route, group after group, in the order its module adds them: path template ...
+_PATHS: tuple[str, ...] = (
+    "/search/{ids}",
+    "/label/{color}/matrix/{point}",
 )
-_SEARCH_2_SPACED_PARAM = rt.StyledParameter(
-    list[str], "query", "spaced", style="spaceDelimited", explode=False, required=False
+# ... and endpoint name.
+_ENDPOINTS: tuple[str, ...] = (
+    "search_2",
+    "styled_path",
 )
-_SEARCH_2_PIPED_PARAM = rt.StyledParameter(
-    list[str], "query", "piped", style="pipeDelimited", explode=False, required=False
-)
-_SEARCH_2_FILTER_PARAM = rt.StyledParameter(
-    SearchFilter, "query", "filter", style="deepObject", explode=True, required=False
-)
-_STYLED_PATH_ROUTE = rt.Route(operation_id="styledPath", status_code=204, media_type=None)
-_STYLED_PATH_COLOR_PARAM = rt.StyledParameter(
-    list[str], "path", "color", style="label", explode=False, required=True
-)
-_STYLED_PATH_POINT_PARAM = rt.StyledParameter(
-    Point, "path", "point", style="matrix", explode=True, required=True
-)
+
+
+def _route_adders(
+    implementations: Implementations, binder: rt.Binder
+) -> list[tuple[int, Callable[[APIRouter], None]]]:
+    """Per resource group: its size and a function adding its routes (its module imported then)."""
+
+    def adder(module: str) -> Callable[[APIRouter], None]:
+        def add(router: APIRouter) -> None:
+            routes = importlib.import_module(f"{__package__}.routes.{module}")
+            routes.add_routes(router, implementations, binder)
+
+        return add
+
+    return [(size, adder(module)) for module, size in _GROUPS]
 
 
 def create_router(
@@ -66,96 +68,15 @@ def create_router(
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
 ) -> APIRouter:
-    """An APIRouter serving every operation, bound to the given implementations."""
-    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
-    impls: dict[str, Any] = {
+    """An APIRouter serving every operation, bound to the given implementations (every route built now)."""
+    implementations: Implementations = {
         "search": search,
         "label_matrix": label_matrix,
     }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
     router = APIRouter(route_class=TemplateRoute)
-
-    @router.get(
-        "/search/{ids}",
-        operation_id="search",
-        status_code=200,
-        response_model=dict[str, Any],
-        response_description="Echo.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            "parameters": [
-                _SEARCH_2_IDS_PARAM.openapi,
-                _SEARCH_2_CSV_PARAM.openapi,
-                _SEARCH_2_SPACED_PARAM.openapi,
-                _SEARCH_2_PIPED_PARAM.openapi,
-                _SEARCH_2_FILTER_PARAM.openapi,
-            ],
-            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}},
-        },
-    )
-    async def search_2(
-        request: Request,
-        ids: Annotated[list[int], Depends(_SEARCH_2_IDS_PARAM)],
-        x_trace: Annotated[
-            str | None, Header(alias="X-Trace", description="A path-level header parameter.")
-        ] = None,
-        tags: Annotated[list[str] | None, Query()] = None,
-        csv: Annotated[list[int] | None, Depends(_SEARCH_2_CSV_PARAM)] = None,
-        spaced: Annotated[list[str] | None, Depends(_SEARCH_2_SPACED_PARAM)] = None,
-        piped: Annotated[list[str] | None, Depends(_SEARCH_2_PIPED_PARAM)] = None,
-        filter: Annotated[SearchFilter | None, Depends(_SEARCH_2_FILTER_PARAM)] = None,
-        session: Annotated[str | None, Cookie()] = None,
-        limit: Annotated[int | None, Query(ge=1, le=100)] = 10,
-    ) -> Any:
-        return await binder.call(
-            _SEARCH_2_ROUTE,
-            request,
-            None,
-            impls["search"],
-            "search",
-            (ids,),
-            {
-                "x_trace": x_trace,
-                "tags": tags,
-                "csv": csv,
-                "spaced": spaced,
-                "piped": piped,
-                "filter": filter,
-                "session": session,
-                "limit": limit,
-            },
-        )
-
-    @router.get(
-        "/label/{color}/matrix/{point}",
-        operation_id="styledPath",
-        status_code=204,
-        response_model=None,
-        response_class=Response,
-        response_description="Nothing.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            "parameters": [_STYLED_PATH_COLOR_PARAM.openapi, _STYLED_PATH_POINT_PARAM.openapi],
-            rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}},
-        },
-    )
-    async def styled_path(
-        request: Request,
-        color: Annotated[list[str], Depends(_STYLED_PATH_COLOR_PARAM)],
-        point: Annotated[Point, Depends(_STYLED_PATH_POINT_PARAM)],
-    ) -> Any:
-        return await binder.call(
-            _STYLED_PATH_ROUTE,
-            request,
-            None,
-            impls["label_matrix"],
-            "styled_path",
-            (
-                color,
-                point,
-            ),
-            {},
-        )
-
+    for _, add in _route_adders(implementations, binder):
+        add(router)
     return router
 
 
@@ -169,6 +90,9 @@ def create_app(
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI application for Parameter styles.
+
+    Each operation's route is built, with the rest of its resource group, on the first
+    request that could be for it; ``rt.build_routes(app.router)`` builds every one now.
 
     Args:
         authenticate: called with the bearer token / API key; returns a principal
@@ -187,15 +111,15 @@ def create_app(
     }
     settings.update(fastapi_kwargs)
     app = FastAPI(**settings)
+    implementations: Implementations = {
+        "search": search,
+        "label_matrix": label_matrix,
+    }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
+    adders = _route_adders(implementations, binder)
     # The routes go on the app itself: an included router is matched through an extra
     # layer, which doubles FastAPI's route matching per request.
-    router = create_router(
-        search=search,
-        label_matrix=label_matrix,
-        authenticate=authenticate,
-        middleware=middleware,
-    )
-    app.router.routes.extend(router.routes)
+    app.router.routes.extend(lazy_routes(adders, _PATHS, _ENDPOINTS))
     rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route

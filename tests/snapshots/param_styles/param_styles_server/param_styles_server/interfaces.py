@@ -13,7 +13,7 @@ operations you have; the others answer 501.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from . import _runtime as rt
 from .models import (
@@ -90,3 +90,11 @@ class LabelMatrixBase:
     ) -> None:
         """styledPath"""
         raise NotImplementedError
+
+
+class Implementations(TypedDict):
+    """What ``create_app`` binds: each group's implementation by its keyword (None: 501)."""
+
+    search: SearchApi | None
+
+    label_matrix: LabelMatrixApi | None

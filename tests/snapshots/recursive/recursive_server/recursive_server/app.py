@@ -4,36 +4,65 @@
     from recursive_server import create_app
     app = create_app(tree=MyImplementation(), authenticate=my_authenticate)
 
-An operation whose implementation is missing answers 501 naming it.
+An operation whose implementation is missing answers 501 naming it. Each resource group's
+routes are declared in ``routes/<group>.py``; ``create_app`` imports and builds a group on
+the first request to one of its operations, so start-up does not grow with the spec.
 """
 
-from collections.abc import Sequence
-from typing import Any
+from __future__ import annotations
 
-from fastapi import (
-    APIRouter,
-    FastAPI,
-    Request,
-)
+import importlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI
 
 from . import _runtime as rt
-from ._routing import TemplateRoute, index_routes
-from .interfaces import (
-    GraphApi,
-    JsonModelApi,
-    TreeApi,
-)
-from .models import (
-    JsonModel,
-    Node,
-    Person,
-)
+from ._runtime.routing import TemplateRoute, index_routes, lazy_routes
+
+if TYPE_CHECKING:
+    from .interfaces import (
+        GraphApi,
+        Implementations,
+        JsonModelApi,
+        TreeApi,
+    )
 
 __all__ = ["create_app", "create_router"]
 
-_GET_TREE_ROUTE = rt.Route(operation_id="getTree", status_code=200, media_type="application/json")
-_GET_GRAPH_ROUTE = rt.Route(operation_id="getGraph", status_code=200, media_type="application/json")
-_GET_JSON_ROUTE = rt.Route(operation_id="getJson", status_code=200, media_type="application/json")
+# Per resource group, in spec order: its module under routes/ and how many routes it adds.
+_GROUPS: tuple[tuple[str, int], ...] = (
+    ("tree", 1),
+    ("graph", 1),
+    ("json", 1),
+)
+# Every route, group after group, in the order its module adds them: path template ...
+_PATHS: tuple[str, ...] = (
+    "/tree",
+    "/graph",
+    "/json",
+)
+# ... and endpoint name.
+_ENDPOINTS: tuple[str, ...] = (
+    "get_tree",
+    "get_graph",
+    "get_json",
+)
+
+
+def _route_adders(
+    implementations: Implementations, binder: rt.Binder
+) -> list[tuple[int, Callable[[APIRouter], None]]]:
+    """Per resource group: its size and a function adding its routes (its module imported then)."""
+
+    def adder(module: str) -> Callable[[APIRouter], None]:
+        def add(router: APIRouter) -> None:
+            routes = importlib.import_module(f"{__package__}.routes.{module}")
+            routes.add_routes(router, implementations, binder)
+
+        return add
+
+    return [(size, adder(module)) for module, size in _GROUPS]
 
 
 def create_router(
@@ -44,81 +73,16 @@ def create_router(
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
 ) -> APIRouter:
-    """An APIRouter serving every operation, bound to the given implementations."""
-    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
-    impls: dict[str, Any] = {
+    """An APIRouter serving every operation, bound to the given implementations (every route built now)."""
+    implementations: Implementations = {
         "tree": tree,
         "graph": graph,
         "json": json,
     }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
     router = APIRouter(route_class=TemplateRoute)
-
-    @router.get(
-        "/tree",
-        operation_id="getTree",
-        status_code=200,
-        response_model=Node,
-        response_description="A tree.",
-        responses={},
-        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
-    )
-    async def get_tree(
-        request: Request,
-    ) -> Any:
-        return await binder.call(
-            _GET_TREE_ROUTE,
-            request,
-            None,
-            impls["tree"],
-            "get_tree",
-            (),
-            {},
-        )
-
-    @router.get(
-        "/graph",
-        operation_id="getGraph",
-        status_code=200,
-        response_model=Person,
-        response_description="Mutually recursive records.",
-        responses={},
-        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
-    )
-    async def get_graph(
-        request: Request,
-    ) -> Any:
-        return await binder.call(
-            _GET_GRAPH_ROUTE,
-            request,
-            None,
-            impls["graph"],
-            "get_graph",
-            (),
-            {},
-        )
-
-    @router.get(
-        "/json",
-        operation_id="getJson",
-        status_code=200,
-        response_model=JsonModel,
-        response_description="Any JSON value, written as a recursive schema.",
-        responses={},
-        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
-    )
-    async def get_json(
-        request: Request,
-    ) -> Any:
-        return await binder.call(
-            _GET_JSON_ROUTE,
-            request,
-            None,
-            impls["json"],
-            "get_json",
-            (),
-            {},
-        )
-
+    for _, add in _route_adders(implementations, binder):
+        add(router)
     return router
 
 
@@ -133,6 +97,9 @@ def create_app(
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI application for Recursion.
+
+    Each operation's route is built, with the rest of its resource group, on the first
+    request that could be for it; ``rt.build_routes(app.router)`` builds every one now.
 
     Args:
         authenticate: called with the bearer token / API key; returns a principal
@@ -151,16 +118,16 @@ def create_app(
     }
     settings.update(fastapi_kwargs)
     app = FastAPI(**settings)
+    implementations: Implementations = {
+        "tree": tree,
+        "graph": graph,
+        "json": json,
+    }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
+    adders = _route_adders(implementations, binder)
     # The routes go on the app itself: an included router is matched through an extra
     # layer, which doubles FastAPI's route matching per request.
-    router = create_router(
-        tree=tree,
-        graph=graph,
-        json=json,
-        authenticate=authenticate,
-        middleware=middleware,
-    )
-    app.router.routes.extend(router.routes)
+    app.router.routes.extend(lazy_routes(adders, _PATHS, _ENDPOINTS))
     rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route

@@ -4,38 +4,61 @@
     from swagger2_server import create_app
     app = create_app(pets=MyImplementation(), authenticate=my_authenticate)
 
-An operation whose implementation is missing answers 501 naming it.
+An operation whose implementation is missing answers 501 naming it. Each resource group's
+routes are declared in ``routes/<group>.py``; ``create_app`` imports and builds a group on
+the first request to one of its operations, so start-up does not grow with the spec.
 """
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+from __future__ import annotations
 
-from fastapi import (
-    APIRouter,
-    Body,
-    Depends,
-    FastAPI,
-    Path,
-    Request,
-    Response,
-)
+import importlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI
 
 from . import _runtime as rt
-from ._routing import TemplateRoute, index_routes
-from .interfaces import (
-    PetsApi,
-    PetsPhotoApi,
-)
-from .models import (
-    Pet,
-    UploadPhotoBody,
-)
+from ._runtime.routing import TemplateRoute, index_routes, lazy_routes
+
+if TYPE_CHECKING:
+    from .interfaces import (
+        Implementations,
+        PetsApi,
+        PetsPhotoApi,
+    )
 
 __all__ = ["create_app", "create_router"]
 
-_ADD_PET_ROUTE = rt.Route(operation_id="addPet", status_code=200, media_type="application/json")
-_UPLOAD_PHOTO_ROUTE = rt.Route(operation_id="uploadPhoto", status_code=204, media_type=None)
-_UPLOAD_PHOTO_BODY = rt.BodyReader({"multipart/form-data": UploadPhotoBody}, required=True)
+# Per resource group, in spec order: its module under routes/ and how many routes it adds.
+_GROUPS: tuple[tuple[str, int], ...] = (
+    ("pets", 1),
+    ("pets_photo", 1),
+)
+# Every route, group after group, in the order its module adds them: path template ...
+_PATHS: tuple[str, ...] = (
+    "/pets",
+    "/pets/{petId}/photo",
+)
+# ... and endpoint name.
+_ENDPOINTS: tuple[str, ...] = (
+    "add_pet",
+    "upload_photo",
+)
+
+
+def _route_adders(
+    implementations: Implementations, binder: rt.Binder
+) -> list[tuple[int, Callable[[APIRouter], None]]]:
+    """Per resource group: its size and a function adding its routes (its module imported then)."""
+
+    def adder(module: str) -> Callable[[APIRouter], None]:
+        def add(router: APIRouter) -> None:
+            routes = importlib.import_module(f"{__package__}.routes.{module}")
+            routes.add_routes(router, implementations, binder)
+
+        return add
+
+    return [(size, adder(module)) for module, size in _GROUPS]
 
 
 def create_router(
@@ -45,71 +68,15 @@ def create_router(
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
 ) -> APIRouter:
-    """An APIRouter serving every operation, bound to the given implementations."""
-    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
-    impls: dict[str, Any] = {
+    """An APIRouter serving every operation, bound to the given implementations (every route built now)."""
+    implementations: Implementations = {
         "pets": pets,
         "pets_photo": pets_photo,
     }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
     router = APIRouter(route_class=TemplateRoute)
-
-    @router.post(
-        "/pets",
-        operation_id="addPet",
-        status_code=200,
-        response_model=Pet,
-        response_description="The pet.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}}
-        },
-    )
-    async def add_pet(
-        request: Request,
-        body: Annotated[Pet, Body(media_type="application/json")],
-    ) -> Any:
-        return await binder.call(
-            _ADD_PET_ROUTE,
-            request,
-            None,
-            impls["pets"],
-            "add_pet",
-            (),
-            {
-                "body": body,
-            },
-        )
-
-    @router.post(
-        "/pets/{petId}/photo",
-        operation_id="uploadPhoto",
-        status_code=204,
-        response_model=None,
-        response_class=Response,
-        response_description="Stored.",
-        responses={422: {"description": "Validation Error", "model": rt.ValidationErrorBody}},
-        openapi_extra={
-            "requestBody": _UPLOAD_PHOTO_BODY.openapi,
-            rt.CONTENT_KEY: {"204": {}, "422": {"application/json": True}},
-        },
-    )
-    async def upload_photo(
-        request: Request,
-        pet_id: Annotated[int, Path(alias="petId")],
-        body: Annotated[UploadPhotoBody, Depends(_UPLOAD_PHOTO_BODY)],
-    ) -> Any:
-        return await binder.call(
-            _UPLOAD_PHOTO_ROUTE,
-            request,
-            None,
-            impls["pets_photo"],
-            "upload_photo",
-            (pet_id,),
-            {
-                "body": body,
-            },
-        )
-
+    for _, add in _route_adders(implementations, binder):
+        add(router)
     return router
 
 
@@ -123,6 +90,9 @@ def create_app(
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """A FastAPI application for Swagger 2.0.
+
+    Each operation's route is built, with the rest of its resource group, on the first
+    request that could be for it; ``rt.build_routes(app.router)`` builds every one now.
 
     Args:
         authenticate: called with the bearer token / API key; returns a principal
@@ -141,15 +111,15 @@ def create_app(
     }
     settings.update(fastapi_kwargs)
     app = FastAPI(**settings)
+    implementations: Implementations = {
+        "pets": pets,
+        "pets_photo": pets_photo,
+    }
+    binder = rt.Binder(authenticate=authenticate, middleware=middleware)
+    adders = _route_adders(implementations, binder)
     # The routes go on the app itself: an included router is matched through an extra
     # layer, which doubles FastAPI's route matching per request.
-    router = create_router(
-        pets=pets,
-        pets_photo=pets_photo,
-        authenticate=authenticate,
-        middleware=middleware,
-    )
-    app.router.routes.extend(router.routes)
+    app.router.routes.extend(lazy_routes(adders, _PATHS, _ENDPOINTS))
     rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route

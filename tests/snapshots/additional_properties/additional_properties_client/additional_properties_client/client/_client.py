@@ -60,14 +60,14 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def counters(self) -> CountersResource:
-        """Operations under ``CountersResource`` (module ``counters``, loaded on first use)."""
+        """``client.counters``: get_counters. Loaded on first use (module ``counters``)."""
         from .counters import CountersResource
 
         return CountersResource(self)
 
     @functools.cached_property
     def settings(self) -> SettingsResource:
-        """Operations under ``SettingsResource`` (module ``settings``, loaded on first use)."""
+        """``client.settings``: put_settings. Loaded on first use (module ``settings``)."""
         from .settings import SettingsResource
 
         return SettingsResource(self)
@@ -97,14 +97,14 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def counters(self) -> AsyncCountersResource:
-        """Operations under ``CountersResource`` (module ``counters``, loaded on first use)."""
+        """``client.counters``: get_counters. Loaded on first use (module ``counters``)."""
         from .counters import AsyncCountersResource
 
         return AsyncCountersResource(self)
 
     @functools.cached_property
     def settings(self) -> AsyncSettingsResource:
-        """Operations under ``SettingsResource`` (module ``settings``, loaded on first use)."""
+        """``client.settings``: put_settings. Loaded on first use (module ``settings``)."""
         from .settings import AsyncSettingsResource
 
         return AsyncSettingsResource(self)

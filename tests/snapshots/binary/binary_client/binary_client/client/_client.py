@@ -60,14 +60,15 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def avatars(self) -> AvatarsResource:
-        """Operations under ``AvatarsResource`` (module ``avatars``, loaded on first use)."""
+        """``client.avatars``: upload_avatar, get_avatar_image. Loaded on first use (module
+        ``avatars``)."""
         from .avatars import AvatarsResource
 
         return AvatarsResource(self)
 
     @functools.cached_property
     def files(self) -> FilesResource:
-        """Operations under ``FilesResource`` (module ``files``, loaded on first use)."""
+        """``client.files``: download_file, upload_file. Loaded on first use (module ``files``)."""
         from .files import FilesResource
 
         return FilesResource(self)
@@ -97,14 +98,15 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def avatars(self) -> AsyncAvatarsResource:
-        """Operations under ``AvatarsResource`` (module ``avatars``, loaded on first use)."""
+        """``client.avatars``: upload_avatar, get_avatar_image. Loaded on first use (module
+        ``avatars``)."""
         from .avatars import AsyncAvatarsResource
 
         return AsyncAvatarsResource(self)
 
     @functools.cached_property
     def files(self) -> AsyncFilesResource:
-        """Operations under ``FilesResource`` (module ``files``, loaded on first use)."""
+        """``client.files``: download_file, upload_file. Loaded on first use (module ``files``)."""
         from .files import AsyncFilesResource
 
         return AsyncFilesResource(self)

@@ -59,7 +59,7 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def things(self) -> ThingsResource:
-        """Operations under ``ThingsResource`` (module ``things``, loaded on first use)."""
+        """``client.things``: create_thing. Loaded on first use (module ``things``)."""
         from .things import ThingsResource
 
         return ThingsResource(self)
@@ -89,7 +89,7 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def things(self) -> AsyncThingsResource:
-        """Operations under ``ThingsResource`` (module ``things``, loaded on first use)."""
+        """``client.things``: create_thing. Loaded on first use (module ``things``)."""
         from .things import AsyncThingsResource
 
         return AsyncThingsResource(self)

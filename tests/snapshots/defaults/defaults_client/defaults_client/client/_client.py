@@ -59,7 +59,7 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def search(self) -> SearchResource:
-        """Operations under ``SearchResource`` (module ``search``, loaded on first use)."""
+        """``client.search``: search. Loaded on first use (module ``search``)."""
         from .search import SearchResource
 
         return SearchResource(self)
@@ -89,7 +89,7 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def search(self) -> AsyncSearchResource:
-        """Operations under ``SearchResource`` (module ``search``, loaded on first use)."""
+        """``client.search``: search. Loaded on first use (module ``search``)."""
         from .search import AsyncSearchResource
 
         return AsyncSearchResource(self)

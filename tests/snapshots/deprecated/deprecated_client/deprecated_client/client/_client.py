@@ -59,7 +59,7 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def legacy(self) -> LegacyResource:
-        """Operations under ``LegacyResource`` (module ``legacy``, loaded on first use)."""
+        """``client.legacy``: get_legacy. Loaded on first use (module ``legacy``)."""
         from .legacy import LegacyResource
 
         return LegacyResource(self)
@@ -89,7 +89,7 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def legacy(self) -> AsyncLegacyResource:
-        """Operations under ``LegacyResource`` (module ``legacy``, loaded on first use)."""
+        """``client.legacy``: get_legacy. Loaded on first use (module ``legacy``)."""
         from .legacy import AsyncLegacyResource
 
         return AsyncLegacyResource(self)

@@ -61,21 +61,21 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def pets(self) -> PetsResource:
-        """Operations under ``PetsResource`` (module ``pets``, loaded on first use)."""
+        """``client.pets``: create_pet. Loaded on first use (module ``pets``)."""
         from .pets import PetsResource
 
         return PetsResource(self)
 
     @functools.cached_property
     def shapes(self) -> ShapesResource:
-        """Operations under ``ShapesResource`` (module ``shapes``, loaded on first use)."""
+        """``client.shapes``: get_shape. Loaded on first use (module ``shapes``)."""
         from .shapes import ShapesResource
 
         return ShapesResource(self)
 
     @functools.cached_property
     def values(self) -> ValuesResource:
-        """Operations under ``ValuesResource`` (module ``values``, loaded on first use)."""
+        """``client.values``: get_value. Loaded on first use (module ``values``)."""
         from .values import ValuesResource
 
         return ValuesResource(self)
@@ -105,21 +105,21 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def pets(self) -> AsyncPetsResource:
-        """Operations under ``PetsResource`` (module ``pets``, loaded on first use)."""
+        """``client.pets``: create_pet. Loaded on first use (module ``pets``)."""
         from .pets import AsyncPetsResource
 
         return AsyncPetsResource(self)
 
     @functools.cached_property
     def shapes(self) -> AsyncShapesResource:
-        """Operations under ``ShapesResource`` (module ``shapes``, loaded on first use)."""
+        """``client.shapes``: get_shape. Loaded on first use (module ``shapes``)."""
         from .shapes import AsyncShapesResource
 
         return AsyncShapesResource(self)
 
     @functools.cached_property
     def values(self) -> AsyncValuesResource:
-        """Operations under ``ValuesResource`` (module ``values``, loaded on first use)."""
+        """``client.values``: get_value. Loaded on first use (module ``values``)."""
         from .values import AsyncValuesResource
 
         return AsyncValuesResource(self)

@@ -60,14 +60,14 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def a(self) -> AResource:
-        """Operations under ``AResource`` (module ``a``, loaded on first use)."""
+        """``client.a``: fetch, post_a. Loaded on first use (module ``a``)."""
         from .a import AResource
 
         return AResource(self)
 
     @functools.cached_property
     def b(self) -> BResource:
-        """Operations under ``BResource`` (module ``b``, loaded on first use)."""
+        """``client.b``: fetch_2, delete_b, get_b_id. Loaded on first use (module ``b``)."""
         from .b import BResource
 
         return BResource(self)
@@ -97,14 +97,14 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def a(self) -> AsyncAResource:
-        """Operations under ``AResource`` (module ``a``, loaded on first use)."""
+        """``client.a``: fetch, post_a. Loaded on first use (module ``a``)."""
         from .a import AsyncAResource
 
         return AsyncAResource(self)
 
     @functools.cached_property
     def b(self) -> AsyncBResource:
-        """Operations under ``BResource`` (module ``b``, loaded on first use)."""
+        """``client.b``: fetch_2, delete_b, get_b_id. Loaded on first use (module ``b``)."""
         from .b import AsyncBResource
 
         return AsyncBResource(self)

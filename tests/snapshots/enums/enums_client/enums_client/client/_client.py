@@ -59,7 +59,7 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def items(self) -> ItemsResource:
-        """Operations under ``ItemsResource`` (module ``items``, loaded on first use)."""
+        """``client.items``: list_items. Loaded on first use (module ``items``)."""
         from .items import ItemsResource
 
         return ItemsResource(self)
@@ -89,7 +89,7 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def items(self) -> AsyncItemsResource:
-        """Operations under ``ItemsResource`` (module ``items``, loaded on first use)."""
+        """``client.items``: list_items. Loaded on first use (module ``items``)."""
         from .items import AsyncItemsResource
 
         return AsyncItemsResource(self)

@@ -59,7 +59,7 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def contacts(self) -> ContactsResource:
-        """Operations under ``ContactsResource`` (module ``contacts``, loaded on first use)."""
+        """``client.contacts``: create_contact. Loaded on first use (module ``contacts``)."""
         from .contacts import ContactsResource
 
         return ContactsResource(self)
@@ -89,7 +89,7 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def contacts(self) -> AsyncContactsResource:
-        """Operations under ``ContactsResource`` (module ``contacts``, loaded on first use)."""
+        """``client.contacts``: create_contact. Loaded on first use (module ``contacts``)."""
         from .contacts import AsyncContactsResource
 
         return AsyncContactsResource(self)

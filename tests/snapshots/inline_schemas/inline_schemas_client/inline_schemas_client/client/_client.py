@@ -59,7 +59,7 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def orders(self) -> OrdersResource:
-        """Operations under ``OrdersResource`` (module ``orders``, loaded on first use)."""
+        """``client.orders``: create_order. Loaded on first use (module ``orders``)."""
         from .orders import OrdersResource
 
         return OrdersResource(self)
@@ -89,7 +89,7 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def orders(self) -> AsyncOrdersResource:
-        """Operations under ``OrdersResource`` (module ``orders``, loaded on first use)."""
+        """``client.orders``: create_order. Loaded on first use (module ``orders``)."""
         from .orders import AsyncOrdersResource
 
         return AsyncOrdersResource(self)

@@ -59,7 +59,7 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def class_(self) -> ClassResource:
-        """Operations under ``ClassResource`` (module ``class_``, loaded on first use)."""
+        """``client.class_``: import_, return_. Loaded on first use (module ``class_``)."""
         from .class_ import ClassResource
 
         return ClassResource(self)
@@ -89,7 +89,7 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def class_(self) -> AsyncClassResource:
-        """Operations under ``ClassResource`` (module ``class_``, loaded on first use)."""
+        """``client.class_``: import_, return_. Loaded on first use (module ``class_``)."""
         from .class_ import AsyncClassResource
 
         return AsyncClassResource(self)

@@ -59,7 +59,8 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def documents(self) -> DocumentsResource:
-        """Operations under ``DocumentsResource`` (module ``documents``, loaded on first use)."""
+        """``client.documents``: create_document, get_document, delete_document, add_comment,
+        put_document_text. Loaded on first use (module ``documents``)."""
         from .documents import DocumentsResource
 
         return DocumentsResource(self)
@@ -89,7 +90,8 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def documents(self) -> AsyncDocumentsResource:
-        """Operations under ``DocumentsResource`` (module ``documents``, loaded on first use)."""
+        """``client.documents``: create_document, get_document, delete_document, add_comment,
+        put_document_text. Loaded on first use (module ``documents``)."""
         from .documents import AsyncDocumentsResource
 
         return AsyncDocumentsResource(self)

@@ -62,28 +62,28 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def close_resource(self) -> CloseResourceResource:
-        """Operations under ``CloseResourceResource`` (module ``close_resource``, loaded on first use)."""
+        """``client.close_resource``: close_. Loaded on first use (module ``close_resource``)."""
         from .close_resource import CloseResourceResource
 
         return CloseResourceResource(self)
 
     @functools.cached_property
     def int(self) -> IntResource:
-        """Operations under ``IntResource`` (module ``int``, loaded on first use)."""
+        """``client.int``: int. Loaded on first use (module ``int``)."""
         from .int import IntResource
 
         return IntResource(self)
 
     @functools.cached_property
     def list(self) -> ListModelResource:
-        """Operations under ``ListModelResource`` (module ``list``, loaded on first use)."""
+        """``client.list``: list. Loaded on first use (module ``list``)."""
         from .list import ListModelResource
 
         return ListModelResource(self)
 
     @functools.cached_property
     def pets(self) -> Pets2Resource:
-        """Operations under ``Pets2Resource`` (module ``pets``, loaded on first use)."""
+        """``client.pets``: get_pets, get_pets_2. Loaded on first use (module ``pets``)."""
         from .pets import Pets2Resource
 
         return Pets2Resource(self)
@@ -113,28 +113,28 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def close_resource(self) -> AsyncCloseResourceResource:
-        """Operations under ``CloseResourceResource`` (module ``close_resource``, loaded on first use)."""
+        """``client.close_resource``: close_. Loaded on first use (module ``close_resource``)."""
         from .close_resource import AsyncCloseResourceResource
 
         return AsyncCloseResourceResource(self)
 
     @functools.cached_property
     def int(self) -> AsyncIntResource:
-        """Operations under ``IntResource`` (module ``int``, loaded on first use)."""
+        """``client.int``: int. Loaded on first use (module ``int``)."""
         from .int import AsyncIntResource
 
         return AsyncIntResource(self)
 
     @functools.cached_property
     def list(self) -> AsyncListModelResource:
-        """Operations under ``ListModelResource`` (module ``list``, loaded on first use)."""
+        """``client.list``: list. Loaded on first use (module ``list``)."""
         from .list import AsyncListModelResource
 
         return AsyncListModelResource(self)
 
     @functools.cached_property
     def pets(self) -> AsyncPets2Resource:
-        """Operations under ``Pets2Resource`` (module ``pets``, loaded on first use)."""
+        """``client.pets``: get_pets, get_pets_2. Loaded on first use (module ``pets``)."""
         from .pets import AsyncPets2Resource
 
         return AsyncPets2Resource(self)

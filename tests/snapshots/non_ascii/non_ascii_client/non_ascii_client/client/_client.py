@@ -59,7 +59,7 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def cafe(self) -> CafeResource:
-        """Operations under ``CafeResource`` (module ``cafe``, loaded on first use)."""
+        """``client.cafe``: obtenir_cafe. Loaded on first use (module ``cafe``)."""
         from .cafe import CafeResource
 
         return CafeResource(self)
@@ -89,7 +89,7 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def cafe(self) -> AsyncCafeResource:
-        """Operations under ``CafeResource`` (module ``cafe``, loaded on first use)."""
+        """``client.cafe``: obtenir_cafe. Loaded on first use (module ``cafe``)."""
         from .cafe import AsyncCafeResource
 
         return AsyncCafeResource(self)

@@ -59,7 +59,7 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def events(self) -> EventsResource:
-        """Operations under ``EventsResource`` (module ``events``, loaded on first use)."""
+        """``client.events``: post_event. Loaded on first use (module ``events``)."""
         from .events import EventsResource
 
         return EventsResource(self)
@@ -89,7 +89,7 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def events(self) -> AsyncEventsResource:
-        """Operations under ``EventsResource`` (module ``events``, loaded on first use)."""
+        """``client.events``: post_event. Loaded on first use (module ``events``)."""
         from .events import AsyncEventsResource
 
         return AsyncEventsResource(self)

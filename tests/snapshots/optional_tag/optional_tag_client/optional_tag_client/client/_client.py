@@ -60,14 +60,14 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def media(self) -> MediaResource:
-        """Operations under ``MediaResource`` (module ``media``, loaded on first use)."""
+        """``client.media``: add_media. Loaded on first use (module ``media``)."""
         from .media import MediaResource
 
         return MediaResource(self)
 
     @functools.cached_property
     def tracks(self) -> TracksResource:
-        """Operations under ``TracksResource`` (module ``tracks``, loaded on first use)."""
+        """``client.tracks``: add_track. Loaded on first use (module ``tracks``)."""
         from .tracks import TracksResource
 
         return TracksResource(self)
@@ -97,14 +97,14 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def media(self) -> AsyncMediaResource:
-        """Operations under ``MediaResource`` (module ``media``, loaded on first use)."""
+        """``client.media``: add_media. Loaded on first use (module ``media``)."""
         from .media import AsyncMediaResource
 
         return AsyncMediaResource(self)
 
     @functools.cached_property
     def tracks(self) -> AsyncTracksResource:
-        """Operations under ``TracksResource`` (module ``tracks``, loaded on first use)."""
+        """``client.tracks``: add_track. Loaded on first use (module ``tracks``)."""
         from .tracks import AsyncTracksResource
 
         return AsyncTracksResource(self)

@@ -59,7 +59,7 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def users(self) -> UsersResource:
-        """Operations under ``UsersResource`` (module ``users``, loaded on first use)."""
+        """``client.users``: list_users. Loaded on first use (module ``users``)."""
         from .users import UsersResource
 
         return UsersResource(self)
@@ -89,7 +89,7 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def users(self) -> AsyncUsersResource:
-        """Operations under ``UsersResource`` (module ``users``, loaded on first use)."""
+        """``client.users``: list_users. Loaded on first use (module ``users``)."""
         from .users import AsyncUsersResource
 
         return AsyncUsersResource(self)

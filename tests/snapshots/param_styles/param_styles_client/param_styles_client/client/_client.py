@@ -60,14 +60,14 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def label(self) -> LabelResource:
-        """Operations under ``LabelResource`` (module ``label``, loaded on first use)."""
+        """``client.label``: sub-resources: matrix. Loaded on first use (module ``label``)."""
         from .label import LabelResource
 
         return LabelResource(self)
 
     @functools.cached_property
     def search(self) -> SearchResource:
-        """Operations under ``SearchResource`` (module ``search``, loaded on first use)."""
+        """``client.search``: search. Loaded on first use (module ``search``)."""
         from .search import SearchResource
 
         return SearchResource(self)
@@ -97,14 +97,14 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def label(self) -> AsyncLabelResource:
-        """Operations under ``LabelResource`` (module ``label``, loaded on first use)."""
+        """``client.label``: sub-resources: matrix. Loaded on first use (module ``label``)."""
         from .label import AsyncLabelResource
 
         return AsyncLabelResource(self)
 
     @functools.cached_property
     def search(self) -> AsyncSearchResource:
-        """Operations under ``SearchResource`` (module ``search``, loaded on first use)."""
+        """``client.search``: search. Loaded on first use (module ``search``)."""
         from .search import AsyncSearchResource
 
         return AsyncSearchResource(self)

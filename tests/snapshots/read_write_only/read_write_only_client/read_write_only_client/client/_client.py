@@ -59,7 +59,7 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def accounts(self) -> AccountsResource:
-        """Operations under ``AccountsResource`` (module ``accounts``, loaded on first use)."""
+        """``client.accounts``: create_account. Loaded on first use (module ``accounts``)."""
         from .accounts import AccountsResource
 
         return AccountsResource(self)
@@ -89,7 +89,7 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def accounts(self) -> AsyncAccountsResource:
-        """Operations under ``AccountsResource`` (module ``accounts``, loaded on first use)."""
+        """``client.accounts``: create_account. Loaded on first use (module ``accounts``)."""
         from .accounts import AsyncAccountsResource
 
         return AsyncAccountsResource(self)

@@ -61,21 +61,21 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def graph(self) -> GraphResource:
-        """Operations under ``GraphResource`` (module ``graph``, loaded on first use)."""
+        """``client.graph``: get_graph. Loaded on first use (module ``graph``)."""
         from .graph import GraphResource
 
         return GraphResource(self)
 
     @functools.cached_property
     def json(self) -> JsonModelResource:
-        """Operations under ``JsonModelResource`` (module ``json``, loaded on first use)."""
+        """``client.json``: get_json. Loaded on first use (module ``json``)."""
         from .json import JsonModelResource
 
         return JsonModelResource(self)
 
     @functools.cached_property
     def tree(self) -> TreeResource:
-        """Operations under ``TreeResource`` (module ``tree``, loaded on first use)."""
+        """``client.tree``: get_tree. Loaded on first use (module ``tree``)."""
         from .tree import TreeResource
 
         return TreeResource(self)
@@ -105,21 +105,21 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def graph(self) -> AsyncGraphResource:
-        """Operations under ``GraphResource`` (module ``graph``, loaded on first use)."""
+        """``client.graph``: get_graph. Loaded on first use (module ``graph``)."""
         from .graph import AsyncGraphResource
 
         return AsyncGraphResource(self)
 
     @functools.cached_property
     def json(self) -> AsyncJsonModelResource:
-        """Operations under ``JsonModelResource`` (module ``json``, loaded on first use)."""
+        """``client.json``: get_json. Loaded on first use (module ``json``)."""
         from .json import AsyncJsonModelResource
 
         return AsyncJsonModelResource(self)
 
     @functools.cached_property
     def tree(self) -> AsyncTreeResource:
-        """Operations under ``TreeResource`` (module ``tree``, loaded on first use)."""
+        """``client.tree``: get_tree. Loaded on first use (module ``tree``)."""
         from .tree import AsyncTreeResource
 
         return AsyncTreeResource(self)

@@ -59,7 +59,7 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def pets(self) -> PetsResource:
-        """Operations under ``PetsResource`` (module ``pets``, loaded on first use)."""
+        """``client.pets``: add_pet; sub-resources: photo. Loaded on first use (module ``pets``)."""
         from .pets import PetsResource
 
         return PetsResource(self)
@@ -89,7 +89,7 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def pets(self) -> AsyncPetsResource:
-        """Operations under ``PetsResource`` (module ``pets``, loaded on first use)."""
+        """``client.pets``: add_pet; sub-resources: photo. Loaded on first use (module ``pets``)."""
         from .pets import AsyncPetsResource
 
         return AsyncPetsResource(self)

@@ -59,7 +59,7 @@ class Client(rt.SyncClientBase):
 
     @functools.cached_property
     def reports(self) -> ReportsResource:
-        """Operations under ``ReportsResource`` (module ``reports``, loaded on first use)."""
+        """``client.reports``: post_report. Loaded on first use (module ``reports``)."""
         from .reports import ReportsResource
 
         return ReportsResource(self)
@@ -89,7 +89,7 @@ class AsyncClient(rt.AsyncClientBase):
 
     @functools.cached_property
     def reports(self) -> AsyncReportsResource:
-        """Operations under ``ReportsResource`` (module ``reports``, loaded on first use)."""
+        """``client.reports``: post_report. Loaded on first use (module ``reports``)."""
         from .reports import AsyncReportsResource
 
         return AsyncReportsResource(self)

@@ -1,0 +1,231 @@
+"""Client operation views: one IR operation -> its ``rt.Operation`` constant and method parts.
+
+Everything here is a finished string or a boolean: the constant's whole assignment,
+the method's arguments with their annotations and docs, the return annotation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apiforge.diagnostics import Sink
+from apiforge.ir.model import Operation, Parameter, page_results, preferred_request
+from apiforge.naming.names import Names
+from apiforge.render.common import (
+    ArgView,
+    BodyView,
+    OutcomeView,
+    body_view,
+    ordered_params,
+    response_outcomes,
+    summary_line,
+    union,
+)
+from apiforge.render.escape import docstring, literal
+from apiforge.render.types import Annotator
+
+
+@dataclass(frozen=True)
+class ClientOpView:
+    """One operation: its runtime constant and what its methods are made of."""
+
+    const: str
+    method: str
+    operation_def: str  # the constant's whole (annotated) assignment of its rt.Operation(...)
+    return_annotation: str
+    positional: list[ArgView]
+    keyword: list[ArgView]
+    body: BodyView | None
+    summary: str
+    description: str
+    deprecated: bool
+    doc_body: bool  # more than the summary line: description, Args or a deprecation note
+    paginated: bool
+    all_method: str
+    item_annotation: str
+
+    @property
+    def args(self) -> list[ArgView]:
+        """Path parameters first, then the others: the order of the argument dict and the docs."""
+        return self.positional + self.keyword
+
+    @property
+    def documented(self) -> list[ArgView]:
+        """The arguments the docstring's Args describe: those the spec says something about."""
+        return [a for a in self.args if a.description]
+
+    @property
+    def body_arg(self) -> str:
+        """What the method passes on as the body: ``body`` or ``None``."""
+        return "body" if self.body else "None"
+
+
+def op_view(op: Operation, names: Names, annotator: Annotator, sink: Sink) -> ClientOpView:
+    """The view of ``op``; its annotations' imports are noted on ``annotator`` (its module's)."""
+    op_names = names.operations[op.operation_id]
+    positional: list[ArgView] = []
+    keyword: list[ArgView] = []
+    params: list[str] = []
+    wire: dict[str, str] = {}
+    for param, py in ordered_params(op, op_names):
+        if param.name in wire:
+            # The runtime takes arguments keyed by wire name (templates/runtime/client/_runtime/request.py).
+            sink.warning(
+                "client-parameter-clash",
+                f"{param.location} parameter {param.name!r} has the name of the {wire[param.name]} parameter; "
+                "the client passes arguments by name, so only the first is exposed and sent",
+                param.spec_location,
+            )
+            continue
+        wire[param.name] = param.location
+        param_expr = _param_expr(param)
+        annotation = annotator.spell(param.type, "param")
+        arg = ArgView(
+            py,
+            literal(param.name),
+            param.location,
+            annotation,
+            param.required,
+            docstring(param.description or _undocumented(param, py, annotation, annotator)),
+            param_expr,
+        )
+        (positional if param.location == "path" else keyword).append(arg)
+        params.append(param_expr)
+    body = body_view(op, annotator, use_dict=True)
+    outcomes = response_outcomes(op, annotator)
+    success = [o for o in outcomes if o.is_success]
+    errors = [o for o in outcomes if not o.is_success]
+    returns = annotator.note(union([o.annotation for o in success]) if success else "None")
+    page = page_results(annotator.api, op)
+    item = annotator.spell(page.item, "response") if page is not None else None
+    expr = _call(
+        "rt.Operation",
+        literal(op.operation_id),
+        literal(op.method),
+        literal(op.path),
+        "params=(" + ", ".join(params) + ("," if len(params) == 1 else "") + ")",
+        _call("body=rt.Body", body.media_type, *_encoding(op)) if body else "body=None",
+        _outcomes("responses=", success),
+        _outcomes("errors=", errors),
+        f"authenticated={any(op.security_alternatives)}",
+        f"deprecated={op.deprecated}",
+    )
+    description = docstring(
+        op.description if op.summary else "\n".join(op.description.splitlines()[1:])
+    )
+    return ClientOpView(
+        const=op_names.constant,
+        method=op_names.method,
+        operation_def=f"{op_names.constant}: rt.Operation[{returns}] = {expr}",
+        return_annotation=returns,
+        positional=positional,
+        keyword=keyword,
+        body=body,
+        summary=docstring(summary_line(op)),
+        description=description,
+        deprecated=op.deprecated,
+        doc_body=bool(
+            description or any(a.description for a in positional + keyword) or body or op.deprecated
+        ),
+        paginated=item is not None,
+        all_method=op_names.all_method or "",
+        item_annotation=item or "",
+    )
+
+
+def _undocumented(param: Parameter, py: str, annotation: str, annotator: Annotator) -> str:
+    """What the spec does say about a parameter it does not describe; "" when nothing.
+
+    The allowed values, the server's default, the schema's constraints, and the wire
+    name when the Python name differs. Nothing to say leaves the parameter out of the
+    docstring's Args: its name and annotation already say as much as a placeholder.
+    """
+    schema = (
+        annotator.api.schemas.get(param.type.model or "") if param.type.kind == "model" else None
+    )
+    said = []
+    if schema is not None and schema.kind == "enum" and schema.enum_values:
+        values = ", ".join(literal(v) for v in schema.enum_values[:8]) + (
+            ", ..." if len(schema.enum_values) > 8 else ""
+        )
+        said.append(f"One of {values}.")
+    if param.default:
+        said.append(f"The server's default is {literal(param.default[0])}.")
+    limits = _limits(dict(param.keywords), plain_string=annotation.startswith("str"))
+    if limits:
+        said.append(limits[0].upper() + limits[1:] + ".")
+    if param.name != py:
+        said.append(f"Sent as the {param.location} parameter ``{param.name}``.")
+    return " ".join(said)
+
+
+def _limits(keywords: dict[str, object], plain_string: bool) -> str:
+    """``at least 1, at most 100``: the schema's validation keywords in words."""
+    said = []
+    exclusive_min = keywords.get("exclusiveMinimum")
+    exclusive_max = keywords.get("exclusiveMaximum")
+    if "minimum" in keywords:
+        word = "greater than" if exclusive_min is True else "at least"
+        said.append(f"{word} {literal(keywords['minimum'])}")
+    if "maximum" in keywords:
+        word = "less than" if exclusive_max is True else "at most"
+        said.append(f"{word} {literal(keywords['maximum'])}")
+    if not isinstance(exclusive_min, bool) and exclusive_min is not None:
+        said.append(f"greater than {literal(exclusive_min)}")
+    if not isinstance(exclusive_max, bool) and exclusive_max is not None:
+        said.append(f"less than {literal(exclusive_max)}")
+    if "multipleOf" in keywords:
+        said.append(f"a multiple of {literal(keywords['multipleOf'])}")
+    for key, unit, word in (
+        ("minLength", "characters", "at least"),
+        ("maxLength", "characters", "at most"),
+        ("minItems", "items", "at least"),
+        ("maxItems", "items", "at most"),
+    ):
+        if key in keywords:
+            said.append(f"{word} {literal(keywords[key])} {unit}")
+    if "pattern" in keywords:
+        said.append(f"matching {literal(keywords['pattern'])}")
+    if plain_string and "format" in keywords:
+        said.append(f"format {literal(keywords['format'])}")
+    return ", ".join(said)
+
+
+def _call(head: str, *items: str) -> str:
+    """``head(item, ...)`` on one line; the format stage lays it out."""
+    return f"{head}({', '.join(items)})"
+
+
+def _encoding(op: Operation) -> list[str]:
+    """``encoding=(...)``: the form body's Encoding Object with OpenAPI's defaults applied, or nothing."""
+    content = preferred_request(op.body.contents) if op.body else None
+    if content is None or content.kind != "form" or not content.encoding:
+        return []
+    resolved = [
+        (name, style or "form", explode if explode is not None else (style or "form") == "form")
+        for name, style, explode in content.encoding
+    ]
+    return [f"encoding={literal(tuple(resolved))}"]
+
+
+def _param_expr(param: Parameter) -> str:
+    """``rt.Param(name, location, ...)``: how the runtime encodes the parameter."""
+    extra = []
+    if param.style is not None:
+        extra.append(f"style={literal(param.style)}")
+    if param.explode is not None:
+        extra.append(f"explode={literal(param.explode)}")
+    if param.required:
+        extra.append("required=True")
+    return _call("rt.Param", literal(param.name), literal(param.location), *extra)
+
+
+def _outcomes(head: str, outcomes: list[OutcomeView]) -> str:
+    """``{status: rt.Outcome(...), ...}``."""
+    return head + "{" + ", ".join(_outcome(o) for o in outcomes) + "}"
+
+
+def _outcome(outcome: OutcomeView) -> str:
+    if outcome.kind == "json":
+        return _call(f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation)
+    return _call(f"{literal(outcome.code)}: rt.Outcome", literal(outcome.kind))

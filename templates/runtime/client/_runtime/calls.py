@@ -1,0 +1,171 @@
+"""One call and one pagination run without the I/O, shared by the sync and async clients.
+
+As in httpx (one ``auth_flow`` driven by a sync and an async loop), the decisions are
+written once here: :class:`Attempts` builds the request, decides whether and when to
+retry and parses the answer; :class:`Pages` knows the query of the next page and
+validates the items. ``SyncClientBase`` and ``AsyncClientBase`` drive them in loops
+that differ only in ``await``.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from types import FrameType
+from typing import Any, Generic
+
+import httpx
+from pydantic import TypeAdapter
+
+from .errors import ResponseValidationError
+from .operation import Operation, T
+from .pagination import Pager, page_items
+from .raw import capture_response
+from .request import PreparedRequest
+from .response import connection_error, parse_response, type_adapter
+from .retry import RetryPolicy, retry_delay
+
+__all__ = ["Attempts", "Pages", "warn_if_deprecated"]
+
+
+class Attempts:
+    """The attempts of one request: what to send, whether to retry, what it answered.
+
+    Args:
+        op: the operation.
+        prepared: its request, built once.
+        policy: the retry policy for this call.
+        clock: ``(now, jitter)`` sources, read at each retry decision.
+    """
+
+    def __init__(
+        self,
+        op: Operation[Any],
+        prepared: PreparedRequest,
+        policy: RetryPolicy,
+        clock: tuple[Callable[[], float], Callable[[], float]],
+    ) -> None:
+        self._op = op
+        self._prepared = prepared
+        self._policy = policy
+        self._now, self._jitter = clock
+        self._retries = 0
+        self._request: httpx.Request | None = None
+
+    def request(self, http_client: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+        """The ``httpx.Request`` of the next attempt (built by ``http_client`` for its defaults)."""
+        self._request = None
+        prepared = self._prepared
+        self._request = http_client.build_request(
+            prepared.method,
+            prepared.url,
+            headers=prepared.headers,
+            content=prepared.content,
+            files=prepared.files,
+            timeout=prepared.timeout,
+        )
+        return self._request
+
+    def failed(self, error: Exception) -> float:
+        """Seconds to wait after a transport error; raises ``APIConnectionError`` when it is final."""
+        delay = self._delay(error=error)
+        if delay is None:
+            raise connection_error(error, self._request) from error
+        return delay
+
+    def answered(self, response: httpx.Response) -> float | None:
+        """Seconds to wait before retrying ``response``, or None when it is the answer."""
+        return self._delay(response=response)
+
+    def result(self, response: httpx.Response) -> tuple[Any, httpx.Response]:
+        """The parsed answer (or the ``APIError`` it raises) and the response itself."""
+        capture_response(response)
+        return parse_response(self._op, response), response
+
+    def _delay(
+        self, *, response: httpx.Response | None = None, error: BaseException | None = None
+    ) -> float | None:
+        delay = retry_delay(
+            self._policy,
+            method=self._prepared.method,
+            retries_done=self._retries,
+            response=response,
+            error=error,
+            now=self._now(),
+            jitter=self._jitter(),
+        )
+        if delay is not None:
+            self._retries += 1
+        return delay
+
+
+class Pages(Generic[T]):
+    """One pagination run: the query of the page to fetch next and the validated items.
+
+    ``query`` is None for the first page (the operation's own query); ``more`` turns
+    False when the pagination rules (:class:`Pager`) say to stop.
+    """
+
+    def __init__(self, item_type: type[T], max_pages: int) -> None:
+        self._adapter = type_adapter(item_type)
+        self._pager = Pager(max_pages)
+        self._max_pages = max_pages
+        self.query: list[tuple[str, str]] | None = None
+        self.more = True
+
+    def items(self, page: Any, response: httpx.Response) -> Iterator[T]:
+        """Yield the page's items, validated; then decide the next page (and warn if cut short)."""
+        for item in page_items(page):
+            yield _validate_item(self._adapter, item, response)
+        self.query = self._pager.follow(page)
+        self.more = self.query is not None
+        if not self.more and self._pager.truncated:
+            _warn_user(
+                f"pagination stopped after {self._max_pages} pages; more pages exist",
+                RuntimeWarning,
+            )
+
+
+def warn_if_deprecated(op: Operation[Any]) -> None:
+    """Warn (at the caller's line) when the API marks ``op`` as deprecated."""
+    if op.deprecated:
+        _warn_user(
+            f"{op.operation_id} ({op.method.upper()} {op.path}) is deprecated by the API",
+            DeprecationWarning,
+        )
+
+
+def _validate_item(adapter: TypeAdapter[T], item: Any, response: httpx.Response) -> T:
+    """Validate one page item (models already validated by the page come back as is)."""
+    try:
+        return adapter.validate_python(item)
+    except ValueError as exc:
+        raise ResponseValidationError(
+            f"a page item is not valid ({exc})", response=response
+        ) from exc
+
+
+def _warn_user(message: str, category: type[Warning]) -> None:
+    """Warn with the location of the first caller outside the generated package."""
+    warnings.warn(message, category, stacklevel=_user_stacklevel())
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` (seen from ``_warn_user``) of the first frame outside our code.
+
+    "Our code" is the generated package this runtime was copied into (the parent of
+    ``_runtime``), which also holds the generated resource methods; when the runtime
+    is imported on its own, just the runtime package.
+    """
+    runtime = __name__.rpartition(".")[0]
+    owner = runtime.rpartition(".")[0] or runtime
+    frame: FrameType | None = sys._getframe(2)  # the caller of _warn_user
+    level = 2
+    while frame is not None:
+        name = str(frame.f_globals.get("__name__", ""))
+        if name != owner and not name.startswith(owner + "."):
+            break
+        frame = frame.f_back
+        level += 1
+    return level

@@ -1,0 +1,188 @@
+"""Request bodies offered in several media types (read by :class:`BodyReader`), and schema helpers."""
+
+import json
+from collections.abc import Collection, Mapping, Sequence
+from typing import (
+    Any,
+    Literal,
+)
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import TypeAdapter, ValidationError
+from starlette.datastructures import UploadFile
+
+from .errors import ApiError
+
+
+class BodyReader:
+    """A FastAPI dependency reading a request body offered in several media types.
+
+    The request's ``Content-Type`` picks the entry of ``types`` (exactly, or through a
+    range such as ``image/*``); a media type the operation does not list answers 415.
+    JSON is validated into the entry's type, form and multipart fields are collected
+    (files as ``bytes``; a urlencoded body's nested fields as its ``encoding`` says, see
+    ``forms.py``) and validated, ``str`` entries get the decoded text and
+    ``bytes`` entries the raw body. A validation failure answers 422 naming
+    ``body.<field>``. The route documents the body with :attr:`openapi`
+    (``openapi_extra={"requestBody": reader.openapi}``).
+
+    :param types: media type -> the type its body is validated into.
+    :param required: answer 422 for an empty body (else the implementation gets ``None``).
+    :param encoding: the urlencoded body's Encoding Object, ``(field, style, explode)``.
+    """
+
+    def __init__(
+        self,
+        types: Mapping[str, Any],
+        *,
+        required: bool = False,
+        encoding: Sequence[tuple[str, str, bool]] = (),
+    ) -> None:
+        self._entries = [
+            (media.split(";", 1)[0].strip().lower(), type_) for media, type_ in types.items()
+        ]
+        self._adapters: dict[str, TypeAdapter[Any]] = {}
+        self._lists: dict[str, frozenset[str]] = {}
+        self._objects: dict[str, frozenset[str]] = {}
+        self._declared: dict[str, frozenset[str]] = {}
+        self._encoding = {name: (style, explode) for name, style, explode in encoding}
+        content: dict[str, Any] = {}
+        for media, type_ in types.items():
+            essence = media.split(";", 1)[0].strip().lower()
+            if type_ is bytes:
+                schema: dict[str, Any] = {"type": "string", "format": "binary"}
+            elif type_ is str:
+                schema = {"type": "string"}
+            else:
+                self._adapters[essence] = TypeAdapter(type_)
+                schema = _inline_refs(self._adapters[essence].json_schema(mode="validation"))
+                self._lists[essence] = frozenset(_properties_of_type(schema, "array"))
+                self._objects[essence] = frozenset(_properties_of_type(schema, "object"))
+                self._declared[essence] = frozenset(schema.get("properties") or ())
+            content[media] = {"schema": schema}
+        self._required = required
+        self.openapi: dict[str, Any] = {"required": required, "content": content}
+
+    async def __call__(self, request: Request) -> Any:
+        """Read, decode and validate the body of ``request``."""
+        raw = await request.body()
+        if not raw:
+            if not self._required:
+                return None
+            missing = {"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}
+            raise RequestValidationError([missing])
+        content_type = request.headers.get("content-type", "")
+        essence = content_type.split(";", 1)[0].strip().lower()
+        match = next((e for e in self._entries if _media_matches(e[0], essence)), None)
+        if match is None:
+            accepted = ", ".join(media for media, _ in self._entries)
+            raise ApiError(
+                415, f"unsupported media type {essence or '(none)'}; expected one of {accepted}"
+            )
+        media, type_ = match
+        if type_ is bytes:
+            return raw
+        if type_ is str:
+            _, _, charset = content_type.partition("charset=")
+            return raw.decode(charset.split(";")[0].strip() or "utf-8", errors="replace")
+        adapter = self._adapters[media]
+        try:
+            if essence == "application/x-www-form-urlencoded":
+                # Its own module (see forms.py), imported on first use.
+                from .forms import decode_urlencoded
+
+                fields = decode_urlencoded(
+                    raw,
+                    self._encoding,
+                    self._lists[media],
+                    self._objects[media],
+                    self._declared[media],
+                )
+                return adapter.validate_python(fields)
+            if essence.startswith("multipart/"):
+                fields = await self._fields(request, self._lists[media])
+                if essence.startswith("multipart/"):  # an object part is JSON by default
+                    fields = {
+                        k: _json_part(v) if k in self._objects[media] else v
+                        for k, v in fields.items()
+                    }
+                return adapter.validate_python(fields)
+            return adapter.validate_json(raw)
+        except ValidationError as error:
+            errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
+            raise RequestValidationError(errors) from None
+
+    @staticmethod
+    async def _fields(request: Request, lists: Collection[str]) -> dict[str, Any]:
+        form = await request.form()
+        fields: dict[str, Any] = {}
+        for key in dict.fromkeys(form.keys()):
+            values = [
+                await value.read() if isinstance(value, UploadFile) else value
+                for value in form.getlist(key)
+            ]
+            fields[key] = values if key in lists or len(values) > 1 else values[0]
+        return fields
+
+
+def _media_matches(listed: str, essence: str) -> bool:
+    """True when the request's media type ``essence`` is ``listed`` or within its range."""
+    if listed in (essence, "*/*"):
+        return True
+    return listed.endswith("/*") and essence.startswith(listed[:-1])
+
+
+def _properties_of_type(schema: Mapping[str, Any], kind: str) -> list[str]:
+    """Properties of an object schema that hold ``kind`` (``array``: one form value per item;
+    ``object``: a JSON multipart part)."""
+    found = []
+    for name, prop in (schema.get("properties") or {}).items():
+        members = [prop, *prop.get("anyOf", [])] if isinstance(prop, dict) else []
+        if any(isinstance(m, dict) and m.get("type") == kind for m in members):
+            found.append(name)
+    return found
+
+
+def _json_part(value: Any) -> Any:
+    """A multipart part holding an object: its JSON text (or bytes) decoded; anything else as is."""
+    try:
+        return json.loads(value) if isinstance(value, (str, bytes)) else value
+    except ValueError:
+        return value  # pydantic reports it against the field
+
+
+def _pair(text: str) -> tuple[str, str]:
+    key, _, value = text.partition("=")
+    return key, value
+
+
+def _shape(schema: Mapping[str, Any]) -> Literal["scalar", "array", "object"]:
+    kind = schema.get("type")
+    if kind == "array":
+        return "array"
+    if kind == "object" or "properties" in schema or "additionalProperties" in schema:
+        return "object"
+    return "scalar"
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with its ``$defs`` references replaced by the definitions (recursion stops at ``{}``)."""
+    definitions: Mapping[str, Any] = schema.pop("$defs", {})
+
+    def resolve(node: Any, seen: frozenset[str]) -> Any:
+        if isinstance(node, list):
+            return [resolve(item, seen) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            key = ref.removeprefix("#/$defs/")
+            if key in seen or key not in definitions:
+                return {}
+            siblings = {k: v for k, v in node.items() if k != "$ref"}
+            return resolve({**definitions[key], **siblings}, seen | {key})
+        return {k: resolve(v, seen) for k, v in node.items()}
+
+    resolved: dict[str, Any] = resolve(schema, frozenset())
+    return resolved

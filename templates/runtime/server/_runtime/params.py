@@ -1,0 +1,171 @@
+"""Parameters FastAPI cannot decode: styles, objects, names shared with a path parameter."""
+
+from collections.abc import Collection
+from typing import (
+    Any,
+    Final,
+    Literal,
+)
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import TypeAdapter, ValidationError
+
+from .bodies import _inline_refs, _pair, _shape
+
+_ABSENT: Final = object()
+_DELIMITERS: Final = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+class StyledParameter:
+    """A FastAPI dependency that reads one parameter by its OpenAPI ``style``/``explode``.
+
+    FastAPI decodes scalars and exploded query arrays itself; everything else (a
+    comma-separated ``explode: false`` array, a ``deepObject``, a ``label`` or
+    ``matrix`` path segment, an object in a header...) goes through one of these,
+    declared once per parameter by the generated ``app.py``::
+
+        _TAGS = StyledParameter(list[str], "query", "tags", style="form", explode=False)
+
+        async def route(tags: Annotated[list[str] | None, Depends(_TAGS)] = None): ...
+
+    The raw text is split as the style says and validated with pydantic against
+    ``type_``, so the implementation receives a typed value; a bad or missing value
+    answers 422 naming ``<location>.<name>`` like any other parameter. FastAPI
+    cannot describe a style, so the route documents the parameter itself:
+    ``openapi_extra={"parameters": [_TAGS.openapi]}`` with the schema pydantic
+    derives from ``type_`` (the one it validates against).
+
+    :param type_: the decoded type (``list[int]``, a model, an enum...).
+    :param location: ``path``, ``query``, ``header`` or ``cookie``.
+    :param name: the parameter's name on the wire.
+    :param style: the OpenAPI style (``form``, ``simple``, ``label``, ``matrix``,
+        ``spaceDelimited``, ``pipeDelimited``, ``deepObject``).
+    :param explode: the OpenAPI explode flag.
+    :param required: answer 422 when the parameter is absent.
+    :param default: a JSON value used when the parameter is absent (validated too).
+    :param reserved: the operation's other query parameters, which an exploded ``form``
+        object without declared properties does not collect.
+    """
+
+    def __init__(
+        self,
+        type_: Any,
+        location: Literal["path", "query", "header", "cookie"],
+        name: str,
+        *,
+        style: str,
+        explode: bool,
+        required: bool = False,
+        default: Any = _ABSENT,
+        description: str = "",
+        deprecated: bool = False,
+        reserved: Collection[str] = (),
+    ) -> None:
+        self._adapter: TypeAdapter[Any] = TypeAdapter(type_)
+        self._location = location
+        self._name = name
+        self._style = style
+        self._explode = explode
+        self._required = required
+        self._default = default
+        self._reserved = frozenset(reserved)
+        schema = _inline_refs(self._adapter.json_schema(mode="validation"))
+        if default is not _ABSENT:
+            schema["default"] = default
+        self._shape = _shape(schema)
+        self._properties = tuple(schema.get("properties") or ())
+        self.openapi: dict[str, Any] = {
+            "name": name,
+            "in": location,
+            "required": required,
+            "style": style,
+            "explode": explode,
+            "schema": schema,
+        }
+        if description:
+            self.openapi["description"] = description
+        if deprecated:
+            self.openapi["deprecated"] = True
+
+    async def __call__(self, request: Request) -> Any:
+        """Read, split and validate the parameter from ``request``."""
+        raw = self._read(request)
+        if raw is _ABSENT:
+            if self._default is not _ABSENT:
+                raw = self._default
+            elif self._required:
+                missing = {
+                    "type": "missing",
+                    "loc": (self._location, self._name),
+                    "msg": "Field required",
+                }
+                raise RequestValidationError([{**missing, "input": None}])
+            else:
+                return None
+        try:
+            return self._adapter.validate_python(raw)
+        except ValidationError as error:
+            where = (self._location, self._name)
+            errors = [{**e, "loc": (*where, *e["loc"])} for e in error.errors(include_url=False)]
+            raise RequestValidationError(errors) from None
+
+    def _read(self, request: Request) -> Any:
+        if self._location == "query":
+            return self._from_query(request)
+        if self._location == "header":
+            values = request.headers.getlist(self._name)
+            return self._split_text(",".join(values), ",") if values else _ABSENT
+        if self._location == "cookie":
+            text = request.cookies.get(self._name)
+            return _ABSENT if text is None else self._split_text(text, ",")
+        text = request.path_params.get(self._name)
+        return _ABSENT if not isinstance(text, str) else self._from_path(text)
+
+    def _from_query(self, request: Request) -> Any:
+        query = request.query_params
+        if self._style == "deepObject":
+            prefix = self._name + "["
+            found = {
+                k[len(prefix) : -1]: v
+                for k, v in query.multi_items()
+                if k.startswith(prefix) and k.endswith("]")
+            }
+            return found or _ABSENT
+        if self._shape == "object" and self._explode:
+            keys = self._properties or [k for k in query if k not in self._reserved]
+            found = {k: query[k] for k in keys if k in query}
+            return found or _ABSENT
+        values = query.getlist(self._name)
+        if not values:
+            return _ABSENT
+        if self._shape == "array" and self._explode:
+            return values
+        return self._split_text(values[-1], _DELIMITERS.get(self._style, ","))
+
+    def _from_path(self, text: str) -> Any:
+        if self._style == "label":
+            text = text.removeprefix(".")
+            return self._split_text(text, "." if self._explode else ",")
+        if self._style == "matrix":
+            parts = [p for p in text.split(";") if p]
+            if self._shape == "object" and self._explode:
+                return dict(_pair(p) for p in parts)
+            values = [p.partition("=")[2] for p in parts if p.partition("=")[0] == self._name]
+            if self._shape == "array" and self._explode:
+                return values
+            return self._split_text(values[-1] if values else "", ",")
+        return self._split_text(text, ",")
+
+    def _split_text(self, text: str, delimiter: str) -> Any:
+        """One value, a list or an object from ``text``, as the parameter's shape says."""
+        if self._shape == "scalar":
+            return text
+        parts = (
+            [p.strip() if delimiter == "," else p for p in text.split(delimiter)] if text else []
+        )
+        if self._shape == "array":
+            return parts
+        if self._explode:  # k=v<sep>k=v
+            return dict(_pair(p) for p in parts if p)
+        return dict(zip(parts[0::2], parts[1::2]))  # k,v,k,v

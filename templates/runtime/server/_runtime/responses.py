@@ -1,0 +1,225 @@
+"""Status wrappers a handler returns, and how a handler's result becomes a ``Response``."""
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import (
+    Any,
+    ClassVar,
+    Final,
+    Generic,
+    TypeVar,
+    overload,
+)
+
+from pydantic import BaseModel, TypeAdapter
+from starlette.responses import Response
+
+from .context import Route
+
+T_co = TypeVar("T_co", covariant=True)
+
+
+class _Reply(Generic[T_co]):
+    """Shared storage of :class:`StatusResponse` and :class:`WithStatus` (body, headers)."""
+
+    __slots__ = ("_body", "_headers", "_media_type")
+
+    def __init__(
+        self, body: T_co, headers: Mapping[str, str] | None, media_type: str | None
+    ) -> None:
+        self._body = body
+        self._headers = headers
+        self._media_type = media_type
+
+    @property
+    def body(self) -> T_co:
+        """The response body (``None`` for an empty body)."""
+        return self._body
+
+    @property
+    def headers(self) -> Mapping[str, str] | None:
+        """Extra response headers, if any."""
+        return self._headers
+
+    @property
+    def media_type(self) -> str | None:
+        """Media type overriding the route's default one, if given."""
+        return self._media_type
+
+    def _status(self) -> int:
+        raise NotImplementedError
+
+    def _key(self) -> tuple[object, ...]:
+        return (type(self), self._status(), self._body, self._headers, self._media_type)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when class, status, body, headers and media type are (handy in tests)."""
+        return isinstance(other, _Reply) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable bodies: unhashable like a list
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status={self._status()}, body={self._body!r})"
+
+
+class StatusResponse(_Reply[T_co]):
+    """Base of the fixed-status wrappers: ``return Created(dashboard, headers={...})``.
+
+    Each subclass fixes ``status_code``; ``body`` defaults to ``None`` (empty body), and
+    ``media_type`` overrides the route's default for this response (for example
+    ``application/problem+json`` on an error status).
+    """
+
+    __slots__ = ()
+    status_code: ClassVar[int]
+
+    @overload
+    def __init__(
+        self: "StatusResponse[None]",
+        *,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        body: T_co,
+        *,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        body: Any = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None:
+        super().__init__(body, headers, media_type)
+
+    def _status(self) -> int:
+        return self.status_code
+
+
+class WithStatus(_Reply[T_co]):
+    """A response with an explicit status code, for codes without a named class.
+
+    Use it for spec ranges (``4XX``) and ``default`` responses: ``WithStatus(418, body)``.
+    (Not ``Status``: specs often have a schema of that name.)
+    """
+
+    __slots__ = ("_code",)
+
+    @overload
+    def __init__(
+        self: "WithStatus[None]",
+        status_code: int,
+        *,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        status_code: int,
+        body: T_co,
+        *,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        status_code: int,
+        body: Any = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None:
+        if not 100 <= status_code <= 599:
+            raise ValueError(f"HTTP status code out of range: {status_code}")
+        super().__init__(body, headers, media_type)
+        self._code = status_code
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status code given at construction."""
+        return self._code
+
+    def _status(self) -> int:
+        return self._code
+
+
+_ANY: Final = TypeAdapter(Any)
+_NO_BODY_STATUSES: Final = frozenset({204, 205, 304})
+
+
+@lru_cache(maxsize=256)
+def _is_json(media_type: str | None) -> bool:
+    """True for ``application/json``, ``*/*+json`` and ``None``/``*/*`` (JSON by default)."""
+    if media_type is None:
+        return True
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence in ("application/json", "*/*") or essence.endswith("+json")
+
+
+def _json_bytes(value: object) -> bytes:
+    """Serialise ``value`` to JSON with aliases, omitting fields that were never set."""
+    if isinstance(value, BaseModel):  # the common case: one call into pydantic-core
+        return value.__pydantic_serializer__.to_json(value, by_alias=True, exclude_unset=True)
+    return _ANY.dump_json(value, by_alias=True, exclude_unset=True)
+
+
+def _concrete(media_type: str | None, fallback: str) -> str:
+    """``media_type`` unless it is missing or a range such as ``*/*`` or ``image/*``."""
+    return media_type if media_type and "*" not in media_type else fallback
+
+
+def _render(
+    body: object, status_code: int, media_type: str | None, headers: Mapping[str, str] | None
+) -> Response:
+    if body is None or status_code in _NO_BODY_STATUSES or status_code < 200:
+        return Response(status_code=status_code, headers=headers)
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        raw_type = _concrete(media_type, "application/octet-stream")
+        return Response(bytes(body), status_code, headers, raw_type)
+    if _is_json(media_type):
+        json_type = _concrete(media_type, "application/json")
+        return Response(_json_bytes(body), status_code, headers, json_type)
+    if isinstance(body, str):
+        return Response(body, status_code, headers, _concrete(media_type, "text/plain"))
+    # A structured value on a non-JSON media type: JSON is the only encoding we know.
+    return Response(_json_bytes(body), status_code, headers, "application/json")
+
+
+def to_response(result: object, route: Route) -> Response:
+    """Convert a handler's result into a Starlette ``Response``.
+
+    Rules, in order:
+
+    * a ``Response`` is returned as is;
+    * a :class:`StatusResponse`/:class:`WithStatus` supplies status, body, headers and,
+      optionally, the media type; anything else uses ``route.status_code``;
+    * ``None`` and the no-body statuses (1xx, 204, 205, 304) give an empty body with no
+      ``content-type`` (a body returned with such a status is dropped);
+    * ``bytes`` are sent raw as the media type (``application/octet-stream`` if none);
+    * for JSON media types (``application/json``, ``*+json``, or none given) the body is
+      serialised by pydantic with ``by_alias=True, exclude_unset=True``, so a field never
+      set stays absent while an explicit ``None`` becomes ``null``; models nested in
+      lists and dicts get the same treatment;
+    * a ``str`` on a non-JSON media type (``text/plain``, ``text/csv``...) is sent as text.
+
+    Args:
+        result: what the implementation (or the middleware chain) returned.
+        route: the operation's default status and media type.
+    """
+    if isinstance(result, Response):
+        return result
+    if isinstance(result, _Reply):
+        status_code = result._status()
+        media_type = result.media_type or route.media_type_for(status_code)
+        return _render(result.body, status_code, media_type, result.headers)
+    return _render(result, route.status_code, route.media_type, None)
