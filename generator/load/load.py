@@ -300,7 +300,38 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
 
 
 def _lone_surrogate(document: Any) -> str | None:
-    """The JSON pointer of the first key or string holding a lone surrogate (JSON's ``\\ud800``), or None."""
+    """The JSON pointer of the first key or string holding a lone surrogate (JSON's ``\\ud800``), or None.
+
+    A first pass, level by level and without pointers, looks at the non-ASCII text only
+    (almost every document has none to report); the pointer walk runs only after a find.
+    """
+    level: list[Any] = [document]
+    found = False
+    while level and not found:
+        texts: list[str] = []
+        deeper: list[Any] = []
+        for node in level:
+            if isinstance(node, dict):
+                texts += [k for k in node if isinstance(k, str) and not k.isascii()]
+                for value in node.values():
+                    if isinstance(value, (dict, list)):
+                        deeper.append(value)
+                    elif isinstance(value, str) and not value.isascii():
+                        texts.append(value)
+            elif isinstance(node, list):
+                for value in node:
+                    if isinstance(value, (dict, list)):
+                        deeper.append(value)
+                    elif isinstance(value, str) and not value.isascii():
+                        texts.append(value)
+            elif isinstance(node, str) and not node.isascii():
+                texts.append(node)
+        found = any(0xD800 <= ord(c) <= 0xDFFF for text in texts for c in text)
+        level = deeper
+    return _lone_surrogate_pointer(document) if found else None
+
+
+def _lone_surrogate_pointer(document: Any) -> str | None:
     stack: list[tuple[str, Any]] = [("", document)]
     while stack:
         pointer, node = stack.pop()
