@@ -1,70 +1,221 @@
-"""Stage 4a, models: component schemas -> the client's and the server's pydantic v2 ``models.py``.
+"""Stage 4a, models: component schemas -> the ``models/`` folder of the client and of the server.
 
-Both modules are rendered from the same shapes (``ir/shapes.py``: one class per
-component, allOf merged) by ``templates/models/models.py.jinja``, each from its own
-view (``render/model_views.py``). The client's enums are open: an unknown value from a
-newer server becomes a pseudo-member instead of an error; its fields are lenient
-(a stray null, an out-of-range number or an odd address never breaks a caller). The
-server's module closes the enums (a request with a value the spec does not list is
-answered 422) and is as strict as the spec in what pydantic does not spell by itself:
-optional but never null (``_Omittable``), every ``format`` (``_Format``, int32/int64
-ranges checked, ``_Email``), ``oneOf`` (``_OneOf``: exactly one member matches).
+Both folders are rendered from the same shapes (``ir/shapes.py``: one class per
+component, allOf merged), each flavour from its own classes (``render/model_views.py``)
+placed in modules per group (``render/model_layout.py``: a client resource module, a
+server group; what several groups share in ``_shared``) and rendered by
+``templates/models/`` (``render/model_modules.py``). The client's enums are open: an
+unknown value from a newer server becomes a pseudo-member instead of an error; its
+fields are lenient (a stray null, an out-of-range number or an odd address never
+breaks a caller). The server's closes the enums (a request with a value the spec does
+not list is answered 422) and is as strict as the spec in what pydantic does not spell
+by itself: optional but never null (``_Omittable``), every ``format`` (``_Format``,
+int32/int64 ranges checked, ``_Email``), ``oneOf`` (``_OneOf``: exactly one member
+matches).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from apiforge.diagnostics import Sink
 from apiforge.ir.shapes import Shape, split_keys
-from apiforge.naming.names import Names
+from apiforge.model_cache import CachedModule, component_digests, module_key, scan
+from apiforge.naming.names import (
+    HELPERS_MODELS_MODULE,
+    ROOT_MODELS_MODULE,
+    SHARED_MODELS_MODULE,
+    UNUSED_MODELS_MODULE,
+    Names,
+)
 from apiforge.naming.words import ClassName
+from apiforge.output import cache
+from apiforge.render import model_layout
+from apiforge.render.env import render_template
+from apiforge.render.model_modules import helpers_view, init_view, module_view
+from apiforge.render.model_tags import discriminator_tags
+from apiforge.render.model_views import class_entries, class_names
+from apiforge.resources import templates_hash
+
+if TYPE_CHECKING:
+    from apiforge.ir.model import Api
 
 Role = Literal["request", "response"]
-
-_EMPTY = "from __future__ import annotations\n"
 
 
 @dataclass(frozen=True)
 class ModelsModule:
-    """The rendered models modules and how each component maps to its classes."""
+    """The rendered ``models/`` folders and how each component maps to its classes and modules.
 
-    source: str  # the client's: open enums
+    Attributes:
+        client_files, server_files: text keyed by path inside the package
+            (``models/__init__.py``, ``models/_shared.py``, ``models/<group>.py``...).
+        homes, server_homes: class -> the module of ``models/`` that defines it.
+    """
+
+    client_files: dict[str, str]
+    server_files: dict[str, str]
     classes: frozenset[str]
     names: dict[str, ClassName]  # component key -> base class name
-    server_source: str = ""  # the server's: closed enums (an unknown value in a request is a 422)
-    variants: dict[str, tuple[ClassName, ClassName]] | None = (
-        None  # split components: request, response
-    )
-    enums: frozenset[str] = frozenset()  # the classes that are real Enum classes
+    variants: dict[str, tuple[ClassName, ClassName]]  # split components: request, response
+    enums: frozenset[str]  # the classes that are real Enum classes
+    homes: dict[str, str]
+    server_homes: dict[str, str]
 
     def class_for(self, key: str, role: Role) -> str:
         """The class to use for a component in a request body or a response."""
-        pair = (self.variants or {}).get(key)
+        pair = self.variants.get(key)
         if pair is not None:
             return pair[0] if role == "request" else pair[1]
         return self.names[key]
 
+    def layout(self, server: bool = False) -> list[tuple[str, str]]:
+        """``(file of models/, what it holds)`` for a package README, shared modules first."""
+        homes = self.server_homes if server else self.homes
+        counts: dict[str, int] = {}
+        for module in homes.values():
+            counts[module] = counts.get(module, 0) + 1
+        kind = "groups" if server else "resources"
+        rows = [("__init__.py", "every model, exported lazily (loads its module on first use)")]
+        several = sorted(m for m in counts if m.startswith(SHARED_MODELS_MODULE + "_"))
+        if several:
+            n = sum(counts[m] for m in several)
+            rows.append(
+                (
+                    f"{SHARED_MODELS_MODULE}_*.py",
+                    f"{n} models in {len(several)} modules, one per set of {kind} using them",
+                )
+            )
+        for module in sorted(set(counts) - set(several), key=lambda m: (m[:1] != "_", m)):
+            if module == SHARED_MODELS_MODULE:
+                users = f"several {kind} use"
+            elif module == UNUSED_MODELS_MODULE:
+                users = "no operation uses"
+            elif module == ROOT_MODELS_MODULE:
+                users = "only Client's own operations use"
+            else:
+                users = f"only the {module} group uses" if server else f"only client.{module} uses"
+            n = counts[module]
+            rows.append((f"{module}.py", f"{n} model{'' if n == 1 else 's'} {users}"))
+        return rows
 
-def render_models(shapes: dict[str, Shape], names: Names, sink: Sink) -> ModelsModule:
-    """Render every component into the client's and the server's module."""
-    from apiforge.render.env import render_template
-    from apiforge.render.model_views import module_view
+    def imports(self, classes: Iterable[str], server: bool = False) -> list[tuple[str, list[str]]]:
+        """``(module of models/, sorted classes)`` to import ``classes`` from, by module name."""
+        homes = self.server_homes if server else self.homes
+        found: dict[str, list[str]] = {}
+        for name in sorted(set(classes)):
+            found.setdefault(homes[name], []).append(name)
+        return sorted(found.items())
 
-    if not shapes:
-        return ModelsModule(_EMPTY, frozenset(), dict(names.schemas), _EMPTY)
+
+def render_models(
+    shapes: dict[str, Shape], names: Names, sink: Sink, api: Api | None = None
+) -> ModelsModule:
+    """Render every component into the client's and the server's ``models/`` folder.
+
+    Without ``api`` every class goes to the shared module (no group uses any). Each
+    module is cached by its inputs (``model_cache.py``): after a change, only the
+    modules whose components reach a changed one are built and rendered again.
+    """
+
     split = split_keys(shapes)
-    client = module_view(shapes, names, split, server=False, sink=sink)
-    server = module_view(shapes, names, split, server=True, sink=Sink())
-    classes = frozenset(c.name for c in client.classes)
-    enums = frozenset(c.name for c in client.classes if c.kind == "enum")
-    variants = {k: v for k, v in names.variants.items() if k in split}
+    deps, discriminators = scan(shapes)
+    tags = discriminator_tags(shapes, names, split)
+    classes = {key: class_names(shapes, names, split, key) for key in shapes}
+    client_groups = model_layout.client_groups(api, names) if api is not None else {}
+    server_groups = model_layout.server_groups(api, names) if api is not None else {}
+    digests = component_digests(shapes, names, split, discriminators)
+    flavour = _Flavour(shapes, names, split, deps, tags, classes, digests)
+    client_files, homes = flavour.folder(client_groups, False, sink)
+    server_files, server_homes = flavour.folder(server_groups, True, Sink())
     return ModelsModule(
-        render_template("models/models.py.jinja", view=client),
-        classes,
+        client_files,
+        server_files,
+        frozenset(name for pairs in classes.values() for name, _ in pairs),
         {k: v for k, v in names.schemas.items() if k in shapes},
-        render_template("models/models.py.jinja", view=server),
-        variants,
-        enums,
+        {k: v for k, v in names.variants.items() if k in split},
+        frozenset(name for pairs in classes.values() for name, enum in pairs if enum),
+        homes,
+        server_homes,
     )
+
+
+@dataclass(frozen=True)
+class _Flavour:
+    """What both flavours' folders are made from."""
+
+    shapes: dict[str, Shape]
+    names: Names
+    split: frozenset[str]
+    deps: dict[str, set[str]]  # component -> the components it references
+    tags: dict[tuple[str, str], list[Any]]
+    classes: dict[str, list[tuple[str, bool]]]  # component -> (class, is an Enum)
+    digests: tuple[dict[str, str], dict[str, str]]  # see model_cache.component_digests
+
+    def folder(
+        self, groups: dict[str, set[str]], server: bool, sink: Sink
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """The files of one flavour's ``models/`` folder, and each class's module."""
+
+        layout = model_layout.assign(self.shapes, groups, self.deps)
+        placed = layout.placed
+        home = {name: placed[key] for key in self.shapes for name, _ in self.classes[key]}
+        by_module: dict[str, list[str]] = {}
+        for key in self.shapes:
+            by_module.setdefault(placed[key], []).append(key)
+        folder = cache.cache_dir("models")
+        generator = templates_hash()
+        files: dict[str, str] = {}
+        used: set[str] = set()
+        for module in sorted(by_module):
+            keys = by_module[module]
+            key = module_key(
+                module,
+                keys,
+                self.shapes,
+                self.deps,
+                self.digests,
+                placed,
+                layout.users[module],
+                self.tags,
+                server,
+                generator,
+            )
+            hit = cache.read(folder, key)
+            done = CachedModule.load(hit) if hit is not None else None
+            if done is None:
+                done = self._render(module, keys, home, server, layout.users[module])
+                cache.write(folder, key, done.dump())
+            done.replay(sink)
+            files[f"models/{module}.py"] = done.text
+            used.update(done.helpers)
+        files["models/__init__.py"] = render_template(
+            "models/__init__.py.jinja", **vars(init_view(home))
+        )
+        helpers = helpers_view(used, server)
+        if helpers is not None:
+            files[f"models/{HELPERS_MODELS_MODULE}.py"] = render_template(
+                "models/_helpers.py.jinja", **vars(helpers)
+            )
+        return dict(sorted(files.items())), home
+
+    def _render(
+        self,
+        module: str,
+        keys: list[str],
+        home: dict[str, str],
+        server: bool,
+        users: tuple[str, ...],
+    ) -> CachedModule:
+        sink = Sink()
+        entries = class_entries(
+            self.shapes, self.names, self.split, server, sink, keys=keys, tags=self.tags
+        )
+        view = module_view(module, entries, home, server, users)
+        return CachedModule(
+            render_template("models/module.py.jinja", view=view),
+            tuple(sorted({h for e in entries for h in e.helpers})),
+            CachedModule.warnings_of(sink.items),
+        )

@@ -150,7 +150,7 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     shapes = build_shapes(source.schemas, source.locations, sink)
     names = resolve_names(api, shapes)
     stage(f"models: {_count(len(shapes), 'schema')}")
-    models = render_models(shapes, names, sink)
+    models = render_models(shapes, names, sink, api)
     if sink.has_errors():
         return None
     # No spec hash here: the manifest records it, so a one-line spec edit rewrites only what it touches.
@@ -163,13 +163,13 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     if target.client_package:
         stage(f"rendering {target.client_package}: {ops}, {groups}")
         view = client_view(api, names, models, target, "# " + header, sink)
-        files.update(render_client(view, models.source, header))
+        files.update(render_client(view, models.client_files, header, models.layout()))
         runtime.update(_runtime("client", target.client_package, header))
         packages.append(target.client_package)
     if target.server_package:
         stage(f"rendering {target.server_package}: {ops}")
         sview = server_view(api, names, models, target, "# " + header, sink)
-        files.update(render_server(sview, models.server_source, header))
+        files.update(render_server(sview, models.server_files, header, models.layout(server=True)))
         files[f"{target.server_package}/{target.server_package}/openapi.json"] = spec_json
         runtime.update(_runtime("server", target.server_package, header))
         packages.append(target.server_package)

@@ -63,6 +63,17 @@ class Generated:
         assert self.rendered is not None, self.report()
         return self.rendered.files[f"{package}/{package}/{rest}"]
 
+    def model_files(self, kind: str = "client") -> dict[str, str]:
+        """The text of every module of the client's (or server's) ``models/`` folder, by file name."""
+        package = self.client if kind == "client" else self.server
+        assert self.rendered is not None, self.report()
+        prefix = f"{package}/{package}/models/"
+        return {
+            path.removeprefix(prefix): text
+            for path, text in self.rendered.files.items()
+            if path.startswith(prefix)
+        }
+
     def codes(self, severity: Severity | None = None) -> list[str]:
         """The codes of the diagnostics (of one severity)."""
         return [d.code for d in self.diagnostics if severity is None or d.severity is severity]
@@ -124,8 +135,9 @@ import importlib, pkgutil, pydantic
 for found in pkgutil.iter_modules(importlib.import_module("{client}.client").__path__):
     importlib.import_module("{client}.client." + found.name)
 for package in ("{client}", "{server}"):
-    for model in vars(importlib.import_module(package + ".models")).values():
-        if isinstance(model, type) and issubclass(model, pydantic.BaseModel) and model.__module__.endswith(".models"):
+    models = importlib.import_module(package + ".models")
+    for model in (getattr(models, name) for name in models.__all__):
+        if isinstance(model, type) and issubclass(model, pydantic.BaseModel):
             model.model_rebuild(force=True)
 print(len(schema.get("paths", {{}})))
 """

@@ -72,7 +72,7 @@ def test_check_reports_a_hand_edit_with_its_diff(
     assert apiforge.check(spec, overrides=Overrides(output=out)).targets[0].outcome is (
         Outcome.UP_TO_DATE
     )
-    edited = out / "pets_client" / "pets_client" / "models.py"
+    edited = out / "pets_client" / "pets_client" / "models" / "__init__.py"
     edited.write_text(edited.read_text(encoding="utf-8") + "# mine\n", encoding="utf-8")
     with pytest.raises(DiagnosticsError, match="1 of 1 target") as failed:
         apiforge.check(spec, overrides=Overrides(output=out))

@@ -487,7 +487,8 @@ def test_real_pipeline_round_trip_with_an_external_ref() -> None:
     pet.write_text("type: object\nproperties:\n  name: {type: string}\n  tag: {type: string}\n")
     changed = runner.invoke(main, ["generate", "--no-server", "spec/pets.yaml"])
     assert "(spec/schemas/pet.yaml changed)" in changed.stdout
-    assert "tag" in Path("generated/pets_client/pets_client/models.py").read_text()
+    models = Path("generated/pets_client/pets_client/models")
+    assert any("tag" in path.read_text() for path in models.glob("*.py"))
     assert runner.invoke(main, ["check", "--no-server", "spec/pets.yaml"]).exit_code == 0
 
 

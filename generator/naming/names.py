@@ -17,7 +17,9 @@ name instead of becoming a resource.
 
 from __future__ import annotations
 
+import hashlib
 import keyword
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING
@@ -52,6 +54,23 @@ from apiforge.naming.words import (
 if TYPE_CHECKING:
     from apiforge.ir.model import Api, Operation
     from apiforge.ir.shapes import Shape
+
+
+# The modules of a package's ``models/`` folder that belong to no group (resource
+# modules and group names never start with an underscore, so they cannot meet these).
+SHARED_MODELS_MODULE = PyName("_shared")  # models used by several groups, or by none
+ROOT_MODELS_MODULE = PyName("_root")  # models only ``Client``'s own operations use
+HELPERS_MODELS_MODULE = PyName("_helpers")  # the static helpers the model modules share
+UNUSED_MODELS_MODULE = PyName("_unused")  # models no operation uses, nor anything used
+
+
+def shared_models_module(groups: Iterable[str]) -> PyName:
+    """The module of the models exactly ``groups`` use, where several such sets exist.
+
+    A digest of the set, so a module keeps its name while the set of its users does not
+    change (its docstring names them).
+    """
+    return PyName("_shared_" + hashlib.sha256("\0".join(sorted(groups)).encode()).hexdigest()[:8])
 
 
 @dataclass(frozen=True)
@@ -94,6 +113,14 @@ class Names:
     variants: dict[str, tuple[ClassName, ClassName]] = dataclass_field(
         default_factory=dict
     )  # split: request, response
+
+    def client_models_module(self, chain: tuple[PyName, ...]) -> PyName:
+        """The module of the client's ``models/`` folder for the models only this resource uses."""
+        return self.resource_module(chain[0]) if chain else ROOT_MODELS_MODULE
+
+    def server_models_module(self, chain: tuple[PyName, ...]) -> PyName:
+        """The module of the server's ``models/`` folder for the models only this group uses."""
+        return self.resource_module(self.groups[chain].keyword)
 
     def resource_module(self, attr: str) -> PyName:
         """The module of the client package's ``client/`` folder holding top-level resource ``attr``.

@@ -9,7 +9,12 @@ from apiforge.render.env import render_template
 from apiforge.render.escape import markdown_line, toml_string
 
 
-def render_client(view: ClientView, models: str, header_text: str) -> dict[str, str]:
+def render_client(
+    view: ClientView,
+    models: dict[str, str],
+    header_text: str,
+    layout: list[tuple[str, str]],  # (file of models/, what it holds) for the README
+) -> dict[str, str]:
     """Every file of the client package, keyed by path relative to the output directory."""
     pkg = view.package
     root = f"{pkg}/{pkg}/"
@@ -20,13 +25,17 @@ def render_client(view: ClientView, models: str, header_text: str) -> dict[str, 
             "client/client_package.py.jinja", header=header
         ),
         root + "client/_client.py": render_template("client/_client.py.jinja", **vars(view)),
-        root + "models.py": f"{header}\n{models}",
         root + "py.typed": "",
         f"{pkg}/pyproject.toml": render_template(
             "client/pyproject.toml.jinja", **_dist(view, header)
         ),
-        f"{pkg}/README.md": render_template("client/README.md.jinja", **_readme(view, header_text)),
+        f"{pkg}/README.md": render_template(
+            "client/README.md.jinja",
+            **_readme(view, header_text),
+            model_modules=[(f.ljust(19), text) for f, text in layout],
+        ),
     }
+    files.update({root + path: f"{header}\n{text}" for path, text in models.items()})
     for done, module in enumerate(view.modules, 1):
         files[f"{root}client/{module.module}.py"] = render_template(
             "client/resource.py.jinja", header=header, mod=module

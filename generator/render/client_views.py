@@ -62,7 +62,7 @@ class AuthView:
 class ModuleImports:
     """The imports of one client module, collected by its :class:`Annotator`."""
 
-    model_imports: list[str]
+    model_imports: list[tuple[str, list[str]]]  # (module of models/, its classes)
     typing_imports: list[str]
     module_imports: list[str]
     builtins_import: bool
@@ -285,7 +285,7 @@ def _imports(annotator: Annotator, resources: list[ResourceView]) -> ModuleImpor
     pages = any(o.paginated for r in resources for o in r.operations)
     is_client = any(r.is_root for r in resources)
     return ModuleImports(
-        model_imports=sorted(annotator.model_names),
+        model_imports=annotator.models.imports(annotator.model_names),
         typing_imports=sorted(annotator.typing),
         module_imports=sorted(annotator.modules - {"builtins"}),
         builtins_import="builtins" in annotator.modules,

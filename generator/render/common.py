@@ -79,6 +79,11 @@ class ArgView:
         """The annotation of the argument when it may be left out (``X | None``)."""
         return union([self.annotation, "None"])
 
+    @property
+    def declared(self) -> str:
+        """The annotation a signature declares: :attr:`annotation` if required, else :attr:`optional`."""
+        return self.annotation if self.required else self.optional
+
 
 @dataclass(frozen=True)
 class BodyView:
@@ -95,6 +100,11 @@ class BodyView:
     def optional(self) -> str:
         """The annotation of the body when it may be left out (``X | None``)."""
         return union([self.annotation, "None"])
+
+    @property
+    def declared(self) -> str:
+        """The annotation a signature declares: :attr:`annotation` if required, else :attr:`optional`."""
+        return self.annotation if self.required else self.optional
 
 
 @dataclass(frozen=True)

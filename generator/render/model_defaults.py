@@ -141,11 +141,12 @@ def target_component(schema: dict[str, Any]) -> str | None:
 
 def _converts(value: str, kind: str) -> bool:
     """Whether pydantic converts the string ``value`` to the type a field of this format has."""
+    # pydantic (and these) only for a spec with a formatted default: off every other path
     import datetime
     import ipaddress
     import uuid
 
-    from pydantic import AnyUrl, AwareDatetime, TypeAdapter, ValidationError
+    from pydantic import AnyUrl, AwareDatetime, TypeAdapter, ValidationError  # as above
 
     types: dict[str, Any] = {
         "date": datetime.date,

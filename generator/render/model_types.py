@@ -164,6 +164,8 @@ class Speller:
             if key is None or key not in self.names.schemas:
                 return ANY
             shape = self.shapes.get(key)
+            if shape is not None and _inlined_union(shape, self.shapes):
+                return self.spell(shape.schema, constrained=False)  # holds a member: no ``.root``
             cls = Type("class", self.class_name(key))
             if shape is not None and shape.kind in ("object", "enum") and is_nullable(shape.schema):
                 return union(cls, NONE)
@@ -258,6 +260,26 @@ class Speller:
         return Type("annotated", f"_Format({literal(fmt)})", (t,))
 
 
+def _inlined_union(shape: Shape, shapes: dict[str, Shape]) -> bool:
+    """A union component a reference spells as its members' union instead of its RootModel.
+
+    Where every member is a reference to an object component (or null), a property typed
+    with it holds the matching member's instance; its RootModel stays for request and
+    response bodies. A member that is itself a union or a scalar keeps the RootModel.
+    """
+    if shape.kind != "union":
+        return False
+    members = [m for k in ("oneOf", "anyOf") for m in shape.schema.get(k) or () if not null_only(m)]
+    if not members or len({k for k in ("oneOf", "anyOf") if k in shape.schema}) != 1:
+        return False
+    for member in members:
+        ref = member.get("$ref") if isinstance(member, dict) and len(member) == 1 else None
+        target = shapes.get(component_key(ref) or "") if isinstance(ref, str) else None
+        if target is None or target.kind != "object":
+            return False
+    return True
+
+
 def _types(schema: dict[str, Any]) -> list[str]:
     kind = schema.get("type")
     if isinstance(kind, list):
@@ -327,8 +349,11 @@ def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
 @functools.cache
 def regex_engine(pattern: str) -> Literal["rust-regex", "python-re"] | None:
     """The pydantic regex engine that compiles ``pattern`` (pydantic's own first), None when neither does."""
+    # re and pydantic only for a spec with a pattern: off every other path (re compiles the
+    # spec's pattern, never generated code)
     import re
 
+    # pydantic only for a spec with a pattern, as above
     from pydantic import Field, TypeAdapter
     from pydantic_core import SchemaError
 

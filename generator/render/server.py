@@ -8,7 +8,12 @@ from apiforge.render.escape import literal, toml_string
 from apiforge.render.server_views import ServerView
 
 
-def render_server(view: ServerView, models: str, header_text: str) -> dict[str, str]:
+def render_server(
+    view: ServerView,
+    models: dict[str, str],
+    header_text: str,
+    layout: list[tuple[str, str]],  # (file of models/, what it holds) for the README
+) -> dict[str, str]:
     """Every file of the server package, keyed by path relative to the output directory."""
     pkg = view.package
     root = f"{pkg}/{pkg}/"
@@ -23,7 +28,6 @@ def render_server(view: ServerView, models: str, header_text: str) -> dict[str, 
         root + "routes/__init__.py": render_template(
             "server/routes_package.py.jinja", header=header
         ),
-        root + "models.py": f"{header}\n{models}",
         root + "py.typed": "",
         f"{pkg}/pyproject.toml": render_template(
             "server/pyproject.toml.jinja",
@@ -48,9 +52,11 @@ def render_server(view: ServerView, models: str, header_text: str) -> dict[str, 
             example_model_imports=view.example_model_imports,
             example_typing_imports=view.example_typing_imports,
             example_module_imports=view.example_module_imports,
+            model_modules=[(f.ljust(15), text) for f, text in layout],
             scopes_repr=", ".join(literal(scope) for scope in view.scopes),
         ),
     }
+    files.update({root + path: f"{header}\n{text}" for path, text in models.items()})
     for group in view.groups:
         files[f"{root}routes/{group.module}.py"] = render_template(
             "server/routes.py.jinja", header=header, group=group

@@ -79,6 +79,11 @@ class RouteView:
     returns: str  # interface return annotation
     doc: str
 
+    @property
+    def principal_arg(self) -> str:
+        """What the route hands the binder as the caller's principal: the parameter, or None."""
+        return "principal" if self.security_expr else "None"
+
 
 def route_view(
     op: Operation,

@@ -40,7 +40,7 @@ class GroupView:
     base_name: str  # the base class whose methods answer 501
     module: str  # routes/<module>.py
     size: int  # how many routes it declares
-    model_imports: list[str]
+    model_imports: list[tuple[str, list[str]]]  # (module of models/, its classes)
     typing_imports: list[str]
     module_imports: list[str]
     fastapi_imports: list[str]
@@ -133,7 +133,7 @@ def server_view(
                 base_name=group_names.base,
                 module=names.route_module(keyword),
                 size=len(routes),
-                model_imports=sorted(module_imports.model_names),
+                model_imports=models.imports(module_imports.model_names, server=True),
                 typing_imports=sorted(
                     module_imports.typing
                     | {"TYPE_CHECKING"}

@@ -16,8 +16,10 @@ flavour (the client's lenient one accepts more on purpose: open enums, no format
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
+import tempfile
 import types
 from pathlib import Path
 from typing import Any
@@ -78,6 +80,20 @@ _OPTIONS: dict[str, Any] = {
     "formatters": [],
     "read_only_write_only_model_type": "request-response",
 }
+
+
+def _package(name: str, files: dict[str, str]) -> types.ModuleType:
+    """Our ``models/`` folder (``{"models/x.py": text}``) written out as package ``name`` and imported."""
+    root = Path(tempfile.mkdtemp(prefix="apiforge-differential-"))
+    for path, text in files.items():
+        target = root / name / path.removeprefix("models/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(root))
+    try:
+        return importlib.import_module(name)  # its modules load through the package's own path
+    finally:
+        sys.path.remove(str(root))
 
 
 def _module(name: str, source: str) -> types.ModuleType:
@@ -173,7 +189,7 @@ def _compare(spec: Path, tag: str) -> tuple[list[str], dict[str, int]]:
     models = render_models(shapes, names, sink)
     if not source.schemas:
         return [], {"compared": 0}
-    ours = _module(f"diff_ours_{tag}", models.server_source)
+    ours = _package(f"diff_ours_{tag}", models.server_files)
     reference = _dmcg(source.schemas, dict(names.schemas), f"diff_dmcg_{tag}")
     openapi_31 = source.openapi_version.startswith("3.1")
     failures: list[str] = []

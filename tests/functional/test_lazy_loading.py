@@ -193,11 +193,62 @@ def test_importing_the_client_loads_no_resource_and_no_model(lazy: Generated) ->
     assert out == [
         "['lazy_client.client', 'lazy_client.client._client']",
         "['lazy_client.client', 'lazy_client.client._client']",
-        "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', 'lazy_client.models']",
         (
             "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', "
-            "'lazy_client.client.stores', 'lazy_client.models']"
+            "'lazy_client.models', 'lazy_client.models._shared', 'lazy_client.models.pets']"
         ),
+        (
+            "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', "
+            "'lazy_client.client.stores', 'lazy_client.models', 'lazy_client.models._shared', "
+            "'lazy_client.models.pets', 'lazy_client.models.stores']"
+        ),
+    ]
+
+
+def test_calling_one_resource_loads_only_the_models_it_references(lazy: Generated) -> None:
+    """Toy is only the pets resource's, Store only the stores resource's, Pet both (shared)."""
+    out = _run(
+        lazy,
+        """
+        import httpx
+        import lazy_client
+        loaded = lambda: sorted(m.rsplit(".", 1)[1] for m in sys.modules if m.startswith("lazy_client.models."))
+        toy = {"label": "ball", "pet": {"id": 1, "name": "Rex"}}
+        transport = httpx.MockTransport(lambda request: httpx.Response(200, json=[toy]))
+        with lazy_client.Client(base_url="http://test.invalid", transport=transport) as client:
+            toys = client.pets.toys.list(1)
+            print(type(toys[0]).__name__, type(toys[0].pet).__name__, type(toys[0]).__module__, loaded())
+        from lazy_client.models import Store
+        print(Store.__module__, loaded())
+        from lazy_server.models import Pet, Toy
+        print(Toy.__module__, Pet.__module__)
+    """,
+    ).splitlines()
+    assert out == [
+        "Toy Pet lazy_client.models.pets ['_shared', 'pets']",
+        "lazy_client.models.stores ['_shared', 'pets', 'stores']",
+        "lazy_server.models.pets_toys lazy_server.models._shared",  # one module per server group
+    ]
+
+
+def test_every_model_is_exported_and_star_import_loads_them_all(lazy: Generated) -> None:
+    out = _run(
+        lazy,
+        """
+        import lazy_client.models as models
+        print(models.__all__, "Pet" in dir(models))
+        from lazy_client.models import *
+        print(sorted(m for m in sys.modules if m.startswith("lazy_client.models.")))
+        try:
+            models.Nothing
+        except AttributeError as error:
+            print(error)
+    """,
+    ).splitlines()
+    assert out == [
+        "['Pet', 'Store', 'Toy'] True",
+        "['lazy_client.models._shared', 'lazy_client.models.pets', 'lazy_client.models.stores']",
+        "module 'lazy_client.models' has no attribute 'Nothing'",
     ]
 
 
@@ -221,8 +272,8 @@ def test_models_are_built_on_first_use_and_validate_as_before(lazy: Generated, k
         f"""
         import pydantic
         from lazy_{kind} import models
-        classes = [c for c in vars(models).values() if isinstance(c, type) and issubclass(c, pydantic.BaseModel)
-                   and c.__module__ == models.__name__]
+        found = [getattr(models, name) for name in models.__all__]
+        classes = [c for c in found if isinstance(c, type) and issubclass(c, pydantic.BaseModel)]
         assert classes and not any(c.__pydantic_complete__ for c in classes), classes
         Store = next(c for c in classes if c.__name__.startswith("Store"))
         store = Store.model_validate({{"pets": [{{"id": 1, "name": "Rex"}}], "parent": {{"pets": []}}}})
@@ -349,6 +400,9 @@ def test_a_server_builds_a_groups_routes_on_its_first_request(lazy: Generated) -
     assert json.loads(after) == [  # not the interfaces: serving needs no Protocol
         "lazy_server.app",
         "lazy_server.models",
+        "lazy_server.models._helpers",
+        "lazy_server.models._shared",  # Pet: the stores and the pets groups use it
+        "lazy_server.models.stores",  # Store: only this group's models, not Toy's
         "lazy_server.routes",
         "lazy_server.routes.stores",
     ]

@@ -59,9 +59,9 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Generated, 
 
 
 def _python(generated: Generated) -> dict[str, str]:
-    """Python files by path (package name as PKG). A client resource module and a server routes
-    module are named after their resource, which hostile paths name differently: those are
-    keyed by their rank in structure."""
+    """Python files by path (package name as PKG). A client resource module, a server routes
+    module and a models module are named after their group (or set of groups), which hostile
+    paths name differently: those are keyed by their rank in structure."""
     assert generated.rendered is not None
     prefix = generated.name
     files = {
@@ -69,21 +69,25 @@ def _python(generated: Generated) -> dict[str, str]:
         for path, text in generated.rendered.files.items()
         if path.endswith(".py") and "/_runtime" not in path
     }
-    # client/<resource>.py and the server's routes/<group>.py are named after resources
-    for folder, fixed in (
-        ("PKG_client/PKG_client/client/", ("__init__.py", "_client.py")),
-        ("PKG_server/PKG_server/routes/", ("__init__.py",)),
+    # Modules named after groups: client/<resource>.py, routes/<group>.py, models/<group>.py
+    # and models/_shared_<digest of a set of groups>.py
+    fixed = ("__init__.py", "_client.py", "_helpers.py", "_shared.py", "_unused.py", "_root.py")
+    for folder in (
+        "PKG_client/PKG_client/client/",
+        "PKG_server/PKG_server/routes/",
+        "PKG_client/PKG_client/models/",
+        "PKG_server/PKG_server/models/",
     ):
-        resources = sorted(
-            (
-                text
-                for path, text in files.items()
-                if path.startswith(folder) and path.removeprefix(folder) not in fixed
-            ),
-            key=lambda text: repr(_skeleton(ast.parse(text))),
+        named = {
+            path
+            for path in files
+            if path.startswith(folder) and path.removeprefix(folder) not in fixed
+        }
+        grouped = sorted(
+            (files[p] for p in named), key=lambda text: repr(_skeleton(ast.parse(text)))
         )
-        files = {path: text for path, text in files.items() if text not in resources}
-        files.update({f"{folder}<resource {n}>": text for n, text in enumerate(resources)})
+        files = {path: text for path, text in files.items() if path not in named}
+        files.update({f"{folder}<group {n}>": text for n, text in enumerate(grouped)})
     return files
 
 
@@ -176,14 +180,16 @@ with TestClient(app) as http:
 modules = [importlib.import_module("hostile_client.client." + m.name) for m in pkgutil.iter_modules(client.__path__)]
 operations = {{name: getattr(mod, name) for mod in modules for name in dir(mod) if name.isupper() and
                isinstance(getattr(mod, name), hostile_client._runtime.Operation)}}
-enums = [m for m in vars(models).values() if isinstance(m, type) and issubclass(m, models.Enum) and m is not models.Enum]
+import enum, pydantic
+found = [getattr(models, name) for name in models.__all__]
+enums = [m for m in found if isinstance(m, type) and issubclass(m, enum.Enum)]
 print(json.dumps({{
     "paths": sorted(op.path for op in operations.values()),
     "operation_ids": sorted(op.operation_id for op in operations.values()),
     "params": sorted(p.name for op in operations.values() for p in op.params),
     "enum_values": sorted(str(member.value) for enum in enums for member in enum),
-    "aliases": sorted(f.alias or name for m in vars(models).values() if isinstance(m, type)
-                      and issubclass(m, models.BaseModel) for name, f in m.model_fields.items()),
+    "aliases": sorted(f.alias or name for m in found if isinstance(m, type)
+                      and issubclass(m, pydantic.BaseModel) for name, f in m.model_fields.items()),
     "title": schema["info"]["title"],
 }}))
 """

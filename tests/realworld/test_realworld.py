@@ -157,7 +157,11 @@ def generations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
                 if f"/{generated.client}/client/" in path
             )
             row["models"] = len(
-                re.findall(r"^class \w+", generated.file("client/models.py"), re.MULTILINE)
+                re.findall(
+                    r"^class \w+",
+                    "\n".join(generated.model_files("client").values()),
+                    re.MULTILINE,
+                )
             )
         warnings = Counter(generated.codes(Severity.WARNING))
         row["notes"] = ", ".join(f"{code}×{n}" for code, n in sorted(warnings.items()))

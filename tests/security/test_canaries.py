@@ -123,11 +123,9 @@ def allowed_names(generation: tuple[Generated, Canaries, set[str]]) -> structure
     spec_names = {name for name in names if "cnr" in name}
     members = {
         m.lower()
-        for m in structure.class_body_targets(ast.parse(generated.file("client/models.py")))
-    }
-    members |= {
-        m.lower()
-        for m in structure.class_body_targets(ast.parse(generated.file("server/models.py")))
+        for kind in ("client", "server")
+        for text in generated.model_files(kind).values()
+        for m in structure.class_body_targets(ast.parse(text))
     }
     return lambda identifier: (
         identifier in members or any(name in identifier for name in spec_names)
@@ -253,6 +251,11 @@ sys.path[:0] = paths
 import {client} as client
 import {server} as server
 from {client} import models
+import pydantic
+for name in models.__all__:  # models load lazily and build on first use: build them all here
+    model = getattr(models, name)
+    if isinstance(model, type) and issubclass(model, pydantic.BaseModel):
+        model.model_rebuild(force=True)
 app = server.create_app()
 schema = app.openapi()
 with client.Client(base_url="http://127.0.0.1:9") as c:

@@ -129,10 +129,6 @@ def test_the_module_graph_has_no_cycle() -> None:
 # Modules whose function-level imports predate this rule and belong to work in flight on
 # other branches; each owner adds the comments (or hoists the imports) and empties its line.
 KNOWN_SILENT: dict[str, str] = {
-    "models.py": "h15models: the models stage is being regrouped per resource",
-    "render/model_defaults.py": "h15models: model_* views are being split",
-    "render/model_types.py": "h15models: model_* views are being split",
-    "render/model_views.py": "h15models: model_* views are being split",
 }
 
 

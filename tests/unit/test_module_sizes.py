@@ -13,7 +13,6 @@ LIMIT = 400
 SOURCE = Path(__file__).resolve().parents[2] / "generator"
 
 KNOWN_LARGE: dict[str, str] = {
-    "render/model_views.py": "h15models splits the model views (models per resource)",
 }
 
 

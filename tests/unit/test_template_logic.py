@@ -32,22 +32,6 @@ BUILDING = (
 # Deciding on values the view did not reduce to a boolean.
 DECIDING = (nodes.Compare, nodes.CondExpr)
 
-# Exactly these lines still decide in the template (template, stripped line): they belong
-# to the server and models templates, reworked on other branches this round; each should
-# become a precomputed string or boolean of its view.
-KNOWN_DECIDING = {
-    ("models/models.py.jinja", '{% if cls.kind == "enum" %}'),
-    (
-        "server/signature.jinja",
-        "{{ arg.py_name }}: {{ arg.annotation if arg.required else arg.optional }},",
-    ),
-    (
-        "server/signature.jinja",
-        "body: {{ route.body.annotation if route.body.required else route.body.optional }},",
-    ),
-    ("server/routes.py.jinja", '{{ "principal" if route.security_expr else "None" }},'),
-}
-
 
 def _name(path: Path) -> str:
     return path.relative_to(templates_dir()).as_posix()
@@ -90,11 +74,7 @@ def test_templates_build_no_values(path: Path) -> None:
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=_name)
 def test_templates_branch_only_on_precomputed_booleans(path: Path) -> None:
-    deciding = [
-        f
-        for f in _findings(path)
-        if f[0] in ("Compare", "CondExpr") and (_name(path), f[2]) not in KNOWN_DECIDING
-    ]
+    deciding = [f for f in _findings(path) if f[0] in ("Compare", "CondExpr")]
     assert deciding == [], f"{_name(path)}: make these booleans of the view: {deciding}"
 
 

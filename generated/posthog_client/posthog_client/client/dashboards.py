@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from .. import _runtime as rt
-from ..models import (
+from ..models._shared import (
     DashboardBasicResponse,
     DashboardCollaboratorRequest,
     DashboardCollaboratorResponse,

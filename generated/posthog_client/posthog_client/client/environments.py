@@ -16,14 +16,19 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from .. import _runtime as rt
-from ..models import (
-    CursorPaginatedGroupListResponse,
+from ..models._shared import (
     DashboardBasicResponse,
     DashboardCollaboratorRequest,
     DashboardCollaboratorResponse,
-    DashboardFormat,
     DashboardRequest,
     DashboardResponse,
+    PaginatedDashboardBasicListResponse,
+    PatchedDashboardRequest,
+    SharingConfigurationResponse,
+)
+from ..models.environments import (
+    CursorPaginatedGroupListResponse,
+    DashboardFormat,
     DataColorThemeRequest,
     DataColorThemeResponse,
     DatasetItemRequest,
@@ -36,19 +41,16 @@ from ..models import (
     ExportedAssetResponse,
     GroupResponse,
     InsightResponse,
-    PaginatedDashboardBasicListResponse,
     PaginatedDataColorThemeListResponse,
     PaginatedDatasetItemListResponse,
     PaginatedDatasetListResponse,
     PaginatedExportedAssetListResponse,
     PaginatedInsightListResponse,
     PaginatedSubscriptionListResponse,
-    PatchedDashboardRequest,
     PatchedDataColorThemeRequest,
     PatchedDatasetItemRequest,
     PatchedDatasetRequest,
     PatchedSubscriptionRequest,
-    SharingConfigurationResponse,
     SubscriptionRequest,
     SubscriptionResponse,
 )

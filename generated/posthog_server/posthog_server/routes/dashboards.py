@@ -17,11 +17,13 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..models import (
+from ..models._shared_90aa5312 import (
     DashboardRequest,
     DashboardResponse,
     PaginatedDashboardBasicListResponse,
     PatchedDashboardRequest,
+)
+from ..models._shared_871ae567 import (
     SharingConfigurationResponse,
 )
 

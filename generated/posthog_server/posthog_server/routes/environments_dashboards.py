@@ -17,13 +17,17 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..models import (
-    DashboardFormat,
+from ..models._shared_90aa5312 import (
     DashboardRequest,
     DashboardResponse,
     PaginatedDashboardBasicListResponse,
     PatchedDashboardRequest,
+)
+from ..models._shared_871ae567 import (
     SharingConfigurationResponse,
+)
+from ..models.environments_dashboards import (
+    DashboardFormat,
 )
 
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request

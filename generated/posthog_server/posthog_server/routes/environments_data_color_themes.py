@@ -17,7 +17,7 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..models import (
+from ..models.environments_data_color_themes import (
     DataColorThemeRequest,
     DataColorThemeResponse,
     PaginatedDataColorThemeListResponse,

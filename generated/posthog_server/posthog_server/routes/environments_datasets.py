@@ -20,7 +20,7 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..models import (
+from ..models.environments_datasets import (
     DatasetRequest,
     DatasetResponse,
     PaginatedDatasetListResponse,

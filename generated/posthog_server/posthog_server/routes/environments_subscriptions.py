@@ -17,7 +17,7 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..models import (
+from ..models.environments_subscriptions import (
     PaginatedSubscriptionListResponse,
     PatchedSubscriptionRequest,
     SubscriptionRequest,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _runtime as rt
-from ..models import (
+from ..models.pets import (
     Pet,
 )
 

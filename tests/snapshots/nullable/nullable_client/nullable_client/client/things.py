@@ -12,7 +12,7 @@ import datetime
 from typing import Any
 
 from .. import _runtime as rt
-from ..models import (
+from ..models.things import (
     Thing,
 )
 

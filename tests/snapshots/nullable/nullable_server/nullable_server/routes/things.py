@@ -18,7 +18,7 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..models import (
+from ..models.things import (
     Thing,
 )
 

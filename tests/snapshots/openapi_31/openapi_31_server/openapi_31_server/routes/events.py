@@ -16,7 +16,7 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..models import (
+from ..models.events import (
     Event,
 )
 

@@ -15,7 +15,7 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..models import (
+from ..models.media import (
     Media,
 )
 

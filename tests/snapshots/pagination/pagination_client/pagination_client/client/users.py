@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 from .. import _runtime as rt
-from ..models import (
+from ..models.users import (
     User,
     UserPage,
 )

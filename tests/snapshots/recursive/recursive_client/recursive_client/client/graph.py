@@ -9,7 +9,7 @@ parameters, body, responses``) and shared by both classes.
 from __future__ import annotations
 
 from .. import _runtime as rt
-from ..models import (
+from ..models.graph import (
     Person,
 )
 

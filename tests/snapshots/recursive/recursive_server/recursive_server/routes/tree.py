@@ -14,7 +14,7 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..models import (
+from ..models.tree import (
     Node,
 )
 

@@ -1,0 +1,171 @@
+"""Per-module cache of the rendered models (issue 13): a one-schema change re-renders its modules only.
+
+A module's text depends on its own components, on what its classes read from the
+components they refer to (see :func:`component_digests`), on where each of those lives,
+on the discriminator tags of its components, on the flavour and on the generator itself
+(``templates_hash`` covers the templates and the generator's code). The key digests
+exactly that, so adding a property to one schema re-renders the module that defines it,
+not every module that refers to it. The entry holds the text, the helpers the module uses and the warnings
+building it reported, replayed on a hit so a warm run says what a cold one says.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from apiforge.diagnostics import Diagnostic, Sink, SpecLocation
+from apiforge.ir.schemas import component_key, is_nullable
+from apiforge.ir.shapes import Shape
+from apiforge.naming.names import Names
+from apiforge.output import cache
+
+_FORMAT = "models module v1"
+
+
+@dataclass(frozen=True)
+class CachedModule:
+    """What rendering one module gave: its text, the helpers it imports, its warnings."""
+
+    text: str
+    helpers: tuple[str, ...]
+    warnings: tuple[tuple[str, str, str, str], ...]  # code, message, file, pointer
+
+    def dump(self) -> str:
+        return json.dumps([self.text, self.helpers, self.warnings])
+
+    @staticmethod
+    def load(text: str) -> CachedModule | None:
+        try:
+            body, helpers, warnings = json.loads(text)
+            return CachedModule(body, tuple(helpers), tuple(tuple(w) for w in warnings))
+        except (ValueError, TypeError):
+            return None
+
+    def replay(self, sink: Sink) -> None:
+        """Report the module's warnings again (their lines are resolved by the sink's locator)."""
+        for code, message, file, pointer in self.warnings:
+            sink.warning(code, message, SpecLocation(file, pointer))
+
+    @staticmethod
+    def warnings_of(diagnostics: Iterable[Diagnostic]) -> tuple[tuple[str, str, str, str], ...]:
+        return tuple((d.code, d.message, d.location.file, d.location.pointer) for d in diagnostics)
+
+
+def scan(shapes: Mapping[str, Shape]) -> tuple[dict[str, set[str]], set[str]]:
+    """Component -> the components it ``$ref``s (anywhere inside); and every property a
+    discriminator names."""
+    deps: dict[str, set[str]] = {}
+    tags: set[str] = set()
+    for key, shape in shapes.items():
+        found = deps[key] = set()
+        for node in (shape.schema, *(p.schema for p in shape.properties)):
+            _walk(node, found, tags)
+        found &= shapes.keys()
+    return deps, tags
+
+
+def _walk(node: Any, refs: set[str], tags: set[str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            key = component_key(ref)
+            if key is not None:
+                refs.add(key)
+        tag = node.get("discriminator")
+        if isinstance(tag, dict) and isinstance(tag.get("propertyName"), str):
+            tags.add(tag["propertyName"])
+        for value in node.values():
+            if isinstance(value, (dict, list)):
+                _walk(value, refs, tags)
+    elif isinstance(node, list):
+        for value in node:
+            if isinstance(value, (dict, list)):
+                _walk(value, refs, tags)
+
+
+def component_digests(
+    shapes: Mapping[str, Shape], names: Names, split: frozenset[str], tags: set[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Two digests per component: of everything its own classes read from it, and of what a
+    class that refers to it reads (its signature).
+
+    The signature of an object is its class names, nullability and the fields of
+    the properties a discriminator names anywhere (a union spelt with it as a member reads
+    them); an enum's adds its values and members; an alias's or a union's is its whole
+    schema (a reference spells through it), and what it refers to counts as well
+    (:func:`module_key` walks on through them).
+    """
+    full: dict[str, str] = {}
+    signature: dict[str, str] = {}
+    for key, shape in shapes.items():
+        shared = [
+            key,
+            shape.kind,
+            names.schemas.get(key),
+            names.variants.get(key),
+            key in split,
+        ]
+        fields = names.fields.get(key)
+        if shape.kind == "object":
+            facts: list[Any] = [
+                is_nullable(shape.schema),
+                None if fields is None else {t: fields.get(t) for t in sorted(tags)},
+            ]
+        else:
+            facts = [shape.schema, names.members.get(key)]
+        own = [
+            shape.schema,
+            [(p.name, p.schema, p.required, str(p.location)) for p in shape.properties],
+            shape.extra,
+            str(shape.location),
+            fields,
+            names.members.get(key),
+        ]
+        signature[key] = cache.digest(json.dumps([shared, facts], sort_keys=True, default=str))
+        full[key] = cache.digest(json.dumps([shared, own], sort_keys=True, default=str))
+    return full, signature
+
+
+def module_key(
+    module: str,
+    keys: list[str],
+    shapes: Mapping[str, Shape],
+    deps: Mapping[str, set[str]],
+    digests: tuple[Mapping[str, str], Mapping[str, str]],
+    placed: Mapping[str, str],
+    users: tuple[str, ...],
+    tags: Mapping[tuple[str, str], list[Any]],
+    server: bool,
+    generator: str,
+) -> str:
+    """The cache key of one module: its components in full, the signatures of what they refer
+    to (through aliases and unions, which are spelt through), their tags, the flavour."""
+    full, signature = digests
+    own = set(keys)
+    seen: set[str] = set()
+    todo = [target for key in keys for target in deps.get(key, ())]
+    while todo:
+        key = todo.pop()
+        if key in own or key in seen:
+            continue
+        seen.add(key)
+        if shapes[key].kind in ("alias", "union"):
+            todo.extend(deps.get(key, ()))
+    tagged = sorted(
+        (k, prop, json.dumps(values, default=str)) for (k, prop), values in tags.items() if k in own
+    )
+    return cache.digest(
+        _FORMAT,
+        generator,
+        module,
+        *users,
+        "|",
+        str(server),
+        *(full[k] for k in keys),
+        "|",
+        *(signature[k] + placed[k] for k in sorted(seen)),
+        json.dumps(tagged),
+    )

@@ -1,0 +1,117 @@
+"""Which module of a package's ``models/`` folder each component's classes live in (issue 15).
+
+A *group* is what a program loads as one unit: a client resource module, or a server
+group. A component reached (through the operations' types and then through what its
+classes refer to) by exactly one group lives in that group's module; one that no
+operation uses, and nothing used refers to, in ``_unused``; the others are placed by the
+set of groups that reach them, one module per set (``_shared`` when there is only one
+such set, else ``_shared_<digest of the set>``). Whatever a class refers to is reached
+by at least the groups that reach the class, so a module imports only modules of
+larger sets (a component no operation uses counts as reached by an extra, unnamed
+group, so what it refers to is placed as shared): there is no import cycle, and using
+one group loads exactly the models its operations reach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from apiforge.ir.model import Api, Operation, TypeRef
+from apiforge.naming.names import (
+    SHARED_MODELS_MODULE,
+    UNUSED_MODELS_MODULE,
+    Names,
+    shared_models_module,
+)
+
+_UNUSED = ""  # the unnamed group of the components no operation uses
+
+
+def operation_keys(op: Operation) -> set[str]:
+    """The components an operation's parameters, request bodies and responses name directly."""
+    refs: list[TypeRef | None] = [p.type for p in op.parameters]
+    if op.body is not None:
+        refs += [c.type for c in op.body.contents]
+    refs += [c.type for r in op.responses for c in r.contents]
+    return {key for ref in refs for key in _models(ref)}
+
+
+def _models(ref: TypeRef | None) -> Iterator[str]:
+    while ref is not None:
+        if ref.kind == "model" and ref.model is not None:
+            yield ref.model
+        ref = ref.item
+
+
+def client_groups(api: Api, names: Names) -> dict[str, set[str]]:
+    """Module -> components used directly, per client resource module (``Client``'s own: the root)."""
+    groups: dict[str, set[str]] = {}
+    for op in api.operations:
+        chain = names.operations[op.operation_id].resource
+        groups.setdefault(names.client_models_module(chain), set()).update(operation_keys(op))
+    return groups
+
+
+def server_groups(api: Api, names: Names) -> dict[str, set[str]]:
+    """Module -> components used directly, per server group (one implementation class each)."""
+    groups: dict[str, set[str]] = {}
+    for op in api.operations:
+        chain = names.operations[op.operation_id].resource
+        groups.setdefault(names.server_models_module(chain), set()).update(operation_keys(op))
+    return groups
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each component's classes live, and which groups use each module."""
+
+    placed: dict[str, str]  # component -> module of models/
+    users: dict[str, tuple[str, ...]]  # module -> the groups reaching it, sorted ("": unused ones)
+
+
+def assign(
+    keys: Iterable[str], groups: Mapping[str, set[str]], deps: Mapping[str, set[str]]
+) -> Layout:
+    """Place every component by the set of groups that reach it.
+
+    Args:
+        keys: every component, in spec order.
+        groups: module name -> the components that group's operations name directly.
+        deps: component -> the components its classes refer to.
+    """
+    reach: dict[str, set[str]] = {key: set() for key in keys}
+    for group in sorted(groups):
+        for key in closure(groups[group], deps):
+            if key in reach:
+                reach[key].add(group)
+    unused = [key for key, found in reach.items() if not found]
+    for key in closure(unused, deps):
+        if key in reach:
+            reach[key].add(_UNUSED)
+    shared = {frozenset(found) for found in reach.values() if len(found) > 1}
+    modules: dict[frozenset[str], str] = {}
+    for found in {frozenset(f) for f in reach.values()}:
+        if found == {_UNUSED}:
+            modules[found] = UNUSED_MODELS_MODULE
+        elif len(found) == 1:
+            modules[found] = next(iter(found))
+        elif len(shared) == 1:
+            modules[found] = SHARED_MODELS_MODULE
+        else:
+            modules[found] = shared_models_module(found)
+    placed = {key: modules[frozenset(found)] for key, found in reach.items()}
+    users = {module: tuple(sorted(found)) for found, module in modules.items()}
+    return Layout(placed, users)
+
+
+def closure(start: Iterable[str], deps: Mapping[str, set[str]]) -> set[str]:
+    """``start`` and every component reached from it through ``deps``."""
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        key = todo.pop()
+        if key not in seen:
+            seen.add(key)
+            todo.extend(deps.get(key, ()))
+    return seen

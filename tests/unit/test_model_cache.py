@@ -1,0 +1,129 @@
+"""The per-module cache of the models (model_cache.py, issue 13's incremental target).
+
+After a one-schema change only the modules whose components reach the changed one are
+built and rendered again; the text is the same as without the cache; a module's warnings
+are reported again when it comes from the cache.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apiforge.diagnostics import Sink
+from apiforge.ir.build import build
+from apiforge.ir.shapes import build_shapes
+from apiforge.load.load import LoadOptions, load
+from apiforge.models import ModelsModule, render_models
+from apiforge.naming.names import resolve_names
+
+
+def _op(op_id: str, schema: str) -> dict[str, Any]:
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    return {
+        "get": {
+            "operationId": op_id,
+            "responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": ref}}}
+            },
+        }
+    }
+
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Cache", "version": "1"},
+    "paths": {
+        "/pets": _op("pets_list", "Pet"),
+        "/stores": _op("stores_list", "Store"),
+        "/owners": _op("owners_list", "Owner"),
+    },
+    "components": {
+        "schemas": {
+            "Tag": {"type": "object", "properties": {"label": {"type": "string"}}},
+            "Pet": {"type": "object", "properties": {"tag": {"$ref": "#/components/schemas/Tag"}}},
+            "Store": {
+                "type": "object",
+                "properties": {
+                    "tag": {"$ref": "#/components/schemas/Tag"},
+                    "opened": {"type": "string", "format": "date", "default": "not a date"},
+                },
+            },
+            "Owner": {"type": "object", "properties": {"name": {"type": "string"}}},
+        }
+    },
+}
+
+
+def _render(tmp: Path, spec: dict[str, Any]) -> tuple[ModelsModule, Sink]:
+    path = tmp / "cache.json"
+    path.write_text(json.dumps(spec))
+    sink = Sink()
+    loaded = load(path, sink, LoadOptions())
+    assert loaded is not None
+    api, source = build(loaded.document, sink, str(path))
+    shapes = build_shapes(source.schemas, source.locations, sink)
+    return render_models(shapes, resolve_names(api, shapes), sink, api), sink
+
+
+def _entries(folder: Path) -> set[str]:
+    return {p.name for p in (folder / "models").rglob("*") if p.is_file()}
+
+
+def test_a_one_schema_change_renders_only_the_modules_that_reach_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    first, _ = _render(tmp_path, SPEC)
+    assert first.homes == {"Tag": "_shared", "Pet": "pets", "Store": "stores", "Owner": "owners"}
+    before = _entries(tmp_path / "cache")
+    assert len(before) == 8  # 4 modules in each flavour
+    edited = copy.deepcopy(SPEC)
+    edited["components"]["schemas"]["Owner"]["properties"]["age"] = {"type": "integer"}
+    second, _ = _render(tmp_path, edited)
+    assert len(_entries(tmp_path / "cache") - before) == 2  # models/owners.py, client and server
+    changed = {p for p in first.client_files if first.client_files[p] != second.client_files[p]}
+    assert changed == {"models/owners.py"}
+    edited["components"]["schemas"]["Tag"]["properties"]["colour"] = {"type": "string"}
+    _render(tmp_path, edited)
+    # a property of Tag changes Tag's class only: Pet and Store read its name, not its fields
+    assert len(_entries(tmp_path / "cache") - before) == 2 + 2
+
+
+def test_a_change_that_referring_classes_read_renders_them_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    base = copy.deepcopy(SPEC)
+    base["components"]["schemas"]["Pet"]["required"] = ["tag"]
+    primed, _ = _render(tmp_path, base)
+    edited = copy.deepcopy(base)
+    edited["components"]["schemas"]["Tag"]["nullable"] = True  # Pet.tag becomes Tag | None
+    cached, _ = _render(tmp_path, edited)
+    assert "tag: Tag | None" in cached.client_files["models/pets.py"]
+    assert primed.client_files["models/pets.py"] != cached.client_files["models/pets.py"]
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
+    fresh, _ = _render(tmp_path, edited)
+    assert cached.client_files == fresh.client_files
+    assert cached.server_files == fresh.server_files
+
+
+def test_cached_modules_equal_fresh_ones_and_repeat_their_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
+    fresh, fresh_sink = _render(tmp_path, SPEC)
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    _render(tmp_path, SPEC)
+    cached, cached_sink = _render(tmp_path, SPEC)
+    assert cached.client_files == fresh.client_files
+    assert cached.server_files == fresh.server_files
+    warnings = [(d.code, d.location.pointer, d.location.line) for d in cached_sink.warnings]
+    assert warnings == [(d.code, d.location.pointer, d.location.line) for d in fresh_sink.warnings]
+    assert ("default-dropped", "/components/schemas/Store/properties/opened/default") in {
+        (code, pointer) for code, pointer, _ in warnings
+    }
