@@ -84,6 +84,24 @@ def log(*args: Any) -> None:
 PROTOTYPES = HERE / "prototypes"
 
 
+def _install_bytecode(python: Path, snap: Path, package: str) -> None:
+    """Compile the snapshot's modules and templates, as installing apiforge with pip would.
+
+    pip compiles a package's modules at install time (so do the peers' venvs), and apiforge
+    keeps compiled templates beside them after its first run (``render/env.py``). Without
+    this, a session with ``PYTHONDONTWRITEBYTECODE`` set measures every apiforge run
+    compiling all of its modules (~0.12 s of CPU) and templates (~0.06 s), which no
+    installed copy does.
+    """
+    env = {**os.environ, "PYTHONPATH": str(snap)}
+    for argv in (
+        [str(python), "-m", "compileall", "-q", str(snap / "generator")],
+        [str(python), "-m", f"{package}.render.env"],
+    ):
+        # cwd=snap: ``-m`` puts the working folder first on sys.path, which must be the snapshot
+        subprocess.run(argv, cwd=snap, env=env, capture_output=True, timeout=300, check=True)
+
+
 def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], dict[str, str], str]:
     """How to run apiforge: (argv, extra environment, a note saying which code that is).
 
@@ -109,7 +127,8 @@ def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], di
         check=True,
     ).stdout.strip()
     snap = WORK / (f"apiforge-{sha[:12]}" + (f"-{patch.stem}" if patch else ""))
-    if not (snap / "generator" / "__main__.py").exists():
+    fresh = not (snap / "generator" / "__main__.py").exists()
+    if fresh:
         shutil.rmtree(snap, ignore_errors=True)
         snap.mkdir(parents=True)
         archive = subprocess.run(
@@ -138,6 +157,8 @@ def apiforge_command(ref: str, patch: Path | None = None) -> tuple[list[str], di
             (snap / "apiforge").symlink_to("generator", target_is_directory=True)
     else:
         argv = [*argv[:-1], "generator"]  # commits from before the rename
+    if fresh:
+        _install_bytecode(python, snap, argv[-1])
     what = f"commit {sha[:12]} ({git_ref})" + (f" + prototype {patch.name}" if patch else "")
     return (
         argv,

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from apiforge.diagnostics import Diagnostic, Sink, SpecLocation
-from apiforge.ir.schemas import component_key, is_nullable
+from apiforge.ir.nested import component_key
+from apiforge.ir.schemas import is_nullable
 from apiforge.ir.shapes import Shape
 from apiforge.naming.names import Names
 from apiforge.output import cache

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from apiforge.diagnostics import GenerationFailed, Sink
+from apiforge.diagnostics import GenerationFailed, Sink, SpecLocation
 from apiforge.diff.engine import compare
 from apiforge.diff.model import Bump
 from apiforge.diff.recorded import COPY_DIR, recorded_packages, spec_copy
@@ -101,7 +101,14 @@ def _compare_recorded(
         new = rendered.snapshot()
     else:
         new = load_snapshot(target.spec, Sink(), allow_remote_refs=remote)
-    return compare(old, new, packages)
+    # generate and check use the counts, levels and messages only (summary, version bump,
+    # CHANGELOG), never a file:line: resolving one composes the YAML file's position index
+    # (~0.3 s at 1,000 operations), so neither side locates.
+    return compare(replace(old, locate=_unlocated), replace(new, locate=_unlocated), packages)
+
+
+def _unlocated(location: SpecLocation) -> SpecLocation:
+    return location
 
 
 def _remember(target: Target, rendered: Rendered, current: dict[str, str] | None) -> None:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from apiforge.diagnostics import GenerationFailed, Sink, SpecLocation
 from apiforge.ir.build import build
 from apiforge.ir.model import Api, Operation, TypeRef
-from apiforge.ir.schemas import component_key
+from apiforge.ir.nested import component_key
 from apiforge.load.load import LoadOptions, load
 from apiforge.naming.names import Names, resolve_names
 from apiforge.output.cache import cache_dir, digest, read_bytes, write

@@ -3,7 +3,8 @@
 Resolves parameter, request body and response $refs, merges path-level
 parameters, converts every schema an operation uses into a TypeRef (hoisting
 inline ones, see ``ir/schemas.py``), picks a usable security requirement, and
-reports what it cannot represent as diagnostics with the node's pointer.
+reports what it cannot represent as diagnostics with the node's pointer. Bodies
+and responses are read in ``ir/bodies.py``, security in ``ir/security.py``.
 Returns the IR plus the component schemas the models stage renders.
 """
 
@@ -13,24 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.bodies import Bodies
 from apiforge.ir.dialect import check_dialect, normalize_dialect
-from apiforge.ir.model import (
-    Api,
-    Content,
-    Operation,
-    Parameter,
-    RequestBody,
-    Response,
-    SecurityRequirement,
-    SecurityScheme,
-    Server,
-    TypeRef,
-    preferred_request,
-    preferred_response,
-)
+from apiforge.ir.model import Api, Operation, Parameter, Server, TypeRef
 from apiforge.ir.one_of import check_one_of, relax_one_of
 from apiforge.ir.paths import template_names, template_problem
 from apiforge.ir.schemas import SchemaRegistry
+from apiforge.ir.security import Security
 from apiforge.naming.words import class_name, snake_case
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -60,27 +50,6 @@ class ModelSource:
     openapi_version: str
 
 
-def body_allowed(status: str) -> bool:
-    """False for the statuses HTTP sends without content: 1xx, 204, 205 and 304 (RFC 9110)."""
-    return not (status[:1] == "1" or status in ("204", "205", "304"))
-
-
-def _encoding(entry: Any) -> tuple[tuple[str, str | None, bool | None], ...]:
-    """A media type's Encoding Object: (property, style, explode) per property that gives either."""
-    found = entry.get("encoding") if isinstance(entry, dict) else None
-    if not isinstance(found, dict):
-        return ()
-    return tuple(
-        (
-            str(name),
-            e.get("style") if isinstance(e.get("style"), str) else None,
-            e.get("explode") if isinstance(e.get("explode"), bool) else None,
-        )
-        for name, e in found.items()
-        if isinstance(e, dict) and ("style" in e or "explode" in e)
-    )
-
-
 def build(document: dict[str, Any], sink: Sink, file: str) -> tuple[Api, ModelSource]:
     """Build the IR of ``document``; problems go to ``sink``."""
     document = normalize_dialect(relax_one_of(document))
@@ -95,7 +64,8 @@ class _Builder:
         self.sink = sink
         self.root = SpecLocation(file, "")
         self.registry = SchemaRegistry(document, sink, file)
-        self.schemes = self._security_schemes()
+        self.bodies = Bodies(self.registry, sink, self._deref)
+        self.security = Security(document, sink, self.root, self._deref)
         self.op_ids: set[str] = set()
 
     def run(self) -> tuple[Api, ModelSource]:
@@ -130,7 +100,7 @@ class _Builder:
             servers=self._servers(),
             operations=tuple(operations),
             schemas=self.registry.describe(),
-            security_schemes=tuple(self.schemes.values()),
+            security_schemes=tuple(self.security.schemes.values()),
             tags=_tags(self.doc.get("tags")),
         )
         source = ModelSource(
@@ -162,8 +132,8 @@ class _Builder:
         op_id = self._operation_id(raw.get("operationId"), method, path, loc)
         hint = class_name(op_id)
         params = self._parameters(path, item, raw, item_loc, loc, hint)
-        body = self._body(raw.get("requestBody"), loc.child("requestBody"), hint)
-        responses = self._responses(raw.get("responses") or {}, loc.child("responses"), hint)
+        body = self.bodies.body(raw.get("requestBody"), loc.child("requestBody"), hint)
+        responses = self.bodies.responses(raw.get("responses") or {}, loc.child("responses"), hint)
         if not responses:
             self.sink.warning(
                 "no-responses", "operation documents no response", loc.child("responses")
@@ -174,7 +144,9 @@ class _Builder:
                 "callbacks are not generated (only the operation itself is)",
                 loc.child("callbacks"),
             )
-        alternatives, optional = self._security(raw.get("security", self.doc.get("security")), loc)
+        alternatives, optional = self.security.requirements(
+            raw.get("security", self.doc.get("security")), loc
+        )
         return Operation(
             operation_id=op_id,
             method=method.upper(),
@@ -297,136 +269,6 @@ class _Builder:
             default=default,
             keywords=keywords,
         )
-
-    def _contents(self, content: Any, loc: SpecLocation, hint: str) -> tuple[Content, ...]:
-        if not isinstance(content, dict):
-            return ()
-        result: list[Content] = []
-        for media, entry in content.items():
-            schema = entry.get("schema") if isinstance(entry, dict) else None
-            type_ = (
-                None
-                if schema is None
-                else self.registry.type_of(schema, loc.child(media, "schema"), hint)
-            )
-            result.append(Content(str(media), type_, _encoding(entry)))
-        return tuple(result)
-
-    def _body(self, node: Any, loc: SpecLocation, hint: str) -> RequestBody | None:
-        if node is None:
-            return None
-        node, loc = self._deref(node, loc)
-        if not isinstance(node, dict):
-            return None
-        contents = self._contents(node.get("content"), loc.child("content"), hint + "Body")
-        if not contents:
-            self.sink.warning("empty-request-body", "requestBody has no content; ignored", loc)
-            return None
-        chosen = preferred_request(contents)
-        if chosen.kind in ("text", "binary") and chosen.is_structured:
-            spelt = "str" if chosen.kind == "text" else "bytes"
-            self.sink.warning(
-                "unsupported-media-type",
-                f"{chosen.media_type} bodies are not encoded from their schema; the body is raw {spelt}",
-                loc.child("content", chosen.media_type),
-            )
-        return RequestBody(
-            node.get("required") is True, contents, str(node.get("description") or ""), loc
-        )
-
-    def _responses(
-        self, node: dict[str, Any], loc: SpecLocation, hint: str
-    ) -> tuple[Response, ...]:
-        result: list[Response] = []
-        success = [s for s in node if str(s)[:1] in "23"]
-        for status, entry in node.items():
-            status = str(status).upper() if str(status).lower() != "default" else "default"
-            entry, entry_loc = self._deref(entry, loc.child(status))
-            if not isinstance(entry, dict):
-                continue
-            if status[:1] in "23":
-                suffix = "Response" + (status if len(success) > 1 else "")
-            else:
-                suffix = "Error" + status.title()
-            contents = self._contents(
-                entry.get("content"), entry_loc.child("content"), hint + suffix
-            )
-            if contents and not body_allowed(status):
-                self.sink.warning(
-                    "body-on-bodiless-status",
-                    f"HTTP forbids a body with status {status}; the documented content is ignored: "
-                    "the server answers it without a body and the client reads none",
-                    entry_loc.child("content"),
-                )
-                contents = ()
-            chosen = preferred_response(contents)
-            if chosen is not None and not chosen.reads_as_json and chosen.is_structured:
-                spelt = "str" if chosen.kind == "text" else "bytes"
-                self.sink.warning(
-                    "unsupported-media-type",
-                    f"{chosen.media_type} bodies are not decoded with their schema; the response is raw {spelt}",
-                    entry_loc.child("content", chosen.media_type),
-                )
-            result.append(
-                Response(status, str(entry.get("description") or ""), contents, entry_loc)
-            )
-        return tuple(result)
-
-    def _security_schemes(self) -> dict[str, SecurityScheme]:
-        found: dict[str, SecurityScheme] = {}
-        raw = (self.doc.get("components") or {}).get("securitySchemes") or {}
-        base = self.root.child("components", "securitySchemes")
-        for name, node in raw.items():
-            node, loc = self._deref(node, base.child(name))
-            if not isinstance(node, dict):
-                continue
-            kind, scheme = node.get("type"), str(node.get("scheme", "")).lower()
-            if kind == "http" and scheme == "bearer":
-                found[name] = SecurityScheme(name, "bearer", None, "header", loc)
-            elif kind == "http" and scheme == "basic":
-                found[name] = SecurityScheme(name, "basic", None, "header", loc)
-            elif kind == "apiKey" and node.get("in") in ("header", "query", "cookie"):
-                found[name] = SecurityScheme(
-                    name, "api_key", str(node.get("name")), node["in"], loc
-                )
-            elif kind in ("oauth2", "openIdConnect"):
-                found[name] = SecurityScheme(
-                    name, "oauth2" if kind == "oauth2" else "openid", None, "header", loc
-                )
-            else:
-                self.sink.warning(
-                    "unsupported-security",
-                    f"security scheme {name!r} ({kind}) is not supported; ignored",
-                    loc,
-                )
-        return found
-
-    def _security(
-        self, node: Any, loc: SpecLocation
-    ) -> tuple[tuple[tuple[SecurityRequirement, ...], ...], bool]:
-        """The supported alternatives (OR of ANDs) and whether ``{}`` makes credentials optional."""
-        if not isinstance(node, list) or not node:
-            return (), False  # absent, or `security: []`: no authentication
-        alternatives: list[tuple[SecurityRequirement, ...]] = []
-        optional = False
-        for alternative in node:
-            if not isinstance(alternative, dict) or not alternative:
-                optional = True  # `{}` among the alternatives: authentication is optional
-                alternatives.append(())
-            elif all(name in self.schemes for name in alternative):
-                alternatives.append(
-                    tuple(
-                        SecurityRequirement(name, tuple(str(s) for s in scopes or ()))
-                        for name, scopes in alternative.items()
-                    )
-                )
-        if not alternatives:
-            self.sink.warning(
-                "unsupported-security",
-                "no security requirement uses a supported scheme; sending no credentials",
-                loc.child("security"),
-            )
-        return tuple(alternatives), optional
 
     def _servers(self) -> tuple[Server, ...]:
         servers: list[Server] = []

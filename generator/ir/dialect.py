@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.load.jsonpointer import from_tokens
 
 _DIALECTS = (
     "https://json-schema.org/draft/2020-12/schema",
@@ -50,6 +51,9 @@ _ANNOTATIONS = frozenset(
     }
 )
 _DATA = frozenset({"example", "examples", "enum", "const", "default"})
+_CHECKED = frozenset(
+    {"$schema", "prefixItems", "contentEncoding", "$ref"}
+)  # what _check_schema reads
 
 
 def normalize_dialect(document: dict[str, Any]) -> dict[str, Any]:
@@ -85,19 +89,26 @@ def check_dialect(document: dict[str, Any], sink: Sink, file: str) -> None:
             root.child("jsonSchemaDialect"),
         )
 
-    def walk(node: Any, loc: SpecLocation) -> None:
+    tokens: list[str | int] = []  # the path to the node; a pointer is spelt only for a warning
+
+    def walk(node: Any) -> None:
         if isinstance(node, list):
             for index, item in enumerate(node):
-                walk(item, loc.child(index))
+                if isinstance(item, (dict, list)):
+                    tokens.append(index)
+                    walk(item)
+                    tokens.pop()
             return
-        if not isinstance(node, dict):
-            return
-        _check_schema(node, loc, sink)
+        if not _CHECKED.isdisjoint(node):
+            _check_schema(node, SpecLocation(file, from_tokens(tokens)), sink)
         for key, value in node.items():
-            if key not in _DATA:
-                walk(value, loc.child(key))
+            if isinstance(value, (dict, list)) and key not in _DATA:
+                tokens.append(key)
+                walk(value)
+                tokens.pop()
 
-    walk(document, root)
+    if isinstance(document, (dict, list)):
+        walk(document)
 
 
 def _check_schema(node: dict[str, Any], loc: SpecLocation, sink: Sink) -> None:

@@ -23,15 +23,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from apiforge.diagnostics import SpecLocation
-from apiforge.load.jsonpointer import escape
+from apiforge.load.jsonpointer import escape, unescape
 from apiforge.naming.words import class_name
 
 Hoist = Callable[[dict[str, Any], SpecLocation, str], str]
 """Registers a schema as a component (schema, location, name hint) and returns its key."""
 
 SCHEMA_REF_PREFIX = "#/components/schemas/"  # the one spelling (ir/schemas imports it)
+
+
+def schema_ref(key: str) -> str:
+    """The ``$ref`` of component schema ``key``: a URI fragment, so ``%`` is percent-encoded."""
+    return SCHEMA_REF_PREFIX + escape(key).replace("%", "%25")
+
+
+def component_key(ref: str) -> str | None:
+    """The component schema a ``$ref`` names (percent-decoded, then unescaped), or None."""
+    if not ref.startswith(SCHEMA_REF_PREFIX):
+        return None
+    rest = unquote(ref[len(SCHEMA_REF_PREFIX) :])
+    return None if "/" in rest else unescape(rest)
+
+
 _AT_USE = ("default", "readOnly", "writeOnly", "deprecated", "nullable")
 
 
@@ -84,7 +100,7 @@ class Nester:
         return self._reference(key, use, nullable)
 
     def _reference(self, key: str, use: dict[str, Any], nullable: bool) -> dict[str, Any]:
-        ref = {"$ref": SCHEMA_REF_PREFIX + escape(key)}
+        ref = {"$ref": schema_ref(key)}
         if not use and not nullable:
             return ref
         if nullable and self.openapi_31:
@@ -115,7 +131,7 @@ def refers_to(node: Any, key: str) -> bool:
     """True when a $ref anywhere inside ``node`` names component ``key``."""
     if isinstance(node, dict):
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref == SCHEMA_REF_PREFIX + escape(key):
+        if isinstance(ref, str) and component_key(ref) == key:
             return True
         return any(refers_to(value, key) for value in node.values())
     if isinstance(node, list):

@@ -15,9 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
-from apiforge.load.jsonpointer import resolve
+from apiforge.load.jsonpointer import from_tokens, resolve
 
 EXTENSION = "x-apiforge-one-of"
+_DATA = frozenset({"example", "examples", "enum", "const", "default"})  # values, not schemas
 
 
 def relax_one_of(document: dict[str, Any]) -> dict[str, Any]:
@@ -45,32 +46,44 @@ def relax_one_of(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_one_of(document: dict[str, Any], sink: Sink, file: str) -> None:
-    """Warn (``one-of-overlap``) at every oneOf with two or more open-object members."""
+    """Warn (``one-of-overlap``) at every oneOf with two or more open-object members.
 
-    def walk(node: Any, loc: SpecLocation) -> None:
+    The walk keeps the path as a list of tokens and spells a pointer only for a warning
+    (it visits every node of the document).
+    """
+    tokens: list[str | int] = []
+
+    def warn(open_members: list[int]) -> None:
+        sink.warning(
+            "one-of-overlap",
+            f"oneOf members {', '.join(map(str, open_members))} are objects with no required property "
+            "that allow any other property: every object matches more than one, so the server rejects "
+            f"every object; add a discriminator or required properties, or '{EXTENSION}: any' to accept "
+            "the first member that matches",
+            SpecLocation(file, from_tokens([*tokens, "oneOf"])),
+        )
+
+    def walk(node: Any) -> None:
         if isinstance(node, list):
             for index, item in enumerate(node):
-                walk(item, loc.child(index))
-            return
-        if not isinstance(node, dict):
+                if isinstance(item, (dict, list)):
+                    tokens.append(index)
+                    walk(item)
+                    tokens.pop()
             return
         members = node.get("oneOf")
         if isinstance(members, list) and "discriminator" not in node:
             open_members = [i for i, m in enumerate(members) if _open_object(document, m)]
             if len(open_members) > 1:
-                sink.warning(
-                    "one-of-overlap",
-                    f"oneOf members {', '.join(map(str, open_members))} are objects with no required property "
-                    "that allow any other property: every object matches more than one, so the server rejects "
-                    f"every object; add a discriminator or required properties, or '{EXTENSION}: any' to accept "
-                    "the first member that matches",
-                    loc.child("oneOf"),
-                )
+                warn(open_members)
         for key, value in node.items():
-            if key not in ("example", "examples", "enum", "const", "default"):
-                walk(value, loc.child(key))
+            if isinstance(value, (dict, list)) and key not in _DATA:
+                tokens.append(key)
+                walk(value)
+                tokens.pop()
 
-    walk(document, SpecLocation(file, ""))
+    if isinstance(document, (dict, list)):
+        walk(document)
 
 
 def _open_object(document: dict[str, Any], member: Any, depth: int = 0) -> bool:
@@ -93,9 +106,19 @@ def _open_object(document: dict[str, Any], member: Any, depth: int = 0) -> bool:
 
 
 def _mentions(node: Any) -> bool:
-    """Whether the extension appears anywhere below ``node`` (so most documents are not copied)."""
-    if isinstance(node, dict):
-        return EXTENSION in node or any(_mentions(value) for value in node.values())
-    if isinstance(node, list):
-        return any(_mentions(item) for item in node)
+    """Whether the extension appears anywhere below ``node`` (so most documents are not copied).
+
+    Level by level, without a call per node: it visits every mapping of the document.
+    """
+    level: list[Any] = [node]
+    while level:
+        deeper: list[Any] = []
+        for item in level:
+            if item.__class__ is dict:
+                if EXTENSION in item:
+                    return True
+                deeper += [v for v in item.values() if v.__class__ is dict or v.__class__ is list]
+            elif item.__class__ is list:
+                deeper += [v for v in item if v.__class__ is dict or v.__class__ is list]
+        level = deeper
     return False

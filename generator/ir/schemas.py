@@ -16,8 +16,9 @@ from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.model import Property, Schema, SchemaKind, TypeRef
-from apiforge.ir.nested import SCHEMA_REF_PREFIX, Nester
-from apiforge.load.jsonpointer import unescape
+from apiforge.ir.nested import Nester, component_key
+from apiforge.load import jsonpointer
+from apiforge.load.refs import target_pointer
 from apiforge.naming.words import class_name
 
 _PRIMITIVES = {"string", "integer", "number", "boolean"}
@@ -60,14 +61,6 @@ _DECORATION = {
     "externalDocs",
     "xml",
 }
-
-
-def component_key(ref: str) -> str | None:
-    """The component schema a ``$ref`` names, or None when it points anywhere else."""
-    if not ref.startswith(SCHEMA_REF_PREFIX):
-        return None
-    rest = ref[len(SCHEMA_REF_PREFIX) :]
-    return None if "/" in rest else unescape(rest)
 
 
 def is_nullable(schema: dict[str, Any]) -> bool:
@@ -264,8 +257,7 @@ class SchemaRegistry:
         if not ref.startswith("#"):
             return None
         node: Any = self.document
-        for token in ref[1:].split("/")[1:]:
-            token = unescape(token)
+        for token in jsonpointer.split(target_pointer(ref)):
             if isinstance(node, dict) and token in node:
                 node = node[token]
             elif isinstance(node, list) and token.isdigit() and int(token) < len(node):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from apiforge.diagnostics import Sink, SpecLocation
-from apiforge.ir.schemas import component_key
+from apiforge.ir.nested import component_key
 
 ShapeKind = Literal["enum", "object", "union", "alias"]
 Extra = Literal["ignore", "allow", "forbid"]

@@ -12,8 +12,10 @@ Steps: read the root (:mod:`apiforge.load.source`), check the version, bundle
 external refs (:mod:`apiforge.load.bundle`), check local refs (:mod:`apiforge.load.refs`),
 convert Swagger 2.0 (:mod:`apiforge.load.swagger2`), validate with openapi-pydantic
 (:mod:`apiforge.load.validation`; a document validated before replays its reports from
-the content cache, see :mod:`apiforge.load.validation_cache`). Those two modules are the
-only importers of openapi_pydantic; ``ir/build.py`` reads the validated plain data.
+the content cache, see :mod:`apiforge.load.validation_cache`; with ``background_validation``
+it runs in a forked child while the caller goes on, :mod:`apiforge.load.validation_background`).
+Those two validation modules are the only importers of openapi_pydantic; ``ir/build.py``
+reads the validated plain data.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apiforge.diagnostics import Locator, Severity, Sink, SpecLocation
-from apiforge.load import bundle, jsonpointer, refs, swagger2, validation, validation_cache
+from apiforge.load import bundle, jsonpointer, refs, validation, validation_background
 from apiforge.load.reading import Limits, Reporter, SourceFile
 from apiforge.load.source import fetch_url, is_url, read_source
+
+if TYPE_CHECKING:
+    from apiforge.load.validation_background import Pending
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,9 @@ class LoadOptions:
     """Most nodes a YAML file may expand to through aliases (alias bombs)."""
     validate: bool = True
     """Check the bundled document with openapi-pydantic."""
+    background_validation: bool = False
+    """Validate in a forked child where that is safe; the caller must then call
+    :meth:`LoadedSpec.finish_validation` before it decides anything from the sink."""
 
 
 @dataclass
@@ -66,6 +74,15 @@ class LoadedSpec:
     origin: Callable[[str], SpecLocation] = lambda pointer: SpecLocation("", pointer)
     locate: Locator = lambda location: location
     converted_from: str | None = None
+    validation: Pending | None = None
+
+    def finish_validation(self) -> bool:
+        """Wait for background validation and put its reports in the sink; True on an error.
+
+        After an error the sink holds exactly what loading alone reports (see
+        :meth:`apiforge.load.validation_background.Pending.join`).
+        """
+        return self.validation.join() if self.validation is not None else False
 
 
 class Origins:
@@ -257,13 +274,19 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
             display,
             "/swagger",
         )
+        from apiforge.load import swagger2  # only for Swagger 2.0 files (5 ms of imports otherwise)
+
         document, origins.converted = swagger2.convert(
             document, lambda c, m, p: reporter.warning(c, m, *origins.before_conversion(p))
         )
         family, version, converted_from = "3.0", "3.0.3", "2.0"
+    pending = None
     if options.validate:
-        validation_cache.validate_cached(document, family, report_at)
+        pending = validation_background.start(
+            document, family, report_at, sink, background=options.background_validation
+        )
         validation.check_defaults(document, report_at)
+        pending.load_end = len(sink.items)
 
     def origin(pointer: str) -> SpecLocation:
         return SpecLocation(*origins.lookup(pointer))
@@ -271,11 +294,44 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
     def locate(location: SpecLocation) -> SpecLocation:
         return reporter.locate(location.file, location.pointer)
 
-    return LoadedSpec(Path(path), document, version, files.hashes, origin, locate, converted_from)
+    return LoadedSpec(
+        Path(path), document, version, files.hashes, origin, locate, converted_from, pending
+    )
 
 
 def _lone_surrogate(document: Any) -> str | None:
-    """The JSON pointer of the first key or string holding a lone surrogate (JSON's ``\\ud800``), or None."""
+    """The JSON pointer of the first key or string holding a lone surrogate (JSON's ``\\ud800``), or None.
+
+    A first pass, level by level and without pointers, looks at the non-ASCII text only
+    (almost every document has none to report); the pointer walk runs only after a find.
+    """
+    level: list[Any] = [document]
+    found = False
+    while level and not found:
+        texts: list[str] = []
+        deeper: list[Any] = []
+        for node in level:
+            if isinstance(node, dict):
+                texts += [k for k in node if isinstance(k, str) and not k.isascii()]
+                for value in node.values():
+                    if isinstance(value, (dict, list)):
+                        deeper.append(value)
+                    elif isinstance(value, str) and not value.isascii():
+                        texts.append(value)
+            elif isinstance(node, list):
+                for value in node:
+                    if isinstance(value, (dict, list)):
+                        deeper.append(value)
+                    elif isinstance(value, str) and not value.isascii():
+                        texts.append(value)
+            elif isinstance(node, str) and not node.isascii():
+                texts.append(node)
+        found = any(0xD800 <= ord(c) <= 0xDFFF for text in texts for c in text)
+        level = deeper
+    return _lone_surrogate_pointer(document) if found else None
+
+
+def _lone_surrogate_pointer(document: Any) -> str | None:
     stack: list[tuple[str, Any]] = [("", document)]
     while stack:
         pointer, node = stack.pop()

@@ -17,9 +17,10 @@ file and line, and points at a copy of the unformatted text kept for debugging.
 
 from __future__ import annotations
 
+import functools
+import os
 import subprocess
 import tempfile
-from importlib.metadata import version
 from pathlib import Path
 
 from apiforge.diagnostics import Sink, SpecLocation
@@ -105,10 +106,20 @@ def _batch_size(n: int) -> int:
 
 
 def _settings(formatter: str) -> str:
-    """Everything the formatted text depends on besides the input (part of every cache key)."""
+    """Everything the formatted text depends on besides the input (part of every cache key).
 
-    tool = f"black {version('black')}" if formatter == "black" else "ruff format"
-    return f"{tool} ruff {version('ruff')} isort-88 py310 {LINE_LENGTH}"
+    ruff is named by its binary (path, size, modification time): reading its version
+    with importlib.metadata would cost ~30 ms of imports and a scan of site-packages on
+    every run, and the binary is what actually formats.
+    """
+    binary = _ruff_bin()
+    stat = os.stat(binary)
+    ruff = f"ruff {binary} {stat.st_size} {stat.st_mtime_ns}"
+    if formatter == "black":
+        from importlib.metadata import version  # black runs in this process anyway
+
+        return f"black {version('black')} {ruff} isort-88 py310 {LINE_LENGTH}"
+    return f"ruff format {ruff} isort-88 py310 {LINE_LENGTH}"
 
 
 def _split_header(text: str) -> tuple[str, str]:
@@ -118,6 +129,7 @@ def _split_header(text: str) -> tuple[str, str]:
     return "", text
 
 
+@functools.cache
 def _ruff_bin() -> str:
     from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 

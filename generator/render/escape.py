@@ -57,8 +57,16 @@ def docstring(text: str) -> str:
     Backslashes are doubled, a ``"`` that follows another or ends the text is escaped,
     line breaks other than ``\\n`` and every unprintable character become spaces.
     """
-    kept = "".join(c if _printable(c) or c in "\n\t" else " " for c in text.replace("\r\n", "\n"))
+    text = text.replace("\r\n", "\n")
+    if text.replace("\n", "").replace("\t", "").isprintable():  # the usual case: one C-level check
+        kept = (
+            text  # (isprintable is False for surrogates too, so _printable would keep every char)
+        )
+    else:
+        kept = "".join(c if _printable(c) or c in "\n\t" else " " for c in text)
     kept = kept.replace("\\", "\\\\").strip()
+    if '"' not in kept:
+        return kept  # the loop below only escapes quotes
     out: list[str] = []
     for index, char in enumerate(kept):
         joins_quote = char == '"' and (index == len(kept) - 1 or (out and out[-1] == '"'))

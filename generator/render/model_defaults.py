@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
-from apiforge.ir.schemas import component_key
+from apiforge.ir.nested import component_key
 from apiforge.ir.shapes import Shape
 from apiforge.naming.names import Names
 from apiforge.render.escape import literal

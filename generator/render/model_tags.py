@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from apiforge.ir.schemas import component_key
+from apiforge.ir.nested import component_key
 from apiforge.ir.shapes import Shape
 from apiforge.naming.names import Names
 from apiforge.render.model_defaults import target_component

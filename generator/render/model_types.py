@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from apiforge.ir.schemas import component_key, is_nullable, null_only
+from apiforge.ir.nested import component_key
+from apiforge.ir.schemas import is_nullable, null_only
 from apiforge.ir.shapes import Shape
 from apiforge.naming.names import Names
 from apiforge.naming.words import ClassName

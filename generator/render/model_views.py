@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from apiforge.diagnostics import Sink
-from apiforge.ir.schemas import component_key
+from apiforge.ir.nested import component_key
 from apiforge.ir.shapes import Prop, Shape
 from apiforge.naming.names import Names
 from apiforge.render.escape import docstring, literal

@@ -49,7 +49,11 @@ def spec(fill: Fill, version: str) -> dict[str, Any]:
         n("oauth.scope"),
     )
     path_param = seg("parameter.path.name")
-    ref = lambda key: {"$ref": "#/components/schemas/" + key.replace("~", "~0").replace("/", "~1")}
+    # A $ref is a URI fragment: "%" must be percent-encoded, or "%41" in a name would decode to "A".
+    ref = lambda key: {
+        "$ref": "#/components/schemas/"
+        + key.replace("~", "~0").replace("/", "~1").replace("%", "%25")
+    }
     nullable = {"type": ["string", "null"]} if v31 else {"type": "string", "nullable": True}
     const = {"const": t("schema.const")} if v31 else {"enum": [t("schema.const")]}
     examples = (

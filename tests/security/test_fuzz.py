@@ -175,3 +175,16 @@ def test_a_lone_surrogate_is_refused_at_load(tmp_path: Path) -> None:
         generated.report()
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_a_percent_in_a_name_survives_the_ref(tmp_path: Path) -> None:
+    """A `$ref` is a URI fragment, so "%41" in a schema name is spelt "%2541" there (RFC 6901 §6).
+
+    The fuzzer once drew "%00" into a name and, before places.spec encoded "%", the
+    reference decoded to another name: an intermittent ``ref-not-found``.
+    """
+    fill = fill_with(("%41b%00",))[0]
+    spec = tmp_path / "percent.json"
+    spec.write_text(json.dumps(places.spec(fill, "3.1.0")), encoding="utf-8")
+    generated = generate(spec, tmp_path / "out", "percent", format=False)
+    assert generated.ok and not generated.codes(Severity.ERROR), generated.report()

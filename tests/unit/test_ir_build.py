@@ -9,8 +9,9 @@ import pytest
 from apiforge.diagnostics import Sink, SpecLocation, render_text
 from apiforge.ir.build import ModelSource, build
 from apiforge.ir.model import Api, TypeRef
-from apiforge.ir.nested import needs_class, refers_to
-from apiforge.ir.schemas import SchemaRegistry, component_key, is_nullable, unescape
+from apiforge.ir.nested import component_key, needs_class, refers_to
+from apiforge.ir.schemas import SchemaRegistry, is_nullable
+from apiforge.load.jsonpointer import unescape
 
 
 def spec(

@@ -1,0 +1,97 @@
+"""What any regeneration pays before a stage runs: Python start, the imports, parsing the spec.
+
+    python benchmarks/floors.py [--synthetic 1000 | SPEC] [--runs 3]
+
+Each figure is the CPU time (user + system) of fresh processes, best of ``--runs``:
+``python -c pass``; importing every module ``apiforge generate`` loads when it renders;
+reading and parsing the spec file the way the loader does (with the ``$ref`` holders, no
+validation). Their sum is the floor of an incremental regeneration that changes the spec
+file: no per-definition cache can avoid it (see README, *Incremental regeneration*).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+MODULES = (
+    "apiforge.cli.main",
+    "apiforge.engine",
+    "apiforge.pipeline",
+    "apiforge.load.load",
+    "apiforge.ir.build",
+    "apiforge.ir.shapes",
+    "apiforge.naming.names",
+    "apiforge.models",
+    "apiforge.render.client_views",
+    "apiforge.render.server_views",
+    "apiforge.render.client",
+    "apiforge.render.server",
+    "apiforge.output.format",
+    "apiforge.output.write",
+    "apiforge.diff.release_step",
+)
+
+PARSE = """
+import os, sys, time
+from apiforge.diagnostics import Sink
+from apiforge.load.reading import Limits, Reporter
+from apiforge.load.source import fetch_url, read_source
+path = sys.argv[1]
+start = time.process_time()
+read_source(os.path.abspath(path), path, Limits(64 << 20, 256, 10_000_000), Reporter(Sink()), fetch_url)
+print(time.process_time() - start)
+"""
+
+
+def _children_cpu(argv: list[str], runs: int) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        before = os.times()
+        subprocess.run(argv, check=True, capture_output=True)
+        after = os.times()
+        used = (after.children_user - before.children_user) + (
+            after.children_system - before.children_system
+        )
+        best = min(best, used)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("spec", nargs="?")
+    parser.add_argument("--synthetic", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if args.spec:
+        spec = Path(args.spec)
+    else:
+        import synth
+
+        spec = synth.write(args.synthetic, HERE / ".work" / "specs")
+    python = sys.executable
+    start = _children_cpu([python, "-c", "pass"], args.runs)
+    imports = _children_cpu([python, "-c", "import " + ", ".join(MODULES)], args.runs)
+    parse = min(
+        float(
+            subprocess.run(
+                [python, "-c", PARSE, str(spec)], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(args.runs)
+    )
+    print(f"{spec.name} ({spec.stat().st_size // 1024} KB), CPU seconds, best of {args.runs}:")
+    print(f"  python -c pass                      {start:6.3f}")
+    print(f"  start + imports of the render path  {imports:6.3f}")
+    print(f"  read + parse the spec (in-process)  {parse:6.3f}")
+    print(f"  floor of a regeneration             {imports + parse:6.3f}")
+
+
+if __name__ == "__main__":
+    main()

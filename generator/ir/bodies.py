@@ -1,0 +1,127 @@
+"""Request bodies and responses of an operation: media types, encodings, bodiless statuses.
+
+Part of the IR build (``ir/build.py``): each media type's schema becomes a TypeRef
+through the schema registry (hoisting inline schemas), and what the generated code
+cannot encode or decode from its schema is reported at the media type's pointer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.model import (
+    Content,
+    RequestBody,
+    Response,
+    preferred_request,
+    preferred_response,
+)
+from apiforge.ir.schemas import SchemaRegistry
+
+Deref = Callable[[Any, SpecLocation], tuple[Any, SpecLocation]]
+"""Follows a chain of local $refs to a non-schema object: (node, its location)."""
+
+
+def body_allowed(status: str) -> bool:
+    """False for the statuses HTTP sends without content: 1xx, 204, 205 and 304 (RFC 9110)."""
+    return not (status[:1] == "1" or status in ("204", "205", "304"))
+
+
+def _encoding(entry: Any) -> tuple[tuple[str, str | None, bool | None], ...]:
+    """A media type's Encoding Object: (property, style, explode) per property that gives either."""
+    found = entry.get("encoding") if isinstance(entry, dict) else None
+    if not isinstance(found, dict):
+        return ()
+    return tuple(
+        (
+            str(name),
+            e.get("style") if isinstance(e.get("style"), str) else None,
+            e.get("explode") if isinstance(e.get("explode"), bool) else None,
+        )
+        for name, e in found.items()
+        if isinstance(e, dict) and ("style" in e or "explode" in e)
+    )
+
+
+@dataclass
+class Bodies:
+    """Reads request bodies and responses; ``deref`` follows $refs to shared ones."""
+
+    registry: SchemaRegistry
+    sink: Sink
+    deref: Deref
+
+    def contents(self, content: Any, loc: SpecLocation, hint: str) -> tuple[Content, ...]:
+        if not isinstance(content, dict):
+            return ()
+        result: list[Content] = []
+        for media, entry in content.items():
+            schema = entry.get("schema") if isinstance(entry, dict) else None
+            type_ = (
+                None
+                if schema is None
+                else self.registry.type_of(schema, loc.child(media, "schema"), hint)
+            )
+            result.append(Content(str(media), type_, _encoding(entry)))
+        return tuple(result)
+
+    def body(self, node: Any, loc: SpecLocation, hint: str) -> RequestBody | None:
+        if node is None:
+            return None
+        node, loc = self.deref(node, loc)
+        if not isinstance(node, dict):
+            return None
+        contents = self.contents(node.get("content"), loc.child("content"), hint + "Body")
+        if not contents:
+            self.sink.warning("empty-request-body", "requestBody has no content; ignored", loc)
+            return None
+        chosen = preferred_request(contents)
+        if chosen.kind in ("text", "binary") and chosen.is_structured:
+            spelt = "str" if chosen.kind == "text" else "bytes"
+            self.sink.warning(
+                "unsupported-media-type",
+                f"{chosen.media_type} bodies are not encoded from their schema; the body is raw {spelt}",
+                loc.child("content", chosen.media_type),
+            )
+        return RequestBody(
+            node.get("required") is True, contents, str(node.get("description") or ""), loc
+        )
+
+    def responses(self, node: dict[str, Any], loc: SpecLocation, hint: str) -> tuple[Response, ...]:
+        result: list[Response] = []
+        success = [s for s in node if str(s)[:1] in "23"]
+        for status, entry in node.items():
+            status = str(status).upper() if str(status).lower() != "default" else "default"
+            entry, entry_loc = self.deref(entry, loc.child(status))
+            if not isinstance(entry, dict):
+                continue
+            if status[:1] in "23":
+                suffix = "Response" + (status if len(success) > 1 else "")
+            else:
+                suffix = "Error" + status.title()
+            contents = self.contents(
+                entry.get("content"), entry_loc.child("content"), hint + suffix
+            )
+            if contents and not body_allowed(status):
+                self.sink.warning(
+                    "body-on-bodiless-status",
+                    f"HTTP forbids a body with status {status}; the documented content is ignored: "
+                    "the server answers it without a body and the client reads none",
+                    entry_loc.child("content"),
+                )
+                contents = ()
+            chosen = preferred_response(contents)
+            if chosen is not None and not chosen.reads_as_json and chosen.is_structured:
+                spelt = "str" if chosen.kind == "text" else "bytes"
+                self.sink.warning(
+                    "unsupported-media-type",
+                    f"{chosen.media_type} bodies are not decoded with their schema; the response is raw {spelt}",
+                    entry_loc.child("content", chosen.media_type),
+                )
+            result.append(
+                Response(status, str(entry.get("description") or ""), contents, entry_loc)
+            )
+        return tuple(result)

@@ -1,0 +1,79 @@
+"""Security: the document's security schemes and each operation's requirements.
+
+Part of the IR build (``ir/build.py``). Supported schemes are HTTP bearer and basic,
+API keys (header, query, cookie), OAuth 2 and OpenID Connect (sent as a bearer
+token); anything else is reported and ignored, and an operation whose requirements
+use no supported scheme sends no credentials (reported).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.bodies import Deref
+from apiforge.ir.model import SecurityRequirement, SecurityScheme
+
+
+class Security:
+    """The document's supported schemes (``schemes``, by name) and the requirements that use them."""
+
+    def __init__(self, doc: dict[str, Any], sink: Sink, root: SpecLocation, deref: Deref) -> None:
+        self.doc, self.sink, self.root, self.deref = doc, sink, root, deref
+        self.schemes = self._read_schemes()
+
+    def _read_schemes(self) -> dict[str, SecurityScheme]:
+        found: dict[str, SecurityScheme] = {}
+        raw = (self.doc.get("components") or {}).get("securitySchemes") or {}
+        base = self.root.child("components", "securitySchemes")
+        for name, node in raw.items():
+            node, loc = self.deref(node, base.child(name))
+            if not isinstance(node, dict):
+                continue
+            kind, scheme = node.get("type"), str(node.get("scheme", "")).lower()
+            if kind == "http" and scheme == "bearer":
+                found[name] = SecurityScheme(name, "bearer", None, "header", loc)
+            elif kind == "http" and scheme == "basic":
+                found[name] = SecurityScheme(name, "basic", None, "header", loc)
+            elif kind == "apiKey" and node.get("in") in ("header", "query", "cookie"):
+                found[name] = SecurityScheme(
+                    name, "api_key", str(node.get("name")), node["in"], loc
+                )
+            elif kind in ("oauth2", "openIdConnect"):
+                found[name] = SecurityScheme(
+                    name, "oauth2" if kind == "oauth2" else "openid", None, "header", loc
+                )
+            else:
+                self.sink.warning(
+                    "unsupported-security",
+                    f"security scheme {name!r} ({kind}) is not supported; ignored",
+                    loc,
+                )
+        return found
+
+    def requirements(
+        self, node: Any, loc: SpecLocation
+    ) -> tuple[tuple[tuple[SecurityRequirement, ...], ...], bool]:
+        """The supported alternatives (OR of ANDs) and whether ``{}`` makes credentials optional."""
+        if not isinstance(node, list) or not node:
+            return (), False  # absent, or `security: []`: no authentication
+        alternatives: list[tuple[SecurityRequirement, ...]] = []
+        optional = False
+        for alternative in node:
+            if not isinstance(alternative, dict) or not alternative:
+                optional = True  # `{}` among the alternatives: authentication is optional
+                alternatives.append(())
+            elif all(name in self.schemes for name in alternative):
+                alternatives.append(
+                    tuple(
+                        SecurityRequirement(name, tuple(str(s) for s in scopes or ()))
+                        for name, scopes in alternative.items()
+                    )
+                )
+        if not alternatives:
+            self.sink.warning(
+                "unsupported-security",
+                "no security requirement uses a supported scheme; sending no credentials",
+                loc.child("security"),
+            )
+        return tuple(alternatives), optional

@@ -1,0 +1,138 @@
+"""openapi-pydantic validation in a forked child, while the parent builds the IR.
+
+Why: on a cold run importing openapi-pydantic (building its pydantic models) and
+validating is about 0.15 s of PostHog's 0.55 s, and nothing after loading reads its
+result: validation only adds diagnostics. So on Linux, when the process has no other
+thread, :func:`start` forks; the child validates (through the content cache, as
+:func:`apiforge.load.validation_cache.validate_cached` does in-process) and sends its reports
+through a pipe, and the parent goes on with the IR. :meth:`Pending.join` replays the
+reports into the sink *at the position serial validation would have put them*, and
+when one is an error it also drops what the later stages reported, so the sink holds
+exactly what a serial run reports (a serial run stops right after loading). The
+pipeline joins before every decision it takes (see ``pipeline.render``).
+
+Anywhere else (no ``fork``, another thread running, ``fork`` failing) validation runs
+in-process at once, as before; if the child dies or fails, the parent validates
+in-process at the join, so an unexpected exception surfaces exactly as it did.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import sys
+import threading
+from typing import Any
+
+from apiforge.diagnostics import Severity, Sink
+from apiforge.load.validation import Report
+
+Entry = tuple[Severity, str, str, str]
+
+
+def _validate_cached(document: dict[str, Any], family: str, report: Report) -> None:
+    # validation_cache imports importlib.metadata (~30 ms): only the validating process needs it
+    from apiforge.load.validation_cache import validate_cached
+
+    validate_cached(document, family, report)
+
+
+def can_fork() -> bool:
+    """True where forking a validating child is safe: Linux, and no thread but this one."""
+    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Pending:
+    """Validation of one document, running in a child or already done; see the module docstring."""
+
+    def __init__(
+        self, document: dict[str, Any], family: str, report: Report, sink: Sink, mark: int
+    ) -> None:
+        self._document, self._family, self._report = document, family, report
+        self._sink, self._mark = sink, mark
+        self._child: tuple[int, int] | None = None  # (pid, read end of the pipe)
+        self._failed: bool | None = None
+        self.load_end = mark
+        """``len(sink.items)`` when loading finished; later stages reported after it."""
+
+    def join(self) -> bool:
+        """Replay the reports at their serial position; True when one is an error.
+
+        With an error, the diagnostics reported after loading are dropped: a serial run
+        stops before the stages that made them. Calling it again returns the same answer.
+        """
+        if self._failed is not None:
+            return self._failed
+        entries = self._collect()
+        items = self._sink.items
+        tail = items[self._mark :]
+        del items[self._mark :]
+        for entry in entries:
+            self._report(*entry)
+        self._failed = any(severity is Severity.ERROR for severity, _, _, _ in entries)
+        keep = self.load_end - self._mark
+        items.extend(tail[:keep] if self._failed else tail)
+        return self._failed
+
+    def _collect(self) -> list[Entry]:
+        if self._child is not None:
+            pid, fd = self._child
+            self._child = None
+            with os.fdopen(fd, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if status == 0:
+                try:
+                    return [(Severity(s), c, m, p) for s, c, m, p in json.loads(data)]
+                except (ValueError, TypeError):
+                    pass
+        recorded: list[Entry] = []
+        _validate_cached(self._document, self._family, lambda *entry: recorded.append(entry))
+        return recorded
+
+    def _fork(self) -> bool:
+        """Start the child; False when fork is unavailable or fails."""
+        try:
+            read, write = os.pipe()
+        except OSError:
+            return False
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            return False
+        if pid == 0:  # the child: validate, send the reports, exit without any cleanup
+            status = 1
+            try:
+                gc.freeze()  # the parent's objects stay shared: no collection walks them
+                os.close(read)
+                recorded: list[list[str]] = []
+                _validate_cached(
+                    self._document,
+                    self._family,
+                    lambda s, c, m, p: recorded.append([s.value, c, m, p]),
+                )
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(json.dumps(recorded).encode())
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        self._child = (pid, read)
+        return True
+
+
+def start(
+    document: dict[str, Any], family: str, report: Report, sink: Sink, *, background: bool
+) -> Pending:
+    """Begin validating ``document``; reports reach ``sink`` (through ``report``) at the join.
+
+    ``background`` asks for a child process (used only when :func:`can_fork`); otherwise the
+    document is validated now and the join only replays.
+    """
+    pending = Pending(document, family, report, sink, len(sink.items))
+    if not (background and can_fork() and pending._fork()):
+        pending.join()
+    return pending

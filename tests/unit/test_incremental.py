@@ -1,0 +1,119 @@
+"""Regenerating after a one-definition change with a warm content cache equals a cold run.
+
+Every cache (validation parts, compiled templates, formatted modules, the recorded
+spec's snapshot) is keyed by what its result depends on; these tests change one
+schema, one parameter or one shared response and check that nothing stale survives:
+the regenerated tree is byte for byte what a cold run (an empty cache, an empty
+output folder) writes for the edited spec.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from apiforge.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synth  # benchmarks/ is no package: on sys.path above
+
+OPERATIONS = 20
+
+
+def _generate(spec: Path, out: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(cache))
+    result = CliRunner().invoke(main, ["generate", str(spec), "--output", str(out)])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _schema(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    name = next(n for n in schemas if f"{n}Request" in schemas)
+    schemas[name]["properties"]["added"] = {"type": "string", "description": "Added."}
+
+
+def _parameter(document: dict[str, Any]) -> None:
+    for item in document["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", ()):
+                if parameter.get("in") == "query":
+                    parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 50}
+                    parameter["description"] = "Changed."
+                    return
+    raise AssertionError("the synthetic spec has no query parameter")
+
+
+def _renamed_enum_value(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    enum = next(s for s in schemas.values() if "enum" in s)
+    enum["enum"] = [*enum["enum"][:-1], "renamed"]
+
+
+@pytest.mark.parametrize("edit", [_schema, _parameter, _renamed_enum_value])
+def test_a_warm_regeneration_after_one_change_equals_a_cold_run(
+    edit: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    spec = tmp_path / "api.yaml"
+    document = synth.generate(OPERATIONS)
+    spec.write_text(synth.dump(document), encoding="utf-8")
+    warm_cache, out = tmp_path / "cache", tmp_path / "out"
+    _generate(spec, out, warm_cache, monkeypatch)
+    before = _tree(out)
+    edit(document)
+    spec.write_text(synth.dump(document), encoding="utf-8")
+    said = _generate(spec, out, warm_cache, monkeypatch)
+    assert "run apiforge diff for details" in said  # compared with the recorded spec
+    cold = tmp_path / "cold"
+    cold_spec = cold / "api.yaml"
+    cold_spec.parent.mkdir()
+    cold_spec.write_text(spec.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(cold)
+    _generate(Path("api.yaml"), cold / "out", cold / "cache", monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    after, fresh = _tree(out), _tree(cold / "out")
+    assert after != before  # the edit reached the output
+    assert after.keys() == fresh.keys()
+    assert [p for p in after if after[p] != fresh[p]] == []
+
+
+def test_the_change_summary_resolves_no_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """generate's change summary names no file:line, so it never composes a position index."""
+    from apiforge.load import reading as source
+
+    monkeypatch.chdir(tmp_path)
+    spec = tmp_path / "api.yaml"
+    document = synth.generate(OPERATIONS)
+    spec.write_text(synth.dump(document), encoding="utf-8")
+    _generate(spec, tmp_path / "out", tmp_path / "cache", monkeypatch)
+    _schema(document)
+    spec.write_text(synth.dump(document), encoding="utf-8")
+    located: list[str] = []
+    real = source.SourceFile.locate
+
+    def locate(self: source.SourceFile, pointer: str) -> Any:
+        located.append(pointer)
+        return real(self, pointer)
+
+    monkeypatch.setattr(source.SourceFile, "locate", locate)
+    said = _generate(spec, tmp_path / "out", tmp_path / "cache", monkeypatch)
+    assert "compatible" in said  # a property was added: the summary says so
+    assert located == []

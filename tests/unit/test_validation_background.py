@@ -1,0 +1,186 @@
+"""Validation in a forked child (load/validation_background.py) reports exactly what serial validation does."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Diagnostic, Severity, Sink
+from apiforge.load import validation_background
+from apiforge.pipeline import Rendered, render
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = ROOT / "tests" / "diagnostics" / "cases"
+FIXTURES = ROOT / "tests" / "fixtures" / "specs"
+
+pytestmark = pytest.mark.skipif(
+    not validation_background.can_fork(), reason="no fork here: validation is always serial"
+)
+
+# A validation error (a parameter's 'in' is no location) beside problems only later stages
+# find (no operationId, a keyword the models do not enforce): a serial run stops after
+# loading, so those never appear.
+INVALID_AND_MORE = """\
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /pets:
+    get:
+      parameters:
+        - {name: q, in: body, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Pet"}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        name: {type: string, not: {enum: [x]}}
+      default: {name: 1}
+      enum: [1]
+"""
+
+# Validation warnings (a response without description) among later stages' warnings.
+WARNINGS_ONLY = """\
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /pets:
+    get:
+      responses:
+        "200":
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  kind: {type: string, enum: [a, b], default: c}
+                  other: {not: {type: string}}
+"""
+
+
+def _run(
+    spec: Path, tmp_path: Path, *, fork: bool, fmt: bool = False
+) -> tuple[Any, list[Diagnostic]]:
+    sink = Sink()
+    target = Target.for_spec(spec, tmp_path / "out", format=fmt)
+    if fork:
+        rendered = render(target, sink)
+    else:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(validation_background, "can_fork", lambda: False)
+            rendered = render(target, sink)
+    files = rendered.files if isinstance(rendered, Rendered) else None
+    return files, list(sink)
+
+
+def _written(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        *(CASES / n for n in ("multiple_problems.yaml", "type_typo.yaml", "wrong_types.yaml")),
+        *(CASES / n for n in ("response_without_description.yaml", "default_not_in_enum.yaml")),
+        *(CASES / n for n in ("models_warnings.yaml", "dangling_local_ref.yaml")),
+        FIXTURES / "composition.yaml",
+        FIXTURES / "swagger2.yaml",
+    ],
+    ids=lambda p: p.stem,
+)
+def test_forked_validation_reports_what_serial_validation_reports(
+    spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(spec.parent)
+    forked = _run(Path(spec.name), tmp_path / "a", fork=True)
+    serial = _run(Path(spec.name), tmp_path / "b", fork=False)
+    assert forked == serial
+
+
+def test_a_validation_error_drops_what_later_stages_reported(tmp_path: Path) -> None:
+    spec = _written(tmp_path, "bad.yaml", INVALID_AND_MORE)
+    forked = _run(spec, tmp_path / "a", fork=True)
+    serial = _run(spec, tmp_path / "b", fork=False)
+    assert forked == serial
+    files, diagnostics = forked
+    assert files is None
+    codes = [d.code for d in diagnostics]
+    assert "invalid-spec" in codes and "default-not-in-enum" in codes
+    # Found by the IR build, which a serial run never reaches:
+    assert "missing-operation-id" not in codes and "unsupported-schema-keyword" not in codes
+
+
+def test_warnings_keep_their_serial_order_and_the_output_is_the_same(tmp_path: Path) -> None:
+    spec = _written(tmp_path, "warn.yaml", WARNINGS_ONLY)
+    forked = _run(spec, tmp_path / "a", fork=True, fmt=True)
+    serial = _run(spec, tmp_path / "b", fork=False, fmt=True)
+    assert forked == serial
+    files, diagnostics = forked
+    assert files
+    codes = [d.code for d in diagnostics]
+    # validation's warning sits before the later stages' ones, as in a serial run
+    assert codes.index("invalid-spec") < codes.index("missing-operation-id")
+    assert "default-not-in-enum" in codes
+
+
+def test_the_child_really_runs_and_its_result_is_replayed_at_the_join() -> None:
+    sink = Sink()
+    reported: list[tuple[Severity, str, str, str]] = []
+
+    def report(severity: Severity, code: str, message: str, pointer: str) -> None:
+        reported.append((severity, code, message, pointer))
+
+    document: dict[str, Any] = {"openapi": "3.0.3", "info": {"title": "t"}, "paths": {}}
+    pending = validation_background.start(document, "3.0", report, sink, background=True)
+    assert pending._child is not None  # validating in a child
+    assert reported == []  # nothing replayed before the join
+    assert pending.join() is False
+    assert [(s, c, p) for s, c, _, p in reported] == [
+        (Severity.WARNING, "invalid-spec", "/info")
+    ]  # 'version' is missing: a warning
+    assert pending.join() is False and len(reported) == 1  # a second join replays nothing
+
+
+def test_a_failing_child_falls_back_to_validating_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    real = validation_background._validate_cached
+
+    def crash_in_child(*args: Any) -> None:
+        if os.getpid() != parent:
+            raise RuntimeError("the child dies")
+        real(*args)
+
+    spec = _written(tmp_path, "bad.yaml", INVALID_AND_MORE)
+    serial = _run(spec, tmp_path / "b", fork=False)
+    monkeypatch.setattr(validation_background, "_validate_cached", crash_in_child)
+    assert _run(spec, tmp_path / "a", fork=True) == serial
+
+
+def test_an_exception_after_loading_is_dropped_only_when_validation_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import apiforge.ir.build
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("the IR build trips over the invalid document")
+
+    bad = _written(tmp_path, "bad.yaml", INVALID_AND_MORE)
+    serial = _run(bad, tmp_path / "b", fork=False)
+    monkeypatch.setattr(apiforge.ir.build, "build", broken)
+    assert _run(bad, tmp_path / "a", fork=True) == serial  # serial never reached the build
+    good = _written(tmp_path, "good.yaml", WARNINGS_ONLY)
+    with pytest.raises(RuntimeError, match="trips over"):
+        _run(good, tmp_path / "c", fork=True)
