@@ -95,7 +95,7 @@ def op_view(op: Operation, names: Names, annotator: Annotator, sink: Sink) -> Cl
     outcomes = response_outcomes(op, annotator)
     success = [o for o in outcomes if o.is_success]
     errors = [o for o in outcomes if not o.is_success]
-    returns = annotator.note(union([o.annotation for o in success]) if success else "None")
+    returns = annotator.note(union([o.returned for o in success]) if success else "None")
     page = page_results(annotator.api, op)
     item = annotator.spell(page.item, "response") if page is not None else None
     expr = _call(
@@ -227,5 +227,6 @@ def _outcomes(head: str, outcomes: list[OutcomeView]) -> str:
 
 def _outcome(outcome: OutcomeView) -> str:
     if outcome.kind == "json":
-        return _call(f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation)
+        unwrap = ("unwrap=True",) if outcome.value else ()  # a RootModel's root: the member
+        return _call(f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation, *unwrap)
     return _call(f"{literal(outcome.code)}: rt.Outcome", literal(outcome.kind))

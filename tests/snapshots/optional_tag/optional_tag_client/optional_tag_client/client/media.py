@@ -11,7 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _runtime as rt
+from ..models._shared import (
+    Track,
+)
 from ..models.media import (
+    Episode,
     Media,
 )
 
@@ -36,7 +40,7 @@ class MediaResource:
 
     def add_media(
         self,
-        body: Media | dict[str, Any],
+        body: Track | Episode | Media | dict[str, Any],
         *,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
@@ -62,7 +66,7 @@ class AsyncMediaResource:
 
     async def add_media(
         self,
-        body: Media | dict[str, Any],
+        body: Track | Episode | Media | dict[str, Any],
         *,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
