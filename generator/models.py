@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from apiforge.diagnostics import Sink
-from apiforge.ir.schemas import component_key, is_nullable
+from apiforge.ir.nested import component_key
+from apiforge.ir.schemas import is_nullable
 from apiforge.ir.shapes import Shape, split_keys
 from apiforge.model_cache import CachedModule, component_digests, module_key, scan
 from apiforge.naming.names import (
