@@ -21,12 +21,9 @@ CREATE_PET: rt.Operation[Cat | Dog] = rt.Operation(
     "createPet",
     "POST",
     "/pets",
-    params=(),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", Pet, unwrap=True)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

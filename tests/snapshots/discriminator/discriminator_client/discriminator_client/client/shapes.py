@@ -19,12 +19,8 @@ GET_SHAPE: rt.Operation[Circle | Square] = rt.Operation(
     "getShape",
     "GET",
     "/shapes",
-    params=(),
-    body=None,
     responses={"200": rt.Outcome("json", Shape, unwrap=True)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

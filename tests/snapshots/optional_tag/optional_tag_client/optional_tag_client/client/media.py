@@ -23,12 +23,9 @@ ADD_MEDIA: rt.Operation[None] = rt.Operation(
     "addMedia",
     "POST",
     "/media",
-    params=(),
     body=rt.Body("application/json"),
     responses={"204": rt.Outcome("empty")},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 
