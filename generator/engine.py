@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import difflib
 import enum
-import functools
-import gc
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING
 
 from apiforge.config.targets import Target, near_path
 from apiforge.diagnostics import (
@@ -57,36 +55,6 @@ class Outcome(enum.Enum):
     WRITTEN = "written"
     FAILED = "failed"
     DIFFERS = "differs from a fresh generation"  # check only
-
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-# Collect the young generation every 50,000 net container allocations instead of 700 (and the
-# older ones as rarely): see :func:`fewer_collections`.
-RUN_GC_THRESHOLD = (50_000, 10, 10)
-
-
-def fewer_collections(run: Callable[_P, _R]) -> Callable[_P, _R]:
-    """``run`` with the cyclic garbage collector's thresholds raised, restored afterwards.
-
-    A run allocates hundreds of thousands of long-lived containers (the parsed document,
-    the IR, the views, a recorded snapshot unpickled) and next to no cyclic garbage, so at
-    the default thresholds most collections re-scan a growing heap for nothing: at 1,000
-    operations ~0.4 s of a regeneration's CPU, and unpickling the recorded snapshot took
-    3x as long as with collection off. Reference counting still frees everything acyclic.
-    """
-
-    @functools.wraps(run)
-    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        before = gc.get_threshold()
-        gc.set_threshold(*RUN_GC_THRESHOLD)
-        try:
-            return run(*args, **kwargs)
-        finally:
-            gc.set_threshold(*before)
-
-    return wrapped
 
 
 def pipeline_render(target: Target, sink: Sink) -> Rendered | None:
@@ -131,7 +99,6 @@ def render_target(
     return rendered
 
 
-@fewer_collections
 def generate_target(
     target: Target, render: RenderFn, reporter: Reporter, *, force: bool
 ) -> Outcome:
@@ -258,7 +225,6 @@ def path_bytes(path: Path) -> bytes | None:
         return None
 
 
-@fewer_collections
 def check_target(
     target: Target, render: RenderFn, reporter: Reporter, on_diff: Callable[[str], None]
 ) -> bool:

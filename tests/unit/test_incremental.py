@@ -117,30 +117,3 @@ def test_the_change_summary_resolves_no_line(
     said = _generate(spec, tmp_path / "out", tmp_path / "cache", monkeypatch)
     assert "compatible" in said  # a property was added: the summary says so
     assert located == []
-
-
-def test_a_run_collects_rarely_and_restores_the_thresholds(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """generate and check raise the GC thresholds while they run and put the caller's back."""
-    import gc
-
-    from apiforge import api, engine
-
-    monkeypatch.chdir(tmp_path)
-    spec = tmp_path / "api.yaml"
-    spec.write_text(synth.dump(synth.generate(2)), encoding="utf-8")
-    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
-    seen: list[tuple[int, ...]] = []
-
-    def render(target: Any, sink: Any) -> Any:
-        seen.append(gc.get_threshold())
-        return engine.pipeline_render(target, sink)
-
-    before = gc.get_threshold()
-    overrides = api.Overrides(output=tmp_path / "out")
-    api.generate(spec, overrides=overrides, render=render, force=True)
-    elsewhere = api.Overrides(output=tmp_path / "elsewhere")  # stale: check renders
-    api.check(spec, overrides=elsewhere, render=render, raise_on_difference=False)
-    assert seen == [engine.RUN_GC_THRESHOLD] * 2
-    assert gc.get_threshold() == before
