@@ -11,7 +11,6 @@ or time one there. openapi-pydantic validation runs in a child while the stages 
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,9 +135,10 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     from apiforge.render.client_views import client_view
     from apiforge.render.server import render_server
     from apiforge.render.server_views import server_view
+    from apiforge.render.spec_json import spec_json as spelt
 
     # The server serves this as app.openapi() (taken before the stages below see the document).
-    spec_json = json.dumps(loaded.document, indent=1, ensure_ascii=False, default=str) + "\n"
+    spec_json = spelt(loaded.document, target.spec) if target.server_package else ""
     display = str(target.spec)
 
     def locate(loc: SpecLocation) -> SpecLocation:

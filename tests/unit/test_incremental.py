@@ -117,3 +117,36 @@ def test_the_change_summary_resolves_no_line(
     said = _generate(spec, tmp_path / "out", tmp_path / "cache", monkeypatch)
     assert "compatible" in said  # a property was added: the summary says so
     assert located == []
+
+
+def test_openapi_json_from_the_per_definition_cache_equals_json_dumps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's openapi.json is json.dumps(indent=1)'s text, cold, warm and after an edit."""
+    import datetime
+    import json
+
+    from apiforge.render.spec_json import spec_json
+
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    document: dict[str, Any] = synth.generate(OPERATIONS)
+    document["info"]["x-released"] = datetime.date(2024, 1, 2)  # YAML dates: default=str
+    document["info"]["x-text"] = "caf\u00e9 \u2603 \"quoted\"\nline"
+    document["paths"]["/empty"] = {}
+    document["components"]["examples"] = {}
+    document["components"]["x-odd"] = {1: "an int key: json.dumps spells it"}
+    document["webhooks"] = {"ping": {"post": {"responses": {200: {"description": "ok"}}}}}
+    spec = tmp_path / "api.yaml"
+
+    def expected() -> str:
+        return json.dumps(document, indent=1, ensure_ascii=False, default=str) + "\n"
+
+    assert spec_json(document, spec) == expected()  # cold
+    assert spec_json(document, spec) == expected()  # every definition from the cache
+    _schema(document)
+    _parameter(document)
+    assert spec_json(document, spec) == expected()  # the edited ones re-encoded
+    document["paths"] = {1: {}}  # a non-str key where the top levels are spelt here
+    assert spec_json(document, spec) == expected()
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
+    assert spec_json(document, spec) == expected()
