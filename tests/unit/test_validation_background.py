@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,37 @@ FIXTURES = ROOT / "tests" / "fixtures" / "specs"
 pytestmark = pytest.mark.skipif(
     not validation_background.can_fork(), reason="no fork here: validation is always serial"
 )
+
+_FRESH = "APIFORGE_TEST_FRESH_INTERPRETER"
+
+
+@pytest.fixture(scope="module")
+def fresh_run() -> subprocess.CompletedProcess[str]:
+    """This whole file, run once in a fresh interpreter (where nothing else is running)."""
+    assert not os.environ.get(_FRESH), "a fresh interpreter cannot fork either"
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(Path(__file__))],
+        env={**os.environ, _FRESH: "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(autouse=True)
+def forkable(request: pytest.FixtureRequest) -> bool:
+    """True when this process may fork now; otherwise this file has passed in a fresh one.
+
+    Another test's thread (a uvicorn server of tests/e2e, say) makes ``can_fork()`` false
+    for the rest of the session, and validation then quietly runs serially: the tests run
+    in a fresh interpreter instead, and must pass there.
+    """
+    if validation_background.can_fork():
+        return True
+    run: subprocess.CompletedProcess[str] = request.getfixturevalue("fresh_run")
+    assert run.returncode == 0, run.stdout + run.stderr
+    return False
+
 
 # A validation error (a parameter's 'in' is no location) beside problems only later stages
 # find (no operationId, a keyword the models do not enforce): a serial run stops after
@@ -100,15 +133,21 @@ def _written(tmp_path: Path, name: str, text: str) -> Path:
     ids=lambda p: p.stem,
 )
 def test_forked_validation_reports_what_serial_validation_reports(
-    spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forkable: bool
 ) -> None:
+    if not forkable:
+        return  # passed in a fresh interpreter (the fixture)
     monkeypatch.chdir(spec.parent)
     forked = _run(Path(spec.name), tmp_path / "a", fork=True)
     serial = _run(Path(spec.name), tmp_path / "b", fork=False)
     assert forked == serial
 
 
-def test_a_validation_error_drops_what_later_stages_reported(tmp_path: Path) -> None:
+def test_a_validation_error_drops_what_later_stages_reported(
+    tmp_path: Path, forkable: bool
+) -> None:
+    if not forkable:
+        return  # passed in a fresh interpreter (the fixture)
     spec = _written(tmp_path, "bad.yaml", INVALID_AND_MORE)
     forked = _run(spec, tmp_path / "a", fork=True)
     serial = _run(spec, tmp_path / "b", fork=False)
@@ -121,7 +160,11 @@ def test_a_validation_error_drops_what_later_stages_reported(tmp_path: Path) -> 
     assert "missing-operation-id" not in codes and "unsupported-schema-keyword" not in codes
 
 
-def test_warnings_keep_their_serial_order_and_the_output_is_the_same(tmp_path: Path) -> None:
+def test_warnings_keep_their_serial_order_and_the_output_is_the_same(
+    tmp_path: Path, forkable: bool
+) -> None:
+    if not forkable:
+        return  # passed in a fresh interpreter (the fixture)
     spec = _written(tmp_path, "warn.yaml", WARNINGS_ONLY)
     forked = _run(spec, tmp_path / "a", fork=True, fmt=True)
     serial = _run(spec, tmp_path / "b", fork=False, fmt=True)
@@ -134,7 +177,9 @@ def test_warnings_keep_their_serial_order_and_the_output_is_the_same(tmp_path: P
     assert "default-not-in-enum" in codes
 
 
-def test_the_child_really_runs_and_its_result_is_replayed_at_the_join() -> None:
+def test_the_child_really_runs_and_its_result_is_replayed_at_the_join(forkable: bool) -> None:
+    if not forkable:
+        return  # passed in a fresh interpreter (the fixture)
     sink = Sink()
     reported: list[tuple[Severity, str, str, str]] = []
 
@@ -153,8 +198,10 @@ def test_the_child_really_runs_and_its_result_is_replayed_at_the_join() -> None:
 
 
 def test_a_failing_child_falls_back_to_validating_in_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forkable: bool
 ) -> None:
+    if not forkable:
+        return  # passed in a fresh interpreter (the fixture)
     parent = os.getpid()
     real = validation_background._validate_cached
 
@@ -170,8 +217,10 @@ def test_a_failing_child_falls_back_to_validating_in_process(
 
 
 def test_an_exception_after_loading_is_dropped_only_when_validation_failed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forkable: bool
 ) -> None:
+    if not forkable:
+        return  # passed in a fresh interpreter (the fixture)
     import apiforge.ir.build
 
     def broken(*args: Any) -> Any:
