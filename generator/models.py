@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from apiforge.diagnostics import Sink
+from apiforge.ir.nested import component_key
+from apiforge.ir.schemas import is_nullable
 from apiforge.ir.shapes import Shape, split_keys
 from apiforge.model_cache import CachedModule, component_digests, module_key, scan
 from apiforge.naming.names import (
@@ -36,6 +38,7 @@ from apiforge.render import model_layout
 from apiforge.render.env import render_template
 from apiforge.render.model_modules import helpers_view, init_view, module_view
 from apiforge.render.model_tags import discriminator_tags
+from apiforge.render.model_types import inlined_union
 from apiforge.render.model_views import class_entries, class_names
 from apiforge.resources import templates_hash
 
@@ -53,6 +56,8 @@ class ModelsModule:
         client_files, server_files: text keyed by path inside the package
             (``models/__init__.py``, ``models/_shared.py``, ``models/<group>.py``...).
         homes, server_homes: class -> the module of ``models/`` that defines it.
+        members: union component -> the member components a body typed with it unwraps
+            to (:func:`_body_members`).
     """
 
     client_files: dict[str, str]
@@ -63,6 +68,7 @@ class ModelsModule:
     enums: frozenset[str]  # the classes that are real Enum classes
     homes: dict[str, str]
     server_homes: dict[str, str]
+    members: dict[str, tuple[str, ...]]  # union component -> its members a body unwraps to
 
     def class_for(self, key: str, role: Role) -> str:
         """The class to use for a component in a request body or a response."""
@@ -139,6 +145,7 @@ def render_models(
         frozenset(name for pairs in classes.values() for name, enum in pairs if enum),
         homes,
         server_homes,
+        {k: m for k, shape in shapes.items() if (m := _body_members(shape, shapes))},
     )
 
 
@@ -219,3 +226,23 @@ class _Flavour:
             tuple(sorted({h for e in entries for h in e.helpers})),
             CachedModule.warnings_of(sink.items),
         )
+
+
+def _body_members(shape: Shape, shapes: dict[str, Shape]) -> tuple[str, ...]:
+    """The member components of a union a request or response body unwraps, in spec order.
+
+    A body typed with such a union (``model_types.inlined_union``, null admitted nowhere) is
+    still validated by its RootModel; the client returns, and the server implementation
+    receives, the ``root``: the member itself. Otherwise nothing: the RootModel it is.
+    """
+    if not inlined_union(shape, shapes) or is_nullable(shape.schema):
+        return ()
+    keys: list[str] = []
+    for keyword in ("oneOf", "anyOf"):
+        for member in shape.schema.get(keyword) or ():
+            key = component_key(member["$ref"]) if "$ref" in member else None
+            if key is None:  # a null member: the body may be null, its RootModel stays
+                return ()
+            if key not in keys:
+                keys.append(key)
+    return tuple(keys)

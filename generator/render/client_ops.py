@@ -95,20 +95,24 @@ def op_view(op: Operation, names: Names, annotator: Annotator, sink: Sink) -> Cl
     outcomes = response_outcomes(op, annotator)
     success = [o for o in outcomes if o.is_success]
     errors = [o for o in outcomes if not o.is_success]
-    returns = annotator.note(union([o.annotation for o in success]) if success else "None")
+    returns = annotator.note(union([o.returned for o in success]) if success else "None")
     page = page_results(annotator.api, op)
     item = annotator.spell(page.item, "response") if page is not None else None
+    # Arguments equal to rt.Operation's defaults are left out (no ``errors={}`` on every call).
+    optional = [
+        ("params=(" + ", ".join(params) + ("," if len(params) == 1 else "") + ")", bool(params)),
+        (_call("body=rt.Body", body.media_type, *_encoding(op)) if body else "", bool(body)),
+        (_outcomes("responses=", success), bool(success)),
+        (_outcomes("errors=", errors), bool(errors)),
+        ("authenticated=False", not any(op.security_alternatives)),
+        ("deprecated=True", op.deprecated),
+    ]
     expr = _call(
         "rt.Operation",
         literal(op.operation_id),
         literal(op.method),
         literal(op.path),
-        "params=(" + ", ".join(params) + ("," if len(params) == 1 else "") + ")",
-        _call("body=rt.Body", body.media_type, *_encoding(op)) if body else "body=None",
-        _outcomes("responses=", success),
-        _outcomes("errors=", errors),
-        f"authenticated={any(op.security_alternatives)}",
-        f"deprecated={op.deprecated}",
+        *(argument for argument, given in optional if given),
     )
     description = docstring(
         op.description if op.summary else "\n".join(op.description.splitlines()[1:])
@@ -227,5 +231,6 @@ def _outcomes(head: str, outcomes: list[OutcomeView]) -> str:
 
 def _outcome(outcome: OutcomeView) -> str:
     if outcome.kind == "json":
-        return _call(f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation)
+        unwrap = ("unwrap=True",) if outcome.value else ()  # a RootModel's root: the member
+        return _call(f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation, *unwrap)
     return _call(f"{literal(outcome.code)}: rt.Outcome", literal(outcome.kind))

@@ -95,6 +95,7 @@ class BodyView:
     kind: str  # json, form, multipart, text, binary
     is_json: bool
     media_doc: str  # the media type, escaped for a docstring
+    value: str = ""  # what a server implementation receives, when not ``annotation``: see below
 
     @property
     def optional(self) -> str:
@@ -105,6 +106,24 @@ class BodyView:
     def declared(self) -> str:
         """The annotation a signature declares: :attr:`annotation` if required, else :attr:`optional`."""
         return self.annotation if self.required else self.optional
+
+    @property
+    def value_declared(self) -> str:
+        """What the interface method declares: :attr:`declared`, or the members a RootModel body unwraps to.
+
+        A body typed with a union of models is validated by its RootModel (:attr:`annotation`)
+        and passed on as its ``root`` (:attr:`passed`): ``Cat | Dog``, not ``Pet``.
+        """
+        if not self.value:
+            return self.declared
+        return self.value if self.required else union([self.value, "None"])
+
+    @property
+    def passed(self) -> str:
+        """The expression a route passes the validated ``body`` on as (its ``root`` where it unwraps)."""
+        if not self.value:
+            return "body"
+        return "body.root" if self.required else "None if body is None else body.root"
 
 
 @dataclass(frozen=True)
@@ -119,6 +138,12 @@ class OutcomeView:
     is_success: bool
     description: str  # literal()
     code: str = ""  # the status as the spec spells it ("200", "4XX", "default")
+    value: str = ""  # the members a RootModel ``annotation`` unwraps to (``Cat | Dog``), if it does
+
+    @property
+    def returned(self) -> str:
+        """The type of the value a client method returns and a server implementation gives back."""
+        return self.value or self.annotation
 
 
 def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
@@ -127,8 +152,10 @@ def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
     for response in op.responses:
         content = pick_content(response.contents)
         kind = outcome_kind(content)
+        value = ""
         if kind == "json" and content is not None:
             annotation = annotator.spell(content.type, "response")
+            value = annotator.members(content.type, "response") or ""
         else:
             annotation = {"bytes": "bytes", "text": "str", "empty": "None"}[kind]
         views.append(
@@ -141,6 +168,7 @@ def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
                 media_type=content.media_type if content is not None else None,
                 is_success=response in op.success_responses,
                 description=literal(response.description or response.status),
+                value=value,
             )
         )
     return views
@@ -188,11 +216,16 @@ def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView |
         return None
     content = pick_body(op.body.contents)
     kind = body_kind(content.media_type)
+    value = ""
     if kind in ("json", "form", "multipart") and content.type is not None:
         annotation = annotator.spell(content.type, "request")
+        members = annotator.members(content.type, "request") if kind == "json" else None
         if use_dict and content.type.kind == "model":
-            annotation += " | dict[str, Any]"
+            # A client also takes the member of a union (``Cat | Dog | Pet``), sent as is.
+            annotation = union([*([members] if members else []), annotation, "dict[str, Any]"])
             annotator.typing.add("Any")
+        else:
+            value = members or ""
     elif kind == "text":
         annotation = "str"
     elif kind == "json":
@@ -209,6 +242,7 @@ def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView |
         kind,
         kind == "json",
         docstring(content.media_type),
+        value,
     )
 
 
@@ -245,4 +279,10 @@ def unshadow_args(args: list[ArgView], methods: set[str]) -> list[ArgView]:
 
 def unshadow_body(body: BodyView | None, methods: set[str]) -> BodyView | None:
     """:func:`unshadow` applied to a body's annotation."""
-    return None if body is None else replace(body, annotation=unshadow(body.annotation, methods))
+    if body is None:
+        return None
+    return replace(
+        body,
+        annotation=unshadow(body.annotation, methods),
+        value=unshadow(body.value, methods) if body.value else "",
+    )

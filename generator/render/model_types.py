@@ -165,7 +165,7 @@ class Speller:
             if key is None or key not in self.names.schemas:
                 return ANY
             shape = self.shapes.get(key)
-            if shape is not None and _inlined_union(shape, self.shapes):
+            if shape is not None and inlined_union(shape, self.shapes):
                 return self.spell(shape.schema, constrained=False)  # holds a member: no ``.root``
             cls = Type("class", self.class_name(key))
             if shape is not None and shape.kind in ("object", "enum") and is_nullable(shape.schema):
@@ -261,7 +261,7 @@ class Speller:
         return Type("annotated", f"_Format({literal(fmt)})", (t,))
 
 
-def _inlined_union(shape: Shape, shapes: dict[str, Shape]) -> bool:
+def inlined_union(shape: Shape, shapes: dict[str, Shape]) -> bool:
     """A union component a reference spells as its members' union instead of its RootModel.
 
     Where every member is a reference to an object component (or null), a property typed

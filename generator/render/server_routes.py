@@ -269,12 +269,12 @@ def _main_outcome(outcomes: list[OutcomeView]) -> OutcomeView | None:
 
 def _returns(outcomes: list[OutcomeView]) -> str:
     if len(outcomes) <= 1:
-        return outcomes[0].annotation if outcomes else "None"
+        return outcomes[0].returned if outcomes else "None"
     parts = []
     for outcome in outcomes:
         exact = outcome.code.isdigit()
         wrapper = STATUS_CLASSES.get(outcome.status_code) if exact else None
-        parts.append(f"rt.{wrapper or 'WithStatus'}[{outcome.annotation}]")
+        parts.append(f"rt.{wrapper or 'WithStatus'}[{outcome.returned}]")
     return union(parts)
 
 

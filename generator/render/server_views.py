@@ -113,6 +113,7 @@ def server_view(
         for route in routes:
             args = [a.annotation for a in route.positional + route.keyword]
             body = [route.body.annotation] if route.body else []
+            value = [route.body.value_declared] if route.body else []
             readers = [expr for _, expr in route.readers]
             for text in [
                 *args,
@@ -123,7 +124,7 @@ def server_view(
                 route.openapi_extra,
             ]:
                 module_imports.note(text)
-            for text in [*args, *body, route.returns]:
+            for text in [*args, *value, route.returns]:
                 interface_imports.note(text)
         groups.append(
             GroupView(
@@ -151,7 +152,7 @@ def server_view(
         for text in [*(a.annotation for a in first.positional + first.keyword), first.returns]:
             example.note(text)
         if first.body:
-            example.note(first.body.annotation)
+            example.note(first.body.value_declared)
     return ServerView(
         package=target.server_package or "",
         header=header,

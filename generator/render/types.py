@@ -80,6 +80,21 @@ class Annotator:
             return "Literal[" + ", ".join(literal(v) for v in ref.values) + "]"
         return self._any()
 
+    def members(self, ref: TypeRef | None, use: Use) -> str | None:
+        """``Cat | Dog``: the members of the union component a body of ``ref`` unwraps to, else None.
+
+        Such a body is validated by its RootModel (:meth:`spell`) and handed over as its
+        ``root`` (``ModelsModule.members``); a nullable reference keeps the RootModel.
+        Its imports are recorded where it is used (:meth:`note`).
+        """
+        if ref is None or ref.kind != "model" or ref.nullable or ref.model is None:
+            return None
+        keys = self.models.members.get(ref.model)
+        if not keys:
+            return None
+        role: Role = "response" if use == "response" else "request"
+        return " | ".join(self.models.class_for(key, role) for key in keys)
+
     def note(self, annotation: str) -> str:
         """Record the imports of an annotation spelt by another Annotator (for another module)."""
         names, modules = annotation_names(annotation)

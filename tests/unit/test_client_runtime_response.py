@@ -120,6 +120,26 @@ def test_invalid_success_body_raises_response_validation_error() -> None:
     assert isinstance(info.value.__cause__, ValueError)
 
 
+def test_an_unwrapped_root_model_returns_its_member_and_still_validates() -> None:
+    """Issue 16.12: a union body is validated by its RootModel and returned as the member."""
+
+    class Pet(pydantic.RootModel[Item | Problem]):
+        root: Item | Problem
+
+    op = operation(
+        responses={"200": rt.Outcome("json", Pet, unwrap=True)},
+        errors={"409": rt.Outcome("json", Pet, unwrap=True)},
+    )
+    assert call(op, reply(200, json={"detail": "x"})) == Problem(detail="x")
+    with pytest.raises(rt.ResponseValidationError, match="Pet"):
+        call(op, reply(200, json={"neither": 1}))
+    with pytest.raises(rt.APIStatusError) as info:
+        call(op, reply(409, json={"id": 1, "name": "n"}))
+    assert info.value.parsed == Item(id=1, name="n")
+    kept = operation(responses={"200": rt.Outcome("json", Pet)})
+    assert call(kept, reply(200, json={"detail": "x"})) == Pet(Problem(detail="x"))
+
+
 # ---------------------------------------------------------------------- status errors
 @pytest.mark.parametrize(
     ("status", "error_class"),

@@ -223,3 +223,20 @@ def test_the_any_status_wrapper_does_not_take_a_common_schema_name(rendered: Ren
     assert "class WithStatus(" in runtime and "\nclass Status(" not in runtime
     interfaces = rendered.files["jobs_server/jobs_server/interfaces.py"]
     assert "rt.WithStatus[Status]" in interfaces
+
+
+def test_client_operations_leave_out_runtime_defaults(rendered: Rendered) -> None:
+    client = "".join(
+        text
+        for path, text in rendered.files.items()
+        if path.startswith("jobs_client/jobs_client/client/")
+    )
+    for default in (
+        "deprecated=False",
+        "errors={}",
+        "body=None",
+        "authenticated=True",
+        "params=()",
+    ):
+        assert default not in client
+    assert "deprecated=True" in client and "params=(" in client and "responses={" in client

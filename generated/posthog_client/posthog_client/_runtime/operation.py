@@ -140,11 +140,14 @@ class Outcome:
 
     ``type`` is what a pydantic ``TypeAdapter`` validates when ``kind == "json"``
     (a model class, ``list[Model]``, ``dict[str, Any]``, ``int``...). ``None`` returns
-    the decoded JSON unvalidated.
+    the decoded JSON unvalidated. ``unwrap``: ``type`` is a ``RootModel`` of a union of
+    models, validated as it is (discriminator, errors) and returned as its ``root``, the
+    member itself.
     """
 
     kind: OutcomeKind
     type: Any = None
+    unwrap: bool = False
 
 
 @dataclass(frozen=True)

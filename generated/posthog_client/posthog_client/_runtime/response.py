@@ -87,12 +87,17 @@ def match_outcome(
 
 
 def read_outcome(outcome: Outcome, response: httpx.Response) -> Any:
-    """Read the body as ``outcome`` says.
+    """Read the body as ``outcome`` says (a ``RootModel`` it unwraps gives its ``root``).
 
     Raises:
         ValueError: the body is not JSON, or not valid for ``outcome.type`` (pydantic's
             ``ValidationError`` is a ``ValueError``).
     """
+    value = _read(outcome, response)
+    return value.root if outcome.unwrap else value
+
+
+def _read(outcome: Outcome, response: httpx.Response) -> Any:
     if outcome.kind == "empty":
         return None
     if outcome.kind == "bytes":

@@ -35,11 +35,7 @@ DASHBOARDS_LIST: rt.Operation[PaginatedDashboardBasicListResponse] = rt.Operatio
         rt.Param("limit", "query"),
         rt.Param("offset", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", PaginatedDashboardBasicListResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 DASHBOARDS_CREATE: rt.Operation[DashboardResponse] = rt.Operation(
     "dashboards_create",
@@ -48,9 +44,6 @@ DASHBOARDS_CREATE: rt.Operation[DashboardResponse] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", DashboardResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 DASHBOARDS_SHARING_LIST: rt.Operation[SharingConfigurationResponse] = rt.Operation(
     "dashboards_sharing_list",
@@ -60,33 +53,21 @@ DASHBOARDS_SHARING_LIST: rt.Operation[SharingConfigurationResponse] = rt.Operati
         rt.Param("project_id", "path", required=True),
         rt.Param("dashboard_id", "path", required=True),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", SharingConfigurationResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 DASHBOARDS_RETRIEVE: rt.Operation[DashboardResponse] = rt.Operation(
     "dashboards_retrieve",
     "GET",
     "/api/projects/{project_id}/dashboards/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
     responses={"200": rt.Outcome("json", DashboardResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 DASHBOARDS_DESTROY: rt.Operation[None] = rt.Operation(
     "dashboards_destroy",
     "DELETE",
     "/api/projects/{project_id}/dashboards/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
-    responses={},
     errors={"405": rt.Outcome("empty")},
-    authenticated=True,
-    deprecated=False,
 )
 DASHBOARDS_PARTIAL_UPDATE: rt.Operation[DashboardResponse] = rt.Operation(
     "dashboards_partial_update",
@@ -95,9 +76,6 @@ DASHBOARDS_PARTIAL_UPDATE: rt.Operation[DashboardResponse] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", DashboardResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 DASHBOARDS_MOVE_TILE_PARTIAL_UPDATE: rt.Operation[None] = rt.Operation(
     "dashboards_move_tile_partial_update",
@@ -106,9 +84,6 @@ DASHBOARDS_MOVE_TILE_PARTIAL_UPDATE: rt.Operation[None] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("empty")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 DASHBOARDS_CREATE_FROM_TEMPLATE_JSON_CREATE: rt.Operation[None] = rt.Operation(
     "dashboards_create_from_template_json_create",
@@ -117,9 +92,6 @@ DASHBOARDS_CREATE_FROM_TEMPLATE_JSON_CREATE: rt.Operation[None] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("empty")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 DASHBOARDS_COLLABORATORS_LIST: rt.Operation[list[DashboardCollaboratorResponse]] = rt.Operation(
     "dashboards_collaborators_list",
@@ -129,11 +101,7 @@ DASHBOARDS_COLLABORATORS_LIST: rt.Operation[list[DashboardCollaboratorResponse]]
         rt.Param("project_id", "path", required=True),
         rt.Param("dashboard_id", "path", required=True),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", list[DashboardCollaboratorResponse])},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 DASHBOARDS_COLLABORATORS_CREATE: rt.Operation[DashboardCollaboratorResponse] = rt.Operation(
     "dashboards_collaborators_create",
@@ -145,9 +113,6 @@ DASHBOARDS_COLLABORATORS_CREATE: rt.Operation[DashboardCollaboratorResponse] = r
     ),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", DashboardCollaboratorResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 DASHBOARDS_COLLABORATORS_DESTROY: rt.Operation[None] = rt.Operation(
     "dashboards_collaborators_destroy",
@@ -158,11 +123,7 @@ DASHBOARDS_COLLABORATORS_DESTROY: rt.Operation[None] = rt.Operation(
         rt.Param("dashboard_id", "path", required=True),
         rt.Param("user__uuid", "path", required=True),
     ),
-    body=None,
     responses={"204": rt.Outcome("empty")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 
 

@@ -64,11 +64,7 @@ ENVIRONMENTS_DASHBOARDS_LIST: rt.Operation[PaginatedDashboardBasicListResponse] 
         rt.Param("limit", "query"),
         rt.Param("offset", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", PaginatedDashboardBasicListResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DASHBOARDS_CREATE: rt.Operation[DashboardResponse] = rt.Operation(
     "environments_dashboards_create",
@@ -77,9 +73,6 @@ ENVIRONMENTS_DASHBOARDS_CREATE: rt.Operation[DashboardResponse] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", DashboardResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DASHBOARDS_SHARING_LIST: rt.Operation[SharingConfigurationResponse] = rt.Operation(
     "environments_dashboards_sharing_list",
@@ -89,33 +82,21 @@ ENVIRONMENTS_DASHBOARDS_SHARING_LIST: rt.Operation[SharingConfigurationResponse]
         rt.Param("project_id", "path", required=True),
         rt.Param("dashboard_id", "path", required=True),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", SharingConfigurationResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DASHBOARDS_RETRIEVE: rt.Operation[DashboardResponse] = rt.Operation(
     "environments_dashboards_retrieve",
     "GET",
     "/api/environments/{project_id}/dashboards/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
     responses={"200": rt.Outcome("json", DashboardResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DASHBOARDS_DESTROY: rt.Operation[None] = rt.Operation(
     "environments_dashboards_destroy",
     "DELETE",
     "/api/environments/{project_id}/dashboards/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
-    responses={},
     errors={"405": rt.Outcome("empty")},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DASHBOARDS_PARTIAL_UPDATE: rt.Operation[DashboardResponse] = rt.Operation(
     "environments_dashboards_partial_update",
@@ -124,9 +105,6 @@ ENVIRONMENTS_DASHBOARDS_PARTIAL_UPDATE: rt.Operation[DashboardResponse] = rt.Ope
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", DashboardResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DASHBOARDS_STREAM_TILES_RETRIEVE: rt.Operation[None] = rt.Operation(
     "environments_dashboards_stream_tiles_retrieve",
@@ -137,11 +115,7 @@ ENVIRONMENTS_DASHBOARDS_STREAM_TILES_RETRIEVE: rt.Operation[None] = rt.Operation
         rt.Param("id", "path", required=True),
         rt.Param("format", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("empty")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DASHBOARDS_CREATE_FROM_TEMPLATE_JSON_CREATE: rt.Operation[None] = rt.Operation(
     "environments_dashboards_create_from_template_json_create",
@@ -150,9 +124,6 @@ ENVIRONMENTS_DASHBOARDS_CREATE_FROM_TEMPLATE_JSON_CREATE: rt.Operation[None] = r
     params=(rt.Param("project_id", "path", required=True), rt.Param("format", "query")),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("empty")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DASHBOARDS_CREATE_UNLISTED_DASHBOARD_CREATE: rt.Operation[None] = rt.Operation(
     "environments_dashboards_create_unlisted_dashboard_create",
@@ -162,8 +133,6 @@ ENVIRONMENTS_DASHBOARDS_CREATE_UNLISTED_DASHBOARD_CREATE: rt.Operation[None] = r
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("empty")},
     errors={"409": rt.Outcome("empty")},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DATA_COLOR_THEMES_LIST: rt.Operation[PaginatedDataColorThemeListResponse] = (
     rt.Operation(
@@ -175,11 +144,7 @@ ENVIRONMENTS_DATA_COLOR_THEMES_LIST: rt.Operation[PaginatedDataColorThemeListRes
             rt.Param("limit", "query"),
             rt.Param("offset", "query"),
         ),
-        body=None,
         responses={"200": rt.Outcome("json", PaginatedDataColorThemeListResponse)},
-        errors={},
-        authenticated=True,
-        deprecated=False,
     )
 )
 ENVIRONMENTS_DATA_COLOR_THEMES_CREATE: rt.Operation[DataColorThemeResponse] = rt.Operation(
@@ -189,31 +154,20 @@ ENVIRONMENTS_DATA_COLOR_THEMES_CREATE: rt.Operation[DataColorThemeResponse] = rt
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", DataColorThemeResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DATA_COLOR_THEMES_RETRIEVE: rt.Operation[DataColorThemeResponse] = rt.Operation(
     "environments_data_color_themes_retrieve",
     "GET",
     "/api/environments/{project_id}/data_color_themes/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
     responses={"200": rt.Outcome("json", DataColorThemeResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DATA_COLOR_THEMES_DESTROY: rt.Operation[None] = rt.Operation(
     "environments_data_color_themes_destroy",
     "DELETE",
     "/api/environments/{project_id}/data_color_themes/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
     responses={"204": rt.Outcome("empty")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DATA_COLOR_THEMES_PARTIAL_UPDATE: rt.Operation[DataColorThemeResponse] = rt.Operation(
     "environments_data_color_themes_partial_update",
@@ -222,9 +176,6 @@ ENVIRONMENTS_DATA_COLOR_THEMES_PARTIAL_UPDATE: rt.Operation[DataColorThemeRespon
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", DataColorThemeResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DATASET_ITEMS_LIST: rt.Operation[PaginatedDatasetItemListResponse] = rt.Operation(
     "environments_dataset_items_list",
@@ -236,11 +187,7 @@ ENVIRONMENTS_DATASET_ITEMS_LIST: rt.Operation[PaginatedDatasetItemListResponse] 
         rt.Param("limit", "query"),
         rt.Param("offset", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", PaginatedDatasetItemListResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DATASET_ITEMS_CREATE: rt.Operation[DatasetItemResponse] = rt.Operation(
     "environments_dataset_items_create",
@@ -249,31 +196,20 @@ ENVIRONMENTS_DATASET_ITEMS_CREATE: rt.Operation[DatasetItemResponse] = rt.Operat
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", DatasetItemResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DATASET_ITEMS_RETRIEVE: rt.Operation[DatasetItemResponse] = rt.Operation(
     "environments_dataset_items_retrieve",
     "GET",
     "/api/environments/{project_id}/dataset_items/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
     responses={"200": rt.Outcome("json", DatasetItemResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DATASET_ITEMS_DESTROY: rt.Operation[None] = rt.Operation(
     "environments_dataset_items_destroy",
     "DELETE",
     "/api/environments/{project_id}/dataset_items/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
-    responses={},
     errors={"405": rt.Outcome("empty")},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DATASET_ITEMS_PARTIAL_UPDATE: rt.Operation[DatasetItemResponse] = rt.Operation(
     "environments_dataset_items_partial_update",
@@ -282,9 +218,6 @@ ENVIRONMENTS_DATASET_ITEMS_PARTIAL_UPDATE: rt.Operation[DatasetItemResponse] = r
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", DatasetItemResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DATASETS_LIST: rt.Operation[PaginatedDatasetListResponse] = rt.Operation(
     "environments_datasets_list",
@@ -298,11 +231,7 @@ ENVIRONMENTS_DATASETS_LIST: rt.Operation[PaginatedDatasetListResponse] = rt.Oper
         rt.Param("order_by", "query", style="form", explode=False),
         rt.Param("search", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", PaginatedDatasetListResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DATASETS_CREATE: rt.Operation[DatasetResponse] = rt.Operation(
     "environments_datasets_create",
@@ -311,20 +240,13 @@ ENVIRONMENTS_DATASETS_CREATE: rt.Operation[DatasetResponse] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", DatasetResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DATASETS_RETRIEVE: rt.Operation[DatasetResponse] = rt.Operation(
     "environments_datasets_retrieve",
     "GET",
     "/api/environments/{project_id}/datasets/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
     responses={"200": rt.Outcome("json", DatasetResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DATASETS_PARTIAL_UPDATE: rt.Operation[DatasetResponse] = rt.Operation(
     "environments_datasets_partial_update",
@@ -333,9 +255,6 @@ ENVIRONMENTS_DATASETS_PARTIAL_UPDATE: rt.Operation[DatasetResponse] = rt.Operati
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", DatasetResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_EXPORTS_LIST: rt.Operation[PaginatedExportedAssetListResponse] = rt.Operation(
     "environments_exports_list",
@@ -346,11 +265,7 @@ ENVIRONMENTS_EXPORTS_LIST: rt.Operation[PaginatedExportedAssetListResponse] = rt
         rt.Param("limit", "query"),
         rt.Param("offset", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", PaginatedExportedAssetListResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_EXPORTS_CREATE: rt.Operation[ExportedAssetResponse] = rt.Operation(
     "environments_exports_create",
@@ -359,31 +274,20 @@ ENVIRONMENTS_EXPORTS_CREATE: rt.Operation[ExportedAssetResponse] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", ExportedAssetResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_EXPORTS_RETRIEVE: rt.Operation[ExportedAssetResponse] = rt.Operation(
     "environments_exports_retrieve",
     "GET",
     "/api/environments/{project_id}/exports/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
     responses={"200": rt.Outcome("json", ExportedAssetResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_EXPORTS_CONTENT_RETRIEVE: rt.Operation[bytes] = rt.Operation(
     "environments_exports_content_retrieve",
     "GET",
     "/api/environments/{project_id}/exports/{id}/content/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
     responses={"200": rt.Outcome("bytes")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_GROUPS_LIST: rt.Operation[CursorPaginatedGroupListResponse] = rt.Operation(
     "environments_groups_list",
@@ -395,11 +299,7 @@ ENVIRONMENTS_GROUPS_LIST: rt.Operation[CursorPaginatedGroupListResponse] = rt.Op
         rt.Param("cursor", "query"),
         rt.Param("search", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", CursorPaginatedGroupListResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_GROUPS_FIND_RETRIEVE: rt.Operation[None] = rt.Operation(
     "environments_groups_find_retrieve",
@@ -410,33 +310,21 @@ ENVIRONMENTS_GROUPS_FIND_RETRIEVE: rt.Operation[None] = rt.Operation(
         rt.Param("group_key", "query", required=True),
         rt.Param("group_type_index", "query", required=True),
     ),
-    body=None,
     responses={"200": rt.Outcome("empty")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_GROUPS_PROPERTY_DEFINITIONS_RETRIEVE: rt.Operation[None] = rt.Operation(
     "environments_groups_property_definitions_retrieve",
     "GET",
     "/api/environments/{project_id}/groups/property_definitions/",
     params=(rt.Param("project_id", "path", required=True),),
-    body=None,
     responses={"200": rt.Outcome("empty")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_GROUPS_PROPERTY_VALUES_RETRIEVE: rt.Operation[None] = rt.Operation(
     "environments_groups_property_values_retrieve",
     "GET",
     "/api/environments/{project_id}/groups/property_values/",
     params=(rt.Param("project_id", "path", required=True),),
-    body=None,
     responses={"200": rt.Outcome("empty")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_INSIGHTS_LIST: rt.Operation[PaginatedInsightListResponse] = rt.Operation(
     "environments_insights_list",
@@ -451,22 +339,14 @@ ENVIRONMENTS_INSIGHTS_LIST: rt.Operation[PaginatedInsightListResponse] = rt.Oper
         rt.Param("refresh", "query"),
         rt.Param("short_id", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", PaginatedInsightListResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_SESSION_RECORDINGS_DESTROY: rt.Operation[None] = rt.Operation(
     "environments_session_recordings_destroy",
     "DELETE",
     "/api/environments/{project_id}/session_recordings/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
     responses={"204": rt.Outcome("empty")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_SESSION_RECORDINGS_SHARING_LIST: rt.Operation[SharingConfigurationResponse] = (
     rt.Operation(
@@ -477,11 +357,7 @@ ENVIRONMENTS_SESSION_RECORDINGS_SHARING_LIST: rt.Operation[SharingConfigurationR
             rt.Param("project_id", "path", required=True),
             rt.Param("recording_id", "path", required=True),
         ),
-        body=None,
         responses={"200": rt.Outcome("json", SharingConfigurationResponse)},
-        errors={},
-        authenticated=True,
-        deprecated=False,
     )
 )
 ENVIRONMENTS_SUBSCRIPTIONS_LIST: rt.Operation[PaginatedSubscriptionListResponse] = rt.Operation(
@@ -493,11 +369,7 @@ ENVIRONMENTS_SUBSCRIPTIONS_LIST: rt.Operation[PaginatedSubscriptionListResponse]
         rt.Param("limit", "query"),
         rt.Param("offset", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", PaginatedSubscriptionListResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_SUBSCRIPTIONS_CREATE: rt.Operation[SubscriptionResponse] = rt.Operation(
     "environments_subscriptions_create",
@@ -506,31 +378,20 @@ ENVIRONMENTS_SUBSCRIPTIONS_CREATE: rt.Operation[SubscriptionResponse] = rt.Opera
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", SubscriptionResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_SUBSCRIPTIONS_RETRIEVE: rt.Operation[SubscriptionResponse] = rt.Operation(
     "environments_subscriptions_retrieve",
     "GET",
     "/api/environments/{project_id}/subscriptions/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
     responses={"200": rt.Outcome("json", SubscriptionResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_SUBSCRIPTIONS_DESTROY: rt.Operation[None] = rt.Operation(
     "environments_subscriptions_destroy",
     "DELETE",
     "/api/environments/{project_id}/subscriptions/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
-    body=None,
-    responses={},
     errors={"405": rt.Outcome("empty")},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_SUBSCRIPTIONS_PARTIAL_UPDATE: rt.Operation[SubscriptionResponse] = rt.Operation(
     "environments_subscriptions_partial_update",
@@ -539,9 +400,6 @@ ENVIRONMENTS_SUBSCRIPTIONS_PARTIAL_UPDATE: rt.Operation[SubscriptionResponse] = 
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", SubscriptionResponse)},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_DASHBOARDS_COLLABORATORS_LIST: rt.Operation[list[DashboardCollaboratorResponse]] = (
     rt.Operation(
@@ -552,11 +410,7 @@ ENVIRONMENTS_DASHBOARDS_COLLABORATORS_LIST: rt.Operation[list[DashboardCollabora
             rt.Param("project_id", "path", required=True),
             rt.Param("dashboard_id", "path", required=True),
         ),
-        body=None,
         responses={"200": rt.Outcome("json", list[DashboardCollaboratorResponse])},
-        errors={},
-        authenticated=True,
-        deprecated=False,
     )
 )
 ENVIRONMENTS_DASHBOARDS_COLLABORATORS_CREATE: rt.Operation[DashboardCollaboratorResponse] = (
@@ -570,9 +424,6 @@ ENVIRONMENTS_DASHBOARDS_COLLABORATORS_CREATE: rt.Operation[DashboardCollaborator
         ),
         body=rt.Body("application/json"),
         responses={"201": rt.Outcome("json", DashboardCollaboratorResponse)},
-        errors={},
-        authenticated=True,
-        deprecated=False,
     )
 )
 ENVIRONMENTS_DASHBOARDS_COLLABORATORS_DESTROY: rt.Operation[None] = rt.Operation(
@@ -584,33 +435,21 @@ ENVIRONMENTS_DASHBOARDS_COLLABORATORS_DESTROY: rt.Operation[None] = rt.Operation
         rt.Param("dashboard_id", "path", required=True),
         rt.Param("user__uuid", "path", required=True),
     ),
-    body=None,
     responses={"204": rt.Outcome("empty")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_SESSIONS_PROPERTY_DEFINITIONS_RETRIEVE: rt.Operation[None] = rt.Operation(
     "environments_sessions_property_definitions_retrieve",
     "GET",
     "/api/environments/{project_id}/sessions/property_definitions/",
     params=(rt.Param("project_id", "path", required=True),),
-    body=None,
     responses={"200": rt.Outcome("empty")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 ENVIRONMENTS_SESSIONS_VALUES_RETRIEVE: rt.Operation[None] = rt.Operation(
     "environments_sessions_values_retrieve",
     "GET",
     "/api/environments/{project_id}/sessions/values/",
     params=(rt.Param("project_id", "path", required=True),),
-    body=None,
     responses={"200": rt.Outcome("empty")},
-    errors={},
-    authenticated=True,
-    deprecated=False,
 )
 
 

@@ -17,8 +17,10 @@ from typing import Protocol, TypedDict
 
 from . import _runtime as rt
 from .models import (
-    Pet,
-    Shape,
+    Cat,
+    Circle,
+    Dog,
+    Square,
     Value,
 )
 
@@ -29,9 +31,9 @@ class PetsApi(Protocol):
     async def create_pet(
         self,
         *,
-        body: Pet,
+        body: Cat | Dog,
         context: rt.RequestContext,
-    ) -> Pet:
+    ) -> Cat | Dog:
         """createPet"""
         ...
 
@@ -42,9 +44,9 @@ class PetsBase:
     async def create_pet(
         self,
         *,
-        body: Pet,
+        body: Cat | Dog,
         context: rt.RequestContext,
-    ) -> Pet:
+    ) -> Cat | Dog:
         """createPet"""
         raise NotImplementedError
 
@@ -56,7 +58,7 @@ class ShapesApi(Protocol):
         self,
         *,
         context: rt.RequestContext,
-    ) -> Shape:
+    ) -> Circle | Square:
         """getShape"""
         ...
 
@@ -68,7 +70,7 @@ class ShapesBase:
         self,
         *,
         context: rt.RequestContext,
-    ) -> Shape:
+    ) -> Circle | Square:
         """getShape"""
         raise NotImplementedError
 

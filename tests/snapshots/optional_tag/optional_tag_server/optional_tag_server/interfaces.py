@@ -17,7 +17,7 @@ from typing import Protocol, TypedDict
 
 from . import _runtime as rt
 from .models import (
-    Media,
+    Episode,
     Track,
 )
 
@@ -28,7 +28,7 @@ class MediaApi(Protocol):
     async def add_media(
         self,
         *,
-        body: Media,
+        body: Track | Episode,
         context: rt.RequestContext,
     ) -> None:
         """addMedia"""
@@ -41,7 +41,7 @@ class MediaBase:
     async def add_media(
         self,
         *,
-        body: Media,
+        body: Track | Episode,
         context: rt.RequestContext,
     ) -> None:
         """addMedia"""

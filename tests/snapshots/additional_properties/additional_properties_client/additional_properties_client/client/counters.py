@@ -14,12 +14,8 @@ GET_COUNTERS: rt.Operation[dict[str, int]] = rt.Operation(
     "getCounters",
     "GET",
     "/counters",
-    params=(),
-    body=None,
     responses={"200": rt.Outcome("json", dict[str, int])},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

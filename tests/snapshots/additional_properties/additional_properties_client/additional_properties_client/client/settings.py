@@ -19,12 +19,9 @@ PUT_SETTINGS: rt.Operation[Settings] = rt.Operation(
     "putSettings",
     "PUT",
     "/settings",
-    params=(),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", Settings)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

@@ -20,23 +20,17 @@ UPLOAD_AVATAR: rt.Operation[Avatar] = rt.Operation(
     "uploadAvatar",
     "POST",
     "/avatars",
-    params=(),
     body=rt.Body("multipart/form-data"),
     responses={"201": rt.Outcome("json", Avatar)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 GET_AVATAR_IMAGE: rt.Operation[bytes] = rt.Operation(
     "getAvatarImage",
     "GET",
     "/avatars/{id}.png",
     params=(rt.Param("id", "path", required=True),),
-    body=None,
     responses={"200": rt.Outcome("bytes")},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

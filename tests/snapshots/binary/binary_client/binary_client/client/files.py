@@ -18,11 +18,9 @@ DOWNLOAD_FILE: rt.Operation[bytes] = rt.Operation(
     "GET",
     "/files/{name}",
     params=(rt.Param("name", "path", required=True),),
-    body=None,
     responses={"200": rt.Outcome("bytes")},
     errors={"404": rt.Outcome("json", Error)},
     authenticated=False,
-    deprecated=False,
 )
 UPLOAD_FILE: rt.Operation[None] = rt.Operation(
     "uploadFile",
@@ -31,9 +29,7 @@ UPLOAD_FILE: rt.Operation[None] = rt.Operation(
     params=(rt.Param("name", "path", required=True),),
     body=rt.Body("application/octet-stream"),
     responses={"204": rt.Outcome("empty")},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

@@ -20,12 +20,9 @@ CREATE_THING: rt.Operation[CreateThingResponse] = rt.Operation(
     "createThing",
     "POST",
     "/things",
-    params=(),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", CreateThingResponse)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

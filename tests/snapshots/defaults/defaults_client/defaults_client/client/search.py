@@ -25,11 +25,8 @@ SEARCH_2: rt.Operation[Options] = rt.Operation(
         rt.Param("exact", "query"),
         rt.Param("order", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", Options)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

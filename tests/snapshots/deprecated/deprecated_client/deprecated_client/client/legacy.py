@@ -18,9 +18,7 @@ GET_LEGACY: rt.Operation[Legacy] = rt.Operation(
     "GET",
     "/legacy",
     params=(rt.Param("old", "query"),),
-    body=None,
     responses={"200": rt.Outcome("json", Legacy)},
-    errors={},
     authenticated=False,
     deprecated=True,
 )

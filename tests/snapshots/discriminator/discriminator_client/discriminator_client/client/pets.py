@@ -12,19 +12,18 @@ from typing import Any
 
 from .. import _runtime as rt
 from ..models.pets import (
+    Cat,
+    Dog,
     Pet,
 )
 
-CREATE_PET: rt.Operation[Pet] = rt.Operation(
+CREATE_PET: rt.Operation[Cat | Dog] = rt.Operation(
     "createPet",
     "POST",
     "/pets",
-    params=(),
     body=rt.Body("application/json"),
-    responses={"201": rt.Outcome("json", Pet)},
-    errors={},
+    responses={"201": rt.Outcome("json", Pet, unwrap=True)},
     authenticated=False,
-    deprecated=False,
 )
 
 
@@ -36,10 +35,10 @@ class PetsResource:
 
     def create_pet(
         self,
-        body: Pet | dict[str, Any],
+        body: Cat | Dog | Pet | dict[str, Any],
         *,
         request_options: rt.RequestOptions | None = None,
-    ) -> Pet:
+    ) -> Cat | Dog:
         """createPet
 
         Args:
@@ -62,10 +61,10 @@ class AsyncPetsResource:
 
     async def create_pet(
         self,
-        body: Pet | dict[str, Any],
+        body: Cat | Dog | Pet | dict[str, Any],
         *,
         request_options: rt.RequestOptions | None = None,
-    ) -> Pet:
+    ) -> Cat | Dog:
         """createPet
 
         Args:

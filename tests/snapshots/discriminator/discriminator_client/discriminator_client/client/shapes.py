@@ -10,19 +10,17 @@ from __future__ import annotations
 
 from .. import _runtime as rt
 from ..models.shapes import (
+    Circle,
     Shape,
+    Square,
 )
 
-GET_SHAPE: rt.Operation[Shape] = rt.Operation(
+GET_SHAPE: rt.Operation[Circle | Square] = rt.Operation(
     "getShape",
     "GET",
     "/shapes",
-    params=(),
-    body=None,
-    responses={"200": rt.Outcome("json", Shape)},
-    errors={},
+    responses={"200": rt.Outcome("json", Shape, unwrap=True)},
     authenticated=False,
-    deprecated=False,
 )
 
 
@@ -36,7 +34,7 @@ class ShapesResource:
         self,
         *,
         request_options: rt.RequestOptions | None = None,
-    ) -> Shape:
+    ) -> Circle | Square:
         """getShape"""
         return self._client._call(
             GET_SHAPE,
@@ -56,7 +54,7 @@ class AsyncShapesResource:
         self,
         *,
         request_options: rt.RequestOptions | None = None,
-    ) -> Shape:
+    ) -> Circle | Square:
         """getShape"""
         return await self._client._call(
             GET_SHAPE,

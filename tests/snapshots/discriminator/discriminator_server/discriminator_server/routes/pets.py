@@ -53,7 +53,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
             implementation,
             "create_pet",
             lambda self, context: self.create_pet(
-                body=body,
+                body=body.root,
                 context=context,
             ),
         )

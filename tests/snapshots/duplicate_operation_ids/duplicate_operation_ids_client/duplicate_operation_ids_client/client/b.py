@@ -11,37 +11,18 @@ from __future__ import annotations
 from .. import _runtime as rt
 
 FETCH_2: rt.Operation[int] = rt.Operation(
-    "fetch_2",
-    "GET",
-    "/b",
-    params=(),
-    body=None,
-    responses={"200": rt.Outcome("json", int)},
-    errors={},
-    authenticated=False,
-    deprecated=False,
+    "fetch_2", "GET", "/b", responses={"200": rt.Outcome("json", int)}, authenticated=False
 )
 DELETE_B: rt.Operation[None] = rt.Operation(
-    "delete_b",
-    "DELETE",
-    "/b",
-    params=(),
-    body=None,
-    responses={"204": rt.Outcome("empty")},
-    errors={},
-    authenticated=False,
-    deprecated=False,
+    "delete_b", "DELETE", "/b", responses={"204": rt.Outcome("empty")}, authenticated=False
 )
 GET_B_ID: rt.Operation[int] = rt.Operation(
     "get_b_id",
     "GET",
     "/b/{id}",
     params=(rt.Param("id", "path", required=True),),
-    body=None,
     responses={"200": rt.Outcome("json", int)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

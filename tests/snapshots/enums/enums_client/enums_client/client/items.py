@@ -20,11 +20,8 @@ LIST_ITEMS: rt.Operation[list[Item]] = rt.Operation(
     "GET",
     "/items",
     params=(rt.Param("color", "query"), rt.Param("size", "query")),
-    body=None,
     responses={"200": rt.Outcome("json", list[Item])},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

@@ -19,12 +19,9 @@ CREATE_CONTACT: rt.Operation[Contact] = rt.Operation(
     "createContact",
     "POST",
     "/contacts",
-    params=(),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", Contact)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

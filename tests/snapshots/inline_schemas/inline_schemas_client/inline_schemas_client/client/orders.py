@@ -27,7 +27,6 @@ CREATE_ORDER: rt.Operation[CreateOrderResponse] = rt.Operation(
     responses={"201": rt.Outcome("json", CreateOrderResponse)},
     errors={"400": rt.Outcome("json", CreateOrderError400)},
     authenticated=False,
-    deprecated=False,
 )
 
 

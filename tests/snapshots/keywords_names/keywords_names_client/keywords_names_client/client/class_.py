@@ -27,11 +27,8 @@ IMPORT_: rt.Operation[Keywords] = rt.Operation(
         rt.Param("self", "query"),
         rt.Param("request_options", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", Keywords)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 RETURN_: rt.Operation[Keywords] = rt.Operation(
     "return",
@@ -40,9 +37,7 @@ RETURN_: rt.Operation[Keywords] = rt.Operation(
     params=(rt.Param("from", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", Keywords)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

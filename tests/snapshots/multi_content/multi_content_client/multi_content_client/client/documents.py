@@ -23,34 +23,27 @@ CREATE_DOCUMENT: rt.Operation[Document | Job] = rt.Operation(
     "createDocument",
     "POST",
     "/documents",
-    params=(),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", Document), "202": rt.Outcome("json", Job)},
     errors={"409": rt.Outcome("json", Problem)},
     authenticated=False,
-    deprecated=False,
 )
 GET_DOCUMENT: rt.Operation[Document | None] = rt.Operation(
     "getDocument",
     "GET",
     "/documents/{id}",
     params=(rt.Param("id", "path", required=True),),
-    body=None,
     responses={"200": rt.Outcome("json", Document), "304": rt.Outcome("empty")},
     errors={"default": rt.Outcome("json", Problem)},
     authenticated=False,
-    deprecated=False,
 )
 DELETE_DOCUMENT: rt.Operation[None] = rt.Operation(
     "deleteDocument",
     "DELETE",
     "/documents/{id}",
     params=(rt.Param("id", "path", required=True),),
-    body=None,
     responses={"204": rt.Outcome("empty")},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 ADD_COMMENT: rt.Operation[dict[str, Any]] = rt.Operation(
     "addComment",
@@ -59,9 +52,7 @@ ADD_COMMENT: rt.Operation[dict[str, Any]] = rt.Operation(
     params=(rt.Param("id", "path", required=True),),
     body=rt.Body("application/x-www-form-urlencoded"),
     responses={"201": rt.Outcome("json", dict[str, Any])},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 PUT_DOCUMENT_TEXT: rt.Operation[str] = rt.Operation(
     "putDocumentText",
@@ -70,9 +61,7 @@ PUT_DOCUMENT_TEXT: rt.Operation[str] = rt.Operation(
     params=(rt.Param("id", "path", required=True),),
     body=rt.Body("text/plain"),
     responses={"200": rt.Outcome("text")},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

@@ -11,15 +11,7 @@ from __future__ import annotations
 from .. import _runtime as rt
 
 CLOSE: rt.Operation[None] = rt.Operation(
-    "close",
-    "POST",
-    "/close",
-    params=(),
-    body=None,
-    responses={"204": rt.Outcome("empty")},
-    errors={},
-    authenticated=False,
-    deprecated=False,
+    "close", "POST", "/close", responses={"204": rt.Outcome("empty")}, authenticated=False
 )
 
 

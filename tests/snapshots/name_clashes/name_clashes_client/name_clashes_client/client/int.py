@@ -13,15 +13,7 @@ import builtins
 from .. import _runtime as rt
 
 INT__2: rt.Operation[int] = rt.Operation(
-    "int",
-    "GET",
-    "/int",
-    params=(),
-    body=None,
-    responses={"200": rt.Outcome("json", int)},
-    errors={},
-    authenticated=False,
-    deprecated=False,
+    "int", "GET", "/int", responses={"200": rt.Outcome("json", int)}, authenticated=False
 )
 
 

@@ -14,15 +14,7 @@ from ..models.list import (
 )
 
 LIST__2: rt.Operation[ClientModel] = rt.Operation(
-    "list",
-    "GET",
-    "/list",
-    params=(),
-    body=None,
-    responses={"200": rt.Outcome("json", ClientModel)},
-    errors={},
-    authenticated=False,
-    deprecated=False,
+    "list", "GET", "/list", responses={"200": rt.Outcome("json", ClientModel)}, authenticated=False
 )
 
 

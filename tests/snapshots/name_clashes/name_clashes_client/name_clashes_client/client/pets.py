@@ -26,22 +26,16 @@ GET_PETS: rt.Operation[list[Pet]] = rt.Operation(
         rt.Param("ops", "query"),
         rt.Param("rt", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", list[Pet])},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 GET_PETS_2: rt.Operation[Pet2] = rt.Operation(
     "get_pets",
     "GET",
     "/pets/{id}",
     params=(rt.Param("id", "path", required=True),),
-    body=None,
     responses={"200": rt.Outcome("json", Pet2)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

@@ -22,11 +22,8 @@ OBTENIR_CAFE: rt.Operation[Cafe] = rt.Operation(
         rt.Param("größe", "query"),
         rt.Param("名前", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", Cafe)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

@@ -21,11 +21,8 @@ GET_THING: rt.Operation[Thing | None] = rt.Operation(
     "GET",
     "/things/{id}",
     params=(rt.Param("id", "path", required=True), rt.Param("since", "query")),
-    body=None,
     responses={"200": rt.Outcome("json", Thing | None)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 PUT_THING: rt.Operation[Thing] = rt.Operation(
     "putThing",
@@ -34,9 +31,7 @@ PUT_THING: rt.Operation[Thing] = rt.Operation(
     params=(rt.Param("id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", Thing)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

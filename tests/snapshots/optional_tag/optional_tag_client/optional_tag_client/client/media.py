@@ -11,7 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _runtime as rt
+from ..models._shared import (
+    Track,
+)
 from ..models.media import (
+    Episode,
     Media,
 )
 
@@ -19,12 +23,9 @@ ADD_MEDIA: rt.Operation[None] = rt.Operation(
     "addMedia",
     "POST",
     "/media",
-    params=(),
     body=rt.Body("application/json"),
     responses={"204": rt.Outcome("empty")},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 
@@ -36,7 +37,7 @@ class MediaResource:
 
     def add_media(
         self,
-        body: Media | dict[str, Any],
+        body: Track | Episode | Media | dict[str, Any],
         *,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
@@ -62,7 +63,7 @@ class AsyncMediaResource:
 
     async def add_media(
         self,
-        body: Media | dict[str, Any],
+        body: Track | Episode | Media | dict[str, Any],
         *,
         request_options: rt.RequestOptions | None = None,
     ) -> None:

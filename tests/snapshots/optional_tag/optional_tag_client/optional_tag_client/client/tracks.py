@@ -19,12 +19,9 @@ ADD_TRACK: rt.Operation[None] = rt.Operation(
     "addTrack",
     "POST",
     "/tracks",
-    params=(),
     body=rt.Body("application/json"),
     responses={"204": rt.Outcome("empty")},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

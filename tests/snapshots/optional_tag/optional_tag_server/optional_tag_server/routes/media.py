@@ -50,7 +50,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
             implementation,
             "add_media",
             lambda self, context: self.add_media(
-                body=body,
+                body=body.root,
                 context=context,
             ),
         )

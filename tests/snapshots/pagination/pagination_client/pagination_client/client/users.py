@@ -21,11 +21,8 @@ LIST_USERS: rt.Operation[UserPage] = rt.Operation(
     "GET",
     "/users",
     params=(rt.Param("limit", "query"), rt.Param("cursor", "query")),
-    body=None,
     responses={"200": rt.Outcome("json", UserPage)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

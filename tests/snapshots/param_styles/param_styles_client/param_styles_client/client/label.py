@@ -21,11 +21,8 @@ STYLED_PATH: rt.Operation[None] = rt.Operation(
         rt.Param("color", "path", style="label", required=True),
         rt.Param("point", "path", style="matrix", explode=True, required=True),
     ),
-    body=None,
     responses={"204": rt.Outcome("empty")},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

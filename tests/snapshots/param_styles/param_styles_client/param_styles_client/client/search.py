@@ -30,11 +30,8 @@ SEARCH_2: rt.Operation[dict[str, Any]] = rt.Operation(
         rt.Param("session", "cookie"),
         rt.Param("limit", "query"),
     ),
-    body=None,
     responses={"200": rt.Outcome("json", dict[str, Any])},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

@@ -20,12 +20,9 @@ CREATE_ACCOUNT: rt.Operation[AccountResponse] = rt.Operation(
     "createAccount",
     "POST",
     "/accounts",
-    params=(),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", AccountResponse)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

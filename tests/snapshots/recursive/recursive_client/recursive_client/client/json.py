@@ -14,15 +14,7 @@ from ..models.json import (
 )
 
 GET_JSON: rt.Operation[JsonModel] = rt.Operation(
-    "getJson",
-    "GET",
-    "/json",
-    params=(),
-    body=None,
-    responses={"200": rt.Outcome("json", JsonModel)},
-    errors={},
-    authenticated=False,
-    deprecated=False,
+    "getJson", "GET", "/json", responses={"200": rt.Outcome("json", JsonModel)}, authenticated=False
 )
 
 

@@ -14,15 +14,7 @@ from ..models.tree import (
 )
 
 GET_TREE: rt.Operation[Node] = rt.Operation(
-    "getTree",
-    "GET",
-    "/tree",
-    params=(),
-    body=None,
-    responses={"200": rt.Outcome("json", Node)},
-    errors={},
-    authenticated=False,
-    deprecated=False,
+    "getTree", "GET", "/tree", responses={"200": rt.Outcome("json", Node)}, authenticated=False
 )
 
 

@@ -20,12 +20,9 @@ ADD_PET: rt.Operation[Pet] = rt.Operation(
     "addPet",
     "POST",
     "/pets",
-    params=(),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", Pet)},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 UPLOAD_PHOTO: rt.Operation[None] = rt.Operation(
     "uploadPhoto",
@@ -34,9 +31,7 @@ UPLOAD_PHOTO: rt.Operation[None] = rt.Operation(
     params=(rt.Param("petId", "path", required=True),),
     body=rt.Body("multipart/form-data"),
     responses={"204": rt.Outcome("empty")},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 

@@ -14,12 +14,9 @@ POST_REPORT: rt.Operation[bytes] = rt.Operation(
     "postReport",
     "POST",
     "/reports",
-    params=(),
     body=rt.Body("application/xml"),
     responses={"200": rt.Outcome("bytes")},
-    errors={},
     authenticated=False,
-    deprecated=False,
 )
 
 
