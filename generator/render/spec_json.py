@@ -21,7 +21,7 @@ from typing import Any
 
 from apiforge.output import cache
 
-CACHE_KIND = "spec-json"
+CACHE_KIND = "openapi"  # the served openapi.json texts
 _FORMAT = "spec json v1"
 _NESTED = {"paths": 0, "components": 1, "webhooks": 0}  # key -> levels spelt here below it
 

@@ -131,7 +131,7 @@ def test_openapi_json_from_the_per_definition_cache_equals_json_dumps(
     monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
     document: dict[str, Any] = synth.generate(OPERATIONS)
     document["info"]["x-released"] = datetime.date(2024, 1, 2)  # YAML dates: default=str
-    document["info"]["x-text"] = "caf\u00e9 \u2603 \"quoted\"\nline"
+    document["info"]["x-text"] = 'caf\u00e9 \u2603 "quoted"\nline'
     document["paths"]["/empty"] = {}
     document["components"]["examples"] = {}
     document["components"]["x-odd"] = {1: "an int key: json.dumps spells it"}
