@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -276,13 +277,26 @@ def _collides(entry: str, tree: Iterable[str]) -> bool:
 
 
 def _build(plan: _Plan, base: Path) -> None:
-    """Write the new tree, then copy the carried user entries next to it."""
+    """Write the new tree, then copy the carried user entries next to it.
+
+    A file whose bytes (and mode) the package on disk already holds is hard-linked from
+    it instead of written: creating a file with data costs ~0.2 ms on ext4, a link ~15 us,
+    and a regeneration after a small change rewrites ~1,000 unchanged files at 1,000
+    operations. Nothing ever writes into a generated file in place, so the shared inode is
+    never changed through apiforge; after the swap the old directory is deleted.
+    """
     base.mkdir(parents=True)
+    mode: int | None = None  # of a file created here: a linked file must have the same
+    folders = _real_folders(plan.dest)  # never link through a symlinked folder
     for name, data in sorted(plan.tree.items()):
         path = base / name
         path.parent.mkdir(parents=True, exist_ok=True)
+        folder = name.rpartition("/")[0]
+        if mode is not None and folder in folders and _linked(plan.dest / name, path, data, mode):
+            continue
         with open(path, "xb") as handle:
             handle.write(data)
+            mode = mode if mode is not None else os.fstat(handle.fileno()).st_mode
     for name in plan.carry:
         source, target = plan.dest / name, base / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -292,6 +306,38 @@ def _build(plan: _Plan, base: Path) -> None:
             target.mkdir(exist_ok=True)
         else:
             shutil.copy2(source, target)
+
+
+def _real_folders(root: Path) -> set[str]:
+    """Every folder under ``root`` reached without a symlink (relative POSIX, ``""`` for root)."""
+    if not root.is_dir() or root.is_symlink():
+        return set()
+    found = set()
+    for directory, dirnames, _files in os.walk(root):
+        relative = Path(directory).relative_to(root).as_posix()
+        found.add("" if relative == "." else relative)
+        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(directory, d))]
+    return found
+
+
+def _linked(source: Path, target: Path, data: bytes, mode: int) -> bool:
+    """Hard-link ``source`` as ``target`` when it is a plain file holding exactly ``data``."""
+    try:
+        found = os.lstat(source)
+        if not stat.S_ISREG(found.st_mode) or found.st_mode != mode or found.st_size != len(data):
+            return False
+        if source.read_bytes() != data:
+            return False
+        os.link(source, target)
+    except OSError:
+        return False  # no hard links here (or a file changing under us): write it instead
+    try:
+        same = target.read_bytes() == data  # the inode linked is the one that was compared
+    except OSError:
+        same = False
+    if not same:
+        target.unlink()
+    return same
 
 
 def _swap(plans: list[_Plan], staging: Path) -> None:

@@ -150,3 +150,41 @@ def test_openapi_json_from_the_per_definition_cache_equals_json_dumps(
     assert spec_json(document, spec) == expected()
     monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
     assert spec_json(document, spec) == expected()
+
+
+def test_unchanged_files_are_linked_from_the_previous_output_and_changed_ones_written(
+    tmp_path: Path,
+) -> None:
+    """write_packages hard-links a file only when the old one holds its bytes and mode."""
+    import os
+
+    from apiforge.output.write import write_packages
+
+    out = tmp_path / "out"
+    first = {"a.py": b"old\n", "b.py": b"same\n", "sub/c.py": b"same too\n", "d.py": b"x\n"}
+    write_packages(out, {"pkg": first})
+    pkg = out / "pkg"
+    inode = {name: (pkg / name).stat().st_ino for name in first}
+    os.chmod(pkg / "d.py", 0o600)  # same bytes, another mode: written afresh
+    second = {**first, "a.py": b"new\n", "e.py": b"added\n"}  # a.py first: sets the mode
+    write_packages(out, {"pkg": second}, force=True)
+    assert {n: (pkg / n).read_bytes() for n in second} == second
+    assert (pkg / "b.py").stat().st_ino == inode["b.py"]
+    assert (pkg / "sub/c.py").stat().st_ino == inode["sub/c.py"]
+    assert (pkg / "a.py").stat().st_ino != inode["a.py"]
+    assert (pkg / "d.py").stat().st_ino != inode["d.py"]
+    assert (pkg / "d.py").stat().st_mode == (pkg / "e.py").stat().st_mode
+    assert all((pkg / n).stat().st_nlink == 1 for n in second)  # the old tree is gone
+
+    # a folder that became a symlink to elsewhere is never linked through
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "c.py").write_bytes(b"same too\n")
+    os.chmod(elsewhere / "c.py", (pkg / "b.py").stat().st_mode & 0o7777)
+    (pkg / "sub" / "c.py").unlink()
+    (pkg / "sub").rmdir()
+    (pkg / "sub").symlink_to(elsewhere)
+    write_packages(out, {"pkg": second}, force=True)
+    assert not (pkg / "sub").is_symlink()
+    assert (pkg / "sub/c.py").stat().st_ino != (elsewhere / "c.py").stat().st_ino
+    assert (pkg / "sub/c.py").read_bytes() == b"same too\n"
