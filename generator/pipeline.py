@@ -76,16 +76,18 @@ def render(target: Target, sink: Sink) -> Rendered | None:
         return None
     try:
         built = None if sink.has_errors() else _build(target, sink, loaded)
+        files = built.files if built is not None else {}
+        # Formatting, too, only adds diagnostics (which the join drops after a validation
+        # error), so ruff runs before the join, while the child may still be validating.
+        if built is not None and target.format:
+            stage(f"formatting {_count(sum(p.endswith('.py') for p in files), 'module')}")
+            files = format_files(files, sink, target.formatter)
     except Exception:
         if loaded.finish_validation():
             return None  # a serial run stops at the validation error, before these stages
         raise
     if loaded.finish_validation() or built is None:
         return None
-    files = built.files
-    if target.format:
-        stage(f"formatting {_count(sum(p.endswith('.py') for p in files), 'module')}")
-        files = format_files(files, sink, target.formatter)
     files.update(built.runtime)
     if sink.has_errors(strict=target.strict):
         return None

@@ -10,6 +10,7 @@ command imports its module when it runs, so ``apiforge --help`` and the no-op
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -164,7 +165,16 @@ def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any
     from apiforge.cli.commands.generate import run_generate  # loaded when the command runs
 
     overrides = _overrides(flags)
-    run_generate(spec, overrides, force=force, **flags, **_injected(ctx))
+    # One generation frees nearly all its garbage by reference counting; the cyclic collector's
+    # passes over the long-lived document and IR cost ~9 ms at PostHog and ~0.33 s at 1,000
+    # operations (for ~7 MB more peak memory there). Restored after: tests call in-process.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        run_generate(spec, overrides, force=force, **flags, **_injected(ctx))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @main.command()

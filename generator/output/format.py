@@ -145,7 +145,8 @@ def _in_folder(
     Returns the texts by key and, for each key whose file a command named on stderr,
     that command's first line about it.
     """
-    with tempfile.TemporaryDirectory(prefix="apiforge-format-") as tmp:
+    size = sum(len(text) for text in todo.values())
+    with tempfile.TemporaryDirectory(prefix="apiforge-format-", dir=_scratch_root(size)) as tmp:
         root = Path(tmp)
         names = {key: root / f"m{i}.py" for i, key in enumerate(todo)}
         for key, path in names.items():
@@ -166,6 +167,31 @@ def _in_folder(
             if not errors:  # ruff failed without naming a file: every file is suspect
                 errors = dict.fromkeys(names, lines[0])
         return {key: path.read_text(encoding="utf-8") for key, path in names.items()}, errors
+
+
+# Linux's tmpfs (memory, never written to disk); used when it has this many times a batch's
+# size free (ruff holds a file's old and new text while it rewrites it) plus a margin.
+_SHM = "/dev/shm"
+_SHM_FACTOR = 4
+_SHM_MARGIN = 64 << 20
+
+
+def _scratch_root(size: int) -> str | None:
+    """The folder ruff's scratch copies go in: ``$TMPDIR`` when set, else a roomy tmpfs, else None.
+
+    None is the system's temporary folder. ruff rewrites every file it formats, and on
+    ext4 a rewritten file is flushed to disk when closed, so deleting the scratch folder
+    then waits for those writes: 60-110 ms for PostHog's 44 modules on this machine's disk
+    against ~1 ms on tmpfs. The output does not depend on where the scratch folder is.
+    """
+    if os.environ.get("TMPDIR") or not os.path.isdir(_SHM) or not os.access(_SHM, os.W_OK):
+        return None
+    try:
+        stat = os.statvfs(_SHM)
+    except OSError:
+        return None
+    roomy = stat.f_bavail * stat.f_frsize >= _SHM_FACTOR * size + _SHM_MARGIN
+    return _SHM if roomy else None
 
 
 def _sort_command() -> list[str]:
