@@ -3,7 +3,7 @@
 Both folders are rendered from the same shapes (``ir/shapes.py``: one class per
 component, allOf merged), each flavour from its own classes (``render/model_views.py``)
 placed in modules per group (``render/model_layout.py``: a client resource module, a
-server group; what several groups share in ``_shared``) and rendered by
+server group; what several groups share in ``_shared_*``) and rendered by
 ``templates/models/`` (``render/model_modules.py``). The client's enums are open: an
 unknown value from a newer server becomes a pseudo-member instead of an error; its
 fields are lenient (a stray null, an out-of-range number or an odd address never
@@ -54,7 +54,7 @@ class ModelsModule:
 
     Attributes:
         client_files, server_files: text keyed by path inside the package
-            (``models/__init__.py``, ``models/_shared.py``, ``models/<group>.py``...).
+            (``models/__init__.py``, ``models/_shared_<groups>.py``, ``models/<group>.py``...).
         homes, server_homes: class -> the module of ``models/`` that defines it.
         members: union component -> the member components a body typed with it unwraps
             to (:func:`_body_members`).
@@ -86,7 +86,7 @@ class ModelsModule:
         kind = "groups" if server else "resources"
         rows = [("__init__.py", "every model, exported lazily (loads its module on first use)")]
         several = sorted(m for m in counts if m.startswith(SHARED_MODELS_MODULE + "_"))
-        if several:
+        if len(several) > 1:
             n = sum(counts[m] for m in several)
             rows.append(
                 (
@@ -94,8 +94,9 @@ class ModelsModule:
                     f"{n} models in {len(several)} modules, one per set of {kind} using them",
                 )
             )
-        for module in sorted(set(counts) - set(several), key=lambda m: (m[:1] != "_", m)):
-            if module == SHARED_MODELS_MODULE:
+        alone = set(counts) - set(several) if len(several) > 1 else set(counts)
+        for module in sorted(alone, key=lambda m: (m[:1] != "_", m)):
+            if module in several:
                 users = f"several {kind} use"
             elif module == UNUSED_MODELS_MODULE:
                 users = "no operation uses"

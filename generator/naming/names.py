@@ -17,9 +17,7 @@ name instead of becoming a resource.
 
 from __future__ import annotations
 
-import hashlib
 import keyword
-from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING
@@ -58,19 +56,10 @@ if TYPE_CHECKING:
 
 # The modules of a package's ``models/`` folder that belong to no group (resource
 # modules and group names never start with an underscore, so they cannot meet these).
-SHARED_MODELS_MODULE = PyName("_shared")  # models used by several groups, or by none
+SHARED_MODELS_MODULE = PyName("_shared")  # prefix of the modules groups share (naming/shared.py)
 ROOT_MODELS_MODULE = PyName("_root")  # models only ``Client``'s own operations use
 HELPERS_MODELS_MODULE = PyName("_helpers")  # the static helpers the model modules share
 UNUSED_MODELS_MODULE = PyName("_unused")  # models no operation uses, nor anything used
-
-
-def shared_models_module(groups: Iterable[str]) -> PyName:
-    """The module of the models exactly ``groups`` use, where several such sets exist.
-
-    A digest of the set, so a module keeps its name while the set of its users does not
-    change (its docstring names them).
-    """
-    return PyName("_shared_" + hashlib.sha256("\0".join(sorted(groups)).encode()).hexdigest()[:8])
 
 
 @dataclass(frozen=True)

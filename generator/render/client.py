@@ -32,7 +32,7 @@ def render_client(
         f"{pkg}/README.md": render_template(
             "client/README.md.jinja",
             **_readme(view, header_text),
-            model_modules=[(f.ljust(19), text) for f, text in layout],
+            model_modules=[(f.ljust(18) + " ", text) for f, text in layout],
         ),
     }
     files.update({root + path: f"{header}\n{text}" for path, text in models.items()})

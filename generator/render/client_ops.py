@@ -231,6 +231,8 @@ def _outcomes(head: str, outcomes: list[OutcomeView]) -> str:
 
 def _outcome(outcome: OutcomeView) -> str:
     if outcome.kind == "json":
-        unwrap = ("unwrap=True",) if outcome.value else ()  # a RootModel's root: the member
+        # A RootModel's root (the member), or the roots of a list's or dict's RootModels.
+        how = {"root": "unwrap=True", "items": 'unwrap="items"', "values": 'unwrap="values"'}
+        unwrap = (how[outcome.unwrap],) if outcome.value else ()
         return _call(f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation, *unwrap)
     return _call(f"{literal(outcome.code)}: rt.Outcome", literal(outcome.kind))

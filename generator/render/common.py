@@ -17,6 +17,7 @@ from apiforge.naming.words import PyName
 from apiforge.render.escape import docstring, literal
 from apiforge.render.types import (
     Annotator,
+    Unwrap,
     body_kind,
     outcome_kind,
     pick_body,
@@ -96,6 +97,7 @@ class BodyView:
     is_json: bool
     media_doc: str  # the media type, escaped for a docstring
     value: str = ""  # what a server implementation receives, when not ``annotation``: see below
+    unwrap: Unwrap = "root"  # how ``value`` is taken from the validated body, where it differs
 
     @property
     def optional(self) -> str:
@@ -123,7 +125,12 @@ class BodyView:
         """The expression a route passes the validated ``body`` on as (its ``root`` where it unwraps)."""
         if not self.value:
             return "body"
-        return "body.root" if self.required else "None if body is None else body.root"
+        taken = {
+            "root": "body.root",
+            "items": "[item.root for item in body]",
+            "values": "{key: item.root for key, item in body.items()}",
+        }[self.unwrap]
+        return taken if self.required else f"None if body is None else {taken}"
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,7 @@ class OutcomeView:
     description: str  # literal()
     code: str = ""  # the status as the spec spells it ("200", "4XX", "default")
     value: str = ""  # the members a RootModel ``annotation`` unwraps to (``Cat | Dog``), if it does
+    unwrap: Unwrap = "root"  # or a list/dict of such RootModels unwraps to (``list[Cat | Dog]``)
 
     @property
     def returned(self) -> str:
@@ -153,9 +161,13 @@ def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
         content = pick_content(response.contents)
         kind = outcome_kind(content)
         value = ""
+        unwrap: Unwrap = "root"
         if kind == "json" and content is not None:
             annotation = annotator.spell(content.type, "response")
             value = annotator.members(content.type, "response") or ""
+            items = annotator.item_members(content.type, "response")
+            if items is not None:
+                value, unwrap = _container(items), items[1]
         else:
             annotation = {"bytes": "bytes", "text": "str", "empty": "None"}[kind]
         views.append(
@@ -169,9 +181,16 @@ def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
                 is_success=response in op.success_responses,
                 description=literal(response.description or response.status),
                 value=value,
+                unwrap=unwrap,
             )
         )
     return views
+
+
+def _container(items: tuple[str, Unwrap]) -> str:
+    """``list[Cat | Dog]`` or ``dict[str, Cat | Dog]`` from :meth:`Annotator.item_members`."""
+    members, unwrap = items
+    return f"list[{members}]" if unwrap == "items" else f"dict[str, {members}]"
 
 
 def _numeric(response: Response) -> int:
@@ -217,13 +236,21 @@ def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView |
     content = pick_body(op.body.contents)
     kind = body_kind(content.media_type)
     value = ""
+    unwrap: Unwrap = "root"
     if kind in ("json", "form", "multipart") and content.type is not None:
         annotation = annotator.spell(content.type, "request")
         members = annotator.members(content.type, "request") if kind == "json" else None
+        items = annotator.item_members(content.type, "request") if kind == "json" else None
         if use_dict and content.type.kind == "model":
             # A client also takes the member of a union (``Cat | Dog | Pet``), sent as is.
             annotation = union([*([members] if members else []), annotation, "dict[str, Any]"])
             annotator.typing.add("Any")
+        elif use_dict and items is not None:
+            # ... and so does each item of a list or dict of them (``list[Cat | Dog | Pet]``).
+            item = annotator.spell(content.type.item, "request")
+            annotation = _container((union([items[0], item]), items[1]))
+        elif items is not None:
+            value, unwrap = _container(items), items[1]
         else:
             value = members or ""
     elif kind == "text":
@@ -243,6 +270,7 @@ def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView |
         kind == "json",
         docstring(content.media_type),
         value,
+        unwrap,
     )
 
 

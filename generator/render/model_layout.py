@@ -4,8 +4,8 @@ A *group* is what a program loads as one unit: a client resource module, or a se
 group. A component reached (through the operations' types and then through what its
 classes refer to) by exactly one group lives in that group's module; one that no
 operation uses, and nothing used refers to, in ``_unused``; the others are placed by the
-set of groups that reach them, one module per set (``_shared`` when there is only one
-such set, else ``_shared_<digest of the set>``). Whatever a class refers to is reached
+set of groups that reach them, one module per set, named after the set by the naming
+pass (``_shared_pets_and_stores``, naming/shared.py). Whatever a class refers to is reached
 by at least the groups that reach the class, so a module imports only modules of
 larger sets (a component no operation uses counts as reached by an extra, unnamed
 group, so what it refers to is placed as shared): there is no import cycle, and using
@@ -18,12 +18,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from apiforge.ir.model import Api, Operation, TypeRef
-from apiforge.naming.names import (
-    SHARED_MODELS_MODULE,
-    UNUSED_MODELS_MODULE,
-    Names,
-    shared_models_module,
-)
+from apiforge.naming.names import UNUSED_MODELS_MODULE, Names
+from apiforge.naming.shared import shared_models_modules
 
 _UNUSED = ""  # the unnamed group of the components no operation uses
 
@@ -89,17 +85,10 @@ def assign(
     for key in closure(unused, deps):
         if key in reach:
             reach[key].add(_UNUSED)
-    shared = {frozenset(found) for found in reach.values() if len(found) > 1}
     modules: dict[frozenset[str], str] = {}
-    for found in {frozenset(f) for f in reach.values()}:
-        if found == {_UNUSED}:
-            modules[found] = UNUSED_MODELS_MODULE
-        elif len(found) == 1:
-            modules[found] = next(iter(found))
-        elif len(shared) == 1:
-            modules[found] = SHARED_MODELS_MODULE
-        else:
-            modules[found] = shared_models_module(found)
+    modules.update(shared_models_modules(f for f in reach.values() if len(f) > 1))
+    for found in {frozenset(f) for f in reach.values() if len(f) == 1}:
+        modules[found] = UNUSED_MODELS_MODULE if found == {_UNUSED} else next(iter(found))
     placed = {key: modules[frozenset(found)] for key, found in reach.items()}
     users = {module: tuple(sorted(found)) for found, module in modules.items()}
     return Layout(placed, users)

@@ -1,7 +1,7 @@
 """The classes of one flavour, placed in modules -> the views of a package's ``models/`` folder.
 
-``models/`` holds one module per group that has models of its own, ``_shared`` (models
-of several groups, or of none), ``_helpers`` (the static helpers the others import) and
+``models/`` holds one module per group that has models of its own, ``_shared_*`` (models
+of several groups, one module per set, named after it), ``_helpers`` (the static helpers the others import) and
 an ``__init__`` that exports every class lazily: ``from <pkg>.models import X`` imports
 X's module the first time, and mypy and IDEs see every class through ``TYPE_CHECKING``
 imports. Within a module, classes come in dependency order, so only a cycle needs a

@@ -52,7 +52,7 @@ def render_server(
             example_model_imports=view.example_model_imports,
             example_typing_imports=view.example_typing_imports,
             example_module_imports=view.example_module_imports,
-            model_modules=[(f.ljust(15), text) for f, text in layout],
+            model_modules=[(f.ljust(14) + " ", text) for f, text in layout],
             scopes_repr=", ".join(literal(scope) for scope in view.scopes),
         ),
     }

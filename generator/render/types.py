@@ -23,6 +23,9 @@ from apiforge.models import ModelsModule, Role
 from apiforge.render.escape import literal
 
 Use = Literal["request", "response", "param"]
+# How a value validated by a union component's RootModel is handed over: as its ``root``,
+# or a list (``items``) or dict (``values``) of the roots of such RootModels.
+Unwrap = Literal["root", "items", "values"]
 OutcomeKind = Literal["json", "bytes", "text", "empty"]
 
 _FORMATS = {
@@ -94,6 +97,19 @@ class Annotator:
             return None
         role: Role = "response" if use == "response" else "request"
         return " | ".join(self.models.class_for(key, role) for key in keys)
+
+    def item_members(self, ref: TypeRef | None, use: Use) -> tuple[str, Unwrap] | None:
+        """``(Cat | Dog, "items")``: an array (or a map: ``values``) of a union component's members.
+
+        Each item is validated by the component's RootModel and handed over as its ``root``,
+        as :meth:`members` does for one; a nullable array or map keeps its RootModels.
+        """
+        if ref is None or ref.kind not in ("array", "map") or ref.nullable:
+            return None
+        members = self.members(ref.item, use)
+        if members is None:
+            return None
+        return members, "items" if ref.kind == "array" else "values"
 
     def note(self, annotation: str) -> str:
         """Record the imports of an annotation spelt by another Annotator (for another module)."""

@@ -195,12 +195,14 @@ def test_importing_the_client_loads_no_resource_and_no_model(lazy: Generated) ->
         "['lazy_client.client', 'lazy_client.client._client']",
         (
             "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', "
-            "'lazy_client.models', 'lazy_client.models._shared', 'lazy_client.models.pets']"
+            "'lazy_client.models', 'lazy_client.models._shared_pets_and_stores', "
+            "'lazy_client.models.pets']"
         ),
         (
             "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', "
-            "'lazy_client.client.stores', 'lazy_client.models', 'lazy_client.models._shared', "
-            "'lazy_client.models.pets', 'lazy_client.models.stores']"
+            "'lazy_client.client.stores', 'lazy_client.models', "
+            "'lazy_client.models._shared_pets_and_stores', 'lazy_client.models.pets', "
+            "'lazy_client.models.stores']"
         ),
     ]
 
@@ -225,9 +227,10 @@ def test_calling_one_resource_loads_only_the_models_it_references(lazy: Generate
     """,
     ).splitlines()
     assert out == [
-        "Toy Pet lazy_client.models.pets ['_shared', 'pets']",
-        "lazy_client.models.stores ['_shared', 'pets', 'stores']",
-        "lazy_server.models.pets_toys lazy_server.models._shared",  # one module per server group
+        "Toy Pet lazy_client.models.pets ['_shared_pets_and_stores', 'pets']",
+        "lazy_client.models.stores ['_shared_pets_and_stores', 'pets', 'stores']",
+        # one module per server group
+        "lazy_server.models.pets_toys lazy_server.models._shared_pets_and_pets_toys_and_stores",
     ]
 
 
@@ -247,7 +250,10 @@ def test_every_model_is_exported_and_star_import_loads_them_all(lazy: Generated)
     ).splitlines()
     assert out == [
         "['Pet', 'Store', 'Toy'] True",
-        "['lazy_client.models._shared', 'lazy_client.models.pets', 'lazy_client.models.stores']",
+        (
+            "['lazy_client.models._shared_pets_and_stores', 'lazy_client.models.pets', "
+            "'lazy_client.models.stores']"
+        ),
         "module 'lazy_client.models' has no attribute 'Nothing'",
     ]
 
@@ -401,7 +407,8 @@ def test_a_server_builds_a_groups_routes_on_its_first_request(lazy: Generated) -
         "lazy_server.app",
         "lazy_server.models",
         "lazy_server.models._helpers",
-        "lazy_server.models._shared",  # Pet: the stores and the pets groups use it
+        # Pet: the stores and the pets groups use it
+        "lazy_server.models._shared_pets_and_pets_toys_and_stores",
         "lazy_server.models.stores",  # Store: only this group's models, not Toy's
         "lazy_server.routes",
         "lazy_server.routes.stores",

@@ -4,7 +4,8 @@
 discriminator) are request and response bodies. The client returns, and accepts, ``Cat``
 or ``Dog`` (validated through the ``Pet`` RootModel, so a wrong tag still fails); the
 server validates the request with ``Pet`` (422 as before) and hands the implementation
-the member, which it returns as is. An error body typed with a union is unwrapped too.
+the member, which it returns as is. An error body typed with a union is unwrapped too,
+and so is each item of a list or dict body of such unions (``list[Cat | Dog]``).
 ``Id`` (a string or an integer: not all members are objects) and a nullable union keep
 their RootModel. ``Pet`` stays exported for users who want it.
 """
@@ -58,6 +59,30 @@ SPEC = textwrap.dedent(
             "200":
               description: ok
               content: {application/json: {schema: {$ref: '#/components/schemas/Id'}}}
+      /herd:
+        post:
+          operationId: herd_create
+          requestBody:
+            required: true
+            content:
+              application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}}
+          responses:
+            "200":
+              description: by name
+              content:
+                application/json:
+                  schema: {type: object, additionalProperties: {$ref: '#/components/schemas/Pet'}}
+        put:
+          operationId: herd_replace
+          requestBody:
+            content:
+              application/json:
+                schema: {type: object, additionalProperties: {$ref: '#/components/schemas/Pet'}}
+          responses:
+            "200":
+              description: in order
+              content:
+                application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}}
       /maybe:
         get:
           operationId: maybe_get
@@ -168,6 +193,59 @@ def test_the_sync_client_sends_and_returns_the_member_over_uvicorn(unions: Built
     ]
 
 
+class Herd:
+    """Hands back the members it got, keyed by kind or in order."""
+
+    def __init__(self) -> None:
+        self.bodies: list[Any] = []
+
+    async def create(self, *, body: Any, context: Any) -> Any:
+        self.bodies.append(body)
+        return {f"{pet.kind}{n}": pet for n, pet in enumerate(body)}
+
+    async def replace(self, *, body: Any, context: Any) -> Any:
+        self.bodies.append(body)
+        return [] if body is None else list(body.values())
+
+
+def test_lists_and_dicts_of_union_bodies_are_their_members_over_uvicorn(unions: Built) -> None:
+    """``list[Pet]`` and ``dict[str, Pet]`` bodies hold ``Cat``/``Dog`` items: no ``.root`` each."""
+    models, server_models = unions.models(), unions.models("server")
+    herd = Herd()
+    with (
+        serve(unions.server.create_app(herd=herd)) as base_url,
+        unions.client.Client(base_url=base_url, max_retries=0) as client,
+    ):
+        by_kind = client.herd.create([models.Cat(**CAT), models.Pet.model_validate(DOG)])
+        in_order = client.herd.replace(body={"a": models.Dog(**DOG), "b": models.Cat(**CAT)})
+        empty = client.herd.replace()
+    assert {k: type(v) for k, v in by_kind.items()} == {"cat0": models.Cat, "dog1": models.Dog}
+    assert by_kind["cat0"].name == "Tom" and by_kind["dog1"].bark == "woof"
+    assert [type(p) for p in in_order] == [models.Dog, models.Cat] and empty == []
+    created, replaced, missing = herd.bodies
+    assert [type(p) for p in created] == [server_models.Cat, server_models.Dog]
+    assert {k: type(v) for k, v in replaced.items()} == {
+        "a": server_models.Dog,
+        "b": server_models.Cat,
+    }
+    assert missing is None
+
+
+def test_an_item_of_a_list_body_is_still_validated_by_the_root_model(unions: Built) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[CAT, {"kind": "bird"}])
+
+    with (
+        mock_client(unions.client, answer) as client,
+        pytest.raises(unions.client.ResponseValidationError, match="bird"),
+    ):
+        client.herd.replace()
+    with server_client(unions.server, herd=Herd()) as http:
+        wrong = http.post("/herd", json=[CAT, {"kind": "bird"}])
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["ctx"]["expected_tags"] == "'cat', 'dog'"
+
+
 def test_the_async_client_returns_the_member_over_uvicorn(unions: Built) -> None:
     models = unions.models()
 
@@ -237,7 +315,7 @@ from typing import assert_type
 from fn_union_bodies_client import AsyncClient, Client
 from fn_union_bodies_client.models import Cat, Circle, Dog, Id, Pet, Square
 from fn_union_bodies_server import runtime as rt
-from fn_union_bodies_server.interfaces import PetsApi, PetsBase
+from fn_union_bodies_server.interfaces import HerdBase, PetsApi, PetsBase
 from fn_union_bodies_server.models import Cat as ServerCat, Dog as ServerDog
 
 
@@ -255,6 +333,19 @@ async def run(client: AsyncClient) -> None:
     assert_type(await client.pets.create({"kind": "dog", "bark": "b"}), Cat | Dog)
 
 
+def herd(client: Client) -> None:
+    by_kind = client.herd.create([Cat(kind="cat", name="Tom"), Pet.model_validate({"kind": "dog"})])
+    assert_type(by_kind, dict[str, Cat | Dog])
+    assert_type(client.herd.replace(body={"a": Dog(kind="dog", bark="b")}), list[Cat | Dog])
+
+
+class Herd(HerdBase):
+    async def create(
+        self, *, body: list[ServerCat | ServerDog], context: rt.RequestContext
+    ) -> dict[str, ServerCat | ServerDog]:
+        return {str(n): pet for n, pet in enumerate(body)}
+
+
 class Pets(PetsBase):
     async def create(
         self, *, body: ServerCat | ServerDog, context: rt.RequestContext
@@ -263,6 +354,7 @@ class Pets(PetsBase):
 
 
 implementation: PetsApi = Pets()
+herd_implementation = Herd()
 """
 
 

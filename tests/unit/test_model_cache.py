@@ -79,7 +79,8 @@ def test_a_one_schema_change_renders_only_the_modules_that_reach_it(
 ) -> None:
     monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
     first, _ = _render(tmp_path, SPEC)
-    assert first.homes == {"Tag": "_shared", "Pet": "pets", "Store": "stores", "Owner": "owners"}
+    shared = "_shared_pets_and_stores"
+    assert first.homes == {"Tag": shared, "Pet": "pets", "Store": "stores", "Owner": "owners"}
     before = _entries(tmp_path / "cache")
     assert len(before) == 8  # 4 modules in each flavour
     edited = copy.deepcopy(SPEC)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from apiforge.naming.names import shared_models_module
 from apiforge.render.model_layout import assign
 
 KEYS = ["Pet", "Tag", "Toy", "Store", "Address", "Orphan", "OrphanPart", "Used", "Lonely"]
@@ -22,20 +21,19 @@ def test_a_component_one_group_reaches_lives_in_that_groups_module() -> None:
 
 def test_what_several_groups_reach_is_shared_and_so_is_all_it_refers_to() -> None:
     layout = assign(KEYS, {"pets": {"Toy"}, "stores": {"Store"}}, DEPS)
-    assert layout.placed["Pet"] == "_shared"  # reached by pets (through Toy) and by stores
-    assert (
-        layout.placed["Tag"] == "_shared"
-    )  # only through Pet: a shared class imports nothing else
-    assert layout.users["_shared"] == ("pets", "stores")
+    shared = "_shared_pets_and_stores"
+    assert layout.placed["Pet"] == shared  # reached by pets (through Toy) and by stores
+    assert layout.placed["Tag"] == shared  # only through Pet: a shared class imports nothing else
+    assert layout.users[shared] == ("pets", "stores")
 
 
 def test_unused_components_go_to_unused_and_what_they_share_is_shared() -> None:
     layout = assign(KEYS, {"pets": {"Toy"}, "used": {"Used"}}, DEPS)
     assert layout.placed["Orphan"] == "_unused" and layout.placed["OrphanPart"] == "_unused"
     assert layout.placed["Lonely"] == "_unused"
-    used = shared_models_module(["", "used"])  # one group uses it, but so does the unused Orphan
+    used = "_shared_unused_and_used"  # one group uses it, but so does the unused Orphan
     assert layout.placed["Used"] == used and layout.users[used] == ("", "used")
-    assert layout.placed["Pet"] == shared_models_module(["", "pets"])  # the unused Store too
+    assert layout.placed["Pet"] == "_shared_pets_and_unused"  # the unused Store uses it too
 
 
 def test_each_set_of_groups_gets_its_own_module_where_there_are_several() -> None:
@@ -44,9 +42,8 @@ def test_each_set_of_groups_gets_its_own_module_where_there_are_several() -> Non
     layout = assign(
         [*KEYS, "Owner"], {"pets": {"Toy"}, "stores": {"Store"}, "owners": {"Owner"}}, deps
     )
-    assert layout.placed["Pet"] == shared_models_module(["pets", "stores"])
-    assert layout.placed["Address"] == shared_models_module(["owners", "stores"])
-    assert layout.placed["Pet"] != layout.placed["Address"]
+    assert layout.placed["Pet"] == "_shared_pets_and_stores"
+    assert layout.placed["Address"] == "_shared_owners_and_stores"
     assert layout.users[layout.placed["Address"]] == ("owners", "stores")
 
 
@@ -63,3 +60,12 @@ def test_no_module_imports_one_used_by_fewer_groups() -> None:
 
 def test_without_groups_everything_is_unused() -> None:
     assert set(assign(KEYS, {}, DEPS).placed.values()) == {"_unused"}
+
+
+def test_a_shared_module_keeps_its_name_when_another_set_of_groups_appears() -> None:
+    """Adding an operation that makes a second shared set does not rename the first module."""
+    before = assign(KEYS, {"pets": {"Toy"}, "stores": {"Store"}}, DEPS).placed
+    deps = {**DEPS, "Owner": {"Address"}}
+    groups = {"pets": {"Toy"}, "stores": {"Store"}, "owners": {"Owner"}}
+    after = assign([*KEYS, "Owner"], groups, deps).placed
+    assert before["Pet"] == after["Pet"] == "_shared_pets_and_stores"

@@ -142,12 +142,13 @@ class Outcome:
     (a model class, ``list[Model]``, ``dict[str, Any]``, ``int``...). ``None`` returns
     the decoded JSON unvalidated. ``unwrap``: ``type`` is a ``RootModel`` of a union of
     models, validated as it is (discriminator, errors) and returned as its ``root``, the
-    member itself.
+    member itself; ``"items"``/``"values"``: ``type`` is a list/dict of such RootModels,
+    returned as a list/dict of their roots.
     """
 
     kind: OutcomeKind
     type: Any = None
-    unwrap: bool = False
+    unwrap: bool | Literal["items", "values"] = False
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 """The models of this package, grouped so that using one resource loads only its own.
 
 ``from <package>.models import X`` works for every class: the module that defines X
-(one per resource that has models of its own, ``_shared`` for the rest) is imported
-the first time X is asked for. Type checkers and IDEs see every class through the
+(one per resource that has models of its own, ``_shared_*`` for what several share)
+is imported the first time X is asked for. Type checkers and IDEs see every class through the
 imports below (exported by ``__all__``).
 """
 
@@ -13,7 +13,7 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from ._shared import (
+    from ._shared_dashboards_and_environments import (
         CreationModeEnum,
         DashboardBasicRequest,
         DashboardBasicResponse,
@@ -150,16 +150,16 @@ __all__ = [
 
 _MODULES: dict[str, str] = {
     "ByweekdayEnum": "environments",
-    "CreationModeEnum": "_shared",
+    "CreationModeEnum": "_shared_dashboards_and_environments",
     "CursorPaginatedGroupListRequest": "environments",
     "CursorPaginatedGroupListResponse": "environments",
-    "DashboardBasicRequest": "_shared",
-    "DashboardBasicResponse": "_shared",
-    "DashboardCollaboratorRequest": "_shared",
-    "DashboardCollaboratorResponse": "_shared",
+    "DashboardBasicRequest": "_shared_dashboards_and_environments",
+    "DashboardBasicResponse": "_shared_dashboards_and_environments",
+    "DashboardCollaboratorRequest": "_shared_dashboards_and_environments",
+    "DashboardCollaboratorResponse": "_shared_dashboards_and_environments",
     "DashboardFormat": "environments",
-    "DashboardRequest": "_shared",
-    "DashboardResponse": "_shared",
+    "DashboardRequest": "_shared_dashboards_and_environments",
+    "DashboardResponse": "_shared_dashboards_and_environments",
     "DashboardTileBasicRequest": "environments",
     "DashboardTileBasicResponse": "environments",
     "DataColorThemeRequest": "environments",
@@ -178,8 +178,8 @@ _MODULES: dict[str, str] = {
     "GroupResponse": "environments",
     "InsightRequest": "environments",
     "InsightResponse": "environments",
-    "PaginatedDashboardBasicListRequest": "_shared",
-    "PaginatedDashboardBasicListResponse": "_shared",
+    "PaginatedDashboardBasicListRequest": "_shared_dashboards_and_environments",
+    "PaginatedDashboardBasicListResponse": "_shared_dashboards_and_environments",
     "PaginatedDataColorThemeListRequest": "environments",
     "PaginatedDataColorThemeListResponse": "environments",
     "PaginatedDatasetItemListRequest": "environments",
@@ -192,8 +192,8 @@ _MODULES: dict[str, str] = {
     "PaginatedInsightListResponse": "environments",
     "PaginatedSubscriptionListRequest": "environments",
     "PaginatedSubscriptionListResponse": "environments",
-    "PatchedDashboardRequest": "_shared",
-    "PatchedDashboardResponse": "_shared",
+    "PatchedDashboardRequest": "_shared_dashboards_and_environments",
+    "PatchedDashboardResponse": "_shared_dashboards_and_environments",
     "PatchedDataColorThemeRequest": "environments",
     "PatchedDataColorThemeResponse": "environments",
     "PatchedDatasetItemRequest": "environments",
@@ -202,16 +202,16 @@ _MODULES: dict[str, str] = {
     "PatchedDatasetResponse": "environments",
     "PatchedSubscriptionRequest": "environments",
     "PatchedSubscriptionResponse": "environments",
-    "PrivilegeLevelEnum": "_shared",
-    "RestrictionLevelEnum": "_shared",
-    "RoleAtOrganizationEnum": "_shared",
-    "SharingConfigurationRequest": "_shared",
-    "SharingConfigurationResponse": "_shared",
+    "PrivilegeLevelEnum": "_shared_dashboards_and_environments",
+    "RestrictionLevelEnum": "_shared_dashboards_and_environments",
+    "RoleAtOrganizationEnum": "_shared_dashboards_and_environments",
+    "SharingConfigurationRequest": "_shared_dashboards_and_environments",
+    "SharingConfigurationResponse": "_shared_dashboards_and_environments",
     "SubscriptionRequest": "environments",
     "SubscriptionResponse": "environments",
     "TargetTypeEnum": "environments",
-    "UserBasicRequest": "_shared",
-    "UserBasicResponse": "_shared",
+    "UserBasicRequest": "_shared_dashboards_and_environments",
+    "UserBasicResponse": "_shared_dashboards_and_environments",
 }
 
 if not _typing.TYPE_CHECKING:

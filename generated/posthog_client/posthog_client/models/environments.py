@@ -10,7 +10,11 @@ from typing import Any
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict
 
 from ._helpers import _open_enum_member
-from ._shared import PrivilegeLevelEnum, RestrictionLevelEnum, UserBasicResponse
+from ._shared_dashboards_and_environments import (
+    PrivilegeLevelEnum,
+    RestrictionLevelEnum,
+    UserBasicResponse,
+)
 
 
 class ExportFormatEnum(str, Enum):

@@ -2,8 +2,8 @@
 """The models of this package, grouped so that using one resource loads only its own.
 
 ``from <package>.models import X`` works for every class: the module that defines X
-(one per resource that has models of its own, ``_shared`` for the rest) is imported
-the first time X is asked for. Type checkers and IDEs see every class through the
+(one per resource that has models of its own, ``_shared_*`` for what several share)
+is imported the first time X is asked for. Type checkers and IDEs see every class through the
 imports below (exported by ``__all__``).
 """
 
@@ -13,19 +13,17 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from ._shared_8df2bdf7 import (
+    from ._shared_dashboards_8df2bd import (
         PrivilegeLevelEnum,
     )
-    from ._shared_9c7ff0f8 import (
-        DashboardCollaboratorRequest,
-        DashboardCollaboratorResponse,
+    from ._shared_dashboards_871ae5 import (
+        SharingConfigurationRequest,
+        SharingConfigurationResponse,
     )
-    from ._shared_54dbcab7 import (
-        RoleAtOrganizationEnum,
-        UserBasicRequest,
-        UserBasicResponse,
+    from ._shared_dashboards_aaa11b import (
+        RestrictionLevelEnum,
     )
-    from ._shared_90aa5312 import (
+    from ._shared_dashboards_and_environments_dashboards import (
         CreationModeEnum,
         DashboardBasicRequest,
         DashboardBasicResponse,
@@ -36,12 +34,14 @@ if _typing.TYPE_CHECKING:
         PatchedDashboardRequest,
         PatchedDashboardResponse,
     )
-    from ._shared_871ae567 import (
-        SharingConfigurationRequest,
-        SharingConfigurationResponse,
+    from ._shared_dashboards_collaborators_9c7ff0 import (
+        DashboardCollaboratorRequest,
+        DashboardCollaboratorResponse,
     )
-    from ._shared_aaa11b7f import (
-        RestrictionLevelEnum,
+    from ._shared_environments_54dbca import (
+        RoleAtOrganizationEnum,
+        UserBasicRequest,
+        UserBasicResponse,
     )
     from .environments_dashboards import (
         DashboardFormat,
@@ -174,16 +174,16 @@ __all__ = [
 
 _MODULES: dict[str, str] = {
     "ByweekdayEnum": "environments_subscriptions",
-    "CreationModeEnum": "_shared_90aa5312",
+    "CreationModeEnum": "_shared_dashboards_and_environments_dashboards",
     "CursorPaginatedGroupListRequest": "environments_groups",
     "CursorPaginatedGroupListResponse": "environments_groups",
-    "DashboardBasicRequest": "_shared_90aa5312",
-    "DashboardBasicResponse": "_shared_90aa5312",
-    "DashboardCollaboratorRequest": "_shared_9c7ff0f8",
-    "DashboardCollaboratorResponse": "_shared_9c7ff0f8",
+    "DashboardBasicRequest": "_shared_dashboards_and_environments_dashboards",
+    "DashboardBasicResponse": "_shared_dashboards_and_environments_dashboards",
+    "DashboardCollaboratorRequest": "_shared_dashboards_collaborators_9c7ff0",
+    "DashboardCollaboratorResponse": "_shared_dashboards_collaborators_9c7ff0",
     "DashboardFormat": "environments_dashboards",
-    "DashboardRequest": "_shared_90aa5312",
-    "DashboardResponse": "_shared_90aa5312",
+    "DashboardRequest": "_shared_dashboards_and_environments_dashboards",
+    "DashboardResponse": "_shared_dashboards_and_environments_dashboards",
     "DashboardTileBasicRequest": "environments_insights",
     "DashboardTileBasicResponse": "environments_insights",
     "DataColorThemeRequest": "environments_data_color_themes",
@@ -202,8 +202,8 @@ _MODULES: dict[str, str] = {
     "GroupResponse": "environments_groups",
     "InsightRequest": "environments_insights",
     "InsightResponse": "environments_insights",
-    "PaginatedDashboardBasicListRequest": "_shared_90aa5312",
-    "PaginatedDashboardBasicListResponse": "_shared_90aa5312",
+    "PaginatedDashboardBasicListRequest": "_shared_dashboards_and_environments_dashboards",
+    "PaginatedDashboardBasicListResponse": "_shared_dashboards_and_environments_dashboards",
     "PaginatedDataColorThemeListRequest": "environments_data_color_themes",
     "PaginatedDataColorThemeListResponse": "environments_data_color_themes",
     "PaginatedDatasetItemListRequest": "environments_dataset_items",
@@ -216,8 +216,8 @@ _MODULES: dict[str, str] = {
     "PaginatedInsightListResponse": "environments_insights",
     "PaginatedSubscriptionListRequest": "environments_subscriptions",
     "PaginatedSubscriptionListResponse": "environments_subscriptions",
-    "PatchedDashboardRequest": "_shared_90aa5312",
-    "PatchedDashboardResponse": "_shared_90aa5312",
+    "PatchedDashboardRequest": "_shared_dashboards_and_environments_dashboards",
+    "PatchedDashboardResponse": "_shared_dashboards_and_environments_dashboards",
     "PatchedDataColorThemeRequest": "environments_data_color_themes",
     "PatchedDataColorThemeResponse": "environments_data_color_themes",
     "PatchedDatasetItemRequest": "environments_dataset_items",
@@ -226,16 +226,16 @@ _MODULES: dict[str, str] = {
     "PatchedDatasetResponse": "environments_datasets",
     "PatchedSubscriptionRequest": "environments_subscriptions",
     "PatchedSubscriptionResponse": "environments_subscriptions",
-    "PrivilegeLevelEnum": "_shared_8df2bdf7",
-    "RestrictionLevelEnum": "_shared_aaa11b7f",
-    "RoleAtOrganizationEnum": "_shared_54dbcab7",
-    "SharingConfigurationRequest": "_shared_871ae567",
-    "SharingConfigurationResponse": "_shared_871ae567",
+    "PrivilegeLevelEnum": "_shared_dashboards_8df2bd",
+    "RestrictionLevelEnum": "_shared_dashboards_aaa11b",
+    "RoleAtOrganizationEnum": "_shared_environments_54dbca",
+    "SharingConfigurationRequest": "_shared_dashboards_871ae5",
+    "SharingConfigurationResponse": "_shared_dashboards_871ae5",
     "SubscriptionRequest": "environments_subscriptions",
     "SubscriptionResponse": "environments_subscriptions",
     "TargetTypeEnum": "environments_subscriptions",
-    "UserBasicRequest": "_shared_54dbcab7",
-    "UserBasicResponse": "_shared_54dbcab7",
+    "UserBasicRequest": "_shared_environments_54dbca",
+    "UserBasicResponse": "_shared_environments_54dbca",
 }
 
 if not _typing.TYPE_CHECKING:

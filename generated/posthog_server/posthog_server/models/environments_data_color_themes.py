@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict
 
 from ._helpers import _Omittable
-from ._shared_54dbcab7 import UserBasicResponse
+from ._shared_environments_54dbca import UserBasicResponse
 
 
 class DataColorThemeRequest(BaseModel):

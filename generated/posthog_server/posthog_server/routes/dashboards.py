@@ -17,14 +17,14 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..models._shared_90aa5312 import (
+from ..models._shared_dashboards_871ae5 import (
+    SharingConfigurationResponse,
+)
+from ..models._shared_dashboards_and_environments_dashboards import (
     DashboardRequest,
     DashboardResponse,
     PaginatedDashboardBasicListResponse,
     PatchedDashboardRequest,
-)
-from ..models._shared_871ae567 import (
-    SharingConfigurationResponse,
 )
 
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request

@@ -17,7 +17,7 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..models._shared_9c7ff0f8 import (
+from ..models._shared_dashboards_collaborators_9c7ff0 import (
     DashboardCollaboratorRequest,
     DashboardCollaboratorResponse,
 )

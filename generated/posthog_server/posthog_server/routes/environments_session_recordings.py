@@ -16,7 +16,7 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..models._shared_871ae567 import (
+from ..models._shared_dashboards_871ae5 import (
     SharingConfigurationResponse,
 )
 

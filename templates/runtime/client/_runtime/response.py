@@ -93,6 +93,10 @@ def read_outcome(outcome: Outcome, response: httpx.Response) -> Any:
             ``ValidationError`` is a ``ValueError``).
     """
     value = _read(outcome, response)
+    if outcome.unwrap == "items":
+        return [item.root for item in value]
+    if outcome.unwrap == "values":
+        return {key: item.root for key, item in value.items()}
     return value.root if outcome.unwrap else value
 
 

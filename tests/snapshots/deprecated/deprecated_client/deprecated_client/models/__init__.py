@@ -2,8 +2,8 @@
 """The models of this package, grouped so that using one resource loads only its own.
 
 ``from <package>.models import X`` works for every class: the module that defines X
-(one per resource that has models of its own, ``_shared`` for the rest) is imported
-the first time X is asked for. Type checkers and IDEs see every class through the
+(one per resource that has models of its own, ``_shared_*`` for what several share)
+is imported the first time X is asked for. Type checkers and IDEs see every class through the
 imports below (exported by ``__all__``).
 """
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _runtime as rt
-from ..models._shared import (
+from ..models._shared_media_and_tracks import (
     Track,
 )
 from ..models.media import (

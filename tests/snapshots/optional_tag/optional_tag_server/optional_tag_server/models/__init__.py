@@ -2,8 +2,8 @@
 """The models of this package, grouped so that using one resource loads only its own.
 
 ``from <package>.models import X`` works for every class: the module that defines X
-(one per resource that has models of its own, ``_shared`` for the rest) is imported
-the first time X is asked for. Type checkers and IDEs see every class through the
+(one per resource that has models of its own, ``_shared_*`` for what several share)
+is imported the first time X is asked for. Type checkers and IDEs see every class through the
 imports below (exported by ``__all__``).
 """
 
@@ -13,7 +13,7 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from ._shared import (
+    from ._shared_media_and_tracks import (
         Track,
         TrackType,
     )
@@ -36,8 +36,8 @@ _MODULES: dict[str, str] = {
     "Episode": "media",
     "EpisodeType": "media",
     "Media": "media",
-    "Track": "_shared",
-    "TrackType": "_shared",
+    "Track": "_shared_media_and_tracks",
+    "TrackType": "_shared_media_and_tracks",
 }
 
 if not _typing.TYPE_CHECKING:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from ._helpers import _open_enum_member
-from ._shared import Track
+from ._shared_media_and_tracks import Track
 
 
 class Episode(BaseModel):

@@ -15,7 +15,7 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
-from ..models._shared import (
+from ..models._shared_media_and_tracks import (
     Track,
 )
 

@@ -7,8 +7,8 @@ import uuid as _uuid
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from ._shared_8df2bdf7 import PrivilegeLevelEnum
-from ._shared_54dbcab7 import UserBasicResponse
+from ._shared_dashboards_8df2bd import PrivilegeLevelEnum
+from ._shared_environments_54dbca import UserBasicResponse
 
 
 class DashboardCollaboratorRequest(BaseModel):

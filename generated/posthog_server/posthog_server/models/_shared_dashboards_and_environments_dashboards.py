@@ -9,9 +9,9 @@ from typing import Any
 from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
 
 from ._helpers import _Omittable, _open_enum_member
-from ._shared_8df2bdf7 import PrivilegeLevelEnum
-from ._shared_54dbcab7 import UserBasicResponse
-from ._shared_aaa11b7f import RestrictionLevelEnum
+from ._shared_dashboards_8df2bd import PrivilegeLevelEnum
+from ._shared_dashboards_aaa11b import RestrictionLevelEnum
+from ._shared_environments_54dbca import UserBasicResponse
 
 
 class CreationModeEnum(str, Enum):
