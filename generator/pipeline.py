@@ -133,11 +133,11 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     from apiforge.ir.shapes import build_shapes
     from apiforge.models import render_models
     from apiforge.naming.names import resolve_names
+    from apiforge.output.spec_json import spec_json as spelt
     from apiforge.render.client import render_client
     from apiforge.render.client_views import client_view
     from apiforge.render.server import render_server
     from apiforge.render.server_views import server_view
-    from apiforge.render.spec_json import spec_json as spelt
 
     # The server serves this as app.openapi() (taken before the stages below see the document).
     spec_json = spelt(loaded.document, target.spec) if target.server_package else ""

@@ -126,7 +126,7 @@ def test_openapi_json_from_the_per_definition_cache_equals_json_dumps(
     import datetime
     import json
 
-    from apiforge.render.spec_json import spec_json
+    from apiforge.output.spec_json import spec_json
 
     monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
     document: dict[str, Any] = synth.generate(OPERATIONS)
