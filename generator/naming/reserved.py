@@ -1,11 +1,17 @@
 """Reserved names: what a minted name must never be, because generated code already uses it.
 
-Part of the naming pass; only :mod:`apiforge.naming` modules read these.
+Part of the naming pass; only :mod:`apiforge.naming` modules read these, except
+:data:`WINDOWS_DEVICE_NAMES`, which the package-name check and the writer read too.
 """
 
 from __future__ import annotations
 
 import builtins
+
+# File names Windows reserves in every folder, with or without an extension (upper case).
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+)
 
 # Names the generated modules import or define themselves; a spec name must not shadow them.
 RESERVED_CLASS_NAMES = frozenset(

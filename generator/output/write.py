@@ -34,6 +34,7 @@ from pathlib import Path
 from apiforge.config.targets import Target
 from apiforge.diagnostics import Diagnostic, Severity, SpecLocation
 from apiforge.diff.recorded import spec_copy
+from apiforge.naming.reserved import WINDOWS_DEVICE_NAMES
 from apiforge.output.manifest import (
     MANIFEST_NAME,
     ManifestError,
@@ -45,16 +46,6 @@ from apiforge.output.manifest import (
 )
 
 STAGING_PREFIX = ".apiforge-staging-"
-_DEVICES = frozenset(
-    [
-        "CON",
-        "PRN",
-        "AUX",
-        "NUL",
-        *(f"COM{i}" for i in range(1, 10)),
-        *(f"LPT{i}" for i in range(1, 10)),
-    ]
-)
 
 Trees = Mapping[str, Mapping[str, bytes]]
 """Package directory name -> file path relative to it -> bytes (manifest included)."""
@@ -93,7 +84,7 @@ def path_problem(path: str) -> str | None:
             return "has a '..' component"
         if part.endswith((".", " ")):
             return f"has a component ending in a dot or space ({part!r})"
-        if part.split(".")[0].upper() in _DEVICES:
+        if part.split(".")[0].upper() in WINDOWS_DEVICE_NAMES:
             return f"uses the Windows device name {part!r}"
     return None
 

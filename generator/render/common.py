@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from apiforge.ir.model import Api, Operation, Parameter, Response
 from apiforge.naming.names import Names, OperationNames, param_key
+from apiforge.naming.reserved import WINDOWS_DEVICE_NAMES
 from apiforge.naming.words import PyName
 from apiforge.render.escape import docstring, literal
 from apiforge.render.types import (
@@ -34,11 +35,6 @@ def unshadow(annotation: str, methods: set[str]) -> str:
     return qualified(annotation, shadowed) if shadowed else annotation
 
 
-_DEVICE_NAMES = frozenset(
-    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-)
-
-
 _RELEASE = re.compile(r"\d+(\.\d+)*")
 
 
@@ -57,7 +53,7 @@ def package_problem(name: str) -> str | None:
     """
     if not name.isidentifier() or keyword.iskeyword(name):
         return f"package name {literal(name)} is not a Python identifier"
-    if name.lower() in _DEVICE_NAMES:
+    if name.upper() in WINDOWS_DEVICE_NAMES:
         return f"package name {literal(name)} is a reserved device name on Windows"
     return None
 

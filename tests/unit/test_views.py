@@ -180,6 +180,8 @@ def test_unshadow_qualifies_only_builtins_a_method_shadows() -> None:
         ("../x", False),
         ("con", False),
         ("Nul", False),
+        ("com0", False),  # Windows reserves COM0 and LPT0 too; write.py's list agrees (one list)
+        ("lpt9", False),
         ("console", True),
     ],
 )
