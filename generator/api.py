@@ -33,6 +33,7 @@ from apiforge.diagnostics import (
     GenerationFailed,
     Severity,
     Sink,
+    counted,
     sorted_diagnostics,
     strict_failures,
 )
@@ -85,10 +86,6 @@ class GenerateFailed(DiagnosticsError):
     def __init__(self, summary: str, diagnostics: Sequence[Diagnostic], failed: Sequence[Target]):
         super().__init__(summary, diagnostics)
         self.failed = tuple(failed)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def resolve(spec: str | Path | None = None, overrides: Overrides | None = None) -> list[Target]:
@@ -234,10 +231,10 @@ def validate(
     warnings = sum(d.severity is Severity.WARNING for d in items)
     facts = rendered.facts if rendered is not None else None
     if facts is None or errors:
-        summary = f"{spec}: {_plural(max(errors, 1), 'error')}, {_plural(warnings, 'warning')}"
+        summary = f"{spec}: {counted(max(errors, 1), 'error')}, {counted(warnings, 'warning')}"
         if strict and not sink.errors and sink.warnings:
             codes = ", ".join(sorted({d.code for d in sink.warnings}))
-            count = _plural(len(sink.warnings), "warning")
+            count = counted(len(sink.warnings), "warning")
             summary = f"{spec}: --strict: {count} failed it ({codes})"
         raise DiagnosticsError(summary, items)
     return Validation(

@@ -206,6 +206,11 @@ class DiagnosticsError(Exception):
         super().__init__(summary)
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 warning``, ``2 warnings``: a count with its noun, for summaries and stage lines."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def render_text(diagnostics: Iterable[Diagnostic]) -> str:
     """All diagnostics as text, one per line, in report order."""
     return "\n".join(d.render() for d in diagnostics)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from apiforge import __version__
 from apiforge.config.targets import Target
-from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.diagnostics import Sink, SpecLocation, counted
 from apiforge.progress import stage
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def render(target: Target, sink: Sink) -> Rendered | None:
         # Formatting, too, only adds diagnostics (which the join drops after a validation
         # error), so ruff runs before the join, while the child may still be validating.
         if built is not None and target.format:
-            stage(f"formatting {_count(sum(p.endswith('.py') for p in files), 'module')}")
+            stage(f"formatting {counted(sum(p.endswith('.py') for p in files), 'module')}")
             files = format_files(files, sink, target.formatter)
     except Exception:
         if loaded.finish_validation():
@@ -147,11 +147,11 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
         return loaded.locate(loaded.origin(loc.pointer) if loc.file == display else loc)
 
     sink.relocate(locate)
-    stage(f"building the IR: {_count(len(loaded.file_hashes), 'file')} read")
+    stage(f"building the IR: {counted(len(loaded.file_hashes), 'file')} read")
     api, source = build(loaded.document, sink, display)
     shapes = build_shapes(source.schemas, source.locations, sink)
     names = resolve_names(api, shapes)
-    stage(f"models: {_count(len(shapes), 'schema')}")
+    stage(f"models: {counted(len(shapes), 'schema')}")
     models = render_models(shapes, names, sink, api)
     if sink.has_errors():
         return None
@@ -160,8 +160,8 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     files: dict[str, str] = {}
     runtime: dict[str, str] = {}
     packages: list[str] = []
-    groups = _count(len({n.resource for n in names.operations.values()}), "resource group")
-    ops = _count(len(api.operations), "operation")
+    groups = counted(len({n.resource for n in names.operations.values()}), "resource group")
+    ops = counted(len(api.operations), "operation")
     if target.client_package:
         stage(f"rendering {target.client_package}: {ops}, {groups}")
         view = client_view(api, names, models, target, "# " + header, sink)
@@ -176,10 +176,6 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
         runtime.update(_runtime("server", target.server_package, header))
         packages.append(target.server_package)
     return _Built(files, runtime, tuple(packages), api, source, names, display, locate)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _runtime(kind: str, package: str, header: str) -> dict[str, str]:

@@ -11,35 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
 from apiforge.api import validate
-from apiforge.diagnostics import Diagnostic, DiagnosticsError, render_json
-from apiforge.load import jsonpointer
-
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-
-
-def count_operations(document: dict[str, Any]) -> int:
-    """Operations under ``paths`` (local path-item references are followed)."""
-    paths = document.get("paths")
-    total = 0
-    for item in paths.values() if isinstance(paths, dict) else ():
-        ref = item.get("$ref") if isinstance(item, dict) else None
-        if isinstance(ref, str) and ref.startswith("#"):
-            try:
-                item = jsonpointer.resolve(document, ref[1:])
-            except (LookupError, ValueError):
-                continue
-        if isinstance(item, dict):
-            total += sum(1 for method in _METHODS if isinstance(item.get(method), dict))
-    return total
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+from apiforge.diagnostics import Diagnostic, DiagnosticsError, counted, render_json
 
 
 def run_validate(
@@ -60,12 +36,12 @@ def run_validate(
     _show(result.diagnostics, as_json)
     summary = (
         f"{spec}: OpenAPI {result.openapi_version}, "
-        f"{_plural(result.operations, 'operation')}, {_plural(result.schemas, 'schema')}"
+        f"{counted(result.operations, 'operation')}, {counted(result.schemas, 'schema')}"
     )
     if result.converted_from:
         summary += f" (converted from Swagger {result.converted_from})"
     if result.warnings:
-        summary += f", {_plural(result.warnings, 'warning')}"
+        summary += f", {counted(result.warnings, 'warning')}"
     click.echo(summary, err=as_json)
 
 
