@@ -19,10 +19,12 @@ in-process at the join, so an unexpected exception surfaces exactly as it did.
 from __future__ import annotations
 
 import gc
+import importlib.util
 import json
 import os
 import sys
 import threading
+import types
 from typing import Any
 
 from apiforge.diagnostics import Severity, Sink
@@ -36,6 +38,27 @@ def _validate_cached(document: dict[str, Any], family: str, report: Report) -> N
     from apiforge.load.validation_cache import validate_cached
 
     validate_cached(document, family, report)
+
+
+def _one_family_only() -> None:
+    """In the child: let ``openapi_pydantic.v3.v3_0`` (or ``v3_1``) load without the other (~40 ms).
+
+    ``openapi_pydantic/__init__.py`` (through ``v3/__init__.py``) builds the 3.0 *and*
+    the 3.1 models, while validation imports one family's. The two package modules are
+    stood in for by empty packages with the same search path, so the validation's import
+    (on a cache miss only) loads that family alone. Only the child does this: it exits
+    right after validating, so nothing else ever sees the stand-ins.
+    """
+    if "openapi_pydantic" in sys.modules:
+        return
+    found = importlib.util.find_spec("openapi_pydantic")  # finds it without running it
+    if found is None or not found.submodule_search_locations:
+        return  # the validation's import reports it as usual
+    root = list(found.submodule_search_locations)
+    for name, path in (("openapi_pydantic", root), ("openapi_pydantic.v3", [f"{root[0]}/v3"])):
+        package = types.ModuleType(name)
+        package.__path__ = path
+        sys.modules[name] = package
 
 
 def can_fork() -> bool:
@@ -108,6 +131,7 @@ class Pending:
             try:
                 gc.freeze()  # the parent's objects stay shared: no collection walks them
                 os.close(read)
+                _one_family_only()
                 recorded: list[list[str]] = []
                 _validate_cached(
                     self._document,

@@ -1,0 +1,58 @@
+"""The validating child's cheaper imports: one openapi-pydantic family, no importlib.metadata."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib.metadata import version
+
+import pytest
+
+from apiforge.load.validation_cache import _distribution
+
+BROKEN = {
+    "openapi": "3.0.3",
+    "info": {"title": "t"},  # no version
+    "paths": {"/a": {"get": {"responses": {"200": {"description": 1}}}}},
+    "components": {"schemas": {"A": {"type": "object", "properties": {"x": {"type": 3}}}}},
+}
+
+SCRIPT = """
+import json, sys
+from apiforge.load import validation_background
+if sys.argv[1] == "alone":
+    validation_background._one_family_only()
+from apiforge.load.validation import validate
+found = []
+validate(json.loads(sys.argv[2]), sys.argv[3], lambda *entry: found.append([str(e) for e in entry]))
+loaded = sorted(m for m in sys.modules if m.startswith("openapi_pydantic.v3.v3_"))
+print(json.dumps([found, sorted({m.split(".")[2] for m in loaded})]))
+"""
+
+
+def _validate(how: str, family: str) -> tuple[list[list[str]], list[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, how, json.dumps(BROKEN), family],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found, families = json.loads(done.stdout)
+    return found, families
+
+
+@pytest.mark.parametrize("family", ["3.0", "3.1"])
+def test_one_family_reports_what_both_report(family: str) -> None:
+    alone, loaded = _validate("alone", family)
+    both, loaded_both = _validate("as-usual", family)
+    assert alone == both and alone  # the same errors, at the same pointers
+    assert loaded == ["v3_0" if family == "3.0" else "v3_1"]
+    assert loaded_both == ["v3_0", "v3_1"]
+
+
+@pytest.mark.parametrize(
+    ("module", "distribution"), [("pydantic", "pydantic"), ("openapi_pydantic", "openapi-pydantic")]
+)
+def test_distribution_names_the_installed_version(module: str, distribution: str) -> None:
+    assert _distribution(module) == f"{module}-{version(distribution)}.dist-info"
