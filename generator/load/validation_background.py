@@ -19,12 +19,12 @@ in-process at the join, so an unexpected exception surfaces exactly as it did.
 from __future__ import annotations
 
 import gc
+import importlib.machinery
 import importlib.util
 import json
 import os
 import sys
 import threading
-import types
 from typing import Any
 
 from apiforge.diagnostics import Severity, Sink
@@ -45,8 +45,8 @@ def _one_family_only() -> None:
 
     ``openapi_pydantic/__init__.py`` (through ``v3/__init__.py``) builds the 3.0 *and*
     the 3.1 models, while validation imports one family's. The two package modules are
-    stood in for by empty packages with the same search path, so the validation's import
-    (on a cache miss only) loads that family alone. Only the child does this: it exits
+    created from their specs but not run (empty, with their search paths), so the
+    validation's import (on a cache miss only) loads that family alone. Only the child does this: it exits
     right after validating, so nothing else ever sees the stand-ins.
     """
     if "openapi_pydantic" in sys.modules:
@@ -54,11 +54,13 @@ def _one_family_only() -> None:
     found = importlib.util.find_spec("openapi_pydantic")  # finds it without running it
     if found is None or not found.submodule_search_locations:
         return  # the validation's import reports it as usual
-    root = list(found.submodule_search_locations)
-    for name, path in (("openapi_pydantic", root), ("openapi_pydantic.v3", [f"{root[0]}/v3"])):
-        package = types.ModuleType(name)
-        package.__path__ = path
-        sys.modules[name] = package
+    v3 = importlib.machinery.PathFinder.find_spec(
+        "openapi_pydantic.v3", list(found.submodule_search_locations)
+    )
+    if v3 is None:
+        return
+    for spec in (found, v3):  # each package module made from its spec, never run
+        sys.modules[spec.name] = importlib.util.module_from_spec(spec)
 
 
 def can_fork() -> bool:

@@ -83,7 +83,8 @@ def _distribution(module: str) -> str:
     """The installed distribution of ``module``: its ``<name>-<version>.dist-info`` folder's name.
 
     Looked up beside the package, without importlib.metadata: importing that is ~30 ms
-    (email, zipfile, csv) on every cold run of the validating child.
+    (email, zipfile, csv), and a run whose validation is all cached imports nothing else
+    of the kind (a cache miss imports pydantic, whose plugin loader imports it anyway).
     """
     found = importlib.util.find_spec(module)  # finds it without running it
     if found is not None and found.origin:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from importlib.metadata import version
@@ -56,3 +57,35 @@ def test_one_family_reports_what_both_report(family: str) -> None:
 )
 def test_distribution_names_the_installed_version(module: str, distribution: str) -> None:
     assert _distribution(module) == f"{module}-{version(distribution)}.dist-info"
+
+
+CHILD = """
+import json, sys
+from apiforge.diagnostics import Sink
+from apiforge.load import validation_background
+found = []
+pending = validation_background.start(
+    json.loads(sys.argv[1]), "3.0", lambda *e: found.append([str(x) for x in e]), Sink(),
+    background=True,
+)
+pending.join()
+# the child validated: this process never imported openapi-pydantic (no in-process retry)
+print(json.dumps([found, "openapi_pydantic" in sys.modules]))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the child is forked on Linux only")
+def test_the_child_validates_through_the_cache(tmp_path: object) -> None:
+    """The real path: a forked child, the content cache on; it must not fail and be retried."""
+    env = {**os.environ, "APIFORGE_CACHE_DIR": str(tmp_path)}
+    for _ in range(2):  # empty cache, then the entries the first run stored
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, json.dumps(BROKEN)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
+        found, imported = json.loads(done.stdout)
+        assert found == _validate("as-usual", "3.0")[0]
+        assert imported is False
