@@ -125,7 +125,15 @@ def _connect(base: Path, *, create: bool) -> sqlite3.Connection | None:
             base.mkdir(parents=True, exist_ok=True)
         except OSError:
             return None
-    connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT, isolation_level=None)
+    # Any thread may use it: SQLite serializes calls on one connection when built
+    # thread-safe (``sqlite3.threadsafety == 3``, as CPython builds it); otherwise a
+    # thread other than the opener's gets an error here, which only costs time.
+    connection = sqlite3.connect(
+        path,
+        timeout=_BUSY_TIMEOUT,
+        isolation_level=None,
+        check_same_thread=sqlite3.threadsafety != 3,
+    )
     try:
         connection.execute("PRAGMA journal_mode=WAL")
         # a lost entry after a power cut only costs time: no fsync per write

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,23 @@ def test_a_forked_child_and_its_parent_share_the_cache(base: Path) -> None:
     assert status == 0
     assert len(cache.keys(folder)) == 401
     assert cache.read(folder, "child-199") == "199"
+
+
+def test_threads_share_the_cache(base: Path) -> None:
+    """A library caller may generate from several threads: each reads what the others wrote."""
+    folder = cache.cache_dir("format")
+    cache.write(folder, "main", "m")
+    seen: list[str | None] = []
+
+    def work(n: int) -> None:
+        for i in range(50):
+            cache.write(folder, f"t{n}-{i}", str(i))
+        seen.append(cache.read(folder, "main"))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == ["m"] * 4
+    assert len(cache.keys(folder)) == 201
