@@ -110,6 +110,9 @@ def keys(folder: Path | None) -> set[str]:
 # changes APIFORGE_CACHE_DIR (the tests) does not keep one open per folder; and a forked
 # child opens its own, as SQLite requires (a connection must not cross a fork).
 _open: tuple[int, Path, sqlite3.Connection] | None = None
+# Connections a forked child inherited: kept referenced so that it never closes them either
+# (closing one in the child would act on the parent's database handle).
+_inherited: list[sqlite3.Connection] = []
 
 
 def _connect(base: Path, *, create: bool) -> sqlite3.Connection | None:
@@ -147,5 +150,7 @@ def _connect(base: Path, *, create: bool) -> sqlite3.Connection | None:
         raise
     if _open is not None and _open[0] == os.getpid():
         _open[2].close()
+    elif _open is not None:
+        _inherited.append(_open[2])
     _open = (os.getpid(), path, connection)
     return connection
