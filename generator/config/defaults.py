@@ -31,38 +31,42 @@ def default_stem(spec: Path) -> str:
     key = cache.digest("title 1", hashlib.sha256(content).hexdigest())
     stem = cache.read(folder, key)
     if stem is None:
-        title = _json_title(spec, content)
-        if title is _UNKNOWN:
+        known, title = _json_title(spec, content)
+        if not known:
             title = read_title(spec)
         stem = package_stem(title) if title else ""
         cache.write(folder, key, stem)
     return stem
 
 
-_UNKNOWN = object()
 _JSON_AT_ONCE = 1 << 20  # bytes: json.loads of a smaller file costs less than importing yaml
 
 
-def _json_title(spec: Path, content: bytes) -> object:
-    """``info.title`` of a small ``.json`` spec (as the loader, by its name), parsed at once.
+def _json_title(spec: Path, content: bytes) -> tuple[bool, str | None]:
+    """``(True, info.title)`` of a small ``.json`` spec (as the loader, by its name), parsed at once.
 
     Parsing it whole with the json module is cheaper than importing yaml (~11 ms) below
-    :data:`_JSON_AT_ONCE`; :data:`_UNKNOWN` when the file is larger, not JSON, or its title
-    is not a string (then :func:`read_title` decides, as for any other file).
+    :data:`_JSON_AT_ONCE`. ``(False, None)`` when the file is larger, not JSON, or its
+    title is not a string: then :func:`read_title` decides, as for any other file.
     """
+    unknown = (False, None)
     if not str(spec).endswith(".json") or len(content) > _JSON_AT_ONCE:
-        return _UNKNOWN
+        return unknown
     try:
         document = json.loads(content)
     except (ValueError, RecursionError):
-        return _UNKNOWN
-    info = document.get("info") if isinstance(document, dict) else None
+        return unknown
+    if not isinstance(document, dict):
+        return unknown
+    if "info" not in document:
+        return True, None
+    info = document["info"]
     if not isinstance(info, dict):
-        return None if isinstance(document, dict) and "info" not in document else _UNKNOWN
-    title = info.get("title")
-    if title is None and "title" not in info:
-        return None
-    return title if isinstance(title, str) else _UNKNOWN
+        return unknown
+    if "title" not in info:
+        return True, None
+    title = info["title"]
+    return (True, title) if isinstance(title, str) else unknown
 
 
 def read_title(spec: Path) -> str | None:
