@@ -46,8 +46,8 @@ def _one_family_only() -> None:
     ``openapi_pydantic/__init__.py`` (through ``v3/__init__.py``) builds the 3.0 *and*
     the 3.1 models, while validation imports one family's. The two package modules are
     created from their specs but not run (empty, with their search paths), so the
-    validation's import (on a cache miss only) loads that family alone. Only the child does this: it exits
-    right after validating, so nothing else ever sees the stand-ins.
+    validation's import (on a cache miss only) loads that family alone. Only the child
+    does this: it exits right after validating, so nothing else sees the stand-ins.
     """
     if "openapi_pydantic" in sys.modules:
         return
