@@ -115,19 +115,10 @@ _open: tuple[int, Path, sqlite3.Connection] | None = None
 _inherited: list[sqlite3.Connection] = []
 
 
-def _connect(base: Path, *, create: bool) -> sqlite3.Connection | None:
-    """The connection to ``base``'s database; None when it does not exist and ``create`` is false."""
-    global _open
-    path = base / DATABASE
-    if _open is not None and _open[0] == os.getpid() and _open[1] == path:
-        return _open[2]
-    if not create and not path.exists():
-        return None
-    if create:
-        try:
-            base.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return None
+_DAMAGED = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def _open_database(path: Path) -> sqlite3.Connection:
     # Any thread may use it: SQLite serializes calls on one connection when built
     # thread-safe (``sqlite3.threadsafety == 3``, as CPython builds it); otherwise a
     # thread other than the opener's gets an error here, which only costs time.
@@ -149,6 +140,34 @@ def _connect(base: Path, *, create: bool) -> sqlite3.Connection | None:
     except sqlite3.Error:
         connection.close()
         raise
+    return connection
+
+
+def _connect(base: Path, *, create: bool) -> sqlite3.Connection | None:
+    """The connection to ``base``'s database; None when it does not exist and ``create`` is false."""
+    global _open
+    path = base / DATABASE
+    if _open is not None and _open[0] == os.getpid() and _open[1] == path:
+        return _open[2]
+    if not create and not path.exists():
+        return None
+    if create:
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+    try:
+        connection = _open_database(path)
+    except sqlite3.DatabaseError as exc:
+        if not create or getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
+            raise
+        # not a database, or a damaged one: set it aside (for a bug report) and start afresh
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.replace(f"{path}{suffix}", f"{path}.damaged{suffix}")
+            except OSError:
+                pass
+        connection = _open_database(path)
     if _open is not None and _open[0] == os.getpid():
         _open[2].close()
     elif _open is not None:

@@ -47,12 +47,15 @@ def test_off(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cache.read(folder, "k") is None
 
 
-def test_a_damaged_database_only_costs_time(base: Path) -> None:
+def test_a_damaged_database_is_set_aside(base: Path) -> None:
     base.mkdir()
     (base / cache.DATABASE).write_bytes(b"not a database" * 100)
     folder = cache.cache_dir("format")
-    cache.write(folder, "k", "v")  # ignored
-    assert cache.read(folder, "k") is None
+    assert cache.read(folder, "k") is None  # reading changes nothing
+    assert (base / cache.DATABASE).read_bytes().startswith(b"not a database")
+    cache.write(folder, "k", "v")  # writing sets it aside and starts a new database
+    assert cache.read(folder, "k") == "v"
+    assert (base / f"{cache.DATABASE}.damaged").read_bytes().startswith(b"not a database")
 
 
 def test_an_unwritable_location_only_costs_time(
