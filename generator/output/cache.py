@@ -106,6 +106,22 @@ def keys(folder: Path | None) -> set[str]:
         return set()
 
 
+def holds_any(folder: Path | None) -> bool:
+    """Whether anything is stored for this kind (a first run's cache holds nothing)."""
+    if folder is None:
+        return False
+    try:
+        connection = _connect(folder.parent, create=False)
+        if connection is None:
+            return False
+        row = connection.execute(
+            "SELECT 1 FROM entries WHERE kind = ? LIMIT 1", (folder.name,)
+        ).fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None
+
+
 # The open database: (process id, path, connection). One at a time, so a process that
 # changes APIFORGE_CACHE_DIR (the tests) does not keep one open per folder; and a forked
 # child opens its own, as SQLite requires (a connection must not cross a fork).

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +90,33 @@ def test_the_child_validates_through_the_cache(tmp_path: object) -> None:
         found, imported = json.loads(done.stdout)
         assert found == _validate("as-usual", "3.0")[0]
         assert imported is False
+
+
+WARM = """
+import json, sys
+from apiforge.load import validation_background
+from apiforge.output import cache
+if sys.argv[1] == "warm":
+    cache.write(cache.cache_dir("validation"), "some-part", "[]")
+validation_background._one_family_only()
+validation_background._import_validation()
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("openapi_pydantic.v3.v3_"))))
+"""
+
+
+@pytest.mark.parametrize(
+    ("cache_state", "loaded"), [("cold", ["openapi_pydantic.v3.v3_0"]), ("warm", [])]
+)
+def test_the_prewarmed_child_imports_one_family_and_only_for_a_cold_cache(
+    tmp_path: Path, cache_state: str, loaded: list[str]
+) -> None:
+    env = {**os.environ, "APIFORGE_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", WARM, cache_state],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    found = [m for m in json.loads(done.stdout) if m.count(".") == 2]
+    assert found == loaded
