@@ -58,7 +58,10 @@ def read_source(
     parsed, positions = _parse(text, location, display, limits, reporter)
     if parsed is None:
         return None
-    return SourceFile(location, display, sha256, parsed.data, parsed.ref_holders, positions)
+    escapes = "\\u" in text or "\\U" in text
+    return SourceFile(
+        location, display, sha256, parsed.data, parsed.ref_holders, positions, escapes
+    )
 
 
 def _read_bytes(

@@ -63,9 +63,7 @@ class _Lines:
 
     def __init__(self, text: str) -> None:
         self.lines = lines = text.split("\n")
-        self.indents = [
-            0 if line[:1] not in _NOT_AT_ZERO else _indent(line) for line in lines
-        ]
+        self.indents = [0 if line[:1] not in _NOT_AT_ZERO else _indent(line) for line in lines]
         offsets = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
         offsets[-1] = len(text)  # the last line has no "\n" after it
         self.offsets = offsets
@@ -219,14 +217,14 @@ def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]
 def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, YamlPositions] | None:
     """What ``parse_yaml(text, ...)`` gives for a clean text, from cached units; None when
     the whole-file parse must run (see the module docstring)."""
-    if not HAVE_LIBYAML or may_be_deep(text):
-        return None
+    folder = cache.cache_dir("yaml-chunks")
+    if folder is None or not HAVE_LIBYAML or may_be_deep(text):
+        return None  # without a cache there is nothing to reuse
     cut = split(text)
     if cut is None:
         return None
     lines, chunks = cut
     aliases = yaml_reader.has_aliases(text)
-    folder = cache.cache_dir("yaml-chunks")
     key = cache.digest(_FORMAT, _code_identity(), location, repr(limits), str(aliases))
     known = _read_pack(folder, key) or {}
     fresh: dict[str, tuple[list[Any], list[Any], int]] = {}
@@ -234,7 +232,7 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
     holders: list[Any] = []
     nodes = 0
     for first, stop in units(text, lines, chunks):
-        part = chunks[first : stop]
+        part = chunks[first:stop]
         source = part[0].header + text[lines.offsets[part[0].first] : lines.offsets[part[-1].stop]]
         found = known.get(source)
         if found is None:

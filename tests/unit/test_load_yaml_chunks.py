@@ -207,7 +207,12 @@ def test_texts_it_must_not_splice(text: str) -> None:
 def test_aliases_across_definitions_parse_them_together() -> None:
     text = "openapi: 3.0.3\npaths:\n  /a:\n    x: &p {k: 1}\n  /m: {}\n  /b:\n    y: *p\n"
     lines, chunks = yaml_chunks.split(text) or (None, [])
-    assert [c.keys for c in chunks] == [("openapi",), ("paths", "/a"), ("paths", "/m"), ("paths", "/b")]
+    assert [c.keys for c in chunks] == [
+        ("openapi",),
+        ("paths", "/a"),
+        ("paths", "/m"),
+        ("paths", "/b"),
+    ]
     assert lines is not None
     assert yaml_chunks.units(text, lines, chunks) == [(0, 1), (1, 4)]
     assert _check(text, "/specs/aliases.yaml")
