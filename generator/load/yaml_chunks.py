@@ -25,7 +25,6 @@ holds a ``$ref``, so the units' holders concatenate to the whole file's.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
 import itertools
@@ -59,17 +58,24 @@ class Chunk:
 
 
 class _Lines:
-    """The text's lines, each one's indentation (-1: blank or comment) and start offset."""
+    """The text's lines and each one's start offset."""
 
     def __init__(self, text: str) -> None:
         self.lines = lines = text.split("\n")
-        self.indents = [0 if line[:1] not in _NOT_AT_ZERO else _indent(line) for line in lines]
         offsets = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
         offsets[-1] = len(text)  # the last line has no "\n" after it
         self.offsets = offsets
 
+    def first_content(self, start: int, end: int) -> int:
+        """The first line in [start, end) holding more than blanks or a comment, else ``end``."""
+        lines = self.lines
+        return next((i for i in range(start, end) if _indent(lines[i]) >= 0), end)
 
-_NOT_AT_ZERO = ("", " ", "#")  # first characters of lines that may not be keys at column 0
+    def shallow(self, start: int, end: int, width: int) -> list[int]:
+        """The lines in [start, end) not indented by ``width`` spaces or more."""
+        pad = " " * width
+        lines = self.lines
+        return [i for i in range(start, end) if not lines[i].startswith(pad)]
 
 
 def _indent(line: str) -> int:
@@ -116,10 +122,11 @@ def _cut(
         if (
             nested
             and len(path) <= _LEVELS.get(path[0], 0)
-            and any(i >= 0 for i in lines.indents[first + 1 : stop])
+            and lines.first_content(first + 1, stop) < stop
         ):
+            indent = _indent(lines.lines[first])
             inner = header + lines.lines[first] + "\n"
-            if not _cut(lines, first + 1, stop, lines.indents[first], path, inner, out):
+            if not _cut(lines, first + 1, stop, indent, path, inner, out):
                 return False
         else:
             out.append(Chunk(path, header, first, stop))
@@ -134,18 +141,19 @@ def _entries(
     Blank and comment lines before the first child belong to no chunk (they parse to
     nothing); every other line belongs to the child above it.
     """
-    indents, text = lines.indents, lines.lines
-    indent = -1
+    text = lines.lines
+    opening = lines.first_content(start, end)
+    if opening == end:
+        return None
+    indent = _indent(text[opening])
+    if indent <= parent_indent:
+        return None
     found: list[tuple[str, int, int, bool]] = []
     current: tuple[str, int, bool] | None = None
-    for i in range(start, end):
-        here = indents[i]
-        if here < 0 or (here > indent >= 0):
+    for i in lines.shallow(opening, end, indent + 1):
+        here = _indent(text[i])
+        if here < 0:
             continue
-        if indent < 0:
-            if here <= parent_indent:
-                return None
-            indent = here
         if here < indent:
             return None  # only a flow construct can go there: a unit would not parse
         line = text[i][indent:]
@@ -193,12 +201,22 @@ def _key(line: str) -> tuple[str, bool] | None:
 
 def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]]:
     """Chunk ranges [first, stop) to parse together: closed under shared anchor names."""
-    starts = [lines.offsets[c.first] for c in chunks]
+    offsets = lines.offsets
+    anchors: set[str] = set()
+    marked: list[tuple[int, set[str]]] = []
+    for index, chunk in enumerate(chunks):
+        piece = text[offsets[chunk.first] : offsets[chunk.stop]]
+        if "&" in piece or "*" in piece:
+            tokens = set(yaml_reader.anchor_tokens(piece))
+            anchors.update(token[1:] for token in tokens if token[0] == "&")
+            marked.append((index, tokens))
     span: dict[str, tuple[int, int]] = {}
-    for offset, name in yaml_reader.anchor_tokens(text):
-        index = max(bisect.bisect_right(starts, offset) - 1, 0)
-        low, high = span.get(name, (index, index))
-        span[name] = (min(low, index), max(high, index))
+    for index, tokens in marked:
+        for token in tokens:
+            name = token[1:]
+            if name in anchors:
+                low, high = span.get(name, (index, index))
+                span[name] = (min(low, index), max(high, index))
     reach = list(range(len(chunks)))  # chunk -> the last chunk its unit must reach
     for low, high in span.values():
         reach[low] = max(reach[low], high)

@@ -274,15 +274,14 @@ class _AliasBuilder(_Builder):
 _ANCHOR = re.compile(r"&([^\s\[\]{},]+)")
 
 
-_ANCHOR_OR_ALIAS = re.compile(r"[&*]([^\s\[\]{},]+)")
+_ANCHOR_OR_ALIAS = re.compile(r"[&*][^\s\[\]{},]+")
 
 
-def anchor_tokens(text: str) -> list[tuple[int, str]]:
-    """(offset, name) of every ``&name`` and ``*name`` that may be an anchor or an alias of one
-    (a superset: text in scalars that looks like one counts too)."""
-    tokens = [(m.start(), m.group(0)) for m in _ANCHOR_OR_ALIAS.finditer(text)]
-    anchors = {token[1:] for _, token in tokens if token[0] == "&"}
-    return [(offset, token[1:]) for offset, token in tokens if token[1:] in anchors]
+def anchor_tokens(text: str) -> list[str]:
+    """Every ``&name`` and ``*name`` in ``text`` that may be an anchor or an alias (a superset:
+    text in scalars that looks like one counts too)."""
+    found: list[str] = _ANCHOR_OR_ALIAS.findall(text)
+    return found
 
 
 def has_aliases(text: str) -> bool:
