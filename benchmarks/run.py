@@ -39,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import corpus
 import incremental
 import measure
 import peers
@@ -59,6 +60,7 @@ REAL_INPUTS = (
         SHARED_SPECS / "openapi-directory-2020" / "APIs" / "bbci.co.uk" / "1.0" / "openapi.yaml",
     ),
 )
+CORPUS_SHORT = ("openapi-directory-2020/APIs/", "oad/")  # keeps corpus input names readable
 SIZES = (250, 500, 1000, 2000)
 TOOLS = ("apiforge", *(p.key for p in peers.PEERS))
 CLIENT_PEERS = tuple(p.key for p in peers.PEERS if p.kind == "client")
@@ -391,6 +393,7 @@ def apiforge_job(key: str, spec: Path, scratch: Path) -> Job:
 
 AF_CMDS: dict[str, list[str]] = {}  # apiforge variant -> argv
 AF_ENVS: dict[str, dict[str, str]] = {}  # apiforge variant -> extra environment
+STOPS: dict[str, str] = {}  # resolved spec path -> why apiforge is expected to stop on it
 
 
 def is_apiforge(tool: str) -> bool:
@@ -460,10 +463,11 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [
         max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
     ]
-    widths = [min(w, 60) for w in widths]
+    caps = [100, *[60] * (len(headers) - 1)]  # names stay whole; long notes are cut
+    widths = [min(w, cap) for w, cap in zip(widths, caps)]
 
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c[:60].ljust(w) for c, w in zip(cells, widths)) + " |"
+        return "| " + " | ".join(c[:w].ljust(w) for c, w in zip(cells, widths)) + " |"
 
     return "\n".join(
         [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)]
@@ -670,10 +674,26 @@ def report(res: Results, tools: list[str]) -> str:
 
     parts.append("\n## Targets")
     parts.append(table(["target", "measured", "goal", "verdict"], [list(t) for t in res.targets]))
+    parts.append("\n## Verdicts per target kind")
+    parts.append(table(["target", "verdicts"], verdict_counts(res.targets)))
     return "\n".join(parts)
 
 
 INCONCLUSIVE = "INCONCLUSIVE (the runs straddle the goal: noise)"
+
+
+def verdict_counts(targets: list[tuple[str, str, str, str]]) -> list[list[str]]:
+    """How many inputs got each verdict, per kind of target (the text after the input name)."""
+    counts: dict[str, dict[str, int]] = {}
+    for target, _, _, verdict in targets:
+        kind = target.split(": ", 1)[-1].split(" (")[0]
+        word = verdict.split(" ")[0]
+        per = counts.setdefault(kind, {})
+        per[word] = per.get(word, 0) + 1
+    return [
+        [kind, ", ".join(f"{word} {n}" for word, n in sorted(per.items()))]
+        for kind, per in counts.items()
+    ]
 
 
 def judged(holds_at_best: bool, holds_at_worst: bool, *cells: Cell) -> str:
@@ -805,6 +825,10 @@ def speed_verdicts(res: Results, variant: str) -> None:
             continue
         name = prefix + name
         mine = ours.spread()
+        stop = STOPS.get(str(Path(res.inputs[name.removeprefix(prefix)]["path"]).resolve()))
+        if not ours.ok and stop:
+            t.append((f"{name}: apiforge stops (broken spec)", stop, "a diagnostic", "n/a"))
+            continue
         if not ours.ok or mine is None or ours.median is None:
             t.append((f"{name}: apiforge generates", ours.text(), "succeeds", "FAIL"))
             continue
@@ -846,6 +870,26 @@ def speed_verdicts(res: Results, variant: str) -> None:
         )
 
 
+def corpus_inputs(directory: Path, taken: list[tuple[str, Path]]) -> list[tuple[str, Path]]:
+    """Every root document of the corpus (``benchmarks/corpus.py``) not already an input."""
+    seen = {p.resolve() for _, p in taken}
+    found = []
+    for path in corpus.root_documents(directory):
+        if path.resolve() in seen:
+            continue
+        name = path.relative_to(directory).as_posix().replace(*CORPUS_SHORT)
+        found.append((name, path))
+    return found
+
+
+def expected_stops(directory: Path) -> dict[str, str]:
+    """Corpus spec path -> why apiforge stops on it (tests/realworld/corpus_exceptions.toml)."""
+    return {
+        str((directory / rel).resolve()): f"{entry.get('code', '')}: {entry.get('reason', '')}"
+        for rel, entry in corpus.load_exceptions().items()
+    }
+
+
 # --- main ----------------------------------------------------------------------------------------
 
 
@@ -878,6 +922,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-runtime", action="store_true", help="no client/server runtime benchmarks"
     )
+    parser.add_argument(
+        "--corpus",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="SUBSTR",
+        help="also every root spec of ../shared/specs whose path contains SUBSTR (all when"
+        " omitted); cold runs only, no warm timing",
+    )
     parser.add_argument("--server-duration", type=float, default=5.0, help="seconds per wrk run")
     parser.add_argument("--client-number", type=int, default=2000, help="calls per timeit run")
     parser.add_argument(
@@ -906,6 +959,14 @@ def main(argv: list[str] | None = None) -> int:
         wanted = set(args.inputs.split(","))
         real = [(n, p) for n, p in real if n in wanted]
         sizes = [s for s in sizes if f"synthetic-{s}" in wanted]
+    corpus_names: set[str] = set()
+    if args.corpus is not None and SHARED_SPECS.is_dir():
+        extra = [
+            (n, p) for n, p in corpus_inputs(SHARED_SPECS, list(REAL_INPUTS)) if args.corpus in n
+        ]
+        corpus_names = {n for n, _ in extra}
+        real += extra
+        STOPS.update(expected_stops(SHARED_SPECS))
 
     started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -983,7 +1044,7 @@ def main(argv: list[str] | None = None) -> int:
                 cells[job.key] = Cell(job.summary, job.note)
                 log(f"  {job.key}: {cells[job.key].text()}")
             res.warm[name] = {}
-            for key in [t for t in tools if is_apiforge(t)]:
+            for key in [t for t in tools if is_apiforge(t) and name not in corpus_names]:
                 if not cells[key].ok:
                     continue
                 warm = time_warm(key, path.resolve(), args.runs, args.timeout, scratch)
