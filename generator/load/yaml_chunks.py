@@ -16,11 +16,12 @@ every construct before it except a quoted scalar or a flow collection left open,
 ending inside one does not parse. So the splice is used only when every unit parsed without
 any report into exactly the keys the splitter read, no sibling key repeats, no split key is
 ``$ref`` or ``<<``, no alias can name an anchor of another unit (units are closed under
-shared anchor names), the units together build at most ``max_nodes`` nodes, and the text has
-no document marker, directive, tab at a line start, or line break other than ``\\n``, and
-cannot nest deeper than the C-stack guard looks for. Otherwise the whole-file parse runs
-and reports exactly as before. ``$ref`` holders are collected post-order and no wrapper
-holds a ``$ref``, so the units' holders concatenate to the whole file's.
+shared anchor names), the units together build at most ``max_nodes`` nodes, every line that
+starts a chunk is a plain or escape-free quoted key, and the text has no document marker,
+directive, BOM or line break other than ``\\n`` and cannot nest deeper than the C-stack guard
+looks for. Otherwise the whole-file parse runs and reports exactly as before. ``$ref``
+holders are collected post-order and no wrapper holds a ``$ref``, so the units' holders
+concatenate to the whole file's.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from apiforge.output import cache
 
 # How many levels below a top-level key are cut into chunks.
 _LEVELS = {"paths": 1, "webhooks": 1, "definitions": 1, "components": 2}
-# Characters Python or PyYAML may take as a line break besides "\n", a BOM, a tab.
+# Characters Python or PyYAML may take as a line break besides "\n", and a BOM.
 _AWKWARD = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\ufeff")
 _KEY_START_FORBIDDEN = frozenset("-?:,[]{}#&*!|>'\"%@` \t")
 _FORMAT = "yaml chunks v1"
