@@ -254,6 +254,13 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
         part = chunks[first:stop]
         source = part[0].header + text[lines.offsets[part[0].first] : lines.offsets[part[-1].stop]]
         found = known.get(source)
+        if not (
+            type(found) is tuple
+            and len(found) == 3
+            and type(found[0]) is list
+            and len(found[0]) == len(part)
+        ):
+            found = None  # not in the pack (or not as _parse_unit writes it)
         if found is None:
             found = _parse_unit(source, part, limits, aliases)
             if found is None:

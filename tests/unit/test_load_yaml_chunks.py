@@ -235,3 +235,22 @@ def test_a_broken_edit_reports_what_the_whole_parse_reports(tmp_path: Path) -> N
         load(spec, cold, LoadOptions(validate=False))
     assert [d.code for d in warm.items] == ["duplicate-key"]
     assert warm.items == cold.items
+
+
+def test_a_damaged_pack_only_costs_a_parse(tmp_path: Path) -> None:
+    """A pack that is no marshal data, or holds entries of another shape, is parsed around."""
+    import marshal
+
+    text = synth.dump(synth.generate(10))
+    assert _check(text, "/specs/damaged.yaml")
+    packs = [p for p in (tmp_path / "cache" / "yaml-chunks").rglob("*") if p.is_file()]
+    assert len(packs) == 1
+    pack = marshal.loads(packs[0].read_bytes())
+    for damaged in (
+        b"not marshal",
+        marshal.dumps({source: 1 for source in pack}),
+        marshal.dumps({source: ([], [], 0) for source in pack}),
+        marshal.dumps({source: (7, [], 0) for source in pack}),
+    ):
+        packs[0].write_bytes(damaged)
+        assert _check(text, "/specs/damaged.yaml")
