@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent / "unit"))
 from diff_base import base
 
 from apiforge.cli.main import main
+from apiforge.output import cache
 
 PYPROJECT = """\
 [tool.apiforge]
@@ -188,10 +189,11 @@ def test_a_damaged_snapshot_in_the_cache_falls_back_to_the_recorded_copy(
     Path("pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     write_spec(base())
     assert run("generate")[0] == 0
-    entries = [p for p in (tmp_path / "cache" / "diff-snapshots").rglob("*") if p.is_file()]
+    folder = tmp_path / "cache" / "diff-snapshots"
+    entries = cache.keys(folder)
     assert entries
     for entry in entries:
-        entry.write_bytes(b"not a pickle")
+        cache.write(folder, entry, b"not a pickle")
     write_spec(_without_retrieve())
     code, out, err = run("generate")
     assert code == 0, err

@@ -10,7 +10,10 @@ command imports its module when it runs, so ``apiforge --help`` and the no-op
 
 from __future__ import annotations
 
+import atexit
 import gc
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +44,32 @@ class _Apiforge(click.Group):
             return super().invoke(ctx)
         except DiagnosticsError as exc:
             raise Failed(str(exc)) from None
+
+
+def run() -> None:
+    """The ``apiforge`` process (console script, ``python -m apiforge``): :func:`main`, then exit.
+
+    It exits without tearing the interpreter down: freeing every module and object one by
+    one is ~12 ms of CPU (~20 ms wall) of a small spec's cold run and changes nothing
+    outside the process. What an exit does for others still happens: the exit handlers run
+    (``atexit``, which also runs pending ``weakref.finalize`` callbacks) and the standard
+    streams are flushed. Any way out but a ``SystemExit`` with an int (or no) code, and a
+    stream that cannot be flushed, is left to Python's usual exit.
+    """
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise
+        code = exc.code or 0
+    atexit._run_exitfuncs()  # the handlers a normal exit runs (no public spelling)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise SystemExit(code) from None  # e.g. a closed pipe: Python reports it as usual
+    os._exit(code)
 
 
 @click.group(cls=_Apiforge)

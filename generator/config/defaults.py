@@ -7,6 +7,7 @@ Kept apart from :mod:`apiforge.config.project` so that the pydantic layer
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +31,42 @@ def default_stem(spec: Path) -> str:
     key = cache.digest("title 1", hashlib.sha256(content).hexdigest())
     stem = cache.read(folder, key)
     if stem is None:
-        title = read_title(spec)
+        known, title = _json_title(spec, content)
+        if not known:
+            title = read_title(spec)
         stem = package_stem(title) if title else ""
         cache.write(folder, key, stem)
     return stem
+
+
+_JSON_AT_ONCE = 1 << 20  # bytes: json.loads of a smaller file costs less than importing yaml
+
+
+def _json_title(spec: Path, content: bytes) -> tuple[bool, str | None]:
+    """``(True, info.title)`` of a small ``.json`` spec (as the loader, by its name), parsed at once.
+
+    Parsing it whole with the json module is cheaper than importing yaml (~11 ms) below
+    :data:`_JSON_AT_ONCE`. ``(False, None)`` when the file is larger, not JSON, or its
+    title is not a string: then :func:`read_title` decides, as for any other file.
+    """
+    unknown = (False, None)
+    if not str(spec).endswith(".json") or len(content) > _JSON_AT_ONCE:
+        return unknown
+    try:
+        document = json.loads(content)
+    except (ValueError, RecursionError):
+        return unknown
+    if not isinstance(document, dict):
+        return unknown
+    if "info" not in document:
+        return True, None
+    info = document["info"]
+    if not isinstance(info, dict):
+        return unknown
+    if "title" not in info:
+        return True, None
+    title = info["title"]
+    return (True, title) if isinstance(title, str) else unknown
 
 
 def read_title(spec: Path) -> str | None:

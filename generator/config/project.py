@@ -39,11 +39,6 @@ from apiforge.config.targets import (
 from apiforge.diagnostics import Diagnostic, Severity, SpecLocation
 from apiforge.output.cache import cache_dir
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
-
 
 def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml in ``start`` or its parents that has ``[tool.apiforge]``."""
@@ -60,6 +55,12 @@ def read_table(pyproject: Path, *keys: str) -> dict[str, Any] | None:
     Raises:
         ConfigError: the file is not valid TOML, or the key holds something else than a table.
     """
+    # the TOML parser only when a pyproject.toml is read: a SPEC run reads none (~3 ms)
+    if sys.version_info >= (3, 11):
+        import tomllib  # only when a file is read (above)
+    else:  # pragma: no cover - Python 3.10; the TOML parser only when a file is read
+        import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
     try:
         data: Any = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

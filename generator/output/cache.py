@@ -4,13 +4,27 @@ Keys are sha256 digests of everything a result depends on, so an entry is never
 stale, only unused. Location: ``$APIFORGE_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/apiforge``, else ``~/.cache/apiforge``; ``APIFORGE_CACHE_DIR=off``
 disables it. A cache that cannot be read or written only costs time.
+
+Entries live in one SQLite file in that folder (``entries.sqlite3``, table ``entries``:
+kind, key, value), not one file each: creating a small file costs 0.1-0.6 ms of kernel
+time on the benchmark machine's ext4 disk (rewriting one ~0.05 ms), and a cold run of
+a 50-operation spec stores ~200 entries (formatted modules, rendered models, validated
+parts). The database is in WAL mode, so processes that share the
+cache (the validating child, parallel builds) read while one writes; each write commits
+at once. A ``kind`` (``format``, ``models``...) is the name of the folder
+:func:`cache_dir` returns; that folder itself is used only by the kinds that keep
+their own files (compiled templates, the configuration cache).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 from pathlib import Path
+
+DATABASE = "entries.sqlite3"
+_BUSY_TIMEOUT = 30.0  # seconds to wait for another process's write
 
 
 def digest(*parts: str) -> str:
@@ -37,11 +51,12 @@ def cache_dir(kind: str) -> Path | None:
 
 def read(folder: Path | None, key: str) -> str | None:
     """The cached text for ``key``, or None."""
-    if folder is None:
+    data = read_bytes(folder, key)
+    if data is None:
         return None
     try:
-        return (folder / key[:2] / key).read_text(encoding="utf-8")
-    except OSError:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
         return None
 
 
@@ -50,23 +65,128 @@ def read_bytes(folder: Path | None, key: str) -> bytes | None:
     if folder is None:
         return None
     try:
-        return (folder / key[:2] / key).read_bytes()
-    except OSError:
+        connection = _connect(folder.parent, create=False)
+        if connection is None:
+            return None
+        row = connection.execute(
+            "SELECT value FROM entries WHERE kind = ? AND key = ?", (folder.name, key)
+        ).fetchone()
+    except sqlite3.Error:
         return None
+    return None if row is None else bytes(row[0])
 
 
 def write(folder: Path | None, key: str, text: str | bytes) -> None:
     """Store ``text`` (or bytes) under ``key`` (atomically; errors are ignored)."""
     if folder is None:
         return
+    value = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        sub = folder / key[:2]
-        sub.mkdir(parents=True, exist_ok=True)
-        tmp = sub / f".{key}.{os.getpid()}.tmp"
-        if isinstance(text, bytes):
-            tmp.write_bytes(text)
-        else:
-            tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, sub / key)
-    except OSError:
+        connection = _connect(folder.parent, create=True)
+        if connection is not None:
+            connection.execute(
+                "INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)",
+                (folder.name, key, value),
+            )
+    except sqlite3.Error:
         pass
+
+
+def keys(folder: Path | None) -> set[str]:
+    """Every key stored for one kind (for tests and tools; a run never lists the cache)."""
+    if folder is None:
+        return set()
+    try:
+        connection = _connect(folder.parent, create=False)
+        if connection is None:
+            return set()
+        rows = connection.execute("SELECT key FROM entries WHERE kind = ?", (folder.name,))
+        return {key for (key,) in rows}
+    except sqlite3.Error:
+        return set()
+
+
+def holds_any(folder: Path | None) -> bool:
+    """Whether anything is stored for this kind (a first run's cache holds nothing)."""
+    if folder is None:
+        return False
+    try:
+        connection = _connect(folder.parent, create=False)
+        if connection is None:
+            return False
+        row = connection.execute(
+            "SELECT 1 FROM entries WHERE kind = ? LIMIT 1", (folder.name,)
+        ).fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None
+
+
+# The open database: (process id, path, connection). One at a time, so a process that
+# changes APIFORGE_CACHE_DIR (the tests) does not keep one open per folder; and a forked
+# child opens its own, as SQLite requires (a connection must not cross a fork).
+_open: tuple[int, Path, sqlite3.Connection] | None = None
+# Connections a forked child inherited: kept referenced so that it never closes them either
+# (closing one in the child would act on the parent's database handle).
+_inherited: list[sqlite3.Connection] = []
+
+
+_DAMAGED = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def _open_database(path: Path) -> sqlite3.Connection:
+    # Any thread may use it: SQLite serializes calls on one connection when built
+    # thread-safe (``sqlite3.threadsafety == 3``, as CPython builds it); otherwise a
+    # thread other than the opener's gets an error here, which only costs time.
+    connection = sqlite3.connect(
+        path,
+        timeout=_BUSY_TIMEOUT,
+        isolation_level=None,
+        check_same_thread=sqlite3.threadsafety != 3,
+    )
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        # no fsync per write, only at checkpoints: a power cut may lose the last entries
+        # (which only costs time) but never leaves the database inconsistent, in WAL mode
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL,"
+            " value BLOB NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID"
+        )
+    except sqlite3.Error:
+        connection.close()
+        raise
+    return connection
+
+
+def _connect(base: Path, *, create: bool) -> sqlite3.Connection | None:
+    """The connection to ``base``'s database; None when it does not exist and ``create`` is false."""
+    global _open
+    path = base / DATABASE
+    if _open is not None and _open[0] == os.getpid() and _open[1] == path:
+        return _open[2]
+    if not create and not path.exists():
+        return None
+    if create:
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+    try:
+        connection = _open_database(path)
+    except sqlite3.DatabaseError as exc:
+        if not create or getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
+            raise
+        # not a database, or a damaged one: set it aside (for a bug report) and start afresh
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.replace(f"{path}{suffix}", f"{path}.damaged{suffix}")
+            except OSError:
+                pass
+        connection = _open_database(path)
+    if _open is not None and _open[0] == os.getpid():
+        _open[2].close()
+    elif _open is not None:
+        _inherited.append(_open[2])
+    _open = (os.getpid(), path, connection)
+    return connection

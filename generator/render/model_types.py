@@ -19,7 +19,7 @@ import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from apiforge.ir.nested import component_key
 from apiforge.ir.schemas import is_nullable, null_only
@@ -27,6 +27,7 @@ from apiforge.ir.shapes import Shape
 from apiforge.naming.names import Names
 from apiforge.naming.words import ClassName
 from apiforge.render.escape import literal
+from apiforge.render.patterns import rust_compiles
 
 TypeKind = Literal["name", "class", "generic", "union", "annotated", "literal"]
 Role = Literal["request", "response"]
@@ -350,23 +351,17 @@ def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
 @functools.cache
 def regex_engine(pattern: str) -> Literal["rust-regex", "python-re"] | None:
     """The pydantic regex engine that compiles ``pattern`` (pydantic's own first), None when neither does."""
-    # re and pydantic only for a spec with a pattern: off every other path (re compiles the
-    # spec's pattern, never generated code)
+    if rust_compiles(pattern):
+        return "rust-regex"
+    # re only for a spec with a pattern the Rust engine refuses (it compiles the spec's
+    # pattern, never generated code)
     import re
 
-    # pydantic only for a spec with a pattern, as above
-    from pydantic import Field, TypeAdapter
-    from pydantic_core import SchemaError
-
     try:
-        TypeAdapter(Annotated[str, Field(pattern=pattern)])
-    except SchemaError:  # no look-around or back-references: Python's engine may take it
-        try:
-            re.compile(pattern)
-        except re.error:
-            return None
-        return "python-re"
-    return "rust-regex"
+        re.compile(pattern)
+    except re.error:
+        return None
+    return "python-re"
 
 
 def python_patterns(node: Any) -> bool:

@@ -17,14 +17,13 @@ pydantic regex engine cannot compile.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterator
-from typing import Annotated
 
 from apiforge.diagnostics import Sink
 from apiforge.ir.model import Operation, Parameter, TypeRef
 from apiforge.render.escape import literal
+from apiforge.render.patterns import rust_compiles
 from apiforge.render.types import Annotator
 
 _NUMERIC = {
@@ -143,7 +142,7 @@ def _checks(param: Parameter, bare: str, sink: Sink) -> Iterator[tuple[str, str]
                 yield argument, literal(value)
                 continue
         elif key in _STRING and kind == "string" and bare == "str":
-            if key == "pattern" and isinstance(value, str) and _compiles(value):
+            if key == "pattern" and isinstance(value, str) and rust_compiles(value):
                 yield "pattern", literal(value)
                 continue
             if key != "pattern" and _count(value):
@@ -166,17 +165,3 @@ def _number(value: object) -> bool:
 
 def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-@functools.cache
-def _compiles(pattern: str) -> bool:
-    """True when pydantic (the generated server's validator) accepts ``pattern``."""
-    # here, not at the top: only a spec with a pattern needs pydantic at render time
-    from pydantic import Field, TypeAdapter
-    from pydantic_core import SchemaError
-
-    try:
-        TypeAdapter(Annotated[str, Field(pattern=pattern)])
-    except SchemaError:  # pydantic-core's regex engine has no look-around or back-references
-        return False
-    return True

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from apiforge.config.defaults import default_stem, read_title
+from apiforge.config.defaults import _json_title, default_stem, read_title
 from apiforge.config.targets import Target
 from apiforge.naming.schemas import package_stem
 
@@ -50,3 +50,29 @@ def test_read_title_without_title_or_with_a_broken_file(tmp_path: Path) -> None:
     assert Target.for_spec(spec, tmp_path, stem=default_stem(spec)).client_package == "shop_client"
     spec.write_text(": : :\n")
     assert read_title(spec) is None
+
+
+def test_a_json_title_is_read_without_yaml(tmp_path: Path) -> None:
+    spec = tmp_path / "shop.json"
+    spec.write_text('{"openapi": "3.0.3", "info": {"title": "Pet Shop \\u00e9", "version": "1"}}')
+    assert _json_title(spec, spec.read_bytes()) == (True, "Pet Shop é")
+    assert read_title(spec) == "Pet Shop é"
+    spec.write_text('{"openapi": "3.0.3", "info": {"version": "1"}}')
+    assert _json_title(spec, spec.read_bytes()) == (True, None)
+    assert read_title(spec) is None
+    for text in ('{"info": {"title": null}}', '{"info": {"title": 5}}', "[1]", "{"):
+        spec.write_text(text)  # not a string title, or not JSON: the YAML reader decides
+        assert _json_title(spec, spec.read_bytes()) == (False, None)
+    assert default_stem(spec) == ""
+
+
+def test_the_json_title_is_the_yaml_title_across_the_corpus(spec_corpus: Path) -> None:
+    """Every small .json file of the corpus and of tests/: the json module's title is the YAML reader's."""
+    checked = 0
+    files = [*spec_corpus.rglob("*.json"), *Path(__file__).parents[1].rglob("*.json")]
+    for spec in sorted(files):
+        known, title = _json_title(spec, spec.read_bytes())
+        if known:
+            assert title == read_title(spec), spec
+            checked += 1
+    assert checked >= 2

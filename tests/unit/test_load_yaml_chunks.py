@@ -23,6 +23,7 @@ from apiforge.load import yaml_chunks
 from apiforge.load.load import LoadOptions, load
 from apiforge.load.reading import Limits, Reporter
 from apiforge.load.yaml_reader import parse_yaml
+from apiforge.output import cache
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -243,14 +244,17 @@ def test_a_damaged_pack_only_costs_a_parse(tmp_path: Path) -> None:
 
     text = synth.dump(synth.generate(10))
     assert _check(text, "/specs/damaged.yaml")
-    packs = [p for p in (tmp_path / "cache" / "yaml-chunks").rglob("*") if p.is_file()]
+    folder = tmp_path / "cache" / "yaml-chunks"
+    packs = sorted(cache.keys(folder))
     assert len(packs) == 1
-    pack = marshal.loads(packs[0].read_bytes())
+    stored = cache.read_bytes(folder, packs[0])
+    assert stored is not None
+    pack = marshal.loads(stored)
     for damaged in (
         b"not marshal",
         marshal.dumps({source: 1 for source in pack}),
         marshal.dumps({source: ([], [], 0) for source in pack}),
         marshal.dumps({source: (7, [], 0) for source in pack}),
     ):
-        packs[0].write_bytes(damaged)
+        cache.write(folder, packs[0], damaged)
         assert _check(text, "/specs/damaged.yaml")

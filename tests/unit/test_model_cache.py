@@ -20,6 +20,7 @@ from apiforge.ir.shapes import build_shapes
 from apiforge.load.load import LoadOptions, load
 from apiforge.models import ModelsModule, render_models
 from apiforge.naming.names import resolve_names
+from apiforge.output import cache
 
 
 def _op(op_id: str, schema: str) -> dict[str, Any]:
@@ -71,7 +72,7 @@ def _render(tmp: Path, spec: dict[str, Any]) -> tuple[ModelsModule, Sink]:
 
 
 def _entries(folder: Path) -> set[str]:
-    return {p.name for p in (folder / "models").rglob("*") if p.is_file()}
+    return cache.keys(folder / "models")
 
 
 def test_a_one_schema_change_renders_only_the_modules_that_reach_it(

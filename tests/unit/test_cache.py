@@ -1,0 +1,122 @@
+"""output/cache.py: entries in one SQLite file per cache folder, shared by processes."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from apiforge.output import cache
+
+
+@pytest.fixture
+def base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_round_trip_by_kind(base: Path) -> None:
+    fmt, models = cache.cache_dir("format"), cache.cache_dir("models")
+    assert fmt == base / "format"
+    cache.write(fmt, "k1", "text é")
+    cache.write(models, "k1", b"\x00bytes")
+    assert cache.read(fmt, "k1") == "text é"
+    assert cache.read_bytes(models, "k1") == b"\x00bytes"
+    assert cache.read(fmt, "k2") is None
+    assert cache.keys(fmt) == {"k1"} and cache.keys(models) == {"k1"}
+    cache.write(fmt, "k1", "replaced")
+    assert cache.read(fmt, "k1") == "replaced"
+    # one database file holds every kind; no file per entry
+    files = {p.name for p in base.iterdir() if p.is_file()}
+    assert files <= {cache.DATABASE, f"{cache.DATABASE}-wal", f"{cache.DATABASE}-shm"}
+
+
+def test_reading_creates_nothing(base: Path) -> None:
+    assert cache.read(cache.cache_dir("format"), "k") is None
+    assert cache.keys(cache.cache_dir("format")) == set()
+    assert not base.exists()
+
+
+def test_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
+    folder = cache.cache_dir("format")
+    assert folder is None
+    cache.write(folder, "k", "v")
+    assert cache.read(folder, "k") is None
+
+
+def test_a_damaged_database_is_set_aside(base: Path) -> None:
+    base.mkdir()
+    (base / cache.DATABASE).write_bytes(b"not a database" * 100)
+    folder = cache.cache_dir("format")
+    assert cache.read(folder, "k") is None  # reading changes nothing
+    assert (base / cache.DATABASE).read_bytes().startswith(b"not a database")
+    cache.write(folder, "k", "v")  # writing sets it aside and starts a new database
+    assert cache.read(folder, "k") == "v"
+    assert (base / f"{cache.DATABASE}.damaged").read_bytes().startswith(b"not a database")
+
+
+def test_an_unwritable_location_only_costs_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "file" / "cache"))
+    folder = cache.cache_dir("format")
+    cache.write(folder, "k", "v")
+    assert cache.read(folder, "k") is None
+
+
+def test_another_folder_switches_databases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("a", "b", "a"):
+        monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / name))
+        cache.write(cache.cache_dir("format"), name, name)
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "a"))
+    assert cache.keys(cache.cache_dir("format")) == {"a"}
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "b"))
+    assert cache.keys(cache.cache_dir("format")) == {"b"}
+
+
+def test_a_forked_child_and_its_parent_share_the_cache(base: Path) -> None:
+    """The child opens its own connection (none crosses the fork); both write at once."""
+    folder = cache.cache_dir("format")
+    cache.write(folder, "parent-before", "p")  # the parent's connection is open at the fork
+    assert cache._open is not None
+    inherited = cache._open[2]
+    pid = os.fork()
+    if pid == 0:  # the child: write many entries while the parent does too, then exit
+        status = 1
+        try:
+            for i in range(200):
+                cache.write(folder, f"child-{i}", str(i))
+            kept = any(c is inherited for c in cache._inherited)  # never closed in the child
+            status = 0 if cache.read(folder, "parent-before") == "p" and kept else 1
+        finally:
+            os._exit(status)
+    for i in range(200):
+        cache.write(folder, f"parent-{i}", str(i))
+    _, status = os.waitpid(pid, 0)
+    assert status == 0
+    assert len(cache.keys(folder)) == 401
+    assert cache.read(folder, "child-199") == "199"
+
+
+def test_threads_share_the_cache(base: Path) -> None:
+    """A library caller may generate from several threads: each reads what the others wrote."""
+    folder = cache.cache_dir("format")
+    cache.write(folder, "main", "m")
+    seen: list[str | None] = []
+
+    def work(n: int) -> None:
+        for i in range(50):
+            cache.write(folder, f"t{n}-{i}", str(i))
+        seen.append(cache.read(folder, "main"))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == ["m"] * 4
+    assert len(cache.keys(folder)) == 201
