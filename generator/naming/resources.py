@@ -41,7 +41,7 @@ def statics_of(path: str) -> list[str]:
 
     A segment of digits alone (a status code, a fixed id) is a value, not a name: it
     makes no resource of its own (``/status/404`` lives on ``client.status``, not on a
-    one-operation ``client.status.n_404``).
+    resource ``n_404`` holding that one operation).
     """
     return [
         s
