@@ -62,6 +62,19 @@ class SpecFacts:
 def render(target: Target, sink: Sink) -> Rendered | None:
     """Run every stage for ``target``; None when the sink holds errors (or warnings in strict mode)."""
     # looked up at call time (module docstring)
+    from apiforge.load import validation_background
+
+    # The validating child starts importing openapi-pydantic before the spec is read.
+    validation_background.prewarm()
+    try:
+        return _stages(target, sink)
+    finally:
+        validation_background.discard()  # a child that loading never handed a document
+
+
+def _stages(target: Target, sink: Sink) -> Rendered | None:
+    """:func:`render` after the validating child is forked."""
+    # looked up at call time (module docstring)
     from apiforge.load.load import LoadOptions, load
     from apiforge.output.format import format_files
 

@@ -255,7 +255,9 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         reporter.report(severity, code, message, *origins.lookup(pointer))
 
     refs.check_local_refs(document, holders, lambda c, m, p: report_at(Severity.ERROR, c, m, p))
-    broken = _lone_surrogate(document)
+    # Only an escape (JSON's or YAML's \u, \U) spells a lone surrogate: without one the walk is moot.
+    escaped = any(source is None or source.escapes for source in files.sources.values())
+    broken = _lone_surrogate(document) if escaped else None
     if broken is not None:
         report_at(
             Severity.ERROR,

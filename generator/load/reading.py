@@ -51,6 +51,9 @@ class SourceFile:
     data: Any
     ref_holders: list[dict[str, Any]]
     positions: Positions
+    escapes: bool = True
+    """Whether the text holds a ``\\u``/``\\U`` escape: strict decoding yields no lone
+    surrogate, so without one the data cannot hold one either."""
 
     def locate(self, pointer: str) -> SpecLocation:
         """A location in this file with line and column filled in (best effort)."""

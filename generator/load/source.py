@@ -58,7 +58,10 @@ def read_source(
     parsed, positions = _parse(text, location, display, limits, reporter)
     if parsed is None:
         return None
-    return SourceFile(location, display, sha256, parsed.data, parsed.ref_holders, positions)
+    escapes = "\\u" in text or "\\U" in text
+    return SourceFile(
+        location, display, sha256, parsed.data, parsed.ref_holders, positions, escapes
+    )
 
 
 def _read_bytes(
@@ -120,6 +123,10 @@ def _parse(
         if parsed is not None or any(d.code != "json-syntax" for d in quiet.sink.items):
             reporter.sink.items.extend(quiet.sink.items)
             return parsed, positions
-    from apiforge.load import yaml_reader  # PyYAML loads only when a YAML file is read
+    # PyYAML loads only when a YAML file is read
+    from apiforge.load import yaml_chunks, yaml_reader
 
+    chunked = yaml_chunks.parse_chunked(text, location, limits)
+    if chunked is not None:  # the same data and holders, most of it from the content cache
+        return chunked
     return yaml_reader.parse_yaml(text, display, limits, reporter)

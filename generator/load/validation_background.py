@@ -11,6 +11,10 @@ when one is an error it also drops what the later stages reported, so the sink h
 exactly what a serial run reports (a serial run stops right after loading). The
 pipeline joins before every decision it takes (see ``pipeline.render``).
 
+The child is best forked before loading (:func:`prewarm`, called by the pipeline before it
+reads the spec): it then imports openapi-pydantic (~0.16 s, most of a small spec's cold run)
+while the parent parses, and receives the loaded document through a pipe.
+
 Anywhere else (no ``fork``, another thread running, ``fork`` failing) validation runs
 in-process at once, as before; if the child dies or fails, the parent validates
 in-process at the join, so an unexpected exception surfaces exactly as it did.
@@ -21,8 +25,10 @@ from __future__ import annotations
 import gc
 import json
 import os
+import pickle
 import sys
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from apiforge.diagnostics import Severity, Sink
@@ -36,6 +42,93 @@ def _validate_cached(document: dict[str, Any], family: str, report: Report) -> N
     from apiforge.load.validation_cache import validate_cached
 
     validate_cached(document, family, report)
+
+
+@dataclass
+class _Warm:
+    """A child forked by :func:`prewarm`, waiting for its document on ``to_child``."""
+
+    pid: int
+    to_child: int  # write end: the pickled (document, family)
+    from_child: int  # read end: the reports, as JSON
+
+
+_warm: _Warm | None = None
+
+
+def prewarm() -> None:
+    """Fork the validating child now, so it imports openapi-pydantic while the parent loads.
+
+    Does nothing where :func:`can_fork` is false or a child is already waiting. The first
+    :func:`start` hands it its document; :func:`discard` ends it when nothing did.
+    """
+    global _warm
+    if _warm is not None or not can_fork():
+        return
+    try:
+        to_read, to_write = os.pipe()
+        from_read, from_write = os.pipe()
+    except OSError:
+        return
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (to_read, to_write, from_read, from_write):
+            os.close(fd)
+        return
+    if pid == 0:  # the child: import, wait for the document, validate, reply, exit
+        status = 1
+        try:
+            gc.freeze()  # the parent's objects stay shared: no collection walks them
+            os.close(to_write)
+            os.close(from_read)
+            _import_validation()
+            with os.fdopen(to_read, "rb") as pipe:
+                data = pipe.read()
+            if data:  # empty: discarded unused
+                document, family = pickle.loads(data)
+                _reply(from_write, document, family)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(to_read)
+    os.close(from_write)
+    _warm = _Warm(pid, to_write, from_read)
+
+
+def discard() -> None:
+    """End a child that :func:`prewarm` forked and no :func:`start` used (it exits at once)."""
+    global _warm
+    warm, _warm = _warm, None
+    if warm is None:
+        return
+    os.close(warm.to_child)
+    os.close(warm.from_child)
+    os.waitpid(warm.pid, 0)
+
+
+def _import_validation() -> None:
+    """What validating will import; openapi-pydantic only when a cold cache will need it."""
+    # In the prewarmed child only: the parent never needs these modules
+    from apiforge.load import validation_cache
+    from apiforge.output import cache
+
+    folder = cache.cache_dir("validation")
+    try:
+        cold = folder is None or not any(folder.iterdir())
+    except OSError:  # no such folder yet: a first run
+        cold = True
+    if cold:
+        import openapi_pydantic  # noqa: F401  (building its models is the cost being moved)
+    del validation_cache
+
+
+def _reply(fd: int, document: dict[str, Any], family: str) -> None:
+    """Validate ``document`` and write the reports to ``fd`` as JSON (the child's half)."""
+    recorded: list[list[str]] = []
+    _validate_cached(document, family, lambda s, c, m, p: recorded.append([s.value, c, m, p]))
+    with os.fdopen(fd, "wb") as pipe:
+        pipe.write(json.dumps(recorded).encode())
 
 
 def can_fork() -> bool:
@@ -52,6 +145,7 @@ class Pending:
         self._document, self._family, self._report = document, family, report
         self._sink, self._mark = sink, mark
         self._child: tuple[int, int] | None = None  # (pid, read end of the pipe)
+        self._sender: threading.Thread | None = None  # writing a large document to the child
         self._failed: bool | None = None
         self.load_end = mark
         """``len(sink.items)`` when loading finished; later stages reported after it."""
@@ -82,6 +176,9 @@ class Pending:
             with os.fdopen(fd, "rb") as pipe:
                 data = pipe.read()
             _, status = os.waitpid(pid, 0)
+            if self._sender is not None:
+                self._sender.join()  # done: the child read the whole document (or died)
+                self._sender = None
             if status == 0:
                 try:
                     return [(Severity(s), c, m, p) for s, c, m, p in json.loads(data)]
@@ -91,8 +188,40 @@ class Pending:
         _validate_cached(self._document, self._family, lambda *entry: recorded.append(entry))
         return recorded
 
+    def _hand_over(self) -> bool:
+        """Give the document to the child :func:`prewarm` forked; False when there is none."""
+        global _warm
+        warm, _warm = _warm, None
+        if warm is None:
+            return False
+        try:
+            data = pickle.dumps((self._document, self._family), pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            _warm = warm
+            discard()
+            return False
+
+        def send() -> None:
+            try:
+                with os.fdopen(warm.to_child, "wb") as pipe:
+                    pipe.write(data)
+            except OSError:  # the child died: the join validates in-process
+                pass
+
+        # A pipe holds 64 KiB: a larger document is written by a thread while the child
+        # may still be importing, so the parent never waits for it here.
+        if len(data) <= 65536:
+            send()
+        else:
+            self._sender = threading.Thread(target=send, name="sending the document to validate")
+            self._sender.start()
+        self._child = (warm.pid, warm.from_child)
+        return True
+
     def _fork(self) -> bool:
         """Start the child; False when fork is unavailable or fails."""
+        if self._hand_over():
+            return True
         try:
             read, write = os.pipe()
         except OSError:
@@ -108,14 +237,7 @@ class Pending:
             try:
                 gc.freeze()  # the parent's objects stay shared: no collection walks them
                 os.close(read)
-                recorded: list[list[str]] = []
-                _validate_cached(
-                    self._document,
-                    self._family,
-                    lambda s, c, m, p: recorded.append([s.value, c, m, p]),
-                )
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(json.dumps(recorded).encode())
+                _reply(write, self._document, self._family)
                 status = 0
             finally:
                 os._exit(status)

@@ -274,7 +274,17 @@ class _AliasBuilder(_Builder):
 _ANCHOR = re.compile(r"&([^\s\[\]{},]+)")
 
 
-def _has_aliases(text: str) -> bool:
+_ANCHOR_OR_ALIAS = re.compile(r"[&*][^\s\[\]{},]+")
+
+
+def anchor_tokens(text: str) -> list[str]:
+    """Every ``&name`` and ``*name`` in ``text`` that may be an anchor or an alias (a superset:
+    text in scalars that looks like one counts too)."""
+    found: list[str] = _ANCHOR_OR_ALIAS.findall(text)
+    return found
+
+
+def has_aliases(text: str) -> bool:
     """True when some ``*name`` may refer to an ``&name`` (never a false negative)."""
     if "*" not in text:
         return False
@@ -294,7 +304,7 @@ def parse_yaml(
             location = SpecLocation(display, "", mark.line + 1, mark.column + 1)
             reporter.at(Severity.ERROR, "too-deep", message, location)
             return None, positions
-    builder = _AliasBuilder(limits) if _has_aliases(text) else _Builder(limits)
+    builder = _AliasBuilder(limits) if has_aliases(text) else _Builder(limits)
     root: Node | None = None
     with gc_paused():
         try:
@@ -331,6 +341,28 @@ def parse_yaml(
     for problem in builder.problems:
         _report(reporter, display, root, problem)
     return Parsed(data, builder.holders), YamlPositions(text, root)
+
+
+def parse_clean(text: str, limits: Limits, aliases: bool) -> tuple[Any, list[Any], int] | None:
+    """(data, ``$ref`` holders, nodes built) when ``text`` parses without any report, else None.
+
+    ``aliases`` builds as for a text with aliases (counting every node, which
+    :func:`parse_yaml` then holds to ``max_nodes`` over the whole text); the count is 0
+    without. For :mod:`apiforge.load.yaml_chunks`, which reports nothing itself.
+    """
+    if HAVE_LIBYAML and may_be_deep(text):
+        return None
+    builder = _AliasBuilder(limits) if aliases else _Builder(limits)
+    with gc_paused():
+        try:
+            root = compose(text)
+            data = None if root is None else builder.build(root, 0)
+        except (yaml.YAMLError, RecursionError, _Stop):
+            return None
+        del root
+    if builder.problems:
+        return None
+    return data, builder.holders, builder.count if isinstance(builder, _AliasBuilder) else 0
 
 
 def _report(reporter: Reporter, display: str, root: Node, problem: _Problem) -> None:

@@ -49,6 +49,7 @@ NOT_CODES = {
     "phone-number": "a string format DMCG warns about",
     "request-response": "a DMCG option value",
     "openapi-pydantic": "a distribution name",
+    "yaml-chunks": "a content cache folder (load/yaml_chunks.py)",
     "enable-by-default": "a hatch build-hook option",
     "include-in-wheel": "a hatch build-hook option",
     "require-runtime-dependencies": "a hatch build-hook option",

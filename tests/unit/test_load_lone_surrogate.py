@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -27,3 +28,35 @@ def test_surrogates_in_keys_values_and_lists_are_found() -> None:
     assert _lone_surrogate({"a": {"b": ["ok", "x\ud800"]}}) == "/a/b/1"
     assert _lone_surrogate({"a": {"k\udc00": 1}}) == "/a/k\udc00"
     assert _lone_surrogate({"a": ["é", {"b": "中"}]}) is None
+
+
+def test_only_a_text_with_an_escape_is_walked(tmp_path: Path, monkeypatch: Any) -> None:
+    """Strict decoding yields no lone surrogate: only a \\u or \\U escape spells one."""
+    from apiforge.diagnostics import Sink
+    from apiforge.load import load as load_module
+    from apiforge.load.load import LoadOptions, load
+
+    walked: list[Any] = []
+    real = load_module._lone_surrogate
+    monkeypatch.setattr(load_module, "_lone_surrogate", lambda d: walked.append(d) or real(d))
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
+    head = '"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}'
+    for name, text, escaped, code in [
+        (
+            "spec.yaml",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-a: é 中\n",
+            False,
+            None,
+        ),
+        ("spec.json", "{" + head + ', "x-a": "é 中"}', False, None),
+        ("spec.json", "{" + head + ', "x-a": "\\ud800"}', True, "invalid-unicode"),
+        ("spec.json", "{" + head + ', "x-\\udfff": 1}', True, "invalid-unicode"),
+        ("spec.json", "{" + head + ', "x-a": "\\ud83d\\ude00"}', True, None),
+    ]:
+        spec = tmp_path / name
+        spec.write_text(text, encoding="utf-8")
+        walked.clear()
+        sink = Sink()
+        load(spec, sink, LoadOptions(validate=False))
+        assert bool(walked) == escaped, text
+        assert [d.code for d in sink.errors] == ([code] if code else []), text

@@ -310,3 +310,50 @@ def test_an_exception_in_formatting_is_dropped_only_when_validation_failed(
     good = _written(tmp_path, "good.yaml", WARNINGS_ONLY)
     with pytest.raises(RuntimeError, match="went missing"):
         _run(good, tmp_path / "c", fork=True, fmt=True)
+
+
+def test_a_prewarmed_child_validates_the_document_it_is_handed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forkable: bool
+) -> None:
+    if not forkable:
+        return  # passed in a fresh interpreter (the fixture)
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "no-such-cache-yet"))
+    validation_background.prewarm()
+    # Forked before this patch, the child validates with the real function; a fallback to
+    # validating in this process would raise.
+    monkeypatch.setattr(validation_background, "_validate_cached", _must_not_validate_here)
+    sink = Sink()
+    reported: list[tuple[Severity, str, str, str]] = []
+    big = {f"/p{i}": {"description": "x" * 100} for i in range(1000)}  # over a pipe's 64 KiB
+    document: dict[str, Any] = {"openapi": "3.0.3", "info": {"title": "t"}, "paths": big}
+    pending = validation_background.start(
+        document, "3.0", lambda *entry: reported.append(entry), sink, background=True
+    )
+    assert pending.join() is False
+    assert ("/info", "invalid-spec") in [(p, c) for _, c, _, p in reported]
+    assert validation_background._warm is None  # handed over, not kept
+
+
+def test_an_unused_prewarmed_child_is_ended(forkable: bool) -> None:
+    if not forkable:
+        return  # passed in a fresh interpreter (the fixture)
+    validation_background.prewarm()
+    warm = validation_background._warm
+    assert warm is not None
+    validation_background.discard()
+    assert validation_background._warm is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(warm.pid, os.WNOHANG)  # reaped
+
+
+def test_a_spec_that_fails_to_load_leaves_no_child(tmp_path: Path, forkable: bool) -> None:
+    if not forkable:
+        return  # passed in a fresh interpreter (the fixture)
+    missing_info = _written(tmp_path, "broken.yaml", "openapi: 3.0.3\npaths: [\n")
+    files, diagnostics = _run(missing_info, tmp_path / "out", fork=True)
+    assert files is None and diagnostics
+    assert validation_background._warm is None
+
+
+def _must_not_validate_here(*args: Any) -> None:
+    raise AssertionError("validated in the parent: the prewarmed child was not used")
