@@ -37,8 +37,17 @@ def separate_resources_from_methods(
 
 
 def statics_of(path: str) -> list[str]:
-    """The path's static segments (``/a/{id}/b`` -> ``a``, ``b``)."""
-    return [s for s in path.strip("/").split("/") if s and "{" not in s]
+    """The path's static segments that are words (``/a/{id}/b/404`` -> ``a``, ``b``).
+
+    A segment of digits alone (a status code, a fixed id) is a value, not a name: it
+    makes no resource of its own (``/status/404`` lives on ``client.status``, not on a
+    resource ``n_404`` holding that one operation).
+    """
+    return [
+        s
+        for s in path.strip("/").split("/")
+        if s and "{" not in s and not (s.isascii() and s.isdigit())
+    ]
 
 
 def path_shape(path: str) -> str:

@@ -6,7 +6,9 @@ spelt here, the way that encoder spells them; each definition below them (a path
 schema...) is looked up by the digest of its compact encoding, which the C encoder
 makes ~5x faster and which determines the indented text (same value tree, same scalar
 spelling). One cache entry per spec file holds the texts its last run used: a stale
-entry can only miss, and a one-schema change re-encodes that schema alone.
+entry can only miss, and a one-schema change re-encodes that schema alone. A
+definition the cache misses is laid out here with its scalars spelt by the C encoder
+(:func:`_indented`), not by the pure-Python one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import marshal
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +52,58 @@ def spec_json(document: dict[str, Any], spec: Path) -> str:
 
 
 def _indented(value: object) -> str:
-    return json.dumps(value, indent=1, ensure_ascii=False, default=str)
+    """``json.dumps(value, indent=1, ensure_ascii=False, default=str)``, about twice as fast.
+
+    ``json.dumps`` with an indent runs the pure-Python encoder on every node; here the
+    containers are laid out by :func:`_lay_out` and every scalar is spelt by the C
+    encoder (same escaping, same float spelling, ``default`` alike). A mapping with a
+    key that is not a str (the encoder converts those) or a cycle goes to ``json.dumps``.
+    """
+    parts: list[str] = []
+    try:
+        _lay_out(value, "\n", parts.append)
+    except (_KeyNotStr, RecursionError):
+        return json.dumps(value, indent=1, ensure_ascii=False, default=str)
+    return "".join(parts)
+
+
+class _KeyNotStr(Exception):
+    """A mapping key ``json.dumps`` would convert: left to it."""
+
+
+_scalar = json.JSONEncoder(ensure_ascii=False, default=str).encode  # C-accelerated
+
+
+def _lay_out(value: object, newline: str, out: Callable[[str], object]) -> None:
+    """Append ``value`` spelt as ``json.dumps(indent=1)`` does, ``newline`` ending its parent's line."""
+    if isinstance(value, dict):
+        if not value:
+            out("{}")
+            return
+        inner = newline + " "
+        separator = "{" + inner
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _KeyNotStr
+            out(separator)
+            out(_scalar(key))
+            out(": ")
+            _lay_out(item, inner, out)
+            separator = "," + inner
+        out(newline + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out("[]")
+            return
+        inner = newline + " "
+        separator = "[" + inner
+        for item in value:
+            out(separator)
+            _lay_out(item, inner, out)
+            separator = "," + inner
+        out(newline + "]")
+    else:
+        out(_scalar(value))
 
 
 def _key(key: str) -> str:

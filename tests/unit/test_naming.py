@@ -274,6 +274,38 @@ def test_operation_ids_that_do_not_follow_the_path_keep_every_static_segment() -
     )
 
 
+def test_a_segment_of_digits_names_no_resource(tmp_path: Path) -> None:
+    """``/status/404`` is a value under ``status``: one resource, not one per status code."""
+    codes = ("200", "404", "503")
+    paths: dict[str, Any] = {f"/status/{code}": {"get": {"responses": ok()}} for code in codes}
+    paths["/operators/173/commissions"] = {
+        "get": {"operationId": "getOperatorCommissions", "responses": ok()}
+    }
+    paths["/operators/{id}"] = {
+        "get": {
+            "operationId": "getOperator",
+            "parameters": [{"name": "id", "in": "path", "required": True}],
+            "responses": ok(),
+        }
+    }
+    names = names_of(spec(paths))
+    placed = {(n.resource, n.method) for n in names.operations.values()}
+    assert {(("status",), f"get_status_{code}") for code in codes} <= placed
+    assert names.operations["getOperatorCommissions"].resource == ("operators", "commissions")
+    assert names.operations["getOperator"].resource == ("operators",)
+
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec(paths)))
+    sink = Sink()
+    target = Target.for_spec(path, tmp_path / "out", client_package="c", server_package="s")
+    rendered = render(target, sink)
+    assert rendered is not None, render_text(sink)
+    modules = {p.rpartition("/")[2] for p in rendered.files if p.startswith("c/c/client/")}
+    routes = {p.rpartition("/")[2] for p in rendered.files if p.startswith("s/s/routes/")}
+    assert modules == {"__init__.py", "_client.py", "status.py", "operators.py"}
+    assert routes == {"__init__.py", "status.py", "operators.py", "operators_commissions.py"}
+
+
 def test_operations_without_words_of_their_own_get_the_http_verb() -> None:
     document = spec(
         {

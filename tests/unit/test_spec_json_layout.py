@@ -1,0 +1,86 @@
+"""The served ``openapi.json`` is spelt exactly as ``json.dumps(indent=1, ...)`` spells it.
+
+``output/spec_json._indented`` lays containers out itself and lets the C encoder spell
+the scalars; these tests hold it to the standard library's text for any JSON value a
+spec can hold (YAML dates and odd keys included).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apiforge.output.spec_json import _indented, spec_json
+
+
+def reference(value: Any) -> str:
+    return json.dumps(value, indent=1, ensure_ascii=False, default=str)
+
+
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text()  # any code point, lone surrogates, quotes, control characters included
+    | st.dates()
+    | st.datetimes()
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(VALUES)
+def test_any_json_value_is_spelt_as_json_dumps_spells_it(value: Any) -> None:
+    assert _indented(value) == reference(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        {"a": {}, "b": [], "c": [[], {}]},
+        {"paths": {"/x": {"get": {"responses": {"200": {"description": "ok"}}}}}},
+        [1.0, -0.0, 1e300, math.inf, -math.inf, math.nan, 10**30, True, None],
+        {'quote"s': "back\\slash", "line\u2028sep": "\ud800 lone", "nul": "\x00"},
+        {"when": datetime.date(2020, 1, 2), "set": {1}, "bytes": b"x"},
+    ],
+)
+def test_edge_values(value: Any) -> None:
+    assert _indented(value) == reference(value)
+
+
+def test_keys_json_converts_and_cycles_behave_as_json_dumps() -> None:
+    converted = {"responses": {200: "ok", 1.5: "x", True: "t", None: "n"}}
+    assert _indented(converted) == reference(converted)
+    cycle: list[Any] = []
+    cycle.append(cycle)
+    with pytest.raises(ValueError, match="Circular reference"):
+        _indented(cycle)
+
+
+def test_the_served_document_without_a_cache(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": {"/a": {"get": {"responses": {"200": {"description": "é"}}}}},
+        "components": {"schemas": {"A": {"type": "object", "example": {"d": [1, 2.5]}}}},
+    }
+    assert spec_json(document, tmp_path / "spec.yaml") == reference(document) + "\n"
