@@ -22,6 +22,7 @@ import hashlib
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 DATABASE = "entries.sqlite3"
 _BUSY_TIMEOUT = 30.0  # seconds to wait for another process's write
@@ -62,18 +63,8 @@ def read(folder: Path | None, key: str) -> str | None:
 
 def read_bytes(folder: Path | None, key: str) -> bytes | None:
     """The cached bytes for ``key``, or None."""
-    if folder is None:
-        return None
-    try:
-        connection = _connect(folder.parent, create=False)
-        if connection is None:
-            return None
-        row = connection.execute(
-            "SELECT value FROM entries WHERE kind = ? AND key = ?", (folder.name, key)
-        ).fetchone()
-    except sqlite3.Error:
-        return None
-    return None if row is None else bytes(row[0])
+    rows = _rows(folder, "SELECT value FROM entries WHERE kind = ? AND key = ?", key)
+    return bytes(rows[0][0]) if rows else None
 
 
 def write(folder: Path | None, key: str, text: str | bytes) -> None:
@@ -94,32 +85,25 @@ def write(folder: Path | None, key: str, text: str | bytes) -> None:
 
 def keys(folder: Path | None) -> set[str]:
     """Every key stored for one kind (for tests and tools; a run never lists the cache)."""
-    if folder is None:
-        return set()
-    try:
-        connection = _connect(folder.parent, create=False)
-        if connection is None:
-            return set()
-        rows = connection.execute("SELECT key FROM entries WHERE kind = ?", (folder.name,))
-        return {key for (key,) in rows}
-    except sqlite3.Error:
-        return set()
+    return {key for (key,) in _rows(folder, "SELECT key FROM entries WHERE kind = ?")}
 
 
 def holds_any(folder: Path | None) -> bool:
     """Whether anything is stored for this kind (a first run's cache holds nothing)."""
+    return bool(_rows(folder, "SELECT 1 FROM entries WHERE kind = ? LIMIT 1"))
+
+
+def _rows(folder: Path | None, sql: str, *params: str) -> list[tuple[Any, ...]]:
+    """What ``sql`` selects for the kind ``folder`` names (its first parameter); [] when unreadable."""
     if folder is None:
-        return False
+        return []
     try:
         connection = _connect(folder.parent, create=False)
         if connection is None:
-            return False
-        row = connection.execute(
-            "SELECT 1 FROM entries WHERE kind = ? LIMIT 1", (folder.name,)
-        ).fetchone()
+            return []
+        return connection.execute(sql, (folder.name, *params)).fetchall()
     except sqlite3.Error:
-        return False
-    return row is not None
+        return []
 
 
 # The open database: (process id, path, connection). One at a time, so a process that
