@@ -137,7 +137,7 @@ class UnitPositions:
                     root = compose(source)
                     found = {} if root is None else flatten(root)
                     del root
-            except yaml.YAMLError:
+            except (yaml.YAMLError, RecursionError):
                 self._plan = None  # cannot happen for a text the whole parse accepted
                 return None
             if any(owner not in found for owner in plan.owners[unit]):
