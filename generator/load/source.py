@@ -124,9 +124,13 @@ def _parse(
             reporter.sink.items.extend(quiet.sink.items)
             return parsed, positions
     # PyYAML loads only when a YAML file is read
-    from apiforge.load import yaml_chunks, yaml_reader
+    from apiforge.load import yaml_chunks, yaml_reader, yaml_unit_positions
 
     chunked = yaml_chunks.parse_chunked(text, location, limits)
-    if chunked is not None:  # the same data and holders, most of it from the content cache
-        return chunked
-    return yaml_reader.parse_yaml(text, display, limits, reporter)
+    if chunked is None:
+        parsed, whole = yaml_reader.parse_yaml(text, display, limits, reporter)
+    else:  # the same data and holders, most of it from the content cache
+        parsed, whole = chunked
+    if parsed is None:
+        return None, whole
+    return parsed, yaml_unit_positions.UnitPositions(text, parsed.data, whole)

@@ -99,7 +99,7 @@ def pointer_of(root: Node, target: Node) -> str:
     return ""
 
 
-def _flatten(root: Node) -> dict[str, int]:
+def flatten(root: Node) -> dict[str, int]:
     """Every pointer of the tree -> its packed position (``line << 32 | column``, 0-based).
 
     Members map to their key's position. A node reached again through an alias is
@@ -145,7 +145,18 @@ class YamlPositions:
         self._index: dict[str, int] | None = None
         if root is not None:
             with gc_paused():
-                self._index = _flatten(root)
+                self._index = flatten(root)
+
+    def table(self) -> dict[str, int]:
+        """Every pointer -> its packed position (see :func:`flatten`); composes on first use."""
+        self.position("")
+        assert self._index is not None
+        return dict(self._index)
+
+    @property
+    def indexed(self) -> bool:
+        """Whether the pointer table exists already (lookups cost nothing more)."""
+        return self._index is not None
 
     def position(self, pointer: str) -> tuple[int, int] | None:
         """1-based (line, column) of ``pointer`` (its key, for mapping members).
@@ -156,7 +167,7 @@ class YamlPositions:
             try:
                 with gc_paused():
                     root = compose(self._text)
-                    self._index = {"": 0} if root is None else _flatten(root)
+                    self._index = {"": 0} if root is None else flatten(root)
                     del root
             except yaml.YAMLError:
                 self._index = {"": 0}
