@@ -149,13 +149,16 @@ def release_step(
     """
     # the diff machinery loads only when something was rendered (not on the no-op path)
     from apiforge.diff.release_step import release
-    from apiforge.diff.render import one_line
 
     reporter.stage(f"{name}: comparing with the previously generated spec")
     rendered, report, problem = release(target, rendered)
     if problem is not None:
         return rendered, problem
-    return rendered, one_line(report) if report is not None else None
+    if report is None:
+        return rendered, None
+    from apiforge.diff.render import one_line  # only when there was a previous spec to compare
+
+    return rendered, one_line(report)
 
 
 def file_diff(old: bytes | None, new: bytes | None, name: str) -> str:

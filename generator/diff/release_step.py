@@ -13,16 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from apiforge.diagnostics import GenerationFailed, Sink, SpecLocation
-from apiforge.diff.engine import compare
-from apiforge.diff.model import Bump
 from apiforge.diff.recorded import COPY_DIR, recorded_packages, spec_copy
-from apiforge.diff.release import (
-    add_changelog_entry,
-    next_version,
-    project_version,
-    set_project_version,
-)
-from apiforge.diff.render import changelog_entry
 from apiforge.diff.snapshot import (
     CACHE_KIND,
     cached_snapshot,
@@ -41,6 +32,9 @@ if TYPE_CHECKING:
 
 def package_version(package_dir: Path) -> str | None:
     """The version in a generated package's pyproject.toml; None when it has none."""
+    # tomllib: for bump-version and `apiforge diff` only, not every generation
+    from apiforge.diff.release import project_version
+
     try:
         return project_version((package_dir / "pyproject.toml").read_text(encoding="utf-8"))
     except OSError:
@@ -91,6 +85,9 @@ def _compare_recorded(
     content cache (stored when that spec was generated), else by loading the copy.
     Raises GenerationFailed when a side that has to be loaded does not load.
     """
+    # the comparison rules: only when a previous generation recorded its spec (not a first run)
+    from apiforge.diff.engine import compare
+
     remote = target.allow_remote_refs
     old = (
         cached_snapshot(snapshot_key(before, remote), str(previous)) if before is not None else None
@@ -148,6 +145,11 @@ def release(target: Target, rendered: Rendered) -> tuple[Rendered, Report | None
 
 def bumped(target: Target, rendered: Rendered, report: Report | None) -> Rendered:
     """Each package's version bumped from its previous one, with a CHANGELOG entry (see module doc)."""
+    # with bump-version only: versions and CHANGELOG text
+    from apiforge.diff.model import Bump
+    from apiforge.diff.release import add_changelog_entry, next_version, set_project_version
+    from apiforge.diff.render import changelog_entry
+
     files = dict(rendered.files)
     for package in rendered.packages:
         audience: Audience = "server" if package == target.server_package else "client"
