@@ -28,6 +28,7 @@ import importlib.util
 import json
 import os
 import pickle
+import signal
 import sys
 import threading
 from dataclasses import dataclass
@@ -123,13 +124,17 @@ def prewarm() -> None:
 
 
 def discard() -> None:
-    """End a child that :func:`prewarm` forked and no :func:`start` used (it exits at once)."""
+    """End a child that :func:`prewarm` forked and no :func:`start` used, without waiting for it."""
     global _warm
     warm, _warm = _warm, None
     if warm is None:
         return
     os.close(warm.to_child)
     os.close(warm.from_child)
+    try:
+        os.kill(warm.pid, signal.SIGKILL)  # it may still be importing: nothing of it is needed
+    except ProcessLookupError:
+        pass
     os.waitpid(warm.pid, 0)
 
 
