@@ -44,6 +44,7 @@ from typing import Any
 
 from apiforge import __version__
 from apiforge.config.targets import Target
+from apiforge.output import file_stats
 
 MANIFEST_NAME = ".apiforge-manifest.json"
 FORMAT = 1
@@ -223,11 +224,15 @@ def read_manifest(package_dir: Path) -> Manifest | None:
 
 
 def edited_files(manifest: Manifest, package_dir: Path) -> tuple[list[str], list[str]]:
-    """Listed files whose bytes differ from the record, and listed files that are missing."""
+    """Listed files whose bytes differ from the record, and listed files that are missing.
+
+    Only files whose stat changed since they were last hashed are read (:mod:`.file_stats`).
+    """
     edited: list[str] = []
     missing: list[str] = []
+    found = file_stats.digests(package_dir, manifest.files, sha256_file)
     for name, digest in manifest.files.items():
-        actual = sha256_file(package_dir / name)
+        actual = found[name]
         if actual is None:
             missing.append(name)
         elif actual != digest:

@@ -1,0 +1,164 @@
+"""The edited-file check re-hashes only files whose stat changed (output/file_stats.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+import apiforge.output.manifest as manifest_module
+from apiforge.config.targets import Target
+from apiforge.output import cache, file_stats
+from apiforge.output.manifest import edited_files, read_manifest, staleness
+from apiforge.output.write import package_trees, write_packages
+
+TEMPLATES = "t" * 64
+FILES = {"shop_client/shop_client/__init__.py": "A = 1\n", "shop_client/README.md": "hi\n"}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Target:
+    """A generated client package whose files are older than the racy window."""
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    spec = tmp_path / "shop.yaml"
+    spec.write_text("openapi: 3.1.0\n")
+    target = Target.for_spec(spec, tmp_path / "generated", server_package=None)
+    hashes = {str(spec): hashlib.sha256(spec.read_bytes()).hexdigest()}
+    write_packages(target.output, package_trees(target, FILES, ("shop_client",), hashes, TEMPLATES))
+    old = time.time_ns() - 10 * 10**9
+    for path in package(target).rglob("*"):
+        os.utime(path, ns=(old, old))
+    return target
+
+
+def package(target: Target) -> Path:
+    return target.output / "shop_client"
+
+
+class Spy:
+    """Counts the files the manifest module hashes."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.paths: list[Path] = []
+        real = manifest_module.sha256_file
+
+        def spy(path: Path) -> str | None:
+            self.paths.append(path)
+            return real(path)
+
+        monkeypatch.setattr(manifest_module, "sha256_file", spy)
+
+    def generated(self, target: Target) -> list[str]:
+        """The hashed files inside the package (the spec is an input, hashed every time)."""
+        here = package(target)
+        paths = [Path(os.path.normpath(p)) for p in self.paths]
+        return sorted(p.relative_to(here).as_posix() for p in paths if here in p.parents)
+
+
+def check(target: Target) -> tuple[list[str], list[str]]:
+    manifest = read_manifest(package(target))
+    assert manifest is not None
+    return edited_files(manifest, package(target))
+
+
+def test_no_op_hashes_no_generated_file(project: Target, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = Spy(monkeypatch)
+    assert staleness(project, TEMPLATES) is None  # hashes everything once, records the stats
+    listed = sorted(read_manifest(package(project)).files)  # type: ignore[union-attr]
+    assert first.generated(project) == listed
+    second = Spy(monkeypatch)
+    assert staleness(project, TEMPLATES) is None
+    assert second.generated(project) == []
+    assert [Path(os.path.normpath(p)) for p in second.paths] == [project.spec]  # the input
+
+
+def test_same_size_edit_with_the_old_mtime_is_detected(
+    project: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = package(project) / "README.md"
+    assert staleness(project, TEMPLATES) is None
+    before = os.stat(readme)
+    readme.write_text("ho\n")  # same size
+    os.utime(readme, ns=(before.st_atime_ns, before.st_mtime_ns))  # as if within the same tick
+    assert check(project) == (["README.md"], [])
+    assert "README.md was edited or removed" in (staleness(project, TEMPLATES) or "")
+
+
+def test_racy_entry_is_hashed_even_when_the_stat_matches(
+    project: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worst case: an edit in the tick the record was taken leaves the stat unchanged."""
+    readme = package(project) / "README.md"
+    readme.write_text("ho\n")
+    stale = hashlib.sha256(b"hi\n").hexdigest()
+    mtime = os.stat(readme).st_mtime_ns
+    record = {"README.md": (file_stats.identity(os.stat(readme)), stale)}
+    folder, key = cache.cache_dir(file_stats.KIND), os.path.abspath(package(project))
+    cache.write(folder, key, file_stats.dump(mtime, record))  # recorded in the file's tick
+    assert check(project) == (["README.md"], [])
+    # control: the same entry taken long after the file's mtime is trusted as it stands
+    cache.write(folder, key, file_stats.dump(mtime + 2 * file_stats.RACY_SLACK_NS, record))
+    spy = Spy(monkeypatch)
+    assert check(project) == ([], [])
+    assert "README.md" not in spy.generated(project)
+
+
+def test_touched_unchanged_file_is_not_edited(
+    project: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = package(project) / "README.md"
+    assert staleness(project, TEMPLATES) is None
+    os.utime(readme)  # touch
+    spy = Spy(monkeypatch)
+    assert check(project) == ([], [])
+    assert spy.generated(project) == ["README.md"]
+    assert staleness(project, TEMPLATES) is None
+
+
+def test_deleted_file_is_missing(project: Target) -> None:
+    assert staleness(project, TEMPLATES) is None
+    (package(project) / "README.md").unlink()
+    assert check(project) == ([], ["README.md"])
+    assert "README.md was edited or removed" in (staleness(project, TEMPLATES) or "")
+    key = os.path.abspath(package(project))
+    _, record = file_stats.load(cache.read_bytes(cache.cache_dir(file_stats.KIND), key))
+    assert "README.md" not in record
+
+
+def test_cache_off_hashes_every_file(project: Target, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
+    listed = sorted(read_manifest(package(project)).files)  # type: ignore[union-attr]
+    for _ in range(2):
+        spy = Spy(monkeypatch)
+        assert staleness(project, TEMPLATES) is None
+        assert spy.generated(project) == listed
+    readme = package(project) / "README.md"
+    before = os.stat(readme)
+    readme.write_text("ho\n")
+    os.utime(readme, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert check(project) == (["README.md"], [])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"\xff not json",
+        b"[]",
+        b'{"format": 1, "recorded_ns": 1, "files": {"README.md": [1]}}',
+        b'{"format": 1, "recorded_ns": "x", "files": {}}',
+    ],
+)
+def test_damaged_entry_is_ignored_and_replaced(
+    project: Target, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
+    folder, key = cache.cache_dir(file_stats.KIND), os.path.abspath(package(project))
+    cache.write(folder, key, damage)
+    assert file_stats.load(damage) == (0, {})
+    readme = package(project) / "README.md"
+    readme.write_text("ho\n")
+    assert check(project) == (["README.md"], [])
+    recorded_ns, record = file_stats.load(cache.read_bytes(folder, key))
+    assert recorded_ns > 0 and set(record) == set(read_manifest(package(project)).files)  # type: ignore[union-attr]
