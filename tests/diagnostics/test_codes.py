@@ -50,6 +50,7 @@ NOT_CODES = {
     "request-response": "a DMCG option value",
     "openapi-pydantic": "a distribution name",
     "yaml-chunks": "a content cache folder (load/yaml_chunks.py)",
+    "file-stats": "a content cache kind (output/file_stats.py)",
     "enable-by-default": "a hatch build-hook option",
     "include-in-wheel": "a hatch build-hook option",
     "require-runtime-dependencies": "a hatch build-hook option",
