@@ -248,32 +248,9 @@ class Pending:
         return True
 
     def _fork(self) -> bool:
-        """Start the child; False when fork is unavailable or fails."""
-        if self._hand_over():
-            return True
-        try:
-            read, write = os.pipe()
-        except OSError:
-            return False
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            return False
-        if pid == 0:  # the child: validate, send the reports, exit without any cleanup
-            status = 1
-            try:
-                gc.freeze()  # the parent's objects stay shared: no collection walks them
-                os.close(read)
-                _one_family_only()
-                _reply(write, self._document, self._family)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write)
-        self._child = (pid, read)
-        return True
+        """Hand the document to a validating child, forked now unless :func:`prewarm` did."""
+        prewarm()
+        return self._hand_over()
 
 
 def start(
