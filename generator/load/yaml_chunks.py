@@ -40,8 +40,8 @@ from apiforge.load.yaml_compose import HAVE_LIBYAML, may_be_deep
 from apiforge.load.yaml_positions import YamlPositions
 from apiforge.output import cache
 
-# How many levels below a top-level key are cut into chunks.
-_LEVELS = {"paths": 1, "webhooks": 1, "definitions": 1, "components": 2}
+# How many levels below a top-level key are cut into chunks (read by yaml_unit_positions too).
+SPLIT_LEVELS = {"paths": 1, "webhooks": 1, "definitions": 1, "components": 2}
 # Characters Python or PyYAML may take as a line break besides "\n", and a BOM.
 _AWKWARD = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\ufeff")
 _KEY_START_FORBIDDEN = frozenset("-?:,[]{}#&*!|>'\"%@` \t")
@@ -122,7 +122,7 @@ def _cut(
         path = (*keys, key)
         if (
             nested
-            and len(path) <= _LEVELS.get(path[0], 0)
+            and len(path) <= SPLIT_LEVELS.get(path[0], 0)
             and lines.first_content(first + 1, stop) < stop
         ):
             indent = _indent(lines.lines[first])

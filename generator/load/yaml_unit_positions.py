@@ -40,7 +40,7 @@ def key_shape(data: Any) -> dict[_Path, list[str]] | None:
     if type(data) is not dict:
         return None
     shape: dict[_Path, list[str]] = {(): list(data)}
-    for name, levels in yaml_chunks._LEVELS.items():  # the levels the cut splits
+    for name, levels in yaml_chunks.SPLIT_LEVELS.items():
         value = data.get(name)
         if type(value) is dict:
             shape[(name,)] = list(value)
