@@ -212,6 +212,8 @@ def union(annotations: list[str]) -> str:
 
 def _members(annotation: str) -> list[str]:
     """The top-level members of a union annotation (``list[A | B] | C`` -> two)."""
+    if "[" not in annotation and "]" not in annotation:  # no nesting: a split does
+        return [p for p in (part.strip() for part in annotation.split("|")) if p]
     parts, depth, start = [], 0, 0
     for i, char in enumerate(annotation):
         if char == "[":
@@ -298,13 +300,15 @@ def resource_groups(api: Api, names: Names) -> dict[tuple[PyName, ...], list[Ope
 
 def unshadow_args(args: list[ArgView], methods: set[str]) -> list[ArgView]:
     """:func:`unshadow` applied to every argument's annotation."""
+    if methods.isdisjoint(_BUILTIN_TYPES):  # nothing to qualify: spare the copies
+        return list(args)
     return [replace(a, annotation=unshadow(a.annotation, methods)) for a in args]
 
 
 def unshadow_body(body: BodyView | None, methods: set[str]) -> BodyView | None:
     """:func:`unshadow` applied to a body's annotation."""
-    if body is None:
-        return None
+    if body is None or methods.isdisjoint(_BUILTIN_TYPES):
+        return body
     return replace(
         body,
         annotation=unshadow(body.annotation, methods),
