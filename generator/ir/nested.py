@@ -20,6 +20,7 @@ which becomes ``allOf: [$ref]`` (3.0) or ``anyOf: [$ref, {type: null}]`` (3.1).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,7 @@ def schema_ref(key: str) -> str:
     return SCHEMA_REF_PREFIX + escape(key).replace("%", "%25")
 
 
+@functools.lru_cache(maxsize=16384)  # a pure function of the text, asked per $ref of every walk
 def component_key(ref: str) -> str | None:
     """The component schema a ``$ref`` names (percent-decoded, then unescaped), or None."""
     if not ref.startswith(SCHEMA_REF_PREFIX):

@@ -7,6 +7,7 @@ branch and interpolate.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 from dataclasses import dataclass, replace
@@ -210,10 +211,11 @@ def union(annotations: list[str]) -> str:
     return " | ".join(seen) or "None"
 
 
-def _members(annotation: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)  # a pure function of the text: annotations recur
+def _members(annotation: str) -> tuple[str, ...]:
     """The top-level members of a union annotation (``list[A | B] | C`` -> two)."""
     if "[" not in annotation and "]" not in annotation:  # no nesting: a split does
-        return [p for p in (part.strip() for part in annotation.split("|")) if p]
+        return tuple(p for p in (part.strip() for part in annotation.split("|")) if p)
     parts, depth, start = [], 0, 0
     for i, char in enumerate(annotation):
         if char == "[":
@@ -224,7 +226,7 @@ def _members(annotation: str) -> list[str]:
             parts.append(annotation[start:i].strip())
             start = i + 1
     parts.append(annotation[start:].strip())
-    return [p for p in parts if p]
+    return tuple(p for p in parts if p)
 
 
 def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView | None:
