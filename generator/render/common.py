@@ -30,6 +30,11 @@ from apiforge.render.types import (
 _BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "bytes")
 
 
+def shadows(methods: set[str]) -> bool:
+    """Whether a method named ``methods`` shadows a builtin type an annotation may name."""
+    return not methods.isdisjoint(_BUILTIN_TYPES)
+
+
 def unshadow(annotation: str, methods: set[str]) -> str:
     """Qualify builtin type names that a method of the same class shadows (``def list``)."""
     shadowed = frozenset(name for name in _BUILTIN_TYPES if name in methods)
@@ -302,14 +307,14 @@ def resource_groups(api: Api, names: Names) -> dict[tuple[PyName, ...], list[Ope
 
 def unshadow_args(args: list[ArgView], methods: set[str]) -> list[ArgView]:
     """:func:`unshadow` applied to every argument's annotation."""
-    if methods.isdisjoint(_BUILTIN_TYPES):  # nothing to qualify: spare the copies
+    if not shadows(methods):  # nothing to qualify: spare the copies
         return list(args)
     return [replace(a, annotation=unshadow(a.annotation, methods)) for a in args]
 
 
 def unshadow_body(body: BodyView | None, methods: set[str]) -> BodyView | None:
     """:func:`unshadow` applied to a body's annotation."""
-    if body is None or methods.isdisjoint(_BUILTIN_TYPES):
+    if body is None or not shadows(methods):
         return body
     return replace(
         body,
