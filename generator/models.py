@@ -129,7 +129,8 @@ def render_models(
 
     split = split_keys(shapes)
     deps, discriminators = scan(shapes)
-    tags = discriminator_tags(shapes, names, split)
+    # A discriminator with a propertyName is where tags come from: scan saw every one.
+    tags = discriminator_tags(shapes, names, split) if discriminators else {}
     classes = {key: class_names(shapes, names, split, key) for key in shapes}
     client_groups = model_layout.client_groups(api, names) if api is not None else {}
     server_groups = model_layout.server_groups(api, names) if api is not None else {}
