@@ -178,11 +178,10 @@ class _Flavour:
         generator = templates_hash()
         files: dict[str, str] = {}
         used: set[str] = set()
-        for module in sorted(by_module):
-            keys = by_module[module]
-            key = module_key(
+        module_keys = {
+            module: module_key(
                 module,
-                keys,
+                by_module[module],
                 self.shapes,
                 self.deps,
                 self.digests,
@@ -192,7 +191,12 @@ class _Flavour:
                 server,
                 generator,
             )
-            hit = cache.read(folder, key)
+            for module in sorted(by_module)
+        }
+        hits = cache.read_many(folder, list(module_keys.values()))
+        for module, key in module_keys.items():
+            keys = by_module[module]
+            hit = hits.get(key)
             done = CachedModule.load(hit) if hit is not None else None
             if done is None:
                 done = self._render(module, keys, home, server, layout.users[module])

@@ -61,6 +61,21 @@ def read(folder: Path | None, key: str) -> str | None:
         return None
 
 
+def read_many(folder: Path | None, keys: list[str]) -> dict[str, str]:
+    """The cached texts of those of ``keys`` that are stored (a query per 500 keys, not one each)."""
+    found: dict[str, str] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})"
+        for key, value in _rows(folder, sql, *chunk):
+            try:
+                found[key] = bytes(value).decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+    return found
+
+
 def read_bytes(folder: Path | None, key: str) -> bytes | None:
     """The cached bytes for ``key``, or None."""
     rows = _rows(folder, "SELECT value FROM entries WHERE kind = ? AND key = ?", key)

@@ -33,6 +33,19 @@ def test_round_trip_by_kind(base: Path) -> None:
     assert files <= {cache.DATABASE, f"{cache.DATABASE}-wal", f"{cache.DATABASE}-shm"}
 
 
+def test_read_many_gives_the_stored_keys_of_one_kind(base: Path) -> None:
+    fmt, models = cache.cache_dir("format"), cache.cache_dir("models")
+    for i in range(1200):  # more than one query's worth of keys
+        cache.write(models, f"k{i}", f"v{i}")
+    cache.write(fmt, "k5", "other kind")
+    cache.write(models, "bad", b"\xff")  # not UTF-8: left out, as read leaves it out
+    wanted = [f"k{i}" for i in range(0, 1300, 3)] + ["bad", "missing"]
+    found = cache.read_many(models, wanted)
+    assert found == {f"k{i}": f"v{i}" for i in range(0, 1200, 3)}
+    assert cache.read_many(cache.cache_dir("nothing"), ["k1"]) == {}
+    assert cache.read_many(None, ["k1"]) == {}
+
+
 def test_reading_creates_nothing(base: Path) -> None:
     assert cache.read(cache.cache_dir("format"), "k") is None
     assert cache.keys(cache.cache_dir("format")) == set()
