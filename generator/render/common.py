@@ -159,6 +159,7 @@ class OutcomeView:
 def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
     """Every documented response of ``op``, with the python type of its body."""
     views = []
+    success = op.success_responses
     for response in op.responses:
         content = pick_content(response.contents)
         kind = outcome_kind(content)
@@ -180,7 +181,7 @@ def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
                 kind=kind,
                 annotation=annotation,
                 media_type=content.media_type if content is not None else None,
-                is_success=response in op.success_responses,
+                is_success=response in success,
                 description=literal(response.description or response.status),
                 value=value,
                 unwrap=unwrap,

@@ -35,6 +35,8 @@ _FORMATS = {
     "time": ("datetime.time", "datetime"),
     "uuid": ("uuid.UUID", "uuid"),
 }
+_TYPING = frozenset({"Any", "Literal"})  # what note() records besides model classes
+_MODULES = frozenset({"datetime", "uuid", "builtins"})
 _SCALARS = {
     "string": "str",
     "integer": "int",
@@ -116,8 +118,8 @@ class Annotator:
         """Record the imports of an annotation spelt by another Annotator (for another module)."""
         names, modules = annotation_names(annotation)
         self.model_names |= names & self.models.classes
-        self.typing |= names & {"Any", "Literal"}
-        self.modules |= modules & {"datetime", "uuid", "builtins"}
+        self.typing |= names & _TYPING
+        self.modules |= modules & _MODULES
         return annotation
 
     def _any(self) -> str:
