@@ -310,13 +310,16 @@ _KEYS = {
     "array": _ARRAY_KEYS,
     "object": _MAP_KEYS,
 }
+_CONSTRAINING = frozenset(key for table in _KEYS.values() for key, _ in table)
 _UNCONSTRAINED = frozenset({"$ref", "oneOf", "anyOf", "allOf", "enum", "const"})  # typed elsewhere
 
 
 def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
     """``Field`` keyword arguments for the validation keywords of a single-typed schema."""
+    if _CONSTRAINING.isdisjoint(schema) or not _UNCONSTRAINED.isdisjoint(schema):
+        return []  # the usual case: no keyword to check
     kinds = _types(schema)
-    if len(kinds) != 1 or not _UNCONSTRAINED.isdisjoint(schema):
+    if len(kinds) != 1:
         return []
     kind = kinds[0]
     table = _KEYS.get(kind, ())
