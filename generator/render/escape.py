@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-from typing import cast
 
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
@@ -25,7 +24,7 @@ def literal(value: object) -> str:
     Lists, tuples and dicts are spelt item by item; any other type is refused.
     """
     if value.__class__ is str:  # the usual case (a subclass of str takes the long way)
-        return _string(cast(str, value))
+        return _string(value)
     if isinstance(value, list):
         return "[" + ", ".join(literal(item) for item in value) + "]"
     if isinstance(value, tuple):

@@ -378,7 +378,9 @@ def python_patterns(node: Any) -> bool:
             pattern = item.get("pattern")
             if isinstance(pattern, str) and regex_engine(pattern) == "python-re":
                 return True
-            stack.extend(v for k, v in item.items() if k not in _DATA)
+            for key, value in item.items():
+                if isinstance(value, (dict, list)) and key not in _DATA:
+                    stack.append(value)
     return False
 
 
