@@ -76,7 +76,12 @@ def normalize_dialect(document: dict[str, Any]) -> dict[str, Any]:
             result["additionalProperties"] = False
         return result
 
-    return walk(document) if str(document.get("openapi", "")).startswith("3.1") else document
+    return walk(document) if is_31(document) else document
+
+
+def is_31(document: dict[str, Any]) -> bool:
+    """Whether ``document`` is OpenAPI 3.1 (the only version :func:`normalize_dialect` changes)."""
+    return str(document.get("openapi", "")).startswith("3.1")
 
 
 def check_root(document: dict[str, Any], sink: Sink, file: str) -> None:

@@ -42,7 +42,7 @@ def relax_one_of(document: dict[str, Any]) -> dict[str, Any]:
             result["anyOf"] = result.pop("oneOf")
         return result
 
-    return walk(document) if everywhere or _mentions(document) else document
+    return walk(document) if everywhere or mentions(document) else document
 
 
 def overlap_warning(sink: Sink, file: str, tokens: Iterable[str | int], open_members: list[int]) -> None:
@@ -87,7 +87,7 @@ def _open_object(document: dict[str, Any], member: Any, depth: int = 0) -> bool:
     return is_object and not member.get("required") and not closed and not composed
 
 
-def _mentions(node: Any) -> bool:
+def mentions(node: Any) -> bool:
     """Whether the extension appears anywhere below ``node`` (so most documents are not copied).
 
     Level by level, without a call per node: it visits every mapping of the document.
