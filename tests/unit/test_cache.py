@@ -184,6 +184,24 @@ def test_a_read_keeps_an_entry(base: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert "k0" in kept and "k1" not in kept
 
 
+def test_a_read_of_many_keeps_those_entries(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = _clock(monkeypatch, 1_000_000)
+    folder = cache.cache_dir("format")
+
+    def used(key: str) -> int:
+        sql = "SELECT used FROM entries WHERE kind = ? AND key = ?"
+        return int(cache._rows(folder, sql, key)[0][0])
+
+    cache.write(folder, "old", "v")
+    cache.write(folder, "other", "w")
+    now[0] += 3600  # within a day: reading writes nothing
+    assert cache.read_many(folder, ["old"]) == {"old": "v"}
+    assert used("old") == 1_000_000
+    now[0] += 2 * 86_400  # a day later a read counts as a use again
+    assert cache.read_many(folder, ["old", "missing"]) == {"old": "v"}
+    assert used("old") == now[0] and used("other") == 1_000_000
+
+
 def test_a_read_within_a_day_writes_nothing(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     now = _clock(monkeypatch, 1_000_000)
     folder = cache.cache_dir("format")
