@@ -45,7 +45,9 @@ def relax_one_of(document: dict[str, Any]) -> dict[str, Any]:
     return walk(document) if everywhere or mentions(document) else document
 
 
-def overlap_warning(sink: Sink, file: str, tokens: Iterable[str | int], open_members: list[int]) -> None:
+def overlap_warning(
+    sink: Sink, file: str, tokens: Iterable[str | int], open_members: list[int]
+) -> None:
     """Report a ``one-of-overlap`` at the oneOf below ``tokens`` (see :func:`open_members`)."""
     sink.warning(
         "one-of-overlap",
@@ -58,9 +60,8 @@ def overlap_warning(sink: Sink, file: str, tokens: Iterable[str | int], open_mem
 
 
 def open_members(document: dict[str, Any], node: dict[str, Any]) -> list[int]:
-    """The indexes of the open-object members of ``node``'s oneOf (none without a discriminator-free oneOf).
-
-    Two or more of them earn a warning: ``ir/document_checks.py`` walks the document.
+    """The indexes of the open-object members of ``node``'s oneOf: none without a oneOf list or
+    with a discriminator. Two or more earn a warning (``ir/document_checks.py`` walks the document).
     """
     members = node.get("oneOf")
     if not isinstance(members, list) or "discriminator" in node:
