@@ -64,7 +64,7 @@ def scan(shapes: Mapping[str, Shape]) -> tuple[dict[str, set[str]], set[str]]:
         found = deps[key] = set()
         _walk(shape.schema, found, tags)
         given = shape.schema.get("properties")
-        for prop in shape.properties:  # one the schema holds as it is was walked just now
+        for prop in shape.properties:  # walked with the schema unless merged from elsewhere
             if not isinstance(given, dict) or given.get(prop.name) is not prop.schema:
                 _walk(prop.schema, found, tags)
         found &= shapes.keys()

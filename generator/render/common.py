@@ -31,7 +31,7 @@ _BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "bytes")
 
 
 def shadows(methods: set[str]) -> bool:
-    """Whether a method named ``methods`` shadows a builtin type an annotation may name."""
+    """Whether one of ``methods`` shadows a builtin type an annotation may name (``def list``)."""
     return not methods.isdisjoint(_BUILTIN_TYPES)
 
 
