@@ -26,6 +26,12 @@ def compare(old: Snapshot, new: Snapshot, packages: dict[str, Audience] | None =
     operations.resources(pair)
     operations.schemes(pair)
     schemas.components(pair)
+    return finish(pair, packages)
+
+
+def finish(pair: Pair, packages: dict[str, Audience] | None) -> Report:
+    """The report of the changes ``pair`` holds, for the packages given."""
+    old, new = pair.old, pair.new
     audiences = set((packages or {"client": "client", "server": "server"}).values())
     changes: tuple[Change, ...] = tuple(c for c in merge(pair.changes) if c.audience in audiences)
     return Report(old.display, new.display, changes, dict(packages or {}), old.digest != new.digest)

@@ -36,7 +36,7 @@ def components(pair: Pair) -> None:
                     old=schema.spec_location,
                 )
             continue
-        _component(pair, key, schema, new[key])
+        component(pair, key, schema, new[key])
     for key, schema in new.items():
         if key not in old and key in pair.new.usage:
             pair.emit(
@@ -74,7 +74,8 @@ def _used_by(pair: Pair, key: str) -> Used:
     return Used({a: f" (used by {side.call(a, op)}{more})" for a in ("client", "server")})
 
 
-def _component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
+def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
+    """Compare one component schema present on both sides."""
     old_name, new_name = pair.old.model(key), pair.new.model(key)
     where = (old.spec_location, new.spec_location)
     directions = _directions(pair, key)

@@ -83,6 +83,34 @@ def write(folder: Path | None, key: str, text: str | bytes) -> None:
         pass
 
 
+def read_many(folder: Path | None, wanted: list[str]) -> dict[str, bytes]:
+    """The cached bytes of each of ``wanted`` that is stored (one query per 500 keys)."""
+    found: dict[str, bytes] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})"
+        found.update((key, bytes(value)) for key, value in _rows(folder, sql, *chunk))
+    return found
+
+
+def write_many(folder: Path | None, items: dict[str, bytes]) -> None:
+    """Store every key -> bytes of ``items`` in one transaction (errors are ignored)."""
+    if folder is None or not items:
+        return
+    try:
+        connection = _connect(folder.parent, create=True)
+        if connection is not None:
+            with connection:  # one commit for all
+                connection.execute("BEGIN")
+                connection.executemany(
+                    "INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)",
+                    [(folder.name, key, value) for key, value in items.items()],
+                )
+    except sqlite3.Error:
+        pass
+
+
 def keys(folder: Path | None) -> set[str]:
     """Every key stored for one kind (for tests and tools; a run never lists the cache)."""
     return {key for (key,) in _rows(folder, "SELECT key FROM entries WHERE kind = ?")}

@@ -1,0 +1,220 @@
+"""The snapshots the content cache keeps for the release step, one entry per operation and schema.
+
+A generated spec's snapshot is stored as an :class:`Index` (marshal: small, quick to
+read) under a key made from the spec copy recorded beside the output, plus one entry
+per operation and per component schema (their IR, pickled), keyed by their content.
+The index names those entries and holds what the rules read of the whole spec: the
+names, the security schemes, who uses each schema, and the document's units (see
+:mod:`~apiforge.diff.units`). A later snapshot that shares an entry stores nothing
+for it, and reading one back unpickles only the entries a comparison asks for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import pickle
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+from apiforge.diagnostics import SpecLocation
+from apiforge.diff.snapshot import Snapshot, schema_refs
+from apiforge.ir.model import Api, Operation, Schema
+from apiforge.output.cache import cache_dir, digest, read_bytes, read_many, write_many
+from apiforge.resources import templates_hash
+
+CACHE_KIND = "diff-snapshots"
+_FORMAT = "2"
+_ERRORS = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
+T = TypeVar("T")
+
+
+def snapshot_key(files: dict[str, str], allow_remote_refs: bool, display: str) -> str:
+    """The cache key of the snapshot of a recorded spec copy (relative path -> text) of the
+    spec shown as ``display`` (the IR's locations name that file)."""
+    parts = [f"{path}\0{text}" for path, text in sorted(files.items())]
+    # templates_hash() covers the generator's own code: entries pickled by other code are never read
+    return digest(
+        "diff-snapshot", _FORMAT, templates_hash(), str(allow_remote_refs), display, *parts
+    )
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of the document: fingerprint, canonical digest, the units its $refs point into."""
+
+    fingerprint: bytes | None
+    canonical: str
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Index:
+    """A stored snapshot: see the module docstring. Entry keys name cache entries."""
+
+    display: str
+    units: dict[str, Unit]
+    operations: tuple[tuple[str, str, str], ...]  # (operation id, path, entry key), in spec order
+    schemas: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # (key, unit, entry, $refs)
+    names: bytes  # pickled Names
+    schemes: bytes  # pickled security schemes
+    usage: dict[str, tuple[str, ...]]
+    users: dict[str, tuple[str, ...]]
+    digest: str
+
+    def dump(self) -> bytes:
+        table = {k: (u.fingerprint, u.canonical, u.refs) for k, u in self.units.items()}
+        return marshal.dumps(
+            (
+                _FORMAT,
+                self.display,
+                table,
+                self.operations,
+                self.schemas,
+                self.names,
+                self.schemes,
+                self.usage,
+                self.users,
+                self.digest,
+            )
+        )
+
+    @staticmethod
+    def load(data: bytes) -> Index | None:
+        try:
+            fmt, display, table, ops, schemas, names, schemes, usage, users, dig = marshal.loads(
+                data
+            )
+        except (ValueError, EOFError, TypeError):
+            return None
+        if fmt != _FORMAT:
+            return None
+        table = {k: Unit(*v) for k, v in table.items()}
+        return Index(display, table, ops, schemas, names, schemes, usage, users, dig)
+
+
+def entry_key(blob: bytes) -> str:
+    """The cache key of one stored operation or schema."""
+    return "entry-" + hashlib.sha256(blob).hexdigest()
+
+
+def read_index(key: str) -> Index | None:
+    """The index stored under ``key``, or None."""
+    data = read_bytes(cache_dir(CACHE_KIND), key)
+    return Index.load(data) if data is not None else None
+
+
+def store(key: str, index: Index, entries: dict[str, bytes]) -> None:
+    """Keep ``index`` under ``key`` and the new ``entries``; a failure only costs time later."""
+    folder = cache_dir(CACHE_KIND)
+    if folder is not None:
+        write_many(folder, {**entries, key: index.dump()})
+
+
+class Entries(Mapping[str, T]):
+    """Stored entries by operation id or schema key, unpickled on first use."""
+
+    def __init__(self, keys: dict[str, str], preloaded: dict[str, bytes] | None = None) -> None:
+        self.keys_ = keys
+        self.blobs = dict(preloaded or {})
+        self.loaded: dict[str, T] = {}
+
+    def __getitem__(self, name: str) -> T:
+        if name not in self.loaded:
+            entry = self.keys_[name]
+            blob = self.blobs.get(entry)
+            if blob is None:
+                blob = read_bytes(cache_dir(CACHE_KIND), entry)
+            if blob is None:
+                raise LookupError(f"stored entry {entry} is missing")
+            self.loaded[name] = pickle.loads(blob)  # the user's own cache, content-addressed
+        return self.loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys_)
+
+    def __len__(self) -> int:
+        return len(self.keys_)
+
+
+def restore(
+    index: Index,
+    display: str,
+    locate: Callable[[SpecLocation], SpecLocation],
+    everything: bool = False,
+) -> Snapshot | None:
+    """The snapshot ``index`` stores, shown as ``display``; its entries load on first use
+    (all at once, and the operations in order, with ``everything``). None when unreadable."""
+    preloaded: dict[str, bytes] | None = None
+    if everything:
+        wanted = [e for _, _, e in index.operations] + [e for _, _, e, _ in index.schemas]
+        preloaded = read_many(cache_dir(CACHE_KIND), wanted)
+        if len(preloaded) != len(set(wanted)):
+            return None
+    try:
+        names = pickle.loads(index.names)
+        schemes = pickle.loads(index.schemes)
+        ops: Entries[Operation] = Entries({i: e for i, _, e in index.operations}, preloaded)
+        pairs: Entries[tuple[Schema, dict[str, Any]]] = Entries(
+            {k: e for k, _, e, _ in index.schemas}, preloaded
+        )
+        ir = _Firsts(pairs)
+        raw = _Seconds(pairs)
+        ordered = tuple(ops[i] for i, _, _ in index.operations) if everything else ()
+    except (*_ERRORS, LookupError):
+        return None
+    api = Api("", "", "", (), ordered, cast("dict[str, Schema]", ir), schemes)
+    known: dict[str, Any] = {
+        "digest": index.digest,
+        "usage": {k: frozenset(v) for k, v in index.usage.items()},
+        "users": index.users,
+    }
+    return Snapshot(
+        display,
+        api,
+        names,
+        cast("dict[str, dict[str, Any]]", raw),
+        {},
+        locate,
+        cast("dict[str, Operation]", ops),
+        known,
+    )
+
+
+class _Firsts(Mapping[str, Any]):
+    """The IR schema of each stored (schema, raw schema) pair."""
+
+    def __init__(self, pairs: Entries[tuple[Schema, dict[str, Any]]]) -> None:
+        self.pairs = pairs
+
+    def __getitem__(self, key: str) -> Any:
+        return self.pairs[key][0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+class _Seconds(_Firsts):
+    """The raw schema of each stored (schema, raw schema) pair."""
+
+    def __getitem__(self, key: str) -> Any:
+        return self.pairs[key][1]
+
+
+def operation_entry(op: Operation) -> bytes:
+    """What is stored for one operation."""
+    return pickle.dumps(op, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def schema_entry(schema: Schema, raw: dict[str, Any]) -> bytes:
+    """What is stored for one component schema: its IR and the raw schema the rules read."""
+    return pickle.dumps((schema, raw), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def source_refs(raw: dict[str, Any]) -> tuple[str, ...]:
+    """The component keys a (hoisted) raw schema refers to, sorted."""
+    return tuple(sorted(set(schema_refs(raw))))

@@ -1,0 +1,127 @@
+"""A spec document cut into units, so that two versions can be compared unit by unit.
+
+A unit is one path item (``p`` + its path), one component schema (``s`` + its key),
+or the rest of the document (``r``: everything else, with those two maps emptied).
+Each unit has a fingerprint (a digest of its ``marshal`` encoding: equal fingerprints
+mean equal values; unequal ones only may differ), a canonical digest (of its sorted
+JSON, as the document digest has always been) and the units whose content its IR may
+read through ``$ref``s (see :func:`refs`).
+Equal canonical digests of every unit mean equal documents, so the document digest
+is worked out from the units' and a one-unit edit re-digests one unit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+from typing import Any
+
+from apiforge.ir.nested import component_key
+from apiforge.load import jsonpointer
+from apiforge.load.refs import target_pointer
+
+REST = "r"
+_SCHEMAS = "/components/schemas/"
+
+
+def cut(document: dict[str, Any]) -> dict[str, Any] | None:
+    """Unit key -> its node, in document order (rest first); None when a key is not a string."""
+    found: dict[str, Any] = {}
+    rest = dict(document)
+    found[REST] = rest
+    paths = document.get("paths")
+    if isinstance(paths, dict):
+        rest["paths"] = {}
+        for path, item in paths.items():
+            if not isinstance(path, str):
+                return None
+            found["p" + path] = item
+    components = document.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    if isinstance(components, dict) and isinstance(schemas, dict):
+        rest["components"] = {**components, "schemas": {}}
+        for key, schema in schemas.items():
+            if not isinstance(key, str):
+                return None
+            found["s" + key] = schema
+    return found
+
+
+def fingerprint(node: Any) -> bytes | None:
+    """A digest of ``node``'s marshal encoding; None when it holds a value marshal cannot encode."""
+    try:
+        return hashlib.blake2b(marshal.dumps(node), digest_size=16).digest()
+    except ValueError:
+        return None
+
+
+def canonical(node: Any) -> str:
+    """sha256 of ``node``'s canonical JSON (sorted keys; other values spelt by str)."""
+    text = json.dumps(node, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def combined(digests: dict[str, str]) -> str:
+    """The document digest from every unit's canonical digest."""
+    h = hashlib.sha256()
+    for key in sorted(digests):
+        h.update(f"{key}\0{digests[key]}\n".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def document_digest(document: dict[str, Any]) -> str:
+    """The digest of a whole document: equal exactly when the canonical JSON is equal."""
+    units = cut(document)
+    if units is None:
+        return canonical(document)
+    return combined({key: canonical(node) for key, node in units.items()})
+
+
+def unit_of(pointer: str) -> str:
+    """The unit holding the node at JSON ``pointer``."""
+    if pointer.startswith(_SCHEMAS):
+        key = pointer[len(_SCHEMAS) :].split("/", 1)[0]
+        return "s" + jsonpointer.unescape(key)
+    if pointer.startswith("/paths/"):
+        return "p" + jsonpointer.unescape(pointer[len("/paths/") :].split("/", 1)[0])
+    return REST
+
+
+def refs(unit: str, node: Any) -> tuple[str, ...]:
+    """The units whose content the IR of ``unit`` (holding ``node``) may read, sorted.
+
+    Every ``$ref`` of a path item or of the rest counts (a parameter reads the default
+    and limits of the schema it refers to). A component schema reads nothing of another
+    through a plain ``#/components/schemas/X``: the IR keeps that as the name ``X``
+    (the usage of schemas is checked on its own), so only other ``$ref``s count.
+    """
+    plain_ok = unit.startswith("s")
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and not (plain_ok and component_key(ref) is not None):
+                found.add(unit_of(target_pointer(ref)) if ref.startswith("#") else REST)
+            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
+    return tuple(sorted(found))
+
+
+def reaching(changed: set[str], graph: dict[str, tuple[str, ...]]) -> set[str]:
+    """``changed`` and every unit whose ``$ref``s lead to one of them, at any depth."""
+    back: dict[str, list[str]] = {}
+    for unit, targets in graph.items():
+        for target in targets:
+            back.setdefault(target, []).append(unit)
+    seen = set(changed)
+    stack = list(changed)
+    while stack:
+        for unit in back.get(stack.pop(), ()):
+            if unit not in seen:
+                seen.add(unit)
+                stack.append(unit)
+    return seen
