@@ -1,0 +1,196 @@
+"""The release step's comparison with a stored snapshot gives the full comparison's report.
+
+Every edit of the rule table (``test_diff_rules``) and random edit sequences (the edits of
+``test_diff_properties``) are diffed both ways: :func:`apiforge.diff.engine.compare` over two
+fresh snapshots, and :func:`apiforge.diff.incremental.compare_stored` from the stored index of
+the old side. Where the incremental comparison takes the edit, its report must equal the full
+one change for change (order included), and what it stores for the new side must compare the
+next edit as a fresh index does.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from diff_base import Edit, base, edited, op, schema
+from hypothesis import HealthCheck, given, settings
+from test_diff_properties import _apply, edits
+from test_diff_rules import PAIRS, ROWS
+
+from apiforge.diagnostics import Sink
+from apiforge.diff import units
+from apiforge.diff.engine import compare
+from apiforge.diff.incremental import compare_stored, full_index
+from apiforge.diff.model import Audience, Report
+from apiforge.diff.snapshot import Snapshot, from_document
+from apiforge.diff.stored import Index, restore, store
+
+PACKAGES: dict[str, Audience] = {"shop_client": "client", "shop_server": "server"}
+SPEC = "spec.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _snapshot(document: dict[str, Any]) -> Snapshot:
+    return from_document(copy.deepcopy(document), SPEC, Sink())
+
+
+def _stored(document: dict[str, Any], key: str) -> Index:
+    made = full_index(_snapshot(document))
+    assert made is not None
+    store(key, *made)
+    return made[0]
+
+
+def _both_ways(old: dict[str, Any], new: dict[str, Any]) -> tuple[Report, Report | None]:
+    """(full report, incremental report or None when the incremental comparison declines)."""
+    full = compare(_snapshot(old), _snapshot(new), PACKAGES)
+    index = _stored(old, "old")
+    done = compare_stored(index, _snapshot(new), SPEC, PACKAGES, lambda where: where)
+    if done is None:
+        return full, None
+    report, (made, entries) = done
+    store("made", made, entries)
+    fresh = full_index(_snapshot(new))
+    assert fresh is not None
+    store("fresh", *fresh)
+    _same_index(made, fresh[0])
+    return full, report
+
+
+def _same_index(made: Index, fresh: Index) -> None:
+    """What the incremental comparison stores for the new side equals a fresh index of it."""
+    assert made.units == fresh.units
+    assert [(i, p) for i, p, _ in made.operations] == [(i, p) for i, p, _ in fresh.operations]
+    assert [(k, u, r) for k, u, _, r in made.schemas] == [(k, u, r) for k, u, _, r in fresh.schemas]
+    assert (made.usage, made.users, made.digest) == (fresh.usage, fresh.users, fresh.digest)
+    a, b = restore(made, SPEC, lambda w: w, True), restore(fresh, SPEC, lambda w: w, True)
+    assert a is not None and b is not None
+    assert a.api.operations == b.api.operations
+    assert dict(a.api.schemas) == dict(b.api.schemas) and dict(a.schemas) == dict(b.schemas)
+    assert a.names == b.names and a.api.security_schemes == b.api.security_schemes
+
+
+HANDLED = {
+    "enum-value-removed",
+    "enum-value-added",
+    "field-added",
+    "field-removed",
+    "parameter-removed",
+    "parameter-added",
+    "parameter-made-required",
+    "constraint-narrower",
+    "operation-deprecated",
+    "auth-added",
+}
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r[0] for r in ROWS])
+def test_each_rule_table_edit_reports_the_same(row: tuple[str, Edit, Any]) -> None:
+    name, edit, *_ = row
+    full, incremental = _both_ways(base(), edited(edit))
+    if incremental is not None:
+        assert incremental == full
+    else:
+        assert name not in HANDLED, f"{name}: the incremental comparison declined"
+    reverse_full, reverse = _both_ways(edited(edit), base())
+    if reverse is not None:
+        assert reverse == reverse_full
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=[p[0] for p in PAIRS])
+def test_each_two_sided_edit_reports_the_same(pair: tuple[str, Edit, Edit, Any]) -> None:
+    _, first, second, _ = pair
+    full, incremental = _both_ways(edited(first), edited(second))
+    assert incremental is None or incremental == full
+
+
+def test_a_schema_edit_compares_only_where_it_reaches() -> None:
+    """Adding a field to Pet re-compares Pet and the operations whose $refs read it, nothing else."""
+
+    def add(d: dict[str, Any]) -> None:
+        schema(d, "Pet")["properties"]["colour"] = {"type": "string"}
+
+    full, incremental = _both_ways(base(), edited(add))
+    assert incremental == full and {c.rule for c in full.changes} == {"field-added"}
+    old, new = _snapshot(base()), _snapshot(edited(add))
+    table = units.cut(new.document)
+    assert table is not None
+    changed = {k for k, n in table.items() if units.fingerprint(n) != _fingerprint(old, k)}
+    assert changed == {"sPet"}
+
+
+def _fingerprint(snapshot: Snapshot, unit: str) -> bytes | None:
+    table = units.cut(snapshot.document)
+    assert table is not None
+    return units.fingerprint(table[unit])
+
+
+def test_a_parameter_schema_ref_reads_the_schema_it_names() -> None:
+    """A parameter takes its default and limits from a $ref'd schema: editing that schema
+    re-compares the operation (its unit reads the schema's content)."""
+
+    def limit(maximum: int) -> Edit:
+        def edit(d: dict[str, Any]) -> None:
+            d["components"]["schemas"]["Limit"] = {"type": "integer", "maximum": maximum}
+            op(d, "/pets/", "get")["parameters"][0]["schema"] = {
+                "$ref": "#/components/schemas/Limit"
+            }
+
+        return edit
+
+    full, incremental = _both_ways(edited(limit(100)), edited(limit(10)))
+    assert incremental is not None and incremental == full
+    assert "parameter-constraint-narrower" in {c.rule for c in full.changes}
+
+
+def test_edits_the_incremental_comparison_declines() -> None:
+    """An operation added or removed, or the rest of the document edited: the caller compares in full."""
+
+    def title(d: dict[str, Any]) -> None:
+        d["info"]["title"] = "Other"
+
+    def drop(d: dict[str, Any]) -> None:
+        del d["paths"]["/pets/{id}/"]["get"]
+
+    for edit in (title, drop):
+        assert _both_ways(base(), edited(edit))[1] is None
+
+
+def test_documents_that_differ_only_in_text_give_a_patch() -> None:
+    def describe(d: dict[str, Any]) -> None:
+        schema(d, "Pet")["description"] = "A pet."
+
+    full, incremental = _both_ways(base(), edited(describe))
+    assert incremental == full and full.changes == () and full.documents_differ
+
+
+def test_the_document_digest_is_the_canonical_json_digest_in_units() -> None:
+    """Equal exactly when the canonical JSON is equal: key order does not count, values do."""
+    document = base()
+    reordered = dict(reversed(list(copy.deepcopy(document).items())))
+    assert units.document_digest(document) == units.document_digest(reordered)
+    one = edited(lambda d: schema(d, "Pet")["properties"].__setitem__("n", {"maximum": 1}))
+    other = edited(lambda d: schema(d, "Pet")["properties"].__setitem__("n", {"maximum": 1.0}))
+    assert units.document_digest(one) != units.document_digest(other)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(edits, edits)
+def test_random_edit_sequences_report_the_same(
+    first: list[tuple[str, int]], second: list[tuple[str, int]]
+) -> None:
+    old, new = _apply(first), _apply(second)
+    full, incremental = _both_ways(old, new)
+    assert incremental is None or incremental == full
+    # the index stored for ``new`` compares the next edit as a fresh one does
+    done = compare_stored(_stored(new, "next"), _snapshot(old), SPEC, PACKAGES, lambda w: w)
+    assert done is None or done[0] == compare(_snapshot(new), _snapshot(old), PACKAGES)
