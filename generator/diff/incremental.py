@@ -118,7 +118,7 @@ def compare_stored(
         return None
     try:
         return _compare(old, before, new, packages, table, prints, changed, graph, touched)
-    except (LookupError, pickle.UnpicklingError, AttributeError, ImportError, EOFError):
+    except (LookupError, pickle.UnpicklingError, AttributeError, ImportError, EOFError, ValueError):
         return None  # a stored entry is missing or unreadable: the caller compares in full
 
 
