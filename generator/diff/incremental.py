@@ -26,6 +26,7 @@ from apiforge.diff.snapshot import Snapshot, operation_types, type_models
 from apiforge.diff.stored import (
     Index,
     Unit,
+    encode_uses,
     entry_key,
     operation_entry,
     restore,
@@ -61,7 +62,8 @@ def full_index(snapshot: Snapshot) -> Made | None:
         )
         for key, schema in snapshot.api.schemas.items()
     )
-    return _index(snapshot, rows, ops, kept), entries
+    uses = encode_uses(snapshot.usage, snapshot.users, [i for i, _, _ in ops])
+    return _index(snapshot, rows, ops, kept, uses), entries
 
 
 def _keep(entries: dict[str, bytes], blob: bytes) -> str:
@@ -75,6 +77,7 @@ def _index(
     rows: dict[str, Unit],
     ops: tuple[tuple[str, str, str], ...],
     kept: tuple[tuple[str, str, str, tuple[str, ...]], ...],
+    uses: bytes,
 ) -> Index:
     return Index(
         snapshot.display,
@@ -83,8 +86,7 @@ def _index(
         kept,
         pickle.dumps(snapshot.names, protocol=pickle.HIGHEST_PROTOCOL),
         pickle.dumps(snapshot.api.security_schemes, protocol=pickle.HIGHEST_PROTOCOL),
-        {k: tuple(sorted(v)) for k, v in snapshot.usage.items()},
-        dict(snapshot.users),
+        uses,
         snapshot.digest,
     )
 
@@ -167,9 +169,13 @@ def _compare(
         if edited or was.schemas.get(key) != now.schemas.get(key):
             components.append(key)
         kept.append((key, home, entry, refs))
+    ids = [i for i, _, _ in ops]
     if same_usage:  # every operation's types and every schema's $refs as before
         new.known.setdefault("usage", before.usage)
         new.known.setdefault("users", before.users)
+        uses = old.uses
+    else:
+        uses = encode_uses(new.usage, new.users, ids)
     rows = dict(old.units)
     for key in changed:
         rows[key] = Unit(prints[key], units.canonical(table[key]), graph[key])
@@ -183,7 +189,7 @@ def _compare(
     for key in components:
         schemas.component(pair, key, before.api.schemas[key], new.api.schemas[key])
     report = finish(pair, packages)
-    return report, (_index(new, rows, tuple(ops), tuple(kept)), entries)
+    return report, (_index(new, rows, tuple(ops), tuple(kept), uses), entries)
 
 
 def _models(op: Operation) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import pickle
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -25,7 +26,7 @@ from apiforge.output.cache import cache_dir, digest, read_bytes, read_many, writ
 from apiforge.resources import templates_hash
 
 CACHE_KIND = "diff-snapshots"
-_FORMAT = "2"
+_FORMAT = "3"
 _ERRORS = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
 T = TypeVar("T")
 
@@ -45,7 +46,7 @@ class Unit:
     """One unit of the document: fingerprint, canonical digest, the units its $refs point into."""
 
     fingerprint: bytes | None
-    canonical: str
+    canonical: bytes
     refs: tuple[str, ...]
 
 
@@ -59,8 +60,7 @@ class Index:
     schemas: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # (key, unit, entry, $refs)
     names: bytes  # pickled Names
     schemes: bytes  # pickled security schemes
-    usage: dict[str, tuple[str, ...]]
-    users: dict[str, tuple[str, ...]]
+    uses: bytes  # see :func:`encode_uses`
     digest: str
 
     def dump(self) -> bytes:
@@ -74,8 +74,7 @@ class Index:
                 self.schemas,
                 self.names,
                 self.schemes,
-                self.usage,
-                self.users,
+                self.uses,
                 self.digest,
             )
         )
@@ -83,20 +82,55 @@ class Index:
     @staticmethod
     def load(data: bytes) -> Index | None:
         try:
-            fmt, display, table, ops, schemas, names, schemes, usage, users, dig = marshal.loads(
-                data
-            )
+            fmt, display, table, ops, schemas, names, schemes, uses, dig = marshal.loads(data)
         except (ValueError, EOFError, TypeError):
             return None
         if fmt != _FORMAT:
             return None
         table = {k: Unit(*v) for k, v in table.items()}
-        return Index(display, table, ops, schemas, names, schemes, usage, users, dig)
+        return Index(display, table, ops, schemas, names, schemes, uses, dig)
 
 
 def entry_key(blob: bytes) -> str:
     """The cache key of one stored operation or schema."""
-    return "entry-" + hashlib.sha256(blob).hexdigest()
+    return "entry-" + hashlib.blake2b(blob, digest_size=16).hexdigest()
+
+
+def encode_uses(
+    usage: Mapping[str, frozenset[str]], users: Mapping[str, tuple[str, ...]], ops: list[str]
+) -> bytes:
+    """Who uses each schema, compactly: directions, and the operations as indexes into ``ops``."""
+    where = {op_id: i for i, op_id in enumerate(ops)}
+    return marshal.dumps(
+        (
+            {k: tuple(sorted(v)) for k, v in usage.items()},
+            {k: array("I", [where[i] for i in v]).tobytes() for k, v in users.items()},
+        )
+    )
+
+
+def decode_uses(
+    data: bytes, ops: list[str]
+) -> tuple[dict[str, frozenset[str]], Mapping[str, tuple[str, ...]]]:
+    """:func:`encode_uses` read back (each schema's users are spelt out on first use)."""
+    usage, users = marshal.loads(data)
+    return {k: frozenset(v) for k, v in usage.items()}, _Users(users, ops)
+
+
+class _Users(Mapping[str, tuple[str, ...]]):
+    def __init__(self, packed: dict[str, bytes], ops: list[str]) -> None:
+        self.packed, self.ops = packed, ops
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        found = array("I")
+        found.frombytes(self.packed[key])
+        return tuple(self.ops[i] for i in found)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.packed)
+
+    def __len__(self) -> int:
+        return len(self.packed)
 
 
 def read_index(key: str) -> Index | None:
@@ -165,11 +199,8 @@ def restore(
     except (*_ERRORS, LookupError):
         return None
     api = Api("", "", "", (), ordered, cast("dict[str, Schema]", ir), schemes)
-    known: dict[str, Any] = {
-        "digest": index.digest,
-        "usage": {k: frozenset(v) for k, v in index.usage.items()},
-        "users": index.users,
-    }
+    usage, users = decode_uses(index.uses, [i for i, _, _ in index.operations])
+    known: dict[str, Any] = {"digest": index.digest, "usage": usage, "users": users}
     return Snapshot(
         display,
         api,

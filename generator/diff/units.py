@@ -56,17 +56,17 @@ def fingerprint(node: Any) -> bytes | None:
         return None
 
 
-def canonical(node: Any) -> str:
-    """sha256 of ``node``'s canonical JSON (sorted keys; other values spelt by str)."""
+def canonical(node: Any) -> bytes:
+    """A digest of ``node``'s canonical JSON (sorted keys; other values spelt by str)."""
     text = json.dumps(node, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def combined(digests: dict[str, str]) -> str:
+def combined(digests: dict[str, bytes]) -> str:
     """The document digest from every unit's canonical digest."""
     h = hashlib.sha256()
     for key in sorted(digests):
-        h.update(f"{key}\0{digests[key]}\n".encode("utf-8", "surrogatepass"))
+        h.update(key.encode("utf-8", "surrogatepass") + b"\0" + digests[key])
     return h.hexdigest()
 
 
@@ -74,7 +74,7 @@ def document_digest(document: dict[str, Any]) -> str:
     """The digest of a whole document: equal exactly when the canonical JSON is equal."""
     units = cut(document)
     if units is None:
-        return canonical(document)
+        return canonical(document).hex()
     return combined({key: canonical(node) for key, node in units.items()})
 
 

@@ -26,7 +26,7 @@ from apiforge.diff.engine import compare
 from apiforge.diff.incremental import compare_stored, full_index
 from apiforge.diff.model import Audience, Report
 from apiforge.diff.snapshot import Snapshot, from_document
-from apiforge.diff.stored import Index, restore, store
+from apiforge.diff.stored import Index, decode_uses, restore, store
 
 PACKAGES: dict[str, Audience] = {"shop_client": "client", "shop_server": "server"}
 SPEC = "spec.yaml"
@@ -69,7 +69,11 @@ def _same_index(made: Index, fresh: Index) -> None:
     assert made.units == fresh.units
     assert [(i, p) for i, p, _ in made.operations] == [(i, p) for i, p, _ in fresh.operations]
     assert [(k, u, r) for k, u, _, r in made.schemas] == [(k, u, r) for k, u, _, r in fresh.schemas]
-    assert (made.usage, made.users, made.digest) == (fresh.usage, fresh.users, fresh.digest)
+    ids = [i for i, _, _ in fresh.operations]
+    made_usage, made_users = decode_uses(made.uses, ids)
+    fresh_usage, fresh_users = decode_uses(fresh.uses, ids)
+    assert (made_usage, dict(made_users)) == (fresh_usage, dict(fresh_users))
+    assert made.digest == fresh.digest
     a, b = restore(made, SPEC, lambda w: w, True), restore(fresh, SPEC, lambda w: w, True)
     assert a is not None and b is not None
     assert a.api.operations == b.api.operations
@@ -194,3 +198,23 @@ def test_random_edit_sequences_report_the_same(
     # the index stored for ``new`` compares the next edit as a fresh one does
     done = compare_stored(_stored(new, "next"), _snapshot(old), SPEC, PACKAGES, lambda w: w)
     assert done is None or done[0] == compare(_snapshot(new), _snapshot(old), PACKAGES)
+
+
+def test_an_edit_that_moves_who_uses_a_schema_works_the_usage_out_again() -> None:
+    """NewPet refers to Owner now: Owner travels in requests too, and the stored users follow."""
+
+    def owner(d: dict[str, Any]) -> None:
+        d["components"]["schemas"]["Owner"] = {
+            "type": "object",
+            "properties": {"name": {"type": "string"}},
+        }
+        schema(d, "Pet")["properties"]["owner"] = {"$ref": "#/components/schemas/Owner"}
+
+    def shared(d: dict[str, Any]) -> None:
+        owner(d)
+        schema(d, "NewPet")["properties"]["owner"] = {"$ref": "#/components/schemas/Owner"}
+        schema(d, "Owner")["properties"]["age"] = {"type": "integer"}
+
+    full, incremental = _both_ways(edited(owner), edited(shared))
+    assert incremental is not None and incremental == full
+    assert {"field-added"} <= {c.rule for c in full.changes}
