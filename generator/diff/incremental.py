@@ -5,8 +5,8 @@ or a component schema is *untouched* when no unit its own unit leads to through
 ``$ref``s changed: the IR is built from the document alone, so its IR is the stored
 one. Cross-entry effects of the IR builder (operationId de-duplication, hoisted
 schema names, which keys exist) show in the lists of operation ids and schema keys,
-which must be equal; the rest of the document (``r``) must be unchanged; names are
-compared for every entry. Any other edit returns None and the caller compares in full.
+which must be equal; the rest of the document (``r``) must be unchanged (its
+documentation members may change: no rule reads them); names are compared for every entry. Any other edit returns None and the caller compares in full.
 The rules run only for touched or renamed entries, in the order the full comparison
 runs them, so the report is the one :func:`apiforge.diff.engine.compare` gives.
 """
@@ -62,8 +62,9 @@ def full_index(snapshot: Snapshot) -> Made | None:
         )
         for key, schema in snapshot.api.schemas.items()
     )
-    uses = encode_uses(snapshot.usage, snapshot.users, [i for i, _, _ in ops])
-    return _index(snapshot, rows, ops, kept, uses), entries
+    uses = _keep(entries, encode_uses(snapshot.usage, snapshot.users, [i for i, _, _ in ops]))
+    names = _keep(entries, pickle.dumps(snapshot.names, protocol=pickle.HIGHEST_PROTOCOL))
+    return _index(snapshot, rows, ops, kept, names, uses), entries
 
 
 def _keep(entries: dict[str, bytes], blob: bytes) -> str:
@@ -77,14 +78,15 @@ def _index(
     rows: dict[str, Unit],
     ops: tuple[tuple[str, str, str], ...],
     kept: tuple[tuple[str, str, str, tuple[str, ...]], ...],
-    uses: bytes,
+    names: str,
+    uses: str,
 ) -> Index:
     return Index(
         snapshot.display,
         rows,
         ops,
         kept,
-        pickle.dumps(snapshot.names, protocol=pickle.HIGHEST_PROTOCOL),
+        names,
         pickle.dumps(snapshot.api.security_schemes, protocol=pickle.HIGHEST_PROTOCOL),
         uses,
         snapshot.digest,
@@ -175,7 +177,11 @@ def _compare(
         new.known.setdefault("users", before.users)
         uses = old.uses
     else:
-        uses = encode_uses(new.usage, new.users, ids)
+        uses = _keep(entries, encode_uses(new.usage, new.users, ids))
+    if was == now:
+        names = old.names
+    else:
+        names = _keep(entries, pickle.dumps(now, protocol=pickle.HIGHEST_PROTOCOL))
     rows = dict(old.units)
     for key in changed:
         rows[key] = Unit(prints[key], units.canonical(table[key]), graph[key])
@@ -189,7 +195,7 @@ def _compare(
     for key in components:
         schemas.component(pair, key, before.api.schemas[key], new.api.schemas[key])
     report = finish(pair, packages)
-    return report, (_index(new, rows, tuple(ops), tuple(kept), uses), entries)
+    return report, (_index(new, rows, tuple(ops), tuple(kept), names, uses), entries)
 
 
 def _models(op: Operation) -> list[tuple[str, str]]:

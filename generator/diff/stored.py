@@ -26,7 +26,7 @@ from apiforge.output.cache import cache_dir, digest, read_bytes, read_many, writ
 from apiforge.resources import templates_hash
 
 CACHE_KIND = "diff-snapshots"
-_FORMAT = "3"
+_FORMAT = "5"
 _ERRORS = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
 T = TypeVar("T")
 
@@ -58,9 +58,9 @@ class Index:
     units: dict[str, Unit]
     operations: tuple[tuple[str, str, str], ...]  # (operation id, path, entry key), in spec order
     schemas: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # (key, unit, entry, $refs)
-    names: bytes  # pickled Names
+    names: str  # the entry of the pickled Names (shared by the snapshots of one naming)
     schemes: bytes  # pickled security schemes
-    uses: bytes  # see :func:`encode_uses`
+    uses: str  # the entry of who uses each schema (see :func:`encode_uses`)
     digest: str
 
     def dump(self) -> bytes:
@@ -101,10 +101,12 @@ def encode_uses(
 ) -> bytes:
     """Who uses each schema, compactly: directions, and the operations as indexes into ``ops``."""
     where = {op_id: i for i, op_id in enumerate(ops)}
+    code = "H" if len(ops) < 1 << 16 else "I"
     return marshal.dumps(
         (
+            code,
             {k: tuple(sorted(v)) for k, v in usage.items()},
-            {k: array("I", [where[i] for i in v]).tobytes() for k, v in users.items()},
+            {k: array(code, [where[i] for i in v]).tobytes() for k, v in users.items()},
         )
     )
 
@@ -113,16 +115,16 @@ def decode_uses(
     data: bytes, ops: list[str]
 ) -> tuple[dict[str, frozenset[str]], Mapping[str, tuple[str, ...]]]:
     """:func:`encode_uses` read back (each schema's users are spelt out on first use)."""
-    usage, users = marshal.loads(data)
-    return {k: frozenset(v) for k, v in usage.items()}, _Users(users, ops)
+    code, usage, users = marshal.loads(data)
+    return {k: frozenset(v) for k, v in usage.items()}, _Users(code, users, ops)
 
 
 class _Users(Mapping[str, tuple[str, ...]]):
-    def __init__(self, packed: dict[str, bytes], ops: list[str]) -> None:
-        self.packed, self.ops = packed, ops
+    def __init__(self, code: str, packed: dict[str, bytes], ops: list[str]) -> None:
+        self.code, self.packed, self.ops = code, packed, ops
 
     def __getitem__(self, key: str) -> tuple[str, ...]:
-        found = array("I")
+        found = array(self.code)
         found.frombytes(self.packed[key])
         return tuple(self.ops[i] for i in found)
 
@@ -186,9 +188,13 @@ def restore(
         preloaded = read_many(cache_dir(CACHE_KIND), wanted)
         if len(preloaded) != len(set(wanted)):
             return None
+    shared = read_many(cache_dir(CACHE_KIND), [index.names, index.uses])
+    if len(shared) != len({index.names, index.uses}):
+        return None
     try:
-        names = pickle.loads(index.names)
+        names = pickle.loads(shared[index.names])
         schemes = pickle.loads(index.schemes)
+        usage, users = decode_uses(shared[index.uses], [i for i, _, _ in index.operations])
         ops: Entries[Operation] = Entries({i: e for i, _, e in index.operations}, preloaded)
         pairs: Entries[tuple[Schema, dict[str, Any]]] = Entries(
             {k: e for k, _, e, _ in index.schemas}, preloaded
@@ -199,7 +205,6 @@ def restore(
     except (*_ERRORS, LookupError):
         return None
     api = Api("", "", "", (), ordered, cast("dict[str, Schema]", ir), schemes)
-    usage, users = decode_uses(index.uses, [i for i, _, _ in index.operations])
     known: dict[str, Any] = {"digest": index.digest, "usage": usage, "users": users}
     return Snapshot(
         display,

@@ -1,7 +1,8 @@
 """A spec document cut into units, so that two versions can be compared unit by unit.
 
 A unit is one path item (``p`` + its path), one component schema (``s`` + its key),
-or the rest of the document (``r``: everything else, with those two maps emptied).
+one documentation member (``t`` + ``info``, ``servers``...: see :data:`DOCUMENTATION`)
+or the rest of the document (``r``: everything else, with those maps emptied).
 Each unit has a fingerprint (a digest of its ``marshal`` encoding: equal fingerprints
 mean equal values; unequal ones only may differ), a canonical digest (of its sorted
 JSON, as the document digest has always been) and the units whose content its IR may
@@ -23,6 +24,10 @@ from apiforge.load.refs import target_pointer
 
 REST = "r"
 _SCHEMAS = "/components/schemas/"
+# Top-level members the IR keeps only as the API's title, servers and tags, which no
+# operation, schema or rule reads: each is a unit of its own (``t`` + its name), so a
+# new ``info.version`` edits no unit that the IR of an operation or schema depends on.
+DOCUMENTATION = ("info", "servers", "tags", "externalDocs")
 
 
 def cut(document: dict[str, Any]) -> dict[str, Any] | None:
@@ -30,6 +35,9 @@ def cut(document: dict[str, Any]) -> dict[str, Any] | None:
     found: dict[str, Any] = {}
     rest = dict(document)
     found[REST] = rest
+    for name in DOCUMENTATION:
+        if name in document:
+            found["t" + name] = rest.pop(name)
     paths = document.get("paths")
     if isinstance(paths, dict):
         rest["paths"] = {}
@@ -85,7 +93,8 @@ def unit_of(pointer: str) -> str:
         return "s" + jsonpointer.unescape(key)
     if pointer.startswith("/paths/"):
         return "p" + jsonpointer.unescape(pointer[len("/paths/") :].split("/", 1)[0])
-    return REST
+    top = pointer[1:].split("/", 1)[0]
+    return "t" + top if top in DOCUMENTATION else REST
 
 
 def refs(unit: str, node: Any) -> tuple[str, ...]:

@@ -26,7 +26,8 @@ from apiforge.diff.engine import compare
 from apiforge.diff.incremental import compare_stored, full_index
 from apiforge.diff.model import Audience, Report
 from apiforge.diff.snapshot import Snapshot, from_document
-from apiforge.diff.stored import Index, decode_uses, restore, store
+from apiforge.diff.stored import CACHE_KIND, Index, decode_uses, restore, store
+from apiforge.output.cache import cache_dir, read_bytes
 
 PACKAGES: dict[str, Audience] = {"shop_client": "client", "shop_server": "server"}
 SPEC = "spec.yaml"
@@ -70,8 +71,8 @@ def _same_index(made: Index, fresh: Index) -> None:
     assert [(i, p) for i, p, _ in made.operations] == [(i, p) for i, p, _ in fresh.operations]
     assert [(k, u, r) for k, u, _, r in made.schemas] == [(k, u, r) for k, u, _, r in fresh.schemas]
     ids = [i for i, _, _ in fresh.operations]
-    made_usage, made_users = decode_uses(made.uses, ids)
-    fresh_usage, fresh_users = decode_uses(fresh.uses, ids)
+    made_usage, made_users = decode_uses(_entry(made.uses), ids)
+    fresh_usage, fresh_users = decode_uses(_entry(fresh.uses), ids)
     assert (made_usage, dict(made_users)) == (fresh_usage, dict(fresh_users))
     assert made.digest == fresh.digest
     a, b = restore(made, SPEC, lambda w: w, True), restore(fresh, SPEC, lambda w: w, True)
@@ -79,6 +80,12 @@ def _same_index(made: Index, fresh: Index) -> None:
     assert a.api.operations == b.api.operations
     assert dict(a.api.schemas) == dict(b.api.schemas) and dict(a.schemas) == dict(b.schemas)
     assert a.names == b.names and a.api.security_schemes == b.api.security_schemes
+
+
+def _entry(key: str) -> bytes:
+    data = read_bytes(cache_dir(CACHE_KIND), key)
+    assert data is not None
+    return data
 
 
 HANDLED = {
@@ -155,15 +162,15 @@ def test_a_parameter_schema_ref_reads_the_schema_it_names() -> None:
 
 
 def test_edits_the_incremental_comparison_declines() -> None:
-    """An operation added or removed, or the rest of the document edited: the caller compares in full."""
+    """An operation removed, or the rest of the document edited: the caller compares in full."""
 
-    def title(d: dict[str, Any]) -> None:
-        d["info"]["title"] = "Other"
+    def security(d: dict[str, Any]) -> None:
+        d["security"] = [{"token": ["pets:write"]}]
 
     def drop(d: dict[str, Any]) -> None:
         del d["paths"]["/pets/{id}/"]["get"]
 
-    for edit in (title, drop):
+    for edit in (security, drop):
         assert _both_ways(base(), edited(edit))[1] is None
 
 
@@ -218,3 +225,15 @@ def test_an_edit_that_moves_who_uses_a_schema_works_the_usage_out_again() -> Non
     full, incremental = _both_ways(edited(owner), edited(shared))
     assert incremental is not None and incremental == full
     assert {"field-added"} <= {c.rule for c in full.changes}
+
+
+def test_a_new_api_version_beside_a_schema_edit_is_compared_where_the_edit_reaches() -> None:
+    """``info`` is a unit of its own: its edit changes the document, not the operations."""
+
+    def release(d: dict[str, Any]) -> None:
+        d["info"]["version"] = "1.3.0"
+        d["info"]["title"] = "Shop, now with colours"
+        schema(d, "Pet")["properties"]["colour"] = {"type": "string"}
+
+    full, incremental = _both_ways(base(), edited(release))
+    assert incremental is not None and incremental == full and full.documents_differ
