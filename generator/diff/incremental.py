@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
-from typing import Any
 
 from apiforge.diagnostics import SpecLocation
 from apiforge.diff import operations, params, schemas, units
@@ -40,14 +39,18 @@ Made = tuple[Index, dict[str, bytes]]  # an index to store and its new entries
 
 def full_index(snapshot: Snapshot) -> Made | None:
     """Everything to store for ``snapshot`` (None when its document cannot be cut into units)."""
+    found = snapshot.known.get("units")
     table = units.cut(snapshot.document)
     if table is None:
         return None
-    rows = {
-        k: Unit(units.fingerprint(n), units.canonical(n), units.refs(k, n))
-        for k, n in table.items()
-    }
+    if found is None:
+        found = {k: units.summary(k, n) for k, n in table.items()}
+    rows = {k: Unit(units.fingerprint(n), *found[k]) for k, n in table.items()}
     snapshot.known.setdefault("digest", units.combined({k: u.canonical for k, u in rows.items()}))
+    who = encode_uses(
+        snapshot.usage, snapshot.users, [op.operation_id for op in snapshot.api.operations]
+    )
+    refs: dict[str, set[str]] = snapshot.known.get("refs") or {}
     entries: dict[str, bytes] = {}
     ops = tuple(
         (op.operation_id, op.path, _keep(entries, operation_entry(op)))
@@ -58,11 +61,11 @@ def full_index(snapshot: Snapshot) -> Made | None:
             key,
             units.unit_of(schema.spec_location.pointer),
             _keep(entries, schema_entry(schema, snapshot.schemas.get(key, {}))),
-            source_refs(snapshot.schemas.get(key, {})),
+            tuple(sorted(refs[key])) if key in refs else source_refs(snapshot.schemas.get(key, {})),
         )
         for key, schema in snapshot.api.schemas.items()
     )
-    uses = _keep(entries, encode_uses(snapshot.usage, snapshot.users, [i for i, _, _ in ops]))
+    uses = _keep(entries, who)
     names = _keep(entries, pickle.dumps(snapshot.names, protocol=pickle.HIGHEST_PROTOCOL))
     return _index(snapshot, rows, ops, kept, names, uses), entries
 
@@ -115,13 +118,14 @@ def compare_stored(
         or list(new.api.schemas) != [k for k, *_ in old.schemas]
     ):
         return None
-    graph = {k: units.refs(k, table[k]) if k in changed else u.refs for k, u in old.units.items()}
+    summaries = {k: units.summary(k, table[k]) for k in changed}
+    graph = {k: summaries[k][1] if k in changed else u.refs for k, u in old.units.items()}
     touched = units.reaching(changed, graph)
     before = restore(old, shown, locate)
     if before is None:
         return None
     try:
-        return _compare(old, before, new, packages, table, prints, changed, graph, touched)
+        return _compare(old, before, new, packages, summaries, prints, graph, touched)
     except (LookupError, pickle.UnpicklingError, AttributeError, ImportError, EOFError, ValueError):
         return None  # a stored entry is missing or unreadable: the caller compares in full
 
@@ -131,9 +135,8 @@ def _compare(
     before: Snapshot,
     new: Snapshot,
     packages: dict[str, Audience],
-    table: dict[str, Any],
+    summaries: dict[str, tuple[bytes, tuple[str, ...]]],
     prints: dict[str, bytes | None],
-    changed: set[str],
     graph: dict[str, tuple[str, ...]],
     touched: set[str],
 ) -> tuple[Report, Made]:
@@ -183,8 +186,8 @@ def _compare(
     else:
         names = _keep(entries, pickle.dumps(now, protocol=pickle.HIGHEST_PROTOCOL))
     rows = dict(old.units)
-    for key in changed:
-        rows[key] = Unit(prints[key], units.canonical(table[key]), graph[key])
+    for key, (canonical, refs_of) in summaries.items():
+        rows[key] = Unit(prints[key], canonical, refs_of)
     new.known.setdefault("digest", units.combined({k: u.canonical for k, u in rows.items()}))
     pair = Pair(before, new)
     for was_op, now_op in to_compare:

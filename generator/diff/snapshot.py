@@ -50,24 +50,34 @@ class Snapshot:
     def digest(self) -> str:
         """sha256 over the canonical JSON of the document's units (see :mod:`~apiforge.diff.units`)."""
         if "digest" not in self.known:
-            from apiforge.diff.units import document_digest
+            from apiforge.diff import units
 
-            self.known["digest"] = document_digest(self.document)
+            found = units.summaries(self.document)
+            if found is None:
+                self.known["digest"] = units.canonical(self.document).hex()
+            else:
+                self.known["units"] = found  # what storing the snapshot reads as well
+                self.known["digest"] = units.combined({k: d for k, (d, _) in found.items()})
         return str(self.known["digest"])
 
     @property
     def usage(self) -> dict[str, frozenset[Direction]]:
         """Component key -> the directions it travels in (requests, responses)."""
         if "usage" not in self.known:
-            self.known["usage"], self.known["users"] = _usage(self.api, self.schemas)
+            self._work_out_usage()
         return self.known["usage"]  # type: ignore[no-any-return]
 
     @property
     def users(self) -> dict[str, tuple[str, ...]]:
         """Component key -> the operations that use it, directly or through other schemas."""
         if "users" not in self.known:
-            self.known["usage"], self.known["users"] = _usage(self.api, self.schemas)
+            self._work_out_usage()
         return self.known["users"]  # type: ignore[no-any-return]
+
+    def _work_out_usage(self) -> None:
+        refs = {key: set(schema_refs(schema)) for key, schema in self.schemas.items()}
+        self.known["refs"] = refs  # what storing the snapshot reads as well
+        self.known["usage"], self.known["users"] = _usage(self.api, refs)
 
     def client_call(self, op: Operation, argument: str = "") -> str:
         """``client.dashboards.list(limit=...)`` (``(...)`` without an argument)."""
@@ -190,10 +200,10 @@ def schema_refs(schema: Any) -> Iterator[str]:
 
 
 def _usage(
-    api: Api, schemas: dict[str, dict[str, Any]]
+    api: Api, refs: dict[str, set[str]]
 ) -> tuple[dict[str, frozenset[Direction]], dict[str, tuple[str, ...]]]:
-    """For each component: the directions it travels in and the operations that use it."""
-    refs = {key: set(schema_refs(schema)) for key, schema in schemas.items()}
+    """For each component (given the components each refers to): the directions it travels
+    in and the operations that use it."""
     reached: dict[str, frozenset[str]] = {}
 
     def reach(start: str) -> frozenset[str]:

@@ -145,7 +145,7 @@ def store(key: str, index: Index, entries: dict[str, bytes]) -> None:
     """Keep ``index`` under ``key`` and the new ``entries``; a failure only costs time later."""
     folder = cache_dir(CACHE_KIND)
     if folder is not None:
-        write_many(folder, {**entries, key: index.dump()})
+        write_many(folder, {key: index.dump()}, entries)
 
 
 class Entries(Mapping[str, T]):

@@ -66,8 +66,28 @@ def fingerprint(node: Any) -> bytes | None:
 
 def canonical(node: Any) -> bytes:
     """A digest of ``node``'s canonical JSON (sorted keys; other values spelt by str)."""
+    return summary("", node)[0]
+
+
+def summary(unit: str, node: Any) -> tuple[bytes, tuple[str, ...]]:
+    """(:func:`canonical`, :func:`refs`) of ``unit`` holding ``node``, from one JSON text."""
     text = json.dumps(node, sort_keys=True, default=str)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    # In JSON text, '"$ref": "' opens exactly a "$ref" member whose value is a string
+    # (a quote inside a string is escaped), so the refs are read off the text.
+    plain_ok = unit.startswith("s")
+    found: set[str] = set()
+    start = text.find(_REF)
+    while start >= 0:
+        ref, end = _DECODER.raw_decode(text, start + len(_REF) - 1)  # from the quote
+        if not (plain_ok and component_key(ref) is not None):
+            found.add(unit_of(target_pointer(ref)) if ref.startswith("#") else REST)
+        start = text.find(_REF, end)
+    return digest, tuple(sorted(found))
+
+
+_REF = '"$ref": "'
+_DECODER = json.JSONDecoder()
 
 
 def combined(digests: dict[str, bytes]) -> str:
@@ -78,12 +98,18 @@ def combined(digests: dict[str, bytes]) -> str:
     return h.hexdigest()
 
 
+def summaries(document: dict[str, Any]) -> dict[str, tuple[bytes, tuple[str, ...]]] | None:
+    """:func:`summary` of every unit of ``document`` (None when it cannot be cut)."""
+    units = cut(document)
+    return None if units is None else {k: summary(k, n) for k, n in units.items()}
+
+
 def document_digest(document: dict[str, Any]) -> str:
     """The digest of a whole document: equal exactly when the canonical JSON is equal."""
-    units = cut(document)
-    if units is None:
+    found = summaries(document)
+    if found is None:
         return canonical(document).hex()
-    return combined({key: canonical(node) for key, node in units.items()})
+    return combined({key: digest for key, (digest, _) in found.items()})
 
 
 def unit_of(pointer: str) -> str:
@@ -105,19 +131,7 @@ def refs(unit: str, node: Any) -> tuple[str, ...]:
     through a plain ``#/components/schemas/X``: the IR keeps that as the name ``X``
     (the usage of schemas is checked on its own), so only other ``$ref``s count.
     """
-    plain_ok = unit.startswith("s")
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str) and not (plain_ok and component_key(ref) is not None):
-                found.add(unit_of(target_pointer(ref)) if ref.startswith("#") else REST)
-            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
-        elif isinstance(item, list):
-            stack.extend(v for v in item if isinstance(v, (dict, list)))
-    return tuple(sorted(found))
+    return summary(unit, node)[1]
 
 
 def reaching(changed: set[str], graph: dict[str, tuple[str, ...]]) -> set[str]:

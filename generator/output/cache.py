@@ -181,21 +181,27 @@ def read_many(folder: Path | None, wanted: list[str]) -> dict[str, bytes]:
     return found
 
 
-def write_many(folder: Path | None, items: dict[str, bytes]) -> None:
-    """Store every key -> bytes of ``items`` in one transaction (errors are ignored)."""
-    if folder is None or not items:
+def write_many(
+    folder: Path | None, items: dict[str, bytes], kept: dict[str, bytes] | None = None
+) -> None:
+    """Store every key -> bytes of ``items``, and of ``kept`` those not stored yet (for
+    content-addressed keys, whose stored bytes are the same), in one transaction."""
+    if folder is None or not (items or kept):
         return
     now = _now()
+    insert = "INTO entries (kind, key, value, size, used) VALUES (?, ?, ?, ?, ?)"
     try:
         connection = _connect(folder.parent, create=True)
         if connection is not None:
             with connection:  # one commit for all
                 connection.execute("BEGIN")
-                connection.executemany(
-                    "INSERT OR REPLACE INTO entries (kind, key, value, size, used)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    [(folder.name, k, v, len(v), now) for k, v in items.items()],
-                )
+                for verb, rows in (
+                    ("INSERT OR IGNORE ", kept or {}),
+                    ("INSERT OR REPLACE ", items),
+                ):
+                    connection.executemany(
+                        verb + insert, [(folder.name, k, v, len(v), now) for k, v in rows.items()]
+                    )
             _limit_once(connection, folder.parent)
     except sqlite3.Error:
         pass

@@ -237,3 +237,40 @@ def test_a_new_api_version_beside_a_schema_edit_is_compared_where_the_edit_reach
 
     full, incremental = _both_ways(base(), edited(release))
     assert incremental is not None and incremental == full and full.documents_differ
+
+
+def _walked(unit: str, node: Any) -> set[str]:
+    """The refs of a unit found by walking it (what :func:`units.summary` reads off the text)."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            plain = unit.startswith("s") and isinstance(ref, str) and ref.count("/") == 3
+            if isinstance(ref, str) and not plain:
+                found.add(units.unit_of(ref[1:]) if ref.startswith("#") else units.REST)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def test_refs_read_off_the_json_text_are_the_refs_a_walk_finds() -> None:
+    document = base()
+    tricky = {
+        "description": 'a "$ref": "#/paths/~1x" in prose, and \\"$ref\\": \\"#/x\\"',
+        "properties": {
+            "$ref": {"type": "string"},  # a property named $ref
+            "link": {"$ref": "#/components/schemas/Pet/properties/name"},
+            "deep": {"items": [{"$ref": "#/paths/~1pets~1/get/responses"}]},
+            "text": {"example": {"$ref": "#/info"}},
+            "plain": {"$ref": "#/components/schemas/Pet"},
+        },
+    }
+    document["components"]["schemas"]["Tricky"] = tricky
+    table = units.cut(document)
+    assert table is not None
+    for unit, node in table.items():
+        assert set(units.summary(unit, node)[1]) == _walked(unit, node), unit
+    assert set(units.summary("sTricky", tricky)[1]) == {"sPet", "p/pets/", "tinfo"}
