@@ -2,19 +2,25 @@
 
 Two versions of a spec are cut into units (:mod:`~apiforge.diff.units`). An operation
 or a component schema is *untouched* when no unit its own unit leads to through
-``$ref``s changed: the IR is built from the document alone, so its IR is the stored
-one. Cross-entry effects of the IR builder (operationId de-duplication, hoisted
-schema names, which keys exist) show in the lists of operation ids and schema keys,
-which must be equal; the rest of the document (``r``) must be unchanged (its
-documentation members may change: no rule reads them); names are compared for every entry. Any other edit returns None and the caller compares in full.
-The rules run only for touched or renamed entries, in the order the full comparison
-runs them, so the report is the one :func:`apiforge.diff.engine.compare` gives.
+``$ref``s changed, appeared or went: the IR is built from the document alone, so its IR
+is the stored one. Effects of the IR builder across entries (operationId
+de-duplication, hoisted schema names) show in the list of schema keys, which must be
+equal, and in the operations of untouched path items, which must be the stored ones;
+the rest of the document (``r``) must be unchanged (its documentation members may
+change: no rule reads them); names are compared for every entry. Any other edit
+returns None and the caller compares in full. Operations are matched as
+:func:`~apiforge.diff.operations.match_operations` matches them and the rules run
+only for touched, renamed, added or removed entries, in the order the full
+comparison runs them, so the report is the one :func:`apiforge.diff.engine.compare`
+gives.
 """
 
 from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import cast
 
 from apiforge.diagnostics import SpecLocation
 from apiforge.diff import operations, params, schemas, units
@@ -33,27 +39,46 @@ from apiforge.diff.stored import (
     source_refs,
 )
 from apiforge.ir.model import Operation
+from apiforge.naming.names import Names
 
 Made = tuple[Index, dict[str, bytes]]  # an index to store and its new entries
 
 
-def full_index(snapshot: Snapshot) -> Made | None:
-    """Everything to store for ``snapshot`` (None when its document cannot be cut into units)."""
-    found = snapshot.known.get("units")
+def unit_rows(snapshot: Snapshot, previous: Index | None = None) -> dict[str, Unit] | None:
+    """The units of ``snapshot``'s document (those ``previous`` holds with the same fingerprint
+    taken from it), remembered with the document digest; None when it cannot be cut."""
+    if "rows" in snapshot.known:
+        return snapshot.known["rows"]  # type: ignore[no-any-return]
     table = units.cut(snapshot.document)
     if table is None:
         return None
-    if found is None:
-        found = {k: units.summary(k, n) for k, n in table.items()}
-    rows = {k: Unit(units.fingerprint(n), *found[k]) for k, n in table.items()}
+    found = snapshot.known.get("units") or {}
+    rows: dict[str, Unit] = {}
+    for key, node in table.items():
+        mark = units.fingerprint(node)
+        was = previous.units.get(key) if previous is not None else None
+        if mark is not None and was is not None and was.fingerprint == mark:
+            rows[key] = was
+        else:
+            rows[key] = Unit(mark, *(found.get(key) or units.summary(key, node)))
+    snapshot.known["rows"] = rows
     snapshot.known.setdefault("digest", units.combined({k: u.canonical for k, u in rows.items()}))
+    return rows
+
+
+def full_index(snapshot: Snapshot, previous: Index | None = None) -> Made | None:
+    """Everything to store for ``snapshot`` (None when its document cannot be cut into units);
+    the units ``previous`` holds unchanged are not digested again."""
+    rows = unit_rows(snapshot, previous)
+    if rows is None:
+        return None
     who = encode_uses(
         snapshot.usage, snapshot.users, [op.operation_id for op in snapshot.api.operations]
     )
     refs: dict[str, set[str]] = snapshot.known.get("refs") or {}
     entries: dict[str, bytes] = {}
     ops = tuple(
-        (op.operation_id, op.path, _keep(entries, operation_entry(op)))
+        (op.operation_id, op.path, op.method, _keep(entries, operation_entry(op)))
         for op in snapshot.api.operations
     )
     kept = tuple(
@@ -79,7 +104,7 @@ def _keep(entries: dict[str, bytes], blob: bytes) -> str:
 def _index(
     snapshot: Snapshot,
     rows: dict[str, Unit],
-    ops: tuple[tuple[str, str, str], ...],
+    ops: tuple[tuple[str, str, str, str], ...],
     kept: tuple[tuple[str, str, str, tuple[str, ...]], ...],
     names: str,
     uses: str,
@@ -106,28 +131,50 @@ def compare_stored(
     """The report from ``old`` (shown as ``shown``) to ``new``, and what to store for ``new``;
     None when the edit is not one this module handles (see the module docstring)."""
     table = units.cut(new.document)
-    if table is None or old.display != new.display or list(table) != list(old.units):
+    if table is None or old.display != new.display:
         return None
     prints = {k: units.fingerprint(n) for k, n in table.items()}
-    changed = {k for k, p in prints.items() if p is None or p != old.units[k].fingerprint}
-    ops = new.api.operations
-    if (
-        units.REST in changed
-        or len(ops) != len(old.operations)
-        or any(op.operation_id != i or op.path != p for op, (i, p, _) in zip(ops, old.operations))
-        or list(new.api.schemas) != [k for k, *_ in old.schemas]
-    ):
+    changed = {
+        k
+        for k, p in prints.items()
+        if p is None or k not in old.units or p != old.units[k].fingerprint
+    }
+    if units.REST in changed or list(new.api.schemas) != [k for k, *_ in old.schemas]:
         return None
     summaries = {k: units.summary(k, table[k]) for k in changed}
-    graph = {k: summaries[k][1] if k in changed else u.refs for k, u in old.units.items()}
-    touched = units.reaching(changed, graph)
+    graph = {k: summaries[k][1] if k in changed else old.units[k].refs for k in table}
+    # a unit that is gone leads back to every unchanged unit that refers to it
+    touched = units.reaching(changed | (old.units.keys() - table.keys()), graph)
+    if not _in_place(old, new, touched):
+        return None
     before = restore(old, shown, locate)
     if before is None:
         return None
     try:
-        return _compare(old, before, new, packages, summaries, prints, graph, touched)
+        return _compare(old, before, new, packages, summaries, prints, touched)
     except (LookupError, pickle.UnpicklingError, AttributeError, ImportError, EOFError, ValueError):
         return None  # a stored entry is missing or unreadable: the caller compares in full
+
+
+def _in_place(old: Index, new: Snapshot, touched: set[str]) -> bool:
+    """Whether the operations of untouched path items are the stored ones (id, path, method)."""
+    stored = {i: (p, m) for i, p, m, _ in old.operations}
+    kept = sum(1 for _, p, _, _ in old.operations if "p" + p not in touched)
+    for op in new.api.operations:
+        if "p" + op.path not in touched:
+            kept -= 1
+            if stored.get(op.operation_id) != (op.path, op.method):
+                return False
+    return kept == 0
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """What matching reads of a stored operation (its IR loads only when a rule needs it)."""
+
+    operation_id: str
+    method: str
+    path: str
 
 
 def _compare(
@@ -137,28 +184,42 @@ def _compare(
     packages: dict[str, Audience],
     summaries: dict[str, tuple[bytes, tuple[str, ...]]],
     prints: dict[str, bytes | None],
-    graph: dict[str, tuple[str, ...]],
     touched: set[str],
 ) -> tuple[Report, Made]:
     was, now = before.names, new.names
     entries: dict[str, bytes] = {}
-    ops: list[tuple[str, str, str]] = []
-    to_compare: list[tuple[Operation, Operation]] = []
-    same_usage = True
-    for op, (op_id, path, entry) in zip(new.api.operations, old.operations):
-        edited = "p" + path in touched
-        if edited:
-            entry = _keep(entries, operation_entry(op))
-            same_usage = same_usage and _models(before.operations[op_id]) == _models(op)
-        a, b = was.operations.get(op_id), now.operations.get(op_id)
-        renamed = a != b or (
-            a is not None
-            and b is not None
-            and was.groups.get(a.resource) != now.groups.get(b.resource)
+    listed = [(o.operation_id, o.path, o.method) for o in new.api.operations]
+    same_usage = listed == [(i, p, m) for i, p, m, _ in old.operations]
+    stubs = tuple(_Stored(i, m, p) for i, p, m, _ in old.operations)
+    view = replace(before, api=replace(before.api, operations=cast("tuple[Operation, ...]", stubs)))
+    pair = Pair(before, new)
+    for a, b in operations.match_operations(view, new):
+        if b is None:
+            assert a is not None
+            operations.removed(pair, before.operations[a.operation_id])
+        elif a is None:
+            operations.added(pair, b)
+        else:
+            edited = "p" + b.path in touched
+            if edited and same_usage:
+                same_usage = _models(before.operations[a.operation_id]) == _models(b)
+            if edited or a.operation_id != b.operation_id or _renamed(was, now, b.operation_id):
+                for rule in (*operations.OPERATION_RULES, *params.SIGNATURE_RULES):
+                    rule(pair, before.operations[a.operation_id], b)
+    operations.resources(pair)
+    operations.schemes(pair)
+    stored = {i: e for i, _, _, e in old.operations}
+    ops = tuple(
+        (
+            op.operation_id,
+            op.path,
+            op.method,
+            _keep(entries, operation_entry(op))
+            if "p" + op.path in touched
+            else stored[op.operation_id],
         )
-        if edited or renamed:
-            to_compare.append((before.operations[op_id], op))
-        ops.append((op_id, path, entry))
+        for op in new.api.operations
+    )
     kept: list[tuple[str, str, str, tuple[str, ...]]] = []
     components: list[str] = []
     for key, unit, entry, refs in old.schemas:
@@ -174,31 +235,29 @@ def _compare(
         if edited or was.schemas.get(key) != now.schemas.get(key):
             components.append(key)
         kept.append((key, home, entry, refs))
-    ids = [i for i, _, _ in ops]
     if same_usage:  # every operation's types and every schema's $refs as before
         new.known.setdefault("usage", before.usage)
         new.known.setdefault("users", before.users)
         uses = old.uses
     else:
-        uses = _keep(entries, encode_uses(new.usage, new.users, ids))
-    if was == now:
-        names = old.names
-    else:
-        names = _keep(entries, pickle.dumps(now, protocol=pickle.HIGHEST_PROTOCOL))
-    rows = dict(old.units)
-    for key, (canonical, refs_of) in summaries.items():
-        rows[key] = Unit(prints[key], canonical, refs_of)
+        uses = _keep(entries, encode_uses(new.usage, new.users, [i for i, _, _ in listed]))
+    names = old.names if was == now else _keep(entries, pickle.dumps(now, pickle.HIGHEST_PROTOCOL))
+    rows = {k: old.units[k] for k in prints if k not in summaries}
+    rows.update((k, Unit(prints[k], *summaries[k])) for k in summaries)
+    rows = {k: rows[k] for k in prints}  # in document order
     new.known.setdefault("digest", units.combined({k: u.canonical for k, u in rows.items()}))
-    pair = Pair(before, new)
-    for was_op, now_op in to_compare:
-        for rule in (*operations.OPERATION_RULES, *params.SIGNATURE_RULES):
-            rule(pair, was_op, now_op)
-    operations.resources(pair)
-    operations.schemes(pair)
     for key in components:
         schemas.component(pair, key, before.api.schemas[key], new.api.schemas[key])
     report = finish(pair, packages)
-    return report, (_index(new, rows, tuple(ops), tuple(kept), names, uses), entries)
+    return report, (_index(new, rows, ops, tuple(kept), names, uses), entries)
+
+
+def _renamed(was: Names, now: Names, op_id: str) -> bool:
+    """Whether an operation's Python names (or its resource's) differ between two namings."""
+    a, b = was.operations.get(op_id), now.operations.get(op_id)
+    return a != b or (
+        a is not None and b is not None and was.groups.get(a.resource) != now.groups.get(b.resource)
+    )
 
 
 def _models(op: Operation) -> list[tuple[str, str]]:

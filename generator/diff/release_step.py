@@ -86,7 +86,7 @@ def _compare_recorded(
     """
     # the comparison rules: only when a previous generation recorded its spec (not a first run)
     from apiforge.diff.engine import compare
-    from apiforge.diff.incremental import compare_stored
+    from apiforge.diff.incremental import compare_stored, unit_rows
 
     remote = target.allow_remote_refs
     if rendered.snapshot is not None:
@@ -101,7 +101,10 @@ def _compare_recorded(
         done = compare_stored(index, new, str(previous), packages, _unlocated)
         if done is not None:
             return done
-    old = restore(index, str(previous), _unlocated, everything=True) if index else None
+    old = None
+    if index is not None:
+        unit_rows(new, index)  # the document digest, from the units that did not change
+        old = restore(index, str(previous), _unlocated, everything=True)
     if old is None:
         old = replace(load_snapshot(previous, Sink(), allow_remote_refs=remote), locate=_unlocated)
     return compare(old, new, packages), None

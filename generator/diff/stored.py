@@ -26,7 +26,7 @@ from apiforge.output.cache import cache_dir, digest, read_bytes, read_many, writ
 from apiforge.resources import templates_hash
 
 CACHE_KIND = "diff-snapshots"
-_FORMAT = "5"
+_FORMAT = "6"
 _ERRORS = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
 T = TypeVar("T")
 
@@ -56,7 +56,7 @@ class Index:
 
     display: str
     units: dict[str, Unit]
-    operations: tuple[tuple[str, str, str], ...]  # (operation id, path, entry key), in spec order
+    operations: tuple[tuple[str, str, str, str], ...]  # (id, path, method, entry), in spec order
     schemas: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # (key, unit, entry, $refs)
     names: str  # the entry of the pickled Names (shared by the snapshots of one naming)
     schemes: bytes  # pickled security schemes
@@ -184,7 +184,7 @@ def restore(
     (all at once, and the operations in order, with ``everything``). None when unreadable."""
     preloaded: dict[str, bytes] | None = None
     if everything:
-        wanted = [e for _, _, e in index.operations] + [e for _, _, e, _ in index.schemas]
+        wanted = [e for *_, e in index.operations] + [e for _, _, e, _ in index.schemas]
         preloaded = read_many(cache_dir(CACHE_KIND), wanted)
         if len(preloaded) != len(set(wanted)):
             return None
@@ -194,14 +194,14 @@ def restore(
     try:
         names = pickle.loads(shared[index.names])
         schemes = pickle.loads(index.schemes)
-        usage, users = decode_uses(shared[index.uses], [i for i, _, _ in index.operations])
-        ops: Entries[Operation] = Entries({i: e for i, _, e in index.operations}, preloaded)
+        usage, users = decode_uses(shared[index.uses], [i for i, *_ in index.operations])
+        ops: Entries[Operation] = Entries({i: e for i, *_, e in index.operations}, preloaded)
         pairs: Entries[tuple[Schema, dict[str, Any]]] = Entries(
             {k: e for k, _, e, _ in index.schemas}, preloaded
         )
         ir = _Firsts(pairs)
         raw = _Seconds(pairs)
-        ordered = tuple(ops[i] for i, _, _ in index.operations) if everything else ()
+        ordered = tuple(ops[i] for i, *_ in index.operations) if everything else ()
     except (*_ERRORS, LookupError):
         return None
     api = Api("", "", "", (), ordered, cast("dict[str, Schema]", ir), schemes)

@@ -62,15 +62,17 @@ def _both_ways(old: dict[str, Any], new: dict[str, Any]) -> tuple[Report, Report
     assert fresh is not None
     store("fresh", *fresh)
     _same_index(made, fresh[0])
+    again = full_index(_snapshot(new), index)  # the units the old index holds are reused
+    assert again is not None and again[0].units == fresh[0].units
     return full, report
 
 
 def _same_index(made: Index, fresh: Index) -> None:
     """What the incremental comparison stores for the new side equals a fresh index of it."""
     assert made.units == fresh.units
-    assert [(i, p) for i, p, _ in made.operations] == [(i, p) for i, p, _ in fresh.operations]
+    assert [o[:3] for o in made.operations] == [o[:3] for o in fresh.operations]
     assert [(k, u, r) for k, u, _, r in made.schemas] == [(k, u, r) for k, u, _, r in fresh.schemas]
-    ids = [i for i, _, _ in fresh.operations]
+    ids = [o[0] for o in fresh.operations]
     made_usage, made_users = decode_uses(_entry(made.uses), ids)
     fresh_usage, fresh_users = decode_uses(_entry(fresh.uses), ids)
     assert (made_usage, dict(made_users)) == (fresh_usage, dict(fresh_users))
@@ -89,6 +91,10 @@ def _entry(key: str) -> bytes:
 
 
 HANDLED = {
+    "operation-removed",
+    "operation-added",
+    "operation-renamed",
+    "endpoint-changed",
     "enum-value-removed",
     "enum-value-added",
     "field-added",
@@ -162,16 +168,43 @@ def test_a_parameter_schema_ref_reads_the_schema_it_names() -> None:
 
 
 def test_edits_the_incremental_comparison_declines() -> None:
-    """An operation removed, or the rest of the document edited: the caller compares in full."""
+    """The rest of the document edited, or a schema removed: the caller compares in full."""
 
     def security(d: dict[str, Any]) -> None:
         d["security"] = [{"token": ["pets:write"]}]
 
-    def drop(d: dict[str, Any]) -> None:
-        del d["paths"]["/pets/{id}/"]["get"]
+    def status_gone(d: dict[str, Any]) -> None:
+        del d["components"]["schemas"]["Status"]
+        del schema(d, "Pet")["properties"]["status"]
 
-    for edit in (security, drop):
+    for edit in (security, status_gone):
         assert _both_ways(base(), edited(edit))[1] is None
+
+
+def test_operations_added_and_removed_are_compared_where_the_edit_reaches() -> None:
+    def drop(d: dict[str, Any]) -> None:
+        del d["paths"]["/pets/{id}/"]
+
+    def add(d: dict[str, Any]) -> None:
+        d["paths"]["/toys/"] = {
+            "get": {
+                "operationId": "toys_list",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                        },
+                    }
+                },
+            }
+        }
+
+    for edit in (drop, add):
+        full, incremental = _both_ways(base(), edited(edit))
+        assert incremental is not None and incremental == full and full.changes
+        back, reverse = _both_ways(edited(edit), base())
+        assert reverse is not None and reverse == back
 
 
 def test_documents_that_differ_only_in_text_give_a_patch() -> None:
