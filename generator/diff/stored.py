@@ -167,6 +167,9 @@ class Entries(Mapping[str, T]):
             self.loaded[name] = pickle.loads(blob)  # the user's own cache, content-addressed
         return self.loaded[name]
 
+    def __contains__(self, name: object) -> bool:
+        return name in self.keys_  # without loading it
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys_)
 
@@ -226,6 +229,9 @@ class _Firsts(Mapping[str, Any]):
 
     def __getitem__(self, key: str) -> Any:
         return self.pairs[key][0]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.pairs
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.pairs)

@@ -307,3 +307,13 @@ def test_refs_read_off_the_json_text_are_the_refs_a_walk_finds() -> None:
     for unit, node in table.items():
         assert set(units.summary(unit, node)[1]) == _walked(unit, node), unit
     assert set(units.summary("sTricky", tricky)[1]) == {"sPet", "p/pets/", "tinfo"}
+
+
+def test_a_restored_snapshot_loads_an_entry_only_when_a_rule_reads_it() -> None:
+    index = _stored(base(), "lazy")
+    restored = restore(index, SPEC, lambda w: w)
+    assert restored is not None
+    ops, schemas = restored.operations, restored.api.schemas
+    assert "pets_list" in ops and "nothing" not in ops and "Pet" in schemas
+    assert not ops.loaded and not schemas.pairs.loaded  # type: ignore[attr-defined]
+    assert ops["pets_list"].operation_id == "pets_list" and list(ops.loaded) == ["pets_list"]  # type: ignore[attr-defined]
