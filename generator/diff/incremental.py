@@ -30,12 +30,15 @@ from apiforge.diff.pair import Pair
 from apiforge.diff.snapshot import Snapshot, operation_types, type_models
 from apiforge.diff.stored import (
     Index,
+    Pack,
+    Ref,
     Unit,
     encode_uses,
     entry_key,
     operation_entry,
     restore,
     schema_entry,
+    sealed,
     source_refs,
 )
 from apiforge.ir.model import Operation
@@ -77,22 +80,23 @@ def full_index(snapshot: Snapshot, previous: Index | None = None) -> Made | None
     )
     refs: dict[str, set[str]] = snapshot.known.get("refs") or {}
     entries: dict[str, bytes] = {}
+    pack = Pack()
     ops = tuple(
-        (op.operation_id, op.path, op.method, _keep(entries, operation_entry(op)))
+        (op.operation_id, op.path, op.method, pack.add(operation_entry(op)))
         for op in snapshot.api.operations
     )
     kept = tuple(
         (
             key,
             units.unit_of(schema.spec_location.pointer),
-            _keep(entries, schema_entry(schema, snapshot.schemas.get(key, {}))),
+            pack.add(schema_entry(schema, snapshot.schemas.get(key, {}))),
             tuple(sorted(refs[key])) if key in refs else source_refs(snapshot.schemas.get(key, {})),
         )
         for key, schema in snapshot.api.schemas.items()
     )
     uses = _keep(entries, who)
     names = _keep(entries, pickle.dumps(snapshot.names, protocol=pickle.HIGHEST_PROTOCOL))
-    return _index(snapshot, rows, ops, kept, names, uses), entries
+    return _index(snapshot, rows, ops, kept, names, uses, pack, entries), entries
 
 
 def _keep(entries: dict[str, bytes], blob: bytes) -> str:
@@ -104,11 +108,19 @@ def _keep(entries: dict[str, bytes], blob: bytes) -> str:
 def _index(
     snapshot: Snapshot,
     rows: dict[str, Unit],
-    ops: tuple[tuple[str, str, str, str], ...],
-    kept: tuple[tuple[str, str, str, tuple[str, ...]], ...],
+    ops: tuple[tuple[str, str, str, Ref], ...],
+    kept: tuple[tuple[str, str, Ref, tuple[str, ...]], ...],
     names: str,
     uses: str,
+    pack: Pack,
+    entries: dict[str, bytes],
 ) -> Index:
+    """The index of ``snapshot``; the pack of its new entries joins ``entries``."""
+    if pack.parts:
+        keys = pack.seal()
+        entries.update(keys.values())
+        ops = tuple((i, p, m, sealed(ref, keys)) for i, p, m, ref in ops)
+        kept = tuple((k, u, sealed(ref, keys), r) for k, u, ref, r in kept)
     return Index(
         snapshot.display,
         rows,
@@ -188,6 +200,7 @@ def _compare(
 ) -> tuple[Report, Made]:
     was, now = before.names, new.names
     entries: dict[str, bytes] = {}
+    pack = Pack()
     listed = [(o.operation_id, o.path, o.method) for o in new.api.operations]
     same_usage = listed == [(i, p, m) for i, p, m, _ in old.operations]
     stubs = tuple(_Stored(i, m, p) for i, p, m, _ in old.operations)
@@ -214,13 +227,11 @@ def _compare(
             op.operation_id,
             op.path,
             op.method,
-            _keep(entries, operation_entry(op))
-            if "p" + op.path in touched
-            else stored[op.operation_id],
+            pack.add(operation_entry(op)) if "p" + op.path in touched else stored[op.operation_id],
         )
         for op in new.api.operations
     )
-    kept: list[tuple[str, str, str, tuple[str, ...]]] = []
+    kept: list[tuple[str, str, Ref, tuple[str, ...]]] = []
     components: list[str] = []
     for key, unit, entry, refs in old.schemas:
         schema = new.api.schemas[key]
@@ -228,7 +239,7 @@ def _compare(
         edited = home in touched or home != unit
         if edited:
             raw = new.schemas.get(key, {})
-            entry = _keep(entries, schema_entry(schema, raw))
+            entry = pack.add(schema_entry(schema, raw))
             fresh = source_refs(raw)
             same_usage = same_usage and fresh == refs
             refs = fresh
@@ -249,7 +260,7 @@ def _compare(
     for key in components:
         schemas.component(pair, key, before.api.schemas[key], new.api.schemas[key])
     report = finish(pair, packages)
-    return report, (_index(new, rows, ops, tuple(kept), names, uses), entries)
+    return report, (_index(new, rows, ops, tuple(kept), names, uses, pack, entries), entries)
 
 
 def _renamed(was: Names, now: Names, op_id: str) -> bool:

@@ -2,7 +2,9 @@
 
 A generated spec's snapshot is stored as an :class:`Index` (marshal: small, quick to
 read) under a key made from the spec copy recorded beside the output, plus one entry
-per operation and per component schema (their IR, pickled), keyed by their content.
+per operation and per component schema (their IR, pickled). The entries a snapshot
+adds are stored together, as one :class:`Pack` (one row writes faster than thousands),
+and read one by one (a slice of the row) or a pack at a time.
 The index names those entries and holds what the rules read of the whole spec: the
 names, the security schemes, who uses each schema, and the document's units (see
 :mod:`~apiforge.diff.units`). A later snapshot that shares an entry stores nothing
@@ -22,11 +24,18 @@ from typing import Any, TypeVar, cast
 from apiforge.diagnostics import SpecLocation
 from apiforge.diff.snapshot import Snapshot, schema_refs
 from apiforge.ir.model import Api, Operation, Schema
-from apiforge.output.cache import cache_dir, digest, read_bytes, read_many, write_many
+from apiforge.output.cache import (
+    cache_dir,
+    digest,
+    read_bytes,
+    read_many,
+    read_slice,
+    write_many,
+)
 from apiforge.resources import templates_hash
 
 CACHE_KIND = "diff-snapshots"
-_FORMAT = "6"
+_FORMAT = "7"
 _ERRORS = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
 T = TypeVar("T")
 
@@ -56,8 +65,8 @@ class Index:
 
     display: str
     units: dict[str, Unit]
-    operations: tuple[tuple[str, str, str, str], ...]  # (id, path, method, entry), in spec order
-    schemas: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # (key, unit, entry, $refs)
+    operations: tuple[tuple[str, str, str, Ref], ...]  # (id, path, method, entry), in spec order
+    schemas: tuple[tuple[str, str, Ref, tuple[str, ...]], ...]  # (key, unit, entry, $refs)
     names: str  # the entry of the pickled Names (shared by the snapshots of one naming)
     schemes: bytes  # pickled security schemes
     uses: str  # the entry of who uses each schema (see :func:`encode_uses`)
@@ -92,8 +101,43 @@ class Index:
 
 
 def entry_key(blob: bytes) -> str:
-    """The cache key of one stored operation or schema."""
+    """The cache key of content-addressed bytes (a pack, the names, who uses each schema)."""
     return "entry-" + hashlib.blake2b(blob, digest_size=16).hexdigest()
+
+
+Ref = tuple[str, int, int]  # an entry: (its pack's key, offset, length)
+NEW = "new:"  # how the packs of an index being built are named until they are sealed
+CHUNK = 1 << 17  # bytes of entries per pack: a slice of a smaller row reads fewer pages
+
+
+class Pack:
+    """The entries one snapshot adds, stored together a chunk of them per cache entry."""
+
+    def __init__(self) -> None:
+        self.parts: list[list[bytes]] = []
+        self.size = CHUNK
+
+    def add(self, blob: bytes) -> Ref:
+        """Add one entry; its reference names a ``new:`` pack until :meth:`seal`."""
+        if self.size + len(blob) > CHUNK:
+            self.parts.append([])
+            self.size = 0
+        self.parts[-1].append(blob)
+        self.size += len(blob)
+        return f"{NEW}{len(self.parts) - 1}", self.size - len(blob), len(blob)
+
+    def seal(self) -> dict[str, tuple[str, bytes]]:
+        """Each ``new:`` name -> (the pack's key, its bytes)."""
+        sealed: dict[str, tuple[str, bytes]] = {}
+        for number, part in enumerate(self.parts):
+            data = b"".join(part)
+            sealed[f"{NEW}{number}"] = entry_key(data), data
+        return sealed
+
+
+def sealed(ref: Ref, keys: dict[str, tuple[str, bytes]]) -> Ref:
+    """``ref`` with a ``new:`` pack name replaced by the pack's key."""
+    return (keys[ref[0]][0], ref[1], ref[2]) if ref[0] in keys else ref
 
 
 def encode_uses(
@@ -151,30 +195,32 @@ def store(key: str, index: Index, entries: dict[str, bytes]) -> None:
 class Entries(Mapping[str, T]):
     """Stored entries by operation id or schema key, unpickled on first use."""
 
-    def __init__(self, keys: dict[str, str], preloaded: dict[str, bytes] | None = None) -> None:
-        self.keys_ = keys
-        self.blobs = dict(preloaded or {})
+    def __init__(self, refs: dict[str, Ref], packs: dict[str, bytes] | None = None) -> None:
+        self.refs = refs
+        self.packs = packs or {}
         self.loaded: dict[str, T] = {}
 
     def __getitem__(self, name: str) -> T:
         if name not in self.loaded:
-            entry = self.keys_[name]
-            blob = self.blobs.get(entry)
+            pack, start, length = self.refs[name]
+            whole = self.packs.get(pack)
+            if whole is not None and start + length <= len(whole):
+                blob: bytes | None = whole[start : start + length]
+            else:
+                blob = read_slice(cache_dir(CACHE_KIND), pack, start, length)
             if blob is None:
-                blob = read_bytes(cache_dir(CACHE_KIND), entry)
-            if blob is None:
-                raise LookupError(f"stored entry {entry} is missing")
+                raise LookupError(f"stored entry {pack}[{start}:+{length}] is missing")
             self.loaded[name] = pickle.loads(blob)  # the user's own cache, content-addressed
         return self.loaded[name]
 
     def __contains__(self, name: object) -> bool:
-        return name in self.keys_  # without loading it
+        return name in self.refs  # without loading it
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.keys_)
+        return iter(self.refs)
 
     def __len__(self) -> int:
-        return len(self.keys_)
+        return len(self.refs)
 
 
 def restore(
@@ -187,9 +233,9 @@ def restore(
     (all at once, and the operations in order, with ``everything``). None when unreadable."""
     preloaded: dict[str, bytes] | None = None
     if everything:
-        wanted = [e for *_, e in index.operations] + [e for _, _, e, _ in index.schemas]
-        preloaded = read_many(cache_dir(CACHE_KIND), wanted)
-        if len(preloaded) != len(set(wanted)):
+        wanted = {e[0] for *_, e in index.operations} | {e[0] for _, _, e, _ in index.schemas}
+        preloaded = read_many(cache_dir(CACHE_KIND), sorted(wanted))
+        if len(preloaded) != len(wanted):
             return None
     shared = read_many(cache_dir(CACHE_KIND), [index.names, index.uses])
     if len(shared) != len({index.names, index.uses}):

@@ -181,6 +181,23 @@ def read_many(folder: Path | None, wanted: list[str]) -> dict[str, bytes]:
     return found
 
 
+def read_slice(folder: Path | None, key: str, start: int, length: int) -> bytes | None:
+    """``length`` bytes from ``start`` of the bytes cached for ``key`` (only those are read), or None."""
+    if folder is None:
+        return None
+    try:
+        connection = _connect(folder.parent, create=False)
+        if connection is None:
+            return None
+        row = connection.execute(
+            "SELECT substr(value, ?, ?) FROM entries WHERE kind = ? AND key = ?",
+            (start + 1, length, folder.name, key),
+        ).fetchone()
+    except sqlite3.Error:
+        return None
+    return None if row is None or len(row[0]) != length else bytes(row[0])
+
+
 def write_many(
     folder: Path | None, items: dict[str, bytes], kept: dict[str, bytes] | None = None
 ) -> None:

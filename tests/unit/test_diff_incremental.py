@@ -317,3 +317,18 @@ def test_a_restored_snapshot_loads_an_entry_only_when_a_rule_reads_it() -> None:
     assert "pets_list" in ops and "nothing" not in ops and "Pet" in schemas
     assert not ops.loaded and not schemas.pairs.loaded  # type: ignore[attr-defined]
     assert ops["pets_list"].operation_id == "pets_list" and list(ops.loaded) == ["pets_list"]  # type: ignore[attr-defined]
+
+
+def test_a_pack_gone_from_the_cache_makes_the_caller_compare_in_full() -> None:
+    """The cache prunes rows on its own: a missing entry declines, it never misreports."""
+    import sqlite3
+
+    index = _stored(base(), "pruned")
+    packs = {ref[0] for *_, ref in index.operations}
+    folder = cache_dir(CACHE_KIND)
+    assert folder is not None and packs
+    with sqlite3.connect(folder.parent / "entries.sqlite3") as connection:
+        connection.executemany("DELETE FROM entries WHERE key = ?", [(p,) for p in packs])
+    new = edited(lambda d: schema(d, "Pet")["properties"].__setitem__("x", {"type": "string"}))
+    assert compare_stored(index, _snapshot(new), SPEC, PACKAGES, lambda w: w) is None
+    assert restore(index, SPEC, lambda w: w, everything=True) is None
