@@ -25,6 +25,7 @@ from typing import cast
 from apiforge.diagnostics import SpecLocation
 from apiforge.diff import operations, params, schemas, units
 from apiforge.diff.engine import finish
+from apiforge.diff.indexing import Made, index_of, keep
 from apiforge.diff.model import Audience, Report
 from apiforge.diff.pair import Pair
 from apiforge.diff.snapshot import Snapshot, operation_types, type_models
@@ -34,103 +35,13 @@ from apiforge.diff.stored import (
     Ref,
     Unit,
     encode_uses,
-    entry_key,
     operation_entry,
     restore,
     schema_entry,
-    sealed,
     source_refs,
 )
 from apiforge.ir.model import Operation
 from apiforge.naming.names import Names
-
-Made = tuple[Index, dict[str, bytes]]  # an index to store and its new entries
-
-
-def unit_rows(snapshot: Snapshot, previous: Index | None = None) -> dict[str, Unit] | None:
-    """The units of ``snapshot``'s document (those ``previous`` holds with the same fingerprint
-    taken from it), remembered with the document digest; None when it cannot be cut."""
-    if "rows" in snapshot.known:
-        return snapshot.known["rows"]  # type: ignore[no-any-return]
-    table = units.cut(snapshot.document)
-    if table is None:
-        return None
-    found = snapshot.known.get("units") or {}
-    rows: dict[str, Unit] = {}
-    for key, node in table.items():
-        mark = units.fingerprint(node)
-        was = previous.units.get(key) if previous is not None else None
-        if mark is not None and was is not None and was.fingerprint == mark:
-            rows[key] = was
-        else:
-            rows[key] = Unit(mark, *(found.get(key) or units.summary(key, node)))
-    snapshot.known["rows"] = rows
-    snapshot.known.setdefault("digest", units.combined({k: u.canonical for k, u in rows.items()}))
-    return rows
-
-
-def full_index(snapshot: Snapshot, previous: Index | None = None) -> Made | None:
-    """Everything to store for ``snapshot`` (None when its document cannot be cut into units);
-    the units ``previous`` holds unchanged are not digested again."""
-    rows = unit_rows(snapshot, previous)
-    if rows is None:
-        return None
-    who = encode_uses(
-        snapshot.usage, snapshot.users, [op.operation_id for op in snapshot.api.operations]
-    )
-    refs: dict[str, set[str]] = snapshot.known.get("refs") or {}
-    entries: dict[str, bytes] = {}
-    pack = Pack()
-    ops = tuple(
-        (op.operation_id, op.path, op.method, pack.add(operation_entry(op)))
-        for op in snapshot.api.operations
-    )
-    kept = tuple(
-        (
-            key,
-            units.unit_of(schema.spec_location.pointer),
-            pack.add(schema_entry(schema, snapshot.schemas.get(key, {}))),
-            tuple(sorted(refs[key])) if key in refs else source_refs(snapshot.schemas.get(key, {})),
-        )
-        for key, schema in snapshot.api.schemas.items()
-    )
-    uses = _keep(entries, who)
-    names = _keep(entries, pickle.dumps(snapshot.names, protocol=pickle.HIGHEST_PROTOCOL))
-    return _index(snapshot, rows, ops, kept, names, uses, pack, entries), entries
-
-
-def _keep(entries: dict[str, bytes], blob: bytes) -> str:
-    key = entry_key(blob)
-    entries[key] = blob
-    return key
-
-
-def _index(
-    snapshot: Snapshot,
-    rows: dict[str, Unit],
-    ops: tuple[tuple[str, str, str, Ref], ...],
-    kept: tuple[tuple[str, str, Ref, tuple[str, ...]], ...],
-    names: str,
-    uses: str,
-    pack: Pack,
-    entries: dict[str, bytes],
-) -> Index:
-    """The index of ``snapshot``; the pack of its new entries joins ``entries``."""
-    if pack.parts:
-        keys = pack.seal()
-        entries.update(keys.values())
-        ops = tuple((i, p, m, sealed(ref, keys)) for i, p, m, ref in ops)
-        kept = tuple((k, u, sealed(ref, keys), r) for k, u, ref, r in kept)
-    return Index(
-        snapshot.display,
-        rows,
-        ops,
-        kept,
-        names,
-        pickle.dumps(snapshot.api.security_schemes, protocol=pickle.HIGHEST_PROTOCOL),
-        uses,
-        snapshot.digest,
-    )
 
 
 def compare_stored(
@@ -251,8 +162,8 @@ def _compare(
         new.known.setdefault("users", before.users)
         uses = old.uses
     else:
-        uses = _keep(entries, encode_uses(new.usage, new.users, [i for i, _, _ in listed]))
-    names = old.names if was == now else _keep(entries, pickle.dumps(now, pickle.HIGHEST_PROTOCOL))
+        uses = keep(entries, encode_uses(new.usage, new.users, [i for i, _, _ in listed]))
+    names = old.names if was == now else keep(entries, pickle.dumps(now, pickle.HIGHEST_PROTOCOL))
     rows = {k: old.units[k] for k in prints if k not in summaries}
     rows.update((k, Unit(prints[k], *summaries[k])) for k in summaries)
     rows = {k: rows[k] for k in prints}  # in document order
@@ -260,7 +171,7 @@ def _compare(
     for key in components:
         schemas.component(pair, key, before.api.schemas[key], new.api.schemas[key])
     report = finish(pair, packages)
-    return report, (_index(new, rows, ops, tuple(kept), names, uses, pack, entries), entries)
+    return report, (index_of(new, rows, ops, tuple(kept), names, uses, pack, entries), entries)
 
 
 def _renamed(was: Names, now: Names, op_id: str) -> bool:

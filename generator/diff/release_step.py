@@ -21,7 +21,7 @@ from apiforge.output.manifest import ManifestError, input_location
 
 if TYPE_CHECKING:
     from apiforge.config.targets import Target
-    from apiforge.diff.incremental import Made
+    from apiforge.diff.indexing import Made
     from apiforge.diff.model import Audience, Report
     from apiforge.diff.snapshot import Snapshot
     from apiforge.pipeline import Rendered
@@ -86,7 +86,8 @@ def _compare_recorded(
     """
     # the comparison rules: only when a previous generation recorded its spec (not a first run)
     from apiforge.diff.engine import compare
-    from apiforge.diff.incremental import compare_stored, unit_rows
+    from apiforge.diff.incremental import compare_stored
+    from apiforge.diff.indexing import unit_rows
 
     remote = target.allow_remote_refs
     if rendered.snapshot is not None:
@@ -120,7 +121,7 @@ def _remember(
     """Cache the snapshot of the spec just rendered, keyed by the copy recorded beside the output."""
     if current is None or new is None or cache_dir(CACHE_KIND) is None:
         return
-    from apiforge.diff.incremental import full_index
+    from apiforge.diff.indexing import full_index  # only when a snapshot is stored
 
     key = snapshot_key(current, target.allow_remote_refs, new.display)
     if read_bytes(cache_dir(CACHE_KIND), key) is None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from apiforge.diagnostics import GenerationFailed, Sink, SpecLocation
+from apiforge.diff import units
 from apiforge.ir.build import build
 from apiforge.ir.model import Api, Operation, TypeRef
 from apiforge.ir.nested import component_key
@@ -50,8 +51,6 @@ class Snapshot:
     def digest(self) -> str:
         """sha256 over the canonical JSON of the document's units (see :mod:`~apiforge.diff.units`)."""
         if "digest" not in self.known:
-            from apiforge.diff import units
-
             found = units.summaries(self.document)
             if found is None:
                 self.known["digest"] = units.canonical(self.document).hex()

@@ -23,7 +23,8 @@ from test_diff_rules import PAIRS, ROWS
 from apiforge.diagnostics import Sink
 from apiforge.diff import units
 from apiforge.diff.engine import compare
-from apiforge.diff.incremental import compare_stored, full_index
+from apiforge.diff.incremental import compare_stored
+from apiforge.diff.indexing import full_index
 from apiforge.diff.model import Audience, Report
 from apiforge.diff.snapshot import Snapshot, from_document
 from apiforge.diff.stored import CACHE_KIND, Index, decode_uses, restore, store

@@ -15,7 +15,8 @@ import pytest
 
 from apiforge.diagnostics import Sink
 from apiforge.diff.engine import compare
-from apiforge.diff.incremental import compare_stored, full_index
+from apiforge.diff.incremental import compare_stored
+from apiforge.diff.indexing import full_index
 from apiforge.diff.model import Audience
 from apiforge.diff.snapshot import Snapshot, from_document
 from apiforge.diff.stored import store
