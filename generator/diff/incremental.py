@@ -75,7 +75,15 @@ def compare_stored(
         return None
     try:
         return _compare(old, before, new, packages, summaries, prints, touched)
-    except (LookupError, pickle.UnpicklingError, AttributeError, ImportError, EOFError, ValueError):
+    except (
+        LookupError,
+        pickle.UnpicklingError,
+        AttributeError,
+        ImportError,
+        EOFError,
+        ValueError,
+        TypeError,
+    ):
         return None  # a stored entry is missing or unreadable: the caller compares in full
 
 

@@ -30,6 +30,7 @@ from apiforge.output.cache import (
     read_bytes,
     read_many,
     read_slice,
+    touch_many,
     write_many,
 )
 from apiforge.resources import templates_hash
@@ -190,6 +191,11 @@ def store(key: str, index: Index, entries: dict[str, bytes]) -> None:
     folder = cache_dir(CACHE_KIND)
     if folder is not None:
         write_many(folder, {key: index.dump()}, entries)
+        # entries shared with earlier snapshots stay as recently used as the index naming them
+        shared = {ref[0] for *_, ref in index.operations} | {
+            ref[0] for _, _, ref, _ in index.schemas
+        }
+        touch_many(folder, sorted((shared | {index.names, index.uses}) - entries.keys()))
 
 
 class Entries(Mapping[str, T]):

@@ -198,6 +198,25 @@ def read_slice(folder: Path | None, key: str, start: int, length: int) -> bytes 
     return None if row is None or len(row[0]) != length else bytes(row[0])
 
 
+def touch_many(folder: Path | None, wanted: list[str]) -> None:
+    """Mark the entries of ``wanted`` used now when their stamp is over a day old (as a read does)."""
+    if folder is None or not wanted:
+        return
+    now = _now()
+    try:
+        connection = _connect(folder.parent, create=False)
+        if connection is not None:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                connection.execute(
+                    f"UPDATE entries SET used = ? WHERE kind = ? AND key IN ({marks}) AND used < ?",
+                    (now, folder.name, *chunk, now - _TOUCH_AFTER),
+                )
+    except sqlite3.Error:
+        pass
+
+
 def write_many(
     folder: Path | None, items: dict[str, bytes], kept: dict[str, bytes] | None = None
 ) -> None:

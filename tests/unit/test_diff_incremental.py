@@ -333,3 +333,29 @@ def test_a_pack_gone_from_the_cache_makes_the_caller_compare_in_full() -> None:
     new = edited(lambda d: schema(d, "Pet")["properties"].__setitem__("x", {"type": "string"}))
     assert compare_stored(index, _snapshot(new), SPEC, PACKAGES, lambda w: w) is None
     assert restore(index, SPEC, lambda w: w, everything=True) is None
+
+
+def test_storing_a_snapshot_keeps_the_entries_it_shares_recently_used() -> None:
+    """The cache prunes the least recently used rows: a pack an index still names is touched."""
+    import sqlite3
+
+    index = _stored(base(), "first")
+    folder = cache_dir(CACHE_KIND)
+    assert folder is not None
+    database = folder.parent / "entries.sqlite3"
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE entries SET used = 0")
+    new = edited(lambda d: schema(d, "Pet")["properties"].__setitem__("x", {"type": "string"}))
+    done = compare_stored(index, _snapshot(new), SPEC, PACKAGES, lambda w: w)
+    assert done is not None
+    made, entries = done[1]
+    store("second", made, entries)
+    named = {ref[0] for *_, ref in made.operations} | {ref[0] for _, _, ref, _ in made.schemas}
+    shared = named - entries.keys()
+    assert shared
+    with sqlite3.connect(database) as connection:
+        stale = connection.execute(
+            f"SELECT key FROM entries WHERE used = 0 AND key IN ({', '.join('?' * len(shared))})",
+            sorted(shared),
+        ).fetchall()
+    assert stale == []
