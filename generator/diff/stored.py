@@ -28,7 +28,7 @@ from apiforge.output.cache import (
     cache_dir,
     digest,
     read_bytes,
-    read_many,
+    read_many_bytes,
     read_slice,
     touch_many,
     write_many,
@@ -240,10 +240,10 @@ def restore(
     preloaded: dict[str, bytes] | None = None
     if everything:
         wanted = {e[0] for *_, e in index.operations} | {e[0] for _, _, e, _ in index.schemas}
-        preloaded = read_many(cache_dir(CACHE_KIND), sorted(wanted))
+        preloaded = read_many_bytes(cache_dir(CACHE_KIND), sorted(wanted))
         if len(preloaded) != len(wanted):
             return None
-    shared = read_many(cache_dir(CACHE_KIND), [index.names, index.uses])
+    shared = read_many_bytes(cache_dir(CACHE_KIND), [index.names, index.uses])
     if len(shared) != len({index.names, index.uses}):
         return None
     try:

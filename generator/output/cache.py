@@ -73,6 +73,34 @@ def read(folder: Path | None, key: str) -> str | None:
         return None
 
 
+def read_many(folder: Path | None, keys: list[str]) -> dict[str, str]:
+    """The cached texts of those of ``keys`` that are stored (see :func:`read_many_bytes`)."""
+    found: dict[str, str] = {}
+    for key, value in read_many_bytes(folder, keys).items():
+        try:
+            found[key] = value.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return found
+
+
+def read_many_bytes(folder: Path | None, keys: list[str]) -> dict[str, bytes]:
+    """The cached bytes of those of ``keys`` that are stored (a query per 500 keys, not one each).
+
+    Each read refreshes its entry's last use as :func:`read_bytes` does.
+    """
+    found: dict[str, bytes] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT key, value, used FROM entries WHERE kind = ? AND key IN ({marks})"
+        for key, value, used in _rows(folder, sql, *chunk):
+            if folder is not None and _now() - used > _TOUCH_AFTER:
+                _touch(folder, key)
+            found[key] = bytes(value)
+    return found
+
+
 def read_bytes(folder: Path | None, key: str) -> bytes | None:
     """The cached bytes for ``key``, or None."""
     rows = _rows(folder, "SELECT value, used FROM entries WHERE kind = ? AND key = ?", key)
@@ -167,18 +195,6 @@ def _limit_once(connection: sqlite3.Connection, base: Path) -> None:
         return
     _limited = (os.getpid(), base)
     prune(connection, limit_bytes())
-
-
-def read_many(folder: Path | None, wanted: list[str]) -> dict[str, bytes]:
-    """The cached bytes of each of ``wanted`` that is stored (one query per 500 keys; the
-    entries' last use is not refreshed)."""
-    found: dict[str, bytes] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        sql = f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})"
-        found.update((key, bytes(value)) for key, value in _rows(folder, sql, *chunk))
-    return found
 
 
 def read_slice(folder: Path | None, key: str, start: int, length: int) -> bytes | None:
