@@ -144,16 +144,24 @@ def discard() -> None:
 
 
 def _import_validation() -> None:
-    """What validating will import; openapi-pydantic only when a cold cache will need it."""
+    """What validating will import; pydantic's model machinery only when a cold cache will need it.
+
+    The family's own models (~30 ms) wait for the document, which names the family: so a 3.1
+    spec no longer pays for the 3.0 models too. A small spec's document arrives before
+    pydantic (~75 ms) is in.
+    """
     # In the prewarmed child only: the parent never needs these modules
     from apiforge.load import validation_cache
     from apiforge.output import cache
 
     folder = cache.cache_dir("validation")
     if folder is None or not cache.holds_any(folder):
-        # building its models is the cost being moved; the family is not known yet: 3.0,
-        # most specs' (a 3.1 document loads its own when it is validated)
-        import openapi_pydantic.v3.v3_0  # noqa: F401
+        import openapi_pydantic.compat  # noqa: F401
+        from pydantic import BaseModel
+
+        class _Warm(BaseModel):  # the first model loads the schema machinery every family uses
+            value: int
+
     del validation_cache
 
 
