@@ -14,6 +14,12 @@ cache (the validating child, parallel builds) read while one writes; each write 
 at once. A ``kind`` (``format``, ``models``...) is the name of the folder
 :func:`cache_dir` returns; that folder itself is used only by the kinds that keep
 their own files (compiled templates, the configuration cache).
+
+The database is kept under a size limit (``$APIFORGE_CACHE_MAX_MB``, default 512):
+each entry records its size and when it was last used (a read refreshes that at most
+once a day, so reads stay reads). The first write of a process checks the live size
+and, above the limit, deletes the least recently used entries down to three quarters
+of it and gives the freed pages back to the file system.
 """
 
 from __future__ import annotations
@@ -21,10 +27,16 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 DATABASE = "entries.sqlite3"
+LAYOUT = 2  # ``PRAGMA user_version``; 2 added each entry's size and last use
+LIMIT_VARIABLE = "APIFORGE_CACHE_MAX_MB"
+_DEFAULT_LIMIT_MB = 512.0
+_KEEP = 0.75  # a prune keeps the most recently used entries up to this share of the limit
+_TOUCH_AFTER = 86_400  # seconds: how stale a last-use stamp gets before a read refreshes it
 _BUSY_TIMEOUT = 30.0  # seconds to wait for another process's write
 
 
@@ -63,8 +75,26 @@ def read(folder: Path | None, key: str) -> str | None:
 
 def read_bytes(folder: Path | None, key: str) -> bytes | None:
     """The cached bytes for ``key``, or None."""
-    rows = _rows(folder, "SELECT value FROM entries WHERE kind = ? AND key = ?", key)
-    return bytes(rows[0][0]) if rows else None
+    rows = _rows(folder, "SELECT value, used FROM entries WHERE kind = ? AND key = ?", key)
+    if not rows:
+        return None
+    value, used = rows[0]
+    if folder is not None and _now() - used > _TOUCH_AFTER:
+        _touch(folder, key)
+    return bytes(value)
+
+
+def _touch(folder: Path, key: str) -> None:
+    """Mark an entry used now (it moves to the back of the pruning order)."""
+    try:
+        connection = _connect(folder.parent, create=False)
+        if connection is not None:
+            connection.execute(
+                "UPDATE entries SET used = ? WHERE kind = ? AND key = ?",
+                (_now(), folder.name, key),
+            )
+    except sqlite3.Error:
+        pass
 
 
 def write(folder: Path | None, key: str, text: str | bytes) -> None:
@@ -76,11 +106,67 @@ def write(folder: Path | None, key: str, text: str | bytes) -> None:
         connection = _connect(folder.parent, create=True)
         if connection is not None:
             connection.execute(
-                "INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)",
-                (folder.name, key, value),
+                "INSERT OR REPLACE INTO entries (kind, key, value, size, used)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (folder.name, key, value, len(value), _now()),
             )
+            _limit_once(connection, folder.parent)
     except sqlite3.Error:
         pass
+
+
+def limit_bytes() -> int:
+    """The size limit of the database (``$APIFORGE_CACHE_MAX_MB``; unreadable: the default)."""
+    try:
+        megabytes = float(os.environ.get(LIMIT_VARIABLE) or _DEFAULT_LIMIT_MB)
+    except ValueError:
+        megabytes = _DEFAULT_LIMIT_MB
+    return int(max(megabytes, 0.0) * 1024 * 1024)
+
+
+def live_bytes(connection: sqlite3.Connection) -> int:
+    """The bytes the database's pages in use take (free pages not counted)."""
+    (page_size,) = connection.execute("PRAGMA page_size").fetchone()
+    (pages,) = connection.execute("PRAGMA page_count").fetchone()
+    (free,) = connection.execute("PRAGMA freelist_count").fetchone()
+    return int((pages - free) * page_size)
+
+
+def prune(connection: sqlite3.Connection, limit: int) -> None:
+    """Above ``limit`` bytes, delete least recently used entries down to ``_KEEP`` of it.
+
+    Entries stamped in this very second (this run's) always stay.
+    """
+    if live_bytes(connection) <= limit:
+        return
+    kept, cutoff = 0, None
+    for used, size in connection.execute("SELECT used, size FROM entries ORDER BY used DESC"):
+        kept += size
+        if kept > limit * _KEEP:
+            cutoff = used
+            break
+    if cutoff is None:
+        return
+    connection.execute("DELETE FROM entries WHERE used <= ? AND used < ?", (cutoff, _now()))
+    # executescript steps the pragma to its end (``execute`` would free one page)
+    connection.executescript("PRAGMA incremental_vacuum;")
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # the file shrinks now
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+_limited: tuple[int, Path] | None = None  # (process, cache folder) whose limit was checked
+
+
+def _limit_once(connection: sqlite3.Connection, base: Path) -> None:
+    """:func:`prune` at the first write of each process to each cache folder."""
+    global _limited
+    if _limited == (os.getpid(), base):
+        return
+    _limited = (os.getpid(), base)
+    prune(connection, limit_bytes())
 
 
 def keys(folder: Path | None) -> set[str]:
@@ -129,18 +215,61 @@ def _open_database(path: Path) -> sqlite3.Connection:
         check_same_thread=sqlite3.threadsafety != 3,
     )
     try:
+        # takes effect only in a new, empty file: freed pages can then go back to the disk
+        connection.execute("PRAGMA auto_vacuum=INCREMENTAL")
         connection.execute("PRAGMA journal_mode=WAL")
         # no fsync per write, only at checkpoints: a power cut may lose the last entries
         # (which only costs time) but never leaves the database inconsistent, in WAL mode
         connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL,"
-            " value BLOB NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID"
-        )
+        (layout,) = connection.execute("PRAGMA user_version").fetchone()
+        if layout != LAYOUT and _lay_out(connection):
+            _compact(connection)
     except sqlite3.Error:
         connection.close()
         raise
     return connection
+
+
+def _lay_out(connection: sqlite3.Connection) -> bool:
+    """Create the table, replacing an older layout's (a cache: its entries only cost time).
+
+    True when an older table was dropped.
+    """
+    dropped = False
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        (layout,) = connection.execute("PRAGMA user_version").fetchone()
+        if layout != LAYOUT:  # another process may have laid it out meanwhile
+            old = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entries'"
+            dropped = connection.execute(old).fetchone() is not None
+            connection.execute("DROP TABLE IF EXISTS entries")
+            connection.execute(
+                "CREATE TABLE entries (kind TEXT NOT NULL, key TEXT NOT NULL,"
+                " value BLOB NOT NULL, size INTEGER NOT NULL, used INTEGER NOT NULL,"
+                " PRIMARY KEY (kind, key)) WITHOUT ROWID"
+            )
+            connection.execute("CREATE INDEX entries_by_use ON entries (used, size)")
+            connection.execute(f"PRAGMA user_version = {LAYOUT}")
+        connection.execute("COMMIT")
+    except sqlite3.Error:
+        connection.execute("ROLLBACK")
+        raise
+    return dropped
+
+
+def _compact(connection: sqlite3.Connection) -> None:
+    """Shrink the file after an older layout's table was dropped (and turn on auto_vacuum).
+
+    Skipped when another process holds the database: the free pages are then only reused.
+    """
+    connection.execute("PRAGMA busy_timeout = 200")
+    try:
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except sqlite3.Error:
+        pass
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT * 1000)}")
 
 
 def _connect(base: Path, *, create: bool) -> sqlite3.Connection | None:

@@ -120,3 +120,104 @@ def test_threads_share_the_cache(base: Path) -> None:
         thread.join()
     assert seen == ["m"] * 4
     assert len(cache.keys(folder)) == 201
+
+
+def _clock(monkeypatch: pytest.MonkeyPatch, start: int) -> list[int]:
+    """A settable clock for the cache's last-use stamps."""
+    now = [start]
+    monkeypatch.setattr(cache, "_now", lambda: now[0])
+    return now
+
+
+def _fresh_process() -> None:
+    """Forget which databases this process has checked against the limit (a new run)."""
+    cache._limited = None
+
+
+def test_the_least_recently_used_entries_go_above_the_limit(
+    base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = _clock(monkeypatch, 1_000_000)
+    monkeypatch.setenv(cache.LIMIT_VARIABLE, "1")  # 1 MB
+    folder = cache.cache_dir("format")
+    blob = b"x" * 100_000
+    for i in range(15):  # 1.5 MB in all, one entry per second
+        now[0] += 1
+        cache.write(folder, f"k{i}", blob)
+    connection = cache._open[2] if cache._open else None
+    assert connection is not None and cache.live_bytes(connection) > cache.limit_bytes()
+    _fresh_process()
+    now[0] += 1
+    cache.write(folder, "new", b"n")  # the first write of a run prunes
+    kept = cache.keys(folder)
+    assert "new" in kept and "k14" in kept and "k0" not in kept
+    assert cache.live_bytes(connection) <= cache.limit_bytes()
+    # the most recent entries up to three quarters of the limit stay
+    assert sum(1 for key in kept if key.startswith("k")) == 7
+
+
+def test_a_read_keeps_an_entry(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = _clock(monkeypatch, 1_000_000)
+    monkeypatch.setenv(cache.LIMIT_VARIABLE, "1")
+    folder = cache.cache_dir("format")
+    for i in range(15):
+        now[0] += 1
+        cache.write(folder, f"k{i}", b"x" * 100_000)
+    now[0] += 2 * 86_400  # a day later the oldest entry is read again: it counts as new
+    assert cache.read_bytes(folder, "k0") is not None
+    _fresh_process()
+    cache.write(folder, "new", b"n")
+    kept = cache.keys(folder)
+    assert "k0" in kept and "k1" not in kept
+
+
+def test_a_read_within_a_day_writes_nothing(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = _clock(monkeypatch, 1_000_000)
+    folder = cache.cache_dir("format")
+    cache.write(folder, "k", "v")
+    now[0] += 3600
+    assert cache.read(folder, "k") == "v"
+    assert cache._rows(folder, "SELECT used FROM entries WHERE kind = ?") == [(1_000_000,)]
+
+
+def test_the_freed_pages_go_back_to_the_disk(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = _clock(monkeypatch, 1_000_000)
+    monkeypatch.setenv(cache.LIMIT_VARIABLE, "2")
+    folder = cache.cache_dir("format")
+    for i in range(40):
+        now[0] += 1
+        cache.write(folder, f"k{i}", os.urandom(100_000))
+    connection = cache._open[2] if cache._open else None
+    assert connection is not None
+    (before,) = connection.execute("PRAGMA page_count").fetchone()
+    _fresh_process()
+    cache.write(folder, "new", b"n")
+    (after,) = connection.execute("PRAGMA page_count").fetchone()
+    assert after < before / 1.5
+
+
+def test_an_older_layout_is_replaced(base: Path) -> None:
+    import sqlite3
+
+    base.mkdir()
+    old = sqlite3.connect(base / cache.DATABASE)
+    old.execute(
+        "CREATE TABLE entries (kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
+        " PRIMARY KEY (kind, key)) WITHOUT ROWID"
+    )
+    old.execute("INSERT INTO entries VALUES ('format', 'k', ?)", (b"x" * 500_000,))
+    old.commit()
+    old.close()
+    size = (base / cache.DATABASE).stat().st_size
+    folder = cache.cache_dir("format")
+    assert cache.read(folder, "k") is None  # the old entries are gone, not misread
+    cache.write(folder, "k", "v")
+    assert cache.read(folder, "k") == "v"
+    assert (base / cache.DATABASE).stat().st_size < size / 10  # and their space with them
+
+
+def test_an_unreadable_limit_means_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cache.LIMIT_VARIABLE, "lots")
+    assert cache.limit_bytes() == 512 * 1024 * 1024
+    monkeypatch.setenv(cache.LIMIT_VARIABLE, "0.5")
+    assert cache.limit_bytes() == 512 * 1024
