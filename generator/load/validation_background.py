@@ -157,7 +157,7 @@ def _import_validation() -> None:
     folder = cache.cache_dir("validation")
     if folder is None or not cache.holds_any(folder):
         import openapi_pydantic.compat  # noqa: F401
-        from pydantic import BaseModel
+        from pydantic import BaseModel  # building models is the cost being moved (above)
 
         class _Warm(BaseModel):  # the first model loads the schema machinery every family uses
             value: int
