@@ -62,8 +62,11 @@ def scan(shapes: Mapping[str, Shape]) -> tuple[dict[str, set[str]], set[str]]:
     tags: set[str] = set()
     for key, shape in shapes.items():
         found = deps[key] = set()
-        for node in (shape.schema, *(p.schema for p in shape.properties)):
-            _walk(node, found, tags)
+        _walk(shape.schema, found, tags)
+        given = shape.schema.get("properties")
+        for prop in shape.properties:  # walked with the schema unless merged from elsewhere
+            if not isinstance(given, dict) or given.get(prop.name) is not prop.schema:
+                _walk(prop.schema, found, tags)
         found &= shapes.keys()
     return deps, tags
 

@@ -129,7 +129,8 @@ def render_models(
 
     split = split_keys(shapes)
     deps, discriminators = scan(shapes)
-    tags = discriminator_tags(shapes, names, split)
+    # A discriminator with a propertyName is where tags come from: scan saw every one.
+    tags = discriminator_tags(shapes, names, split) if discriminators else {}
     classes = {key: class_names(shapes, names, split, key) for key in shapes}
     client_groups = model_layout.client_groups(api, names) if api is not None else {}
     server_groups = model_layout.server_groups(api, names) if api is not None else {}
@@ -177,11 +178,10 @@ class _Flavour:
         generator = templates_hash()
         files: dict[str, str] = {}
         used: set[str] = set()
-        for module in sorted(by_module):
-            keys = by_module[module]
-            key = module_key(
+        module_keys = {
+            module: module_key(
                 module,
-                keys,
+                by_module[module],
                 self.shapes,
                 self.deps,
                 self.digests,
@@ -191,7 +191,12 @@ class _Flavour:
                 server,
                 generator,
             )
-            hit = cache.read(folder, key)
+            for module in sorted(by_module)
+        }
+        hits = cache.read_many(folder, list(module_keys.values()))
+        for module, key in module_keys.items():
+            keys = by_module[module]
+            hit = hits.get(key)
             done = CachedModule.load(hit) if hit is not None else None
             if done is None:
                 done = self._render(module, keys, home, server, layout.users[module])

@@ -15,9 +15,8 @@ from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.bodies import Bodies
-from apiforge.ir.dialect import check_dialect, normalize_dialect
+from apiforge.ir.document_checks import prepare
 from apiforge.ir.model import Api, Operation, Parameter, Server, TypeRef
-from apiforge.ir.one_of import check_one_of, relax_one_of
 from apiforge.ir.paths import template_names, template_problem
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.ir.security import Security
@@ -52,9 +51,7 @@ class ModelSource:
 
 def build(document: dict[str, Any], sink: Sink, file: str) -> tuple[Api, ModelSource]:
     """Build the IR of ``document``; problems go to ``sink``."""
-    document = normalize_dialect(relax_one_of(document))
-    check_one_of(document, sink, file)
-    check_dialect(document, sink, file)
+    document = prepare(document, sink, file)  # oneOf relaxed, 3.1 normalised, nodes checked
     return _Builder(document, sink, file).run()
 
 

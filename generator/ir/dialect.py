@@ -20,6 +20,7 @@ without ``$id``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
@@ -50,7 +51,7 @@ _ANNOTATIONS = frozenset(
         "discriminator",
     }
 )
-_DATA = frozenset({"example", "examples", "enum", "const", "default"})
+DATA = frozenset({"example", "examples", "enum", "const", "default"})  # values, not schemas
 _CHECKED = frozenset(
     {"$schema", "prefixItems", "contentEncoding", "$ref"}
 )  # what _check_schema reads
@@ -65,7 +66,7 @@ def normalize_dialect(document: dict[str, Any]) -> dict[str, Any]:
             return [walk(item) for item in node]
         if not isinstance(node, dict):
             return node
-        result = {key: value if key in _DATA else walk(value) for key, value in node.items()}
+        result = {key: value if key in DATA else walk(value) for key, value in node.items()}
         if (
             result.get("unevaluatedProperties") is False
             and "additionalProperties" not in result
@@ -75,40 +76,33 @@ def normalize_dialect(document: dict[str, Any]) -> dict[str, Any]:
             result["additionalProperties"] = False
         return result
 
-    return walk(document) if str(document.get("openapi", "")).startswith("3.1") else document
+    return walk(document) if is_31(document) else document
 
 
-def check_dialect(document: dict[str, Any], sink: Sink, file: str) -> None:
-    """Report the 3.1 keywords the generated code does not apply as written (module docstring)."""
-    root = SpecLocation(file, "")
+def is_31(document: dict[str, Any]) -> bool:
+    """Whether ``document`` is OpenAPI 3.1 (the only version :func:`normalize_dialect` changes)."""
+    return str(document.get("openapi", "")).startswith("3.1")
+
+
+def check_root(document: dict[str, Any], sink: Sink, file: str) -> None:
+    """Report a ``jsonSchemaDialect`` other than 2020-12 (the nodes: :func:`check_schema`)."""
     dialect = document.get("jsonSchemaDialect")
     if isinstance(dialect, str) and dialect.rstrip("#") not in _DIALECTS:
         sink.warning(
             "schema-dialect",
             f"jsonSchemaDialect {dialect!r} is read as JSON Schema 2020-12",
-            root.child("jsonSchemaDialect"),
+            SpecLocation(file, "").child("jsonSchemaDialect"),
         )
 
-    tokens: list[str | int] = []  # the path to the node; a pointer is spelt only for a warning
 
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            for index, item in enumerate(node):
-                if isinstance(item, (dict, list)):
-                    tokens.append(index)
-                    walk(item)
-                    tokens.pop()
-            return
-        if not _CHECKED.isdisjoint(node):
-            _check_schema(node, SpecLocation(file, from_tokens(tokens)), sink)
-        for key, value in node.items():
-            if isinstance(value, (dict, list)) and key not in _DATA:
-                tokens.append(key)
-                walk(value)
-                tokens.pop()
+def concerns(node: dict[str, Any]) -> bool:
+    """Whether :func:`check_schema` may report something on ``node`` (a bare ``$ref`` never)."""
+    return not _CHECKED.isdisjoint(node) and not (len(node) == 1 and "$ref" in node)
 
-    if isinstance(document, (dict, list)):
-        walk(document)
+
+def check_schema(node: dict[str, Any], file: str, tokens: Iterable[str | int], sink: Sink) -> None:
+    """Report the 3.1 keywords of one node that are not applied as written (module docstring)."""
+    _check_schema(node, SpecLocation(file, from_tokens(tokens)), sink)
 
 
 def _check_schema(node: dict[str, Any], loc: SpecLocation, sink: Sink) -> None:

@@ -9,6 +9,7 @@ is a small closed vocabulary.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -59,9 +60,16 @@ class Parameter:
 MediaKind = Literal["json", "form", "multipart", "text", "binary"]
 
 
+@functools.lru_cache(maxsize=1024)  # a pure function of the text, asked per use of a body
+def _essence(media_type: str) -> str:
+    """The media type without parameters, lower case (``application/json``)."""
+    return media_type.lower().split(";")[0].strip()
+
+
+@functools.lru_cache(maxsize=1024)  # as _essence
 def media_kind(media_type: str) -> MediaKind:
     """How a body of this media type is encoded (parameters such as ``charset`` aside)."""
-    media = media_type.lower().split(";")[0].strip()
+    media = _essence(media_type)
     if media.endswith(("/json", "+json")):
         return "json"
     if media == "application/x-www-form-urlencoded":
@@ -92,8 +100,7 @@ class Content:
         """True when a reader decodes this body as JSON (``*/*`` with a schema too)."""
         if self.type is not None and self.type.kind == "binary":
             return False
-        essence = self.media_type.lower().split(";")[0].strip()
-        return self.kind == "json" or essence == "*/*" and self.type is not None
+        return self.kind == "json" or _essence(self.media_type) == "*/*" and self.type is not None
 
     @property
     def is_structured(self) -> bool:

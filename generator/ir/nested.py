@@ -20,6 +20,7 @@ which becomes ``allOf: [$ref]`` (3.0) or ``anyOf: [$ref, {type: null}]`` (3.1).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,7 @@ def schema_ref(key: str) -> str:
     return SCHEMA_REF_PREFIX + escape(key).replace("%", "%25")
 
 
+@functools.lru_cache(maxsize=16384)  # a pure function of the text, asked per $ref of every walk
 def component_key(ref: str) -> str | None:
     """The component schema a ``$ref`` names (percent-decoded, then unescaped), or None."""
     if not ref.startswith(SCHEMA_REF_PREFIX):
@@ -59,44 +61,55 @@ class Nester:
     hoist: Hoist
     openapi_31: bool
 
-    def parts(self, schema: dict[str, Any], location: SpecLocation, hint: str) -> dict[str, Any]:
-        """``schema`` with every nested part visited (the schema itself stays where it is)."""
+    def parts(
+        self,
+        schema: dict[str, Any],
+        location: SpecLocation,
+        hint: str,
+        path: tuple[str | int, ...] = (),
+    ) -> dict[str, Any]:
+        """``schema`` with every nested part visited (the schema itself stays where it is).
+
+        ``path`` leads from ``location`` to ``schema``: a location is spelt only for a hoisted part.
+        """
         result = dict(schema)
         for key, suffix in (("items", "Item"), ("additionalProperties", "Value")):
             if isinstance(schema.get(key), dict):
-                result[key] = self.part(schema[key], location.child(key), hint + suffix)
+                result[key] = self.part(schema[key], location, (*path, key), hint + suffix)
         if isinstance(schema.get("properties"), dict):
             result["properties"] = {
                 name: self.part(
-                    sub, location.child("properties", name), hint + class_name(str(name))
+                    sub, location, (*path, "properties", name), hint + class_name(str(name))
                 )
                 for name, sub in schema["properties"].items()
             }
         for key, label in (("oneOf", "Option"), ("anyOf", "Option"), ("prefixItems", "Item")):
             if isinstance(schema.get(key), list):
                 result[key] = [
-                    self.part(sub, location.child(key, i), f"{hint}{label}{i + 1}")
+                    self.part(sub, location, (*path, key, i), f"{hint}{label}{i + 1}")
                     for i, sub in enumerate(schema[key])
                 ]
         if isinstance(
             schema.get("allOf"), list
         ):  # members are merged into this class: only their parts move
             result["allOf"] = [
-                self.parts(sub, location.child("allOf", i), hint)
+                self.parts(sub, location, hint, (*path, "allOf", i))
                 if isinstance(sub, dict) and "$ref" not in sub
                 else sub
                 for i, sub in enumerate(schema["allOf"])
             ]
         return result
 
-    def part(self, schema: Any, location: SpecLocation, hint: str) -> Any:
-        """A nested schema, or a reference to the component it became."""
+    def part(
+        self, schema: Any, location: SpecLocation, path: tuple[str | int, ...], hint: str
+    ) -> Any:
+        """A nested schema (at ``path`` below ``location``), or a reference to the component it became."""
         if not isinstance(schema, dict) or "$ref" in schema:
             return schema
         if not (needs_class(schema) or _object_like(schema) and refers_to(schema, self.owner)):
-            return self.parts(schema, location, hint)
+            return self.parts(schema, location, hint, path)
         body, use, nullable = _split(schema)
-        key = self.hoist(body, location, hint)
+        key = self.hoist(body, location.child(*path), hint)
         return self._reference(key, use, nullable)
 
     def _reference(self, key: str, use: dict[str, Any], nullable: bool) -> dict[str, Any]:

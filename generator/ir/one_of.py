@@ -12,13 +12,13 @@ IR and the models are built, so both packages agree.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.load.jsonpointer import from_tokens, resolve
 
 EXTENSION = "x-apiforge-one-of"
-_DATA = frozenset({"example", "examples", "enum", "const", "default"})  # values, not schemas
 
 
 def relax_one_of(document: dict[str, Any]) -> dict[str, Any]:
@@ -42,48 +42,31 @@ def relax_one_of(document: dict[str, Any]) -> dict[str, Any]:
             result["anyOf"] = result.pop("oneOf")
         return result
 
-    return walk(document) if everywhere or _mentions(document) else document
+    return walk(document) if everywhere or mentions(document) else document
 
 
-def check_one_of(document: dict[str, Any], sink: Sink, file: str) -> None:
-    """Warn (``one-of-overlap``) at every oneOf with two or more open-object members.
+def overlap_warning(
+    sink: Sink, file: str, tokens: Iterable[str | int], open_members: list[int]
+) -> None:
+    """Report a ``one-of-overlap`` at the oneOf below ``tokens`` (see :func:`open_members`)."""
+    sink.warning(
+        "one-of-overlap",
+        f"oneOf members {', '.join(map(str, open_members))} are objects with no required property "
+        "that allow any other property: every object matches more than one, so the server rejects "
+        f"every object; add a discriminator or required properties, or '{EXTENSION}: any' to accept "
+        "the first member that matches",
+        SpecLocation(file, from_tokens([*tokens, "oneOf"])),
+    )
 
-    The walk keeps the path as a list of tokens and spells a pointer only for a warning
-    (it visits every node of the document).
+
+def open_members(document: dict[str, Any], node: dict[str, Any]) -> list[int]:
+    """The indexes of the open-object members of ``node``'s oneOf: none without a oneOf list or
+    with a discriminator. Two or more earn a warning (``ir/document_checks.py`` walks the document).
     """
-    tokens: list[str | int] = []
-
-    def warn(open_members: list[int]) -> None:
-        sink.warning(
-            "one-of-overlap",
-            f"oneOf members {', '.join(map(str, open_members))} are objects with no required property "
-            "that allow any other property: every object matches more than one, so the server rejects "
-            f"every object; add a discriminator or required properties, or '{EXTENSION}: any' to accept "
-            "the first member that matches",
-            SpecLocation(file, from_tokens([*tokens, "oneOf"])),
-        )
-
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            for index, item in enumerate(node):
-                if isinstance(item, (dict, list)):
-                    tokens.append(index)
-                    walk(item)
-                    tokens.pop()
-            return
-        members = node.get("oneOf")
-        if isinstance(members, list) and "discriminator" not in node:
-            open_members = [i for i, m in enumerate(members) if _open_object(document, m)]
-            if len(open_members) > 1:
-                warn(open_members)
-        for key, value in node.items():
-            if isinstance(value, (dict, list)) and key not in _DATA:
-                tokens.append(key)
-                walk(value)
-                tokens.pop()
-
-    if isinstance(document, (dict, list)):
-        walk(document)
+    members = node.get("oneOf")
+    if not isinstance(members, list) or "discriminator" in node:
+        return []
+    return [i for i, m in enumerate(members) if _open_object(document, m)]
 
 
 def _open_object(document: dict[str, Any], member: Any, depth: int = 0) -> bool:
@@ -105,7 +88,7 @@ def _open_object(document: dict[str, Any], member: Any, depth: int = 0) -> bool:
     return is_object and not member.get("required") and not closed and not composed
 
 
-def _mentions(node: Any) -> bool:
+def mentions(node: Any) -> bool:
     """Whether the extension appears anywhere below ``node`` (so most documents are not copied).
 
     Level by level, without a call per node: it visits every mapping of the document.

@@ -7,7 +7,10 @@ names a path template uses instead of splitting it at ``/``.
 
 from __future__ import annotations
 
+import functools
 
+
+@functools.lru_cache(maxsize=4096)  # a pure function of the text, asked several times per path
 def template_parts(path: str) -> tuple[tuple[str, str | None], ...]:
     """``path`` as ``(literal, name or None)`` pairs: ``"/a/{id}.json"`` -> ``(("/a/", "id"), (".json", None))``.
 

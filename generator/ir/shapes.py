@@ -13,6 +13,7 @@ requires it. Naming (field and member names) and the model views both read shape
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -62,6 +63,11 @@ class Shape:
     def description(self) -> str:
         text = self.schema.get("description")
         return text if isinstance(text, str) else ""
+
+    @functools.cached_property
+    def refs(self) -> frozenset[str]:
+        """Every component a $ref inside the schema names (asked by naming and by the models)."""
+        return frozenset(_refs(self.schema))
 
 
 def build_shapes(
@@ -272,7 +278,6 @@ def split_keys(shapes: dict[str, Shape]) -> frozenset[str]:
     former, responses the latter), and so does every component that refers to one
     that splits (its request variant refers to the other's request variant).
     """
-    refs = {key: set(_refs(shape.schema)) for key, shape in shapes.items()}
     split = {
         key
         for key, shape in shapes.items()
@@ -281,19 +286,28 @@ def split_keys(shapes: dict[str, Shape]) -> frozenset[str]:
     grew = True
     while grew:
         grew = False
-        for key, targets in refs.items():
-            if key not in split and targets & split:
+        for key, shape in shapes.items():
+            if key not in split and not shape.refs.isdisjoint(split):
                 split.add(key)
                 grew = True
     return frozenset(split)
 
 
-def _refs(node: Any) -> list[str]:
+def _refs(node: Any) -> set[str]:
     """Every component a $ref inside ``node`` names."""
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        found = [key] if isinstance(ref, str) and (key := component_key(ref)) is not None else []
-        return found + [k for value in node.values() for k in _refs(value)]
-    if isinstance(node, list):
-        return [k for item in node for k in _refs(item)]
-    return []
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and (key := component_key(ref)) is not None:
+                found.add(key)
+            for value in item.values():
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(item, list):
+            for value in item:
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+    return found

@@ -12,22 +12,27 @@ from typing import Any
 
 def escape(token: str | int) -> str:
     """Escape one reference token (``~`` -> ``~0``, ``/`` -> ``~1``)."""
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = token if isinstance(token, str) else str(token)
+    if "~" in text or "/" in text:  # rare: most tokens are returned as they are
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def unescape(token: str) -> str:
     """Undo :func:`escape` for one reference token."""
-    return token.replace("~1", "/").replace("~0", "~")
+    return token.replace("~1", "/").replace("~0", "~") if "~" in token else token
 
 
 def join(pointer: str, *tokens: str | int) -> str:
     """Append escaped tokens to a pointer."""
-    return pointer + "".join("/" + escape(token) for token in tokens)
+    for token in tokens:
+        pointer += "/" + escape(token)
+    return pointer
 
 
 def from_tokens(tokens: Iterable[str | int]) -> str:
     """Build a pointer from unescaped tokens."""
-    return "".join("/" + escape(token) for token in tokens)
+    return join("", *tokens)
 
 
 def split(pointer: str) -> list[str]:

@@ -6,6 +6,7 @@ generated code; the naming pass (:mod:`apiforge.naming.names`) builds on these.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
@@ -66,11 +67,13 @@ def words(text: str) -> list[str]:
     return [w for w in re.findall(r"[^\W_]+", native) if ("a" + w).isidentifier()]
 
 
+@functools.lru_cache(maxsize=16384)  # a pure function of the text, asked again per use of a name
 def snake_case(text: str) -> str:
     """``listPets`` -> ``list_pets``; ``X-Rate-Limit`` -> ``x_rate_limit``."""
     return "_".join(w.lower() for w in words(text))
 
 
+@functools.lru_cache(maxsize=16384)  # as snake_case
 def class_name(text: str) -> ClassName:
     """A PascalCase identifier for any text; never empty, never starts with a digit."""
     name = "".join(w[:1].upper() + w[1:] for w in words(text))

@@ -196,11 +196,10 @@ def _resources(
     groups = resource_groups(api, names)
     chains = set(names.groups)
     resources: dict[tuple[PyName, ...], ResourceView] = {}
+    below = _children(chains)
     for chain in chains:
         class_name = names.groups[chain].resource_class if chain else "Client"
-        children = sorted(
-            {c[len(chain)] for c in chains if len(c) == len(chain) + 1 and c[: len(chain)] == chain}
-        )
+        children = sorted(below.get(chain, ()))
         members = [ops[op.operation_id] for op in groups.get(chain, [])]
         methods = {o.method for o in members} | {o.all_method for o in members if o.paginated}
         if not chain:
@@ -222,21 +221,39 @@ def _all_docs(api: Api, names: Names) -> dict[tuple[PyName, ...], ResourceDocs]:
     """The docstrings of every resource, by chain."""
     groups = resource_groups(api, names)
     chains = set(names.groups)
-    return {chain: _docs(chain, chains, groups, api, names) for chain in chains}
+    used: dict[tuple[PyName, ...], set[str]] = {}  # chain -> the tags of its operations and below
+    for c, ops in groups.items():
+        tags = {t for op in ops for t in op.tags}
+        for depth in range(len(c) + 1):
+            used.setdefault(c[:depth], set()).update(tags)
+    below = _children(chains)
+    return {
+        chain: _docs(chain, below.get(chain, set()), used.get(chain, set()), groups, api, names)
+        for chain in chains
+    }
+
+
+def _children(chains: set[tuple[PyName, ...]]) -> dict[tuple[PyName, ...], set[PyName]]:
+    """The last names of the chains one level below each chain."""
+    found: dict[tuple[PyName, ...], set[PyName]] = {}
+    for c in chains:
+        if c:
+            found.setdefault(c[:-1], set()).add(c[-1])
+    return found
 
 
 def _docs(
     chain: tuple[PyName, ...],
-    chains: set[tuple[PyName, ...]],
+    below: set[PyName],
+    used: set[str],
     groups: dict[tuple[PyName, ...], list[Operation]],
     api: Api,
     names: Names,
 ) -> ResourceDocs:
-    """The docstrings of ``chain``'s resource; what it is comes from the tag named like it."""
-    below = [c for c in chains if len(c) == len(chain) + 1 and c[: len(chain)] == chain]
-    used = {
-        t for c, ops in groups.items() if c[: len(chain)] == chain for op in ops for t in op.tags
-    }
+    """The docstrings of ``chain``'s resource; what it is comes from the tag named like it.
+
+    ``below``: its children's names; ``used``: the tags of the operations at and below it.
+    """
     about = next(
         (
             text.split("\n\n")[0]
@@ -246,7 +263,7 @@ def _docs(
         "",
     )
     methods = [names.operations[op.operation_id].method for op in groups.get(chain, [])]
-    return resource_docs(chain, methods, sorted(c[-1] for c in below), " ".join(about.split()))
+    return resource_docs(chain, methods, sorted(below), " ".join(about.split()))
 
 
 def _child(

@@ -7,6 +7,7 @@ branch and interpolate.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 from dataclasses import dataclass, replace
@@ -27,6 +28,11 @@ from apiforge.render.types import (
 )
 
 _BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "bytes")
+
+
+def shadows(methods: set[str]) -> bool:
+    """Whether one of ``methods`` shadows a builtin type an annotation may name (``def list``)."""
+    return not methods.isdisjoint(_BUILTIN_TYPES)
 
 
 def unshadow(annotation: str, methods: set[str]) -> str:
@@ -153,6 +159,7 @@ class OutcomeView:
 def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
     """Every documented response of ``op``, with the python type of its body."""
     views = []
+    success = op.success_responses
     for response in op.responses:
         content = pick_content(response.contents)
         kind = outcome_kind(content)
@@ -174,7 +181,7 @@ def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
                 kind=kind,
                 annotation=annotation,
                 media_type=content.media_type if content is not None else None,
-                is_success=response in op.success_responses,
+                is_success=response in success,
                 description=literal(response.description or response.status),
                 value=value,
                 unwrap=unwrap,
@@ -210,8 +217,11 @@ def union(annotations: list[str]) -> str:
     return " | ".join(seen) or "None"
 
 
-def _members(annotation: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)  # a pure function of the text: annotations recur
+def _members(annotation: str) -> tuple[str, ...]:
     """The top-level members of a union annotation (``list[A | B] | C`` -> two)."""
+    if "[" not in annotation and "]" not in annotation:  # no nesting: a split does
+        return tuple(p for p in (part.strip() for part in annotation.split("|")) if p)
     parts, depth, start = [], 0, 0
     for i, char in enumerate(annotation):
         if char == "[":
@@ -222,7 +232,7 @@ def _members(annotation: str) -> list[str]:
             parts.append(annotation[start:i].strip())
             start = i + 1
     parts.append(annotation[start:].strip())
-    return [p for p in parts if p]
+    return tuple(p for p in parts if p)
 
 
 def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView | None:
@@ -298,13 +308,15 @@ def resource_groups(api: Api, names: Names) -> dict[tuple[PyName, ...], list[Ope
 
 def unshadow_args(args: list[ArgView], methods: set[str]) -> list[ArgView]:
     """:func:`unshadow` applied to every argument's annotation."""
+    if not shadows(methods):  # nothing to qualify: spare the copies
+        return list(args)
     return [replace(a, annotation=unshadow(a.annotation, methods)) for a in args]
 
 
 def unshadow_body(body: BodyView | None, methods: set[str]) -> BodyView | None:
     """:func:`unshadow` applied to a body's annotation."""
-    if body is None:
-        return None
+    if body is None or not shadows(methods):
+        return body
     return replace(
         body,
         annotation=unshadow(body.annotation, methods),

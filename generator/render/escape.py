@@ -8,6 +8,7 @@ alone. Views call these; templates interpolate only their results.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -22,6 +23,8 @@ def literal(value: object) -> str:
     lone surrogate, NUL or line separator becomes an escape, never a raw character.
     Lists, tuples and dicts are spelt item by item; any other type is refused.
     """
+    if value.__class__ is str:  # the usual case (a subclass of str takes the long way)
+        return _string(value)
     if isinstance(value, list):
         return "[" + ", ".join(literal(item) for item in value) + "]"
     if isinstance(value, tuple):
@@ -39,12 +42,20 @@ def literal(value: object) -> str:
         value
     ):  # YAML's .inf and .nan: repr would be a bare name
         return f'float("{value!r}")'
+    if isinstance(value, str):
+        return _quoted(value)
+    return repr(value)
+
+
+def _quoted(value: str) -> str:
+    """:func:`literal` of a string."""
     text = repr(value)
-    if not isinstance(value, str) or text[0] == '"':
-        return text
-    if value.count('"') > value.count("'"):
+    if text[0] == '"' or value.count('"') > value.count("'"):
         return text
     return '"' + text[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
+
+
+_string = functools.lru_cache(maxsize=16384)(_quoted)  # a pure function: names recur
 
 
 def _printable(char: str) -> bool:

@@ -88,9 +88,14 @@ def helpers_view(used: set[str], server: bool) -> HelpersView | None:
     )
 
 
+_DIGITS = frozenset("0123456789")
+
+
 def _isort_style(name: str) -> tuple[int, list[tuple[int, int, int] | tuple[int, str]]]:
     """The order ruff's RUF022 keeps ``__all__`` in: constants, classes, the rest; digits by value."""
     kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+    if _DIGITS.isdisjoint(name):  # the usual case: one run of text
+        return kind, [(1, name)] if name else []
     key: list[tuple[int, int, int] | tuple[int, str]] = []
     for digits, run in groupby(name, key=lambda c: "0" <= c <= "9"):
         text = "".join(run)

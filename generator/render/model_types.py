@@ -92,10 +92,12 @@ def bare_forward(t: Type, defined: set[str]) -> bool:
 
 
 def walk(t: Type) -> Iterator[Type]:
-    """``t`` and every node below it."""
-    yield t
-    for arg in t.args:
-        yield from walk(arg)
+    """``t`` and every node below it (depth first, in order)."""
+    stack = [t]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(node.args))
 
 
 def forward(t: Type, defined: set[str]) -> bool:
@@ -301,25 +303,26 @@ _NUMBER_KEYS = (
 )
 _ARRAY_KEYS = (("minItems", "min_length"), ("maxItems", "max_length"))
 _MAP_KEYS = (("minProperties", "min_length"), ("maxProperties", "max_length"))
+_KEYS = {
+    "string": _STRING_KEYS,
+    "integer": _NUMBER_KEYS,
+    "number": _NUMBER_KEYS,
+    "array": _ARRAY_KEYS,
+    "object": _MAP_KEYS,
+}
+_CONSTRAINING = frozenset(key for table in _KEYS.values() for key, _ in table)
+_UNCONSTRAINED = frozenset({"$ref", "oneOf", "anyOf", "allOf", "enum", "const"})  # typed elsewhere
 
 
 def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
     """``Field`` keyword arguments for the validation keywords of a single-typed schema."""
+    if _CONSTRAINING.isdisjoint(schema) or not _UNCONSTRAINED.isdisjoint(schema):
+        return []  # the usual case: no keyword to check
     kinds = _types(schema)
-    if (
-        len(kinds) != 1
-        or "$ref" in schema
-        or any(k in schema for k in ("oneOf", "anyOf", "allOf", "enum", "const"))
-    ):
+    if len(kinds) != 1:
         return []
     kind = kinds[0]
-    table = {
-        "string": _STRING_KEYS,
-        "integer": _NUMBER_KEYS,
-        "number": _NUMBER_KEYS,
-        "array": _ARRAY_KEYS,
-        "object": _MAP_KEYS,
-    }.get(kind, ())
+    table = _KEYS.get(kind, ())
     if kind == "object" and "properties" in schema:
         return []
     result: list[tuple[str, str]] = []
@@ -366,15 +369,19 @@ def regex_engine(pattern: str) -> Literal["rust-regex", "python-re"] | None:
 
 def python_patterns(node: Any) -> bool:
     """Whether a schema (not what it refers to) holds a pattern only Python's engine compiles."""
-    if isinstance(node, list):
-        return any(python_patterns(n) for n in node)
-    if not isinstance(node, dict):
-        return False
-    pattern = node.get("pattern")
-    if isinstance(pattern, str) and regex_engine(pattern) == "python-re":
-        return True
-    return any(
-        python_patterns(v)
-        for k, v in node.items()
-        if k not in ("enum", "default", "example", "examples", "const")
-    )
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            pattern = item.get("pattern")
+            if isinstance(pattern, str) and regex_engine(pattern) == "python-re":
+                return True
+            for key, value in item.items():
+                if isinstance(value, (dict, list)) and key not in _DATA:
+                    stack.append(value)
+    return False
+
+
+_DATA = frozenset({"enum", "default", "example", "examples", "const"})  # values, not schemas

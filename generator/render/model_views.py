@@ -149,11 +149,17 @@ class _Builder:
                 self._helpers = set()
                 name = self._speller(role).class_name(key)
                 view, used, root = self._class(key, role, name)
-                deps = {t.text for u in used for t in walk(u) if t.kind == "class"} - {name}
-                metas = {
-                    t.text.split("(")[0] for u in used for t in walk(u) if t.kind == "annotated"
-                }
-                bare = {t.text for u in used for t in walk(u) if t.kind == "name"}
+                deps: set[str] = set()
+                metas: set[str] = set()
+                bare: set[str] = set()
+                for t in (t for u in used for t in walk(u)):
+                    if t.kind == "class":
+                        deps.add(t.text)
+                    elif t.kind == "annotated":
+                        metas.add(t.text.split("(")[0])
+                    elif t.kind == "name":
+                        bare.add(t.text)
+                deps.discard(name)
                 helpers = self._helpers | (metas & _HELPER_METAS) | (bare & {"_Email"})
                 if view.kind == "enum":
                     helpers.add("_open_enum_member")

@@ -194,6 +194,7 @@ def _route_expr(operation_id: str, main: OutcomeView | None, media_types: str) -
 def hoist_defaults(route: RouteView, defaults: list[tuple[str, str]]) -> RouteView:
     """Move call-expression defaults (enum members) into module constants: a default is evaluated once."""
     keyword = []
+    hoisted = False
     for arg in route.keyword:
         if arg.default[:1].isidentifier() and arg.default not in (
             "None",
@@ -203,8 +204,9 @@ def hoist_defaults(route: RouteView, defaults: list[tuple[str, str]]) -> RouteVi
             name = f"_{route.function}_{arg.py_name}_default".upper()
             defaults.append((name, arg.default))
             arg = replace(arg, default=name)
+            hoisted = True
         keyword.append(arg)
-    return replace(route, keyword=keyword)
+    return replace(route, keyword=keyword) if hoisted else route
 
 
 def _default_expr(param: Parameter, annotation: str, annotator: Annotator) -> str:

@@ -19,6 +19,7 @@ from apiforge.naming.names import Names
 from apiforge.render.common import (
     package_problem,
     resource_groups,
+    shadows,
     unshadow,
     unshadow_args,
     unshadow_body,
@@ -95,16 +96,17 @@ def server_view(
         keyword = group_names.keyword
         routes = [route_view(op, names, annotator, schemes, keyword, sink) for op in ops]
         methods = {r.method for r in routes}
-        routes = [
-            replace(
-                r,
-                positional=unshadow_args(r.positional, methods),
-                keyword=unshadow_args(r.keyword, methods),
-                body=unshadow_body(r.body, methods),
-                returns=unshadow(r.returns, methods),
-            )
-            for r in routes
-        ]
+        if shadows(methods):
+            routes = [
+                replace(
+                    r,
+                    positional=unshadow_args(r.positional, methods),
+                    keyword=unshadow_args(r.keyword, methods),
+                    body=unshadow_body(r.body, methods),
+                    returns=unshadow(r.returns, methods),
+                )
+                for r in routes
+            ]
         constants: list[tuple[str, str]] = []
         routes = [hoist_defaults(r, constants) for r in routes]
         constants.extend((r.route_constant, r.route_expr) for r in routes)

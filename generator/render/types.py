@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import keyword
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -34,6 +35,8 @@ _FORMATS = {
     "time": ("datetime.time", "datetime"),
     "uuid": ("uuid.UUID", "uuid"),
 }
+_TYPING = frozenset({"Any", "Literal"})  # what note() records besides model classes
+_MODULES = frozenset({"datetime", "uuid", "builtins"})
 _SCALARS = {
     "string": "str",
     "integer": "int",
@@ -115,8 +118,8 @@ class Annotator:
         """Record the imports of an annotation spelt by another Annotator (for another module)."""
         names, modules = annotation_names(annotation)
         self.model_names |= names & self.models.classes
-        self.typing |= names & {"Any", "Literal"}
-        self.modules |= modules & {"datetime", "uuid", "builtins"}
+        self.typing |= names & _TYPING
+        self.modules |= modules & _MODULES
         return annotation
 
     def _any(self) -> str:
@@ -157,11 +160,26 @@ def pick_body(contents: tuple[Content, ...]) -> Content:
 # it: names are Name nodes, a Literal's strings are constants, never names.
 
 
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.[]|, ")
+
+
 @functools.lru_cache(maxsize=4096)
 def annotation_names(annotation: str) -> tuple[frozenset[str], frozenset[str]]:
     """(the bare names, the modules of dotted names) an annotation refers to."""
     names: set[str] = set()
     modules: set[str] = set()
+    if _PLAIN.issuperset(annotation):  # names, dots, brackets, ``|``, commas: no parser needed
+        words = annotation.replace("[", " ").replace("]", " ").replace("|", " ").replace(",", " ")
+        for word in words.split():
+            if word == "None":
+                continue
+            parts = word.split(".")
+            if not all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
+                break  # not an expression of names: the parser decides
+            (modules if len(parts) > 1 else names).add(parts[0])
+        else:
+            return frozenset(names - modules), frozenset(modules)
+        names, modules = set(), set()
     for node in ast.walk(_expression(annotation)):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             modules.add(node.value.id)

@@ -33,6 +33,19 @@ def test_round_trip_by_kind(base: Path) -> None:
     assert files <= {cache.DATABASE, f"{cache.DATABASE}-wal", f"{cache.DATABASE}-shm"}
 
 
+def test_read_many_gives_the_stored_keys_of_one_kind(base: Path) -> None:
+    fmt, models = cache.cache_dir("format"), cache.cache_dir("models")
+    for i in range(1200):  # more than one query's worth of keys
+        cache.write(models, f"k{i}", f"v{i}")
+    cache.write(fmt, "k5", "other kind")
+    cache.write(models, "bad", b"\xff")  # not UTF-8: left out, as read leaves it out
+    wanted = [f"k{i}" for i in range(0, 1300, 3)] + ["bad", "missing"]
+    found = cache.read_many(models, wanted)
+    assert found == {f"k{i}": f"v{i}" for i in range(0, 1200, 3)}
+    assert cache.read_many(cache.cache_dir("nothing"), ["k1"]) == {}
+    assert cache.read_many(None, ["k1"]) == {}
+
+
 def test_reading_creates_nothing(base: Path) -> None:
     assert cache.read(cache.cache_dir("format"), "k") is None
     assert cache.keys(cache.cache_dir("format")) == set()
@@ -169,6 +182,24 @@ def test_a_read_keeps_an_entry(base: Path, monkeypatch: pytest.MonkeyPatch) -> N
     cache.write(folder, "new", b"n")
     kept = cache.keys(folder)
     assert "k0" in kept and "k1" not in kept
+
+
+def test_a_read_of_many_keeps_those_entries(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = _clock(monkeypatch, 1_000_000)
+    folder = cache.cache_dir("format")
+
+    def used(key: str) -> int:
+        sql = "SELECT used FROM entries WHERE kind = ? AND key = ?"
+        return int(cache._rows(folder, sql, key)[0][0])
+
+    cache.write(folder, "old", "v")
+    cache.write(folder, "other", "w")
+    now[0] += 3600  # within a day: reading writes nothing
+    assert cache.read_many(folder, ["old"]) == {"old": "v"}
+    assert used("old") == 1_000_000
+    now[0] += 2 * 86_400  # a day later a read counts as a use again
+    assert cache.read_many(folder, ["old", "missing"]) == {"old": "v"}
+    assert used("old") == now[0] and used("other") == 1_000_000
 
 
 def test_a_read_within_a_day_writes_nothing(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,78 @@
+"""The loaded document as the IR reads it, and the per-node checks on it, in one walk where it can.
+
+:func:`prepare` relaxes the oneOfs marked ``x-apiforge-one-of: any`` (``ir/one_of.py``),
+normalises 3.1 keywords (``ir/dialect.py``), then checks every mapping outside example,
+enum, const and default values (data, not schemas), keeping the path as a list of
+tokens: a pointer is spelt only for a warning. It reports the ``one-of-overlap``
+warnings first, then the 3.1 keyword warnings, each in document order. A 3.0 document
+without the extension (the usual case) is walked once: the checking walk also looks for
+the extension (in data too, as ``one_of.mentions`` does) and starts over only on a find.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiforge.diagnostics import Sink
+from apiforge.ir.dialect import DATA, check_root, check_schema, concerns, is_31, normalize_dialect
+from apiforge.ir.one_of import EXTENSION, mentions, open_members, overlap_warning, relax_one_of
+
+Tokens = tuple[str | int, ...]
+
+
+def prepare(document: dict[str, Any], sink: Sink, file: str) -> dict[str, Any]:
+    """``document`` relaxed and normalised for the IR, its schema-like nodes checked into ``sink``."""
+    changes = is_31(document) or document.get(EXTENSION) == "any"
+    found = None if changes else _walk(document, looking=True)
+    if found is None:  # relax_one_of or normalize_dialect makes a new document: check that one
+        document = normalize_dialect(relax_one_of(document))
+        found = _walk(document, looking=False)
+    assert found is not None  # a walk that is not looking for the extension always finishes
+    overlaps, flagged = found
+    for path, members in overlaps:
+        overlap_warning(sink, file, path, members)
+    check_root(document, sink, file)
+    for node, path in flagged:
+        check_schema(node, file, path, sink)
+    return document
+
+
+def _walk(
+    document: dict[str, Any], looking: bool
+) -> tuple[list[tuple[Tokens, list[int]]], list[tuple[dict[str, Any], Tokens]]] | None:
+    """The oneOfs with overlapping members and the nodes ``dialect.check_schema`` reads, by path;
+    None when ``looking`` and the extension is somewhere (the walk stops there)."""
+    overlaps: list[tuple[Tokens, list[int]]] = []
+    flagged: list[tuple[dict[str, Any], Tokens]] = []
+    tokens: list[str | int] = []
+
+    def walk(node: Any) -> bool:  # False: the extension is there (only when looking)
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                if isinstance(item, (dict, list)):
+                    tokens.append(index)
+                    if not walk(item):
+                        return False
+                    tokens.pop()
+            return True
+        if looking and EXTENSION in node:
+            return False
+        if "oneOf" in node:
+            members = open_members(document, node)
+            if len(members) > 1:
+                overlaps.append((tuple(tokens), members))
+        if concerns(node):
+            flagged.append((node, tuple(tokens)))
+        for key, value in node.items():
+            if not isinstance(value, (dict, list)):
+                continue
+            if key not in DATA:
+                tokens.append(key)
+                if not walk(value):
+                    return False
+                tokens.pop()
+            elif looking and mentions(value):
+                return False
+        return True
+
+    return (overlaps, flagged) if walk(document) else None
