@@ -59,6 +59,9 @@ class Outcome(enum.Enum):
 
 def pipeline_render(target: Target, sink: Sink) -> Rendered | None:
     """``apiforge.pipeline.render``, imported on the first call (it pulls in the heavy stages)."""
+    from apiforge.load import validation_background  # light: pickle and the fork, no pydantic
+
+    validation_background.prewarm()  # before the pipeline's imports, which the child never needs
     from apiforge.pipeline import render  # the heavy stages: not on the no-op path
 
     return render(target, sink)

@@ -11,6 +11,7 @@ or time one there. openapi-pydantic validation runs in a child while the stages 
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,13 +196,18 @@ def _runtime(kind: str, package: str, header: str) -> dict[str, str]:
     """The static runtime package ``templates/runtime/<kind>/_runtime/``, copied verbatim (after the header)."""
     from apiforge.resources import templates_dir  # looked up at call time (module docstring)
 
-    folder = templates_dir() / "runtime" / kind
-    sources = {
-        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted(folder.rglob("*.py"))
-        if "__pycache__" not in p.parts
-    }
-    return {f"{package}/{package}/{name}": f"# {header}\n{text}" for name, text in sources.items()}
+    folder = os.path.join(templates_dir(), "runtime", kind)
+    names: list[str] = []  # relative POSIX paths, by string operations (~1 ms less than pathlib)
+    for directory, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+        here = os.path.relpath(directory, folder)
+        prefix = "" if here == "." else here.replace(os.sep, "/") + "/"
+        names += [prefix + name for name in filenames if name.endswith(".py")]
+    runtime: dict[str, str] = {}
+    for name in sorted(names, key=lambda name: name.split("/")):  # in pathlib's order
+        with open(os.path.join(folder, name), encoding="utf-8") as handle:
+            runtime[f"{package}/{package}/{name}"] = f"# {header}\n{handle.read()}"
+    return runtime
 
 
 def spec_location(path: Path) -> SpecLocation:

@@ -198,3 +198,61 @@ def test_a_damaged_snapshot_in_the_cache_falls_back_to_the_recorded_copy(
     code, out, err = run("generate")
     assert code == 0, err
     assert "shop.yaml: shop_client: 1 breaking; shop_server: 1 compatible" in out
+
+
+def _edited(edit: str) -> dict[str, Any]:
+    document = base()
+    schemas = document["components"]["schemas"]
+    if edit == "field":
+        schemas["Pet"]["properties"]["colour"] = {"type": "string"}
+    elif edit == "enum":
+        schemas["Status"]["enum"].remove("sold")
+    else:
+        get = document["paths"]["/pets/"]["get"]
+        get["parameters"].append(
+            {"name": "owner", "in": "query", "required": True, "schema": {"type": "string"}}
+        )
+    return document
+
+
+def _two_generations(
+    monkeypatch: pytest.MonkeyPatch, folder: Path, cache_dir: str, edit: str
+) -> dict[str, str]:
+    """Summary line, versions and CHANGELOGs after generating the base spec, then an edited one."""
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", cache_dir)
+    Path("pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    write_spec(base())
+    assert run("generate")[0] == 0
+    write_spec(_edited(edit))
+    code, out, err = run("generate")
+    assert code == 0, err
+    found = {"summary": out.splitlines()[-1]}
+    for package in ("shop_client", "shop_server"):
+        for name in ("pyproject.toml", "CHANGELOG.md"):
+            found[f"{package}/{name}"] = Path("generated", package, name).read_text()
+    return found
+
+
+@pytest.mark.parametrize("edit", ["field", "enum", "parameter"])
+def test_generate_with_the_cache_reports_what_it_reports_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    """The comparison with the stored snapshot (only where the edit reaches) gives the summary,
+    versions and CHANGELOG entries that loading the recorded copy gives."""
+    from apiforge.diff import incremental
+
+    taken: list[bool] = []
+    real = incremental.compare_stored
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        done = real(*args, **kwargs)
+        taken.append(done is not None)
+        return done
+
+    monkeypatch.setattr(incremental, "compare_stored", spied)
+    cached = _two_generations(monkeypatch, tmp_path / "cached", str(tmp_path / "cache"), edit)
+    assert taken == [True]
+    assert cached == _two_generations(monkeypatch, tmp_path / "loaded", "off", edit)
+    assert "CHANGELOG" not in cached["summary"] and cached["shop_client/CHANGELOG.md"]

@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from apiforge.naming.schemas import package_stem
 from apiforge.output import cache
 
 
@@ -34,6 +33,8 @@ def default_stem(spec: Path) -> str:
         known, title = _json_title(spec, content)
         if not known:
             title = read_title(spec)
+        from apiforge.naming.schemas import package_stem  # on a miss only, as yaml above
+
         stem = package_stem(title) if title else ""
         cache.write(folder, key, stem)
     return stem

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from apiforge import __version__
+from apiforge.config import DEFAULT_OUTPUT
 from apiforge.config.defaults import default_stem
 from apiforge.config.targets import (
     ConfigError,
@@ -98,7 +99,8 @@ def resolve_targets(spec: Path | None, overrides: Overrides) -> list[Target]:
         ValueError: per-spec flags given without SPEC.
     """
     if spec is not None:
-        return [overrides.apply(Target.for_spec(spec, Path("generated"), stem=default_stem(spec)))]
+        target = Target.for_spec(spec, Path(DEFAULT_OUTPUT), stem=default_stem(spec))
+        return [overrides.apply(target)]
     flags = overrides.per_spec_flags()
     if flags:
         raise ValueError(f"{', '.join(flags)} need(s) a SPEC argument")

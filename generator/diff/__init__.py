@@ -6,6 +6,10 @@ names; :mod:`~apiforge.diff.engine` runs the rules (:mod:`~apiforge.diff.operati
 :mod:`~apiforge.diff.flow`) into a :class:`~apiforge.diff.model.Report`;
 :mod:`~apiforge.diff.render` prints it and :mod:`~apiforge.diff.release` turns
 it into a version bump and a CHANGELOG entry. :mod:`~apiforge.diff.recorded`
-keeps the spec an output was generated from beside it. Nothing is imported here,
+keeps the spec an output was generated from beside it; :mod:`~apiforge.diff.stored`
+keeps each generated spec's snapshot in the content cache (what to keep:
+:mod:`~apiforge.diff.indexing`), and
+:mod:`~apiforge.diff.incremental` compares with it only where an edit reaches
+(cut into :mod:`~apiforge.diff.units`). Nothing is imported here,
 so the stdlib-only modules stay cheap for ``generate``'s no-op path.
 """

@@ -9,6 +9,7 @@ from apiforge.diff import operations, params, schemas
 from apiforge.diff.model import Audience, Change, Report, merge
 from apiforge.diff.pair import Pair
 from apiforge.diff.snapshot import Snapshot, load_snapshot
+from apiforge.ir.model import Operation
 
 
 def compare(old: Snapshot, new: Snapshot, packages: dict[str, Audience] | None = None) -> Report:
@@ -20,15 +21,34 @@ def compare(old: Snapshot, new: Snapshot, packages: dict[str, Audience] | None =
             operations.removed(pair, before)
         elif before is None:
             operations.added(pair, after)
-        else:
+        elif not unchanged(pair, before, after):
             for rule in (*operations.OPERATION_RULES, *params.SIGNATURE_RULES):
                 rule(pair, before, after)
     operations.resources(pair)
     operations.schemes(pair)
     schemas.components(pair)
+    return finish(pair, packages)
+
+
+def finish(pair: Pair, packages: dict[str, Audience] | None) -> Report:
+    """The report of the changes ``pair`` holds, for the packages given."""
+    old, new = pair.old, pair.new
     audiences = set((packages or {"client": "client", "server": "server"}).values())
     changes: tuple[Change, ...] = tuple(c for c in merge(pair.changes) if c.audience in audiences)
     return Report(old.display, new.display, changes, dict(packages or {}), old.digest != new.digest)
+
+
+def unchanged(pair: Pair, before: Operation, after: Operation) -> bool:
+    """Whether no rule can fire for a matched operation: its IR, names and paging are the same."""
+    if before != after:
+        return False
+    old, new = pair.old.names, pair.new.names
+    a, b = old.operations.get(before.operation_id), new.operations.get(after.operation_id)
+    return (
+        a == b
+        and (a is None or old.groups.get(a.resource) == new.groups.get(a.resource))
+        and operations.page_item(pair.old, before) == operations.page_item(pair.new, after)
+    )
 
 
 def diff_files(

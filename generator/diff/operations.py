@@ -272,9 +272,7 @@ def resources(pair: Pair) -> None:
     """A resource chain (``client.dashboards``) or its interface vanishes or appears as a whole."""
 
     def chains(snapshot: Snapshot) -> set[tuple[PyName, ...]]:
-        return {
-            snapshot.names.operations[op.operation_id].resource for op in snapshot.api.operations
-        }
+        return {snapshot.names.operations[op_id].resource for op_id in snapshot.operations}
 
     before, after = chains(pair.old), chains(pair.new)
     for chain in sorted(before - after):

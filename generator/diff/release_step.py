@@ -14,19 +14,16 @@ from typing import TYPE_CHECKING
 
 from apiforge.diagnostics import GenerationFailed, Sink, SpecLocation
 from apiforge.diff.recorded import COPY_DIR, recorded_packages, spec_copy
-from apiforge.diff.snapshot import (
-    CACHE_KIND,
-    cached_snapshot,
-    load_snapshot,
-    snapshot_key,
-    store_snapshot,
-)
+from apiforge.diff.snapshot import load_snapshot
+from apiforge.diff.stored import CACHE_KIND, read_index, restore, snapshot_key, store
 from apiforge.output.cache import cache_dir, read_bytes
 from apiforge.output.manifest import ManifestError, input_location
 
 if TYPE_CHECKING:
     from apiforge.config.targets import Target
+    from apiforge.diff.indexing import Made
     from apiforge.diff.model import Audience, Report
+    from apiforge.diff.snapshot import Snapshot
     from apiforge.pipeline import Rendered
 
 
@@ -78,43 +75,59 @@ def _compare_recorded(
     previous: Path,
     before: dict[str, str] | None,
     packages: dict[str, Audience],
-) -> Report:
+) -> tuple[Report, Made | None]:
     """The recorded spec against the one just rendered, reusing what the pipeline and the cache hold.
 
     The new side comes from the pipeline's own IR and names; the old side from the
     content cache (stored when that spec was generated), else by loading the copy.
+    With the old side stored, only what the edit touched is compared
+    (:mod:`apiforge.diff.incremental`), which also gives what to store for the new side.
     Raises GenerationFailed when a side that has to be loaded does not load.
     """
     # the comparison rules: only when a previous generation recorded its spec (not a first run)
     from apiforge.diff.engine import compare
+    from apiforge.diff.incremental import compare_stored
+    from apiforge.diff.indexing import unit_rows
 
     remote = target.allow_remote_refs
-    old = (
-        cached_snapshot(snapshot_key(before, remote), str(previous)) if before is not None else None
-    )
-    if old is None:
-        old = load_snapshot(previous, Sink(), allow_remote_refs=remote)
     if rendered.snapshot is not None:
-        new = rendered.snapshot()
+        new = replace(rendered.snapshot(), locate=_unlocated)
     else:
         new = load_snapshot(target.spec, Sink(), allow_remote_refs=remote)
+    index = read_index(snapshot_key(before, remote, new.display)) if before is not None else None
     # generate and check use the counts, levels and messages only (summary, version bump,
     # CHANGELOG), never a file:line: resolving one composes the YAML file's position index
     # (~0.3 s at 1,000 operations), so neither side locates.
-    return compare(replace(old, locate=_unlocated), replace(new, locate=_unlocated), packages)
+    if index is not None:
+        done = compare_stored(index, new, str(previous), packages, _unlocated)
+        if done is not None:
+            return done
+    old = None
+    if index is not None:
+        unit_rows(new, index)  # the document digest, from the units that did not change
+        old = restore(index, str(previous), _unlocated, everything=True)
+    if old is None:
+        old = replace(load_snapshot(previous, Sink(), allow_remote_refs=remote), locate=_unlocated)
+    return compare(old, new, packages), None
 
 
 def _unlocated(location: SpecLocation) -> SpecLocation:
     return location
 
 
-def _remember(target: Target, rendered: Rendered, current: dict[str, str] | None) -> None:
+def _remember(
+    target: Target, new: Snapshot | None, current: dict[str, str] | None, made: Made | None
+) -> None:
     """Cache the snapshot of the spec just rendered, keyed by the copy recorded beside the output."""
-    if current is None or rendered.snapshot is None or cache_dir(CACHE_KIND) is None:
+    if current is None or new is None or cache_dir(CACHE_KIND) is None:
         return
-    key = snapshot_key(current, target.allow_remote_refs)
+    from apiforge.diff.indexing import full_index  # only when a snapshot is stored
+
+    key = snapshot_key(current, target.allow_remote_refs, new.display)
     if read_bytes(cache_dir(CACHE_KIND), key) is None:
-        store_snapshot(rendered.snapshot(), key)
+        made = made or full_index(new)
+        if made is not None:
+            store(key, *made)
 
 
 def release(target: Target, rendered: Rendered) -> tuple[Rendered, Report | None, str | None]:
@@ -127,17 +140,18 @@ def release(target: Target, rendered: Rendered) -> tuple[Rendered, Report | None
         previous, before, current = _recorded(target, rendered)
     except (OSError, UnicodeDecodeError) as exc:
         previous, problem = None, f"cannot read the recorded spec ({exc})"
+    made: Made | None = None
     if previous is not None:
         packages: dict[str, Audience] = {
             p: ("server" if p == target.server_package else "client") for p in rendered.packages
         }
         try:
-            report = _compare_recorded(target, rendered, previous, before, packages)
+            report, made = _compare_recorded(target, rendered, previous, before, packages)
         except GenerationFailed:
             problem = (
                 "the previously generated spec no longer loads; apiforge diff cannot compare it"
             )
-    _remember(target, rendered, current)
+    _remember(target, rendered.snapshot() if rendered.snapshot else None, current, made)
     if target.bump_version:
         rendered = bumped(target, rendered, report)
     return rendered, report, problem

@@ -36,7 +36,7 @@ def components(pair: Pair) -> None:
                     old=schema.spec_location,
                 )
             continue
-        _component(pair, key, schema, new[key])
+        component(pair, key, schema, new[key])
     for key, schema in new.items():
         if key not in old and key in pair.new.usage:
             pair.emit(
@@ -74,10 +74,10 @@ def _used_by(pair: Pair, key: str) -> Used:
     return Used({a: f" (used by {side.call(a, op)}{more})" for a in ("client", "server")})
 
 
-def _component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
+def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
+    """Compare one component schema present on both sides."""
     old_name, new_name = pair.old.model(key), pair.new.model(key)
     where = (old.spec_location, new.spec_location)
-    directions = _directions(pair, key)
     if old_name != new_name:
         pair.emit(
             "model-renamed",
@@ -87,10 +87,11 @@ def _component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
             *where,
             _both(new_name),
         )
-    if not directions:
-        return  # used by no operation on either side: no data flows through it
     if pair.old.schemas.get(key) == pair.new.schemas.get(key):
         return  # the same schema text (what it refers to is compared under its own key)
+    directions = _directions(pair, key)
+    if not directions:
+        return  # used by no operation on either side: no data flows through it
     used = _used_by(pair, key)
     if old.kind != new.kind:
         pair.emit(

@@ -9,22 +9,18 @@ schema edit depends on who produces the data and who consumes it.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import pickle
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from apiforge.diagnostics import GenerationFailed, Sink, SpecLocation
+from apiforge.diff import units
 from apiforge.ir.build import build
 from apiforge.ir.model import Api, Operation, TypeRef
 from apiforge.ir.nested import component_key
 from apiforge.load.load import LoadOptions, load
 from apiforge.naming.names import Names, resolve_names
-from apiforge.output.cache import cache_dir, digest, read_bytes, write
-from apiforge.resources import templates_hash
 
 Direction = Literal["request", "response"]
 
@@ -35,17 +31,52 @@ def _identity(location: SpecLocation) -> SpecLocation:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A spec as the generator sees it; see the module docstring."""
+    """A spec as the generator sees it; see the module docstring.
+
+    ``digest`` (of the document), ``usage`` and ``users`` are worked out on first use
+    (from ``document``), unless given in ``known``: a comparison that reuses them from
+    the previous snapshot never pays for them.
+    """
 
     display: str
     api: Api
     names: Names
     schemas: dict[str, dict[str, Any]]
-    digest: str  # sha256 of the bundled document's canonical JSON
+    document: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     locate: Callable[[SpecLocation], SpecLocation] = _identity
     operations: dict[str, Operation] = field(default_factory=dict)
-    usage: dict[str, frozenset[Direction]] = field(default_factory=dict)
-    users: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    known: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def digest(self) -> str:
+        """sha256 over the canonical JSON of the document's units (see :mod:`~apiforge.diff.units`)."""
+        if "digest" not in self.known:
+            found = units.summaries(self.document)
+            if found is None:
+                self.known["digest"] = units.canonical(self.document).hex()
+            else:
+                self.known["units"] = found  # what storing the snapshot reads as well
+                self.known["digest"] = units.combined({k: d for k, (d, _) in found.items()})
+        return str(self.known["digest"])
+
+    @property
+    def usage(self) -> dict[str, frozenset[Direction]]:
+        """Component key -> the directions it travels in (requests, responses)."""
+        if "usage" not in self.known:
+            self._work_out_usage()
+        return self.known["usage"]  # type: ignore[no-any-return]
+
+    @property
+    def users(self) -> dict[str, tuple[str, ...]]:
+        """Component key -> the operations that use it, directly or through other schemas."""
+        if "users" not in self.known:
+            self._work_out_usage()
+        return self.known["users"]  # type: ignore[no-any-return]
+
+    def _work_out_usage(self) -> None:
+        refs = {key: set(schema_refs(schema)) for key, schema in self.schemas.items()}
+        self.known["refs"] = refs  # what storing the snapshot reads as well
+        self.known["usage"], self.known["users"] = _usage(self.api, refs)
 
     def client_call(self, op: Operation, argument: str = "") -> str:
         """``client.dashboards.list(limit=...)`` (``(...)`` without an argument)."""
@@ -103,62 +134,9 @@ def from_built(
     locate: Callable[[SpecLocation], SpecLocation] = _identity,
 ) -> Snapshot:
     """A snapshot from what the pipeline already built (its names may carry the models' too)."""
-    digest = hashlib.sha256(
-        json.dumps(document, sort_keys=True, default=str).encode("utf-8")
-    ).hexdigest()
     names = Names(names.schemas, names.operations, names.groups)  # what the rules read
     operations = {op.operation_id: op for op in api.operations}
-    usage, users = _usage(api, schemas)
-    return Snapshot(display, api, names, schemas, digest, locate, operations, usage, users)
-
-
-# The content cache keeps each generated spec's snapshot (its locator aside), keyed by the spec
-# copy recorded beside the output, so the next ``generate`` compares without loading it again.
-CACHE_KIND = "diff-snapshots"
-_CACHE_FORMAT = "1"
-
-
-def snapshot_key(files: dict[str, str], allow_remote_refs: bool) -> str:
-    """The cache key of the snapshot of a recorded spec copy (relative path -> text)."""
-
-    parts = [f"{path}\0{text}" for path, text in sorted(files.items())]
-    # templates_hash() covers the generator's own code: a snapshot pickled by other code is never read
-    return digest("diff-snapshot", _CACHE_FORMAT, templates_hash(), str(allow_remote_refs), *parts)
-
-
-def store_snapshot(snapshot: Snapshot, key: str) -> None:
-    """Keep ``snapshot`` (without its locator) under ``key``; a failure only costs time later."""
-    folder = cache_dir(CACHE_KIND)
-    if folder is None:
-        return
-    try:
-        data = pickle.dumps(replace(snapshot, locate=_identity), protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
-        return
-    write(folder, key, data)
-
-
-def cached_snapshot(key: str, display: str) -> Snapshot | None:
-    """The snapshot stored under ``key``, shown as ``display`` (locations keep the file they had).
-
-    Its locations carry no line numbers: callers that print locations load the spec instead.
-    """
-    data = read_bytes(cache_dir(CACHE_KIND), key)
-    if data is None:
-        return None
-    try:
-        found = pickle.loads(data)  # the user's own cache, content-addressed
-    except (
-        pickle.UnpicklingError,
-        AttributeError,
-        ImportError,
-        EOFError,
-        TypeError,
-        ValueError,
-        IndexError,
-    ):
-        return None
-    return replace(found, display=display) if isinstance(found, Snapshot) else None
+    return Snapshot(display, api, names, schemas, document, locate, operations)
 
 
 def load_snapshot(path: Path, sink: Sink, *, allow_remote_refs: bool = False) -> Snapshot:
@@ -221,10 +199,10 @@ def schema_refs(schema: Any) -> Iterator[str]:
 
 
 def _usage(
-    api: Api, schemas: dict[str, dict[str, Any]]
+    api: Api, refs: dict[str, set[str]]
 ) -> tuple[dict[str, frozenset[Direction]], dict[str, tuple[str, ...]]]:
-    """For each component: the directions it travels in and the operations that use it."""
-    refs = {key: set(schema_refs(schema)) for key, schema in schemas.items()}
+    """For each component (given the components each refers to): the directions it travels
+    in and the operations that use it."""
     reached: dict[str, frozenset[str]] = {}
 
     def reach(start: str) -> frozenset[str]:

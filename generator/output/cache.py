@@ -74,11 +74,22 @@ def read(folder: Path | None, key: str) -> str | None:
 
 
 def read_many(folder: Path | None, keys: list[str]) -> dict[str, str]:
-    """The cached texts of those of ``keys`` that are stored (a query per 500 keys, not one each).
+    """The cached texts of those of ``keys`` that are stored (see :func:`read_many_bytes`)."""
+    found: dict[str, str] = {}
+    for key, value in read_many_bytes(folder, keys).items():
+        try:
+            found[key] = value.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return found
+
+
+def read_many_bytes(folder: Path | None, keys: list[str]) -> dict[str, bytes]:
+    """The cached bytes of those of ``keys`` that are stored (a query per 500 keys, not one each).
 
     Each read refreshes its entry's last use as :func:`read_bytes` does.
     """
-    found: dict[str, str] = {}
+    found: dict[str, bytes] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
         marks = ", ".join("?" * len(chunk))
@@ -86,10 +97,7 @@ def read_many(folder: Path | None, keys: list[str]) -> dict[str, str]:
         for key, value, used in _rows(folder, sql, *chunk):
             if folder is not None and _now() - used > _TOUCH_AFTER:
                 _touch(folder, key)
-            try:
-                found[key] = bytes(value).decode("utf-8")
-            except UnicodeDecodeError:
-                pass
+            found[key] = bytes(value)
     return found
 
 
@@ -187,6 +195,68 @@ def _limit_once(connection: sqlite3.Connection, base: Path) -> None:
         return
     _limited = (os.getpid(), base)
     prune(connection, limit_bytes())
+
+
+def read_slice(folder: Path | None, key: str, start: int, length: int) -> bytes | None:
+    """``length`` bytes from ``start`` of the bytes cached for ``key`` (only those are read), or None."""
+    if folder is None:
+        return None
+    try:
+        connection = _connect(folder.parent, create=False)
+        if connection is None:
+            return None
+        row = connection.execute(
+            "SELECT substr(value, ?, ?) FROM entries WHERE kind = ? AND key = ?",
+            (start + 1, length, folder.name, key),
+        ).fetchone()
+    except sqlite3.Error:
+        return None
+    return None if row is None or len(row[0]) != length else bytes(row[0])
+
+
+def touch_many(folder: Path | None, wanted: list[str]) -> None:
+    """Mark the entries of ``wanted`` used now when their stamp is over a day old (as a read does)."""
+    if folder is None or not wanted:
+        return
+    now = _now()
+    try:
+        connection = _connect(folder.parent, create=False)
+        if connection is not None:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                connection.execute(
+                    f"UPDATE entries SET used = ? WHERE kind = ? AND key IN ({marks}) AND used < ?",
+                    (now, folder.name, *chunk, now - _TOUCH_AFTER),
+                )
+    except sqlite3.Error:
+        pass
+
+
+def write_many(
+    folder: Path | None, items: dict[str, bytes], kept: dict[str, bytes] | None = None
+) -> None:
+    """Store every key -> bytes of ``items``, and of ``kept`` those not stored yet (for
+    content-addressed keys, whose stored bytes are the same), in one transaction."""
+    if folder is None or not (items or kept):
+        return
+    now = _now()
+    insert = "INTO entries (kind, key, value, size, used) VALUES (?, ?, ?, ?, ?)"
+    try:
+        connection = _connect(folder.parent, create=True)
+        if connection is not None:
+            with connection:  # one commit for all
+                connection.execute("BEGIN")
+                for verb, rows in (
+                    ("INSERT OR IGNORE ", kept or {}),
+                    ("INSERT OR REPLACE ", items),
+                ):
+                    connection.executemany(
+                        verb + insert, [(folder.name, k, v, len(v), now) for k, v in rows.items()]
+                    )
+            _limit_once(connection, folder.parent)
+    except sqlite3.Error:
+        pass
 
 
 def keys(folder: Path | None) -> set[str]:

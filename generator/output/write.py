@@ -183,7 +183,7 @@ def write_packages(output: Path, trees: Trees, *, force: bool = False) -> None:
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output))
     try:
         for plan in plans:
-            _build(plan, staging / "new" / plan.dest.name)
+            _build(plan, staging / plan.dest.name)
         _swap(plans, staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -279,10 +279,13 @@ def _build(plan: _Plan, base: Path) -> None:
     base.mkdir(parents=True)
     mode: int | None = None  # of a file created here: a linked file must have the same
     folders = _real_folders(plan.dest)  # never link through a symlinked folder
+    made = {""}  # the new tree's folders made so far ("" is ``base``)
     for name, data in sorted(plan.tree.items()):
         path = base / name
-        path.parent.mkdir(parents=True, exist_ok=True)
         folder = name.rpartition("/")[0]
+        if folder not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(folder)
         if mode is not None and folder in folders and _linked(plan.dest / name, path, data, mode):
             continue
         with open(path, "xb") as handle:
@@ -332,20 +335,23 @@ def _linked(source: Path, target: Path, data: bytes, mode: int) -> bool:
 
 
 def _swap(plans: list[_Plan], staging: Path) -> None:
-    """Move each old package aside and the new one in; undo every move on any failure."""
-    aside = staging / "old"
-    aside.mkdir()
+    """Move each old package aside and the new one in; undo every move on any failure.
+
+    The new package waits in ``staging/<package>``, the old one goes to
+    ``staging/<package>.old`` (no package name has a dot): no folder level of its own, as
+    each folder made and removed costs ~3 ms on this machine's ext4 (``discard``).
+    """
     try:
         for plan in plans:
             if plan.dest.exists():
-                os.rename(plan.dest, aside / plan.dest.name)
+                os.rename(plan.dest, staging / f"{plan.dest.name}.old")
                 plan.moved_aside = True
-            os.rename(staging / "new" / plan.dest.name, plan.dest)
+            os.rename(staging / plan.dest.name, plan.dest)
             plan.moved_in = True
     except BaseException:
         for plan in reversed(plans):
             if plan.moved_in:
-                os.rename(plan.dest, staging / "new" / plan.dest.name)
+                os.rename(plan.dest, staging / plan.dest.name)
             if plan.moved_aside:
-                os.rename(aside / plan.dest.name, plan.dest)
+                os.rename(staging / f"{plan.dest.name}.old", plan.dest)
         raise

@@ -98,3 +98,24 @@ def test_formatted_modules_come_from_the_cache(
     assert fmt.format_files(changed, Sink())["pkg/pkg/a.py"] == HEADER + "y = 2\n"
     assert calls == [["y=2\n"]]  # only the changed module is formatted again
     assert fmt.format_files(FILES, Sink(), "black") == EXPECTED  # black's results are cached apart
+
+
+def test_the_ruff_binary_is_the_one_find_ruff_bin_returns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sysconfig
+
+    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+
+    fmt._ruff_bin.cache_clear()
+    try:
+        assert fmt._ruff_bin() == find_ruff_bin()
+        fmt._ruff_bin.cache_clear()
+        # no ruff in the first folder it looks at: ruff's own search decides
+        real = sysconfig.get_path
+        monkeypatch.setattr(
+            sysconfig, "get_path", lambda *a, **k: str(tmp_path) if not k else real(*a, **k)
+        )
+        assert fmt._ruff_bin() == find_ruff_bin()
+    finally:
+        fmt._ruff_bin.cache_clear()

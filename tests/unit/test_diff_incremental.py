@@ -1,0 +1,361 @@
+"""The release step's comparison with a stored snapshot gives the full comparison's report.
+
+Every edit of the rule table (``test_diff_rules``) and random edit sequences (the edits of
+``test_diff_properties``) are diffed both ways: :func:`apiforge.diff.engine.compare` over two
+fresh snapshots, and :func:`apiforge.diff.incremental.compare_stored` from the stored index of
+the old side. Where the incremental comparison takes the edit, its report must equal the full
+one change for change (order included), and what it stores for the new side must compare the
+next edit as a fresh index does.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from diff_base import Edit, base, edited, op, schema
+from hypothesis import HealthCheck, given, settings
+from test_diff_properties import _apply, edits
+from test_diff_rules import PAIRS, ROWS
+
+from apiforge.diagnostics import Sink
+from apiforge.diff import units
+from apiforge.diff.engine import compare
+from apiforge.diff.incremental import compare_stored
+from apiforge.diff.indexing import full_index
+from apiforge.diff.model import Audience, Report
+from apiforge.diff.snapshot import Snapshot, from_document
+from apiforge.diff.stored import CACHE_KIND, Index, decode_uses, restore, store
+from apiforge.output.cache import cache_dir, read_bytes
+
+PACKAGES: dict[str, Audience] = {"shop_client": "client", "shop_server": "server"}
+SPEC = "spec.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _snapshot(document: dict[str, Any]) -> Snapshot:
+    return from_document(copy.deepcopy(document), SPEC, Sink())
+
+
+def _stored(document: dict[str, Any], key: str) -> Index:
+    made = full_index(_snapshot(document))
+    assert made is not None
+    store(key, *made)
+    return made[0]
+
+
+def _both_ways(old: dict[str, Any], new: dict[str, Any]) -> tuple[Report, Report | None]:
+    """(full report, incremental report or None when the incremental comparison declines)."""
+    full = compare(_snapshot(old), _snapshot(new), PACKAGES)
+    index = _stored(old, "old")
+    done = compare_stored(index, _snapshot(new), SPEC, PACKAGES, lambda where: where)
+    if done is None:
+        return full, None
+    report, (made, entries) = done
+    store("made", made, entries)
+    fresh = full_index(_snapshot(new))
+    assert fresh is not None
+    store("fresh", *fresh)
+    _same_index(made, fresh[0])
+    again = full_index(_snapshot(new), index)  # the units the old index holds are reused
+    assert again is not None and again[0].units == fresh[0].units
+    return full, report
+
+
+def _same_index(made: Index, fresh: Index) -> None:
+    """What the incremental comparison stores for the new side equals a fresh index of it."""
+    assert made.units == fresh.units
+    assert [o[:3] for o in made.operations] == [o[:3] for o in fresh.operations]
+    assert [(k, u, r) for k, u, _, r in made.schemas] == [(k, u, r) for k, u, _, r in fresh.schemas]
+    ids = [o[0] for o in fresh.operations]
+    made_usage, made_users = decode_uses(_entry(made.uses), ids)
+    fresh_usage, fresh_users = decode_uses(_entry(fresh.uses), ids)
+    assert (made_usage, dict(made_users)) == (fresh_usage, dict(fresh_users))
+    assert made.digest == fresh.digest
+    a, b = restore(made, SPEC, lambda w: w, True), restore(fresh, SPEC, lambda w: w, True)
+    assert a is not None and b is not None
+    assert a.api.operations == b.api.operations
+    assert dict(a.api.schemas) == dict(b.api.schemas) and dict(a.schemas) == dict(b.schemas)
+    assert a.names == b.names and a.api.security_schemes == b.api.security_schemes
+
+
+def _entry(key: str) -> bytes:
+    data = read_bytes(cache_dir(CACHE_KIND), key)
+    assert data is not None
+    return data
+
+
+HANDLED = {
+    "operation-removed",
+    "operation-added",
+    "operation-renamed",
+    "endpoint-changed",
+    "enum-value-removed",
+    "enum-value-added",
+    "field-added",
+    "field-removed",
+    "parameter-removed",
+    "parameter-added",
+    "parameter-made-required",
+    "constraint-narrower",
+    "operation-deprecated",
+    "auth-added",
+}
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r[0] for r in ROWS])
+def test_each_rule_table_edit_reports_the_same(row: tuple[str, Edit, Any]) -> None:
+    name, edit, *_ = row
+    full, incremental = _both_ways(base(), edited(edit))
+    if incremental is not None:
+        assert incremental == full
+    else:
+        assert name not in HANDLED, f"{name}: the incremental comparison declined"
+    reverse_full, reverse = _both_ways(edited(edit), base())
+    if reverse is not None:
+        assert reverse == reverse_full
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=[p[0] for p in PAIRS])
+def test_each_two_sided_edit_reports_the_same(pair: tuple[str, Edit, Edit, Any]) -> None:
+    _, first, second, _ = pair
+    full, incremental = _both_ways(edited(first), edited(second))
+    assert incremental is None or incremental == full
+
+
+def test_a_schema_edit_compares_only_where_it_reaches() -> None:
+    """Adding a field to Pet re-compares Pet and the operations whose $refs read it, nothing else."""
+
+    def add(d: dict[str, Any]) -> None:
+        schema(d, "Pet")["properties"]["colour"] = {"type": "string"}
+
+    full, incremental = _both_ways(base(), edited(add))
+    assert incremental == full and {c.rule for c in full.changes} == {"field-added"}
+    old, new = _snapshot(base()), _snapshot(edited(add))
+    table = units.cut(new.document)
+    assert table is not None
+    changed = {k for k, n in table.items() if units.fingerprint(n) != _fingerprint(old, k)}
+    assert changed == {"sPet"}
+
+
+def _fingerprint(snapshot: Snapshot, unit: str) -> bytes | None:
+    table = units.cut(snapshot.document)
+    assert table is not None
+    return units.fingerprint(table[unit])
+
+
+def test_a_parameter_schema_ref_reads_the_schema_it_names() -> None:
+    """A parameter takes its default and limits from a $ref'd schema: editing that schema
+    re-compares the operation (its unit reads the schema's content)."""
+
+    def limit(maximum: int) -> Edit:
+        def edit(d: dict[str, Any]) -> None:
+            d["components"]["schemas"]["Limit"] = {"type": "integer", "maximum": maximum}
+            op(d, "/pets/", "get")["parameters"][0]["schema"] = {
+                "$ref": "#/components/schemas/Limit"
+            }
+
+        return edit
+
+    full, incremental = _both_ways(edited(limit(100)), edited(limit(10)))
+    assert incremental is not None and incremental == full
+    assert "parameter-constraint-narrower" in {c.rule for c in full.changes}
+
+
+def test_edits_the_incremental_comparison_declines() -> None:
+    """The rest of the document edited, or a schema removed: the caller compares in full."""
+
+    def security(d: dict[str, Any]) -> None:
+        d["security"] = [{"token": ["pets:write"]}]
+
+    def status_gone(d: dict[str, Any]) -> None:
+        del d["components"]["schemas"]["Status"]
+        del schema(d, "Pet")["properties"]["status"]
+
+    for edit in (security, status_gone):
+        assert _both_ways(base(), edited(edit))[1] is None
+
+
+def test_operations_added_and_removed_are_compared_where_the_edit_reaches() -> None:
+    def drop(d: dict[str, Any]) -> None:
+        del d["paths"]["/pets/{id}/"]
+
+    def add(d: dict[str, Any]) -> None:
+        d["paths"]["/toys/"] = {
+            "get": {
+                "operationId": "toys_list",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                        },
+                    }
+                },
+            }
+        }
+
+    for edit in (drop, add):
+        full, incremental = _both_ways(base(), edited(edit))
+        assert incremental is not None and incremental == full and full.changes
+        back, reverse = _both_ways(edited(edit), base())
+        assert reverse is not None and reverse == back
+
+
+def test_documents_that_differ_only_in_text_give_a_patch() -> None:
+    def describe(d: dict[str, Any]) -> None:
+        schema(d, "Pet")["description"] = "A pet."
+
+    full, incremental = _both_ways(base(), edited(describe))
+    assert incremental == full and full.changes == () and full.documents_differ
+
+
+def test_the_document_digest_is_the_canonical_json_digest_in_units() -> None:
+    """Equal exactly when the canonical JSON is equal: key order does not count, values do."""
+    document = base()
+    reordered = dict(reversed(list(copy.deepcopy(document).items())))
+    assert units.document_digest(document) == units.document_digest(reordered)
+    one = edited(lambda d: schema(d, "Pet")["properties"].__setitem__("n", {"maximum": 1}))
+    other = edited(lambda d: schema(d, "Pet")["properties"].__setitem__("n", {"maximum": 1.0}))
+    assert units.document_digest(one) != units.document_digest(other)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(edits, edits)
+def test_random_edit_sequences_report_the_same(
+    first: list[tuple[str, int]], second: list[tuple[str, int]]
+) -> None:
+    old, new = _apply(first), _apply(second)
+    full, incremental = _both_ways(old, new)
+    assert incremental is None or incremental == full
+    # the index stored for ``new`` compares the next edit as a fresh one does
+    done = compare_stored(_stored(new, "next"), _snapshot(old), SPEC, PACKAGES, lambda w: w)
+    assert done is None or done[0] == compare(_snapshot(new), _snapshot(old), PACKAGES)
+
+
+def test_an_edit_that_moves_who_uses_a_schema_works_the_usage_out_again() -> None:
+    """NewPet refers to Owner now: Owner travels in requests too, and the stored users follow."""
+
+    def owner(d: dict[str, Any]) -> None:
+        d["components"]["schemas"]["Owner"] = {
+            "type": "object",
+            "properties": {"name": {"type": "string"}},
+        }
+        schema(d, "Pet")["properties"]["owner"] = {"$ref": "#/components/schemas/Owner"}
+
+    def shared(d: dict[str, Any]) -> None:
+        owner(d)
+        schema(d, "NewPet")["properties"]["owner"] = {"$ref": "#/components/schemas/Owner"}
+        schema(d, "Owner")["properties"]["age"] = {"type": "integer"}
+
+    full, incremental = _both_ways(edited(owner), edited(shared))
+    assert incremental is not None and incremental == full
+    assert {"field-added"} <= {c.rule for c in full.changes}
+
+
+def test_a_new_api_version_beside_a_schema_edit_is_compared_where_the_edit_reaches() -> None:
+    """``info`` is a unit of its own: its edit changes the document, not the operations."""
+
+    def release(d: dict[str, Any]) -> None:
+        d["info"]["version"] = "1.3.0"
+        d["info"]["title"] = "Shop, now with colours"
+        schema(d, "Pet")["properties"]["colour"] = {"type": "string"}
+
+    full, incremental = _both_ways(base(), edited(release))
+    assert incremental is not None and incremental == full and full.documents_differ
+
+
+def _walked(unit: str, node: Any) -> set[str]:
+    """The refs of a unit found by walking it (what :func:`units.summary` reads off the text)."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            plain = unit.startswith("s") and isinstance(ref, str) and ref.count("/") == 3
+            if isinstance(ref, str) and not plain:
+                found.add(units.unit_of(ref[1:]) if ref.startswith("#") else units.REST)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def test_refs_read_off_the_json_text_are_the_refs_a_walk_finds() -> None:
+    document = base()
+    tricky = {
+        "description": 'a "$ref": "#/paths/~1x" in prose, and \\"$ref\\": \\"#/x\\"',
+        "properties": {
+            "$ref": {"type": "string"},  # a property named $ref
+            "link": {"$ref": "#/components/schemas/Pet/properties/name"},
+            "deep": {"items": [{"$ref": "#/paths/~1pets~1/get/responses"}]},
+            "text": {"example": {"$ref": "#/info"}},
+            "plain": {"$ref": "#/components/schemas/Pet"},
+        },
+    }
+    document["components"]["schemas"]["Tricky"] = tricky
+    table = units.cut(document)
+    assert table is not None
+    for unit, node in table.items():
+        assert set(units.summary(unit, node)[1]) == _walked(unit, node), unit
+    assert set(units.summary("sTricky", tricky)[1]) == {"sPet", "p/pets/", "tinfo"}
+
+
+def test_a_restored_snapshot_loads_an_entry_only_when_a_rule_reads_it() -> None:
+    index = _stored(base(), "lazy")
+    restored = restore(index, SPEC, lambda w: w)
+    assert restored is not None
+    ops, schemas = restored.operations, restored.api.schemas
+    assert "pets_list" in ops and "nothing" not in ops and "Pet" in schemas
+    assert not ops.loaded and not schemas.pairs.loaded  # type: ignore[attr-defined]
+    assert ops["pets_list"].operation_id == "pets_list" and list(ops.loaded) == ["pets_list"]  # type: ignore[attr-defined]
+
+
+def test_a_pack_gone_from_the_cache_makes_the_caller_compare_in_full() -> None:
+    """The cache prunes rows on its own: a missing entry declines, it never misreports."""
+    import sqlite3
+
+    index = _stored(base(), "pruned")
+    packs = {ref[0] for *_, ref in index.operations}
+    folder = cache_dir(CACHE_KIND)
+    assert folder is not None and packs
+    with sqlite3.connect(folder.parent / "entries.sqlite3") as connection:
+        connection.executemany("DELETE FROM entries WHERE key = ?", [(p,) for p in packs])
+    new = edited(lambda d: schema(d, "Pet")["properties"].__setitem__("x", {"type": "string"}))
+    assert compare_stored(index, _snapshot(new), SPEC, PACKAGES, lambda w: w) is None
+    assert restore(index, SPEC, lambda w: w, everything=True) is None
+
+
+def test_storing_a_snapshot_keeps_the_entries_it_shares_recently_used() -> None:
+    """The cache prunes the least recently used rows: a pack an index still names is touched."""
+    import sqlite3
+
+    index = _stored(base(), "first")
+    folder = cache_dir(CACHE_KIND)
+    assert folder is not None
+    database = folder.parent / "entries.sqlite3"
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE entries SET used = 0")
+    new = edited(lambda d: schema(d, "Pet")["properties"].__setitem__("x", {"type": "string"}))
+    done = compare_stored(index, _snapshot(new), SPEC, PACKAGES, lambda w: w)
+    assert done is not None
+    made, entries = done[1]
+    store("second", made, entries)
+    named = {ref[0] for *_, ref in made.operations} | {ref[0] for _, _, ref, _ in made.schemas}
+    shared = named - entries.keys()
+    assert shared
+    with sqlite3.connect(database) as connection:
+        stale = connection.execute(
+            f"SELECT key FROM entries WHERE used = 0 AND key IN ({', '.join('?' * len(shared))})",
+            sorted(shared),
+        ).fetchall()
+    assert stale == []
