@@ -162,3 +162,34 @@ def test_damaged_entry_is_ignored_and_replaced(
     assert check(project) == (["README.md"], [])
     recorded_ns, record = file_stats.load(cache.read_bytes(folder, key))
     assert recorded_ns > 0 and set(record) == set(read_manifest(package(project)).files)  # type: ignore[union-attr]
+
+
+def test_a_write_records_what_it_wrote(project: Target, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a regeneration that changed one file, the next check hashes only that one.
+
+    The unchanged file is carried over as a hard link (old mtime: trusted at once); the
+    changed one was just written, so it is racy and hashed once more.
+    """
+    hashes = {str(project.spec): hashlib.sha256(project.spec.read_bytes()).hexdigest()}
+    changed = {**FILES, "shop_client/README.md": "changed\n"}
+    trees = package_trees(project, changed, ("shop_client",), hashes, TEMPLATES)
+    write_packages(project.output, trees)
+    spy = Spy(monkeypatch)
+    assert check(project) == ([], [])
+    assert spy.generated(project) == ["README.md"]
+    # and an edit right after the write is still found
+    init = package(project) / "shop_client" / "__init__.py"
+    init.write_text("A = 2\n")
+    assert check(project) == (["shop_client/__init__.py"], [])
+
+
+def test_a_write_with_the_cache_off_records_nothing(
+    project: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
+    hashes = {str(project.spec): hashlib.sha256(project.spec.read_bytes()).hexdigest()}
+    trees = package_trees(project, FILES, ("shop_client",), hashes, TEMPLATES)
+    write_packages(project.output, trees)
+    spy = Spy(monkeypatch)
+    assert check(project) == ([], [])
+    assert spy.generated(project) == sorted(read_manifest(package(project)).files)  # type: ignore[union-attr]

@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from apiforge.output import cache
@@ -84,6 +84,28 @@ def digests(
     if hashed or record.keys() != known.keys():
         cache.write(folder, key, dump(now_ns, record))
     return found
+
+
+def remember(package_dir: Path, written: Mapping[str, str]) -> None:
+    """Record the identities of files just written, with their known digests (``{name: sha256}``).
+
+    Called once a write is complete, the old folders removed (removing a hard link changes
+    the ctime of the file it shared), so that the next check stats the files instead of
+    hashing them. Files written in the last :data:`RACY_SLACK_NS` are racy, as always: the
+    next check hashes those again (the few a regeneration changed, not the whole package).
+    """
+    folder = cache.cache_dir(KIND)
+    if folder is None:
+        return
+    now_ns = time.time_ns()  # before any stat, as in digests
+    prefix = os.path.join(package_dir, "")
+    record: Record = {}
+    for name, digest in written.items():
+        try:
+            record[name] = (identity(os.stat(prefix + name)), digest)
+        except OSError:
+            continue  # gone already: the next check hashes (misses) it
+    cache.write(folder, os.path.abspath(package_dir), dump(now_ns, record))
 
 
 def dump(recorded_ns: int, record: Record) -> str:

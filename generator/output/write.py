@@ -35,6 +35,7 @@ from apiforge.config.targets import Target
 from apiforge.diagnostics import Diagnostic, Severity, SpecLocation
 from apiforge.diff.recorded import spec_copy
 from apiforge.naming.reserved import WINDOWS_DEVICE_NAMES
+from apiforge.output import file_stats
 from apiforge.output.manifest import (
     MANIFEST_NAME,
     ManifestError,
@@ -191,6 +192,18 @@ def write_packages(output: Path, trees: Trees, *, force: bool = False) -> None:
             shutil.rmtree(output, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)
+    for plan in plans:
+        _remember_stats(plan.dest)
+
+
+def _remember_stats(dest: Path) -> None:
+    """Let the next edited-file check stat ``dest``'s files instead of hashing them."""
+    try:
+        manifest = read_manifest(dest)
+    except ManifestError:
+        return
+    if manifest is not None:
+        file_stats.remember(dest, manifest.files)
 
 
 def _plan(dest: Path, tree: Mapping[str, bytes], force: bool) -> _Plan:
