@@ -17,7 +17,7 @@ matches).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from apiforge.diagnostics import Sink
@@ -36,6 +36,7 @@ from apiforge.naming.words import ClassName
 from apiforge.output import cache
 from apiforge.render import model_layout
 from apiforge.render.env import render_template
+from apiforge.render.model_fields import FieldMemo
 from apiforge.render.model_modules import helpers_view, init_view, module_view
 from apiforge.render.model_tags import discriminator_tags
 from apiforge.render.model_types import inlined_union
@@ -162,6 +163,7 @@ class _Flavour:
     tags: dict[tuple[str, str], list[Any]]
     classes: dict[str, list[tuple[str, bool]]]  # component -> (class, is an Enum)
     digests: tuple[dict[str, str], dict[str, str]]  # see model_cache.component_digests
+    memo: FieldMemo = field(default_factory=dict)  # the fields' facts, shared by every module
 
     def folder(
         self, groups: dict[str, set[str]], server: bool, sink: Sink
@@ -224,7 +226,14 @@ class _Flavour:
     ) -> CachedModule:
         sink = Sink()
         entries = class_entries(
-            self.shapes, self.names, self.split, server, sink, keys=keys, tags=self.tags
+            self.shapes,
+            self.names,
+            self.split,
+            server,
+            sink,
+            keys=keys,
+            tags=self.tags,
+            memo=self.memo,
         )
         view = module_view(module, entries, home, server, users)
         return CachedModule(

@@ -20,7 +20,7 @@ from apiforge.naming.names import (
     UNUSED_MODELS_MODULE,
 )
 from apiforge.render.escape import docstring, literal
-from apiforge.render.model_types import Type, bare_forward, runtime, walk
+from apiforge.render.model_types import bare_forward, runtime, walk
 from apiforge.render.model_views import ClassEntry, ClassView
 
 
@@ -188,12 +188,12 @@ _MODULES = {
 
 def _imports(entries: list[ClassEntry], classes: list[ClassView], forwards: bool) -> list[str]:
     """The module's import lines of the standard library, typing and pydantic."""
-    types: list[Type] = [t for e in entries for u in e.types for t in walk(u)]
-    names = {t.text for t in types if t.kind == "name"}
-    metas = {t.text.split("(")[0] for t in types if t.kind == "annotated"}
+    parts = [u.parts for e in entries for u in e.types]
+    names: set[str] = set().union(*(p[1] for p in parts))
+    metas: set[str] = set().union(*(p[2] for p in parts))
     lines = {line for prefix, line in _MODULES.items() if any(n.startswith(prefix) for n in names)}
     typing = {"Any"} & names
-    if any(t.kind == "literal" for t in types):
+    if any(p[3] for p in parts):  # a Literal
         typing.add("Literal")
     if forwards:
         typing.add("Union")

@@ -41,6 +41,18 @@ class Type:
     text: str = ""  # name, class, generic head, annotated metadata, literal values
     args: tuple[Type, ...] = ()
 
+    @functools.cached_property
+    def parts(self) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool]:
+        """The tree's classes, bare names and ``Annotated`` metadata heads, and whether it
+        holds a Literal: worked out once per node (fields share their types)."""
+        nodes = list(walk(self))
+        return (
+            frozenset(n.text for n in nodes if n.kind == "class"),
+            frozenset(n.text for n in nodes if n.kind == "name"),
+            frozenset(n.text.split("(")[0] for n in nodes if n.kind == "annotated"),
+            any(n.kind == "literal" for n in nodes),
+        )
+
 
 NONE = Type("name", "None")
 ANY = Type("name", "Any")

@@ -26,6 +26,7 @@ from apiforge.ir.shapes import Prop, Shape
 from apiforge.naming.names import Names
 from apiforge.render.escape import docstring, literal
 from apiforge.render.model_defaults import Defaults, json_literal, target_component
+from apiforge.render.model_fields import FieldFacts, FieldMemo, schema_key
 from apiforge.render.model_tags import discriminator_tags
 from apiforge.render.model_types import (
     ANY,
@@ -38,7 +39,6 @@ from apiforge.render.model_types import (
     python_patterns,
     regex_engine,
     union,
-    walk,
 )
 
 ClassKind = Literal["enum", "model", "root"]
@@ -113,11 +113,13 @@ def class_entries(
     sink: Sink,
     keys: Iterable[str] | None = None,
     tags: dict[tuple[str, str], list[Any]] | None = None,
+    memo: FieldMemo | None = None,
 ) -> list[ClassEntry]:
     """The classes of ``keys`` (default: every component) in one flavour, in that order.
 
     Warnings (defaults dropped...) go to ``sink``; ``tags`` are
-    :func:`~apiforge.render.model_tags.discriminator_tags`, computed when not given.
+    :func:`~apiforge.render.model_tags.discriminator_tags`, computed when not given;
+    ``memo`` is shared by the calls of one run (same shapes and names).
     """
     builder = _Builder(
         shapes,
@@ -126,6 +128,7 @@ def class_entries(
         server,
         Defaults(shapes, names, sink),
         tags if tags is not None else discriminator_tags(shapes, names, split),
+        {} if memo is None else memo,
     )
     return builder.entries(shapes if keys is None else keys)
 
@@ -138,6 +141,7 @@ class _Builder:
     server: bool
     defaults: Defaults
     tags: dict[tuple[str, str], list[Any]]
+    memo: FieldMemo
 
     def __post_init__(self) -> None:
         self._helpers: set[str] = set()  # of the class being built
@@ -152,13 +156,10 @@ class _Builder:
                 deps: set[str] = set()
                 metas: set[str] = set()
                 bare: set[str] = set()
-                for t in (t for u in used for t in walk(u)):
-                    if t.kind == "class":
-                        deps.add(t.text)
-                    elif t.kind == "annotated":
-                        metas.add(t.text.split("(")[0])
-                    elif t.kind == "name":
-                        bare.add(t.text)
+                for classes, names, heads, _ in (u.parts for u in used):
+                    deps |= classes
+                    metas |= heads
+                    bare |= names
                 deps.discard(name)
                 helpers = self._helpers | (metas & _HELPER_METAS) | (bare & {"_Email"})
                 if view.kind == "enum":
@@ -214,14 +215,16 @@ class _Builder:
         ]
         fields: list[FieldView] = []
         types: list[Type] = []
+        python_re = False
         for prop in props:
-            field, t = self._field(key, prop, speller)
+            field, t, facts = self._field(key, prop, speller)
             fields.append(field)
             types.append(t)
+            python_re = python_re or facts.python_re
         config = ["populate_by_name=True"]
         if shape.extra != "ignore":
             config.insert(0, f'extra="{shape.extra}"')
-        if python_patterns([p.schema for p in props]):
+        if python_re:
             config.append(*_PYTHON_RE)
         config.append(_DEFER)
         extra_schema = shape.schema.get("additionalProperties")
@@ -237,15 +240,10 @@ class _Builder:
             name, "model", "BaseModel", doc, tuple(config), extra, tuple(fields), (), omits
         ), types
 
-    def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type]:
+    def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type, FieldFacts]:
         name = self.names.fields[key][prop.name]
-        schema = _with_inherited_default(prop.schema, self.shapes)
-        t = speller.spell(schema, constrained=False)
-        kwargs = (
-            []
-            if t.kind == "union" and len([a for a in t.args if a != NONE]) > 1
-            else constraints(schema)
-        )
+        facts = self._facts(prop.schema, speller)
+        schema, t, kwargs = facts.schema, facts.type, list(facts.kwargs)
         if isinstance(schema.get("pattern"), str) and regex_engine(schema["pattern"]) is None:
             self.defaults.sink.warning(
                 "pattern-dropped",
@@ -254,22 +252,15 @@ class _Builder:
                 prop.location.child("pattern"),
             )
         tags = self.tags.get((key, prop.name))
+        direct, shown = facts.direct, facts.shown
         if tags:
             t = self._tag_type(tags)
+            direct, shown = _admits_none(t), annotation(t)
         if name != prop.name:
             kwargs.append(("alias", literal(prop.name)))
-        if schema.get("deprecated") is True:
+        if facts.deprecated:
             kwargs.append(("deprecated", "True"))
-        doc = (
-            docstring(schema["description"])
-            if isinstance(schema.get("description"), str) and schema["description"].strip()
-            else ""
-        )
-        direct = (
-            t == ANY or t == NONE or t.kind == "union" and NONE in t.args
-        )  # the annotation admits None
-        nullable = direct or self._root_admits_null(schema)
-        shown = annotation(t)
+        nullable = direct or facts.root_null
         default: str | None = None
         validate = False
         if prop.required:
@@ -289,7 +280,7 @@ class _Builder:
             if self.server and not nullable:
                 shown = f"_Omittable[{shown}]"
             elif not direct:
-                shown = annotation(union(t, NONE))
+                shown = annotation(union(t, NONE)) if tags else facts.optional
         if validate:
             kwargs.append(("validate_default", "True"))
         args = ", ".join(f"{k}={v}" for k, v in kwargs)
@@ -297,7 +288,39 @@ class _Builder:
             value = default or ""
         else:
             value = f"Field({default}, {args})" if default is not None else f"Field({args})"
-        return FieldView(name, shown, value, doc), t
+        return FieldView(name, shown, value, facts.doc), t, facts
+
+    def _facts(self, declared: dict[str, Any], speller: Speller) -> FieldFacts:
+        """What ``declared`` alone makes of a field: from the memo when an equal schema was seen."""
+        found = schema_key(declared)
+        key = None if found is None else (self.server, speller.role, found)
+        facts = self.memo.get(key) if key is not None else None
+        if facts is not None:
+            return facts
+        schema = _with_inherited_default(declared, self.shapes)
+        t = speller.spell(schema, constrained=False)
+        kwargs = (
+            []
+            if t.kind == "union" and len([a for a in t.args if a != NONE]) > 1
+            else constraints(schema)
+        )
+        description = schema.get("description")
+        doc = docstring(description) if isinstance(description, str) and description.strip() else ""
+        facts = FieldFacts(
+            schema,
+            t,
+            tuple(kwargs),
+            doc,
+            schema.get("deprecated") is True,
+            self._root_admits_null(schema),
+            _admits_none(t),
+            annotation(t),
+            annotation(union(t, NONE)),
+            python_patterns(declared),
+        )
+        if key is not None:
+            self.memo[key] = facts
+        return facts
 
     def _root_admits_null(self, schema: dict[str, Any]) -> bool:
         """A reference to a RootModel or an enum whose value may be null."""
@@ -317,6 +340,11 @@ class _Builder:
     def _tag_type(tags: list[Any]) -> Type:
         """``Literal[...]`` of the tags' plain values (an enum member's repr would reach a 422's message)."""
         return Type("literal", ", ".join(literal(t) for t in tags))
+
+
+def _admits_none(t: Type) -> bool:
+    """Whether the annotation of ``t`` admits None."""
+    return t == ANY or t == NONE or t.kind == "union" and NONE in t.args
 
 
 def _with_inherited_default(schema: dict[str, Any], shapes: dict[str, Shape]) -> dict[str, Any]:

@@ -84,3 +84,17 @@ def test_the_served_document_without_a_cache(tmp_path: Path, monkeypatch: Any) -
         "components": {"schemas": {"A": {"type": "object", "example": {"d": [1, 2.5]}}}},
     }
     assert spec_json(document, tmp_path / "spec.yaml") == reference(document) + "\n"
+
+
+def test_cached_definitions_follow_values_json_spells_apart(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """1, 1.0 and True, a list and a tuple, a str and a date: each run spells its own value."""
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    spec = tmp_path / "spec.yaml"
+    document: dict[str, Any] = {"openapi": "3.1.0", "components": {"schemas": {}}}
+    schemas = document["components"]["schemas"]
+    for default in (1, 1.0, True, [1], (1,), "2020-01-02", datetime.date(2020, 1, 2), 1, True):
+        schemas["A"] = {"type": "integer", "default": default}
+        schemas["B"] = {"default": {"x": default}}
+        assert spec_json(document, spec) == reference(document) + "\n"
