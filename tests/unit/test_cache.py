@@ -142,6 +142,16 @@ def _clock(monkeypatch: pytest.MonkeyPatch, start: int) -> list[int]:
     return now
 
 
+def _filled(monkeypatch: pytest.MonkeyPatch, limit_mb: str, count: int) -> list[int]:
+    """A cache under a ``limit_mb`` limit holding ``count`` entries of 100 KB, one per second."""
+    now = _clock(monkeypatch, 1_000_000)
+    monkeypatch.setenv(cache.LIMIT_VARIABLE, limit_mb)
+    for i in range(count):
+        now[0] += 1
+        cache.write(cache.cache_dir("format"), f"k{i}", os.urandom(100_000))
+    return now
+
+
 def _fresh_process() -> None:
     """Forget which databases this process has checked against the limit (a new run)."""
     cache._limited = None
@@ -150,13 +160,8 @@ def _fresh_process() -> None:
 def test_the_least_recently_used_entries_go_above_the_limit(
     base: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    now = _clock(monkeypatch, 1_000_000)
-    monkeypatch.setenv(cache.LIMIT_VARIABLE, "1")  # 1 MB
+    now = _filled(monkeypatch, "1", 15)  # 1.5 MB under a 1 MB limit
     folder = cache.cache_dir("format")
-    blob = b"x" * 100_000
-    for i in range(15):  # 1.5 MB in all, one entry per second
-        now[0] += 1
-        cache.write(folder, f"k{i}", blob)
     connection = cache._open[2] if cache._open else None
     assert connection is not None and cache.live_bytes(connection) > cache.limit_bytes()
     _fresh_process()
@@ -170,12 +175,8 @@ def test_the_least_recently_used_entries_go_above_the_limit(
 
 
 def test_a_read_keeps_an_entry(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    now = _clock(monkeypatch, 1_000_000)
-    monkeypatch.setenv(cache.LIMIT_VARIABLE, "1")
+    now = _filled(monkeypatch, "1", 15)
     folder = cache.cache_dir("format")
-    for i in range(15):
-        now[0] += 1
-        cache.write(folder, f"k{i}", b"x" * 100_000)
     now[0] += 2 * 86_400  # a day later the oldest entry is read again: it counts as new
     assert cache.read_bytes(folder, "k0") is not None
     _fresh_process()
@@ -212,12 +213,8 @@ def test_a_read_within_a_day_writes_nothing(base: Path, monkeypatch: pytest.Monk
 
 
 def test_the_freed_pages_go_back_to_the_disk(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    now = _clock(monkeypatch, 1_000_000)
-    monkeypatch.setenv(cache.LIMIT_VARIABLE, "2")
+    _filled(monkeypatch, "2", 40)
     folder = cache.cache_dir("format")
-    for i in range(40):
-        now[0] += 1
-        cache.write(folder, f"k{i}", os.urandom(100_000))
     connection = cache._open[2] if cache._open else None
     assert connection is not None
     (before,) = connection.execute("PRAGMA page_count").fetchone()
