@@ -28,6 +28,7 @@ import hashlib
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,42 +88,30 @@ def read_many(folder: Path | None, keys: list[str]) -> dict[str, str]:
 def read_many_bytes(folder: Path | None, keys: list[str]) -> dict[str, bytes]:
     """The cached bytes of those of ``keys`` that are stored (a query per 500 keys, not one each).
 
-    Each read refreshes its entry's last use as :func:`read_bytes` does.
+    Reads refresh their entries' last use (:func:`touch_many`).
     """
     found: dict[str, bytes] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
+    stale: list[str] = []
+    for chunk, marks in _chunks(keys):
         sql = f"SELECT key, value, used FROM entries WHERE kind = ? AND key IN ({marks})"
         for key, value, used in _rows(folder, sql, *chunk):
-            if folder is not None and _now() - used > _TOUCH_AFTER:
-                _touch(folder, key)
             found[key] = bytes(value)
+            if _now() - used > _TOUCH_AFTER:
+                stale.append(key)
+    touch_many(folder, stale)
     return found
 
 
 def read_bytes(folder: Path | None, key: str) -> bytes | None:
     """The cached bytes for ``key``, or None."""
-    rows = _rows(folder, "SELECT value, used FROM entries WHERE kind = ? AND key = ?", key)
-    if not rows:
-        return None
-    value, used = rows[0]
-    if folder is not None and _now() - used > _TOUCH_AFTER:
-        _touch(folder, key)
-    return bytes(value)
+    return read_many_bytes(folder, [key]).get(key)
 
 
-def _touch(folder: Path, key: str) -> None:
-    """Mark an entry used now (it moves to the back of the pruning order)."""
-    try:
-        connection = _connect(folder.parent, create=False)
-        if connection is not None:
-            connection.execute(
-                "UPDATE entries SET used = ? WHERE kind = ? AND key = ?",
-                (_now(), folder.name, key),
-            )
-    except sqlite3.Error:
-        pass
+def _chunks(keys: list[str]) -> Iterator[tuple[list[str], str]]:
+    """``keys`` 500 at a time, each with its SQL placeholders (SQLite caps a statement's)."""
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        yield chunk, ", ".join("?" * len(chunk))
 
 
 def write(folder: Path | None, key: str, text: str | bytes) -> None:
@@ -222,9 +211,7 @@ def touch_many(folder: Path | None, wanted: list[str]) -> None:
     try:
         connection = _connect(folder.parent, create=False)
         if connection is not None:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ", ".join("?" * len(chunk))
+            for chunk, marks in _chunks(wanted):
                 connection.execute(
                     f"UPDATE entries SET used = ? WHERE kind = ? AND key IN ({marks}) AND used < ?",
                     (now, folder.name, *chunk, now - _TOUCH_AFTER),
