@@ -41,11 +41,7 @@ class SpecLocation:
 
     def child(self, *tokens: str | int) -> SpecLocation:
         """Return the location of a descendant, escaping each token as RFC 6901 says."""
-        pointer = self.pointer  # jsonpointer.join, inlined: a location is made per IR node
-        for token in tokens:
-            text = token if isinstance(token, str) else str(token)
-            pointer += "/" + (jsonpointer.escape(text) if "~" in text or "/" in text else text)
-        return SpecLocation(self.file, pointer)
+        return SpecLocation(self.file, jsonpointer.join(self.pointer, *tokens))
 
     def __str__(self) -> str:
         where = self.file

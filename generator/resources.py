@@ -44,12 +44,12 @@ def templates_hash(root: Path | None = None) -> str:
     """
     base = os.fspath(root if root is not None else templates_dir())
     digest = hashlib.sha256()
-    for relative in _template_files(base):
+    for relative in package_files(base):
         digest.update(relative.encode("utf-8") + b"\0")
         digest.update(_file_digest(base, relative))
     if root is None:
         package = os.path.dirname(os.path.realpath(__file__))
-        for relative in _template_files(package):
+        for relative in package_files(package):
             if relative.endswith(".py") and not relative.startswith("templates/"):
                 digest.update(b"generator/" + relative.encode("utf-8") + b"\0")
                 digest.update(_file_digest(package, relative))
@@ -61,7 +61,7 @@ def _file_digest(base: str, relative: str) -> bytes:
         return hashlib.sha256(handle.read()).digest()
 
 
-def _template_files(base: str | Path) -> list[str]:
+def package_files(base: str | Path) -> list[str]:
     """Relative POSIX paths of every regular file under ``base``, sorted.
 
     String operations, not :class:`~pathlib.Path` ones: this runs on every ``generate``,

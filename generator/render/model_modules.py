@@ -189,11 +189,11 @@ _MODULES = {
 def _imports(entries: list[ClassEntry], classes: list[ClassView], forwards: bool) -> list[str]:
     """The module's import lines of the standard library, typing and pydantic."""
     parts = [u.parts for e in entries for u in e.types]
-    names: set[str] = set().union(*(p[1] for p in parts))
-    metas: set[str] = set().union(*(p[2] for p in parts))
+    names: set[str] = set().union(*(bare for _, bare, _, _ in parts))
+    metas: set[str] = set().union(*(heads for _, _, heads, _ in parts))
     lines = {line for prefix, line in _MODULES.items() if any(n.startswith(prefix) for n in names)}
     typing = {"Any"} & names
-    if any(p[3] for p in parts):  # a Literal
+    if any(literal for _, _, _, literal in parts):
         typing.add("Literal")
     if forwards:
         typing.add("Union")
