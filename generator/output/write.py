@@ -45,8 +45,7 @@ from apiforge.output.manifest import (
     input_location,
     read_manifest,
 )
-
-STAGING_PREFIX = ".apiforge-staging-"
+from apiforge.output.write_in_place import STAGING_PREFIX, write_changes
 
 Trees = Mapping[str, Mapping[str, bytes]]
 """Package directory name -> file path relative to it -> bytes (manifest included)."""
@@ -170,11 +169,18 @@ class _Plan:
 def write_packages(output: Path, trees: Trees, *, force: bool = False) -> None:
     """Replace each ``output/<package>`` with its tree, atomically per package and all or nothing.
 
+    Without ``force``, only the changed files are replaced when that provably leaves
+    the same result (:mod:`apiforge.output.write_in_place`); else the tree is staged.
+
     Raises:
         WriteRefused: hand-edited files, user files in the way, an unreadable
             manifest or a package path that is not a directory (nothing written).
         OSError: the file system failed; the previous output was restored.
     """
+    if not force and output.is_dir() and write_changes(output, trees):
+        for package in trees:
+            _remember_stats(output / package)
+        return
     plans = [_plan(output / package, tree, force) for package, tree in sorted(trees.items())]
     refusals = [d for plan in plans for d in plan_refusals(plan, force)]
     if refusals:
