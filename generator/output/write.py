@@ -71,7 +71,7 @@ def path_problem(path: str) -> str | None:
         return "contains a NUL character"
     if "\\" in path:
         return "contains a backslash"
-    if any(ord(c) < 32 for c in path):
+    if min(path) < " ":  # any(ord(c) < 32 ...), without a Python step per character
         return "contains a control character"
     if path.startswith("/"):
         return "is absolute"
@@ -124,7 +124,8 @@ def package_trees(
             problem = f"is not inside one of the target's packages {sorted(texts)}"
         if problem is None and rest == MANIFEST_NAME:
             problem = "would overwrite the manifest"
-        if problem is None and os.path.commonpath([root, os.path.abspath(Path(root, key))]) != root:
+        where = os.path.abspath(os.path.join(root, key))  # strings: a Path per file costs ~20 us
+        if problem is None and os.path.commonpath([root, where]) != root:
             problem = "leaves the output directory"
         if problem:
             problems.append(
