@@ -7,7 +7,10 @@ Contract:
   Windows device name, inside one of the target's packages) and splits the files
   per package, adding each package's manifest and its copy of the spec
   (:mod:`apiforge.diff.recorded`, for ``apiforge diff --against``).
-* :func:`write_packages` builds the new package directories in
+* Without ``force``, :func:`write_packages` first tries
+  :func:`apiforge.output.write_in_place.write_changes`: only the changed files are
+  replaced, when that provably leaves what the steps below would (same guarantees).
+* Otherwise it builds the new package directories in
   ``<output>/.apiforge-staging-XXXX/``, then swaps each one in with
   ``os.rename`` (old directory aside, new one in) and deletes the old ones. Any
   failure, KeyboardInterrupt included, restores what was there: the previous
