@@ -110,8 +110,7 @@ def _outcome(out: Path, new: dict[str, dict[str, bytes]]) -> Any:
         write_packages(out, new)
     except WriteRefused as refused:
         return [
-            (d.code, Path(d.location.file).relative_to(out).as_posix())
-            for d in refused.diagnostics
+            (d.code, Path(d.location.file).relative_to(out).as_posix()) for d in refused.diagnostics
         ]
     return snapshot(out)
 
@@ -202,3 +201,30 @@ def test_a_failure_at_any_step_restores_the_previous_output(
     _user_files(staged)
     write_packages(staged, new, force=True)
     assert snapshot(out) == snapshot(staged)
+
+
+def test_what_cannot_be_put_back_stays_in_the_staging_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write_packages(out, trees(tmp_path, OLD))
+    original = (out / "shop_client/shop_client/models/pets.py").read_bytes()
+    renames: list[str] = []
+
+    class Flaky:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(os, name)
+
+        @staticmethod
+        def rename(src: str, dst: str) -> None:
+            renames.append(src)
+            if len(renames) in (3, 4):  # pets.py in (after new.py in, pets.py aside), then back
+                raise OSError("disk gone")
+            os.rename(src, dst)
+
+    monkeypatch.setattr(write_in_place, "os", Flaky())
+    with pytest.raises(OSError):
+        write_packages(out, trees(tmp_path, NEW))
+    monkeypatch.undo()
+    kept = [p for p in out.glob(STAGING_PREFIX + "*/*") if p.read_bytes() == original]
+    assert kept, "the replaced file's old bytes were deleted"

@@ -17,7 +17,8 @@ and answers False, having touched nothing, otherwise (the caller then stages):
 What it changes is journalled: each replaced or removed file is first renamed into
 ``<output>/.apiforge-staging-XXXX/``, each new folder noted. Any failure,
 KeyboardInterrupt included, undoes the journal in reverse: the previous output stays
-byte-for-byte intact, as with the swap. Each package's manifest is written last.
+byte-for-byte intact, as with the swap (should a step fail to undo, the staging folder
+is kept, with the old files in it). Each package's manifest is written last.
 """
 
 from __future__ import annotations
@@ -73,8 +74,8 @@ def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> boo
         for changes, tree in planned:
             _apply(changes, tree, mode, spares, journal)
     except BaseException:
-        _undo(journal)
-        shutil.rmtree(staging, ignore_errors=True)
+        if _undo(journal):  # else the staging folder keeps what could not be put back
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)
     return True
@@ -175,14 +176,19 @@ def _apply(
         journal.append(("unmade", dest + folder, ""))
 
 
-def _undo(journal: list[tuple[str, str, str]]) -> None:
-    """Reverse every journalled step, last first."""
+def _undo(journal: list[tuple[str, str, str]]) -> bool:
+    """Reverse every journalled step, last first; False when one of them failed."""
+    undone = True
     for step, path, backup in reversed(journal):
-        if step == "placed":
-            os.unlink(path)
-        elif step == "moved":
-            os.rename(backup, path)
-        elif step == "made":
-            os.rmdir(path)
-        else:  # "unmade"
-            os.mkdir(path)
+        try:
+            if step == "placed":
+                os.unlink(path)
+            elif step == "moved":
+                os.rename(backup, path)
+            elif step == "made":
+                os.rmdir(path)
+            else:  # "unmade"
+                os.mkdir(path)
+        except OSError:
+            undone = False  # go on: put back as much as can be
+    return undone
