@@ -235,7 +235,8 @@ def _imports(entries: list[ClassEntry], classes: list[ClassView], forwards: bool
     if any(c.kind == "enum" for c in classes):
         typing.add("Any")
         wanted += names_from(
-            "enum", {"IntEnum" if c.base == "IntEnum" else "Enum" for c in classes if c.kind == "enum"}
+            "enum",
+            {"IntEnum" if c.base == "IntEnum" else "Enum" for c in classes if c.kind == "enum"},
         )
     wanted += names_from("typing", typing)
     if metas:
