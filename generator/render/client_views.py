@@ -34,6 +34,7 @@ from apiforge.render.common import (
     unshadow_body,
 )
 from apiforge.render.escape import docstring, literal
+from apiforge.render.imports import Import, import_block, names_from
 from apiforge.render.types import Annotator
 
 
@@ -67,6 +68,7 @@ class ModuleImports:
     module_imports: list[str]
     builtins_import: bool
     abc_imports: list[str]  # from collections.abc: the iterators of ``*_all``, Mapping (client)
+    block: str  # all of them as the module's import block
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class ClientView:
     root: ResourceView  # the operations and top-level resources of Client itself
     root_imports: ModuleImports
     lazy_imports: list[tuple[str, str]]  # (module, "AsyncX, X"): the resource classes' imports
+    lazy_block: str  # the same as an import block for type checkers
     modules: list[ResourceModuleView]
     operations: list[ClientOpView]
     example_call: str  # Python (README)
@@ -177,6 +180,14 @@ def client_view(
         root=root,
         root_imports=_imports(annotator_of(()), [root]),
         lazy_imports=[(c.module, f"Async{c.class_name}, {c.class_name}") for c in root.children],
+        lazy_block=import_block(
+            (
+                Import(f".{c.module}", name)
+                for c in root.children
+                for name in (f"Async{c.class_name}", c.class_name)
+            ),
+            "    ",
+        ),
         modules=modules,
         operations=list(ops.values()),
         example_call=_example(api, names),
@@ -301,13 +312,24 @@ def _auth(scheme: SecurityScheme | None) -> AuthView:
 def _imports(annotator: Annotator, resources: list[ResourceView]) -> ModuleImports:
     pages = any(o.paginated for r in resources for o in r.operations)
     is_client = any(r.is_root for r in resources)
+    models = annotator.models.imports(annotator.model_names)
+    abc = (["AsyncIterator", "Iterator"] if pages else []) + (["Mapping"] if is_client else [])
+    wanted = [Import(module) for module in annotator.modules]
+    if is_client:  # _client.py: its lazy resource properties, its settings, its transport
+        wanted += [Import("os"), Import("httpx")]
+        if any(r.children for r in resources):
+            wanted.append(Import("functools"))
+    wanted += names_from("collections.abc", abc) + names_from("typing", annotator.typing)
+    wanted.append(Import("..", "_runtime", "rt"))
+    for module, classes in models:
+        wanted += names_from(f"..models.{module}", classes)
     return ModuleImports(
-        model_imports=annotator.models.imports(annotator.model_names),
+        model_imports=models,
         typing_imports=sorted(annotator.typing),
         module_imports=sorted(annotator.modules - {"builtins"}),
         builtins_import="builtins" in annotator.modules,
-        abc_imports=(["AsyncIterator", "Iterator"] if pages else [])
-        + (["Mapping"] if is_client else []),
+        abc_imports=abc,
+        block=import_block(wanted, exploded={f"..models.{module}" for module, _ in models}),
     )
 
 
