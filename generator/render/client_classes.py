@@ -132,10 +132,7 @@ def flavoured(
                         flavour.prefix + c.class_name,
                         c.module,
                         c.doc,
-                        c.module
-                        and import_block(
-                            [Import(f".{c.module}", flavour.prefix + c.class_name)], " " * 8
-                        ),
+                        _lazy_import(c.module, flavour.prefix + c.class_name),
                     )
                     for c in children
                 ],
@@ -143,6 +140,11 @@ def flavoured(
             )
         )
     return classes
+
+
+def _lazy_import(module: str, class_name: str) -> str:
+    """A lazy property's import of ``class_name`` from ``module`` ("" without a module)."""
+    return import_block([Import(f".{module}", class_name)], " " * 8) if module else ""
 
 
 @dataclass(frozen=True)
