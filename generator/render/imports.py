@@ -20,10 +20,11 @@ The rules followed are ruff's defaults:
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from itertools import groupby
+from typing import NamedTuple
 
 ISORT_LINE_LENGTH = 88  # ruff's default width, which the import sort of the output used
 
@@ -32,8 +33,7 @@ _STDLIB = frozenset(sys.stdlib_module_names)
 _DIGITS = frozenset("0123456789")
 
 
-@dataclass(frozen=True)
-class Import:
+class Import(NamedTuple):
     """One imported name: ``import module [as alias]`` or ``from module import name [as alias]``.
 
     ``module`` is dotted; a relative one starts with its dots (``..models.pets``, ``.``).
@@ -107,37 +107,45 @@ def _from(module: str, names: list[Import], indent: str, exploded: bool) -> str:
     return f"{indent}from {module} import (\n{body}{indent})"
 
 
-_Natural = list[tuple[str, int, int, str]]
+def _natural(text: str) -> str:
+    """A string whose plain order is ``text``'s natural order (that of ruff's ``natord``).
 
-
-def _natural(text: str) -> _Natural:
-    """Natural order (that of ruff's ``natord``): a run of digits compares by its value
-    (unless it starts with 0), a character by its code point."""
-    key: _Natural = []
+    natord compares a run of digits with another by value (by digits when either starts
+    with 0) and with any other character as a digit. A run is spelt ``0`` (a digit, so it
+    sorts like one against other characters), then ``1``, its length as one character and
+    its digits; or, starting with 0, ``0``, its digits and a character below every digit.
+    Names without digits, nearly all of them, are their own key.
+    """
+    if _DIGITS.isdisjoint(text):
+        return text
+    parts: list[str] = []
     for digits, run in groupby(text, key=_DIGITS.__contains__):
-        if not digits:
-            key += [(c, 0, 0, "") for c in run]
-            continue
         number = "".join(run)
-        # "0" sorts a digit run between the characters below and above the digits
-        key.append(("0", 0, 0, number) if number[0] == "0" else ("0", 1, len(number), number))
-    return key
+        if not digits:
+            parts.append(number)
+        elif number[0] == "0":
+            parts.append(f"00{number}\x00")
+        else:
+            parts.append(f"01{chr(0x100 + len(number))}{number}")
+    return "".join(parts)
 
 
-def _module_key(module: str) -> tuple[int, bool, _Natural, _Natural]:
+@functools.cache
+def _module_key(module: str) -> tuple[int, bool, str, str]:
     """Relative modules furthest first, then the name case-insensitively, then as written."""
     name = module.lstrip(".")
     level = len(module) - len(name)
     return -level, bool(name), _natural(name.lower()), _natural(name)
 
 
-def _member_key(item: Import) -> tuple[int, _Natural, _Natural, bool, _Natural]:
+def _member_key(item: Import) -> tuple[int, str, str, bool, str]:
     """Constants, classes, then the rest; each case-insensitively, then as written."""
-    name = item.name
-    kind = 0 if len(name) > 1 and _all_caps(name) else 1 if name[:1].isupper() else 2
-    return kind, _natural(name.lower()), _natural(name), bool(item.alias), _natural(item.alias)
+    return _name_key(item.name, item.alias)
 
 
-def _all_caps(name: str) -> bool:
-    """No lower-case letter and at least one upper-case one (ruff's "cased upper case")."""
-    return not any(c.islower() for c in name) and any(c.isupper() for c in name)
+@functools.cache  # a name is imported by many modules
+def _name_key(name: str, alias: str) -> tuple[int, str, str, bool, str]:
+    # ALL_CAPS: no lower-case letter and at least one upper-case one (ruff's "cased upper case")
+    caps = len(name) > 1 and name.upper() == name and name.lower() != name
+    kind = 0 if caps else 1 if name[:1].isupper() else 2
+    return kind, _natural(name.lower()), _natural(name), bool(alias), _natural(alias)
