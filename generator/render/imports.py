@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import unicodedata
 from collections.abc import Collection, Iterable
 from itertools import groupby
 from typing import NamedTuple
@@ -101,10 +102,22 @@ def _from(module: str, names: list[Import], indent: str, exploded: bool) -> str:
     """One ``from`` statement, on one line when it fits and need not be exploded."""
     spelt = [i.name + (f" as {i.alias}" if i.alias else "") for i in names]
     line = f"{indent}from {module} import {', '.join(spelt)}"
-    if not exploded and len(line) <= ISORT_LINE_LENGTH:
+    if not exploded and _width(line) <= ISORT_LINE_LENGTH:
         return line
     body = "".join(f"{indent}    {name},\n" for name in spelt)
     return f"{indent}from {module} import (\n{body}{indent})"
+
+
+def _width(line: str) -> int:
+    """Columns ``line`` takes, as ruff counts them: East Asian wide characters take two,
+    combining ones none."""
+    if line.isascii():
+        return len(line)
+    wide = ("W", "F")
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in wide else 1
+        for c in line
+    )
 
 
 def _natural(text: str) -> str:

@@ -98,6 +98,13 @@ def test_wrapped_beyond_88_columns_counting_the_indentation() -> None:
     )
 
 
+def test_wide_characters_count_two_columns() -> None:
+    names = names_from(".models", ["日本語" * 7, "Pet" * 13])  # 81 characters, 102 columns
+    assert (
+        import_block(names) == f"from .models import (\n    {'Pet' * 13},\n    {'日本語' * 7},\n)"
+    )
+
+
 def test_exploded_modules_one_name_per_line_even_when_short() -> None:
     assert import_block([Import(".models", "Pet")], exploded={".models"}) == (
         "from .models import (\n    Pet,\n)"
@@ -111,7 +118,8 @@ def _name(rnd: random.Random) -> str:
     base = rnd.choice(
         ["Pet", "pet", "PET", "P", "p", "_Pet", "_pet", "_PET", "Pet2", "Pet10", "pet_9",
          "Pet09", "HTTPError", "T_co", "XML2", "aB", "Ab", "AB", "ab", "A1", "a10", "a9",
-         "TYPE_CHECKING", "Any", "get_args", "v2Thing", "V2thing", "Pet_status", "PetStatus"]
+         "TYPE_CHECKING", "Any", "get_args", "v2Thing", "V2thing", "Pet_status", "PetStatus",
+         "日本語", "Ünïcode", "ünïcode", "ÉTAT"]
     )  # fmt: skip
     return base + rnd.choice(["", "", "X", "x", "1", "_a", "Long" * rnd.randint(1, 8)])
 
