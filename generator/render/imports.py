@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 ISORT_LINE_LENGTH = 88  # ruff's default width, which the import sort of the output used
 
-_SECTIONS = ("future", "stdlib", "third-party", "local")
+_SECTIONS = ("future", "stdlib", "third_party", "local")
 _STDLIB = frozenset(sys.stdlib_module_names)
 _DIGITS = frozenset("0123456789")
 
@@ -75,7 +75,7 @@ def _section(module: str) -> str:
         return "local"
     if module == "__future__":
         return "future"
-    return "stdlib" if module.partition(".")[0] in _STDLIB else "third-party"
+    return "stdlib" if module.partition(".")[0] in _STDLIB else "third_party"
 
 
 def _section_lines(items: list[Import], indent: str, exploded: Collection[str]) -> list[str]:
