@@ -14,7 +14,6 @@ parameter so tests can inject one; :func:`pipeline_render` is the pipeline.
 
 from __future__ import annotations
 
-import difflib
 import enum
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -171,7 +170,9 @@ def file_diff(old: bytes | None, new: bytes | None, name: str) -> str:
         after = new.decode("utf-8").splitlines(keepends=True) if new is not None else []
     except UnicodeDecodeError:
         return f"Binary files a/{name} and b/{name} differ\n"
-    lines = difflib.unified_diff(
+    from difflib import unified_diff  # only for `check`, when a file differs
+
+    lines = unified_diff(
         before,
         after,
         fromfile=f"a/{name}" if old is not None else "/dev/null",

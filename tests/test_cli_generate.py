@@ -28,6 +28,7 @@ from apiforge.pipeline import Rendered
 from apiforge.progress import Reporter
 
 HEAVY = ("jinja2", "black", "datamodel_code_generator", "pydantic", "openapi_pydantic", "yaml")
+HEAVY += ("difflib",)  # not heavy, but only check's diffs need it
 HEAVY_OURS = ("apiforge.pipeline", "apiforge.config.schema")
 
 

@@ -10,7 +10,6 @@ for the diagnostics are recovered only when something is wrong.
 from __future__ import annotations
 
 from collections.abc import Callable
-from difflib import get_close_matches
 from typing import Any
 from urllib.parse import unquote
 
@@ -85,6 +84,8 @@ def describe_missing(document: Any, pointer: str) -> str:
         try:
             node = jsonpointer.step(node, token)
         except LookupError:
+            from difflib import get_close_matches  # only for a dangling reference
+
             where = f"#{jsonpointer.from_tokens(done)}" if done else "the document"
             close = (
                 get_close_matches(token, [k for k in node if isinstance(k, str)], n=1)

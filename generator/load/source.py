@@ -16,7 +16,6 @@ import os
 from collections.abc import Callable
 
 from apiforge.diagnostics import Severity, Sink, SpecLocation
-from apiforge.load import json_reader
 from apiforge.load.reading import Limits, Parsed, Positions, Reporter, SourceFile
 
 
@@ -115,9 +114,12 @@ def _parse(
     text: str, location: str, display: str, limits: Limits, reporter: Reporter
 ) -> tuple[Parsed | None, Positions]:
     path = location.split("?", 1)[0].split("#", 1)[0].lower()
-    if path.endswith(".json"):
-        return json_reader.parse_json(text, display, limits, reporter)
-    if text.lstrip()[:1] == "{":
+    named_json = path.endswith(".json")
+    if named_json or text.lstrip()[:1] == "{":
+        from apiforge.load import json_reader  # as PyYAML below: only when JSON may be read
+
+        if named_json:
+            return json_reader.parse_json(text, display, limits, reporter)
         quiet = Reporter(Sink())
         parsed, positions = json_reader.parse_json(text, display, limits, quiet)
         if parsed is not None or any(d.code != "json-syntax" for d in quiet.sink.items):

@@ -31,6 +31,7 @@ import pickle
 import signal
 import sys
 import threading
+import types
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +71,27 @@ def _one_family_only() -> None:
         return
     for spec in (found, v3):  # each package module made from its spec, never run
         sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+
+
+def _no_plugin_loader() -> None:
+    """In the child: pydantic's plugin loader as it answers with plugins disabled, not imported.
+
+    ``pydantic.plugin._loader`` imports importlib.metadata (~15 ms: email, zipfile, csv) at
+    the first model's validator, to read entry points; with ``PYDANTIC_DISABLE_PLUGINS`` set
+    to ``__all__`` (as the child sets it) its ``get_plugins`` returns no plugins before it
+    reads any. This stand-in, its only name pydantic imports, returns the same. Only the
+    child does this: it exits right after validating.
+    """
+    name = "pydantic.plugin._loader"
+    if name in sys.modules:
+        return
+    loader = types.ModuleType(name)
+    vars(loader)["get_plugins"] = _no_plugins
+    sys.modules[name] = loader
+
+
+def _no_plugins() -> tuple[()]:
+    return ()
 
 
 @dataclass
@@ -114,6 +136,7 @@ def prewarm() -> None:
             os.close(to_write)
             os.close(from_read)
             _one_family_only()
+            _no_plugin_loader()
             _import_validation()
             with os.fdopen(to_read, "rb") as pipe:
                 data = pipe.read()

@@ -83,8 +83,8 @@ def _distribution(module: str) -> str:
     """The installed distribution of ``module``: its ``<name>-<version>.dist-info`` folder's name.
 
     Looked up beside the package, without importlib.metadata: importing that is ~30 ms
-    (email, zipfile, csv), and a run whose validation is all cached imports nothing else
-    of the kind (a cache miss imports pydantic, whose plugin loader imports it anyway).
+    (email, zipfile, csv), and nothing else imports it in the validating child, cache miss
+    or not (its stand-in for pydantic's plugin loader: ``validation_background``).
     """
     found = importlib.util.find_spec(module)  # finds it without running it
     if found is not None and found.origin:

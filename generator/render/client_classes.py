@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from apiforge.render.client_ops import ClientOpView
 from apiforge.render.escape import docstring
+from apiforge.render.imports import Import, import_block
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class ChildView:
     class_name: str
     module: str = ""
     doc: str = ""
+    import_line: str = ""  # the lazy property's import of ``module`` (top-level ones)
 
 
 @dataclass(frozen=True)
@@ -125,13 +127,24 @@ def flavoured(
                 doc=doc if flavour.is_sync else f"The async twin of :class:`{class_name}`.",
                 flavour=flavour,
                 children=[
-                    ChildView(c.attr, flavour.prefix + c.class_name, c.module, c.doc)
+                    ChildView(
+                        c.attr,
+                        flavour.prefix + c.class_name,
+                        c.module,
+                        c.doc,
+                        _lazy_import(c.module, flavour.prefix + c.class_name),
+                    )
                     for c in children
                 ],
                 methods=methods,
             )
         )
     return classes
+
+
+def _lazy_import(module: str, class_name: str) -> str:
+    """A lazy property's import of ``class_name`` from ``module`` ("" without a module)."""
+    return import_block([Import(f".{module}", class_name)], " " * 8) if module else ""
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from apiforge.render.common import (
     unshadow_body,
 )
 from apiforge.render.escape import docstring, literal
+from apiforge.render.imports import Import, import_block, names_from
 from apiforge.render.types import Annotator
 
 
@@ -59,17 +60,6 @@ class AuthView:
 
 
 @dataclass(frozen=True)
-class ModuleImports:
-    """The imports of one client module, collected by its :class:`Annotator`."""
-
-    model_imports: list[tuple[str, list[str]]]  # (module of models/, its classes)
-    typing_imports: list[str]
-    module_imports: list[str]
-    builtins_import: bool
-    abc_imports: list[str]  # from collections.abc: the iterators of ``*_all``, Mapping (client)
-
-
-@dataclass(frozen=True)
 class ResourceModuleView:
     """``client/<module>.py``: a top-level resource, its sub-resources and their operations."""
 
@@ -78,7 +68,7 @@ class ResourceModuleView:
     resources: list[ResourceView]
     operations: list[ClientOpView]
     classes: list[ClassView]  # every resource's sync and async class, in order
-    imports: ModuleImports
+    imports: str  # the module's import block
     doc: str  # the first paragraph of the module docstring: what the resource is
 
 
@@ -99,8 +89,8 @@ class ClientView:
     api_key_doc: str
     auth: AuthView
     root: ResourceView  # the operations and top-level resources of Client itself
-    root_imports: ModuleImports
-    lazy_imports: list[tuple[str, str]]  # (module, "AsyncX, X"): the resource classes' imports
+    root_imports: str  # the import block of client/_client.py
+    lazy_imports: str  # its imports of the resource classes, for type checkers
     modules: list[ResourceModuleView]
     operations: list[ClientOpView]
     example_call: str  # Python (README)
@@ -176,7 +166,14 @@ def client_view(
         auth=_auth(_main_scheme(api)),
         root=root,
         root_imports=_imports(annotator_of(()), [root]),
-        lazy_imports=[(c.module, f"Async{c.class_name}, {c.class_name}") for c in root.children],
+        lazy_imports=import_block(
+            (
+                Import(f".{c.module}", name)
+                for c in root.children
+                for name in (f"Async{c.class_name}", c.class_name)
+            ),
+            "    ",
+        ),
         modules=modules,
         operations=list(ops.values()),
         example_call=_example(api, names),
@@ -298,17 +295,23 @@ def _auth(scheme: SecurityScheme | None) -> AuthView:
     )
 
 
-def _imports(annotator: Annotator, resources: list[ResourceView]) -> ModuleImports:
+def _imports(annotator: Annotator, resources: list[ResourceView]) -> str:
+    """The import block of the client module holding ``resources``."""
     pages = any(o.paginated for r in resources for o in r.operations)
     is_client = any(r.is_root for r in resources)
-    return ModuleImports(
-        model_imports=annotator.models.imports(annotator.model_names),
-        typing_imports=sorted(annotator.typing),
-        module_imports=sorted(annotator.modules - {"builtins"}),
-        builtins_import="builtins" in annotator.modules,
-        abc_imports=(["AsyncIterator", "Iterator"] if pages else [])
-        + (["Mapping"] if is_client else []),
-    )
+    wanted = [Import(module) for module in annotator.modules]
+    if pages:  # the iterators of ``*_all``
+        wanted += names_from("collections.abc", ["AsyncIterator", "Iterator"])
+    if is_client:  # _client.py: its settings, lazy resource properties and transport
+        wanted += [Import("os"), Import("collections.abc", "Mapping"), Import("httpx")]
+        if any(r.children for r in resources):
+            wanted.append(Import("functools"))
+    wanted += names_from("typing", annotator.typing)
+    wanted.append(Import("..", "_runtime", "rt"))
+    models = annotator.models.imports(annotator.model_names)
+    for module, classes in models:
+        wanted += names_from(f"..models.{module}", classes)
+    return import_block(wanted, exploded={f"..models.{module}" for module, _ in models})
 
 
 def _row(op: Operation, names: Names) -> ReadmeRow:

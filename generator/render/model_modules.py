@@ -20,6 +20,7 @@ from apiforge.naming.names import (
     UNUSED_MODELS_MODULE,
 )
 from apiforge.render.escape import docstring, literal
+from apiforge.render.imports import Import, import_block, names_from
 from apiforge.render.model_types import bare_forward, runtime, walk
 from apiforge.render.model_views import ClassEntry, ClassView
 
@@ -44,31 +45,22 @@ class HelpersView:
     email: bool
     one_of: bool
     optional_tags: bool
-
-
-@dataclass(frozen=True)
-class ExportView:
-    """The classes ``models/__init__.py`` re-exports from one module (sorted)."""
-
-    module: str
-    names: tuple[str, ...]
+    imports: str
 
 
 @dataclass(frozen=True)
 class InitView:
     """``models/__init__.py``: every class, the module it lives in, and the re-exports."""
 
-    exports: tuple[ExportView, ...]
+    exports: str  # the import block of every class, for type checkers ("": no class)
     names: tuple[str, ...]  # every class, in the order ruff keeps ``__all__`` (RUF022)
     table: tuple[tuple[str, str], ...]  # (class, module) as literals, for the lazy lookup
 
 
 def init_view(home: dict[str, str]) -> InitView:
     """The view of ``models/__init__.py`` from each class's module."""
-    by_module: dict[str, list[str]] = {}
-    for name, module in home.items():
-        by_module.setdefault(module, []).append(name)
-    exports = tuple(ExportView(m, tuple(sorted(by_module[m]))) for m in sorted(by_module))
+    modules = {f".{module}" for module in home.values()}
+    exports = import_block((Import(f".{m}", n) for n, m in home.items()), "    ", modules)
     names = tuple(sorted(home, key=_isort_style))
     return InitView(exports, names, tuple((literal(n), literal(home[n])) for n in names))
 
@@ -77,15 +69,59 @@ def helpers_view(used: set[str], server: bool) -> HelpersView | None:
     """The view of ``models/_helpers.py`` given the helpers the modules use (None: none)."""
     if not used:
         return None
+    enums = "_open_enum_member" in used
+    omittable = "_Omittable" in used
+    formats = bool(used & {"_Format", "_Email"})
+    email = "_Email" in used
+    one_of = "_OneOf" in used
+    tags = "_undocumented_default" in used
     return HelpersView(
         server=server,
-        enums="_open_enum_member" in used,
-        omittable="_Omittable" in used,
-        formats=bool(used & {"_Format", "_Email"}),
-        email="_Email" in used,
-        one_of="_OneOf" in used,
-        optional_tags="_undocumented_default" in used,
+        enums=enums,
+        omittable=omittable,
+        formats=formats,
+        email=email,
+        one_of=one_of,
+        optional_tags=tags,
+        imports=import_block(_helper_imports(enums, omittable, formats, email, one_of, tags)),
     )
+
+
+def _helper_imports(
+    enums: bool, omittable: bool, formats: bool, email: bool, one_of: bool, tags: bool
+) -> list[Import]:
+    """What ``models/_helpers.py`` imports for the helpers it holds."""
+    wanted: list[Import] = []
+    if enums:
+        wanted += [Import("enum", "Enum"), Import("typing", "Any")]
+    if omittable or formats:
+        wanted.append(Import("typing", "Annotated", "_Annotated"))
+    if omittable or formats or one_of:
+        wanted += [
+            Import("typing", "Any", "_Any"),
+            Import("pydantic", "GetCoreSchemaHandler", "_GetCoreSchemaHandler"),
+            Import("pydantic", "GetJsonSchemaHandler", "_GetJsonSchemaHandler"),
+            Import("pydantic.json_schema", "JsonSchemaValue", "_JsonSchemaValue"),
+            Import("pydantic_core", "CoreSchema", "_CoreSchema"),
+            Import("pydantic_core", "PydanticCustomError", "_PydanticCustomError"),
+            Import("pydantic_core", "core_schema", "_core_schema"),
+        ]
+    if omittable:
+        wanted += [Import("typing", "TypeVar", "_TypeVar"), Import("pydantic", "Field", "_Field")]
+    if omittable or tags:
+        wanted.append(Import("pydantic.config", "JsonDict", "_JsonDict"))
+    if one_of:
+        wanted += [
+            Import("json", alias="_json"),
+            Import("typing", "get_args", "_get_args"),
+            Import("pydantic", "TypeAdapter", "_TypeAdapter"),
+            Import("pydantic", "ValidationError", "_ValidationError"),
+        ]
+    if email:
+        wanted.append(Import("pydantic", "AfterValidator", "_AfterValidator"))
+    if formats:
+        wanted.append(Import("base64", alias="_base64"))
+    return wanted
 
 
 _DIGITS = frozenset("0123456789")
@@ -125,13 +161,12 @@ def module_view(
             view = replace(view, base=f"RootModel[{runtime(entry.root, defined)}]")
         defined.add(entry.name)
         classes.append(view)
-    lines = set(_imports(entries, classes, unions))
-    for other in sorted({home[n] for n in imported}):
-        lines.add(f"from .{other} import {', '.join(n for n in imported if home[n] == other)}")
-    helpers = sorted({h for e in entries for h in e.helpers})
-    if helpers:
-        lines.add(f"from .{HELPERS_MODELS_MODULE} import {', '.join(helpers)}")
-    return ModuleView(_doc(module, server, users), tuple(sorted(lines)), tuple(classes))
+    wanted = _imports(entries, classes, unions)
+    for name in imported:
+        wanted.append(Import(f".{home[name]}", name))
+    wanted += names_from(f".{HELPERS_MODELS_MODULE}", {h for e in entries for h in e.helpers})
+    lines = tuple(import_block(wanted).split("\n")) if wanted else ()
+    return ModuleView(_doc(module, server, users), lines, tuple(classes))
 
 
 def _doc(module: str, server: bool, users: tuple[str, ...]) -> str:
@@ -179,19 +214,19 @@ def _ordered(entries: list[ClassEntry]) -> list[ClassEntry]:
 
 
 _PYDANTIC_NAMES = ("AnyUrl", "AwareDatetime")
-_MODULES = {
-    "_dt.": "import datetime as _dt",
-    "_uuid.": "import uuid as _uuid",
-    "_ipaddress.": "import ipaddress as _ipaddress",
-}
+_MODULES = {"_dt.": "datetime", "_uuid.": "uuid", "_ipaddress.": "ipaddress"}  # by alias
 
 
-def _imports(entries: list[ClassEntry], classes: list[ClassView], forwards: bool) -> list[str]:
-    """The module's import lines of the standard library, typing and pydantic."""
+def _imports(entries: list[ClassEntry], classes: list[ClassView], forwards: bool) -> list[Import]:
+    """The module's imports of the standard library, typing and pydantic."""
     parts = [u.parts for e in entries for u in e.types]
     names: set[str] = set().union(*(bare for _, bare, _, _ in parts))
     metas: set[str] = set().union(*(heads for _, _, heads, _ in parts))
-    lines = {line for prefix, line in _MODULES.items() if any(n.startswith(prefix) for n in names)}
+    wanted = [
+        Import(module, alias=prefix[:-1])
+        for prefix, module in _MODULES.items()
+        if any(n.startswith(prefix) for n in names)
+    ]
     typing = {"Any"} & names
     if any(literal for _, _, _, literal in parts):
         typing.add("Literal")
@@ -199,12 +234,13 @@ def _imports(entries: list[ClassEntry], classes: list[ClassView], forwards: bool
         typing.add("Union")
     if any(c.kind == "enum" for c in classes):
         typing.add("Any")
-        enums = {"IntEnum" if c.base == "IntEnum" else "Enum" for c in classes if c.kind == "enum"}
-        lines.add(f"from enum import {', '.join(sorted(enums))}")
-    if typing:
-        lines.add(f"from typing import {', '.join(sorted(typing))}")
+        wanted += names_from(
+            "enum",
+            {"IntEnum" if c.base == "IntEnum" else "Enum" for c in classes if c.kind == "enum"},
+        )
+    wanted += names_from("typing", typing)
     if metas:
-        lines.add("from typing import Annotated as _Annotated")
+        wanted.append(Import("typing", "Annotated", "_Annotated"))
     pydantic = {n for n in _PYDANTIC_NAMES if n in names}
     if any(c.kind == "model" for c in classes):
         pydantic.add("BaseModel")
@@ -218,6 +254,4 @@ def _imports(entries: list[ClassEntry], classes: list[ClassView], forwards: bool
         or any(c.extra for c in classes)
     ):
         pydantic.add("Field")
-    if pydantic:
-        lines.add(f"from pydantic import {', '.join(sorted(pydantic))}")
-    return sorted(lines)
+    return wanted + names_from("pydantic", pydantic)

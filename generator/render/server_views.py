@@ -25,6 +25,7 @@ from apiforge.render.common import (
     unshadow_body,
 )
 from apiforge.render.escape import docstring, literal, markdown_line
+from apiforge.render.imports import Import, import_block, names_from
 from apiforge.render.server_routes import RouteView, hoist_defaults, route_view
 from apiforge.render.types import Annotator
 
@@ -41,12 +42,8 @@ class GroupView:
     base_name: str  # the base class whose methods answer 501
     module: str  # routes/<module>.py
     size: int  # how many routes it declares
-    model_imports: list[tuple[str, list[str]]]  # (module of models/, its classes)
-    typing_imports: list[str]
-    module_imports: list[str]
-    fastapi_imports: list[str]
+    imports: str  # the import block of routes/<module>.py
     constants: list[tuple[str, str]]  # module constants: rt.Route, readers, enum defaults
-    imports_pydantic: bool  # a form body or a constrained styled parameter needs pydantic
 
 
 @dataclass(frozen=True)
@@ -64,9 +61,9 @@ class ServerView:
     servers: str  # literal() of a list of dicts
     groups: list[GroupView]
     routes: list[RouteView]
-    interface_model_imports: list[str]
-    interface_typing_imports: list[str]
-    interface_module_imports: list[str]
+    interface_imports: str  # the import block of interfaces.py
+    init_imports: str  # what __init__.py imports from interfaces.py for type checkers
+    app_imports: str  # ... and app.py
     all_names: list[str]
     has_security: bool
     uses_forms: bool  # a form/multipart body is read: the server needs python-multipart
@@ -136,16 +133,8 @@ def server_view(
                 base_name=group_names.base,
                 module=names.route_module(keyword),
                 size=len(routes),
-                model_imports=models.imports(module_imports.model_names, server=True),
-                typing_imports=sorted(
-                    module_imports.typing
-                    | {"TYPE_CHECKING"}
-                    | ({"Annotated"} if _uses_annotated(routes) else set())
-                ),
-                module_imports=sorted(module_imports.modules),
-                fastapi_imports=_fastapi_imports(routes),
+                imports=_routes_imports(routes, constants, module_imports, models),
                 constants=constants,
-                imports_pydantic=any("pydantic." in expr for _, expr in constants),
             )
         )
     first = groups[0].routes[0] if groups and groups[0].routes else None
@@ -167,11 +156,17 @@ def server_view(
         servers=literal([{"url": s.url, "description": s.description} for s in api.servers]),
         groups=groups,
         routes=[r for g in groups for r in g.routes],
-        interface_model_imports=sorted(interface_imports.model_names),
-        interface_typing_imports=sorted(
-            interface_imports.typing | {"TypedDict"} | ({"Protocol"} if groups else set())
+        interface_imports=_interface_imports(interface_imports, bool(groups)),
+        init_imports=import_block(
+            (Import(".interfaces", n) for g in groups for n in (g.base_name, g.class_name)),
+            "    ",
+            {".interfaces"},
         ),
-        interface_module_imports=sorted(interface_imports.modules),
+        app_imports=import_block(
+            [*(Import(".interfaces", g.class_name) for g in groups), _IMPLEMENTATIONS],
+            "    ",
+            {".interfaces"} if groups else (),
+        ),
         scopes=sorted(
             {
                 s
@@ -193,6 +188,43 @@ def server_view(
         example_typing_imports=sorted(example.typing),
         example_module_imports=sorted(example.modules),
     )
+
+
+_IMPLEMENTATIONS = Import(".interfaces", "Implementations")
+
+
+def _routes_imports(
+    routes: list[RouteView],
+    constants: list[tuple[str, str]],
+    annotator: Annotator,
+    models: ModelsModule,
+) -> str:
+    """The import block of a group's ``routes/<module>.py``."""
+    wanted = [Import(module) for module in annotator.modules]
+    if any("pydantic." in expr for _, expr in constants):
+        wanted.append(Import("pydantic"))
+    typing = (
+        annotator.typing | {"TYPE_CHECKING"} | ({"Annotated"} if _uses_annotated(routes) else set())
+    )
+    wanted += names_from("typing", typing)
+    wanted += names_from("fastapi", _fastapi_imports(routes))
+    wanted.append(Import("..", "_runtime", "rt"))
+    for module, classes in models.imports(annotator.model_names, server=True):
+        wanted += names_from(f"..models.{module}", classes)
+    exploded = {"fastapi", *(i.module for i in wanted if i.module.startswith("..models."))}
+    return import_block(wanted, exploded=exploded)
+
+
+def _interface_imports(annotator: Annotator, groups: bool) -> str:
+    """The import block of ``interfaces.py`` (after ``from __future__``)."""
+    wanted = [Import(module) for module in annotator.modules]
+    wanted += names_from(
+        "typing", annotator.typing | {"TypedDict"} | ({"Protocol"} if groups else set())
+    )
+    if groups:
+        wanted.append(Import(".", "_runtime", "rt"))
+    wanted += names_from(".models", annotator.model_names)
+    return import_block(wanted, exploded={".models"})
 
 
 def _uses_annotated(routes: list[RouteView]) -> bool:

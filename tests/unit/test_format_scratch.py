@@ -12,7 +12,7 @@ import pytest
 from apiforge.diagnostics import Sink
 from apiforge.output import format as fmt
 
-FILES = {"pkg/pkg/a.py": "import sys\nimport os\nx = {'a':1}\n"}
+FILES = {"pkg/pkg/a.py": "import os\nimport sys\nx = {'a':1}\n"}
 EXPECTED = {"pkg/pkg/a.py": 'import os\nimport sys\n\nx = {"a": 1}\n'}
 
 

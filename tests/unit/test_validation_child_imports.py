@@ -154,3 +154,40 @@ def test_a_prewarmed_child_validates_the_family_its_document_names(
     found, imported = json.loads(done.stdout)
     assert found == _validate("as-usual", family)[0] and found
     assert imported is False  # the child validated; no retry in this process
+
+
+NO_LOADER = """
+import json, sys
+from apiforge.load import validation_background
+validation_background._one_family_only()
+validation_background._no_plugin_loader()
+from apiforge.load.validation import validate
+found = []
+validate(json.loads(sys.argv[1]), "3.0", lambda *entry: found.append([str(e) for e in entry]))
+print(json.dumps([found, "importlib.metadata" in sys.modules]))
+"""
+
+
+def test_the_child_validates_without_pydantics_plugin_loader() -> None:
+    """The child's stand-in loader: the same reports, and importlib.metadata is never imported."""
+    env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "__all__"}  # as the child sets it
+    done = subprocess.run(
+        [sys.executable, "-c", NO_LOADER, json.dumps(BROKEN)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    found, metadata = json.loads(done.stdout)
+    assert found == _validate("as-usual", "3.0")[0] and found
+    assert metadata is False
+
+
+def test_pydantics_loader_finds_no_plugins_when_the_child_disables_them() -> None:
+    """What the stand-in answers is what pydantic's own loader answers in the child."""
+    script = "from pydantic.plugin._loader import get_plugins; print(repr(tuple(get_plugins())))"
+    env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "__all__"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.strip() == "()"

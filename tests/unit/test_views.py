@@ -250,14 +250,12 @@ def test_resource_groups_follow_names(stages: Stages) -> None:
 def test_client_view(stages: Stages) -> None:
     view = stages.client()
     assert (view.package, view.default_base_url) == ("pets_client", '"https://pets.example/v1"')
-    assert [(m.module, m.class_name, m.imports.abc_imports) for m in view.modules] == [
-        ("pets", "PetsResource", ["AsyncIterator", "Iterator"])
-    ]
-    assert view.root_imports.abc_imports == ["Mapping"]
+    assert [(m.module, m.class_name) for m in view.modules] == [("pets", "PetsResource")]
+    assert "from collections.abc import AsyncIterator, Iterator\n" in view.modules[0].imports
+    assert "from collections.abc import Mapping\n" in view.root_imports
     assert [(c.attr, c.module) for c in view.root.children] == [("pets", "pets")]
-    assert (
-        "TYPE_CHECKING" in view.root_imports.typing_imports and not view.root_imports.model_imports
-    )
+    assert "from typing import TYPE_CHECKING\n" in view.root_imports
+    assert "..models" not in view.root_imports
     ops = {op.const: op for op in view.operations}
     listing = ops["PETS_LIST"]
     assert (listing.method, listing.paginated, listing.all_method) == ("list", True, "list_all_2")
@@ -317,4 +315,4 @@ def test_client_classes_come_in_flavours(stages: Stages) -> None:
     assert [(c.attr, c.class_name) for c in view.root.classes[1].children] == [
         ("pets", "AsyncPetsResource")
     ]
-    assert view.lazy_imports == [("pets", "AsyncPetsResource, PetsResource")]
+    assert view.lazy_imports == "    from .pets import AsyncPetsResource, PetsResource"
