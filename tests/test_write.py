@@ -222,8 +222,10 @@ def test_failure_while_building_leaves_output_intact(
         raise error
 
     monkeypatch.setattr(shutil, "copy2", broken_copy)
-    with pytest.raises(type(error)):
-        write_packages(target.output, trees_for(target, {**FILES, "shop_client/new.py": "x"}))
+    with pytest.raises(type(error)):  # forced: staged (the in-place way copies no user file)
+        write_packages(
+            target.output, trees_for(target, {**FILES, "shop_client/new.py": "x"}), force=True
+        )
     assert snapshot(target.output) == before
     assert not any(p.name.startswith(STAGING_PREFIX) for p in target.output.iterdir())
 
@@ -253,8 +255,8 @@ def test_failure_while_swapping_restores_every_package(
 
     monkeypatch.setattr(os, "rename", flaky_rename)
     new_files = {"shop_client/a.py": "client 2\n", "shop_server/a.py": "server 2\n"}
-    with pytest.raises(type(error)):
-        write_packages(both.output, package_trees(both, new_files, packages, {}, "h"))
+    with pytest.raises(type(error)):  # forced: the staged swap (test_write_in_place.py: the other)
+        write_packages(both.output, package_trees(both, new_files, packages, {}, "h"), force=True)
     monkeypatch.setattr(os, "rename", real_rename)
     assert snapshot(both.output) == before
 

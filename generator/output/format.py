@@ -56,27 +56,21 @@ def format_files(files: dict[str, str], sink: Sink, formatter: str = "ruff") -> 
     settings = _settings(formatter)
     keys = {path: cache.digest(settings, body) for path, body in bodies.items()}
     folder = cache.cache_dir("format")
-    done: dict[str, str] = {}
-    todo: dict[str, str] = {}  # key -> body
-    for path, key in keys.items():
-        if key in done or key in todo:
-            continue
-        cached = cache.read(folder, key)
-        if cached is not None:
-            done[key] = cached
-        else:
-            todo[key] = bodies[path]
+    done = cache.read_many(folder, list(dict.fromkeys(keys.values())))  # one query, not one each
+    todo = {key: bodies[path] for path, key in keys.items() if key not in done}  # key -> body
     failed: dict[str, str] = {}
     run = _ruff if formatter == "ruff" else _black
     total = len(done) + len(todo)
     advance(len(done), total)
     for batch in _batches(todo, formatter):
+        formatted: dict[str, bytes] = {}
         for key, (text, error) in run(batch).items():
             if error is None:
                 done[key] = text
-                cache.write(folder, key, text)
+                formatted[key] = text.encode("utf-8")
             else:
                 failed[key] = error
+        cache.write_many(folder, formatted)  # one transaction per batch
         advance(len(done) + len(failed), total)
     result = dict(files)
     kept: Path | None = None

@@ -173,3 +173,66 @@ def test_a_broken_edit_fails_as_cold_and_leaves_the_output(
 
     assert problems(said) == problems(cold_said)
     assert _tree(warm / "out") == before
+
+
+def _remove_operation(document: dict[str, Any]) -> None:
+    paths = document["paths"]
+    del paths[list(paths)[-1]]
+
+
+def _remove_added_schema(document: dict[str, Any]) -> None:
+    document["components"]["schemas"].pop("AddedThing", None)
+
+
+SEQUENCE_EDITS = [
+    _remove_property,
+    _rename_property,
+    _retype_property,
+    _add_schema,
+    _remove_added_schema,
+    _rename_schema,
+    _touch_info,
+    _describe_schema,
+    _remove_operation,
+]
+
+
+def _folders(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir())
+
+
+@pytest.mark.parametrize("seed", [2, 18])  # between them, every kind of edit but two
+def test_a_random_sequence_of_edits_regenerated_warm_equals_cold_runs(
+    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each step rewrites only what changed (write_in_place.py) and uses every warm cache."""
+    import random
+
+    from apiforge.output import write, write_in_place
+
+    chosen = random.Random(seed).choices(SEQUENCE_EDITS, k=5)
+    in_place: list[bool] = []
+
+    def spy(*args: Any) -> bool:
+        in_place.append(write_in_place.write_changes(*args))
+        return in_place[-1]
+
+    monkeypatch.setattr(write, "write_changes", spy)
+    document = synth.generate(12)
+    warm = tmp_path / "warm"
+    warm.mkdir()
+    (warm / "api.yaml").write_text(synth.dump(document), encoding="utf-8")
+    assert _generate(warm, monkeypatch)[0] == 0
+    for step, edit in enumerate(chosen):
+        edit(document)
+        text = synth.dump(document)
+        cold = tmp_path / f"cold{step}"
+        cold.mkdir()
+        for folder in (warm, cold):
+            (folder / "api.yaml").write_text(text, encoding="utf-8")
+            assert _generate(folder, monkeypatch)[0] == 0, edit.__name__
+        after, fresh = _tree(warm / "out"), _tree(cold / "out")
+        assert after.keys() == fresh.keys(), edit.__name__
+        assert [p for p in after if after[p] != fresh[p]] == [], edit.__name__
+        assert _folders(warm / "out") == _folders(cold / "out"), edit.__name__
+    assert in_place == [True] * len(chosen)  # (the first generation has no output to update)

@@ -18,6 +18,7 @@ from apiforge.diagnostics import Sink
 from apiforge.ir.build import build
 from apiforge.ir.shapes import build_shapes
 from apiforge.load.load import LoadOptions, load
+from apiforge.model_cache import value_digest
 from apiforge.models import ModelsModule, render_models
 from apiforge.naming.names import resolve_names
 from apiforge.output import cache
@@ -129,3 +130,27 @@ def test_cached_modules_equal_fresh_ones_and_repeat_their_warnings(
     assert ("default-dropped", "/components/schemas/Store/properties/opened/default") in {
         (code, pointer) for code, pointer, _ in warnings
     }
+
+
+def test_value_digest_is_the_same_for_equal_values_however_they_are_built() -> None:
+    shared = ["-name"[1:]]  # made at run time: not interned, unlike the literal "name"
+    built = {"properties": {"name": {"type": "string"}}, "required": shared, "also": shared}
+    literal = {"properties": {"name": {"type": "string"}}, "required": ["name"], "also": ["name"]}
+    assert value_digest(built) == value_digest(copy.deepcopy(built)) == value_digest(literal)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [[True], [1.0], ["1"], (1,), [1, None], {"1": 1}, {1: 1}],
+)
+def test_value_digest_tells_apart_what_json_text_may_not(other: Any) -> None:
+    assert value_digest([1]) != value_digest(other)
+    assert value_digest({"a": 1, "b": 2}) != value_digest({"b": 2, "a": 1})  # order is read
+
+
+def test_value_digest_spells_what_marshal_cannot_encode_as_json() -> None:
+    import datetime
+
+    day = datetime.date(2024, 1, 2)
+    assert value_digest({"default": day}) == value_digest({"default": datetime.date(2024, 1, 2)})
+    assert value_digest({"default": day}) != value_digest({"default": "2024-01-02"})
