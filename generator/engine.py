@@ -72,7 +72,7 @@ def _import_later_stages() -> None:
     Only imports: nothing is decided or written before the pipeline has succeeded. ``check``
     needs the writer's module too, the release step's with ``bump-version`` only.
     """
-    from importlib import import_module
+    from importlib import import_module  # rendering only: not on the no-op path
 
     for name in _LATER_STAGES:
         import_module(name)
