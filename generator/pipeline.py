@@ -6,6 +6,7 @@ manifest, ``check``) is the job of ``write.py``. Each stage function is looked u
 module when the pipeline runs, so a test or ``benchmarks/profile_apiforge.py`` can replace
 or time one there. openapi-pydantic validation runs in a child while the stages work
 (``load/validation_background.py``); :func:`render` joins it before deciding anything.
+A caller's ``meanwhile`` runs while ruff formats (``output/format.py``).
 """
 
 from __future__ import annotations
@@ -60,20 +61,27 @@ class SpecFacts:
     converted_from: str | None
 
 
-def render(target: Target, sink: Sink) -> Rendered | None:
-    """Run every stage for ``target``; None when the sink holds errors (or warnings in strict mode)."""
+def render(
+    target: Target, sink: Sink, meanwhile: Callable[[], None] | None = None
+) -> Rendered | None:
+    """Run every stage for ``target``; None when the sink holds errors (or warnings in strict mode).
+
+    ``meanwhile``: work that needs nothing rendered (e.g. importing the later stages), called
+    at most once while the formatter runs (see ``format_files``). It must not touch ``sink``
+    or anything a failed run has to leave as it was: whether the run succeeds is not known yet.
+    """
     # looked up at call time (module docstring)
     from apiforge.load import validation_background
 
     # The validating child starts importing openapi-pydantic before the spec is read.
     validation_background.prewarm()
     try:
-        return _stages(target, sink)
+        return _stages(target, sink, meanwhile)
     finally:
         validation_background.discard()  # a child that loading never handed a document
 
 
-def _stages(target: Target, sink: Sink) -> Rendered | None:
+def _stages(target: Target, sink: Sink, meanwhile: Callable[[], None] | None) -> Rendered | None:
     """:func:`render` after the validating child is forked."""
     # looked up at call time (module docstring)
     from apiforge.load.load import LoadOptions, load
@@ -94,7 +102,7 @@ def _stages(target: Target, sink: Sink) -> Rendered | None:
         # error), so ruff runs before the join, while the child may still be validating.
         if built is not None and target.format:
             stage(f"formatting {counted(sum(p.endswith('.py') for p in files), 'module')}")
-            files = format_files(files, sink, target.formatter)
+            files = format_files(files, sink, target.formatter, meanwhile)
     except Exception:
         if loaded.finish_validation():
             return None  # a serial run stops at the validation error, before these stages

@@ -6,6 +6,7 @@ Imports are not sorted here: the views render them sorted (tests/unit/test_impor
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import black
 import pytest
@@ -95,9 +96,9 @@ def test_formatted_modules_come_from_the_cache(
     calls: list[list[str]] = []
     real = fmt._ruff
 
-    def counting(todo: dict[str, str]) -> dict[str, tuple[str, str | None]]:
+    def counting(todo: dict[str, str], meanwhile: Any = None) -> dict[str, tuple[str, str | None]]:
         calls.append(sorted(todo.values()))
-        return real(todo)
+        return real(todo, meanwhile)
 
     monkeypatch.setattr(fmt, "_ruff", counting)
     other_header = {path: text.replace("0.0.0", "9.9.9") for path, text in FILES.items()}

@@ -244,9 +244,11 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real_format, real_join = fmt.format_files, validation_background.Pending.join
 
-    def format_files(files: dict[str, str], sink: Sink, formatter: str = "ruff") -> Any:
+    def format_files(
+        files: dict[str, str], sink: Sink, formatter: str = "ruff", meanwhile: Any = None
+    ) -> Any:
         seen.append("format")
-        return real_format(files, sink, formatter)
+        return real_format(files, sink, formatter, meanwhile)
 
     def join(self: validation_background.Pending) -> bool:
         seen.append("join")
@@ -279,7 +281,9 @@ def test_a_validation_error_drops_what_formatting_reported(
         return  # passed in a fresh interpreter (the fixture)
     from apiforge.output import format as fmt
 
-    def failing(files: dict[str, str], sink: Sink, formatter: str = "ruff") -> Any:
+    def failing(
+        files: dict[str, str], sink: Sink, formatter: str = "ruff", meanwhile: Any = None
+    ) -> Any:
         sink.error("format-failed", "ruff cannot format a.py", SpecLocation("a.py", line=1))
         return files
 
