@@ -161,7 +161,7 @@ class ConfigFile(BaseModel):
     formatter: Literal["ruff", "black"] = Field(
         "ruff",
         description="Formatter of the generated code: `ruff` (ruff format) or `black`, for code "
-        "bases formatted by black. Both sort imports with ruff's isort rules first.",
+        "bases formatted by black. Either way, imports come in ruff's isort order.",
     )
     targets: list[TargetConfig] = Field(
         min_length=1, description="One entry per spec (`[[tool.apiforge.targets]]`)."
