@@ -27,10 +27,10 @@ from apiforge.render.model_views import ClassEntry, ClassView
 
 @dataclass(frozen=True)
 class ModuleView:
-    """One module of ``models/``: its docstring, import lines and classes in definition order."""
+    """One module of ``models/``: its docstring, import block and classes in definition order."""
 
     doc: str
-    imports: tuple[str, ...]
+    imports: str  # "" when the module imports nothing
     classes: tuple[ClassView, ...]
 
 
@@ -165,8 +165,7 @@ def module_view(
     for name in imported:
         wanted.append(Import(f".{home[name]}", name))
     wanted += names_from(f".{HELPERS_MODELS_MODULE}", {h for e in entries for h in e.helpers})
-    lines = tuple(import_block(wanted).split("\n")) if wanted else ()
-    return ModuleView(_doc(module, server, users), lines, tuple(classes))
+    return ModuleView(_doc(module, server, users), import_block(wanted), tuple(classes))
 
 
 def _doc(module: str, server: bool, users: tuple[str, ...]) -> str:
