@@ -57,9 +57,14 @@ def cut(document: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def fingerprint(node: Any) -> bytes | None:
-    """A digest of ``node``'s marshal encoding; None when it holds a value marshal cannot encode."""
+    """A digest of ``node``'s marshal encoding; None when it holds a value marshal cannot encode.
+
+    Version 2 has no back-references: newer versions mark an object shared when its
+    reference count is above one, so equal nodes would encode differently in a process
+    where other objects (an IR built from the nodes, or one replayed from the cache) hold them.
+    """
     try:
-        return hashlib.blake2b(marshal.dumps(node), digest_size=16).digest()
+        return hashlib.blake2b(marshal.dumps(node, 2), digest_size=16).digest()
     except ValueError:
         return None
 

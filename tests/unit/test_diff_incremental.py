@@ -359,3 +359,12 @@ def test_storing_a_snapshot_keeps_the_entries_it_shares_recently_used() -> None:
             sorted(shared),
         ).fetchall()
     assert stale == []
+
+
+def test_a_unit_fingerprint_does_not_follow_reference_counts() -> None:
+    """Equal nodes fingerprint alike though other objects (an IR, a replayed IR) hold parts of one."""
+    node = {"type": "object", "properties": {"x": {"type": "string"}}}
+    same = copy.deepcopy(node)
+    held = [node["properties"], node["properties"]["x"]]
+    assert units.fingerprint(node) == units.fingerprint(same)
+    assert held  # kept alive until here
