@@ -236,3 +236,170 @@ def test_a_random_sequence_of_edits_regenerated_warm_equals_cold_runs(
         assert [p for p in after if after[p] != fresh[p]] == [], edit.__name__
         assert _folders(warm / "out") == _folders(cold / "out"), edit.__name__
     assert in_place == [True] * len(chosen)  # (the first generation has no output to update)
+
+
+# Edits that attack the reuse of a path item's IR (ir/reuse.py): each changes what an
+# untouched-looking item reads (a name hoisted or an id taken before it, a schema that a
+# composition elsewhere merges, a kind), so a reuse that missed it would differ from cold.
+
+
+def _compose(document: dict[str, Any]) -> None:
+    """A schema merging another by allOf, a union of two, and an operation returning each."""
+    schemas = document["components"]["schemas"]
+    name = _object(document)[0]
+    other = next(n for n, s in schemas.items() if n != name and "properties" in s)
+    schemas["Merged"] = {
+        "allOf": [
+            {"$ref": f"#/components/schemas/{name}"},
+            {"type": "object", "properties": {"extra": {"type": "string"}}},
+        ]
+    }
+    schemas["Either"] = {
+        "oneOf": [
+            {"$ref": f"#/components/schemas/{name}"},
+            {"$ref": f"#/components/schemas/{other}"},
+        ]
+    }
+    for label in ("Merged", "Either"):
+        document["paths"][f"/composed/{label.lower()}"] = {
+            "get": {
+                "operationId": f"get_{label.lower()}",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": f"#/components/schemas/{label}"}
+                            }
+                        },
+                    }
+                },
+            }
+        }
+
+
+def _add_property(document: dict[str, Any]) -> None:
+    """A property added to the first resource's schema (as benchmarks/incremental.py does)."""
+    schemas = document["components"]["schemas"]
+    name = next(n for n, s in schemas.items() if f"{n}Request" in schemas and "properties" in s)
+    properties = schemas[name]["properties"]
+    properties[f"added_{len(properties)}"] = {"type": "string"}
+
+
+def _to_array(document: dict[str, Any]) -> None:
+    name = _object(document)[0]
+    document["components"]["schemas"][name] = {"type": "array", "items": {"type": "string"}}
+
+
+def _to_enum(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    name = next(n for n, s in schemas.items() if "properties" in s)
+    schemas[name] = {"type": "string", "enum": ["one", "two"]}
+
+
+def _inline_body(path: str, operation_id: str, field: str) -> dict[str, Any]:
+    schema = {"type": "object", "properties": {field: {"type": "string"}}}
+    return {
+        "post": {
+            "operationId": operation_id,
+            "requestBody": {"content": {"application/json": {"schema": schema}}},
+            "responses": {"204": {"description": "done"}},
+        }
+    }
+
+
+def _hoisted_collision(document: dict[str, Any]) -> None:
+    """An inline body hoisted first under the name a later item's inline body had."""
+    paths = document["paths"]
+    if "/later/inline" not in paths:
+        paths["/later/inline"] = _inline_body("/later/inline", "make_thing", "later")
+    document["paths"] = {"/first/inline": _inline_body("/", "makeThing", "first"), **paths}
+
+
+def _duplicate_operation_id(document: dict[str, Any]) -> None:
+    """The first path gets an operation whose id a later one already has."""
+    paths = document["paths"]
+    last = paths[list(paths)[-1]]
+    taken = next(o["operationId"] for o in last.values() if isinstance(o, dict))
+    first = paths[next(iter(paths))]
+    first["head"] = {"operationId": taken, "responses": {"204": {"description": "done"}}}
+
+
+def _diagnostics(output: str) -> list[str]:
+    """The warnings and errors of a run's output, in order."""
+    return [line for line in output.splitlines() if "warning[" in line or "error[" in line]
+
+
+ATTACKS = [
+    _compose,
+    _add_property,
+    _to_array,
+    _hoisted_collision,
+    _duplicate_operation_id,
+    _to_enum,
+    _rename_schema,
+    _add_property,
+]
+
+
+def test_edits_that_attack_the_ir_reuse_regenerated_warm_equal_cold_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apiforge.ir import reuse
+
+    document = synth.generate(12)
+    warm = tmp_path / "warm"
+    warm.mkdir()
+    (warm / "api.yaml").write_text(synth.dump(document), encoding="utf-8")
+    assert _generate(warm, monkeypatch)[0] == 0
+    for step, edit in enumerate(ATTACKS):
+        edit(document)
+        text = synth.dump(document)
+        cold = tmp_path / f"cold{step}"
+        cold.mkdir()
+        (warm / "api.yaml").write_text(text, encoding="utf-8")
+        code, said = _generate(warm, monkeypatch)
+        assert code == 0, edit.__name__
+        reused, built = list(reuse.LAST.reused), list(reuse.LAST.built)
+        (cold / "api.yaml").write_text(text, encoding="utf-8")
+        cold_code, cold_said = _generate(cold, monkeypatch)
+        assert cold_code == 0, edit.__name__
+        after, fresh = _tree(warm / "out"), _tree(cold / "out")
+        assert after.keys() == fresh.keys(), edit.__name__
+        assert [p for p in after if after[p] != fresh[p]] == [], edit.__name__
+        assert _diagnostics(said) == _diagnostics(cold_said), edit.__name__
+        if edit is _add_property:  # one schema: its users are built again, the rest replayed
+            assert reused and built, edit.__name__
+            assert len(built) < len(reused)
+        if edit in (_hoisted_collision, _duplicate_operation_id):  # the first item changed
+            assert reused == [], edit.__name__
+
+
+def test_a_config_or_generator_change_between_runs_regenerates_as_cold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apiforge import resources
+    from apiforge.ir import reuse
+
+    document = synth.generate(12)
+    warm = tmp_path / "warm"
+    warm.mkdir()
+    (warm / "api.yaml").write_text(synth.dump(document), encoding="utf-8")
+    assert _generate(warm, monkeypatch)[0] == 0
+    _add_property(document)
+    text = synth.dump(document)
+    config = "[tool.apiforge]\nclient-package = 'renamed_client'\n"
+    for folder in (warm, tmp_path / "cold"):
+        folder.mkdir(exist_ok=True)
+        (folder / "api.yaml").write_text(text, encoding="utf-8")
+        (folder / "pyproject.toml").write_text(config, encoding="utf-8")
+        assert _generate(folder, monkeypatch)[0] == 0
+    assert reuse.LAST.reused == []  # the cold folder's cache was empty
+    after, fresh = _tree(warm / "out"), _tree(tmp_path / "cold" / "out")
+    assert [p for p in fresh if after.get(p) != fresh[p]] == []
+    real = resources.templates_hash
+    monkeypatch.setattr(resources, "templates_hash", lambda root=None: real(root) + "-next")
+    _add_property(document)
+    (warm / "api.yaml").write_text(synth.dump(document), encoding="utf-8")
+    assert _generate(warm, monkeypatch)[0] == 0
+    assert reuse.LAST.reused == []  # another generator reuses nothing
