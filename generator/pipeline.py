@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from apiforge.diff.snapshot import Snapshot
     from apiforge.ir.build import ModelSource
     from apiforge.ir.model import Api
-    from apiforge.ir.reuse import Reuse
     from apiforge.load.load import LoadedSpec
     from apiforge.naming.names import Names
 
@@ -103,9 +102,7 @@ def _stages(target: Target, sink: Sink, meanwhile: Callable[[], None] | None) ->
         # error), so ruff runs before the join, while the child may still be validating.
         if built is not None and target.format:
             stage(f"formatting {counted(sum(p.endswith('.py') for p in files), 'module')}")
-            files = format_files(files, sink, target.formatter, _also(built.reuse.store, meanwhile))
-        if built is not None:
-            built.reuse.store()  # done while ruff formatted, unless nothing was formatted
+            files = format_files(files, sink, target.formatter, meanwhile)
     except Exception:
         if loaded.finish_validation():
             return None  # a serial run stops at the validation error, before these stages
@@ -137,17 +134,6 @@ def _stages(target: Target, sink: Sink, meanwhile: Callable[[], None] | None) ->
     return Rendered(files, built.packages, dict(loaded.file_hashes), facts, snapshot)
 
 
-def _also(first: Callable[[], None], then: Callable[[], None] | None) -> Callable[[], None]:
-    """``first``, then ``then`` (when given): two pieces of work for the formatter's wait."""
-
-    def both() -> None:
-        first()
-        if then is not None:
-            then()
-
-    return both
-
-
 @dataclass(frozen=True)
 class _Built:
     """What the stages between loading and formatting made."""
@@ -160,14 +146,12 @@ class _Built:
     names: Names
     display: str
     locate: Callable[[SpecLocation], SpecLocation]
-    reuse: Reuse  # the IR it built, stored while ruff formats (ir/reuse.py)
 
 
 def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     """IR, names, models, views and templates: the unformatted files; None after errors."""
     # looked up at call time (module docstring)
     from apiforge.ir.build import build
-    from apiforge.ir.reuse import Reuse
     from apiforge.ir.shapes import build_shapes
     from apiforge.models import render_models
     from apiforge.naming.names import resolve_names
@@ -186,8 +170,7 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
 
     sink.relocate(locate)
     stage(f"building the IR: {counted(len(loaded.file_hashes), 'file')} read")
-    reuse = Reuse()
-    api, source = build(loaded.document, sink, display, reuse)
+    api, source = build(loaded.document, sink, display)
     shapes = build_shapes(source.schemas, source.locations, sink)
     names = resolve_names(api, shapes)
     stage(f"models: {counted(len(shapes), 'schema')}")
@@ -214,7 +197,7 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
         files[f"{target.server_package}/{target.server_package}/openapi.json"] = spec_json
         runtime.update(_runtime("server", target.server_package, header))
         packages.append(target.server_package)
-    return _Built(files, runtime, tuple(packages), api, source, names, display, locate, reuse)
+    return _Built(files, runtime, tuple(packages), api, source, names, display, locate)
 
 
 def _runtime(kind: str, package: str, header: str) -> dict[str, str]:
