@@ -10,7 +10,6 @@ Returns the IR plus the component schemas the models stage renders.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +18,6 @@ from apiforge.ir.bodies import Bodies
 from apiforge.ir.document_checks import prepare
 from apiforge.ir.model import Api, Operation, Parameter, Server, TypeRef
 from apiforge.ir.paths import template_names, template_problem
-from apiforge.ir.reuse import PathItems, Reuse
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.ir.security import Security
 from apiforge.naming.words import class_name, snake_case
@@ -51,16 +49,10 @@ class ModelSource:
     openapi_version: str
 
 
-def build(
-    document: dict[str, Any], sink: Sink, file: str, reuse: Reuse | None = None
-) -> tuple[Api, ModelSource]:
-    """Build the IR of ``document``; problems go to ``sink``.
-
-    ``reuse``: replay the path items the content cache holds for this document, and keep
-    what is built for :meth:`Reuse.store <apiforge.ir.reuse.Reuse.store>` (``ir/reuse.py``).
-    """
+def build(document: dict[str, Any], sink: Sink, file: str) -> tuple[Api, ModelSource]:
+    """Build the IR of ``document``; problems go to ``sink``."""
     document = prepare(document, sink, file)  # oneOf relaxed, 3.1 normalised, nodes checked
-    return _Builder(document, sink, file).run(reuse)
+    return _Builder(document, sink, file).run()
 
 
 class _Builder:
@@ -73,18 +65,25 @@ class _Builder:
         self.security = Security(document, sink, self.root, self._deref)
         self.op_ids: set[str] = set()
 
-    def run(self, reuse: Reuse | None = None) -> tuple[Api, ModelSource]:
+    def run(self) -> tuple[Api, ModelSource]:
         info = self.doc.get("info") or {}
         operations: list[Operation] = []
         paths = self.doc.get("paths") or {}
-        items = (
-            PathItems(reuse, self.doc, self.registry, self.op_ids, self.root.file)
-            if reuse is not None
-            else None
-        )
         for path, item in paths.items():
-            made = functools.partial(self._path_item, path, item)
-            operations += made() if items is None else items.item(path, self.sink, made)
+            loc = self.root.child("paths", path)
+            problem = template_problem(path)
+            if problem is not None:
+                self.sink.warning(
+                    "invalid-path-template",
+                    f"path {path!r} {problem}; the text is kept literally",
+                    loc,
+                )
+            item, _ = self._deref(item, loc)
+            if not isinstance(item, dict):
+                continue
+            for method in METHODS:
+                if isinstance(item.get(method), dict):
+                    operations.append(self._operation(path, method, item, loc))
         if self.doc.get("webhooks"):
             self.sink.warning(
                 "webhooks-ignored",
@@ -105,25 +104,6 @@ class _Builder:
             self.registry.schemas, self.registry.locations, str(self.doc.get("openapi", "3.0.3"))
         )
         return api, source
-
-    def _path_item(self, path: str, item: Any) -> list[Operation]:
-        """The operations of one path item (``ir/reuse.py`` lists what this reads and changes)."""
-        loc = self.root.child("paths", path)
-        problem = template_problem(path)
-        if problem is not None:
-            self.sink.warning(
-                "invalid-path-template",
-                f"path {path!r} {problem}; the text is kept literally",
-                loc,
-            )
-        item, _ = self._deref(item, loc)
-        if not isinstance(item, dict):
-            return []
-        return [
-            self._operation(path, method, item, loc)
-            for method in METHODS
-            if isinstance(item.get(method), dict)
-        ]
 
     def _deref(self, node: Any, loc: SpecLocation) -> tuple[Any, SpecLocation]:
         """Follow a chain of local $refs (non-schema objects), guarding against cycles."""
