@@ -262,6 +262,10 @@ def form_fields(api: Api, body: RequestBody | None) -> tuple[Property, ...]:
     return schema.properties if schema is not None and schema.kind == "object" else ()
 
 
+PAGE_PROPERTIES = ("next", "results")
+"""The only properties :func:`page_results` reads (``render/view_reuse.py`` keeps no others)."""
+
+
 def page_results(api: Api, op: Operation) -> TypeRef | None:
     """The ``results`` array when ``op`` returns a page (a GET whose model has it and a ``next``)."""
     if op.method != "GET":
@@ -271,8 +275,13 @@ def page_results(api: Api, op: Operation) -> TypeRef | None:
             ref = content.type
             if ref is None or ref.kind != "model" or ref.model not in api.schemas:
                 continue
-            props = {p.name: p.type for p in api.schemas[ref.model].properties}
-            results = props.get("results")
-            if "next" in props and results is not None and results.kind == "array":
-                return results
+            props = {
+                p.name: p.type
+                for p in api.schemas[ref.model].properties
+                if p.name in PAGE_PROPERTIES
+            }
+            nxt, results = PAGE_PROPERTIES
+            found = props.get(results)
+            if nxt in props and found is not None and found.kind == "array":
+                return found
     return None

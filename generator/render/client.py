@@ -16,6 +16,25 @@ def render_client(
     layout: list[tuple[str, str]],  # (file of models/, what it holds) for the README
 ) -> dict[str, str]:
     """Every file of the client package, keyed by path relative to the output directory."""
+    head, tail = client_parts(view, header_text, layout)
+    return with_models(head, models, tail, view.package, header_text)
+
+
+def with_models(
+    head: dict[str, str], models: dict[str, str], tail: dict[str, str], pkg: str, header_text: str
+) -> dict[str, str]:
+    """A package's files: ``head``, its ``models/`` folder (after the header), then ``tail``."""
+    root = f"{pkg}/{pkg}/"
+    files = dict(head)
+    files.update({root + path: f"# {header_text}\n{text}" for path, text in models.items()})
+    files.update(tail)
+    return files
+
+
+def client_parts(
+    view: ClientView, header_text: str, layout: list[tuple[str, str]]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The client package's files before its ``models/`` folder and after it."""
     pkg = view.package
     root = f"{pkg}/{pkg}/"
     header = f"# {header_text}"
@@ -35,13 +54,13 @@ def render_client(
             model_modules=[(f.ljust(18) + " ", text) for f, text in layout],
         ),
     }
-    files.update({root + path: f"{header}\n{text}" for path, text in models.items()})
+    tail: dict[str, str] = {}
     for done, module in enumerate(view.modules, 1):
-        files[f"{root}client/{module.module}.py"] = render_template(
+        tail[f"{root}client/{module.module}.py"] = render_template(
             "client/resource.py.jinja", header=header, mod=module
         )
         advance(done, len(view.modules))
-    return files
+    return files, tail
 
 
 def _dist(view: ClientView, header: str) -> dict[str, object]:

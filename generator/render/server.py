@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from apiforge.render.client import with_models
 from apiforge.render.common import package_version
 from apiforge.render.env import render_template
 from apiforge.render.escape import literal, toml_string
@@ -15,6 +16,14 @@ def render_server(
     layout: list[tuple[str, str]],  # (file of models/, what it holds) for the README
 ) -> dict[str, str]:
     """Every file of the server package, keyed by path relative to the output directory."""
+    head, tail = server_parts(view, header_text, layout)
+    return with_models(head, models, tail, view.package, header_text)
+
+
+def server_parts(
+    view: ServerView, header_text: str, layout: list[tuple[str, str]]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The server package's files before its ``models/`` folder and after it."""
     pkg = view.package
     root = f"{pkg}/{pkg}/"
     header = f"# {header_text}"
@@ -56,9 +65,10 @@ def render_server(
             scopes_repr=", ".join(literal(scope) for scope in view.scopes),
         ),
     }
-    files.update({root + path: f"{header}\n{text}" for path, text in models.items()})
-    for group in view.groups:
-        files[f"{root}routes/{group.module}.py"] = render_template(
+    tail = {
+        f"{root}routes/{group.module}.py": render_template(
             "server/routes.py.jinja", header=header, group=group
         )
-    return files
+        for group in view.groups
+    }
+    return files, tail
