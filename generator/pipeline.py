@@ -156,10 +156,11 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     from apiforge.models import render_models
     from apiforge.naming.names import resolve_names
     from apiforge.output.spec_json import spec_json as spelt
-    from apiforge.render.client import render_client
+    from apiforge.render.client import client_parts, with_models
     from apiforge.render.client_views import client_view
-    from apiforge.render.server import render_server
+    from apiforge.render.server import server_parts
     from apiforge.render.server_views import server_view
+    from apiforge.render.view_reuse import parts, project
 
     # The server serves this as app.openapi() (taken before the stages below see the document).
     spec_json = spelt(loaded.document, target.spec) if target.server_package else ""
@@ -184,16 +185,28 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     packages: list[str] = []
     groups = counted(len({n.resource for n in names.operations.values()}), "resource group")
     ops = counted(len(api.operations), "operation")
+    # The views read only this projection: when it is unchanged, their files are reused.
+    inputs = project(api, names, models)
     if target.client_package:
         stage(f"rendering {target.client_package}: {ops}, {groups}")
-        view = client_view(api, names, models, target, "# " + header, sink)
-        files.update(render_client(view, models.client_files, header, models.layout()))
+
+        def client() -> tuple[dict[str, str], dict[str, str]]:
+            view = client_view(inputs.api, inputs.names, inputs.models, target, "# " + header, sink)
+            return client_parts(view, header, inputs.models.layout())
+
+        head, tail = parts("client", inputs, target, header, sink, client)
+        files.update(with_models(head, models.client_files, tail, target.client_package, header))
         runtime.update(_runtime("client", target.client_package, header))
         packages.append(target.client_package)
     if target.server_package:
         stage(f"rendering {target.server_package}: {ops}")
-        sview = server_view(api, names, models, target, "# " + header, sink)
-        files.update(render_server(sview, models.server_files, header, models.layout(server=True)))
+
+        def server() -> tuple[dict[str, str], dict[str, str]]:
+            view = server_view(inputs.api, inputs.names, inputs.models, target, "# " + header, sink)
+            return server_parts(view, header, inputs.models.layout(server=True))
+
+        head, tail = parts("server", inputs, target, header, sink, server)
+        files.update(with_models(head, models.server_files, tail, target.server_package, header))
         files[f"{target.server_package}/{target.server_package}/openapi.json"] = spec_json
         runtime.update(_runtime("server", target.server_package, header))
         packages.append(target.server_package)

@@ -287,6 +287,21 @@ def _add_property(document: dict[str, Any]) -> None:
     properties[f"added_{len(properties)}"] = {"type": "string"}
 
 
+def _add_email(document: dict[str, Any]) -> None:
+    """A property whose format needs a helper the models did not use before (_Email)."""
+    schemas = document["components"]["schemas"]
+    name = next(n for n, s in schemas.items() if f"{n}Request" in schemas and "properties" in s)
+    schemas[name]["properties"]["contact"] = {"type": "string", "format": "email"}
+
+
+def _paginate(document: dict[str, Any]) -> None:
+    """The resource schema (returned by a GET) gains ``next`` and ``results``: a page now."""
+    schemas = document["components"]["schemas"]
+    name = next(n for n, s in schemas.items() if f"{n}Request" in schemas and "properties" in s)
+    schemas[name]["properties"]["next"] = {"type": "string", "nullable": True}
+    schemas[name]["properties"]["results"] = {"type": "array", "items": {"type": "string"}}
+
+
 def _to_array(document: dict[str, Any]) -> None:
     name = _object(document)[0]
     document["components"]["schemas"][name] = {"type": "array", "items": {"type": "string"}}
@@ -334,6 +349,8 @@ def _diagnostics(output: str) -> list[str]:
 ATTACKS = [
     _compose,
     _add_property,
+    _add_email,
+    _paginate,
     _to_array,
     _hoisted_collision,
     _duplicate_operation_id,
@@ -343,9 +360,16 @@ ATTACKS = [
 ]
 
 
+# Whether the views' files are reused (render/view_reuse.py): only when nothing a view
+# reads changed (a property added to a schema, even one needing a new helper).
+VIEWS_REUSED = {_add_property: True, _add_email: True}
+
+
 def test_edits_that_attack_reuse_regenerated_warm_equal_cold_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from apiforge.render import view_reuse
+
     document = synth.generate(12)
     warm = tmp_path / "warm"
     warm.mkdir()
@@ -359,6 +383,7 @@ def test_edits_that_attack_reuse_regenerated_warm_equal_cold_runs(
         (warm / "api.yaml").write_text(text, encoding="utf-8")
         code, said = _generate(warm, monkeypatch)
         assert code == 0, edit.__name__
+        reused = list(view_reuse.REUSED)
         (cold / "api.yaml").write_text(text, encoding="utf-8")
         cold_code, cold_said = _generate(cold, monkeypatch)
         assert cold_code == 0, edit.__name__
@@ -366,6 +391,8 @@ def test_edits_that_attack_reuse_regenerated_warm_equal_cold_runs(
         assert after.keys() == fresh.keys(), edit.__name__
         assert [p for p in after if after[p] != fresh[p]] == [], edit.__name__
         assert _diagnostics(said) == _diagnostics(cold_said), edit.__name__
+        expected = ["client", "server"] if VIEWS_REUSED.get(edit) else []
+        assert reused == expected, edit.__name__
 
 
 def test_a_config_or_generator_change_between_runs_regenerates_as_cold(

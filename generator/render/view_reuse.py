@@ -1,0 +1,139 @@
+"""The client's and the server's files (their models aside), reused when nothing the views read changed.
+
+The views (``client_views.py``, ``server_views.py`` and the modules they call) and the
+renderers are given :class:`ViewInputs`: the IR, the names and the models reduced to
+what they read. The schemas keep their key, kind, enum values and names, location,
+the two properties a page is recognised by (:data:`~apiforge.ir.model.PAGE_PROPERTIES`)
+and, for the schemas a form or multipart body uses, every property
+(:func:`~apiforge.ir.model.form_fields`); no description. The names keep the operations'
+and the groups'; the models their class maps, not their files. What the views read is
+thus in the projection by construction, in a cold run as in a warm one, and the
+projection's digest (with the generator, the target and the header) keys the files and
+the diagnostics the views reported, replayed in order. An edit that changes only what
+the models stage reads (a property added to a schema, a description) reuses both
+packages' files; one that changes an operation, a name or a class renders them again.
+
+``repr`` spells the projection: the IR, the names and the target are frozen dataclasses
+of strings, numbers, tuples and dicts (equal ``repr``, equal values; dict order counts
+as the views see it); the models' sets are spelt sorted.
+"""
+
+from __future__ import annotations
+
+import functools
+import marshal
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from apiforge.config.targets import Target
+from apiforge.diagnostics import Diagnostic, Severity, Sink, SpecLocation
+from apiforge.ir.model import PAGE_PROPERTIES, Api, Schema
+from apiforge.models import ModelsModule
+from apiforge.naming.names import Names
+from apiforge.output import cache
+
+_FORMAT = "package files v1"
+
+Parts = tuple[dict[str, str], dict[str, str]]
+"""A package's files before its ``models/`` folder and after it (see ``render/client.py``)."""
+
+
+@dataclass(frozen=True)
+class ViewInputs:
+    """What the client and server views may read (see the module docstring)."""
+
+    api: Api
+    names: Names
+    models: ModelsModule
+
+    @functools.cached_property
+    def spelt(self) -> str:
+        """The digest of the projection (spelt once for both packages)."""
+        m = self.models
+        classes = (sorted(m.classes), m.names, m.variants, sorted(m.enums))
+        maps = (m.homes, m.server_homes, m.members)
+        return cache.digest(_FORMAT, repr((self.api, self.names, classes, maps)))
+
+
+REUSED: list[str] = []  # the packages the last build reused ("client", "server"): for tests
+
+
+def project(api: Api, names: Names, models: ModelsModule) -> ViewInputs:
+    """The projection of the IR, the names and the models the views are given."""
+    forms = {
+        content.type.model
+        for op in api.operations
+        if op.body is not None
+        for content in op.body.contents
+        if content.kind in ("form", "multipart") and content.type is not None
+    }
+    schemas = {key: _schema(schema, key in forms) for key, schema in api.schemas.items()}
+    REUSED.clear()
+    return ViewInputs(
+        replace(api, schemas=schemas),
+        Names({}, names.operations, names.groups),
+        replace(models, client_files={}, server_files={}),
+    )
+
+
+def _schema(schema: Schema, form: bool) -> Schema:
+    kept = (
+        schema.properties
+        if form
+        else tuple(p for p in schema.properties if p.name in PAGE_PROPERTIES)
+    )
+    return replace(schema, properties=kept, description="")
+
+
+def parts(
+    kind: str,
+    inputs: ViewInputs,
+    target: Target,
+    header: str,
+    sink: Sink,
+    make: Callable[[], Parts],
+) -> Parts:
+    """``make()`` (views and templates), or the parts it made from the same projection."""
+    folder = cache.cache_dir("packages")
+    key = _key(kind, inputs, target, header) if folder is not None else ""
+    stored = cache.read_bytes(folder, key) if folder is not None else None
+    if stored is not None:
+        try:
+            head, tail, said = marshal.loads(stored)
+            replayed = [
+                Diagnostic(code, Severity(severity), message, SpecLocation(*where))
+                for code, severity, message, where in said
+            ]
+        except (ValueError, TypeError, EOFError):
+            pass  # unreadable: made again below
+        else:
+            for d in replayed:
+                sink.report(d.code, d.severity, d.message, d.location)
+            REUSED.append(kind)
+            return dict(head), dict(tail)
+    said_before = len(sink.items)
+    locator, sink.locator = sink.locator, None  # recorded before their lines are looked up
+    try:
+        head, tail = make()
+    finally:
+        sink.locator = locator
+    raw = sink.items[said_before:]
+    if locator is not None:
+        sink.items[said_before:] = [
+            d if d.location.line is not None else replace(d, location=locator(d.location))
+            for d in raw
+        ]
+    if folder is not None and not any(d.severity is Severity.ERROR for d in raw):
+        said = [(d.code, d.severity.value, d.message, _where(d.location)) for d in raw]
+        cache.write(folder, key, marshal.dumps((list(head.items()), list(tail.items()), said)))
+    return head, tail
+
+
+def _where(location: SpecLocation) -> tuple[str, str, int | None, int | None]:
+    return (location.file, location.pointer, location.line, location.column)
+
+
+def _key(kind: str, inputs: ViewInputs, target: Target, header: str) -> str:
+    from apiforge.resources import templates_hash  # the generator's code and templates
+
+    return cache.digest(_FORMAT, templates_hash(), kind, repr((target, header)), inputs.spelt)
