@@ -26,6 +26,7 @@ from apiforge.naming.names import Names
 from apiforge.output import cache
 
 _FORMAT = "models module v2"
+_INIT_FORMAT = "models init v1"
 
 
 @dataclass(frozen=True)
@@ -189,3 +190,8 @@ def module_key(
         *(signature[k] + placed[k] for k in sorted(seen)),
         json.dumps(tagged),
     )
+
+
+def init_key(generator: str, home: Mapping[str, str]) -> str:
+    """The cache key of ``models/__init__.py``: made from each class's module (in order) alone."""
+    return cache.digest(_INIT_FORMAT, generator, value_digest(list(home.items())))

@@ -24,7 +24,7 @@ from apiforge.diagnostics import Sink
 from apiforge.ir.nested import component_key
 from apiforge.ir.schemas import is_nullable
 from apiforge.ir.shapes import Shape, split_keys
-from apiforge.model_cache import CachedModule, component_digests, module_key, scan
+from apiforge.model_cache import CachedModule, component_digests, init_key, module_key, scan
 from apiforge.naming.names import (
     HELPERS_MODELS_MODULE,
     ROOT_MODELS_MODULE,
@@ -206,9 +206,7 @@ class _Flavour:
             done.replay(sink)
             files[f"models/{module}.py"] = done.text
             used.update(done.helpers)
-        files["models/__init__.py"] = render_template(
-            "models/__init__.py.jinja", **vars(init_view(home))
-        )
+        files["models/__init__.py"] = _init_module(generator, home)
         helpers = helpers_view(used, server)
         if helpers is not None:
             files[f"models/{HELPERS_MODELS_MODULE}.py"] = render_template(
@@ -241,6 +239,17 @@ class _Flavour:
             tuple(sorted({h for e in entries for h in e.helpers})),
             CachedModule.warnings_of(sink.items),
         )
+
+
+def _init_module(generator: str, home: dict[str, str]) -> str:
+    """``models/__init__.py``, made from each class's module alone (so cached by that)."""
+    folder = cache.cache_dir("models-init")
+    key = init_key(generator, home)
+    text = cache.read(folder, key)
+    if text is None:
+        text = render_template("models/__init__.py.jinja", **vars(init_view(home)))
+        cache.write(folder, key, text)
+    return text
 
 
 def _body_members(shape: Shape, shapes: dict[str, Shape]) -> tuple[str, ...]:

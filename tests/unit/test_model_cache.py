@@ -154,3 +154,26 @@ def test_value_digest_spells_what_marshal_cannot_encode_as_json() -> None:
     day = datetime.date(2024, 1, 2)
     assert value_digest({"default": day}) == value_digest({"default": datetime.date(2024, 1, 2)})
     assert value_digest({"default": day}) != value_digest({"default": "2024-01-02"})
+
+
+def test_the_init_module_is_cached_by_each_class_s_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``models/__init__.py`` is made from the class -> module map alone: a property edit
+    reuses it, a class moving to another module makes it again; both equal a fresh one."""
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    first, _ = _render(tmp_path, SPEC)
+    assert len(cache.keys(tmp_path / "cache" / "models-init")) == 1  # both flavours alike
+    edited = copy.deepcopy(SPEC)
+    edited["components"]["schemas"]["Owner"]["properties"]["age"] = {"type": "integer"}
+    _render(tmp_path, edited)
+    assert len(cache.keys(tmp_path / "cache" / "models-init")) == 1
+    edited["paths"]["/owners"] = _op("owners_list", "Tag")  # Tag: three users; Owner: none
+    cached, _ = _render(tmp_path, edited)
+    assert len(cache.keys(tmp_path / "cache" / "models-init")) == 2
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
+    fresh, _ = _render(tmp_path, edited)
+    assert cached.client_files["models/__init__.py"] == fresh.client_files["models/__init__.py"]
+    assert cached.server_files["models/__init__.py"] == fresh.server_files["models/__init__.py"]
+    assert cached.homes != first.homes
+    assert cached.client_files["models/__init__.py"] != first.client_files["models/__init__.py"]
