@@ -51,6 +51,7 @@ NOT_CODES = {
     "openapi-pydantic": "a distribution name",
     "yaml-chunks": "a content cache folder (load/yaml_chunks.py)",
     "file-stats": "a content cache kind (output/file_stats.py)",
+    "models-init": "a content cache kind (models.py)",
     "enable-by-default": "a hatch build-hook option",
     "include-in-wheel": "a hatch build-hook option",
     "require-runtime-dependencies": "a hatch build-hook option",
