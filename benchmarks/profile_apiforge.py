@@ -44,8 +44,8 @@ STAGES = (
     ("apiforge.ir.shapes", "build_shapes"),
     ("apiforge.naming.names", "resolve_names"),
     ("apiforge.models", "render_models"),
-    ("apiforge.render.view_reuse", "project"),
-    ("apiforge.render.view_reuse", "parts"),  # includes the four below when not reused
+    ("apiforge.view_reuse", "project"),
+    ("apiforge.view_reuse", "parts"),  # includes the four below when not reused
     ("apiforge.render.client_views", "client_view"),
     ("apiforge.render.client", "client_parts"),
     ("apiforge.render.server_views", "server_view"),

@@ -160,7 +160,7 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     from apiforge.render.client_views import client_view
     from apiforge.render.server import server_parts
     from apiforge.render.server_views import server_view
-    from apiforge.render.view_reuse import parts, project
+    from apiforge.view_reuse import parts, project
 
     # The server serves this as app.openapi() (taken before the stages below see the document).
     spec_json = spelt(loaded.document, target.spec) if target.server_package else ""

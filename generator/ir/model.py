@@ -263,7 +263,7 @@ def form_fields(api: Api, body: RequestBody | None) -> tuple[Property, ...]:
 
 
 PAGE_PROPERTIES = ("next", "results")
-"""The only properties :func:`page_results` reads (``render/view_reuse.py`` keeps no others)."""
+"""The only properties :func:`page_results` reads (``view_reuse.py`` keeps no others)."""
 
 
 def page_results(api: Api, op: Operation) -> TypeRef | None:

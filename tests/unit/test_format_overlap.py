@@ -195,14 +195,14 @@ def test_a_module_ruff_cannot_format_fails_as_without_the_overlap(
     before = _tree(tmp_path / "out")
     from apiforge.render import client
 
-    real = client.render_client
+    real = client.client_parts
 
-    def with_a_broken_module(*args: Any) -> dict[str, str]:
-        files = real(*args)
-        package = next(iter(files)).split("/")[0]
-        return {**files, f"{package}/{package}/broken.py": HEADER + BROKEN}
+    def with_a_broken_module(*args: Any) -> tuple[dict[str, str], dict[str, str]]:
+        head, tail = real(*args)
+        package = next(iter(head)).split("/")[0]
+        return head, {**tail, f"{package}/{package}/broken.py": HEADER + BROKEN}
 
-    monkeypatch.setattr(client, "render_client", with_a_broken_module)
+    monkeypatch.setattr(client, "client_parts", with_a_broken_module)
     overlapped.clear()
     outcome, events, tree = _generate(tmp_path, engine.pipeline_render)
     assert overlapped == ["meanwhile"]  # the overlap ran, and changed nothing below

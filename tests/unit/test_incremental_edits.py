@@ -360,7 +360,7 @@ ATTACKS = [
 ]
 
 
-# Whether the views' files are reused (render/view_reuse.py): only when nothing a view
+# Whether the views' files are reused (view_reuse.py): only when nothing a view
 # reads changed (a property added to a schema, even one needing a new helper).
 VIEWS_REUSED = {_add_property: True, _add_email: True}
 
@@ -368,7 +368,7 @@ VIEWS_REUSED = {_add_property: True, _add_email: True}
 def test_edits_that_attack_reuse_regenerated_warm_equal_cold_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from apiforge.render import view_reuse
+    from apiforge import view_reuse
 
     document = synth.generate(12)
     warm = tmp_path / "warm"

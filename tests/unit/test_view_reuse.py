@@ -1,4 +1,4 @@
-"""The views' projection (``render/view_reuse.py``): what it keeps, and when its digest moves.
+"""The views' projection (``view_reuse.py``): what it keeps, and when its digest moves.
 
 The digest must stay for an edit only the models read (a property added, a description)
 and move for any edit that changes what a view reads: an operation, a name, a class, a
@@ -21,7 +21,7 @@ from apiforge.ir.model import page_results
 from apiforge.ir.shapes import build_shapes
 from apiforge.models import render_models
 from apiforge.naming.names import resolve_names
-from apiforge.render.view_reuse import ViewInputs, project
+from apiforge.view_reuse import ViewInputs, project
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
