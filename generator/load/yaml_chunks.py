@@ -7,8 +7,8 @@ objects between paths), and every chunk between them, form one unit; the others 
 unit each. A unit is parsed on its own, as its exact span of the file behind the header
 lines of its parents (so depth and text are what the whole file gives it), by
 :func:`apiforge.load.yaml_reader.parse_clean`; results are kept in the content cache, one
-pack per file keyed by each unit's text, and the document is spliced from them in text
-order. Unchanged units are not parsed again.
+piece per unit keyed by a digest of its text, and the document is spliced from them in
+text order. Unchanged units are not parsed again, and an edit stores only its own units.
 
 Why the splice equals the whole-file parse: a chunk starts at a line that begins a key at
 its parent's child indentation (or is the file's first key). In block YAML such a line ends
@@ -38,14 +38,15 @@ from apiforge.load import yaml_reader
 from apiforge.load.reading import Limits, Parsed
 from apiforge.load.yaml_compose import HAVE_LIBYAML, may_be_deep
 from apiforge.load.yaml_positions import YamlPositions
-from apiforge.output import cache
+from apiforge.output import cache, pieces
 
 # How many levels below a top-level key are cut into chunks (read by yaml_unit_positions too).
 SPLIT_LEVELS = {"paths": 1, "webhooks": 1, "definitions": 1, "components": 2}
 # Characters Python or PyYAML may take as a line break besides "\n", and a BOM.
 _AWKWARD = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\ufeff")
 _KEY_START_FORBIDDEN = frozenset("-?:,[]{}#&*!|>'\"%@` \t")
-_FORMAT = "yaml chunks v1"
+_FORMAT = "yaml chunks v2"
+KIND = "yaml-units"  # one checked piece per unit (:mod:`apiforge.output.pieces`)
 
 
 @dataclass(frozen=True)
@@ -235,8 +236,9 @@ def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]
 
 def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, YamlPositions] | None:
     """What ``parse_yaml(text, ...)`` gives for a clean text, from cached units; None when
-    the whole-file parse must run (see the module docstring)."""
-    folder = cache.cache_dir("yaml-chunks")
+    the whole-file parse must run (see the module docstring). ``location`` is not part of
+    a unit's key: files that share a definition share its piece."""
+    folder = cache.cache_dir(KIND)
     if folder is None or not HAVE_LIBYAML or may_be_deep(text):
         return None  # without a cache there is nothing to reuse
     cut = split(text)
@@ -244,28 +246,28 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
         return None
     lines, chunks = cut
     aliases = yaml_reader.has_aliases(text)
-    key = cache.digest(_FORMAT, _code_identity(), location, repr(limits), str(aliases))
-    known = _read_pack(folder, key) or {}
-    fresh: dict[str, tuple[list[Any], list[Any], int]] = {}
+    prefix = cache.digest(_FORMAT, _code_identity(), repr(limits), str(aliases)).encode()
+    offsets = lines.offsets
+    wanted: list[tuple[str, str, list[Chunk]]] = []  # (key, source, chunks) per unit
+    for first, stop in units(text, lines, chunks):
+        part = chunks[first:stop]
+        source = part[0].header + text[offsets[part[0].first] : offsets[part[-1].stop]]
+        wanted.append((pieces.key(prefix, source.encode()), source, part))
+    known = pieces.read(folder, [key for key, _, _ in wanted])
+    fresh: dict[str, bytes] = {}
     document: dict[str, Any] = {}
     holders: list[Any] = []
     nodes = 0
-    for first, stop in units(text, lines, chunks):
-        part = chunks[first:stop]
-        source = part[0].header + text[lines.offsets[part[0].first] : lines.offsets[part[-1].stop]]
-        found = known.get(source)
-        if not (
-            type(found) is tuple
-            and len(found) == 3
-            and type(found[0]) is list
-            and len(found[0]) == len(part)
-        ):
-            found = None  # not in the pack (or not as _parse_unit writes it)
+    for key, source, part in wanted:
+        found = _unpack(known.get(key), len(part))
         if found is None:
             found = _parse_unit(source, part, limits, aliases)
             if found is None:
                 return None
-        fresh[source] = found
+            try:  # keeps shared nodes and each holder the dict inside its value
+                fresh[key] = marshal.dumps(found)
+            except ValueError:
+                pass
         values, held, count = found
         for chunk, value in zip(part, values):
             parent = document
@@ -276,9 +278,28 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
         nodes += count
     if nodes > limits.max_nodes:
         return None  # each unit counts its wrappers again: never less than the whole text
-    if fresh.keys() != known.keys():
-        _write_pack(folder, key, fresh)
+    pieces.write(folder, fresh)
     return Parsed(document, holders), YamlPositions(text)
+
+
+def _unpack(data: bytes | None, size: int) -> tuple[list[Any], list[Any], int] | None:
+    """A unit's piece as :func:`_parse_unit` made it (``size`` chunk values), else None."""
+    if data is None:
+        return None
+    try:
+        found = marshal.loads(data)  # the user's own cache, each piece checked on read
+    except (EOFError, ValueError, TypeError):
+        return None
+    if (
+        type(found) is tuple
+        and len(found) == 3
+        and type(found[0]) is list
+        and len(found[0]) == size
+        and type(found[1]) is list
+        and type(found[2]) is int
+    ):
+        return found
+    return None
 
 
 def _parse_unit(
@@ -312,27 +333,6 @@ def _same_keys(data: Any, expected: dict[str, Any]) -> bool:
     if not isinstance(data, dict) or list(data) != list(expected):
         return False
     return all(sub is None or _same_keys(data[name], sub) for name, sub in expected.items())
-
-
-def _read_pack(folder: Path | None, key: str) -> dict[str, Any] | None:
-    data = cache.read_bytes(folder, key)
-    if data is None:
-        return None
-    try:
-        pack = marshal.loads(data)  # the user's own cache, written by _write_pack
-    except (EOFError, ValueError, TypeError):
-        return None
-    return pack if isinstance(pack, dict) else None
-
-
-def _write_pack(folder: Path | None, key: str, pack: dict[str, Any]) -> None:
-    if folder is None:
-        return
-    try:
-        data = marshal.dumps(pack)  # keeps shared nodes and each holder the dict inside its value
-    except ValueError:
-        return
-    cache.write(folder, key, data)
 
 
 @functools.cache

@@ -11,6 +11,7 @@ without the cache.
 from __future__ import annotations
 
 import json
+import marshal
 import random
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from apiforge.load import yaml_chunks
 from apiforge.load.load import LoadOptions, load
 from apiforge.load.reading import Limits, Reporter
 from apiforge.load.yaml_reader import parse_yaml
-from apiforge.output import cache
+from apiforge.output import cache, pieces
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -238,23 +239,75 @@ def test_a_broken_edit_reports_what_the_whole_parse_reports(tmp_path: Path) -> N
     assert warm.items == cold.items
 
 
-def test_a_damaged_pack_only_costs_a_parse(tmp_path: Path) -> None:
-    """A pack that is no marshal data, or holds entries of another shape, is parsed around."""
-    import marshal
+def _pieces() -> dict[str, bytes]:
+    folder = cache.cache_dir(yaml_chunks.KIND)
+    return pieces.read(folder, sorted(cache.keys(folder)))
 
+
+def test_a_damaged_piece_only_costs_a_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A piece whose bytes changed, or that holds another shape, is parsed again and replaced."""
     text = synth.dump(synth.generate(10))
     assert _check(text, "/specs/damaged.yaml")
-    folder = tmp_path / "cache" / "yaml-chunks"
-    packs = sorted(cache.keys(folder))
-    assert len(packs) == 1
-    stored = cache.read_bytes(folder, packs[0])
-    assert stored is not None
-    pack = marshal.loads(stored)
-    for damaged in (
-        b"not marshal",
-        marshal.dumps({source: 1 for source in pack}),
-        marshal.dumps({source: ([], [], 0) for source in pack}),
-        marshal.dumps({source: (7, [], 0) for source in pack}),
-    ):
-        cache.write(folder, packs[0], damaged)
+    folder = cache.cache_dir(yaml_chunks.KIND)
+    stored = _pieces()
+    assert len(stored) > 3 and len(cache.keys(folder)) == len(stored)
+    key, good = sorted(stored.items())[1]
+    raw = cache.read_bytes(folder, key)
+    assert raw is not None and raw.endswith(good)
+    flipped = bytearray(raw)
+    flipped[-5] ^= 0x01  # one bit of the marshal data: still loads, as another value
+    for damaged in (bytes(flipped), raw[:-1], b"", raw[:10]):
+        cache.write(folder, key, damaged)
+        assert key not in _pieces()
+        parsed: list[str] = []
+        real = yaml_chunks.yaml_reader.parse_clean
+        monkeypatch.setattr(
+            yaml_chunks.yaml_reader,
+            "parse_clean",
+            lambda source, *rest: parsed.append(source) or real(source, *rest),
+        )
         assert _check(text, "/specs/damaged.yaml")
+        assert len(parsed) == 1  # that unit alone
+        assert _pieces()[key] == good  # stored afresh
+        monkeypatch.undo()
+        monkeypatch.setenv("APIFORGE_CACHE_DIR", str(folder.parent))
+    for shape in ({"k": 1}, ([], [], 0), (7, [], 0), ([1, 2, 3], None, 0)):
+        pieces.write(folder, {key: marshal.dumps(shape)})  # a valid check, a wrong shape
+        assert _check(text, "/specs/damaged.yaml")
+        assert _pieces()[key] == good
+
+
+def test_files_share_the_pieces_of_their_units() -> None:
+    """Pieces are keyed by content, not by file: another file with the same text stores nothing."""
+    text = synth.dump(synth.generate(10))
+    assert _check(text, "/specs/one.yaml")
+    folder = cache.cache_dir(yaml_chunks.KIND)
+    first = cache.keys(folder)
+    assert _check(text, "/elsewhere/two.yaml")
+    assert cache.keys(folder) == first
+    edited = text.replace("    Integration:\n", "    Integration:\n      description: E.\n", 1)
+    assert _check(edited, "/specs/one.yaml")
+    assert len(cache.keys(folder) - first) == 1  # the edited unit's piece only
+
+
+def test_an_evicted_piece_is_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache prunes pieces one by one; a unit whose piece went is parsed again, alone."""
+    text = synth.dump(synth.generate(10))
+    assert _check(text, "/specs/evicted.yaml")
+    folder = cache.cache_dir(yaml_chunks.KIND)
+    gone = sorted(cache.keys(folder))[0]
+    connection = cache._connect(folder.parent, create=False)
+    assert connection is not None
+    connection.execute("UPDATE entries SET used = 0 WHERE key = ?", (gone,))
+    connection.execute("UPDATE entries SET used = ? WHERE key != ?", (2**40, gone))
+    cache.prune(connection, 1)  # the limit keeps the recently used (stamped in the future)
+    assert gone not in cache.keys(folder) and len(cache.keys(folder)) > 1
+    parsed: list[str] = []
+    real = yaml_chunks.yaml_reader.parse_clean
+    monkeypatch.setattr(
+        yaml_chunks.yaml_reader,
+        "parse_clean",
+        lambda source, *rest: parsed.append(source) or real(source, *rest),
+    )
+    assert _check(text, "/specs/evicted.yaml")
+    assert len(parsed) == 1 and gone in cache.keys(folder)
