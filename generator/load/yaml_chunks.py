@@ -2,10 +2,11 @@
 
 A block-style spec is cut into its top-level entries, and ``paths``, ``webhooks``,
 ``definitions`` and ``components/<kind>`` further into one chunk per path, schema,
-response... (:func:`split`). Chunks that share an anchor name (PyYAML's dumper shares
-objects between paths), and every chunk between them, form one unit; the others are a
-unit each. A unit is parsed on its own, as its exact span of the file behind the header
-lines of its parents (so depth and text are what the whole file gives it), by
+response... (:func:`split`). Chunks that name the same anchor (PyYAML's dumper shares
+objects between paths) form one unit (:func:`groups`); the others are a unit each. A unit
+is parsed on its own, as its chunks' exact spans of the file in text order, each behind
+the header lines of its parents that the chunk before it did not open (so depth, text and
+the order of anchors and aliases are what the whole file gives them), by
 :func:`apiforge.load.yaml_reader.parse_clean`; results are kept in the content cache, one
 piece per unit keyed by a digest of its text, and the document is spliced from them in
 text order. Unchanged units are not parsed again, and an edit stores only its own units.
@@ -20,8 +21,9 @@ shared anchor names), the units together build at most ``max_nodes`` nodes, ever
 starts a chunk is a plain or escape-free quoted key, and the text has no document marker,
 directive, BOM or line break other than ``\\n`` and cannot nest deeper than the C-stack guard
 looks for. Otherwise the whole-file parse runs and reports exactly as before. ``$ref``
-holders are collected post-order and no wrapper holds a ``$ref``, so the units' holders
-concatenate to the whole file's.
+holders are collected post-order and no wrapper holds a ``$ref``, so each chunk's holders
+(:func:`apiforge.load.yaml_pieces.holders_by_chunk`) concatenate in text order to the
+whole file's.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from apiforge.load import yaml_reader
+from apiforge.load import yaml_pieces, yaml_reader
 from apiforge.load.reading import Limits, Parsed
 from apiforge.load.yaml_compose import HAVE_LIBYAML, may_be_deep
 from apiforge.load.yaml_positions import YamlPositions
@@ -201,8 +203,8 @@ def _key(line: str) -> tuple[str, bool] | None:
     return key, not rest or rest[0] == "#"
 
 
-def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]]:
-    """Chunk ranges [first, stop) to parse together: closed under shared anchor names."""
+def _anchored(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, set[str]]]:
+    """(chunk, the anchor names it defines or names) for each chunk naming a defined anchor."""
     offsets = lines.offsets
     anchors: set[str] = set()
     marked: list[tuple[int, set[str]]] = []
@@ -211,14 +213,17 @@ def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]
         if "&" in piece or "*" in piece:
             tokens = set(yaml_reader.anchor_tokens(piece))
             anchors.update(token[1:] for token in tokens if token[0] == "&")
-            marked.append((index, tokens))
+            marked.append((index, {token[1:] for token in tokens}))
+    return [(index, names & anchors) for index, names in marked if names & anchors]
+
+
+def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]]:
+    """Chunk ranges [first, stop) to compose together: closed under shared anchor names."""
     span: dict[str, tuple[int, int]] = {}
-    for index, tokens in marked:
-        for token in tokens:
-            name = token[1:]
-            if name in anchors:
-                low, high = span.get(name, (index, index))
-                span[name] = (min(low, index), max(high, index))
+    for index, names in _anchored(text, lines, chunks):
+        for name in names:
+            low, high = span.get(name, (index, index))
+            span[name] = (min(low, index), max(high, index))
     reach = list(range(len(chunks)))  # chunk -> the last chunk its unit must reach
     for low, high in span.values():
         reach[low] = max(reach[low], high)
@@ -232,6 +237,43 @@ def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]
         found.append((first, stop))
         first = stop
     return found
+
+
+def groups(text: str, lines: _Lines, chunks: list[Chunk]) -> list[list[int]]:
+    """The chunks to parse together, in text order: each alone, but those that name the same
+    anchor in one group (the chunks between them need not be parsed with them)."""
+    parent = list(range(len(chunks)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = index = parent[parent[index]]
+        return index
+
+    first: dict[str, int] = {}
+    for index, names in _anchored(text, lines, chunks):
+        for name in names:
+            other = root(first.setdefault(name, index))
+            parent[max(other, root(index))] = min(other, root(index))
+    found: dict[int, list[int]] = {}
+    for index in range(len(chunks)):
+        found.setdefault(root(index), []).append(index)
+    return list(found.values())
+
+
+def _source(text: str, offsets: list[int], part: list[Chunk]) -> str:
+    """The text of ``part``'s chunks in order, each behind the header lines it does not share
+    with the chunk before (chunks sort by parent, so a parent is never opened twice)."""
+    out: list[str] = []
+    before: list[str] = []
+    for chunk in part:
+        header = chunk.header.split("\n")[:-1]
+        shared = 0
+        while shared < min(len(header), len(before)) and header[shared] == before[shared]:
+            shared += 1
+        out.extend(line + "\n" for line in header[shared:])
+        out.append(text[offsets[chunk.first] : offsets[chunk.stop]])
+        before = header
+    return "".join(out)
 
 
 def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, YamlPositions] | None:
@@ -248,19 +290,19 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
     aliases = yaml_reader.has_aliases(text)
     prefix = cache.digest(_FORMAT, _code_identity(), repr(limits), str(aliases)).encode()
     offsets = lines.offsets
-    wanted: list[tuple[str, str, list[Chunk]]] = []  # (key, source, chunks) per unit
-    for first, stop in units(text, lines, chunks):
-        part = chunks[first:stop]
-        source = part[0].header + text[offsets[part[0].first] : offsets[part[-1].stop]]
-        wanted.append((pieces.key(prefix, source.encode()), source, part))
+    wanted: list[tuple[str, str, list[int]]] = []  # (key, source, chunk numbers) per unit
+    for members in groups(text, lines, chunks):
+        source = _source(text, offsets, [chunks[i] for i in members])
+        wanted.append((pieces.key(prefix, source.encode()), source, members))
     known = pieces.read(folder, [key for key, _, _ in wanted])
     fresh: dict[str, bytes] = {}
-    document: dict[str, Any] = {}
-    holders: list[Any] = []
+    values: list[Any] = [None] * len(chunks)
+    held: list[list[Any]] = [[]] * len(chunks)
     nodes = 0
-    for key, source, part in wanted:
-        found = _unpack(known.get(key), len(part))
+    for key, source, members in wanted:
+        found = yaml_pieces.unpack(known.get(key), len(members))
         if found is None:
+            part = [chunks[i] for i in members]
             found = _parse_unit(source, part, limits, aliases)
             if found is None:
                 return None
@@ -268,45 +310,26 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
                 fresh[key] = marshal.dumps(found)
             except ValueError:
                 pass
-        values, held, count = found
-        for chunk, value in zip(part, values):
-            parent = document
-            for name in chunk.keys[:-1]:
-                parent = parent.setdefault(name, {})
-            parent[chunk.keys[-1]] = value
-        holders.extend(held)
-        nodes += count
+        for index, value, holders in zip(members, found[0], found[1]):
+            values[index], held[index] = value, holders
+        nodes += found[2]
     if nodes > limits.max_nodes:
         return None  # each unit counts its wrappers again: never less than the whole text
+    document: dict[str, Any] = {}
+    for chunk, value in zip(chunks, values):  # in text order, as the whole parse builds
+        parent = document
+        for name in chunk.keys[:-1]:
+            parent = parent.setdefault(name, {})
+        parent[chunk.keys[-1]] = value
     pieces.write(folder, fresh)
-    return Parsed(document, holders), YamlPositions(text)
-
-
-def _unpack(data: bytes | None, size: int) -> tuple[list[Any], list[Any], int] | None:
-    """A unit's piece as :func:`_parse_unit` made it (``size`` chunk values), else None."""
-    if data is None:
-        return None
-    try:
-        found = marshal.loads(data)  # the user's own cache, each piece checked on read
-    except (EOFError, ValueError, TypeError):
-        return None
-    if (
-        type(found) is tuple
-        and len(found) == 3
-        and type(found[0]) is list
-        and len(found[0]) == size
-        and type(found[1]) is list
-        and type(found[2]) is int
-    ):
-        return found
-    return None
+    return Parsed(document, [h for holders in held for h in holders]), YamlPositions(text)
 
 
 def _parse_unit(
     source: str, part: list[Chunk], limits: Limits, aliases: bool
-) -> tuple[list[Any], list[Any], int] | None:
-    """Each chunk's value, the unit's ``$ref`` holders and node count; None unless the unit
-    parses cleanly into exactly the keys of its chunks."""
+) -> tuple[list[Any], list[list[Any]], int] | None:
+    """Each chunk's value and ``$ref`` holders, and the unit's node count; None unless the
+    unit parses cleanly into exactly the keys of its chunks."""
     parsed = yaml_reader.parse_clean(source, limits, aliases)
     if parsed is None:
         return None
@@ -325,7 +348,8 @@ def _parse_unit(
         for name in chunk.keys:
             node = node[name]
         values.append(node)
-    return values, held, count
+    split = yaml_pieces.holders_by_chunk(values, held)
+    return None if split is None else (values, split, count)
 
 
 def _same_keys(data: Any, expected: dict[str, Any]) -> bool:

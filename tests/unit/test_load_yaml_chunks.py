@@ -216,8 +216,23 @@ def test_aliases_across_definitions_parse_them_together() -> None:
         ("paths", "/b"),
     ]
     assert lines is not None
-    assert yaml_chunks.units(text, lines, chunks) == [(0, 1), (1, 4)]
+    assert yaml_chunks.units(text, lines, chunks) == [(0, 1), (1, 4)]  # to compose
+    assert yaml_chunks.groups(text, lines, chunks) == [[0], [1, 3], [2]]  # to parse
     assert _check(text, "/specs/aliases.yaml")
+
+
+def test_aliases_across_parents_and_holders_in_text_order() -> None:
+    """A unit spanning paths and schemas re-opens no parent; holders keep the file's order."""
+    text = (
+        "openapi: 3.0.3\npaths:\n  /a:\n    x: &p {$ref: '#/a'}\n  /m:\n    $ref: '#/m'\n"
+        "  /b:\n    y: {$ref: '#/b'}\ncomponents:\n  schemas:\n    A: {$ref: '#/c'}\n"
+        "    B:\n      z: *p\n      w: {$ref: '#/d'}\n  responses:\n    R: *p\n"
+    )
+    lines, chunks = yaml_chunks.split(text) or (None, [])
+    assert lines is not None
+    assert yaml_chunks.groups(text, lines, chunks) == [[0], [1, 5, 6], [2], [3], [4]]
+    assert _check(text, "/specs/across.yaml")
+    assert _check(text, "/specs/across.yaml")  # from the pieces
 
 
 def test_a_broken_edit_reports_what_the_whole_parse_reports(tmp_path: Path) -> None:
