@@ -22,7 +22,7 @@ starts a chunk is a plain or escape-free quoted key, and the text has no documen
 directive, BOM or line break other than ``\\n`` and cannot nest deeper than the C-stack guard
 looks for. Otherwise the whole-file parse runs and reports exactly as before. ``$ref``
 holders are collected post-order and no wrapper holds a ``$ref``, so each chunk's holders
-(:func:`apiforge.load.yaml_pieces.holders_by_chunk`) concatenate in text order to the
+(:func:`apiforge.load.yaml_pieces.holders_by_run`) concatenate in text order to the
 whole file's.
 """
 
@@ -300,18 +300,21 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
     held: list[list[Any]] = [[]] * len(chunks)
     nodes = 0
     for key, source, members in wanted:
-        found = yaml_pieces.unpack(known.get(key), len(members))
+        starts = yaml_pieces.runs(members)
+        found = yaml_pieces.unpack(known.get(key), len(members), len(starts))
         if found is None:
             part = [chunks[i] for i in members]
-            found = _parse_unit(source, part, limits, aliases)
+            found = _parse_unit(source, part, starts, limits, aliases)
             if found is None:
                 return None
             try:  # keeps shared nodes and each holder the dict inside its value
                 fresh[key] = marshal.dumps(found)
             except ValueError:
                 pass
-        for index, value, holders in zip(members, found[0], found[1]):
-            values[index], held[index] = value, holders
+        for index, value in zip(members, found[0]):
+            values[index] = value
+        for start, holders in zip(starts, found[1]):
+            held[members[start]] = holders
         nodes += found[2]
     if nodes > limits.max_nodes:
         return None  # each unit counts its wrappers again: never less than the whole text
@@ -326,10 +329,10 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
 
 
 def _parse_unit(
-    source: str, part: list[Chunk], limits: Limits, aliases: bool
+    source: str, part: list[Chunk], starts: list[int], limits: Limits, aliases: bool
 ) -> tuple[list[Any], list[list[Any]], int] | None:
-    """Each chunk's value and ``$ref`` holders, and the unit's node count; None unless the
-    unit parses cleanly into exactly the keys of its chunks."""
+    """Each chunk's value, the ``$ref`` holders of each run of consecutive chunks (``starts``),
+    and the unit's node count; None unless it parses cleanly into exactly its chunks' keys."""
     parsed = yaml_reader.parse_clean(source, limits, aliases)
     if parsed is None:
         return None
@@ -348,7 +351,7 @@ def _parse_unit(
         for name in chunk.keys:
             node = node[name]
         values.append(node)
-    split = yaml_pieces.holders_by_chunk(values, held)
+    split = yaml_pieces.holders_by_run(values, held, starts)
     return None if split is None else (values, split, count)
 
 
