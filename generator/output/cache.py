@@ -39,6 +39,7 @@ _DEFAULT_LIMIT_MB = 512.0
 _KEEP = 0.75  # a prune keeps the most recently used entries up to this share of the limit
 _TOUCH_AFTER = 86_400  # seconds: how stale a last-use stamp gets before a read refreshes it
 _BUSY_TIMEOUT = 30.0  # seconds to wait for another process's write
+_WAL_LIMIT = 4 << 20  # bytes of WAL file kept after the log starts over (the checkpoint's 1,000 pages)
 
 
 def digest(*parts: str) -> str:
@@ -302,6 +303,10 @@ def _open_database(path: Path) -> sqlite3.Connection:
         # no fsync per write, only at checkpoints: a power cut may lose the last entries
         # (which only costs time) but never leaves the database inconsistent, in WAL mode
         connection.execute("PRAGMA synchronous=NORMAL")
+        # A commit larger than the auto-checkpoint's 1,000 pages grows the WAL file past
+        # them; when a later writer starts it over, it is cut back to this size, so a
+        # cold run's ~12 MB WAL does not stay on the disk (each process opening it maps it).
+        connection.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT}")
         (layout,) = connection.execute("PRAGMA user_version").fetchone()
         if layout != LAYOUT and _lay_out(connection):
             _compact(connection)

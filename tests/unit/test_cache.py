@@ -249,3 +249,14 @@ def test_an_unreadable_limit_means_the_default(monkeypatch: pytest.MonkeyPatch) 
     assert cache.limit_bytes() == 512 * 1024 * 1024
     monkeypatch.setenv(cache.LIMIT_VARIABLE, "0.5")
     assert cache.limit_bytes() == 512 * 1024
+
+
+def test_the_wal_is_cut_back_after_a_large_commit(base: Path) -> None:
+    """A commit over the auto-checkpoint's pages grows the WAL; the next one cuts it back."""
+    folder = cache.cache_dir("format")
+    cache.write_many(folder, {f"k{i}": os.urandom(100_000) for i in range(60)})  # ~6 MB
+    wal = base / f"{cache.DATABASE}-wal"
+    assert wal.stat().st_size > cache._WAL_LIMIT
+    cache.write(folder, "small", b"x")
+    assert wal.stat().st_size <= cache._WAL_LIMIT
+    assert cache.read_bytes(folder, "k59") is not None and cache.read(folder, "small") == "x"
