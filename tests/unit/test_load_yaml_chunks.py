@@ -326,3 +326,28 @@ def test_an_evicted_piece_is_parsed_again(monkeypatch: pytest.MonkeyPatch) -> No
     )
     assert _check(text, "/specs/evicted.yaml")
     assert len(parsed) == 1 and gone in cache.keys(folder)
+
+
+def test_two_processes_parse_edits_of_one_spec_at_once() -> None:
+    """Two processes store and read the same pieces concurrently: each splice is exact."""
+    import subprocess
+
+    text = synth.dump(synth.generate(20))
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import test_load_yaml_chunks as t\n"
+        "text = open(sys.argv[2], encoding='utf-8').read()\n"
+        "for i in range(8):\n"
+        "    edited = text.replace('    Integration:\\n',"
+        " f'    Integration:\\n      description: E{i % 3}.\\n', 1)\n"
+        "    assert t._check(edited, f'/specs/p{sys.argv[3]}.yaml')\n"
+    )
+    spec = Path(cache.cache_dir(yaml_chunks.KIND) or "").parent.parent / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    here = str(Path(__file__).parent)
+    runs = [
+        subprocess.Popen([sys.executable, "-c", script, here, str(spec), str(n)]) for n in (1, 2)
+    ]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0]
+    stored = _pieces()
+    assert len(stored) == len(cache.keys(cache.cache_dir(yaml_chunks.KIND)))  # none damaged
+    assert _check(text, "/specs/after.yaml")
