@@ -38,7 +38,7 @@ from typing import Any
 
 from apiforge.load import yaml_pieces, yaml_reader
 from apiforge.load.reading import Limits, Parsed
-from apiforge.load.yaml_compose import HAVE_LIBYAML, may_be_deep
+from apiforge.load.yaml_compose import HAVE_LIBYAML, gc_paused, may_be_deep
 from apiforge.load.yaml_positions import YamlPositions
 from apiforge.output import cache, pieces
 
@@ -295,6 +295,32 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
         source = _source(text, offsets, [chunks[i] for i in members])
         wanted.append((pieces.key(prefix, source.encode()), source, members))
     known = pieces.read(folder, [key for key, _, _ in wanted])
+    with gc_paused():  # ~2,000 trees built from marshal: a collection would walk them all
+        found_all = _splice(wanted, known, chunks, limits, aliases)
+    if found_all is None:
+        return None
+    values, held, nodes, fresh = found_all
+    if nodes > limits.max_nodes:
+        return None  # each unit counts its wrappers again: never less than the whole text
+    document: dict[str, Any] = {}
+    for chunk, value in zip(chunks, values):  # in text order, as the whole parse builds
+        parent = document
+        for name in chunk.keys[:-1]:
+            parent = parent.setdefault(name, {})
+        parent[chunk.keys[-1]] = value
+    pieces.write(folder, fresh)
+    return Parsed(document, [h for holders in held for h in holders]), YamlPositions(text)
+
+
+def _splice(
+    wanted: list[tuple[str, str, list[int]]],
+    known: dict[str, bytes],
+    chunks: list[Chunk],
+    limits: Limits,
+    aliases: bool,
+) -> tuple[list[Any], list[list[Any]], int, dict[str, bytes]] | None:
+    """Each chunk's value and holders from its unit's piece or parse, the nodes built, and
+    the pieces to store; None when a unit does not parse cleanly."""
     fresh: dict[str, bytes] = {}
     values: list[Any] = [None] * len(chunks)
     held: list[list[Any]] = [[]] * len(chunks)
@@ -316,16 +342,7 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
         for start, holders in zip(starts, found[1]):
             held[members[start]] = holders
         nodes += found[2]
-    if nodes > limits.max_nodes:
-        return None  # each unit counts its wrappers again: never less than the whole text
-    document: dict[str, Any] = {}
-    for chunk, value in zip(chunks, values):  # in text order, as the whole parse builds
-        parent = document
-        for name in chunk.keys[:-1]:
-            parent = parent.setdefault(name, {})
-        parent[chunk.keys[-1]] = value
-    pieces.write(folder, fresh)
-    return Parsed(document, [h for holders in held for h in holders]), YamlPositions(text)
+    return values, held, nodes, fresh
 
 
 def _parse_unit(
