@@ -242,7 +242,7 @@ def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]
 def groups(text: str, lines: _Lines, chunks: list[Chunk]) -> list[list[int]]:
     """The chunks to parse together, in text order: each alone, but those that name the same
     anchor in one group (the chunks between them need not be parsed with them)."""
-    parent = list(range(len(chunks)))
+    parent: dict[int, int] = {}  # only chunks naming an anchor: the others stay alone
 
     def root(index: int) -> int:
         while parent[index] != index:
@@ -251,18 +251,22 @@ def groups(text: str, lines: _Lines, chunks: list[Chunk]) -> list[list[int]]:
 
     first: dict[str, int] = {}
     for index, names in _anchored(text, lines, chunks):
+        parent[index] = index
         for name in names:
-            other = root(first.setdefault(name, index))
-            parent[max(other, root(index))] = min(other, root(index))
-    found: dict[int, list[int]] = {}
-    for index in range(len(chunks)):
-        found.setdefault(root(index), []).append(index)
-    return list(found.values())
+            low, high = sorted((root(first.setdefault(name, index)), root(index)))
+            parent[high] = low
+    joined: dict[int, list[int]] = {}
+    for index in parent:  # in text order
+        joined.setdefault(root(index), []).append(index)
+    # a group comes where its first chunk is (its root: roots are the smallest members)
+    return [joined[i] if i in parent else [i] for i in range(len(chunks)) if parent.get(i, i) == i]
 
 
 def _source(text: str, offsets: list[int], part: list[Chunk]) -> str:
     """The text of ``part``'s chunks in order, each behind the header lines it does not share
     with the chunk before (chunks sort by parent, so a parent is never opened twice)."""
+    if len(part) == 1:
+        return part[0].header + text[offsets[part[0].first] : offsets[part[0].stop]]
     out: list[str] = []
     before: list[str] = []
     for chunk in part:
