@@ -390,6 +390,6 @@ def _code_identity() -> str:
 
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256(str(yaml.__version__).encode())
-    for name in ("yaml_chunks.py", "yaml_reader.py", "yaml_compose.py"):
+    for name in ("yaml_chunks.py", "yaml_pieces.py", "yaml_reader.py", "yaml_compose.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
