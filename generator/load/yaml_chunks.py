@@ -28,6 +28,7 @@ whole file's.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import itertools
@@ -204,17 +205,17 @@ def _key(line: str) -> tuple[str, bool] | None:
 
 
 def _anchored(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, set[str]]]:
-    """(chunk, the anchor names it defines or names) for each chunk naming a defined anchor."""
+    """(chunk, the anchor names it defines or names) for each chunk naming a defined anchor,
+    in text order. A token never spans a line break, so it lies in one chunk's lines or in
+    lines of no chunk (parents' headers, leading comments), where it does not count."""
     offsets = lines.offsets
-    anchors: set[str] = set()
-    marked: list[tuple[int, set[str]]] = []
-    for index, chunk in enumerate(chunks):
-        piece = text[offsets[chunk.first] : offsets[chunk.stop]]
-        if "&" in piece or "*" in piece:
-            tokens = set(yaml_reader.anchor_tokens(piece))
-            anchors.update(token[1:] for token in tokens if token[0] == "&")
-            marked.append((index, {token[1:] for token in tokens}))
-    return [(index, names & anchors) for index, names in marked if names & anchors]
+    starts = [offsets[chunk.first] for chunk in chunks]
+    named: dict[int, set[str]] = {}
+    for at, name in yaml_reader.anchor_uses(text):
+        index = bisect.bisect_right(starts, at) - 1
+        if index >= 0 and at < offsets[chunks[index].stop]:
+            named.setdefault(index, set()).add(name)
+    return sorted(named.items())
 
 
 def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]]:
