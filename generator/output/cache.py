@@ -96,7 +96,9 @@ def read_many_bytes(folder: Path | None, keys: list[str]) -> dict[str, bytes]:
     for chunk, marks in _chunks(keys):
         sql = f"SELECT key, value, used FROM entries WHERE kind = ? AND key IN ({marks})"
         for key, value, used in _rows(folder, sql, *chunk):
-            found[key] = bytes(value)
+            if not isinstance(value, bytes):
+                continue  # a damaged row (every write stores bytes): a miss
+            found[key] = value
             if _now() - used > _TOUCH_AFTER:
                 stale.append(key)
     touch_many(folder, stale)
@@ -201,7 +203,9 @@ def read_slice(folder: Path | None, key: str, start: int, length: int) -> bytes 
         ).fetchone()
     except sqlite3.Error:
         return None
-    return None if row is None or len(row[0]) != length else bytes(row[0])
+    if row is None or not isinstance(row[0], bytes) or len(row[0]) != length:
+        return None  # not stored, shorter, or a damaged row holding no bytes
+    return row[0]
 
 
 def touch_many(folder: Path | None, wanted: list[str]) -> None:

@@ -260,3 +260,15 @@ def test_the_wal_is_cut_back_after_a_large_commit(base: Path) -> None:
     cache.write(folder, "small", b"x")
     assert wal.stat().st_size <= cache._WAL_LIMIT
     assert cache.read_bytes(folder, "k59") is not None and cache.read(folder, "small") == "x"
+
+
+def test_a_value_that_is_not_bytes_reads_as_missing(base: Path) -> None:
+    """Every write stores bytes; a row holding anything else (a damaged file) is a miss."""
+    folder = cache.cache_dir("format")
+    cache.write(folder, "good", b"g")
+    cache.write(folder, "bad", b"b")
+    connection = cache._connect(base, create=False)
+    assert connection is not None
+    connection.execute("UPDATE entries SET value = 'text' WHERE key = 'bad'")
+    assert cache.read_many_bytes(folder, ["good", "bad"]) == {"good": b"g"}
+    assert cache.read(folder, "bad") is None
