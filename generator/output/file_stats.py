@@ -33,6 +33,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from apiforge.output import cache
@@ -50,15 +51,35 @@ def identity(found: os.stat_result) -> Identity:
     return (found.st_size, found.st_mtime_ns, found.st_ino, found.st_dev, found.st_ctime_ns)
 
 
+@dataclass
+class Checked:
+    """What :func:`check` found in one package directory, and the record it would store."""
+
+    found: dict[str, str | None]  # name -> sha256, None when missing or unreadable
+    recorded_ns: int  # when the stats were taken (before the first)
+    record: Record  # name -> (identity, digest) of every file found
+    stale: bool  # whether ``record`` differs from the stored one
+
+
 def digests(
     package_dir: Path, names: Iterable[str], hash_file: Callable[[Path], str | None]
 ) -> dict[str, str | None]:
     """``{name: hash_file(package_dir / name)}``, calling ``hash_file`` only where needed."""
+    checked = check(package_dir, names, hash_file)
+    if checked.stale:
+        store([(package_dir, checked.recorded_ns, checked.record)])
+    return checked.found
+
+
+def check(
+    package_dir: Path, names: Iterable[str], hash_file: Callable[[Path], str | None]
+) -> Checked:
+    """:func:`digests` without storing the new record (see :func:`after_write`)."""
     folder = cache.cache_dir(KIND)
     if folder is None:
-        return {name: hash_file(package_dir / name) for name in names}
-    key = os.path.abspath(package_dir)
-    recorded_ns, known = load(cache.read_bytes(folder, key))
+        found = {name: hash_file(package_dir / name) for name in names}
+        return Checked(found, 0, {}, stale=False)
+    recorded_ns, known = load(cache.read_bytes(folder, os.path.abspath(package_dir)))
     now_ns = time.time_ns()  # before any stat: the moment the new record is taken
     trusted_before = recorded_ns - RACY_SLACK_NS
     found: dict[str, str | None] = {}
@@ -81,9 +102,38 @@ def digests(
         hashed = True
         if digest is not None:
             record[name] = (now, digest)
-    if hashed or record.keys() != known.keys():
-        cache.write(folder, key, dump(now_ns, record))
-    return found
+    return Checked(found, now_ns, record, stale=hashed or record.keys() != known.keys())
+
+
+def after_write(
+    package_dir: Path, checked: Checked, written: Mapping[str, str], removed: Iterable[str]
+) -> Record:
+    """The record of ``package_dir`` once the files of ``written`` ({name: sha256}) were
+    replaced and those of ``removed`` deleted, every other file as :func:`check` found it.
+
+    Only the written files are stat'ed again. The record keeps the check's
+    ``recorded_ns``: every identity in it was taken after that moment.
+    """
+    record = dict(checked.record)
+    for name in removed:
+        record.pop(name, None)
+    prefix = os.path.join(package_dir, "")
+    for name, digest in written.items():
+        try:
+            record[name] = (identity(os.stat(prefix + name)), digest)
+        except OSError:
+            record.pop(name, None)  # gone already: the next check hashes (misses) it
+    return record
+
+
+def store(records: Iterable[tuple[Path, int, Record]]) -> None:
+    """Store each package directory's record (taken at ``recorded_ns``), in one transaction."""
+    folder = cache.cache_dir(KIND)
+    entries = {
+        os.path.abspath(package_dir): dump(recorded_ns, record).encode("utf-8")
+        for package_dir, recorded_ns, record in records
+    }
+    cache.write_many(folder, entries)
 
 
 def remember(package_dir: Path, written: Mapping[str, str]) -> None:

@@ -19,6 +19,13 @@ What it changes is journalled: each replaced or removed file is first renamed in
 KeyboardInterrupt included, undoes the journal in reverse: the previous output stays
 byte-for-byte intact, as with the swap (should a step fail to undo, the staging folder
 is kept, with the old files in it). Each package's manifest is written last.
+
+Which files changed is decided by digests, not by reading the old files: the old ones
+are the manifest's (:func:`apiforge.output.file_stats.check` proves the files on disk
+hold them, statting instead of hashing where it can), the new ones those a
+:class:`DigestedTree` carries (:func:`apiforge.output.write.package_trees` hashed each
+file once, for the new manifest). Once written, the stat record of each package is
+updated for the files written only, all packages in one cache transaction.
 """
 
 from __future__ import annotations
@@ -44,11 +51,38 @@ from apiforge.output.manifest import (
 STAGING_PREFIX = ".apiforge-staging-"  # the staged swap's too
 
 
+class DigestedTree(dict[str, bytes]):
+    """A package tree (name -> bytes) that knows the sha256 of some of its files.
+
+    A digest counts only for the very bytes object it was computed from: an entry
+    replaced after construction is hashed again, never taken on trust.
+    """
+
+    def __init__(self, files: Mapping[str, bytes], digests: Mapping[str, str]) -> None:
+        super().__init__(files)
+        self._known = {name: (files[name], digest) for name, digest in digests.items()}
+
+    def digest(self, name: str) -> str:
+        """The hex sha256 of ``self[name]``."""
+        data = self[name]
+        known = self._known.get(name)
+        if known is not None and known[0] is data:
+            return known[1]
+        return hashlib.sha256(data).hexdigest()
+
+
+def _digest(tree: Mapping[str, bytes], name: str) -> str:
+    if isinstance(tree, DigestedTree):
+        return tree.digest(name)
+    return hashlib.sha256(tree[name]).hexdigest()
+
+
 @dataclass
 class _Changes:
     """One package: what to write, what to remove."""
 
     dest: str  # the package directory, with a trailing separator
+    checked: file_stats.Checked  # the files on disk, as the manifest lists them
     write: list[str]  # names whose new bytes replace (or add) a file, manifest last
     remove: list[str]  # listed names the new tree drops
     new_folders: list[str]  # folders the new tree adds, parents first
@@ -69,15 +103,25 @@ def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> boo
     staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output)
     journal: list[tuple[str, str, str]] = []
     spares = (os.path.join(staging, str(n)) for n in itertools.count())  # fresh staging names
+    written: list[dict[str, str]] = []
     try:
         mode = _new_file_mode(staging)
         for changes, tree in planned:
-            _apply(changes, tree, mode, spares, journal)
+            written.append(_apply(changes, tree, mode, spares, journal))
     except BaseException:
         if _undo(journal):  # else the staging folder keeps what could not be put back
             shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)
+    # stat'ed once the old files are gone (removing a hard link changes its other names' ctime)
+    file_stats.store(
+        (
+            Path(c.dest),
+            c.checked.recorded_ns,
+            file_stats.after_write(Path(c.dest), c.checked, w, c.remove),
+        )
+        for (c, _), w in zip(planned, written)
+    )
     return True
 
 
@@ -91,28 +135,38 @@ def _changes(dest: Path, tree: Mapping[str, bytes]) -> _Changes | None:
         return None
     if manifest is None or MANIFEST_NAME in manifest.files:
         return None
-    on_disk = file_stats.digests(dest, manifest.files, sha256_file)
-    if any(on_disk[name] != digest for name, digest in manifest.files.items()):
+    checked = file_stats.check(dest, manifest.files, sha256_file)
+    changes = _planned(dest, tree, manifest.files, checked)
+    if changes is None and checked.stale:  # the staged swap's check then stats, not hashes
+        file_stats.store([(dest, checked.recorded_ns, checked.record)])
+    return changes
+
+
+def _planned(
+    dest: Path, tree: Mapping[str, bytes], listed: dict[str, str], checked: file_stats.Checked
+) -> _Changes | None:
+    """:func:`_changes` once the files on disk are known (``checked``)."""
+    on_disk = checked.found
+    if any(on_disk[name] != digest for name, digest in listed.items()):
         return None  # edited by hand or missing: the staged swap refuses or rebuilds
-    old_folders = {f for name in manifest.files for f in _folders(name)}
+    old_folders = {f for name in listed for f in _folders(name)}
     new_folders = {f for name in tree for f in _folders(name)}
     prefix = os.path.join(dest, "")
     for folder in old_folders:
         if not _is_real_folder(prefix + folder):
             return None
     added_folders = sorted(new_folders - old_folders, key=lambda f: f.count("/"))
-    added = [n for n in tree if n not in manifest.files and n != MANIFEST_NAME]
+    added = [n for n in tree if n not in listed and n != MANIFEST_NAME]
     if any(os.path.lexists(prefix + path) for path in (*added_folders, *added)):
         return None  # a user's entry where the new tree puts something
     changed = [
         name
-        for name, data in tree.items()
-        if name != MANIFEST_NAME
-        and (name not in manifest.files or hashlib.sha256(data).hexdigest() != on_disk[name])
+        for name in tree
+        if name != MANIFEST_NAME and (name not in listed or _digest(tree, name) != on_disk[name])
     ]
     write = sorted(changed) + ([MANIFEST_NAME] if MANIFEST_NAME in tree else [])
-    remove = sorted(n for n in manifest.files if n not in tree)
-    return _Changes(prefix, write, remove, added_folders)
+    remove = sorted(n for n in listed if n not in tree)
+    return _Changes(prefix, checked, write, remove, added_folders)
 
 
 def _folders(name: str) -> list[str]:
@@ -143,8 +197,10 @@ def _apply(
     mode: int,
     spares: Iterator[str],
     journal: list[tuple[str, str, str]],
-) -> None:
-    """Carry out one package's changes, journalling each step (see :func:`_undo`)."""
+) -> dict[str, str]:
+    """Carry out one package's changes, journalling each step (see :func:`_undo`).
+
+    Returns the sha256 of every file written (manifest aside), by name."""
     dest = changes.dest
     # A kept file that is not a plain file of the new files' mode is written again, as the
     # staged swap would (it links only plain files of that mode).
@@ -174,6 +230,7 @@ def _apply(
         except OSError:
             continue  # still holds a generated or a user's entry: it stays
         journal.append(("unmade", dest + folder, ""))
+    return {n: _digest(tree, n) for n in names if n != MANIFEST_NAME}
 
 
 def _undo(journal: list[tuple[str, str, str]]) -> bool:
