@@ -132,9 +132,10 @@ def test_only_changed_files_are_written_and_the_result_is_the_new_tree(
     assert on_disk(out) == expected(NEW)
     same = [n for n in OLD if NEW.get(n) == OLD[n]]
     assert {n: os.stat(out / n).st_ino for n in same} == {n: inodes[n] for n in same}
-    assert os.stat(out / "shop_client/shop_client/models/pets.py").st_ino != inodes[
-        "shop_client/shop_client/models/pets.py"
-    ]
+    assert (
+        os.stat(out / "shop_client/shop_client/models/pets.py").st_ino
+        != inodes["shop_client/shop_client/models/pets.py"]
+    )
 
 
 def test_same_size_and_mtime_edit_on_disk_is_refused(
