@@ -23,8 +23,17 @@ taken (``recorded_ns``, read before any file is stat'ed) by more than
 ``time.time_ns`` by a tick, and some file systems keep whole or even two seconds. A
 racy file is hashed again, and the record retaken, until it is old enough.
 
-Entry (JSON): ``{"format": 1, "recorded_ns": int, "files": {name: [size, mtime_ns,
-ino, dev, ctime_ns, sha256]}}``. Standard library only: it runs on the no-op path.
+A write knows the file system's own clock: before it stats, it creates a file in its
+staging folder, whose mtime (the *stamp*, with its device) the record keeps. A file
+on that device whose mtime is older than the stamp was last changed in an earlier
+tick of the very clock that stamps every change, before the identity was taken: any
+later change gives it a newer mtime. So such a record needs no slack, and a
+regeneration right after another one stats the files the previous one did not write
+instead of hashing them all (files on another device fall back to the slack).
+
+Entry (JSON): ``{"format": 1, "recorded_ns": int, "stamp": [mtime_ns, dev] | null,
+"files": {name: [size, mtime_ns, ino, dev, ctime_ns, sha256]}}`` (``stamp`` may be
+absent). Standard library only: it runs on the no-op path.
 """
 
 from __future__ import annotations
@@ -44,6 +53,12 @@ RACY_SLACK_NS = 2_000_000_000
 
 Identity = tuple[int, int, int, int, int]
 Record = dict[str, tuple[Identity, str]]
+Stamp = tuple[int, int]  # (mtime_ns, st_dev) of a file created just before the stats
+
+
+def stamp_of(found: os.stat_result) -> Stamp:
+    """The stamp of a file just created (see the module docstring)."""
+    return found.st_mtime_ns, found.st_dev
 
 
 def identity(found: os.stat_result) -> Identity:
@@ -57,6 +72,7 @@ class Checked:
 
     found: dict[str, str | None]  # name -> sha256, None when missing or unreadable
     recorded_ns: int  # when the stats were taken (before the first)
+    stamp: Stamp | None  # the file system's clock before the first stat, when known
     record: Record  # name -> (identity, digest) of every file found
     stale: bool  # whether ``record`` differs from the stored one
 
@@ -67,21 +83,30 @@ def digests(
     """``{name: hash_file(package_dir / name)}``, calling ``hash_file`` only where needed."""
     checked = check(package_dir, names, hash_file)
     if checked.stale:
-        store([(package_dir, checked.recorded_ns, checked.record)])
+        store([(package_dir, checked)])
     return checked.found
 
 
 def check(
-    package_dir: Path, names: Iterable[str], hash_file: Callable[[Path], str | None]
+    package_dir: Path,
+    names: Iterable[str],
+    hash_file: Callable[[Path], str | None],
+    stamp: Stamp | None = None,
 ) -> Checked:
-    """:func:`digests` without storing the new record (see :func:`after_write`)."""
+    """:func:`digests` without storing the new record (see :func:`after_write`).
+
+    ``stamp``: of a file created on the package's file system before this call, if any.
+    """
     folder = cache.cache_dir(KIND)
     if folder is None:
         found = {name: hash_file(package_dir / name) for name in names}
-        return Checked(found, 0, {}, stale=False)
-    recorded_ns, known = load(cache.read_bytes(folder, os.path.abspath(package_dir)))
+        return Checked(found, 0, None, {}, stale=False)
+    recorded_ns, old_stamp, known = load_entry(
+        cache.read_bytes(folder, os.path.abspath(package_dir))
+    )
     now_ns = time.time_ns()  # before any stat: the moment the new record is taken
     trusted_before = recorded_ns - RACY_SLACK_NS
+    stamp_ns, stamp_dev = old_stamp if old_stamp is not None else (0, -1)
     found: dict[str, str | None] = {}
     record: Record = {}
     hashed = False
@@ -94,7 +119,11 @@ def check(
             hashed = True
             continue
         entry = known.get(name)
-        if entry is not None and entry[0] == now and now[1] < trusted_before:
+        if (
+            entry is not None
+            and entry[0] == now
+            and (now[1] < stamp_ns if now[3] == stamp_dev else now[1] < trusted_before)
+        ):
             found[name] = entry[1]
             record[name] = entry
             continue
@@ -102,7 +131,10 @@ def check(
         hashed = True
         if digest is not None:
             record[name] = (now, digest)
-    return Checked(found, now_ns, record, stale=hashed or record.keys() != known.keys())
+    # the old stamp preceded every stat of the old record, so it precedes these too
+    new_stamp = stamp if stamp is not None else old_stamp
+    stale = hashed or record.keys() != known.keys() or new_stamp != old_stamp
+    return Checked(found, now_ns, new_stamp, record, stale)
 
 
 def after_write(
@@ -126,23 +158,24 @@ def after_write(
     return record
 
 
-def store(records: Iterable[tuple[Path, int, Record]]) -> None:
-    """Store each package directory's record (taken at ``recorded_ns``), in one transaction."""
+def store(records: Iterable[tuple[Path, Checked]]) -> None:
+    """Store each package directory's record, in one transaction."""
     folder = cache.cache_dir(KIND)
     entries = {
-        os.path.abspath(package_dir): dump(recorded_ns, record).encode("utf-8")
-        for package_dir, recorded_ns, record in records
+        os.path.abspath(package_dir): dump(c.recorded_ns, c.record, c.stamp).encode("utf-8")
+        for package_dir, c in records
     }
     cache.write_many(folder, entries)
 
 
-def remember(package_dir: Path, written: Mapping[str, str]) -> None:
+def remember(package_dir: Path, written: Mapping[str, str], stamp: Stamp | None = None) -> None:
     """Record the identities of files just written, with their known digests (``{name: sha256}``).
 
     Called once a write is complete, the old folders removed (removing a hard link changes
     the ctime of the file it shared), so that the next check stats the files instead of
     hashing them. Files written in the last :data:`RACY_SLACK_NS` are racy, as always: the
-    next check hashes those again (the few a regeneration changed, not the whole package).
+    next check hashes those again (the few a regeneration changed, not the whole package);
+    with a ``stamp`` (taken after the write), only those written in the stamp's tick.
     """
     folder = cache.cache_dir(KIND)
     if folder is None:
@@ -155,31 +188,45 @@ def remember(package_dir: Path, written: Mapping[str, str]) -> None:
             record[name] = (identity(os.stat(prefix + name)), digest)
         except OSError:
             continue  # gone already: the next check hashes (misses) it
-    cache.write(folder, os.path.abspath(package_dir), dump(now_ns, record))
+    cache.write(folder, os.path.abspath(package_dir), dump(now_ns, record, stamp))
 
 
-def dump(recorded_ns: int, record: Record) -> str:
+def dump(recorded_ns: int, record: Record, stamp: Stamp | None = None) -> str:
     """The entry text."""
     files = {name: [*stat, digest] for name, (stat, digest) in record.items()}
-    return json.dumps({"format": FORMAT, "recorded_ns": recorded_ns, "files": files})
+    entry = {"format": FORMAT, "recorded_ns": recorded_ns, "stamp": stamp, "files": files}
+    return json.dumps(entry)
 
 
 def load(data: bytes | None) -> tuple[int, Record]:
     """``(recorded_ns, record)`` of an entry; ``(0, {})`` when absent or damaged."""
+    recorded_ns, _, record = load_entry(data)
+    return recorded_ns, record
+
+
+def load_entry(data: bytes | None) -> tuple[int, Stamp | None, Record]:
+    """``(recorded_ns, stamp, record)`` of an entry; ``(0, None, {})`` when absent or damaged."""
     if data is None:
-        return 0, {}
+        return 0, None, {}
     try:
         entry = json.loads(data)
         files = entry["files"]
         recorded_ns = entry["recorded_ns"]
+        found = entry.get("stamp")
         if entry["format"] != FORMAT or type(recorded_ns) is not int:
-            return 0, {}
+            return 0, None, {}
+        stamp: Stamp | None = None
+        if found is not None:
+            stamp_ns, stamp_dev = found
+            if type(stamp_ns) is not int or type(stamp_dev) is not int:
+                return 0, None, {}
+            stamp = (stamp_ns, stamp_dev)
         record: Record = {}
         for name, (size, mtime, ino, dev, ctime, digest) in files.items():
             stat = (size, mtime, ino, dev, ctime)
             if not all(type(n) is int for n in stat) or type(digest) is not str:
-                return 0, {}
+                return 0, None, {}
             record[name] = (stat, digest)
     except (ValueError, TypeError, KeyError, AttributeError):
-        return 0, {}
-    return recorded_ns, record
+        return 0, None, {}
+    return recorded_ns, stamp, record

@@ -37,7 +37,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from apiforge.output import file_stats
@@ -94,20 +94,21 @@ def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> boo
     Raises:
         OSError: the file system failed; everything changed so far was undone.
     """
-    planned: list[tuple[_Changes, Mapping[str, bytes]]] = []
-    for package, tree in sorted(trees.items()):
-        changes = _changes(output / package, tree)
-        if changes is None:
-            return False
-        planned.append((changes, tree))
     staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output)
+    planned: list[tuple[_Changes, Mapping[str, bytes]]] = []
     journal: list[tuple[str, str, str]] = []
     spares = (os.path.join(staging, str(n)) for n in itertools.count())  # fresh staging names
     written: list[dict[str, str]] = []
     try:
-        mode = _new_file_mode(staging)
+        probe = _probe(staging)  # before any stat: the file system's clock (file_stats)
+        for package, tree in sorted(trees.items()):
+            changes = _changes(output / package, tree, file_stats.stamp_of(probe))
+            if changes is None:
+                shutil.rmtree(staging, ignore_errors=True)
+                return False
+            planned.append((changes, tree))
         for changes, tree in planned:
-            written.append(_apply(changes, tree, mode, spares, journal))
+            written.append(_apply(changes, tree, probe.st_mode, spares, journal))
     except BaseException:
         if _undo(journal):  # else the staging folder keeps what could not be put back
             shutil.rmtree(staging, ignore_errors=True)
@@ -117,15 +118,14 @@ def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> boo
     file_stats.store(
         (
             Path(c.dest),
-            c.checked.recorded_ns,
-            file_stats.after_write(Path(c.dest), c.checked, w, c.remove),
+            replace(c.checked, record=file_stats.after_write(Path(c.dest), c.checked, w, c.remove)),
         )
         for (c, _), w in zip(planned, written)
     )
     return True
 
 
-def _changes(dest: Path, tree: Mapping[str, bytes]) -> _Changes | None:
+def _changes(dest: Path, tree: Mapping[str, bytes], stamp: file_stats.Stamp) -> _Changes | None:
     """What replacing ``dest`` with ``tree`` changes, or None when the short way is not provable."""
     try:
         if not stat.S_ISDIR(os.lstat(dest).st_mode):
@@ -135,10 +135,10 @@ def _changes(dest: Path, tree: Mapping[str, bytes]) -> _Changes | None:
         return None
     if manifest is None or MANIFEST_NAME in manifest.files:
         return None
-    checked = file_stats.check(dest, manifest.files, sha256_file)
+    checked = file_stats.check(dest, manifest.files, sha256_file, stamp)
     changes = _planned(dest, tree, manifest.files, checked)
     if changes is None and checked.stale:  # the staged swap's check then stats, not hashes
-        file_stats.store([(dest, checked.recorded_ns, checked.record)])
+        file_stats.store([(dest, checked)])
     return changes
 
 
@@ -182,11 +182,12 @@ def _is_real_folder(path: str) -> bool:
         return False
 
 
-def _new_file_mode(staging: str) -> int:
-    """The mode a file created here gets (the umask's), as the staged swap's files have."""
-    fd = os.open(os.path.join(staging, "mode"), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+def _probe(staging: str) -> os.stat_result:
+    """The stat of a file created here: the mode a new file gets (the umask's), as the
+    staged swap's files have, and its mtime the file system's clock now."""
+    fd = os.open(os.path.join(staging, "probe"), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
     try:
-        return os.fstat(fd).st_mode
+        return os.fstat(fd)
     finally:
         os.close(fd)
 
