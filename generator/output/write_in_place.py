@@ -36,7 +36,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -149,8 +149,8 @@ def _planned(
     on_disk = checked.found
     if any(on_disk[name] != digest for name, digest in listed.items()):
         return None  # edited by hand or missing: the staged swap refuses or rebuilds
-    old_folders = {f for name in listed for f in _folders(name)}
-    new_folders = {f for name in tree for f in _folders(name)}
+    old_folders = _all_folders(listed)
+    new_folders = _all_folders(tree)
     prefix = os.path.join(dest, "")
     for folder in old_folders:
         if not _is_real_folder(prefix + folder):
@@ -173,6 +173,16 @@ def _folders(name: str) -> list[str]:
     """The folders above ``name`` (``a/b/c.py`` -> ``a``, ``a/b``)."""
     parts = name.split("/")[:-1]
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _all_folders(names: Iterable[str]) -> set[str]:
+    """The folders above any of ``names``: each file's parent, then each folder's once."""
+    found: set[str] = set()
+    for parent in {name.rpartition("/")[0] for name in names}:
+        while parent and parent not in found:
+            found.add(parent)
+            parent = parent.rpartition("/")[0]
+    return found
 
 
 def _is_real_folder(path: str) -> bool:
