@@ -42,8 +42,9 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISLNK
 
 from apiforge.output import cache
 
@@ -75,6 +76,7 @@ class Checked:
     stamp: Stamp | None  # the file system's clock before the first stat, when known
     record: Record  # name -> (identity, digest) of every file found
     stale: bool  # whether ``record`` differs from the stored one
+    modes: dict[str, int] = field(default_factory=dict)  # name -> st_mode, links not followed
 
 
 def digests(
@@ -109,11 +111,15 @@ def check(
     stamp_ns, stamp_dev = old_stamp if old_stamp is not None else (0, -1)
     found: dict[str, str | None] = {}
     record: Record = {}
+    modes: dict[str, int] = {}
     hashed = False
     prefix = os.path.join(package_dir, "")  # string paths: a Path per file costs 5 us
     for name in names:
         try:
-            now = identity(os.stat(prefix + name))
+            seen = os.lstat(prefix + name)
+            modes[name] = seen.st_mode
+            # the identity is the file's a link leads to: what hashing it reads
+            now = identity(os.stat(prefix + name) if S_ISLNK(seen.st_mode) else seen)
         except OSError:
             found[name] = hash_file(package_dir / name)  # None unless it appeared meanwhile
             hashed = True
@@ -134,7 +140,7 @@ def check(
     # the old stamp preceded every stat of the old record, so it precedes these too
     new_stamp = stamp if stamp is not None else old_stamp
     stale = hashed or record.keys() != known.keys() or new_stamp != old_stamp
-    return Checked(found, now_ns, new_stamp, record, stale)
+    return Checked(found, now_ns, new_stamp, record, stale, modes)
 
 
 def after_write(

@@ -216,7 +216,8 @@ def _apply(
     # A kept file that is not a plain file of the new files' mode is written again, as the
     # staged swap would (it links only plain files of that mode).
     kept = [n for n in tree if n not in changes.write and n != MANIFEST_NAME]
-    rewrite = {n for n in kept if os.lstat(dest + n).st_mode != mode}
+    modes = changes.checked.modes  # as the check found them, links not followed
+    rewrite = {n for n in kept if modes.get(n) != mode}
     for folder in changes.new_folders:
         os.mkdir(dest + folder)
         journal.append(("made", dest + folder, ""))
