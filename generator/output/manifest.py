@@ -72,7 +72,13 @@ class Manifest:
         """The deterministic file text."""
         # the fields as they are (no deep copy, as ``asdict`` makes: ~1 ms per 1,000 files)
         data = {"format": FORMAT, **{f.name: getattr(self, f.name) for f in fields(self)}}
-        return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+        data["files"] = _FILES_MARK
+        text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+        mark = json.dumps(_FILES_MARK)
+        if text.count(mark) != 1:  # an option's text holds the mark: the slow way
+            data["files"] = self.files
+            return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+        return text.replace(mark, _files_block(self.files))
 
     @staticmethod
     def from_json(text: str) -> Manifest:
@@ -98,6 +104,20 @@ class Manifest:
             ):
                 raise ManifestError(f"`{name}` must map paths to sha256 strings")
         return manifest
+
+
+# Stands for the ``files`` table while the rest is dumped: with an indent, json.dumps
+# encodes in Python (~2.5 ms per 1,000 files); the table is one level of strings.
+_FILES_MARK = "\0apiforge-manifest-files\0"
+
+
+def _files_block(files: dict[str, str]) -> str:
+    """``files`` as ``json.dumps(..., sort_keys=True, indent=2)`` spells it one level deep."""
+    if not files:
+        return "{}"
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one string, in C
+    rows = [f"    {encode(name)}: {encode(digest)}" for name, digest in sorted(files.items())]
+    return "{\n" + ",\n".join(rows) + "\n  }"
 
 
 def file_bytes(text: str) -> bytes:
