@@ -26,6 +26,7 @@ Refusals raise :class:`WriteRefused` with one diagnostic per problem.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import stat
@@ -81,15 +82,29 @@ def path_problem(path: str) -> str | None:
         return "is absolute"
     if ":" in path:
         return "contains a colon (a drive letter or stream name)"
-    for part in path.split("/"):
-        if part in ("", "."):
-            return "has an empty or '.' component"
-        if part == "..":
-            return "has a '..' component"
-        if part.endswith((".", " ")):
-            return f"has a component ending in a dot or space ({part!r})"
-        if part.split(".")[0].upper() in WINDOWS_DEVICE_NAMES:
-            return f"uses the Windows device name {part!r}"
+    folder, _, name = path.rpartition("/")
+    return (_folder_problem(folder) if folder else None) or _part_problem(name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _folder_problem(folder: str) -> str | None:
+    """The first problem of a folder's components (once per folder: its files share it)."""
+    for part in folder.split("/"):
+        problem = _part_problem(part)
+        if problem:
+            return problem
+    return None
+
+
+def _part_problem(part: str) -> str | None:
+    if part in ("", "."):
+        return "has an empty or '.' component"
+    if part == "..":
+        return "has a '..' component"
+    if part.endswith((".", " ")):
+        return f"has a component ending in a dot or space ({part!r})"
+    if part.split(".")[0].upper() in WINDOWS_DEVICE_NAMES:
+        return f"uses the Windows device name {part!r}"
     return None
 
 
