@@ -195,13 +195,14 @@ def test_a_write_with_the_cache_off_records_nothing(
     assert spy.generated(project) == sorted(read_manifest(package(project)).files)  # type: ignore[union-attr]
 
 
-def _stamped(project: Target, stamp_ns: int, dev: int) -> Path:
+def _stamped(project: Target, stamp_ns: int, dev: int, recorded_ns: int | None = None) -> Path:
     """README.md's record entry as the write's stamp (``stamp_ns`` on ``dev``) left it."""
     readme = package(project) / "README.md"
     found = os.stat(readme)
     record = {"README.md": (file_stats.identity(found), hashlib.sha256(b"hi\n").hexdigest())}
     folder, key = cache.cache_dir(file_stats.KIND), os.path.abspath(package(project))
-    cache.write(folder, key, file_stats.dump(time.time_ns(), record, (stamp_ns, dev)))
+    recorded = time.time_ns() if recorded_ns is None else recorded_ns
+    cache.write(folder, key, file_stats.dump(recorded, record, (stamp_ns, dev)))
     return readme
 
 
@@ -248,3 +249,17 @@ def test_writes_stamp_their_records(project: Target) -> None:
     assert written[1] >= stamp[0]  # written after the stamp: racy until the next write
     assert check(project) == ([], [])
     assert file_stats.load_entry(cache.read_bytes(folder, key))[1] == stamp
+
+
+def test_a_file_written_after_the_stamp_is_trusted_once_the_slack_has_passed(
+    project: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check that is not a write keeps the old stamp: the files the last write wrote (newer
+    than it) are trusted by the slack rule, not hashed on every no-op run."""
+    readme = package(project) / "README.md"
+    mtime = os.stat(readme).st_mtime_ns
+    later = mtime + 2 * file_stats.RACY_SLACK_NS
+    _stamped(project, mtime - 1, os.stat(readme).st_dev, recorded_ns=later)
+    spy = Spy(monkeypatch)
+    assert check(project) == ([], [])
+    assert "README.md" not in spy.generated(project)

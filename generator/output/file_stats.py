@@ -27,9 +27,11 @@ A write knows the file system's own clock: before it stats, it creates a file in
 staging folder, whose mtime (the *stamp*, with its device) the record keeps. A file
 on that device whose mtime is older than the stamp was last changed in an earlier
 tick of the very clock that stamps every change, before the identity was taken: any
-later change gives it a newer mtime. So such a record needs no slack, and a
+later change gives it a newer mtime. So such a file needs no slack, and a
 regeneration right after another one stats the files the previous one did not write
-instead of hashing them all (files on another device fall back to the slack).
+instead of hashing them all. Either rule suffices (files on another device, or written
+after the stamp, are trusted once the slack has passed); a check that is not a write
+keeps the stamp it found, which preceded every stat in the record.
 
 Entry (JSON): ``{"format": 1, "recorded_ns": int, "stamp": [mtime_ns, dev] | null,
 "files": {name: [size, mtime_ns, ino, dev, ctime_ns, sha256]}}`` (``stamp`` may be
@@ -128,7 +130,7 @@ def check(
         if (
             entry is not None
             and entry[0] == now
-            and (now[1] < stamp_ns if now[3] == stamp_dev else now[1] < trusted_before)
+            and (now[1] < trusted_before or (now[3] == stamp_dev and now[1] < stamp_ns))
         ):
             found[name] = entry[1]
             record[name] = entry
