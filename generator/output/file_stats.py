@@ -103,8 +103,8 @@ def check(
     """
     folder = cache.cache_dir(KIND)
     if folder is None:
-        found = {name: hash_file(package_dir / name) for name in names}
-        return Checked(found, 0, None, {}, stale=False)
+        hashed_all = {name: hash_file(package_dir / name) for name in names}
+        return Checked(hashed_all, 0, None, {}, stale=False)
     recorded_ns, old_stamp, known = load_entry(
         cache.read_bytes(folder, os.path.abspath(package_dir))
     )
