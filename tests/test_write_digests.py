@@ -202,3 +202,19 @@ def test_the_stat_record_after_an_in_place_write_matches_the_files(
     write_packages(out, trees(tmp_path, NEW))
     written = {"shop_client/models/pets.py", "shop_client/models/fresh.py"}
     assert {p.relative_to(out / "shop_client").as_posix() for p in hashed} == written
+
+
+def test_without_a_cache_kept_files_stay_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``APIFORGE_CACHE_DIR=off`` every file is hashed, and still only changed ones written."""
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
+    folder = tmp_path / "out"
+    write_packages(folder, trees(tmp_path, OLD))
+    inodes = {n: os.stat(folder / n).st_ino for n in OLD}
+    taken = in_place(monkeypatch)
+    write_packages(folder, trees(tmp_path, NEW))
+    assert taken == [True]
+    assert on_disk(folder) == expected(NEW)
+    same = [n for n in OLD if NEW.get(n) == OLD[n]]
+    assert {n: os.stat(folder / n).st_ino for n in same} == {n: inodes[n] for n in same}

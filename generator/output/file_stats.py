@@ -101,13 +101,9 @@ def check(
 
     ``stamp``: of a file created on the package's file system before this call, if any.
     """
-    folder = cache.cache_dir(KIND)
-    if folder is None:
-        hashed_all = {name: hash_file(package_dir / name) for name in names}
-        return Checked(hashed_all, 0, None, {}, stale=False)
-    recorded_ns, old_stamp, known = load_entry(
-        cache.read_bytes(folder, os.path.abspath(package_dir))
-    )
+    folder = cache.cache_dir(KIND)  # None: nothing is remembered, every file is hashed
+    stored = cache.read_bytes(folder, os.path.abspath(package_dir)) if folder else None
+    recorded_ns, old_stamp, known = load_entry(stored)
     now_ns = time.time_ns()  # before any stat: the moment the new record is taken
     trusted_before = recorded_ns - RACY_SLACK_NS
     stamp_ns, stamp_dev = old_stamp if old_stamp is not None else (0, -1)
