@@ -52,9 +52,8 @@ def next_version(version: str, bump: Bump) -> str:
 
 def project_version(pyproject: str) -> str | None:
     """``[project] version`` of a pyproject.toml text, or None."""
-    # loaded here: the version summary of every generate imports this module, ~4 ms of it tomllib
     if sys.version_info >= (3, 11):
-        import tomllib
+        import tomllib  # here: every generate's change summary imports this module (~4 ms)
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
