@@ -64,6 +64,20 @@ def stamp_of(found: os.stat_result) -> Stamp:
     return found.st_mtime_ns, found.st_dev
 
 
+def stamp_in(folder: Path) -> Stamp | None:
+    """The file system's clock now, read off a file created in ``folder``; None when it cannot be."""
+    try:
+        fd = os.open(folder / "stamp", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+    except OSError:
+        return None
+    try:
+        return stamp_of(os.fstat(fd))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def identity(found: os.stat_result) -> Identity:
     """The stat fields that change when a file's bytes are replaced or rewritten."""
     return (found.st_size, found.st_mtime_ns, found.st_ino, found.st_dev, found.st_ctime_ns)

@@ -214,24 +214,10 @@ def write_packages(output: Path, trees: Trees, *, force: bool = False) -> None:
         if created:
             shutil.rmtree(output, ignore_errors=True)
         raise
-    stamp = _stamp(staging)  # after every write, before the stats
+    stamp = file_stats.stamp_in(staging)  # after every write, before the stats
     shutil.rmtree(staging, ignore_errors=True)
     for plan in plans:
         _remember_stats(plan.dest, stamp)
-
-
-def _stamp(folder: Path) -> file_stats.Stamp | None:
-    """The file system's clock now, read off a file created in ``folder`` (see file_stats)."""
-    try:
-        fd = os.open(folder / "stamp", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
-    except OSError:
-        return None
-    try:
-        return file_stats.stamp_of(os.fstat(fd))
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def _remember_stats(dest: Path, stamp: file_stats.Stamp | None) -> None:
