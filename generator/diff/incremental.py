@@ -122,7 +122,8 @@ def _compare(
     entries: dict[str, bytes] = {}
     pack = Pack()
     listed = [(o.operation_id, o.path, o.method) for o in new.api.operations]
-    same_usage = listed == [(i, p, m) for i, p, m, _ in old.operations]
+    same_ops = listed == [(i, p, m) for i, p, m, _ in old.operations]
+    same_usage = same_ops
     stubs = tuple(_Stored(i, m, p) for i, p, m, _ in old.operations)
     view = replace(before, api=replace(before.api, operations=cast("tuple[Operation, ...]", stubs)))
     pair = Pair(before, new)
@@ -140,7 +141,8 @@ def _compare(
             if edited or a.operation_id != b.operation_id or renamed:
                 for rule in (*operations.OPERATION_RULES, *params.SIGNATURE_RULES):
                     rule(pair, before.operations[a.operation_id], b)
-    operations.resources(pair)
+    if not (same_names and same_ops):  # else every resource chain is as before
+        operations.resources(pair)
     operations.schemes(pair)
     stored = {i: e for i, _, _, e in old.operations}
     ops = tuple(
