@@ -39,7 +39,8 @@ _DEFAULT_LIMIT_MB = 512.0
 _KEEP = 0.75  # a prune keeps the most recently used entries up to this share of the limit
 _TOUCH_AFTER = 86_400  # seconds: how stale a last-use stamp gets before a read refreshes it
 _BUSY_TIMEOUT = 30.0  # seconds to wait for another process's write
-_WAL_LIMIT = 4 << 20  # bytes of WAL file kept after the log starts over (the checkpoint's 1,000 pages)
+# Bytes of WAL file kept after the log starts over (the checkpoint's 1,000 pages).
+_WAL_LIMIT = 4 << 20
 
 
 def digest(*parts: str) -> str:

@@ -279,7 +279,9 @@ def test_a_damaged_piece_only_costs_a_parse(monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.setattr(
             yaml_chunks.yaml_reader,
             "parse_clean",
-            lambda source, *rest: parsed.append(source) or real(source, *rest),
+            lambda source, *rest, seen=parsed, parse=real: (
+                seen.append(source) or parse(source, *rest)
+            ),
         )
         assert _check(text, "/specs/damaged.yaml")
         assert len(parsed) == 1  # that unit alone
@@ -310,7 +312,7 @@ def test_an_evicted_piece_is_parsed_again(monkeypatch: pytest.MonkeyPatch) -> No
     text = synth.dump(synth.generate(10))
     assert _check(text, "/specs/evicted.yaml")
     folder = cache.cache_dir(yaml_chunks.KIND)
-    gone = sorted(cache.keys(folder))[0]
+    gone = min(cache.keys(folder))
     connection = cache._connect(folder.parent, create=False)
     assert connection is not None
     connection.execute("UPDATE entries SET used = 0 WHERE key = ?", (gone,))
