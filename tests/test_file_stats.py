@@ -193,3 +193,73 @@ def test_a_write_with_the_cache_off_records_nothing(
     spy = Spy(monkeypatch)
     assert check(project) == ([], [])
     assert spy.generated(project) == sorted(read_manifest(package(project)).files)  # type: ignore[union-attr]
+
+
+def _stamped(project: Target, stamp_ns: int, dev: int, recorded_ns: int | None = None) -> Path:
+    """README.md's record entry as the write's stamp (``stamp_ns`` on ``dev``) left it."""
+    readme = package(project) / "README.md"
+    found = os.stat(readme)
+    record = {"README.md": (file_stats.identity(found), hashlib.sha256(b"hi\n").hexdigest())}
+    folder, key = cache.cache_dir(file_stats.KIND), os.path.abspath(package(project))
+    recorded = time.time_ns() if recorded_ns is None else recorded_ns
+    cache.write(folder, key, file_stats.dump(recorded, record, (stamp_ns, dev)))
+    return readme
+
+
+def test_stamped_record_trusts_a_file_older_than_the_stamp_without_slack(
+    project: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recorded just now (inside the slack), but the file's mtime precedes the stamp's tick."""
+    readme = package(project) / "README.md"
+    mtime = time.time_ns() - 10**6  # younger than the slack
+    os.utime(readme, ns=(mtime, mtime))
+    _stamped(project, mtime + 1, os.stat(readme).st_dev)
+    spy = Spy(monkeypatch)
+    assert check(project) == ([], [])
+    assert "README.md" not in spy.generated(project)
+
+
+@pytest.mark.parametrize("where", ["in the stamp's tick", "on another device"])
+def test_stamped_record_hashes_a_same_stat_edit_it_cannot_rule_out(
+    project: Target, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """An edit that kept the stat: caught when the mtime is not older than the stamp, or
+    when the stamp was taken on another file system (the slack rule then applies)."""
+    readme = package(project) / "README.md"
+    mtime = time.time_ns() - 10**6
+    readme.write_text("ho\n")  # same size; the record below still says "hi\n"
+    os.utime(readme, ns=(mtime, mtime))
+    dev = os.stat(readme).st_dev
+    _stamped(project, *((mtime, dev) if where == "in the stamp's tick" else (mtime + 1, dev + 1)))
+    assert check(project) == (["README.md"], [])
+
+
+def test_writes_stamp_their_records(project: Target) -> None:
+    """Both ways of writing leave a stamp from the output's file system, older than none of
+    the files they stat'ed, and a check without one keeps it."""
+    folder, key = cache.cache_dir(file_stats.KIND), os.path.abspath(package(project))
+    _, staged, _ = file_stats.load_entry(cache.read_bytes(folder, key))  # the staged write's
+    assert staged is not None and staged[1] == os.stat(package(project)).st_dev
+    files = {**FILES, "shop_client/shop_client/__init__.py": "A = 2\n"}
+    time.sleep(0.05)  # a later tick of the file system's clock
+    write_packages(project.output, package_trees(project, files, ("shop_client",), {}, TEMPLATES))
+    _, stamp, record = file_stats.load_entry(cache.read_bytes(folder, key))  # in place
+    assert stamp is not None and staged[0] < stamp[0] <= time.time_ns()
+    written = record["shop_client/__init__.py"][0]
+    assert written[1] >= stamp[0]  # written after the stamp: racy until the next write
+    assert check(project) == ([], [])
+    assert file_stats.load_entry(cache.read_bytes(folder, key))[1] == stamp
+
+
+def test_a_file_written_after_the_stamp_is_trusted_once_the_slack_has_passed(
+    project: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check that is not a write keeps the old stamp: the files the last write wrote (newer
+    than it) are trusted by the slack rule, not hashed on every no-op run."""
+    readme = package(project) / "README.md"
+    mtime = os.stat(readme).st_mtime_ns
+    later = mtime + 2 * file_stats.RACY_SLACK_NS
+    _stamped(project, mtime - 1, os.stat(readme).st_dev, recorded_ns=later)
+    spy = Spy(monkeypatch)
+    assert check(project) == ([], [])
+    assert "README.md" not in spy.generated(project)

@@ -118,10 +118,12 @@ def _compare(
     touched: set[str],
 ) -> tuple[Report, Made]:
     was, now = before.names, new.names
+    same_names = was == now  # then no operation or schema was renamed: nothing to look up each
     entries: dict[str, bytes] = {}
     pack = Pack()
     listed = [(o.operation_id, o.path, o.method) for o in new.api.operations]
-    same_usage = listed == [(i, p, m) for i, p, m, _ in old.operations]
+    same_ops = listed == [(i, p, m) for i, p, m, _ in old.operations]
+    same_usage = same_ops
     stubs = tuple(_Stored(i, m, p) for i, p, m, _ in old.operations)
     view = replace(before, api=replace(before.api, operations=cast("tuple[Operation, ...]", stubs)))
     pair = Pair(before, new)
@@ -135,10 +137,12 @@ def _compare(
             edited = "p" + b.path in touched
             if edited and same_usage:
                 same_usage = _models(before.operations[a.operation_id]) == _models(b)
-            if edited or a.operation_id != b.operation_id or _renamed(was, now, b.operation_id):
+            renamed = not same_names and _renamed(was, now, b.operation_id)
+            if edited or a.operation_id != b.operation_id or renamed:
                 for rule in (*operations.OPERATION_RULES, *params.SIGNATURE_RULES):
                     rule(pair, before.operations[a.operation_id], b)
-    operations.resources(pair)
+    if not (same_names and same_ops):  # else every resource chain is as before
+        operations.resources(pair)
     operations.schemes(pair)
     stored = {i: e for i, _, _, e in old.operations}
     ops = tuple(
@@ -162,7 +166,7 @@ def _compare(
             fresh = source_refs(raw)
             same_usage = same_usage and fresh == refs
             refs = fresh
-        if edited or was.schemas.get(key) != now.schemas.get(key):
+        if edited or (not same_names and was.schemas.get(key) != now.schemas.get(key)):
             components.append(key)
         kept.append((key, home, entry, refs))
     if same_usage:  # every operation's types and every schema's $refs as before
@@ -171,7 +175,7 @@ def _compare(
         uses = old.uses
     else:
         uses = keep(entries, encode_uses(new.usage, new.users, [i for i, _, _ in listed]))
-    names = old.names if was == now else keep(entries, pickle.dumps(now, pickle.HIGHEST_PROTOCOL))
+    names = old.names if same_names else keep(entries, pickle.dumps(now, pickle.HIGHEST_PROTOCOL))
     rows = {k: old.units[k] for k in prints if k not in summaries}
     rows.update((k, Unit(prints[k], *summaries[k])) for k in summaries)
     rows = {k: rows[k] for k in prints}  # in document order

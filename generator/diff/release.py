@@ -12,11 +12,6 @@ import sys
 
 from apiforge.diff.model import Bump
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
-
 CHANGELOG_TITLE = "# Changelog\n"
 
 
@@ -57,6 +52,11 @@ def next_version(version: str, bump: Bump) -> str:
 
 def project_version(pyproject: str) -> str | None:
     """``[project] version`` of a pyproject.toml text, or None."""
+    if sys.version_info >= (3, 11):
+        import tomllib  # here: every generate's change summary imports this module (~4 ms)
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
     try:
         value = tomllib.loads(pyproject).get("project", {}).get("version")
     except tomllib.TOMLDecodeError:

@@ -2,13 +2,14 @@
 
 A block-style spec is cut into its top-level entries, and ``paths``, ``webhooks``,
 ``definitions`` and ``components/<kind>`` further into one chunk per path, schema,
-response... (:func:`split`). Chunks that share an anchor name (PyYAML's dumper shares
-objects between paths), and every chunk between them, form one unit; the others are a
-unit each. A unit is parsed on its own, as its exact span of the file behind the header
-lines of its parents (so depth and text are what the whole file gives it), by
+response... (:func:`split`). Chunks that name the same anchor (PyYAML's dumper shares
+objects between paths) form one unit (:func:`groups`); the others are a unit each. A unit
+is parsed on its own, as its chunks' exact spans of the file in text order, each behind
+the header lines of its parents that the chunk before it did not open (so depth, text and
+the order of anchors and aliases are what the whole file gives them), by
 :func:`apiforge.load.yaml_reader.parse_clean`; results are kept in the content cache, one
-pack per file keyed by each unit's text, and the document is spliced from them in text
-order. Unchanged units are not parsed again.
+piece per unit keyed by a digest of its text, and the document is spliced from them in
+text order. Unchanged units are not parsed again, and an edit stores only its own units.
 
 Why the splice equals the whole-file parse: a chunk starts at a line that begins a key at
 its parent's child indentation (or is the file's first key). In block YAML such a line ends
@@ -20,12 +21,14 @@ shared anchor names), the units together build at most ``max_nodes`` nodes, ever
 starts a chunk is a plain or escape-free quoted key, and the text has no document marker,
 directive, BOM or line break other than ``\\n`` and cannot nest deeper than the C-stack guard
 looks for. Otherwise the whole-file parse runs and reports exactly as before. ``$ref``
-holders are collected post-order and no wrapper holds a ``$ref``, so the units' holders
-concatenate to the whole file's.
+holders are collected post-order and no wrapper holds a ``$ref``, so each chunk's holders
+(:func:`apiforge.load.yaml_pieces.holders_by_run`) concatenate in text order to the
+whole file's.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import itertools
@@ -34,18 +37,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from apiforge.load import yaml_reader
+from apiforge.load import yaml_pieces, yaml_reader
 from apiforge.load.reading import Limits, Parsed
-from apiforge.load.yaml_compose import HAVE_LIBYAML, may_be_deep
+from apiforge.load.yaml_compose import HAVE_LIBYAML, gc_paused, may_be_deep
 from apiforge.load.yaml_positions import YamlPositions
-from apiforge.output import cache
+from apiforge.output import cache, pieces
 
 # How many levels below a top-level key are cut into chunks (read by yaml_unit_positions too).
 SPLIT_LEVELS = {"paths": 1, "webhooks": 1, "definitions": 1, "components": 2}
 # Characters Python or PyYAML may take as a line break besides "\n", and a BOM.
 _AWKWARD = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\ufeff")
 _KEY_START_FORBIDDEN = frozenset("-?:,[]{}#&*!|>'\"%@` \t")
-_FORMAT = "yaml chunks v1"
+_FORMAT = "yaml chunks v2"
+KIND = "yaml-units"  # one checked piece per unit (:mod:`apiforge.output.pieces`)
 
 
 @dataclass(frozen=True)
@@ -200,24 +204,27 @@ def _key(line: str) -> tuple[str, bool] | None:
     return key, not rest or rest[0] == "#"
 
 
-def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]]:
-    """Chunk ranges [first, stop) to parse together: closed under shared anchor names."""
+def _anchored(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, set[str]]]:
+    """(chunk, the anchor names it defines or names) for each chunk naming a defined anchor,
+    in text order. A token never spans a line break, so it lies in one chunk's lines or in
+    lines of no chunk (parents' headers, leading comments), where it does not count."""
     offsets = lines.offsets
-    anchors: set[str] = set()
-    marked: list[tuple[int, set[str]]] = []
-    for index, chunk in enumerate(chunks):
-        piece = text[offsets[chunk.first] : offsets[chunk.stop]]
-        if "&" in piece or "*" in piece:
-            tokens = set(yaml_reader.anchor_tokens(piece))
-            anchors.update(token[1:] for token in tokens if token[0] == "&")
-            marked.append((index, tokens))
+    starts = [offsets[chunk.first] for chunk in chunks]
+    named: dict[int, set[str]] = {}
+    for at, name in yaml_reader.anchor_uses(text):
+        index = bisect.bisect_right(starts, at) - 1
+        if index >= 0 and at < offsets[chunks[index].stop]:
+            named.setdefault(index, set()).add(name)
+    return sorted(named.items())
+
+
+def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]]:
+    """Chunk ranges [first, stop) to compose together: closed under shared anchor names."""
     span: dict[str, tuple[int, int]] = {}
-    for index, tokens in marked:
-        for token in tokens:
-            name = token[1:]
-            if name in anchors:
-                low, high = span.get(name, (index, index))
-                span[name] = (min(low, index), max(high, index))
+    for index, names in _anchored(text, lines, chunks):
+        for name in names:
+            low, high = span.get(name, (index, index))
+            span[name] = (min(low, index), max(high, index))
     reach = list(range(len(chunks)))  # chunk -> the last chunk its unit must reach
     for low, high in span.values():
         reach[low] = max(reach[low], high)
@@ -233,10 +240,52 @@ def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]
     return found
 
 
+def groups(text: str, lines: _Lines, chunks: list[Chunk]) -> list[list[int]]:
+    """The chunks to parse together, in text order: each alone, but those that name the same
+    anchor in one group (the chunks between them need not be parsed with them)."""
+    parent: dict[int, int] = {}  # only chunks naming an anchor: the others stay alone
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = index = parent[parent[index]]
+        return index
+
+    first: dict[str, int] = {}
+    for index, names in _anchored(text, lines, chunks):
+        parent[index] = index
+        for name in names:
+            low, high = sorted((root(first.setdefault(name, index)), root(index)))
+            parent[high] = low
+    joined: dict[int, list[int]] = {}
+    for index in parent:  # in text order
+        joined.setdefault(root(index), []).append(index)
+    # a group comes where its first chunk is (its root: roots are the smallest members)
+    return [joined[i] if i in parent else [i] for i in range(len(chunks)) if parent.get(i, i) == i]
+
+
+def _source(text: str, offsets: list[int], part: list[Chunk]) -> str:
+    """The text of ``part``'s chunks in order, each behind the header lines it does not share
+    with the chunk before (chunks sort by parent, so a parent is never opened twice)."""
+    if len(part) == 1:
+        return part[0].header + text[offsets[part[0].first] : offsets[part[0].stop]]
+    out: list[str] = []
+    before: list[str] = []
+    for chunk in part:
+        header = chunk.header.split("\n")[:-1]
+        shared = 0
+        while shared < min(len(header), len(before)) and header[shared] == before[shared]:
+            shared += 1
+        out.extend(line + "\n" for line in header[shared:])
+        out.append(text[offsets[chunk.first] : offsets[chunk.stop]])
+        before = header
+    return "".join(out)
+
+
 def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, YamlPositions] | None:
     """What ``parse_yaml(text, ...)`` gives for a clean text, from cached units; None when
-    the whole-file parse must run (see the module docstring)."""
-    folder = cache.cache_dir("yaml-chunks")
+    the whole-file parse must run (see the module docstring). ``location`` is not part of
+    a unit's key: files that share a definition share its piece."""
+    folder = cache.cache_dir(KIND)
     if folder is None or not HAVE_LIBYAML or may_be_deep(text):
         return None  # without a cache there is nothing to reuse
     cut = split(text)
@@ -244,48 +293,68 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
         return None
     lines, chunks = cut
     aliases = yaml_reader.has_aliases(text)
-    key = cache.digest(_FORMAT, _code_identity(), location, repr(limits), str(aliases))
-    known = _read_pack(folder, key) or {}
-    fresh: dict[str, tuple[list[Any], list[Any], int]] = {}
-    document: dict[str, Any] = {}
-    holders: list[Any] = []
-    nodes = 0
-    for first, stop in units(text, lines, chunks):
-        part = chunks[first:stop]
-        source = part[0].header + text[lines.offsets[part[0].first] : lines.offsets[part[-1].stop]]
-        found = known.get(source)
-        if not (
-            type(found) is tuple
-            and len(found) == 3
-            and type(found[0]) is list
-            and len(found[0]) == len(part)
-        ):
-            found = None  # not in the pack (or not as _parse_unit writes it)
-        if found is None:
-            found = _parse_unit(source, part, limits, aliases)
-            if found is None:
-                return None
-        fresh[source] = found
-        values, held, count = found
-        for chunk, value in zip(part, values):
-            parent = document
-            for name in chunk.keys[:-1]:
-                parent = parent.setdefault(name, {})
-            parent[chunk.keys[-1]] = value
-        holders.extend(held)
-        nodes += count
+    prefix = cache.digest(_FORMAT, _code_identity(), repr(limits), str(aliases)).encode()
+    offsets = lines.offsets
+    wanted: list[tuple[str, str, list[int]]] = []  # (key, source, chunk numbers) per unit
+    for members in groups(text, lines, chunks):
+        source = _source(text, offsets, [chunks[i] for i in members])
+        wanted.append((pieces.key(prefix, source.encode()), source, members))
+    known = pieces.read(folder, [key for key, _, _ in wanted])
+    with gc_paused():  # ~2,000 trees built from marshal: a collection would walk them all
+        found_all = _splice(wanted, known, chunks, limits, aliases)
+    if found_all is None:
+        return None
+    values, held, nodes, fresh = found_all
     if nodes > limits.max_nodes:
         return None  # each unit counts its wrappers again: never less than the whole text
-    if fresh.keys() != known.keys():
-        _write_pack(folder, key, fresh)
-    return Parsed(document, holders), YamlPositions(text)
+    document: dict[str, Any] = {}
+    for chunk, value in zip(chunks, values):  # in text order, as the whole parse builds
+        parent = document
+        for name in chunk.keys[:-1]:
+            parent = parent.setdefault(name, {})
+        parent[chunk.keys[-1]] = value
+    pieces.write(folder, fresh)
+    return Parsed(document, [h for holders in held for h in holders]), YamlPositions(text)
+
+
+def _splice(
+    wanted: list[tuple[str, str, list[int]]],
+    known: dict[str, bytes],
+    chunks: list[Chunk],
+    limits: Limits,
+    aliases: bool,
+) -> tuple[list[Any], list[list[Any]], int, dict[str, bytes]] | None:
+    """Each chunk's value and holders from its unit's piece or parse, the nodes built, and
+    the pieces to store; None when a unit does not parse cleanly."""
+    fresh: dict[str, bytes] = {}
+    values: list[Any] = [None] * len(chunks)
+    held: list[list[Any]] = [[]] * len(chunks)
+    nodes = 0
+    for key, source, members in wanted:
+        starts = yaml_pieces.runs(members)
+        found = yaml_pieces.unpack(known.get(key), len(members), len(starts))
+        if found is None:
+            part = [chunks[i] for i in members]
+            found = _parse_unit(source, part, starts, limits, aliases)
+            if found is None:
+                return None
+            try:  # keeps shared nodes and each holder the dict inside its value
+                fresh[key] = marshal.dumps(found)
+            except ValueError:
+                pass
+        for index, value in zip(members, found[0]):
+            values[index] = value
+        for start, holders in zip(starts, found[1]):
+            held[members[start]] = holders
+        nodes += found[2]
+    return values, held, nodes, fresh
 
 
 def _parse_unit(
-    source: str, part: list[Chunk], limits: Limits, aliases: bool
-) -> tuple[list[Any], list[Any], int] | None:
-    """Each chunk's value, the unit's ``$ref`` holders and node count; None unless the unit
-    parses cleanly into exactly the keys of its chunks."""
+    source: str, part: list[Chunk], starts: list[int], limits: Limits, aliases: bool
+) -> tuple[list[Any], list[list[Any]], int] | None:
+    """Each chunk's value, the ``$ref`` holders of each run of consecutive chunks (``starts``),
+    and the unit's node count; None unless it parses cleanly into exactly its chunks' keys."""
     parsed = yaml_reader.parse_clean(source, limits, aliases)
     if parsed is None:
         return None
@@ -304,7 +373,8 @@ def _parse_unit(
         for name in chunk.keys:
             node = node[name]
         values.append(node)
-    return values, held, count
+    split = yaml_pieces.holders_by_run(values, held, starts)
+    return None if split is None else (values, split, count)
 
 
 def _same_keys(data: Any, expected: dict[str, Any]) -> bool:
@@ -314,27 +384,6 @@ def _same_keys(data: Any, expected: dict[str, Any]) -> bool:
     return all(sub is None or _same_keys(data[name], sub) for name, sub in expected.items())
 
 
-def _read_pack(folder: Path | None, key: str) -> dict[str, Any] | None:
-    data = cache.read_bytes(folder, key)
-    if data is None:
-        return None
-    try:
-        pack = marshal.loads(data)  # the user's own cache, written by _write_pack
-    except (EOFError, ValueError, TypeError):
-        return None
-    return pack if isinstance(pack, dict) else None
-
-
-def _write_pack(folder: Path | None, key: str, pack: dict[str, Any]) -> None:
-    if folder is None:
-        return
-    try:
-        data = marshal.dumps(pack)  # keeps shared nodes and each holder the dict inside its value
-    except ValueError:
-        return
-    cache.write(folder, key, data)
-
-
 @functools.cache
 def _code_identity() -> str:
     """The parsing code and PyYAML: another version never reads this pack."""
@@ -342,6 +391,6 @@ def _code_identity() -> str:
 
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256(str(yaml.__version__).encode())
-    for name in ("yaml_chunks.py", "yaml_reader.py", "yaml_compose.py"):
+    for name in ("yaml_chunks.py", "yaml_pieces.py", "yaml_reader.py", "yaml_compose.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()

@@ -39,6 +39,8 @@ _DEFAULT_LIMIT_MB = 512.0
 _KEEP = 0.75  # a prune keeps the most recently used entries up to this share of the limit
 _TOUCH_AFTER = 86_400  # seconds: how stale a last-use stamp gets before a read refreshes it
 _BUSY_TIMEOUT = 30.0  # seconds to wait for another process's write
+# Bytes of WAL file kept after the log starts over (the checkpoint's 1,000 pages).
+_WAL_LIMIT = 4 << 20
 
 
 def digest(*parts: str) -> str:
@@ -95,7 +97,9 @@ def read_many_bytes(folder: Path | None, keys: list[str]) -> dict[str, bytes]:
     for chunk, marks in _chunks(keys):
         sql = f"SELECT key, value, used FROM entries WHERE kind = ? AND key IN ({marks})"
         for key, value, used in _rows(folder, sql, *chunk):
-            found[key] = bytes(value)
+            if not isinstance(value, bytes):
+                continue  # a damaged row (every write stores bytes): a miss
+            found[key] = value
             if _now() - used > _TOUCH_AFTER:
                 stale.append(key)
     touch_many(folder, stale)
@@ -200,7 +204,9 @@ def read_slice(folder: Path | None, key: str, start: int, length: int) -> bytes 
         ).fetchone()
     except sqlite3.Error:
         return None
-    return None if row is None or len(row[0]) != length else bytes(row[0])
+    if row is None or not isinstance(row[0], bytes) or len(row[0]) != length:
+        return None  # not stored, shorter, or a damaged row holding no bytes
+    return row[0]
 
 
 def touch_many(folder: Path | None, wanted: list[str]) -> None:
@@ -302,6 +308,10 @@ def _open_database(path: Path) -> sqlite3.Connection:
         # no fsync per write, only at checkpoints: a power cut may lose the last entries
         # (which only costs time) but never leaves the database inconsistent, in WAL mode
         connection.execute("PRAGMA synchronous=NORMAL")
+        # A commit larger than the auto-checkpoint's 1,000 pages grows the WAL file past
+        # them; when a later writer starts it over, it is cut back to this size, so a
+        # cold run's ~12 MB WAL does not stay on the disk (each process opening it maps it).
+        connection.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT}")
         (layout,) = connection.execute("PRAGMA user_version").fetchone()
         if layout != LAYOUT and _lay_out(connection):
             _compact(connection)

@@ -23,8 +23,19 @@ taken (``recorded_ns``, read before any file is stat'ed) by more than
 ``time.time_ns`` by a tick, and some file systems keep whole or even two seconds. A
 racy file is hashed again, and the record retaken, until it is old enough.
 
-Entry (JSON): ``{"format": 1, "recorded_ns": int, "files": {name: [size, mtime_ns,
-ino, dev, ctime_ns, sha256]}}``. Standard library only: it runs on the no-op path.
+A write knows the file system's own clock: before it stats, it creates a file in its
+staging folder, whose mtime (the *stamp*, with its device) the record keeps. A file
+on that device whose mtime is older than the stamp was last changed in an earlier
+tick of the very clock that stamps every change, before the identity was taken: any
+later change gives it a newer mtime. So such a file needs no slack, and a
+regeneration right after another one stats the files the previous one did not write
+instead of hashing them all. Either rule suffices (files on another device, or written
+after the stamp, are trusted once the slack has passed); a check that is not a write
+keeps the stamp it found, which preceded every stat in the record.
+
+Entry (JSON): ``{"format": 1, "recorded_ns": int, "stamp": [mtime_ns, dev] | null,
+"files": {name: [size, mtime_ns, ino, dev, ctime_ns, sha256]}}`` (``stamp`` may be
+absent). Standard library only: it runs on the no-op path.
 """
 
 from __future__ import annotations
@@ -33,7 +44,9 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISLNK
 
 from apiforge.output import cache
 
@@ -43,6 +56,26 @@ RACY_SLACK_NS = 2_000_000_000
 
 Identity = tuple[int, int, int, int, int]
 Record = dict[str, tuple[Identity, str]]
+Stamp = tuple[int, int]  # (mtime_ns, st_dev) of a file created just before the stats
+
+
+def stamp_of(found: os.stat_result) -> Stamp:
+    """The stamp of a file just created (see the module docstring)."""
+    return found.st_mtime_ns, found.st_dev
+
+
+def stamp_in(folder: Path) -> Stamp | None:
+    """The file system's clock now, read off a file created in ``folder``; None when it cannot be."""
+    try:
+        fd = os.open(folder / "stamp", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+    except OSError:
+        return None
+    try:
+        return stamp_of(os.fstat(fd))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def identity(found: os.stat_result) -> Identity:
@@ -50,30 +83,65 @@ def identity(found: os.stat_result) -> Identity:
     return (found.st_size, found.st_mtime_ns, found.st_ino, found.st_dev, found.st_ctime_ns)
 
 
+@dataclass
+class Checked:
+    """What :func:`check` found in one package directory, and the record it would store."""
+
+    found: dict[str, str | None]  # name -> sha256, None when missing or unreadable
+    recorded_ns: int  # when the stats were taken (before the first)
+    stamp: Stamp | None  # the file system's clock before the first stat, when known
+    record: Record  # name -> (identity, digest) of every file found
+    stale: bool  # whether ``record`` differs from the stored one
+    modes: dict[str, int] = field(default_factory=dict)  # name -> st_mode, links not followed
+
+
 def digests(
     package_dir: Path, names: Iterable[str], hash_file: Callable[[Path], str | None]
 ) -> dict[str, str | None]:
     """``{name: hash_file(package_dir / name)}``, calling ``hash_file`` only where needed."""
-    folder = cache.cache_dir(KIND)
-    if folder is None:
-        return {name: hash_file(package_dir / name) for name in names}
-    key = os.path.abspath(package_dir)
-    recorded_ns, known = load(cache.read_bytes(folder, key))
+    checked = check(package_dir, names, hash_file)
+    if checked.stale:
+        store([(package_dir, checked)])
+    return checked.found
+
+
+def check(
+    package_dir: Path,
+    names: Iterable[str],
+    hash_file: Callable[[Path], str | None],
+    stamp: Stamp | None = None,
+) -> Checked:
+    """:func:`digests` without storing the new record (see :func:`after_write`).
+
+    ``stamp``: of a file created on the package's file system before this call, if any.
+    """
+    folder = cache.cache_dir(KIND)  # None: nothing is remembered, every file is hashed
+    stored = cache.read_bytes(folder, os.path.abspath(package_dir)) if folder else None
+    recorded_ns, old_stamp, known = load_entry(stored)
     now_ns = time.time_ns()  # before any stat: the moment the new record is taken
     trusted_before = recorded_ns - RACY_SLACK_NS
+    stamp_ns, stamp_dev = old_stamp if old_stamp is not None else (0, -1)
     found: dict[str, str | None] = {}
     record: Record = {}
+    modes: dict[str, int] = {}
     hashed = False
     prefix = os.path.join(package_dir, "")  # string paths: a Path per file costs 5 us
     for name in names:
         try:
-            now = identity(os.stat(prefix + name))
+            seen = os.lstat(prefix + name)
+            modes[name] = seen.st_mode
+            # the identity is the file's a link leads to: what hashing it reads
+            now = identity(os.stat(prefix + name) if S_ISLNK(seen.st_mode) else seen)
         except OSError:
             found[name] = hash_file(package_dir / name)  # None unless it appeared meanwhile
             hashed = True
             continue
         entry = known.get(name)
-        if entry is not None and entry[0] == now and now[1] < trusted_before:
+        if (
+            entry is not None
+            and entry[0] == now
+            and (now[1] < trusted_before or (now[3] == stamp_dev and now[1] < stamp_ns))
+        ):
             found[name] = entry[1]
             record[name] = entry
             continue
@@ -81,18 +149,51 @@ def digests(
         hashed = True
         if digest is not None:
             record[name] = (now, digest)
-    if hashed or record.keys() != known.keys():
-        cache.write(folder, key, dump(now_ns, record))
-    return found
+    # the old stamp preceded every stat of the old record, so it precedes these too
+    new_stamp = stamp if stamp is not None else old_stamp
+    stale = hashed or record.keys() != known.keys() or new_stamp != old_stamp
+    return Checked(found, now_ns, new_stamp, record, stale, modes)
 
 
-def remember(package_dir: Path, written: Mapping[str, str]) -> None:
+def after_write(
+    package_dir: Path, checked: Checked, written: Mapping[str, str], removed: Iterable[str]
+) -> Record:
+    """The record of ``package_dir`` once the files of ``written`` ({name: sha256}) were
+    replaced and those of ``removed`` deleted, every other file as :func:`check` found it.
+
+    Only the written files are stat'ed again. The record keeps the check's
+    ``recorded_ns``: every identity in it was taken after that moment.
+    """
+    record = dict(checked.record)
+    for name in removed:
+        record.pop(name, None)
+    prefix = os.path.join(package_dir, "")
+    for name, digest in written.items():
+        try:
+            record[name] = (identity(os.stat(prefix + name)), digest)
+        except OSError:
+            record.pop(name, None)  # gone already: the next check hashes (misses) it
+    return record
+
+
+def store(records: Iterable[tuple[Path, Checked]]) -> None:
+    """Store each package directory's record, in one transaction."""
+    folder = cache.cache_dir(KIND)
+    entries = {
+        os.path.abspath(package_dir): dump(c.recorded_ns, c.record, c.stamp).encode("utf-8")
+        for package_dir, c in records
+    }
+    cache.write_many(folder, entries)
+
+
+def remember(package_dir: Path, written: Mapping[str, str], stamp: Stamp | None = None) -> None:
     """Record the identities of files just written, with their known digests (``{name: sha256}``).
 
     Called once a write is complete, the old folders removed (removing a hard link changes
     the ctime of the file it shared), so that the next check stats the files instead of
     hashing them. Files written in the last :data:`RACY_SLACK_NS` are racy, as always: the
-    next check hashes those again (the few a regeneration changed, not the whole package).
+    next check hashes those again (the few a regeneration changed, not the whole package);
+    with a ``stamp`` (taken after the write), only those written in the stamp's tick.
     """
     folder = cache.cache_dir(KIND)
     if folder is None:
@@ -105,31 +206,45 @@ def remember(package_dir: Path, written: Mapping[str, str]) -> None:
             record[name] = (identity(os.stat(prefix + name)), digest)
         except OSError:
             continue  # gone already: the next check hashes (misses) it
-    cache.write(folder, os.path.abspath(package_dir), dump(now_ns, record))
+    cache.write(folder, os.path.abspath(package_dir), dump(now_ns, record, stamp))
 
 
-def dump(recorded_ns: int, record: Record) -> str:
+def dump(recorded_ns: int, record: Record, stamp: Stamp | None = None) -> str:
     """The entry text."""
     files = {name: [*stat, digest] for name, (stat, digest) in record.items()}
-    return json.dumps({"format": FORMAT, "recorded_ns": recorded_ns, "files": files})
+    entry = {"format": FORMAT, "recorded_ns": recorded_ns, "stamp": stamp, "files": files}
+    return json.dumps(entry)
 
 
 def load(data: bytes | None) -> tuple[int, Record]:
     """``(recorded_ns, record)`` of an entry; ``(0, {})`` when absent or damaged."""
+    recorded_ns, _, record = load_entry(data)
+    return recorded_ns, record
+
+
+def load_entry(data: bytes | None) -> tuple[int, Stamp | None, Record]:
+    """``(recorded_ns, stamp, record)`` of an entry; ``(0, None, {})`` when absent or damaged."""
     if data is None:
-        return 0, {}
+        return 0, None, {}
     try:
         entry = json.loads(data)
         files = entry["files"]
         recorded_ns = entry["recorded_ns"]
+        found = entry.get("stamp")
         if entry["format"] != FORMAT or type(recorded_ns) is not int:
-            return 0, {}
+            return 0, None, {}
+        stamp: Stamp | None = None
+        if found is not None:
+            stamp_ns, stamp_dev = found
+            if type(stamp_ns) is not int or type(stamp_dev) is not int:
+                return 0, None, {}
+            stamp = (stamp_ns, stamp_dev)
         record: Record = {}
         for name, (size, mtime, ino, dev, ctime, digest) in files.items():
             stat = (size, mtime, ino, dev, ctime)
             if not all(type(n) is int for n in stat) or type(digest) is not str:
-                return 0, {}
+                return 0, None, {}
             record[name] = (stat, digest)
     except (ValueError, TypeError, KeyError, AttributeError):
-        return 0, {}
-    return recorded_ns, record
+        return 0, None, {}
+    return recorded_ns, stamp, record

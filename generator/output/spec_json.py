@@ -3,51 +3,77 @@
 ``json.dumps`` with an indent runs the pure-Python encoder (~0.1 s at 1,000 operations,
 every run). The document's top levels (``paths``, ``components`` and its sections) are
 spelt here, the way that encoder spells them; each definition below them (a path item, a
-schema...) is looked up by a digest of its value (:func:`_leaf`), which determines its
-indented text. One cache entry per spec file holds the texts its last run used: a stale
-entry can only miss, and a one-schema change re-encodes that schema alone. A
+schema...) is looked up by a digest of its value (:func:`_leaf_key`), which determines its
+indented text, kept as one checked piece (:mod:`apiforge.output.pieces`): a one-schema
+change re-encodes and stores that schema alone. A
 definition the cache misses is laid out by :func:`_indented`, whose scalars are spelt by
 the C functions the encoder calls, not by the pure-Python encoder.
 """
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import json
 import marshal
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from apiforge.output import cache
+from apiforge.output import cache, pieces
 
 CACHE_KIND = "openapi"  # the served openapi.json texts
-_FORMAT = "spec json v2"
+_FORMAT = "spec json v3"
 _NESTED = {"paths": 0, "components": 1, "webhooks": 0}  # key -> levels spelt here below it
 
 
 def spec_json(document: dict[str, Any], spec: Path) -> str:
-    """``json.dumps(document, indent=1, ensure_ascii=False, default=str) + "\\n"``, faster."""
+    """``json.dumps(document, indent=1, ensure_ascii=False, default=str) + "\\n"``, faster.
+
+    ``spec`` is not part of a piece's key: files that share a definition share its text.
+    """
     folder = cache.cache_dir(CACHE_KIND)
     if folder is None or not _plain_keys(document):
         return _indented(document) + "\n"
-    table_key = cache.digest(_FORMAT, sys.version, os.path.abspath(spec))
-    known = _table(cache.read_bytes(folder, table_key))
-    used: dict[str, str] = {}
+    wanted: list[tuple[str, Any, int]] = []  # (key, value, depth) per definition, in order
+
+    def want(value: Any, depth: int) -> str:
+        wanted.append((_leaf_key(value, depth), value, depth))
+        return ""
+
+    _document(document, want)
+    known = pieces.read(folder, list(dict.fromkeys(key for key, _, _ in wanted)))
+    fresh: dict[str, bytes] = {}
+    texts = iter(wanted)
+
+    def leaf(value: Any, depth: int) -> str:
+        key, _, _ = next(texts)
+        stored = known.get(key)
+        if stored is not None:
+            try:
+                return stored.decode("utf-8", "surrogatepass")
+            except UnicodeDecodeError:
+                pass
+        text = _indented(value, "\n" + " " * depth)
+        fresh[key] = known[key] = text.encode("utf-8", "surrogatepass")
+        return text
+
+    text = _document(document, leaf)
+    pieces.write(folder, fresh)
+    return text
+
+
+def _document(document: dict[str, Any], leaf: Callable[[Any, int], str]) -> str:
+    """The document's text, each definition's from ``leaf(value, depth)``."""
     parts = []
     for key, value in document.items():
         depth = _NESTED.get(key)
         if depth is not None and isinstance(value, dict) and _plain_keys(value):
-            text = _spelt(value, 1, depth, known, used)
+            text = _spelt(value, 1, depth, leaf)
         else:
-            text = _leaf(value, 1, known, used)
+            text = leaf(value, 1)
         parts.append(f"{_key(key)}: {text}")
-    text = "{\n " + ",\n ".join(parts) + "\n}\n" if parts else "{}\n"
-    if used.keys() != known.keys():
-        cache.write(folder, table_key, marshal.dumps(used))
-    return text
+    return "{\n " + ",\n ".join(parts) + "\n}\n" if parts else "{}\n"
 
 
 def _indented(value: object, newline: str = "\n") -> str:
@@ -139,53 +165,39 @@ def _plain_keys(mapping: dict[Any, Any]) -> bool:
     return all(isinstance(k, str) for k in mapping)
 
 
-def _spelt(
-    mapping: dict[str, Any], depth: int, below: int, known: dict[str, str], used: dict[str, str]
-) -> str:
-    """``mapping`` at ``depth`` with its values looked up (``below`` more levels spelt here)."""
+def _spelt(mapping: dict[str, Any], depth: int, below: int, leaf: Callable[[Any, int], str]) -> str:
+    """``mapping`` at ``depth``, its values from ``leaf`` (``below`` more levels spelt here)."""
     if not mapping:
         return "{}"
     inner = " " * (depth + 1)
     parts = []
     for key, value in mapping.items():
         if below > 0 and isinstance(value, dict) and _plain_keys(value):
-            text = _spelt(value, depth + 1, below - 1, known, used)
+            text = _spelt(value, depth + 1, below - 1, leaf)
         else:
-            text = _leaf(value, depth + 1, known, used)
+            text = leaf(value, depth + 1)
         parts.append(f"{inner}{_key(key)}: {text}")
     return "{\n" + ",\n".join(parts) + "\n" + " " * depth + "}"
 
 
-def _leaf(value: Any, depth: int, known: dict[str, str], used: dict[str, str]) -> str:
-    """``value``'s indented text at ``depth``, from the table when its key was seen.
+def _leaf_key(value: Any, depth: int) -> str:
+    """The piece key of ``value``'s indented text at ``depth``.
 
-    The key is the digest of ``marshal``'s format 2 spelling (no object references, so
-    it depends on the value alone, and about 3x cheaper than the compact JSON text). It
-    determines the JSON text: that format spells dicts in order, str, int, float, bool
-    and None apart, lists apart from tuples, and refuses what it cannot spell (dates,
+    It digests ``marshal``'s format 2 spelling (no object references, so it depends on
+    the value alone, and about 3x cheaper than the compact JSON text). That determines
+    the JSON text: the format spells dicts in order, str, int, float, bool and None
+    apart, lists apart from tuples, and refuses what it cannot spell (dates,
     subclasses): such a value is keyed by its compact JSON text. (Only bytes-like
     objects other than bytes, which no loader builds, share a spelling, bytes'.)
     """
     try:
-        key = f"m{depth} " + hashlib.sha256(marshal.dumps(value, 2)).hexdigest()
+        spelt, kind = marshal.dumps(value, 2), "m"
     except ValueError:
         compact = json.dumps(value, ensure_ascii=False, default=str)
-        spelt = compact.encode("utf-8", "surrogatepass")
-        key = f"j{depth} " + hashlib.sha256(spelt).hexdigest()
-    text = known.get(key)
-    if text is None:
-        text = _indented(value, "\n" + " " * depth)
-    used[key] = text
-    return text
+        spelt, kind = compact.encode("utf-8", "surrogatepass"), "j"
+    return pieces.key(_prefix(kind, depth), spelt)
 
 
-def _table(data: bytes | None) -> dict[str, str]:
-    if data is None:
-        return {}
-    try:
-        found = marshal.loads(data)  # the user's own cache, content-addressed entries
-    except (EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(found, dict):
-        return {}
-    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+@functools.cache
+def _prefix(kind: str, depth: int) -> bytes:
+    return f"{_FORMAT}\0{sys.version}\0{kind}{depth}".encode()

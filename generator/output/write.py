@@ -26,6 +26,7 @@ Refusals raise :class:`WriteRefused` with one diagnostic per problem.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import stat
@@ -47,8 +48,9 @@ from apiforge.output.manifest import (
     file_bytes,
     input_location,
     read_manifest,
+    sha256_hex,
 )
-from apiforge.output.write_in_place import STAGING_PREFIX, write_changes
+from apiforge.output.write_in_place import STAGING_PREFIX, DigestedTree, write_changes
 
 Trees = Mapping[str, Mapping[str, bytes]]
 """Package directory name -> file path relative to it -> bytes (manifest included)."""
@@ -80,15 +82,29 @@ def path_problem(path: str) -> str | None:
         return "is absolute"
     if ":" in path:
         return "contains a colon (a drive letter or stream name)"
-    for part in path.split("/"):
-        if part in ("", "."):
-            return "has an empty or '.' component"
-        if part == "..":
-            return "has a '..' component"
-        if part.endswith((".", " ")):
-            return f"has a component ending in a dot or space ({part!r})"
-        if part.split(".")[0].upper() in WINDOWS_DEVICE_NAMES:
-            return f"uses the Windows device name {part!r}"
+    folder, _, name = path.rpartition("/")
+    return (_folder_problem(folder) if folder else None) or _part_problem(name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _folder_problem(folder: str) -> str | None:
+    """The first problem of a folder's components (once per folder: its files share it)."""
+    for part in folder.split("/"):
+        problem = _part_problem(part)
+        if problem:
+            return problem
+    return None
+
+
+def _part_problem(part: str) -> str | None:
+    if part in ("", "."):
+        return "has an empty or '.' component"
+    if part == "..":
+        return "has a '..' component"
+    if part.endswith((".", " ")):
+        return f"has a component ending in a dot or space ({part!r})"
+    if part.split(".")[0].upper() in WINDOWS_DEVICE_NAMES:
+        return f"uses the Windows device name {part!r}"
     return None
 
 
@@ -119,7 +135,6 @@ def package_trees(
                 _refusal("unsafe-output-path", f"package {package!r} {problem}", target.spec)
             )
     texts: dict[str, dict[str, str]] = {p: {} for p in packages}
-    root = os.path.abspath(target.output)
     for key, text in files.items():
         problem = path_problem(key)
         package, _, rest = key.partition("/")
@@ -127,9 +142,7 @@ def package_trees(
             problem = f"is not inside one of the target's packages {sorted(texts)}"
         if problem is None and rest == MANIFEST_NAME:
             problem = "would overwrite the manifest"
-        where = os.path.abspath(os.path.join(root, key))  # strings: a Path per file costs ~20 us
-        if problem is None and os.path.commonpath([root, where]) != root:
-            problem = "leaves the output directory"
+        # A path without a problem stays inside ``root``: relative, no "..", "." or empty part.
         if problem:
             problems.append(
                 _refusal("unsafe-output-path", f"output path {key!r} {problem}", target.spec)
@@ -150,10 +163,12 @@ def package_trees(
         if copy is not None:
             package_files = {**package_files, **copy.files}
         root = copy.root if copy is not None else ""
+        data = {name: file_bytes(text) for name, text in package_files.items()}
+        digests = {name: sha256_hex(content) for name, content in data.items()}
         manifest = build_manifest(
-            target, package, package_files, input_hashes, templates_hash, root
+            target, package, package_files, input_hashes, templates_hash, root, digests
         )
-        tree = {name: file_bytes(text) for name, text in package_files.items()}
+        tree = DigestedTree(data, digests)  # the writer compares digests, not bytes
         tree[MANIFEST_NAME] = file_bytes(manifest.to_json())
         trees[package] = tree
     return trees
@@ -182,9 +197,7 @@ def write_packages(output: Path, trees: Trees, *, force: bool = False) -> None:
         OSError: the file system failed; the previous output was restored.
     """
     if not force and output.is_dir() and write_changes(output, trees):
-        for package in trees:
-            _remember_stats(output / package)
-        return
+        return  # it updated the stat records of the files it wrote
     plans = [_plan(output / package, tree, force) for package, tree in sorted(trees.items())]
     refusals = [d for plan in plans for d in plan_refusals(plan, force)]
     if refusals:
@@ -201,19 +214,20 @@ def write_packages(output: Path, trees: Trees, *, force: bool = False) -> None:
         if created:
             shutil.rmtree(output, ignore_errors=True)
         raise
+    stamp = file_stats.stamp_in(staging)  # after every write, before the stats
     shutil.rmtree(staging, ignore_errors=True)
     for plan in plans:
-        _remember_stats(plan.dest)
+        _remember_stats(plan.dest, stamp)
 
 
-def _remember_stats(dest: Path) -> None:
+def _remember_stats(dest: Path, stamp: file_stats.Stamp | None) -> None:
     """Let the next edited-file check stat ``dest``'s files instead of hashing them."""
     try:
         manifest = read_manifest(dest)
     except ManifestError:
         return
     if manifest is not None:
-        file_stats.remember(dest, manifest.files)
+        file_stats.remember(dest, manifest.files, stamp)
 
 
 def _plan(dest: Path, tree: Mapping[str, bytes], force: bool) -> _Plan:

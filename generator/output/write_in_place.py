@@ -19,6 +19,13 @@ What it changes is journalled: each replaced or removed file is first renamed in
 KeyboardInterrupt included, undoes the journal in reverse: the previous output stays
 byte-for-byte intact, as with the swap (should a step fail to undo, the staging folder
 is kept, with the old files in it). Each package's manifest is written last.
+
+Which files changed is decided by digests, not by reading the old files: the old ones
+are the manifest's (:func:`apiforge.output.file_stats.check` proves the files on disk
+hold them, statting instead of hashing where it can), the new ones those a
+:class:`DigestedTree` carries (:func:`apiforge.output.write.package_trees` hashed each
+file once, for the new manifest). Once written, the stat record of each package is
+updated for the files written only, all packages in one cache transaction.
 """
 
 from __future__ import annotations
@@ -29,8 +36,8 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from apiforge.output import file_stats
@@ -44,11 +51,38 @@ from apiforge.output.manifest import (
 STAGING_PREFIX = ".apiforge-staging-"  # the staged swap's too
 
 
+class DigestedTree(dict[str, bytes]):
+    """A package tree (name -> bytes) that knows the sha256 of some of its files.
+
+    A digest counts only for the very bytes object it was computed from: an entry
+    replaced after construction is hashed again, never taken on trust.
+    """
+
+    def __init__(self, files: Mapping[str, bytes], digests: Mapping[str, str]) -> None:
+        super().__init__(files)
+        self._known = {name: (files[name], digest) for name, digest in digests.items()}
+
+    def digest(self, name: str) -> str:
+        """The hex sha256 of ``self[name]``."""
+        data = self[name]
+        known = self._known.get(name)
+        if known is not None and known[0] is data:
+            return known[1]
+        return hashlib.sha256(data).hexdigest()
+
+
+def _digest(tree: Mapping[str, bytes], name: str) -> str:
+    if isinstance(tree, DigestedTree):
+        return tree.digest(name)
+    return hashlib.sha256(tree[name]).hexdigest()
+
+
 @dataclass
 class _Changes:
     """One package: what to write, what to remove."""
 
     dest: str  # the package directory, with a trailing separator
+    checked: file_stats.Checked  # the files on disk, as the manifest lists them
     write: list[str]  # names whose new bytes replace (or add) a file, manifest last
     remove: list[str]  # listed names the new tree drops
     new_folders: list[str]  # folders the new tree adds, parents first
@@ -60,28 +94,38 @@ def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> boo
     Raises:
         OSError: the file system failed; everything changed so far was undone.
     """
-    planned: list[tuple[_Changes, Mapping[str, bytes]]] = []
-    for package, tree in sorted(trees.items()):
-        changes = _changes(output / package, tree)
-        if changes is None:
-            return False
-        planned.append((changes, tree))
     staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output)
+    planned: list[tuple[_Changes, Mapping[str, bytes]]] = []
     journal: list[tuple[str, str, str]] = []
     spares = (os.path.join(staging, str(n)) for n in itertools.count())  # fresh staging names
+    written: list[dict[str, str]] = []
     try:
-        mode = _new_file_mode(staging)
+        probe = _probe(staging)  # before any stat: the file system's clock (file_stats)
+        for package, tree in sorted(trees.items()):
+            changes = _changes(output / package, tree, file_stats.stamp_of(probe))
+            if changes is None:
+                shutil.rmtree(staging, ignore_errors=True)
+                return False
+            planned.append((changes, tree))
         for changes, tree in planned:
-            _apply(changes, tree, mode, spares, journal)
+            written.append(_apply(changes, tree, probe.st_mode, spares, journal))
     except BaseException:
         if _undo(journal):  # else the staging folder keeps what could not be put back
             shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)
+    # stat'ed once the old files are gone (removing a hard link changes its other names' ctime)
+    file_stats.store(
+        (
+            Path(c.dest),
+            replace(c.checked, record=file_stats.after_write(Path(c.dest), c.checked, w, c.remove)),
+        )
+        for (c, _), w in zip(planned, written)
+    )
     return True
 
 
-def _changes(dest: Path, tree: Mapping[str, bytes]) -> _Changes | None:
+def _changes(dest: Path, tree: Mapping[str, bytes], stamp: file_stats.Stamp) -> _Changes | None:
     """What replacing ``dest`` with ``tree`` changes, or None when the short way is not provable."""
     try:
         if not stat.S_ISDIR(os.lstat(dest).st_mode):
@@ -91,34 +135,54 @@ def _changes(dest: Path, tree: Mapping[str, bytes]) -> _Changes | None:
         return None
     if manifest is None or MANIFEST_NAME in manifest.files:
         return None
-    on_disk = file_stats.digests(dest, manifest.files, sha256_file)
-    if any(on_disk[name] != digest for name, digest in manifest.files.items()):
+    checked = file_stats.check(dest, manifest.files, sha256_file, stamp)
+    changes = _planned(dest, tree, manifest.files, checked)
+    if changes is None and checked.stale:  # the staged swap's check then stats, not hashes
+        file_stats.store([(dest, checked)])
+    return changes
+
+
+def _planned(
+    dest: Path, tree: Mapping[str, bytes], listed: dict[str, str], checked: file_stats.Checked
+) -> _Changes | None:
+    """:func:`_changes` once the files on disk are known (``checked``)."""
+    on_disk = checked.found
+    if any(on_disk[name] != digest for name, digest in listed.items()):
         return None  # edited by hand or missing: the staged swap refuses or rebuilds
-    old_folders = {f for name in manifest.files for f in _folders(name)}
-    new_folders = {f for name in tree for f in _folders(name)}
+    old_folders = _all_folders(listed)
+    new_folders = _all_folders(tree)
     prefix = os.path.join(dest, "")
     for folder in old_folders:
         if not _is_real_folder(prefix + folder):
             return None
     added_folders = sorted(new_folders - old_folders, key=lambda f: f.count("/"))
-    added = [n for n in tree if n not in manifest.files and n != MANIFEST_NAME]
+    added = [n for n in tree if n not in listed and n != MANIFEST_NAME]
     if any(os.path.lexists(prefix + path) for path in (*added_folders, *added)):
         return None  # a user's entry where the new tree puts something
     changed = [
         name
-        for name, data in tree.items()
-        if name != MANIFEST_NAME
-        and (name not in manifest.files or hashlib.sha256(data).hexdigest() != on_disk[name])
+        for name in tree
+        if name != MANIFEST_NAME and (name not in listed or _digest(tree, name) != on_disk[name])
     ]
     write = sorted(changed) + ([MANIFEST_NAME] if MANIFEST_NAME in tree else [])
-    remove = sorted(n for n in manifest.files if n not in tree)
-    return _Changes(prefix, write, remove, added_folders)
+    remove = sorted(n for n in listed if n not in tree)
+    return _Changes(prefix, checked, write, remove, added_folders)
 
 
 def _folders(name: str) -> list[str]:
     """The folders above ``name`` (``a/b/c.py`` -> ``a``, ``a/b``)."""
     parts = name.split("/")[:-1]
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _all_folders(names: Iterable[str]) -> set[str]:
+    """The folders above any of ``names``: each file's parent, then each folder's once."""
+    found: set[str] = set()
+    for parent in {name.rpartition("/")[0] for name in names}:
+        while parent and parent not in found:
+            found.add(parent)
+            parent = parent.rpartition("/")[0]
+    return found
 
 
 def _is_real_folder(path: str) -> bool:
@@ -128,11 +192,12 @@ def _is_real_folder(path: str) -> bool:
         return False
 
 
-def _new_file_mode(staging: str) -> int:
-    """The mode a file created here gets (the umask's), as the staged swap's files have."""
-    fd = os.open(os.path.join(staging, "mode"), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+def _probe(staging: str) -> os.stat_result:
+    """The stat of a file created here: the mode a new file gets (the umask's), as the
+    staged swap's files have, and its mtime the file system's clock now."""
+    fd = os.open(os.path.join(staging, "probe"), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
     try:
-        return os.fstat(fd).st_mode
+        return os.fstat(fd)
     finally:
         os.close(fd)
 
@@ -143,13 +208,16 @@ def _apply(
     mode: int,
     spares: Iterator[str],
     journal: list[tuple[str, str, str]],
-) -> None:
-    """Carry out one package's changes, journalling each step (see :func:`_undo`)."""
+) -> dict[str, str]:
+    """Carry out one package's changes, journalling each step (see :func:`_undo`).
+
+    Returns the sha256 of every file written (manifest aside), by name."""
     dest = changes.dest
     # A kept file that is not a plain file of the new files' mode is written again, as the
     # staged swap would (it links only plain files of that mode).
     kept = [n for n in tree if n not in changes.write and n != MANIFEST_NAME]
-    rewrite = {n for n in kept if os.lstat(dest + n).st_mode != mode}
+    modes = changes.checked.modes  # as the check found them, links not followed
+    rewrite = {n for n in kept if modes.get(n) != mode}
     for folder in changes.new_folders:
         os.mkdir(dest + folder)
         journal.append(("made", dest + folder, ""))
@@ -174,6 +242,7 @@ def _apply(
         except OSError:
             continue  # still holds a generated or a user's entry: it stays
         journal.append(("unmade", dest + folder, ""))
+    return {n: _digest(tree, n) for n in names if n != MANIFEST_NAME}
 
 
 def _undo(journal: list[tuple[str, str, str]]) -> bool:

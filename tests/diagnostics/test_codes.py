@@ -49,7 +49,7 @@ NOT_CODES = {
     "phone-number": "a string format DMCG warns about",
     "request-response": "a DMCG option value",
     "openapi-pydantic": "a distribution name",
-    "yaml-chunks": "a content cache folder (load/yaml_chunks.py)",
+    "yaml-units": "a content cache kind (load/yaml_chunks.py)",
     "file-stats": "a content cache kind (output/file_stats.py)",
     "models-init": "a content cache kind (models.py)",
     "enable-by-default": "a hatch build-hook option",

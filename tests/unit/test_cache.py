@@ -249,3 +249,26 @@ def test_an_unreadable_limit_means_the_default(monkeypatch: pytest.MonkeyPatch) 
     assert cache.limit_bytes() == 512 * 1024 * 1024
     monkeypatch.setenv(cache.LIMIT_VARIABLE, "0.5")
     assert cache.limit_bytes() == 512 * 1024
+
+
+def test_the_wal_is_cut_back_after_a_large_commit(base: Path) -> None:
+    """A commit over the auto-checkpoint's pages grows the WAL; the next one cuts it back."""
+    folder = cache.cache_dir("format")
+    cache.write_many(folder, {f"k{i}": os.urandom(100_000) for i in range(60)})  # ~6 MB
+    wal = base / f"{cache.DATABASE}-wal"
+    assert wal.stat().st_size > cache._WAL_LIMIT
+    cache.write(folder, "small", b"x")
+    assert wal.stat().st_size <= cache._WAL_LIMIT
+    assert cache.read_bytes(folder, "k59") is not None and cache.read(folder, "small") == "x"
+
+
+def test_a_value_that_is_not_bytes_reads_as_missing(base: Path) -> None:
+    """Every write stores bytes; a row holding anything else (a damaged file) is a miss."""
+    folder = cache.cache_dir("format")
+    cache.write(folder, "good", b"g")
+    cache.write(folder, "bad", b"b")
+    connection = cache._connect(base, create=False)
+    assert connection is not None
+    connection.execute("UPDATE entries SET value = 'text' WHERE key = 'bad'")
+    assert cache.read_many_bytes(folder, ["good", "bad"]) == {"good": b"g"}
+    assert cache.read(folder, "bad") is None

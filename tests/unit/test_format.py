@@ -131,3 +131,21 @@ def test_the_ruff_binary_is_the_one_find_ruff_bin_returns(
         assert fmt._ruff_bin() == find_ruff_bin()
     finally:
         fmt._ruff_bin.cache_clear()
+
+
+def test_cache_keys_are_the_cache_digest_of_settings_and_body() -> None:
+    """The keys hashed with the settings' part once are those ``cache.digest`` gives, so the
+    entries earlier runs stored are found (a drift would re-format every module once)."""
+    from apiforge.output import cache
+
+    bodies = {"a.py": "x = 1\n", "b.py": "é = 'ü'\n" * 50, "c.py": ""}
+    settings = fmt._settings("ruff")
+    assert fmt._keys(settings, bodies) == {p: cache.digest(settings, b) for p, b in bodies.items()}
+
+
+def test_blank_modules_pass_through_unformatted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path))
+    blank = {"pkg/a.py": "", "pkg/b.py": " \n\t\n", "pkg/c.py": "\u2003\n", "pkg/d.py": "x=1\n"}
+    assert fmt.format_files(blank, Sink()) == {**blank, "pkg/d.py": "x = 1\n"}

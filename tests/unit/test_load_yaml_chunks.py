@@ -11,6 +11,7 @@ without the cache.
 from __future__ import annotations
 
 import json
+import marshal
 import random
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from apiforge.load import yaml_chunks
 from apiforge.load.load import LoadOptions, load
 from apiforge.load.reading import Limits, Reporter
 from apiforge.load.yaml_reader import parse_yaml
-from apiforge.output import cache
+from apiforge.output import cache, pieces
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -215,8 +216,23 @@ def test_aliases_across_definitions_parse_them_together() -> None:
         ("paths", "/b"),
     ]
     assert lines is not None
-    assert yaml_chunks.units(text, lines, chunks) == [(0, 1), (1, 4)]
+    assert yaml_chunks.units(text, lines, chunks) == [(0, 1), (1, 4)]  # to compose
+    assert yaml_chunks.groups(text, lines, chunks) == [[0], [1, 3], [2]]  # to parse
     assert _check(text, "/specs/aliases.yaml")
+
+
+def test_aliases_across_parents_and_holders_in_text_order() -> None:
+    """A unit spanning paths and schemas re-opens no parent; holders keep the file's order."""
+    text = (
+        "openapi: 3.0.3\npaths:\n  /a:\n    x: &p {$ref: '#/a'}\n  /m:\n    $ref: '#/m'\n"
+        "  /b:\n    y: {$ref: '#/b'}\ncomponents:\n  schemas:\n    A: {$ref: '#/c'}\n"
+        "    B:\n      z: *p\n      w: {$ref: '#/d'}\n  responses:\n    R: *p\n"
+    )
+    lines, chunks = yaml_chunks.split(text) or (None, [])
+    assert lines is not None
+    assert yaml_chunks.groups(text, lines, chunks) == [[0], [1, 5, 6], [2], [3], [4]]
+    assert _check(text, "/specs/across.yaml")
+    assert _check(text, "/specs/across.yaml")  # from the pieces
 
 
 def test_a_broken_edit_reports_what_the_whole_parse_reports(tmp_path: Path) -> None:
@@ -238,23 +254,102 @@ def test_a_broken_edit_reports_what_the_whole_parse_reports(tmp_path: Path) -> N
     assert warm.items == cold.items
 
 
-def test_a_damaged_pack_only_costs_a_parse(tmp_path: Path) -> None:
-    """A pack that is no marshal data, or holds entries of another shape, is parsed around."""
-    import marshal
+def _pieces() -> dict[str, bytes]:
+    folder = cache.cache_dir(yaml_chunks.KIND)
+    return pieces.read(folder, sorted(cache.keys(folder)))
 
+
+def test_a_damaged_piece_only_costs_a_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A piece whose bytes changed, or that holds another shape, is parsed again and replaced."""
     text = synth.dump(synth.generate(10))
     assert _check(text, "/specs/damaged.yaml")
-    folder = tmp_path / "cache" / "yaml-chunks"
-    packs = sorted(cache.keys(folder))
-    assert len(packs) == 1
-    stored = cache.read_bytes(folder, packs[0])
-    assert stored is not None
-    pack = marshal.loads(stored)
-    for damaged in (
-        b"not marshal",
-        marshal.dumps({source: 1 for source in pack}),
-        marshal.dumps({source: ([], [], 0) for source in pack}),
-        marshal.dumps({source: (7, [], 0) for source in pack}),
-    ):
-        cache.write(folder, packs[0], damaged)
+    folder = cache.cache_dir(yaml_chunks.KIND)
+    stored = _pieces()
+    assert len(stored) > 3 and len(cache.keys(folder)) == len(stored)
+    key, good = sorted(stored.items())[1]
+    raw = cache.read_bytes(folder, key)
+    assert raw is not None and raw.endswith(good)
+    flipped = bytearray(raw)
+    flipped[-5] ^= 0x01  # one bit of the marshal data: still loads, as another value
+    for damaged in (bytes(flipped), raw[:-1], b"", raw[:10]):
+        cache.write(folder, key, damaged)
+        assert key not in _pieces()
+        parsed: list[str] = []
+        real = yaml_chunks.yaml_reader.parse_clean
+        monkeypatch.setattr(
+            yaml_chunks.yaml_reader,
+            "parse_clean",
+            lambda source, *rest, seen=parsed, parse=real: (
+                seen.append(source) or parse(source, *rest)
+            ),
+        )
         assert _check(text, "/specs/damaged.yaml")
+        assert len(parsed) == 1  # that unit alone
+        assert _pieces()[key] == good  # stored afresh
+        monkeypatch.undo()
+        monkeypatch.setenv("APIFORGE_CACHE_DIR", str(folder.parent))
+    for shape in ({"k": 1}, ([], [], 0), (7, [], 0), ([1, 2, 3], None, 0)):
+        pieces.write(folder, {key: marshal.dumps(shape)})  # a valid check, a wrong shape
+        assert _check(text, "/specs/damaged.yaml")
+        assert _pieces()[key] == good
+
+
+def test_files_share_the_pieces_of_their_units() -> None:
+    """Pieces are keyed by content, not by file: another file with the same text stores nothing."""
+    text = synth.dump(synth.generate(10))
+    assert _check(text, "/specs/one.yaml")
+    folder = cache.cache_dir(yaml_chunks.KIND)
+    first = cache.keys(folder)
+    assert _check(text, "/elsewhere/two.yaml")
+    assert cache.keys(folder) == first
+    edited = text.replace("    Integration:\n", "    Integration:\n      description: E.\n", 1)
+    assert _check(edited, "/specs/one.yaml")
+    assert len(cache.keys(folder) - first) == 1  # the edited unit's piece only
+
+
+def test_an_evicted_piece_is_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache prunes pieces one by one; a unit whose piece went is parsed again, alone."""
+    text = synth.dump(synth.generate(10))
+    assert _check(text, "/specs/evicted.yaml")
+    folder = cache.cache_dir(yaml_chunks.KIND)
+    gone = min(cache.keys(folder))
+    connection = cache._connect(folder.parent, create=False)
+    assert connection is not None
+    connection.execute("UPDATE entries SET used = 0 WHERE key = ?", (gone,))
+    connection.execute("UPDATE entries SET used = ? WHERE key != ?", (2**40, gone))
+    cache.prune(connection, 1)  # the limit keeps the recently used (stamped in the future)
+    assert gone not in cache.keys(folder) and len(cache.keys(folder)) > 1
+    parsed: list[str] = []
+    real = yaml_chunks.yaml_reader.parse_clean
+    monkeypatch.setattr(
+        yaml_chunks.yaml_reader,
+        "parse_clean",
+        lambda source, *rest: parsed.append(source) or real(source, *rest),
+    )
+    assert _check(text, "/specs/evicted.yaml")
+    assert len(parsed) == 1 and gone in cache.keys(folder)
+
+
+def test_two_processes_parse_edits_of_one_spec_at_once() -> None:
+    """Two processes store and read the same pieces concurrently: each splice is exact."""
+    import subprocess
+
+    text = synth.dump(synth.generate(20))
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import test_load_yaml_chunks as t\n"
+        "text = open(sys.argv[2], encoding='utf-8').read()\n"
+        "for i in range(8):\n"
+        "    edited = text.replace('    Integration:\\n',"
+        " f'    Integration:\\n      description: E{i % 3}.\\n', 1)\n"
+        "    assert t._check(edited, f'/specs/p{sys.argv[3]}.yaml')\n"
+    )
+    spec = Path(cache.cache_dir(yaml_chunks.KIND) or "").parent.parent / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    here = str(Path(__file__).parent)
+    runs = [
+        subprocess.Popen([sys.executable, "-c", script, here, str(spec), str(n)]) for n in (1, 2)
+    ]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0]
+    stored = _pieces()
+    assert len(stored) == len(cache.keys(cache.cache_dir(yaml_chunks.KIND)))  # none damaged
+    assert _check(text, "/specs/after.yaml")

@@ -56,7 +56,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("load/yaml_reader.py", "<module>"): "YAML scalars and anchors (spec file text)",
     ("load/yaml_reader.py", "resolve_plain"): "a plain YAML scalar of the spec",
     ("load/yaml_reader.py", "has_aliases"): "anchors of a YAML spec file",
-    ("load/yaml_reader.py", "anchor_tokens"): "anchors and aliases of a YAML spec file",
+    ("load/yaml_reader.py", "anchor_uses"): "anchors and aliases of a YAML spec file",
 }
 
 

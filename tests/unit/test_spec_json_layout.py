@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apiforge.output.spec_json import _indented, spec_json
+from apiforge.output import cache, pieces
+from apiforge.output.spec_json import CACHE_KIND, _indented, spec_json
 
 
 def reference(value: Any) -> str:
@@ -98,3 +99,45 @@ def test_cached_definitions_follow_values_json_spells_apart(
         schemas["A"] = {"type": "integer", "default": default}
         schemas["B"] = {"default": {"x": default}}
         assert spec_json(document, spec) == reference(document) + "\n"
+
+
+def _served_document() -> dict[str, Any]:
+    schemas = {f"S{i}": {"type": "object", "description": f"schema {i} é"} for i in range(6)}
+    return {
+        "openapi": "3.0.3",
+        "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}},
+        "components": {"schemas": schemas},
+    }
+
+
+def test_definitions_are_pieces_an_edit_stores_one_of(tmp_path: Path, monkeypatch: Any) -> None:
+    """One piece per definition, shared by spec files; an edit stores only its own."""
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    folder = cache.cache_dir(CACHE_KIND)
+    document = _served_document()
+    assert spec_json(document, tmp_path / "a.yaml") == reference(document) + "\n"
+    first = cache.keys(folder)
+    assert len(first) == 8  # the version, one path item, six schemas
+    assert spec_json(document, tmp_path / "b.yaml") == reference(document) + "\n"
+    assert cache.keys(folder) == first
+    document["components"]["schemas"]["S3"]["description"] = "edited"
+    assert spec_json(document, tmp_path / "a.yaml") == reference(document) + "\n"
+    assert len(cache.keys(folder) - first) == 1
+
+
+def test_a_damaged_piece_is_spelt_again(tmp_path: Path, monkeypatch: Any) -> None:
+    """A piece whose bytes changed (it would serve another text) reads as missing."""
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    folder = cache.cache_dir(CACHE_KIND)
+    document = _served_document()
+    expected = reference(document) + "\n"
+    assert spec_json(document, tmp_path / "a.yaml") == expected
+    for key in sorted(cache.keys(folder)):
+        raw = cache.read_bytes(folder, key)
+        assert raw is not None
+        cache.write(folder, key, raw.replace(b"schema", b"schemb").replace(b"ok", b"no"))
+    assert spec_json(document, tmp_path / "a.yaml") == expected
+    for key in sorted(cache.keys(folder)):  # a valid check over text that is no UTF-8
+        pieces.write(folder, {key: b"\xff\xfe"})
+    assert spec_json(document, tmp_path / "a.yaml") == expected
+    assert spec_json(document, tmp_path / "a.yaml") == expected  # stored afresh
