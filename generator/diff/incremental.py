@@ -183,7 +183,8 @@ def _compare(
     for key in components:
         schemas.component(pair, key, before.api.schemas[key], new.api.schemas[key])
     report = finish(pair, packages)
-    return report, (index_of(new, rows, ops, tuple(kept), names, uses, pack, entries), entries)
+    made = index_of(new, rows, ops, tuple(kept), names, uses, pack, entries, old.touched)
+    return report, (made, entries)
 
 
 def _renamed(was: Names, now: Names, op_id: str) -> bool:

@@ -95,8 +95,10 @@ def index_of(
     uses: str,
     pack: Pack,
     entries: dict[str, bytes],
+    touched: int = 0,
 ) -> Index:
-    """The index of ``snapshot``; the pack of its new entries joins ``entries``."""
+    """The index of ``snapshot``; the pack of its new entries joins ``entries``. ``touched``:
+    of the index the shared entries come from (see :func:`apiforge.diff.stored.store`)."""
     if pack.parts:
         keys = pack.seal()
         entries.update(keys.values())
@@ -111,4 +113,5 @@ def index_of(
         pickle.dumps(snapshot.api.security_schemes, protocol=pickle.HIGHEST_PROTOCOL),
         uses,
         snapshot.digest,
+        touched,
     )

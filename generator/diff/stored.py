@@ -16,9 +16,10 @@ from __future__ import annotations
 import hashlib
 import marshal
 import pickle
+import time
 from array import array
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar, cast
 
 from apiforge.diagnostics import SpecLocation
@@ -36,7 +37,10 @@ from apiforge.output.cache import (
 from apiforge.resources import templates_hash
 
 CACHE_KIND = "diff-snapshots"
-_FORMAT = "7"
+_FORMAT = "8"
+# Seconds after which storing an index marks the entries it shares used again (the cache
+# itself refreshes a read entry's stamp once a day): half a day, so none goes a day unmarked.
+REFRESH = 43_200
 _ERRORS = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
 T = TypeVar("T")
 
@@ -72,6 +76,9 @@ class Index:
     schemes: bytes  # pickled security schemes
     uses: str  # the entry of who uses each schema (see :func:`encode_uses`)
     digest: str
+    # When every entry it names was last known marked used (``time.time()`` seconds; 0: never).
+    # Marking costs a read of each 128 KB pack's row, so :func:`store` does it only when stale.
+    touched: int = 0
 
     def dump(self) -> bytes:
         table = {k: (u.fingerprint, u.canonical, u.refs) for k, u in self.units.items()}
@@ -86,19 +93,22 @@ class Index:
                 self.schemes,
                 self.uses,
                 self.digest,
+                self.touched,
             )
         )
 
     @staticmethod
     def load(data: bytes) -> Index | None:
         try:
-            fmt, display, table, ops, schemas, names, schemes, uses, dig = marshal.loads(data)
+            fmt, display, table, ops, schemas, names, schemes, uses, dig, touched = marshal.loads(
+                data
+            )
         except (ValueError, EOFError, TypeError):
             return None
         if fmt != _FORMAT:
             return None
         table = {k: Unit(*v) for k, v in table.items()}
-        return Index(display, table, ops, schemas, names, schemes, uses, dig)
+        return Index(display, table, ops, schemas, names, schemes, uses, dig, touched)
 
 
 def entry_key(blob: bytes) -> str:
@@ -187,15 +197,24 @@ def read_index(key: str) -> Index | None:
 
 
 def store(key: str, index: Index, entries: dict[str, bytes]) -> None:
-    """Keep ``index`` under ``key`` and the new ``entries``; a failure only costs time later."""
+    """Keep ``index`` under ``key`` and the new ``entries``; a failure only costs time later.
+
+    Entries shared with earlier snapshots stay about as recently used as the index naming
+    them: every entry an index names was marked used at ``index.touched`` or later (the new
+    ones now, the others by the index they come from), so they are marked again only when
+    that is over :data:`REFRESH` seconds ago.
+    """
     folder = cache_dir(CACHE_KIND)
-    if folder is not None:
-        write_many(folder, {key: index.dump()}, entries)
-        # entries shared with earlier snapshots stay as recently used as the index naming them
+    if folder is None:
+        return
+    now = int(time.time())
+    if not 0 <= now - index.touched <= REFRESH:
         shared = {ref[0] for *_, ref in index.operations} | {
             ref[0] for _, _, ref, _ in index.schemas
         }
         touch_many(folder, sorted((shared | {index.names, index.uses}) - entries.keys()))
+        index = replace(index, touched=now)
+    write_many(folder, {key: index.dump()}, entries)
 
 
 class Entries(Mapping[str, T]):

@@ -11,6 +11,7 @@ next edit as a fresh index does.
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,21 @@ from test_diff_properties import _apply, edits
 from test_diff_rules import PAIRS, ROWS
 
 from apiforge.diagnostics import Sink
-from apiforge.diff import units
+from apiforge.diff import stored, units
 from apiforge.diff.engine import compare
 from apiforge.diff.incremental import compare_stored
 from apiforge.diff.indexing import full_index
 from apiforge.diff.model import Audience, Report
 from apiforge.diff.snapshot import Snapshot, from_document
-from apiforge.diff.stored import CACHE_KIND, Index, decode_uses, restore, store
+from apiforge.diff.stored import (
+    CACHE_KIND,
+    REFRESH,
+    Index,
+    decode_uses,
+    read_index,
+    restore,
+    store,
+)
 from apiforge.output.cache import cache_dir, read_bytes
 
 PACKAGES: dict[str, Audience] = {"shop_client": "client", "shop_server": "server"}
@@ -336,10 +345,14 @@ def test_a_pack_gone_from_the_cache_makes_the_caller_compare_in_full() -> None:
 
 
 def test_storing_a_snapshot_keeps_the_entries_it_shares_recently_used() -> None:
-    """The cache prunes the least recently used rows: a pack an index still names is touched."""
+    """The cache prunes the least recently used rows: a pack an index still names is touched
+    when the index it comes from was marked over REFRESH seconds ago."""
     import sqlite3
 
-    index = _stored(base(), "first")
+    _stored(base(), "first")
+    index = read_index("first")
+    assert index is not None and index.touched > 0  # stamped when stored
+    index = replace(index, touched=index.touched - REFRESH - 1)
     folder = cache_dir(CACHE_KIND)
     assert folder is not None
     database = folder.parent / "entries.sqlite3"
@@ -359,6 +372,28 @@ def test_storing_a_snapshot_keeps_the_entries_it_shares_recently_used() -> None:
             sorted(shared),
         ).fetchall()
     assert stale == []
+    second = read_index("second")
+    assert second is not None and second.touched > index.touched + REFRESH
+
+
+def test_a_snapshot_stored_soon_after_its_source_does_not_mark_shared_entries_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Marking reads each shared 128 KB row: the stamp of the index they come from says
+    they were marked recently, and the new index carries that stamp on."""
+    _stored(base(), "first")
+    index = read_index("first")
+    assert index is not None and index.touched > 0
+    new = edited(lambda d: schema(d, "Pet")["properties"].__setitem__("x", {"type": "string"}))
+    done = compare_stored(index, _snapshot(new), SPEC, PACKAGES, lambda w: w)
+    assert done is not None
+    made, entries = done[1]
+    assert made.touched == index.touched
+    marked: list[object] = []
+    monkeypatch.setattr(stored, "touch_many", lambda *args: marked.append(args))
+    store("second", made, entries)
+    second = read_index("second")
+    assert marked == [] and second is not None and second.touched == index.touched
 
 
 def test_a_unit_fingerprint_does_not_follow_reference_counts() -> None:
