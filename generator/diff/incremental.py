@@ -68,13 +68,15 @@ def compare_stored(
     graph = {k: summaries[k][1] if k in changed else old.units[k].refs for k in table}
     # a unit that is gone leads back to every unchanged unit that refers to it
     touched = units.reaching(changed | (old.units.keys() - table.keys()), graph)
-    if not _in_place(old, new, touched):
+    listed = [(o.operation_id, o.path, o.method) for o in new.api.operations]
+    same_ops = listed == [(i, p, m) for i, p, m, _ in old.operations]  # then all are in place
+    if not (same_ops or _in_place(old, new, touched)):
         return None
     before = restore(old, shown, locate)
     if before is None:
         return None
     try:
-        return _compare(old, before, new, packages, summaries, prints, touched)
+        return _compare(old, before, new, packages, summaries, prints, touched, same_ops)
     except (
         LookupError,
         pickle.UnpicklingError,
@@ -116,44 +118,22 @@ def _compare(
     summaries: dict[str, tuple[bytes, tuple[str, ...]]],
     prints: dict[str, bytes | None],
     touched: set[str],
+    same_ops: bool,
 ) -> tuple[Report, Made]:
     was, now = before.names, new.names
     same_names = was == now  # then no operation or schema was renamed: nothing to look up each
     entries: dict[str, bytes] = {}
     pack = Pack()
-    listed = [(o.operation_id, o.path, o.method) for o in new.api.operations]
-    same_ops = listed == [(i, p, m) for i, p, m, _ in old.operations]
-    same_usage = same_ops
-    stubs = tuple(_Stored(i, m, p) for i, p, m, _ in old.operations)
-    view = replace(before, api=replace(before.api, operations=cast("tuple[Operation, ...]", stubs)))
     pair = Pair(before, new)
-    for a, b in operations.match_operations(view, new):
-        if b is None:
-            assert a is not None
-            operations.removed(pair, before.operations[a.operation_id])
-        elif a is None:
-            operations.added(pair, b)
-        else:
-            edited = "p" + b.path in touched
-            if edited and same_usage:
-                same_usage = _models(before.operations[a.operation_id]) == _models(b)
-            renamed = not same_names and _renamed(was, now, b.operation_id)
-            if edited or a.operation_id != b.operation_id or renamed:
-                for rule in (*operations.OPERATION_RULES, *params.SIGNATURE_RULES):
-                    rule(pair, before.operations[a.operation_id], b)
+    if same_ops and same_names:
+        # each operation matches itself and is renamed nowhere: only the edited ones are
+        # compared, in the order the matching gives (spec order), and stored anew
+        same_usage, ops = _edited_in_place(old, before, new, pair, pack, touched)
+    else:
+        same_usage, ops = _matched(old, before, new, pair, pack, touched, same_ops, same_names)
     if not (same_names and same_ops):  # else every resource chain is as before
         operations.resources(pair)
     operations.schemes(pair)
-    stored = {i: e for i, _, _, e in old.operations}
-    ops = tuple(
-        (
-            op.operation_id,
-            op.path,
-            op.method,
-            pack.add(operation_entry(op)) if "p" + op.path in touched else stored[op.operation_id],
-        )
-        for op in new.api.operations
-    )
     kept: list[tuple[str, str, Ref, tuple[str, ...]]] = []
     components: list[str] = []
     for key, unit, entry, refs in old.schemas:
@@ -174,7 +154,8 @@ def _compare(
         new.known.setdefault("users", before.users)
         uses = old.uses
     else:
-        uses = keep(entries, encode_uses(new.usage, new.users, [i for i, _, _ in listed]))
+        listed = [op.operation_id for op in new.api.operations]
+        uses = keep(entries, encode_uses(new.usage, new.users, listed))
     names = old.names if same_names else keep(entries, pickle.dumps(now, pickle.HIGHEST_PROTOCOL))
     rows = {k: old.units[k] for k in prints if k not in summaries}
     rows.update((k, Unit(prints[k], *summaries[k])) for k in summaries)
@@ -185,6 +166,72 @@ def _compare(
     report = finish(pair, packages)
     made = index_of(new, rows, ops, tuple(kept), names, uses, pack, entries, old.touched)
     return report, (made, entries)
+
+
+Ops = tuple[tuple[str, str, str, Ref], ...]  # an index's operations
+
+
+def _edited_in_place(
+    old: Index, before: Snapshot, new: Snapshot, pair: Pair, pack: Pack, touched: set[str]
+) -> tuple[bool, Ops]:
+    """:func:`_matched` when the operations are the stored ones, in order, named alike."""
+    same_usage = True
+    ops = list(old.operations)
+    paths = {unit[1:] for unit in touched if unit[:1] == "p"}
+    for index, b in enumerate(new.api.operations):
+        if b.path not in paths:
+            continue
+        a = before.operations[b.operation_id]
+        if same_usage:
+            same_usage = _models(a) == _models(b)
+        for rule in (*operations.OPERATION_RULES, *params.SIGNATURE_RULES):
+            rule(pair, a, b)
+        ops[index] = (b.operation_id, b.path, b.method, pack.add(operation_entry(b)))
+    return same_usage, tuple(ops)
+
+
+def _matched(
+    old: Index,
+    before: Snapshot,
+    new: Snapshot,
+    pair: Pair,
+    pack: Pack,
+    touched: set[str],
+    same_ops: bool,
+    same_names: bool,
+) -> tuple[bool, Ops]:
+    """Run the rules of each edited, renamed, added or removed operation (matched as
+    :func:`~apiforge.diff.operations.match_operations` does); whether every operation
+    uses the schemas as before, and the index's operations."""
+    was, now = before.names, new.names
+    same_usage = same_ops
+    stubs = tuple(_Stored(i, m, p) for i, p, m, _ in old.operations)
+    view = replace(before, api=replace(before.api, operations=cast("tuple[Operation, ...]", stubs)))
+    for a, b in operations.match_operations(view, new):
+        if b is None:
+            assert a is not None
+            operations.removed(pair, before.operations[a.operation_id])
+        elif a is None:
+            operations.added(pair, b)
+        else:
+            edited = "p" + b.path in touched
+            if edited and same_usage:
+                same_usage = _models(before.operations[a.operation_id]) == _models(b)
+            renamed = not same_names and _renamed(was, now, b.operation_id)
+            if edited or a.operation_id != b.operation_id or renamed:
+                for rule in (*operations.OPERATION_RULES, *params.SIGNATURE_RULES):
+                    rule(pair, before.operations[a.operation_id], b)
+    stored = {i: e for i, _, _, e in old.operations}
+    ops = tuple(
+        (
+            op.operation_id,
+            op.path,
+            op.method,
+            pack.add(operation_entry(op)) if "p" + op.path in touched else stored[op.operation_id],
+        )
+        for op in new.api.operations
+    )
+    return same_usage, ops
 
 
 def _renamed(was: Names, now: Names, op_id: str) -> bool:

@@ -22,7 +22,7 @@ from test_diff_properties import _apply, edits
 from test_diff_rules import PAIRS, ROWS
 
 from apiforge.diagnostics import Sink
-from apiforge.diff import stored, units
+from apiforge.diff import incremental, stored, units
 from apiforge.diff.engine import compare
 from apiforge.diff.incremental import compare_stored
 from apiforge.diff.indexing import full_index
@@ -403,3 +403,53 @@ def test_a_unit_fingerprint_does_not_follow_reference_counts() -> None:
     held = [node["properties"], node["properties"]["x"]]
     assert units.fingerprint(node) == units.fingerprint(same)
     assert held  # kept alive until here
+
+
+def test_an_edit_with_every_operation_in_place_skips_the_matching(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Operations stored as they are (ids, paths, methods, in order) and named alike: only
+    the edited ones are compared, without matching; report and index are the full ones."""
+
+    def matched(*args: object) -> None:
+        raise AssertionError("the operations were matched")
+
+    monkeypatch.setattr(incremental, "_matched", matched)
+    new = edited(lambda d: schema(d, "Pet")["properties"].__setitem__("x", {"type": "string"}))
+    full, report = _both_ways(base(), new)
+    assert report is not None and report.changes and report.changes == full.changes
+
+    def narrower(d: dict[str, Any]) -> None:
+        op(d, "/pets/", "get")["parameters"][0]["schema"]["maximum"] = 50
+
+    full, report = _both_ways(base(), edited(narrower))
+    assert report is not None and report.changes and report.changes == full.changes
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda d: op(d, "/pets/", "get")["parameters"].pop(), id="param-name"),
+        pytest.param(
+            lambda d: d["paths"].__setitem__("/pets/", d["paths"].pop("/pets/")), id="order"
+        ),
+        pytest.param(
+            lambda d: op(d, "/pets/", "get").__setitem__("operationId", "pets_all"), id="id"
+        ),
+    ],
+)
+def test_an_edit_that_moves_or_renames_an_operation_matches_them_all(
+    monkeypatch: pytest.MonkeyPatch, edit: Edit
+) -> None:
+    """A name gone (a parameter's), a new order or id: the operations are matched as the
+    full comparison matches them, and the reports agree."""
+    calls: list[bool] = []
+    real = incremental._matched
+
+    def matched(*args: Any) -> Any:
+        calls.append(True)
+        return real(*args)
+
+    monkeypatch.setattr(incremental, "_matched", matched)
+    full, report = _both_ways(base(), edited(edit))
+    assert report is not None and calls and report.changes == full.changes
