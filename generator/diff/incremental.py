@@ -33,7 +33,6 @@ from apiforge.diff.stored import (
     Index,
     Pack,
     Ref,
-    Unit,
     encode_uses,
     operation_entry,
     restore,
@@ -58,14 +57,12 @@ def compare_stored(
         return None
     prints = {k: units.fingerprint(n) for k, n in table.items()}
     changed = {
-        k
-        for k, p in prints.items()
-        if p is None or k not in old.units or p != old.units[k].fingerprint
+        k for k, p in prints.items() if p is None or k not in old.units or p != old.units[k][0]
     }
     if units.REST in changed or list(new.api.schemas) != [k for k, *_ in old.schemas]:
         return None
     summaries = {k: units.summary(k, table[k]) for k in changed}
-    graph = {k: summaries[k][1] if k in changed else old.units[k].refs for k in table}
+    graph = {k: summaries[k][1] if k in changed else old.units[k][2] for k in table}
     # a unit that is gone leads back to every unchanged unit that refers to it
     touched = units.reaching(changed | (old.units.keys() - table.keys()), graph)
     listed = [(o.operation_id, o.path, o.method) for o in new.api.operations]
@@ -158,9 +155,9 @@ def _compare(
         uses = keep(entries, encode_uses(new.usage, new.users, listed))
     names = old.names if same_names else keep(entries, pickle.dumps(now, pickle.HIGHEST_PROTOCOL))
     rows = {k: old.units[k] for k in prints if k not in summaries}
-    rows.update((k, Unit(prints[k], *summaries[k])) for k in summaries)
+    rows.update((k, (prints[k], *summaries[k])) for k in summaries)
     rows = {k: rows[k] for k in prints}  # in document order
-    new.known.setdefault("digest", units.combined({k: u.canonical for k, u in rows.items()}))
+    new.known.setdefault("digest", units.combined({k: u[1] for k, u in rows.items()}))
     for key in components:
         schemas.component(pair, key, before.api.schemas[key], new.api.schemas[key])
     report = finish(pair, packages)

@@ -40,12 +40,12 @@ def unit_rows(snapshot: Snapshot, previous: Index | None = None) -> dict[str, Un
     for key, node in table.items():
         mark = units.fingerprint(node)
         was = previous.units.get(key) if previous is not None else None
-        if mark is not None and was is not None and was.fingerprint == mark:
+        if mark is not None and was is not None and was[0] == mark:
             rows[key] = was
         else:
-            rows[key] = Unit(mark, *(found.get(key) or units.summary(key, node)))
+            rows[key] = (mark, *(found.get(key) or units.summary(key, node)))
     snapshot.known["rows"] = rows
-    snapshot.known.setdefault("digest", units.combined({k: u.canonical for k, u in rows.items()}))
+    snapshot.known.setdefault("digest", units.combined({k: u[1] for k, u in rows.items()}))
     return rows
 
 

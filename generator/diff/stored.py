@@ -55,13 +55,9 @@ def snapshot_key(files: dict[str, str], allow_remote_refs: bool, display: str) -
     )
 
 
-@dataclass(frozen=True)
-class Unit:
-    """One unit of the document: fingerprint, canonical digest, the units its $refs point into."""
-
-    fingerprint: bytes | None
-    canonical: bytes
-    refs: tuple[str, ...]
+Unit = tuple[bytes | None, bytes, tuple[str, ...]]
+"""One unit of the document: (fingerprint, canonical digest, the units its $refs point into).
+A plain tuple, as marshal reads it back: an index of 2,000 units builds no object per unit."""
 
 
 @dataclass(frozen=True)
@@ -81,12 +77,11 @@ class Index:
     touched: int = 0
 
     def dump(self) -> bytes:
-        table = {k: (u.fingerprint, u.canonical, u.refs) for k, u in self.units.items()}
         return marshal.dumps(
             (
                 _FORMAT,
                 self.display,
-                table,
+                self.units,
                 self.operations,
                 self.schemas,
                 self.names,
@@ -105,9 +100,8 @@ class Index:
             )
         except (ValueError, EOFError, TypeError):
             return None
-        if fmt != _FORMAT:
+        if fmt != _FORMAT or type(table) is not dict:
             return None
-        table = {k: Unit(*v) for k, v in table.items()}
         return Index(display, table, ops, schemas, names, schemes, uses, dig, touched)
 
 
