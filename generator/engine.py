@@ -40,6 +40,7 @@ from apiforge.progress import Reporter
 from apiforge.resources import templates_hash
 
 if TYPE_CHECKING:
+    from apiforge.diff.recorded import SpecCopy
     from apiforge.pipeline import Rendered
 
 
@@ -130,7 +131,7 @@ def generate_target(
     rendered = render_target(target, render, reporter, name)
     if rendered is None:
         return Outcome.FAILED
-    rendered, change_summary = release_step(target, rendered, reporter, name)
+    rendered, change_summary, copy = release_step(target, rendered, reporter, name)
     from apiforge.output.write import (  # not on the no-op path
         WriteRefused,
         package_trees,
@@ -140,7 +141,9 @@ def generate_target(
     reporter.stage(f"{name}: writing {len(rendered.files)} files")
     hashes = rendered.input_hashes
     try:
-        trees = package_trees(target, rendered.files, rendered.packages, hashes, templates_hash())
+        trees = package_trees(
+            target, rendered.files, rendered.packages, hashes, templates_hash(), copy
+        )
         write_packages(target.output, trees, force=force)
     except WriteRefused as exc:
         reporter.diagnostics(exc.diagnostics)
@@ -159,24 +162,25 @@ def generate_target(
 
 def release_step(
     target: Target, rendered: Rendered, reporter: Reporter, name: str
-) -> tuple[Rendered, str | None]:
+) -> tuple[Rendered, str | None, SpecCopy | None]:
     """Compare with the spec recorded at the last generation (and bump versions when opted in).
 
-    Returns the files to write and the one-line change summary (None when the spec
-    did not change). The comparison never fails a generation: a problem is a note.
+    Returns the files to write, the one-line change summary (None when the spec did not
+    change) and the copy of the spec to record beside them (None: the writer reads it).
+    The comparison never fails a generation: a problem is a note.
     """
     # the diff machinery loads only when something was rendered (not on the no-op path)
     from apiforge.diff.release_step import release
 
     reporter.stage(f"{name}: comparing with the previously generated spec")
-    rendered, report, problem = release(target, rendered)
+    rendered, report, problem, copy = release(target, rendered)
     if problem is not None:
-        return rendered, problem
+        return rendered, problem, copy
     if report is None:
-        return rendered, None
+        return rendered, None, copy
     from apiforge.diff.render import one_line  # only when there was a previous spec to compare
 
-    return rendered, one_line(report)
+    return rendered, one_line(report), copy
 
 
 def file_diff(old: bytes | None, new: bytes | None, name: str) -> str:

@@ -256,3 +256,30 @@ def test_generate_with_the_cache_reports_what_it_reports_without(
     assert taken == [True]
     assert cached == _two_generations(monkeypatch, tmp_path / "loaded", "off", edit)
     assert "CHANGELOG" not in cached["summary"] and cached["shop_client/CHANGELOG.md"]
+
+
+def test_generate_records_the_spec_copy_the_release_step_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer records the copy the comparison read and checked, without reading the
+    spec again; the copy holds the spec's exact bytes, so the next run finds its snapshot."""
+    from apiforge.output import write
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    Path("pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    write_spec(base())
+    assert run("generate")[0] == 0
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the writer read the spec again")
+
+    monkeypatch.setattr(write, "spec_copy", refused)
+    write_spec(_without_retrieve())
+    code, out, err = run("generate")
+    assert code == 0, err
+    assert "shop.yaml: shop_client: 1 breaking; shop_server: 1 compatible" in out
+    spec = next(Path().glob("*.yaml")).read_bytes()
+    for package in ("shop_client", "shop_server"):
+        copies = list(Path("generated", package, ".apiforge-spec").rglob("*.yaml"))
+        assert [p.read_bytes() for p in copies] == [spec]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from apiforge.output.manifest import MANIFEST_NAME, read_manifest
@@ -31,6 +31,7 @@ class SpecCopy:
 
     files: dict[str, str]
     root: str  # the key of the root spec in ``files``
+    digests: dict[str, str] = field(default_factory=dict)  # same keys: sha256 of the bytes
 
 
 def spec_copy(spec: Path, inputs: Iterable[tuple[Path | str, str]]) -> SpecCopy | None:
@@ -43,19 +44,23 @@ def spec_copy(spec: Path, inputs: Iterable[tuple[Path | str, str]]) -> SpecCopy 
     local = [(Path(where), digest) for where, digest in inputs if "://" not in str(where)]
     paths = [Path(os.path.abspath(spec)), *(Path(os.path.abspath(p)) for p, _ in local)]
     base = Path(os.path.commonpath([str(p.parent) for p in paths]))
+    wanted = {os.path.abspath(spec): ""}  # the root first, read once (checked when listed)
+    wanted.update((os.path.abspath(where), digest) for where, digest in local)
     files: dict[str, str] = {}
-    for where, digest in [(spec, ""), *local]:
+    digests: dict[str, str] = {}
+    for where, digest in wanted.items():
         try:
             data = Path(where).read_bytes()
             text = data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        if digest and hashlib.sha256(data).hexdigest() != digest:
+        found = hashlib.sha256(data).hexdigest()
+        if digest and found != digest:
             return None
-        relative = Path(os.path.relpath(os.path.abspath(where), base)).as_posix()
-        files[f"{COPY_DIR}/{relative}"] = text
+        name = f"{COPY_DIR}/{Path(os.path.relpath(where, base)).as_posix()}"
+        files[name], digests[name] = text, found
     root = f"{COPY_DIR}/{Path(os.path.relpath(os.path.abspath(spec), base)).as_posix()}"
-    return SpecCopy(files, root)
+    return SpecCopy(files, root, digests)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,13 @@ It never fails a generation: a problem comes back as a note.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from apiforge.diagnostics import GenerationFailed, Sink, SpecLocation
-from apiforge.diff.recorded import COPY_DIR, recorded_packages, spec_copy
+from apiforge.diff.recorded import COPY_DIR, SpecCopy, recorded_packages, spec_copy
 from apiforge.diff.snapshot import load_snapshot
 from apiforge.diff.stored import CACHE_KIND, read_index, restore, snapshot_key, store
 from apiforge.output.cache import cache_dir, read_bytes
@@ -45,11 +46,11 @@ def recorded_spec(target: Target, rendered: Rendered) -> Path | None:
 
 def _recorded(
     target: Target, rendered: Rendered
-) -> tuple[Path | None, dict[str, str] | None, dict[str, str] | None]:
-    """(recorded copy or None as in :func:`recorded_spec`, its files, the files a copy of the spec now holds)."""
+) -> tuple[Path | None, dict[str, str] | None, SpecCopy | None]:
+    """(recorded copy or None as in :func:`recorded_spec`, the sha256 of each of its files,
+    the copy of the spec now)."""
     inputs = [(input_location(k, target), v) for k, v in rendered.input_hashes.items()]
     now = spec_copy(target.spec, inputs)
-    current = now.files if now is not None else None
     for package in rendered.packages:
         try:
             records = list(recorded_packages(target.output / package))
@@ -58,15 +59,33 @@ def _recorded(
         for record in records:
             if record.old_spec is None:
                 continue
-            before = {
-                p.relative_to(record.package_dir).as_posix(): p.read_text(encoding="utf-8")
-                for p in sorted((record.package_dir / COPY_DIR).rglob("*"))
-                if p.is_file()
-            }
-            if now is not None and before == now.files:
-                return None, before, current
-            return record.old_spec, before, current
-    return None, None, current
+            before, same = _read_copy(record.package_dir, now)
+            return (None if same else record.old_spec), before, now
+    return None, None, now
+
+
+def _read_copy(package_dir: Path, now: SpecCopy | None) -> tuple[dict[str, str], bool]:
+    """The sha256 of each file of a package's recorded copy, and whether their texts, read
+    with universal newlines as ``read_text`` reads them, are those of ``now``'s files.
+
+    Raises:
+        OSError, UnicodeDecodeError: a file cannot be read as UTF-8 text.
+    """
+    digests: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for path in sorted((package_dir / COPY_DIR).rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = path.read_text(encoding="utf-8")  # raises as reading the text always did
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        name = path.relative_to(package_dir).as_posix()
+        digests[name], texts[name] = hashlib.sha256(data).hexdigest(), text
+    return digests, now is not None and texts == now.files
 
 
 def _compare_recorded(
@@ -116,26 +135,29 @@ def _unlocated(location: SpecLocation) -> SpecLocation:
 
 
 def _remember(
-    target: Target, new: Snapshot | None, current: dict[str, str] | None, made: Made | None
+    target: Target, new: Snapshot | None, current: SpecCopy | None, made: Made | None
 ) -> None:
     """Cache the snapshot of the spec just rendered, keyed by the copy recorded beside the output."""
     if current is None or new is None or cache_dir(CACHE_KIND) is None:
         return
     from apiforge.diff.indexing import full_index  # only when a snapshot is stored
 
-    key = snapshot_key(current, target.allow_remote_refs, new.display)
+    key = snapshot_key(current.digests, target.allow_remote_refs, new.display)
     if read_bytes(cache_dir(CACHE_KIND), key) is None:
         made = made or full_index(new)
         if made is not None:
             store(key, *made)
 
 
-def release(target: Target, rendered: Rendered) -> tuple[Rendered, Report | None, str | None]:
-    """Compare with the recorded spec; apply ``bump-version``. Returns (files, report, problem)."""
+def release(
+    target: Target, rendered: Rendered
+) -> tuple[Rendered, Report | None, str | None, SpecCopy | None]:
+    """Compare with the recorded spec; apply ``bump-version``. Returns (files, report, problem,
+    the copy of the spec to record: :func:`~apiforge.diff.recorded.spec_copy`'s)."""
     report: Report | None = None
     problem: str | None = None
     before: dict[str, str] | None = None
-    current: dict[str, str] | None = None
+    current: SpecCopy | None = None
     try:
         previous, before, current = _recorded(target, rendered)
     except (OSError, UnicodeDecodeError) as exc:
@@ -154,7 +176,7 @@ def release(target: Target, rendered: Rendered) -> tuple[Rendered, Report | None
     _remember(target, rendered.snapshot() if rendered.snapshot else None, current, made)
     if target.bump_version:
         rendered = bumped(target, rendered, report)
-    return rendered, report, problem
+    return rendered, report, problem, current
 
 
 def bumped(target: Target, rendered: Rendered, report: Report | None) -> Rendered:

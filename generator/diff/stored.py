@@ -45,10 +45,10 @@ _ERRORS = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeEr
 T = TypeVar("T")
 
 
-def snapshot_key(files: dict[str, str], allow_remote_refs: bool, display: str) -> str:
-    """The cache key of the snapshot of a recorded spec copy (relative path -> text) of the
-    spec shown as ``display`` (the IR's locations name that file)."""
-    parts = [f"{path}\0{text}" for path, text in sorted(files.items())]
+def snapshot_key(digests: dict[str, str], allow_remote_refs: bool, display: str) -> str:
+    """The cache key of the snapshot of a recorded spec copy (relative path -> sha256 of the
+    file's bytes) of the spec shown as ``display`` (the IR's locations name that file)."""
+    parts = [f"{path}\0{digest}" for path, digest in sorted(digests.items())]
     # templates_hash() covers the generator's own code: entries pickled by other code are never read
     return digest(
         "diff-snapshot", _FORMAT, templates_hash(), str(allow_remote_refs), display, *parts

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from apiforge.config.targets import Target
 from apiforge.diagnostics import Diagnostic, Severity, SpecLocation
-from apiforge.diff.recorded import spec_copy
+from apiforge.diff.recorded import SpecCopy, spec_copy
 from apiforge.naming.reserved import WINDOWS_DEVICE_NAMES
 from apiforge.output import file_stats
 from apiforge.output.manifest import (
@@ -114,6 +114,7 @@ def package_trees(
     packages: Sequence[str],
     input_hashes: Mapping[str, str],
     templates_hash: str,
+    copy: SpecCopy | None = None,
 ) -> dict[str, dict[str, bytes]]:
     """Check every rendered path and split the files per package, each with its new manifest.
 
@@ -123,6 +124,8 @@ def package_trees(
         packages: ``Rendered.packages``: the top-level directories the target owns.
         input_hashes: ``Rendered.input_hashes``.
         templates_hash: recorded in each manifest.
+        copy: the spec copy to record, when the caller made it already (with
+            :func:`~apiforge.diff.recorded.spec_copy` and these ``input_hashes``).
 
     Raises:
         WriteRefused: a path is unsafe or outside every package.
@@ -157,7 +160,9 @@ def package_trees(
             problems.append(_refusal("unsafe-output-path", message, target.spec))
     if problems:
         raise WriteRefused(problems)
-    copy = spec_copy(target.spec, [(input_location(k, target), v) for k, v in input_hashes.items()])
+    if copy is None:
+        inputs = [(input_location(k, target), v) for k, v in input_hashes.items()]
+        copy = spec_copy(target.spec, inputs)
     trees: dict[str, dict[str, bytes]] = {}
     for package, package_files in texts.items():
         if copy is not None:
