@@ -102,8 +102,8 @@ def index_of(
     if pack.parts:
         keys = pack.seal()
         entries.update(keys.values())
-        ops = tuple((i, p, m, sealed(ref, keys)) for i, p, m, ref in ops)
-        kept = tuple((k, u, sealed(ref, keys), r) for k, u, ref, r in kept)
+        ops = tuple(o if o[3][0] not in keys else (*o[:3], sealed(o[3], keys)) for o in ops)
+        kept = tuple(s if s[2][0] not in keys else (*s[:2], sealed(s[2], keys), s[3]) for s in kept)
     return Index(
         snapshot.display,
         rows,

@@ -162,10 +162,27 @@ def encode_uses(
 
 def decode_uses(
     data: bytes, ops: list[str]
-) -> tuple[dict[str, frozenset[str]], Mapping[str, tuple[str, ...]]]:
-    """:func:`encode_uses` read back (each schema's users are spelt out on first use)."""
+) -> tuple[Mapping[str, frozenset[str]], Mapping[str, tuple[str, ...]]]:
+    """:func:`encode_uses` read back (each schema's directions and users are spelt out on use)."""
     code, usage, users = marshal.loads(data)
-    return {k: frozenset(v) for k, v in usage.items()}, _Users(code, users, ops)
+    return _Usage(usage), _Users(code, users, ops)
+
+
+class _Usage(Mapping[str, frozenset[str]]):
+    def __init__(self, packed: dict[str, tuple[str, ...]]) -> None:
+        self.packed = packed
+
+    def __getitem__(self, key: str) -> frozenset[str]:
+        return frozenset(self.packed[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.packed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.packed)
+
+    def __len__(self) -> int:
+        return len(self.packed)
 
 
 class _Users(Mapping[str, tuple[str, ...]]):
