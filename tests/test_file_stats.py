@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import time
 from pathlib import Path
@@ -148,7 +149,14 @@ def test_cache_off_hashes_every_file(project: Target, monkeypatch: pytest.Monkey
         b"\xff not json",
         b"[]",
         b'{"format": 1, "recorded_ns": 1, "files": {"README.md": [1]}}',
-        b'{"format": 1, "recorded_ns": "x", "files": {}}',
+        b'{"format": 1, "recorded_ns": "x", "files": {}}',  # format 1 (JSON) reads as none
+        marshal.dumps((1, 1, None, {})),
+        marshal.dumps((file_stats.FORMAT, "x", None, {})),
+        marshal.dumps((file_stats.FORMAT, 1, None, {"README.md": ((1, 2, 3, 4), "ab")})),
+        marshal.dumps((file_stats.FORMAT, 1, None, {"README.md": ((1, 2, 3, 4, "5"), "ab")})),
+        marshal.dumps((file_stats.FORMAT, 1, (1, "x"), {})),
+        marshal.dumps((file_stats.FORMAT, 1, None, {"README.md": ((1, 2, 3, 4, 5), 6)})),
+        marshal.dumps((file_stats.FORMAT, 1, None, {"README.md": ((1, 2, 3, 4, 5), "ab")}))[:-3],
     ],
 )
 def test_damaged_entry_is_ignored_and_replaced(

@@ -33,14 +33,15 @@ instead of hashing them all. Either rule suffices (files on another device, or w
 after the stamp, are trusted once the slack has passed); a check that is not a write
 keeps the stamp it found, which preceded every stat in the record.
 
-Entry (JSON): ``{"format": 1, "recorded_ns": int, "stamp": [mtime_ns, dev] | null,
-"files": {name: [size, mtime_ns, ino, dev, ctime_ns, sha256]}}`` (``stamp`` may be
-absent). Standard library only: it runs on the no-op path.
+Entry (marshal, the record as it is held: ~5x quicker to read and write than the JSON of
+format 1, ~100 KB a package at 1,000 operations): ``(FORMAT, recorded_ns, (mtime_ns, dev) |
+None, {name: ((size, mtime_ns, ino, dev, ctime_ns), sha256)})``. An entry of another format,
+or of any other shape, reads as none. Standard library only: it runs on the no-op path.
 """
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -51,7 +52,7 @@ from stat import S_ISLNK
 from apiforge.output import cache
 
 KIND = "file-stats"
-FORMAT = 1
+FORMAT = 2
 RACY_SLACK_NS = 2_000_000_000
 
 Identity = tuple[int, int, int, int, int]
@@ -180,7 +181,7 @@ def store(records: Iterable[tuple[Path, Checked]]) -> None:
     """Store each package directory's record, in one transaction."""
     folder = cache.cache_dir(KIND)
     entries = {
-        os.path.abspath(package_dir): dump(c.recorded_ns, c.record, c.stamp).encode("utf-8")
+        os.path.abspath(package_dir): dump(c.recorded_ns, c.record, c.stamp)
         for package_dir, c in records
     }
     cache.write_many(folder, entries)
@@ -209,11 +210,9 @@ def remember(package_dir: Path, written: Mapping[str, str], stamp: Stamp | None 
     cache.write(folder, os.path.abspath(package_dir), dump(now_ns, record, stamp))
 
 
-def dump(recorded_ns: int, record: Record, stamp: Stamp | None = None) -> str:
-    """The entry text."""
-    files = {name: [*stat, digest] for name, (stat, digest) in record.items()}
-    entry = {"format": FORMAT, "recorded_ns": recorded_ns, "stamp": stamp, "files": files}
-    return json.dumps(entry)
+def dump(recorded_ns: int, record: Record, stamp: Stamp | None = None) -> bytes:
+    """The entry's bytes."""
+    return marshal.dumps((FORMAT, recorded_ns, stamp, record))
 
 
 def load(data: bytes | None) -> tuple[int, Record]:
@@ -227,11 +226,8 @@ def load_entry(data: bytes | None) -> tuple[int, Stamp | None, Record]:
     if data is None:
         return 0, None, {}
     try:
-        entry = json.loads(data)
-        files = entry["files"]
-        recorded_ns = entry["recorded_ns"]
-        found = entry.get("stamp")
-        if entry["format"] != FORMAT or type(recorded_ns) is not int:
+        fmt, recorded_ns, found, record = marshal.loads(data)
+        if fmt != FORMAT or type(recorded_ns) is not int or type(record) is not dict:
             return 0, None, {}
         stamp: Stamp | None = None
         if found is not None:
@@ -239,12 +235,15 @@ def load_entry(data: bytes | None) -> tuple[int, Stamp | None, Record]:
             if type(stamp_ns) is not int or type(stamp_dev) is not int:
                 return 0, None, {}
             stamp = (stamp_ns, stamp_dev)
-        record: Record = {}
-        for name, (size, mtime, ino, dev, ctime, digest) in files.items():
-            stat = (size, mtime, ino, dev, ctime)
-            if not all(type(n) is int for n in stat) or type(digest) is not str:
+        for name, (stat, digest) in record.items():
+            if (
+                type(name) is not str
+                or type(digest) is not str
+                or type(stat) is not tuple
+                or len(stat) != 5
+                or not all(type(n) is int for n in stat)
+            ):
                 return 0, None, {}
-            record[name] = (stat, digest)
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, EOFError):
         return 0, None, {}
     return recorded_ns, stamp, record
