@@ -180,4 +180,3 @@ def with_models(
 
 def _where(location: SpecLocation) -> tuple[str, str, int | None, int | None]:
     return (location.file, location.pointer, location.line, location.column)
-
