@@ -12,7 +12,8 @@ returns None and the caller compares in full. Operations are matched as
 :func:`~apiforge.diff.operations.match_operations` matches them and the rules run
 only for touched, renamed, added or removed entries, in the order the full
 comparison runs them, so the report is the one :func:`apiforge.diff.engine.compare`
-gives.
+gives. When every operation is the stored one (same ids, paths and methods, in order)
+and named alike, each matches itself: only the touched ones are visited.
 """
 
 from __future__ import annotations
