@@ -106,6 +106,9 @@ class SchemaRegistry:
     locations: dict[str, SpecLocation] = field(default_factory=dict)
     _by_content: dict[str, str] = field(default_factory=dict)
     _taken: set[str] = field(default_factory=set)
+    # TypeRefs without item or values by (kind, model, format, nullable): one object per
+    # value, as a TypeRef is frozen and compared by value (most types are a few primitives).
+    _simple: dict[tuple[str, str | None, Any, bool], TypeRef] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         components = self.document.get("components") or {}
@@ -118,6 +121,17 @@ class SchemaRegistry:
         for key in list(given):
             self._check_keywords(self.schemas[key], self.locations[key])
             self.schemas[key] = self._nester(key).parts(self.schemas[key], self.locations[key], key)
+
+    def _type(
+        self, kind: str, model: str | None = None, fmt: Any = None, nullable: bool = False
+    ) -> TypeRef:
+        """``TypeRef(kind, model, fmt, nullable=nullable)``, made once per value."""
+        key = (kind, model, fmt, nullable)
+        found = self._simple.get(key)
+        if found is None:
+            found = TypeRef(kind, model=model, format=fmt, nullable=nullable)  # type: ignore[arg-type]
+            self._simple[key] = found
+        return found
 
     def _nester(self, owner: str) -> Nester:
         nested = functools.partial(self.hoist, checked=True)  # the owner's check covered its parts
@@ -157,17 +171,17 @@ class SchemaRegistry:
     def type_of(self, schema: Any, location: SpecLocation, hint: str) -> TypeRef:
         """Convert a schema used by an operation into a TypeRef, hoisting when needed."""
         if not isinstance(schema, dict):
-            return TypeRef("any")
+            return self._type("any")
         nullable = is_nullable(schema)
         ref = schema.get("$ref")
         if isinstance(ref, str):
             key = component_key(ref)
             if key is not None and key in self.schemas:
-                return TypeRef("model", model=key, nullable=nullable)
+                return self._type("model", key, None, nullable)
             target = self.resolve_pointer(ref)
             if target is None:
                 self.sink.error("ref-not-found", f"$ref {ref!r} does not resolve", location)
-                return TypeRef("any")
+                return self._type("any")
             return self.type_of(target, location, hint)
         single = self._single_member(schema)
         if single is not None:
@@ -177,7 +191,7 @@ class SchemaRegistry:
         if literal is not None:
             return TypeRef("literal", values=(literal,), nullable=nullable)
         if any(k in schema for k in _NEEDS_CLASS) or len(_non_null_types(schema)) > 1:
-            return TypeRef("model", model=self.hoist(schema, location, hint), nullable=nullable)
+            return self._type("model", self.hoist(schema, location, hint), None, nullable)
         return self._plain(schema, location, hint, nullable)
 
     def _single_member(self, schema: dict[str, Any]) -> Any:
@@ -209,12 +223,10 @@ class SchemaRegistry:
         if kind == "string":
             fmt = schema.get("format")
             if fmt == "binary":
-                return TypeRef("binary", nullable=nullable)
-            return TypeRef(
-                "string", format=fmt if isinstance(fmt, str) else None, nullable=nullable
-            )
+                return self._type("binary", None, None, nullable)
+            return self._type("string", None, fmt if isinstance(fmt, str) else None, nullable)
         if kind in _PRIMITIVES:
-            return TypeRef(kind, nullable=nullable)  # type: ignore[arg-type]
+            return self._type(kind, None, None, nullable)
         if kind == "array" or (kind is None and "items" in schema):
             item = self.type_of(schema.get("items", {}), location.child("items"), hint + "Item")
             return TypeRef("array", item=item, nullable=nullable)
@@ -223,12 +235,12 @@ class SchemaRegistry:
             value = self.type_of(extra, location.child("additionalProperties"), hint + "Value")
             return TypeRef("map", item=value, nullable=nullable)
         if kind == "object":
-            return TypeRef("map", item=TypeRef("any"), nullable=nullable)
+            return TypeRef("map", item=self._type("any"), nullable=nullable)
         if kind not in (None, "null"):
             self.sink.warning(
                 "unknown-type", f"type {kind!r} is not a JSON Schema type; using Any", location
             )
-        return TypeRef("any", nullable=nullable)
+        return self._type("any", None, None, nullable)
 
     def hoist(
         self, schema: dict[str, Any], location: SpecLocation, hint: str, checked: bool = False
@@ -302,11 +314,11 @@ class SchemaRegistry:
     def _shallow(self, schema: Any) -> TypeRef:
         """A property's type without hoisting (nested inline schemas stay the models stage's job)."""
         if not isinstance(schema, dict):
-            return TypeRef("any")
+            return self._type("any")
         ref = schema.get("$ref")
         if isinstance(ref, str):
             key = component_key(ref)
-            return TypeRef("model", model=key) if key in self.schemas else TypeRef("any")
+            return self._type("model", key) if key in self.schemas else self._type("any")
         single = self._single_member(schema)
         if single is not None:
             return self._shallow(single)
@@ -316,10 +328,8 @@ class SchemaRegistry:
         if len(kinds) == 1 and kinds[0] in _PRIMITIVES and "enum" not in schema:
             fmt = schema.get("format") if kinds[0] == "string" else None
             if fmt == "binary":
-                return TypeRef("binary", nullable=is_nullable(schema))
-            return TypeRef(
-                kinds[0],  # type: ignore[arg-type]
-                format=fmt if isinstance(fmt, str) else None,
-                nullable=is_nullable(schema),
+                return self._type("binary", None, None, is_nullable(schema))
+            return self._type(
+                kinds[0], None, fmt if isinstance(fmt, str) else None, is_nullable(schema)
             )
-        return TypeRef("any")
+        return self._type("any")
