@@ -63,7 +63,7 @@ class Bodies:
             type_ = (
                 None
                 if schema is None
-                else self.registry.type_of(schema, loc.child(media, "schema"), hint)
+                else self.registry.type_at(schema, loc, (media, "schema"), hint)
             )
             result.append(Content(str(media), type_, _encoding(entry)))
         return tuple(result)

@@ -47,6 +47,18 @@ _UNENFORCED = (
     "propertyNames",
 )
 _UNENFORCED_SET = frozenset(_UNENFORCED)
+# What _check_keywords reports or walks into: a schema with none of these has nothing to say.
+_CHECK_WALKS = _UNENFORCED_SET | {
+    "items",
+    "additionalProperties",
+    "properties",
+    "$defs",
+    "definitions",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "prefixItems",
+}
 _COMBINERS = frozenset(("allOf", "anyOf", "oneOf"))
 _DECORATION = {
     "description",
@@ -144,7 +156,7 @@ class SchemaRegistry:
 
         ``path`` leads from ``location`` to ``schema``; a location is built only for a warning.
         """
-        if not isinstance(schema, dict):
+        if not isinstance(schema, dict) or _CHECK_WALKS.isdisjoint(schema):
             return
         for keyword in (
             () if _UNENFORCED_SET.isdisjoint(schema) else [k for k in _UNENFORCED if k in schema]
@@ -193,6 +205,19 @@ class SchemaRegistry:
         if any(k in schema for k in _NEEDS_CLASS) or len(_non_null_types(schema)) > 1:
             return self._type("model", self.hoist(schema, location, hint), None, nullable)
         return self._plain(schema, location, hint, nullable)
+
+    def type_at(
+        self, schema: Any, base: SpecLocation, tokens: tuple[str | int, ...], hint: str
+    ) -> TypeRef:
+        """:meth:`type_of` at ``base.child(*tokens)``, spelt only when it is read (a component's
+        ``$ref``, the usual schema of a body or parameter, reads no location)."""
+        if schema.__class__ is dict:
+            ref = schema.get("$ref")
+            if ref.__class__ is str:
+                key = component_key(ref)
+                if key is not None and key in self.schemas:
+                    return self._type("model", key, None, is_nullable(schema))
+        return self.type_of(schema, base.child(*tokens), hint)
 
     def _single_member(self, schema: dict[str, Any]) -> Any:
         """``allOf: [X]`` or ``anyOf/oneOf: [X, null]`` with nothing else is just X."""
@@ -319,6 +344,9 @@ class SchemaRegistry:
         if isinstance(ref, str):
             key = component_key(ref)
             return self._type("model", key) if key in self.schemas else self._type("any")
+        kind = schema.get("type")
+        if kind.__class__ is str and _COMBINERS.isdisjoint(schema):  # most properties
+            return self._shallow_typed(schema, kind)
         single = self._single_member(schema)
         if single is not None:
             return self._shallow(single)
@@ -333,3 +361,15 @@ class SchemaRegistry:
                 kinds[0], None, fmt if isinstance(fmt, str) else None, is_nullable(schema)
             )
         return self._type("any")
+
+    def _shallow_typed(self, schema: dict[str, Any], kind: str) -> TypeRef:
+        """:meth:`_shallow` of a schema with one ``type`` (a str) and no allOf/anyOf/oneOf."""
+        if kind == "array":
+            return TypeRef("array", item=self._shallow(schema.get("items")))
+        if kind not in _PRIMITIVES or "enum" in schema:
+            return self._type("any")
+        fmt = schema.get("format") if kind == "string" else None
+        nullable = schema.get("nullable") is True
+        if fmt == "binary":
+            return self._type("binary", None, None, nullable)
+        return self._type(kind, None, fmt if isinstance(fmt, str) else None, nullable)
