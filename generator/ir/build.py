@@ -49,9 +49,18 @@ class ModelSource:
     openapi_version: str
 
 
-def build(document: dict[str, Any], sink: Sink, file: str) -> tuple[Api, ModelSource]:
-    """Build the IR of ``document``; problems go to ``sink``."""
-    document = prepare(document, sink, file)  # oneOf relaxed, 3.1 normalised, nodes checked
+def build(
+    document: dict[str, Any],
+    sink: Sink,
+    file: str,
+    marked: list[dict[str, Any]] | None = None,
+) -> tuple[Api, ModelSource]:
+    """Build the IR of ``document``; problems go to ``sink``.
+
+    ``marked``: the loader's ``LoadedSpec.marked`` (saves :func:`prepare` a pass), or None.
+    """
+    # oneOf relaxed, 3.1 normalised, nodes checked
+    document = prepare(document, sink, file, marked)
     return _Builder(document, sink, file).run()
 
 
