@@ -2,7 +2,8 @@
 
 ``SpecLocation.child`` spells its pointer itself and skips the frozen ``__init__``;
 ``SchemaRegistry._type`` makes one TypeRef per (kind, model, format, nullable);
-``document_checks.prepare`` skips its walk when a first pass finds nothing to report.
+``document_checks.prepare`` skips its walk when the mappings the loader collected
+(``validation.check_defaults``), or else a first pass, show nothing to report.
 Each test fails when its shortcut keys or skips wrongly.
 """
 
@@ -16,10 +17,14 @@ from typing import Any
 import pytest
 
 from apiforge.diagnostics import Sink, SpecLocation
-from apiforge.ir.document_checks import _unremarkable, _walk, prepare
+from apiforge.ir.build import build
+from apiforge.ir.dialect import CHECKED
+from apiforge.ir.document_checks import _NOTICED, _unremarkable, _walk, prepare
 from apiforge.ir.model import TypeRef
+from apiforge.ir.one_of import EXTENSION
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.load import jsonpointer
+from apiforge.load.validation import SCHEMA_KEYS, check_defaults
 
 
 @pytest.mark.parametrize(
@@ -105,18 +110,18 @@ def deep(node: Any) -> dict[str, Any]:
     return doc({"/x": item})
 
 
-@pytest.mark.parametrize(
-    "document",
-    [
-        deep({"oneOf": [REF, {"type": "object"}]}),
-        deep({"$ref": "#/components/schemas/A", "maxLength": 2}),
-        deep({"prefixItems": [{"type": "string"}]}),
-        deep({"type": "string", "contentEncoding": "base64"}),
-        deep({"$schema": "http://json-schema.org/draft-07/schema"}),
-        deep({"type": "string", "example": {"x-apiforge-one-of": "any"}}),  # in data
-        doc(B={"oneOf": []}),
-    ],
-)
+REMARKABLE = [
+    deep({"oneOf": [REF, {"type": "object"}]}),
+    deep({"$ref": "#/components/schemas/A", "maxLength": 2}),
+    deep({"prefixItems": [{"type": "string"}]}),
+    deep({"type": "string", "contentEncoding": "base64"}),
+    deep({"$schema": "http://json-schema.org/draft-07/schema"}),
+    deep({"type": "string", "example": {"x-apiforge-one-of": "any"}}),  # in data
+    doc(B={"oneOf": []}),
+]
+
+
+@pytest.mark.parametrize("document", REMARKABLE)
 def test_any_node_the_walk_reads_makes_the_first_pass_give_way(document: dict[str, Any]) -> None:
     assert not _unremarkable(document)
 
@@ -151,3 +156,54 @@ def test_data_that_looks_like_a_schema_costs_the_walk_but_reports_nothing() -> N
     sink = Sink()
     assert prepare(document, sink, "spec.yaml") is document
     assert list(sink) == []
+
+
+def test_the_loader_collects_the_mappings_for_the_keys_the_checks_read() -> None:
+    assert SCHEMA_KEYS == _NOTICED == frozenset({EXTENSION, "oneOf"}) | CHECKED
+
+
+def test_the_loader_collects_every_marked_mapping_data_and_lists_included() -> None:
+    shared = {"$ref": "#/components/schemas/A"}
+    odd = {"type": "string", "contentEncoding": "base64"}
+    document = doc(
+        {"/x": {"get": {"parameters": [{"schema": shared}, {"schema": odd}]}}},
+        B={"type": "object", "example": {"oneOf": 1}, "properties": {"b": shared}},
+    )
+    marked = check_defaults(document, lambda *report: None)
+    assert sorted(map(id, marked)) == sorted(
+        [id(shared), id(shared), id(odd), id(document["components"]["schemas"]["B"]["example"])]
+    )
+
+
+PLAIN = [deep({"type": "array", "items": REF}), doc(B={"allOf": [REF]})]
+
+
+@pytest.mark.parametrize(
+    ("document", "plain"), [*((d, False) for d in REMARKABLE), *((d, True) for d in PLAIN)]
+)
+def test_the_build_reports_alike_with_the_loaders_mappings_or_without(
+    document: dict[str, Any], plain: bool
+) -> None:
+    marked = check_defaults(document, lambda *report: None)
+    assert all(len(node) == 1 and "$ref" in node for node in marked) is plain
+    with_marked, without = Sink(), Sink()
+    api, source = build(document, with_marked, "spec.yaml", marked)
+    again, source_again = build(document, without, "spec.yaml")
+    assert [d.render() for d in with_marked] == [d.render() for d in without]
+    assert (api, source) == (again, source_again)
+
+
+@pytest.mark.parametrize(
+    ("document", "code"),
+    [
+        (REMARKABLE[0], "one-of-overlap"),
+        (REMARKABLE[1], "ref-siblings-ignored"),
+        (REMARKABLE[2], "prefix-items-loose"),
+    ],
+)
+def test_a_node_deep_down_is_reported_through_the_loaders_mappings(
+    document: dict[str, Any], code: str
+) -> None:
+    sink = Sink()
+    build(document, sink, "spec.yaml", check_defaults(document, lambda *report: None))
+    assert [d.code for d in sink] == [code, "missing-operation-id"]
