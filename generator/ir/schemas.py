@@ -173,7 +173,8 @@ class SchemaRegistry:
             subs = schema.get(key)
             if isinstance(subs, dict):
                 for name, sub in subs.items():
-                    self._check_keywords(sub, location, (*path, key, name))
+                    if sub.__class__ is not dict or not _CHECK_WALKS.isdisjoint(sub):
+                        self._check_keywords(sub, location, (*path, key, name))
         for key in ("allOf", "oneOf", "anyOf", "prefixItems"):
             subs = schema.get(key)
             if isinstance(subs, list):
