@@ -102,8 +102,11 @@ class Bodies:
                 suffix = "Response" + (status if len(success) > 1 else "")
             else:
                 suffix = "Error" + status.title()
-            contents = self.contents(
-                entry.get("content"), entry_loc.child("content"), hint + suffix
+            content = entry.get("content")
+            contents = (
+                self.contents(content, entry_loc.child("content"), hint + suffix)
+                if isinstance(content, dict)
+                else ()  # what contents() gives, without its location spelt
             )
             if contents and not body_allowed(status):
                 self.sink.warning(

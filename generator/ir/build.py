@@ -38,6 +38,7 @@ PARAMETER_KEYWORDS = (
     "maxItems",
     "format",
 )
+_KEYWORD_SET = frozenset(PARAMETER_KEYWORDS)
 
 
 @dataclass(frozen=True)
@@ -261,8 +262,10 @@ class _Builder:
         ):
             target = self.registry.resolve_pointer(schema["$ref"])
         default = (target["default"],) if isinstance(target, dict) and "default" in target else ()
-        keywords = tuple(
-            (k, target[k]) for k in PARAMETER_KEYWORDS if isinstance(target, dict) and k in target
+        keywords = (
+            tuple((k, target[k]) for k in PARAMETER_KEYWORDS if k in target)
+            if isinstance(target, dict) and not _KEYWORD_SET.isdisjoint(target)
+            else ()
         )
         return Parameter(
             name=name,
