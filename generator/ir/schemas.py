@@ -123,6 +123,10 @@ class SchemaRegistry:
     _simple: dict[tuple[str, str | None, Any, bool], TypeRef] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # What every Nester shares (one per owner): hoisting without a check (the owner's
+        # check covered its parts), and the version.
+        self._hoist_checked = functools.partial(self.hoist, checked=True)
+        self._openapi_31 = str(self.document.get("openapi", "")).startswith("3.1")
         components = self.document.get("components") or {}
         given = components.get("schemas") or {}
         base = SpecLocation(self.file, "/components/schemas")
@@ -146,8 +150,7 @@ class SchemaRegistry:
         return found
 
     def _nester(self, owner: str) -> Nester:
-        nested = functools.partial(self.hoist, checked=True)  # the owner's check covered its parts
-        return Nester(owner, nested, str(self.document.get("openapi", "")).startswith("3.1"))
+        return Nester(owner, self._hoist_checked, self._openapi_31)
 
     def _check_keywords(
         self, schema: Any, location: SpecLocation, path: tuple[str | int, ...] = ()
