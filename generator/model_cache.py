@@ -24,9 +24,11 @@ from apiforge.ir.schemas import is_nullable
 from apiforge.ir.shapes import Shape
 from apiforge.naming.names import Names
 from apiforge.output import cache
+from apiforge.render.model_layout import Layout, assign
 
-_FORMAT = "models module v2"
+_FORMAT = "models module v3"
 _INIT_FORMAT = "models init v1"
+_LAYOUT_FORMAT = "models layout v1"
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,12 @@ class CachedModule:
 
 def scan(shapes: Mapping[str, Shape]) -> tuple[dict[str, set[str]], set[str]]:
     """Component -> the components it ``$ref``s (anywhere inside); and every property a
-    discriminator names."""
+    discriminator names (the schema's from the walk :attr:`Shape.refs` made)."""
     deps: dict[str, set[str]] = {}
     tags: set[str] = set()
     for key, shape in shapes.items():
-        found = deps[key] = set()
-        _walk(shape.schema, found, tags)
+        found = deps[key] = set(shape.refs)
+        tags |= shape.tags
         given = shape.schema.get("properties")
         for prop in shape.properties:  # walked with the schema unless merged from elsewhere
             if not isinstance(given, dict) or given.get(prop.name) is not prop.schema:
@@ -123,9 +125,8 @@ def component_digests(
             ]
         else:
             facts = [shape.schema, names.members.get(key)]
-        own = [
+        own = [  # the properties are made of the kind, schema and location (ir/shapes.py)
             shape.schema,
-            [(p.name, p.schema, p.required, str(p.location)) for p in shape.properties],
             shape.extra,
             str(shape.location),
             fields,
@@ -195,3 +196,34 @@ def module_key(
 def init_key(generator: str, home: Mapping[str, str]) -> str:
     """The cache key of ``models/__init__.py``: made from each class's module (in order) alone."""
     return cache.digest(_INIT_FORMAT, generator, value_digest(list(home.items())))
+
+
+def cached_layout(
+    keys: list[str],
+    groups: Mapping[str, set[str]],
+    deps: Mapping[str, set[str]],
+    generator: str,
+) -> Layout:
+    """:func:`~apiforge.render.model_layout.assign`, stored by a digest of everything it reads
+    (the components in order, each group's components, every component's references): an
+    edit that leaves those alone (a property of a plain type added) reuses the layout."""
+    folder = cache.cache_dir("models-layout")
+    inputs = [
+        keys,
+        sorted((group, sorted(found)) for group, found in groups.items()),
+        sorted((key, sorted(found)) for key, found in deps.items()),
+    ]
+    key = cache.digest(_LAYOUT_FORMAT, generator, value_digest(inputs))
+    stored = cache.read_bytes(folder, key) if folder is not None else None
+    if stored is not None:
+        try:
+            modules, users = marshal.loads(stored)
+            if len(modules) == len(keys):
+                return Layout(dict(zip(keys, modules)), {m: tuple(u) for m, u in users})
+        except (ValueError, TypeError, EOFError):
+            pass  # unreadable: assigned again below
+    layout = assign(keys, groups, deps)
+    if folder is not None:
+        placed = [layout.placed[k] for k in keys]
+        cache.write(folder, key, marshal.dumps((placed, list(layout.users.items()))))
+    return layout

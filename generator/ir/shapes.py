@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.nested import component_key
+from apiforge.load.jsonpointer import escape
 
 ShapeKind = Literal["enum", "object", "union", "alias"]
 Extra = Literal["ignore", "allow", "forbid"]
@@ -65,9 +66,19 @@ class Shape:
         return text if isinstance(text, str) else ""
 
     @functools.cached_property
+    def _scanned(self) -> tuple[frozenset[str], frozenset[str]]:
+        refs, tags = _scan(self.schema)
+        return frozenset(refs), frozenset(tags)
+
+    @property
     def refs(self) -> frozenset[str]:
         """Every component a $ref inside the schema names (asked by naming and by the models)."""
-        return frozenset(_refs(self.schema))
+        return self._scanned[0]
+
+    @property
+    def tags(self) -> frozenset[str]:
+        """Every property a discriminator inside the schema names (read in the same walk as refs)."""
+        return self._scanned[1]
 
 
 def build_shapes(
@@ -129,12 +140,13 @@ def _shape(key: str, schema: dict[str, Any], location: SpecLocation) -> Shape:
     if kind == "object" and isinstance(props, dict):
         listed = schema.get("required")
         required: list[Any] = listed if isinstance(listed, list) else []
+        where = location.child("properties")  # each property's: this and its name, escaped
         properties = tuple(
             Prop(
                 str(name),
                 sub if isinstance(sub, dict) else {},
                 name in required,
-                location.child("properties", str(name)),
+                SpecLocation(where.file, f"{where.pointer}/{escape(str(name))}"),
             )
             for name, sub in props.items()
         )
@@ -293,9 +305,10 @@ def split_keys(shapes: dict[str, Shape]) -> frozenset[str]:
     return frozenset(split)
 
 
-def _refs(node: Any) -> set[str]:
-    """Every component a $ref inside ``node`` names."""
+def _scan(node: Any) -> tuple[set[str], set[str]]:
+    """Every component a $ref inside ``node`` names, and every property a discriminator names."""
     found: set[str] = set()
+    tags: set[str] = set()
     stack = [node]
     while stack:
         item = stack.pop()
@@ -303,6 +316,9 @@ def _refs(node: Any) -> set[str]:
             ref = item.get("$ref")
             if isinstance(ref, str) and (key := component_key(ref)) is not None:
                 found.add(key)
+            tag = item.get("discriminator")
+            if isinstance(tag, dict) and isinstance(tag.get("propertyName"), str):
+                tags.add(tag["propertyName"])
             for value in item.values():
                 if isinstance(value, (dict, list)):
                     stack.append(value)
@@ -310,4 +326,4 @@ def _refs(node: Any) -> set[str]:
             for value in item:
                 if isinstance(value, (dict, list)):
                     stack.append(value)
-    return found
+    return found, tags
