@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from apiforge.diagnostics import Diagnostic, Sink, SpecLocation
-from apiforge.ir.nested import component_key
 from apiforge.ir.schemas import is_nullable
 from apiforge.ir.shapes import Shape
 from apiforge.naming.names import Names
@@ -62,37 +61,15 @@ class CachedModule:
 
 def scan(shapes: Mapping[str, Shape]) -> tuple[dict[str, set[str]], set[str]]:
     """Component -> the components it ``$ref``s (anywhere inside); and every property a
-    discriminator names (the schema's from the walk :attr:`Shape.refs` made)."""
+    discriminator names (both from the walk :attr:`Shape.refs` made; a property's schema is
+    part of its shape's)."""
     deps: dict[str, set[str]] = {}
     tags: set[str] = set()
     for key, shape in shapes.items():
-        found = deps[key] = set(shape.refs)
+        deps[key] = set(shape.refs)
+        deps[key] &= shapes.keys()
         tags |= shape.tags
-        given = shape.schema.get("properties")
-        for prop in shape.properties:  # walked with the schema unless merged from elsewhere
-            if not isinstance(given, dict) or given.get(prop.name) is not prop.schema:
-                _walk(prop.schema, found, tags)
-        found &= shapes.keys()
     return deps, tags
-
-
-def _walk(node: Any, refs: set[str], tags: set[str]) -> None:
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            key = component_key(ref)
-            if key is not None:
-                refs.add(key)
-        tag = node.get("discriminator")
-        if isinstance(tag, dict) and isinstance(tag.get("propertyName"), str):
-            tags.add(tag["propertyName"])
-        for value in node.values():
-            if isinstance(value, (dict, list)):
-                _walk(value, refs, tags)
-    elif isinstance(node, list):
-        for value in node:
-            if isinstance(value, (dict, list)):
-                _walk(value, refs, tags)
 
 
 def component_digests(

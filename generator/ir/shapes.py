@@ -51,9 +51,42 @@ class Shape:
     key: str
     kind: ShapeKind
     schema: dict[str, Any]  # the component's schema with its allOf merged
-    properties: tuple[Prop, ...]
     extra: Extra
     location: SpecLocation
+
+    @functools.cached_property
+    def properties(self) -> tuple[Prop, ...]:
+        """An object's properties (made when asked: most runs render a few classes only)."""
+        props = self.schema.get("properties") if self.kind == "object" else None
+        if not isinstance(props, dict):
+            return ()
+        listed = self.schema.get("required")
+        required: list[Any] = listed if isinstance(listed, list) else []
+        where = self.location.child("properties")  # each property's: this and its name, escaped
+        return tuple(
+            Prop(
+                str(name),
+                sub if isinstance(sub, dict) else {},
+                name in required,
+                SpecLocation(where.file, f"{where.pointer}/{escape(str(name))}"),
+            )
+            for name, sub in props.items()
+        )
+
+    @property
+    def property_names(self) -> tuple[str, ...]:
+        """The wire names of :attr:`properties`, without making them."""
+        props = self.schema.get("properties") if self.kind == "object" else None
+        return tuple(str(name) for name in props) if isinstance(props, dict) else ()
+
+    @property
+    def splits(self) -> bool:
+        """Whether a property is readOnly or writeOnly (:func:`split_keys`), without making them."""
+        props = self.schema.get("properties") if self.kind == "object" else None
+        return isinstance(props, dict) and any(
+            isinstance(sub, dict) and (sub.get("readOnly") is True or sub.get("writeOnly") is True)
+            for sub in props.values()
+        )
 
     @property
     def enum_values(self) -> tuple[Any, ...]:
@@ -136,26 +169,12 @@ def _shape(key: str, schema: dict[str, Any], location: SpecLocation) -> Shape:
         kind = "union"
     elif schema.get("type") == "object" and (extra_schema is False or "allOf" in schema):
         kind = "object"
-    properties: tuple[Prop, ...] = ()
-    if kind == "object" and isinstance(props, dict):
-        listed = schema.get("required")
-        required: list[Any] = listed if isinstance(listed, list) else []
-        where = location.child("properties")  # each property's: this and its name, escaped
-        properties = tuple(
-            Prop(
-                str(name),
-                sub if isinstance(sub, dict) else {},
-                name in required,
-                SpecLocation(where.file, f"{where.pointer}/{escape(str(name))}"),
-            )
-            for name, sub in props.items()
-        )
     extra: Extra = "ignore"
     if extra_schema is False:
         extra = "forbid"
     elif extra_schema is True or isinstance(extra_schema, dict):
         extra = "allow"
-    return Shape(key, kind, schema, properties, extra, location)
+    return Shape(key, kind, schema, extra, location)
 
 
 def _types(schema: dict[str, Any]) -> list[str]:
@@ -290,11 +309,7 @@ def split_keys(shapes: dict[str, Shape]) -> frozenset[str]:
     former, responses the latter), and so does every component that refers to one
     that splits (its request variant refers to the other's request variant).
     """
-    split = {
-        key
-        for key, shape in shapes.items()
-        if any(p.read_only or p.write_only for p in shape.properties)
-    }
+    split = {key for key, shape in shapes.items() if shape.splits}
     grew = True
     while grew:
         grew = False
