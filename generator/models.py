@@ -201,7 +201,7 @@ class _Flavour:
             )
             for module in sorted(by_module)
         }
-        hits = cache.read_many(folder, list(module_keys.values()))
+        hits = cache.read_many_bytes(folder, list(module_keys.values()))
         for module, key in module_keys.items():
             keys = by_module[module]
             hit = hits.get(key)
