@@ -27,7 +27,7 @@ from apiforge.render.model_layout import Layout, assign
 
 _FORMAT = "models module v3"
 _INIT_FORMAT = "models init v1"
-_LAYOUT_FORMAT = "models layout v1"
+_LAYOUT_FORMAT = "models layout v2"
 
 
 @dataclass(frozen=True)
@@ -178,22 +178,25 @@ def init_key(generator: str, home: Mapping[str, str]) -> str:
     return cache.digest(_INIT_FORMAT, generator, value_digest(list(home.items())))
 
 
+def layout_inputs(keys: list[str], deps: Mapping[str, set[str]]) -> str:
+    """The digest of what :func:`cached_layout` reads besides the groups (the same for both
+    flavours): the components in order and every component's references."""
+    return value_digest([keys, sorted((key, sorted(found)) for key, found in deps.items())])
+
+
 def cached_layout(
     keys: list[str],
     groups: Mapping[str, set[str]],
     deps: Mapping[str, set[str]],
     generator: str,
+    components: str,
 ) -> Layout:
     """:func:`~apiforge.render.model_layout.assign`, stored by a digest of everything it reads
-    (the components in order, each group's components, every component's references): an
-    edit that leaves those alone (a property of a plain type added) reuses the layout."""
+    (``components``: :func:`layout_inputs` of ``keys`` and ``deps``; each group's components):
+    an edit that leaves those alone (a property of a plain type added) reuses the layout."""
     folder = cache.cache_dir("models-layout")
-    inputs = [
-        keys,
-        sorted((group, sorted(found)) for group, found in groups.items()),
-        sorted((key, sorted(found)) for key, found in deps.items()),
-    ]
-    key = cache.digest(_LAYOUT_FORMAT, generator, value_digest(inputs))
+    wanted = value_digest(sorted((group, sorted(found)) for group, found in groups.items()))
+    key = cache.digest(_LAYOUT_FORMAT, generator, components, wanted)
     stored = cache.read_bytes(folder, key) if folder is not None else None
     if stored is not None:
         try:

@@ -29,6 +29,7 @@ from apiforge.model_cache import (
     cached_layout,
     component_digests,
     init_key,
+    layout_inputs,
     module_key,
     scan,
 )
@@ -142,7 +143,8 @@ def render_models(
     classes = {key: class_names(shapes, names, split, key) for key in shapes}
     client_groups, server_groups = model_layout.groups(api, names) if api is not None else ({}, {})
     digests = component_digests(shapes, names, split, discriminators)
-    flavour = _Flavour(shapes, names, split, deps, tags, classes, digests)
+    inputs = layout_inputs(list(shapes), deps)
+    flavour = _Flavour(shapes, names, split, deps, tags, classes, digests, inputs)
     client_files, homes = flavour.folder(client_groups, False, sink)
     server_files, server_homes = flavour.folder(server_groups, True, Sink())
     return ModelsModule(
@@ -169,6 +171,7 @@ class _Flavour:
     tags: dict[tuple[str, str], list[Any]]
     classes: dict[str, list[tuple[str, bool]]]  # component -> (class, is an Enum)
     digests: tuple[dict[str, str], dict[str, str]]  # see model_cache.component_digests
+    layout_inputs: str  # see model_cache.layout_inputs
     memo: FieldMemo = field(default_factory=dict)  # the fields' facts, shared by every module
 
     def folder(
@@ -177,7 +180,7 @@ class _Flavour:
         """The files of one flavour's ``models/`` folder, and each class's module."""
 
         generator = templates_hash()
-        layout = cached_layout(list(self.shapes), groups, self.deps, generator)
+        layout = cached_layout(list(self.shapes), groups, self.deps, generator, self.layout_inputs)
         placed = layout.placed
         home = {name: placed[key] for key in self.shapes for name, _ in self.classes[key]}
         by_module: dict[str, list[str]] = {}
