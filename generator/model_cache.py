@@ -7,6 +7,8 @@ on the discriminator tags of its components, on the flavour and on the generator
 exactly that, so adding a property to one schema re-renders the module that defines it,
 not every module that refers to it. The entry holds the text, the helpers the module uses and the warnings
 building it reported, replayed on a hit so a warm run says what a cold one says.
+The layout (which module each component lives in) is stored by a digest of what it reads
+(:func:`cached_layout`), so an edit that moves nothing does not place every component again.
 """
 
 from __future__ import annotations
