@@ -158,8 +158,14 @@ def module_key(
         seen.add(key)
         if shapes[key].kind in ("alias", "union"):
             todo.extend(deps.get(key, ()))
-    tagged = sorted(
-        (k, prop, json.dumps(values, default=str)) for (k, prop), values in tags.items() if k in own
+    tagged = (
+        sorted(
+            (k, prop, json.dumps(values, default=str))
+            for (k, prop), values in tags.items()
+            if k in own
+        )
+        if tags
+        else []
     )
     return cache.digest(
         _FORMAT,
@@ -171,7 +177,7 @@ def module_key(
         *(full[k] for k in keys),
         "|",
         *(signature[k] + placed[k] for k in sorted(seen)),
-        json.dumps(tagged),
+        json.dumps(tagged) if tagged else "[]",  # as json.dumps spells it
     )
 
 
