@@ -45,7 +45,8 @@ STAGES = (
     ("apiforge.naming.names", "resolve_names"),
     ("apiforge.models", "render_models"),
     ("apiforge.view_reuse", "project"),
-    ("apiforge.view_reuse", "parts"),  # includes the four below when not reused
+    ("apiforge.view_reuse", "Reuse.parts"),  # includes the four below when not reused
+    ("apiforge.view_reuse", "Reuse.keep"),
     ("apiforge.render.client_views", "client_view"),
     ("apiforge.render.client", "client_parts"),
     ("apiforge.render.server_views", "server_view"),
@@ -72,10 +73,14 @@ def wrap(module_name: str, attr: str) -> None:
         module = importlib.import_module(module_name)
     except ImportError:
         return
-    real = getattr(module, attr, None)
+    owner: Any = module
+    *classes, attr = attr.split(".")  # "Class.method": a method
+    for name in classes:
+        owner = getattr(owner, name, None)
+    real = getattr(owner, attr, None)
     if real is None:
         return
-    label = f"{module_name.removeprefix('apiforge.')}.{attr}"
+    label = f"{module_name.removeprefix('apiforge.')}.{'.'.join([*classes, attr])}"
 
     @functools.wraps(real)
     def timed(*args: Any, **kwargs: Any) -> Any:
@@ -87,7 +92,9 @@ def wrap(module_name: str, attr: str) -> None:
         finally:
             timings[label] += clock() - start
 
-    setattr(module, attr, timed)
+    setattr(owner, attr, timed)
+    if classes:
+        return
     # Modules that did ``from x import attr`` at import time keep the old reference: patch them too.
     for other in list(sys.modules.values()):
         name = getattr(other, "__name__", "")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from apiforge.ir.model import Api
     from apiforge.load.load import LoadedSpec
     from apiforge.naming.names import Names
+    from apiforge.view_reuse import Reuse
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,6 @@ def _stages(target: Target, sink: Sink, meanwhile: Callable[[], None] | None) ->
     """:func:`render` after the validating child is forked."""
     # looked up at call time (module docstring)
     from apiforge.load.load import LoadOptions, load
-    from apiforge.output.format import format_files
 
     stage(f"loading {target.spec.name}")
     # Validation only adds diagnostics, so it runs in a child while the stages below work
@@ -102,7 +102,9 @@ def _stages(target: Target, sink: Sink, meanwhile: Callable[[], None] | None) ->
         # error), so ruff runs before the join, while the child may still be validating.
         if built is not None and target.format:
             stage(f"formatting {counted(sum(p.endswith('.py') for p in files), 'module')}")
-            files = format_files(files, sink, target.formatter, meanwhile)
+            files = _format(built, sink, target.formatter, meanwhile)
+        if built is not None and not sink.has_errors():
+            built.reuse.keep(files)  # the views' parts, formatted: reused while unchanged
     except Exception:
         if loaded.finish_validation():
             return None  # a serial run stops at the validation error, before these stages
@@ -134,6 +136,21 @@ def _stages(target: Target, sink: Sink, meanwhile: Callable[[], None] | None) ->
     return Rendered(files, built.packages, dict(loaded.file_hashes), facts, snapshot)
 
 
+def _format(
+    built: _Built, sink: Sink, formatter: str, meanwhile: Callable[[], None] | None
+) -> dict[str, str]:
+    """``built.files`` formatted; the reused parts (formatted already) skip the formatter."""
+    from apiforge.output.format import format_files  # looked up at call time
+
+    ready = built.reuse.ready
+    if not ready:
+        return format_files(built.files, sink, formatter, meanwhile, built.reuse.style)
+    todo = {path: text for path, text in built.files.items() if path not in ready}
+    files = dict(built.files)
+    files.update(format_files(todo, sink, formatter, meanwhile, built.reuse.style))
+    return files
+
+
 @dataclass(frozen=True)
 class _Built:
     """What the stages between loading and formatting made."""
@@ -146,6 +163,7 @@ class _Built:
     names: Names
     display: str
     locate: Callable[[SpecLocation], SpecLocation]
+    reuse: Reuse
 
 
 def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
@@ -155,12 +173,9 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     from apiforge.ir.shapes import build_shapes
     from apiforge.models import render_models
     from apiforge.naming.names import resolve_names
+    from apiforge.output.format import settings
     from apiforge.output.spec_json import spec_json as spelt
-    from apiforge.render.client import client_parts, with_models
-    from apiforge.render.client_views import client_view
-    from apiforge.render.server import server_parts
-    from apiforge.render.server_views import server_view
-    from apiforge.view_reuse import parts, project
+    from apiforge.view_reuse import Reuse, project, with_models
 
     # The server serves this as app.openapi() (taken before the stages below see the document).
     spec_json = spelt(loaded.document, target.spec) if target.server_package else ""
@@ -187,14 +202,20 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     ops = counted(len(api.operations), "operation")
     # The views read only this projection: when it is unchanged, their files are reused.
     inputs = project(api, names, models)
+    style = settings(target.formatter) if target.format else "unformatted"
+    reuse = Reuse(inputs, target, header, style, sink)
     if target.client_package:
         stage(f"rendering {target.client_package}: {ops}, {groups}")
 
         def client() -> tuple[dict[str, str], dict[str, str]]:
+            # not imported when the parts are reused
+            from apiforge.render.client import client_parts
+            from apiforge.render.client_views import client_view
+
             view = client_view(inputs.api, inputs.names, inputs.models, target, "# " + header, sink)
             return client_parts(view, header, inputs.models.layout())
 
-        head, tail = parts("client", inputs, target, header, sink, client)
+        head, tail = reuse.parts("client", client)
         files.update(with_models(head, models.client_files, tail, target.client_package, header))
         runtime.update(_runtime("client", target.client_package, header))
         packages.append(target.client_package)
@@ -202,15 +223,19 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
         stage(f"rendering {target.server_package}: {ops}")
 
         def server() -> tuple[dict[str, str], dict[str, str]]:
+            # not imported when the parts are reused
+            from apiforge.render.server import server_parts
+            from apiforge.render.server_views import server_view
+
             view = server_view(inputs.api, inputs.names, inputs.models, target, "# " + header, sink)
             return server_parts(view, header, inputs.models.layout(server=True))
 
-        head, tail = parts("server", inputs, target, header, sink, server)
+        head, tail = reuse.parts("server", server)
         files.update(with_models(head, models.server_files, tail, target.server_package, header))
         files[f"{target.server_package}/{target.server_package}/openapi.json"] = spec_json
         runtime.update(_runtime("server", target.server_package, header))
         packages.append(target.server_package)
-    return _Built(files, runtime, tuple(packages), api, source, names, display, locate)
+    return _Built(files, runtime, tuple(packages), api, source, names, display, locate, reuse)
 
 
 def _runtime(kind: str, package: str, header: str) -> dict[str, str]:

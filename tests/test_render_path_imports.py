@@ -101,3 +101,60 @@ def test_a_yaml_spec_loads_neither_the_json_reader_nor_difflib(tmp_path: Path) -
 def test_a_json_spec_loads_no_yaml(tmp_path: Path) -> None:
     modules = imported(tmp_path, "imports.json", json.dumps(SPEC))
     assert modules == ["apiforge.load.json_reader"]
+
+
+VIEWS = (
+    "apiforge.render.client",
+    "apiforge.render.client_views",
+    "apiforge.render.client_ops",
+    "apiforge.render.client_classes",
+    "apiforge.render.server",
+    "apiforge.render.server_views",
+    "apiforge.render.common",
+)
+
+REUSE_PROBE = textwrap.dedent(
+    """
+    import json, sys
+    from apiforge.cli.main import main
+    from apiforge import view_reuse
+    from apiforge.render import env
+    try:
+        main(sys.argv[1:], prog_name="apiforge")
+    except SystemExit as exit:
+        views = sorted(m for m in sys.modules if m.startswith("apiforge.render.")
+                       and not m.startswith("apiforge.render.model_")
+                       and m.removeprefix("apiforge.render.") not in {models!r})
+        made = env.environment.cache_info().currsize
+        templates = sorted(key[1] for key in env.environment().cache.keys()) if made else []
+        print(json.dumps([exit.code, view_reuse.REUSED, views, templates]))
+    """
+).format(models=("env", "escape", "imports", "patterns"))
+
+
+def test_a_run_that_reuses_the_views_imports_no_view_and_loads_no_package_template(
+    tmp_path: Path,
+) -> None:
+    document = json.loads(json.dumps(SPEC))
+    spec = tmp_path / "imports.yaml"
+    env = {**os.environ, "APIFORGE_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["generate", str(spec), "--output", str(tmp_path / "out"), "--quiet"]
+    said = []
+    for _ in range(2):  # before and after an edit only the models read
+        spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-c", REUSE_PROBE, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        said.append(json.loads(done.stdout.splitlines()[-1]))
+        assert said[-1][0] == 0, done.stderr
+        document["components"]["schemas"]["Pet"]["properties"]["tag"] = {"type": "string"}
+    (_, reused, views, templates), (_, reused_after, views_after, templates_after) = said
+    assert reused == [] and set(VIEWS) <= set(views)  # the probe sees a made run's imports
+    assert any(t.startswith(("client/", "server/")) for t in templates)
+    assert reused_after == ["client", "server"]
+    assert views_after == []
+    assert [t for t in templates_after if t.startswith(("client/", "server/"))] == []

@@ -47,6 +47,7 @@ def format_files(
     sink: Sink,
     formatter: str = "ruff",
     meanwhile: Callable[[], None] | None = None,
+    style: str | None = None,
 ) -> dict[str, str]:
     """Format every ``.py`` file; other files pass through unchanged.
 
@@ -54,6 +55,7 @@ def format_files(
     ``meanwhile`` (work that needs no formatted text, e.g. imports for the next stages) is
     called exactly once: while the first ruff process runs, else before formatting in this
     process (black) or before returning (nothing to format). It must not write to ``sink``.
+    ``style``: :func:`settings` of ``formatter`` when the caller has it already.
     """
     if formatter not in FORMATTERS:
         raise ValueError(
@@ -64,7 +66,7 @@ def format_files(
     for path, text in files.items():
         if path.endswith(".py") and text and not text.isspace():  # strip() would copy each text
             headers[path], bodies[path] = _split_header(text)
-    keys = _keys(_settings(formatter), bodies)
+    keys = _keys(style or settings(formatter), bodies)
     folder = cache.cache_dir("format")
     done = cache.read_many(folder, list(dict.fromkeys(keys.values())))  # one query, not one each
     todo = {key: bodies[path] for path, key in keys.items() if key not in done}  # key -> body
@@ -125,7 +127,7 @@ def _batch_size(n: int) -> int:
     return max(_MIN_BATCH, -(-n // _BATCHES))
 
 
-def _settings(formatter: str) -> str:
+def settings(formatter: str) -> str:
     """Everything the formatted text depends on besides the input (part of every cache key).
 
     ruff is named by its binary (path, size, modification time): reading its version

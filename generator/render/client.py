@@ -9,28 +9,6 @@ from apiforge.render.env import render_template
 from apiforge.render.escape import markdown_line, toml_string
 
 
-def render_client(
-    view: ClientView,
-    models: dict[str, str],
-    header_text: str,
-    layout: list[tuple[str, str]],  # (file of models/, what it holds) for the README
-) -> dict[str, str]:
-    """Every file of the client package, keyed by path relative to the output directory."""
-    head, tail = client_parts(view, header_text, layout)
-    return with_models(head, models, tail, view.package, header_text)
-
-
-def with_models(
-    head: dict[str, str], models: dict[str, str], tail: dict[str, str], pkg: str, header_text: str
-) -> dict[str, str]:
-    """A package's files: ``head``, its ``models/`` folder (after the header), then ``tail``."""
-    root = f"{pkg}/{pkg}/"
-    files = dict(head)
-    files.update({root + path: f"# {header_text}\n{text}" for path, text in models.items()})
-    files.update(tail)
-    return files
-
-
 def client_parts(
     view: ClientView, header_text: str, layout: list[tuple[str, str]]
 ) -> tuple[dict[str, str], dict[str, str]]:

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from apiforge.render.client import with_models
 from apiforge.render.common import package_version
 from apiforge.render.env import render_template
 from apiforge.render.escape import literal, toml_string
 from apiforge.render.server_views import ServerView
-
-
-def render_server(
-    view: ServerView,
-    models: dict[str, str],
-    header_text: str,
-    layout: list[tuple[str, str]],  # (file of models/, what it holds) for the README
-) -> dict[str, str]:
-    """Every file of the server package, keyed by path relative to the output directory."""
-    head, tail = server_parts(view, header_text, layout)
-    return with_models(head, models, tail, view.package, header_text)
 
 
 def server_parts(

@@ -139,7 +139,7 @@ def test_cache_keys_are_the_cache_digest_of_settings_and_body() -> None:
     from apiforge.output import cache
 
     bodies = {"a.py": "x = 1\n", "b.py": "é = 'ü'\n" * 50, "c.py": ""}
-    settings = fmt._settings("ruff")
+    settings = fmt.settings("ruff")
     assert fmt._keys(settings, bodies) == {p: cache.digest(settings, b) for p, b in bodies.items()}
 
 
