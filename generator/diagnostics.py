@@ -40,8 +40,21 @@ class SpecLocation:
     column: int | None = None
 
     def child(self, *tokens: str | int) -> SpecLocation:
-        """Return the location of a descendant, escaping each token as RFC 6901 says."""
-        return SpecLocation(self.file, jsonpointer.join(self.pointer, *tokens))
+        """Return the location of a descendant, escaping each token as RFC 6901 says.
+
+        Asked for every node the IR keeps, so the pointer is spelt here (as
+        ``jsonpointer.join`` does) and the new location made without the frozen
+        ``__init__``'s four ``object.__setattr__`` calls (same fields, same values).
+        """
+        pointer = self.pointer
+        for token in tokens:
+            text = token if token.__class__ is str else str(token)
+            if "~" in text or "/" in text:  # rare: most tokens are kept as they are
+                text = jsonpointer.escape(text)
+            pointer = f"{pointer}/{text}"
+        location = _new_location(SpecLocation)
+        location.__dict__.update(file=self.file, pointer=pointer, line=None, column=None)
+        return location
 
     def __str__(self) -> str:
         where = self.file
@@ -50,6 +63,9 @@ class SpecLocation:
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where} #{self.pointer or '/'}" if self.pointer else where
+
+
+_new_location = object.__new__  # SpecLocation.child fills the fields itself
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ on the discriminator tags of its components, on the flavour and on the generator
 exactly that, so adding a property to one schema re-renders the module that defines it,
 not every module that refers to it. The entry holds the text, the helpers the module uses and the warnings
 building it reported, replayed on a hit so a warm run says what a cold one says.
+The layout (which module each component lives in) is stored by a digest of what it reads
+(:func:`cached_layout`), so an edit that moves nothing does not place every component again.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from apiforge.diagnostics import Diagnostic, Sink, SpecLocation
-from apiforge.ir.nested import component_key
 from apiforge.ir.schemas import is_nullable
 from apiforge.ir.shapes import Shape
 from apiforge.naming.names import Names
 from apiforge.output import cache
+from apiforge.render.model_layout import Layout, assign
 
-_FORMAT = "models module v2"
+_FORMAT = "models module v3"
 _INIT_FORMAT = "models init v1"
+_LAYOUT_FORMAT = "models layout v2"
 
 
 @dataclass(frozen=True)
@@ -37,15 +40,18 @@ class CachedModule:
     helpers: tuple[str, ...]
     warnings: tuple[tuple[str, str, str, str], ...]  # code, message, file, pointer
 
-    def dump(self) -> str:
-        return json.dumps([self.text, self.helpers, self.warnings])
+    def dump(self) -> bytes:
+        """marshal: reading 600 modules back costs a tenth of what JSON's unescaping does."""
+        return marshal.dumps((self.text, self.helpers, self.warnings))
 
     @staticmethod
-    def load(text: str) -> CachedModule | None:
+    def load(data: bytes) -> CachedModule | None:
         try:
-            body, helpers, warnings = json.loads(text)
+            body, helpers, warnings = marshal.loads(data)
+            if not isinstance(body, str):
+                return None
             return CachedModule(body, tuple(helpers), tuple(tuple(w) for w in warnings))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, EOFError):
             return None
 
     def replay(self, sink: Sink) -> None:
@@ -60,37 +66,15 @@ class CachedModule:
 
 def scan(shapes: Mapping[str, Shape]) -> tuple[dict[str, set[str]], set[str]]:
     """Component -> the components it ``$ref``s (anywhere inside); and every property a
-    discriminator names."""
+    discriminator names (both from the walk :attr:`Shape.refs` made; a property's schema is
+    part of its shape's)."""
     deps: dict[str, set[str]] = {}
     tags: set[str] = set()
     for key, shape in shapes.items():
-        found = deps[key] = set()
-        _walk(shape.schema, found, tags)
-        given = shape.schema.get("properties")
-        for prop in shape.properties:  # walked with the schema unless merged from elsewhere
-            if not isinstance(given, dict) or given.get(prop.name) is not prop.schema:
-                _walk(prop.schema, found, tags)
-        found &= shapes.keys()
+        deps[key] = set(shape.refs)
+        deps[key] &= shapes.keys()
+        tags |= shape.tags
     return deps, tags
-
-
-def _walk(node: Any, refs: set[str], tags: set[str]) -> None:
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            key = component_key(ref)
-            if key is not None:
-                refs.add(key)
-        tag = node.get("discriminator")
-        if isinstance(tag, dict) and isinstance(tag.get("propertyName"), str):
-            tags.add(tag["propertyName"])
-        for value in node.values():
-            if isinstance(value, (dict, list)):
-                _walk(value, refs, tags)
-    elif isinstance(node, list):
-        for value in node:
-            if isinstance(value, (dict, list)):
-                _walk(value, refs, tags)
 
 
 def component_digests(
@@ -123,9 +107,8 @@ def component_digests(
             ]
         else:
             facts = [shape.schema, names.members.get(key)]
-        own = [
+        own = [  # the properties are made of the kind, schema and location (ir/shapes.py)
             shape.schema,
-            [(p.name, p.schema, p.required, str(p.location)) for p in shape.properties],
             shape.extra,
             str(shape.location),
             fields,
@@ -175,8 +158,14 @@ def module_key(
         seen.add(key)
         if shapes[key].kind in ("alias", "union"):
             todo.extend(deps.get(key, ()))
-    tagged = sorted(
-        (k, prop, json.dumps(values, default=str)) for (k, prop), values in tags.items() if k in own
+    tagged = (
+        sorted(
+            (k, prop, json.dumps(values, default=str))
+            for (k, prop), values in tags.items()
+            if k in own
+        )
+        if tags
+        else []
     )
     return cache.digest(
         _FORMAT,
@@ -188,10 +177,44 @@ def module_key(
         *(full[k] for k in keys),
         "|",
         *(signature[k] + placed[k] for k in sorted(seen)),
-        json.dumps(tagged),
+        json.dumps(tagged) if tagged else "[]",  # as json.dumps spells it
     )
 
 
 def init_key(generator: str, home: Mapping[str, str]) -> str:
     """The cache key of ``models/__init__.py``: made from each class's module (in order) alone."""
     return cache.digest(_INIT_FORMAT, generator, value_digest(list(home.items())))
+
+
+def layout_inputs(keys: list[str], deps: Mapping[str, set[str]]) -> str:
+    """The digest of what :func:`cached_layout` reads besides the groups (the same for both
+    flavours): the components in order and every component's references."""
+    return value_digest([keys, sorted((key, sorted(found)) for key, found in deps.items())])
+
+
+def cached_layout(
+    keys: list[str],
+    groups: Mapping[str, set[str]],
+    deps: Mapping[str, set[str]],
+    generator: str,
+    components: str,
+) -> Layout:
+    """:func:`~apiforge.render.model_layout.assign`, stored by a digest of everything it reads
+    (``components``: :func:`layout_inputs` of ``keys`` and ``deps``; each group's components):
+    an edit that leaves those alone (a property of a plain type added) reuses the layout."""
+    folder = cache.cache_dir("models-layout")
+    wanted = value_digest(sorted((group, sorted(found)) for group, found in groups.items()))
+    key = cache.digest(_LAYOUT_FORMAT, generator, components, wanted)
+    stored = cache.read_bytes(folder, key) if folder is not None else None
+    if stored is not None:
+        try:
+            modules, users = marshal.loads(stored)
+            if len(modules) == len(keys):
+                return Layout(dict(zip(keys, modules)), {m: tuple(u) for m, u in users})
+        except (ValueError, TypeError, EOFError):
+            pass  # unreadable: assigned again below
+    layout = assign(keys, groups, deps)
+    if folder is not None:
+        placed = [layout.placed[k] for k in keys]
+        cache.write(folder, key, marshal.dumps((placed, list(layout.users.items()))))
+    return layout

@@ -24,7 +24,15 @@ from apiforge.diagnostics import Sink
 from apiforge.ir.nested import component_key
 from apiforge.ir.schemas import is_nullable
 from apiforge.ir.shapes import Shape, split_keys
-from apiforge.model_cache import CachedModule, component_digests, init_key, module_key, scan
+from apiforge.model_cache import (
+    CachedModule,
+    cached_layout,
+    component_digests,
+    init_key,
+    layout_inputs,
+    module_key,
+    scan,
+)
 from apiforge.naming.names import (
     HELPERS_MODELS_MODULE,
     ROOT_MODELS_MODULE,
@@ -133,10 +141,10 @@ def render_models(
     # A discriminator with a propertyName is where tags come from: scan saw every one.
     tags = discriminator_tags(shapes, names, split) if discriminators else {}
     classes = {key: class_names(shapes, names, split, key) for key in shapes}
-    client_groups = model_layout.client_groups(api, names) if api is not None else {}
-    server_groups = model_layout.server_groups(api, names) if api is not None else {}
+    client_groups, server_groups = model_layout.groups(api, names) if api is not None else ({}, {})
     digests = component_digests(shapes, names, split, discriminators)
-    flavour = _Flavour(shapes, names, split, deps, tags, classes, digests)
+    inputs = layout_inputs(list(shapes), deps)
+    flavour = _Flavour(shapes, names, split, deps, tags, classes, digests, inputs)
     client_files, homes = flavour.folder(client_groups, False, sink)
     server_files, server_homes = flavour.folder(server_groups, True, Sink())
     return ModelsModule(
@@ -163,6 +171,7 @@ class _Flavour:
     tags: dict[tuple[str, str], list[Any]]
     classes: dict[str, list[tuple[str, bool]]]  # component -> (class, is an Enum)
     digests: tuple[dict[str, str], dict[str, str]]  # see model_cache.component_digests
+    layout_inputs: str  # see model_cache.layout_inputs
     memo: FieldMemo = field(default_factory=dict)  # the fields' facts, shared by every module
 
     def folder(
@@ -170,14 +179,14 @@ class _Flavour:
     ) -> tuple[dict[str, str], dict[str, str]]:
         """The files of one flavour's ``models/`` folder, and each class's module."""
 
-        layout = model_layout.assign(self.shapes, groups, self.deps)
+        generator = templates_hash()
+        layout = cached_layout(list(self.shapes), groups, self.deps, generator, self.layout_inputs)
         placed = layout.placed
         home = {name: placed[key] for key in self.shapes for name, _ in self.classes[key]}
         by_module: dict[str, list[str]] = {}
         for key in self.shapes:
             by_module.setdefault(placed[key], []).append(key)
         folder = cache.cache_dir("models")
-        generator = templates_hash()
         files: dict[str, str] = {}
         used: set[str] = set()
         module_keys = {
@@ -195,7 +204,7 @@ class _Flavour:
             )
             for module in sorted(by_module)
         }
-        hits = cache.read_many(folder, list(module_keys.values()))
+        hits = cache.read_many_bytes(folder, list(module_keys.values()))
         for module, key in module_keys.items():
             keys = by_module[module]
             hit = hits.get(key)

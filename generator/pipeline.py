@@ -186,7 +186,7 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
 
     sink.relocate(locate)
     stage(f"building the IR: {counted(len(loaded.file_hashes), 'file')} read")
-    api, source = build(loaded.document, sink, display)
+    api, source = build(loaded.document, sink, display, loaded.marked)
     shapes = build_shapes(source.schemas, source.locations, sink)
     names = resolve_names(api, shapes)
     stage(f"models: {counted(len(shapes), 'schema')}")

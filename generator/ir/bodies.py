@@ -63,7 +63,7 @@ class Bodies:
             type_ = (
                 None
                 if schema is None
-                else self.registry.type_of(schema, loc.child(media, "schema"), hint)
+                else self.registry.type_at(schema, loc, (media, "schema"), hint)
             )
             result.append(Content(str(media), type_, _encoding(entry)))
         return tuple(result)
@@ -102,8 +102,11 @@ class Bodies:
                 suffix = "Response" + (status if len(success) > 1 else "")
             else:
                 suffix = "Error" + status.title()
-            contents = self.contents(
-                entry.get("content"), entry_loc.child("content"), hint + suffix
+            content = entry.get("content")
+            contents = (
+                self.contents(content, entry_loc.child("content"), hint + suffix)
+                if isinstance(content, dict)
+                else ()  # what contents() gives, without its location spelt
             )
             if contents and not body_allowed(status):
                 self.sink.warning(

@@ -38,6 +38,7 @@ PARAMETER_KEYWORDS = (
     "maxItems",
     "format",
 )
+_KEYWORD_SET = frozenset(PARAMETER_KEYWORDS)
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,18 @@ class ModelSource:
     openapi_version: str
 
 
-def build(document: dict[str, Any], sink: Sink, file: str) -> tuple[Api, ModelSource]:
-    """Build the IR of ``document``; problems go to ``sink``."""
-    document = prepare(document, sink, file)  # oneOf relaxed, 3.1 normalised, nodes checked
+def build(
+    document: dict[str, Any],
+    sink: Sink,
+    file: str,
+    marked: list[dict[str, Any]] | None = None,
+) -> tuple[Api, ModelSource]:
+    """Build the IR of ``document``; problems go to ``sink``.
+
+    ``marked``: the loader's ``LoadedSpec.marked`` (saves :func:`prepare` a pass), or None.
+    """
+    # oneOf relaxed, 3.1 normalised, nodes checked
+    document = prepare(document, sink, file, marked)
     return _Builder(document, sink, file).run()
 
 
@@ -129,7 +139,8 @@ class _Builder:
         op_id = self._operation_id(raw.get("operationId"), method, path, loc)
         hint = class_name(op_id)
         params = self._parameters(path, item, raw, item_loc, loc, hint)
-        body = self.bodies.body(raw.get("requestBody"), loc.child("requestBody"), hint)
+        given = raw.get("requestBody")
+        body = None if given is None else self.bodies.body(given, loc.child("requestBody"), hint)
         responses = self.bodies.responses(raw.get("responses") or {}, loc.child("responses"), hint)
         if not responses:
             self.sink.warning(
@@ -188,13 +199,14 @@ class _Builder:
         loc: SpecLocation,
         hint: str,
     ) -> tuple[Parameter, ...]:
+        names = template_names(path)
         merged: dict[tuple[str, str], Parameter] = {}
         for source, base in ((item.get("parameters"), item_loc), (raw.get("parameters"), loc)):
             for i, node in enumerate(source or ()):
                 param = self._parameter(node, base.child("parameters", i), hint)
                 if param is not None:
                     merged[(param.location, param.name)] = param
-        for name in template_names(path):
+        for name in names:
             if ("path", name) not in merged:
                 self.sink.warning(
                     "missing-path-parameter",
@@ -205,7 +217,7 @@ class _Builder:
                     name, "path", True, TypeRef("string"), None, None, "", False, loc
                 )
         for param in list(merged.values()):
-            if param.location == "path" and param.name not in template_names(path):
+            if param.location == "path" and param.name not in names:
                 self.sink.warning(
                     "unused-path-parameter",
                     f"path parameter {param.name!r} is not in the path; ignored",
@@ -227,19 +239,19 @@ class _Builder:
             )
             return None
         schema = node.get("schema")
-        schema_loc = loc.child("schema")
+        tokens: tuple[str, ...] = ("schema",)
         if schema is None and isinstance(node.get("content"), dict) and node["content"]:
             media = next(iter(node["content"]))
             schema = (node["content"][media] or {}).get("schema")
-            schema_loc = loc.child("content", media, "schema")
+            tokens = ("content", media, "schema")
         if schema is None and "content" not in node:
             self.sink.warning(
                 "parameter-without-schema",
                 f"parameter {name!r} has neither 'schema' nor 'content'; assuming a string",
                 loc,
             )
-        type_ = self.registry.type_of(
-            schema or {"type": "string"}, schema_loc, hint + class_name(name)
+        type_ = self.registry.type_at(
+            schema or {"type": "string"}, loc, tokens, hint + class_name(name)
         )
         explode = node.get("explode")
         target = schema
@@ -250,8 +262,10 @@ class _Builder:
         ):
             target = self.registry.resolve_pointer(schema["$ref"])
         default = (target["default"],) if isinstance(target, dict) and "default" in target else ()
-        keywords = tuple(
-            (k, target[k]) for k in PARAMETER_KEYWORDS if isinstance(target, dict) and k in target
+        keywords = (
+            tuple((k, target[k]) for k in PARAMETER_KEYWORDS if k in target)
+            if isinstance(target, dict) and not _KEYWORD_SET.isdisjoint(target)
+            else ()
         )
         return Parameter(
             name=name,

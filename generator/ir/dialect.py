@@ -52,7 +52,7 @@ _ANNOTATIONS = frozenset(
     }
 )
 DATA = frozenset({"example", "examples", "enum", "const", "default"})  # values, not schemas
-_CHECKED = frozenset(
+CHECKED = frozenset(
     {"$schema", "prefixItems", "contentEncoding", "$ref"}
 )  # what _check_schema reads
 
@@ -97,7 +97,7 @@ def check_root(document: dict[str, Any], sink: Sink, file: str) -> None:
 
 def concerns(node: dict[str, Any]) -> bool:
     """Whether :func:`check_schema` may report something on ``node`` (a bare ``$ref`` never)."""
-    return not _CHECKED.isdisjoint(node) and not (len(node) == 1 and "$ref" in node)
+    return not CHECKED.isdisjoint(node) and not (len(node) == 1 and "$ref" in node)
 
 
 def check_schema(node: dict[str, Any], file: str, tokens: Iterable[str | int], sink: Sink) -> None:

@@ -7,6 +7,9 @@ tokens: a pointer is spelt only for a warning. It reports the ``one-of-overlap``
 warnings first, then the 3.1 keyword warnings, each in document order. A 3.0 document
 without the extension (the usual case) is walked once: the checking walk also looks for
 the extension (in data too, as ``one_of.mentions`` does) and starts over only on a find.
+That walk is skipped where no mapping could give it anything to report (most documents: no
+oneOf, no 3.1 keyword, only bare ``$ref``s), as the mappings the loader's pass collected
+(``load.validation.check_defaults``) tell, or else a first pass without paths (:func:`_unremarkable`).
 """
 
 from __future__ import annotations
@@ -14,15 +17,46 @@ from __future__ import annotations
 from typing import Any
 
 from apiforge.diagnostics import Sink
-from apiforge.ir.dialect import DATA, check_root, check_schema, concerns, is_31, normalize_dialect
+from apiforge.ir.dialect import (
+    CHECKED,
+    DATA,
+    check_root,
+    check_schema,
+    concerns,
+    is_31,
+    normalize_dialect,
+)
 from apiforge.ir.one_of import EXTENSION, mentions, open_members, overlap_warning, relax_one_of
+from apiforge.load.validation import SCHEMA_KEYS
 
 Tokens = tuple[str | int, ...]
+# Keys that make a mapping worth the walk: the extension, a oneOf, what check_schema reads
+# (the loader collects the mappings that have one: tests/unit/test_ir_cheaper.py checks the sets agree).
+_NOTICED = frozenset({EXTENSION, "oneOf"}) | CHECKED
 
 
-def prepare(document: dict[str, Any], sink: Sink, file: str) -> dict[str, Any]:
-    """``document`` relaxed and normalised for the IR, its schema-like nodes checked into ``sink``."""
+def prepare(
+    document: dict[str, Any],
+    sink: Sink,
+    file: str,
+    marked: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """``document`` relaxed and normalised for the IR, its schema-like nodes checked into ``sink``.
+
+    ``marked``: every mapping of ``document`` with a key of ``load.validation.SCHEMA_KEYS``
+    (``LoadedSpec.marked``), when the loader collected them; None to look here.
+    """
     changes = is_31(document) or document.get(EXTENSION) == "any"
+    if marked is not None and _NOTICED != SCHEMA_KEYS:
+        marked = None  # collected for other keys (a test guards against this)
+    plain = (
+        all(len(node) == 1 and "$ref" in node for node in marked)
+        if marked is not None
+        else not changes and _unremarkable(document)
+    )
+    if not changes and plain:
+        check_root(document, sink, file)
+        return document
     found = None if changes else _walk(document, looking=True)
     if found is None:  # relax_one_of or normalize_dialect makes a new document: check that one
         document = normalize_dialect(relax_one_of(document))
@@ -76,3 +110,26 @@ def _walk(
         return True
 
     return (overlaps, flagged) if walk(document) else None
+
+
+def _unremarkable(document: dict[str, Any]) -> bool:
+    """True when no mapping anywhere (data included) has the extension, a oneOf, or a key
+    ``dialect.concerns`` looks for (a bare ``$ref`` aside): then :func:`_walk` finds nothing.
+
+    Level by level without paths, as ``one_of.mentions`` (the document is plain JSON data).
+    """
+    noticed = _NOTICED.isdisjoint
+    level: list[Any] = [document]
+    while level:
+        deeper: list[Any] = []
+        extend = deeper.extend
+        for node in level:
+            kind = node.__class__
+            if kind is dict:
+                if not noticed(node) and (len(node) > 1 or "$ref" not in node):
+                    return False
+                extend(node.values())
+            elif kind is list:
+                extend(node)
+        level = deeper
+    return True

@@ -51,6 +51,12 @@ def component_key(ref: str) -> str | None:
 
 
 _AT_USE = ("default", "readOnly", "writeOnly", "deprecated", "nullable")
+# The keys Nester.parts looks into; a schema with none of them is only copied.
+_NESTS = frozenset(
+    ("items", "additionalProperties", "properties", "oneOf", "anyOf", "prefixItems", "allOf")
+)
+# ...and with none of these either, a nested part is neither hoisted nor a $ref kept as it is.
+_LEAF = _NESTS | {"enum", "$ref"}
 
 
 @dataclass(frozen=True)
@@ -73,12 +79,16 @@ class Nester:
         ``path`` leads from ``location`` to ``schema``: a location is spelt only for a hoisted part.
         """
         result = dict(schema)
+        if _NESTS.isdisjoint(schema):  # most schemas: a leaf (copied, as every visited one)
+            return result
         for key, suffix in (("items", "Item"), ("additionalProperties", "Value")):
             if isinstance(schema.get(key), dict):
                 result[key] = self.part(schema[key], location, (*path, key), hint + suffix)
         if isinstance(schema.get("properties"), dict):
             result["properties"] = {
-                name: self.part(
+                name: dict(sub)  # a leaf, as part() would copy it, without its hint spelt
+                if sub.__class__ is dict and _LEAF.isdisjoint(sub)
+                else self.part(
                     sub, location, (*path, "properties", name), hint + class_name(str(name))
                 )
                 for name, sub in schema["properties"].items()

@@ -47,6 +47,18 @@ _UNENFORCED = (
     "propertyNames",
 )
 _UNENFORCED_SET = frozenset(_UNENFORCED)
+# What _check_keywords reports or walks into: a schema with none of these has nothing to say.
+_CHECK_WALKS = _UNENFORCED_SET | {
+    "items",
+    "additionalProperties",
+    "properties",
+    "$defs",
+    "definitions",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "prefixItems",
+}
 _COMBINERS = frozenset(("allOf", "anyOf", "oneOf"))
 _DECORATION = {
     "description",
@@ -106,8 +118,15 @@ class SchemaRegistry:
     locations: dict[str, SpecLocation] = field(default_factory=dict)
     _by_content: dict[str, str] = field(default_factory=dict)
     _taken: set[str] = field(default_factory=set)
+    # TypeRefs without item or values by (kind, model, format, nullable): one object per
+    # value, as a TypeRef is frozen and compared by value (most types are a few primitives).
+    _simple: dict[tuple[str, str | None, Any, bool], TypeRef] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # What every Nester shares (one per owner): hoisting without a check (the owner's
+        # check covered its parts), and the version.
+        self._hoist_checked = functools.partial(self.hoist, checked=True)
+        self._openapi_31 = str(self.document.get("openapi", "")).startswith("3.1")
         components = self.document.get("components") or {}
         given = components.get("schemas") or {}
         base = SpecLocation(self.file, "/components/schemas")
@@ -119,9 +138,19 @@ class SchemaRegistry:
             self._check_keywords(self.schemas[key], self.locations[key])
             self.schemas[key] = self._nester(key).parts(self.schemas[key], self.locations[key], key)
 
+    def _type(
+        self, kind: str, model: str | None = None, fmt: Any = None, nullable: bool = False
+    ) -> TypeRef:
+        """``TypeRef(kind, model, fmt, nullable=nullable)``, made once per value."""
+        key = (kind, model, fmt, nullable)
+        found = self._simple.get(key)
+        if found is None:
+            found = TypeRef(kind, model=model, format=fmt, nullable=nullable)  # type: ignore[arg-type]
+            self._simple[key] = found
+        return found
+
     def _nester(self, owner: str) -> Nester:
-        nested = functools.partial(self.hoist, checked=True)  # the owner's check covered its parts
-        return Nester(owner, nested, str(self.document.get("openapi", "")).startswith("3.1"))
+        return Nester(owner, self._hoist_checked, self._openapi_31)
 
     def _check_keywords(
         self, schema: Any, location: SpecLocation, path: tuple[str | int, ...] = ()
@@ -130,7 +159,7 @@ class SchemaRegistry:
 
         ``path`` leads from ``location`` to ``schema``; a location is built only for a warning.
         """
-        if not isinstance(schema, dict):
+        if not isinstance(schema, dict) or _CHECK_WALKS.isdisjoint(schema):
             return
         for keyword in (
             () if _UNENFORCED_SET.isdisjoint(schema) else [k for k in _UNENFORCED if k in schema]
@@ -147,7 +176,8 @@ class SchemaRegistry:
             subs = schema.get(key)
             if isinstance(subs, dict):
                 for name, sub in subs.items():
-                    self._check_keywords(sub, location, (*path, key, name))
+                    if sub.__class__ is not dict or not _CHECK_WALKS.isdisjoint(sub):
+                        self._check_keywords(sub, location, (*path, key, name))
         for key in ("allOf", "oneOf", "anyOf", "prefixItems"):
             subs = schema.get(key)
             if isinstance(subs, list):
@@ -157,17 +187,17 @@ class SchemaRegistry:
     def type_of(self, schema: Any, location: SpecLocation, hint: str) -> TypeRef:
         """Convert a schema used by an operation into a TypeRef, hoisting when needed."""
         if not isinstance(schema, dict):
-            return TypeRef("any")
+            return self._type("any")
         nullable = is_nullable(schema)
         ref = schema.get("$ref")
         if isinstance(ref, str):
             key = component_key(ref)
             if key is not None and key in self.schemas:
-                return TypeRef("model", model=key, nullable=nullable)
+                return self._type("model", key, None, nullable)
             target = self.resolve_pointer(ref)
             if target is None:
                 self.sink.error("ref-not-found", f"$ref {ref!r} does not resolve", location)
-                return TypeRef("any")
+                return self._type("any")
             return self.type_of(target, location, hint)
         single = self._single_member(schema)
         if single is not None:
@@ -177,8 +207,21 @@ class SchemaRegistry:
         if literal is not None:
             return TypeRef("literal", values=(literal,), nullable=nullable)
         if any(k in schema for k in _NEEDS_CLASS) or len(_non_null_types(schema)) > 1:
-            return TypeRef("model", model=self.hoist(schema, location, hint), nullable=nullable)
+            return self._type("model", self.hoist(schema, location, hint), None, nullable)
         return self._plain(schema, location, hint, nullable)
+
+    def type_at(
+        self, schema: Any, base: SpecLocation, tokens: tuple[str | int, ...], hint: str
+    ) -> TypeRef:
+        """:meth:`type_of` at ``base.child(*tokens)``, spelt only when it is read (a component's
+        ``$ref``, the usual schema of a body or parameter, reads no location)."""
+        if schema.__class__ is dict:
+            ref = schema.get("$ref")
+            if ref.__class__ is str:
+                key = component_key(ref)
+                if key is not None and key in self.schemas:
+                    return self._type("model", key, None, is_nullable(schema))
+        return self.type_of(schema, base.child(*tokens), hint)
 
     def _single_member(self, schema: dict[str, Any]) -> Any:
         """``allOf: [X]`` or ``anyOf/oneOf: [X, null]`` with nothing else is just X."""
@@ -209,12 +252,10 @@ class SchemaRegistry:
         if kind == "string":
             fmt = schema.get("format")
             if fmt == "binary":
-                return TypeRef("binary", nullable=nullable)
-            return TypeRef(
-                "string", format=fmt if isinstance(fmt, str) else None, nullable=nullable
-            )
+                return self._type("binary", None, None, nullable)
+            return self._type("string", None, fmt if isinstance(fmt, str) else None, nullable)
         if kind in _PRIMITIVES:
-            return TypeRef(kind, nullable=nullable)  # type: ignore[arg-type]
+            return self._type(kind, None, None, nullable)
         if kind == "array" or (kind is None and "items" in schema):
             item = self.type_of(schema.get("items", {}), location.child("items"), hint + "Item")
             return TypeRef("array", item=item, nullable=nullable)
@@ -223,12 +264,12 @@ class SchemaRegistry:
             value = self.type_of(extra, location.child("additionalProperties"), hint + "Value")
             return TypeRef("map", item=value, nullable=nullable)
         if kind == "object":
-            return TypeRef("map", item=TypeRef("any"), nullable=nullable)
+            return TypeRef("map", item=self._type("any"), nullable=nullable)
         if kind not in (None, "null"):
             self.sink.warning(
                 "unknown-type", f"type {kind!r} is not a JSON Schema type; using Any", location
             )
-        return TypeRef("any", nullable=nullable)
+        return self._type("any", None, None, nullable)
 
     def hoist(
         self, schema: dict[str, Any], location: SpecLocation, hint: str, checked: bool = False
@@ -302,11 +343,14 @@ class SchemaRegistry:
     def _shallow(self, schema: Any) -> TypeRef:
         """A property's type without hoisting (nested inline schemas stay the models stage's job)."""
         if not isinstance(schema, dict):
-            return TypeRef("any")
+            return self._type("any")
         ref = schema.get("$ref")
         if isinstance(ref, str):
             key = component_key(ref)
-            return TypeRef("model", model=key) if key in self.schemas else TypeRef("any")
+            return self._type("model", key) if key in self.schemas else self._type("any")
+        kind = schema.get("type")
+        if kind.__class__ is str and _COMBINERS.isdisjoint(schema):  # most properties
+            return self._shallow_typed(schema, kind)
         single = self._single_member(schema)
         if single is not None:
             return self._shallow(single)
@@ -316,10 +360,20 @@ class SchemaRegistry:
         if len(kinds) == 1 and kinds[0] in _PRIMITIVES and "enum" not in schema:
             fmt = schema.get("format") if kinds[0] == "string" else None
             if fmt == "binary":
-                return TypeRef("binary", nullable=is_nullable(schema))
-            return TypeRef(
-                kinds[0],  # type: ignore[arg-type]
-                format=fmt if isinstance(fmt, str) else None,
-                nullable=is_nullable(schema),
+                return self._type("binary", None, None, is_nullable(schema))
+            return self._type(
+                kinds[0], None, fmt if isinstance(fmt, str) else None, is_nullable(schema)
             )
-        return TypeRef("any")
+        return self._type("any")
+
+    def _shallow_typed(self, schema: dict[str, Any], kind: str) -> TypeRef:
+        """:meth:`_shallow` of a schema with one ``type`` (a str) and no allOf/anyOf/oneOf."""
+        if kind == "array":
+            return TypeRef("array", item=self._shallow(schema.get("items")))
+        if kind not in _PRIMITIVES or "enum" in schema:
+            return self._type("any")
+        fmt = schema.get("format") if kind == "string" else None
+        nullable = schema.get("nullable") is True
+        if fmt == "binary":
+            return self._type("binary", None, None, nullable)
+        return self._type(kind, None, fmt if isinstance(fmt, str) else None, nullable)

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.nested import component_key
+from apiforge.load.jsonpointer import escape
 
 ShapeKind = Literal["enum", "object", "union", "alias"]
 Extra = Literal["ignore", "allow", "forbid"]
@@ -50,9 +51,42 @@ class Shape:
     key: str
     kind: ShapeKind
     schema: dict[str, Any]  # the component's schema with its allOf merged
-    properties: tuple[Prop, ...]
     extra: Extra
     location: SpecLocation
+
+    @functools.cached_property
+    def properties(self) -> tuple[Prop, ...]:
+        """An object's properties (made when asked: most runs render a few classes only)."""
+        props = self.schema.get("properties") if self.kind == "object" else None
+        if not isinstance(props, dict):
+            return ()
+        listed = self.schema.get("required")
+        required: list[Any] = listed if isinstance(listed, list) else []
+        where = self.location.child("properties")  # each property's: this and its name, escaped
+        return tuple(
+            Prop(
+                str(name),
+                sub if isinstance(sub, dict) else {},
+                name in required,
+                SpecLocation(where.file, f"{where.pointer}/{escape(str(name))}"),
+            )
+            for name, sub in props.items()
+        )
+
+    @property
+    def property_names(self) -> tuple[str, ...]:
+        """The wire names of :attr:`properties`, without making them."""
+        props = self.schema.get("properties") if self.kind == "object" else None
+        return tuple(str(name) for name in props) if isinstance(props, dict) else ()
+
+    @property
+    def splits(self) -> bool:
+        """Whether a property is readOnly or writeOnly (:func:`split_keys`), without making them."""
+        props = self.schema.get("properties") if self.kind == "object" else None
+        return isinstance(props, dict) and any(
+            isinstance(sub, dict) and (sub.get("readOnly") is True or sub.get("writeOnly") is True)
+            for sub in props.values()
+        )
 
     @property
     def enum_values(self) -> tuple[Any, ...]:
@@ -65,9 +99,19 @@ class Shape:
         return text if isinstance(text, str) else ""
 
     @functools.cached_property
+    def _scanned(self) -> tuple[frozenset[str], frozenset[str]]:
+        refs, tags = _scan(self.schema)
+        return frozenset(refs), frozenset(tags)
+
+    @property
     def refs(self) -> frozenset[str]:
         """Every component a $ref inside the schema names (asked by naming and by the models)."""
-        return frozenset(_refs(self.schema))
+        return self._scanned[0]
+
+    @property
+    def tags(self) -> frozenset[str]:
+        """Every property a discriminator inside the schema names (read in the same walk as refs)."""
+        return self._scanned[1]
 
 
 def build_shapes(
@@ -125,25 +169,12 @@ def _shape(key: str, schema: dict[str, Any], location: SpecLocation) -> Shape:
         kind = "union"
     elif schema.get("type") == "object" and (extra_schema is False or "allOf" in schema):
         kind = "object"
-    properties: tuple[Prop, ...] = ()
-    if kind == "object" and isinstance(props, dict):
-        listed = schema.get("required")
-        required: list[Any] = listed if isinstance(listed, list) else []
-        properties = tuple(
-            Prop(
-                str(name),
-                sub if isinstance(sub, dict) else {},
-                name in required,
-                location.child("properties", str(name)),
-            )
-            for name, sub in props.items()
-        )
     extra: Extra = "ignore"
     if extra_schema is False:
         extra = "forbid"
     elif extra_schema is True or isinstance(extra_schema, dict):
         extra = "allow"
-    return Shape(key, kind, schema, properties, extra, location)
+    return Shape(key, kind, schema, extra, location)
 
 
 def _types(schema: dict[str, Any]) -> list[str]:
@@ -278,11 +309,7 @@ def split_keys(shapes: dict[str, Shape]) -> frozenset[str]:
     former, responses the latter), and so does every component that refers to one
     that splits (its request variant refers to the other's request variant).
     """
-    split = {
-        key
-        for key, shape in shapes.items()
-        if any(p.read_only or p.write_only for p in shape.properties)
-    }
+    split = {key for key, shape in shapes.items() if shape.splits}
     grew = True
     while grew:
         grew = False
@@ -293,9 +320,10 @@ def split_keys(shapes: dict[str, Shape]) -> frozenset[str]:
     return frozenset(split)
 
 
-def _refs(node: Any) -> set[str]:
-    """Every component a $ref inside ``node`` names."""
+def _scan(node: Any) -> tuple[set[str], set[str]]:
+    """Every component a $ref inside ``node`` names, and every property a discriminator names."""
     found: set[str] = set()
+    tags: set[str] = set()
     stack = [node]
     while stack:
         item = stack.pop()
@@ -303,6 +331,9 @@ def _refs(node: Any) -> set[str]:
             ref = item.get("$ref")
             if isinstance(ref, str) and (key := component_key(ref)) is not None:
                 found.add(key)
+            tag = item.get("discriminator")
+            if isinstance(tag, dict) and isinstance(tag.get("propertyName"), str):
+                tags.add(tag["propertyName"])
             for value in item.values():
                 if isinstance(value, (dict, list)):
                     stack.append(value)
@@ -310,4 +341,4 @@ def _refs(node: Any) -> set[str]:
             for value in item:
                 if isinstance(value, (dict, list)):
                     stack.append(value)
-    return found
+    return found, tags

@@ -65,6 +65,9 @@ class LoadedSpec:
         locate: fills in line and column of a location in any file read (a pointer into
             that file; map document pointers with ``origin`` first).
         converted_from: ``"2.0"`` when the file was Swagger 2.0, else ``None``.
+        marked: every mapping of ``document`` with a key of ``validation.SCHEMA_KEYS``
+            (found by ``check_defaults``' pass, for the IR's document checks); None when
+            not looked for (``validate=False``).
     """
 
     path: Path
@@ -75,6 +78,7 @@ class LoadedSpec:
     locate: Locator = lambda location: location
     converted_from: str | None = None
     validation: Pending | None = None
+    marked: list[dict[str, Any]] | None = None
 
     def finish_validation(self) -> bool:
         """Wait for background validation and put its reports in the sink; True on an error.
@@ -283,11 +287,12 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         )
         family, version, converted_from = "3.0", "3.0.3", "2.0"
     pending = None
+    marked = None
     if options.validate:
         pending = validation_background.start(
             document, family, report_at, sink, background=options.background_validation
         )
-        validation.check_defaults(document, report_at)
+        marked = validation.check_defaults(document, report_at)
         pending.load_end = len(sink.items)
 
     def origin(pointer: str) -> SpecLocation:
@@ -297,7 +302,15 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
         return reporter.locate(location.file, location.pointer)
 
     return LoadedSpec(
-        Path(path), document, version, files.hashes, origin, locate, converted_from, pending
+        Path(path),
+        document,
+        version,
+        files.hashes,
+        origin,
+        locate,
+        converted_from,
+        pending,
+        marked,
     )
 
 

@@ -277,15 +277,25 @@ def _is_boolean(document: dict[str, Any], pointer: str) -> bool:
         return False
 
 
-def check_defaults(document: dict[str, Any], report: Report) -> None:
+SCHEMA_KEYS = frozenset(
+    {"oneOf", "x-apiforge-one-of", "$schema", "prefixItems", "contentEncoding", "$ref"}
+)
+"""The keys the IR's document checks look for (``ir/document_checks.py``): :func:`check_defaults`
+collects the mappings that have one in its pass, so the IR need not walk the document again."""
+
+
+def check_defaults(document: dict[str, Any], report: Report) -> list[dict[str, Any]]:
     """Warn (``default-not-in-enum``) where a schema's ``default`` is not one of its ``enum``.
 
     Common in real specs and harmless to generation, but worth a pointer. One
     level-by-level pass over the document (each level takes every value of the one
     above whole, in C, and skips the scalars: cheaper than filtering them in Python);
-    pointers are found only for offenders.
+    pointers are found only for offenders. Returns every mapping of the document (data
+    included, in no set order) with a key of :data:`SCHEMA_KEYS`.
     """
     offenders: list[dict[str, Any]] = []
+    marked: list[dict[str, Any]] = []
+    unmarked = SCHEMA_KEYS.isdisjoint
     level: list[Any] = [document]
     while level:
         deeper: list[Any] = []
@@ -297,12 +307,20 @@ def check_defaults(document: dict[str, Any], report: Report) -> None:
                     enum = node.get("enum")
                     if enum.__class__ is list and _not_in(node, enum):
                         offenders.append(node)
+                if not unmarked(node):
+                    marked.append(node)
                 extend(node.values())
             elif kind is list:
                 extend(node)
         level = deeper
-    if not offenders:
-        return
+    if offenders:
+        _report_offenders(document, offenders, report)
+    return marked
+
+
+def _report_offenders(
+    document: dict[str, Any], offenders: list[dict[str, Any]], report: Report
+) -> None:
     paths = jsonpointer.find_paths(document, (id(node) for node in offenders))
     for node in offenders:
         pointer = paths.get(id(node))

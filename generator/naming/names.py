@@ -206,8 +206,8 @@ def _field_names(shape: Shape, classes: set[str]) -> dict[str, PyName]:
     """A model's field names: the wire name where it is a usable identifier, else a close one (with an alias)."""
     taken: set[str] = set()
     result: dict[str, PyName] = {}
-    for prop in shape.properties:
-        name = identifier(prop.name)
+    for wire in shape.property_names:
+        name = identifier(wire)
         if (
             keyword.iskeyword(name)
             or name in MODEL_ATTRIBUTES
@@ -216,7 +216,7 @@ def _field_names(shape: Shape, classes: set[str]) -> dict[str, PyName]:
             and name in classes
         ):
             name += "_"
-        result[prop.name] = PyName(unique(name, taken))
+        result[wire] = PyName(unique(name, taken))
     return result
 
 

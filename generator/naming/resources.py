@@ -6,6 +6,7 @@ Part of the naming pass (:func:`apiforge.naming.names.resolve_names` calls
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from apiforge.naming.reserved import RESERVED_METHOD_NAMES
@@ -43,13 +44,19 @@ def statics_of(path: str) -> list[str]:
     makes no resource of its own (``/status/404`` lives on ``client.status``, not on a
     resource ``n_404`` holding that one operation).
     """
-    return [
+    return list(_statics(path))
+
+
+@functools.lru_cache(maxsize=16384)  # asked twice per operation
+def _statics(path: str) -> tuple[str, ...]:
+    return tuple(
         s
         for s in path.strip("/").split("/")
         if s and "{" not in s and not (s.isascii() and s.isdigit())
-    ]
+    )
 
 
+@functools.lru_cache(maxsize=16384)  # asked three times per operation
 def path_shape(path: str) -> str:
     """The path with every template segment as ``{}``."""
     return "/".join("{}" if "{" in s else s for s in path.strip("/").split("/"))

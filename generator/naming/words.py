@@ -123,6 +123,7 @@ def unique_class(name: ClassName, taken: set[str]) -> ClassName:
     return candidate
 
 
+@functools.lru_cache(maxsize=16384)  # as snake_case: field names repeat across schemas
 def identifier(text: str) -> str:
     """Spec text as an identifier: NFKC (as Python reads it), other characters as ``_``, ``field`` before
     a digit or an underscore (``1st`` -> ``field_1st``, ``_id`` -> ``field_id``)."""

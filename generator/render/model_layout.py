@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from apiforge.ir.model import Api, Operation, TypeRef
 from apiforge.naming.names import UNUSED_MODELS_MODULE, Names
 from apiforge.naming.shared import shared_models_modules
+from apiforge.naming.words import PyName
 
 _UNUSED = ""  # the unnamed group of the components no operation uses
 
@@ -40,22 +41,19 @@ def _models(ref: TypeRef | None) -> Iterator[str]:
         ref = ref.item
 
 
-def client_groups(api: Api, names: Names) -> dict[str, set[str]]:
-    """Module -> components used directly, per client resource module (``Client``'s own: the root)."""
-    groups: dict[str, set[str]] = {}
+def groups(api: Api, names: Names) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Module -> components used directly: per client resource module (``Client``'s own: the
+    root), and per server group (one implementation class each); each operation read once."""
+    chains: dict[tuple[PyName, ...], set[str]] = {}
     for op in api.operations:
         chain = names.operations[op.operation_id].resource
-        groups.setdefault(names.client_models_module(chain), set()).update(operation_keys(op))
-    return groups
-
-
-def server_groups(api: Api, names: Names) -> dict[str, set[str]]:
-    """Module -> components used directly, per server group (one implementation class each)."""
-    groups: dict[str, set[str]] = {}
-    for op in api.operations:
-        chain = names.operations[op.operation_id].resource
-        groups.setdefault(names.server_models_module(chain), set()).update(operation_keys(op))
-    return groups
+        chains.setdefault(chain, set()).update(operation_keys(op))
+    client: dict[str, set[str]] = {}
+    server: dict[str, set[str]] = {}
+    for chain, keys in chains.items():
+        client.setdefault(names.client_models_module(chain), set()).update(keys)
+        server.setdefault(names.server_models_module(chain), set()).update(keys)
+    return client, server
 
 
 @dataclass(frozen=True)

@@ -177,3 +177,62 @@ def test_the_init_module_is_cached_by_each_class_s_module(
     assert cached.server_files["models/__init__.py"] == fresh.server_files["models/__init__.py"]
     assert cached.homes != first.homes
     assert cached.client_files["models/__init__.py"] != first.client_files["models/__init__.py"]
+
+
+def _fresh(tmp: Path, spec: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> ModelsModule:
+    """The models of ``spec`` rendered without any cache (then the cache is used again)."""
+    folder = __import__("os").environ["APIFORGE_CACHE_DIR"]
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
+    try:
+        return _render(tmp, spec)[0]
+    finally:
+        monkeypatch.setenv("APIFORGE_CACHE_DIR", folder)
+
+
+def _layouts(tmp: Path) -> int:
+    return len(cache.keys(tmp / "cache" / "models-layout"))
+
+
+def test_the_layout_is_reused_by_a_property_edit_and_made_again_when_it_moves_a_class(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stored layout is keyed by every component's references, each group's components
+    and the components' order: each edit below moves a class (or reorders them), and would
+    keep the old homes if the key missed what it changes; a plain property reuses it."""
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    first, _ = _render(tmp_path, SPEC)
+    stored = _layouts(tmp_path)
+    assert stored >= 1
+    edited = copy.deepcopy(SPEC)
+    edited["components"]["schemas"]["Owner"]["properties"]["age"] = {"type": "integer"}
+    assert _render(tmp_path, edited)[0].homes == first.homes
+    assert _layouts(tmp_path) == stored  # nothing the layout reads changed
+    schemas = edited["components"]["schemas"]
+
+    def add_reference() -> None:  # Tag is reached by owners too (its module's name changes)
+        schemas["Owner"]["properties"]["tag"] = {"$ref": "#/components/schemas/Tag"}
+
+    def add_response() -> None:  # stores returns Owner as well: Owner becomes shared
+        edited["paths"]["/stores"]["get"]["responses"]["201"] = {
+            "description": "made",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Owner"}}},
+        }
+
+    def reorder() -> None:  # the same components in another order
+        edited["components"]["schemas"] = dict(reversed(list(schemas.items())))
+
+    homes = first.homes
+    for edit in (add_reference, add_response, reorder):
+        edit()
+        cached, _ = _render(tmp_path, edited)
+        fresh = _fresh(tmp_path, edited, monkeypatch)
+        assert _layouts(tmp_path) > stored, edit.__name__  # made again, not reused
+        stored = _layouts(tmp_path)
+        assert list(cached.homes.items()) == list(fresh.homes.items()), edit.__name__
+        assert list(cached.server_homes.items()) == list(fresh.server_homes.items())
+        assert cached.client_files == fresh.client_files, edit.__name__
+        assert cached.server_files == fresh.server_files, edit.__name__
+        assert list(cached.homes.items()) != list(homes.items()), edit.__name__
+        homes = cached.homes
+    assert cached.homes["Tag"] == "_shared_owners_and_pets_and_stores"
+    assert cached.homes["Owner"] == "_shared_owners_and_stores"

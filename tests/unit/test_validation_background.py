@@ -245,10 +245,14 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     real_format, real_join = fmt.format_files, validation_background.Pending.join
 
     def format_files(
-        files: dict[str, str], sink: Sink, formatter: str = "ruff", meanwhile: Any = None
+        files: dict[str, str],
+        sink: Sink,
+        formatter: str = "ruff",
+        meanwhile: Any = None,
+        style: str | None = None,
     ) -> Any:
         seen.append("format")
-        return real_format(files, sink, formatter, meanwhile)
+        return real_format(files, sink, formatter, meanwhile, style)
 
     def join(self: validation_background.Pending) -> bool:
         seen.append("join")
@@ -282,7 +286,11 @@ def test_a_validation_error_drops_what_formatting_reported(
     from apiforge.output import format as fmt
 
     def failing(
-        files: dict[str, str], sink: Sink, formatter: str = "ruff", meanwhile: Any = None
+        files: dict[str, str],
+        sink: Sink,
+        formatter: str = "ruff",
+        meanwhile: Any = None,
+        style: str | None = None,
     ) -> Any:
         sink.error("format-failed", "ruff cannot format a.py", SpecLocation("a.py", line=1))
         return files
