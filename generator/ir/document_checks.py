@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apiforge.diagnostics import Sink
+from apiforge.diagnostics import Severity, Sink
 from apiforge.ir.dialect import (
     CHECKED,
     DATA,
@@ -27,11 +27,12 @@ from apiforge.ir.dialect import (
     normalize_dialect,
 )
 from apiforge.ir.one_of import EXTENSION, mentions, open_members, overlap_warning, relax_one_of
-from apiforge.load.validation import SCHEMA_KEYS
+from apiforge.load.validation import check_defaults
 
 Tokens = tuple[str | int, ...]
-# Keys that make a mapping worth the walk: the extension, a oneOf, what check_schema reads
-# (the loader collects the mappings that have one: tests/unit/test_ir_cheaper.py checks the sets agree).
+# Keys that make a mapping worth the walk: the extension, a oneOf, what check_schema reads. The
+# loader marks the mappings with a key of its SCHEMA_KEYS instead (tests/unit/test_ir_cheaper.py
+# checks the two sets are equal).
 _NOTICED = frozenset({EXTENSION, "oneOf"}) | CHECKED
 
 
@@ -47,13 +48,7 @@ def prepare(
     (``LoadedSpec.marked``), when the loader collected them; None to look here.
     """
     changes = is_31(document) or document.get(EXTENSION) == "any"
-    if marked is not None and _NOTICED != SCHEMA_KEYS:
-        marked = None  # collected for other keys (a test guards against this)
-    plain = (
-        all(len(node) == 1 and "$ref" in node for node in marked)
-        if marked is not None
-        else not changes and _unremarkable(document)
-    )
+    plain = _bare_refs(marked) if marked is not None else not changes and _unremarkable(document)
     if not changes and plain:
         check_root(document, sink, file)
         return document
@@ -116,20 +111,16 @@ def _unremarkable(document: dict[str, Any]) -> bool:
     """True when no mapping anywhere (data included) has the extension, a oneOf, or a key
     ``dialect.concerns`` looks for (a bare ``$ref`` aside): then :func:`_walk` finds nothing.
 
-    Level by level without paths, as ``one_of.mentions`` (the document is plain JSON data).
+    For a document the loader did not mark: the loader's pass (``check_defaults``) marks it
+    here, its warnings dropped (the loader reported them when it read the document).
     """
-    noticed = _NOTICED.isdisjoint
-    level: list[Any] = [document]
-    while level:
-        deeper: list[Any] = []
-        extend = deeper.extend
-        for node in level:
-            kind = node.__class__
-            if kind is dict:
-                if not noticed(node) and (len(node) > 1 or "$ref" not in node):
-                    return False
-                extend(node.values())
-            elif kind is list:
-                extend(node)
-        level = deeper
-    return True
+    return _bare_refs(check_defaults(document, _unreported))
+
+
+def _bare_refs(marked: list[dict[str, Any]]) -> bool:
+    """True when every marked mapping is a bare ``$ref`` (which none of the checks read)."""
+    return all(len(node) == 1 and "$ref" in node for node in marked)
+
+
+def _unreported(severity: Severity, code: str, message: str, pointer: str) -> None:
+    """Drops a warning of ``check_defaults`` (see :func:`_unremarkable`)."""
