@@ -52,18 +52,6 @@ def digest(*parts: str) -> str:
     return h.hexdigest()
 
 
-def digests(first: str, lasts: dict[str, str]) -> dict[str, str]:
-    """``digest(first, last)`` of each value of ``lasts``, by key, ``first`` hashed once."""
-    start = hashlib.sha256(first.encode() + b"\0")
-    keys: dict[str, str] = {}
-    for name, last in lasts.items():
-        h = start.copy()
-        h.update(last.encode())
-        h.update(b"\0")
-        keys[name] = h.hexdigest()
-    return keys
-
-
 def cache_dir(kind: str) -> Path | None:
     """The folder for one kind of result, or None when caching is off."""
     configured = os.environ.get("APIFORGE_CACHE_DIR")

@@ -20,6 +20,7 @@ file and line, and points at a copy of the unformatted text kept for debugging.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import subprocess
 import tempfile
@@ -65,7 +66,7 @@ def format_files(
     for path, text in files.items():
         if path.endswith(".py") and text and not text.isspace():  # strip() would copy each text
             headers[path], bodies[path] = _split_header(text)
-    keys = cache.digests(style or settings(formatter), bodies)  # settings hashed once
+    keys = _keys(style or settings(formatter), bodies)
     folder = cache.cache_dir("format")
     done = cache.read_many(folder, list(dict.fromkeys(keys.values())))  # one query, not one each
     todo = {key: bodies[path] for path, key in keys.items() if key not in done}  # key -> body
@@ -95,6 +96,18 @@ def format_files(
         kept = kept or Path(tempfile.mkdtemp(prefix="apiforge-unformatted-"))
         _report(path, files[path], failed[key], formatter, kept, sink)
     return result
+
+
+def _keys(settings: str, bodies: dict[str, str]) -> dict[str, str]:
+    """``cache.digest(settings, body)`` of each body, the settings' part hashed once."""
+    start = hashlib.sha256(settings.encode() + b"\0")
+    keys: dict[str, str] = {}
+    for path, body in bodies.items():
+        h = start.copy()
+        h.update(body.encode())
+        h.update(b"\0")
+        keys[path] = h.hexdigest()
+    return keys
 
 
 def _batches(todo: dict[str, str], formatter: str) -> list[dict[str, str]]:

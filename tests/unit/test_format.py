@@ -140,9 +140,7 @@ def test_cache_keys_are_the_cache_digest_of_settings_and_body() -> None:
 
     bodies = {"a.py": "x = 1\n", "b.py": "é = 'ü'\n" * 50, "c.py": ""}
     settings = fmt.settings("ruff")
-    assert cache.digests(settings, bodies) == {
-        p: cache.digest(settings, b) for p, b in bodies.items()
-    }
+    assert fmt._keys(settings, bodies) == {p: cache.digest(settings, b) for p, b in bodies.items()}
 
 
 def test_blank_modules_pass_through_unformatted(
