@@ -121,6 +121,10 @@ class SchemaRegistry:
     # TypeRefs without item or values by (kind, model, format, nullable): one object per
     # value, as a TypeRef is frozen and compared by value (most types are a few primitives).
     _simple: dict[tuple[str, str | None, Any, bool], TypeRef] = field(default_factory=dict)
+    # The summaries' arrays by their item's id, and Properties by (name, id of the type,
+    # required): made once per value too (each holds what its key's id names, so no id is reused).
+    _arrays: dict[int, TypeRef] = field(default_factory=dict)
+    _properties: dict[tuple[str, int, bool], Property] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # What every Nester shares (one per owner): hoisting without a check (the owner's
@@ -319,8 +323,17 @@ class SchemaRegistry:
             kind = "object"
         props: list[Property] = []
         required = set(schema.get("required") or [])
+        made = self._properties
         for name, prop in (schema.get("properties") or {}).items():
-            props.append(Property(name, self._shallow(prop), name in required))
+            found = self._shallow(prop)
+            if name.__class__ is not str:  # (1 and True would share a key)
+                props.append(Property(name, found, name in required))
+                continue
+            said = (name, id(found), name in required)
+            known = made.get(said)
+            if known is None:
+                known = made[said] = Property(name, found, said[2])
+            props.append(known)
         values = tuple(schema.get("enum") or ()) if kind == "enum" else ()
         description = schema.get("description")
         varnames = schema.get("x-enum-varnames") or schema.get("x-enumNames") or ()
@@ -356,7 +369,7 @@ class SchemaRegistry:
             return self._shallow(single)
         kinds = _non_null_types(schema)
         if kinds == ["array"]:
-            return TypeRef("array", item=self._shallow(schema.get("items")))
+            return self._array(self._shallow(schema.get("items")))
         if len(kinds) == 1 and kinds[0] in _PRIMITIVES and "enum" not in schema:
             fmt = schema.get("format") if kinds[0] == "string" else None
             if fmt == "binary":
@@ -369,7 +382,7 @@ class SchemaRegistry:
     def _shallow_typed(self, schema: dict[str, Any], kind: str) -> TypeRef:
         """:meth:`_shallow` of a schema with one ``type`` (a str) and no allOf/anyOf/oneOf."""
         if kind == "array":
-            return TypeRef("array", item=self._shallow(schema.get("items")))
+            return self._array(self._shallow(schema.get("items")))
         if kind not in _PRIMITIVES or "enum" in schema:
             return self._type("any")
         fmt = schema.get("format") if kind == "string" else None
@@ -377,3 +390,10 @@ class SchemaRegistry:
         if fmt == "binary":
             return self._type("binary", None, None, nullable)
         return self._type(kind, None, fmt if isinstance(fmt, str) else None, nullable)
+
+    def _array(self, item: TypeRef) -> TypeRef:
+        """``TypeRef("array", item=item)``, made once per item (a summary's items are made once too)."""
+        found = self._arrays.get(id(item))
+        if found is None:
+            found = self._arrays[id(item)] = TypeRef("array", item=item)
+        return found

@@ -79,9 +79,10 @@ class Shape:
         props = self.schema.get("properties") if self.kind == "object" else None
         return tuple(str(name) for name in props) if isinstance(props, dict) else ()
 
-    @property
+    @functools.cached_property
     def splits(self) -> bool:
-        """Whether a property is readOnly or writeOnly (:func:`split_keys`), without making them."""
+        """Whether a property is readOnly or writeOnly (:func:`split_keys`), without making them
+        (asked by the naming pass and by the models stage: made once)."""
         props = self.schema.get("properties") if self.kind == "object" else None
         return isinstance(props, dict) and any(
             isinstance(sub, dict) and (sub.get("readOnly") is True or sub.get("writeOnly") is True)
@@ -310,13 +311,18 @@ def split_keys(shapes: dict[str, Shape]) -> frozenset[str]:
     that splits (its request variant refers to the other's request variant).
     """
     split = {key for key, shape in shapes.items() if shape.splits}
-    grew = True
-    while grew:
-        grew = False
-        for key, shape in shapes.items():
-            if key not in split and not shape.refs.isdisjoint(split):
-                split.add(key)
-                grew = True
+    if not split:
+        return frozenset()
+    users: dict[str, list[str]] = {}  # component -> the components referring to it
+    for key, shape in shapes.items():
+        for target in shape.refs:
+            users.setdefault(target, []).append(key)
+    todo = list(split)
+    while todo:
+        for user in users.get(todo.pop(), ()):
+            if user not in split:
+                split.add(user)
+                todo.append(user)
     return frozenset(split)
 
 

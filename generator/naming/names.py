@@ -17,6 +17,7 @@ name instead of becoming a resource.
 
 from __future__ import annotations
 
+import functools
 import keyword
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -207,17 +208,21 @@ def _field_names(shape: Shape, classes: set[str]) -> dict[str, PyName]:
     taken: set[str] = set()
     result: dict[str, PyName] = {}
     for wire in shape.property_names:
-        name = identifier(wire)
-        if (
-            keyword.iskeyword(name)
-            or name in MODEL_ATTRIBUTES
-            or name.startswith("model_")
-            or name[:1].isupper()
-            and name in classes
-        ):
+        name, capital = _field_stem(wire)
+        if capital and name in classes:
             name += "_"
         result[wire] = PyName(unique(name, taken))
     return result
+
+
+@functools.lru_cache(maxsize=16384)  # a pure function of the text: field names repeat across models
+def _field_stem(wire: str) -> tuple[str, bool]:
+    """A field's name before the model's classes and other fields are seen, and whether
+    it may meet a class (then it takes a ``_`` as a keyword or a model attribute does)."""
+    name = identifier(wire)
+    if keyword.iskeyword(name) or name in MODEL_ATTRIBUTES or name.startswith("model_"):
+        return name + "_", False
+    return name, name[:1].isupper()
 
 
 def _enum_hints(api: Api, key: str) -> tuple[tuple[str, ...], str]:

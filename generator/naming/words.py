@@ -92,6 +92,11 @@ def py_name(text: str, reserved: Iterable[str] = ()) -> PyName:
     Builtins are allowed (``id``, ``type``): a parameter or method named after one
     shadows nothing that generated code uses, and ``retrieve(id)`` reads better.
     """
+    return _py_name(text, reserved if reserved.__class__ is frozenset else frozenset(reserved))
+
+
+@functools.lru_cache(maxsize=16384)  # as snake_case: the reserved names are a few frozensets
+def _py_name(text: str, reserved: frozenset[str]) -> PyName:
     name = snake_case(text) or "value"
     if name[0].isdigit():
         name = "n_" + name

@@ -1,0 +1,194 @@
+"""The names and models stages' cheaper paths give what the plain ones gave.
+
+``SchemaRegistry._summary`` makes one Property per (name, type, required) and one array
+TypeRef per item; ``split_keys`` follows the references backwards from the components
+that split instead of sweeping every component until nothing grows; a field's name is
+remembered per wire name before the model's classes are seen, ``py_name`` per text and
+reserved names. Each test fails when its shortcut keys or walks wrongly.
+"""
+
+from __future__ import annotations
+
+import keyword
+import random
+from typing import Any
+
+import pytest
+
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.model import Property, TypeRef
+from apiforge.ir.schemas import SchemaRegistry
+from apiforge.ir.shapes import Shape, split_keys
+from apiforge.naming.names import _field_names
+from apiforge.naming.reserved import MODEL_ATTRIBUTES, RESERVED_METHOD_NAMES
+from apiforge.naming.words import identifier, py_name, unique
+
+
+def _summaries(schemas: dict[str, Any]) -> dict[str, tuple[Property, ...]]:
+    document = {"openapi": "3.0.3", "components": {"schemas": schemas}}
+    registry = SchemaRegistry(document, Sink(), "spec.yaml")
+    return {key: schema.properties for key, schema in registry.describe().items()}
+
+
+def test_properties_that_differ_in_type_or_requiredness_stay_apart() -> None:
+    string, integer = TypeRef("string"), TypeRef("integer")
+    found = _summaries(
+        {
+            "A": {
+                "properties": {
+                    "x": {"type": "string"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                },
+                "required": ["x"],
+            },
+            "B": {
+                "properties": {
+                    "x": {"type": "integer"},
+                    "tags": {"type": "array", "items": {"type": "integer"}},
+                },
+                "required": ["x"],
+            },
+            "C": {
+                "properties": {
+                    "x": {"type": "string"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                }
+            },
+            "D": {"properties": {"y": {"type": "string"}}, "required": ["y"]},
+            "E": {"properties": {"x": {"type": "string", "nullable": True}}, "required": ["x"]},
+            "F": {
+                "properties": {
+                    "x": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}
+                }
+            },
+        }
+    )
+    assert found["A"] == (
+        Property("x", string, True),
+        Property("tags", TypeRef("array", item=string), False),
+    )
+    assert found["B"] == (
+        Property("x", integer, True),
+        Property("tags", TypeRef("array", item=integer), False),
+    )
+    assert found["C"] == (
+        Property("x", string, False),
+        Property("tags", TypeRef("array", item=string), False),
+    )
+    assert found["D"] == (Property("y", string, True),)
+    assert found["E"] == (Property("x", TypeRef("string", nullable=True), True),)
+    nested = TypeRef("array", item=TypeRef("array", item=string))
+    assert found["F"] == (Property("x", nested, False),)
+    # The same value is one object: what the shortcut is for.
+    assert found["A"][1].type is found["C"][1].type
+    assert found["A"][1] is found["C"][1]
+
+
+def test_names_that_are_equal_as_keys_but_not_as_names_stay_apart() -> None:
+    found = _summaries(
+        {
+            "A": {"properties": {1: {"type": "string"}}, "required": [1]},
+            "B": {"properties": {True: {"type": "string"}}, "required": [True]},
+        }
+    )
+    assert repr(found["A"][0].name) == "1" and repr(found["B"][0].name) == "True"
+
+
+def _shape(key: str, refs: list[str], splits: bool) -> Shape:
+    props: dict[str, Any] = {"p": {"type": "string", "readOnly": True}} if splits else {}
+    props.update({f"r{i}": {"$ref": f"#/components/schemas/{r}"} for i, r in enumerate(refs)})
+    schema = {"type": "object", "properties": props} if props else {"type": "string"}
+    kind = "object" if props else "alias"
+    return Shape(
+        key, kind, schema, "ignore", SpecLocation("spec.yaml", f"/components/schemas/{key}")
+    )
+
+
+def _swept(shapes: dict[str, Shape]) -> frozenset[str]:
+    """split_keys as first written: sweep until nothing grows."""
+    split = {key for key, shape in shapes.items() if shape.splits}
+    grew = True
+    while grew:
+        grew = False
+        for key, shape in shapes.items():
+            if key not in split and not shape.refs.isdisjoint(split):
+                split.add(key)
+                grew = True
+    return frozenset(split)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_split_spreads_to_every_component_reaching_one_that_splits(seed: int) -> None:
+    rng = random.Random(seed)
+    keys = [f"S{i}" for i in range(rng.randint(1, 30))]
+    shapes = {
+        key: _shape(
+            key,
+            rng.sample(keys + ["Missing"], rng.randint(0, min(3, len(keys) + 1))),
+            rng.random() < 0.1,
+        )
+        for key in keys
+    }
+    assert split_keys(shapes) == _swept(shapes)
+
+
+def test_a_chain_splits_back_to_its_start_and_no_further() -> None:
+    shapes = {
+        "A": _shape("A", ["B"], False),
+        "B": _shape("B", ["C"], False),
+        "C": _shape("C", [], True),
+        "D": _shape("D", [], False),
+        "E": _shape("E", ["D"], False),
+    }
+    assert split_keys(shapes) == {"A", "B", "C"}
+    assert split_keys({k: v for k, v in shapes.items() if k != "C"}) == frozenset()
+
+
+def _fields_as_first_written(wires: list[str], classes: set[str]) -> dict[str, str]:
+    """naming.names._field_names before its per-name part was remembered."""
+    taken: set[str] = set()
+    result: dict[str, str] = {}
+    for wire in wires:
+        name = identifier(wire)
+        if (
+            keyword.iskeyword(name)
+            or name in MODEL_ATTRIBUTES
+            or name.startswith("model_")
+            or name[:1].isupper()
+            and name in classes
+        ):
+            name += "_"
+        result[wire] = unique(name, taken)
+    return result
+
+
+_WIRES = [
+    "id", "class", "Class", "Pet", "Pet_", "pet", "model_config", "modelConfig", "schema", "json",
+    "1st", "_id", "a-b", "a_b", "a b", "größe", "名前", "", "Owner", "Owner_", "for", "None",
+    "copy", "dict", "X", "X_", "match", "type",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_field_names_are_the_ones_the_plain_rule_gives(seed: int) -> None:
+    rng = random.Random(seed)
+    wires = rng.sample(_WIRES, rng.randint(1, len(_WIRES)))
+    pool = ["Pet", "Owner", "Class", "X", "None", "None_", "Pet_", "pet", "id"]
+    classes = set(rng.sample(pool, rng.randint(0, len(pool))))
+    shape = Shape(
+        "M",
+        "object",
+        {"type": "object", "properties": {w: {"type": "string"} for w in wires}},
+        "ignore",
+        SpecLocation("spec.yaml", "/components/schemas/M"),
+    )
+    assert _field_names(shape, set(classes)) == _fields_as_first_written(wires, classes)
+
+
+def test_a_name_is_reserved_by_what_each_call_reserves() -> None:
+    assert py_name("self") == "self"
+    assert py_name("self", {"self"}) == "self_"
+    assert py_name("self", frozenset({"self"})) == "self_"
+    assert py_name("self", ["other"]) == "self"
+    assert py_name("list_pets", RESERVED_METHOD_NAMES) == "list_pets"
+    assert py_name("close", RESERVED_METHOD_NAMES) == "close_"
