@@ -19,9 +19,11 @@ from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.model import Property, TypeRef
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.ir.shapes import Shape, split_keys
+from apiforge.model_cache import joined_digest
 from apiforge.naming.names import _field_names
 from apiforge.naming.reserved import MODEL_ATTRIBUTES, RESERVED_METHOD_NAMES
 from apiforge.naming.words import identifier, py_name, unique
+from apiforge.output import cache
 
 
 def _summaries(schemas: dict[str, Any]) -> dict[str, tuple[Property, ...]]:
@@ -192,3 +194,10 @@ def test_a_name_is_reserved_by_what_each_call_reserves() -> None:
     assert py_name("self", ["other"]) == "self"
     assert py_name("list_pets", RESERVED_METHOD_NAMES) == "list_pets"
     assert py_name("close", RESERVED_METHOD_NAMES) == "close_"
+
+
+@pytest.mark.parametrize(
+    "parts", [[], [""], ["a"], ["a", "b"], ["a\0b", ""], ["größe", "名前", "|", "x" * 1000]]
+)
+def test_a_joined_digest_is_the_cache_digest_of_its_parts(parts: list[str]) -> None:
+    assert joined_digest(list(parts)) == cache.digest(*parts)
