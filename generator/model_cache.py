@@ -26,10 +26,12 @@ from apiforge.ir.shapes import Shape
 from apiforge.naming.names import Names
 from apiforge.output import cache
 from apiforge.render.model_layout import Layout, assign
+from apiforge.resources import templates_hash
 
-_FORMAT = "models module v3"
+_FORMAT = "models module v4"
 _INIT_FORMAT = "models init v1"
 _LAYOUT_FORMAT = "models layout v2"
+_REFS_FORMAT = "shape refs v1"
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def component_digests(
     signature: dict[str, str] = {}
     ordered = sorted(tags)
     for key, shape in shapes.items():
+        schema = shape.digest or shape.schema  # (bytes: never marshalled like a dict)
         shared = [
             key,
             shape.kind,
@@ -107,9 +110,9 @@ def component_digests(
                 None if fields is None else {t: fields.get(t) for t in ordered},
             ]
         else:
-            facts = [shape.schema, names.members.get(key)]
+            facts = [schema, names.members.get(key)]
         own = [  # the properties are made of the kind, schema and location (ir/shapes.py)
-            shape.schema,
+            schema,
             shape.extra,
             str(shape.location),
             fields,
@@ -185,6 +188,47 @@ def joined_digest(parts: list[str]) -> str:
 def init_key(generator: str, home: Mapping[str, str]) -> str:
     """The cache key of ``models/__init__.py``: made from each class's module (in order) alone."""
     return cache.digest(_INIT_FORMAT, generator, value_digest(list(home.items())))
+
+
+def known_refs(shapes: Mapping[str, Shape]) -> None:
+    """Give each shape the refs and tags (:attr:`Shape.refs`) found before for a schema of the
+    same digest, walking only the others; store what every shape has if any was walked.
+
+    The walk is a pure function of the schema and its digest spells the schema exactly
+    (:attr:`Shape.digest`), so the stored facts are those the walk would find.
+    """
+    folder = cache.cache_dir("models-refs")
+    if folder is None:
+        return
+    key = cache.digest(_REFS_FORMAT, templates_hash())
+    found: dict[bytes, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    stored = cache.read_bytes(folder, key)
+    if stored is not None:
+        try:
+            found = marshal.loads(stored)
+            if not isinstance(found, dict):
+                found = {}
+        except (ValueError, TypeError, EOFError):
+            found = {}
+    walked = False
+    for shape in shapes.values():
+        digest = shape.digest
+        hit = found.get(digest) if digest is not None else None
+        if (
+            isinstance(hit, tuple)
+            and len(hit) == 2
+            and all(isinstance(part, tuple) for part in hit)
+        ):
+            shape.scanned_as(frozenset(hit[0]), frozenset(hit[1]))
+        else:
+            walked = True
+    if walked:
+        known = {
+            shape.digest: (tuple(sorted(shape.refs)), tuple(sorted(shape.tags)))
+            for shape in shapes.values()
+            if shape.digest is not None
+        }
+        cache.write(folder, key, marshal.dumps(known))
 
 
 def layout_inputs(keys: list[str], deps: Mapping[str, set[str]]) -> str:

@@ -171,6 +171,7 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     # looked up at call time (module docstring)
     from apiforge.ir.build import build
     from apiforge.ir.shapes import build_shapes
+    from apiforge.model_cache import known_refs
     from apiforge.models import render_models
     from apiforge.naming.names import resolve_names
     from apiforge.output.format import settings
@@ -188,6 +189,7 @@ def _build(target: Target, sink: Sink, loaded: LoadedSpec) -> _Built | None:
     stage(f"building the IR: {counted(len(loaded.file_hashes), 'file')} read")
     api, source = build(loaded.document, sink, display, loaded.marked)
     shapes = build_shapes(source.schemas, source.locations, sink)
+    known_refs(shapes)  # what each schema refers to, found before for the same schema
     names = resolve_names(api, shapes)
     stage(f"models: {counted(len(shapes), 'schema')}")
     models = render_models(shapes, names, sink, api)

@@ -14,7 +14,9 @@ requires it. Naming (field and member names) and the model views both read shape
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import marshal
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -103,6 +105,20 @@ class Shape:
     def _scanned(self) -> tuple[frozenset[str], frozenset[str]]:
         refs, tags = _scan(self.schema)
         return frozenset(refs), frozenset(tags)
+
+    @functools.cached_property
+    def digest(self) -> bytes | None:
+        """sha256 of the schema as marshal spells it (equal schemas alike, distinct ones apart,
+        types and key order included), or None when marshal cannot spell a value in it."""
+        try:
+            return hashlib.sha256(marshal.dumps(self.schema, 2)).digest()
+        except ValueError:
+            return None
+
+    def scanned_as(self, refs: frozenset[str], tags: frozenset[str]) -> None:
+        """Take :attr:`refs` and :attr:`tags` as found for a schema of the same :attr:`digest`
+        (``model_cache.known_refs``) instead of walking this one."""
+        self.__dict__["_scanned"] = (refs, tags)
 
     @property
     def refs(self) -> frozenset[str]:

@@ -4,26 +4,32 @@
 TypeRef per item; ``split_keys`` follows the references backwards from the components
 that split instead of sweeping every component until nothing grows; a field's name is
 remembered per wire name before the model's classes are seen, ``py_name`` per text and
-reserved names. Each test fails when its shortcut keys or walks wrongly.
+reserved names; a shape's refs and tags are read back by its schema's digest. Each test fails when its shortcut keys or walks wrongly.
 """
 
 from __future__ import annotations
 
+import copy
 import keyword
+import marshal
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from apiforge import model_cache
 from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir import shapes as shapes_module
 from apiforge.ir.model import Property, TypeRef
 from apiforge.ir.schemas import SchemaRegistry
-from apiforge.ir.shapes import Shape, split_keys
-from apiforge.model_cache import joined_digest
+from apiforge.ir.shapes import Shape, _scan, build_shapes, split_keys
+from apiforge.model_cache import joined_digest, known_refs
 from apiforge.naming.names import _field_names
 from apiforge.naming.reserved import MODEL_ATTRIBUTES, RESERVED_METHOD_NAMES
 from apiforge.naming.words import identifier, py_name, unique
 from apiforge.output import cache
+from apiforge.resources import templates_hash
 
 
 def _summaries(schemas: dict[str, Any]) -> dict[str, tuple[Property, ...]]:
@@ -201,3 +207,66 @@ def test_a_name_is_reserved_by_what_each_call_reserves() -> None:
 )
 def test_a_joined_digest_is_the_cache_digest_of_its_parts(parts: list[str]) -> None:
     assert joined_digest(list(parts)) == cache.digest(*parts)
+
+
+def _shapes(schemas: dict[str, Any]) -> dict[str, Shape]:
+    base = SpecLocation("spec.yaml", "/components/schemas")
+    return build_shapes(copy.deepcopy(schemas), {key: base.child(key) for key in schemas}, Sink())
+
+
+_REFS: dict[str, Any] = {
+    "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+    "B": {
+        "oneOf": [{"$ref": "#/components/schemas/C"}, {"$ref": "#/components/schemas/A"}],
+        "discriminator": {"propertyName": "kind"},
+    },
+    "C": {"type": "object", "properties": {"kind": {"type": "string"}}},
+    "D": {"type": "object", "properties": {"when": {"type": "string", "example": 1}}},
+}
+
+
+def _walked(shapes: dict[str, Shape]) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    return {key: tuple(map(frozenset, _scan(shape.schema))) for key, shape in shapes.items()}  # type: ignore[misc]
+
+
+def test_known_refs_are_those_of_the_same_schema_and_walked_for_a_changed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    first = _shapes(_REFS)
+    known_refs(first)  # walks every shape and stores what it found
+    # The same schemas again: every shape's refs come from the store, none is walked.
+    again = _shapes(_REFS)
+    with monkeypatch.context() as patched:
+        patched.setattr(shapes_module, "_scan", _no_walk)
+        known_refs(again)
+        assert {k: (s.refs, s.tags) for k, s in again.items()} == _walked(first)
+    # Each change a key must see: a ref added, a tag renamed, a value's type (1 -> True).
+    edits = [
+        ("C", {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}}),
+        ("B", {**_REFS["B"], "discriminator": {"propertyName": "type"}}),
+        ("D", {"type": "object", "properties": {"when": {"type": "string", "example": True}}}),
+        ("D", {"type": "object", "properties": {"when": {"$ref": "#/components/schemas/C"}}}),
+    ]
+    for key, schema in edits:
+        edited = _shapes({**_REFS, key: schema})
+        known_refs(edited)
+        assert {k: (s.refs, s.tags) for k, s in edited.items()} == _walked(edited), key
+
+
+def _no_walk(node: Any) -> Any:
+    raise AssertionError("walked a schema whose refs were stored")
+
+
+def test_refs_stored_unreadably_are_walked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    known_refs(_shapes(_REFS))
+    folder = cache.cache_dir("models-refs")
+    key = cache.digest(model_cache._REFS_FORMAT, templates_hash())
+    for junk in (b"\x00garbage", marshal.dumps([1, 2]), marshal.dumps({b"x": 1})):
+        cache.write(folder, key, junk)
+        shapes = _shapes(_REFS)
+        known_refs(shapes)
+        assert {k: (s.refs, s.tags) for k, s in shapes.items()} == _walked(shapes)
