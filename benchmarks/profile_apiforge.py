@@ -42,6 +42,7 @@ STAGES = (
     ("apiforge.load.load", "load"),
     ("apiforge.ir.build", "build"),
     ("apiforge.ir.shapes", "build_shapes"),
+    ("apiforge.model_cache", "known_refs"),
     ("apiforge.naming.names", "resolve_names"),
     ("apiforge.models", "render_models"),
     ("apiforge.view_reuse", "project"),

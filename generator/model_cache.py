@@ -192,7 +192,8 @@ def init_key(generator: str, home: Mapping[str, str]) -> str:
 
 def known_refs(shapes: Mapping[str, Shape]) -> None:
     """Give each shape the refs and tags (:attr:`Shape.refs`) found before for a schema of the
-    same digest, walking only the others; store what every shape has if any was walked.
+    same digest, walking only the others; store what every shape has when nothing was stored
+    or more than a sixteenth was walked (a write costs more than walking a few edited schemas).
 
     The walk is a pure function of the schema and its digest spells the schema exactly
     (:attr:`Shape.digest`), so the stored facts are those the walk would find.
@@ -210,7 +211,7 @@ def known_refs(shapes: Mapping[str, Shape]) -> None:
                 found = {}
         except (ValueError, TypeError, EOFError):
             found = {}
-    walked = False
+    walked = 0
     for shape in shapes.values():
         digest = shape.digest
         hit = found.get(digest) if digest is not None else None
@@ -221,8 +222,8 @@ def known_refs(shapes: Mapping[str, Shape]) -> None:
         ):
             shape.scanned_as(frozenset(hit[0]), frozenset(hit[1]))
         else:
-            walked = True
-    if walked:
+            walked += 1
+    if walked and (not found or walked * 16 > len(shapes)):
         known = {
             shape.digest: (tuple(sorted(shape.refs)), tuple(sorted(shape.tags)))
             for shape in shapes.values()

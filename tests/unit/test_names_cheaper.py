@@ -270,3 +270,22 @@ def test_refs_stored_unreadably_are_walked_again(
         shapes = _shapes(_REFS)
         known_refs(shapes)
         assert {k: (s.refs, s.tags) for k, s in shapes.items()} == _walked(shapes)
+
+
+def test_a_few_new_schemas_are_walked_without_storing_everything_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    many = {
+        f"S{i}": {"type": "object", "properties": {"s": {"$ref": f"#/components/schemas/S{i + 1}"}}}
+        for i in range(40)
+    }
+    known_refs(_shapes(many))
+    folder = cache.cache_dir("models-refs")
+    key = cache.digest(model_cache._REFS_FORMAT, templates_hash())
+    before = cache.read_bytes(folder, key)
+    edited = _shapes({**many, "S3": {"type": "object", "properties": {"s": {"type": "string"}}}})
+    known_refs(edited)
+    assert cache.read_bytes(folder, key) == before  # one of 40 walked: not worth a write
+    assert {k: (s.refs, s.tags) for k, s in edited.items()} == _walked(edited)
+    assert edited["S3"].refs == frozenset() and edited["S2"].refs == {"S3"}
