@@ -53,6 +53,7 @@ NOT_CODES = {
     "file-stats": "a content cache kind (output/file_stats.py)",
     "models-init": "a content cache kind (models.py)",
     "models-layout": "a content cache kind (model_cache.py)",
+    "models-refs": "a content cache kind (model_cache.py)",
     "enable-by-default": "a hatch build-hook option",
     "include-in-wheel": "a hatch build-hook option",
     "require-runtime-dependencies": "a hatch build-hook option",
