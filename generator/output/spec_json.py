@@ -7,7 +7,7 @@ schemas...) are cut into runs of about 16 where their keys say (:func:`_spelt`),
 run's text is looked up by a digest of its entries (:func:`_run_key`), which determines
 its indented text, kept as one checked piece (:mod:`apiforge.output.pieces`): a
 one-schema change re-encodes and stores that schema's run alone, and a warm run reads
-some 80 pieces at 1,000 operations, not 1,200. A run the cache misses is laid out by
+some 110 pieces at 1,000 operations, not 1,900. A run the cache misses is laid out by
 :func:`_indented`, whose scalars are spelt by the C functions the encoder calls, not by
 the pure-Python encoder.
 """
