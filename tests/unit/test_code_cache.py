@@ -1,0 +1,145 @@
+"""Compiled dataclass methods kept across runs (code_cache.py): the same code, read back, never foreign."""
+
+from __future__ import annotations
+
+import dataclasses
+import marshal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apiforge import code_cache
+
+
+@pytest.fixture
+def table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty table in ``tmp_path``; the hook installed (as the command line does)."""
+    code_cache.install()
+    file = tmp_path / "__pycache__" / "dataclasses.marshal"
+    monkeypatch.setattr(code_cache, "path", lambda: str(file))
+    monkeypatch.setattr(code_cache, "_stored", {})
+    monkeypatch.setattr(code_cache, "_compiled", {})
+    monkeypatch.setattr(code_cache, "_new", {})
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    return file
+
+
+def _define(name: str = "Point", field_name: str = "x") -> type:
+    namespace: dict[str, Any] = {}
+    # a fresh class each call, from a module that has `from __future__ import annotations`
+    exec(  # noqa: S102 -- test input, not spec text
+        "from __future__ import annotations\n"
+        "from dataclasses import dataclass, field\n"
+        "@dataclass(frozen=True)\n"
+        f"class {name}:\n"
+        f"    {field_name}: int\n"
+        "    tags: list[str] = field(default_factory=list)\n",
+        namespace,
+    )
+    cls: type = namespace[name]
+    return cls
+
+
+def _reload(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a new process sees: the table on disk, nothing compiled yet."""
+    monkeypatch.setattr(code_cache, "_stored", code_cache._read())
+    monkeypatch.setattr(code_cache, "_compiled", {})
+    monkeypatch.setattr(code_cache, "_new", {})
+
+
+def test_methods_behave_as_dataclasses_makes_them(table: Path) -> None:
+    cls = _define()
+    point = cls(1)
+    assert repr(point) == "Point(x=1, tags=[])"
+    assert point == cls(1) and point != cls(2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        point.x = 3  # type: ignore[attr-defined]
+    # compiled without the caller's __future__ flags, as exec in dataclasses.py compiles
+    assert cls.__init__.__annotations__ == {"x": "int", "tags": "list[str]", "return": None}
+    assert code_cache._new  # the texts were compiled here
+
+
+def test_a_saved_table_serves_the_next_process_the_same_code(
+    table: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _define()
+    compiled = dict(code_cache._compiled)
+    code_cache.save()
+    assert table.is_file() and not code_cache._new
+    _reload(monkeypatch)
+
+    def no_compile(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(code_cache, "compile", no_compile, raising=False)
+    cls = _define()
+    assert cls(2) == cls(2) and repr(cls(2)) == "Point(x=2, tags=[])"
+    assert not code_cache._new
+    for text, code in code_cache._compiled.items():
+        assert code == compiled[text] == compile(text, "<string>", "exec", dont_inherit=True)
+
+
+def test_saving_merges_with_what_another_process_saved(
+    table: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _define(field_name="first")
+    code_cache.save()
+    monkeypatch.setattr(code_cache, "_stored", {})  # this process read the table before that
+    _define(field_name="second")
+    code_cache.save()
+    texts = set(code_cache._read())
+    assert any("first" in text for text in texts) and any("second" in text for text in texts)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not a table", b"\0\0\0\0\0" + marshal.dumps({"x": b"y"})],
+    ids=["empty", "garbage", "another-interpreter"],
+)
+def test_a_foreign_or_broken_table_is_ignored(
+    table: Path, monkeypatch: pytest.MonkeyPatch, content: bytes
+) -> None:
+    table.parent.mkdir(parents=True)
+    table.write_bytes(content)
+    _reload(monkeypatch)
+    assert code_cache._stored == {}
+    cls = _define()
+    assert cls(1) == cls(1)
+
+
+def test_a_broken_entry_is_compiled_again(table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _define()
+    code_cache.save()
+    _reload(monkeypatch)
+    monkeypatch.setattr(code_cache, "_stored", dict.fromkeys(code_cache._stored, b"\xff"))
+    assert repr(_define()(4)) == "Point(x=4, tags=[])"
+    assert code_cache._new
+
+
+def test_nothing_is_written_without_bytecode_writing_or_a_writable_folder(
+    table: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _define()
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    code_cache.save()
+    assert not table.exists()
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, so no folder can be made under it", encoding="utf-8")
+    monkeypatch.setattr(code_cache, "path", lambda: str(blocked / "t.marshal"))
+    code_cache.save()  # silently nothing
+    assert list(tmp_path.glob("**/*.tmp")) == []
+
+
+def test_the_command_line_installs_it_before_its_first_dataclass() -> None:
+    probe = (
+        "import dataclasses, apiforge.cli.main\n"
+        "from apiforge import code_cache\n"
+        "assert vars(dataclasses)['exec'] is code_cache._exec\n"
+        "import apiforge.diagnostics\n"  # imported by the command line, after the hook
+        "assert any('def __init__(self,code:_type_code,' in t for t in code_cache._compiled)\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True)
