@@ -1,17 +1,25 @@
-"""The compiled methods of ``@dataclass`` classes, kept across runs as Python keeps ``.pyc`` files.
+"""Compiled code that every run makes the same way, kept across runs as Python keeps ``.pyc`` files.
 
-``@dataclass`` writes each class's ``__init__``, ``__repr__``, ``__eq__`` (and a frozen
-class's ``__setattr__``/``__delattr__``) as source text and compiles it with ``exec`` on
-every import: for the ~90 classes a small spec's run imports that is ~25 ms of its ~0.1 s of
-imports (more in the validating child, where pydantic and annotated-types define dozens).
-:func:`install` gives the :mod:`dataclasses` module an ``exec`` that takes the compiled code
-of a text from a table and compiles only a text it has not seen, exactly as ``exec`` does
-(file ``<string>``, no ``__future__`` flags inherited): the methods are the same code.
+Two kinds, both compiled afresh by every process although their input never changes:
 
-The table is read from ``__pycache__/dataclasses.<cache tag>.marshal`` beside this package;
+- ``@dataclass`` writes each class's ``__init__``, ``__repr__``, ``__eq__`` (and a frozen
+  class's ``__setattr__``/``__delattr__``) as source text and compiles it with ``exec``: for
+  the ~90 classes a small spec's run imports, ~25 ms of its ~0.1 s of imports (more in the
+  validating child, where pydantic and annotated-types define dozens). The :mod:`dataclasses`
+  module gets an ``exec`` that takes the code of a text from the table and compiles only a
+  text it has not seen, exactly as ``exec`` does (file ``<string>``, no ``__future__`` flags
+  inherited): the methods are the same code.
+- Regular expressions that modules compile at import (yaml's reader alone ~5 ms, jinja2's
+  lexer, ...): ``re``'s parser and compiler turn a pattern into the arguments of
+  ``_sre.compile``, ~15 ms in all. ``re._compiler.compile`` looks them up in the table and
+  calls ``_sre.compile`` with them (the same pattern object); a pattern compiled here is
+  recorded unless compiling it warned (it is then compiled again, so the warning shows as
+  before, and never stored).
+
+The tables are read from ``__pycache__/compiled.<cache tag>.marshal`` beside this package;
 its header (the interpreter's bytecode magic number and optimization level) must match, or it
-is ignored. Texts compiled during a run are added to it at exit (:func:`save`, re-reading the
-file first so two processes' entries are merged), as Python writes bytecode: not under
+is ignored. What a run compiled is added at exit (:func:`save`, re-reading the file first so
+two processes' entries are merged), as Python writes bytecode: not under
 ``PYTHONDONTWRITEBYTECODE``, and silently not where the folder cannot be written.
 """
 
@@ -21,21 +29,26 @@ import builtins
 import dataclasses
 import marshal
 import os
+import re
 import sys
+import threading
+import warnings
+from collections.abc import Callable
 from types import CodeType
 from typing import Any
 
-_stored: dict[str, bytes] = {}  # source text -> its marshalled code, as read (each loaded on use)
-_compiled: dict[str, CodeType] = {}  # loaded or compiled in this process
-_new: dict[str, bytes] = {}  # compiled in this process, not yet saved
+_EXEC, _RE = "exec", "re"
+_stored: dict[str, dict[Any, Any]] = {_EXEC: {}, _RE: {}}  # as read; each entry loaded on use
+_new: dict[str, dict[Any, Any]] = {_EXEC: {}, _RE: {}}  # made by this process, not yet saved
+_compiled: dict[str, CodeType] = {}  # dataclass texts loaded or compiled in this process
 _installed = False
 
 
 def path() -> str:
-    """Where the table is kept: this package's ``__pycache__`` folder."""
+    """Where the tables are kept: this package's ``__pycache__`` folder."""
     package = os.path.dirname(os.path.abspath(__file__))
     tag = sys.implementation.cache_tag or "python"
-    return os.path.join(package, "__pycache__", f"dataclasses.{tag}.marshal")
+    return os.path.join(package, "__pycache__", f"compiled.{tag}.marshal")
 
 
 def _header() -> bytes:
@@ -44,23 +57,28 @@ def _header() -> bytes:
     return MAGIC_NUMBER + bytes([sys.flags.optimize])
 
 
-def _read() -> dict[str, bytes]:
-    """The table on disk (text -> marshalled code); empty when missing, unreadable or foreign."""
+def _read() -> dict[str, dict[Any, Any]]:
+    """The tables on disk; empty when missing, unreadable or made by another interpreter."""
+    empty: dict[str, dict[Any, Any]] = {_EXEC: {}, _RE: {}}
     try:
         with open(path(), "rb") as handle:
             data = handle.read()
     except OSError:
-        return {}
+        return empty
     header = _header()
     if not data.startswith(header):
-        return {}
+        return empty
     try:
-        table = marshal.loads(data[len(header) :])
+        tables = marshal.loads(data[len(header) :])
     except (EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(table, dict):
-        return {}
-    return {k: v for k, v in table.items() if isinstance(k, str) and isinstance(v, bytes)}
+        return empty
+    if not isinstance(tables, dict):
+        return empty
+    for kind in empty:
+        table = tables.get(kind)
+        if isinstance(table, dict):
+            empty[kind] = table
+    return empty
 
 
 def _exec(source: Any, /, *args: Any, **kwargs: Any) -> Any:
@@ -74,44 +92,105 @@ def _code(source: str) -> CodeType:
     code = _compiled.get(source)
     if code is not None:
         return code
-    stored = _stored.get(source)
+    stored = _stored[_EXEC].get(source)
     try:
-        code = marshal.loads(stored) if stored is not None else None
+        code = marshal.loads(stored) if isinstance(stored, bytes) else None
     except (EOFError, ValueError, TypeError):
         code = None
     if not isinstance(code, CodeType):
         # as exec compiles a string in dataclasses.py, which has no __future__ imports
         code = compile(source, "<string>", "exec", dont_inherit=True)
-        _new[source] = marshal.dumps(code)
+        _new[_EXEC][source] = marshal.dumps(code)
     _compiled[source] = code
     return code
 
 
+class _Recording:
+    """``_sre`` as ``re._compiler`` sees it: the arguments of each ``compile`` are kept (per thread)."""
+
+    def __init__(self, sre: Any) -> None:
+        self.sre = sre
+        self.last = threading.local()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.sre, name)
+
+    def compile(self, *args: Any) -> Any:
+        self.last.args = args
+        return self.sre.compile(*args)
+
+    def take(self) -> tuple[Any, ...] | None:
+        args: tuple[Any, ...] | None = getattr(self.last, "args", None)
+        self.last.args = None
+        return args
+
+
+def _pattern_compiler(original: Callable[..., Any], recording: _Recording) -> Callable[..., Any]:
+    """``re._compiler.compile`` served from the table (see the module docstring)."""
+    sre = recording.sre
+
+    def compile_pattern(p: Any, flags: int = 0) -> Any:
+        if type(p) not in (str, bytes) or type(flags) is not int or flags & re.DEBUG:
+            return original(p, flags)
+        key = (p, flags)
+        args = _stored[_RE].get(key)
+        if isinstance(args, tuple):
+            try:
+                return sre.compile(*args)
+            except (TypeError, ValueError, OverflowError, RuntimeError):
+                pass  # a damaged entry: compiled as usual
+        recording.take()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            compiled = original(p, flags)
+        args = recording.take()
+        if caught:
+            return original(p, flags)  # again, so that its warnings show as usual
+        if args is not None:  # the code's opcodes are int subclasses, which marshal refuses
+            _new[_RE][key] = tuple([int(c) for c in a] if type(a) is list else a for a in args)
+        return compiled
+
+    return compile_pattern
+
+
+def _install_patterns() -> None:
+    compiler = getattr(re, "_compiler", None)  # Python 3.11+
+    sre = getattr(compiler, "_sre", None)
+    if compiler is None or sre is None or not callable(getattr(compiler, "compile", None)):
+        return
+    recording = _Recording(sre)
+    original = compiler.compile
+    compiler._sre = recording
+    compiler.compile = _pattern_compiler(original, recording)
+
+
 def install() -> None:
-    """Serve ``@dataclass``'s compilations from the table from now on (once per process)."""
+    """Serve ``@dataclass``'s and ``re``'s compilations from the tables from now on (once)."""
     global _installed
     if _installed:
         return
     _installed = True
     _stored.update(_read())
     vars(dataclasses)["exec"] = _exec  # a module global shadows the builtin it calls
+    _install_patterns()
 
 
 def save() -> None:
-    """Add the texts compiled in this process to the table on disk (see the module docstring)."""
-    if not _new or sys.dont_write_bytecode:
+    """Add what this process compiled to the tables on disk (see the module docstring)."""
+    if not any(_new.values()) or sys.dont_write_bytecode:
         return
     merged = _read()
-    merged.update(_new)
-    _new.clear()
+    for kind, table in _new.items():
+        merged[kind].update(table)
+        table.clear()
     target = path()
     temporary = f"{target}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(temporary, "wb") as handle:
             handle.write(_header() + marshal.dumps(merged))
-        os.replace(temporary, target)  # readers see the old table or the new one, never half
-    except OSError:
+        os.replace(temporary, target)  # readers see the old tables or the new ones, never half
+    except (OSError, ValueError):  # ValueError: an argument marshal cannot write
         try:
             os.unlink(temporary)
         except OSError:

@@ -1,9 +1,10 @@
-"""Compiled dataclass methods kept across runs (code_cache.py): the same code, read back, never foreign."""
+"""Compiled dataclass methods and regexes kept across runs (code_cache.py): the same, read back, never foreign."""
 
 from __future__ import annotations
 
 import dataclasses
 import marshal
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,11 +19,11 @@ from apiforge import code_cache
 def table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty table in ``tmp_path``; the hook installed (as the command line does)."""
     code_cache.install()
-    file = tmp_path / "__pycache__" / "dataclasses.marshal"
+    file = tmp_path / "__pycache__" / "compiled.marshal"
     monkeypatch.setattr(code_cache, "path", lambda: str(file))
-    monkeypatch.setattr(code_cache, "_stored", {})
+    monkeypatch.setattr(code_cache, "_stored", {"exec": {}, "re": {}})
     monkeypatch.setattr(code_cache, "_compiled", {})
-    monkeypatch.setattr(code_cache, "_new", {})
+    monkeypatch.setattr(code_cache, "_new", {"exec": {}, "re": {}})
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     return file
 
@@ -47,7 +48,7 @@ def _reload(monkeypatch: pytest.MonkeyPatch) -> None:
     """What a new process sees: the table on disk, nothing compiled yet."""
     monkeypatch.setattr(code_cache, "_stored", code_cache._read())
     monkeypatch.setattr(code_cache, "_compiled", {})
-    monkeypatch.setattr(code_cache, "_new", {})
+    monkeypatch.setattr(code_cache, "_new", {"exec": {}, "re": {}})
 
 
 def test_methods_behave_as_dataclasses_makes_them(table: Path) -> None:
@@ -59,7 +60,7 @@ def test_methods_behave_as_dataclasses_makes_them(table: Path) -> None:
         point.x = 3  # type: ignore[attr-defined]
     # compiled without the caller's __future__ flags, as exec in dataclasses.py compiles
     assert cls.__init__.__annotations__ == {"x": "int", "tags": "list[str]", "return": None}
-    assert code_cache._new  # the texts were compiled here
+    assert code_cache._new["exec"]  # the texts were compiled here
 
 
 def test_a_saved_table_serves_the_next_process_the_same_code(
@@ -68,7 +69,7 @@ def test_a_saved_table_serves_the_next_process_the_same_code(
     _define()
     compiled = dict(code_cache._compiled)
     code_cache.save()
-    assert table.is_file() and not code_cache._new
+    assert table.is_file() and not code_cache._new["exec"]
     _reload(monkeypatch)
 
     def no_compile(*args: Any, **kwargs: Any) -> Any:
@@ -77,7 +78,7 @@ def test_a_saved_table_serves_the_next_process_the_same_code(
     monkeypatch.setattr(code_cache, "compile", no_compile, raising=False)
     cls = _define()
     assert cls(2) == cls(2) and repr(cls(2)) == "Point(x=2, tags=[])"
-    assert not code_cache._new
+    assert not code_cache._new["exec"]
     for text, code in code_cache._compiled.items():
         assert code == compiled[text] == compile(text, "<string>", "exec", dont_inherit=True)
 
@@ -87,16 +88,17 @@ def test_saving_merges_with_what_another_process_saved(
 ) -> None:
     _define(field_name="first")
     code_cache.save()
-    monkeypatch.setattr(code_cache, "_stored", {})  # this process read the table before that
+    # this process read the table before that
+    monkeypatch.setattr(code_cache, "_stored", {"exec": {}, "re": {}})
     _define(field_name="second")
     code_cache.save()
-    texts = set(code_cache._read())
+    texts = set(code_cache._read()["exec"])
     assert any("first" in text for text in texts) and any("second" in text for text in texts)
 
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"not a table", b"\0\0\0\0\0" + marshal.dumps({"x": b"y"})],
+    [b"", b"not a table", b"\0\0\0\0\0" + marshal.dumps({"exec": {"x": b"y"}})],
     ids=["empty", "garbage", "another-interpreter"],
 )
 def test_a_foreign_or_broken_table_is_ignored(
@@ -105,7 +107,7 @@ def test_a_foreign_or_broken_table_is_ignored(
     table.parent.mkdir(parents=True)
     table.write_bytes(content)
     _reload(monkeypatch)
-    assert code_cache._stored == {}
+    assert code_cache._stored == {"exec": {}, "re": {}}
     cls = _define()
     assert cls(1) == cls(1)
 
@@ -114,9 +116,10 @@ def test_a_broken_entry_is_compiled_again(table: Path, monkeypatch: pytest.Monke
     _define()
     code_cache.save()
     _reload(monkeypatch)
-    monkeypatch.setattr(code_cache, "_stored", dict.fromkeys(code_cache._stored, b"\xff"))
+    broken = dict.fromkeys(code_cache._stored["exec"], b"\xff")
+    monkeypatch.setattr(code_cache, "_stored", {"exec": broken, "re": {}})
     assert repr(_define()(4)) == "Point(x=4, tags=[])"
-    assert code_cache._new
+    assert code_cache._new["exec"]
 
 
 def test_nothing_is_written_without_bytecode_writing_or_a_writable_folder(
@@ -134,11 +137,47 @@ def test_nothing_is_written_without_bytecode_writing_or_a_writable_folder(
     assert list(tmp_path.glob("**/*.tmp")) == []
 
 
+# Patterns no other test compiled (re keeps its own per-process cache of compiled patterns).
+_PATTERNS = [
+    (r"(?P<word>[a-z]+)-(\d+)-code-cache", 0),
+    (r"[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD]-code-cache", int(re.IGNORECASE)),
+    (rb"(?i)bytes-(?P<n>\d+)-code-cache", 0),
+]
+
+
+def test_a_stored_pattern_is_the_pattern_re_compiles(
+    table: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from re import _compiler  # type: ignore[attr-defined]
+
+    fresh = {key: _compiler.compile(*key) for key in _PATTERNS}
+    assert set(code_cache._new["re"]) >= set(_PATTERNS)
+    code_cache.save()
+    _reload(monkeypatch)
+    monkeypatch.setattr(code_cache, "_new", {"exec": {}, "re": {}})
+    for key, pattern in fresh.items():
+        again = _compiler.compile(*key)
+        assert again == pattern and again.groupindex == pattern.groupindex
+        assert again.flags == pattern.flags and again.groups == pattern.groups
+    assert not code_cache._new["re"]  # all served from the table
+    assert re.compile(_PATTERNS[0][0]).match("abc-12-code-cache")["word"] == "abc"
+
+
+def test_a_pattern_that_warns_is_never_stored_and_warns_each_time(table: Path) -> None:
+    from re import _compiler  # type: ignore[attr-defined]
+
+    with pytest.warns(FutureWarning):
+        _compiler.compile("[[:alpha:]]-code-cache", 0)  # "Possible nested set"
+    assert ("[[:alpha:]]-code-cache", 0) not in code_cache._new["re"]
+
+
 def test_the_command_line_installs_it_before_its_first_dataclass() -> None:
     probe = (
         "import dataclasses, apiforge.cli.main\n"
         "from apiforge import code_cache\n"
         "assert vars(dataclasses)['exec'] is code_cache._exec\n"
+        "import re\n"
+        "assert re._compiler.compile.__name__ == 'compile_pattern'\n"
         "import apiforge.diagnostics\n"  # imported by the command line, after the hook
         "assert any('def __init__(self,code:_type_code,' in t for t in code_cache._compiled)\n"
     )
