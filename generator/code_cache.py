@@ -41,6 +41,10 @@ _EXEC, _RE = "exec", "re"
 _stored: dict[str, dict[Any, Any]] = {_EXEC: {}, _RE: {}}  # as read; each entry loaded on use
 _new: dict[str, dict[Any, Any]] = {_EXEC: {}, _RE: {}}  # made by this process, not yet saved
 _compiled: dict[str, CodeType] = {}  # dataclass texts loaded or compiled in this process
+_used: set[Any] = set()  # patterns this process took from the table or compiled
+# Entries per table: past it (edits of a checkout's dataclasses leave old texts behind), a save
+# keeps only what the saving process used or made.
+_LIMIT = 5000
 _installed = False
 
 
@@ -136,9 +140,14 @@ def _pattern_compiler(original: Callable[..., Any], recording: _Recording) -> Ca
         args = _stored[_RE].get(key)
         if isinstance(args, tuple):
             try:
-                return sre.compile(*args)
+                compiled = sre.compile(*args)
             except (TypeError, ValueError, OverflowError, RuntimeError):
                 pass  # a damaged entry: compiled as usual
+            else:
+                _used.add(key)
+                return compiled
+        if threading.current_thread() is not threading.main_thread():
+            return original(p, flags)  # catch_warnings below is for one thread at a time
         recording.take()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -148,6 +157,7 @@ def _pattern_compiler(original: Callable[..., Any], recording: _Recording) -> Ca
             return original(p, flags)  # again, so that its warnings show as usual
         if args is not None:  # the code's opcodes are int subclasses, which marshal refuses
             _new[_RE][key] = tuple([int(c) for c in a] if type(a) is list else a for a in args)
+            _used.add(key)
         return compiled
 
     return compile_pattern
@@ -183,6 +193,10 @@ def save() -> None:
     for kind, table in _new.items():
         merged[kind].update(table)
         table.clear()
+    if len(merged[_EXEC]) > _LIMIT:
+        merged[_EXEC] = {t: v for t, v in merged[_EXEC].items() if t in _compiled}
+    if len(merged[_RE]) > _LIMIT:
+        merged[_RE] = {k: v for k, v in merged[_RE].items() if k in _used}
     target = path()
     temporary = f"{target}.{os.getpid()}.tmp"
     try:

@@ -182,3 +182,27 @@ def test_the_command_line_installs_it_before_its_first_dataclass() -> None:
         "assert any('def __init__(self,code:_type_code,' in t for t in code_cache._compiled)\n"
     )
     subprocess.run([sys.executable, "-c", probe], check=True)
+
+
+def test_a_table_past_its_limit_keeps_only_what_the_saving_process_used(
+    table: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from re import _compiler  # type: ignore[attr-defined]
+
+    _define(field_name="kept")
+    _compiler.compile("kept-(a|b)-code-cache", 0)
+    code_cache.save()
+    stale = {f"# an old text {i}": marshal.dumps(compile("", "<string>", "exec")) for i in range(3)}
+    old = {(f"old-{i}-code-cache", 0): ("x", 32, [1], 0, {}, ()) for i in range(3)}
+    tables = code_cache._read()
+    tables["exec"].update(stale)
+    tables["re"].update(old)
+    table.write_bytes(code_cache._header() + marshal.dumps(tables))
+    monkeypatch.setattr(code_cache, "_LIMIT", 3)
+    _compiler.compile("new-(c|d)-code-cache", 0)
+    _define(field_name="new")
+    code_cache.save()
+    saved = code_cache._read()
+    assert not set(stale) & set(saved["exec"]) and not set(old) & set(saved["re"])
+    assert any("new" in text for text in saved["exec"])
+    assert {("kept-(a|b)-code-cache", 0), ("new-(c|d)-code-cache", 0)} <= set(saved["re"])
