@@ -16,7 +16,8 @@ Two kinds, both compiled afresh by every process although their input never chan
   recorded unless compiling it warned (it is then compiled again, so the warning shows as
   before, and never stored).
 
-The tables are read from ``__pycache__/compiled.<cache tag>.marshal`` beside this package;
+Only what is compiled while a module is being imported is stored (a spec's ``pattern`` never
+is). The tables are read from ``__pycache__/compiled.<cache tag>.marshal`` beside this package;
 its header (the interpreter's bytecode magic number and optimization level) must match, or it
 is ignored. What a run compiled is added at exit (:func:`save`, re-reading the file first so
 two processes' entries are merged), as Python writes bytecode: not under
@@ -104,9 +105,23 @@ def _code(source: str) -> CodeType:
     if not isinstance(code, CodeType):
         # as exec compiles a string in dataclasses.py, which has no __future__ imports
         code = compile(source, "<string>", "exec", dont_inherit=True)
-        _new[_EXEC][source] = marshal.dumps(code)
+        if _importing():
+            _new[_EXEC][source] = marshal.dumps(code)
     _compiled[source] = code
     return code
+
+
+def _importing() -> bool:
+    """True while a module is being imported: only what modules make is stored, never a spec's.
+
+    (A spec's ``pattern`` is compiled at run time, outside any import.)
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
 
 
 class _Recording:
@@ -146,7 +161,7 @@ def _pattern_compiler(original: Callable[..., Any], recording: _Recording) -> Ca
             else:
                 _used.add(key)
                 return compiled
-        if threading.current_thread() is not threading.main_thread():
+        if threading.current_thread() is not threading.main_thread() or not _importing():
             return original(p, flags)  # catch_warnings below is for one thread at a time
         recording.take()
         with warnings.catch_warnings(record=True) as caught:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import marshal
 import re
 import subprocess
@@ -28,20 +29,44 @@ def table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return file
 
 
+_modules = iter(range(10**6))
+
+
+def _import(source: str) -> Any:
+    """``source`` run as a freshly imported module (code_cache stores only what imports make)."""
+    folder = Path(code_cache.path()).parent.parent / "modules"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"code_cache_probe_{next(_modules)}"
+    (folder / f"{name}.py").write_text(source, encoding="utf-8")
+    sys.path.insert(0, str(folder))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(folder))
+        sys.modules.pop(name, None)
+
+
 def _define(name: str = "Point", field_name: str = "x") -> type:
-    namespace: dict[str, Any] = {}
     # a fresh class each call, from a module that has `from __future__ import annotations`
-    exec(  # noqa: S102 -- test input, not spec text
+    module = _import(
         "from __future__ import annotations\n"
         "from dataclasses import dataclass, field\n"
         "@dataclass(frozen=True)\n"
         f"class {name}:\n"
         f"    {field_name}: int\n"
-        "    tags: list[str] = field(default_factory=list)\n",
-        namespace,
+        "    tags: list[str] = field(default_factory=list)\n"
     )
-    cls: type = namespace[name]
+    cls: type = getattr(module, name)
     return cls
+
+
+def _compile_at_import(pattern: str | bytes, flags: int) -> re.Pattern[Any]:
+    """``pattern`` compiled by re's compiler while a module is imported (as a module constant is)."""
+    module = _import(
+        f"from re import _compiler\nPATTERN = _compiler.compile({pattern!r}, {flags})\n"
+    )
+    compiled: re.Pattern[Any] = module.PATTERN
+    return compiled
 
 
 def _reload(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -148,15 +173,13 @@ _PATTERNS = [
 def test_a_stored_pattern_is_the_pattern_re_compiles(
     table: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from re import _compiler  # type: ignore[attr-defined]
-
-    fresh = {key: _compiler.compile(*key) for key in _PATTERNS}
+    fresh = {key: _compile_at_import(*key) for key in _PATTERNS}
     assert set(code_cache._new["re"]) >= set(_PATTERNS)
     code_cache.save()
     _reload(monkeypatch)
     monkeypatch.setattr(code_cache, "_new", {"exec": {}, "re": {}})
     for key, pattern in fresh.items():
-        again = _compiler.compile(*key)
+        again = _compile_at_import(*key)
         assert again == pattern and again.groupindex == pattern.groupindex
         assert again.flags == pattern.flags and again.groups == pattern.groups
     assert not code_cache._new["re"]  # all served from the table
@@ -164,11 +187,23 @@ def test_a_stored_pattern_is_the_pattern_re_compiles(
 
 
 def test_a_pattern_that_warns_is_never_stored_and_warns_each_time(table: Path) -> None:
+    with pytest.warns(FutureWarning):
+        _compile_at_import("[[:alpha:]]-code-cache", 0)  # "Possible nested set"
+    assert ("[[:alpha:]]-code-cache", 0) not in code_cache._new["re"]
+
+
+def test_what_is_compiled_outside_an_import_is_served_but_never_stored(table: Path) -> None:
     from re import _compiler  # type: ignore[attr-defined]
 
-    with pytest.warns(FutureWarning):
-        _compiler.compile("[[:alpha:]]-code-cache", 0)  # "Possible nested set"
-    assert ("[[:alpha:]]-code-cache", 0) not in code_cache._new["re"]
+    pattern = _compiler.compile("spec-pattern-(x|y)-code-cache", 0)  # as a spec's pattern is
+    assert pattern.match("spec-pattern-x-code-cache")
+    namespace: dict[str, Any] = {}
+    exec(  # noqa: S102 -- test input
+        "from dataclasses import dataclass\n@dataclass\nclass Made:\n    at_run_time: int\n",
+        namespace,
+    )
+    assert namespace["Made"](1).at_run_time == 1
+    assert not code_cache._new["re"] and not code_cache._new["exec"]
 
 
 def test_the_command_line_installs_it_before_its_first_dataclass() -> None:
@@ -187,10 +222,8 @@ def test_the_command_line_installs_it_before_its_first_dataclass() -> None:
 def test_a_table_past_its_limit_keeps_only_what_the_saving_process_used(
     table: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from re import _compiler  # type: ignore[attr-defined]
-
     _define(field_name="kept")
-    _compiler.compile("kept-(a|b)-code-cache", 0)
+    _compile_at_import("kept-(a|b)-code-cache", 0)
     code_cache.save()
     stale = {f"# an old text {i}": marshal.dumps(compile("", "<string>", "exec")) for i in range(3)}
     old = {(f"old-{i}-code-cache", 0): ("x", 32, [1], 0, {}, ()) for i in range(3)}
@@ -199,7 +232,7 @@ def test_a_table_past_its_limit_keeps_only_what_the_saving_process_used(
     tables["re"].update(old)
     table.write_bytes(code_cache._header() + marshal.dumps(tables))
     monkeypatch.setattr(code_cache, "_LIMIT", 3)
-    _compiler.compile("new-(c|d)-code-cache", 0)
+    _compile_at_import("new-(c|d)-code-cache", 0)
     _define(field_name="new")
     code_cache.save()
     saved = code_cache._read()
