@@ -1,5 +1,5 @@
 """Front ends over the library (apiforge.api): the click command line and its commands, the hatchling build hook."""
 
-from apiforge import code_cache
+from apiforge.code_cache import install
 
-code_cache.install()  # before the first @dataclass the command imports (see code_cache.py)
+install()  # before the first @dataclass or module regex the command imports (code_cache.py)
