@@ -28,7 +28,6 @@ whole file's.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
 import marshal
@@ -56,14 +55,16 @@ def _anchored(text: str, lines: Lines, chunks: list[Chunk]) -> list[tuple[int, s
     """(chunk, the anchor names it defines or names) for each chunk naming a defined anchor,
     in text order. A token never spans a line break, so it lies in one chunk's lines or in
     lines of no chunk (parents' headers, leading comments), where it does not count."""
+    defined = yaml_reader.anchor_names(text)
+    if not defined:
+        return []
     offsets = lines.offsets
-    starts = [offsets[chunk.first] for chunk in chunks]
-    named: dict[int, set[str]] = {}
-    for at, name in yaml_reader.anchor_uses(text):
-        index = bisect.bisect_right(starts, at) - 1
-        if index >= 0 and at < offsets[chunks[index].stop]:
-            named.setdefault(index, set()).add(name)
-    return sorted(named.items())
+    found: list[tuple[int, set[str]]] = []
+    for index, chunk in enumerate(chunks):
+        named = yaml_reader.names_used(text, offsets[chunk.first], offsets[chunk.stop])
+        if named and not named.isdisjoint(defined):
+            found.append((index, named & defined))
+    return found
 
 
 def units(text: str, lines: Lines, chunks: list[Chunk]) -> list[tuple[int, int]]:

@@ -3,15 +3,17 @@
 ``check_defaults``' marks come from the per-definition parse's pieces (each unit walks
 its own values once, when it is parsed; the splice visits only the wrappers it builds),
 and ``yaml_split.Lines.shallow`` finds a level's lines with the regex engine. Each test
-fails when its shortcut keys or skips wrongly: the marks of a piece must be those of a fresh walk of
-the data it was spliced into, every module that computes a piece must be part of its key,
-and the cut must be the line-by-line one.
+fails when its shortcut keys or skips wrongly: the marks of a piece must be those of a
+fresh walk of the data it was spliced into, every module that computes a piece must be
+part of its key, and the cut must be the line-by-line one.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import random
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -167,3 +169,48 @@ def test_the_regex_cut_is_the_line_by_line_cut(
             assert fast[0].offsets == [*starts[:-1], len(sample)]
             cut += 1
     assert cut or name == "swagger2.yaml" or text.startswith("{")
+
+
+def _anchored_by_offset(text: str, lines: Any, chunks: list[Any]) -> list[tuple[int, set[str]]]:
+    """The token-by-token search chunk by chunk replaces: every ``&name``/``*name`` of the
+    whole text whose name some ``&name`` defines, placed in its chunk by offset."""
+    anchors = [(m.start(), m.group()[1:]) for m in re.finditer(r"&[^\s\[\]{},]+", text)]
+    aliases = [(m.start(), m.group()[1:]) for m in re.finditer(r"\*[^\s\[\]{},]+", text)]
+    defined = {name for _, name in anchors}
+    tokens = anchors + aliases
+    starts = [lines.offsets[chunk.first] for chunk in chunks]
+    named: dict[int, set[str]] = {}
+    for at, name in tokens:
+        index = bisect.bisect_right(starts, at) - 1
+        if name in defined and index >= 0 and at < lines.offsets[chunks[index].stop]:
+            named.setdefault(index, set()).add(name)
+    return sorted(named.items())
+
+
+ANCHORS = [
+    "a: &x 1\nb:\n  c: *x\n  d: &y [1]\ne: *y\n",
+    "paths:\n  /a:\n    get: &op {x: 1}\n  /b:\n    get: *op\n    put: &a*b 2\n",
+    "x: '&notanchor'\ny: &q\n  - *q2\nz: &q2 3\n",
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [*_sources(), *(("anchors", t) for t in ANCHORS)],
+    ids=lambda v: v if len(v) < 60 else "",
+)
+def test_anchor_names_are_found_chunk_by_chunk_as_token_by_token(name: str, text: str) -> None:
+    rng = random.Random(name + "anchors")
+    lines = text.split("\n")
+    samples = [text]
+    for _ in range(40):
+        lines = _edit(lines, rng)
+        samples.append("\n".join(lines))
+    anchored = 0
+    for sample in samples:
+        cut = yaml_split.split(sample)
+        if cut is not None:
+            found = yaml_chunks._anchored(sample, *cut)
+            assert found == _anchored_by_offset(sample, *cut)
+            anchored += bool(found)
+    assert anchored or "&" not in text
