@@ -13,7 +13,7 @@ import functools
 import itertools
 import operator
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # How many levels below a top-level key are cut into chunks (read by yaml_unit_positions too).
 SPLIT_LEVELS = {"paths": 1, "webhooks": 1, "definitions": 1, "components": 2}
@@ -22,9 +22,10 @@ _AWKWARD = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2
 _KEY_START_FORBIDDEN = frozenset("-?:,[]{}#&*!|>'\"%@` \t")
 
 
-@dataclass(frozen=True)
-class Chunk:
-    """One definition: its keys from the top, its parents' header text, its lines [first, stop)."""
+class Chunk(NamedTuple):
+    """One definition: its keys from the top, its parents' header text, its lines [first, stop).
+
+    A named tuple: ~2,000 are made per split, each ~4x cheaper than a frozen dataclass's."""
 
     keys: tuple[str, ...]
     header: str
