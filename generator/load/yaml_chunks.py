@@ -103,8 +103,10 @@ def groups(text: str, lines: Lines, chunks: list[Chunk]) -> list[list[int]]:
     for index, names in _anchored(text, lines, chunks):
         parent[index] = index
         for name in names:
-            low, high = sorted((root(first.setdefault(name, index)), root(index)))
-            parent[high] = low
+            other = first.setdefault(name, index)
+            if other != index:  # named before: join the two groups under the smaller root
+                low, high = sorted((root(other), root(index)))
+                parent[high] = low
     joined: dict[int, list[int]] = {}
     for index in parent:  # in text order
         joined.setdefault(root(index), []).append(index)

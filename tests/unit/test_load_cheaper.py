@@ -187,6 +187,19 @@ def _anchored_by_offset(text: str, lines: Any, chunks: list[Any]) -> list[tuple[
     return sorted(named.items())
 
 
+def _groups_by_closure(size: int, anchored: list[tuple[int, set[str]]]) -> list[list[int]]:
+    """Chunks that name a common anchor, transitively, in one group; groups by first member."""
+    group = {index: {index} for index in range(size)}
+    for index, names in anchored:
+        for other, more in anchored:
+            if other != index and names & more and group[index] is not group[other]:
+                merged = group[index] | group[other]
+                for member in merged:
+                    group[member] = merged
+    unique = {id(g): sorted(g) for g in group.values()}
+    return sorted(unique.values())
+
+
 ANCHORS = [
     "a: &x 1\nb:\n  c: *x\n  d: &y [1]\ne: *y\n",
     "paths:\n  /a:\n    get: &op {x: 1}\n  /b:\n    get: *op\n    put: &a*b 2\n",
@@ -212,5 +225,6 @@ def test_anchor_names_are_found_chunk_by_chunk_as_token_by_token(name: str, text
         if cut is not None:
             found = yaml_chunks._anchored(sample, *cut)
             assert found == _anchored_by_offset(sample, *cut)
+            assert yaml_chunks.groups(sample, *cut) == _groups_by_closure(len(cut[1]), found)
             anchored += bool(found)
     assert anchored or "&" not in text
