@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from apiforge import __version__
+from apiforge.code_cache import save as save_compiled_code
 from apiforge.config import DEFAULT_OUTPUT
 from apiforge.diagnostics import DiagnosticsError
 
@@ -65,6 +66,7 @@ def run() -> None:
         if exc.code is not None and not isinstance(exc.code, int):
             raise
         code = exc.code or 0
+    save_compiled_code()  # the dataclass methods and regexes its imports compiled, for the next run
     atexit._run_exitfuncs()  # the handlers a normal exit runs (no public spelling)
     try:
         sys.stdout.flush()

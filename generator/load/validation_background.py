@@ -35,6 +35,7 @@ import types
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from apiforge.code_cache import save as save_compiled_code
 from apiforge.diagnostics import Severity, Sink
 
 if TYPE_CHECKING:  # the child imports it to validate; the parent forks before it needs it
@@ -143,6 +144,7 @@ def prewarm() -> None:
             _one_family_only()
             _no_plugin_loader()
             _import_validation()
+            save_compiled_code()  # pydantic's dataclasses and regexes, while the document is on its way
             with os.fdopen(to_read, "rb") as pipe:
                 data = pipe.read()
             if data:  # empty: discarded unused
