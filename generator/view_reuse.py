@@ -15,26 +15,33 @@ for those files, and imports no view or renderer module. An edit that changes on
 the models stage reads (a property added to a schema, a description) reuses both
 packages' files; one that changes an operation, a name or a class renders them again.
 
-``repr`` spells the projection: the IR, the names and the target are frozen dataclasses
-of strings, numbers, tuples and dicts (equal ``repr``, equal values; dict order counts
-as the views see it); the models' sets are spelt sorted.
+:func:`_spelling` spells the projection for its digest: every field of every dataclass in
+it, in field order, as plain lists, tuples and dicts (dict order counts, as the views see
+it; the models' sets sorted) that ``marshal``'s format 2 writes in C. That format spells a
+value alone (no object references, no interning), so the digest is the same in every
+process; a value it cannot write (a date among a schema's enum values) spells the whole
+projection with ``repr`` instead.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import marshal
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
+from typing import Any
 
 from apiforge.config.targets import Target
 from apiforge.diagnostics import Diagnostic, Severity, Sink, SpecLocation
+from apiforge.ir import model as ir
 from apiforge.ir.model import PAGE_PROPERTIES, Api, Schema
 from apiforge.models import ModelsModule
-from apiforge.naming.names import Names
+from apiforge.naming.names import GroupNames, Names, OperationNames
 from apiforge.output import cache
 
-_FORMAT = "package files v2"  # v2: formatted text
+_FORMAT = "package files v3"  # v2: formatted text; v3: the projection spelt by marshal
 
 Parts = tuple[dict[str, str], dict[str, str]]
 """A package's files before its ``models/`` folder and after it (see ``render/client.py``)."""
@@ -51,10 +58,143 @@ class ViewInputs:
     @functools.cached_property
     def spelt(self) -> str:
         """The digest of the projection (spelt once for both packages)."""
-        m = self.models
-        classes = (sorted(m.classes), m.names, m.variants, sorted(m.enums))
-        maps = (m.homes, m.server_homes, m.members)
-        return cache.digest(_FORMAT, repr((self.api, self.names, classes, maps)))
+        return cache.digest(_FORMAT, *_spelling(self.api, self.names, self.models))
+
+
+def _split(names: str) -> tuple[str, ...]:
+    return tuple(names.split())
+
+
+def _location(name: str) -> tuple[str, ...]:
+    return tuple(f"{name}.{field}" for field in _SCALARS[SpecLocation])
+
+
+def _ref(name: str) -> tuple[str, ...]:
+    return tuple(f"{name}.{field}" for field in _SCALARS[ir.TypeRef])
+
+
+# Each class's fields spelt as they are (a location and a TypeRef's fields are spelt in
+# their holder's row); _NESTED: the fields spelt by the walk below. Together: every field.
+_SCALARS: dict[type, tuple[str, ...]] = {
+    SpecLocation: _split("file pointer line column"),
+    ir.TypeRef: _split("kind model format nullable values"),
+    ir.Parameter: _split(
+        "name location required style explode description deprecated default keywords"
+    ),
+    ir.Content: _split("media_type encoding"),
+    ir.RequestBody: _split("required description"),
+    ir.Response: _split("status description"),
+    ir.SecurityRequirement: _split("scheme scopes"),
+    ir.Operation: _split(
+        "operation_id method path summary description tags deprecated security_optional"
+    ),
+    ir.Property: _split("name required"),
+    Schema: _split("key kind enum_values description enum_varnames"),
+    ir.Server: _split("url description"),
+    ir.SecurityScheme: _split("name kind param_name location"),
+    Api: _split("title version description tags"),
+    OperationNames: _split("resource method params function constant all_method"),
+    GroupNames: _split("resource_class interface keyword base"),
+    Names: _split("schemas fields members variants"),
+    ModelsModule: _split("client_files server_files names variants homes server_homes members"),
+}
+_NESTED: dict[type, tuple[str, ...]] = {
+    ir.TypeRef: _split("item"),
+    ir.Parameter: _split("type spec_location"),
+    ir.Content: _split("type"),
+    ir.RequestBody: _split("contents spec_location"),
+    ir.Response: _split("contents spec_location"),
+    ir.Operation: _split("parameters body responses security spec_location security_alternatives"),
+    ir.Property: _split("type"),
+    Schema: _split("properties spec_location"),
+    ir.SecurityScheme: _split("spec_location"),
+    Api: _split("servers operations schemas security_schemes"),
+    Names: _split("operations groups"),
+    ModelsModule: _split("classes enums"),  # frozensets: spelt sorted
+}
+_TYPE_REF = attrgetter(*_SCALARS[ir.TypeRef])
+_PARAMETER = attrgetter(*_SCALARS[ir.Parameter], *_location("spec_location"), *_ref("type"))
+_CONTENT = attrgetter(*_SCALARS[ir.Content])
+_BODY = attrgetter(*_SCALARS[ir.RequestBody], *_location("spec_location"))
+_RESPONSE = attrgetter(*_SCALARS[ir.Response], *_location("spec_location"))
+_REQUIREMENT = attrgetter(*_SCALARS[ir.SecurityRequirement])
+_OPERATION = attrgetter(*_SCALARS[ir.Operation], *_location("spec_location"))
+_PROPERTY = attrgetter(*_SCALARS[ir.Property], *_ref("type"))
+_SCHEMA = attrgetter(*_SCALARS[Schema], *_location("spec_location"))
+_SERVER = attrgetter(*_SCALARS[ir.Server])
+_SCHEME = attrgetter(*_SCALARS[ir.SecurityScheme], *_location("spec_location"))
+_API = attrgetter(*_SCALARS[Api])
+_OPERATION_NAMES = attrgetter(*_SCALARS[OperationNames])
+_GROUP_NAMES = attrgetter(*_SCALARS[GroupNames])
+_NAMES = attrgetter(*_SCALARS[Names])
+_MODELS = attrgetter(*_SCALARS[ModelsModule])
+
+
+def _spelling(api: Api, names: Names, models: ModelsModule) -> tuple[str, str]:
+    """How the projection is spelt and the sha256 of that spelling (see the module docstring).
+
+    One flat list of rows, each a tuple of plain values: a dataclass's fields (its location's
+    and its TypeRef's inline), a sequence's length before its items, a TypeRef's ``item``
+    chain ended by None. Read in order, the rows give the projection back.
+    """
+    out: list[Any] = [_API(api), len(api.servers)]
+    add = out.append
+    out.extend(map(_SERVER, api.servers))
+    add(len(api.operations))
+    for op in api.operations:
+        add(_OPERATION(op))
+        add(len(op.parameters))
+        for param in op.parameters:
+            add(_PARAMETER(param))
+            _items(param.type.item, add)
+        body = op.body
+        if body is None:
+            add(None)
+        else:
+            add(_BODY(body))
+            _contents(body.contents, add)
+        add(len(op.responses))
+        for response in op.responses:
+            add(_RESPONSE(response))
+            _contents(response.contents, add)
+        add(tuple(map(_REQUIREMENT, op.security)))
+        add(tuple(tuple(map(_REQUIREMENT, one)) for one in op.security_alternatives))
+    add(len(api.schemas))
+    for key, schema in api.schemas.items():
+        add(key)
+        add(_SCHEMA(schema))
+        add(len(schema.properties))
+        for prop in schema.properties:
+            add(_PROPERTY(prop))
+            _items(prop.type.item, add)
+    add(tuple(map(_SCHEME, api.security_schemes)))
+    add(_NAMES(names))
+    add(tuple(names.operations))
+    out.extend(map(_OPERATION_NAMES, names.operations.values()))
+    add(tuple(names.groups))
+    out.extend(map(_GROUP_NAMES, names.groups.values()))
+    add((_MODELS(models), sorted(models.classes), sorted(models.enums)))
+    try:
+        spelt = marshal.dumps(out, 2)
+    except ValueError:  # a value marshal cannot write
+        sets = (sorted(models.classes), sorted(models.enums))
+        return "repr", cache.digest(repr((api, names, _MODELS(models), sets)))
+    return "marshal 2", hashlib.sha256(spelt).hexdigest()
+
+
+def _items(ref: ir.TypeRef | None, add: Callable[[Any], object]) -> None:
+    """A TypeRef's ``item`` chain: a row per TypeRef, then None."""
+    while ref is not None:
+        add(_TYPE_REF(ref))
+        ref = ref.item
+    add(None)
+
+
+def _contents(contents: tuple[ir.Content, ...], add: Callable[[Any], object]) -> None:
+    add(len(contents))
+    for content in contents:
+        add(_CONTENT(content))
+        _items(content.type, add)
 
 
 REUSED: list[str] = []  # the packages the last build reused ("client", "server"): for tests

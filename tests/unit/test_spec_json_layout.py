@@ -8,6 +8,7 @@ spec can hold (YAML dates and odd keys included).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -101,8 +102,8 @@ def test_cached_definitions_follow_values_json_spells_apart(
         assert spec_json(document, spec) == reference(document) + "\n"
 
 
-def _served_document() -> dict[str, Any]:
-    schemas = {f"S{i}": {"type": "object", "description": f"schema {i} é"} for i in range(6)}
+def _served_document(n: int = 6) -> dict[str, Any]:
+    schemas = {f"S{i}": {"type": "object", "description": f"schema {i} é"} for i in range(n)}
     return {
         "openapi": "3.0.3",
         "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}},
@@ -110,19 +111,34 @@ def _served_document() -> dict[str, Any]:
     }
 
 
-def test_definitions_are_pieces_an_edit_stores_one_of(tmp_path: Path, monkeypatch: Any) -> None:
-    """One piece per definition, shared by spec files; an edit stores only its own."""
+def _runs(keys: list[str]) -> int:
+    """How many runs ``keys`` are cut into: one ends after a key whose sha256 starts with a multiple of 16."""
+    ends = [not hashlib.sha256(key.encode()).digest()[0] % 16 for key in keys]
+    return sum(ends) + (not ends[-1])
+
+
+def test_runs_of_definitions_are_pieces_an_edit_stores_one_of(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """One piece per run of definitions, shared by spec files; an edit stores only its run."""
     monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
     folder = cache.cache_dir(CACHE_KIND)
-    document = _served_document()
+    document = _served_document(300)
+    schemas = document["components"]["schemas"]
     assert spec_json(document, tmp_path / "a.yaml") == reference(document) + "\n"
     first = cache.keys(folder)
-    assert len(first) == 8  # the version, one path item, six schemas
+    assert len(first) == 2 + _runs(list(schemas))  # the version, the path item, the schemas'
+    assert 300 / 40 < _runs(list(schemas)) < 300 / 8
     assert spec_json(document, tmp_path / "b.yaml") == reference(document) + "\n"
     assert cache.keys(folder) == first
-    document["components"]["schemas"]["S3"]["description"] = "edited"
+    schemas["S3"]["description"] = "edited"
     assert spec_json(document, tmp_path / "a.yaml") == reference(document) + "\n"
-    assert len(cache.keys(folder) - first) == 1
+    second = cache.keys(folder)
+    assert len(second - first) == 1
+    items = list(schemas.items())
+    document["components"]["schemas"] = dict([*items[:150], ("Added", {}), *items[150:]])
+    assert spec_json(document, tmp_path / "a.yaml") == reference(document) + "\n"
+    assert 1 <= len(cache.keys(folder) - second) <= 2  # the run it joined (cut in two at most)
 
 
 def test_a_damaged_piece_is_spelt_again(tmp_path: Path, monkeypatch: Any) -> None:
