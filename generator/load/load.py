@@ -242,7 +242,9 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
     family, version = identified
     holders = root.ref_holders
     origins = Origins(display, {})
+    known = root.marked  # check_defaults' result for the document as read
     if bundle.has_external_refs(holders):
+        known = None
         home = ("definitions",) if family == "2.0" else ("components", "schemas")
         bundled = bundle.bundle(
             root,
@@ -286,13 +288,14 @@ def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSp
             document, lambda c, m, p: reporter.warning(c, m, *origins.before_conversion(p))
         )
         family, version, converted_from = "3.0", "3.0.3", "2.0"
+        known = None
     pending = None
     marked = None
     if options.validate:
         pending = validation_background.start(
             document, family, report_at, sink, background=options.background_validation
         )
-        marked = validation.check_defaults(document, report_at)
+        marked = validation.check_defaults(document, report_at, known)
         pending.load_end = len(sink.items)
 
     def origin(pointer: str) -> SpecLocation:

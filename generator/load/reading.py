@@ -37,6 +37,9 @@ class Parsed:
 
     data: Any
     ref_holders: list[dict[str, Any]] = field(default_factory=list)
+    marked: list[dict[str, Any]] | None = None
+    """What ``validation.check_defaults`` returns for ``data`` (then with nothing to report),
+    when the reader found it; else None."""
 
 
 @dataclass
@@ -54,6 +57,8 @@ class SourceFile:
     escapes: bool = True
     """Whether the text holds a ``\\u``/``\\U`` escape: strict decoding yields no lone
     surrogate, so without one the data cannot hold one either."""
+    marked: list[dict[str, Any]] | None = None
+    """``Parsed.marked``: valid for ``data`` as read (before bundling or conversion)."""
 
     def locate(self, pointer: str) -> SpecLocation:
         """A location in this file with line and column filled in (best effort)."""

@@ -135,8 +135,9 @@ def check_local_refs(document: Any, holders: list[dict[str, Any]], report: Repor
             where = paths.get(id(holder))
             if where is not None and not in_data(where):
                 report("ref-not-found", missing[holder["$ref"]], jsonpointer.join(where, "$ref"))
-    order = {id(holder): index for index, holder in enumerate(holders)}
-    for cycle in _cycles(resolved):
+    cycles = _cycles(resolved)
+    order = {id(holder): index for index, holder in enumerate(holders)} if cycles else {}
+    for cycle in cycles:
         first = min(range(len(cycle)), key=lambda i: order.get(id(resolved[cycle[i]]), 0))
         cycle = cycle[first:] + cycle[:first]
         chain = " -> ".join(cycle + [cycle[0]])

@@ -59,7 +59,14 @@ def read_source(
         return None
     escapes = "\\u" in text or "\\U" in text
     return SourceFile(
-        location, display, sha256, parsed.data, parsed.ref_holders, positions, escapes
+        location,
+        display,
+        sha256,
+        parsed.data,
+        parsed.ref_holders,
+        positions,
+        escapes,
+        parsed.marked,
     )
 
 

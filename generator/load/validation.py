@@ -284,19 +284,37 @@ SCHEMA_KEYS = frozenset(
 collects the mappings that have one in its pass, so the IR need not walk the document again."""
 
 
-def check_defaults(document: dict[str, Any], report: Report) -> list[dict[str, Any]]:
+def check_defaults(
+    document: dict[str, Any], report: Report, known: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Warn (``default-not-in-enum``) where a schema's ``default`` is not one of its ``enum``.
 
-    Common in real specs and harmless to generation, but worth a pointer. One
-    level-by-level pass over the document (each level takes every value of the one
-    above whole, in C, and skips the scalars: cheaper than filtering them in Python);
-    pointers are found only for offenders. Returns every mapping of the document (data
-    included, in no set order) with a key of :data:`SCHEMA_KEYS`.
+    Common in real specs and harmless to generation, but worth a pointer. Returns every
+    mapping of the document (data included, in no set order) with a key of
+    :data:`SCHEMA_KEYS`. ``known``: those mappings as the reader found them with
+    :func:`scan` and :func:`visit` over every node of ``document`` (the per-definition
+    YAML parse keeps them per unit), where no default was outside its enum: then
+    nothing is walked.
+    """
+    if known is not None:
+        return known
+    marked, offenders = scan([document])
+    if offenders:
+        _report_offenders(document, offenders, report)
+    return marked
+
+
+def scan(level: list[Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(the mappings with a key of :data:`SCHEMA_KEYS`, those whose default is not in their
+    enum) in and under the nodes of ``level``, each counted once per path that reaches it.
+
+    One level-by-level pass (each level takes every value of the one above whole, in C,
+    and skips the scalars: cheaper than filtering them in Python); pointers are found
+    only for offenders, by the caller.
     """
     offenders: list[dict[str, Any]] = []
     marked: list[dict[str, Any]] = []
     unmarked = SCHEMA_KEYS.isdisjoint
-    level: list[Any] = [document]
     while level:
         deeper: list[Any] = []
         extend = deeper.extend
@@ -313,9 +331,18 @@ def check_defaults(document: dict[str, Any], report: Report) -> list[dict[str, A
             elif kind is list:
                 extend(node)
         level = deeper
-    if offenders:
-        _report_offenders(document, offenders, report)
-    return marked
+    return marked, offenders
+
+
+def visit(mappings: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
+    """:func:`scan` of these mappings alone, not what they hold: (the marked, whether one offends)."""
+    marked = [node for node in mappings if not SCHEMA_KEYS.isdisjoint(node)]
+    offends = False
+    for node in mappings:
+        enum = node.get("enum")
+        if "default" in node and enum.__class__ is list and _not_in(node, enum):
+            offends = True
+    return marked, offends
 
 
 def _report_offenders(

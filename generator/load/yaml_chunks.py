@@ -2,9 +2,9 @@
 
 A block-style spec is cut into its top-level entries, and ``paths``, ``webhooks``,
 ``definitions`` and ``components/<kind>`` further into one chunk per path, schema,
-response... (:func:`split`). Chunks that name the same anchor (PyYAML's dumper shares
-objects between paths) form one unit (:func:`groups`); the others are a unit each. A unit
-is parsed on its own, as its chunks' exact spans of the file in text order, each behind
+response... (:func:`apiforge.load.yaml_split.split`). Chunks that name the same anchor
+(PyYAML's dumper shares objects between paths) form one unit (:func:`groups`); the others
+are a unit each. A unit is parsed on its own, as its chunks' exact spans of the file in text order, each behind
 the header lines of its parents that the chunk before it did not open (so depth, text and
 the order of anchors and aliases are what the whole file gives them), by
 :func:`apiforge.load.yaml_reader.parse_clean`; results are kept in the content cache, one
@@ -28,197 +28,46 @@ whole file's.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
-import itertools
 import marshal
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from apiforge.load import yaml_pieces, yaml_reader
+from apiforge.load import validation, yaml_pieces, yaml_reader
 from apiforge.load.reading import Limits, Parsed
 from apiforge.load.yaml_compose import HAVE_LIBYAML, gc_paused, may_be_deep
 from apiforge.load.yaml_positions import YamlPositions
+from apiforge.load.yaml_split import SPLIT_LEVELS, Chunk, Lines, split
 from apiforge.output import cache, pieces
 
-# How many levels below a top-level key are cut into chunks (read by yaml_unit_positions too).
-SPLIT_LEVELS = {"paths": 1, "webhooks": 1, "definitions": 1, "components": 2}
-# Characters Python or PyYAML may take as a line break besides "\n", and a BOM.
-_AWKWARD = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\ufeff")
-_KEY_START_FORBIDDEN = frozenset("-?:,[]{}#&*!|>'\"%@` \t")
-_FORMAT = "yaml chunks v2"
+_FORMAT = "yaml chunks v3"
 KIND = "yaml-units"  # one checked piece per unit (:mod:`apiforge.output.pieces`)
+# The modules a piece is computed by (validation: its marks): their text is in every key.
+CODE = (
+    *("yaml_chunks.py", "yaml_split.py", "yaml_pieces.py", "yaml_reader.py", "yaml_compose.py"),
+    "validation.py",
+)
+__all__ = ["CODE", "KIND", "SPLIT_LEVELS", "Chunk", "groups", "parse_chunked", "split", "units"]
 
 
-@dataclass(frozen=True)
-class Chunk:
-    """One definition: its keys from the top, its parents' header text, its lines [first, stop)."""
-
-    keys: tuple[str, ...]
-    header: str
-    first: int
-    stop: int
-
-
-class _Lines:
-    """The text's lines and each one's start offset."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = lines = text.split("\n")
-        offsets = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
-        offsets[-1] = len(text)  # the last line has no "\n" after it
-        self.offsets = offsets
-
-    def first_content(self, start: int, end: int) -> int:
-        """The first line in [start, end) holding more than blanks or a comment, else ``end``."""
-        lines = self.lines
-        return next((i for i in range(start, end) if _indent(lines[i]) >= 0), end)
-
-    def shallow(self, start: int, end: int, width: int) -> list[int]:
-        """The lines in [start, end) not indented by ``width`` spaces or more."""
-        pad = " " * width
-        lines = self.lines
-        return [i for i in range(start, end) if not lines[i].startswith(pad)]
-
-
-def _indent(line: str) -> int:
-    """The indentation of a line that holds more than blanks or a comment, else -1."""
-    bare = line.lstrip(" ")
-    return len(line) - len(bare) if bare and bare[0] != "#" else -1
-
-
-def split(text: str) -> tuple[_Lines, list[Chunk]] | None:
-    """The spec's definitions in text order, or None when the text is not plainly splittable."""
-    if any(c in text for c in _AWKWARD) or _has_marker(text):
-        return None
-    lines = _Lines(text)
-    chunks: list[Chunk] = []
-    if not _cut(lines, 0, len(lines.lines), -1, (), "", chunks):
-        return None
-    return lines, chunks
-
-
-def _has_marker(text: str) -> bool:
-    """A ``---``/``...`` document marker or a ``%`` directive at a line start."""
-    return any(text.startswith(m) or ("\n" + m) in text for m in ("---", "...", "%"))
-
-
-def _cut(
-    lines: _Lines,
-    start: int,
-    end: int,
-    parent_indent: int,
-    keys: tuple[str, ...],
-    header: str,
-    out: list[Chunk],
-) -> bool:
-    """Cut lines [start, end) (the children of ``keys``) into chunks; False when it cannot."""
-    entries = _entries(lines, start, end, parent_indent)
-    if not entries:
-        return False
-    seen: set[str] = set()
-    for key, first, stop, nested in entries:
-        if key in seen or key in ("$ref", "<<"):
-            return False
-        seen.add(key)
-        path = (*keys, key)
-        if (
-            nested
-            and len(path) <= SPLIT_LEVELS.get(path[0], 0)
-            and lines.first_content(first + 1, stop) < stop
-        ):
-            indent = _indent(lines.lines[first])
-            inner = header + lines.lines[first] + "\n"
-            if not _cut(lines, first + 1, stop, indent, path, inner, out):
-                return False
-        else:
-            out.append(Chunk(path, header, first, stop))
-    return True
-
-
-def _entries(
-    lines: _Lines, start: int, end: int, parent_indent: int
-) -> list[tuple[str, int, int, bool]] | None:
-    """(key, first line, end line, value on later lines) per child; None when unsure.
-
-    Blank and comment lines before the first child belong to no chunk (they parse to
-    nothing); every other line belongs to the child above it.
-    """
-    text = lines.lines
-    opening = lines.first_content(start, end)
-    if opening == end:
-        return None
-    indent = _indent(text[opening])
-    if indent <= parent_indent:
-        return None
-    found: list[tuple[str, int, int, bool]] = []
-    current: tuple[str, int, bool] | None = None
-    for i in lines.shallow(opening, end, indent + 1):
-        here = _indent(text[i])
-        if here < 0:
-            continue
-        if here < indent:
-            return None  # only a flow construct can go there: a unit would not parse
-        line = text[i][indent:]
-        if current is not None and current[2] and line[:1] == "-" and line[1:2] in ("", " "):
-            continue  # an item of a sequence written at its key's indentation
-        parsed = _key(line)
-        if parsed is None:
-            return None
-        if current is not None:
-            found.append((current[0], current[1], i, current[2]))
-        current = (parsed[0], i, parsed[1])
-    if current is not None:
-        found.append((current[0], current[1], end, current[2]))
-    return found
-
-
-def _key(line: str) -> tuple[str, bool] | None:
-    """(key, whether its value is on later lines) of ``key: ...``; None for anything else.
-
-    Plain keys, and quoted ones without escapes; each unit's parse checks the keys read here.
-    """
-    quote = line[:1]
-    if quote in ("'", '"'):
-        close = line.find(quote, 1)
-        if close < 0 or "\\" in line[:close] or line[close + 1 : close + 2] != ":":
-            return None
-        key, colon = line[1:close], close + 1
-    else:
-        if not line or line[0] in _KEY_START_FORBIDDEN:
-            return None
-        colon = line.find(":")
-        while colon >= 0 and colon + 1 < len(line) and line[colon + 1] != " ":
-            colon = line.find(":", colon + 1)
-        if colon <= 0:
-            return None
-        key = line[:colon]
-        if " #" in key or "\t" in key or key != key.rstrip():
-            return None
-    rest = line[colon + 1 :]
-    if rest and rest[0] != " ":
-        return None
-    rest = rest.strip(" ")
-    return key, not rest or rest[0] == "#"
-
-
-def _anchored(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, set[str]]]:
+def _anchored(text: str, lines: Lines, chunks: list[Chunk]) -> list[tuple[int, set[str]]]:
     """(chunk, the anchor names it defines or names) for each chunk naming a defined anchor,
     in text order. A token never spans a line break, so it lies in one chunk's lines or in
     lines of no chunk (parents' headers, leading comments), where it does not count."""
+    defined = yaml_reader.anchor_names(text)
+    if not defined:
+        return []
     offsets = lines.offsets
-    starts = [offsets[chunk.first] for chunk in chunks]
-    named: dict[int, set[str]] = {}
-    for at, name in yaml_reader.anchor_uses(text):
-        index = bisect.bisect_right(starts, at) - 1
-        if index >= 0 and at < offsets[chunks[index].stop]:
-            named.setdefault(index, set()).add(name)
-    return sorted(named.items())
+    found: list[tuple[int, set[str]]] = []
+    for index, chunk in enumerate(chunks):
+        named = yaml_reader.names_used(text, offsets[chunk.first], offsets[chunk.stop])
+        if named and not named.isdisjoint(defined):
+            found.append((index, named & defined))
+    return found
 
 
-def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]]:
+def units(text: str, lines: Lines, chunks: list[Chunk]) -> list[tuple[int, int]]:
     """Chunk ranges [first, stop) to compose together: closed under shared anchor names."""
     span: dict[str, tuple[int, int]] = {}
     for index, names in _anchored(text, lines, chunks):
@@ -240,7 +89,7 @@ def units(text: str, lines: _Lines, chunks: list[Chunk]) -> list[tuple[int, int]
     return found
 
 
-def groups(text: str, lines: _Lines, chunks: list[Chunk]) -> list[list[int]]:
+def groups(text: str, lines: Lines, chunks: list[Chunk]) -> list[list[int]]:
     """The chunks to parse together, in text order: each alone, but those that name the same
     anchor in one group (the chunks between them need not be parsed with them)."""
     parent: dict[int, int] = {}  # only chunks naming an anchor: the others stay alone
@@ -254,8 +103,10 @@ def groups(text: str, lines: _Lines, chunks: list[Chunk]) -> list[list[int]]:
     for index, names in _anchored(text, lines, chunks):
         parent[index] = index
         for name in names:
-            low, high = sorted((root(first.setdefault(name, index)), root(index)))
-            parent[high] = low
+            other = first.setdefault(name, index)
+            if other != index:  # named before: join the two groups under the smaller root
+                low, high = sorted((root(other), root(index)))
+                parent[high] = low
     joined: dict[int, list[int]] = {}
     for index in parent:  # in text order
         joined.setdefault(root(index), []).append(index)
@@ -304,17 +155,25 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
         found_all = _splice(wanted, known, chunks, limits, aliases)
     if found_all is None:
         return None
-    values, held, nodes, fresh = found_all
+    values, held, nodes, marked, offends, fresh = found_all
     if nodes > limits.max_nodes:
         return None  # each unit counts its wrappers again: never less than the whole text
     document: dict[str, Any] = {}
+    wrappers = [document]
     for chunk, value in zip(chunks, values):  # in text order, as the whole parse builds
         parent = document
         for name in chunk.keys[:-1]:
-            parent = parent.setdefault(name, {})
+            if name not in parent:
+                wrappers.append(parent.setdefault(name, {}))
+            parent = parent[name]
         parent[chunk.keys[-1]] = value
     pieces.write(folder, fresh)
-    return Parsed(document, [h for holders in held for h in holders]), YamlPositions(text)
+    around, outside = validation.visit(wrappers)
+    offends = offends or outside
+    if not offends:  # the marks of check_defaults' walk, unit by unit; else it walks
+        marked.extend(around)
+    holders = [h for holders in held for h in holders]
+    return Parsed(document, holders, None if offends else marked), YamlPositions(text)
 
 
 def _splice(
@@ -323,10 +182,13 @@ def _splice(
     chunks: list[Chunk],
     limits: Limits,
     aliases: bool,
-) -> tuple[list[Any], list[list[Any]], int, dict[str, bytes]] | None:
-    """Each chunk's value and holders from its unit's piece or parse, the nodes built, and
-    the pieces to store; None when a unit does not parse cleanly."""
+) -> tuple[list[Any], list[list[Any]], int, list[dict[str, Any]], bool, dict[str, bytes]] | None:
+    """Each chunk's value and holders from its unit's piece or parse, the nodes built, the
+    units' marks (:func:`apiforge.load.validation.scan`), whether one offends, and the
+    pieces to store; None when a unit does not parse cleanly."""
     fresh: dict[str, bytes] = {}
+    marked: list[dict[str, Any]] = []
+    offends = False
     values: list[Any] = [None] * len(chunks)
     held: list[list[Any]] = [[]] * len(chunks)
     nodes = 0
@@ -347,14 +209,17 @@ def _splice(
         for start, holders in zip(starts, found[1]):
             held[members[start]] = holders
         nodes += found[2]
-    return values, held, nodes, fresh
+        marked += found[3]
+        offends = offends or found[4]
+    return values, held, nodes, marked, offends, fresh
 
 
 def _parse_unit(
     source: str, part: list[Chunk], starts: list[int], limits: Limits, aliases: bool
-) -> tuple[list[Any], list[list[Any]], int] | None:
+) -> yaml_pieces.Piece | None:
     """Each chunk's value, the ``$ref`` holders of each run of consecutive chunks (``starts``),
-    and the unit's node count; None unless it parses cleanly into exactly its chunks' keys."""
+    the unit's node count, and what ``validation.scan`` finds under the values; None unless
+    it parses cleanly into exactly its chunks' keys."""
     parsed = yaml_reader.parse_clean(source, limits, aliases)
     if parsed is None:
         return None
@@ -374,7 +239,10 @@ def _parse_unit(
             node = node[name]
         values.append(node)
     split = yaml_pieces.holders_by_run(values, held, starts)
-    return None if split is None else (values, split, count)
+    if split is None:
+        return None
+    marked, offenders = validation.scan(values)
+    return values, split, count, marked, bool(offenders)
 
 
 def _same_keys(data: Any, expected: dict[str, Any]) -> bool:
@@ -391,6 +259,6 @@ def _code_identity() -> str:
 
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256(str(yaml.__version__).encode())
-    for name in ("yaml_chunks.py", "yaml_pieces.py", "yaml_reader.py", "yaml_compose.py"):
+    for name in CODE:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()

@@ -1,11 +1,13 @@
 """A unit of the per-definition YAML parse as its cached piece holds it (see yaml_chunks).
 
-A piece is ``(values, holders, nodes)``: the value of each of the unit's chunks, in text
-order; the ``$ref`` holders of each run of consecutive chunks (post-order, so a chunk's
+A piece is ``(values, holders, nodes, marked, offends)``: the value of each of the unit's
+chunks, in text order; the ``$ref`` holders of each run of consecutive chunks (post-order, so a chunk's
 holders are a run of the unit's: those its value reaches first, where they were built, an
 alias only reusing them; consecutive chunks' runs are consecutive in the whole file's
-too); and the nodes the unit built. marshal keeps shared nodes shared, and each holder
-the very dict inside its value.
+too); the nodes the unit built; and what ``validation.scan`` finds under its values: the
+mappings with a key of ``validation.SCHEMA_KEYS`` and whether some default is not in its
+enum. marshal keeps shared nodes shared, and each holder and marked mapping the very dict
+inside its value.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ import itertools
 import marshal
 from typing import Any
 
+Piece = tuple[list[Any], list[list[Any]], int, list[dict[str, Any]], bool]
 
-def unpack(
-    data: bytes | None, size: int, pieces: int
-) -> tuple[list[Any], list[list[Any]], int] | None:
+
+def unpack(data: bytes | None, size: int, pieces: int) -> Piece | None:
     """A unit's piece as it was stored (``size`` chunks in ``pieces`` runs), else None."""
     if data is None:
         return None
@@ -25,10 +27,12 @@ def unpack(
         found = marshal.loads(data)  # the user's own cache, each piece checked on read
     except (EOFError, ValueError, TypeError):
         return None
-    if not (type(found) is tuple and len(found) == 3 and type(found[2]) is int):
+    if not (type(found) is tuple and len(found) == 5 and type(found[2]) is int):
         return None
-    values, held = found[0], found[1]
-    if type(values) is not list or type(held) is not list:
+    values, held, marked = found[0], found[1], found[3]
+    if type(values) is not list or type(held) is not list or type(marked) is not list:
+        return None
+    if type(found[4]) is not bool:
         return None
     if len(values) == size and len(held) == pieces and all(type(h) is list for h in held):
         return found

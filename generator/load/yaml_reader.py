@@ -17,7 +17,6 @@ event stream before libyaml's recursive composer can overflow the C stack.
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any
 
@@ -273,28 +272,29 @@ class _AliasBuilder(_Builder):
 
 
 _ANCHOR = re.compile(r"&([^\s\[\]{},]+)")
+_ALIAS = re.compile(r"\*([^\s\[\]{},]+)")
 
 
-_ANCHOR_TOKEN = re.compile(r"&[^\s\[\]{},]+")
-_ALIAS_TOKEN = re.compile(r"\*[^\s\[\]{},]+")
+def anchor_names(text: str) -> set[str]:
+    """The names some ``&name`` in the text defines (a superset: look-alikes in scalars count)."""
+    return set(_ANCHOR.findall(text)) if "&" in text else set()
 
 
-def anchor_uses(text: str) -> list[tuple[int, str]]:
-    """(offset, name) of each ``&name``/``*name`` whose name some ``&name`` defines (a superset:
-    look-alikes in scalars count, and ``*b`` in ``&a*b``). Each pattern opens with its literal
-    character, so the regex engine jumps between them (~5x faster than a ``[&*]`` class)."""
-    anchors = {token[1:] for token in _ANCHOR_TOKEN.findall(text)}
-    if not anchors:
-        return []
-    tokens = itertools.chain(_ANCHOR_TOKEN.finditer(text), _ALIAS_TOKEN.finditer(text))
-    return [(token.start(), token.group()[1:]) for token in tokens if token.group()[1:] in anchors]
+def names_used(text: str, start: int, stop: int) -> set[str]:
+    """The names of the ``&name`` and ``*name`` tokens in ``text[start:stop]`` (``*b`` in
+    ``&a*b`` too), which starts and ends at a line break: no token spans one. Each pattern
+    opens with its literal character, so the regex engine jumps between them."""
+    found = set(_ANCHOR.findall(text, start, stop)) if text.find("&", start, stop) >= 0 else set()
+    if text.find("*", start, stop) >= 0:
+        found.update(_ALIAS.findall(text, start, stop))
+    return found
 
 
 def has_aliases(text: str) -> bool:
     """True when some ``*name`` may refer to an ``&name`` (never a false negative)."""
     if "*" not in text:
         return False
-    return any("*" + name in text for name in set(_ANCHOR.findall(text)))
+    return any("*" + name in text for name in anchor_names(text))
 
 
 def parse_yaml(

@@ -55,8 +55,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("load/yaml_compose.py", "may_be_deep"): "indentation depth of a YAML spec file",
     ("load/yaml_reader.py", "<module>"): "YAML scalars and anchors (spec file text)",
     ("load/yaml_reader.py", "resolve_plain"): "a plain YAML scalar of the spec",
-    ("load/yaml_reader.py", "has_aliases"): "anchors of a YAML spec file",
-    ("load/yaml_reader.py", "anchor_uses"): "anchors and aliases of a YAML spec file",
+    ("load/yaml_reader.py", "anchor_names"): "anchors of a YAML spec file",
+    ("load/yaml_reader.py", "names_used"): "anchors and aliases of a YAML spec file",
+    ("load/yaml_split.py", "_shallow_line"): "indentation of a YAML spec file's lines",
     (
         "code_cache.py",
         "_pattern_compiler.compile_pattern",
