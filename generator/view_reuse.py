@@ -14,6 +14,7 @@ replayed in order: a reused run neither renders, formats nor looks up the format
 for those files, and imports no view or renderer module. An edit that changes only what
 the models stage reads (a property added to a schema, a description) reuses both
 packages' files; one that changes an operation, a name or a class renders them again.
+A reuse is announced as a progress stage (``client views unchanged: reusing ...``).
 
 :func:`_spelling` spells the projection for its digest: every field of every dataclass in
 it, in field order, as plain lists, tuples and dicts (dict order counts, as the views see
@@ -40,6 +41,7 @@ from apiforge.ir.model import PAGE_PROPERTIES, Api, Schema
 from apiforge.models import ModelsModule
 from apiforge.naming.names import GroupNames, Names, OperationNames
 from apiforge.output import cache
+from apiforge.progress import stage
 
 _FORMAT = "package files v3"  # v2: formatted text; v3: the projection spelt by marshal
 
@@ -197,9 +199,6 @@ def _contents(contents: tuple[ir.Content, ...], add: Callable[[Any], object]) ->
         _items(content.type, add)
 
 
-REUSED: list[str] = []  # the packages the last build reused ("client", "server"): for tests
-
-
 def project(api: Api, names: Names, models: ModelsModule) -> ViewInputs:
     """The projection of the IR, the names and the models the views are given."""
     forms = {
@@ -210,7 +209,6 @@ def project(api: Api, names: Names, models: ModelsModule) -> ViewInputs:
         if content.kind in ("form", "multipart") and content.type is not None
     }
     schemas = {key: _schema(schema, key in forms) for key, schema in api.schemas.items()}
-    REUSED.clear()
     return ViewInputs(
         replace(api, schemas=schemas),
         Names({}, names.operations, names.groups),
@@ -268,7 +266,10 @@ class Reuse:
             else:
                 for d in replayed:
                     self.sink.report(d.code, d.severity, d.message, d.location)
-                REUSED.append(kind)
+                package = (
+                    self.target.client_package if kind == "client" else self.target.server_package
+                )
+                stage(f"{kind} views unchanged: reusing the formatted files of {package}")
                 head, tail = dict(head), dict(tail)
                 self.ready.update(head)
                 self.ready.update(tail)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_incremental_edits import _generate, _object, _rename_schema, _tree, synth
+from test_incremental_edits import _generate, _object, _rename_schema, _reused, _tree, synth
 
 # Edits that attack any reuse of what an edit seems not to touch (a cached module, a
 # replayed IR): each changes what an untouched-looking definition reads (a name hoisted or
@@ -141,8 +141,6 @@ VIEWS_REUSED = {_add_property: True, _add_email: True}
 def test_edits_that_attack_reuse_regenerated_warm_equal_cold_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from apiforge import view_reuse
-
     document = synth.generate(12)
     warm = tmp_path / "warm"
     warm.mkdir()
@@ -156,7 +154,7 @@ def test_edits_that_attack_reuse_regenerated_warm_equal_cold_runs(
         (warm / "api.yaml").write_text(text, encoding="utf-8")
         code, said = _generate(warm, monkeypatch)
         assert code == 0, edit.__name__
-        reused = list(view_reuse.REUSED)
+        reused = _reused(said)
         (cold / "api.yaml").write_text(text, encoding="utf-8")
         cold_code, cold_said = _generate(cold, monkeypatch)
         assert cold_code == 0, edit.__name__

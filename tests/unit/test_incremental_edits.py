@@ -36,6 +36,12 @@ def _generate(folder: Path, monkeypatch: pytest.MonkeyPatch, *options: str) -> t
     return result.exit_code, result.output
 
 
+def _reused(output: str) -> list[str]:
+    """The packages ("client", "server") whose views a run reused, from its progress lines."""
+    marker = " views unchanged: reusing "
+    return [line.split(marker)[0].split()[-1] for line in output.splitlines() if marker in line]
+
+
 def _tree(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()

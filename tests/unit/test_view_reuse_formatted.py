@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_incremental_edits import _generate, _tree, synth
+from test_incremental_edits import _generate, _reused, _tree, synth
 
-from apiforge import view_reuse
 from apiforge.output import cache
 from apiforge.output import format as fmt
 
@@ -77,8 +76,9 @@ def test_a_reused_run_formats_and_looks_up_only_the_models(
     _add_property(document)
     (tmp_path / "warm" / "api.yaml").write_text(synth.dump(document), encoding="utf-8")
     spy = Spy(monkeypatch)
-    assert _generate(tmp_path / "warm", monkeypatch)[0] == 0
-    assert view_reuse.REUSED == ["client", "server"]
+    code, said = _generate(tmp_path / "warm", monkeypatch)
+    assert code == 0
+    assert _reused(said) == ["client", "server"]
     after = _tree(tmp_path / "warm" / "out")
     modules = [p for p in after if p.endswith(".py") and "/_runtime/" not in p]
     models = [p for p in modules if "/models/" in p]
@@ -98,14 +98,16 @@ def test_black_or_another_ruff_setting_never_reuses_ruff_formatted_parts(
         (tmp_path / "warm" / "api.yaml").write_text(synth.dump(document), encoding="utf-8")
         if not options:  # ruff again, but with another line length
             monkeypatch.setattr(fmt, "LINE_LENGTH", 88)
-        assert _generate(tmp_path / "warm", monkeypatch, *options)[0] == 0
-        assert view_reuse.REUSED == [], options
+        code, said = _generate(tmp_path / "warm", monkeypatch, *options)
+        assert code == 0
+        assert _reused(said) == [], options
         after = _tree(tmp_path / "warm" / "out")
         assert after == _cold(tmp_path, f"cold{step}", document, monkeypatch, *options)
         _add_property(document)  # the same settings again: now reused, still as cold
         (tmp_path / "warm" / "api.yaml").write_text(synth.dump(document), encoding="utf-8")
-        assert _generate(tmp_path / "warm", monkeypatch, *options)[0] == 0
-        assert view_reuse.REUSED == ["client", "server"], options
+        code, said = _generate(tmp_path / "warm", monkeypatch, *options)
+        assert code == 0
+        assert _reused(said) == ["client", "server"], options
         after = _tree(tmp_path / "warm" / "out")
         assert after == _cold(tmp_path, f"again{step}", document, monkeypatch, *options)
 
@@ -132,5 +134,5 @@ def test_a_view_module_the_formatter_cannot_format_fails_every_run(
     for _ in range(2):  # the failed run stored nothing the second one could reuse
         code, said = _generate(tmp_path / "warm", monkeypatch)
         assert code != 0 and "format-failed" in said
-        assert view_reuse.REUSED == []
+        assert _reused(said) == []
         assert _tree(tmp_path / "warm" / "out") == before
