@@ -176,13 +176,7 @@ def module_key(
     parts.append("|")
     parts += [signature[k] + placed[k] for k in sorted(seen)]
     parts.append(json.dumps(tagged) if tagged else "[]")  # as json.dumps spells it
-    return joined_digest(parts)
-
-
-def joined_digest(parts: list[str]) -> str:
-    """``cache.digest(*parts)`` (the same key), hashing the parts in one piece."""
-    parts.append("")
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return cache.digest(*parts)
 
 
 def init_key(generator: str, home: Mapping[str, str]) -> str:

@@ -44,12 +44,8 @@ _WAL_LIMIT = 4 << 20
 
 
 def digest(*parts: str) -> str:
-    """The cache key of a result that depends on ``parts``."""
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode())
-        h.update(b"\0")
-    return h.hexdigest()
+    """The cache key of a result that depends on ``parts``: the sha256 of each part followed by NUL."""
+    return hashlib.sha256("\0".join((*parts, "")).encode()).hexdigest()
 
 
 def cache_dir(kind: str) -> Path | None:

@@ -10,6 +10,7 @@ reserved names; a shape's refs and tags are read back by its schema's digest. Ea
 from __future__ import annotations
 
 import copy
+import hashlib
 import keyword
 import marshal
 import random
@@ -24,7 +25,7 @@ from apiforge.ir import shapes as shapes_module
 from apiforge.ir.model import Property, TypeRef
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.ir.shapes import Shape, _scan, build_shapes, split_keys
-from apiforge.model_cache import joined_digest, known_refs
+from apiforge.model_cache import known_refs
 from apiforge.naming.names import _field_names
 from apiforge.naming.reserved import MODEL_ATTRIBUTES, RESERVED_METHOD_NAMES
 from apiforge.naming.words import identifier, py_name, unique
@@ -205,8 +206,11 @@ def test_a_name_is_reserved_by_what_each_call_reserves() -> None:
 @pytest.mark.parametrize(
     "parts", [[], [""], ["a"], ["a", "b"], ["a\0b", ""], ["größe", "名前", "|", "x" * 1000]]
 )
-def test_a_joined_digest_is_the_cache_digest_of_its_parts(parts: list[str]) -> None:
-    assert joined_digest(list(parts)) == cache.digest(*parts)
+def test_a_cache_key_is_the_sha256_of_each_part_followed_by_nul(parts: list[str]) -> None:
+    spelt = hashlib.sha256()
+    for part in parts:
+        spelt.update(part.encode() + b"\0")
+    assert cache.digest(*parts) == spelt.hexdigest()
 
 
 def _shapes(schemas: dict[str, Any]) -> dict[str, Shape]:
