@@ -1,5 +1,5 @@
 """`python -m apiforge` runs the apiforge CLI."""
 
-from apiforge.cli.main import run
+from apiforge.cli.start import run
 
 run()

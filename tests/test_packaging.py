@@ -61,7 +61,7 @@ def test_the_wheel_ships_apiforge_and_no_generator(wheel: Path) -> None:
     entry_points = configparser.ConfigParser()
     dist_info = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     entry_points.read_string(zipfile.ZipFile(wheel).read(dist_info).decode())
-    assert entry_points["console_scripts"]["apiforge"] == "apiforge.cli.main:run"
+    assert entry_points["console_scripts"]["apiforge"] == "apiforge.cli.start:run"
     assert entry_points["hatch"]["apiforge"] == "apiforge.cli.build_hook"
 
 

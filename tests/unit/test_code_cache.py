@@ -208,15 +208,37 @@ def test_what_is_compiled_outside_an_import_is_served_but_never_stored(table: Pa
 
 def test_the_command_line_installs_it_before_its_first_dataclass() -> None:
     probe = (
-        "import dataclasses, apiforge.cli.main\n"
-        "from apiforge import code_cache\n"
-        "assert vars(dataclasses)['exec'] is code_cache._exec\n"
-        "import re\n"
-        "assert re._compiler.compile.__name__ == 'compile_pattern'\n"
-        "import apiforge.diagnostics\n"  # imported by the command line, after the hook
-        "assert any('def __init__(self,code:_type_code,' in t for t in code_cache._compiled)\n"
+        "import atexit, dataclasses, re, sys\n"
+        "def check():\n"
+        "    from apiforge import code_cache\n"
+        "    assert vars(dataclasses)['exec'] is code_cache._exec\n"
+        "    assert not hasattr(re, '_compiler') or re._compiler.compile.__name__ == 'compile_pattern'\n"
+        # apiforge.diagnostics is imported by the command line, after the hook
+        "    assert any('def __init__(self,code:_type_code,' in t for t in code_cache._compiled)\n"
+        "    print('installed', flush=True)\n"
+        "atexit.register(check)\n"
+        "sys.argv = ['apiforge', '--version']\n"
+        "from apiforge.cli.start import run\n"
+        "run()\n"
     )
-    subprocess.run([sys.executable, "-c", probe], check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "installed", done.stderr
+
+
+@pytest.mark.parametrize("module", ["apiforge.cli.main", "apiforge.cli.build_hook", "apiforge.api"])
+def test_importing_the_library_or_the_build_hook_installs_nothing(module: str) -> None:
+    probe = (
+        f"import dataclasses, re, {module}\n"
+        "assert 'exec' not in vars(dataclasses)\n"
+        "assert getattr(re, '_compiler', re).compile.__name__ == 'compile'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_a_table_past_its_limit_keeps_only_what_the_saving_process_used(
