@@ -20,6 +20,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import Any, TypeVar, cast
 
 from apiforge.diagnostics import SpecLocation
@@ -165,40 +166,13 @@ def decode_uses(
 ) -> tuple[Mapping[str, frozenset[str]], Mapping[str, tuple[str, ...]]]:
     """:func:`encode_uses` read back (each schema's directions and users are spelt out on use)."""
     code, usage, users = marshal.loads(data)
-    return _Usage(usage), _Users(code, users, ops)
 
+    def spelt(packed: bytes) -> tuple[str, ...]:
+        found = array(code)
+        found.frombytes(packed)
+        return tuple(ops[i] for i in found)
 
-class _Usage(Mapping[str, frozenset[str]]):
-    def __init__(self, packed: dict[str, tuple[str, ...]]) -> None:
-        self.packed = packed
-
-    def __getitem__(self, key: str) -> frozenset[str]:
-        return frozenset(self.packed[key])
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.packed
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.packed)
-
-    def __len__(self) -> int:
-        return len(self.packed)
-
-
-class _Users(Mapping[str, tuple[str, ...]]):
-    def __init__(self, code: str, packed: dict[str, bytes], ops: list[str]) -> None:
-        self.code, self.packed, self.ops = code, packed, ops
-
-    def __getitem__(self, key: str) -> tuple[str, ...]:
-        found = array(self.code)
-        found.frombytes(self.packed[key])
-        return tuple(self.ops[i] for i in found)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.packed)
-
-    def __len__(self) -> int:
-        return len(self.packed)
+    return _Read(usage, frozenset), _Read(users, spelt)
 
 
 def read_index(key: str) -> Index | None:
@@ -284,8 +258,8 @@ def restore(
         pairs: Entries[tuple[Schema, dict[str, Any]]] = Entries(
             {k: e for k, _, e, _ in index.schemas}, preloaded
         )
-        ir = _Firsts(pairs)
-        raw = _Seconds(pairs)
+        ir = _Read(pairs, itemgetter(0))  # each (IR schema, raw schema) pair's halves
+        raw = _Read(pairs, itemgetter(1))
         ordered = tuple(ops[i] for i, *_ in index.operations) if everything else ()
     except (*_ERRORS, LookupError):
         return None
@@ -303,30 +277,23 @@ def restore(
     )
 
 
-class _Firsts(Mapping[str, Any]):
-    """The IR schema of each stored (schema, raw schema) pair."""
+class _Read(Mapping[str, T]):
+    """``source``'s keys, each value read by ``read`` when asked for (nothing read before)."""
 
-    def __init__(self, pairs: Entries[tuple[Schema, dict[str, Any]]]) -> None:
-        self.pairs = pairs
+    def __init__(self, source: Mapping[str, Any], read: Callable[[Any], T]) -> None:
+        self.source, self.read = source, read
 
-    def __getitem__(self, key: str) -> Any:
-        return self.pairs[key][0]
+    def __getitem__(self, key: str) -> T:
+        return self.read(self.source[key])
 
     def __contains__(self, key: object) -> bool:
-        return key in self.pairs
+        return key in self.source
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.pairs)
+        return iter(self.source)
 
     def __len__(self) -> int:
-        return len(self.pairs)
-
-
-class _Seconds(_Firsts):
-    """The raw schema of each stored (schema, raw schema) pair."""
-
-    def __getitem__(self, key: str) -> Any:
-        return self.pairs[key][1]
+        return len(self.source)
 
 
 def operation_entry(op: Operation) -> bytes:

@@ -325,7 +325,7 @@ def test_a_restored_snapshot_loads_an_entry_only_when_a_rule_reads_it() -> None:
     assert restored is not None
     ops, schemas = restored.operations, restored.api.schemas
     assert "pets_list" in ops and "nothing" not in ops and "Pet" in schemas
-    assert not ops.loaded and not schemas.pairs.loaded  # type: ignore[attr-defined]
+    assert not ops.loaded and not schemas.source.loaded  # type: ignore[attr-defined]
     assert ops["pets_list"].operation_id == "pets_list" and list(ops.loaded) == ["pets_list"]  # type: ignore[attr-defined]
 
 
