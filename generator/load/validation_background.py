@@ -26,8 +26,8 @@ import gc
 import importlib.machinery
 import importlib.util
 import json
+import marshal
 import os
-import pickle
 import signal
 import sys
 import threading
@@ -100,7 +100,7 @@ class _Warm:
     """A child forked by :func:`prewarm`, waiting for its document on ``to_child``."""
 
     pid: int
-    to_child: int  # write end: the pickled (document, family)
+    to_child: int  # write end: the marshalled (document, family)
     from_child: int  # read end: the reports, as JSON
 
 
@@ -148,7 +148,7 @@ def prewarm() -> None:
             with os.fdopen(to_read, "rb") as pipe:
                 data = pipe.read()
             if data:  # empty: discarded unused
-                document, family = pickle.loads(data)
+                document, family = marshal.loads(data)  # from the parent, through our own pipe
                 _reply(from_write, document, family)
             status = 0
         finally:
@@ -267,9 +267,9 @@ class Pending:
         warm, _warm = _warm, None
         if warm is None:
             return False
-        try:
-            data = pickle.dumps((self._document, self._family), pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        try:  # plain JSON data: marshal writes it ~3x faster than pickle (same interpreter)
+            data = marshal.dumps((self._document, self._family))
+        except (ValueError, RecursionError):
             _warm = warm
             discard()
             return False
