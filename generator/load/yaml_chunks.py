@@ -34,7 +34,7 @@ import marshal
 from pathlib import Path
 from typing import Any
 
-from apiforge.load import validation, yaml_pieces, yaml_reader
+from apiforge.load import validation, yaml_pieces, yaml_reader, yaml_resplit
 from apiforge.load.reading import Limits, Parsed
 from apiforge.load.yaml_compose import HAVE_LIBYAML, gc_paused, may_be_deep
 from apiforge.load.yaml_positions import YamlPositions
@@ -46,31 +46,30 @@ KIND = "yaml-units"  # one checked piece per unit (:mod:`apiforge.output.pieces`
 # The modules a piece is computed by (validation: its marks): their text is in every key.
 CODE = (
     *("yaml_chunks.py", "yaml_split.py", "yaml_pieces.py", "yaml_reader.py", "yaml_compose.py"),
-    "validation.py",
+    *("yaml_resplit.py", "validation.py"),
 )
 __all__ = ["CODE", "KIND", "SPLIT_LEVELS", "Chunk", "groups", "parse_chunked", "split", "units"]
 
 
-def _anchored(text: str, lines: Lines, chunks: list[Chunk]) -> list[tuple[int, set[str]]]:
+def _anchored(text: str, names: yaml_resplit.Names) -> list[tuple[int, set[str]]]:
     """(chunk, the anchor names it defines or names) for each chunk naming a defined anchor,
-    in text order. A token never spans a line break, so it lies in one chunk's lines or in
-    lines of no chunk (parents' headers, leading comments), where it does not count."""
+    in text order, from each chunk's names (:func:`apiforge.load.yaml_resplit.names_of`).
+    A token never spans a line break, so it lies in one chunk's lines or in lines of no
+    chunk (parents' headers, leading comments), where it does not count."""
     defined = yaml_reader.anchor_names(text)
     if not defined:
         return []
-    offsets = lines.offsets
-    found: list[tuple[int, set[str]]] = []
-    for index, chunk in enumerate(chunks):
-        named = yaml_reader.names_used(text, offsets[chunk.first], offsets[chunk.stop])
-        if named and not named.isdisjoint(defined):
-            found.append((index, named & defined))
-    return found
+    return [
+        (i, defined.intersection(named))
+        for i, named in enumerate(names)
+        if not defined.isdisjoint(named)
+    ]
 
 
 def units(text: str, lines: Lines, chunks: list[Chunk]) -> list[tuple[int, int]]:
     """Chunk ranges [first, stop) to compose together: closed under shared anchor names."""
     span: dict[str, tuple[int, int]] = {}
-    for index, names in _anchored(text, lines, chunks):
+    for index, names in _anchored(text, yaml_resplit.names_of(text, lines.offsets, chunks)):
         for name in names:
             low, high = span.get(name, (index, index))
             span[name] = (min(low, index), max(high, index))
@@ -92,6 +91,11 @@ def units(text: str, lines: Lines, chunks: list[Chunk]) -> list[tuple[int, int]]
 def groups(text: str, lines: Lines, chunks: list[Chunk]) -> list[list[int]]:
     """The chunks to parse together, in text order: each alone, but those that name the same
     anchor in one group (the chunks between them need not be parsed with them)."""
+    return _grouped(text, chunks, yaml_resplit.names_of(text, lines.offsets, chunks))
+
+
+def _grouped(text: str, chunks: list[Chunk], names: yaml_resplit.Names) -> list[list[int]]:
+    """:func:`groups`, from each chunk's anchor and alias names."""
     parent: dict[int, int] = {}  # only chunks naming an anchor: the others stay alone
 
     def root(index: int) -> int:
@@ -100,9 +104,9 @@ def groups(text: str, lines: Lines, chunks: list[Chunk]) -> list[list[int]]:
         return index
 
     first: dict[str, int] = {}
-    for index, names in _anchored(text, lines, chunks):
+    for index, named in _anchored(text, names):
         parent[index] = index
-        for name in names:
+        for name in named:
             other = first.setdefault(name, index)
             if other != index:  # named before: join the two groups under the smaller root
                 low, high = sorted((root(other), root(index)))
@@ -114,7 +118,7 @@ def groups(text: str, lines: Lines, chunks: list[Chunk]) -> list[list[int]]:
     return [joined[i] if i in parent else [i] for i in range(len(chunks)) if parent.get(i, i) == i]
 
 
-def _source(text: str, offsets: list[int], part: list[Chunk]) -> str:
+def _source(text: str, offsets: yaml_resplit.Offsets, part: list[Chunk]) -> str:
     """The text of ``part``'s chunks in order, each behind the header lines it does not share
     with the chunk before (chunks sort by parent, so a parent is never opened twice)."""
     if len(part) == 1:
@@ -139,15 +143,25 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
     folder = cache.cache_dir(KIND)
     if folder is None or not HAVE_LIBYAML or may_be_deep(text):
         return None  # without a cache there is nothing to reuse
-    cut = split(text)
-    if cut is None:
-        return None
-    lines, chunks = cut
+    identity = _code_identity()
+    previous = yaml_resplit.recall(folder, location, identity)
+    again = None if previous is None else yaml_resplit.split_again(text, previous)
+    if again is None:
+        cut = split(text)
+        if cut is None:
+            return None
+        lines, chunks = cut
+        offsets: yaml_resplit.Offsets = lines.offsets
+        names = yaml_resplit.names_of(text, offsets, chunks)
+    else:
+        chunks, offsets, names = again
+    kept: dict[str, bytes] = {}  # the next load here cuts only what its edit reaches
+    if previous is None or previous[0] != text:
+        kept = yaml_resplit.remember(location, identity, (text, chunks, offsets, names))
     aliases = yaml_reader.has_aliases(text)
-    prefix = cache.digest(_FORMAT, _code_identity(), repr(limits), str(aliases)).encode()
-    offsets = lines.offsets
+    prefix = cache.digest(_FORMAT, identity, repr(limits), str(aliases)).encode()
     wanted: list[tuple[str, str, list[int]]] = []  # (key, source, chunk numbers) per unit
-    for members in groups(text, lines, chunks):
+    for members in _grouped(text, chunks, names):
         source = _source(text, offsets, [chunks[i] for i in members])
         wanted.append((pieces.key(prefix, source.encode()), source, members))
     known = pieces.read(folder, [key for key, _, _ in wanted])
@@ -167,7 +181,7 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
                 wrappers.append(parent.setdefault(name, {}))
             parent = parent[name]
         parent[chunk.keys[-1]] = value
-    pieces.write(folder, fresh)
+    pieces.write(folder, {**fresh, **kept})
     around, outside = validation.visit(wrappers)
     offends = offends or outside
     if not offends:  # the marks of check_defaults' walk, unit by unit; else it walks

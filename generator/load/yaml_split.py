@@ -18,7 +18,7 @@ from typing import NamedTuple
 # How many levels below a top-level key are cut into chunks (read by yaml_unit_positions too).
 SPLIT_LEVELS = {"paths": 1, "webhooks": 1, "definitions": 1, "components": 2}
 # Characters Python or PyYAML may take as a line break besides "\n", and a BOM.
-_AWKWARD = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\ufeff")
+AWKWARD = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\ufeff")
 _KEY_START_FORBIDDEN = frozenset("-?:,[]{}#&*!|>'\"%@` \t")
 
 
@@ -47,13 +47,13 @@ class Lines:
     def first_content(self, start: int, end: int) -> int:
         """The first line in [start, end) holding more than blanks or a comment, else ``end``."""
         lines = self.lines
-        return next((i for i in range(start, end) if _indent(lines[i]) >= 0), end)
+        return next((i for i in range(start, end) if indent_of(lines[i]) >= 0), end)
 
     def shallow(self, start: int, end: int, width: int) -> list[int]:
         """The lines in [start, end) holding more than blanks or a comment, indented by
         fewer than ``width`` spaces: found by the regex engine in the text, not line by line."""
         offsets = self.offsets
-        found = [start] if start < end and 0 <= _indent(self.lines[start]) < width else []
+        found = [start] if start < end and 0 <= indent_of(self.lines[start]) < width else []
         if start + 1 < end:
             # a "\n" ends line j - 1 and is followed by line j's text (j in (start, end))
             matches = _shallow_line(width).finditer(self.text, offsets[start + 1] - 1, offsets[end])
@@ -68,7 +68,7 @@ def _shallow_line(width: int) -> re.Pattern[str]:
     return re.compile(f"\n {{0,{width - 1}}}[^ \n#]")
 
 
-def _indent(line: str) -> int:
+def indent_of(line: str) -> int:
     """The indentation of a line that holds more than blanks or a comment, else -1."""
     bare = line.lstrip(" ")
     return len(line) - len(bare) if bare and bare[0] != "#" else -1
@@ -76,7 +76,7 @@ def _indent(line: str) -> int:
 
 def split(text: str) -> tuple[Lines, list[Chunk]] | None:
     """The spec's definitions in text order, or None when the text is not plainly splittable."""
-    if any(c in text for c in _AWKWARD) or _has_marker(text):
+    if any(c in text for c in AWKWARD) or _has_marker(text):
         return None
     lines = Lines(text)
     chunks: list[Chunk] = []
@@ -100,11 +100,11 @@ def _cut(
     out: list[Chunk],
 ) -> bool:
     """Cut lines [start, end) (the children of ``keys``) into chunks; False when it cannot."""
-    entries = _entries(lines, start, end, parent_indent)
-    if not entries:
+    found = entries(lines, start, end, parent_indent)
+    if not found:
         return False
     seen: set[str] = set()
-    for key, first, stop, nested in entries:
+    for key, first, stop, nested in found:
         if key in seen or key in ("$ref", "<<"):
             return False
         seen.add(key)
@@ -114,7 +114,7 @@ def _cut(
             and len(path) <= SPLIT_LEVELS.get(path[0], 0)
             and lines.first_content(first + 1, stop) < stop
         ):
-            indent = _indent(lines.lines[first])
+            indent = indent_of(lines.lines[first])
             inner = header + lines.lines[first] + "\n"
             if not _cut(lines, first + 1, stop, indent, path, inner, out):
                 return False
@@ -123,7 +123,7 @@ def _cut(
     return True
 
 
-def _entries(
+def entries(
     lines: Lines, start: int, end: int, parent_indent: int
 ) -> list[tuple[str, int, int, bool]] | None:
     """(key, first line, end line, value on later lines) per child; None when unsure.
@@ -135,13 +135,13 @@ def _entries(
     opening = lines.first_content(start, end)
     if opening == end:
         return None
-    indent = _indent(text[opening])
+    indent = indent_of(text[opening])
     if indent <= parent_indent:
         return None
     found: list[tuple[str, int, int, bool]] = []
     current: tuple[str, int, bool] | None = None
     for i in lines.shallow(opening, end, indent + 1):
-        here = _indent(text[i])
+        here = indent_of(text[i])
         if here < 0:
             continue
         if here < indent:

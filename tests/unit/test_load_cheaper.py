@@ -23,7 +23,7 @@ import pytest
 from test_load_yaml_chunks import LIMITS, _edit, _sources
 
 from apiforge.diagnostics import Sink
-from apiforge.load import validation, yaml_chunks, yaml_split
+from apiforge.load import validation, yaml_chunks, yaml_resplit, yaml_split
 from apiforge.load.load import LoadOptions, load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,7 +223,10 @@ def test_anchor_names_are_found_chunk_by_chunk_as_token_by_token(name: str, text
     for sample in samples:
         cut = yaml_split.split(sample)
         if cut is not None:
-            found = yaml_chunks._anchored(sample, *cut)
+            lines, chunks = cut
+            found = yaml_chunks._anchored(
+                sample, yaml_resplit.names_of(sample, lines.offsets, chunks)
+            )
             assert found == _anchored_by_offset(sample, *cut)
             assert yaml_chunks.groups(sample, *cut) == _groups_by_closure(len(cut[1]), found)
             anchored += bool(found)

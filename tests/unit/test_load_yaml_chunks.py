@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from apiforge.diagnostics import Sink
-from apiforge.load import yaml_chunks
+from apiforge.load import yaml_chunks, yaml_resplit
 from apiforge.load.load import LoadOptions, load
 from apiforge.load.reading import Limits, Reporter
 from apiforge.load.yaml_reader import parse_yaml
@@ -299,12 +299,17 @@ def test_files_share_the_pieces_of_their_units() -> None:
     text = synth.dump(synth.generate(10))
     assert _check(text, "/specs/one.yaml")
     folder = cache.cache_dir(yaml_chunks.KIND)
+    identity = yaml_chunks._code_identity()
+    one, two = (
+        yaml_resplit.memo_key(f, identity) for f in ("/specs/one.yaml", "/elsewhere/two.yaml")
+    )
     first = cache.keys(folder)
+    assert one in first  # the split kept for the next load of that file
     assert _check(text, "/elsewhere/two.yaml")
-    assert cache.keys(folder) == first
+    assert cache.keys(folder) == first | {two}  # that file's split only
     edited = text.replace("    Integration:\n", "    Integration:\n      description: E.\n", 1)
     assert _check(edited, "/specs/one.yaml")
-    assert len(cache.keys(folder) - first) == 1  # the edited unit's piece only
+    assert len(cache.keys(folder) - first - {two}) == 1  # the edited unit's piece only
 
 
 def test_an_evicted_piece_is_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
