@@ -168,9 +168,11 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
     with gc_paused():  # ~2,000 trees built from marshal: a collection would walk them all
         found_all = _splice(wanted, known, chunks, limits, aliases)
     if found_all is None:
+        pieces.write(folder, kept)  # the split holds for the text all the same
         return None
     values, held, nodes, marked, offends, fresh = found_all
     if nodes > limits.max_nodes:
+        pieces.write(folder, kept)
         return None  # each unit counts its wrappers again: never less than the whole text
     document: dict[str, Any] = {}
     wrappers = [document]
