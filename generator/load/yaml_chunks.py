@@ -2,7 +2,8 @@
 
 A block-style spec is cut into its top-level entries, and ``paths``, ``webhooks``,
 ``definitions`` and ``components/<kind>`` further into one chunk per path, schema,
-response... (:func:`apiforge.load.yaml_split.split`). Chunks that name the same anchor
+response... (:func:`apiforge.load.yaml_split.split`; after an edit, only where the edit
+reached: :mod:`apiforge.load.yaml_resplit`). Chunks that name the same anchor
 (PyYAML's dumper shares objects between paths) form one unit (:func:`groups`); the others
 are a unit each. A unit is parsed on its own, as its chunks' exact spans of the file in text order, each behind
 the header lines of its parents that the chunk before it did not open (so depth, text and

@@ -1,24 +1,23 @@
 """Cutting a YAML spec again after an edit: only the definitions the edit reached are cut anew.
 
-:func:`apiforge.load.yaml_split.split` reads every line of the spec; after a one-schema edit
-nearly all of its answer is the one the text before the edit got. :func:`remember` keeps, per
-file location, the last text split there with its chunks and the anchor and alias names in
-each chunk's lines (a piece of the content cache beside the units', written with them). :func:`split_again` compares the new text with it: the lines
-before the first changed character and after the last one are the old text's, so are the
-chunks that hold only such lines (those after the edit move by the lines it added); the
-consecutive sibling chunks that hold the changed lines are cut again, with the indentation of
-their section, by :func:`apiforge.load.yaml_split.entries`.
+:func:`apiforge.load.yaml_split.split` reads every line of the spec, though after a one-schema
+edit nearly all of its answer is the text before's. :func:`remember` keeps, per file location
+and splitting code, the last text split there, its chunks and each chunk's anchor and alias
+names (a piece of the content cache beside the units', written with them). :func:`split_again`
+compares the new text with it: the lines before the first changed character and after the
+last one are the old text's, and so are the chunks holding only such lines (those after the
+edit moved by the lines it added). The consecutive sibling chunks that hold the changed lines,
+from one that starts on an unchanged line, are cut again by
+:func:`apiforge.load.yaml_split.entries` with their section's indentation.
 
 Why that is the whole split's answer: a section's entries are found line by line from its
-child indentation; a line of another section, or of the same section outside the cut
-lines, reads the same, and the cut lines begin at a key line of that indentation (a new
-first line that is not one falls back) and end where an unchanged key line or the section
-does. So the answer is kept only when the cut lines give entries that start on their first
-line, with no key repeated among the section's keys, none ``$ref`` or ``<<``, none cut
-further (:data:`~apiforge.load.yaml_split.SPLIT_LEVELS`), and the changed lines hold no
-character the whole split refuses and no document marker or directive. Anything else (no
-earlier text, an edit across sections or of a parent's line) returns None: the whole split
-runs.
+child indentation, and the re-cut lines begin at an unchanged key line of that indentation and
+end where an unchanged key line or the section does, so every other line reads as before.
+The answer is kept only when the re-cut lines give entries whose keys repeat none of the
+section's, none ``$ref`` or ``<<``, none to cut further
+(:data:`~apiforge.load.yaml_split.SPLIT_LEVELS`), and the changed lines hold no character the
+whole split refuses and no document marker or directive. Anything else (no earlier text, an
+edit of a parent's line or across sections) returns None, and the whole split runs.
 """
 
 from __future__ import annotations
@@ -144,7 +143,7 @@ def split_again(text: str, previous: Previous) -> tuple[list[Chunk], Offsets, Na
         return None  # a document marker or directive: split refuses the text
     width = indent_of(region.lines[0])
     found = entries(region, 0, end - begin, width - 1)
-    if not found or found[0][1] != 0:
+    if not found:  # else its first entry is chunk ``low``'s, on the same first line
         return None
     depth = len(parent)
     siblings = {c.keys[depth] for c in chunks if c.keys[:depth] == parent}

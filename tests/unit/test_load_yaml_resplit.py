@@ -142,6 +142,7 @@ def test_a_one_schema_edit_is_cut_again() -> None:
         ),
         ("a: 1\nb:\n  c: 1\n", "a: 1\npaths:\n  c: 1\n"),  # a new section to cut further
         ("a: 1\nb: 2\n", "a: 1\n---\nb: 2\n"),
+        ("a: 1\nb: 2\n", "a: 1\n...: 2\n"),  # a document end, though it reads as a key
         ("a: 1\nb: 2\n", "a: 1\nb: 2\r\n"),
         ("paths:\n  /a:\n    x: 1\n  /b: 2\n", "paths:\n  /a:\n    x: 1\n /b: 2\n"),
     ],
