@@ -161,7 +161,9 @@ def split_again(text: str, previous: Previous) -> tuple[list[Chunk], Offsets, Na
         ):
             return None  # a new section to cut further
         fresh.append(Chunk(path, header, begin + line, begin + after))
-    bounds = {line: at + offset for line, offset in enumerate(region.offsets, begin)}
+    bounds = {
+        line: at + offset for line, offset in enumerate(region.offsets[: end - begin + 1], begin)
+    }
     later = chunks[high + 1 :]
     for chunk in later:
         bounds[chunk.first + moved] = offsets[chunk.first] + shift
