@@ -147,6 +147,9 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
     identity = _code_identity()
     previous = yaml_resplit.recall(folder, location, identity)
     again = None if previous is None else yaml_resplit.split_again(text, previous)
+    aliases = yaml_reader.has_aliases(text)
+    prefix = cache.digest(_FORMAT, identity, repr(limits), str(aliases)).encode()
+    reused = None
     if again is None:
         cut = split(text)
         if cut is None:
@@ -155,19 +158,27 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
         offsets: yaml_resplit.Offsets = lines.offsets
         names = yaml_resplit.names_of(text, offsets, chunks)
     else:
-        chunks, offsets, names = again
-    kept: dict[str, bytes] = {}  # the next load here cuts only what its edit reaches
-    if previous is None or previous[0] != text:
-        kept = yaml_resplit.remember(location, identity, (text, chunks, offsets, names))
-    aliases = yaml_reader.has_aliases(text)
-    prefix = cache.digest(_FORMAT, identity, repr(limits), str(aliases)).encode()
-    wanted: list[tuple[str, str, list[int]]] = []  # (key, source, chunk numbers) per unit
-    for members in _grouped(text, chunks, names):
+        assert previous is not None
+        chunks, offsets, names, reach = again
+        reused = yaml_resplit.units_again(previous, text, reach, names, prefix)
+    if reused is None:
+        reused = [(members, None) for members in _grouped(text, chunks, names)]
+    wanted: list[tuple[str, str | None, list[int]]] = []  # (key, source, chunk numbers) per unit
+    for members, known_key in reused:
+        if known_key is not None:  # the text before's unit: its source is made only to parse
+            wanted.append((known_key, None, members))
+            continue
         source = _source(text, offsets, [chunks[i] for i in members])
         wanted.append((pieces.key(prefix, source.encode()), source, members))
+    kept: dict[str, bytes] = {}  # the next load here cuts only what its edit reaches
+    if previous is None or previous.text != text:
+        units = [(members, key) for key, _, members in wanted]
+        kept = yaml_resplit.remember(
+            location, identity, yaml_resplit.Previous(text, chunks, offsets, names, units, prefix)
+        )
     known = pieces.read(folder, [key for key, _, _ in wanted])
     with gc_paused():  # ~2,000 trees built from marshal: a collection would walk them all
-        found_all = _splice(wanted, known, chunks, limits, aliases)
+        found_all = _splice(text, offsets, wanted, known, chunks, limits, aliases)
     if found_all is None:
         pieces.write(folder, kept)  # the split holds for the text all the same
         return None
@@ -194,7 +205,9 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
 
 
 def _splice(
-    wanted: list[tuple[str, str, list[int]]],
+    text: str,
+    offsets: yaml_resplit.Offsets,
+    wanted: list[tuple[str, str | None, list[int]]],
     known: dict[str, bytes],
     chunks: list[Chunk],
     limits: Limits,
@@ -214,6 +227,8 @@ def _splice(
         found = yaml_pieces.unpack(known.get(key), len(members), len(starts))
         if found is None:
             part = [chunks[i] for i in members]
+            if source is None:
+                source = _source(text, offsets, part)
             found = _parse_unit(source, part, starts, limits, aliases)
             if found is None:
                 return None

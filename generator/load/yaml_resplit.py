@@ -27,6 +27,7 @@ import itertools
 import marshal
 from collections.abc import Collection
 from pathlib import Path
+from typing import NamedTuple
 
 from apiforge.load import yaml_reader
 from apiforge.load.yaml_split import AWKWARD, SPLIT_LEVELS, Chunk, Lines, entries, indent_of
@@ -37,9 +38,24 @@ Names = list[Collection[str]]
 Offsets = list[int] | dict[int, int]
 """The offset in the text of a line number: every line's (``Lines.offsets``) or at least those
 where a chunk starts or stops."""
-Previous = tuple[str, list[Chunk], Offsets, Names]
-"""The text last split at a location, its chunks, their offsets and each chunk's anchor and
-alias names."""
+Units = list[tuple[list[int], str]]
+"""Each unit's chunk numbers and the key of its piece."""
+
+
+class Previous(NamedTuple):
+    """The text last split at a location, its chunks, their offsets, each chunk's anchor and
+    alias names, and (when its load got that far) its units under the key prefix ``prefix``."""
+
+    text: str
+    chunks: list[Chunk]
+    offsets: Offsets
+    names: Names
+    units: Units
+    prefix: bytes
+
+
+Reach = tuple[int, int, int]
+"""What :func:`split_again` cut again: old chunks [low, high] became ``added`` chunks at low."""
 _new_chunk = tuple.__new__  # a Chunk from its fields without NamedTuple's Python-level __new__
 
 
@@ -60,7 +76,7 @@ def recall(folder: Path, location: str, identity: str) -> Previous | None:
     if data is None:
         return None
     try:  # checked by pieces.read: our own bytes, in remember's columns
-        text, keys, headers, firsts, stops, starts, ends, named = marshal.loads(data)
+        text, keys, headers, firsts, stops, starts, ends, named, units, prefix = marshal.loads(data)
         chunks = list(map(_new_chunk, itertools.repeat(Chunk), zip(keys, headers, firsts, stops)))
         offsets = dict(zip(firsts, starts))
         offsets.update(zip(stops, ends))
@@ -69,20 +85,20 @@ def recall(folder: Path, location: str, identity: str) -> Previous | None:
             names[index] = found
     except (EOFError, ValueError, TypeError, IndexError, AttributeError):
         return None
-    if type(text) is not str or not chunks:
+    if type(text) is not str or not chunks or type(units) is not list or type(prefix) is not bytes:
         return None
-    return text, chunks, offsets, names
+    return Previous(text, chunks, offsets, names, units, prefix)
 
 
 def remember(location: str, identity: str, previous: Previous) -> dict[str, bytes]:
     """The piece that keeps ``previous`` (a text, its split and names) for the next load of
     ``location``, to write with :func:`apiforge.output.pieces.write` (the units' in one go)."""
-    text, chunks, offsets, names = previous
+    text, chunks, offsets, names, units, prefix = previous
     keys, headers, firsts, stops = zip(*chunks)
     starts = [offsets[line] for line in firsts]
     ends = [offsets[line] for line in stops]
     named = {index: tuple(found) for index, found in enumerate(names) if found}  # sets: ~10x slower
-    data = marshal.dumps((text, keys, headers, firsts, stops, starts, ends, named))
+    data = marshal.dumps((text, keys, headers, firsts, stops, starts, ends, named, units, prefix))
     return {memo_key(location, identity): data}
 
 
@@ -110,10 +126,10 @@ def _common_suffix(a: str, b: str, most: int) -> int:
     return low
 
 
-def split_again(text: str, previous: Previous) -> tuple[list[Chunk], Offsets, Names] | None:
-    """``split(text)``'s chunks with their offsets and names, from ``previous``; None when the
-    whole split must run (see the module docstring)."""
-    old, chunks, offsets, names = previous
+def split_again(text: str, previous: Previous) -> tuple[list[Chunk], Offsets, Names, Reach] | None:
+    """``split(text)``'s chunks with their offsets and names, and what was cut again, from
+    ``previous``; None when the whole split must run (see the module docstring)."""
+    old, chunks, offsets, names = previous[:4]
     head = _common_prefix(old, text)
     tail = _common_suffix(old, text, min(len(old), len(text)) - head)
     changed = text[head : len(text) - tail]
@@ -177,4 +193,39 @@ def split_again(text: str, previous: Previous) -> tuple[list[Chunk], Offsets, Na
         ]
     cut = [*chunks[:low], *fresh, *later]
     found_names = names_of(text, bounds, fresh)
-    return cut, bounds, [*names[:low], *found_names, *names[high + 1 :]]
+    reach = (low, high, len(fresh))
+    return cut, bounds, [*names[:low], *found_names, *names[high + 1 :]], reach
+
+
+def units_again(
+    previous: Previous, text: str, reach: Reach, names: Names, prefix: bytes
+) -> list[tuple[list[int], str | None]] | None:
+    """Each unit of ``text`` after :func:`split_again` with its piece's key when ``previous``
+    had it (else None), or None when the grouping must run.
+
+    The units are the text before's, moved, when its keys were made under ``prefix``, both
+    texts define the same anchor names, and neither the chunks cut again nor those they
+    replace name one: chunks naming none are units alone, and every other chunk, its text
+    and its names are as before, so is its unit's, and so its piece's key.
+    """
+    low, high, added = reach
+    if not previous.units or previous.prefix != prefix:
+        return None
+    defined = yaml_reader.anchor_names(text)
+    if defined != yaml_reader.anchor_names(previous.text):
+        return None
+    if not all(defined.isdisjoint(named) for named in names[low : low + added]):
+        return None
+    if not all(defined.isdisjoint(named) for named in previous.names[low : high + 1]):
+        return None
+    moved = added - (high + 1 - low)
+    found: list[tuple[list[int], str | None]] = []
+    fresh: list[tuple[list[int], str | None]] = [([i], None) for i in range(low, low + added)]
+    for members, key in previous.units:
+        if fresh and members[0] > high:  # units come in the order of their first chunks
+            found += fresh
+            fresh = []
+        if low <= members[0] <= high:
+            continue  # a chunk cut again: it named no anchor, so was a unit alone
+        found.append(([m + moved if m > high else m for m in members], key))
+    return found + fresh
