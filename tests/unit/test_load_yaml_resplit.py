@@ -294,3 +294,42 @@ def test_a_stale_kept_split_is_caught(tmp_path: Path) -> None:
     edited = text.replace("  schemas:\n", "  schemas:\n    Zed:\n      type: string\n", 1)
     with pytest.raises(AssertionError):
         assert _same_split(edited, stale._replace(text=text))
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (  # the anchor of a later chunk's alias removed: the old unit of both must not stay
+            "paths:\n  /a:\n    x: &X {k: 1}\n  /m: {}\n  /b:\n    y: *X\n",
+            "paths:\n  /a:\n    x: {k: 1}\n  /m: {}\n  /b:\n    y: *X\n",
+        ),
+        (  # an anchor added where an alias waited for it
+            "paths:\n  /a:\n    x: {k: 1}\n  /m: {}\n  /b:\n    y: *X\n",
+            "paths:\n  /a:\n    x: &X {k: 1}\n  /m: {}\n  /b:\n    y: *X\n",
+        ),
+        (  # an alias added to an anchor of another chunk
+            "paths:\n  /a:\n    x: &X {k: 1}\n  /m: {}\n  /b:\n    y: 1\n",
+            "paths:\n  /a:\n    x: &X {k: 1}\n  /m: {}\n  /b:\n    y: *X\n",
+        ),
+        (  # a chunk between two that share an anchor
+            "paths:\n  /a:\n    x: &X {k: 1}\n  /m: {}\n  /b:\n    y: *X\n",
+            "paths:\n  /a:\n    x: &X {k: 1}\n  /m: {v: 2}\n  /n: {}\n  /b:\n    y: *X\n",
+        ),
+    ],
+)
+def test_units_are_kept_only_where_no_anchor_moved(before: str, after: str) -> None:
+    previous = _previous(before)
+    assert previous is not None
+    assert _same_split(after, previous)
+
+
+def test_units_are_kept_only_under_the_same_key_prefix() -> None:
+    text = "paths:\n  /a:\n    x: 1\n  /b:\n    y: 2\n"
+    previous = _previous(text)
+    assert previous is not None
+    edited = text.replace("y: 2", "y: 3")
+    again = yaml_resplit.split_again(edited, previous)
+    assert again is not None
+    _, _, names, reach = again
+    assert yaml_resplit.units_again(previous, edited, reach, names, PREFIX) is not None
+    assert yaml_resplit.units_again(previous, edited, reach, names, b"aliases now") is None
