@@ -95,3 +95,16 @@ def test_the_start_up_imports_run_without_the_collector_and_it_is_restored(
     done = _run(tmp_path, COLLECTIONS)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "0 True True"
+
+
+def test_importing_the_package_loads_no_typing(tmp_path: Path) -> None:
+    """``python -m apiforge`` imports the package before the entry turns the collector off."""
+    code = (
+        "import sys\n"
+        "loaded = 'typing' in sys.modules  # by the interpreter's start-up, in some environments\n"
+        "import apiforge\n"
+        "print(loaded or 'typing' not in sys.modules)\n"
+    )
+    done = _run(tmp_path, code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "True"
