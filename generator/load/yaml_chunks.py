@@ -172,9 +172,9 @@ def parse_chunked(text: str, location: str, limits: Limits) -> tuple[Parsed, Yam
         wanted.append((pieces.key(prefix, source.encode()), source, members))
     kept: dict[str, bytes] = {}  # the next load here cuts only what its edit reaches
     if previous is None or previous.text != text:
-        units = [(members, key) for key, _, members in wanted]
+        made = [(members, key) for key, _, members in wanted]
         kept = yaml_resplit.remember(
-            location, identity, yaml_resplit.Previous(text, chunks, offsets, names, units, prefix)
+            location, identity, yaml_resplit.Previous(text, chunks, offsets, names, made, prefix)
         )
     known = pieces.read(folder, [key for key, _, _ in wanted])
     with gc_paused():  # ~2,000 trees built from marshal: a collection would walk them all
