@@ -203,10 +203,11 @@ def units_again(
     """Each unit of ``text`` after :func:`split_again` with its piece's key when ``previous``
     had it (else None), or None when the grouping must run.
 
-    The units are the text before's, moved, when its keys were made under ``prefix``, both
-    texts define the same anchor names, and neither the chunks cut again nor those they
-    replace name one: chunks naming none are units alone, and every other chunk, its text
-    and its names are as before, so is its unit's, and so its piece's key.
+    Under the same key prefix and anchor names defined, the units are the text before's: when
+    the chunks cut again name the same anchors, position by position, as those they replace
+    (a definition edited in place: its units' keys are made again); or, moved, when neither
+    they nor those they replace name one (chunks naming none are units alone). Every other
+    chunk, its text and its names are as before, and so is its unit and its piece's key.
     """
     low, high, added = reach
     if not previous.units or previous.prefix != prefix:
@@ -214,9 +215,18 @@ def units_again(
     defined = yaml_reader.anchor_names(text)
     if defined != yaml_reader.anchor_names(previous.text):
         return None
+    replaced = previous.names[low : high + 1]
+    if added == len(replaced) and all(
+        defined.intersection(new) == defined.intersection(old)
+        for new, old in zip(names[low : low + added], replaced)
+    ):
+        return [
+            (members, None if any(low <= m <= high for m in members) else key)
+            for members, key in previous.units
+        ]
     if not all(defined.isdisjoint(named) for named in names[low : low + added]):
         return None
-    if not all(defined.isdisjoint(named) for named in previous.names[low : high + 1]):
+    if not all(defined.isdisjoint(named) for named in replaced):
         return None
     moved = added - (high + 1 - low)
     found: list[tuple[list[int], str | None]] = []

@@ -311,6 +311,14 @@ def test_a_stale_kept_split_is_caught(tmp_path: Path) -> None:
             "paths:\n  /a:\n    x: &X {k: 1}\n  /m: {}\n  /b:\n    y: 1\n",
             "paths:\n  /a:\n    x: &X {k: 1}\n  /m: {}\n  /b:\n    y: *X\n",
         ),
+        (  # a definition that names an anchor edited in place: its unit's key made again
+            "paths:\n  /a:\n    x: &X {k: 1}\n  /m: {}\n  /b:\n    y: *X\n",
+            "paths:\n  /a:\n    x: &X {k: 2}\n  /m: {}\n  /b:\n    y: *X\n",
+        ),
+        (  # ... and one whose anchor names changed in place
+            "paths:\n  /a:\n    x: &X {k: 1}\n  /m: {}\n  /b:\n    y: *X\n",
+            "paths:\n  /a:\n    x: {k: 1}\n  /m: &X {}\n  /b:\n    y: *X\n",
+        ),
         (  # a chunk between two that share an anchor
             "paths:\n  /a:\n    x: &X {k: 1}\n  /m: {}\n  /b:\n    y: *X\n",
             "paths:\n  /a:\n    x: &X {k: 1}\n  /m: {v: 2}\n  /n: {}\n  /b:\n    y: *X\n",
