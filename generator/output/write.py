@@ -48,7 +48,7 @@ from apiforge.output.manifest import (
     file_bytes,
     input_location,
     read_manifest,
-    sha256_hex,
+    text_sha256,
 )
 from apiforge.output.write_in_place import STAGING_PREFIX, DigestedTree, write_changes
 
@@ -164,12 +164,17 @@ def package_trees(
         inputs = [(input_location(k, target), v) for k, v in input_hashes.items()]
         copy = spec_copy(target.spec, inputs)
     trees: dict[str, dict[str, bytes]] = {}
+    # The spec copy was hashed as it was read (its text is those very bytes, decoded).
+    known = copy.digests if copy is not None else {}
     for package, package_files in texts.items():
         if copy is not None:
             package_files = {**package_files, **copy.files}
         root = copy.root if copy is not None else ""
         data = {name: file_bytes(text) for name, text in package_files.items()}
-        digests = {name: sha256_hex(content) for name, content in data.items()}
+        digests = {
+            name: known.get(name) or text_sha256(package_files[name], content)
+            for name, content in data.items()
+        }
         manifest = build_manifest(
             target, package, package_files, input_hashes, templates_hash, root, digests
         )
