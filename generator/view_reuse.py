@@ -321,7 +321,7 @@ class Reuse:
 
 def _stored(files: dict[str, str], path: str) -> tuple[str, str, str]:
     """``(path, text, sha256)`` of a made file, its text in ``files`` digested from now on."""
-    text = files[path]
+    text = str(files[path])  # a plain str: marshal writes no subclass
     digest = sha256_hex(file_bytes(text))
     files[path] = DigestedText.of(text, digest)
     return path, text, digest
