@@ -9,9 +9,9 @@ Entries live in one SQLite file in that folder (``entries.sqlite3``, table ``ent
 kind, key, value), not one file each: creating a small file costs 0.1-0.6 ms of kernel
 time on the benchmark machine's ext4 disk (rewriting one ~0.05 ms), and a cold run of
 a 50-operation spec stores ~200 entries (formatted modules, rendered models, validated
-parts). The database is in WAL mode, so processes that share the
-cache (the validating child, parallel builds) read while one writes; each write commits
-at once. A ``kind`` (``format``, ``models``...) is the name of the folder
+parts). It is read through a memory map (``PRAGMA mmap_size``). The database is in WAL
+mode, so processes that share the cache (the validating child, parallel builds) read
+while one writes; each write commits at once. A ``kind`` (``format``, ``models``...) is the name of the folder
 :func:`cache_dir` returns; that folder itself is used only by the kinds that keep
 their own files (compiled templates, the configuration cache).
 
