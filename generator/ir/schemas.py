@@ -60,6 +60,8 @@ _CHECK_WALKS = _UNENFORCED_SET | {
     "prefixItems",
 }
 _COMBINERS = frozenset(("allOf", "anyOf", "oneOf"))
+# A schema with a primitive ``type`` and none of these is that primitive (see :meth:`type_at`).
+_CLASS_KEYS = frozenset(_NEEDS_CLASS)
 _DECORATION = {
     "description",
     "title",
@@ -225,6 +227,10 @@ class SchemaRegistry:
                 key = component_key(ref)
                 if key is not None and key in self.schemas:
                     return self._type("model", key, None, is_nullable(schema))
+            else:
+                kind = schema.get("type")
+                if kind.__class__ is str and kind in _PRIMITIVES and _CLASS_KEYS.isdisjoint(schema):
+                    return self._primitive(schema, kind, schema.get("nullable") is True)
         return self.type_of(schema, base.child(*tokens), hint)
 
     def _single_member(self, schema: dict[str, Any]) -> Any:
@@ -253,13 +259,8 @@ class SchemaRegistry:
     ) -> TypeRef:
         kinds = _non_null_types(schema)
         kind = kinds[0] if kinds else None
-        if kind == "string":
-            fmt = schema.get("format")
-            if fmt == "binary":
-                return self._type("binary", None, None, nullable)
-            return self._type("string", None, fmt if isinstance(fmt, str) else None, nullable)
         if kind in _PRIMITIVES:
-            return self._type(kind, None, None, nullable)
+            return self._primitive(schema, kind, nullable)
         if kind == "array" or (kind is None and "items" in schema):
             item = self.type_of(schema.get("items", {}), location.child("items"), hint + "Item")
             return TypeRef("array", item=item, nullable=nullable)
@@ -274,6 +275,15 @@ class SchemaRegistry:
                 "unknown-type", f"type {kind!r} is not a JSON Schema type; using Any", location
             )
         return self._type("any", None, None, nullable)
+
+    def _primitive(self, schema: dict[str, Any], kind: str, nullable: bool) -> TypeRef:
+        """The TypeRef of a string, integer, number or boolean schema (``format: binary``: bytes)."""
+        if kind == "string":
+            fmt = schema.get("format")
+            if fmt == "binary":
+                return self._type("binary", None, None, nullable)
+            return self._type("string", None, fmt if isinstance(fmt, str) else None, nullable)
+        return self._type(kind, None, None, nullable)
 
     def hoist(
         self, schema: dict[str, Any], location: SpecLocation, hint: str, checked: bool = False
