@@ -92,12 +92,13 @@ class Bodies:
             node.get("required") is True, contents, str(node.get("description") or ""), loc
         )
 
-    def responses(self, node: dict[str, Any], loc: SpecLocation, hint: str) -> tuple[Response, ...]:
+    def responses(self, node: dict[str, Any], base: SpecLocation, hint: str) -> tuple[Response, ...]:
+        """The ``responses`` of the operation at ``base``."""
         result: list[Response] = []
         success = [s for s in node if str(s)[:1] in "23"]
         for status, entry in node.items():
             status = str(status).upper() if str(status).lower() != "default" else "default"
-            entry, entry_loc = self.deref(entry, loc.child(status))
+            entry, entry_loc = self.deref(entry, base.child("responses", status))
             if not isinstance(entry, dict):
                 continue
             if status[:1] in "23":
