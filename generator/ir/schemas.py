@@ -127,6 +127,8 @@ class SchemaRegistry:
     # required): made once per value too (each holds what its key's id names, so no id is reused).
     _arrays: dict[int, TypeRef] = field(default_factory=dict)
     _properties: dict[tuple[str, int, bool], Property] = field(default_factory=dict)
+    # The TypeRef of a $ref to a component by (ref, nullable): what _type gives for its key.
+    _refs: dict[tuple[str, bool], TypeRef] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # What every Nester shares (one per owner): hoisting without a check (the owner's
@@ -197,9 +199,9 @@ class SchemaRegistry:
         nullable = is_nullable(schema)
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            key = component_key(ref)
-            if key is not None and key in self.schemas:
-                return self._type("model", key, None, nullable)
+            found = self._model_ref(ref, nullable)
+            if found is not None:
+                return found
             target = self.resolve_pointer(ref)
             if target is None:
                 self.sink.error("ref-not-found", f"$ref {ref!r} does not resolve", location)
@@ -224,14 +226,25 @@ class SchemaRegistry:
         if schema.__class__ is dict:
             ref = schema.get("$ref")
             if ref.__class__ is str:
-                key = component_key(ref)
-                if key is not None and key in self.schemas:
-                    return self._type("model", key, None, is_nullable(schema))
+                found = self._model_ref(ref, is_nullable(schema))
+                if found is not None:
+                    return found
             else:
                 kind = schema.get("type")
                 if kind.__class__ is str and kind in _PRIMITIVES and _CLASS_KEYS.isdisjoint(schema):
                     return self._primitive(schema, kind, schema.get("nullable") is True)
         return self.type_of(schema, base.child(*tokens), hint)
+
+    def _model_ref(self, ref: str, nullable: bool) -> TypeRef | None:
+        """The TypeRef of a ``$ref`` to a component (None for any other ``$ref``), made once per
+        reference: a component, once known, stays known."""
+        found = self._refs.get((ref, nullable))
+        if found is None:
+            key = component_key(ref)
+            if key is None or key not in self.schemas:
+                return None
+            found = self._refs[ref, nullable] = self._type("model", key, None, nullable)
+        return found
 
     def _single_member(self, schema: dict[str, Any]) -> Any:
         """``allOf: [X]`` or ``anyOf/oneOf: [X, null]`` with nothing else is just X."""
@@ -369,8 +382,7 @@ class SchemaRegistry:
             return self._type("any")
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            key = component_key(ref)
-            return self._type("model", key) if key in self.schemas else self._type("any")
+            return self._model_ref(ref, False) or self._type("any")
         kind = schema.get("type")
         if kind.__class__ is str and _COMBINERS.isdisjoint(schema):  # most properties
             return self._shallow_typed(schema, kind)
