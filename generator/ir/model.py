@@ -36,12 +36,7 @@ class TypeRef:
     ] = ()  # the allowed values, when kind == "literal" (``const``)
 
 
-# The IR build makes thousands of Parameters, Contents, Responses and Operations: their
-# ``__init__`` fills ``__dict__`` in one update (as the frozen dataclass's would, field by field
-# through ``object.__setattr__``, in field order; tests/unit/test_ir_init.py holds them equal).
-
-
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Parameter:
     """A path, query, header or cookie parameter."""
 
@@ -60,34 +55,6 @@ class Parameter:
     keywords: tuple[
         tuple[str, object], ...
     ] = ()  # the schema's validation keywords and format, as spelt
-
-    def __init__(
-        self,
-        name: str,
-        location: ParamLocation,
-        required: bool,
-        type: TypeRef,
-        style: str | None,
-        explode: bool | None,
-        description: str,
-        deprecated: bool,
-        spec_location: SpecLocation,
-        default: tuple[object, ...] = (),
-        keywords: tuple[tuple[str, object], ...] = (),
-    ) -> None:
-        self.__dict__.update(
-            name=name,
-            location=location,
-            required=required,
-            type=type,
-            style=style,
-            explode=explode,
-            description=description,
-            deprecated=deprecated,
-            spec_location=spec_location,
-            default=default,
-            keywords=keywords,
-        )
 
 
 MediaKind = Literal["json", "form", "multipart", "text", "binary"]
@@ -114,7 +81,7 @@ def media_kind(media_type: str) -> MediaKind:
     return "binary"
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Content:
     """One media type of a request or response body."""
 
@@ -122,14 +89,6 @@ class Content:
     type: TypeRef | None  # None: the spec gives no schema
     # The Encoding Object of a form body's properties: (property, style, explode) as the spec gives them.
     encoding: tuple[tuple[str, str | None, bool | None], ...] = ()
-
-    def __init__(
-        self,
-        media_type: str,
-        type: TypeRef | None,
-        encoding: tuple[tuple[str, str | None, bool | None], ...] = (),
-    ) -> None:
-        self.__dict__.update(media_type=media_type, type=type, encoding=encoding)
 
     @property
     def kind(self) -> MediaKind:
@@ -176,7 +135,7 @@ class RequestBody:
     spec_location: SpecLocation
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Response:
     """One documented response: status is "200", "2XX" or "default"."""
 
@@ -184,17 +143,6 @@ class Response:
     description: str
     contents: tuple[Content, ...]  # empty: no body
     spec_location: SpecLocation
-
-    def __init__(
-        self,
-        status: str,
-        description: str,
-        contents: tuple[Content, ...],
-        spec_location: SpecLocation,
-    ) -> None:
-        self.__dict__.update(
-            status=status, description=description, contents=contents, spec_location=spec_location
-        )
 
     @property
     def is_success(self) -> bool:
@@ -221,7 +169,7 @@ class SecurityScheme:
     spec_location: SpecLocation
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Operation:
     """One method on one path."""
 
@@ -243,40 +191,6 @@ class Operation:
     security_optional: bool = (
         False  # the spec lists the empty requirement ``{}``: credentials are optional
     )
-
-    def __init__(
-        self,
-        operation_id: str,
-        method: str,
-        path: str,
-        summary: str,
-        description: str,
-        tags: tuple[str, ...],
-        deprecated: bool,
-        parameters: tuple[Parameter, ...],
-        body: RequestBody | None,
-        responses: tuple[Response, ...],
-        security: tuple[SecurityRequirement, ...],
-        spec_location: SpecLocation,
-        security_alternatives: tuple[tuple[SecurityRequirement, ...], ...] = (),
-        security_optional: bool = False,
-    ) -> None:
-        self.__dict__.update(
-            operation_id=operation_id,
-            method=method,
-            path=path,
-            summary=summary,
-            description=description,
-            tags=tags,
-            deprecated=deprecated,
-            parameters=parameters,
-            body=body,
-            responses=responses,
-            security=security,
-            spec_location=spec_location,
-            security_alternatives=security_alternatives,
-            security_optional=security_optional,
-        )
 
     @property
     def success_responses(self) -> tuple[Response, ...]:

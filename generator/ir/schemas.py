@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.keywords import check_keywords
 from apiforge.ir.model import Property, Schema, SchemaKind, TypeRef
 from apiforge.ir.nested import Nester, component_key
 from apiforge.load import jsonpointer
@@ -32,33 +33,6 @@ _NEEDS_CLASS = (
     "not",
     "patternProperties",
 )
-# JSON Schema keywords the models stage neither types nor validates.
-_UNENFORCED = (
-    "not",
-    "if",
-    "then",
-    "else",
-    "patternProperties",
-    "dependentSchemas",
-    "dependentRequired",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "contains",
-    "propertyNames",
-)
-_UNENFORCED_SET = frozenset(_UNENFORCED)
-# What _check_keywords reports or walks into: a schema with none of these has nothing to say.
-_CHECK_WALKS = _UNENFORCED_SET | {
-    "items",
-    "additionalProperties",
-    "properties",
-    "$defs",
-    "definitions",
-    "allOf",
-    "oneOf",
-    "anyOf",
-    "prefixItems",
-}
 _COMBINERS = frozenset(("allOf", "anyOf", "oneOf"))
 # A schema with a primitive ``type`` and none of these is that primitive (see :meth:`type_at`).
 _CLASS_KEYS = frozenset(_NEEDS_CLASS)
@@ -143,7 +117,7 @@ class SchemaRegistry:
             self.locations[key] = base.child(key)
             self._taken.add(class_name(key).lower())
         for key in list(given):
-            self._check_keywords(self.schemas[key], self.locations[key])
+            check_keywords(self.sink, self.schemas[key], self.locations[key])
             self.schemas[key] = self._nester(key).parts(self.schemas[key], self.locations[key], key)
 
     def _type(
@@ -159,38 +133,6 @@ class SchemaRegistry:
 
     def _nester(self, owner: str) -> Nester:
         return Nester(owner, self._hoist_checked, self._openapi_31)
-
-    def _check_keywords(
-        self, schema: Any, location: SpecLocation, path: tuple[str | int, ...] = ()
-    ) -> None:
-        """Warn about every keyword the models do not enforce (the value is typed loosely instead).
-
-        ``path`` leads from ``location`` to ``schema``; a location is built only for a warning.
-        """
-        if not isinstance(schema, dict) or _CHECK_WALKS.isdisjoint(schema):
-            return
-        for keyword in (
-            () if _UNENFORCED_SET.isdisjoint(schema) else [k for k in _UNENFORCED if k in schema]
-        ):
-            self.sink.warning(
-                "unsupported-schema-keyword",
-                f"{keyword!r} is not enforced by the generated models; the value is typed loosely",
-                location.child(*path, keyword),
-            )
-        for key in ("items", "additionalProperties"):
-            if key in schema:
-                self._check_keywords(schema[key], location, (*path, key))
-        for key in ("properties", "$defs", "definitions"):
-            subs = schema.get(key)
-            if isinstance(subs, dict):
-                for name, sub in subs.items():
-                    if sub.__class__ is not dict or not _CHECK_WALKS.isdisjoint(sub):
-                        self._check_keywords(sub, location, (*path, key, name))
-        for key in ("allOf", "oneOf", "anyOf", "prefixItems"):
-            subs = schema.get(key)
-            if isinstance(subs, list):
-                for i, sub in enumerate(subs):
-                    self._check_keywords(sub, location, (*path, key, i))
 
     def type_of(self, schema: Any, location: SpecLocation, hint: str) -> TypeRef:
         """Convert a schema used by an operation into a TypeRef, hoisting when needed."""
@@ -313,7 +255,7 @@ class SchemaRegistry:
             candidate = f"{name}{n}"
         self._taken.add(candidate.lower())
         if not checked:
-            self._check_keywords(schema, location)
+            check_keywords(self.sink, schema, location)
         self._by_content[content] = candidate
         self.locations[candidate] = location
         self.schemas[candidate] = schema
