@@ -92,7 +92,9 @@ class Bodies:
             node.get("required") is True, contents, str(node.get("description") or ""), loc
         )
 
-    def responses(self, node: dict[str, Any], base: SpecLocation, hint: str) -> tuple[Response, ...]:
+    def responses(
+        self, node: dict[str, Any], base: SpecLocation, hint: str
+    ) -> tuple[Response, ...]:
         """The ``responses`` of the operation at ``base``."""
         result: list[Response] = []
         success = [s for s in node if str(s)[:1] in "23"]

@@ -65,7 +65,7 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
-@functools.lru_cache(maxsize=16384)  # a pure function of the text: snake_case and class_name share it
+@functools.lru_cache(maxsize=16384)  # as snake_case, which shares it with class_name
 def _words(text: str) -> tuple[str, ...]:
     found = _WORD.findall(ascii_text(text))
     if found:
