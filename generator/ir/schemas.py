@@ -164,7 +164,7 @@ class SchemaRegistry:
         self, schema: Any, base: SpecLocation, tokens: tuple[str | int, ...], hint: str
     ) -> TypeRef:
         """:meth:`type_of` at ``base.child(*tokens)``, spelt only when it is read (a component's
-        ``$ref``, the usual schema of a body or parameter, reads no location)."""
+        ``$ref`` or a primitive, the usual schema of a body or parameter, reads no location)."""
         if schema.__class__ is dict:
             ref = schema.get("$ref")
             if ref.__class__ is str:
