@@ -10,7 +10,7 @@ writes the result (see ARCHITECTURE.md). The source folder of this package is
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing loads later, with the collector off (cli/start.py)
 
 __version__ = "0.1.0"
 
@@ -48,6 +48,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from apiforge.api import GenerateFailed as GenerateFailed
     from apiforge.api import RunResult as RunResult
     from apiforge.api import TargetResult as TargetResult

@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -204,6 +203,8 @@ def _run_while(command: list[str], meanwhile: Callable[[], None] | None) -> tupl
     As ``subprocess.run`` with a timeout: the process is killed when it takes longer than
     :data:`_TIMEOUT` or ``meanwhile`` raises, and the exception propagates.
     """
+    import subprocess  # only when something is left to format: a reused run starts no process
+
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as process:
