@@ -41,9 +41,11 @@ from apiforge.ir.model import PAGE_PROPERTIES, Api, Schema
 from apiforge.models import ModelsModule
 from apiforge.naming.names import GroupNames, Names, OperationNames
 from apiforge.output import cache
+from apiforge.output.manifest import DigestedText, file_bytes, sha256_hex
 from apiforge.progress import stage
 
-_FORMAT = "package files v3"  # v2: formatted text; v3: the projection spelt by marshal
+# v2: formatted text; v3: the projection spelt by marshal; v4: each file's sha256 kept
+_FORMAT = "package files v4"
 
 Parts = tuple[dict[str, str], dict[str, str]]
 """A package's files before its ``models/`` folder and after it (see ``render/client.py``)."""
@@ -217,12 +219,19 @@ def project(api: Api, names: Names, models: ModelsModule) -> ViewInputs:
 
 
 def _schema(schema: Schema, form: bool) -> Schema:
+    """``replace(schema, properties=kept, description="")``, as a copy of its fields: Schema
+    runs no ``__post_init__`` (a test says so), and ``replace`` (``__init__`` with every field
+    set through ``object.__setattr__``) cost ~7 ms over 1,500 schemas."""
     kept = (
         schema.properties
         if form
         else tuple(p for p in schema.properties if p.name in PAGE_PROPERTIES)
     )
-    return replace(schema, properties=kept, description="")
+    if not schema.description and kept is schema.properties:
+        return schema  # nothing to take out
+    made: Schema = object.__new__(Schema)
+    made.__dict__.update(schema.__dict__, properties=kept, description="")
+    return made
 
 
 Said = tuple[str, str, str, tuple[str, str, int | None, int | None]]
@@ -256,7 +265,8 @@ class Reuse:
         stored = cache.read_bytes(folder, key) if folder is not None else None
         if stored is not None:
             try:
-                head, tail, said = marshal.loads(stored)
+                heads, tails, said = marshal.loads(stored)
+                head, tail = _digested(heads), _digested(tails)
                 replayed = [
                     Diagnostic(code, Severity(severity), message, SpecLocation(*where))
                     for code, severity, message, where in said
@@ -270,7 +280,6 @@ class Reuse:
                     self.target.client_package if kind == "client" else self.target.server_package
                 )
                 stage(f"{kind} views unchanged: reusing the formatted files of {package}")
-                head, tail = dict(head), dict(tail)
                 self.ready.update(head)
                 self.ready.update(tail)
                 return head, tail
@@ -293,11 +302,13 @@ class Reuse:
         return head, tail
 
     def keep(self, files: dict[str, str]) -> None:
-        """Store the parts made in this build, their text taken from ``files`` (formatted)."""
+        """Store the parts made in this build, their text taken from ``files`` (formatted), each
+        with its sha256; their texts in ``files`` become :class:`DigestedText` (the manifest's
+        digests, hashed once)."""
         folder = cache.cache_dir("packages")
         for key, head, tail, said in self._made:
-            heads = [(path, files[path]) for path in head]
-            tails = [(path, files[path]) for path in tail]
+            heads = [_stored(files, path) for path in head]
+            tails = [_stored(files, path) for path in tail]
             cache.write(folder, key, marshal.dumps((heads, tails, said)))
         self._made.clear()
 
@@ -306,6 +317,24 @@ class Reuse:
 
         setting = repr((self.target, self.header, self.style))
         return cache.digest(_FORMAT, templates_hash(), kind, setting, self.inputs.spelt)
+
+
+def _stored(files: dict[str, str], path: str) -> tuple[str, str, str]:
+    """``(path, text, sha256)`` of a made file, its text in ``files`` digested from now on."""
+    text = str(files[path])  # a plain str: marshal writes no subclass
+    digest = sha256_hex(file_bytes(text))
+    files[path] = DigestedText.of(text, digest)
+    return path, text, digest
+
+
+def _digested(stored: list[tuple[str, str, str]]) -> dict[str, str]:
+    """A stored part's files, each text with the digest stored beside it."""
+    files: dict[str, str] = {}
+    for path, text, digest in stored:
+        if type(text) is not str or type(digest) is not str:
+            raise TypeError("a damaged entry")  # unreadable: made again
+        files[path] = DigestedText.of(text, digest)
+    return files
 
 
 def with_models(

@@ -54,31 +54,31 @@ FILES = {
 # --- path checks ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "",
-        "../evil.py",
-        "pkg/../../evil.py",
-        "/etc/passwd",
-        "pkg\\evil.py",
-        "pkg/evil\0.py",
-        "pkg//a.py",
-        "pkg/./a.py",
-        "pkg/",
-        "C:/x.py",
-        "pkg/a:stream",
-        "pkg/CON",
-        "pkg/con.py",
-        "pkg/Nul.txt",
-        "pkg/aux",
-        "pkg/COM1.py",
-        "pkg/lpt9",
-        "pkg/trailing.",
-        "pkg/trailing ",
-        "pkg/new\nline.py",
-    ],
-)
+UNSAFE = [
+    "",
+    "../evil.py",
+    "pkg/../../evil.py",
+    "/etc/passwd",
+    "pkg\\evil.py",
+    "pkg/evil\0.py",
+    "pkg//a.py",
+    "pkg/./a.py",
+    "pkg/",
+    "C:/x.py",
+    "pkg/a:stream",
+    "pkg/CON",
+    "pkg/con.py",
+    "pkg/Nul.txt",
+    "pkg/aux",
+    "pkg/COM1.py",
+    "pkg/lpt9",
+    "pkg/trailing.",
+    "pkg/trailing ",
+    "pkg/new\nline.py",
+]
+
+
+@pytest.mark.parametrize("path", UNSAFE)
 def test_unsafe_paths_are_named(path: str) -> None:
     assert path_problem(path) is not None
 
@@ -88,6 +88,18 @@ def test_unsafe_paths_are_named(path: str) -> None:
 )
 def test_safe_paths(path: str) -> None:
     assert path_problem(path) is None
+
+
+@pytest.mark.parametrize("path", UNSAFE)
+def test_an_unsafe_path_among_safe_ones_is_named_as_alone(target: Target, path: str) -> None:
+    """package_trees checks the paths' characters all at once first; a bad one still gets
+    path_problem's own message."""
+    with pytest.raises(WriteRefused) as refused:
+        trees_for(target, {**FILES, path: "x"})
+    expected = path_problem(path)
+    assert expected is not None
+    messages = [d.message for d in refused.value.diagnostics]
+    assert messages[:1] == [f"output path {path!r} {expected}"]
 
 
 def test_hostile_paths_refuse_before_anything_is_written(target: Target) -> None:

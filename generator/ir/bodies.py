@@ -54,7 +54,9 @@ class Bodies:
     sink: Sink
     deref: Deref
 
-    def contents(self, content: Any, loc: SpecLocation, hint: str) -> tuple[Content, ...]:
+    def contents(self, content: Any, base: SpecLocation, hint: str) -> tuple[Content, ...]:
+        """The media types of ``content``, the ``content`` member of the object at ``base``
+        (whose location is spelt only when a schema's is read)."""
         if not isinstance(content, dict):
             return ()
         result: list[Content] = []
@@ -63,7 +65,7 @@ class Bodies:
             type_ = (
                 None
                 if schema is None
-                else self.registry.type_at(schema, loc, (media, "schema"), hint)
+                else self.registry.type_at(schema, base, ("content", media, "schema"), hint)
             )
             result.append(Content(str(media), type_, _encoding(entry)))
         return tuple(result)
@@ -74,7 +76,7 @@ class Bodies:
         node, loc = self.deref(node, loc)
         if not isinstance(node, dict):
             return None
-        contents = self.contents(node.get("content"), loc.child("content"), hint + "Body")
+        contents = self.contents(node.get("content"), loc, hint + "Body")
         if not contents:
             self.sink.warning("empty-request-body", "requestBody has no content; ignored", loc)
             return None
@@ -90,12 +92,15 @@ class Bodies:
             node.get("required") is True, contents, str(node.get("description") or ""), loc
         )
 
-    def responses(self, node: dict[str, Any], loc: SpecLocation, hint: str) -> tuple[Response, ...]:
+    def responses(
+        self, node: dict[str, Any], base: SpecLocation, hint: str
+    ) -> tuple[Response, ...]:
+        """The ``responses`` of the operation at ``base``."""
         result: list[Response] = []
         success = [s for s in node if str(s)[:1] in "23"]
         for status, entry in node.items():
             status = str(status).upper() if str(status).lower() != "default" else "default"
-            entry, entry_loc = self.deref(entry, loc.child(status))
+            entry, entry_loc = self.deref(entry, base.child("responses", status))
             if not isinstance(entry, dict):
                 continue
             if status[:1] in "23":
@@ -104,7 +109,7 @@ class Bodies:
                 suffix = "Error" + status.title()
             content = entry.get("content")
             contents = (
-                self.contents(content, entry_loc.child("content"), hint + suffix)
+                self.contents(content, entry_loc, hint + suffix)
                 if isinstance(content, dict)
                 else ()  # what contents() gives, without its location spelt
             )

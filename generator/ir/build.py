@@ -117,6 +117,8 @@ class _Builder:
 
     def _deref(self, node: Any, loc: SpecLocation) -> tuple[Any, SpecLocation]:
         """Follow a chain of local $refs (non-schema objects), guarding against cycles."""
+        if node.__class__ is dict and node.get("$ref").__class__ is not str:
+            return node, loc  # most nodes: no $ref to follow
         seen: set[str] = set()
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
@@ -141,7 +143,7 @@ class _Builder:
         params = self._parameters(path, item, raw, item_loc, loc, hint)
         given = raw.get("requestBody")
         body = None if given is None else self.bodies.body(given, loc.child("requestBody"), hint)
-        responses = self.bodies.responses(raw.get("responses") or {}, loc.child("responses"), hint)
+        responses = self.bodies.responses(raw.get("responses") or {}, loc, hint)
         if not responses:
             self.sink.warning(
                 "no-responses", "operation documents no response", loc.child("responses")

@@ -84,15 +84,18 @@ class Nester:
         for key, suffix in (("items", "Item"), ("additionalProperties", "Value")):
             if isinstance(schema.get(key), dict):
                 result[key] = self.part(schema[key], location, (*path, key), hint + suffix)
-        if isinstance(schema.get("properties"), dict):
-            result["properties"] = {
-                name: dict(sub)  # a leaf, as part() would copy it, without its hint spelt
-                if sub.__class__ is dict and _LEAF.isdisjoint(sub)
-                else self.part(
-                    sub, location, (*path, "properties", name), hint + class_name(str(name))
-                )
-                for name, sub in schema["properties"].items()
-            }
+        props = schema.get("properties")
+        if isinstance(props, dict):
+            visited: dict[Any, Any] = {}
+            for name, sub in props.items():
+                if sub.__class__ is dict and "$ref" in sub:
+                    visited[name] = sub  # as part() gives it, without its hint spelt
+                elif sub.__class__ is dict and _LEAF.isdisjoint(sub):
+                    visited[name] = dict(sub)  # a leaf, copied as part() would copy it
+                else:
+                    path_ = (*path, "properties", name)
+                    visited[name] = self.part(sub, location, path_, hint + class_name(str(name)))
+            result["properties"] = visited
         for key, label in (("oneOf", "Option"), ("anyOf", "Option"), ("prefixItems", "Item")):
             if isinstance(schema.get(key), list):
                 result[key] = [

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.keywords import check_keywords
 from apiforge.ir.model import Property, Schema, SchemaKind, TypeRef
 from apiforge.ir.nested import Nester, component_key
 from apiforge.load import jsonpointer
@@ -32,34 +33,9 @@ _NEEDS_CLASS = (
     "not",
     "patternProperties",
 )
-# JSON Schema keywords the models stage neither types nor validates.
-_UNENFORCED = (
-    "not",
-    "if",
-    "then",
-    "else",
-    "patternProperties",
-    "dependentSchemas",
-    "dependentRequired",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "contains",
-    "propertyNames",
-)
-_UNENFORCED_SET = frozenset(_UNENFORCED)
-# What _check_keywords reports or walks into: a schema with none of these has nothing to say.
-_CHECK_WALKS = _UNENFORCED_SET | {
-    "items",
-    "additionalProperties",
-    "properties",
-    "$defs",
-    "definitions",
-    "allOf",
-    "oneOf",
-    "anyOf",
-    "prefixItems",
-}
 _COMBINERS = frozenset(("allOf", "anyOf", "oneOf"))
+# A schema with a primitive ``type`` and none of these is that primitive (see :meth:`type_at`).
+_CLASS_KEYS = frozenset(_NEEDS_CLASS)
 _DECORATION = {
     "description",
     "title",
@@ -125,6 +101,8 @@ class SchemaRegistry:
     # required): made once per value too (each holds what its key's id names, so no id is reused).
     _arrays: dict[int, TypeRef] = field(default_factory=dict)
     _properties: dict[tuple[str, int, bool], Property] = field(default_factory=dict)
+    # The TypeRef of a $ref to a component by (ref, nullable): what _type gives for its key.
+    _refs: dict[tuple[str, bool], TypeRef] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # What every Nester shares (one per owner): hoisting without a check (the owner's
@@ -139,7 +117,7 @@ class SchemaRegistry:
             self.locations[key] = base.child(key)
             self._taken.add(class_name(key).lower())
         for key in list(given):
-            self._check_keywords(self.schemas[key], self.locations[key])
+            check_keywords(self.sink, self.schemas[key], self.locations[key])
             self.schemas[key] = self._nester(key).parts(self.schemas[key], self.locations[key], key)
 
     def _type(
@@ -156,38 +134,6 @@ class SchemaRegistry:
     def _nester(self, owner: str) -> Nester:
         return Nester(owner, self._hoist_checked, self._openapi_31)
 
-    def _check_keywords(
-        self, schema: Any, location: SpecLocation, path: tuple[str | int, ...] = ()
-    ) -> None:
-        """Warn about every keyword the models do not enforce (the value is typed loosely instead).
-
-        ``path`` leads from ``location`` to ``schema``; a location is built only for a warning.
-        """
-        if not isinstance(schema, dict) or _CHECK_WALKS.isdisjoint(schema):
-            return
-        for keyword in (
-            () if _UNENFORCED_SET.isdisjoint(schema) else [k for k in _UNENFORCED if k in schema]
-        ):
-            self.sink.warning(
-                "unsupported-schema-keyword",
-                f"{keyword!r} is not enforced by the generated models; the value is typed loosely",
-                location.child(*path, keyword),
-            )
-        for key in ("items", "additionalProperties"):
-            if key in schema:
-                self._check_keywords(schema[key], location, (*path, key))
-        for key in ("properties", "$defs", "definitions"):
-            subs = schema.get(key)
-            if isinstance(subs, dict):
-                for name, sub in subs.items():
-                    if sub.__class__ is not dict or not _CHECK_WALKS.isdisjoint(sub):
-                        self._check_keywords(sub, location, (*path, key, name))
-        for key in ("allOf", "oneOf", "anyOf", "prefixItems"):
-            subs = schema.get(key)
-            if isinstance(subs, list):
-                for i, sub in enumerate(subs):
-                    self._check_keywords(sub, location, (*path, key, i))
-
     def type_of(self, schema: Any, location: SpecLocation, hint: str) -> TypeRef:
         """Convert a schema used by an operation into a TypeRef, hoisting when needed."""
         if not isinstance(schema, dict):
@@ -195,9 +141,9 @@ class SchemaRegistry:
         nullable = is_nullable(schema)
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            key = component_key(ref)
-            if key is not None and key in self.schemas:
-                return self._type("model", key, None, nullable)
+            found = self._model_ref(ref, nullable)
+            if found is not None:
+                return found
             target = self.resolve_pointer(ref)
             if target is None:
                 self.sink.error("ref-not-found", f"$ref {ref!r} does not resolve", location)
@@ -218,14 +164,29 @@ class SchemaRegistry:
         self, schema: Any, base: SpecLocation, tokens: tuple[str | int, ...], hint: str
     ) -> TypeRef:
         """:meth:`type_of` at ``base.child(*tokens)``, spelt only when it is read (a component's
-        ``$ref``, the usual schema of a body or parameter, reads no location)."""
+        ``$ref`` or a primitive, the usual schema of a body or parameter, reads no location)."""
         if schema.__class__ is dict:
             ref = schema.get("$ref")
             if ref.__class__ is str:
-                key = component_key(ref)
-                if key is not None and key in self.schemas:
-                    return self._type("model", key, None, is_nullable(schema))
+                found = self._model_ref(ref, is_nullable(schema))
+                if found is not None:
+                    return found
+            else:
+                kind = schema.get("type")
+                if kind.__class__ is str and kind in _PRIMITIVES and _CLASS_KEYS.isdisjoint(schema):
+                    return self._primitive(schema, kind, schema.get("nullable") is True)
         return self.type_of(schema, base.child(*tokens), hint)
+
+    def _model_ref(self, ref: str, nullable: bool) -> TypeRef | None:
+        """The TypeRef of a ``$ref`` to a component (None for any other ``$ref``), made once per
+        reference: a component, once known, stays known."""
+        found = self._refs.get((ref, nullable))
+        if found is None:
+            key = component_key(ref)
+            if key is None or key not in self.schemas:
+                return None
+            found = self._refs[ref, nullable] = self._type("model", key, None, nullable)
+        return found
 
     def _single_member(self, schema: dict[str, Any]) -> Any:
         """``allOf: [X]`` or ``anyOf/oneOf: [X, null]`` with nothing else is just X."""
@@ -253,13 +214,8 @@ class SchemaRegistry:
     ) -> TypeRef:
         kinds = _non_null_types(schema)
         kind = kinds[0] if kinds else None
-        if kind == "string":
-            fmt = schema.get("format")
-            if fmt == "binary":
-                return self._type("binary", None, None, nullable)
-            return self._type("string", None, fmt if isinstance(fmt, str) else None, nullable)
         if kind in _PRIMITIVES:
-            return self._type(kind, None, None, nullable)
+            return self._primitive(schema, kind, nullable)
         if kind == "array" or (kind is None and "items" in schema):
             item = self.type_of(schema.get("items", {}), location.child("items"), hint + "Item")
             return TypeRef("array", item=item, nullable=nullable)
@@ -274,6 +230,15 @@ class SchemaRegistry:
                 "unknown-type", f"type {kind!r} is not a JSON Schema type; using Any", location
             )
         return self._type("any", None, None, nullable)
+
+    def _primitive(self, schema: dict[str, Any], kind: str, nullable: bool) -> TypeRef:
+        """The TypeRef of a string, integer, number or boolean schema (``format: binary``: bytes)."""
+        if kind == "string":
+            fmt = schema.get("format")
+            if fmt == "binary":
+                return self._type("binary", None, None, nullable)
+            return self._type("string", None, fmt if isinstance(fmt, str) else None, nullable)
+        return self._type(kind, None, None, nullable)
 
     def hoist(
         self, schema: dict[str, Any], location: SpecLocation, hint: str, checked: bool = False
@@ -290,7 +255,7 @@ class SchemaRegistry:
             candidate = f"{name}{n}"
         self._taken.add(candidate.lower())
         if not checked:
-            self._check_keywords(schema, location)
+            check_keywords(self.sink, schema, location)
         self._by_content[content] = candidate
         self.locations[candidate] = location
         self.schemas[candidate] = schema
@@ -359,8 +324,7 @@ class SchemaRegistry:
             return self._type("any")
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            key = component_key(ref)
-            return self._type("model", key) if key in self.schemas else self._type("any")
+            return self._model_ref(ref, False) or self._type("any")
         kind = schema.get("type")
         if kind.__class__ is str and _COMBINERS.isdisjoint(schema):  # most properties
             return self._shallow_typed(schema, kind)

@@ -13,12 +13,12 @@ requires it. Naming (field and member names) and the model views both read shape
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import marshal
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.nested import component_key
@@ -26,6 +26,20 @@ from apiforge.load.jsonpointer import escape
 
 ShapeKind = Literal["enum", "object", "union", "alias"]
 Extra = Literal["ignore", "allow", "forbid"]
+_T = TypeVar("_T")
+
+
+class _Once(Generic[_T]):
+    """``functools.cached_property`` without the lock Python 3.11 takes on every first read
+    (the naming and models stages make thousands; no shape is shared between threads)."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> _T:
+        value = instance.__dict__[self.name] = self.func(instance)  # read from there next time
+        return value
 
 
 @dataclass(frozen=True)
@@ -56,7 +70,7 @@ class Shape:
     extra: Extra
     location: SpecLocation
 
-    @functools.cached_property
+    @_Once
     def properties(self) -> tuple[Prop, ...]:
         """An object's properties (made when asked: most runs render a few classes only)."""
         props = self.schema.get("properties") if self.kind == "object" else None
@@ -79,17 +93,21 @@ class Shape:
     def property_names(self) -> tuple[str, ...]:
         """The wire names of :attr:`properties`, without making them."""
         props = self.schema.get("properties") if self.kind == "object" else None
-        return tuple(str(name) for name in props) if isinstance(props, dict) else ()
+        return tuple(map(str, props)) if isinstance(props, dict) else ()
 
-    @functools.cached_property
+    @_Once
     def splits(self) -> bool:
         """Whether a property is readOnly or writeOnly (:func:`split_keys`), without making them
         (asked by the naming pass and by the models stage: made once)."""
         props = self.schema.get("properties") if self.kind == "object" else None
-        return isinstance(props, dict) and any(
-            isinstance(sub, dict) and (sub.get("readOnly") is True or sub.get("writeOnly") is True)
-            for sub in props.values()
-        )
+        if not isinstance(props, dict):
+            return False
+        for sub in props.values():
+            if isinstance(sub, dict) and (
+                sub.get("readOnly") is True or sub.get("writeOnly") is True
+            ):
+                return True
+        return False
 
     @property
     def enum_values(self) -> tuple[Any, ...]:
@@ -101,12 +119,12 @@ class Shape:
         text = self.schema.get("description")
         return text if isinstance(text, str) else ""
 
-    @functools.cached_property
+    @_Once
     def _scanned(self) -> tuple[frozenset[str], frozenset[str]]:
         refs, tags = _scan(self.schema)
         return frozenset(refs), frozenset(tags)
 
-    @functools.cached_property
+    @_Once
     def digest(self) -> bytes | None:
         """sha256 of the schema as marshal spells it (equal schemas alike, distinct ones apart,
         types and key order included), or None when marshal cannot spell a value in it."""

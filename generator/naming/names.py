@@ -211,7 +211,11 @@ def _field_names(shape: Shape, classes: set[str]) -> dict[str, PyName]:
         name, capital = _field_stem(wire)
         if capital and name in classes:
             name += "_"
-        result[wire] = PyName(unique(name, taken))
+        if name in taken:
+            name = unique(name, taken)
+        else:  # what unique() does with a name not taken
+            taken.add(name)
+        result[wire] = PyName(name)
     return result
 
 

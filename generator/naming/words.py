@@ -46,6 +46,8 @@ _TRANSLITERATE = str.maketrans(
 
 def ascii_text(text: str) -> str:
     """``text`` in ASCII: accents dropped, ``ß`` -> ``ss`` and the like, the rest left out."""
+    if text.isascii():  # most names: the table and NFKD change no ASCII character
+        return text
     return (
         unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
         .encode("ascii", "ignore")
@@ -60,23 +62,28 @@ def words(text: str) -> list[str]:
     no Latin letter at all (``名前``) keeps its own letters, NFKC-normalized as
     Python normalizes identifiers, since Python 3 accepts them.
     """
+    return list(_words(text))
+
+
+@functools.lru_cache(maxsize=16384)  # as snake_case, which shares it with class_name
+def _words(text: str) -> tuple[str, ...]:
     found = _WORD.findall(ascii_text(text))
     if found:
-        return found
+        return tuple(found)
     native = unicodedata.normalize("NFKC", text)
-    return [w for w in re.findall(r"[^\W_]+", native) if ("a" + w).isidentifier()]
+    return tuple(w for w in re.findall(r"[^\W_]+", native) if ("a" + w).isidentifier())
 
 
 @functools.lru_cache(maxsize=16384)  # a pure function of the text, asked again per use of a name
 def snake_case(text: str) -> str:
     """``listPets`` -> ``list_pets``; ``X-Rate-Limit`` -> ``x_rate_limit``."""
-    return "_".join(w.lower() for w in words(text))
+    return "_".join([w.lower() for w in _words(text)])
 
 
 @functools.lru_cache(maxsize=16384)  # as snake_case
 def class_name(text: str) -> ClassName:
     """A PascalCase identifier for any text; never empty, never starts with a digit."""
-    name = "".join(w[:1].upper() + w[1:] for w in words(text))
+    name = "".join([w[:1].upper() + w[1:] for w in _words(text)])
     if not name:
         name = "Model"
     if name[0].isdigit():

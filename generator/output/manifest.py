@@ -125,6 +125,32 @@ def file_bytes(text: str) -> bytes:
     return text.encode("utf-8")
 
 
+class DigestedText(str):
+    """A generated text that carries the sha256 of its :func:`file_bytes`, hashed when it was
+    stored (``view_reuse``: a reused package part), so the manifest need not hash it again.
+
+    Any change to the text (a slice, a concatenation, a replace) gives a plain ``str``,
+    which :func:`text_sha256` hashes.
+    """
+
+    sha256: str
+
+    @classmethod
+    def of(cls, text: str, sha256: str) -> DigestedText:
+        """``text`` with its digest (``sha256_hex(file_bytes(text))``, computed by the caller)."""
+        made = cls(text)
+        made.sha256 = sha256
+        return made
+
+
+def text_sha256(text: str, data: bytes) -> str:
+    """Hex sha256 of ``data``, the :func:`file_bytes` of ``text``: the digest ``text``
+    carries when it is a :class:`DigestedText`, else hashed."""
+    if type(text) is DigestedText:
+        return text.sha256
+    return sha256_hex(data)
+
+
 def sha256_hex(data: bytes) -> str:
     """Hex sha256 of ``data``."""
     return hashlib.sha256(data).hexdigest()

@@ -26,7 +26,6 @@ Refusals raise :class:`WriteRefused` with one diagnostic per problem.
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import stat
@@ -38,7 +37,6 @@ from pathlib import Path
 from apiforge.config.targets import Target
 from apiforge.diagnostics import Diagnostic, Severity, SpecLocation
 from apiforge.diff.recorded import SpecCopy, spec_copy
-from apiforge.naming.reserved import WINDOWS_DEVICE_NAMES
 from apiforge.output import file_stats
 from apiforge.output.manifest import (
     MANIFEST_NAME,
@@ -48,8 +46,9 @@ from apiforge.output.manifest import (
     file_bytes,
     input_location,
     read_manifest,
-    sha256_hex,
+    text_sha256,
 )
+from apiforge.output.safe_paths import component_problem, path_problem, plain
 from apiforge.output.write_in_place import STAGING_PREFIX, DigestedTree, write_changes
 
 Trees = Mapping[str, Mapping[str, bytes]]
@@ -66,46 +65,6 @@ class WriteRefused(Exception):
 
 def _refusal(code: str, message: str, where: str | Path) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, message, SpecLocation(str(where)))
-
-
-def path_problem(path: str) -> str | None:
-    """Why ``path`` is not a safe relative POSIX output path, or None when it is."""
-    if not path:
-        return "is empty"
-    if "\0" in path:
-        return "contains a NUL character"
-    if "\\" in path:
-        return "contains a backslash"
-    if min(path) < " ":  # any(ord(c) < 32 ...), without a Python step per character
-        return "contains a control character"
-    if path.startswith("/"):
-        return "is absolute"
-    if ":" in path:
-        return "contains a colon (a drive letter or stream name)"
-    folder, _, name = path.rpartition("/")
-    return (_folder_problem(folder) if folder else None) or _part_problem(name)
-
-
-@functools.lru_cache(maxsize=1024)
-def _folder_problem(folder: str) -> str | None:
-    """The first problem of a folder's components (once per folder: its files share it)."""
-    for part in folder.split("/"):
-        problem = _part_problem(part)
-        if problem:
-            return problem
-    return None
-
-
-def _part_problem(part: str) -> str | None:
-    if part in ("", "."):
-        return "has an empty or '.' component"
-    if part == "..":
-        return "has a '..' component"
-    if part.endswith((".", " ")):
-        return f"has a component ending in a dot or space ({part!r})"
-    if part.split(".")[0].upper() in WINDOWS_DEVICE_NAMES:
-        return f"uses the Windows device name {part!r}"
-    return None
 
 
 def package_trees(
@@ -138,8 +97,9 @@ def package_trees(
                 _refusal("unsafe-output-path", f"package {package!r} {problem}", target.spec)
             )
     texts: dict[str, dict[str, str]] = {p: {} for p in packages}
+    check = component_problem if plain(files.keys()) else path_problem
     for key, text in files.items():
-        problem = path_problem(key)
+        problem = check(key)
         package, _, rest = key.partition("/")
         if problem is None and (package not in texts or not rest):
             problem = f"is not inside one of the target's packages {sorted(texts)}"
@@ -164,12 +124,17 @@ def package_trees(
         inputs = [(input_location(k, target), v) for k, v in input_hashes.items()]
         copy = spec_copy(target.spec, inputs)
     trees: dict[str, dict[str, bytes]] = {}
+    # The spec copy was hashed as it was read (its text is those very bytes, decoded).
+    known = copy.digests if copy is not None else {}
     for package, package_files in texts.items():
         if copy is not None:
             package_files = {**package_files, **copy.files}
         root = copy.root if copy is not None else ""
         data = {name: file_bytes(text) for name, text in package_files.items()}
-        digests = {name: sha256_hex(content) for name, content in data.items()}
+        digests = {
+            name: known.get(name) or text_sha256(package_files[name], content)
+            for name, content in data.items()
+        }
         manifest = build_manifest(
             target, package, package_files, input_hashes, templates_hash, root, digests
         )

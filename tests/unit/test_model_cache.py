@@ -236,3 +236,50 @@ def test_the_layout_is_reused_by_a_property_edit_and_made_again_when_it_moves_a_
         homes = cached.homes
     assert cached.homes["Tag"] == "_shared_owners_and_pets_and_stores"
     assert cached.homes["Owner"] == "_shared_owners_and_stores"
+
+
+def test_the_helpers_module_is_cached_by_the_helpers_used_and_the_flavour(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``models/_helpers.py`` is made from the helpers the modules use and the flavour: an
+    edit that uses no other helper reuses both, one that does makes them again; each equals
+    a fresh one."""
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    helpers = "models/_helpers.py"
+
+    def entries() -> int:
+        return len(cache.keys(tmp_path / "cache" / "models-helpers"))
+
+    first, _ = _render(tmp_path, SPEC)
+    made = entries()
+    assert made >= 1
+    edited = copy.deepcopy(SPEC)
+    edited["components"]["schemas"]["Owner"]["properties"]["age"] = {"type": "integer"}
+    _render(tmp_path, edited)
+    assert entries() == made
+    edited["components"]["schemas"]["Owner"]["properties"]["mail"] = {
+        "type": "string",
+        "format": "email",
+    }
+    cached, _ = _render(tmp_path, edited)
+    assert entries() > made
+    fresh = _fresh(tmp_path, edited, monkeypatch)
+    assert cached.client_files.get(helpers) == fresh.client_files.get(helpers)
+    assert cached.server_files[helpers] == fresh.server_files[helpers]
+    assert cached.server_files[helpers] != first.server_files[helpers]
+
+
+def test_the_helpers_module_of_each_flavour_is_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apiforge.models import _helpers_module
+    from apiforge.render.env import render_template
+    from apiforge.render.model_modules import helpers_view
+
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    used = {"_Format", "_OneOf", "_open_enum_member"}
+    for server in (True, False, True):
+        view = helpers_view(used, server)
+        assert view is not None
+        fresh = render_template("models/_helpers.py.jinja", **vars(view))
+        assert _helpers_module("generator", used, server) == fresh

@@ -34,7 +34,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("load/load.py", "<module>"): "pattern of the spec's openapi version",
     ("load/load.py", "_family"): "the spec's openapi field",
     ("naming/words.py", "<module>"): "word pattern for names minted from spec text",
-    ("naming/words.py", "words"): "spec text (operation ids, schema keys, paths) split into words",
+    ("naming/words.py", "_words"): "spec text (operation ids, schema keys, paths) split into words",
     (
         "naming/schemas.py",
         "<module>",

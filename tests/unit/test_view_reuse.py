@@ -181,3 +181,30 @@ def test_the_projection_keeps_what_views_read_and_drops_the_rest() -> None:
     for op in api.operations:
         assert page_results(inputs.api, op) == page_results(api, op)
     assert any(page_results(api, op) is not None for op in api.operations)
+
+
+def test_the_projected_schemas_are_those_replace_makes() -> None:
+    """project() copies a schema's fields instead of calling replace(): equal while Schema
+    runs nothing at construction."""
+    import dataclasses
+
+    from apiforge.ir.model import PAGE_PROPERTIES, Schema
+
+    assert not hasattr(Schema, "__post_init__") and not hasattr(Schema, "__slots__")
+    document = synth.generate(12)
+    _form_body(document)
+    _describe(document)
+    inputs, api = _inputs(document)
+    forms = {
+        content.type.model
+        for op in api.operations
+        if op.body is not None
+        for content in op.body.contents
+        if content.kind in ("form", "multipart") and content.type is not None
+    }
+    assert forms
+    for key, schema in api.schemas.items():
+        kept = tuple(p for p in schema.properties if key in forms or p.name in PAGE_PROPERTIES)
+        expected = dataclasses.replace(schema, properties=kept, description="")
+        assert inputs.api.schemas[key] == expected
+        assert type(inputs.api.schemas[key]) is Schema
