@@ -52,6 +52,7 @@ NOT_CODES = {
     "yaml-units": "a content cache kind (load/yaml_chunks.py)",
     "file-stats": "a content cache kind (output/file_stats.py)",
     "models-init": "a content cache kind (models.py)",
+    "models-helpers": "a content cache kind (models.py)",
     "models-layout": "a content cache kind (model_cache.py)",
     "models-refs": "a content cache kind (model_cache.py)",
     "enable-by-default": "a hatch build-hook option",
