@@ -201,15 +201,20 @@ def _contents(contents: tuple[ir.Content, ...], add: Callable[[Any], object]) ->
         _items(content.type, add)
 
 
-def project(api: Api, names: Names, models: ModelsModule) -> ViewInputs:
-    """The projection of the IR, the names and the models the views are given."""
-    forms = {
+def form_models(api: Api) -> set[str | None]:
+    """The schemas some operation sends as a form: the views read every property of these."""
+    return {
         content.type.model
         for op in api.operations
         if op.body is not None
         for content in op.body.contents
         if content.kind in ("form", "multipart") and content.type is not None
     }
+
+
+def project(api: Api, names: Names, models: ModelsModule) -> ViewInputs:
+    """The projection of the IR, the names and the models the views are given."""
+    forms = form_models(api)
     schemas = {key: _schema(schema, key in forms) for key, schema in api.schemas.items()}
     return ViewInputs(
         replace(api, schemas=schemas),

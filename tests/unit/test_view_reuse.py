@@ -21,7 +21,7 @@ from apiforge.ir.model import page_results
 from apiforge.ir.shapes import build_shapes
 from apiforge.models import render_models
 from apiforge.naming.names import resolve_names
-from apiforge.view_reuse import ViewInputs, project
+from apiforge.view_reuse import ViewInputs, form_models, project
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -195,13 +195,7 @@ def test_the_projected_schemas_are_those_replace_makes() -> None:
     _form_body(document)
     _describe(document)
     inputs, api = _inputs(document)
-    forms = {
-        content.type.model
-        for op in api.operations
-        if op.body is not None
-        for content in op.body.contents
-        if content.kind in ("form", "multipart") and content.type is not None
-    }
+    forms = form_models(api)
     assert forms
     for key, schema in api.schemas.items():
         kept = tuple(p for p in schema.properties if key in forms or p.name in PAGE_PROPERTIES)
