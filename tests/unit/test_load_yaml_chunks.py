@@ -103,8 +103,9 @@ def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
 
 
-def _sources() -> list[tuple[str, str]]:
-    found = [(p.name, p.read_text(encoding="utf-8")) for p in SPECS]
+def _sources(specs: list[Path] = SPECS) -> list[tuple[str, str]]:
+    """(name, text) of each spec, and of the 40-operation synthetic spec."""
+    found = [(p.name, p.read_text(encoding="utf-8")) for p in specs]
     found.append(("synthetic-40", synth.dump(synth.generate(40))))
     return found
 

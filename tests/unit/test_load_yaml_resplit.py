@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_load_yaml_chunks import _sources
 
 from apiforge.diagnostics import Sink
 from apiforge.load import yaml_chunks, yaml_resplit, yaml_split
@@ -121,9 +122,7 @@ def _same_split(text: str, previous: yaml_resplit.Previous) -> bool:
 
 
 def _texts() -> list[tuple[str, str]]:
-    found = [(p.name, p.read_text(encoding="utf-8")) for p in SPECS]
-    found.append(("synthetic-40", synth.dump(synth.generate(40))))
-    return found
+    return _sources(SPECS)
 
 
 @pytest.mark.parametrize(("name", "text"), _texts(), ids=lambda v: v if len(v) < 60 else "")
