@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_load_yaml_chunks import _sources
+from test_load_yaml_chunks import _sources, _types
 
 from apiforge.diagnostics import Sink
 from apiforge.load import yaml_chunks, yaml_resplit, yaml_split
@@ -221,14 +221,6 @@ def _nodes(document: Any) -> list[Any]:
         items = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
         stack.extend(items)
     return found
-
-
-def _types(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _types(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_types(v) for v in node]
-    return type(node).__name__
 
 
 @pytest.mark.parametrize("name", ["synthetic-40", "composition.yaml"])
