@@ -8,7 +8,8 @@ are those of one whole-document validation, at the same pointers; they are repla
 in the order that validation reports them (the frame's fields before ``components``,
 the schemas in document order, then the rest of the frame). A document seen before
 costs no import of openapi-pydantic; after one schema changed, only its group is
-validated again.
+validated again, and without openapi-pydantic when its schemas are plain ones
+(:mod:`apiforge.load.plainly_valid`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from apiforge import __version__
 from apiforge.diagnostics import Severity
-from apiforge.load import jsonpointer, validation
+from apiforge.load import jsonpointer, plainly_valid, validation
 from apiforge.load.validation import Report, report_model_errors, validate
 from apiforge.output import cache
 
@@ -73,7 +74,7 @@ def validate_cached(document: dict[str, Any], family: str, report: Report) -> No
 
 def _code_identity() -> str:
     """Everything besides the document that validation results depend on."""
-    files = (validation.__file__, jsonpointer.__file__, __file__)
+    files = (validation.__file__, jsonpointer.__file__, plainly_valid.__file__, __file__)
     sources = "".join(Path(f).read_text(encoding="utf-8") for f in files)
     installed = f"{_distribution('openapi_pydantic')} {_distribution('pydantic')}"
     return f"apiforge {__version__} {installed}\0{sources}"
@@ -135,7 +136,9 @@ def validate_schemas(
     document: dict[str, Any], group: dict[str, Any], family: str, report: Any
 ) -> None:
     """The errors whole-document validation reports for these component schemas."""
-    from pydantic import ValidationError  # pydantic loads only when a part misses the cache
+    if plainly_valid.schemas_valid(group, family):
+        return  # what openapi-pydantic answers for them: nothing, without importing it
+    from pydantic import ValidationError  # pydantic loads only when a part is no plain case
 
     try:
         _schemas_adapter(family).validate_python(group)
