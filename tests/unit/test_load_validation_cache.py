@@ -70,3 +70,23 @@ def test_a_changed_spec_is_validated_again(tmp_path: Path) -> None:
 def test_without_a_cache_every_load_validates(tmp_path: Path) -> None:
     assert probe(WRONG_TYPES, "off")["validator_imported"] is True
     assert probe(WRONG_TYPES, "off")["validator_imported"] is True
+
+
+def test_a_parts_key_follows_its_content_not_how_it_was_built() -> None:
+    import copy
+    import marshal
+
+    from apiforge.load.validation_cache import _content
+
+    text = "a string long enough not to be interned by accident " * 3
+    built: dict[str, object] = {"k": [text, text, 1.5, True, None, {"n": -0.0}]}
+    again = json.loads(json.dumps(built))  # other objects, equal data
+    shared = marshal.loads(marshal.dumps(built))  # interned and shared as marshal made them
+    assert _content(built) == _content(again) == _content(shared) == _content(copy.deepcopy(built))
+    for other in (
+        {"k": [text, text, 1.5, 1, None, {"n": -0.0}]},
+        {"k": [text, text, 1.5, True, None, {"n": 0.0}]},
+        {"k": [text, text, 1.5, True, None, {"n": -0.0}], "x": 1},
+    ):
+        assert _content(other) != _content(built)
+    assert _content({"when": object()}).startswith("json ")  # what marshal cannot write
