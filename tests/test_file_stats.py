@@ -172,19 +172,41 @@ def test_damaged_entry_is_ignored_and_replaced(
     assert recorded_ns > 0 and set(record) == set(read_manifest(package(project)).files)  # type: ignore[union-attr]
 
 
-def test_a_write_records_what_it_wrote(project: Target, monkeypatch: pytest.MonkeyPatch) -> None:
-    """After a regeneration that changed one file, the next check hashes only that one.
+def ticked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writes stamp as if the file system's clock ticked right after their last write: one
+    ns past the newest file of the output when the real stamp shares its tick."""
+    real = file_stats.stamp_in
 
-    The unchanged file is carried over as a hard link (old mtime: trusted at once); the
-    changed one was just written, so it is racy and hashed once more.
+    def stamp_in(folder: Path) -> file_stats.Stamp | None:
+        found = real(folder)
+        assert found is not None
+        files = [p for p in folder.parent.rglob("*") if p.is_file() and folder not in p.parents]
+        return max(found[0], max(os.stat(p).st_mtime_ns for p in files) + 1), found[1]
+
+    monkeypatch.setattr(file_stats, "stamp_in", stamp_in)
+
+
+@pytest.mark.parametrize("clock", ["ticked", "real"])
+def test_a_write_records_what_it_wrote(
+    project: Target, monkeypatch: pytest.MonkeyPatch, clock: str
+) -> None:
+    """After a regeneration that changed one file, the next check stats every file, hashing
+    none: the write stamps once it has written. Only a file written in the stamp's tick
+    is hashed once more (with the real clock, the write may end in that tick).
     """
+    if clock == "ticked":
+        ticked(monkeypatch)
     hashes = {str(project.spec): hashlib.sha256(project.spec.read_bytes()).hexdigest()}
     changed = {**FILES, "shop_client/README.md": "changed\n"}
     trees = package_trees(project, changed, ("shop_client",), hashes, TEMPLATES)
     write_packages(project.output, trees)
+    folder, key = cache.cache_dir(file_stats.KIND), os.path.abspath(package(project))
+    _, stamp, _ = file_stats.load_entry(cache.read_bytes(folder, key))
+    readme = os.stat(package(project) / "README.md").st_mtime_ns
+    assert stamp is not None and readme <= stamp[0]  # stamped after the write
     spy = Spy(monkeypatch)
     assert check(project) == ([], [])
-    assert spy.generated(project) == ["README.md"]
+    assert spy.generated(project) == (["README.md"] if readme == stamp[0] else [])
     # and an edit right after the write is still found
     init = package(project) / "shop_client" / "__init__.py"
     init.write_text("A = 2\n")
@@ -254,9 +276,29 @@ def test_writes_stamp_their_records(project: Target) -> None:
     _, stamp, record = file_stats.load_entry(cache.read_bytes(folder, key))  # in place
     assert stamp is not None and staged[0] < stamp[0] <= time.time_ns()
     written = record["shop_client/__init__.py"][0]
-    assert written[1] >= stamp[0]  # written after the stamp: racy until the next write
+    assert written[1] <= stamp[0]  # stamped after the write: trusted unless in its tick
     assert check(project) == ([], [])
     assert file_stats.load_entry(cache.read_bytes(folder, key))[1] == stamp
+
+
+def _checked(stamp: file_stats.Stamp, **mtimes: tuple[int, int]) -> file_stats.Checked:
+    """A check's result: one entry per name with its (mtime_ns, dev), every digest "d"."""
+    record = {n: ((3, mtime, 1, dev, mtime), "d") for n, (mtime, dev) in mtimes.items()}
+    return file_stats.Checked({n: "d" for n in record}, 5, stamp, record, False)
+
+
+def test_the_stamp_after_a_write_vouches_only_for_what_the_stamp_before_it_did(
+    tmp_path: Path,
+) -> None:
+    """An identity the check took in its stamp's tick is dropped (hashed next time, as before)
+    when the later stamp replaces it: a change in that tick would keep the identity and be
+    older than the later stamp. Older files, and those on another device, are kept."""
+    checked = _checked((100, 7), old=(99, 7), racy=(100, 7), newer=(150, 7), elsewhere=(150, 8))
+    after = file_stats.after_write(tmp_path, checked, {}, ["old"], (200, 7))
+    assert after.stamp == (200, 7)
+    assert sorted(after.record) == ["elsewhere"]
+    kept = file_stats.after_write(tmp_path, checked, {}, [], (200, 8))  # another device
+    assert kept.stamp == (100, 7) and kept.record == checked.record
 
 
 def test_a_file_written_after_the_stamp_is_trusted_once_the_slack_has_passed(

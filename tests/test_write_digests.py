@@ -198,10 +198,17 @@ def test_the_stat_record_after_an_in_place_write_matches_the_files(
         for name, (identity, digest) in record.items():
             assert identity == file_stats.identity(os.stat(out / package / name)), name
             assert digest == manifest.files[name] == sha((out / package / name).read_bytes())
-    # the next write hashes only the files this one wrote (racy), not the untouched ones
-    write_packages(out, trees(tmp_path, NEW))
+    # the write stamped once it had written: the next one hashes none of the files this one
+    # wrote, unless it wrote them in the stamp's tick (racy), and none of the untouched ones
+    key = os.path.abspath(out / "shop_client")
+    _, stamp, _ = file_stats.load_entry(cache.read_bytes(cache.cache_dir(file_stats.KIND), key))
+    assert stamp is not None
     written = {"shop_client/models/pets.py", "shop_client/models/fresh.py"}
-    assert {p.relative_to(out / "shop_client").as_posix() for p in hashed} == written
+    mtimes = {name: os.stat(out / "shop_client" / name).st_mtime_ns for name in written}
+    assert all(mtime <= stamp[0] for mtime in mtimes.values())
+    write_packages(out, trees(tmp_path, NEW))
+    racy = {name for name, mtime in mtimes.items() if mtime == stamp[0]}
+    assert {p.relative_to(out / "shop_client").as_posix() for p in hashed} == racy
 
 
 def test_without_a_cache_kept_files_stay_untouched(

@@ -25,7 +25,8 @@ are the manifest's (:func:`apiforge.output.file_stats.check` proves the files on
 hold them, statting instead of hashing where it can), the new ones those a
 :class:`DigestedTree` carries (:func:`apiforge.output.write.package_trees` hashed each
 file once, for the new manifest). Once written, the stat record of each package is
-updated for the files written only, all packages in one cache transaction.
+updated for the files written only, all packages in one cache transaction, under a
+stamp taken after the writes (so that the next check trusts them).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from apiforge.output import file_stats
@@ -113,13 +114,11 @@ def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> boo
         if _undo(journal):  # else the staging folder keeps what could not be put back
             shutil.rmtree(staging, ignore_errors=True)
         raise
+    stamp = file_stats.stamp_in(Path(staging))  # after every write, before their stats
     shutil.rmtree(staging, ignore_errors=True)
     # stat'ed once the old files are gone (removing a hard link changes its other names' ctime)
     file_stats.store(
-        (
-            Path(c.dest),
-            replace(c.checked, record=file_stats.after_write(Path(c.dest), c.checked, w, c.remove)),
-        )
+        (Path(c.dest), file_stats.after_write(Path(c.dest), c.checked, w, c.remove, stamp))
         for (c, _), w in zip(planned, written)
     )
     return True
