@@ -8,7 +8,7 @@ cannot encode or decode from its schema is reported at the media type's pointer.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
@@ -18,6 +18,7 @@ from apiforge.ir.model import (
     Response,
     preferred_request,
     preferred_response,
+    relocated,
 )
 from apiforge.ir.schemas import SchemaRegistry
 
@@ -53,6 +54,8 @@ class Bodies:
     registry: SchemaRegistry
     sink: Sink
     deref: Deref
+    # Each response read without a diagnostic, by (id of its node, status): (the node, Response).
+    _read: dict[tuple[int, str], tuple[Any, Response]] = field(default_factory=dict, init=False)
 
     def contents(self, content: Any, base: SpecLocation, hint: str) -> tuple[Content, ...]:
         """The media types of ``content``, the ``content`` member of the object at ``base``
@@ -98,38 +101,53 @@ class Bodies:
         """The ``responses`` of the operation at ``base``."""
         result: list[Response] = []
         success = [s for s in node if str(s)[:1] in "23"]
+        read = self._read
         for status, entry in node.items():
             status = str(status).upper() if str(status).lower() != "default" else "default"
             entry, entry_loc = self.deref(entry, base.child("responses", status))
             if not isinstance(entry, dict):
                 continue
+            known = read.get((id(entry), status))
+            if known is not None:
+                # Read again, it would give the same Response (the hint names only what is
+                # hoisted, and hoisting an equal schema again gives the same component).
+                result.append(relocated(known[1], entry_loc))
+                continue
             if status[:1] in "23":
                 suffix = "Response" + (status if len(success) > 1 else "")
             else:
                 suffix = "Error" + status.title()
-            content = entry.get("content")
-            contents = (
-                self.contents(content, entry_loc, hint + suffix)
-                if isinstance(content, dict)
-                else ()  # what contents() gives, without its location spelt
-            )
-            if contents and not body_allowed(status):
-                self.sink.warning(
-                    "body-on-bodiless-status",
-                    f"HTTP forbids a body with status {status}; the documented content is ignored: "
-                    "the server answers it without a body and the client reads none",
-                    entry_loc.child("content"),
-                )
-                contents = ()
-            chosen = preferred_response(contents)
-            if chosen is not None and not chosen.reads_as_json and chosen.is_structured:
-                spelt = "str" if chosen.kind == "text" else "bytes"
-                self.sink.warning(
-                    "unsupported-media-type",
-                    f"{chosen.media_type} bodies are not decoded with their schema; the response is raw {spelt}",
-                    entry_loc.child("content", chosen.media_type),
-                )
-            result.append(
-                Response(status, str(entry.get("description") or ""), contents, entry_loc)
-            )
+            said = len(self.sink)
+            response = self._response(entry, entry_loc, status, hint + suffix)
+            if len(self.sink) == said:
+                read[id(entry), status] = (entry, response)  # the node held: its id stays its own
+            result.append(response)
         return tuple(result)
+
+    def _response(
+        self, entry: dict[str, Any], entry_loc: SpecLocation, status: str, hint: str
+    ) -> Response:
+        """The response ``entry`` (at ``entry_loc``) documents for ``status``."""
+        content = entry.get("content")
+        contents = (
+            self.contents(content, entry_loc, hint)
+            if isinstance(content, dict)
+            else ()  # what contents() gives, without its location spelt
+        )
+        if contents and not body_allowed(status):
+            self.sink.warning(
+                "body-on-bodiless-status",
+                f"HTTP forbids a body with status {status}; the documented content is ignored: "
+                "the server answers it without a body and the client reads none",
+                entry_loc.child("content"),
+            )
+            contents = ()
+        chosen = preferred_response(contents)
+        if chosen is not None and not chosen.reads_as_json and chosen.is_structured:
+            spelt = "str" if chosen.kind == "text" else "bytes"
+            self.sink.warning(
+                "unsupported-media-type",
+                f"{chosen.media_type} bodies are not decoded with their schema; the response is raw {spelt}",
+                entry_loc.child("content", chosen.media_type),
+            )
+        return Response(status, str(entry.get("description") or ""), contents, entry_loc)

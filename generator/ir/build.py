@@ -16,7 +16,7 @@ from typing import Any
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.bodies import Bodies
 from apiforge.ir.document_checks import prepare
-from apiforge.ir.model import Api, Operation, Parameter, Server, TypeRef
+from apiforge.ir.model import Api, Operation, Parameter, Server, TypeRef, relocated
 from apiforge.ir.paths import template_names, template_problem
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.ir.security import Security
@@ -74,6 +74,8 @@ class _Builder:
         self.bodies = Bodies(self.registry, sink, self._deref)
         self.security = Security(document, sink, self.root, self._deref)
         self.op_ids: set[str] = set()
+        # Each parameter node read without a diagnostic, by its id: (the node, its Parameter).
+        self._parameters_read: dict[int, tuple[Any, Parameter]] = {}
 
     def run(self) -> tuple[Api, ModelSource]:
         info = self.doc.get("info") or {}
@@ -230,6 +232,18 @@ class _Builder:
 
     def _parameter(self, node: Any, loc: SpecLocation, hint: str) -> Parameter | None:
         node, loc = self._deref(node, loc)
+        known = self._parameters_read.get(id(node))
+        if known is not None:
+            # Read again, it would give the same Parameter (``hint`` names only what is hoisted,
+            # and hoisting an equal schema again gives the same component) and report nothing.
+            return relocated(known[1], loc)
+        said = len(self.sink)
+        param = self._read_parameter(node, loc, hint)
+        if param is not None and len(self.sink) == said:
+            self._parameters_read[id(node)] = (node, param)  # the node held: its id stays its own
+        return param
+
+    def _read_parameter(self, node: Any, loc: SpecLocation, hint: str) -> Parameter | None:
         if not isinstance(node, dict):
             return None
         name, where = node.get("name"), node.get("in")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from apiforge.diagnostics import SpecLocation
 
@@ -148,6 +148,28 @@ class Response:
     def is_success(self) -> bool:
         """2xx and 3xx statuses (and ranges) are outcomes, not errors."""
         return self.status[0] in "23"
+
+
+Located = TypeVar("Located", "Parameter", "Response")
+
+
+def relocated(made: Located, location: SpecLocation) -> Located:
+    """``made`` when it already sits at ``location``, else ``replace(made, spec_location=location)``
+    spelt as a copy of its fields (neither class runs a ``__post_init__``).
+
+    A parameter or response met again (a ``$ref`` or a YAML alias to the same node) is made
+    once: only where it is used differs, and a shared ``$ref`` target not even that.
+    """
+    here = made.spec_location
+    if here.pointer == location.pointer and (here.file, here.line, here.column) == (
+        location.file,
+        location.line,
+        location.column,
+    ):
+        return made
+    copy: Located = object.__new__(made.__class__)
+    copy.__dict__.update(made.__dict__, spec_location=location)
+    return copy
 
 
 @dataclass(frozen=True)

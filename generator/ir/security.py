@@ -14,6 +14,9 @@ from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.bodies import Deref
 from apiforge.ir.model import SecurityRequirement, SecurityScheme
 
+Requirements = tuple[tuple[tuple[SecurityRequirement, ...], ...], bool]
+"""An operation's supported alternatives (OR of ANDs) and whether credentials are optional."""
+
 
 class Security:
     """The document's supported schemes (``schemes``, by name) and the requirements that use them."""
@@ -21,6 +24,9 @@ class Security:
     def __init__(self, doc: dict[str, Any], sink: Sink, root: SpecLocation, deref: Deref) -> None:
         self.doc, self.sink, self.root, self.deref = doc, sink, root, deref
         self.schemes = self._read_schemes()
+        # Each requirement list read without a diagnostic, by its id: (the list, what it gave).
+        # Most operations share one (the document's, or a YAML alias).
+        self._read: dict[int, tuple[Any, Requirements]] = {}
 
     def _read_schemes(self) -> dict[str, SecurityScheme]:
         found: dict[str, SecurityScheme] = {}
@@ -51,12 +57,20 @@ class Security:
                 )
         return found
 
-    def requirements(
-        self, node: Any, loc: SpecLocation
-    ) -> tuple[tuple[tuple[SecurityRequirement, ...], ...], bool]:
+    def requirements(self, node: Any, loc: SpecLocation) -> Requirements:
         """The supported alternatives (OR of ANDs) and whether ``{}`` makes credentials optional."""
         if not isinstance(node, list) or not node:
             return (), False  # absent, or `security: []`: no authentication
+        known = self._read.get(id(node))
+        if known is not None:
+            return known[1]
+        said = len(self.sink)
+        found = self._read_requirements(node, loc)
+        if len(self.sink) == said:
+            self._read[id(node)] = (node, found)  # the list held: its id stays its own
+        return found
+
+    def _read_requirements(self, node: list[Any], loc: SpecLocation) -> Requirements:
         alternatives: list[tuple[SecurityRequirement, ...]] = []
         optional = False
         for alternative in node:
