@@ -81,9 +81,10 @@ class Nester:
         result = dict(schema)
         if _NESTS.isdisjoint(schema):  # most schemas: a leaf (copied, as every visited one)
             return result
-        for key, suffix in (("items", "Item"), ("additionalProperties", "Value")):
-            if isinstance(schema.get(key), dict):
-                result[key] = self.part(schema[key], location, (*path, key), hint + suffix)
+        if "items" in schema or "additionalProperties" in schema:  # most have neither: 2 lookups
+            for key, suffix in (("items", "Item"), ("additionalProperties", "Value")):
+                if isinstance(schema.get(key), dict):
+                    result[key] = self.part(schema[key], location, (*path, key), hint + suffix)
         props = schema.get("properties")
         if isinstance(props, dict):
             visited: dict[Any, Any] = {}
@@ -96,20 +97,20 @@ class Nester:
                     path_ = (*path, "properties", name)
                     visited[name] = self.part(sub, location, path_, hint + class_name(str(name)))
             result["properties"] = visited
-        for key, label in (("oneOf", "Option"), ("anyOf", "Option"), ("prefixItems", "Item")):
-            if isinstance(schema.get(key), list):
-                result[key] = [
-                    self.part(sub, location, (*path, key, i), f"{hint}{label}{i + 1}")
-                    for i, sub in enumerate(schema[key])
-                ]
-        if isinstance(
-            schema.get("allOf"), list
-        ):  # members are merged into this class: only their parts move
+        if "oneOf" in schema or "anyOf" in schema or "prefixItems" in schema:
+            for key, label in (("oneOf", "Option"), ("anyOf", "Option"), ("prefixItems", "Item")):
+                if isinstance(schema.get(key), list):
+                    result[key] = [
+                        self.part(sub, location, (*path, key, i), f"{hint}{label}{i + 1}")
+                        for i, sub in enumerate(schema[key])
+                    ]
+        members = schema.get("allOf")
+        if isinstance(members, list):  # members are merged into this class: only their parts move
             result["allOf"] = [
                 self.parts(sub, location, hint, (*path, "allOf", i))
                 if isinstance(sub, dict) and "$ref" not in sub
                 else sub
-                for i, sub in enumerate(schema["allOf"])
+                for i, sub in enumerate(members)
             ]
         return result
 
@@ -146,22 +147,31 @@ def needs_class(schema: dict[str, Any]) -> bool:
     )
 
 
+_OBJECT_LIKE = frozenset(("properties", "allOf", "oneOf", "anyOf"))
+
+
 def _object_like(schema: dict[str, Any]) -> bool:
     """An object, a map or a composition: what loses its type inline when it is recursive."""
-    return any(k in schema for k in ("properties", "allOf", "oneOf", "anyOf")) or isinstance(
+    return not _OBJECT_LIKE.isdisjoint(schema) or isinstance(
         schema.get("additionalProperties"), dict
     )
 
 
 def refers_to(node: Any, key: str) -> bool:
-    """True when a $ref anywhere inside ``node`` names component ``key``."""
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and component_key(ref) == key:
-            return True
-        return any(refers_to(value, key) for value in node.values())
-    if isinstance(node, list):
-        return any(refers_to(item, key) for item in node)
+    """True when a $ref anywhere inside ``node`` names component ``key``.
+
+    A walk with a stack of its own (a recursion of generators cost ~3 times as much).
+    """
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and component_key(ref) == key:
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
     return False
 
 
