@@ -1,7 +1,7 @@
 """The IR build's cheaper paths give what the plain ones gave.
 
-``SpecLocation.child`` spells its pointer itself and skips the frozen ``__init__``;
-``SchemaRegistry._type`` makes one TypeRef per (kind, model, format, nullable);
+``SpecLocation.child`` spells its pointer itself and skips the frozen ``__init__``, as the
+build's Operations and Parameters do; ``SchemaRegistry._type`` makes one TypeRef per (kind, model, format, nullable);
 ``document_checks.prepare`` skips its walk when the mappings the loader collected
 (``validation.check_defaults``), or else a first pass, show nothing to report.
 Each test fails when its shortcut keys or skips wrongly.
@@ -207,3 +207,48 @@ def test_a_node_deep_down_is_reported_through_the_loaders_mappings(
     sink = Sink()
     build(document, sink, "spec.yaml", check_defaults(document, lambda *report: None))
     assert [d.code for d in sink] == [code, "missing-operation-id"]
+
+
+def test_operations_and_parameters_filled_by_name_are_what_their_constructors_make() -> None:
+    params = [
+        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}},
+        {
+            "name": "q",
+            "in": "query",
+            "style": "form",
+            "explode": False,
+            "deprecated": True,
+            "description": "d",
+            "schema": {"type": "string", "default": "x", "maxLength": 3},
+        },
+        {"name": "c", "in": "cookie", "content": {"application/json": {"schema": REF}}},
+        {"name": "h", "in": "header", "required": "yes", "schema": {"type": "array", "items": REF}},
+    ]
+    paths = {
+        "/a/{id}": {
+            "parameters": params[:1],
+            "get": {
+                "operationId": "a",
+                "parameters": params[1:],
+                "tags": ["t", 3],
+                "summary": "s",
+                "description": "d",
+                "deprecated": True,
+                "security": [{}],
+                "responses": {"200": {"description": "ok"}},
+            },
+            "post": {"responses": {"200": {"description": "ok"}}},
+        },
+        "/b": {"get": {"operationId": "b", "parameters": [{"name": "missing", "in": "path"}]}},
+    }
+    api, _ = build(doc(paths), Sink(), "spec.yaml")
+    made = [*api.operations, *(p for op in api.operations for p in op.parameters)]
+    assert len(made) == 3 + 5  # /b drops its unused path parameter
+    for item in made:
+        cls = type(item)
+        assert list(vars(item)) == [f.name for f in dataclasses.fields(cls)]  # in field order
+        again = cls(**vars(item))
+        assert again == item and hash(again) == hash(item) and repr(again) == repr(item)
+        assert pickle.loads(pickle.dumps(item)) == item
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            item.description = "elsewhere"  # type: ignore[misc]
