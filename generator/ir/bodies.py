@@ -100,10 +100,10 @@ class Bodies:
     ) -> tuple[Response, ...]:
         """The ``responses`` of the operation at ``base``."""
         result: list[Response] = []
-        success = [s for s in node if str(s)[:1] in "23"]
         read = self._read
         for status, entry in node.items():
-            status = str(status).upper() if str(status).lower() != "default" else "default"
+            status = status if status.__class__ is str else str(status)
+            status = "default" if status.lower() == "default" else status.upper()
             entry, entry_loc = self.deref(entry, base.child("responses", status))
             if not isinstance(entry, dict):
                 continue
@@ -114,7 +114,8 @@ class Bodies:
                 result.append(relocated(known[1], entry_loc))
                 continue
             if status[:1] in "23":
-                suffix = "Response" + (status if len(success) > 1 else "")
+                several = sum(str(s)[:1] in "23" for s in node) > 1  # successes
+                suffix = "Response" + (status if several else "")
             else:
                 suffix = "Error" + status.title()
             said = len(self.sink)

@@ -170,7 +170,7 @@ class _Builder:
             path=path,
             summary=str(raw.get("summary") or ""),
             description=str(raw.get("description") or ""),
-            tags=tuple(str(t) for t in raw.get("tags") or ()),
+            tags=tuple(map(str, raw.get("tags") or ())),
             deprecated=raw.get("deprecated") is True,
             parameters=params,
             body=body,

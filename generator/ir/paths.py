@@ -32,6 +32,7 @@ def template_parts(path: str) -> tuple[tuple[str, str | None], ...]:
     return tuple(parts)
 
 
+@functools.lru_cache(maxsize=4096)  # as template_parts: asked per operation of a path
 def template_names(path: str) -> tuple[str, ...]:
     """The expression names of ``path``, in order (a name used twice is listed twice)."""
     return tuple(name for _, name in template_parts(path) if name is not None)

@@ -276,7 +276,7 @@ def test_ir_objects_filled_by_name_are_what_their_constructors_make() -> None:
         ("string", None, "uuid"),
         ("integer", None, None),
     }
-    for item in [*made, *refs]:
+    for item in [*made, *refs, *api.schemas.values()]:
         cls = type(item)
         assert list(vars(item)) == [f.name for f in dataclasses.fields(cls)]  # in field order
         again = cls(**vars(item))
