@@ -16,7 +16,7 @@ from typing import Any
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.bodies import Bodies
 from apiforge.ir.document_checks import prepare
-from apiforge.ir.model import Api, Operation, Parameter, Server, TypeRef, relocated
+from apiforge.ir.model import Api, Operation, Parameter, Server, TypeRef, relocated_parameter
 from apiforge.ir.paths import template_names, template_problem
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.ir.security import Security
@@ -39,10 +39,6 @@ PARAMETER_KEYWORDS = (
     "format",
 )
 _KEYWORD_SET = frozenset(PARAMETER_KEYWORDS)
-# An Operation and a Parameter (one per operation, and per parameter read) are filled by name
-# without their frozen __init__ (neither runs a __post_init__): a call by keyword cost ~2 us
-# more each, its object.__setattr__ per field.
-_new = object.__new__
 
 
 @dataclass(frozen=True)
@@ -163,8 +159,7 @@ class _Builder:
         alternatives, optional = self.security.requirements(
             raw.get("security", self.doc.get("security")), loc
         )
-        op: Operation = _new(Operation)
-        op.__dict__.update(  # every field, as Operation(...) by keyword would set it
+        return Operation(
             operation_id=op_id,
             method=method.upper(),
             path=path,
@@ -180,7 +175,6 @@ class _Builder:
             security_alternatives=alternatives,
             security_optional=optional,
         )
-        return op
 
     def _operation_id(self, given: Any, method: str, path: str, loc: SpecLocation) -> str:
         op_id = given if isinstance(given, str) and given.strip() else ""
@@ -242,7 +236,7 @@ class _Builder:
         if known is not None:
             # Read again, it would give the same Parameter (``hint`` names only what is hoisted,
             # and hoisting an equal schema again gives the same component) and report nothing.
-            return relocated(known[1], loc)
+            return relocated_parameter(known[1], loc)
         said = len(self.sink)
         param = self._read_parameter(node, loc, hint)
         if param is not None and len(self.sink) == said:
@@ -289,8 +283,7 @@ class _Builder:
             if isinstance(target, dict) and not _KEYWORD_SET.isdisjoint(target)
             else ()
         )
-        param: Parameter = _new(Parameter)
-        param.__dict__.update(  # every field, as Parameter(...) by keyword would set it
+        return Parameter(
             name=name,
             location=where,
             required=where == "path" or node.get("required") is True,
@@ -303,7 +296,6 @@ class _Builder:
             default=default,
             keywords=keywords,
         )
-        return param
 
     def _servers(self) -> tuple[Server, ...]:
         servers: list[Server] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal
 
 from apiforge.diagnostics import SpecLocation
 
@@ -150,26 +150,45 @@ class Response:
         return self.status[0] in "23"
 
 
-Located = TypeVar("Located", "Parameter", "Response")
-
-
-def relocated(made: Located, location: SpecLocation) -> Located:
-    """``made`` when it already sits at ``location``, else ``replace(made, spec_location=location)``
-    spelt as a copy of its fields (neither class runs a ``__post_init__``).
-
-    A parameter or response met again (a ``$ref`` or a YAML alias to the same node) is made
-    once: only where it is used differs, and a shared ``$ref`` target not even that.
-    """
-    here = made.spec_location
-    if here.pointer == location.pointer and (here.file, here.line, here.column) == (
+def _placed(here: SpecLocation, location: SpecLocation) -> bool:
+    """Whether ``here`` is ``location`` (as ``==`` says, the pointer first: it differs most)."""
+    return here.pointer == location.pointer and (here.file, here.line, here.column) == (
         location.file,
         location.line,
         location.column,
-    ):
+    )
+
+
+# A parameter or response met again (a $ref or a YAML alias to the same node) is read once:
+# only where it is used differs, and a shared $ref target's not even that. The copy is made by
+# the class's own __init__, as every other one is: objects filled through their __dict__ among
+# them made the stages that read them slower than such a copy saved.
+
+
+def relocated_parameter(made: Parameter, location: SpecLocation) -> Parameter:
+    """``made``, or ``replace(made, spec_location=location)`` when it sits elsewhere."""
+    if _placed(made.spec_location, location):
         return made
-    copy: Located = object.__new__(made.__class__)
-    copy.__dict__.update(made.__dict__, spec_location=location)
-    return copy
+    return Parameter(
+        made.name,
+        made.location,
+        made.required,
+        made.type,
+        made.style,
+        made.explode,
+        made.description,
+        made.deprecated,
+        location,
+        made.default,
+        made.keywords,
+    )
+
+
+def relocated_response(made: Response, location: SpecLocation) -> Response:
+    """``made``, or ``replace(made, spec_location=location)`` when it sits elsewhere."""
+    if _placed(made.spec_location, location):
+        return made
+    return Response(made.status, made.description, made.contents, location)
 
 
 @dataclass(frozen=True)

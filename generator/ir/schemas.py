@@ -83,12 +83,6 @@ def null_only(schema: Any) -> bool:
     )
 
 
-# The TypeRefs made once per value (``_type``, ``_array``: a few thousand a build) and the
-# Schemas of :meth:`SchemaRegistry.describe` are filled by name without the frozen __init__
-# (neither class runs a __post_init__): its object.__setattr__ per field cost ~0.5 us more each.
-_new = object.__new__
-
-
 @dataclass
 class SchemaRegistry:
     """Component schemas (given and hoisted) and the conversion of schemas into TypeRefs."""
@@ -133,10 +127,8 @@ class SchemaRegistry:
         key = (kind, model, fmt, nullable)
         found = self._simple.get(key)
         if found is None:
-            found = self._simple[key] = _new(TypeRef)
-            found.__dict__.update(
-                kind=kind, model=model, format=fmt, item=None, nullable=nullable, values=()
-            )
+            found = TypeRef(kind, model=model, format=fmt, nullable=nullable)  # type: ignore[arg-type]
+            self._simple[key] = found
         return found
 
     def _nester(self, owner: str) -> Nester:
@@ -316,17 +308,15 @@ class SchemaRegistry:
             and all(isinstance(v, str) for v in varnames)
         ):
             varnames = ()
-        summary: Schema = _new(Schema)
-        summary.__dict__.update(  # every field, as Schema(...) would set it
-            key=key,
-            kind=kind,
-            properties=tuple(props),
-            enum_values=values,
-            spec_location=self.locations[key],
-            description=description if isinstance(description, str) else "",
-            enum_varnames=tuple(varnames),
+        return Schema(
+            key,
+            kind,
+            tuple(props),
+            values,
+            self.locations[key],
+            description if isinstance(description, str) else "",
+            tuple(varnames),
         )
-        return summary
 
     def _shallow(self, schema: Any) -> TypeRef:
         """A property's type without hoisting (nested inline schemas stay the models stage's job)."""
@@ -369,8 +359,5 @@ class SchemaRegistry:
         """``TypeRef("array", item=item)``, made once per item (a summary's items are made once too)."""
         found = self._arrays.get(id(item))
         if found is None:
-            found = self._arrays[id(item)] = _new(TypeRef)
-            found.__dict__.update(
-                kind="array", model=None, format=None, item=item, nullable=False, values=()
-            )
+            found = self._arrays[id(item)] = TypeRef("array", item=item)
         return found

@@ -1,7 +1,7 @@
 """The IR build's cheaper paths give what the plain ones gave.
 
-``SpecLocation.child`` spells its pointer itself and skips the frozen ``__init__``, as the
-build's Operations and Parameters do; ``SchemaRegistry._type`` makes one TypeRef per (kind, model, format, nullable);
+``SpecLocation.child`` spells its pointer itself and skips the frozen ``__init__``;
+``SchemaRegistry._type`` makes one TypeRef per (kind, model, format, nullable);
 ``document_checks.prepare`` skips its walk when the mappings the loader collected
 (``validation.check_defaults``), or else a first pass, show nothing to report.
 Each test fails when its shortcut keys or skips wrongly.
@@ -20,7 +20,7 @@ from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.build import build
 from apiforge.ir.dialect import CHECKED
 from apiforge.ir.document_checks import _NOTICED, _unremarkable, _walk, prepare
-from apiforge.ir.model import Api, TypeRef
+from apiforge.ir.model import TypeRef
 from apiforge.ir.one_of import EXTENSION
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.load import jsonpointer
@@ -207,80 +207,3 @@ def test_a_node_deep_down_is_reported_through_the_loaders_mappings(
     sink = Sink()
     build(document, sink, "spec.yaml", check_defaults(document, lambda *report: None))
     assert [d.code for d in sink] == [code, "missing-operation-id"]
-
-
-def _type_refs(api: Api) -> list[TypeRef]:
-    """Every TypeRef of ``api``: its parameters', bodies' and properties', items included."""
-    found: list[TypeRef | None] = []
-    for op in api.operations:
-        found += [p.type for p in op.parameters]
-        for holder in (*op.responses, *((op.body,) if op.body else ())):
-            found += [c.type for c in holder.contents]
-    found += [p.type for schema in api.schemas.values() for p in schema.properties]
-    chains: list[TypeRef] = []
-    for ref in found:
-        while ref is not None:
-            chains.append(ref)
-            ref = ref.item
-    return chains
-
-
-def test_ir_objects_filled_by_name_are_what_their_constructors_make() -> None:
-    params = [
-        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}},
-        {
-            "name": "q",
-            "in": "query",
-            "style": "form",
-            "explode": False,
-            "deprecated": True,
-            "description": "d",
-            "schema": {"type": "string", "default": "x", "maxLength": 3},
-        },
-        {"name": "c", "in": "cookie", "content": {"application/json": {"schema": REF}}},
-        {"name": "h", "in": "header", "required": "yes", "schema": {"type": "array", "items": REF}},
-    ]
-    paths = {
-        "/a/{id}": {
-            "parameters": params[:1],
-            "get": {
-                "operationId": "a",
-                "parameters": params[1:],
-                "tags": ["t", 3],
-                "summary": "s",
-                "description": "d",
-                "deprecated": True,
-                "security": [{}],
-                "responses": {"200": {"description": "ok"}},
-            },
-            "post": {"responses": {"200": {"description": "ok"}}},
-        },
-        "/b": {"get": {"operationId": "b", "parameters": [{"name": "missing", "in": "path"}]}},
-    }
-    schemas = {
-        "L": {"type": "object", "properties": {"n": {"type": "array", "items": REF}}},
-        "M": {"type": "object", "properties": {"s": {"type": "string", "format": "uuid"}}},
-    }
-    for op in paths["/a/{id}"].values():
-        if "responses" in op:
-            content = {"application/json": {"schema": {"$ref": "#/components/schemas/L"}}}
-            op["responses"]["200"]["content"] = content
-    api, _ = build(doc(paths, **schemas), Sink(), "spec.yaml")
-    made = [*api.operations, *(p for op in api.operations for p in op.parameters)]
-    assert len(made) == 3 + 5  # /b drops its unused path parameter
-    refs = _type_refs(api)
-    assert {(r.kind, r.model, r.format) for r in refs} >= {
-        ("array", None, None),  # a summary's array (made once per item)
-        ("model", "A", None),
-        ("model", "L", None),
-        ("string", None, "uuid"),
-        ("integer", None, None),
-    }
-    for item in [*made, *refs, *api.schemas.values()]:
-        cls = type(item)
-        assert list(vars(item)) == [f.name for f in dataclasses.fields(cls)]  # in field order
-        again = cls(**vars(item))
-        assert again == item and hash(again) == hash(item) and repr(again) == repr(item)
-        assert pickle.loads(pickle.dumps(item)) == item
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            item.kind = "elsewhere"  # type: ignore[union-attr]
