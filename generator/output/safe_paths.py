@@ -23,8 +23,7 @@ def path_problem(path: str) -> str | None:
         return "is absolute"
     if ":" in path:
         return "contains a colon (a drive letter or stream name)"
-    folder, _, name = path.rpartition("/")
-    return (_folder_problem(folder) if folder else None) or _part_problem(name)
+    return component_problem(path)
 
 
 def plain(paths: Collection[str]) -> bool:
