@@ -18,7 +18,7 @@ from apiforge.ir.model import (
     Response,
     preferred_request,
     preferred_response,
-    relocated_response,
+    relocated,
 )
 from apiforge.ir.schemas import SchemaRegistry
 
@@ -111,7 +111,7 @@ class Bodies:
             if known is not None:
                 # Read again, it would give the same Response (the hint names only what is
                 # hoisted, and hoisting an equal schema again gives the same component).
-                result.append(relocated_response(known[1], entry_loc))
+                result.append(relocated(known[1], entry_loc))
                 continue
             if status[:1] in "23":
                 several = sum(str(s)[:1] in "23" for s in node) > 1  # successes

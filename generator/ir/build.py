@@ -16,7 +16,7 @@ from typing import Any
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.bodies import Bodies
 from apiforge.ir.document_checks import prepare
-from apiforge.ir.model import Api, Operation, Parameter, Server, TypeRef, relocated_parameter
+from apiforge.ir.model import Api, Operation, Parameter, Server, TypeRef, relocated
 from apiforge.ir.paths import template_names, template_problem
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.ir.security import Security
@@ -236,7 +236,7 @@ class _Builder:
         if known is not None:
             # Read again, it would give the same Parameter (``hint`` names only what is hoisted,
             # and hoisting an equal schema again gives the same component) and report nothing.
-            return relocated_parameter(known[1], loc)
+            return relocated(known[1], loc)
         said = len(self.sink)
         param = self._read_parameter(node, loc, hint)
         if param is not None and len(self.sink) == said:

@@ -10,8 +10,8 @@ is a small closed vocabulary.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Literal, TypeVar
 
 from apiforge.diagnostics import SpecLocation
 
@@ -159,36 +159,18 @@ def _placed(here: SpecLocation, location: SpecLocation) -> bool:
     )
 
 
-# A parameter or response met again (a $ref or a YAML alias to the same node) is read once:
-# only where it is used differs, and a shared $ref target's not even that. The copy is made by
-# the class's own __init__, as every other one is: objects filled through their __dict__ among
-# them made the stages that read them slower than such a copy saved.
+_Located = TypeVar("_Located", Parameter, Response)
 
 
-def relocated_parameter(made: Parameter, location: SpecLocation) -> Parameter:
-    """``made``, or ``replace(made, spec_location=location)`` when it sits elsewhere."""
+def relocated(made: _Located, location: SpecLocation) -> _Located:
+    """``made``, or a copy of it at ``location`` when it sits elsewhere.
+
+    A parameter or response met again (a ``$ref`` or a YAML alias to the same node) is read
+    once: only where it is used differs, and a shared ``$ref`` target's not even that.
+    """
     if _placed(made.spec_location, location):
         return made
-    return Parameter(
-        made.name,
-        made.location,
-        made.required,
-        made.type,
-        made.style,
-        made.explode,
-        made.description,
-        made.deprecated,
-        location,
-        made.default,
-        made.keywords,
-    )
-
-
-def relocated_response(made: Response, location: SpecLocation) -> Response:
-    """``made``, or ``replace(made, spec_location=location)`` when it sits elsewhere."""
-    if _placed(made.spec_location, location):
-        return made
-    return Response(made.status, made.description, made.contents, location)
+    return replace(made, spec_location=location)
 
 
 @dataclass(frozen=True)
