@@ -20,8 +20,11 @@ Only what is compiled while a module is being imported is stored (a spec's ``pat
 is). The tables are read from ``__pycache__/compiled.<cache tag>.marshal`` beside this package;
 its header (the interpreter's bytecode magic number and optimization level) must match, or it
 is ignored. What a run compiled is added at exit (:func:`save`, re-reading the file first so
-two processes' entries are merged), as Python writes bytecode: not under
-``PYTHONDONTWRITEBYTECODE``, and silently not where the folder cannot be written.
+two processes' entries are merged), as Python writes bytecode. Where Python writes none
+(``PYTHONDONTWRITEBYTECODE``, a read-only installation) the tables are kept in the content
+cache's folder ``compiled`` instead (``output/cache.py``), as compiled templates are
+(``render/env.py``): without them every run compiles them all again (~50 ms of a PostHog run,
+~6 ms of a no-op). With the content cache off, nothing is written.
 """
 
 from __future__ import annotations
@@ -49,11 +52,45 @@ _LIMIT = 5000
 _installed = False
 
 
+def _name() -> str:
+    return f"compiled.{sys.implementation.cache_tag or 'python'}.marshal"
+
+
 def path() -> str:
-    """Where the tables are kept: this package's ``__pycache__`` folder."""
+    """Where the tables are kept beside the package: its ``__pycache__`` folder."""
     package = os.path.dirname(os.path.abspath(__file__))
-    tag = sys.implementation.cache_tag or "python"
-    return os.path.join(package, "__pycache__", f"compiled.{tag}.marshal")
+    return os.path.join(package, "__pycache__", _name())
+
+
+def _beside_package() -> bool:
+    """True when the tables go beside the package, as Python's bytecode would: allowed, writable."""
+    if sys.dont_write_bytecode:
+        return False
+    folder = os.path.dirname(path())
+    return os.access(folder if os.path.isdir(folder) else os.path.dirname(folder), os.W_OK)
+
+
+def _in_content_cache() -> str | None:
+    """The content cache's copy of the tables; None when that cache is off."""
+    from apiforge.output.cache import cache_dir  # imported by every command anyway
+
+    folder = cache_dir("compiled")
+    return None if folder is None else os.path.join(folder, _name())
+
+
+def _target() -> str | None:
+    """The file :func:`save` writes (see the module docstring); None when there is none."""
+    return path() if _beside_package() else _in_content_cache()
+
+
+def _load() -> dict[str, dict[Any, Any]]:
+    """The tables a run starts with: the package's, and the content cache's where that is kept."""
+    tables = _read(path())
+    target = _target()
+    if target is not None and target != path():
+        for kind, table in _read(target).items():
+            tables[kind].update(table)
+    return tables
 
 
 def _header() -> bytes:
@@ -62,11 +99,11 @@ def _header() -> bytes:
     return MAGIC_NUMBER + bytes([sys.flags.optimize])
 
 
-def _read() -> dict[str, dict[Any, Any]]:
-    """The tables on disk; empty when missing, unreadable or made by another interpreter."""
+def _read(file: str) -> dict[str, dict[Any, Any]]:
+    """The tables in ``file``; empty when missing, unreadable or made by another interpreter."""
     empty: dict[str, dict[Any, Any]] = {_EXEC: {}, _RE: {}}
     try:
-        with open(path(), "rb") as handle:
+        with open(file, "rb") as handle:
             data = handle.read()
     except OSError:
         return empty
@@ -195,16 +232,19 @@ def install() -> None:
     if _installed:
         return
     _installed = True
-    _stored.update(_read())
+    _stored.update(_load())
     vars(dataclasses)["exec"] = _exec  # a module global shadows the builtin it calls
     _install_patterns()
 
 
 def save() -> None:
     """Add what this process compiled to the tables on disk (see the module docstring)."""
-    if not any(_new.values()) or sys.dont_write_bytecode:
+    if not any(_new.values()):
         return
-    merged = _read()
+    target = _target()
+    if target is None:
+        return
+    merged = _read(target)
     for kind, table in _new.items():
         merged[kind].update(table)
         table.clear()
@@ -212,7 +252,6 @@ def save() -> None:
         merged[_EXEC] = {t: v for t, v in merged[_EXEC].items() if t in _compiled}
     if len(merged[_RE]) > _LIMIT:
         merged[_RE] = {k: v for k, v in merged[_RE].items() if k in _used}
-    target = path()
     temporary = f"{target}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)

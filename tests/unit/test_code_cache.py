@@ -71,7 +71,7 @@ def _compile_at_import(pattern: str | bytes, flags: int) -> re.Pattern[Any]:
 
 def _reload(monkeypatch: pytest.MonkeyPatch) -> None:
     """What a new process sees: the table on disk, nothing compiled yet."""
-    monkeypatch.setattr(code_cache, "_stored", code_cache._read())
+    monkeypatch.setattr(code_cache, "_stored", code_cache._load())
     monkeypatch.setattr(code_cache, "_compiled", {})
     monkeypatch.setattr(code_cache, "_new", {"exec": {}, "re": {}})
 
@@ -117,7 +117,7 @@ def test_saving_merges_with_what_another_process_saved(
     monkeypatch.setattr(code_cache, "_stored", {"exec": {}, "re": {}})
     _define(field_name="second")
     code_cache.save()
-    texts = set(code_cache._read()["exec"])
+    texts = set(code_cache._load()["exec"])
     assert any("first" in text for text in texts) and any("second" in text for text in texts)
 
 
@@ -147,17 +147,46 @@ def test_a_broken_entry_is_compiled_again(table: Path, monkeypatch: pytest.Monke
     assert code_cache._new["exec"]
 
 
-def test_nothing_is_written_without_bytecode_writing_or_a_writable_folder(
+def test_without_bytecode_writing_the_tables_are_kept_in_the_content_cache(
+    table: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """As compiled templates are (render/env.py); a new process reads them from there."""
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    _define()
+    compiled = dict(code_cache._compiled)
+    code_cache.save()
+    assert not table.exists()
+    kept = tmp_path / "cache" / "compiled" / code_cache._name()
+    assert kept.is_file() and set(code_cache._read(str(kept))["exec"]) == set(compiled)
+    _reload(monkeypatch)
+    assert set(code_cache._stored["exec"]) == set(compiled)
+
+
+def test_a_read_only_installation_keeps_them_in_the_content_cache_too(
+    table: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(code_cache, "_beside_package", lambda: False)  # os.access says no
+    _define()
+    code_cache.save()
+    assert not table.exists()
+    assert (tmp_path / "cache" / "compiled" / code_cache._name()).is_file()
+
+
+def test_nothing_is_written_with_the_content_cache_off_or_no_writable_folder(
     table: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     _define()
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", "off")
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     code_cache.save()
-    assert not table.exists()
+    assert not table.exists() and not list(tmp_path.glob("**/compiled*"))
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     blocked = tmp_path / "blocked"
     blocked.write_text("a file, so no folder can be made under it", encoding="utf-8")
     monkeypatch.setattr(code_cache, "path", lambda: str(blocked / "t.marshal"))
+    monkeypatch.setattr(code_cache, "_beside_package", lambda: True)  # as if writable
     code_cache.save()  # silently nothing
     assert list(tmp_path.glob("**/*.tmp")) == []
 
@@ -249,7 +278,7 @@ def test_a_table_past_its_limit_keeps_only_what_the_saving_process_used(
     code_cache.save()
     stale = {f"# an old text {i}": marshal.dumps(compile("", "<string>", "exec")) for i in range(3)}
     old = {(f"old-{i}-code-cache", 0): ("x", 32, [1], 0, {}, ()) for i in range(3)}
-    tables = code_cache._read()
+    tables = code_cache._load()
     tables["exec"].update(stale)
     tables["re"].update(old)
     table.write_bytes(code_cache._header() + marshal.dumps(tables))
@@ -257,7 +286,7 @@ def test_a_table_past_its_limit_keeps_only_what_the_saving_process_used(
     _compile_at_import("new-(c|d)-code-cache", 0)
     _define(field_name="new")
     code_cache.save()
-    saved = code_cache._read()
+    saved = code_cache._load()
     assert not set(stale) & set(saved["exec"]) and not set(old) & set(saved["re"])
     assert any("new" in text for text in saved["exec"])
     assert {("kept-(a|b)-code-cache", 0), ("new-(c|d)-code-cache", 0)} <= set(saved["re"])
