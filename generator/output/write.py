@@ -199,7 +199,7 @@ def write_packages(output: Path, trees: Trees, *, force: bool = False) -> None:
         if journal is None or not undo(str(output), staging, journal.steps):
             discard(staging)  # else it keeps what could not be put back
             if created:
-                shutil.rmtree(output, ignore_errors=True)
+                _remove_if_empty(output)
         if journal is not None:
             journal.close()
         raise
@@ -208,6 +208,13 @@ def write_packages(output: Path, trees: Trees, *, force: bool = False) -> None:
     journal.close()
     for plan in plans:
         _remember_stats(plan.dest, stamp)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def _remember_stats(dest: Path, stamp: file_stats.Stamp | None) -> None:
