@@ -113,14 +113,15 @@ def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> boo
     spares = (str(n) for n in itertools.count())  # fresh names in the staging folder
     written: list[dict[str, str]] = []
     try:
+        journal = Journal(staging, "changes")  # first: its lock marks the folder as in use
         probe = _probe(staging)  # before any stat: the file system's clock (file_stats)
         for package, tree in sorted(trees.items()):
             changes = _changes(output / package, tree, file_stats.stamp_of(probe))
             if changes is None:
-                discard(staging)  # holds the probe only
+                discard(staging)  # nothing was changed yet
+                journal.close()
                 return False
             planned.append((changes, tree))
-        journal = Journal(staging, "changes")
         for changes, tree in planned:
             written.append(_apply(changes, tree, probe.st_mode, spares, journal))
         journal.commit()
