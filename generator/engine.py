@@ -6,10 +6,10 @@ black or yaml imported), else renders the target, runs the release step
 (:mod:`apiforge.diff.release_step`) and writes the packages atomically with
 :func:`apiforge.output.write.write_packages`. :func:`check_target` renders and
 compares instead, writing nothing. Both first undo a write into the output folder that
-was killed (:func:`recovered`), so that what they judge is the previous output. Both report through a
-:class:`~apiforge.progress.Reporter` and never raise for a spec problem: the
-diagnostics go to the reporter and the outcome says ``failed``. ``render`` is a
-parameter so tests can inject one; :func:`pipeline_render` is the pipeline.
+was killed (:func:`recovered`), so that what they judge is the previous output. Both
+report through a :class:`~apiforge.progress.Reporter` and never raise for a spec
+problem: the diagnostics go to the reporter and the outcome says ``failed``. ``render``
+is a parameter so tests can inject one; :func:`pipeline_render` is the pipeline.
 :mod:`apiforge.api` is the public face of this module.
 """
 
