@@ -5,16 +5,18 @@ Contract: :func:`generate_target` answers ``up to date`` when the manifests say 
 black or yaml imported), else renders the target, runs the release step
 (:mod:`apiforge.diff.release_step`) and writes the packages atomically with
 :func:`apiforge.output.write.write_packages`. :func:`check_target` renders and
-compares instead, writing nothing. Both report through a
-:class:`~apiforge.progress.Reporter` and never raise for a spec problem: the
-diagnostics go to the reporter and the outcome says ``failed``. ``render`` is a
-parameter so tests can inject one; :func:`pipeline_render` is the pipeline.
+compares instead, writing nothing. Both first undo a write into the output folder that
+was killed (:func:`recovered`), so that what they judge is the previous output. Both
+report through a :class:`~apiforge.progress.Reporter` and never raise for a spec
+problem: the diagnostics go to the reporter and the outcome says ``failed``. ``render``
+is a parameter so tests can inject one; :func:`pipeline_render` is the pipeline.
 :mod:`apiforge.api` is the public face of this module.
 """
 
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +32,7 @@ from apiforge.diagnostics import (
 )
 from apiforge.output.manifest import (
     MANIFEST_NAME,
+    STAGING_PREFIX,
     Manifest,
     ManifestError,
     read_manifest,
@@ -123,6 +126,8 @@ def generate_target(
 ) -> Outcome:
     """Bring one target's output up to date; see the module docstring."""
     name = display_name(target)
+    if not recovered(target, reporter):
+        return Outcome.FAILED
     reason = "--force" if force else staleness(target, templates_hash())
     if reason is None:
         reporter.status(f"{name}: up to date")
@@ -158,6 +163,25 @@ def generate_target(
     if change_summary:
         reporter.status(f"{name}: {change_summary}")
     return Outcome.WRITTEN
+
+
+def recovered(target: Target, reporter: Reporter) -> bool:
+    """Undo a write into ``target.output`` that was killed (:mod:`apiforge.output.recovery`)
+    before the output is judged or written; False when one could not be undone.
+
+    On the no-op path this costs one listdir of the output folder.
+    """
+    try:
+        names = os.listdir(target.output)
+    except OSError:
+        return True
+    if not any(name.startswith(STAGING_PREFIX) for name in names):
+        return True
+    from apiforge.output.recovery import recover  # only after an interrupted write
+
+    found = recover(target.output)
+    reporter.diagnostics(found)
+    return not any(d.severity is Severity.ERROR for d in found)
 
 
 def release_step(
@@ -257,6 +281,8 @@ def check_target(
 ) -> bool:
     """True when the target's output on disk is current; each file's diff goes to ``on_diff``."""
     name = display_name(target)
+    if not recovered(target, reporter):
+        return False
     if staleness(target, templates_hash()) is None:
         reporter.status(f"{name}: up to date")
         return True

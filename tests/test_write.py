@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from apiforge.config.targets import Target
-from apiforge.output.manifest import MANIFEST_NAME
+from apiforge.output.manifest import MANIFEST_NAME, STAGING_PREFIX
 from apiforge.output.write import (
-    STAGING_PREFIX,
     WriteRefused,
     package_trees,
     path_problem,

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from apiforge.config.targets import Target
-from apiforge.output import write, write_in_place
-from apiforge.output.write import STAGING_PREFIX, WriteRefused, package_trees, write_packages
+from apiforge.output import recovery, write, write_in_place
+from apiforge.output.manifest import STAGING_PREFIX
+from apiforge.output.write import WriteRefused, package_trees, write_packages
 
 PACKAGES = ("shop_client", "shop_server")
 OLD = {
@@ -222,7 +223,10 @@ def test_what_cannot_be_put_back_stays_in_the_staging_folder(
                 raise OSError("disk gone")
             os.rename(src, dst)
 
+        replace = rename
+
     monkeypatch.setattr(write_in_place, "os", Flaky())
+    monkeypatch.setattr(recovery, "os", Flaky())  # the undo
     with pytest.raises(OSError):
         write_packages(out, trees(tmp_path, NEW))
     monkeypatch.undo()

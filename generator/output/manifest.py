@@ -47,6 +47,7 @@ from apiforge.config.targets import Target
 from apiforge.output import file_stats
 
 MANIFEST_NAME = ".apiforge-manifest.json"
+STAGING_PREFIX = ".apiforge-staging-"  # the writers' scratch folders in the output folder
 FORMAT = 1
 
 

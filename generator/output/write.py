@@ -15,6 +15,13 @@ Contract:
   ``os.rename`` (old directory aside, new one in) and deletes the old ones. Any
   failure, KeyboardInterrupt included, restores what was there: the previous
   output stays byte-for-byte intact.
+* Both ways journal each step in the staging folder before taking it
+  (:mod:`apiforge.output.journal`), and both begin with
+  :func:`apiforge.output.recovery.recover`: a write that was killed (SIGKILL, the OOM
+  killer, a cancelled CI job) is undone from its journal, the previous output restored
+  byte for byte, before anything else is written. The swap's steps: ``aside
+  <package>`` (the old directory to ``staging/<package>.old``), ``in <package>
+  <JSON list of the carried user entries>`` (the new one from ``staging/<package>``).
 * Files the old manifest does not list (a user's notes, ``__pycache__``) are
   carried into the new directory, never deleted or overwritten. A listed file
   whose hash differs from the record was edited by hand and stops the write,
@@ -26,6 +33,7 @@ Refusals raise :class:`WriteRefused` with one diagnostic per problem.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -38,8 +46,10 @@ from apiforge.config.targets import Target
 from apiforge.diagnostics import Diagnostic, Severity, SpecLocation
 from apiforge.diff.recorded import SpecCopy, spec_copy
 from apiforge.output import file_stats
+from apiforge.output.journal import Journal, discard
 from apiforge.output.manifest import (
     MANIFEST_NAME,
+    STAGING_PREFIX,
     ManifestError,
     build_manifest,
     edited_files,
@@ -48,8 +58,9 @@ from apiforge.output.manifest import (
     read_manifest,
     text_sha256,
 )
+from apiforge.output.recovery import entries, recover, undo
 from apiforge.output.safe_paths import component_problem, path_problem, plain
-from apiforge.output.write_in_place import STAGING_PREFIX, DigestedTree, write_changes
+from apiforge.output.write_in_place import DigestedTree, write_changes
 
 Trees = Mapping[str, Mapping[str, bytes]]
 """Package directory name -> file path relative to it -> bytes (manifest included)."""
@@ -151,8 +162,6 @@ class _Plan:
     dest: Path
     tree: Mapping[str, bytes]
     carry: list[str] = field(default_factory=list)
-    moved_aside: bool = False
-    moved_in: bool = False
 
 
 def write_packages(output: Path, trees: Trees, *, force: bool = False) -> None:
@@ -163,9 +172,13 @@ def write_packages(output: Path, trees: Trees, *, force: bool = False) -> None:
 
     Raises:
         WriteRefused: hand-edited files, user files in the way, an unreadable
-            manifest or a package path that is not a directory (nothing written).
+            manifest, a package path that is not a directory, or an interrupted
+            earlier write that could not be undone (nothing written).
         OSError: the file system failed; the previous output was restored.
     """
+    stuck = [d for d in recover(output) if d.severity is Severity.ERROR]
+    if stuck:
+        raise WriteRefused(stuck)
     if not force and output.is_dir() and write_changes(output, trees):
         return  # it updated the stat records of the files it wrote
     plans = [_plan(output / package, tree, force) for package, tree in sorted(trees.items())]
@@ -174,20 +187,34 @@ def write_packages(output: Path, trees: Trees, *, force: bool = False) -> None:
         raise WriteRefused(refusals)
     created = not output.exists()
     output.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output))
+    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output)
+    journal: Journal | None = None
     try:
+        journal = Journal(staging, "swap", created=created)
         for plan in plans:
-            _build(plan, staging / plan.dest.name)
-        _swap(plans, staging)
+            _build(plan, Path(staging, plan.dest.name))
+        _swap(plans, staging, journal)
+        journal.commit()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if created:
-            shutil.rmtree(output, ignore_errors=True)
+        if journal is None or not undo(str(output), staging, journal.steps):
+            discard(staging)  # else it keeps what could not be put back
+            if created:
+                _remove_if_empty(output)
+        if journal is not None:
+            journal.close()
         raise
-    stamp = file_stats.stamp_in(staging)  # after every write, before the stats
-    shutil.rmtree(staging, ignore_errors=True)
+    stamp = file_stats.stamp_in(Path(staging))  # after every write, before the stats
+    discard(staging)
+    journal.close()
     for plan in plans:
         _remember_stats(plan.dest, stamp)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def _remember_stats(dest: Path, stamp: file_stats.Stamp | None) -> None:
@@ -208,7 +235,7 @@ def _plan(dest: Path, tree: Mapping[str, bytes], force: bool) -> _Plan:
         except ManifestError:
             manifest = None
         listed = set(manifest.files) if manifest else set()
-        carry = [e for e in _entries(dest) if e not in listed and e != MANIFEST_NAME]
+        carry = [e for e in entries(dest) if e not in listed and e != MANIFEST_NAME]
         # An unlisted file that already holds exactly the generated bytes loses nothing.
         plan.carry = [e for e in carry if not _identical(dest / e, tree.get(e))]
         if force:
@@ -244,20 +271,6 @@ def plan_refusals(plan: _Plan, force: bool) -> list[Diagnostic]:
         if _collides(e, plan.tree)
     ]
     return found
-
-
-def _entries(root: Path) -> list[str]:
-    """Every file, symlink and empty directory under ``root`` (relative POSIX), links not followed."""
-    found: list[str] = []
-    for directory, dirnames, filenames in os.walk(root):
-        here = Path(directory)
-        links = [d for d in dirnames if (here / d).is_symlink()]
-        dirnames[:] = [d for d in dirnames if d not in links]
-        leaves = [*filenames, *links]
-        if not leaves and not dirnames and here != root:
-            leaves = ["."]
-        found += [(here / name).relative_to(root).as_posix() for name in leaves]
-    return sorted(found)
 
 
 def _identical(path: Path, data: bytes | None) -> bool:
@@ -341,24 +354,18 @@ def _linked(source: Path, target: Path, data: bytes, mode: int) -> bool:
     return same
 
 
-def _swap(plans: list[_Plan], staging: Path) -> None:
-    """Move each old package aside and the new one in; undo every move on any failure.
+def _swap(plans: list[_Plan], staging: str, journal: Journal) -> None:
+    """Move each old package aside and the new one in, each step journalled first.
 
     The new package waits in ``staging/<package>``, the old one goes to
     ``staging/<package>.old`` (no package name has a dot): no folder level of its own, as
-    each folder made and removed costs ~3 ms on this machine's ext4 (``discard``).
+    each folder made and removed costs ~3 ms on this machine's ext4 (``discard``). On a
+    failure, :func:`write_packages` undoes the journal.
     """
-    try:
-        for plan in plans:
-            if plan.dest.exists():
-                os.rename(plan.dest, staging / f"{plan.dest.name}.old")
-                plan.moved_aside = True
-            os.rename(staging / plan.dest.name, plan.dest)
-            plan.moved_in = True
-    except BaseException:
-        for plan in reversed(plans):
-            if plan.moved_in:
-                os.rename(plan.dest, staging / plan.dest.name)
-            if plan.moved_aside:
-                os.rename(staging / f"{plan.dest.name}.old", plan.dest)
-        raise
+    for plan in plans:
+        name = plan.dest.name
+        if plan.dest.exists():
+            journal.note("aside", name)
+            os.rename(plan.dest, os.path.join(staging, f"{name}.old"))
+        journal.note("in", name, json.dumps(plan.carry))  # a user's names may hold a tab
+        os.rename(os.path.join(staging, name), plan.dest)

@@ -14,11 +14,20 @@ and answers False, having touched nothing, otherwise (the caller then stages):
 * every folder that holds a listed file is a real directory, and no path the new tree
   adds (file or folder) exists yet (no user file carried along, none in the way).
 
-What it changes is journalled: each replaced or removed file is first renamed into
-``<output>/.apiforge-staging-XXXX/``, each new folder noted. Any failure,
-KeyboardInterrupt included, undoes the journal in reverse: the previous output stays
-byte-for-byte intact, as with the swap (should a step fail to undo, the staging folder
-is kept, with the old files in it). Each package's manifest is written last.
+What it changes is journalled (:mod:`apiforge.output.journal`): each replaced or
+removed file is renamed into ``<output>/.apiforge-staging-XXXX/``, each new or emptied
+folder noted, every step in the journal file there before it is taken. Any failure,
+KeyboardInterrupt included, undoes the journal in reverse
+(:func:`apiforge.output.recovery.undo`): the previous output stays byte-for-byte
+intact, as with the swap (should a step fail to undo, the staging folder is kept, with
+the old files in it). A process killed mid-write (SIGKILL, the OOM killer) is undone
+the same way by the next run, from the journal on disk
+(:func:`apiforge.output.recovery.recover`). Each package's manifest is written last.
+
+Journal steps (paths relative to the output folder, spare names inside the staging
+folder): ``made <folder>``, ``put <path> <temp> <backup or ""> <sha256 of new bytes>``
+(the new bytes go to ``temp``, the old file, if any, to ``backup``, then ``temp`` to
+``path``), ``remove <path> <backup>``, ``unmade <folder>``.
 
 Which files changed is decided by digests, not by reading the old files: the old ones
 are the manifest's (:func:`apiforge.output.file_stats.check` proves the files on disk
@@ -34,7 +43,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -42,14 +50,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apiforge.output import file_stats
+from apiforge.output.journal import Journal, discard
 from apiforge.output.manifest import (
     MANIFEST_NAME,
+    STAGING_PREFIX,
     ManifestError,
     read_manifest,
     sha256_file,
 )
+from apiforge.output.recovery import undo
 
-STAGING_PREFIX = ".apiforge-staging-"  # the staged swap's too
+__all__ = ["STAGING_PREFIX", "DigestedTree", "write_changes"]
 
 
 class DigestedTree(dict[str, bytes]):
@@ -82,6 +93,7 @@ def _digest(tree: Mapping[str, bytes], name: str) -> str:
 class _Changes:
     """One package: what to write, what to remove."""
 
+    package: str  # the package directory's name
     dest: str  # the package directory, with a trailing separator
     checked: file_stats.Checked  # the files on disk, as the manifest lists them
     write: list[str]  # names whose new bytes replace (or add) a file, manifest last
@@ -97,25 +109,31 @@ def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> boo
     """
     staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output)
     planned: list[tuple[_Changes, Mapping[str, bytes]]] = []
-    journal: list[tuple[str, str, str]] = []
-    spares = (os.path.join(staging, str(n)) for n in itertools.count())  # fresh staging names
+    journal: Journal | None = None
+    spares = (str(n) for n in itertools.count())  # fresh names in the staging folder
     written: list[dict[str, str]] = []
     try:
+        journal = Journal(staging, "changes")  # first: its lock marks the folder as in use
         probe = _probe(staging)  # before any stat: the file system's clock (file_stats)
         for package, tree in sorted(trees.items()):
             changes = _changes(output / package, tree, file_stats.stamp_of(probe))
             if changes is None:
-                shutil.rmtree(staging, ignore_errors=True)
+                discard(staging)  # nothing was changed yet
+                journal.close()
                 return False
             planned.append((changes, tree))
         for changes, tree in planned:
             written.append(_apply(changes, tree, probe.st_mode, spares, journal))
+        journal.commit()
     except BaseException:
-        if _undo(journal):  # else the staging folder keeps what could not be put back
-            shutil.rmtree(staging, ignore_errors=True)
+        if journal is None or not undo(str(output), staging, journal.steps):
+            discard(staging)  # else it keeps what could not be put back
+        if journal is not None:
+            journal.close()
         raise
     stamp = file_stats.stamp_in(Path(staging))  # after every write, before their stats
-    shutil.rmtree(staging, ignore_errors=True)
+    discard(staging)
+    journal.close()
     # stat'ed once the old files are gone (removing a hard link changes its other names' ctime)
     file_stats.store(
         (Path(c.dest), file_stats.after_write(Path(c.dest), c.checked, w, c.remove, stamp))
@@ -165,7 +183,7 @@ def _planned(
     ]
     write = sorted(changed) + ([MANIFEST_NAME] if MANIFEST_NAME in tree else [])
     remove = sorted(n for n in listed if n not in tree)
-    return _Changes(prefix, checked, write, remove, added_folders)
+    return _Changes(dest.name, prefix, checked, write, remove, added_folders)
 
 
 def _folders(name: str) -> list[str]:
@@ -206,57 +224,42 @@ def _apply(
     tree: Mapping[str, bytes],
     mode: int,
     spares: Iterator[str],
-    journal: list[tuple[str, str, str]],
+    journal: Journal,
 ) -> dict[str, str]:
-    """Carry out one package's changes, journalling each step (see :func:`_undo`).
+    """Carry out one package's changes, each step journalled before it is taken.
 
     Returns the sha256 of every file written (manifest aside), by name."""
-    dest = changes.dest
+    dest, package = changes.dest, changes.package + "/"
+    staging = os.path.join(journal.staging, "")
     # A kept file that is not a plain file of the new files' mode is written again, as the
     # staged swap would (it links only plain files of that mode).
     kept = [n for n in tree if n not in changes.write and n != MANIFEST_NAME]
     modes = changes.checked.modes  # as the check found them, links not followed
     rewrite = {n for n in kept if modes.get(n) != mode}
     for folder in changes.new_folders:
+        journal.note("made", package + folder)
         os.mkdir(dest + folder)
-        journal.append(("made", dest + folder, ""))
     names = sorted(rewrite) + changes.write  # the manifest stays last
+    digests = {n: _digest(tree, n) for n in names}
     for name in names:
-        path, temp, backup = dest + name, next(spares), next(spares)
-        with open(temp, "xb") as handle:
+        path, temp = dest + name, next(spares)
+        backup = next(spares) if os.path.lexists(path) else ""
+        journal.note("put", package + name, temp, backup, digests[name])
+        with open(staging + temp, "xb") as handle:
             handle.write(tree[name])
-        if os.path.lexists(path):
-            os.rename(path, backup)
-            journal.append(("moved", path, backup))
-        os.rename(temp, path)
-        journal.append(("placed", path, ""))
+        if backup:
+            os.rename(path, staging + backup)
+        os.rename(staging + temp, path)
     for name in changes.remove:
         backup = next(spares)
-        os.rename(dest + name, backup)
-        journal.append(("moved", dest + name, backup))
+        journal.note("remove", package + name, backup)
+        os.rename(dest + name, staging + backup)
     emptied = {f for name in changes.remove for f in _folders(name)}
     for folder in sorted(emptied, key=lambda f: -f.count("/")):  # deepest first
+        journal.note("unmade", package + folder)
         try:
             os.rmdir(dest + folder)
         except OSError:
-            continue  # still holds a generated or a user's entry: it stays
-        journal.append(("unmade", dest + folder, ""))
-    return {n: _digest(tree, n) for n in names if n != MANIFEST_NAME}
-
-
-def _undo(journal: list[tuple[str, str, str]]) -> bool:
-    """Reverse every journalled step, last first; False when one of them failed."""
-    undone = True
-    for step, path, backup in reversed(journal):
-        try:
-            if step == "placed":
-                os.unlink(path)
-            elif step == "moved":
-                os.rename(backup, path)
-            elif step == "made":
-                os.rmdir(path)
-            else:  # "unmade"
-                os.mkdir(path)
-        except OSError:
-            undone = False  # go on: put back as much as can be
-    return undone
+            continue  # still holds a generated or a user's entry: it stays (undo: a no-op)
+    digests.pop(MANIFEST_NAME, None)
+    return digests

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from apiforge.diagnostics import Diagnostic, Sink
 from apiforge.engine import Outcome, compare_package, generate_target, render_target
 from apiforge.load.load import load
 from apiforge.output.format import format_files
+from apiforge.output.journal import Journal
+from apiforge.output.manifest import STAGING_PREFIX
 from apiforge.output.write import WriteRefused, package_trees, write_packages
 from apiforge.pipeline import Rendered, render
 
@@ -206,6 +209,35 @@ def _write_failed(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
     rendered = Rendered(dict(FILES), ("shop_client",))
     outcome = generate_target(target, lambda t, s: rendered, reporter, force=True)  # type: ignore[arg-type]
     assert outcome is Outcome.FAILED
+    return reporter.items
+
+
+@case("interrupted-write")
+def _interrupted_write(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
+    """A write killed after replacing a file that was then edited: nothing to put it back over."""
+    target = _target(tmp)
+    write_packages(target.output, _trees(target, FILES))
+    models = target.output / "shop_client/shop_client/models.py"
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.output))
+    journal = Journal(str(staging), "changes")
+    journal.note("put", "shop_client/shop_client/models.py", "0", "1", "0" * 64)
+    models.rename(staging / "1")
+    models.write_text("# edited after the kill\n")
+    journal.close()
+    return _refusals(target, FILES)
+
+
+@case("staging-left")
+def _staging_left(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
+    """A staging folder of an older apiforge (no journal) that holds files."""
+    target = _target(tmp)
+    write_packages(target.output, _trees(target, FILES))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.output))
+    (staging / "0").write_text("B = 1\n")
+    reporter = Collecting()
+    generate_target(
+        target, lambda t, s: Rendered(dict(FILES), ("shop_client",)), reporter, force=False
+    )  # type: ignore[arg-type]
     return reporter.items
 
 
