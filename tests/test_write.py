@@ -10,12 +10,8 @@ import pytest
 
 from apiforge.config.targets import Target
 from apiforge.output.manifest import MANIFEST_NAME, STAGING_PREFIX
-from apiforge.output.write import (
-    WriteRefused,
-    package_trees,
-    path_problem,
-    write_packages,
-)
+from apiforge.output.safe_paths import path_problem
+from apiforge.output.write import WriteRefused, package_trees, write_packages
 
 
 @pytest.fixture
