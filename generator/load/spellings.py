@@ -2,7 +2,8 @@
 
 Three stages digest the same definitions of the loaded document by that spelling: the
 served ``openapi.json``'s pieces (:mod:`apiforge.output.spec_json`), each schema's shape
-(:attr:`apiforge.ir.shapes.Shape.digest`) and the release step's units
+(:attr:`apiforge.ir.shapes.Shape.digest`: a component none of whose parts is hoisted is
+the loaded node itself) and the release step's units
 (:func:`apiforge.diff.units.fingerprint`); spelling a 1,000-operation spec costs ~7 ms
 each time. Within :func:`kept` (one ``generate`` of one target, from loading to the
 release step) a container's spelling is kept by its identity, the container held so its

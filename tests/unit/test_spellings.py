@@ -1,8 +1,8 @@
 """A spec node's marshal spelling, kept within one generation, is the spelling made afresh.
 
 ``load/spellings.py`` keeps a container's spelling by its identity while a target is
-generated, for the served ``openapi.json``'s pieces and the release step's unit
-fingerprints. That is sound only while nothing changes the loaded document after
+generated, for the served ``openapi.json``'s pieces, the shapes' digests (a component
+with nothing hoisted is the loaded node itself) and the release step's unit fingerprints. That is sound only while nothing changes the loaded document after
 loading: the last test holds every stage to that, on a real spec and after an edit.
 """
 
