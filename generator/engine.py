@@ -133,10 +133,13 @@ def generate_target(
         reporter.status(f"{name}: up to date")
         return Outcome.UP_TO_DATE
     reporter.stage(f"{name}: regenerating because {reason}")
-    rendered = render_target(target, render, reporter, name)
-    if rendered is None:
-        return Outcome.FAILED
-    rendered, change_summary, copy = release_step(target, rendered, reporter, name)
+    from apiforge.load.spellings import kept  # not on the no-op path
+
+    with kept():  # the document's spellings, made once for the stages and the release step
+        rendered = render_target(target, render, reporter, name)
+        if rendered is None:
+            return Outcome.FAILED
+        rendered, change_summary, copy = release_step(target, rendered, reporter, name)
     from apiforge.output.write import (  # not on the no-op path
         WriteRefused,
         package_trees,

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import marshal
 from typing import Any
 
 from apiforge.ir.nested import component_key
 from apiforge.load import jsonpointer
 from apiforge.load.refs import target_pointer
+from apiforge.load.spellings import spelling
 
 REST = "r"
 _SCHEMAS = "/components/schemas/"
@@ -62,11 +62,10 @@ def fingerprint(node: Any) -> bytes | None:
     Version 2 has no back-references: newer versions mark an object shared when its
     reference count is above one, so equal nodes would encode differently in a process
     where other objects (an IR built from the nodes, or one replayed from the cache) hold them.
+    The encoding is the one :mod:`~apiforge.load.spellings` kept when an earlier stage made it.
     """
-    try:
-        return hashlib.blake2b(marshal.dumps(node, 2), digest_size=16).digest()
-    except ValueError:
-        return None
+    spelt = spelling(node)
+    return None if spelt is None else hashlib.blake2b(spelt, digest_size=16).digest()
 
 
 def canonical(node: Any) -> bytes:

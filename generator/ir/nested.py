@@ -21,6 +21,7 @@ which becomes ``allOf: [$ref]`` (3.0) or ``anyOf: [$ref, {type: null}]`` (3.1).
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -77,42 +78,56 @@ class Nester:
         """``schema`` with every nested part visited (the schema itself stays where it is).
 
         ``path`` leads from ``location`` to ``schema``: a location is spelt only for a hoisted part.
+        A schema none of whose parts is hoisted is returned as it is (no copy: nothing
+        changes a loaded document, and the later stages, which read it, find it as the
+        loader made it, e.g. its spelling, :mod:`~apiforge.load.spellings`).
         """
-        result = dict(schema)
-        if _NESTS.isdisjoint(schema):  # most schemas: a leaf (copied, as every visited one)
-            return result
+        if _NESTS.isdisjoint(schema):  # most schemas: a leaf
+            return schema
+        changed: dict[str, Any] = {}
         if "items" in schema or "additionalProperties" in schema:  # most have neither: 2 lookups
             for key, suffix in (("items", "Item"), ("additionalProperties", "Value")):
-                if isinstance(schema.get(key), dict):
-                    result[key] = self.part(schema[key], location, (*path, key), hint + suffix)
+                sub = schema.get(key)
+                if isinstance(sub, dict):
+                    made = self.part(sub, location, (*path, key), hint + suffix)
+                    if made is not sub:
+                        changed[key] = made
         props = schema.get("properties")
         if isinstance(props, dict):
-            visited: dict[Any, Any] = {}
-            for name, sub in props.items():
-                if sub.__class__ is dict and "$ref" in sub:
-                    visited[name] = sub  # as part() gives it, without its hint spelt
-                elif sub.__class__ is dict and _LEAF.isdisjoint(sub):
-                    visited[name] = dict(sub)  # a leaf, copied as part() would copy it
+            visited: dict[Any, Any] | None = None  # made at the first property that changes
+            for index, (name, sub) in enumerate(props.items()):
+                if sub.__class__ is dict and ("$ref" in sub or _LEAF.isdisjoint(sub)):
+                    made = sub  # as part() gives it, without its hint spelt
                 else:
                     path_ = (*path, "properties", name)
-                    visited[name] = self.part(sub, location, path_, hint + class_name(str(name)))
-            result["properties"] = visited
+                    made = self.part(sub, location, path_, hint + class_name(str(name)))
+                if made is not sub and visited is None:
+                    visited = dict(itertools.islice(props.items(), index))
+                if visited is not None:
+                    visited[name] = made
+            if visited is not None:
+                changed["properties"] = visited
         if "oneOf" in schema or "anyOf" in schema or "prefixItems" in schema:
             for key, label in (("oneOf", "Option"), ("anyOf", "Option"), ("prefixItems", "Item")):
-                if isinstance(schema.get(key), list):
-                    result[key] = [
+                members = schema.get(key)
+                if isinstance(members, list):
+                    made_list = [
                         self.part(sub, location, (*path, key, i), f"{hint}{label}{i + 1}")
-                        for i, sub in enumerate(schema[key])
+                        for i, sub in enumerate(members)
                     ]
+                    if any(a is not b for a, b in zip(made_list, members)):
+                        changed[key] = made_list
         members = schema.get("allOf")
         if isinstance(members, list):  # members are merged into this class: only their parts move
-            result["allOf"] = [
+            merged = [
                 self.parts(sub, location, hint, (*path, "allOf", i))
                 if isinstance(sub, dict) and "$ref" not in sub
                 else sub
                 for i, sub in enumerate(members)
             ]
-        return result
+            if any(a is not b for a, b in zip(merged, members)):
+                changed["allOf"] = merged
+        return {**schema, **changed} if changed else schema
 
     def part(
         self, schema: Any, location: SpecLocation, path: tuple[str | int, ...], hint: str

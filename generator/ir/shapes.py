@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import marshal
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
@@ -23,6 +22,7 @@ from typing import Any, Generic, Literal, TypeVar
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.nested import component_key
 from apiforge.load.jsonpointer import escape
+from apiforge.load.spellings import spelling
 
 ShapeKind = Literal["enum", "object", "union", "alias"]
 Extra = Literal["ignore", "allow", "forbid"]
@@ -127,11 +127,10 @@ class Shape:
     @_Once
     def digest(self) -> bytes | None:
         """sha256 of the schema as marshal spells it (equal schemas alike, distinct ones apart,
-        types and key order included), or None when marshal cannot spell a value in it."""
-        try:
-            return hashlib.sha256(marshal.dumps(self.schema, 2)).digest()
-        except ValueError:
-            return None
+        types and key order included), or None when marshal cannot spell a value in it
+        (a component's spelling is often made already: :mod:`~apiforge.load.spellings`)."""
+        spelt = spelling(self.schema)
+        return None if spelt is None else hashlib.sha256(spelt).digest()
 
     def scanned_as(self, refs: frozenset[str], tags: frozenset[str]) -> None:
         """Take :attr:`refs` and :attr:`tags` as found for a schema of the same :attr:`digest`

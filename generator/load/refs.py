@@ -113,6 +113,7 @@ def check_local_refs(document: Any, holders: list[dict[str, Any]], report: Repor
     resolved: dict[str, Any] = {}
     missing: dict[str, str] = {}
     bad: list[dict[str, Any]] = []
+    schemas = _component_schemas(document)
     for holder in holders:
         ref = holder["$ref"]
         if not ref.startswith("#") or ref in resolved:
@@ -120,6 +121,12 @@ def check_local_refs(document: Any, holders: list[dict[str, Any]], report: Repor
         if ref in missing:
             bad.append(holder)
             continue
+        if schemas is not None and ref.startswith(_SCHEMA_REF):
+            # what resolve() finds for a plain "#/components/schemas/<name>", without splitting
+            name = ref[len(_SCHEMA_REF) :]
+            if name in schemas and not ("/" in name or "~" in name or "%" in name):
+                resolved[ref] = schemas[name]
+                continue
         pointer = target_pointer(ref)
         try:
             resolved[ref] = jsonpointer.resolve(document, pointer)
@@ -144,6 +151,16 @@ def check_local_refs(document: Any, holders: list[dict[str, Any]], report: Repor
         pointer = jsonpointer.join(target_pointer(cycle[0]), "$ref")
         if not in_data(pointer):
             report("ref-cycle", f"$ref cycle with nothing but references: {chain}", pointer)
+
+
+_SCHEMA_REF = "#/components/schemas/"
+
+
+def _component_schemas(document: Any) -> dict[str, Any] | None:
+    """``document["components"]["schemas"]`` when both are mappings, else None."""
+    components = document.get("components") if isinstance(document, dict) else None
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    return schemas if isinstance(schemas, dict) else None
 
 
 def _cycles(resolved: dict[str, Any]) -> list[list[str]]:

@@ -23,10 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from apiforge.load.spellings import spelling
 from apiforge.output import cache, pieces
 
 CACHE_KIND = "openapi"  # the served openapi.json texts
-_FORMAT = "spec json v4"  # v4: a piece per run of definitions
+_FORMAT = "spec json v5"  # v5: a run keyed by its entries' spellings one by one
 _NESTED = {"paths": 0, "components": 1, "webhooks": 0}  # key -> levels spelt here below it
 
 
@@ -214,19 +215,25 @@ def _ends_run(key: str) -> bool:
 def _run_key(entries: Entries, depth: int) -> str:
     """The piece key of a run of ``entries``' text at ``depth``.
 
-    It digests ``marshal``'s format 2 spelling of the entries (no object references, so
-    it depends on the values alone, and about 3x cheaper than the compact JSON text).
-    That determines the JSON text: the format spells dicts in order, str, int, float,
-    bool and None apart, lists apart from tuples, and refuses what it cannot spell
-    (dates, subclasses): such a run is keyed by its compact JSON text. (Only bytes-like
-    objects other than bytes, which no loader builds, share a spelling, bytes'.)
+    It digests each entry's key and value as ``marshal``'s format 2 spells them, one after
+    the other (no object references, so it depends on the values alone, and about 3x
+    cheaper than the compact JSON text; a value's spelling is kept for the stages that
+    digest it again, :mod:`~apiforge.load.spellings`). Each spelling says where it ends,
+    so the run's spellings determine its entries' keys and values, and those the JSON
+    text: the format spells dicts in order, str, int, float, bool and None apart, lists
+    apart from tuples, and refuses what it cannot spell (dates, subclasses): such a run
+    is keyed by its compact JSON text. (Only bytes-like objects other than bytes, which
+    no loader builds, share a spelling, bytes'.)
     """
-    try:
-        spelt, kind = marshal.dumps(entries, 2), "m"
-    except ValueError:
-        compact = json.dumps(entries, ensure_ascii=False, default=str)
-        spelt, kind = compact.encode("utf-8", "surrogatepass"), "j"
-    return pieces.key(_prefix(kind, depth), spelt)
+    parts: list[bytes] = []
+    for key, value in entries:
+        spelt = spelling(value)
+        if spelt is None:
+            compact = json.dumps(entries, ensure_ascii=False, default=str)
+            return pieces.key(_prefix("j", depth), compact.encode("utf-8", "surrogatepass"))
+        parts.append(marshal.dumps(key, 2))
+        parts.append(spelt)
+    return pieces.key(_prefix("m", depth), b"".join(parts))
 
 
 @functools.cache

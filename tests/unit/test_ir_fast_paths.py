@@ -3,8 +3,8 @@
 ``SchemaRegistry.type_at`` types a primitive schema and a component ``$ref`` without the
 location ``type_of`` is given (and a ``$ref``'s TypeRef once per reference and nullability);
 ``ir/keywords.py`` walks a schema without paths before it reports; ``Nester.parts`` keeps a
-``$ref`` property without ``part``; ``naming.words`` skips NFKD for ASCII and finds a text's
-words once; a shape's facts are cached without ``cached_property``. Each test compares the
+``$ref`` property without ``part``, and a schema with nothing hoisted as it is;
+``naming.words`` skips NFKD for ASCII and finds a text's words once; a shape's facts are cached without ``cached_property``. Each test compares the
 shortcut with the plain path on varied inputs, so a shortcut that keys or skips wrongly fails.
 """
 
@@ -199,6 +199,50 @@ def test_nester_parts_keeps_each_property_as_part_gives_it() -> None:
         for name, sub in props.items():  # the very object part() gives for a $ref or non-dict
             assert (got["properties"][name] is sub) == (expected[name] is sub), name
         assert fast_hoisted == plain_hoisted
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "string"},
+        {"type": "object", "properties": {"a": {"type": "string"}, "b": {"$ref": "#/x"}}},
+        {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+        {"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/A"}], "allOf": [{}]},
+        {"additionalProperties": {"type": "string"}, "properties": {"c": True, "d": "odd"}},
+        {"allOf": [{"$ref": "#/components/schemas/A"}, {"properties": {"e": {"type": "string"}}}]},
+    ],
+)
+def test_a_schema_with_nothing_hoisted_is_the_node_itself(schema: dict[str, Any]) -> None:
+    before = copy.deepcopy(schema)
+    hoisted: list[tuple[Any, ...]] = []
+    assert _recording_nester(hoisted).parts(schema, BASE, "Owner") is schema
+    assert hoisted == [] and schema == before
+
+
+def test_a_schema_with_a_hoisted_part_is_a_copy_and_the_node_stays() -> None:
+    inline = {"type": "object", "properties": {"x": {"type": "integer"}}}
+    kept = {"type": "string"}
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {"a": kept, "b": inline, "c": {"$ref": "#/components/schemas/A"}},
+        "items": {"type": "string", "enum": ["u", "v"]},
+        "anyOf": [{"type": "string"}, {"type": "object", "properties": {"y": {}}}],
+    }
+    before = copy.deepcopy(schema)
+    hoisted: list[tuple[Any, ...]] = []
+    got = _recording_nester(hoisted).parts(schema, BASE, "Owner")
+    assert schema == before  # the node as it was: the changes are in the copy
+    assert list(got) == list(schema) and got is not schema
+    assert got["properties"] == {
+        "a": kept,
+        "b": {"$ref": "#/components/schemas/H2"},
+        "c": {"$ref": "#/components/schemas/A"},
+    }
+    assert got["properties"]["a"] is kept and got["properties"]["c"] is schema["properties"]["c"]
+    assert got["items"] == {"$ref": "#/components/schemas/H1"}
+    assert got["anyOf"][0] is schema["anyOf"][0]
+    assert got["anyOf"][1] == {"$ref": "#/components/schemas/H3"}
+    assert [hint for _, _, hint in hoisted] == ["OwnerItem", "OwnerB", "OwnerOption2"]
 
 
 def _plain_ascii_text(text: str) -> str:

@@ -408,6 +408,43 @@ def test_check_local_refs_reports_each_dangling_holder() -> None:
     assert found == [("ref-not-found", "/a/0/$ref")]
 
 
+def test_component_schema_refs_resolve_as_pointers_do() -> None:
+    """A plain ``#/components/schemas/<name>`` is looked up directly; escaped, percent-encoded,
+    missing and deeper names are resolved (and reported) as JSON pointers."""
+    holders = [
+        {"$ref": "#/components/schemas/A"},  # a pure cycle with B
+        {"$ref": "#/components/schemas/a~1b"},  # the schema "a/b"
+        {"$ref": "#/components/schemas/with%20space"},
+        {"$ref": "#/components/schemas/C/properties/x"},
+        {"$ref": "#/components/schemas/Missing"},
+        {"$ref": "#/components/schemas/a~1c"},  # no schema "a/c"
+    ]
+    schemas: dict[str, Any] = {
+        "A": {"$ref": "#/components/schemas/B"},
+        "B": holders[0],
+        "a/b": {"type": "string"},
+        "with space": {"type": "integer"},
+        "C": {"properties": {"x": {"type": "string"}}},
+    }
+    document = {"components": {"schemas": schemas}, "paths": {"/p": holders[1:]}}
+    holders.insert(0, schemas["A"])
+    found: list[tuple[str, str, str]] = []
+    check_local_refs(document, holders, lambda c, m, p: found.append((c, m, p)))
+    assert [(c, p) for c, _, p in found] == [
+        ("ref-not-found", "/paths/~1p/3/$ref"),
+        ("ref-not-found", "/paths/~1p/4/$ref"),
+        ("ref-cycle", "/components/schemas/A/$ref"),
+    ]
+    assert "has no member 'Missing'" in found[0][1]
+    assert "has no member 'a/c'" in found[1][1]
+    for components in ([], {"schemas": []}):  # not mappings: every ref dangles, as before
+        found.clear()
+        holder = {"$ref": "#/components/schemas/A"}
+        elsewhere = {"components": components, "paths": {"/q": holder}}
+        check_local_refs(elsewhere, [holder], lambda c, m, p: found.append((c, m, p)))
+        assert [(c, p) for c, _, p in found] == [("ref-not-found", "/paths/~1q/$ref")]
+
+
 @pytest.mark.parametrize(
     ("pointer", "expected"),
     [
