@@ -2,6 +2,7 @@
 """Request bodies offered in several media types (read by :class:`BodyReader`), and schema helpers."""
 
 import json
+import warnings
 from collections.abc import Collection, Mapping, Sequence
 from typing import (
     Any,
@@ -10,10 +11,34 @@ from typing import (
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import UploadFile
 
 from .errors import ApiError
+
+try:  # pydantic >= 2.12 warns about field metadata a type adapter cannot use
+    from pydantic.warnings import UnsupportedFieldAttributeWarning
+except ImportError:  # pragma: no cover - older pydantic: nothing to silence
+    UnsupportedFieldAttributeWarning = None  # type: ignore[assignment,misc]
+
+
+def build_body_validator(route: APIRoute) -> None:
+    """Build the validator of ``route``'s body now, as FastAPI does for a model that is not deferred.
+
+    FastAPI wraps a body's type with the parameter's ``Field(alias=...)`` in a pydantic
+    ``TypeAdapter`` and silences pydantic's ``UnsupportedFieldAttributeWarning`` about that
+    alias while it builds the adapter. The generated models are deferred
+    (``defer_build=True``), so the adapter would be built on its first use instead, outside
+    that silence: each body route would warn on its first request and in ``app.openapi()``.
+    Validating a value here builds it (the result is not used).
+    """
+    field = route.body_field
+    if field is None or UnsupportedFieldAttributeWarning is None:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UnsupportedFieldAttributeWarning)
+        field.validate(None)
 
 
 class BodyReader:

@@ -47,7 +47,6 @@ apart by identity), and the copies whenever one of the router's attributes does.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from operator import is_
 from typing import Any
@@ -71,68 +70,13 @@ from starlette.routing import (
 )
 from starlette.types import Receive, Scope, Send
 
-__all__ = ["LazyRoute", "TemplateRoute", "index_routes", "lazy_routes"]
+from .template_route import PLACEHOLDER, STARLETTE_NAME, TemplateRoute
+
+__all__ = ["LazyRoute", "index_routes", "lazy_routes"]
 
 # Convertors whose regex cannot match "/": a parameter stays within its segment.
 _SEGMENT_CONVERTORS = (StringConvertor, IntegerConvertor, FloatConvertor, UUIDConvertor)
 _MAX_CACHED = 4096
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_STARLETTE_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
-
-
-class TemplateRoute(APIRoute):
-    """An APIRoute matching any RFC 6570 level-1 path template the spec gives.
-
-    Starlette only recognises ``{identifier}`` placeholders and matches each greedily. A
-    route whose template spells another name (``{item-id}``) or holds several parameters
-    in one segment (``/compare/{base}...{head}``, ``/v{version}-{id}``) is matched with its
-    own pattern: numbered placeholders, and every parameter followed by another one in the
-    same segment ends at the first occurrence of the literal text between them (so
-    ``v7-x-1`` is version ``7``, id ``x-1``). The values are handed on under the spec's
-    names, so FastAPI (reading ``Path(alias=...)``) and ``app.openapi()`` keep the spec's
-    path and names. A name used twice (``/{id}/copy/{id}``) must match the same text twice.
-    """
-
-    def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
-        pieces = _PLACEHOLDER.split(path)  # literal, name, literal, name, ..., literal
-        names = pieces[1::2]
-        repeated = len(set(names)) < len(names)
-        if repeated:  # Starlette refuses a name used twice: hand it a template without repeats
-            unique = [pieces[0]]
-            for index, name in enumerate(names):
-                unique += ["{" + (name if names.index(name) == index else f"repeat_{index}") + "}"]
-                unique += [pieces[2 * index + 2]]
-            super().__init__("".join(unique), endpoint, **kwargs)
-            self.path = self.path_format = path  # documented as the spec spells it
-        else:
-            super().__init__(path, endpoint, **kwargs)
-        self.spec_names: dict[str, str] = {}
-        crowded = any("/" not in literal for literal in pieces[2:-1:2])
-        if not repeated and not crowded and all(_STARLETTE_NAME.fullmatch(n) for n in names):
-            return
-        pattern = "^" + re.escape(pieces[0])
-        tokens: dict[str, str] = {}
-        for index, name in enumerate(names):
-            following = pieces[2 * index + 2]
-            if name in tokens:  # the same variable again: the same text (RFC 6570)
-                pattern += f"(?P={tokens[name]})" + re.escape(following)
-                continue
-            token = tokens[name] = f"apiforge_param_{index}"
-            self.spec_names[token] = name
-            lazy = "?" if index + 1 < len(names) and "/" not in following else ""
-            pattern += f"(?P<{token}>[^/]+{lazy})" + re.escape(following)
-        self.path_regex = re.compile(pattern + "$")
-        self.param_convertors = {token: StringConvertor() for token in self.spec_names}
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        """Starlette's match, with numbered parameters renamed to the spec's names."""
-        match, child = super().matches(scope)
-        if self.spec_names and match is not Match.NONE:
-            names = self.spec_names
-            child["path_params"] = {
-                names.get(key, key): value for key, value in child["path_params"].items()
-            }
-        return match, child
 
 
 class _LazyGroup:
@@ -251,13 +195,13 @@ def lazy_routes(
 def _plain_segments(path: str) -> list[str | None] | None:
     """Segments of ``path`` without trailing slashes (None: a parameter) when Starlette's
     own ``{identifier}`` matching applies and each parameter stays within its segment."""
-    pieces = _PLACEHOLDER.split(path)
+    pieces = PLACEHOLDER.split(path)
     names = pieces[1::2]
     if not path.startswith("/") or len(set(names)) < len(names):
         return None
     if any("/" not in literal for literal in pieces[2:-1:2]):
         return None
-    if not all(_STARLETTE_NAME.fullmatch(name) for name in names):
+    if not all(STARLETTE_NAME.fullmatch(name) for name in names):
         return None
     return [None if "{" in part else part for part in path.rstrip("/").split("/")]
 

@@ -7,8 +7,9 @@ pydantic v2, so the generated package never depends on apiforge itself. Its modu
 wrappers, result -> response), ``statuses`` (named status classes), ``params`` (styled
 parameters), ``bodies`` (body readers), ``forms`` (nested form bodies), ``errors`` (error
 responses, the 422 body), ``openapi`` (the served spec, the routes' own document),
-``security`` (schemes, credentials), ``binder`` (security markers, dispatch) and
-``routing`` (routes built on first use, route lookup by index).
+``security`` (schemes, credentials), ``binder`` (security markers, dispatch),
+``template_route`` (the route class: any path template the spec gives) and ``routing``
+(routes built on first use, route lookup by index).
 
 Contract with the generated code
 --------------------------------

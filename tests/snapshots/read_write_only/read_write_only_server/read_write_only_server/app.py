@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, FastAPI
 
 from . import _runtime as rt
-from ._runtime.routing import TemplateRoute, index_routes, lazy_routes
+from ._runtime.routing import index_routes, lazy_routes
+from ._runtime.template_route import TemplateRoute
 
 if TYPE_CHECKING:
     from .interfaces import (
