@@ -169,10 +169,10 @@ def generate_target(
 
 
 def recovered(target: Target, reporter: Reporter) -> bool:
-    """Undo a write into ``target.output`` that was killed (:mod:`apiforge.output.recovery`)
-    before the output is judged or written; False when one could not be undone.
+    """Undo a killed write into ``target.output``; False when one could not be undone.
 
-    On the no-op path this costs one listdir of the output folder.
+    Runs before the output is judged or written (:mod:`apiforge.output.recovery`); on the
+    no-op path it costs one listdir of the output folder.
     """
     try:
         names = os.listdir(target.output)
