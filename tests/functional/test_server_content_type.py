@@ -122,7 +122,10 @@ def test_listed_content_types_are_read(media: Built) -> None:
     for content_type in ("application/json", "application/json; charset=utf-8"):
         assert _post(media, "/notes", NOTE, content_type)[::2] == (204, [note(text="hi")])
     assert _post(media, "/notes", NOTE, "application/merge-patch+json")[0] == 204
-    assert _post(media, "/blobs", b"\x89PNG", "application/octet-stream")[::2] == (204, [b"\x89PNG"])
+    assert _post(media, "/blobs", b"\x89PNG", "application/octet-stream")[::2] == (
+        204,
+        [b"\x89PNG"],
+    )
     assert _post(media, "/words", b'"hi"', "application/json")[::2] == (204, ["hi"])
     assert _post(media, "/words", b"hi", "text/plain; charset=no-such-charset")[::2] == (
         204,
