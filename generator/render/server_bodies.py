@@ -10,6 +10,10 @@ passes on as raw bytes, XML for one, is documented as binary). A multipart/form-
 body with object fields goes through a reader too: each object part is decoded as
 JSON, multipart's default encoding for an object.
 
+An inline body schema's own keywords (``maxLength``, ``maximum``, ``maxItems``...)
+wrap its entry's type in ``Annotated[..., pydantic.Field(...)]``, so the reader checks
+them (see ``server_params.body_checks``).
+
 A form or multipart/form-data body goes through a reader even when it is the only
 media type: the body model's fields then mean what they mean in JSON (an omitted
 optional field is None, a value the field's type does not take, empty text for a

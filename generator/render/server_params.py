@@ -12,7 +12,8 @@ generated server answers 422 for a value the spec rules out and ``app.openapi()`
 shows the same keywords. Keywords that do not apply to the Python type (a
 ``minLength`` on an integer) would make pydantic refuse to build the app; they
 are left out with a ``server-parameter-keyword`` warning, as is a pattern the
-pydantic regex engine cannot compile.
+pydantic regex engine cannot compile. An inline request body schema's keywords are
+checked the same way (``body_checks``; ``server-body-keyword`` for one left out).
 """
 
 from __future__ import annotations
