@@ -201,6 +201,52 @@ def test_path_styles(style: str | None, explode: bool | None, value: Any, expect
     assert rt.encoding.path_segment(param, value) == expected
 
 
+@pytest.mark.parametrize(
+    ("path", "style", "value"),
+    [
+        ("/items/{id}", None, ".."),
+        ("/items/{id}/delete", None, "."),
+        ("/items/{id}", None, ""),
+        ("/items/{id}", "label", ""),
+        ("/items/{id}", "label", "."),
+        ("/items/{a}{id}", None, "."),
+    ],
+)
+def test_a_path_value_that_would_change_the_path_is_rejected(
+    path: str, style: str | None, value: str
+) -> None:
+    # httpx resolves dot segments ("/v1/items/.." is sent as "/v1/"): the call would
+    # reach another operation, so it must fail before anything is sent.
+    op = operation(
+        path=path,
+        params=(rt.Param("id", "path", style=style, required=True), rt.Param("a", "path")),
+    )
+    seen: list[httpx.Request] = []
+    client = rt.SyncClientBase(
+        base_url=BASE,
+        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={})),
+    )
+    with pytest.raises(ValueError, match="another path"):
+        client._call(op, {"id": value, "a": "."})
+    assert seen == []
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "raw_path"),
+    [
+        ("/items/{id}", "...", b"/v1/items/..."),
+        ("/items/{id}", ".x", b"/v1/items/.x"),
+        ("/items/v{id}", "", b"/v1/items/v"),
+        ("/items/{id}.json", ".", b"/v1/items/..json"),
+    ],
+)
+def test_dots_and_empty_values_inside_a_segment_are_sent(
+    path: str, value: str, raw_path: bytes
+) -> None:
+    op = operation(path=path, params=(rt.Param("id", "path", required=True),))
+    assert send(op, {"id": value}).url.raw_path == raw_path
+
+
 def test_missing_path_parameter_raises() -> None:
     op = operation(path="/items/{id}", params=(rt.Param("id", "path"),))
     with pytest.raises(TypeError, match="missing path parameter 'id'"):

@@ -136,6 +136,8 @@ def build_request(
     Raises:
         TypeError: unknown or missing required parameters, or a body for an
             operation that takes none.
+        ValueError: path parameters that would leave a segment empty, ``.`` or ``..``
+            (see ``_check_segments``), or a header parameter with a line break.
     """
     opts: RequestOptions = options or {}
     given = _given_params(op, args)
@@ -252,7 +254,24 @@ def _render_path(op: Operation[Any], given: list[tuple[Param, Any]]) -> str:
                     raise TypeError(f"{op.operation_id}() missing path parameter {name!r}")
                 pieces.append(segments[name])
         path = "".join(pieces)
+        if any(not text.strip(".") for text in segments.values()):  # "", "." or ".."
+            _check_segments(op, path)
     return path if path.startswith("/") else "/" + path
+
+
+def _check_segments(op: Operation[Any], path: str) -> None:
+    """Reject values that leave a path segment empty, ``.`` or ``..``.
+
+    URL normalisation (httpx's included) removes ``.`` and ``..`` segments, and their
+    percent-encoded spellings alike, so such a value would send the request to another
+    path (``/items/..`` is ``/``); an empty one would name the collection instead.
+    """
+    for rendered, template in zip(path.split("/"), op.path.split("/")):
+        if rendered in ("", ".", "..") and rendered != template:
+            raise ValueError(
+                f"{op.operation_id}(): path parameters make the segment {template!r} of "
+                f"{op.path!r} {rendered!r}, which would send the request to another path"
+            )
 
 
 def _query(
