@@ -89,6 +89,8 @@ class Content:
     type: TypeRef | None  # None: the spec gives no schema
     # The Encoding Object of a form body's properties: (property, style, explode) as the spec gives them.
     encoding: tuple[tuple[str, str | None, bool | None], ...] = ()
+    # ... and its contentType of each property that names exactly one media type (no list, no wildcard).
+    part_types: tuple[tuple[str, str], ...] = ()
 
     @property
     def kind(self) -> MediaKind:

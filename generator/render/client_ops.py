@@ -201,8 +201,11 @@ def _call(head: str, *items: str) -> str:
 
 
 def _encoding(op: Operation) -> list[str]:
-    """``encoding=(...)``: the form body's Encoding Object with OpenAPI's defaults applied, or nothing."""
+    """``encoding=(...)``: the form body's Encoding Object with OpenAPI's defaults applied, or
+    ``part_types=(...)``: a multipart body's part media types; or nothing."""
     content = preferred_request(op.body.contents) if op.body else None
+    if content is not None and content.kind == "multipart" and content.part_types:
+        return [f"part_types={literal(content.part_types)}"]
     if content is None or content.kind != "form" or not content.encoding:
         return []
     resolved = [

@@ -489,6 +489,53 @@ def test_multipart_body_with_files_and_fields() -> None:
     assert "none" not in parts
 
 
+def test_multipart_parts_take_the_content_type_the_encoding_object_names() -> None:
+    body_spec = rt.Body(
+        "multipart/form-data",
+        part_types=(
+            ("meta", "application/json"),
+            ("doc", "application/vnd.doc+json"),
+            ("pic", "image/png"),
+            ("pics", "image/png"),
+            ("own", "image/png"),
+            ("note", "text/plain; charset=utf-8"),
+        ),
+    )
+    op = operation(method="POST", body=body_spec)
+    photo = io.BytesIO(b"\x89PNG-file")
+    photo.name = "/tmp/photo.bin"
+    body = {
+        "meta": '{"a":1}',
+        "doc": {"b": 2},
+        "pic": b"\x89PNG",
+        "pics": [("one.bin", b"1"), photo],
+        "own": ("x.jpg", b"jpeg", "image/jpeg"),
+        "note": "hi",
+        "other": "plain",
+    }
+    parts = multipart_parts(send(op, body=body))
+    assert parts["meta"] == (
+        'Content-Disposition: form-data; name="meta"\r\nContent-Type: application/json',
+        b'{"a":1}',
+    )
+    assert parts["doc"] == (
+        'Content-Disposition: form-data; name="doc"\r\nContent-Type: application/vnd.doc+json',
+        b'{"b":2}',
+    )
+    assert parts["pic"] == (
+        'Content-Disposition: form-data; name="pic"; filename="upload"\r\nContent-Type: image/png',
+        b"\x89PNG",
+    )
+    assert parts["pics"][0].endswith('filename="one.bin"\r\nContent-Type: image/png')
+    assert parts["pics+"] == (
+        'Content-Disposition: form-data; name="pics"; filename="photo.bin"\r\nContent-Type: image/png',
+        b"\x89PNG-file",
+    )
+    assert parts["own"][0].endswith("Content-Type: image/jpeg")  # the caller's own type wins
+    assert parts["note"][0].endswith("Content-Type: text/plain; charset=utf-8")
+    assert parts["other"] == ('Content-Disposition: form-data; name="other"', b"plain")
+
+
 class UploadForm(BaseModel):
     title: str
     file: bytes

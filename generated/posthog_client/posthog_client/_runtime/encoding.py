@@ -14,6 +14,7 @@ parameter called ``quote``, say) can shadow a helper.
 from __future__ import annotations
 
 import json
+import pathlib
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -296,7 +297,7 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
             content_type="application/x-www-form-urlencoded",
         )
     if kind == "multipart":
-        return EncodedBody(files=_multipart_parts(value))
+        return EncodedBody(files=_multipart_parts(value, dict(spec.part_types)))
     if kind == "text":
         content = value if isinstance(value, bytes) else str(value).encode("utf-8")
         media_type = spec.media_type
@@ -396,28 +397,49 @@ def _multipart_fields(value: Any) -> list[tuple[str, Any]]:
     raise TypeError(f"a multipart body must be a model or a mapping, not {type(value).__name__}")
 
 
-def _multipart_parts(value: Any) -> list[tuple[str, FilePart]]:
+def _multipart_parts(value: Any, part_types: Mapping[str, str]) -> list[tuple[str, FilePart]]:
     """Every field becomes a part; files keep their filename and content type.
 
     Plain fields are passed to httpx as parts without a filename, which renders them
     exactly like form fields, keeps their order and keeps the body multipart even when
-    no file is present.
+    no file is present. A field's ``contentType`` from the spec (``part_types``) is the
+    part's ``Content-Type`` unless the caller gave a file one: a string then travels
+    as it is (``contentType: application/json`` on a string holding JSON), objects
+    and arrays as JSON.
     """
     parts: list[tuple[str, FilePart]] = []
     for name, field_value in _multipart_fields(value):
         items = field_value if isinstance(field_value, list) else [field_value]
+        part_type = part_types.get(name)
         for item in items:
             if item is None or isinstance(item, NotGiven):
                 continue
             if isinstance(item, (bytearray, memoryview)):
-                parts.append((name, bytes(item)))
-            elif _is_file(item):
-                parts.append((name, item))
+                item = bytes(item)
+            if _is_file(item):
+                parts.append((name, _typed_file(item, part_type) if part_type else item))
+                continue
+            data = to_jsonable(item)
+            if isinstance(data, (dict, list)):
+                text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                json_type = part_type if part_type and _is_json(part_type) else "application/json"
+                parts.append((name, (None, text.encode("utf-8"), json_type)))
             else:
-                data = to_jsonable(item)
-                if isinstance(data, (dict, list)):
-                    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-                    parts.append((name, (None, text.encode("utf-8"), "application/json")))
-                else:
-                    parts.append((name, (None, _scalar(data).encode("utf-8"))))
+                parts.append((name, (None, _scalar(data).encode("utf-8"), part_type)))
     return parts
+
+
+def _typed_file(item: Any, part_type: str) -> FilePart:
+    """``item`` as a ``(filename, content, type)`` part, ``part_type`` unless it names its own."""
+    if isinstance(item, tuple):
+        if len(item) == 3 and item[2] is not None:
+            return item
+        return (item[0], item[1], part_type)
+    # The filename httpx would give it: the file's base name, else "upload".
+    filename = pathlib.PurePath(str(getattr(item, "name", "upload"))).name
+    return (filename, item, part_type)
+
+
+def _is_json(media_type: str) -> bool:
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence.endswith(("/json", "+json"))

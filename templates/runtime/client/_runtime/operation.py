@@ -108,10 +108,13 @@ class Body:
     ``encoding`` is a form body's Encoding Object: ``(property, style, explode)`` for each
     property the spec gives a style or explode (``style`` ``form``, ``deepObject``,
     ``pipeDelimited`` or ``spaceDelimited``; the OpenAPI defaults already applied).
+    ``part_types`` is a multipart body's: ``(property, media type)`` for each property
+    whose Encoding Object names one ``contentType`` (no list, no wildcard).
     """
 
     media_type: str
     encoding: tuple[tuple[str, str, bool], ...] = ()
+    part_types: tuple[tuple[str, str], ...] = ()
 
     @property
     def kind(self) -> BodyKind:
