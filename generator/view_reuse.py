@@ -85,7 +85,7 @@ _SCALARS: dict[type, tuple[str, ...]] = {
     ir.Parameter: _split(
         "name location required style explode description deprecated default keywords"
     ),
-    ir.Content: _split("media_type encoding"),
+    ir.Content: _split("media_type encoding part_types"),
     ir.RequestBody: _split("required description"),
     ir.Response: _split("status description"),
     ir.SecurityRequirement: _split("scheme scopes"),
