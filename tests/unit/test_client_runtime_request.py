@@ -330,6 +330,28 @@ def test_accept_json_only_when_all_success_bodies_are_json() -> None:
     assert send(op).headers["accept"] == "application/json"
 
 
+def test_accept_names_the_documented_json_media_types() -> None:
+    vendor = "application/vnd.api+json"
+    op = operation(responses={"200": rt.Outcome("json")}, accept=vendor)
+    assert send(op).headers["accept"] == vendor
+    assert send(op, options={"extra_headers": {"Accept": "x/y"}}).headers["accept"] == "x/y"
+    # One client keeps a header prefix per Accept value: neither op gets the other's.
+    plain = operation(responses={"200": rt.Outcome("json")})
+    seen: list[httpx.Request] = []
+    client = rt.SyncClientBase(
+        base_url=BASE,
+        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={})),
+    )
+    for each in (op, plain, op, plain):
+        client._call(each, {})
+    assert [r.headers["accept"] for r in seen] == [vendor, "application/json"] * 2
+    # No JSON body to read: no Accept of its own, whatever ``accept`` says.
+    assert (
+        send(operation(responses={"200": rt.Outcome("text")}, accept=vendor)).headers["accept"]
+        == "*/*"
+    )
+
+
 def test_extra_query_and_per_call_timeout() -> None:
     op = operation(params=(q("a"),))
     request = send(

@@ -161,7 +161,9 @@ class Operation(Generic[T]):
     ``responses`` maps documented success statuses (``"200"``, ``"2XX"``, or
     ``"default"`` when it is the only success-ish response) to outcomes; ``errors``
     maps documented error statuses (``"404"``, ``"4XX"``, ``"default"``) to the
-    outcome that fills ``APIError.parsed``.
+    outcome that fills ``APIError.parsed``. ``accept`` is the ``Accept`` header of an
+    operation whose success bodies are JSON of other media types than
+    ``application/json`` (``"application/vnd.api+json"``).
     """
 
     operation_id: str
@@ -173,6 +175,7 @@ class Operation(Generic[T]):
     errors: Mapping[str, Outcome] = field(default_factory=dict)
     authenticated: bool = True
     deprecated: bool = False
+    accept: str | None = None
 
     # Derived once per operation (on first use) so that a call does not recompute them.
     # ``cached_property`` stores into the instance ``__dict__``, which a frozen
@@ -188,6 +191,14 @@ class Operation(Generic[T]):
         """True when every documented success body is JSON (so ``Accept: application/json``)."""
         kinds = {outcome.kind for outcome in self.responses.values()} - {"empty"}
         return kinds == {"json"}
+
+    @cached_property
+    def accept_header(self) -> str | None:
+        """The ``Accept`` header to send: ``accept``, else ``application/json`` when
+        ``wants_json``, else none (httpx's ``*/*``)."""
+        if not self.wants_json:
+            return None
+        return self.accept or "application/json"
 
     @cached_property
     def path_parts(self) -> tuple[tuple[str, str | None], ...]:

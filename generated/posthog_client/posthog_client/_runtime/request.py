@@ -55,23 +55,25 @@ class ClientSettings:
     auth: Auth | None
     timeout: TimeoutLike
     user_agent: str
-    _header_prefixes: dict[tuple[bool, bool], _Pairs] = field(
+    _header_prefixes: dict[tuple[bool, str | None], _Pairs] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
-    def header_prefix(self, *, authenticated: bool, accept_json: bool) -> _Pairs:
+    def header_prefix(
+        self, *, authenticated: bool, accept_json: bool, accept: str = "application/json"
+    ) -> _Pairs:
         """The headers every such request starts with, as lower-cased ``(name, value)`` pairs.
 
-        ``User-Agent``, ``Accept: application/json`` (when ``accept_json``), the client's
+        ``User-Agent``, ``Accept: <accept>`` (when ``accept_json``), the client's
         ``headers`` and, when ``authenticated``, the credential headers; built once per
         combination with ``httpx.Headers`` so precedence and casing are httpx's own.
         """
-        key = (authenticated, accept_json)
+        key = (authenticated, accept if accept_json else None)
         prefix = self._header_prefixes.get(key)
         if prefix is None:
             headers = httpx.Headers({"User-Agent": self.user_agent})
             if accept_json:
-                headers["Accept"] = "application/json"
+                headers["Accept"] = accept
             headers.update(self.headers)
             if authenticated and self.auth is not None:
                 for name, value in self.auth.headers:
@@ -148,7 +150,11 @@ def build_request(
     if query:
         url += "?" + "&".join(f"{name}={value}" for name, value in query)
 
-    prefix = settings.header_prefix(authenticated=with_auth, accept_json=op.wants_json)
+    accept = op.accept_header
+    if accept is None:
+        prefix = settings.header_prefix(authenticated=with_auth, accept_json=False)
+    else:
+        prefix = settings.header_prefix(authenticated=with_auth, accept_json=True, accept=accept)
     # Copied (as pairs with httpx.Headers' semantics) only when this call changes it.
     headers: list[tuple[str, str]] | None = None
     cookies: list[str] = list(settings.auth_cookies) if with_auth else []
