@@ -19,11 +19,10 @@ from typing import Any, Final
 import httpx
 
 from .auth import Auth
+from .bodies import FilePart, encode_body
 from .encoding import (
-    FilePart,
     cookie_pair,
     cookie_pairs,
-    encode_body,
     header_value,
     path_segment,
     query_pair,
