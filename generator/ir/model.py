@@ -55,6 +55,7 @@ class Parameter:
     keywords: tuple[
         tuple[str, object], ...
     ] = ()  # the schema's validation keywords and format, as spelt
+    allow_reserved: bool = False  # a query parameter's ``allowReserved: true``
 
 
 MediaKind = Literal["json", "form", "multipart", "text", "binary"]

@@ -226,6 +226,8 @@ def _param_expr(param: Parameter) -> str:
         extra.append(f"explode={literal(param.explode)}")
     if param.required:
         extra.append("required=True")
+    if param.allow_reserved:
+        extra.append("allow_reserved=True")
     return _call("rt.Param", literal(param.name), literal(param.location), *extra)
 
 

@@ -114,6 +114,17 @@ def q(name: str, **param: Any) -> Any:
         (q("s"), "a+b&c=d/é", "s=a%2Bb%26c%3Dd%2F%C3%A9"),
         (q("tag"), [], ""),
         (q("tag"), ["a", None, "b"], "tag=a&tag=b"),
+        # allowReserved: reserved characters go as they are, except those that would
+        # end the query or split it (#, &, =, +), brackets, and % (which stays data).
+        (q("s", allow_reserved=True), "a/b:c?d@e!$'()*,;", "s=a/b:c?d@e!$'()*,;"),
+        (q("s", allow_reserved=True), "a&b=c#d+e [f] 5%", "s=a%26b%3Dc%23d%2Be%20%5Bf%5D%205%25"),
+        (q("p", allow_reserved=True, explode=False), ["a/b", "c:d"], "p=a/b,c:d"),
+        (
+            q("f", style="deepObject", allow_reserved=True),
+            {"path": "/x/y", "ids": ["a/b"]},
+            "f[path]=/x/y&f[ids]=a/b",
+        ),
+        (q("m", allow_reserved=True), {"k": "a/b"}, "k=a/b"),
     ],
 )
 def test_query_parameter_styles(param: Any, value: Any, expected: str) -> None:

@@ -36,6 +36,8 @@ _ANY: Final = TypeAdapter(Any)
 _JSON_SCALARS: Final = frozenset({str, int, bool, type(None)})
 # Printable ASCII allowed in a cookie value (RFC 6265 cookie-octet); the rest is %-escaped.
 _COOKIE_SAFE: Final = "!#$%&'()*+-./:<=>?@[]^_`{|}~"
+# The reserved characters an ``allowReserved`` query value sends as they are.
+_QUERY_RESERVED: Final = ":/?@!$'()*,;"
 
 
 # --------------------------------------------------------------------------- values
@@ -82,6 +84,12 @@ def _pct(text: str) -> str:
     if text.isalnum() and text.isascii():  # nothing to escape (saves quote()'s encode)
         return text
     return urllib.parse.quote(text, safe="")
+
+
+def _pct_reserved(text: str) -> str:
+    """``_pct`` for ``allowReserved`` values: RFC 3986's reserved characters stay literal,
+    except those a query cannot hold or that would split it (``#[]&=+``) and ``%``."""
+    return urllib.parse.quote(text, safe=_QUERY_RESERVED)
 
 
 def _flat(entries: list[tuple[str, str]], enc: Callable[[str], str]) -> list[str]:
@@ -143,25 +151,29 @@ def query_pairs(param: Param, value: Any) -> list[tuple[str, str]]:
     ``spaceDelimited``, ``pipeDelimited`` and ``deepObject`` (``a[b]=c``, nested
     objects as ``a[b][c]=d`` and arrays inside as repeated keys). The delimiters stay
     literal while the values themselves are fully escaped, so a comma inside a value
-    cannot be mistaken for a separator.
+    cannot be mistaken for a separator; with ``allow_reserved`` the values keep RFC
+    3986's reserved characters literal (see ``_pct_reserved``), as OpenAPI says.
     """
     data = to_jsonable(value)
     if data is None:
         return []
+    enc = _pct_reserved if param.allow_reserved else _pct
     if not isinstance(data, (list, dict)):  # a scalar reads the same in every style
-        return [(_pct(param.name), _pct(_scalar(data)))]
-    return _query_pairs(param.name, data, param.resolved_style, param.resolved_explode)
+        return [(_pct(param.name), enc(_scalar(data)))]
+    return _query_pairs(param.name, data, param.resolved_style, param.resolved_explode, enc)
 
 
-def _query_pairs(name: str, data: Any, style: str, explode: bool) -> list[tuple[str, str]]:
+def _query_pairs(
+    name: str, data: Any, style: str, explode: bool, enc: Callable[[str], str] = _pct
+) -> list[tuple[str, str]]:
     key = _pct(name)
     if data is None:
         return []
     if style == "deepObject" and isinstance(data, dict):
-        return _deep_pairs(key, data)
+        return _deep_pairs(key, data, enc)
     delimiter = _DELIMITERS.get(style, ",")
     if isinstance(data, list):
-        values = [_pct(v) for v in _items(data)]
+        values = [enc(v) for v in _items(data)]
         if not values:
             return []
         if explode:
@@ -172,21 +184,23 @@ def _query_pairs(name: str, data: Any, style: str, explode: bool) -> list[tuple[
         if not entries:
             return []
         if explode:
-            return [(_pct(k), _pct(v)) for k, v in entries]
-        return [(key, delimiter.join(_flat(entries, _pct)))]
-    return [(key, _pct(_scalar(data)))]
+            return [(_pct(k), enc(v)) for k, v in entries]
+        return [(key, delimiter.join(_flat(entries, enc)))]
+    return [(key, enc(_scalar(data)))]
 
 
-def _deep_pairs(prefix: str, data: dict[str, Any]) -> list[tuple[str, str]]:
+def _deep_pairs(
+    prefix: str, data: dict[str, Any], enc: Callable[[str], str]
+) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for k, v in data.items():
         key = f"{prefix}[{_pct(str(k))}]"
         if isinstance(v, dict):
-            pairs.extend(_deep_pairs(key, v))
+            pairs.extend(_deep_pairs(key, v, enc))
         elif isinstance(v, list):
-            pairs.extend((key, _pct(item)) for item in _items(v))
+            pairs.extend((key, enc(item)) for item in _items(v))
         elif v is not None:
-            pairs.append((key, _pct(_scalar(v))))
+            pairs.append((key, enc(_scalar(v))))
     return pairs
 
 

@@ -80,6 +80,8 @@ class Param:
 
     ``style`` and ``explode`` keep ``None`` when the spec leaves them out; use
     ``resolved_style`` and ``resolved_explode`` for the OpenAPI defaults.
+    ``allow_reserved``: a query value's reserved characters (``/``, ``:``...) are sent
+    unescaped (OpenAPI ``allowReserved``).
     """
 
     name: str
@@ -87,6 +89,7 @@ class Param:
     style: str | None = None
     explode: bool | None = None
     required: bool = False
+    allow_reserved: bool = False
 
     @property
     def resolved_style(self) -> str:
