@@ -55,6 +55,21 @@ def _inline_keywords(schema: Any) -> tuple[tuple[str, object], ...]:
     return validation_keywords(schema)
 
 
+def _part_types(entry: Any) -> tuple[tuple[str, str], ...]:
+    """A media type's Encoding Object: (property, contentType) per property naming one media type."""
+    found = entry.get("encoding") if isinstance(entry, dict) else None
+    if not isinstance(found, dict):
+        return ()
+    return tuple(
+        (str(name), e["contentType"].strip())
+        for name, e in found.items()
+        if isinstance(e, dict)
+        and isinstance(e.get("contentType"), str)
+        and "/" in e["contentType"]
+        and not any(char in e["contentType"] for char in ",*")
+    )
+
+
 @dataclass
 class Bodies:
     """Reads request bodies and responses; ``deref`` follows $refs to shared ones."""
@@ -82,7 +97,9 @@ class Bodies:
                 else self.registry.type_at(schema, base, ("content", media, "schema"), hint)
             )
             keywords = _inline_keywords(schema) if request else ()
-            result.append(Content(str(media), type_, _encoding(entry), keywords))
+            result.append(
+                Content(str(media), type_, _encoding(entry), keywords, _part_types(entry))
+            )
         return tuple(result)
 
     def body(self, node: Any, loc: SpecLocation, hint: str) -> RequestBody | None:

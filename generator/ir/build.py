@@ -284,6 +284,7 @@ class _Builder:
             spec_location=loc,
             default=default,
             keywords=keywords,
+            allow_reserved=where == "query" and node.get("allowReserved") is True,
         )
 
     def _servers(self) -> tuple[Server, ...]:

@@ -55,6 +55,7 @@ class Parameter:
     keywords: tuple[
         tuple[str, object], ...
     ] = ()  # the schema's validation keywords and format, as spelt
+    allow_reserved: bool = False  # a query parameter's ``allowReserved: true``
 
 
 # Schema keywords of a parameter (or an inline body schema) that the server enforces or documents beside its type.
@@ -115,6 +116,8 @@ class Content:
     encoding: tuple[tuple[str, str | None, bool | None], ...] = ()
     # A request body's inline schema's validation keywords (a component's own model enforces its).
     keywords: tuple[tuple[str, object], ...] = ()
+    # A form body's contentType of each property that names exactly one media type (no list, no wildcard).
+    part_types: tuple[tuple[str, str], ...] = ()
 
     @property
     def kind(self) -> MediaKind:
