@@ -125,6 +125,8 @@ def test_unknown_keys_are_named_with_file_key_and_line(tmp_path: Path) -> None:
     ("body", "pointer", "fragment"),
     [
         ("[tool.apiforge]\ntargets = []\n", "/tool/apiforge/targets", "at least 1"),
+        ("[tool.apiforge]\ntargets = 5\n", "/tool/apiforge/targets", "valid list"),
+        ("[tool.apiforge]\ntargets = true\n", "/tool/apiforge/targets", "valid list"),
         ("[[tool.apiforge.targets]]\nspec = 3\n", "/tool/apiforge/targets/0/spec", "string"),
         (
             '[[tool.apiforge.targets]]\nspec = "a"\nstrict = "yes"\n',
