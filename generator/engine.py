@@ -157,15 +157,30 @@ def generate_target(
         reporter.diagnostics(exc.diagnostics)
         return Outcome.FAILED
     except OSError as exc:
-        where = SpecLocation(str(exc.filename or target.output))
-        message = f"writing failed, previous output restored: {exc.strerror or exc}"
-        reporter.diagnostics([Diagnostic("write-failed", Severity.ERROR, message, where)])
+        reporter.diagnostics([write_failure(target.output, exc)])
         return Outcome.FAILED
     written = ", ".join(shown(target.output / package) for package in sorted(trees))
     reporter.status(f"{name}: wrote {len(rendered.files)} files to {written} ({reason})")
     if change_summary:
         reporter.status(f"{name}: {change_summary}")
     return Outcome.WRITTEN
+
+
+def write_failure(output: Path, error: OSError) -> Diagnostic:
+    """The ``write-failed`` diagnostic, at the path that failed (``output`` when it is gone).
+
+    A file where the output folder (or one of its parents) should be is named as such; a
+    failure inside the write's own staging folder (removed by now) is the output folder's.
+    """
+    failed = Path(error.filename) if error.filename else output
+    if not failed.exists() or failed.name.startswith(STAGING_PREFIX):
+        failed = output
+    reason = error.strerror or str(error)
+    existing = next((p for p in (output, *output.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        failed, reason = existing, "this is a file, not a folder"
+    message = f"writing failed: {reason}; the output was left as it was"
+    return Diagnostic("write-failed", Severity.ERROR, message, SpecLocation(str(failed)))
 
 
 def recovered(target: Target, reporter: Reporter) -> bool:

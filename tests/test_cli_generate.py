@@ -535,3 +535,41 @@ def test_config_targets_without_names_take_them_from_the_title(fake: FakePipelin
     write_spec(spec % "Shop API", "openapi.yaml")
     code, out, _ = run(fake, "generate")
     assert code == 0 and "generated/shop_client, generated/shop_server" in out
+
+
+# --- an output folder that cannot be written ------------------------------------------------
+
+
+@pytest.mark.parametrize("output", ["blocker", "blocker/out"])
+def test_a_file_where_the_output_folder_should_be_is_named(fake: FakePipeline, output: str) -> None:
+    """The config's `output` is a file (or lies under one): exit 1 naming that file, nothing changed."""
+    write_spec("title: Shop\n")
+    Path("blocker").write_text("not a folder\n")
+    Path("pyproject.toml").write_text(
+        f'[tool.apiforge]\noutput = "{output}"\n\n[[tool.apiforge.targets]]\nspec = "shop.txt"\n'
+    )
+    before = sorted(os.listdir())
+    code, _, err = run(fake, "generate")
+    assert code == 1
+    assert "blocker: error[write-failed]: writing failed: this is a file, not a folder;" in err
+    assert Path("blocker").read_text() == "not a folder\n"
+    assert sorted(os.listdir()) == sorted({*before, "cache"})
+
+
+def test_a_failure_in_the_staging_folder_names_the_output_folder(tmp_path: Path) -> None:
+    """A read-only output folder fails creating the staging folder, which never existed."""
+    from apiforge.engine import write_failure
+    from apiforge.output.manifest import STAGING_PREFIX
+
+    output = tmp_path / "generated"
+    output.mkdir()
+    error = OSError(30, "Read-only file system", str(output / f"{STAGING_PREFIX}x1y2"))
+    diagnostic = write_failure(output, error)
+    assert diagnostic.location.file == str(output)
+    assert diagnostic.message == (
+        "writing failed: Read-only file system; the output was left as it was"
+    )
+    inside = output / "shop_client"
+    inside.mkdir()
+    denied = write_failure(output, PermissionError(13, "Permission denied", str(inside)))
+    assert denied.location.file == str(inside)
