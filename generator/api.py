@@ -167,11 +167,11 @@ def check(
     Args are those of :func:`generate` (no ``force``), and: ``on_diff`` receives each
     file's unified diff as it is found (they are in the result too); with
     ``raise_on_difference`` false a stale target is an outcome (``Outcome.DIFFERS``)
-    rather than an error.
+    rather than an error, and so is one whose spec does not generate (``Outcome.FAILED``).
 
     Raises:
-        DiagnosticsError: a target's output is stale, hand-edited, missing or does
-            not generate; its diagnostics say which files.
+        DiagnosticsError: a target's output is stale, hand-edited or missing, or its
+            spec does not generate; its diagnostics say which files.
     """
     reporter = reporter or Reporter.silent_reporter()
     chosen = _distinct_packages(list(targets) if targets is not None else resolve(spec, overrides))
@@ -184,15 +184,15 @@ def check(
             if on_diff is not None:
                 on_diff(diff)
 
-        current = check_target(target, render, reporter, found)
-        outcome = Outcome.UP_TO_DATE if current else Outcome.DIFFERS
+        outcome = check_target(target, render, reporter, found)
         results.append(TargetResult(target, outcome, tuple(diffs)))
+    failed = sum(r.outcome is Outcome.FAILED for r in results)
     differing = sum(r.outcome is Outcome.DIFFERS for r in results)
-    if differing and raise_on_difference:
-        raise DiagnosticsError(
-            f"apiforge check: {differing} of {len(results)} target(s) differ from a fresh generation",
-            reporter.collected,
-        )
+    if (failed or differing) and raise_on_difference:
+        what = [f"{failed} of {len(results)} target(s) failed to generate"] if failed else []
+        if differing:
+            what.append(f"{differing} of {len(results)} target(s) differ from a fresh generation")
+        raise DiagnosticsError(f"apiforge check: {'; '.join(what)}", reporter.collected)
     return RunResult(tuple(results), tuple(reporter.collected))
 
 

@@ -296,17 +296,21 @@ def path_bytes(path: Path) -> bytes | None:
 
 def check_target(
     target: Target, render: RenderFn, reporter: Reporter, on_diff: Callable[[str], None]
-) -> bool:
-    """True when the target's output on disk is current; each file's diff goes to ``on_diff``."""
+) -> Outcome:
+    """Whether the target's output on disk is current (each file's diff goes to ``on_diff``).
+
+    ``Outcome.FAILED`` when nothing could be compared: the spec does not generate, or an
+    interrupted write could not be undone.
+    """
     name = display_name(target)
     if not recovered(target, reporter):
-        return False
+        return Outcome.FAILED
     if staleness(target, templates_hash()) is None:
         reporter.status(f"{name}: up to date")
-        return True
+        return Outcome.UP_TO_DATE
     rendered = render_target(target, render, reporter, name)
     if rendered is None:
-        return False
+        return Outcome.FAILED
     if target.bump_version:
         from apiforge.diff.release_step import release  # only with bump-version (loads diff/)
 
@@ -319,7 +323,7 @@ def check_target(
         )
     except WriteRefused as exc:
         reporter.diagnostics(exc.diagnostics)
-        return False
+        return Outcome.DIFFERS
     problems: list[Diagnostic] = []
     outdated_manifest = False
     for package, tree in sorted(trees.items()):
@@ -330,11 +334,11 @@ def check_target(
             on_diff(diff)
     reporter.diagnostics(problems)
     if problems:
-        return False
+        return Outcome.DIFFERS
     if outdated_manifest:
         reporter.status(
             f"{name}: files current, manifest outdated (apiforge generate refreshes it)"
         )
     else:
         reporter.status(f"{name}: up to date")
-    return True
+    return Outcome.UP_TO_DATE

@@ -87,6 +87,19 @@ def test_check_reports_a_hand_edit_with_its_diff(
     assert capfd.readouterr() == ("", "")
 
 
+def test_check_of_a_spec_that_does_not_generate_says_so(spec: Path) -> None:
+    """A broken spec is not a stale output: the summary says the target failed to generate."""
+    out = spec.parent / "out"
+    apiforge.generate(spec, overrides=Overrides(output=out))
+    spec.write_text(PETS.replace("#/components/schemas/Pet", "#/components/schemas/Pat"))
+    with pytest.raises(DiagnosticsError) as failed:
+        apiforge.check(spec, overrides=Overrides(output=out))
+    assert str(failed.value) == "apiforge check: 1 of 1 target(s) failed to generate"
+    assert "ref-not-found" in {d.code for d in failed.value.diagnostics}
+    result = apiforge.check(spec, overrides=Overrides(output=out), raise_on_difference=False)
+    assert [r.outcome for r in result.targets] == [Outcome.FAILED]
+
+
 def test_generate_failure_raises_with_diagnostics_and_writes_nothing(spec: Path) -> None:
     spec.write_text(PETS.replace("#/components/schemas/Pet", "#/components/schemas/Pat"))
     out = spec.parent / "out"
