@@ -167,3 +167,19 @@ def test_the_readme_library_example_runs_as_written(tmp_path: Path) -> None:
     )
     assert (ran.returncode, ran.stdout) == (0, "['written']\n"), ran.stderr
     assert (tmp_path / "out" / "pets_client" / "pets_client" / "__init__.py").is_file()
+
+
+def test_the_readme_names_the_attributes_a_diagnostic_has() -> None:
+    """Every `.name` the README lists for ``DiagnosticsError.diagnostics`` exists on one."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    sentence = readme.split("A failure raises `apiforge.DiagnosticsError` (", 1)[1].split(");", 1)[
+        0
+    ]
+    first, *names = [part.split("`", 1)[0].removesuffix("()") for part in sentence.split("`.")[1:]]
+    assert first == "diagnostics"
+    assert {"code", "location", "file", "line", "pointer"} <= set(names)
+    with pytest.raises(DiagnosticsError) as failed:
+        apiforge.validate(Path(__file__).parent / "diagnostics" / "cases" / "type_typo.yaml")
+    diagnostic = failed.value.diagnostics[0]
+    for name in names:
+        assert hasattr(diagnostic, name) or hasattr(diagnostic.location, name), name
