@@ -25,7 +25,7 @@ from pathlib import Path
 
 from apiforge.config.defaults import default_stem
 from apiforge.config.project import resolve_targets
-from apiforge.config.targets import ConfigError, Overrides, Target
+from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
 from apiforge.diagnostics import (
     Diagnostic,
     DiagnosticsError,
@@ -96,6 +96,8 @@ def resolve(spec: str | Path | None = None, overrides: Overrides | None = None) 
     """
     try:
         return resolve_targets(Path(spec) if spec is not None else None, overrides or Overrides())
+    except NoProjectConfig as exc:
+        raise DiagnosticsError(f"apiforge: {exc.diagnostics[0].message}", exc.diagnostics) from None
     except ConfigError as exc:
         raise DiagnosticsError("apiforge: invalid configuration", exc.diagnostics) from None
 

@@ -183,3 +183,17 @@ def test_the_readme_names_the_attributes_a_diagnostic_has() -> None:
     diagnostic = failed.value.diagnostics[0]
     for name in names:
         assert hasattr(diagnostic, name) or hasattr(diagnostic.location, name), name
+
+
+def test_no_project_config_is_not_called_invalid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """apiforge.check() with no [tool.apiforge] anywhere says what is missing, not "invalid"."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DiagnosticsError) as failed:
+        apiforge.check()
+    assert str(failed.value) == (
+        "apiforge: no pyproject.toml with a [tool.apiforge] table here or in any parent; "
+        "pass a SPEC"
+    )
+    assert [d.code for d in failed.value.diagnostics] == ["config-missing"]
