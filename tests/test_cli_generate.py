@@ -242,6 +242,28 @@ def test_conflicting_package_flags(fake: FakePipeline) -> None:
     assert run(fake, "generate", "shop.txt", "--no-client", "--client-package", "a")[0] == 2
 
 
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--no-client", "--no-server"], "--no-client and --no-server leave nothing to generate"),
+        (["--client-package", "my-client"], "'my-client' is not a valid Python package name"),
+        (["--server-package", "class"], "'class' is not a valid Python package name"),
+        (["--api-key-env", "A B"], "'A B' is not a valid environment variable name"),
+        (["--base-url-env", "1X"], "'1X' is not a valid environment variable name"),
+    ],
+)
+@pytest.mark.parametrize("command", ["generate", "check"])  # watch shares the options
+def test_flags_the_config_would_reject_are_usage_errors(
+    fake: FakePipeline, command: str, flags: list[str], message: str
+) -> None:
+    """The same values `[tool.apiforge]` rejects: exit 2 naming the flag, nothing generated."""
+    write_spec("title: Shop\n")
+    code, _, err = run(fake, command, "shop.txt", *flags)
+    assert (code, fake.calls) == (2, 0)
+    assert message in err
+    assert not Path("generated").exists()
+
+
 # --- generate with [tool.apiforge] ----------------------------------------------------------
 
 PYPROJECT = """\
