@@ -257,13 +257,15 @@ def compare_package(
     Returns:
         A diagnostic per differing file, the diffs, and whether the manifest alone is outdated.
     """
-    try:
-        manifest: Manifest | None = read_manifest(dest)
-    except ManifestError:
-        manifest = None
-    recorded = manifest.files if manifest else {}
     problems: list[Diagnostic] = []
     diffs: list[str] = []
+    try:
+        manifest: Manifest | None = read_manifest(dest)
+    except ManifestError as exc:  # generate refuses to write over it: so does check pass it
+        manifest = None
+        message = f"unreadable manifest ({exc}); fix or delete it, or run apiforge generate --force"
+        problems.append(_problem("manifest-unreadable", message, shown(dest / MANIFEST_NAME)))
+    recorded = manifest.files if manifest else {}
     for name in sorted(set(tree) | set(recorded)):
         if name == MANIFEST_NAME:
             continue

@@ -374,6 +374,23 @@ def test_check_accepts_an_outdated_manifest_when_files_match(fake: FakePipeline)
     assert code == 0 and "manifest outdated" in out
 
 
+@pytest.mark.parametrize("text", ["{broken", "{}", "[1]"])
+def test_check_fails_on_a_manifest_generate_refuses(fake: FakePipeline, text: str) -> None:
+    """A damaged manifest stops `generate` (exit 1), so `check` in CI must not pass it."""
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    Path("generated/shop_client", MANIFEST_NAME).write_text(text)
+    code, _, err = run(fake, "generate", "shop.txt")
+    assert code == 1 and "error[manifest-unreadable]" in err
+    code, out, err = run(fake, "check", "shop.txt")
+    assert code == 1, out
+    assert (
+        f"generated/shop_client/{MANIFEST_NAME}: error[manifest-unreadable]: unreadable manifest ("
+        in err
+    )
+    assert "run apiforge generate --force" in err and "manifest outdated" not in out
+
+
 def test_check_failing_render_exits_1(fake: FakePipeline) -> None:
     write_spec("title: Shop\n")
     run(fake, "generate", "shop.txt")
