@@ -25,7 +25,7 @@ from pathlib import Path
 
 from apiforge.config.defaults import default_stem
 from apiforge.config.project import resolve_targets
-from apiforge.config.targets import ConfigError, Overrides, Target
+from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
 from apiforge.diagnostics import (
     Diagnostic,
     DiagnosticsError,
@@ -96,6 +96,8 @@ def resolve(spec: str | Path | None = None, overrides: Overrides | None = None) 
     """
     try:
         return resolve_targets(Path(spec) if spec is not None else None, overrides or Overrides())
+    except NoProjectConfig as exc:
+        raise DiagnosticsError(f"apiforge: {exc.diagnostics[0].message}", exc.diagnostics) from None
     except ConfigError as exc:
         raise DiagnosticsError("apiforge: invalid configuration", exc.diagnostics) from None
 
@@ -167,11 +169,11 @@ def check(
     Args are those of :func:`generate` (no ``force``), and: ``on_diff`` receives each
     file's unified diff as it is found (they are in the result too); with
     ``raise_on_difference`` false a stale target is an outcome (``Outcome.DIFFERS``)
-    rather than an error.
+    rather than an error, and so is one whose spec does not generate (``Outcome.FAILED``).
 
     Raises:
-        DiagnosticsError: a target's output is stale, hand-edited, missing or does
-            not generate; its diagnostics say which files.
+        DiagnosticsError: a target's output is stale, hand-edited or missing, or its
+            spec does not generate; its diagnostics say which files.
     """
     reporter = reporter or Reporter.silent_reporter()
     chosen = _distinct_packages(list(targets) if targets is not None else resolve(spec, overrides))
@@ -184,15 +186,15 @@ def check(
             if on_diff is not None:
                 on_diff(diff)
 
-        current = check_target(target, render, reporter, found)
-        outcome = Outcome.UP_TO_DATE if current else Outcome.DIFFERS
+        outcome = check_target(target, render, reporter, found)
         results.append(TargetResult(target, outcome, tuple(diffs)))
+    failed = sum(r.outcome is Outcome.FAILED for r in results)
     differing = sum(r.outcome is Outcome.DIFFERS for r in results)
-    if differing and raise_on_difference:
-        raise DiagnosticsError(
-            f"apiforge check: {differing} of {len(results)} target(s) differ from a fresh generation",
-            reporter.collected,
-        )
+    if (failed or differing) and raise_on_difference:
+        what = [f"{failed} of {len(results)} target(s) failed to generate"] if failed else []
+        if differing:
+            what.append(f"{differing} of {len(results)} target(s) differ from a fresh generation")
+        raise DiagnosticsError(f"apiforge check: {'; '.join(what)}", reporter.collected)
     return RunResult(tuple(results), tuple(reporter.collected))
 
 

@@ -157,15 +157,30 @@ def generate_target(
         reporter.diagnostics(exc.diagnostics)
         return Outcome.FAILED
     except OSError as exc:
-        where = SpecLocation(str(exc.filename or target.output))
-        message = f"writing failed, previous output restored: {exc.strerror or exc}"
-        reporter.diagnostics([Diagnostic("write-failed", Severity.ERROR, message, where)])
+        reporter.diagnostics([write_failure(target.output, exc)])
         return Outcome.FAILED
     written = ", ".join(shown(target.output / package) for package in sorted(trees))
     reporter.status(f"{name}: wrote {len(rendered.files)} files to {written} ({reason})")
     if change_summary:
         reporter.status(f"{name}: {change_summary}")
     return Outcome.WRITTEN
+
+
+def write_failure(output: Path, error: OSError) -> Diagnostic:
+    """The ``write-failed`` diagnostic, at the path that failed (``output`` when it is gone).
+
+    A file where the output folder (or one of its parents) should be is named as such; a
+    failure inside the write's own staging folder (removed by now) is the output folder's.
+    """
+    failed = Path(error.filename) if error.filename else output
+    if not failed.exists() or failed.name.startswith(STAGING_PREFIX):
+        failed = output
+    reason = error.strerror or str(error)
+    existing = next((p for p in (output, *output.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        failed, reason = existing, "this is a file, not a folder"
+    message = f"writing failed: {reason}; the output was left as it was"
+    return Diagnostic("write-failed", Severity.ERROR, message, SpecLocation(str(failed)))
 
 
 def recovered(target: Target, reporter: Reporter) -> bool:
@@ -242,13 +257,15 @@ def compare_package(
     Returns:
         A diagnostic per differing file, the diffs, and whether the manifest alone is outdated.
     """
-    try:
-        manifest: Manifest | None = read_manifest(dest)
-    except ManifestError:
-        manifest = None
-    recorded = manifest.files if manifest else {}
     problems: list[Diagnostic] = []
     diffs: list[str] = []
+    try:
+        manifest: Manifest | None = read_manifest(dest)
+    except ManifestError as exc:  # generate refuses to write over it: so does check pass it
+        manifest = None
+        message = f"unreadable manifest ({exc}); fix or delete it, or run apiforge generate --force"
+        problems.append(_problem("manifest-unreadable", message, shown(dest / MANIFEST_NAME)))
+    recorded = manifest.files if manifest else {}
     for name in sorted(set(tree) | set(recorded)):
         if name == MANIFEST_NAME:
             continue
@@ -281,17 +298,21 @@ def path_bytes(path: Path) -> bytes | None:
 
 def check_target(
     target: Target, render: RenderFn, reporter: Reporter, on_diff: Callable[[str], None]
-) -> bool:
-    """True when the target's output on disk is current; each file's diff goes to ``on_diff``."""
+) -> Outcome:
+    """Whether the target's output on disk is current (each file's diff goes to ``on_diff``).
+
+    ``Outcome.FAILED`` when nothing could be compared: the spec does not generate, or an
+    interrupted write could not be undone.
+    """
     name = display_name(target)
     if not recovered(target, reporter):
-        return False
+        return Outcome.FAILED
     if staleness(target, templates_hash()) is None:
         reporter.status(f"{name}: up to date")
-        return True
+        return Outcome.UP_TO_DATE
     rendered = render_target(target, render, reporter, name)
     if rendered is None:
-        return False
+        return Outcome.FAILED
     if target.bump_version:
         from apiforge.diff.release_step import release  # only with bump-version (loads diff/)
 
@@ -304,7 +325,7 @@ def check_target(
         )
     except WriteRefused as exc:
         reporter.diagnostics(exc.diagnostics)
-        return False
+        return Outcome.DIFFERS
     problems: list[Diagnostic] = []
     outdated_manifest = False
     for package, tree in sorted(trees.items()):
@@ -315,11 +336,11 @@ def check_target(
             on_diff(diff)
     reporter.diagnostics(problems)
     if problems:
-        return False
+        return Outcome.DIFFERS
     if outdated_manifest:
         reporter.status(
             f"{name}: files current, manifest outdated (apiforge generate refreshes it)"
         )
     else:
         reporter.status(f"{name}: up to date")
-    return True
+    return Outcome.UP_TO_DATE

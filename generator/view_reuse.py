@@ -84,8 +84,9 @@ _SCALARS: dict[type, tuple[str, ...]] = {
     ir.TypeRef: _split("kind model format nullable values"),
     ir.Parameter: _split(
         "name location required style explode description deprecated default keywords"
+        " allow_reserved"
     ),
-    ir.Content: _split("media_type encoding"),
+    ir.Content: _split("media_type encoding keywords part_types"),
     ir.RequestBody: _split("required description"),
     ir.Response: _split("status description"),
     ir.SecurityRequirement: _split("scheme scopes"),

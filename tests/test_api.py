@@ -87,6 +87,19 @@ def test_check_reports_a_hand_edit_with_its_diff(
     assert capfd.readouterr() == ("", "")
 
 
+def test_check_of_a_spec_that_does_not_generate_says_so(spec: Path) -> None:
+    """A broken spec is not a stale output: the summary says the target failed to generate."""
+    out = spec.parent / "out"
+    apiforge.generate(spec, overrides=Overrides(output=out))
+    spec.write_text(PETS.replace("#/components/schemas/Pet", "#/components/schemas/Pat"))
+    with pytest.raises(DiagnosticsError) as failed:
+        apiforge.check(spec, overrides=Overrides(output=out))
+    assert str(failed.value) == "apiforge check: 1 of 1 target(s) failed to generate"
+    assert "ref-not-found" in {d.code for d in failed.value.diagnostics}
+    result = apiforge.check(spec, overrides=Overrides(output=out), raise_on_difference=False)
+    assert [r.outcome for r in result.targets] == [Outcome.FAILED]
+
+
 def test_generate_failure_raises_with_diagnostics_and_writes_nothing(spec: Path) -> None:
     spec.write_text(PETS.replace("#/components/schemas/Pet", "#/components/schemas/Pat"))
     out = spec.parent / "out"
@@ -154,3 +167,33 @@ def test_the_readme_library_example_runs_as_written(tmp_path: Path) -> None:
     )
     assert (ran.returncode, ran.stdout) == (0, "['written']\n"), ran.stderr
     assert (tmp_path / "out" / "pets_client" / "pets_client" / "__init__.py").is_file()
+
+
+def test_the_readme_names_the_attributes_a_diagnostic_has() -> None:
+    """Every `.name` the README lists for ``DiagnosticsError.diagnostics`` exists on one."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    sentence = readme.split("A failure raises `apiforge.DiagnosticsError` (", 1)[1].split(");", 1)[
+        0
+    ]
+    first, *names = [part.split("`", 1)[0].removesuffix("()") for part in sentence.split("`.")[1:]]
+    assert first == "diagnostics"
+    assert {"code", "location", "file", "line", "pointer"} <= set(names)
+    with pytest.raises(DiagnosticsError) as failed:
+        apiforge.validate(Path(__file__).parent / "diagnostics" / "cases" / "type_typo.yaml")
+    diagnostic = failed.value.diagnostics[0]
+    for name in names:
+        assert hasattr(diagnostic, name) or hasattr(diagnostic.location, name), name
+
+
+def test_no_project_config_is_not_called_invalid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """apiforge.check() with no [tool.apiforge] anywhere says what is missing, not "invalid"."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DiagnosticsError) as failed:
+        apiforge.check()
+    assert str(failed.value) == (
+        "apiforge: no pyproject.toml with a [tool.apiforge] table here or in any parent; "
+        "pass a SPEC"
+    )
+    assert [d.code for d in failed.value.diagnostics] == ["config-missing"]

@@ -141,6 +141,21 @@ def test_missing_or_invalid_config_fails_the_build(tmp_path: Path) -> None:
         hook_targets(root, {"spec": "spec/pets.yaml", "colour": "red"})
 
 
+def test_hook_keys_without_a_spec_say_where_they_belong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hook table with target keys but no `spec` is not read as a target missing `spec`."""
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    root = sample_project(tmp_path, TOOL_APIFORGE)
+    with pytest.raises(BuildFailed) as failed:
+        hook_targets(root, {"formatter": "black", "strict": True})
+    assert str(failed.value) == (
+        "apiforge: [tool.hatch.build.hooks.apiforge] sets `formatter`, `strict` but no `spec`: "
+        "the hook's own keys describe one target and need its `spec`; to build every target of "
+        "[tool.apiforge], set these there instead"
+    )
+
+
 def test_a_broken_spec_fails_the_build_with_its_diagnostics(tmp_path: Path) -> None:
     spec = tmp_path / "pets.yaml"
     spec.write_text("broken")

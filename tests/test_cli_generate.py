@@ -242,6 +242,28 @@ def test_conflicting_package_flags(fake: FakePipeline) -> None:
     assert run(fake, "generate", "shop.txt", "--no-client", "--client-package", "a")[0] == 2
 
 
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--no-client", "--no-server"], "--no-client and --no-server leave nothing to generate"),
+        (["--client-package", "my-client"], "'my-client' is not a valid Python package name"),
+        (["--server-package", "class"], "'class' is not a valid Python package name"),
+        (["--api-key-env", "A B"], "'A B' is not a valid environment variable name"),
+        (["--base-url-env", "1X"], "'1X' is not a valid environment variable name"),
+    ],
+)
+@pytest.mark.parametrize("command", ["generate", "check"])  # watch shares the options
+def test_flags_the_config_would_reject_are_usage_errors(
+    fake: FakePipeline, command: str, flags: list[str], message: str
+) -> None:
+    """The same values `[tool.apiforge]` rejects: exit 2 naming the flag, nothing generated."""
+    write_spec("title: Shop\n")
+    code, _, err = run(fake, command, "shop.txt", *flags)
+    assert (code, fake.calls) == (2, 0)
+    assert message in err
+    assert not Path("generated").exists()
+
+
 # --- generate with [tool.apiforge] ----------------------------------------------------------
 
 PYPROJECT = """\
@@ -350,6 +372,23 @@ def test_check_accepts_an_outdated_manifest_when_files_match(fake: FakePipeline)
     manifest.write_text(json.dumps(data))
     code, out, _ = run(fake, "check", "shop.txt")
     assert code == 0 and "manifest outdated" in out
+
+
+@pytest.mark.parametrize("text", ["{broken", "{}", "[1]"])
+def test_check_fails_on_a_manifest_generate_refuses(fake: FakePipeline, text: str) -> None:
+    """A damaged manifest stops `generate` (exit 1), so `check` in CI must not pass it."""
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    Path("generated/shop_client", MANIFEST_NAME).write_text(text)
+    code, _, err = run(fake, "generate", "shop.txt")
+    assert code == 1 and "error[manifest-unreadable]" in err
+    code, out, err = run(fake, "check", "shop.txt")
+    assert code == 1, out
+    assert (
+        f"generated/shop_client/{MANIFEST_NAME}: error[manifest-unreadable]: unreadable manifest ("
+        in err
+    )
+    assert "run apiforge generate --force" in err and "manifest outdated" not in out
 
 
 def test_check_failing_render_exits_1(fake: FakePipeline) -> None:
@@ -535,3 +574,41 @@ def test_config_targets_without_names_take_them_from_the_title(fake: FakePipelin
     write_spec(spec % "Shop API", "openapi.yaml")
     code, out, _ = run(fake, "generate")
     assert code == 0 and "generated/shop_client, generated/shop_server" in out
+
+
+# --- an output folder that cannot be written ------------------------------------------------
+
+
+@pytest.mark.parametrize("output", ["blocker", "blocker/out"])
+def test_a_file_where_the_output_folder_should_be_is_named(fake: FakePipeline, output: str) -> None:
+    """The config's `output` is a file (or lies under one): exit 1 naming that file, nothing changed."""
+    write_spec("title: Shop\n")
+    Path("blocker").write_text("not a folder\n")
+    Path("pyproject.toml").write_text(
+        f'[tool.apiforge]\noutput = "{output}"\n\n[[tool.apiforge.targets]]\nspec = "shop.txt"\n'
+    )
+    before = sorted(os.listdir())
+    code, _, err = run(fake, "generate")
+    assert code == 1
+    assert "blocker: error[write-failed]: writing failed: this is a file, not a folder;" in err
+    assert Path("blocker").read_text() == "not a folder\n"
+    assert sorted(os.listdir()) == sorted({*before, "cache"})
+
+
+def test_a_failure_in_the_staging_folder_names_the_output_folder(tmp_path: Path) -> None:
+    """A read-only output folder fails creating the staging folder, which never existed."""
+    from apiforge.engine import write_failure
+    from apiforge.output.manifest import STAGING_PREFIX
+
+    output = tmp_path / "generated"
+    output.mkdir()
+    error = OSError(30, "Read-only file system", str(output / f"{STAGING_PREFIX}x1y2"))
+    diagnostic = write_failure(output, error)
+    assert diagnostic.location.file == str(output)
+    assert diagnostic.message == (
+        "writing failed: Read-only file system; the output was left as it was"
+    )
+    inside = output / "shop_client"
+    inside.mkdir()
+    denied = write_failure(output, PermissionError(13, "Permission denied", str(inside)))
+    assert denied.location.file == str(inside)

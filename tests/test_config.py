@@ -122,9 +122,32 @@ def test_unknown_keys_are_named_with_file_key_and_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("strict", "(`strict` is set per target: put it in each [[tool.apiforge.targets]] entry)"),
+        ("client-pakage", "(`client-package` is set per target: put it in each"),
+        ("formater", "(did you mean `formatter`?)"),
+        ("colour", ""),
+    ],
+)
+def test_a_target_key_in_the_top_table_says_where_it_belongs(
+    tmp_path: Path, key: str, hint: str
+) -> None:
+    body = f'[tool.apiforge]\n{key} = true\n\n[[tool.apiforge.targets]]\nspec = "a.yaml"\n'
+    [(code, pointer, line, message)] = errors(pyproject(tmp_path, body))
+    assert (code, pointer, line) == ("config-unknown-key", f"/tool/apiforge/{key}", 5)
+    assert message.startswith(f"unknown key `tool.apiforge.{key}`")
+    assert hint in message
+    assert message.count("(") == (1 if hint else 0)
+    assert f"did you mean `{key}`" not in message
+
+
+@pytest.mark.parametrize(
     ("body", "pointer", "fragment"),
     [
         ("[tool.apiforge]\ntargets = []\n", "/tool/apiforge/targets", "at least 1"),
+        ("[tool.apiforge]\ntargets = 5\n", "/tool/apiforge/targets", "valid list"),
+        ("[tool.apiforge]\ntargets = true\n", "/tool/apiforge/targets", "valid list"),
         ("[[tool.apiforge.targets]]\nspec = 3\n", "/tool/apiforge/targets/0/spec", "string"),
         (
             '[[tool.apiforge.targets]]\nspec = "a"\nstrict = "yes"\n',

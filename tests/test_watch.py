@@ -289,3 +289,41 @@ def test_real_watch_reloads_the_config_when_it_changes(
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_real_watch_survives_an_invalid_config_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A typo in pyproject.toml is reported and the watch goes on until the config is fixed."""
+    pytest.importorskip("watchfiles")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "shop.yaml").write_text("v1\n")
+    config = '[tool.apiforge]\n[[tool.apiforge.targets]]\nspec = "shop.yaml"\n{}\nserver-package = false\n'
+    (tmp_path / "pyproject.toml").write_text(config.format('client-package = "one"'))
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=run_watch,
+        args=(None, Overrides()),
+        kwargs={"debounce_ms": 50, "quiet": True, "render": fake_render, "stop_event": stop},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "generated/one/spec.txt").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (tmp_path / "generated/one/spec.txt").exists()
+        deadline = time.monotonic() + 10
+        while "client-pakage" not in capfd.readouterr().err and time.monotonic() < deadline:
+            (tmp_path / "pyproject.toml").write_text(config.format('client-pakage = "two"'))
+            time.sleep(0.5)
+        assert thread.is_alive()
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "generated/two/spec.txt").exists() and time.monotonic() < deadline:
+            (tmp_path / "pyproject.toml").write_text(config.format('client-package = "two"'))
+            time.sleep(0.5)
+        assert (tmp_path / "generated/two/spec.txt").read_text() == "v1\n"
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()

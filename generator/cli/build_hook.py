@@ -81,6 +81,13 @@ def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
         BuildFailed: the configuration is missing or invalid.
     """
     pyproject = root / "pyproject.toml"
+    if options and "spec" not in options:
+        keys = ", ".join(f"`{key}`" for key in sorted(options))
+        raise BuildFailed(
+            f"apiforge: [tool.hatch.build.hooks.apiforge] sets {keys} but no `spec`: the hook's "
+            "own keys describe one target and need its `spec`; to build every target of "
+            "[tool.apiforge], set these there instead"
+        )
     try:
         if options:
             from apiforge.config.schema import resolve_hook_table  # pydantic: only for this table

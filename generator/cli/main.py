@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import keyword
 import os
 import sys
 from collections.abc import Callable
@@ -109,6 +110,20 @@ _SPEC = click.argument(
 )
 
 
+def _package_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A usage error for a name that cannot be imported (``my-client``, ``class``)."""
+    if value is not None and (not value.isidentifier() or keyword.iskeyword(value)):
+        raise click.BadParameter(f"{value!r} is not a valid Python package name")
+    return value
+
+
+def _variable_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A usage error for what cannot be an environment variable's name (``A B``, ``1X``)."""
+    if value is not None and not (value.isascii() and value.isidentifier()):
+        raise click.BadParameter(f"{value!r} is not a valid environment variable name")
+    return value
+
+
 def _target_options(command: Callable[..., None]) -> Callable[..., None]:
     """The flags shared by generate, check and watch; they override ``[tool.apiforge]``."""
     options = [
@@ -118,12 +133,32 @@ def _target_options(command: Callable[..., None]) -> Callable[..., None]:
             type=click.Path(file_okay=False, path_type=Path),
             help="Output directory (default: generated/, or the config's `output`).",
         ),
-        click.option("--client-package", metavar="NAME", help="Client package name (SPEC only)."),
+        click.option(
+            "--client-package",
+            metavar="NAME",
+            callback=_package_name,
+            help="Client package name (SPEC only).",
+        ),
         click.option("--no-client", is_flag=True, help="Generate no client (SPEC only)."),
-        click.option("--server-package", metavar="NAME", help="Server package name (SPEC only)."),
+        click.option(
+            "--server-package",
+            metavar="NAME",
+            callback=_package_name,
+            help="Server package name (SPEC only).",
+        ),
         click.option("--no-server", is_flag=True, help="Generate no server (SPEC only)."),
-        click.option("--api-key-env", metavar="VAR", help="API key variable (SPEC only)."),
-        click.option("--base-url-env", metavar="VAR", help="Base URL variable (SPEC only)."),
+        click.option(
+            "--api-key-env",
+            metavar="VAR",
+            callback=_variable_name,
+            help="API key variable (SPEC only).",
+        ),
+        click.option(
+            "--base-url-env",
+            metavar="VAR",
+            callback=_variable_name,
+            help="Base URL variable (SPEC only).",
+        ),
         click.option("--strict", is_flag=True, default=None, help="Treat warnings as errors."),
         click.option(
             "--allow-remote-refs",
@@ -162,6 +197,8 @@ def _overrides(flags: dict[str, Any]) -> Overrides:
     from apiforge.config.targets import Overrides  # not needed by `apiforge --help`
 
     values: dict[str, Any] = {}
+    if flags["no_client"] and flags["no_server"]:
+        raise click.UsageError("--no-client and --no-server leave nothing to generate")
     for kind in ("client", "server"):
         name, disabled = flags.pop(f"{kind}_package"), flags.pop(f"no_{kind}")
         if name is not None and disabled:
@@ -273,8 +310,18 @@ def check(ctx: click.Context, /, spec: Path | None, breaking: bool, **flags: Any
     help="Exit 1 when a change reaches this level.",
 )
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-@click.option("--client-package", metavar="NAME", help="Client package name (OLD NEW only).")
-@click.option("--server-package", metavar="NAME", help="Server package name (OLD NEW only).")
+@click.option(
+    "--client-package",
+    metavar="NAME",
+    callback=_package_name,
+    help="Client package name (OLD NEW only).",
+)
+@click.option(
+    "--server-package",
+    metavar="NAME",
+    callback=_package_name,
+    help="Server package name (OLD NEW only).",
+)
 @click.option("--allow-remote-refs", is_flag=True, help="Allow http(s) $refs (off by default).")
 def diff(old: Path | None, new: Path | None, against: Path | None, **flags: Any) -> None:
     """What changed for the generated packages' users: OLD vs NEW, or a recorded spec vs now."""

@@ -153,7 +153,10 @@ def __getattr__(name: str) -> Any:
 
 
 def _cache_key(pyproject: Path, table: dict[str, Any], overrides: Overrides) -> str:
-    specs = [t.get("spec") for t in table.get("targets") or () if isinstance(t, dict)]
+    entries = table.get("targets")  # anything but a list is the schema's error to report
+    specs = (
+        [t.get("spec") for t in entries if isinstance(t, dict)] if isinstance(entries, list) else []
+    )
     material = {
         "version": __version__,
         "pyproject": str(pyproject),

@@ -211,10 +211,8 @@ def validation_diagnostics(
         loc: list[str | int] = [*prefix, *_toml_loc(error)]
         key = _dotted(loc)
         if error["type"] == "extra_forbidden":
-            message = f"unknown key `{key}`"
-            close = difflib.get_close_matches(str(loc[-1]), _known_keys(model), n=1)
-            if close:
-                message += f" (did you mean `{close[0]}`?)"
+            top_level = model is ConfigFile and len(error["loc"]) == 1
+            message = f"unknown key `{key}`" + _unknown_key_hint(str(loc[-1]), top_level)
             code = "config-unknown-key"
         else:
             message = f"`{key}`: {error['msg']}"
@@ -235,10 +233,26 @@ def _toml_loc(error: ErrorDetails) -> list[str | int]:
 
 
 def _known_keys(model: type[BaseModel]) -> list[str]:
-    keys = [f.alias or n for n, f in model.model_fields.items()]
-    if model is ConfigFile:
-        keys += _known_keys(TargetConfig)
-    return keys
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _unknown_key_hint(name: str, top_level: bool) -> str:
+    """What to write instead: a close key of the same table, or where a target's key belongs.
+
+    ``top_level``: the key sits in ``[tool.apiforge]`` itself, not in a target entry.
+    """
+    own = _known_keys(ConfigFile if top_level else TargetConfig)
+    close = difflib.get_close_matches(name, own, n=1)
+    if close:
+        return f" (did you mean `{close[0]}`?)"
+    if top_level:
+        per_target = difflib.get_close_matches(name, _known_keys(TargetConfig), n=1)
+        if per_target:
+            return (
+                f" (`{per_target[0]}` is set per target: "
+                "put it in each [[tool.apiforge.targets]] entry)"
+            )
+    return ""
 
 
 def _package_clashes(

@@ -144,6 +144,41 @@ def constraint_shift(keyword: str, old: Any, new: Any) -> Shift | None:
     return Shift.CHANGED
 
 
+# The integer formats whose range the server's models check, narrowest first; any other
+# format (or none) leaves an integer unbounded.
+_INTEGER_RANGES = ("int32", "int64")
+
+
+def integer_format_shift(old: dict[str, Any], new: dict[str, Any]) -> Shift | None:
+    """How an integer schema's range moved with its ``format`` (int32 < int64 < unbounded).
+
+    None unless both sides are integers: a type change is a rule of its own.
+    """
+    if not (_is_integer(old) and _is_integer(new)):
+        return None
+    before, after = (_range_rank(schema.get("format")) for schema in (old, new))
+    if before == after:
+        return None
+    return Shift.NARROWER if after < before else Shift.WIDER
+
+
+def closed_shift(old: dict[str, Any], new: dict[str, Any]) -> Shift | None:
+    """``additionalProperties: false`` added (narrower: unlisted properties are rejected) or dropped."""
+    before, after = (schema.get("additionalProperties") is False for schema in (old, new))
+    if before == after:
+        return None
+    return Shift.NARROWER if after else Shift.WIDER
+
+
+def _is_integer(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return kind == "integer" or (isinstance(kind, list) and "integer" in kind)
+
+
+def _range_rank(value: Any) -> int:
+    return _INTEGER_RANGES.index(value) if value in _INTEGER_RANGES else len(_INTEGER_RANGES)
+
+
 class _Missing:
     def __repr__(self) -> str:
         return "absent"

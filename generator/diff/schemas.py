@@ -12,7 +12,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from apiforge.diff.flow import CONSTRAINTS, MISSING, Shift, constraint_shift, type_shift
+from apiforge.diff.flow import (
+    CONSTRAINTS,
+    MISSING,
+    Shift,
+    closed_shift,
+    constraint_shift,
+    integer_format_shift,
+    type_shift,
+)
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
 from apiforge.diff.snapshot import Direction
@@ -108,6 +116,7 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     else:
         _properties(pair, key, old, new, directions, used)
         _constraints(pair, new_name, raw_old, raw_new, directions, used, where)
+        _closed(pair, new_name, raw_old, raw_new, directions, used, where)
     if _canonical(raw_old, _COMPOSITION) != _canonical(raw_new, _COMPOSITION):
         pair.emit(
             "model-composition-changed",
@@ -314,10 +323,13 @@ def _constraints(
     where: tuple[Any, Any],
 ) -> None:
     """Validation keywords: narrowing may reject what producers send, widening may surprise consumers."""
-    for keyword in CONSTRAINTS:
-        before, after = old.get(keyword, MISSING), new.get(keyword, MISSING)
-        moved = constraint_shift(keyword, before, after)
+    moves = [
+        (k, constraint_shift(k, old.get(k, MISSING), new.get(k, MISSING))) for k in CONSTRAINTS
+    ]
+    moves.append(("format", integer_format_shift(old, new)))  # the server checks int32/int64
+    for keyword, moved in moves:
         if moved is not None:
+            before, after = old.get(keyword, MISSING), new.get(keyword, MISSING)
             pair.emit(
                 f"constraint-{moved.value}",
                 flow_levels(directions, moved, P),
@@ -325,3 +337,25 @@ def _constraints(
                 _both(symbol),
                 *where,
             )
+
+
+def _closed(
+    pair: Pair,
+    symbol: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    directions: list[Direction],
+    used: Used,
+    where: tuple[Any, Any],
+) -> None:
+    """An object closed by ``additionalProperties: false`` (its models forbid extra keys) or opened."""
+    moved = closed_shift(old, new)
+    if moved is not None:
+        before, after = (s.get("additionalProperties", MISSING) for s in (old, new))
+        pair.emit(
+            f"constraint-{moved.value}",
+            flow_levels(directions, moved, P),
+            f"additionalProperties {before!r} -> {after!r}" + used,
+            _both(symbol),
+            *where,
+        )

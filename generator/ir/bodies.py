@@ -19,6 +19,7 @@ from apiforge.ir.model import (
     preferred_request,
     preferred_response,
     relocated,
+    validation_keywords,
 )
 from apiforge.ir.schemas import SchemaRegistry
 
@@ -47,6 +48,28 @@ def _encoding(entry: Any) -> tuple[tuple[str, str | None, bool | None], ...]:
     )
 
 
+def _inline_keywords(schema: Any) -> tuple[tuple[str, object], ...]:
+    """An inline schema's validation keywords (none for a ``$ref``: its own model checks them)."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return ()
+    return validation_keywords(schema)
+
+
+def _part_types(entry: Any) -> tuple[tuple[str, str], ...]:
+    """A media type's Encoding Object: (property, contentType) per property naming one media type."""
+    found = entry.get("encoding") if isinstance(entry, dict) else None
+    if not isinstance(found, dict):
+        return ()
+    return tuple(
+        (str(name), e["contentType"].strip())
+        for name, e in found.items()
+        if isinstance(e, dict)
+        and isinstance(e.get("contentType"), str)
+        and "/" in e["contentType"]
+        and not any(char in e["contentType"] for char in ",*")
+    )
+
+
 @dataclass
 class Bodies:
     """Reads request bodies and responses; ``deref`` follows $refs to shared ones."""
@@ -57,9 +80,12 @@ class Bodies:
     # Each response read without a diagnostic, by (id of its node, status): (the node, Response).
     _read: dict[tuple[int, str], tuple[Any, Response]] = field(default_factory=dict, init=False)
 
-    def contents(self, content: Any, base: SpecLocation, hint: str) -> tuple[Content, ...]:
+    def contents(
+        self, content: Any, base: SpecLocation, hint: str, request: bool = False
+    ) -> tuple[Content, ...]:
         """The media types of ``content``, the ``content`` member of the object at ``base``
-        (whose location is spelt only when a schema's is read)."""
+        (whose location is spelt only when a schema's is read); a ``request`` body's keep
+        their inline schema's validation keywords."""
         if not isinstance(content, dict):
             return ()
         result: list[Content] = []
@@ -70,7 +96,10 @@ class Bodies:
                 if schema is None
                 else self.registry.type_at(schema, base, ("content", media, "schema"), hint)
             )
-            result.append(Content(str(media), type_, _encoding(entry)))
+            keywords = _inline_keywords(schema) if request else ()
+            result.append(
+                Content(str(media), type_, _encoding(entry), keywords, _part_types(entry))
+            )
         return tuple(result)
 
     def body(self, node: Any, loc: SpecLocation, hint: str) -> RequestBody | None:
@@ -79,7 +108,7 @@ class Bodies:
         node, loc = self.deref(node, loc)
         if not isinstance(node, dict):
             return None
-        contents = self.contents(node.get("content"), loc, hint + "Body")
+        contents = self.contents(node.get("content"), loc, hint + "Body", request=True)
         if not contents:
             self.sink.warning("empty-request-body", "requestBody has no content; ignored", loc)
             return None

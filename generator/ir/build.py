@@ -16,7 +16,15 @@ from typing import Any
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.bodies import Bodies
 from apiforge.ir.document_checks import prepare
-from apiforge.ir.model import Api, Operation, Parameter, Server, TypeRef, relocated
+from apiforge.ir.model import (
+    Api,
+    Operation,
+    Parameter,
+    Server,
+    TypeRef,
+    relocated,
+    validation_keywords,
+)
 from apiforge.ir.paths import template_names, template_problem
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.ir.security import Security
@@ -24,21 +32,6 @@ from apiforge.naming.words import class_name, snake_case
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATIONS = ("path", "query", "header", "cookie")
-# Schema keywords of a parameter that the server enforces or documents beside its type.
-PARAMETER_KEYWORDS = (
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "minItems",
-    "maxItems",
-    "format",
-)
-_KEYWORD_SET = frozenset(PARAMETER_KEYWORDS)
 
 
 @dataclass(frozen=True)
@@ -278,11 +271,7 @@ class _Builder:
         ):
             target = self.registry.resolve_pointer(schema["$ref"])
         default = (target["default"],) if isinstance(target, dict) and "default" in target else ()
-        keywords = (
-            tuple((k, target[k]) for k in PARAMETER_KEYWORDS if k in target)
-            if isinstance(target, dict) and not _KEYWORD_SET.isdisjoint(target)
-            else ()
-        )
+        keywords = validation_keywords(target)
         return Parameter(
             name=name,
             location=where,
@@ -295,6 +284,7 @@ class _Builder:
             spec_location=loc,
             default=default,
             keywords=keywords,
+            allow_reserved=where == "query" and node.get("allowReserved") is True,
         )
 
     def _servers(self) -> tuple[Server, ...]:

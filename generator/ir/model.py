@@ -55,6 +55,31 @@ class Parameter:
     keywords: tuple[
         tuple[str, object], ...
     ] = ()  # the schema's validation keywords and format, as spelt
+    allow_reserved: bool = False  # a query parameter's ``allowReserved: true``
+
+
+# Schema keywords of a parameter (or an inline body schema) that the server enforces or documents beside its type.
+VALIDATION_KEYWORDS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "format",
+)
+_VALIDATION_KEYWORD_SET = frozenset(VALIDATION_KEYWORDS)
+
+
+def validation_keywords(schema: object) -> tuple[tuple[str, object], ...]:
+    """The :data:`VALIDATION_KEYWORDS` ``schema`` spells, in that order (``()`` for a non-mapping)."""
+    if not isinstance(schema, dict) or _VALIDATION_KEYWORD_SET.isdisjoint(schema):
+        return ()
+    return tuple((k, schema[k]) for k in VALIDATION_KEYWORDS if k in schema)
 
 
 MediaKind = Literal["json", "form", "multipart", "text", "binary"]
@@ -89,6 +114,10 @@ class Content:
     type: TypeRef | None  # None: the spec gives no schema
     # The Encoding Object of a form body's properties: (property, style, explode) as the spec gives them.
     encoding: tuple[tuple[str, str | None, bool | None], ...] = ()
+    # A request body's inline schema's validation keywords (a component's own model enforces its).
+    keywords: tuple[tuple[str, object], ...] = ()
+    # A form body's contentType of each property that names exactly one media type (no list, no wildcard).
+    part_types: tuple[tuple[str, str], ...] = ()
 
     @property
     def kind(self) -> MediaKind:

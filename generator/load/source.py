@@ -46,12 +46,14 @@ def read_source(
         return None
     sha256 = hashlib.sha256(raw).hexdigest()
     text = _decode(raw)
-    if text is None:
+    if isinstance(text, UnicodeDecodeError):
+        line, column = _position(raw, text)
         reporter.at(
             Severity.ERROR,
             "bad-encoding",
-            "the file is not UTF-8 (or UTF-16/32 with a BOM)",
-            SpecLocation(display, "", 1, 1),
+            f"the file is not UTF-8 (or UTF-16/32 with a BOM): byte 0x{raw[text.start]:02x} "
+            f"here is not valid {text.encoding}",
+            SpecLocation(display, "", line, column),
         )
         return None
     parsed, positions = _parse(text, location, display, limits, reporter)
@@ -109,12 +111,19 @@ _BOMS = (
 )
 
 
-def _decode(raw: bytes) -> str | None:
+def _decode(raw: bytes) -> str | UnicodeDecodeError:
     encoding = next((name for bom, name in _BOMS if raw.startswith(bom)), "utf-8")
     try:
         return raw.decode(encoding)
-    except UnicodeDecodeError:
-        return None
+    except UnicodeDecodeError as exc:
+        return exc
+
+
+def _position(raw: bytes, error: UnicodeDecodeError) -> tuple[int, int]:
+    """The 1-based line and character column of the first byte ``error`` could not decode."""
+    before = raw[: error.start].decode(error.encoding, errors="replace")
+    line_start = before.rfind("\n") + 1
+    return before.count("\n") + 1, len(before) - line_start + 1
 
 
 def _parse(

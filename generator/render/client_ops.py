@@ -98,12 +98,14 @@ def op_view(op: Operation, names: Names, annotator: Annotator, sink: Sink) -> Cl
     returns = annotator.note(union([o.returned for o in success]) if success else "None")
     page = page_results(annotator.api, op)
     item = annotator.spell(page.item, "response") if page is not None else None
+    accept = _accept(success)
     # Arguments equal to rt.Operation's defaults are left out (no ``errors={}`` on every call).
     optional = [
         ("params=(" + ", ".join(params) + ("," if len(params) == 1 else "") + ")", bool(params)),
         (_call("body=rt.Body", body.media_type, *_encoding(op)) if body else "", bool(body)),
         (_outcomes("responses=", success), bool(success)),
         (_outcomes("errors=", errors), bool(errors)),
+        (f"accept={literal(accept)}", bool(accept)),
         ("authenticated=False", not any(op.security_alternatives)),
         ("deprecated=True", op.deprecated),
     ]
@@ -201,8 +203,11 @@ def _call(head: str, *items: str) -> str:
 
 
 def _encoding(op: Operation) -> list[str]:
-    """``encoding=(...)``: the form body's Encoding Object with OpenAPI's defaults applied, or nothing."""
+    """``encoding=(...)``: the form body's Encoding Object with OpenAPI's defaults applied, or
+    ``part_types=(...)``: a multipart body's part media types; or nothing."""
     content = preferred_request(op.body.contents) if op.body else None
+    if content is not None and content.kind == "multipart" and content.part_types:
+        return [f"part_types={literal(content.part_types)}"]
     if content is None or content.kind != "form" or not content.encoding:
         return []
     resolved = [
@@ -221,7 +226,29 @@ def _param_expr(param: Parameter) -> str:
         extra.append(f"explode={literal(param.explode)}")
     if param.required:
         extra.append("required=True")
+    if param.allow_reserved:
+        extra.append("allow_reserved=True")
     return _call("rt.Param", literal(param.name), literal(param.location), *extra)
+
+
+def _accept(success: list[OutcomeView]) -> str:
+    """The ``Accept`` header for JSON success bodies of other types than ``application/json``.
+
+    "" when that is all they are (the runtime's default) or when some success body is not
+    JSON (no ``Accept`` is sent then). A wildcard (``*/*`` with a schema) reads as JSON,
+    so it asks for ``application/json``.
+    """
+    bodies = [o for o in success if o.kind != "empty"]
+    if not bodies or any(o.kind != "json" for o in bodies):
+        return ""
+    wanted: list[str] = []
+    for outcome in bodies:
+        media = outcome.media_type or "application/json"
+        if "*" in media or media.split(";", 1)[0].strip().lower() == "application/json":
+            media = "application/json"
+        if media not in wanted:
+            wanted.append(media)
+    return "" if wanted == ["application/json"] else ", ".join(wanted)
 
 
 def _outcomes(head: str, outcomes: list[OutcomeView]) -> str:

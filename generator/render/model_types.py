@@ -129,6 +129,12 @@ _STRING_FORMATS = {
     "ipv6": "_ipaddress.IPv6Address",
     "binary": "bytes",
 }
+# The string keywords pydantic applies to each formatted type above; on the others
+# (a date, a UUID...) Field(max_length=...) raises TypeError on every value, valid or not.
+_FORMAT_TAKES = {
+    "uri": frozenset({"minLength", "maxLength"}),
+    "binary": frozenset({"minLength", "maxLength", "pattern"}),
+}
 _SCALARS = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 _UNTYPED_FORMATS = frozenset({"idn-email"})
 
@@ -327,7 +333,11 @@ _UNCONSTRAINED = frozenset({"$ref", "oneOf", "anyOf", "allOf", "enum", "const"})
 
 
 def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
-    """``Field`` keyword arguments for the validation keywords of a single-typed schema."""
+    """``Field`` keyword arguments for the validation keywords of a single-typed schema.
+
+    A string keyword on a format spelt as another type (``maxLength`` on a date) is left
+    out: that type's own parsing checks the value, and pydantic cannot apply the keyword.
+    """
     if _CONSTRAINING.isdisjoint(schema) or not _UNCONSTRAINED.isdisjoint(schema):
         return []  # the usual case: no keyword to check
     kinds = _types(schema)
@@ -337,6 +347,10 @@ def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
     table = _KEYS.get(kind, ())
     if kind == "object" and "properties" in schema:
         return []
+    fmt = schema.get("format")
+    if kind == "string" and isinstance(fmt, str) and fmt in _STRING_FORMATS:
+        taken = _FORMAT_TAKES.get(fmt, frozenset())
+        table = tuple(pair for pair in table if pair[0] in taken)
     result: list[tuple[str, str]] = []
     for key, argument in table:
         value = schema.get(key)

@@ -10,6 +10,10 @@ passes on as raw bytes, XML for one, is documented as binary). A multipart/form-
 body with object fields goes through a reader too: each object part is decoded as
 JSON, multipart's default encoding for an object.
 
+An inline body schema's own keywords (``maxLength``, ``maximum``, ``maxItems``...)
+wrap its entry's type in ``Annotated[..., pydantic.Field(...)]``, so the reader checks
+them (see ``server_params.body_checks``).
+
 A form or multipart/form-data body goes through a reader even when it is the only
 media type: the body model's fields then mean what they mean in JSON (an omitted
 optional field is None, a value the field's type does not take, empty text for a
@@ -21,9 +25,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from apiforge.diagnostics import Sink
 from apiforge.ir.model import Content, Operation, form_fields, preferred_request
 from apiforge.render.common import BodyView, union
 from apiforge.render.escape import docstring, literal
+from apiforge.render.server_params import body_checks
 from apiforge.render.types import Annotator
 
 
@@ -36,13 +42,19 @@ class BodyReaderView:
 
 
 def body_reader(
-    op: Operation, function: str, annotator: Annotator
+    op: Operation, function: str, annotator: Annotator, sink: Sink
 ) -> tuple[str, BodyReaderView] | None:
     """``(constant name, view)`` for an operation whose body has several media types, else None."""
     if op.body is None or len(op.body.contents) < 2 and not readable_form(op, annotator):
         return None
     types = {c.media_type: _annotation(c, annotator) for c in op.body.contents}
-    entries = ", ".join(f"{literal(media)}: {annotation}" for media, annotation in types.items())
+    checked = {
+        c.media_type: _checked(
+            types[c.media_type], body_checks(c, types[c.media_type], op.body.spec_location, sink)
+        )
+        for c in op.body.contents
+    }
+    entries = ", ".join(f"{literal(media)}: {annotation}" for media, annotation in checked.items())
     form = next((c for c in op.body.contents if c.kind == "form" and c.encoding), None)
     encoding = ""
     if form is not None:
@@ -58,6 +70,14 @@ def body_reader(
         annotation, op.body.required, literal(first), "multiple", False, docstring(", ".join(types))
     )
     return f"_{function}_body".upper(), BodyReaderView(expression, view)
+
+
+def _checked(annotation: str, checks: list[tuple[str, str]]) -> str:
+    """``annotation`` with its keyword checks as a ``pydantic.Field`` (the reader validates with it)."""
+    if not checks:
+        return annotation
+    keywords = ", ".join(f"{key}={value}" for key, value in checks)
+    return f"Annotated[{annotation}, pydantic.Field({keywords})]"
 
 
 def readable_form(op: Operation, annotator: Annotator) -> bool:

@@ -12,16 +12,17 @@ generated server answers 422 for a value the spec rules out and ``app.openapi()`
 shows the same keywords. Keywords that do not apply to the Python type (a
 ``minLength`` on an integer) would make pydantic refuse to build the app; they
 are left out with a ``server-parameter-keyword`` warning, as is a pattern the
-pydantic regex engine cannot compile.
+pydantic regex engine cannot compile. An inline request body schema's keywords are
+checked the same way (``body_checks``; ``server-body-keyword`` for one left out).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from apiforge.diagnostics import Sink
-from apiforge.ir.model import Operation, Parameter, TypeRef
+from apiforge.diagnostics import Sink, SpecLocation
+from apiforge.ir.model import Content, Operation, Parameter, TypeRef
 from apiforge.render.escape import literal
 from apiforge.render.patterns import rust_compiles
 from apiforge.render.types import Annotator
@@ -121,13 +122,50 @@ def _is_scalar(ref: TypeRef, annotator: Annotator) -> bool:
 
 def param_checks(param: Parameter, annotation: str, sink: Sink) -> list[tuple[str, str]]:
     """``(keyword argument, python literal)`` pairs for ``param``'s marker, in spec order."""
-    return list(_checks(param, annotation.split(" | ")[0], sink))
+    bare = annotation.split(" | ")[0]
+
+    def refuse(key: str, value: object) -> None:
+        sink.warning(
+            "server-parameter-keyword",
+            f"{key}: {value!r} cannot be enforced on {param.location} parameter {param.name!r} "
+            f"(a {bare}); the server neither checks nor documents it",
+            param.spec_location,
+        )
+
+    return list(_checks(param.keywords, param.type.kind, bare, refuse))
 
 
-def _checks(param: Parameter, bare: str, sink: Sink) -> Iterator[tuple[str, str]]:
-    kind = param.type.kind
-    given = dict(param.keywords)
-    for key, value in param.keywords:
+def body_checks(
+    content: Content, annotation: str, location: SpecLocation, sink: Sink
+) -> list[tuple[str, str]]:
+    """``(keyword argument, python literal)`` pairs checking a body of ``content`` (its inline schema's).
+
+    A component's model checks its own keywords; an inline string, number or array body
+    is checked by its ``Body(...)`` marker (or the reader's ``Field``), like a parameter.
+    """
+    if content.type is None or not content.keywords:
+        return []
+    bare = annotation.split(" | ")[0]
+
+    def refuse(key: str, value: object) -> None:
+        sink.warning(
+            "server-body-keyword",
+            f"{key}: {value!r} cannot be enforced on the {content.media_type} request body "
+            f"(a {bare}); the server neither checks nor documents it",
+            location.child("content", content.media_type, "schema"),
+        )
+
+    return list(_checks(content.keywords, content.type.kind, bare, refuse))
+
+
+def _checks(
+    keywords: tuple[tuple[str, object], ...],
+    kind: str,
+    bare: str,
+    refuse: Callable[[str, object], None],
+) -> Iterator[tuple[str, str]]:
+    given = dict(keywords)
+    for key, value in keywords:
         if key == "format":
             if isinstance(value, str) and bare in _FORMATLESS:
                 yield "json_schema_extra", literal({"format": value})
@@ -151,12 +189,7 @@ def _checks(param: Parameter, bare: str, sink: Sink) -> Iterator[tuple[str, str]
         elif key in _ARRAY and kind == "array" and _count(value):
             yield _ARRAY[key], literal(value)
             continue
-        sink.warning(
-            "server-parameter-keyword",
-            f"{key}: {value!r} cannot be enforced on {param.location} parameter {param.name!r} "
-            f"(a {bare}); the server neither checks nor documents it",
-            param.spec_location,
-        )
+        refuse(key, value)
 
 
 def _number(value: object) -> bool:

@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from apiforge.diagnostics import Sink
-from apiforge.ir.model import Operation, Parameter, SecurityRequirement, SecurityScheme
+from apiforge.ir.model import (
+    Operation,
+    Parameter,
+    SecurityRequirement,
+    SecurityScheme,
+    preferred_request,
+)
 from apiforge.naming.names import Names
 from apiforge.render.common import (
     ArgView,
@@ -26,7 +32,7 @@ from apiforge.render.common import (
 from apiforge.render.escape import docstring, literal
 from apiforge.render.server_bodies import body_reader
 from apiforge.render.server_forms import raw_form_body
-from apiforge.render.server_params import native_param, param_checks, reader_expr
+from apiforge.render.server_params import body_checks, native_param, param_checks, reader_expr
 from apiforge.render.server_responses import STATUS_CLASSES, route_responses
 from apiforge.render.types import Annotator
 
@@ -131,15 +137,21 @@ def route_view(
             default,
         )
         (positional if param.location == "path" else keyword).append(arg)
-    multi = body_reader(op, op_names.function, annotator)
+    multi = body_reader(op, op_names.function, annotator, sink)
     body_constant = ""
     body: BodyView | None
+    body_keywords = ""
     if multi is not None:
         body_constant, reader = multi
         readers.append((body_constant, reader.constant))
         body = reader.body
     else:
         body = raw_form_body(op, annotator, body_view(op, annotator, use_dict=False), sink)
+        if body is not None and op.body is not None and body.kind in ("json", "text", "binary"):
+            checks = body_checks(
+                preferred_request(op.body.contents), body.annotation, op.body.spec_location, sink
+            )
+            body_keywords = "".join(f", {key}={value}" for key, value in checks)
     outcomes = response_outcomes(op, annotator)
     main = _main_outcome(outcomes)
     has_inputs = bool(positional or keyword or body)
@@ -168,7 +180,7 @@ def route_view(
         openapi_extra=_openapi_extra(readers, responses.content, body_constant, op),
         body_marker=f"Depends({body_constant})"
         if body_constant
-        else f"Body(media_type={body.media_type})"
+        else f"Body(media_type={body.media_type}{body_keywords})"
         if body
         else "",
         body=body,

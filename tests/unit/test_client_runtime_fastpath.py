@@ -62,7 +62,7 @@ def reference_headers(
         existing = headers.get("Cookie")
         headers["Cookie"] = "; ".join(([existing] if existing else []) + cookies)
     if body is not None and op.body is not None:
-        encoded = rt.encoding.encode_body(op.body, body)
+        encoded = rt.bodies.encode_body(op.body, body)
         if encoded.content_type is not None:
             headers["Content-Type"] = encoded.content_type
     headers.update(opts.get("extra_headers", {}))

@@ -114,6 +114,17 @@ def q(name: str, **param: Any) -> Any:
         (q("s"), "a+b&c=d/é", "s=a%2Bb%26c%3Dd%2F%C3%A9"),
         (q("tag"), [], ""),
         (q("tag"), ["a", None, "b"], "tag=a&tag=b"),
+        # allowReserved: reserved characters go as they are, except those that would
+        # end the query or split it (#, &, =, +), brackets, and % (which stays data).
+        (q("s", allow_reserved=True), "a/b:c?d@e!$'()*,;", "s=a/b:c?d@e!$'()*,;"),
+        (q("s", allow_reserved=True), "a&b=c#d+e [f] 5%", "s=a%26b%3Dc%23d%2Be%20%5Bf%5D%205%25"),
+        (q("p", allow_reserved=True, explode=False), ["a/b", "c:d"], "p=a/b,c:d"),
+        (
+            q("f", style="deepObject", allow_reserved=True),
+            {"path": "/x/y", "ids": ["a/b"]},
+            "f[path]=/x/y&f[ids]=a/b",
+        ),
+        (q("m", allow_reserved=True), {"k": "a/b"}, "k=a/b"),
     ],
 )
 def test_query_parameter_styles(param: Any, value: Any, expected: str) -> None:
@@ -201,6 +212,52 @@ def test_path_styles(style: str | None, explode: bool | None, value: Any, expect
     assert rt.encoding.path_segment(param, value) == expected
 
 
+@pytest.mark.parametrize(
+    ("path", "style", "value"),
+    [
+        ("/items/{id}", None, ".."),
+        ("/items/{id}/delete", None, "."),
+        ("/items/{id}", None, ""),
+        ("/items/{id}", "label", ""),
+        ("/items/{id}", "label", "."),
+        ("/items/{a}{id}", None, "."),
+    ],
+)
+def test_a_path_value_that_would_change_the_path_is_rejected(
+    path: str, style: str | None, value: str
+) -> None:
+    # httpx resolves dot segments ("/v1/items/.." is sent as "/v1/"): the call would
+    # reach another operation, so it must fail before anything is sent.
+    op = operation(
+        path=path,
+        params=(rt.Param("id", "path", style=style, required=True), rt.Param("a", "path")),
+    )
+    seen: list[httpx.Request] = []
+    client = rt.SyncClientBase(
+        base_url=BASE,
+        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={})),
+    )
+    with pytest.raises(ValueError, match="another path"):
+        client._call(op, {"id": value, "a": "."})
+    assert seen == []
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "raw_path"),
+    [
+        ("/items/{id}", "...", b"/v1/items/..."),
+        ("/items/{id}", ".x", b"/v1/items/.x"),
+        ("/items/v{id}", "", b"/v1/items/v"),
+        ("/items/{id}.json", ".", b"/v1/items/..json"),
+    ],
+)
+def test_dots_and_empty_values_inside_a_segment_are_sent(
+    path: str, value: str, raw_path: bytes
+) -> None:
+    op = operation(path=path, params=(rt.Param("id", "path", required=True),))
+    assert send(op, {"id": value}).url.raw_path == raw_path
+
+
 def test_missing_path_parameter_raises() -> None:
     op = operation(path="/items/{id}", params=(rt.Param("id", "path"),))
     with pytest.raises(TypeError, match="missing path parameter 'id'"):
@@ -282,6 +339,28 @@ def test_accept_json_only_when_all_success_bodies_are_json() -> None:
     assert send(op).headers["accept"] == "*/*"
     op = operation(responses={"200": rt.Outcome("json"), "204": rt.Outcome("empty")})
     assert send(op).headers["accept"] == "application/json"
+
+
+def test_accept_names_the_documented_json_media_types() -> None:
+    vendor = "application/vnd.api+json"
+    op = operation(responses={"200": rt.Outcome("json")}, accept=vendor)
+    assert send(op).headers["accept"] == vendor
+    assert send(op, options={"extra_headers": {"Accept": "x/y"}}).headers["accept"] == "x/y"
+    # One client keeps a header prefix per Accept value: neither op gets the other's.
+    plain = operation(responses={"200": rt.Outcome("json")})
+    seen: list[httpx.Request] = []
+    client = rt.SyncClientBase(
+        base_url=BASE,
+        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200, json={})),
+    )
+    for each in (op, plain, op, plain):
+        client._call(each, {})
+    assert [r.headers["accept"] for r in seen] == [vendor, "application/json"] * 2
+    # No JSON body to read: no Accept of its own, whatever ``accept`` says.
+    assert (
+        send(operation(responses={"200": rt.Outcome("text")}, accept=vendor)).headers["accept"]
+        == "*/*"
+    )
 
 
 def test_extra_query_and_per_call_timeout() -> None:
@@ -441,6 +520,53 @@ def test_multipart_body_with_files_and_fields() -> None:
     )
     assert (parts["tags"][1], parts["tags+"][1]) == (b"a", b"b")
     assert "none" not in parts
+
+
+def test_multipart_parts_take_the_content_type_the_encoding_object_names() -> None:
+    body_spec = rt.Body(
+        "multipart/form-data",
+        part_types=(
+            ("meta", "application/json"),
+            ("doc", "application/vnd.doc+json"),
+            ("pic", "image/png"),
+            ("pics", "image/png"),
+            ("own", "image/png"),
+            ("note", "text/plain; charset=utf-8"),
+        ),
+    )
+    op = operation(method="POST", body=body_spec)
+    photo = io.BytesIO(b"\x89PNG-file")
+    photo.name = "/tmp/photo.bin"
+    body = {
+        "meta": '{"a":1}',
+        "doc": {"b": 2},
+        "pic": b"\x89PNG",
+        "pics": [("one.bin", b"1"), photo],
+        "own": ("x.jpg", b"jpeg", "image/jpeg"),
+        "note": "hi",
+        "other": "plain",
+    }
+    parts = multipart_parts(send(op, body=body))
+    assert parts["meta"] == (
+        'Content-Disposition: form-data; name="meta"\r\nContent-Type: application/json',
+        b'{"a":1}',
+    )
+    assert parts["doc"] == (
+        'Content-Disposition: form-data; name="doc"\r\nContent-Type: application/vnd.doc+json',
+        b'{"b":2}',
+    )
+    assert parts["pic"] == (
+        'Content-Disposition: form-data; name="pic"; filename="upload"\r\nContent-Type: image/png',
+        b"\x89PNG",
+    )
+    assert parts["pics"][0].endswith('filename="one.bin"\r\nContent-Type: image/png')
+    assert parts["pics+"] == (
+        'Content-Disposition: form-data; name="pics"; filename="photo.bin"\r\nContent-Type: image/png',
+        b"\x89PNG-file",
+    )
+    assert parts["own"][0].endswith("Content-Type: image/jpeg")  # the caller's own type wins
+    assert parts["note"][0].endswith("Content-Type: text/plain; charset=utf-8")
+    assert parts["other"] == ('Content-Disposition: form-data; name="other"', b"plain")
 
 
 class UploadForm(BaseModel):

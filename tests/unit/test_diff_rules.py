@@ -354,6 +354,16 @@ ROWS: list[Row] = [
         _both(P, C, "constraint-wider"),
     ),
     (
+        "constraint-narrower additionalProperties false request",
+        lambda d: schema(d, "NewPet").__setitem__("additionalProperties", False),
+        _both(P, C, "constraint-narrower"),
+    ),
+    (
+        "constraint-narrower integer format response",
+        lambda d: schema(d, "Pet")["properties"]["id"].__setitem__("format", "int32"),
+        _both(C, P, "constraint-narrower"),
+    ),
+    (
         "enum-value-added response",
         lambda d: schema(d, "Status")["enum"].append("pending"),
         _both(C, C, "enum-value-added"),
@@ -414,6 +424,22 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _owners,
         lambda d: None,
         _both(B, C, "operation-removed") | _both(B, B, "resource-removed", "model-removed"),
+    ),
+    (
+        "constraint-wider additionalProperties false dropped response",
+        lambda d: schema(d, "Pet").__setitem__("additionalProperties", False),
+        lambda d: None,
+        _both(P, C, "constraint-wider"),
+    ),
+    (
+        "constraint-wider integer format int32 -> int64 request",
+        lambda d: schema(d, "NewPet")["properties"].__setitem__(
+            "age", {"type": "integer", "format": "int32"}
+        ),
+        lambda d: schema(d, "NewPet")["properties"].__setitem__(
+            "age", {"type": "integer", "format": "int64"}
+        ),
+        _both(C, P, "constraint-wider"),
     ),
     (
         "enum-value-added request",

@@ -103,6 +103,28 @@ def test_invalid_utf8(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("content", "line", "column", "byte"),
+    [
+        ("openapi: 3.0.3\npaths: {}\nx: {title: caf\xe9}\n".encode("latin-1"), 3, 15, "0xe9"),
+        ('{"a":\n  "\u00e9 \xff"}'.encode("utf-8").replace(b"\xc3\xbf", b"\xff"), 2, 6, "0xff"),
+        (b"\xff\xfe" + "a\nb".encode("utf-16-le") + b"\x00\xd8", 2, 2, "0x00"),
+    ],
+)
+def test_an_undecodable_byte_is_located(
+    tmp_path: Path, content: bytes, line: int, column: int, byte: str
+) -> None:
+    """The diagnostic points at the first byte that does not decode, not at the file's start."""
+    path = tmp_path / "doc.yaml"
+    path.write_bytes(content)
+    reporter = Reporter(Sink())
+    assert read_source(str(path), "doc.yaml", LIMITS, reporter) is None
+    [diagnostic] = reporter.sink
+    assert diagnostic.code == "bad-encoding"
+    assert (diagnostic.location.line, diagnostic.location.column) == (line, column)
+    assert f"byte {byte}" in diagnostic.message
+
+
+@pytest.mark.parametrize(
     ("pointer", "expected"),
     [
         ("", (1, 1)),

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import click
 
 from apiforge.cli.commands.generate import load_targets
+from apiforge.config.defaults import default_stem
 from apiforge.config.project import resolve_targets
 from apiforge.config.targets import ConfigError, Overrides, Target, near_path
 from apiforge.diagnostics import (
@@ -160,7 +161,7 @@ def jobs_for_targets(targets: list[Target], problems: list[Diagnostic]) -> list[
 def default_packages(new: Path, client: str | None, server: str | None) -> dict[str, Audience]:
     """Package names for ``diff OLD NEW``: flags, else the project's target for NEW, else defaults."""
 
-    target = Target.for_spec(new, Path("generated"))
+    target = Target.for_spec(new, Path("generated"), stem=default_stem(new))  # as `generate NEW`
     try:
         candidates = _project_targets()
     except (ConfigError, ValueError):

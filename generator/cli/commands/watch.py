@@ -36,6 +36,7 @@ import click
 from apiforge.cli.commands.generate import load_targets
 from apiforge.config.project import find_pyproject
 from apiforge.config.targets import Overrides, Target
+from apiforge.diagnostics import DiagnosticsError
 from apiforge.engine import Outcome, RenderFn, display_name, generate_target, pipeline_render, shown
 from apiforge.output.manifest import input_paths
 from apiforge.progress import Reporter
@@ -216,8 +217,12 @@ def run_watch(
                 reporter.stage(f"{shown(config)} changed: reloading the targets")
                 try:
                     session = new_session()
-                except click.ClickException as exc:  # a broken config: say so, keep watching it
-                    click.echo(f"apiforge: {exc.format_message()}", err=True)
+                except (click.ClickException, DiagnosticsError) as exc:  # a broken config:
+                    # say so (its diagnostics were reported), keep watching it
+                    problem = (
+                        str(exc) if isinstance(exc, DiagnosticsError) else exc.format_message()
+                    )
+                    click.echo(f"apiforge: {problem.removeprefix('apiforge: ')}", err=True)
                     session = WatchSession(
                         [], regenerate, inputs_of, {-1: {Path(os.path.abspath(config))}}
                     )

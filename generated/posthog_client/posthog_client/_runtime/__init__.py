@@ -10,7 +10,8 @@ Layout:
     operation   Operation, Param, Body, Outcome, RequestOptions, NOT_GIVEN (pure data)
     auth        Auth and its factories
     errors      the exception hierarchy
-    encoding    values to parameter strings and request bodies (pure)
+    encoding    values to JSON data and parameter strings (pure)
+    bodies      request bodies: JSON, form, multipart, text, bytes (pure)
     request     operation + arguments to a PreparedRequest (pure)
     response    response to parsed value or exception (pure)
     retry       the retry decision and delays (pure)

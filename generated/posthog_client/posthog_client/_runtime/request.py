@@ -19,11 +19,10 @@ from typing import Any, Final
 import httpx
 
 from .auth import Auth
+from .bodies import FilePart, encode_body
 from .encoding import (
-    FilePart,
     cookie_pair,
     cookie_pairs,
-    encode_body,
     header_value,
     path_segment,
     query_pair,
@@ -55,23 +54,25 @@ class ClientSettings:
     auth: Auth | None
     timeout: TimeoutLike
     user_agent: str
-    _header_prefixes: dict[tuple[bool, bool], _Pairs] = field(
+    _header_prefixes: dict[tuple[bool, str | None], _Pairs] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
-    def header_prefix(self, *, authenticated: bool, accept_json: bool) -> _Pairs:
+    def header_prefix(
+        self, *, authenticated: bool, accept_json: bool, accept: str = "application/json"
+    ) -> _Pairs:
         """The headers every such request starts with, as lower-cased ``(name, value)`` pairs.
 
-        ``User-Agent``, ``Accept: application/json`` (when ``accept_json``), the client's
+        ``User-Agent``, ``Accept: <accept>`` (when ``accept_json``), the client's
         ``headers`` and, when ``authenticated``, the credential headers; built once per
         combination with ``httpx.Headers`` so precedence and casing are httpx's own.
         """
-        key = (authenticated, accept_json)
+        key = (authenticated, accept if accept_json else None)
         prefix = self._header_prefixes.get(key)
         if prefix is None:
             headers = httpx.Headers({"User-Agent": self.user_agent})
             if accept_json:
-                headers["Accept"] = "application/json"
+                headers["Accept"] = accept
             headers.update(self.headers)
             if authenticated and self.auth is not None:
                 for name, value in self.auth.headers:
@@ -136,6 +137,8 @@ def build_request(
     Raises:
         TypeError: unknown or missing required parameters, or a body for an
             operation that takes none.
+        ValueError: path parameters that would leave a segment empty, ``.`` or ``..``
+            (see ``_check_segments``), or a header parameter with a line break.
     """
     opts: RequestOptions = options or {}
     given = _given_params(op, args)
@@ -146,7 +149,11 @@ def build_request(
     if query:
         url += "?" + "&".join(f"{name}={value}" for name, value in query)
 
-    prefix = settings.header_prefix(authenticated=with_auth, accept_json=op.wants_json)
+    accept = op.accept_header
+    if accept is None:
+        prefix = settings.header_prefix(authenticated=with_auth, accept_json=False)
+    else:
+        prefix = settings.header_prefix(authenticated=with_auth, accept_json=True, accept=accept)
     # Copied (as pairs with httpx.Headers' semantics) only when this call changes it.
     headers: list[tuple[str, str]] | None = None
     cookies: list[str] = list(settings.auth_cookies) if with_auth else []
@@ -252,7 +259,24 @@ def _render_path(op: Operation[Any], given: list[tuple[Param, Any]]) -> str:
                     raise TypeError(f"{op.operation_id}() missing path parameter {name!r}")
                 pieces.append(segments[name])
         path = "".join(pieces)
+        if any(not text.strip(".") for text in segments.values()):  # "", "." or ".."
+            _check_segments(op, path)
     return path if path.startswith("/") else "/" + path
+
+
+def _check_segments(op: Operation[Any], path: str) -> None:
+    """Reject values that leave a path segment empty, ``.`` or ``..``.
+
+    URL normalisation (httpx's included) removes ``.`` and ``..`` segments, and their
+    percent-encoded spellings alike, so such a value would send the request to another
+    path (``/items/..`` is ``/``); an empty one would name the collection instead.
+    """
+    for rendered, template in zip(path.split("/"), op.path.split("/")):
+        if rendered in ("", ".", "..") and rendered != template:
+            raise ValueError(
+                f"{op.operation_id}(): path parameters make the segment {template!r} of "
+                f"{op.path!r} {rendered!r}, which would send the request to another path"
+            )
 
 
 def _query(

@@ -46,7 +46,8 @@ Error body shapes (all ``application/json``)::
 
     401/403/500/501 and ApiError  {"detail": ..., "operation_id": "op" | null, ...}
     403 (scopes)                  {..., "missing_scopes": ["scope", ...]}
-    415 (BodyReader)              {"detail": "unsupported media type ...", "operation_id": ...}
+    415 (a Content-Type the       {"detail": "unsupported media type ...", "operation_id": ...}
+         operation does not list)
     422 (request validation)      {"detail": [{"loc", "msg", "type", ...}], "fields": ["query.limit"],
                                    "operation_id": ...}   (documented as ValidationErrorBody;
                                    a ValidationErrorHook may answer the spec's own 422 body)

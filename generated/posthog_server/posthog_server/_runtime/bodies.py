@@ -46,10 +46,12 @@ class BodyReader:
 
     The request's ``Content-Type`` picks the entry of ``types`` (exactly, or through a
     range such as ``image/*``); a media type the operation does not list answers 415.
-    JSON is validated into the entry's type, form and multipart fields are collected
-    (files as ``bytes``; a urlencoded body's nested fields as its ``encoding`` says, see
-    ``forms.py``) and validated, ``str`` entries get the decoded text and
-    ``bytes`` entries the raw body. A validation failure answers 422 naming
+    JSON is validated into the entry's type (a JSON string too), form and multipart
+    fields are collected (files as ``bytes``; a urlencoded body's nested fields as its
+    ``encoding`` says, see ``forms.py``) and validated, other media types' ``str``
+    entries get the decoded text (validated when the type constrains it:
+    ``Annotated[str, Field(max_length=...)]``, for ``text/*``) and ``bytes`` entries the
+    raw body. A validation failure answers 422 naming
     ``body.<field>``. The route documents the body with :attr:`openapi`
     (``openapi_extra={"requestBody": reader.openapi}``).
 
@@ -68,6 +70,7 @@ class BodyReader:
         self._entries = [
             (media.split(";", 1)[0].strip().lower(), type_) for media, type_ in types.items()
         ]
+        self._texts: set[str] = set()  # media types read as decoded text
         self._adapters: dict[str, TypeAdapter[Any]] = {}
         self._lists: dict[str, frozenset[str]] = {}
         self._objects: dict[str, frozenset[str]] = {}
@@ -76,9 +79,12 @@ class BodyReader:
         content: dict[str, Any] = {}
         for media, type_ in types.items():
             essence = media.split(";", 1)[0].strip().lower()
+            text = not _is_json(essence) and (type_ is str or essence.startswith("text/"))
+            if text:
+                self._texts.add(essence)
             if type_ is bytes:
                 schema: dict[str, Any] = {"type": "string", "format": "binary"}
-            elif type_ is str:
+            elif type_ is str and text:
                 schema = {"type": "string"}
             else:
                 self._adapters[essence] = TypeAdapter(type_)
@@ -109,11 +115,15 @@ class BodyReader:
         media, type_ = match
         if type_ is bytes:
             return raw
-        if type_ is str:
-            _, _, charset = content_type.partition("charset=")
-            return raw.decode(charset.split(";")[0].strip() or "utf-8", errors="replace")
-        adapter = self._adapters[media]
+        adapter = self._adapters.get(media)
+        text: str | None = None
+        if media in self._texts:
+            text = _decode(raw, content_type)
+        if adapter is None:
+            return text
         try:
+            if text is not None:
+                return adapter.validate_python(text)
             if essence == "application/x-www-form-urlencoded":
                 # Its own module (see forms.py), imported on first use.
                 from .forms import decode_urlencoded
@@ -150,6 +160,20 @@ class BodyReader:
             ]
             fields[key] = values if key in lists or len(values) > 1 else values[0]
         return fields
+
+
+def _decode(raw: bytes, content_type: str) -> str:
+    """A text body as its ``charset`` says (UTF-8 when it names none, or none Python knows)."""
+    _, _, charset = content_type.partition("charset=")
+    try:
+        return raw.decode(charset.split(";")[0].strip().strip('"') or "utf-8", errors="replace")
+    except LookupError:
+        return raw.decode("utf-8", errors="replace")
+
+
+def _is_json(essence: str) -> bool:
+    """True for a JSON media type (``application/json``, ``application/problem+json``...)."""
+    return essence.endswith(("/json", "+json"))
 
 
 def _media_matches(listed: str, essence: str) -> bool:

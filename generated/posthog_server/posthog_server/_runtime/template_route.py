@@ -3,19 +3,24 @@
 
 Part of the server runtime package (``<pkg>/_runtime/template_route.py``, copied verbatim);
 every generated route is a :class:`TemplateRoute` (the group routers' ``route_class``).
+It also answers 415 for a body in a media type its operation does not list.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi.routing import APIRoute
 from starlette.convertors import StringConvertor
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import Scope
 
-from .bodies import build_body_validator
+from .bodies import _is_json, build_body_validator
+from .errors import ApiError
 
 __all__ = ["PLACEHOLDER", "STARLETTE_NAME", "TemplateRoute"]
 
@@ -68,6 +73,31 @@ class TemplateRoute(APIRoute):
         self.path_regex = re.compile(pattern + "$")
         self.param_convertors = {token: StringConvertor() for token in self.spec_names}
 
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """FastAPI's handler, refusing (415) a body whose Content-Type the operation does not list.
+
+        FastAPI reads a body in its one media type whatever the request's Content-Type
+        says (a JSON body sent as ``text/plain`` would answer 422, "Input should be a
+        valid dictionary"); a body in several media types has its :class:`BodyReader`,
+        which answers 415 itself. A request without a Content-Type is left to FastAPI.
+        """
+        handler = super().get_route_handler()
+        field_info = getattr(self.body_field, "field_info", None)
+        listed = getattr(field_info, "media_type", None)
+        if not isinstance(listed, str):
+            return handler
+        expected = _essence(listed)
+
+        async def checked(request: Request) -> Response:
+            content_type = request.headers.get("content-type")
+            if content_type is not None:
+                essence = _essence(content_type)
+                if not _covers(expected, essence) and await request.body():
+                    raise ApiError(415, f"unsupported media type {essence}; expected {expected}")
+            return await handler(request)
+
+        return checked
+
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         """Starlette's match, with numbered parameters renamed to the spec's names."""
         match, child = super().matches(scope)
@@ -77,3 +107,15 @@ class TemplateRoute(APIRoute):
                 names.get(key, key): value for key, value in child["path_params"].items()
             }
         return match, child
+
+
+def _essence(media_type: str) -> str:
+    """A media type without its parameters, in lower case."""
+    return media_type.split(";", 1)[0].strip().lower()
+
+
+def _covers(listed: str, essence: str) -> bool:
+    """True when a body of media type ``essence`` is one of ``listed`` (a JSON one is any JSON)."""
+    if listed in (essence, "*/*") or listed.endswith("/*") and essence.startswith(listed[:-1]):
+        return True
+    return _is_json(listed) and _is_json(essence)

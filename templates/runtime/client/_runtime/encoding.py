@@ -1,4 +1,4 @@
-"""Wire encoding: Python values to parameter strings and request bodies (pure, no I/O).
+"""Wire encoding: Python values to JSON data and parameter strings (pure, no I/O).
 
 Values first become JSON-compatible data (``to_jsonable``): pydantic models are dumped
 ``by_alias`` with ``exclude_unset`` (so unset fields are absent and explicit ``None`` is
@@ -7,7 +7,7 @@ strings. Parameters are then serialised per OpenAPI ``style``/``explode``. Boole
 ``"true"``/``"false"``, ``None`` items are skipped and an empty array sends nothing.
 
 ``urllib.parse`` is only used through its module, so no generated parameter name (a
-parameter called ``quote``, say) can shadow a helper.
+parameter called ``quote``, say) can shadow a helper. Request bodies are ``bodies``'.
 """
 
 from __future__ import annotations
@@ -15,19 +15,15 @@ from __future__ import annotations
 import json
 import urllib.parse
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import IO, Any, Final
+from typing import Any, Final
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 
-from .operation import Body, NotGiven, Param
+from .operation import NotGiven, Param
 
 __all__ = [
-    "EncodedBody",
-    "FilePart",
     "cookie_pair",
     "cookie_pairs",
-    "encode_body",
     "header_value",
     "path_segment",
     "query_pair",
@@ -35,15 +31,13 @@ __all__ = [
     "to_jsonable",
 ]
 
-FileContent = IO[bytes] | bytes | str
-FilePart = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
-"""A multipart part in the shape ``httpx`` accepts for ``files=``."""
-
 _ANY: Final = TypeAdapter(Any)
 # Exact types (not subclasses such as enums) that ``to_jsonable`` returns unchanged.
 _JSON_SCALARS: Final = frozenset({str, int, bool, type(None)})
 # Printable ASCII allowed in a cookie value (RFC 6265 cookie-octet); the rest is %-escaped.
 _COOKIE_SAFE: Final = "!#$%&'()*+-./:<=>?@[]^_`{|}~"
+# The reserved characters an ``allowReserved`` query value sends as they are.
+_QUERY_RESERVED: Final = ":/?@!$'()*,;"
 
 
 # --------------------------------------------------------------------------- values
@@ -90,6 +84,12 @@ def _pct(text: str) -> str:
     if text.isalnum() and text.isascii():  # nothing to escape (saves quote()'s encode)
         return text
     return urllib.parse.quote(text, safe="")
+
+
+def _pct_reserved(text: str) -> str:
+    """``_pct`` for ``allowReserved`` values: RFC 3986's reserved characters stay literal,
+    except those a query cannot hold or that would split it (``#[]&=+``) and ``%``."""
+    return urllib.parse.quote(text, safe=_QUERY_RESERVED)
 
 
 def _flat(entries: list[tuple[str, str]], enc: Callable[[str], str]) -> list[str]:
@@ -151,25 +151,29 @@ def query_pairs(param: Param, value: Any) -> list[tuple[str, str]]:
     ``spaceDelimited``, ``pipeDelimited`` and ``deepObject`` (``a[b]=c``, nested
     objects as ``a[b][c]=d`` and arrays inside as repeated keys). The delimiters stay
     literal while the values themselves are fully escaped, so a comma inside a value
-    cannot be mistaken for a separator.
+    cannot be mistaken for a separator; with ``allow_reserved`` the values keep RFC
+    3986's reserved characters literal (see ``_pct_reserved``), as OpenAPI says.
     """
     data = to_jsonable(value)
     if data is None:
         return []
+    enc = _pct_reserved if param.allow_reserved else _pct
     if not isinstance(data, (list, dict)):  # a scalar reads the same in every style
-        return [(_pct(param.name), _pct(_scalar(data)))]
-    return _query_pairs(param.name, data, param.resolved_style, param.resolved_explode)
+        return [(_pct(param.name), enc(_scalar(data)))]
+    return _query_pairs(param.name, data, param.resolved_style, param.resolved_explode, enc)
 
 
-def _query_pairs(name: str, data: Any, style: str, explode: bool) -> list[tuple[str, str]]:
+def _query_pairs(
+    name: str, data: Any, style: str, explode: bool, enc: Callable[[str], str] = _pct
+) -> list[tuple[str, str]]:
     key = _pct(name)
     if data is None:
         return []
     if style == "deepObject" and isinstance(data, dict):
-        return _deep_pairs(key, data)
+        return _deep_pairs(key, data, enc)
     delimiter = _DELIMITERS.get(style, ",")
     if isinstance(data, list):
-        values = [_pct(v) for v in _items(data)]
+        values = [enc(v) for v in _items(data)]
         if not values:
             return []
         if explode:
@@ -180,21 +184,23 @@ def _query_pairs(name: str, data: Any, style: str, explode: bool) -> list[tuple[
         if not entries:
             return []
         if explode:
-            return [(_pct(k), _pct(v)) for k, v in entries]
-        return [(key, delimiter.join(_flat(entries, _pct)))]
-    return [(key, _pct(_scalar(data)))]
+            return [(_pct(k), enc(v)) for k, v in entries]
+        return [(key, delimiter.join(_flat(entries, enc)))]
+    return [(key, enc(_scalar(data)))]
 
 
-def _deep_pairs(prefix: str, data: dict[str, Any]) -> list[tuple[str, str]]:
+def _deep_pairs(
+    prefix: str, data: dict[str, Any], enc: Callable[[str], str]
+) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for k, v in data.items():
         key = f"{prefix}[{_pct(str(k))}]"
         if isinstance(v, dict):
-            pairs.extend(_deep_pairs(key, v))
+            pairs.extend(_deep_pairs(key, v, enc))
         elif isinstance(v, list):
-            pairs.extend((key, _pct(item)) for item in _items(v))
+            pairs.extend((key, enc(item)) for item in _items(v))
         elif v is not None:
-            pairs.append((key, _pct(_scalar(v))))
+            pairs.append((key, enc(_scalar(v))))
     return pairs
 
 
@@ -248,175 +254,3 @@ def cookie_pairs(param: Param, value: Any) -> list[str]:
     if data is None:
         return []
     return [f"{name}={_cookie_quote(_scalar(data))}"]
-
-
-# --------------------------------------------------------------------------- bodies
-
-
-@dataclass(frozen=True)
-class EncodedBody:
-    """A request body ready for ``httpx``: either raw ``content`` or multipart ``files``.
-
-    ``content_type`` is None for multipart, whose boundary httpx adds itself.
-    """
-
-    content: bytes | None = None
-    files: list[tuple[str, FilePart]] | None = None
-    content_type: str | None = None
-
-
-def encode_body(spec: Body, value: Any) -> EncodedBody:
-    """Encode ``value`` as the request body described by ``spec``.
-
-    Accepted values per kind: json - a model, mapping, list or scalar; form - a model
-    or mapping; multipart - a model or mapping whose bytes, file-like and
-    ``(filename, content[, content_type])`` values become files; text - str or bytes;
-    binary - bytes, str or a binary file-like object (read into memory, so retries
-    can resend it).
-    """
-    kind = spec.kind
-    if kind == "json":
-        text = json.dumps(
-            to_jsonable(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False
-        )
-        return EncodedBody(content=text.encode("utf-8"), content_type=spec.media_type)
-    if kind == "form":
-        data = to_jsonable(value)
-        if not isinstance(data, dict):
-            raise TypeError(f"a form body must be a model or a mapping, not {type(value).__name__}")
-        styles = {name: (style, explode) for name, style, explode in spec.encoding}
-        pairs = [
-            pair
-            for k, v in data.items()
-            for pair in _form_fields(str(k), v, *styles.get(str(k), (None, True)))
-        ]
-        return EncodedBody(
-            content=urllib.parse.urlencode(pairs).encode("ascii"),
-            content_type="application/x-www-form-urlencoded",
-        )
-    if kind == "multipart":
-        return EncodedBody(files=_multipart_parts(value))
-    if kind == "text":
-        content = value if isinstance(value, bytes) else str(value).encode("utf-8")
-        media_type = spec.media_type
-        if "charset=" not in media_type.lower():
-            media_type += "; charset=utf-8"
-        return EncodedBody(content=content, content_type=media_type)
-    essence = spec.media_type.split(";", 1)[0].strip()
-    media_type = "application/octet-stream" if "*" in essence else spec.media_type
-    return EncodedBody(content=_binary_content(value), content_type=media_type)
-
-
-_FORM_DELIMITERS: Final[Mapping[str, str]] = {
-    "form": ",",
-    "spaceDelimited": " ",
-    "pipeDelimited": "|",
-}
-
-
-def _form_fields(name: str, data: Any, style: str | None, explode: bool) -> list[tuple[str, str]]:
-    """The ``(key, value)`` pairs of one form field, as its Encoding Object says.
-
-    ``form`` (the default) repeats the name for each array item when exploded and
-    comma-joins otherwise (``pipeDelimited``/``spaceDelimited``: ``|`` or a space); ``deepObject`` spells nesting with brackets: ``metadata[key]=v``,
-    ``expand[]=a``, ``items[0][price]=3``. A field without an Encoding Object whose value
-    nests (an object, or an array holding objects) is sent as ``deepObject`` too: the
-    ``form`` style would spread an object's properties over the top level and lose it.
-    """
-    if data is None:
-        return []
-    nested = (
-        isinstance(data, dict)
-        or isinstance(data, list)
-        and any(isinstance(v, (dict, list)) for v in data)
-    )
-    if style == "deepObject" or style is None and nested:
-        return _deep(name, data)
-    if isinstance(data, list):
-        if not explode:
-            joined = _FORM_DELIMITERS.get(style or "form", ",").join(_items(data))
-            return [(name, joined)] if data else []
-        return [(name, v) for v in _items(data)]
-    if isinstance(data, dict):
-        entries = _entries(data)
-        return entries if explode else [(name, ",".join(_flat(entries, str)))]
-    return [(name, _scalar(data))]
-
-
-def _deep(key: str, data: Any) -> list[tuple[str, str]]:
-    """Bracket pairs for ``data`` under ``key``: ``k[a]=1``, ``k[]=x`` (scalars), ``k[0][a]=1``."""
-    if data is None:
-        return []
-    if isinstance(data, dict):
-        return [pair for k, v in data.items() for pair in _deep(f"{key}[{k}]", v)]
-    if isinstance(data, list):
-        if any(isinstance(v, (dict, list)) for v in data):
-            return [pair for i, v in enumerate(data) for pair in _deep(f"{key}[{i}]", v)]
-        return [(f"{key}[]", v) for v in _items(data)]
-    return [(key, _scalar(data))]
-
-
-def _binary_content(value: Any) -> bytes:
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value)
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    if hasattr(value, "read"):
-        data = value.read()
-        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    raise TypeError(
-        f"a binary body must be bytes, str or a file-like object, not {type(value).__name__}"
-    )
-
-
-def _is_file(value: Any) -> bool:
-    if isinstance(value, (bytes, bytearray, memoryview)) or hasattr(value, "read"):
-        return True
-    return (
-        isinstance(value, tuple)
-        and len(value) in (2, 3)
-        and (value[0] is None or isinstance(value[0], str))
-        and (isinstance(value[1], (bytes, str)) or hasattr(value[1], "read"))
-    )
-
-
-def _multipart_fields(value: Any) -> list[tuple[str, Any]]:
-    """The (wire name, python value) fields of a multipart body, in declaration order."""
-    if isinstance(value, BaseModel):
-        fields: list[tuple[str, Any]] = []
-        for attr, info in type(value).model_fields.items():
-            if attr in value.model_fields_set:
-                wire = info.serialization_alias or info.alias or attr
-                fields.append((wire, getattr(value, attr)))
-        fields.extend((value.model_extra or {}).items())
-        return fields
-    if isinstance(value, Mapping):
-        return [(str(k), v) for k, v in value.items() if not isinstance(v, NotGiven)]
-    raise TypeError(f"a multipart body must be a model or a mapping, not {type(value).__name__}")
-
-
-def _multipart_parts(value: Any) -> list[tuple[str, FilePart]]:
-    """Every field becomes a part; files keep their filename and content type.
-
-    Plain fields are passed to httpx as parts without a filename, which renders them
-    exactly like form fields, keeps their order and keeps the body multipart even when
-    no file is present.
-    """
-    parts: list[tuple[str, FilePart]] = []
-    for name, field_value in _multipart_fields(value):
-        items = field_value if isinstance(field_value, list) else [field_value]
-        for item in items:
-            if item is None or isinstance(item, NotGiven):
-                continue
-            if isinstance(item, (bytearray, memoryview)):
-                parts.append((name, bytes(item)))
-            elif _is_file(item):
-                parts.append((name, item))
-            else:
-                data = to_jsonable(item)
-                if isinstance(data, (dict, list)):
-                    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-                    parts.append((name, (None, text.encode("utf-8"), "application/json")))
-                else:
-                    parts.append((name, (None, _scalar(data).encode("utf-8"))))
-    return parts

@@ -80,6 +80,8 @@ class Param:
 
     ``style`` and ``explode`` keep ``None`` when the spec leaves them out; use
     ``resolved_style`` and ``resolved_explode`` for the OpenAPI defaults.
+    ``allow_reserved``: a query value's reserved characters (``/``, ``:``...) are sent
+    unescaped (OpenAPI ``allowReserved``).
     """
 
     name: str
@@ -87,6 +89,7 @@ class Param:
     style: str | None = None
     explode: bool | None = None
     required: bool = False
+    allow_reserved: bool = False
 
     @property
     def resolved_style(self) -> str:
@@ -108,10 +111,13 @@ class Body:
     ``encoding`` is a form body's Encoding Object: ``(property, style, explode)`` for each
     property the spec gives a style or explode (``style`` ``form``, ``deepObject``,
     ``pipeDelimited`` or ``spaceDelimited``; the OpenAPI defaults already applied).
+    ``part_types`` is a multipart body's: ``(property, media type)`` for each property
+    whose Encoding Object names one ``contentType`` (no list, no wildcard).
     """
 
     media_type: str
     encoding: tuple[tuple[str, str, bool], ...] = ()
+    part_types: tuple[tuple[str, str], ...] = ()
 
     @property
     def kind(self) -> BodyKind:
@@ -157,7 +163,9 @@ class Operation(Generic[T]):
     ``responses`` maps documented success statuses (``"200"``, ``"2XX"``, or
     ``"default"`` when it is the only success-ish response) to outcomes; ``errors``
     maps documented error statuses (``"404"``, ``"4XX"``, ``"default"``) to the
-    outcome that fills ``APIError.parsed``.
+    outcome that fills ``APIError.parsed``. ``accept`` is the ``Accept`` header of an
+    operation whose success bodies are JSON of other media types than
+    ``application/json`` (``"application/vnd.api+json"``).
     """
 
     operation_id: str
@@ -169,6 +177,7 @@ class Operation(Generic[T]):
     errors: Mapping[str, Outcome] = field(default_factory=dict)
     authenticated: bool = True
     deprecated: bool = False
+    accept: str | None = None
 
     # Derived once per operation (on first use) so that a call does not recompute them.
     # ``cached_property`` stores into the instance ``__dict__``, which a frozen
@@ -184,6 +193,14 @@ class Operation(Generic[T]):
         """True when every documented success body is JSON (so ``Accept: application/json``)."""
         kinds = {outcome.kind for outcome in self.responses.values()} - {"empty"}
         return kinds == {"json"}
+
+    @cached_property
+    def accept_header(self) -> str | None:
+        """The ``Accept`` header to send: ``accept``, else ``application/json`` when
+        ``wants_json``, else none (httpx's ``*/*``)."""
+        if not self.wants_json:
+            return None
+        return self.accept or "application/json"
 
     @cached_property
     def path_parts(self) -> tuple[tuple[str, str | None], ...]:

@@ -121,8 +121,13 @@ spec's own 422 schema, or any JSON value), or a :class:`Response`, sent as it is
 """
 
 
+def _text(raw: bytes) -> str:
+    """Bytes echoed in a 422 body (a body or file part's input), as text even when not UTF-8."""
+    return raw.decode("utf-8", "replace")
+
+
 def _validation_body(request: Request, exc: RequestValidationError) -> dict[str, Any]:
-    errors = jsonable_encoder(exc.errors())
+    errors = jsonable_encoder(exc.errors(), custom_encoder={bytes: _text})
     fields = [".".join(str(part) for part in error.get("loc", ())) for error in errors]
     return {
         "detail": errors,

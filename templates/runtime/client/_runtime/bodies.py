@@ -1,0 +1,217 @@
+"""Request bodies: a Python value to the bytes or multipart parts of one media type (pure).
+
+JSON bodies are compact UTF-8 (``NaN`` refused); form bodies follow their Encoding
+Object (see ``_form_fields``); multipart fields become parts, files keeping their name
+and type; text is UTF-8; anything else is bytes. Values are made JSON-compatible by
+``encoding.to_jsonable`` first, as parameters are.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import IO, Any, Final
+
+from pydantic import BaseModel
+
+from .encoding import _entries, _flat, _items, _scalar, to_jsonable
+from .operation import Body, NotGiven
+
+__all__ = ["EncodedBody", "FilePart", "encode_body"]
+
+FileContent = IO[bytes] | bytes | str
+FilePart = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+"""A multipart part in the shape ``httpx`` accepts for ``files=``."""
+
+
+@dataclass(frozen=True)
+class EncodedBody:
+    """A request body ready for ``httpx``: either raw ``content`` or multipart ``files``.
+
+    ``content_type`` is None for multipart, whose boundary httpx adds itself.
+    """
+
+    content: bytes | None = None
+    files: list[tuple[str, FilePart]] | None = None
+    content_type: str | None = None
+
+
+def encode_body(spec: Body, value: Any) -> EncodedBody:
+    """Encode ``value`` as the request body described by ``spec``.
+
+    Accepted values per kind: json - a model, mapping, list or scalar; form - a model
+    or mapping; multipart - a model or mapping whose bytes, file-like and
+    ``(filename, content[, content_type])`` values become files; text - str or bytes;
+    binary - bytes, str or a binary file-like object (read into memory, so retries
+    can resend it).
+    """
+    kind = spec.kind
+    if kind == "json":
+        text = json.dumps(
+            to_jsonable(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        )
+        return EncodedBody(content=text.encode("utf-8"), content_type=spec.media_type)
+    if kind == "form":
+        data = to_jsonable(value)
+        if not isinstance(data, dict):
+            raise TypeError(f"a form body must be a model or a mapping, not {type(value).__name__}")
+        styles = {name: (style, explode) for name, style, explode in spec.encoding}
+        pairs = [
+            pair
+            for k, v in data.items()
+            for pair in _form_fields(str(k), v, *styles.get(str(k), (None, True)))
+        ]
+        return EncodedBody(
+            content=urllib.parse.urlencode(pairs).encode("ascii"),
+            content_type="application/x-www-form-urlencoded",
+        )
+    if kind == "multipart":
+        return EncodedBody(files=_multipart_parts(value, dict(spec.part_types)))
+    if kind == "text":
+        content = value if isinstance(value, bytes) else str(value).encode("utf-8")
+        media_type = spec.media_type
+        if "charset=" not in media_type.lower():
+            media_type += "; charset=utf-8"
+        return EncodedBody(content=content, content_type=media_type)
+    essence = spec.media_type.split(";", 1)[0].strip()
+    media_type = "application/octet-stream" if "*" in essence else spec.media_type
+    return EncodedBody(content=_binary_content(value), content_type=media_type)
+
+
+_FORM_DELIMITERS: Final[Mapping[str, str]] = {
+    "form": ",",
+    "spaceDelimited": " ",
+    "pipeDelimited": "|",
+}
+
+
+def _form_fields(name: str, data: Any, style: str | None, explode: bool) -> list[tuple[str, str]]:
+    """The ``(key, value)`` pairs of one form field, as its Encoding Object says.
+
+    ``form`` (the default) repeats the name for each array item when exploded and
+    comma-joins otherwise (``pipeDelimited``/``spaceDelimited``: ``|`` or a space); ``deepObject`` spells nesting with brackets: ``metadata[key]=v``,
+    ``expand[]=a``, ``items[0][price]=3``. A field without an Encoding Object whose value
+    nests (an object, or an array holding objects) is sent as ``deepObject`` too: the
+    ``form`` style would spread an object's properties over the top level and lose it.
+    """
+    if data is None:
+        return []
+    nested = (
+        isinstance(data, dict)
+        or isinstance(data, list)
+        and any(isinstance(v, (dict, list)) for v in data)
+    )
+    if style == "deepObject" or style is None and nested:
+        return _deep(name, data)
+    if isinstance(data, list):
+        if not explode:
+            joined = _FORM_DELIMITERS.get(style or "form", ",").join(_items(data))
+            return [(name, joined)] if data else []
+        return [(name, v) for v in _items(data)]
+    if isinstance(data, dict):
+        entries = _entries(data)
+        return entries if explode else [(name, ",".join(_flat(entries, str)))]
+    return [(name, _scalar(data))]
+
+
+def _deep(key: str, data: Any) -> list[tuple[str, str]]:
+    """Bracket pairs for ``data`` under ``key``: ``k[a]=1``, ``k[]=x`` (scalars), ``k[0][a]=1``."""
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        return [pair for k, v in data.items() for pair in _deep(f"{key}[{k}]", v)]
+    if isinstance(data, list):
+        if any(isinstance(v, (dict, list)) for v in data):
+            return [pair for i, v in enumerate(data) for pair in _deep(f"{key}[{i}]", v)]
+        return [(f"{key}[]", v) for v in _items(data)]
+    return [(key, _scalar(data))]
+
+
+def _binary_content(value: Any) -> bytes:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if hasattr(value, "read"):
+        data = value.read()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    raise TypeError(
+        f"a binary body must be bytes, str or a file-like object, not {type(value).__name__}"
+    )
+
+
+def _is_file(value: Any) -> bool:
+    if isinstance(value, (bytes, bytearray, memoryview)) or hasattr(value, "read"):
+        return True
+    return (
+        isinstance(value, tuple)
+        and len(value) in (2, 3)
+        and (value[0] is None or isinstance(value[0], str))
+        and (isinstance(value[1], (bytes, str)) or hasattr(value[1], "read"))
+    )
+
+
+def _multipart_fields(value: Any) -> list[tuple[str, Any]]:
+    """The (wire name, python value) fields of a multipart body, in declaration order."""
+    if isinstance(value, BaseModel):
+        fields: list[tuple[str, Any]] = []
+        for attr, info in type(value).model_fields.items():
+            if attr in value.model_fields_set:
+                wire = info.serialization_alias or info.alias or attr
+                fields.append((wire, getattr(value, attr)))
+        fields.extend((value.model_extra or {}).items())
+        return fields
+    if isinstance(value, Mapping):
+        return [(str(k), v) for k, v in value.items() if not isinstance(v, NotGiven)]
+    raise TypeError(f"a multipart body must be a model or a mapping, not {type(value).__name__}")
+
+
+def _multipart_parts(value: Any, part_types: Mapping[str, str]) -> list[tuple[str, FilePart]]:
+    """Every field becomes a part; files keep their filename and content type.
+
+    Plain fields are passed to httpx as parts without a filename, which renders them
+    exactly like form fields, keeps their order and keeps the body multipart even when
+    no file is present. A field's ``contentType`` from the spec (``part_types``) is the
+    part's ``Content-Type`` unless the caller gave a file one: a string then travels
+    as it is (``contentType: application/json`` on a string holding JSON), objects
+    and arrays as JSON.
+    """
+    parts: list[tuple[str, FilePart]] = []
+    for name, field_value in _multipart_fields(value):
+        items = field_value if isinstance(field_value, list) else [field_value]
+        part_type = part_types.get(name)
+        for item in items:
+            if item is None or isinstance(item, NotGiven):
+                continue
+            if isinstance(item, (bytearray, memoryview)):
+                item = bytes(item)
+            if _is_file(item):
+                parts.append((name, _typed_file(item, part_type) if part_type else item))
+                continue
+            data = to_jsonable(item)
+            if isinstance(data, (dict, list)):
+                text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                json_type = part_type if part_type and _is_json(part_type) else "application/json"
+                parts.append((name, (None, text.encode("utf-8"), json_type)))
+            else:
+                parts.append((name, (None, _scalar(data).encode("utf-8"), part_type)))
+    return parts
+
+
+def _typed_file(item: Any, part_type: str) -> FilePart:
+    """``item`` as a ``(filename, content, type)`` part, ``part_type`` unless it names its own."""
+    if isinstance(item, tuple):
+        if len(item) == 3 and item[2] is not None:
+            return item
+        return (item[0], item[1], part_type)
+    # The filename httpx would give it: the file's base name, else "upload".
+    filename = pathlib.PurePath(str(getattr(item, "name", "upload"))).name
+    return (filename, item, part_type)
+
+
+def _is_json(media_type: str) -> bool:
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence.endswith(("/json", "+json"))
