@@ -25,6 +25,7 @@ from apiforge.ir.nested import component_key
 from apiforge.ir.shapes import Prop, Shape
 from apiforge.naming.names import Names
 from apiforge.render.escape import docstring, literal
+from apiforge.render.model_constraints import constraints, python_patterns, regex_engine
 from apiforge.render.model_defaults import Defaults, json_literal, target_component
 from apiforge.render.model_fields import FieldFacts, FieldMemo, schema_key
 from apiforge.render.model_tags import discriminator_tags
@@ -35,9 +36,6 @@ from apiforge.render.model_types import (
     Speller,
     Type,
     annotation,
-    constraints,
-    python_patterns,
-    regex_engine,
     union,
 )
 
