@@ -660,3 +660,33 @@ def test_build_request_is_pure() -> None:
         "authorization",
         "Bearer t",
     ) in prepared.headers
+
+
+# OpenAPI 3.0.3's style table: an empty value is ";id" (matrix) and "." (label); RFC 6570,
+# which the table cites, gives an exploded array's or object's empty items the same form.
+@pytest.mark.parametrize(
+    ("style", "explode", "value", "expected"),
+    [
+        ("matrix", False, "", ";id"),
+        ("matrix", True, "", ";id"),
+        ("matrix", False, [], ";id"),
+        ("matrix", True, [], ";id"),
+        ("matrix", False, {}, ";id"),
+        ("matrix", True, {}, ";id"),
+        ("matrix", True, ["a", ""], ";id=a;id"),
+        ("matrix", False, ["a", ""], ";id=a,"),
+        ("matrix", True, {"a": "1", "b": ""}, ";a=1;b"),
+        ("matrix", False, {"a": "1", "b": ""}, ";id=a,1,b,"),
+        ("label", False, "", "."),
+        ("label", True, [], "."),
+        ("label", False, {}, "."),
+    ],
+)
+def test_empty_matrix_and_label_values_follow_the_style_table(
+    style: str, explode: bool, value: Any, expected: str
+) -> None:
+    param = rt.Param("id", "path", style=style, explode=explode)
+    assert rt.encoding.path_segment(param, value) == expected
+    # (after a literal: "." alone is a dot segment, which the client refuses to send)
+    op = operation(path="/items/x{id}", params=(param,))
+    assert send(op, {"id": value}).url.raw_path == b"/v1/items/x" + expected.encode()

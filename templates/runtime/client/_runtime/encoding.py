@@ -104,7 +104,9 @@ def path_segment(param: Param, value: Any) -> str:
     """Serialise a path parameter (styles simple, label, matrix), percent-encoded.
 
     Every reserved character in a value is escaped (``safe=""``), so a value can never
-    add path segments, a query string or a fragment.
+    add path segments, a query string or a fragment. An empty value is ``;name`` in
+    matrix style (``""``, ``[]``, ``{}``, and each empty item or property of an exploded
+    array or object) and ``.`` in label style, as OpenAPI's style table gives them.
     """
     data = to_jsonable(value)
     style = param.resolved_style
@@ -113,7 +115,7 @@ def path_segment(param: Param, value: Any) -> str:
         if style == "label":
             return "." + text
         if style == "matrix":
-            return f";{_pct(param.name)}={text}"
+            return _matrix(_pct(param.name), text)
         return text
     explode, name = param.resolved_explode, _pct(param.name)
     if isinstance(data, list):
@@ -121,20 +123,29 @@ def path_segment(param: Param, value: Any) -> str:
         if style == "label":
             return "." + ("." if explode else ",").join(values)
         if style == "matrix":
+            if not values:
+                return f";{name}"
             if explode:
-                return "".join(f";{name}={v}" for v in values)
+                return "".join(_matrix(name, v) for v in values)
             return f";{name}=" + ",".join(values)
         return ",".join(values)
     entries = _entries(data)
-    pairs = [f"{_pct(k)}={_pct(v)}" for k, v in entries]
     flat = _flat(entries, _pct)
+    if style == "matrix":
+        if not entries:
+            return f";{name}"
+        if explode:
+            return "".join(_matrix(_pct(k), _pct(v)) for k, v in entries)
+        return f";{name}=" + ",".join(flat)
+    pairs = [f"{_pct(k)}={_pct(v)}" for k, v in entries]
     if style == "label":
         return "." + (".".join(pairs) if explode else ",".join(flat))
-    if style == "matrix":
-        if explode:
-            return "".join(f";{pair}" for pair in pairs)
-        return f";{name}=" + ",".join(flat)
     return ",".join(pairs if explode else flat)
+
+
+def _matrix(name: str, text: str) -> str:
+    """``;name=text``, or ``;name`` for an empty value (RFC 6570, OpenAPI's style table)."""
+    return f";{name}={text}" if text else f";{name}"
 
 
 _DELIMITERS: Final[Mapping[str, str]] = {
