@@ -662,6 +662,26 @@ def test_build_request_is_pure() -> None:
     ) in prepared.headers
 
 
+@pytest.mark.parametrize("value", ["café", "naïve", "日本", "a\x00b", "a\x7fb", ["ok", "é"]])
+def test_header_parameter_a_header_cannot_carry_is_rejected_before_sending(value: Any) -> None:
+    op = operation(params=(rt.Param("X-Name", "header"),))
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={})
+
+    client = rt.SyncClientBase(base_url=BASE, transport=httpx.MockTransport(handler))
+    with client, pytest.raises(ValueError, match="header parameter 'X-Name' contains") as info:
+        client._call(op, {"X-Name": value})
+    assert not isinstance(info.value, UnicodeError) and sent == []
+
+
+def test_header_parameter_keeps_spaces_and_tabs() -> None:
+    op = operation(params=(rt.Param("X-Name", "header"),))
+    assert send(op, {"X-Name": "a b\tc"}).headers["x-name"] == "a b\tc"
+
+
 # OpenAPI 3.0.3's style table: an empty value is ";id" (matrix) and "." (label); RFC 6570,
 # which the table cites, gives an exploded array's or object's empty items the same form.
 @pytest.mark.parametrize(

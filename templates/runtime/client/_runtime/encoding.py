@@ -216,7 +216,14 @@ def _deep_pairs(
 
 
 def header_value(param: Param, value: Any) -> str:
-    """Serialise a header parameter (style simple); CR and LF are rejected."""
+    """Serialise a header parameter (style simple).
+
+    Raises:
+        ValueError: the text holds a character an HTTP header value cannot carry: a line
+            break, another control character, or any non-ASCII character. OpenAPI
+            defines no encoding for header values (they are never percent-encoded), so
+            the API decides how such text is sent; the caller encodes it that way.
+    """
     data = to_jsonable(value)
     if isinstance(data, list):
         text = ",".join(_items(data))
@@ -228,9 +235,22 @@ def header_value(param: Param, value: Any) -> str:
             text = ",".join(_flat(entries, str))
     else:
         text = _scalar(data)
-    if "\r" in text or "\n" in text:
-        raise ValueError(f"header parameter {param.name!r} contains a line break")
+    if not (text.isascii() and text.isprintable()):
+        _check_header_text(param.name, text)
     return text
+
+
+def _check_header_text(name: str, text: str) -> None:
+    """Raise ``ValueError`` naming the header parameter for an unsendable character."""
+    if "\r" in text or "\n" in text:
+        raise ValueError(f"header parameter {name!r} contains a line break")
+    for char in text:
+        if not (" " <= char <= "~" or char == "\t"):
+            raise ValueError(
+                f"header parameter {name!r} contains {char!r}, which an HTTP header value "
+                "cannot carry (visible ASCII, spaces and tabs only; OpenAPI defines no "
+                "encoding for header values): encode the value as the API expects first"
+            )
 
 
 def _cookie_quote(text: str) -> str:
