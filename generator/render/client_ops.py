@@ -43,6 +43,7 @@ class ClientOpView:
     paginated: bool
     all_method: str
     item_annotation: str
+    text_replies: bool  # some response is a string under ``*/*``, read as text when sent so
 
     @property
     def args(self) -> list[ArgView]:
@@ -136,6 +137,7 @@ def op_view(op: Operation, names: Names, annotator: Annotator, sink: Sink) -> Cl
         paginated=item is not None,
         all_method=op_names.all_method or "",
         item_annotation=item or "",
+        text_replies=any(o.text for o in outcomes),
     )
 
 
@@ -236,10 +238,12 @@ def _accept(success: list[OutcomeView]) -> str:
 
     "" when that is all they are (the runtime's default) or when some success body is not
     JSON (no ``Accept`` is sent then). A wildcard (``*/*`` with a schema) reads as JSON,
-    so it asks for ``application/json``.
+    so it asks for ``application/json``, unless its schema is a string: that may come as
+    text, which is what such servers send when asked for ``*/*`` (Spring sends a bare
+    string labelled JSON when asked for JSON).
     """
     bodies = [o for o in success if o.kind != "empty"]
-    if not bodies or any(o.kind != "json" for o in bodies):
+    if not bodies or any(o.kind != "json" or o.text for o in bodies):
         return ""
     wanted: list[str] = []
     for outcome in bodies:
@@ -261,5 +265,8 @@ def _outcome(outcome: OutcomeView) -> str:
         # A RootModel's root (the member), or the roots of a list's or dict's RootModels.
         how = {"root": "unwrap=True", "items": 'unwrap="items"', "values": 'unwrap="values"'}
         unwrap = (how[outcome.unwrap],) if outcome.value else ()
-        return _call(f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation, *unwrap)
+        text = ("text=True",) if outcome.text else ()
+        return _call(
+            f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation, *unwrap, *text
+        )
     return _call(f"{literal(outcome.code)}: rt.Outcome", literal(outcome.kind))

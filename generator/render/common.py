@@ -25,6 +25,7 @@ from apiforge.render.types import (
     pick_body,
     pick_content,
     qualified,
+    reads_text,
 )
 
 _BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "bytes")
@@ -149,6 +150,7 @@ class OutcomeView:
     code: str = ""  # the status as the spec spells it ("200", "4XX", "default")
     value: str = ""  # the members a RootModel ``annotation`` unwraps to (``Cat | Dog``), if it does
     unwrap: Unwrap = "root"  # or a list/dict of such RootModels unwraps to (``list[Cat | Dog]``)
+    text: bool = False  # a string under a wildcard media type: a text/* reply is the value
 
     @property
     def returned(self) -> str:
@@ -185,6 +187,7 @@ def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
                 description=literal(response.description or response.status),
                 value=value,
                 unwrap=unwrap,
+                text=reads_text(content, annotator.api),
             )
         )
     return views

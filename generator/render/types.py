@@ -140,6 +140,29 @@ def outcome_kind(content: Content | None) -> OutcomeKind:
     return "bytes"
 
 
+def reads_text(content: Content | None, api: Api) -> bool:
+    """Whether a JSON-read body may also come as text: the spec leaves the media type open
+    (``*/*``, as springdoc writes for every response) and the schema is a string (any
+    format but binary, a string enum or ``const``), so a ``text/*`` reply is the value."""
+    # Read as JSON without a JSON media type: the wildcard.
+    if content is None or content.type is None or content.kind == "json":
+        return False
+    if outcome_kind(content) != "json":
+        return False
+    ref = content.type
+    if ref.kind == "string":
+        return True
+    if ref.kind == "literal":
+        return all(isinstance(value, str) for value in ref.values)
+    schema = api.schemas.get(ref.model or "") if ref.kind == "model" else None
+    return (
+        schema is not None
+        and schema.kind == "enum"
+        and bool(schema.enum_values)
+        and all(isinstance(value, str) or value is None for value in schema.enum_values)
+    )
+
+
 def pick_content(contents: tuple[Content, ...]) -> Content | None:
     """The media type a generated method reads (see :func:`preferred_response`)."""
     return preferred_response(contents)

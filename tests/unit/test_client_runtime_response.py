@@ -327,3 +327,47 @@ def test_type_adapters_are_cached_even_for_unhashable_types() -> None:
     adapter = rt.response.type_adapter(unhashable)
     assert adapter is rt.response.type_adapter(unhashable)
     assert adapter.validate_python("3") == 3
+
+
+# ---------------------------------------------------------- a string under */* (text)
+def test_a_text_outcome_reads_a_text_reply_as_its_text() -> None:
+    op = operation(responses={"200": rt.Outcome("json", str, text=True)})
+    assert call(op, reply(200, text="hello")) == "hello"
+    assert call(op, reply(200, text="123")) == "123"
+    assert call(op, reply(200, json="hello")) == "hello"
+    assert call(op, reply(200, content=b'"hi"', headers={"Content-Type": "text/json"})) == "hi"
+    # Neither JSON nor text: as documented (JSON).
+    assert call(op, reply(200, content=b'"hi"')) == "hi"
+    with pytest.raises(rt.ResponseValidationError, match="the server sent no Content-Type"):
+        call(op, reply(200, content=b"hi"))
+
+
+def test_a_text_outcome_validates_the_text_as_its_type() -> None:
+    import datetime as dt
+
+    op = operation(responses={"200": rt.Outcome("json", dt.date, text=True)})
+    assert call(op, reply(200, text="2026-12-07")) == dt.date(2026, 12, 7)
+    with pytest.raises(rt.ResponseValidationError) as info:
+        call(op, reply(200, text="soon"))
+    assert isinstance(info.value.__cause__, pydantic.ValidationError)
+
+
+def test_a_json_outcome_reads_json_whatever_the_label_and_says_what_came() -> None:
+    assert call(operation(), reply(200, text='{"id": 1, "name": "a"}')) == Item(id=1, name="a")
+    with pytest.raises(rt.ResponseValidationError, match="the server sent text/html"):
+        call(operation(), reply(200, content=b"<p>", headers={"Content-Type": "text/html"}))
+    with pytest.raises(rt.ResponseValidationError) as info:
+        call(operation(), reply(200, json={"id": "x"}))
+    assert "server sent" not in info.value.message  # JSON was sent: nothing to add
+
+
+def test_a_text_outcome_does_not_ask_for_json() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, text="hello")
+
+    op = operation(responses={"200": rt.Outcome("json", str, text=True)})
+    assert call(op, handler) == "hello"
+    assert seen[0].headers["accept"] == "*/*"
