@@ -105,7 +105,9 @@ def path_segment(param: Param, value: Any) -> str:
     """Serialise a path parameter (styles simple, label, matrix), percent-encoded.
 
     Every reserved character in a value is escaped (``safe=""``), so a value can never
-    add path segments, a query string or a fragment.
+    add path segments, a query string or a fragment. An empty value is ``;name`` in
+    matrix style (``""``, ``[]``, ``{}``, and each empty item or property of an exploded
+    array or object) and ``.`` in label style, as OpenAPI's style table gives them.
     """
     data = to_jsonable(value)
     style = param.resolved_style
@@ -114,7 +116,7 @@ def path_segment(param: Param, value: Any) -> str:
         if style == "label":
             return "." + text
         if style == "matrix":
-            return f";{_pct(param.name)}={text}"
+            return _matrix(_pct(param.name), text)
         return text
     explode, name = param.resolved_explode, _pct(param.name)
     if isinstance(data, list):
@@ -122,20 +124,29 @@ def path_segment(param: Param, value: Any) -> str:
         if style == "label":
             return "." + ("." if explode else ",").join(values)
         if style == "matrix":
+            if not values:
+                return f";{name}"
             if explode:
-                return "".join(f";{name}={v}" for v in values)
+                return "".join(_matrix(name, v) for v in values)
             return f";{name}=" + ",".join(values)
         return ",".join(values)
     entries = _entries(data)
-    pairs = [f"{_pct(k)}={_pct(v)}" for k, v in entries]
     flat = _flat(entries, _pct)
+    if style == "matrix":
+        if not entries:
+            return f";{name}"
+        if explode:
+            return "".join(_matrix(_pct(k), _pct(v)) for k, v in entries)
+        return f";{name}=" + ",".join(flat)
+    pairs = [f"{_pct(k)}={_pct(v)}" for k, v in entries]
     if style == "label":
         return "." + (".".join(pairs) if explode else ",".join(flat))
-    if style == "matrix":
-        if explode:
-            return "".join(f";{pair}" for pair in pairs)
-        return f";{name}=" + ",".join(flat)
     return ",".join(pairs if explode else flat)
+
+
+def _matrix(name: str, text: str) -> str:
+    """``;name=text``, or ``;name`` for an empty value (RFC 6570, OpenAPI's style table)."""
+    return f";{name}={text}" if text else f";{name}"
 
 
 _DELIMITERS: Final[Mapping[str, str]] = {
@@ -206,7 +217,14 @@ def _deep_pairs(
 
 
 def header_value(param: Param, value: Any) -> str:
-    """Serialise a header parameter (style simple); CR and LF are rejected."""
+    """Serialise a header parameter (style simple).
+
+    Raises:
+        ValueError: the text holds a character an HTTP header value cannot carry: a line
+            break, another control character, or any non-ASCII character. OpenAPI
+            defines no encoding for header values (they are never percent-encoded), so
+            the API decides how such text is sent; the caller encodes it that way.
+    """
     data = to_jsonable(value)
     if isinstance(data, list):
         text = ",".join(_items(data))
@@ -218,9 +236,22 @@ def header_value(param: Param, value: Any) -> str:
             text = ",".join(_flat(entries, str))
     else:
         text = _scalar(data)
-    if "\r" in text or "\n" in text:
-        raise ValueError(f"header parameter {param.name!r} contains a line break")
+    if not (text.isascii() and text.isprintable()):
+        _check_header_text(param.name, text)
     return text
+
+
+def _check_header_text(name: str, text: str) -> None:
+    """Raise ``ValueError`` naming the header parameter for an unsendable character."""
+    if "\r" in text or "\n" in text:
+        raise ValueError(f"header parameter {name!r} contains a line break")
+    for char in text:
+        if not (" " <= char <= "~" or char == "\t"):
+            raise ValueError(
+                f"header parameter {name!r} contains {char!r}, which an HTTP header value "
+                "cannot carry (visible ASCII, spaces and tabs only; OpenAPI defines no "
+                "encoding for header values): encode the value as the API expects first"
+            )
 
 
 def _cookie_quote(text: str) -> str:

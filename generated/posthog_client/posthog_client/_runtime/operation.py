@@ -149,12 +149,15 @@ class Outcome:
     the decoded JSON unvalidated. ``unwrap``: ``type`` is a ``RootModel`` of a union of
     models, validated as it is (discriminator, errors) and returned as its ``root``, the
     member itself; ``"items"``/``"values"``: ``type`` is a list/dict of such RootModels,
-    returned as a list/dict of their roots.
+    returned as a list/dict of their roots. ``text``: the spec leaves the media type open
+    (``*/*``) and ``type`` is a string type, so a reply the server marks ``text/*`` is read
+    as its text (validated as ``type``), not as JSON.
     """
 
     kind: OutcomeKind
     type: Any = None
     unwrap: bool | Literal["items", "values"] = False
+    text: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,9 +194,14 @@ class Operation(Generic[T]):
 
     @cached_property
     def wants_json(self) -> bool:
-        """True when every documented success body is JSON (so ``Accept: application/json``)."""
-        kinds = {outcome.kind for outcome in self.responses.values()} - {"empty"}
-        return kinds == {"json"}
+        """True when every documented success body is JSON (so ``Accept: application/json``).
+
+        A ``text`` outcome is not: asking such a server for JSON makes some (Spring) send
+        the bare string labelled JSON.
+        """
+        outcomes = self.responses.values()
+        kinds = {outcome.kind for outcome in outcomes} - {"empty"}
+        return kinds == {"json"} and not any(outcome.text for outcome in outcomes)
 
     @cached_property
     def accept_header(self) -> str | None:

@@ -138,7 +138,8 @@ def build_request(
         TypeError: unknown or missing required parameters, or a body for an
             operation that takes none.
         ValueError: path parameters that would leave a segment empty, ``.`` or ``..``
-            (see ``_check_segments``), or a header parameter with a line break.
+            (see ``_check_segments``), or a header parameter with a character no
+            header value carries (a line break, a non-ASCII character...).
     """
     opts: RequestOptions = options or {}
     given = _given_params(op, args)

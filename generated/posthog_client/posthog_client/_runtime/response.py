@@ -8,7 +8,9 @@ Outcome lookup for a status tries the exact code (``"404"``), then its range
   ``op.errors`` when the body reads, and a body that does not read never hides the
   status error.
 - documented success: read per its ``Outcome``; a body that does not decode or
-  validate raises ``ResponseValidationError``.
+  validate raises ``ResponseValidationError``. A JSON outcome is decoded whatever
+  ``Content-Type`` the server sends, except a ``text`` one (a string under ``*/*``):
+  a ``text/*`` reply is then the text itself.
 - undocumented 2xx: if the operation documents exactly one success outcome and the
   body reads with it, return that; otherwise (and for any undocumented 3xx) raise
   ``UnexpectedStatusError``. An ``empty`` outcome reads any body (as None).
@@ -108,6 +110,9 @@ def _read(outcome: Outcome, response: httpx.Response) -> Any:
         return response.content
     if outcome.kind == "text":
         return response.text
+    if outcome.text and _is_text(response):
+        text = response.text
+        return text if outcome.type is str else type_adapter(outcome.type).validate_python(text)
     content = response.content
     if outcome.type is None:
         return response.json() if content else None
@@ -137,7 +142,8 @@ def parse_response(op: Operation[Any], response: httpx.Response) -> Any:
             return read_outcome(outcome, response)
         except ValueError as exc:
             raise ResponseValidationError(
-                f"{_describe(response)}: the body is not a valid {_type_name(outcome)} ({exc})",
+                f"{_describe(response)}: the body is not a valid {_type_name(outcome)} "
+                f"({exc}){_sent_as(outcome, response)}",
                 response=response,
             ) from exc
     documented = ", ".join(op.responses) or "none"
@@ -203,6 +209,29 @@ def _snippet(response: httpx.Response) -> str:
     if len(text) > _SNIPPET_CHARS:
         return text[:_SNIPPET_CHARS] + "..."
     return text
+
+
+def _media_type(response: httpx.Response) -> str:
+    """The response's media type without parameters, lower case ("" when not given)."""
+    return response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def _is_json(response: httpx.Response) -> bool:
+    return _media_type(response).endswith(("/json", "+json"))
+
+
+def _is_text(response: httpx.Response) -> bool:
+    """True for a ``text/*`` reply (``text/json`` aside, which is JSON)."""
+    media = _media_type(response)
+    return media.startswith("text/") and not media.endswith("/json")
+
+
+def _sent_as(outcome: Outcome, response: httpx.Response) -> str:
+    """``"; the server sent text/html"`` when a JSON outcome came as another media type."""
+    if outcome.kind != "json" or _is_json(response):
+        return ""
+    media = _media_type(response)
+    return f"; the server sent {media}" if media else "; the server sent no Content-Type"
 
 
 def _is_invalid_json(exc: ValidationError) -> bool:
