@@ -340,6 +340,8 @@ def test_a_text_outcome_reads_a_text_reply_as_its_text() -> None:
     assert call(op, reply(200, content=b'"hi"')) == "hi"
     with pytest.raises(rt.ResponseValidationError, match="the server sent no Content-Type"):
         call(op, reply(200, content=b"hi"))
+    untyped = operation(responses={"200": rt.Outcome("json", text=True)})
+    assert call(untyped, reply(200, text="hello")) == "hello"
 
 
 def test_a_text_outcome_validates_the_text_as_its_type() -> None:
