@@ -112,7 +112,9 @@ def _read(outcome: Outcome, response: httpx.Response) -> Any:
         return response.text
     if outcome.text and _is_text(response):
         text = response.text
-        return text if outcome.type is str else type_adapter(outcome.type).validate_python(text)
+        if outcome.type is None or outcome.type is str:
+            return text
+        return type_adapter(outcome.type).validate_python(text)
     content = response.content
     if outcome.type is None:
         return response.json() if content else None
@@ -213,7 +215,8 @@ def _snippet(response: httpx.Response) -> str:
 
 def _media_type(response: httpx.Response) -> str:
     """The response's media type without parameters, lower case ("" when not given)."""
-    return response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    header: str = response.headers.get("content-type", "")
+    return header.split(";", 1)[0].strip().lower()
 
 
 def _is_json(response: httpx.Response) -> bool:
