@@ -161,6 +161,16 @@ def test_the_count_written_is_of_files_that_changed(fake: FakePipeline) -> None:
     assert code == 0 and "shop.txt: wrote 1 file to " in out, out
 
 
+def test_a_folder_emptied_by_hand_is_filled_again(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    Path("generated/shop_client/shop_client/__init__.py").unlink()  # the folder's only file
+    code, out, err = run(fake, "generate", "shop.txt")
+    assert code == 0 and "shop.txt: wrote 1 file to " in out, err
+    assert Path("generated/shop_client/shop_client/__init__.py").is_file()
+    assert run(fake, "check", "shop.txt")[0] == 0
+
+
 def test_output_and_package_flags(fake: FakePipeline) -> None:
     write_spec("title: Shop\n")
     code, _, _ = run(
