@@ -179,7 +179,7 @@ def _default(
     if was == now:
         return
     label = f"{new.location} parameter {new.name!r}"
-    if was and now:
+    if was is not None and now is not None:
         pair.emit(
             "parameter-default-changed",
             {"client": P, "server": C},
@@ -188,7 +188,7 @@ def _default(
             symbols,
             *where,
         )
-    elif now:
+    elif now is not None:
         pair.emit(
             "parameter-default-added",
             {"client": P, "server": C},
@@ -201,7 +201,7 @@ def _default(
             symbols,
             *where,
         )
-    else:
+    elif was is not None:
         pair.emit(
             "parameter-default-removed",
             same(P),
@@ -216,10 +216,10 @@ def _default(
         )
 
 
-def _spec_default(param: Parameter) -> tuple[type, object] | tuple[()]:
-    """The parameter's default with its type (``1`` is not ``True``), or () when it has none."""
+def _spec_default(param: Parameter) -> tuple[type, object] | None:
+    """The parameter's default with its type (``1`` is not ``True``), or None when it has none."""
     if not param.default or param.default[0] is None:
-        return ()
+        return None
     return type(param.default[0]), param.default[0]
 
 
