@@ -16,7 +16,6 @@ client's stays lenient (plain ``str``, ``int``, a union).
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -27,7 +26,7 @@ from apiforge.ir.shapes import Shape
 from apiforge.naming.names import Names
 from apiforge.naming.words import ClassName
 from apiforge.render.escape import literal
-from apiforge.render.patterns import rust_compiles
+from apiforge.render.model_constraints import STRING_FORMATS, constraints, json_types
 
 TypeKind = Literal["name", "class", "generic", "union", "annotated", "literal"]
 Role = Literal["request", "response"]
@@ -117,24 +116,6 @@ def forward(t: Type, defined: set[str]) -> bool:
     return any(n.kind == "class" and n.text not in defined for n in walk(t))
 
 
-# format -> (type name, needs the server's _Format to document it)
-_STRING_FORMATS = {
-    "date-time": "AwareDatetime",
-    "date": "_dt.date",
-    "time": "_dt.time",
-    "duration": "_dt.timedelta",
-    "uuid": "_uuid.UUID",
-    "uri": "AnyUrl",
-    "ipv4": "_ipaddress.IPv4Address",
-    "ipv6": "_ipaddress.IPv6Address",
-    "binary": "bytes",
-}
-# The string keywords pydantic applies to each formatted type above; on the others
-# (a date, a UUID...) Field(max_length=...) raises TypeError on every value, valid or not.
-_FORMAT_TAKES = {
-    "uri": frozenset({"minLength", "maxLength"}),
-    "binary": frozenset({"minLength", "maxLength", "pattern"}),
-}
 _SCALARS = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 _UNTYPED_FORMATS = frozenset({"idn-email"})
 
@@ -198,7 +179,7 @@ class Speller:
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list):
                 result = self._union(schema, keyword)
-                if result == ANY and _types(
+                if result == ANY and json_types(
                     schema
                 ):  # untyped members: the type beside them says more
                     break
@@ -206,7 +187,7 @@ class Speller:
         if "const" in schema:
             value = schema["const"]
             return Type("literal", literal(value)) if isinstance(value, (str, int, bool)) else ANY
-        kinds = _types(schema)
+        kinds = json_types(schema)
         if len(kinds) > 1:
             return union(*(self._typed(schema, kind) for kind in kinds))
         return self._typed(schema, kinds[0] if kinds else None)
@@ -257,8 +238,8 @@ class Speller:
         if kind == "string":
             if fmt == "email":
                 return Type("name", "_Email" if self.server else "str")
-            if fmt in _STRING_FORMATS:
-                return Type("name", _STRING_FORMATS[fmt])
+            if fmt in STRING_FORMATS:
+                return Type("name", STRING_FORMATS[fmt])
             return self._formatted(Type("name", "str"), fmt)
         if kind in _SCALARS:
             return self._formatted(
@@ -300,114 +281,3 @@ def inlined_union(shape: Shape, shapes: dict[str, Shape]) -> bool:
         if target is None or target.kind != "object":
             return False
     return True
-
-
-def _types(schema: dict[str, Any]) -> list[str]:
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        return [k for k in kind if isinstance(k, str) and k != "null"] or (
-            ["null"] if "null" in kind else []
-        )
-    return [kind] if isinstance(kind, str) else []
-
-
-_STRING_KEYS = (("minLength", "min_length"), ("maxLength", "max_length"), ("pattern", "pattern"))
-_NUMBER_KEYS = (
-    ("minimum", "ge"),
-    ("maximum", "le"),
-    ("exclusiveMinimum", "gt"),
-    ("exclusiveMaximum", "lt"),
-    ("multipleOf", "multiple_of"),
-)
-_ARRAY_KEYS = (("minItems", "min_length"), ("maxItems", "max_length"))
-_MAP_KEYS = (("minProperties", "min_length"), ("maxProperties", "max_length"))
-_KEYS = {
-    "string": _STRING_KEYS,
-    "integer": _NUMBER_KEYS,
-    "number": _NUMBER_KEYS,
-    "array": _ARRAY_KEYS,
-    "object": _MAP_KEYS,
-}
-_CONSTRAINING = frozenset(key for table in _KEYS.values() for key, _ in table)
-_UNCONSTRAINED = frozenset({"$ref", "oneOf", "anyOf", "allOf", "enum", "const"})  # typed elsewhere
-
-
-def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
-    """``Field`` keyword arguments for the validation keywords of a single-typed schema.
-
-    A string keyword on a format spelt as another type (``maxLength`` on a date) is left
-    out: that type's own parsing checks the value, and pydantic cannot apply the keyword.
-    """
-    if _CONSTRAINING.isdisjoint(schema) or not _UNCONSTRAINED.isdisjoint(schema):
-        return []  # the usual case: no keyword to check
-    kinds = _types(schema)
-    if len(kinds) != 1:
-        return []
-    kind = kinds[0]
-    table = _KEYS.get(kind, ())
-    if kind == "object" and "properties" in schema:
-        return []
-    fmt = schema.get("format")
-    if kind == "string" and isinstance(fmt, str) and fmt in _STRING_FORMATS:
-        taken = _FORMAT_TAKES.get(fmt, frozenset())
-        table = tuple(pair for pair in table if pair[0] in taken)
-    result: list[tuple[str, str]] = []
-    for key, argument in table:
-        value = schema.get(key)
-        if key == "pattern":
-            if isinstance(value, str) and regex_engine(value) is not None:
-                result.append((argument, literal(value)))
-            continue
-        if isinstance(value, bool) and key.startswith(
-            "exclusive"
-        ):  # OpenAPI 3.0: a flag on minimum/maximum
-            continue
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not math.isfinite(value)
-        ):
-            continue
-        if (
-            key in ("minimum", "maximum")
-            and schema.get("exclusive" + key[0].upper() + key[1:]) is True
-        ):
-            argument = "gt" if key == "minimum" else "lt"
-        result.append((argument, literal(value)))
-    return result
-
-
-@functools.cache
-def regex_engine(pattern: str) -> Literal["rust-regex", "python-re"] | None:
-    """The pydantic regex engine that compiles ``pattern`` (pydantic's own first), None when neither does."""
-    if rust_compiles(pattern):
-        return "rust-regex"
-    # re only for a spec with a pattern the Rust engine refuses (it compiles the spec's
-    # pattern, never generated code)
-    import re
-
-    try:
-        re.compile(pattern)
-    except re.error:
-        return None
-    return "python-re"
-
-
-def python_patterns(node: Any) -> bool:
-    """Whether a schema (not what it refers to) holds a pattern only Python's engine compiles."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            pattern = item.get("pattern")
-            if isinstance(pattern, str) and regex_engine(pattern) == "python-re":
-                return True
-            for key, value in item.items():
-                if isinstance(value, (dict, list)) and key not in _DATA:
-                    stack.append(value)
-    return False
-
-
-_DATA = frozenset({"enum", "default", "example", "examples", "const"})  # values, not schemas

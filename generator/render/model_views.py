@@ -25,6 +25,7 @@ from apiforge.ir.nested import component_key
 from apiforge.ir.shapes import Prop, Shape
 from apiforge.naming.names import Names
 from apiforge.render.escape import docstring, literal
+from apiforge.render.model_constraints import constraints, python_patterns, regex_engine
 from apiforge.render.model_defaults import Defaults, json_literal, target_component
 from apiforge.render.model_fields import FieldFacts, FieldMemo, schema_key
 from apiforge.render.model_tags import discriminator_tags
@@ -35,9 +36,6 @@ from apiforge.render.model_types import (
     Speller,
     Type,
     annotation,
-    constraints,
-    python_patterns,
-    regex_engine,
     union,
 )
 
@@ -256,8 +254,9 @@ class _Builder:
         if tags:
             t = self._tag_type(tags)
             direct, shown = _admits_none(t), annotation(t)
-        if name != prop.name:
-            kwargs.append(("alias", literal(prop.name)))
+        if name != prop.name:  # not alias=: type checkers would make it __init__'s keyword
+            wire = literal(prop.name)
+            kwargs += [("validation_alias", wire), ("serialization_alias", wire)]
         if facts.deprecated:
             kwargs.append(("deprecated", "True"))
         nullable = direct or facts.root_null
@@ -287,7 +286,8 @@ class _Builder:
         if not args:
             value = default or ""
         else:
-            value = f"Field({default}, {args})" if default is not None else f"Field({args})"
+            # default= by keyword: type checkers read no positional default (PEP 681)
+            value = f"Field(default={default}, {args})" if default is not None else f"Field({args})"
         return FieldView(name, shown, value, facts.doc), t, facts
 
     def _facts(self, declared: dict[str, Any], speller: Speller) -> FieldFacts:

@@ -1,4 +1,5 @@
-"""Every fixture spec generates a client and a server that import, build, pass ruff and mypy --strict.
+"""Every fixture spec generates a client and a server that import, build, pass ruff, mypy --strict
+and pyright (its default mode, as VS Code's Pylance shows errors).
 
 The fixtures (``tests/fixtures/specs/<feature>.yaml``) are also snapshot-tested by
 tests/golden; this checks what a snapshot cannot: that the output is valid, typed code.
@@ -20,6 +21,7 @@ from apiforge_testkit import (
     mypy_errors_by_package,
     ruff,
 )
+from typecheckers import pyright
 
 from apiforge.diagnostics import Severity
 
@@ -74,6 +76,14 @@ def test_mypy_strict_passes_on_every_fixture(
     result = mypy(generations.values(), tmp_path_factory.mktemp("mypy") / "cache")
     errors = mypy_errors_by_package(result.stdout)
     assert not errors and result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
+
+
+def test_pyright_passes_on_every_fixture(
+    generations: dict[str, Generated], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    projects = [p for generated in generations.values() for p in generated.projects]
+    errors = pyright(projects, tmp_path_factory.mktemp("pyright"))
+    assert not errors, "\n".join(map(str, errors[:50]))
 
 
 def test_strict_mode_turns_warnings_into_errors(tmp_path_factory: pytest.TempPathFactory) -> None:

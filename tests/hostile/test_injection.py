@@ -188,7 +188,7 @@ print(json.dumps({{
     "operation_ids": sorted(op.operation_id for op in operations.values()),
     "params": sorted(p.name for op in operations.values() for p in op.params),
     "enum_values": sorted(str(member.value) for enum in enums for member in enum),
-    "aliases": sorted(f.alias or name for m in found if isinstance(m, type)
+    "aliases": sorted(f.serialization_alias or name for m in found if isinstance(m, type)
                       and issubclass(m, pydantic.BaseModel) for name, f in m.model_fields.items()),
     "title": schema["info"]["title"],
 }}))

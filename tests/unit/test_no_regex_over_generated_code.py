@@ -47,7 +47,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("render/escape.py", "<module>"): "Markdown markup characters",
     ("render/escape.py", "markdown_line"): "spec text escaped for Markdown",
     (
-        "render/model_types.py",
+        "render/model_constraints.py",
         "regex_engine",
     ): "a schema's pattern: does Python's engine compile it",
     ("load/yaml_compose.py", "<module>"): "YAML nesting and flow brackets (spec file text)",

@@ -10,7 +10,7 @@ import pytest
 from pydantic import Field, TypeAdapter
 from pydantic_core import SchemaError
 
-from apiforge.render.model_types import regex_engine
+from apiforge.render.model_constraints import regex_engine
 from apiforge.render.patterns import rust_compiles
 
 PATTERNS = [

@@ -176,7 +176,9 @@ class DashboardRequest(BaseModel):
     """Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred."""
-    field_create_in_folder: str | None = Field(None, alias="_create_in_folder")
+    field_create_in_folder: str | None = Field(
+        default=None, validation_alias="_create_in_folder", serialization_alias="_create_in_folder"
+    )
     """Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Never shown in a
     response, so write-only (inferred)."""
@@ -256,7 +258,9 @@ class PatchedDashboardRequest(BaseModel):
     """Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred."""
-    field_create_in_folder: str | None = Field(None, alias="_create_in_folder")
+    field_create_in_folder: str | None = Field(
+        default=None, validation_alias="_create_in_folder", serialization_alias="_create_in_folder"
+    )
     """Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Never shown in a
     response, so write-only (inferred)."""

@@ -94,7 +94,9 @@ class DashboardRequest(BaseModel):
     """Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred."""
-    field_create_in_folder: _Omittable[str] = Field(None, alias="_create_in_folder")
+    field_create_in_folder: _Omittable[str] = Field(
+        default=None, validation_alias="_create_in_folder", serialization_alias="_create_in_folder"
+    )
     """Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Never shown in a
     response, so write-only (inferred)."""
@@ -174,7 +176,9 @@ class PatchedDashboardRequest(BaseModel):
     """Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred."""
-    field_create_in_folder: _Omittable[str] = Field(None, alias="_create_in_folder")
+    field_create_in_folder: _Omittable[str] = Field(
+        default=None, validation_alias="_create_in_folder", serialization_alias="_create_in_folder"
+    )
     """Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Never shown in a
     response, so write-only (inferred)."""

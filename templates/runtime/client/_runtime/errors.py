@@ -61,12 +61,10 @@ class APIError(Exception):
     """
 
     message: str
-    status_code: int | None
     headers: httpx.Headers
     body: bytes
     parsed: Any
     request: httpx.Request | None
-    response: httpx.Response | None
 
     def __init__(
         self,
@@ -78,22 +76,41 @@ class APIError(Exception):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.response = response
+        self._response = response
         self.request = request if request is not None else _request_of(response)
         self.parsed = parsed
-        self.status_code = response.status_code if response is not None else None
         self.headers = response.headers if response is not None else httpx.Headers()
         self.body = _body_of(response)
+
+    # ``response`` and ``status_code`` are read-only properties, so that the subclasses
+    # can narrow their types (pyright rejects narrowing a mutable attribute's type).
+    @property
+    def response(self) -> httpx.Response | None:
+        """The ``httpx.Response``, when one arrived."""
+        return self._response
+
+    @property
+    def status_code(self) -> int | None:
+        """The HTTP status, or None when no response arrived."""
+        return self._response.status_code if self._response is not None else None
 
 
 class APIStatusError(APIError):
     """The server answered with an error status (>= 400, or undocumented 2xx/3xx)."""
 
-    status_code: int
-    response: httpx.Response
-
     def __init__(self, message: str, *, response: httpx.Response, parsed: Any = None) -> None:
         super().__init__(message, response=response, parsed=parsed)
+        self._received = response
+
+    @property
+    def response(self) -> httpx.Response:
+        """The error response."""
+        return self._received
+
+    @property
+    def status_code(self) -> int:
+        """The error response's HTTP status."""
+        return self._received.status_code
 
 
 class BadRequestError(APIStatusError):
@@ -139,8 +156,18 @@ class UnexpectedStatusError(APIStatusError):
 class APIConnectionError(APIError):
     """No usable response: connection, protocol or other transport failure."""
 
-    status_code: None
-    response: None
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message, request=request)
+
+    @property
+    def response(self) -> None:
+        """Always None: no response arrived."""
+        return None
+
+    @property
+    def status_code(self) -> None:
+        """Always None: no response arrived."""
+        return None
 
 
 class APITimeoutError(APIConnectionError):
@@ -153,10 +180,19 @@ class ResponseValidationError(APIError):
     The decoding or pydantic validation error is chained as ``__cause__``.
     """
 
-    response: httpx.Response
-
     def __init__(self, message: str, *, response: httpx.Response) -> None:
         super().__init__(message, response=response)
+        self._received = response
+
+    @property
+    def response(self) -> httpx.Response:
+        """The response whose body did not parse."""
+        return self._received
+
+    @property
+    def status_code(self) -> int:
+        """The response's HTTP status (a documented success)."""
+        return self._received.status_code
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {

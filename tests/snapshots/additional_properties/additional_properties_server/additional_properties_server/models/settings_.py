@@ -12,5 +12,7 @@ class Settings(BaseModel):
     """Known fields plus typed extras."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
-    __pydantic_extra__: dict[str, str] = Field(init=False)
+    # pydantic's documented way to type the extra values; pyright rejects it as a narrowed
+    # override (pydantic issue 10758), and the base's `| None` fails at run time.
+    __pydantic_extra__: dict[str, str] = Field(init=False)  # pyright: ignore[reportIncompatibleVariableOverride]
     theme: _Omittable[str] = None

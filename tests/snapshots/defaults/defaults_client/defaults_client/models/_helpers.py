@@ -9,23 +9,23 @@ from typing import Any
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
     """Accept a value the spec did not list (a newer server's) as a pseudo-member."""
-    base: Any = (
-        int
-        if issubclass(cls, int)
-        else str
-        if issubclass(cls, str)
-        else float
-        if issubclass(cls, float)
-        else object
-    )
-    if base is object:  # an enum of mixed JSON types: any JSON scalar
-        if not isinstance(value, (str, int, float)):
+    member: Any
+    if issubclass(cls, int):
+        if isinstance(value, bool) or not isinstance(value, int):
             return None
-        member: Any = object.__new__(cls)
-    elif isinstance(value, bool) or not isinstance(value, (int, float) if base is float else base):
-        return None
+        member = int.__new__(cls, value)
+    elif issubclass(cls, str):
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+    elif issubclass(cls, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        member = float.__new__(cls, value)
+    elif isinstance(value, (str, int, float)):  # an enum of mixed JSON types: any JSON scalar
+        member = object.__new__(cls)
     else:
-        member = base.__new__(cls, value)
+        return None
     member._name_ = f"UNKNOWN_{value}"
     member._value_ = value
     return member

@@ -31,5 +31,5 @@ class Options(BaseModel):
     tags: list[str] = ["a", "b"]
     limits: dict[str, int] = {"max": 10}
     order: Order = Order.desc
-    day: _dt.date = Field("2024-01-31", validate_default=True)
+    day: _dt.date = Field(default="2024-01-31", validate_default=True)
     required_with_default: int = Field(json_schema_extra={"default": 7})

@@ -9,4 +9,4 @@ from pydantic import BaseModel, ConfigDict, Field
 class Legacy(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     current: str | None = None
-    obsolete: str | None = Field(None, deprecated=True)
+    obsolete: str | None = Field(default=None, deprecated=True)

@@ -11,4 +11,4 @@ from ._helpers import _Omittable
 class Legacy(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     current: _Omittable[str] = None
-    obsolete: _Omittable[str] = Field(None, deprecated=True)
+    obsolete: _Omittable[str] = Field(default=None, deprecated=True)

@@ -9,6 +9,9 @@ imports below (exported by ``__all__``).
 
 from __future__ import annotations
 
+# Builtins are spelt ``_builtins.x`` below: importing a class's module binds the module's
+# name in this namespace, and a resource (so its module) may be called ``list`` or ``vars``.
+import builtins as _builtins
 import importlib as _importlib
 import typing as _typing
 
@@ -38,7 +41,7 @@ __all__ = [
     "CreateOrderResponseStatus",
 ]
 
-_MODULES: dict[str, str] = {
+_MODULES: _builtins.dict[_builtins.str, _builtins.str] = {
     "CreateOrderBody": "orders",
     "CreateOrderBodyItemsItem": "orders",
     "CreateOrderBodyShipping": "orders",
@@ -52,15 +55,15 @@ _MODULES: dict[str, str] = {
 
 if not _typing.TYPE_CHECKING:
 
-    def __getattr__(name: str) -> object:
+    def __getattr__(name: _builtins.str) -> _builtins.object:
         """Import the module that defines ``name`` (once) and return the class."""
         module = _MODULES.get(name)
         if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = vars(_importlib.import_module("." + module, __name__))[name]
-        globals()[name] = value
+            raise _builtins.AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = _builtins.vars(_importlib.import_module("." + module, __name__))[name]
+        _builtins.globals()[name] = value
         return value
 
 
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+def __dir__() -> _builtins.list[_builtins.str]:
+    return _builtins.sorted({*_builtins.globals(), *__all__})

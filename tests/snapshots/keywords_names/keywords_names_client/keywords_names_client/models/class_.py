@@ -8,21 +8,37 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class Keywords(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    class_: str = Field(alias="class")
-    from_: int = Field(alias="from")
-    import_: bool | None = Field(None, alias="import")
-    None_: str | None = Field(None, alias="None")
+    class_: str = Field(validation_alias="class", serialization_alias="class")
+    from_: int = Field(validation_alias="from", serialization_alias="from")
+    import_: bool | None = Field(
+        default=None, validation_alias="import", serialization_alias="import"
+    )
+    None_: str | None = Field(default=None, validation_alias="None", serialization_alias="None")
     self: str | None = None
     type: str | None = None
     id: int | None = None
-    list_: list[str] | None = Field(None, alias="list")
-    model_config_: str | None = Field(None, alias="model_config")
-    schema_: str | None = Field(None, alias="schema")
-    json_: str | None = Field(None, alias="json")
-    dict_: str | None = Field(None, alias="dict")
-    copy_: str | None = Field(None, alias="copy")
-    field_private: str | None = Field(None, alias="_private")
-    field__dunder__: str | None = Field(None, alias="__dunder__")
-    field_1st: str | None = Field(None, alias="1st")
-    with_dash: str | None = Field(None, alias="with-dash")
-    with_space: str | None = Field(None, alias="with space")
+    list_: list[str] | None = Field(
+        default=None, validation_alias="list", serialization_alias="list"
+    )
+    model_config_: str | None = Field(
+        default=None, validation_alias="model_config", serialization_alias="model_config"
+    )
+    schema_: str | None = Field(
+        default=None, validation_alias="schema", serialization_alias="schema"
+    )
+    json_: str | None = Field(default=None, validation_alias="json", serialization_alias="json")
+    dict_: str | None = Field(default=None, validation_alias="dict", serialization_alias="dict")
+    copy_: str | None = Field(default=None, validation_alias="copy", serialization_alias="copy")
+    field_private: str | None = Field(
+        default=None, validation_alias="_private", serialization_alias="_private"
+    )
+    field__dunder__: str | None = Field(
+        default=None, validation_alias="__dunder__", serialization_alias="__dunder__"
+    )
+    field_1st: str | None = Field(default=None, validation_alias="1st", serialization_alias="1st")
+    with_dash: str | None = Field(
+        default=None, validation_alias="with-dash", serialization_alias="with-dash"
+    )
+    with_space: str | None = Field(
+        default=None, validation_alias="with space", serialization_alias="with space"
+    )

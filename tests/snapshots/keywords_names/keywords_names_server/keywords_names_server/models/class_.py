@@ -10,21 +10,47 @@ from ._helpers import _Omittable
 
 class Keywords(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    class_: str = Field(alias="class")
-    from_: int = Field(alias="from")
-    import_: _Omittable[bool] = Field(None, alias="import")
-    None_: _Omittable[str] = Field(None, alias="None")
+    class_: str = Field(validation_alias="class", serialization_alias="class")
+    from_: int = Field(validation_alias="from", serialization_alias="from")
+    import_: _Omittable[bool] = Field(
+        default=None, validation_alias="import", serialization_alias="import"
+    )
+    None_: _Omittable[str] = Field(
+        default=None, validation_alias="None", serialization_alias="None"
+    )
     self: _Omittable[str] = None
     type: _Omittable[str] = None
     id: _Omittable[int] = None
-    list_: _Omittable[list[str]] = Field(None, alias="list")
-    model_config_: _Omittable[str] = Field(None, alias="model_config")
-    schema_: _Omittable[str] = Field(None, alias="schema")
-    json_: _Omittable[str] = Field(None, alias="json")
-    dict_: _Omittable[str] = Field(None, alias="dict")
-    copy_: _Omittable[str] = Field(None, alias="copy")
-    field_private: _Omittable[str] = Field(None, alias="_private")
-    field__dunder__: _Omittable[str] = Field(None, alias="__dunder__")
-    field_1st: _Omittable[str] = Field(None, alias="1st")
-    with_dash: _Omittable[str] = Field(None, alias="with-dash")
-    with_space: _Omittable[str] = Field(None, alias="with space")
+    list_: _Omittable[list[str]] = Field(
+        default=None, validation_alias="list", serialization_alias="list"
+    )
+    model_config_: _Omittable[str] = Field(
+        default=None, validation_alias="model_config", serialization_alias="model_config"
+    )
+    schema_: _Omittable[str] = Field(
+        default=None, validation_alias="schema", serialization_alias="schema"
+    )
+    json_: _Omittable[str] = Field(
+        default=None, validation_alias="json", serialization_alias="json"
+    )
+    dict_: _Omittable[str] = Field(
+        default=None, validation_alias="dict", serialization_alias="dict"
+    )
+    copy_: _Omittable[str] = Field(
+        default=None, validation_alias="copy", serialization_alias="copy"
+    )
+    field_private: _Omittable[str] = Field(
+        default=None, validation_alias="_private", serialization_alias="_private"
+    )
+    field__dunder__: _Omittable[str] = Field(
+        default=None, validation_alias="__dunder__", serialization_alias="__dunder__"
+    )
+    field_1st: _Omittable[str] = Field(
+        default=None, validation_alias="1st", serialization_alias="1st"
+    )
+    with_dash: _Omittable[str] = Field(
+        default=None, validation_alias="with-dash", serialization_alias="with-dash"
+    )
+    with_space: _Omittable[str] = Field(
+        default=None, validation_alias="with space", serialization_alias="with space"
+    )

@@ -26,5 +26,5 @@ class Problem(BaseModel):
 class AddCommentBody(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     text: str
-    rating: int | None = Field(None, ge=1, le=5)
+    rating: int | None = Field(default=None, ge=1, le=5)
     tags: list[str] | None = None

@@ -28,5 +28,5 @@ class Problem(BaseModel):
 class AddCommentBody(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     text: str
-    rating: _Omittable[int] = Field(None, ge=1, le=5)
+    rating: _Omittable[int] = Field(default=None, ge=1, le=5)
     tags: _Omittable[list[str]] = None

@@ -15,7 +15,7 @@ class Track(BaseModel):
     """The tag is optional here (as in Spotify's TrackObject)."""
 
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    type: Literal["track"] = Field("track", json_schema_extra=_undocumented_default)
+    type: Literal["track"] = Field(default="track", json_schema_extra=_undocumented_default)
     title: str
 
 
