@@ -28,6 +28,7 @@ from apiforge.diagnostics import (
     Severity,
     Sink,
     SpecLocation,
+    counted,
     strict_failures,
 )
 from apiforge.output.manifest import (
@@ -152,7 +153,7 @@ def generate_target(
         trees = package_trees(
             target, rendered.files, rendered.packages, hashes, templates_hash(), copy
         )
-        write_packages(target.output, trees, force=force)
+        count = write_packages(target.output, trees, force=force)
     except WriteRefused as exc:
         reporter.diagnostics(exc.diagnostics)
         return Outcome.FAILED
@@ -160,7 +161,7 @@ def generate_target(
         reporter.diagnostics([write_failure(target.output, exc)])
         return Outcome.FAILED
     written = ", ".join(shown(target.output / package) for package in sorted(trees))
-    reporter.status(f"{name}: wrote {len(rendered.files)} files to {written} ({reason})")
+    reporter.status(f"{name}: wrote {counted(count, 'file')} to {written} ({reason})")
     if change_summary:
         reporter.status(f"{name}: {change_summary}")
     return Outcome.WRITTEN

@@ -285,3 +285,22 @@ def test_generate_records_the_spec_copy_the_release_step_made(
     for package in ("shop_client", "shop_server"):
         copies = list(Path("generated", package, ".apiforge-spec").rglob("*.yaml"))
         assert [p.read_bytes() for p in copies] == [spec]
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_check_help_says_what_check_does(project: Path) -> None:
+    write_spec(_without_retrieve())
+    before = _tree(Path("generated"))
+    code, out, _ = run("check", "--bump-version", "--format", "json")
+    assert code == 1 and isinstance(json.loads(out), list)
+    assert _tree(Path("generated")) == before  # --bump-version: no CHANGELOG.md written
+    code, out, _ = run("check", "--breaking", "--format", "json")
+    assert code == 1 and isinstance(json.loads(out), dict)
+
+    helped = " ".join(run("check", "--help")[1].split())
+    bump = helped[helped.index("--bump-version") : helped.index("--quiet")]
+    assert "write a CHANGELOG" not in bump and "writes nothing" in bump
+    assert "with --breaking, the report as one JSON object" in helped

@@ -98,7 +98,8 @@ def test_generate_spec_writes_packages_and_manifests(fake: FakePipeline) -> None
     write_spec("title: Shop\n")
     code, out, _ = run(fake, "generate", "shop.txt")
     assert code == 0
-    assert "shop.txt: wrote 4 files to generated/shop_client, generated/shop_server (" in out
+    # two packages of two rendered files and a copy of the spec each
+    assert "shop.txt: wrote 6 files to generated/shop_client, generated/shop_server (" in out
     assert "has no manifest" in out
     assert (
         Path("generated/shop_client/shop_client/__init__.py").read_text()
@@ -143,6 +144,31 @@ def test_spec_change_and_referenced_file_change_regenerate(fake: FakePipeline) -
     write_spec("title: Shop!\nref: parts.txt\n")
     assert "wrote" in run(fake, "generate", "shop.txt")[1]
     assert fake.calls == 3
+
+
+def test_the_count_written_is_of_files_that_changed(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    Path("generated/shop_client/pyproject.toml").unlink()
+    code, out, err = run(fake, "generate", "shop.txt")  # restored by rebuilding the package
+    assert code == 0 and "shop.txt: wrote 1 file to " in out, err
+    assert Path("generated/shop_client/pyproject.toml").is_file()
+    write_spec("title: Shop!\n")
+    code, out, _ = run(fake, "generate", "shop.txt")  # in place: each __init__.py and spec copy
+    assert code == 0 and "shop.txt: wrote 4 files to " in out, out
+    Path("generated/shop_server/pyproject.toml").unlink()
+    code, out, _ = run(fake, "generate", "--force", "shop.txt")  # --force rebuilds, rewrites 1
+    assert code == 0 and "shop.txt: wrote 1 file to " in out, out
+
+
+def test_a_folder_emptied_by_hand_is_filled_again(fake: FakePipeline) -> None:
+    write_spec("title: Shop\n")
+    run(fake, "generate", "shop.txt")
+    Path("generated/shop_client/shop_client/__init__.py").unlink()  # the folder's only file
+    code, out, err = run(fake, "generate", "shop.txt")
+    assert code == 0 and "shop.txt: wrote 1 file to " in out, err
+    assert Path("generated/shop_client/shop_client/__init__.py").is_file()
+    assert run(fake, "check", "shop.txt")[0] == 0
 
 
 def test_output_and_package_flags(fake: FakePipeline) -> None:

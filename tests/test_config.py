@@ -193,11 +193,60 @@ def test_tool_apiforge_must_be_a_table(tmp_path: Path) -> None:
     assert path.exists()
 
 
-def test_invalid_toml_is_reported(tmp_path: Path) -> None:
-    pyproject(tmp_path, "[tool.apiforge\n")
+@pytest.mark.parametrize(
+    ("body", "line", "column", "message"),
+    [
+        ("[tool.apiforge\n", 4, 15, "Expected ']' at the end of a table declaration"),
+        ('[tool.apiforge]\noutput = "x\n', 5, 12, "Illegal character '\\n'"),
+        ("[tool.apiforge]\ntargets = [\n", 5, None, "Invalid value at the end of the file"),
+    ],
+)
+def test_invalid_toml_is_reported_at_its_line(
+    tmp_path: Path, body: str, line: int, column: int | None, message: str
+) -> None:
+    path = pyproject(tmp_path, body)
     with pytest.raises(ConfigError) as raised:
         find_pyproject(tmp_path)
-    assert raised.value.diagnostics[0].code == "config-unreadable"
+    [diagnostic] = raised.value.diagnostics
+    assert diagnostic.code == "config-unreadable"
+    assert (diagnostic.location.file, diagnostic.location.line) == (str(path), line)
+    assert (diagnostic.location.column, diagnostic.message) == (column, message)
+
+
+@pytest.mark.parametrize(
+    ("body", "pointer", "line"),
+    [
+        ('[tool.apiforge]\noutput = "o"\ntargets = ["a"]\n', "/tool/apiforge/targets/0", 6),
+        (
+            '[tool.apiforge]\ntargets = [{ spec = "a" }, 3]\n',
+            "/tool/apiforge/targets/1",
+            5,
+        ),
+        (
+            (
+                '[[tool.apiforge.targets]]\nspec = "a.yaml"\n\n'
+                '[[tool.apiforge.targets]]\nspec = "b/a.yaml"\n'
+            ),
+            "/tool/apiforge/targets/1",
+            7,
+        ),
+    ],
+)
+def test_errors_in_targets_name_their_line(
+    tmp_path: Path, body: str, pointer: str, line: int
+) -> None:
+    found = errors(pyproject(tmp_path, body))
+    assert found
+    assert all((p, l) == (pointer, line) for _c, p, l, _m in found), found
+    assert not any("TargetConfig" in m for _c, _p, _l, m in found), found
+
+
+def test_a_tool_apiforge_that_is_no_table_names_its_line(tmp_path: Path) -> None:
+    pyproject(tmp_path, '[tool]\napiforge = "x"\n')
+    with pytest.raises(ConfigError) as raised:
+        find_pyproject(tmp_path)
+    [diagnostic] = raised.value.diagnostics
+    assert (diagnostic.location.pointer, diagnostic.location.line) == ("/tool/apiforge", 5)
 
 
 def test_find_pyproject_skips_projects_without_apiforge(tmp_path: Path) -> None:

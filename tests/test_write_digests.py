@@ -84,9 +84,10 @@ def in_place(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     taken: list[bool] = []
     real = write_in_place.write_changes
 
-    def spy(*args: object) -> bool:
-        taken.append(real(*args))  # type: ignore[arg-type]
-        return taken[-1]
+    def spy(*args: object) -> int | None:
+        written = real(*args)  # type: ignore[arg-type]
+        taken.append(written is not None)
+        return written
 
     monkeypatch.setattr(write, "write_changes", spy)
     return taken

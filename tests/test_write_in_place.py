@@ -131,14 +131,15 @@ def test_in_place_leaves_what_the_staged_swap_leaves(
     taken: list[bool] = []
     real = write_in_place.write_changes
 
-    def spy(*args: Any) -> bool:
-        taken.append(real(*args))
-        return taken[-1]
+    def spy(*args: Any) -> int | None:
+        written = real(*args)
+        taken.append(written is not None)
+        return written
 
     monkeypatch.setattr(write, "write_changes", spy)
     result = _outcome(outs[0], new)
     assert taken == [in_place]
-    monkeypatch.setattr(write, "write_changes", lambda *args: False)  # the staged swap only
+    monkeypatch.setattr(write, "write_changes", lambda *args: None)  # the staged swap only
     assert result == _outcome(outs[1], new)
     if name == "plain":
         assert os.lstat(outs[0] / KEPT).st_ino == kept_inode  # untouched, not rewritten

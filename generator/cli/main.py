@@ -124,8 +124,25 @@ def _variable_name(_ctx: click.Context, _param: click.Parameter, value: str | No
     return value
 
 
-def _target_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The flags shared by generate, check and watch; they override ``[tool.apiforge]``."""
+_WRITES_BUMP = "Bump package versions by the spec change and write a CHANGELOG.md entry."
+_JSON_ARRAY = "Diagnostics as text (stderr) or as a JSON array alone on stdout (for CI)."
+
+
+def _target_options(
+    bump_help: str = _WRITES_BUMP, format_help: str = _JSON_ARRAY
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The flags shared by generate, check and watch; they override ``[tool.apiforge]``.
+
+    ``bump_help`` and ``format_help`` say what ``--bump-version`` and ``--format``
+    do in the command at hand (``check`` writes nothing, ``check --breaking`` prints
+    a JSON object).
+    """
+    return lambda command: _with_target_options(command, bump_help, format_help)
+
+
+def _with_target_options(
+    command: Callable[..., None], bump_help: str, format_help: str
+) -> Callable[..., None]:
     options = [
         click.option(
             "-o",
@@ -176,7 +193,7 @@ def _target_options(command: Callable[..., None]) -> Callable[..., None]:
             "--bump-version",
             is_flag=True,
             default=None,
-            help="Bump package versions by the spec change and write a CHANGELOG.md entry.",
+            help=bump_help,
         ),
         click.option("-q", "--quiet", is_flag=True, help="No progress or status lines."),
         click.option(
@@ -184,7 +201,7 @@ def _target_options(command: Callable[..., None]) -> Callable[..., None]:
             "output_format",
             type=click.Choice(["text", "json"]),
             default="text",
-            help="Diagnostics as text (stderr) or as a JSON array alone on stdout (for CI).",
+            help=format_help,
         ),
     ]
     for option in reversed(options):
@@ -239,7 +256,7 @@ def _renders(spec: Path | None, force: bool, output: Path | None) -> bool:
 
 @main.command()
 @_SPEC
-@_target_options
+@_target_options()
 @click.option(
     "--force", is_flag=True, help="Regenerate even when up to date; overwrite hand edits."
 )
@@ -274,7 +291,12 @@ def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any
 
 @main.command()
 @_SPEC
-@_target_options
+@_target_options(
+    bump_help="Compare with the versions and CHANGELOG.md entries `generate --bump-version` "
+    "would write (check writes nothing).",
+    format_help="Diagnostics as text (stderr) or as a JSON array alone on stdout, diffs then "
+    "on stderr; with --breaking, the report as one JSON object on stdout (for CI).",
+)
 @click.option(
     "--breaking",
     is_flag=True,
@@ -332,7 +354,9 @@ def diff(old: Path | None, new: Path | None, against: Path | None, **flags: Any)
 
 @main.command()
 @_SPEC
-@_target_options
+@_target_options(
+    format_help="Diagnostics as text (stderr) or as one JSON array per regeneration on stdout."
+)
 @click.option(
     "--debounce",
     type=click.IntRange(min=0),

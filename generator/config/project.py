@@ -33,6 +33,7 @@ from apiforge.config.targets import (
     Overrides,
     Target,
     config_diagnostic,
+    key_line,
     near_path,
     target_from_json,
     target_to_json,
@@ -63,21 +64,46 @@ def read_table(pyproject: Path, *keys: str) -> dict[str, Any] | None:
         import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
     try:
-        data: Any = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([config_diagnostic("config-unreadable", str(exc), pyproject, [], None)])
+    try:
+        data: Any = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([_syntax_error(exc, text, pyproject)]) from None
     for depth, key in enumerate(keys):
         if not isinstance(data, dict) or key not in data:
             return None
         data = data[key]
         if not isinstance(data, dict):
-            where = ".".join(keys[: depth + 1])
-            diagnostic = config_diagnostic(
-                "config-invalid", f"`{where}` must be a table", pyproject, keys[: depth + 1], None
-            )
+            where = keys[: depth + 1]
+            message = f"`{'.'.join(where)}` must be a table"
+            line = key_line(text, where)
+            diagnostic = config_diagnostic("config-invalid", message, pyproject, where, line)
             raise ConfigError([diagnostic])
     table: dict[str, Any] = data
     return table
+
+
+def _syntax_error(exc: ValueError, text: str, pyproject: Path) -> Diagnostic:
+    """A TOML syntax error located at its line and column (the parser only says them in prose).
+
+    The parser's message ends in ``(at line L, column C)`` or ``(at end of document)``;
+    Python 3.14's parser also has them as attributes.
+    """
+    message = str(exc)
+    line: int | None = getattr(exc, "lineno", None)
+    column: int | None = getattr(exc, "colno", None)
+    head, found, tail = message.rpartition(" (at line ")
+    if found and tail.endswith(")"):
+        line_text, _, column_text = tail[:-1].partition(", column ")
+        if line_text.isdigit() and column_text.isdigit():
+            message, line, column = head, int(line_text), int(column_text)
+    elif message.endswith(" (at end of document)"):
+        message = message.removesuffix(" (at end of document)") + " at the end of the file"
+        line, column = len(text.splitlines()) or 1, None
+    location = SpecLocation(str(pyproject), "", line, column)
+    return Diagnostic("config-unreadable", Severity.ERROR, message, location)
 
 
 def read_tool_table(pyproject: Path) -> dict[str, Any] | None:

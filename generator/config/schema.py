@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import ErrorDetails
 
 from apiforge.config.defaults import default_stem
-from apiforge.config.targets import ConfigError, Overrides, Target, config_diagnostic
+from apiforge.config.targets import ConfigError, Overrides, Target, config_diagnostic, key_line
 from apiforge.diagnostics import Diagnostic
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -214,10 +214,12 @@ def validation_diagnostics(
             top_level = model is ConfigFile and len(error["loc"]) == 1
             message = f"unknown key `{key}`" + _unknown_key_hint(str(loc[-1]), top_level)
             code = "config-unknown-key"
+        elif error["type"] == "model_type":  # pydantic would name the model class
+            message, code = f"`{key}` must be a table", "config-invalid"
         else:
             message = f"`{key}`: {error['msg']}"
             code = "config-invalid"
-        found.append(config_diagnostic(code, message, pyproject, loc, _line_of(text, loc)))
+        found.append(config_diagnostic(code, message, pyproject, loc, key_line(text, loc)))
     return sorted(found, key=lambda d: d.location.line or 1 << 30)
 
 
@@ -258,6 +260,7 @@ def _unknown_key_hint(name: str, top_level: bool) -> str:
 def _package_clashes(
     targets: list[Target], pyproject: Path, prefix: Sequence[str]
 ) -> list[Diagnostic]:
+    text = _read_text(pyproject)
     seen: dict[Path, int] = {}
     clashes: list[Diagnostic] = []
     for index, target in enumerate(targets):
@@ -268,8 +271,9 @@ def _package_clashes(
             if where in seen:
                 loc: list[str | int] = [*prefix, "targets", index]
                 message = f"targets {seen[where]} and {index} both generate `{package}` into {target.output}"
+                line = key_line(text, loc)
                 clashes.append(
-                    config_diagnostic("config-package-clash", message, pyproject, loc, None)
+                    config_diagnostic("config-package-clash", message, pyproject, loc, line)
                 )
             seen[where] = index
     return clashes
@@ -287,28 +291,3 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except OSError:
         return ""
-
-
-def _line_of(text: str, loc: Sequence[str | int]) -> int | None:
-    """Best-effort 1-based line of the key at ``loc``: find its table header, then the key."""
-    lines = text.splitlines()
-    cut = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
-    if cut is not None:
-        header = "[[" + ".".join(str(p) for p in loc[:cut]) + "]]"
-        occurrence, rest = int(loc[cut]), loc[cut + 1 :]
-    else:
-        header = "[" + ".".join(str(p) for p in loc[:-1]) + "]"
-        occurrence, rest = 0, loc[-1:]
-    starts = [i for i, line in enumerate(lines) if line.strip().startswith(header)]
-    if occurrence >= len(starts):
-        return None
-    start = starts[occurrence]
-    if not rest:
-        return start + 1
-    pattern = re.compile(rf"""\s*["']?{re.escape(str(rest[0]))}["']?\s*=""")
-    for number in range(start + 1, len(lines)):
-        if lines[number].lstrip().startswith("["):
-            break
-        if pattern.match(lines[number]):
-            return number + 1
-    return None

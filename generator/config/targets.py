@@ -11,6 +11,7 @@ the standard library.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -134,6 +135,36 @@ def config_diagnostic(
     """An error located at a TOML key (the pointer is ``/tool/apiforge/...``)."""
     pointer = "".join("/" + str(part) for part in key)
     return Diagnostic(code, Severity.ERROR, message, SpecLocation(str(file), pointer, line))
+
+
+def key_line(text: str, loc: Sequence[str | int]) -> int | None:
+    """Best-effort 1-based line of the key at ``loc`` in TOML ``text``: its table header, then the key.
+
+    An entry of an array of tables (``tool.apiforge.targets[1]``) is found by its
+    ``[[...]]`` header; an entry of an inline array (``targets = ["a"]``) by the
+    array's key.
+    """
+    lines = text.splitlines()
+    cut = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
+    if cut is not None:
+        header = "[[" + ".".join(str(p) for p in loc[:cut]) + "]]"
+        occurrence, rest = int(loc[cut]), loc[cut + 1 :]
+    else:
+        header = "[" + ".".join(str(p) for p in loc[:-1]) + "]"
+        occurrence, rest = 0, loc[-1:]
+    starts = [i for i, line in enumerate(lines) if line.strip().startswith(header)]
+    if occurrence >= len(starts):
+        return key_line(text, loc[:cut]) if cut else None
+    start = starts[occurrence]
+    if not rest:
+        return start + 1
+    pattern = re.compile(rf"""\s*["']?{re.escape(str(rest[0]))}["']?\s*=""")
+    for number in range(start + 1, len(lines)):
+        if lines[number].lstrip().startswith("["):
+            break
+        if pattern.match(lines[number]):
+            return number + 1
+    return None
 
 
 def near_path(path: Path, cwd: Path) -> Path:

@@ -162,15 +162,65 @@ def _parameter(
                 symbols,
                 *where,
             )
-    if old.default != new.default and old.default and new.default:
+    _default(pair, old, new, symbols, where)
+
+
+def _default(
+    pair: Pair, old: Parameter, new: Parameter, symbols: dict[Audience, str], where: Where
+) -> None:
+    """A default added, removed or changed: what the server's route passes when a call omits it.
+
+    Callers that omit the parameter get another behaviour (possibly breaking). The
+    implementation receives the default instead of None: compatible when one is added
+    or changed (it receives less variety), possibly breaking when one is removed (None
+    now arrives where a value always did; its type allowed None all along).
+    """
+    was, now = _spec_default(old), _spec_default(new)
+    if was == now:
+        return
+    label = f"{new.location} parameter {new.name!r}"
+    if was is not None and now is not None:
         pair.emit(
             "parameter-default-changed",
             {"client": P, "server": C},
-            f"default of {new.name!r} is now {new.default[0]!r} (was {old.default[0]!r}): "
+            f"default of {new.name!r} is now {now[1]!r} (was {was[1]!r}): "
             "calls that omit it behave differently",
             symbols,
             *where,
         )
+    elif now is not None:
+        pair.emit(
+            "parameter-default-added",
+            {"client": P, "server": C},
+            {
+                "client": f"{label} now defaults to {now[1]!r}: calls that omit it may behave "
+                "differently",
+                "server": f"{label} now defaults to {now[1]!r}: the route passes it, not None, "
+                "when a call omits the parameter",
+            },
+            symbols,
+            *where,
+        )
+    elif was is not None:
+        pair.emit(
+            "parameter-default-removed",
+            same(P),
+            {
+                "client": f"{label} no longer defaults to {was[1]!r}: calls that omit it may "
+                "behave differently",
+                "server": f"{label} no longer defaults to {was[1]!r}: the route passes None "
+                "when a call omits the parameter",
+            },
+            symbols,
+            *where,
+        )
+
+
+def _spec_default(param: Parameter) -> tuple[type, object] | None:
+    """The parameter's default with its type (``1`` is not ``True``), or None when it has none."""
+    if not param.default or param.default[0] is None:
+        return None
+    return type(param.default[0]), param.default[0]
 
 
 def _positional_order(pair: Pair, old: Operation, new: Operation) -> None:

@@ -32,6 +32,12 @@ from apiforge.naming.words import class_name, snake_case
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATIONS = ("path", "query", "header", "cookie")
+# Header parameters OpenAPI 3.x says to ignore, and where the generated code takes each from.
+IGNORED_HEADERS = {
+    "accept": "the response media types",
+    "content-type": "the request body's media type",
+    "authorization": "the security schemes",
+}
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class _Builder:
         self.op_ids: set[str] = set()
         # Each parameter node read without a diagnostic, by its id: (the node, its Parameter).
         self._parameters_read: dict[int, tuple[Any, Parameter]] = {}
+        self._ignored_headers: set[str] = set()  # pointers of those reported
 
     def run(self) -> tuple[Api, ModelSource]:
         info = self.doc.get("info") or {}
@@ -225,6 +232,17 @@ class _Builder:
 
     def _parameter(self, node: Any, loc: SpecLocation, hint: str) -> Parameter | None:
         node, loc = self._deref(node, loc)
+        if _ignored_header(node):
+            if loc.pointer not in self._ignored_headers:
+                self._ignored_headers.add(loc.pointer)
+                name = node["name"]
+                self.sink.warning(
+                    "ignored-header-parameter",
+                    f"header parameter {name!r} is ignored, as OpenAPI 3.x requires: the "
+                    f"generated code takes it from {IGNORED_HEADERS[name.casefold()]}",
+                    loc,
+                )
+            return None
         known = self._parameters_read.get(id(node))
         if known is not None:
             # Read again, it would give the same Parameter (``hint`` names only what is hoisted,
@@ -298,6 +316,14 @@ class _Builder:
                     url = url.replace("{" + var + "}", str(spec["default"]))
             servers.append(Server(url, str(node.get("description") or "")))
         return tuple(servers)
+
+
+def _ignored_header(node: Any) -> bool:
+    """An ``Accept``, ``Content-Type`` or ``Authorization`` header parameter (any case)."""
+    if node.__class__ is not dict or node.get("in") != "header":
+        return False
+    name = node.get("name")
+    return isinstance(name, str) and name.casefold() in IGNORED_HEADERS
 
 
 def _tags(raw: Any) -> tuple[tuple[str, str], ...]:

@@ -191,9 +191,9 @@ class _Bundler:
             return None
         try:
             target = self.root if location == self.root.location else self.open_file(location)
-        except FileNotFoundError:
+        except FileNotFoundError as exc:  # its text says why: missing, or a directory
             self.reporter.error(
-                "ref-not-found", f"$ref {ref!r}: file not found ({self.name_of(location)})", *where
+                "ref-not-found", f"$ref {ref!r}: {exc} ({self.name_of(location)})", *where
             )
             return None
         if target is None:

@@ -187,13 +187,17 @@ class _Files:
         return shown, relative
 
     def open(self, location: str) -> SourceFile | None:
-        """Read a file once; FileNotFoundError when a local file does not exist."""
+        """Read a file once.
+
+        Raises:
+            FileNotFoundError: no local file there; its text says what is there instead.
+        """
         if location in self.sources:
             return self.sources[location]
         if not is_url(location):
             self.reporter.sink.reads.add(location)  # a missing file too: creating it is a change
         if not is_url(location) and not os.path.isfile(location):
-            raise FileNotFoundError(location)
+            raise FileNotFoundError(_not_a_file(location))
         return self.read(location, *self.names(location))
 
     def read(self, location: str, display: str, hash_key: str) -> SourceFile | None:
@@ -206,6 +210,13 @@ class _Files:
                 self.reporter.files[hash_key] = source
             self.hashes[hash_key] = source.sha256
         return source
+
+
+def _not_a_file(path: str) -> str:
+    """Why a local path cannot be read as a file: missing, a directory, or another kind of entry."""
+    if os.path.isdir(path):
+        return "a directory, not a file"
+    return "not a regular file" if os.path.exists(path) else "file not found"
 
 
 def load(path: Path, sink: Sink, options: LoadOptions | None = None) -> LoadedSpec | None:

@@ -7,7 +7,7 @@ A regeneration after a one-schema edit at 1,000 operations changes ~10 of ~1,085
 files; staging the rest as hard links, swapping and deleting the old tree cost ~0.1 s.
 
 It takes the short way only when it can prove the result equal to the staged swap's,
-and answers False, having touched nothing, otherwise (the caller then stages):
+and answers None, having touched nothing, otherwise (the caller then stages):
 
 * every package directory exists, is a real directory and has a readable manifest;
 * no listed file was edited by hand or is missing (the staged swap refuses or rebuilds);
@@ -101,8 +101,11 @@ class _Changes:
     new_folders: list[str]  # folders the new tree adds, parents first
 
 
-def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> bool:
-    """Write only what changed, atomically over all packages; False (nothing done) when unsure.
+def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> int | None:
+    """Write only what changed, atomically over all packages; None (nothing done) when unsure.
+
+    Returns:
+        How many files it wrote, manifests aside (0 when only a manifest changed).
 
     Raises:
         OSError: the file system failed; everything changed so far was undone.
@@ -120,7 +123,7 @@ def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> boo
             if changes is None:
                 discard(staging)  # nothing was changed yet
                 journal.close()
-                return False
+                return None
             planned.append((changes, tree))
         for changes, tree in planned:
             written.append(_apply(changes, tree, probe.st_mode, spares, journal))
@@ -139,7 +142,7 @@ def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> boo
         (Path(c.dest), file_stats.after_write(Path(c.dest), c.checked, w, c.remove, stamp))
         for (c, _), w in zip(planned, written)
     )
-    return True
+    return sum(len(w) for w in written)
 
 
 def _changes(dest: Path, tree: Mapping[str, bytes], stamp: file_stats.Stamp) -> _Changes | None:

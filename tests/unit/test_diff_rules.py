@@ -390,6 +390,18 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         {("parameter-default-changed", "client", P), ("parameter-default-changed", "server", C)},
     ),
     (
+        "parameter-default-added",
+        lambda d: None,
+        _default(20),
+        {("parameter-default-added", "client", P), ("parameter-default-added", "server", C)},
+    ),
+    (
+        "parameter-default-removed",
+        _default(20),
+        lambda d: None,
+        _both(P, P, "parameter-default-removed"),
+    ),
+    (
         "model-composition-changed",
         _composed,
         lambda d: _composed(d, extra=True),

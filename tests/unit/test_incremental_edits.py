@@ -219,9 +219,10 @@ def test_a_random_sequence_of_edits_regenerated_warm_equals_cold_runs(
     chosen = random.Random(seed).choices(SEQUENCE_EDITS, k=5)
     in_place: list[bool] = []
 
-    def spy(*args: Any) -> bool:
-        in_place.append(write_in_place.write_changes(*args))
-        return in_place[-1]
+    def spy(*args: Any) -> int | None:
+        written = write_in_place.write_changes(*args)
+        in_place.append(written is not None)
+        return written
 
     monkeypatch.setattr(write, "write_changes", spy)
     document = synth.generate(12)

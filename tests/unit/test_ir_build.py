@@ -175,6 +175,44 @@ def test_a_parameter_given_by_content_takes_its_schema() -> None:
     assert api.operations[0].parameters[0].type == TypeRef("array", item=TypeRef("string"))
 
 
+def test_accept_content_type_and_authorization_headers_are_ignored() -> None:
+    def header(name: str, where: str = "header") -> dict[str, Any]:
+        schema = {"type": "object", "properties": {"v": {"type": "string"}}}  # a class each
+        return {"name": name, "in": where, "required": True, "schema": schema}
+
+    shared = {"$ref": "#/components/parameters/Auth"}
+    api, source, sink = built(
+        spec(
+            {
+                "/a": {
+                    "parameters": [shared],
+                    "get": {"operationId": "a", "responses": OK, "parameters": [shared]},
+                    "put": {
+                        "operationId": "b",
+                        "responses": OK,
+                        "parameters": [
+                            header("ACCEPT"),
+                            header("content-type"),
+                            header("X-Trace"),
+                            header("Accept", "query"),  # only headers are ignored
+                        ],
+                    },
+                }
+            },
+            {"parameters": {"Auth": header("Authorization")}},
+        )
+    )
+    kept = [[(p.location, p.name) for p in op.parameters] for op in api.operations]
+    assert kept == [[], [("header", "X-Trace"), ("query", "Accept")]]
+    assert [(d.code, d.location.pointer) for d in sink] == [
+        ("ignored-header-parameter", "/components/parameters/Auth"),
+        ("ignored-header-parameter", "/paths/~1a/put/parameters/0"),
+        ("ignored-header-parameter", "/paths/~1a/put/parameters/1"),
+    ]
+    hoisted = {loc.pointer for loc in source.locations.values()}  # no class for the ignored
+    assert hoisted and hoisted <= {f"/paths/~1a/put/parameters/{i}/schema" for i in (2, 3)}
+
+
 def test_missing_and_duplicate_operation_ids_are_minted_and_reported() -> None:
     api, _, sink = built(
         spec(

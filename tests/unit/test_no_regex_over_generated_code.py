@@ -25,7 +25,7 @@ ALLOWED: dict[tuple[str, str], str] = {
         "config/schema.py",
         "_check_env",
     ): "an environment variable name from pyproject.toml (config input)",
-    ("config/schema.py", "_line_of"): "the line of a key in pyproject.toml (config input)",
+    ("config/targets.py", "key_line"): "the line of a key in pyproject.toml (config input)",
     ("load/json_reader.py", "<module>"): "JSON tokens (spec file text)",
     ("load/json_reader.py", "_skip"): "whitespace in a JSON spec file",
     ("load/json_reader.py", "JsonPositions.line_column"): "line starts of a JSON spec file",

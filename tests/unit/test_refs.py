@@ -313,6 +313,17 @@ paths:
     ]
 
 
+def test_a_ref_to_a_directory_says_so(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    loaded, sink = spec(
+        tmp_path,
+        {"openapi.yaml": HEADER + "paths:\n  /a:\n    parameters:\n      - $ref: 'schemas'\n"},
+    )
+    assert loaded is not None
+    assert codes(sink) == [("ref-not-found", "openapi.yaml", 6, "/paths/~1a/parameters/0/$ref")]
+    assert "$ref 'schemas': a directory, not a file" in sink.items[0].message
+
+
 def test_pure_ref_cycle(tmp_path: Path) -> None:
     _, sink = spec(
         tmp_path,
