@@ -135,6 +135,7 @@ def routed(raw: str, **kwargs: Any) -> tuple[str, dict[str, str]]:
         ("/n/a%2F", "name", {"name": "a/"}),
         ("/n/%25%2F", "name", {"name": "%/"}),
         ("/n/a%20b%2Fc%C3%A9", "name", {"name": "a b/cé"}),
+        ("/n/é%2Fb", "name", {"name": "é/b"}),  # raw_path holding UTF-8 as sent
         ("/n/%252F", "name", {"name": "%2F"}),  # an encoded "%": no "/" in the path at all
         ("/n/a/b", "literal_ab", {}),
         ("/n/a/y", "pair", {"first": "a", "second": "y"}),

@@ -71,7 +71,13 @@ from starlette.routing import (
 )
 from starlette.types import Receive, Scope, Send
 
-from .template_route import PLACEHOLDER, STARLETTE_NAME, TemplateRoute, raw_route_path
+from .template_route import (
+    PERCENT,
+    PLACEHOLDER,
+    STARLETTE_NAME,
+    TemplateRoute,
+    raw_route_path,
+)
 
 __all__ = ["LazyRoute", "index_routes", "lazy_routes"]
 
@@ -144,8 +150,11 @@ class LazyRoute(BaseRoute):
         shape = self.segments()
         path = get_route_path(scope)
         if shape is not None and "\n" not in path and not _fits(shape, path):
-            raw = raw_route_path(scope)  # "%2F" within a segment: see TemplateRoute
-            if raw is None or not _fits(shape, raw):
+            raw = scope.get("raw_path")  # "%2F" within a segment: see TemplateRoute
+            if not (isinstance(raw, bytes) and PERCENT in raw):
+                return Match.NONE, {}
+            encoded = raw_route_path(scope)
+            if encoded is None or not _fits(shape, encoded):
                 return Match.NONE, {}
         return self.route.matches(scope)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Coroutine
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote_to_bytes
 
 from fastapi.routing import APIRoute
 from starlette._utils import get_route_path
@@ -25,28 +25,30 @@ from starlette.types import Scope
 from .bodies import _is_json, build_body_validator
 from .errors import ApiError
 
-__all__ = ["PLACEHOLDER", "SLASH", "STARLETTE_NAME", "TemplateRoute", "raw_route_path"]
+__all__ = ["PERCENT", "PLACEHOLDER", "SLASH", "STARLETTE_NAME", "TemplateRoute", "raw_route_path"]
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")  # a path template's {name}
 STARLETTE_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")  # a name Starlette's templates accept
 # How raw_route_path spells a "/" within a segment: a lone surrogate, which no percent-decoded
 # path holds, one character for one (the route's regex sees it as any other character).
 SLASH = "\udc2f"
+PERCENT = ord("%")  # a raw_path without it encodes no "/": ``PERCENT in raw_path``, a quick test
 
 
 def raw_route_path(scope: Scope) -> str | None:
     """The path a route matches (``path`` below ``root_path``, as Starlette cuts it) with every
     ``/`` that ``raw_path`` spells ``%2F`` written as :data:`SLASH`; None when there is none.
 
-    Starlette matches the decoded ``path``, where ``/n/a%2Fb`` reads as three segments. Also
+    Starlette matches the decoded ``path``, where ``/n/a%2Fb`` reads as three segments; here
+    ``raw_path`` is split first, then each segment decoded as ASGI decodes ``path``. Also
     None, leaving the decoded ``path`` as all there is, when ``raw_path`` is missing or does
     not decode to ``path`` (a middleware rewrote ``path``, or the router toggled its
     trailing slash to look for a redirect), or when ``root_path`` ends inside a segment.
     """
     raw = scope.get("raw_path")
-    if not isinstance(raw, bytes) or (b"%2F" not in raw and b"%2f" not in raw):
+    if not isinstance(raw, bytes) or PERCENT not in raw or b"%2F" not in raw and b"%2f" not in raw:
         return None
-    segments = [unquote(segment) for segment in raw.decode("latin-1").split("/")]
+    segments = [unquote_to_bytes(part).decode("utf-8", "replace") for part in raw.split(b"/")]
     path = scope["path"]
     if "/".join(segments) != path:
         return None
@@ -132,9 +134,11 @@ class TemplateRoute(APIRoute):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         """Starlette's match of the path as the client encoded it, with values decoded and
         numbered parameters renamed to the spec's names."""
-        route_path = raw_route_path(scope) if self.reads_raw_path else None
-        if route_path is not None:
-            scope = {**scope, "path": route_path, "root_path": ""}
+        raw, route_path = scope.get("raw_path"), None
+        if isinstance(raw, bytes) and PERCENT in raw and self.reads_raw_path:
+            route_path = raw_route_path(scope)
+            if route_path is not None:
+                scope = {**scope, "path": route_path, "root_path": ""}
         match, child = super().matches(scope)
         if match is not Match.NONE and (self.spec_names or route_path is not None):
             names = self.spec_names
