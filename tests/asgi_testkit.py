@@ -7,10 +7,18 @@ from typing import Any
 
 
 async def run_request(
-    app: Any, method: str, path: str, headers: list[tuple[bytes, bytes]], root_path: str = ""
+    app: Any,
+    method: str,
+    path: str,
+    headers: list[tuple[bytes, bytes]],
+    root_path: str = "",
+    raw_path: bytes | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]], Exception | None]:
     """Send one bodiless HTTP request to ``app``: the scope routing filled in, the messages sent
-    back, and the exception that escaped the app (None when it answered normally)."""
+    back, and the exception that escaped the app (None when it answered normally).
+
+    ``raw_path`` is ``path`` as the client encoded it (``path`` itself, encoded, by default).
+    """
     scope: dict[str, Any] = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -18,7 +26,7 @@ async def run_request(
         "method": method,
         "scheme": "http",
         "path": path,
-        "raw_path": path.encode(),
+        "raw_path": path.encode() if raw_path is None else raw_path,
         "root_path": root_path,
         "query_string": b"",
         "headers": [(b"host", b"testserver"), *headers],

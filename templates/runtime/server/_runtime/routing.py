@@ -37,7 +37,9 @@ to both, so dropping it changes neither the first full or partial match nor the 
 decision. A route's template can only match a path whose segments line up with its own
 (its parameters' convertors - ``str``, ``int``, ``float``, ``uuid`` - match no ``/``), so
 candidates are found by the segment count (trailing slashes ignored) and the fixed
-segments. Anything else is a candidate for every path: mounts, included routers,
+segments. A :class:`TemplateRoute` matches the path as the client encoded it, where a
+``%2F`` stays within its segment (``raw_route_path``), so that spelling is looked up too.
+Anything else is a candidate for every path: mounts, included routers,
 ``{x:path}`` and custom convertors, route classes with their own ``matches``. Requests
 that are not HTTP and paths holding a newline (a regex ``$`` matches before one) use the
 full route list. The index is rebuilt whenever the route list changes (routes are told
@@ -69,7 +71,13 @@ from starlette.routing import (
 )
 from starlette.types import Receive, Scope, Send
 
-from .template_route import PLACEHOLDER, STARLETTE_NAME, TemplateRoute
+from .template_route import (
+    PERCENT,
+    PLACEHOLDER,
+    STARLETTE_NAME,
+    TemplateRoute,
+    raw_route_path,
+)
 
 __all__ = ["LazyRoute", "index_routes", "lazy_routes"]
 
@@ -141,11 +149,12 @@ class LazyRoute(BaseRoute):
             return Match.NONE, {}
         shape = self.segments()
         path = get_route_path(scope)
-        if shape is not None and "\n" not in path:  # a regex's $ matches before a final newline
-            parts = path.rstrip("/").split("/")
-            if len(parts) != len(shape) or any(
-                word is not None and word != part for word, part in zip(shape, parts)
-            ):
+        if shape is not None and "\n" not in path and not _fits(shape, path):
+            raw = scope.get("raw_path")  # "%2F" within a segment: see TemplateRoute
+            if not (isinstance(raw, bytes) and PERCENT in raw):
+                return Match.NONE, {}
+            encoded = raw_route_path(scope)
+            if encoded is None or not _fits(shape, encoded):
                 return Match.NONE, {}
         return self.route.matches(scope)
 
@@ -189,6 +198,15 @@ def lazy_routes(
         start = len(routes)
         routes += [LazyRoute(group, n, paths[start + n], names[start + n]) for n in range(size)]
     return routes
+
+
+def _fits(shape: list[str | None], path: str) -> bool:
+    """Whether ``path`` (trailing slashes ignored) has the segments of ``shape``: the same
+    number, and the same word wherever ``shape`` has one."""
+    parts = path.rstrip("/").split("/")
+    return len(parts) == len(shape) and all(
+        word is None or word == part for word, part in zip(shape, parts)
+    )
 
 
 def _plain_segments(path: str) -> list[str | None] | None:
@@ -247,6 +265,9 @@ class IndexedDispatch:
         root_path = scope.get("root_path")
         if root_path and isinstance(root_path, str) and path.startswith(root_path):
             mask |= self._index.mask(path[len(root_path) :])
+        raw = raw_route_path(scope)
+        if raw is not None:
+            mask |= self._index.mask(raw)
         subset = self._subsets.get(mask)
         if subset is None:
             subset = self._subset(mask)

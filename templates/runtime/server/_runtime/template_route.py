@@ -2,7 +2,9 @@
 
 Part of the server runtime package (``<pkg>/_runtime/template_route.py``, copied verbatim);
 every generated route is a :class:`TemplateRoute` (the group routers' ``route_class``).
-It also answers 415 for a body in a media type its operation does not list.
+It matches the path as the client encoded it, so a parameter value may hold ``/`` (sent
+as ``%2F``; see :func:`raw_route_path`), and answers 415 for a body in a media type its
+operation does not list.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Coroutine
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from fastapi.routing import APIRoute
+from starlette._utils import get_route_path
 from starlette.convertors import StringConvertor
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,10 +25,36 @@ from starlette.types import Scope
 from .bodies import _is_json, build_body_validator
 from .errors import ApiError
 
-__all__ = ["PLACEHOLDER", "STARLETTE_NAME", "TemplateRoute"]
+__all__ = ["PERCENT", "PLACEHOLDER", "SLASH", "STARLETTE_NAME", "TemplateRoute", "raw_route_path"]
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")  # a path template's {name}
 STARLETTE_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")  # a name Starlette's templates accept
+# How raw_route_path spells a "/" within a segment: a lone surrogate, which no percent-decoded
+# path holds, one character for one (the route's regex sees it as any other character).
+SLASH = "\udc2f"
+PERCENT = ord("%")  # a raw_path without it encodes no "/": ``PERCENT in raw_path``, a quick test
+
+
+def raw_route_path(scope: Scope) -> str | None:
+    """The path a route matches (``path`` below ``root_path``, as Starlette cuts it) with every
+    ``/`` that ``raw_path`` spells ``%2F`` written as :data:`SLASH`; None when there is none.
+
+    Starlette matches the decoded ``path``, where ``/n/a%2Fb`` reads as three segments; here
+    ``raw_path`` is split first, then each segment decoded as ASGI decodes ``path``. Also
+    None, leaving the decoded ``path`` as all there is, when ``raw_path`` is missing or does
+    not decode to ``path`` (a middleware rewrote ``path``, or the router toggled its
+    trailing slash to look for a redirect), or when ``root_path`` ends inside a segment.
+    """
+    raw = scope.get("raw_path")
+    if not isinstance(raw, bytes) or PERCENT not in raw or b"%2F" not in raw and b"%2f" not in raw:
+        return None
+    segments = [unquote_to_bytes(part).decode("utf-8", "replace") for part in raw.split(b"/")]
+    path = scope["path"]
+    if "/".join(segments) != path:
+        return None
+    spelt = "/".join(segment.replace("/", SLASH) for segment in segments)  # as long as path
+    route_path = spelt[len(path) - len(get_route_path(scope)) :]
+    return None if route_path.startswith(SLASH) else route_path
 
 
 class TemplateRoute(APIRoute):
@@ -38,6 +68,9 @@ class TemplateRoute(APIRoute):
     ``v7-x-1`` is version ``7``, id ``x-1``). The values are handed on under the spec's
     names, so FastAPI (reading ``Path(alias=...)``) and ``app.openapi()`` keep the spec's
     path and names. A name used twice (``/{id}/copy/{id}``) must match the same text twice.
+
+    A ``%2F`` in the request is a character of its segment (:func:`raw_route_path`): ``/n/a%2Fb``
+    matches ``/n/{name}`` with ``name`` ``a/b``, and never a literal ``/n/a/b``.
     """
 
     def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
@@ -54,6 +87,7 @@ class TemplateRoute(APIRoute):
         else:
             super().__init__(path, endpoint, **kwargs)
         build_body_validator(self)
+        self.reads_raw_path = SLASH not in path  # a template holding it could match a "/"
         self.spec_names: dict[str, str] = {}
         crowded = any("/" not in literal for literal in pieces[2:-1:2])
         if not repeated and not crowded and all(STARLETTE_NAME.fullmatch(n) for n in names):
@@ -98,12 +132,19 @@ class TemplateRoute(APIRoute):
         return checked
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        """Starlette's match, with numbered parameters renamed to the spec's names."""
+        """Starlette's match of the path as the client encoded it, with values decoded and
+        numbered parameters renamed to the spec's names."""
+        raw, route_path = scope.get("raw_path"), None
+        if isinstance(raw, bytes) and PERCENT in raw and self.reads_raw_path:
+            route_path = raw_route_path(scope)
+            if route_path is not None:
+                scope = {**scope, "path": route_path, "root_path": ""}
         match, child = super().matches(scope)
-        if self.spec_names and match is not Match.NONE:
+        if match is not Match.NONE and (self.spec_names or route_path is not None):
             names = self.spec_names
             child["path_params"] = {
-                names.get(key, key): value for key, value in child["path_params"].items()
+                names.get(key, key): value.replace(SLASH, "/") if isinstance(value, str) else value
+                for key, value in child["path_params"].items()
             }
         return match, child
 
