@@ -5,6 +5,7 @@ Most tests feed change events directly; one short test uses a real watcher.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import threading
 import time
@@ -327,3 +328,32 @@ def test_real_watch_survives_an_invalid_config_edit(
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_a_watch_regeneration_runs_with_the_collector_off_and_restores_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As ``generate`` does: no cyclic-collector pass during a run; it is back on after."""
+    pytest.importorskip("watchfiles")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "shop.yaml").write_text("v1\n")
+    stop = threading.Event()
+    seen: list[bool] = []
+
+    def render(target: Target, sink: Sink) -> Rendered | None:
+        seen.append(gc.isenabled())
+        stop.set()  # the first regeneration is enough
+        return fake_render(target, sink)
+
+    assert gc.isenabled()
+    thread = threading.Thread(
+        target=run_watch,
+        args=(Path("shop.yaml"), Overrides(server_package=False)),
+        kwargs={"debounce_ms": 50, "quiet": True, "render": render, "stop_event": stop},
+        daemon=True,
+    )
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert seen == [False]
+    assert gc.isenabled()
