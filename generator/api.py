@@ -38,6 +38,7 @@ from apiforge.diagnostics import (
 )
 from apiforge.engine import Outcome, RenderFn, check_target, generate_target, pipeline_render
 from apiforge.progress import Reporter
+from apiforge.warning_codes import unknown_code_message
 
 
 @dataclass(frozen=True)
@@ -199,9 +200,16 @@ def check(
 
 
 def validate(
-    spec: str | Path, *, allow_remote_refs: bool = False, strict: bool = False
+    spec: str | Path,
+    *,
+    allow_remote_refs: bool = False,
+    strict: bool = False,
+    ignore_warnings: Sequence[str] = (),
 ) -> Validation:
     """Run every check ``generate`` runs on ``spec`` (load, IR, names, models, views), writing nothing.
+
+    ``ignore_warnings``: warning codes left out of the result and of ``strict``
+    (:data:`apiforge.warning_codes.WARNING_CODES`; another code raises ValueError).
 
     Returns:
         The spec's warnings (sorted by file and line) and what it holds.
@@ -212,7 +220,10 @@ def validate(
     import tempfile  # only here: not on generate's no-op path (~3 ms)
 
     spec = Path(spec)
-    sink = Sink()
+    problems = [p for p in map(unknown_code_message, ignore_warnings) if p is not None]
+    if problems:
+        raise ValueError("; ".join(problems))
+    sink = Sink(ignored=frozenset(ignore_warnings))
     from apiforge.pipeline import render  # the heavy stages, loaded by the call that needs them
 
     with tempfile.TemporaryDirectory() as nowhere:  # an output folder nothing is written to
@@ -229,7 +240,7 @@ def validate(
         except GenerationFailed as exc:
             sink.extend(d for d in exc.diagnostics if d not in sink.items)
             rendered = None
-    items = sorted_diagnostics(strict_failures(sink.items) if strict else sink.items)
+    items = sorted_diagnostics(strict_failures(sink.shown) if strict else sink.shown)
     errors = sum(d.severity is Severity.ERROR for d in items)
     warnings = sum(d.severity is Severity.WARNING for d in items)
     facts = rendered.facts if rendered is not None else None

@@ -118,6 +118,10 @@ class Sink:
     locator: Locator | None = None
     reads: set[str] = field(default_factory=set)
     """Absolute paths of the local files the run read or tried to read (for ``apiforge watch``)."""
+    ignored: frozenset[str] = frozenset()
+    """Warning and information codes the user chose not to see (``ignore-warnings``). They stay
+    in :attr:`items`, which the caches replay, and are left out of :attr:`shown`,
+    :attr:`warnings`, :attr:`infos` and ``strict``."""
 
     def report(self, code: str, severity: Severity, message: str, location: SpecLocation) -> None:
         """Record one diagnostic, resolving its line and column when a locator is set."""
@@ -150,19 +154,26 @@ class Sink:
         ]
 
     @property
+    def shown(self) -> list[Diagnostic]:
+        """What the user sees: every diagnostic but the ignored warnings and information."""
+        if not self.ignored:
+            return self.items
+        return [d for d in self.items if d.severity is Severity.ERROR or d.code not in self.ignored]
+
+    @property
     def errors(self) -> list[Diagnostic]:
         """The diagnostics that stop generation."""
         return [d for d in self.items if d.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        """The diagnostics that do not stop generation."""
-        return [d for d in self.items if d.severity is Severity.WARNING]
+        """The warnings not ignored (they do not stop generation unless ``strict``)."""
+        return [d for d in self.shown if d.severity is Severity.WARNING]
 
     @property
     def infos(self) -> list[Diagnostic]:
-        """The diagnostics that only inform."""
-        return [d for d in self.items if d.severity is Severity.INFO]
+        """The information not ignored."""
+        return [d for d in self.shown if d.severity is Severity.INFO]
 
     def has_errors(self, strict: bool = False) -> bool:
         """True when generation must stop; with ``strict`` warnings count too."""

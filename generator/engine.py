@@ -101,7 +101,7 @@ def render_target(
     target: Target, render: RenderFn, reporter: Reporter, name: str
 ) -> Rendered | None:
     """Run the pipeline for one target and report its diagnostics; None when it failed."""
-    sink = Sink()
+    sink = Sink(ignored=frozenset(target.ignore_warnings))
     reporter.stage(f"{name}: rendering")
     try:
         with reporter.listening():
@@ -111,7 +111,7 @@ def render_target(
         rendered = None
     reporter.reads |= sink.reads
     strict_failed = rendered is None and target.strict and not sink.errors and bool(sink.warnings)
-    reporter.diagnostics(strict_failures(sink.items) if strict_failed else sink.items)
+    reporter.diagnostics(strict_failures(sink.shown) if strict_failed else sink.shown)
     if strict_failed:
         codes = ", ".join(sorted({d.code for d in sink.warnings}))
         count = len(sink.warnings)

@@ -321,7 +321,9 @@ class Reuse:
     def _key(self, kind: str) -> str:
         from apiforge.resources import templates_hash  # the generator's code and templates
 
-        setting = repr((self.target, self.header, self.style))
+        # the warnings a target ignores change no file, and their diagnostics are all kept
+        target = replace(self.target, ignore_warnings=())
+        setting = repr((target, self.header, self.style))
         return cache.digest(_FORMAT, templates_hash(), kind, setting, self.inputs.spelt)
 
 

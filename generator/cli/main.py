@@ -12,22 +12,18 @@ from __future__ import annotations
 
 import atexit
 import gc
-import keyword
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from apiforge import __version__
+from apiforge.cli.flags import IGNORE_WARNING, SPEC, overrides, package_name, target_options
 from apiforge.code_cache import save as save_compiled_code
 from apiforge.config import DEFAULT_OUTPUT
 from apiforge.diagnostics import DiagnosticsError
-
-if TYPE_CHECKING:
-    from apiforge.config.targets import Overrides
 
 
 class Failed(click.ClickException):
@@ -87,6 +83,7 @@ def main() -> None:
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--allow-remote-refs", is_flag=True, help="Allow http(s) $refs (off by default).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@IGNORE_WARNING
 @click.option(
     "--format",
     "output_format",
@@ -94,144 +91,26 @@ def main() -> None:
     default="text",
     help="Diagnostics as text (stderr) or as a JSON array alone on stdout.",
 )
-def validate(spec: Path, allow_remote_refs: bool, strict: bool, output_format: str) -> None:
+def validate(
+    spec: Path,
+    allow_remote_refs: bool,
+    strict: bool,
+    ignore_warnings: tuple[str, ...],
+    output_format: str,
+) -> None:
     """Run every check `generate` runs on SPEC, writing nothing; print diagnostics or a summary."""
     from apiforge.cli.commands.validate import run_validate  # each command loads its own module
 
     run_validate(
-        spec, allow_remote_refs=allow_remote_refs, output_format=output_format, strict=strict
+        spec,
+        allow_remote_refs=allow_remote_refs,
+        output_format=output_format,
+        strict=strict,
+        ignore_warnings=ignore_warnings,
     )
 
 
 # --- generate / check / watch: thin wrappers over generator/cli/commands/*.py ----------------------
-
-_SPEC = click.argument(
-    "spec", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-
-
-def _package_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """A usage error for a name that cannot be imported (``my-client``, ``class``)."""
-    if value is not None and (not value.isidentifier() or keyword.iskeyword(value)):
-        raise click.BadParameter(f"{value!r} is not a valid Python package name")
-    return value
-
-
-def _variable_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """A usage error for what cannot be an environment variable's name (``A B``, ``1X``)."""
-    if value is not None and not (value.isascii() and value.isidentifier()):
-        raise click.BadParameter(f"{value!r} is not a valid environment variable name")
-    return value
-
-
-_WRITES_BUMP = "Bump package versions by the spec change and write a CHANGELOG.md entry."
-_JSON_ARRAY = "Diagnostics as text (stderr) or as a JSON array alone on stdout (for CI)."
-
-
-def _target_options(
-    bump_help: str = _WRITES_BUMP, format_help: str = _JSON_ARRAY
-) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """The flags shared by generate, check and watch; they override ``[tool.apiforge]``.
-
-    ``bump_help`` and ``format_help`` say what ``--bump-version`` and ``--format``
-    do in the command at hand (``check`` writes nothing, ``check --breaking`` prints
-    a JSON object).
-    """
-    return lambda command: _with_target_options(command, bump_help, format_help)
-
-
-def _with_target_options(
-    command: Callable[..., None], bump_help: str, format_help: str
-) -> Callable[..., None]:
-    options = [
-        click.option(
-            "-o",
-            "--output",
-            type=click.Path(file_okay=False, path_type=Path),
-            help="Output directory (default: generated/, or the config's `output`).",
-        ),
-        click.option(
-            "--client-package",
-            metavar="NAME",
-            callback=_package_name,
-            help="Client package name (SPEC only).",
-        ),
-        click.option("--no-client", is_flag=True, help="Generate no client (SPEC only)."),
-        click.option(
-            "--server-package",
-            metavar="NAME",
-            callback=_package_name,
-            help="Server package name (SPEC only).",
-        ),
-        click.option("--no-server", is_flag=True, help="Generate no server (SPEC only)."),
-        click.option(
-            "--api-key-env",
-            metavar="VAR",
-            callback=_variable_name,
-            help="API key variable (SPEC only).",
-        ),
-        click.option(
-            "--base-url-env",
-            metavar="VAR",
-            callback=_variable_name,
-            help="Base URL variable (SPEC only).",
-        ),
-        click.option("--strict", is_flag=True, default=None, help="Treat warnings as errors."),
-        click.option(
-            "--allow-remote-refs",
-            is_flag=True,
-            default=None,
-            help="Allow http(s) $refs (off by default).",
-        ),
-        click.option(
-            "--formatter",
-            type=click.Choice(["ruff", "black"]),
-            default=None,
-            help="Formatter for the output: ruff format (default) or black.",
-        ),
-        click.option(
-            "--bump-version",
-            is_flag=True,
-            default=None,
-            help=bump_help,
-        ),
-        click.option("-q", "--quiet", is_flag=True, help="No progress or status lines."),
-        click.option(
-            "--format",
-            "output_format",
-            type=click.Choice(["text", "json"]),
-            default="text",
-            help=format_help,
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _overrides(flags: dict[str, Any]) -> Overrides:
-    """Turn the shared flags into config overrides (removing them from ``flags``)."""
-    from apiforge.config.targets import Overrides  # not needed by `apiforge --help`
-
-    values: dict[str, Any] = {}
-    if flags["no_client"] and flags["no_server"]:
-        raise click.UsageError("--no-client and --no-server leave nothing to generate")
-    for kind in ("client", "server"):
-        name, disabled = flags.pop(f"{kind}_package"), flags.pop(f"no_{kind}")
-        if name is not None and disabled:
-            raise click.UsageError(f"--{kind}-package and --no-{kind} exclude each other")
-        values[f"{kind}_package"] = False if disabled else name
-    for key in (
-        "output",
-        "strict",
-        "allow_remote_refs",
-        "api_key_env",
-        "base_url_env",
-        "formatter",
-        "bump_version",
-    ):
-        values[key] = flags.pop(key)
-    return Overrides(**values)
 
 
 def _injected(ctx: click.Context) -> dict[str, Any]:
@@ -255,8 +134,8 @@ def _renders(spec: Path | None, force: bool, output: Path | None) -> bool:
 
 
 @main.command()
-@_SPEC
-@_target_options()
+@SPEC
+@target_options()
 @click.option(
     "--force", is_flag=True, help="Regenerate even when up to date; overwrite hand edits."
 )
@@ -281,7 +160,7 @@ def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any
     try:
         from apiforge.cli.commands.generate import run_generate  # loaded when the command runs
 
-        run_generate(spec, _overrides(flags), force=force, **flags, **injected)
+        run_generate(spec, overrides(flags), force=force, **flags, **injected)
     finally:
         if warm:
             validation_background.discard()  # no render took it (e.g. a usage error)
@@ -290,8 +169,8 @@ def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any
 
 
 @main.command()
-@_SPEC
-@_target_options(
+@SPEC
+@target_options(
     bump_help="Compare with the versions and CHANGELOG.md entries `generate --bump-version` "
     "would write (check writes nothing).",
     format_help="Diagnostics as text (stderr) or as a JSON array alone on stdout, diffs then "
@@ -307,13 +186,13 @@ def check(ctx: click.Context, /, spec: Path | None, breaking: bool, **flags: Any
     """Exit 1 with a diff when generated code is stale, edited by hand or missing."""
     from apiforge.cli.commands.check import run_check  # loaded when the command runs
 
-    overrides = _overrides(flags)
+    chosen = overrides(flags)
     if breaking:
         from apiforge.cli.commands.diff import run_breaking_check  # loaded when the command runs
 
-        run_breaking_check(spec, overrides, output_format=flags["output_format"])
+        run_breaking_check(spec, chosen, output_format=flags["output_format"])
         return
-    run_check(spec, overrides, **flags, **_injected(ctx))
+    run_check(spec, chosen, **flags, **_injected(ctx))
 
 
 @main.command()
@@ -335,13 +214,13 @@ def check(ctx: click.Context, /, spec: Path | None, breaking: bool, **flags: Any
 @click.option(
     "--client-package",
     metavar="NAME",
-    callback=_package_name,
+    callback=package_name,
     help="Client package name (OLD NEW only).",
 )
 @click.option(
     "--server-package",
     metavar="NAME",
-    callback=_package_name,
+    callback=package_name,
     help="Server package name (OLD NEW only).",
 )
 @click.option("--allow-remote-refs", is_flag=True, help="Allow http(s) $refs (off by default).")
@@ -353,8 +232,8 @@ def diff(old: Path | None, new: Path | None, against: Path | None, **flags: Any)
 
 
 @main.command()
-@_SPEC
-@_target_options(
+@SPEC
+@target_options(
     format_help="Diagnostics as text (stderr) or as one JSON array per regeneration on stdout."
 )
 @click.option(
@@ -370,5 +249,5 @@ def watch(ctx: click.Context, /, spec: Path | None, debounce: int, **flags: Any)
     """Regenerate whenever a spec (or a file it $refs) changes; Ctrl-C stops."""
     from apiforge.cli.commands.watch import run_watch  # loaded when the command runs
 
-    overrides = _overrides(flags)
-    run_watch(spec, overrides, debounce_ms=debounce, **flags, **_injected(ctx))
+    chosen = overrides(flags)
+    run_watch(spec, chosen, debounce_ms=debounce, **flags, **_injected(ctx))

@@ -38,6 +38,7 @@ from pydantic_core import ErrorDetails
 from apiforge.config.defaults import default_stem
 from apiforge.config.targets import ConfigError, Overrides, Target, config_diagnostic, key_line
 from apiforge.diagnostics import Diagnostic
+from apiforge.warning_codes import unknown_code_message
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _KEBAB = ConfigDict(
@@ -55,6 +56,15 @@ def _check_package(value: object) -> object:
     if not value.isidentifier() or keyword.iskeyword(value):
         raise ValueError(f"{value!r} is not a valid Python package name")
     return value
+
+
+def _check_codes(codes: list[str]) -> list[str]:
+    """Only warning codes apiforge reports can be ignored; a typo is an error, not a no-op."""
+    for code in codes:
+        problem = unknown_code_message(code)
+        if problem is not None:
+            raise ValueError(problem)
+    return codes
 
 
 def _check_env(value: str | None) -> str | None:
@@ -109,8 +119,16 @@ class TargetConfig(BaseModel):
         "users (major/minor/patch, see `apiforge diff`) and add a CHANGELOG.md entry.",
     )
 
+    ignore_warnings: list[str] = Field(
+        default_factory=list,
+        description="Warning codes not to print nor count as errors under `strict` "
+        '(`["missing-operation-id"]`; docs/diagnostics.md lists them). Changing it regenerates '
+        "nothing.",
+    )
+
     _packages = field_validator("client_package", "server_package", mode="before")(_check_package)
     _envs = field_validator("api_key_env", "base_url_env")(_check_env)
+    _codes = field_validator("ignore_warnings")(_check_codes)
 
     @model_validator(mode="after")
     def _generates_something(self) -> TargetConfig:
@@ -135,6 +153,7 @@ class TargetConfig(BaseModel):
             "format": self.format,
             "formatter": self.formatter or default_formatter,
             "bump_version": self.bump_version,
+            "ignore_warnings": tuple(dict.fromkeys(self.ignore_warnings)),
         }
         for name in ("client_package", "server_package"):
             chosen = getattr(self, name)

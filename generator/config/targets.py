@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from apiforge.diagnostics import Diagnostic, Severity, SpecLocation
+from apiforge.warning_codes import unknown_code_message
 
 _PATH_FIELDS = ("spec", "output")
 
@@ -39,6 +40,8 @@ class Target:
         formatter: which one: ``"ruff"`` (ruff format, the default) or ``"black"``.
         bump_version: bump each package's version from the one it had, by what the spec
             change does to its users, and add a CHANGELOG.md entry (``apiforge diff``).
+        ignore_warnings: warning and information codes not shown nor counted by ``strict``
+            (:data:`apiforge.warning_codes.WARNING_CODES`); they change no output.
     """
 
     spec: Path
@@ -52,6 +55,7 @@ class Target:
     format: bool = True
     formatter: str = "ruff"
     bump_version: bool = False
+    ignore_warnings: tuple[str, ...] = ()
 
     @staticmethod
     def for_spec(spec: Path, output: Path, *, stem: str = "", **overrides: object) -> Target:
@@ -92,10 +96,18 @@ class Overrides:
     base_url_env: str | None = None
     formatter: str | None = None
     bump_version: bool | None = None
+    ignore_warnings: Sequence[str] = ()
+    """Added to the target's own (``--ignore-warning``, repeatable)."""
 
     def __post_init__(self) -> None:
         if isinstance(self.output, str):  # library callers: Overrides(output="out")
             object.__setattr__(self, "output", Path(self.output))
+        if isinstance(self.ignore_warnings, str):  # Overrides(ignore_warnings="a-code")
+            object.__setattr__(self, "ignore_warnings", (self.ignore_warnings,))
+        object.__setattr__(self, "ignore_warnings", tuple(self.ignore_warnings))
+        problems = [p for p in map(unknown_code_message, self.ignore_warnings) if p is not None]
+        if problems:
+            raise ValueError("; ".join(problems))
 
     def apply(self, target: Target) -> Target:
         """``target`` with every given override applied."""
@@ -103,6 +115,9 @@ class Overrides:
         for name in ("client_package", "server_package"):
             if changes.get(name) is False:
                 changes[name] = None
+        ignored = dict.fromkeys((*target.ignore_warnings, *changes.pop("ignore_warnings")))
+        if tuple(ignored) != target.ignore_warnings:
+            changes["ignore_warnings"] = tuple(ignored)
         return replace(target, **changes) if changes else target
 
     def per_spec_flags(self) -> list[str]:
@@ -192,4 +207,5 @@ def target_from_json(values: dict[str, Any]) -> Target:
     if set(values) != names:
         raise KeyError("fields differ")
     arguments: dict[str, Any] = {k: Path(v) if k in _PATH_FIELDS else v for k, v in values.items()}
+    arguments["ignore_warnings"] = tuple(arguments["ignore_warnings"])
     return Target(**arguments)

@@ -171,9 +171,10 @@ def is_remote(key: str) -> bool:
 
 
 def target_options(target: Target) -> dict[str, Any]:
-    """Every target field except where it reads from and writes to."""
+    """Every target field except where it reads from and writes to, and the warnings it ignores
+    (they change no output, so ignoring one more regenerates nothing)."""
     options = asdict(target)
-    del options["spec"], options["output"]
+    del options["spec"], options["output"], options["ignore_warnings"]
     return options
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from test_diagnostics import CASES, expected_codes
 from test_other_cases import CASES as OTHER_CASES
 
+from apiforge.warning_codes import WARNING_CODES
+
 GENERATOR = Path(__file__).resolve().parents[2] / "generator"
 CODE = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)+")
 # Functions and classes whose string arguments include a diagnostic code.
@@ -152,3 +154,26 @@ def test_code_shaped_literals_are_codes_or_listed() -> None:
     assert not stray, (
         f"code-shaped strings reported by no known reporter (extend REPORTERS or NOT_CODES): {stray}"
     )
+
+
+def test_the_codes_a_user_can_ignore_are_the_warnings_a_spec_causes() -> None:
+    """``warning_codes.WARNING_CODES`` (what ``ignore-warnings`` accepts) is complete and exact."""
+    cases = {
+        code for case in CASES.glob("*.yaml") for code in expected_codes(case, ("warning", "info"))
+    }
+    assert set(WARNING_CODES) == cases, (
+        f"add to generator/warning_codes.py: {sorted(cases - set(WARNING_CODES))}; "
+        f"no spec case warns with: {sorted(set(WARNING_CODES) - cases)}"
+    )
+
+
+def test_the_docs_list_every_code_a_user_can_ignore() -> None:
+    docs = GENERATOR.parent / "docs" / "diagnostics.md"
+    rows = [
+        line for line in docs.read_text(encoding="utf-8").splitlines() if line.startswith("| `")
+    ]
+    listed = {}
+    for row in rows:
+        code, meaning = (cell.strip() for cell in row.strip("|").split("|", 1))
+        listed[code.strip("`")] = meaning.strip()
+    assert listed == WARNING_CODES

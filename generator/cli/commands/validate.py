@@ -19,7 +19,12 @@ from apiforge.diagnostics import Diagnostic, DiagnosticsError, counted, render_j
 
 
 def run_validate(
-    spec: Path, *, allow_remote_refs: bool, output_format: str, strict: bool = False
+    spec: Path,
+    *,
+    allow_remote_refs: bool,
+    output_format: str,
+    strict: bool = False,
+    ignore_warnings: Sequence[str] = (),
 ) -> None:
     """Check ``spec`` as ``generate`` would (:func:`apiforge.validate`); print its diagnostics and a summary.
 
@@ -29,7 +34,12 @@ def run_validate(
     """
     as_json = output_format == "json"
     try:
-        result = validate(spec, allow_remote_refs=allow_remote_refs, strict=strict)
+        result = validate(
+            spec,
+            allow_remote_refs=allow_remote_refs,
+            strict=strict,
+            ignore_warnings=ignore_warnings,
+        )
     except DiagnosticsError as exc:
         _show(exc.diagnostics, as_json)
         raise
