@@ -1,0 +1,134 @@
+"""Security schemes end to end: the generated client's credentials and the server's checks.
+
+Over real uvicorn on 127.0.0.1: a secret no header can carry is refused when the client is
+built, without being shown (httpx's own error quotes the header's value); an operation whose
+only schemes the server cannot check (``http`` digest, ``mutualTLS``) is refused, never
+served to anyone; an API key header is not carried along a redirect to another host.
+"""
+
+from __future__ import annotations
+
+import importlib
+import textwrap
+from typing import Any
+
+import pytest
+from apiforge_testkit import Built, generate, load
+from live_server import serve
+
+SPEC = textwrap.dedent(
+    """
+    openapi: 3.0.3
+    info: {title: Schemes, version: "1.0"}
+    security: [{bearer: []}]
+    paths:
+      /bearer:
+        get:
+          operationId: getBearer
+          responses: {"204": {description: ok}}
+      /key:
+        get:
+          operationId: getKey
+          security: [{key: []}]
+          responses: {"204": {description: ok}}
+      /digest:
+        get:
+          operationId: getDigest
+          security: [{digest: []}]
+          responses: {"204": {description: ok}}
+      /mtls-and-bearer:
+        get:
+          operationId: getMtlsAndBearer
+          security: [{mtls: [], bearer: []}]
+          responses: {"204": {description: ok}}
+      /digest-or-key:
+        get:
+          operationId: getDigestOrKey
+          security: [{digest: []}, {key: []}]
+          responses: {"204": {description: ok}}
+      /digest-or-nothing:
+        get:
+          operationId: getDigestOrNothing
+          security: [{digest: []}, {}]
+          responses: {"204": {description: ok}}
+    components:
+      securitySchemes:
+        bearer: {type: http, scheme: bearer}
+        key: {type: apiKey, in: header, name: X-API-Key}
+        digest: {type: http, scheme: digest}
+        mtls: {type: mutualTLS}
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def schemes(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    out = tmp_path_factory.mktemp("schemes")
+    spec = out / "schemes.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    generated = generate(spec, out, "fn_security_schemes")
+    assert generated.ok, generated.report()
+    client, server = load(generated)
+    return Built(generated, client, server)
+
+
+class Impl:
+    """Every operation answers 204 (when the server lets the request in)."""
+
+    def __getattr__(self, name: str) -> Any:
+        async def operation(*, context: Any) -> None:
+            return None
+
+        return operation
+
+
+GROUPS = ("bearer", "key", "digest", "mtls_and_bearer", "digest_or_key", "digest_or_nothing")
+
+
+def _app(built: Built) -> Any:
+    return built.server.create_app(
+        **{group: Impl() for group in GROUPS}, authenticate=lambda secret: None
+    )
+
+
+@pytest.mark.parametrize(
+    "secret", ["s3cret-token\n", "s3cret-token\r\n", " s3cret-token", "s3cret-tökén", "s3\x00cret"]
+)
+def test_a_secret_no_header_carries_is_refused_without_showing_it(
+    schemes: Built, secret: str
+) -> None:
+    runtime = schemes.client._runtime
+    for build in (
+        lambda: schemes.client.Client(base_url="http://127.0.0.1:1", api_key=secret),
+        lambda: runtime.bearer_auth(secret),
+        lambda: runtime.api_key_auth("X-API-Key", "header", secret),
+    ):
+        with pytest.raises(ValueError) as raised:
+            build()
+        assert "s3" not in str(raised.value) and raised.value.__cause__ is None
+
+
+def test_an_empty_bearer_token_is_no_credential(schemes: Built) -> None:
+    with serve(_app(schemes)) as url:
+        client = schemes.client.Client(base_url=url, api_key="", max_retries=0)
+        with pytest.raises(schemes.client.AuthenticationError) as raised:
+            client.bearer.get_bearer()
+    assert "authorization" not in raised.value.request.headers
+
+
+def test_a_sendable_secret_still_reaches_the_server(schemes: Built) -> None:
+    seen: list[str] = []
+    server_runtime = importlib.import_module(schemes.generated.server + ".runtime")
+
+    def authenticate(secret: str) -> Any:
+        seen.append(secret)
+        return server_runtime.SimplePrincipal("someone")
+
+    app = schemes.server.create_app(bearer=Impl(), key=Impl(), authenticate=authenticate)
+    runtime = schemes.client._runtime
+    key = runtime.api_key_auth("X-API-Key", "header", "a\tkey with spaces")
+    with serve(app) as url:
+        client = schemes.client.Client(base_url=url, api_key="tok.en~", auth=key)
+        client.bearer.get_bearer()
+        client.key.get_key()
+    assert seen == ["tok.en~", "a\tkey with spaces"]
