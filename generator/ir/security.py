@@ -2,8 +2,9 @@
 
 Part of the IR build (``ir/build.py``). Supported schemes are HTTP bearer and basic,
 API keys (header, query, cookie), OAuth 2 and OpenID Connect (sent as a bearer
-token); anything else is reported and ignored, and an operation whose requirements
-use no supported scheme sends no credentials (reported).
+token); anything else is reported and ignored. An operation whose requirements use
+no supported scheme (and do not make credentials optional) is reported: its client
+sends no credentials and its server refuses every request, never serves it unchecked.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.bodies import Deref
 from apiforge.ir.model import SecurityRequirement, SecurityScheme
 
-Requirements = tuple[tuple[tuple[SecurityRequirement, ...], ...], bool]
-"""An operation's supported alternatives (OR of ANDs) and whether credentials are optional."""
+Requirements = tuple[tuple[tuple[SecurityRequirement, ...], ...], bool, bool]
+"""An operation's supported alternatives (OR of ANDs), whether credentials are optional, and
+whether it requires credentials in unsupported schemes only (no alternative left, no ``{}``)."""
 
 
 class Security:
@@ -50,17 +52,19 @@ class Security:
                     name, "oauth2" if kind == "oauth2" else "openid", None, "header", loc
                 )
             else:
+                spelt = f"{kind} {scheme}" if kind == "http" else kind
                 self.sink.warning(
                     "unsupported-security",
-                    f"security scheme {name!r} ({kind}) is not supported; ignored",
+                    f"security scheme {name!r} ({spelt}) is not supported; ignored",
                     loc,
                 )
         return found
 
     def requirements(self, node: Any, loc: SpecLocation) -> Requirements:
-        """The supported alternatives (OR of ANDs) and whether ``{}`` makes credentials optional."""
+        """The supported alternatives (OR of ANDs), whether ``{}`` makes credentials optional,
+        and whether only unsupported schemes are required (see :data:`Requirements`)."""
         if not isinstance(node, list) or not node:
-            return (), False  # absent, or `security: []`: no authentication
+            return (), False, False  # absent, or `security: []`: no authentication
         known = self._read.get(id(node))
         if known is not None:
             return known[1]
@@ -87,7 +91,8 @@ class Security:
         if not alternatives:
             self.sink.warning(
                 "unsupported-security",
-                "no security requirement uses a supported scheme; sending no credentials",
+                "no security requirement uses a supported scheme: the client sends no "
+                "credentials and the server refuses every request (401)",
                 loc.child("security"),
             )
-        return tuple(alternatives), optional
+        return tuple(alternatives), optional, not alternatives

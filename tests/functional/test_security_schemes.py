@@ -3,7 +3,8 @@
 Over real uvicorn on 127.0.0.1: a secret no header can carry is refused when the client is
 built, without being shown (httpx's own error quotes the header's value); an operation whose
 only schemes the server cannot check (``http`` digest, ``mutualTLS``) is refused, never
-served to anyone; an API key header is not carried along a redirect to another host.
+served to anyone; ``security: [{}]`` (credentials optional, no scheme) serves everyone;
+an API key header is not carried along a redirect to another host.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import importlib
 import textwrap
 from typing import Any
 
+import httpx
 import pytest
 from apiforge_testkit import Built, generate, load
 from live_server import serve
@@ -51,6 +53,11 @@ SPEC = textwrap.dedent(
           operationId: getDigestOrNothing
           security: [{digest: []}, {}]
           responses: {"204": {description: ok}}
+      /anyone:
+        get:
+          operationId: getAnyone
+          security: [{}]
+          responses: {"204": {description: ok}}
     components:
       securitySchemes:
         bearer: {type: http, scheme: bearer}
@@ -82,7 +89,15 @@ class Impl:
         return operation
 
 
-GROUPS = ("bearer", "key", "digest", "mtls_and_bearer", "digest_or_key", "digest_or_nothing")
+GROUPS = (
+    "bearer",
+    "key",
+    "digest",
+    "mtls_and_bearer",
+    "digest_or_key",
+    "digest_or_nothing",
+    "anyone",
+)
 
 
 def _app(built: Built) -> Any:
@@ -132,3 +147,44 @@ def test_a_sendable_secret_still_reaches_the_server(schemes: Built) -> None:
         client.bearer.get_bearer()
         client.key.get_key()
     assert seen == ["tok.en~", "a\tkey with spaces"]
+
+
+def _principal(subject: str) -> Any:
+    return type("Principal", (), {"subject": subject, "scopes": frozenset()})()
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "status"),
+    [
+        ("/digest", {}, 401),
+        ("/digest", {"Authorization": 'Digest username="u", response="r"'}, 401),
+        ("/mtls-and-bearer", {}, 401),
+        ("/mtls-and-bearer", {"Authorization": "Bearer good"}, 401),
+        ("/digest-or-key", {}, 401),
+        ("/digest-or-key", {"X-API-Key": "good"}, 204),
+        ("/digest-or-nothing", {}, 204),
+        ("/anyone", {}, 204),
+        ("/anyone", {"Authorization": "Bearer whatever"}, 204),
+    ],
+)
+def test_only_unsupported_schemes_are_refused_never_served_unchecked(
+    schemes: Built, path: str, headers: dict[str, str], status: int
+) -> None:
+    app = schemes.server.create_app(
+        **{group: Impl() for group in GROUPS},
+        authenticate=lambda secret: _principal(secret) if secret == "good" else None,
+    )
+    with serve(app) as url:
+        response = httpx.get(url + path, headers=headers)
+    assert response.status_code == status, response.text
+    assert app.openapi()["paths"][path]["get"]["security"]  # still documented as written
+
+
+def test_the_warning_says_what_both_packages_do(schemes: Built) -> None:
+    refused = [
+        d.message
+        for d in schemes.generated.diagnostics
+        if d.code == "unsupported-security" and d.location.pointer.endswith("/security")
+    ]
+    assert len(refused) == 2  # /digest and /mtls-and-bearer
+    assert all("server refuses every request" in message for message in refused)
