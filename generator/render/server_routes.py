@@ -296,7 +296,7 @@ def _security(op: Operation, schemes: dict[str, SecurityScheme]) -> str | None:
     """The Security marker of the route's principal: one scheme, or any-of-all-of the spec's
     alternatives; a refusal when the spec requires only schemes the runtime cannot check."""
     if op.security_unsupported:
-        return "binder.refuses()"
+        return "rt.UNSUPPORTED_SECURITY"
     alternatives = op.security_alternatives
     if not any(alternatives):
         return None  # no requirement, or only the empty one (`security: [{}]`): anyone gets in

@@ -234,20 +234,6 @@ class Binder:
         dependency.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
         return Security(dependency)
 
-    def refuses(self) -> Any:
-        """The marker of a route whose spec requires credentials this runtime cannot check.
-
-        Its schemes are all unsupported (``http`` schemes other than bearer and basic,
-        ``mutualTLS``...), so every request is answered ``401``: the operation is never
-        served unchecked. The spec's ``security`` stays documented in ``app.openapi()``.
-        """
-
-        async def dependency() -> Principal | None:
-            detail = "not authenticated: the operation's security schemes are not supported"
-            raise _auth_error(401, detail, None)
-
-        return Security(dependency)
-
     async def _authorize_all(
         self,
         alternatives: Sequence[Sequence[SecurityRequirement]],

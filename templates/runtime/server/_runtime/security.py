@@ -11,6 +11,7 @@ from typing import (
     Literal,
 )
 
+from fastapi import Security
 from fastapi.security import (
     APIKeyCookie,
     APIKeyHeader,
@@ -206,3 +207,17 @@ class _Guard(SecurityBase):
         else:
             credential = _extract(kind, await self._read(request))
         return await self._binder._authorize(self._requirements, (credential,), self._kinds, False)
+
+
+async def _refuse_unsupported() -> Principal | None:
+    detail = "not authenticated: the operation's security schemes are not supported"
+    raise _auth_error(401, detail, None)
+
+
+UNSUPPORTED_SECURITY: Final = Security(_refuse_unsupported)
+"""The marker of a route whose spec requires credentials this runtime cannot check.
+
+Its schemes are all unsupported (``http`` schemes other than bearer and basic,
+``mutualTLS``...), so every request is answered ``401``: the operation is never served
+unchecked. The spec's ``security`` stays documented in ``app.openapi()``.
+"""
