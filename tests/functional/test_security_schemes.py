@@ -17,6 +17,10 @@ import httpx
 import pytest
 from apiforge_testkit import Built, generate, load
 from live_server import serve
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 
 SPEC = textwrap.dedent(
     """
@@ -53,6 +57,11 @@ SPEC = textwrap.dedent(
           operationId: getDigestOrNothing
           security: [{digest: []}, {}]
           responses: {"204": {description: ok}}
+      /cookie:
+        get:
+          operationId: getCookie
+          security: [{session: []}]
+          responses: {"204": {description: ok}}
       /anyone:
         get:
           operationId: getAnyone
@@ -64,6 +73,7 @@ SPEC = textwrap.dedent(
         key: {type: apiKey, in: header, name: X-API-Key}
         digest: {type: http, scheme: digest}
         mtls: {type: mutualTLS}
+        session: {type: apiKey, in: cookie, name: session}
     """
 )
 
@@ -97,6 +107,7 @@ GROUPS = (
     "digest_or_key",
     "digest_or_nothing",
     "anyone",
+    "cookie",
 )
 
 
@@ -188,3 +199,69 @@ def test_the_warning_says_what_both_packages_do(schemes: Built) -> None:
     ]
     assert len(refused) == 2  # /digest and /mtls-and-bearer
     assert all("server refuses every request" in message for message in refused)
+
+
+class Landing:
+    """Records the headers of every request and answers 204; ``/loop`` redirects to itself."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, dict[str, str]]] = []
+
+    def app(self, redirect_to: str | None = None) -> Starlette:
+        async def record(request: Request) -> Response:
+            self.seen.append((request.url.path, dict(request.headers)))
+            if request.url.path == "/loop":
+                return RedirectResponse("/loop", status_code=307)
+            if redirect_to is not None and request.url.path != "/final":
+                return RedirectResponse(redirect_to, status_code=307)
+            return Response(status_code=204)
+
+        return Starlette(routes=[Route("/{path:path}", record)])
+
+
+def _credentials(schemes: Built, url: str, **kwargs: Any) -> Any:
+    runtime = schemes.client._runtime
+    extra = runtime.combine_auth(
+        runtime.api_key_auth("X-API-Key", "header", "key-secret"),
+        runtime.api_key_auth("session", "cookie", "cookie-secret"),
+    )
+    http_client = httpx.Client(follow_redirects=True)
+    return schemes.client.Client(
+        base_url=url, api_key="bearer-secret", auth=extra, http_client=http_client, **kwargs
+    )
+
+
+def test_a_redirect_to_another_host_carries_no_credential(schemes: Built) -> None:
+    landing = Landing()
+    with serve(landing.app()) as elsewhere:
+        other_host = elsewhere.replace("127.0.0.1", "localhost") + "/final"
+        with serve(Landing().app(redirect_to=other_host)) as url:
+            for call in (
+                _credentials(schemes, url).key.get_key,
+                _credentials(schemes, url).bearer.get_bearer,
+            ):
+                call()
+    assert len(landing.seen) == 2
+    for _, headers in landing.seen:
+        assert not [value for value in headers.values() if "secret" in value], headers
+
+
+def test_a_redirect_on_the_same_host_keeps_every_credential(schemes: Built) -> None:
+    landing = Landing()
+    with serve(landing.app(redirect_to="/final")) as url:
+        _credentials(schemes, url).cookie.get_cookie()
+    (first, first_headers), (final, final_headers) = landing.seen
+    assert (first, final) == ("/cookie", "/final")
+    assert final_headers["x-api-key"] == "key-secret"
+    assert final_headers["authorization"] == "Bearer bearer-secret"
+    assert final_headers["cookie"] == first_headers["cookie"] == "session=cookie-secret"
+
+
+def test_redirects_stop_at_the_http_clients_limit(schemes: Built) -> None:
+    landing = Landing()
+    with serve(landing.app(redirect_to="/loop")) as url:
+        client = _credentials(schemes, url, max_retries=0)
+        client._http_client.max_redirects = 3
+        with pytest.raises(schemes.client.APIConnectionError, match="TooManyRedirects"):
+            client.key.get_key()
+    assert len(landing.seen) == 4  # the request and three redirects followed
