@@ -265,3 +265,21 @@ def test_redirects_stop_at_the_http_clients_limit(schemes: Built) -> None:
         with pytest.raises(schemes.client.APIConnectionError, match="TooManyRedirects"):
             client.key.get_key()
     assert len(landing.seen) == 4  # the request and three redirects followed
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "challenge"),
+    [
+        ("/key", {}, "APIKey"),
+        ("/key", {"X-API-Key": "wrong"}, "APIKey"),
+        ("/cookie", {}, "APIKey"),
+        ("/bearer", {}, "Bearer"),
+    ],
+)
+def test_a_401_names_the_scheme_api_keys_included(
+    schemes: Built, path: str, headers: dict[str, str], challenge: str
+) -> None:
+    with serve(_app(schemes)) as url:
+        response = httpx.get(url + path, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].split(" ")[0] == challenge

@@ -52,6 +52,7 @@ OPENID_CONNECT: Final = "openid"
 """``type: openIdConnect``: a bearer token; pass ``openid_connect_url``."""
 
 _BEARER_LIKE: Final = frozenset({BEARER, OAUTH2, OPENID_CONNECT})
+_API_KEYS: Final = frozenset({API_KEY_HEADER, API_KEY_QUERY, API_KEY_COOKIE})
 _MALFORMED: Final = object()
 
 
@@ -157,7 +158,11 @@ def _extract(kind: str, raw: Any) -> object:
 
 
 def _challenge(kinds: Collection[str], error: str | None = None, scope: str = "") -> str | None:
-    """A ``WWW-Authenticate`` value for the bearer/basic kinds involved, if any."""
+    """A ``WWW-Authenticate`` value naming each kind involved (RFC 9110: a 401 carries one).
+
+    API keys have no registered scheme; like FastAPI's own ``APIKey*`` classes, they are
+    challenged as ``APIKey``.
+    """
     challenges: list[str] = []
     if any(kind in _BEARER_LIKE for kind in kinds):
         params = [f'error="{error}"'] if error else []
@@ -166,6 +171,8 @@ def _challenge(kinds: Collection[str], error: str | None = None, scope: str = ""
         challenges.append("Bearer" + (" " + ", ".join(params) if params else ""))
     if BASIC in kinds:
         challenges.append("Basic")
+    if any(kind in _API_KEYS for kind in kinds):
+        challenges.append("APIKey")
     return ", ".join(challenges) or None
 
 
