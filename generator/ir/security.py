@@ -25,6 +25,9 @@ class Security:
 
     def __init__(self, doc: dict[str, Any], sink: Sink, root: SpecLocation, deref: Deref) -> None:
         self.doc, self.sink, self.root, self.deref = doc, sink, root, deref
+        self.declared = frozenset(
+            (self.doc.get("components") or {}).get("securitySchemes") or ()
+        )
         self.schemes = self._read_schemes()
         # Each requirement list read without a diagnostic, by its id: (the list, what it gave).
         # Most operations share one (the document's, or a YAML alias).
@@ -81,7 +84,16 @@ class Security:
             if not isinstance(alternative, dict) or not alternative:
                 optional = True  # `{}` among the alternatives: authentication is optional
                 alternatives.append(())
-            elif all(name in self.schemes for name in alternative):
+                continue
+            undeclared = [name for name in alternative if name not in self.declared]
+            if undeclared:
+                self.sink.warning(
+                    "undeclared-security-scheme",
+                    f"a requirement names {', '.join(map(repr, undeclared))}, which "
+                    "components/securitySchemes does not declare; it can never be met",
+                    loc.child("security"),
+                )
+            if all(name in self.schemes for name in alternative):
                 alternatives.append(
                     tuple(
                         SecurityRequirement(name, tuple(str(s) for s in scopes or ()))
