@@ -25,9 +25,7 @@ class Security:
 
     def __init__(self, doc: dict[str, Any], sink: Sink, root: SpecLocation, deref: Deref) -> None:
         self.doc, self.sink, self.root, self.deref = doc, sink, root, deref
-        self.declared = frozenset(
-            (self.doc.get("components") or {}).get("securitySchemes") or ()
-        )
+        self.declared = frozenset((self.doc.get("components") or {}).get("securitySchemes") or ())
         self.schemes = self._read_schemes()
         # Each requirement list read without a diagnostic, by its id: (the list, what it gave).
         # Most operations share one (the document's, or a YAML alias).
