@@ -62,6 +62,16 @@ SPEC = textwrap.dedent(
           operationId: getCookie
           security: [{session: []}]
           responses: {"204": {description: ok}}
+      /scoped:
+        get:
+          operationId: getScoped
+          security: [{oauth: [read]}]
+          responses: {"204": {description: ok}}
+      /scoped-or-key:
+        get:
+          operationId: getScopedOrKey
+          security: [{oauth: [read], key: []}]
+          responses: {"204": {description: ok}}
       /anyone:
         get:
           operationId: getAnyone
@@ -74,6 +84,9 @@ SPEC = textwrap.dedent(
         digest: {type: http, scheme: digest}
         mtls: {type: mutualTLS}
         session: {type: apiKey, in: cookie, name: session}
+        oauth:
+          type: oauth2
+          flows: {clientCredentials: {tokenUrl: /token, scopes: {read: Read.}}}
     """
 )
 
@@ -108,6 +121,8 @@ GROUPS = (
     "digest_or_nothing",
     "anyone",
     "cookie",
+    "scoped",
+    "scoped_or_key",
 )
 
 
@@ -283,3 +298,21 @@ def test_a_401_names_the_scheme_api_keys_included(
         response = httpx.get(url + path, headers=headers)
     assert response.status_code == 401
     assert response.headers["www-authenticate"].split(" ")[0] == challenge
+
+
+@pytest.mark.parametrize(
+    ("claim", "status"), [("unread rewrite", 403), ("write read", 204), ("", 403)]
+)
+@pytest.mark.parametrize("path", ["/scoped", "/scoped-or-key"])
+def test_scopes_given_as_a_claim_string_are_words_not_letters(
+    schemes: Built, path: str, claim: str, status: int
+) -> None:
+    """A principal's ``scopes`` may be the token's ``scope`` claim as it comes."""
+    granted = type("Principal", (), {"subject": "someone", "scopes": claim})()
+    app = schemes.server.create_app(
+        **{group: Impl() for group in GROUPS}, authenticate=lambda secret: granted
+    )
+    headers = {"Authorization": "Bearer token", "X-API-Key": "key"}
+    with serve(app) as url:
+        response = httpx.get(url + path, headers=headers)
+    assert response.status_code == status, response.text

@@ -157,6 +157,16 @@ def _extract(kind: str, raw: Any) -> object:
     return str(raw) or None  # API keys
 
 
+def _granted(principal: Principal) -> Collection[str]:
+    """The scopes ``principal`` holds; a ``str`` is OAuth's space-delimited list (RFC 6749).
+
+    Read as a collection, a ``str`` would grant any scope it contains as a substring:
+    ``"read"`` to a principal whose ``scopes`` is the claim ``"unread"``.
+    """
+    scopes = principal.scopes
+    return scopes.split() if isinstance(scopes, str) else scopes
+
+
 def _challenge(kinds: Collection[str], error: str | None = None, scope: str = "") -> str | None:
     """A ``WWW-Authenticate`` value naming each kind involved (RFC 9110: a 401 carries one).
 
