@@ -9,6 +9,7 @@ an API key header is not carried along a redirect to another host.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import textwrap
 from typing import Any
@@ -316,3 +317,21 @@ def test_scopes_given_as_a_claim_string_are_words_not_letters(
     with serve(app) as url:
         response = httpx.get(url + path, headers=headers)
     assert response.status_code == status, response.text
+
+
+def test_the_async_client_follows_redirects_the_same_way(schemes: Built) -> None:
+    landing = Landing()
+    runtime = schemes.client._runtime
+    key = runtime.api_key_auth("X-API-Key", "header", "key-secret")
+
+    async def call(url: str) -> None:
+        async with httpx.AsyncClient(follow_redirects=True) as http_client:
+            client = schemes.client.AsyncClient(base_url=url, auth=key, http_client=http_client)
+            await client.key.get_key()
+
+    with serve(landing.app()) as elsewhere:
+        other_host = elsewhere.replace("127.0.0.1", "localhost") + "/final"
+        with serve(Landing().app(redirect_to=other_host)) as url:
+            asyncio.run(call(url))
+    ((path, headers),) = landing.seen
+    assert path == "/final" and "x-api-key" not in headers
