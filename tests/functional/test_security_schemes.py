@@ -335,3 +335,18 @@ def test_the_async_client_follows_redirects_the_same_way(schemes: Built) -> None
             asyncio.run(call(url))
     ((path, headers),) = landing.seen
     assert path == "/final" and "x-api-key" not in headers
+
+
+@pytest.mark.parametrize("value", ["org-secret\n", "org-sécret", " org-secret"])
+def test_a_header_of_the_users_own_that_cannot_be_sent_is_refused_without_showing_it(
+    schemes: Built, value: str
+) -> None:
+    """Headers passed to the client or to one call often carry a secret too."""
+    with serve(_app(schemes)) as url:
+        with pytest.raises(ValueError) as built:
+            schemes.client.Client(base_url=url, headers={"X-Org-Token": value})
+        client = schemes.client.Client(base_url=url, api_key="good", max_retries=0)
+        with pytest.raises(ValueError) as called:
+            client.bearer.get_bearer(request_options={"extra_headers": {"X-Org-Token": value}})
+    for raised in (built, called):
+        assert "X-Org-Token" in str(raised.value) and "org-s" not in str(raised.value)

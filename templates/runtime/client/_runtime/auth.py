@@ -54,11 +54,11 @@ def bearer_auth(token: str | None) -> Auth | None:
     """``Authorization: Bearer <token>``, or None without a token (``None`` or ``""``).
 
     Raises:
-        ValueError: the token holds a character no header carries (see ``_check_header``).
+        ValueError: the token holds a character no header carries (see ``check_header``).
     """
     if not token:
         return None
-    _check_header("the bearer token", token)
+    check_header("the bearer token", token)
     return Auth(headers=(("Authorization", f"Bearer {token}"),))
 
 
@@ -68,13 +68,13 @@ def api_key_auth(
     """An API key sent as header, query parameter or cookie ``name``, or None without a key.
 
     Raises:
-        ValueError: a header key holds a character no header carries (see ``_check_header``).
+        ValueError: a header key holds a character no header carries (see ``check_header``).
     """
     if key is None:
         return None
     pair = ((name, key),)
     if location == "header":
-        _check_header(f"the API key for header {name!r}", key)
+        check_header(f"the API key for header {name!r}", key)
         return Auth(headers=pair)
     if location == "query":
         return Auth(query=pair)
@@ -91,13 +91,15 @@ def basic_auth(username: str | None, password: str | None) -> Auth | None:
     return Auth(headers=(("Authorization", "Basic " + base64.b64encode(raw).decode("ascii")),))
 
 
-def _check_header(what: str, secret: str) -> None:
+def check_header(what: str, secret: object) -> None:
     """Raise ``ValueError`` when ``secret`` cannot be sent in a header, without showing it.
 
     A line break (a key read from a file keeps its last one), another control or a
     non-ASCII character, or whitespace at either end would otherwise fail in httpx,
     whose error quotes the header's value: the secret.
     """
+    if not isinstance(secret, str):
+        return  # bytes and the like: httpx's to check
     if secret.strip() != secret:
         problem = "a line break" if secret.endswith(("\n", "\r")) else "whitespace"
         raise ValueError(f"{what} ends or begins with {problem}; strip it before passing it")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import httpx
 
-from .auth import Auth
+from .auth import Auth, check_header
 from .calls import Attempts, Pages, warn_if_deprecated
 from .operation import Operation, RequestOptions, T
 from .request import ClientSettings, TimeoutLike, build_request
@@ -54,6 +54,8 @@ class _ClientCore:
         retry_non_idempotent: bool,
     ) -> None:
         _check_base_url(base_url)
+        for name, value in (headers or {}).items():
+            check_header(f"header {name!r}", value)
         self._settings = ClientSettings(
             base_url=base_url,
             headers=dict(headers or {}),
