@@ -350,3 +350,17 @@ def test_a_header_of_the_users_own_that_cannot_be_sent_is_refused_without_showin
             client.bearer.get_bearer(request_options={"extra_headers": {"X-Org-Token": value}})
     for raised in (built, called):
         assert "X-Org-Token" in str(raised.value) and "org-s" not in str(raised.value)
+
+
+def test_the_http_clients_own_auth_stays_on_the_origin_as_httpx_keeps_it(schemes: Built) -> None:
+    """Its ``auth`` signs the first request only; httpx copies that header along same-origin hops."""
+    landing = Landing()
+    http_client = httpx.Client(auth=httpx.BasicAuth("user", "http-secret"), follow_redirects=True)
+    with serve(landing.app()) as elsewhere:
+        other_host = elsewhere.replace("127.0.0.1", "localhost") + "/final"
+        with serve(landing.app(redirect_to=other_host)) as url:
+            schemes.client.Client(base_url=url, http_client=http_client).key.get_key()
+        with serve(landing.app(redirect_to="/final")) as url:
+            schemes.client.Client(base_url=url, http_client=http_client).key.get_key()
+    paths = [(path, "authorization" in headers) for path, headers in landing.seen]
+    assert paths == [("/key", True), ("/final", False), ("/key", True), ("/final", True)]

@@ -81,6 +81,9 @@ class Attempts:
     ) -> httpx.Request | None:
         """The next hop when ``response`` redirects and ``http_client`` follows redirects.
 
+        Send it with ``auth=None``: as when httpx follows, the client's own ``auth``
+        signs the first request only, its header copied along same-origin hops.
+
         httpx would follow them with the request's headers, dropping only ``Authorization``
         off the origin (and ``Cookie`` on every hop): an API key header went along to
         another host. A hop off the ``base_url`` origin carries no credential header; one
