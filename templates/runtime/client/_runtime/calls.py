@@ -87,7 +87,7 @@ class Attempts:
         httpx would follow them with the request's headers, dropping only ``Authorization``
         off the origin (and ``Cookie`` on every hop): an API key header went along to
         another host. A hop off the ``base_url`` origin carries no credential header; one
-        on it keeps the request's ``Cookie`` header (cookie credentials and parameters).
+        on it keeps the call's ``Cookie`` header (cookie credentials and parameters).
 
         Raises:
             httpx.TooManyRedirects: more hops than ``http_client.max_redirects``.
@@ -98,11 +98,12 @@ class Attempts:
         if len(self._history) >= http_client.max_redirects:
             raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=hop)
         self._history.append(response)
-        sent = response.request
         if self._settings is not None and _same_origin(hop.url, self._settings.base_url):
-            cookie = sent.headers.get("cookie")
-            if cookie and "cookie" not in hop.headers:
-                hop.headers["Cookie"] = cookie
+            # The Cookie header built for the call, as on the first request (where it kept
+            # the jar's cookies out): credentials and cookie parameters.
+            cookie = [value for name, value in self._prepared.headers if name == "cookie"]
+            if cookie:
+                hop.headers["Cookie"] = cookie[0]
         elif self._settings is not None and self._settings.auth is not None:
             for name, _ in self._settings.auth.headers:
                 hop.headers.pop(name, None)
