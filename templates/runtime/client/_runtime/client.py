@@ -313,9 +313,7 @@ class AsyncClientBase(_ClientCore):
                 response = await self._http_client.send(request, follow_redirects=False)
                 while (hop := attempts.redirect(response, self._http_client)) is not None:
                     await response.aclose()
-                    response = await self._http_client.send(
-                        hop, auth=None, follow_redirects=False
-                    )
+                    response = await self._http_client.send(hop, auth=None, follow_redirects=False)
             except HTTPX_ERRORS as exc:
                 delay = attempts.failed(exc)
             else:
