@@ -92,6 +92,7 @@ _SCALARS: dict[type, tuple[str, ...]] = {
     ir.SecurityRequirement: _split("scheme scopes"),
     ir.Operation: _split(
         "operation_id method path summary description tags deprecated security_optional"
+        " security_unsupported"
     ),
     ir.Property: _split("name required"),
     Schema: _split("key kind enum_values description enum_varnames"),

@@ -44,6 +44,8 @@ WARNING_CODES: dict[str, str] = {
     "server-raw-body": "the server hands a body it cannot take apart to the implementation "
     "as bytes",
     "swagger-2-lossy": "a Swagger 2.0 feature has no OpenAPI 3 equivalent",
+    "undeclared-security-scheme": "a security requirement names a scheme "
+    "components/securitySchemes does not declare",
     "unknown-type": "a type that is not a JSON Schema type is taken as Any",
     "unsupported-media-type": "a media type whose body is not decoded with its schema",
     "unsupported-schema-keyword": "a JSON Schema keyword the models do not enforce",

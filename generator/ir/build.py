@@ -156,7 +156,7 @@ class _Builder:
                 "callbacks are not generated (only the operation itself is)",
                 loc.child("callbacks"),
             )
-        alternatives, optional = self.security.requirements(
+        alternatives, optional, unsupported = self.security.requirements(
             raw.get("security", self.doc.get("security")), loc
         )
         return Operation(
@@ -174,6 +174,7 @@ class _Builder:
             spec_location=loc,
             security_alternatives=alternatives,
             security_optional=optional,
+            security_unsupported=unsupported,
         )
 
     def _operation_id(self, given: Any, method: str, path: str, loc: SpecLocation) -> str:

@@ -243,6 +243,9 @@ class Operation:
     security_optional: bool = (
         False  # the spec lists the empty requirement ``{}``: credentials are optional
     )
+    # Credentials are required, but only in schemes the generator does not support (``http``
+    # digest, ``mutualTLS``...): the server refuses every request rather than serve it unchecked.
+    security_unsupported: bool = False
 
     @property
     def success_responses(self) -> tuple[Response, ...]:

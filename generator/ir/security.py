@@ -2,8 +2,9 @@
 
 Part of the IR build (``ir/build.py``). Supported schemes are HTTP bearer and basic,
 API keys (header, query, cookie), OAuth 2 and OpenID Connect (sent as a bearer
-token); anything else is reported and ignored, and an operation whose requirements
-use no supported scheme sends no credentials (reported).
+token); anything else is reported and ignored. An operation whose requirements use
+no supported scheme (and do not make credentials optional) is reported: its client
+sends no credentials and its server refuses every request, never serves it unchecked.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.bodies import Deref
 from apiforge.ir.model import SecurityRequirement, SecurityScheme
 
-Requirements = tuple[tuple[tuple[SecurityRequirement, ...], ...], bool]
-"""An operation's supported alternatives (OR of ANDs) and whether credentials are optional."""
+Requirements = tuple[tuple[tuple[SecurityRequirement, ...], ...], bool, bool]
+"""An operation's supported alternatives (OR of ANDs), whether credentials are optional, and
+whether it requires credentials in unsupported schemes only (no alternative left, no ``{}``)."""
 
 
 class Security:
@@ -23,6 +25,7 @@ class Security:
 
     def __init__(self, doc: dict[str, Any], sink: Sink, root: SpecLocation, deref: Deref) -> None:
         self.doc, self.sink, self.root, self.deref = doc, sink, root, deref
+        self.declared = frozenset((self.doc.get("components") or {}).get("securitySchemes") or ())
         self.schemes = self._read_schemes()
         # Each requirement list read without a diagnostic, by its id: (the list, what it gave).
         # Most operations share one (the document's, or a YAML alias).
@@ -50,17 +53,19 @@ class Security:
                     name, "oauth2" if kind == "oauth2" else "openid", None, "header", loc
                 )
             else:
+                spelt = f"{kind} {scheme}" if kind == "http" else kind
                 self.sink.warning(
                     "unsupported-security",
-                    f"security scheme {name!r} ({kind}) is not supported; ignored",
+                    f"security scheme {name!r} ({spelt}) is not supported; ignored",
                     loc,
                 )
         return found
 
     def requirements(self, node: Any, loc: SpecLocation) -> Requirements:
-        """The supported alternatives (OR of ANDs) and whether ``{}`` makes credentials optional."""
+        """The supported alternatives (OR of ANDs), whether ``{}`` makes credentials optional,
+        and whether only unsupported schemes are required (see :data:`Requirements`)."""
         if not isinstance(node, list) or not node:
-            return (), False  # absent, or `security: []`: no authentication
+            return (), False, False  # absent, or `security: []`: no authentication
         known = self._read.get(id(node))
         if known is not None:
             return known[1]
@@ -77,7 +82,16 @@ class Security:
             if not isinstance(alternative, dict) or not alternative:
                 optional = True  # `{}` among the alternatives: authentication is optional
                 alternatives.append(())
-            elif all(name in self.schemes for name in alternative):
+                continue
+            undeclared = [name for name in alternative if name not in self.declared]
+            if undeclared:
+                self.sink.warning(
+                    "undeclared-security-scheme",
+                    f"a requirement names {', '.join(map(repr, undeclared))}, which "
+                    "components/securitySchemes does not declare; it can never be met",
+                    loc.child("security"),
+                )
+            if all(name in self.schemes for name in alternative):
                 alternatives.append(
                     tuple(
                         SecurityRequirement(name, tuple(str(s) for s in scopes or ()))
@@ -87,7 +101,8 @@ class Security:
         if not alternatives:
             self.sink.warning(
                 "unsupported-security",
-                "no security requirement uses a supported scheme; sending no credentials",
+                "no security requirement uses a supported scheme: the client sends no "
+                "credentials and the server refuses every request (401)",
                 loc.child("security"),
             )
-        return tuple(alternatives), optional
+        return tuple(alternatives), optional, not alternatives

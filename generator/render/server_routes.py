@@ -293,10 +293,13 @@ def _returns(outcomes: list[OutcomeView]) -> str:
 
 
 def _security(op: Operation, schemes: dict[str, SecurityScheme]) -> str | None:
-    """The Security marker of the route's principal: one scheme, or any-of-all-of the spec's alternatives."""
+    """The Security marker of the route's principal: one scheme, or any-of-all-of the spec's
+    alternatives; a refusal when the spec requires only schemes the runtime cannot check."""
+    if op.security_unsupported:
+        return "rt.UNSUPPORTED_SECURITY"
     alternatives = op.security_alternatives
-    if not alternatives:
-        return None
+    if not any(alternatives):
+        return None  # no requirement, or only the empty one (`security: [{}]`): anyone gets in
     if len(alternatives) == 1 and len(alternatives[0]) == 1:
         requirement = alternatives[0][0]
         scheme = schemes[requirement.scheme]

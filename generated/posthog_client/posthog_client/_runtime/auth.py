@@ -3,8 +3,9 @@
 
 An ``Auth`` is plain data. The request builder adds it to every operation marked
 ``authenticated``, and only for URLs on the client's own ``base_url``. The factories
-return ``None`` for a missing secret, so ``auth=bearer_auth(os.environ.get("TOKEN"))``
-just means "no credentials".
+return ``None`` for a missing secret (an empty bearer token too), so
+``auth=bearer_auth(os.environ.get("TOKEN"))`` just means "no credentials"; they refuse
+a secret no header can carry with a ``ValueError`` that does not show it.
 """
 
 from __future__ import annotations
@@ -51,20 +52,30 @@ class Auth:
 
 
 def bearer_auth(token: str | None) -> Auth | None:
-    """``Authorization: Bearer <token>``, or None without a token."""
-    if token is None:
+    """``Authorization: Bearer <token>``, or None without a token (``None`` or ``""``).
+
+    Raises:
+        ValueError: the token holds a character no header carries (see ``check_header``).
+    """
+    if not token:
         return None
+    check_header("the bearer token", token)
     return Auth(headers=(("Authorization", f"Bearer {token}"),))
 
 
 def api_key_auth(
     name: str, location: Literal["header", "query", "cookie"], key: str | None
 ) -> Auth | None:
-    """An API key sent as header, query parameter or cookie ``name``, or None without a key."""
+    """An API key sent as header, query parameter or cookie ``name``, or None without a key.
+
+    Raises:
+        ValueError: a header key holds a character no header carries (see ``check_header``).
+    """
     if key is None:
         return None
     pair = ((name, key),)
     if location == "header":
+        check_header(f"the API key for header {name!r}", key)
         return Auth(headers=pair)
     if location == "query":
         return Auth(query=pair)
@@ -79,6 +90,25 @@ def basic_auth(username: str | None, password: str | None) -> Auth | None:
         return None
     raw = f"{username}:{password or ''}".encode()
     return Auth(headers=(("Authorization", "Basic " + base64.b64encode(raw).decode("ascii")),))
+
+
+def check_header(what: str, secret: object) -> None:
+    """Raise ``ValueError`` when ``secret`` cannot be sent in a header, without showing it.
+
+    A line break (a key read from a file keeps its last one), another control or a
+    non-ASCII character, or whitespace at either end would otherwise fail in httpx,
+    whose error quotes the header's value: the secret.
+    """
+    if not isinstance(secret, str):
+        return  # bytes and the like: httpx's to check
+    if secret.strip() != secret:
+        problem = "a line break" if secret.endswith(("\n", "\r")) else "whitespace"
+        raise ValueError(f"{what} ends or begins with {problem}; strip it before passing it")
+    if not all(" " <= char <= "~" or char == "\t" for char in secret):
+        raise ValueError(
+            f"{what} contains a character no HTTP header can carry (a control character, "
+            "a line break or a non-ASCII character)"
+        )
 
 
 def combine_auth(*auths: Auth | None) -> Auth | None:

@@ -23,7 +23,7 @@ from .errors import ResponseValidationError
 from .operation import Operation, T
 from .pagination import Pager, page_items
 from .raw import capture_response
-from .request import PreparedRequest
+from .request import ClientSettings, PreparedRequest
 from .response import connection_error, parse_response, type_adapter
 from .retry import RetryPolicy, retry_delay
 
@@ -38,6 +38,8 @@ class Attempts:
         prepared: its request, built once.
         policy: the retry policy for this call.
         clock: ``(now, jitter)`` sources, read at each retry decision.
+        settings: the client's settings, whose credentials a redirect off its
+            ``base_url`` origin must not carry (see :meth:`redirect`).
     """
 
     def __init__(
@@ -46,17 +48,24 @@ class Attempts:
         prepared: PreparedRequest,
         policy: RetryPolicy,
         clock: tuple[Callable[[], float], Callable[[], float]],
+        settings: ClientSettings | None = None,
     ) -> None:
         self._op = op
         self._prepared = prepared
         self._policy = policy
         self._now, self._jitter = clock
+        self._settings = settings
         self._retries = 0
         self._request: httpx.Request | None = None
+        self._history: list[httpx.Response] = []
 
     def request(self, http_client: httpx.Client | httpx.AsyncClient) -> httpx.Request:
-        """The ``httpx.Request`` of the next attempt (built by ``http_client`` for its defaults)."""
+        """The ``httpx.Request`` of the next attempt (built by ``http_client`` for its defaults).
+
+        Send it with ``follow_redirects=False``: :meth:`redirect` gives the next hop.
+        """
         self._request = None
+        self._history = []
         prepared = self._prepared
         self._request = http_client.build_request(
             prepared.method,
@@ -67,6 +76,40 @@ class Attempts:
             timeout=prepared.timeout,
         )
         return self._request
+
+    def redirect(
+        self, response: httpx.Response, http_client: httpx.Client | httpx.AsyncClient
+    ) -> httpx.Request | None:
+        """The next hop when ``response`` redirects and ``http_client`` follows redirects.
+
+        Send it with ``auth=None``: as when httpx follows, the client's own ``auth``
+        signs the first request only, its header copied along same-origin hops.
+
+        httpx would follow them with the request's headers, dropping only ``Authorization``
+        off the origin (and ``Cookie`` on every hop): an API key header went along to
+        another host. A hop off the ``base_url`` origin carries no credential header; one
+        on it keeps the call's ``Cookie`` header (cookie credentials and parameters).
+
+        Raises:
+            httpx.TooManyRedirects: more hops than ``http_client.max_redirects``.
+        """
+        hop = response.next_request
+        if hop is None or not http_client.follow_redirects:
+            return None
+        if len(self._history) >= http_client.max_redirects:
+            raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=hop)
+        self._history.append(response)
+        if self._settings is not None and _same_origin(hop.url, self._settings.base_url):
+            # The Cookie header built for the call, as on the first request (where it kept
+            # the jar's cookies out): credentials and cookie parameters.
+            cookie = [value for name, value in self._prepared.headers if name == "cookie"]
+            if cookie:
+                hop.headers["Cookie"] = cookie[0]
+        elif self._settings is not None and self._settings.auth is not None:
+            for name, _ in self._settings.auth.headers:
+                hop.headers.pop(name, None)
+        self._request = hop
+        return hop
 
     def failed(self, error: Exception) -> float:
         """Seconds to wait after a transport error; raises ``APIConnectionError`` when it is final."""
@@ -81,6 +124,8 @@ class Attempts:
 
     def result(self, response: httpx.Response) -> tuple[Any, httpx.Response]:
         """The parsed answer (or the ``APIError`` it raises) and the response itself."""
+        if self._history:
+            response.history = self._history
         capture_response(response)
         return parse_response(self._op, response), response
 
@@ -126,6 +171,16 @@ class Pages(Generic[T]):
                 f"pagination stopped after {self._max_pages} pages; more pages exist",
                 RuntimeWarning,
             )
+
+
+def _same_origin(url: httpx.URL, base_url: str) -> bool:
+    """True when ``url`` is on ``base_url``'s origin, or its upgrade from http to https."""
+    base = httpx.URL(base_url)
+    if url.host != base.host:
+        return False
+    if url.scheme == base.scheme:
+        return url.port == base.port
+    return base.scheme == "http" and url.scheme == "https" and url.port in (None, 443)
 
 
 def warn_if_deprecated(op: Operation[Any]) -> None:

@@ -109,6 +109,7 @@ from .security import (
     BEARER,
     OAUTH2,
     OPENID_CONNECT,
+    UNSUPPORTED_SECURITY,
     SecurityKind,
     SecurityRequirement,
 )
@@ -173,6 +174,7 @@ __all__ = [
     "OAUTH2",
     "OPENID_CONNECT",
     "STATUS_CLASSES",
+    "UNSUPPORTED_SECURITY",
     "Accepted",
     "ApiError",
     "Authenticator",

@@ -28,6 +28,7 @@ from .security import (
     _auth_error,
     _challenge,
     _extract,
+    _granted,
     _Guard,
     _make_scheme,
 )
@@ -259,7 +260,7 @@ class Binder:
                 scope
                 for req, principal in zip(alternative, accepted)
                 for scope in req.scopes
-                if scope not in principal.scopes
+                if scope not in _granted(principal)
             ]
             if not missing:
                 return accepted[0]
@@ -305,7 +306,7 @@ class Binder:
             principal = await self._principal_for(credential, kinds)
             if principal is None:
                 continue
-            missing = [scope for scope in req.scopes if scope not in principal.scopes]
+            missing = [scope for scope in req.scopes if scope not in _granted(principal)]
             if not missing:
                 return principal
             if missing_scopes is None:

@@ -18,7 +18,10 @@ class Principal(Protocol):
 
     @property
     def scopes(self) -> Collection[str]:
-        """Scopes (or roles) granted to the principal, checked against the operation's."""
+        """Scopes (or roles) granted to the principal, checked against the operation's.
+
+        A ``str`` is read as OAuth's space-delimited list (a token's ``scope`` claim).
+        """
         ...
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import httpx
 
-from .auth import Auth
+from .auth import Auth, check_header
 from .calls import Attempts, Pages, warn_if_deprecated
 from .operation import Operation, RequestOptions, T
 from .request import ClientSettings, TimeoutLike, build_request
@@ -54,6 +54,8 @@ class _ClientCore:
         retry_non_idempotent: bool,
     ) -> None:
         _check_base_url(base_url)
+        for name, value in (headers or {}).items():
+            check_header(f"header {name!r}", value)
         self._settings = ClientSettings(
             base_url=base_url,
             headers=dict(headers or {}),
@@ -77,7 +79,8 @@ class _ClientCore:
         prepared = build_request(
             op, args, body, options, self._settings, query_override=query_override
         )
-        return Attempts(op, prepared, self._policy(options), (self._now, self._jitter))
+        clock = (self._now, self._jitter)
+        return Attempts(op, prepared, self._policy(options), clock, self._settings)
 
     def _pages(self, op: Operation[Any], item_type: type[T]) -> Pages[T]:
         """The I/O-free state of one ``_paginate`` run (see ``calls.Pages``)."""
@@ -195,7 +198,11 @@ class SyncClientBase(_ClientCore):
         delay: float | None
         while True:
             try:
-                response = self._http_client.send(attempts.request(self._http_client))
+                request = attempts.request(self._http_client)
+                response = self._http_client.send(request, follow_redirects=False)
+                while (hop := attempts.redirect(response, self._http_client)) is not None:
+                    response.close()
+                    response = self._http_client.send(hop, auth=None, follow_redirects=False)
             except HTTPX_ERRORS as exc:
                 delay = attempts.failed(exc)
             else:
@@ -302,7 +309,11 @@ class AsyncClientBase(_ClientCore):
         delay: float | None
         while True:
             try:
-                response = await self._http_client.send(attempts.request(self._http_client))
+                request = attempts.request(self._http_client)
+                response = await self._http_client.send(request, follow_redirects=False)
+                while (hop := attempts.redirect(response, self._http_client)) is not None:
+                    await response.aclose()
+                    response = await self._http_client.send(hop, auth=None, follow_redirects=False)
             except HTTPX_ERRORS as exc:
                 delay = attempts.failed(exc)
             else:

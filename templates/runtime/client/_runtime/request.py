@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import httpx
 
-from .auth import Auth
+from .auth import Auth, check_header
 from .bodies import FilePart, encode_body
 from .encoding import (
     cookie_pair,
@@ -137,8 +137,8 @@ def build_request(
         TypeError: unknown or missing required parameters, or a body for an
             operation that takes none.
         ValueError: path parameters that would leave a segment empty, ``.`` or ``..``
-            (see ``_check_segments``), or a header parameter with a character no
-            header value carries (a line break, a non-ASCII character...).
+            (see ``_check_segments``), or a header parameter or extra header with a
+            character no header value carries (a line break, a non-ASCII character...).
     """
     opts: RequestOptions = options or {}
     given = _given_params(op, args)
@@ -184,6 +184,8 @@ def build_request(
             _set_header(headers, "Content-Type", encoded.content_type)
     extra_headers = opts.get("extra_headers")
     if extra_headers:
+        for name, value in extra_headers.items():
+            check_header(f"extra header {name!r}", value)
         headers = _update_headers(prefix if headers is None else headers, extra_headers)
 
     return PreparedRequest(

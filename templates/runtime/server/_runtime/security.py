@@ -11,6 +11,7 @@ from typing import (
     Literal,
 )
 
+from fastapi import Security
 from fastapi.security import (
     APIKeyCookie,
     APIKeyHeader,
@@ -51,6 +52,7 @@ OPENID_CONNECT: Final = "openid"
 """``type: openIdConnect``: a bearer token; pass ``openid_connect_url``."""
 
 _BEARER_LIKE: Final = frozenset({BEARER, OAUTH2, OPENID_CONNECT})
+_API_KEYS: Final = frozenset({API_KEY_HEADER, API_KEY_QUERY, API_KEY_COOKIE})
 _MALFORMED: Final = object()
 
 
@@ -155,8 +157,22 @@ def _extract(kind: str, raw: Any) -> object:
     return str(raw) or None  # API keys
 
 
+def _granted(principal: Principal) -> Collection[str]:
+    """The scopes ``principal`` holds; a ``str`` is OAuth's space-delimited list (RFC 6749).
+
+    Read as a collection, a ``str`` would grant any scope it contains as a substring:
+    ``"read"`` to a principal whose ``scopes`` is the claim ``"unread"``.
+    """
+    scopes = principal.scopes
+    return scopes.split() if isinstance(scopes, str) else scopes
+
+
 def _challenge(kinds: Collection[str], error: str | None = None, scope: str = "") -> str | None:
-    """A ``WWW-Authenticate`` value for the bearer/basic kinds involved, if any."""
+    """A ``WWW-Authenticate`` value naming each kind involved (RFC 9110: a 401 carries one).
+
+    API keys have no registered scheme; like FastAPI's own ``APIKey*`` classes, they are
+    challenged as ``APIKey``.
+    """
     challenges: list[str] = []
     if any(kind in _BEARER_LIKE for kind in kinds):
         params = [f'error="{error}"'] if error else []
@@ -165,6 +181,8 @@ def _challenge(kinds: Collection[str], error: str | None = None, scope: str = ""
         challenges.append("Bearer" + (" " + ", ".join(params) if params else ""))
     if BASIC in kinds:
         challenges.append("Basic")
+    if any(kind in _API_KEYS for kind in kinds):
+        challenges.append("APIKey")
     return ", ".join(challenges) or None
 
 
@@ -206,3 +224,17 @@ class _Guard(SecurityBase):
         else:
             credential = _extract(kind, await self._read(request))
         return await self._binder._authorize(self._requirements, (credential,), self._kinds, False)
+
+
+async def _refuse_unsupported() -> Principal | None:
+    detail = "not authenticated: the operation's security schemes are not supported"
+    raise _auth_error(401, detail, None)
+
+
+UNSUPPORTED_SECURITY: Final = Security(_refuse_unsupported)
+"""The marker of a route whose spec requires credentials this runtime cannot check.
+
+Its schemes are all unsupported (``http`` schemes other than bearer and basic,
+``mutualTLS``...), so every request is answered ``401``: the operation is never served
+unchecked. The spec's ``security`` stays documented in ``app.openapi()``.
+"""
