@@ -2,6 +2,7 @@
 
 * an enum's default is its member (``Order.desc``); one that is not a member is left
   out (the load stage already warned: ``default-not-in-enum``), so the field type-checks;
+  an enum that is no ``Enum`` (see :func:`enumerable`) validates its default's value;
 * a string default of a date, UUID, URL... field is kept as the spec's string and
   validated into the field's type (``validate_default=True``) where pydantic converts
   it; one that does not convert is left out (``default-dropped``);
@@ -76,7 +77,7 @@ class Defaults:
         """The default of a property typed ``t`` (``value`` is not None)."""
         target = target_component(schema)
         shape = self.shapes.get(target) if target is not None else None
-        if shape is not None and shape.kind == "enum":
+        if shape is not None and shape.kind == "enum" and enumerable(shape.enum_values):
             for index, member in enumerate(shape.enum_values):
                 if member == value and type(member) is type(value):
                     cls = (
@@ -123,6 +124,15 @@ class Defaults:
             f"the default {value!r} {why}; it is left out (the field defaults to None)",
             location.child("default"),
         )
+
+
+def enumerable(values: tuple[Any, ...]) -> bool:
+    """Whether an enum's ``values`` can be the members of a Python ``Enum``: scalars, and no
+    boolean equal to a number (``true`` and ``1`` would be one member, sent back as ``1``)."""
+    if not all(v is None or isinstance(v, (str, int, float, bool)) for v in values):
+        return False
+    bools = [v for v in values if isinstance(v, bool)]
+    return not any(v == b for v in values if not isinstance(v, (str, bool)) for b in bools)
 
 
 def target_component(schema: dict[str, Any]) -> str | None:

@@ -26,7 +26,7 @@ from apiforge.ir.shapes import Prop, Shape
 from apiforge.naming.names import Names
 from apiforge.render.escape import docstring, literal
 from apiforge.render.model_constraints import constraints, python_patterns, regex_engine
-from apiforge.render.model_defaults import Defaults, json_literal, target_component
+from apiforge.render.model_defaults import Defaults, enumerable, json_literal, target_component
 from apiforge.render.model_fields import FieldFacts, FieldMemo, schema_key
 from apiforge.render.model_tags import discriminator_tags
 from apiforge.render.model_types import (
@@ -45,7 +45,7 @@ _PYTHON_RE = ('regex_engine="python-re"',)
 # with thousands of models imports in the time of a few (issue 15).
 _DEFER = "defer_build=True"
 # Type metadata spelt by ``model_types`` that ``models/_helpers.py`` defines.
-_HELPER_METAS = frozenset({"_Format", "_OneOf"})
+_HELPER_METAS = frozenset({"_Format", "_OneOf", "_UniqueItems"})
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ class _Builder:
     def _class(self, key: str, role: Role, name: str) -> tuple[ClassView, list[Type], Type | None]:
         shape = self.shapes[key]
         doc = docstring(shape.description) if shape.description.strip() else ""
-        if shape.kind == "enum" and _enumerable(shape.enum_values):
+        if shape.kind == "enum" and enumerable(shape.enum_values):
             floats = shape.schema.get("type") == "number" and all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in shape.enum_values
             )
@@ -190,7 +190,10 @@ class _Builder:
         if shape.kind == "object":
             return (*self._model(key, role, name, shape, doc), None)
         speller = self._speller(role)
-        root = ANY if shape.kind == "enum" else speller.spell(shape.schema, constrained=False)
+        if shape.kind == "enum":
+            root = _enum_root(shape.enum_values) if self.server else ANY  # the client's are open
+        else:
+            root = speller.spell(shape.schema, constrained=False)
         kwargs = constraints(shape.schema) if shape.kind == "alias" else []
         value = "Field(" + ", ".join(f"{k}={v}" for k, v in kwargs) + ")" if kwargs else ""
         field = FieldView("root", annotation(root), value, "")
@@ -365,14 +368,20 @@ def class_names(
 ) -> list[tuple[str, bool]]:
     """``(class, is a real Enum)`` of each class component ``key`` becomes, without building it."""
     shape = shapes[key]
-    enum = shape.kind == "enum" and _enumerable(shape.enum_values)
+    enum = shape.kind == "enum" and enumerable(shape.enum_values)
     if key in split:
         return [(name, enum) for name in names.variants[key]]
     return [(names.schemas[key], enum)]
 
 
-def _enumerable(values: tuple[Any, ...]) -> bool:
-    return all(v is None or isinstance(v, (str, int, float, bool)) for v in values)
+def _enum_root(values: tuple[Any, ...]) -> Type:
+    """The server's type of an enum that is no ``Enum``: a ``Literal`` of its values when
+    they can be spelt so (pydantic tells ``true`` from ``1`` there), else any value."""
+    listed = [v for v in values if v is not None]
+    if not listed or not all(isinstance(v, (str, int, bool)) for v in listed):
+        return ANY
+    spelt = Type("literal", ", ".join(literal(v) for v in listed))
+    return union(spelt, NONE) if None in values else spelt
 
 
 def _enum_base(values: tuple[Any, ...]) -> str:
