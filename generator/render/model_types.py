@@ -9,7 +9,8 @@ needs are read from the trees, never from text.
 
 The server's flavour is as strict as the spec: an int32/int64 range and every other
 ``format`` is checked or documented (``_Format``), an email address is checked
-(``_Email``), a ``oneOf`` admits a value only one member accepts (``_OneOf``). The
+(``_Email``), a ``oneOf`` admits a value only one member accepts (``_OneOf``), an
+array's ``uniqueItems`` refuses equal items (``_UniqueItems``). The
 client's stays lenient (plain ``str``, ``int``, a union).
 """
 
@@ -249,13 +250,19 @@ class Speller:
             if not isinstance(
                 schema.get("items"), dict
             ):  # prefixItems alone: its positions are not typed
-                return Type("generic", "list", (ANY,))
-            return self._formatted(Type("generic", "list", (self.spell(schema["items"]),)), fmt)
+                return self._unique(Type("generic", "list", (ANY,)), schema)
+            listed = Type("generic", "list", (self.spell(schema["items"]),))
+            return self._unique(self._formatted(listed, fmt), schema)
         extra = schema.get("additionalProperties")
         if kind == "object" or isinstance(extra, dict) and kind is None:
             value = self.spell(extra) if isinstance(extra, dict) and extra else ANY
             return self._formatted(Type("generic", "dict", (Type("name", "str"), value)), fmt)
         return ANY
+
+    def _unique(self, t: Type, schema: dict[str, Any]) -> Type:
+        if not self.server or schema.get("uniqueItems") is not True:
+            return t
+        return Type("annotated", "_UniqueItems()", (t,))
 
     def _formatted(self, t: Type, fmt: str | None) -> Type:
         if not self.server or fmt is None or fmt in _UNTYPED_FORMATS:
