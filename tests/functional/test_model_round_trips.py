@@ -5,16 +5,19 @@ as they were sent, and the server refuses what the spec forbids.
 would make ``true`` an alias of ``1`` (equal values), so it is a RootModel that keeps
 each scalar as sent, open on the client, closed on the server. ``Thing.tags`` has
 ``uniqueItems``: the server answers 422 to a repeated item and documents the keyword.
+``Thing.ratio`` is a number enum: the client keeps a value it does not list, an integral
+one too, as a member that prints.
 """
 
 from __future__ import annotations
 
+import json
 import textwrap
 from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load
+from apiforge_testkit import Built, generate, load, mock_client
 from live_server import serve
 
 SPEC = textwrap.dedent(
@@ -45,6 +48,7 @@ SPEC = textwrap.dedent(
               allOf: [{$ref: '#/components/schemas/Level'}]
               default: true
             tags: {type: array, items: {type: string}, uniqueItems: true}
+            ratio: {type: number, enum: [0.5, 1]}
             points:
               type: array
               uniqueItems: true
@@ -115,3 +119,13 @@ def test_the_server_refuses_repeated_items_where_the_spec_says_unique(trips: Bui
     assert len(things.seen) == 1
     schemas = documented["components"]["schemas"]
     assert schemas["Thing"]["properties"]["tags"]["uniqueItems"] is True
+
+
+def test_the_client_keeps_an_unlisted_integral_value_of_a_number_enum(trips: Built) -> None:
+    models = trips.models()
+    reply = {"ratio": 7, "level": 1}
+    with mock_client(trips.client, lambda request: httpx.Response(200, json=reply)) as client:
+        thing = client.things.echo(models.Thing())
+    assert thing.ratio == 7 and "UNKNOWN_7" in repr(thing)  # the repr used to raise TypeError
+    assert json.loads(thing.model_dump_json(exclude_unset=True)) == reply
+    assert models.Thing.model_validate({"ratio": 1}).ratio is models.ThingRatio.int_1
