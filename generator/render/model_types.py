@@ -247,17 +247,26 @@ class Speller:
                 Type("name", _SCALARS[kind]), fmt if kind in ("integer", "number") else None
             )
         if kind == "array" or kind is None and "items" in schema:
-            if not isinstance(
-                schema.get("items"), dict
-            ):  # prefixItems alone: its positions are not typed
-                return self._unique(Type("generic", "list", (ANY,)), schema)
-            listed = Type("generic", "list", (self.spell(schema["items"]),))
-            return self._unique(self._formatted(listed, fmt), schema)
+            listed = Type("generic", "list", (self._item(schema),))
+            if isinstance(schema.get("items"), dict):
+                listed = self._formatted(listed, fmt)
+            return self._unique(listed, schema)
         extra = schema.get("additionalProperties")
         if kind == "object" or isinstance(extra, dict) and kind is None:
             value = self.spell(extra) if isinstance(extra, dict) and extra else ANY
             return self._formatted(Type("generic", "dict", (Type("name", "str"), value)), fmt)
         return ANY
+
+    def _item(self, schema: dict[str, Any]) -> Type:
+        """An array's item type: ``items``; beside ``prefixItems`` (a tuple), the union of its
+        members and of ``items`` (any item when ``items`` is absent, none when ``false``)."""
+        items = schema.get("items")
+        prefix = schema.get("prefixItems")
+        if not isinstance(prefix, list):
+            return self.spell(items) if isinstance(items, dict) else ANY
+        tail = [self.spell(items)] if isinstance(items, dict) else [] if items is False else [ANY]
+        members = [self.spell(member) for member in prefix] + tail
+        return union(*members) if members else ANY
 
     def _unique(self, t: Type, schema: dict[str, Any]) -> Type:
         if not self.server or schema.get("uniqueItems") is not True:
