@@ -11,7 +11,8 @@ the server an optional property the spec does not let be null is ``_Omittable[X]
 omitted one is left out of ``model_dump()``. A required property's default is only
 documented. The tag of a discriminated union's member is a ``Literal`` of the tags the
 union maps to it; where the member leaves it optional, it defaults to its only value,
-left out of the JSON schema.
+left out of the JSON schema, and counts as set (``model_post_init``), so dumps with
+``exclude_unset`` (the client's requests, the server's responses) still send it.
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ class ClassView:
     fields: tuple[FieldView, ...]
     members: tuple[MemberView, ...]
     omits_none: bool  # server: model_dump() leaves out omitted optional fields
+    # The fields set even when left to their default (``{"kind"}``), or "": an optional
+    # discriminator tag, which ``exclude_unset`` would otherwise leave off the wire.
+    always_set: str = ""
 
     @property
     def is_enum(self) -> bool:
@@ -237,8 +241,23 @@ class _Builder:
         omits = any(f.annotation.startswith("_Omittable[") for f in fields)
         if omits:
             self._helpers.add("_Omittable")
+        tagged = [
+            literal(self.names.fields[key][p.name])
+            for p in props
+            if not p.required and self.tags.get((key, p.name))
+        ]
+        always_set = "{" + ", ".join(tagged) + "}" if tagged else ""
         return ClassView(
-            name, "model", "BaseModel", doc, tuple(config), extra, tuple(fields), (), omits
+            name,
+            "model",
+            "BaseModel",
+            doc,
+            tuple(config),
+            extra,
+            tuple(fields),
+            (),
+            omits,
+            always_set,
         ), types
 
     def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type, FieldFacts]:

@@ -6,7 +6,8 @@ would make ``true`` an alias of ``1`` (equal values), so it is a RootModel that 
 each scalar as sent, open on the client, closed on the server. ``Thing.tags`` has
 ``uniqueItems``: the server answers 422 to a repeated item and documents the keyword.
 ``Thing.ratio`` is a number enum: the client keeps a value it does not list, an integral
-one too, as a member that prints.
+one too, as a member that prints. ``Pet`` is a discriminated union whose members leave
+their tag optional: a member built without it still sends it, both ways.
 """
 
 from __future__ import annotations
@@ -35,8 +36,30 @@ SPEC = textwrap.dedent(
             "200":
               description: the body
               content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}
+      /pets:
+        post:
+          operationId: pets_echo
+          requestBody:
+            required: true
+            content: {application/json: {schema: {$ref: '#/components/schemas/Owner'}}}
+          responses:
+            "200":
+              description: the body
+              content: {application/json: {schema: {$ref: '#/components/schemas/Owner'}}}
     components:
       schemas:
+        Cat: {type: object, properties: {kind: {type: string}, meow: {type: boolean}}}
+        Dog: {type: object, properties: {kind: {type: string}, bark: {type: boolean}}}
+        Pet:
+          oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+          discriminator:
+            propertyName: kind
+            mapping: {cat: '#/components/schemas/Cat', dog: '#/components/schemas/Dog'}
+        Owner:
+          type: object
+          properties:
+            pet: {$ref: '#/components/schemas/Pet'}
+            pets: {type: array, items: {$ref: '#/components/schemas/Pet'}}
         Level:
           enum: [0, 1, true, false, auto]
         Thing:
@@ -129,3 +152,26 @@ def test_the_client_keeps_an_unlisted_integral_value_of_a_number_enum(trips: Bui
     assert thing.ratio == 7 and "UNKNOWN_7" in repr(thing)  # the repr used to raise TypeError
     assert json.loads(thing.model_dump_json(exclude_unset=True)) == reply
     assert models.Thing.model_validate({"ratio": 1}).ratio is models.ThingRatio.int_1
+
+
+class Pets:
+    def __init__(self, models: Any) -> None:
+        self.models = models
+
+    async def echo(self, *, body: Any, context: Any) -> Any:
+        pets = [type(pet)() for pet in body.pets]  # rebuilt with the tag left to its default
+        return self.models.Owner(pet=self.models.Dog(bark=True), pets=pets)
+
+
+def test_a_union_member_built_without_its_optional_tag_still_sends_it(trips: Built) -> None:
+    models = trips.models()
+    with (
+        serve(trips.server.create_app(pets=Pets(trips.models("server")))) as url,
+        trips.client.Client(base_url=url, max_retries=0) as client,
+    ):
+        owner = client.pets.echo(models.Owner(pet=models.Cat(meow=True), pets=[models.Dog()]))
+    assert owner.model_dump(mode="json", exclude_unset=True) == {
+        "pet": {"kind": "dog", "bark": True},
+        "pets": [{"kind": "dog"}],
+    }
+    assert type(owner.pet) is models.Dog and type(owner.pets[0]) is models.Dog
