@@ -157,6 +157,8 @@ class Speller:
         return (
             is_nullable(schema)
             or schema.get("type") == "null"
+            or "const" in schema
+            and schema["const"] is None
             or isinstance(enum, list)
             and None in enum
         )
@@ -187,6 +189,8 @@ class Speller:
                 return result
         if "const" in schema:
             value = schema["const"]
+            if value is None:
+                return NONE  # as ``type: "null"``
             return Type("literal", literal(value)) if isinstance(value, (str, int, bool)) else ANY
         kinds = json_types(schema)
         if len(kinds) > 1:

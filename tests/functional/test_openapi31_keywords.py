@@ -41,6 +41,7 @@ SPEC = textwrap.dedent(
             point:
               type: array
               prefixItems: [{type: number}, {type: number}]
+            unset: {const: null}
             row:
               type: array
               prefixItems: [{type: integer}, {type: string}]
@@ -132,3 +133,12 @@ def test_a_tuple_takes_its_members_types_and_the_tail_items_type(keywords: Built
     assert [r.status_code for r in refused] == [422, 422]
     model = keywords.models().Thing.model_validate(thing)
     assert model.model_dump(mode="json", exclude_unset=True) == thing
+
+
+def test_a_null_const_admits_null_alone(keywords: Built) -> None:
+    thing = {"kind": "thing", "unset": None}
+    with server_client(keywords.server, things=Things()) as http:
+        accepted = http.post("/things", json=thing)
+        refused = http.post("/things", json={**thing, "unset": 1})
+    assert accepted.status_code == 200 and accepted.json() == thing
+    assert refused.status_code == 422, refused.text
