@@ -173,3 +173,16 @@ def _converts(value: str, kind: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def with_inherited_default(schema: dict[str, Any], shapes: dict[str, Shape]) -> dict[str, Any]:
+    """A property's schema with the default of the enum or scalar component it refers to, if it has none."""
+    shape = shapes.get(target_component(schema) or "")
+    if (
+        "default" in schema
+        or shape is None
+        or shape.kind not in ("enum", "alias")
+        or "default" not in shape.schema
+    ):
+        return schema
+    return {**schema, "default": shape.schema["default"]}

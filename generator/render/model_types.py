@@ -301,3 +301,13 @@ def inlined_union(shape: Shape, shapes: dict[str, Shape]) -> bool:
         if target is None or target.kind != "object":
             return False
     return True
+
+
+def enum_root(values: tuple[Any, ...]) -> Type:
+    """The server's type of an enum that is no ``Enum``: a ``Literal`` of its values when
+    they can be spelt so (pydantic tells ``true`` from ``1`` there), else any value."""
+    listed = [v for v in values if v is not None]
+    if not listed or not all(isinstance(v, (str, int, bool)) for v in listed):
+        return ANY
+    spelt = Type("literal", ", ".join(literal(v) for v in listed))
+    return union(spelt, NONE) if None in values else spelt

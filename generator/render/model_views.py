@@ -27,7 +27,12 @@ from apiforge.ir.shapes import Prop, Shape
 from apiforge.naming.names import Names
 from apiforge.render.escape import docstring, literal
 from apiforge.render.model_constraints import constraints, python_patterns, regex_engine
-from apiforge.render.model_defaults import Defaults, enumerable, json_literal, target_component
+from apiforge.render.model_defaults import (
+    Defaults,
+    enumerable,
+    json_literal,
+    with_inherited_default,
+)
 from apiforge.render.model_fields import FieldFacts, FieldMemo, schema_key
 from apiforge.render.model_tags import discriminator_tags
 from apiforge.render.model_types import (
@@ -37,6 +42,7 @@ from apiforge.render.model_types import (
     Speller,
     Type,
     annotation,
+    enum_root,
     union,
 )
 
@@ -195,7 +201,7 @@ class _Builder:
             return (*self._model(key, role, name, shape, doc), None)
         speller = self._speller(role)
         if shape.kind == "enum":
-            root = _enum_root(shape.enum_values) if self.server else ANY  # the client's are open
+            root = enum_root(shape.enum_values) if self.server else ANY  # the client's are open
         else:
             root = speller.spell(shape.schema, constrained=False)
         kwargs = constraints(shape.schema) if shape.kind == "alias" else []
@@ -319,7 +325,7 @@ class _Builder:
         facts = self.memo.get(key) if key is not None else None
         if facts is not None:
             return facts
-        schema = _with_inherited_default(declared, self.shapes)
+        schema = with_inherited_default(declared, self.shapes)
         t = speller.spell(schema, constrained=False)
         kwargs = (
             []
@@ -369,19 +375,6 @@ def _admits_none(t: Type) -> bool:
     return t == ANY or t == NONE or t.kind == "union" and NONE in t.args
 
 
-def _with_inherited_default(schema: dict[str, Any], shapes: dict[str, Shape]) -> dict[str, Any]:
-    """A property's schema with the default of the enum or scalar component it refers to, if it has none."""
-    shape = shapes.get(target_component(schema) or "")
-    if (
-        "default" in schema
-        or shape is None
-        or shape.kind not in ("enum", "alias")
-        or "default" not in shape.schema
-    ):
-        return schema
-    return {**schema, "default": shape.schema["default"]}
-
-
 def class_names(
     shapes: dict[str, Shape], names: Names, split: frozenset[str], key: str
 ) -> list[tuple[str, bool]]:
@@ -391,16 +384,6 @@ def class_names(
     if key in split:
         return [(name, enum) for name in names.variants[key]]
     return [(names.schemas[key], enum)]
-
-
-def _enum_root(values: tuple[Any, ...]) -> Type:
-    """The server's type of an enum that is no ``Enum``: a ``Literal`` of its values when
-    they can be spelt so (pydantic tells ``true`` from ``1`` there), else any value."""
-    listed = [v for v in values if v is not None]
-    if not listed or not all(isinstance(v, (str, int, bool)) for v in listed):
-        return ANY
-    spelt = Type("literal", ", ".join(literal(v) for v in listed))
-    return union(spelt, NONE) if None in values else spelt
 
 
 def _enum_base(values: tuple[Any, ...]) -> str:
