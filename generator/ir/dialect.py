@@ -5,7 +5,7 @@ Runs on the loaded document before the IR is built (the models stage reads the r
 * ``unevaluatedProperties: false`` on a schema that composes nothing means exactly
   ``additionalProperties: false`` and is rewritten to it, so every stage closes the object;
   beside ``allOf``/``anyOf``/``oneOf`` it is reported by the IR as not enforced.
-* ``prefixItems`` (a tuple) is typed as a list of the union of its members and tail: a
+* ``prefixItems`` (a tuple) is typed as a list of the union of its members and of ``items``: a
   ``prefix-items-loose`` warning says so.
 * ``contentEncoding`` (``base64``...) leaves the value the encoded ``str``: a
   ``content-encoding-kept`` warning says so (``contentMediaType`` alone is documentation).

@@ -2,6 +2,7 @@
 
 * an enum's default is its member (``Order.desc``); one that is not a member is left
   out (the load stage already warned: ``default-not-in-enum``), so the field type-checks;
+  an enum that is no ``Enum`` (see :func:`enumerable`) validates its default's value;
 * a string default of a date, UUID, URL... field is kept as the spec's string and
   validated into the field's type (``validate_default=True``) where pydantic converts
   it; one that does not convert is left out (``default-dropped``);
@@ -76,7 +77,7 @@ class Defaults:
         """The default of a property typed ``t`` (``value`` is not None)."""
         target = target_component(schema)
         shape = self.shapes.get(target) if target is not None else None
-        if shape is not None and shape.kind == "enum":
+        if shape is not None and shape.kind == "enum" and enumerable(shape.enum_values):
             for index, member in enumerate(shape.enum_values):
                 if member == value and type(member) is type(value):
                     cls = (
@@ -125,6 +126,15 @@ class Defaults:
         )
 
 
+def enumerable(values: tuple[Any, ...]) -> bool:
+    """Whether an enum's ``values`` can be the members of a Python ``Enum``: scalars, and no
+    boolean equal to a number (``true`` and ``1`` would be one member, sent back as ``1``)."""
+    if not all(v is None or isinstance(v, (str, int, float, bool)) for v in values):
+        return False
+    bools = [v for v in values if isinstance(v, bool)]
+    return not any(v == b for v in values if not isinstance(v, (str, bool)) for b in bools)
+
+
 def target_component(schema: dict[str, Any]) -> str | None:
     """The component a property refers to (directly or through a one-member allOf)."""
     ref = schema.get("$ref")
@@ -163,3 +173,16 @@ def _converts(value: str, kind: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def with_inherited_default(schema: dict[str, Any], shapes: dict[str, Shape]) -> dict[str, Any]:
+    """A property's schema with the default of the enum or scalar component it refers to, if it has none."""
+    shape = shapes.get(target_component(schema) or "")
+    if (
+        "default" in schema
+        or shape is None
+        or shape.kind not in ("enum", "alias")
+        or "default" not in shape.schema
+    ):
+        return schema
+    return {**schema, "default": shape.schema["default"]}

@@ -44,6 +44,7 @@ class HelpersView:
     formats: bool
     email: bool
     one_of: bool
+    unique_items: bool
     optional_tags: bool
     imports: str
 
@@ -69,34 +70,31 @@ def helpers_view(used: set[str], server: bool) -> HelpersView | None:
     """The view of ``models/_helpers.py`` given the helpers the modules use (None: none)."""
     if not used:
         return None
-    enums = "_open_enum_member" in used
-    omittable = "_Omittable" in used
-    formats = bool(used & {"_Format", "_Email"})
-    email = "_Email" in used
-    one_of = "_OneOf" in used
-    tags = "_undocumented_default" in used
     return HelpersView(
         server=server,
-        enums=enums,
-        omittable=omittable,
-        formats=formats,
-        email=email,
-        one_of=one_of,
-        optional_tags=tags,
-        imports=import_block(_helper_imports(enums, omittable, formats, email, one_of, tags)),
+        enums="_open_enum_member" in used,
+        omittable="_Omittable" in used,
+        formats=bool(used & {"_Format", "_Email"}),
+        email="_Email" in used,
+        one_of="_OneOf" in used,
+        unique_items="_UniqueItems" in used,
+        optional_tags="_undocumented_default" in used,
+        imports=import_block(_helper_imports(used)),
     )
 
 
-def _helper_imports(
-    enums: bool, omittable: bool, formats: bool, email: bool, one_of: bool, tags: bool
-) -> list[Import]:
+def _helper_imports(used: set[str]) -> list[Import]:
     """What ``models/_helpers.py`` imports for the helpers it holds."""
+    omittable = "_Omittable" in used
+    formats = bool(used & {"_Format", "_Email"})
+    one_of = "_OneOf" in used
+    unique = "_UniqueItems" in used
     wanted: list[Import] = []
-    if enums:
+    if "_open_enum_member" in used:
         wanted += [Import("enum", "Enum"), Import("typing", "Any")]
     if omittable or formats:
         wanted.append(Import("typing", "Annotated", "_Annotated"))
-    if omittable or formats or one_of:
+    if omittable or formats or one_of or unique:
         wanted += [
             Import("typing", "Any", "_Any"),
             Import("pydantic", "GetCoreSchemaHandler", "_GetCoreSchemaHandler"),
@@ -108,16 +106,17 @@ def _helper_imports(
         ]
     if omittable:
         wanted += [Import("typing", "TypeVar", "_TypeVar"), Import("pydantic", "Field", "_Field")]
-    if omittable or tags:
+    if omittable or "_undocumented_default" in used:
         wanted.append(Import("pydantic.config", "JsonDict", "_JsonDict"))
+    if one_of or unique:
+        wanted.append(Import("pydantic", "TypeAdapter", "_TypeAdapter"))
     if one_of:
         wanted += [
             Import("json", alias="_json"),
             Import("typing", "get_args", "_get_args"),
-            Import("pydantic", "TypeAdapter", "_TypeAdapter"),
             Import("pydantic", "ValidationError", "_ValidationError"),
         ]
-    if email:
+    if "_Email" in used:
         wanted.append(Import("pydantic", "AfterValidator", "_AfterValidator"))
     if formats:
         wanted.append(Import("base64", alias="_base64"))

@@ -9,7 +9,8 @@ needs are read from the trees, never from text.
 
 The server's flavour is as strict as the spec: an int32/int64 range and every other
 ``format`` is checked or documented (``_Format``), an email address is checked
-(``_Email``), a ``oneOf`` admits a value only one member accepts (``_OneOf``). The
+(``_Email``), a ``oneOf`` admits a value only one member accepts (``_OneOf``), an
+array's ``uniqueItems`` refuses equal items (``_UniqueItems``). The
 client's stays lenient (plain ``str``, ``int``, a union).
 """
 
@@ -156,6 +157,8 @@ class Speller:
         return (
             is_nullable(schema)
             or schema.get("type") == "null"
+            or "const" in schema
+            and schema["const"] is None
             or isinstance(enum, list)
             and None in enum
         )
@@ -186,6 +189,8 @@ class Speller:
                 return result
         if "const" in schema:
             value = schema["const"]
+            if value is None:
+                return NONE  # as ``type: "null"``
             return Type("literal", literal(value)) if isinstance(value, (str, int, bool)) else ANY
         kinds = json_types(schema)
         if len(kinds) > 1:
@@ -246,16 +251,31 @@ class Speller:
                 Type("name", _SCALARS[kind]), fmt if kind in ("integer", "number") else None
             )
         if kind == "array" or kind is None and "items" in schema:
-            if not isinstance(
-                schema.get("items"), dict
-            ):  # prefixItems alone: its positions are not typed
-                return Type("generic", "list", (ANY,))
-            return self._formatted(Type("generic", "list", (self.spell(schema["items"]),)), fmt)
+            listed = Type("generic", "list", (self._item(schema),))
+            if isinstance(schema.get("items"), dict):
+                listed = self._formatted(listed, fmt)
+            return self._unique(listed, schema)
         extra = schema.get("additionalProperties")
         if kind == "object" or isinstance(extra, dict) and kind is None:
             value = self.spell(extra) if isinstance(extra, dict) and extra else ANY
             return self._formatted(Type("generic", "dict", (Type("name", "str"), value)), fmt)
         return ANY
+
+    def _item(self, schema: dict[str, Any]) -> Type:
+        """An array's item type: ``items``; beside ``prefixItems`` (a tuple), the union of its
+        members and of ``items`` (any item when ``items`` is absent, none when ``false``)."""
+        items = schema.get("items")
+        prefix = schema.get("prefixItems")
+        if not isinstance(prefix, list):
+            return self.spell(items) if isinstance(items, dict) else ANY
+        tail = [self.spell(items)] if isinstance(items, dict) else [] if items is False else [ANY]
+        members = [self.spell(member) for member in prefix] + tail
+        return union(*members) if members else ANY
+
+    def _unique(self, t: Type, schema: dict[str, Any]) -> Type:
+        if not self.server or schema.get("uniqueItems") is not True:
+            return t
+        return Type("annotated", "_UniqueItems()", (t,))
 
     def _formatted(self, t: Type, fmt: str | None) -> Type:
         if not self.server or fmt is None or fmt in _UNTYPED_FORMATS:
@@ -281,3 +301,13 @@ def inlined_union(shape: Shape, shapes: dict[str, Shape]) -> bool:
         if target is None or target.kind != "object":
             return False
     return True
+
+
+def enum_root(values: tuple[Any, ...]) -> Type:
+    """The server's type of an enum that is no ``Enum``: a ``Literal`` of its values when
+    they can be spelt so (pydantic tells ``true`` from ``1`` there), else any value."""
+    listed = [v for v in values if v is not None]
+    if not listed or not all(isinstance(v, (str, int, bool)) for v in listed):
+        return ANY
+    spelt = Type("literal", ", ".join(literal(v) for v in listed))
+    return union(spelt, NONE) if None in values else spelt

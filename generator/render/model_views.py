@@ -11,7 +11,8 @@ the server an optional property the spec does not let be null is ``_Omittable[X]
 omitted one is left out of ``model_dump()``. A required property's default is only
 documented. The tag of a discriminated union's member is a ``Literal`` of the tags the
 union maps to it; where the member leaves it optional, it defaults to its only value,
-left out of the JSON schema.
+left out of the JSON schema, and counts as set (``model_post_init``), so dumps with
+``exclude_unset`` (the client's requests, the server's responses) still send it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,12 @@ from apiforge.ir.shapes import Prop, Shape
 from apiforge.naming.names import Names
 from apiforge.render.escape import docstring, literal
 from apiforge.render.model_constraints import constraints, python_patterns, regex_engine
-from apiforge.render.model_defaults import Defaults, json_literal, target_component
+from apiforge.render.model_defaults import (
+    Defaults,
+    enumerable,
+    json_literal,
+    with_inherited_default,
+)
 from apiforge.render.model_fields import FieldFacts, FieldMemo, schema_key
 from apiforge.render.model_tags import discriminator_tags
 from apiforge.render.model_types import (
@@ -36,6 +42,7 @@ from apiforge.render.model_types import (
     Speller,
     Type,
     annotation,
+    enum_root,
     union,
 )
 
@@ -45,7 +52,7 @@ _PYTHON_RE = ('regex_engine="python-re"',)
 # with thousands of models imports in the time of a few (issue 15).
 _DEFER = "defer_build=True"
 # Type metadata spelt by ``model_types`` that ``models/_helpers.py`` defines.
-_HELPER_METAS = frozenset({"_Format", "_OneOf"})
+_HELPER_METAS = frozenset({"_Format", "_OneOf", "_UniqueItems"})
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,9 @@ class ClassView:
     fields: tuple[FieldView, ...]
     members: tuple[MemberView, ...]
     omits_none: bool  # server: model_dump() leaves out omitted optional fields
+    # The fields set even when left to their default (``{"kind"}``), or "": an optional
+    # discriminator tag, which ``exclude_unset`` would otherwise leave off the wire.
+    always_set: str = ""
 
     @property
     def is_enum(self) -> bool:
@@ -174,7 +184,7 @@ class _Builder:
     def _class(self, key: str, role: Role, name: str) -> tuple[ClassView, list[Type], Type | None]:
         shape = self.shapes[key]
         doc = docstring(shape.description) if shape.description.strip() else ""
-        if shape.kind == "enum" and _enumerable(shape.enum_values):
+        if shape.kind == "enum" and enumerable(shape.enum_values):
             floats = shape.schema.get("type") == "number" and all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in shape.enum_values
             )
@@ -190,7 +200,10 @@ class _Builder:
         if shape.kind == "object":
             return (*self._model(key, role, name, shape, doc), None)
         speller = self._speller(role)
-        root = ANY if shape.kind == "enum" else speller.spell(shape.schema, constrained=False)
+        if shape.kind == "enum":
+            root = enum_root(shape.enum_values) if self.server else ANY  # the client's are open
+        else:
+            root = speller.spell(shape.schema, constrained=False)
         kwargs = constraints(shape.schema) if shape.kind == "alias" else []
         value = "Field(" + ", ".join(f"{k}={v}" for k, v in kwargs) + ")" if kwargs else ""
         field = FieldView("root", annotation(root), value, "")
@@ -234,8 +247,23 @@ class _Builder:
         omits = any(f.annotation.startswith("_Omittable[") for f in fields)
         if omits:
             self._helpers.add("_Omittable")
+        tagged = [
+            literal(self.names.fields[key][p.name])
+            for p in props
+            if not p.required and self.tags.get((key, p.name))
+        ]
+        always_set = "{" + ", ".join(tagged) + "}" if tagged else ""
         return ClassView(
-            name, "model", "BaseModel", doc, tuple(config), extra, tuple(fields), (), omits
+            name,
+            "model",
+            "BaseModel",
+            doc,
+            tuple(config),
+            extra,
+            tuple(fields),
+            (),
+            omits,
+            always_set,
         ), types
 
     def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type, FieldFacts]:
@@ -297,7 +325,7 @@ class _Builder:
         facts = self.memo.get(key) if key is not None else None
         if facts is not None:
             return facts
-        schema = _with_inherited_default(declared, self.shapes)
+        schema = with_inherited_default(declared, self.shapes)
         t = speller.spell(schema, constrained=False)
         kwargs = (
             []
@@ -347,32 +375,15 @@ def _admits_none(t: Type) -> bool:
     return t == ANY or t == NONE or t.kind == "union" and NONE in t.args
 
 
-def _with_inherited_default(schema: dict[str, Any], shapes: dict[str, Shape]) -> dict[str, Any]:
-    """A property's schema with the default of the enum or scalar component it refers to, if it has none."""
-    shape = shapes.get(target_component(schema) or "")
-    if (
-        "default" in schema
-        or shape is None
-        or shape.kind not in ("enum", "alias")
-        or "default" not in shape.schema
-    ):
-        return schema
-    return {**schema, "default": shape.schema["default"]}
-
-
 def class_names(
     shapes: dict[str, Shape], names: Names, split: frozenset[str], key: str
 ) -> list[tuple[str, bool]]:
     """``(class, is a real Enum)`` of each class component ``key`` becomes, without building it."""
     shape = shapes[key]
-    enum = shape.kind == "enum" and _enumerable(shape.enum_values)
+    enum = shape.kind == "enum" and enumerable(shape.enum_values)
     if key in split:
         return [(name, enum) for name in names.variants[key]]
     return [(names.schemas[key], enum)]
-
-
-def _enumerable(values: tuple[Any, ...]) -> bool:
-    return all(v is None or isinstance(v, (str, int, float, bool)) for v in values)
 
 
 def _enum_base(values: tuple[Any, ...]) -> str:

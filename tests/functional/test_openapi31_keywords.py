@@ -41,6 +41,15 @@ SPEC = textwrap.dedent(
             point:
               type: array
               prefixItems: [{type: number}, {type: number}]
+            unset: {const: null}
+            row:
+              type: array
+              prefixItems: [{type: integer}, {type: string}]
+              items: {type: boolean}
+            pair:
+              type: array
+              prefixItems: [{type: integer}, {type: string}]
+              items: false
             picture: {type: string, contentMediaType: image/png, contentEncoding: base64}
             label: {$ref: '#/components/schemas/Label', maxLength: 3, description: Short.}
             local: {$ref: '#/components/schemas/Thing/$defs/Local'}
@@ -66,7 +75,9 @@ def test_each_keyword_that_is_not_applied_as_written_is_named(keywords: Built) -
     found = sorted((d.code, d.location.pointer) for d in keywords.generated.diagnostics)
     assert found == [
         ("content-encoding-kept", "/components/schemas/Thing/properties/picture/contentEncoding"),
+        ("prefix-items-loose", "/components/schemas/Thing/properties/pair/prefixItems"),
         ("prefix-items-loose", "/components/schemas/Thing/properties/point/prefixItems"),
+        ("prefix-items-loose", "/components/schemas/Thing/properties/row/prefixItems"),
         ("ref-siblings-ignored", "/components/schemas/Thing/properties/label"),
         ("schema-dialect", "/components/schemas/Label/$schema"),
         ("schema-dialect", "/jsonSchemaDialect"),
@@ -105,3 +116,29 @@ def test_the_generated_code_applies_the_rest(keywords: Built) -> None:
         None,
         3,
     )
+
+
+def test_a_tuple_takes_its_members_types_and_the_tail_items_type(keywords: Built) -> None:
+    """``prefixItems`` beside ``items``: an item may be of any member's type or of the
+    tail's (positions unchecked, as the warning says), never only the tail's."""
+    thing = {"kind": "thing", "row": [1, "a", True, False], "pair": [2, "b"]}
+    with server_client(keywords.server, things=Things()) as http:
+        accepted = http.post("/things", json=thing)
+        refused = [
+            http.post("/things", json={**thing, **change})
+            for change in ({"row": [1, "a", 2.5]}, {"pair": [1, {"x": 1}]})
+        ]
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json() == thing  # 1 stays 1: it was read as the tail's boolean, true
+    assert [r.status_code for r in refused] == [422, 422]
+    model = keywords.models().Thing.model_validate(thing)
+    assert model.model_dump(mode="json", exclude_unset=True) == thing
+
+
+def test_a_null_const_admits_null_alone(keywords: Built) -> None:
+    thing = {"kind": "thing", "unset": None}
+    with server_client(keywords.server, things=Things()) as http:
+        accepted = http.post("/things", json=thing)
+        refused = http.post("/things", json={**thing, "unset": 1})
+    assert accepted.status_code == 200 and accepted.json() == thing
+    assert refused.status_code == 422, refused.text

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import Enum, IntEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, RootModel
 
 from ._helpers import _open_enum_member
 
@@ -40,17 +40,11 @@ class Priority(IntEnum):
         return _open_enum_member(cls, value)
 
 
-class Mixed(Enum):
+class Mixed(RootModel[Any]):
     """Values of several JSON types."""
 
-    int_1 = 1
-    two = "two"
-    bool_True = True
-    NoneType_None = None
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        return _open_enum_member(cls, value)
+    model_config = ConfigDict(defer_build=True)
+    root: Any
 
 
 class ItemStatus(str, Enum):

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from enum import Enum, IntEnum
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, RootModel
 
 from ._helpers import _Omittable, _open_enum_member
 
@@ -40,17 +40,11 @@ class Priority(IntEnum):
         return _open_enum_member(cls, value)
 
 
-class Mixed(Enum):
+class Mixed(RootModel[Literal[1, "two", True] | None]):
     """Values of several JSON types."""
 
-    int_1 = 1
-    two = "two"
-    bool_True = True
-    NoneType_None = None
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        return _open_enum_member(cls, value)
+    model_config = ConfigDict(defer_build=True)
+    root: Literal[1, "two", True] | None
 
 
 class ItemStatus(str, Enum):

@@ -21,6 +21,7 @@ def _open_enum_member(cls: type[Enum], value: object) -> Any:
     elif issubclass(cls, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None
+        value = float(value)  # as the members' values: an int one breaks the member's repr
         member = float.__new__(cls, value)
     elif isinstance(value, (str, int, float)):  # an enum of mixed JSON types: any JSON scalar
         member = object.__new__(cls)

@@ -18,6 +18,10 @@ class Track(BaseModel):
     type: Literal["track"] = Field(default="track", json_schema_extra=_undocumented_default)
     title: str
 
+    def model_post_init(self, context: object, /) -> None:
+        # A discriminator reads its tag from the wire: sent even when left to its default.
+        self.model_fields_set.update({"type"})
+
 
 class TrackType(str, Enum):
     track = "track"
