@@ -93,7 +93,7 @@ def op_view(op: Operation, names: Names, annotator: Annotator, sink: Sink) -> Cl
         (positional if param.location == "path" else keyword).append(arg)
         params.append(param_expr)
     body = body_view(op, annotator, use_dict=True)
-    outcomes = response_outcomes(op, annotator)
+    outcomes = response_outcomes(op, annotator, replies_to_head=True)
     success = [o for o in outcomes if o.is_success]
     errors = [o for o in outcomes if not o.is_success]
     returns = annotator.note(union([o.returned for o in success]) if success else "None")
