@@ -196,7 +196,7 @@ class SyncClientBase(_ClientCore):
         delay: float | None
         while True:
             try:
-                response = self._http_client.send(attempts.request(self._http_client))
+                response = self._exchange(attempts)
             except HTTPX_ERRORS as exc:
                 delay = attempts.failed(exc)
             else:
@@ -205,6 +205,17 @@ class SyncClientBase(_ClientCore):
                     return attempts.result(response)
                 response.close()
             self._sleep(delay)
+
+    def _exchange(self, attempts: Attempts) -> httpx.Response:
+        """One attempt: the request, and the redirects it leads to if ``http_client`` follows them."""
+        request = attempts.request(self._http_client)
+        while True:
+            response = self._http_client.send(request, follow_redirects=False)
+            following = attempts.redirect(response, self._http_client)
+            if following is None:
+                return response
+            response.close()
+            request = following
 
     def _sleep(self, seconds: float) -> None:
         """Wait between retries (overridable in tests)."""
@@ -303,7 +314,7 @@ class AsyncClientBase(_ClientCore):
         delay: float | None
         while True:
             try:
-                response = await self._http_client.send(attempts.request(self._http_client))
+                response = await self._exchange(attempts)
             except HTTPX_ERRORS as exc:
                 delay = attempts.failed(exc)
             else:
@@ -312,6 +323,17 @@ class AsyncClientBase(_ClientCore):
                     return attempts.result(response)
                 await response.aclose()
             await self._sleep(delay)
+
+    async def _exchange(self, attempts: Attempts) -> httpx.Response:
+        """One attempt: the request, and the redirects it leads to if ``http_client`` follows them."""
+        request = attempts.request(self._http_client)
+        while True:
+            response = await self._http_client.send(request, follow_redirects=False)
+            following = attempts.redirect(response, self._http_client)
+            if following is None:
+                return response
+            await response.aclose()
+            request = following
 
     async def _sleep(self, seconds: float) -> None:
         """Wait between retries (overridable in tests)."""

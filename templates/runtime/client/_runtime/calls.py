@@ -52,10 +52,12 @@ class Attempts:
         self._now, self._jitter = clock
         self._retries = 0
         self._request: httpx.Request | None = None
+        self._redirects: list[httpx.Response] = []
 
     def request(self, http_client: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         """The ``httpx.Request`` of the next attempt (built by ``http_client`` for its defaults)."""
         self._request = None
+        self._redirects = []
         prepared = self._prepared
         self._request = http_client.build_request(
             prepared.method,
@@ -66,6 +68,39 @@ class Attempts:
             timeout=prepared.timeout,
         )
         return self._request
+
+    def redirect(
+        self, response: httpx.Response, http_client: httpx.Client | httpx.AsyncClient
+    ) -> httpx.Request | None:
+        """The request a redirect leads to when ``http_client`` follows redirects, else None.
+
+        The clients send with ``follow_redirects=False`` and follow here, as httpx would
+        (its ``next_request``, ``max_redirects``), because httpx strips only
+        ``Authorization`` when a redirect leaves the origin: the client's credentials
+        (an API key header, a cookie) go to its own origin only, and come back with a
+        redirect that returns there.
+
+        Raises:
+            httpx.TooManyRedirects: past ``http_client.max_redirects``.
+        """
+        following = response.next_request
+        if following is None or not http_client.follow_redirects:
+            return None
+        first = (self._redirects[0] if self._redirects else response).request
+        if len(self._redirects) >= http_client.max_redirects:
+            raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=following)
+        headers = following.headers
+        if _same_origin(first.url, following.url):
+            # httpx drops every Cookie header on a redirect: the first request's go again.
+            for name in ("cookie", *self._prepared.credential_headers):
+                if name in first.headers:
+                    headers[name] = first.headers[name]
+        else:
+            for name in self._prepared.credential_headers:
+                headers.pop(name, None)
+        self._redirects.append(response)
+        self._request = following
+        return following
 
     def failed(self, error: Exception) -> float:
         """Seconds to wait after a transport error; raises ``APIConnectionError`` when it is final."""
@@ -80,6 +115,7 @@ class Attempts:
 
     def result(self, response: httpx.Response) -> tuple[Any, httpx.Response]:
         """The parsed answer (or the ``APIError`` it raises) and the response itself."""
+        response.history = list(self._redirects)
         capture_response(response)
         return parse_response(self._op, response), response
 
@@ -125,6 +161,22 @@ class Pages(Generic[T]):
                 f"pagination stopped after {self._max_pages} pages; more pages exist",
                 RuntimeWarning,
             )
+
+
+def _same_origin(sent: httpx.URL, redirected: httpx.URL) -> bool:
+    """True when ``redirected`` is on the origin of ``sent``, or is its upgrade from
+    ``http`` to ``https`` on the same host (where httpx keeps ``Authorization`` too)."""
+    if sent.host != redirected.host:
+        return False
+    if sent.scheme == redirected.scheme:
+        return _port(sent) == _port(redirected)
+    upgrade = sent.scheme == "http" and redirected.scheme == "https"
+    return upgrade and _port(sent) == 80 and _port(redirected) == 443
+
+
+def _port(url: httpx.URL) -> int | None:
+    """The URL's port, the scheme's default one spelt out."""
+    return url.port if url.port is not None else {"http": 80, "https": 443}.get(url.scheme)
 
 
 def warn_if_deprecated(op: Operation[Any]) -> None:
