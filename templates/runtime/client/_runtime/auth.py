@@ -3,7 +3,9 @@
 An ``Auth`` is plain data. The request builder adds it to every operation marked
 ``authenticated``, and only for URLs on the client's own ``base_url``. The factories
 return ``None`` for a missing secret, so ``auth=bearer_auth(os.environ.get("TOKEN"))``
-just means "no credentials".
+just means "no credentials". An empty secret is a missing one (a variable set to
+nothing, as ``TOKEN=`` in an env file leaves it): ``Bearer `` is no valid header, and an
+empty key only makes the server refuse operations it would answer anonymously.
 """
 
 from __future__ import annotations
@@ -50,8 +52,8 @@ class Auth:
 
 
 def bearer_auth(token: str | None) -> Auth | None:
-    """``Authorization: Bearer <token>``, or None without a token."""
-    if token is None:
+    """``Authorization: Bearer <token>``, or None without a token (or an empty one)."""
+    if not token:
         return None
     return Auth(headers=(("Authorization", f"Bearer {token}"),))
 
@@ -59,8 +61,9 @@ def bearer_auth(token: str | None) -> Auth | None:
 def api_key_auth(
     name: str, location: Literal["header", "query", "cookie"], key: str | None
 ) -> Auth | None:
-    """An API key sent as header, query parameter or cookie ``name``, or None without a key."""
-    if key is None:
+    """An API key sent as header, query parameter or cookie ``name``, or None without a key
+    (or an empty one)."""
+    if not key:
         return None
     pair = ((name, key),)
     if location == "header":
