@@ -366,6 +366,9 @@ def _check_base_url(base_url: str) -> None:
         raise ValueError(f"invalid base_url {base_url!r}: {exc}") from None
     if url.scheme not in ("http", "https") or not url.host:
         raise ValueError(f"base_url must be an absolute http(s) URL, not {base_url!r}")
+    if "?" in base_url or "#" in base_url:
+        # Operation paths are appended to base_url: they would land in its query or fragment.
+        raise ValueError(f"base_url must have no query string or fragment, not {base_url!r}")
 
 
 def _check_http_client(http_client: object, transport: object, expected: type) -> None:
