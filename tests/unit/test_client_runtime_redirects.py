@@ -129,3 +129,12 @@ def test_a_client_that_does_not_follow_redirects_gets_the_redirect(call: Any) ->
         call(handler)
     assert caught.value.status_code == 302
     assert len(seen) == 1
+
+
+@CALLS
+def test_the_http_clients_own_auth_is_not_run_again_for_another_host(call: Any) -> None:
+    seen, handler = redirecting({f"{BASE}/items/1": "https://elsewhere.test/items/1"})
+    call(handler, follow_redirects=True, auth=("user", "password"))
+    sent = [r.headers.get("authorization", "") for r in seen]
+    assert sent[0].startswith("Basic ")  # httpx's auth runs after the request is built
+    assert sent[1] == ""

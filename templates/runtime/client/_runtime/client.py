@@ -207,14 +207,13 @@ class SyncClientBase(_ClientCore):
 
     def _exchange(self, attempts: Attempts) -> httpx.Response:
         """One attempt: the request, and the redirects it leads to if ``http_client`` follows them."""
-        request = attempts.request(self._http_client)
-        while True:
-            response = self._http_client.send(request, follow_redirects=False)
-            following = attempts.redirect(response, self._http_client)
-            if following is None:
-                return response
+        http_client = self._http_client
+        response = http_client.send(attempts.request(http_client), follow_redirects=False)
+        while (following := attempts.redirect(response, http_client)) is not None:
             response.close()
-            request = following
+            # As in httpx, a redirect does not run the http_client's auth again.
+            response = http_client.send(following, auth=None, follow_redirects=False)
+        return response
 
     def _sleep(self, seconds: float) -> None:
         """Wait between retries (overridable in tests)."""
@@ -325,14 +324,13 @@ class AsyncClientBase(_ClientCore):
 
     async def _exchange(self, attempts: Attempts) -> httpx.Response:
         """One attempt: the request, and the redirects it leads to if ``http_client`` follows them."""
-        request = attempts.request(self._http_client)
-        while True:
-            response = await self._http_client.send(request, follow_redirects=False)
-            following = attempts.redirect(response, self._http_client)
-            if following is None:
-                return response
+        http_client = self._http_client
+        response = await http_client.send(attempts.request(http_client), follow_redirects=False)
+        while (following := attempts.redirect(response, http_client)) is not None:
             await response.aclose()
-            request = following
+            # As in httpx, a redirect does not run the http_client's auth again.
+            response = await http_client.send(following, auth=None, follow_redirects=False)
+        return response
 
     async def _sleep(self, seconds: float) -> None:
         """Wait between retries (overridable in tests)."""
