@@ -11,6 +11,7 @@ that differ only in ``await``.
 from __future__ import annotations
 
 import sys
+import urllib.parse
 import warnings
 from collections.abc import Callable, Iterator
 from types import FrameType
@@ -68,6 +69,9 @@ class Attempts:
             files=prepared.files,
             timeout=prepared.timeout,
         )
+        if http_client.params:
+            # httpx replaces a URL's query with the client's own params: put ours back.
+            self._request.url = httpx.URL(_with_client_params(prepared.url, http_client.params))
         return self._request
 
     def redirect(
@@ -162,6 +166,17 @@ class Pages(Generic[T]):
                 f"pagination stopped after {self._max_pages} pages; more pages exist",
                 RuntimeWarning,
             )
+
+
+def _with_client_params(url: str, params: httpx.QueryParams) -> str:
+    """``url`` (its query as encoded) followed by the http_client's default ``params``,
+    those it names itself aside (as in httpx, a request's parameter wins)."""
+    query = url.partition("?")[2]
+    named = {urllib.parse.unquote_plus(pair.partition("=")[0]) for pair in query.split("&")}
+    extra = [(name, value) for name, value in params.multi_items() if name not in named]
+    if not extra:
+        return url
+    return url + ("&" if query else "?") + str(httpx.QueryParams(extra))
 
 
 def _same_origin(sent: httpx.URL, redirected: httpx.URL) -> bool:
