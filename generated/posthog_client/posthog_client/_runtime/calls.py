@@ -176,7 +176,7 @@ def _with_client_params(url: str, params: httpx.QueryParams) -> str:
     extra = [(name, value) for name, value in params.multi_items() if name not in named]
     if not extra:
         return url
-    return url + ("&" if query else "?") + str(httpx.QueryParams(extra))
+    return url + ("&" if query else "?") + urllib.parse.urlencode(extra)
 
 
 def _same_origin(sent: httpx.URL, redirected: httpx.URL) -> bool:
