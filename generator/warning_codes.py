@@ -39,6 +39,8 @@ WARNING_CODES: dict[str, str] = {
     "property-never-allowed": "a property another allOf member closes out is left out",
     "ref-siblings-ignored": "keywords beside a $ref are not applied",
     "schema-dialect": "a $schema other than JSON Schema 2020-12 is read as 2020-12",
+    "servers-ignored": "a path item or operation names servers of its own; the client "
+    "sends it to the client's base URL",
     "server-body-keyword": "a request body keyword the server cannot enforce",
     "server-parameter-keyword": "a parameter keyword the server cannot enforce",
     "server-raw-body": "the server hands a body it cannot take apart to the implementation "

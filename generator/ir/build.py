@@ -93,6 +93,7 @@ class _Builder:
             item, _ = self._deref(item, loc)
             if not isinstance(item, dict):
                 continue
+            self._check_servers(item, loc)
             for method in METHODS:
                 if isinstance(item.get(method), dict):
                     operations.append(self._operation(path, method, item, loc))
@@ -150,6 +151,7 @@ class _Builder:
             self.sink.warning(
                 "no-responses", "operation documents no response", loc.child("responses")
             )
+        self._check_servers(raw, loc)
         if raw.get("callbacks"):
             self.sink.warning(
                 "callbacks-ignored",
@@ -307,16 +309,39 @@ class _Builder:
         )
 
     def _servers(self) -> tuple[Server, ...]:
-        servers: list[Server] = []
-        for node in self.doc.get("servers") or ():
-            if not isinstance(node, dict) or not isinstance(node.get("url"), str):
-                continue
-            url = node["url"]
-            for var, spec in (node.get("variables") or {}).items():
-                if isinstance(spec, dict) and "default" in spec:
-                    url = url.replace("{" + var + "}", str(spec["default"]))
-            servers.append(Server(url, str(node.get("description") or "")))
-        return tuple(servers)
+        return _server_list(self.doc.get("servers"))
+
+    def _check_servers(self, node: dict[str, Any], loc: SpecLocation) -> None:
+        """Warn when a path item or an operation names its own server: the client ignores it."""
+        own = _server_list(node.get("servers")) if node.get("servers") else ()
+        if not own:
+            return
+        document = self._servers()
+        if document and own[0].url == document[0].url:
+            return
+        default = repr(document[0].url) if document else "none"
+        self.sink.warning(
+            "servers-ignored",
+            f"the client sends every operation to its base_url (the document's first server: "
+            f"{default}), not to {own[0].url!r}; pass base_url={own[0].url!r} to a client "
+            "for these operations",
+            loc.child("servers"),
+        )
+
+
+def _server_list(raw: Any) -> tuple[Server, ...]:
+    """A ``servers`` list, each URL with its variables' defaults filled in."""
+    servers: list[Server] = []
+    for node in raw if isinstance(raw, list) else ():
+        if not isinstance(node, dict) or not isinstance(node.get("url"), str):
+            continue
+        url = node["url"]
+        variables = node.get("variables")
+        for var, spec in (variables if isinstance(variables, dict) else {}).items():
+            if isinstance(spec, dict) and "default" in spec:
+                url = url.replace("{" + var + "}", str(spec["default"]))
+        servers.append(Server(url, str(node.get("description") or "")))
+    return tuple(servers)
 
 
 def _ignored_header(node: Any) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apiforge.diagnostics import Sink
-from apiforge.ir.model import Operation, Parameter, page_results, preferred_request
+from apiforge.ir.model import Operation, Parameter, TypeRef, page_results, preferred_request
 from apiforge.naming.names import Names
 from apiforge.render.common import (
     ArgView,
@@ -93,12 +93,12 @@ def op_view(op: Operation, names: Names, annotator: Annotator, sink: Sink) -> Cl
         (positional if param.location == "path" else keyword).append(arg)
         params.append(param_expr)
     body = body_view(op, annotator, use_dict=True)
-    outcomes = response_outcomes(op, annotator)
+    outcomes = response_outcomes(op, annotator, replies_to_head=True)
     success = [o for o in outcomes if o.is_success]
     errors = [o for o in outcomes if not o.is_success]
     returns = annotator.note(union([o.returned for o in success]) if success else "None")
     page = page_results(annotator.api, op)
-    item = annotator.spell(page.item, "response") if page is not None else None
+    item = _page_item(page.item, annotator) if page is not None else None
     accept = _accept(success)
     # Arguments equal to rt.Operation's defaults are left out (no ``errors={}`` on every call).
     optional = [
@@ -139,6 +139,16 @@ def op_view(op: Operation, names: Names, annotator: Annotator, sink: Sink) -> Cl
         item_annotation=item or "",
         text_replies=any(o.text for o in outcomes),
     )
+
+
+def _page_item(item: TypeRef | None, annotator: Annotator) -> str:
+    """The type ``*_all`` yields: a page's ``results`` item, as the page model holds it.
+
+    The members of a union component (``Cat | Dog``), as the model's field unwraps them,
+    not its RootModel (``Pet``), which would wrap every item again.
+    """
+    members = annotator.members(item, "response")
+    return annotator.note(members) if members else annotator.spell(item, "response")
 
 
 def _undocumented(param: Parameter, py: str, annotation: str, annotator: Annotator) -> str:

@@ -158,12 +158,20 @@ class OutcomeView:
         return self.value or self.annotation
 
 
-def response_outcomes(op: Operation, annotator: Annotator) -> list[OutcomeView]:
-    """Every documented response of ``op``, with the python type of its body."""
+def response_outcomes(
+    op: Operation, annotator: Annotator, *, replies_to_head: bool = False
+) -> list[OutcomeView]:
+    """Every documented response of ``op``, with the python type of its body.
+
+    ``replies_to_head``: read the responses as answers to a ``HEAD`` request when ``op``
+    is one, which never carry a body (RFC 9110), whatever content the spec documents
+    (often the ``GET``'s, whose headers a ``HEAD`` reply repeats): every outcome is empty.
+    """
     views = []
     success = op.success_responses
+    bodiless = replies_to_head and op.method == "HEAD"
     for response in op.responses:
-        content = pick_content(response.contents)
+        content = None if bodiless else pick_content(response.contents)
         kind = outcome_kind(content)
         value = ""
         unwrap: Unwrap = "root"

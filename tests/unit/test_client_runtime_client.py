@@ -438,6 +438,16 @@ def test_constructor_validation() -> None:
             rt.SyncClientBase(base_url=bad)
 
 
+@pytest.mark.parametrize(
+    "base_url", ["https://api.test/v1?tenant=1", "https://api.test/v1/?", "https://api.test/v1#top"]
+)
+def test_a_base_url_with_a_query_or_fragment_is_refused(base_url: str) -> None:
+    # Operation paths are appended to base_url: "?tenant=1/items/1" would be the request's query.
+    for client_class in (rt.SyncClientBase, rt.AsyncClientBase):
+        with pytest.raises(ValueError, match="no query string or fragment"):
+            client_class(base_url=base_url)
+
+
 def test_public_names() -> None:
     expected = {
         "NOT_GIVEN", "APIConnectionError", "APIError", "APIResponse", "APIStatusError",

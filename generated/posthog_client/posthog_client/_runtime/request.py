@@ -81,6 +81,13 @@ class ClientSettings:
         return prefix
 
     @cached_property
+    def auth_header_names(self) -> tuple[str, ...]:
+        """The names of the credential headers."""
+        if self.auth is None:
+            return ()
+        return tuple(name for name, _ in self.auth.headers)
+
+    @cached_property
     def auth_cookies(self) -> tuple[str, ...]:
         """The credential cookies as ``name=value`` strings."""
         if self.auth is None:
@@ -112,6 +119,8 @@ class PreparedRequest:
     content: bytes | None
     files: list[tuple[str, FilePart]] | None
     timeout: TimeoutLike
+    credential_headers: tuple[str, ...] = ()
+    """The names of the headers carrying the client's credentials (none unless sent)."""
 
 
 def build_request(
@@ -196,6 +205,7 @@ def build_request(
         content=content,
         files=files,
         timeout=opts.get("timeout", settings.timeout),
+        credential_headers=settings.auth_header_names if with_auth else (),
     )
 
 

@@ -33,9 +33,10 @@ class Client(rt.SyncClientBase):
     Args:
         base_url: defaults to $POSTHOG_BASE_URL or https://us.posthog.com.
         api_key: defaults to $POSTHOG_PERSONAL_API_KEY.
-        auth: more credentials (``rt.api_key_auth``, ``rt.bearer_auth``... joined with
-            ``rt.combine_auth``), sent with the ones above to every operation that takes
-            credentials: for specs whose operations combine schemes or offer alternatives.
+        auth: more credentials (``api_key_auth``, ``bearer_auth``... joined with
+            ``combine_auth``, all importable from this package), sent with the ones above
+            to every operation that takes credentials: for specs whose operations combine
+            schemes or offer alternatives.
         timeout: seconds (or an ``httpx.Timeout``) for every request.
         max_retries: retries of connection errors, 408, 429, 502, 503 and 504.
         http_client: your own ``httpx.Client`` (custom transports, proxies...).

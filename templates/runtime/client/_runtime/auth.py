@@ -2,9 +2,11 @@
 
 An ``Auth`` is plain data. The request builder adds it to every operation marked
 ``authenticated``, and only for URLs on the client's own ``base_url``. The factories
-return ``None`` for a missing secret (an empty bearer token too), so
-``auth=bearer_auth(os.environ.get("TOKEN"))`` just means "no credentials"; they refuse
-a secret no header can carry with a ``ValueError`` that does not show it.
+return ``None`` for a missing secret, so ``auth=bearer_auth(os.environ.get("TOKEN"))``
+just means "no credentials". An empty secret is a missing one (a variable set to
+nothing, as ``TOKEN=`` in an env file leaves it): ``Bearer `` is no valid header, and an
+empty key only makes the server refuse operations it would answer anonymously. They
+refuse a secret no header can carry with a ``ValueError`` that does not show it.
 """
 
 from __future__ import annotations
@@ -65,12 +67,13 @@ def bearer_auth(token: str | None) -> Auth | None:
 def api_key_auth(
     name: str, location: Literal["header", "query", "cookie"], key: str | None
 ) -> Auth | None:
-    """An API key sent as header, query parameter or cookie ``name``, or None without a key.
+    """An API key sent as header, query parameter or cookie ``name``, or None without a key
+    (or an empty one).
 
     Raises:
         ValueError: a header key holds a character no header carries (see ``check_header``).
     """
-    if key is None:
+    if not key:
         return None
     pair = ((name, key),)
     if location == "header":

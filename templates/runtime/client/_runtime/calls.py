@@ -10,6 +10,7 @@ that differ only in ``await``.
 from __future__ import annotations
 
 import sys
+import urllib.parse
 import warnings
 from collections.abc import Callable, Iterator
 from types import FrameType
@@ -22,7 +23,7 @@ from .errors import ResponseValidationError
 from .operation import Operation, T
 from .pagination import Pager, page_items
 from .raw import capture_response
-from .request import ClientSettings, PreparedRequest
+from .request import PreparedRequest
 from .response import connection_error, parse_response, type_adapter
 from .retry import RetryPolicy, retry_delay
 
@@ -37,8 +38,6 @@ class Attempts:
         prepared: its request, built once.
         policy: the retry policy for this call.
         clock: ``(now, jitter)`` sources, read at each retry decision.
-        settings: the client's settings, whose credentials a redirect off its
-            ``base_url`` origin must not carry (see :meth:`redirect`).
     """
 
     def __init__(
@@ -47,24 +46,19 @@ class Attempts:
         prepared: PreparedRequest,
         policy: RetryPolicy,
         clock: tuple[Callable[[], float], Callable[[], float]],
-        settings: ClientSettings | None = None,
     ) -> None:
         self._op = op
         self._prepared = prepared
         self._policy = policy
         self._now, self._jitter = clock
-        self._settings = settings
         self._retries = 0
         self._request: httpx.Request | None = None
-        self._history: list[httpx.Response] = []
+        self._redirects: list[httpx.Response] = []
 
     def request(self, http_client: httpx.Client | httpx.AsyncClient) -> httpx.Request:
-        """The ``httpx.Request`` of the next attempt (built by ``http_client`` for its defaults).
-
-        Send it with ``follow_redirects=False``: :meth:`redirect` gives the next hop.
-        """
+        """The ``httpx.Request`` of the next attempt (built by ``http_client`` for its defaults)."""
         self._request = None
-        self._history = []
+        self._redirects = []
         prepared = self._prepared
         self._request = http_client.build_request(
             prepared.method,
@@ -74,41 +68,43 @@ class Attempts:
             files=prepared.files,
             timeout=prepared.timeout,
         )
+        if http_client.params:
+            # httpx replaces a URL's query with the client's own params: put ours back.
+            self._request.url = httpx.URL(_with_client_params(prepared.url, http_client.params))
         return self._request
 
     def redirect(
         self, response: httpx.Response, http_client: httpx.Client | httpx.AsyncClient
     ) -> httpx.Request | None:
-        """The next hop when ``response`` redirects and ``http_client`` follows redirects.
+        """The request a redirect leads to when ``http_client`` follows redirects, else None.
 
-        Send it with ``auth=None``: as when httpx follows, the client's own ``auth``
-        signs the first request only, its header copied along same-origin hops.
-
-        httpx would follow them with the request's headers, dropping only ``Authorization``
-        off the origin (and ``Cookie`` on every hop): an API key header went along to
-        another host. A hop off the ``base_url`` origin carries no credential header; one
-        on it keeps the call's ``Cookie`` header (cookie credentials and parameters).
+        The clients send with ``follow_redirects=False`` and follow here, as httpx would
+        (its ``next_request``, ``max_redirects``), because httpx strips only
+        ``Authorization`` when a redirect leaves the origin: the client's credentials
+        (an API key header, a cookie) go to its own origin only, and come back with a
+        redirect that returns there.
 
         Raises:
-            httpx.TooManyRedirects: more hops than ``http_client.max_redirects``.
+            httpx.TooManyRedirects: past ``http_client.max_redirects``.
         """
-        hop = response.next_request
-        if hop is None or not http_client.follow_redirects:
+        following = response.next_request
+        if following is None or not http_client.follow_redirects:
             return None
-        if len(self._history) >= http_client.max_redirects:
-            raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=hop)
-        self._history.append(response)
-        if self._settings is not None and _same_origin(hop.url, self._settings.base_url):
-            # The Cookie header built for the call, as on the first request (where it kept
-            # the jar's cookies out): credentials and cookie parameters.
-            cookie = [value for name, value in self._prepared.headers if name == "cookie"]
-            if cookie:
-                hop.headers["Cookie"] = cookie[0]
-        elif self._settings is not None and self._settings.auth is not None:
-            for name, _ in self._settings.auth.headers:
-                hop.headers.pop(name, None)
-        self._request = hop
-        return hop
+        first = (self._redirects[0] if self._redirects else response).request
+        if len(self._redirects) >= http_client.max_redirects:
+            raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=following)
+        headers = following.headers
+        if _same_origin(first.url, following.url):
+            # httpx drops every Cookie header on a redirect: the first request's go again.
+            for name in ("cookie", *self._prepared.credential_headers):
+                if name in first.headers:
+                    headers[name] = first.headers[name]
+        else:
+            for name in self._prepared.credential_headers:
+                headers.pop(name, None)
+        self._redirects.append(response)
+        self._request = following
+        return following
 
     def failed(self, error: Exception) -> float:
         """Seconds to wait after a transport error; raises ``APIConnectionError`` when it is final."""
@@ -123,8 +119,7 @@ class Attempts:
 
     def result(self, response: httpx.Response) -> tuple[Any, httpx.Response]:
         """The parsed answer (or the ``APIError`` it raises) and the response itself."""
-        if self._history:
-            response.history = self._history
+        response.history = list(self._redirects)
         capture_response(response)
         return parse_response(self._op, response), response
 
@@ -172,14 +167,31 @@ class Pages(Generic[T]):
             )
 
 
-def _same_origin(url: httpx.URL, base_url: str) -> bool:
-    """True when ``url`` is on ``base_url``'s origin, or its upgrade from http to https."""
-    base = httpx.URL(base_url)
-    if url.host != base.host:
+def _with_client_params(url: str, params: httpx.QueryParams) -> str:
+    """``url`` (its query as encoded) followed by the http_client's default ``params``,
+    those it names itself aside (as in httpx, a request's parameter wins)."""
+    query = url.partition("?")[2]
+    named = {urllib.parse.unquote_plus(pair.partition("=")[0]) for pair in query.split("&")}
+    extra = [(name, value) for name, value in params.multi_items() if name not in named]
+    if not extra:
+        return url
+    return url + ("&" if query else "?") + urllib.parse.urlencode(extra)
+
+
+def _same_origin(sent: httpx.URL, redirected: httpx.URL) -> bool:
+    """True when ``redirected`` is on the origin of ``sent``, or is its upgrade from
+    ``http`` to ``https`` on the same host (where httpx keeps ``Authorization`` too)."""
+    if sent.host != redirected.host:
         return False
-    if url.scheme == base.scheme:
-        return url.port == base.port
-    return base.scheme == "http" and url.scheme == "https" and url.port in (None, 443)
+    if sent.scheme == redirected.scheme:
+        return _port(sent) == _port(redirected)
+    upgrade = sent.scheme == "http" and redirected.scheme == "https"
+    return upgrade and _port(sent) == 80 and _port(redirected) == 443
+
+
+def _port(url: httpx.URL) -> int | None:
+    """The URL's port, the scheme's default one spelt out."""
+    return url.port if url.port is not None else {"http": 80, "https": 443}.get(url.scheme)
 
 
 def warn_if_deprecated(op: Operation[Any]) -> None:

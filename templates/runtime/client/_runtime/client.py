@@ -79,8 +79,7 @@ class _ClientCore:
         prepared = build_request(
             op, args, body, options, self._settings, query_override=query_override
         )
-        clock = (self._now, self._jitter)
-        return Attempts(op, prepared, self._policy(options), clock, self._settings)
+        return Attempts(op, prepared, self._policy(options), (self._now, self._jitter))
 
     def _pages(self, op: Operation[Any], item_type: type[T]) -> Pages[T]:
         """The I/O-free state of one ``_paginate`` run (see ``calls.Pages``)."""
@@ -198,11 +197,7 @@ class SyncClientBase(_ClientCore):
         delay: float | None
         while True:
             try:
-                request = attempts.request(self._http_client)
-                response = self._http_client.send(request, follow_redirects=False)
-                while (hop := attempts.redirect(response, self._http_client)) is not None:
-                    response.close()
-                    response = self._http_client.send(hop, auth=None, follow_redirects=False)
+                response = self._exchange(attempts)
             except HTTPX_ERRORS as exc:
                 delay = attempts.failed(exc)
             else:
@@ -211,6 +206,16 @@ class SyncClientBase(_ClientCore):
                     return attempts.result(response)
                 response.close()
             self._sleep(delay)
+
+    def _exchange(self, attempts: Attempts) -> httpx.Response:
+        """One attempt: the request, and the redirects it leads to if ``http_client`` follows them."""
+        http_client = self._http_client
+        response = http_client.send(attempts.request(http_client), follow_redirects=False)
+        while (following := attempts.redirect(response, http_client)) is not None:
+            response.close()
+            # As in httpx, a redirect does not run the http_client's auth again.
+            response = http_client.send(following, auth=None, follow_redirects=False)
+        return response
 
     def _sleep(self, seconds: float) -> None:
         """Wait between retries (overridable in tests)."""
@@ -309,11 +314,7 @@ class AsyncClientBase(_ClientCore):
         delay: float | None
         while True:
             try:
-                request = attempts.request(self._http_client)
-                response = await self._http_client.send(request, follow_redirects=False)
-                while (hop := attempts.redirect(response, self._http_client)) is not None:
-                    await response.aclose()
-                    response = await self._http_client.send(hop, auth=None, follow_redirects=False)
+                response = await self._exchange(attempts)
             except HTTPX_ERRORS as exc:
                 delay = attempts.failed(exc)
             else:
@@ -322,6 +323,16 @@ class AsyncClientBase(_ClientCore):
                     return attempts.result(response)
                 await response.aclose()
             await self._sleep(delay)
+
+    async def _exchange(self, attempts: Attempts) -> httpx.Response:
+        """One attempt: the request, and the redirects it leads to if ``http_client`` follows them."""
+        http_client = self._http_client
+        response = await http_client.send(attempts.request(http_client), follow_redirects=False)
+        while (following := attempts.redirect(response, http_client)) is not None:
+            await response.aclose()
+            # As in httpx, a redirect does not run the http_client's auth again.
+            response = await http_client.send(following, auth=None, follow_redirects=False)
+        return response
 
     async def _sleep(self, seconds: float) -> None:
         """Wait between retries (overridable in tests)."""
@@ -354,6 +365,9 @@ def _check_base_url(base_url: str) -> None:
         raise ValueError(f"invalid base_url {base_url!r}: {exc}") from None
     if url.scheme not in ("http", "https") or not url.host:
         raise ValueError(f"base_url must be an absolute http(s) URL, not {base_url!r}")
+    if "?" in base_url or "#" in base_url:
+        # Operation paths are appended to base_url: they would land in its query or fragment.
+        raise ValueError(f"base_url must have no query string or fragment, not {base_url!r}")
 
 
 def _check_http_client(http_client: object, transport: object, expected: type) -> None:

@@ -13,6 +13,7 @@ from ._runtime import (
     APIResponse,
     APIStatusError,
     APITimeoutError,
+    Auth,
     AuthenticationError,
     BadRequestError,
     ConflictError,
@@ -25,7 +26,11 @@ from ._runtime import (
     ResponseValidationError,
     UnexpectedStatusError,
     UnprocessableEntityError,
+    api_key_auth,
     async_with_raw_response,
+    basic_auth,
+    bearer_auth,
+    combine_auth,
     with_raw_response,
 )
 from .client import AsyncClient, Client
@@ -37,6 +42,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "Auth",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -50,6 +56,10 @@ __all__ = [
     "ResponseValidationError",
     "UnexpectedStatusError",
     "UnprocessableEntityError",
+    "api_key_auth",
     "async_with_raw_response",
+    "basic_auth",
+    "bearer_auth",
+    "combine_auth",
     "with_raw_response",
 ]
