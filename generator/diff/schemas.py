@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from apiforge.diff import model_names
 from apiforge.diff.flow import (
     CONSTRAINTS,
     MISSING,
@@ -84,17 +85,9 @@ def _used_by(pair: Pair, key: str) -> Used:
 
 def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     """Compare one component schema present on both sides."""
-    old_name, new_name = pair.old.model(key), pair.new.model(key)
+    new_name = pair.new.model(key)
     where = (old.spec_location, new.spec_location)
-    if old_name != new_name:
-        pair.emit(
-            "model-renamed",
-            same(B),
-            f"model {old_name} is now {new_name}: imports of the old name fail",
-            _both(old_name),
-            *where,
-            _both(new_name),
-        )
+    model_names.renamed(pair, key, old, new)
     if pair.old.schemas.get(key) == pair.new.schemas.get(key):
         return  # the same schema text (what it refers to is compared under its own key)
     directions = _directions(pair, key)

@@ -54,6 +54,12 @@ def _owners(d: dict[str, Any]) -> None:
     }
 
 
+def _owner_field_and_model(d: dict[str, Any]) -> None:
+    """Pet gets a field ``Owner`` and the spec a model ``Owner``: the field becomes ``Owner_``."""
+    schema(d, "Pet")["properties"]["Owner"] = {"type": "string"}
+    _owners(d)
+
+
 def _lowercase_pet_first(d: dict[str, Any]) -> None:
     schemas = d["components"]["schemas"]
     rest = list(schemas.items())
@@ -373,6 +379,17 @@ ROWS: list[Row] = [
         lambda d: schema(d, "Status")["enum"].remove("sold"),
         _both(B, B, "enum-value-removed"),
     ),
+    (
+        # Pet splits into PetRequest and PetResponse, and PetPage (which refers to it) too
+        "model-renamed readOnly splits a response model",
+        lambda d: schema(d, "Pet")["properties"]["id"].__setitem__("readOnly", True),
+        _both(B, B, "model-renamed"),
+    ),
+    (
+        "model-renamed writeOnly splits a request model",
+        lambda d: schema(d, "NewPet")["properties"]["tag"].__setitem__("writeOnly", True),
+        _both(B, B, "model-renamed"),
+    ),
 ]
 
 # Rows whose old side is not the base spec: (name, old edit, new edit, expected).
@@ -452,6 +469,20 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
             "age", {"type": "integer", "format": "int64"}
         ),
         _both(C, P, "constraint-wider"),
+    ),
+    (
+        "enum-member-renamed by x-enum-varnames",
+        lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["AVAILABLE", "SOLD"]),
+        lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["IN_STOCK", "SOLD"]),
+        _both(B, B, "enum-member-renamed"),
+    ),
+    (
+        "field-renamed when a new model takes its capitalised name",
+        lambda d: schema(d, "Pet")["properties"].__setitem__("Owner", {"type": "string"}),
+        _owner_field_and_model,
+        _both(B, B, "field-renamed")
+        | _both(C, P, "operation-added")
+        | _both(C, C, "resource-added", "model-added"),
     ),
     (
         "enum-value-added request",

@@ -1,0 +1,121 @@
+"""Model naming rules: the Python spellings of one component moved while its data did not.
+
+What users import and spell is the naming pass's: the classes a component becomes
+(one, or a ``*Request`` and a ``*Response`` class once a readOnly or writeOnly
+property splits it, or a schema it refers to does), its fields' attribute names and
+its enum members' names. Each can move with no change to the data (an
+``x-enum-varnames`` edit, a readOnly flag, another schema taking a class name), and
+each move breaks code on both sides whatever the direction.
+"""
+
+from __future__ import annotations
+
+import json
+
+from apiforge.diff.model import Level
+from apiforge.diff.pair import Pair, same
+from apiforge.diff.snapshot import Snapshot
+from apiforge.ir.model import Schema
+from apiforge.naming.names import Names
+
+B = Level.BREAKING
+
+
+def classes(side: Snapshot, key: str) -> tuple[str, ...]:
+    """The classes component ``key`` becomes: its Request and Response variants where it splits."""
+    names = side.names
+    return tuple(names.variants.get(key) or (names.schemas.get(key, key),))
+
+
+def differ(was: Names, now: Names, key: str) -> bool:
+    """Whether any Python spelling of component ``key`` differs between two namings."""
+    return (
+        was.schemas.get(key) != now.schemas.get(key)
+        or was.variants.get(key) != now.variants.get(key)
+        or was.fields.get(key) != now.fields.get(key)
+        or was.members.get(key) != now.members.get(key)
+    )
+
+
+def renamed(pair: Pair, key: str, old: Schema, new: Schema) -> None:
+    """Every naming rule for one component present on both sides."""
+    _classes(pair, key, old, new)
+    if old.kind == new.kind == "object":
+        _fields(pair, key, old, new)
+    elif old.kind == new.kind == "enum":
+        _members(pair, key, old, new)
+
+
+def _spelt(found: tuple[str, ...]) -> str:
+    return " and ".join(f"models.{name}" for name in found)
+
+
+def _classes(pair: Pair, key: str, old: Schema, new: Schema) -> None:
+    before, after = classes(pair.old, key), classes(pair.new, key)
+    if before == after:
+        return
+    if len(before) == len(after) == 1:
+        why = ""
+    elif len(after) == 2:
+        why = " (a readOnly or writeOnly property splits it into a request and a response class)"
+    else:
+        why = " (it no longer splits into a request and a response class)"
+    pair.emit(
+        "model-renamed",
+        same(B),
+        f"model {_spelt(before)} is now {_spelt(after)}{why}: imports of the old name fail",
+        {a: _spelt(before) for a in ("client", "server")},
+        old.spec_location,
+        new.spec_location,
+        {a: _spelt(after) for a in ("client", "server")},
+    )
+
+
+def _fields(pair: Pair, key: str, old: Schema, new: Schema) -> None:
+    was, now = pair.old.names.fields.get(key, {}), pair.new.names.fields.get(key, {})
+    for prop in old.properties:
+        before, after = was.get(prop.name), now.get(prop.name)
+        if before is None or after is None or before == after:
+            continue  # a field removed or added is the field rules'
+        name = _spelt(classes(pair.new, key))
+        pair.emit(
+            "field-renamed",
+            same(B),
+            f"field {prop.name!r} is now the attribute {after} (was {before}): "
+            "code reading or setting the old one fails",
+            {a: f"{_spelt(classes(pair.old, key))}.{before}" for a in ("client", "server")},
+            old.spec_location.child("properties", prop.name),
+            new.spec_location.child("properties", prop.name),
+            {a: f"{name}.{after}" for a in ("client", "server")},
+        )
+
+
+def _identity(value: object) -> str:
+    """An enum value as the models tell values apart (``1`` and ``True`` differ)."""
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _member_names(schema: Schema, members: tuple[str, ...]) -> dict[str, str]:
+    """Each distinct enum value (by :func:`_identity`) -> its member name; empty when unknown."""
+    values = list(dict.fromkeys(_identity(v) for v in schema.enum_values))
+    return dict(zip(values, members)) if len(values) == len(members) else {}
+
+
+def _members(pair: Pair, key: str, old: Schema, new: Schema) -> None:
+    was = _member_names(old, pair.old.names.members.get(key, ()))
+    now = _member_names(new, pair.new.names.members.get(key, ()))
+    cls = _spelt(classes(pair.new, key))
+    for value, before in was.items():
+        after = now.get(value)
+        if after is None or after == before:
+            continue  # a value removed is enum-value-removed
+        pair.emit(
+            "enum-member-renamed",
+            same(B),
+            f"the member of value {value} is now {cls}.{after} (was {before}): "
+            "code naming the old member fails",
+            {a: f"{_spelt(classes(pair.old, key))}.{before}" for a in ("client", "server")},
+            old.spec_location,
+            new.spec_location,
+            {a: f"{cls}.{after}" for a in ("client", "server")},
+        )
