@@ -1,4 +1,4 @@
-"""Signature rules: parameters, request bodies and responses of one matched operation.
+"""Signature rules: the parameters of one matched operation (bodies: :mod:`~apiforge.diff.bodies`).
 
 The generated server calls an implementation with every parameter by keyword,
 so *any* parameter added or removed changes the interface method's signature
@@ -8,12 +8,12 @@ required additions and removals break.
 
 from __future__ import annotations
 
-from apiforge.diagnostics import SpecLocation
+from apiforge.diff.bodies import Where, body, responses
 from apiforge.diff.flow import CONSTRAINTS, MISSING, Shift, constraint_shift, type_shift
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
-from apiforge.diff.snapshot import Direction, Snapshot
-from apiforge.ir.model import Content, Operation, Parameter, preferred_request, preferred_response
+from apiforge.diff.snapshot import Snapshot
+from apiforge.ir.model import Operation, Parameter
 from apiforge.naming.names import param_key
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
@@ -243,147 +243,6 @@ def _positional_order(pair: Pair, old: Operation, new: Operation) -> None:
             old.spec_location,
             new.spec_location,
         )
-
-
-def body(pair: Pair, old: Operation, new: Operation) -> None:
-    """The request body appeared, vanished, became required/optional, or changed type or media type."""
-    symbols = _symbols(pair, new, "body=...")
-    if old.body is None and new.body is None:
-        return
-    if old.body is None or new.body is None:
-        present = new.body if new.body is not None else old.body
-        assert present is not None
-        rule = "request-body-removed" if new.body is None else "request-body-added"
-        client = B if new.body is None or new.body.required else C
-        pair.emit(
-            rule,
-            {"client": client, "server": B},
-            {
-                "client": f"{'required ' if present.required else ''}request body "
-                f"{'removed' if new.body is None else 'added'}",
-                "server": f"the route {'no longer passes' if new.body is None else 'now passes'} body=",
-            },
-            symbols,
-            old.body.spec_location if old.body else None,
-            new.body.spec_location if new.body else None,
-        )
-        return
-    where: Where = (old.body.spec_location, new.body.spec_location)
-    if old.body.required != new.body.required:
-        shift = Shift.NARROWER if new.body.required else Shift.WIDER
-        state = "required" if new.body.required else "optional"
-        pair.emit(
-            f"request-body-made-{state}",
-            flow_levels(["request"], shift, B),
-            f"request body is now {state}",
-            symbols,
-            *where,
-        )
-    _content(
-        pair,
-        preferred_request(old.body.contents),
-        preferred_request(new.body.contents),
-        "request",
-        symbols,
-        where,
-    )
-
-
-Where = tuple[SpecLocation | None, SpecLocation | None]
-
-
-def _content(
-    pair: Pair,
-    old: Content | None,
-    new: Content | None,
-    direction: Direction,
-    symbols: dict[Audience, str],
-    where: Where,
-) -> None:
-    if old is None or new is None:
-        return
-    if old.kind != new.kind:
-        pair.emit(
-            f"{direction}-media-type-changed",
-            same(P),
-            f"{direction} body is now {new.media_type} (was {old.media_type})",
-            symbols,
-            *where,
-        )
-        return
-    if old.type is None or new.type is None:
-        return
-    shift = type_shift(old.type, new.type)
-    if shift is not None:
-        pair.emit(
-            f"{direction}-body-type-{shift.value}",
-            flow_levels([direction], shift, B),
-            f"{direction} body type {shift.value}",
-            symbols,
-            *where,
-        )
-
-
-def responses(pair: Pair, old: Operation, new: Operation) -> None:
-    """Success statuses, response bodies appearing or vanishing, response types; new error statuses."""
-    symbols = _symbols(pair, new, "")
-    before = {r.status: r for r in old.success_responses}
-    after = {r.status: r for r in new.success_responses}
-    if set(before) != set(after) and before and after:
-        pair.emit(
-            "success-status-changed",
-            same(P),
-            f"success status {', '.join(after)} (was {', '.join(before)}); the return type's status "
-            "wrappers follow it",
-            symbols,
-            old.spec_location.child("responses"),
-            new.spec_location.child("responses"),
-        )
-    for status, response in after.items():
-        previous = before.get(status)
-        if previous is None:
-            continue
-        was, now = preferred_response(previous.contents), preferred_response(response.contents)
-        where: Where = (previous.spec_location, response.spec_location)
-        if (was is None) != (now is None):
-            gained = now is not None
-            pair.emit(
-                "response-body-added" if gained else "response-body-removed",
-                {"client": C, "server": B} if gained else {"client": B, "server": C},
-                {
-                    "client": f"{status} response {'now has a body' if gained else 'no longer has a body'}",
-                    "server": f"the implementation {'must now return' if gained else 'no longer returns'} "
-                    f"a {status} body",
-                },
-                symbols,
-                *where,
-            )
-            continue
-        _content(pair, was, now, "response", symbols, where)
-    errors_before = {
-        r.status: r for r in old.responses if not r.is_success and r.status != "default"
-    }
-    errors_after = {
-        r.status: r for r in new.responses if not r.is_success and r.status != "default"
-    }
-    for status, response in errors_after.items():
-        if status not in errors_before:
-            pair.emit(
-                "error-response-added",
-                same(C),
-                f"documents error status {status}",
-                symbols,
-                new=response.spec_location,
-            )
-    for status, response in errors_before.items():
-        if status not in errors_after:
-            pair.emit(
-                "error-response-removed",
-                same(C),
-                f"no longer documents error status {status}",
-                symbols,
-                old=response.spec_location,
-            )
 
 
 SIGNATURE_RULES = (parameters, body, responses)
