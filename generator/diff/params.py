@@ -148,6 +148,7 @@ def _parameter(
             symbols,
             *where,
         )
+    _serialization(pair, old, new, symbols, where)
     before_kw, after_kw = dict(old.keywords), dict(new.keywords)
     for keyword in CONSTRAINTS:
         moved = constraint_shift(
@@ -163,6 +164,38 @@ def _parameter(
                 *where,
             )
     _default(pair, old, new, symbols, where)
+
+
+_SCALAR_STYLES = frozenset({"form", "simple", "spaceDelimited", "pipeDelimited"})
+
+
+def _serialization(
+    pair: Pair, old: Parameter, new: Parameter, symbols: dict[Audience, str], where: Where
+) -> None:
+    """``style`` or ``explode`` changed: the same call, spelt differently on the wire.
+
+    Clients generated from the old spec keep sending the old spelling, which the new
+    server splits another way (``?ids=1&ids=2`` read as ``1,2`` expects, say). A scalar
+    in one of the styles that spell a scalar as itself is sent alike either way.
+    """
+    was, now = old.serialization, new.serialization
+    if was == now:
+        return
+    scalar = old.type.kind not in ("array", "map", "model", "any")
+    if scalar and was[0] in _SCALAR_STYLES and now[0] in _SCALAR_STYLES:
+        return
+    spelt = f"style={now[0]}, explode={now[1]} (was style={was[0]}, explode={was[1]})"
+    pair.emit(
+        "parameter-style-changed",
+        {"client": B, "server": C},
+        {
+            "client": f"{new.location} parameter {new.name!r} is now sent as {spelt}; the call is "
+            "unchanged but clients generated from the old spec send the old spelling",
+            "server": f"{new.location} parameter {new.name!r} is now read as {spelt}",
+        },
+        symbols,
+        *where,
+    )
 
 
 def _default(

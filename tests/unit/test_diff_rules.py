@@ -485,12 +485,49 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         | _both(C, C, "resource-added", "model-added"),
     ),
     (
+        "parameter-style-changed explode",
+        lambda d: _ids(d, explode=True),
+        lambda d: _ids(d, explode=False),
+        _both(B, C, "parameter-style-changed"),
+    ),
+    (
+        "parameter-style-changed style",
+        lambda d: _ids(d),
+        lambda d: _ids(d, style="pipeDelimited"),
+        _both(B, C, "parameter-style-changed"),
+    ),
+    (
+        "no change: explode spelt out as its default",
+        lambda d: _ids(d),
+        lambda d: _ids(d, True),
+        set(),
+    ),
+    (
+        "no change: a scalar's explode",
+        lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("explode", True),
+        lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("explode", False),
+        set(),
+    ),
+    (
         "enum-value-added request",
         lambda d: _inline_size(d, ["s"]),
         lambda d: _inline_size(d, ["s", "m"]),
         {("enum-value-added", "client", C), ("enum-value-added", "server", P)},
     ),
 ]
+
+
+def _ids(d: dict[str, Any], explode: bool | None = None, style: str | None = None) -> None:
+    param: dict[str, Any] = {
+        "name": "ids",
+        "in": "query",
+        "schema": {"type": "array", "items": {"type": "integer"}},
+    }
+    if explode is not None:
+        param["explode"] = explode
+    if style is not None:
+        param["style"] = style
+    op(d, "/pets/", "get")["parameters"].append(param)
 
 
 def _inline_size(d: dict[str, Any], values: list[str]) -> None:
