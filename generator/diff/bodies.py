@@ -8,7 +8,7 @@ vanishing changes a signature or a return type on one side or both.
 from __future__ import annotations
 
 from apiforge.diagnostics import SpecLocation
-from apiforge.diff.flow import Shift, type_shift
+from apiforge.diff.flow import Shift, keyword_moves, type_shift
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
 from apiforge.diff.snapshot import Direction, Snapshot
@@ -93,6 +93,16 @@ def _content(
             f"{direction}-body-type-{shift.value}",
             flow_levels([direction], shift, B),
             f"{direction} body type {shift.value}",
+            symbols,
+            *where,
+        )
+    # An inline request body schema's own keywords, which the server's route checks
+    # (a component's model checks its own: the schema rules compare those).
+    for keyword, moved, was, now in keyword_moves(dict(old.keywords), dict(new.keywords)):
+        pair.emit(
+            f"{direction}-body-constraint-{moved.value}",
+            flow_levels([direction], moved, P),
+            f"{direction} body: {keyword} {was!r} -> {now!r}",
             symbols,
             *where,
         )

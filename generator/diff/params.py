@@ -9,7 +9,7 @@ required additions and removals break.
 from __future__ import annotations
 
 from apiforge.diff.bodies import Where, body, responses
-from apiforge.diff.flow import CONSTRAINTS, MISSING, Shift, constraint_shift, type_shift
+from apiforge.diff.flow import Shift, keyword_moves, type_shift
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
 from apiforge.diff.snapshot import Snapshot
@@ -149,20 +149,14 @@ def _parameter(
             *where,
         )
     _serialization(pair, old, new, symbols, where)
-    before_kw, after_kw = dict(old.keywords), dict(new.keywords)
-    for keyword in CONSTRAINTS:
-        moved = constraint_shift(
-            keyword, before_kw.get(keyword, MISSING), after_kw.get(keyword, MISSING)
+    for keyword, moved, was, now in keyword_moves(dict(old.keywords), dict(new.keywords)):
+        pair.emit(
+            f"parameter-constraint-{moved.value}",
+            flow_levels(["request"], moved, P),
+            f"{new.location} parameter {new.name!r}: {keyword} {was!r} -> {now!r}",
+            symbols,
+            *where,
         )
-        if moved is not None:
-            spelt = f"{before_kw.get(keyword, MISSING)!r} -> {after_kw.get(keyword, MISSING)!r}"
-            pair.emit(
-                f"parameter-constraint-{moved.value}",
-                flow_levels(["request"], moved, P),
-                f"{new.location} parameter {new.name!r}: {keyword} {spelt}",
-                symbols,
-                *where,
-            )
     _default(pair, old, new, symbols, where)
 
 

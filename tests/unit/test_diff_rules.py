@@ -509,6 +509,18 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         set(),
     ),
     (
+        "request-body-constraint-narrower inline maxItems",
+        lambda d: _pet_list_body(d, 10),
+        lambda d: _pet_list_body(d, 5),
+        _both(P, C, "request-body-constraint-narrower"),
+    ),
+    (
+        "request-body-constraint-wider inline maxItems dropped",
+        lambda d: _pet_list_body(d, 10),
+        lambda d: _pet_list_body(d, None),
+        _both(C, P, "request-body-constraint-wider"),
+    ),
+    (
         "enum-value-added request",
         lambda d: _inline_size(d, ["s"]),
         lambda d: _inline_size(d, ["s", "m"]),
@@ -528,6 +540,14 @@ def _ids(d: dict[str, Any], explode: bool | None = None, style: str | None = Non
     if style is not None:
         param["style"] = style
     op(d, "/pets/", "get")["parameters"].append(param)
+
+
+def _pet_list_body(d: dict[str, Any], most: int | None) -> None:
+    """The create body becomes an inline array of NewPet, at most ``most`` long."""
+    body: dict[str, Any] = {"type": "array", "items": {"$ref": "#/components/schemas/NewPet"}}
+    if most is not None:
+        body["maxItems"] = most
+    op(d, "/pets/", "post")["requestBody"]["content"]["application/json"]["schema"] = body
 
 
 def _inline_size(d: dict[str, Any], values: list[str]) -> None:
