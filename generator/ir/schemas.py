@@ -334,6 +334,8 @@ class SchemaRegistry:
         kinds = _non_null_types(schema)
         if kinds == ["array"]:
             return self._array(self._shallow(schema.get("items")))
+        if kinds == ["object"]:
+            return self._shallow_map(schema, is_nullable(schema))
         if len(kinds) == 1 and kinds[0] in _PRIMITIVES and "enum" not in schema:
             fmt = schema.get("format") if kinds[0] == "string" else None
             if fmt == "binary":
@@ -347,6 +349,8 @@ class SchemaRegistry:
         """:meth:`_shallow` of a schema with one ``type`` (a str) and no allOf/anyOf/oneOf."""
         if kind == "array":
             return self._array(self._shallow(schema.get("items")))
+        if kind == "object":
+            return self._shallow_map(schema, schema.get("nullable") is True)
         if kind not in _PRIMITIVES or "enum" in schema:
             return self._type("any")
         fmt = schema.get("format") if kind == "string" else None
@@ -354,6 +358,13 @@ class SchemaRegistry:
         if fmt == "binary":
             return self._type("binary", None, None, nullable)
         return self._type(kind, None, fmt if isinstance(fmt, str) else None, nullable)
+
+    def _shallow_map(self, schema: dict[str, Any], nullable: bool) -> TypeRef:
+        """An object property left inline (no properties of its own): a map of its
+        ``additionalProperties``' type, or of anything."""
+        extra = schema.get("additionalProperties")
+        value = self._shallow(extra) if isinstance(extra, dict) and extra else self._type("any")
+        return TypeRef("map", item=value, nullable=nullable)
 
     def _array(self, item: TypeRef) -> TypeRef:
         """``TypeRef("array", item=item)``, made once per item (a summary's items are made once too)."""

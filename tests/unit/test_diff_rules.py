@@ -345,6 +345,11 @@ ROWS: list[Row] = [
         _both(B, C, "field-type-wider"),
     ),
     (
+        "field-type-changed request string -> object",
+        lambda d: schema(d, "NewPet")["properties"].__setitem__("tag", {"type": "object"}),
+        _both(B, B, "field-type-changed"),
+    ),
+    (
         "field-nullable request",
         lambda d: schema(d, "NewPet")["properties"]["tag"].__setitem__("nullable", True),
         _both(C, B, "field-type-wider"),
@@ -471,6 +476,12 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(C, P, "constraint-wider"),
     ),
     (
+        "field-type-changed map value response",
+        lambda d: _labels(d, "string"),
+        lambda d: _labels(d, "integer"),
+        _both(B, B, "field-type-changed"),
+    ),
+    (
         "enum-member-renamed by x-enum-varnames",
         lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["AVAILABLE", "SOLD"]),
         lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["IN_STOCK", "SOLD"]),
@@ -548,6 +559,13 @@ def _pet_list_body(d: dict[str, Any], most: int | None) -> None:
     if most is not None:
         body["maxItems"] = most
     op(d, "/pets/", "post")["requestBody"]["content"]["application/json"]["schema"] = body
+
+
+def _labels(d: dict[str, Any], value_type: str) -> None:
+    schema(d, "Pet")["properties"]["labels"] = {
+        "type": "object",
+        "additionalProperties": {"type": value_type},
+    }
 
 
 def _inline_size(d: dict[str, Any], values: list[str]) -> None:
