@@ -314,8 +314,14 @@ def _constraints(
     directions: list[Direction],
     used: Used,
     where: tuple[Any, Any],
+    path: str = "",
 ) -> None:
-    """Validation keywords: narrowing may reject what producers send, widening may surprise consumers."""
+    """Validation keywords: narrowing may reject what producers send, widening may surprise consumers.
+
+    An inline array's items and an inline map's values are checked by the models too
+    (``list[Annotated[str, Field(max_length=5)]]``): their keywords count, spelt
+    ``items.maxLength``; a ``$ref``'d one is compared under its own key.
+    """
     moves = [
         (k, constraint_shift(k, old.get(k, MISSING), new.get(k, MISSING))) for k in CONSTRAINTS
     ]
@@ -326,10 +332,14 @@ def _constraints(
             pair.emit(
                 f"constraint-{moved.value}",
                 flow_levels(directions, moved, P),
-                f"{keyword} {before!r} -> {after!r}" + used,
+                f"{path}{keyword} {before!r} -> {after!r}" + used,
                 _both(symbol),
                 *where,
             )
+    for part in ("items", "additionalProperties"):
+        inner = old.get(part), new.get(part)
+        if all(isinstance(side, dict) and "$ref" not in side for side in inner):
+            _constraints(pair, symbol, *inner, directions, used, where, f"{path}{part}.")
 
 
 def _closed(

@@ -482,6 +482,12 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(B, B, "field-type-changed"),
     ),
     (
+        "constraint-narrower request array items maxLength",
+        lambda d: _tags(d, 10),
+        lambda d: _tags(d, 5),
+        _both(P, C, "constraint-narrower"),
+    ),
+    (
         "enum-member-renamed by x-enum-varnames",
         lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["AVAILABLE", "SOLD"]),
         lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["IN_STOCK", "SOLD"]),
@@ -565,6 +571,13 @@ def _labels(d: dict[str, Any], value_type: str) -> None:
     schema(d, "Pet")["properties"]["labels"] = {
         "type": "object",
         "additionalProperties": {"type": value_type},
+    }
+
+
+def _tags(d: dict[str, Any], longest: int) -> None:
+    schema(d, "NewPet")["properties"]["tags"] = {
+        "type": "array",
+        "items": {"type": "string", "maxLength": longest},
     }
 
 
