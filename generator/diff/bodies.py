@@ -12,7 +12,13 @@ from apiforge.diff.flow import Shift, keyword_moves, type_shift
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
 from apiforge.diff.snapshot import Direction, Snapshot
-from apiforge.ir.model import Content, Operation, preferred_request, preferred_response
+from apiforge.ir.model import (
+    Content,
+    Operation,
+    Response,
+    preferred_request,
+    preferred_response,
+)
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 Where = tuple[SpecLocation | None, SpecLocation | None]
@@ -73,14 +79,16 @@ def _content(
     direction: Direction,
     symbols: dict[Audience, str],
     where: Where,
+    label: str = "request body",
 ) -> None:
+    """Media type, type and (inline request) constraints of one body; ``label`` names it."""
     if old is None or new is None:
         return
     if old.kind != new.kind:
         pair.emit(
             f"{direction}-media-type-changed",
             same(P),
-            f"{direction} body is now {new.media_type} (was {old.media_type})",
+            f"{label} is now {new.media_type} (was {old.media_type})",
             symbols,
             *where,
         )
@@ -92,7 +100,7 @@ def _content(
         pair.emit(
             f"{direction}-body-type-{shift.value}",
             flow_levels([direction], shift, B),
-            f"{direction} body type {shift.value}",
+            f"{label} type {shift.value}",
             symbols,
             *where,
         )
@@ -102,14 +110,16 @@ def _content(
         pair.emit(
             f"{direction}-body-constraint-{moved.value}",
             flow_levels([direction], moved, P),
-            f"{direction} body: {keyword} {was!r} -> {now!r}",
+            f"{label}: {keyword} {was!r} -> {now!r}",
             symbols,
             *where,
         )
 
 
 def responses(pair: Pair, old: Operation, new: Operation) -> None:
-    """Success statuses, response bodies appearing or vanishing, response types; new error statuses."""
+    """Success statuses; the body of every status documented on both sides (an error body is
+    ``exc.parsed`` for callers and part of the return type for implementations); error
+    statuses documented or no longer."""
     symbols = _symbols(pair.new, new, "")
     before = {r.status: r for r in old.success_responses}
     after = {r.status: r for r in new.success_responses}
@@ -123,35 +133,14 @@ def responses(pair: Pair, old: Operation, new: Operation) -> None:
             old.spec_location.child("responses"),
             new.spec_location.child("responses"),
         )
-    for status, response in after.items():
-        previous = before.get(status)
-        if previous is None:
-            continue
-        was, now = preferred_response(previous.contents), preferred_response(response.contents)
-        where: Where = (previous.spec_location, response.spec_location)
-        if (was is None) != (now is None):
-            gained = now is not None
-            pair.emit(
-                "response-body-added" if gained else "response-body-removed",
-                {"client": C, "server": B} if gained else {"client": B, "server": C},
-                {
-                    "client": f"{status} response {'now has a body' if gained else 'no longer has a body'}",
-                    "server": f"the implementation {'must now return' if gained else 'no longer returns'} "
-                    f"a {status} body",
-                },
-                symbols,
-                *where,
-            )
-            continue
-        _content(pair, was, now, "response", symbols, where)
-    errors_before = {
-        r.status: r for r in old.responses if not r.is_success and r.status != "default"
-    }
-    errors_after = {
-        r.status: r for r in new.responses if not r.is_success and r.status != "default"
-    }
+    errors_before = {r.status: r for r in old.responses if r.status not in before}
+    errors_after = {r.status: r for r in new.responses if r.status not in after}
+    for found, known in ((after, before), (errors_after, errors_before)):
+        for status, response in found.items():
+            if status in known:
+                _response_body(pair, status, known[status], response, symbols)
     for status, response in errors_after.items():
-        if status not in errors_before:
+        if status not in errors_before and status != "default":
             pair.emit(
                 "error-response-added",
                 same(C),
@@ -160,7 +149,7 @@ def responses(pair: Pair, old: Operation, new: Operation) -> None:
                 new=response.spec_location,
             )
     for status, response in errors_before.items():
-        if status not in errors_after:
+        if status not in errors_after and status != "default":
             pair.emit(
                 "error-response-removed",
                 same(C),
@@ -168,3 +157,26 @@ def responses(pair: Pair, old: Operation, new: Operation) -> None:
                 symbols,
                 old=response.spec_location,
             )
+
+
+def _response_body(
+    pair: Pair, status: str, previous: Response, response: Response, symbols: dict[Audience, str]
+) -> None:
+    """One status's body appearing, vanishing, or changing type or media type."""
+    was, now = preferred_response(previous.contents), preferred_response(response.contents)
+    where: Where = (previous.spec_location, response.spec_location)
+    if (was is None) != (now is None):
+        gained = now is not None
+        pair.emit(
+            "response-body-added" if gained else "response-body-removed",
+            {"client": C, "server": B} if gained else {"client": B, "server": C},
+            {
+                "client": f"{status} response {'now has a body' if gained else 'no longer has a body'}",
+                "server": f"the implementation {'must now return' if gained else 'no longer returns'} "
+                f"a {status} body",
+            },
+            symbols,
+            *where,
+        )
+        return
+    _content(pair, was, now, "response", symbols, where, f"{status} response body")

@@ -488,6 +488,20 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(P, C, "constraint-narrower"),
     ),
     (
+        "response-body-type-changed on an error status",
+        lambda d: _not_found(d, "Pet"),
+        lambda d: _not_found(d, "NewPet"),
+        _both(B, B, "response-body-type-changed"),
+    ),
+    (
+        "response-body-added on an error status",
+        lambda d: op(d, "/pets/{id}/", "get")["responses"].__setitem__(
+            "404", {"description": "none"}
+        ),
+        lambda d: _not_found(d, "Pet"),
+        _both(C, B, "response-body-added"),
+    ),
+    (
         "enum-member-renamed by x-enum-varnames",
         lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["AVAILABLE", "SOLD"]),
         lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["IN_STOCK", "SOLD"]),
@@ -578,6 +592,14 @@ def _tags(d: dict[str, Any], longest: int) -> None:
     schema(d, "NewPet")["properties"]["tags"] = {
         "type": "array",
         "items": {"type": "string", "maxLength": longest},
+    }
+
+
+def _not_found(d: dict[str, Any], model: str) -> None:
+    """``pets_retrieve`` documents a 404 whose body is ``model`` (``exc.parsed`` for callers)."""
+    op(d, "/pets/{id}/", "get")["responses"]["404"] = {
+        "description": "none",
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}},
     }
 
 
