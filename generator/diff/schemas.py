@@ -1,5 +1,9 @@
 """Model rules: component schemas (given and hoisted) compared once each, weighed by who uses them.
 
+Every component becomes a model the package exports, used by an operation or not
+(``models/_unused.py``), so one that appears, vanishes or changes shape is reported
+either way.
+
 A schema that only travels in requests is produced by callers and consumed by
 implementations; one in responses the other way round (see :mod:`apiforge.diff.flow`).
 Some edits break Python code whatever the direction: a removed field is an
@@ -36,18 +40,17 @@ def components(pair: Pair) -> None:
     old, new = pair.old.api.schemas, pair.new.api.schemas
     for key, schema in old.items():
         if key not in new:
-            if key in pair.old.usage:
-                pair.emit(
-                    "model-removed",
-                    same(B),
-                    f"model {pair.old.model(key)} removed: importing it fails",
-                    _both(pair.old.model(key)),
-                    old=schema.spec_location,
-                )
+            pair.emit(
+                "model-removed",
+                same(B),
+                f"model {pair.old.model(key)} removed: importing it fails",
+                _both(pair.old.model(key)),
+                old=schema.spec_location,
+            )
             continue
         component(pair, key, schema, new[key])
     for key, schema in new.items():
-        if key not in old and key in pair.new.usage:
+        if key not in old:
             pair.emit(
                 "model-added",
                 same(C),
@@ -90,9 +93,9 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     model_names.renamed(pair, key, old, new)
     if pair.old.schemas.get(key) == pair.new.schemas.get(key):
         return  # the same schema text (what it refers to is compared under its own key)
+    # Used by no operation on either side, no data flows through it: only the rules that
+    # break Python code whatever the direction fire (the models export it all the same).
     directions = _directions(pair, key)
-    if not directions:
-        return  # used by no operation on either side: no data flows through it
     used = _used_by(pair, key)
     if old.kind != new.kind:
         pair.emit(

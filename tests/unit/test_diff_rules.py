@@ -60,6 +60,14 @@ def _owner_field_and_model(d: dict[str, Any]) -> None:
     _owners(d)
 
 
+def _orphan(d: dict[str, Any]) -> None:
+    """A model no operation uses: ``models/_unused.py`` exports it."""
+    d["components"]["schemas"]["Orphan"] = {
+        "type": "object",
+        "properties": {"x": {"type": "string"}},
+    }
+
+
 def _lowercase_pet_first(d: dict[str, Any]) -> None:
     schemas = d["components"]["schemas"]
     rest = list(schemas.items())
@@ -500,6 +508,19 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         ),
         lambda d: _not_found(d, "Pet"),
         _both(C, B, "response-body-added"),
+    ),
+    (
+        "model-removed used by no operation (the package exports it all the same)",
+        _orphan,
+        lambda d: None,
+        _both(B, B, "model-removed"),
+    ),
+    ("model-added used by no operation", lambda d: None, _orphan, _both(C, C, "model-added")),
+    (
+        "field-removed from a model used by no operation",
+        _orphan,
+        lambda d: (_orphan(d), _pop(schema(d, "Orphan")["properties"], "x")),
+        _both(B, B, "field-removed"),
     ),
     (
         "enum-member-renamed by x-enum-varnames",
