@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import json
 
-from apiforge.diff.model import Level
+from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, same
 from apiforge.diff.snapshot import Snapshot
 from apiforge.ir.model import Schema
 from apiforge.naming.names import Names
 
 B = Level.BREAKING
+
+
+def _both(symbol: str) -> dict[Audience, str]:
+    return {"client": symbol, "server": symbol}
 
 
 def classes(side: Snapshot, key: str) -> tuple[str, ...]:
@@ -46,10 +50,6 @@ def renamed(pair: Pair, key: str, old: Schema, new: Schema) -> None:
         _members(pair, key, old, new)
 
 
-def _spelt(found: tuple[str, ...]) -> str:
-    return " and ".join(f"models.{name}" for name in found)
-
-
 def _classes(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     before, after = classes(pair.old, key), classes(pair.new, key)
     if before == after:
@@ -63,11 +63,12 @@ def _classes(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     pair.emit(
         "model-renamed",
         same(B),
-        f"model {_spelt(before)} is now {_spelt(after)}{why}: imports of the old name fail",
-        {a: _spelt(before) for a in ("client", "server")},
+        f"model {pair.old.model(key)} is now {pair.new.model(key)}{why}: imports of the old "
+        "name fail",
+        _both(pair.old.model(key)),
         old.spec_location,
         new.spec_location,
-        {a: _spelt(after) for a in ("client", "server")},
+        _both(pair.new.model(key)),
     )
 
 
@@ -77,16 +78,15 @@ def _fields(pair: Pair, key: str, old: Schema, new: Schema) -> None:
         before, after = was.get(prop.name), now.get(prop.name)
         if before is None or after is None or before == after:
             continue  # a field removed or added is the field rules'
-        name = _spelt(classes(pair.new, key))
         pair.emit(
             "field-renamed",
             same(B),
             f"field {prop.name!r} is now the attribute {after} (was {before}): "
             "code reading or setting the old one fails",
-            {a: f"{_spelt(classes(pair.old, key))}.{before}" for a in ("client", "server")},
+            _both(pair.old.model(key, before)),
             old.spec_location.child("properties", prop.name),
             new.spec_location.child("properties", prop.name),
-            {a: f"{name}.{after}" for a in ("client", "server")},
+            _both(pair.new.model(key, after)),
         )
 
 
@@ -104,7 +104,6 @@ def _member_names(schema: Schema, members: tuple[str, ...]) -> dict[str, str]:
 def _members(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     was = _member_names(old, pair.old.names.members.get(key, ()))
     now = _member_names(new, pair.new.names.members.get(key, ()))
-    cls = _spelt(classes(pair.new, key))
     for value, before in was.items():
         after = now.get(value)
         if after is None or after == before:
@@ -112,10 +111,10 @@ def _members(pair: Pair, key: str, old: Schema, new: Schema) -> None:
         pair.emit(
             "enum-member-renamed",
             same(B),
-            f"the member of value {value} is now {cls}.{after} (was {before}): "
+            f"the member of value {value} is now {pair.new.model(key, after)} (was {before}): "
             "code naming the old member fails",
-            {a: f"{_spelt(classes(pair.old, key))}.{before}" for a in ("client", "server")},
+            _both(pair.old.model(key, before)),
             old.spec_location,
             new.spec_location,
-            {a: f"{cls}.{after}" for a in ("client", "server")},
+            _both(pair.new.model(key, after)),
         )

@@ -100,9 +100,11 @@ class Snapshot:
         )
 
     def model(self, key: str, field_name: str = "") -> str:
-        """``models.Dashboard`` or ``models.Dashboard.name`` for a component schema."""
-        symbol = f"models.{self.names.schemas.get(key, key)}"
-        return f"{symbol}.{field_name}" if field_name else symbol
+        """``models.Dashboard`` or ``models.Dashboard.name`` for a component schema
+        (``models.PetRequest.name / models.PetResponse.name`` where it splits)."""
+        classes = self.names.variants.get(key) or (self.names.schemas.get(key, key),)
+        tail = f".{field_name}" if field_name else ""
+        return " / ".join(f"models.{name}{tail}" for name in classes)
 
     def where(self, location: SpecLocation | None) -> SpecLocation | None:
         """``location`` with its file:line resolved (in the file it came from)."""
