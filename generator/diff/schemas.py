@@ -340,9 +340,14 @@ def _constraints(
                 *where,
             )
     for part in ("items", "additionalProperties"):
-        inner = old.get(part), new.get(part)
-        if all(isinstance(side, dict) and "$ref" not in side for side in inner):
-            _constraints(pair, symbol, *inner, directions, used, where, f"{path}{part}.")
+        was, now = old.get(part), new.get(part)
+        if (
+            isinstance(was, dict)
+            and isinstance(now, dict)
+            and "$ref" not in was
+            and "$ref" not in now
+        ):
+            _constraints(pair, symbol, was, now, directions, used, where, f"{path}{part}.")
 
 
 def _closed(

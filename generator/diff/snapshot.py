@@ -102,7 +102,9 @@ class Snapshot:
     def model(self, key: str, field_name: str = "") -> str:
         """``models.Dashboard`` or ``models.Dashboard.name`` for a component schema
         (``models.PetRequest.name / models.PetResponse.name`` where it splits)."""
-        classes = self.names.variants.get(key) or (self.names.schemas.get(key, key),)
+        classes: tuple[str, ...] = self.names.variants.get(key) or (
+            self.names.schemas.get(key) or key,
+        )
         tail = f".{field_name}" if field_name else ""
         return " / ".join(f"models.{name}{tail}" for name in classes)
 
