@@ -73,11 +73,15 @@ def _classes(pair: Pair, key: str, old: Schema, new: Schema) -> None:
 
 
 def _fields(pair: Pair, key: str, old: Schema, new: Schema) -> None:
+    # a snapshot keeps only the fields not named as on the wire (see snapshot.from_built)
     was, now = pair.old.names.fields.get(key, {}), pair.new.names.fields.get(key, {})
+    fresh = {prop.name for prop in new.properties}
     for prop in old.properties:
-        before, after = was.get(prop.name), now.get(prop.name)
-        if before is None or after is None or before == after:
-            continue  # a field removed or added is the field rules'
+        if prop.name not in fresh:
+            continue  # a field removed is the field rules'
+        before, after = was.get(prop.name, prop.name), now.get(prop.name, prop.name)
+        if before == after:
+            continue
         pair.emit(
             "field-renamed",
             same(B),

@@ -143,7 +143,20 @@ def from_built(
     names: Names,
     locate: Callable[[SpecLocation], SpecLocation] = _identity,
 ) -> Snapshot:
-    """A snapshot from what the pipeline already built (``names`` with the models' names)."""
+    """A snapshot from what the pipeline already built (``names`` with the models' names).
+
+    Of the fields' names it keeps those that are not the wire name (``class_``, ``Owner_``):
+    the rest need no storing, and a property added leaves the names as they were.
+    """
+    spelt = {key: {w: n for w, n in found.items() if w != n} for key, found in names.fields.items()}
+    names = Names(
+        names.schemas,
+        names.operations,
+        names.groups,
+        {key: found for key, found in spelt.items() if found},
+        names.members,
+        names.variants,
+    )
     operations = {op.operation_id: op for op in api.operations}
     return Snapshot(display, api, names, schemas, document, locate, operations)
 
