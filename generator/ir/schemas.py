@@ -100,6 +100,9 @@ class SchemaRegistry:
     # The summaries' arrays by their item's id, and Properties by (name, id of the type,
     # required): made once per value too (each holds what its key's id names, so no id is reused).
     _arrays: dict[int, TypeRef] = field(default_factory=dict)
+    _maps: dict[tuple[int, bool], TypeRef] = field(
+        default_factory=dict
+    )  # by (value's id, nullable)
     _properties: dict[tuple[str, int, bool], Property] = field(default_factory=dict)
     # The TypeRef of a $ref to a component by (ref, nullable): what _type gives for its key.
     _refs: dict[tuple[str, bool], TypeRef] = field(default_factory=dict)
@@ -364,7 +367,10 @@ class SchemaRegistry:
         ``additionalProperties``' type, or of anything."""
         extra = schema.get("additionalProperties")
         value = self._shallow(extra) if isinstance(extra, dict) and extra else self._type("any")
-        return TypeRef("map", item=value, nullable=nullable)
+        found = self._maps.get((id(value), nullable))
+        if found is None:  # made once per value type, as an array is per item
+            found = self._maps[id(value), nullable] = TypeRef("map", item=value, nullable=nullable)
+        return found
 
     def _array(self, item: TypeRef) -> TypeRef:
         """``TypeRef("array", item=item)``, made once per item (a summary's items are made once too)."""
