@@ -33,8 +33,8 @@ def _symbols(
 
 def parameters(pair: Pair, old: Operation, new: Operation) -> None:
     """Parameters removed, added, renamed, moved, made required/optional, retyped or re-constrained."""
-    before = {(p.location, p.name): p for p in old.parameters}
-    after = {(p.location, p.name): p for p in new.parameters}
+    before = {_wire_key(p): p for p in old.parameters}
+    after = {_wire_key(p): p for p in new.parameters}
     gone = [p for k, p in before.items() if k not in after]
     fresh = [p for k, p in after.items() if k not in before]
     for param in list(gone):
@@ -76,6 +76,12 @@ def parameters(pair: Pair, old: Operation, new: Operation) -> None:
         if key in after:
             _parameter(pair, old, new, param, after[key])
     _positional_order(pair, old, new)
+
+
+def _wire_key(param: Parameter) -> tuple[str, str]:
+    """What tells parameters apart on the wire: a header's name in any case is one header."""
+    name = param.name.lower() if param.location == "header" else param.name
+    return param.location, name
 
 
 def _twins(a: Parameter, b: Parameter) -> bool:

@@ -523,6 +523,12 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(B, B, "field-removed"),
     ),
     (
+        "no change: a header's name in another case (HTTP header names ignore case)",
+        lambda d: _header(d, "X-Request-Id"),
+        lambda d: _header(d, "x-request-id"),
+        set(),
+    ),
+    (
         "enum-member-renamed by x-enum-varnames",
         lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["AVAILABLE", "SOLD"]),
         lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["IN_STOCK", "SOLD"]),
@@ -622,6 +628,12 @@ def _not_found(d: dict[str, Any], model: str) -> None:
         "description": "none",
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}},
     }
+
+
+def _header(d: dict[str, Any], name: str) -> None:
+    op(d, "/pets/", "get")["parameters"].append(
+        {"name": name, "in": "header", "schema": {"type": "string"}}
+    )
 
 
 def _inline_size(d: dict[str, Any], values: list[str]) -> None:
