@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from apiforge.diff import model_names
+from apiforge.diff import field_access, model_names
 from apiforge.diff.flow import (
     CONSTRAINTS,
     MISSING,
@@ -201,6 +201,7 @@ def _properties(
             (location[0].child("properties", name), location[1].child("properties", name)),
             pair.old.schemas.get(key, {}),
             pair.new.schemas.get(key, {}),
+            key in pair.old.names.variants and key in pair.new.names.variants,
         )
     for name, prop in after.items():
         if name in before:
@@ -219,13 +220,13 @@ def _properties(
                 where,
             )
         elif prop.required:
-            by_audience = flow_levels(directions, Shift.NARROWER, B)
+            ways = field_access.travels(directions, pair.new.schemas.get(key, {}), name)
             pair.emit(
                 "field-added-required",
-                by_audience,
+                field_access.levels(directions, ways, Shift.NARROWER),
                 {
-                    "client": _required_text("client", directions, name) + used["client"],
-                    "server": _required_text("server", directions, name) + used["server"],
+                    "client": _required_text("client", ways, name) + used["client"],
+                    "server": _required_text("server", ways, name) + used["server"],
                 },
                 _both(field),
                 location[0],
@@ -267,6 +268,8 @@ def _required_text(audience: Audience, directions: list[Direction], name: str) -
             if audience == "client"
             else f"the implementation must now send {name!r}"
         )
+    if not parts:  # readOnly in requests only, or writeOnly in responses only
+        return f"new required field {name!r}, which its readOnly/writeOnly flag leaves out"
     return f"new required field {name!r}: " + "; ".join(parts)
 
 
@@ -280,12 +283,16 @@ def _property(
     where: tuple[Any, Any],
     raw_old: dict[str, Any],
     raw_new: dict[str, Any],
+    split: bool,
 ) -> None:
+    if split:  # else the model splits or joins: model-renamed says so
+        field_access.access(pair, field, new.name, (raw_old, raw_new), new.required, used, where)
+    ways = field_access.travels(directions, raw_new, new.name)
     if old.required != new.required:
         shift = Shift.NARROWER if new.required else Shift.WIDER
         state = "required" if new.required else "optional"
         default = _default(raw_new if new.required else raw_old, new.name)
-        by_audience = same(C) if default else flow_levels(directions, shift, B)
+        by_audience = same(C) if default else field_access.levels(directions, ways, shift)
         note = f" (its default {default[0]!r} fills it in)" if default else ""
         pair.emit(
             f"field-made-{state}",
@@ -298,7 +305,7 @@ def _property(
     if retyped is not None:
         pair.emit(
             f"field-type-{retyped.value}",
-            flow_levels(directions, retyped, B),
+            field_access.levels(directions, ways, retyped),
             f"field {new.name!r}: type {retyped.value}" + used,
             _both(field),
             *where,
@@ -306,7 +313,7 @@ def _property(
     prop_old = (raw_old.get("properties") or {}).get(old.name)
     prop_new = (raw_new.get("properties") or {}).get(new.name)
     if isinstance(prop_old, dict) and isinstance(prop_new, dict):
-        _constraints(pair, field, prop_old, prop_new, directions, used, where)
+        _constraints(pair, field, prop_old, prop_new, ways, used, where)
 
 
 def _constraints(

@@ -68,6 +68,18 @@ def _orphan(d: dict[str, Any]) -> None:
     }
 
 
+def _pet_both_ways(d: dict[str, Any], required: tuple[str, str] | None = None) -> None:
+    """Pet is the create body too, and split (``created`` is readOnly); ``required``: a
+    required field with that flag (or none) joins it."""
+    schema(d, "Pet")["properties"]["created"] = {"type": "string", "readOnly": True}
+    body = op(d, "/pets/", "post")["requestBody"]["content"]["application/json"]
+    body["schema"] = {"$ref": "#/components/schemas/Pet"}
+    if required is not None:
+        name, flag = required
+        schema(d, "Pet")["properties"][name] = {"type": "string", **({flag: True} if flag else {})}
+        schema(d, "Pet")["required"].append(name)
+
+
 def _lowercase_pet_first(d: dict[str, Any]) -> None:
     schemas = d["components"]["schemas"]
     rest = list(schemas.items())
@@ -527,6 +539,33 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         lambda d: _header(d, "X-Request-Id"),
         lambda d: _header(d, "x-request-id"),
         set(),
+    ),
+    (
+        "field-added-required readOnly: responses carry it, requests leave it out",
+        _pet_both_ways,
+        lambda d: _pet_both_ways(d, ("updated", "readOnly")),
+        {("field-added-required", "client", C), ("field-added-required", "server", B)},
+    ),
+    (
+        "field-added-required writeOnly: requests carry it, responses leave it out",
+        _pet_both_ways,
+        lambda d: _pet_both_ways(d, ("secret", "writeOnly")),
+        {("field-added-required", "client", B), ("field-added-required", "server", C)},
+    ),
+    (
+        "field-access-changed readOnly set: the request class loses the field",
+        _pet_both_ways,
+        lambda d: (
+            _pet_both_ways(d),
+            schema(d, "Pet")["properties"]["tag"].__setitem__("readOnly", True),
+        ),
+        _both(B, B, "field-access-changed"),
+    ),
+    (
+        "field-access-changed readOnly dropped from a required field: callers must send it",
+        lambda d: _pet_both_ways(d, ("updated", "readOnly")),
+        lambda d: _pet_both_ways(d, ("updated", "")),
+        {("field-access-changed", "client", B), ("field-access-changed", "server", C)},
     ),
     (
         "enum-member-renamed by x-enum-varnames",
