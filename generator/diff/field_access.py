@@ -36,17 +36,6 @@ def travels(directions: list[Direction], schema: dict[str, Any], name: str) -> l
     return [d for d in directions if d not in kept]
 
 
-def levels(
-    directions: list[Direction], ways: list[Direction], shift: Shift
-) -> dict[Audience, Level]:
-    """:func:`~apiforge.diff.pair.flow_levels` over the field's ``ways`` (breaking for the side
-    the shift hurts); compatible for both when its flags keep it out of every direction the
-    model travels in, nothing when the model travels in none."""
-    if not directions:
-        return {}
-    return flow_levels(ways, shift, B) if ways else same(C)
-
-
 def access(
     pair: Pair,
     symbol: str,

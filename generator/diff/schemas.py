@@ -223,7 +223,7 @@ def _properties(
             ways = field_access.travels(directions, pair.new.schemas.get(key, {}), name)
             pair.emit(
                 "field-added-required",
-                field_access.levels(directions, ways, Shift.NARROWER),
+                flow_levels(ways, Shift.NARROWER, B),
                 {
                     "client": _required_text("client", ways, name) + used["client"],
                     "server": _required_text("server", ways, name) + used["server"],
@@ -292,7 +292,7 @@ def _property(
         shift = Shift.NARROWER if new.required else Shift.WIDER
         state = "required" if new.required else "optional"
         default = _default(raw_new if new.required else raw_old, new.name)
-        by_audience = same(C) if default else field_access.levels(directions, ways, shift)
+        by_audience = same(C) if default else flow_levels(ways, shift, B)
         note = f" (its default {default[0]!r} fills it in)" if default else ""
         pair.emit(
             f"field-made-{state}",
@@ -305,7 +305,7 @@ def _property(
     if retyped is not None:
         pair.emit(
             f"field-type-{retyped.value}",
-            field_access.levels(directions, ways, retyped),
+            flow_levels(ways, retyped, B),
             f"field {new.name!r}: type {retyped.value}" + used,
             _both(field),
             *where,

@@ -568,6 +568,17 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         {("field-access-changed", "client", B), ("field-access-changed", "server", C)},
     ),
     (
+        # the inverse of field-removed from it: reported too, compatible (no data flows)
+        "field-added-required to a model used by no operation",
+        _orphan,
+        lambda d: (
+            _orphan(d),
+            schema(d, "Orphan")["properties"].__setitem__("y", {"type": "string"}),
+            schema(d, "Orphan").__setitem__("required", ["y"]),
+        ),
+        _both(C, C, "field-added-required"),
+    ),
+    (
         "enum-member-renamed by x-enum-varnames",
         lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["AVAILABLE", "SOLD"]),
         lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["IN_STOCK", "SOLD"]),
