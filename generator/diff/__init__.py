@@ -2,7 +2,8 @@
 
 Stages: :mod:`~apiforge.diff.snapshot` takes each spec through load -> IR ->
 names; :mod:`~apiforge.diff.engine` runs the rules (:mod:`~apiforge.diff.operations`,
-:mod:`~apiforge.diff.params`, :mod:`~apiforge.diff.schemas`, all weighed by
+:mod:`~apiforge.diff.params`, :mod:`~apiforge.diff.bodies`,
+:mod:`~apiforge.diff.schemas`, all weighed by
 :mod:`~apiforge.diff.flow`) into a :class:`~apiforge.diff.model.Report`;
 :mod:`~apiforge.diff.render` prints it and :mod:`~apiforge.diff.release` turns
 it into a version bump and a CHANGELOG entry. :mod:`~apiforge.diff.recorded`

@@ -144,6 +144,17 @@ def constraint_shift(keyword: str, old: Any, new: Any) -> Shift | None:
     return Shift.CHANGED
 
 
+def keyword_moves(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Shift, Any, Any]]:
+    """(keyword, shift, old value, new value) of each of :data:`CONSTRAINTS` that moved."""
+    moves = []
+    for keyword in CONSTRAINTS:
+        before, after = old.get(keyword, MISSING), new.get(keyword, MISSING)
+        moved = constraint_shift(keyword, before, after)
+        if moved is not None:
+            moves.append((keyword, moved, before, after))
+    return moves
+
+
 # The integer formats whose range the server's models check, narrowest first; any other
 # format (or none) leaves an integer unbounded.
 _INTEGER_RANGES = ("int32", "int64")

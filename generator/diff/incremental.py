@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from apiforge.diagnostics import SpecLocation
-from apiforge.diff import operations, params, schemas, units
+from apiforge.diff import model_names, operations, params, schemas, units
 from apiforge.diff.engine import finish
 from apiforge.diff.indexing import Made, index_of, keep
 from apiforge.diff.model import Audience, Report
@@ -119,7 +119,14 @@ def _compare(
     same_ops: bool,
 ) -> tuple[Report, Made]:
     was, now = before.names, new.names
-    same_names = was == now  # then no operation or schema was renamed: nothing to look up each
+    # then no operation, resource or schema was renamed: nothing to look up each (a model's
+    # fields and enum members may be: the components loop below compares those)
+    same_names = (was.schemas, was.operations, was.groups) == (
+        now.schemas,
+        now.operations,
+        now.groups,
+    )
+    same_models = same_names and was == now
     entries: dict[str, bytes] = {}
     pack = Pack()
     pair = Pair(before, new)
@@ -144,7 +151,7 @@ def _compare(
             fresh = source_refs(raw)
             same_usage = same_usage and fresh == refs
             refs = fresh
-        if edited or (not same_names and was.schemas.get(key) != now.schemas.get(key)):
+        if edited or (not same_models and model_names.differ(was, now, key)):
             components.append(key)
         kept.append((key, home, entry, refs))
     if same_usage:  # every operation's types and every schema's $refs as before
@@ -154,7 +161,7 @@ def _compare(
     else:
         listed = [op.operation_id for op in new.api.operations]
         uses = keep(entries, encode_uses(new.usage, new.users, listed))
-    names = old.names if same_names else keep(entries, pickle.dumps(now, pickle.HIGHEST_PROTOCOL))
+    names = old.names if same_models else keep(entries, pickle.dumps(now, pickle.HIGHEST_PROTOCOL))
     rows = {k: old.units[k] for k in prints if k not in summaries}
     rows.update((k, (prints[k], *summaries[k])) for k in summaries)
     rows = {k: rows[k] for k in prints}  # in document order

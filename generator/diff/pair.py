@@ -14,11 +14,13 @@ from apiforge.diff.snapshot import Direction, Snapshot
 def flow_levels(
     directions: Iterable[Direction], shift: Shift, hurt: Level
 ) -> dict[Audience, Level]:
-    """:func:`~apiforge.diff.flow.levels` over every direction data travels in, worst per audience."""
-    result: dict[Audience, Level] = {}
+    """:func:`~apiforge.diff.flow.levels` over every direction data travels in, worst per audience;
+    compatible for both when it travels in none (a model no operation uses, a readOnly field
+    of a request-only model): the change moves no data."""
+    result: dict[Audience, Level] = {a: Level.COMPATIBLE for a in AUDIENCES}
     for direction in directions:
         for audience, level in levels(direction, shift, hurt).items():
-            if audience not in result or level.rank > result[audience].rank:
+            if level.rank > result[audience].rank:
                 result[audience] = level
     return result
 

@@ -1,4 +1,4 @@
-"""Signature rules: parameters, request bodies and responses of one matched operation.
+"""Signature rules: the parameters of one matched operation (bodies: :mod:`~apiforge.diff.bodies`).
 
 The generated server calls an implementation with every parameter by keyword,
 so *any* parameter added or removed changes the interface method's signature
@@ -8,12 +8,12 @@ required additions and removals break.
 
 from __future__ import annotations
 
-from apiforge.diagnostics import SpecLocation
-from apiforge.diff.flow import CONSTRAINTS, MISSING, Shift, constraint_shift, type_shift
+from apiforge.diff.bodies import Where, body, responses
+from apiforge.diff.flow import Shift, keyword_moves, type_shift
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
-from apiforge.diff.snapshot import Direction, Snapshot
-from apiforge.ir.model import Content, Operation, Parameter, preferred_request, preferred_response
+from apiforge.diff.snapshot import Snapshot
+from apiforge.ir.model import Operation, Parameter
 from apiforge.naming.names import param_key
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
@@ -33,8 +33,8 @@ def _symbols(
 
 def parameters(pair: Pair, old: Operation, new: Operation) -> None:
     """Parameters removed, added, renamed, moved, made required/optional, retyped or re-constrained."""
-    before = {(p.location, p.name): p for p in old.parameters}
-    after = {(p.location, p.name): p for p in new.parameters}
+    before = {_wire_key(p): p for p in old.parameters}
+    after = {_wire_key(p): p for p in new.parameters}
     gone = [p for k, p in before.items() if k not in after]
     fresh = [p for k, p in after.items() if k not in before]
     for param in list(gone):
@@ -76,6 +76,12 @@ def parameters(pair: Pair, old: Operation, new: Operation) -> None:
         if key in after:
             _parameter(pair, old, new, param, after[key])
     _positional_order(pair, old, new)
+
+
+def _wire_key(param: Parameter) -> tuple[str, str]:
+    """What tells parameters apart on the wire: a header's name in any case is one header."""
+    name = param.name.lower() if param.location == "header" else param.name
+    return param.location, name
 
 
 def _twins(a: Parameter, b: Parameter) -> bool:
@@ -148,21 +154,48 @@ def _parameter(
             symbols,
             *where,
         )
-    before_kw, after_kw = dict(old.keywords), dict(new.keywords)
-    for keyword in CONSTRAINTS:
-        moved = constraint_shift(
-            keyword, before_kw.get(keyword, MISSING), after_kw.get(keyword, MISSING)
+    _serialization(pair, old, new, symbols, where)
+    for keyword, moved, was, now in keyword_moves(dict(old.keywords), dict(new.keywords)):
+        pair.emit(
+            f"parameter-constraint-{moved.value}",
+            flow_levels(["request"], moved, P),
+            f"{new.location} parameter {new.name!r}: {keyword} {was!r} -> {now!r}",
+            symbols,
+            *where,
         )
-        if moved is not None:
-            spelt = f"{before_kw.get(keyword, MISSING)!r} -> {after_kw.get(keyword, MISSING)!r}"
-            pair.emit(
-                f"parameter-constraint-{moved.value}",
-                flow_levels(["request"], moved, P),
-                f"{new.location} parameter {new.name!r}: {keyword} {spelt}",
-                symbols,
-                *where,
-            )
     _default(pair, old, new, symbols, where)
+
+
+_SCALAR_STYLES = frozenset({"form", "simple", "spaceDelimited", "pipeDelimited"})
+
+
+def _serialization(
+    pair: Pair, old: Parameter, new: Parameter, symbols: dict[Audience, str], where: Where
+) -> None:
+    """``style`` or ``explode`` changed: the same call, spelt differently on the wire.
+
+    Clients generated from the old spec keep sending the old spelling, which the new
+    server splits another way (``?ids=1&ids=2`` read as ``1,2`` expects, say). A scalar
+    in one of the styles that spell a scalar as itself is sent alike either way.
+    """
+    was, now = old.serialization, new.serialization
+    if was == now:
+        return
+    scalar = old.type.kind not in ("array", "map", "model", "any")
+    if scalar and was[0] in _SCALAR_STYLES and now[0] in _SCALAR_STYLES:
+        return
+    spelt = f"style={now[0]}, explode={now[1]} (was style={was[0]}, explode={was[1]})"
+    pair.emit(
+        "parameter-style-changed",
+        {"client": B, "server": C},
+        {
+            "client": f"{new.location} parameter {new.name!r} is now sent as {spelt}; the call is "
+            "unchanged but clients generated from the old spec send the old spelling",
+            "server": f"{new.location} parameter {new.name!r} is now read as {spelt}",
+        },
+        symbols,
+        *where,
+    )
 
 
 def _default(
@@ -243,147 +276,6 @@ def _positional_order(pair: Pair, old: Operation, new: Operation) -> None:
             old.spec_location,
             new.spec_location,
         )
-
-
-def body(pair: Pair, old: Operation, new: Operation) -> None:
-    """The request body appeared, vanished, became required/optional, or changed type or media type."""
-    symbols = _symbols(pair, new, "body=...")
-    if old.body is None and new.body is None:
-        return
-    if old.body is None or new.body is None:
-        present = new.body if new.body is not None else old.body
-        assert present is not None
-        rule = "request-body-removed" if new.body is None else "request-body-added"
-        client = B if new.body is None or new.body.required else C
-        pair.emit(
-            rule,
-            {"client": client, "server": B},
-            {
-                "client": f"{'required ' if present.required else ''}request body "
-                f"{'removed' if new.body is None else 'added'}",
-                "server": f"the route {'no longer passes' if new.body is None else 'now passes'} body=",
-            },
-            symbols,
-            old.body.spec_location if old.body else None,
-            new.body.spec_location if new.body else None,
-        )
-        return
-    where: Where = (old.body.spec_location, new.body.spec_location)
-    if old.body.required != new.body.required:
-        shift = Shift.NARROWER if new.body.required else Shift.WIDER
-        state = "required" if new.body.required else "optional"
-        pair.emit(
-            f"request-body-made-{state}",
-            flow_levels(["request"], shift, B),
-            f"request body is now {state}",
-            symbols,
-            *where,
-        )
-    _content(
-        pair,
-        preferred_request(old.body.contents),
-        preferred_request(new.body.contents),
-        "request",
-        symbols,
-        where,
-    )
-
-
-Where = tuple[SpecLocation | None, SpecLocation | None]
-
-
-def _content(
-    pair: Pair,
-    old: Content | None,
-    new: Content | None,
-    direction: Direction,
-    symbols: dict[Audience, str],
-    where: Where,
-) -> None:
-    if old is None or new is None:
-        return
-    if old.kind != new.kind:
-        pair.emit(
-            f"{direction}-media-type-changed",
-            same(P),
-            f"{direction} body is now {new.media_type} (was {old.media_type})",
-            symbols,
-            *where,
-        )
-        return
-    if old.type is None or new.type is None:
-        return
-    shift = type_shift(old.type, new.type)
-    if shift is not None:
-        pair.emit(
-            f"{direction}-body-type-{shift.value}",
-            flow_levels([direction], shift, B),
-            f"{direction} body type {shift.value}",
-            symbols,
-            *where,
-        )
-
-
-def responses(pair: Pair, old: Operation, new: Operation) -> None:
-    """Success statuses, response bodies appearing or vanishing, response types; new error statuses."""
-    symbols = _symbols(pair, new, "")
-    before = {r.status: r for r in old.success_responses}
-    after = {r.status: r for r in new.success_responses}
-    if set(before) != set(after) and before and after:
-        pair.emit(
-            "success-status-changed",
-            same(P),
-            f"success status {', '.join(after)} (was {', '.join(before)}); the return type's status "
-            "wrappers follow it",
-            symbols,
-            old.spec_location.child("responses"),
-            new.spec_location.child("responses"),
-        )
-    for status, response in after.items():
-        previous = before.get(status)
-        if previous is None:
-            continue
-        was, now = preferred_response(previous.contents), preferred_response(response.contents)
-        where: Where = (previous.spec_location, response.spec_location)
-        if (was is None) != (now is None):
-            gained = now is not None
-            pair.emit(
-                "response-body-added" if gained else "response-body-removed",
-                {"client": C, "server": B} if gained else {"client": B, "server": C},
-                {
-                    "client": f"{status} response {'now has a body' if gained else 'no longer has a body'}",
-                    "server": f"the implementation {'must now return' if gained else 'no longer returns'} "
-                    f"a {status} body",
-                },
-                symbols,
-                *where,
-            )
-            continue
-        _content(pair, was, now, "response", symbols, where)
-    errors_before = {
-        r.status: r for r in old.responses if not r.is_success and r.status != "default"
-    }
-    errors_after = {
-        r.status: r for r in new.responses if not r.is_success and r.status != "default"
-    }
-    for status, response in errors_after.items():
-        if status not in errors_before:
-            pair.emit(
-                "error-response-added",
-                same(C),
-                f"documents error status {status}",
-                symbols,
-                new=response.spec_location,
-            )
-    for status, response in errors_before.items():
-        if status not in errors_after:
-            pair.emit(
-                "error-response-removed",
-                same(C),
-                f"no longer documents error status {status}",
-                symbols,
-                old=response.spec_location,
-            )
 
 
 SIGNATURE_RULES = (parameters, body, responses)

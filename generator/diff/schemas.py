@@ -1,5 +1,9 @@
 """Model rules: component schemas (given and hoisted) compared once each, weighed by who uses them.
 
+Every component becomes a model the package exports, used by an operation or not
+(``models/_unused.py``), so one that appears, vanishes or changes shape is reported
+either way.
+
 A schema that only travels in requests is produced by callers and consumed by
 implementations; one in responses the other way round (see :mod:`apiforge.diff.flow`).
 Some edits break Python code whatever the direction: a removed field is an
@@ -12,6 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from apiforge.diff import field_access, model_names
 from apiforge.diff.flow import (
     CONSTRAINTS,
     MISSING,
@@ -35,18 +40,17 @@ def components(pair: Pair) -> None:
     old, new = pair.old.api.schemas, pair.new.api.schemas
     for key, schema in old.items():
         if key not in new:
-            if key in pair.old.usage:
-                pair.emit(
-                    "model-removed",
-                    same(B),
-                    f"model {pair.old.model(key)} removed: importing it fails",
-                    _both(pair.old.model(key)),
-                    old=schema.spec_location,
-                )
+            pair.emit(
+                "model-removed",
+                same(B),
+                f"model {pair.old.model(key)} removed: importing it fails",
+                _both(pair.old.model(key)),
+                old=schema.spec_location,
+            )
             continue
         component(pair, key, schema, new[key])
     for key, schema in new.items():
-        if key not in old and key in pair.new.usage:
+        if key not in old:
             pair.emit(
                 "model-added",
                 same(C),
@@ -84,22 +88,14 @@ def _used_by(pair: Pair, key: str) -> Used:
 
 def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     """Compare one component schema present on both sides."""
-    old_name, new_name = pair.old.model(key), pair.new.model(key)
+    new_name = pair.new.model(key)
     where = (old.spec_location, new.spec_location)
-    if old_name != new_name:
-        pair.emit(
-            "model-renamed",
-            same(B),
-            f"model {old_name} is now {new_name}: imports of the old name fail",
-            _both(old_name),
-            *where,
-            _both(new_name),
-        )
+    model_names.renamed(pair, key, old, new)
     if pair.old.schemas.get(key) == pair.new.schemas.get(key):
         return  # the same schema text (what it refers to is compared under its own key)
+    # Used by no operation on either side, no data flows through it: only the rules that
+    # break Python code whatever the direction fire (the models export it all the same).
     directions = _directions(pair, key)
-    if not directions:
-        return  # used by no operation on either side: no data flows through it
     used = _used_by(pair, key)
     if old.kind != new.kind:
         pair.emit(
@@ -205,6 +201,7 @@ def _properties(
             (location[0].child("properties", name), location[1].child("properties", name)),
             pair.old.schemas.get(key, {}),
             pair.new.schemas.get(key, {}),
+            key in pair.old.names.variants and key in pair.new.names.variants,
         )
     for name, prop in after.items():
         if name in before:
@@ -223,13 +220,13 @@ def _properties(
                 where,
             )
         elif prop.required:
-            by_audience = flow_levels(directions, Shift.NARROWER, B)
+            ways = field_access.travels(directions, pair.new.schemas.get(key, {}), name)
             pair.emit(
                 "field-added-required",
-                by_audience,
+                flow_levels(ways, Shift.NARROWER, B),
                 {
-                    "client": _required_text("client", directions, name) + used["client"],
-                    "server": _required_text("server", directions, name) + used["server"],
+                    "client": _required_text("client", ways, name) + used["client"],
+                    "server": _required_text("server", ways, name) + used["server"],
                 },
                 _both(field),
                 location[0],
@@ -271,6 +268,8 @@ def _required_text(audience: Audience, directions: list[Direction], name: str) -
             if audience == "client"
             else f"the implementation must now send {name!r}"
         )
+    if not parts:  # readOnly in requests only, or writeOnly in responses only
+        return f"new required field {name!r}, which its readOnly/writeOnly flag leaves out"
     return f"new required field {name!r}: " + "; ".join(parts)
 
 
@@ -284,12 +283,16 @@ def _property(
     where: tuple[Any, Any],
     raw_old: dict[str, Any],
     raw_new: dict[str, Any],
+    split: bool,
 ) -> None:
+    if split:  # else the model splits or joins: model-renamed says so
+        field_access.access(pair, field, new.name, (raw_old, raw_new), new.required, used, where)
+    ways = field_access.travels(directions, raw_new, new.name)
     if old.required != new.required:
         shift = Shift.NARROWER if new.required else Shift.WIDER
         state = "required" if new.required else "optional"
         default = _default(raw_new if new.required else raw_old, new.name)
-        by_audience = same(C) if default else flow_levels(directions, shift, B)
+        by_audience = same(C) if default else flow_levels(ways, shift, B)
         note = f" (its default {default[0]!r} fills it in)" if default else ""
         pair.emit(
             f"field-made-{state}",
@@ -302,7 +305,7 @@ def _property(
     if retyped is not None:
         pair.emit(
             f"field-type-{retyped.value}",
-            flow_levels(directions, retyped, B),
+            flow_levels(ways, retyped, B),
             f"field {new.name!r}: type {retyped.value}" + used,
             _both(field),
             *where,
@@ -310,7 +313,7 @@ def _property(
     prop_old = (raw_old.get("properties") or {}).get(old.name)
     prop_new = (raw_new.get("properties") or {}).get(new.name)
     if isinstance(prop_old, dict) and isinstance(prop_new, dict):
-        _constraints(pair, field, prop_old, prop_new, directions, used, where)
+        _constraints(pair, field, prop_old, prop_new, ways, used, where)
 
 
 def _constraints(
@@ -321,8 +324,14 @@ def _constraints(
     directions: list[Direction],
     used: Used,
     where: tuple[Any, Any],
+    path: str = "",
 ) -> None:
-    """Validation keywords: narrowing may reject what producers send, widening may surprise consumers."""
+    """Validation keywords: narrowing may reject what producers send, widening may surprise consumers.
+
+    An inline array's items and an inline map's values are checked by the models too
+    (``list[Annotated[str, Field(max_length=5)]]``): their keywords count, spelt
+    ``items.maxLength``; a ``$ref``'d one is compared under its own key.
+    """
     moves = [
         (k, constraint_shift(k, old.get(k, MISSING), new.get(k, MISSING))) for k in CONSTRAINTS
     ]
@@ -333,10 +342,19 @@ def _constraints(
             pair.emit(
                 f"constraint-{moved.value}",
                 flow_levels(directions, moved, P),
-                f"{keyword} {before!r} -> {after!r}" + used,
+                f"{path}{keyword} {before!r} -> {after!r}" + used,
                 _both(symbol),
                 *where,
             )
+    for part in ("items", "additionalProperties"):
+        was, now = old.get(part), new.get(part)
+        if (
+            isinstance(was, dict)
+            and isinstance(now, dict)
+            and "$ref" not in was
+            and "$ref" not in now
+        ):
+            _constraints(pair, symbol, was, now, directions, used, where, f"{path}{part}.")
 
 
 def _closed(

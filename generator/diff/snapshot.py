@@ -1,6 +1,7 @@
 """One side of a diff: a spec taken through load -> IR -> names, plus what the rules ask of it.
 
-A :class:`Snapshot` holds the IR, the naming pass's result, the component
+A :class:`Snapshot` holds the IR, the naming pass's result (the models' class,
+field and enum member names too: what users import and spell), the component
 schemas the models stage would render, and a locator that turns an IR location
 into file:line. It also knows which component schemas travel in requests and
 which in responses (directly or through other schemas), since the weight of a
@@ -19,6 +20,7 @@ from apiforge.diff import units
 from apiforge.ir.build import build
 from apiforge.ir.model import Api, Operation, TypeRef
 from apiforge.ir.nested import component_key
+from apiforge.ir.shapes import build_shapes
 from apiforge.load.load import LoadOptions, load
 from apiforge.naming.names import Names, resolve_names
 
@@ -98,9 +100,13 @@ class Snapshot:
         )
 
     def model(self, key: str, field_name: str = "") -> str:
-        """``models.Dashboard`` or ``models.Dashboard.name`` for a component schema."""
-        symbol = f"models.{self.names.schemas.get(key, key)}"
-        return f"{symbol}.{field_name}" if field_name else symbol
+        """``models.Dashboard`` or ``models.Dashboard.name`` for a component schema
+        (``models.PetRequest.name / models.PetResponse.name`` where it splits)."""
+        classes: tuple[str, ...] = self.names.variants.get(key) or (
+            self.names.schemas.get(key) or key,
+        )
+        tail = f".{field_name}" if field_name else ""
+        return " / ".join(f"models.{name}{tail}" for name in classes)
 
     def where(self, location: SpecLocation | None) -> SpecLocation | None:
         """``location`` with its file:line resolved (in the file it came from)."""
@@ -122,7 +128,11 @@ def from_document(
     api, source = build(document, sink, display)
     if sink.has_errors():
         raise GenerationFailed(sink.items)
-    return from_built(document, display, api, source.schemas, resolve_names(api), locate)
+    # The models' names (Request/Response variants, fields, enum members) come from the
+    # shapes; their warnings are the models stage's to give, not the comparison's.
+    shapes = build_shapes(source.schemas, source.locations, Sink())
+    names = resolve_names(api, shapes)
+    return from_built(document, display, api, source.schemas, names, locate)
 
 
 def from_built(
@@ -133,8 +143,20 @@ def from_built(
     names: Names,
     locate: Callable[[SpecLocation], SpecLocation] = _identity,
 ) -> Snapshot:
-    """A snapshot from what the pipeline already built (its names may carry the models' too)."""
-    names = Names(names.schemas, names.operations, names.groups)  # what the rules read
+    """A snapshot from what the pipeline already built (``names`` with the models' names).
+
+    Of the fields' names it keeps those that are not the wire name (``class_``, ``Owner_``):
+    the rest need no storing, and a property added leaves the names as they were.
+    """
+    spelt = {key: {w: n for w, n in found.items() if w != n} for key, found in names.fields.items()}
+    names = Names(
+        names.schemas,
+        names.operations,
+        names.groups,
+        {key: found for key, found in spelt.items() if found},
+        names.members,
+        names.variants,
+    )
     operations = {op.operation_id: op for op in api.operations}
     return Snapshot(display, api, names, schemas, document, locate, operations)
 

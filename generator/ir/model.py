@@ -57,6 +57,13 @@ class Parameter:
     ] = ()  # the schema's validation keywords and format, as spelt
     allow_reserved: bool = False  # a query parameter's ``allowReserved: true``
 
+    @property
+    def serialization(self) -> tuple[str, bool]:
+        """(style, explode) with OpenAPI's defaults: ``form`` in a query or cookie, ``simple``
+        in a path or header; explode only for ``form``."""
+        style = self.style or ("form" if self.location in ("query", "cookie") else "simple")
+        return style, self.explode if self.explode is not None else style == "form"
+
 
 # Schema keywords of a parameter (or an inline body schema) that the server enforces or documents beside its type.
 VALIDATION_KEYWORDS = (

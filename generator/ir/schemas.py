@@ -100,6 +100,9 @@ class SchemaRegistry:
     # The summaries' arrays by their item's id, and Properties by (name, id of the type,
     # required): made once per value too (each holds what its key's id names, so no id is reused).
     _arrays: dict[int, TypeRef] = field(default_factory=dict)
+    _maps: dict[tuple[int, bool], TypeRef] = field(
+        default_factory=dict
+    )  # by (value's id, nullable)
     _properties: dict[tuple[str, int, bool], Property] = field(default_factory=dict)
     # The TypeRef of a $ref to a component by (ref, nullable): what _type gives for its key.
     _refs: dict[tuple[str, bool], TypeRef] = field(default_factory=dict)
@@ -334,6 +337,8 @@ class SchemaRegistry:
         kinds = _non_null_types(schema)
         if kinds == ["array"]:
             return self._array(self._shallow(schema.get("items")))
+        if kinds == ["object"]:
+            return self._shallow_map(schema, is_nullable(schema))
         if len(kinds) == 1 and kinds[0] in _PRIMITIVES and "enum" not in schema:
             fmt = schema.get("format") if kinds[0] == "string" else None
             if fmt == "binary":
@@ -347,6 +352,8 @@ class SchemaRegistry:
         """:meth:`_shallow` of a schema with one ``type`` (a str) and no allOf/anyOf/oneOf."""
         if kind == "array":
             return self._array(self._shallow(schema.get("items")))
+        if kind == "object":
+            return self._shallow_map(schema, schema.get("nullable") is True)
         if kind not in _PRIMITIVES or "enum" in schema:
             return self._type("any")
         fmt = schema.get("format") if kind == "string" else None
@@ -354,6 +361,16 @@ class SchemaRegistry:
         if fmt == "binary":
             return self._type("binary", None, None, nullable)
         return self._type(kind, None, fmt if isinstance(fmt, str) else None, nullable)
+
+    def _shallow_map(self, schema: dict[str, Any], nullable: bool) -> TypeRef:
+        """An object property left inline (no properties of its own): a map of its
+        ``additionalProperties``' type, or of anything."""
+        extra = schema.get("additionalProperties")
+        value = self._shallow(extra) if isinstance(extra, dict) and extra else self._type("any")
+        found = self._maps.get((id(value), nullable))
+        if found is None:  # made once per value type, as an array is per item
+            found = self._maps[id(value), nullable] = TypeRef("map", item=value, nullable=nullable)
+        return found
 
     def _array(self, item: TypeRef) -> TypeRef:
         """``TypeRef("array", item=item)``, made once per item (a summary's items are made once too)."""

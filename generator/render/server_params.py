@@ -43,8 +43,7 @@ _FORMATLESS = ("str", "int", "float", "bool")
 def native_param(param: Parameter, op: Operation, annotator: Annotator) -> bool:
     """True when FastAPI reads ``param`` itself: a scalar or an exploded query array, styled by default."""
     default_style = "form" if param.location in ("query", "cookie") else "simple"
-    style = param.style or default_style
-    explode = param.explode if param.explode is not None else style == "form"
+    style, explode = param.serialization
     if style != default_style or explode != (style == "form"):
         return False  # FastAPI would document the default style
     if param.location != "path" and any(
@@ -66,8 +65,7 @@ def reader_expr(
     param: Parameter, op: Operation, annotation: str, checks: list[tuple[str, str]]
 ) -> str:
     """The ``rt.StyledParameter(...)`` constant reading ``param`` (see the module docstring)."""
-    style = param.style or ("form" if param.location in ("query", "cookie") else "simple")
-    explode = param.explode if param.explode is not None else style == "form"
+    style, explode = param.serialization
     type_expr = annotation
     if checks:
         type_expr = (

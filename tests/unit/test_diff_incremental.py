@@ -453,3 +453,17 @@ def test_an_edit_that_moves_or_renames_an_operation_matches_them_all(
     monkeypatch.setattr(incremental, "_matched", matched)
     full, report = _both_ways(base(), edited(edit))
     assert report is not None and calls and report.changes == full.changes
+
+
+def test_a_property_added_stores_no_new_names() -> None:
+    """The names entry is shared while no Python name moves: a snapshot keeps only the fields
+    not named as on the wire, so a plain new property leaves it as it was."""
+    index = _stored(base(), "old")
+    new = edited(lambda d: schema(d, "Pet")["properties"].__setitem__("x", {"type": "string"}))
+    done = compare_stored(index, _snapshot(new), SPEC, PACKAGES, lambda where: where)
+    assert done is not None
+    made, entries = done[1]
+    assert made.names == index.names and made.names not in entries
+    renamed = edited(lambda d: schema(d, "Pet")["properties"].__setitem__("class", {}))
+    done = compare_stored(index, _snapshot(renamed), SPEC, PACKAGES, lambda where: where)
+    assert done is not None and done[1][0].names != index.names  # class_ is stored

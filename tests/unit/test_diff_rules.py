@@ -54,6 +54,32 @@ def _owners(d: dict[str, Any]) -> None:
     }
 
 
+def _owner_field_and_model(d: dict[str, Any]) -> None:
+    """Pet gets a field ``Owner`` and the spec a model ``Owner``: the field becomes ``Owner_``."""
+    schema(d, "Pet")["properties"]["Owner"] = {"type": "string"}
+    _owners(d)
+
+
+def _orphan(d: dict[str, Any]) -> None:
+    """A model no operation uses: ``models/_unused.py`` exports it."""
+    d["components"]["schemas"]["Orphan"] = {
+        "type": "object",
+        "properties": {"x": {"type": "string"}},
+    }
+
+
+def _pet_both_ways(d: dict[str, Any], required: tuple[str, str] | None = None) -> None:
+    """Pet is the create body too, and split (``created`` is readOnly); ``required``: a
+    required field with that flag (or none) joins it."""
+    schema(d, "Pet")["properties"]["created"] = {"type": "string", "readOnly": True}
+    body = op(d, "/pets/", "post")["requestBody"]["content"]["application/json"]
+    body["schema"] = {"$ref": "#/components/schemas/Pet"}
+    if required is not None:
+        name, flag = required
+        schema(d, "Pet")["properties"][name] = {"type": "string", **({flag: True} if flag else {})}
+        schema(d, "Pet")["required"].append(name)
+
+
 def _lowercase_pet_first(d: dict[str, Any]) -> None:
     schemas = d["components"]["schemas"]
     rest = list(schemas.items())
@@ -339,6 +365,11 @@ ROWS: list[Row] = [
         _both(B, C, "field-type-wider"),
     ),
     (
+        "field-type-changed request string -> object",
+        lambda d: schema(d, "NewPet")["properties"].__setitem__("tag", {"type": "object"}),
+        _both(B, B, "field-type-changed"),
+    ),
+    (
         "field-nullable request",
         lambda d: schema(d, "NewPet")["properties"]["tag"].__setitem__("nullable", True),
         _both(C, B, "field-type-wider"),
@@ -372,6 +403,17 @@ ROWS: list[Row] = [
         "enum-value-removed",
         lambda d: schema(d, "Status")["enum"].remove("sold"),
         _both(B, B, "enum-value-removed"),
+    ),
+    (
+        # Pet splits into PetRequest and PetResponse, and PetPage (which refers to it) too
+        "model-renamed readOnly splits a response model",
+        lambda d: schema(d, "Pet")["properties"]["id"].__setitem__("readOnly", True),
+        _both(B, B, "model-renamed"),
+    ),
+    (
+        "model-renamed writeOnly splits a request model",
+        lambda d: schema(d, "NewPet")["properties"]["tag"].__setitem__("writeOnly", True),
+        _both(B, B, "model-renamed"),
     ),
 ]
 
@@ -454,12 +496,194 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(C, P, "constraint-wider"),
     ),
     (
+        "field-type-changed map value response",
+        lambda d: _labels(d, "string"),
+        lambda d: _labels(d, "integer"),
+        _both(B, B, "field-type-changed"),
+    ),
+    (
+        "constraint-narrower request array items maxLength",
+        lambda d: _tags(d, 10),
+        lambda d: _tags(d, 5),
+        _both(P, C, "constraint-narrower"),
+    ),
+    (
+        "response-body-type-changed on an error status",
+        lambda d: _not_found(d, "Pet"),
+        lambda d: _not_found(d, "NewPet"),
+        _both(B, B, "response-body-type-changed"),
+    ),
+    (
+        "response-body-added on an error status",
+        lambda d: op(d, "/pets/{id}/", "get")["responses"].__setitem__(
+            "404", {"description": "none"}
+        ),
+        lambda d: _not_found(d, "Pet"),
+        _both(C, B, "response-body-added"),
+    ),
+    (
+        "model-removed used by no operation (the package exports it all the same)",
+        _orphan,
+        lambda d: None,
+        _both(B, B, "model-removed"),
+    ),
+    ("model-added used by no operation", lambda d: None, _orphan, _both(C, C, "model-added")),
+    (
+        "field-removed from a model used by no operation",
+        _orphan,
+        lambda d: (_orphan(d), _pop(schema(d, "Orphan")["properties"], "x")),
+        _both(B, B, "field-removed"),
+    ),
+    (
+        "no change: a header's name in another case (HTTP header names ignore case)",
+        lambda d: _header(d, "X-Request-Id"),
+        lambda d: _header(d, "x-request-id"),
+        set(),
+    ),
+    (
+        "field-added-required readOnly: responses carry it, requests leave it out",
+        _pet_both_ways,
+        lambda d: _pet_both_ways(d, ("updated", "readOnly")),
+        {("field-added-required", "client", C), ("field-added-required", "server", B)},
+    ),
+    (
+        "field-added-required writeOnly: requests carry it, responses leave it out",
+        _pet_both_ways,
+        lambda d: _pet_both_ways(d, ("secret", "writeOnly")),
+        {("field-added-required", "client", B), ("field-added-required", "server", C)},
+    ),
+    (
+        "field-access-changed readOnly set: the request class loses the field",
+        _pet_both_ways,
+        lambda d: (
+            _pet_both_ways(d),
+            schema(d, "Pet")["properties"]["tag"].__setitem__("readOnly", True),
+        ),
+        _both(B, B, "field-access-changed"),
+    ),
+    (
+        "field-access-changed readOnly dropped from a required field: callers must send it",
+        lambda d: _pet_both_ways(d, ("updated", "readOnly")),
+        lambda d: _pet_both_ways(d, ("updated", "")),
+        {("field-access-changed", "client", B), ("field-access-changed", "server", C)},
+    ),
+    (
+        # the inverse of field-removed from it: reported too, compatible (no data flows)
+        "field-added-required to a model used by no operation",
+        _orphan,
+        lambda d: (
+            _orphan(d),
+            schema(d, "Orphan")["properties"].__setitem__("y", {"type": "string"}),
+            schema(d, "Orphan").__setitem__("required", ["y"]),
+        ),
+        _both(C, C, "field-added-required"),
+    ),
+    (
+        "enum-member-renamed by x-enum-varnames",
+        lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["AVAILABLE", "SOLD"]),
+        lambda d: schema(d, "Status").__setitem__("x-enum-varnames", ["IN_STOCK", "SOLD"]),
+        _both(B, B, "enum-member-renamed"),
+    ),
+    (
+        "field-renamed when a new model takes its capitalised name",
+        lambda d: schema(d, "Pet")["properties"].__setitem__("Owner", {"type": "string"}),
+        _owner_field_and_model,
+        _both(B, B, "field-renamed")
+        | _both(C, P, "operation-added")
+        | _both(C, C, "resource-added", "model-added"),
+    ),
+    (
+        "parameter-style-changed explode",
+        lambda d: _ids(d, explode=True),
+        lambda d: _ids(d, explode=False),
+        _both(B, C, "parameter-style-changed"),
+    ),
+    (
+        "parameter-style-changed style",
+        lambda d: _ids(d),
+        lambda d: _ids(d, style="pipeDelimited"),
+        _both(B, C, "parameter-style-changed"),
+    ),
+    (
+        "no change: explode spelt out as its default",
+        lambda d: _ids(d),
+        lambda d: _ids(d, True),
+        set(),
+    ),
+    (
+        "no change: a scalar's explode",
+        lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("explode", True),
+        lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("explode", False),
+        set(),
+    ),
+    (
+        "request-body-constraint-narrower inline maxItems",
+        lambda d: _pet_list_body(d, 10),
+        lambda d: _pet_list_body(d, 5),
+        _both(P, C, "request-body-constraint-narrower"),
+    ),
+    (
+        "request-body-constraint-wider inline maxItems dropped",
+        lambda d: _pet_list_body(d, 10),
+        lambda d: _pet_list_body(d, None),
+        _both(C, P, "request-body-constraint-wider"),
+    ),
+    (
         "enum-value-added request",
         lambda d: _inline_size(d, ["s"]),
         lambda d: _inline_size(d, ["s", "m"]),
         {("enum-value-added", "client", C), ("enum-value-added", "server", P)},
     ),
 ]
+
+
+def _ids(d: dict[str, Any], explode: bool | None = None, style: str | None = None) -> None:
+    param: dict[str, Any] = {
+        "name": "ids",
+        "in": "query",
+        "schema": {"type": "array", "items": {"type": "integer"}},
+    }
+    if explode is not None:
+        param["explode"] = explode
+    if style is not None:
+        param["style"] = style
+    op(d, "/pets/", "get")["parameters"].append(param)
+
+
+def _pet_list_body(d: dict[str, Any], most: int | None) -> None:
+    """The create body becomes an inline array of NewPet, at most ``most`` long."""
+    body: dict[str, Any] = {"type": "array", "items": {"$ref": "#/components/schemas/NewPet"}}
+    if most is not None:
+        body["maxItems"] = most
+    op(d, "/pets/", "post")["requestBody"]["content"]["application/json"]["schema"] = body
+
+
+def _labels(d: dict[str, Any], value_type: str) -> None:
+    schema(d, "Pet")["properties"]["labels"] = {
+        "type": "object",
+        "additionalProperties": {"type": value_type},
+    }
+
+
+def _tags(d: dict[str, Any], longest: int) -> None:
+    schema(d, "NewPet")["properties"]["tags"] = {
+        "type": "array",
+        "items": {"type": "string", "maxLength": longest},
+    }
+
+
+def _not_found(d: dict[str, Any], model: str) -> None:
+    """``pets_retrieve`` documents a 404 whose body is ``model`` (``exc.parsed`` for callers)."""
+    op(d, "/pets/{id}/", "get")["responses"]["404"] = {
+        "description": "none",
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}},
+    }
+
+
+def _header(d: dict[str, Any], name: str) -> None:
+    op(d, "/pets/", "get")["parameters"].append(
+        {"name": name, "in": "header", "schema": {"type": "string"}}
+    )
 
 
 def _inline_size(d: dict[str, Any], values: list[str]) -> None:

@@ -1,0 +1,182 @@
+"""Body rules: the request body and the responses of one matched operation.
+
+A body's type is weighed by who produces it (callers produce request bodies,
+implementations responses; see :mod:`apiforge.diff.flow`); a body appearing or
+vanishing changes a signature or a return type on one side or both.
+"""
+
+from __future__ import annotations
+
+from apiforge.diagnostics import SpecLocation
+from apiforge.diff.flow import Shift, keyword_moves, type_shift
+from apiforge.diff.model import Audience, Level
+from apiforge.diff.pair import Pair, flow_levels, same
+from apiforge.diff.snapshot import Direction, Snapshot
+from apiforge.ir.model import (
+    Content,
+    Operation,
+    Response,
+    preferred_request,
+    preferred_response,
+)
+
+B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
+Where = tuple[SpecLocation | None, SpecLocation | None]
+
+
+def _symbols(side: Snapshot, op: Operation, argument: str) -> dict[Audience, str]:
+    return {"client": side.client_call(op, argument), "server": side.server_call(op, argument)}
+
+
+def body(pair: Pair, old: Operation, new: Operation) -> None:
+    """The request body appeared, vanished, became required/optional, or changed type or media type."""
+    symbols = _symbols(pair.new, new, "body=...")
+    if old.body is None and new.body is None:
+        return
+    if old.body is None or new.body is None:
+        present = new.body if new.body is not None else old.body
+        assert present is not None
+        rule = "request-body-removed" if new.body is None else "request-body-added"
+        client = B if new.body is None or new.body.required else C
+        pair.emit(
+            rule,
+            {"client": client, "server": B},
+            {
+                "client": f"{'required ' if present.required else ''}request body "
+                f"{'removed' if new.body is None else 'added'}",
+                "server": f"the route {'no longer passes' if new.body is None else 'now passes'} body=",
+            },
+            symbols,
+            old.body.spec_location if old.body else None,
+            new.body.spec_location if new.body else None,
+        )
+        return
+    where: Where = (old.body.spec_location, new.body.spec_location)
+    if old.body.required != new.body.required:
+        shift = Shift.NARROWER if new.body.required else Shift.WIDER
+        state = "required" if new.body.required else "optional"
+        pair.emit(
+            f"request-body-made-{state}",
+            flow_levels(["request"], shift, B),
+            f"request body is now {state}",
+            symbols,
+            *where,
+        )
+    _content(
+        pair,
+        preferred_request(old.body.contents),
+        preferred_request(new.body.contents),
+        "request",
+        symbols,
+        where,
+    )
+
+
+def _content(
+    pair: Pair,
+    old: Content | None,
+    new: Content | None,
+    direction: Direction,
+    symbols: dict[Audience, str],
+    where: Where,
+    label: str = "request body",
+) -> None:
+    """Media type, type and (inline request) constraints of one body; ``label`` names it."""
+    if old is None or new is None:
+        return
+    if old.kind != new.kind:
+        pair.emit(
+            f"{direction}-media-type-changed",
+            same(P),
+            f"{label} is now {new.media_type} (was {old.media_type})",
+            symbols,
+            *where,
+        )
+        return
+    if old.type is None or new.type is None:
+        return
+    shift = type_shift(old.type, new.type)
+    if shift is not None:
+        pair.emit(
+            f"{direction}-body-type-{shift.value}",
+            flow_levels([direction], shift, B),
+            f"{label} type {shift.value}",
+            symbols,
+            *where,
+        )
+    # An inline request body schema's own keywords, which the server's route checks
+    # (a component's model checks its own: the schema rules compare those).
+    for keyword, moved, was, now in keyword_moves(dict(old.keywords), dict(new.keywords)):
+        pair.emit(
+            f"{direction}-body-constraint-{moved.value}",
+            flow_levels([direction], moved, P),
+            f"{label}: {keyword} {was!r} -> {now!r}",
+            symbols,
+            *where,
+        )
+
+
+def responses(pair: Pair, old: Operation, new: Operation) -> None:
+    """Success statuses; the body of every status documented on both sides (an error body is
+    ``exc.parsed`` for callers and part of the return type for implementations); error
+    statuses documented or no longer."""
+    symbols = _symbols(pair.new, new, "")
+    before = {r.status: r for r in old.success_responses}
+    after = {r.status: r for r in new.success_responses}
+    if set(before) != set(after) and before and after:
+        pair.emit(
+            "success-status-changed",
+            same(P),
+            f"success status {', '.join(after)} (was {', '.join(before)}); the return type's status "
+            "wrappers follow it",
+            symbols,
+            old.spec_location.child("responses"),
+            new.spec_location.child("responses"),
+        )
+    errors_before = {r.status: r for r in old.responses if r.status not in before}
+    errors_after = {r.status: r for r in new.responses if r.status not in after}
+    for found, known in ((after, before), (errors_after, errors_before)):
+        for status, response in found.items():
+            if status in known:
+                _response_body(pair, status, known[status], response, symbols)
+    for status, response in errors_after.items():
+        if status not in errors_before and status != "default":
+            pair.emit(
+                "error-response-added",
+                same(C),
+                f"documents error status {status}",
+                symbols,
+                new=response.spec_location,
+            )
+    for status, response in errors_before.items():
+        if status not in errors_after and status != "default":
+            pair.emit(
+                "error-response-removed",
+                same(C),
+                f"no longer documents error status {status}",
+                symbols,
+                old=response.spec_location,
+            )
+
+
+def _response_body(
+    pair: Pair, status: str, previous: Response, response: Response, symbols: dict[Audience, str]
+) -> None:
+    """One status's body appearing, vanishing, or changing type or media type."""
+    was, now = preferred_response(previous.contents), preferred_response(response.contents)
+    where: Where = (previous.spec_location, response.spec_location)
+    if (was is None) != (now is None):
+        gained = now is not None
+        pair.emit(
+            "response-body-added" if gained else "response-body-removed",
+            {"client": C, "server": B} if gained else {"client": B, "server": C},
+            {
+                "client": f"{status} response {'now has a body' if gained else 'no longer has a body'}",
+                "server": f"the implementation {'must now return' if gained else 'no longer returns'} "
+                f"a {status} body",
+            },
+            symbols,
+            *where,
+        )
+        return
+    _content(pair, was, now, "response", symbols, where, f"{status} response body")
