@@ -99,7 +99,7 @@ def sample_project(root: Path, config: str, requires: str = '"hatchling>=1.24"')
             [project]
             name = "sample-app"
             version = "0.1.0"
-            dependencies = ["httpx>=0.27,<1", "pydantic>=2.7,<3"]
+            dependencies = ["httpx>=0.27,<1", "pydantic>=2.8,<3"]
 
             [tool.hatch.build.targets.wheel]
             packages = ["sample_app"]
