@@ -1,7 +1,8 @@
 """Each generated package works with the lowest release of every dependency its pyproject.toml
 allows: a fresh venv gets exactly those floors (``name>=X`` installed as ``name==X``), then the
 package, then a program that uses what needs the newest of them (typed extras on the client,
-omitted optional properties and a form body on the server).
+omitted optional properties, a converted default and a form body on the server), with
+warnings as errors.
 """
 
 from __future__ import annotations
@@ -71,10 +72,13 @@ components:
       properties:
         title: {type: string}
         done: {type: boolean}
+        key: {type: string, format: uuid, default: 07ef8b4d-aa09-4ffa-898d-c710796aff42}
       additionalProperties: {type: integer}
 """
 
 CLIENT = """\
+import warnings
+warnings.simplefilter("error")  # nothing in the package warns in its users' logs
 import json
 import httpx
 from floors_client import Client
@@ -91,6 +95,8 @@ print("client ok")
 """
 
 SERVER = """\
+import warnings
+warnings.simplefilter("error")  # nothing in the package warns in its users' logs
 import asyncio, json
 from urllib.parse import urlencode
 from floors_server import NotesBase, create_app
@@ -105,6 +111,7 @@ class Notes(NotesBase):
         return Note.model_validate({"title": body.label})
 
 app = create_app(notes=Notes())
+KEY = "07ef8b4d-aa09-4ffa-898d-c710796aff42"  # the schema's default
 
 async def call(method, path, body, content_type):
     sent = []
@@ -124,7 +131,7 @@ async def call(method, path, body, content_type):
 
 async def main():
     reply = await call("PUT", "/notes/1", b'{"title": "t", "stars": 3}', "application/json")
-    assert reply == (200, {"title": "t", "stars": 3}), reply
+    assert reply == (200, {"title": "t", "key": KEY, "stars": 3}), reply
     form = urlencode({"label": "l"}).encode()
     reply = await call("POST", "/notes/1/label", form, "application/x-www-form-urlencoded")
     assert reply == (200, {"title": "l"}), reply
