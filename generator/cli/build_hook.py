@@ -102,7 +102,12 @@ def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
             return [resolve_hook_table(options, pyproject, Overrides())]
         return load_project(pyproject, Overrides())
     except ConfigError as exc:
-        hint = "configure [tool.apiforge] or give `spec` in [tool.hatch.build.hooks.apiforge]"
+        missing = any(d.code == "config-missing" for d in exc.diagnostics)
+        hint = (
+            "configure [tool.apiforge] or give `spec` in [tool.hatch.build.hooks.apiforge]"
+            if missing
+            else "invalid configuration"
+        )
         raise BuildFailed(f"apiforge: {hint}:\n{render_text(exc.diagnostics)}") from None
 
 
