@@ -51,9 +51,6 @@ def package_version(spec_version: str) -> str:
     return spec_version if _RELEASE.fullmatch(spec_version) else "0.1.0"
 
 
-_NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
-
-
 def distribution_name(package: str, fallback: str) -> str:
     """The generated project's name on a package index: ``_acme_pets_`` -> ``acme-pets``.
 
@@ -61,8 +58,8 @@ def distribution_name(package: str, fallback: str) -> str:
     with one of them (PEP 508); a package name may also start or end with ``_`` or be
     non-ASCII (``café`` -> ``cafe``). ``fallback`` names one with no ASCII letter or digit.
     """
-    words = [word for word in _NOT_ALPHANUMERIC.split(ascii_text(package)) if word]
-    return "-".join(words) or fallback
+    kept = "".join(c if c.isascii() and c.isalnum() else " " for c in ascii_text(package))
+    return "-".join(kept.split()) or fallback
 
 
 def package_problem(name: str) -> str | None:
