@@ -99,7 +99,7 @@ def sample_project(root: Path, config: str, requires: str = '"hatchling>=1.24"')
             [project]
             name = "sample-app"
             version = "0.1.0"
-            dependencies = ["httpx>=0.27,<1", "pydantic>=2.7,<3"]
+            dependencies = ["httpx>=0.27,<1", "pydantic>=2.8,<3"]
 
             [tool.hatch.build.targets.wheel]
             packages = ["sample_app"]
@@ -139,6 +139,15 @@ def test_missing_or_invalid_config_fails_the_build(tmp_path: Path) -> None:
         hook_targets(root, {})
     with pytest.raises(BuildFailed, match="unknown key `tool.hatch.build.hooks.apiforge.colour`"):
         hook_targets(root, {"spec": "spec/pets.yaml", "colour": "red"})
+
+
+def test_an_invalid_value_is_not_reported_as_missing_config(tmp_path: Path) -> None:
+    """The hint to configure [tool.apiforge] is for a project without any configuration."""
+    root = sample_project(tmp_path, "")
+    with pytest.raises(BuildFailed) as failed:
+        hook_targets(root, {"spec": "spec/pets.yaml", "strict": "yes"})
+    assert str(failed.value).startswith("apiforge: invalid configuration:\n"), failed.value
+    assert "`tool.hatch.build.hooks.apiforge.strict`" in str(failed.value)
 
 
 def test_hook_keys_without_a_spec_say_where_they_belong(

@@ -4,8 +4,8 @@ Contract: a front end over :func:`apiforge.generate` (it never imports the comma
 line). Registered through the ``hatch`` entry point (``apiforge =
 "apiforge.cli.build_hook"``) as the build hook ``apiforge``. Enabled by a
 ``[tool.hatch.build.hooks.apiforge]`` table (or ``[tool.hatch.build.targets.wheel.hooks.apiforge]``),
-it runs for the wheel target (``pip install .``, ``python -m build``), before
-hatchling collects files:
+it runs for the wheel target (``pip install .``, ``python -m build``) and the sdist
+target, before hatchling collects files:
 
 * the targets come from the hook's own table when it names a ``spec`` (the keys
   of one ``[[tool.apiforge.targets]]`` entry, ``output`` included), otherwise
@@ -14,6 +14,9 @@ hatchling collects files:
   when the manifests say it is up to date; hand-edited files stop the build);
 * every generated package found at ``<output>/<package>/<package>/`` is added
   to the wheel under its import name (``include-in-wheel = false`` turns that off);
+* the sdist carries the spec and every local file it $refs, whatever the project's
+  file selection, so that the wheel built from the sdist can regenerate (a spec
+  outside the project fails the sdist build instead);
 * any diagnostic error fails the build with :class:`BuildFailed`, whose message
   lists the diagnostics.
 
@@ -22,6 +25,7 @@ See docs/build-hook.md for a complete example.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,6 +39,7 @@ from apiforge.config.project import load_project
 from apiforge.config.targets import ConfigError, Overrides, Target
 from apiforge.diagnostics import render_text
 from apiforge.engine import RenderFn, pipeline_render
+from apiforge.output.manifest import input_paths
 from apiforge.progress import Reporter
 
 # Keys hatchling itself reads from every build hook table.
@@ -60,7 +65,7 @@ class ApiforgeBuildHook(BuildHookInterface[BuilderConfig]):
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         """Hatchling calls this before collecting the wheel's files."""
-        if self.target_name != "wheel":
+        if self.target_name not in ("wheel", "sdist"):
             return
         options = {k: v for k, v in self.config.items() if k not in _HATCH_KEYS}
         include = options.pop(_INCLUDE, True)
@@ -70,7 +75,9 @@ class ApiforgeBuildHook(BuildHookInterface[BuilderConfig]):
             )
         targets = hook_targets(Path(self.root), options)
         regenerate(targets)
-        if include and version == "standard":
+        if self.target_name == "sdist":
+            build_data.setdefault("force_include", {}).update(sdist_inputs(targets, self.root))
+        elif include and version == "standard":
             build_data.setdefault("force_include", {}).update(wheel_packages(targets))
 
 
@@ -95,7 +102,12 @@ def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
             return [resolve_hook_table(options, pyproject, Overrides())]
         return load_project(pyproject, Overrides())
     except ConfigError as exc:
-        hint = "configure [tool.apiforge] or give `spec` in [tool.hatch.build.hooks.apiforge]"
+        missing = any(d.code == "config-missing" for d in exc.diagnostics)
+        hint = (
+            "configure [tool.apiforge] or give `spec` in [tool.hatch.build.hooks.apiforge]"
+            if missing
+            else "invalid configuration"
+        )
         raise BuildFailed(f"apiforge: {hint}:\n{render_text(exc.diagnostics)}") from None
 
 
@@ -128,6 +140,29 @@ def wheel_packages(targets: list[Target]) -> dict[str, str]:
             source = target.output / package / package
             if (source / "__init__.py").is_file():
                 included[str(source.absolute())] = package
+    return included
+
+
+def sdist_inputs(targets: list[Target], root: str) -> dict[str, str]:
+    """``force_include`` entries: each target's spec and local $ref'd files -> the same path.
+
+    Raises:
+        BuildFailed: one of them lies outside the project, where an sdist cannot carry it.
+    """
+    included: dict[str, str] = {}
+    for target in targets:
+        for path in sorted(input_paths(target)):
+            try:
+                relative = Path(os.path.relpath(path, os.path.abspath(root)))
+            except ValueError:  # another drive on Windows
+                relative = Path("..")
+            if relative.parts[:1] == ("..",):
+                raise BuildFailed(
+                    f"apiforge: {path} is outside the project ({root}), so the sdist cannot "
+                    "carry it and a wheel built from the sdist could not regenerate; move the "
+                    "spec into the project, or build the wheel alone (python -m build --wheel)"
+                )
+            included[str(path)] = relative.as_posix()
     return included
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from apiforge.ir.model import Api, Operation, Parameter, Response
 from apiforge.naming.names import Names, OperationNames, param_key
 from apiforge.naming.reserved import WINDOWS_DEVICE_NAMES
-from apiforge.naming.words import PyName
+from apiforge.naming.words import PyName, ascii_text
 from apiforge.render.escape import docstring, literal
 from apiforge.render.types import (
     Annotator,
@@ -49,6 +49,17 @@ def package_version(spec_version: str) -> str:
     """The generated package's version: the spec's ``info.version`` when it is a plain release
     number (a valid PEP 440 version), else ``0.1.0``."""
     return spec_version if _RELEASE.fullmatch(spec_version) else "0.1.0"
+
+
+def distribution_name(package: str, fallback: str) -> str:
+    """The generated project's name on a package index: ``_acme_pets_`` -> ``acme-pets``.
+
+    A distribution name is ASCII letters and digits joined by ``-`` that starts and ends
+    with one of them (PEP 508); a package name may also start or end with ``_`` or be
+    non-ASCII (``café`` -> ``cafe``). ``fallback`` names one with no ASCII letter or digit.
+    """
+    kept = "".join(c if c.isascii() and c.isalnum() else " " for c in ascii_text(package))
+    return "-".join(kept.split()) or fallback
 
 
 def package_problem(name: str) -> str | None:

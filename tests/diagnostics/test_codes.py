@@ -51,6 +51,8 @@ NOT_CODES = {
     "phone-number": "a string format DMCG warns about",
     "request-response": "a DMCG option value",
     "openapi-pydantic": "a distribution name",
+    "api-client": "a generated client's distribution name when its package has no ASCII letter",
+    "api-server": "a generated server's distribution name when its package has no ASCII letter",
     "content-type": "a header parameter name OpenAPI 3.x ignores (ir/build.py)",
     "yaml-units": "a content cache kind (load/yaml_chunks.py)",
     "file-stats": "a content cache kind (output/file_stats.py)",
