@@ -38,7 +38,6 @@ from apiforge.diagnostics import (
 )
 from apiforge.engine import Outcome, RenderFn, check_target, generate_target, pipeline_render
 from apiforge.progress import Reporter
-from apiforge.warning_codes import unknown_code_message
 
 
 @dataclass(frozen=True)
@@ -220,6 +219,8 @@ def validate(
     import tempfile  # only here: not on generate's no-op path (~3 ms)
 
     spec = Path(spec)
+    from apiforge.warning_codes import unknown_code_message  # not on generate's no-op path
+
     problems = [p for p in map(unknown_code_message, ignore_warnings) if p is not None]
     if problems:
         raise ValueError("; ".join(problems))

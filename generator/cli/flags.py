@@ -23,7 +23,9 @@ def warning_codes(
     _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
 ) -> tuple[str, ...]:
     """A usage error for a code that is not a warning apiforge reports (a typo, an error's)."""
-    from apiforge.warning_codes import unknown_code_message  # not needed by `apiforge --help`
+    if not value:
+        return value
+    from apiforge.warning_codes import unknown_code_message  # only for a run that names codes
 
     for code in value:
         problem = unknown_code_message(code)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from apiforge.diagnostics import Diagnostic, Severity, SpecLocation
-from apiforge.warning_codes import unknown_code_message
 
 _PATH_FIELDS = ("spec", "output")
 
@@ -105,9 +104,13 @@ class Overrides:
         if isinstance(self.ignore_warnings, str):  # Overrides(ignore_warnings="a-code")
             object.__setattr__(self, "ignore_warnings", (self.ignore_warnings,))
         object.__setattr__(self, "ignore_warnings", tuple(self.ignore_warnings))
-        problems = [p for p in map(unknown_code_message, self.ignore_warnings) if p is not None]
-        if problems:
-            raise ValueError("; ".join(problems))
+        if self.ignore_warnings:
+            # only when codes are given: not on every no-op run
+            from apiforge.warning_codes import unknown_code_message
+
+            problems = [p for p in map(unknown_code_message, self.ignore_warnings) if p]
+            if problems:
+                raise ValueError("; ".join(problems))
 
     def apply(self, target: Target) -> Target:
         """``target`` with every given override applied."""
