@@ -274,6 +274,8 @@ def test_conflicting_package_flags(fake: FakePipeline) -> None:
         (["--no-client", "--no-server"], "--no-client and --no-server leave nothing to generate"),
         (["--client-package", "my-client"], "'my-client' is not a valid Python package name"),
         (["--server-package", "class"], "'class' is not a valid Python package name"),
+        (["--client-package", "json"], "'json' is a standard library module"),
+        (["--server-package", "httpx"], "'httpx' is a dependency of the generated code"),
         (["--api-key-env", "A B"], "'A B' is not a valid environment variable name"),
         (["--base-url-env", "1X"], "'1X' is not a valid environment variable name"),
     ],

@@ -160,6 +160,11 @@ def test_a_target_key_in_the_top_table_says_where_it_belongs(
             "not a valid Python package name",
         ),
         (
+            '[[tool.apiforge.targets]]\nspec = "a"\nserver-package = "fastapi"\n',
+            "/tool/apiforge/targets/0/server-package",
+            "a dependency of the generated code: one would hide or overwrite the other",
+        ),
+        (
             '[[tool.apiforge.targets]]\nspec = "a"\nclient-package = true\n',
             "/tool/apiforge/targets/0/client-package",
             "",

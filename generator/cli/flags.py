@@ -51,8 +51,15 @@ SPEC = click.argument(
 
 def package_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """A usage error for a name that cannot be imported (``my-client``, ``class``)."""
-    if value is not None and (not value.isidentifier() or keyword.iskeyword(value)):
+    if value is None:
+        return value
+    if not value.isidentifier() or keyword.iskeyword(value):
         raise click.BadParameter(f"{value!r} is not a valid Python package name")
+    from apiforge.naming.reserved import shadowed_module  # only when a name is given
+
+    clash = shadowed_module(value)
+    if clash is not None:
+        raise click.BadParameter(f"{value!r} is {clash}: one would hide or overwrite the other")
     return value
 
 

@@ -38,6 +38,7 @@ from pydantic_core import ErrorDetails
 from apiforge.config.defaults import default_stem
 from apiforge.config.targets import ConfigError, Overrides, Target, config_diagnostic, key_line
 from apiforge.diagnostics import Diagnostic
+from apiforge.naming.reserved import shadowed_module
 from apiforge.warning_codes import unknown_code_message
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -55,6 +56,9 @@ def _check_package(value: object) -> object:
         raise ValueError(f"expected a package name or false, got {value!r}")  # noqa: TRY004
     if not value.isidentifier() or keyword.iskeyword(value):
         raise ValueError(f"{value!r} is not a valid Python package name")
+    clash = shadowed_module(value)
+    if clash is not None:
+        raise ValueError(f"{value!r} is {clash}: one would hide or overwrite the other")
     return value
 
 

@@ -1,17 +1,46 @@
 """Reserved names: what a minted name must never be, because generated code already uses it.
 
 Part of the naming pass; only :mod:`apiforge.naming` modules read these, except
-:data:`WINDOWS_DEVICE_NAMES`, which the package-name check and the writer read too.
+:data:`WINDOWS_DEVICE_NAMES`, which the package-name check and the writer read too, and
+:data:`DEPENDENCY_MODULES`, which the package-name check reads.
 """
 
 from __future__ import annotations
 
 import builtins
+import sys
 
 # File names Windows reserves in every folder, with or without an extension (upper case).
 WINDOWS_DEVICE_NAMES = frozenset(
     {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 )
+
+# Top-level modules the generated packages import from their dependencies (and theirs): a
+# package of that name would be installed over them, or hidden by them (see package_problem).
+DEPENDENCY_MODULES = frozenset(
+    {
+        "annotated_types",
+        "anyio",
+        "fastapi",
+        "h11",
+        "httpcore",
+        "httpx",
+        "pydantic",
+        "pydantic_core",
+        "starlette",
+        "typing_extensions",
+    }
+)
+
+
+def shadowed_module(name: str) -> str | None:
+    """What a package called ``name`` would collide with once installed, or None."""
+    if name in sys.stdlib_module_names:
+        return "a standard library module"
+    if name in DEPENDENCY_MODULES:
+        return "a dependency of the generated code"
+    return None
+
 
 # Names the generated modules import or define themselves; a spec name must not shadow them.
 RESERVED_CLASS_NAMES = frozenset(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from apiforge.ir.model import Api, Operation, Parameter, Response
 from apiforge.naming.names import Names, OperationNames, param_key
-from apiforge.naming.reserved import WINDOWS_DEVICE_NAMES
+from apiforge.naming.reserved import WINDOWS_DEVICE_NAMES, shadowed_module
 from apiforge.naming.words import PyName, ascii_text
 from apiforge.render.escape import docstring, literal
 from apiforge.render.types import (
@@ -67,12 +67,17 @@ def package_problem(name: str) -> str | None:
 
     A package name must be an importable identifier, which also rules out path
     separators, ``..``, NUL and absolute paths; Windows device names are refused
-    because a directory called ``con`` cannot be created there.
+    because a directory called ``con`` cannot be created there, and the names of the
+    standard library's and the dependencies' modules because ``import json`` or
+    ``import httpx`` would then find one package and not the other.
     """
     if not name.isidentifier() or keyword.iskeyword(name):
         return f"package name {literal(name)} is not a Python identifier"
     if name.upper() in WINDOWS_DEVICE_NAMES:
         return f"package name {literal(name)} is a reserved device name on Windows"
+    clash = shadowed_module(name)
+    if clash is not None:
+        return f"package name {literal(name)} is {clash}: one would hide or overwrite the other"
     return None
 
 

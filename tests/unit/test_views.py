@@ -183,6 +183,11 @@ def test_unshadow_qualifies_only_builtins_a_method_shadows() -> None:
         ("com0", False),  # Windows reserves COM0 and LPT0 too; write.py's list agrees (one list)
         ("lpt9", False),
         ("console", True),
+        ("json", False),  # the standard library's: one would hide the other
+        ("typing", False),
+        ("httpx", False),  # a dependency's: installing would overwrite it
+        ("pydantic_core", False),
+        ("json_client", True),
     ],
 )
 def test_package_problem(name: str, ok: bool) -> None:
