@@ -218,6 +218,17 @@ class Built:
         return importlib.import_module(f"{self.generated.server}.runtime")
 
 
+def build(out: Path, spec_text: str, file_name: str, name: str, **overrides: Any) -> Built:
+    """``spec_text`` written to ``out/file_name``, generated as ``name`` (see :func:`generate`),
+    checked to have generated and imported: the module fixture of most functional tests."""
+    spec = out / file_name
+    spec.write_text(spec_text, encoding="utf-8")
+    generated = generate(spec, out, name, **overrides)
+    assert generated.ok, generated.report()
+    client, server = load(generated)
+    return Built(generated, client, server)
+
+
 def mock_client(package: ModuleType, handler: Callable[[Any], Any], **kwargs: Any) -> Any:
     """A generated synchronous ``Client`` whose requests go to ``handler`` (an httpx.MockTransport)."""
     import httpx

@@ -13,7 +13,7 @@ import textwrap
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load, mock_client
+from apiforge_testkit import Built, build, mock_client
 
 
 def _get(op_id: str, path: str, content: str) -> str:
@@ -50,13 +50,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def accepts(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("accepts")
-    spec = out / "accepts.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_accept_header")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("accepts"), SPEC, "accepts.yaml", "fn_accept_header")
 
 
 @pytest.mark.parametrize(

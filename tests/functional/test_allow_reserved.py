@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load, mock_client
+from apiforge_testkit import Built, build, mock_client
 from live_server import serve
 
 SPEC = textwrap.dedent(
@@ -38,13 +38,7 @@ VALUE = "https://x.test/a?b=c&d#e+f"
 
 @pytest.fixture(scope="module")
 def reserved(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("reserved")
-    spec = out / "reserved.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_allow_reserved")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("reserved"), SPEC, "reserved.yaml", "fn_allow_reserved")
 
 
 def test_reserved_characters_stay_literal(reserved: Built) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load, mock_client, server_client
+from apiforge_testkit import Built, build, mock_client, server_client
 
 SPEC = textwrap.dedent(
     """
@@ -48,13 +48,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def bodiless(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("bodiless")
-    spec = out / "bodiless.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_bodiless")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("bodiless"), SPEC, "bodiless.yaml", "fn_bodiless")
 
 
 def test_each_ignored_body_is_a_located_warning(bodiless: Built) -> None:

@@ -11,7 +11,7 @@ import textwrap
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load, server_client
+from apiforge_testkit import Built, build, server_client
 
 SPEC = textwrap.dedent(
     """
@@ -52,13 +52,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def closed(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("closed")
-    spec = out / "closed.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_closed_all_of")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("closed"), SPEC, "closed.yaml", "fn_closed_all_of")
 
 
 def _post(built: Built, body: dict[str, Any]) -> tuple[int, list[Any]]:

@@ -13,7 +13,7 @@ import textwrap
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load
+from apiforge_testkit import Built, build
 from live_server import serve
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -45,12 +45,7 @@ SPEC = textwrap.dedent(
 @pytest.fixture(scope="module")
 def tokens(tmp_path_factory: pytest.TempPathFactory) -> Built:
     out = tmp_path_factory.mktemp("tokens")
-    spec = out / "tokens.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_empty_credentials", api_key_env="FN_TOKENS_KEY")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(out, SPEC, "tokens.yaml", "fn_empty_credentials", api_key_env="FN_TOKENS_KEY")
 
 
 @pytest.fixture(scope="module")

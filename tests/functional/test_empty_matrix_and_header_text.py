@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load, mock_client
+from apiforge_testkit import Built, build, mock_client
 from live_server import serve
 
 SPEC = textwrap.dedent(
@@ -42,13 +42,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def edges(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("edges")
-    spec = out / "edges.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_empty_matrix")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("edges"), SPEC, "edges.yaml", "fn_empty_matrix")
 
 
 def test_empty_matrix_values_are_named_without_a_value(edges: Built) -> None:

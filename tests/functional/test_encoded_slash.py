@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load
+from apiforge_testkit import Built, build
 from live_server import serve
 from starlette.applications import Starlette
 from starlette.routing import Mount
@@ -68,13 +68,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def slashes(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("slashes")
-    spec = out / "slashes.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_encoded_slash")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("slashes"), SPEC, "slashes.yaml", "fn_encoded_slash")
 
 
 class Impl:

@@ -13,7 +13,7 @@ import textwrap
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load, server_client
+from apiforge_testkit import Built, build, server_client
 from pydantic import ValidationError
 
 SPEC = textwrap.dedent(
@@ -73,13 +73,9 @@ VALID = {
 
 @pytest.fixture(scope="module")
 def formats(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("format_keywords")
-    spec = out / "formats.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_format_keywords")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(
+        tmp_path_factory.mktemp("format_keywords"), SPEC, "formats.yaml", "fn_format_keywords"
+    )
 
 
 @pytest.mark.parametrize("kind", ["client", "server"])

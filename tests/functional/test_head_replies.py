@@ -13,7 +13,7 @@ import textwrap
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load
+from apiforge_testkit import Built, build
 from live_server import serve
 
 SPEC = textwrap.dedent(
@@ -43,13 +43,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def heads(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("heads")
-    spec = out / "heads.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_head_replies")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("heads"), SPEC, "heads.yaml", "fn_head_replies")
 
 
 @pytest.fixture(scope="module")

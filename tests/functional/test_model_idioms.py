@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load, mypy
+from apiforge_testkit import Built, build, mypy
 
 SPEC = textwrap.dedent(
     """
@@ -57,13 +57,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def todos(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("idioms")
-    spec = out / "todos.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_idioms")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("idioms"), SPEC, "todos.yaml", "fn_idioms")
 
 
 def _todo(built: Built, **values: Any) -> Any:

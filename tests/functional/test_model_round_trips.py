@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load, mock_client
+from apiforge_testkit import Built, build, mock_client
 from live_server import serve
 
 SPEC = textwrap.dedent(
@@ -82,13 +82,9 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def trips(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("model_round_trips")
-    spec = out / "round_trips.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_round_trips")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(
+        tmp_path_factory.mktemp("model_round_trips"), SPEC, "round_trips.yaml", "fn_round_trips"
+    )
 
 
 class Things:

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load, mock_client
+from apiforge_testkit import Built, build, mock_client
 from live_server import serve
 
 SPEC = textwrap.dedent(
@@ -49,13 +49,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def parts(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("parts")
-    spec = out / "parts.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_multipart_parts")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("parts"), SPEC, "parts.yaml", "fn_multipart_parts")
 
 
 BODY: dict[str, Any] = {

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load, mock_client, server_client
+from apiforge_testkit import Built, build, mock_client, server_client
 from live_server import serve
 
 SPEC = textwrap.dedent(
@@ -80,13 +80,7 @@ FORM: dict[str, Any] = {
 
 @pytest.fixture(scope="module")
 def forms(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("forms")
-    spec = out / "forms.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_nested_forms")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("forms"), SPEC, "forms.yaml", "fn_nested_forms")
 
 
 def test_no_raw_body_warning(forms: Built) -> None:

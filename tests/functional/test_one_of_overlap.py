@@ -12,7 +12,7 @@ import textwrap
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load, server_client
+from apiforge_testkit import Built, build, server_client
 
 SPEC = textwrap.dedent(
     """
@@ -54,13 +54,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def overlap(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("overlap")
-    spec = out / "overlap.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_one_of_overlap")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("overlap"), SPEC, "overlap.yaml", "fn_one_of_overlap")
 
 
 def test_the_overlapping_one_of_is_a_located_warning(overlap: Built) -> None:

@@ -12,7 +12,7 @@ import textwrap
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load, server_client
+from apiforge_testkit import Built, build, server_client
 
 SPEC = textwrap.dedent(
     """
@@ -62,13 +62,9 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def keywords(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("keywords")
-    spec = out / "keywords.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_openapi31_keywords")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(
+        tmp_path_factory.mktemp("keywords"), SPEC, "keywords.yaml", "fn_openapi31_keywords"
+    )
 
 
 def test_each_keyword_that_is_not_applied_as_written_is_named(keywords: Built) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load, mock_client, server_client
+from apiforge_testkit import Built, build, mock_client, server_client
 from live_server import serve
 
 SPEC = textwrap.dedent(
@@ -59,13 +59,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def paths(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("paths")
-    spec = out / "paths.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_path_templates")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("paths"), SPEC, "paths.yaml", "fn_path_templates")
 
 
 class Impl:

@@ -11,7 +11,7 @@ import textwrap
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load, mock_client
+from apiforge_testkit import Built, build, mock_client
 
 SPEC = textwrap.dedent(
     """
@@ -34,13 +34,7 @@ NAMES = ("Auth", "api_key_auth", "basic_auth", "bearer_auth", "combine_auth")
 
 @pytest.fixture(scope="module")
 def tenants(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("public_auth")
-    spec = out / "tenants.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_public_auth")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("public_auth"), SPEC, "tenants.yaml", "fn_public_auth")
 
 
 def test_the_package_exports_the_credential_factories(tenants: Built) -> None:

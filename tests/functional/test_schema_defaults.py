@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load, mypy, server_client
+from apiforge_testkit import Built, build, mypy, server_client
 
 SPEC = textwrap.dedent(
     """
@@ -58,13 +58,7 @@ _REQUIRED = {"label": "a", "colour": "red", "token": None}
 
 @pytest.fixture(scope="module")
 def defaults(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("defaults")
-    spec = out / "defaults.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_schema_defaults")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("defaults"), SPEC, "defaults.yaml", "fn_schema_defaults")
 
 
 def _received(built: Built, body: dict[str, Any]) -> tuple[int, list[Any]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load, mock_client, server_client
+from apiforge_testkit import Built, build, mock_client, server_client
 
 SPEC = textwrap.dedent(
     """
@@ -61,13 +61,12 @@ PRINCIPALS = {
 
 @pytest.fixture(scope="module")
 def alternatives(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("alternatives")
-    spec = out / "alternatives.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_security_alternatives")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(
+        tmp_path_factory.mktemp("alternatives"),
+        SPEC,
+        "alternatives.yaml",
+        "fn_security_alternatives",
+    )
 
 
 class Impl:

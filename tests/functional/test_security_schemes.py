@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load
+from apiforge_testkit import Built, build
 from live_server import serve
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -94,13 +94,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def schemes(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("schemes")
-    spec = out / "schemes.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_security_schemes")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("schemes"), SPEC, "schemes.yaml", "fn_security_schemes")
 
 
 class Impl:
@@ -140,13 +134,13 @@ def test_a_secret_no_header_carries_is_refused_without_showing_it(
     schemes: Built, secret: str
 ) -> None:
     runtime = schemes.client._runtime
-    for build in (
+    for make in (
         lambda: schemes.client.Client(base_url="http://127.0.0.1:1", api_key=secret),
         lambda: runtime.bearer_auth(secret),
         lambda: runtime.api_key_auth("X-API-Key", "header", secret),
     ):
         with pytest.raises(ValueError) as raised:
-            build()
+            make()
         assert "s3" not in str(raised.value) and raised.value.__cause__ is None
 
 

@@ -11,7 +11,7 @@ import textwrap
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load, server_client
+from apiforge_testkit import Built, build, server_client
 
 SPEC = textwrap.dedent(
     """
@@ -53,13 +53,7 @@ PNG = b"\x89PNG\r\n\x1a\n\xff"
 
 @pytest.fixture(scope="module")
 def binary(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("binary_input")
-    spec = out / "binary.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_binary_input")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("binary_input"), SPEC, "binary.yaml", "fn_binary_input")
 
 
 class _Impl:

@@ -12,7 +12,7 @@ import textwrap
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load, server_client
+from apiforge_testkit import Built, build, server_client
 
 SPEC = textwrap.dedent(
     """
@@ -63,13 +63,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def bodies(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("bodies")
-    spec = out / "bodies.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_bodies")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("bodies"), SPEC, "bodies.yaml", "fn_bodies")
 
 
 def _post(built: Built, **request: Any) -> tuple[int, Any, list[Any]]:

@@ -14,7 +14,7 @@ import textwrap
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load, server_client
+from apiforge_testkit import Built, build, server_client
 
 SPEC = textwrap.dedent(
     """
@@ -78,13 +78,9 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def keywords(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("body_keywords")
-    spec = out / "keywords.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_body_keywords")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(
+        tmp_path_factory.mktemp("body_keywords"), SPEC, "keywords.yaml", "fn_body_keywords"
+    )
 
 
 class _Impl:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load, server_client
+from apiforge_testkit import Built, build, generate, server_client
 
 SPEC = textwrap.dedent(
     """
@@ -68,13 +68,7 @@ class Echo:
 
 @pytest.fixture(scope="module")
 def styled(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("styled")
-    spec = out / "styled.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_styled")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("styled"), SPEC, "styled.yaml", "fn_styled")
 
 
 def _call(

@@ -12,7 +12,7 @@ import warnings
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load, server_client
+from apiforge_testkit import Built, build, server_client
 
 UnsupportedFieldAttributeWarning = getattr(
     importlib.import_module("pydantic.warnings"), "UnsupportedFieldAttributeWarning", None
@@ -55,13 +55,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def notes(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("notes")
-    spec = out / "notes.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_quiet")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("notes"), SPEC, "notes.yaml", "fn_quiet")
 
 
 class _Notes:

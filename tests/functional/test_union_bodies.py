@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import BIN, Built, generate, load, mock_client, server_client
+from apiforge_testkit import BIN, Built, build, mock_client, server_client
 from live_server import serve
 
 SPEC = textwrap.dedent(
@@ -139,13 +139,9 @@ DOG = {"kind": "dog", "bark": "woof"}
 
 @pytest.fixture(scope="module")
 def unions(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("union_bodies")
-    spec = out / "union_bodies.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_union_bodies")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(
+        tmp_path_factory.mktemp("union_bodies"), SPEC, "union_bodies.yaml", "fn_union_bodies"
+    )
 
 
 class Pets:

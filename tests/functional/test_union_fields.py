@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apiforge_testkit import Built, generate, load, mock_client, mypy, server_client
+from apiforge_testkit import Built, build, mock_client, mypy, server_client
 
 SPEC = textwrap.dedent(
     """
@@ -73,13 +73,7 @@ OWNER = {
 
 @pytest.fixture(scope="module")
 def unions(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("unions")
-    spec = out / "unions.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_unions")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("unions"), SPEC, "unions.yaml", "fn_unions")
 
 
 @pytest.mark.parametrize("kind", ["client", "server"])

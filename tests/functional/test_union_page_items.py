@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load, mock_client
+from apiforge_testkit import Built, build, mock_client
 
 SPEC = textwrap.dedent(
     """
@@ -54,13 +54,7 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def pets(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("union_pages")
-    spec = out / "pets.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_union_page_items")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(tmp_path_factory.mktemp("union_pages"), SPEC, "pets.yaml", "fn_union_page_items")
 
 
 def handler(request: httpx.Request) -> httpx.Response:

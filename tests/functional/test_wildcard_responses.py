@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import Built, generate, load, mock_client
+from apiforge_testkit import Built, build, mock_client
 from live_server import serve
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -72,13 +72,9 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def springish(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    out = tmp_path_factory.mktemp("springish")
-    spec = out / "springish.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    generated = generate(spec, out, "fn_wildcard_responses")
-    assert generated.ok, generated.report()
-    client, server = load(generated)
-    return Built(generated, client, server)
+    return build(
+        tmp_path_factory.mktemp("springish"), SPEC, "springish.yaml", "fn_wildcard_responses"
+    )
 
 
 def _call(built: Built, resource: str, **reply: Any) -> tuple[Any, httpx.Request]:
