@@ -8,7 +8,6 @@ the :class:`~apiforge.config.targets.Overrides` that win over ``[tool.apiforge]`
 
 from __future__ import annotations
 
-import keyword
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,13 +52,11 @@ def package_name(_ctx: click.Context, _param: click.Parameter, value: str | None
     """A usage error for a name that cannot be imported (``my-client``, ``class``)."""
     if value is None:
         return value
-    if not value.isidentifier() or keyword.iskeyword(value):
-        raise click.BadParameter(f"{value!r} is not a valid Python package name")
-    from apiforge.naming.reserved import shadowed_module  # only when a name is given
+    from apiforge.naming.reserved import package_name_problem  # only when a name is given
 
-    clash = shadowed_module(value)
-    if clash is not None:
-        raise click.BadParameter(f"{value!r} is {clash}: one would hide or overwrite the other")
+    problem = package_name_problem(value)
+    if problem is not None:
+        raise click.BadParameter(problem)
     return value
 
 

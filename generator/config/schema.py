@@ -26,7 +26,6 @@ Example::
 from __future__ import annotations
 
 import difflib
-import keyword
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -38,7 +37,7 @@ from pydantic_core import ErrorDetails
 from apiforge.config.defaults import default_stem
 from apiforge.config.targets import ConfigError, Overrides, Target, config_diagnostic, key_line
 from apiforge.diagnostics import Diagnostic
-from apiforge.naming.reserved import shadowed_module
+from apiforge.naming.reserved import package_name_problem
 from apiforge.warning_codes import unknown_code_message
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -54,11 +53,9 @@ def _check_package(value: object) -> object:
     if not isinstance(value, str):
         # pydantic turns only ValueError into a validation error, hence not TypeError.
         raise ValueError(f"expected a package name or false, got {value!r}")  # noqa: TRY004
-    if not value.isidentifier() or keyword.iskeyword(value):
-        raise ValueError(f"{value!r} is not a valid Python package name")
-    clash = shadowed_module(value)
-    if clash is not None:
-        raise ValueError(f"{value!r} is {clash}: one would hide or overwrite the other")
+    problem = package_name_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 

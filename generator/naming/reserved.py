@@ -8,6 +8,7 @@ Part of the naming pass; only :mod:`apiforge.naming` modules read these, except
 from __future__ import annotations
 
 import builtins
+import keyword
 import sys
 
 # File names Windows reserves in every folder, with or without an extension (upper case).
@@ -33,13 +34,18 @@ DEPENDENCY_MODULES = frozenset(
 )
 
 
-def shadowed_module(name: str) -> str | None:
-    """What a package called ``name`` would collide with once installed, or None."""
+def package_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a generated package, or None: it must be importable, and not
+    be a module the generated code (or Python) imports, which one would hide or overwrite."""
+    if not name.isidentifier() or keyword.iskeyword(name):
+        return f"{name!r} is not a valid Python package name"
     if name in sys.stdlib_module_names:
-        return "a standard library module"
-    if name in DEPENDENCY_MODULES:
-        return "a dependency of the generated code"
-    return None
+        clash = "a standard library module"
+    elif name in DEPENDENCY_MODULES:
+        clash = "a dependency of the generated code"
+    else:
+        return None
+    return f"{name!r} is {clash}: one would hide or overwrite the other"
 
 
 # Names the generated modules import or define themselves; a spec name must not shadow them.

@@ -8,13 +8,12 @@ branch and interpolate.
 from __future__ import annotations
 
 import functools
-import keyword
 import re
 from dataclasses import dataclass, replace
 
 from apiforge.ir.model import Api, Operation, Parameter, Response
 from apiforge.naming.names import Names, OperationNames, param_key
-from apiforge.naming.reserved import WINDOWS_DEVICE_NAMES, shadowed_module
+from apiforge.naming.reserved import WINDOWS_DEVICE_NAMES, package_name_problem
 from apiforge.naming.words import PyName, ascii_text
 from apiforge.render.escape import docstring, literal
 from apiforge.render.types import (
@@ -71,14 +70,10 @@ def package_problem(name: str) -> str | None:
     standard library's and the dependencies' modules because ``import json`` or
     ``import httpx`` would then find one package and not the other.
     """
-    if not name.isidentifier() or keyword.iskeyword(name):
-        return f"package name {literal(name)} is not a Python identifier"
-    if name.upper() in WINDOWS_DEVICE_NAMES:
+    problem = package_name_problem(name)  # what the flags and the configuration check too
+    if problem is None and name.upper() in WINDOWS_DEVICE_NAMES:
         return f"package name {literal(name)} is a reserved device name on Windows"
-    clash = shadowed_module(name)
-    if clash is not None:
-        return f"package name {literal(name)} is {clash}: one would hide or overwrite the other"
-    return None
+    return problem
 
 
 @dataclass(frozen=True)
