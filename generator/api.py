@@ -219,9 +219,9 @@ def validate(
     import tempfile  # only here: not on generate's no-op path (~3 ms)
 
     spec = Path(spec)
-    from apiforge.warning_codes import unknown_code_message  # not on generate's no-op path
+    from apiforge.warning_codes import unknown_codes  # not on generate's no-op path
 
-    problems = [p for p in map(unknown_code_message, ignore_warnings) if p is not None]
+    problems = unknown_codes(ignore_warnings)
     if problems:
         raise ValueError("; ".join(problems))
     sink = Sink(ignored=frozenset(ignore_warnings))

@@ -8,6 +8,8 @@ these severities. Standard library only: the configuration imports it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 WARNING_CODES: dict[str, str] = {
     "body-on-bodiless-status": "a status HTTP sends without a body documents content; "
     "it is ignored",
@@ -70,3 +72,8 @@ def unknown_code_message(code: str) -> str | None:
         f"{code!r} is not a warning apiforge reports{hint}; "
         "errors cannot be ignored (the codes are listed in docs/diagnostics.md)"
     )
+
+
+def unknown_codes(codes: Iterable[str]) -> list[str]:
+    """Why each of ``codes`` that cannot be ignored cannot be (see :func:`unknown_code_message`)."""
+    return [problem for problem in map(unknown_code_message, codes) if problem is not None]

@@ -36,7 +36,7 @@ from hatchling.plugin import hookimpl
 
 from apiforge.api import GenerateFailed, generate
 from apiforge.config.project import load_project
-from apiforge.config.targets import ConfigError, Overrides, Target
+from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
 from apiforge.diagnostics import render_text
 from apiforge.engine import RenderFn, pipeline_render
 from apiforge.output.manifest import input_paths
@@ -101,14 +101,12 @@ def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
 
             return [resolve_hook_table(options, pyproject, Overrides())]
         return load_project(pyproject, Overrides())
-    except ConfigError as exc:
-        missing = any(d.code == "config-missing" for d in exc.diagnostics)
-        hint = (
-            "configure [tool.apiforge] or give `spec` in [tool.hatch.build.hooks.apiforge]"
-            if missing
-            else "invalid configuration"
-        )
+    except NoProjectConfig as exc:
+        hint = "configure [tool.apiforge] or give `spec` in [tool.hatch.build.hooks.apiforge]"
         raise BuildFailed(f"apiforge: {hint}:\n{render_text(exc.diagnostics)}") from None
+    except ConfigError as exc:
+        message = f"apiforge: invalid configuration:\n{render_text(exc.diagnostics)}"
+        raise BuildFailed(message) from None
 
 
 def regenerate(targets: list[Target], render: RenderFn | None = None) -> None:

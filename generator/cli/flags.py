@@ -24,12 +24,11 @@ def warning_codes(
     """A usage error for a code that is not a warning apiforge reports (a typo, an error's)."""
     if not value:
         return value
-    from apiforge.warning_codes import unknown_code_message  # only for a run that names codes
+    from apiforge.warning_codes import unknown_codes  # only for a run that names codes
 
-    for code in value:
-        problem = unknown_code_message(code)
-        if problem is not None:
-            raise click.BadParameter(problem)
+    problems = unknown_codes(value)
+    if problems:
+        raise click.BadParameter(problems[0])
     return value
 
 

@@ -38,7 +38,7 @@ from apiforge.config.defaults import default_stem
 from apiforge.config.targets import ConfigError, Overrides, Target, config_diagnostic, key_line
 from apiforge.diagnostics import Diagnostic
 from apiforge.naming.reserved import package_name_problem
-from apiforge.warning_codes import unknown_code_message
+from apiforge.warning_codes import unknown_codes
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _KEBAB = ConfigDict(
@@ -61,10 +61,9 @@ def _check_package(value: object) -> object:
 
 def _check_codes(codes: list[str]) -> list[str]:
     """Only warning codes apiforge reports can be ignored; a typo is an error, not a no-op."""
-    for code in codes:
-        problem = unknown_code_message(code)
-        if problem is not None:
-            raise ValueError(problem)
+    problems = unknown_codes(codes)
+    if problems:
+        raise ValueError(problems[0])
     return codes
 
 

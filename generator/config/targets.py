@@ -101,14 +101,16 @@ class Overrides:
     def __post_init__(self) -> None:
         if isinstance(self.output, str):  # library callers: Overrides(output="out")
             object.__setattr__(self, "output", Path(self.output))
-        if isinstance(self.ignore_warnings, str):  # Overrides(ignore_warnings="a-code")
-            object.__setattr__(self, "ignore_warnings", (self.ignore_warnings,))
-        object.__setattr__(self, "ignore_warnings", tuple(self.ignore_warnings))
+        codes = self.ignore_warnings
+        # Overrides(ignore_warnings="a-code") means that one code, not its letters
+        object.__setattr__(
+            self, "ignore_warnings", (codes,) if isinstance(codes, str) else tuple(codes)
+        )
         if self.ignore_warnings:
             # only when codes are given: not on every no-op run
-            from apiforge.warning_codes import unknown_code_message
+            from apiforge.warning_codes import unknown_codes
 
-            problems = [p for p in map(unknown_code_message, self.ignore_warnings) if p]
+            problems = unknown_codes(self.ignore_warnings)
             if problems:
                 raise ValueError("; ".join(problems))
 

@@ -11,7 +11,7 @@ schema edit depends on who produces the data and who consumes it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -149,14 +149,7 @@ def from_built(
     the rest need no storing, and a property added leaves the names as they were.
     """
     spelt = {key: {w: n for w, n in found.items() if w != n} for key, found in names.fields.items()}
-    names = Names(
-        names.schemas,
-        names.operations,
-        names.groups,
-        {key: found for key, found in spelt.items() if found},
-        names.members,
-        names.variants,
-    )
+    names = replace(names, fields={key: found for key, found in spelt.items() if found})
     operations = {op.operation_id: op for op in api.operations}
     return Snapshot(display, api, names, schemas, document, locate, operations)
 

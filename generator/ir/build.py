@@ -72,6 +72,7 @@ class _Builder:
         self.registry = SchemaRegistry(document, sink, file)
         self.bodies = Bodies(self.registry, sink, self._deref)
         self.security = Security(document, sink, self.root, self._deref)
+        self.servers = _server_list(document.get("servers"))  # the document's, read once
         self.op_ids: set[str] = set()
         # Each parameter node read without a diagnostic, by its id: (the node, its Parameter).
         self._parameters_read: dict[int, tuple[Any, Parameter]] = {}
@@ -107,7 +108,7 @@ class _Builder:
             title=str(info.get("title") or "API"),
             version=str(info.get("version") or "0"),
             description=str(info.get("description") or ""),
-            servers=self._servers(),
+            servers=self.servers,
             operations=tuple(operations),
             schemas=self.registry.describe(),
             security_schemes=tuple(self.security.schemes.values()),
@@ -308,15 +309,12 @@ class _Builder:
             allow_reserved=where == "query" and node.get("allowReserved") is True,
         )
 
-    def _servers(self) -> tuple[Server, ...]:
-        return _server_list(self.doc.get("servers"))
-
     def _check_servers(self, node: dict[str, Any], loc: SpecLocation) -> None:
         """Warn when a path item or an operation names its own server: the client ignores it."""
-        own = _server_list(node.get("servers")) if node.get("servers") else ()
+        own = _server_list(node.get("servers"))
         if not own:
             return
-        document = self._servers()
+        document = self.servers
         if document and own[0].url == document[0].url:
             return
         default = repr(document[0].url) if document else "none"
