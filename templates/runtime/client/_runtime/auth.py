@@ -94,6 +94,14 @@ def basic_auth(username: str | None, password: str | None) -> Auth | None:
     return Auth(headers=(("Authorization", "Basic " + base64.b64encode(raw).decode("ascii")),))
 
 
+def unsendable_char(text: str) -> str | None:
+    """The first character of ``text`` an HTTP header value cannot carry (a line break,
+    another control or a non-ASCII character), or None: visible ASCII, spaces and tabs."""
+    if text.isascii() and text.isprintable():
+        return None  # the common case, checked in C
+    return next((char for char in text if not (" " <= char <= "~" or char == "\t")), None)
+
+
 def check_header(what: str, secret: object) -> None:
     """Raise ``ValueError`` when ``secret`` cannot be sent in a header, without showing it.
 
@@ -106,7 +114,7 @@ def check_header(what: str, secret: object) -> None:
     if secret.strip() != secret:
         problem = "a line break" if secret.endswith(("\n", "\r")) else "whitespace"
         raise ValueError(f"{what} ends or begins with {problem}; strip it before passing it")
-    if not all(" " <= char <= "~" or char == "\t" for char in secret):
+    if unsendable_char(secret) is not None:
         raise ValueError(
             f"{what} contains a character no HTTP header can carry (a control character, "
             "a line break or a non-ASCII character)"

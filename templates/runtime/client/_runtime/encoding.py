@@ -19,6 +19,7 @@ from typing import Any, Final
 
 from pydantic import TypeAdapter
 
+from .auth import unsendable_char
 from .operation import NotGiven, Param
 
 __all__ = [
@@ -244,13 +245,13 @@ def _check_header_text(name: str, text: str) -> None:
     """Raise ``ValueError`` naming the header parameter for an unsendable character."""
     if "\r" in text or "\n" in text:
         raise ValueError(f"header parameter {name!r} contains a line break")
-    for char in text:
-        if not (" " <= char <= "~" or char == "\t"):
-            raise ValueError(
-                f"header parameter {name!r} contains {char!r}, which an HTTP header value "
-                "cannot carry (visible ASCII, spaces and tabs only; OpenAPI defines no "
-                "encoding for header values): encode the value as the API expects first"
-            )
+    char = unsendable_char(text)
+    if char is not None:
+        raise ValueError(
+            f"header parameter {name!r} contains {char!r}, which an HTTP header value "
+            "cannot carry (visible ASCII, spaces and tabs only; OpenAPI defines no "
+            "encoding for header values): encode the value as the API expects first"
+        )
 
 
 def _cookie_quote(text: str) -> str:

@@ -66,9 +66,7 @@ class BodyReader:
         required: bool = False,
         encoding: Sequence[tuple[str, str, bool]] = (),
     ) -> None:
-        self._entries = [
-            (media.split(";", 1)[0].strip().lower(), type_) for media, type_ in types.items()
-        ]
+        self._entries = [(media_essence(media), type_) for media, type_ in types.items()]
         self._texts: set[str] = set()  # media types read as decoded text
         self._adapters: dict[str, TypeAdapter[Any]] = {}
         self._lists: dict[str, frozenset[str]] = {}
@@ -77,7 +75,7 @@ class BodyReader:
         self._encoding = {name: (style, explode) for name, style, explode in encoding}
         content: dict[str, Any] = {}
         for media, type_ in types.items():
-            essence = media.split(";", 1)[0].strip().lower()
+            essence = media_essence(media)
             text = not _is_json(essence) and (type_ is str or essence.startswith("text/"))
             if text:
                 self._texts.add(essence)
@@ -104,7 +102,7 @@ class BodyReader:
             missing = {"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}
             raise RequestValidationError([missing])
         content_type = request.headers.get("content-type", "")
-        essence = content_type.split(";", 1)[0].strip().lower()
+        essence = media_essence(content_type)
         match = next((e for e in self._entries if _media_matches(e[0], essence)), None)
         if match is None:
             accepted = ", ".join(media for media, _ in self._entries)
@@ -168,6 +166,11 @@ def _decode(raw: bytes, content_type: str) -> str:
         return raw.decode(charset.split(";")[0].strip().strip('"') or "utf-8", errors="replace")
     except LookupError:
         return raw.decode("utf-8", errors="replace")
+
+
+def media_essence(media_type: str) -> str:
+    """A media type without its parameters, in lower case."""
+    return media_type.split(";", 1)[0].strip().lower()
 
 
 def _is_json(essence: str) -> bool:

@@ -22,7 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import Scope
 
-from .bodies import _is_json, build_body_validator
+from .bodies import _is_json, _media_matches, build_body_validator, media_essence
 from .errors import ApiError
 
 __all__ = ["PERCENT", "PLACEHOLDER", "SLASH", "STARLETTE_NAME", "TemplateRoute", "raw_route_path"]
@@ -119,12 +119,12 @@ class TemplateRoute(APIRoute):
         listed = getattr(field_info, "media_type", None)
         if not isinstance(listed, str):
             return handler
-        expected = _essence(listed)
+        expected = media_essence(listed)
 
         async def checked(request: Request) -> Response:
             content_type = request.headers.get("content-type")
             if content_type is not None:
-                essence = _essence(content_type)
+                essence = media_essence(content_type)
                 if not _covers(expected, essence) and await request.body():
                     raise ApiError(415, f"unsupported media type {essence}; expected {expected}")
             return await handler(request)
@@ -149,13 +149,6 @@ class TemplateRoute(APIRoute):
         return match, child
 
 
-def _essence(media_type: str) -> str:
-    """A media type without its parameters, in lower case."""
-    return media_type.split(";", 1)[0].strip().lower()
-
-
 def _covers(listed: str, essence: str) -> bool:
     """True when a body of media type ``essence`` is one of ``listed`` (a JSON one is any JSON)."""
-    if listed in (essence, "*/*") or listed.endswith("/*") and essence.startswith(listed[:-1]):
-        return True
-    return _is_json(listed) and _is_json(essence)
+    return _media_matches(listed, essence) or (_is_json(listed) and _is_json(essence))
