@@ -1,7 +1,8 @@
 """How the generate, check and watch commands talk to people.
 
 Contract: with ``--format text`` results (``<target>: up to date``, what was
-written) go to stdout unless quiet, and diagnostics to stderr as text lines,
+written) go to stdout unless quiet, and diagnostics to stderr as text lines
+(information ones not when quiet),
 sorted by file and line, the moment a target reports them. With ``--format
 json`` stdout carries nothing but one JSON array of every diagnostic, printed
 when the command finishes (:meth:`Reporter.finish`), so ``apiforge ... --format
@@ -26,7 +27,7 @@ from typing import Protocol, TextIO
 
 import click
 
-from apiforge.diagnostics import Diagnostic, render_json, sorted_diagnostics
+from apiforge.diagnostics import Diagnostic, Severity, render_json, sorted_diagnostics
 
 
 class StageListener(Protocol):
@@ -78,7 +79,8 @@ class Reporter:
 
     Attributes:
         output_format: ``"text"`` or ``"json"`` (see the module docstring).
-        quiet: no status or progress lines; diagnostics are still printed.
+        quiet: no status or progress lines, and no information diagnostics in text output;
+            warnings and errors are still printed (``--format json`` keeps every diagnostic).
         progress: show stage lines; None means "unless quiet".
         echo_diagnostics: print diagnostics; False only keeps them in ``collected``
             (the build hook raises them in its error instead).
@@ -187,7 +189,8 @@ class Reporter:
         if self.echo_diagnostics and self.output_format != "json":
             self._close_stage(time.monotonic())
             for item in items:
-                click.echo(item.render(), err=True)
+                if not (self.quiet and item.severity is Severity.INFO):
+                    click.echo(item.render(), err=True)
 
     def finish(self) -> None:
         """Print the JSON array of every diagnostic on stdout (``--format json``); a no-op for text."""

@@ -121,6 +121,23 @@ def test_swagger_2_conversion_is_information_not_a_warning() -> None:
     assert "(converted from Swagger 2.0)" in out
 
 
+def test_quiet_hides_information_but_not_warnings() -> None:
+    """``-q`` on every regeneration of a Swagger 2.0 spec printed its conversion note."""
+    Path("old.yaml").write_text(SWAGGER)
+    Path("todos.yaml").write_text(TODOS)
+    quiet = CliRunner().invoke(main, ["generate", "-q", "old.yaml", "--output", "a"])
+    assert quiet.exit_code == 0, quiet.stderr
+    assert quiet.stderr == ""
+    loud = CliRunner().invoke(main, ["generate", "old.yaml", "--output", "b"])
+    assert "info[converted-swagger-2]" in loud.stderr
+    warned = CliRunner().invoke(main, ["generate", "-q", "todos.yaml", "--output", "c"])
+    assert "warning[parameter-without-schema]" in warned.stderr
+    as_json = CliRunner().invoke(
+        main, ["generate", "-q", "--format", "json", "old.yaml", "--output", "d"]
+    )
+    assert [d["code"] for d in json.loads(as_json.stdout)] == ["converted-swagger-2"]
+
+
 def test_generate_prints_one_line_per_stage_with_counts() -> None:
     """Not a terminal (CI logs): one line per pipeline stage, each with its counts."""
     Path("todos.yaml").write_text(TODOS)

@@ -138,7 +138,12 @@ def _with_target_options(
             default=None,
             help=bump_help,
         ),
-        click.option("-q", "--quiet", is_flag=True, help="No progress or status lines."),
+        click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            help="No progress, status lines or information diagnostics.",
+        ),
         click.option(
             "--format",
             "output_format",
