@@ -10,6 +10,7 @@ Returns the IR plus the component schemas the models stage renders.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ from apiforge.ir.model import (
 )
 from apiforge.ir.paths import template_names, template_problem
 from apiforge.ir.schemas import SchemaRegistry
-from apiforge.ir.security import Security
+from apiforge.ir.security import Requirements, Security
 from apiforge.naming.words import class_name, snake_case
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -119,6 +120,11 @@ class _Builder:
         )
         return api, source
 
+    @functools.cached_property
+    def _document_security(self) -> Requirements:
+        """The document's ``security``, read (and warned about, at ``#/security``) once."""
+        return self.security.requirements(self.doc.get("security"), self.root)
+
     def _deref(self, node: Any, loc: SpecLocation) -> tuple[Any, SpecLocation]:
         """Follow a chain of local $refs (non-schema objects), guarding against cycles."""
         if node.__class__ is dict and node.get("$ref").__class__ is not str:
@@ -159,9 +165,10 @@ class _Builder:
                 "callbacks are not generated (only the operation itself is)",
                 loc.child("callbacks"),
             )
-        alternatives, optional, unsupported = self.security.requirements(
-            raw.get("security", self.doc.get("security")), loc
-        )
+        if "security" in raw:
+            alternatives, optional, unsupported = self.security.requirements(raw["security"], loc)
+        else:
+            alternatives, optional, unsupported = self._document_security
         return Operation(
             operation_id=op_id,
             method=method.upper(),

@@ -324,6 +324,17 @@ def test_security_takes_the_first_supported_alternative() -> None:
     assert [d.code for d in sink] == ["unsupported-security"]
 
 
+def test_document_security_is_warned_about_once_where_it_is_written() -> None:
+    """Three operations inheriting an unusable document ``security`` gave three warnings,
+    each at ``/paths/.../security``, a pointer the spec does not have."""
+    schemes = {"securitySchemes": {"tls": {"type": "mutualTLS"}}}
+    paths = {f"/{n}": {"get": {"operationId": n, "responses": OK}} for n in "abc"}
+    api, _, sink = built(spec(paths, schemes, version="3.1.0", security=[{"tls": []}]))
+    refused = [d for d in sink if d.code == "unsupported-security" and "requirement" in d.message]
+    assert [d.location.pointer for d in refused] == ["/security"]
+    assert all(op.security_unsupported for op in api.operations)
+
+
 def test_servers_substitute_variable_defaults() -> None:
     api, _, _ = built(
         spec(
