@@ -138,6 +138,9 @@ class _Bundler:
         self.raw: dict[str, Any] = {}
         self.inlining: list[tuple[str, str]] = []
         self.created: list[tuple[dict[str, Any], str]] = []  # containers added for the home
+        # $ref holders already reported unresolvable, by id (alive in the document): a later
+        # visit of the subtree they sit in must not list them as the bundle's own holders
+        self.unresolved: set[int] = set()
         home_node: Any = root.data
         for token in home:
             if isinstance(home_node, dict) and token not in home_node:
@@ -256,7 +259,7 @@ class _Bundler:
                     copy,
                 )
             result[key] = value
-        if isinstance(ref, str):
+        if isinstance(ref, str) and id(node) not in self.unresolved:
             self.result.holders.append(result)
         if context == _SCHEMA and isinstance(result.get("discriminator"), dict):
             self._discriminator(result["discriminator"], file, (src, "discriminator"))
@@ -268,6 +271,7 @@ class _Bundler:
         where = (file.display, jsonpointer.join(_pointer(src), "$ref"))
         found = self._resolve(file, ref, where)
         if found is None:
+            self.unresolved.add(id(node))
             return node
         target, pointer, value = found
         if target is self.root:

@@ -313,6 +313,21 @@ paths:
     ]
 
 
+def test_a_dangling_local_ref_in_another_file_is_reported_once(tmp_path: Path) -> None:
+    """It was reported by the bundler, then again by the document's check of its refs."""
+    loaded, sink = spec(
+        tmp_path,
+        {
+            "openapi.yaml": HEADER
+            + "paths:\n  /a:\n    get:\n"
+            + textwrap.indent(ok_response("other.yaml#/Pet"), "      "),
+            "other.yaml": "Pet:\n  properties:\n    name: {$ref: '#/Missing'}\n",
+        },
+    )
+    assert loaded is not None
+    assert codes(sink) == [("ref-not-found", "other.yaml", 3, "/Pet/properties/name/$ref")]
+
+
 def test_a_ref_to_a_directory_says_so(tmp_path: Path) -> None:
     (tmp_path / "schemas").mkdir()
     loaded, sink = spec(
