@@ -16,6 +16,7 @@ from apiforge.ir.model import (
     Content,
     Operation,
     Response,
+    TypeRef,
     preferred_request,
     preferred_response,
 )
@@ -140,23 +141,78 @@ def responses(pair: Pair, old: Operation, new: Operation) -> None:
             if status in known:
                 _response_body(pair, status, known[status], response, symbols)
     for status, response in errors_after.items():
-        if status not in errors_before and status != "default":
-            pair.emit(
-                "error-response-added",
-                same(C),
-                f"documents error status {status}",
-                symbols,
-                new=response.spec_location,
-            )
+        if status not in errors_before:
+            _error_status(pair, status, _covering(errors_before, status), response, True, symbols)
     for status, response in errors_before.items():
-        if status not in errors_after and status != "default":
-            pair.emit(
-                "error-response-removed",
-                same(C),
-                f"no longer documents error status {status}",
-                symbols,
-                old=response.spec_location,
-            )
+        if status not in errors_after:
+            _error_status(pair, status, response, _covering(errors_after, status), False, symbols)
+
+
+def _covering(errors: dict[str, Response], status: str) -> Response | None:
+    """What the client reads error ``status`` by when not that code: its range, then ``default``."""
+    if status == "default":
+        return None
+    if not status.endswith("XX") and f"{status[0]}XX" in errors:
+        return errors[f"{status[0]}XX"]
+    return errors.get("default")
+
+
+def _parsed(response: Response | None) -> TypeRef | None:
+    """The type of ``exc.parsed`` for an error read by ``response`` (None: it is None)."""
+    content = preferred_response(response.contents) if response is not None else None
+    return content.type if content is not None else None
+
+
+def _error_status(
+    pair: Pair,
+    status: str,
+    was: Response | None,
+    now: Response | None,
+    gained: bool,
+    symbols: dict[Audience, str],
+) -> None:
+    """Error ``status`` documented (``gained``) or no longer; the other side's ``was`` or
+    ``now`` is the response that reads it instead (its range, ``default``, or None).
+
+    The client raises the status class's error either way, but ``exc.parsed`` takes the
+    type of the response that reads the status: code reading it breaks when that type is
+    lost or replaced. The implementation's return type gains or loses the status's
+    wrapper (returning one it no longer lists fails type checks).
+    """
+    before, after = _parsed(was), _parsed(now)
+    retyped = before is not None and before != after
+    covered_now = f" from {now.status}" if now is not None and not gained else ""
+    covered_was = f" from {was.status}" if was is not None and gained else ""
+    state = "documents" if gained else "no longer documents"
+    pair.emit(
+        f"error-response-{'added' if gained else 'removed'}",
+        {"client": B if retyped else C, "server": C if gained else P},
+        {
+            "client": f"{state} error status {status}"
+            + (
+                f"; exc.parsed is now {_spelt(pair.new, after)}{covered_now} "
+                f"(was {_spelt(pair.old, before)}{covered_was})"
+                if retyped
+                else ""
+            ),
+            "server": f"{state} error status {status}"
+            + (
+                ""
+                if gained
+                else "; an implementation returning it fails type checks (its status wrapper "
+                "left the return type)"
+            ),
+        },
+        symbols,
+        None if gained or was is None else was.spec_location,
+        None if not gained or now is None else now.spec_location,
+    )
+
+
+def _spelt(side: Snapshot, parsed: TypeRef | None) -> str:
+    if parsed is None:
+        return "None"
+    return side.model(parsed.model) if parsed.model else f"a {parsed.kind}"
 
 
 def _response_body(

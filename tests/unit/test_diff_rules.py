@@ -284,7 +284,7 @@ ROWS: list[Row] = [
     (
         "error-response-removed",
         lambda d: _pop(op(d, "/pets/", "post")["responses"], "409"),
-        _both(C, C, "error-response-removed"),
+        _both(C, P, "error-response-removed"),
     ),
     (
         "auth-removed",
@@ -448,6 +448,30 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _composed,
         lambda d: _composed(d, extra=True),
         _both(P, P, "model-composition-changed"),
+    ),
+    (
+        "error-response-removed whose body was exc.parsed",
+        lambda d: _error_body(d, "409", "Pet"),
+        lambda d: _pop(op(d, "/pets/", "post")["responses"], "409"),
+        _both(B, P, "error-response-removed"),
+    ),
+    (
+        "error-response-removed, read by its range as the same model",
+        lambda d: (_error_body(d, "409", "Pet"), _error_body(d, "4XX", "Pet")),
+        lambda d: (_pop(op(d, "/pets/", "post")["responses"], "409"), _error_body(d, "4XX", "Pet")),
+        _both(C, P, "error-response-removed"),
+    ),
+    (
+        "error-response-added where default read it as another model",
+        lambda d: _error_body(d, "default", "Pet"),
+        lambda d: (_error_body(d, "default", "Pet"), _error_body(d, "422", "NewPet")),
+        _both(B, C, "error-response-added"),
+    ),
+    (
+        "error-response-removed: default, whose body was exc.parsed",
+        lambda d: _error_body(d, "default", "Pet"),
+        lambda d: None,
+        _both(B, P, "error-response-removed"),
     ),
     (
         "auth-added (inverse of auth-removed)",
@@ -688,6 +712,15 @@ def _header(d: dict[str, Any], name: str) -> None:
 
 def _inline_size(d: dict[str, Any], values: list[str]) -> None:
     schema(d, "NewPet")["properties"]["size"] = {"type": "string", "enum": values}
+
+
+def _error_body(d: dict[str, Any], status: str, model: str) -> None:
+    """``pets_create`` documents error ``status`` with a body of component ``model``."""
+    ref = {"$ref": f"#/components/schemas/{model}"}
+    op(d, "/pets/", "post")["responses"][status] = {
+        "description": "error",
+        "content": {"application/json": {"schema": ref}},
+    }
 
 
 def _found(old: dict[str, Any], new: dict[str, Any]) -> set[tuple[str, str, str]]:
