@@ -25,13 +25,9 @@ B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 Where = tuple[SpecLocation | None, SpecLocation | None]
 
 
-def _symbols(side: Snapshot, op: Operation, argument: str) -> dict[Audience, str]:
-    return {"client": side.client_call(op, argument), "server": side.server_call(op, argument)}
-
-
 def body(pair: Pair, old: Operation, new: Operation) -> None:
     """The request body appeared, vanished, became required/optional, or changed type or media type."""
-    symbols = _symbols(pair.new, new, "body=...")
+    symbols = pair.new.calls(new, "body=...")
     if old.body is None and new.body is None:
         return
     if old.body is None or new.body is None:
@@ -121,7 +117,7 @@ def responses(pair: Pair, old: Operation, new: Operation) -> None:
     """Success statuses; the body of every status documented on both sides (an error body is
     ``exc.parsed`` for callers and part of the return type for implementations); error
     statuses documented or no longer."""
-    symbols = _symbols(pair.new, new, "")
+    symbols = pair.new.calls(new)
     before = {r.status: r for r in old.success_responses}
     after = {r.status: r for r in new.success_responses}
     if set(before) != set(after) and before and after:

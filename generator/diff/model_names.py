@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import json
 
-from apiforge.diff.model import Audience, Level
-from apiforge.diff.pair import Pair, same
+from apiforge.diff.model import Level
+from apiforge.diff.pair import Pair, both, same
 from apiforge.diff.snapshot import Snapshot
 from apiforge.ir.model import Schema
 from apiforge.naming.names import Names
 
 B = Level.BREAKING
-
-
-def _both(symbol: str) -> dict[Audience, str]:
-    return {"client": symbol, "server": symbol}
 
 
 def classes(side: Snapshot, key: str) -> tuple[str, ...]:
@@ -65,10 +61,10 @@ def _classes(pair: Pair, key: str, old: Schema, new: Schema) -> None:
         same(B),
         f"model {pair.old.model(key)} is now {pair.new.model(key)}{why}: imports of the old "
         "name fail",
-        _both(pair.old.model(key)),
+        both(pair.old.model(key)),
         old.spec_location,
         new.spec_location,
-        _both(pair.new.model(key)),
+        both(pair.new.model(key)),
     )
 
 
@@ -87,10 +83,10 @@ def _fields(pair: Pair, key: str, old: Schema, new: Schema) -> None:
             same(B),
             f"field {prop.name!r} is now the attribute {after} (was {before}): "
             "code reading or setting the old one fails",
-            _both(pair.old.model(key, before)),
+            both(pair.old.model(key, before)),
             old.spec_location.child("properties", prop.name),
             new.spec_location.child("properties", prop.name),
-            _both(pair.new.model(key, after)),
+            both(pair.new.model(key, after)),
         )
 
 
@@ -117,8 +113,8 @@ def _members(pair: Pair, key: str, old: Schema, new: Schema) -> None:
             same(B),
             f"the member of value {value} is now {pair.new.model(key, after)} (was {before}): "
             "code naming the old member fails",
-            _both(pair.old.model(key, before)),
+            both(pair.old.model(key, before)),
             old.spec_location,
             new.spec_location,
-            _both(pair.new.model(key, after)),
+            both(pair.new.model(key, after)),
         )

@@ -25,6 +25,11 @@ def flow_levels(
     return result
 
 
+def both(symbol: str) -> dict[Audience, str]:
+    """The same symbol for both audiences (a model or a field, spelt alike on each side)."""
+    return {a: symbol for a in AUDIENCES}
+
+
 def same(level: Level) -> dict[Audience, Level]:
     """The same level for both audiences."""
     return {a: level for a in AUDIENCES}

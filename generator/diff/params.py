@@ -24,13 +24,6 @@ def _py(side: Snapshot, op: Operation, param: Parameter) -> str:
     return str(names.get(param_key(param.location, param.name), param.name))
 
 
-def _symbols(
-    pair: Pair, op: Operation, argument: str, old_side: bool = False
-) -> dict[Audience, str]:
-    side = pair.old if old_side else pair.new
-    return {"client": side.client_call(op, argument), "server": side.server_call(op, argument)}
-
-
 def parameters(pair: Pair, old: Operation, new: Operation) -> None:
     """Parameters removed, added, renamed, moved, made required/optional, retyped or re-constrained."""
     before = {_wire_key(p): p for p in old.parameters}
@@ -52,7 +45,7 @@ def parameters(pair: Pair, old: Operation, new: Operation) -> None:
                 "client": f"{param.location} parameter {param.name!r} removed: passing {arg} raises TypeError",
                 "server": f"{param.location} parameter {param.name!r} removed: the route no longer passes it",
             },
-            _symbols(pair, old, arg, old_side=True),
+            pair.old.calls(old, arg),
             param.spec_location,
             new.spec_location,
         )
@@ -68,7 +61,7 @@ def parameters(pair: Pair, old: Operation, new: Operation) -> None:
                 "server": f"new {param.location} parameter {param.name!r}: the route passes {arg}, "
                 "so the implementation's method must accept it",
             },
-            _symbols(pair, new, arg),
+            pair.new.calls(new, arg),
             old.spec_location,
             param.spec_location,
         )
@@ -104,7 +97,7 @@ def _renamed(pair: Pair, old: Operation, new: Operation, a: Parameter, b: Parame
                 "unchanged but clients generated from the old spec send the old one",
                 "server": f"read from {b.location} {b.name!r} (was {a.location} {a.name!r})",
             },
-            _symbols(pair, new, after + "=..."),
+            pair.new.calls(new, after + "=..."),
             a.spec_location,
             b.spec_location,
         )
@@ -113,10 +106,10 @@ def _renamed(pair: Pair, old: Operation, new: Operation, a: Parameter, b: Parame
         "parameter-renamed",
         same(B),
         f"parameter {before}= is now {after}= ({b.location} {b.name!r})",
-        _symbols(pair, old, before + "=...", old_side=True),
+        pair.old.calls(old, before + "=..."),
         a.spec_location,
         b.spec_location,
-        _symbols(pair, new, after + "=..."),
+        pair.new.calls(new, after + "=..."),
     )
 
 
@@ -124,14 +117,14 @@ def _parameter(
     pair: Pair, old_op: Operation, new_op: Operation, old: Parameter, new: Parameter
 ) -> None:
     before, after = _py(pair.old, old_op, old), _py(pair.new, new_op, new)
-    symbols = _symbols(pair, new_op, after + "=...")
+    symbols = pair.new.calls(new_op, after + "=...")
     where = (old.spec_location, new.spec_location)
     if before != after:
         pair.emit(
             "parameter-renamed",
             same(B),
             f"parameter {before}= is now {after}=",
-            _symbols(pair, old_op, before + "=...", old_side=True),
+            pair.old.calls(old_op, before + "=..."),
             *where,
             symbols,
         )
@@ -272,7 +265,7 @@ def _positional_order(pair: Pair, old: Operation, new: Operation) -> None:
             "positional-order-changed",
             same(B),
             f"positional arguments are now ({', '.join(after)}) (were ({', '.join(before)}))",
-            _symbols(pair, new, ", ".join(after)),
+            pair.new.calls(new, ", ".join(after)),
             old.spec_location,
             new.spec_location,
         )

@@ -27,7 +27,7 @@ from apiforge.diff.flow import (
     type_shift,
 )
 from apiforge.diff.model import Audience, Level
-from apiforge.diff.pair import Pair, flow_levels, same
+from apiforge.diff.pair import Pair, both, flow_levels, same
 from apiforge.diff.snapshot import Direction
 from apiforge.ir.model import Property, Schema
 
@@ -44,7 +44,7 @@ def components(pair: Pair) -> None:
                 "model-removed",
                 same(B),
                 f"model {pair.old.model(key)} removed: importing it fails",
-                _both(pair.old.model(key)),
+                both(pair.old.model(key)),
                 old=schema.spec_location,
             )
             continue
@@ -55,13 +55,9 @@ def components(pair: Pair) -> None:
                 "model-added",
                 same(C),
                 f"new model {pair.new.model(key)}",
-                _both(pair.new.model(key)),
+                both(pair.new.model(key)),
                 new=schema.spec_location,
             )
-
-
-def _both(symbol: str) -> dict[Audience, str]:
-    return {"client": symbol, "server": symbol}
 
 
 def _directions(pair: Pair, key: str) -> list[Direction]:
@@ -102,7 +98,7 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
             "model-kind-changed",
             same(B),
             f"{new_name} is now {_kind(new)} (was {_kind(old)})" + used,
-            _both(new_name),
+            both(new_name),
             *where,
         )
         return
@@ -118,7 +114,7 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
             "model-composition-changed",
             same(P),
             f"{new_name}: allOf/oneOf/anyOf members changed" + used,
-            _both(new_name),
+            both(new_name),
             *where,
         )
 
@@ -143,7 +139,7 @@ def _enum_values(
             "enum-value-removed",
             same(B),
             f"{name}: value(s) {spelt} removed; their members no longer exist" + used,
-            _both(name),
+            both(name),
             *where,
         )
     if not fresh:
@@ -162,7 +158,7 @@ def _enum_values(
             + _server_enum_note(directions)
             + used["server"],
         },
-        _both(name),
+        both(name),
         *where,
     )
 
@@ -186,7 +182,7 @@ def _properties(
                 "field-removed",
                 same(B),
                 f"field {name!r} removed: reading or setting it fails" + used,
-                _both(field),
+                both(field),
                 location[0].child("properties", name),
                 location[1],
             )
@@ -215,7 +211,7 @@ def _properties(
                 same(C),
                 f"new required field {name!r} with default {default[0]!r}: the models fill it in"
                 + used,
-                _both(field),
+                both(field),
                 location[0],
                 where,
             )
@@ -228,7 +224,7 @@ def _properties(
                     "client": _required_text("client", ways, name) + used["client"],
                     "server": _required_text("server", ways, name) + used["server"],
                 },
-                _both(field),
+                both(field),
                 location[0],
                 where,
             )
@@ -237,7 +233,7 @@ def _properties(
                 "field-added",
                 same(C),
                 f"new optional field {name!r}" + used,
-                _both(field),
+                both(field),
                 location[0],
                 where,
             )
@@ -298,7 +294,7 @@ def _property(
             f"field-made-{state}",
             by_audience,
             f"field {new.name!r} is now {state}{note}" + used,
-            _both(field),
+            both(field),
             *where,
         )
     retyped = type_shift(old.type, new.type)
@@ -307,7 +303,7 @@ def _property(
             f"field-type-{retyped.value}",
             flow_levels(ways, retyped, B),
             f"field {new.name!r}: type {retyped.value}" + used,
-            _both(field),
+            both(field),
             *where,
         )
     prop_old = (raw_old.get("properties") or {}).get(old.name)
@@ -343,7 +339,7 @@ def _constraints(
                 f"constraint-{moved.value}",
                 flow_levels(directions, moved, P),
                 f"{path}{keyword} {before!r} -> {after!r}" + used,
-                _both(symbol),
+                both(symbol),
                 *where,
             )
     for part in ("items", "additionalProperties"):
@@ -374,6 +370,6 @@ def _closed(
             f"constraint-{moved.value}",
             flow_levels(directions, moved, P),
             f"additionalProperties {before!r} -> {after!r}" + used,
-            _both(symbol),
+            both(symbol),
             *where,
         )

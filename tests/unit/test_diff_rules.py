@@ -474,6 +474,30 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(B, P, "error-response-removed"),
     ),
     (
+        "auth-alternative-removed: one of two ways to authenticate (not the first)",
+        lambda d: _security(d, [{"token": ["pets:read"]}, {"key": []}]),
+        lambda d: _security(d, [{"token": ["pets:read"]}]),
+        _both(P, C, "auth-alternative-removed"),
+    ),
+    (
+        "auth-alternative-added",
+        lambda d: _security(d, [{"token": ["pets:read"]}]),
+        lambda d: _security(d, [{"token": ["pets:read"]}, {"key": []}]),
+        _both(C, P, "auth-alternative-added"),
+    ),
+    (
+        "auth-removed: credentials made optional by an empty alternative",
+        lambda d: _security(d, [{"token": ["pets:read"]}]),
+        lambda d: _security(d, [{"token": ["pets:read"]}, {}]),
+        _both(C, P, "auth-removed"),
+    ),
+    (
+        "auth-scopes-removed in a second alternative",
+        lambda d: _security(d, [{"key": []}, {"token": ["pets:read", "pets:write"]}]),
+        lambda d: _security(d, [{"key": []}, {"token": ["pets:read"]}]),
+        _both(C, P, "auth-scopes-removed"),
+    ),
+    (
         "auth-added (inverse of auth-removed)",
         lambda d: op(d, "/pets/", "get").__setitem__("security", []),
         lambda d: None,
@@ -721,6 +745,12 @@ def _error_body(d: dict[str, Any], status: str, model: str) -> None:
         "description": "error",
         "content": {"application/json": {"schema": ref}},
     }
+
+
+def _security(d: dict[str, Any], alternatives: list[dict[str, list[str]]]) -> None:
+    """``pets_list`` is authenticated by ``alternatives``; an API key scheme ``key`` exists."""
+    d["components"]["securitySchemes"]["key"] = {"type": "apiKey", "in": "header", "name": "X-Key"}
+    op(d, "/pets/", "get")["security"] = alternatives
 
 
 def _found(old: dict[str, Any], new: dict[str, Any]) -> set[tuple[str, str, str]]:
