@@ -1,4 +1,5 @@
-"""Body rules: the request body and the responses of one matched operation.
+"""Body rules: the responses of one matched operation, and one body's type and keywords
+(the request body's own rules: :mod:`~apiforge.diff.requests`).
 
 A body's type is weighed by who produces it (callers produce request bodies,
 implementations responses; see :mod:`apiforge.diff.flow`); a body appearing or
@@ -8,7 +9,7 @@ vanishing changes a signature or a return type on one side or both.
 from __future__ import annotations
 
 from apiforge.diagnostics import SpecLocation
-from apiforge.diff.flow import Shift, keyword_moves, type_shift
+from apiforge.diff.flow import keyword_moves, type_shift
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
 from apiforge.diff.snapshot import Direction, Snapshot
@@ -17,7 +18,6 @@ from apiforge.ir.model import (
     Operation,
     Response,
     TypeRef,
-    preferred_request,
     preferred_response,
 )
 
@@ -25,78 +25,27 @@ B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 Where = tuple[SpecLocation | None, SpecLocation | None]
 
 
-def body(pair: Pair, old: Operation, new: Operation) -> None:
-    """The request body appeared, vanished, became required/optional, or changed type or media type."""
-    symbols = pair.new.calls(new, "body=...")
-    if old.body is None and new.body is None:
-        return
-    if old.body is None or new.body is None:
-        present = new.body if new.body is not None else old.body
-        assert present is not None
-        rule = "request-body-removed" if new.body is None else "request-body-added"
-        client = B if new.body is None or new.body.required else C
-        pair.emit(
-            rule,
-            {"client": client, "server": B},
-            {
-                "client": f"{'required ' if present.required else ''}request body "
-                f"{'removed' if new.body is None else 'added'}",
-                "server": f"the route {'no longer passes' if new.body is None else 'now passes'} body=",
-            },
-            symbols,
-            old.body.spec_location if old.body else None,
-            new.body.spec_location if new.body else None,
-        )
-        return
-    where: Where = (old.body.spec_location, new.body.spec_location)
-    if old.body.required != new.body.required:
-        shift = Shift.NARROWER if new.body.required else Shift.WIDER
-        state = "required" if new.body.required else "optional"
-        pair.emit(
-            f"request-body-made-{state}",
-            flow_levels(["request"], shift, B),
-            f"request body is now {state}",
-            symbols,
-            *where,
-        )
-    _content(
-        pair,
-        preferred_request(old.body.contents),
-        preferred_request(new.body.contents),
-        "request",
-        symbols,
-        where,
-    )
-
-
-def _content(
+def content(
     pair: Pair,
-    old: Content | None,
-    new: Content | None,
+    old: Content,
+    new: Content,
     direction: Direction,
     symbols: dict[Audience, str],
     where: Where,
     label: str = "request body",
+    only: Audience | None = None,
 ) -> None:
-    """Media type, type and (inline request) constraints of one body; ``label`` names it."""
-    if old is None or new is None:
-        return
-    if old.kind != new.kind:
-        pair.emit(
-            f"{direction}-media-type-changed",
-            same(P),
-            f"{label} is now {new.media_type} (was {old.media_type})",
-            symbols,
-            *where,
-        )
-        return
+    """Type and (inline request) constraints of one body in one media type; ``label`` names it.
+
+    ``only`` narrows the levels to one audience (a media type only the server reads).
+    """
     if old.type is None or new.type is None:
         return
     shift = type_shift(old.type, new.type)
     if shift is not None:
         pair.emit(
             f"{direction}-body-type-{shift.value}",
-            flow_levels([direction], shift, B),
+            _narrowed(flow_levels([direction], shift, B), only),
             f"{label} type {shift.value}",
             symbols,
             *where,
@@ -106,11 +55,15 @@ def _content(
     for keyword, moved, was, now in keyword_moves(dict(old.keywords), dict(new.keywords)):
         pair.emit(
             f"{direction}-body-constraint-{moved.value}",
-            flow_levels([direction], moved, P),
+            _narrowed(flow_levels([direction], moved, P), only),
             f"{label}: {keyword} {was!r} -> {now!r}",
             symbols,
             *where,
         )
+
+
+def _narrowed(levels: dict[Audience, Level], only: Audience | None) -> dict[Audience, Level]:
+    return levels if only is None else {only: levels[only]}
 
 
 def responses(pair: Pair, old: Operation, new: Operation) -> None:
@@ -231,4 +184,15 @@ def _response_body(
             *where,
         )
         return
-    _content(pair, was, now, "response", symbols, where, f"{status} response body")
+    if was is None or now is None:
+        return
+    if was.kind != now.kind:
+        pair.emit(
+            "response-media-type-changed",
+            same(P),
+            f"{status} response body is now {now.media_type} (was {was.media_type})",
+            symbols,
+            *where,
+        )
+        return
+    content(pair, was, now, "response", symbols, where, f"{status} response body")

@@ -8,10 +8,11 @@ required additions and removals break.
 
 from __future__ import annotations
 
-from apiforge.diff.bodies import Where, body, responses
+from apiforge.diff.bodies import Where, responses
 from apiforge.diff.flow import Shift, keyword_moves, type_shift
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
+from apiforge.diff.requests import body
 from apiforge.diff.snapshot import Snapshot
 from apiforge.ir.model import Operation, Parameter
 from apiforge.naming.names import param_key
@@ -148,6 +149,7 @@ def _parameter(
             *where,
         )
     _serialization(pair, old, new, symbols, where)
+    _reserved(pair, old, new, symbols, where)
     for keyword, moved, was, now in keyword_moves(dict(old.keywords), dict(new.keywords)):
         pair.emit(
             f"parameter-constraint-{moved.value}",
@@ -186,6 +188,30 @@ def _serialization(
             "unchanged but clients generated from the old spec send the old spelling",
             "server": f"{new.location} parameter {new.name!r} is now read as {spelt}",
         },
+        symbols,
+        *where,
+    )
+
+
+def _reserved(
+    pair: Pair, old: Parameter, new: Parameter, symbols: dict[Audience, str], where: Where
+) -> None:
+    """``allowReserved`` set or dropped: the client sends ``/``, ``:``, ``,``... as they are, or
+    escaped. The server reads a value alike either way, except that a literal ``,`` inside
+    an item of a comma-separated array or object (``style=form, explode=false``) now splits it."""
+    if old.allow_reserved == new.allow_reserved:
+        return
+    commas = new.serialization == ("form", False) and new.type.kind in ("array", "map", "model")
+    state = "now sent as they are" if new.allow_reserved else "now escaped"
+    pair.emit(
+        "parameter-allow-reserved-changed",
+        {"client": P if commas and new.allow_reserved else C, "server": C},
+        f"{new.location} parameter {new.name!r}: reserved characters are {state}"
+        + (
+            "; an item holding ',' now reaches the server split in two"
+            if commas and new.allow_reserved
+            else ""
+        ),
         symbols,
         *where,
     )

@@ -125,6 +125,37 @@ def _media_form(d: dict[str, Any]) -> None:
     body["content"] = {"application/x-www-form-urlencoded": body["content"]["application/json"]}
 
 
+def _media(d: dict[str, Any], **schemas: dict[str, Any]) -> None:
+    """``pets_create``'s body in these media types (``form``, ``json``, ``text``), in order."""
+    spelt = {
+        "json": "application/json",
+        "form": "application/x-www-form-urlencoded",
+        "text": "text/plain",
+    }
+    content = {spelt[kind]: {"schema": schema} for kind, schema in schemas.items()}
+    op(d, "/pets/", "post")["requestBody"]["content"] = content
+
+
+_NEW_PET = {"$ref": "#/components/schemas/NewPet"}
+_TAGGED = {"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"}}}}
+
+
+def _form_encoding(encoding: dict[str, Any]) -> Edit:
+    def edit(d: dict[str, Any]) -> None:
+        _media(d, form=_TAGGED | {"properties": _TAGGED["properties"] | {"n": {"type": "integer"}}})
+        if encoding:
+            op(d, "/pets/", "post")["requestBody"]["content"]["application/x-www-form-urlencoded"][
+                "encoding"
+            ] = encoding
+
+    return edit
+
+
+def _reserved_ids(d: dict[str, Any]) -> None:
+    _ids(d, explode=False)
+    op(d, "/pets/", "get")["parameters"][-1]["allowReserved"] = True
+
+
 def _status_to_object(d: dict[str, Any]) -> None:
     d["components"]["schemas"]["Status"] = {
         "type": "object",
@@ -247,7 +278,12 @@ ROWS: list[Row] = [
         lambda d: op(d, "/pets/", "post")["requestBody"].__setitem__("required", False),
         _both(C, B, "request-body-made-optional"),
     ),
-    ("request-media-type-changed", _media_form, _both(P, P, "request-media-type-changed")),
+    (
+        # clients generated from the old spec send JSON, which the route now answers with 415
+        "request-media-type-changed",
+        _media_form,
+        _both(B, P, "request-media-type-changed"),
+    ),
     (
         "request-body-type-changed",
         lambda d: op(d, "/pets/", "post")["requestBody"]["content"]["application/json"].__setitem__(
@@ -496,6 +532,54 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         lambda d: _security(d, [{"key": []}, {"token": ["pets:read", "pets:write"]}]),
         lambda d: _security(d, [{"key": []}, {"token": ["pets:read"]}]),
         _both(C, P, "auth-scopes-removed"),
+    ),
+    (
+        "request-media-type-changed, the old one still accepted",
+        lambda d: _media(d, form=_NEW_PET),
+        lambda d: _media(d, form=_NEW_PET, json=_NEW_PET),
+        _both(C, P, "request-media-type-changed"),
+    ),
+    (
+        "request-media-type-removed: one the client never sent",
+        lambda d: _media(d, json=_NEW_PET, form=_NEW_PET),
+        lambda d: _media(d, json=_NEW_PET),
+        _both(C, P, "request-media-type-removed"),
+    ),
+    (
+        "request-media-type-added, a type the body already had",
+        lambda d: _media(d, json=_NEW_PET),
+        lambda d: _media(d, json=_NEW_PET, form=_NEW_PET),
+        _both(C, C, "request-media-type-added"),
+    ),
+    (
+        "request-media-type-added, of another type: the implementation's body may be a str",
+        lambda d: _media(d, json=_NEW_PET),
+        lambda d: _media(d, json=_NEW_PET, text={"type": "string"}),
+        _both(C, B, "request-media-type-added"),
+    ),
+    (
+        "request-body-type-changed in a media type only the server reads",
+        lambda d: _media(d, json=_NEW_PET, form=_NEW_PET),
+        lambda d: _media(d, json=_NEW_PET, form={"$ref": "#/components/schemas/Pet"}),
+        {("request-body-type-changed", "server", B)},
+    ),
+    (
+        "request-encoding-changed: an array form field no longer exploded",
+        _form_encoding({}),
+        _form_encoding({"tags": {"explode": False}, "n": {"style": "spaceDelimited"}}),
+        _both(B, C, "request-encoding-changed"),
+    ),
+    (
+        "parameter-allow-reserved-changed: a scalar reads alike either way",
+        lambda d: None,
+        lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("allowReserved", True),
+        _both(C, C, "parameter-allow-reserved-changed"),
+    ),
+    (
+        "parameter-allow-reserved-changed: a comma-separated array's items may split",
+        lambda d: _ids(d, explode=False),
+        _reserved_ids,
+        _both(P, C, "parameter-allow-reserved-changed"),
     ),
     (
         "auth-added (inverse of auth-removed)",
