@@ -46,12 +46,19 @@ def renamed(pair: Pair, key: str, old: Schema, new: Schema) -> None:
         _members(pair, key, old, new)
 
 
-def _classes(pair: Pair, key: str, old: Schema, new: Schema) -> None:
-    before, after = classes(pair.old, key), classes(pair.new, key)
+def moved(pair: Pair, key: str, new_key: str) -> None:
+    """A schema moved, unchanged, to another key (:attr:`~apiforge.diff.pair.Pair.moved`):
+    the same model, renamed only when its classes are."""
+    _classes(pair, key, pair.old.api.schemas[key], pair.new.api.schemas[new_key], new_key)
+
+
+def _classes(pair: Pair, key: str, old: Schema, new: Schema, new_key: str = "") -> None:
+    new_key = new_key or key
+    before, after = classes(pair.old, key), classes(pair.new, new_key)
     if before == after:
         return
     if len(before) == len(after) == 1:
-        why = ""
+        why = "" if new_key == key else f" (its schema moved to the key {new_key!r})"
     elif len(after) == 2:
         why = " (a readOnly or writeOnly property splits it into a request and a response class)"
     else:
@@ -59,12 +66,12 @@ def _classes(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     pair.emit(
         "model-renamed",
         same(B),
-        f"model {pair.old.model(key)} is now {pair.new.model(key)}{why}: imports of the old "
+        f"model {pair.old.model(key)} is now {pair.new.model(new_key)}{why}: imports of the old "
         "name fail",
         both(pair.old.model(key)),
         old.spec_location,
         new.spec_location,
-        both(pair.new.model(key)),
+        both(pair.new.model(new_key)),
     )
 
 

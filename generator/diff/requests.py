@@ -114,7 +114,7 @@ def _accepted(
             )
         else:
             content(pair, was, now, "request", symbols, where, f"{media} request body", "server")
-    old_types = {c.type for c in old.contents}
+    old_types = {pair.as_new(c.type) if c.type else None for c in old.contents}
     for media, now in after.items():
         if media in before or media in sent:
             continue

@@ -24,7 +24,6 @@ from apiforge.diff.flow import (
     closed_shift,
     constraint_shift,
     integer_format_shift,
-    type_shift,
 )
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, both, flow_levels, same
@@ -39,7 +38,9 @@ def components(pair: Pair) -> None:
     """Compare every component present on either side."""
     old, new = pair.old.api.schemas, pair.new.api.schemas
     for key, schema in old.items():
-        if key not in new:
+        if key in pair.moved:
+            model_names.moved(pair, key, pair.moved[key])
+        elif key not in new:
             pair.emit(
                 "model-removed",
                 same(B),
@@ -47,10 +48,11 @@ def components(pair: Pair) -> None:
                 both(pair.old.model(key)),
                 old=schema.spec_location,
             )
-            continue
-        component(pair, key, schema, new[key])
+        else:
+            component(pair, key, schema, new[key])
+    landed = set(pair.moved.values())
     for key, schema in new.items():
-        if key not in old:
+        if key not in old and key not in landed:
             pair.emit(
                 "model-added",
                 same(C),
@@ -297,7 +299,7 @@ def _property(
             both(field),
             *where,
         )
-    retyped = type_shift(old.type, new.type)
+    retyped = pair.type_shift(old.type, new.type)
     if retyped is not None:
         pair.emit(
             f"field-type-{retyped.value}",
