@@ -18,12 +18,11 @@ from typing import Any
 
 from apiforge.diff import field_access, model_names
 from apiforge.diff.flow import (
-    CONSTRAINTS,
     MISSING,
     Shift,
     closed_shift,
-    constraint_shift,
     integer_format_shift,
+    keyword_moves,
 )
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, both, flow_levels, same
@@ -330,20 +329,18 @@ def _constraints(
     (``list[Annotated[str, Field(max_length=5)]]``): their keywords count, spelt
     ``items.maxLength``; a ``$ref``'d one is compared under its own key.
     """
-    moves = [
-        (k, constraint_shift(k, old.get(k, MISSING), new.get(k, MISSING))) for k in CONSTRAINTS
-    ]
-    moves.append(("format", integer_format_shift(old, new)))  # the server checks int32/int64
-    for keyword, moved in moves:
-        if moved is not None:
-            before, after = old.get(keyword, MISSING), new.get(keyword, MISSING)
-            pair.emit(
-                f"constraint-{moved.value}",
-                flow_levels(directions, moved, P),
-                f"{path}{keyword} {before!r} -> {after!r}" + used,
-                both(symbol),
-                *where,
-            )
+    moves = keyword_moves(old, new)
+    ranged = integer_format_shift(old, new)  # the server checks int32/int64
+    if ranged is not None:
+        moves.append(("format", ranged, old.get("format", MISSING), new.get("format", MISSING)))
+    for keyword, moved, before, after in moves:
+        pair.emit(
+            f"constraint-{moved.value}",
+            flow_levels(directions, moved, P),
+            f"{path}{keyword} {before!r} -> {after!r}" + used,
+            both(symbol),
+            *where,
+        )
     for part in ("items", "additionalProperties"):
         was, now = old.get(part), new.get(part)
         if (
