@@ -17,6 +17,7 @@ import json
 from typing import Any
 
 from apiforge.diff import field_access, model_names
+from apiforge.diff.field_defaults import default_of, defaults
 from apiforge.diff.flow import (
     MISSING,
     Shift,
@@ -205,7 +206,7 @@ def _properties(
             continue
         field = pair.new.model(key, name)
         where = location[1].child("properties", name)
-        default = _default(pair.new.schemas.get(key, {}), name)
+        default = default_of(pair.new.schemas.get(key, {}), name)
         if prop.required and default:
             pair.emit(
                 "field-added-required",
@@ -238,16 +239,6 @@ def _properties(
                 location[0],
                 where,
             )
-
-
-def _default(schema: dict[str, Any], name: str) -> tuple[Any, ...]:
-    """``(default,)`` when property ``name`` of a raw schema has a default, else ``()``.
-
-    A required field with a default never has to be given: the models fill it in
-    on both sides, so making it required (or optional) moves nothing for anyone.
-    """
-    prop = (schema.get("properties") or {}).get(name)
-    return (prop["default"],) if isinstance(prop, dict) and "default" in prop else ()
 
 
 def _required_text(audience: Audience, directions: list[Direction], name: str) -> str:
@@ -288,7 +279,7 @@ def _property(
     if old.required != new.required:
         shift = Shift.NARROWER if new.required else Shift.WIDER
         state = "required" if new.required else "optional"
-        default = _default(raw_new if new.required else raw_old, new.name)
+        default = default_of(raw_new if new.required else raw_old, new.name)
         by_audience = same(C) if default else flow_levels(ways, shift, B)
         note = f" (its default {default[0]!r} fills it in)" if default else ""
         pair.emit(
@@ -307,6 +298,7 @@ def _property(
             both(field),
             *where,
         )
+    defaults(pair, field, new.name, (raw_old, raw_new), ways, used, where)
     prop_old = (raw_old.get("properties") or {}).get(old.name)
     prop_new = (raw_new.get("properties") or {}).get(new.name)
     if isinstance(prop_old, dict) and isinstance(prop_new, dict):

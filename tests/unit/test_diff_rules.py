@@ -181,6 +181,10 @@ def _move(old_key: str, new_key: str) -> Edit:
     return edit
 
 
+def _field_default(model: str, name: str, value: Any) -> Edit:
+    return lambda d: schema(d, model)["properties"][name].__setitem__("default", value)
+
+
 def _status_to_object(d: dict[str, Any]) -> None:
     d["components"]["schemas"]["Status"] = {
         "type": "object",
@@ -385,6 +389,16 @@ ROWS: list[Row] = [
         _both(B, B, "model-renamed"),
     ),
     ("a schema moved to a key of the same class name: no change", _move("Status", "status"), set()),
+    (
+        "field-default-added",
+        _field_default("NewPet", "tag", "x"),
+        _both(P, C, "field-default-added"),
+    ),
+    (
+        "field-default-added in a response model",
+        _field_default("Pet", "tag", "y"),
+        _both(P, C, "field-default-added"),
+    ),
     ("model-kind-changed", _status_to_object, _both(B, B, "model-kind-changed")),
     (
         "field-removed",
@@ -413,7 +427,8 @@ ROWS: list[Row] = [
             schema(d, "NewPet")["required"].append("tag"),
             schema(d, "NewPet")["properties"]["tag"].__setitem__("default", "x"),
         ),
-        _both(C, C, "field-made-required"),
+        # callers leaving it out sent no tag (None for the implementation), now "x"
+        _both(C, C, "field-made-required") | _both(P, C, "field-default-added"),
     ),
     (
         "field-added-required with a default",
@@ -613,6 +628,24 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         lambda d: _ids(d, explode=False),
         _reserved_ids,
         _both(P, C, "parameter-allow-reserved-changed"),
+    ),
+    (
+        "field-default-changed",
+        _field_default("NewPet", "tag", "x"),
+        _field_default("NewPet", "tag", "y"),
+        _both(P, C, "field-default-changed"),
+    ),
+    (
+        "field-default-removed: the implementation may now receive None",
+        _field_default("NewPet", "tag", "x"),
+        lambda d: None,
+        _both(P, P, "field-default-removed"),
+    ),
+    (
+        "a field's default null is no default",
+        lambda d: None,
+        _field_default("NewPet", "tag", None),
+        set(),
     ),
     (
         "auth-added (inverse of auth-removed)",
