@@ -9,7 +9,7 @@ vanishing changes a signature or a return type on one side or both.
 from __future__ import annotations
 
 from apiforge.diagnostics import SpecLocation
-from apiforge.diff.flow import keyword_moves
+from apiforge.diff.flow import OPERATION_FORMATS, keyword_moves
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
 from apiforge.diff.snapshot import Direction, Snapshot
@@ -41,7 +41,7 @@ def content(
     """
     if old.type is None or new.type is None:
         return
-    shift = pair.type_shift(old.type, new.type)
+    shift = pair.type_shift(old.type, new.type, OPERATION_FORMATS)
     if shift is not None:
         pair.emit(
             f"{direction}-body-type-{shift.value}",
@@ -129,7 +129,9 @@ def _error_status(
     wrapper (returning one it no longer lists fails type checks).
     """
     before, after = _parsed(was), _parsed(now)
-    retyped = before is not None and (after is None or pair.type_shift(before, after) is not None)
+    retyped = before is not None and (
+        after is None or pair.type_shift(before, after, OPERATION_FORMATS) is not None
+    )
     covered_now = f" from {now.status}" if now is not None and not gained else ""
     covered_was = f" from {was.status}" if was is not None and gained else ""
     state = "documents" if gained else "no longer documents"

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from apiforge.diagnostics import SpecLocation
-from apiforge.diff.flow import Shift, levels, type_shift
+from apiforge.diff.flow import MODEL_FORMATS, Shift, levels, type_shift
 from apiforge.diff.model import AUDIENCES, Audience, Change, Level
 from apiforge.diff.snapshot import Direction, Snapshot
 from apiforge.ir.model import TypeRef
@@ -67,12 +67,14 @@ class Pair:
         pairs = (keys for keys in texts.values() if len(keys) == 2)
         return {a: b for a, b in pairs if a not in new and b not in old}
 
-    def type_shift(self, old: TypeRef, new: TypeRef) -> Shift | None:
+    def type_shift(
+        self, old: TypeRef, new: TypeRef, typed: frozenset[str] = MODEL_FORMATS
+    ) -> Shift | None:
         """:func:`~apiforge.diff.flow.type_shift`, a moved component (:attr:`moved`) being itself."""
-        shift = type_shift(old, new)
+        shift = type_shift(old, new, typed)
         if shift is None or not self.moved:
             return shift
-        return type_shift(self.as_new(old), new)
+        return type_shift(self.as_new(old), new, typed)
 
     def as_new(self, ref: TypeRef) -> TypeRef:
         """``ref`` (from the old side) with each moved component under its new key."""

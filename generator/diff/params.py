@@ -9,7 +9,7 @@ required additions and removals break.
 from __future__ import annotations
 
 from apiforge.diff.bodies import Where, responses
-from apiforge.diff.flow import Shift, keyword_moves
+from apiforge.diff.flow import OPERATION_FORMATS, Shift, keyword_moves
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
 from apiforge.diff.requests import body
@@ -139,7 +139,7 @@ def _parameter(
             symbols,
             *where,
         )
-    retyped = pair.type_shift(old.type, new.type)
+    retyped = pair.type_shift(old.type, new.type, OPERATION_FORMATS)
     if retyped is not None:
         pair.emit(
             f"parameter-type-{retyped.value}",

@@ -399,6 +399,27 @@ ROWS: list[Row] = [
         _field_default("Pet", "tag", "y"),
         _both(P, C, "field-default-added"),
     ),
+    (
+        # pet.tag is a datetime now: str methods on it fail, and so does passing a str to mypy
+        "field-type-changed: a string field gets a format spelt as another Python type",
+        lambda d: schema(d, "Pet")["properties"]["tag"].__setitem__("format", "date-time"),
+        _both(B, B, "field-type-changed"),
+    ),
+    (
+        "field-type-narrower: a format that stays a str (the server's models check it)",
+        lambda d: schema(d, "NewPet")["properties"]["tag"].__setitem__("format", "email"),
+        _both(B, C, "field-type-narrower"),
+    ),
+    (
+        "parameter-type-changed: a format spelt as uuid.UUID",
+        lambda d: op(d, "/pets/", "get")["parameters"][1]["schema"].__setitem__("format", "uuid"),
+        _both(B, B, "parameter-type-changed"),
+    ),
+    (
+        "parameter-type-narrower: a format a parameter still spells as str",
+        lambda d: op(d, "/pets/", "get")["parameters"][1]["schema"].__setitem__("format", "uri"),
+        _both(B, C, "parameter-type-narrower"),
+    ),
     ("model-kind-changed", _status_to_object, _both(B, B, "model-kind-changed")),
     (
         "field-removed",
@@ -942,3 +963,12 @@ def test_semver_advice_per_package() -> None:
     assert described.changes == () and described.bump("client") is Bump.PATCH
     assert diff(base(), base()).bump("server") is Bump.NONE
     assert removed.worst() is Level.BREAKING
+
+
+def test_typed_formats_are_the_ones_the_generator_spells_as_other_types() -> None:
+    from apiforge.diff.flow import MODEL_FORMATS, OPERATION_FORMATS
+    from apiforge.render.model_constraints import STRING_FORMATS
+    from apiforge.render.types import _FORMATS
+
+    assert set(STRING_FORMATS) - {"binary"} == MODEL_FORMATS
+    assert set(_FORMATS) == OPERATION_FORMATS
