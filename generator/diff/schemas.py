@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from apiforge.diff import field_access, model_names
+from apiforge.diff import aliases, field_access, model_names
 from apiforge.diff.field_defaults import default_of, defaults
 from apiforge.diff.flow import (
     MISSING,
@@ -108,6 +108,8 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     if old.kind == "enum":
         _enum_values(pair, new_name, old, new, directions, used)
     else:
+        if old.kind == "alias":
+            aliases.compare(pair, new_name, (raw_old, raw_new), directions, used, where)
         _properties(pair, key, old, new, directions, used)
         _constraints(pair, new_name, raw_old, raw_new, directions, used, where)
         _closed(pair, new_name, raw_old, raw_new, directions, used, where)

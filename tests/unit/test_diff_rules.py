@@ -185,6 +185,16 @@ def _field_default(model: str, name: str, value: Any) -> Edit:
     return lambda d: schema(d, model)["properties"][name].__setitem__("default", value)
 
 
+def _code(**alias: Any) -> Edit:
+    """NewPet (a request body) has a field of the plain-type component ``Code``."""
+
+    def edit(d: dict[str, Any]) -> None:
+        d["components"]["schemas"]["Code"] = alias
+        schema(d, "NewPet")["properties"]["code"] = {"$ref": "#/components/schemas/Code"}
+
+    return edit
+
+
 def _status_to_object(d: dict[str, Any]) -> None:
     d["components"]["schemas"]["Status"] = {
         "type": "object",
@@ -666,6 +676,31 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         "a field's default null is no default",
         lambda d: None,
         _field_default("NewPet", "tag", None),
+        set(),
+    ),
+    (
+        # class Code(RootModel[str]) is now RootModel[int]
+        "model-type-changed: a plain-type component's type",
+        _code(type="string"),
+        _code(type="integer"),
+        _both(B, B, "model-type-changed"),
+    ),
+    (
+        "model-type-wider: integer to number, in a request",
+        _code(type="integer"),
+        _code(type="number"),
+        _both(C, B, "model-type-wider"),
+    ),
+    (
+        "model-type-changed: an array alias's items",
+        _code(type="array", items={"type": "string"}),
+        _code(type="array", items={"$ref": "#/components/schemas/Status"}),
+        _both(B, B, "model-type-changed"),
+    ),
+    (
+        "a plain-type component's description: no change",
+        _code(type="string"),
+        _code(type="string", description="a code"),
         set(),
     ),
     (
