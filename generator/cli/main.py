@@ -26,7 +26,6 @@ from apiforge.code_cache import save as save_compiled_code
 from apiforge.config import DEFAULT_OUTPUT
 from apiforge.diagnostics import DiagnosticsError
 
-
 DIFF_EXITS = """\b
 Exit codes:
   0  compared; no change reached the --fail-on level

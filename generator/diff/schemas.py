@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from apiforge.diff import aliases, field_access, model_names
+from apiforge.diff import aliases, described, field_access, model_names
 from apiforge.diff.field_defaults import default_of, defaults
 from apiforge.diff.flow import (
     MISSING,
@@ -95,6 +95,14 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     # break Python code whatever the direction fire (the models export it all the same).
     directions = _directions(pair, key)
     used = _used_by(pair, key)
+    raw_old, raw_new = pair.old.schemas.get(key, {}), pair.new.schemas.get(key, {})
+    # an allOf-composed object is compared as its model: one class with every member's fields
+    views = described.merged(pair.old, key), described.merged(pair.new, key)
+    if views[0] is not None:
+        old, raw_old = views[0]
+    if views[1] is not None:
+        new, raw_new = views[1]
+    merged = all(v is not None for v, raw in zip(views, (raw_old, raw_new)) if "allOf" in raw)
     if old.kind != new.kind:
         pair.emit(
             "model-kind-changed",
@@ -104,16 +112,16 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
             *where,
         )
         return
-    raw_old, raw_new = pair.old.schemas.get(key, {}), pair.new.schemas.get(key, {})
     if old.kind == "enum":
         _enum_values(pair, new_name, old, new, directions, used)
     else:
         if old.kind == "alias":
             aliases.compare(pair, new_name, (raw_old, raw_new), directions, used, where)
-        _properties(pair, key, old, new, directions, used)
+        _properties(pair, key, (old, new), (raw_old, raw_new), directions, used)
         _constraints(pair, new_name, raw_old, raw_new, directions, used, where)
         _closed(pair, new_name, raw_old, raw_new, directions, used, where)
-    if _canonical(raw_old, _COMPOSITION) != _canonical(raw_new, _COMPOSITION):
+    composition = _COMPOSITION[1:] if merged else _COMPOSITION  # merged: allOf is the fields
+    if _canonical(raw_old, composition) != _canonical(raw_new, composition):
         pair.emit(
             "model-composition-changed",
             same(P),
@@ -174,8 +182,14 @@ def _server_enum_note(directions: list[Direction]) -> str:
 
 
 def _properties(
-    pair: Pair, key: str, old: Schema, new: Schema, directions: list[Direction], used: Used
+    pair: Pair,
+    key: str,
+    schemas: tuple[Schema, Schema],
+    raws: tuple[dict[str, Any], dict[str, Any]],
+    directions: list[Direction],
+    used: Used,
 ) -> None:
+    old, new = schemas
     before = {p.name: p for p in old.properties}
     after = {p.name: p for p in new.properties}
     location = (old.spec_location, new.spec_location)
@@ -199,8 +213,7 @@ def _properties(
             directions,
             used,
             (location[0].child("properties", name), location[1].child("properties", name)),
-            pair.old.schemas.get(key, {}),
-            pair.new.schemas.get(key, {}),
+            *raws,
             key in pair.old.names.variants and key in pair.new.names.variants,
         )
     for name, prop in after.items():
@@ -208,7 +221,7 @@ def _properties(
             continue
         field = pair.new.model(key, name)
         where = location[1].child("properties", name)
-        default = default_of(pair.new.schemas.get(key, {}), name)
+        default = default_of(raws[1], name)
         if prop.required and default:
             pair.emit(
                 "field-added-required",
@@ -220,7 +233,7 @@ def _properties(
                 where,
             )
         elif prop.required:
-            ways = field_access.travels(directions, pair.new.schemas.get(key, {}), name)
+            ways = field_access.travels(directions, raws[1], name)
             pair.emit(
                 "field-added-required",
                 flow_levels(ways, Shift.NARROWER, B),

@@ -195,6 +195,29 @@ def _code(**alias: Any) -> Edit:
     return edit
 
 
+def _pet_all_of(d: dict[str, Any]) -> None:
+    """Pet is written as allOf NewPet and its own fields: the same model, merged."""
+    d["components"]["schemas"]["Pet"] = {
+        "allOf": [
+            {"$ref": "#/components/schemas/NewPet"},
+            {
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "status": {"$ref": "#/components/schemas/Status"},
+                },
+            },
+        ]
+    }
+
+
+def _own(d: dict[str, Any]) -> dict[str, Any]:
+    """The properties of Pet's inline allOf member (see :func:`_pet_all_of`)."""
+    found: dict[str, Any] = schema(d, "Pet")["allOf"][1]["properties"]
+    return found
+
+
 def _status_to_object(d: dict[str, Any]) -> None:
     d["components"]["schemas"]["Status"] = {
         "type": "object",
@@ -702,6 +725,40 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _code(type="string"),
         _code(type="string", description="a code"),
         set(),
+    ),
+    (
+        "an object rewritten as the allOf of the same fields: no change",
+        lambda d: None,
+        _pet_all_of,
+        set(),
+    ),
+    (
+        "field-type-changed in an allOf model's own member",
+        _pet_all_of,
+        lambda d: (_pet_all_of(d), _own(d)["id"].__setitem__("type", "string")),
+        _both(B, B, "field-type-changed"),
+    ),
+    (
+        "field-removed from an allOf model's own member",
+        _pet_all_of,
+        lambda d: (_pet_all_of(d), _own(d).pop("status")),
+        _both(B, B, "field-removed"),
+    ),
+    (
+        "field-added through an allOf model's new $ref member",
+        _pet_all_of,
+        lambda d: (
+            _pet_all_of(d),
+            schema(d, "Pet")["allOf"].append({"$ref": "#/components/schemas/Orphan"}),
+            _orphan(d),
+        ),
+        _both(C, C, "field-added", "model-added"),
+    ),
+    (
+        "constraint-narrower in an allOf model's own member (a response: the server produces it)",
+        _pet_all_of,
+        lambda d: (_pet_all_of(d), _own(d)["id"].__setitem__("minimum", 1)),
+        _both(C, P, "constraint-narrower"),
     ),
     (
         "auth-added (inverse of auth-removed)",
