@@ -721,6 +721,12 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(B, B, "model-type-changed"),
     ),
     (
+        "model-type-wider: a plain-type component made nullable, in a request",
+        _code(type="string"),
+        _code(type="string", nullable=True),
+        _both(C, B, "model-type-wider"),
+    ),
+    (
         "a plain-type component's description: no change",
         _code(type="string"),
         _code(type="string", description="a code"),
