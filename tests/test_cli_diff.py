@@ -140,7 +140,27 @@ def test_a_manifest_without_a_copy_is_reported(project: Path) -> None:
     manifest["spec_copy"] = ""
     manifest_path.write_text(json.dumps(manifest))
     code, _, err = run("diff", "--against", "generated/shop_client")
-    assert code == 1 and "no-recorded-spec" in err and "generate --force" in err
+    assert code == 2 and "no-recorded-spec" in err and "generate --force" in err
+
+
+def test_a_spec_that_does_not_load_exits_2_not_1(project: Path) -> None:
+    """CI tells a broken spec (2) from a breaking change (1), whatever --fail-on says."""
+    broken = Path("broken.yaml")
+    broken.write_text("openapi: 3.0.0\ninfo: {title: x\n", encoding="utf-8")
+    for fail_on in ("never", "breaking", "any"):
+        code, _, err = run("diff", "shop.yaml", str(broken), "--fail-on", fail_on)
+        assert code == 2 and "yaml-syntax" in err
+    code, out, _ = run("diff", "shop.yaml", str(broken), "--format", "json")
+    assert code == 2 and json.loads(out)["diagnostics"][0]["code"] == "yaml-syntax"
+    write_spec(_without_retrieve())
+    assert run("check", "--breaking")[0] == 1  # a breaking change: still 1
+    Path("shop.yaml").write_text(broken.read_text(), encoding="utf-8")
+    code, _, err = run("check", "--breaking")
+    assert code == 2 and "yaml-syntax" in err
+    Path("pyproject.toml").write_text("[tool.apiforge]\ntargets = 3\n", encoding="utf-8")
+    assert run("check", "--breaking")[0] == 2  # an invalid configuration
+    assert run("diff", "--fail-on", "any")[0] == 2
+    assert run("diff", "--help")[1].count("Exit codes:") == 1
 
 
 def test_generate_compares_without_loading_either_spec_again(

@@ -1,8 +1,9 @@
 """The ``apiforge`` command line: parse flags, call the library, map diagnostics to exit codes.
 
 Exit codes: 0 success, 1 generation/validation errors (or a stale ``check``),
-2 usage errors (click's own). The commands (:mod:`apiforge.cli.commands`) call the
-library (:mod:`apiforge.api`) and print; a library
+2 usage errors (click's own). ``diff`` and ``check --breaking`` keep 1 for a change
+at the ``--fail-on`` level, so a spec that does not load exits 2 there (:data:`DIFF_EXITS`,
+:data:`CHECK_EXITS`). The commands (:mod:`apiforge.cli.commands`) call the library (:mod:`apiforge.api`) and print; a library
 :class:`~apiforge.diagnostics.DiagnosticsError` becomes :class:`Failed` here. Each
 command imports its module when it runs, so ``apiforge --help`` and the no-op
 ``generate`` load only what they use.
@@ -24,6 +25,20 @@ from apiforge.cli.flags import IGNORE_WARNING, SPEC, overrides, package_name, ta
 from apiforge.code_cache import save as save_compiled_code
 from apiforge.config import DEFAULT_OUTPUT
 from apiforge.diagnostics import DiagnosticsError
+
+DIFF_EXITS = """\b
+Exit codes:
+  0  compared; no change reached the --fail-on level
+  1  a change reached the --fail-on level
+  2  not compared: bad arguments, or a spec, the configuration or a
+     manifest did not load (its problems are printed)"""
+CHECK_EXITS = """\b
+Exit codes:
+  0  up to date (--breaking: no breaking change)
+  1  stale, edited or missing files, or spec errors
+     (--breaking: a breaking change)
+  2  bad arguments (--breaking: also a spec, the configuration or a
+     manifest that did not load)"""
 
 
 class Failed(click.ClickException):
@@ -168,7 +183,7 @@ def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any
             gc.enable()
 
 
-@main.command()
+@main.command(epilog=CHECK_EXITS)
 @SPEC
 @target_options(
     bump_help="Compare with the versions and CHANGELOG.md entries `generate --bump-version` "
@@ -179,7 +194,8 @@ def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any
 @click.option(
     "--breaking",
     is_flag=True,
-    help="Instead: exit 1 when the spec changed since generation in a way that breaks users.",
+    help="Instead: exit 1 when the spec changed since generation in a way that breaks users "
+    "(2 when a spec or manifest does not load).",
 )
 @click.pass_context
 def check(ctx: click.Context, /, spec: Path | None, breaking: bool, **flags: Any) -> None:
@@ -195,7 +211,7 @@ def check(ctx: click.Context, /, spec: Path | None, breaking: bool, **flags: Any
     run_check(spec, chosen, **flags, **_injected(ctx))
 
 
-@main.command()
+@main.command(epilog=DIFF_EXITS)
 @click.argument("old", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(

@@ -2,9 +2,11 @@
 
 Stages: :mod:`~apiforge.diff.snapshot` takes each spec through load -> IR ->
 names; :mod:`~apiforge.diff.engine` runs the rules (:mod:`~apiforge.diff.operations`,
-:mod:`~apiforge.diff.params`, :mod:`~apiforge.diff.bodies`,
-:mod:`~apiforge.diff.schemas`, all weighed by
-:mod:`~apiforge.diff.flow`) into a :class:`~apiforge.diff.model.Report`;
+:mod:`~apiforge.diff.auth`, :mod:`~apiforge.diff.params`, :mod:`~apiforge.diff.requests`,
+:mod:`~apiforge.diff.bodies`, :mod:`~apiforge.diff.schemas` with
+:mod:`~apiforge.diff.field_defaults` and :mod:`~apiforge.diff.aliases`, all weighed by
+:mod:`~apiforge.diff.flow`; components the IR describes in part are read by
+:mod:`~apiforge.diff.described`) into a :class:`~apiforge.diff.model.Report`;
 :mod:`~apiforge.diff.render` prints it and :mod:`~apiforge.diff.release` turns
 it into a version bump and a CHANGELOG entry. :mod:`~apiforge.diff.recorded`
 keeps the spec an output was generated from beside it; :mod:`~apiforge.diff.stored`

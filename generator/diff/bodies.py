@@ -1,4 +1,5 @@
-"""Body rules: the request body and the responses of one matched operation.
+"""Body rules: the responses of one matched operation, and one body's type and keywords
+(the request body's own rules: :mod:`~apiforge.diff.requests`).
 
 A body's type is weighed by who produces it (callers produce request bodies,
 implementations responses; see :mod:`apiforge.diff.flow`); a body appearing or
@@ -8,7 +9,7 @@ vanishing changes a signature or a return type on one side or both.
 from __future__ import annotations
 
 from apiforge.diagnostics import SpecLocation
-from apiforge.diff.flow import Shift, keyword_moves, type_shift
+from apiforge.diff.flow import OPERATION_FORMATS, keyword_moves
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
 from apiforge.diff.snapshot import Direction, Snapshot
@@ -16,7 +17,7 @@ from apiforge.ir.model import (
     Content,
     Operation,
     Response,
-    preferred_request,
+    TypeRef,
     preferred_response,
 )
 
@@ -24,82 +25,27 @@ B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 Where = tuple[SpecLocation | None, SpecLocation | None]
 
 
-def _symbols(side: Snapshot, op: Operation, argument: str) -> dict[Audience, str]:
-    return {"client": side.client_call(op, argument), "server": side.server_call(op, argument)}
-
-
-def body(pair: Pair, old: Operation, new: Operation) -> None:
-    """The request body appeared, vanished, became required/optional, or changed type or media type."""
-    symbols = _symbols(pair.new, new, "body=...")
-    if old.body is None and new.body is None:
-        return
-    if old.body is None or new.body is None:
-        present = new.body if new.body is not None else old.body
-        assert present is not None
-        rule = "request-body-removed" if new.body is None else "request-body-added"
-        client = B if new.body is None or new.body.required else C
-        pair.emit(
-            rule,
-            {"client": client, "server": B},
-            {
-                "client": f"{'required ' if present.required else ''}request body "
-                f"{'removed' if new.body is None else 'added'}",
-                "server": f"the route {'no longer passes' if new.body is None else 'now passes'} body=",
-            },
-            symbols,
-            old.body.spec_location if old.body else None,
-            new.body.spec_location if new.body else None,
-        )
-        return
-    where: Where = (old.body.spec_location, new.body.spec_location)
-    if old.body.required != new.body.required:
-        shift = Shift.NARROWER if new.body.required else Shift.WIDER
-        state = "required" if new.body.required else "optional"
-        pair.emit(
-            f"request-body-made-{state}",
-            flow_levels(["request"], shift, B),
-            f"request body is now {state}",
-            symbols,
-            *where,
-        )
-    _content(
-        pair,
-        preferred_request(old.body.contents),
-        preferred_request(new.body.contents),
-        "request",
-        symbols,
-        where,
-    )
-
-
-def _content(
+def content(
     pair: Pair,
-    old: Content | None,
-    new: Content | None,
+    old: Content,
+    new: Content,
     direction: Direction,
     symbols: dict[Audience, str],
     where: Where,
     label: str = "request body",
+    only: Audience | None = None,
 ) -> None:
-    """Media type, type and (inline request) constraints of one body; ``label`` names it."""
-    if old is None or new is None:
-        return
-    if old.kind != new.kind:
-        pair.emit(
-            f"{direction}-media-type-changed",
-            same(P),
-            f"{label} is now {new.media_type} (was {old.media_type})",
-            symbols,
-            *where,
-        )
-        return
+    """Type and (inline request) constraints of one body in one media type; ``label`` names it.
+
+    ``only`` narrows the levels to one audience (a media type only the server reads).
+    """
     if old.type is None or new.type is None:
         return
-    shift = type_shift(old.type, new.type)
+    shift = pair.type_shift(old.type, new.type, OPERATION_FORMATS)
     if shift is not None:
         pair.emit(
             f"{direction}-body-type-{shift.value}",
-            flow_levels([direction], shift, B),
+            _narrowed(flow_levels([direction], shift, B), only),
             f"{label} type {shift.value}",
             symbols,
             *where,
@@ -109,18 +55,22 @@ def _content(
     for keyword, moved, was, now in keyword_moves(dict(old.keywords), dict(new.keywords)):
         pair.emit(
             f"{direction}-body-constraint-{moved.value}",
-            flow_levels([direction], moved, P),
+            _narrowed(flow_levels([direction], moved, P), only),
             f"{label}: {keyword} {was!r} -> {now!r}",
             symbols,
             *where,
         )
 
 
+def _narrowed(levels: dict[Audience, Level], only: Audience | None) -> dict[Audience, Level]:
+    return levels if only is None else {only: levels[only]}
+
+
 def responses(pair: Pair, old: Operation, new: Operation) -> None:
     """Success statuses; the body of every status documented on both sides (an error body is
     ``exc.parsed`` for callers and part of the return type for implementations); error
     statuses documented or no longer."""
-    symbols = _symbols(pair.new, new, "")
+    symbols = pair.new.calls(new)
     before = {r.status: r for r in old.success_responses}
     after = {r.status: r for r in new.success_responses}
     if set(before) != set(after) and before and after:
@@ -140,23 +90,80 @@ def responses(pair: Pair, old: Operation, new: Operation) -> None:
             if status in known:
                 _response_body(pair, status, known[status], response, symbols)
     for status, response in errors_after.items():
-        if status not in errors_before and status != "default":
-            pair.emit(
-                "error-response-added",
-                same(C),
-                f"documents error status {status}",
-                symbols,
-                new=response.spec_location,
-            )
+        if status not in errors_before:
+            _error_status(pair, status, _covering(errors_before, status), response, True, symbols)
     for status, response in errors_before.items():
-        if status not in errors_after and status != "default":
-            pair.emit(
-                "error-response-removed",
-                same(C),
-                f"no longer documents error status {status}",
-                symbols,
-                old=response.spec_location,
-            )
+        if status not in errors_after:
+            _error_status(pair, status, response, _covering(errors_after, status), False, symbols)
+
+
+def _covering(errors: dict[str, Response], status: str) -> Response | None:
+    """What the client reads error ``status`` by when not that code: its range, then ``default``."""
+    if status == "default":
+        return None
+    if not status.endswith("XX") and f"{status[0]}XX" in errors:
+        return errors[f"{status[0]}XX"]
+    return errors.get("default")
+
+
+def _parsed(response: Response | None) -> TypeRef | None:
+    """The type of ``exc.parsed`` for an error read by ``response`` (None: it is None)."""
+    content = preferred_response(response.contents) if response is not None else None
+    return content.type if content is not None else None
+
+
+def _error_status(
+    pair: Pair,
+    status: str,
+    was: Response | None,
+    now: Response | None,
+    gained: bool,
+    symbols: dict[Audience, str],
+) -> None:
+    """Error ``status`` documented (``gained``) or no longer; the other side's ``was`` or
+    ``now`` is the response that reads it instead (its range, ``default``, or None).
+
+    The client raises the status class's error either way, but ``exc.parsed`` takes the
+    type of the response that reads the status: code reading it breaks when that type is
+    lost or replaced. The implementation's return type gains or loses the status's
+    wrapper (returning one it no longer lists fails type checks).
+    """
+    before, after = _parsed(was), _parsed(now)
+    retyped = before is not None and (
+        after is None or pair.type_shift(before, after, OPERATION_FORMATS) is not None
+    )
+    covered_now = f" from {now.status}" if now is not None and not gained else ""
+    covered_was = f" from {was.status}" if was is not None and gained else ""
+    state = "documents" if gained else "no longer documents"
+    pair.emit(
+        f"error-response-{'added' if gained else 'removed'}",
+        {"client": B if retyped else C, "server": C if gained else P},
+        {
+            "client": f"{state} error status {status}"
+            + (
+                f"; exc.parsed is now {_spelt(pair.new, after)}{covered_now} "
+                f"(was {_spelt(pair.old, before)}{covered_was})"
+                if retyped
+                else ""
+            ),
+            "server": f"{state} error status {status}"
+            + (
+                ""
+                if gained
+                else "; an implementation returning it fails type checks (its status wrapper "
+                "left the return type)"
+            ),
+        },
+        symbols,
+        None if gained or was is None else was.spec_location,
+        None if not gained or now is None else now.spec_location,
+    )
+
+
+def _spelt(side: Snapshot, parsed: TypeRef | None) -> str:
+    if parsed is None:
+        return "None"
+    return side.model(parsed.model) if parsed.model else f"a {parsed.kind}"
 
 
 def _response_body(
@@ -179,4 +186,15 @@ def _response_body(
             *where,
         )
         return
-    _content(pair, was, now, "response", symbols, where, f"{status} response body")
+    if was is None or now is None:
+        return
+    if was.kind != now.kind:
+        pair.emit(
+            "response-media-type-changed",
+            same(P),
+            f"{status} response body is now {now.media_type} (was {was.media_type})",
+            symbols,
+            *where,
+        )
+        return
+    content(pair, was, now, "response", symbols, where, f"{status} response body")

@@ -13,7 +13,7 @@ from typing import Any
 
 from apiforge.diff.flow import Shift
 from apiforge.diff.model import Audience, Level
-from apiforge.diff.pair import Pair, flow_levels, same
+from apiforge.diff.pair import Pair, both, flow_levels, same
 from apiforge.diff.snapshot import Direction
 
 B, C = Level.BREAKING, Level.COMPATIBLE
@@ -59,7 +59,7 @@ def access(
                     f"code reading or setting it there fails{used[a]}"
                     for a in ("client", "server")
                 },
-                {"client": symbol, "server": symbol},
+                both(symbol),
                 *where,
             )
             continue
@@ -74,6 +74,6 @@ def access(
                 + used[a]
                 for a in ("client", "server")
             },
-            {"client": symbol, "server": symbol},
+            both(symbol),
             *where,
         )

@@ -57,23 +57,31 @@ def combine(a: Shift | None, b: Shift | None) -> Shift | None:
 
 
 _NUMBERS = {"integer": 0, "number": 1}
+# The string formats spelt as another Python type than ``str``: by the models
+# (render/model_constraints.STRING_FORMATS, but binary, which the IR makes a kind of
+# its own) and by operations' parameters and bodies (render/types._FORMATS).
+MODEL_FORMATS = frozenset({"date-time", "date", "time", "duration", "uuid", "uri", "ipv4", "ipv6"})
+OPERATION_FORMATS = frozenset({"date-time", "date", "time", "uuid"})
 
 
-def type_shift(old: TypeRef, new: TypeRef) -> Shift | None:
+def type_shift(old: TypeRef, new: TypeRef, typed: frozenset[str] = MODEL_FORMATS) -> Shift | None:
     """How a type's set of values moved; None when equal.
 
     Component schemas compare by key only (their own edits are compared once,
-    per component): a different component is a :attr:`Shift.CHANGED`.
+    per component): a different component is a :attr:`Shift.CHANGED`. A string
+    format given or dropped narrows or widens it, unless one of the two is in
+    ``typed`` (spelt as ``datetime``, ``UUID``...): the Python type changes, which
+    breaks code on both sides (a ``str`` method on a ``datetime``), so it is changed.
     """
     if old == new:
         return None
     null = (
         None if old.nullable == new.nullable else (Shift.WIDER if new.nullable else Shift.NARROWER)
     )
-    return combine(null, _kind_shift(old, new))
+    return combine(null, _kind_shift(old, new, typed))
 
 
-def _kind_shift(old: TypeRef, new: TypeRef) -> Shift | None:
+def _kind_shift(old: TypeRef, new: TypeRef, typed: frozenset[str]) -> Shift | None:
     if new.kind == "any" and old.kind != "any":
         return Shift.WIDER
     if old.kind == "any" and new.kind != "any":
@@ -85,13 +93,15 @@ def _kind_shift(old: TypeRef, new: TypeRef) -> Shift | None:
     if old.kind == "model":
         return None if old.model == new.model else Shift.CHANGED
     if old.kind == "string" and old.format != new.format:
+        if {old.format, new.format} & typed:
+            return Shift.CHANGED
         if old.format is None or new.format is None:
             return Shift.NARROWER if new.format else Shift.WIDER
         return Shift.CHANGED
     if old.kind == "literal":
         return set_shift(set(old.values), set(new.values))
     if old.kind in ("array", "map") and old.item is not None and new.item is not None:
-        return type_shift(old.item, new.item)
+        return type_shift(old.item, new.item, typed)
     return None
 
 

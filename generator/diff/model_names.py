@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import json
 
-from apiforge.diff.model import Audience, Level
-from apiforge.diff.pair import Pair, same
+from apiforge.diff.model import Level
+from apiforge.diff.pair import Pair, both, same
 from apiforge.diff.snapshot import Snapshot
 from apiforge.ir.model import Schema
 from apiforge.naming.names import Names
 
 B = Level.BREAKING
-
-
-def _both(symbol: str) -> dict[Audience, str]:
-    return {"client": symbol, "server": symbol}
 
 
 def classes(side: Snapshot, key: str) -> tuple[str, ...]:
@@ -50,12 +46,19 @@ def renamed(pair: Pair, key: str, old: Schema, new: Schema) -> None:
         _members(pair, key, old, new)
 
 
-def _classes(pair: Pair, key: str, old: Schema, new: Schema) -> None:
-    before, after = classes(pair.old, key), classes(pair.new, key)
+def moved(pair: Pair, key: str, new_key: str) -> None:
+    """A schema moved, unchanged, to another key (:attr:`~apiforge.diff.pair.Pair.moved`):
+    the same model, renamed only when its classes are."""
+    _classes(pair, key, pair.old.api.schemas[key], pair.new.api.schemas[new_key], new_key)
+
+
+def _classes(pair: Pair, key: str, old: Schema, new: Schema, new_key: str = "") -> None:
+    new_key = new_key or key
+    before, after = classes(pair.old, key), classes(pair.new, new_key)
     if before == after:
         return
     if len(before) == len(after) == 1:
-        why = ""
+        why = "" if new_key == key else f" (its schema moved to the key {new_key!r})"
     elif len(after) == 2:
         why = " (a readOnly or writeOnly property splits it into a request and a response class)"
     else:
@@ -63,12 +66,12 @@ def _classes(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     pair.emit(
         "model-renamed",
         same(B),
-        f"model {pair.old.model(key)} is now {pair.new.model(key)}{why}: imports of the old "
+        f"model {pair.old.model(key)} is now {pair.new.model(new_key)}{why}: imports of the old "
         "name fail",
-        _both(pair.old.model(key)),
+        both(pair.old.model(key)),
         old.spec_location,
         new.spec_location,
-        _both(pair.new.model(key)),
+        both(pair.new.model(new_key)),
     )
 
 
@@ -87,10 +90,10 @@ def _fields(pair: Pair, key: str, old: Schema, new: Schema) -> None:
             same(B),
             f"field {prop.name!r} is now the attribute {after} (was {before}): "
             "code reading or setting the old one fails",
-            _both(pair.old.model(key, before)),
+            both(pair.old.model(key, before)),
             old.spec_location.child("properties", prop.name),
             new.spec_location.child("properties", prop.name),
-            _both(pair.new.model(key, after)),
+            both(pair.new.model(key, after)),
         )
 
 
@@ -117,8 +120,8 @@ def _members(pair: Pair, key: str, old: Schema, new: Schema) -> None:
             same(B),
             f"the member of value {value} is now {pair.new.model(key, after)} (was {before}): "
             "code naming the old member fails",
-            _both(pair.old.model(key, before)),
+            both(pair.old.model(key, before)),
             old.spec_location,
             new.spec_location,
-            _both(pair.new.model(key, after)),
+            both(pair.new.model(key, after)),
         )

@@ -1,4 +1,5 @@
-"""Operation rules: operations and resources removed, added or renamed; endpoints, auth, pagination.
+"""Operation rules: operations and resources removed, added or renamed; endpoints, pagination,
+security schemes (an operation's own requirements: :mod:`~apiforge.diff.auth`).
 
 Operations match by operationId, then (for the rest) by method and path shape,
 so a renamed operationId shows up as a renamed Python method, not as one
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from apiforge.diff.model import AUDIENCES, Audience, Level
+from apiforge.diff.auth import security
+from apiforge.diff.model import AUDIENCES, Level
 from apiforge.diff.pair import Pair, same
 from apiforge.diff.snapshot import Snapshot
 from apiforge.ir.model import Operation, preferred_response
@@ -22,10 +24,6 @@ def _shape(op: Operation) -> tuple[str, str]:
     return op.method, "/".join(
         "{}" if s.startswith("{") else s for s in op.path.strip("/").split("/")
     )
-
-
-def _calls(side: Snapshot, op: Operation) -> dict[Audience, str]:
-    return {"client": side.client_call(op), "server": side.server_call(op)}
 
 
 def match_operations(
@@ -61,7 +59,7 @@ def removed(pair: Pair, op: Operation) -> None:
             "client": f"operation {op.method} {op.path} removed{was}",
             "server": f"operation {op.method} {op.path} removed; the implementation's method is no longer called",
         },
-        {"client": old.client_call(op), "server": old.server_call(op)},
+        old.calls(op),
         old=op.spec_location,
     )
 
@@ -77,15 +75,15 @@ def added(pair: Pair, op: Operation) -> None:
             "server": f"new interface method for {op.method} {op.path}: implementations must add it "
             "(until they do, the route answers 501 and mypy flags the implementation)",
         },
-        {"client": new.client_call(op), "server": new.server_call(op)},
+        new.calls(op),
         new=op.spec_location,
     )
 
 
 def python_names(pair: Pair, old: Operation, new: Operation) -> None:
     """The operation's Python spelling moved (operationId edit, or a naming collision renumbered it)."""
-    before = _calls(pair.old, old)
-    after = _calls(pair.new, new)
+    before = pair.old.calls(old)
+    after = pair.new.calls(new)
     for audience in AUDIENCES:
         if before[audience] != after[audience]:
             pair.emit(
@@ -127,7 +125,7 @@ def endpoint(pair: Pair, old: Operation, new: Operation) -> None:
             "but clients generated from the old spec reach the old endpoint",
             "server": f"served at {new.method} {new.path} (was {old.method} {old.path})",
         },
-        {"client": pair.new.client_call(new), "server": pair.new.server_call(new)},
+        pair.new.calls(new),
         old.spec_location,
         new.spec_location,
     )
@@ -142,66 +140,10 @@ def deprecation(pair: Pair, old: Operation, new: Operation) -> None:
         "operation-deprecated" if new.deprecated else "operation-undeprecated",
         same(C),
         f"operation is now {state}",
-        {"client": pair.new.client_call(new), "server": pair.new.server_call(new)},
+        pair.new.calls(new),
         old.spec_location,
         new.spec_location,
     )
-
-
-def security(pair: Pair, old: Operation, new: Operation) -> None:
-    """Authentication added, dropped, switched to another scheme, or given new scopes."""
-    symbol = _calls(pair.new, new)
-    where = (old.spec_location, new.spec_location)
-    before = {r.scheme: set(r.scopes) for r in old.security}
-    after = {r.scheme: set(r.scopes) for r in new.security}
-    if not before and after:
-        pair.emit(
-            "auth-added",
-            {"client": P, "server": C},
-            {
-                "client": f"now requires credentials ({', '.join(after)}); calls without them get 401",
-                "server": "requests now arrive authenticated (a principal is passed in the context)",
-            },
-            symbol,
-            *where,
-        )
-    elif before and not after:
-        pair.emit(
-            "auth-removed",
-            {"client": C, "server": P},
-            {
-                "client": "no longer requires credentials",
-                "server": "requests are no longer authenticated: the context carries no principal",
-            },
-            symbol,
-            *where,
-        )
-    elif set(before) != set(after):
-        pair.emit(
-            "auth-scheme-changed",
-            same(P),
-            f"authenticates with {', '.join(after)} (was {', '.join(before)})",
-            symbol,
-            *where,
-        )
-    else:
-        for scheme, scopes in after.items():
-            if scopes - before[scheme]:
-                pair.emit(
-                    "auth-scopes-added",
-                    {"client": P, "server": C},
-                    f"{scheme} now needs scopes {', '.join(sorted(scopes - before[scheme]))}",
-                    symbol,
-                    *where,
-                )
-            if before[scheme] - scopes:
-                pair.emit(
-                    "auth-scopes-removed",
-                    {"client": C, "server": P},
-                    f"{scheme} no longer needs scopes {', '.join(sorted(before[scheme] - scopes))}",
-                    symbol,
-                    *where,
-                )
 
 
 def schemes(pair: Pair) -> None:

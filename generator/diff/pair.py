@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any
 
 from apiforge.diagnostics import SpecLocation
-from apiforge.diff.flow import Shift, levels
+from apiforge.diff.flow import MODEL_FORMATS, Shift, levels, type_shift
 from apiforge.diff.model import AUDIENCES, Audience, Change, Level
 from apiforge.diff.snapshot import Direction, Snapshot
+from apiforge.ir.model import TypeRef
 
 
 def flow_levels(
@@ -25,6 +29,11 @@ def flow_levels(
     return result
 
 
+def both(symbol: str) -> dict[Audience, str]:
+    """The same symbol for both audiences (a model or a field, spelt alike on each side)."""
+    return {a: symbol for a in AUDIENCES}
+
+
 def same(level: Level) -> dict[Audience, Level]:
     """The same level for both audiences."""
     return {a: level for a in AUDIENCES}
@@ -37,6 +46,43 @@ class Pair:
     old: Snapshot
     new: Snapshot
     changes: list[Change] = field(default_factory=list)
+
+    @cached_property
+    def moved(self) -> dict[str, str]:
+        """Component keys whose schema text moved, unchanged, to one new key: old key -> new key.
+
+        The models are the same (under the new key's class name), so a type that refers
+        to one is the same type, not another one.
+        """
+        old, new = self.old.api.schemas, self.new.api.schemas
+        gone = [key for key in old if key not in new]
+        if not gone:
+            return {}
+        texts: dict[str, list[str]] = {}
+        for key in gone:
+            texts.setdefault(_text(self.old.schemas.get(key)), []).append(key)
+        for key in new:
+            if key not in old:
+                texts.setdefault(_text(self.new.schemas.get(key)), []).append(key)
+        pairs = (keys for keys in texts.values() if len(keys) == 2)
+        return {a: b for a, b in pairs if a not in new and b not in old}
+
+    def type_shift(
+        self, old: TypeRef, new: TypeRef, typed: frozenset[str] = MODEL_FORMATS
+    ) -> Shift | None:
+        """:func:`~apiforge.diff.flow.type_shift`, a moved component (:attr:`moved`) being itself."""
+        shift = type_shift(old, new, typed)
+        if shift is None or not self.moved:
+            return shift
+        return type_shift(self.as_new(old), new, typed)
+
+    def as_new(self, ref: TypeRef) -> TypeRef:
+        """``ref`` (from the old side) with each moved component under its new key."""
+        item = self.as_new(ref.item) if ref.item is not None else None
+        model = self.moved.get(ref.model or "", ref.model)
+        return (
+            ref if (item, model) == (ref.item, ref.model) else replace(ref, item=item, model=model)
+        )
 
     def emit(
         self,
@@ -56,3 +102,7 @@ class Pair:
             self.changes.append(
                 Change(rule, audience, level, text, symbol[audience], where_old, where_new, renamed)
             )
+
+
+def _text(schema: dict[str, Any] | None) -> str:
+    return json.dumps(schema, sort_keys=True, default=str)

@@ -8,10 +8,11 @@ required additions and removals break.
 
 from __future__ import annotations
 
-from apiforge.diff.bodies import Where, body, responses
-from apiforge.diff.flow import Shift, keyword_moves, type_shift
+from apiforge.diff.bodies import Where, responses
+from apiforge.diff.flow import OPERATION_FORMATS, Shift, keyword_moves
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
+from apiforge.diff.requests import body
 from apiforge.diff.snapshot import Snapshot
 from apiforge.ir.model import Operation, Parameter
 from apiforge.naming.names import param_key
@@ -22,13 +23,6 @@ B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 def _py(side: Snapshot, op: Operation, param: Parameter) -> str:
     names = side.names.operations[op.operation_id].params
     return str(names.get(param_key(param.location, param.name), param.name))
-
-
-def _symbols(
-    pair: Pair, op: Operation, argument: str, old_side: bool = False
-) -> dict[Audience, str]:
-    side = pair.old if old_side else pair.new
-    return {"client": side.client_call(op, argument), "server": side.server_call(op, argument)}
 
 
 def parameters(pair: Pair, old: Operation, new: Operation) -> None:
@@ -52,7 +46,7 @@ def parameters(pair: Pair, old: Operation, new: Operation) -> None:
                 "client": f"{param.location} parameter {param.name!r} removed: passing {arg} raises TypeError",
                 "server": f"{param.location} parameter {param.name!r} removed: the route no longer passes it",
             },
-            _symbols(pair, old, arg, old_side=True),
+            pair.old.calls(old, arg),
             param.spec_location,
             new.spec_location,
         )
@@ -68,7 +62,7 @@ def parameters(pair: Pair, old: Operation, new: Operation) -> None:
                 "server": f"new {param.location} parameter {param.name!r}: the route passes {arg}, "
                 "so the implementation's method must accept it",
             },
-            _symbols(pair, new, arg),
+            pair.new.calls(new, arg),
             old.spec_location,
             param.spec_location,
         )
@@ -104,7 +98,7 @@ def _renamed(pair: Pair, old: Operation, new: Operation, a: Parameter, b: Parame
                 "unchanged but clients generated from the old spec send the old one",
                 "server": f"read from {b.location} {b.name!r} (was {a.location} {a.name!r})",
             },
-            _symbols(pair, new, after + "=..."),
+            pair.new.calls(new, after + "=..."),
             a.spec_location,
             b.spec_location,
         )
@@ -113,10 +107,10 @@ def _renamed(pair: Pair, old: Operation, new: Operation, a: Parameter, b: Parame
         "parameter-renamed",
         same(B),
         f"parameter {before}= is now {after}= ({b.location} {b.name!r})",
-        _symbols(pair, old, before + "=...", old_side=True),
+        pair.old.calls(old, before + "=..."),
         a.spec_location,
         b.spec_location,
-        _symbols(pair, new, after + "=..."),
+        pair.new.calls(new, after + "=..."),
     )
 
 
@@ -124,14 +118,14 @@ def _parameter(
     pair: Pair, old_op: Operation, new_op: Operation, old: Parameter, new: Parameter
 ) -> None:
     before, after = _py(pair.old, old_op, old), _py(pair.new, new_op, new)
-    symbols = _symbols(pair, new_op, after + "=...")
+    symbols = pair.new.calls(new_op, after + "=...")
     where = (old.spec_location, new.spec_location)
     if before != after:
         pair.emit(
             "parameter-renamed",
             same(B),
             f"parameter {before}= is now {after}=",
-            _symbols(pair, old_op, before + "=...", old_side=True),
+            pair.old.calls(old_op, before + "=..."),
             *where,
             symbols,
         )
@@ -145,7 +139,7 @@ def _parameter(
             symbols,
             *where,
         )
-    retyped = type_shift(old.type, new.type)
+    retyped = pair.type_shift(old.type, new.type, OPERATION_FORMATS)
     if retyped is not None:
         pair.emit(
             f"parameter-type-{retyped.value}",
@@ -155,6 +149,7 @@ def _parameter(
             *where,
         )
     _serialization(pair, old, new, symbols, where)
+    _reserved(pair, old, new, symbols, where)
     for keyword, moved, was, now in keyword_moves(dict(old.keywords), dict(new.keywords)):
         pair.emit(
             f"parameter-constraint-{moved.value}",
@@ -193,6 +188,30 @@ def _serialization(
             "unchanged but clients generated from the old spec send the old spelling",
             "server": f"{new.location} parameter {new.name!r} is now read as {spelt}",
         },
+        symbols,
+        *where,
+    )
+
+
+def _reserved(
+    pair: Pair, old: Parameter, new: Parameter, symbols: dict[Audience, str], where: Where
+) -> None:
+    """``allowReserved`` set or dropped: the client sends ``/``, ``:``, ``,``... as they are, or
+    escaped. The server reads a value alike either way, except that a literal ``,`` inside
+    an item of a comma-separated array or object (``style=form, explode=false``) now splits it."""
+    if old.allow_reserved == new.allow_reserved:
+        return
+    commas = new.serialization == ("form", False) and new.type.kind in ("array", "map", "model")
+    state = "now sent as they are" if new.allow_reserved else "now escaped"
+    pair.emit(
+        "parameter-allow-reserved-changed",
+        {"client": P if commas and new.allow_reserved else C, "server": C},
+        f"{new.location} parameter {new.name!r}: reserved characters are {state}"
+        + (
+            "; an item holding ',' now reaches the server split in two"
+            if commas and new.allow_reserved
+            else ""
+        ),
         symbols,
         *where,
     )
@@ -272,7 +291,7 @@ def _positional_order(pair: Pair, old: Operation, new: Operation) -> None:
             "positional-order-changed",
             same(B),
             f"positional arguments are now ({', '.join(after)}) (were ({', '.join(before)}))",
-            _symbols(pair, new, ", ".join(after)),
+            pair.new.calls(new, ", ".join(after)),
             old.spec_location,
             new.spec_location,
         )

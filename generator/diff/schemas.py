@@ -16,18 +16,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from apiforge.diff import field_access, model_names
+from apiforge.diff import aliases, described, field_access, model_names
+from apiforge.diff.field_defaults import default_of, defaults
 from apiforge.diff.flow import (
-    CONSTRAINTS,
     MISSING,
     Shift,
     closed_shift,
-    constraint_shift,
     integer_format_shift,
-    type_shift,
+    keyword_moves,
 )
 from apiforge.diff.model import Audience, Level
-from apiforge.diff.pair import Pair, flow_levels, same
+from apiforge.diff.pair import Pair, both, flow_levels, same
 from apiforge.diff.snapshot import Direction
 from apiforge.ir.model import Property, Schema
 
@@ -39,29 +38,28 @@ def components(pair: Pair) -> None:
     """Compare every component present on either side."""
     old, new = pair.old.api.schemas, pair.new.api.schemas
     for key, schema in old.items():
-        if key not in new:
+        if key in pair.moved:
+            model_names.moved(pair, key, pair.moved[key])
+        elif key not in new:
             pair.emit(
                 "model-removed",
                 same(B),
                 f"model {pair.old.model(key)} removed: importing it fails",
-                _both(pair.old.model(key)),
+                both(pair.old.model(key)),
                 old=schema.spec_location,
             )
-            continue
-        component(pair, key, schema, new[key])
+        else:
+            component(pair, key, schema, new[key])
+    landed = set(pair.moved.values())
     for key, schema in new.items():
-        if key not in old:
+        if key not in old and key not in landed:
             pair.emit(
                 "model-added",
                 same(C),
                 f"new model {pair.new.model(key)}",
-                _both(pair.new.model(key)),
+                both(pair.new.model(key)),
                 new=schema.spec_location,
             )
-
-
-def _both(symbol: str) -> dict[Audience, str]:
-    return {"client": symbol, "server": symbol}
 
 
 def _directions(pair: Pair, key: str) -> list[Direction]:
@@ -97,28 +95,38 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     # break Python code whatever the direction fire (the models export it all the same).
     directions = _directions(pair, key)
     used = _used_by(pair, key)
+    raw_old, raw_new = pair.old.schemas.get(key, {}), pair.new.schemas.get(key, {})
+    # an allOf-composed object is compared as its model: one class with every member's fields
+    views = described.merged(pair.old, key), described.merged(pair.new, key)
+    if views[0] is not None:
+        old, raw_old = views[0]
+    if views[1] is not None:
+        new, raw_new = views[1]
+    merged = all(v is not None for v, raw in zip(views, (raw_old, raw_new)) if "allOf" in raw)
     if old.kind != new.kind:
         pair.emit(
             "model-kind-changed",
             same(B),
             f"{new_name} is now {_kind(new)} (was {_kind(old)})" + used,
-            _both(new_name),
+            both(new_name),
             *where,
         )
         return
-    raw_old, raw_new = pair.old.schemas.get(key, {}), pair.new.schemas.get(key, {})
     if old.kind == "enum":
         _enum_values(pair, new_name, old, new, directions, used)
     else:
-        _properties(pair, key, old, new, directions, used)
+        if old.kind == "alias":
+            aliases.compare(pair, new_name, (raw_old, raw_new), directions, used, where)
+        _properties(pair, key, (old, new), (raw_old, raw_new), directions, used)
         _constraints(pair, new_name, raw_old, raw_new, directions, used, where)
         _closed(pair, new_name, raw_old, raw_new, directions, used, where)
-    if _canonical(raw_old, _COMPOSITION) != _canonical(raw_new, _COMPOSITION):
+    composition = _COMPOSITION[1:] if merged else _COMPOSITION  # merged: allOf is the fields
+    if _canonical(raw_old, composition) != _canonical(raw_new, composition):
         pair.emit(
             "model-composition-changed",
             same(P),
             f"{new_name}: allOf/oneOf/anyOf members changed" + used,
-            _both(new_name),
+            both(new_name),
             *where,
         )
 
@@ -143,7 +151,7 @@ def _enum_values(
             "enum-value-removed",
             same(B),
             f"{name}: value(s) {spelt} removed; their members no longer exist" + used,
-            _both(name),
+            both(name),
             *where,
         )
     if not fresh:
@@ -162,7 +170,7 @@ def _enum_values(
             + _server_enum_note(directions)
             + used["server"],
         },
-        _both(name),
+        both(name),
         *where,
     )
 
@@ -174,8 +182,14 @@ def _server_enum_note(directions: list[Direction]) -> str:
 
 
 def _properties(
-    pair: Pair, key: str, old: Schema, new: Schema, directions: list[Direction], used: Used
+    pair: Pair,
+    key: str,
+    schemas: tuple[Schema, Schema],
+    raws: tuple[dict[str, Any], dict[str, Any]],
+    directions: list[Direction],
+    used: Used,
 ) -> None:
+    old, new = schemas
     before = {p.name: p for p in old.properties}
     after = {p.name: p for p in new.properties}
     location = (old.spec_location, new.spec_location)
@@ -186,7 +200,7 @@ def _properties(
                 "field-removed",
                 same(B),
                 f"field {name!r} removed: reading or setting it fails" + used,
-                _both(field),
+                both(field),
                 location[0].child("properties", name),
                 location[1],
             )
@@ -199,8 +213,7 @@ def _properties(
             directions,
             used,
             (location[0].child("properties", name), location[1].child("properties", name)),
-            pair.old.schemas.get(key, {}),
-            pair.new.schemas.get(key, {}),
+            *raws,
             key in pair.old.names.variants and key in pair.new.names.variants,
         )
     for name, prop in after.items():
@@ -208,19 +221,19 @@ def _properties(
             continue
         field = pair.new.model(key, name)
         where = location[1].child("properties", name)
-        default = _default(pair.new.schemas.get(key, {}), name)
+        default = default_of(raws[1], name)
         if prop.required and default:
             pair.emit(
                 "field-added-required",
                 same(C),
                 f"new required field {name!r} with default {default[0]!r}: the models fill it in"
                 + used,
-                _both(field),
+                both(field),
                 location[0],
                 where,
             )
         elif prop.required:
-            ways = field_access.travels(directions, pair.new.schemas.get(key, {}), name)
+            ways = field_access.travels(directions, raws[1], name)
             pair.emit(
                 "field-added-required",
                 flow_levels(ways, Shift.NARROWER, B),
@@ -228,7 +241,7 @@ def _properties(
                     "client": _required_text("client", ways, name) + used["client"],
                     "server": _required_text("server", ways, name) + used["server"],
                 },
-                _both(field),
+                both(field),
                 location[0],
                 where,
             )
@@ -237,20 +250,10 @@ def _properties(
                 "field-added",
                 same(C),
                 f"new optional field {name!r}" + used,
-                _both(field),
+                both(field),
                 location[0],
                 where,
             )
-
-
-def _default(schema: dict[str, Any], name: str) -> tuple[Any, ...]:
-    """``(default,)`` when property ``name`` of a raw schema has a default, else ``()``.
-
-    A required field with a default never has to be given: the models fill it in
-    on both sides, so making it required (or optional) moves nothing for anyone.
-    """
-    prop = (schema.get("properties") or {}).get(name)
-    return (prop["default"],) if isinstance(prop, dict) and "default" in prop else ()
 
 
 def _required_text(audience: Audience, directions: list[Direction], name: str) -> str:
@@ -291,25 +294,26 @@ def _property(
     if old.required != new.required:
         shift = Shift.NARROWER if new.required else Shift.WIDER
         state = "required" if new.required else "optional"
-        default = _default(raw_new if new.required else raw_old, new.name)
+        default = default_of(raw_new if new.required else raw_old, new.name)
         by_audience = same(C) if default else flow_levels(ways, shift, B)
         note = f" (its default {default[0]!r} fills it in)" if default else ""
         pair.emit(
             f"field-made-{state}",
             by_audience,
             f"field {new.name!r} is now {state}{note}" + used,
-            _both(field),
+            both(field),
             *where,
         )
-    retyped = type_shift(old.type, new.type)
+    retyped = pair.type_shift(old.type, new.type)
     if retyped is not None:
         pair.emit(
             f"field-type-{retyped.value}",
             flow_levels(ways, retyped, B),
             f"field {new.name!r}: type {retyped.value}" + used,
-            _both(field),
+            both(field),
             *where,
         )
+    defaults(pair, field, new.name, (raw_old, raw_new), ways, used, where)
     prop_old = (raw_old.get("properties") or {}).get(old.name)
     prop_new = (raw_new.get("properties") or {}).get(new.name)
     if isinstance(prop_old, dict) and isinstance(prop_new, dict):
@@ -332,20 +336,18 @@ def _constraints(
     (``list[Annotated[str, Field(max_length=5)]]``): their keywords count, spelt
     ``items.maxLength``; a ``$ref``'d one is compared under its own key.
     """
-    moves = [
-        (k, constraint_shift(k, old.get(k, MISSING), new.get(k, MISSING))) for k in CONSTRAINTS
-    ]
-    moves.append(("format", integer_format_shift(old, new)))  # the server checks int32/int64
-    for keyword, moved in moves:
-        if moved is not None:
-            before, after = old.get(keyword, MISSING), new.get(keyword, MISSING)
-            pair.emit(
-                f"constraint-{moved.value}",
-                flow_levels(directions, moved, P),
-                f"{path}{keyword} {before!r} -> {after!r}" + used,
-                _both(symbol),
-                *where,
-            )
+    moves = keyword_moves(old, new)
+    ranged = integer_format_shift(old, new)  # the server checks int32/int64
+    if ranged is not None:
+        moves.append(("format", ranged, old.get("format", MISSING), new.get("format", MISSING)))
+    for keyword, moved, before, after in moves:
+        pair.emit(
+            f"constraint-{moved.value}",
+            flow_levels(directions, moved, P),
+            f"{path}{keyword} {before!r} -> {after!r}" + used,
+            both(symbol),
+            *where,
+        )
     for part in ("items", "additionalProperties"):
         was, now = old.get(part), new.get(part)
         if (
@@ -374,6 +376,6 @@ def _closed(
             f"constraint-{moved.value}",
             flow_levels(directions, moved, P),
             f"additionalProperties {before!r} -> {after!r}" + used,
-            _both(symbol),
+            both(symbol),
             *where,
         )

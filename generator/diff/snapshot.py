@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from apiforge.diagnostics import GenerationFailed, Sink, SpecLocation
 from apiforge.diff import units
+from apiforge.diff.model import Audience
 from apiforge.ir.build import build
 from apiforge.ir.model import Api, Operation, TypeRef
 from apiforge.ir.nested import component_key
@@ -90,6 +91,10 @@ class Snapshot:
         n = self.names.operations[op.operation_id]
         interface = self.names.groups[n.resource].interface
         return f"{interface}.{n.method}({argument or '...'})"
+
+    def calls(self, op: Operation, argument: str = "") -> dict[Audience, str]:
+        """Per audience, how its code spells ``op``: :meth:`client_call`, :meth:`server_call`."""
+        return {"client": self.client_call(op, argument), "server": self.server_call(op, argument)}
 
     def call(self, audience: str, op: Operation, argument: str = "") -> str:
         """:meth:`client_call` or :meth:`server_call`."""

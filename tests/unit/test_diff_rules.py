@@ -125,6 +125,99 @@ def _media_form(d: dict[str, Any]) -> None:
     body["content"] = {"application/x-www-form-urlencoded": body["content"]["application/json"]}
 
 
+def _media(d: dict[str, Any], **schemas: dict[str, Any]) -> None:
+    """``pets_create``'s body in these media types (``form``, ``json``, ``text``), in order."""
+    spelt = {
+        "json": "application/json",
+        "form": "application/x-www-form-urlencoded",
+        "text": "text/plain",
+    }
+    content = {spelt[kind]: {"schema": schema} for kind, schema in schemas.items()}
+    op(d, "/pets/", "post")["requestBody"]["content"] = content
+
+
+_NEW_PET = {"$ref": "#/components/schemas/NewPet"}
+_TAGGED = {"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"}}}}
+
+
+def _form_encoding(encoding: dict[str, Any]) -> Edit:
+    def edit(d: dict[str, Any]) -> None:
+        _media(d, form=_TAGGED | {"properties": _TAGGED["properties"] | {"n": {"type": "integer"}}})
+        if encoding:
+            op(d, "/pets/", "post")["requestBody"]["content"]["application/x-www-form-urlencoded"][
+                "encoding"
+            ] = encoding
+
+    return edit
+
+
+def _reserved_ids(d: dict[str, Any]) -> None:
+    _ids(d, explode=False)
+    op(d, "/pets/", "get")["parameters"][-1]["allowReserved"] = True
+
+
+def _move(old_key: str, new_key: str) -> Edit:
+    """Component ``old_key`` moves, unchanged, to ``new_key`` (its place in order kept), and
+    every $ref follows it."""
+
+    def follow(node: Any) -> Any:
+        if isinstance(node, dict):
+            if node.get("$ref") == f"#/components/schemas/{old_key}":
+                return {"$ref": f"#/components/schemas/{new_key}"}
+            return {k: follow(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [follow(v) for v in node]
+        return node
+
+    def edit(d: dict[str, Any]) -> None:
+        moved = follow(d)
+        schemas = moved["components"]["schemas"]
+        moved["components"]["schemas"] = {
+            (new_key if k == old_key else k): v for k, v in schemas.items()
+        }
+        d.clear()
+        d.update(moved)
+
+    return edit
+
+
+def _field_default(model: str, name: str, value: Any) -> Edit:
+    return lambda d: schema(d, model)["properties"][name].__setitem__("default", value)
+
+
+def _code(**alias: Any) -> Edit:
+    """NewPet (a request body) has a field of the plain-type component ``Code``."""
+
+    def edit(d: dict[str, Any]) -> None:
+        d["components"]["schemas"]["Code"] = alias
+        schema(d, "NewPet")["properties"]["code"] = {"$ref": "#/components/schemas/Code"}
+
+    return edit
+
+
+def _pet_all_of(d: dict[str, Any]) -> None:
+    """Pet is written as allOf NewPet and its own fields: the same model, merged."""
+    d["components"]["schemas"]["Pet"] = {
+        "allOf": [
+            {"$ref": "#/components/schemas/NewPet"},
+            {
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "status": {"$ref": "#/components/schemas/Status"},
+                },
+            },
+        ]
+    }
+
+
+def _own(d: dict[str, Any]) -> dict[str, Any]:
+    """The properties of Pet's inline allOf member (see :func:`_pet_all_of`)."""
+    found: dict[str, Any] = schema(d, "Pet")["allOf"][1]["properties"]
+    return found
+
+
 def _status_to_object(d: dict[str, Any]) -> None:
     d["components"]["schemas"]["Status"] = {
         "type": "object",
@@ -247,7 +340,12 @@ ROWS: list[Row] = [
         lambda d: op(d, "/pets/", "post")["requestBody"].__setitem__("required", False),
         _both(C, B, "request-body-made-optional"),
     ),
-    ("request-media-type-changed", _media_form, _both(P, P, "request-media-type-changed")),
+    (
+        # clients generated from the old spec send JSON, which the route now answers with 415
+        "request-media-type-changed",
+        _media_form,
+        _both(B, P, "request-media-type-changed"),
+    ),
     (
         "request-body-type-changed",
         lambda d: op(d, "/pets/", "post")["requestBody"]["content"]["application/json"].__setitem__(
@@ -284,7 +382,7 @@ ROWS: list[Row] = [
     (
         "error-response-removed",
         lambda d: _pop(op(d, "/pets/", "post")["responses"], "409"),
-        _both(C, C, "error-response-removed"),
+        _both(C, P, "error-response-removed"),
     ),
     (
         "auth-removed",
@@ -316,6 +414,45 @@ ROWS: list[Row] = [
         _lowercase_pet_first,
         _both(B, B, "model-renamed") | _both(C, C, "model-added", "error-response-added"),
     ),
+    (
+        # the same model under another class name: imports of Pet fail, and nothing else
+        # (not a model removed plus one added, nor every type that refers to it retyped)
+        "model-renamed: a schema moved to another key",
+        _move("Pet", "Animal"),
+        _both(B, B, "model-renamed"),
+    ),
+    ("a schema moved to a key of the same class name: no change", _move("Status", "status"), set()),
+    (
+        "field-default-added",
+        _field_default("NewPet", "tag", "x"),
+        _both(P, C, "field-default-added"),
+    ),
+    (
+        "field-default-added in a response model",
+        _field_default("Pet", "tag", "y"),
+        _both(P, C, "field-default-added"),
+    ),
+    (
+        # pet.tag is a datetime now: str methods on it fail, and so does passing a str to mypy
+        "field-type-changed: a string field gets a format spelt as another Python type",
+        lambda d: schema(d, "Pet")["properties"]["tag"].__setitem__("format", "date-time"),
+        _both(B, B, "field-type-changed"),
+    ),
+    (
+        "field-type-narrower: a format that stays a str (the server's models check it)",
+        lambda d: schema(d, "NewPet")["properties"]["tag"].__setitem__("format", "email"),
+        _both(B, C, "field-type-narrower"),
+    ),
+    (
+        "parameter-type-changed: a format spelt as uuid.UUID",
+        lambda d: op(d, "/pets/", "get")["parameters"][1]["schema"].__setitem__("format", "uuid"),
+        _both(B, B, "parameter-type-changed"),
+    ),
+    (
+        "parameter-type-narrower: a format a parameter still spells as str",
+        lambda d: op(d, "/pets/", "get")["parameters"][1]["schema"].__setitem__("format", "uri"),
+        _both(B, C, "parameter-type-narrower"),
+    ),
     ("model-kind-changed", _status_to_object, _both(B, B, "model-kind-changed")),
     (
         "field-removed",
@@ -344,7 +481,8 @@ ROWS: list[Row] = [
             schema(d, "NewPet")["required"].append("tag"),
             schema(d, "NewPet")["properties"]["tag"].__setitem__("default", "x"),
         ),
-        _both(C, C, "field-made-required"),
+        # callers leaving it out sent no tag (None for the implementation), now "x"
+        _both(C, C, "field-made-required") | _both(P, C, "field-default-added"),
     ),
     (
         "field-added-required with a default",
@@ -448,6 +586,185 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _composed,
         lambda d: _composed(d, extra=True),
         _both(P, P, "model-composition-changed"),
+    ),
+    (
+        "error-response-removed whose body was exc.parsed",
+        lambda d: _error_body(d, "409", "Pet"),
+        lambda d: _pop(op(d, "/pets/", "post")["responses"], "409"),
+        _both(B, P, "error-response-removed"),
+    ),
+    (
+        "error-response-removed, read by its range as the same model",
+        lambda d: (_error_body(d, "409", "Pet"), _error_body(d, "4XX", "Pet")),
+        lambda d: (_pop(op(d, "/pets/", "post")["responses"], "409"), _error_body(d, "4XX", "Pet")),
+        _both(C, P, "error-response-removed"),
+    ),
+    (
+        "error-response-added where default read it as another model",
+        lambda d: _error_body(d, "default", "Pet"),
+        lambda d: (_error_body(d, "default", "Pet"), _error_body(d, "422", "NewPet")),
+        _both(B, C, "error-response-added"),
+    ),
+    (
+        "error-response-removed: default, whose body was exc.parsed",
+        lambda d: _error_body(d, "default", "Pet"),
+        lambda d: None,
+        _both(B, P, "error-response-removed"),
+    ),
+    (
+        "auth-alternative-removed: one of two ways to authenticate (not the first)",
+        lambda d: _security(d, [{"token": ["pets:read"]}, {"key": []}]),
+        lambda d: _security(d, [{"token": ["pets:read"]}]),
+        _both(P, C, "auth-alternative-removed"),
+    ),
+    (
+        "auth-alternative-added",
+        lambda d: _security(d, [{"token": ["pets:read"]}]),
+        lambda d: _security(d, [{"token": ["pets:read"]}, {"key": []}]),
+        _both(C, P, "auth-alternative-added"),
+    ),
+    (
+        "auth-removed: credentials made optional by an empty alternative",
+        lambda d: _security(d, [{"token": ["pets:read"]}]),
+        lambda d: _security(d, [{"token": ["pets:read"]}, {}]),
+        _both(C, P, "auth-removed"),
+    ),
+    (
+        "auth-scopes-removed in a second alternative",
+        lambda d: _security(d, [{"key": []}, {"token": ["pets:read", "pets:write"]}]),
+        lambda d: _security(d, [{"key": []}, {"token": ["pets:read"]}]),
+        _both(C, P, "auth-scopes-removed"),
+    ),
+    (
+        "request-media-type-changed, the old one still accepted",
+        lambda d: _media(d, form=_NEW_PET),
+        lambda d: _media(d, form=_NEW_PET, json=_NEW_PET),
+        _both(C, P, "request-media-type-changed"),
+    ),
+    (
+        "request-media-type-removed: one the client never sent",
+        lambda d: _media(d, json=_NEW_PET, form=_NEW_PET),
+        lambda d: _media(d, json=_NEW_PET),
+        _both(C, P, "request-media-type-removed"),
+    ),
+    (
+        "request-media-type-added, a type the body already had",
+        lambda d: _media(d, json=_NEW_PET),
+        lambda d: _media(d, json=_NEW_PET, form=_NEW_PET),
+        _both(C, C, "request-media-type-added"),
+    ),
+    (
+        "request-media-type-added, of another type: the implementation's body may be a str",
+        lambda d: _media(d, json=_NEW_PET),
+        lambda d: _media(d, json=_NEW_PET, text={"type": "string"}),
+        _both(C, B, "request-media-type-added"),
+    ),
+    (
+        "request-body-type-changed in a media type only the server reads",
+        lambda d: _media(d, json=_NEW_PET, form=_NEW_PET),
+        lambda d: _media(d, json=_NEW_PET, form={"$ref": "#/components/schemas/Pet"}),
+        {("request-body-type-changed", "server", B)},
+    ),
+    (
+        "request-encoding-changed: an array form field no longer exploded",
+        _form_encoding({}),
+        _form_encoding({"tags": {"explode": False}, "n": {"style": "spaceDelimited"}}),
+        _both(B, C, "request-encoding-changed"),
+    ),
+    (
+        "parameter-allow-reserved-changed: a scalar reads alike either way",
+        lambda d: None,
+        lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("allowReserved", True),
+        _both(C, C, "parameter-allow-reserved-changed"),
+    ),
+    (
+        "parameter-allow-reserved-changed: a comma-separated array's items may split",
+        lambda d: _ids(d, explode=False),
+        _reserved_ids,
+        _both(P, C, "parameter-allow-reserved-changed"),
+    ),
+    (
+        "field-default-changed",
+        _field_default("NewPet", "tag", "x"),
+        _field_default("NewPet", "tag", "y"),
+        _both(P, C, "field-default-changed"),
+    ),
+    (
+        "field-default-removed: the implementation may now receive None",
+        _field_default("NewPet", "tag", "x"),
+        lambda d: None,
+        _both(P, P, "field-default-removed"),
+    ),
+    (
+        "a field's default null is no default",
+        lambda d: None,
+        _field_default("NewPet", "tag", None),
+        set(),
+    ),
+    (
+        # class Code(RootModel[str]) is now RootModel[int]
+        "model-type-changed: a plain-type component's type",
+        _code(type="string"),
+        _code(type="integer"),
+        _both(B, B, "model-type-changed"),
+    ),
+    (
+        "model-type-wider: integer to number, in a request",
+        _code(type="integer"),
+        _code(type="number"),
+        _both(C, B, "model-type-wider"),
+    ),
+    (
+        "model-type-changed: an array alias's items",
+        _code(type="array", items={"type": "string"}),
+        _code(type="array", items={"$ref": "#/components/schemas/Status"}),
+        _both(B, B, "model-type-changed"),
+    ),
+    (
+        "model-type-wider: a plain-type component made nullable, in a request",
+        _code(type="string"),
+        _code(type="string", nullable=True),
+        _both(C, B, "model-type-wider"),
+    ),
+    (
+        "a plain-type component's description: no change",
+        _code(type="string"),
+        _code(type="string", description="a code"),
+        set(),
+    ),
+    (
+        "an object rewritten as the allOf of the same fields: no change",
+        lambda d: None,
+        _pet_all_of,
+        set(),
+    ),
+    (
+        "field-type-changed in an allOf model's own member",
+        _pet_all_of,
+        lambda d: (_pet_all_of(d), _own(d)["id"].__setitem__("type", "string")),
+        _both(B, B, "field-type-changed"),
+    ),
+    (
+        "field-removed from an allOf model's own member",
+        _pet_all_of,
+        lambda d: (_pet_all_of(d), _own(d).pop("status")),
+        _both(B, B, "field-removed"),
+    ),
+    (
+        "field-added through an allOf model's new $ref member",
+        _pet_all_of,
+        lambda d: (
+            _pet_all_of(d),
+            schema(d, "Pet")["allOf"].append({"$ref": "#/components/schemas/Orphan"}),
+            _orphan(d),
+        ),
+        _both(C, C, "field-added", "model-added"),
+    ),
+    (
+        "constraint-narrower in an allOf model's own member (a response: the server produces it)",
+        _pet_all_of,
+        lambda d: (_pet_all_of(d), _own(d)["id"].__setitem__("minimum", 1)),
+        _both(C, P, "constraint-narrower"),
     ),
     (
         "auth-added (inverse of auth-removed)",
@@ -690,6 +1007,21 @@ def _inline_size(d: dict[str, Any], values: list[str]) -> None:
     schema(d, "NewPet")["properties"]["size"] = {"type": "string", "enum": values}
 
 
+def _error_body(d: dict[str, Any], status: str, model: str) -> None:
+    """``pets_create`` documents error ``status`` with a body of component ``model``."""
+    ref = {"$ref": f"#/components/schemas/{model}"}
+    op(d, "/pets/", "post")["responses"][status] = {
+        "description": "error",
+        "content": {"application/json": {"schema": ref}},
+    }
+
+
+def _security(d: dict[str, Any], alternatives: list[dict[str, list[str]]]) -> None:
+    """``pets_list`` is authenticated by ``alternatives``; an API key scheme ``key`` exists."""
+    d["components"]["securitySchemes"]["key"] = {"type": "apiKey", "in": "header", "name": "X-Key"}
+    op(d, "/pets/", "get")["security"] = alternatives
+
+
 def _found(old: dict[str, Any], new: dict[str, Any]) -> set[tuple[str, str, str]]:
     return {(c.rule, c.audience, c.level.value) for c in diff(old, new).changes}
 
@@ -729,3 +1061,12 @@ def test_semver_advice_per_package() -> None:
     assert described.changes == () and described.bump("client") is Bump.PATCH
     assert diff(base(), base()).bump("server") is Bump.NONE
     assert removed.worst() is Level.BREAKING
+
+
+def test_typed_formats_are_the_ones_the_generator_spells_as_other_types() -> None:
+    from apiforge.diff.flow import MODEL_FORMATS, OPERATION_FORMATS
+    from apiforge.render.model_constraints import STRING_FORMATS
+    from apiforge.render.types import _FORMATS
+
+    assert set(STRING_FORMATS) - {"binary"} == MODEL_FORMATS
+    assert set(_FORMATS) == OPERATION_FORMATS

@@ -5,8 +5,11 @@ an output (``--against DIR``, see :mod:`apiforge.diff.recorded`) with the spec
 it is generated from now, or (no arguments) every configured target's output
 with its spec. The report goes to stdout: text, or with ``--format json`` one
 JSON object and nothing else. Spec diagnostics go to stderr (into the JSON
-object with ``--format json``). ``--fail-on`` makes the command exit 1
-(:class:`ChangesFound`) when a change reaches that level.
+object with ``--format json``). Exit codes (the command's help lists them): 0 compared, 1 a
+change reached the ``--fail-on`` level (:class:`ChangesFound`), 2 nothing (or not
+everything) could be compared: bad arguments, or a spec, configuration or manifest
+that does not load (:class:`CannotCompare`), so CI tells a broken spec from a
+breaking change.
 
 The release step that ``generate`` and ``check`` run lives in
 :mod:`apiforge.diff.release_step`.
@@ -47,6 +50,19 @@ if TYPE_CHECKING:
     from apiforge.diff.model import Audience, Report
 
 FAIL_ON = {"never": 3, "breaking": 2, "possibly-breaking": 1, "any": 0}
+
+
+class CannotCompare(click.ClickException):
+    """A spec, the configuration or a manifest did not load; its problems were printed (exit 2).
+
+    Usage errors exit 2 as well (click's): either way the comparison did not run, which
+    CI must not mistake for a breaking change (exit 1).
+    """
+
+    exit_code = 2
+
+    def show(self, file: object = None) -> None:
+        click.echo(self.message, err=True)
 
 
 class ChangesFound(click.ClickException):
@@ -191,7 +207,7 @@ def run_jobs(
     fail_on: str,
     allow_remote_refs: bool = False,
 ) -> None:
-    """Compare, print every report, and exit 1 on problems or on changes at ``fail_on``."""
+    """Compare, print every report; exit 2 on problems, else 1 on changes at ``fail_on``."""
 
     reports: list[tuple[Report, dict[str, str]]] = []
     for job in jobs:
@@ -216,7 +232,7 @@ def run_jobs(
             click.echo(render_text(problems), err=True)
         click.echo("\n".join(report_text(r, v) for r, v in reports), nl=False)
     if problems:
-        raise DiagnosticsError(f"apiforge diff: {len(problems)} problem(s)")
+        raise CannotCompare(f"apiforge diff: {len(problems)} problem(s); nothing compared for them")
     threshold = FAIL_ON[fail_on]
     hits = sum(1 for r, _ in reports for c in r.changes if c.level.rank >= threshold)
     if hits:
@@ -268,7 +284,10 @@ def run_breaking_check(
 ) -> None:
     """``apiforge check --breaking``: each target's recorded spec against its spec now, failing on breaks."""
 
-    targets = load_targets(spec, overrides, Reporter(output_format=output_format))
+    try:
+        targets = load_targets(spec, overrides, Reporter(output_format=output_format))
+    except DiagnosticsError as exc:
+        raise CannotCompare(str(exc)) from None
     problems: list[Diagnostic] = []
     jobs = jobs_for_targets(targets, problems)
     run_jobs(

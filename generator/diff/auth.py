@@ -1,0 +1,150 @@
+"""Authentication rules: the ways an operation's ``security`` lets a request in.
+
+The spec's ``security`` is a list of alternatives (OR), each a set of schemes (AND) with
+scopes; an empty one (``{}``) makes credentials optional. The generated server accepts
+a request that satisfies any alternative and passes its principal (None through the
+empty one); the generated client sends whatever credentials it was given. So every
+alternative counts, not just the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from apiforge.diagnostics import SpecLocation
+from apiforge.diff.model import Audience, Level
+from apiforge.diff.pair import Pair, same
+from apiforge.ir.model import Operation
+
+P, C = Level.POSSIBLY_BREAKING, Level.COMPATIBLE
+Where = tuple[SpecLocation, SpecLocation]
+Alternatives = dict[frozenset[str], dict[str, frozenset[str]]]
+
+
+def _alternatives(op: Operation) -> Alternatives:
+    """Each way to authenticate (its schemes, ANDed) -> each scheme's scopes; the empty key when
+    credentials are optional or not asked for at all."""
+    found: Alternatives = {
+        frozenset(r.scheme for r in alt): {r.scheme: frozenset(r.scopes) for r in alt}
+        for alt in op.security_alternatives
+    }
+    if op.security_optional or not (found or op.security_unsupported):
+        found[frozenset()] = {}
+    return found
+
+
+def _spelt(ways: Iterable[frozenset[str]]) -> str:
+    return " or ".join(sorted(" and ".join(sorted(way)) for way in ways))
+
+
+def security(pair: Pair, old: Operation, new: Operation) -> None:
+    """Authentication made required or optional, a way to authenticate (an alternative of the
+    spec's ``security``, each weighed) dropped, added or swapped, or scopes that moved.
+
+    The server accepts a request that satisfies any alternative and passes its principal
+    (None through an empty one); the client sends whatever credentials it was given.
+    """
+    before, after = _alternatives(old), _alternatives(new)
+    if before == after:
+        return
+    symbol = pair.new.calls(new)
+    where = (old.spec_location, new.spec_location)
+    was_open, now_open = frozenset() in before, frozenset() in after
+    if was_open and not now_open:
+        pair.emit(
+            "auth-added",
+            {"client": P, "server": C},
+            {
+                "client": f"now requires credentials ({_spelt(after)}); calls without them get 401",
+                "server": "requests now arrive authenticated (a principal is passed in the context)",
+            },
+            symbol,
+            *where,
+        )
+    elif now_open and not was_open:
+        pair.emit(
+            "auth-removed",
+            {"client": C, "server": P},
+            {
+                "client": "no longer requires credentials",
+                "server": "requests may arrive unauthenticated: the context may carry no principal",
+            },
+            symbol,
+            *where,
+        )
+    ways_before = {way for way in before if way}
+    ways_after = {way for way in after if way}
+    gone, fresh = ways_before - ways_after, ways_after - ways_before
+    if gone and fresh and not ways_before & ways_after:
+        pair.emit(
+            "auth-scheme-changed",
+            same(P),
+            f"authenticates with {_spelt(fresh)} (was {_spelt(gone)})",
+            symbol,
+            *where,
+        )
+    elif ways_before and ways_after:
+        _ways(pair, gone, fresh, symbol, where)
+    for way in ways_before & ways_after:
+        _scopes(pair, before[way], after[way], symbol, where)
+
+
+def _ways(
+    pair: Pair,
+    gone: set[frozenset[str]],
+    fresh: set[frozenset[str]],
+    symbol: dict[Audience, str],
+    where: tuple[SpecLocation, SpecLocation],
+) -> None:
+    """Ways to authenticate dropped beside ones kept (their callers get 401) or added."""
+    if gone:
+        pair.emit(
+            "auth-alternative-removed",
+            {"client": P, "server": C},
+            {
+                "client": f"no longer accepts {_spelt(gone)}: calls authenticated only that way "
+                "get 401",
+                "server": f"no longer accepts {_spelt(gone)}",
+            },
+            symbol,
+            *where,
+        )
+    if fresh:
+        pair.emit(
+            "auth-alternative-added",
+            {"client": C, "server": P},
+            {
+                "client": f"also accepts {_spelt(fresh)}",
+                "server": f"also accepts {_spelt(fresh)}: the context's principal may come from "
+                "that scheme",
+            },
+            symbol,
+            *where,
+        )
+
+
+def _scopes(
+    pair: Pair,
+    before: dict[str, frozenset[str]],
+    after: dict[str, frozenset[str]],
+    symbol: dict[Audience, str],
+    where: tuple[SpecLocation, SpecLocation],
+) -> None:
+    """Scopes asked of one way to authenticate, scheme by scheme."""
+    for scheme, scopes in after.items():
+        if scopes - before[scheme]:
+            pair.emit(
+                "auth-scopes-added",
+                {"client": P, "server": C},
+                f"{scheme} now needs scopes {', '.join(sorted(scopes - before[scheme]))}",
+                symbol,
+                *where,
+            )
+        if before[scheme] - scopes:
+            pair.emit(
+                "auth-scopes-removed",
+                {"client": C, "server": P},
+                f"{scheme} no longer needs scopes {', '.join(sorted(before[scheme] - scopes))}",
+                symbol,
+                *where,
+            )

@@ -1,0 +1,178 @@
+"""Request body rules: a body appearing, vanishing, made required, or sent another way.
+
+The generated client sends one media type, the preferred one
+(:func:`~apiforge.ir.model.preferred_request`); the generated server's route accepts
+every media type the spec lists (415 for others) and passes the implementation the
+union of their types. So a media type the client never sends still matters to the
+server, and a form body's Encoding Object is how both spell its fields on the wire.
+"""
+
+from __future__ import annotations
+
+from apiforge.diff.bodies import Where, content
+from apiforge.diff.flow import Shift
+from apiforge.diff.model import Audience, Level
+from apiforge.diff.pair import Pair, flow_levels
+from apiforge.diff.snapshot import Snapshot
+from apiforge.ir.model import Content, Operation, RequestBody, preferred_request
+
+B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
+_SCALAR_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited"})
+
+
+def body(pair: Pair, old: Operation, new: Operation) -> None:
+    """The request body appeared, vanished, became required/optional, or changed type or media type."""
+    symbols = pair.new.calls(new, "body=...")
+    if old.body is None and new.body is None:
+        return
+    if old.body is None or new.body is None:
+        present = new.body if new.body is not None else old.body
+        assert present is not None
+        rule = "request-body-removed" if new.body is None else "request-body-added"
+        client = B if new.body is None or new.body.required else C
+        pair.emit(
+            rule,
+            {"client": client, "server": B},
+            {
+                "client": f"{'required ' if present.required else ''}request body "
+                f"{'removed' if new.body is None else 'added'}",
+                "server": f"the route {'no longer passes' if new.body is None else 'now passes'} body=",
+            },
+            symbols,
+            old.body.spec_location if old.body else None,
+            new.body.spec_location if new.body else None,
+        )
+        return
+    where: Where = (old.body.spec_location, new.body.spec_location)
+    if old.body.required != new.body.required:
+        shift = Shift.NARROWER if new.body.required else Shift.WIDER
+        state = "required" if new.body.required else "optional"
+        pair.emit(
+            f"request-body-made-{state}",
+            flow_levels(["request"], shift, B),
+            f"request body is now {state}",
+            symbols,
+            *where,
+        )
+    _sent(pair, old.body, new.body, symbols, where)
+    _accepted(pair, old.body, new.body, symbols, where)
+
+
+def _sent(
+    pair: Pair, old: RequestBody, new: RequestBody, symbols: dict[Audience, str], where: Where
+) -> None:
+    """The media type the client sends: another one, or its type, keywords or form encoding."""
+    was, now = preferred_request(old.contents), preferred_request(new.contents)
+    if was.media_type != now.media_type:
+        kept = any(c.media_type == was.media_type for c in new.contents)
+        pair.emit(
+            "request-media-type-changed",
+            {"client": C if kept else B, "server": P},
+            {
+                "client": f"request body is now sent as {now.media_type} (was {was.media_type})"
+                + (
+                    ""
+                    if kept
+                    else "; the call is unchanged but clients generated from the old spec send "
+                    "the old one, which the route answers with 415"
+                ),
+                "server": f"request body now arrives as {now.media_type} from the client "
+                f"(was {was.media_type})",
+            },
+            symbols,
+            *where,
+        )
+        if was.kind != now.kind:
+            return
+    content(pair, was, now, "request", symbols, where)
+    if was.kind == now.kind == "form":
+        _encoding(pair, was, now, symbols, where)
+
+
+def _accepted(
+    pair: Pair, old: RequestBody, new: RequestBody, symbols: dict[Audience, str], where: Where
+) -> None:
+    """Media types besides the client's: the route stops or starts accepting one, or reads it
+    as another type (the implementation's body is the union of every media type's type)."""
+    sent = {preferred_request(old.contents).media_type, preferred_request(new.contents).media_type}
+    before = {c.media_type: c for c in old.contents}
+    after = {c.media_type: c for c in new.contents}
+    for media, was in before.items():
+        if media in sent:
+            continue
+        now = after.get(media)
+        if now is None:
+            pair.emit(
+                "request-media-type-removed",
+                {"client": C, "server": P},
+                {
+                    "client": f"the route no longer accepts {media} (this client never sent it)",
+                    "server": f"the route answers 415 to {media} bodies: callers sending them fail",
+                },
+                symbols,
+                *where,
+            )
+        else:
+            content(pair, was, now, "request", symbols, where, f"{media} request body", "server")
+    old_types = {pair.as_new(c.type) if c.type else None for c in old.contents}
+    for media, now in after.items():
+        if media in before or media in sent:
+            continue
+        fresh = now.type not in old_types
+        pair.emit(
+            "request-media-type-added",
+            {"client": C, "server": B if fresh else C},
+            {
+                "client": f"the route also accepts {media}",
+                "server": f"the route also accepts {media}"
+                + (
+                    ": the implementation's body may now be of its type"
+                    if fresh
+                    else " (a type the body already had)"
+                ),
+            },
+            symbols,
+            *where,
+        )
+
+
+def _encoding(
+    pair: Pair, old: Content, new: Content, symbols: dict[Audience, str], where: Where
+) -> None:
+    """A form field's ``style``/``explode`` (Encoding Object, defaults applied) changed: the same
+    call, another spelling on the wire (``tags=a&tags=b`` vs ``tags=a,b``); not for a scalar
+    field in a style that spells it as itself."""
+    was, now = _resolved(old), _resolved(new)
+    kinds = _field_kinds(pair.new, new)
+    for name in sorted(set(was) | set(now)):
+        before, after = was.get(name, ("form", True)), now.get(name, ("form", True))
+        scalar = kinds.get(name) not in ("array", "map", "model", "any")
+        if before == after or (scalar and {before[0], after[0]} <= _SCALAR_STYLES):
+            continue
+        spelt = f"style={after[0]}, explode={after[1]} (was style={before[0]}, explode={before[1]})"
+        pair.emit(
+            "request-encoding-changed",
+            {"client": B, "server": C},
+            {
+                "client": f"form field {name!r} is now sent as {spelt}; the call is unchanged but "
+                "clients generated from the old spec send the old spelling",
+                "server": f"form field {name!r} is now read as {spelt}",
+            },
+            symbols,
+            *where,
+        )
+
+
+def _resolved(body: Content) -> dict[str, tuple[str, bool]]:
+    """Field -> (style, explode) of a form's Encoding Object, with OpenAPI's defaults."""
+    return {
+        name: (style or "form", explode if explode is not None else (style or "form") == "form")
+        for name, style, explode in body.encoding
+    }
+
+
+def _field_kinds(side: Snapshot, body: Content) -> dict[str, str]:
+    """Field -> its type's kind, for a form body whose schema is a component (or hoisted)."""
+    key = body.type.model if body.type is not None else None
+    schema = side.api.schemas.get(key or "")
+    return {p.name: p.type.kind for p in schema.properties} if schema else {}
