@@ -188,7 +188,10 @@ class SchemaRegistry:
             key = component_key(ref)
             if key is None or key not in self.schemas:
                 return None
-            found = self._refs[ref, nullable] = self._type("model", key, None, nullable)
+            # a component that admits null itself (``nullable: true`` on ``Pet``) makes every
+            # use of it admit null, as its class cannot hold one
+            admits_null = nullable or is_nullable(self.schemas[key])
+            found = self._refs[ref, nullable] = self._type("model", key, None, admits_null)
         return found
 
     def _single_member(self, schema: dict[str, Any]) -> Any:
