@@ -69,6 +69,7 @@ from .bodies import (
 )
 from .context import (
     Authenticator,
+    Credential,
     OperationMiddleware,
     Principal,
     RequestContext,
@@ -184,6 +185,7 @@ __all__ = [
     "Conflict",
     "ContentTooLarge",
     "Created",
+    "Credential",
     "ExpectationFailed",
     "FailedDependency",
     "Forbidden",

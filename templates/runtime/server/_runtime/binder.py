@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from .context import (
     Authenticator,
+    Credential,
     OperationMiddleware,
     Principal,
     RequestContext,
@@ -251,7 +252,10 @@ class Binder:
             tokens = [credential for credential in given if isinstance(credential, str)]
             if len(tokens) != len(alternative):
                 continue
-            principals = [await self._principal_for(token, kinds) for token in tokens]
+            principals = [
+                await self._principal_for(token, req, kinds)
+                for req, token in zip(alternative, tokens)
+            ]
             accepted = [principal for principal in principals if principal is not None]
             if len(accepted) != len(alternative):
                 continue
@@ -302,7 +306,7 @@ class Binder:
             presented = True
             if not isinstance(credential, str):
                 continue
-            principal = await self._principal_for(credential, kinds)
+            principal = await self._principal_for(credential, req, kinds)
             if principal is None:
                 continue
             missing = [scope for scope in req.scopes if scope not in _granted(principal)]
@@ -313,14 +317,17 @@ class Binder:
         self._refuse(presented, missing_scopes, kinds, optional)
         return None
 
-    async def _principal_for(self, credential: str, kinds: Collection[str]) -> Principal | None:
+    async def _principal_for(
+        self, credential: str, req: SecurityRequirement, kinds: Collection[str]
+    ) -> Principal | None:
+        """What the authenticator makes of ``credential``, told the scheme it came for."""
         if self._authenticate is None:
             if not self._warned_no_authenticator:
                 self._warned_no_authenticator = True
                 logger.warning("a secured operation was called but no authenticator is set")
             detail = "not authenticated: no authenticator is configured"
             raise _auth_error(401, detail, _challenge(kinds))
-        result = self._authenticate(credential)
+        result = self._authenticate(Credential(credential, req.scheme_name, req.kind))
         if inspect.isawaitable(result):
             result = await result
         return result

@@ -32,13 +32,35 @@ class SimplePrincipal:
     scopes: frozenset[str] = frozenset()
 
 
-Authenticator = Callable[[str], "Principal | None | Awaitable[Principal | None]"]
+class Credential(str):
+    """The credential a request presented, with the security scheme it came for.
+
+    It is the credential text itself (a ``str``: a one-argument hook written for a bare
+    token keeps working), plus ``scheme``, the key of the scheme under the spec's
+    ``components/securitySchemes``, and ``kind``, how it travelled (``"bearer"``,
+    ``"api_key_header"``, ``"basic"``...). A hook serving several schemes checks
+    ``scheme``, so that a credential issued for one is not accepted in another's place.
+    """
+
+    scheme: str
+    kind: str
+
+    def __new__(cls, text: str, scheme: str, kind: str) -> "Credential":
+        credential = super().__new__(cls, text)
+        credential.scheme = scheme
+        credential.kind = kind
+        return credential
+
+
+Authenticator = Callable[[Credential], "Principal | None | Awaitable[Principal | None]"]
 """Turns a credential into a principal, or ``None`` when the credential is invalid.
 
-It receives the bearer token (``BEARER``/``OAUTH2``/``OPENID_CONNECT``), the API key
-(``API_KEY_*``) or the decoded ``"username:password"`` (``BASIC``). It may be sync or
-async; a sync authenticator runs on the event loop, so it must not block. It is
-scheme-blind: one hook serves every scheme of the API.
+It receives a :class:`Credential`: the bearer token (``BEARER``/``OAUTH2``/``OPENID_CONNECT``),
+the API key (``API_KEY_*``) or the decoded ``"username:password"`` (``BASIC``), whose
+``scheme`` names the spec's security scheme it was presented for. One hook serves every
+scheme of the API, so where a credential of one scheme must not pass for another (an API
+key is no bearer token), check ``credential.scheme``. It may be sync or async; a sync
+authenticator runs on the event loop, so it must not block.
 """
 
 
