@@ -189,17 +189,27 @@ def route_view(
         and any(c.kind in ("form", "multipart") for c in op.body.contents),
         security_expr=_security(op, schemes),
         route_constant=f"_{op_names.function}_route".upper(),
-        route_expr=_route_expr(op.operation_id, main, responses.media_types),
+        route_expr=_route_expr(op.operation_id, main, responses.media_types, outcomes),
         returns=_returns(outcomes),
         doc=docstring(summary_line(op)),
     )
 
 
-def _route_expr(operation_id: str, main: OutcomeView | None, media_types: str) -> str:
-    """The ``rt.Route(...)`` of an operation: its id, default status and media types."""
+def _route_expr(
+    operation_id: str, main: OutcomeView | None, media_types: str, outcomes: list[OutcomeView]
+) -> str:
+    """The ``rt.Route(...)`` of an operation: its id, default status, media types and the
+    type of each JSON body (what the runtime validates a returned body into)."""
     status_code = main.status_code if main else 200
     media_type = literal(main.media_type) if main else "None"
     extra = f", media_types={media_types}" if media_types != "None" else ""
+    bodies = [
+        f"{literal(o.code)}: {o.annotation}"
+        for o in outcomes
+        if o.kind == "json" and o.annotation != "Any"
+    ]
+    if bodies:
+        extra += ", bodies={" + ", ".join(bodies) + "}"
     return f"rt.Route(operation_id={literal(operation_id)}, status_code={status_code}, media_type={media_type}{extra})"
 
 

@@ -53,8 +53,9 @@ Error body shapes (all ``application/json``)::
 
 What a handler may return
 -------------------------
-* a pydantic model, ``RootModel``, or list/dict/scalar (JSON-encoded with
-  ``by_alias=True, exclude_unset=True``), ``str`` (raw text for non-JSON media types),
+* a pydantic model, ``RootModel``, or list/dict/scalar (validated into the status's
+  documented body type, so only its fields are sent and a body that does not fit answers
+  ``500``; JSON-encoded with ``by_alias=True, exclude_unset=True``), ``str`` (raw text for non-JSON media types),
   ``bytes`` (raw body) or ``None`` (empty body) -> the route's default status;
 * a status wrapper such as ``Created(model, headers={...})`` or ``WithStatus(418, body)``
   -> that status;
@@ -97,6 +98,7 @@ from .params import (
     StyledParameter,
 )
 from .responses import (
+    ResponseMismatch,
     StatusResponse,
     WithStatus,
     to_response,
@@ -221,6 +223,7 @@ __all__ = [
     "RequestHeaderFieldsTooLarge",
     "RequestTimeout",
     "ResetContent",
+    "ResponseMismatch",
     "Route",
     "SecurityKind",
     "SecurityRequirement",

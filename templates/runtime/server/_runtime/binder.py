@@ -14,14 +14,14 @@ from starlette.responses import Response
 
 from .context import (
     Authenticator,
-    Credential,
     OperationMiddleware,
     Principal,
     RequestContext,
     Route,
+    _credential,
 )
 from .errors import ApiError, _has_app_handler, _internal_error, _not_implemented
-from .responses import to_response
+from .responses import ResponseMismatch, to_response
 from .security import (
     SecurityKind,
     SecurityRequirement,
@@ -327,7 +327,7 @@ class Binder:
                 logger.warning("a secured operation was called but no authenticator is set")
             detail = "not authenticated: no authenticator is configured"
             raise _auth_error(401, detail, _challenge(kinds))
-        result = self._authenticate(Credential(credential, req.scheme_name, req.kind))
+        result = self._authenticate(_credential(credential, req.scheme_name, req.kind))
         if inspect.isawaitable(result):
             result = await result
         return result
@@ -351,7 +351,8 @@ class Binder:
         ``None``, has no callable ``method_name`` (or only inherits the Protocol's stub),
         or the call raises ``NotImplementedError``. Otherwise it runs ``invoke`` inside the
         middleware chain and converts the result with :func:`to_response`. (A sync
-        method is tolerated: its result is used as it is.)
+        method is tolerated: its result is used as it is.) A result that does not fit the
+        documented response (:class:`ResponseMismatch`) is logged and answered ``500``.
 
         Exceptions: :class:`ApiError` becomes its JSON response; an exception type the app
         has a specific handler for (``HTTPException``, user-registered ones) propagates to
@@ -373,6 +374,9 @@ class Binder:
             return exc.to_response(operation_id)
         except NotImplementedError:
             return _not_implemented(operation_id)
+        except ResponseMismatch as exc:
+            logger.error("%s", exc)
+            return _internal_error(operation_id)
         except Exception as exc:
             if _has_app_handler(request, exc):
                 raise
