@@ -32,7 +32,13 @@ from apiforge.render.common import (
 from apiforge.render.escape import docstring, literal
 from apiforge.render.server_bodies import body_reader
 from apiforge.render.server_forms import raw_form_body
-from apiforge.render.server_params import body_checks, native_param, param_checks, reader_expr
+from apiforge.render.server_params import (
+    body_checks,
+    native_param,
+    param_checks,
+    param_metadata,
+    reader_expr,
+)
 from apiforge.render.server_responses import STATUS_CLASSES, route_responses
 from apiforge.render.types import Annotator
 
@@ -109,6 +115,7 @@ def route_view(
     for param, py in ordered_params(op, op_names):
         annotation = annotator.spell(param.type, "request")
         checks = param_checks(param, annotation, sink)
+        metadata = param_metadata(param.keywords, param.type, annotator)
         if native_param(param, op, annotator):
             alias = (
                 f"alias={literal(param.name)}, "
@@ -120,11 +127,11 @@ def route_view(
             inner = ", ".join(
                 part for part in (alias.rstrip(", "), described, keywords.lstrip(", ")) if part
             )
-            marker = f"{_MARKERS[param.location]}({inner})"
+            marker = ", ".join([f"{_MARKERS[param.location]}({inner})", *metadata])
             default = _default_expr(param, annotation, annotator)
         else:
             constant = f"_{op_names.function}_{py}_param".upper()
-            readers.append((constant, reader_expr(param, op, annotation, checks)))
+            readers.append((constant, reader_expr(param, op, annotation, checks, metadata)))
             marker, default = f"Depends({constant})", "None"
         arg = ArgView(
             py,
@@ -140,7 +147,7 @@ def route_view(
     multi = body_reader(op, op_names.function, annotator, sink)
     body_constant = ""
     body: BodyView | None
-    body_keywords = ""
+    body_keywords = body_metadata = ""
     if multi is not None:
         body_constant, reader = multi
         readers.append((body_constant, reader.constant))
@@ -148,10 +155,11 @@ def route_view(
     else:
         body = raw_form_body(op, annotator, body_view(op, annotator, use_dict=False), sink)
         if body is not None and op.body is not None and body.kind in ("json", "text", "binary"):
-            checks = body_checks(
-                preferred_request(op.body.contents), body.annotation, op.body.spec_location, sink
-            )
+            content = preferred_request(op.body.contents)
+            checks = body_checks(content, body.annotation, op.body.spec_location, sink)
             body_keywords = "".join(f", {key}={value}" for key, value in checks)
+            if content.type is not None and dict(content.keywords).get("uniqueItems") is True:
+                body_metadata = ", rt.UNIQUE_ITEMS" if content.type.kind == "array" else ""
     outcomes = response_outcomes(op, annotator)
     main = _main_outcome(outcomes)
     has_inputs = bool(positional or keyword or body)
@@ -180,7 +188,7 @@ def route_view(
         openapi_extra=_openapi_extra(readers, responses.content, body_constant, op),
         body_marker=f"Depends({body_constant})"
         if body_constant
-        else f"Body(media_type={body.media_type}{body_keywords})"
+        else f"Body(media_type={body.media_type}{body_keywords}){body_metadata}"
         if body
         else "",
         body=body,

@@ -94,9 +94,12 @@ from .openapi import (
     routes_openapi,
     schema_of,
 )
+# Read by the generated routes as ``rt.UNIQUE_ITEMS`` / ``rt.from_text(...)``; not star-exported.
+from .params import UNIQUE_ITEMS as UNIQUE_ITEMS
 from .params import (
     StyledParameter,
 )
+from .params import from_text as from_text
 from .responses import (
     ResponseMismatch,
     StatusResponse,

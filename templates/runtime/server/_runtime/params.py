@@ -1,6 +1,7 @@
 """Parameters FastAPI cannot decode: styles, objects, names shared with a path parameter."""
 
-from collections.abc import Collection
+import json
+from collections.abc import Collection, Iterable
 from typing import (
     Any,
     Final,
@@ -9,7 +10,10 @@ from typing import (
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, TypeAdapter
+from pydantic import ValidationError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from .bodies import _inline_refs, _pair, _shape
 
@@ -169,3 +173,68 @@ class StyledParameter:
         if self._explode:  # k=v<sep>k=v
             return dict(_pair(p) for p in parts if p)
         return dict(zip(parts[0::2], parts[1::2]))  # k,v,k,v
+
+
+def from_text(values: Iterable[object]) -> BeforeValidator:
+    """Validator metadata of a parameter whose enum lists values other than strings.
+
+    A parameter arrives as text: ``?mixed=1`` is the string ``"1"``, which pydantic
+    would not match with the member ``1`` of the enum ``[1, "two"]``. Each text that
+    spells one of ``values`` as JSON does (``1``, ``2.5``, ``true``) is read as that
+    value, in a list item by item; a string member keeps its own text.
+    """
+    strings = {value for value in values if isinstance(value, str)}
+    table = {
+        spelt: value
+        for value in values
+        if value is not None and not isinstance(value, str)
+        for spelt in (json.dumps(value),)
+        if spelt not in strings
+    }
+
+    def read(value: Any) -> Any:
+        if isinstance(value, str):
+            return table.get(value, value)
+        if isinstance(value, list):
+            return [table.get(item, item) if isinstance(item, str) else item for item in value]
+        return value
+
+    return BeforeValidator(read)
+
+
+def _check_unique(items: Any) -> Any:
+    seen: list[Any] = []
+    for item in items:
+        if any(item == other and type(item) is type(other) for other in seen):
+            raise PydanticCustomError(
+                "unique_items", "Items must be unique: {item} repeats", {"item": item}
+            )
+        seen.append(item)
+    return items
+
+
+class _UniqueItems:
+    """Validator metadata: an array parameter's ``uniqueItems`` (no two items equal)."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(_check_unique, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        documented = handler(schema)
+        branches = documented.get("anyOf")
+        if isinstance(branches, list):  # an optional parameter: ``array | null``
+            return {
+                **documented,
+                "anyOf": [
+                    {**b, "uniqueItems": True} if b.get("type") == "array" else b for b in branches
+                ],
+            }
+        return {**documented, "uniqueItems": True}
+
+
+UNIQUE_ITEMS: Final = _UniqueItems()
+"""Validator metadata of an array parameter (or body) whose schema says ``uniqueItems: true``."""
