@@ -30,7 +30,7 @@ from apiforge.render.common import (
     union,
 )
 from apiforge.render.escape import docstring, literal
-from apiforge.render.server_bodies import body_reader
+from apiforge.render.server_bodies import body_reader, holds_model
 from apiforge.render.server_forms import raw_form_body
 from apiforge.render.server_params import (
     body_checks,
@@ -158,8 +158,11 @@ def route_view(
             content = preferred_request(op.body.contents)
             checks = body_checks(content, body.annotation, op.body.spec_location, sink)
             body_keywords = "".join(f", {key}={value}" for key, value in checks)
-            if content.type is not None and dict(content.keywords).get("uniqueItems") is True:
-                body_metadata = ", rt.UNIQUE_ITEMS" if content.type.kind == "array" else ""
+            ref = content.type
+            if ref is not None and dict(content.keywords).get("uniqueItems") is True:
+                body_metadata = ", rt.UNIQUE_ITEMS" if ref.kind == "array" else ""
+            if ref is not None and body.kind == "json" and holds_model(ref, annotator.api):
+                body_metadata += ", rt.WIRE_NAMES"
     outcomes = response_outcomes(op, annotator)
     main = _main_outcome(outcomes)
     has_inputs = bool(positional or keyword or body)

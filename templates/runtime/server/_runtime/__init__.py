@@ -94,8 +94,10 @@ from .openapi import (
     routes_openapi,
     schema_of,
 )
-# Read by the generated routes as ``rt.UNIQUE_ITEMS`` / ``rt.from_text(...)``; not star-exported.
+# Read by the generated routes as ``rt.UNIQUE_ITEMS``, ``rt.WIRE_NAMES`` and
+# ``rt.from_text(...)``; not star-exported.
 from .params import UNIQUE_ITEMS as UNIQUE_ITEMS
+from .params import WIRE_NAMES as WIRE_NAMES
 from .params import (
     StyledParameter,
 )

@@ -108,7 +108,7 @@ class StyledParameter:
             else:
                 return None
         try:
-            return self._adapter.validate_python(raw)
+            return self._adapter.validate_python(raw, by_alias=True, by_name=False)
         except ValidationError as error:
             where = (self._location, self._name)
             errors = [{**e, "loc": (*where, *e["loc"])} for e in error.errors(include_url=False)]
@@ -238,3 +238,34 @@ class _UniqueItems:
 
 UNIQUE_ITEMS: Final = _UniqueItems()
 """Validator metadata of an array parameter (or body) whose schema says ``uniqueItems: true``."""
+
+
+class _WireNames:
+    """Validator metadata of a request body read by FastAPI: only wire names are accepted.
+
+    The models let an implementation build them by Python name (``display_name=...``,
+    ``populate_by_name``); a request spells each property as the spec does
+    (``display-name``), so a body sending the Python name lacks the property. The body
+    is validated by its own adapter with ``by_name=False``, nested models included;
+    its JSON schema stays the model's.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        adapters: list[TypeAdapter[Any]] = []
+
+        def validate(value: Any) -> Any:
+            if not adapters:
+                adapters.append(TypeAdapter(source))
+            return adapters[0].validate_python(
+                value, from_attributes=True, by_alias=True, by_name=False
+            )
+
+        return core_schema.no_info_plain_validator_function(
+            validate, json_schema_input_schema=handler(source)
+        )
+
+
+WIRE_NAMES: Final = _WireNames()
+"""Validator metadata of a JSON request body whose models rename properties (see ``_WireNames``)."""
