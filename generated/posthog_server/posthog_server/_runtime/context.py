@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from typing import (
     Any,
     Protocol,
+    TypeVar,
     runtime_checkable,
 )
 
 from fastapi import Request
+
+_T = TypeVar("_T")
 
 
 @runtime_checkable
@@ -33,13 +36,37 @@ class SimplePrincipal:
     scopes: frozenset[str] = frozenset()
 
 
-Authenticator = Callable[[str], "Principal | None | Awaitable[Principal | None]"]
+class Credential(str):
+    """The credential a request presented, with the security scheme it came for.
+
+    It is the credential text itself (a ``str``: a one-argument hook written for a bare
+    token keeps working), plus ``scheme``, the key of the scheme under the spec's
+    ``components/securitySchemes``, and ``kind``, how it travelled (``"bearer"``,
+    ``"api_key_header"``, ``"basic"``...). A hook serving several schemes checks
+    ``scheme``, so that a credential issued for one is not accepted in another's place.
+    """
+
+    scheme: str
+    kind: str
+
+
+def _credential(text: str, scheme: str, kind: str) -> Credential:
+    """``text`` as the :class:`Credential` of scheme ``scheme`` (of kind ``kind``)."""
+    credential = Credential(text)
+    credential.scheme = scheme
+    credential.kind = kind
+    return credential
+
+
+Authenticator = Callable[[Credential], "Principal | None | Awaitable[Principal | None]"]
 """Turns a credential into a principal, or ``None`` when the credential is invalid.
 
-It receives the bearer token (``BEARER``/``OAUTH2``/``OPENID_CONNECT``), the API key
-(``API_KEY_*``) or the decoded ``"username:password"`` (``BASIC``). It may be sync or
-async; a sync authenticator runs on the event loop, so it must not block. It is
-scheme-blind: one hook serves every scheme of the API.
+It receives a :class:`Credential`: the bearer token (``BEARER``/``OAUTH2``/``OPENID_CONNECT``),
+the API key (``API_KEY_*``) or the decoded ``"username:password"`` (``BASIC``), whose
+``scheme`` names the spec's security scheme it was presented for. One hook serves every
+scheme of the API, so where a credential of one scheme must not pass for another (an API
+key is no bearer token), check ``credential.scheme``. It may be sync or async; a sync
+authenticator runs on the event loop, so it must not block.
 """
 
 
@@ -67,20 +94,36 @@ class Route:
     :param media_types: the media type of other documented statuses where it differs
         (``{"404": "application/problem+json", "4XX": ...}``): a status wrapper without
         its own ``media_type`` answers with it.
+    :param bodies: the type of each documented JSON body, keyed like ``media_types``
+        (``{"201": Account, "4XX": Error}``): a body the implementation returns for that
+        status is validated into it before it is sent (see :func:`to_response`).
     """
 
     operation_id: str
     status_code: int
     media_type: str | None = "application/json"
     media_types: Mapping[str, str] | None = None
+    bodies: Mapping[str, Any] | None = None
 
     def media_type_for(self, status_code: int) -> str | None:
         """The documented media type of ``status_code``: exact, then range (``4XX``), then default."""
         if self.media_types:
-            for key in (str(status_code), f"{status_code // 100}XX", "default"):
-                if key in self.media_types:
-                    return self.media_types[key]
+            found = _documented(self.media_types, status_code)
+            if found is not None:
+                return found
         return self.media_type
+
+    def body_type_for(self, status_code: int) -> Any:
+        """The documented JSON body type of ``status_code`` (exact, range, default), or None."""
+        return _documented(self.bodies, status_code) if self.bodies else None
+
+
+def _documented(by_status: Mapping[str, _T], status_code: int) -> _T | None:
+    """What ``by_status`` documents for ``status_code``: exact, then range (``4XX``), then default."""
+    for key in (str(status_code), f"{status_code // 100}XX", "default"):
+        if key in by_status:
+            return by_status[key]
+    return None
 
 
 OperationMiddleware = Callable[[RequestContext, Callable[[], Awaitable[Any]]], Awaitable[Any]]
