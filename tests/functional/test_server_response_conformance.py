@@ -81,3 +81,23 @@ def test_an_instance_of_the_response_model_is_sent_as_it_is(accounts: Built) -> 
     response = _post(accounts, lambda body: response_model(id=7, email=body.email))
     assert response.status_code == 201
     assert response.json() == {"id": 7, "email": "ann@example.com"}
+
+
+def test_none_for_a_nullable_json_body_is_sent_as_null(built: Callable[[str], Built]) -> None:
+    nullable = built("nullable")
+
+    class Things:
+        async def get_thing(self, id: int, *, since: Any = None, context: Any) -> Any:
+            return None
+
+    with server_client(nullable.server, things=Things()) as http:
+        response = http.get("/things/1")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.content == b"null"
+
+
+def test_none_for_a_body_that_is_not_nullable_stays_empty(accounts: Built) -> None:
+    response = _post(accounts, lambda body: None)
+    assert response.status_code == 201
+    assert response.content == b""
