@@ -7,11 +7,18 @@ from typing import (
     Any,
     Final,
     Literal,
+    get_args,
 )
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, TypeAdapter
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    TypeAdapter,
+)
 from pydantic import ValidationError
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
@@ -248,12 +255,16 @@ class _WireNames:
     ``populate_by_name``); a request spells each property as the spec does
     (``display-name``), so a body sending the Python name lacks the property. The body
     is validated by its own adapter with ``by_name=False``, nested models included;
-    its JSON schema stays the model's.
+    its JSON schema stays the model's. A body whose models (nested ones included) spell
+    every property as the spec does is left to FastAPI, at no cost.
     """
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> CoreSchema:
+        schema = handler(source)
+        if not _renames(source, set()):
+            return schema  # every wire name is the Python name: nothing to refuse, no cost
         adapters: list[TypeAdapter[Any]] = []
 
         def validate(value: Any) -> Any:
@@ -264,8 +275,22 @@ class _WireNames:
             )
 
         return core_schema.no_info_plain_validator_function(
-            validate, json_schema_input_schema=handler(source)
+            validate, json_schema_input_schema=schema
         )
+
+
+def _renames(annotation: Any, seen: set[type]) -> bool:
+    """True when ``annotation`` holds a model with a property whose wire name is not its own."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return False
+        seen.add(annotation)
+        for name, field in annotation.model_fields.items():
+            alias = field.validation_alias if field.validation_alias is not None else field.alias
+            if (alias is not None and alias != name) or _renames(field.annotation, seen):
+                return True
+        return False
+    return any(_renames(argument, seen) for argument in get_args(annotation))
 
 
 WIRE_NAMES: Final = _WireNames()

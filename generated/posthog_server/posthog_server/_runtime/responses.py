@@ -198,6 +198,16 @@ def _adapter(declared: Any) -> TypeAdapter[Any]:
     return TypeAdapter(declared)
 
 
+@lru_cache(maxsize=512)
+def _admits_null(declared: Any) -> bool:
+    """True when the documented body type is nullable: ``None`` is then sent as ``null``."""
+    try:
+        _adapter(declared).validate_python(None)
+    except ValidationError:
+        return False
+    return True
+
+
 def _conform(
     body: object, declared: Any, operation_id: str, status_code: int
 ) -> tuple[object, TypeAdapter[Any] | None]:
@@ -230,8 +240,13 @@ def _render(
     headers: Mapping[str, str] | None,
     route: Route,
 ) -> Response:
-    if body is None or status_code in _NO_BODY_STATUSES or status_code < 200:
+    if status_code in _NO_BODY_STATUSES or status_code < 200:
         return Response(status_code=status_code, headers=headers)
+    if body is None:
+        declared = route.body_type_for(status_code) if route.bodies else None
+        if declared is None or not _is_json(media_type) or not _admits_null(declared):
+            return Response(status_code=status_code, headers=headers)
+        return Response(b"null", status_code, headers, _concrete(media_type, "application/json"))
     if isinstance(body, (bytes, bytearray, memoryview)):
         raw_type = _concrete(media_type, "application/octet-stream")
         return Response(bytes(body), status_code, headers, raw_type)
@@ -260,7 +275,8 @@ def to_response(result: object, route: Route) -> Response:
     * a :class:`StatusResponse`/:class:`WithStatus` supplies status, body, headers and,
       optionally, the media type; anything else uses ``route.status_code``;
     * ``None`` and the no-body statuses (1xx, 204, 205, 304) give an empty body with no
-      ``content-type`` (a body returned with such a status is dropped);
+      ``content-type`` (a body returned with such a status is dropped), except that
+      ``None`` for a status documenting a nullable JSON body is sent as ``null``;
     * ``bytes`` are sent raw as the media type (``application/octet-stream`` if none);
     * for JSON media types (``application/json``, ``*+json``, or none given) the body is
       first validated into the status's documented type (``route.bodies``) unless it is
