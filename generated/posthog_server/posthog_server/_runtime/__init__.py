@@ -95,6 +95,7 @@ from .openapi import (
     routes_openapi,
     schema_of,
 )
+
 # Read by the generated routes as ``rt.UNIQUE_ITEMS``, ``rt.WIRE_NAMES`` and
 # ``rt.from_text(...)``; not star-exported.
 from .params import UNIQUE_ITEMS as UNIQUE_ITEMS

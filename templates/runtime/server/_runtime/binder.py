@@ -19,6 +19,7 @@ from .context import (
     RequestContext,
     Route,
     _credential,
+    _resolve_method,
 )
 from .errors import ApiError, _has_app_handler, _internal_error, _not_implemented
 from .responses import ResponseMismatch, to_response
@@ -36,37 +37,6 @@ from .security import (
 logger = logging.getLogger(__name__)
 
 Impl = TypeVar("Impl")  # a group's implementation (a class satisfying its Protocol)
-
-
-_STUB_CACHE: dict[tuple[type, str], bool] = {}
-
-
-def _inherited_protocol_stub(cls: type, name: str) -> bool:
-    """True when ``cls`` gets method ``name`` from a ``Protocol`` class body (cached).
-
-    A user class that subclasses the generated ``Protocol`` explicitly but forgets a
-    method inherits the stub, whose ``...`` body would silently return ``None``.
-    """
-    key = (cls, name)
-    cached = _STUB_CACHE.get(key)
-    if cached is None:
-        owner = next((klass for klass in cls.__mro__ if name in vars(klass)), None)
-        cached = owner is not None and bool(vars(owner).get("_is_protocol", False))
-        _STUB_CACHE[key] = cached
-    return cached
-
-
-def _resolve_method(implementation: object, name: str) -> Callable[..., Any] | None:
-    if implementation is None:
-        return None
-    method: object = getattr(implementation, name, None)
-    if not callable(method):
-        return None
-    if name not in getattr(implementation, "__dict__", ()) and _inherited_protocol_stub(
-        type(implementation), name
-    ):
-        return None
-    return method
 
 
 class Binder:

@@ -1,4 +1,4 @@
-"""Principals, the request context, route metadata and the hooks a user passes ``create_app``."""
+"""Principals, credentials, the request context, route metadata and the hooks of ``create_app``."""
 
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -134,3 +134,34 @@ a middleware may transform it, return its own value or ``Response`` without call
 ``call_next`` (short-circuit), or catch exceptions raised below it (a pluggable error
 handler). Whatever the outermost middleware returns goes through :func:`to_response`.
 """
+
+
+_STUB_CACHE: dict[tuple[type, str], bool] = {}
+
+
+def _inherited_protocol_stub(cls: type, name: str) -> bool:
+    """True when ``cls`` gets method ``name`` from a ``Protocol`` class body (cached).
+
+    A user class that subclasses the generated ``Protocol`` explicitly but forgets a
+    method inherits the stub, whose ``...`` body would silently return ``None``.
+    """
+    key = (cls, name)
+    cached = _STUB_CACHE.get(key)
+    if cached is None:
+        owner = next((klass for klass in cls.__mro__ if name in vars(klass)), None)
+        cached = owner is not None and bool(vars(owner).get("_is_protocol", False))
+        _STUB_CACHE[key] = cached
+    return cached
+
+
+def _resolve_method(implementation: object, name: str) -> Callable[..., Any] | None:
+    if implementation is None:
+        return None
+    method: object = getattr(implementation, name, None)
+    if not callable(method):
+        return None
+    if name not in getattr(implementation, "__dict__", ()) and _inherited_protocol_stub(
+        type(implementation), name
+    ):
+        return None
+    return method
