@@ -77,6 +77,7 @@ VALIDATION_KEYWORDS = (
     "pattern",
     "minItems",
     "maxItems",
+    "uniqueItems",
     "format",
 )
 _VALIDATION_KEYWORD_SET = frozenset(VALIDATION_KEYWORDS)

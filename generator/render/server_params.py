@@ -62,15 +62,18 @@ def native_param(param: Parameter, op: Operation, annotator: Annotator) -> bool:
 
 
 def reader_expr(
-    param: Parameter, op: Operation, annotation: str, checks: list[tuple[str, str]]
+    param: Parameter,
+    op: Operation,
+    annotation: str,
+    checks: list[tuple[str, str]],
+    metadata: list[str],
 ) -> str:
     """The ``rt.StyledParameter(...)`` constant reading ``param`` (see the module docstring)."""
     style, explode = param.serialization
     type_expr = annotation
-    if checks:
-        type_expr = (
-            f"Annotated[{annotation}, pydantic.Field({', '.join(f'{k}={v}' for k, v in checks)})]"
-        )
+    field = [f"pydantic.Field({', '.join(f'{k}={v}' for k, v in checks)})"] if checks else []
+    if field or metadata:
+        type_expr = f"Annotated[{', '.join([annotation, *field, *metadata])}]"
     extra = ""
     if (
         param.default
@@ -116,6 +119,30 @@ def _is_scalar(ref: TypeRef, annotator: Annotator) -> bool:
     # An enum of arrays (or of mixed types) is rendered as a RootModel, which FastAPI would
     # take for a model of query parameters: only a real Enum class is a scalar.
     return annotator.models.class_for(schema.key, "request") in annotator.models.enums
+
+
+def param_metadata(
+    keywords: tuple[tuple[str, object], ...], ref: TypeRef, annotator: Annotator
+) -> list[str]:
+    """Validator metadata following a parameter's (or inline body's) marker in ``Annotated``.
+
+    ``rt.from_text(values)`` where an enum lists values other than strings (text such as
+    ``?mixed=1`` is read as the member ``1``), ``rt.UNIQUE_ITEMS`` for ``uniqueItems``.
+    """
+    metadata = []
+    values = _enum_values(ref.item if ref.kind == "array" and ref.item else ref, annotator)
+    if any(value is not None and not isinstance(value, str) for value in values):
+        metadata.append(f"rt.from_text({literal(values)})")
+    if ref.kind == "array" and dict(keywords).get("uniqueItems") is True:
+        metadata.append("rt.UNIQUE_ITEMS")
+    return metadata
+
+
+def _enum_values(ref: TypeRef, annotator: Annotator) -> tuple[object, ...]:
+    if ref.kind == "literal":
+        return ref.values
+    schema = annotator.api.schemas.get(ref.model or "") if ref.kind == "model" else None
+    return schema.enum_values if schema is not None and schema.kind == "enum" else ()
 
 
 def param_checks(param: Parameter, annotation: str, sink: Sink) -> list[tuple[str, str]]:
@@ -164,6 +191,8 @@ def _checks(
 ) -> Iterator[tuple[str, str]]:
     given = dict(keywords)
     for key, value in keywords:
+        if key == "uniqueItems" and (kind == "array" or value is not True):
+            continue  # checked by rt.UNIQUE_ITEMS (param_metadata); false says nothing
         if key == "format":
             if isinstance(value, str) and bare in _FORMATLESS:
                 yield "json_schema_extra", literal({"format": value})

@@ -30,9 +30,15 @@ from apiforge.render.common import (
     union,
 )
 from apiforge.render.escape import docstring, literal
-from apiforge.render.server_bodies import body_reader
+from apiforge.render.server_bodies import body_reader, holds_model
 from apiforge.render.server_forms import raw_form_body
-from apiforge.render.server_params import body_checks, native_param, param_checks, reader_expr
+from apiforge.render.server_params import (
+    body_checks,
+    native_param,
+    param_checks,
+    param_metadata,
+    reader_expr,
+)
 from apiforge.render.server_responses import STATUS_CLASSES, route_responses
 from apiforge.render.types import Annotator
 
@@ -109,6 +115,7 @@ def route_view(
     for param, py in ordered_params(op, op_names):
         annotation = annotator.spell(param.type, "request")
         checks = param_checks(param, annotation, sink)
+        metadata = param_metadata(param.keywords, param.type, annotator)
         if native_param(param, op, annotator):
             alias = (
                 f"alias={literal(param.name)}, "
@@ -120,11 +127,11 @@ def route_view(
             inner = ", ".join(
                 part for part in (alias.rstrip(", "), described, keywords.lstrip(", ")) if part
             )
-            marker = f"{_MARKERS[param.location]}({inner})"
+            marker = ", ".join([f"{_MARKERS[param.location]}({inner})", *metadata])
             default = _default_expr(param, annotation, annotator)
         else:
             constant = f"_{op_names.function}_{py}_param".upper()
-            readers.append((constant, reader_expr(param, op, annotation, checks)))
+            readers.append((constant, reader_expr(param, op, annotation, checks, metadata)))
             marker, default = f"Depends({constant})", "None"
         arg = ArgView(
             py,
@@ -140,7 +147,7 @@ def route_view(
     multi = body_reader(op, op_names.function, annotator, sink)
     body_constant = ""
     body: BodyView | None
-    body_keywords = ""
+    body_keywords = body_metadata = ""
     if multi is not None:
         body_constant, reader = multi
         readers.append((body_constant, reader.constant))
@@ -148,10 +155,14 @@ def route_view(
     else:
         body = raw_form_body(op, annotator, body_view(op, annotator, use_dict=False), sink)
         if body is not None and op.body is not None and body.kind in ("json", "text", "binary"):
-            checks = body_checks(
-                preferred_request(op.body.contents), body.annotation, op.body.spec_location, sink
-            )
+            content = preferred_request(op.body.contents)
+            checks = body_checks(content, body.annotation, op.body.spec_location, sink)
             body_keywords = "".join(f", {key}={value}" for key, value in checks)
+            ref = content.type
+            if ref is not None and dict(content.keywords).get("uniqueItems") is True:
+                body_metadata = ", rt.UNIQUE_ITEMS" if ref.kind == "array" else ""
+            if ref is not None and body.kind == "json" and holds_model(ref, annotator.api):
+                body_metadata += ", rt.WIRE_NAMES"
     outcomes = response_outcomes(op, annotator)
     main = _main_outcome(outcomes)
     has_inputs = bool(positional or keyword or body)
@@ -180,7 +191,7 @@ def route_view(
         openapi_extra=_openapi_extra(readers, responses.content, body_constant, op),
         body_marker=f"Depends({body_constant})"
         if body_constant
-        else f"Body(media_type={body.media_type}{body_keywords})"
+        else f"Body(media_type={body.media_type}{body_keywords}){body_metadata}"
         if body
         else "",
         body=body,
@@ -189,17 +200,27 @@ def route_view(
         and any(c.kind in ("form", "multipart") for c in op.body.contents),
         security_expr=_security(op, schemes),
         route_constant=f"_{op_names.function}_route".upper(),
-        route_expr=_route_expr(op.operation_id, main, responses.media_types),
+        route_expr=_route_expr(op.operation_id, main, responses.media_types, outcomes),
         returns=_returns(outcomes),
         doc=docstring(summary_line(op)),
     )
 
 
-def _route_expr(operation_id: str, main: OutcomeView | None, media_types: str) -> str:
-    """The ``rt.Route(...)`` of an operation: its id, default status and media types."""
+def _route_expr(
+    operation_id: str, main: OutcomeView | None, media_types: str, outcomes: list[OutcomeView]
+) -> str:
+    """The ``rt.Route(...)`` of an operation: its id, default status, media types and the
+    type of each JSON body (what the runtime validates a returned body into)."""
     status_code = main.status_code if main else 200
     media_type = literal(main.media_type) if main else "None"
     extra = f", media_types={media_types}" if media_types != "None" else ""
+    bodies = [
+        f"{literal(o.code)}: {o.annotation}"
+        for o in outcomes
+        if o.kind == "json" and o.annotation != "Any"
+    ]
+    if bodies:
+        extra += ", bodies={" + ", ".join(bodies) + "}"
     return f"rt.Route(operation_id={literal(operation_id)}, status_code={status_code}, media_type={media_type}{extra})"
 
 

@@ -31,22 +31,37 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _DASHBOARDS_LIST_ROUTE = rt.Route(
-    operation_id="dashboards_list", status_code=200, media_type="application/json"
+    operation_id="dashboards_list",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": PaginatedDashboardBasicListResponse},
 )
 _DASHBOARDS_CREATE_ROUTE = rt.Route(
-    operation_id="dashboards_create", status_code=201, media_type="application/json"
+    operation_id="dashboards_create",
+    status_code=201,
+    media_type="application/json",
+    bodies={"201": DashboardResponse},
 )
 _DASHBOARDS_SHARING_LIST_ROUTE = rt.Route(
-    operation_id="dashboards_sharing_list", status_code=200, media_type="application/json"
+    operation_id="dashboards_sharing_list",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": SharingConfigurationResponse},
 )
 _DASHBOARDS_RETRIEVE_ROUTE = rt.Route(
-    operation_id="dashboards_retrieve", status_code=200, media_type="application/json"
+    operation_id="dashboards_retrieve",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": DashboardResponse},
 )
 _DASHBOARDS_DESTROY_ROUTE = rt.Route(
     operation_id="dashboards_destroy", status_code=405, media_type=None
 )
 _DASHBOARDS_PARTIAL_UPDATE_ROUTE = rt.Route(
-    operation_id="dashboards_partial_update", status_code=200, media_type="application/json"
+    operation_id="dashboards_partial_update",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": DashboardResponse},
 )
 _DASHBOARDS_MOVE_TILE_PARTIAL_UPDATE_ROUTE = rt.Route(
     operation_id="dashboards_move_tile_partial_update", status_code=200, media_type=None
@@ -127,7 +142,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[DashboardRequest, Body(media_type="application/json")],
+        body: Annotated[DashboardRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
@@ -288,7 +303,9 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
             ),
         ],
         id: Annotated[int, Path(description="A unique integer value identifying this dashboard.")],
-        body: Annotated[PatchedDashboardRequest | None, Body(media_type="application/json")] = None,
+        body: Annotated[
+            PatchedDashboardRequest | None, Body(media_type="application/json"), rt.WIRE_NAMES
+        ] = None,
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
@@ -330,7 +347,9 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
             ),
         ],
         id: Annotated[int, Path(description="A unique integer value identifying this dashboard.")],
-        body: Annotated[PatchedDashboardRequest | None, Body(media_type="application/json")] = None,
+        body: Annotated[
+            PatchedDashboardRequest | None, Body(media_type="application/json"), rt.WIRE_NAMES
+        ] = None,
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
@@ -371,7 +390,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[DashboardRequest, Body(media_type="application/json")],
+        body: Annotated[DashboardRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),

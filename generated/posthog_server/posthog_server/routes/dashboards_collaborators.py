@@ -26,10 +26,16 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _DASHBOARDS_COLLABORATORS_LIST_ROUTE = rt.Route(
-    operation_id="dashboards_collaborators_list", status_code=200, media_type="application/json"
+    operation_id="dashboards_collaborators_list",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": list[DashboardCollaboratorResponse]},
 )
 _DASHBOARDS_COLLABORATORS_CREATE_ROUTE = rt.Route(
-    operation_id="dashboards_collaborators_create", status_code=201, media_type="application/json"
+    operation_id="dashboards_collaborators_create",
+    status_code=201,
+    media_type="application/json",
+    bodies={"201": DashboardCollaboratorResponse},
 )
 _DASHBOARDS_COLLABORATORS_DESTROY_ROUTE = rt.Route(
     operation_id="dashboards_collaborators_destroy", status_code=204, media_type=None
@@ -102,7 +108,9 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
             ),
         ],
         dashboard_id: Annotated[int, Path()],
-        body: Annotated[DashboardCollaboratorRequest, Body(media_type="application/json")],
+        body: Annotated[
+            DashboardCollaboratorRequest, Body(media_type="application/json"), rt.WIRE_NAMES
+        ],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),

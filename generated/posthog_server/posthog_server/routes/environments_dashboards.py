@@ -34,18 +34,28 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _ENVIRONMENTS_DASHBOARDS_LIST_ROUTE = rt.Route(
-    operation_id="environments_dashboards_list", status_code=200, media_type="application/json"
+    operation_id="environments_dashboards_list",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": PaginatedDashboardBasicListResponse},
 )
 _ENVIRONMENTS_DASHBOARDS_CREATE_ROUTE = rt.Route(
-    operation_id="environments_dashboards_create", status_code=201, media_type="application/json"
+    operation_id="environments_dashboards_create",
+    status_code=201,
+    media_type="application/json",
+    bodies={"201": DashboardResponse},
 )
 _ENVIRONMENTS_DASHBOARDS_SHARING_LIST_ROUTE = rt.Route(
     operation_id="environments_dashboards_sharing_list",
     status_code=200,
     media_type="application/json",
+    bodies={"200": SharingConfigurationResponse},
 )
 _ENVIRONMENTS_DASHBOARDS_RETRIEVE_ROUTE = rt.Route(
-    operation_id="environments_dashboards_retrieve", status_code=200, media_type="application/json"
+    operation_id="environments_dashboards_retrieve",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": DashboardResponse},
 )
 _ENVIRONMENTS_DASHBOARDS_DESTROY_ROUTE = rt.Route(
     operation_id="environments_dashboards_destroy", status_code=405, media_type=None
@@ -54,6 +64,7 @@ _ENVIRONMENTS_DASHBOARDS_PARTIAL_UPDATE_ROUTE = rt.Route(
     operation_id="environments_dashboards_partial_update",
     status_code=200,
     media_type="application/json",
+    bodies={"200": DashboardResponse},
 )
 _ENVIRONMENTS_DASHBOARDS_STREAM_TILES_RETRIEVE_ROUTE = rt.Route(
     operation_id="environments_dashboards_stream_tiles_retrieve", status_code=200, media_type=None
@@ -141,7 +152,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[DashboardRequest, Body(media_type="application/json")],
+        body: Annotated[DashboardRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
@@ -302,7 +313,9 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
             ),
         ],
         id: Annotated[int, Path(description="A unique integer value identifying this dashboard.")],
-        body: Annotated[PatchedDashboardRequest | None, Body(media_type="application/json")] = None,
+        body: Annotated[
+            PatchedDashboardRequest | None, Body(media_type="application/json"), rt.WIRE_NAMES
+        ] = None,
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),
@@ -385,7 +398,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[DashboardRequest, Body(media_type="application/json")],
+        body: Annotated[DashboardRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
         format: Annotated[DashboardFormat | None, Query()] = None,
         principal: Annotated[
             rt.Principal | None,
@@ -430,7 +443,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[DashboardRequest, Body(media_type="application/json")],
+        body: Annotated[DashboardRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
         format: Annotated[DashboardFormat | None, Query()] = None,
         principal: Annotated[
             rt.Principal | None,

@@ -31,16 +31,19 @@ _ENVIRONMENTS_DATA_COLOR_THEMES_LIST_ROUTE = rt.Route(
     operation_id="environments_data_color_themes_list",
     status_code=200,
     media_type="application/json",
+    bodies={"200": PaginatedDataColorThemeListResponse},
 )
 _ENVIRONMENTS_DATA_COLOR_THEMES_CREATE_ROUTE = rt.Route(
     operation_id="environments_data_color_themes_create",
     status_code=201,
     media_type="application/json",
+    bodies={"201": DataColorThemeResponse},
 )
 _ENVIRONMENTS_DATA_COLOR_THEMES_RETRIEVE_ROUTE = rt.Route(
     operation_id="environments_data_color_themes_retrieve",
     status_code=200,
     media_type="application/json",
+    bodies={"200": DataColorThemeResponse},
 )
 _ENVIRONMENTS_DATA_COLOR_THEMES_DESTROY_ROUTE = rt.Route(
     operation_id="environments_data_color_themes_destroy", status_code=204, media_type=None
@@ -49,6 +52,7 @@ _ENVIRONMENTS_DATA_COLOR_THEMES_PARTIAL_UPDATE_ROUTE = rt.Route(
     operation_id="environments_data_color_themes_partial_update",
     status_code=200,
     media_type="application/json",
+    bodies={"200": DataColorThemeResponse},
 )
 
 
@@ -122,7 +126,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[DataColorThemeRequest, Body(media_type="application/json")],
+        body: Annotated[DataColorThemeRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("project:write",)),
@@ -248,7 +252,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
             int, Path(description="A unique integer value identifying this data color theme.")
         ],
         body: Annotated[
-            PatchedDataColorThemeRequest | None, Body(media_type="application/json")
+            PatchedDataColorThemeRequest | None, Body(media_type="application/json"), rt.WIRE_NAMES
         ] = None,
         principal: Annotated[
             rt.Principal | None,

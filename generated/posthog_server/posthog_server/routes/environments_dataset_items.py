@@ -29,15 +29,22 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _ENVIRONMENTS_DATASET_ITEMS_LIST_ROUTE = rt.Route(
-    operation_id="environments_dataset_items_list", status_code=200, media_type="application/json"
+    operation_id="environments_dataset_items_list",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": PaginatedDatasetItemListResponse},
 )
 _ENVIRONMENTS_DATASET_ITEMS_CREATE_ROUTE = rt.Route(
-    operation_id="environments_dataset_items_create", status_code=201, media_type="application/json"
+    operation_id="environments_dataset_items_create",
+    status_code=201,
+    media_type="application/json",
+    bodies={"201": DatasetItemResponse},
 )
 _ENVIRONMENTS_DATASET_ITEMS_RETRIEVE_ROUTE = rt.Route(
     operation_id="environments_dataset_items_retrieve",
     status_code=200,
     media_type="application/json",
+    bodies={"200": DatasetItemResponse},
 )
 _ENVIRONMENTS_DATASET_ITEMS_DESTROY_ROUTE = rt.Route(
     operation_id="environments_dataset_items_destroy", status_code=405, media_type=None
@@ -46,6 +53,7 @@ _ENVIRONMENTS_DATASET_ITEMS_PARTIAL_UPDATE_ROUTE = rt.Route(
     operation_id="environments_dataset_items_partial_update",
     status_code=200,
     media_type="application/json",
+    bodies={"200": DatasetItemResponse},
 )
 
 
@@ -123,7 +131,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[DatasetItemRequest, Body(media_type="application/json")],
+        body: Annotated[DatasetItemRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",)),
@@ -244,7 +252,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
         ],
         id: Annotated[uuid.UUID, Path(description="A UUID string identifying this dataset item.")],
         body: Annotated[
-            PatchedDatasetItemRequest | None, Body(media_type="application/json")
+            PatchedDatasetItemRequest | None, Body(media_type="application/json"), rt.WIRE_NAMES
         ] = None,
         principal: Annotated[
             rt.Principal | None,

@@ -31,18 +31,28 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _ENVIRONMENTS_DATASETS_LIST_ROUTE = rt.Route(
-    operation_id="environments_datasets_list", status_code=200, media_type="application/json"
+    operation_id="environments_datasets_list",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": PaginatedDatasetListResponse},
 )
 _ENVIRONMENTS_DATASETS_CREATE_ROUTE = rt.Route(
-    operation_id="environments_datasets_create", status_code=201, media_type="application/json"
+    operation_id="environments_datasets_create",
+    status_code=201,
+    media_type="application/json",
+    bodies={"201": DatasetResponse},
 )
 _ENVIRONMENTS_DATASETS_RETRIEVE_ROUTE = rt.Route(
-    operation_id="environments_datasets_retrieve", status_code=200, media_type="application/json"
+    operation_id="environments_datasets_retrieve",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": DatasetResponse},
 )
 _ENVIRONMENTS_DATASETS_PARTIAL_UPDATE_ROUTE = rt.Route(
     operation_id="environments_datasets_partial_update",
     status_code=200,
     media_type="application/json",
+    bodies={"200": DatasetResponse},
 )
 _ENVIRONMENTS_DATASETS_LIST_ID_IN_PARAM = rt.StyledParameter(
     list[uuid.UUID],
@@ -148,7 +158,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[DatasetRequest, Body(media_type="application/json")],
+        body: Annotated[DatasetRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",)),
@@ -228,7 +238,9 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
             ),
         ],
         id: Annotated[uuid.UUID, Path(description="A UUID string identifying this dataset.")],
-        body: Annotated[PatchedDatasetRequest | None, Body(media_type="application/json")] = None,
+        body: Annotated[
+            PatchedDatasetRequest | None, Body(media_type="application/json"), rt.WIRE_NAMES
+        ] = None,
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",)),

@@ -27,13 +27,22 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _ENVIRONMENTS_EXPORTS_LIST_ROUTE = rt.Route(
-    operation_id="environments_exports_list", status_code=200, media_type="application/json"
+    operation_id="environments_exports_list",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": PaginatedExportedAssetListResponse},
 )
 _ENVIRONMENTS_EXPORTS_CREATE_ROUTE = rt.Route(
-    operation_id="environments_exports_create", status_code=201, media_type="application/json"
+    operation_id="environments_exports_create",
+    status_code=201,
+    media_type="application/json",
+    bodies={"201": ExportedAssetResponse},
 )
 _ENVIRONMENTS_EXPORTS_RETRIEVE_ROUTE = rt.Route(
-    operation_id="environments_exports_retrieve", status_code=200, media_type="application/json"
+    operation_id="environments_exports_retrieve",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": ExportedAssetResponse},
 )
 _ENVIRONMENTS_EXPORTS_CONTENT_RETRIEVE_ROUTE = rt.Route(
     operation_id="environments_exports_content_retrieve", status_code=200, media_type="image/png"
@@ -110,7 +119,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[ExportedAssetRequest, Body(media_type="application/json")],
+        body: Annotated[ExportedAssetRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
         principal: Annotated[
             rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("export:write",))
         ] = None,

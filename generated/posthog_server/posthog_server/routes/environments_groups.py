@@ -24,7 +24,10 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _ENVIRONMENTS_GROUPS_LIST_ROUTE = rt.Route(
-    operation_id="environments_groups_list", status_code=200, media_type="application/json"
+    operation_id="environments_groups_list",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": CursorPaginatedGroupListResponse},
 )
 _ENVIRONMENTS_GROUPS_FIND_RETRIEVE_ROUTE = rt.Route(
     operation_id="environments_groups_find_retrieve", status_code=200, media_type=None

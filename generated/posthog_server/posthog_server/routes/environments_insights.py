@@ -27,7 +27,10 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
 
 _ENVIRONMENTS_INSIGHTS_LIST_REFRESH_DEFAULT = EnvironmentsInsightsListRefresh("force_cache")
 _ENVIRONMENTS_INSIGHTS_LIST_ROUTE = rt.Route(
-    operation_id="environments_insights_list", status_code=200, media_type="application/json"
+    operation_id="environments_insights_list",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": PaginatedInsightListResponse},
 )
 
 

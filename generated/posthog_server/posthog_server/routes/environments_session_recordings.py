@@ -30,6 +30,7 @@ _ENVIRONMENTS_SESSION_RECORDINGS_SHARING_LIST_ROUTE = rt.Route(
     operation_id="environments_session_recordings_sharing_list",
     status_code=200,
     media_type="application/json",
+    bodies={"200": SharingConfigurationResponse},
 )
 
 

@@ -28,15 +28,22 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _ENVIRONMENTS_SUBSCRIPTIONS_LIST_ROUTE = rt.Route(
-    operation_id="environments_subscriptions_list", status_code=200, media_type="application/json"
+    operation_id="environments_subscriptions_list",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": PaginatedSubscriptionListResponse},
 )
 _ENVIRONMENTS_SUBSCRIPTIONS_CREATE_ROUTE = rt.Route(
-    operation_id="environments_subscriptions_create", status_code=201, media_type="application/json"
+    operation_id="environments_subscriptions_create",
+    status_code=201,
+    media_type="application/json",
+    bodies={"201": SubscriptionResponse},
 )
 _ENVIRONMENTS_SUBSCRIPTIONS_RETRIEVE_ROUTE = rt.Route(
     operation_id="environments_subscriptions_retrieve",
     status_code=200,
     media_type="application/json",
+    bodies={"200": SubscriptionResponse},
 )
 _ENVIRONMENTS_SUBSCRIPTIONS_DESTROY_ROUTE = rt.Route(
     operation_id="environments_subscriptions_destroy", status_code=405, media_type=None
@@ -45,6 +52,7 @@ _ENVIRONMENTS_SUBSCRIPTIONS_PARTIAL_UPDATE_ROUTE = rt.Route(
     operation_id="environments_subscriptions_partial_update",
     status_code=200,
     media_type="application/json",
+    bodies={"200": SubscriptionResponse},
 )
 
 
@@ -119,7 +127,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[SubscriptionRequest, Body(media_type="application/json")],
+        body: Annotated[SubscriptionRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("subscription:write",)),
@@ -247,7 +255,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
             int, Path(description="A unique integer value identifying this subscription.")
         ],
         body: Annotated[
-            PatchedSubscriptionRequest | None, Body(media_type="application/json")
+            PatchedSubscriptionRequest | None, Body(media_type="application/json"), rt.WIRE_NAMES
         ] = None,
         principal: Annotated[
             rt.Principal | None,

@@ -53,8 +53,9 @@ Error body shapes (all ``application/json``)::
 
 What a handler may return
 -------------------------
-* a pydantic model, ``RootModel``, or list/dict/scalar (JSON-encoded with
-  ``by_alias=True, exclude_unset=True``), ``str`` (raw text for non-JSON media types),
+* a pydantic model, ``RootModel``, or list/dict/scalar (validated into the status's
+  documented body type, so only its fields are sent and a body that does not fit answers
+  ``500``; JSON-encoded with ``by_alias=True, exclude_unset=True``), ``str`` (raw text for non-JSON media types),
   ``bytes`` (raw body) or ``None`` (empty body) -> the route's default status;
 * a status wrapper such as ``Created(model, headers={...})`` or ``WithStatus(418, body)``
   -> that status;
@@ -69,6 +70,7 @@ from .bodies import (
 )
 from .context import (
     Authenticator,
+    Credential,
     OperationMiddleware,
     Principal,
     RequestContext,
@@ -92,10 +94,17 @@ from .openapi import (
     routes_openapi,
     schema_of,
 )
+
+# Read by the generated routes as ``rt.UNIQUE_ITEMS``, ``rt.WIRE_NAMES`` and
+# ``rt.from_text(...)``; not star-exported.
+from .params import UNIQUE_ITEMS as UNIQUE_ITEMS
+from .params import WIRE_NAMES as WIRE_NAMES
 from .params import (
     StyledParameter,
 )
+from .params import from_text as from_text
 from .responses import (
+    ResponseMismatch,
     StatusResponse,
     WithStatus,
     to_response,
@@ -184,6 +193,7 @@ __all__ = [
     "Conflict",
     "ContentTooLarge",
     "Created",
+    "Credential",
     "ExpectationFailed",
     "FailedDependency",
     "Forbidden",
@@ -219,6 +229,7 @@ __all__ = [
     "RequestHeaderFieldsTooLarge",
     "RequestTimeout",
     "ResetContent",
+    "ResponseMismatch",
     "Route",
     "SecurityKind",
     "SecurityRequirement",

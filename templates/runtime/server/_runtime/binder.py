@@ -18,9 +18,11 @@ from .context import (
     Principal,
     RequestContext,
     Route,
+    _credential,
+    _resolve_method,
 )
 from .errors import ApiError, _has_app_handler, _internal_error, _not_implemented
-from .responses import to_response
+from .responses import ResponseMismatch, to_response
 from .security import (
     SecurityKind,
     SecurityRequirement,
@@ -35,37 +37,6 @@ from .security import (
 logger = logging.getLogger(__name__)
 
 Impl = TypeVar("Impl")  # a group's implementation (a class satisfying its Protocol)
-
-
-_STUB_CACHE: dict[tuple[type, str], bool] = {}
-
-
-def _inherited_protocol_stub(cls: type, name: str) -> bool:
-    """True when ``cls`` gets method ``name`` from a ``Protocol`` class body (cached).
-
-    A user class that subclasses the generated ``Protocol`` explicitly but forgets a
-    method inherits the stub, whose ``...`` body would silently return ``None``.
-    """
-    key = (cls, name)
-    cached = _STUB_CACHE.get(key)
-    if cached is None:
-        owner = next((klass for klass in cls.__mro__ if name in vars(klass)), None)
-        cached = owner is not None and bool(vars(owner).get("_is_protocol", False))
-        _STUB_CACHE[key] = cached
-    return cached
-
-
-def _resolve_method(implementation: object, name: str) -> Callable[..., Any] | None:
-    if implementation is None:
-        return None
-    method: object = getattr(implementation, name, None)
-    if not callable(method):
-        return None
-    if name not in getattr(implementation, "__dict__", ()) and _inherited_protocol_stub(
-        type(implementation), name
-    ):
-        return None
-    return method
 
 
 class Binder:
@@ -251,7 +222,10 @@ class Binder:
             tokens = [credential for credential in given if isinstance(credential, str)]
             if len(tokens) != len(alternative):
                 continue
-            principals = [await self._principal_for(token, kinds) for token in tokens]
+            principals = [
+                await self._principal_for(token, req, kinds)
+                for req, token in zip(alternative, tokens)
+            ]
             accepted = [principal for principal in principals if principal is not None]
             if len(accepted) != len(alternative):
                 continue
@@ -302,7 +276,7 @@ class Binder:
             presented = True
             if not isinstance(credential, str):
                 continue
-            principal = await self._principal_for(credential, kinds)
+            principal = await self._principal_for(credential, req, kinds)
             if principal is None:
                 continue
             missing = [scope for scope in req.scopes if scope not in _granted(principal)]
@@ -313,14 +287,17 @@ class Binder:
         self._refuse(presented, missing_scopes, kinds, optional)
         return None
 
-    async def _principal_for(self, credential: str, kinds: Collection[str]) -> Principal | None:
+    async def _principal_for(
+        self, credential: str, req: SecurityRequirement, kinds: Collection[str]
+    ) -> Principal | None:
+        """What the authenticator makes of ``credential``, told the scheme it came for."""
         if self._authenticate is None:
             if not self._warned_no_authenticator:
                 self._warned_no_authenticator = True
                 logger.warning("a secured operation was called but no authenticator is set")
             detail = "not authenticated: no authenticator is configured"
             raise _auth_error(401, detail, _challenge(kinds))
-        result = self._authenticate(credential)
+        result = self._authenticate(_credential(credential, req.scheme_name, req.kind))
         if inspect.isawaitable(result):
             result = await result
         return result
@@ -344,7 +321,8 @@ class Binder:
         ``None``, has no callable ``method_name`` (or only inherits the Protocol's stub),
         or the call raises ``NotImplementedError``. Otherwise it runs ``invoke`` inside the
         middleware chain and converts the result with :func:`to_response`. (A sync
-        method is tolerated: its result is used as it is.)
+        method is tolerated: its result is used as it is.) A result that does not fit the
+        documented response (:class:`ResponseMismatch`) is logged and answered ``500``.
 
         Exceptions: :class:`ApiError` becomes its JSON response; an exception type the app
         has a specific handler for (``HTTPException``, user-registered ones) propagates to
@@ -366,6 +344,9 @@ class Binder:
             return exc.to_response(operation_id)
         except NotImplementedError:
             return _not_implemented(operation_id)
+        except ResponseMismatch as exc:
+            logger.error("%s", exc)
+            return _internal_error(operation_id)
         except Exception as exc:
             if _has_app_handler(request, exc):
                 raise

@@ -120,7 +120,7 @@ class BodyReader:
             return text
         try:
             if text is not None:
-                return adapter.validate_python(text)
+                return adapter.validate_python(text, by_alias=True, by_name=False)
             if essence == "application/x-www-form-urlencoded":
                 # Its own module (see forms.py), imported on first use.
                 from .forms import decode_urlencoded
@@ -132,7 +132,7 @@ class BodyReader:
                     self._objects[media],
                     self._declared[media],
                 )
-                return adapter.validate_python(fields)
+                return adapter.validate_python(fields, by_alias=True, by_name=False)
             if essence.startswith("multipart/"):
                 fields = await self._fields(request, self._lists[media])
                 if essence.startswith("multipart/"):  # an object part is JSON by default
@@ -140,8 +140,8 @@ class BodyReader:
                         k: _json_part(v) if k in self._objects[media] else v
                         for k, v in fields.items()
                     }
-                return adapter.validate_python(fields)
-            return adapter.validate_json(raw)
+                return adapter.validate_python(fields, by_alias=True, by_name=False)
+            return adapter.validate_json(raw, by_alias=True, by_name=False)
         except ValidationError as error:
             errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
             raise RequestValidationError(errors) from None

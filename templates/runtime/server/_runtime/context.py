@@ -1,14 +1,17 @@
-"""Principals, the request context, route metadata and the hooks a user passes ``create_app``."""
+"""Principals, credentials, the request context, route metadata and the hooks of ``create_app``."""
 
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import (
     Any,
     Protocol,
+    TypeVar,
     runtime_checkable,
 )
 
 from fastapi import Request
+
+_T = TypeVar("_T")
 
 
 @runtime_checkable
@@ -32,13 +35,37 @@ class SimplePrincipal:
     scopes: frozenset[str] = frozenset()
 
 
-Authenticator = Callable[[str], "Principal | None | Awaitable[Principal | None]"]
+class Credential(str):
+    """The credential a request presented, with the security scheme it came for.
+
+    It is the credential text itself (a ``str``: a one-argument hook written for a bare
+    token keeps working), plus ``scheme``, the key of the scheme under the spec's
+    ``components/securitySchemes``, and ``kind``, how it travelled (``"bearer"``,
+    ``"api_key_header"``, ``"basic"``...). A hook serving several schemes checks
+    ``scheme``, so that a credential issued for one is not accepted in another's place.
+    """
+
+    scheme: str
+    kind: str
+
+
+def _credential(text: str, scheme: str, kind: str) -> Credential:
+    """``text`` as the :class:`Credential` of scheme ``scheme`` (of kind ``kind``)."""
+    credential = Credential(text)
+    credential.scheme = scheme
+    credential.kind = kind
+    return credential
+
+
+Authenticator = Callable[[Credential], "Principal | None | Awaitable[Principal | None]"]
 """Turns a credential into a principal, or ``None`` when the credential is invalid.
 
-It receives the bearer token (``BEARER``/``OAUTH2``/``OPENID_CONNECT``), the API key
-(``API_KEY_*``) or the decoded ``"username:password"`` (``BASIC``). It may be sync or
-async; a sync authenticator runs on the event loop, so it must not block. It is
-scheme-blind: one hook serves every scheme of the API.
+It receives a :class:`Credential`: the bearer token (``BEARER``/``OAUTH2``/``OPENID_CONNECT``),
+the API key (``API_KEY_*``) or the decoded ``"username:password"`` (``BASIC``), whose
+``scheme`` names the spec's security scheme it was presented for. One hook serves every
+scheme of the API, so where a credential of one scheme must not pass for another (an API
+key is no bearer token), check ``credential.scheme``. It may be sync or async; a sync
+authenticator runs on the event loop, so it must not block.
 """
 
 
@@ -66,20 +93,36 @@ class Route:
     :param media_types: the media type of other documented statuses where it differs
         (``{"404": "application/problem+json", "4XX": ...}``): a status wrapper without
         its own ``media_type`` answers with it.
+    :param bodies: the type of each documented JSON body, keyed like ``media_types``
+        (``{"201": Account, "4XX": Error}``): a body the implementation returns for that
+        status is validated into it before it is sent (see :func:`to_response`).
     """
 
     operation_id: str
     status_code: int
     media_type: str | None = "application/json"
     media_types: Mapping[str, str] | None = None
+    bodies: Mapping[str, Any] | None = None
 
     def media_type_for(self, status_code: int) -> str | None:
         """The documented media type of ``status_code``: exact, then range (``4XX``), then default."""
         if self.media_types:
-            for key in (str(status_code), f"{status_code // 100}XX", "default"):
-                if key in self.media_types:
-                    return self.media_types[key]
+            found = _documented(self.media_types, status_code)
+            if found is not None:
+                return found
         return self.media_type
+
+    def body_type_for(self, status_code: int) -> Any:
+        """The documented JSON body type of ``status_code`` (exact, range, default), or None."""
+        return _documented(self.bodies, status_code) if self.bodies else None
+
+
+def _documented(by_status: Mapping[str, _T], status_code: int) -> _T | None:
+    """What ``by_status`` documents for ``status_code``: exact, then range (``4XX``), then default."""
+    for key in (str(status_code), f"{status_code // 100}XX", "default"):
+        if key in by_status:
+            return by_status[key]
+    return None
 
 
 OperationMiddleware = Callable[[RequestContext, Callable[[], Awaitable[Any]]], Awaitable[Any]]
@@ -91,3 +134,34 @@ a middleware may transform it, return its own value or ``Response`` without call
 ``call_next`` (short-circuit), or catch exceptions raised below it (a pluggable error
 handler). Whatever the outermost middleware returns goes through :func:`to_response`.
 """
+
+
+_STUB_CACHE: dict[tuple[type, str], bool] = {}
+
+
+def _inherited_protocol_stub(cls: type, name: str) -> bool:
+    """True when ``cls`` gets method ``name`` from a ``Protocol`` class body (cached).
+
+    A user class that subclasses the generated ``Protocol`` explicitly but forgets a
+    method inherits the stub, whose ``...`` body would silently return ``None``.
+    """
+    key = (cls, name)
+    cached = _STUB_CACHE.get(key)
+    if cached is None:
+        owner = next((klass for klass in cls.__mro__ if name in vars(klass)), None)
+        cached = owner is not None and bool(vars(owner).get("_is_protocol", False))
+        _STUB_CACHE[key] = cached
+    return cached
+
+
+def _resolve_method(implementation: object, name: str) -> Callable[..., Any] | None:
+    if implementation is None:
+        return None
+    method: object = getattr(implementation, name, None)
+    if not callable(method):
+        return None
+    if name not in getattr(implementation, "__dict__", ()) and _inherited_protocol_stub(
+        type(implementation), name
+    ):
+        return None
+    return method

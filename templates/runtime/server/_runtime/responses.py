@@ -11,7 +11,7 @@ from typing import (
     overload,
 )
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from .context import Route
@@ -173,22 +173,92 @@ def _json_bytes(value: object) -> bytes:
     return _ANY.dump_json(value, by_alias=True, exclude_unset=True)
 
 
+class ResponseMismatch(Exception):
+    """A body an implementation returned does not fit the spec's response for its status.
+
+    The binder logs it (the fields at fault, never their values) and answers ``500``:
+    sending it would break the API's contract, or leak what the response leaves out
+    (a ``writeOnly`` password).
+    """
+
+    def __init__(self, operation_id: str, status_code: int, error: ValidationError) -> None:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in issue['loc']) or '(body)'}: {issue['msg']}"
+            for issue in error.errors(include_url=False, include_input=False)
+        )
+        super().__init__(
+            f"operation {operation_id} returned a body that does not match its documented "
+            f"{status_code} response: {problems}"
+        )
+
+
+@lru_cache(maxsize=512)
+def _adapter(declared: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(declared)
+
+
+@lru_cache(maxsize=512)
+def _admits_null(declared: Any) -> bool:
+    """True when the documented body type is nullable: ``None`` is then sent as ``null``."""
+    try:
+        _adapter(declared).validate_python(None)
+    except ValidationError:
+        return False
+    return True
+
+
+def _conform(
+    body: object, declared: Any, operation_id: str, status_code: int
+) -> tuple[object, TypeAdapter[Any] | None]:
+    """``body`` validated into the documented type ``declared``, with the adapter that sends it.
+
+    An instance of exactly that class is already valid (the common case costs nothing);
+    a dict, an object with the attributes, another model or a subclass instance is read
+    into it, so that only the documented fields are sent. Raises :class:`ResponseMismatch`.
+    """
+    if declared is None or body is None or type(body) is declared:
+        return body, None
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return body, None
+    adapter = _adapter(declared)
+    try:
+        return adapter.validate_python(body, from_attributes=True), adapter
+    except ValidationError as error:
+        raise ResponseMismatch(operation_id, status_code, error) from None
+
+
 def _concrete(media_type: str | None, fallback: str) -> str:
     """``media_type`` unless it is missing or a range such as ``*/*`` or ``image/*``."""
     return media_type if media_type and "*" not in media_type else fallback
 
 
 def _render(
-    body: object, status_code: int, media_type: str | None, headers: Mapping[str, str] | None
+    body: object,
+    status_code: int,
+    media_type: str | None,
+    headers: Mapping[str, str] | None,
+    route: Route,
 ) -> Response:
-    if body is None or status_code in _NO_BODY_STATUSES or status_code < 200:
+    if status_code in _NO_BODY_STATUSES or status_code < 200:
         return Response(status_code=status_code, headers=headers)
+    if body is None:
+        declared = route.body_type_for(status_code) if route.bodies else None
+        if declared is None or not _is_json(media_type) or not _admits_null(declared):
+            return Response(status_code=status_code, headers=headers)
+        return Response(b"null", status_code, headers, _concrete(media_type, "application/json"))
     if isinstance(body, (bytes, bytearray, memoryview)):
         raw_type = _concrete(media_type, "application/octet-stream")
         return Response(bytes(body), status_code, headers, raw_type)
     if _is_json(media_type):
         json_type = _concrete(media_type, "application/json")
-        return Response(_json_bytes(body), status_code, headers, json_type)
+        declared = route.body_type_for(status_code) if route.bodies else None
+        body, adapter = _conform(body, declared, route.operation_id, status_code)
+        content = (
+            adapter.dump_json(body, by_alias=True, exclude_unset=True)
+            if adapter is not None
+            else _json_bytes(body)
+        )
+        return Response(content, status_code, headers, json_type)
     if isinstance(body, str):
         return Response(body, status_code, headers, _concrete(media_type, "text/plain"))
     # A structured value on a non-JSON media type: JSON is the only encoding we know.
@@ -204,12 +274,17 @@ def to_response(result: object, route: Route) -> Response:
     * a :class:`StatusResponse`/:class:`WithStatus` supplies status, body, headers and,
       optionally, the media type; anything else uses ``route.status_code``;
     * ``None`` and the no-body statuses (1xx, 204, 205, 304) give an empty body with no
-      ``content-type`` (a body returned with such a status is dropped);
+      ``content-type`` (a body returned with such a status is dropped), except that
+      ``None`` for a status documenting a nullable JSON body is sent as ``null``;
     * ``bytes`` are sent raw as the media type (``application/octet-stream`` if none);
     * for JSON media types (``application/json``, ``*+json``, or none given) the body is
-      serialised by pydantic with ``by_alias=True, exclude_unset=True``, so a field never
-      set stays absent while an explicit ``None`` becomes ``null``; models nested in
-      lists and dicts get the same treatment;
+      first validated into the status's documented type (``route.bodies``) unless it is
+      an instance of exactly that class: a dict, another model or a subclass instance
+      keeps only the documented fields (a ``writeOnly`` one never leaves), and a body
+      that does not fit raises :class:`ResponseMismatch` (the binder answers ``500``).
+      It is then serialised by pydantic with ``by_alias=True, exclude_unset=True``, so
+      a field never set stays absent while an explicit ``None`` becomes ``null``; models
+      nested in lists and dicts get the same treatment;
     * a ``str`` on a non-JSON media type (``text/plain``, ``text/csv``...) is sent as text.
 
     Args:
@@ -221,5 +296,5 @@ def to_response(result: object, route: Route) -> Response:
     if isinstance(result, _Reply):
         status_code = result._status()
         media_type = result.media_type or route.media_type_for(status_code)
-        return _render(result.body, status_code, media_type, result.headers)
-    return _render(result, route.status_code, route.media_type, None)
+        return _render(result.body, status_code, media_type, result.headers, route)
+    return _render(result, route.status_code, route.media_type, None, route)

@@ -76,8 +76,10 @@ def create_app(
     request that could be for it; ``rt.build_routes(app.router)`` builds every one now.
 
     Args:
-        authenticate: called with the bearer token / API key; returns a principal
-            with scopes, or None to reject. Without it, secured operations answer 401.
+        authenticate: called with the credential (``rt.Credential``: the bearer token, API
+            key or ``"user:password"``, whose ``.scheme`` names the security scheme it came
+            for); returns a principal with scopes, or None to reject. Without it, secured
+            operations answer 401.
         middleware: wrappers around every implementation call; they see the operation id.
         validation_error: builds the 422 response of a request that failed validation from
             the runtime's ``rt.ValidationErrorBody`` (return a body, sent as JSON, or a

@@ -19,7 +19,10 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _GET_COUNTERS_ROUTE = rt.Route(
-    operation_id="getCounters", status_code=200, media_type="application/json"
+    operation_id="getCounters",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": dict[str, int]},
 )
 
 

@@ -23,7 +23,10 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _PUT_SETTINGS_ROUTE = rt.Route(
-    operation_id="putSettings", status_code=200, media_type="application/json"
+    operation_id="putSettings",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": Settings},
 )
 
 
@@ -44,7 +47,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def put_settings(
         request: Request,
-        body: Annotated[Settings, Body(media_type="application/json")],
+        body: Annotated[Settings, Body(media_type="application/json"), rt.WIRE_NAMES],
     ) -> Response:
         return await binder.call(
             _PUT_SETTINGS_ROUTE,

@@ -25,7 +25,10 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _UPLOAD_AVATAR_ROUTE = rt.Route(
-    operation_id="uploadAvatar", status_code=201, media_type="application/json"
+    operation_id="uploadAvatar",
+    status_code=201,
+    media_type="application/json",
+    bodies={"201": Avatar},
 )
 _GET_AVATAR_IMAGE_ROUTE = rt.Route(
     operation_id="getAvatarImage", status_code=200, media_type="image/png"

@@ -28,6 +28,7 @@ _DOWNLOAD_FILE_ROUTE = rt.Route(
     status_code=200,
     media_type="application/octet-stream",
     media_types={"404": "application/json"},
+    bodies={"404": Error},
 )
 _UPLOAD_FILE_ROUTE = rt.Route(operation_id="uploadFile", status_code=204, media_type=None)
 

@@ -24,7 +24,10 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _CREATE_THING_ROUTE = rt.Route(
-    operation_id="createThing", status_code=200, media_type="application/json"
+    operation_id="createThing",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": CreateThingResponse},
 )
 
 
@@ -45,7 +48,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def create_thing(
         request: Request,
-        body: Annotated[Thing, Body(media_type="application/json")],
+        body: Annotated[Thing, Body(media_type="application/json"), rt.WIRE_NAMES],
     ) -> Response:
         return await binder.call(
             _CREATE_THING_ROUTE,

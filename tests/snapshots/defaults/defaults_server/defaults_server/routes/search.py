@@ -24,7 +24,9 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _SEARCH_2_ORDER_DEFAULT = Order("asc")
-_SEARCH_2_ROUTE = rt.Route(operation_id="search", status_code=200, media_type="application/json")
+_SEARCH_2_ROUTE = rt.Route(
+    operation_id="search", status_code=200, media_type="application/json", bodies={"200": Options}
+)
 
 
 def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _GET_LEGACY_ROUTE = rt.Route(
-    operation_id="getLegacy", status_code=200, media_type="application/json"
+    operation_id="getLegacy", status_code=200, media_type="application/json", bodies={"200": Legacy}
 )
 
 

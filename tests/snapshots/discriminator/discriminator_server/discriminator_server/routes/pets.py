@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _CREATE_PET_ROUTE = rt.Route(
-    operation_id="createPet", status_code=201, media_type="application/json"
+    operation_id="createPet", status_code=201, media_type="application/json", bodies={"201": Pet}
 )
 
 
@@ -44,7 +44,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def create_pet(
         request: Request,
-        body: Annotated[Pet, Body(media_type="application/json")],
+        body: Annotated[Pet, Body(media_type="application/json"), rt.WIRE_NAMES],
     ) -> Response:
         return await binder.call(
             _CREATE_PET_ROUTE,

@@ -18,7 +18,9 @@ from .. import _runtime as rt
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_FETCH_ROUTE = rt.Route(operation_id="fetch", status_code=200, media_type="application/json")
+_FETCH_ROUTE = rt.Route(
+    operation_id="fetch", status_code=200, media_type="application/json", bodies={"200": str}
+)
 _POST_A_ROUTE = rt.Route(operation_id="post_a", status_code=204, media_type=None)
 
 

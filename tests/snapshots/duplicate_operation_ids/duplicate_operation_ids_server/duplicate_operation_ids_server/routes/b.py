@@ -19,9 +19,13 @@ from .. import _runtime as rt
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_FETCH_2_ROUTE = rt.Route(operation_id="fetch_2", status_code=200, media_type="application/json")
+_FETCH_2_ROUTE = rt.Route(
+    operation_id="fetch_2", status_code=200, media_type="application/json", bodies={"200": int}
+)
 _DELETE_B_ROUTE = rt.Route(operation_id="delete_b", status_code=204, media_type=None)
-_GET_B_ID_ROUTE = rt.Route(operation_id="get_b_id", status_code=200, media_type="application/json")
+_GET_B_ID_ROUTE = rt.Route(
+    operation_id="get_b_id", status_code=200, media_type="application/json", bodies={"200": int}
+)
 
 
 def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:

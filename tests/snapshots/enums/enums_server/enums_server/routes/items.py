@@ -25,7 +25,10 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _LIST_ITEMS_ROUTE = rt.Route(
-    operation_id="listItems", status_code=200, media_type="application/json"
+    operation_id="listItems",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": list[Item]},
 )
 
 

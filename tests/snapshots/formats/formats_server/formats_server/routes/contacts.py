@@ -23,7 +23,10 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _CREATE_CONTACT_ROUTE = rt.Route(
-    operation_id="createContact", status_code=201, media_type="application/json"
+    operation_id="createContact",
+    status_code=201,
+    media_type="application/json",
+    bodies={"201": Contact},
 )
 
 
@@ -44,7 +47,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def create_contact(
         request: Request,
-        body: Annotated[Contact, Body(media_type="application/json")],
+        body: Annotated[Contact, Body(media_type="application/json"), rt.WIRE_NAMES],
     ) -> Response:
         return await binder.call(
             _CREATE_CONTACT_ROUTE,

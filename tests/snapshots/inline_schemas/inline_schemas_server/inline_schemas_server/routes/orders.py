@@ -27,7 +27,10 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _CREATE_ORDER_ROUTE = rt.Route(
-    operation_id="createOrder", status_code=201, media_type="application/json"
+    operation_id="createOrder",
+    status_code=201,
+    media_type="application/json",
+    bodies={"201": CreateOrderResponse, "400": CreateOrderError400},
 )
 
 
@@ -55,7 +58,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def create_order(
         request: Request,
-        body: Annotated[CreateOrderBody, Body(media_type="application/json")],
+        body: Annotated[CreateOrderBody, Body(media_type="application/json"), rt.WIRE_NAMES],
         channel: Annotated[CreateOrderChannel | None, Query()] = None,
     ) -> Response:
         return await binder.call(

@@ -25,8 +25,12 @@ from ..models.class_ import (
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_IMPORT__ROUTE = rt.Route(operation_id="import", status_code=200, media_type="application/json")
-_RETURN__ROUTE = rt.Route(operation_id="return", status_code=201, media_type="application/json")
+_IMPORT__ROUTE = rt.Route(
+    operation_id="import", status_code=200, media_type="application/json", bodies={"200": Keywords}
+)
+_RETURN__ROUTE = rt.Route(
+    operation_id="return", status_code=201, media_type="application/json", bodies={"201": Keywords}
+)
 
 
 def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
@@ -85,7 +89,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     async def return_(
         request: Request,
         from_: Annotated[str, Path(alias="from")],
-        body: Annotated[Keywords, Body(media_type="application/json")],
+        body: Annotated[Keywords, Body(media_type="application/json"), rt.WIRE_NAMES],
     ) -> Response:
         return await binder.call(
             _RETURN__ROUTE,

@@ -32,13 +32,20 @@ _CREATE_DOCUMENT_ROUTE = rt.Route(
     status_code=201,
     media_type="application/json",
     media_types={"409": "application/problem+json"},
+    bodies={"201": Document, "202": Job, "409": Problem},
 )
 _GET_DOCUMENT_ROUTE = rt.Route(
-    operation_id="getDocument", status_code=200, media_type="application/json"
+    operation_id="getDocument",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": Document, "default": Problem},
 )
 _DELETE_DOCUMENT_ROUTE = rt.Route(operation_id="deleteDocument", status_code=204, media_type=None)
 _ADD_COMMENT_ROUTE = rt.Route(
-    operation_id="addComment", status_code=201, media_type="application/json"
+    operation_id="addComment",
+    status_code=201,
+    media_type="application/json",
+    bodies={"201": dict[str, Any]},
 )
 _PUT_DOCUMENT_TEXT_ROUTE = rt.Route(
     operation_id="putDocumentText", status_code=200, media_type="text/plain"

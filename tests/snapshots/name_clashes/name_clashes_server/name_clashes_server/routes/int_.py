@@ -18,7 +18,9 @@ from .. import _runtime as rt
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_INT__2_ROUTE = rt.Route(operation_id="int", status_code=200, media_type="application/json")
+_INT__2_ROUTE = rt.Route(
+    operation_id="int", status_code=200, media_type="application/json", bodies={"200": int}
+)
 
 
 def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:

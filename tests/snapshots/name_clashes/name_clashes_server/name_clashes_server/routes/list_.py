@@ -21,7 +21,9 @@ from ..models.list_ import (
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_LIST__2_ROUTE = rt.Route(operation_id="list", status_code=200, media_type="application/json")
+_LIST__2_ROUTE = rt.Route(
+    operation_id="list", status_code=200, media_type="application/json", bodies={"200": ClientModel}
+)
 
 
 def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:

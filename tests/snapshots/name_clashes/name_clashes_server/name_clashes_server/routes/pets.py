@@ -24,9 +24,14 @@ from ..models.pets import (
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_GET_PETS_ROUTE = rt.Route(operation_id="getPets", status_code=200, media_type="application/json")
+_GET_PETS_ROUTE = rt.Route(
+    operation_id="getPets",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": list[Pet]},
+)
 _GET_PETS_2_ROUTE = rt.Route(
-    operation_id="get_pets", status_code=200, media_type="application/json"
+    operation_id="get_pets", status_code=200, media_type="application/json", bodies={"200": Pet2}
 )
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _OBTENIR_CAFE_ROUTE = rt.Route(
-    operation_id="obtenirCafé", status_code=200, media_type="application/json"
+    operation_id="obtenirCafé", status_code=200, media_type="application/json", bodies={"200": Cafe}
 )
 
 

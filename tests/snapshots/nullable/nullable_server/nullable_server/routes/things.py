@@ -25,8 +25,15 @@ from ..models.things import (
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_GET_THING_ROUTE = rt.Route(operation_id="getThing", status_code=200, media_type="application/json")
-_PUT_THING_ROUTE = rt.Route(operation_id="putThing", status_code=200, media_type="application/json")
+_GET_THING_ROUTE = rt.Route(
+    operation_id="getThing",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": Thing | None},
+)
+_PUT_THING_ROUTE = rt.Route(
+    operation_id="putThing", status_code=200, media_type="application/json", bodies={"200": Thing}
+)
 
 
 def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
@@ -76,7 +83,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     async def put_thing(
         request: Request,
         id: Annotated[int, Path()],
-        body: Annotated[Thing, Body(media_type="application/json")],
+        body: Annotated[Thing, Body(media_type="application/json"), rt.WIRE_NAMES],
     ) -> Response:
         return await binder.call(
             _PUT_THING_ROUTE,

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _POST_EVENT_ROUTE = rt.Route(
-    operation_id="postEvent", status_code=200, media_type="application/json"
+    operation_id="postEvent", status_code=200, media_type="application/json", bodies={"200": Event}
 )
 
 
@@ -46,7 +46,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     async def post_event(
         request: Request,
         kind: Annotated[Literal["click"], Query()],
-        body: Annotated[Event, Body(media_type="application/json")],
+        body: Annotated[Event, Body(media_type="application/json"), rt.WIRE_NAMES],
         limit: Annotated[int | None, Query()] = None,
     ) -> Response:
         return await binder.call(

@@ -23,7 +23,10 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _LIST_USERS_ROUTE = rt.Route(
-    operation_id="listUsers", status_code=200, media_type="application/json"
+    operation_id="listUsers",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": UserPage},
 )
 
 

@@ -25,7 +25,12 @@ from ..models.search import (
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_SEARCH_2_ROUTE = rt.Route(operation_id="search", status_code=200, media_type="application/json")
+_SEARCH_2_ROUTE = rt.Route(
+    operation_id="search",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": dict[str, Any]},
+)
 _SEARCH_2_IDS_PARAM = rt.StyledParameter(
     list[int], "path", "ids", style="simple", explode=False, required=True
 )

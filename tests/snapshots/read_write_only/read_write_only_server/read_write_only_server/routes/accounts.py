@@ -24,7 +24,10 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _CREATE_ACCOUNT_ROUTE = rt.Route(
-    operation_id="createAccount", status_code=201, media_type="application/json"
+    operation_id="createAccount",
+    status_code=201,
+    media_type="application/json",
+    bodies={"201": AccountResponse},
 )
 
 
@@ -45,7 +48,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def create_account(
         request: Request,
-        body: Annotated[AccountRequest, Body(media_type="application/json")],
+        body: Annotated[AccountRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
     ) -> Response:
         return await binder.call(
             _CREATE_ACCOUNT_ROUTE,

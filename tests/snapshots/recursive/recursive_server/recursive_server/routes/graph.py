@@ -21,7 +21,9 @@ from ..models.graph import (
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_GET_GRAPH_ROUTE = rt.Route(operation_id="getGraph", status_code=200, media_type="application/json")
+_GET_GRAPH_ROUTE = rt.Route(
+    operation_id="getGraph", status_code=200, media_type="application/json", bodies={"200": Person}
+)
 
 
 def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:

@@ -21,7 +21,12 @@ from ..models.json import (
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_GET_JSON_ROUTE = rt.Route(operation_id="getJson", status_code=200, media_type="application/json")
+_GET_JSON_ROUTE = rt.Route(
+    operation_id="getJson",
+    status_code=200,
+    media_type="application/json",
+    bodies={"200": JsonModel},
+)
 
 
 def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:

@@ -22,7 +22,9 @@ from ..models.pets import (
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_ADD_PET_ROUTE = rt.Route(operation_id="addPet", status_code=200, media_type="application/json")
+_ADD_PET_ROUTE = rt.Route(
+    operation_id="addPet", status_code=200, media_type="application/json", bodies={"200": Pet}
+)
 
 
 def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
@@ -42,7 +44,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def add_pet(
         request: Request,
-        body: Annotated[Pet, Body(media_type="application/json")],
+        body: Annotated[Pet, Body(media_type="application/json"), rt.WIRE_NAMES],
     ) -> Response:
         return await binder.call(
             _ADD_PET_ROUTE,
