@@ -106,6 +106,8 @@ class SchemaRegistry:
     _properties: dict[tuple[str, int, bool], Property] = field(default_factory=dict)
     # The TypeRef of a $ref to a component by (ref, nullable): what _type gives for its key.
     _refs: dict[tuple[str, bool], TypeRef] = field(default_factory=dict)
+    # Whether the component a $ref names admits null itself, by the $ref (see _used_ref).
+    _admits_null: dict[str, bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # What every Nester shares (one per owner): hoisting without a check (the owner's
@@ -144,7 +146,7 @@ class SchemaRegistry:
         nullable = is_nullable(schema)
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            found = self._model_ref(ref, nullable)
+            found = self._used_ref(ref, nullable)
             if found is not None:
                 return found
             target = self.resolve_pointer(ref)
@@ -171,7 +173,7 @@ class SchemaRegistry:
         if schema.__class__ is dict:
             ref = schema.get("$ref")
             if ref.__class__ is str:
-                found = self._model_ref(ref, is_nullable(schema))
+                found = self._used_ref(ref, is_nullable(schema))
                 if found is not None:
                     return found
             else:
@@ -179,6 +181,19 @@ class SchemaRegistry:
                 if kind.__class__ is str and kind in _PRIMITIVES and _CLASS_KEYS.isdisjoint(schema):
                     return self._primitive(schema, kind, schema.get("nullable") is True)
         return self.type_of(schema, base.child(*tokens), hint)
+
+    def _used_ref(self, ref: str, nullable: bool) -> TypeRef | None:
+        """:meth:`_model_ref` where an operation uses the component: one that admits null itself
+        (``nullable: true`` on ``Pet``) makes the use admit null, as its class cannot hold one.
+        (A model's property keeps the reference as written: the models stage sees the target.)"""
+        if not nullable:
+            admits = self._admits_null.get(ref)
+            if admits is None:
+                key = component_key(ref)
+                target = self.schemas.get(key) if key is not None else None
+                admits = self._admits_null[ref] = isinstance(target, dict) and is_nullable(target)
+            nullable = admits
+        return self._model_ref(ref, nullable)
 
     def _model_ref(self, ref: str, nullable: bool) -> TypeRef | None:
         """The TypeRef of a ``$ref`` to a component (None for any other ``$ref``), made once per
@@ -188,10 +203,7 @@ class SchemaRegistry:
             key = component_key(ref)
             if key is None or key not in self.schemas:
                 return None
-            # a component that admits null itself (``nullable: true`` on ``Pet``) makes every
-            # use of it admit null, as its class cannot hold one
-            admits_null = nullable or is_nullable(self.schemas[key])
-            found = self._refs[ref, nullable] = self._type("model", key, None, admits_null)
+            found = self._refs[ref, nullable] = self._type("model", key, None, nullable)
         return found
 
     def _single_member(self, schema: dict[str, Any]) -> Any:

@@ -727,6 +727,13 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(C, B, "model-type-wider"),
     ),
     (
+        # the operations returning Pet now say Pet | None
+        "response-body-type-wider: an object component made nullable",
+        lambda d: None,
+        lambda d: schema(d, "Pet").__setitem__("nullable", True),
+        _both(B, C, "response-body-type-wider"),
+    ),
+    (
         "a plain-type component's description: no change",
         _code(type="string"),
         _code(type="string", description="a code"),
