@@ -79,13 +79,15 @@ def helpers_view(used: set[str], server: bool) -> HelpersView | None:
         one_of="_OneOf" in used,
         unique_items="_UniqueItems" in used,
         optional_tags="_undocumented_default" in used,
-        imports=import_block(_helper_imports(used)),
+        imports=import_block(_helper_imports(used, server)),
     )
 
 
-def _helper_imports(used: set[str]) -> list[Import]:
+def _helper_imports(used: set[str], server: bool) -> list[Import]:
     """What ``models/_helpers.py`` imports for the helpers it holds."""
-    omittable = "_Omittable" in used
+    # The server's rejects null (a validator and a JSON schema); the client's drops it on dumps.
+    omittable = "_Omittable" in used and server
+    drops_nulls = "_Omittable" in used and not server
     formats = bool(used & {"_Format", "_Email"})
     one_of = "_OneOf" in used
     unique = "_UniqueItems" in used
@@ -115,6 +117,14 @@ def _helper_imports(used: set[str]) -> list[Import]:
             Import("json", alias="_json"),
             Import("typing", "get_args", "_get_args"),
             Import("pydantic", "ValidationError", "_ValidationError"),
+        ]
+    if drops_nulls:
+        wanted += [
+            Import("typing", "Annotated", "_Annotated"),
+            Import("typing", "Any", "_Any"),
+            Import("typing", "TypeVar", "_TypeVar"),
+            Import("pydantic", "BaseModel", "_BaseModel"),
+            Import("pydantic", "SerializationInfo", "_SerializationInfo"),
         ]
     if "_Email" in used:
         wanted.append(Import("pydantic", "AfterValidator", "_AfterValidator"))
@@ -252,4 +262,11 @@ def _imports(entries: list[ClassEntry], classes: list[ClassView], forwards: bool
         or any(c.extra for c in classes)
     ):
         pydantic.add("Field")
+    if any(c.omits_none for c in classes):
+        wanted += [
+            Import("typing", "Any", "_Any"),
+            Import("pydantic", "SerializationInfo", "_SerializationInfo"),
+            Import("pydantic", "SerializerFunctionWrapHandler", "_SerializerFunctionWrapHandler"),
+            Import("pydantic", "model_serializer", "_model_serializer"),
+        ]
     return wanted + names_from("pydantic", pydantic)
