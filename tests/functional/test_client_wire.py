@@ -119,3 +119,12 @@ def test_a_set_property_is_still_sent_under_its_wire_name(wire: Built) -> None:
     with mock_client(wire.client, handler) as client:
         client.items.patch_item(1, models.ItemPatch(class_=3, name="n", owner={"name": None}))
     assert json.loads(seen[0]) == {"class": 3, "name": "n", "owner": {}}
+
+
+def test_an_operation_documented_only_by_default_reads_its_error_body(wire: Built) -> None:
+    with serve(wire.server.create_app(items=_Items())) as url:
+        with wire.client.Client(base_url=url, max_retries=0) as client:
+            assert client.items.get_item(1).id == 1
+            with pytest.raises(wire.client.NotFoundError) as caught:
+                client.items.get_item(404)
+    assert caught.value.parsed == wire.models().Item(id=0, name="missing")

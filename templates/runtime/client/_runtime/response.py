@@ -1,7 +1,8 @@
 """Response reading: ``httpx.Response`` -> parsed value or ``APIError`` (pure, no I/O).
 
 Outcome lookup for a status tries the exact code (``"404"``), then its range
-(``"4XX"``), then ``"default"`` (for success outcomes, ``default`` only covers 2xx).
+(``"4XX"``), then ``"default"`` (for success outcomes, ``default`` only covers 2xx; an
+operation documented by ``default`` alone reads its error bodies with it too).
 
 - status >= 400: raise the status class's error; ``parsed`` is filled from
   ``op.errors`` when the body reads, and a body that does not read never hides the
@@ -161,7 +162,9 @@ def parse_response(op: Operation[Any], response: httpx.Response) -> Any:
 def status_error(op: Operation[Any], response: httpx.Response) -> APIStatusError:
     """The exception for an error status, with ``parsed`` filled when the body reads."""
     parsed: Any = None
-    outcome = match_outcome(op.errors, response.status_code)
+    # A ``default`` among the success outcomes is the operation's only documented reply:
+    # it describes every status, errors included.
+    outcome = match_outcome(op.errors, response.status_code) or op.responses.get("default")
     if outcome is not None:
         try:
             parsed = read_outcome(outcome, response)
