@@ -128,3 +128,77 @@ def test_an_operation_documented_only_by_default_reads_its_error_body(wire: Buil
             with pytest.raises(wire.client.NotFoundError) as caught:
                 client.items.get_item(404)
     assert caught.value.parsed == wire.models().Item(id=0, name="missing")
+
+
+PAGES_SPEC = textwrap.dedent(
+    """
+    openapi: 3.0.3
+    info: {title: Pages, version: "1.0"}
+    paths:
+      /things:
+        get:
+          operationId: listThings
+          parameters:
+            - {name: kind, in: query, schema: {type: string}}
+            - {name: page_token, in: query, schema: {type: string}}
+          responses:
+            "200":
+              description: one page
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/ThingPage"}
+      /others:
+        get:
+          operationId: listOthers
+          responses:
+            "200":
+              description: one page
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/ThingPage"}
+    components:
+      schemas:
+        ThingPage:
+          type: object
+          required: [results]
+          properties:
+            next: {type: string, nullable: true, description: the token of the next page}
+            results: {type: array, items: {type: string}}
+    """
+)
+
+_TOKENS = {None: (["a", "b"], "t/2+="), "t/2+=": (["c"], "t3"), "t3": (["d"], None)}
+
+
+class _Things:
+    def __init__(self) -> None:
+        self.seen: list[tuple[str | None, str | None]] = []
+
+    async def list_things(self, *, kind: str | None, page_token: str | None, context: Any) -> Any:
+        self.seen.append((kind, page_token))
+        results, following = _TOKENS[page_token]
+        return {"results": results, "next": following}
+
+    async def list_others(self, *, context: Any) -> Any:
+        return {"results": ["x"], "next": "opaque"}
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(tmp_path_factory.mktemp("pages"), PAGES_SPEC, "pages.yaml", "pages")
+
+
+def test_a_bare_token_next_is_sent_as_the_cursor_parameter(pages: Built) -> None:
+    things = _Things()
+    with serve(pages.server.create_app(things=things, others=things)) as url:
+        with pages.client.Client(base_url=url, max_retries=0) as client:
+            assert list(client.things.list_things_all(kind="k")) == ["a", "b", "c", "d"]
+    assert things.seen == [("k", None), ("k", "t/2+="), ("k", "t3")]
+
+
+def test_a_next_the_client_cannot_follow_warns(pages: Built) -> None:
+    things = _Things()
+    with serve(pages.server.create_app(things=things, others=things)) as url:
+        with pages.client.Client(base_url=url, max_retries=0) as client:
+            with pytest.warns(RuntimeWarning, match="'opaque'"):
+                assert list(client.others.list_others_all()) == ["x"]
