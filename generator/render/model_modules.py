@@ -43,6 +43,7 @@ class HelpersView:
     omittable: bool
     formats: bool
     email: bool
+    datetime: bool
     one_of: bool
     unique_items: bool
     optional_tags: bool
@@ -76,6 +77,7 @@ def helpers_view(used: set[str], server: bool) -> HelpersView | None:
         omittable="_Omittable" in used,
         formats=bool(used & {"_Format", "_Email"}),
         email="_Email" in used,
+        datetime="_Datetime" in used,
         one_of="_OneOf" in used,
         unique_items="_UniqueItems" in used,
         optional_tags="_undocumented_default" in used,
@@ -126,8 +128,15 @@ def _helper_imports(used: set[str], server: bool) -> list[Import]:
             Import("pydantic", "BaseModel", "_BaseModel"),
             Import("pydantic", "SerializationInfo", "_SerializationInfo"),
         ]
-    if "_Email" in used:
+    if "_Email" in used or "_Datetime" in used:
         wanted.append(Import("pydantic", "AfterValidator", "_AfterValidator"))
+    if "_Datetime" in used:
+        wanted += [
+            Import("datetime", alias="_dt"),
+            Import("typing", "Annotated", "_Annotated"),
+            Import("pydantic", "ValidationInfo", "_ValidationInfo"),
+            Import("pydantic_core", "PydanticCustomError", "_PydanticCustomError"),
+        ]
     if formats:
         wanted.append(Import("base64", alias="_base64"))
     return wanted

@@ -243,6 +243,8 @@ class Speller:
         if kind == "string":
             if fmt == "email":
                 return Type("name", "_Email" if self.server else "str")
+            if fmt == "date-time" and not self.server:  # lenient with replies
+                return Type("name", "_Datetime")
             if fmt in STRING_FORMATS:
                 return Type("name", STRING_FORMATS[fmt])
             return self._formatted(Type("name", "str"), fmt)

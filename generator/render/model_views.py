@@ -171,7 +171,7 @@ class _Builder:
                     metas |= heads
                     bare |= names
                 deps.discard(name)
-                helpers = self._helpers | (metas & _HELPER_METAS) | (bare & {"_Email"})
+                helpers = self._helpers | (metas & _HELPER_METAS) | (bare & {"_Email", "_Datetime"})
                 if view.kind == "enum":
                     helpers.add("_open_enum_member")
                 entries.append(ClassEntry(key, role, name, view, used, root, deps, helpers))

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import textwrap
-from pathlib import Path
+from datetime import datetime, timezone
 from typing import Any
 
 import httpx
+import pydantic
 import pytest
 from apiforge_testkit import Built, build, mock_client
 from live_server import serve
@@ -61,6 +62,8 @@ SPEC = textwrap.dedent(
           properties:
             id: {type: integer}
             name: {type: string}
+            at: {type: string, format: date-time}
+            seen: {type: array, items: {type: string, format: date-time}}
         ItemPatch:
           type: object
           properties:
@@ -91,6 +94,8 @@ class _Items:
 
         if id == 404:
             return JSONResponse({"id": 0, "name": "missing"}, status_code=404)
+        if id == 2:  # a server that writes its local time without an offset
+            return {"id": id, "at": "2024-05-06T07:08:09", "seen": ["2024-05-06T07:08:09Z"]}
         return {"id": id}
 
 
@@ -202,3 +207,21 @@ def test_a_next_the_client_cannot_follow_warns(pages: Built) -> None:
         with pages.client.Client(base_url=url, max_retries=0) as client:
             with pytest.warns(RuntimeWarning, match="'opaque'"):
                 assert list(client.others.list_others_all()) == ["x"]
+
+
+def test_the_client_reads_a_date_time_without_an_offset_but_does_not_build_one(
+    wire: Built,
+) -> None:
+    """A server's timestamp without an offset reads as a naive datetime (one such value
+    does not fail the whole response); a model the caller builds still needs an aware one."""
+    with serve(wire.server.create_app(items=_Items())) as url:
+        with wire.client.Client(base_url=url, max_retries=0) as client:
+            item = client.items.get_item(2)
+    assert item.at == datetime(2024, 5, 6, 7, 8, 9)
+    assert item.seen == [datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc)]
+    Item = wire.models().Item
+    with pytest.raises(pydantic.ValidationError, match="timezone"):
+        Item(id=1, at=datetime(2024, 5, 6))
+    with pytest.raises(pydantic.ValidationError, match="timezone"):
+        Item.model_validate({"id": 1, "seen": ["2024-05-06T07:08:09"]})
+    assert Item(id=1, at=datetime(2024, 5, 6, tzinfo=timezone.utc)).at is not None

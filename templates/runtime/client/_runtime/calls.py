@@ -24,7 +24,7 @@ from .operation import Operation, T
 from .pagination import Pager, cursor_param, page_items
 from .raw import capture_response
 from .request import PreparedRequest
-from .response import connection_error, parse_response, type_adapter
+from .response import READING_REPLY, connection_error, parse_response, type_adapter
 from .retry import RetryPolicy, retry_delay
 
 __all__ = ["Attempts", "Pages", "warn_if_deprecated"]
@@ -214,7 +214,7 @@ def warn_if_deprecated(op: Operation[Any]) -> None:
 def _validate_item(adapter: TypeAdapter[T], item: Any, response: httpx.Response) -> T:
     """Validate one page item (models already validated by the page come back as is)."""
     try:
-        return adapter.validate_python(item)
+        return adapter.validate_python(item, context=READING_REPLY)
     except ValueError as exc:
         raise ResponseValidationError(
             f"a page item is not valid ({exc})", response=response
