@@ -127,6 +127,8 @@ def _helper_imports(used: set[str], server: bool) -> list[Import]:
             Import("typing", "TypeVar", "_TypeVar"),
             Import("pydantic", "BaseModel", "_BaseModel"),
             Import("pydantic", "SerializationInfo", "_SerializationInfo"),
+            Import("pydantic", "SerializerFunctionWrapHandler", "_SerializerFunctionWrapHandler"),
+            Import("pydantic", "model_serializer", "_model_serializer"),
         ]
     if "_Email" in used or "_Datetime" in used:
         wanted.append(Import("pydantic", "AfterValidator", "_AfterValidator"))
@@ -271,11 +273,4 @@ def _imports(entries: list[ClassEntry], classes: list[ClassView], forwards: bool
         or any(c.extra for c in classes)
     ):
         pydantic.add("Field")
-    if any(c.omits_none for c in classes):
-        wanted += [
-            Import("typing", "Any", "_Any"),
-            Import("pydantic", "SerializationInfo", "_SerializationInfo"),
-            Import("pydantic", "SerializerFunctionWrapHandler", "_SerializerFunctionWrapHandler"),
-            Import("pydantic", "model_serializer", "_model_serializer"),
-        ]
     return wanted + names_from("pydantic", pydantic)
