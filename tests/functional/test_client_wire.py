@@ -161,8 +161,25 @@ PAGES_SPEC = textwrap.dedent(
               content:
                 application/json:
                   schema: {$ref: "#/components/schemas/ThingPage"}
+      /numbers:
+        get:
+          operationId: listNumbers
+          parameters:
+            - {name: page, in: query, schema: {type: integer}}
+          responses:
+            "200":
+              description: one page
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/NumberPage"}
     components:
       schemas:
+        NumberPage:
+          type: object
+          required: [results]
+          properties:
+            next: {type: integer, nullable: true, description: the number of the next page}
+            results: {type: array, items: {type: integer}}
         ThingPage:
           type: object
           required: [results]
@@ -187,23 +204,28 @@ class _Things:
     async def list_others(self, *, context: Any) -> Any:
         return {"results": ["x"], "next": "opaque"}
 
+    async def list_numbers(self, *, page: int | None, context: Any) -> Any:
+        page = page or 1
+        return {"results": [page * 10], "next": page + 1 if page < 3 else None}
+
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build(tmp_path_factory.mktemp("pages"), PAGES_SPEC, "pages.yaml", "pages")
 
 
-def test_a_bare_token_next_is_sent_as_the_cursor_parameter(pages: Built) -> None:
+def test_a_bare_token_or_page_number_next_is_sent_as_the_cursor_parameter(pages: Built) -> None:
     things = _Things()
-    with serve(pages.server.create_app(things=things, others=things)) as url:
+    with serve(pages.server.create_app(things=things, others=things, numbers=things)) as url:
         with pages.client.Client(base_url=url, max_retries=0) as client:
             assert list(client.things.list_things_all(kind="k")) == ["a", "b", "c", "d"]
+            assert list(client.numbers.list_numbers_all()) == [10, 20, 30]
     assert things.seen == [("k", None), ("k", "t/2+="), ("k", "t3")]
 
 
 def test_a_next_the_client_cannot_follow_warns(pages: Built) -> None:
     things = _Things()
-    with serve(pages.server.create_app(things=things, others=things)) as url:
+    with serve(pages.server.create_app(things=things, others=things, numbers=things)) as url:
         with pages.client.Client(base_url=url, max_retries=0) as client:
             with pytest.warns(RuntimeWarning, match="'opaque'"):
                 assert list(client.others.list_others_all()) == ["x"]

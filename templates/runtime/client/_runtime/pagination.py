@@ -5,11 +5,12 @@ following page, or null). Only the *query string* of ``next`` is used: the same
 operation path is requested again on the client's own ``base_url`` with that query
 instead of the operation's query parameters. A ``next`` pointing at another host
 therefore never receives the client's credentials. A ``next`` that is no link but a
-bare token (``"eyJwIjoy"``) is sent as the operation's cursor parameter (``cursor``,
-``page_token``... see :func:`cursor_param`), the previous page's other query parameters
-kept. Iteration stops at an empty page, a missing or repeated ``next``, or after
-``max_pages`` pages; and, with a warning (``unfollowed``), at a ``next`` it cannot
-follow: a link without a query string, or a token where there is no cursor parameter.
+bare token (``"eyJwIjoy"``, or a page number) is sent as the operation's cursor
+parameter (``cursor``, ``page_token``, ``page``... see :func:`cursor_param`), the
+previous page's other query parameters kept. Iteration stops at an empty page, a
+missing or repeated ``next``, or after ``max_pages`` pages; and, with a warning
+(``unfollowed``), at a ``next`` it cannot follow: a link without a query string, or a
+token where there is no cursor parameter.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ __all__ = ["Pager", "cursor_param", "next_query", "page_items", "page_next"]
 
 _CURSOR_NAMES: Final = frozenset(
     ("cursor", "pagecursor", "nextcursor", "pagetoken", "nextpagetoken", "nexttoken")
-    + ("continuationtoken", "after")
+    + ("continuationtoken", "after", "page", "pagenumber")
 )
-"""Query parameters that take a page token, compared without case, ``_`` or ``-``."""
+"""Query parameters that take a page token (or number), compared without case, ``_`` or ``-``."""
 
 
 def cursor_param(op: Operation[Any]) -> str | None:
