@@ -53,6 +53,7 @@ _PYTHON_RE = ('regex_engine="python-re"',)
 _DEFER = "defer_build=True"
 # Type metadata spelt by ``model_types`` that ``models/_helpers.py`` defines.
 _HELPER_METAS = frozenset({"_Format", "_OneOf", "_UniqueItems"})
+_BARE_HELPERS = frozenset({"_Email", "_Datetime", "_Uri"})  # types models/_helpers.py defines
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class _Builder:
                     metas |= heads
                     bare |= names
                 deps.discard(name)
-                helpers = self._helpers | (metas & _HELPER_METAS) | (bare & {"_Email", "_Datetime"})
+                helpers = self._helpers | (metas & _HELPER_METAS) | (bare & _BARE_HELPERS)
                 if view.kind == "enum":
                     helpers.add("_open_enum_member")
                 entries.append(ClassEntry(key, role, name, view, used, root, deps, helpers))

@@ -64,6 +64,7 @@ SPEC = textwrap.dedent(
             name: {type: string}
             at: {type: string, format: date-time}
             seen: {type: array, items: {type: string, format: date-time}}
+            link: {type: string, format: uri}
         ItemPatch:
           type: object
           properties:
@@ -72,6 +73,7 @@ SPEC = textwrap.dedent(
             note: {type: string, nullable: true}
             owner: {$ref: "#/components/schemas/Owner"}
             owners: {type: array, items: {$ref: "#/components/schemas/Owner"}}
+            link: {type: string, format: uri}
     """
 )
 
@@ -96,6 +98,8 @@ class _Items:
             return JSONResponse({"id": 0, "name": "missing"}, status_code=404)
         if id == 2:  # a server that writes its local time without an offset
             return {"id": id, "at": "2024-05-06T07:08:09", "seen": ["2024-05-06T07:08:09Z"]}
+        if id == 3:  # a link relative to the API (a URI reference)
+            return {"id": id, "link": "/items/3?page=2"}
         return {"id": id}
 
 
@@ -247,3 +251,25 @@ def test_the_client_reads_a_date_time_without_an_offset_but_does_not_build_one(
     with pytest.raises(pydantic.ValidationError, match="timezone"):
         Item.model_validate({"id": 1, "seen": ["2024-05-06T07:08:09"]})
     assert Item(id=1, at=datetime(2024, 5, 6, tzinfo=timezone.utc)).at is not None
+
+
+def test_the_client_sends_a_uri_as_given_and_reads_a_relative_one(wire: Built) -> None:
+    """``format: uri`` is the caller's string on the wire (pydantic's URL type would add a
+    slash to ``https://example.com`` and lower-case the host); a reply's relative link reads,
+    a model the caller builds still needs an absolute URI."""
+    models = wire.models()
+    seen: list[bytes] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.content)
+        return httpx.Response(200, json={"id": 1, "link": "https://Example.com"})
+
+    with mock_client(wire.client, handler) as client:
+        item = client.items.patch_item(1, models.ItemPatch(link="https://Example.com"))
+    assert json.loads(seen[0]) == {"link": "https://Example.com"}
+    assert str(item.link) == "https://Example.com"
+    with serve(wire.server.create_app(items=_Items())) as url:
+        with wire.client.Client(base_url=url, max_retries=0) as client:
+            assert str(client.items.get_item(3).link) == "/items/3?page=2"
+    with pytest.raises(pydantic.ValidationError, match="URL"):
+        models.ItemPatch(link="/relative")
