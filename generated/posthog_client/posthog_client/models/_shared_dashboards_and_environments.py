@@ -7,9 +7,9 @@ import uuid as _uuid
 from enum import Enum, IntEnum
 from typing import Any
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from ._helpers import _Datetime, _Omittable, _open_enum_member, _without_nulls
+from ._helpers import _Datetime, _Omittable, _open_enum_member, _Uri, _without_nulls
 
 
 class RestrictionLevelEnum(IntEnum):
@@ -367,14 +367,14 @@ class SharingConfigurationResponse(BaseModel):
 class PaginatedDashboardBasicListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DashboardBasicRequest]
 
 
 class PaginatedDashboardBasicListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DashboardBasicResponse]

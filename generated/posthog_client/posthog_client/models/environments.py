@@ -7,9 +7,9 @@ import uuid as _uuid
 from enum import Enum
 from typing import Any
 
-from pydantic import AnyUrl, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
 
-from ._helpers import _Datetime, _Omittable, _open_enum_member, _without_nulls
+from ._helpers import _Datetime, _Omittable, _open_enum_member, _Uri, _without_nulls
 from ._shared_dashboards_and_environments import (
     PrivilegeLevelEnum,
     RestrictionLevelEnum,
@@ -575,110 +575,110 @@ class PatchedSubscriptionResponse(BaseModel):
 class PaginatedDataColorThemeListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DataColorThemeRequest]
 
 
 class PaginatedDataColorThemeListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DataColorThemeResponse]
 
 
 class PaginatedDatasetItemListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DatasetItemRequest]
 
 
 class PaginatedDatasetItemListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DatasetItemResponse]
 
 
 class PaginatedDatasetListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DatasetRequest]
 
 
 class PaginatedDatasetListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DatasetResponse]
 
 
 class PaginatedExportedAssetListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[ExportedAssetRequest]
 
 
 class PaginatedExportedAssetListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[ExportedAssetResponse]
 
 
 class PaginatedInsightListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[InsightRequest]
 
 
 class PaginatedInsightListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[InsightResponse]
 
 
 class PaginatedSubscriptionListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[SubscriptionRequest]
 
 
 class PaginatedSubscriptionListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[SubscriptionResponse]
 
 
 class CursorPaginatedGroupListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[GroupRequest]
 
 
 class CursorPaginatedGroupListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[GroupResponse]
 
 

@@ -65,9 +65,14 @@ _READING_REPLY = "apiforge_reply"
 """The key of the validation context the runtime reads replies with (``_runtime/response.py``)."""
 
 
-def _aware_unless_read(value: _dt.datetime, info: _ValidationInfo) -> _dt.datetime:
+def _reading_reply(info: _ValidationInfo) -> bool:
+    """True while the runtime reads a server's reply (lenient), False for the caller's models."""
     context = info.context
-    if value.tzinfo is None and not (isinstance(context, dict) and context.get(_READING_REPLY)):
+    return isinstance(context, dict) and bool(context.get(_READING_REPLY))
+
+
+def _aware_unless_read(value: _dt.datetime, info: _ValidationInfo) -> _dt.datetime:
+    if value.tzinfo is None and not _reading_reply(info):
         raise _PydanticCustomError("timezone_aware", "Input should have timezone info")
     return value
 
