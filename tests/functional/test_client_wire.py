@@ -8,8 +8,11 @@ operation's cursor parameter, and warns where it cannot follow one.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
@@ -78,6 +81,16 @@ SPEC = textwrap.dedent(
 )
 
 
+@contextmanager
+def _live(b: Built, **implementations: Any) -> Iterator[Any]:
+    """A generated client talking to the generated server (bound to ``implementations``) on uvicorn."""
+    with (
+        serve(b.server.create_app(**implementations)) as url,
+        b.client.Client(base_url=url, max_retries=0) as client,
+    ):
+        yield client
+
+
 @pytest.fixture(scope="module")
 def wire(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build(tmp_path_factory.mktemp("wire"), SPEC, "wire.yaml", "wire")
@@ -110,10 +123,9 @@ def test_none_for_an_optional_non_nullable_property_is_left_out(wire: Built) -> 
     )
     assert json.loads(patch.model_dump_json(by_alias=True)) == {"note": None, "owners": [{}]}
     items = _Items()
-    with serve(wire.server.create_app(items=items)) as url:
-        with wire.client.Client(base_url=url, max_retries=0) as client:
-            assert client.items.patch_item(1, patch).id == 1
-            assert client.items.patch_item(2, {"name": "n"}).name == "n"
+    with _live(wire, items=items) as client:
+        assert client.items.patch_item(1, patch).id == 1
+        assert client.items.patch_item(2, {"name": "n"}).name == "n"
     assert items.seen[0] == {"note": None, "owners": [{}]}  # the server's dump omits as well
 
 
@@ -131,11 +143,10 @@ def test_a_set_property_is_still_sent_under_its_wire_name(wire: Built) -> None:
 
 
 def test_an_operation_documented_only_by_default_reads_its_error_body(wire: Built) -> None:
-    with serve(wire.server.create_app(items=_Items())) as url:
-        with wire.client.Client(base_url=url, max_retries=0) as client:
-            assert client.items.get_item(1).id == 1
-            with pytest.raises(wire.client.NotFoundError) as caught:
-                client.items.get_item(404)
+    with _live(wire, items=_Items()) as client:
+        assert client.items.get_item(1).id == 1
+        with pytest.raises(wire.client.NotFoundError) as caught:
+            client.items.get_item(404)
     assert caught.value.parsed == wire.models().Item(id=0, name="missing")
 
 
@@ -224,15 +235,23 @@ def test_a_bare_token_or_page_number_next_is_sent_as_the_cursor_parameter(pages:
         with pages.client.Client(base_url=url, max_retries=0) as client:
             assert list(client.things.list_things_all(kind="k")) == ["a", "b", "c", "d"]
             assert list(client.numbers.list_numbers_all()) == [10, 20, 30]
-    assert things.seen == [("k", None), ("k", "t/2+="), ("k", "t3")]
+
+        async def every_thing() -> list[str]:
+            async with pages.client.AsyncClient(base_url=url, max_retries=0) as client:
+                return [item async for item in client.things.list_things_all(kind="a")]
+
+        assert asyncio.run(every_thing()) == ["a", "b", "c", "d"]
+    assert things.seen == [("k", None), ("k", "t/2+="), ("k", "t3")] + [
+        ("a", None),
+        ("a", "t/2+="),
+        ("a", "t3"),
+    ]
 
 
 def test_a_next_the_client_cannot_follow_warns(pages: Built) -> None:
     things = _Things()
-    with serve(pages.server.create_app(things=things, others=things, numbers=things)) as url:
-        with pages.client.Client(base_url=url, max_retries=0) as client:
-            with pytest.warns(RuntimeWarning, match="'opaque'"):
-                assert list(client.others.list_others_all()) == ["x"]
+    with _live(pages, others=things) as client, pytest.warns(RuntimeWarning, match="'opaque'"):
+        assert list(client.others.list_others_all()) == ["x"]
 
 
 def test_the_client_reads_a_date_time_without_an_offset_but_does_not_build_one(
@@ -240,9 +259,8 @@ def test_the_client_reads_a_date_time_without_an_offset_but_does_not_build_one(
 ) -> None:
     """A server's timestamp without an offset reads as a naive datetime (one such value
     does not fail the whole response); a model the caller builds still needs an aware one."""
-    with serve(wire.server.create_app(items=_Items())) as url:
-        with wire.client.Client(base_url=url, max_retries=0) as client:
-            item = client.items.get_item(2)
+    with _live(wire, items=_Items()) as client:
+        item = client.items.get_item(2)
     assert item.at == datetime(2024, 5, 6, 7, 8, 9)
     assert item.seen == [datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone.utc)]
     Item = wire.models().Item
@@ -268,8 +286,7 @@ def test_the_client_sends_a_uri_as_given_and_reads_a_relative_one(wire: Built) -
         item = client.items.patch_item(1, models.ItemPatch(link="https://Example.com"))
     assert json.loads(seen[0]) == {"link": "https://Example.com"}
     assert str(item.link) == "https://Example.com"
-    with serve(wire.server.create_app(items=_Items())) as url:
-        with wire.client.Client(base_url=url, max_retries=0) as client:
-            assert str(client.items.get_item(3).link) == "/items/3?page=2"
+    with _live(wire, items=_Items()) as client:
+        assert str(client.items.get_item(3).link) == "/items/3?page=2"
     with pytest.raises(pydantic.ValidationError, match="URL"):
         models.ItemPatch(link="/relative")
