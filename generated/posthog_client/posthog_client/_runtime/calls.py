@@ -161,7 +161,7 @@ class Pages(Generic[T]):
         """Yield the page's items, validated; then decide the next page (and warn if cut short)."""
         for item in page_items(page):
             yield _validate_item(self._adapter, item, response)
-        self.query = self._pager.follow(page, response.request.url.query)
+        self.query = self._pager.follow(page, _request_query(response))
         self.more = self.query is not None
         if not self.more and self._pager.truncated:
             _warn_user(
@@ -174,6 +174,14 @@ class Pages(Generic[T]):
                 " a link with a query string nor a token for a cursor parameter",
                 RuntimeWarning,
             )
+
+
+def _request_query(response: httpx.Response) -> bytes:
+    """The raw query string of the request ``response`` answers (b"" when it has none)."""
+    try:
+        return response.request.url.query
+    except RuntimeError:  # a response built without its request
+        return b""
 
 
 def _with_client_params(url: str, params: httpx.QueryParams) -> str:

@@ -47,8 +47,9 @@ def _dump_without_nulls(
     """The model's dump without its ``_Omittable`` fields that are None."""
     dumped = handler(self)
     if isinstance(dumped, dict):
+        values = self.__dict__  # a model's field values
         for name, wire in _omitted_fields(type(self)):
-            if getattr(self, name, None) is None:
+            if values.get(name) is None:
                 dumped.pop(wire if info.by_alias else name, None)
     return dumped
 
