@@ -187,10 +187,17 @@ def test_paginate_stop_rules(
         )
 
     recorder = Recorder(handler)
-    with sync_client(recorder) as client:
+    with warnings.catch_warnings(record=True) as caught, sync_client(recorder) as client:
+        warnings.simplefilter("always")
         items = list(client._paginate(LIST_ITEMS, {"project_id": 7}, Item))
     assert len(recorder.requests) == expected_requests
     assert len(items) == expected_items
+    # only the link it cannot follow is worth a warning (a repeat or an end is no surprise)
+    unfollowed = "/page/3" in second_page["next"]
+    messages = [str(w.message).split(" is neither", 1)[0] for w in caught]
+    assert messages == (
+        ["pagination stopped: the page's next " + repr(second_page["next"])] if unfollowed else []
+    )
 
 
 def test_paginate_safety_bound_warns() -> None:

@@ -85,7 +85,7 @@ class _ClientCore:
     def _pages(self, op: Operation[Any], item_type: type[T]) -> Pages[T]:
         """The I/O-free state of one ``_paginate`` run (see ``calls.Pages``)."""
         warn_if_deprecated(op)
-        return Pages(item_type, self._max_pages)
+        return Pages(item_type, self._max_pages, op)
 
     def _policy(self, options: RequestOptions | None) -> RetryPolicy:
         policy = self._retry_policy
