@@ -45,6 +45,7 @@ def operation(**overrides: Any) -> Any:
         "method": "GET",
         "path": "/items",
         "responses": {"200": rt.Outcome("json")},
+        "security": (("auth",),),
     }
     fields.update(overrides)
     return rt.Operation(**fields)
@@ -383,7 +384,7 @@ def test_extra_query_and_per_call_timeout() -> None:
 def test_bearer_auth_only_on_authenticated_operations() -> None:
     auth = rt.bearer_auth("tok")
     assert send(operation(), auth=auth).headers["authorization"] == "Bearer tok"
-    assert "authorization" not in send(operation(authenticated=False), auth=auth).headers
+    assert "authorization" not in send(operation(security=()), auth=auth).headers
 
 
 def test_api_key_and_basic_auth_placements() -> None:

@@ -1,7 +1,7 @@
 """Credentials and where they go on the wire (headers, query string, cookies).
 
-An ``Auth`` is plain data. The request builder adds it to every operation marked
-``authenticated``, and only for URLs on the client's own ``base_url``. The factories
+An ``Auth`` is plain data: a scheme's credential once placed (``credentials`` decides
+which operation is sent which), sent only to URLs on the client's own origin. The factories
 return ``None`` for a missing secret, so ``auth=bearer_auth(os.environ.get("TOKEN"))``
 just means "no credentials". An empty secret is a missing one (a variable set to
 nothing, as ``TOKEN=`` in an env file leaves it): ``Bearer `` is no valid header, and an
