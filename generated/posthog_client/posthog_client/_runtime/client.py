@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 import httpx
 
 from .auth import Auth, check_header
-from .credentials import Credentials
 from .calls import Attempts, Pages, warn_if_deprecated
+from .credentials import Credentials
 from .operation import Operation, RequestOptions, T
 from .request import ClientSettings, TimeoutLike, build_request
 from .response import HTTPX_ERRORS

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 from .auth import Auth, api_key_auth, basic_auth, bearer_auth, combine_auth
 from .errors import MissingCredentialsError
@@ -25,7 +25,7 @@ from .operation import Security
 
 __all__ = ["Credentials", "Scheme", "Secret"]
 
-Secret = Union[str, tuple[str, Union[str, None]], Auth, None]
+Secret = str | tuple[str, str | None] | Auth | None
 """One scheme's credential: a token or key, ``(username, password)`` for HTTP basic, an
 ``Auth`` made by hand, or None (or ``""``) for none."""
 
@@ -60,9 +60,8 @@ class Scheme:
                 return where == self.location and name.lower() == self.param.lower()
             return where == self.location and name == self.param
         prefix = "bearer " if self.kind == "bearer" else "basic "
-        return where == "header" and name.lower() == "authorization" and (
-            value[: len(prefix)].lower() == prefix
-        )
+        is_authorization = where == "header" and name.lower() == "authorization"
+        return is_authorization and value[: len(prefix)].lower() == prefix
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from typing import Any, Final
 import httpx
 
 from .auth import Auth, check_header
-from .credentials import Credentials
 from .bodies import FilePart, encode_body
+from .credentials import Credentials
 from .encoding import (
     cookie_pair,
     cookie_pairs,
@@ -30,7 +30,7 @@ from .encoding import (
 )
 from .operation import NotGiven, Operation, Param, RequestOptions, Security, is_given
 
-__all__ = ["ClientSettings", "Placed", "PreparedRequest", "TimeoutLike", "build_request", "wants_json"]
+__all__ = ["ClientSettings", "PreparedRequest", "TimeoutLike", "build_request", "wants_json"]
 
 TimeoutLike = float | httpx.Timeout | None
 
