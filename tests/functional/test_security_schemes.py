@@ -364,3 +364,20 @@ def test_the_http_clients_own_auth_stays_on_the_origin_as_httpx_keeps_it(schemes
             schemes.client.Client(base_url=url, http_client=http_client).key.get_key()
     paths = [(path, "authorization" in headers) for path, headers in landing.seen]
     assert paths == [("/key", True), ("/final", False), ("/key", True), ("/final", True)]
+
+
+def test_a_schemes_header_given_as_a_plain_header_stays_on_the_origin(schemes: Built) -> None:
+    """An API key passed in ``headers=`` or ``extra_headers`` is a credential all the same:
+    httpx keeps every header but ``Authorization`` on a redirect to another host."""
+    landing = Landing()
+    with serve(landing.app()) as elsewhere:
+        other_host = elsewhere.replace("127.0.0.1", "localhost") + "/final"
+        with serve(Landing().app(redirect_to=other_host)) as url:
+            http_client = httpx.Client(follow_redirects=True)
+            headers = {"X-API-Key": "key-secret"}
+            client = schemes.client.Client(base_url=url, headers=headers, http_client=http_client)
+            client.key.get_key()
+            client.anyone.get_anyone(request_options={"extra_headers": headers})
+    assert [path for path, _ in landing.seen] == ["/final", "/final"]
+    for _, seen in landing.seen:
+        assert "x-api-key" not in seen, seen

@@ -88,8 +88,9 @@ def api_key_auth(
 
 
 def basic_auth(username: str | None, password: str | None) -> Auth | None:
-    """HTTP Basic credentials (UTF-8), or None without a username."""
-    if username is None:
+    """HTTP Basic credentials (UTF-8), or None without a username (``None``), or with
+    neither a username nor a password (both ``""`` or ``None``: unset variables)."""
+    if username is None or not (username or password):
         return None
     raw = f"{username}:{password or ''}".encode()
     return Auth(headers=(("Authorization", "Basic " + base64.b64encode(raw).decode("ascii")),))

@@ -53,6 +53,13 @@ class Scheme:
             return bearer_auth(secret)
         return api_key_auth(self.param, self.location, secret)
 
+    @property
+    def header(self) -> str | None:
+        """The header that carries this scheme's secret, if any (lower case)."""
+        if self.kind != "api_key":
+            return "authorization"
+        return self.param.lower() if self.location == "header" else None
+
     def claims(self, where: str, name: str, value: str) -> bool:
         """True when the placement ``name: value`` in ``where`` is where this scheme's secret goes."""
         if self.kind == "api_key":
@@ -67,10 +74,12 @@ class Scheme:
 @dataclass(frozen=True)
 class Credentials:
     """The client's credentials: ``by_scheme`` by scheme name, and ``everywhere``, what no
-    scheme of the API claims (sent with every operation that takes credentials)."""
+    scheme of the API claims (sent with every operation that takes credentials);
+    ``schemes``: the API's, whose headers are credentials however they are given."""
 
     by_scheme: Mapping[str, Auth]
     everywhere: Auth | None = None
+    schemes: Mapping[str, Scheme] = field(default_factory=dict)
     _chosen: dict[Security, Auth | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -82,8 +91,8 @@ class Credentials:
         given: Mapping[str, Secret],
         named: Mapping[str, Secret] | None = None,
         auth: Auth | None = None,
-    ) -> Credentials | None:
-        """Credentials from the client's arguments; None when there are none.
+    ) -> Credentials:
+        """Credentials from the client's arguments.
 
         ``given`` comes from the constructor's own arguments (``api_key=``...), ``named``
         from ``credentials=`` (it wins), ``auth`` holds placements made by hand: each goes to
@@ -113,9 +122,15 @@ class Credentials:
             if not owners:
                 everywhere.append(alone)
         by_scheme.update(placed)
-        if not by_scheme and not everywhere:
-            return None
-        return cls(by_scheme, combine_auth(*everywhere))
+        return cls(by_scheme, combine_auth(*everywhere), schemes)
+
+    @property
+    def header_names(self) -> frozenset[str]:
+        """Every header that carries a credential (lower case): the schemes' own, and those
+        of the credentials held, wherever they go."""
+        held = [self.everywhere, *self.by_scheme.values()]
+        names = {name.lower() for auth in held if auth is not None for name, _ in auth.headers}
+        return frozenset(names | {s.header for s in self.schemes.values() if s.header})
 
     def choose(self, operation_id: str, security: Security, lenient: bool) -> Auth | None:
         """What an operation with ``security`` is sent (None: nothing).

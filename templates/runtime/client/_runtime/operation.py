@@ -235,7 +235,8 @@ class RequestOptions(TypedDict, total=False):
 
     - ``timeout``: replaces the client's timeout (``None`` disables it).
     - ``extra_headers``: sent last, so they override every other header.
-    - ``extra_query``: added to the operation's query parameters.
+    - ``extra_query``: added to the operation's query parameters; one named like a
+      query credential replaces it.
     - ``max_retries``: replaces the client's retry budget.
     - ``retry_non_idempotent``: also retry POST/PATCH after the request was sent.
     """

@@ -42,13 +42,12 @@ _IGNORED_HEADER_PARAMS: Final = frozenset({"accept", "content-type", "authorizat
 
 @dataclass(frozen=True)
 class Placed:
-    """The credentials one kind of operation is sent, encoded once: the credential header
-    names, cookies as ``name=value`` strings, and percent-encoded query pairs."""
+    """The credentials one kind of operation is sent, encoded once: cookies as
+    ``name=value`` strings and percent-encoded query pairs."""
 
     key: Security
     """The alternatives of the operations sent these (the header prefixes' cache key)."""
     auth: Auth
-    header_names: tuple[str, ...]
     cookies: tuple[str, ...]
     query: _Pairs
     query_names: frozenset[str]
@@ -82,6 +81,13 @@ class ClientSettings:
         """``auth`` as ``Credentials``."""
         return Credentials({}, self.auth) if isinstance(self.auth, Auth) else self.auth
 
+    @cached_property
+    def credential_headers(self) -> tuple[str, ...]:
+        """The (lower-cased) names of the headers that carry credentials, sent or not."""
+        if self.credentials is None:
+            return ()
+        return tuple(sorted(self.credentials.header_names))
+
     def placed(self, op: Operation[Any], lenient: bool) -> Placed | None:
         """The credentials ``op`` is sent (see ``Credentials.choose``), or None.
 
@@ -99,7 +105,6 @@ class ClientSettings:
             placed = Placed(
                 op.security,
                 auth,
-                tuple(name for name, _ in auth.headers),
                 tuple(cookie_pair(name, value) for name, value in auth.cookies),
                 tuple(query_pair(name, value) for name, value in auth.query),
                 frozenset(name for name, _ in auth.query),
@@ -143,7 +148,8 @@ class PreparedRequest:
     files: list[tuple[str, FilePart]] | None
     timeout: TimeoutLike
     credential_headers: tuple[str, ...] = ()
-    """The names of the headers carrying the client's credentials (none unless sent)."""
+    """The names of the headers that carry credentials (the schemes', whoever sets them):
+    kept on the origin across redirects."""
 
 
 def build_request(
@@ -230,7 +236,7 @@ def build_request(
         content=content,
         files=files,
         timeout=opts.get("timeout", settings.timeout),
-        credential_headers=placed.header_names if placed is not None else (),
+        credential_headers=settings.credential_headers,
     )
 
 
@@ -336,5 +342,8 @@ def _query(
             for name, value in extra_query.items():
                 pairs.extend(query_pairs(Param(name, "query"), value))
     if auth is not None:
-        pairs.extend(auth.query)
+        replaced = (opts.get("extra_query") or {}) if override is None else {}
+        pairs.extend(
+            pair for (name, _), pair in zip(auth.auth.query, auth.query) if name not in replaced
+        )
     return pairs
