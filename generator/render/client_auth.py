@@ -8,10 +8,10 @@ credentials.py`` decides which operation is sent which).
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from apiforge.ir.model import Api, SecurityScheme
-from apiforge.render.client_classes import fill
 from apiforge.render.escape import docstring, literal
 
 
@@ -50,7 +50,7 @@ def auth_view(api: Api) -> AuthView:
         ),
         schemes_def=f"SECURITY_SCHEMES: dict[str, rt.Scheme] = {{{table}}}",
         main_doc=docstring(f"the ``{main.name}`` scheme's ({_KINDS[main.kind]})"),
-        names_doc=docstring(fill(f"The schemes: {names}.", 12)),
+        names_doc=docstring(("\n" + " " * 12).join(textwrap.wrap(f"The schemes: {names}.", 76))),
         several=len(used) > 1,
         example="Client(credentials={\n"
         + "".join(f"    {literal(s.name)}: {_SECRETS[s.kind]},  # {_KINDS[s.kind]}\n" for s in used)
