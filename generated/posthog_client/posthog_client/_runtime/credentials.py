@@ -7,10 +7,11 @@ per scheme. Each operation lists its security alternatives (OpenAPI: an OR of
 requirements, each an AND of scheme names; ``()`` is the empty requirement ``{}``).
 A call is sent the credentials of its first alternative whose schemes all have one
 (and need no header twice), and only those: a query API key never rides along to an
-operation that wants a bearer token. When none fits, the empty requirement sends no credentials; otherwise the call
-fails before anything is sent (``MissingCredentialsError``), unless the client holds
-no scheme's credentials at all (they may come another way: ``headers=``, the
-``http_client``'s auth) or the call adds headers or query parameters of its own.
+operation that wants a bearer token. When none fits, the empty requirement sends no
+credentials; otherwise the call fails before anything is sent
+(``MissingCredentialsError``), unless the client holds no scheme's credentials at all
+(they may come another way: ``headers=``, the ``http_client``'s auth) or the call adds
+headers or query parameters of its own.
 """
 
 from __future__ import annotations

@@ -16,6 +16,9 @@ from __future__ import annotations
 from typing import Protocol, TypedDict
 
 from . import _runtime as rt
+from .models import (
+    Item,
+)
 
 
 class ItemsApi(Protocol):
@@ -25,7 +28,7 @@ class ItemsApi(Protocol):
         self,
         *,
         context: rt.RequestContext,
-    ) -> None:
+    ) -> list[Item]:
         """listItems"""
         ...
 
@@ -37,7 +40,7 @@ class ItemsBase:
         self,
         *,
         context: rt.RequestContext,
-    ) -> None:
+    ) -> list[Item]:
         """listItems"""
         raise NotImplementedError
 

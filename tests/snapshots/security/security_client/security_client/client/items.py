@@ -9,9 +9,16 @@ parameters, body, responses``) and shared by both classes.
 from __future__ import annotations
 
 from .. import _runtime as rt
+from ..models.items import (
+    Item,
+)
 
-LIST_ITEMS: rt.Operation[None] = rt.Operation(
-    "listItems", "GET", "/items", responses={"204": rt.Outcome("empty")}, security=(("bearer",),)
+LIST_ITEMS: rt.Operation[list[Item]] = rt.Operation(
+    "listItems",
+    "GET",
+    "/items",
+    responses={"200": rt.Outcome("json", list[Item])},
+    security=(("bearer",),),
 )
 
 
@@ -25,7 +32,7 @@ class ItemsResource:
         self,
         *,
         request_options: rt.RequestOptions | None = None,
-    ) -> None:
+    ) -> list[Item]:
         """listItems"""
         return self._client._call(
             LIST_ITEMS,
@@ -45,7 +52,7 @@ class AsyncItemsResource:
         self,
         *,
         request_options: rt.RequestOptions | None = None,
-    ) -> None:
+    ) -> list[Item]:
         """listItems"""
         return await self._client._call(
             LIST_ITEMS,

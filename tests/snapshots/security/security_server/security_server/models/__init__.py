@@ -15,9 +15,19 @@ import builtins as _builtins
 import importlib as _importlib
 import typing as _typing
 
-__all__ = []
+if _typing.TYPE_CHECKING:
+    from .items import (
+        Item,
+    )
 
-_MODULES: _builtins.dict[_builtins.str, _builtins.str] = {}
+
+__all__ = [
+    "Item",
+]
+
+_MODULES: _builtins.dict[_builtins.str, _builtins.str] = {
+    "Item": "items",
+}
 
 if not _typing.TYPE_CHECKING:
 

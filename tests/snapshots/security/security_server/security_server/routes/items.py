@@ -14,11 +14,16 @@ from fastapi import (
 )
 
 from .. import _runtime as rt
+from ..models.items import (
+    Item,
+)
 
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_LIST_ITEMS_ROUTE = rt.Route(operation_id="listItems", status_code=204, media_type=None)
+_LIST_ITEMS_ROUTE = rt.Route(
+    operation_id="listItems", status_code=200, media_type="application/json"
+)
 
 
 def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
@@ -28,12 +33,11 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     @router.get(
         "/items",
         operation_id="listItems",
-        status_code=204,
-        response_model=None,
-        response_class=Response,
+        status_code=200,
+        response_model=list[Item],
         response_description="Every operation without its own security takes the bearer token.",
         responses={},
-        openapi_extra={rt.CONTENT_KEY: {"204": {}}},
+        openapi_extra={rt.CONTENT_KEY: {"200": {"application/json": True}}},
     )
     async def list_items(
         request: Request,
