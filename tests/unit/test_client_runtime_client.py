@@ -43,6 +43,7 @@ LIST_ITEMS = rt.Operation(
         rt.Param("search", "query"),
     ),
     responses={"200": rt.Outcome("json", ItemPage)},
+    security=(("key",),),
 )
 
 
@@ -462,6 +463,7 @@ def test_public_names() -> None:
         "Body", "ConflictError", "InternalServerError", "MethodNotAllowedError", "NotFoundError",
         "NotGiven", "Operation", "Outcome", "Param", "ParamLocation", "PermissionDeniedError",
         "RateLimitError", "RequestOptions", "ResponseValidationError", "SyncClientBase", "T",
+        "Credentials", "MissingCredentialsError", "Scheme", "Secret",
         "UnexpectedStatusError", "UnprocessableEntityError", "api_key_auth",
         "async_with_raw_response", "basic_auth", "bearer_auth", "combine_auth",
         "with_raw_response",

@@ -71,6 +71,9 @@ class Attempts:
         if http_client.params:
             # httpx replaces a URL's query with the client's own params: put ours back.
             self._request.url = httpx.URL(_with_client_params(prepared.url, http_client.params))
+        if http_client.cookies and "cookie" in self._request.headers:
+            # httpx leaves its jar out of a request that has a Cookie header: join them.
+            _add_jar_cookies(self._request, http_client.cookies)
         return self._request
 
     def redirect(
@@ -192,6 +195,21 @@ def _with_client_params(url: str, params: httpx.QueryParams) -> str:
     if not extra:
         return url
     return url + ("&" if query else "?") + urllib.parse.urlencode(extra)
+
+
+def _add_jar_cookies(request: httpx.Request, jar: httpx.Cookies) -> None:
+    """Put the cookies ``jar`` holds for ``request``'s URL before its own ``Cookie`` header,
+    but those it names itself (as in a browser, the explicit cookie wins)."""
+    probe = httpx.Request(request.method, request.url)
+    jar.set_cookie_header(probe)
+    stored = probe.headers.get("cookie")
+    if not stored:
+        return
+    own = request.headers["cookie"]
+    named = {pair.partition("=")[0].strip() for pair in own.split(";")}
+    kept = [pair for pair in stored.split("; ") if pair.partition("=")[0] not in named]
+    if kept:
+        request.headers["cookie"] = "; ".join([*kept, own])
 
 
 def _same_origin(sent: httpx.URL, redirected: httpx.URL) -> bool:
