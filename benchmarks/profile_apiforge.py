@@ -58,6 +58,10 @@ STAGES = (
     ("apiforge.output.write", "write_packages"),
     ("apiforge.output.write", "package_trees"),
     ("apiforge.engine", "release_step"),
+    ("apiforge.diff.incremental", "compare_stored"),  # inside release_step
+    ("apiforge.output.spec_json", "spec_json"),
+    ("apiforge.model_cache", "component_digests"),  # inside render_models
+    ("apiforge.view_reuse", "_spelling"),  # inside Reuse.parts
 )
 
 timings: dict[str, float] = defaultdict(float)

@@ -107,7 +107,7 @@ def op_view(op: Operation, names: Names, annotator: Annotator, sink: Sink) -> Cl
         (_outcomes("responses=", success), bool(success)),
         (_outcomes("errors=", errors), bool(errors)),
         (f"accept={literal(accept)}", bool(accept)),
-        ("authenticated=False", not any(op.security_alternatives)),
+        (f"security={_security(op)}", any(op.security_alternatives)),
         ("deprecated=True", op.deprecated),
     ]
     expr = _call(
@@ -212,6 +212,11 @@ def _limits(keywords: dict[str, object], plain_string: bool) -> str:
 def _call(head: str, *items: str) -> str:
     """``head(item, ...)`` on one line; the format stage lays it out."""
     return f"{head}({', '.join(items)})"
+
+
+def _security(op: Operation) -> str:
+    """The operation's security alternatives as scheme names (``()`` for ``{}``), in spec order."""
+    return literal(tuple(tuple(r.scheme for r in alt) for alt in op.security_alternatives))
 
 
 def _encoding(op: Operation) -> list[str]:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 
 from apiforge.config.targets import Target
 from apiforge.diagnostics import Sink, SpecLocation
-from apiforge.ir.model import Api, Operation, SecurityScheme
+from apiforge.ir.model import Api, Operation
 from apiforge.models import ModelsModule
 from apiforge.naming.names import Names
 from apiforge.naming.words import PyName, snake_case
+from apiforge.render.client_auth import AuthView, auth_view
 from apiforge.render.client_classes import (
     ChildView,
     ClassView,
@@ -47,16 +48,6 @@ class ResourceView:
     operations: list[ClientOpView]
     is_root: bool
     classes: list[ClassView]  # the sync class, then its async twin
-
-
-@dataclass(frozen=True)
-class AuthView:
-    """The credentials ``Client.__init__`` takes for the API's main security scheme."""
-
-    any: bool  # a scheme is used: the ``auth=`` argument exists
-    basic: bool  # ``username`` and ``password``
-    api_key: bool  # ``api_key`` (bearer tokens and API keys)
-    argument: str  # the ``auth=...`` argument passed to the base class ("" without a scheme)
 
 
 @dataclass(frozen=True)
@@ -163,7 +154,7 @@ def client_view(
             f"${target.base_url_env} or {server}" if target.base_url_env else server
         ),
         api_key_doc=docstring(f"${target.api_key_env}" if target.api_key_env else "no default"),
-        auth=_auth(_main_scheme(api)),
+        auth=auth_view(api),
         root=root,
         root_imports=_imports(annotator_of(()), [root]),
         lazy_imports=import_block(
@@ -279,22 +270,6 @@ def _child(
     return ChildView(child, class_name, module, doc)
 
 
-def _auth(scheme: SecurityScheme | None) -> AuthView:
-    """How ``Client.__init__`` turns its credential arguments into the base class's ``auth``."""
-    if scheme is None:
-        return AuthView(False, False, False, "")
-    key = "api_key if api_key is not None else os.environ.get(API_KEY_ENV)"
-    if scheme.kind == "basic":
-        made = "rt.basic_auth(username, password)"
-    elif scheme.kind == "bearer":
-        made = f"rt.bearer_auth({key})"
-    else:
-        made = f"rt.api_key_auth({literal(scheme.param_name)}, {literal(scheme.location)}, {key})"
-    return AuthView(
-        True, scheme.kind == "basic", scheme.kind != "basic", f"auth=rt.combine_auth({made}, auth),"
-    )
-
-
 def _imports(annotator: Annotator, resources: list[ResourceView]) -> str:
     """The import block of the client module holding ``resources``."""
     pages = any(o.paginated for r in resources for o in r.operations)
@@ -338,18 +313,6 @@ def _unshadowed(op: ClientOpView, methods: set[str], annotator: Annotator) -> Cl
     if fixed.body:
         annotator.note(fixed.body.annotation)
     return fixed
-
-
-def _main_scheme(api: Api) -> SecurityScheme | None:
-    used = [req.scheme for op in api.operations for alt in op.security_alternatives for req in alt]
-    for scheme in api.security_schemes:
-        if scheme.name in used:
-            return (
-                scheme
-                if scheme.kind not in ("oauth2", "openid")
-                else SecurityScheme(scheme.name, "bearer", None, "header", scheme.spec_location)
-            )
-    return None
 
 
 def _example(api: Api, names: Names) -> str:

@@ -43,6 +43,8 @@ class HelpersView:
     omittable: bool
     formats: bool
     email: bool
+    datetime: bool
+    uri: bool
     one_of: bool
     unique_items: bool
     optional_tags: bool
@@ -74,19 +76,23 @@ def helpers_view(used: set[str], server: bool) -> HelpersView | None:
         server=server,
         enums="_open_enum_member" in used,
         omittable="_Omittable" in used,
-        formats=bool(used & {"_Format", "_Email"}),
+        formats=bool(used & {"_Format", "_Email", "_Uri"}),
         email="_Email" in used,
+        datetime="_Datetime" in used,
+        uri="_Uri" in used,
         one_of="_OneOf" in used,
         unique_items="_UniqueItems" in used,
         optional_tags="_undocumented_default" in used,
-        imports=import_block(_helper_imports(used)),
+        imports=import_block(_helper_imports(used, server)),
     )
 
 
-def _helper_imports(used: set[str]) -> list[Import]:
+def _helper_imports(used: set[str], server: bool) -> list[Import]:
     """What ``models/_helpers.py`` imports for the helpers it holds."""
-    omittable = "_Omittable" in used
-    formats = bool(used & {"_Format", "_Email"})
+    # The server's rejects null (a validator and a JSON schema); the client's drops it on dumps.
+    omittable = "_Omittable" in used and server
+    drops_nulls = "_Omittable" in used and not server
+    formats = bool(used & {"_Format", "_Email", "_Uri"})
     one_of = "_OneOf" in used
     unique = "_UniqueItems" in used
     wanted: list[Import] = []
@@ -116,8 +122,32 @@ def _helper_imports(used: set[str]) -> list[Import]:
             Import("typing", "get_args", "_get_args"),
             Import("pydantic", "ValidationError", "_ValidationError"),
         ]
-    if "_Email" in used:
+    if drops_nulls:
+        wanted += [
+            Import("typing", "Annotated", "_Annotated"),
+            Import("typing", "Any", "_Any"),
+            Import("typing", "TypeVar", "_TypeVar"),
+            Import("pydantic", "BaseModel", "_BaseModel"),
+            Import("pydantic", "SerializationInfo", "_SerializationInfo"),
+            Import("pydantic", "SerializerFunctionWrapHandler", "_SerializerFunctionWrapHandler"),
+            Import("pydantic", "model_serializer", "_model_serializer"),
+        ]
+    if used & {"_Email", "_Datetime", "_Uri"}:
         wanted.append(Import("pydantic", "AfterValidator", "_AfterValidator"))
+    if used & {"_Datetime", "_Uri"}:  # the client's formats that read replies leniently
+        wanted += [
+            Import("typing", "Annotated", "_Annotated"),
+            Import("pydantic", "ValidationInfo", "_ValidationInfo"),
+            Import("pydantic_core", "PydanticCustomError", "_PydanticCustomError"),
+        ]
+    if "_Datetime" in used:
+        wanted.append(Import("datetime", alias="_dt"))
+    if "_Uri" in used:
+        wanted += [
+            Import("pydantic", "AnyUrl", "_AnyUrl"),
+            Import("pydantic", "TypeAdapter", "_TypeAdapter"),
+            Import("pydantic", "ValidationError", "_ValidationError"),
+        ]
     if formats:
         wanted.append(Import("base64", alias="_base64"))
     return wanted

@@ -121,6 +121,10 @@ _SCALARS = {"integer": "int", "number": "float", "boolean": "bool", "null": "Non
 _UNTYPED_FORMATS = frozenset({"idn-email"})
 
 
+_CLIENT_FORMATS = {"date-time": "_Datetime", "uri": "_Uri"}
+"""The client's types of these formats (``models/_helpers.py``): they read replies leniently."""
+
+
 @dataclass(frozen=True)
 class Speller:
     """Spells schemas as types for one flavour and one role of the module."""
@@ -243,6 +247,8 @@ class Speller:
         if kind == "string":
             if fmt == "email":
                 return Type("name", "_Email" if self.server else "str")
+            if fmt in _CLIENT_FORMATS and not self.server:  # lenient with replies
+                return Type("name", _CLIENT_FORMATS[fmt])
             if fmt in STRING_FORMATS:
                 return Type("name", STRING_FORMATS[fmt])
             return self._formatted(Type("name", "str"), fmt)

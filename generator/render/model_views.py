@@ -6,9 +6,9 @@ order, and what each module imports is ``render/model_modules.py``'s job.
 
 Fields: a required property has no default (``X | None`` when it may be null); an
 optional one defaults to None, or to its converted default (``model_defaults``). On
-the server an optional property the spec does not let be null is ``_Omittable[X]``:
-``X | None`` to mypy and to the implementation, but an explicit null is a 422 and an
-omitted one is left out of ``model_dump()``. A required property's default is only
+both flavours an optional property the spec does not let be null is ``_Omittable[X]``:
+``X | None`` to mypy and to the code, and None is left out of ``model_dump()``; the
+server answers an explicit null with a 422, the client reads it as None. A required property's default is only
 documented. The tag of a discriminated union's member is a ``Literal`` of the tags the
 union maps to it; where the member leaves it optional, it defaults to its only value,
 left out of the JSON schema, and counts as set (``model_post_init``), so dumps with
@@ -53,6 +53,7 @@ _PYTHON_RE = ('regex_engine="python-re"',)
 _DEFER = "defer_build=True"
 # Type metadata spelt by ``model_types`` that ``models/_helpers.py`` defines.
 _HELPER_METAS = frozenset({"_Format", "_OneOf", "_UniqueItems"})
+_BARE_HELPERS = frozenset({"_Email", "_Datetime", "_Uri"})  # types models/_helpers.py defines
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,9 @@ class ClassView:
     extra: str  # the type of undeclared properties (``__pydantic_extra__``), or ""
     fields: tuple[FieldView, ...]
     members: tuple[MemberView, ...]
-    omits_none: bool  # server: model_dump() leaves out omitted optional fields
+    # client: a serializer leaves its None ``_Omittable`` fields out of dumps (the
+    # server's ``_Omittable`` does it with ``exclude_if``, pydantic>=2.12 only)
+    omits_none: bool
     # The fields set even when left to their default (``{"kind"}``), or "": an optional
     # discriminator tag, which ``exclude_unset`` would otherwise leave off the wire.
     always_set: str = ""
@@ -169,7 +172,7 @@ class _Builder:
                     metas |= heads
                     bare |= names
                 deps.discard(name)
-                helpers = self._helpers | (metas & _HELPER_METAS) | (bare & {"_Email"})
+                helpers = self._helpers | (metas & _HELPER_METAS) | (bare & _BARE_HELPERS)
                 if view.kind == "enum":
                     helpers.add("_open_enum_member")
                 entries.append(ClassEntry(key, role, name, view, used, root, deps, helpers))
@@ -247,6 +250,8 @@ class _Builder:
         omits = any(f.annotation.startswith("_Omittable[") for f in fields)
         if omits:
             self._helpers.add("_Omittable")
+        if omits and not self.server:
+            self._helpers.add("_without_nulls")
         tagged = [
             literal(self.names.fields[key][p.name])
             for p in props
@@ -262,7 +267,7 @@ class _Builder:
             extra,
             tuple(fields),
             (),
-            omits,
+            omits and not self.server,
             always_set,
         ), types
 
@@ -304,7 +309,7 @@ class _Builder:
                 default, validate = converted.expression, converted.validate
         if default is None and not prop.required:
             default = "None"
-            if self.server and not nullable:
+            if not nullable:
                 shown = f"_Omittable[{shown}]"
             elif not direct:
                 shown = annotation(union(t, NONE)) if tags else facts.optional

@@ -195,12 +195,12 @@ def test_importing_the_client_loads_no_resource_and_no_model(lazy: Generated) ->
         "['lazy_client.client', 'lazy_client.client._client']",
         (
             "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', "
-            "'lazy_client.models', 'lazy_client.models._shared_pets_and_stores', "
-            "'lazy_client.models.pets']"
+            "'lazy_client.models', 'lazy_client.models._helpers', "
+            "'lazy_client.models._shared_pets_and_stores', 'lazy_client.models.pets']"
         ),
         (
             "['lazy_client.client', 'lazy_client.client._client', 'lazy_client.client.pets', "
-            "'lazy_client.client.stores', 'lazy_client.models', "
+            "'lazy_client.client.stores', 'lazy_client.models', 'lazy_client.models._helpers', "
             "'lazy_client.models._shared_pets_and_stores', 'lazy_client.models.pets', "
             "'lazy_client.models.stores']"
         ),
@@ -227,8 +227,8 @@ def test_calling_one_resource_loads_only_the_models_it_references(lazy: Generate
     """,
     ).splitlines()
     assert out == [
-        "Toy Pet lazy_client.models.pets ['_shared_pets_and_stores', 'pets']",
-        "lazy_client.models.stores ['_shared_pets_and_stores', 'pets', 'stores']",
+        "Toy Pet lazy_client.models.pets ['_helpers', '_shared_pets_and_stores', 'pets']",
+        "lazy_client.models.stores ['_helpers', '_shared_pets_and_stores', 'pets', 'stores']",
         # one module per server group
         "lazy_server.models.pets_toys lazy_server.models._shared_pets_and_pets_toys_and_stores",
     ]
@@ -251,8 +251,8 @@ def test_every_model_is_exported_and_star_import_loads_them_all(lazy: Generated)
     assert out == [
         "['Pet', 'Store', 'Toy'] True",
         (
-            "['lazy_client.models._shared_pets_and_stores', 'lazy_client.models.pets', "
-            "'lazy_client.models.stores']"
+            "['lazy_client.models._helpers', 'lazy_client.models._shared_pets_and_stores', "
+            "'lazy_client.models.pets', 'lazy_client.models.stores']"
         ),
         "module 'lazy_client.models' has no attribute 'Nothing'",
     ]

@@ -164,7 +164,7 @@ def test_a_sendable_secret_still_reaches_the_server(schemes: Built) -> None:
     runtime = schemes.client._runtime
     key = runtime.api_key_auth("X-API-Key", "header", "a\tkey with spaces")
     with serve(app) as url:
-        client = schemes.client.Client(base_url=url, api_key="tok.en~", auth=key)
+        client = schemes.client.Client(base_url=url, credentials={"bearer": "tok.en~"}, auth=key)
         client.bearer.get_bearer()
         client.key.get_key()
     assert seen == ["tok.en~", "a\tkey with spaces"]
@@ -230,14 +230,15 @@ class Landing:
 
 
 def _credentials(schemes: Built, url: str, **kwargs: Any) -> Any:
-    runtime = schemes.client._runtime
-    extra = runtime.combine_auth(
-        runtime.api_key_auth("X-API-Key", "header", "key-secret"),
-        runtime.api_key_auth("session", "cookie", "cookie-secret"),
-    )
+    credentials = {
+        "bearer": "bearer-secret",
+        "oauth": "token-secret",
+        "key": "key-secret",
+        "session": "cookie-secret",
+    }
     http_client = httpx.Client(follow_redirects=True)
     return schemes.client.Client(
-        base_url=url, api_key="bearer-secret", auth=extra, http_client=http_client, **kwargs
+        base_url=url, credentials=credentials, http_client=http_client, **kwargs
     )
 
 
@@ -249,22 +250,27 @@ def test_a_redirect_to_another_host_carries_no_credential(schemes: Built) -> Non
             for call in (
                 _credentials(schemes, url).key.get_key,
                 _credentials(schemes, url).bearer.get_bearer,
+                _credentials(schemes, url).cookie.get_cookie,
+                _credentials(schemes, url).scoped_or_key.get_scoped_or_key,
             ):
                 call()
-    assert len(landing.seen) == 2
+    assert len(landing.seen) == 4
     for _, headers in landing.seen:
         assert not [value for value in headers.values() if "secret" in value], headers
 
 
-def test_a_redirect_on_the_same_host_keeps_every_credential(schemes: Built) -> None:
+def test_a_redirect_on_the_same_host_keeps_the_credentials_sent(schemes: Built) -> None:
     landing = Landing()
     with serve(landing.app(redirect_to="/final")) as url:
         _credentials(schemes, url).cookie.get_cookie()
-    (first, first_headers), (final, final_headers) = landing.seen
+        _credentials(schemes, url).scoped_or_key.get_scoped_or_key()
+    (first, first_headers), (final, final_headers), _, (_, last_headers) = landing.seen
     assert (first, final) == ("/cookie", "/final")
-    assert final_headers["x-api-key"] == "key-secret"
-    assert final_headers["authorization"] == "Bearer bearer-secret"
     assert final_headers["cookie"] == first_headers["cookie"] == "session=cookie-secret"
+    assert "x-api-key" not in final_headers and "authorization" not in final_headers
+    assert last_headers["x-api-key"] == "key-secret"
+    assert last_headers["authorization"] == "Bearer token-secret"
+    assert "cookie" not in last_headers
 
 
 def test_redirects_stop_at_the_http_clients_limit(schemes: Built) -> None:
@@ -358,3 +364,20 @@ def test_the_http_clients_own_auth_stays_on_the_origin_as_httpx_keeps_it(schemes
             schemes.client.Client(base_url=url, http_client=http_client).key.get_key()
     paths = [(path, "authorization" in headers) for path, headers in landing.seen]
     assert paths == [("/key", True), ("/final", False), ("/key", True), ("/final", True)]
+
+
+def test_a_schemes_header_given_as_a_plain_header_stays_on_the_origin(schemes: Built) -> None:
+    """An API key passed in ``headers=`` or ``extra_headers`` is a credential all the same:
+    httpx keeps every header but ``Authorization`` on a redirect to another host."""
+    landing = Landing()
+    with serve(landing.app()) as elsewhere:
+        other_host = elsewhere.replace("127.0.0.1", "localhost") + "/final"
+        with serve(Landing().app(redirect_to=other_host)) as url:
+            http_client = httpx.Client(follow_redirects=True)
+            headers = {"X-API-Key": "key-secret"}
+            client = schemes.client.Client(base_url=url, headers=headers, http_client=http_client)
+            client.key.get_key()
+            client.anyone.get_anyone(request_options={"extra_headers": headers})
+    assert [path for path, _ in landing.seen] == ["/final", "/final"]
+    for _, seen in landing.seen:
+        assert "x-api-key" not in seen, seen

@@ -43,6 +43,7 @@ LIST_ITEMS = rt.Operation(
         rt.Param("search", "query"),
     ),
     responses={"200": rt.Outcome("json", ItemPage)},
+    security=(("key",),),
 )
 
 
@@ -187,10 +188,17 @@ def test_paginate_stop_rules(
         )
 
     recorder = Recorder(handler)
-    with sync_client(recorder) as client:
+    with warnings.catch_warnings(record=True) as caught, sync_client(recorder) as client:
+        warnings.simplefilter("always")
         items = list(client._paginate(LIST_ITEMS, {"project_id": 7}, Item))
     assert len(recorder.requests) == expected_requests
     assert len(items) == expected_items
+    # only the link it cannot follow is worth a warning (a repeat or an end is no surprise)
+    unfollowed = "/page/3" in second_page["next"]
+    messages = [str(w.message).split(" is neither", 1)[0] for w in caught]
+    assert messages == (
+        ["pagination stopped: the page's next " + repr(second_page["next"])] if unfollowed else []
+    )
 
 
 def test_paginate_safety_bound_warns() -> None:
@@ -455,6 +463,7 @@ def test_public_names() -> None:
         "Body", "ConflictError", "InternalServerError", "MethodNotAllowedError", "NotFoundError",
         "NotGiven", "Operation", "Outcome", "Param", "ParamLocation", "PermissionDeniedError",
         "RateLimitError", "RequestOptions", "ResponseValidationError", "SyncClientBase", "T",
+        "Credentials", "MissingCredentialsError", "Scheme", "Secret",
         "UnexpectedStatusError", "UnprocessableEntityError", "api_key_auth",
         "async_with_raw_response", "basic_auth", "bearer_auth", "combine_auth",
         "with_raw_response",

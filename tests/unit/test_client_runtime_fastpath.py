@@ -42,7 +42,7 @@ def reference_headers(
         headers["Accept"] = "application/json"
     headers.update(cfg.headers)
     cookies: list[str] = []
-    if op.authenticated and cfg.auth is not None:
+    if op.security and cfg.auth is not None:
         for name, value in cfg.auth.headers:
             headers[name] = value
         cookies.extend(rt.encoding.cookie_pair(n, v) for n, v in cfg.auth.cookies)
@@ -116,7 +116,7 @@ def test_headers_match_httpx_headers_step_by_step(
         ),
         body=rt.Body("application/json"),
         responses={"200": rt.Outcome("json" if json_only else "bytes")},
-        authenticated=authenticated,
+        security=(("key",),) if authenticated else (),
     )
     args: dict[str, Any] = {**header_args, "sid": cookie_arg}
     options = None if extra is None else {"extra_headers": extra}
@@ -133,15 +133,17 @@ def test_header_prefix_is_built_once_per_kind_of_request() -> None:
         timeout=1.0,
         user_agent="ua",
     )
-    with_auth = cfg.header_prefix(authenticated=True, accept_json=True)
-    assert with_auth is cfg.header_prefix(authenticated=True, accept_json=True)
+    op = rt.Operation("op", "GET", "/x", security=(("bearer",),))
+    placed = cfg.placed(op, lenient=False)
+    with_auth = cfg.header_prefix(placed, accept_json=True)
+    assert with_auth is cfg.header_prefix(placed, accept_json=True)
     assert with_auth == (
         ("user-agent", "ua"),
         ("accept", "application/json"),
         ("x-team", "core"),
         ("authorization", "Bearer tok"),
     )
-    assert cfg.header_prefix(authenticated=False, accept_json=False) == (
+    assert cfg.header_prefix(None, accept_json=False) == (
         ("user-agent", "ua"),
         ("x-team", "core"),
     )
@@ -164,6 +166,7 @@ def test_clients_do_not_share_headers_or_credentials() -> None:
         "/x",
         params=(rt.Param("q", "query"),),
         responses={"200": rt.Outcome("json")},
+        security=(("key",),),
     )
     one = rt.request.ClientSettings(
         base_url=BASE,

@@ -24,6 +24,7 @@ SEARCH = rt.Operation(
     path="/search",
     params=(rt.Param("q", "query"), rt.Param("v", "query")),
     responses={"200": rt.Outcome("json")},
+    security=(("key",),),
 )
 PAGES = {
     "": {"next": f"{BASE}/search?q=a%20b&cursor=2", "results": [1]},

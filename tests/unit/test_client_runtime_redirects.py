@@ -36,6 +36,7 @@ GET_ITEM = rt.Operation(
     path="/items/{id}",
     params=(rt.Param("id", "path", required=True), rt.Param("theme", "cookie")),
     responses={"200": rt.Outcome("json", Item)},
+    security=(("key", "token", "session"),),
 )
 
 

@@ -45,6 +45,7 @@ def operation(**overrides: Any) -> Any:
         "method": "GET",
         "path": "/items",
         "responses": {"200": rt.Outcome("json")},
+        "security": (("auth",),),
     }
     fields.update(overrides)
     return rt.Operation(**fields)
@@ -383,7 +384,16 @@ def test_extra_query_and_per_call_timeout() -> None:
 def test_bearer_auth_only_on_authenticated_operations() -> None:
     auth = rt.bearer_auth("tok")
     assert send(operation(), auth=auth).headers["authorization"] == "Bearer tok"
-    assert "authorization" not in send(operation(authenticated=False), auth=auth).headers
+    assert "authorization" not in send(operation(security=()), auth=auth).headers
+
+
+def test_a_credential_named_in_extra_query_is_replaced_not_repeated() -> None:
+    """As ``extra_headers`` replace credential headers, ``extra_query`` replaces a query key."""
+    auth = rt.combine_auth(
+        rt.api_key_auth("key", "query", "k1"), rt.api_key_auth("team", "query", "t1")
+    )
+    request = send(operation(), options={"extra_query": {"key": "k2"}}, auth=auth)
+    assert query_of(request) == "key=k2&team=t1"
 
 
 def test_api_key_and_basic_auth_placements() -> None:
@@ -402,6 +412,9 @@ def test_auth_factories_without_secret_return_none_and_combine() -> None:
     assert rt.bearer_auth(None) is None
     assert rt.api_key_auth("k", "query", None) is None
     assert rt.basic_auth(None, "x") is None
+    # Variables set to nothing: no credentials, not "Basic Og==" (an empty user and password).
+    assert rt.basic_auth("", "") is None and rt.basic_auth("", None) is None
+    assert rt.basic_auth("", "token") is not None  # a token as the password is common
     assert rt.combine_auth(None, None) is None
     both = rt.combine_auth(rt.bearer_auth("tok"), None, rt.api_key_auth("team", "query", "t1"))
     request = send(operation(), auth=both)

@@ -39,6 +39,7 @@ def operation(**overrides: Any) -> Any:
         "method": "GET",
         "path": "/items/1",
         "responses": {"200": rt.Outcome("json", Item)},
+        "security": (("key",),),
     }
     fields.update(overrides)
     return rt.Operation(**fields)

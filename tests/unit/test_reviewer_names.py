@@ -235,7 +235,7 @@ def test_client_operations_leave_out_runtime_defaults(rendered: Rendered) -> Non
         "deprecated=False",
         "errors={}",
         "body=None",
-        "authenticated=True",
+        "security=()",
         "params=()",
     ):
         assert default not in client

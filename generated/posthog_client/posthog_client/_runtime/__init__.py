@@ -9,6 +9,7 @@ submodules are implementation details.
 Layout:
     operation   Operation, Param, Body, Outcome, RequestOptions, NOT_GIVEN (pure data)
     auth        Auth and its factories
+    credentials Scheme, Credentials: which operation is sent which credentials
     errors      the exception hierarchy
     encoding    values to JSON data and parameter strings (pure)
     bodies      request bodies: JSON, form, multipart, text, bytes (pure)
@@ -23,6 +24,7 @@ Layout:
 
 from .auth import Auth, api_key_auth, basic_auth, bearer_auth, combine_auth
 from .client import AsyncClientBase, SyncClientBase
+from .credentials import Credentials, Scheme, Secret
 from .errors import (
     APIConnectionError,
     APIError,
@@ -33,6 +35,7 @@ from .errors import (
     ConflictError,
     InternalServerError,
     MethodNotAllowedError,
+    MissingCredentialsError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -66,8 +69,10 @@ __all__ = [
     "BadRequestError",
     "Body",
     "ConflictError",
+    "Credentials",
     "InternalServerError",
     "MethodNotAllowedError",
+    "MissingCredentialsError",
     "NotFoundError",
     "NotGiven",
     "Operation",
@@ -78,6 +83,8 @@ __all__ = [
     "RateLimitError",
     "RequestOptions",
     "ResponseValidationError",
+    "Scheme",
+    "Secret",
     "SyncClientBase",
     "T",
     "UnexpectedStatusError",

@@ -17,7 +17,8 @@ Hierarchy::
      │    └── UnexpectedStatusError .... an undocumented 2xx/3xx status
      ├── APIConnectionError ........... no usable response (the httpx error is __cause__)
      │    └── APITimeoutError
-     └── ResponseValidationError ...... a documented success whose body does not parse
+     ├── ResponseValidationError ...... a documented success whose body does not parse
+     └── MissingCredentialsError ...... nothing sent: no credentials for the operation
 
 Other 4xx statuses raise ``APIStatusError`` itself.
 """
@@ -38,6 +39,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "MethodNotAllowedError",
+    "MissingCredentialsError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -173,6 +175,13 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, read, write or pool timeout)."""
+
+
+class MissingCredentialsError(APIError):
+    """The client has credentials, but for none of the operation's security alternatives.
+
+    Raised before anything is sent; the message names the schemes the operation takes.
+    """
 
 
 class ResponseValidationError(APIError):

@@ -27,6 +27,7 @@ __all__ = [
     "Param",
     "ParamLocation",
     "RequestOptions",
+    "Security",
     "T",
     "is_given",
 ]
@@ -36,6 +37,9 @@ T = TypeVar("T")
 ParamLocation = Literal["path", "query", "header", "cookie"]
 BodyKind = Literal["json", "form", "multipart", "text", "binary"]
 OutcomeKind = Literal["json", "bytes", "text", "empty"]
+Security = tuple[tuple[str, ...], ...]
+"""An operation's security alternatives (any one will do), each the names of the schemes
+it needs together; ``()`` among them is the empty requirement (credentials optional)."""
 
 _PLACEHOLDER: Final = re.compile(r"\{([^{}]+)\}")
 
@@ -169,7 +173,8 @@ class Operation(Generic[T]):
     maps documented error statuses (``"404"``, ``"4XX"``, ``"default"``) to the
     outcome that fills ``APIError.parsed``. ``accept`` is the ``Accept`` header of an
     operation whose success bodies are JSON of other media types than
-    ``application/json`` (``"application/vnd.api+json"``).
+    ``application/json`` (``"application/vnd.api+json"``). ``security``: its alternatives,
+    none when it takes no credentials (see ``credentials``).
     """
 
     operation_id: str
@@ -179,7 +184,7 @@ class Operation(Generic[T]):
     body: Body | None = None
     responses: Mapping[str, Outcome] = field(default_factory=dict)
     errors: Mapping[str, Outcome] = field(default_factory=dict)
-    authenticated: bool = True
+    security: Security = ()
     deprecated: bool = False
     accept: str | None = None
 
@@ -231,7 +236,8 @@ class RequestOptions(TypedDict, total=False):
 
     - ``timeout``: replaces the client's timeout (``None`` disables it).
     - ``extra_headers``: sent last, so they override every other header.
-    - ``extra_query``: added to the operation's query parameters.
+    - ``extra_query``: added to the operation's query parameters; one named like a
+      query credential replaces it.
     - ``max_retries``: replaces the client's retry budget.
     - ``retry_non_idempotent``: also retry POST/PATCH after the request was sent.
     """

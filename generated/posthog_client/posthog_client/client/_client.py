@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 DEFAULT_BASE_URL = "https://us.posthog.com"
 BASE_URL_ENV = "POSTHOG_BASE_URL"
 API_KEY_ENV = "POSTHOG_PERSONAL_API_KEY"
+SECURITY_SCHEMES: dict[str, rt.Scheme] = {"PersonalAPIKeyAuth": rt.Scheme("bearer")}
+"""Where each security scheme's secret goes (what ``credentials=`` takes, by name)."""
 
 
 class Client(rt.SyncClientBase):
@@ -32,11 +34,17 @@ class Client(rt.SyncClientBase):
 
     Args:
         base_url: defaults to $POSTHOG_BASE_URL or https://us.posthog.com.
-        api_key: defaults to $POSTHOG_PERSONAL_API_KEY.
-        auth: more credentials (``api_key_auth``, ``bearer_auth``... joined with
-            ``combine_auth``, all importable from this package), sent with the ones above
-            to every operation that takes credentials: for specs whose operations combine
-            schemes or offer alternatives.
+        api_key: a credential, the ``PersonalAPIKeyAuth`` scheme's (a bearer token);
+            defaults to $POSTHOG_PERSONAL_API_KEY.
+        credentials: secrets by security scheme name, for any scheme (they win over
+            the argument above). Each operation is sent the credentials of the first of
+            its security alternatives they cover, and only those; when they cover none,
+            it raises ``MissingCredentialsError`` without sending anything.
+            The schemes: ``PersonalAPIKeyAuth`` (a bearer token).
+        auth: credentials placed by hand (``api_key_auth``, ``bearer_auth``... joined
+            with ``combine_auth``, all importable from this package): each goes to the
+            scheme whose header, query parameter or cookie it fills; one no scheme uses
+            goes to every operation that takes credentials.
         timeout: seconds (or an ``httpx.Timeout``) for every request.
         max_retries: retries of connection errors, 408, 429, 502, 503 and 504.
         http_client: your own ``httpx.Client`` (custom transports, proxies...).
@@ -49,6 +57,7 @@ class Client(rt.SyncClientBase):
         *,
         base_url: str | None = None,
         api_key: str | None = None,
+        credentials: Mapping[str, rt.Secret] | None = None,
         auth: rt.Auth | None = None,
         timeout: float | httpx.Timeout | None = 60.0,
         max_retries: int = 2,
@@ -58,8 +67,14 @@ class Client(rt.SyncClientBase):
     ) -> None:
         super().__init__(
             base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
-            auth=rt.combine_auth(
-                rt.bearer_auth(api_key if api_key is not None else os.environ.get(API_KEY_ENV)),
+            auth=rt.Credentials.build(
+                SECURITY_SCHEMES,
+                {
+                    "PersonalAPIKeyAuth": api_key
+                    if api_key is not None
+                    else os.environ.get(API_KEY_ENV)
+                },
+                credentials,
                 auth,
             ),
             timeout=timeout,
@@ -97,6 +112,7 @@ class AsyncClient(rt.AsyncClientBase):
         *,
         base_url: str | None = None,
         api_key: str | None = None,
+        credentials: Mapping[str, rt.Secret] | None = None,
         auth: rt.Auth | None = None,
         timeout: float | httpx.Timeout | None = 60.0,
         max_retries: int = 2,
@@ -106,8 +122,14 @@ class AsyncClient(rt.AsyncClientBase):
     ) -> None:
         super().__init__(
             base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
-            auth=rt.combine_auth(
-                rt.bearer_auth(api_key if api_key is not None else os.environ.get(API_KEY_ENV)),
+            auth=rt.Credentials.build(
+                SECURITY_SCHEMES,
+                {
+                    "PersonalAPIKeyAuth": api_key
+                    if api_key is not None
+                    else os.environ.get(API_KEY_ENV)
+                },
+                credentials,
                 auth,
             ),
             timeout=timeout,

@@ -36,6 +36,7 @@ DASHBOARDS_LIST: rt.Operation[PaginatedDashboardBasicListResponse] = rt.Operatio
         rt.Param("offset", "query"),
     ),
     responses={"200": rt.Outcome("json", PaginatedDashboardBasicListResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 DASHBOARDS_CREATE: rt.Operation[DashboardResponse] = rt.Operation(
     "dashboards_create",
@@ -44,6 +45,7 @@ DASHBOARDS_CREATE: rt.Operation[DashboardResponse] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", DashboardResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 DASHBOARDS_SHARING_LIST: rt.Operation[SharingConfigurationResponse] = rt.Operation(
     "dashboards_sharing_list",
@@ -54,6 +56,7 @@ DASHBOARDS_SHARING_LIST: rt.Operation[SharingConfigurationResponse] = rt.Operati
         rt.Param("dashboard_id", "path", required=True),
     ),
     responses={"200": rt.Outcome("json", SharingConfigurationResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 DASHBOARDS_RETRIEVE: rt.Operation[DashboardResponse] = rt.Operation(
     "dashboards_retrieve",
@@ -61,6 +64,7 @@ DASHBOARDS_RETRIEVE: rt.Operation[DashboardResponse] = rt.Operation(
     "/api/projects/{project_id}/dashboards/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     responses={"200": rt.Outcome("json", DashboardResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 DASHBOARDS_DESTROY: rt.Operation[None] = rt.Operation(
     "dashboards_destroy",
@@ -68,6 +72,7 @@ DASHBOARDS_DESTROY: rt.Operation[None] = rt.Operation(
     "/api/projects/{project_id}/dashboards/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     errors={"405": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 DASHBOARDS_PARTIAL_UPDATE: rt.Operation[DashboardResponse] = rt.Operation(
     "dashboards_partial_update",
@@ -76,6 +81,7 @@ DASHBOARDS_PARTIAL_UPDATE: rt.Operation[DashboardResponse] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", DashboardResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 DASHBOARDS_MOVE_TILE_PARTIAL_UPDATE: rt.Operation[None] = rt.Operation(
     "dashboards_move_tile_partial_update",
@@ -84,6 +90,7 @@ DASHBOARDS_MOVE_TILE_PARTIAL_UPDATE: rt.Operation[None] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 DASHBOARDS_CREATE_FROM_TEMPLATE_JSON_CREATE: rt.Operation[None] = rt.Operation(
     "dashboards_create_from_template_json_create",
@@ -92,6 +99,7 @@ DASHBOARDS_CREATE_FROM_TEMPLATE_JSON_CREATE: rt.Operation[None] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 DASHBOARDS_COLLABORATORS_LIST: rt.Operation[list[DashboardCollaboratorResponse]] = rt.Operation(
     "dashboards_collaborators_list",
@@ -102,6 +110,7 @@ DASHBOARDS_COLLABORATORS_LIST: rt.Operation[list[DashboardCollaboratorResponse]]
         rt.Param("dashboard_id", "path", required=True),
     ),
     responses={"200": rt.Outcome("json", list[DashboardCollaboratorResponse])},
+    security=(("PersonalAPIKeyAuth",),),
 )
 DASHBOARDS_COLLABORATORS_CREATE: rt.Operation[DashboardCollaboratorResponse] = rt.Operation(
     "dashboards_collaborators_create",
@@ -113,6 +122,7 @@ DASHBOARDS_COLLABORATORS_CREATE: rt.Operation[DashboardCollaboratorResponse] = r
     ),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", DashboardCollaboratorResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 DASHBOARDS_COLLABORATORS_DESTROY: rt.Operation[None] = rt.Operation(
     "dashboards_collaborators_destroy",
@@ -124,6 +134,7 @@ DASHBOARDS_COLLABORATORS_DESTROY: rt.Operation[None] = rt.Operation(
         rt.Param("user__uuid", "path", required=True),
     ),
     responses={"204": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 
 

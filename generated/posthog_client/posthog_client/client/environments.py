@@ -65,6 +65,7 @@ ENVIRONMENTS_DASHBOARDS_LIST: rt.Operation[PaginatedDashboardBasicListResponse] 
         rt.Param("offset", "query"),
     ),
     responses={"200": rt.Outcome("json", PaginatedDashboardBasicListResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DASHBOARDS_CREATE: rt.Operation[DashboardResponse] = rt.Operation(
     "environments_dashboards_create",
@@ -73,6 +74,7 @@ ENVIRONMENTS_DASHBOARDS_CREATE: rt.Operation[DashboardResponse] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", DashboardResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DASHBOARDS_SHARING_LIST: rt.Operation[SharingConfigurationResponse] = rt.Operation(
     "environments_dashboards_sharing_list",
@@ -83,6 +85,7 @@ ENVIRONMENTS_DASHBOARDS_SHARING_LIST: rt.Operation[SharingConfigurationResponse]
         rt.Param("dashboard_id", "path", required=True),
     ),
     responses={"200": rt.Outcome("json", SharingConfigurationResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DASHBOARDS_RETRIEVE: rt.Operation[DashboardResponse] = rt.Operation(
     "environments_dashboards_retrieve",
@@ -90,6 +93,7 @@ ENVIRONMENTS_DASHBOARDS_RETRIEVE: rt.Operation[DashboardResponse] = rt.Operation
     "/api/environments/{project_id}/dashboards/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     responses={"200": rt.Outcome("json", DashboardResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DASHBOARDS_DESTROY: rt.Operation[None] = rt.Operation(
     "environments_dashboards_destroy",
@@ -97,6 +101,7 @@ ENVIRONMENTS_DASHBOARDS_DESTROY: rt.Operation[None] = rt.Operation(
     "/api/environments/{project_id}/dashboards/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     errors={"405": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DASHBOARDS_PARTIAL_UPDATE: rt.Operation[DashboardResponse] = rt.Operation(
     "environments_dashboards_partial_update",
@@ -105,6 +110,7 @@ ENVIRONMENTS_DASHBOARDS_PARTIAL_UPDATE: rt.Operation[DashboardResponse] = rt.Ope
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", DashboardResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DASHBOARDS_STREAM_TILES_RETRIEVE: rt.Operation[None] = rt.Operation(
     "environments_dashboards_stream_tiles_retrieve",
@@ -116,6 +122,7 @@ ENVIRONMENTS_DASHBOARDS_STREAM_TILES_RETRIEVE: rt.Operation[None] = rt.Operation
         rt.Param("format", "query"),
     ),
     responses={"200": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DASHBOARDS_CREATE_FROM_TEMPLATE_JSON_CREATE: rt.Operation[None] = rt.Operation(
     "environments_dashboards_create_from_template_json_create",
@@ -124,6 +131,7 @@ ENVIRONMENTS_DASHBOARDS_CREATE_FROM_TEMPLATE_JSON_CREATE: rt.Operation[None] = r
     params=(rt.Param("project_id", "path", required=True), rt.Param("format", "query")),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DASHBOARDS_CREATE_UNLISTED_DASHBOARD_CREATE: rt.Operation[None] = rt.Operation(
     "environments_dashboards_create_unlisted_dashboard_create",
@@ -133,6 +141,7 @@ ENVIRONMENTS_DASHBOARDS_CREATE_UNLISTED_DASHBOARD_CREATE: rt.Operation[None] = r
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("empty")},
     errors={"409": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DATA_COLOR_THEMES_LIST: rt.Operation[PaginatedDataColorThemeListResponse] = (
     rt.Operation(
@@ -145,6 +154,7 @@ ENVIRONMENTS_DATA_COLOR_THEMES_LIST: rt.Operation[PaginatedDataColorThemeListRes
             rt.Param("offset", "query"),
         ),
         responses={"200": rt.Outcome("json", PaginatedDataColorThemeListResponse)},
+        security=(("PersonalAPIKeyAuth",),),
     )
 )
 ENVIRONMENTS_DATA_COLOR_THEMES_CREATE: rt.Operation[DataColorThemeResponse] = rt.Operation(
@@ -154,6 +164,7 @@ ENVIRONMENTS_DATA_COLOR_THEMES_CREATE: rt.Operation[DataColorThemeResponse] = rt
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", DataColorThemeResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DATA_COLOR_THEMES_RETRIEVE: rt.Operation[DataColorThemeResponse] = rt.Operation(
     "environments_data_color_themes_retrieve",
@@ -161,6 +172,7 @@ ENVIRONMENTS_DATA_COLOR_THEMES_RETRIEVE: rt.Operation[DataColorThemeResponse] = 
     "/api/environments/{project_id}/data_color_themes/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     responses={"200": rt.Outcome("json", DataColorThemeResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DATA_COLOR_THEMES_DESTROY: rt.Operation[None] = rt.Operation(
     "environments_data_color_themes_destroy",
@@ -168,6 +180,7 @@ ENVIRONMENTS_DATA_COLOR_THEMES_DESTROY: rt.Operation[None] = rt.Operation(
     "/api/environments/{project_id}/data_color_themes/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     responses={"204": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DATA_COLOR_THEMES_PARTIAL_UPDATE: rt.Operation[DataColorThemeResponse] = rt.Operation(
     "environments_data_color_themes_partial_update",
@@ -176,6 +189,7 @@ ENVIRONMENTS_DATA_COLOR_THEMES_PARTIAL_UPDATE: rt.Operation[DataColorThemeRespon
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", DataColorThemeResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DATASET_ITEMS_LIST: rt.Operation[PaginatedDatasetItemListResponse] = rt.Operation(
     "environments_dataset_items_list",
@@ -188,6 +202,7 @@ ENVIRONMENTS_DATASET_ITEMS_LIST: rt.Operation[PaginatedDatasetItemListResponse] 
         rt.Param("offset", "query"),
     ),
     responses={"200": rt.Outcome("json", PaginatedDatasetItemListResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DATASET_ITEMS_CREATE: rt.Operation[DatasetItemResponse] = rt.Operation(
     "environments_dataset_items_create",
@@ -196,6 +211,7 @@ ENVIRONMENTS_DATASET_ITEMS_CREATE: rt.Operation[DatasetItemResponse] = rt.Operat
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", DatasetItemResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DATASET_ITEMS_RETRIEVE: rt.Operation[DatasetItemResponse] = rt.Operation(
     "environments_dataset_items_retrieve",
@@ -203,6 +219,7 @@ ENVIRONMENTS_DATASET_ITEMS_RETRIEVE: rt.Operation[DatasetItemResponse] = rt.Oper
     "/api/environments/{project_id}/dataset_items/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     responses={"200": rt.Outcome("json", DatasetItemResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DATASET_ITEMS_DESTROY: rt.Operation[None] = rt.Operation(
     "environments_dataset_items_destroy",
@@ -210,6 +227,7 @@ ENVIRONMENTS_DATASET_ITEMS_DESTROY: rt.Operation[None] = rt.Operation(
     "/api/environments/{project_id}/dataset_items/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     errors={"405": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DATASET_ITEMS_PARTIAL_UPDATE: rt.Operation[DatasetItemResponse] = rt.Operation(
     "environments_dataset_items_partial_update",
@@ -218,6 +236,7 @@ ENVIRONMENTS_DATASET_ITEMS_PARTIAL_UPDATE: rt.Operation[DatasetItemResponse] = r
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", DatasetItemResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DATASETS_LIST: rt.Operation[PaginatedDatasetListResponse] = rt.Operation(
     "environments_datasets_list",
@@ -232,6 +251,7 @@ ENVIRONMENTS_DATASETS_LIST: rt.Operation[PaginatedDatasetListResponse] = rt.Oper
         rt.Param("search", "query"),
     ),
     responses={"200": rt.Outcome("json", PaginatedDatasetListResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DATASETS_CREATE: rt.Operation[DatasetResponse] = rt.Operation(
     "environments_datasets_create",
@@ -240,6 +260,7 @@ ENVIRONMENTS_DATASETS_CREATE: rt.Operation[DatasetResponse] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", DatasetResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DATASETS_RETRIEVE: rt.Operation[DatasetResponse] = rt.Operation(
     "environments_datasets_retrieve",
@@ -247,6 +268,7 @@ ENVIRONMENTS_DATASETS_RETRIEVE: rt.Operation[DatasetResponse] = rt.Operation(
     "/api/environments/{project_id}/datasets/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     responses={"200": rt.Outcome("json", DatasetResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DATASETS_PARTIAL_UPDATE: rt.Operation[DatasetResponse] = rt.Operation(
     "environments_datasets_partial_update",
@@ -255,6 +277,7 @@ ENVIRONMENTS_DATASETS_PARTIAL_UPDATE: rt.Operation[DatasetResponse] = rt.Operati
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", DatasetResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_EXPORTS_LIST: rt.Operation[PaginatedExportedAssetListResponse] = rt.Operation(
     "environments_exports_list",
@@ -266,6 +289,7 @@ ENVIRONMENTS_EXPORTS_LIST: rt.Operation[PaginatedExportedAssetListResponse] = rt
         rt.Param("offset", "query"),
     ),
     responses={"200": rt.Outcome("json", PaginatedExportedAssetListResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_EXPORTS_CREATE: rt.Operation[ExportedAssetResponse] = rt.Operation(
     "environments_exports_create",
@@ -274,6 +298,7 @@ ENVIRONMENTS_EXPORTS_CREATE: rt.Operation[ExportedAssetResponse] = rt.Operation(
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", ExportedAssetResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_EXPORTS_RETRIEVE: rt.Operation[ExportedAssetResponse] = rt.Operation(
     "environments_exports_retrieve",
@@ -281,6 +306,7 @@ ENVIRONMENTS_EXPORTS_RETRIEVE: rt.Operation[ExportedAssetResponse] = rt.Operatio
     "/api/environments/{project_id}/exports/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     responses={"200": rt.Outcome("json", ExportedAssetResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_EXPORTS_CONTENT_RETRIEVE: rt.Operation[bytes] = rt.Operation(
     "environments_exports_content_retrieve",
@@ -288,6 +314,7 @@ ENVIRONMENTS_EXPORTS_CONTENT_RETRIEVE: rt.Operation[bytes] = rt.Operation(
     "/api/environments/{project_id}/exports/{id}/content/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     responses={"200": rt.Outcome("bytes")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_GROUPS_LIST: rt.Operation[CursorPaginatedGroupListResponse] = rt.Operation(
     "environments_groups_list",
@@ -300,6 +327,7 @@ ENVIRONMENTS_GROUPS_LIST: rt.Operation[CursorPaginatedGroupListResponse] = rt.Op
         rt.Param("search", "query"),
     ),
     responses={"200": rt.Outcome("json", CursorPaginatedGroupListResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_GROUPS_FIND_RETRIEVE: rt.Operation[None] = rt.Operation(
     "environments_groups_find_retrieve",
@@ -311,6 +339,7 @@ ENVIRONMENTS_GROUPS_FIND_RETRIEVE: rt.Operation[None] = rt.Operation(
         rt.Param("group_type_index", "query", required=True),
     ),
     responses={"200": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_GROUPS_PROPERTY_DEFINITIONS_RETRIEVE: rt.Operation[None] = rt.Operation(
     "environments_groups_property_definitions_retrieve",
@@ -318,6 +347,7 @@ ENVIRONMENTS_GROUPS_PROPERTY_DEFINITIONS_RETRIEVE: rt.Operation[None] = rt.Opera
     "/api/environments/{project_id}/groups/property_definitions/",
     params=(rt.Param("project_id", "path", required=True),),
     responses={"200": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_GROUPS_PROPERTY_VALUES_RETRIEVE: rt.Operation[None] = rt.Operation(
     "environments_groups_property_values_retrieve",
@@ -325,6 +355,7 @@ ENVIRONMENTS_GROUPS_PROPERTY_VALUES_RETRIEVE: rt.Operation[None] = rt.Operation(
     "/api/environments/{project_id}/groups/property_values/",
     params=(rt.Param("project_id", "path", required=True),),
     responses={"200": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_INSIGHTS_LIST: rt.Operation[PaginatedInsightListResponse] = rt.Operation(
     "environments_insights_list",
@@ -340,6 +371,7 @@ ENVIRONMENTS_INSIGHTS_LIST: rt.Operation[PaginatedInsightListResponse] = rt.Oper
         rt.Param("short_id", "query"),
     ),
     responses={"200": rt.Outcome("json", PaginatedInsightListResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_SESSION_RECORDINGS_DESTROY: rt.Operation[None] = rt.Operation(
     "environments_session_recordings_destroy",
@@ -347,6 +379,7 @@ ENVIRONMENTS_SESSION_RECORDINGS_DESTROY: rt.Operation[None] = rt.Operation(
     "/api/environments/{project_id}/session_recordings/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     responses={"204": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_SESSION_RECORDINGS_SHARING_LIST: rt.Operation[SharingConfigurationResponse] = (
     rt.Operation(
@@ -358,6 +391,7 @@ ENVIRONMENTS_SESSION_RECORDINGS_SHARING_LIST: rt.Operation[SharingConfigurationR
             rt.Param("recording_id", "path", required=True),
         ),
         responses={"200": rt.Outcome("json", SharingConfigurationResponse)},
+        security=(("PersonalAPIKeyAuth",),),
     )
 )
 ENVIRONMENTS_SUBSCRIPTIONS_LIST: rt.Operation[PaginatedSubscriptionListResponse] = rt.Operation(
@@ -370,6 +404,7 @@ ENVIRONMENTS_SUBSCRIPTIONS_LIST: rt.Operation[PaginatedSubscriptionListResponse]
         rt.Param("offset", "query"),
     ),
     responses={"200": rt.Outcome("json", PaginatedSubscriptionListResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_SUBSCRIPTIONS_CREATE: rt.Operation[SubscriptionResponse] = rt.Operation(
     "environments_subscriptions_create",
@@ -378,6 +413,7 @@ ENVIRONMENTS_SUBSCRIPTIONS_CREATE: rt.Operation[SubscriptionResponse] = rt.Opera
     params=(rt.Param("project_id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", SubscriptionResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_SUBSCRIPTIONS_RETRIEVE: rt.Operation[SubscriptionResponse] = rt.Operation(
     "environments_subscriptions_retrieve",
@@ -385,6 +421,7 @@ ENVIRONMENTS_SUBSCRIPTIONS_RETRIEVE: rt.Operation[SubscriptionResponse] = rt.Ope
     "/api/environments/{project_id}/subscriptions/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     responses={"200": rt.Outcome("json", SubscriptionResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_SUBSCRIPTIONS_DESTROY: rt.Operation[None] = rt.Operation(
     "environments_subscriptions_destroy",
@@ -392,6 +429,7 @@ ENVIRONMENTS_SUBSCRIPTIONS_DESTROY: rt.Operation[None] = rt.Operation(
     "/api/environments/{project_id}/subscriptions/{id}/",
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     errors={"405": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_SUBSCRIPTIONS_PARTIAL_UPDATE: rt.Operation[SubscriptionResponse] = rt.Operation(
     "environments_subscriptions_partial_update",
@@ -400,6 +438,7 @@ ENVIRONMENTS_SUBSCRIPTIONS_PARTIAL_UPDATE: rt.Operation[SubscriptionResponse] = 
     params=(rt.Param("project_id", "path", required=True), rt.Param("id", "path", required=True)),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", SubscriptionResponse)},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_DASHBOARDS_COLLABORATORS_LIST: rt.Operation[list[DashboardCollaboratorResponse]] = (
     rt.Operation(
@@ -411,6 +450,7 @@ ENVIRONMENTS_DASHBOARDS_COLLABORATORS_LIST: rt.Operation[list[DashboardCollabora
             rt.Param("dashboard_id", "path", required=True),
         ),
         responses={"200": rt.Outcome("json", list[DashboardCollaboratorResponse])},
+        security=(("PersonalAPIKeyAuth",),),
     )
 )
 ENVIRONMENTS_DASHBOARDS_COLLABORATORS_CREATE: rt.Operation[DashboardCollaboratorResponse] = (
@@ -424,6 +464,7 @@ ENVIRONMENTS_DASHBOARDS_COLLABORATORS_CREATE: rt.Operation[DashboardCollaborator
         ),
         body=rt.Body("application/json"),
         responses={"201": rt.Outcome("json", DashboardCollaboratorResponse)},
+        security=(("PersonalAPIKeyAuth",),),
     )
 )
 ENVIRONMENTS_DASHBOARDS_COLLABORATORS_DESTROY: rt.Operation[None] = rt.Operation(
@@ -436,6 +477,7 @@ ENVIRONMENTS_DASHBOARDS_COLLABORATORS_DESTROY: rt.Operation[None] = rt.Operation
         rt.Param("user__uuid", "path", required=True),
     ),
     responses={"204": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_SESSIONS_PROPERTY_DEFINITIONS_RETRIEVE: rt.Operation[None] = rt.Operation(
     "environments_sessions_property_definitions_retrieve",
@@ -443,6 +485,7 @@ ENVIRONMENTS_SESSIONS_PROPERTY_DEFINITIONS_RETRIEVE: rt.Operation[None] = rt.Ope
     "/api/environments/{project_id}/sessions/property_definitions/",
     params=(rt.Param("project_id", "path", required=True),),
     responses={"200": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 ENVIRONMENTS_SESSIONS_VALUES_RETRIEVE: rt.Operation[None] = rt.Operation(
     "environments_sessions_values_retrieve",
@@ -450,6 +493,7 @@ ENVIRONMENTS_SESSIONS_VALUES_RETRIEVE: rt.Operation[None] = rt.Operation(
     "/api/environments/{project_id}/sessions/values/",
     params=(rt.Param("project_id", "path", required=True),),
     responses={"200": rt.Outcome("empty")},
+    security=(("PersonalAPIKeyAuth",),),
 )
 
 

@@ -3,8 +3,29 @@
 
 from __future__ import annotations
 
+import base64 as _base64
+import datetime as _dt
 from enum import Enum
+from typing import Annotated as _Annotated
 from typing import Any
+from typing import Any as _Any
+from typing import TypeVar as _TypeVar
+
+from pydantic import AfterValidator as _AfterValidator
+from pydantic import AnyUrl as _AnyUrl
+from pydantic import BaseModel as _BaseModel
+from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
+from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler
+from pydantic import SerializationInfo as _SerializationInfo
+from pydantic import SerializerFunctionWrapHandler as _SerializerFunctionWrapHandler
+from pydantic import TypeAdapter as _TypeAdapter
+from pydantic import ValidationError as _ValidationError
+from pydantic import ValidationInfo as _ValidationInfo
+from pydantic import model_serializer as _model_serializer
+from pydantic.json_schema import JsonSchemaValue as _JsonSchemaValue
+from pydantic_core import CoreSchema as _CoreSchema
+from pydantic_core import PydanticCustomError as _PydanticCustomError
+from pydantic_core import core_schema as _core_schema
 
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
@@ -30,3 +51,132 @@ def _open_enum_member(cls: type[Enum], value: object) -> Any:
     member._name_ = f"UNKNOWN_{value}"
     member._value_ = value
     return member
+
+
+class _NullOmitted:
+    """_Field metadata: the property may be omitted but the spec does not let it be null.
+
+    The client reads a stray null (as None), and sends None as an omitted property: a
+    model's dump leaves it out (``_without_nulls``, its model serializer), so ``Model(field=None)`` never sends
+    the null the server would refuse.
+    """
+
+
+_T = _TypeVar("_T")
+_Omittable = _Annotated[_T | None, _NullOmitted()]
+"""An optional property the spec does not let be null: None means it is omitted."""
+
+_OMITTED: dict[type[_BaseModel], tuple[tuple[str, str], ...]] = {}
+
+
+def _omitted_fields(cls: type[_BaseModel]) -> tuple[tuple[str, str], ...]:
+    """The ``(attribute, wire name)`` of every ``_Omittable`` field of ``cls`` (cached)."""
+    found = _OMITTED.get(cls)
+    if found is None:
+        found = _OMITTED[cls] = tuple(
+            (name, info.serialization_alias or info.alias or name)
+            for name, info in cls.model_fields.items()
+            if any(isinstance(meta, _NullOmitted) for meta in info.metadata)
+        )
+    return found
+
+
+def _dump_without_nulls(
+    self: _BaseModel, handler: _SerializerFunctionWrapHandler, info: _SerializationInfo
+) -> _Any:
+    """The model's dump without its ``_Omittable`` fields that are None."""
+    dumped = handler(self)
+    if isinstance(dumped, dict):
+        values = self.__dict__  # a model's field values
+        for name, wire in _omitted_fields(type(self)):
+            if values.get(name) is None:
+                dumped.pop(wire if info.by_alias else name, None)
+    return dumped
+
+
+_without_nulls = _model_serializer(mode="wrap")(_dump_without_nulls)
+"""The serializer of every model that has an ``_Omittable`` field (a class attribute)."""
+
+
+_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def _check_base64(value: _Any) -> _Any:
+    if isinstance(value, str):
+        try:
+            _base64.b64decode(value, validate=True)
+        except ValueError:
+            raise _PydanticCustomError("byte_format", "Input should be base64-encoded") from None
+    return value
+
+
+class _Format:
+    """Type metadata: the spec's ``format``, documented (an int32/int64 range and base64 checked)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get_pydantic_core_schema__(
+        self, source: _Any, handler: _GetCoreSchemaHandler
+    ) -> _CoreSchema:
+        schema = handler(source)
+        if self.name == "byte":
+            return _core_schema.no_info_after_validator_function(_check_base64, schema)
+        if self.name not in _RANGES:
+            return schema
+        low, high = _RANGES[self.name]
+
+        def check(value: _Any) -> _Any:
+            if isinstance(value, int) and not low <= value <= high:
+                raise _PydanticCustomError(
+                    "int_format", "Input should fit in {format}", {"format": self.name}
+                )
+            return value
+
+        return _core_schema.no_info_after_validator_function(check, schema)
+
+    def __get_pydantic_json_schema__(
+        self, schema: _CoreSchema, handler: _GetJsonSchemaHandler
+    ) -> _JsonSchemaValue:
+        return {**handler(schema), "format": self.name}
+
+
+_READING_REPLY = "apiforge_reply"
+"""The key of the validation context the runtime reads replies with (``_runtime/response.py``)."""
+
+
+def _reading_reply(info: _ValidationInfo) -> bool:
+    """True while the runtime reads a server's reply (lenient), False for the caller's models."""
+    context = info.context
+    return isinstance(context, dict) and bool(context.get(_READING_REPLY))
+
+
+def _aware_unless_read(value: _dt.datetime, info: _ValidationInfo) -> _dt.datetime:
+    if value.tzinfo is None and not _reading_reply(info):
+        raise _PydanticCustomError("timezone_aware", "Input should have timezone info")
+    return value
+
+
+_Datetime = _Annotated[_dt.datetime, _AfterValidator(_aware_unless_read)]
+"""A ``date-time``: with an offset when the caller builds a model (a server may take a naive
+one in any zone); a reply's timestamp without one reads as a naive datetime, not an error."""
+
+_URL: list[_TypeAdapter[_AnyUrl]] = []  # built on first use
+
+
+def _absolute_unless_read(value: str, info: _ValidationInfo) -> str:
+    if not _reading_reply(info):
+        _URL[:] = _URL or [_TypeAdapter(_AnyUrl)]
+        try:
+            _URL[0].validate_python(value)
+        except _ValidationError as exc:
+            reason = exc.errors(include_url=False)[0]["msg"]
+            raise _PydanticCustomError(
+                "url", "Input should be an absolute URL: {reason}", {"reason": reason}
+            ) from None
+    return value
+
+
+_Uri = _Annotated[str, _AfterValidator(_absolute_unless_read), _Format("uri")]
+"""A ``uri``: the string itself, sent as given (a URL type would normalise it); an absolute URL
+when the caller builds a model, any string in a reply (a relative link reads)."""

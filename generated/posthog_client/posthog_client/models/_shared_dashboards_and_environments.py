@@ -7,9 +7,9 @@ import uuid as _uuid
 from enum import Enum, IntEnum
 from typing import Any
 
-from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from ._helpers import _open_enum_member
+from ._helpers import _Datetime, _Omittable, _open_enum_member, _Uri, _without_nulls
 
 
 class RestrictionLevelEnum(IntEnum):
@@ -131,7 +131,7 @@ class DashboardBasicResponse(BaseModel):
     """Nullable (inferred)."""
     description: str
     pinned: bool
-    created_at: AwareDatetime
+    created_at: _Datetime
     created_by: UserBasicResponse | None
     """Null when the creator's account is gone (nullability inferred)."""
     is_shared: bool
@@ -143,8 +143,11 @@ class DashboardBasicResponse(BaseModel):
     effective_privilege_level: PrivilegeLevelEnum
     user_access_level: str | None
     """The current user's access level. Nullable (inferred)."""
-    access_control_version: str | None = None
+    access_control_version: _Omittable[str] = None
     """Shown only on the /api/projects/ "Dashboards" page."""
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class DashboardRequest(BaseModel):
@@ -154,34 +157,37 @@ class DashboardRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     name: str | None = None
     """Nullable (inferred)."""
-    description: str | None = None
-    pinned: bool | None = None
-    last_accessed_at: AwareDatetime | None = None
+    description: _Omittable[str] = None
+    pinned: _Omittable[bool] = None
+    last_accessed_at: _Datetime | None = None
     """Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred."""
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     breakdown_colors: Any = None
     """Any JSON. Listed (untyped) only among the create_from_template_json
     and create_unlisted_dashboard request fields."""
     data_color_theme_id: int | None = None
     """Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Nullable (inferred)."""
-    use_template: str | None = None
-    use_dashboard: int | None = None
+    use_template: _Omittable[str] = None
+    use_dashboard: _Omittable[int] = None
     delete_insights: bool = False
-    tags: list[Any] | None = None
-    restriction_level: RestrictionLevelEnum | None = None
-    last_refresh: AwareDatetime | None = None
+    tags: _Omittable[list[Any]] = None
+    restriction_level: _Omittable[RestrictionLevelEnum] = None
+    last_refresh: _Datetime | None = None
     """Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred."""
-    field_create_in_folder: str | None = Field(
+    field_create_in_folder: _Omittable[str] = Field(
         default=None, validation_alias="_create_in_folder", serialization_alias="_create_in_folder"
     )
     """Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Never shown in a
     response, so write-only (inferred)."""
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class DashboardResponse(BaseModel):
@@ -192,17 +198,17 @@ class DashboardResponse(BaseModel):
     id: int
     name: str | None = None
     """Nullable (inferred)."""
-    description: str | None = None
-    pinned: bool | None = None
-    last_accessed_at: AwareDatetime | None = None
+    description: _Omittable[str] = None
+    pinned: _Omittable[bool] = None
+    last_accessed_at: _Datetime | None = None
     """Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred."""
-    created_at: AwareDatetime
+    created_at: _Datetime
     created_by: UserBasicResponse | None
     """Null when the creator's account is gone (nullability inferred)."""
     is_shared: bool
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     creation_mode: CreationModeEnum
     breakdown_colors: Any = None
     """Any JSON. Listed (untyped) only among the create_from_template_json
@@ -210,24 +216,27 @@ class DashboardResponse(BaseModel):
     data_color_theme_id: int | None = None
     """Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Nullable (inferred)."""
-    use_template: str | None = None
-    use_dashboard: int | None = None
+    use_template: _Omittable[str] = None
+    use_dashboard: _Omittable[int] = None
     delete_insights: bool = False
     filters: dict[str, Any]
     variables: dict[str, Any]
-    tags: list[Any] | None = None
+    tags: _Omittable[list[Any]] = None
     tiles: list[dict[str, Any]]
-    restriction_level: RestrictionLevelEnum | None = None
+    restriction_level: _Omittable[RestrictionLevelEnum] = None
     effective_restriction_level: RestrictionLevelEnum
     effective_privilege_level: PrivilegeLevelEnum
     user_access_level: str | None
     """The current user's access level. Nullable (inferred)."""
-    access_control_version: str | None = None
+    access_control_version: _Omittable[str] = None
     """Shown only on the /api/projects/ "Dashboards" page."""
-    last_refresh: AwareDatetime | None = None
+    last_refresh: _Datetime | None = None
     """Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred."""
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class PatchedDashboardRequest(BaseModel):
@@ -236,79 +245,85 @@ class PatchedDashboardRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     name: str | None = None
     """Nullable (inferred)."""
-    description: str | None = None
-    pinned: bool | None = None
-    last_accessed_at: AwareDatetime | None = None
+    description: _Omittable[str] = None
+    pinned: _Omittable[bool] = None
+    last_accessed_at: _Datetime | None = None
     """Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred."""
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     breakdown_colors: Any = None
     """Any JSON. Listed (untyped) only among the create_from_template_json
     and create_unlisted_dashboard request fields."""
     data_color_theme_id: int | None = None
     """Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Nullable (inferred)."""
-    use_template: str | None = None
-    use_dashboard: int | None = None
+    use_template: _Omittable[str] = None
+    use_dashboard: _Omittable[int] = None
     delete_insights: bool = False
-    tags: list[Any] | None = None
-    restriction_level: RestrictionLevelEnum | None = None
-    last_refresh: AwareDatetime | None = None
+    tags: _Omittable[list[Any]] = None
+    restriction_level: _Omittable[RestrictionLevelEnum] = None
+    last_refresh: _Datetime | None = None
     """Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred."""
-    field_create_in_folder: str | None = Field(
+    field_create_in_folder: _Omittable[str] = Field(
         default=None, validation_alias="_create_in_folder", serialization_alias="_create_in_folder"
     )
     """Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Never shown in a
     response, so write-only (inferred)."""
 
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
+
 
 class PatchedDashboardResponse(BaseModel):
     """Partial update of a dashboard; every field is optional."""
 
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    id: int | None = None
+    id: _Omittable[int] = None
     name: str | None = None
     """Nullable (inferred)."""
-    description: str | None = None
-    pinned: bool | None = None
-    last_accessed_at: AwareDatetime | None = None
+    description: _Omittable[str] = None
+    pinned: _Omittable[bool] = None
+    last_accessed_at: _Datetime | None = None
     """Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred."""
-    created_at: AwareDatetime | None = None
+    created_at: _Omittable[_Datetime] = None
     created_by: UserBasicResponse | None = None
     """Null when the creator's account is gone (nullability inferred)."""
-    is_shared: bool | None = None
-    deleted: bool | None = None
-    creation_mode: CreationModeEnum | None = None
+    is_shared: _Omittable[bool] = None
+    deleted: _Omittable[bool] = None
+    creation_mode: _Omittable[CreationModeEnum] = None
     breakdown_colors: Any = None
     """Any JSON. Listed (untyped) only among the create_from_template_json
     and create_unlisted_dashboard request fields."""
     data_color_theme_id: int | None = None
     """Listed only among the create_from_template_json and
     create_unlisted_dashboard request fields. Nullable (inferred)."""
-    use_template: str | None = None
-    use_dashboard: int | None = None
+    use_template: _Omittable[str] = None
+    use_dashboard: _Omittable[int] = None
     delete_insights: bool = False
-    filters: dict[str, Any] | None = None
-    variables: dict[str, Any] | None = None
-    tags: list[Any] | None = None
-    tiles: list[dict[str, Any]] | None = None
-    restriction_level: RestrictionLevelEnum | None = None
-    effective_restriction_level: RestrictionLevelEnum | None = None
-    effective_privilege_level: PrivilegeLevelEnum | None = None
+    filters: _Omittable[dict[str, Any]] = None
+    variables: _Omittable[dict[str, Any]] = None
+    tags: _Omittable[list[Any]] = None
+    tiles: _Omittable[list[dict[str, Any]]] = None
+    restriction_level: _Omittable[RestrictionLevelEnum] = None
+    effective_restriction_level: _Omittable[RestrictionLevelEnum] = None
+    effective_privilege_level: _Omittable[PrivilegeLevelEnum] = None
     user_access_level: str | None = None
     """The current user's access level. Nullable (inferred)."""
-    access_control_version: str | None = None
+    access_control_version: _Omittable[str] = None
     """Shown only on the /api/projects/ "Dashboards" page."""
-    last_refresh: AwareDatetime | None = None
+    last_refresh: _Datetime | None = None
     """Listed (as a string) only among the create_from_template_json and
     create_unlisted_dashboard request fields; format and nullability
     inferred."""
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class DashboardCollaboratorRequest(BaseModel):
@@ -327,8 +342,8 @@ class DashboardCollaboratorResponse(BaseModel):
     dashboard_id: int
     user: UserBasicResponse
     level: PrivilegeLevelEnum
-    added_at: AwareDatetime
-    updated_at: AwareDatetime
+    added_at: _Datetime
+    updated_at: _Datetime
     user_uuid: _uuid.UUID
 
 
@@ -343,7 +358,7 @@ class SharingConfigurationResponse(BaseModel):
     """Whether (and with which access token) a resource is publicly shared."""
 
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    created_at: AwareDatetime
+    created_at: _Datetime
     enabled: bool
     access_token: str | None
     """Nullable (inferred)."""
@@ -352,14 +367,14 @@ class SharingConfigurationResponse(BaseModel):
 class PaginatedDashboardBasicListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DashboardBasicRequest]
 
 
 class PaginatedDashboardBasicListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DashboardBasicResponse]

@@ -7,9 +7,9 @@ import uuid as _uuid
 from enum import Enum
 from typing import Any
 
-from pydantic import AnyUrl, AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
 
-from ._helpers import _open_enum_member
+from ._helpers import _Datetime, _Omittable, _open_enum_member, _Uri, _without_nulls
 from ._shared_dashboards_and_environments import (
     PrivilegeLevelEnum,
     RestrictionLevelEnum,
@@ -96,29 +96,35 @@ class DataColorThemeResponse(BaseModel):
     """Any JSON (the theme's colors)."""
     is_global: str
     """Server-computed; the reference types it as a string."""
-    created_at: AwareDatetime
+    created_at: _Datetime
     created_by: UserBasicResponse | None
     """Null for global themes and when the creator's account is gone (nullability inferred)."""
 
 
 class PatchedDataColorThemeRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    name: str | None = None
+    name: _Omittable[str] = None
     colors: Any = None
     """Any JSON (the theme's colors)."""
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class PatchedDataColorThemeResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    id: int | None = None
-    name: str | None = None
+    id: _Omittable[int] = None
+    name: _Omittable[str] = None
     colors: Any = None
     """Any JSON (the theme's colors)."""
-    is_global: str | None = None
+    is_global: _Omittable[str] = None
     """Server-computed; the reference types it as a string."""
-    created_at: AwareDatetime | None = None
+    created_at: _Omittable[_Datetime] = None
     created_by: UserBasicResponse | None = None
     """Null for global themes and when the creator's account is gone (nullability inferred)."""
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class DatasetRequest(BaseModel):
@@ -128,7 +134,10 @@ class DatasetRequest(BaseModel):
     """Nullable (inferred)."""
     metadata: Any = None
     """Any JSON."""
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class DatasetResponse(BaseModel):
@@ -139,38 +148,47 @@ class DatasetResponse(BaseModel):
     """Nullable (inferred)."""
     metadata: Any = None
     """Any JSON."""
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-    deleted: bool | None = None
+    created_at: _Datetime
+    updated_at: _Datetime
+    deleted: _Omittable[bool] = None
     created_by: UserBasicResponse | None
     """Null when the creator's account is gone (nullability inferred)."""
     team: int
 
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
+
 
 class PatchedDatasetRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    name: str | None = None
+    name: _Omittable[str] = None
     description: str | None = None
     """Nullable (inferred)."""
     metadata: Any = None
     """Any JSON."""
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class PatchedDatasetResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    id: _uuid.UUID | None = None
-    name: str | None = None
+    id: _Omittable[_uuid.UUID] = None
+    name: _Omittable[str] = None
     description: str | None = None
     """Nullable (inferred)."""
     metadata: Any = None
     """Any JSON."""
-    created_at: AwareDatetime | None = None
-    updated_at: AwareDatetime | None = None
-    deleted: bool | None = None
+    created_at: _Omittable[_Datetime] = None
+    updated_at: _Omittable[_Datetime] = None
+    deleted: _Omittable[bool] = None
     created_by: UserBasicResponse | None = None
     """Null when the creator's account is gone (nullability inferred)."""
-    team: int | None = None
+    team: _Omittable[int] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class DatasetItemRequest(BaseModel):
@@ -185,11 +203,14 @@ class DatasetItemRequest(BaseModel):
     """Any JSON."""
     ref_trace_id: str | None = None
     """Nullable (inferred)."""
-    ref_timestamp: AwareDatetime | None = None
+    ref_timestamp: _Datetime | None = None
     """Nullable (inferred)."""
     ref_source_id: str | None = None
     """Nullable (inferred)."""
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class DatasetItemResponse(BaseModel):
@@ -205,21 +226,24 @@ class DatasetItemResponse(BaseModel):
     """Any JSON."""
     ref_trace_id: str | None = None
     """Nullable (inferred)."""
-    ref_timestamp: AwareDatetime | None = None
+    ref_timestamp: _Datetime | None = None
     """Nullable (inferred)."""
     ref_source_id: str | None = None
     """Nullable (inferred)."""
-    deleted: bool | None = None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
+    deleted: _Omittable[bool] = None
+    created_at: _Datetime
+    updated_at: _Datetime
     created_by: UserBasicResponse | None
     """Null when the creator's account is gone (nullability inferred)."""
     team: int
 
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
+
 
 class PatchedDatasetItemRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    dataset: _uuid.UUID | None = None
+    dataset: _Omittable[_uuid.UUID] = None
     """The id of the dataset this item belongs to."""
     input: Any = None
     """Any JSON."""
@@ -229,17 +253,20 @@ class PatchedDatasetItemRequest(BaseModel):
     """Any JSON."""
     ref_trace_id: str | None = None
     """Nullable (inferred)."""
-    ref_timestamp: AwareDatetime | None = None
+    ref_timestamp: _Datetime | None = None
     """Nullable (inferred)."""
     ref_source_id: str | None = None
     """Nullable (inferred)."""
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class PatchedDatasetItemResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    id: _uuid.UUID | None = None
-    dataset: _uuid.UUID | None = None
+    id: _Omittable[_uuid.UUID] = None
+    dataset: _Omittable[_uuid.UUID] = None
     """The id of the dataset this item belongs to."""
     input: Any = None
     """Any JSON."""
@@ -249,16 +276,19 @@ class PatchedDatasetItemResponse(BaseModel):
     """Any JSON."""
     ref_trace_id: str | None = None
     """Nullable (inferred)."""
-    ref_timestamp: AwareDatetime | None = None
+    ref_timestamp: _Datetime | None = None
     """Nullable (inferred)."""
     ref_source_id: str | None = None
     """Nullable (inferred)."""
-    deleted: bool | None = None
-    created_at: AwareDatetime | None = None
-    updated_at: AwareDatetime | None = None
+    deleted: _Omittable[bool] = None
+    created_at: _Omittable[_Datetime] = None
+    updated_at: _Omittable[_Datetime] = None
     created_by: UserBasicResponse | None = None
     """Null when the creator's account is gone (nullability inferred)."""
-    team: int | None = None
+    team: _Omittable[int] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class ExportedAssetRequest(BaseModel):
@@ -272,7 +302,7 @@ class ExportedAssetRequest(BaseModel):
     export_format: ExportFormatEnum
     export_context: Any = None
     """Any JSON."""
-    expires_after: AwareDatetime | None = None
+    expires_after: _Datetime | None = None
     """Nullable (inferred)."""
 
 
@@ -286,13 +316,13 @@ class ExportedAssetResponse(BaseModel):
     insight: int | None = None
     """The exported insight's id; null when a dashboard is exported (nullability inferred)."""
     export_format: ExportFormatEnum
-    created_at: AwareDatetime
+    created_at: _Datetime
     has_content: str
     """Server-computed; the reference types it as a string."""
     export_context: Any = None
     """Any JSON."""
     filename: str
-    expires_after: AwareDatetime | None = None
+    expires_after: _Datetime | None = None
     """Nullable (inferred)."""
 
 
@@ -310,7 +340,7 @@ class GroupResponse(BaseModel):
     group_key: str
     group_properties: Any
     """Any JSON."""
-    created_at: AwareDatetime
+    created_at: _Datetime
 
 
 class DashboardTileBasicRequest(BaseModel):
@@ -380,16 +410,16 @@ class InsightResponse(BaseModel):
     """Server-computed; the reference types it as a string. Nullable (inferred)."""
     columns: str | None
     """Server-computed; the reference types it as a string. Nullable (inferred)."""
-    created_at: AwareDatetime
+    created_at: _Datetime
     created_by: UserBasicResponse | None
     """Null when the creator's account is gone (nullability inferred)."""
     description: str | None
     """Nullable (inferred)."""
-    updated_at: AwareDatetime
+    updated_at: _Datetime
     tags: list[Any]
     favorited: bool
     saved: bool
-    last_modified_at: AwareDatetime
+    last_modified_at: _Datetime
     last_modified_by: UserBasicResponse | None
     """Nullable (inferred)."""
     is_sample: bool
@@ -419,21 +449,24 @@ class SubscriptionRequest(BaseModel):
     target_type: TargetTypeEnum
     target_value: str
     frequency: FrequencyEnum
-    interval: int | None = None
+    interval: _Omittable[int] = None
     byweekday: list[ByweekdayEnum] | None = None
     """Nullable (inferred)."""
     bysetpos: int | None = None
     """Nullable (inferred)."""
     count: int | None = None
     """Nullable (inferred)."""
-    start_date: AwareDatetime
-    until_date: AwareDatetime | None = None
+    start_date: _Datetime
+    until_date: _Datetime | None = None
     """Nullable (inferred)."""
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     title: str | None = None
     """Nullable (inferred)."""
     invite_message: str | None = None
     """Nullable (inferred)."""
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class SubscriptionResponse(BaseModel):
@@ -448,27 +481,30 @@ class SubscriptionResponse(BaseModel):
     target_type: TargetTypeEnum
     target_value: str
     frequency: FrequencyEnum
-    interval: int | None = None
+    interval: _Omittable[int] = None
     byweekday: list[ByweekdayEnum] | None = None
     """Nullable (inferred)."""
     bysetpos: int | None = None
     """Nullable (inferred)."""
     count: int | None = None
     """Nullable (inferred)."""
-    start_date: AwareDatetime
-    until_date: AwareDatetime | None = None
+    start_date: _Datetime
+    until_date: _Datetime | None = None
     """Nullable (inferred)."""
-    created_at: AwareDatetime
+    created_at: _Datetime
     created_by: UserBasicResponse | None
     """Null when the creator's account is gone (nullability inferred)."""
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     title: str | None = None
     """Nullable (inferred)."""
     summary: str
-    next_delivery_date: AwareDatetime | None
+    next_delivery_date: _Datetime | None
     """Nullable (inferred)."""
     invite_message: str | None = None
     """Nullable (inferred)."""
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class PatchedSubscriptionRequest(BaseModel):
@@ -477,166 +513,172 @@ class PatchedSubscriptionRequest(BaseModel):
     """The subscribed dashboard's id; null for an insight subscription (nullability inferred)."""
     insight: int | None = None
     """The subscribed insight's id; null for a dashboard subscription (nullability inferred)."""
-    target_type: TargetTypeEnum | None = None
-    target_value: str | None = None
-    frequency: FrequencyEnum | None = None
-    interval: int | None = None
+    target_type: _Omittable[TargetTypeEnum] = None
+    target_value: _Omittable[str] = None
+    frequency: _Omittable[FrequencyEnum] = None
+    interval: _Omittable[int] = None
     byweekday: list[ByweekdayEnum] | None = None
     """Nullable (inferred)."""
     bysetpos: int | None = None
     """Nullable (inferred)."""
     count: int | None = None
     """Nullable (inferred)."""
-    start_date: AwareDatetime | None = None
-    until_date: AwareDatetime | None = None
+    start_date: _Omittable[_Datetime] = None
+    until_date: _Datetime | None = None
     """Nullable (inferred)."""
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     title: str | None = None
     """Nullable (inferred)."""
     invite_message: str | None = None
     """Nullable (inferred)."""
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class PatchedSubscriptionResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    id: int | None = None
+    id: _Omittable[int] = None
     dashboard: int | None = None
     """The subscribed dashboard's id; null for an insight subscription (nullability inferred)."""
     insight: int | None = None
     """The subscribed insight's id; null for a dashboard subscription (nullability inferred)."""
-    target_type: TargetTypeEnum | None = None
-    target_value: str | None = None
-    frequency: FrequencyEnum | None = None
-    interval: int | None = None
+    target_type: _Omittable[TargetTypeEnum] = None
+    target_value: _Omittable[str] = None
+    frequency: _Omittable[FrequencyEnum] = None
+    interval: _Omittable[int] = None
     byweekday: list[ByweekdayEnum] | None = None
     """Nullable (inferred)."""
     bysetpos: int | None = None
     """Nullable (inferred)."""
     count: int | None = None
     """Nullable (inferred)."""
-    start_date: AwareDatetime | None = None
-    until_date: AwareDatetime | None = None
+    start_date: _Omittable[_Datetime] = None
+    until_date: _Datetime | None = None
     """Nullable (inferred)."""
-    created_at: AwareDatetime | None = None
+    created_at: _Omittable[_Datetime] = None
     created_by: UserBasicResponse | None = None
     """Null when the creator's account is gone (nullability inferred)."""
-    deleted: bool | None = None
+    deleted: _Omittable[bool] = None
     title: str | None = None
     """Nullable (inferred)."""
-    summary: str | None = None
-    next_delivery_date: AwareDatetime | None = None
+    summary: _Omittable[str] = None
+    next_delivery_date: _Datetime | None = None
     """Nullable (inferred)."""
     invite_message: str | None = None
     """Nullable (inferred)."""
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class PaginatedDataColorThemeListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DataColorThemeRequest]
 
 
 class PaginatedDataColorThemeListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DataColorThemeResponse]
 
 
 class PaginatedDatasetItemListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DatasetItemRequest]
 
 
 class PaginatedDatasetItemListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DatasetItemResponse]
 
 
 class PaginatedDatasetListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DatasetRequest]
 
 
 class PaginatedDatasetListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[DatasetResponse]
 
 
 class PaginatedExportedAssetListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[ExportedAssetRequest]
 
 
 class PaginatedExportedAssetListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[ExportedAssetResponse]
 
 
 class PaginatedInsightListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[InsightRequest]
 
 
 class PaginatedInsightListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[InsightResponse]
 
 
 class PaginatedSubscriptionListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[SubscriptionRequest]
 
 
 class PaginatedSubscriptionListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     count: int
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[SubscriptionResponse]
 
 
 class CursorPaginatedGroupListRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[GroupRequest]
 
 
 class CursorPaginatedGroupListResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    next: AnyUrl | None = None
-    previous: AnyUrl | None = None
+    next: _Uri | None = None
+    previous: _Uri | None = None
     results: list[GroupResponse]
 
 

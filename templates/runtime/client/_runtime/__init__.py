@@ -8,6 +8,7 @@ submodules are implementation details.
 Layout:
     operation   Operation, Param, Body, Outcome, RequestOptions, NOT_GIVEN (pure data)
     auth        Auth and its factories
+    credentials Scheme, Credentials: which operation is sent which credentials
     errors      the exception hierarchy
     encoding    values to JSON data and parameter strings (pure)
     bodies      request bodies: JSON, form, multipart, text, bytes (pure)
@@ -22,6 +23,7 @@ Layout:
 
 from .auth import Auth, api_key_auth, basic_auth, bearer_auth, combine_auth
 from .client import AsyncClientBase, SyncClientBase
+from .credentials import Credentials, Scheme, Secret
 from .errors import (
     APIConnectionError,
     APIError,
@@ -32,6 +34,7 @@ from .errors import (
     ConflictError,
     InternalServerError,
     MethodNotAllowedError,
+    MissingCredentialsError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -65,8 +68,10 @@ __all__ = [
     "BadRequestError",
     "Body",
     "ConflictError",
+    "Credentials",
     "InternalServerError",
     "MethodNotAllowedError",
+    "MissingCredentialsError",
     "NotFoundError",
     "NotGiven",
     "Operation",
@@ -77,6 +82,8 @@ __all__ = [
     "RateLimitError",
     "RequestOptions",
     "ResponseValidationError",
+    "Scheme",
+    "Secret",
     "SyncClientBase",
     "T",
     "UnexpectedStatusError",

@@ -1,7 +1,7 @@
 """Credentials and where they go on the wire (headers, query string, cookies).
 
-An ``Auth`` is plain data. The request builder adds it to every operation marked
-``authenticated``, and only for URLs on the client's own ``base_url``. The factories
+An ``Auth`` is plain data: a scheme's credential once placed (``credentials`` decides
+which operation is sent which), sent only to URLs on the client's own origin. The factories
 return ``None`` for a missing secret, so ``auth=bearer_auth(os.environ.get("TOKEN"))``
 just means "no credentials". An empty secret is a missing one (a variable set to
 nothing, as ``TOKEN=`` in an env file leaves it): ``Bearer `` is no valid header, and an
@@ -87,8 +87,9 @@ def api_key_auth(
 
 
 def basic_auth(username: str | None, password: str | None) -> Auth | None:
-    """HTTP Basic credentials (UTF-8), or None without a username."""
-    if username is None:
+    """HTTP Basic credentials (UTF-8), or None without a username (``None``), or with
+    neither a username nor a password (both ``""`` or ``None``: unset variables)."""
+    if username is None or not (username or password):
         return None
     raw = f"{username}:{password or ''}".encode()
     return Auth(headers=(("Authorization", "Basic " + base64.b64encode(raw).decode("ascii")),))

@@ -21,10 +21,10 @@ from pydantic import TypeAdapter
 
 from .errors import ResponseValidationError
 from .operation import Operation, T
-from .pagination import Pager, page_items
+from .pagination import Pager, cursor_param, page_items
 from .raw import capture_response
 from .request import PreparedRequest
-from .response import connection_error, parse_response, type_adapter
+from .response import READING_REPLY, connection_error, parse_response, type_adapter
 from .retry import RetryPolicy, retry_delay
 
 __all__ = ["Attempts", "Pages", "warn_if_deprecated"]
@@ -71,6 +71,9 @@ class Attempts:
         if http_client.params:
             # httpx replaces a URL's query with the client's own params: put ours back.
             self._request.url = httpx.URL(_with_client_params(prepared.url, http_client.params))
+        if http_client.cookies and "cookie" in self._request.headers:
+            # httpx leaves its jar out of a request that has a Cookie header: join them.
+            _add_jar_cookies(self._request, http_client.cookies)
         return self._request
 
     def redirect(
@@ -141,15 +144,17 @@ class Attempts:
 
 
 class Pages(Generic[T]):
-    """One pagination run: the query of the page to fetch next and the validated items.
+    """One pagination run of ``op``: the query of the page to fetch next and the validated items.
 
     ``query`` is None for the first page (the operation's own query); ``more`` turns
     False when the pagination rules (:class:`Pager`) say to stop.
     """
 
-    def __init__(self, item_type: type[T], max_pages: int) -> None:
+    def __init__(
+        self, item_type: type[T], max_pages: int, op: Operation[Any] | None = None
+    ) -> None:
         self._adapter = type_adapter(item_type)
-        self._pager = Pager(max_pages)
+        self._pager = Pager(max_pages, cursor_param(op) if op is not None else None)
         self._max_pages = max_pages
         self.query: list[tuple[str, str]] | None = None
         self.more = True
@@ -158,13 +163,27 @@ class Pages(Generic[T]):
         """Yield the page's items, validated; then decide the next page (and warn if cut short)."""
         for item in page_items(page):
             yield _validate_item(self._adapter, item, response)
-        self.query = self._pager.follow(page)
+        self.query = self._pager.follow(page, _request_query(response))
         self.more = self.query is not None
         if not self.more and self._pager.truncated:
             _warn_user(
                 f"pagination stopped after {self._max_pages} pages; more pages exist",
                 RuntimeWarning,
             )
+        elif not self.more and self._pager.unfollowed is not None:
+            _warn_user(
+                f"pagination stopped: the page's next {self._pager.unfollowed!r} is neither"
+                " a link with a query string nor a token for a cursor parameter",
+                RuntimeWarning,
+            )
+
+
+def _request_query(response: httpx.Response) -> bytes:
+    """The raw query string of the request ``response`` answers (b"" when it has none)."""
+    try:
+        return response.request.url.query
+    except RuntimeError:  # a response built without its request
+        return b""
 
 
 def _with_client_params(url: str, params: httpx.QueryParams) -> str:
@@ -176,6 +195,21 @@ def _with_client_params(url: str, params: httpx.QueryParams) -> str:
     if not extra:
         return url
     return url + ("&" if query else "?") + urllib.parse.urlencode(extra)
+
+
+def _add_jar_cookies(request: httpx.Request, jar: httpx.Cookies) -> None:
+    """Put the cookies ``jar`` holds for ``request``'s URL before its own ``Cookie`` header,
+    but those it names itself (as in a browser, the explicit cookie wins)."""
+    probe = httpx.Request(request.method, request.url)
+    jar.set_cookie_header(probe)
+    stored = probe.headers.get("cookie")
+    if not stored:
+        return
+    own = request.headers["cookie"]
+    named = {pair.partition("=")[0].strip() for pair in own.split(";")}
+    kept = [pair for pair in stored.split("; ") if pair.partition("=")[0] not in named]
+    if kept:
+        request.headers["cookie"] = "; ".join([*kept, own])
 
 
 def _same_origin(sent: httpx.URL, redirected: httpx.URL) -> bool:
@@ -206,7 +240,7 @@ def warn_if_deprecated(op: Operation[Any]) -> None:
 def _validate_item(adapter: TypeAdapter[T], item: Any, response: httpx.Response) -> T:
     """Validate one page item (models already validated by the page come back as is)."""
     try:
-        return adapter.validate_python(item)
+        return adapter.validate_python(item, context=READING_REPLY)
     except ValueError as exc:
         raise ResponseValidationError(
             f"a page item is not valid ({exc})", response=response

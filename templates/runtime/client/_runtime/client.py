@@ -25,6 +25,7 @@ import httpx
 
 from .auth import Auth, check_header
 from .calls import Attempts, Pages, warn_if_deprecated
+from .credentials import Credentials
 from .operation import Operation, RequestOptions, T
 from .request import ClientSettings, TimeoutLike, build_request
 from .response import HTTPX_ERRORS
@@ -46,7 +47,7 @@ class _ClientCore:
         self,
         *,
         base_url: str,
-        auth: Auth | None,
+        auth: Auth | Credentials | None,
         timeout: TimeoutLike,
         max_retries: int,
         headers: Mapping[str, str] | None,
@@ -84,7 +85,7 @@ class _ClientCore:
     def _pages(self, op: Operation[Any], item_type: type[T]) -> Pages[T]:
         """The I/O-free state of one ``_paginate`` run (see ``calls.Pages``)."""
         warn_if_deprecated(op)
-        return Pages(item_type, self._max_pages)
+        return Pages(item_type, self._max_pages, op)
 
     def _policy(self, options: RequestOptions | None) -> RetryPolicy:
         policy = self._retry_policy
@@ -111,7 +112,8 @@ class SyncClientBase(_ClientCore):
     Args:
         base_url: the API root, e.g. ``"https://eu.posthog.com"``; operation paths are
             appended to it.
-        auth: credentials (see ``bearer_auth``, ``api_key_auth``, ``basic_auth``).
+        auth: credentials by security scheme (``Credentials``, see ``credentials``), or
+            an ``Auth`` (``bearer_auth``...) sent to every operation that takes any.
         timeout: default timeout for every request, in seconds or as an
             ``httpx.Timeout``; applies to a provided ``http_client`` too.
         max_retries: retries after the first attempt (see the retry policy).
@@ -133,7 +135,7 @@ class SyncClientBase(_ClientCore):
         self,
         *,
         base_url: str,
-        auth: Auth | None = None,
+        auth: Auth | Credentials | None = None,
         timeout: float | httpx.Timeout | None = 60.0,
         max_retries: int = 2,
         http_client: httpx.Client | None = None,
@@ -249,7 +251,7 @@ class AsyncClientBase(_ClientCore):
         self,
         *,
         base_url: str,
-        auth: Auth | None = None,
+        auth: Auth | Credentials | None = None,
         timeout: float | httpx.Timeout | None = 60.0,
         max_retries: int = 2,
         http_client: httpx.AsyncClient | None = None,

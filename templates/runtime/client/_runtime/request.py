@@ -19,6 +19,7 @@ import httpx
 
 from .auth import Auth, check_header
 from .bodies import FilePart, encode_body
+from .credentials import Credentials
 from .encoding import (
     cookie_pair,
     cookie_pairs,
@@ -27,7 +28,7 @@ from .encoding import (
     query_pair,
     query_pairs,
 )
-from .operation import NotGiven, Operation, Param, RequestOptions, is_given
+from .operation import NotGiven, Operation, Param, RequestOptions, Security, is_given
 
 __all__ = ["ClientSettings", "PreparedRequest", "TimeoutLike", "build_request", "wants_json"]
 
@@ -40,72 +41,100 @@ _IGNORED_HEADER_PARAMS: Final = frozenset({"accept", "content-type", "authorizat
 
 
 @dataclass(frozen=True)
+class Placed:
+    """The credentials one kind of operation is sent, encoded once: cookies as
+    ``name=value`` strings and percent-encoded query pairs."""
+
+    key: Security
+    """The alternatives of the operations sent these (the header prefixes' cache key)."""
+    auth: Auth
+    cookies: tuple[str, ...]
+    query: _Pairs
+    query_names: frozenset[str]
+    """The (decoded) names of the credential query parameters."""
+
+
+@dataclass(frozen=True)
 class ClientSettings:
     """The per-client defaults every request starts from.
 
-    What every request derives from them alone (the fixed headers, the credentials'
-    query pairs and cookies) is computed on first use and kept, so treat the settings,
+    What every request derives from them alone (the fixed headers, each operation's
+    credentials encoded) is computed on first use and kept, so treat the settings,
     ``headers`` included, as immutable.
     """
 
     base_url: str
     headers: Mapping[str, str]
-    auth: Auth | None
+    auth: Credentials | Auth | None
+    """Credentials by scheme, or an ``Auth`` for every operation that takes credentials."""
     timeout: TimeoutLike
     user_agent: str
-    _header_prefixes: dict[tuple[bool, str | None], _Pairs] = field(
+    _header_prefixes: dict[tuple[Security | None, str | None], _Pairs] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _placed: dict[Security, Placed | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
+    @cached_property
+    def credentials(self) -> Credentials | None:
+        """``auth`` as ``Credentials``."""
+        return Credentials({}, self.auth) if isinstance(self.auth, Auth) else self.auth
+
+    @cached_property
+    def credential_headers(self) -> tuple[str, ...]:
+        """The (lower-cased) names of the headers that carry credentials, sent or not."""
+        if self.credentials is None:
+            return ()
+        return tuple(sorted(self.credentials.header_names))
+
+    def placed(self, op: Operation[Any], lenient: bool) -> Placed | None:
+        """The credentials ``op`` is sent (see ``Credentials.choose``), or None.
+
+        Raises:
+            MissingCredentialsError: none of the client's credentials fit ``op`` (not
+                raised when ``lenient``: the call adds headers or a query of its own).
+        """
+        if self.credentials is None or not op.security:
+            return None
+        if op.security in self._placed:
+            return self._placed[op.security]
+        auth = self.credentials.choose(op.operation_id, op.security, lenient)
+        placed = None
+        if auth is not None:
+            placed = Placed(
+                op.security,
+                auth,
+                tuple(cookie_pair(name, value) for name, value in auth.cookies),
+                tuple(query_pair(name, value) for name, value in auth.query),
+                frozenset(name for name, _ in auth.query),
+            )
+        elif lenient:
+            return None  # not kept: a call without extras may raise
+        self._placed[op.security] = placed
+        return placed
+
     def header_prefix(
-        self, *, authenticated: bool, accept_json: bool, accept: str = "application/json"
+        self, placed: Placed | None, *, accept_json: bool, accept: str = "application/json"
     ) -> _Pairs:
         """The headers every such request starts with, as lower-cased ``(name, value)`` pairs.
 
         ``User-Agent``, ``Accept: <accept>`` (when ``accept_json``), the client's
-        ``headers`` and, when ``authenticated``, the credential headers; built once per
-        combination with ``httpx.Headers`` so precedence and casing are httpx's own.
+        ``headers`` and the credential headers of ``placed``; built once per combination
+        with ``httpx.Headers`` so precedence and casing are httpx's own.
         """
-        key = (authenticated, accept if accept_json else None)
+        key = (placed.key if placed is not None else None, accept if accept_json else None)
         prefix = self._header_prefixes.get(key)
         if prefix is None:
             headers = httpx.Headers({"User-Agent": self.user_agent})
             if accept_json:
                 headers["Accept"] = accept
             headers.update(self.headers)
-            if authenticated and self.auth is not None:
-                for name, value in self.auth.headers:
+            if placed is not None:
+                for name, value in placed.auth.headers:
                     headers[name] = value
             prefix = self._header_prefixes[key] = tuple(headers.multi_items())
         return prefix
-
-    @cached_property
-    def auth_header_names(self) -> tuple[str, ...]:
-        """The names of the credential headers."""
-        if self.auth is None:
-            return ()
-        return tuple(name for name, _ in self.auth.headers)
-
-    @cached_property
-    def auth_cookies(self) -> tuple[str, ...]:
-        """The credential cookies as ``name=value`` strings."""
-        if self.auth is None:
-            return ()
-        return tuple(cookie_pair(name, value) for name, value in self.auth.cookies)
-
-    @cached_property
-    def auth_query(self) -> _Pairs:
-        """The credential query pairs, percent-encoded."""
-        if self.auth is None:
-            return ()
-        return tuple(query_pair(name, value) for name, value in self.auth.query)
-
-    @cached_property
-    def auth_query_names(self) -> frozenset[str]:
-        """The (decoded) names of the credential query parameters."""
-        if self.auth is None:
-            return frozenset()
-        return frozenset(name for name, _ in self.auth.query)
 
 
 @dataclass(frozen=True)
@@ -119,7 +148,8 @@ class PreparedRequest:
     files: list[tuple[str, FilePart]] | None
     timeout: TimeoutLike
     credential_headers: tuple[str, ...] = ()
-    """The names of the headers carrying the client's credentials (none unless sent)."""
+    """The names of the headers that carry credentials (the schemes', whoever sets them):
+    kept on the origin across redirects."""
 
 
 def build_request(
@@ -148,24 +178,26 @@ def build_request(
         ValueError: path parameters that would leave a segment empty, ``.`` or ``..``
             (see ``_check_segments``), or a header parameter or extra header with a
             character no header value carries (a line break, a non-ASCII character...).
+        MissingCredentialsError: the client's credentials fit none of ``op``'s security
+            alternatives (see ``ClientSettings.placed``).
     """
     opts: RequestOptions = options or {}
     given = _given_params(op, args)
-    with_auth = op.authenticated and settings.auth is not None
+    placed = settings.placed(op, lenient=bool(opts.get("extra_headers") or opts.get("extra_query")))
 
-    query = _query(op, given, opts, settings if with_auth else None, query_override)
+    query = _query(op, given, opts, placed, query_override)
     url = settings.base_url.rstrip("/") + _render_path(op, given)
     if query:
         url += "?" + "&".join(f"{name}={value}" for name, value in query)
 
     accept = op.accept_header
     if accept is None:
-        prefix = settings.header_prefix(authenticated=with_auth, accept_json=False)
+        prefix = settings.header_prefix(placed, accept_json=False)
     else:
-        prefix = settings.header_prefix(authenticated=with_auth, accept_json=True, accept=accept)
+        prefix = settings.header_prefix(placed, accept_json=True, accept=accept)
     # Copied (as pairs with httpx.Headers' semantics) only when this call changes it.
     headers: list[tuple[str, str]] | None = None
-    cookies: list[str] = list(settings.auth_cookies) if with_auth else []
+    cookies: list[str] = list(placed.cookies) if placed is not None else []
     for param, value in given:
         location = param.location
         if location == "header" and param.name.lower() not in _IGNORED_HEADER_PARAMS:
@@ -204,7 +236,7 @@ def build_request(
         content=content,
         files=files,
         timeout=opts.get("timeout", settings.timeout),
-        credential_headers=settings.auth_header_names if with_auth else (),
+        credential_headers=settings.credential_headers,
     )
 
 
@@ -295,13 +327,13 @@ def _query(
     op: Operation[Any],
     given: list[tuple[Param, Any]],
     opts: RequestOptions,
-    auth: ClientSettings | None,
+    auth: Placed | None,
     override: Sequence[tuple[str, str]] | None,
 ) -> list[tuple[str, str]]:
-    """The query pairs; ``auth`` is the settings whose credentials go along, if any."""
+    """The query pairs; ``auth`` holds the credentials that go along, if any."""
     if override is not None:
         # A followed link may echo a query credential back: send ours exactly once.
-        auth_names = auth.auth_query_names if auth is not None else frozenset()
+        auth_names = auth.query_names if auth is not None else frozenset()
         pairs = [p for p in override if urllib.parse.unquote_plus(p[0]) not in auth_names]
     else:
         pairs = [pair for p, v in given if p.location == "query" for pair in query_pairs(p, v)]
@@ -310,5 +342,8 @@ def _query(
             for name, value in extra_query.items():
                 pairs.extend(query_pairs(Param(name, "query"), value))
     if auth is not None:
-        pairs.extend(auth.auth_query)
+        replaced = (opts.get("extra_query") or {}) if override is None else {}
+        pairs.extend(
+            pair for (name, _), pair in zip(auth.auth.query, auth.query) if name not in replaced
+        )
     return pairs

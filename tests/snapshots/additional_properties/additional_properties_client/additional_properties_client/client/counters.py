@@ -11,11 +11,7 @@ from __future__ import annotations
 from .. import _runtime as rt
 
 GET_COUNTERS: rt.Operation[dict[str, int]] = rt.Operation(
-    "getCounters",
-    "GET",
-    "/counters",
-    responses={"200": rt.Outcome("json", dict[str, int])},
-    authenticated=False,
+    "getCounters", "GET", "/counters", responses={"200": rt.Outcome("json", dict[str, int])}
 )
 
 

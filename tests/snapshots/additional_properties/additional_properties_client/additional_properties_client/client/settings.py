@@ -21,7 +21,6 @@ PUT_SETTINGS: rt.Operation[Settings] = rt.Operation(
     "/settings",
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", Settings)},
-    authenticated=False,
 )
 
 

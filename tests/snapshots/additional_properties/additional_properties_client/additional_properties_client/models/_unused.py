@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, RootModel
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Open(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
-    name: str | None = None
+    name: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class Closed(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
-    name: str | None = None
+    name: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class MapOfArrays(RootModel[dict[str, list[int]]]):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Settings(BaseModel):
     """Known fields plus typed extras."""
@@ -13,4 +15,7 @@ class Settings(BaseModel):
     # pydantic's documented way to type the extra values; pyright rejects it as a narrowed
     # override (pydantic issue 10758), and the base's `| None` fails at run time.
     __pydantic_extra__: dict[str, str] = Field(init=False)  # pyright: ignore[reportIncompatibleVariableOverride]
-    theme: str | None = None
+    theme: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

@@ -22,7 +22,6 @@ UPLOAD_AVATAR: rt.Operation[Avatar] = rt.Operation(
     "/avatars",
     body=rt.Body("multipart/form-data"),
     responses={"201": rt.Outcome("json", Avatar)},
-    authenticated=False,
 )
 GET_AVATAR_IMAGE: rt.Operation[bytes] = rt.Operation(
     "getAvatarImage",
@@ -30,7 +29,6 @@ GET_AVATAR_IMAGE: rt.Operation[bytes] = rt.Operation(
     "/avatars/{id}.png",
     params=(rt.Param("id", "path", required=True),),
     responses={"200": rt.Outcome("bytes")},
-    authenticated=False,
 )
 
 

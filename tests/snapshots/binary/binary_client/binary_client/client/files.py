@@ -20,7 +20,6 @@ DOWNLOAD_FILE: rt.Operation[bytes] = rt.Operation(
     params=(rt.Param("name", "path", required=True),),
     responses={"200": rt.Outcome("bytes")},
     errors={"404": rt.Outcome("json", Error)},
-    authenticated=False,
 )
 UPLOAD_FILE: rt.Operation[None] = rt.Operation(
     "uploadFile",
@@ -29,7 +28,6 @@ UPLOAD_FILE: rt.Operation[None] = rt.Operation(
     params=(rt.Param("name", "path", required=True),),
     body=rt.Body("application/octet-stream"),
     responses={"204": rt.Outcome("empty")},
-    authenticated=False,
 )
 
 

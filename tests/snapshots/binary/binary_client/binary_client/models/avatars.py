@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Avatar(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     id: int
     size: int
-    caption: str | None = None
+    caption: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class UploadAvatarBody(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     image: bytes
-    caption: str | None = None
-    tags: list[str] | None = None
+    caption: _Omittable[str] = None
+    tags: _Omittable[list[str]] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

@@ -22,7 +22,6 @@ CREATE_THING: rt.Operation[CreateThingResponse] = rt.Operation(
     "/things",
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", CreateThingResponse)},
-    authenticated=False,
 )
 
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
+
+from ._helpers import _Datetime, _Omittable, _without_nulls
 
 
 class Named(BaseModel):
@@ -13,6 +15,9 @@ class Named(BaseModel):
 
 class Timestamped(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    created: AwareDatetime | None = None
-    name: str | None = None
+    created: _Omittable[_Datetime] = None
+    name: _Omittable[str] = None
     """Overlaps Named.name."""
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

@@ -3,18 +3,23 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, RootModel
+from pydantic import BaseModel, ConfigDict, RootModel
+
+from ._helpers import _Datetime, _Omittable, _without_nulls
 
 
 class Thing(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     name: str
     """Overlaps Named.name."""
-    created: AwareDatetime | None = None
-    size: int | str | None = None
-    code: int | float | None = None
+    created: _Omittable[_Datetime] = None
+    size: _Omittable[int | str] = None
+    code: _Omittable[int | float] = None
     """An integer is both."""
     label: str | int | None = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class CreateThingResponse(RootModel[int | Thing]):

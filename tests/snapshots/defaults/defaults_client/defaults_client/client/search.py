@@ -26,7 +26,6 @@ SEARCH_2: rt.Operation[Options] = rt.Operation(
         rt.Param("order", "query"),
     ),
     responses={"200": rt.Outcome("json", Options)},
-    authenticated=False,
 )
 
 

@@ -19,7 +19,6 @@ GET_LEGACY: rt.Operation[Legacy] = rt.Operation(
     "/legacy",
     params=(rt.Param("old", "query"),),
     responses={"200": rt.Outcome("json", Legacy)},
-    authenticated=False,
     deprecated=True,
 )
 

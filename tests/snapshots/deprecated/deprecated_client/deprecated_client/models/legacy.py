@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Legacy(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    current: str | None = None
-    obsolete: str | None = Field(default=None, deprecated=True)
+    current: _Omittable[str] = None
+    obsolete: _Omittable[str] = Field(default=None, deprecated=True)
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

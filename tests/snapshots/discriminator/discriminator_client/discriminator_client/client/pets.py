@@ -23,7 +23,6 @@ CREATE_PET: rt.Operation[Cat | Dog] = rt.Operation(
     "/pets",
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", Pet, unwrap=True)},
-    authenticated=False,
 )
 
 

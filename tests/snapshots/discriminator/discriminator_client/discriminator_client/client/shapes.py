@@ -16,11 +16,7 @@ from ..models.shapes import (
 )
 
 GET_SHAPE: rt.Operation[Circle | Square] = rt.Operation(
-    "getShape",
-    "GET",
-    "/shapes",
-    responses={"200": rt.Outcome("json", Shape, unwrap=True)},
-    authenticated=False,
+    "getShape", "GET", "/shapes", responses={"200": rt.Outcome("json", Shape, unwrap=True)}
 )
 
 

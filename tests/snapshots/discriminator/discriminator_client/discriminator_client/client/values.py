@@ -14,7 +14,7 @@ from ..models.values import (
 )
 
 GET_VALUE: rt.Operation[Value] = rt.Operation(
-    "getValue", "GET", "/values", responses={"200": rt.Outcome("json", Value)}, authenticated=False
+    "getValue", "GET", "/values", responses={"200": rt.Outcome("json", Value)}
 )
 
 

@@ -8,19 +8,27 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Cat(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     pet_type: Literal["cat"]
     name: str
-    indoor: bool | None = None
+    indoor: _Omittable[bool] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class Dog(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     pet_type: Literal["dog"]
     name: str
-    bark: str | None = None
+    bark: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class Pet(RootModel[Cat | Dog]):

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, RootModel
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Named(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    name: str | None = None
+    name: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class Labelled(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    name: str | None = None
-    label: str | None = None
+    name: _Omittable[str] = None
+    label: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class Value(RootModel[Named | Labelled | str]):

@@ -11,10 +11,10 @@ from __future__ import annotations
 from .. import _runtime as rt
 
 FETCH: rt.Operation[str] = rt.Operation(
-    "fetch", "GET", "/a", responses={"200": rt.Outcome("json", str)}, authenticated=False
+    "fetch", "GET", "/a", responses={"200": rt.Outcome("json", str)}
 )
 POST_A: rt.Operation[None] = rt.Operation(
-    "post_a", "POST", "/a", responses={"204": rt.Outcome("empty")}, authenticated=False
+    "post_a", "POST", "/a", responses={"204": rt.Outcome("empty")}
 )
 
 

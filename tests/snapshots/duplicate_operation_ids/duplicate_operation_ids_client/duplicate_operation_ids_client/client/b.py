@@ -11,10 +11,10 @@ from __future__ import annotations
 from .. import _runtime as rt
 
 FETCH_2: rt.Operation[int] = rt.Operation(
-    "fetch_2", "GET", "/b", responses={"200": rt.Outcome("json", int)}, authenticated=False
+    "fetch_2", "GET", "/b", responses={"200": rt.Outcome("json", int)}
 )
 DELETE_B: rt.Operation[None] = rt.Operation(
-    "delete_b", "DELETE", "/b", responses={"204": rt.Outcome("empty")}, authenticated=False
+    "delete_b", "DELETE", "/b", responses={"204": rt.Outcome("empty")}
 )
 GET_B_ID: rt.Operation[int] = rt.Operation(
     "get_b_id",
@@ -22,7 +22,6 @@ GET_B_ID: rt.Operation[int] = rt.Operation(
     "/b/{id}",
     params=(rt.Param("id", "path", required=True),),
     responses={"200": rt.Outcome("json", int)},
-    authenticated=False,
 )
 
 

@@ -21,7 +21,6 @@ LIST_ITEMS: rt.Operation[list[Item]] = rt.Operation(
     "/items",
     params=(rt.Param("color", "query"), rt.Param("size", "query")),
     responses={"200": rt.Outcome("json", list[Item])},
-    authenticated=False,
 )
 
 

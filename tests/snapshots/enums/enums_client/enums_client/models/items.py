@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, RootModel
 
-from ._helpers import _open_enum_member
+from ._helpers import _Omittable, _open_enum_member, _without_nulls
 
 
 class Color(str, Enum):
@@ -59,9 +59,12 @@ class ItemStatus(str, Enum):
 class Item(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     color: Color
-    priority: Priority | None = None
+    priority: _Omittable[Priority] = None
     mixed: Mixed | None = None
     status: ItemStatus = ItemStatus.active
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class ListItemsSize(str, Enum):

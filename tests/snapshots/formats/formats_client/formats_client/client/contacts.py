@@ -21,7 +21,6 @@ CREATE_CONTACT: rt.Operation[Contact] = rt.Operation(
     "/contacts",
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", Contact)},
-    authenticated=False,
 )
 
 

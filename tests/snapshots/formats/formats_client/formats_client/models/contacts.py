@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Score(RootModel[float]):
     model_config = ConfigDict(defer_build=True)
@@ -15,8 +17,11 @@ class Contact(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     id: int
     email: str = Field(max_length=40)
-    backup_emails: list[str] | None = None
-    age: int | None = None
-    ratio: float | None = None
-    score: Score | None = None
-    phone: str | None = None
+    backup_emails: _Omittable[list[str]] = None
+    age: _Omittable[int] = None
+    ratio: _Omittable[float] = None
+    score: _Omittable[Score] = None
+    phone: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

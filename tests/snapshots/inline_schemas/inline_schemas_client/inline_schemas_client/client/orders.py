@@ -26,7 +26,6 @@ CREATE_ORDER: rt.Operation[CreateOrderResponse] = rt.Operation(
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", CreateOrderResponse)},
     errors={"400": rt.Outcome("json", CreateOrderError400)},
-    authenticated=False,
 )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ._helpers import _open_enum_member
+from ._helpers import _Omittable, _open_enum_member, _without_nulls
 
 
 class CreateOrderChannel(str, Enum):
@@ -37,19 +37,28 @@ class CreateOrderBodyShippingMethod(str, Enum):
 
 class CreateOrderBodyShippingAddress(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    city: str | None = None
+    city: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class CreateOrderBodyShipping(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    method: CreateOrderBodyShippingMethod | None = None
-    address: CreateOrderBodyShippingAddress | None = None
+    method: _Omittable[CreateOrderBodyShippingMethod] = None
+    address: _Omittable[CreateOrderBodyShippingAddress] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class CreateOrderBody(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     items: list[CreateOrderBodyItemsItem]
-    shipping: CreateOrderBodyShipping | None = None
+    shipping: _Omittable[CreateOrderBodyShipping] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class CreateOrderResponseStatus(str, Enum):
@@ -63,10 +72,16 @@ class CreateOrderResponseStatus(str, Enum):
 
 class CreateOrderResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    id: str | None = None
-    status: CreateOrderResponseStatus | None = None
+    id: _Omittable[str] = None
+    status: _Omittable[CreateOrderResponseStatus] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class CreateOrderError400(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    errors: list[str] | None = None
+    errors: _Omittable[list[str]] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

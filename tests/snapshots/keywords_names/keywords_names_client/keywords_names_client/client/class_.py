@@ -28,7 +28,6 @@ IMPORT_: rt.Operation[Keywords] = rt.Operation(
         rt.Param("request_options", "query"),
     ),
     responses={"200": rt.Outcome("json", Keywords)},
-    authenticated=False,
 )
 RETURN_: rt.Operation[Keywords] = rt.Operation(
     "return",
@@ -37,7 +36,6 @@ RETURN_: rt.Operation[Keywords] = rt.Operation(
     params=(rt.Param("from", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", Keywords)},
-    authenticated=False,
 )
 
 

@@ -8,12 +8,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ._helpers import _open_enum_member
+from ._helpers import _Omittable, _open_enum_member, _without_nulls
 
 
 class NoneModel(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    value: str | None = None
+    value: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class TrueModel(str, Enum):

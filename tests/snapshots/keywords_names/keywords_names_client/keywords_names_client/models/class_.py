@@ -5,40 +5,55 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Keywords(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     class_: str = Field(validation_alias="class", serialization_alias="class")
     from_: int = Field(validation_alias="from", serialization_alias="from")
-    import_: bool | None = Field(
+    import_: _Omittable[bool] = Field(
         default=None, validation_alias="import", serialization_alias="import"
     )
-    None_: str | None = Field(default=None, validation_alias="None", serialization_alias="None")
-    self: str | None = None
-    type: str | None = None
-    id: int | None = None
-    list_: list[str] | None = Field(
+    None_: _Omittable[str] = Field(
+        default=None, validation_alias="None", serialization_alias="None"
+    )
+    self: _Omittable[str] = None
+    type: _Omittable[str] = None
+    id: _Omittable[int] = None
+    list_: _Omittable[list[str]] = Field(
         default=None, validation_alias="list", serialization_alias="list"
     )
-    model_config_: str | None = Field(
+    model_config_: _Omittable[str] = Field(
         default=None, validation_alias="model_config", serialization_alias="model_config"
     )
-    schema_: str | None = Field(
+    schema_: _Omittable[str] = Field(
         default=None, validation_alias="schema", serialization_alias="schema"
     )
-    json_: str | None = Field(default=None, validation_alias="json", serialization_alias="json")
-    dict_: str | None = Field(default=None, validation_alias="dict", serialization_alias="dict")
-    copy_: str | None = Field(default=None, validation_alias="copy", serialization_alias="copy")
-    field_private: str | None = Field(
+    json_: _Omittable[str] = Field(
+        default=None, validation_alias="json", serialization_alias="json"
+    )
+    dict_: _Omittable[str] = Field(
+        default=None, validation_alias="dict", serialization_alias="dict"
+    )
+    copy_: _Omittable[str] = Field(
+        default=None, validation_alias="copy", serialization_alias="copy"
+    )
+    field_private: _Omittable[str] = Field(
         default=None, validation_alias="_private", serialization_alias="_private"
     )
-    field__dunder__: str | None = Field(
+    field__dunder__: _Omittable[str] = Field(
         default=None, validation_alias="__dunder__", serialization_alias="__dunder__"
     )
-    field_1st: str | None = Field(default=None, validation_alias="1st", serialization_alias="1st")
-    with_dash: str | None = Field(
+    field_1st: _Omittable[str] = Field(
+        default=None, validation_alias="1st", serialization_alias="1st"
+    )
+    with_dash: _Omittable[str] = Field(
         default=None, validation_alias="with-dash", serialization_alias="with-dash"
     )
-    with_space: str | None = Field(
+    with_space: _Omittable[str] = Field(
         default=None, validation_alias="with space", serialization_alias="with space"
     )
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

@@ -26,7 +26,6 @@ CREATE_DOCUMENT: rt.Operation[Document | Job] = rt.Operation(
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", Document), "202": rt.Outcome("json", Job)},
     errors={"409": rt.Outcome("json", Problem)},
-    authenticated=False,
 )
 GET_DOCUMENT: rt.Operation[Document | None] = rt.Operation(
     "getDocument",
@@ -35,7 +34,6 @@ GET_DOCUMENT: rt.Operation[Document | None] = rt.Operation(
     params=(rt.Param("id", "path", required=True),),
     responses={"200": rt.Outcome("json", Document), "304": rt.Outcome("empty")},
     errors={"default": rt.Outcome("json", Problem)},
-    authenticated=False,
 )
 DELETE_DOCUMENT: rt.Operation[None] = rt.Operation(
     "deleteDocument",
@@ -43,7 +41,6 @@ DELETE_DOCUMENT: rt.Operation[None] = rt.Operation(
     "/documents/{id}",
     params=(rt.Param("id", "path", required=True),),
     responses={"204": rt.Outcome("empty")},
-    authenticated=False,
 )
 ADD_COMMENT: rt.Operation[dict[str, Any]] = rt.Operation(
     "addComment",
@@ -52,7 +49,6 @@ ADD_COMMENT: rt.Operation[dict[str, Any]] = rt.Operation(
     params=(rt.Param("id", "path", required=True),),
     body=rt.Body("application/x-www-form-urlencoded"),
     responses={"201": rt.Outcome("json", dict[str, Any])},
-    authenticated=False,
 )
 PUT_DOCUMENT_TEXT: rt.Operation[str] = rt.Operation(
     "putDocumentText",
@@ -61,7 +57,6 @@ PUT_DOCUMENT_TEXT: rt.Operation[str] = rt.Operation(
     params=(rt.Param("id", "path", required=True),),
     body=rt.Body("text/plain"),
     responses={"200": rt.Outcome("text")},
-    authenticated=False,
 )
 
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Document(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     title: str
-    body: str | None = None
+    body: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class Job(BaseModel):
@@ -19,12 +24,18 @@ class Job(BaseModel):
 
 class Problem(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    title: str | None = None
-    status: int | None = None
+    title: _Omittable[str] = None
+    status: _Omittable[int] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class AddCommentBody(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     text: str
-    rating: int | None = Field(default=None, ge=1, le=5)
-    tags: list[str] | None = None
+    rating: _Omittable[int] = Field(default=None, ge=1, le=5)
+    tags: _Omittable[list[str]] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

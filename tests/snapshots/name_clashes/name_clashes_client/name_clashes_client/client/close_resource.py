@@ -11,7 +11,7 @@ from __future__ import annotations
 from .. import _runtime as rt
 
 CLOSE: rt.Operation[None] = rt.Operation(
-    "close", "POST", "/close", responses={"204": rt.Outcome("empty")}, authenticated=False
+    "close", "POST", "/close", responses={"204": rt.Outcome("empty")}
 )
 
 

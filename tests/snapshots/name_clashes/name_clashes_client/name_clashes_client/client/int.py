@@ -13,7 +13,7 @@ import builtins
 from .. import _runtime as rt
 
 INT__2: rt.Operation[int] = rt.Operation(
-    "int", "GET", "/int", responses={"200": rt.Outcome("json", int)}, authenticated=False
+    "int", "GET", "/int", responses={"200": rt.Outcome("json", int)}
 )
 
 

@@ -14,7 +14,7 @@ from ..models.list import (
 )
 
 LIST__2: rt.Operation[ClientModel] = rt.Operation(
-    "list", "GET", "/list", responses={"200": rt.Outcome("json", ClientModel)}, authenticated=False
+    "list", "GET", "/list", responses={"200": rt.Outcome("json", ClientModel)}
 )
 
 

@@ -27,7 +27,6 @@ GET_PETS: rt.Operation[list[Pet]] = rt.Operation(
         rt.Param("rt", "query"),
     ),
     responses={"200": rt.Outcome("json", list[Pet])},
-    authenticated=False,
 )
 GET_PETS_2: rt.Operation[Pet2] = rt.Operation(
     "get_pets",
@@ -35,7 +34,6 @@ GET_PETS_2: rt.Operation[Pet2] = rt.Operation(
     "/pets/{id}",
     params=(rt.Param("id", "path", required=True),),
     responses={"200": rt.Outcome("json", Pet2)},
-    authenticated=False,
 )
 
 

@@ -4,7 +4,15 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated as _Annotated
 from typing import Any
+from typing import Any as _Any
+from typing import TypeVar as _TypeVar
+
+from pydantic import BaseModel as _BaseModel
+from pydantic import SerializationInfo as _SerializationInfo
+from pydantic import SerializerFunctionWrapHandler as _SerializerFunctionWrapHandler
+from pydantic import model_serializer as _model_serializer
 
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
@@ -30,3 +38,48 @@ def _open_enum_member(cls: type[Enum], value: object) -> Any:
     member._name_ = f"UNKNOWN_{value}"
     member._value_ = value
     return member
+
+
+class _NullOmitted:
+    """_Field metadata: the property may be omitted but the spec does not let it be null.
+
+    The client reads a stray null (as None), and sends None as an omitted property: a
+    model's dump leaves it out (``_without_nulls``, its model serializer), so ``Model(field=None)`` never sends
+    the null the server would refuse.
+    """
+
+
+_T = _TypeVar("_T")
+_Omittable = _Annotated[_T | None, _NullOmitted()]
+"""An optional property the spec does not let be null: None means it is omitted."""
+
+_OMITTED: dict[type[_BaseModel], tuple[tuple[str, str], ...]] = {}
+
+
+def _omitted_fields(cls: type[_BaseModel]) -> tuple[tuple[str, str], ...]:
+    """The ``(attribute, wire name)`` of every ``_Omittable`` field of ``cls`` (cached)."""
+    found = _OMITTED.get(cls)
+    if found is None:
+        found = _OMITTED[cls] = tuple(
+            (name, info.serialization_alias or info.alias or name)
+            for name, info in cls.model_fields.items()
+            if any(isinstance(meta, _NullOmitted) for meta in info.metadata)
+        )
+    return found
+
+
+def _dump_without_nulls(
+    self: _BaseModel, handler: _SerializerFunctionWrapHandler, info: _SerializationInfo
+) -> _Any:
+    """The model's dump without its ``_Omittable`` fields that are None."""
+    dumped = handler(self)
+    if isinstance(dumped, dict):
+        values = self.__dict__  # a model's field values
+        for name, wire in _omitted_fields(type(self)):
+            if values.get(name) is None:
+                dumped.pop(wire if info.by_alias else name, None)
+    return dumped
+
+
+_without_nulls = _model_serializer(mode="wrap")(_dump_without_nulls)
+"""The serializer of every model that has an ``_Omittable`` field (a class attribute)."""

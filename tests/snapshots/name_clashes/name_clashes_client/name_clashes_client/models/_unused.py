@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, RootModel
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class PET(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    code: str | None = None
+    code: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class Pet3(RootModel[str]):
@@ -18,24 +23,39 @@ class Pet3(RootModel[str]):
 
 class BaseModelModel(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    x: str | None = None
+    x: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class AnyModel(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    y: str | None = None
+    y: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class PetsResource(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    z: str | None = None
+    z: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class RootApi(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    w: str | None = None
+    w: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class LIST(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    v: str | None = None
+    v: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

@@ -8,17 +8,23 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ._helpers import _open_enum_member
+from ._helpers import _Omittable, _open_enum_member, _without_nulls
 
 
 class RequestModel(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    url: str | None = None
+    url: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class ResponseModel(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    status: int | None = None
+    status: _Omittable[int] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class FieldModel(str, Enum):
@@ -32,6 +38,9 @@ class FieldModel(str, Enum):
 
 class ClientModel(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    request: RequestModel | None = None
-    response: ResponseModel | None = None
-    field: FieldModel | None = None
+    request: _Omittable[RequestModel] = None
+    response: _Omittable[ResponseModel] = None
+    field: _Omittable[FieldModel] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

@@ -23,7 +23,6 @@ OBTENIR_CAFE: rt.Operation[Cafe] = rt.Operation(
         rt.Param("名前", "query"),
     ),
     responses={"200": rt.Outcome("json", Cafe)},
-    authenticated=False,
 )
 
 

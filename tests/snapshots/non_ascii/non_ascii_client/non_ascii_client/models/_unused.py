@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class 日本語(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    値: str | None = None
+    値: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

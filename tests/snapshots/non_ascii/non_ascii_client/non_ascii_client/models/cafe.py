@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ._helpers import _open_enum_member
+from ._helpers import _Omittable, _open_enum_member, _without_nulls
 
 
 class Saveur(str, Enum):
@@ -23,7 +23,10 @@ class Saveur(str, Enum):
 
 class Cafe(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    naïve: str | None = None
-    名前: str | None = None
-    größe: int | None = None
-    saveur: Saveur | None = None
+    naïve: _Omittable[str] = None
+    名前: _Omittable[str] = None
+    größe: _Omittable[int] = None
+    saveur: _Omittable[Saveur] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

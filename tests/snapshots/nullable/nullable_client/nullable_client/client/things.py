@@ -22,7 +22,6 @@ GET_THING: rt.Operation[Thing | None] = rt.Operation(
     "/things/{id}",
     params=(rt.Param("id", "path", required=True), rt.Param("since", "query")),
     responses={"200": rt.Outcome("json", Thing | None)},
-    authenticated=False,
 )
 PUT_THING: rt.Operation[Thing] = rt.Operation(
     "putThing",
@@ -31,7 +30,6 @@ PUT_THING: rt.Operation[Thing] = rt.Operation(
     params=(rt.Param("id", "path", required=True),),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", Thing)},
-    authenticated=False,
 )
 
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Owner(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    name: str | None = None
+    name: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class Thing(BaseModel):
@@ -16,7 +21,10 @@ class Thing(BaseModel):
     required_nullable: str | None
     required_not_nullable: str
     optional_nullable: int | None = None
-    optional_not_nullable: int | None = None
-    optional_owner: Owner | None = None
+    optional_not_nullable: _Omittable[int] = None
+    optional_owner: _Omittable[Owner] = None
     owner: Owner | None = None
     tags: list[str | None] | None = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

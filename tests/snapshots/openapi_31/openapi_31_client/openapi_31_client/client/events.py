@@ -22,7 +22,6 @@ POST_EVENT: rt.Operation[Event] = rt.Operation(
     params=(rt.Param("kind", "query", required=True), rt.Param("limit", "query")),
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", Event)},
-    authenticated=False,
 )
 
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
+
+from ._helpers import _Datetime, _Omittable, _without_nulls
 
 
 class Event(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     name: str
     version: Literal[2]
-    at: AwareDatetime | None = None
+    at: _Datetime | None = None
     count: int | None = None
     nothing: None = None
-    payload: dict[str, Any] | None = None
-    tags: list[Any] | None = None
+    payload: _Omittable[dict[str, Any]] = None
+    tags: _Omittable[list[Any]] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

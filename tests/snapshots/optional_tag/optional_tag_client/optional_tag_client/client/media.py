@@ -25,7 +25,6 @@ ADD_MEDIA: rt.Operation[None] = rt.Operation(
     "/media",
     body=rt.Body("application/json"),
     responses={"204": rt.Outcome("empty")},
-    authenticated=False,
 )
 
 

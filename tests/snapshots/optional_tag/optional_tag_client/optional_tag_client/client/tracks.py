@@ -21,7 +21,6 @@ ADD_TRACK: rt.Operation[None] = rt.Operation(
     "/tracks",
     body=rt.Body("application/json"),
     responses={"204": rt.Outcome("empty")},
-    authenticated=False,
 )
 
 

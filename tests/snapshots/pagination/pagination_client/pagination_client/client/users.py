@@ -22,7 +22,6 @@ LIST_USERS: rt.Operation[UserPage] = rt.Operation(
     "/users",
     params=(rt.Param("limit", "query"), rt.Param("cursor", "query")),
     responses={"200": rt.Outcome("json", UserPage)},
-    authenticated=False,
 )
 
 

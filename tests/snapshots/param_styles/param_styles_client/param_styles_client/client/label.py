@@ -22,7 +22,6 @@ STYLED_PATH: rt.Operation[None] = rt.Operation(
         rt.Param("point", "path", style="matrix", explode=True, required=True),
     ),
     responses={"204": rt.Outcome("empty")},
-    authenticated=False,
 )
 
 

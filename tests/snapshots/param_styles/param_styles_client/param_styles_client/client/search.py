@@ -31,7 +31,6 @@ SEARCH_2: rt.Operation[dict[str, Any]] = rt.Operation(
         rt.Param("limit", "query"),
     ),
     responses={"200": rt.Outcome("json", dict[str, Any])},
-    authenticated=False,
 )
 
 

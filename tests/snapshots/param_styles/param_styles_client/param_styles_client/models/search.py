@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class SearchFilter(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    name: str | None = None
-    min_age: int | None = None
+    name: _Omittable[str] = None
+    min_age: _Omittable[int] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

@@ -22,7 +22,6 @@ CREATE_ACCOUNT: rt.Operation[AccountResponse] = rt.Operation(
     "/accounts",
     body=rt.Body("application/json"),
     responses={"201": rt.Outcome("json", AccountResponse)},
-    authenticated=False,
 )
 
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
+
+from ._helpers import _Datetime, _Omittable, _without_nulls
 
 
 class AccountRequest(BaseModel):
@@ -16,4 +18,7 @@ class AccountResponse(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     id: int
     email: str
-    created_at: AwareDatetime | None = None
+    created_at: _Omittable[_Datetime] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

@@ -14,7 +14,7 @@ from ..models.graph import (
 )
 
 GET_GRAPH: rt.Operation[Person] = rt.Operation(
-    "getGraph", "GET", "/graph", responses={"200": rt.Outcome("json", Person)}, authenticated=False
+    "getGraph", "GET", "/graph", responses={"200": rt.Outcome("json", Person)}
 )
 
 

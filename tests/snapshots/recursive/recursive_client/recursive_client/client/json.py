@@ -14,7 +14,7 @@ from ..models.json import (
 )
 
 GET_JSON: rt.Operation[JsonModel] = rt.Operation(
-    "getJson", "GET", "/json", responses={"200": rt.Outcome("json", JsonModel)}, authenticated=False
+    "getJson", "GET", "/json", responses={"200": rt.Outcome("json", JsonModel)}
 )
 
 

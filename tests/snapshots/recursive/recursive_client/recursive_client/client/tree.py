@@ -14,7 +14,7 @@ from ..models.tree import (
 )
 
 GET_TREE: rt.Operation[Node] = rt.Operation(
-    "getTree", "GET", "/tree", responses={"200": rt.Outcome("json", Node)}, authenticated=False
+    "getTree", "GET", "/tree", responses={"200": rt.Outcome("json", Node)}
 )
 
 

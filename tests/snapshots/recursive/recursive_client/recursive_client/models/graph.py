@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Company(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    name: str | None = None
-    employees: list[Person] | None = None
+    name: _Omittable[str] = None
+    employees: _Omittable[list[Person]] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class Person(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    name: str | None = None
-    employer: Company | None = None
+    name: _Omittable[str] = None
+    employer: _Omittable[Company] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

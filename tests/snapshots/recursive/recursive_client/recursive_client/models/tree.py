@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Node(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     name: str
-    children: list[Node] | None = None
-    parent: Node | None = None
+    children: _Omittable[list[Node]] = None
+    parent: _Omittable[Node] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

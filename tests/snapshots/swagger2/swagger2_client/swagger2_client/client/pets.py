@@ -22,7 +22,6 @@ ADD_PET: rt.Operation[Pet] = rt.Operation(
     "/pets",
     body=rt.Body("application/json"),
     responses={"200": rt.Outcome("json", Pet)},
-    authenticated=False,
 )
 UPLOAD_PHOTO: rt.Operation[None] = rt.Operation(
     "uploadPhoto",
@@ -31,7 +30,6 @@ UPLOAD_PHOTO: rt.Operation[None] = rt.Operation(
     params=(rt.Param("petId", "path", required=True),),
     body=rt.Body("multipart/form-data"),
     responses={"204": rt.Outcome("empty")},
-    authenticated=False,
 )
 
 

@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Pet(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     name: str
-    tag: str | None = None
+    tag: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls
 
 
 class UploadPhotoBody(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     file: bytes
-    note: str | None = None
+    note: _Omittable[str] = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

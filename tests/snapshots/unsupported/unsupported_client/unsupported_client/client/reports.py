@@ -16,7 +16,6 @@ POST_REPORT: rt.Operation[bytes] = rt.Operation(
     "/reports",
     body=rt.Body("application/xml"),
     responses={"200": rt.Outcome("bytes")},
-    authenticated=False,
 )
 
 

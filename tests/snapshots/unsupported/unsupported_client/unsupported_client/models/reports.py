@@ -7,8 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from ._helpers import _Omittable, _without_nulls
+
 
 class Report(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    title: str | None = None
+    title: _Omittable[str] = None
     not_a_number: Any = None
+
+    # None in a property the spec does not let be null: left out of dumps, so never sent.
+    _omit_nulls = _without_nulls

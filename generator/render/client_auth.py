@@ -1,0 +1,100 @@
+"""The client's credentials: which arguments ``Client.__init__`` takes and where each goes.
+
+``api_key=`` (or ``username=``/``password=``) is the main scheme's credential: the one
+most operations take. ``credentials=`` gives any scheme's by name; ``SECURITY_SCHEMES``
+tells the runtime where each scheme puts its secret (``templates/runtime/client/_runtime/
+credentials.py`` decides which operation is sent which).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from apiforge.ir.model import Api, SecurityScheme
+from apiforge.render.escape import docstring, literal
+
+
+@dataclass(frozen=True)
+class AuthView:
+    """The credentials ``Client.__init__`` takes: its own arguments for the API's main
+    security scheme, ``credentials=`` by scheme name, ``auth=`` placed by hand."""
+
+    any: bool  # a scheme is used: the ``credentials=`` and ``auth=`` arguments exist
+    basic: bool  # ``username`` and ``password``
+    api_key: bool  # ``api_key`` (bearer tokens and API keys)
+    argument: str  # the ``auth=...`` argument passed to the base class ("" without a scheme)
+    schemes_def: str  # the ``SECURITY_SCHEMES`` assignment: each used scheme's placement
+    main_doc: str  # the main scheme, for the docstring: the ``bearer`` scheme's (a bearer token)
+    names_doc: str  # docstring lines naming every scheme ``credentials=`` takes
+    several: bool  # more than one scheme: the README shows ``credentials=``
+    example: str  # a ``Client(credentials=...)`` call naming every scheme (README, Python)
+
+
+def auth_view(api: Api) -> AuthView:
+    """How ``Client.__init__`` turns its credential arguments into the base class's ``auth``."""
+    used, main = _used_schemes(api)
+    if main is None:
+        return AuthView(False, False, False, "", "", "", "", False, "")
+    key = "api_key if api_key is not None else os.environ.get(API_KEY_ENV)"
+    own = "rt.basic_auth(username, password)" if main.kind == "basic" else key
+    table = ", ".join(f"{literal(s.name)}: {_scheme_expr(s)}" for s in used)
+    names = ", ".join(f"``{s.name}`` ({_KINDS[s.kind]})" for s in used)
+    return AuthView(
+        any=True,
+        basic=main.kind == "basic",
+        api_key=main.kind != "basic",
+        argument=(
+            f"auth=rt.Credentials.build(SECURITY_SCHEMES, {{{literal(main.name)}: {own}}}, "
+            "credentials, auth),"
+        ),
+        schemes_def=f"SECURITY_SCHEMES: dict[str, rt.Scheme] = {{{table}}}",
+        main_doc=docstring(f"the ``{main.name}`` scheme's ({_KINDS[main.kind]})"),
+        names_doc=docstring(("\n" + " " * 12).join(textwrap.wrap(f"The schemes: {names}.", 76))),
+        several=len(used) > 1,
+        example="Client(credentials={\n"
+        + "".join(f"    {literal(s.name)}: {_SECRETS[s.kind]},  # {_KINDS[s.kind]}\n" for s in used)
+        + "})",
+    )
+
+
+_KINDS = {
+    "bearer": "a bearer token",
+    "oauth2": "an OAuth 2 access token",
+    "openid": "an OpenID Connect token",
+    "basic": "HTTP basic: (username, password)",
+    "api_key": "an API key",
+}
+
+
+_SECRETS = {
+    "bearer": '"<token>"',
+    "oauth2": '"<access token>"',
+    "openid": '"<token>"',
+    "basic": '("<username>", "<password>")',
+    "api_key": '"<key>"',
+}
+
+
+def _scheme_expr(scheme: SecurityScheme) -> str:
+    """The ``rt.Scheme(...)`` saying where ``scheme`` puts its secret."""
+    if scheme.kind == "api_key":
+        return f"rt.Scheme({literal('api_key')}, {literal(scheme.param_name)}, {literal(scheme.location)})"
+    return f"rt.Scheme({literal('basic' if scheme.kind == 'basic' else 'bearer')})"
+
+
+def _used_schemes(api: Api) -> tuple[list[SecurityScheme], SecurityScheme | None]:
+    """The schemes some operation takes, as declared, and the main one: the one most
+    operations take; on a tie a header before a cookie before a query (where a secret ends
+    up in logs), then the first declared."""
+    uses: dict[str, int] = {}
+    for op in api.operations:
+        for name in {req.scheme for alt in op.security_alternatives for req in alt}:
+            uses[name] = uses.get(name, 0) + 1
+    used = [s for s in api.security_schemes if s.name in uses]
+    main = min(
+        used,
+        key=lambda s: (-uses[s.name], ("header", "cookie", "query").index(s.location or "header")),
+        default=None,
+    )
+    return used, main
