@@ -165,6 +165,22 @@ def test_an_operation_no_configured_credential_fits_fails_before_sending(keyed: 
     assert recorder.seen["/maybe"] == ("", None, None)
 
 
+def test_a_call_bringing_the_missing_credential_itself_is_sent(keyed: Built) -> None:
+    """Only extras that carry one of the operation's credentials excuse a missing one: an
+    unrelated header (a trace id) used to let the call go out with no credentials at all."""
+    recorder = Recorder(keyed)
+    package = keyed.client
+    with serve(recorder) as url:
+        client = package.Client(base_url=url, credentials={"queryKey": "qk"}, max_retries=0)
+        with pytest.raises(package.MissingCredentialsError):
+            client.items.list_items(request_options={"extra_headers": {"X-Trace": "1"}})
+        own = {"extra_headers": {"Authorization": "Bearer tok"}}
+        client.items.list_items(request_options=own)
+        with pytest.raises(package.MissingCredentialsError):
+            client.items.list_items()  # the excused call was not remembered
+    assert recorder.seen == {"/items": ("", "Bearer tok", None)}
+
+
 def test_a_client_without_credentials_still_sends_and_the_server_answers(keyed: Built) -> None:
     """Credentials may come another way (the http_client's auth, ``headers=``)."""
     with serve(Recorder(keyed)) as url:

@@ -134,7 +134,7 @@ def test_header_prefix_is_built_once_per_kind_of_request() -> None:
         user_agent="ua",
     )
     op = rt.Operation("op", "GET", "/x", security=(("bearer",),))
-    placed = cfg.placed(op, lenient=False)
+    placed = cfg.placed(op, {})
     with_auth = cfg.header_prefix(placed, accept_json=True)
     assert with_auth is cfg.header_prefix(placed, accept_json=True)
     assert with_auth == (

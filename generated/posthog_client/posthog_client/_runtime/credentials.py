@@ -10,8 +10,9 @@ A call is sent the credentials of its first alternative whose schemes all have o
 operation that wants a bearer token. When none fits, the empty requirement sends no
 credentials; otherwise the call fails before anything is sent
 (``MissingCredentialsError``), unless the client holds no scheme's credentials at all
-(they may come another way: ``headers=``, the ``http_client``'s auth) or the call adds
-headers or query parameters of its own.
+(they may come another way: ``headers=``, the ``http_client``'s auth) or the call's own
+``extra_headers`` or ``extra_query`` carry a credential one of the operation's schemes
+takes.
 """
 
 from __future__ import annotations
@@ -145,13 +146,25 @@ class Credentials:
         met = next((alt for alt in security if alt and self._covers(alt)), None)
         if met is None and security and () not in security and self.by_scheme:
             if lenient:
-                return None
+                return self.everywhere  # the call brings the scheme's credential itself
             raise MissingCredentialsError(_missing(operation_id, security, self.by_scheme))
         chosen = None
         if security:
             chosen = combine_auth(*(self.by_scheme[s] for s in met or ()), self.everywhere)
         self._chosen[security] = chosen
         return chosen
+
+    def supplied(
+        self, security: Security, headers: Mapping[str, str], query: Mapping[str, object]
+    ) -> bool:
+        """True when a call's own ``extra_headers`` or ``extra_query`` place a credential
+        where one of ``security``'s schemes puts its secret."""
+        named = [self.schemes[n] for alt in security for n in alt if n in self.schemes]
+        placements = [
+            *(("header", name, value) for name, value in headers.items()),
+            *(("query", name, str(value)) for name, value in query.items()),
+        ]
+        return any(s.claims(*where) for s in named for where in placements)
 
     def _covers(self, alternative: tuple[str, ...]) -> bool:
         """True when every scheme of ``alternative`` has credentials and no two of them

@@ -210,14 +210,30 @@ def from_text(values: Iterable[object]) -> BeforeValidator:
     return BeforeValidator(read)
 
 
+_JSON_DATA: Final[TypeAdapter[Any]] = TypeAdapter(Any)
+
+
+def _json_key(value: Any) -> Any:
+    """JSON data as a hashable key, equal for equal JSON values (``1`` and ``1.0``, not ``true``)."""
+    if isinstance(value, dict):
+        return ("object", frozenset((key, _json_key(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("array", tuple(_json_key(item) for item in value))
+    if isinstance(value, bool):
+        return ("boolean", value)
+    return ("number" if isinstance(value, (int, float)) else "other", value)
+
+
 def _check_unique(items: Any) -> Any:
-    seen: list[Any] = []
-    for item in items:
-        if any(item == other and type(item) is type(other) for other in seen):
+    """``items`` when no two are equal as JSON (a set of keys: linear in the array's length)."""
+    seen: set[Any] = set()
+    for item in _JSON_DATA.dump_python(items, mode="json", by_alias=True):
+        key = _json_key(item)
+        if key in seen:
             raise PydanticCustomError(
                 "unique_items", "Items must be unique: {item} repeats", {"item": item}
             )
-        seen.append(item)
+        seen.add(key)
     return items
 
 

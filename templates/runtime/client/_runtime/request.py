@@ -28,6 +28,7 @@ from .encoding import (
     query_pair,
     query_pairs,
 )
+from .errors import MissingCredentialsError
 from .operation import NotGiven, Operation, Param, RequestOptions, Security, is_given
 
 __all__ = ["ClientSettings", "PreparedRequest", "TimeoutLike", "build_request", "wants_json"]
@@ -88,29 +89,26 @@ class ClientSettings:
             return ()
         return tuple(sorted(self.credentials.header_names))
 
-    def placed(self, op: Operation[Any], lenient: bool) -> Placed | None:
-        """The credentials ``op`` is sent (see ``Credentials.choose``), or None.
+    def placed(self, op: Operation[Any], opts: RequestOptions) -> Placed | None:
+        """The credentials ``op`` is sent with ``opts`` (see ``Credentials.choose``), or None.
 
         Raises:
-            MissingCredentialsError: none of the client's credentials fit ``op`` (not
-                raised when ``lenient``: the call adds headers or a query of its own).
+            MissingCredentialsError: none of the client's credentials fit ``op``, and the
+                call's ``extra_headers``/``extra_query`` bring none of its schemes' either.
         """
-        if self.credentials is None or not op.security:
+        credentials = self.credentials
+        if credentials is None or not op.security:
             return None
         if op.security in self._placed:
             return self._placed[op.security]
-        auth = self.credentials.choose(op.operation_id, op.security, lenient)
-        placed = None
-        if auth is not None:
-            placed = Placed(
-                op.security,
-                auth,
-                tuple(cookie_pair(name, value) for name, value in auth.cookies),
-                tuple(query_pair(name, value) for name, value in auth.query),
-                frozenset(name for name, _ in auth.query),
-            )
-        elif lenient:
-            return None  # not kept: a call without extras may raise
+        try:
+            placed = _placed(op.security, credentials.choose(op.operation_id, op.security, False))
+        except MissingCredentialsError:
+            headers, query = opts.get("extra_headers") or {}, opts.get("extra_query") or {}
+            if not credentials.supplied(op.security, headers, query):
+                raise
+            # not kept: a call without those extras raises
+            return _placed(op.security, credentials.choose(op.operation_id, op.security, True))
         self._placed[op.security] = placed
         return placed
 
@@ -183,7 +181,7 @@ def build_request(
     """
     opts: RequestOptions = options or {}
     given = _given_params(op, args)
-    placed = settings.placed(op, lenient=bool(opts.get("extra_headers") or opts.get("extra_query")))
+    placed = settings.placed(op, opts)
 
     query = _query(op, given, opts, placed, query_override)
     url = settings.base_url.rstrip("/") + _render_path(op, given)
@@ -237,6 +235,19 @@ def build_request(
         files=files,
         timeout=opts.get("timeout", settings.timeout),
         credential_headers=settings.credential_headers,
+    )
+
+
+def _placed(security: Security, auth: Auth | None) -> Placed | None:
+    """``auth`` encoded for the requests of operations with ``security``."""
+    if auth is None:
+        return None
+    return Placed(
+        security,
+        auth,
+        tuple(cookie_pair(name, value) for name, value in auth.cookies),
+        tuple(query_pair(name, value) for name, value in auth.query),
+        frozenset(name for name, _ in auth.query),
     )
 
 
