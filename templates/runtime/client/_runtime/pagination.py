@@ -115,12 +115,10 @@ class Pager:
         if self._pages >= self._max_pages:
             self.truncated = True
             return None
-        if is_link(url):
-            query = next_query(url)
-        elif self._cursor is not None:
+        query = next_query(url) if is_link(url) else []
+        if not query and self._cursor is not None and "?" not in url and "://" not in url:
+            # a token (standard base64 may start with "/"), sent as the cursor parameter
             query = token_query(url, self._cursor, previous)
-        else:
-            query = []
         if not query:
             self.unfollowed = url
             return None
