@@ -347,7 +347,7 @@ def test_a_header_of_the_users_own_that_cannot_be_sent_is_refused_without_showin
             schemes.client.Client(base_url=url, headers={"X-Org-Token": value})
         client = schemes.client.Client(base_url=url, api_key="good", max_retries=0)
         with pytest.raises(ValueError) as called:
-            client.bearer.get_bearer(request_options={"extra_headers": {"X-Org-Token": value}})
+            client.key.get_key(request_options={"extra_headers": {"X-Org-Token": value}})
     for raised in (built, called):
         assert "X-Org-Token" in str(raised.value) and "org-s" not in str(raised.value)
 
