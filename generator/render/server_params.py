@@ -133,9 +133,14 @@ def param_metadata(
     values = _enum_values(ref.item if ref.kind == "array" and ref.item else ref, annotator)
     if any(value is not None and not isinstance(value, str) for value in values):
         metadata.append(f"rt.from_text({literal(values)})")
-    if ref.kind == "array" and dict(keywords).get("uniqueItems") is True:
+    if checks_unique_items(keywords, ref):
         metadata.append("rt.UNIQUE_ITEMS")
     return metadata
+
+
+def checks_unique_items(keywords: tuple[tuple[str, object], ...], ref: TypeRef) -> bool:
+    """True when ``rt.UNIQUE_ITEMS`` checks a parameter's or body's ``uniqueItems``."""
+    return ref.kind == "array" and dict(keywords).get("uniqueItems") is True
 
 
 def _enum_values(ref: TypeRef, annotator: Annotator) -> tuple[object, ...]:

@@ -34,6 +34,7 @@ from apiforge.render.server_bodies import body_reader, holds_model
 from apiforge.render.server_forms import raw_form_body
 from apiforge.render.server_params import (
     body_checks,
+    checks_unique_items,
     native_param,
     param_checks,
     param_metadata,
@@ -159,8 +160,8 @@ def route_view(
             checks = body_checks(content, body.annotation, op.body.spec_location, sink)
             body_keywords = "".join(f", {key}={value}" for key, value in checks)
             ref = content.type
-            if ref is not None and dict(content.keywords).get("uniqueItems") is True:
-                body_metadata = ", rt.UNIQUE_ITEMS" if ref.kind == "array" else ""
+            if ref is not None and checks_unique_items(content.keywords, ref):
+                body_metadata = ", rt.UNIQUE_ITEMS"
             if ref is not None and body.kind == "json" and holds_model(ref, annotator.api):
                 body_metadata += ", rt.WIRE_NAMES"
     outcomes = response_outcomes(op, annotator)
