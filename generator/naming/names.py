@@ -71,7 +71,7 @@ class OperationNames:
     method: PyName
     params: dict[str, PyName]  # "location:wire name" -> python name
     function: PyName  # server route function (nested in create_router)
-    constant: str  # client operation constant in _operations.py (upper case)
+    constant: str  # client operation constant (upper case); the server's route constant too
     all_method: PyName | None = None  # client twin iterating every page's items (paginated GETs)
 
 
@@ -168,12 +168,14 @@ def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
     groups = _group_names({renamed[r] for r, _ in places.values()}, classes)
     scope = set(SERVER_SCOPE) | {g.keyword for g in groups.values()}
     ops: dict[str, OperationNames] = {}
+    constants: set[str] = set()  # apart from ``scope``: a server keyword never meets a constant
     for op in api.operations:
         resource, method = places[op.operation_id]
         function = PyName(unique(py_name(op.operation_id, SERVER_SCOPE), scope))
-        constant = function.upper()
+        constant = unique(py_name(op.operation_id).upper(), constants)
         if constant in classes:
             constant = unique(constant + "_OP", classes)  # upper case: never a class of ours
+            constants.add(constant)
         ops[op.operation_id] = OperationNames(
             renamed[resource],
             method,

@@ -200,7 +200,7 @@ def route_view(
         and op.body is not None
         and any(c.kind in ("form", "multipart") for c in op.body.contents),
         security_expr=_security(op, schemes),
-        route_constant=f"_{op_names.function}_route".upper(),
+        route_constant=f"_{op_names.constant}_ROUTE",
         route_expr=_route_expr(op.operation_id, main, responses.media_types, outcomes),
         returns=_returns(outcomes),
         doc=docstring(summary_line(op)),

@@ -425,3 +425,21 @@ def test_group_classes_keywords_and_route_functions_are_unique() -> None:
 
 def test_the_pass_is_deterministic() -> None:
     assert names_of(PAGINATED_AND_LIST_ALL) == names_of(PAGINATED_AND_LIST_ALL)
+
+
+def test_operation_constant_is_not_numbered_for_a_server_keyword_it_never_meets() -> None:
+    # The operation ``session`` of the ``session`` resource: its server route function must
+    # differ from create_app's ``session`` keyword, but its client constant lives apart.
+    names = names_of(
+        spec(
+            {
+                "/session": {"get": {"operationId": "session", "responses": ok()}},
+                "/search": {"get": {"operationId": "search", "responses": ok()}},
+                "/Search/all": {"get": {"operationId": "Search", "responses": ok()}},
+            }
+        )
+    )
+    assert names.operations["session"].function != "session"
+    assert names.operations["session"].constant == "SESSION"
+    constants = {names.operations[o].constant for o in ("session", "search", "Search")}
+    assert len(constants) == 3

@@ -14,7 +14,7 @@ from ..models.search import (
     Order,
 )
 
-SEARCH_2: rt.Operation[Options] = rt.Operation(
+SEARCH: rt.Operation[Options] = rt.Operation(
     "search",
     "GET",
     "/search",
@@ -56,7 +56,7 @@ class SearchResource:
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
-            SEARCH_2,
+            SEARCH,
             {
                 "q": q,
                 "page": page,
@@ -96,7 +96,7 @@ class AsyncSearchResource:
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
-            SEARCH_2,
+            SEARCH,
             {
                 "q": q,
                 "page": page,

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
 _SEARCH_2_ORDER_DEFAULT = Order("asc")
-_SEARCH_2_ROUTE = rt.Route(
+_SEARCH_ROUTE = rt.Route(
     operation_id="search", status_code=200, media_type="application/json", bodies={"200": Options}
 )
 
@@ -53,7 +53,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
         order: Annotated[Order | None, Query()] = _SEARCH_2_ORDER_DEFAULT,
     ) -> Response:
         return await binder.call(
-            _SEARCH_2_ROUTE,
+            _SEARCH_ROUTE,
             request,
             None,
             implementation,

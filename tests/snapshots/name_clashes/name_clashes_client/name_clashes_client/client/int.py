@@ -12,7 +12,7 @@ import builtins
 
 from .. import _runtime as rt
 
-INT__2: rt.Operation[int] = rt.Operation(
+INT: rt.Operation[int] = rt.Operation(
     "int", "GET", "/int", responses={"200": rt.Outcome("json", int)}
 )
 
@@ -30,7 +30,7 @@ class IntResource:
     ) -> builtins.int:
         """int"""
         return self._client._call(
-            INT__2,
+            INT,
             {},
             None,
             request_options,
@@ -50,7 +50,7 @@ class AsyncIntResource:
     ) -> builtins.int:
         """int"""
         return await self._client._call(
-            INT__2,
+            INT,
             {},
             None,
             request_options,

@@ -13,7 +13,7 @@ from ..models.list import (
     ClientModel,
 )
 
-LIST__2: rt.Operation[ClientModel] = rt.Operation(
+LIST_OP: rt.Operation[ClientModel] = rt.Operation(
     "list", "GET", "/list", responses={"200": rt.Outcome("json", ClientModel)}
 )
 
@@ -31,7 +31,7 @@ class ListModelResource:
     ) -> ClientModel:
         """list"""
         return self._client._call(
-            LIST__2,
+            LIST_OP,
             {},
             None,
             request_options,
@@ -51,7 +51,7 @@ class AsyncListModelResource:
     ) -> ClientModel:
         """list"""
         return await self._client._call(
-            LIST__2,
+            LIST_OP,
             {},
             None,
             request_options,

@@ -18,7 +18,7 @@ from .. import _runtime as rt
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_INT__2_ROUTE = rt.Route(
+_INT_ROUTE = rt.Route(
     operation_id="int", status_code=200, media_type="application/json", bodies={"200": int}
 )
 
@@ -40,7 +40,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
         request: Request,
     ) -> Response:
         return await binder.call(
-            _INT__2_ROUTE,
+            _INT_ROUTE,
             request,
             None,
             implementation,

@@ -21,7 +21,7 @@ from ..models.list_ import (
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_LIST__2_ROUTE = rt.Route(
+_LIST_OP_ROUTE = rt.Route(
     operation_id="list", status_code=200, media_type="application/json", bodies={"200": ClientModel}
 )
 
@@ -44,7 +44,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
         request: Request,
     ) -> Response:
         return await binder.call(
-            _LIST__2_ROUTE,
+            _LIST_OP_ROUTE,
             request,
             None,
             implementation,

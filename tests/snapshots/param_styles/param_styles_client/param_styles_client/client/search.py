@@ -15,7 +15,7 @@ from ..models.search import (
     SearchFilter,
 )
 
-SEARCH_2: rt.Operation[dict[str, Any]] = rt.Operation(
+SEARCH: rt.Operation[dict[str, Any]] = rt.Operation(
     "search",
     "GET",
     "/search/{ids}",
@@ -62,7 +62,7 @@ class SearchResource:
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return self._client._call(
-            SEARCH_2,
+            SEARCH,
             {
                 "ids": ids,
                 "X-Trace": x_trace,
@@ -107,7 +107,7 @@ class AsyncSearchResource:
             request_options: per-call timeout, extra headers/query, max_retries.
         """
         return await self._client._call(
-            SEARCH_2,
+            SEARCH,
             {
                 "ids": ids,
                 "X-Trace": x_trace,

@@ -25,7 +25,7 @@ from ..models.search import (
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_SEARCH_2_ROUTE = rt.Route(
+_SEARCH_ROUTE = rt.Route(
     operation_id="search",
     status_code=200,
     media_type="application/json",
@@ -85,7 +85,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
         limit: Annotated[int | None, Query(ge=1, le=100)] = 10,
     ) -> Response:
         return await binder.call(
-            _SEARCH_2_ROUTE,
+            _SEARCH_ROUTE,
             request,
             None,
             implementation,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import _runtime as rt
 
-EITHER_2: rt.Operation[None] = rt.Operation(
+EITHER: rt.Operation[None] = rt.Operation(
     "either",
     "GET",
     "/either",
@@ -32,7 +32,7 @@ class EitherResource:
     ) -> None:
         """either"""
         return self._client._call(
-            EITHER_2,
+            EITHER,
             {},
             None,
             request_options,
@@ -52,7 +52,7 @@ class AsyncEitherResource:
     ) -> None:
         """either"""
         return await self._client._call(
-            EITHER_2,
+            EITHER,
             {},
             None,
             request_options,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import _runtime as rt
 
-HEALTH_2: rt.Operation[None] = rt.Operation(
+HEALTH: rt.Operation[None] = rt.Operation(
     "health", "GET", "/health", responses={"204": rt.Outcome("empty")}
 )
 
@@ -28,7 +28,7 @@ class HealthResource:
     ) -> None:
         """health"""
         return self._client._call(
-            HEALTH_2,
+            HEALTH,
             {},
             None,
             request_options,
@@ -48,7 +48,7 @@ class AsyncHealthResource:
     ) -> None:
         """health"""
         return await self._client._call(
-            HEALTH_2,
+            HEALTH,
             {},
             None,
             request_options,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import _runtime as rt
 
-SESSION_2: rt.Operation[None] = rt.Operation(
+SESSION: rt.Operation[None] = rt.Operation(
     "session",
     "GET",
     "/session",
@@ -32,7 +32,7 @@ class SessionResource:
     ) -> None:
         """session"""
         return self._client._call(
-            SESSION_2,
+            SESSION,
             {},
             None,
             request_options,
@@ -52,7 +52,7 @@ class AsyncSessionResource:
     ) -> None:
         """session"""
         return await self._client._call(
-            SESSION_2,
+            SESSION,
             {},
             None,
             request_options,

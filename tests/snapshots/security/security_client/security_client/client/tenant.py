@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import _runtime as rt
 
-TENANT_2: rt.Operation[None] = rt.Operation(
+TENANT: rt.Operation[None] = rt.Operation(
     "tenant",
     "GET",
     "/tenant",
@@ -32,7 +32,7 @@ class TenantResource:
     ) -> None:
         """tenant"""
         return self._client._call(
-            TENANT_2,
+            TENANT,
             {},
             None,
             request_options,
@@ -52,7 +52,7 @@ class AsyncTenantResource:
     ) -> None:
         """tenant"""
         return await self._client._call(
-            TENANT_2,
+            TENANT,
             {},
             None,
             request_options,

@@ -18,7 +18,7 @@ from .. import _runtime as rt
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_EITHER_2_ROUTE = rt.Route(operation_id="either", status_code=204, media_type=None)
+_EITHER_ROUTE = rt.Route(operation_id="either", status_code=204, media_type=None)
 
 
 def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
@@ -55,7 +55,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
         ] = None,
     ) -> Response:
         return await binder.call(
-            _EITHER_2_ROUTE,
+            _EITHER_ROUTE,
             request,
             principal,
             implementation,

@@ -18,7 +18,7 @@ from .. import _runtime as rt
 if TYPE_CHECKING:  # the Protocols are not needed to serve a request
     from ..interfaces import Implementations
 
-_HEALTH_2_ROUTE = rt.Route(operation_id="health", status_code=204, media_type=None)
+_HEALTH_ROUTE = rt.Route(operation_id="health", status_code=204, media_type=None)
 
 
 def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
@@ -39,7 +39,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
         request: Request,
     ) -> Response:
         return await binder.call(
-            _HEALTH_2_ROUTE,
+            _HEALTH_ROUTE,
             request,
             None,
             implementation,
