@@ -215,8 +215,10 @@ def _call(head: str, *items: str) -> str:
 
 
 def _security(op: Operation) -> str:
-    """The operation's security alternatives as scheme names (``()`` for ``{}``), in spec order."""
-    return literal(tuple(tuple(r.scheme for r in alt) for alt in op.security_alternatives))
+    """The operation's security alternatives as scheme names (``()`` for ``{}``), in spec order,
+    each once: alternatives that differ only in OAuth scopes are one to the client."""
+    names = (tuple(r.scheme for r in alt) for alt in op.security_alternatives)
+    return literal(tuple(dict.fromkeys(names)))
 
 
 def _encoding(op: Operation) -> list[str]:

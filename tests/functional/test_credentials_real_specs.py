@@ -107,8 +107,15 @@ def test_petstore_api_key_is_the_oauth_token_and_never_an_api_key(petstore: Buil
         ),
         ({"basic": ("u", "p")}, {"authorization": "Basic dTpw"}),
         (
-            {"apiKey_cookie": "c", "apiKey_header": "h", "apiKey_query": "q", "bearer": "b"},
+            {"apiKey_cookie": "c", "apiKey_header": "h", "apiKey_query": "q"},
             {"cookie": "api_key=c", "x-api-key": "h", "query": "apiKey=q"},
+        ),
+        # {bearer, bearer_jwt}: two bearer schemes, one Authorization header; one token
+        # answers both (as one token answers Google's two OAuth 2 flows), so it comes before
+        # the API-key trio.
+        (
+            {"apiKey_cookie": "c", "apiKey_header": "h", "apiKey_query": "q", "bearer": "b"},
+            {"authorization": "Bearer b"},
         ),
     ],
 )

@@ -6,7 +6,8 @@ per scheme. Each operation lists its security alternatives (OpenAPI: an OR of
 requirements, each an AND of scheme names; ``()`` is the empty requirement ``{}``).
 A call is sent the credentials of its first alternative whose schemes all have one
 (and need no header twice), and only those: a query API key never rides along to an
-operation that wants a bearer token. When none fits, the empty requirement sends no
+operation that wants a bearer token. Schemes that put the same kind of secret in the same
+place (two OAuth 2 flows of one provider, required together) take one credential, either's. When none fits, the empty requirement sends no
 credentials; otherwise the call fails before anything is sent
 (``MissingCredentialsError``), unless the client holds no scheme's credentials at all
 (they may come another way: ``headers=``, the ``http_client``'s auth) or the call's own
@@ -142,14 +143,14 @@ class Credentials:
         """
         if security in self._chosen:
             return self._chosen[security]
-        met = next((alt for alt in security if alt and self._covers(alt)), None)
+        met = next((a for alt in security if alt and (a := self._covering(alt)) is not None), None)
         if met is None and security and () not in security and self.by_scheme:
             if lenient:
                 return self.everywhere  # the call brings the scheme's credential itself
             raise MissingCredentialsError(_missing(operation_id, security, self.by_scheme))
         chosen = None
         if security:
-            chosen = combine_auth(*(self.by_scheme[s] for s in met or ()), self.everywhere)
+            chosen = combine_auth(*(met or ()), self.everywhere)
         self._chosen[security] = chosen
         return chosen
 
@@ -165,13 +166,23 @@ class Credentials:
         ]
         return any(s.claims(*where) for s in named for where in placements)
 
-    def _covers(self, alternative: tuple[str, ...]) -> bool:
-        """True when every scheme of ``alternative`` has credentials and no two of them
+    def _covering(self, alternative: tuple[str, ...]) -> tuple[Auth, ...] | None:
+        """The credentials that meet ``alternative``, one per place its schemes put a secret,
+        or None: a scheme lacks one, two equal schemes hold different ones, or two places
         need the same header (``basic`` and ``oauth2`` together: one ``Authorization``)."""
-        if not set(alternative) <= self.by_scheme.keys():
-            return False
-        names = [name.lower() for s in alternative for name, _ in self.by_scheme[s].headers]
-        return len(names) == len(set(names))
+        found: dict[object, Auth] = {}
+        for name in alternative:
+            place: object = self.schemes.get(name, name)
+            held = self.by_scheme.get(name) or self._held_for(place)
+            if held is None or found.setdefault(place, held) != held:
+                return None
+        names = [name.lower() for auth in found.values() for name, _ in auth.headers]
+        return tuple(found.values()) if len(names) == len(set(names)) else None
+
+    def _held_for(self, place: object) -> Auth | None:
+        """A credential held for any scheme equal to ``place`` (same kind, same place)."""
+        same = (self.by_scheme.get(name) for name, s in self.schemes.items() if s == place)
+        return next((auth for auth in same if auth is not None), None)
 
 
 def _placements(auth: Auth | None) -> Iterable[tuple[str, str, str, Auth]]:
@@ -187,7 +198,8 @@ def _placements(auth: Auth | None) -> Iterable[tuple[str, str, str, Auth]]:
 
 
 def _missing(operation_id: str, security: Security, held: Mapping[str, Auth]) -> str:
-    wanted = "; or ".join(" and ".join(repr(s) for s in alternative) for alternative in security)
+    spelt = (" and ".join(repr(s) for s in alternative) for alternative in security)
+    wanted = "; or ".join(dict.fromkeys(spelt))
     return (
         f"{operation_id}() takes credentials for {wanted}, but the client has them for "
         f"{', '.join(map(repr, sorted(held)))} only: pass credentials={{scheme name: secret}}"
