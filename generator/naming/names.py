@@ -34,6 +34,7 @@ from apiforge.naming.reserved import (
 )
 from apiforge.naming.resources import (
     common_prefix,
+    id_namespace,
     path_shape,
     place,
     separate_resources_from_methods,
@@ -146,9 +147,10 @@ def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
     paths = {path_shape(op.path) for op in api.operations}
     extended = {path_shape(op.path).rsplit("/", 1)[0] for op in api.operations}
     prefix = common_prefix([statics_of(op.path) for op in api.operations])
+    namespace = id_namespace([op.operation_id for op in api.operations])
     methods: dict[tuple[PyName, ...], set[str]] = {}
     for op in api.operations:
-        resource, method = place(op, paths, extended, prefix)
+        resource, method = place(op, paths, extended, prefix, namespace)
         taken_methods = methods.setdefault(resource, set(RESERVED_METHOD_NAMES))
         places[op.operation_id] = (resource, PyName(unique(method, taken_methods)))
     # Page iterators come second: an operation's own name wins, a twin that collides is numbered.

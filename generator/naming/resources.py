@@ -72,10 +72,27 @@ def common_prefix(all_statics: list[list[str]]) -> int:
     return n
 
 
+def id_namespace(operation_ids: list[str]) -> int:
+    """How many leading dotted parts of the operationIds name the API rather than the
+    operation: those every id shares (``compute`` in Google's ``compute.instances.list``)."""
+    split = [i.split(".") for i in operation_ids]
+    if len(split) < 2:
+        return 0
+    n = 0
+    while all(len(parts) > n + 1 and parts[n] == split[0][n] for parts in split):
+        n += 1
+    return n
+
+
 def place(
-    op: Operation, paths: set[str], extended: set[str], prefix: int
+    op: Operation, paths: set[str], extended: set[str], prefix: int, namespace: int = 0
 ) -> tuple[tuple[PyName, ...], str]:
-    """The operation's resource chain and method name (before uniqueness)."""
+    """The operation's resource chain and method name (before uniqueness).
+
+    The chain is the path's words the operationId starts with; failing that, the first
+    ``namespace`` dotted parts of the id (see :func:`id_namespace`) are skipped, and
+    failing that too, a dotted id (``instances.aggregatedList``) names its own chain.
+    """
     segments = [s for s in op.path.strip("/").split("/") if s]
     statics = statics_of(op.path)[prefix:]
     shape = path_shape(op.path)
@@ -86,12 +103,19 @@ def place(
             action = statics.pop()
     tokens = snake_case(op.operation_id).split("_") if op.operation_id else []
     chain, used = _match(tokens, statics)
+    dotted = [snake_case(part) for part in op.operation_id.split(".")[namespace:]]
+    if not chain and namespace:
+        skip = len(tokens) - len("_".join(dotted).split("_"))
+        chain, used = _match(tokens[skip:], statics)
+        used += skip
     if chain:
         rest = tokens[used:]
         method = without_repeated_verb("_".join(rest)) or _verb(op, segments)
+    elif len(dotted) > 1 and all(dotted):
+        chain, method = dotted[:-1], dotted[-1]
     else:
         chain = [snake_case(s) for s in statics if snake_case(s)]
-        method = snake_case(op.operation_id) or _verb(op, segments)
+        method = "_".join(part for part in dotted if part) or _verb(op, segments)
         if action and not op.operation_id:
             method = f"{snake_case(action)}_{method}"
     resource = tuple(py_name(part) for part in chain)

@@ -443,3 +443,48 @@ def test_operation_constant_is_not_numbered_for_a_server_keyword_it_never_meets(
     assert names.operations["session"].constant == "SESSION"
     constants = {names.operations[o].constant for o in ("session", "search", "Search")}
     assert len(constants) == 3
+
+
+def test_dotted_ids_with_an_api_namespace_read_like_the_providers_own_client() -> None:
+    # Google's ids: ``compute.<resource>.<method>``, with paths that start with a parameter
+    # and do not always spell the resource (``/{project}/disableXpnHost``).
+    names = names_of(
+        spec(
+            {
+                "/{project}/aggregated/instances": {
+                    "get": {"operationId": "compute.instances.aggregatedList", "responses": ok()}
+                },
+                "/{project}/zones/{zone}/instances": {
+                    "get": {"operationId": "compute.instances.list", "responses": ok()}
+                },
+                "/{project}/disableXpnHost": {
+                    "post": {"operationId": "compute.projects.disableXpnHost", "responses": ok()}
+                },
+            }
+        )
+    )
+    placed = {
+        op: (names.operations[op].resource, names.operations[op].method)
+        for op in ("compute.instances.aggregatedList", "compute.instances.list")
+    }
+    assert placed == {
+        "compute.instances.aggregatedList": (("instances",), "aggregated_list"),
+        "compute.instances.list": (("instances",), "list"),
+    }
+    xpn = names.operations["compute.projects.disableXpnHost"]
+    assert (xpn.resource, xpn.method) == (("projects",), "disable_xpn_host")
+
+
+def test_a_namespace_the_path_spells_stays_a_resource() -> None:
+    names = names_of(
+        spec(
+            {
+                "/pets": {"get": {"operationId": "pets.list", "responses": ok()}},
+                "/pets/{id}": {"get": {"operationId": "pets.get", "responses": ok()}},
+            }
+        )
+    )
+    assert (names.operations["pets.list"].resource, names.operations["pets.list"].method) == (
+        ("pets",),
+        "list",
+    )
