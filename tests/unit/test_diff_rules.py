@@ -241,8 +241,22 @@ def _both(level_client: str, level_server: str, *rules: str) -> set[tuple[str, s
     }
 
 
+def _servers(*urls: str, version: str = "v1") -> Edit:
+    """The document's servers: ``urls`` (a ``{version}`` variable defaulting to ``version``)."""
+    spelt = [
+        {"url": url, "description": f"#{n}", "variables": {"version": {"default": version}}}
+        for n, url in enumerate(urls)
+    ]
+    return lambda d: d.__setitem__("servers", spelt)
+
+
 Row = tuple[str, Edit, set[tuple[str, str, str]]]
 ROWS: list[Row] = [
+    (
+        "base-url-changed",  # from the client's http://localhost
+        _servers("https://shop.example/{version}"),
+        {("base-url-changed", "client", P)},
+    ),
     (
         "operation-removed",
         lambda d: _pop(d["paths"]["/pets/{id}/"], "get"),
@@ -557,6 +571,18 @@ ROWS: list[Row] = [
 
 # Rows whose old side is not the base spec: (name, old edit, new edit, expected).
 PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
+    (
+        "base-url-changed through a server variable's default",
+        _servers("https://shop.example/{version}"),
+        _servers("https://shop.example/{version}", version="v2"),
+        {("base-url-changed", "client", P)},
+    ),
+    (
+        "another server after the first, or descriptions: the default base URL stays",
+        _servers("https://shop.example/{version}"),
+        _servers("https://shop.example/v1", "https://staging.shop.example/v1"),
+        set(),
+    ),
     (
         "positional-order-changed",
         _things,
