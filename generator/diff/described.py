@@ -47,15 +47,16 @@ def alias_type(schema: dict[str, Any]) -> TypeRef | None:
     return found[0].type if len(found) == 1 else None
 
 
-def merged(side: Snapshot, key: str) -> tuple[Schema, dict[str, Any]] | None:
-    """An allOf-composed component as its model: (IR schema with every member's fields, the
-    merged raw schema); None for any other component, or one whose merge is no object."""
+def merge_inputs(side: Snapshot, key: str) -> dict[str, Any]:
+    """The raw schemas a component's model is made of: its own and, for an allOf-composed one,
+    every component the merge follows (``$ref``'d allOf members, at any depth), by key.
+
+    An edit of any of them edits the model: ``Dog`` (allOf ``Pet``) has the fields of ``Pet``.
+    """
     raw = side.schemas.get(key)
-    if not isinstance(raw, dict) or "allOf" not in raw:
-        return None
     subset = {key: raw}
-    todo = [raw]
-    while todo:  # the components the merge follows: allOf members, at any depth
+    todo = [raw] if isinstance(raw, dict) and "allOf" in raw else []
+    while todo:
         for member in todo.pop().get("allOf") or ():
             ref = member.get("$ref") if isinstance(member, dict) else None
             target = component_key(ref) if isinstance(ref, str) else None
@@ -66,6 +67,28 @@ def merged(side: Snapshot, key: str) -> tuple[Schema, dict[str, Any]] | None:
                     todo.append(found)
             elif isinstance(member, dict) and ref is None:
                 todo.append(member)
+    return subset
+
+
+def merging(side: Snapshot, keys: set[str]) -> set[str]:
+    """The allOf-composed components (``keys`` aside) whose model merges any of ``keys``."""
+    return {
+        key
+        for key, raw in side.schemas.items()
+        if key not in keys
+        and isinstance(raw, dict)
+        and "allOf" in raw
+        and not keys.isdisjoint(merge_inputs(side, key))
+    }
+
+
+def merged(side: Snapshot, key: str) -> tuple[Schema, dict[str, Any]] | None:
+    """An allOf-composed component as its model: (IR schema with every member's fields, the
+    merged raw schema); None for any other component, or one whose merge is no object."""
+    raw = side.schemas.get(key)
+    if not isinstance(raw, dict) or "allOf" not in raw:
+        return None
+    subset = merge_inputs(side, key)
     where = side.api.schemas[key].spec_location
     shape = build_shapes(subset, dict.fromkeys(subset, where), Sink())[key]
     if shape.kind != "object":

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from apiforge.diagnostics import SpecLocation
-from apiforge.diff import model_names, operations, params, schemas, servers, units
+from apiforge.diff import described, model_names, operations, params, schemas, servers, units
 from apiforge.diff.engine import finish
 from apiforge.diff.indexing import Made, index_of, keep
 from apiforge.diff.model import Audience, Report
@@ -167,6 +167,10 @@ def _compare(
     rows.update((k, (prints[k], *summaries[k])) for k in summaries)
     rows = {k: rows[k] for k in prints}  # in document order
     new.known.setdefault("digest", units.combined({k: u[1] for k, u in rows.items()}))
+    merging = described.merging(new, set(components)) if components else set()
+    if merging:  # their models hold an edited member's fields: compared in the full order
+        order = {key: n for n, (key, *_) in enumerate(old.schemas)}
+        components = sorted({*components, *merging}, key=order.__getitem__)
     for key in components:
         schemas.component(pair, key, before.api.schemas[key], new.api.schemas[key])
     report = finish(pair, packages)

@@ -92,8 +92,8 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     new_name = pair.new.model(key)
     where = (old.spec_location, new.spec_location)
     model_names.renamed(pair, key, old, new)
-    if identical(pair.old.schemas.get(key), pair.new.schemas.get(key)):
-        return  # the same schema text (what it refers to is compared under its own key)
+    if identical(described.merge_inputs(pair.old, key), described.merge_inputs(pair.new, key)):
+        return  # the same schema text, allOf members too (other $refs: under their own key)
     # Used by no operation on either side, no data flows through it: only the rules that
     # break Python code whatever the direction fire (the models export it all the same).
     directions = _directions(pair, key)

@@ -778,6 +778,19 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(B, B, "field-type-changed"),
     ),
     (
+        "constraint-narrower in a $ref'd allOf member: under the member and the model merging it",
+        _pet_all_of,
+        lambda d: (
+            _pet_all_of(d),
+            schema(d, "NewPet")["properties"]["name"].__setitem__("maxLength", 40),
+        ),
+        {
+            ("constraint-narrower", "client", P),  # NewPet: a request body, and in Pet's responses
+            ("constraint-narrower", "server", P),
+            ("constraint-narrower", "client", C),  # Pet: responses only
+        },
+    ),
+    (
         "field-removed from an allOf model's own member",
         _pet_all_of,
         lambda d: (_pet_all_of(d), _own(d).pop("status")),
