@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from apiforge.diff import aliases, described, field_access, model_names
+from apiforge.diff import aliases, described, extras, field_access, model_names
 from apiforge.diff.field_defaults import default_of, defaults
 from apiforge.diff.flow import (
     MISSING,
@@ -123,6 +123,8 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
         _properties(pair, key, (old, new), (raw_old, raw_new), directions, used)
         _constraints(pair, new_name, raw_old, raw_new, directions, used, where)
         _closed(pair, new_name, raw_old, raw_new, directions, used, where)
+        if old.kind == "object":
+            extras.compare(pair, new_name, (raw_old, raw_new), directions, used, where)
     composition = _COMPOSITION[1:] if merged else _COMPOSITION  # merged: allOf is the fields
     if _canonical(raw_old, composition) != _canonical(raw_new, composition):
         pair.emit(

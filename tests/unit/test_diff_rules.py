@@ -250,8 +250,31 @@ def _servers(*urls: str, version: str = "v1") -> Edit:
     return lambda d: d.__setitem__("servers", spelt)
 
 
+def _extra(model: str, values: Any) -> Edit:
+    """``model``'s ``additionalProperties`` (the type of its extra keys' values)."""
+    return lambda d: schema(d, model).__setitem__("additionalProperties", values)
+
+
+def _bag(values: dict[str, Any]) -> Edit:
+    """NewPet (a request body) has a field of the map component ``Bag``."""
+
+    def edit(d: dict[str, Any]) -> None:
+        d["components"]["schemas"]["Bag"] = {"type": "object", "additionalProperties": values}
+        schema(d, "NewPet")["properties"]["bag"] = {"$ref": "#/components/schemas/Bag"}
+
+    return edit
+
+
 Row = tuple[str, Edit, set[tuple[str, str, str]]]
 ROWS: list[Row] = [
+    (
+        "additional-properties-type-narrower (Pet travels in responses)",
+        _extra("Pet", {"type": "integer"}),
+        {
+            ("additional-properties-type-narrower", "client", C),
+            ("additional-properties-type-narrower", "server", B),
+        },
+    ),
     (
         "base-url-changed",  # from the client's http://localhost
         _servers("https://shop.example/{version}"),
@@ -571,6 +594,21 @@ ROWS: list[Row] = [
 
 # Rows whose old side is not the base spec: (name, old edit, new edit, expected).
 PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
+    (
+        "additional-properties-type-changed beside properties",
+        _extra("Pet", {"type": "string"}),
+        _extra("Pet", {"$ref": "#/components/schemas/Status"}),
+        _both(B, B, "additional-properties-type-changed"),
+    ),
+    (
+        "additional-properties-type-wider of a map alone (NewPet travels in requests)",
+        _bag({"type": "integer"}),
+        _bag({"type": "number"}),
+        {
+            ("additional-properties-type-wider", "client", C),
+            ("additional-properties-type-wider", "server", B),
+        },
+    ),
     (
         "base-url-changed through a server variable's default",
         _servers("https://shop.example/{version}"),
