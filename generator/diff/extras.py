@@ -28,7 +28,7 @@ def compare(
     where: tuple[Any, Any],
 ) -> None:
     """``additional-properties-type-*``: the extra values' type widened, narrowed or changed."""
-    old, new = (_values(raw) for raw in raws)
+    old, new = (_values(raw, side.openapi) for raw, side in zip(raws, (pair.old, pair.new)))
     if old is None or new is None:
         return
     shift = pair.type_shift(old, new)
@@ -43,9 +43,9 @@ def compare(
     )
 
 
-def _values(raw: dict[str, Any]) -> TypeRef | None:
+def _values(raw: dict[str, Any], openapi: str) -> TypeRef | None:
     """The type of an object's extra values (any when unspecified); None when it is closed."""
     extra = raw.get("additionalProperties", True)
     if extra is False:
         return None
-    return alias_type(extra) if isinstance(extra, dict) else _ANY
+    return alias_type(extra, openapi) if isinstance(extra, dict) else _ANY

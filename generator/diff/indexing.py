@@ -114,5 +114,6 @@ def index_of(
         uses,
         snapshot.digest,
         tuple((s.url, s.description) for s in snapshot.api.servers),
+        snapshot.openapi,
         touched,
     )

@@ -75,6 +75,7 @@ class Index:
     uses: str  # the entry of who uses each schema (see :func:`encode_uses`)
     digest: str
     servers: tuple[tuple[str, str], ...]  # the document's servers: (url, description)
+    openapi: str  # the document's OpenAPI version (how the rules read a schema alone)
     # When every entry it names was last known marked used (``time.time()`` seconds; 0: never).
     # Marking costs a read of each 128 KB pack's row, so :func:`store` does it only when stale.
     touched: int = 0
@@ -92,6 +93,7 @@ class Index:
                 self.uses,
                 self.digest,
                 self.servers,
+                self.openapi,
                 self.touched,
             )
         )
@@ -99,14 +101,17 @@ class Index:
     @staticmethod
     def load(data: bytes) -> Index | None:
         try:
-            fmt, display, table, ops, schemas, names, schemes, uses, dig, servers, touched = (
-                marshal.loads(data)
+            fmt, display, table, ops, schemas, names, schemes, uses, dig, *rest = marshal.loads(
+                data
             )
+            servers, openapi, touched = rest
         except (ValueError, EOFError, TypeError):
             return None
         if fmt != _FORMAT or type(table) is not dict:
             return None
-        return Index(display, table, ops, schemas, names, schemes, uses, dig, servers, touched)
+        return Index(
+            display, table, ops, schemas, names, schemes, uses, dig, servers, openapi, touched
+        )
 
 
 def entry_key(blob: bytes) -> str:
@@ -268,7 +273,12 @@ def restore(
         return None
     servers = tuple(Server(url, description) for url, description in index.servers)
     api = Api("", "", "", servers, ordered, cast("dict[str, Schema]", ir), schemes)
-    known: dict[str, Any] = {"digest": index.digest, "usage": usage, "users": users}
+    known: dict[str, Any] = {
+        "digest": index.digest,
+        "usage": usage,
+        "users": users,
+        "openapi": index.openapi,
+    }
     return Snapshot(
         display,
         api,

@@ -268,6 +268,13 @@ def _bag(values: dict[str, Any]) -> Edit:
 Row = tuple[str, Edit, set[tuple[str, str, str]]]
 ROWS: list[Row] = [
     (
+        "field-type-wider: a $ref'd field made nullable (3.0: allOf [$ref] + nullable)",
+        lambda d: schema(d, "Pet")["properties"].__setitem__(
+            "status", {"allOf": [{"$ref": "#/components/schemas/Status"}], "nullable": True}
+        ),
+        {("field-type-wider", "client", B), ("field-type-wider", "server", C)},
+    ),
+    (
         "additional-properties-type-narrower (Pet travels in responses)",
         _extra("Pet", {"type": "integer"}),
         {
@@ -594,6 +601,17 @@ ROWS: list[Row] = [
 
 # Rows whose old side is not the base spec: (name, old edit, new edit, expected).
 PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
+    (
+        "field-type-wider: a $ref'd field made nullable (3.1: anyOf [$ref, null])",
+        lambda d: d.__setitem__("openapi", "3.1.0"),
+        lambda d: (
+            d.__setitem__("openapi", "3.1.0"),
+            schema(d, "Pet")["properties"].__setitem__(
+                "status", {"anyOf": [{"$ref": "#/components/schemas/Status"}, {"type": "null"}]}
+            ),
+        ),
+        {("field-type-wider", "client", B), ("field-type-wider", "server", C)},
+    ),
     (
         "additional-properties-type-changed beside properties",
         _extra("Pet", {"type": "string"}),
