@@ -265,8 +265,29 @@ def _bag(values: dict[str, Any]) -> Edit:
     return edit
 
 
+def _pet_as(media_type: str, body: dict[str, Any] | None = None) -> Edit:
+    """``pets_retrieve``'s 200 body in ``media_type`` (its Pet schema, or ``body``)."""
+
+    def edit(d: dict[str, Any]) -> None:
+        response = op(d, "/pets/{id}/", "get")["responses"]["200"]
+        found = body if body is not None else response["content"]["application/json"]["schema"]
+        response["content"] = {media_type: {"schema": found}}
+
+    return edit
+
+
 Row = tuple[str, Edit, set[tuple[str, str, str]]]
 ROWS: list[Row] = [
+    (
+        "response-media-type-changed JSON -> text: Pet is returned as str now",
+        _pet_as("text/plain"),
+        _both(B, B, "response-media-type-changed"),
+    ),
+    (
+        "response-media-type-changed JSON -> XML: Pet is returned as bytes now",
+        _pet_as("application/xml"),
+        _both(B, B, "response-media-type-changed"),
+    ),
     (
         "field-type-wider: a $ref'd field made nullable (3.0: allOf [$ref] + nullable)",
         lambda d: schema(d, "Pet")["properties"].__setitem__(
@@ -601,6 +622,12 @@ ROWS: list[Row] = [
 
 # Rows whose old side is not the base spec: (name, old edit, new edit, expected).
 PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
+    (
+        "response-media-type-changed, a JSON string read as text: still a str",
+        _pet_as("application/json", {"type": "string"}),
+        _pet_as("text/plain", {"type": "string"}),
+        _both(P, P, "response-media-type-changed"),
+    ),
     (
         "field-type-wider: a $ref'd field made nullable (3.1: anyOf [$ref, null])",
         lambda d: d.__setitem__("openapi", "3.1.0"),
