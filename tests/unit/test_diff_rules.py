@@ -745,6 +745,12 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(C, P, "auth-scopes-removed"),
     ),
     (
+        "request-media-type-changed JSON -> text: the implementation gets a str, not NewPet",
+        lambda d: _media(d, json=_NEW_PET),
+        lambda d: _media(d, text=_NEW_PET),
+        _both(B, B, "request-media-type-changed"),
+    ),
+    (
         "request-media-type-changed, the old one still accepted",
         lambda d: _media(d, form=_NEW_PET),
         lambda d: _media(d, form=_NEW_PET, json=_NEW_PET),
