@@ -29,7 +29,7 @@ def compare(
     or an allOf is the composition rule's: the IR reads it as any type)."""
     if any(_COMBINERS & raw.keys() for raw in raws):
         return
-    old, new = (alias_type(raw) for raw in raws)
+    old, new = (alias_type(raw, side.openapi) for raw, side in zip(raws, (pair.old, pair.new)))
     if old is None or new is None:
         return
     shift = pair.type_shift(old, new)

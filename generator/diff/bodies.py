@@ -160,6 +160,18 @@ def _error_status(
     )
 
 
+def _returned(content: Content) -> TypeRef | None:
+    """The type a response body of ``content`` is returned as: its schema's when read as JSON,
+    ``str`` when read as text, ``bytes`` else (as the client and the server spell it);
+    None for JSON without a schema (``Any``)."""
+    from apiforge.render.types import outcome_kind  # how both packages read a body
+
+    kind = outcome_kind(content)
+    if kind == "json":
+        return content.type
+    return TypeRef("string") if kind == "text" else TypeRef("binary")
+
+
 def _spelt(side: Snapshot, parsed: TypeRef | None) -> str:
     if parsed is None:
         return "None"
@@ -189,10 +201,13 @@ def _response_body(
     if was is None or now is None:
         return
     if was.kind != now.kind:
+        before, after = _returned(was), _returned(now)
+        retyped = before is None or after is None or pair.type_shift(before, after) is not None
         pair.emit(
             "response-media-type-changed",
-            same(P),
-            f"{status} response body is now {now.media_type} (was {was.media_type})",
+            same(B if retyped else P),
+            f"{status} response body is now {now.media_type} (was {was.media_type})"
+            + ("; the return type changes with it" if retyped else ""),
             symbols,
             *where,
         )

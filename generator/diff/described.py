@@ -17,18 +17,22 @@ from typing import Any
 from apiforge.diagnostics import Sink
 from apiforge.diff.snapshot import Snapshot, schema_refs
 from apiforge.ir.build import build
-from apiforge.ir.model import Schema, TypeRef
+from apiforge.ir.model import Property, Schema, TypeRef
 from apiforge.ir.nested import component_key
+from apiforge.ir.schemas import is_nullable, null_only
 from apiforge.ir.shapes import build_shapes
 
 _HOLDER = "_apiforge_diff_holder"
+_COMBINERS = frozenset(("allOf", "anyOf", "oneOf"))
 
 
-def _described(schema: dict[str, Any]) -> Schema | None:
-    """The IR's summary of ``schema`` as a component of its own; None when it does not build."""
+def _described(schema: dict[str, Any], openapi: str) -> Schema | None:
+    """The IR's summary of ``schema`` as a component of its own, read as OpenAPI ``openapi``
+    reads it (the spec's version: the IR hoists a nullable reference as each version spells
+    it); None when it does not build."""
     stand_ins: dict[str, Any] = {key: {} for key in schema_refs(schema)}
     document = {
-        "openapi": "3.1.0",
+        "openapi": openapi,
         "info": {"title": "described", "version": "0"},
         "paths": {},
         "components": {"schemas": {**stand_ins, _HOLDER: schema}},
@@ -40,22 +44,39 @@ def _described(schema: dict[str, Any]) -> Schema | None:
     return api.schemas.get(_HOLDER)
 
 
-def alias_type(schema: dict[str, Any]) -> TypeRef | None:
-    """The type a plain-type component's ``RootModel`` holds: as the IR reads a property's."""
-    holder = _described({"type": "object", "properties": {"value": schema}})
+def alias_type(schema: dict[str, Any], openapi: str) -> TypeRef | None:
+    """The type a plain-type component's ``RootModel`` holds: as the IR reads a property's
+    (in a spec of version ``openapi``)."""
+    holder = _described({"type": "object", "properties": {"value": schema}}, openapi)
     found = holder.properties if holder is not None else ()
     return found[0].type if len(found) == 1 else None
 
 
-def merged(side: Snapshot, key: str) -> tuple[Schema, dict[str, Any]] | None:
-    """An allOf-composed component as its model: (IR schema with every member's fields, the
-    merged raw schema); None for any other component, or one whose merge is no object."""
+def field_type(prop: Property, raw: Any) -> TypeRef:
+    """A model field's type, nullable when its raw schema wraps one member and null
+    (``allOf: [$ref]`` + ``nullable: true``, ``anyOf: [$ref, {type: null}]``): the models
+    spell it ``Status | None``, which the IR's summary of the field leaves out."""
+    wrapped = isinstance(raw, dict) and not _COMBINERS.isdisjoint(raw)
+    if prop.type.nullable or not wrapped:
+        return prop.type
+    members = [
+        m for k in sorted(_COMBINERS & raw.keys()) if isinstance(raw[k], list) for m in raw[k]
+    ]
+    if is_nullable(raw) or any(null_only(m) for m in members):
+        return replace(prop.type, nullable=True)
+    return prop.type
+
+
+def merge_inputs(side: Snapshot, key: str) -> dict[str, Any]:
+    """The raw schemas a component's model is made of: its own and, for an allOf-composed one,
+    every component the merge follows (``$ref``'d allOf members, at any depth), by key.
+
+    An edit of any of them edits the model: ``Dog`` (allOf ``Pet``) has the fields of ``Pet``.
+    """
     raw = side.schemas.get(key)
-    if not isinstance(raw, dict) or "allOf" not in raw:
-        return None
     subset = {key: raw}
-    todo = [raw]
-    while todo:  # the components the merge follows: allOf members, at any depth
+    todo = [raw] if isinstance(raw, dict) and "allOf" in raw else []
+    while todo:
         for member in todo.pop().get("allOf") or ():
             ref = member.get("$ref") if isinstance(member, dict) else None
             target = component_key(ref) if isinstance(ref, str) else None
@@ -66,11 +87,33 @@ def merged(side: Snapshot, key: str) -> tuple[Schema, dict[str, Any]] | None:
                     todo.append(found)
             elif isinstance(member, dict) and ref is None:
                 todo.append(member)
+    return subset
+
+
+def merging(side: Snapshot, keys: set[str]) -> set[str]:
+    """The allOf-composed components (``keys`` aside) whose model merges any of ``keys``."""
+    return {
+        key
+        for key, raw in side.schemas.items()
+        if key not in keys
+        and isinstance(raw, dict)
+        and "allOf" in raw
+        and not keys.isdisjoint(merge_inputs(side, key))
+    }
+
+
+def merged(side: Snapshot, key: str) -> tuple[Schema, dict[str, Any]] | None:
+    """An allOf-composed component as its model: (IR schema with every member's fields, the
+    merged raw schema); None for any other component, or one whose merge is no object."""
+    raw = side.schemas.get(key)
+    if not isinstance(raw, dict) or "allOf" not in raw:
+        return None
+    subset = merge_inputs(side, key)
     where = side.api.schemas[key].spec_location
     shape = build_shapes(subset, dict.fromkeys(subset, where), Sink())[key]
     if shape.kind != "object":
         return None
-    described = _described(shape.schema)
+    described = _described(shape.schema, side.openapi)
     if described is None:
         return None
     return replace(side.api.schemas[key], kind="object", properties=described.properties), (

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from apiforge.diagnostics import Sink
-from apiforge.diff import operations, params, schemas
+from apiforge.diff import operations, params, schemas, servers
 from apiforge.diff.model import Audience, Change, Report, merge
 from apiforge.diff.pair import Pair
 from apiforge.diff.snapshot import Snapshot, load_snapshot
+from apiforge.diff.values import identical
 from apiforge.ir.model import Operation
 
 
@@ -26,6 +27,7 @@ def compare(old: Snapshot, new: Snapshot, packages: dict[str, Audience] | None =
                 rule(pair, before, after)
     operations.resources(pair)
     operations.schemes(pair)
+    servers.base_url(pair)
     schemas.components(pair)
     return finish(pair, packages)
 
@@ -40,7 +42,7 @@ def finish(pair: Pair, packages: dict[str, Audience] | None) -> Report:
 
 def unchanged(pair: Pair, before: Operation, after: Operation) -> bool:
     """Whether no rule can fire for a matched operation: its IR, names and paging are the same."""
-    if before != after:
+    if not identical(before, after):  # 1 and True differ in a default or a const
         return False
     old, new = pair.old.names, pair.new.names
     a, b = old.operations.get(before.operation_id), new.operations.get(after.operation_id)

@@ -13,6 +13,7 @@ from typing import Any
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, both, same
 from apiforge.diff.snapshot import Direction
+from apiforge.diff.values import identical
 
 P, C = Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 
@@ -43,7 +44,7 @@ def defaults(
     or None where it always received a value (possibly breaking: its type now allows None).
     """
     was, now = (tuple(v for v in default_of(schema, name) if v is not None) for schema in raw)
-    if _typed(was) == _typed(now):
+    if identical(was, now):  # 1 is not True as a default, nor [1] [True]
         return
     if was and now:
         rule, text, server = "changed", f"now defaults to {now[0]!r} (was {was[0]!r})", C
@@ -61,8 +62,3 @@ def defaults(
         both(field),
         *where,
     )
-
-
-def _typed(default: tuple[Any, ...]) -> tuple[Any, ...]:
-    """``1`` is not ``True`` as a default."""
-    return tuple((type(v), v) for v in default)

@@ -15,6 +15,7 @@ from typing import Any
 
 from apiforge.diff.model import AUDIENCES, Audience, Level
 from apiforge.diff.snapshot import Direction
+from apiforge.diff.values import identical, json_key
 from apiforge.ir.model import TypeRef
 
 
@@ -73,7 +74,7 @@ def type_shift(old: TypeRef, new: TypeRef, typed: frozenset[str] = MODEL_FORMATS
     ``typed`` (spelt as ``datetime``, ``UUID``...): the Python type changes, which
     breaks code on both sides (a ``str`` method on a ``datetime``), so it is changed.
     """
-    if old == new:
+    if identical(old, new):
         return None
     null = (
         None if old.nullable == new.nullable else (Shift.WIDER if new.nullable else Shift.NARROWER)
@@ -99,10 +100,21 @@ def _kind_shift(old: TypeRef, new: TypeRef, typed: frozenset[str]) -> Shift | No
             return Shift.NARROWER if new.format else Shift.WIDER
         return Shift.CHANGED
     if old.kind == "literal":
-        return set_shift(set(old.values), set(new.values))
+        return set_shift(set(map(json_key, old.values)), set(map(json_key, new.values)))
     if old.kind in ("array", "map") and old.item is not None and new.item is not None:
         return type_shift(old.item, new.item, typed)
     return None
+
+
+def const_shift(old: Any, new: Any) -> Shift | None:
+    """How a raw schema's ``const`` moved (the models spell it ``Literal[...]``, which the IR's
+    summary of a model field leaves out); None when neither is a dict with one."""
+    was, now = (s.get("const", MISSING) if isinstance(s, dict) else MISSING for s in (old, new))
+    if was is MISSING and now is MISSING:
+        return None
+    if was is MISSING or now is MISSING:
+        return Shift.NARROWER if was is MISSING else Shift.WIDER
+    return None if identical(was, now) else Shift.CHANGED
 
 
 def set_shift(old: set[Any], new: set[Any]) -> Shift | None:

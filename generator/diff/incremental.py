@@ -7,7 +7,7 @@ is the stored one. Effects of the IR builder across entries (operationId
 de-duplication, hoisted schema names) show in the list of schema keys, which must be
 equal, and in the operations of untouched path items, which must be the stored ones;
 the rest of the document (``r``) must be unchanged (its documentation members may
-change: no rule reads them); names are compared for every entry. Any other edit
+change: no rule reads them but the servers, which the index keeps whole); names are compared for every entry. Any other edit
 returns None and the caller compares in full. Operations are matched as
 :func:`~apiforge.diff.operations.match_operations` matches them and the rules run
 only for touched, renamed, added or removed entries, in the order the full
@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from apiforge.diagnostics import SpecLocation
-from apiforge.diff import model_names, operations, params, schemas, units
+from apiforge.diff import described, model_names, operations, params, schemas, servers, units
 from apiforge.diff.engine import finish
 from apiforge.diff.indexing import Made, index_of, keep
 from apiforge.diff.model import Audience, Report
@@ -139,6 +139,7 @@ def _compare(
     if not (same_names and same_ops):  # else every resource chain is as before
         operations.resources(pair)
     operations.schemes(pair)
+    servers.base_url(pair)  # the index keeps the servers: their unit is not compared
     kept: list[tuple[str, str, Ref, tuple[str, ...]]] = []
     components: list[str] = []
     for key, unit, entry, refs in old.schemas:
@@ -166,6 +167,10 @@ def _compare(
     rows.update((k, (prints[k], *summaries[k])) for k in summaries)
     rows = {k: rows[k] for k in prints}  # in document order
     new.known.setdefault("digest", units.combined({k: u[1] for k, u in rows.items()}))
+    merging = described.merging(new, set(components)) if components else set()
+    if merging:  # their models hold an edited member's fields: compared in the full order
+        order = {key: n for n, (key, *_) in enumerate(old.schemas)}
+        components = sorted({*components, *merging}, key=order.__getitem__)
     for key in components:
         schemas.component(pair, key, before.api.schemas[key], new.api.schemas[key])
     report = finish(pair, packages)

@@ -113,5 +113,7 @@ def index_of(
         pickle.dumps(snapshot.api.security_schemes, protocol=pickle.HIGHEST_PROTOCOL),
         uses,
         snapshot.digest,
+        tuple((s.url, s.description) for s in snapshot.api.servers),
+        snapshot.openapi,
         touched,
     )

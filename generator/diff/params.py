@@ -14,6 +14,7 @@ from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
 from apiforge.diff.requests import body
 from apiforge.diff.snapshot import Snapshot
+from apiforge.diff.values import identical
 from apiforge.ir.model import Operation, Parameter
 from apiforge.naming.names import param_key
 
@@ -228,14 +229,14 @@ def _default(
     now arrives where a value always did; its type allowed None all along).
     """
     was, now = _spec_default(old), _spec_default(new)
-    if was == now:
+    if identical(was, now):
         return
     label = f"{new.location} parameter {new.name!r}"
     if was is not None and now is not None:
         pair.emit(
             "parameter-default-changed",
             {"client": P, "server": C},
-            f"default of {new.name!r} is now {now[1]!r} (was {was[1]!r}): "
+            f"default of {new.name!r} is now {now[0]!r} (was {was[0]!r}): "
             "calls that omit it behave differently",
             symbols,
             *where,
@@ -245,9 +246,9 @@ def _default(
             "parameter-default-added",
             {"client": P, "server": C},
             {
-                "client": f"{label} now defaults to {now[1]!r}: calls that omit it may behave "
+                "client": f"{label} now defaults to {now[0]!r}: calls that omit it may behave "
                 "differently",
-                "server": f"{label} now defaults to {now[1]!r}: the route passes it, not None, "
+                "server": f"{label} now defaults to {now[0]!r}: the route passes it, not None, "
                 "when a call omits the parameter",
             },
             symbols,
@@ -258,9 +259,9 @@ def _default(
             "parameter-default-removed",
             same(P),
             {
-                "client": f"{label} no longer defaults to {was[1]!r}: calls that omit it may "
+                "client": f"{label} no longer defaults to {was[0]!r}: calls that omit it may "
                 "behave differently",
-                "server": f"{label} no longer defaults to {was[1]!r}: the route passes None "
+                "server": f"{label} no longer defaults to {was[0]!r}: the route passes None "
                 "when a call omits the parameter",
             },
             symbols,
@@ -268,11 +269,12 @@ def _default(
         )
 
 
-def _spec_default(param: Parameter) -> tuple[type, object] | None:
-    """The parameter's default with its type (``1`` is not ``True``), or None when it has none."""
+def _spec_default(param: Parameter) -> tuple[object] | None:
+    """``(default,)``, or None when the parameter has none (compared by
+    :func:`~apiforge.diff.values.identical`: ``1`` is not ``True``, ``[1]`` not ``[True]``)."""
     if not param.default or param.default[0] is None:
         return None
-    return type(param.default[0]), param.default[0]
+    return (param.default[0],)
 
 
 def _positional_order(pair: Pair, old: Operation, new: Operation) -> None:

@@ -14,7 +14,7 @@ from apiforge.diff.flow import Shift
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels
 from apiforge.diff.snapshot import Snapshot
-from apiforge.ir.model import Content, Operation, RequestBody, preferred_request
+from apiforge.ir.model import Content, Operation, RequestBody, TypeRef, preferred_request
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 _SCALAR_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited"})
@@ -65,19 +65,24 @@ def _sent(
     was, now = preferred_request(old.contents), preferred_request(new.contents)
     if was.media_type != now.media_type:
         kept = any(c.media_type == was.media_type for c in new.contents)
+        before, after = _taken(was), _taken(now)
+        retyped = was.kind != now.kind and (
+            before is None or after is None or pair.type_shift(before, after) is not None
+        )
+        retyped_note = "; the body's type changes with it" if retyped else ""
         pair.emit(
             "request-media-type-changed",
-            {"client": C if kept else B, "server": P},
+            {"client": B if retyped or not kept else C, "server": B if retyped else P},
             {
                 "client": f"request body is now sent as {now.media_type} (was {was.media_type})"
                 + (
-                    ""
-                    if kept
+                    retyped_note
+                    if kept or retyped
                     else "; the call is unchanged but clients generated from the old spec send "
                     "the old one, which the route answers with 415"
                 ),
                 "server": f"request body now arrives as {now.media_type} from the client "
-                f"(was {was.media_type})",
+                f"(was {was.media_type})" + retyped_note,
             },
             symbols,
             *where,
@@ -87,6 +92,15 @@ def _sent(
     content(pair, was, now, "request", symbols, where)
     if was.kind == now.kind == "form":
         _encoding(pair, was, now, symbols, where)
+
+
+def _taken(content: Content) -> TypeRef | None:
+    """The type a request body of ``content`` is passed as (by callers, to implementations):
+    ``bytes`` for binary data or media types read raw, ``str`` for text, else its schema's
+    (None without one)."""
+    if content.type is not None and content.type.kind == "binary" or content.kind == "binary":
+        return TypeRef("binary")
+    return TypeRef("string") if content.kind == "text" else content.type
 
 
 def _accepted(

@@ -16,18 +16,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from apiforge.diff import aliases, described, field_access, model_names
+from apiforge.diff import aliases, described, extras, field_access, model_names
 from apiforge.diff.field_defaults import default_of, defaults
 from apiforge.diff.flow import (
     MISSING,
     Shift,
     closed_shift,
+    combine,
+    const_shift,
     integer_format_shift,
     keyword_moves,
 )
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, both, flow_levels, same
 from apiforge.diff.snapshot import Direction
+from apiforge.diff.values import identical, json_key
 from apiforge.ir.model import Property, Schema
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
@@ -89,8 +92,8 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
     new_name = pair.new.model(key)
     where = (old.spec_location, new.spec_location)
     model_names.renamed(pair, key, old, new)
-    if pair.old.schemas.get(key) == pair.new.schemas.get(key):
-        return  # the same schema text (what it refers to is compared under its own key)
+    if identical(described.merge_inputs(pair.old, key), described.merge_inputs(pair.new, key)):
+        return  # the same schema text, allOf members too (other $refs: under their own key)
     # Used by no operation on either side, no data flows through it: only the rules that
     # break Python code whatever the direction fire (the models export it all the same).
     directions = _directions(pair, key)
@@ -120,6 +123,8 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
         _properties(pair, key, (old, new), (raw_old, raw_new), directions, used)
         _constraints(pair, new_name, raw_old, raw_new, directions, used, where)
         _closed(pair, new_name, raw_old, raw_new, directions, used, where)
+        if old.kind == "object":
+            extras.compare(pair, new_name, (raw_old, raw_new), directions, used, where)
     composition = _COMPOSITION[1:] if merged else _COMPOSITION  # merged: allOf is the fields
     if _canonical(raw_old, composition) != _canonical(raw_new, composition):
         pair.emit(
@@ -142,8 +147,9 @@ def _canonical(schema: dict[str, Any], keys: tuple[str, ...]) -> str:
 def _enum_values(
     pair: Pair, name: str, old: Schema, new: Schema, directions: list[Direction], used: Used
 ) -> None:
-    gone = [v for v in old.enum_values if v not in new.enum_values]
-    fresh = [v for v in new.enum_values if v not in old.enum_values]
+    before, after = ({json_key(v) for v in s.enum_values} for s in (old, new))
+    gone = [v for v in old.enum_values if json_key(v) not in after]  # 1 is not True
+    fresh = [v for v in new.enum_values if json_key(v) not in before]
     where = (old.spec_location, new.spec_location)
     if gone:
         spelt = ", ".join(repr(v) for v in gone)
@@ -304,7 +310,10 @@ def _property(
             both(field),
             *where,
         )
-    retyped = pair.type_shift(old.type, new.type)
+    prop_old = (raw_old.get("properties") or {}).get(old.name)
+    prop_new = (raw_new.get("properties") or {}).get(new.name)
+    types = described.field_type(old, prop_old), described.field_type(new, prop_new)
+    retyped = combine(pair.type_shift(*types), const_shift(prop_old, prop_new))
     if retyped is not None:
         pair.emit(
             f"field-type-{retyped.value}",
@@ -314,8 +323,6 @@ def _property(
             *where,
         )
     defaults(pair, field, new.name, (raw_old, raw_new), ways, used, where)
-    prop_old = (raw_old.get("properties") or {}).get(old.name)
-    prop_new = (raw_new.get("properties") or {}).get(new.name)
     if isinstance(prop_old, dict) and isinstance(prop_new, dict):
         _constraints(pair, field, prop_old, prop_new, ways, used, where)
 

@@ -63,6 +63,13 @@ class Snapshot:
         return str(self.known["digest"])
 
     @property
+    def openapi(self) -> str:
+        """The document's OpenAPI version (``3.0.3``): how the IR reads its schemas."""
+        if "openapi" not in self.known:
+            self.known["openapi"] = str(self.document.get("openapi") or "3.0.3")
+        return str(self.known["openapi"])
+
+    @property
     def usage(self) -> dict[str, frozenset[Direction]]:
         """Component key -> the directions it travels in (requests, responses)."""
         if "usage" not in self.known:

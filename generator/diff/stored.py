@@ -6,7 +6,8 @@ per operation and per component schema (their IR, pickled). The entries a snapsh
 adds are stored together, as one :class:`Pack` (one row writes faster than thousands),
 and read one by one (a slice of the row) or a pack at a time.
 The index names those entries and holds what the rules read of the whole spec: the
-names, the security schemes, who uses each schema, and the document's units (see
+names, the security schemes, the servers (the client's default base URL), who uses each
+schema, and the document's units (see
 :mod:`~apiforge.diff.units`). A later snapshot that shares an entry stores nothing
 for it, and reading one back unpickles only the entries a comparison asks for.
 """
@@ -25,7 +26,7 @@ from typing import Any, TypeVar, cast
 
 from apiforge.diagnostics import SpecLocation
 from apiforge.diff.snapshot import Snapshot, schema_refs
-from apiforge.ir.model import Api, Operation, Schema
+from apiforge.ir.model import Api, Operation, Schema, Server
 from apiforge.output.cache import (
     cache_dir,
     digest,
@@ -38,7 +39,7 @@ from apiforge.output.cache import (
 from apiforge.resources import templates_hash
 
 CACHE_KIND = "diff-snapshots"
-_FORMAT = "8"
+_FORMAT = "9"
 # Seconds after which storing an index marks the entries it shares used again (the cache
 # itself refreshes a read entry's stamp once a day): half a day, so none goes a day unmarked.
 REFRESH = 43_200
@@ -73,6 +74,8 @@ class Index:
     schemes: bytes  # pickled security schemes
     uses: str  # the entry of who uses each schema (see :func:`encode_uses`)
     digest: str
+    servers: tuple[tuple[str, str], ...]  # the document's servers: (url, description)
+    openapi: str  # the document's OpenAPI version (how the rules read a schema alone)
     # When every entry it names was last known marked used (``time.time()`` seconds; 0: never).
     # Marking costs a read of each 128 KB pack's row, so :func:`store` does it only when stale.
     touched: int = 0
@@ -89,6 +92,8 @@ class Index:
                 self.schemes,
                 self.uses,
                 self.digest,
+                self.servers,
+                self.openapi,
                 self.touched,
             )
         )
@@ -96,14 +101,17 @@ class Index:
     @staticmethod
     def load(data: bytes) -> Index | None:
         try:
-            fmt, display, table, ops, schemas, names, schemes, uses, dig, touched = marshal.loads(
+            fmt, display, table, ops, schemas, names, schemes, uses, dig, *rest = marshal.loads(
                 data
             )
+            servers, openapi, touched = rest
         except (ValueError, EOFError, TypeError):
             return None
         if fmt != _FORMAT or type(table) is not dict:
             return None
-        return Index(display, table, ops, schemas, names, schemes, uses, dig, touched)
+        return Index(
+            display, table, ops, schemas, names, schemes, uses, dig, servers, openapi, touched
+        )
 
 
 def entry_key(blob: bytes) -> str:
@@ -263,8 +271,14 @@ def restore(
         ordered = tuple(ops[i] for i, *_ in index.operations) if everything else ()
     except (*_ERRORS, LookupError):
         return None
-    api = Api("", "", "", (), ordered, cast("dict[str, Schema]", ir), schemes)
-    known: dict[str, Any] = {"digest": index.digest, "usage": usage, "users": users}
+    servers = tuple(Server(url, description) for url, description in index.servers)
+    api = Api("", "", "", servers, ordered, cast("dict[str, Schema]", ir), schemes)
+    known: dict[str, Any] = {
+        "digest": index.digest,
+        "usage": usage,
+        "users": users,
+        "openapi": index.openapi,
+    }
     return Snapshot(
         display,
         api,

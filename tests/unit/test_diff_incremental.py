@@ -115,6 +115,7 @@ HANDLED = {
     "constraint-narrower",
     "operation-deprecated",
     "auth-added",
+    "base-url-changed",
 }
 
 

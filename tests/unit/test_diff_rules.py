@@ -241,8 +241,73 @@ def _both(level_client: str, level_server: str, *rules: str) -> set[tuple[str, s
     }
 
 
+def _servers(*urls: str, version: str = "v1") -> Edit:
+    """The document's servers: ``urls`` (a ``{version}`` variable defaulting to ``version``)."""
+    spelt = [
+        {"url": url, "description": f"#{n}", "variables": {"version": {"default": version}}}
+        for n, url in enumerate(urls)
+    ]
+    return lambda d: d.__setitem__("servers", spelt)
+
+
+def _extra(model: str, values: Any) -> Edit:
+    """``model``'s ``additionalProperties`` (the type of its extra keys' values)."""
+    return lambda d: schema(d, model).__setitem__("additionalProperties", values)
+
+
+def _bag(values: dict[str, Any]) -> Edit:
+    """NewPet (a request body) has a field of the map component ``Bag``."""
+
+    def edit(d: dict[str, Any]) -> None:
+        d["components"]["schemas"]["Bag"] = {"type": "object", "additionalProperties": values}
+        schema(d, "NewPet")["properties"]["bag"] = {"$ref": "#/components/schemas/Bag"}
+
+    return edit
+
+
+def _pet_as(media_type: str, body: dict[str, Any] | None = None) -> Edit:
+    """``pets_retrieve``'s 200 body in ``media_type`` (its Pet schema, or ``body``)."""
+
+    def edit(d: dict[str, Any]) -> None:
+        response = op(d, "/pets/{id}/", "get")["responses"]["200"]
+        found = body if body is not None else response["content"]["application/json"]["schema"]
+        response["content"] = {media_type: {"schema": found}}
+
+    return edit
+
+
 Row = tuple[str, Edit, set[tuple[str, str, str]]]
 ROWS: list[Row] = [
+    (
+        "response-media-type-changed JSON -> text: Pet is returned as str now",
+        _pet_as("text/plain"),
+        _both(B, B, "response-media-type-changed"),
+    ),
+    (
+        "response-media-type-changed JSON -> XML: Pet is returned as bytes now",
+        _pet_as("application/xml"),
+        _both(B, B, "response-media-type-changed"),
+    ),
+    (
+        "field-type-wider: a $ref'd field made nullable (3.0: allOf [$ref] + nullable)",
+        lambda d: schema(d, "Pet")["properties"].__setitem__(
+            "status", {"allOf": [{"$ref": "#/components/schemas/Status"}], "nullable": True}
+        ),
+        {("field-type-wider", "client", B), ("field-type-wider", "server", C)},
+    ),
+    (
+        "additional-properties-type-narrower (Pet travels in responses)",
+        _extra("Pet", {"type": "integer"}),
+        {
+            ("additional-properties-type-narrower", "client", C),
+            ("additional-properties-type-narrower", "server", B),
+        },
+    ),
+    (
+        "base-url-changed",  # from the client's http://localhost
+        _servers("https://shop.example/{version}"),
+        {("base-url-changed", "client", P)},
+    ),
     (
         "operation-removed",
         lambda d: _pop(d["paths"]["/pets/{id}/"], "get"),
@@ -558,6 +623,50 @@ ROWS: list[Row] = [
 # Rows whose old side is not the base spec: (name, old edit, new edit, expected).
 PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
     (
+        "response-media-type-changed, a JSON string read as text: still a str",
+        _pet_as("application/json", {"type": "string"}),
+        _pet_as("text/plain", {"type": "string"}),
+        _both(P, P, "response-media-type-changed"),
+    ),
+    (
+        "field-type-wider: a $ref'd field made nullable (3.1: anyOf [$ref, null])",
+        lambda d: d.__setitem__("openapi", "3.1.0"),
+        lambda d: (
+            d.__setitem__("openapi", "3.1.0"),
+            schema(d, "Pet")["properties"].__setitem__(
+                "status", {"anyOf": [{"$ref": "#/components/schemas/Status"}, {"type": "null"}]}
+            ),
+        ),
+        {("field-type-wider", "client", B), ("field-type-wider", "server", C)},
+    ),
+    (
+        "additional-properties-type-changed beside properties",
+        _extra("Pet", {"type": "string"}),
+        _extra("Pet", {"$ref": "#/components/schemas/Status"}),
+        _both(B, B, "additional-properties-type-changed"),
+    ),
+    (
+        "additional-properties-type-wider of a map alone (NewPet travels in requests)",
+        _bag({"type": "integer"}),
+        _bag({"type": "number"}),
+        {
+            ("additional-properties-type-wider", "client", C),
+            ("additional-properties-type-wider", "server", B),
+        },
+    ),
+    (
+        "base-url-changed through a server variable's default",
+        _servers("https://shop.example/{version}"),
+        _servers("https://shop.example/{version}", version="v2"),
+        {("base-url-changed", "client", P)},
+    ),
+    (
+        "another server after the first, or descriptions: the default base URL stays",
+        _servers("https://shop.example/{version}"),
+        _servers("https://shop.example/v1", "https://staging.shop.example/v1"),
+        set(),
+    ),
+    (
         "positional-order-changed",
         _things,
         lambda d: _things(d, "b", "a"),
@@ -634,6 +743,12 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         lambda d: _security(d, [{"key": []}, {"token": ["pets:read", "pets:write"]}]),
         lambda d: _security(d, [{"key": []}, {"token": ["pets:read"]}]),
         _both(C, P, "auth-scopes-removed"),
+    ),
+    (
+        "request-media-type-changed JSON -> text: the implementation gets a str, not NewPet",
+        lambda d: _media(d, json=_NEW_PET),
+        lambda d: _media(d, text=_NEW_PET),
+        _both(B, B, "request-media-type-changed"),
     ),
     (
         "request-media-type-changed, the old one still accepted",
@@ -750,6 +865,19 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _pet_all_of,
         lambda d: (_pet_all_of(d), _own(d)["id"].__setitem__("type", "string")),
         _both(B, B, "field-type-changed"),
+    ),
+    (
+        "constraint-narrower in a $ref'd allOf member: under the member and the model merging it",
+        _pet_all_of,
+        lambda d: (
+            _pet_all_of(d),
+            schema(d, "NewPet")["properties"]["name"].__setitem__("maxLength", 40),
+        ),
+        {
+            ("constraint-narrower", "client", P),  # NewPet: a request body, and in Pet's responses
+            ("constraint-narrower", "server", P),
+            ("constraint-narrower", "client", C),  # Pet: responses only
+        },
     ),
     (
         "field-removed from an allOf model's own member",
