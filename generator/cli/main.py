@@ -199,7 +199,11 @@ def generate(ctx: click.Context, /, spec: Path | None, force: bool, **flags: Any
 )
 @click.pass_context
 def check(ctx: click.Context, /, spec: Path | None, breaking: bool, **flags: Any) -> None:
-    """Exit 1 with a diff when generated code is stale, edited by hand or missing."""
+    """Exit 1 with a diff when generated code is stale, edited by hand or missing.
+
+    Files in a package folder that no manifest names are listed too: a warning inside the
+    importable package (the wheel ships them; --strict fails on it), information elsewhere.
+    """
     from apiforge.cli.commands.check import run_check  # loaded when the command runs
 
     chosen = overrides(flags)
