@@ -54,6 +54,26 @@ def test_syntax_error(tmp_path: Path) -> None:
     assert (diagnostic.code, diagnostic.location.line) == ("json-syntax", 3)
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "pointer"),
+    [
+        ('{"openapi": "3.0.0",\n "info": {"title": "x" "version": "1"}}', 2, "/info/title"),
+        ('{"paths": {"/a": {"get": {,}}}}', 1, "/paths/~1a/get"),
+        ('{"a": [1, {"b": [true, {"c": tru}]}]}', 1, "/a/1/b/1/c"),
+        ('{"tags": ["a" "b"]}', 1, "/tags"),
+        ('{"x": {"y": 1},\n "z": [}', 2, "/z"),
+        ('\ufeff{"a": {"b": }}', 1, "/a/b"),
+        ("[1,]", 1, ""),
+    ],
+)
+def test_a_syntax_error_names_the_member_being_read(
+    tmp_path: Path, text: str, line: int, pointer: str
+) -> None:
+    source, [diagnostic] = read(tmp_path, text)
+    assert source is None and diagnostic.code == "json-syntax"
+    assert (diagnostic.location.line, diagnostic.location.pointer) == (line, pointer)
+
+
 def test_nan_is_not_json(tmp_path: Path) -> None:
     source, [diagnostic] = read(tmp_path, '{\n "a": NaN}')
     assert source is None
