@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -173,3 +174,19 @@ def test_positions(pointer: str, expected: tuple[int, int]) -> None:
         "}\n"
     )
     assert JsonPositions(text).position(pointer) == expected
+
+
+@pytest.mark.parametrize("make", [lambda path: None, lambda path: path.mkdir()])
+def test_an_unreadable_spec_says_why_once_without_its_absolute_path(
+    tmp_path: Path, make: Any
+) -> None:
+    path = tmp_path / "missing.json"
+    make(path)
+    reporter = Reporter(Sink())
+    assert read_source(str(path), "missing.json", LIMITS, reporter) is None
+    [diagnostic] = reporter.sink.items
+    assert diagnostic.code == "read-failed" and diagnostic.location.file == "missing.json"
+    assert diagnostic.message in (
+        "cannot read the file: No such file or directory",
+        "cannot read the file: Is a directory",
+    )
