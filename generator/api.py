@@ -25,7 +25,13 @@ from pathlib import Path
 
 from apiforge.config.defaults import default_stem
 from apiforge.config.project import resolve_targets
-from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
+from apiforge.config.targets import (
+    ConfigError,
+    NoProjectConfig,
+    Overrides,
+    Target,
+    url_spec_problem,
+)
 from apiforge.diagnostics import (
     Diagnostic,
     DiagnosticsError,
@@ -91,9 +97,12 @@ def resolve(spec: str | Path | None = None, overrides: Overrides | None = None) 
     """The targets of a call: ``spec`` with defaults, or the project's ``[tool.apiforge]``.
 
     Raises:
-        ValueError: per-spec overrides without ``spec``.
+        ValueError: per-spec overrides without ``spec``, or a ``spec`` that is a URL.
         DiagnosticsError: no project configuration, or an invalid one.
     """
+    problem = url_spec_problem(spec) if isinstance(spec, str) else None
+    if problem is not None:
+        raise ValueError(problem)
     try:
         return resolve_targets(Path(spec) if spec is not None else None, overrides or Overrides())
     except NoProjectConfig as exc:
@@ -215,9 +224,13 @@ def validate(
 
     Raises:
         DiagnosticsError: the spec has errors, or warnings with ``strict``.
+        ValueError: ``spec`` is a URL (specs are local files).
     """
     import tempfile  # only here: not on generate's no-op path (~3 ms)
 
+    problem = url_spec_problem(spec) if isinstance(spec, str) else None
+    if problem is not None:
+        raise ValueError(problem)
     spec = Path(spec)
     from apiforge.warning_codes import unknown_codes  # not on generate's no-op path
 

@@ -36,6 +36,7 @@ from apiforge.output.manifest import (
     STAGING_PREFIX,
     Manifest,
     ManifestError,
+    package_dirs,
     read_manifest,
     sha256_hex,
     staleness,
@@ -297,6 +298,21 @@ def path_bytes(path: Path) -> bytes | None:
         return None
 
 
+def untracked_allowed(target: Target, reporter: Reporter) -> bool:
+    """Report the files no manifest names (:mod:`apiforge.output.untracked`); False when
+    ``--strict`` fails on one."""
+    from apiforge.output.untracked import untracked_files  # check only
+
+    found = [
+        d
+        for package in package_dirs(target)
+        for d in untracked_files(target.output / package, package)
+    ]
+    failing = target.strict and any(d.severity is Severity.WARNING for d in found)
+    reporter.diagnostics(strict_failures(found) if failing else found)
+    return not failing
+
+
 def check_target(
     target: Target, render: RenderFn, reporter: Reporter, on_diff: Callable[[str], None]
 ) -> Outcome:
@@ -309,6 +325,8 @@ def check_target(
     if not recovered(target, reporter):
         return Outcome.FAILED
     if staleness(target, templates_hash()) is None:
+        if not untracked_allowed(target, reporter):
+            return Outcome.DIFFERS
         reporter.status(f"{name}: up to date")
         return Outcome.UP_TO_DATE
     rendered = render_target(target, render, reporter, name)
@@ -336,7 +354,7 @@ def check_target(
         for diff in diffs:
             on_diff(diff)
     reporter.diagnostics(problems)
-    if problems:
+    if not untracked_allowed(target, reporter) or problems:
         return Outcome.DIFFERS
     if outdated_manifest:
         reporter.status(

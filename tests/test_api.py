@@ -120,6 +120,13 @@ def test_one_name_for_client_and_server_is_refused(spec: Path) -> None:
         apiforge.generate(targets=[same])
 
 
+def test_a_spec_url_is_refused_with_what_to_do() -> None:
+    with pytest.raises(ValueError, match="is a URL: apiforge reads a spec from a local file"):
+        apiforge.generate("https://example.com/api.yaml")
+    with pytest.raises(ValueError, match="is a URL"):
+        apiforge.validate("http://example.com/api.yaml")
+
+
 def test_validate_returns_facts_or_raises_with_diagnostics(
     spec: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:

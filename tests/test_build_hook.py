@@ -224,6 +224,27 @@ def test_wheel_build_in_process(tmp_path: Path) -> None:
     assert (root / "generated/pets_client/.apiforge-manifest.json").is_file()
 
 
+def test_a_file_the_wheel_ships_but_no_manifest_names_is_warned_about(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hatchling.builders.wheel import WheelBuilder
+
+    root = sample_project(tmp_path / "sample", HOOK_ONLY)
+    list(WheelBuilder(str(root)).build(directory=str(tmp_path / "d0"), versions=["standard"]))
+    assert "untracked-file" not in capsys.readouterr().err
+    package = root / "generated/pets_client/pets_client"
+    (package / "extra.py").write_text("STALE = True\n")
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__/extra.cpython-312.pyc").write_bytes(b"")
+    (wheel,) = WheelBuilder(str(root)).build(
+        directory=str(tmp_path / "dist"), versions=["standard"]
+    )
+    assert "pets_client/extra.py" in zipfile.ZipFile(wheel).namelist()
+    err = capsys.readouterr().err
+    assert "generated/pets_client/pets_client/extra.py: warning[untracked-file]: " in err
+    assert "ships in the wheel" in err and "__pycache__" not in err
+
+
 @pytest.mark.slow
 def test_pip_install_builds_and_the_client_works(tmp_path: Path) -> None:
     """``pip install`` of a project using the hook in a fresh venv; then call the client."""

@@ -64,3 +64,16 @@ def test_exit_handlers_still_run(tmp_path: Path, argv: list[str], status: int) -
     done = _apiforge(tmp_path, code=code)
     assert done.returncode == status
     assert done.stdout.rstrip().endswith("handler ran")
+
+
+def test_ctrl_c_during_start_up_aborts_without_a_traceback(tmp_path: Path) -> None:
+    """Interrupted in its imports (here: installing the code tables), as click aborts later."""
+    code = (
+        "import apiforge.code_cache as cache\n"
+        "def interrupted(): raise KeyboardInterrupt\n"
+        "cache.install = interrupted\n"
+        "from apiforge.cli.start import run\n"
+        "run()\n"
+    )
+    done = _apiforge(tmp_path, "--version", code=code)
+    assert (done.returncode, done.stderr) == (1, "Aborted!\n")

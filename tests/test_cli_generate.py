@@ -258,6 +258,13 @@ def test_package_flags_need_a_spec(fake: FakePipeline) -> None:
     assert code == 2 and "--client-package need(s) a SPEC" in err
 
 
+@pytest.mark.parametrize("command", ["generate", "check", "watch", "validate", "diff"])
+def test_a_spec_url_is_a_usage_error_that_says_what_to_do(fake: FakePipeline, command: str) -> None:
+    code, _, err = run(fake, command, "https://example.com/api.yaml")
+    assert code == 2 and "is a URL: apiforge reads a spec from a local file" in err
+    assert "curl -o api.yaml https://example.com/api.yaml" in err
+
+
 def test_no_spec_and_no_config_is_a_usage_error(fake: FakePipeline) -> None:
     code, _, err = run(fake, "generate")
     assert code == 2 and "no pyproject.toml with a [tool.apiforge] table" in err

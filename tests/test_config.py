@@ -180,6 +180,11 @@ def test_a_target_key_in_the_top_table_says_where_it_belongs(
             "nothing to generate",
         ),
         (
+            '[[tool.apiforge.targets]]\nspec = "https://example.com/api.yaml"\n',
+            "/tool/apiforge/targets/0/spec",
+            "is a URL: apiforge reads a spec from a local file, it does not download one",
+        ),
+        (
             '[[tool.apiforge.targets]]\nspec = "a.yaml"\n[[tool.apiforge.targets]]\nspec = "b/a.yaml"\n',
             "/tool/apiforge/targets/1",
             "both generate `a_client`",

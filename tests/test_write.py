@@ -278,3 +278,27 @@ def test_failure_before_the_first_write_removes_the_new_output_dir(
     with pytest.raises(OSError):
         write_packages(target.output, trees_for(target, FILES))
     assert not target.output.exists()
+
+
+@pytest.mark.parametrize("force", [False, True])  # the in-place way, and the staged swap
+def test_ctrl_c_after_the_write_is_complete_leaves_no_staging_folder(
+    target: Target, monkeypatch: pytest.MonkeyPatch, force: bool
+) -> None:
+    """The interrupt goes through, but only after the old copy in the staging folder is gone."""
+    write_packages(target.output, trees_for(target, FILES))
+    new = {**FILES, "shop_client/shop_client/models.py": "B = 3\n"}
+    real_unlink, calls = os.unlink, []
+
+    def interrupted_once(path: str | Path, *args: object, **kwargs: object) -> None:
+        if not calls and Path(path).parent.name.startswith(STAGING_PREFIX):
+            calls.append(path)
+            raise KeyboardInterrupt
+        real_unlink(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", interrupted_once)
+    with pytest.raises(KeyboardInterrupt):
+        write_packages(target.output, trees_for(target, new), force=force)
+    monkeypatch.undo()
+    assert calls  # the interrupt came while cleaning up
+    assert not any(p.name.startswith(STAGING_PREFIX) for p in target.output.iterdir())
+    assert (target.output / "shop_client/shop_client/models.py").read_text() == "B = 3\n"

@@ -37,7 +37,7 @@ from hatchling.plugin import hookimpl
 from apiforge.api import GenerateFailed, generate
 from apiforge.config.project import load_project
 from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
-from apiforge.diagnostics import render_text
+from apiforge.diagnostics import Severity, render_text
 from apiforge.engine import RenderFn, pipeline_render
 from apiforge.output.manifest import input_paths
 from apiforge.progress import Reporter
@@ -79,6 +79,7 @@ class ApiforgeBuildHook(BuildHookInterface[BuilderConfig]):
             build_data.setdefault("force_include", {}).update(sdist_inputs(targets, self.root))
         elif include and version == "standard":
             build_data.setdefault("force_include", {}).update(wheel_packages(targets))
+            shipped_untracked(targets)
 
 
 def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
@@ -139,6 +140,26 @@ def wheel_packages(targets: list[Target]) -> dict[str, str]:
             if (source / "__init__.py").is_file():
                 included[str(source.absolute())] = package
     return included
+
+
+def shipped_untracked(targets: list[Target]) -> None:
+    """Warn on stderr about files the wheel takes from a generated package that no manifest names.
+
+    They were not generated (a user's ``extra.py``, a module a hand left behind), yet every
+    wheel ships them; :mod:`apiforge.output.untracked` says which. The build goes on.
+    """
+    from apiforge.output.untracked import untracked_files  # wheels only
+
+    found = [
+        d
+        for target in targets
+        for package in (target.client_package, target.server_package)
+        if package is not None
+        for d in untracked_files(target.output / package, package)
+        if d.severity is Severity.WARNING
+    ]
+    if found:
+        print(render_text(found), file=sys.stderr)
 
 
 def sdist_inputs(targets: list[Target], root: str) -> dict[str, str]:

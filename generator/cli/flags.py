@@ -42,9 +42,23 @@ IGNORE_WARNING = click.option(
 )
 
 
-SPEC = click.argument(
-    "spec", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+class SpecFile(click.Path):
+    """An existing local file; a URL is refused with what to do instead (not "does not exist")."""
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            from apiforge.config.targets import url_spec_problem  # light: dataclasses only
+
+            problem = url_spec_problem(value)
+            if problem is not None:
+                self.fail(problem, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+SPEC = click.argument("spec", required=False, type=SpecFile())
 
 
 def package_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:

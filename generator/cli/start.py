@@ -13,10 +13,23 @@ so each command starts as before (``generate`` turns it off itself, see its comm
 from __future__ import annotations
 
 import gc
+import sys
 
 
 def run() -> None:
-    """Install the compiled-code tables, then run the command line (:func:`apiforge.cli.main.run`)."""
+    """Install the compiled-code tables, then run the command line (:func:`apiforge.cli.main.run`).
+
+    A Ctrl-C during start-up ends the process as one during the command does (click's
+    ``Aborted!``, exit 1), not with a traceback of whichever import it interrupted.
+    """
+    try:
+        _start()
+    except KeyboardInterrupt:
+        sys.stderr.write("Aborted!\n")
+        raise SystemExit(1) from None
+
+
+def _start() -> None:
     collecting = gc.isenabled()
     gc.disable()
     # imported with the collector off (module docstring): dataclasses and inspect come with it

@@ -35,7 +35,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import ErrorDetails
 
 from apiforge.config.defaults import default_stem
-from apiforge.config.targets import ConfigError, Overrides, Target, config_diagnostic, key_line
+from apiforge.config.targets import (
+    ConfigError,
+    Overrides,
+    Target,
+    config_diagnostic,
+    key_line,
+    url_spec_problem,
+)
 from apiforge.diagnostics import Diagnostic
 from apiforge.naming.reserved import package_name_problem
 from apiforge.warning_codes import unknown_codes
@@ -65,6 +72,13 @@ def _check_codes(codes: list[str]) -> list[str]:
     if problems:
         raise ValueError(problems[0])
     return codes
+
+
+def _check_spec(value: str) -> str:
+    problem = url_spec_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
 
 
 def _check_env(value: str | None) -> str | None:
@@ -127,6 +141,7 @@ class TargetConfig(BaseModel):
     )
 
     _packages = field_validator("client_package", "server_package", mode="before")(_check_package)
+    _spec = field_validator("spec")(_check_spec)
     _envs = field_validator("api_key_env", "base_url_env")(_check_env)
     _codes = field_validator("ignore_warnings")(_check_codes)
 

@@ -214,3 +214,14 @@ def target_from_json(values: dict[str, Any]) -> Target:
     arguments: dict[str, Any] = {k: Path(v) if k in _PATH_FIELDS else v for k, v in values.items()}
     arguments["ignore_warnings"] = tuple(arguments["ignore_warnings"])
     return Target(**arguments)
+
+
+def url_spec_problem(spec: str) -> str | None:
+    """Why ``spec`` cannot name a spec when it is an http(s) URL (read as a path, it is not found
+    as ``https:/host/...``); None for anything else."""
+    if not spec.lower().startswith(("http://", "https://")):
+        return None
+    return (
+        f"{spec!r} is a URL: apiforge reads a spec from a local file, it does not download "
+        f"one; save it first (e.g. curl -o api.yaml {spec}) and name that file"
+    )

@@ -145,6 +145,35 @@ def _scan(text: str, max_depth: int) -> Iterator[tuple[str, str, int, int]]:
                 frame[2][key] = match.start()
 
 
+def pointer_before(text: str, offset: int) -> str:
+    """The pointer of what was being read at ``offset`` (where a syntax error stopped the
+    decoder): the member of the innermost object whose key was read, else that container."""
+    frames: list[list[Any]] = []  # per open container: [is an object, key or index, key read]
+    for match in _TOKEN.finditer(text, 0, offset):
+        token = match.group()
+        top = frames[-1] if frames else None
+        if token in "[{":
+            frames.append([token == "{", "0", token == "["])
+        elif token in "]}":
+            if frames:
+                frames.pop()
+        elif top is None or token == ":":
+            continue
+        elif token == ",":
+            top[1], top[2] = (top[1], False) if top[0] else (str(int(top[1]) + 1), True)
+        elif top[0] and not top[2]:
+            top[1], top[2] = json.loads(token), True
+    tokens: list[str] = []
+    for frame in frames[:-1]:
+        if not frame[2]:
+            break  # a container where a key belongs: the damage is here
+        tokens.append(frame[1])
+    else:
+        if frames and frames[-1][0] and frames[-1][2]:
+            tokens.append(frames[-1][1])
+    return jsonpointer.from_tokens(tokens)
+
+
 def _depth(data: Any) -> int:
     """Maximum nesting of containers in loaded data (level by level, no recursion)."""
     level = [data] if isinstance(data, (dict, list)) else []
@@ -191,7 +220,8 @@ def parse_json(
     try:
         data = json.loads(body, object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        location = SpecLocation(display, "", exc.lineno, exc.colno)
+        pointer = pointer_before(body, exc.pos)
+        location = SpecLocation(display, pointer, exc.lineno, exc.colno)
         reporter.at(Severity.ERROR, "json-syntax", exc.msg, location)
         return None, positions
     except ValueError as exc:  # NaN / Infinity

@@ -88,7 +88,8 @@ def _read_bytes(
                     raw = handle.read(limits.max_file_bytes + 1)
                 size = len(raw)
     except OSError as exc:
-        reporter.at(Severity.ERROR, "read-failed", f"cannot read the file: {exc}", where)
+        reason = exc.strerror or str(exc)  # the path is the location's: not twice, absolute
+        reporter.at(Severity.ERROR, "read-failed", f"cannot read the file: {reason}", where)
         return None
     if size > limits.max_file_bytes:
         reporter.at(

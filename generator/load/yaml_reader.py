@@ -45,6 +45,7 @@ from apiforge.load.yaml_compose import (
     too_deep_mark,
 )
 from apiforge.load.yaml_positions import YamlPositions, node_at, pointer_of
+from apiforge.load.yaml_syntax import report_syntax
 
 __all__ = ["YamlPositions", "parse_yaml", "resolve_plain"]
 
@@ -323,7 +324,7 @@ def parse_yaml(
                 location = SpecLocation(display, "", line, column)
                 reporter.at(Severity.ERROR, "too-deep", "the document nests too deeply", location)
             else:
-                _report_syntax(exc, display, reporter)
+                report_syntax(exc, text, display, reporter)
             return None, positions
         except RecursionError:
             location = SpecLocation(display, "", 1, 1)
@@ -384,13 +385,3 @@ def _report(reporter: Reporter, display: str, root: Node, problem: _Problem) -> 
     reporter.at(
         severity, code, message, SpecLocation(display, pointer, mark.line + 1, mark.column + 1)
     )
-
-
-def _report_syntax(exc: yaml.YAMLError, display: str, reporter: Reporter) -> None:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    message = f"{problem} ({context})" if context else str(problem)
-    line = mark.line + 1 if mark is not None else None
-    column = mark.column + 1 if mark is not None else None
-    reporter.at(Severity.ERROR, "yaml-syntax", message, SpecLocation(display, "", line, column))

@@ -39,8 +39,10 @@ without ``fcntl`` this check is skipped).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 JOURNAL_NAME = "journal"
@@ -150,3 +152,18 @@ def discard(staging: str) -> None:
         os.rmdir(staging)
     except OSError:
         pass  # something could not be deleted: the next run reports the folder
+
+
+@contextlib.contextmanager
+def finishing(staging: str) -> Iterator[None]:
+    """Around what a write does after :meth:`Journal.commit`: a Ctrl-C there still cleans up.
+
+    The output is complete by then, so the interrupt is let through only once the staging
+    folder is gone: left behind, it would hold the old package's copy inside the output
+    folder (where ``git add generated/`` or an sdist takes it) until the next run.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        discard(staging)
+        raise

@@ -33,6 +33,7 @@ Refusals raise :class:`WriteRefused` with one diagnostic per problem.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -46,7 +47,7 @@ from apiforge.config.targets import Target
 from apiforge.diagnostics import Diagnostic, Severity, SpecLocation
 from apiforge.diff.recorded import SpecCopy, spec_copy
 from apiforge.output import file_stats
-from apiforge.output.journal import Journal, discard
+from apiforge.output.journal import Journal, discard, finishing
 from apiforge.output.manifest import (
     MANIFEST_NAME,
     STAGING_PREFIX,
@@ -210,8 +211,9 @@ def write_packages(output: Path, trees: Trees, *, force: bool = False) -> int:
         if journal is not None:
             journal.close()
         raise
-    stamp = file_stats.stamp_in(Path(staging))  # after every write, before the stats
-    discard(staging)
+    with finishing(staging):
+        stamp = file_stats.stamp_in(Path(staging))  # after every write, before the stats
+        discard(staging)
     journal.close()
     for plan in plans:
         _remember_stats(plan.dest, stamp)
@@ -219,10 +221,8 @@ def write_packages(output: Path, trees: Trees, *, force: bool = False) -> int:
 
 
 def _remove_if_empty(folder: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         folder.rmdir()
-    except OSError:
-        pass
 
 
 def _remember_stats(dest: Path, stamp: file_stats.Stamp | None) -> None:

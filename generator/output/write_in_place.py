@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apiforge.output import file_stats
-from apiforge.output.journal import Journal, discard
+from apiforge.output.journal import Journal, discard, finishing
 from apiforge.output.manifest import (
     MANIFEST_NAME,
     STAGING_PREFIX,
@@ -134,8 +134,9 @@ def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> int
         if journal is not None:
             journal.close()
         raise
-    stamp = file_stats.stamp_in(Path(staging))  # after every write, before their stats
-    discard(staging)
+    with finishing(staging):
+        stamp = file_stats.stamp_in(Path(staging))  # after every write, before their stats
+        discard(staging)
     journal.close()
     # stat'ed once the old files are gone (removing a hard link changes its other names' ctime)
     file_stats.store(

@@ -28,6 +28,7 @@ from apiforge.load.load import load
 from apiforge.output.format import format_files
 from apiforge.output.journal import Journal
 from apiforge.output.manifest import STAGING_PREFIX
+from apiforge.output.untracked import untracked_files
 from apiforge.output.write import WriteRefused, package_trees, write_packages
 from apiforge.pipeline import Rendered, render
 
@@ -311,6 +312,14 @@ def _stale_file(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
     return _check(
         tmp, lambda package: None, {**FILES, "shop_client/shop_client/models.py": "B = 3\n"}
     )
+
+
+@case("untracked-file")
+def _untracked_file(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
+    target = _target(tmp)
+    write_packages(target.output, _trees(target, FILES))
+    (target.output / "shop_client/shop_client/extra.py").write_text("STALE = True\n")
+    return untracked_files(target.output / "shop_client", "shop_client")
 
 
 # ---- apiforge diff --against ---------------------------------------------------------------

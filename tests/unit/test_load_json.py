@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,6 +53,26 @@ def test_syntax_error(tmp_path: Path) -> None:
     source, [diagnostic] = read(tmp_path, '{\n  "a": 1,\n}')
     assert source is None
     assert (diagnostic.code, diagnostic.location.line) == ("json-syntax", 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "pointer"),
+    [
+        ('{"openapi": "3.0.0",\n "info": {"title": "x" "version": "1"}}', 2, "/info/title"),
+        ('{"paths": {"/a": {"get": {,}}}}', 1, "/paths/~1a/get"),
+        ('{"a": [1, {"b": [true, {"c": tru}]}]}', 1, "/a/1/b/1/c"),
+        ('{"tags": ["a" "b"]}', 1, "/tags"),
+        ('{"x": {"y": 1},\n "z": [}', 2, "/z"),
+        ('\ufeff{"a": {"b": }}', 1, "/a/b"),
+        ("[1,]", 1, ""),
+    ],
+)
+def test_a_syntax_error_names_the_member_being_read(
+    tmp_path: Path, text: str, line: int, pointer: str
+) -> None:
+    source, [diagnostic] = read(tmp_path, text)
+    assert source is None and diagnostic.code == "json-syntax"
+    assert (diagnostic.location.line, diagnostic.location.pointer) == (line, pointer)
 
 
 def test_nan_is_not_json(tmp_path: Path) -> None:
@@ -153,3 +174,19 @@ def test_positions(pointer: str, expected: tuple[int, int]) -> None:
         "}\n"
     )
     assert JsonPositions(text).position(pointer) == expected
+
+
+@pytest.mark.parametrize("make", [lambda path: None, lambda path: path.mkdir()])
+def test_an_unreadable_spec_says_why_once_without_its_absolute_path(
+    tmp_path: Path, make: Any
+) -> None:
+    path = tmp_path / "missing.json"
+    make(path)
+    reporter = Reporter(Sink())
+    assert read_source(str(path), "missing.json", LIMITS, reporter) is None
+    [diagnostic] = reporter.sink.items
+    assert diagnostic.code == "read-failed" and diagnostic.location.file == "missing.json"
+    assert diagnostic.message in (
+        "cannot read the file: No such file or directory",
+        "cannot read the file: Is a directory",
+    )

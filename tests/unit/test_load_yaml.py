@@ -128,6 +128,36 @@ def test_syntax_error_has_a_line(tmp_path: Path) -> None:
     assert diagnostic.location.line == 2
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "pointer"),
+    [
+        ("openapi: 3.0.0\ninfo:\n\ttitle: x\n", 3, "/info"),
+        ("info:\n  title: x\n  \tversion: y\n", 3, "/info/title"),
+        ("tags:\n  - a\n\t- b\n", 3, "/tags"),
+        ("info:\n  description: |\n    x\n\ty\n", 4, "/info/description"),
+    ],
+)
+def test_a_tab_in_indentation_is_named_with_its_line_and_pointer(
+    tmp_path: Path, text: str, line: int, pointer: str
+) -> None:
+    source, [diagnostic] = read(tmp_path, text)
+    assert source is None and diagnostic.code == "yaml-syntax"
+    assert diagnostic.message == "tabs are not allowed for indentation (YAML indents with spaces)"
+    assert (diagnostic.location.line, diagnostic.location.pointer) == (line, pointer)
+
+
+def test_tabs_that_are_not_indentation_are_data(tmp_path: Path) -> None:
+    source, problems = read(tmp_path, "a: 1\t# c\nb:\t2\n")
+    assert source is not None and problems == []
+
+
+def test_a_syntax_error_names_the_member_being_read(tmp_path: Path) -> None:
+    text = "paths:\n  /a:\n    get:\n      tags: [a, b\n      responses: {}\n"
+    _, [diagnostic] = read(tmp_path, text)
+    assert "tab" not in diagnostic.message
+    assert diagnostic.location.pointer == "/paths/~1a/get/tags"
+
+
 def test_several_documents_are_rejected(tmp_path: Path) -> None:
     source, [diagnostic] = read(tmp_path, "a: 1\n---\nb: 2\n")
     assert source is None and diagnostic.code == "yaml-syntax"

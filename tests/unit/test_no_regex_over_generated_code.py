@@ -30,6 +30,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("load/json_reader.py", "_skip"): "whitespace in a JSON spec file",
     ("load/json_reader.py", "JsonPositions.line_column"): "line starts of a JSON spec file",
     ("load/json_reader.py", "_scan"): "tokens of a JSON spec file",
+    ("load/json_reader.py", "pointer_before"): "tokens of a JSON spec file, up to a syntax error",
     ("load/json_reader.py", "parse_json"): "NaN/Infinity in a JSON spec file, for the diagnostic",
     ("load/load.py", "<module>"): "pattern of the spec's openapi version",
     ("load/load.py", "_family"): "the spec's openapi field",
