@@ -148,12 +148,13 @@ def generate_target(
         write_packages,
     )
 
-    reporter.stage(f"{name}: writing {len(rendered.files)} files")
     hashes = rendered.input_hashes
     try:
         trees = package_trees(
             target, rendered.files, rendered.packages, hashes, templates_hash(), copy
         )
+        total = sum(len(tree) - 1 for tree in trees.values())  # manifests aside, as counted
+        reporter.stage(f"{name}: writing {counted(total, 'file')}")
         count = write_packages(target.output, trees, force=force)
     except WriteRefused as exc:
         reporter.diagnostics(exc.diagnostics)
@@ -162,7 +163,12 @@ def generate_target(
         reporter.diagnostics([write_failure(target.output, exc)])
         return Outcome.FAILED
     written = ", ".join(shown(target.output / package) for package in sorted(trees))
-    reporter.status(f"{name}: wrote {counted(count, 'file')} to {written} ({reason})")
+    wrote = (
+        counted(count, "file")
+        if count >= total
+        else f"{count} of {total} files (the rest unchanged)"
+    )
+    reporter.status(f"{name}: wrote {wrote} to {written} ({reason})")
     if change_summary:
         reporter.status(f"{name}: {change_summary}")
     return Outcome.WRITTEN

@@ -151,14 +151,23 @@ def test_the_count_written_is_of_files_that_changed(fake: FakePipeline) -> None:
     run(fake, "generate", "shop.txt")
     Path("generated/shop_client/pyproject.toml").unlink()
     code, out, err = run(fake, "generate", "shop.txt")  # restored by rebuilding the package
-    assert code == 0 and "shop.txt: wrote 1 file to " in out, err
+    assert code == 0 and "shop.txt: wrote 1 of 6 files (the rest unchanged) to " in out, err
     assert Path("generated/shop_client/pyproject.toml").is_file()
     write_spec("title: Shop!\n")
     code, out, _ = run(fake, "generate", "shop.txt")  # in place: each __init__.py and spec copy
-    assert code == 0 and "shop.txt: wrote 4 files to " in out, out
+    assert code == 0 and "shop.txt: wrote 4 of 6 files (the rest unchanged) to " in out, out
     Path("generated/shop_server/pyproject.toml").unlink()
     code, out, _ = run(fake, "generate", "--force", "shop.txt")  # --force rebuilds, rewrites 1
-    assert code == 0 and "shop.txt: wrote 1 file to " in out, out
+    assert code == 0 and "shop.txt: wrote 1 of 6 files (the rest unchanged) to " in out, out
+
+
+def test_the_progress_line_counts_the_files_the_status_line_counts(fake: FakePipeline) -> None:
+    """``writing N files`` once counted the rendered texts only (spec copies aside), so a
+    first run said ``writing 4`` and then ``wrote 6``."""
+    write_spec("title: Shop\n")
+    code, out, err = run(fake, "generate", "shop.txt")
+    assert code == 0 and "shop.txt: writing 6 files" in out + err, out + err
+    assert "shop.txt: wrote 6 files to " in out, out
 
 
 def test_a_folder_emptied_by_hand_is_filled_again(fake: FakePipeline) -> None:
@@ -166,7 +175,7 @@ def test_a_folder_emptied_by_hand_is_filled_again(fake: FakePipeline) -> None:
     run(fake, "generate", "shop.txt")
     Path("generated/shop_client/shop_client/__init__.py").unlink()  # the folder's only file
     code, out, err = run(fake, "generate", "shop.txt")
-    assert code == 0 and "shop.txt: wrote 1 file to " in out, err
+    assert code == 0 and "shop.txt: wrote 1 of 6 files (the rest unchanged) to " in out, err
     assert Path("generated/shop_client/shop_client/__init__.py").is_file()
     assert run(fake, "check", "shop.txt")[0] == 0
 
