@@ -214,7 +214,18 @@ class Speller:
             result = Type("annotated", f"Field(discriminator={literal(tag)})", (result,))
         elif self.server and keyword == "oneOf" and result.kind == "union":
             result = Type("annotated", "_OneOf()", (result,))
+        elif not self.server and result.kind == "union" and self._all_closed(members):
+            result = Type("annotated", "_KnownKeysRead()", (result,))
         return union(result, NONE) if nullable else result
+
+    def _all_closed(self, members: list[Any]) -> bool:
+        """Every member a reference to a closed object (``additionalProperties: false``)."""
+        for member in members:
+            ref = member.get("$ref") if isinstance(member, dict) else None
+            shape = self.shapes.get(component_key(ref) or "") if isinstance(ref, str) else None
+            if shape is None or shape.kind != "object" or shape.extra != "forbid":
+                return False
+        return True
 
     def discriminator_field(self, schema: dict[str, Any], keyword: str) -> str | None:
         """The field name pydantic selects members by, when every member is a model with that tag."""
@@ -317,3 +328,12 @@ def enum_root(values: tuple[Any, ...]) -> Type:
         return ANY
     spelt = Type("literal", ", ".join(literal(v) for v in listed))
     return union(spelt, NONE) if None in values else spelt
+
+
+def enum_base(values: tuple[Any, ...]) -> str:
+    """The base of an ``Enum`` class of ``values``: ``str, Enum``, ``IntEnum`` or ``Enum``."""
+    if all(isinstance(v, str) for v in values):
+        return "str, Enum"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "IntEnum"
+    return "Enum"
