@@ -50,6 +50,7 @@ class HelpersView:
     one_of: bool
     unique_items: bool
     optional_tags: bool
+    file: bool  # client: ``_File``, a ``format: binary`` property
     imports: str
 
 
@@ -87,6 +88,7 @@ def helpers_view(used: set[str], server: bool) -> HelpersView | None:
         one_of="_OneOf" in used,
         unique_items="_UniqueItems" in used,
         optional_tags="_undocumented_default" in used,
+        file="_File" in used,
         imports=import_block(_helper_imports(used, server)),
     )
 
@@ -153,6 +155,18 @@ def _helper_imports(used: set[str], server: bool) -> list[Import]:
             Import("typing", "Any", "_Any"),
             Import("pydantic", "BaseModel", "_BaseModel"),
             Import("pydantic", "model_validator", "_model_validator"),
+            Import("pydantic_core", "core_schema", "_core_schema"),
+        ]
+    if "_File" in used:
+        wanted += [
+            Import("typing", "IO", "_IO"),
+            Import("typing", "Annotated", "_Annotated"),
+            Import("typing", "Any", "_Any"),
+            Import("pydantic", "GetCoreSchemaHandler", "_GetCoreSchemaHandler"),
+            Import("pydantic", "GetJsonSchemaHandler", "_GetJsonSchemaHandler"),
+            Import("pydantic.json_schema", "JsonSchemaValue", "_JsonSchemaValue"),
+            Import("pydantic_core", "CoreSchema", "_CoreSchema"),
+            Import("pydantic_core", "PydanticCustomError", "_PydanticCustomError"),
             Import("pydantic_core", "core_schema", "_core_schema"),
         ]
     if "_NullDefault" in used:

@@ -56,6 +56,12 @@ class Type:
 
 NONE = Type("name", "None")
 ANY = Type("name", "Any")
+FILE = Type("name", "_File")  # the client's ``format: binary``: bytes, a file or a named file
+
+
+def unconstrained(t: Type) -> bool:
+    """A file (``_File``, maybe null) takes no string keyword: a stream has no length."""
+    return t == FILE or t.kind == "union" and FILE in t.args
 
 
 def union(*members: Type, absorb: bool = True) -> Type:
@@ -147,7 +153,7 @@ class Speller:
         if not isinstance(schema, dict):
             return ANY
         bare = self._bare(schema)
-        if constrained and bare.kind in ("name", "generic", "annotated"):
+        if constrained and bare.kind in ("name", "generic", "annotated") and bare != FILE:
             kwargs = constraints(schema)
             if kwargs:
                 bare = Type(
@@ -260,6 +266,8 @@ class Speller:
                 return Type("name", "_Email" if self.server else "str")
             if fmt in _CLIENT_FORMATS and not self.server:  # lenient with replies
                 return Type("name", _CLIENT_FORMATS[fmt])
+            if fmt == "binary" and not self.server:  # a multipart part: a file, not only bytes
+                return FILE
             if fmt in STRING_FORMATS:
                 return Type("name", STRING_FORMATS[fmt])
             return self._formatted(Type("name", "str"), fmt)

@@ -45,6 +45,7 @@ from apiforge.render.model_types import (
     annotation,
     enum_base,
     enum_root,
+    unconstrained,
     union,
 )
 
@@ -55,7 +56,9 @@ _PYTHON_RE = ('regex_engine="python-re"',)
 _DEFER = "defer_build=True"
 # Type metadata spelt by ``model_types`` that ``models/_helpers.py`` defines.
 _HELPER_METAS = frozenset({"_Format", "_OneOf", "_UniqueItems", "_KnownKeysRead"})
-_BARE_HELPERS = frozenset({"_Email", "_Datetime", "_Uri"})  # types models/_helpers.py defines
+_BARE_HELPERS = frozenset(
+    {"_Email", "_Datetime", "_Uri", "_File"}
+)  # types models/_helpers.py defines
 
 
 @dataclass(frozen=True)
@@ -343,7 +346,7 @@ class _Builder:
         t = speller.spell(schema, constrained=False)
         kwargs = (
             []
-            if t.kind == "union" and len([a for a in t.args if a != NONE]) > 1
+            if t.kind == "union" and len([a for a in t.args if a != NONE]) > 1 or unconstrained(t)
             else constraints(schema)
         )
         description = schema.get("description")
