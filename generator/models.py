@@ -45,10 +45,11 @@ from apiforge.output import cache
 from apiforge.render import model_layout
 from apiforge.render.env import render_template
 from apiforge.render.model_fields import FieldMemo
+from apiforge.render.model_layout import class_names
 from apiforge.render.model_modules import helpers_view, init_view, module_view
 from apiforge.render.model_tags import discriminator_tags
 from apiforge.render.model_types import inlined_union
-from apiforge.render.model_views import class_entries, class_names
+from apiforge.render.model_views import class_entries
 from apiforge.resources import templates_hash
 
 if TYPE_CHECKING:

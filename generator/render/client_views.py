@@ -167,8 +167,8 @@ def client_view(
         ),
         modules=modules,
         operations=list(ops.values()),
-        example_call=_example(api, names),
-        example_doc=docstring(_example(api, names)),
+        example_call=_example(api, names, ops),
+        example_doc=docstring(_example(api, names, ops)),
         readme_rows=[_row(op, names) for op in api.operations],
     )
 
@@ -315,10 +315,15 @@ def _unshadowed(op: ClientOpView, methods: set[str], annotator: Annotator) -> Cl
     return fixed
 
 
-def _example(api: Api, names: Names) -> str:
-    for op in api.operations:
-        if op.method == "GET":
-            n = names.operations[op.operation_id]
-            args = ", ".join(literal(p.name) for p in op.parameters if p.location == "path")
-            return "client." + ".".join([*n.resource, n.method]) + f"({args})"
-    return ""
+def _example(api: Api, names: Names, ops: dict[str, ClientOpView]) -> str:
+    """The call the README and the docstrings show: the first GET, else the first operation;
+    a required body and required keyword arguments spelt ``...`` ("" without operations)."""
+    op = next((o for o in api.operations if o.method == "GET"), None)
+    op = op or (api.operations[0] if api.operations else None)
+    if op is None:
+        return ""
+    n, view = names.operations[op.operation_id], ops[op.operation_id]
+    args = [literal(p.name) for p in op.parameters if p.location == "path"]
+    args += ["..."] if view.body is not None and view.body.required else []
+    args += [f"{a.py_name}=..." for a in view.keyword if a.required]
+    return "client." + ".".join([*n.resource, n.method]) + f"({', '.join(args)})"

@@ -18,9 +18,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from apiforge.ir.model import Api, Operation, TypeRef
+from apiforge.ir.shapes import Shape
 from apiforge.naming.names import UNUSED_MODELS_MODULE, Names
 from apiforge.naming.shared import shared_models_modules
 from apiforge.naming.words import PyName
+from apiforge.render.model_defaults import enumerable
 
 _UNUSED = ""  # the unnamed group of the components no operation uses
 
@@ -102,3 +104,14 @@ def closure(start: Iterable[str], deps: Mapping[str, set[str]]) -> set[str]:
             seen.add(key)
             todo.extend(deps.get(key, ()))
     return seen
+
+
+def class_names(
+    shapes: dict[str, Shape], names: Names, split: frozenset[str], key: str
+) -> list[tuple[str, bool]]:
+    """``(class, is a real Enum)`` of each class component ``key`` becomes, without building it."""
+    shape = shapes[key]
+    enum = shape.kind == "enum" and enumerable(shape.enum_values)
+    if key in split:
+        return [(name, enum) for name in names.variants[key]]
+    return [(names.schemas[key], enum)]

@@ -45,9 +45,12 @@ class HelpersView:
     email: bool
     datetime: bool
     uri: bool
+    closed: bool  # client: closed models that read a newer server's reply
+    null_default: bool  # client: a reply's null reads as the field's default
     one_of: bool
     unique_items: bool
     optional_tags: bool
+    file: bool  # client: ``_File``, a ``format: binary`` property
     imports: str
 
 
@@ -80,9 +83,12 @@ def helpers_view(used: set[str], server: bool) -> HelpersView | None:
         email="_Email" in used,
         datetime="_Datetime" in used,
         uri="_Uri" in used,
+        closed=bool(used & {"_unknown_keys_read", "_KnownKeysRead"}),
+        null_default="_NullDefault" in used,
         one_of="_OneOf" in used,
         unique_items="_UniqueItems" in used,
         optional_tags="_undocumented_default" in used,
+        file="_File" in used,
         imports=import_block(_helper_imports(used, server)),
     )
 
@@ -137,8 +143,39 @@ def _helper_imports(used: set[str], server: bool) -> list[Import]:
     if used & {"_Datetime", "_Uri"}:  # the client's formats that read replies leniently
         wanted += [
             Import("typing", "Annotated", "_Annotated"),
-            Import("pydantic", "ValidationInfo", "_ValidationInfo"),
             Import("pydantic_core", "PydanticCustomError", "_PydanticCustomError"),
+        ]
+    if used & _READ_LENIENTLY:
+        wanted.append(Import("pydantic", "ValidationInfo", "_ValidationInfo"))
+    if used & {"_unknown_keys_read", "_KnownKeysRead"}:
+        wanted += [
+            Import("pydantic", "GetCoreSchemaHandler", "_GetCoreSchemaHandler"),
+            Import("pydantic", "ValidationError", "_ValidationError"),
+            Import("pydantic_core", "CoreSchema", "_CoreSchema"),
+            Import("typing", "Any", "_Any"),
+            Import("pydantic", "BaseModel", "_BaseModel"),
+            Import("pydantic", "model_validator", "_model_validator"),
+            Import("pydantic_core", "core_schema", "_core_schema"),
+        ]
+    if "_File" in used:
+        wanted += [
+            Import("typing", "IO", "_IO"),
+            Import("typing", "Annotated", "_Annotated"),
+            Import("typing", "Any", "_Any"),
+            Import("pydantic", "GetCoreSchemaHandler", "_GetCoreSchemaHandler"),
+            Import("pydantic", "GetJsonSchemaHandler", "_GetJsonSchemaHandler"),
+            Import("pydantic.json_schema", "JsonSchemaValue", "_JsonSchemaValue"),
+            Import("pydantic_core", "CoreSchema", "_CoreSchema"),
+            Import("pydantic_core", "PydanticCustomError", "_PydanticCustomError"),
+            Import("pydantic_core", "core_schema", "_core_schema"),
+        ]
+    if "_NullDefault" in used:
+        wanted += [
+            Import("typing", "Annotated", "_Annotated"),
+            Import("typing", "Any", "_Any"),
+            Import("typing", "TypeVar", "_TypeVar"),
+            Import("pydantic", "BeforeValidator", "_BeforeValidator"),
+            Import("pydantic_core", "PydanticUseDefault", "_PydanticUseDefault"),
         ]
     if "_Datetime" in used:
         wanted.append(Import("datetime", alias="_dt"))
@@ -153,6 +190,10 @@ def _helper_imports(used: set[str], server: bool) -> list[Import]:
     return wanted
 
 
+# The client's helpers that read a reply (``_reading_reply``) more leniently than a caller's model.
+_READ_LENIENTLY = frozenset(
+    {"_Datetime", "_Uri", "_unknown_keys_read", "_KnownKeysRead", "_NullDefault"}
+)
 _DIGITS = frozenset("0123456789")
 
 

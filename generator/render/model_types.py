@@ -56,6 +56,12 @@ class Type:
 
 NONE = Type("name", "None")
 ANY = Type("name", "Any")
+FILE = Type("name", "_File")  # the client's ``format: binary``: bytes, a file or a named file
+
+
+def unconstrained(t: Type) -> bool:
+    """A file (``_File``, maybe null) takes no string keyword: a stream has no length."""
+    return t == FILE or t.kind == "union" and FILE in t.args
 
 
 def union(*members: Type, absorb: bool = True) -> Type:
@@ -147,7 +153,7 @@ class Speller:
         if not isinstance(schema, dict):
             return ANY
         bare = self._bare(schema)
-        if constrained and bare.kind in ("name", "generic", "annotated"):
+        if constrained and bare.kind in ("name", "generic", "annotated") and bare != FILE:
             kwargs = constraints(schema)
             if kwargs:
                 bare = Type(
@@ -214,7 +220,18 @@ class Speller:
             result = Type("annotated", f"Field(discriminator={literal(tag)})", (result,))
         elif self.server and keyword == "oneOf" and result.kind == "union":
             result = Type("annotated", "_OneOf()", (result,))
+        elif not self.server and result.kind == "union" and self._all_closed(members):
+            result = Type("annotated", "_KnownKeysRead()", (result,))
         return union(result, NONE) if nullable else result
+
+    def _all_closed(self, members: list[Any]) -> bool:
+        """Every member a reference to a closed object (``additionalProperties: false``)."""
+        for member in members:
+            ref = member.get("$ref") if isinstance(member, dict) else None
+            shape = self.shapes.get(component_key(ref) or "") if isinstance(ref, str) else None
+            if shape is None or shape.kind != "object" or shape.extra != "forbid":
+                return False
+        return True
 
     def discriminator_field(self, schema: dict[str, Any], keyword: str) -> str | None:
         """The field name pydantic selects members by, when every member is a model with that tag."""
@@ -249,6 +266,8 @@ class Speller:
                 return Type("name", "_Email" if self.server else "str")
             if fmt in _CLIENT_FORMATS and not self.server:  # lenient with replies
                 return Type("name", _CLIENT_FORMATS[fmt])
+            if fmt == "binary" and not self.server:  # a multipart part: a file, not only bytes
+                return FILE
             if fmt in STRING_FORMATS:
                 return Type("name", STRING_FORMATS[fmt])
             return self._formatted(Type("name", "str"), fmt)
@@ -317,3 +336,12 @@ def enum_root(values: tuple[Any, ...]) -> Type:
         return ANY
     spelt = Type("literal", ", ".join(literal(v) for v in listed))
     return union(spelt, NONE) if None in values else spelt
+
+
+def enum_base(values: tuple[Any, ...]) -> str:
+    """The base of an ``Enum`` class of ``values``: ``str, Enum``, ``IntEnum`` or ``Enum``."""
+    if all(isinstance(v, str) for v in values):
+        return "str, Enum"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "IntEnum"
+    return "Enum"

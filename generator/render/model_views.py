@@ -8,8 +8,9 @@ Fields: a required property has no default (``X | None`` when it may be null); a
 optional one defaults to None, or to its converted default (``model_defaults``). On
 both flavours an optional property the spec does not let be null is ``_Omittable[X]``:
 ``X | None`` to mypy and to the code, and None is left out of ``model_dump()``; the
-server answers an explicit null with a 422, the client reads it as None. A required property's default is only
-documented. The tag of a discriminated union's member is a ``Literal`` of the tags the
+server answers an explicit null with a 422, the client reads it as None. With a default, the
+client's ``_NullDefault[X]`` reads a reply's null as the default. A required property's default
+is only documented. A closed client model ignores the keys of a reply it does not know. The tag of a discriminated union's member is a ``Literal`` of the tags the
 union maps to it; where the member leaves it optional, it defaults to its only value,
 left out of the JSON schema, and counts as set (``model_post_init``), so dumps with
 ``exclude_unset`` (the client's requests, the server's responses) still send it.
@@ -42,7 +43,9 @@ from apiforge.render.model_types import (
     Speller,
     Type,
     annotation,
+    enum_base,
     enum_root,
+    unconstrained,
     union,
 )
 
@@ -52,8 +55,10 @@ _PYTHON_RE = ('regex_engine="python-re"',)
 # with thousands of models imports in the time of a few (issue 15).
 _DEFER = "defer_build=True"
 # Type metadata spelt by ``model_types`` that ``models/_helpers.py`` defines.
-_HELPER_METAS = frozenset({"_Format", "_OneOf", "_UniqueItems"})
-_BARE_HELPERS = frozenset({"_Email", "_Datetime", "_Uri"})  # types models/_helpers.py defines
+_HELPER_METAS = frozenset({"_Format", "_OneOf", "_UniqueItems", "_KnownKeysRead"})
+_BARE_HELPERS = frozenset(
+    {"_Email", "_Datetime", "_Uri", "_File"}
+)  # types models/_helpers.py defines
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ class ClassView:
     # The fields set even when left to their default (``{"kind"}``), or "": an optional
     # discriminator tag, which ``exclude_unset`` would otherwise leave off the wire.
     always_set: str = ""
+    # client: closed (``additionalProperties: false``) yet reads a newer server's reply
+    reads_closed: bool = False
 
     @property
     def is_enum(self) -> bool:
@@ -191,13 +198,11 @@ class _Builder:
             floats = shape.schema.get("type") == "number" and all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in shape.enum_values
             )
-            values = [
-                float(v) if floats else v for v in shape.enum_values
-            ]  # a number enum: its JSON type
+            values = [float(v) if floats else v for v in shape.enum_values]  # its JSON type
             members = tuple(
                 MemberView(n, literal(v)) for n, v in zip(self.names.members[key], values)
             )
-            base = "float, Enum" if floats else _enum_base(shape.enum_values)
+            base = "float, Enum" if floats else enum_base(shape.enum_values)
             view = ClassView(name, "enum", base, doc, (), "", (), members, False)
             return view, [], None
         if shape.kind == "object":
@@ -236,6 +241,9 @@ class _Builder:
             types.append(t)
             python_re = python_re or facts.python_re
         config = ["populate_by_name=True"]
+        reads_closed = shape.extra == "forbid" and not self.server
+        if reads_closed:
+            self._helpers.add("_unknown_keys_read")
         if shape.extra != "ignore":
             config.insert(0, f'extra="{shape.extra}"')
         if python_re:
@@ -269,6 +277,7 @@ class _Builder:
             (),
             omits and not self.server,
             always_set,
+            reads_closed,
         ), types
 
     def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type, FieldFacts]:
@@ -307,6 +316,9 @@ class _Builder:
             converted = self.defaults.convert(schema, schema["default"], t, prop.location)
             if converted is not None:
                 default, validate = converted.expression, converted.validate
+                if not nullable and not self.server:  # a reply's null reads as the default
+                    shown = f"_NullDefault[{shown}]"
+                    self._helpers.add("_NullDefault")
         if default is None and not prop.required:
             default = "None"
             if not nullable:
@@ -334,7 +346,7 @@ class _Builder:
         t = speller.spell(schema, constrained=False)
         kwargs = (
             []
-            if t.kind == "union" and len([a for a in t.args if a != NONE]) > 1
+            if t.kind == "union" and len([a for a in t.args if a != NONE]) > 1 or unconstrained(t)
             else constraints(schema)
         )
         description = schema.get("description")
@@ -378,22 +390,3 @@ class _Builder:
 def _admits_none(t: Type) -> bool:
     """Whether the annotation of ``t`` admits None."""
     return t == ANY or t == NONE or t.kind == "union" and NONE in t.args
-
-
-def class_names(
-    shapes: dict[str, Shape], names: Names, split: frozenset[str], key: str
-) -> list[tuple[str, bool]]:
-    """``(class, is a real Enum)`` of each class component ``key`` becomes, without building it."""
-    shape = shapes[key]
-    enum = shape.kind == "enum" and enumerable(shape.enum_values)
-    if key in split:
-        return [(name, enum) for name in names.variants[key]]
-    return [(names.schemas[key], enum)]
-
-
-def _enum_base(values: tuple[Any, ...]) -> str:
-    if all(isinstance(v, str) for v in values):
-        return "str, Enum"
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return "IntEnum"
-    return "Enum"

@@ -81,6 +81,15 @@ def test_a_set_variable_or_argument_is_sent(
         assert client.whoami.whoami().authorization == "Bearer given"
 
 
+def test_a_token_given_with_its_scheme_word_is_sent_once(tokens: Built, base_url: str) -> None:
+    for given in ("Bearer given", "bearer  given", "BEARER given"):
+        with tokens.client.Client(base_url=base_url, api_key=given) as client:
+            assert client.whoami.whoami().authorization == "Bearer given"
+    rt = tokens.client._runtime
+    assert rt.bearer_auth("Bearer ") is None
+    assert rt.bearer_auth("Bearerish") is not None  # a token that merely starts so is kept
+
+
 def test_the_factories_take_an_empty_secret_for_none(tokens: Built) -> None:
     rt = tokens.client._runtime
     assert rt.bearer_auth("") is None

@@ -56,9 +56,16 @@ class Auth:
 def bearer_auth(token: str | None) -> Auth | None:
     """``Authorization: Bearer <token>``, or None without a token (``None`` or ``""``).
 
+    A token given with its scheme word (``"Bearer xyz"``, any case, as copied from a
+    ``curl`` line) is sent once as ``Bearer xyz``: a bearer token holds no space, so the
+    word is no part of it.
+
     Raises:
         ValueError: the token holds a character no header carries (see ``check_header``).
     """
+    word, space, rest = (token or "").partition(" ")
+    if space and word.lower() == "bearer":
+        token = rest.strip()
     if not token:
         return None
     check_header("the bearer token", token)

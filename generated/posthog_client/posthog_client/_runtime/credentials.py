@@ -83,9 +83,6 @@ class Credentials:
     by_scheme: Mapping[str, Auth]
     everywhere: Auth | None = None
     schemes: Mapping[str, Scheme] = field(default_factory=dict)
-    _chosen: dict[Security, Auth | None] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
 
     @classmethod
     def build(
@@ -136,24 +133,21 @@ class Credentials:
         return frozenset(names | {s.header for s in self.schemes.values() if s.header})
 
     def choose(self, operation_id: str, security: Security, lenient: bool) -> Auth | None:
-        """What an operation with ``security`` is sent (None: nothing).
+        """What an operation with ``security`` is sent (None: nothing); worked out anew on
+        each call (``ClientSettings.placed`` keeps what it encodes, once per ``security``).
 
         Raises:
             MissingCredentialsError: no alternative fits, none is the empty requirement,
                 the client has some scheme's credentials and the call is not ``lenient``.
         """
-        if security in self._chosen:
-            return self._chosen[security]
         met = next((a for alt in security if alt and (a := self._covering(alt)) is not None), None)
         if met is None and security and () not in security and self.by_scheme:
             if lenient:
                 return self.everywhere  # the call brings the scheme's credential itself
             raise MissingCredentialsError(_missing(operation_id, security, self.by_scheme))
-        chosen = None
-        if security:
-            chosen = combine_auth(*(met or ()), self.everywhere)
-        self._chosen[security] = chosen
-        return chosen
+        if not security:
+            return None
+        return combine_auth(*(met or ()), self.everywhere)
 
     def supplied(
         self, security: Security, headers: Mapping[str, str], query: Mapping[str, object]

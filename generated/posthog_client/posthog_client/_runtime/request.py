@@ -74,6 +74,7 @@ class ClientSettings:
     _header_prefixes: dict[tuple[Security | None, str | None], _Pairs] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # Each ``security``'s credentials, chosen (``Credentials.choose``) and encoded once.
     _placed: dict[Security, Placed | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

@@ -14,6 +14,7 @@ from typing import TypeVar as _TypeVar
 from pydantic import AfterValidator as _AfterValidator
 from pydantic import AnyUrl as _AnyUrl
 from pydantic import BaseModel as _BaseModel
+from pydantic import BeforeValidator as _BeforeValidator
 from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
 from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler
 from pydantic import SerializationInfo as _SerializationInfo
@@ -25,6 +26,7 @@ from pydantic import model_serializer as _model_serializer
 from pydantic.json_schema import JsonSchemaValue as _JsonSchemaValue
 from pydantic_core import CoreSchema as _CoreSchema
 from pydantic_core import PydanticCustomError as _PydanticCustomError
+from pydantic_core import PydanticUseDefault as _PydanticUseDefault
 from pydantic_core import core_schema as _core_schema
 
 
@@ -180,3 +182,17 @@ def _absolute_unless_read(value: str, info: _ValidationInfo) -> str:
 _Uri = _Annotated[str, _AfterValidator(_absolute_unless_read), _Format("uri")]
 """A ``uri``: the string itself, sent as given (a URL type would normalise it); an absolute URL
 when the caller builds a model, any string in a reply (a relative link reads)."""
+
+
+_D = _TypeVar("_D")
+
+
+def _default_for_null(value: _Any, info: _ValidationInfo) -> _Any:
+    if value is None and _reading_reply(info):
+        raise _PydanticUseDefault
+    return value
+
+
+_NullDefault = _Annotated[_D, _BeforeValidator(_default_for_null)]
+"""An optional property with a default the spec does not let be null: a reply's null (a
+server's way to leave it out) reads as the default; the caller's None is refused."""

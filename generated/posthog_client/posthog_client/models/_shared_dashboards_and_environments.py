@@ -9,7 +9,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._helpers import _Datetime, _Omittable, _open_enum_member, _Uri, _without_nulls
+from ._helpers import (
+    _Datetime,
+    _NullDefault,
+    _Omittable,
+    _open_enum_member,
+    _Uri,
+    _without_nulls,
+)
 
 
 class RestrictionLevelEnum(IntEnum):
@@ -172,7 +179,7 @@ class DashboardRequest(BaseModel):
     create_unlisted_dashboard request fields. Nullable (inferred)."""
     use_template: _Omittable[str] = None
     use_dashboard: _Omittable[int] = None
-    delete_insights: bool = False
+    delete_insights: _NullDefault[bool] = False
     tags: _Omittable[list[Any]] = None
     restriction_level: _Omittable[RestrictionLevelEnum] = None
     last_refresh: _Datetime | None = None
@@ -218,7 +225,7 @@ class DashboardResponse(BaseModel):
     create_unlisted_dashboard request fields. Nullable (inferred)."""
     use_template: _Omittable[str] = None
     use_dashboard: _Omittable[int] = None
-    delete_insights: bool = False
+    delete_insights: _NullDefault[bool] = False
     filters: dict[str, Any]
     variables: dict[str, Any]
     tags: _Omittable[list[Any]] = None
@@ -260,7 +267,7 @@ class PatchedDashboardRequest(BaseModel):
     create_unlisted_dashboard request fields. Nullable (inferred)."""
     use_template: _Omittable[str] = None
     use_dashboard: _Omittable[int] = None
-    delete_insights: bool = False
+    delete_insights: _NullDefault[bool] = False
     tags: _Omittable[list[Any]] = None
     restriction_level: _Omittable[RestrictionLevelEnum] = None
     last_refresh: _Datetime | None = None
@@ -305,7 +312,7 @@ class PatchedDashboardResponse(BaseModel):
     create_unlisted_dashboard request fields. Nullable (inferred)."""
     use_template: _Omittable[str] = None
     use_dashboard: _Omittable[int] = None
-    delete_insights: bool = False
+    delete_insights: _NullDefault[bool] = False
     filters: _Omittable[dict[str, Any]] = None
     variables: _Omittable[dict[str, Any]] = None
     tags: _Omittable[list[Any]] = None

@@ -4,7 +4,7 @@
 from composition_client import Client
 
 with Client() as client:
-
+    client.things.create_thing(...)
 """
 
 from ._runtime import (

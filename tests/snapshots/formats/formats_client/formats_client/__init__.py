@@ -4,7 +4,7 @@
 from formats_client import Client
 
 with Client() as client:
-
+    client.contacts.create_contact(...)
 """
 
 from ._runtime import (

@@ -4,7 +4,7 @@
 from inline_schemas_client import Client
 
 with Client() as client:
-
+    client.orders.create_order(...)
 """
 
 from ._runtime import (

@@ -4,7 +4,7 @@
 from openapi_31_client import Client
 
 with Client() as client:
-
+    client.events.post_event(..., kind=...)
 """
 
 from ._runtime import (

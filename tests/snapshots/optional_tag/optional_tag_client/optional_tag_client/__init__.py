@@ -4,7 +4,7 @@
 from optional_tag_client import Client
 
 with Client() as client:
-
+    client.media.add_media(...)
 """
 
 from ._runtime import (

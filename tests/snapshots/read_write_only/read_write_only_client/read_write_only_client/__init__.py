@@ -4,7 +4,7 @@
 from read_write_only_client import Client
 
 with Client() as client:
-
+    client.accounts.create_account(...)
 """
 
 from ._runtime import (

@@ -4,7 +4,7 @@
 from swagger2_client import Client
 
 with Client() as client:
-
+    client.pets.add_pet(...)
 """
 
 from ._runtime import (

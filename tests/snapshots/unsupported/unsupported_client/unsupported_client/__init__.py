@@ -4,7 +4,7 @@
 from unsupported_client import Client
 
 with Client() as client:
-
+    client.reports.post_report(...)
 """
 
 from ._runtime import (

@@ -8,9 +8,15 @@ from typing import Any as _Any
 from typing import TypeVar as _TypeVar
 
 from pydantic import BaseModel as _BaseModel
+from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
 from pydantic import SerializationInfo as _SerializationInfo
 from pydantic import SerializerFunctionWrapHandler as _SerializerFunctionWrapHandler
+from pydantic import ValidationError as _ValidationError
+from pydantic import ValidationInfo as _ValidationInfo
 from pydantic import model_serializer as _model_serializer
+from pydantic import model_validator as _model_validator
+from pydantic_core import CoreSchema as _CoreSchema
+from pydantic_core import core_schema as _core_schema
 
 
 class _NullOmitted:
@@ -56,3 +62,87 @@ def _dump_without_nulls(
 
 _without_nulls = _model_serializer(mode="wrap")(_dump_without_nulls)
 """The serializer of every model that has an ``_Omittable`` field (a class attribute)."""
+
+
+_READING_REPLY = "apiforge_reply"
+"""The key of the validation context the runtime reads replies with (``_runtime/response.py``)."""
+
+
+def _reading_reply(info: _ValidationInfo) -> bool:
+    """True while the runtime reads a server's reply (lenient), False for the caller's models."""
+    context = info.context
+    return isinstance(context, dict) and bool(context.get(_READING_REPLY))
+
+
+_KNOWN_KEYS: dict[type[_BaseModel], frozenset[str]] = {}
+
+
+def _known_keys(cls: type[_BaseModel]) -> frozenset[str]:
+    """Every key ``cls`` reads: its fields' wire names and attribute names (cached)."""
+    found = _KNOWN_KEYS.get(cls)
+    if found is None:
+        found = _KNOWN_KEYS[cls] = frozenset(
+            key
+            for name, info in cls.model_fields.items()
+            for key in (name, info.validation_alias, info.alias)
+            if isinstance(key, str)
+        )
+    return found
+
+
+class _Members(dict[str, _Any]):
+    """A reply's object on its way through a union of closed models (``_KnownKeysRead``):
+    each member notes the keys it knows in ``known`` and reads the object as it is."""
+
+    known: set[str]
+
+
+def _without_unknown_keys(
+    cls: type[_BaseModel],
+    value: _Any,
+    handler: _core_schema.ValidatorFunctionWrapHandler,
+    info: _ValidationInfo,
+) -> _Any:
+    """A closed model's validator: in a reply, the keys it does not know are dropped first."""
+    if isinstance(value, _Members):
+        value.known.update(_known_keys(cls))
+    elif isinstance(value, dict) and _reading_reply(info):
+        known = _known_keys(cls)
+        if not known.issuperset(value):
+            value = {key: item for key, item in value.items() if key in known}
+    return handler(value)
+
+
+_unknown_keys_read = _model_validator(mode="wrap")(_without_unknown_keys)
+"""The validator of every closed model (``additionalProperties: false``): strict when the
+caller builds it, while a reply's keys it does not know (a newer server's) are ignored."""
+
+
+def _members(value: dict[str, _Any], known: set[str]) -> _Members:
+    members = _Members(value)
+    members.known = known
+    return members
+
+
+class _KnownKeysRead:
+    """Type metadata of a union of closed models: a reply's object is read as it is, and when
+    no member takes it, again without the keys no member knows (a newer server's). A closed
+    member still refuses a key only its sibling knows, so the members are still told apart."""
+
+    def __get_pydantic_core_schema__(
+        self, source: _Any, handler: _GetCoreSchemaHandler
+    ) -> _CoreSchema:
+        def read(
+            value: _Any, validate: _core_schema.ValidatorFunctionWrapHandler, info: _ValidationInfo
+        ) -> _Any:
+            if not (isinstance(value, dict) and _reading_reply(info)):
+                return validate(value)
+            known: set[str] = set()
+            try:
+                return validate(_members(value, known))
+            except _ValidationError:
+                if known.issuperset(value):
+                    raise
+                return validate(_members({k: v for k, v in value.items() if k in known}, set()))
+
+        return _core_schema.with_info_wrap_validator_function(read, handler(source))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, RootModel
 
-from ._helpers import _Omittable, _without_nulls
+from ._helpers import _Omittable, _unknown_keys_read, _without_nulls
 
 
 class Open(BaseModel):
@@ -22,6 +22,9 @@ class Closed(BaseModel):
 
     # None in a property the spec does not let be null: left out of dumps, so never sent.
     _omit_nulls = _without_nulls
+
+    # A newer server may add keys: a reply's keys this model does not know are ignored.
+    _read_unknown_keys = _unknown_keys_read
 
 
 class MapOfArrays(RootModel[dict[str, list[int]]]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from ._helpers import _Omittable, _without_nulls
+from ._helpers import _File, _Omittable, _without_nulls
 
 
 class Avatar(BaseModel):
@@ -20,7 +20,7 @@ class Avatar(BaseModel):
 
 class UploadAvatarBody(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    image: bytes
+    image: _File
     caption: _Omittable[str] = None
     tags: _Omittable[list[str]] = None
 

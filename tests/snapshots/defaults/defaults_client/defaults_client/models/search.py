@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._helpers import _open_enum_member
+from ._helpers import _NullDefault, _open_enum_member
 
 
 class Order(str, Enum):
@@ -23,13 +23,13 @@ class Order(str, Enum):
 
 class Options(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    text: str = 'it\'s "quoted" \\ and\nmultiline'
-    count: int = 3
-    ratio: float = 1.5
-    enabled: bool = True
+    text: _NullDefault[str] = 'it\'s "quoted" \\ and\nmultiline'
+    count: _NullDefault[int] = 3
+    ratio: _NullDefault[float] = 1.5
+    enabled: _NullDefault[bool] = True
     nothing: str | None = None
-    tags: list[str] = ["a", "b"]
-    limits: dict[str, int] = {"max": 10}
-    order: Order = Order.desc
-    day: _dt.date = Field(default="2024-01-31", validate_default=True)
+    tags: _NullDefault[list[str]] = ["a", "b"]
+    limits: _NullDefault[dict[str, int]] = {"max": 10}
+    order: _NullDefault[Order] = Order.desc
+    day: _NullDefault[_dt.date] = Field(default="2024-01-31", validate_default=True)
     required_with_default: int = Field(json_schema_extra={"default": 7})

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, RootModel
 
-from ._helpers import _Omittable, _open_enum_member, _without_nulls
+from ._helpers import _NullDefault, _Omittable, _open_enum_member, _without_nulls
 
 
 class Color(str, Enum):
@@ -61,7 +61,7 @@ class Item(BaseModel):
     color: Color
     priority: _Omittable[Priority] = None
     mixed: Mixed | None = None
-    status: ItemStatus = ItemStatus.active
+    status: _NullDefault[ItemStatus] = ItemStatus.active
 
     # None in a property the spec does not let be null: left out of dumps, so never sent.
     _omit_nulls = _without_nulls

@@ -2,7 +2,7 @@
 """Formats: ``Client`` and ``AsyncClient``.
 
 Operations are grouped into resources that follow the API's paths, e.g.
-````. Each top-level resource lives in its own module of this
+``client.contacts.create_contact(...)``. Each top-level resource lives in its own module of this
 folder, imported the first time its attribute is used, so a program pays only for
 the resources (and the models) it touches.
 """

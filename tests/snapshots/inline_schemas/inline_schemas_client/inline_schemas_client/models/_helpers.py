@@ -10,9 +10,12 @@ from typing import Any as _Any
 from typing import TypeVar as _TypeVar
 
 from pydantic import BaseModel as _BaseModel
+from pydantic import BeforeValidator as _BeforeValidator
 from pydantic import SerializationInfo as _SerializationInfo
 from pydantic import SerializerFunctionWrapHandler as _SerializerFunctionWrapHandler
+from pydantic import ValidationInfo as _ValidationInfo
 from pydantic import model_serializer as _model_serializer
+from pydantic_core import PydanticUseDefault as _PydanticUseDefault
 
 
 def _open_enum_member(cls: type[Enum], value: object) -> Any:
@@ -83,3 +86,27 @@ def _dump_without_nulls(
 
 _without_nulls = _model_serializer(mode="wrap")(_dump_without_nulls)
 """The serializer of every model that has an ``_Omittable`` field (a class attribute)."""
+
+
+_READING_REPLY = "apiforge_reply"
+"""The key of the validation context the runtime reads replies with (``_runtime/response.py``)."""
+
+
+def _reading_reply(info: _ValidationInfo) -> bool:
+    """True while the runtime reads a server's reply (lenient), False for the caller's models."""
+    context = info.context
+    return isinstance(context, dict) and bool(context.get(_READING_REPLY))
+
+
+_D = _TypeVar("_D")
+
+
+def _default_for_null(value: _Any, info: _ValidationInfo) -> _Any:
+    if value is None and _reading_reply(info):
+        raise _PydanticUseDefault
+    return value
+
+
+_NullDefault = _Annotated[_D, _BeforeValidator(_default_for_null)]
+"""An optional property with a default the spec does not let be null: a reply's null (a
+server's way to leave it out) reads as the default; the caller's None is refused."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ._helpers import _Omittable, _open_enum_member, _without_nulls
+from ._helpers import _NullDefault, _Omittable, _open_enum_member, _without_nulls
 
 
 class CreateOrderChannel(str, Enum):
@@ -23,7 +23,7 @@ class CreateOrderChannel(str, Enum):
 class CreateOrderBodyItemsItem(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
     sku: str
-    quantity: int = 1
+    quantity: _NullDefault[int] = 1
 
 
 class CreateOrderBodyShippingMethod(str, Enum):

@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
+from typing import IO as _IO
 from typing import Annotated as _Annotated
 from typing import Any as _Any
 from typing import TypeVar as _TypeVar
 
 from pydantic import BaseModel as _BaseModel
+from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
+from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler
 from pydantic import SerializationInfo as _SerializationInfo
 from pydantic import SerializerFunctionWrapHandler as _SerializerFunctionWrapHandler
 from pydantic import model_serializer as _model_serializer
+from pydantic.json_schema import JsonSchemaValue as _JsonSchemaValue
+from pydantic_core import CoreSchema as _CoreSchema
+from pydantic_core import PydanticCustomError as _PydanticCustomError
+from pydantic_core import core_schema as _core_schema
 
 
 class _NullOmitted:
@@ -56,3 +63,50 @@ def _dump_without_nulls(
 
 _without_nulls = _model_serializer(mode="wrap")(_dump_without_nulls)
 """The serializer of every model that has an ``_Omittable`` field (a class attribute)."""
+
+
+class _FilePart:
+    """Type metadata of the client's ``format: binary`` property (``_File``)."""
+
+    def __get_pydantic_core_schema__(
+        self, source: _Any, handler: _GetCoreSchemaHandler
+    ) -> _CoreSchema:
+        return _core_schema.no_info_plain_validator_function(_file_part)
+
+    def __get_pydantic_json_schema__(
+        self, schema: _CoreSchema, handler: _GetJsonSchemaHandler
+    ) -> _JsonSchemaValue:
+        return {"type": "string", "format": "binary"}
+
+
+def _file_part(value: _Any) -> _Any:
+    if isinstance(value, str):
+        return value.encode("utf-8")  # a reply's string, read as bytes
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, bytes) or hasattr(value, "read") or _named(value):
+        return value
+    raise _PydanticCustomError(
+        "file_part",
+        "Input should be bytes, a binary file or a (filename, content[, content_type]) tuple",
+    )
+
+
+def _named(value: _Any) -> bool:
+    """A ``(filename, content)`` or ``(filename, content, content_type)`` tuple."""
+    return (
+        isinstance(value, tuple)
+        and len(value) in (2, 3)
+        and (value[0] is None or isinstance(value[0], str))
+        and (isinstance(value[1], (bytes, str)) or hasattr(value[1], "read"))
+        and (len(value) == 2 or value[2] is None or isinstance(value[2], str))
+    )
+
+
+_FileContent = bytes | _IO[bytes]
+_File = _Annotated[
+    _FileContent | tuple[str | None, _FileContent] | tuple[str | None, _FileContent, str | None],
+    _FilePart(),
+]
+"""A ``format: binary`` property: bytes, a binary file object (streamed, named after its file)
+or httpx's ``(filename, content[, content_type])`` tuple, sent as a multipart file part."""

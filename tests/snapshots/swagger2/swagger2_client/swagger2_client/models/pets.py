@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from ._helpers import _Omittable, _without_nulls
+from ._helpers import _File, _Omittable, _without_nulls
 
 
 class Pet(BaseModel):
@@ -19,7 +19,7 @@ class Pet(BaseModel):
 
 class UploadPhotoBody(BaseModel):
     model_config = ConfigDict(populate_by_name=True, defer_build=True)
-    file: bytes
+    file: _File
     note: _Omittable[str] = None
 
     # None in a property the spec does not let be null: left out of dumps, so never sent.
