@@ -201,7 +201,10 @@ def route_view(
         and any(c.kind in ("form", "multipart") for c in op.body.contents),
         security_expr=_security(op, schemes),
         route_constant=f"_{op_names.function}_route".upper(),
-        route_expr=_route_expr(op.operation_id, main, responses.media_types, outcomes),
+        # A reply to HEAD carries no body (RFC 9110): none to validate, nor to demand.
+        route_expr=_route_expr(
+            op.operation_id, main, responses.media_types, [] if op.method == "HEAD" else outcomes
+        ),
         returns=_returns(outcomes),
         doc=docstring(summary_line(op)),
     )
@@ -216,9 +219,7 @@ def _route_expr(
     media_type = literal(main.media_type) if main else "None"
     extra = f", media_types={media_types}" if media_types != "None" else ""
     bodies = [
-        f"{literal(o.code)}: {o.annotation}"
-        for o in outcomes
-        if o.kind == "json" and o.annotation != "Any"
+        f"{literal(o.code)}: {o.annotation}" for o in outcomes if o.kind == "json" and not o.is_any
     ]
     if bodies:
         extra += ", bodies={" + ", ".join(bodies) + "}"
