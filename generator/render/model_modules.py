@@ -48,6 +48,7 @@ class HelpersView:
     one_of: bool
     unique_items: bool
     optional_tags: bool
+    without_keys: bool
     imports: str
 
 
@@ -83,6 +84,7 @@ def helpers_view(used: set[str], server: bool) -> HelpersView | None:
         one_of="_OneOf" in used,
         unique_items="_UniqueItems" in used,
         optional_tags="_undocumented_default" in used,
+        without_keys="_without_keys" in used,
         imports=import_block(_helper_imports(used, server)),
     )
 
@@ -150,6 +152,11 @@ def _helper_imports(used: set[str], server: bool) -> list[Import]:
         ]
     if formats:
         wanted.append(Import("base64", alias="_base64"))
+    if "_without_keys" in used:
+        wanted += [
+            Import("typing", "Any", "_Any"),
+            Import("pydantic", "model_validator", "_model_validator"),
+        ]
     return wanted
 
 

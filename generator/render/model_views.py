@@ -88,6 +88,9 @@ class ClassView:
     # The fields set even when left to their default (``{"kind"}``), or "": an optional
     # discriminator tag, which ``exclude_unset`` would otherwise leave off the wire.
     always_set: str = ""
+    # server, a split class that keeps extras: the literals of the names of the properties
+    # it leaves out (``"password"``), dropped from its input so that no extra holds them
+    left_out: str = ""
 
     @property
     def is_enum(self) -> bool:
@@ -252,6 +255,9 @@ class _Builder:
             self._helpers.add("_Omittable")
         if omits and not self.server:
             self._helpers.add("_without_nulls")
+        left_out = self._left_out(key, shape, props) if self.server else ""
+        if left_out:
+            self._helpers.add("_without_keys")
         tagged = [
             literal(self.names.fields[key][p.name])
             for p in props
@@ -269,7 +275,28 @@ class _Builder:
             (),
             omits and not self.server,
             always_set,
+            left_out,
         ), types
+
+    def _left_out(self, key: str, shape: Shape, kept: list[Prop]) -> str:
+        """The names a split class with ``extra="allow"`` must not keep as extras, as literals.
+
+        A ``writeOnly`` password left out of a response class (a ``readOnly`` id left out
+        of a request class) would otherwise ride along as an extra: given to the server
+        in a dict, it went out in the reply. Both spellings of each are dropped (the wire
+        name, and the Python name a keyword argument uses) unless a kept field reads it.
+        """
+        if shape.extra != "allow" or key not in self.split or len(kept) == len(shape.properties):
+            return ""
+        fields = self.names.fields[key]
+        taken = {p.name for p in kept} | {fields[p.name] for p in kept}
+        names: dict[str, None] = {}
+        for prop in shape.properties:
+            if prop not in kept:
+                names.update(
+                    dict.fromkeys(n for n in (prop.name, fields[prop.name]) if n not in taken)
+                )
+        return ", ".join(literal(n) for n in names)
 
     def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type, FieldFacts]:
         name = self.names.fields[key][prop.name]

@@ -171,3 +171,61 @@ def test_none_where_no_body_is_documented_stays_empty_over_uvicorn(
         queued = http.put("/items/2")
         assert (queued.status_code, queued.content) == (202, b"")
         assert http.put("/items/1").status_code == 500  # the 200 documents an Item
+
+
+OPEN = textwrap.dedent(
+    """
+    openapi: 3.0.3
+    info: {title: Open accounts, version: "1.0"}
+    paths:
+      /accounts:
+        post:
+          operationId: createAccount
+          requestBody:
+            required: true
+            content: {application/json: {schema: {$ref: "#/components/schemas/Account"}}}
+          responses:
+            "201":
+              description: The account, without its password.
+              content: {application/json: {schema: {$ref: "#/components/schemas/Account"}}}
+    components:
+      schemas:
+        Account:
+          type: object
+          additionalProperties: true
+          required: [email, password]
+          properties:
+            id: {type: integer, readOnly: true}
+            email: {type: string}
+            password: {type: string, writeOnly: true}
+            Secret-Pin: {type: string, writeOnly: true}
+    """
+)
+
+
+def test_a_left_out_property_is_no_extra_of_a_class_keeping_extras(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """``additionalProperties: true``: the password is no extra of the response (nor the id of
+    the request), whether the implementation returns a dict or builds the response class."""
+    built = build(tmp_path_factory.mktemp("open"), OPEN, "open.yaml", "fn_open_accounts")
+    response_model = built.models("server").AccountResponse
+    received: list[Any] = []
+
+    class Accounts:
+        async def create_account(self, *, body: Any, context: Any) -> Any:
+            received.append(body)
+            if body.email == "built@example.com":
+                return response_model(id=7, **body.model_dump())  # Secret_Pin=, password=
+            return {"id": 7, **body.model_dump(by_alias=True)}
+
+    sent = {**ACCOUNT, "id": 99, "Secret-Pin": "1234", "note": "kept"}
+    with (
+        serve(built.server.create_app(accounts=Accounts())) as url,
+        httpx.Client(base_url=url) as http,
+    ):
+        for email in ("ann@example.com", "built@example.com"):
+            response = http.post("/accounts", json={**sent, "email": email})
+            assert response.status_code == 201
+            assert response.json() == {"id": 7, "email": email, "note": "kept"}
+    assert all(body.model_extra == {"note": "kept"} for body in received)
