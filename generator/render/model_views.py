@@ -33,6 +33,7 @@ from apiforge.render.model_defaults import (
     json_literal,
     with_inherited_default,
 )
+from apiforge.render.model_extras import left_out_names
 from apiforge.render.model_fields import FieldFacts, FieldMemo, schema_key
 from apiforge.render.model_tags import discriminator_tags
 from apiforge.render.model_types import (
@@ -82,15 +83,10 @@ class ClassView:
     extra: str  # the type of undeclared properties (``__pydantic_extra__``), or ""
     fields: tuple[FieldView, ...]
     members: tuple[MemberView, ...]
-    # client: a serializer leaves its None ``_Omittable`` fields out of dumps (the
-    # server's ``_Omittable`` does it with ``exclude_if``, pydantic>=2.12 only)
-    omits_none: bool
-    # The fields set even when left to their default (``{"kind"}``), or "": an optional
-    # discriminator tag, which ``exclude_unset`` would otherwise leave off the wire.
+    omits_none: bool  # client: a serializer leaves its None ``_Omittable`` fields out of dumps
+    # Fields set even at their default (``{"kind"}``, an optional discriminator tag), or "".
     always_set: str = ""
-    # server, a split class that keeps extras: the literals of the names of the properties
-    # it leaves out (``"password"``), dropped from its input so that no extra holds them
-    left_out: str = ""
+    left_out: str = ""  # server: literals of the names no extra may hold (``model_extras``)
 
     @property
     def is_enum(self) -> bool:
@@ -194,9 +190,8 @@ class _Builder:
             floats = shape.schema.get("type") == "number" and all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in shape.enum_values
             )
-            values = [
-                float(v) if floats else v for v in shape.enum_values
-            ]  # a number enum: its JSON type
+            # a number enum: its JSON type
+            values = [float(v) if floats else v for v in shape.enum_values]
             members = tuple(
                 MemberView(n, literal(v)) for n, v in zip(self.names.members[key], values)
             )
@@ -230,8 +225,7 @@ class _Builder:
                 else p.write_only and key in self.split
             )
         ]
-        fields: list[FieldView] = []
-        types: list[Type] = []
+        fields, types = list[FieldView](), list[Type]()
         python_re = False
         for prop in props:
             field, t, facts = self._field(key, prop, speller)
@@ -255,7 +249,7 @@ class _Builder:
             self._helpers.add("_Omittable")
         if omits and not self.server:
             self._helpers.add("_without_nulls")
-        left_out = self._left_out(key, shape, props) if self.server else ""
+        left_out = left_out_names(shape, props, self.names) if self.server else ""
         if left_out:
             self._helpers.add("_without_keys")
         tagged = [
@@ -277,26 +271,6 @@ class _Builder:
             always_set,
             left_out,
         ), types
-
-    def _left_out(self, key: str, shape: Shape, kept: list[Prop]) -> str:
-        """The names a split class with ``extra="allow"`` must not keep as extras, as literals.
-
-        A ``writeOnly`` password left out of a response class (a ``readOnly`` id left out
-        of a request class) would otherwise ride along as an extra: given to the server
-        in a dict, it went out in the reply. Both spellings of each are dropped (the wire
-        name, and the Python name a keyword argument uses) unless a kept field reads it.
-        """
-        if shape.extra != "allow" or key not in self.split or len(kept) == len(shape.properties):
-            return ""
-        fields = self.names.fields[key]
-        taken = {p.name for p in kept} | {fields[p.name] for p in kept}
-        names: dict[str, None] = {}
-        for prop in shape.properties:
-            if prop not in kept:
-                names.update(
-                    dict.fromkeys(n for n in (prop.name, fields[prop.name]) if n not in taken)
-                )
-        return ", ".join(literal(n) for n in names)
 
     def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type, FieldFacts]:
         name = self.names.fields[key][prop.name]

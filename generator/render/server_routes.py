@@ -30,7 +30,7 @@ from apiforge.render.common import (
     union,
 )
 from apiforge.render.escape import docstring, literal
-from apiforge.render.server_bodies import body_reader, holds_model
+from apiforge.render.server_bodies import body_reader, renames
 from apiforge.render.server_forms import raw_form_body
 from apiforge.render.server_params import (
     body_checks,
@@ -162,7 +162,11 @@ def route_view(
             ref = content.type
             if ref is not None and checks_unique_items(content.keywords, ref):
                 body_metadata = ", rt.UNIQUE_ITEMS"
-            if ref is not None and body.kind == "json" and holds_model(ref, annotator.api):
+            if (
+                ref is not None
+                and body.kind == "json"
+                and renames(ref, annotator.api, annotator.models)
+            ):
                 body_metadata += ", rt.WIRE_NAMES"
     outcomes = response_outcomes(op, annotator)
     main = _main_outcome(outcomes)
