@@ -69,6 +69,8 @@ class ModelsModule:
         homes, server_homes: class -> the module of ``models/`` that defines it.
         members: union component -> the member components a body typed with it unwraps
             to (:func:`_body_members`).
+        renaming: the components whose request class, or a class it refers to, spells
+            a property's Python name unlike its wire name (:func:`_renaming`).
     """
 
     client_files: dict[str, str]
@@ -80,6 +82,7 @@ class ModelsModule:
     homes: dict[str, str]
     server_homes: dict[str, str]
     members: dict[str, tuple[str, ...]]  # union component -> its members a body unwraps to
+    renaming: frozenset[str] = frozenset()  # components a request body must spell by wire name
 
     def class_for(self, key: str, role: Role) -> str:
         """The class to use for a component in a request body or a response."""
@@ -159,7 +162,42 @@ def render_models(
         homes,
         server_homes,
         {k: m for k, shape in shapes.items() if (m := _body_members(shape, shapes))},
+        _renaming(shapes, names, split, deps),
     )
+
+
+def _renaming(
+    shapes: dict[str, Shape], names: Names, split: frozenset[str], deps: dict[str, set[str]]
+) -> frozenset[str]:
+    """The components whose request class renames a property (its field is not called by
+    its wire name), or refers to one that does, however deeply.
+
+    A request body of such a class is read with wire names only (the server route's
+    ``rt.WIRE_NAMES``); the others have no Python name to refuse.
+    """
+    found = {
+        key
+        for key, fields in names.fields.items()
+        if key in shapes
+        and any(
+            fields[p.name] != p.name
+            for p in shapes[key].properties
+            if not (p.read_only and key in split)
+        )
+    }
+    if not found:
+        return frozenset()
+    users: dict[str, list[str]] = {}  # component -> the components referring to it
+    for key, targets in deps.items():
+        for target in targets:
+            users.setdefault(target, []).append(key)
+    todo = list(found)
+    while todo:
+        for user in users.get(todo.pop(), ()):
+            if user not in found:
+                found.add(user)
+                todo.append(user)
+    return frozenset(found)
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,7 @@ _NESTED: dict[type, tuple[str, ...]] = {
     ir.SecurityScheme: _split("spec_location"),
     Api: _split("servers operations schemas security_schemes"),
     Names: _split("operations groups"),
-    ModelsModule: _split("classes enums"),  # frozensets: spelt sorted
+    ModelsModule: _split("classes enums renaming"),  # frozensets: spelt sorted
 }
 _TYPE_REF = attrgetter(*_SCALARS[ir.TypeRef])
 _PARAMETER = attrgetter(*_SCALARS[ir.Parameter], *_location("spec_location"), *_ref("type"))
@@ -179,11 +179,11 @@ def _spelling(api: Api, names: Names, models: ModelsModule) -> tuple[str, str]:
     out.extend(map(_OPERATION_NAMES, names.operations.values()))
     add(tuple(names.groups))
     out.extend(map(_GROUP_NAMES, names.groups.values()))
-    add((_MODELS(models), sorted(models.classes), sorted(models.enums)))
+    sets = (sorted(models.classes), sorted(models.enums), sorted(models.renaming))
+    add((_MODELS(models), *sets))
     try:
         spelt = marshal.dumps(out, 2)
     except ValueError:  # a value marshal cannot write
-        sets = (sorted(models.classes), sorted(models.enums))
         return "repr", cache.digest(repr((api, names, _MODELS(models), sets)))
     return "marshal 2", hashlib.sha256(spelt).hexdigest()
 

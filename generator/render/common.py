@@ -162,6 +162,7 @@ class OutcomeView:
     value: str = ""  # the members a RootModel ``annotation`` unwraps to (``Cat | Dog``), if it does
     unwrap: Unwrap = "root"  # or a list/dict of such RootModels unwraps to (``list[Cat | Dog]``)
     text: bool = False  # a string under a wildcard media type: a text/* reply is the value
+    is_any: bool = False  # a JSON body whose type is spelt ``Any`` (no schema narrows it)
 
     @property
     def returned(self) -> str:
@@ -186,8 +187,10 @@ def response_outcomes(
         kind = outcome_kind(content)
         value = ""
         unwrap: Unwrap = "root"
+        is_any = False
         if kind == "json" and content is not None:
             annotation = annotator.spell(content.type, "response")
+            is_any = annotator.spells_any(content.type)
             value = annotator.members(content.type, "response") or ""
             items = annotator.item_members(content.type, "response")
             if items is not None:
@@ -207,6 +210,7 @@ def response_outcomes(
                 value=value,
                 unwrap=unwrap,
                 text=reads_text(content, annotator.api),
+                is_any=is_any,
             )
         )
     return views

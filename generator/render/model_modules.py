@@ -51,6 +51,7 @@ class HelpersView:
     unique_items: bool
     optional_tags: bool
     file: bool  # client: ``_File``, a ``format: binary`` property
+    without_keys: bool
     imports: str
 
 
@@ -89,6 +90,7 @@ def helpers_view(used: set[str], server: bool) -> HelpersView | None:
         unique_items="_UniqueItems" in used,
         optional_tags="_undocumented_default" in used,
         file="_File" in used,
+        without_keys="_without_keys" in used,
         imports=import_block(_helper_imports(used, server)),
     )
 
@@ -187,6 +189,11 @@ def _helper_imports(used: set[str], server: bool) -> list[Import]:
         ]
     if formats:
         wanted.append(Import("base64", alias="_base64"))
+    if "_without_keys" in used:
+        wanted += [
+            Import("typing", "Any", "_Any"),
+            Import("pydantic", "model_validator", "_model_validator"),
+        ]
     return wanted
 
 

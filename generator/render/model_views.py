@@ -34,6 +34,7 @@ from apiforge.render.model_defaults import (
     json_literal,
     with_inherited_default,
 )
+from apiforge.render.model_extras import left_out_names
 from apiforge.render.model_fields import FieldFacts, FieldMemo, schema_key
 from apiforge.render.model_tags import discriminator_tags
 from apiforge.render.model_types import (
@@ -87,14 +88,12 @@ class ClassView:
     extra: str  # the type of undeclared properties (``__pydantic_extra__``), or ""
     fields: tuple[FieldView, ...]
     members: tuple[MemberView, ...]
-    # client: a serializer leaves its None ``_Omittable`` fields out of dumps (the
-    # server's ``_Omittable`` does it with ``exclude_if``, pydantic>=2.12 only)
-    omits_none: bool
-    # The fields set even when left to their default (``{"kind"}``), or "": an optional
-    # discriminator tag, which ``exclude_unset`` would otherwise leave off the wire.
+    omits_none: bool  # client: a serializer leaves its None ``_Omittable`` fields out of dumps
+    # Fields set even at their default (``{"kind"}``, an optional discriminator tag), or "".
     always_set: str = ""
     # client: closed (``additionalProperties: false``) yet reads a newer server's reply
     reads_closed: bool = False
+    left_out: str = ""  # server: literals of the names no extra may hold (``model_extras``)
 
     @property
     def is_enum(self) -> bool:
@@ -232,8 +231,7 @@ class _Builder:
                 else p.write_only and key in self.split
             )
         ]
-        fields: list[FieldView] = []
-        types: list[Type] = []
+        fields, types = list[FieldView](), list[Type]()
         python_re = False
         for prop in props:
             field, t, facts = self._field(key, prop, speller)
@@ -260,6 +258,9 @@ class _Builder:
             self._helpers.add("_Omittable")
         if omits and not self.server:
             self._helpers.add("_without_nulls")
+        left_out = left_out_names(shape, props, self.names) if self.server else ""
+        if left_out:
+            self._helpers.add("_without_keys")
         tagged = [
             literal(self.names.fields[key][p.name])
             for p in props
@@ -278,6 +279,7 @@ class _Builder:
             omits and not self.server,
             always_set,
             reads_closed,
+            left_out,
         ), types
 
     def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type, FieldFacts]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from apiforge.diagnostics import Sink
 from apiforge.ir.model import Api, Content, Operation, TypeRef, form_fields, preferred_request
+from apiforge.models import ModelsModule
 from apiforge.render.common import BodyView, union
 from apiforge.render.escape import docstring, literal
 from apiforge.render.server_params import body_checks
@@ -117,14 +118,16 @@ def _annotation(content: Content, annotator: Annotator) -> str:
     return annotator.spell(content.type, "request")
 
 
-def holds_model(ref: TypeRef, api: Api) -> bool:
-    """True when a body of ``ref`` is (a list or map of) a model other than an enum.
+def renames(ref: TypeRef, api: Api, models: ModelsModule) -> bool:
+    """True when a body of ``ref`` is (a list or map of) a model that renames a property.
 
     FastAPI validates such a body with the models' own configuration, which accepts a
     property's Python name as well as its wire name (``populate_by_name``, so that an
-    implementation can build them); the route adds ``rt.WIRE_NAMES`` (wire names only).
+    implementation can build them); the route adds ``rt.WIRE_NAMES`` (wire names only)
+    where some model, nested ones included, names a field unlike its property
+    (``ModelsModule.renaming``): elsewhere the two names are one.
     """
     while ref.kind in ("array", "map") and ref.item is not None:
         ref = ref.item
     schema = api.schemas.get(ref.model or "") if ref.kind == "model" else None
-    return schema is not None and schema.kind != "enum"
+    return schema is not None and schema.kind != "enum" and ref.model in models.renaming

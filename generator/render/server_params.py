@@ -162,7 +162,7 @@ def param_checks(param: Parameter, annotation: str, sink: Sink) -> list[tuple[st
             param.spec_location,
         )
 
-    return list(_checks(param.keywords, param.type.kind, bare, refuse))
+    return list(_checks(param.keywords, param.type, bare, refuse))
 
 
 def body_checks(
@@ -185,18 +185,19 @@ def body_checks(
             location.child("content", content.media_type, "schema"),
         )
 
-    return list(_checks(content.keywords, content.type.kind, bare, refuse))
+    return list(_checks(content.keywords, content.type, bare, refuse))
 
 
 def _checks(
     keywords: tuple[tuple[str, object], ...],
-    kind: str,
+    ref: TypeRef,
     bare: str,
     refuse: Callable[[str, object], None],
 ) -> Iterator[tuple[str, str]]:
     given = dict(keywords)
+    kind = ref.kind
     for key, value in keywords:
-        if key == "uniqueItems" and (kind == "array" or value is not True):
+        if key == "uniqueItems" and (checks_unique_items(keywords, ref) or value is not True):
             continue  # checked by rt.UNIQUE_ITEMS (param_metadata); false says nothing
         if key == "format":
             if isinstance(value, str) and bare in _FORMATLESS:

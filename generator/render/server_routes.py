@@ -30,7 +30,7 @@ from apiforge.render.common import (
     union,
 )
 from apiforge.render.escape import docstring, literal
-from apiforge.render.server_bodies import body_reader, holds_model
+from apiforge.render.server_bodies import body_reader, renames
 from apiforge.render.server_forms import raw_form_body
 from apiforge.render.server_params import (
     body_checks,
@@ -162,7 +162,11 @@ def route_view(
             ref = content.type
             if ref is not None and checks_unique_items(content.keywords, ref):
                 body_metadata = ", rt.UNIQUE_ITEMS"
-            if ref is not None and body.kind == "json" and holds_model(ref, annotator.api):
+            if (
+                ref is not None
+                and body.kind == "json"
+                and renames(ref, annotator.api, annotator.models)
+            ):
                 body_metadata += ", rt.WIRE_NAMES"
     outcomes = response_outcomes(op, annotator)
     main = _main_outcome(outcomes)
@@ -201,7 +205,10 @@ def route_view(
         and any(c.kind in ("form", "multipart") for c in op.body.contents),
         security_expr=_security(op, schemes),
         route_constant=f"_{op_names.constant}_ROUTE",
-        route_expr=_route_expr(op.operation_id, main, responses.media_types, outcomes),
+        # A reply to HEAD carries no body (RFC 9110): none to validate, nor to demand.
+        route_expr=_route_expr(
+            op.operation_id, main, responses.media_types, [] if op.method == "HEAD" else outcomes
+        ),
         returns=_returns(outcomes),
         doc=docstring(summary_line(op)),
     )
@@ -216,9 +223,7 @@ def _route_expr(
     media_type = literal(main.media_type) if main else "None"
     extra = f", media_types={media_types}" if media_types != "None" else ""
     bodies = [
-        f"{literal(o.code)}: {o.annotation}"
-        for o in outcomes
-        if o.kind == "json" and o.annotation != "Any"
+        f"{literal(o.code)}: {o.annotation}" for o in outcomes if o.kind == "json" and not o.is_any
     ]
     if bodies:
         extra += ", bodies={" + ", ".join(bodies) + "}"

@@ -44,6 +44,7 @@ _SCALARS = {
     "boolean": "bool",
     "binary": "bytes",
 }
+_SPELT = frozenset({"array", "map", "literal", *_SCALARS})  # the kinds spelt narrower than Any
 
 
 @dataclass
@@ -61,10 +62,21 @@ class Annotator:
         if ref is None:
             return self._any()
         text = self._bare(ref, use)
-        return f"{text} | None" if ref.nullable and text != "Any" else text
+        return f"{text} | None" if ref.nullable and not self.spells_any(ref) else text
+
+    def spells_any(self, ref: TypeRef | None) -> bool:
+        """True when :meth:`spell` gives ``Any`` for ``ref``: no schema, a reference to no
+        model, or a kind Python has no narrower type for."""
+        if ref is None:
+            return True
+        if ref.kind == "model":
+            return ref.model not in self.models.names
+        return ref.kind not in _SPELT
 
     def _bare(self, ref: TypeRef, use: Use) -> str:
-        if ref.kind == "model" and ref.model in self.models.names:
+        if self.spells_any(ref):
+            return self._any()
+        if ref.kind == "model" and ref.model is not None:
             schema = self.api.schemas.get(ref.model)
             role: Role = "response" if use == "response" else "request"
             name = self.models.class_for(ref.model, role)
@@ -79,12 +91,10 @@ class Annotator:
             text, module = _FORMATS[ref.format]
             self.modules.add(module)
             return text
-        if ref.kind in _SCALARS:
-            return _SCALARS[ref.kind]
         if ref.kind == "literal":
             self.typing.add("Literal")
             return "Literal[" + ", ".join(literal(v) for v in ref.values) + "]"
-        return self._any()
+        return _SCALARS[ref.kind]
 
     def members(self, ref: TypeRef | None, use: Use) -> str | None:
         """``Cat | Dog``: the members of the union component a body of ``ref`` unwraps to, else None.

@@ -9,12 +9,14 @@ server still receives every value over real uvicorn.
 
 from __future__ import annotations
 
+import gc
 import textwrap
+import warnings
 from typing import Any
 
 import httpx
 import pytest
-from apiforge_testkit import Built, build, mock_client
+from apiforge_testkit import Built, build, mock_client, server_client
 from live_server import serve
 
 SPEC = textwrap.dedent(
@@ -104,3 +106,18 @@ def test_a_round_trip_over_uvicorn_keeps_every_value(parts: Built) -> None:
     ):
         assert client.profiles.create_profile(BODY) is None
     assert profiles.bodies[0].model_dump() == BODY
+
+
+def test_a_large_upload_leaves_no_file_open(parts: Built) -> None:
+    """A part over Starlette's spool size goes to a temporary file, closed once read."""
+    profiles = Profiles()
+    large = {**BODY, "picture": b"\x89PNG" * 400_000}  # 1.6 MB: spooled to disk
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        with server_client(parts.server, profiles=profiles) as http:
+            files = {"picture": ("p.png", large["picture"], "image/png")}
+            data = {"metadata": large["metadata"], "note": "hi"}
+            assert http.post("/profiles", files=files, data=data).status_code == 204
+        gc.collect()
+    assert profiles.bodies[0].picture == large["picture"]
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]

@@ -181,3 +181,20 @@ def test_the_client_sends_the_credentials_of_one_alternative(alternatives: Built
         "/maybe": ("k", None),
         "/public": (None, None),
     }
+
+
+def test_a_combined_requirement_missing_a_credential_is_not_called_invalid(
+    alternatives: Built,
+) -> None:
+    """Only the tenant is missing: the key was never checked, so it is no invalid credential
+    (a client told so drops a good one); every credential given and one refused is."""
+    runtime = alternatives.runtime
+
+    async def authenticate(token: str) -> Any:
+        return runtime.SimplePrincipal(token) if token in ("k", "t") else None
+
+    with server_client(alternatives.server, authenticate=authenticate, both=Impl()) as http:
+        partial = http.get("/both", headers={"X-Key": "k"})
+        refused = http.get("/both", headers={"X-Key": "k"}, params={"tenant": "bad"})
+    assert (partial.status_code, partial.json()["detail"]) == (401, "not authenticated")
+    assert (refused.status_code, refused.json()["detail"]) == (401, "invalid credentials")

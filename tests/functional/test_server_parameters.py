@@ -194,3 +194,34 @@ def test_the_server_reads_every_parameter_without_a_warning(tmp_path: Path) -> N
     spec.write_text(SPEC, encoding="utf-8")
     generated = generate(spec, tmp_path, "fn_styled_warnings")
     assert generated.ok and generated.codes() == ["client-parameter-clash"], generated.report()
+
+
+def test_an_escaped_delimiter_stays_in_its_item_over_uvicorn(
+    built: Callable[[str], Built],
+) -> None:
+    """The client sends ``piped=a%7Cb|c``: a bare ``|`` delimits, an escaped one is data.
+
+    A value whose delimiters are all escaped (``csv=1%2C2``, as httpx's ``params=`` send
+    it) is still read decoded, as before.
+    """
+    import httpx
+    from live_server import serve
+
+    b = built("param_styles")
+    seen: list[dict[str, Any]] = []
+
+    class Impl:
+        async def search(self, ids: Any, *, context: Any, **params: Any) -> dict[str, Any]:
+            seen.append(params)
+            return {}
+
+    with serve(b.server.create_app(search=Impl())) as url:
+        with b.client.Client(base_url=url, max_retries=0) as client:
+            client.search.search([1], piped=["a|b", "c"])
+        with httpx.Client(base_url=url) as http:
+            assert http.get("/search/1", params={"csv": "1,2", "piped": "a|b"}).status_code == 200
+            raw = http.get("/search/1?piped=x%7Cy|z%2Bw+v")
+            assert raw.status_code == 200
+    assert seen[0]["piped"] == ["a|b", "c"]
+    assert (seen[1]["csv"], seen[1]["piped"]) == ([1, 2], ["a", "b"])
+    assert seen[2]["piped"] == ["x|y", "z+w v"]

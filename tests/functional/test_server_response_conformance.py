@@ -10,11 +10,14 @@ fault (never their values), instead of a response breaking the API's contract.
 from __future__ import annotations
 
 import logging
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
-from apiforge_testkit import Built, server_client
+from apiforge_testkit import Built, build, server_client
+from live_server import serve
 
 ACCOUNT = {"email": "ann@example.com", "password": "hunter2"}
 
@@ -97,7 +100,132 @@ def test_none_for_a_nullable_json_body_is_sent_as_null(built: Callable[[str], Bu
     assert response.content == b"null"
 
 
-def test_none_for_a_body_that_is_not_nullable_stays_empty(accounts: Built) -> None:
-    response = _post(accounts, lambda body: None)
-    assert response.status_code == 201
-    assert response.content == b""
+def test_none_for_a_body_that_is_not_nullable_is_a_logged_500(
+    accounts: Built, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The 201 promises an ``Account``: ``None`` breaks that promise like a wrong body does."""
+    created = accounts.runtime.Created
+    for make in (lambda body: None, lambda body: created()):
+        caplog.clear()
+        with caplog.at_level(logging.ERROR):
+            response = _post(accounts, make)
+        assert response.status_code == 500
+        assert response.json()["operation_id"] == "createAccount"
+        logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        assert any("createAccount" in m and "201" in m and "None" in m for m in logged), logged
+
+
+BODILESS = textwrap.dedent(
+    """
+    openapi: 3.0.3
+    info: {title: Bodiless, version: "1.0"}
+    paths:
+      /items/{id}:
+        delete:
+          operationId: deleteItem
+          parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+          responses:
+            "204": {description: gone}
+            "404": {description: missing, content: {application/json: {schema: {$ref: "#/components/schemas/Missing"}}}}
+        head:
+          operationId: headItem
+          parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+          responses:
+            "200": {description: exists, content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}}
+        put:
+          operationId: putItem
+          parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+          responses:
+            "200": {description: stored, content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}}
+            "202": {description: queued}
+    components:
+      schemas:
+        Item: {type: object, required: [id], properties: {id: {type: integer}}}
+        Missing: {type: object, properties: {reason: {type: string}}}
+    """
+)
+
+
+def test_none_where_no_body_is_documented_stays_empty_over_uvicorn(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A 204, an undocumented-content status and a HEAD reply still answer None with no body."""
+    built = build(tmp_path_factory.mktemp("bodiless"), BODILESS, "bodiless.yaml", "fn_bodiless")
+    runtime = built.runtime
+
+    class Items:
+        async def delete_item(self, id: int, *, context: Any) -> Any:
+            return None
+
+        async def head_item(self, id: int, *, context: Any) -> Any:
+            return None
+
+        async def put_item(self, id: int, *, context: Any) -> Any:
+            return runtime.Accepted() if id == 2 else None
+
+    with serve(built.server.create_app(items=Items())) as url, httpx.Client(base_url=url) as http:
+        deleted = http.delete("/items/1")
+        assert (deleted.status_code, deleted.content) == (204, b"")
+        head = http.head("/items/1")
+        assert (head.status_code, head.content) == (200, b"")
+        queued = http.put("/items/2")
+        assert (queued.status_code, queued.content) == (202, b"")
+        assert http.put("/items/1").status_code == 500  # the 200 documents an Item
+
+
+OPEN = textwrap.dedent(
+    """
+    openapi: 3.0.3
+    info: {title: Open accounts, version: "1.0"}
+    paths:
+      /accounts:
+        post:
+          operationId: createAccount
+          requestBody:
+            required: true
+            content: {application/json: {schema: {$ref: "#/components/schemas/Account"}}}
+          responses:
+            "201":
+              description: The account, without its password.
+              content: {application/json: {schema: {$ref: "#/components/schemas/Account"}}}
+    components:
+      schemas:
+        Account:
+          type: object
+          additionalProperties: true
+          required: [email, password]
+          properties:
+            id: {type: integer, readOnly: true}
+            email: {type: string}
+            password: {type: string, writeOnly: true}
+            Secret-Pin: {type: string, writeOnly: true}
+    """
+)
+
+
+def test_a_left_out_property_is_no_extra_of_a_class_keeping_extras(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """``additionalProperties: true``: the password is no extra of the response (nor the id of
+    the request), whether the implementation returns a dict or builds the response class."""
+    built = build(tmp_path_factory.mktemp("open"), OPEN, "open.yaml", "fn_open_accounts")
+    response_model = built.models("server").AccountResponse
+    received: list[Any] = []
+
+    class Accounts:
+        async def create_account(self, *, body: Any, context: Any) -> Any:
+            received.append(body)
+            if body.email == "built@example.com":
+                return response_model(id=7, **body.model_dump())  # Secret_Pin=, password=
+            return {"id": 7, **body.model_dump(by_alias=True)}
+
+    sent = {**ACCOUNT, "id": 99, "Secret-Pin": "1234", "note": "kept"}
+    with (
+        serve(built.server.create_app(accounts=Accounts())) as url,
+        httpx.Client(base_url=url) as http,
+    ):
+        for email in ("ann@example.com", "built@example.com"):
+            response = http.post("/accounts", json={**sent, "email": email})
+            assert response.status_code == 201
+            assert response.json() == {"id": 7, "email": email, "note": "kept"}
+    assert all(body.model_extra == {"note": "kept"} for body in received)

@@ -53,8 +53,31 @@ SPEC = textwrap.dedent(
               content:
                 application/json:
                   schema: {type: object, additionalProperties: true}
+      /plains:
+        post:
+          operationId: makePlain
+          requestBody:
+            required: true
+            content: {application/json: {schema: {$ref: "#/components/schemas/Plain"}}}
+          responses: {"204": {description: ok}}
+      /holders:
+        post:
+          operationId: makeHolder
+          requestBody:
+            required: true
+            content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Holder"}}}}
+          responses: {"204": {description: ok}}
     components:
       schemas:
+        Plain:
+          type: object
+          properties:
+            name: {type: string}
+            tags: {type: array, items: {type: string}}
+        Holder:
+          type: object
+          properties:
+            parts: {type: array, items: {$ref: "#/components/schemas/Part"}}
         Thing:
           type: object
           required: [display-name]
@@ -132,3 +155,15 @@ def test_an_optional_property_sent_by_python_name_stays_unset(wire: Built) -> No
 def test_implementations_still_build_models_by_python_name(wire: Built) -> None:
     thing = wire.models("server").Thing(display_name="x")
     assert thing.model_dump(by_alias=True, exclude_unset=True) == {"display-name": "x"}
+
+
+def test_only_bodies_whose_models_rename_say_so(wire: Built) -> None:
+    """``rt.WIRE_NAMES`` acts only where a model (nested ones too) renames a property."""
+    routes = {
+        group: wire.generated.file(f"server/routes/{group}.py")
+        for group in ("things", "batches", "plains", "holders")
+    }
+    assert "rt.WIRE_NAMES" in routes["things"]  # Thing renames display-name
+    assert "rt.WIRE_NAMES" in routes["batches"]  # a list of Thing
+    assert "rt.WIRE_NAMES" in routes["holders"]  # Holder holds Parts, which rename part-no
+    assert "rt.WIRE_NAMES" not in routes["plains"]  # every wire name is its Python name

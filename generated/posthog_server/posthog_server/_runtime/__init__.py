@@ -57,7 +57,8 @@ What a handler may return
 * a pydantic model, ``RootModel``, or list/dict/scalar (validated into the status's
   documented body type, so only its fields are sent and a body that does not fit answers
   ``500``; JSON-encoded with ``by_alias=True, exclude_unset=True``), ``str`` (raw text for non-JSON media types),
-  ``bytes`` (raw body) or ``None`` (empty body) -> the route's default status;
+  ``bytes`` (raw body) or ``None`` (an empty body where the status documents none, ``null``
+  where it documents a nullable JSON body, else ``500``) -> the route's default status;
 * a status wrapper such as ``Created(model, headers={...})`` or ``WithStatus(418, body)``
   -> that status;
 * any Starlette ``Response`` (e.g. ``StreamingResponse``) -> passed through untouched.

@@ -149,14 +149,22 @@ class BodyReader:
 
     @staticmethod
     async def _fields(request: Request, lists: Collection[str]) -> dict[str, Any]:
+        """The fields of a multipart body, each file part read into ``bytes``.
+
+        The parts' spooled temporary files are closed once read (nothing reads them
+        later): left open, a large upload's file lingered until garbage collection.
+        """
         form = await request.form()
         fields: dict[str, Any] = {}
-        for key in dict.fromkeys(form.keys()):
-            values = [
-                await value.read() if isinstance(value, UploadFile) else value
-                for value in form.getlist(key)
-            ]
-            fields[key] = values if key in lists or len(values) > 1 else values[0]
+        try:
+            for key in dict.fromkeys(form.keys()):
+                values = [
+                    await value.read() if isinstance(value, UploadFile) else value
+                    for value in form.getlist(key)
+                ]
+                fields[key] = values if key in lists or len(values) > 1 else values[0]
+        finally:
+            await form.close()
         return fields
 
 

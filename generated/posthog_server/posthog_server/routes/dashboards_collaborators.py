@@ -108,9 +108,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
             ),
         ],
         dashboard_id: Annotated[int, Path()],
-        body: Annotated[
-            DashboardCollaboratorRequest, Body(media_type="application/json"), rt.WIRE_NAMES
-        ],
+        body: Annotated[DashboardCollaboratorRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dashboard:write",)),

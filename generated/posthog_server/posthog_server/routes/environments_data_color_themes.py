@@ -126,7 +126,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[DataColorThemeRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
+        body: Annotated[DataColorThemeRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("project:write",)),
@@ -252,7 +252,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
             int, Path(description="A unique integer value identifying this data color theme.")
         ],
         body: Annotated[
-            PatchedDataColorThemeRequest | None, Body(media_type="application/json"), rt.WIRE_NAMES
+            PatchedDataColorThemeRequest | None, Body(media_type="application/json")
         ] = None,
         principal: Annotated[
             rt.Principal | None,

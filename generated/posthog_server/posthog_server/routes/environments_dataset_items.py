@@ -131,7 +131,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[DatasetItemRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
+        body: Annotated[DatasetItemRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("dataset:write",)),
@@ -252,7 +252,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
         ],
         id: Annotated[uuid.UUID, Path(description="A UUID string identifying this dataset item.")],
         body: Annotated[
-            PatchedDatasetItemRequest | None, Body(media_type="application/json"), rt.WIRE_NAMES
+            PatchedDatasetItemRequest | None, Body(media_type="application/json")
         ] = None,
         principal: Annotated[
             rt.Principal | None,

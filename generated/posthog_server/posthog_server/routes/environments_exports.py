@@ -119,7 +119,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[ExportedAssetRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
+        body: Annotated[ExportedAssetRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None, binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("export:write",))
         ] = None,

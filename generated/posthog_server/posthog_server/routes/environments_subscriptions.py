@@ -127,7 +127,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 description="Project ID of the project you're trying to access. To find the ID of the project, make a call to /api/projects/."
             ),
         ],
-        body: Annotated[SubscriptionRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
+        body: Annotated[SubscriptionRequest, Body(media_type="application/json")],
         principal: Annotated[
             rt.Principal | None,
             binder.requires(rt.BEARER, "PersonalAPIKeyAuth", ("subscription:write",)),
@@ -255,7 +255,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
             int, Path(description="A unique integer value identifying this subscription.")
         ],
         body: Annotated[
-            PatchedSubscriptionRequest | None, Body(media_type="application/json"), rt.WIRE_NAMES
+            PatchedSubscriptionRequest | None, Body(media_type="application/json")
         ] = None,
         principal: Annotated[
             rt.Principal | None,

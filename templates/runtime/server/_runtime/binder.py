@@ -213,12 +213,23 @@ class Binder:
         kinds: Collection[str],
         optional: bool,
     ) -> Principal | None:
-        """The principal of the first alternative all of whose schemes are satisfied."""
-        presented = False
+        """The principal of the first alternative all of whose schemes are satisfied.
+
+        An alternative whose credentials all came but were refused makes the answer
+        ``invalid credentials``; one missing some of its credentials (a bearer token
+        without the tenant key it requires) is not authenticated: its token was never
+        checked, so it is not called invalid (a client told ``invalid_token`` would drop
+        a good one), nor is the request let in anonymously where credentials are optional.
+        """
+        presented = partial = False
         missing_scopes: list[str] | None = None
         for alternative in alternatives:
             given = [credentials[req.scheme_name] for req in alternative]
-            presented = presented or any(credential is not None for credential in given)
+            absent = sum(credential is None for credential in given)
+            if absent:
+                partial = partial or absent < len(given)
+                continue
+            presented = True
             tokens = [credential for credential in given if isinstance(credential, str)]
             if len(tokens) != len(alternative):
                 continue
@@ -239,7 +250,7 @@ class Binder:
                 return accepted[0]
             if missing_scopes is None:
                 missing_scopes = missing
-        self._refuse(presented, missing_scopes, kinds, optional)
+        self._refuse(presented, missing_scopes, kinds, optional and not partial)
         return None
 
     def _refuse(

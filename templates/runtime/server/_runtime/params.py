@@ -1,13 +1,14 @@
 """Parameters FastAPI cannot decode: styles, objects, names shared with a path parameter."""
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import (
     Any,
     Final,
     Literal,
     get_args,
 )
+from urllib.parse import unquote_plus
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -152,7 +153,13 @@ class StyledParameter:
             return _ABSENT
         if self._shape == "array" and self._explode:
             return values
-        return self._split_text(values[-1], _DELIMITERS.get(self._style, ","))
+        delimiter = _DELIMITERS.get(self._style, ",")
+        raw = _raw_query_values(request, self._name) if delimiter != " " else []
+        if len(raw) == len(values) and delimiter in raw[-1]:
+            # Sent with bare delimiters: one escaped (an item's own "," as "%2C") is data.
+            # (A client escaping every delimiter, as httpx's params= do, is read decoded.)
+            return self._split_text(raw[-1], delimiter, _unquote_query)
+        return self._split_text(values[-1], delimiter)
 
     def _from_path(self, text: str) -> Any:
         if self._style == "label":
@@ -168,18 +175,46 @@ class StyledParameter:
             return self._split_text(values[-1] if values else "", ",")
         return self._split_text(text, ",")
 
-    def _split_text(self, text: str, delimiter: str) -> Any:
-        """One value, a list or an object from ``text``, as the parameter's shape says."""
+    def _split_text(
+        self, text: str, delimiter: str, decode: Callable[[str], str] | None = None
+    ) -> Any:
+        """One value, a list or an object from ``text``, as the parameter's shape says.
+
+        ``decode``: applied to each piece once split (a raw query value is split before
+        its percent-escapes are decoded, so an escaped delimiter stays in its item).
+        """
+
+        def item(piece: str) -> str:
+            value = decode(piece) if decode is not None else piece
+            return value.strip() if delimiter == "," else value
+
         if self._shape == "scalar":
-            return text
-        parts = (
-            [p.strip() if delimiter == "," else p for p in text.split(delimiter)] if text else []
-        )
+            return decode(text) if decode is not None else text
+        pieces = text.split(delimiter) if text else []
+        if self._shape == "object" and self._explode:  # k=v<sep>k=v
+            return {item(k): item(v) for k, v in (_pair(p) for p in pieces if p)}
+        parts = [item(piece) for piece in pieces]
         if self._shape == "array":
             return parts
-        if self._explode:  # k=v<sep>k=v
-            return dict(_pair(p) for p in parts if p)
         return dict(zip(parts[0::2], parts[1::2]))  # k,v,k,v
+
+
+def _unquote_query(text: str) -> str:
+    """A piece of a raw query value decoded as Starlette decodes the query (``+`` a space)."""
+    return unquote_plus(text, encoding="utf-8", errors="replace")
+
+
+def _raw_query_values(request: Request, name: str) -> list[str]:
+    """The values of query parameter ``name`` as sent, their percent-escapes undecoded."""
+    query = request.scope.get("query_string")
+    if not isinstance(query, bytes) or not query:
+        return []
+    found = []
+    for pair in query.decode("latin-1").split("&"):
+        key, _, value = pair.partition("=")
+        if _unquote_query(key) == name:
+            found.append(value)
+    return found
 
 
 def from_text(values: Iterable[object]) -> BeforeValidator:

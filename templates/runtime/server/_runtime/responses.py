@@ -65,7 +65,8 @@ class _Reply(Generic[T_co]):
 class StatusResponse(_Reply[T_co]):
     """Base of the fixed-status wrappers: ``return Created(dashboard, headers={...})``.
 
-    Each subclass fixes ``status_code``; ``body`` defaults to ``None`` (empty body), and
+    Each subclass fixes ``status_code``; ``body`` defaults to ``None`` (an empty body,
+    for a status that documents none; see :func:`to_response`), and
     ``media_type`` overrides the route's default for this response (for example
     ``application/problem+json`` on an error status).
     """
@@ -178,13 +179,18 @@ class ResponseMismatch(Exception):
 
     The binder logs it (the fields at fault, never their values) and answers ``500``:
     sending it would break the API's contract, or leak what the response leaves out
-    (a ``writeOnly`` password).
+    (a ``writeOnly`` password). ``None`` where the status documents a JSON body that is
+    not nullable is such a body too.
     """
 
-    def __init__(self, operation_id: str, status_code: int, error: ValidationError) -> None:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in issue['loc']) or '(body)'}: {issue['msg']}"
-            for issue in error.errors(include_url=False, include_input=False)
+    def __init__(self, operation_id: str, status_code: int, error: ValidationError | str) -> None:
+        problems = (
+            error
+            if isinstance(error, str)
+            else "; ".join(
+                f"{'.'.join(str(part) for part in issue['loc']) or '(body)'}: {issue['msg']}"
+                for issue in error.errors(include_url=False, include_input=False)
+            )
         )
         super().__init__(
             f"operation {operation_id} returned a body that does not match its documented "
@@ -243,8 +249,12 @@ def _render(
         return Response(status_code=status_code, headers=headers)
     if body is None:
         declared = route.body_type_for(status_code) if route.bodies else None
-        if declared is None or not _is_json(media_type) or not _admits_null(declared):
+        if declared is None or not _is_json(media_type):
             return Response(status_code=status_code, headers=headers)
+        if not _admits_null(declared):
+            raise ResponseMismatch(
+                route.operation_id, status_code, "no body (None), but one is documented"
+            )
         return Response(b"null", status_code, headers, _concrete(media_type, "application/json"))
     if isinstance(body, (bytes, bytearray, memoryview)):
         raw_type = _concrete(media_type, "application/octet-stream")
@@ -273,9 +283,12 @@ def to_response(result: object, route: Route) -> Response:
     * a ``Response`` is returned as is;
     * a :class:`StatusResponse`/:class:`WithStatus` supplies status, body, headers and,
       optionally, the media type; anything else uses ``route.status_code``;
-    * ``None`` and the no-body statuses (1xx, 204, 205, 304) give an empty body with no
-      ``content-type`` (a body returned with such a status is dropped), except that
-      ``None`` for a status documenting a nullable JSON body is sent as ``null``;
+    * the no-body statuses (1xx, 204, 205, 304) give an empty body with no
+      ``content-type`` (a body returned with such a status is dropped), and so does
+      ``None`` for a status that documents no JSON body; ``None`` for a status
+      documenting a nullable JSON body is sent as ``null``, and for one documenting a
+      JSON body that is not nullable raises :class:`ResponseMismatch` (the spec promises
+      a body: the binder answers ``500``);
     * ``bytes`` are sent raw as the media type (``application/octet-stream`` if none);
     * for JSON media types (``application/json``, ``*+json``, or none given) the body is
       first validated into the status's documented type (``route.bodies``) unless it is

@@ -47,7 +47,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def put_settings(
         request: Request,
-        body: Annotated[Settings, Body(media_type="application/json"), rt.WIRE_NAMES],
+        body: Annotated[Settings, Body(media_type="application/json")],
     ) -> Response:
         return await binder.call(
             _PUT_SETTINGS_ROUTE,

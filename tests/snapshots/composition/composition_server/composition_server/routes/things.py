@@ -48,7 +48,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def create_thing(
         request: Request,
-        body: Annotated[Thing, Body(media_type="application/json"), rt.WIRE_NAMES],
+        body: Annotated[Thing, Body(media_type="application/json")],
     ) -> Response:
         return await binder.call(
             _CREATE_THING_ROUTE,

@@ -44,7 +44,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def create_pet(
         request: Request,
-        body: Annotated[Pet, Body(media_type="application/json"), rt.WIRE_NAMES],
+        body: Annotated[Pet, Body(media_type="application/json")],
     ) -> Response:
         return await binder.call(
             _CREATE_PET_ROUTE,

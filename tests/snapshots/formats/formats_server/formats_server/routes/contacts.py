@@ -47,7 +47,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def create_contact(
         request: Request,
-        body: Annotated[Contact, Body(media_type="application/json"), rt.WIRE_NAMES],
+        body: Annotated[Contact, Body(media_type="application/json")],
     ) -> Response:
         return await binder.call(
             _CREATE_CONTACT_ROUTE,

@@ -58,7 +58,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def create_order(
         request: Request,
-        body: Annotated[CreateOrderBody, Body(media_type="application/json"), rt.WIRE_NAMES],
+        body: Annotated[CreateOrderBody, Body(media_type="application/json")],
         channel: Annotated[CreateOrderChannel | None, Query()] = None,
     ) -> Response:
         return await binder.call(

@@ -83,7 +83,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     async def put_thing(
         request: Request,
         id: Annotated[int, Path()],
-        body: Annotated[Thing, Body(media_type="application/json"), rt.WIRE_NAMES],
+        body: Annotated[Thing, Body(media_type="application/json")],
     ) -> Response:
         return await binder.call(
             _PUT_THING_ROUTE,

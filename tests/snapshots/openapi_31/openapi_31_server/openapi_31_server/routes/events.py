@@ -46,7 +46,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     async def post_event(
         request: Request,
         kind: Annotated[Literal["click"], Query()],
-        body: Annotated[Event, Body(media_type="application/json"), rt.WIRE_NAMES],
+        body: Annotated[Event, Body(media_type="application/json")],
         limit: Annotated[int | None, Query()] = None,
     ) -> Response:
         return await binder.call(

@@ -41,7 +41,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def add_media(
         request: Request,
-        body: Annotated[Media, Body(media_type="application/json"), rt.WIRE_NAMES],
+        body: Annotated[Media, Body(media_type="application/json")],
     ) -> Response:
         return await binder.call(
             _ADD_MEDIA_ROUTE,

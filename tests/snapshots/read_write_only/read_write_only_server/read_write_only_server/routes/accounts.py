@@ -48,7 +48,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
     )
     async def create_account(
         request: Request,
-        body: Annotated[AccountRequest, Body(media_type="application/json"), rt.WIRE_NAMES],
+        body: Annotated[AccountRequest, Body(media_type="application/json")],
     ) -> Response:
         return await binder.call(
             _CREATE_ACCOUNT_ROUTE,
