@@ -191,6 +191,7 @@ def _helper_imports(used: set[str], server: bool) -> list[Import]:
         wanted.append(Import("base64", alias="_base64"))
     if "_without_keys" in used:
         wanted += [
+            Import("collections.abc", "Mapping", "_Mapping"),
             Import("typing", "Any", "_Any"),
             Import("pydantic", "model_validator", "_model_validator"),
         ]

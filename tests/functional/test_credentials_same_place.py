@@ -34,9 +34,18 @@ SPEC = textwrap.dedent(
           operationId: signed
           security: [{basic: [], Oauth2: []}]
           responses: {"204": {description: ok}}
+      /me:
+        get:
+          operationId: me
+          security: [{userJwt: []}]
+          responses: {"204": {description: ok}}
+      /partner:
+        get:
+          operationId: partner
+          security: [{partnerOauth: []}, {basic: []}]
+          responses: {"204": {description: ok}}
     components:
       securitySchemes:
-        basic: {type: http, scheme: basic}
         Oauth2:
           type: oauth2
           flows: {implicit: {authorizationUrl: "https://a.example/auth", scopes: {read: r, admin: a}}}
@@ -47,6 +56,11 @@ SPEC = textwrap.dedent(
               authorizationUrl: "https://a.example/auth"
               tokenUrl: "https://a.example/token"
               scopes: {read: r, admin: a}
+        basic: {type: http, scheme: basic}
+        userJwt: {type: http, scheme: bearer}
+        partnerOauth:
+          type: oauth2
+          flows: {clientCredentials: {tokenUrl: "https://a.example/token", scopes: {}}}
     """
 )
 
@@ -71,6 +85,8 @@ class Recorder:
         self.app = built.server.create_app(
             items=Impl(),
             signed=Impl(),
+            partner=Impl(),
+            me=Impl(),
             authenticate=lambda secret: built.runtime.SimplePrincipal(secret, scopes={"read"}),
         )
         self.seen: list[list[str]] = []
@@ -118,3 +134,19 @@ def test_schemes_that_need_one_header_twice_are_still_never_sent(flows: Built) -
     )
     with pytest.raises(package.MissingCredentialsError):
         client.signed.signed()
+
+
+def test_a_token_is_never_lent_to_an_equal_scheme_the_alternative_does_not_name(
+    flows: Built,
+) -> None:
+    """Only schemes required together share a credential: a user's bearer token is no
+    partner's OAuth 2 token, so the operation gets its second alternative, HTTP basic."""
+    recorder = Recorder(flows)
+    given = {"userJwt": "USER-JWT", "basic": ("admin", "pw")}
+    with serve(recorder) as url:
+        client = flows.client.Client(base_url=url, credentials=given, max_retries=0)
+        client.partner.partner()
+    assert recorder.seen == [["Basic YWRtaW46cHc="]]
+    lone = flows.client.Client(base_url="http://127.0.0.1:1", credentials={"userJwt": "t"})
+    with pytest.raises(flows.client.MissingCredentialsError):
+        lone.partner.partner()

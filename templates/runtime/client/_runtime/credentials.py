@@ -4,15 +4,15 @@ A generated ``Client`` knows where each of its API's schemes puts its secret (a
 ``Scheme``, by scheme name) and turns its arguments into ``Credentials``: an ``Auth``
 per scheme. Each operation lists its security alternatives (OpenAPI: an OR of
 requirements, each an AND of scheme names; ``()`` is the empty requirement ``{}``).
-A call is sent the credentials of its first alternative whose schemes all have one
-(and need no header twice), and only those: a query API key never rides along to an
-operation that wants a bearer token. Schemes that put the same kind of secret in the same
-place (two OAuth 2 flows of one provider, required together) take one credential, either's. When none fits, the empty requirement sends no
-credentials; otherwise the call fails before anything is sent
-(``MissingCredentialsError``), unless the client holds no scheme's credentials at all
-(they may come another way: ``headers=``, the ``http_client``'s auth) or the call's own
-``extra_headers`` or ``extra_query`` carry a credential one of the operation's schemes
-takes.
+A call is sent the credentials of its first alternative whose schemes all have one (and
+need no header twice), and only those: a query API key never rides along to an operation
+that wants a bearer token. Schemes that put the same kind of secret in the same place
+(two OAuth 2 flows of one provider, required together) take one credential, either's.
+When none fits, the empty requirement sends no credentials; otherwise the call fails
+before anything is sent (``MissingCredentialsError``), unless the client holds no
+scheme's credentials at all (they may come another way: ``headers=``, the
+``http_client``'s auth) or the call's own ``extra_headers`` or ``extra_query`` carry a
+credential one of the operation's schemes takes.
 """
 
 from __future__ import annotations
@@ -167,15 +167,16 @@ class Credentials:
         found: dict[object, Auth] = {}
         for name in alternative:
             place: object = self.schemes.get(name, name)
-            held = self.by_scheme.get(name) or self._held_for(place)
+            held = self.by_scheme.get(name) or self._held_for(place, alternative)
             if held is None or found.setdefault(place, held) != held:
                 return None
         names = [name.lower() for auth in found.values() for name, _ in auth.headers]
         return tuple(found.values()) if len(names) == len(set(names)) else None
 
-    def _held_for(self, place: object) -> Auth | None:
-        """A credential held for any scheme equal to ``place`` (same kind, same place)."""
-        same = (self.by_scheme.get(name) for name, s in self.schemes.items() if s == place)
+    def _held_for(self, place: object, alternative: tuple[str, ...]) -> Auth | None:
+        """A credential held for another scheme of ``alternative`` equal to ``place`` (same
+        kind, same place): never one of a scheme the operation does not name here."""
+        same = (self.by_scheme.get(n) for n in alternative if self.schemes.get(n) == place)
         return next((auth for auth in same if auth is not None), None)
 
 
