@@ -33,11 +33,12 @@ class Auth:
     cookies: _Pairs = ()
 
     def __or__(self, other: Auth) -> Auth:
-        """Combine two credentials; both are sent (e.g. an API key and a tenant header)."""
+        """Combine two credentials; both are sent (e.g. an API key and a tenant header),
+        a placement both hold (name and value) once."""
         return Auth(
-            headers=self.headers + other.headers,
-            query=self.query + other.query,
-            cookies=self.cookies + other.cookies,
+            headers=self.headers + tuple(p for p in other.headers if p not in self.headers),
+            query=self.query + tuple(p for p in other.query if p not in self.query),
+            cookies=self.cookies + tuple(p for p in other.cookies if p not in self.cookies),
         )
 
     def __repr__(self) -> str:

@@ -168,11 +168,13 @@ class Credentials:
 
     def _covers(self, alternative: tuple[str, ...]) -> bool:
         """True when every scheme of ``alternative`` has credentials and no two of them
-        need the same header (``basic`` and ``oauth2`` together: one ``Authorization``)."""
+        need the same header with different values (``basic`` and ``oauth2`` together: one
+        ``Authorization``). Two OAuth 2 flows required together (Google's ``Oauth2`` and
+        ``Oauth2c``) given the same token share the one header."""
         if not set(alternative) <= self.by_scheme.keys():
             return False
-        names = [name.lower() for s in alternative for name, _ in self.by_scheme[s].headers]
-        return len(names) == len(set(names))
+        pairs = {(name.lower(), value) for s in alternative for name, value in self.by_scheme[s].headers}
+        return len(pairs) == len({name for name, _ in pairs})
 
 
 def _placements(auth: Auth | None) -> Iterable[tuple[str, str, str, Auth]]:

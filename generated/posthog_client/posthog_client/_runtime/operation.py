@@ -9,6 +9,7 @@ and pass it, with the caller's arguments, to ``SyncClientBase._call`` or
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -42,6 +43,9 @@ Security = tuple[tuple[str, ...], ...]
 it needs together; ``()`` among them is the empty requirement (credentials optional)."""
 
 _PLACEHOLDER: Final = re.compile(r"\{([^{}]+)\}")
+_PATH_SAFE: Final = "/%:@!$&'()*+,;="
+"""What a path template's literal text may hold as is (RFC 3986 pchar, ``/`` and escapes);
+any other character (``#``, ``?``, a space) is percent-encoded, or the URL would end early."""
 
 _DEFAULT_STYLES: Final[Mapping[str, str]] = {
     "path": "simple",
@@ -220,15 +224,22 @@ class Operation(Generic[T]):
     def path_parts(self) -> tuple[tuple[str, str | None], ...]:
         """``path`` split at its ``{name}`` placeholders: ``(literal, name or None)`` pairs.
 
-        ``"/a/{id}/b"`` -> ``(("/a/", "id"), ("/b", None))``.
+        ``"/a/{id}/b"`` -> ``(("/a/", "id"), ("/b", None))``. The literals are ready for
+        a URL: ``"/#X-Target=Op"`` (AWS specs) is sent as ``/%23X-Target=Op``, not as ``/``
+        with a fragment.
         """
         parts: list[tuple[str, str | None]] = []
         start = 0
         for match in _PLACEHOLDER.finditer(self.path):
-            parts.append((self.path[start : match.start()], match.group(1)))
+            parts.append((_literal(self.path[start : match.start()]), match.group(1)))
             start = match.end()
-        parts.append((self.path[start:], None))
+        parts.append((_literal(self.path[start:]), None))
         return tuple(parts)
+
+
+def _literal(text: str) -> str:
+    """A path template's literal text, percent-encoded where a URL needs it."""
+    return urllib.parse.quote(text, safe=_PATH_SAFE)
 
 
 class RequestOptions(TypedDict, total=False):

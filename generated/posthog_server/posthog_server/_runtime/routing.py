@@ -80,7 +80,7 @@ from .template_route import (
     raw_route_path,
 )
 
-__all__ = ["LazyRoute", "index_routes", "lazy_routes"]
+__all__ = ["LazyRoute", "concrete_first", "index_routes", "lazy_routes"]
 
 # Convertors whose regex cannot match "/": a parameter stays within its segment.
 _SEGMENT_CONVERTORS = (StringConvertor, IntegerConvertor, FloatConvertor, UUIDConvertor)
@@ -198,7 +198,56 @@ def lazy_routes(
         group = _LazyGroup(add)
         start = len(routes)
         routes += [LazyRoute(group, n, paths[start + n], names[start + n]) for n in range(size)]
-    return routes
+    return concrete_first(routes)
+
+
+def concrete_first(routes: Sequence[BaseRoute]) -> list[BaseRoute]:
+    """``routes`` in order, except that each moves before the first route whose template
+    also matches every path of its own but is less concrete (OpenAPI: "concrete paths are
+    matched before their templated counterparts"): ``/nodes/deleted`` before
+    ``/nodes/{id}``, wherever the spec lists them. Routes that do not overlap keep their order.
+    """
+    ordered: list[BaseRoute] = []
+    seen = _Templates()
+    for route in routes:
+        path = getattr(route, "path", None)
+        shape = tuple(_plain_segments(path) or ()) if isinstance(path, str) else ()
+        shadowing = seen.shadowing(shape) if shape else set()
+        if shadowing:
+            ordered.insert(next(i for i, r in enumerate(ordered) if id(r) in shadowing), route)
+        else:
+            ordered.append(route)
+        if shape:
+            seen.add(shape, id(route))
+    return ordered
+
+
+class _Templates:
+    """Route templates (their segments, None for a parameter) by segments, and the sets of
+    parameter positions seen per segment count."""
+
+    def __init__(self) -> None:
+        self.routes: dict[tuple[str | None, ...], list[int]] = {}
+        self.masks: dict[int, set[int]] = {}
+
+    def add(self, shape: tuple[str | None, ...], key: int) -> None:
+        self.routes.setdefault(shape, []).append(key)
+        self.masks.setdefault(len(shape), set()).add(_params(shape))
+
+    def shadowing(self, shape: tuple[str | None, ...]) -> set[int]:
+        """The routes whose template is ``shape`` with one or more of its words made parameters."""
+        own = _params(shape)
+        found: set[int] = set()
+        for mask in self.masks.get(len(shape), ()):
+            if mask & own == own and mask != own:
+                general = tuple(None if mask >> i & 1 else word for i, word in enumerate(shape))
+                found.update(self.routes.get(general, ()))
+        return found
+
+
+def _params(shape: tuple[str | None, ...]) -> int:
+    """The positions of a template's parameters, as bits."""
+    return sum(1 << i for i, word in enumerate(shape) if word is None)
 
 
 def _fits(shape: list[str | None], path: str) -> bool:

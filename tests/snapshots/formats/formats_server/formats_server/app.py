@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, FastAPI
 
 from . import _runtime as rt
-from ._runtime.routing import index_routes, lazy_routes
+from ._runtime.routing import concrete_first, index_routes, lazy_routes
 from ._runtime.template_route import TemplateRoute
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ def create_router(
     router = APIRouter(route_class=TemplateRoute)
     for _, add in _route_adders(implementations, binder):
         add(router)
+    router.routes[:] = concrete_first(router.routes)
     return router
 
 
