@@ -43,14 +43,17 @@ class Events:
     async def post_event(self, *, body: Any, context: Any) -> None:
         self.names.append(body.name)
         if body.name == "refuse":
-            raise importlib.import_module("fn_no_documented_response_server.runtime").ApiError(409, "no")
+            raise importlib.import_module("fn_no_documented_response_server.runtime").ApiError(
+                409, "no"
+            )
 
 
 def test_a_2xx_is_the_operation_s_success(quiet: Built) -> None:
     events = Events()
-    with serve(quiet.server.create_app(events=events)) as url, quiet.client.Client(
-        base_url=url, max_retries=0
-    ) as client:
+    with (
+        serve(quiet.server.create_app(events=events)) as url,
+        quiet.client.Client(base_url=url, max_retries=0) as client,
+    ):
         assert client.events.post_event({"name": "first"}) is None
         with pytest.raises(quiet.client.APIStatusError):
             client.events.post_event({"name": "refuse"})

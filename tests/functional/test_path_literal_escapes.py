@@ -81,9 +81,10 @@ def test_the_client_encodes_hash_and_question_mark_in_literal_path_text(targets:
 def test_each_operation_reaches_its_own_route_on_the_generated_server(targets: Built) -> None:
     interfaces = importlib.import_module(f"{targets.generated.server}.interfaces")
     groups = {group: Impl() for group in interfaces.Implementations.__annotations__}
-    with serve(targets.server.create_app(**groups)) as url, targets.client.Client(
-        base_url=url, max_retries=0
-    ) as client:
+    with (
+        serve(targets.server.create_app(**groups)) as url,
+        targets.client.Client(base_url=url, max_retries=0) as client,
+    ):
         assert client.x_amz_target_svc_2012_get_item.get_item({"key": "k"}) == "get_item k"
         assert client.x_amz_target_svc_2012_list_items.list_items() == "list_items"
         assert client.items.describe_item("x") == "describe_item x"

@@ -73,15 +73,25 @@ def test_one_token_for_both_schemes_is_sent_once(flows: Built) -> None:
 
 def test_two_different_tokens_still_cannot_share_the_header(flows: Built) -> None:
     errors = importlib.import_module(f"{flows.generated.client}")
-    with mock_client(
-        flows.client, lambda r: httpx.Response(200, json="ok"), credentials={"implicit": "a", "code": "b"}
-    ) as client, pytest.raises(errors.MissingCredentialsError):
+    with (
+        mock_client(
+            flows.client,
+            lambda r: httpx.Response(200, json="ok"),
+            credentials={"implicit": "a", "code": "b"},
+        ) as client,
+        pytest.raises(errors.MissingCredentialsError),
+    ):
         client.zones.list_zones()
 
 
 def test_the_generated_server_accepts_the_one_header_for_both(flows: Built) -> None:
-    app = flows.server.create_app(zones=Zones(), authenticate=lambda credential: Reader(str(credential)))
-    with serve(app) as url, flows.client.Client(
-        base_url=url, credentials={"implicit": "t", "code": "t"}, max_retries=0
-    ) as client:
+    app = flows.server.create_app(
+        zones=Zones(), authenticate=lambda credential: Reader(str(credential))
+    )
+    with (
+        serve(app) as url,
+        flows.client.Client(
+            base_url=url, credentials={"implicit": "t", "code": "t"}, max_retries=0
+        ) as client,
+    ):
         assert client.zones.list_zones() == "zones for t"
