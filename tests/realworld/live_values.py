@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pydantic
+import pydantic_core
 
 MAX_DEPTH = 4
 TEXT = "live"
@@ -60,7 +61,12 @@ def adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
 def valid(tp: Any, value: Any) -> bool:
     """True when ``value`` validates as ``tp`` (strict enough: pydantic's lax mode)."""
     try:
-        adapter(tp).validate_python(value)
+        checker = adapter(tp)
+    except (TypeError, pydantic_core.SchemaError, pydantic.PydanticUserError) as error:
+        # a pattern only Python's re reads (look-around), which the models set up themselves
+        raise CannotBuild(f"no validator for {tp!r}: {error}") from None
+    try:
+        checker.validate_python(value)
     except (pydantic.ValidationError, TypeError, ValueError):
         return False
     return True
