@@ -173,7 +173,8 @@ class Credentials:
         ``Oauth2c``) given the same token share the one header."""
         if not set(alternative) <= self.by_scheme.keys():
             return False
-        pairs = {(name.lower(), value) for s in alternative for name, value in self.by_scheme[s].headers}
+        headers = [pair for s in alternative for pair in self.by_scheme[s].headers]
+        pairs = {(name.lower(), value) for name, value in headers}
         return len(pairs) == len({name for name, _ in pairs})
 
 

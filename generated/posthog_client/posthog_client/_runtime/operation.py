@@ -9,7 +9,6 @@ and pass it, with the caller's arguments, to ``SyncClientBase._call`` or
 from __future__ import annotations
 
 import re
-import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -43,9 +42,9 @@ Security = tuple[tuple[str, ...], ...]
 it needs together; ``()`` among them is the empty requirement (credentials optional)."""
 
 _PLACEHOLDER: Final = re.compile(r"\{([^{}]+)\}")
-_PATH_SAFE: Final = "/%:@!$&'()*+,;="
-"""What a path template's literal text may hold as is (RFC 3986 pchar, ``/`` and escapes);
-any other character (``#``, ``?``, a space) is percent-encoded, or the URL would end early."""
+_URL_ENDS: Final = {"#": "%23", "?": "%3F"}
+"""The characters that end a URL's path, and their escapes in a path template's literal text
+(httpx escapes the rest of what a path cannot hold as it sends)."""
 
 _DEFAULT_STYLES: Final[Mapping[str, str]] = {
     "path": "simple",
@@ -238,8 +237,10 @@ class Operation(Generic[T]):
 
 
 def _literal(text: str) -> str:
-    """A path template's literal text, percent-encoded where a URL needs it."""
-    return urllib.parse.quote(text, safe=_PATH_SAFE)
+    """A path template's literal text, with ``#`` and ``?`` escaped (they would end the path)."""
+    for character, escape in _URL_ENDS.items():
+        text = text.replace(character, escape)
+    return text
 
 
 class RequestOptions(TypedDict, total=False):
