@@ -198,56 +198,41 @@ def lazy_routes(
         group = _LazyGroup(add)
         start = len(routes)
         routes += [LazyRoute(group, n, paths[start + n], names[start + n]) for n in range(size)]
-    return concrete_first(routes)
+    return routes
 
 
 def concrete_first(routes: Sequence[BaseRoute]) -> list[BaseRoute]:
     """``routes`` in order, except that each moves before the first route whose template
     also matches every path of its own but is less concrete (OpenAPI: "concrete paths are
-    matched before their templated counterparts"): ``/nodes/deleted`` before
-    ``/nodes/{id}``, wherever the spec lists them. Routes that do not overlap keep their order.
+    matched before their templated counterparts"): ``/nodes/deleted`` before ``/nodes/{id}``
+    whatever the spec's order. Routes that do not overlap keep their order.
     """
     ordered: list[BaseRoute] = []
-    seen = _Templates()
+    seen: dict[tuple[str | None, ...], list[int]] = {}  # template segments -> route ids
+    masks: dict[int, set[int]] = {}  # segment count -> the parameter positions seen (bits)
     for route in routes:
         path = getattr(route, "path", None)
         shape = tuple(_plain_segments(path) or ()) if isinstance(path, str) else ()
-        shadowing = seen.shadowing(shape) if shape else set()
+        own = sum(1 << i for i, word in enumerate(shape) if word is None)
+        shadowing = {  # routes whose template is this one with some words made parameters
+            key
+            for mask in masks.get(len(shape), ())
+            if mask & own == own and mask != own
+            for key in seen.get(_general(shape, mask), ())
+        }
         if shadowing:
             ordered.insert(next(i for i, r in enumerate(ordered) if id(r) in shadowing), route)
         else:
             ordered.append(route)
         if shape:
-            seen.add(shape, id(route))
+            seen.setdefault(shape, []).append(id(route))
+            masks.setdefault(len(shape), set()).add(own)
     return ordered
 
 
-class _Templates:
-    """Route templates (their segments, None for a parameter) by segments, and the sets of
-    parameter positions seen per segment count."""
-
-    def __init__(self) -> None:
-        self.routes: dict[tuple[str | None, ...], list[int]] = {}
-        self.masks: dict[int, set[int]] = {}
-
-    def add(self, shape: tuple[str | None, ...], key: int) -> None:
-        self.routes.setdefault(shape, []).append(key)
-        self.masks.setdefault(len(shape), set()).add(_params(shape))
-
-    def shadowing(self, shape: tuple[str | None, ...]) -> set[int]:
-        """The routes whose template is ``shape`` with one or more of its words made parameters."""
-        own = _params(shape)
-        found: set[int] = set()
-        for mask in self.masks.get(len(shape), ()):
-            if mask & own == own and mask != own:
-                general = tuple(None if mask >> i & 1 else word for i, word in enumerate(shape))
-                found.update(self.routes.get(general, ()))
-        return found
-
-
-def _params(shape: tuple[str | None, ...]) -> int:
-    """The positions of a template's parameters, as bits."""
-    return sum(1 << i for i, word in enumerate(shape) if word is None)
+def _general(shape: tuple[str | None, ...], mask: int) -> tuple[str | None, ...]:
+    """``shape`` with the segments ``mask``'s bits name made parameters."""
+    return tuple(None if mask >> i & 1 else word for i, word in enumerate(shape))
 
 
 def _fits(shape: list[str | None], path: str) -> bool:

@@ -123,7 +123,7 @@ def create_app(
     adders = _route_adders(implementations, binder)
     # The routes go on the app itself: an included router is matched through an extra
     # layer, which doubles FastAPI's route matching per request.
-    app.router.routes.extend(lazy_routes(adders, _PATHS, _ENDPOINTS))
+    app.router.routes.extend(concrete_first(lazy_routes(adders, _PATHS, _ENDPOINTS)))
     rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route
