@@ -80,7 +80,7 @@ from .template_route import (
     raw_route_path,
 )
 
-__all__ = ["LazyRoute", "index_routes", "lazy_routes"]
+__all__ = ["LazyRoute", "concrete_first", "index_routes", "lazy_routes"]
 
 # Convertors whose regex cannot match "/": a parameter stays within its segment.
 _SEGMENT_CONVERTORS = (StringConvertor, IntegerConvertor, FloatConvertor, UUIDConvertor)
@@ -199,6 +199,40 @@ def lazy_routes(
         start = len(routes)
         routes += [LazyRoute(group, n, paths[start + n], names[start + n]) for n in range(size)]
     return routes
+
+
+def concrete_first(routes: Sequence[BaseRoute]) -> list[BaseRoute]:
+    """``routes`` in order, except that each moves before the first route whose template
+    also matches every path of its own but is less concrete (OpenAPI: "concrete paths are
+    matched before their templated counterparts"): ``/nodes/deleted`` before ``/nodes/{id}``
+    whatever the spec's order. Routes that do not overlap keep their order.
+    """
+    ordered: list[BaseRoute] = []
+    seen: dict[tuple[str | None, ...], list[int]] = {}  # template segments -> route ids
+    masks: dict[int, set[int]] = {}  # segment count -> the parameter positions seen (bits)
+    for route in routes:
+        path = getattr(route, "path", None)
+        shape = tuple(_plain_segments(path) or ()) if isinstance(path, str) else ()
+        own = sum(1 << i for i, word in enumerate(shape) if word is None)
+        shadowing = {  # routes whose template is this one with some words made parameters
+            key
+            for mask in masks.get(len(shape), ())
+            if mask & own == own and mask != own
+            for key in seen.get(_general(shape, mask), ())
+        }
+        if shadowing:
+            ordered.insert(next(i for i, r in enumerate(ordered) if id(r) in shadowing), route)
+        else:
+            ordered.append(route)
+        if shape:
+            seen.setdefault(shape, []).append(id(route))
+            masks.setdefault(len(shape), set()).add(own)
+    return ordered
+
+
+def _general(shape: tuple[str | None, ...], mask: int) -> tuple[str | None, ...]:
+    """``shape`` with the segments ``mask``'s bits name made parameters."""
+    return tuple(None if mask >> i & 1 else word for i, word in enumerate(shape))
 
 
 def _fits(shape: list[str | None], path: str) -> bool:

@@ -41,6 +41,9 @@ Security = tuple[tuple[str, ...], ...]
 it needs together; ``()`` among them is the empty requirement (credentials optional)."""
 
 _PLACEHOLDER: Final = re.compile(r"\{([^{}]+)\}")
+_URL_ENDS: Final = {"#": "%23", "?": "%3F"}
+"""The characters that end a URL's path, and their escapes in a path template's literal text
+(httpx escapes the rest of what a path cannot hold as it sends)."""
 
 _DEFAULT_STYLES: Final[Mapping[str, str]] = {
     "path": "simple",
@@ -219,15 +222,24 @@ class Operation(Generic[T]):
     def path_parts(self) -> tuple[tuple[str, str | None], ...]:
         """``path`` split at its ``{name}`` placeholders: ``(literal, name or None)`` pairs.
 
-        ``"/a/{id}/b"`` -> ``(("/a/", "id"), ("/b", None))``.
+        ``"/a/{id}/b"`` -> ``(("/a/", "id"), ("/b", None))``. The literals are ready for
+        a URL: ``"/#X-Target=Op"`` (AWS specs) is sent as ``/%23X-Target=Op``, not as ``/``
+        with a fragment.
         """
         parts: list[tuple[str, str | None]] = []
         start = 0
         for match in _PLACEHOLDER.finditer(self.path):
-            parts.append((self.path[start : match.start()], match.group(1)))
+            parts.append((_literal(self.path[start : match.start()]), match.group(1)))
             start = match.end()
-        parts.append((self.path[start:], None))
+        parts.append((_literal(self.path[start:]), None))
         return tuple(parts)
+
+
+def _literal(text: str) -> str:
+    """A path template's literal text, with ``#`` and ``?`` escaped (they would end the path)."""
+    for character, escape in _URL_ENDS.items():
+        text = text.replace(character, escape)
+    return text
 
 
 class RequestOptions(TypedDict, total=False):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, FastAPI
 
 from . import _runtime as rt
-from ._runtime.routing import index_routes, lazy_routes
+from ._runtime.routing import concrete_first, index_routes, lazy_routes
 from ._runtime.template_route import TemplateRoute
 
 if TYPE_CHECKING:
@@ -72,6 +72,7 @@ def create_router(
     router = APIRouter(route_class=TemplateRoute)
     for _, add in _route_adders(implementations, binder):
         add(router)
+    router.routes[:] = concrete_first(router.routes)
     return router
 
 
@@ -114,7 +115,7 @@ def create_app(
     adders = _route_adders(implementations, binder)
     # The routes go on the app itself: an included router is matched through an extra
     # layer, which doubles FastAPI's route matching per request.
-    app.router.routes.extend(lazy_routes(adders, _PATHS, _ENDPOINTS))
+    app.router.routes.extend(concrete_first(lazy_routes(adders, _PATHS, _ENDPOINTS)))
     rt.install_error_handlers(app, validation_error)
     rt.install_openapi(app)
     index_routes(app.router)  # the same routing, found by index instead of a scan of every route
