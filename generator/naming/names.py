@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from apiforge.ir.model import form_fields, page_results
 from apiforge.ir.shapes import split_keys
 from apiforge.naming.reserved import (
+    CLIENT_MODULE_CONSTANTS,
     MODEL_ATTRIBUTES,
     RESERVED_CLASS_NAMES,
     RESERVED_METHOD_NAMES,
@@ -170,7 +171,8 @@ def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
     groups = _group_names({renamed[r] for r, _ in places.values()}, classes)
     scope = set(SERVER_SCOPE) | {g.keyword for g in groups.values()}
     ops: dict[str, OperationNames] = {}
-    constants: set[str] = set()  # apart from ``scope``: a server keyword never meets a constant
+    # Apart from ``scope``: a server keyword never meets a constant; a module's own may.
+    constants: set[str] = set(CLIENT_MODULE_CONSTANTS)
     for op in api.operations:
         resource, method = places[op.operation_id]
         function = PyName(unique(py_name(op.operation_id, SERVER_SCOPE), scope))

@@ -149,6 +149,12 @@ SERVER_SCOPE = frozenset(
 
 RESERVED_METHOD_NAMES = frozenset({"close", "aclose", "with_options"})
 
+# Upper-case names ``client/_client.py`` defines or imports beside the operation constants
+# of the operations on ``Client`` itself (templates/client/_client.py.jinja).
+CLIENT_MODULE_CONSTANTS = frozenset(
+    {"DEFAULT_BASE_URL", "BASE_URL_ENV", "API_KEY_ENV", "SECURITY_SCHEMES", "TYPE_CHECKING"}
+)
+
 
 RESERVED_PARAMS = frozenset(
     {

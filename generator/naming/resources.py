@@ -91,7 +91,8 @@ def place(
 
     The chain is the path's words the operationId starts with; failing that, the first
     ``namespace`` dotted parts of the id (see :func:`id_namespace`) are skipped, and
-    failing that too, a dotted id (``instances.aggregatedList``) names its own chain.
+    failing that too, the rest of such an id (``instances.aggregatedList``) names its own
+    chain. Dotted ids without a shared namespace are placed as before (no renames).
     """
     segments = [s for s in op.path.strip("/").split("/") if s]
     statics = statics_of(op.path)[prefix:]
@@ -111,7 +112,7 @@ def place(
     if chain:
         rest = tokens[used:]
         method = without_repeated_verb("_".join(rest)) or _verb(op, segments)
-    elif len(dotted) > 1 and all(dotted):
+    elif namespace and len(dotted) > 1 and all(dotted):
         chain, method = dotted[:-1], dotted[-1]
     else:
         chain = [snake_case(s) for s in statics if snake_case(s)]

@@ -220,18 +220,19 @@ class Speller:
             result = Type("annotated", f"Field(discriminator={literal(tag)})", (result,))
         elif self.server and keyword == "oneOf" and result.kind == "union":
             result = Type("annotated", "_OneOf()", (result,))
-        elif not self.server and result.kind == "union" and self._all_closed(members):
+        elif not self.server and result.kind == "union" and self._any_closed(members):
             result = Type("annotated", "_KnownKeysRead()", (result,))
         return union(result, NONE) if nullable else result
 
-    def _all_closed(self, members: list[Any]) -> bool:
-        """Every member a reference to a closed object (``additionalProperties: false``)."""
+    def _any_closed(self, members: list[Any]) -> bool:
+        """A member is a reference to a closed object (``additionalProperties: false``),
+        which in a reply drops keys it does not know unless the union reads it first."""
         for member in members:
             ref = member.get("$ref") if isinstance(member, dict) else None
             shape = self.shapes.get(component_key(ref) or "") if isinstance(ref, str) else None
-            if shape is None or shape.kind != "object" or shape.extra != "forbid":
-                return False
-        return True
+            if shape is not None and shape.kind == "object" and shape.extra == "forbid":
+                return True
+        return False
 
     def discriminator_field(self, schema: dict[str, Any], keyword: str) -> str | None:
         """The field name pydantic selects members by, when every member is a model with that tag."""

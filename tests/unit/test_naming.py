@@ -488,3 +488,27 @@ def test_a_namespace_the_path_spells_stays_a_resource() -> None:
         ("pets",),
         "list",
     )
+
+
+def test_an_operation_constant_never_takes_a_name_the_client_module_defines() -> None:
+    # Operations on ``Client`` itself live in client/_client.py beside DEFAULT_BASE_URL...
+    ids = ("defaultBaseUrl", "baseUrlEnv", "TYPE_CHECKING", "securitySchemes")
+    paths = {f"/{i}": {"get": {"operationId": i, "responses": ok()}} for i in ids}
+    names = names_of(spec(paths))
+    constants = {names.operations[i].constant for i in ids}
+    assert constants.isdisjoint(
+        {"DEFAULT_BASE_URL", "BASE_URL_ENV", "TYPE_CHECKING", "SECURITY_SCHEMES"}
+    )
+
+
+def test_dotted_ids_without_a_shared_namespace_keep_their_places() -> None:
+    names = names_of(
+        spec(
+            {
+                "/users": {"get": {"operationId": "UserController.find", "responses": ok()}},
+                "/ping": {"get": {"operationId": "PingController.ping", "responses": ok()}},
+            }
+        )
+    )
+    found = names.operations["UserController.find"]
+    assert (found.resource, found.method) == (("users",), "user_controller_find")

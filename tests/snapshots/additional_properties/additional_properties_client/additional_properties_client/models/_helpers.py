@@ -125,7 +125,7 @@ def _members(value: dict[str, _Any], known: set[str]) -> _Members:
 
 
 class _KnownKeysRead:
-    """Type metadata of a union of closed models: a reply's object is read as it is, and when
+    """Type metadata of a union with closed models: a reply's object is read as it is, and when
     no member takes it, again without the keys no member knows (a newer server's). A closed
     member still refuses a key only its sibling knows, so the members are still told apart."""
 
