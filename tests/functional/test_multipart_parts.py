@@ -121,3 +121,30 @@ def test_a_large_upload_leaves_no_file_open(parts: Built) -> None:
         gc.collect()
     assert profiles.bodies[0].picture == large["picture"]
     assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+def test_the_operation_can_still_read_the_form_itself(parts: Built) -> None:
+    """``context.request.form()`` is the escape hatch for parts the spec does not declare:
+    closing the form right after reading the declared parts left them closed."""
+    read: list[bytes] = []
+
+    class Reading(Profiles):
+        async def create_profile(self, *, body: Any, context: Any) -> None:
+            form = await context.request.form()
+            read.extend([await form["extra"].read(), await form["picture"].read()])
+
+    large = b"\x89PNG" * 400_000  # spooled to disk
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        with server_client(parts.server, profiles=Reading()) as http:
+            files = {
+                "picture": ("p.png", large, "image/png"),
+                "extra": ("x.bin", b"undeclared", "application/octet-stream"),
+            }
+            data = {"metadata": BODY["metadata"]}
+            assert http.post("/profiles", files=files, data=data).status_code == 204
+            files = {"picture": ("p.png", large, "image/png")}  # no metadata: refused
+            assert http.post("/profiles", files=files).status_code == 422
+        gc.collect()
+    assert read == [b"undeclared", large]
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]

@@ -144,6 +144,7 @@ class BodyReader:
                 return adapter.validate_python(fields, by_alias=True, by_name=False)
             return adapter.validate_json(raw, by_alias=True, by_name=False)
         except ValidationError as error:
+            await request.close()  # a multipart form's files: no operation will read them
             errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
             raise RequestValidationError(errors) from None
 
@@ -151,20 +152,21 @@ class BodyReader:
     async def _fields(request: Request, lists: Collection[str]) -> dict[str, Any]:
         """The fields of a multipart body, each file part read into ``bytes``.
 
-        The parts' spooled temporary files are closed once read (nothing reads them
-        later): left open, a large upload's file lingered until garbage collection.
+        The form stays open for the operation (``context.request.form()`` returns it, its
+        undeclared parts included); ``Binder.call`` closes its spooled temporary files once
+        the operation answered, as the reader does on a refused body.
         """
         form = await request.form()
         fields: dict[str, Any] = {}
-        try:
-            for key in dict.fromkeys(form.keys()):
-                values = [
-                    await value.read() if isinstance(value, UploadFile) else value
-                    for value in form.getlist(key)
-                ]
-                fields[key] = values if key in lists or len(values) > 1 else values[0]
-        finally:
-            await form.close()
+        for key in dict.fromkeys(form.keys()):
+            values = []
+            for value in form.getlist(key):
+                if isinstance(value, UploadFile):
+                    content = await value.read()
+                    await value.seek(0)  # the operation may read the part again
+                    value = content
+                values.append(value)
+            fields[key] = values if key in lists or len(values) > 1 else values[0]
         return fields
 
 

@@ -363,6 +363,8 @@ class Binder:
                 raise
             logger.exception("unhandled exception in operation %s", operation_id)
             return _internal_error(operation_id)
+        finally:
+            await request.close()  # a multipart form's spooled files, once the operation is done
 
     async def _run_chain(
         self,
