@@ -205,10 +205,7 @@ def route_view(
         and any(c.kind in ("form", "multipart") for c in op.body.contents),
         security_expr=_security(op, schemes),
         route_constant=f"_{op_names.constant}_ROUTE",
-        # A reply to HEAD carries no body (RFC 9110): none to validate, nor to demand.
-        route_expr=_route_expr(
-            op.operation_id, main, responses.media_types, [] if op.method == "HEAD" else outcomes
-        ),
+        route_expr=_route_expr(op.operation_id, main, responses.media_types, outcomes),
         returns=_returns(outcomes),
         doc=docstring(summary_line(op)),
     )

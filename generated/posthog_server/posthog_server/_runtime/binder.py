@@ -351,7 +351,7 @@ class Binder:
                 result = invoke(implementation, context)
                 if inspect.isawaitable(result):
                     result = await result
-            return to_response(result, route)
+            return to_response(result, route, head=request.method == "HEAD")
         except ApiError as exc:
             return exc.to_response(operation_id)
         except NotImplementedError:

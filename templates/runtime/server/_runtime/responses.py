@@ -244,10 +244,13 @@ def _render(
     media_type: str | None,
     headers: Mapping[str, str] | None,
     route: Route,
+    head: bool,
 ) -> Response:
     if status_code in _NO_BODY_STATUSES or status_code < 200:
         return Response(status_code=status_code, headers=headers)
     if body is None:
+        if head:  # a reply to HEAD has no body to promise (the server sends none anyway)
+            return Response(status_code=status_code, headers=headers)
         declared = route.body_type_for(status_code) if route.bodies else None
         if declared is None or not _is_json(media_type):
             return Response(status_code=status_code, headers=headers)
@@ -275,7 +278,7 @@ def _render(
     return Response(_json_bytes(body), status_code, headers, "application/json")
 
 
-def to_response(result: object, route: Route) -> Response:
+def to_response(result: object, route: Route, *, head: bool = False) -> Response:
     """Convert a handler's result into a Starlette ``Response``.
 
     Rules, in order:
@@ -303,11 +306,13 @@ def to_response(result: object, route: Route) -> Response:
     Args:
         result: what the implementation (or the middleware chain) returned.
         route: the operation's default status and media type.
+        head: the request is a HEAD: ``None`` is no mismatch (a body returned is still
+            conformed, so its headers, ``Content-Length`` included, are those of GET's).
     """
     if isinstance(result, Response):
         return result
     if isinstance(result, _Reply):
         status_code = result._status()
         media_type = result.media_type or route.media_type_for(status_code)
-        return _render(result.body, status_code, media_type, result.headers, route)
-    return _render(result, route.status_code, route.media_type, None, route)
+        return _render(result.body, status_code, media_type, result.headers, route, head)
+    return _render(result, route.status_code, route.media_type, None, route, head)
