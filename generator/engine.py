@@ -313,6 +313,7 @@ def untracked_allowed(target: Target, reporter: Reporter) -> bool:
         d
         for package in package_dirs(target)
         for d in untracked_files(target.output / package, package)
+        if d.code not in target.ignore_warnings
     ]
     failing = target.strict and any(d.severity is Severity.WARNING for d in found)
     reporter.diagnostics(strict_failures(found) if failing else found)

@@ -60,13 +60,20 @@ WARNING_CODES: dict[str, str] = {
 }
 
 
+OUTPUT_CODES = {
+    "untracked-file": "a file in a generated package that no manifest names (check, "
+    "the build hook)",
+}
+"""Warnings about the output folder rather than the spec; ignorable like the others."""
+
+
 def unknown_code_message(code: str) -> str | None:
     """Why ``code`` cannot be ignored, or None when it can."""
-    if code in WARNING_CODES:
+    if code in WARNING_CODES or code in OUTPUT_CODES:
         return None
     import difflib  # only for a code that is wrong: not on the no-op path
 
-    close = difflib.get_close_matches(code, WARNING_CODES, n=1)
+    close = difflib.get_close_matches(code, [*WARNING_CODES, *OUTPUT_CODES], n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return (
         f"{code!r} is not a warning apiforge reports{hint}; "

@@ -60,6 +60,14 @@ def test_strict_fails_on_it_and_nothing_is_deleted(_generated: FakePipeline) -> 
     assert snapshot(Path("generated")) == before
 
 
+def test_a_file_kept_on_purpose_can_be_ignored_under_strict(_generated: FakePipeline) -> None:
+    """A ``_version.py`` a build writes into the package: ``--ignore-warning untracked-file``
+    (or ``ignore-warnings``) lets ``--strict`` pass, as for any warning; it was refused."""
+    (PACKAGE / "shop_client/_version.py").write_text("VERSION = '1'\n")
+    code, listed = _listed(_generated, "--strict", "--ignore-warning", "untracked-file")
+    assert code == 0 and listed == {}
+
+
 def test_notes_beside_the_package_are_information(_generated: FakePipeline) -> None:
     (PACKAGE / "NOTES.md").write_text("mine")
     assert _listed(_generated, "--strict") == (0, {"generated/shop_client/NOTES.md": "info"})

@@ -156,7 +156,7 @@ def shipped_untracked(targets: list[Target]) -> None:
         for package in (target.client_package, target.server_package)
         if package is not None
         for d in untracked_files(target.output / package, package)
-        if d.severity is Severity.WARNING
+        if d.severity is Severity.WARNING and d.code not in target.ignore_warnings
     ]
     if found:
         print(render_text(found), file=sys.stderr)
