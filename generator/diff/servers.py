@@ -10,16 +10,7 @@ from __future__ import annotations
 
 from apiforge.diff.model import Level
 from apiforge.diff.pair import Pair
-from apiforge.ir.model import Api
-
-NO_SERVER = "http://localhost"  # the client's default when the document names no server
-
-
-def default_base_url(api: Api) -> str:
-    """The URL the generated client's ``DEFAULT_BASE_URL`` holds (server variables' defaults
-    filled in; a relative one on ``http://localhost``)."""
-    url = api.servers[0].url if api.servers else NO_SERVER
-    return NO_SERVER + url if url.startswith("/") else url
+from apiforge.ir.model import default_base_url
 
 
 def base_url(pair: Pair) -> None:

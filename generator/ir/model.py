@@ -310,6 +310,16 @@ class Api:
     tags: tuple[tuple[str, str], ...] = ()  # the document's tags: (name, description)
 
 
+NO_SERVER = "http://localhost"  # where a client goes when the document names no server
+
+
+def default_base_url(api: Api) -> str:
+    """What the client's ``DEFAULT_BASE_URL`` holds: the first server's URL (its variables'
+    defaults filled in), a relative one on :data:`NO_SERVER`."""
+    url = api.servers[0].url if api.servers else NO_SERVER
+    return NO_SERVER + url if url.startswith("/") else url
+
+
 def form_fields(api: Api, body: RequestBody | None) -> tuple[Property, ...]:
     """The fields of a form or multipart request body, when its schema is an object that lists them."""
     if body is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from apiforge.config.targets import Target
 from apiforge.diagnostics import Sink, SpecLocation
-from apiforge.ir.model import Api, Operation
+from apiforge.ir.model import Api, Operation, default_base_url
 from apiforge.models import ModelsModule
 from apiforge.naming.names import Names
 from apiforge.naming.words import PyName, snake_case
@@ -137,9 +137,7 @@ def client_view(
     )
     if root.children:
         annotator_of(()).typing.add("TYPE_CHECKING")  # the resource classes, imported lazily
-    server = api.servers[0].url if api.servers else "http://localhost"
-    if server.startswith("/"):
-        server = "http://localhost" + server
+    server = default_base_url(api)
     return ClientView(
         package=target.client_package or "",
         title=api.title,
