@@ -158,15 +158,19 @@ class BodyReader:
         form = await request.form()
         fields: dict[str, Any] = {}
         for key in dict.fromkeys(form.keys()):
-            values = []
-            for value in form.getlist(key):
-                if isinstance(value, UploadFile):
-                    content = await value.read()
-                    await value.seek(0)  # the operation may read the part again
-                    value = content
-                values.append(value)
+            values = [
+                await _read_part(value) if isinstance(value, UploadFile) else value
+                for value in form.getlist(key)
+            ]
             fields[key] = values if key in lists or len(values) > 1 else values[0]
         return fields
+
+
+async def _read_part(part: UploadFile) -> bytes:
+    """A file part's bytes, rewound: the operation may read the part again."""
+    content = await part.read()
+    await part.seek(0)
+    return content
 
 
 def _decode(raw: bytes, content_type: str) -> str:
