@@ -4,8 +4,8 @@ An operation may take ``id`` in its path, its query, a header and a cookie at on
 sendgrid ``PATCH /contactdb/lists/{list_id}`` requires a path and a query ``list_id``).
 The generated client takes each as an argument of its own (``id``, ``id_2``...) and sends
 every one, so the generated server, which reads each, receives what was passed. An
-object cookie with ``style: form, explode: true`` is sent as one cookie per property,
-and the server reads it back from those cookies.
+object (or array) cookie with ``style: form, explode: true`` is sent as one cookie per
+property (per item), and the server reads it back from those cookies.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ SPEC = textwrap.dedent(
                 properties:
                   theme: {type: string}
                   size: {type: integer}
+            - {name: tags, in: cookie, explode: true, schema: {type: array, items: {type: string}}}
           responses:
             "200":
               description: What the server received.
@@ -68,8 +69,8 @@ class Received:
     async def patch_list(self, *args: Any, context: Any, **kwargs: Any) -> dict[str, Any]:
         return {"args": list(args), **kwargs}
 
-    async def read_cookies(self, *, context: Any, prefs: Any) -> dict[str, Any]:
-        return {"prefs": None if prefs is None else prefs.model_dump()}
+    async def read_cookies(self, *, context: Any, prefs: Any, tags: Any) -> dict[str, Any]:
+        return {"prefs": None if prefs is None else prefs.model_dump(), "tags": tags}
 
 
 def _bound(built: Built) -> Any:
@@ -95,12 +96,13 @@ def test_the_client_takes_and_sends_every_same_named_parameter(same_names: Built
     assert alone == {"args": ["x"], "id_2": 8, "id_3": None, "id_4": None}
 
 
-def test_an_exploded_object_cookie_reaches_the_server(same_names: Built) -> None:
+def test_exploded_object_and_array_cookies_reach_the_server(same_names: Built) -> None:
+    """One cookie per property, and one per item (``tags=a; tags=b``), all read back."""
     with (
         serve(_bound(same_names)) as base_url,
         same_names.client.Client(base_url=base_url, max_retries=0) as client,
     ):
-        sent = client.cookies.read_cookies(prefs={"theme": "dark", "size": 3})
+        sent = client.cookies.read_cookies(prefs={"theme": "dark", "size": 3}, tags=["a", "b"])
         none = client.cookies.read_cookies()
-    assert sent == {"prefs": {"theme": "dark", "size": 3}}
-    assert none == {"prefs": None}
+    assert sent == {"prefs": {"theme": "dark", "size": 3}, "tags": ["a", "b"]}
+    assert none == {"prefs": None, "tags": None}
