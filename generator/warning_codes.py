@@ -14,8 +14,6 @@ WARNING_CODES: dict[str, str] = {
     "body-on-bodiless-status": "a status HTTP sends without a body documents content; "
     "it is ignored",
     "callbacks-ignored": "an operation's callbacks are not generated",
-    "client-parameter-clash": "two parameters of an operation share a name (in different "
-    "places); the client exposes and sends the first",
     "content-encoding-kept": "a contentEncoding value stays the encoded string",
     "converted-swagger-2": "(information) the spec is Swagger 2.0 and was converted to OpenAPI 3.0",
     "default-dropped": "a default that does not fit its schema is left out",
@@ -59,8 +57,15 @@ WARNING_CODES: dict[str, str] = {
     "yaml-tag": "a YAML tag is ignored",
 }
 
+RETIRED_CODES: dict[str, str] = {
+    "client-parameter-clash": "the client takes every parameter of an operation, same-named "
+    "ones in different places included",
+}
+"""Codes apiforge no longer reports, and why: still accepted (ignoring them is a no-op), so
+a configuration written for an older version keeps working."""
 
-OUTPUT_CODES = {
+
+OUTPUT_CODES: dict[str, str] = {
     "untracked-file": "a file in a generated package that no manifest names (check, "
     "the build hook)",
 }
@@ -68,8 +73,8 @@ OUTPUT_CODES = {
 
 
 def unknown_code_message(code: str) -> str | None:
-    """Why ``code`` cannot be ignored, or None when it can."""
-    if code in WARNING_CODES or code in OUTPUT_CODES:
+    """Why ``code`` cannot be ignored, or None when it can (a retired code included)."""
+    if code in WARNING_CODES or code in OUTPUT_CODES or code in RETIRED_CODES:
         return None
     import difflib  # only for a code that is wrong: not on the no-op path
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apiforge.diagnostics import Sink
 from apiforge.ir.model import Operation, Parameter, TypeRef, page_results, preferred_request
 from apiforge.naming.names import Names
+from apiforge.naming.words import unique
 from apiforge.render.common import (
     ArgView,
     BodyView,
@@ -61,29 +61,24 @@ class ClientOpView:
         return "body" if self.body else "None"
 
 
-def op_view(op: Operation, names: Names, annotator: Annotator, sink: Sink) -> ClientOpView:
+def op_view(op: Operation, names: Names, annotator: Annotator) -> ClientOpView:
     """The view of ``op``; its annotations' imports are noted on ``annotator`` (its module's)."""
     op_names = names.operations[op.operation_id]
     positional: list[ArgView] = []
     keyword: list[ArgView] = []
     params: list[str] = []
-    wire: dict[str, str] = {}
+    keys = {param.name for param in op.parameters}  # the argument dict's keys, taken
+    sent: set[str] = set()
     for param, py in ordered_params(op, op_names):
-        if param.name in wire:
-            # The runtime takes arguments keyed by wire name (templates/runtime/client/_runtime/request.py).
-            sink.warning(
-                "client-parameter-clash",
-                f"{param.location} parameter {param.name!r} has the name of the {wire[param.name]} parameter; "
-                "the client passes arguments by name, so only the first is exposed and sent",
-                param.spec_location,
-            )
-            continue
-        wire[param.name] = param.location
-        param_expr = _param_expr(param)
+        # Arguments are passed keyed by wire name; one named like an earlier parameter
+        # (a query ``id`` beside the path's ``id``) gets a key of its own (rt.Param.key).
+        key = unique(f"{param.location}:{param.name}", keys) if param.name in sent else None
+        sent.add(param.name)
+        param_expr = _param_expr(param, key)
         annotation = annotator.spell(param.type, "param")
         arg = ArgView(
             py,
-            literal(param.name),
+            literal(param.name if key is None else key),
             param.location,
             annotation,
             param.required,
@@ -236,8 +231,9 @@ def _encoding(op: Operation) -> list[str]:
     return [f"encoding={literal(tuple(resolved))}"]
 
 
-def _param_expr(param: Parameter) -> str:
-    """``rt.Param(name, location, ...)``: how the runtime encodes the parameter."""
+def _param_expr(param: Parameter, key: str | None) -> str:
+    """``rt.Param(name, location, ...)``: how the runtime encodes the parameter, and its
+    key in the arguments when not its name."""
     extra = []
     if param.style is not None:
         extra.append(f"style={literal(param.style)}")
@@ -247,6 +243,8 @@ def _param_expr(param: Parameter) -> str:
         extra.append("required=True")
     if param.allow_reserved:
         extra.append("allow_reserved=True")
+    if key is not None:
+        extra.append(f"key={literal(key)}")
     return _call("rt.Param", literal(param.name), literal(param.location), *extra)
 
 

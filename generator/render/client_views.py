@@ -111,7 +111,7 @@ def client_view(
 
     ops = {
         op.operation_id: op_view(
-            op, names, annotator_of(names.operations[op.operation_id].resource), sink
+            op, names, annotator_of(names.operations[op.operation_id].resource)
         )
         for op in api.operations
     }

@@ -81,7 +81,7 @@ class ArgView:
     """One argument of a generated method or route."""
 
     py_name: str
-    wire_name: str  # literal() of the spec's name
+    wire_name: str  # literal() of the spec's name (the client's key in a call's arguments)
     location: str
     annotation: str
     required: bool

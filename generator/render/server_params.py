@@ -86,9 +86,9 @@ def reader_expr(
         extra += f", description={literal(param.description)}"
     if param.deprecated:
         extra += ", deprecated=True"
-    if param.type.kind == "map" and param.location == "query":
+    if param.type.kind == "map" and param.location in ("query", "cookie"):
         others = sorted(
-            p.name for p in op.parameters if p.location == "query" and p.name != param.name
+            p.name for p in op.parameters if p.location == param.location and p.name != param.name
         )
         extra += f", reserved={literal(tuple(others))}"
     return (

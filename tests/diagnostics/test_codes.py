@@ -53,6 +53,7 @@ NOT_CODES = {
     "openapi-pydantic": "a distribution name",
     "api-client": "a generated client's distribution name when its package has no ASCII letter",
     "api-server": "a generated server's distribution name when its package has no ASCII letter",
+    "client-parameter-clash": "a retired warning code ignore-warnings still accepts (warning_codes.py)",
     "content-type": "a header parameter name OpenAPI 3.x ignores (ir/build.py)",
     "yaml-units": "a content cache kind (load/yaml_chunks.py)",
     "file-stats": "a content cache kind (output/file_stats.py)",

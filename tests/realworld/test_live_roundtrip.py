@@ -24,7 +24,8 @@ from shared_specs import SPECS_DIR, require_specs
 
 # id -> root document: Swagger 2.0 over several files, operations on the client itself,
 # AWS "/#X-Amz-Target=..." paths, parameter constraints (lengths, patterns, ranges), a 3.1
-# API, a 3.0 API with formats (email) and bodies, Google's Oauth2 + Oauth2c required
+# API, a 3.0 API with formats (email) and bodies, every parameter style and explode flag
+# in every location (cookies included), Google's Oauth2 + Oauth2c required
 # together is too large for the suite (the CLI covers it).
 SUBSET = {
     "petstore_separate": "oai-examples/examples/v2.0/yaml/petstore-separate/spec/swagger.yaml",
@@ -35,6 +36,7 @@ SUBSET = {
     "core_ac_uk": "openapi-directory-2020/APIs/core.ac.uk/2.0/swagger.yaml",
     "train_travel": "readme-oas-examples/3.1/yaml/train-travel.yaml",
     "file_uploads": "readme-oas-examples/3.0/yaml/file-uploads.yaml",
+    "parameters_style": "readme-oas-examples/3.0/yaml/parameters-style.yaml",
     "museum": "redocly-museum/openapi.yaml",
 }
 

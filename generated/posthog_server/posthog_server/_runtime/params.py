@@ -57,8 +57,9 @@ class StyledParameter:
     :param explode: the OpenAPI explode flag.
     :param required: answer 422 when the parameter is absent.
     :param default: a JSON value used when the parameter is absent (validated too).
-    :param reserved: the operation's other query parameters, which an exploded ``form``
-        object without declared properties does not collect.
+    :param reserved: the operation's other query (or cookie) parameters, which an exploded
+        ``form`` object without declared properties does not collect. An exploded object
+        cookie is read from one cookie per property, as an exploded query object is.
     """
 
     def __init__(
@@ -130,6 +131,12 @@ class StyledParameter:
             values = request.headers.getlist(self._name)
             return self._split_text(",".join(values), ",") if values else _ABSENT
         if self._location == "cookie":
+            if self._shape == "object" and self._explode:  # one cookie per property
+                cookies = request.cookies
+                keys = self._properties or [k for k in cookies if k not in self._reserved]
+                return {k: cookies[k] for k in keys if k in cookies} or _ABSENT
+            if self._shape == "array" and self._explode:  # one cookie per item
+                return _cookie_values(request, self._name) or _ABSENT
             text = request.cookies.get(self._name)
             return _ABSENT if text is None else self._split_text(text, ",")
         text = request.path_params.get(self._name)
@@ -215,6 +222,17 @@ def _raw_query_values(request: Request, name: str) -> list[str]:
         key, _, value = pair.partition("=")
         if _unquote_query(key) == name:
             found.append(value)
+    return found
+
+
+def _cookie_values(request: Request, name: str) -> list[str]:
+    """Every value of cookie ``name``, in order (``request.cookies`` keeps the last only)."""
+    found = []
+    for header in request.headers.getlist("cookie"):
+        for chunk in header.split(";"):
+            key, _, value = chunk.partition("=")
+            if key.strip() == name:
+                found.append(value.strip())
     return found
 
 

@@ -88,7 +88,9 @@ class Param:
     ``style`` and ``explode`` keep ``None`` when the spec leaves them out; use
     ``resolved_style`` and ``resolved_explode`` for the OpenAPI defaults.
     ``allow_reserved``: a query value's reserved characters (``/``, ``:``...) are sent
-    unescaped (OpenAPI ``allowReserved``).
+    unescaped (OpenAPI ``allowReserved``). ``key``: the parameter's key in a call's
+    arguments when another parameter of the operation has its wire name (in another
+    location): ``"query:id"`` beside the path's ``id``; ``None`` keys it by ``name``.
     """
 
     name: str
@@ -97,6 +99,12 @@ class Param:
     explode: bool | None = None
     required: bool = False
     allow_reserved: bool = False
+    key: str | None = None
+
+    @property
+    def arg_key(self) -> str:
+        """The parameter's key in a call's arguments: ``key``, else its wire name."""
+        return self.name if self.key is None else self.key
 
     @property
     def resolved_style(self) -> str:
@@ -196,8 +204,8 @@ class Operation(Generic[T]):
 
     @cached_property
     def param_names(self) -> frozenset[str]:
-        """The wire names of the declared parameters."""
-        return frozenset(param.name for param in self.params)
+        """The keys of the declared parameters in a call's arguments (see ``Param.key``)."""
+        return frozenset(param.arg_key for param in self.params)
 
     @cached_property
     def wants_json(self) -> bool:

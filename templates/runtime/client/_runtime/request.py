@@ -164,7 +164,8 @@ def build_request(
 
     Args:
         op: the operation descriptor.
-        args: parameter values by wire name; ``None`` and ``NOT_GIVEN`` are not sent.
+        args: parameter values by wire name (by ``Param.key`` for one whose wire name
+            another parameter has); ``None`` and ``NOT_GIVEN`` are not sent.
         body: the request body, or ``None``/``NOT_GIVEN`` for none.
         options: per-call overrides.
         settings: the client's defaults.
@@ -291,7 +292,7 @@ def _given_params(op: Operation[Any], args: Mapping[str, Any]) -> list[tuple[Par
         raise TypeError(f"{op.operation_id}() got unknown parameter(s): {', '.join(unknown)}")
     given: list[tuple[Param, Any]] = []
     for param in op.params:
-        value = args.get(param.name)
+        value = args.get(param.arg_key)
         if value is not None and not isinstance(value, NotGiven):
             given.append((param, value))
         elif param.required:
