@@ -96,112 +96,101 @@ def helpers_view(used: set[str], server: bool) -> HelpersView | None:
 
 
 def _helper_imports(used: set[str], server: bool) -> list[Import]:
-    """What ``models/_helpers.py`` imports for the helpers it holds."""
-    # The server's rejects null (a validator and a JSON schema); the client's drops it on dumps.
-    omittable = "_Omittable" in used and server
-    drops_nulls = "_Omittable" in used and not server
-    formats = bool(used & {"_Format", "_Email", "_Uri"})
-    one_of = "_OneOf" in used
-    unique = "_UniqueItems" in used
-    wanted: list[Import] = []
-    if "_open_enum_member" in used:
-        wanted += [Import("enum", "Enum"), Import("typing", "Any")]
-    if omittable or formats:
-        wanted.append(Import("typing", "Annotated", "_Annotated"))
-    if omittable or formats or one_of or unique:
-        wanted += [
-            Import("typing", "Any", "_Any"),
-            Import("pydantic", "GetCoreSchemaHandler", "_GetCoreSchemaHandler"),
-            Import("pydantic", "GetJsonSchemaHandler", "_GetJsonSchemaHandler"),
-            Import("pydantic.json_schema", "JsonSchemaValue", "_JsonSchemaValue"),
-            Import("pydantic_core", "CoreSchema", "_CoreSchema"),
-            Import("pydantic_core", "PydanticCustomError", "_PydanticCustomError"),
-            Import("pydantic_core", "core_schema", "_core_schema"),
-        ]
-    if omittable:
-        wanted += [Import("typing", "TypeVar", "_TypeVar"), Import("pydantic", "Field", "_Field")]
-    if omittable or "_undocumented_default" in used:
-        wanted.append(Import("pydantic.config", "JsonDict", "_JsonDict"))
-    if one_of or unique:
-        wanted.append(Import("pydantic", "TypeAdapter", "_TypeAdapter"))
-    if one_of:
-        wanted += [
-            Import("json", alias="_json"),
-            Import("typing", "get_args", "_get_args"),
-            Import("pydantic", "ValidationError", "_ValidationError"),
-        ]
-    if drops_nulls:
-        wanted += [
-            Import("typing", "Annotated", "_Annotated"),
-            Import("typing", "Any", "_Any"),
-            Import("typing", "TypeVar", "_TypeVar"),
-            Import("pydantic", "BaseModel", "_BaseModel"),
-            Import("pydantic", "SerializationInfo", "_SerializationInfo"),
-            Import("pydantic", "SerializerFunctionWrapHandler", "_SerializerFunctionWrapHandler"),
-            Import("pydantic", "model_serializer", "_model_serializer"),
-        ]
-    if used & {"_Email", "_Datetime", "_Uri"}:
-        wanted.append(Import("pydantic", "AfterValidator", "_AfterValidator"))
-    if used & {"_Datetime", "_Uri"}:  # the client's formats that read replies leniently
-        wanted += [
-            Import("typing", "Annotated", "_Annotated"),
-            Import("pydantic_core", "PydanticCustomError", "_PydanticCustomError"),
-        ]
-    if used & _READ_LENIENTLY:
-        wanted.append(Import("pydantic", "ValidationInfo", "_ValidationInfo"))
-    if used & {"_unknown_keys_read", "_KnownKeysRead"}:
-        wanted += [
-            Import("pydantic", "GetCoreSchemaHandler", "_GetCoreSchemaHandler"),
-            Import("pydantic", "ValidationError", "_ValidationError"),
-            Import("pydantic_core", "CoreSchema", "_CoreSchema"),
-            Import("typing", "Any", "_Any"),
-            Import("pydantic", "BaseModel", "_BaseModel"),
-            Import("pydantic", "model_validator", "_model_validator"),
-            Import("pydantic_core", "core_schema", "_core_schema"),
-        ]
-    if "_File" in used:
-        wanted += [
-            Import("typing", "IO", "_IO"),
-            Import("typing", "Annotated", "_Annotated"),
-            Import("typing", "Any", "_Any"),
-            Import("pydantic", "GetCoreSchemaHandler", "_GetCoreSchemaHandler"),
-            Import("pydantic", "GetJsonSchemaHandler", "_GetJsonSchemaHandler"),
-            Import("pydantic.json_schema", "JsonSchemaValue", "_JsonSchemaValue"),
-            Import("pydantic_core", "CoreSchema", "_CoreSchema"),
-            Import("pydantic_core", "PydanticCustomError", "_PydanticCustomError"),
-            Import("pydantic_core", "core_schema", "_core_schema"),
-        ]
-    if "_NullDefault" in used:
-        wanted += [
-            Import("typing", "Annotated", "_Annotated"),
-            Import("typing", "Any", "_Any"),
-            Import("typing", "TypeVar", "_TypeVar"),
-            Import("pydantic", "BeforeValidator", "_BeforeValidator"),
-            Import("pydantic_core", "PydanticUseDefault", "_PydanticUseDefault"),
-        ]
-    if "_Datetime" in used:
-        wanted.append(Import("datetime", alias="_dt"))
-    if "_Uri" in used:
-        wanted += [
-            Import("pydantic", "AnyUrl", "_AnyUrl"),
-            Import("pydantic", "TypeAdapter", "_TypeAdapter"),
-            Import("pydantic", "ValidationError", "_ValidationError"),
-        ]
-    if formats:
-        wanted.append(Import("base64", alias="_base64"))
-    if "_without_keys" in used:
-        wanted += [
-            Import("collections.abc", "Mapping", "_Mapping"),
-            Import("typing", "Any", "_Any"),
-            Import("pydantic", "model_validator", "_model_validator"),
-        ]
-    return wanted
+    """What ``models/_helpers.py`` imports for the helpers it holds (:data:`_HELPER_IMPORTS`)."""
+    # The server's _Omittable rejects null (a validator and a JSON schema); the client's
+    # drops it on dumps: two sets of imports.
+    flavour = ":server" if server else ":client"
+    names = sorted(name + flavour if name == "_Omittable" else name for name in used)
+    return list(dict.fromkeys(i for name in names for i in _HELPER_IMPORTS.get(name, ())))
 
 
-# The client's helpers that read a reply (``_reading_reply``) more leniently than a caller's model.
-_READ_LENIENTLY = frozenset(
-    {"_Datetime", "_Uri", "_unknown_keys_read", "_KnownKeysRead", "_NullDefault"}
+def _typing(name: str) -> Import:
+    return Import("typing", name, "_" + name)
+
+
+def _pydantic(name: str, module: str = "pydantic") -> Import:
+    return Import(module, name, "_" + name)
+
+
+_CORE = (  # what a type with its own core and JSON schema needs
+    _typing("Any"),
+    _pydantic("GetCoreSchemaHandler"),
+    _pydantic("GetJsonSchemaHandler"),
+    _pydantic("JsonSchemaValue", "pydantic.json_schema"),
+    _pydantic("CoreSchema", "pydantic_core"),
+    _pydantic("PydanticCustomError", "pydantic_core"),
+    Import("pydantic_core", "core_schema", "_core_schema"),
 )
+_FORMAT = (_typing("Annotated"), *_CORE, Import("base64", alias="_base64"))
+_AFTER = _pydantic("AfterValidator")
+_READS_REPLY = (_pydantic("ValidationInfo"),)  # the helpers reading replies leniently
+_LENIENT_FORMAT = (_AFTER, _typing("Annotated"), _pydantic("PydanticCustomError", "pydantic_core"))
+_KNOWN_KEYS = (
+    *_READS_REPLY,
+    _pydantic("GetCoreSchemaHandler"),
+    _pydantic("ValidationError"),
+    _pydantic("CoreSchema", "pydantic_core"),
+    _typing("Any"),
+    _pydantic("BaseModel"),
+    _pydantic("model_validator"),
+    Import("pydantic_core", "core_schema", "_core_schema"),
+)
+_HELPER_IMPORTS: dict[str, tuple[Import, ...]] = {
+    "_open_enum_member": (Import("enum", "Enum"), Import("typing", "Any")),
+    "_Omittable:server": (
+        _typing("Annotated"),
+        *_CORE,
+        _typing("TypeVar"),
+        _pydantic("Field"),
+        _pydantic("JsonDict", "pydantic.config"),
+    ),
+    "_Omittable:client": (
+        _typing("Annotated"),
+        _typing("Any"),
+        _typing("TypeVar"),
+        _pydantic("BaseModel"),
+        _pydantic("SerializationInfo"),
+        _pydantic("SerializerFunctionWrapHandler"),
+        _pydantic("model_serializer"),
+    ),
+    "_undocumented_default": (_pydantic("JsonDict", "pydantic.config"),),
+    "_Format": _FORMAT,
+    "_Email": (*_FORMAT, _AFTER),
+    "_Uri": (
+        *_FORMAT,
+        *_LENIENT_FORMAT,
+        *_READS_REPLY,
+        _pydantic("AnyUrl"),
+        _pydantic("TypeAdapter"),
+        _pydantic("ValidationError"),
+    ),
+    "_Datetime": (*_LENIENT_FORMAT, *_READS_REPLY, Import("datetime", alias="_dt")),
+    "_OneOf": (
+        *_CORE,
+        _pydantic("TypeAdapter"),
+        Import("json", alias="_json"),
+        _typing("get_args"),
+        _pydantic("ValidationError"),
+    ),
+    "_UniqueItems": (*_CORE, _pydantic("TypeAdapter")),
+    "_unknown_keys_read": _KNOWN_KEYS,
+    "_KnownKeysRead": _KNOWN_KEYS,
+    "_File": (_typing("IO"), _typing("Annotated"), *_CORE),
+    "_NullDefault": (
+        *_READS_REPLY,
+        _typing("Annotated"),
+        _typing("Any"),
+        _typing("TypeVar"),
+        _pydantic("BeforeValidator"),
+        _pydantic("PydanticUseDefault", "pydantic_core"),
+    ),
+    "_without_keys": (
+        Import("collections.abc", "Mapping", "_Mapping"),
+        _typing("Any"),
+        _pydantic("model_validator"),
+    ),
+}
+"""The imports each helper of ``models/_helpers.py`` needs (keys: the names ``used`` holds)."""
 _DIGITS = frozenset("0123456789")
 
 
