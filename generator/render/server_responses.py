@@ -12,6 +12,7 @@ is sent as such. A route with inputs documents the ``422`` its validation answer
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from apiforge.ir.model import Content, Operation, Response, preferred_response
@@ -98,11 +99,15 @@ def route_responses(
         entries.append("422: {'description': 'Validation Error', 'model': rt.ValidationErrorBody}")
         content["422"] = {"application/json": "True"}
     main_media = main.media_type if main else None
-    media_types = {
+    media_types: dict[str, str | None] = {
         o.code: o.media_type
         for o in outcomes
         if o is not main and o.media_type and o.media_type != main_media
     }
+    if _catches_all(media_types):  # "4XX"/"default" answers for every status not listed
+        media_types = {
+            o.code: o.media_type for o in outcomes if o.code in media_types or o.code.isdigit()
+        }
     listed = ", ".join(
         f"{literal(status)}: {{"
         + ", ".join(f"{literal(media)}: {schema}" for media, schema in media.items())
@@ -114,6 +119,11 @@ def route_responses(
         content="{" + listed + "}",
         media_types=literal(media_types) if media_types else "None",
     )
+
+
+def _catches_all(by_status: Mapping[str, object]) -> bool:
+    """True when a range or ``default`` key would answer for statuses it does not name."""
+    return any(not code.isdigit() for code in by_status)
 
 
 def _entry(outcome: OutcomeView) -> str:

@@ -219,9 +219,10 @@ def _route_expr(
     status_code = main.status_code if main else 200
     media_type = literal(main.media_type) if main else "None"
     extra = f", media_types={media_types}" if media_types != "None" else ""
-    bodies = [
-        f"{literal(o.code)}: {o.annotation}" for o in outcomes if o.kind == "json" and not o.is_any
-    ]
+    typed = {o.code: o.annotation for o in outcomes if o.kind == "json" and not o.is_any}
+    if any(not code.isdigit() for code in typed):  # a range or default must not answer for
+        typed = {o.code: typed.get(o.code, "None") for o in outcomes if o.code.isdigit()} | typed
+    bodies = [f"{literal(code)}: {annotation}" for code, annotation in typed.items()]
     if bodies:
         extra += ", bodies={" + ", ".join(bodies) + "}"
     return f"rt.Route(operation_id={literal(operation_id)}, status_code={status_code}, media_type={media_type}{extra})"

@@ -151,7 +151,9 @@ def test_none_where_no_body_is_documented_stays_empty_over_uvicorn(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     """A 204, an undocumented-content status and a HEAD reply still answer None with no body."""
-    built = build(tmp_path_factory.mktemp("bodiless"), BODILESS, "bodiless.yaml", "fn_bodiless")
+    built = build(
+        tmp_path_factory.mktemp("bodiless"), BODILESS, "bodiless.yaml", "fn_bodiless_returns"
+    )
     runtime = built.runtime
 
     class Items:
@@ -236,3 +238,51 @@ def test_a_left_out_property_is_no_extra_of_a_class_keeping_extras(
             assert response.status_code == 201
             assert response.json() == {"id": 7, "email": email, "note": "kept"}
     assert all(body.model_extra == {"note": "kept"} for body in received)
+
+
+DEFAULT_ERROR = textwrap.dedent(
+    """
+    openapi: 3.0.3
+    info: {title: Azure-like, version: "1.0"}
+    paths:
+      /users/{name}:
+        delete:
+          operationId: deleteUser
+          parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+          responses:
+            "200": {description: deleted}
+            default: {description: error, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        get:
+          operationId: getUser
+          parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+          responses:
+            "200": {description: found, content: {text/plain: {schema: {type: string}}}}
+            default: {description: error, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+    components:
+      schemas:
+        Error: {type: object, required: [code], properties: {code: {type: string}}}
+    """
+)
+
+
+def test_a_default_response_does_not_answer_for_a_documented_status(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Azure's shape: ``200`` without a body (or with text) beside a ``default`` JSON error.
+    ``default`` answered for 200 too: ``None`` became a 500 ("a body is documented") and
+    a text reply was validated as an ``Error``."""
+    built = build(tmp_path_factory.mktemp("azure"), DEFAULT_ERROR, "azure.yaml", "fn_azure_like")
+
+    class Users:
+        async def delete_user(self, name: str, *, context: Any) -> None:
+            return None
+
+        async def get_user(self, name: str, *, context: Any) -> str:
+            return "ann"
+
+    with (
+        serve(built.server.create_app(users=Users())) as url,
+        built.client.Client(base_url=url, max_retries=0) as client,
+    ):
+        assert client.users.delete_user("ann") is None
+        assert client.users.get_user("ann") == "ann"

@@ -6,13 +6,10 @@ from dataclasses import dataclass
 from typing import (
     Any,
     Protocol,
-    TypeVar,
     runtime_checkable,
 )
 
 from fastapi import Request
-
-_T = TypeVar("_T")
 
 
 @runtime_checkable
@@ -102,27 +99,28 @@ class Route:
     operation_id: str
     status_code: int
     media_type: str | None = "application/json"
-    media_types: Mapping[str, str] | None = None
+    media_types: Mapping[str, str | None] | None = None
     bodies: Mapping[str, Any] | None = None
 
     def media_type_for(self, status_code: int) -> str | None:
         """The documented media type of ``status_code``: exact, then range (``4XX``), then default."""
-        if self.media_types:
-            found = _documented(self.media_types, status_code)
-            if found is not None:
-                return found
-        return self.media_type
+        types = self.media_types
+        key = _documented(types, status_code) if types else None
+        return self.media_type if types is None or key is None else types[key]
 
     def body_type_for(self, status_code: int) -> Any:
         """The documented JSON body type of ``status_code`` (exact, range, default), or None."""
-        return _documented(self.bodies, status_code) if self.bodies else None
+        bodies = self.bodies
+        key = _documented(bodies, status_code) if bodies else None
+        return None if bodies is None or key is None else bodies[key]
 
 
-def _documented(by_status: Mapping[str, _T], status_code: int) -> _T | None:
-    """What ``by_status`` documents for ``status_code``: exact, then range (``4XX``), then default."""
+def _documented(by_status: Mapping[str, object], status_code: int) -> str | None:
+    """The key of ``by_status`` documenting ``status_code``: exact, then range (``4XX``), then
+    default. A status listed with ``None`` (documented, no body) is found, not passed over."""
     for key in (str(status_code), f"{status_code // 100}XX", "default"):
         if key in by_status:
-            return by_status[key]
+            return key
     return None
 
 

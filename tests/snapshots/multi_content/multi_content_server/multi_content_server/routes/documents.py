@@ -38,7 +38,7 @@ _GET_DOCUMENT_ROUTE = rt.Route(
     operation_id="getDocument",
     status_code=200,
     media_type="application/json",
-    bodies={"200": Document, "default": Problem},
+    bodies={"200": Document, "304": None, "default": Problem},
 )
 _DELETE_DOCUMENT_ROUTE = rt.Route(operation_id="deleteDocument", status_code=204, media_type=None)
 _ADD_COMMENT_ROUTE = rt.Route(
