@@ -187,17 +187,11 @@ def _renaming(
     }
     if not found:
         return frozenset()
-    users: dict[str, list[str]] = {}  # component -> the components referring to it
+    users: dict[str, set[str]] = {}  # component -> the components referring to it
     for key, targets in deps.items():
         for target in targets:
-            users.setdefault(target, []).append(key)
-    todo = list(found)
-    while todo:
-        for user in users.get(todo.pop(), ()):
-            if user not in found:
-                found.add(user)
-                todo.append(user)
-    return frozenset(found)
+            users.setdefault(target, set()).add(key)
+    return frozenset(model_layout.closure(found, users))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Stages: :mod:`~apiforge.diff.snapshot` takes each spec through load -> IR ->
 names; :mod:`~apiforge.diff.engine` runs the rules (:mod:`~apiforge.diff.operations`,
-:mod:`~apiforge.diff.auth`, :mod:`~apiforge.diff.servers`, :mod:`~apiforge.diff.params`, :mod:`~apiforge.diff.requests`,
+:mod:`~apiforge.diff.auth`, :mod:`~apiforge.diff.servers`, :mod:`~apiforge.diff.params`,
+:mod:`~apiforge.diff.requests`,
 :mod:`~apiforge.diff.bodies`, :mod:`~apiforge.diff.schemas` with
 :mod:`~apiforge.diff.field_defaults` and :mod:`~apiforge.diff.aliases`, all weighed by
 :mod:`~apiforge.diff.flow`; components the IR describes in part are read by

@@ -25,8 +25,9 @@ from apiforge.load.spellings import spelling
 REST = "r"
 _SCHEMAS = "/components/schemas/"
 # Top-level members the IR keeps only as the API's title, servers and tags, which no
-# operation or schema reads (a rule reads the servers, kept whole in the stored index): each is a unit of its own (``t`` + its name), so a
-# new ``info.version`` edits no unit that the IR of an operation or schema depends on.
+# operation or schema reads (a rule reads the servers, kept whole in the stored index):
+# each is a unit of its own (``t`` + its name), so a new ``info.version`` edits no unit
+# that the IR of an operation or schema depends on.
 DOCUMENTATION = ("info", "servers", "tags", "externalDocs")
 
 

@@ -8,10 +8,11 @@ Fields: a required property has no default (``X | None`` when it may be null); a
 optional one defaults to None, or to its converted default (``model_defaults``). On
 both flavours an optional property the spec does not let be null is ``_Omittable[X]``:
 ``X | None`` to mypy and to the code, and None is left out of ``model_dump()``; the
-server answers an explicit null with a 422, the client reads it as None. With a default, the
-client's ``_NullDefault[X]`` reads a reply's null as the default. A required property's default
-is only documented. A closed client model ignores the keys of a reply it does not know. The tag of a discriminated union's member is a ``Literal`` of the tags the
-union maps to it; where the member leaves it optional, it defaults to its only value,
+server answers an explicit null with a 422, the client reads it as None. With a default,
+the client's ``_NullDefault[X]`` reads a reply's null as the default. A required
+property's default is only documented. A closed client model ignores the keys of a reply
+it does not know. The tag of a discriminated union's member is a ``Literal`` of the tags
+the union maps to it; where the member leaves it optional, it defaults to its only value,
 left out of the JSON schema, and counts as set (``model_post_init``), so dumps with
 ``exclude_unset`` (the client's requests, the server's responses) still send it.
 """
@@ -57,9 +58,8 @@ _PYTHON_RE = ('regex_engine="python-re"',)
 _DEFER = "defer_build=True"
 # Type metadata spelt by ``model_types`` that ``models/_helpers.py`` defines.
 _HELPER_METAS = frozenset({"_Format", "_OneOf", "_UniqueItems", "_KnownKeysRead"})
-_BARE_HELPERS = frozenset(
-    {"_Email", "_Datetime", "_Uri", "_File"}
-)  # types models/_helpers.py defines
+# Types ``models/_helpers.py`` defines.
+_BARE_HELPERS = frozenset({"_Email", "_Datetime", "_Uri", "_File"})
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,8 @@ class _Builder:
                 else p.write_only and key in self.split
             )
         ]
-        fields, types = list[FieldView](), list[Type]()
+        fields: list[FieldView] = []
+        types: list[Type] = []
         python_re = False
         for prop in props:
             field, t, facts = self._field(key, prop, speller)
