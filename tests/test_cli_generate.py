@@ -398,6 +398,37 @@ def test_project_output_override_and_unknown_key(fake: FakePipeline) -> None:
     )
 
 
+def test_config_diagnostics_name_the_file_as_seen_from_here(
+    fake: FakePipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``pyproject.toml:9``, or ``../pyproject.toml:9`` from below, never the absolute path."""
+    make_project(PYPROJECT.replace("server-package = false", "clientpackage = 1"))
+    code, _, err = run(fake, "generate")
+    assert code == 1
+    assert err.startswith("pyproject.toml:9 #/tool/apiforge/targets/0/clientpackage: "), err
+    Path("sub").mkdir()
+    monkeypatch.chdir("sub")
+    code, _, err = run(fake, "check")
+    assert code == 1
+    assert err.startswith("../pyproject.toml:9 #/tool/apiforge/targets/0/clientpackage: "), err
+    assert str(Path.cwd().parent) not in err
+
+
+@pytest.mark.parametrize("command", ["generate", "check"])
+def test_a_missing_spec_is_reported_where_the_config_names_it(
+    fake: FakePipeline, command: str
+) -> None:
+    make_project()
+    Path("specs/pets.txt").unlink()
+    code, _, err = run(fake, command)
+    assert (code, fake.calls) == (1, 0)
+    assert (
+        "pyproject.toml:12 #/tool/apiforge/targets/1/spec: error[config-spec-missing]: "
+        "the spec specs/pets.txt does not exist (paths here are relative to pyproject.toml's "
+        "folder)"
+    ) in err.splitlines()
+
+
 def test_ctrl_c_between_targets_names_the_complete_and_the_rest(
     fake: FakePipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -35,8 +35,15 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 from hatchling.plugin import hookimpl
 
 from apiforge.api import GenerateFailed, generate
-from apiforge.config.project import load_project
-from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
+from apiforge.config.project import check_specs, named_near, project_targets
+from apiforge.config.targets import (
+    HOOK_TABLE,
+    ConfigError,
+    NoProjectConfig,
+    Overrides,
+    Target,
+    near_path,
+)
 from apiforge.diagnostics import Severity, render_text
 from apiforge.engine import RenderFn, pipeline_render
 from apiforge.output.manifest import input_paths
@@ -100,8 +107,14 @@ def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
         if options:
             from apiforge.config.schema import resolve_hook_table  # pydantic: only for this table
 
-            return [resolve_hook_table(options, pyproject, Overrides())]
-        return load_project(pyproject, Overrides())
+            shown = near_path(pyproject, Path.cwd())
+            try:
+                target = resolve_hook_table(options, pyproject, Overrides())
+            except ConfigError as exc:
+                raise named_near(exc, shown) from None
+            check_specs([target], shown, [(*HOOK_TABLE, "spec")])
+            return [target]
+        return project_targets(pyproject, Overrides())
     except NoProjectConfig as exc:
         hint = "configure [tool.apiforge] or give `spec` in [tool.hatch.build.hooks.apiforge]"
         raise BuildFailed(f"apiforge: {hint}:\n{render_text(exc.diagnostics)}") from None
