@@ -18,7 +18,8 @@ target, before hatchling collects files:
   file selection, so that the wheel built from the sdist can regenerate (a spec
   outside the project fails the sdist build instead);
 * any diagnostic error fails the build with :class:`BuildFailed`, whose message
-  lists the diagnostics.
+  lists the diagnostics;
+* the writers' staging folders (``<output>/.apiforge-staging-*/``) never enter a build.
 
 See docs/build-hook.md for a complete example.
 """
@@ -46,7 +47,7 @@ from apiforge.config.targets import (
 )
 from apiforge.diagnostics import Severity, render_text
 from apiforge.engine import RenderFn, pipeline_render
-from apiforge.output.manifest import input_paths
+from apiforge.output.manifest import STAGING_PREFIX, input_paths
 from apiforge.progress import Reporter
 
 # Keys hatchling itself reads from every build hook table.
@@ -82,11 +83,28 @@ class ApiforgeBuildHook(BuildHookInterface[BuilderConfig]):
             )
         targets = hook_targets(Path(self.root), options)
         regenerate(targets)
+        exclude_scratch(self.build_config)
         if self.target_name == "sdist":
             build_data.setdefault("force_include", {}).update(sdist_inputs(targets, self.root))
         elif include and version == "standard":
             build_data.setdefault("force_include", {}).update(wheel_packages(targets))
             shipped_untracked(targets)
+
+
+def exclude_scratch(config: BuilderConfig) -> None:
+    """Leave out of the build what apiforge writes beside the packages that is no part of them.
+
+    That is the writers' staging folders (``generated/.apiforge-staging-*/``): a write in
+    progress in another process (``apiforge watch``), or what a write killed mid-way kept for
+    the next run to put back. Packed, it would ship the old package's copy in the sdist.
+    Hatchling gives hooks no exclusion of their own, so the hook adds its pattern to the
+    target's (``exclude``, ``.gitignore``), read before any file is collected.
+    """
+    import pathspec  # hatchling's own dependency: only in a build
+
+    scratch = pathspec.GitIgnoreSpec.from_lines([f"{STAGING_PREFIX}*/"])
+    found = config.exclude_spec
+    config.exclude_spec = scratch if found is None else found + scratch
 
 
 def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
