@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 from hatchling.plugin import hookimpl
 
 from apiforge.api import GenerateFailed, generate
-from apiforge.config.project import check_specs, named_near, project_targets
+from apiforge.config.project import check_specs, named_near, project_targets, read_table
 from apiforge.config.targets import (
     HOOK_TABLE,
     ConfigError,
@@ -81,7 +82,8 @@ class ApiforgeBuildHook(BuildHookInterface[BuilderConfig]):
             raise BuildFailed(
                 f"[tool.hatch.build.hooks.apiforge] `{_INCLUDE}` must be true or false"
             )
-        targets = hook_targets(Path(self.root), options)
+        root = Path(self.root)
+        targets = hook_targets(root, options, hook_table(root / "pyproject.toml", self.target_name))
         regenerate(targets)
         exclude_scratch(self.build_config)
         if self.target_name == "sdist":
@@ -107,8 +109,23 @@ def exclude_scratch(config: BuilderConfig) -> None:
     config.exclude_spec = scratch if found is None else found + scratch
 
 
-def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
+def hook_table(pyproject: Path, target_name: str) -> tuple[str, ...]:
+    """The keys of the table the hook's options come from: the build target's own
+    (``[tool.hatch.build.targets.wheel.hooks.apiforge]``), else the build's."""
+    own = ("tool", "hatch", "build", "targets", target_name, "hooks", "apiforge")
+    try:
+        found = read_table(pyproject, *own)
+    except ConfigError:  # not a table: hatchling says so itself
+        found = None
+    return own if found is not None else HOOK_TABLE
+
+
+def hook_targets(
+    root: Path, options: dict[str, Any], table: Sequence[str] = HOOK_TABLE
+) -> list[Target]:
     """The hook table's own target when it names a ``spec``, else the project's ``[tool.apiforge]``.
+
+    ``table``: the keys of the hook's table in pyproject.toml, which diagnostics name.
 
     Raises:
         BuildFailed: the configuration is missing or invalid.
@@ -117,7 +134,7 @@ def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
     if options and "spec" not in options:
         keys = ", ".join(f"`{key}`" for key in sorted(options))
         raise BuildFailed(
-            f"apiforge: [tool.hatch.build.hooks.apiforge] sets {keys} but no `spec`: the hook's "
+            f"apiforge: [{'.'.join(table)}] sets {keys} but no `spec`: the hook's "
             "own keys describe one target and need its `spec`; to build every target of "
             "[tool.apiforge], set these there instead"
         )
@@ -127,10 +144,10 @@ def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
 
             shown = near_path(pyproject, Path.cwd())
             try:
-                target = resolve_hook_table(options, pyproject, Overrides())
+                target = resolve_hook_table(options, pyproject, Overrides(), table)
             except ConfigError as exc:
                 raise named_near(exc, shown) from None
-            check_specs([target], shown, [(*HOOK_TABLE, "spec")])
+            check_specs([target], shown, [(*table, "spec")])
             return [target]
         return project_targets(pyproject, Overrides())
     except NoProjectConfig as exc:

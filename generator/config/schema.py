@@ -226,12 +226,18 @@ def resolve_table(
     return targets
 
 
-def resolve_hook_table(table: Mapping[str, Any], pyproject: Path, overrides: Overrides) -> Target:
-    """Validate a build hook's own table (the keys of one target, ``output`` included)."""
+def resolve_hook_table(
+    table: Mapping[str, Any],
+    pyproject: Path,
+    overrides: Overrides,
+    prefix: Sequence[str] = HOOK_TABLE,
+) -> Target:
+    """Validate a build hook's own table (the keys of one target, ``output`` included), found at
+    ``prefix`` (``tool.hatch.build.targets.wheel.hooks.apiforge`` for one target's hook)."""
     try:
         config = TargetConfig.model_validate(dict(table))
     except ValidationError as exc:
-        diagnostics = validation_diagnostics(exc, pyproject, HOOK_TABLE, TargetConfig)
+        diagnostics = validation_diagnostics(exc, pyproject, prefix, TargetConfig)
         raise ConfigError(diagnostics) from None
     return config.resolve(pyproject.parent, "generated", overrides)
 
