@@ -414,6 +414,19 @@ def test_config_diagnostics_name_the_file_as_seen_from_here(
     assert str(Path.cwd().parent) not in err
 
 
+@pytest.mark.parametrize("command", ["generate", "check", "watch"])
+def test_a_pyproject_that_does_not_read_is_a_diagnostic_near_here(
+    fake: FakePipeline, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """A TOML syntax error: located, relative to here, exit 1 (watch raised a traceback)."""
+    make_project(PYPROJECT + "[tool.apiforge\n")
+    Path("sub").mkdir()
+    monkeypatch.chdir("sub")
+    code, _, err = run(fake, command)
+    assert (code, fake.calls) == (1, 0)
+    assert err.startswith("../pyproject.toml:14:15: error[config-unreadable]: "), err
+
+
 @pytest.mark.parametrize("command", ["generate", "check"])
 def test_a_missing_spec_is_reported_where_the_config_names_it(
     fake: FakePipeline, command: str

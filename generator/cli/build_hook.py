@@ -142,12 +142,11 @@ def hook_targets(
         if options:
             from apiforge.config.schema import resolve_hook_table  # pydantic: only for this table
 
-            shown = near_path(pyproject, Path.cwd())
             try:
                 target = resolve_hook_table(options, pyproject, Overrides(), table)
             except ConfigError as exc:
-                raise named_near(exc, shown) from None
-            check_specs([target], shown, [(*table, "spec")])
+                raise named_near(exc) from None
+            check_specs([target], near_path(pyproject, Path.cwd()), [(*table, "spec")])
             return [target]
         return project_targets(pyproject, Overrides())
     except NoProjectConfig as exc:

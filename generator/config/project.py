@@ -134,7 +134,10 @@ def resolve_targets(spec: Path | None, overrides: Overrides) -> list[Target]:
     cwd = Path.cwd()
     if overrides.output is not None:
         overrides = replace(overrides, output=cwd / overrides.output)
-    pyproject = find_pyproject(cwd)
+    try:
+        pyproject = find_pyproject(cwd)
+    except ConfigError as exc:  # a pyproject.toml that does not read
+        raise named_near(exc) from None
     if pyproject is None:
         where = SpecLocation(str(cwd))
         message = (
@@ -153,12 +156,13 @@ def load_project(pyproject: Path, overrides: Overrides) -> list[Target]:
     A table validated before (same content, same file, same flags, same apiforge
     version) is resolved from the cache without importing pydantic.
     """
-    shown = near_path(pyproject, Path.cwd())  # what diagnostics name: the path people typed
     try:
-        table = read_tool_table(shown)
+        table = read_tool_table(pyproject)
         if table is None:
             message = "no [tool.apiforge] table"
-            raise NoProjectConfig([config_diagnostic("config-missing", message, shown, [], None)])
+            raise NoProjectConfig(
+                [config_diagnostic("config-missing", message, pyproject, [], None)]
+            )
         pyproject = pyproject.absolute()
         key = _cache_key(pyproject, table, overrides)
         targets = _read_cache(pyproject, key)
@@ -168,7 +172,7 @@ def load_project(pyproject: Path, overrides: Overrides) -> list[Target]:
             targets = resolve_table(table, pyproject, overrides)
             _write_cache(pyproject, key, targets)
     except ConfigError as exc:
-        raise named_near(exc, shown) from None
+        raise named_near(exc) from None
     return targets
 
 
@@ -184,14 +188,16 @@ def project_targets(pyproject: Path, overrides: Overrides) -> list[Target]:
     return targets
 
 
-def named_near(error: ConfigError, shown: Path) -> ConfigError:
-    """``error`` again, its diagnostics naming the config file as ``shown`` (relative to the
-    working directory, as people type it) where they name it otherwise."""
+def named_near(error: ConfigError) -> ConfigError:
+    """``error`` again, its diagnostics naming their file as people type it: relative to the
+    working directory (``pyproject.toml``, ``../pyproject.toml``), not from the root."""
+    cwd = Path.cwd()
     found = []
     for diagnostic in error.diagnostics:
         location = diagnostic.location
-        if os.path.abspath(location.file) == os.path.abspath(shown):
-            diagnostic = replace(diagnostic, location=replace(location, file=str(shown)))
+        if location.file:
+            shown = str(near_path(Path(location.file), cwd))
+            diagnostic = replace(diagnostic, location=replace(location, file=shown))
         found.append(diagnostic)
     return type(error)(found)
 
