@@ -323,7 +323,7 @@ def _interrupted_while_cleaning_up(monkeypatch: pytest.MonkeyPatch) -> list[str]
 
 
 @pytest.mark.parametrize("force", [False, True])  # the in-place write, and the staged swap
-def test_ctrl_c_once_the_output_is_complete_says_so_and_exits_0(
+def test_ctrl_c_once_the_output_is_complete_says_so_and_exits_130(
     fake: FakePipeline, monkeypatch: pytest.MonkeyPatch, force: bool
 ) -> None:
     write_spec("title: Shop\n")
@@ -332,7 +332,7 @@ def test_ctrl_c_once_the_output_is_complete_says_so_and_exits_0(
     calls = _interrupted_while_cleaning_up(monkeypatch)
     code, out, err = run(fake, "generate", "shop.txt", *(["--force"] if force else []))
     assert calls
-    assert code == 0  # progress lines above, and no Aborted!
+    assert code == 130  # interrupted as asked; progress lines above, and no Aborted!
     assert err.endswith(" files\napiforge: interrupted, but the output is complete (shop.txt)\n")
     assert out.startswith("shop.txt: wrote ")
     assert "Shop 2" in Path("generated/shop_client/shop_client/__init__.py").read_text()

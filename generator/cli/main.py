@@ -71,12 +71,18 @@ class _Apiforge(click.Group):
             raise
 
 
+INTERRUPTED = 130
+"""The exit status of a ``generate`` interrupted once every output was complete."""
+
+
 def interrupted(exc: KeyboardInterrupt) -> None:
-    """After a Ctrl-C in ``generate``: say which outputs are complete, and exit 0 when all are.
+    """After a Ctrl-C in ``generate``: say which outputs are complete.
 
     A write past its commit point finishes before the interrupt goes through, so every
     target may be complete (the Ctrl-C came as the last one was cleaning up): nothing was
-    lost, and the exit status says so. Otherwise click's ``Aborted!`` (exit 1) follows,
+    lost, which the message says, and the exit status is 130 (128 + SIGINT, as a shell
+    reports an interrupted command): a script running ``generate && next-step`` stops as
+    its user asked, without the ``Aborted!`` that would suggest a lost output. Otherwise click's ``Aborted!`` (exit 1) follows,
     after the targets that are complete and those that are not. Returns for any other
     interrupt.
     """
@@ -88,7 +94,7 @@ def interrupted(exc: KeyboardInterrupt) -> None:
     done = ", ".join(display_name(t) for t in exc.complete)
     if not exc.incomplete:
         click.echo(f"apiforge: interrupted, but the output is complete ({done})", err=True)
-        raise click.exceptions.Exit(0)
+        raise click.exceptions.Exit(INTERRUPTED)
     rest = ", ".join(display_name(t) for t in exc.incomplete)
     click.echo(f"apiforge: interrupted: complete: {done}; not generated: {rest}", err=True)
 
