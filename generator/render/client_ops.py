@@ -6,6 +6,7 @@ the method's arguments with their annotations and docs, the return annotation.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from apiforge.ir.model import Operation, Parameter, TypeRef, page_results, preferred_request
@@ -141,19 +142,23 @@ def op_view(op: Operation, names: Names, annotator: Annotator) -> ClientOpView:
         item_annotation=item or "",
         text_replies=any(o.text for o in outcomes),
         content_type_arg=op_names.params.get(CONTENT_TYPE_KEY, ""),
-        content_type_doc=_content_type_doc(op),
+        content_type_doc=_content_type_doc(op, op_names.params.get(CONTENT_TYPE_KEY, "")),
     )
 
 
-def _content_type_doc(op: Operation) -> str:
-    """What the ``content_type`` argument is (the body's media type is a range), or ""."""
+def _content_type_doc(op: Operation, arg: str) -> str:
+    """What the ``content_type`` argument ``arg`` is (the body's media type is a range), or ""."""
     if op.body is None or not preferred_request(op.body.contents).is_range:
         return ""
     media_type = preferred_request(op.body.contents).media_type
-    return docstring(
+    text = (
         f"the media type the body is sent as, within ``{media_type}``; by default "
         "a file's by its name, else the range's usual one."
     )
+    # Wrapped to 96 columns as it stands: after ``<arg>: `` in Args, continued 16 deep.
+    first = " " * (14 + len(arg))
+    wrapped = textwrap.fill(text, 96, initial_indent=first, subsequent_indent=" " * 16)
+    return docstring(wrapped.lstrip())
 
 
 def _page_item(item: TypeRef | None, annotator: Annotator) -> str:
