@@ -18,11 +18,15 @@ WARNING_CODES: dict[str, str] = {
     "converted-swagger-2": "(information) the spec is Swagger 2.0 and was converted to OpenAPI 3.0",
     "default-dropped": "a default that does not fit its schema is left out",
     "default-not-in-enum": "a default is not one of its enum's values",
+    "duplicate-header-parameter": "header parameters whose names differ only in case name one "
+    "header; the later one is kept",
     "duplicate-operation-id": "an operationId is used twice; the second one is numbered",
     "empty-request-body": "a requestBody has no content; it is ignored",
     "enum-duplicate-value": "an enum lists a value twice; it becomes one member",
     "ignored-header-parameter": "an Accept, Content-Type or Authorization header parameter "
     "is ignored, as OpenAPI 3.x requires",
+    "invalid-header-name": "a header parameter whose name no HTTP header can have (a space...) "
+    "is ignored",
     "invalid-path-template": "a path template is malformed; its text is kept literally",
     "invalid-spec": "the spec breaks the OpenAPI schema in a way generation can work around",
     "missing-operation-id": "an operation has no operationId; its name comes from "
@@ -46,6 +50,8 @@ WARNING_CODES: dict[str, str] = {
     "server-raw-body": "the server hands a body it cannot take apart to the implementation "
     "as bytes",
     "swagger-2-lossy": "a Swagger 2.0 feature has no OpenAPI 3 equivalent",
+    "transport-header-parameter": "a header parameter HTTP sets itself (Content-Length, Host, "
+    "Transfer-Encoding...) is ignored",
     "undeclared-security-scheme": "a security requirement names a scheme "
     "components/securitySchemes does not declare",
     "unknown-type": "a type that is not a JSON Schema type is taken as Any",

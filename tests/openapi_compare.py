@@ -58,6 +58,11 @@ An operation without an ``operationId`` in the spec matches any ``operationId`` 
 app: the field is optional in OpenAPI and FastAPI always publishes one (it needs a
 unique name per route), so the app's can only be the name the generator derived.
 
+A header parameter that no generated code takes, by design, is dropped from the spec
+(``apiforge.ir.headers.left_out``, each with its warning): ``Accept``, ``Content-Type`` and
+``Authorization`` (OpenAPI says to ignore them), headers HTTP sets itself
+(``Content-Length``, ``Host``...), and names no header can have (``header param``).
+
 Two rules apply to the app document only, because they are how FastAPI documents an
 optional input: the ``nullable`` it adds to an optional parameter or an optional
 request body is dropped, and the ``422`` response it adds to every operation that
@@ -72,6 +77,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from apiforge.ir.headers import left_out
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _OCTETS = "application/octet-stream"
@@ -175,6 +182,8 @@ def _params(
     for raw in [*op[1], *(op[0].get("parameters") or [])]:  # operation-level ones override
         param = _deref(doc, raw)
         location = param["in"]
+        if not app and location == "header" and left_out(param["name"]) is not None:
+            continue  # no generated code takes it (see the module docstring)
         style = param.get("style") or ("form" if location in ("query", "cookie") else "simple")
         explode = param.get("explode", style == "form")
         required = bool(param.get("required", False)) or location == "path"

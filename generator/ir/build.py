@@ -17,6 +17,7 @@ from typing import Any
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.bodies import Bodies
 from apiforge.ir.document_checks import prepare
+from apiforge.ir.headers import header_key, left_out
 from apiforge.ir.model import (
     Api,
     Operation,
@@ -33,12 +34,6 @@ from apiforge.naming.words import class_name, snake_case
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATIONS = ("path", "query", "header", "cookie")
-# Header parameters OpenAPI 3.x says to ignore, and where the generated code takes each from.
-IGNORED_HEADERS = {
-    "accept": "the response media types",
-    "content-type": "the request body's media type",
-    "authorization": "the security schemes",
-}
 
 
 @dataclass(frozen=True)
@@ -77,7 +72,8 @@ class _Builder:
         self.op_ids: set[str] = set()
         # Each parameter node read without a diagnostic, by its id: (the node, its Parameter).
         self._parameters_read: dict[int, tuple[Any, Parameter]] = {}
-        self._ignored_headers: set[str] = set()  # pointers of those reported
+        self._reported_headers: set[str] = set()  # pointers of header parameters left out
+        self._clashes: set[tuple[str, str]] = set()  # pointers of header name clashes reported
 
     def run(self) -> tuple[Api, ModelSource]:
         info = self.doc.get("info") or {}
@@ -215,12 +211,21 @@ class _Builder:
         hint: str,
     ) -> tuple[Parameter, ...]:
         names = template_names(path)
+        # By (location, name); a header's name in lower case: ``X-Id`` and ``x-id`` are one.
         merged: dict[tuple[str, str], Parameter] = {}
         for source, base in ((item.get("parameters"), item_loc), (raw.get("parameters"), loc)):
             for i, node in enumerate(source or ()):
                 param = self._parameter(node, base.child("parameters", i), hint)
-                if param is not None:
+                if param is None:
+                    continue
+                if param.location != "header":
                     merged[(param.location, param.name)] = param
+                    continue
+                key = ("header", header_key(param.name))
+                earlier = merged.get(key)
+                if earlier is not None and earlier.name != param.name:
+                    self._header_clash(earlier, param)
+                merged[key] = param
         for name in names:
             if ("path", name) not in merged:
                 self.sink.warning(
@@ -241,18 +246,30 @@ class _Builder:
                 del merged[("path", param.name)]
         return tuple(merged.values())
 
+    def _header_clash(self, earlier: Parameter, param: Parameter) -> None:
+        """Report ``param`` replacing ``earlier``, a header parameter named alike but for case
+        (once per pair of places: a path item's pair is met by each of its operations)."""
+        where = param.spec_location
+        pair = (where.pointer, earlier.spec_location.pointer)
+        if pair in self._clashes:
+            return
+        self._clashes.add(pair)
+        self.sink.warning(
+            "duplicate-header-parameter",
+            f"header parameters {earlier.name!r} (#{earlier.spec_location.pointer}) and "
+            f"{param.name!r} name one header, as header names ignore case: {param.name!r} "
+            "replaces the other, as an operation's parameter replaces its path's",
+            where,
+        )
+
     def _parameter(self, node: Any, loc: SpecLocation, hint: str) -> Parameter | None:
         node, loc = self._deref(node, loc)
-        if _ignored_header(node):
-            if loc.pointer not in self._ignored_headers:
-                self._ignored_headers.add(loc.pointer)
-                name = node["name"]
-                self.sink.warning(
-                    "ignored-header-parameter",
-                    f"header parameter {name!r} is ignored, as OpenAPI 3.x requires: the "
-                    f"generated code takes it from {IGNORED_HEADERS[name.casefold()]}",
-                    loc,
-                )
+        skipped = _left_out_header(node)
+        if skipped is not None:
+            if loc.pointer not in self._reported_headers:
+                self._reported_headers.add(loc.pointer)
+                code, message = skipped
+                self.sink.warning(code, message, loc)
             return None
         known = self._parameters_read.get(id(node))
         if known is not None:
@@ -349,12 +366,12 @@ def _server_list(raw: Any) -> tuple[Server, ...]:
     return tuple(servers)
 
 
-def _ignored_header(node: Any) -> bool:
-    """An ``Accept``, ``Content-Type`` or ``Authorization`` header parameter (any case)."""
+def _left_out_header(node: Any) -> tuple[str, str] | None:
+    """``(code, message)`` for a header parameter the IR leaves out (see ``ir/headers.py``)."""
     if node.__class__ is not dict or node.get("in") != "header":
-        return False
+        return None
     name = node.get("name")
-    return isinstance(name, str) and name.casefold() in IGNORED_HEADERS
+    return left_out(name) if isinstance(name, str) else None
 
 
 def _tags(raw: Any) -> tuple[tuple[str, str], ...]:

@@ -140,6 +140,11 @@ class Content:
         return self.kind == "json" or _essence(self.media_type) == "*/*" and self.type is not None
 
     @property
+    def is_range(self) -> bool:
+        """True when the media type is a range (``image/*``, ``*/*``): a sender names the type."""
+        return "*" in _essence(self.media_type)
+
+    @property
     def is_structured(self) -> bool:
         """True when the schema describes data (an object, array, map...), not bytes or text."""
         return self.type is not None and self.type.kind not in ("binary", "string", "any")
@@ -152,6 +157,11 @@ def preferred_request(contents: tuple[Content, ...]) -> Content:
             if content.kind == wanted:
                 return content
     return contents[0]
+
+
+def sent_range(body: RequestBody | None) -> bool:
+    """True when the media type a client sends ``body`` as is a range: the caller names one."""
+    return body is not None and preferred_request(body.contents).is_range
 
 
 def preferred_response(contents: tuple[Content, ...]) -> Content | None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING
 
-from apiforge.ir.model import form_fields, page_results
+from apiforge.ir.model import form_fields, page_results, sent_range
 from apiforge.ir.shapes import split_keys
 from apiforge.naming.reserved import (
     CLIENT_MODULE_CONSTANTS,
@@ -134,6 +134,11 @@ class Names:
 def param_key(location: str, name: str) -> str:
     """The key of a parameter in :attr:`OperationNames.params`."""
     return f"{location}:{name}"
+
+
+CONTENT_TYPE_KEY = param_key("body", "Content-Type")
+"""The key of a client method's ``content_type`` argument in :attr:`OperationNames.params`:
+the media type a body is sent as, when the spec names a range (``image/*``)."""
 
 
 def resolve_names(api: Api, shapes: dict[str, Shape] | None = None) -> Names:
@@ -266,7 +271,8 @@ def _group_names(
 
 
 def _param_names(op: Operation, api: Api) -> dict[str, PyName]:
-    """Parameters first, then the fields of a form/multipart body (the server takes them one by one)."""
+    """Parameters first, then the fields of a form/multipart body (the server takes them one by
+    one), then the client's ``content_type`` argument (:data:`CONTENT_TYPE_KEY`)."""
     taken: set[str] = set(RESERVED_PARAMS)
     result: dict[str, PyName] = {}
     for param in op.parameters:
@@ -277,4 +283,6 @@ def _param_names(op: Operation, api: Api) -> dict[str, PyName]:
         result[param_key("form", field.name)] = PyName(
             unique(py_name(field.name, RESERVED_PARAMS), taken)
         )
+    if sent_range(op.body):  # named last: no other argument's name moves
+        result[CONTENT_TYPE_KEY] = PyName(unique("content_type", taken))
     return result

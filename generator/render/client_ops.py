@@ -6,10 +6,11 @@ the method's arguments with their annotations and docs, the return annotation.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from apiforge.ir.model import Operation, Parameter, TypeRef, page_results, preferred_request
-from apiforge.naming.names import Names
+from apiforge.naming.names import CONTENT_TYPE_KEY, Names
 from apiforge.naming.words import unique
 from apiforge.render.common import (
     ArgView,
@@ -44,6 +45,10 @@ class ClientOpView:
     all_method: str
     item_annotation: str
     text_replies: bool  # some response is a string under ``*/*``, read as text when sent so
+    # The argument naming the media type a body of a range (``image/*``) is sent as; "" without.
+    content_type_arg: str = ""
+    content_type_doc: str = ""  # its docstring line: the range, escaped
+    content_type_annotation: str = "str | None"  # qualified where a method shadows ``str``
 
     @property
     def args(self) -> list[ArgView]:
@@ -57,7 +62,10 @@ class ClientOpView:
 
     @property
     def body_arg(self) -> str:
-        """What the method passes on as the body: ``body`` or ``None``."""
+        """What the method passes on as the body: ``body`` (with the media type it is sent
+        as, where the caller names it) or ``None``."""
+        if self.content_type_arg:
+            return f"rt.typed_body(body, {self.content_type_arg})"
         return "body" if self.body else "None"
 
 
@@ -133,7 +141,24 @@ def op_view(op: Operation, names: Names, annotator: Annotator) -> ClientOpView:
         all_method=op_names.all_method or "",
         item_annotation=item or "",
         text_replies=any(o.text for o in outcomes),
+        content_type_arg=op_names.params.get(CONTENT_TYPE_KEY, ""),
+        content_type_doc=_content_type_doc(op, op_names.params.get(CONTENT_TYPE_KEY, "")),
     )
+
+
+def _content_type_doc(op: Operation, arg: str) -> str:
+    """What the ``content_type`` argument ``arg`` is (the body's media type is a range), or ""."""
+    if op.body is None or not preferred_request(op.body.contents).is_range:
+        return ""
+    media_type = preferred_request(op.body.contents).media_type
+    text = (
+        f"the media type the body is sent as, within ``{media_type}``; by default "
+        "a file's by its name, else the range's usual one."
+    )
+    # Wrapped to 96 columns as it stands: after ``<arg>: `` in Args, continued 16 deep.
+    first = " " * (14 + len(arg))
+    wrapped = textwrap.fill(text, 96, initial_indent=first, subsequent_indent=" " * 16)
+    return docstring(wrapped.lstrip())
 
 
 def _page_item(item: TypeRef | None, annotator: Annotator) -> str:

@@ -303,6 +303,7 @@ def _unshadowed(op: ClientOpView, methods: set[str], annotator: Annotator) -> Cl
         body=unshadow_body(op.body, methods),
         return_annotation=unshadow(op.return_annotation, methods),
         item_annotation=unshadow(op.item_annotation, methods),
+        content_type_annotation=unshadow(op.content_type_annotation, methods),
     )
     annotator.note(fixed.return_annotation)
     annotator.note(fixed.item_annotation)
@@ -310,6 +311,8 @@ def _unshadowed(op: ClientOpView, methods: set[str], annotator: Annotator) -> Cl
         annotator.note(arg.annotation)
     if fixed.body:
         annotator.note(fixed.body.annotation)
+    if fixed.content_type_arg:
+        annotator.note(fixed.content_type_annotation)
     return fixed
 
 

@@ -224,17 +224,20 @@ def _is_sync_resource(cls: Any, module: ModuleType) -> bool:
     )
 
 
-def _arguments(method: Callable[..., Any], server_hints: dict[str, Any]) -> dict[str, Any]:
+def _arguments(
+    method: Callable[..., Any], server_hints: dict[str, Any], skipped: Collection[str] = ()
+) -> dict[str, Any]:
     """Values for every parameter of a client method (optional ones when buildable).
 
     Each value is built from the server route's type for the same argument where there is
     one (it carries the spec's constraints: lengths, patterns, ranges, which the client's
     lenient types leave out), then read as the client's type; else from the client's type.
+    ``skipped``: arguments the caller gives (see :func:`_media_type`).
     """
     hints = typing.get_type_hints(method, include_extras=True)
     arguments: dict[str, Any] = {}
     for name, parameter in inspect.signature(method).parameters.items():
-        if name == "request_options":
+        if name == "request_options" or name in skipped:
             continue
         if parameter.default is inspect.Parameter.empty:
             arguments[name] = _argument(hints[name], server_hints.get(name))
@@ -246,6 +249,15 @@ def _arguments(method: Callable[..., Any], server_hints: dict[str, Any]) -> dict
         if value is not None:
             arguments[name] = value
     return arguments
+
+
+def _media_type(descriptor: Any) -> str | None:
+    """A concrete media type within the body's range (``image/*``), or None when it is none."""
+    media = getattr(descriptor.body, "media_type", "").split(";")[0].strip().lower()
+    if "*" not in media:
+        return None
+    kind = media.split("/")[0]
+    return "application/octet-stream" if kind == "*" else f"{kind}/x-apiforge-live"
 
 
 def _argument(client_hint: Any, server_hint: Any) -> Any:
@@ -279,14 +291,16 @@ def call_operation(
     oid = operation.operation_id
     if not operation.descriptor.responses and operation.descriptor.errors:
         return Outcome(oid, "unbuildable", "no-success", "the spec documents error statuses only")
+    media_type = _media_type(operation.descriptor)  # the server sees it, not as an argument
+    typed = {"content_type": media_type} if media_type else {}
     try:
-        arguments = _arguments(operation.method, server_hints)
+        arguments = _arguments(operation.method, server_hints, typed)
     except CannotBuild as error:
         return Outcome(oid, "unbuildable", "arguments", str(error)[:300])
     sent = {name: plain(value) for name, value in arguments.items()}
     before = len(journal)
     try:
-        result = operation.method(**arguments)
+        result = operation.method(**arguments, **typed)
     except Exception as error:  # noqa: BLE001 -- every failure is an outcome with its cause
         served = journal[before:]
         if served and isinstance(served[-1].reply, CannotBuild):

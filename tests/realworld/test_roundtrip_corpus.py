@@ -197,8 +197,7 @@ KNOWN_GAPS: tuple[Gap, ...] = (
     Gap(
         "nullable-optional-parameter",
         "baseline",
-        r"GET /location/query/optionality: parameter query 'null_not_required': schema\.nullable"
-        r"|GET /parameter-references/\{path_param\}: parameter header 'header param': schema\.nullable",
+        r"GET /location/query/optionality: parameter query 'null_not_required': schema\.nullable",
         r"spec true, app <absent>",
         "not removable in the app: FastAPI documents every optional parameter as nullable, so the "
         "comparer drops `nullable` from optional app parameters (module docstring of "

@@ -9,6 +9,8 @@ Three kinds of slot exist, because the spec grammar constrains some strings:
 * ``name``: a name apiforge turns into an identifier (schema, property, parameter and
   header names, operationIds, tags, scheme names...); it must be non-empty and unique;
 * ``segment``: text inside a URL path or a path parameter name (no ``{}/?#``);
+* ``token``: a header parameter's name, an HTTP token (letters, digits and
+  ``!#$%&'*+-.^_`|~``): apiforge leaves out a header no request can carry;
 * ``url`` and ``email``: a URL or an address (FastAPI's document validates them).
 
 A place missing here is a place the canary test does not prove: add every string
@@ -35,6 +37,9 @@ def spec(fill: Fill, version: str) -> dict[str, Any]:
 
     def seg(place: str) -> str:
         return fill(place, "segment")
+
+    def tok(place: str) -> str:
+        return fill(place, "token")
 
     def url(place: str) -> str:
         return fill(place, "url")
@@ -144,7 +149,7 @@ def spec(fill: Fill, version: str) -> dict[str, Any]:
                             },
                         },
                         {
-                            "name": n("parameter.header.name"),
+                            "name": tok("parameter.header.name"),
                             "in": "header",
                             "description": t("parameter.header.description"),
                             "examples": {

@@ -57,6 +57,8 @@ class Canaries:
             return f"{c}@example.com"
         if kind == "segment":
             return f"{c}-\"'\\`$(x);..%00"
+        if kind == "token":
+            return f"{c}-'`|~!#$%&*+.^_{c}"
         if kind == "name":
             return f"{c} \"\"\"'''\\\n{c}(){{{{{c}}}}}#"
         return f'{c}"""\'\'\'"\\\n{c}()\r\n#{{{{ {c} }}}}{{% {c} %}}\u2028\x00 {c}\\'

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import json
+import string
 import sys
 from pathlib import Path
 
@@ -68,6 +69,7 @@ LONG = "x" * 10_000
 SURROGATE = "\ud800"
 PIECES.append(SURROGATE)  # one piece in thirty: most examples stay valid specs
 SEGMENT_UNSAFE = set("{}/?#% \\") | {chr(c) for c in range(0x20)} | {"\x7f"}
+TOKEN = frozenset(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~")  # RFC 9110 5.6.2
 
 core = st.lists(
     st.one_of(st.sampled_from(PIECES), st.text(max_size=6)),
@@ -84,6 +86,8 @@ def fill_with(texts: tuple[str, ...]) -> tuple[places.Fill, dict[str, str]]:
         text = texts[len(canaries) % len(texts)]
         if kind == "email":
             return f"{c}@example.com"
+        if kind == "token":  # a header name: what an HTTP token holds of the text
+            return c + "".join(ch for ch in text if ch in TOKEN)[:200]
         if kind in ("segment", "url"):
             clean = "".join(ch for ch in text if ch not in SEGMENT_UNSAFE and ch.isprintable())[
                 :200

@@ -466,7 +466,7 @@ def test_public_names() -> None:
         "Credentials", "MissingCredentialsError", "Scheme", "Secret",
         "UnexpectedStatusError", "UnprocessableEntityError", "api_key_auth",
         "async_with_raw_response", "basic_auth", "bearer_auth", "combine_auth",
-        "with_raw_response",
+        "with_raw_response", "TypedBody", "typed_body",
     }  # fmt: skip
     assert set(rt.__all__) == expected
     assert all(hasattr(rt, name) for name in expected)

@@ -22,6 +22,7 @@ Layout:
 """
 
 from .auth import Auth, api_key_auth, basic_auth, bearer_auth, combine_auth
+from .bodies import TypedBody, typed_body
 from .client import AsyncClientBase, SyncClientBase
 from .credentials import Credentials, Scheme, Secret
 from .errors import (
@@ -86,6 +87,7 @@ __all__ = [
     "Secret",
     "SyncClientBase",
     "T",
+    "TypedBody",
     "UnexpectedStatusError",
     "UnprocessableEntityError",
     "api_key_auth",
@@ -93,5 +95,6 @@ __all__ = [
     "basic_auth",
     "bearer_auth",
     "combine_auth",
+    "typed_body",
     "with_raw_response",
 ]

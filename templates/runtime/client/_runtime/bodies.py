@@ -4,23 +4,33 @@ JSON bodies are compact UTF-8 (``NaN`` refused); form bodies follow their Encodi
 Object (see ``_form_fields``); multipart fields become parts, files keeping their name
 and type; text is UTF-8; anything else is bytes. Values are made JSON-compatible by
 ``encoding.to_jsonable`` first, as parameters are.
+
+A body is sent as the media type the spec declares: a ``multipart/related`` (or
+``mixed``...) body as those parts under that type. Where the spec names a range
+(``image/*``, ``*/*``) the caller names the concrete type (``content_type=``, see
+:func:`typed_body`); without one, a file's name or the range's usual type picks it
+(see :func:`_sent_type`).
 """
 
 from __future__ import annotations
 
 import json
+import mimetypes
+import os
 import pathlib
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Any, Final
 
+import httpx
 from pydantic import BaseModel
 
+from .auth import check_header
 from .encoding import _entries, _flat, _items, _scalar, to_jsonable
-from .operation import Body, NotGiven
+from .operation import Body, NotGiven, is_given
 
-__all__ = ["EncodedBody", "FilePart", "encode_body"]
+__all__ = ["EncodedBody", "FilePart", "TypedBody", "encode_body", "typed_body"]
 
 FileContent = IO[bytes] | bytes | str
 FilePart = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
@@ -39,6 +49,22 @@ class EncodedBody:
     content_type: str | None = None
 
 
+@dataclass(frozen=True)
+class TypedBody:
+    """A request body with the media type it is sent as, within the range the spec names."""
+
+    value: Any
+    media_type: str
+
+
+def typed_body(value: Any, media_type: str | None) -> Any:
+    """``value`` to be sent as ``media_type`` (a method's ``content_type=``); ``value``
+    itself when either is None (or ``NOT_GIVEN``): no body, or the default type."""
+    if media_type is None or not is_given(value):
+        return value
+    return TypedBody(value, media_type)
+
+
 def encode_body(spec: Body, value: Any) -> EncodedBody:
     """Encode ``value`` as the request body described by ``spec``.
 
@@ -46,14 +72,23 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
     or mapping; multipart - a model or mapping whose bytes, file-like and
     ``(filename, content[, content_type])`` values become files; text - str or bytes;
     binary - bytes, str or a binary file-like object (read into memory, so retries
-    can resend it).
+    can resend it). Any of them wrapped in a :class:`TypedBody` names its media type.
+
+    Raises:
+        TypeError: a value the kind does not take, or a body whose spec names a range
+            without a usual type (``image/*``) and no type given or guessed.
+        ValueError: a ``TypedBody`` type that is no media type, or outside ``spec``'s.
     """
+    given = None
+    if isinstance(value, TypedBody):
+        value, given = value.value, value.media_type
     kind = spec.kind
+    media_type = _sent_type(spec.media_type, given, value)
     if kind == "json":
         text = json.dumps(
             to_jsonable(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False
         )
-        return EncodedBody(content=text.encode("utf-8"), content_type=spec.media_type)
+        return EncodedBody(content=text.encode("utf-8"), content_type=media_type)
     if kind == "form":
         data = to_jsonable(value)
         if not isinstance(data, dict):
@@ -69,16 +104,87 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
             content_type="application/x-www-form-urlencoded",
         )
     if kind == "multipart":
-        return EncodedBody(files=_multipart_parts(value, dict(spec.part_types)))
+        parts = _multipart_parts(value, dict(spec.part_types))
+        if _essence(media_type) == "multipart/form-data":
+            return EncodedBody(files=parts)  # httpx's own Content-Type, with its boundary
+        return _other_multipart(parts, media_type)
     if kind == "text":
         content = value if isinstance(value, bytes) else str(value).encode("utf-8")
-        media_type = spec.media_type
         if "charset=" not in media_type.lower():
             media_type += "; charset=utf-8"
         return EncodedBody(content=content, content_type=media_type)
-    essence = spec.media_type.split(";", 1)[0].strip()
-    media_type = "application/octet-stream" if "*" in essence else spec.media_type
     return EncodedBody(content=_binary_content(value), content_type=media_type)
+
+
+# The type a body is sent as when the spec names a range and the caller names none.
+_USUAL_TYPES: Final[Mapping[str, str]] = {
+    "*/*": "application/octet-stream",
+    "application/*": "application/octet-stream",
+    "text/*": "text/plain",
+    "multipart/*": "multipart/form-data",
+}
+
+
+def _essence(media_type: str) -> str:
+    return media_type.split(";", 1)[0].strip().lower()
+
+
+def _within(essence: str, declared: str) -> bool:
+    """True when the concrete ``essence`` is the ``declared`` media type or within its range."""
+    if declared in (essence, "*/*"):
+        return True
+    return declared.endswith("/*") and essence.startswith(declared[:-1])
+
+
+def _sent_type(declared: str, given: str | None, value: Any) -> str:
+    """The ``Content-Type`` a body of media type ``declared`` is sent as.
+
+    ``declared`` itself unless it is a range (``image/*``); then ``given`` (checked to be
+    a media type within it), else the type a file's name suggests when it is within it,
+    else the range's usual type (:data:`_USUAL_TYPES`; ``application/json`` for JSON).
+    """
+    range_ = _essence(declared)
+    if given is not None:
+        if not isinstance(given, str):
+            raise TypeError(f"content_type must be a str, not {type(given).__name__}")
+        check_header("content_type", given)
+        essence = _essence(given)
+        kind, _, subtype = essence.partition("/")
+        if not kind or not subtype or "*" in essence or "/" in subtype:
+            raise ValueError(f"content_type {given!r} is no media type (type/subtype)")
+        if not _within(essence, range_):
+            raise ValueError(f"content_type {given!r} is not within {declared!r}")
+        return given
+    if "*" not in range_:
+        return declared
+    name = getattr(value, "name", None)
+    guessed = mimetypes.guess_type(name)[0] if isinstance(name, str) else None
+    if guessed is not None and _within(guessed, range_):
+        return guessed
+    usual = _USUAL_TYPES.get(range_) or ("application/json" if range_.endswith("json") else None)
+    if usual is None:
+        raise TypeError(
+            f"the request body is {declared!r}, a range of media types: pass "
+            "content_type=, the one within it that the body is"
+        )
+    return usual
+
+
+def _other_multipart(parts: list[tuple[str, FilePart]], media_type: str) -> EncodedBody:
+    """``parts`` as the body of ``media_type`` (``multipart/related``...), encoded as httpx
+    encodes form-data (a named part per field), under ``media_type`` with its boundary.
+
+    httpx sends ``files=`` as ``multipart/form-data`` only, so the parts are encoded
+    here, into memory (retries resend them).
+    """
+    boundary = os.urandom(16).hex()
+    encoder = httpx.Request(
+        "POST",
+        "http://localhost/",
+        files=parts,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    return EncodedBody(content=encoder.read(), content_type=f"{media_type}; boundary={boundary}")
 
 
 _FORM_DELIMITERS: Final[Mapping[str, str]] = {
