@@ -35,7 +35,7 @@ from apiforge.render.model_defaults import (
     json_literal,
     with_inherited_default,
 )
-from apiforge.render.model_extras import left_out_names
+from apiforge.render.model_extras import model_hooks
 from apiforge.render.model_fields import FieldFacts, FieldMemo, schema_key
 from apiforge.render.model_tags import discriminator_tags
 from apiforge.render.model_types import (
@@ -240,9 +240,6 @@ class _Builder:
             types.append(t)
             python_re = python_re or facts.python_re
         config = ["populate_by_name=True"]
-        reads_closed = shape.extra == "forbid" and not self.server
-        if reads_closed:
-            self._helpers.add("_unknown_keys_read")
         if shape.extra != "ignore":
             config.insert(0, f'extra="{shape.extra}"')
         if python_re:
@@ -254,14 +251,9 @@ class _Builder:
             extra_type = speller.spell(extra_schema)
             types.append(extra_type)
             extra = annotation(extra_type)
-        omits = any(f.annotation.startswith("_Omittable[") for f in fields)
-        if omits:
-            self._helpers.add("_Omittable")
-        if omits and not self.server:
-            self._helpers.add("_without_nulls")
-        left_out = left_out_names(shape, props, self.names) if self.server else ""
-        if left_out:
-            self._helpers.add("_without_keys")
+        annotations = (f.annotation for f in fields)
+        hooks = model_hooks(shape, props, self.names, annotations, self.server)
+        self._helpers |= hooks.helpers
         tagged = [
             literal(self.names.fields[key][p.name])
             for p in props
@@ -277,10 +269,10 @@ class _Builder:
             extra,
             tuple(fields),
             (),
-            omits and not self.server,
+            hooks.omits_none,
             always_set,
-            reads_closed,
-            left_out,
+            hooks.reads_closed,
+            hooks.left_out,
         ), types
 
     def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type, FieldFacts]:
