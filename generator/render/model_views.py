@@ -131,12 +131,14 @@ def class_entries(
     keys: Iterable[str] | None = None,
     tags: dict[tuple[str, str], list[Any]] | None = None,
     memo: FieldMemo | None = None,
+    files: frozenset[str] = frozenset(),
 ) -> list[ClassEntry]:
     """The classes of ``keys`` (default: every component) in one flavour, in that order.
 
     Warnings (defaults dropped...) go to ``sink``; ``tags`` are
     :func:`~apiforge.render.model_tags.discriminator_tags`, computed when not given;
-    ``memo`` is shared by the calls of one run (same shapes and names).
+    ``memo`` is shared by the calls of one run (same shapes and names); ``files``: the
+    components the client sends as multipart bodies (``Speller.files``).
     """
     builder = _Builder(
         shapes,
@@ -146,6 +148,7 @@ def class_entries(
         Defaults(shapes, names, sink),
         tags if tags is not None else discriminator_tags(shapes, names, split),
         {} if memo is None else memo,
+        files,
     )
     return builder.entries(shapes if keys is None else keys)
 
@@ -159,6 +162,7 @@ class _Builder:
     defaults: Defaults
     tags: dict[tuple[str, str], list[Any]]
     memo: FieldMemo
+    files: frozenset[str]
 
     def __post_init__(self) -> None:
         self._helpers: set[str] = set()  # of the class being built
@@ -187,8 +191,10 @@ class _Builder:
     def _roles(self, key: str) -> tuple[Role, ...]:
         return ("request", "response") if key in self.split else ("response",)
 
-    def _speller(self, role: Role) -> Speller:
-        return Speller(self.shapes, self.names, self.split, self.server, role)
+    def _speller(self, role: Role, key: str = "") -> Speller:
+        """The speller of ``key``'s class in ``role`` (the request one of a split multipart body)."""
+        files = key in self.files and (role == "request" or key not in self.split)
+        return Speller(self.shapes, self.names, self.split, self.server, role, files)
 
     def _class(self, key: str, role: Role, name: str) -> tuple[ClassView, list[Type], Type | None]:
         shape = self.shapes[key]
@@ -206,7 +212,7 @@ class _Builder:
             return view, [], None
         if shape.kind == "object":
             return (*self._model(key, role, name, shape, doc), None)
-        speller = self._speller(role)
+        speller = self._speller(role, key)
         if shape.kind == "enum":
             root = enum_root(shape.enum_values) if self.server else ANY  # the client's are open
         else:
@@ -221,7 +227,7 @@ class _Builder:
     def _model(
         self, key: str, role: Role, name: str, shape: Shape, doc: str
     ) -> tuple[ClassView, list[Type]]:
-        speller = self._speller(role)
+        speller = self._speller(role, key)
         props = [
             p
             for p in shape.properties
@@ -333,7 +339,7 @@ class _Builder:
     def _facts(self, declared: dict[str, Any], speller: Speller) -> FieldFacts:
         """What ``declared`` alone makes of a field: from the memo when an equal schema was seen."""
         found = schema_key(declared)
-        key = None if found is None else (self.server, speller.role, found)
+        key = None if found is None else (self.server, speller.role, speller.files, found)
         facts = self.memo.get(key) if key is not None else None
         if facts is not None:
             return facts
