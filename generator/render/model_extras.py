@@ -11,7 +11,9 @@ A component with a ``readOnly`` or ``writeOnly`` property becomes a ``*Request``
 the response class the latter. Where the component keeps undeclared properties
 (``additionalProperties``), a left-out property would ride along as an extra: a
 ``writeOnly`` password handed to the server's response class in a dict went out in the
-reply. The server's classes drop these names from their input.
+reply, a ``readOnly`` id given to the client's request class was sent. The server's
+classes and the client's request classes drop these names from their input; the
+client's response classes keep what a server sends.
 """
 
 from __future__ import annotations
@@ -48,8 +50,12 @@ def model_hooks(
     names: Names,
     annotations: Iterable[str],
     server: bool,
+    request: bool,
 ) -> ModelHooks:
-    """The hooks of a class of ``shape`` keeping ``kept``, its fields annotated ``annotations``."""
+    """The hooks of a class of ``shape`` keeping ``kept``, its fields annotated ``annotations``.
+
+    ``request``: the class is a split component's ``*Request`` variant.
+    """
     helpers: set[str] = set()
     reads_closed = shape.extra == "forbid" and not server
     if reads_closed:
@@ -59,7 +65,7 @@ def model_hooks(
         helpers.add("_Omittable")
         if not server:
             helpers.add("_without_nulls")
-    left_out = left_out_names(shape, kept, names) if server else ""
+    left_out = left_out_names(shape, kept, names) if server or request else ""
     if left_out:
         helpers.add("_without_keys")
     return ModelHooks(reads_closed, omits and not server, left_out, frozenset(helpers))

@@ -93,7 +93,7 @@ class ClassView:
     always_set: str = ""
     # client: closed (``additionalProperties: false``) yet reads a newer server's reply
     reads_closed: bool = False
-    left_out: str = ""  # server: literals of the names no extra may hold (``model_extras``)
+    left_out: str = ""  # literals of the names no extra may hold (``model_extras``)
 
     @property
     def is_enum(self) -> bool:
@@ -257,8 +257,9 @@ class _Builder:
             extra_type = speller.spell(extra_schema)
             types.append(extra_type)
             extra = annotation(extra_type)
+        request = role == "request" and key in self.split
         annotations = (f.annotation for f in fields)
-        hooks = model_hooks(shape, props, self.names, annotations, self.server)
+        hooks = model_hooks(shape, props, self.names, annotations, self.server, request)
         self._helpers |= hooks.helpers
         tagged = [
             literal(self.names.fields[key][p.name])
