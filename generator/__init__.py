@@ -20,6 +20,7 @@ _LAZY = {
     "validate": "apiforge.api",
     "resolve": "apiforge.api",
     "GenerateFailed": "apiforge.api",
+    "GenerateInterrupted": "apiforge.api",
     "RunResult": "apiforge.api",
     "TargetResult": "apiforge.api",
     "Validation": "apiforge.api",
@@ -34,6 +35,7 @@ __all__ = [
     "Diagnostic",
     "DiagnosticsError",
     "GenerateFailed",
+    "GenerateInterrupted",
     "Outcome",
     "Overrides",
     "RunResult",
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from apiforge.api import GenerateFailed as GenerateFailed
+    from apiforge.api import GenerateInterrupted as GenerateInterrupted
     from apiforge.api import RunResult as RunResult
     from apiforge.api import TargetResult as TargetResult
     from apiforge.api import Validation as Validation

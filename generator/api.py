@@ -42,7 +42,14 @@ from apiforge.diagnostics import (
     sorted_diagnostics,
     strict_failures,
 )
-from apiforge.engine import Outcome, RenderFn, check_target, generate_target, pipeline_render
+from apiforge.engine import (
+    Outcome,
+    RenderFn,
+    WrittenThenInterrupted,
+    check_target,
+    generate_target,
+    pipeline_render,
+)
 from apiforge.progress import Reporter
 
 
@@ -91,6 +98,22 @@ class GenerateFailed(DiagnosticsError):
     def __init__(self, summary: str, diagnostics: Sequence[Diagnostic], failed: Sequence[Target]):
         super().__init__(summary, diagnostics)
         self.failed = tuple(failed)
+
+
+class GenerateInterrupted(KeyboardInterrupt):
+    """:func:`generate` was interrupted (Ctrl-C); a KeyboardInterrupt, with what it left.
+
+    Attributes:
+        complete: the targets whose output is complete (up to date, or written before the
+            interrupt, maybe just before: a write past its commit point finishes).
+        incomplete: the others (failed, interrupted before their write was complete, so
+            left as they were, or never started).
+    """
+
+    def __init__(self, complete: Sequence[Target], incomplete: Sequence[Target]) -> None:
+        super().__init__()
+        self.complete = tuple(complete)
+        self.incomplete = tuple(incomplete)
 
 
 def resolve(spec: str | Path | None = None, overrides: Overrides | None = None) -> list[Target]:
@@ -149,18 +172,28 @@ def generate(
         GenerateFailed: a target failed (the others were still tried); nothing of
             the failed target was written. A :class:`DiagnosticsError`.
         ValueError: a target names its client and server packages alike.
+        GenerateInterrupted: Ctrl-C; it says which targets' output is complete.
     """
     reporter = reporter or Reporter.silent_reporter()
     chosen = _distinct_packages(list(targets) if targets is not None else resolve(spec, overrides))
-    results = tuple(
-        TargetResult(target, generate_target(target, render, reporter, force=force))
-        for target in chosen
-    )
+    results: list[TargetResult] = []
+    for index, target in enumerate(chosen):
+        try:
+            outcome = generate_target(target, render, reporter, force=force)
+        except KeyboardInterrupt as exc:
+            complete = [r.target for r in results if r.outcome is not Outcome.FAILED]
+            written = isinstance(exc, WrittenThenInterrupted)
+            incomplete = [r.target for r in results if r.outcome is Outcome.FAILED]
+            incomplete += chosen[index + 1 :] if written else chosen[index:]
+            raise GenerateInterrupted(
+                [*complete, target] if written else complete, incomplete
+            ) from None
+        results.append(TargetResult(target, outcome))
     failed = [r.target for r in results if r.outcome is Outcome.FAILED]
     if failed:
         summary = f"apiforge: {len(failed)} of {len(results)} target(s) failed"
         raise GenerateFailed(summary, reporter.collected, failed)
-    return RunResult(results, tuple(reporter.collected))
+    return RunResult(tuple(results), tuple(reporter.collected))
 
 
 def check(

@@ -142,6 +142,7 @@ def generate_target(
         if rendered is None:
             return Outcome.FAILED
         rendered, change_summary, copy = release_step(target, rendered, reporter, name)
+    from apiforge.output.journal import InterruptedAfterWrite  # not on the no-op path
     from apiforge.output.write import (  # not on the no-op path
         WriteRefused,
         package_trees,
@@ -149,6 +150,7 @@ def generate_target(
     )
 
     hashes = rendered.input_hashes
+    interrupted = False
     try:
         trees = package_trees(
             target, rendered.files, rendered.packages, hashes, templates_hash(), copy
@@ -156,6 +158,8 @@ def generate_target(
         total = sum(len(tree) - 1 for tree in trees.values())  # manifests aside, as counted
         reporter.stage(f"{name}: writing {counted(total, 'file')}")
         count = write_packages(target.output, trees, force=force)
+    except InterruptedAfterWrite as exc:  # Ctrl-C once the output was complete
+        count, interrupted = exc.written, True
     except WriteRefused as exc:
         reporter.diagnostics(exc.diagnostics)
         return Outcome.FAILED
@@ -171,7 +175,21 @@ def generate_target(
     reporter.status(f"{name}: wrote {wrote} to {written} ({reason})")
     if change_summary:
         reporter.status(f"{name}: {change_summary}")
+    if interrupted:
+        raise WrittenThenInterrupted(target)
     return Outcome.WRITTEN
+
+
+class WrittenThenInterrupted(KeyboardInterrupt):
+    """Ctrl-C after ``target``'s new output was complete (and reported as written).
+
+    A KeyboardInterrupt still: the run stops there. :func:`apiforge.generate` tells it from
+    an interrupt that left the output as it was.
+    """
+
+    def __init__(self, target: Target) -> None:
+        super().__init__(target)
+        self.target = target
 
 
 def write_failure(output: Path, error: OSError) -> Diagnostic:

@@ -192,16 +192,14 @@ def _renaming(
     A request body of such a class is read with wire names only (the server route's
     ``rt.WIRE_NAMES``); the others have no Python name to refuse.
     """
-    found = {
-        key
-        for key, fields in names.fields.items()
-        if key in shapes
-        and any(
-            fields[p.name] != p.name
-            for p in shapes[key].properties
-            if not (p.read_only and key in split)
-        )
-    }
+    found = set()
+    for key, fields in names.fields.items():  # the field names alone: properties are made on demand
+        if key not in shapes or all(python == wire for wire, python in fields.items()):
+            continue
+        if key not in split or any(
+            fields[p.name] != p.name for p in shapes[key].properties if not p.read_only
+        ):
+            found.add(key)
     if not found:
         return frozenset()
     users: dict[str, set[str]] = {}  # component -> the components referring to it

@@ -150,6 +150,21 @@ def test_an_invalid_value_is_not_reported_as_missing_config(tmp_path: Path) -> N
     assert "`tool.hatch.build.hooks.apiforge.strict`" in str(failed.value)
 
 
+def test_a_wheel_target_hook_table_is_named_where_it_is(tmp_path: Path) -> None:
+    """Problems in ``[tool.hatch.build.targets.wheel.hooks.apiforge]`` name that table and line."""
+    config = HOOK_ONLY.replace("[tool.hatch.build.hooks", "[tool.hatch.build.targets.wheel.hooks")
+    root = sample_project(tmp_path, config + 'strict = "yes"\n')
+    from hatchling.builders.wheel import WheelBuilder  # as test_wheel_build_in_process does
+
+    with pytest.raises(BuildFailed) as failed:
+        list(WheelBuilder(str(root)).build(directory=str(tmp_path / "d"), versions=["standard"]))
+    line = len((root / "pyproject.toml").read_text().splitlines())
+    assert (
+        f"pyproject.toml:{line} #/tool/hatch/build/targets/wheel/hooks/apiforge/strict: "
+        "error[config-invalid]: `tool.hatch.build.targets.wheel.hooks.apiforge.strict`"
+    ) in str(failed.value)
+
+
 def test_hook_keys_without_a_spec_say_where_they_belong(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,6 +17,8 @@ from hatchling.builders.wheel import WheelBuilder
 from test_build_hook import HOOK_ONLY, PETS, sample_project
 
 from apiforge.cli.build_hook import BuildFailed
+from apiforge.output.journal import Journal
+from apiforge.output.manifest import STAGING_PREFIX
 
 SPLIT_PETS = PETS.split("components:")[0].replace("#/components/schemas/Pet", "schemas/pet.yaml")
 PET = """\
@@ -70,3 +72,24 @@ def test_a_spec_outside_the_project_fails_the_sdist_and_says_why(
         directory=str(tmp_path / "dist"), versions=["standard"]
     )
     assert "pets_client/__init__.py" in zipfile.ZipFile(wheel).namelist()
+
+
+def test_a_staging_folder_never_enters_the_sdist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write another process is making (its journal locked) is left alone, and left out."""
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    root = sample_project(tmp_path / "sample", HOOK_ONLY)
+    staging = root / "generated" / f"{STAGING_PREFIX}live"
+    (staging / "pets_client.old").mkdir(parents=True)
+    (staging / "pets_client.old" / "README.md").write_text("the old package\n")
+    journal = Journal(str(staging), "swap")  # held: a live writer's (recovery leaves it be)
+    try:
+        (sdist,) = SdistBuilder(str(root)).build(directory=str(tmp_path / "dist"))
+    finally:
+        journal.close()
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+    assert "sample_app-0.1.0/generated/pets_client/pets_client/__init__.py" in names
+    assert not [name for name in names if STAGING_PREFIX in name]
+    assert staging.is_dir()  # not the hook's to delete

@@ -163,6 +163,16 @@ def test_a_spec_that_does_not_load_exits_2_not_1(project: Path) -> None:
     assert run("diff", "--help")[1].count("Exit codes:") == 1
 
 
+def test_diff_of_a_misconfigured_project_names_the_config_line(project: Path) -> None:
+    """Not a usage error asking for OLD NEW: the configuration's problems, as check prints them."""
+    Path("pyproject.toml").write_text(PYPROJECT.replace("shop.yaml", "gone.yaml"))
+    for command in (["diff"], ["check", "--breaking"]):
+        code, _, err = run(*command)
+        assert code == 2, err
+        assert "pyproject.toml:5 #/tool/apiforge/targets/0/spec: error[config-spec-missing]" in err
+        assert "pass OLD NEW" not in err
+
+
 def test_generate_compares_without_loading_either_spec_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

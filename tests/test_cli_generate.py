@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from apiforge.cli.main import main
 from apiforge.config.targets import Target
 from apiforge.diagnostics import Sink, SpecLocation
-from apiforge.output.manifest import MANIFEST_NAME
+from apiforge.output.manifest import MANIFEST_NAME, STAGING_PREFIX
 from apiforge.pipeline import Rendered
 from apiforge.progress import Reporter
 
@@ -308,6 +308,36 @@ def test_flags_the_config_would_reject_are_usage_errors(
     assert not Path("generated").exists()
 
 
+def _interrupted_while_cleaning_up(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Ctrl-C at the first file a write deletes from its staging folder (past its commit point)."""
+    real_unlink, calls = os.unlink, []
+
+    def interrupted_once(path: str | Path, *args: object, **kwargs: object) -> None:
+        if not calls and Path(path).parent.name.startswith(STAGING_PREFIX):
+            calls.append(str(path))
+            raise KeyboardInterrupt
+        real_unlink(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", interrupted_once)
+    return calls
+
+
+@pytest.mark.parametrize("force", [False, True])  # the in-place write, and the staged swap
+def test_ctrl_c_once_the_output_is_complete_says_so_and_exits_130(
+    fake: FakePipeline, monkeypatch: pytest.MonkeyPatch, force: bool
+) -> None:
+    write_spec("title: Shop\n")
+    assert run(fake, "generate", "shop.txt")[0] == 0
+    write_spec("title: Shop 2\n")
+    calls = _interrupted_while_cleaning_up(monkeypatch)
+    code, out, err = run(fake, "generate", "shop.txt", *(["--force"] if force else []))
+    assert calls
+    assert code == 130  # interrupted as asked; progress lines above, and no Aborted!
+    assert err.endswith(" files\napiforge: interrupted, but the output is complete (shop.txt)\n")
+    assert out.startswith("shop.txt: wrote ")
+    assert "Shop 2" in Path("generated/shop_client/shop_client/__init__.py").read_text()
+
+
 # --- generate with [tool.apiforge] ----------------------------------------------------------
 
 PYPROJECT = """\
@@ -365,6 +395,65 @@ def test_project_output_override_and_unknown_key(fake: FakePipeline) -> None:
     assert (
         "unknown key `tool.apiforge.targets[0].clientpackage` (did you mean `client-package`?)"
         in err
+    )
+
+
+def test_config_diagnostics_name_the_file_as_seen_from_here(
+    fake: FakePipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``pyproject.toml:9``, or ``../pyproject.toml:9`` from below, never the absolute path."""
+    make_project(PYPROJECT.replace("server-package = false", "clientpackage = 1"))
+    code, _, err = run(fake, "generate")
+    assert code == 1
+    assert err.startswith("pyproject.toml:9 #/tool/apiforge/targets/0/clientpackage: "), err
+    Path("sub").mkdir()
+    monkeypatch.chdir("sub")
+    code, _, err = run(fake, "check")
+    assert code == 1
+    assert err.startswith("../pyproject.toml:9 #/tool/apiforge/targets/0/clientpackage: "), err
+    assert str(Path.cwd().parent) not in err
+
+
+@pytest.mark.parametrize("command", ["generate", "check", "watch"])
+def test_a_pyproject_that_does_not_read_is_a_diagnostic_near_here(
+    fake: FakePipeline, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """A TOML syntax error: located, relative to here, exit 1 (watch raised a traceback)."""
+    make_project(PYPROJECT + "[tool.apiforge\n")
+    Path("sub").mkdir()
+    monkeypatch.chdir("sub")
+    code, _, err = run(fake, command)
+    assert (code, fake.calls) == (1, 0)
+    assert err.startswith("../pyproject.toml:14:15: error[config-unreadable]: "), err
+
+
+@pytest.mark.parametrize("command", ["generate", "check"])
+def test_a_missing_spec_is_reported_where_the_config_names_it(
+    fake: FakePipeline, command: str
+) -> None:
+    make_project()
+    Path("specs/pets.txt").unlink()
+    code, _, err = run(fake, command)
+    assert (code, fake.calls) == (1, 0)
+    assert (
+        "pyproject.toml:12 #/tool/apiforge/targets/1/spec: error[config-spec-missing]: "
+        "the spec specs/pets.txt does not exist (paths here are relative to pyproject.toml's "
+        "folder)"
+    ) in err.splitlines()
+
+
+def test_ctrl_c_between_targets_names_the_complete_and_the_rest(
+    fake: FakePipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_project()
+    assert run(fake, "generate")[0] == 0
+    Path("specs/shop.txt").write_text("shop 2\n")
+    Path("specs/pets.txt").write_text("pets 2\n")
+    calls = _interrupted_while_cleaning_up(monkeypatch)
+    code, _, err = run(fake, "generate")
+    assert calls and code == 1
+    assert err.endswith(
+        "apiforge: interrupted: complete: specs/shop.txt; not generated: specs/pets.txt\n\nAborted!\n"
     )
 
 

@@ -283,6 +283,9 @@ def test_project_targets_are_relative_to_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pyproject(tmp_path, FULL)
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "spec" / "posthog.yaml").touch()  # a project's specs exist
+    (tmp_path / "spec" / "pets.yaml").touch()
     (tmp_path / "docs").mkdir()
     monkeypatch.chdir(tmp_path / "docs")
     first, _ = resolve_targets(None, Overrides(output=Path("here")))

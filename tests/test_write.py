@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from apiforge.config.targets import Target
+from apiforge.output.journal import InterruptedAfterWrite
 from apiforge.output.manifest import MANIFEST_NAME, STAGING_PREFIX
 from apiforge.output.safe_paths import path_problem
 from apiforge.output.write import WriteRefused, package_trees, write_packages
@@ -296,9 +297,10 @@ def test_ctrl_c_after_the_write_is_complete_leaves_no_staging_folder(
         real_unlink(path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "unlink", interrupted_once)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(InterruptedAfterWrite) as interrupted:  # a KeyboardInterrupt
         write_packages(target.output, trees_for(target, new), force=force)
     monkeypatch.undo()
     assert calls  # the interrupt came while cleaning up
+    assert interrupted.value.written == 1  # and says the write happened
     assert not any(p.name.startswith(STAGING_PREFIX) for p in target.output.iterdir())
     assert (target.output / "shop_client/shop_client/models.py").read_text() == "B = 3\n"

@@ -18,7 +18,8 @@ target, before hatchling collects files:
   file selection, so that the wheel built from the sdist can regenerate (a spec
   outside the project fails the sdist build instead);
 * any diagnostic error fails the build with :class:`BuildFailed`, whose message
-  lists the diagnostics.
+  lists the diagnostics;
+* the writers' staging folders (``<output>/.apiforge-staging-*/``) never enter a build.
 
 See docs/build-hook.md for a complete example.
 """
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +37,18 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 from hatchling.plugin import hookimpl
 
 from apiforge.api import GenerateFailed, generate
-from apiforge.config.project import load_project
-from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
+from apiforge.config.project import check_specs, named_near, project_targets, read_table
+from apiforge.config.targets import (
+    HOOK_TABLE,
+    ConfigError,
+    NoProjectConfig,
+    Overrides,
+    Target,
+    near_path,
+)
 from apiforge.diagnostics import Severity, render_text
 from apiforge.engine import RenderFn, pipeline_render
-from apiforge.output.manifest import input_paths
+from apiforge.output.manifest import STAGING_PREFIX, input_paths
 from apiforge.progress import Reporter
 
 # Keys hatchling itself reads from every build hook table.
@@ -73,8 +82,10 @@ class ApiforgeBuildHook(BuildHookInterface[BuilderConfig]):
             raise BuildFailed(
                 f"[tool.hatch.build.hooks.apiforge] `{_INCLUDE}` must be true or false"
             )
-        targets = hook_targets(Path(self.root), options)
+        root = Path(self.root)
+        targets = hook_targets(root, options, hook_table(root / "pyproject.toml", self.target_name))
         regenerate(targets)
+        exclude_scratch(self.build_config)
         if self.target_name == "sdist":
             build_data.setdefault("force_include", {}).update(sdist_inputs(targets, self.root))
         elif include and version == "standard":
@@ -82,8 +93,39 @@ class ApiforgeBuildHook(BuildHookInterface[BuilderConfig]):
             shipped_untracked(targets)
 
 
-def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
+def exclude_scratch(config: BuilderConfig) -> None:
+    """Leave out of the build what apiforge writes beside the packages that is no part of them.
+
+    That is the writers' staging folders (``generated/.apiforge-staging-*/``): a write in
+    progress in another process (``apiforge watch``), or what a write killed mid-way kept for
+    the next run to put back. Packed, it would ship the old package's copy in the sdist.
+    Hatchling gives hooks no exclusion of their own, so the hook adds its pattern to the
+    target's (``exclude``, ``.gitignore``), read before any file is collected.
+    """
+    import pathspec  # hatchling's own dependency: only in a build
+
+    scratch = pathspec.GitIgnoreSpec.from_lines([f"{STAGING_PREFIX}*/"])
+    found = config.exclude_spec
+    config.exclude_spec = scratch if found is None else found + scratch
+
+
+def hook_table(pyproject: Path, target_name: str) -> tuple[str, ...]:
+    """The keys of the table the hook's options come from: the build target's own
+    (``[tool.hatch.build.targets.wheel.hooks.apiforge]``), else the build's."""
+    own = ("tool", "hatch", "build", "targets", target_name, "hooks", "apiforge")
+    try:
+        found = read_table(pyproject, *own)
+    except ConfigError:  # not a table: hatchling says so itself
+        found = None
+    return own if found is not None else HOOK_TABLE
+
+
+def hook_targets(
+    root: Path, options: dict[str, Any], table: Sequence[str] = HOOK_TABLE
+) -> list[Target]:
     """The hook table's own target when it names a ``spec``, else the project's ``[tool.apiforge]``.
+
+    ``table``: the keys of the hook's table in pyproject.toml, which diagnostics name.
 
     Raises:
         BuildFailed: the configuration is missing or invalid.
@@ -92,7 +134,7 @@ def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
     if options and "spec" not in options:
         keys = ", ".join(f"`{key}`" for key in sorted(options))
         raise BuildFailed(
-            f"apiforge: [tool.hatch.build.hooks.apiforge] sets {keys} but no `spec`: the hook's "
+            f"apiforge: [{'.'.join(table)}] sets {keys} but no `spec`: the hook's "
             "own keys describe one target and need its `spec`; to build every target of "
             "[tool.apiforge], set these there instead"
         )
@@ -100,8 +142,13 @@ def hook_targets(root: Path, options: dict[str, Any]) -> list[Target]:
         if options:
             from apiforge.config.schema import resolve_hook_table  # pydantic: only for this table
 
-            return [resolve_hook_table(options, pyproject, Overrides())]
-        return load_project(pyproject, Overrides())
+            try:
+                target = resolve_hook_table(options, pyproject, Overrides(), table)
+            except ConfigError as exc:
+                raise named_near(exc) from None
+            check_specs([target], near_path(pyproject, Path.cwd()), [(*table, "spec")])
+            return [target]
+        return project_targets(pyproject, Overrides())
     except NoProjectConfig as exc:
         hint = "configure [tool.apiforge] or give `spec` in [tool.hatch.build.hooks.apiforge]"
         raise BuildFailed(f"apiforge: {hint}:\n{render_text(exc.diagnostics)}") from None

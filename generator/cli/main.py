@@ -1,7 +1,8 @@
 """The ``apiforge`` command line: parse flags, call the library, map diagnostics to exit codes.
 
 Exit codes: 0 success, 1 generation/validation errors (or a stale ``check``),
-2 usage errors (click's own). ``diff`` and ``check --breaking`` keep 1 for a change
+2 usage errors (click's own). A Ctrl-C aborts with 1 (click's ``Aborted!``), except in
+``generate`` once every target's output is complete: 0 (see :func:`interrupted`). ``diff`` and ``check --breaking`` keep 1 for a change
 at the ``--fail-on`` level, so a spec that does not load exits 2 there (:data:`DIFF_EXITS`,
 :data:`CHECK_EXITS`). The commands (:mod:`apiforge.cli.commands`) call the library (:mod:`apiforge.api`) and print; a library
 :class:`~apiforge.diagnostics.DiagnosticsError` becomes :class:`Failed` here. Each
@@ -65,6 +66,37 @@ class _Apiforge(click.Group):
             return super().invoke(ctx)
         except DiagnosticsError as exc:
             raise Failed(str(exc)) from None
+        except KeyboardInterrupt as exc:
+            interrupted(exc)
+            raise
+
+
+INTERRUPTED = 130
+"""The exit status of a ``generate`` interrupted once every output was complete."""
+
+
+def interrupted(exc: KeyboardInterrupt) -> None:
+    """After a Ctrl-C in ``generate``: say which outputs are complete.
+
+    A write past its commit point finishes before the interrupt goes through, so every
+    target may be complete (the Ctrl-C came as the last one was cleaning up): nothing was
+    lost, which the message says, and the exit status is 130 (128 + SIGINT, as a shell
+    reports an interrupted command): a script running ``generate && next-step`` stops as
+    its user asked, without the ``Aborted!`` that would suggest a lost output. Otherwise click's ``Aborted!`` (exit 1) follows,
+    after the targets that are complete and those that are not. Returns for any other
+    interrupt.
+    """
+    api = sys.modules.get("apiforge.api")  # only the library raises the one that counts here
+    if api is None or not isinstance(exc, api.GenerateInterrupted) or not exc.complete:
+        return
+    from apiforge.engine import display_name  # imported with apiforge.api
+
+    done = ", ".join(display_name(t) for t in exc.complete)
+    if not exc.incomplete:
+        click.echo(f"apiforge: interrupted, but the output is complete ({done})", err=True)
+        raise click.exceptions.Exit(INTERRUPTED)
+    rest = ", ".join(display_name(t) for t in exc.incomplete)
+    click.echo(f"apiforge: interrupted: complete: {done}; not generated: {rest}", err=True)
 
 
 def run() -> None:

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,7 @@ def resolve_targets(spec: Path | None, overrides: Overrides) -> list[Target]:
 
     Raises:
         NoProjectConfig: no SPEC and no ``[tool.apiforge]`` here or in a parent directory.
-        ConfigError: the config table is invalid.
+        ConfigError: the config table is invalid, or names a spec that is not a file.
         ValueError: per-spec flags given without SPEC.
     """
     if spec is not None:
@@ -133,7 +134,10 @@ def resolve_targets(spec: Path | None, overrides: Overrides) -> list[Target]:
     cwd = Path.cwd()
     if overrides.output is not None:
         overrides = replace(overrides, output=cwd / overrides.output)
-    pyproject = find_pyproject(cwd)
+    try:
+        pyproject = find_pyproject(cwd)
+    except ConfigError as exc:  # a pyproject.toml that does not read
+        raise named_near(exc) from None
     if pyproject is None:
         where = SpecLocation(str(cwd))
         message = (
@@ -142,7 +146,7 @@ def resolve_targets(spec: Path | None, overrides: Overrides) -> list[Target]:
         raise NoProjectConfig([Diagnostic("config-missing", Severity.ERROR, message, where)])
     return [
         replace(t, spec=near_path(t.spec, cwd), output=near_path(t.output, cwd))
-        for t in load_project(pyproject, overrides)
+        for t in project_targets(pyproject, overrides)
     ]
 
 
@@ -152,21 +156,77 @@ def load_project(pyproject: Path, overrides: Overrides) -> list[Target]:
     A table validated before (same content, same file, same flags, same apiforge
     version) is resolved from the cache without importing pydantic.
     """
-    table = read_tool_table(pyproject)
-    if table is None:
-        raise NoProjectConfig(
-            [config_diagnostic("config-missing", "no [tool.apiforge] table", pyproject, [], None)]
-        )
-    pyproject = pyproject.absolute()
-    key = _cache_key(pyproject, table, overrides)
-    cached = _read_cache(pyproject, key)
-    if cached is not None:
-        return cached
-    from apiforge.config.schema import resolve_table  # pydantic: only when the table changed
+    try:
+        table = read_tool_table(pyproject)
+        if table is None:
+            message = "no [tool.apiforge] table"
+            raise NoProjectConfig(
+                [config_diagnostic("config-missing", message, pyproject, [], None)]
+            )
+        pyproject = pyproject.absolute()
+        key = _cache_key(pyproject, table, overrides)
+        targets = _read_cache(pyproject, key)
+        if targets is None:
+            from apiforge.config.schema import resolve_table  # pydantic: only for a new table
 
-    targets = resolve_table(table, pyproject, overrides)
-    _write_cache(pyproject, key, targets)
+            targets = resolve_table(table, pyproject, overrides)
+            _write_cache(pyproject, key, targets)
+    except ConfigError as exc:
+        raise named_near(exc) from None
     return targets
+
+
+def project_targets(pyproject: Path, overrides: Overrides) -> list[Target]:
+    """:func:`load_project`, then :func:`check_specs`: every target's spec must be a file.
+
+    Raises:
+        ConfigError: the table is invalid, or names a spec that is not a file.
+    """
+    targets = load_project(pyproject, overrides)
+    keys = [("tool", "apiforge", "targets", index, "spec") for index in range(len(targets))]
+    check_specs(targets, near_path(pyproject, Path.cwd()), keys)
+    return targets
+
+
+def named_near(error: ConfigError) -> ConfigError:
+    """``error`` again, its diagnostics naming their file as people type it: relative to the
+    working directory (``pyproject.toml``, ``../pyproject.toml``), not from the root."""
+    cwd = Path.cwd()
+    found = []
+    for diagnostic in error.diagnostics:
+        location = diagnostic.location
+        if location.file:
+            shown = str(near_path(Path(location.file), cwd))
+            diagnostic = replace(diagnostic, location=replace(location, file=shown))
+        found.append(diagnostic)
+    return type(error)(found)
+
+
+def check_specs(
+    targets: Sequence[Target], pyproject: Path, keys: Sequence[Sequence[str | int]]
+) -> None:
+    """Raise :class:`ConfigError` when a target's spec (named at ``keys``) is not a file.
+
+    The problem is the configuration's: each diagnostic names the line of ``pyproject``
+    that names the spec, and its key, not the spec's path (one ``stat`` per target).
+    """
+    problems: list[Diagnostic] = []
+    text: str | None = None
+    for target, key in zip(targets, keys):
+        if os.path.isfile(target.spec):
+            continue
+        if text is None:
+            try:
+                text = pyproject.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):  # read a moment ago: no line then
+                text = ""
+        what = "is a folder, not a file" if os.path.isdir(target.spec) else "does not exist"
+        spelt = near_path(target.spec, Path.cwd()).as_posix()
+        message = f"the spec {spelt} {what} (paths here are relative to {pyproject.name}'s folder)"
+        line = key_line(text, key)
+        problems.append(config_diagnostic("config-spec-missing", message, pyproject, key, line))
+    if problems:
+        raise ConfigError(problems)
 
 
 def __getattr__(name: str) -> Any:

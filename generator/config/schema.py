@@ -36,6 +36,7 @@ from pydantic_core import ErrorDetails
 
 from apiforge.config.defaults import default_stem
 from apiforge.config.targets import (
+    HOOK_TABLE,
     ConfigError,
     Overrides,
     Target,
@@ -225,13 +226,19 @@ def resolve_table(
     return targets
 
 
-def resolve_hook_table(table: Mapping[str, Any], pyproject: Path, overrides: Overrides) -> Target:
-    """Validate a build hook's own table (the keys of one target, ``output`` included)."""
-    prefix = ("tool", "hatch", "build", "hooks", "apiforge")
+def resolve_hook_table(
+    table: Mapping[str, Any],
+    pyproject: Path,
+    overrides: Overrides,
+    prefix: Sequence[str] = HOOK_TABLE,
+) -> Target:
+    """Validate a build hook's own table (the keys of one target, ``output`` included), found at
+    ``prefix`` (``tool.hatch.build.targets.wheel.hooks.apiforge`` for one target's hook)."""
     try:
         config = TargetConfig.model_validate(dict(table))
     except ValidationError as exc:
-        raise ConfigError(validation_diagnostics(exc, pyproject, prefix, TargetConfig)) from None
+        diagnostics = validation_diagnostics(exc, pyproject, prefix, TargetConfig)
+        raise ConfigError(diagnostics) from None
     return config.resolve(pyproject.parent, "generated", overrides)
 
 

@@ -20,6 +20,8 @@ from typing import Any, Literal
 from apiforge.diagnostics import Diagnostic, Severity, SpecLocation
 
 _PATH_FIELDS = ("spec", "output")
+HOOK_TABLE = ("tool", "hatch", "build", "hooks", "apiforge")
+"""The TOML keys of the build hook's own table (the keys of one target)."""
 
 
 @dataclass(frozen=True)

@@ -201,15 +201,61 @@ def _response_body(
     if was is None or now is None:
         return
     if was.kind != now.kind:
-        before, after = _returned(was), _returned(now)
-        retyped = before is None or after is None or pair.type_shift(before, after) is not None
+        _media_type(pair, status, (was, now), symbols, where)
+        return
+    content(pair, was, now, "response", symbols, where, f"{status} response body")
+
+
+def _media_type(
+    pair: Pair,
+    status: str,
+    contents: tuple[Content, Content],
+    symbols: dict[Audience, str],
+    where: Where,
+) -> None:
+    """A response body's media type changed kind: weighed by what the packages do with it.
+
+    Breaking when the return type changes (a JSON model returned as ``str``); compatible
+    when both read and write it alike (JSON <-> ``*/*`` with a schema: JSON either way;
+    two media types returned as ``bytes``), except that a client that took a text reply
+    for a string under ``*/*`` and no longer does fails where a server sends one
+    (possibly breaking); else possibly breaking (a JSON string read as text).
+    """
+    from apiforge.render.types import outcome_kind, reads_text  # how both packages read a body
+
+    was, now = contents
+    before, after = _returned(was), _returned(now)
+    if before is None or after is None:
+        retyped = before is not after  # None: JSON without a schema, read as Any
+    else:
+        retyped = pair.type_shift(before, after) is not None
+    message = f"{status} response body is now {now.media_type} (was {was.media_type})"
+    if retyped:
         pair.emit(
             "response-media-type-changed",
-            same(B if retyped else P),
-            f"{status} response body is now {now.media_type} (was {was.media_type})"
-            + ("; the return type changes with it" if retyped else ""),
+            same(B),
+            message + "; the return type changes with it",
             symbols,
             *where,
         )
         return
-    content(pair, was, now, "response", symbols, where, f"{status} response body")
+    if outcome_kind(was) != outcome_kind(now):
+        pair.emit("response-media-type-changed", same(P), message, symbols, *where)
+        return
+    how = "as JSON" if outcome_kind(now) == "json" else "as bytes"
+    lost = reads_text(was, pair.old.api) and not reads_text(now, pair.new.api)
+    pair.emit(
+        "response-media-type-changed",
+        {"client": P if lost else C, "server": C},
+        {
+            "client": message
+            + (
+                "; a text reply is no longer read as the string (only JSON is)"
+                if lost
+                else f"; the client reads it {how} all the same"
+            ),
+            "server": message + f"; the route sends it {how} all the same",
+        },
+        symbols,
+        *where,
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from apiforge.diff import deprecation
 from apiforge.diff.auth import security
 from apiforge.diff.model import AUDIENCES, Level
 from apiforge.diff.pair import Pair, same
@@ -131,21 +132,6 @@ def endpoint(pair: Pair, old: Operation, new: Operation) -> None:
     )
 
 
-def deprecation(pair: Pair, old: Operation, new: Operation) -> None:
-    """Deprecating an operation warns callers; undeprecating is silent."""
-    if old.deprecated == new.deprecated:
-        return
-    state = "deprecated" if new.deprecated else "no longer deprecated"
-    pair.emit(
-        "operation-deprecated" if new.deprecated else "operation-undeprecated",
-        same(C),
-        f"operation is now {state}",
-        pair.new.calls(new),
-        old.spec_location,
-        new.spec_location,
-    )
-
-
 def schemes(pair: Pair) -> None:
     """An API key moved, a scheme changed kind: credentials travel differently."""
     old = {s.name: s for s in pair.old.api.security_schemes}
@@ -243,4 +229,4 @@ def resources(pair: Pair) -> None:
         )
 
 
-OPERATION_RULES = (python_names, endpoint, deprecation, security, pagination)
+OPERATION_RULES = (python_names, endpoint, deprecation.operation, security, pagination)

@@ -8,6 +8,7 @@ required additions and removals break.
 
 from __future__ import annotations
 
+from apiforge.diff import deprecation
 from apiforge.diff.bodies import Where, responses
 from apiforge.diff.flow import OPERATION_FORMATS, Shift, keyword_moves
 from apiforge.diff.model import Audience, Level
@@ -151,6 +152,7 @@ def _parameter(
         )
     _serialization(pair, old, new, symbols, where)
     _reserved(pair, old, new, symbols, where)
+    deprecation.parameter(pair, old, new, symbols, where)
     for keyword, moved, was, now in keyword_moves(dict(old.keywords), dict(new.keywords)):
         pair.emit(
             f"parameter-constraint-{moved.value}",

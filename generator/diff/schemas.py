@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from apiforge.diff import aliases, described, extras, field_access, model_names
+from apiforge.diff import aliases, deprecation, described, extras, field_access, model_names
 from apiforge.diff.field_defaults import default_of, defaults
 from apiforge.diff.flow import (
     MISSING,
@@ -322,6 +322,7 @@ def _property(
             *where,
         )
     defaults(pair, field, new.name, (raw_old, raw_new), ways, used, where)
+    deprecation.field(pair, field, new.name, (prop_old, prop_new), used, where)
     if isinstance(prop_old, dict) and isinstance(prop_new, dict):
         _constraints(pair, field, prop_old, prop_new, ways, used, where)
 

@@ -154,16 +154,32 @@ def discard(staging: str) -> None:
         pass  # something could not be deleted: the next run reports the folder
 
 
+class InterruptedAfterWrite(KeyboardInterrupt):
+    """A Ctrl-C after the write's commit point: the new output is complete, ``written`` files.
+
+    Raised instead of the bare interrupt once the cleanup is done; a KeyboardInterrupt
+    still (the run stops), but one that callers can tell the user about honestly.
+    """
+
+    def __init__(self, written: int) -> None:
+        super().__init__(written)
+        self.written = written
+
+
 @contextlib.contextmanager
-def finishing(staging: str) -> Iterator[None]:
+def finishing(staging: str, journal: Journal, written: int) -> Iterator[None]:
     """Around what a write does after :meth:`Journal.commit`: a Ctrl-C there still cleans up.
 
     The output is complete by then, so the interrupt is let through only once the staging
-    folder is gone: left behind, it would hold the old package's copy inside the output
-    folder (where ``git add generated/`` or an sdist takes it) until the next run.
+    folder is gone (left behind, it would hold the old package's copy inside the output
+    folder, where ``git add generated/`` or an sdist takes it until the next run), and as
+    :class:`InterruptedAfterWrite`: the write of ``written`` files did happen. The journal
+    is closed either way.
     """
     try:
         yield
     except KeyboardInterrupt:
         discard(staging)
-        raise
+        raise InterruptedAfterWrite(written) from None
+    finally:
+        journal.close()

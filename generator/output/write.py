@@ -211,12 +211,11 @@ def write_packages(output: Path, trees: Trees, *, force: bool = False) -> int:
         if journal is not None:
             journal.close()
         raise
-    with finishing(staging):
+    with finishing(staging, journal, written):
         stamp = file_stats.stamp_in(Path(staging))  # after every write, before the stats
         discard(staging)
-    journal.close()
-    for plan in plans:
-        _remember_stats(plan.dest, stamp)
+        for plan in plans:
+            _remember_stats(plan.dest, stamp)
     return written
 
 

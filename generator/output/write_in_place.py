@@ -134,16 +134,16 @@ def write_changes(output: Path, trees: Mapping[str, Mapping[str, bytes]]) -> int
         if journal is not None:
             journal.close()
         raise
-    with finishing(staging):
+    count = sum(len(w) for w in written)
+    with finishing(staging, journal, count):
         stamp = file_stats.stamp_in(Path(staging))  # after every write, before their stats
         discard(staging)
-    journal.close()
-    # stat'ed once the old files are gone (removing a hard link changes its other names' ctime)
-    file_stats.store(
-        (Path(c.dest), file_stats.after_write(Path(c.dest), c.checked, w, c.remove, stamp))
-        for (c, _), w in zip(planned, written)
-    )
-    return sum(len(w) for w in written)
+        # stat'ed once the old files are gone (removing a hard link changes its other names' ctime)
+        file_stats.store(
+            (Path(c.dest), file_stats.after_write(Path(c.dest), c.checked, w, c.remove, stamp))
+            for (c, _), w in zip(planned, written)
+        )
+    return count
 
 
 def _changes(dest: Path, tree: Mapping[str, bytes], stamp: file_stats.Stamp) -> _Changes | None:

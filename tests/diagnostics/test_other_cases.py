@@ -125,6 +125,17 @@ def _config_package_clash(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
     return _config(tmp, '[tool.apiforge]\noutput = "out"\n' + targets)
 
 
+@case("config-spec-missing")
+def _config_spec_missing(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[Diagnostic]:
+    monkeypatch.chdir(tmp)
+    Path("pyproject.toml").write_text(
+        '[tool.apiforge]\n[[tool.apiforge.targets]]\nspec = "gone.yaml"\n'
+    )
+    with pytest.raises(ConfigError) as raised:
+        resolve_targets(None, Overrides())
+    return raised.value.diagnostics
+
+
 @case("config-missing")
 def _config_missing(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[Diagnostic]:
     monkeypatch.chdir(tmp)

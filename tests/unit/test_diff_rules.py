@@ -7,6 +7,7 @@ level) the report must hold: nothing missing and nothing extra.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -287,6 +288,28 @@ ROWS: list[Row] = [
         "response-media-type-changed JSON -> XML: Pet is returned as bytes now",
         _pet_as("application/xml"),
         _both(B, B, "response-media-type-changed"),
+    ),
+    (
+        "response-media-type-changed JSON -> */*: read and sent as JSON either way",
+        _pet_as("*/*"),
+        _both(C, C, "response-media-type-changed"),
+    ),
+    (
+        "field-deprecated",
+        lambda d: schema(d, "Pet")["properties"]["tag"].__setitem__("deprecated", True),
+        _both(C, C, "field-deprecated"),
+    ),
+    (
+        "field-deprecated beside a $ref (allOf wrapper)",
+        lambda d: schema(d, "Pet")["properties"].__setitem__(
+            "status", {"allOf": [{"$ref": "#/components/schemas/Status"}], "deprecated": True}
+        ),
+        _both(C, C, "field-deprecated"),
+    ),
+    (
+        "parameter-deprecated",
+        lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("deprecated", True),
+        _both(C, C, "parameter-deprecated"),
     ),
     (
         "field-type-wider: a $ref'd field made nullable (3.0: allOf [$ref] + nullable)",
@@ -622,6 +645,39 @@ ROWS: list[Row] = [
 
 # Rows whose old side is not the base spec: (name, old edit, new edit, expected).
 PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
+    (
+        "response-media-type-changed, a JSON string now under */*: the client also takes text",
+        _pet_as("application/json", {"type": "string"}),
+        _pet_as("*/*", {"type": "string"}),
+        _both(C, C, "response-media-type-changed"),
+    ),
+    (
+        "response-media-type-changed, a */* string now JSON only: a text reply fails the client",
+        _pet_as("*/*", {"type": "string"}),
+        _pet_as("application/json", {"type": "string"}),
+        {
+            ("response-media-type-changed", "client", P),
+            ("response-media-type-changed", "server", C),
+        },
+    ),
+    (
+        "field-undeprecated",
+        lambda d: schema(d, "Pet")["properties"]["tag"].__setitem__("deprecated", True),
+        lambda d: None,
+        _both(C, C, "field-undeprecated"),
+    ),
+    (
+        "parameter-undeprecated",
+        lambda d: op(d, "/pets/", "get")["parameters"][1].__setitem__("deprecated", True),
+        lambda d: None,
+        _both(C, C, "parameter-undeprecated"),
+    ),
+    (
+        "operation-undeprecated",
+        lambda d: op(d, "/pets/", "get").__setitem__("deprecated", True),
+        lambda d: None,
+        _both(C, C, "operation-undeprecated"),
+    ),
     (
         "response-media-type-changed, a JSON string read as text: still a str",
         _pet_as("application/json", {"type": "string"}),
@@ -1205,3 +1261,37 @@ def test_typed_formats_are_the_ones_the_generator_spells_as_other_types() -> Non
 
     assert set(STRING_FORMATS) - {"binary"} == MODEL_FORMATS
     assert set(_FORMATS) == OPERATION_FORMATS
+
+
+def _documented_rules() -> list[str]:
+    """The rule ids of docs/diff-rules.md's table: ``a-b-c`` / ``-d`` is ``a-b-c`` and ``a-b-d``;
+    ``x-*`` stands for every rule starting with ``x-``."""
+    doc = Path(__file__).resolve().parents[2] / "docs" / "diff-rules.md"
+    found: list[str] = []
+    for line in doc.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("| `"):
+            continue
+        first = ""
+        for cell_part in line.split("|")[1].split(","):
+            for spelt in cell_part.split("/"):
+                rule = spelt.strip().strip("`")
+                if rule.startswith("-") and first:
+                    rule = first.rsplit("-", 1)[0] + rule
+                elif rule:
+                    first = rule
+                found.append(rule)
+    return found
+
+
+def test_every_rule_the_table_exercises_is_documented() -> None:
+    """Each rule id the rows above expect has its row in docs/diff-rules.md."""
+    documented = _documented_rules()
+    expected = {rule for _, _, found in ROWS for rule, _, _ in found}
+    expected |= {rule for *_, found in PAIRS for rule, _, _ in found}
+    missing = [
+        rule
+        for rule in sorted(expected)
+        if rule not in documented
+        and not any(d.endswith("*") and rule.startswith(d[:-1]) for d in documented)
+    ]
+    assert not missing, f"rules without a row in docs/diff-rules.md: {missing}"

@@ -28,7 +28,7 @@ import click
 from apiforge.cli.commands.generate import load_targets
 from apiforge.config.defaults import default_stem
 from apiforge.config.project import resolve_targets
-from apiforge.config.targets import ConfigError, Overrides, Target, near_path
+from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target, near_path
 from apiforge.diagnostics import (
     Diagnostic,
     DiagnosticsError,
@@ -261,8 +261,11 @@ def run_diff(
     elif old is None:
         try:
             targets = _project_targets()
-        except (ConfigError, ValueError) as exc:
-            raise click.UsageError(f"pass OLD NEW or --against DIR ({exc})") from None
+        except NoProjectConfig as exc:
+            message = exc.diagnostics[0].message
+            raise click.UsageError(f"pass OLD NEW or --against DIR ({message})") from None
+        except ConfigError as exc:  # a project, configured wrong: its problems, as for a spec
+            targets, problems = [], list(exc.diagnostics)
         jobs = jobs_for_targets(targets, problems)
     else:
         raise click.UsageError("pass OLD and NEW, or --against DIR")

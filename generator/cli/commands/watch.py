@@ -36,7 +36,7 @@ import click
 
 from apiforge.cli.commands.generate import load_targets
 from apiforge.config.project import find_pyproject
-from apiforge.config.targets import Overrides, Target
+from apiforge.config.targets import ConfigError, Overrides, Target
 from apiforge.diagnostics import DiagnosticsError
 from apiforge.engine import Outcome, RenderFn, display_name, generate_target, pipeline_render, shown
 from apiforge.output.manifest import input_paths
@@ -184,7 +184,10 @@ def run_watch(
     except ImportError:
         raise click.ClickException("apiforge watch needs watchfiles: pip install 'apiforge[watch]'")
     reporter = Reporter(output_format=output_format, quiet=quiet)
-    config = None if spec is not None else find_pyproject(Path.cwd())
+    try:
+        config = None if spec is not None else find_pyproject(Path.cwd())
+    except ConfigError:  # a pyproject.toml that does not read: new_session() reports it
+        config = None
     read_by: dict[Target, set[Path]] = {}  # what each target's last pipeline run read or tried to
 
     def regenerate(target: Target) -> Outcome:
