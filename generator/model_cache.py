@@ -148,9 +148,11 @@ def module_key(
     tags: Mapping[tuple[str, str], list[Any]],
     server: bool,
     generator: str,
+    files: frozenset[str] = frozenset(),
 ) -> str:
     """The cache key of one module: its components in full, the signatures of what they refer
-    to (through aliases and unions, which are spelt through), their tags, the flavour."""
+    to (through aliases and unions, which are spelt through), their tags, the flavour, and
+    which of its components are multipart bodies (``files``: their binary fields are files)."""
     full, signature = digests
     own = set(keys)
     seen: set[str] = set()
@@ -173,6 +175,8 @@ def module_key(
     )
     parts = [_FORMAT, generator, module, *users, "|", str(server)]
     parts += [full[k] for k in keys]
+    parts.append("|")
+    parts += [k for k in keys if k in files]
     parts.append("|")
     parts += [signature[k] + placed[k] for k in sorted(seen)]
     parts.append(json.dumps(tagged) if tagged else "[]")  # as json.dumps spells it

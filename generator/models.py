@@ -7,7 +7,8 @@ server group; what several groups share in ``_shared_*``) and rendered by
 ``templates/models/`` (``render/model_modules.py``). The client's enums are open: an
 unknown value from a newer server becomes a pseudo-member instead of an error; its
 fields are lenient (a stray null, an out-of-range number or an odd address never
-breaks a caller). The server's closes the enums (a request with a value the spec does
+breaks a caller), and a multipart body's binary fields take files (:func:`multipart_bodies`).
+The server's closes the enums (a request with a value the spec does
 not list is answered 422) and is as strict as the spec in what pydantic does not spell
 by itself: optional but never null (``_Omittable``), every ``format`` (``_Format``,
 int32/int64 ranges checked, ``_Email``), ``oneOf`` (``_OneOf``: exactly one member
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from apiforge.diagnostics import Sink
+from apiforge.ir.model import preferred_request
 from apiforge.ir.nested import component_key
 from apiforge.ir.schemas import is_nullable
 from apiforge.ir.shapes import Shape, split_keys
@@ -149,7 +151,8 @@ def render_models(
     client_groups, server_groups = model_layout.groups(api, names) if api is not None else ({}, {})
     digests = component_digests(shapes, names, split, discriminators)
     inputs = layout_inputs(list(shapes), deps)
-    flavour = _Flavour(shapes, names, split, deps, tags, classes, digests, inputs)
+    files = multipart_bodies(api) if api is not None else frozenset()
+    flavour = _Flavour(shapes, names, split, deps, tags, classes, digests, inputs, files)
     client_files, homes = flavour.folder(client_groups, False, sink)
     server_files, server_homes = flavour.folder(server_groups, True, Sink())
     return ModelsModule(
@@ -164,6 +167,20 @@ def render_models(
         {k: m for k, shape in shapes.items() if (m := _body_members(shape, shapes))},
         _renaming(shapes, names, split, deps),
     )
+
+
+def multipart_bodies(api: Api) -> frozenset[str]:
+    """The components a client sends as a multipart body (the media type it prefers, see
+    :func:`~apiforge.ir.model.preferred_request`): each field is a part, and a ``format:
+    binary`` one a file (``model_types.Speller.files``). What their fields refer to is sent
+    as JSON, as is any other model."""
+    found: set[str] = set()
+    for op in api.operations:
+        content = preferred_request(op.body.contents) if op.body is not None else None
+        ref = content.type if content is not None and content.kind == "multipart" else None
+        if ref is not None and ref.kind == "model" and ref.model is not None:
+            found.add(ref.model)
+    return frozenset(found)
 
 
 def _renaming(
@@ -204,6 +221,7 @@ class _Flavour:
     classes: dict[str, list[tuple[str, bool]]]  # component -> (class, is an Enum)
     digests: tuple[dict[str, str], dict[str, str]]  # see model_cache.component_digests
     layout_inputs: str  # see model_cache.layout_inputs
+    files: frozenset[str]  # the components the client sends as multipart bodies
     memo: FieldMemo = field(default_factory=dict)  # the fields' facts, shared by every module
 
     def folder(
@@ -221,6 +239,7 @@ class _Flavour:
         folder = cache.cache_dir("models")
         files: dict[str, str] = {}
         used: set[str] = set()
+        multipart = frozenset() if server else self.files  # the server reads any file as bytes
         module_keys = {
             module: module_key(
                 module,
@@ -233,6 +252,7 @@ class _Flavour:
                 self.tags,
                 server,
                 generator,
+                multipart,
             )
             for module in sorted(by_module)
         }
@@ -242,7 +262,7 @@ class _Flavour:
             hit = hits.get(key)
             done = CachedModule.load(hit) if hit is not None else None
             if done is None:
-                done = self._render(module, keys, home, server, layout.users[module])
+                done = self._render(module, keys, home, server, layout.users[module], multipart)
                 cache.write(folder, key, done.dump())
             done.replay(sink)
             files[f"models/{module}.py"] = done.text
@@ -259,6 +279,7 @@ class _Flavour:
         home: dict[str, str],
         server: bool,
         users: tuple[str, ...],
+        multipart: frozenset[str],
     ) -> CachedModule:
         sink = Sink()
         entries = class_entries(
@@ -270,6 +291,7 @@ class _Flavour:
             keys=keys,
             tags=self.tags,
             memo=self.memo,
+            files=multipart,
         )
         view = module_view(module, entries, home, server, users)
         return CachedModule(

@@ -17,13 +17,11 @@ from typing import Any
 from apiforge.diagnostics import Sink
 from apiforge.diff.snapshot import Snapshot, schema_refs
 from apiforge.ir.build import build
-from apiforge.ir.model import Property, Schema, TypeRef
+from apiforge.ir.model import Schema, TypeRef
 from apiforge.ir.nested import component_key
-from apiforge.ir.schemas import is_nullable, null_only
 from apiforge.ir.shapes import build_shapes
 
 _HOLDER = "_apiforge_diff_holder"
-_COMBINERS = frozenset(("allOf", "anyOf", "oneOf"))
 
 
 def _described(schema: dict[str, Any], openapi: str) -> Schema | None:
@@ -50,21 +48,6 @@ def alias_type(schema: dict[str, Any], openapi: str) -> TypeRef | None:
     holder = _described({"type": "object", "properties": {"value": schema}}, openapi)
     found = holder.properties if holder is not None else ()
     return found[0].type if len(found) == 1 else None
-
-
-def field_type(prop: Property, raw: Any) -> TypeRef:
-    """A model field's type, nullable when its raw schema wraps one member and null
-    (``allOf: [$ref]`` + ``nullable: true``, ``anyOf: [$ref, {type: null}]``): the models
-    spell it ``Status | None``, which the IR's summary of the field leaves out."""
-    wrapped = isinstance(raw, dict) and not _COMBINERS.isdisjoint(raw)
-    if prop.type.nullable or not wrapped:
-        return prop.type
-    members = [
-        m for k in sorted(_COMBINERS & raw.keys()) if isinstance(raw[k], list) for m in raw[k]
-    ]
-    if is_nullable(raw) or any(null_only(m) for m in members):
-        return replace(prop.type, nullable=True)
-    return prop.type
 
 
 def merge_inputs(side: Snapshot, key: str) -> dict[str, Any]:

@@ -312,8 +312,7 @@ def _property(
         )
     prop_old = (raw_old.get("properties") or {}).get(old.name)
     prop_new = (raw_new.get("properties") or {}).get(new.name)
-    types = described.field_type(old, prop_old), described.field_type(new, prop_new)
-    retyped = combine(pair.type_shift(*types), const_shift(prop_old, prop_new))
+    retyped = combine(pair.type_shift(old.type, new.type), const_shift(prop_old, prop_new))
     if retyped is not None:
         pair.emit(
             f"field-type-{retyped.value}",

@@ -30,6 +30,7 @@ from apiforge.ir.model import (
 from apiforge.ir.paths import template_names, template_problem
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.ir.security import Requirements, Security
+from apiforge.ir.summaries import describe
 from apiforge.naming.words import class_name, snake_case
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -107,7 +108,7 @@ class _Builder:
             description=str(info.get("description") or ""),
             servers=self.servers,
             operations=tuple(operations),
-            schemas=self.registry.describe(),
+            schemas=describe(self.registry),
             security_schemes=tuple(self.security.schemes.values()),
             tags=_tags(self.doc.get("tags")),
         )

@@ -4,7 +4,8 @@ Operations may only refer to primitives, containers or named component schemas.
 An inline schema that needs a class of its own (an object with properties, an
 enum, a composition) is *hoisted*: it gets a deterministic name derived from
 where it appears, identical inline schemas share one name, and the models stage
-renders it like any component.
+renders it like any component. A component's summary (its properties' types) is
+``ir/summaries.py``'s.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.keywords import check_keywords
-from apiforge.ir.model import Property, Schema, SchemaKind, TypeRef
+from apiforge.ir.model import TypeRef
 from apiforge.ir.nested import Nester, component_key
 from apiforge.load import jsonpointer
 from apiforge.load.refs import target_pointer
 from apiforge.naming.words import class_name
 
-_PRIMITIVES = {"string", "integer", "number", "boolean"}
+PRIMITIVES = {"string", "integer", "number", "boolean"}
 _NEEDS_CLASS = (
     "enum",
     "const",
@@ -33,7 +34,7 @@ _NEEDS_CLASS = (
     "not",
     "patternProperties",
 )
-_COMBINERS = frozenset(("allOf", "anyOf", "oneOf"))
+COMBINERS = frozenset(("allOf", "anyOf", "oneOf"))
 # A schema with a primitive ``type`` and none of these is that primitive (see :meth:`type_at`).
 _CLASS_KEYS = frozenset(_NEEDS_CLASS)
 _DECORATION = {
@@ -57,7 +58,7 @@ def is_nullable(schema: dict[str, Any]) -> bool:
     return schema.get("nullable") is True or (isinstance(kind, list) and "null" in kind)
 
 
-def _non_null_types(schema: dict[str, Any]) -> list[str]:
+def non_null_types(schema: dict[str, Any]) -> list[str]:
     kind = schema.get("type")
     if isinstance(kind, list):
         return [k for k in kind if k != "null" and isinstance(k, str)]
@@ -83,6 +84,39 @@ def null_only(schema: Any) -> bool:
     )
 
 
+def single_member(schema: dict[str, Any]) -> Any:
+    """``allOf: [X]`` or ``anyOf/oneOf: [X, null]`` with nothing else is just X (else None);
+    whether the wrapper admits null is :func:`admits_null`'s."""
+    if COMBINERS.isdisjoint(schema) or set(schema) - _DECORATION - {
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "type",
+    }:
+        return None
+    for key in ("allOf", "anyOf", "oneOf"):
+        members = schema.get(key)
+        if not isinstance(members, list) or len(schema.keys() & {"allOf", "anyOf", "oneOf"}) != 1:
+            continue
+        real = [m for m in members if not null_only(m)]
+        if len(real) == 1 and (key == "allOf" or len(members) <= 2) and "type" not in schema:
+            return real[0]
+    return None
+
+
+def admits_null(schema: dict[str, Any]) -> bool:
+    """Whether a schema admits null itself: :func:`is_nullable`, or a member of its allOf,
+    anyOf or oneOf that is only null (``anyOf: [$ref, {type: null}]``, as 3.1 spells a
+    nullable reference; 3.0's is ``allOf: [$ref]`` + ``nullable: true``)."""
+    if is_nullable(schema):
+        return True
+    for key in COMBINERS & schema.keys():
+        members = schema[key]
+        if isinstance(members, list) and any(null_only(m) for m in members):
+            return True
+    return False
+
+
 @dataclass
 class SchemaRegistry:
     """Component schemas (given and hoisted) and the conversion of schemas into TypeRefs."""
@@ -97,13 +131,6 @@ class SchemaRegistry:
     # TypeRefs without item or values by (kind, model, format, nullable): one object per
     # value, as a TypeRef is frozen and compared by value (most types are a few primitives).
     _simple: dict[tuple[str, str | None, Any, bool], TypeRef] = field(default_factory=dict)
-    # The summaries' arrays by their item's id, and Properties by (name, id of the type,
-    # required): made once per value too (each holds what its key's id names, so no id is reused).
-    _arrays: dict[int, TypeRef] = field(default_factory=dict)
-    _maps: dict[tuple[int, bool], TypeRef] = field(
-        default_factory=dict
-    )  # by (value's id, nullable)
-    _properties: dict[tuple[str, int, bool], Property] = field(default_factory=dict)
     # The TypeRef of a $ref to a component by (ref, nullable): what _type gives for its key.
     _refs: dict[tuple[str, bool], TypeRef] = field(default_factory=dict)
     # Whether the component a $ref names admits null itself, by the $ref (see _used_ref).
@@ -125,7 +152,7 @@ class SchemaRegistry:
             check_keywords(self.sink, self.schemas[key], self.locations[key])
             self.schemas[key] = self._nester(key).parts(self.schemas[key], self.locations[key], key)
 
-    def _type(
+    def type_ref(
         self, kind: str, model: str | None = None, fmt: Any = None, nullable: bool = False
     ) -> TypeRef:
         """``TypeRef(kind, model, fmt, nullable=nullable)``, made once per value."""
@@ -142,7 +169,7 @@ class SchemaRegistry:
     def type_of(self, schema: Any, location: SpecLocation, hint: str) -> TypeRef:
         """Convert a schema used by an operation into a TypeRef, hoisting when needed."""
         if not isinstance(schema, dict):
-            return self._type("any")
+            return self.type_ref("any")
         nullable = is_nullable(schema)
         ref = schema.get("$ref")
         if isinstance(ref, str):
@@ -152,17 +179,22 @@ class SchemaRegistry:
             target = self.resolve_pointer(ref)
             if target is None:
                 self.sink.error("ref-not-found", f"$ref {ref!r} does not resolve", location)
-                return self._type("any")
+                return self.type_ref("any")
             return self.type_of(target, location, hint)
-        single = self._single_member(schema)
+        single = single_member(schema)
         if single is not None:
             inner = self.type_of(single, location, hint)
-            return replace(inner, nullable=inner.nullable or nullable)
+            # the wrapper's null (3.1's null member too) is the type's
+            return (
+                inner
+                if inner.nullable or not admits_null(schema)
+                else replace(inner, nullable=True)
+            )
         literal = _literal(schema)
         if literal is not None:
             return TypeRef("literal", values=(literal,), nullable=nullable)
-        if any(k in schema for k in _NEEDS_CLASS) or len(_non_null_types(schema)) > 1:
-            return self._type("model", self.hoist(schema, location, hint), None, nullable)
+        if any(k in schema for k in _NEEDS_CLASS) or len(non_null_types(schema)) > 1:
+            return self.type_ref("model", self.hoist(schema, location, hint), None, nullable)
         return self._plain(schema, location, hint, nullable)
 
     def type_at(
@@ -178,7 +210,7 @@ class SchemaRegistry:
                     return found
             else:
                 kind = schema.get("type")
-                if kind.__class__ is str and kind in _PRIMITIVES and _CLASS_KEYS.isdisjoint(schema):
+                if kind.__class__ is str and kind in PRIMITIVES and _CLASS_KEYS.isdisjoint(schema):
                     return self._primitive(schema, kind, schema.get("nullable") is True)
         return self.type_of(schema, base.child(*tokens), hint)
 
@@ -193,9 +225,9 @@ class SchemaRegistry:
                 target = self.schemas.get(key) if key is not None else None
                 admits = self._admits_null[ref] = isinstance(target, dict) and is_nullable(target)
             nullable = admits
-        return self._model_ref(ref, nullable)
+        return self.model_ref(ref, nullable)
 
-    def _model_ref(self, ref: str, nullable: bool) -> TypeRef | None:
+    def model_ref(self, ref: str, nullable: bool) -> TypeRef | None:
         """The TypeRef of a ``$ref`` to a component (None for any other ``$ref``), made once per
         reference: a component, once known, stays known."""
         found = self._refs.get((ref, nullable))
@@ -203,36 +235,15 @@ class SchemaRegistry:
             key = component_key(ref)
             if key is None or key not in self.schemas:
                 return None
-            found = self._refs[ref, nullable] = self._type("model", key, None, nullable)
+            found = self._refs[ref, nullable] = self.type_ref("model", key, None, nullable)
         return found
-
-    def _single_member(self, schema: dict[str, Any]) -> Any:
-        """``allOf: [X]`` or ``anyOf/oneOf: [X, null]`` with nothing else is just X."""
-        if _COMBINERS.isdisjoint(schema) or set(schema) - _DECORATION - {
-            "allOf",
-            "anyOf",
-            "oneOf",
-            "type",
-        }:
-            return None
-        for key in ("allOf", "anyOf", "oneOf"):
-            members = schema.get(key)
-            if (
-                not isinstance(members, list)
-                or len(schema.keys() & {"allOf", "anyOf", "oneOf"}) != 1
-            ):
-                continue
-            real = [m for m in members if not null_only(m)]
-            if len(real) == 1 and (key == "allOf" or len(members) <= 2) and "type" not in schema:
-                return real[0]
-        return None
 
     def _plain(
         self, schema: dict[str, Any], location: SpecLocation, hint: str, nullable: bool
     ) -> TypeRef:
-        kinds = _non_null_types(schema)
+        kinds = non_null_types(schema)
         kind = kinds[0] if kinds else None
-        if kind in _PRIMITIVES:
+        if kind in PRIMITIVES:
             return self._primitive(schema, kind, nullable)
         if kind == "array" or (kind is None and "items" in schema):
             item = self.type_of(schema.get("items", {}), location.child("items"), hint + "Item")
@@ -242,21 +253,21 @@ class SchemaRegistry:
             value = self.type_of(extra, location.child("additionalProperties"), hint + "Value")
             return TypeRef("map", item=value, nullable=nullable)
         if kind == "object":
-            return TypeRef("map", item=self._type("any"), nullable=nullable)
+            return TypeRef("map", item=self.type_ref("any"), nullable=nullable)
         if kind not in (None, "null"):
             self.sink.warning(
                 "unknown-type", f"type {kind!r} is not a JSON Schema type; using Any", location
             )
-        return self._type("any", None, None, nullable)
+        return self.type_ref("any", None, None, nullable)
 
     def _primitive(self, schema: dict[str, Any], kind: str, nullable: bool) -> TypeRef:
         """The TypeRef of a string, integer, number or boolean schema (``format: binary``: bytes)."""
         if kind == "string":
             fmt = schema.get("format")
             if fmt == "binary":
-                return self._type("binary", None, None, nullable)
-            return self._type("string", None, fmt if isinstance(fmt, str) else None, nullable)
-        return self._type(kind, None, None, nullable)
+                return self.type_ref("binary", None, None, nullable)
+            return self.type_ref("string", None, fmt if isinstance(fmt, str) else None, nullable)
+        return self.type_ref(kind, None, None, nullable)
 
     def hoist(
         self, schema: dict[str, Any], location: SpecLocation, hint: str, checked: bool = False
@@ -293,103 +304,3 @@ class SchemaRegistry:
             else:
                 return None
         return node
-
-    def describe(self) -> dict[str, Schema]:
-        """Summaries of every component (given and hoisted) for the views."""
-        return {key: self._summary(key, schema) for key, schema in self.schemas.items()}
-
-    def _summary(self, key: str, schema: dict[str, Any]) -> Schema:
-        kind: SchemaKind = "alias"
-        if "enum" in schema:
-            kind = "enum"
-        elif "properties" in schema or schema.get("type") == "object":
-            kind = "object"
-        props: list[Property] = []
-        required = set(schema.get("required") or [])
-        made = self._properties
-        for name, prop in (schema.get("properties") or {}).items():
-            found = self._shallow(prop)
-            if name.__class__ is not str:  # (1 and True would share a key)
-                props.append(Property(name, found, name in required))
-                continue
-            said = (name, id(found), name in required)
-            known = made.get(said)
-            if known is None:
-                known = made[said] = Property(name, found, said[2])
-            props.append(known)
-        values = tuple(schema.get("enum") or ()) if kind == "enum" else ()
-        description = schema.get("description")
-        varnames = schema.get("x-enum-varnames") or schema.get("x-enumNames") or ()
-        if not (
-            isinstance(varnames, list)
-            and len(varnames) == len(values)
-            and all(isinstance(v, str) for v in varnames)
-        ):
-            varnames = ()
-        return Schema(
-            key,
-            kind,
-            tuple(props),
-            values,
-            self.locations[key],
-            description if isinstance(description, str) else "",
-            tuple(varnames),
-        )
-
-    def _shallow(self, schema: Any) -> TypeRef:
-        """A property's type without hoisting (nested inline schemas stay the models stage's job)."""
-        if not isinstance(schema, dict):
-            return self._type("any")
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            return self._model_ref(ref, False) or self._type("any")
-        kind = schema.get("type")
-        if kind.__class__ is str and _COMBINERS.isdisjoint(schema):  # most properties
-            return self._shallow_typed(schema, kind)
-        single = self._single_member(schema)
-        if single is not None:
-            return self._shallow(single)
-        kinds = _non_null_types(schema)
-        if kinds == ["array"]:
-            return self._array(self._shallow(schema.get("items")))
-        if kinds == ["object"]:
-            return self._shallow_map(schema, is_nullable(schema))
-        if len(kinds) == 1 and kinds[0] in _PRIMITIVES and "enum" not in schema:
-            fmt = schema.get("format") if kinds[0] == "string" else None
-            if fmt == "binary":
-                return self._type("binary", None, None, is_nullable(schema))
-            return self._type(
-                kinds[0], None, fmt if isinstance(fmt, str) else None, is_nullable(schema)
-            )
-        return self._type("any")
-
-    def _shallow_typed(self, schema: dict[str, Any], kind: str) -> TypeRef:
-        """:meth:`_shallow` of a schema with one ``type`` (a str) and no allOf/anyOf/oneOf."""
-        if kind == "array":
-            return self._array(self._shallow(schema.get("items")))
-        if kind == "object":
-            return self._shallow_map(schema, schema.get("nullable") is True)
-        if kind not in _PRIMITIVES or "enum" in schema:
-            return self._type("any")
-        fmt = schema.get("format") if kind == "string" else None
-        nullable = schema.get("nullable") is True
-        if fmt == "binary":
-            return self._type("binary", None, None, nullable)
-        return self._type(kind, None, fmt if isinstance(fmt, str) else None, nullable)
-
-    def _shallow_map(self, schema: dict[str, Any], nullable: bool) -> TypeRef:
-        """An object property left inline (no properties of its own): a map of its
-        ``additionalProperties``' type, or of anything."""
-        extra = schema.get("additionalProperties")
-        value = self._shallow(extra) if isinstance(extra, dict) and extra else self._type("any")
-        found = self._maps.get((id(value), nullable))
-        if found is None:  # made once per value type, as an array is per item
-            found = self._maps[id(value), nullable] = TypeRef("map", item=value, nullable=nullable)
-        return found
-
-    def _array(self, item: TypeRef) -> TypeRef:
-        """``TypeRef("array", item=item)``, made once per item (a summary's items are made once too)."""
-        found = self._arrays.get(id(item))
-        if found is None:
-            found = self._arrays[id(item)] = TypeRef("array", item=item)
-        return found

@@ -5,8 +5,8 @@ Thousands of properties share a handful of schemas (``{"type": "string", "format
 schema and the flavour alone: the type, the constraint keywords, the docstring, whether
 None is admitted. A :class:`FieldMemo` keeps them for one ``render_models`` run (the
 shapes and names it was made with), keyed by :func:`schema_key`, so an equal schema is
-worked out once per flavour and role. Warnings depend on a property's location: the
-caller still checks and reports per property.
+worked out once per flavour, role and kind of body (multipart or not). Warnings depend
+on a property's location: the caller still checks and reports per property.
 """
 
 from __future__ import annotations
@@ -45,8 +45,9 @@ class FieldFacts:
     python_re: bool
 
 
-FieldMemo = dict[tuple[bool, str, Key], FieldFacts]
-"""(server, role, :func:`schema_key`) -> facts, for one run's shapes and names."""
+FieldMemo = dict[tuple[bool, str, bool, Key], FieldFacts]
+"""(server, role, files, :func:`schema_key`) -> facts, for one run's shapes and names
+(``files``: the class is a multipart body's, ``model_types.Speller.files``)."""
 
 
 class _Marker:

@@ -56,7 +56,8 @@ class Type:
 
 NONE = Type("name", "None")
 ANY = Type("name", "Any")
-FILE = Type("name", "_File")  # the client's ``format: binary``: bytes, a file or a named file
+# A ``format: binary`` field of the client's multipart bodies: bytes, a file or a named file.
+FILE = Type("name", "_File")
 
 
 def unconstrained(t: Type) -> bool:
@@ -133,13 +134,19 @@ _CLIENT_FORMATS = {"date-time": "_Datetime", "uri": "_Uri"}
 
 @dataclass(frozen=True)
 class Speller:
-    """Spells schemas as types for one flavour and one role of the module."""
+    """Spells schemas as types for one flavour and one role of the module.
+
+    ``files``: the class is one the client sends as a multipart body, whose parts a
+    ``format: binary`` field (or array item) holds as a file (``_File``); elsewhere (JSON
+    models) such a field stays ``bytes``, its constraints checked.
+    """
 
     shapes: dict[str, Shape]
     names: Names
     split: frozenset[str]
     server: bool
     role: Role = "response"
+    files: bool = False
 
     def class_name(self, key: str, role: Role | None = None) -> ClassName:
         """The class of component ``key`` in ``role`` (the Request/Response variant where it splits)."""
@@ -267,7 +274,7 @@ class Speller:
                 return Type("name", "_Email" if self.server else "str")
             if fmt in _CLIENT_FORMATS and not self.server:  # lenient with replies
                 return Type("name", _CLIENT_FORMATS[fmt])
-            if fmt == "binary" and not self.server:  # a multipart part: a file, not only bytes
+            if fmt == "binary" and self.files:  # a multipart part: a file, not only bytes
                 return FILE
             if fmt in STRING_FORMATS:
                 return Type("name", STRING_FORMATS[fmt])

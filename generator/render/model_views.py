@@ -35,7 +35,7 @@ from apiforge.render.model_defaults import (
     json_literal,
     with_inherited_default,
 )
-from apiforge.render.model_extras import left_out_names
+from apiforge.render.model_extras import model_hooks
 from apiforge.render.model_fields import FieldFacts, FieldMemo, schema_key
 from apiforge.render.model_tags import discriminator_tags
 from apiforge.render.model_types import (
@@ -93,7 +93,7 @@ class ClassView:
     always_set: str = ""
     # client: closed (``additionalProperties: false``) yet reads a newer server's reply
     reads_closed: bool = False
-    left_out: str = ""  # server: literals of the names no extra may hold (``model_extras``)
+    left_out: str = ""  # literals of the names no extra may hold (``model_extras``)
 
     @property
     def is_enum(self) -> bool:
@@ -131,12 +131,14 @@ def class_entries(
     keys: Iterable[str] | None = None,
     tags: dict[tuple[str, str], list[Any]] | None = None,
     memo: FieldMemo | None = None,
+    files: frozenset[str] = frozenset(),
 ) -> list[ClassEntry]:
     """The classes of ``keys`` (default: every component) in one flavour, in that order.
 
     Warnings (defaults dropped...) go to ``sink``; ``tags`` are
     :func:`~apiforge.render.model_tags.discriminator_tags`, computed when not given;
-    ``memo`` is shared by the calls of one run (same shapes and names).
+    ``memo`` is shared by the calls of one run (same shapes and names); ``files``: the
+    components the client sends as multipart bodies (``Speller.files``).
     """
     builder = _Builder(
         shapes,
@@ -146,6 +148,7 @@ def class_entries(
         Defaults(shapes, names, sink),
         tags if tags is not None else discriminator_tags(shapes, names, split),
         {} if memo is None else memo,
+        files,
     )
     return builder.entries(shapes if keys is None else keys)
 
@@ -159,6 +162,7 @@ class _Builder:
     defaults: Defaults
     tags: dict[tuple[str, str], list[Any]]
     memo: FieldMemo
+    files: frozenset[str]
 
     def __post_init__(self) -> None:
         self._helpers: set[str] = set()  # of the class being built
@@ -187,8 +191,10 @@ class _Builder:
     def _roles(self, key: str) -> tuple[Role, ...]:
         return ("request", "response") if key in self.split else ("response",)
 
-    def _speller(self, role: Role) -> Speller:
-        return Speller(self.shapes, self.names, self.split, self.server, role)
+    def _speller(self, role: Role, key: str = "") -> Speller:
+        """The speller of ``key``'s class in ``role`` (the request one of a split multipart body)."""
+        files = key in self.files and (role == "request" or key not in self.split)
+        return Speller(self.shapes, self.names, self.split, self.server, role, files)
 
     def _class(self, key: str, role: Role, name: str) -> tuple[ClassView, list[Type], Type | None]:
         shape = self.shapes[key]
@@ -206,7 +212,7 @@ class _Builder:
             return view, [], None
         if shape.kind == "object":
             return (*self._model(key, role, name, shape, doc), None)
-        speller = self._speller(role)
+        speller = self._speller(role, key)
         if shape.kind == "enum":
             root = enum_root(shape.enum_values) if self.server else ANY  # the client's are open
         else:
@@ -221,7 +227,7 @@ class _Builder:
     def _model(
         self, key: str, role: Role, name: str, shape: Shape, doc: str
     ) -> tuple[ClassView, list[Type]]:
-        speller = self._speller(role)
+        speller = self._speller(role, key)
         props = [
             p
             for p in shape.properties
@@ -240,9 +246,6 @@ class _Builder:
             types.append(t)
             python_re = python_re or facts.python_re
         config = ["populate_by_name=True"]
-        reads_closed = shape.extra == "forbid" and not self.server
-        if reads_closed:
-            self._helpers.add("_unknown_keys_read")
         if shape.extra != "ignore":
             config.insert(0, f'extra="{shape.extra}"')
         if python_re:
@@ -254,14 +257,10 @@ class _Builder:
             extra_type = speller.spell(extra_schema)
             types.append(extra_type)
             extra = annotation(extra_type)
-        omits = any(f.annotation.startswith("_Omittable[") for f in fields)
-        if omits:
-            self._helpers.add("_Omittable")
-        if omits and not self.server:
-            self._helpers.add("_without_nulls")
-        left_out = left_out_names(shape, props, self.names) if self.server else ""
-        if left_out:
-            self._helpers.add("_without_keys")
+        request = role == "request" and key in self.split
+        annotations = (f.annotation for f in fields)
+        hooks = model_hooks(shape, props, self.names, annotations, self.server, request)
+        self._helpers |= hooks.helpers
         tagged = [
             literal(self.names.fields[key][p.name])
             for p in props
@@ -277,10 +276,10 @@ class _Builder:
             extra,
             tuple(fields),
             (),
-            omits and not self.server,
+            hooks.omits_none,
             always_set,
-            reads_closed,
-            left_out,
+            hooks.reads_closed,
+            hooks.left_out,
         ), types
 
     def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type, FieldFacts]:
@@ -341,7 +340,7 @@ class _Builder:
     def _facts(self, declared: dict[str, Any], speller: Speller) -> FieldFacts:
         """What ``declared`` alone makes of a field: from the memo when an equal schema was seen."""
         found = schema_key(declared)
-        key = None if found is None else (self.server, speller.role, found)
+        key = None if found is None else (self.server, speller.role, speller.files, found)
         facts = self.memo.get(key) if key is not None else None
         if facts is not None:
             return facts

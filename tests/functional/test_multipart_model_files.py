@@ -3,7 +3,8 @@
 A ``format: binary`` property of the client's models was ``bytes``: a model could send
 no filename and no file object (only a dict body could). It is now ``_File``: bytes, a
 binary file object or httpx's ``(filename, content[, content_type])`` tuple. Checked
-against a real server on uvicorn that reports the parts it received.
+against a real server on uvicorn that reports the parts it received. Only the fields of
+a multipart body take files: a JSON model's stay ``bytes``, their constraints checked.
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ SPEC = textwrap.dedent(
             "200":
               description: the parts received
               content: {application/json: {schema: {$ref: '#/components/schemas/Received'}}}
+      /notes:
+        post:
+          operationId: addNote
+          requestBody:
+            required: true
+            content: {application/json: {schema: {$ref: '#/components/schemas/Note'}}}
+          responses:
+            "204": {description: stored}
     components:
       schemas:
         Upload:
@@ -50,6 +59,12 @@ SPEC = textwrap.dedent(
           properties:
             file: {type: string, format: binary, maxLength: 100}
             note: {type: string}
+            meta: {$ref: '#/components/schemas/Note'}
+        Note:
+          type: object
+          required: [data]
+          properties:
+            data: {type: string, format: binary, maxLength: 4}
         Received:
           type: object
           properties:
@@ -109,3 +124,13 @@ def test_a_value_that_is_no_file_is_refused(built: Built) -> None:
     with pytest.raises(pydantic.ValidationError, match="binary file"):
         built.models().Upload(file=42)
     assert built.models().Upload.model_json_schema()["properties"]["file"]["format"] == "binary"
+
+
+def test_a_json_model_keeps_bytes_and_their_length(built: Built) -> None:
+    """``Note`` is a JSON body (and what ``Upload.meta`` holds, sent as a JSON part): a file
+    object would be sent as a list of lines, and its ``maxLength`` is a JSON string's."""
+    note = built.models().Note
+    assert note(data=b"abcd").data == b"abcd"
+    for wrong in (io.BytesIO(b"ab"), ("a.txt", b"ab"), b"abcde"):
+        with pytest.raises(pydantic.ValidationError):
+            note(data=wrong)

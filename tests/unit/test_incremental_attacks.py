@@ -114,6 +114,31 @@ def _duplicate_operation_id(document: dict[str, Any]) -> None:
     first["head"] = {"operationId": taken, "responses": {"204": {"description": "done"}}}
 
 
+def _create_body(document: dict[str, Any]) -> str:
+    """The component the first create operation sends (``<Resource>Request``)."""
+    schemas = document["components"]["schemas"]
+    return next(n for n in schemas if n.endswith("Request") and not n.startswith("Patched"))
+
+
+def _binary_field(document: dict[str, Any]) -> None:
+    """The create body (JSON) gains a binary property: ``bytes``, its maxLength checked."""
+    properties = document["components"]["schemas"][_create_body(document)]["properties"]
+    properties["upload"] = {"type": "string", "format": "binary", "maxLength": 64}
+
+
+def _multipart_body(document: dict[str, Any]) -> None:
+    """The create operation sends its body as multipart/form-data instead: the binary field
+    takes files (``_File``), though no schema changed."""
+    ref = {"$ref": f"#/components/schemas/{_create_body(document)}"}
+    for item in document["paths"].values():
+        for operation in item.values():
+            body = operation.get("requestBody", {}) if isinstance(operation, dict) else {}
+            content = body.get("content", {})
+            if content.get("application/json", {}).get("schema") == ref:
+                content["multipart/form-data"] = content.pop("application/json")
+                return
+
+
 def _diagnostics(output: str) -> list[str]:
     """The warnings and errors of a run's output, in order."""
     return [line for line in output.splitlines() if "warning[" in line or "error[" in line]
@@ -130,12 +155,14 @@ ATTACKS = [
     _to_enum,
     _rename_schema,
     _add_property,
+    _binary_field,
+    _multipart_body,
 ]
 
 
 # Whether the views' files are reused (view_reuse.py): only when nothing a view
 # reads changed (a property added to a schema, even one needing a new helper).
-VIEWS_REUSED = {_add_property: True, _add_email: True}
+VIEWS_REUSED = {_add_property: True, _add_email: True, _binary_field: True}
 
 
 def test_edits_that_attack_reuse_regenerated_warm_equal_cold_runs(

@@ -11,6 +11,7 @@ from apiforge.ir.build import ModelSource, build
 from apiforge.ir.model import Api, TypeRef
 from apiforge.ir.nested import component_key, needs_class, refers_to
 from apiforge.ir.schemas import SchemaRegistry, is_nullable
+from apiforge.ir.summaries import describe
 from apiforge.load.jsonpointer import unescape
 
 
@@ -419,7 +420,7 @@ def test_inline_schemas_that_need_a_class_are_hoisted_once() -> None:
     enum = reg.type_of(
         {"type": "string", "enum": ["a", "b"]}, SpecLocation("spec.yaml", "/c"), "Colour"
     )
-    assert enum.kind == "model" and reg.describe()[enum.model or ""].kind == "enum"
+    assert enum.kind == "model" and describe(reg)[enum.model or ""].kind == "enum"
 
 
 def test_nested_parts_of_a_hoisted_schema_are_hoisted_with_derived_names() -> None:
@@ -456,7 +457,7 @@ def test_describe_summarises_components_for_operations() -> None:
             "Name": {"type": "string"},
         }
     )
-    described = reg.describe()
+    described = describe(reg)
     pet = described["Pet"]
     assert pet.kind == "object"
     assert [(p.name, p.type, p.required) for p in pet.properties] == [
@@ -465,6 +466,48 @@ def test_describe_summarises_components_for_operations() -> None:
     ]
     assert (described["Kind"].kind, described["Kind"].enum_values) == ("enum", ("cat", "dog"))
     assert described["Name"].kind == "alias"
+
+
+_STATUS = {"$ref": "#/components/schemas/Status"}
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_a_field_and_a_body_keep_the_null_a_wrapper_admits(version: str) -> None:
+    """A wrapper of one member that admits null (3.0's nullable reference: ``allOf: [$ref]``
+    + ``nullable``; 3.1's: ``anyOf: [$ref, {type: null}]``), and a nullable array: the field
+    (and a body so typed) admits null, as its model spells it (``Status | None``)."""
+    listed = (
+        {"type": ["array", "null"], "items": {"type": "string"}}
+        if version.startswith("3.1")
+        else {"type": "array", "items": {"type": "string"}, "nullable": True}
+    )
+    properties = {
+        "wrapped": {"allOf": [_STATUS], "nullable": True, "description": "or null"},
+        "either": {"anyOf": [_STATUS, {"type": "null"}]},
+        "listed": listed,
+        "plain": _STATUS,
+        "wrapped_only": {"allOf": [_STATUS], "description": "never null"},
+    }
+    body = {"content": {"application/json": {"schema": {"anyOf": [_STATUS, {"type": "null"}]}}}}
+    document = spec(
+        {"/t": {"post": {"operationId": "t", "requestBody": body, "responses": OK}}},
+        {
+            "schemas": {
+                "Status": {"type": "string", "enum": ["on", "off"]},
+                "Thing": {"type": "object", "properties": properties},
+            }
+        },
+        version=version,
+    )
+    api, _, _ = built(document)
+    found = {p.name: p.type for p in api.schemas["Thing"].properties}
+    status = TypeRef("model", model="Status")
+    nullable = TypeRef("model", model="Status", nullable=True)
+    assert found["wrapped"] == found["either"] == nullable
+    assert found["listed"] == TypeRef("array", item=TypeRef("string"), nullable=True)
+    assert found["plain"] == found["wrapped_only"] == status
+    assert api.operations[0].body is not None
+    assert api.operations[0].body.contents[0].type == nullable
 
 
 def test_pointer_helpers() -> None:

@@ -1,7 +1,7 @@
 """The IR build's cheaper paths give what the plain ones gave.
 
 ``SpecLocation.child`` spells its pointer itself and skips the frozen ``__init__``;
-``SchemaRegistry._type`` makes one TypeRef per (kind, model, format, nullable);
+``SchemaRegistry.type_ref`` makes one TypeRef per (kind, model, format, nullable);
 ``document_checks.prepare`` skips its walk when the mappings the loader collected
 (``validation.check_defaults``), or else a first pass, show nothing to report.
 Each test fails when its shortcut keys or skips wrongly.
@@ -23,6 +23,7 @@ from apiforge.ir.document_checks import _NOTICED, _unremarkable, _walk, prepare
 from apiforge.ir.model import TypeRef
 from apiforge.ir.one_of import EXTENSION
 from apiforge.ir.schemas import SchemaRegistry
+from apiforge.ir.summaries import Summaries
 from apiforge.load import jsonpointer
 from apiforge.load.validation import SCHEMA_KEYS, check_defaults
 
@@ -74,9 +75,9 @@ def test_types_made_once_per_value_differ_wherever_the_value_does() -> None:
     assert first[3] == TypeRef("string", nullable=True)
     assert first[4] == TypeRef("binary")
     assert first[12] == TypeRef("model", model="A", nullable=True)
-    shallow = [reg._shallow(s) for s in schemas]
+    shallow = [Summaries(reg).shallow(s) for s in schemas]
     assert shallow[:9] == first[:9] and shallow[10:12] == first[10:12]
-    assert shallow[12] == TypeRef("model", model="A")  # _shallow ignores nullable at a $ref
+    assert shallow[12] == TypeRef("model", model="A")  # a property keeps a $ref as written
 
 
 REF = {"$ref": "#/components/schemas/A"}

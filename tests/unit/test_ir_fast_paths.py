@@ -24,6 +24,7 @@ from apiforge.ir.build import build
 from apiforge.ir.nested import Nester, component_key
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.ir.shapes import build_shapes
+from apiforge.ir.summaries import Summaries
 from apiforge.naming import words
 
 BASE = SpecLocation("spec.yaml", "/paths/~1x/get/parameters/0")
@@ -106,8 +107,9 @@ def test_a_component_ref_is_one_typeref_per_reference_and_nullability() -> None:
         schema = {"$ref": ref, **({"nullable": True} if nullable else {})}
         got = registry.type_at(schema, BASE, ("schema",), "H")
         assert got.model == "A" and got.nullable is nullable
-        assert got is registry._type("model", component_key(ref), None, nullable)
-        assert registry._shallow(schema) is registry._type("model", "A")  # _shallow: never nullable
+        assert got is registry.type_ref("model", component_key(ref), None, nullable)
+        # a property keeps the $ref as written
+        assert Summaries(registry).shallow(schema) is registry.type_ref("model", "A")
     assert registry.type_of({"$ref": "#/components/schemas/Later"}, loc, "H").kind == "any"
     registry.schemas["Later"] = {"type": "object"}  # a component known later is found then
     assert registry.type_of({"$ref": "#/components/schemas/Later"}, loc, "H").model == "Later"

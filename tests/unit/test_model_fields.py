@@ -106,3 +106,49 @@ def test_equal_schemas_share_facts_but_each_property_keeps_its_own_warnings(
         base = f"/components/schemas/{name}/properties"
         assert ("pattern-dropped", f"{base}/code/pattern") in warned
         assert ("default-dropped", f"{base}/opened/default") in warned
+
+
+def test_a_binary_field_is_a_file_only_in_a_multipart_body_class(tmp_path: Path) -> None:
+    """The fields' memo tells a multipart body's class (whose binary fields take files) from
+    the others sharing its schemas: a JSON class's stays ``bytes`` with its constraints, and
+    so does a split body's response class."""
+    binary = {"type": "string", "format": "binary", "maxLength": 4}
+    schemas = {
+        "Upload": {"type": "object", "properties": {"data": binary, "parts": {"items": binary}}},
+        "Note": {"type": "object", "properties": {"data": binary, "parts": {"items": binary}}},
+        "Photo": {
+            "type": "object",
+            "properties": {"data": binary, "id": {"type": "integer", "readOnly": True}},
+        },
+    }
+    spec = {"openapi": "3.0.3", "info": {"title": "F", "version": "1"}, "paths": {}}
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps({**spec, "components": {"schemas": schemas}}))
+    sink = Sink()
+    loaded = load(path, sink, LoadOptions())
+    assert loaded is not None
+    api, source = build(loaded.document, sink, str(path))
+    shapes = build_shapes(source.schemas, source.locations, sink)
+    names = resolve_names(api, shapes)
+    memo: FieldMemo = {}
+    fields = {
+        entry.name: {f.name: f.annotation + " = " + f.value for f in entry.view.fields}
+        for key in shapes
+        for entry in class_entries(
+            shapes,
+            names,
+            split_keys(shapes),
+            False,
+            sink,
+            [key],
+            memo=memo,
+            files=frozenset({"Upload", "Photo"}),
+        )
+    }
+    assert fields["Upload"] == {
+        "data": "_Omittable[_File] = None",
+        "parts": "_Omittable[list[_File]] = None",
+    }
+    bytes_field = "_Omittable[bytes] = Field(default=None, max_length=4)"
+    assert fields["Note"]["data"] == fields["PhotoResponse"]["data"] == bytes_field
+    assert fields["PhotoRequest"]["data"] == "_Omittable[_File] = None"

@@ -25,6 +25,7 @@ from apiforge.ir import shapes as shapes_module
 from apiforge.ir.model import Property, TypeRef
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.ir.shapes import Shape, _scan, build_shapes, split_keys
+from apiforge.ir.summaries import describe
 from apiforge.model_cache import known_refs
 from apiforge.naming.names import _field_names
 from apiforge.naming.reserved import MODEL_ATTRIBUTES, RESERVED_METHOD_NAMES
@@ -36,7 +37,7 @@ from apiforge.resources import templates_hash
 def _summaries(schemas: dict[str, Any]) -> dict[str, tuple[Property, ...]]:
     document = {"openapi": "3.0.3", "components": {"schemas": schemas}}
     registry = SchemaRegistry(document, Sink(), "spec.yaml")
-    return {key: schema.properties for key, schema in registry.describe().items()}
+    return {key: schema.properties for key, schema in describe(registry).items()}
 
 
 def test_properties_that_differ_in_type_or_requiredness_stay_apart() -> None:
