@@ -43,7 +43,7 @@ from apiforge.render.server_params import (
 from apiforge.render.server_responses import STATUS_CLASSES, route_responses
 from apiforge.render.types import Annotator
 
-_MARKERS = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
+_MARKERS = {"path": "Path", "query": "Query", "header": "Header"}  # a cookie: rt.StyledParameter
 _SCHEME_KINDS = {
     "bearer": "rt.BEARER",
     "oauth2": "rt.BEARER",
@@ -113,6 +113,11 @@ def route_view(
     readers: list[
         tuple[str, str]
     ] = []  # module constants: one rt.StyledParameter per styled parameter
+    credential_cookies = tuple(
+        s.param_name
+        for s in schemes.values()
+        if s.kind == "api_key" and s.location == "cookie" and s.param_name
+    )
     for param, py in ordered_params(op, op_names):
         annotation = annotator.spell(param.type, "request")
         checks = param_checks(param, annotation, sink)
@@ -132,7 +137,8 @@ def route_view(
             default = _default_expr(param, annotation, annotator)
         else:
             constant = f"_{op_names.function}_{py}_param".upper()
-            readers.append((constant, reader_expr(param, op, annotation, checks, metadata)))
+            styled = reader_expr(param, op, annotation, checks, metadata, credential_cookies)
+            readers.append((constant, styled))
             marker, default = f"Depends({constant})", "None"
         arg = ArgView(
             py,
