@@ -339,7 +339,7 @@ def _returns(outcomes: list[OutcomeView], texts: dict[str, str], *, head: bool) 
     if len(outcomes) == 1:
         alone = bodies(outcomes[0])
         return alone[0] if len(alone) == 1 else union(alone)
-    parts = []
+    parts: list[str] = []
     for outcome in outcomes:
         exact = outcome.code.isdigit()
         wrapper = STATUS_CLASSES.get(outcome.status_code) if exact else None
