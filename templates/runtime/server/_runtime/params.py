@@ -160,11 +160,9 @@ class StyledParameter:
             return values
         delimiter = _DELIMITERS.get(self._style, ",")
         raw = _raw_query_values(request, self._name) if delimiter != " " else []
-        if len(raw) == len(values) and (delimiter == "," or delimiter in raw[-1]):
-            # Split where the delimiter is bare: one escaped (an item's own "," as "%2C") is
-            # data, as RFC 3986 and OpenAPI say of a reserved character ("," is one), so a
-            # one-item list ["a,b"] (sent "a%2Cb") stays one item. A "|", which a URI may
-            # not hold bare, is read decoded when none is bare (a client escaping it).
+        if len(raw) == len(values) and delimiter in raw[-1]:
+            # Sent with bare delimiters: one escaped (an item's own "," as "%2C") is data.
+            # (A client escaping every delimiter, as httpx's params= do, is read decoded.)
             return self._split_text(raw[-1], delimiter, _unquote_query)
         return self._split_text(values[-1], delimiter)
 
