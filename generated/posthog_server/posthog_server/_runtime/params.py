@@ -57,14 +57,12 @@ class StyledParameter:
     :param explode: the OpenAPI explode flag.
     :param required: answer 422 when the parameter is absent.
     :param default: a JSON value used when the parameter is absent (validated too).
-    :param reserved: the operation's other query (or cookie) parameters, and the cookies
-        security schemes read, which an exploded ``form`` object without declared
-        properties does not collect. An exploded object cookie is read from one cookie
-        per property, as an exploded query object is.
+    :param reserved: the operation's other query (or cookie) parameters and the cookies
+        security schemes read: an exploded ``form`` object without declared properties
+        (one query parameter, or cookie, per property) leaves them alone.
 
-    Every cookie parameter is read by one of these (FastAPI's ``Cookie()`` would hand
-    the implementation ``a%20b`` for the ``a b`` the client sent): names and values are
-    percent-decoded, a value split on its bare commas first.
+    Every cookie parameter is read by one of these (FastAPI's ``Cookie()`` hands over the
+    ``a%20b`` the client sends for ``a b``): percent-decoded, split on bare commas first.
     """
 
     def __init__(
@@ -161,11 +159,11 @@ class StyledParameter:
             return values
         delimiter = _DELIMITERS.get(self._style, ",")
         raw = _raw_query_values(request, self._name) if delimiter != " " else []
-        if len(raw) == len(values) and (delimiter == "," or delimiter in raw[-1]):
-            # Split where the delimiter is bare: one escaped (an item's own "," as "%2C") is
-            # data, as RFC 3986 and OpenAPI say of a reserved character ("," is one), so a
-            # one-item list ["a,b"] (sent "a%2Cb") stays one item. A "|", which a URI may
-            # not hold bare, is read decoded when none is bare (a client escaping it).
+        if len(raw) == len(values) and delimiter in raw[-1]:
+            # Sent with bare delimiters: one escaped (an item's own "," as "%2C") is data.
+            # Without one the value is read decoded: a caller escaping every delimiter
+            # (httpx's params=, the client's extra_query) means several items, so the one
+            # item ["a,b"], sent "a%2Cb", reads as two (explode: true carries any item).
             return self._split_text(raw[-1], delimiter, _unquote_query)
         return self._split_text(values[-1], delimiter)
 

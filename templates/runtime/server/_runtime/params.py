@@ -56,14 +56,12 @@ class StyledParameter:
     :param explode: the OpenAPI explode flag.
     :param required: answer 422 when the parameter is absent.
     :param default: a JSON value used when the parameter is absent (validated too).
-    :param reserved: the operation's other query (or cookie) parameters, and the cookies
-        security schemes read, which an exploded ``form`` object without declared
-        properties does not collect. An exploded object cookie is read from one cookie
-        per property, as an exploded query object is.
+    :param reserved: the operation's other query (or cookie) parameters and the cookies
+        security schemes read: an exploded ``form`` object without declared properties
+        (one query parameter, or cookie, per property) leaves them alone.
 
-    Every cookie parameter is read by one of these (FastAPI's ``Cookie()`` would hand
-    the implementation ``a%20b`` for the ``a b`` the client sent): names and values are
-    percent-decoded, a value split on its bare commas first.
+    Every cookie parameter is read by one of these (FastAPI's ``Cookie()`` hands over the
+    ``a%20b`` the client sends for ``a b``): percent-decoded, split on bare commas first.
     """
 
     def __init__(
@@ -162,7 +160,9 @@ class StyledParameter:
         raw = _raw_query_values(request, self._name) if delimiter != " " else []
         if len(raw) == len(values) and delimiter in raw[-1]:
             # Sent with bare delimiters: one escaped (an item's own "," as "%2C") is data.
-            # (A client escaping every delimiter, as httpx's params= do, is read decoded.)
+            # Without one the value is read decoded: a caller escaping every delimiter
+            # (httpx's params=, the client's extra_query) means several items, so the one
+            # item ["a,b"], sent "a%2Cb", reads as two (explode: true carries any item).
             return self._split_text(raw[-1], delimiter, _unquote_query)
         return self._split_text(values[-1], delimiter)
 
