@@ -3,9 +3,10 @@
 FastAPI reads scalars and exploded ``form`` query arrays itself. Every other
 parameter (a non-exploded or delimited array, an object, a ``deepObject``, a
 ``label``/``matrix`` path segment, a query parameter named like a path parameter,
-whose value FastAPI would take from the path) is read by a runtime
-``rt.StyledParameter`` dependency that splits the text as the style says and
-validates it with pydantic; it documents the parameter with its style itself.
+whose value FastAPI would take from the path, and every cookie, whose percent-escapes
+FastAPI leaves undecoded) is read by a runtime ``rt.StyledParameter`` dependency that
+splits the text as the style says and validates it with pydantic; it documents the
+parameter with its style itself.
 
 FastAPI both enforces and documents ``ge``/``max_length``/``pattern``..., so the
 generated server answers 422 for a value the spec rules out and ``app.openapi()``
@@ -41,8 +42,11 @@ _FORMATLESS = ("str", "int", "float", "bool")
 
 
 def native_param(param: Parameter, op: Operation, annotator: Annotator) -> bool:
-    """True when FastAPI reads ``param`` itself: a scalar or an exploded query array, styled by default."""
-    default_style = "form" if param.location in ("query", "cookie") else "simple"
+    """True when FastAPI reads ``param`` itself: a scalar or an exploded query array, styled by
+    default, in a path, a query or a header (the client percent-escapes a cookie's text)."""
+    if param.location == "cookie":
+        return False
+    default_style = "form" if param.location == "query" else "simple"
     style, explode = param.serialization
     if style != default_style or explode != (style == "form"):
         return False  # FastAPI would document the default style
@@ -67,8 +71,13 @@ def reader_expr(
     annotation: str,
     checks: list[tuple[str, str]],
     metadata: list[str],
+    credential_cookies: tuple[str, ...] = (),
 ) -> str:
-    """The ``rt.StyledParameter(...)`` constant reading ``param`` (see the module docstring)."""
+    """The ``rt.StyledParameter(...)`` constant reading ``param`` (see the module docstring).
+
+    ``credential_cookies``: the cookies the API's security schemes read, which an object
+    cookie without declared properties leaves to them.
+    """
     style, explode = param.serialization
     type_expr = annotation
     field = [f"pydantic.Field({', '.join(f'{k}={v}' for k, v in checks)})"] if checks else []
@@ -87,9 +96,10 @@ def reader_expr(
     if param.deprecated:
         extra += ", deprecated=True"
     if param.type.kind == "map" and param.location in ("query", "cookie"):
-        others = sorted(
-            p.name for p in op.parameters if p.location == param.location and p.name != param.name
-        )
+        taken = {p.name for p in op.parameters if p.location == param.location}
+        if param.location == "cookie":
+            taken.update(credential_cookies)
+        others = sorted(taken - {param.name})
         extra += f", reserved={literal(tuple(others))}"
     return (
         f"rt.StyledParameter({type_expr}, {literal(param.location)}, {literal(param.name)}, style={literal(style)}, "

@@ -40,10 +40,10 @@ from apiforge.render.server_params import (
     param_metadata,
     reader_expr,
 )
-from apiforge.render.server_responses import STATUS_CLASSES, route_responses
+from apiforge.render.server_responses import STATUS_CLASSES, route_responses, text_alternatives
 from apiforge.render.types import Annotator
 
-_MARKERS = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
+_MARKERS = {"path": "Path", "query": "Query", "header": "Header"}  # a cookie: rt.StyledParameter
 _SCHEME_KINDS = {
     "bearer": "rt.BEARER",
     "oauth2": "rt.BEARER",
@@ -113,6 +113,11 @@ def route_view(
     readers: list[
         tuple[str, str]
     ] = []  # module constants: one rt.StyledParameter per styled parameter
+    credential_cookies = tuple(
+        s.param_name
+        for s in schemes.values()
+        if s.kind == "api_key" and s.location == "cookie" and s.param_name
+    )
     for param, py in ordered_params(op, op_names):
         annotation = annotator.spell(param.type, "request")
         checks = param_checks(param, annotation, sink)
@@ -132,7 +137,8 @@ def route_view(
             default = _default_expr(param, annotation, annotator)
         else:
             constant = f"_{op_names.function}_{py}_param".upper()
-            readers.append((constant, reader_expr(param, op, annotation, checks, metadata)))
+            styled = reader_expr(param, op, annotation, checks, metadata, credential_cookies)
+            readers.append((constant, styled))
             marker, default = f"Depends({constant})", "None"
         arg = ArgView(
             py,
@@ -172,6 +178,7 @@ def route_view(
     main = _main_outcome(outcomes)
     has_inputs = bool(positional or keyword or body)
     responses = route_responses(op, outcomes, main, has_inputs, annotator)
+    texts = text_alternatives(op, outcomes)
     return RouteView(
         function=op_names.function,
         group=group,
@@ -205,17 +212,22 @@ def route_view(
         and any(c.kind in ("form", "multipart") for c in op.body.contents),
         security_expr=_security(op, schemes),
         route_constant=f"_{op_names.constant}_ROUTE",
-        route_expr=_route_expr(op.operation_id, main, responses.media_types, outcomes),
-        returns=_returns(outcomes),
+        route_expr=_route_expr(op.operation_id, main, responses.media_types, outcomes, texts),
+        returns=_returns(outcomes, texts, head=op.method == "HEAD"),
         doc=docstring(summary_line(op)),
     )
 
 
 def _route_expr(
-    operation_id: str, main: OutcomeView | None, media_types: str, outcomes: list[OutcomeView]
+    operation_id: str,
+    main: OutcomeView | None,
+    media_types: str,
+    outcomes: list[OutcomeView],
+    texts: dict[str, str],
 ) -> str:
-    """The ``rt.Route(...)`` of an operation: its id, default status, media types and the
-    type of each JSON body (what the runtime validates a returned body into)."""
+    """The ``rt.Route(...)`` of an operation: its id, default status, media types, the
+    type of each JSON body (what the runtime validates a returned body into) and the
+    text type a status documents beside its JSON one (what a returned ``str`` goes as)."""
     status_code = main.status_code if main else 200
     media_type = literal(main.media_type) if main else "None"
     extra = f", media_types={media_types}" if media_types != "None" else ""
@@ -225,6 +237,11 @@ def _route_expr(
     bodies = [f"{literal(code)}: {annotation}" for code, annotation in typed.items()]
     if bodies:
         extra += ", bodies={" + ", ".join(bodies) + "}"
+    if texts:
+        listed: dict[str, str | None] = dict(texts)
+        if any(not code.isdigit() for code in texts):  # nor for a text type
+            listed = {o.code: texts.get(o.code) for o in outcomes if o.code.isdigit()} | listed
+        extra += f", texts={literal(listed)}"
     return f"rt.Route(operation_id={literal(operation_id)}, status_code={status_code}, media_type={media_type}{extra})"
 
 
@@ -306,14 +323,27 @@ def _main_outcome(outcomes: list[OutcomeView]) -> OutcomeView | None:
     return outcomes[0] if outcomes else None
 
 
-def _returns(outcomes: list[OutcomeView]) -> str:
-    if len(outcomes) <= 1:
-        return outcomes[0].returned if outcomes else "None"
-    parts = []
+def _returns(outcomes: list[OutcomeView], texts: dict[str, str], *, head: bool) -> str:
+    """The interface method's return annotation: each status's body, and ``str`` for a status
+    that documents a text type beside its JSON one; ``X | None`` for a ``HEAD`` (no body is
+    sent, so none need be built)."""
+
+    def bodies(outcome: OutcomeView) -> list[str]:
+        returned = [outcome.returned]
+        if outcome.code in texts and outcome.returned != "str":
+            returned.append("str")
+        return [union([r, "None"]) if head else r for r in returned]
+
+    if not outcomes:
+        return "None"
+    if len(outcomes) == 1:
+        alone = bodies(outcomes[0])
+        return alone[0] if len(alone) == 1 else union(alone)
+    parts: list[str] = []
     for outcome in outcomes:
         exact = outcome.code.isdigit()
         wrapper = STATUS_CLASSES.get(outcome.status_code) if exact else None
-        parts.append(f"rt.{wrapper or 'WithStatus'}[{outcome.returned}]")
+        parts.extend(f"rt.{wrapper or 'WithStatus'}[{body}]" for body in bodies(outcome))
     return union(parts)
 
 

@@ -94,6 +94,9 @@ class Route:
     :param bodies: the type of each documented JSON body, keyed like ``media_types``
         (``{"201": Account, "4XX": Error}``): a body the implementation returns for that
         status is validated into it before it is sent (see :func:`to_response`).
+    :param texts: the text type a status documents beside its JSON one, keyed like
+        ``media_types`` (``{"200": "text/plain"}``): a ``str`` returned for that status
+        that is no valid JSON body of it is sent as that type (see :func:`to_response`).
     """
 
     operation_id: str
@@ -101,6 +104,7 @@ class Route:
     media_type: str | None = "application/json"
     media_types: Mapping[str, str | None] | None = None
     bodies: Mapping[str, Any] | None = None
+    texts: Mapping[str, str | None] | None = None
 
     def media_type_for(self, status_code: int) -> str | None:
         """The documented media type of ``status_code``: exact, then range (``4XX``), then default."""
@@ -113,6 +117,12 @@ class Route:
         bodies = self.bodies
         key = _documented(bodies, status_code) if bodies else None
         return None if bodies is None or key is None else bodies[key]
+
+    def text_type_for(self, status_code: int) -> str | None:
+        """The text type ``status_code`` documents beside its JSON one (exact, range, default)."""
+        texts = self.texts
+        key = _documented(texts, status_code) if texts else None
+        return None if texts is None or key is None else texts[key]
 
 
 def _documented(by_status: Mapping[str, object], status_code: int) -> str | None:

@@ -9,7 +9,7 @@ from typing import (
     Literal,
     get_args,
 )
-from urllib.parse import unquote_plus
+from urllib.parse import unquote, unquote_plus
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -57,9 +57,12 @@ class StyledParameter:
     :param explode: the OpenAPI explode flag.
     :param required: answer 422 when the parameter is absent.
     :param default: a JSON value used when the parameter is absent (validated too).
-    :param reserved: the operation's other query (or cookie) parameters, which an exploded
-        ``form`` object without declared properties does not collect. An exploded object
-        cookie is read from one cookie per property, as an exploded query object is.
+    :param reserved: the operation's other query (or cookie) parameters and the cookies
+        security schemes read: an exploded ``form`` object without declared properties
+        (one query parameter, or cookie, per property) leaves them alone.
+
+    Every cookie parameter is read by one of these (FastAPI's ``Cookie()`` hands over the
+    ``a%20b`` the client sends for ``a b``): percent-decoded, split on bare commas first.
     """
 
     def __init__(
@@ -131,14 +134,7 @@ class StyledParameter:
             values = request.headers.getlist(self._name)
             return self._split_text(",".join(values), ",") if values else _ABSENT
         if self._location == "cookie":
-            if self._shape == "object" and self._explode:  # one cookie per property
-                cookies = request.cookies
-                keys = self._properties or [k for k in cookies if k not in self._reserved]
-                return {k: cookies[k] for k in keys if k in cookies} or _ABSENT
-            if self._shape == "array" and self._explode:  # one cookie per item
-                return _cookie_values(request, self._name) or _ABSENT
-            text = request.cookies.get(self._name)
-            return _ABSENT if text is None else self._split_text(text, ",")
+            return self._from_cookies(_cookie_pairs(request))
         text = request.path_params.get(self._name)
         return _ABSENT if not isinstance(text, str) else self._from_path(text)
 
@@ -165,9 +161,33 @@ class StyledParameter:
         raw = _raw_query_values(request, self._name) if delimiter != " " else []
         if len(raw) == len(values) and delimiter in raw[-1]:
             # Sent with bare delimiters: one escaped (an item's own "," as "%2C") is data.
-            # (A client escaping every delimiter, as httpx's params= do, is read decoded.)
+            # Without one the value is read decoded: a caller escaping every delimiter
+            # (httpx's params=, the client's extra_query) means several items, so the one
+            # item ["a,b"], sent "a%2Cb", reads as two (explode: true carries any item).
             return self._split_text(raw[-1], delimiter, _unquote_query)
         return self._split_text(values[-1], delimiter)
+
+    def _from_cookies(self, pairs: list[tuple[str, str]]) -> Any:
+        """The parameter from the request's cookies (``(name, raw value)``, in order).
+
+        Each value is split on its bare delimiters before its percent-escapes are decoded
+        (the client escapes an item's own ``,``, as it escapes ``;`` and spaces); of a
+        name sent twice the last counts, as in ``request.cookies``.
+        """
+        if self._shape == "object" and self._explode:  # one cookie per property
+            wanted = self._properties
+            found = {
+                name: _unquote_cookie(value)
+                for name, value in pairs
+                if (name in wanted if wanted else name not in self._reserved)
+            }
+            return found or _ABSENT
+        values = [value for name, value in pairs if name == self._name]
+        if not values:
+            return _ABSENT
+        if self._shape == "array" and self._explode:  # one cookie per item
+            return [_unquote_cookie(value) for value in values]
+        return self._split_text(values[-1], ",", _unquote_cookie)
 
     def _from_path(self, text: str) -> Any:
         if self._style == "label":
@@ -189,12 +209,13 @@ class StyledParameter:
         """One value, a list or an object from ``text``, as the parameter's shape says.
 
         ``decode``: applied to each piece once split (a raw query value is split before
-        its percent-escapes are decoded, so an escaped delimiter stays in its item).
+        its percent-escapes are decoded, so an escaped delimiter stays in its item), and
+        once the spaces around a comma are stripped (an escaped space is data).
         """
 
         def item(piece: str) -> str:
-            value = decode(piece) if decode is not None else piece
-            return value.strip() if delimiter == "," else value
+            piece = piece.strip() if delimiter == "," else piece
+            return decode(piece) if decode is not None else piece
 
         if self._shape == "scalar":
             return decode(text) if decode is not None else text
@@ -225,15 +246,27 @@ def _raw_query_values(request: Request, name: str) -> list[str]:
     return found
 
 
-def _cookie_values(request: Request, name: str) -> list[str]:
-    """Every value of cookie ``name``, in order (``request.cookies`` keeps the last only)."""
+def _cookie_pairs(request: Request) -> list[tuple[str, str]]:
+    """Every cookie of ``request`` as ``(decoded name, raw value)``, in order.
+
+    ``request.cookies`` keeps one value per name, and neither decodes what the client
+    percent-escaped. A value in double quotes loses them, as in ``request.cookies``.
+    """
     found = []
     for header in request.headers.getlist("cookie"):
         for chunk in header.split(";"):
-            key, _, value = chunk.partition("=")
-            if key.strip() == name:
-                found.append(value.strip())
+            key, equals, value = chunk.partition("=")
+            key, value = (key.strip(), value.strip()) if equals else ("", key.strip())
+            if len(value) > 1 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            if key or value:
+                found.append((_unquote_cookie(key), value))
     return found
+
+
+def _unquote_cookie(text: str) -> str:
+    """A cookie name or value (or a piece of one) with its percent-escapes decoded (``+`` stays)."""
+    return unquote(text, encoding="utf-8", errors="replace") if "%" in text else text
 
 
 def from_text(values: Iterable[object]) -> BeforeValidator:

@@ -233,6 +233,24 @@ def _conform(
         raise ResponseMismatch(operation_id, status_code, error) from None
 
 
+def _media_for(body: object, status_code: int, media_type: str | None, route: Route) -> str | None:
+    """``media_type``, or the text type the status documents beside it for a ``str`` that is
+    no valid JSON body of that status (a ``Document`` or its ``text/plain`` rendering)."""
+    if not isinstance(body, str) or route.texts is None or not _is_json(media_type):
+        return media_type
+    text_type = route.text_type_for(status_code)
+    if text_type is None:
+        return media_type
+    declared = route.body_type_for(status_code) if route.bodies else None
+    if declared is not None:
+        try:
+            _adapter(declared).validate_python(body)
+        except ValidationError:
+            return text_type
+        return media_type  # a JSON string: sent as JSON, as the status's own type says
+    return text_type
+
+
 def _concrete(media_type: str | None, fallback: str) -> str:
     """``media_type`` unless it is missing or a range such as ``*/*`` or ``image/*``."""
     return media_type if media_type and "*" not in media_type else fallback
@@ -301,7 +319,9 @@ def to_response(result: object, route: Route, *, head: bool = False) -> Response
       It is then serialised by pydantic with ``by_alias=True, exclude_unset=True``, so
       a field never set stays absent while an explicit ``None`` becomes ``null``; models
       nested in lists and dicts get the same treatment;
-    * a ``str`` on a non-JSON media type (``text/plain``, ``text/csv``...) is sent as text.
+    * a ``str`` on a non-JSON media type (``text/plain``, ``text/csv``...) is sent as text,
+      and so is one for a status documenting a text type beside its JSON one
+      (``route.texts``) unless it is a valid JSON body of that status (a JSON string).
 
     Args:
         result: what the implementation (or the middleware chain) returned.
@@ -313,6 +333,9 @@ def to_response(result: object, route: Route, *, head: bool = False) -> Response
         return result
     if isinstance(result, _Reply):
         status_code = result._status()
-        media_type = result.media_type or route.media_type_for(status_code)
+        media_type = result.media_type or _media_for(
+            result.body, status_code, route.media_type_for(status_code), route
+        )
         return _render(result.body, status_code, media_type, result.headers, route, head)
-    return _render(result, route.status_code, route.media_type, None, route, head)
+    media_type = _media_for(result, route.status_code, route.media_type, route)
+    return _render(result, route.status_code, media_type, None, route, head)

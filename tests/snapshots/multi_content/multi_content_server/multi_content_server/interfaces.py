@@ -41,7 +41,7 @@ class DocumentsApi(Protocol):
         id: str,
         *,
         context: rt.RequestContext,
-    ) -> rt.Ok[Document] | rt.NotModified[None] | rt.WithStatus[Problem]:
+    ) -> rt.Ok[Document] | rt.Ok[str] | rt.NotModified[None] | rt.WithStatus[Problem]:
         """getDocument"""
         ...
 
@@ -92,7 +92,7 @@ class DocumentsBase:
         id: str,
         *,
         context: rt.RequestContext,
-    ) -> rt.Ok[Document] | rt.NotModified[None] | rt.WithStatus[Problem]:
+    ) -> rt.Ok[Document] | rt.Ok[str] | rt.NotModified[None] | rt.WithStatus[Problem]:
         """getDocument"""
         raise NotImplementedError
 

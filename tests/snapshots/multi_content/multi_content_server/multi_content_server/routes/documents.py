@@ -39,6 +39,7 @@ _GET_DOCUMENT_ROUTE = rt.Route(
     status_code=200,
     media_type="application/json",
     bodies={"200": Document, "304": None, "default": Problem},
+    texts={"200": "text/plain"},
 )
 _DELETE_DOCUMENT_ROUTE = rt.Route(operation_id="deleteDocument", status_code=204, media_type=None)
 _ADD_COMMENT_ROUTE = rt.Route(

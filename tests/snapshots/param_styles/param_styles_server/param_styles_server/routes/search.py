@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import (
     APIRouter,
-    Cookie,
     Depends,
     Header,
     Query,
@@ -46,6 +45,9 @@ _SEARCH_2_PIPED_PARAM = rt.StyledParameter(
 _SEARCH_2_FILTER_PARAM = rt.StyledParameter(
     SearchFilter, "query", "filter", style="deepObject", explode=True, required=False
 )
+_SEARCH_2_SESSION_PARAM = rt.StyledParameter(
+    str, "cookie", "session", style="form", explode=True, required=False
+)
 
 
 def add_routes(router: APIRouter, implementations: "Implementations", binder: rt.Binder) -> None:
@@ -66,6 +68,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
                 _SEARCH_2_SPACED_PARAM.openapi,
                 _SEARCH_2_PIPED_PARAM.openapi,
                 _SEARCH_2_FILTER_PARAM.openapi,
+                _SEARCH_2_SESSION_PARAM.openapi,
             ],
             rt.CONTENT_KEY: {"200": {"application/json": True}, "422": {"application/json": True}},
         },
@@ -81,7 +84,7 @@ def add_routes(router: APIRouter, implementations: "Implementations", binder: rt
         spaced: Annotated[list[str] | None, Depends(_SEARCH_2_SPACED_PARAM)] = None,
         piped: Annotated[list[str] | None, Depends(_SEARCH_2_PIPED_PARAM)] = None,
         filter: Annotated[SearchFilter | None, Depends(_SEARCH_2_FILTER_PARAM)] = None,
-        session: Annotated[str | None, Cookie()] = None,
+        session: Annotated[str | None, Depends(_SEARCH_2_SESSION_PARAM)] = None,
         limit: Annotated[int | None, Query(ge=1, le=100)] = 10,
     ) -> Response:
         return await binder.call(

@@ -1,0 +1,167 @@
+"""What the generated client sends reaches the generated server's implementation as sent.
+
+Over real uvicorn, one generation and one server for the module:
+
+* cookie parameters: the client percent-escapes what a cookie cannot hold (``a b,c;d``
+  goes as ``a%20b%2Cc%3Bd``); the server decodes names and values, splitting a
+  non-exploded array on its bare commas first. An exploded object cookie without
+  declared properties leaves alone the cookie a security scheme reads;
+* a status documenting ``application/json`` and ``text/plain`` can be answered in
+  either: the interface admits ``rt.Ok[str]``, sent as ``text/plain``;
+* a ``HEAD`` operation's interface lets the implementation return ``None`` (no body
+  is sent anyway).
+"""
+
+from __future__ import annotations
+
+import importlib
+import textwrap
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from apiforge_testkit import Built, build
+from live_server import serve
+
+SPEC = textwrap.dedent(
+    """
+    openapi: 3.0.3
+    info: {title: Round trips, version: "1.0"}
+    paths:
+      /prefs:
+        get:
+          operationId: readPrefs
+          security: [{session: []}]
+          parameters:
+            - {name: theme, in: cookie, schema: {type: string}}
+            - {name: flags, in: cookie, explode: false, schema: {type: array, items: {type: string}}}
+            - name: extra
+              in: cookie
+              schema: {type: object, additionalProperties: {type: string}}
+          responses:
+            "200":
+              description: What the server received.
+              content: {application/json: {schema: {type: object}}}
+      /documents/{id}:
+        get:
+          operationId: getDocument
+          security: []
+          parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+          responses:
+            "200":
+              description: The document as JSON or plain text.
+              content:
+                application/json: {schema: {$ref: "#/components/schemas/Document"}}
+                text/plain: {schema: {type: string}}
+            "404":
+              description: Missing.
+              content: {application/json: {schema: {$ref: "#/components/schemas/Document"}}}
+        head:
+          operationId: headDocument
+          security: []
+          parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+          responses:
+            "200":
+              description: Exists.
+              content: {application/json: {schema: {$ref: "#/components/schemas/Document"}}}
+            "404":
+              description: Missing.
+              content: {application/json: {schema: {$ref: "#/components/schemas/Document"}}}
+    components:
+      schemas:
+        Document:
+          type: object
+          required: [title]
+          properties: {title: {type: string}}
+      securitySchemes:
+        session: {type: apiKey, in: cookie, name: session}
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def trips(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(tmp_path_factory.mktemp("trips"), SPEC, "trips.yaml", "fn_round_trips")
+
+
+@pytest.fixture(scope="module")
+def base_url(trips: Built) -> Iterator[str]:
+    rt, models = trips.runtime, trips.models("server")
+
+    class Prefs:
+        async def read_prefs(self, *, context: Any, **received: Any) -> dict[str, Any]:
+            return received
+
+    class Documents:
+        async def get_document(self, id: str, *, context: Any) -> Any:
+            document = models.Document(title=id)
+            if id == "missing":
+                return rt.NotFound(document)
+            if context.request.headers.get("accept") == "text/plain":
+                return rt.Ok(f"# {document.title}")
+            return rt.Ok(document)
+
+        async def head_document(self, id: str, *, context: Any) -> Any:
+            return rt.NotFound() if id == "missing" else None
+
+    app = trips.server.create_app(
+        prefs=Prefs(),
+        documents=Documents(),
+        authenticate=lambda key: rt.SimplePrincipal(key) if key == "sesame" else None,
+    )
+    with serve(app) as url:
+        yield url
+
+
+def _returned(trips: Built, method: str) -> tuple[Any, ...]:
+    """The members of the union an interface method of ``DocumentsApi`` returns."""
+    interfaces = importlib.import_module(f"{trips.generated.server}.interfaces")
+    hints = typing.get_type_hints(getattr(interfaces.DocumentsApi, method))
+    return typing.get_args(hints["return"])
+
+
+def _client(trips: Built, base_url: str) -> Any:
+    return trips.client.Client(base_url=base_url, api_key="sesame", max_retries=0)
+
+
+def test_cookie_values_arrive_decoded(trips: Built, base_url: str) -> None:
+    with _client(trips, base_url) as client:
+        received = client.prefs.read_prefs(theme="a b,c;d", flags=["x,y", " z"])
+    assert received == {"theme": "a b,c;d", "flags": ["x,y", " z"], "extra": None}
+
+
+def test_an_object_cookie_takes_neither_credential_nor_parameter_cookies(
+    trips: Built, base_url: str
+) -> None:
+    """``extra`` reads one cookie per entry: not ``session`` (the credential), nor ``theme``."""
+    with _client(trips, base_url) as client:
+        received = client.prefs.read_prefs(theme="t", extra={"note": "p q", "é": "1"})
+    assert received["extra"] == {"note": "p q", "é": "1"}
+
+
+def test_a_status_with_a_text_type_is_answered_as_text(trips: Built, base_url: str) -> None:
+    rt = trips.runtime
+    assert rt.Ok[str] in _returned(
+        trips, "get_document"
+    )  # an implementation returning text type-checks
+    with _client(trips, base_url) as client:
+        assert client.documents.get_document("memo").title == "memo"
+    text = httpx.get(f"{base_url}/documents/memo", headers={"Accept": "text/plain"})
+    assert (text.status_code, text.headers["content-type"], text.text) == (
+        200,
+        "text/plain; charset=utf-8",
+        "# memo",
+    )
+
+
+def test_a_head_implementation_may_return_no_body(trips: Built, base_url: str) -> None:
+    returned = _returned(trips, "head_document")  # rt.Ok[Document | None] | rt.NotFound[...]
+    assert all(type(None) in typing.get_args(typing.get_args(r)[0]) for r in returned)
+    rt = trips.client._runtime
+    with _client(trips, base_url) as client:
+        raw = rt.with_raw_response(client.documents.head_document)("memo")
+        with pytest.raises(rt.NotFoundError):
+            client.documents.head_document("missing")
+    assert (raw.parsed, raw.status_code, raw.http_response.content) == (None, 200, b"")
