@@ -128,8 +128,8 @@ def _client(trips: Built, base_url: str) -> Any:
 
 def test_cookie_values_arrive_decoded(trips: Built, base_url: str) -> None:
     with _client(trips, base_url) as client:
-        received = client.prefs.read_prefs(theme="a b,c;d", flags=["x,y", " z"])
-    assert received == {"theme": "a b,c;d", "flags": ["x,y", " z"], "extra": None}
+        received = client.prefs.read_prefs(theme="a b,c;d%41", flags=["x,y", " z"])
+    assert received == {"theme": "a b,c;d%41", "flags": ["x,y", " z"], "extra": None}
 
 
 def test_an_object_cookie_takes_neither_credential_nor_parameter_cookies(

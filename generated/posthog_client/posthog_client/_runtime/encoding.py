@@ -36,8 +36,11 @@ __all__ = [
 _ANY: Final = TypeAdapter(Any)
 # Exact types (not subclasses such as enums) that ``to_jsonable`` returns unchanged.
 _JSON_SCALARS: Final = frozenset({str, int, bool, type(None)})
-# Printable ASCII allowed in a cookie value (RFC 6265 cookie-octet); the rest is %-escaped.
-_COOKIE_SAFE: Final = "!#$%&'()*+-./:<=>?@[]^_`{|}~"
+# Printable ASCII a cookie parameter sends as it is (RFC 6265 cookie-octet); the rest is
+# %-escaped, ``%`` itself too: the server percent-decodes cookie parameters.
+_COOKIE_SAFE: Final = "!#$&'()*+-./:<=>?@[]^_`{|}~"
+# A credential cookie keeps ``%``: servers read an API key cookie as it is sent.
+_CREDENTIAL_COOKIE_SAFE: Final = _COOKIE_SAFE + "%"
 # The reserved characters an ``allowReserved`` query value sends as they are.
 _QUERY_RESERVED: Final = ":/?@!$'()*,;"
 
@@ -260,8 +263,8 @@ def _cookie_quote(text: str) -> str:
 
 
 def cookie_pair(name: str, value: str) -> str:
-    """``name=value`` for a Cookie header, escaping what a cookie value cannot hold."""
-    return f"{_cookie_quote(name)}={_cookie_quote(value)}"
+    """``name=value`` for a credential's Cookie header, escaping what a cookie cannot hold."""
+    return f"{_cookie_quote(name)}={urllib.parse.quote(value, safe=_CREDENTIAL_COOKIE_SAFE)}"
 
 
 def query_pair(name: str, value: str) -> tuple[str, str]:
