@@ -10,8 +10,8 @@ fields are lenient (a stray null, an out-of-range number or an odd address never
 breaks a caller). The server's closes the enums (a request with a value the spec does
 not list is answered 422) and is as strict as the spec in what pydantic does not spell
 by itself: optional but never null (``_Omittable``), every ``format`` (``_Format``,
-int32/int64 ranges checked, ``_Email``), ``oneOf`` (``_OneOf``: exactly one member
-matches).
+int32/int64 ranges checked, ``_Email``); a ``oneOf`` is documented as one (``_OneOf``)
+and reads a value any member accepts.
 """
 
 from __future__ import annotations
