@@ -136,7 +136,9 @@ class Recorder:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build(tmp_path_factory.mktemp("unions"), SPEC, "unions.yaml", "fn_unions")
+    return build(
+        tmp_path_factory.mktemp("union_round_trip"), SPEC, "unions.yaml", "fn_union_round_trip"
+    )
 
 
 @pytest.fixture(scope="module")

@@ -95,7 +95,7 @@ def _scalar_kinds(branches: list[Mapping[str, Any]]) -> frozenset[str]:
     found: set[str] = set()
     for branch in branches:
         kind = branch.get("type")
-        found.update(kind if isinstance(kind, list) else [kind])
+        found.update(k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
         values = list(branch.get("enum") or ())
         if "const" in branch:
             values.append(branch["const"])
