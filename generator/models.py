@@ -11,8 +11,8 @@ breaks a caller), and a multipart body's binary fields take files (:func:`multip
 The server's closes the enums (a request with a value the spec does
 not list is answered 422) and is as strict as the spec in what pydantic does not spell
 by itself: optional but never null (``_Omittable``), every ``format`` (``_Format``,
-int32/int64 ranges checked, ``_Email``), ``oneOf`` (``_OneOf``: exactly one member
-matches).
+int32/int64 ranges checked, ``_Email``); a ``oneOf`` is documented as one (``_OneOf``)
+and reads a value any member accepts.
 """
 
 from __future__ import annotations

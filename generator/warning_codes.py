@@ -34,7 +34,7 @@ WARNING_CODES: dict[str, str] = {
     "missing-path-parameter": "a path template names an undeclared parameter; "
     "it is taken as a string",
     "no-responses": "an operation documents no response",
-    "one-of-overlap": "oneOf members can match the same value, so the server rejects it",
+    "one-of-overlap": "oneOf members can match the same value, so the server cannot tell which one it is",
     "parameter-without-schema": "a parameter has neither schema nor content; "
     "it is taken as a string",
     "pattern-dropped": "a pattern no regular expression engine of pydantic compiles is not checked",

@@ -1,13 +1,14 @@
 """oneOf whose members overlap: find them, and apply the ``x-apiforge-one-of: any`` escape hatch.
 
-A ``oneOf`` (no discriminator) accepts a value that matches exactly one member. When two
-members are open objects (an object schema with no ``required`` property that does not
-forbid other properties) every object matches both, so a faithful server rejects every
-object. Each such oneOf gets a ``one-of-overlap`` warning at its pointer. Writing
+The server reads a ``oneOf`` as the union of its members (``models/_one_of.py.jinja``): a
+value any member accepts is taken, as the member pydantic's union picks. When two members
+are open objects (an object schema with no ``required`` property that does not forbid other
+properties) every object matches both, so the member an implementation receives is a
+guess. Each such oneOf gets a ``one-of-overlap`` warning at its pointer. Writing
 ``x-apiforge-one-of: any`` on the schema (or at the top of the document, for every oneOf)
-makes apiforge read that oneOf as ``anyOf``: the first member that validates wins, and
-nothing checks that only one does. The rewrite happens on the loaded document, before the
-IR and the models are built, so both packages agree.
+says any member will do: apiforge reads that oneOf as ``anyOf`` (documented so) and does not
+warn. The rewrite happens on the loaded document, before the IR and the models are built,
+so both packages agree.
 """
 
 from __future__ import annotations
@@ -52,9 +53,9 @@ def overlap_warning(
     sink.warning(
         "one-of-overlap",
         f"oneOf members {', '.join(map(str, open_members))} are objects with no required property "
-        "that allow any other property: every object matches more than one, so the server rejects "
-        f"every object; add a discriminator or required properties, or '{EXTENSION}: any' to accept "
-        "the first member that matches",
+        "that allow any other property: every object matches more than one, so which member the "
+        "server's implementation receives is a guess; add a discriminator or required properties, "
+        f"or '{EXTENSION}: any' to say any member will do",
         SpecLocation(file, from_tokens([*tokens, "oneOf"])),
     )
 

@@ -9,8 +9,8 @@ needs are read from the trees, never from text.
 
 The server's flavour is as strict as the spec: an int32/int64 range and every other
 ``format`` is checked or documented (``_Format``), an email address is checked
-(``_Email``), a ``oneOf`` admits a value only one member accepts (``_OneOf``), an
-array's ``uniqueItems`` refuses equal items (``_UniqueItems``). The
+(``_Email``), a ``oneOf`` is documented as one (``_OneOf``; it admits a value any member
+accepts, as a union does), an array's ``uniqueItems`` refuses equal items (``_UniqueItems``). The
 client's stays lenient (plain ``str``, ``int``, a union).
 """
 

@@ -54,8 +54,8 @@ SAMPLE = [
 DMCG_ADMITS = {
     "null": "an optional property that is not nullable: DMCG types it `X | None = None` and accepts an "
     "explicit null (strict_nullable only changes required ones); the server's `_Omittable[X]` rejects it",
-    "oneOf": "a oneOf whose members overlap: DMCG's union takes the first member that matches; JSON "
-    "Schema's oneOf (and the server's `_OneOf`) rejects a value more than one member accepts",
+    "oneOf": "a oneOf whose members overlap: DMCG's union (and, by design, the server's `_OneOf`: "
+    "README) takes a value more than one member accepts; JSON Schema's oneOf rejects it",
     "additionalProperties": "an allOf with a member closed by additionalProperties: false: DMCG merges "
     "the members into a model that ignores undeclared properties; the spec (and the server) rejects them",
     "format": "a format pydantic does not check by itself (int32/int64 ranges, email): DMCG's field is a "

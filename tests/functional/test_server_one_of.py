@@ -1,6 +1,7 @@
-"""oneOf in the server: documented as oneOf, and enforced as JSON Schema defines it: a value
-must match exactly one member (each tried strictly, as JSON), not just one or more. The
-client's union stays lenient (the first member that fits)."""
+"""oneOf in the server: documented as oneOf, and read as the union of its members: a value
+any member accepts is taken (an integer where the members are integer and number: the
+members of real specs overlap), a value no member accepts is refused. The client's union
+stays lenient (the first member that fits)."""
 
 from __future__ import annotations
 
@@ -20,16 +21,16 @@ def _post(b: Built, **fields: Any) -> Any:
         return http.post("/things", json={"name": "n", **fields})
 
 
-def test_a_value_matching_one_member_is_accepted(built: Callable[[str], Built]) -> None:
+def test_a_value_matching_one_member_or_several_is_accepted(built: Callable[[str], Built]) -> None:
     b = built("composition")
-    for fields in ({"size": 3}, {"size": "large"}, {"code": 1.5}, {}):
+    for fields in ({"size": 3}, {"size": "large"}, {"code": 1.5}, {"code": 2}, {}):
         response = _post(b, **fields)
         assert response.status_code == 200, (fields, response.text)
 
 
-def test_a_value_matching_no_member_or_several_is_rejected(built: Callable[[str], Built]) -> None:
+def test_a_value_matching_no_member_is_rejected(built: Callable[[str], Built]) -> None:
     b = built("composition")
-    for fields in ({"size": 1.5}, {"size": None}, {"code": 2}):
+    for fields in ({"size": 1.5}, {"size": None}, {"code": "two"}):
         response = _post(b, **fields)
         assert response.status_code == 422, (fields, response.text)
         assert response.json()["detail"][0]["loc"][:2] == ["body", next(iter(fields))]

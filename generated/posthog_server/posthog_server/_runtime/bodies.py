@@ -16,6 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import UploadFile
 
 from .errors import ApiError
+from .param_text import TextReader, text_reader, validate_text
 
 try:  # pydantic >= 2.12 warns about field metadata a type adapter cannot use
     from pydantic.warnings import UnsupportedFieldAttributeWarning
@@ -73,6 +74,7 @@ class BodyReader:
         self._lists: dict[str, frozenset[str]] = {}
         self._objects: dict[str, frozenset[str]] = {}
         self._declared: dict[str, frozenset[str]] = {}
+        self._readers: dict[str, TextReader | None] = {}  # a form's text: param_text.py
         self._encoding = {name: (style, explode) for name, style, explode in encoding}
         content: dict[str, Any] = {}
         for media, type_ in types.items():
@@ -90,6 +92,10 @@ class BodyReader:
                 self._lists[essence] = frozenset(_properties_of_type(schema, "array"))
                 self._objects[essence] = frozenset(_properties_of_type(schema, "object"))
                 self._declared[essence] = frozenset(schema.get("properties") or ())
+                if essence.startswith("multipart/"):  # a part holding an object is JSON
+                    self._readers[essence] = text_reader(schema, self._objects[essence])
+                elif essence == "application/x-www-form-urlencoded":
+                    self._readers[essence] = text_reader(schema)
             content[media] = {"schema": schema}
         self._required = required
         self.openapi: dict[str, Any] = {"required": required, "content": content}
@@ -133,7 +139,7 @@ class BodyReader:
                     self._objects[media],
                     self._declared[media],
                 )
-                return adapter.validate_python(fields, by_alias=True, by_name=False)
+                return validate_text(adapter, fields, self._readers.get(media))
             if essence.startswith("multipart/"):
                 fields = await self._fields(request, self._lists[media])
                 if essence.startswith("multipart/"):  # an object part is JSON by default
@@ -141,7 +147,7 @@ class BodyReader:
                         k: _json_part(v) if k in self._objects[media] else v
                         for k, v in fields.items()
                     }
-                return adapter.validate_python(fields, by_alias=True, by_name=False)
+                return validate_text(adapter, fields, self._readers.get(media))
             return adapter.validate_json(raw, by_alias=True, by_name=False)
         except ValidationError as error:
             await request.close()  # a multipart form's files: no operation will read them

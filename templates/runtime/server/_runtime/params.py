@@ -24,6 +24,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from .bodies import _inline_refs, _pair, _shape
+from .param_text import text_reader, validate_text
 
 _ABSENT: Final = object()
 _DELIMITERS: Final = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
@@ -42,8 +43,10 @@ class StyledParameter:
         async def route(tags: Annotated[list[str] | None, Depends(_TAGS)] = None): ...
 
     The raw text is split as the style says and validated with pydantic against
-    ``type_``, so the implementation receives a typed value; a bad or missing value
-    answers 422 naming ``<location>.<name>`` like any other parameter. FastAPI
+    ``type_`` (a text spelling a number or a boolean where ``type_`` admits one is read
+    as that value first: ``param_text.py``), so the implementation receives a typed
+    value; a bad or missing value answers 422 naming ``<location>.<name>`` like any
+    other parameter. FastAPI
     cannot describe a style, so the route documents the parameter itself:
     ``openapi_extra={"parameters": [_TAGS.openapi]}`` with the schema pydantic
     derives from ``type_`` (the one it validates against).
@@ -90,6 +93,7 @@ class StyledParameter:
         if default is not _ABSENT:
             schema["default"] = default
         self._shape = _shape(schema)
+        self._reader = text_reader(schema)
         self._properties = tuple(schema.get("properties") or ())
         self.openapi: dict[str, Any] = {
             "name": name,
@@ -107,7 +111,9 @@ class StyledParameter:
     async def __call__(self, request: Request) -> Any:
         """Read, split and validate the parameter from ``request``."""
         raw = self._read(request)
+        reader = self._reader
         if raw is _ABSENT:
+            reader = None  # a default is JSON data already, not text
             if self._default is not _ABSENT:
                 raw = self._default
             elif self._required:
@@ -120,7 +126,7 @@ class StyledParameter:
             else:
                 return None
         try:
-            return self._adapter.validate_python(raw, by_alias=True, by_name=False)
+            return validate_text(self._adapter, raw, reader)
         except ValidationError as error:
             where = (self._location, self._name)
             errors = [{**e, "loc": (*where, *e["loc"])} for e in error.errors(include_url=False)]

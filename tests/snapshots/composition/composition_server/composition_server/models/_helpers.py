@@ -3,17 +3,13 @@
 
 from __future__ import annotations
 
-import json as _json
 from typing import Annotated as _Annotated
 from typing import Any as _Any
 from typing import TypeVar as _TypeVar
-from typing import get_args as _get_args
 
 from pydantic import Field as _Field
 from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
 from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler
-from pydantic import TypeAdapter as _TypeAdapter
-from pydantic import ValidationError as _ValidationError
 from pydantic.config import JsonDict as _JsonDict
 from pydantic.json_schema import JsonSchemaValue as _JsonSchemaValue
 from pydantic_core import CoreSchema as _CoreSchema
@@ -64,41 +60,19 @@ _Omittable = _Annotated[
 """An optional property the spec does not let be null: None means it was omitted."""
 
 
-_JSON = (dict, list, str, int, float, bool)
-
-
 class _OneOf:
-    """Type metadata: the spec's oneOf, a union whose value must match exactly one member."""
+    """Type metadata: the spec's oneOf, documented as oneOf and read as the union of its members.
 
-    def __get_pydantic_core_schema__(
-        self, source: _Any, handler: _GetCoreSchemaHandler
-    ) -> _CoreSchema:
-        members = [member for member in _get_args(source) if member is not type(None)]
-        adapters: list[_TypeAdapter[_Any]] = []
-
-        def check(value: _Any, validate: _core_schema.ValidatorFunctionWrapHandler) -> _Any:
-            result = validate(value)
-            if isinstance(value, _JSON):
-                adapters[:] = adapters or [_TypeAdapter(member) for member in members]
-                text = _json.dumps(value)
-                if sum(_accepts(adapter, text) for adapter in adapters) > 1:
-                    raise _PydanticCustomError(
-                        "one_of", "Input should match exactly one schema of the oneOf"
-                    )
-            return result
-
-        return _core_schema.no_info_wrap_validator_function(check, handler(source))
+    A value any member accepts is taken, as the member pydantic's union picks (the exact
+    type first, then the model whose fields the value sets most); a value no member
+    accepts is refused. JSON Schema's oneOf would also refuse a value two members accept,
+    but the members of real specs overlap (two objects sharing their required properties,
+    an integer that is a number too), and a client sending a valid instance of one member
+    must not be refused for it. A discriminator still picks its member by the tag.
+    """
 
     def __get_pydantic_json_schema__(
         self, schema: _CoreSchema, handler: _GetJsonSchemaHandler
     ) -> _JsonSchemaValue:
         documented = handler(schema)
         return {("oneOf" if key == "anyOf" else key): value for key, value in documented.items()}
-
-
-def _accepts(adapter: _TypeAdapter[_Any], text: str) -> bool:
-    try:
-        adapter.validate_json(text, strict=True)
-    except _ValidationError:
-        return False
-    return True

@@ -1,0 +1,127 @@
+"""Parameter text read back as the JSON value it spells, where the parameter's schema can tell.
+
+A query, path, header or cookie value (and a form body's field) arrives as text:
+``?price=1.5`` is the string ``"1.5"``. pydantic reads text as a number for a ``float``
+parameter, but a union with a string member (``float | str``) takes the text as the
+string, so the implementation would get ``"1.5"`` where the caller sent ``1.5``. The
+rule: where a value's schema admits an integer, a number or a boolean, a text that spells
+one as JSON does (``1.5``, ``-2``, ``1e+20``, ``true``; no spaces, no ``NaN``) is read as
+that value when its type is one the schema admits there (an integer is a number too);
+any other text stays text. In an array each item, in an object each property, is read by
+its own schema. The value read so is validated first; if it fails, the text as sent is
+(the errors reported are the text's). So a string that spells a number (``"1.5"`` sent
+for ``float | str``) reads as the number: the wire does not tell them apart.
+"""
+
+import json
+from collections.abc import Callable, Collection, Iterator, Mapping
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+TextReader = Callable[[Any], Any]
+_SCALAR_KINDS = frozenset({"integer", "number", "boolean"})
+_NESTED = ("anyOf", "oneOf", "allOf")
+
+
+def text_reader(schema: Mapping[str, Any], data: Collection[str] = ()) -> TextReader | None:
+    """How text (a str, or a list or dict of them, as a style splits it) read for ``schema``
+    becomes the values it spells; None where no part of ``schema`` admits an integer, a
+    number or a boolean (the text is the value). ``schema``: a JSON schema, references
+    inlined. ``data``: properties whose values are data, not text (a multipart part
+    decoded as JSON), left as they are.
+    """
+    branches = list(_branches(schema))
+    kinds = _scalar_kinds(branches)
+    items = _reader_of(b["items"] for b in branches if isinstance(b.get("items"), Mapping))
+    properties: dict[str, TextReader | None] = dict.fromkeys(data)
+    for branch in branches:
+        for name, member in (branch.get("properties") or {}).items():
+            if properties.get(name) is None and name not in data:
+                properties[name] = text_reader(member) if isinstance(member, Mapping) else None
+    extra = _reader_of(
+        b["additionalProperties"]
+        for b in branches
+        if isinstance(b.get("additionalProperties"), Mapping)
+    )
+    if not kinds and items is None and not any(properties.values()) and extra is None:
+        return None
+
+    def read(value: Any) -> Any:
+        if isinstance(value, str):
+            return _spelt(value, kinds) if kinds else value
+        if isinstance(value, list) and items is not None:
+            return [items(item) for item in value]
+        if isinstance(value, dict):
+            return {key: _read_by(properties.get(key, extra), item) for key, item in value.items()}
+        return value
+
+    return read
+
+
+def validate_text(adapter: TypeAdapter[Any], raw: Any, reader: TextReader | None) -> Any:
+    """``raw`` (text as read) validated by ``adapter``: as the values ``reader`` finds it
+    spells first, then, if that fails, as sent (raising the text's errors)."""
+    if reader is not None:
+        typed = reader(raw)
+        if typed != raw:
+            try:
+                return adapter.validate_python(typed, by_alias=True, by_name=False)
+            except ValidationError:
+                pass  # the text as sent, whose errors are the ones reported
+    return adapter.validate_python(raw, by_alias=True, by_name=False)
+
+
+def _read_by(reader: TextReader | None, value: Any) -> Any:
+    return value if reader is None else reader(value)
+
+
+def _reader_of(schemas: Iterator[Mapping[str, Any]]) -> TextReader | None:
+    """The first of ``schemas``' readers (an array's items, an object's other properties)."""
+    return next((r for r in map(text_reader, schemas) if r is not None), None)
+
+
+def _branches(schema: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """``schema`` and every member of its anyOf/oneOf/allOf, nested ones too."""
+    yield schema
+    for key in _NESTED:
+        for member in schema.get(key) or ():
+            if isinstance(member, Mapping):
+                yield from _branches(member)
+
+
+def _scalar_kinds(branches: list[Mapping[str, Any]]) -> frozenset[str]:
+    """The integer/number/boolean types the branches admit (by ``type``, ``enum`` or ``const``)."""
+    found: set[str] = set()
+    for branch in branches:
+        kind = branch.get("type")
+        found.update(k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
+        values = list(branch.get("enum") or ())
+        if "const" in branch:
+            values.append(branch["const"])
+        found.update(_kind(value) for value in values)
+    return frozenset(found & _SCALAR_KINDS)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    return "integer" if isinstance(value, int) else "number" if isinstance(value, float) else ""
+
+
+def _refuse(constant: str) -> Any:
+    raise ValueError(constant)  # NaN and Infinity are no JSON numbers
+
+
+def _spelt(text: str, kinds: frozenset[str]) -> Any:
+    """The integer, number or boolean ``text`` spells as JSON, if ``kinds`` admits its type."""
+    if not text or text != text.strip() or text[0] not in "-0123456789tf":
+        return text
+    try:
+        value = json.loads(text, parse_constant=_refuse)
+    except ValueError:
+        return text
+    kind = _kind(value)
+    if kind in kinds or kind == "integer" and "number" in kinds:
+        return value
+    return text

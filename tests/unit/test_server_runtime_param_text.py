@@ -1,0 +1,72 @@
+"""The server runtime's reading of parameter text as the numbers and booleans it spells
+(``templates/runtime/server/_runtime/param_text.py``), position by position of a schema."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from pydantic import TypeAdapter
+from server_runtime_loader import FAKE_PACKAGE, load_server_runtime
+
+load_server_runtime()
+param_text = importlib.import_module(f"{FAKE_PACKAGE}._runtime.param_text")
+
+NUMBER_OR_TEXT = {"anyOf": [{"type": "number"}, {"type": "string"}]}
+
+
+def read(schema: dict[str, Any], value: Any, data: tuple[str, ...] = ()) -> Any:
+    reader = param_text.text_reader(schema, data)
+    return value if reader is None else reader(value)
+
+
+def test_a_text_spelling_a_json_number_or_boolean_the_schema_admits_is_that_value() -> None:
+    assert [read(NUMBER_OR_TEXT, t) for t in ("1.5", "-3", "1e+20", "abc")] == [
+        1.5,
+        -3,
+        1e20,
+        "abc",
+    ]
+    flag = {"oneOf": [{"type": "boolean"}, {"type": "string"}]}
+    assert [read(flag, t) for t in ("true", "false", "1", "True")] == [True, False, "1", "True"]
+    whole = {"anyOf": [{"type": "integer"}, {"type": "string"}]}
+    assert [read(whole, t) for t in ("7", "7.5")] == [7, "7.5"]  # 7.5 is no integer
+
+
+def test_text_that_is_no_json_spelling_stays_text() -> None:
+    for text in (" 1", "1 ", "NaN", "Infinity", "-Infinity", "01", "", "+1", '"1"', "null"):
+        assert read(NUMBER_OR_TEXT, text) == text
+
+
+def test_only_strings_have_nothing_to_read() -> None:
+    assert param_text.text_reader({"type": "string"}) is None
+    assert param_text.text_reader({"type": "array", "items": {"type": "string"}}) is None
+
+
+def test_each_item_and_property_is_read_by_its_own_schema() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "low": NUMBER_OR_TEXT,
+            "name": {"type": "string"},
+            "tags": {"type": "array", "items": NUMBER_OR_TEXT},
+        },
+        "additionalProperties": {"type": "integer"},
+    }
+    value = {"low": "2", "name": "3", "tags": ["4", "x"], "other": "5"}
+    assert read(schema, value) == {"low": 2, "name": "3", "tags": [4, "x"], "other": 5}
+    assert read(schema, value, data=("low",))["low"] == "2"  # data already: a JSON part
+    nullable = {"anyOf": [{"type": "array", "items": NUMBER_OR_TEXT}, {"type": "null"}]}
+    assert read(nullable, ["1", "a"]) == [1, "a"]
+
+
+def test_the_text_is_validated_as_sent_when_the_value_it_spells_does_not_fit() -> None:
+    adapter: TypeAdapter[Any] = TypeAdapter(Any)
+    reader = param_text.text_reader(
+        {"anyOf": [{"type": "number", "maximum": 1}, {"type": "string"}]}
+    )
+    assert param_text.validate_text(adapter, "5", reader) == 5  # Any takes the number
+    bounded: TypeAdapter[Any] = TypeAdapter(float | str)
+    assert param_text.validate_text(bounded, "5", reader) == 5.0
+    strict_text: TypeAdapter[Any] = TypeAdapter(str)
+    assert param_text.validate_text(strict_text, "5", reader) == "5"  # the number fails: the text
