@@ -2,9 +2,11 @@
 
 Exit codes: 0 success, 1 generation/validation errors (or a stale ``check``),
 2 usage errors (click's own). A Ctrl-C aborts with 1 (click's ``Aborted!``), except in
-``generate`` once every target's output is complete: 0 (see :func:`interrupted`). ``diff`` and ``check --breaking`` keep 1 for a change
-at the ``--fail-on`` level, so a spec that does not load exits 2 there (:data:`DIFF_EXITS`,
-:data:`CHECK_EXITS`). The commands (:mod:`apiforge.cli.commands`) call the library (:mod:`apiforge.api`) and print; a library
+``generate`` once every target's output is complete: 130, without ``Aborted!`` (see
+:func:`interrupted`). ``diff`` and ``check --breaking`` keep 1 for a change at the
+``--fail-on`` level, so a spec that does not load exits 2 there (:data:`DIFF_EXITS`,
+:data:`CHECK_EXITS`). The commands (:mod:`apiforge.cli.commands`) call the library
+(:mod:`apiforge.api`) and print; a library
 :class:`~apiforge.diagnostics.DiagnosticsError` becomes :class:`Failed` here. Each
 command imports its module when it runs, so ``apiforge --help`` and the no-op
 ``generate`` load only what they use.
