@@ -110,3 +110,37 @@ def test_typed_body_leaves_no_body_and_no_type_alone() -> None:
     assert rt.typed_body(rt.NOT_GIVEN, "image/png") is rt.NOT_GIVEN
     assert rt.typed_body(b"x", None) == b"x"
     assert rt.typed_body(b"x", "image/png") == rt.TypedBody(b"x", "image/png")
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/merge-patch+json", "application/json", "APPLICATION/Vnd.A+JSON"]
+)
+def test_a_suffix_range_takes_its_suffix_types(content_type: str) -> None:
+    request = send("application/*+json", {"a": 1}, content_type)
+    assert request.headers["content-type"] == content_type
+    assert request.content == b'{"a":1}'
+
+
+@pytest.mark.parametrize(
+    ("declared", "content_type", "problem"),
+    [
+        ("application/*+json", "application/xml", "not within"),
+        ("application/*+json", "text/plain+json", "not within"),
+        ("image/*", "image/png x", "no media type"),
+        ("*/*", "a/b c", "no media type"),
+        ("*/*", "a/b/c", "no media type"),
+    ],
+)
+def test_types_outside_a_suffix_range_or_not_tokens_are_refused(
+    declared: str, content_type: str, problem: str
+) -> None:
+    with pytest.raises(ValueError, match=problem):
+        send(declared, {"a": 1} if "json" in declared else b"x", content_type)
+
+
+def test_text_is_encoded_in_the_charset_it_is_sent_as() -> None:
+    request = send("text/*", "é", "text/csv; charset=latin-1")
+    assert request.headers["content-type"] == "text/csv; charset=latin-1"
+    assert request.content == b"\xe9"
+    with pytest.raises(ValueError, match="charset"):
+        send("text/*", "é", "text/csv; charset=no-such-charset")

@@ -109,9 +109,13 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
             return EncodedBody(files=parts)  # httpx's own Content-Type, with its boundary
         return _other_multipart(parts, media_type)
     if kind == "text":
-        content = value if isinstance(value, bytes) else str(value).encode("utf-8")
-        if "charset=" not in media_type.lower():
+        charset = _charset(media_type)
+        if charset is None:
             media_type += "; charset=utf-8"
+        try:
+            content = value if isinstance(value, bytes) else str(value).encode(charset or "utf-8")
+        except LookupError:
+            raise ValueError(f"{media_type!r} names a charset Python does not know") from None
         return EncodedBody(content=content, content_type=media_type)
     return EncodedBody(content=_binary_content(value), content_type=media_type)
 
@@ -129,11 +133,39 @@ def _essence(media_type: str) -> str:
     return media_type.split(";", 1)[0].strip().lower()
 
 
+# RFC 9110 token characters (a media type's type and subtype), lower case.
+_TOKEN: Final = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz")
+
+
+def _is_token(text: str) -> bool:
+    return bool(text) and all(char in _TOKEN for char in text)
+
+
 def _within(essence: str, declared: str) -> bool:
-    """True when the concrete ``essence`` is the ``declared`` media type or within its range."""
+    """True when the concrete ``essence`` is the ``declared`` media type or within its range
+    (``image/*``, or a structured-syntax suffix range such as ``application/*+json``, which
+    takes ``application/json`` too)."""
     if declared in (essence, "*/*"):
         return True
-    return declared.endswith("/*") and essence.startswith(declared[:-1])
+    kind, _, subtype = declared.partition("/")
+    given_kind, _, given_subtype = essence.partition("/")
+    if given_kind != kind:
+        return False
+    if subtype == "*":
+        return True
+    if not subtype.startswith("*+"):
+        return False
+    suffix = subtype[2:]
+    return given_subtype == suffix or given_subtype.endswith("+" + suffix)
+
+
+def _charset(media_type: str) -> str | None:
+    """The ``charset`` parameter of ``media_type``, if it names one."""
+    for parameter in media_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"') or None
+    return None
 
 
 def _sent_type(declared: str, given: str | None, value: Any) -> str:
@@ -150,7 +182,7 @@ def _sent_type(declared: str, given: str | None, value: Any) -> str:
         check_header("content_type", given)
         essence = _essence(given)
         kind, _, subtype = essence.partition("/")
-        if not kind or not subtype or "*" in essence or "/" in subtype:
+        if not _is_token(kind) or not _is_token(subtype) or "*" in essence:
             raise ValueError(f"content_type {given!r} is no media type (type/subtype)")
         if not _within(essence, range_):
             raise ValueError(f"content_type {given!r} is not within {declared!r}")
