@@ -9,7 +9,14 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from apiforge.ir.model import Operation, Parameter, TypeRef, page_results, preferred_request
+from apiforge.ir.model import (
+    Content,
+    Operation,
+    Parameter,
+    TypeRef,
+    page_results,
+    preferred_request,
+)
 from apiforge.naming.names import CONTENT_TYPE_KEY, Names
 from apiforge.naming.words import unique
 from apiforge.render.common import (
@@ -241,10 +248,18 @@ def _security(op: Operation) -> str:
     return literal(tuple(dict.fromkeys(names)))
 
 
+def _sends_null(op: Operation, content: Content) -> bool:
+    """A required JSON body whose schema admits null: the caller's ``None`` is sent as ``null``."""
+    nullable = content.type is not None and content.type.nullable
+    return op.body is not None and op.body.required and content.kind == "json" and nullable
+
+
 def _encoding(op: Operation) -> list[str]:
     """``encoding=(...)``: the form body's Encoding Object with OpenAPI's defaults applied, or
     ``part_types=(...)``: a multipart body's part media types; or nothing."""
     content = preferred_request(op.body.contents) if op.body else None
+    if content is not None and _sends_null(op, content):
+        return ["null=True"]
     if content is not None and content.kind == "multipart" and content.part_types:
         return [f"part_types={literal(content.part_types)}"]
     if content is None or content.kind != "form" or not content.encoding:

@@ -128,12 +128,14 @@ class Body:
     property the spec gives a style or explode (``style`` ``form``, ``deepObject``,
     ``pipeDelimited`` or ``spaceDelimited``; the OpenAPI defaults already applied).
     ``part_types`` is a multipart body's: ``(property, media type)`` for each property
-    whose Encoding Object names one ``contentType`` (no list, no wildcard).
+    whose Encoding Object names one ``contentType`` (no list, no wildcard). ``null``: a
+    required JSON body whose schema admits null, so ``None`` is sent as ``null``.
     """
 
     media_type: str
     encoding: tuple[tuple[str, str, bool], ...] = ()
     part_types: tuple[tuple[str, str], ...] = ()
+    null: bool = False
 
     @property
     def kind(self) -> BodyKind:

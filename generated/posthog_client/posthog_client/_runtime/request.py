@@ -215,7 +215,7 @@ def build_request(
 
     content: bytes | None = None
     files: list[tuple[str, FilePart]] | None = None
-    if is_given(body):
+    if is_given(body) or (body is None and op.body is not None and op.body.null):
         if op.body is None:
             raise TypeError(f"{op.operation_id}() takes no request body")
         encoded = encode_body(op.body, body)
