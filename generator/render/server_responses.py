@@ -126,7 +126,7 @@ def text_alternatives(op: Operation, outcomes: list[OutcomeView]) -> dict[str, s
     implementation returns for it: a ``str`` it returns instead is sent as that type."""
     texts = {}
     for response, outcome in zip(op.responses, outcomes):
-        if outcome.kind != "json":
+        if outcome.kind != "json" or outcome.is_any:  # any JSON takes a str as it is
             continue
         for content in response.contents:
             if content.kind == "text" and (content.type is None or content.type.kind != "binary"):

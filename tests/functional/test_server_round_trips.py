@@ -40,10 +40,31 @@ SPEC = textwrap.dedent(
             - name: extra
               in: cookie
               schema: {type: object, additionalProperties: {type: string}}
+            - {name: amount, in: cookie, schema: {oneOf: [{type: number}, {type: string}]}}
           responses:
             "200":
               description: What the server received.
               content: {application/json: {schema: {type: object}}}
+      /search:
+        get:
+          operationId: search
+          security: []
+          parameters:
+            - name: states
+              in: query
+              explode: false
+              schema: {type: array, items: {type: string, enum: [active, pending]}}
+          responses:
+            "200":
+              description: The states received, or whatever the implementation answers.
+              content:
+                application/json: {schema: {}}
+                text/plain: {schema: {type: string}}
+            "203":
+              description: A flag as JSON, or as its text.
+              content:
+                application/json: {schema: {type: boolean}}
+                text/plain: {schema: {type: string}}
       /documents/{id}:
         get:
           operationId: getDocument
@@ -99,16 +120,23 @@ def base_url(trips: Built) -> Iterator[str]:
             document = models.Document(title=id)
             if id == "missing":
                 return rt.NotFound(document)
-            if context.request.headers.get("accept") == "text/plain":
+            if id == "always-text" or context.request.headers.get("accept") == "text/plain":
                 return rt.Ok(f"# {document.title}")
             return rt.Ok(document)
 
         async def head_document(self, id: str, *, context: Any) -> Any:
             return rt.NotFound() if id == "missing" else None
 
+    class Search:
+        async def search(self, *, context: Any, states: Any = None) -> Any:
+            if states == ["pending"]:
+                return rt.NonAuthoritativeInformation("on")  # text: "on" is no JSON boolean
+            return rt.Ok("hello") if not states else rt.Ok(states)
+
     app = trips.server.create_app(
         prefs=Prefs(),
         documents=Documents(),
+        search=Search(),
         authenticate=lambda key: rt.SimplePrincipal(key) if key == "sesame" else None,
     )
     with serve(app) as url:
@@ -129,7 +157,12 @@ def _client(trips: Built, base_url: str) -> Any:
 def test_cookie_values_arrive_decoded(trips: Built, base_url: str) -> None:
     with _client(trips, base_url) as client:
         received = client.prefs.read_prefs(theme="a b,c;d%41", flags=["x,y", " z"])
-    assert received == {"theme": "a b,c;d%41", "flags": ["x,y", " z"], "extra": None}
+    assert received == {
+        "theme": "a b,c;d%41",
+        "flags": ["x,y", " z"],
+        "extra": None,
+        "amount": None,
+    }
 
 
 def test_an_object_cookie_takes_neither_credential_nor_parameter_cookies(
@@ -165,3 +198,60 @@ def test_a_head_implementation_may_return_no_body(trips: Built, base_url: str) -
         with pytest.raises(rt.NotFoundError):
             client.documents.head_document("missing")
     assert (raw.parsed, raw.status_code, raw.http_response.content) == (None, 200, b"")
+
+
+def test_text_goes_only_to_callers_that_accept_it(trips: Built, base_url: str) -> None:
+    """The generated client asks for JSON only: a ``str`` that is no JSON body is a 500 for it
+    (never a text reply it cannot read); a caller accepting text (or anything) gets the text."""
+    with _client(trips, base_url) as client, pytest.raises(trips.client.APIError) as raised:
+        client.documents.get_document("always-text")
+    assert raised.value.status_code == 500
+    url = f"{base_url}/documents/always-text"
+    for accept, status in [
+        (None, 200),
+        ("text/*", 200),
+        ("application/json, text/plain;q=0.5", 200),
+        ("application/json", 500),
+        ("text/plain;q=0", 500),
+    ]:
+        headers = {"Accept": accept} if accept is not None else {}
+        reply = (
+            httpx.get(url, headers=headers) if accept else httpx.get(url, headers={"Accept": ""})
+        )
+        assert reply.status_code == status, (accept, reply.text)
+
+
+def test_a_str_for_an_any_json_body_or_a_loose_value_keeps_its_type(
+    trips: Built, base_url: str
+) -> None:
+    """A ``str`` is valid JSON for a schema-less body (sent as JSON, as before the text
+    alternative); ``"on"`` is no JSON boolean however lax pydantic is (sent as text)."""
+    reply = httpx.get(f"{base_url}/search")
+    assert (reply.headers["content-type"], reply.json()) == ("application/json", "hello")
+    flag = httpx.get(f"{base_url}/search", params={"states": "pending"})
+    assert (flag.status_code, flag.headers["content-type"], flag.text) == (
+        203,
+        "text/plain; charset=utf-8",
+        "on",
+    )
+
+
+def test_spaces_after_a_query_lists_commas_are_not_part_of_its_items(base_url: str) -> None:
+    for query in (
+        "states=active,%20pending",
+        "states=active,+pending",
+        "states=active%2C%20pending",
+    ):
+        reply = httpx.get(f"{base_url}/search?{query}")
+        assert (reply.status_code, reply.json()) == (200, ["active", "pending"]), query
+
+
+@pytest.mark.parametrize(
+    ("sent", "received"),
+    [("1.10", "1.10"), ("-0", "-0"), ("12345678901234567890", "12345678901234567890"), (1.5, 1.5)],
+)
+def test_a_number_or_string_keeps_a_string_the_number_would_not_spell_back(
+    trips: Built, base_url: str, sent: Any, received: Any
+) -> None:
+    with _client(trips, base_url) as client:
+        assert client.prefs.read_prefs(amount=sent)["amount"] == received

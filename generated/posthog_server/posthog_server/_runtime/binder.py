@@ -351,7 +351,8 @@ class Binder:
                 result = invoke(implementation, context)
                 if inspect.isawaitable(result):
                     result = await result
-            return to_response(result, route, head=request.method == "HEAD")
+            accept = request.headers.get("accept")
+            return to_response(result, route, head=request.method == "HEAD", accept=accept)
         except ApiError as exc:
             return exc.to_response(operation_id)
         except NotImplementedError:

@@ -114,6 +114,9 @@ def _refuse(constant: str) -> Any:
     raise ValueError(constant)  # NaN and Infinity are no JSON numbers
 
 
+_EXACT_FLOAT_INTEGER = 2**53  # beyond it an integer read as a number loses digits
+
+
 def _spelt(text: str, kinds: frozenset[str]) -> Any:
     """The integer, number or boolean ``text`` spells as JSON, if ``kinds`` admits its type."""
     if not text or text != text.strip() or text[0] not in "-0123456789tf":
@@ -122,7 +125,11 @@ def _spelt(text: str, kinds: frozenset[str]) -> Any:
         value = json.loads(text, parse_constant=_refuse)
     except ValueError:
         return text
+    if json.dumps(value) != text:  # 1.10, -0, 1e3: the number would not give the text back
+        return text
     kind = _kind(value)
-    if kind in kinds or kind == "integer" and "number" in kinds:
+    if kind in kinds:
+        return value
+    if kind == "integer" and "number" in kinds and abs(value) <= _EXACT_FLOAT_INTEGER:
         return value
     return text

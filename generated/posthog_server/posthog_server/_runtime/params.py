@@ -215,13 +215,19 @@ class StyledParameter:
         """One value, a list or an object from ``text``, as the parameter's shape says.
 
         ``decode``: applied to each piece once split (a raw query value is split before
-        its percent-escapes are decoded, so an escaped delimiter stays in its item), and
-        once the spaces around a comma are stripped (an escaped space is data).
+        its percent-escapes are decoded, so an escaped delimiter stays in its item). The
+        spaces around a comma are stripped from a query item once decoded (a browser sends
+        ``a, b`` as ``a,%20b``), from a cookie's before (the generated client escapes a
+        cookie item's own spaces, so an escaped space is data there).
         """
+        cookie = decode is _unquote_cookie
 
         def item(piece: str) -> str:
-            piece = piece.strip() if delimiter == "," else piece
-            return decode(piece) if decode is not None else piece
+            if delimiter != ",":
+                return decode(piece) if decode is not None else piece
+            if cookie:
+                return _unquote_cookie(piece.strip())
+            return (decode(piece) if decode is not None else piece).strip()
 
         if self._shape == "scalar":
             return decode(text) if decode is not None else text

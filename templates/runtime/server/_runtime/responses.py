@@ -1,5 +1,6 @@
 """Status wrappers a handler returns, and how a handler's result becomes a ``Response``."""
 
+import json
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import (
@@ -233,18 +234,44 @@ def _conform(
         raise ResponseMismatch(operation_id, status_code, error) from None
 
 
-def _media_for(body: object, status_code: int, media_type: str | None, route: Route) -> str | None:
+def _accepts(accept: str | None, media_type: str) -> bool:
+    """Whether a request's ``Accept`` header (None or empty: anything) admits ``media_type``."""
+    if not accept:
+        return True
+    essence = media_type.split(";", 1)[0].strip().lower()
+    wanted = {essence, essence.split("/", 1)[0] + "/*", "*/*"}
+    for entry in accept.lower().split(","):
+        kind, *parameters = entry.split(";")
+        if kind.strip() in wanted and not any(map(_refuses, parameters)):
+            return True
+    return False
+
+
+def _refuses(parameter: str) -> bool:
+    """True for an ``Accept`` entry's ``q=0`` (not acceptable)."""
+    name, _, value = parameter.partition("=")
+    try:
+        return name.strip() == "q" and float(value) == 0
+    except ValueError:
+        return False
+
+
+def _media_for(
+    body: object, status_code: int, media_type: str | None, route: Route, accept: str | None
+) -> str | None:
     """``media_type``, or the text type the status documents beside it for a ``str`` that is
-    no valid JSON body of that status (a ``Document`` or its ``text/plain`` rendering)."""
+    no valid JSON body of that status (a ``Document`` or its ``text/plain`` rendering), when
+    the request's ``Accept`` admits it: a caller asking for JSON only (the generated client)
+    is never sent text it cannot read (the ``str`` then fails as a JSON body: a logged 500)."""
     if not isinstance(body, str) or route.texts is None or not _is_json(media_type):
         return media_type
     text_type = route.text_type_for(status_code)
-    if text_type is None:
+    if text_type is None or not _accepts(accept, text_type):
         return media_type
     declared = route.body_type_for(status_code) if route.bodies else None
     if declared is not None:
-        try:
-            _adapter(declared).validate_python(body)
+        try:  # strictly, as the JSON text it would be: "on" is no boolean, "42" no integer
+            _adapter(declared).validate_json(json.dumps(body), strict=True)
         except ValidationError:
             return text_type
         return media_type  # a JSON string: sent as JSON, as the status's own type says
@@ -296,7 +323,9 @@ def _render(
     return Response(_json_bytes(body), status_code, headers, "application/json")
 
 
-def to_response(result: object, route: Route, *, head: bool = False) -> Response:
+def to_response(
+    result: object, route: Route, *, head: bool = False, accept: str | None = None
+) -> Response:
     """Convert a handler's result into a Starlette ``Response``.
 
     Rules, in order:
@@ -321,21 +350,23 @@ def to_response(result: object, route: Route, *, head: bool = False) -> Response
       nested in lists and dicts get the same treatment;
     * a ``str`` on a non-JSON media type (``text/plain``, ``text/csv``...) is sent as text,
       and so is one for a status documenting a text type beside its JSON one
-      (``route.texts``) unless it is a valid JSON body of that status (a JSON string).
+      (``route.texts``) unless it is a valid JSON body of that status (a JSON string) or
+      the request's ``Accept`` does not admit the text type.
 
     Args:
         result: what the implementation (or the middleware chain) returned.
         route: the operation's default status and media type.
         head: the request is a HEAD: ``None`` is no mismatch (a body returned is still
             conformed, so its headers, ``Content-Length`` included, are those of GET's).
+        accept: the request's ``Accept`` header (None: anything).
     """
     if isinstance(result, Response):
         return result
     if isinstance(result, _Reply):
         status_code = result._status()
         media_type = result.media_type or _media_for(
-            result.body, status_code, route.media_type_for(status_code), route
+            result.body, status_code, route.media_type_for(status_code), route, accept
         )
         return _render(result.body, status_code, media_type, result.headers, route, head)
-    media_type = _media_for(result, route.status_code, route.media_type, route)
+    media_type = _media_for(result, route.status_code, route.media_type, route, accept)
     return _render(result, route.status_code, media_type, None, route, head)
