@@ -6,9 +6,10 @@ A query, path, header or cookie value (and a form body's field) arrives as text:
 parameter, but a union with a string member (``float | str``) takes the text as the
 string, so the implementation would get ``"1.5"`` where the caller sent ``1.5``. The
 rule: where a value's schema admits an integer, a number or a boolean, a text that spells
-one as JSON does (``1.5``, ``-2``, ``1e+20``, ``true``; no spaces, no ``NaN``) is read as
-that value when its type is one the schema admits there (an integer is a number too);
-any other text stays text. In an array each item, in an object each property, is read by
+one as JSON does (``1.5``, ``-2``, ``1e+20``, ``true``; no spaces, no ``NaN``) and that the
+value spells back alike (not ``1.10``, ``-0`` or ``1e3``) is read as that value when its
+type is one the schema admits there (an integer is a number too, up to 2**53); any other
+text stays text. In an array each item, in an object each property, is read by
 its own schema. The value read so is validated first; if it fails, the text as sent is
 (the errors reported are the text's). So a string that spells a number (``"1.5"`` sent
 for ``float | str``) reads as the number: the wire does not tell them apart.
