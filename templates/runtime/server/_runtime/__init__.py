@@ -5,8 +5,9 @@ This package is copied verbatim (not templated) into every generated server pack
 pydantic v2, so the generated package never depends on apiforge itself. Its modules:
 ``context`` (principals, the request context, route metadata), ``responses`` (status
 wrappers, result -> response), ``statuses`` (named status classes), ``params`` (styled
-parameters; ``param_text``: the numbers and booleans their text spells), ``bodies`` (body readers), ``forms`` (nested form bodies), ``errors`` (error
-responses, the 422 body), ``openapi`` (the served spec, the routes' own document),
+parameters; ``raw_values``: the query and cookies as sent; ``param_text``: the numbers and
+booleans their text spells), ``bodies`` (body readers), ``forms`` (nested form bodies),
+``errors`` (error responses, the 422 body), ``openapi`` (the served spec, the routes' own document),
 ``security`` (schemes, credentials), ``binder`` (security markers, dispatch),
 ``template_route`` (the route class: any path template the spec gives) and ``routing``
 (routes built on first use, route lookup by index).

@@ -8,7 +8,6 @@ from typing import (
     Literal,
     get_args,
 )
-from urllib.parse import unquote, unquote_plus
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -25,6 +24,7 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from .bodies import _inline_refs, _pair, _shape
 from .param_text import text_reader, validate_text
+from .raw_values import cookie_pairs, raw_query_values, unquote_cookie, unquote_query
 
 _ABSENT: Final = object()
 _DELIMITERS: Final = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
@@ -139,7 +139,7 @@ class StyledParameter:
             values = request.headers.getlist(self._name)
             return self._split_text(",".join(values), ",") if values else _ABSENT
         if self._location == "cookie":
-            return self._from_cookies(_cookie_pairs(request))
+            return self._from_cookies(cookie_pairs(request))
         text = request.path_params.get(self._name)
         return _ABSENT if not isinstance(text, str) else self._from_path(text)
 
@@ -163,13 +163,13 @@ class StyledParameter:
         if self._shape == "array" and self._explode:
             return values
         delimiter = _DELIMITERS.get(self._style, ",")
-        raw = _raw_query_values(request, self._name) if delimiter != " " else []
+        raw = raw_query_values(request, self._name) if delimiter != " " else []
         if len(raw) == len(values) and delimiter in raw[-1]:
             # Sent with bare delimiters: one escaped (an item's own "," as "%2C") is data.
             # Without one the value is read decoded: a caller escaping every delimiter
             # (httpx's params=, the client's extra_query) means several items, so the one
             # item ["a,b"], sent "a%2Cb", reads as two (explode: true carries any item).
-            return self._split_text(raw[-1], delimiter, _unquote_query)
+            return self._split_text(raw[-1], delimiter, unquote_query)
         return self._split_text(values[-1], delimiter)
 
     def _from_cookies(self, pairs: list[tuple[str, str]]) -> Any:
@@ -182,7 +182,7 @@ class StyledParameter:
         if self._shape == "object" and self._explode:  # one cookie per property
             wanted = self._properties
             found = {
-                name: _unquote_cookie(value)
+                name: unquote_cookie(value)
                 for name, value in pairs
                 if (name in wanted if wanted else name not in self._reserved)
             }
@@ -191,8 +191,8 @@ class StyledParameter:
         if not values:
             return _ABSENT
         if self._shape == "array" and self._explode:  # one cookie per item
-            return [_unquote_cookie(value) for value in values]
-        return self._split_text(values[-1], ",", _unquote_cookie)
+            return [unquote_cookie(value) for value in values]
+        return self._split_text(values[-1], ",", unquote_cookie)
 
     def _from_path(self, text: str) -> Any:
         if self._style == "label":
@@ -219,13 +219,13 @@ class StyledParameter:
         ``a, b`` as ``a,%20b``), from a cookie's before (the generated client escapes a
         cookie item's own spaces, so an escaped space is data there).
         """
-        cookie = decode is _unquote_cookie
+        cookie = decode is unquote_cookie
 
         def item(piece: str) -> str:
             if delimiter != ",":
                 return decode(piece) if decode is not None else piece
             if cookie:
-                return _unquote_cookie(piece.strip())
+                return unquote_cookie(piece.strip())
             return (decode(piece) if decode is not None else piece).strip()
 
         if self._shape == "scalar":
@@ -237,47 +237,6 @@ class StyledParameter:
         if self._shape == "array":
             return parts
         return dict(zip(parts[0::2], parts[1::2]))  # k,v,k,v
-
-
-def _unquote_query(text: str) -> str:
-    """A piece of a raw query value decoded as Starlette decodes the query (``+`` a space)."""
-    return unquote_plus(text, encoding="utf-8", errors="replace")
-
-
-def _raw_query_values(request: Request, name: str) -> list[str]:
-    """The values of query parameter ``name`` as sent, their percent-escapes undecoded."""
-    query = request.scope.get("query_string")
-    if not isinstance(query, bytes) or not query:
-        return []
-    found = []
-    for pair in query.decode("latin-1").split("&"):
-        key, _, value = pair.partition("=")
-        if _unquote_query(key) == name:
-            found.append(value)
-    return found
-
-
-def _cookie_pairs(request: Request) -> list[tuple[str, str]]:
-    """Every cookie of ``request`` as ``(decoded name, raw value)``, in order.
-
-    ``request.cookies`` keeps one value per name, and neither decodes what the client
-    percent-escaped. A value in double quotes loses them, as in ``request.cookies``.
-    """
-    found = []
-    for header in request.headers.getlist("cookie"):
-        for chunk in header.split(";"):
-            key, equals, value = chunk.partition("=")
-            key, value = (key.strip(), value.strip()) if equals else ("", key.strip())
-            if len(value) > 1 and value[0] == value[-1] == '"':
-                value = value[1:-1]
-            if key or value:
-                found.append((_unquote_cookie(key), value))
-    return found
-
-
-def _unquote_cookie(text: str) -> str:
-    """A cookie name or value (or a piece of one) with its percent-escapes decoded (``+`` stays)."""
-    return unquote(text, encoding="utf-8", errors="replace") if "%" in text else text
 
 
 def from_text(values: Iterable[object]) -> BeforeValidator:
