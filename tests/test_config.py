@@ -10,7 +10,7 @@ import pytest
 import apiforge.config.project as config_module
 from apiforge.config.project import find_pyproject, load_project, resolve_targets
 from apiforge.config.schema import ConfigFile, TargetConfig, resolve_hook_table
-from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
+from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target, near_path
 
 
 @pytest.fixture(autouse=True)
@@ -117,8 +117,9 @@ def test_unknown_keys_are_named_with_file_key_and_line(tmp_path: Path) -> None:
     ]
     with pytest.raises(ConfigError) as raised:
         load_project(path, Overrides())
-    assert raised.value.diagnostics[0].location.file == str(path)
-    assert str(path) + ":5 #/tool/apiforge/outptu: error[config-unknown-key]" in str(raised.value)
+    shown = str(near_path(path, Path.cwd()))  # as people type it from here (absolute when far)
+    assert raised.value.diagnostics[0].location.file == shown
+    assert shown + ":5 #/tool/apiforge/outptu: error[config-unknown-key]" in str(raised.value)
 
 
 @pytest.mark.parametrize(
