@@ -45,7 +45,6 @@ from apiforge.diagnostics import (
 from apiforge.engine import (
     Outcome,
     RenderFn,
-    WrittenThenInterrupted,
     check_target,
     generate_target,
     pipeline_render,
@@ -181,8 +180,10 @@ def generate(
         try:
             outcome = generate_target(target, render, reporter, force=force)
         except KeyboardInterrupt as exc:
+            from apiforge.output.journal import InterruptedAfterWrite  # loaded by the write
+
             complete = [r.target for r in results if r.outcome is not Outcome.FAILED]
-            written = isinstance(exc, WrittenThenInterrupted)
+            written = isinstance(exc, InterruptedAfterWrite)  # this target's output is complete
             incomplete = [r.target for r in results if r.outcome is Outcome.FAILED]
             incomplete += chosen[index + 1 :] if written else chosen[index:]
             raise GenerateInterrupted(

@@ -150,7 +150,7 @@ def generate_target(
     )
 
     hashes = rendered.input_hashes
-    interrupted = False
+    interrupted: InterruptedAfterWrite | None = None
     try:
         trees = package_trees(
             target, rendered.files, rendered.packages, hashes, templates_hash(), copy
@@ -158,8 +158,8 @@ def generate_target(
         total = sum(len(tree) - 1 for tree in trees.values())  # manifests aside, as counted
         reporter.stage(f"{name}: writing {counted(total, 'file')}")
         count = write_packages(target.output, trees, force=force)
-    except InterruptedAfterWrite as exc:  # Ctrl-C once the output was complete
-        count, interrupted = exc.written, True
+    except InterruptedAfterWrite as exc:  # Ctrl-C once the output was complete: say so first
+        count, interrupted = exc.written, exc
     except WriteRefused as exc:
         reporter.diagnostics(exc.diagnostics)
         return Outcome.FAILED
@@ -175,21 +175,9 @@ def generate_target(
     reporter.status(f"{name}: wrote {wrote} to {written} ({reason})")
     if change_summary:
         reporter.status(f"{name}: {change_summary}")
-    if interrupted:
-        raise WrittenThenInterrupted(target)
+    if interrupted is not None:  # the run stops here, the output written and reported
+        raise interrupted
     return Outcome.WRITTEN
-
-
-class WrittenThenInterrupted(KeyboardInterrupt):
-    """Ctrl-C after ``target``'s new output was complete (and reported as written).
-
-    A KeyboardInterrupt still: the run stops there. :func:`apiforge.generate` tells it from
-    an interrupt that left the output as it was.
-    """
-
-    def __init__(self, target: Target) -> None:
-        super().__init__(target)
-        self.target = target
 
 
 def write_failure(output: Path, error: OSError) -> Diagnostic:

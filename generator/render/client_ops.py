@@ -16,6 +16,7 @@ from apiforge.ir.model import (
     TypeRef,
     page_results,
     preferred_request,
+    sent_range,
 )
 from apiforge.naming.names import CONTENT_TYPE_KEY, Names
 from apiforge.naming.words import unique
@@ -113,7 +114,7 @@ def op_view(op: Operation, names: Names, annotator: Annotator) -> ClientOpView:
     # Arguments equal to rt.Operation's defaults are left out (no ``errors={}`` on every call).
     optional = [
         ("params=(" + ", ".join(params) + ("," if len(params) == 1 else "") + ")", bool(params)),
-        (_call("body=rt.Body", body.media_type, *_encoding(op)) if body else "", bool(body)),
+        (_call("body=rt.Body", body.media_type, *_body_options(op)) if body else "", bool(body)),
         (_outcomes("responses=", success), bool(success)),
         (_outcomes("errors=", errors), bool(errors)),
         (f"accept={literal(accept)}", bool(accept)),
@@ -155,7 +156,7 @@ def op_view(op: Operation, names: Names, annotator: Annotator) -> ClientOpView:
 
 def _content_type_doc(op: Operation, arg: str) -> str:
     """What the ``content_type`` argument ``arg`` is (the body's media type is a range), or ""."""
-    if op.body is None or not preferred_request(op.body.contents).is_range:
+    if op.body is None or not sent_range(op.body):
         return ""
     media_type = preferred_request(op.body.contents).media_type
     text = (
@@ -254,8 +255,9 @@ def _sends_null(op: Operation, content: Content) -> bool:
     return op.body is not None and op.body.required and content.kind == "json" and nullable
 
 
-def _encoding(op: Operation) -> list[str]:
-    """``encoding=(...)``: the form body's Encoding Object with OpenAPI's defaults applied, or
+def _body_options(op: Operation) -> list[str]:
+    """``rt.Body``'s options: ``null=True`` for a required JSON body that admits null,
+    ``encoding=(...)``: the form body's Encoding Object with OpenAPI's defaults applied, or
     ``part_types=(...)``: a multipart body's part media types; or nothing."""
     content = preferred_request(op.body.contents) if op.body else None
     if content is not None and _sends_null(op, content):

@@ -193,7 +193,7 @@ class StyledParameter:
             return _ABSENT
         if self._shape == "array" and self._explode:  # one cookie per item
             return [unquote_cookie(value) for value in values]
-        return self._split_text(values[-1], ",", unquote_cookie)
+        return self._split_text(values[-1], ",", unquote_cookie, escaped_spaces=True)
 
     def _from_path(self, text: str) -> Any:
         if self._style == "label":
@@ -210,24 +210,28 @@ class StyledParameter:
         return self._split_text(text, ",")
 
     def _split_text(
-        self, text: str, delimiter: str, decode: Callable[[str], str] | None = None
+        self,
+        text: str,
+        delimiter: str,
+        decode: Callable[[str], str] | None = None,
+        *,
+        escaped_spaces: bool = False,
     ) -> Any:
         """One value, a list or an object from ``text``, as the parameter's shape says.
 
         ``decode``: applied to each piece once split (a raw query value is split before
         its percent-escapes are decoded, so an escaped delimiter stays in its item). The
-        spaces around a comma are stripped from a query item once decoded (a browser sends
-        ``a, b`` as ``a,%20b``), from a cookie's before (the generated client escapes a
-        cookie item's own spaces, so an escaped space is data there).
+        spaces around a comma are stripped from an item once decoded (a browser sends a
+        query's ``a, b`` as ``a,%20b``), or before with ``escaped_spaces`` (a cookie: the
+        generated client escapes an item's own spaces, so an escaped space is data there).
         """
-        cookie = decode is unquote_cookie
+        strip = delimiter == ","
 
         def item(piece: str) -> str:
-            if delimiter != ",":
-                return decode(piece) if decode is not None else piece
-            if cookie:
-                return unquote_cookie(piece.strip())
-            return (decode(piece) if decode is not None else piece).strip()
+            if strip and escaped_spaces:
+                piece = piece.strip()
+            value = decode(piece) if decode is not None else piece
+            return value.strip() if strip and not escaped_spaces else value
 
         if self._shape == "scalar":
             return decode(text) if decode is not None else text
