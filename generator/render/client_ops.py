@@ -332,7 +332,8 @@ def text_alternatives(op: Operation, outcomes: list[OutcomeView]) -> dict[str, t
             dict.fromkeys(
                 content.essence
                 for content in response.contents
-                if content.kind == "text" and (content.type is None or content.type.kind == "string")
+                if content.kind == "text"
+                and (content.type is None or content.type.kind == "string")
             )
         )
         if found:
