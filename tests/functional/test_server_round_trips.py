@@ -200,6 +200,27 @@ def test_an_object_cookie_takes_neither_credential_nor_parameter_cookies(
     assert received["extra"] == {"note": "p q", "é": "1"}
 
 
+@pytest.mark.parametrize(
+    ("extra", "owner"),
+    [({"session": "forged"}, "security scheme 'session'"), ({"theme": "t"}, "'theme'")],
+)
+def test_an_object_cookie_may_not_send_a_cookie_another_sends(
+    trips: Built, base_url: str, extra: dict[str, str], owner: str
+) -> None:
+    """A key naming the credential cookie (or another cookie parameter) would send a second
+    cookie of that name: refused before sending, by the sync and the async client alike."""
+
+    async def call() -> None:
+        async with trips.client.AsyncClient(base_url=base_url, api_key="sesame") as client:
+            await client.prefs.read_prefs(extra=extra)
+
+    with _client(trips, base_url) as client, pytest.raises(ValueError) as raised:
+        client.prefs.read_prefs(extra=extra)
+    assert "'extra'" in str(raised.value) and owner in str(raised.value)
+    with pytest.raises(ValueError, match=owner):
+        asyncio.run(call())
+
+
 def test_a_status_with_a_text_type_is_answered_as_text(trips: Built, base_url: str) -> None:
     rt = trips.runtime
     assert rt.Ok[str] in _returned(
