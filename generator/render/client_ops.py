@@ -73,8 +73,10 @@ class ClientOpView:
     def body_arg(self) -> str:
         """What the method passes on as the body: ``body`` (with the media type it is sent
         as, where the caller names it) or ``None``."""
-        if self.content_type_arg:
-            return f"rt.typed_body(body, {self.content_type_arg})"
+        arg = self.content_type_arg
+        if arg:  # named to the runtime (for its errors) when it is not the usual one
+            named = f", {literal(arg)}" if arg != "content_type" else ""
+            return f"rt.typed_body(body, {arg}{named})"
         return "body" if self.body else "None"
 
 
