@@ -137,7 +137,12 @@ class Body:
     part_types: tuple[tuple[str, str], ...] = ()
     null: bool = False
 
-    @property
+    @cached_property
+    def essence(self) -> str:
+        """``media_type`` without parameters, lower case (worked out once per operation)."""
+        return self.media_type.split(";", 1)[0].strip().lower()
+
+    @cached_property
     def kind(self) -> BodyKind:
         """How the body is encoded, derived from ``media_type``.
 
@@ -145,7 +150,7 @@ class Body:
         ``application/x-www-form-urlencoded``, ``multipart`` for ``multipart/*``,
         ``text`` for ``text/*`` and ``binary`` for anything else.
         """
-        essence = self.media_type.split(";", 1)[0].strip().lower()
+        essence = self.essence
         if essence.endswith(("/json", "+json")):
             return "json"
         if essence == "application/x-www-form-urlencoded":

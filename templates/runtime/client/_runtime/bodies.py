@@ -86,7 +86,7 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
     if isinstance(value, TypedBody):
         value, given, argument = value.value, value.media_type, value.argument
     kind = spec.kind
-    media_type = _sent_type(spec.media_type, given, value, argument)
+    media_type = _sent_type(spec, given, value, argument)
     if kind == "json":
         text = json.dumps(
             to_jsonable(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False
@@ -108,7 +108,7 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
         )
     if kind == "multipart":
         parts = _multipart_parts(value, dict(spec.part_types))
-        if _essence(media_type) == "multipart/form-data":
+        if _essence(media_type) == "multipart/form-data":  # the type sent (a range's choice)
             return EncodedBody(files=parts)  # httpx's own Content-Type, with its boundary
         return _other_multipart(parts, media_type)
     if kind == "text":
@@ -171,15 +171,15 @@ def _charset(media_type: str) -> str | None:
     return None
 
 
-def _sent_type(declared: str, given: str | None, value: Any, argument: str) -> str:
-    """The ``Content-Type`` a body of media type ``declared`` is sent as.
+def _sent_type(spec: Body, given: str | None, value: Any, argument: str) -> str:
+    """The ``Content-Type`` a body of ``spec``'s media type (``declared``) is sent as.
 
     ``declared`` itself unless it is a range (``image/*``); then ``given`` (checked to be
     a media type within it), else the type a file's name suggests when it is within it,
     else the range's usual type (:data:`_USUAL_TYPES`; ``application/json`` for JSON).
     ``argument`` is the method's argument that gives the type, named in errors.
     """
-    range_ = _essence(declared)
+    declared, range_ = spec.media_type, spec.essence
     if given is not None:
         if not isinstance(given, str):
             raise TypeError(f"{argument} must be a str, not {type(given).__name__}")
