@@ -110,7 +110,7 @@ def op_view(op: Operation, names: Names, annotator: Annotator) -> ClientOpView:
     outcomes = response_outcomes(op, annotator, replies_to_head=True)
     success = [o for o in outcomes if o.is_success]
     errors = [o for o in outcomes if not o.is_success]
-    texts = text_alternatives(op, outcomes)
+    texts = _text_types(op, outcomes)
     returned = [r for o in success for r in (o.returned, *(["str"] if o.code in texts else []))]
     returns = annotator.note(union(returned) if success else "None")
     page = page_results(annotator.api, op)
@@ -318,13 +318,14 @@ def _accept(success: list[OutcomeView]) -> str:
     return "" if wanted == ["application/json"] else ", ".join(wanted)
 
 
-def text_alternatives(op: Operation, outcomes: list[OutcomeView]) -> dict[str, tuple[str, ...]]:
+def _text_types(op: Operation, outcomes: list[OutcomeView]) -> dict[str, tuple[str, ...]]:
     """The text media types (``text/plain``...) each status documents beside its JSON body as a
     string (or without a schema): a reply of one of them is returned as its text, a ``str``.
 
-    A text type whose schema is the JSON body's own (ASP.NET lists ``text/plain`` beside
-    ``application/json`` for every response) describes no text the client could return, so it
-    adds nothing; neither does one beside a schema-less JSON body, whose ``Any`` holds a str.
+    A text type with another schema (ASP.NET lists ``text/plain`` with the JSON body's schema
+    for every response, and never sends an object as text) adds nothing: the method keeps its
+    return type and asks for JSON only; nor does one beside a schema-less JSON body, whose
+    ``Any`` holds a str (the server's ``text_alternatives`` takes any schema but binary).
     """
     texts = {}
     for response, outcome in zip(op.responses, outcomes):
