@@ -133,6 +133,11 @@ class Content:
         return media_kind(self.media_type)
 
     @property
+    def essence(self) -> str:
+        """The media type without parameters, lower case (``text/plain``)."""
+        return _essence(self.media_type)
+
+    @property
     def reads_as_json(self) -> bool:
         """True when a reader decodes this body as JSON (``*/*`` with a schema too)."""
         if self.type is not None and self.type.kind == "binary":

@@ -65,6 +65,7 @@ def _readme(view: ClientView, header_text: str) -> dict[str, object]:
         "operation_rows": view.readme_rows,
         "has_pagination": any(op.paginated for op in view.operations),
         "has_text_replies": any(op.text_replies for op in view.operations),
+        "has_text_alternatives": any(op.text_alternatives for op in view.operations),
         "resource_modules": [
             (f"{m.module}.py".ljust(19), m.classes[0].name, m.classes[1].name, len(m.operations))
             for m in view.modules

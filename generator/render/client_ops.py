@@ -53,6 +53,7 @@ class ClientOpView:
     all_method: str
     item_annotation: str
     text_replies: bool  # some response is a string under ``*/*``, read as text when sent so
+    text_alternatives: bool  # some status documents text beside JSON, returned as a str
     # The argument naming the media type a body of a range (``image/*``) is sent as; "" without.
     content_type_arg: str = ""
     content_type_doc: str = ""  # its docstring line: the range, escaped
@@ -72,8 +73,10 @@ class ClientOpView:
     def body_arg(self) -> str:
         """What the method passes on as the body: ``body`` (with the media type it is sent
         as, where the caller names it) or ``None``."""
-        if self.content_type_arg:
-            return f"rt.typed_body(body, {self.content_type_arg})"
+        arg = self.content_type_arg
+        if arg:  # named to the runtime (for its errors) when it is not the usual one
+            named = f", {literal(arg)}" if arg != "content_type" else ""
+            return f"rt.typed_body(body, {arg}{named})"
         return "body" if self.body else "None"
 
 
@@ -107,7 +110,9 @@ def op_view(op: Operation, names: Names, annotator: Annotator) -> ClientOpView:
     outcomes = response_outcomes(op, annotator, replies_to_head=True)
     success = [o for o in outcomes if o.is_success]
     errors = [o for o in outcomes if not o.is_success]
-    returns = annotator.note(union([o.returned for o in success]) if success else "None")
+    texts = _text_types(op, outcomes)
+    returned = [r for o in success for r in (o.returned, *(["str"] if o.code in texts else []))]
+    returns = annotator.note(union(returned) if success else "None")
     page = page_results(annotator.api, op)
     item = _page_item(page.item, annotator) if page is not None else None
     accept = _accept(success)
@@ -115,8 +120,8 @@ def op_view(op: Operation, names: Names, annotator: Annotator) -> ClientOpView:
     optional = [
         ("params=(" + ", ".join(params) + ("," if len(params) == 1 else "") + ")", bool(params)),
         (_call("body=rt.Body", body.media_type, *_body_options(op)) if body else "", bool(body)),
-        (_outcomes("responses=", success), bool(success)),
-        (_outcomes("errors=", errors), bool(errors)),
+        (_outcomes("responses=", success, texts), bool(success)),
+        (_outcomes("errors=", errors, texts), bool(errors)),
         (f"accept={literal(accept)}", bool(accept)),
         (f"security={_security(op)}", any(op.security_alternatives)),
         ("deprecated=True", op.deprecated),
@@ -149,6 +154,7 @@ def op_view(op: Operation, names: Names, annotator: Annotator) -> ClientOpView:
         all_method=op_names.all_method or "",
         item_annotation=item or "",
         text_replies=any(o.text for o in outcomes),
+        text_alternatives=bool(texts),
         content_type_arg=op_names.params.get(CONTENT_TYPE_KEY, ""),
         content_type_doc=_content_type_doc(op, op_names.params.get(CONTENT_TYPE_KEY, "")),
     )
@@ -312,18 +318,50 @@ def _accept(success: list[OutcomeView]) -> str:
     return "" if wanted == ["application/json"] else ", ".join(wanted)
 
 
-def _outcomes(head: str, outcomes: list[OutcomeView]) -> str:
+def _text_types(op: Operation, outcomes: list[OutcomeView]) -> dict[str, tuple[str, ...]]:
+    """The text media types (``text/plain``...) each status documents beside its JSON body as a
+    string (or without a schema): a reply of one of them is returned as its text, a ``str``.
+
+    A text type with another schema (ASP.NET lists ``text/plain`` with the JSON body's schema
+    for every response, and never sends an object as text) adds nothing: the method keeps its
+    return type and asks for JSON only; nor does one beside a schema-less JSON body, whose
+    ``Any`` holds a str (the server's ``text_alternatives`` takes any schema but binary).
+    """
+    texts = {}
+    for response, outcome in zip(op.responses, outcomes):
+        if outcome.kind != "json" or outcome.is_any:
+            continue
+        found = tuple(
+            dict.fromkeys(
+                content.essence
+                for content in response.contents
+                if content.kind == "text"
+                and (content.type is None or content.type.kind == "string")
+            )
+        )
+        if found:
+            texts[outcome.code] = found
+    return texts
+
+
+def _outcomes(head: str, outcomes: list[OutcomeView], texts: dict[str, tuple[str, ...]]) -> str:
     """``{status: rt.Outcome(...), ...}``."""
-    return head + "{" + ", ".join(_outcome(o) for o in outcomes) + "}"
+    return head + "{" + ", ".join(_outcome(o, texts.get(o.code, ())) for o in outcomes) + "}"
 
 
-def _outcome(outcome: OutcomeView) -> str:
+def _outcome(outcome: OutcomeView, text_types: tuple[str, ...]) -> str:
     if outcome.kind == "json":
         # A RootModel's root (the member), or the roots of a list's or dict's RootModels.
         how = {"root": "unwrap=True", "items": 'unwrap="items"', "values": 'unwrap="values"'}
         unwrap = (how[outcome.unwrap],) if outcome.value else ()
         text = ("text=True",) if outcome.text else ()
+        alternatives = (f"text_types={literal(text_types)}",) if text_types else ()
         return _call(
-            f"{literal(outcome.code)}: rt.Outcome", '"json"', outcome.annotation, *unwrap, *text
+            f"{literal(outcome.code)}: rt.Outcome",
+            '"json"',
+            outcome.annotation,
+            *unwrap,
+            *text,
+            *alternatives,
         )
     return _call(f"{literal(outcome.code)}: rt.Outcome", literal(outcome.kind))

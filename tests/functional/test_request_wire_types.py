@@ -54,6 +54,15 @@ SPEC = textwrap.dedent(
             content:
               image/*: {schema: {type: string, format: binary}}
           responses: ECHO
+      /icons:
+        put:
+          operationId: icons_upload
+          parameters: [{name: content_type, in: query, schema: {type: string}}]
+          requestBody:
+            required: true
+            content:
+              image/*: {schema: {type: string, format: binary}}
+          responses: ECHO
       /shadows:
         put:
           operationId: shadows_update
@@ -92,7 +101,7 @@ class Echo:
                 key: value.decode("latin-1") if isinstance(value, bytes) else value
                 for key, value in kwargs.items()
             }
-            return {"content_type": context.request.headers.get("content-type"), **received}
+            return {**received, "content_type": context.request.headers.get("content-type")}
 
         return answer
 
@@ -138,6 +147,19 @@ def test_a_body_of_a_range_is_sent_as_the_type_the_caller_names(client: Any) -> 
         upload(b"\x89PNG")
     with pytest.raises(ValueError, match="not within 'image/\\*'"):
         upload(b"text", content_type="text/plain")
+
+
+def test_errors_name_the_body_type_argument_as_spelt(client: Any) -> None:
+    """A parameter took ``content_type``: the body's type is ``content_type_2=``, and so say
+    the errors (they said ``content_type=``, the parameter's)."""
+    upload = client.icons.upload
+    assert upload(b"\x89PNG", content_type_2="image/png")["content_type"] == "image/png"
+    with pytest.raises(TypeError, match="pass content_type_2=, "):
+        upload(b"\x89PNG", content_type="q")
+    with pytest.raises(ValueError, match="^content_type_2 'text/plain' is not within"):
+        upload(b"text", content_type_2="text/plain")
+    with pytest.raises(TypeError, match="^content_type_2 must be a str"):
+        upload(b"text", content_type_2=b"image/png")
 
 
 def test_headers_no_request_can_carry_as_given_are_no_arguments(wire: Built, client: Any) -> None:

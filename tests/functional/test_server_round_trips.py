@@ -7,13 +7,15 @@ Over real uvicorn, one generation and one server for the module:
   non-exploded array on its bare commas first. An exploded object cookie without
   declared properties leaves alone the cookie a security scheme reads;
 * a status documenting ``application/json`` and ``text/plain`` can be answered in
-  either: the interface admits ``rt.Ok[str]``, sent as ``text/plain``;
+  either: the interface admits ``rt.Ok[str]``, sent as ``text/plain`` to a caller that
+  accepts it, as the generated client does (its method returns ``X | str``);
 * a ``HEAD`` operation's interface lets the implementation return ``None`` (no body
   is sent anyway).
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import textwrap
 import typing
@@ -24,6 +26,7 @@ import httpx
 import pytest
 from apiforge_testkit import Built, build
 from live_server import serve
+from starlette.responses import Response
 
 SPEC = textwrap.dedent(
     """
@@ -78,7 +81,9 @@ SPEC = textwrap.dedent(
                 text/plain: {schema: {type: string}}
             "404":
               description: Missing.
-              content: {application/json: {schema: {$ref: "#/components/schemas/Document"}}}
+              content:
+                application/json: {schema: {$ref: "#/components/schemas/Document"}}
+                text/plain: {schema: {type: string}}
         head:
           operationId: headDocument
           security: []
@@ -90,6 +95,17 @@ SPEC = textwrap.dedent(
             "404":
               description: Missing.
               content: {application/json: {schema: {$ref: "#/components/schemas/Document"}}}
+      /memos/{id}:
+        get:
+          operationId: getMemo
+          security: []
+          parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+          responses:
+            "200":
+              description: ASP.NET's way, the JSON schema under every type it may produce.
+              content:
+                text/plain: {schema: {$ref: "#/components/schemas/Document"}}
+                application/json: {schema: {$ref: "#/components/schemas/Document"}}
     components:
       schemas:
         Document:
@@ -120,6 +136,11 @@ def base_url(trips: Built) -> Iterator[str]:
             document = models.Document(title=id)
             if id == "missing":
                 return rt.NotFound(document)
+            if id == "gone-text":
+                return rt.NotFound("no such document")
+            if id == "latin":
+                text = "café".encode("latin-1")
+                return Response(text, media_type="text/plain; charset=iso-8859-1")
             if id == "always-text" or context.request.headers.get("accept") == "text/plain":
                 return rt.Ok(f"# {document.title}")
             return rt.Ok(document)
@@ -133,7 +154,12 @@ def base_url(trips: Built) -> Iterator[str]:
                 return rt.NonAuthoritativeInformation("on")  # text: "on" is no JSON boolean
             return rt.Ok("hello") if not states else rt.Ok(states)
 
+    class Memos:
+        async def get_memo(self, id: str, *, context: Any) -> Any:
+            return rt.Ok(models.Document(title=context.request.headers["accept"]))
+
     app = trips.server.create_app(
+        memos=Memos(),
         prefs=Prefs(),
         documents=Documents(),
         search=Search(),
@@ -174,6 +200,27 @@ def test_an_object_cookie_takes_neither_credential_nor_parameter_cookies(
     assert received["extra"] == {"note": "p q", "é": "1"}
 
 
+@pytest.mark.parametrize(
+    ("extra", "owner"),
+    [({"session": "forged"}, "security scheme 'session'"), ({"theme": "t"}, "'theme'")],
+)
+def test_an_object_cookie_may_not_send_a_cookie_another_sends(
+    trips: Built, base_url: str, extra: dict[str, str], owner: str
+) -> None:
+    """A key naming the credential cookie (or another cookie parameter) would send a second
+    cookie of that name: refused before sending, by the sync and the async client alike."""
+
+    async def call() -> None:
+        async with trips.client.AsyncClient(base_url=base_url, api_key="sesame") as client:
+            await client.prefs.read_prefs(extra=extra)
+
+    with _client(trips, base_url) as client, pytest.raises(ValueError) as raised:
+        client.prefs.read_prefs(extra=extra)
+    assert "'extra'" in str(raised.value) and owner in str(raised.value)
+    with pytest.raises(ValueError, match=owner):
+        asyncio.run(call())
+
+
 def test_a_status_with_a_text_type_is_answered_as_text(trips: Built, base_url: str) -> None:
     rt = trips.runtime
     assert rt.Ok[str] in _returned(
@@ -200,12 +247,54 @@ def test_a_head_implementation_may_return_no_body(trips: Built, base_url: str) -
     assert (raw.parsed, raw.status_code, raw.http_response.content) == (None, 200, b"")
 
 
-def test_text_goes_only_to_callers_that_accept_it(trips: Built, base_url: str) -> None:
-    """The generated client asks for JSON only: a ``str`` that is no JSON body is a 500 for it
-    (never a text reply it cannot read); a caller accepting text (or anything) gets the text."""
-    with _client(trips, base_url) as client, pytest.raises(trips.client.APIError) as raised:
-        client.documents.get_document("always-text")
-    assert raised.value.status_code == 500
+def test_the_client_reads_a_status_s_text_alternative(trips: Built, base_url: str) -> None:
+    """The generated client asks for JSON, then the text type (``q=0.5``): a reply of the text
+    type is returned as a ``str`` (its method's return type says so), decoded as its charset
+    says; an error status's text is the error's ``parsed``."""
+    client_api = importlib.import_module(f"{trips.generated.client}.client.documents")
+    hints = typing.get_type_hints(client_api.DocumentsResource.get_document)
+    assert str in typing.get_args(hints["return"])
+    with _client(trips, base_url) as client:
+        assert client.documents.get_document("memo").title == "memo"  # JSON comes first
+        assert client.documents.get_document("always-text") == "# always-text"
+        assert client.documents.get_document("latin") == "café"
+        with pytest.raises(trips.client.NotFoundError) as raised:
+            client.documents.get_document("gone-text")
+    assert raised.value.parsed == "no such document"
+    assert raised.value.response.request.headers["accept"] == "application/json, text/plain;q=0.5"
+
+
+def test_the_async_client_reads_a_status_s_text_alternative(trips: Built, base_url: str) -> None:
+    async def read() -> tuple[Any, ...]:
+        async with trips.client.AsyncClient(base_url=base_url, max_retries=0) as client:
+            documents = client.documents
+            with pytest.raises(trips.client.NotFoundError) as raised:
+                await documents.get_document("gone-text")
+            return (
+                (await documents.get_document("memo")).title,
+                await documents.get_document("always-text"),
+                await documents.get_document("latin"),
+                raised.value.parsed,
+            )
+
+    assert asyncio.run(read()) == ("memo", "# always-text", "café", "no such document")
+
+
+def test_a_text_type_with_the_json_schema_is_no_text_alternative(
+    trips: Built, base_url: str
+) -> None:
+    """ASP.NET lists ``text/plain`` with the JSON body's schema for every response: no text
+    the client could return, so the method returns the model alone and asks for JSON only."""
+    client_api = importlib.import_module(f"{trips.generated.client}.client.memos")
+    hints = typing.get_type_hints(client_api.MemosResource.get_memo)
+    assert hints["return"] is trips.models().Document
+    with _client(trips, base_url) as client:
+        assert client.memos.get_memo("m").title == "application/json"
+
+
+def test_text_goes_only_to_callers_that_accept_it(base_url: str) -> None:
+    """A ``str`` that is no JSON body is a 500 for a caller asking for JSON only (never a text
+    reply it cannot read); a caller accepting text (or anything) gets the text."""
     url = f"{base_url}/documents/always-text"
     for accept, status in [
         (None, 200),

@@ -100,6 +100,14 @@ def test_pages_reject_an_invalid_item_with_the_response() -> None:
     assert raised.value.response is response
 
 
+def test_pages_refuse_a_page_that_came_as_text() -> None:
+    """A status offering text beside JSON may answer text: no items, and no silent end."""
+    response = httpx.Response(200, text="3 users")
+    with pytest.raises(rt.ResponseValidationError, match="came as text") as raised:
+        list(calls.Pages(int, max_pages=10).items("3 users", response))
+    assert raised.value.response is response
+
+
 def test_deprecated_operations_warn_and_others_do_not() -> None:
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")

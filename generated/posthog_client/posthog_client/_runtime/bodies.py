@@ -52,18 +52,21 @@ class EncodedBody:
 
 @dataclass(frozen=True)
 class TypedBody:
-    """A request body with the media type it is sent as, within the range the spec names."""
+    """A request body with the media type it is sent as, within the range the spec names
+    (None: the default one); ``argument`` names the method's argument giving it."""
 
     value: Any
-    media_type: str
+    media_type: str | None
+    argument: str = "content_type"
 
 
-def typed_body(value: Any, media_type: str | None) -> Any:
-    """``value`` to be sent as ``media_type`` (a method's ``content_type=``); ``value``
-    itself when either is None (or ``NOT_GIVEN``): no body, or the default type."""
-    if media_type is None or not is_given(value):
+def typed_body(value: Any, media_type: str | None, argument: str = "content_type") -> Any:
+    """``value`` to be sent as ``media_type``, given as the method's ``argument``
+    (``content_type=``, ``content_type_2=`` where a parameter took the first name);
+    ``value`` itself when there is no body, or no type under the usual argument name."""
+    if not is_given(value) or (media_type is None and argument == "content_type"):
         return value
-    return TypedBody(value, media_type)
+    return TypedBody(value, media_type, argument)
 
 
 def encode_body(spec: Body, value: Any) -> EncodedBody:
@@ -80,11 +83,11 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
             without a usual type (``image/*``) and no type given or guessed.
         ValueError: a ``TypedBody`` type that is no media type, or outside ``spec``'s.
     """
-    given = None
+    given, argument = None, "content_type"
     if isinstance(value, TypedBody):
-        value, given = value.value, value.media_type
+        value, given, argument = value.value, value.media_type, value.argument
     kind = spec.kind
-    media_type = _sent_type(spec.media_type, given, value)
+    media_type = _sent_type(spec, given, value, argument)
     if kind == "json":
         text = json.dumps(
             to_jsonable(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False
@@ -106,7 +109,7 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
         )
     if kind == "multipart":
         parts = _multipart_parts(value, dict(spec.part_types))
-        if _essence(media_type) == "multipart/form-data":
+        if _essence(media_type) == "multipart/form-data":  # the type sent (a range's choice)
             return EncodedBody(files=parts)  # httpx's own Content-Type, with its boundary
         return _other_multipart(parts, media_type)
     if kind == "text":
@@ -169,24 +172,25 @@ def _charset(media_type: str) -> str | None:
     return None
 
 
-def _sent_type(declared: str, given: str | None, value: Any) -> str:
-    """The ``Content-Type`` a body of media type ``declared`` is sent as.
+def _sent_type(spec: Body, given: str | None, value: Any, argument: str) -> str:
+    """The ``Content-Type`` a body of ``spec``'s media type (``declared``) is sent as.
 
     ``declared`` itself unless it is a range (``image/*``); then ``given`` (checked to be
     a media type within it), else the type a file's name suggests when it is within it,
     else the range's usual type (:data:`_USUAL_TYPES`; ``application/json`` for JSON).
+    ``argument`` is the method's argument that gives the type, named in errors.
     """
-    range_ = _essence(declared)
+    declared, range_ = spec.media_type, spec.essence
     if given is not None:
         if not isinstance(given, str):
-            raise TypeError(f"content_type must be a str, not {type(given).__name__}")
-        check_header("content_type", given)
+            raise TypeError(f"{argument} must be a str, not {type(given).__name__}")
+        check_header(argument, given)
         essence = _essence(given)
         kind, _, subtype = essence.partition("/")
         if not _is_token(kind) or not _is_token(subtype) or "*" in essence:
-            raise ValueError(f"content_type {given!r} is no media type (type/subtype)")
+            raise ValueError(f"{argument} {given!r} is no media type (type/subtype)")
         if not _within(essence, range_):
-            raise ValueError(f"content_type {given!r} is not within {declared!r}")
+            raise ValueError(f"{argument} {given!r} is not within {declared!r}")
         return given
     if "*" not in range_:
         return declared
@@ -198,7 +202,7 @@ def _sent_type(declared: str, given: str | None, value: Any) -> str:
     if usual is None:
         raise TypeError(
             f"the request body is {declared!r}, a range of media types: pass "
-            "content_type=, the one within it that the body is"
+            f"{argument}=, the one within it that the body is"
         )
     return usual
 

@@ -160,7 +160,18 @@ class Pages(Generic[T]):
         self.more = True
 
     def items(self, page: Any, response: httpx.Response) -> Iterator[T]:
-        """Yield the page's items, validated; then decide the next page (and warn if cut short)."""
+        """Yield the page's items, validated; then decide the next page (and warn if cut short).
+
+        Raises:
+            ResponseValidationError: an item is not valid, or the page came as text (a
+                text type the status documents beside JSON), which holds no items.
+        """
+        if isinstance(page, str):
+            raise ResponseValidationError(
+                "a page came as text, not as a page of items: "
+                f"{response.headers.get('content-type', '')}",
+                response=response,
+            )
         for item in page_items(page):
             yield _validate_item(self._adapter, item, response)
         self.query = self._pager.follow(page, _request_query(response))

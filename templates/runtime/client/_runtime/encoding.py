@@ -271,8 +271,16 @@ def query_pair(name: str, value: str) -> tuple[str, str]:
     return _pct(name), _pct(value)
 
 
-def cookie_pairs(param: Param, value: Any) -> list[str]:
-    """Serialise a cookie parameter (style form) into ``name=value`` cookie strings."""
+def cookie_pairs(param: Param, value: Any, taken: Mapping[str, str] | None = None) -> list[str]:
+    """Serialise a cookie parameter (style form) into ``name=value`` cookie strings.
+
+    ``taken``: the names of the cookies others send (a security scheme's credential, another
+    cookie parameter), each with who sends it, which an exploded object's keys may not be.
+
+    Raises:
+        ValueError: an exploded object has a key ``taken`` names (a second cookie of that
+            name would reach the server, which reads one of them as the other's).
+    """
     data = to_jsonable(value)
     name = _cookie_quote(param.name)
     explode = param.resolved_explode
@@ -284,6 +292,12 @@ def cookie_pairs(param: Param, value: Any) -> list[str]:
     if isinstance(data, dict):
         entries = _entries(data)
         if explode:
+            clash = next((key for key, _ in entries if taken and key in taken), None)
+            if clash is not None and taken is not None:
+                raise ValueError(
+                    f"the cookie parameter {param.name!r} cannot send the cookie {clash!r}: "
+                    f"it is {taken[clash]}'s"
+                )
             return [f"{_cookie_quote(k)}={_cookie_quote(v)}" for k, v in entries]
         return [f"{name}={','.join(_flat(entries, _cookie_quote))}"] if entries else []
     if data is None:

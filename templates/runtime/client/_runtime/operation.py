@@ -136,7 +136,12 @@ class Body:
     part_types: tuple[tuple[str, str], ...] = ()
     null: bool = False
 
-    @property
+    @cached_property
+    def essence(self) -> str:
+        """``media_type`` without parameters, lower case (worked out once per operation)."""
+        return self.media_type.split(";", 1)[0].strip().lower()
+
+    @cached_property
     def kind(self) -> BodyKind:
         """How the body is encoded, derived from ``media_type``.
 
@@ -144,7 +149,7 @@ class Body:
         ``application/x-www-form-urlencoded``, ``multipart`` for ``multipart/*``,
         ``text`` for ``text/*`` and ``binary`` for anything else.
         """
-        essence = self.media_type.split(";", 1)[0].strip().lower()
+        essence = self.essence
         if essence.endswith(("/json", "+json")):
             return "json"
         if essence == "application/x-www-form-urlencoded":
@@ -167,13 +172,16 @@ class Outcome:
     member itself; ``"items"``/``"values"``: ``type`` is a list/dict of such RootModels,
     returned as a list/dict of their roots. ``text``: the spec leaves the media type open
     (``*/*``) and ``type`` is a string type, so a reply the server marks ``text/*`` is read
-    as its text (validated as ``type``), not as JSON.
+    as its text (validated as ``type``), not as JSON. ``text_types``: the text media types
+    (``"text/plain"``, ``"text/*"``) the status documents beside its JSON body: a reply of
+    one of them is its text, a ``str`` (decoded with the charset it names).
     """
 
     kind: OutcomeKind
     type: Any = None
     unwrap: bool | Literal["items", "values"] = False
     text: bool = False
+    text_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -223,10 +231,13 @@ class Operation(Generic[T]):
     @cached_property
     def accept_header(self) -> str | None:
         """The ``Accept`` header to send: ``accept``, else ``application/json`` when
-        ``wants_json``, else none (httpx's ``*/*``)."""
+        ``wants_json``, else none (httpx's ``*/*``); followed by the text types statuses
+        document beside JSON (``text/plain;q=0.5``), which JSON goes before."""
         if not self.wants_json:
             return None
-        return self.accept or "application/json"
+        outcomes = (*self.responses.values(), *self.errors.values())
+        texts = dict.fromkeys(media for o in outcomes for media in o.text_types)
+        return ", ".join([self.accept or "application/json", *(f"{t};q=0.5" for t in texts)])
 
     @cached_property
     def path_parts(self) -> tuple[tuple[str, str | None], ...]:

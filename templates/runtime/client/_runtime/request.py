@@ -39,6 +39,8 @@ _Pairs = tuple[tuple[str, str], ...]
 
 # OpenAPI: header parameters with these names "SHALL be ignored".
 _IGNORED_HEADER_PARAMS: Final = frozenset({"accept", "content-type", "authorization"})
+_UNKEYED: Final = (str, int, float, list, tuple)
+"""Values a cookie parameter sends under its own name (``bool`` is an ``int``)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,16 @@ class ClientSettings:
         if self.credentials is None:
             return ()
         return tuple(sorted(self.credentials.header_names))
+
+    @cached_property
+    def credential_cookies(self) -> Mapping[str, str]:
+        """The cookies the API's security schemes read, each with ``the security scheme 'name'``."""
+        schemes = self.credentials.schemes if self.credentials is not None else {}
+        return {
+            scheme.param: f"the security scheme {name!r}"
+            for name, scheme in schemes.items()
+            if scheme.kind == "api_key" and scheme.location == "cookie"
+        }
 
     def placed(self, op: Operation[Any], opts: RequestOptions) -> Placed | None:
         """The credentials ``op`` is sent with ``opts`` (see ``Credentials.choose``), or None.
@@ -177,7 +189,9 @@ def build_request(
             operation that takes none.
         ValueError: path parameters that would leave a segment empty, ``.`` or ``..``
             (see ``_check_segments``), or a header parameter or extra header with a
-            character no header value carries (a line break, a non-ASCII character...).
+            character no header value carries (a line break, a non-ASCII character...),
+            or an exploded object cookie with a key another cookie has (a credential's,
+            another cookie parameter's).
         MissingCredentialsError: the client's credentials fit none of ``op``'s security
             alternatives (see ``ClientSettings.placed``).
     """
@@ -205,7 +219,10 @@ def build_request(
                 headers = list(prefix)
             _set_header(headers, param.name, header_value(param, value))
         elif location == "cookie":
-            cookies.extend(cookie_pairs(param, value))
+            # Only an exploded object names its own cookies (scalars and lists: no work).
+            keyed = param.resolved_explode and not isinstance(value, _UNKEYED)
+            taken = _taken_cookies(op, param, settings, placed) if keyed else None
+            cookies.extend(cookie_pairs(param, value, taken))
     if cookies:
         if headers is None:
             headers = list(prefix)
@@ -238,6 +255,20 @@ def build_request(
         timeout=opts.get("timeout", settings.timeout),
         credential_headers=settings.credential_headers,
     )
+
+
+def _taken_cookies(
+    op: Operation[Any], param: Param, settings: ClientSettings, placed: Placed | None
+) -> dict[str, str]:
+    """The cookies an exploded object cookie ``param`` may not send: the credentials' (the
+    schemes' cookies, and those ``placed`` sends) and ``op``'s other cookie parameters."""
+    taken = dict(settings.credential_cookies)
+    for name, _ in placed.auth.cookies if placed is not None else ():
+        taken.setdefault(name, "a credential")
+    for other in op.params:
+        if other.location == "cookie" and other is not param:
+            taken[other.name] = f"the cookie parameter {other.name!r}"
+    return taken
 
 
 def _placed(security: Security, auth: Auth | None) -> Placed | None:

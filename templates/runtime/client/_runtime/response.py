@@ -10,7 +10,8 @@ operation documented by ``default`` alone reads its error bodies with it too).
 - documented success: read per its ``Outcome``; a body that does not decode or
   validate raises ``ResponseValidationError``. A JSON outcome is decoded whatever
   ``Content-Type`` the server sends, except a ``text`` one (a string under ``*/*``):
-  a ``text/*`` reply is then the text itself.
+  a ``text/*`` reply is then the text itself; so is a reply of a text type the status
+  documents beside JSON (``Outcome.text_types``).
 - undocumented 2xx: if the operation documents exactly one success outcome and the
   body reads with it, return that; otherwise (and for any undocumented 3xx) raise
   ``UnexpectedStatusError``. An ``empty`` outcome reads any body (as None).
@@ -100,6 +101,8 @@ def read_outcome(outcome: Outcome, response: httpx.Response) -> Any:
         ValueError: the body is not JSON, or not valid for ``outcome.type`` (pydantic's
             ``ValidationError`` is a ``ValueError``).
     """
+    if outcome.text_types and _is_text_alternative(outcome.text_types, response):
+        return response.text
     value = _read(outcome, response)
     if outcome.unwrap == "items":
         return [item.root for item in value]
@@ -236,6 +239,12 @@ def _is_text(response: httpx.Response) -> bool:
     """True for a ``text/*`` reply (``text/json`` aside, which is JSON)."""
     media = _media_type(response)
     return media.startswith("text/") and not media.endswith("/json")
+
+
+def _is_text_alternative(text_types: tuple[str, ...], response: httpx.Response) -> bool:
+    """True when the reply's media type is one of ``text_types`` (or in a ``text/*`` of them)."""
+    media = _media_type(response)
+    return media in text_types or f"{media.partition('/')[0]}/*" in text_types
 
 
 def _sent_as(outcome: Outcome, response: httpx.Response) -> str:

@@ -27,12 +27,15 @@ CREATE_DOCUMENT: rt.Operation[Document | Job] = rt.Operation(
     responses={"201": rt.Outcome("json", Document), "202": rt.Outcome("json", Job)},
     errors={"409": rt.Outcome("json", Problem)},
 )
-GET_DOCUMENT: rt.Operation[Document | None] = rt.Operation(
+GET_DOCUMENT: rt.Operation[Document | str | None] = rt.Operation(
     "getDocument",
     "GET",
     "/documents/{id}",
     params=(rt.Param("id", "path", required=True),),
-    responses={"200": rt.Outcome("json", Document), "304": rt.Outcome("empty")},
+    responses={
+        "200": rt.Outcome("json", Document, text_types=("text/plain",)),
+        "304": rt.Outcome("empty"),
+    },
     errors={"default": rt.Outcome("json", Problem)},
 )
 DELETE_DOCUMENT: rt.Operation[None] = rt.Operation(
@@ -91,7 +94,7 @@ class DocumentsResource:
         id: str,
         *,
         request_options: rt.RequestOptions | None = None,
-    ) -> Document | None:
+    ) -> Document | str | None:
         """getDocument"""
         return self._client._call(
             GET_DOCUMENT,
@@ -193,7 +196,7 @@ class AsyncDocumentsResource:
         id: str,
         *,
         request_options: rt.RequestOptions | None = None,
-    ) -> Document | None:
+    ) -> Document | str | None:
         """getDocument"""
         return await self._client._call(
             GET_DOCUMENT,
