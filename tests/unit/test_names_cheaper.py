@@ -22,8 +22,8 @@ import pytest
 from apiforge import model_cache
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir import shapes as shapes_module
-from apiforge.ir.model import Property, TypeRef
 from apiforge.ir.build import build
+from apiforge.ir.model import Property, TypeRef
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.ir.shapes import Shape, _scan, build_shapes, split_keys
 from apiforge.ir.summaries import describe
