@@ -25,7 +25,7 @@ from apiforge.diagnostics import Sink
 from apiforge.ir.model import preferred_request
 from apiforge.ir.nested import component_key
 from apiforge.ir.schemas import is_nullable
-from apiforge.ir.shapes import Shape, split_keys
+from apiforge.ir.shapes import Shape
 from apiforge.model_cache import (
     CachedModule,
     cached_layout,
@@ -138,12 +138,13 @@ def render_models(
 ) -> ModelsModule:
     """Render every component into the client's and the server's ``models/`` folder.
 
+    ``names`` is the naming pass's for these shapes (``resolve_names(api, shapes)``): its
+    variants are the components that split (``ir.shapes.split_keys``, not walked again).
     Without ``api`` every class goes to the shared module (no group uses any). Each
     module is cached by its inputs (``model_cache.py``): after a change, only the
     modules whose components reach a changed one are built and rendered again.
     """
-
-    split = split_keys(shapes)
+    split = frozenset(names.variants)
     deps, discriminators = scan(shapes)
     # A discriminator with a propertyName is where tags come from: scan saw every one.
     tags = discriminator_tags(shapes, names, split) if discriminators else {}

@@ -10,7 +10,7 @@ is a small closed vocabulary.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from apiforge.diagnostics import SpecLocation
@@ -219,10 +219,18 @@ def relocated(made: _Located, location: SpecLocation) -> _Located:
 
     A parameter or response met again (a ``$ref`` or a YAML alias to the same node) is read
     once: only where it is used differs, and a shared ``$ref`` target's not even that.
+    The copy is ``replace(made, spec_location=location)`` with its fields copied as they
+    are (neither class runs anything at construction, a test says so): ``replace`` costs
+    ~10x as much, and a 1,000-operation spec relocates some 3,000.
     """
     if _placed(made.spec_location, location):
         return made
-    return replace(made, spec_location=location)
+    copy: _Located = _new(made.__class__)
+    copy.__dict__.update(made.__dict__, spec_location=location)
+    return copy
+
+
+_new = object.__new__  # relocated fills the copy's fields itself
 
 
 @dataclass(frozen=True)

@@ -175,3 +175,28 @@ def test_a_response_read_silently_still_warns_at_a_bodiless_status(status: str) 
     api, _ = build(_document(paths), sink, "spec.yaml")
     assert [d.code for d in sink] == ["unsupported-security", "body-on-bodiless-status"]
     assert [len(r.contents) for r in api.operations[0].responses] == [1, 0]
+
+
+def test_a_relocated_copy_is_the_one_replace_makes() -> None:
+    """relocated() copies the fields instead of calling replace(): equal while Parameter and
+    Response run nothing at construction and keep their fields in ``__dict__``."""
+    import dataclasses
+
+    from apiforge.diagnostics import SpecLocation
+    from apiforge.ir.model import Parameter, Response, relocated
+
+    for cls in (Parameter, Response):
+        assert not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
+    document = _document(
+        {
+            f"/p{i}": {"get": {"parameters": [LIMIT], "responses": {"200": {"description": "ok"}}}}
+            for i in range(2)
+        }
+    )
+    api, _ = build(document, Sink(), "spec.yaml")
+    elsewhere = SpecLocation("other.yaml", "/x", 3, 4)
+    for made in (api.operations[0].parameters[0], api.operations[0].responses[0]):
+        copy = relocated(made, elsewhere)
+        assert copy == dataclasses.replace(made, spec_location=elsewhere)
+        assert type(copy) is type(made) and copy is not made and made.spec_location != elsewhere
+        assert relocated(made, made.spec_location) is made

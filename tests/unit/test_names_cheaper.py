@@ -22,12 +22,14 @@ import pytest
 from apiforge import model_cache
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir import shapes as shapes_module
+from apiforge.ir.build import build
 from apiforge.ir.model import Property, TypeRef
 from apiforge.ir.schemas import SchemaRegistry
 from apiforge.ir.shapes import Shape, _scan, build_shapes, split_keys
 from apiforge.ir.summaries import describe
 from apiforge.model_cache import known_refs
-from apiforge.naming.names import _field_names
+from apiforge.models import render_models
+from apiforge.naming.names import _field_names, resolve_names
 from apiforge.naming.reserved import MODEL_ATTRIBUTES, RESERVED_METHOD_NAMES
 from apiforge.naming.words import identifier, py_name, unique
 from apiforge.output import cache
@@ -140,6 +142,31 @@ def test_the_split_spreads_to_every_component_reaching_one_that_splits(seed: int
         for key in keys
     }
     assert split_keys(shapes) == _swept(shapes)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_models_stage_splits_what_the_naming_pass_split(seed: int) -> None:
+    """render_models takes the split components from the names' variants instead of walking
+    the shapes again: they must be split_keys' (a request class per split one, none else)."""
+    rng = random.Random(seed)
+    keys = [f"S{i}" for i in range(rng.randint(2, 12))]
+    schemas: dict[str, Any] = {}
+    for key in keys:
+        props: dict[str, Any] = {"id": {"type": "string", "readOnly": rng.random() < 0.15}}
+        for i, target in enumerate(rng.sample(keys, rng.randint(0, 2))):
+            props[f"r{i}"] = {"$ref": f"#/components/schemas/{target}"}
+        schemas[key] = {"type": "object", "properties": props}
+    document = {"openapi": "3.0.3", "info": {}, "paths": {}, "components": {"schemas": schemas}}
+    sink = Sink()
+    api, source = build(document, sink, "spec.yaml")
+    shapes = build_shapes(source.schemas, source.locations, sink)
+    names = resolve_names(api, shapes)
+    assert frozenset(names.variants) == split_keys(shapes)
+    models = render_models(shapes, names, sink, api)
+    assert set(models.variants) == split_keys(shapes)
+    requests = {f"{names.schemas[key]}Request" for key in split_keys(shapes)}
+    assert requests <= models.classes
+    assert not any(name.endswith("Request") for name in models.classes - requests)
 
 
 def test_a_chain_splits_back_to_its_start_and_no_further() -> None:
