@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import IO, Any, Final
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
 from .auth import check_header
 from .encoding import _entries, _flat, _items, _scalar, to_jsonable
@@ -294,7 +294,10 @@ def _is_file(value: Any) -> bool:
 
 
 def _multipart_fields(value: Any) -> list[tuple[str, Any]]:
-    """The (wire name, python value) fields of a multipart body, in declaration order."""
+    """The (wire name, python value) fields of a multipart body, in declaration order
+    (a ``RootModel`` body, an alias of the model, sends its root's)."""
+    while isinstance(value, RootModel):
+        value = value.root
     if isinstance(value, BaseModel):
         fields: list[tuple[str, Any]] = []
         for attr, info in type(value).model_fields.items():
