@@ -14,6 +14,8 @@ Nor were parts the server had to decode further: an array of objects (each item 
 part) reached the model as JSON text and was refused (422), and a ``multipart/related``
 body (which Starlette does not parse) was handed over as raw bytes; its parts are now
 read into the model, named by ``Content-Disposition``, ``Content-ID`` or position.
+A body whose fields were all left out was sent as no body at all (httpx sends none for no
+files), which the server refused as missing; it is now an empty multipart body.
 """
 
 from __future__ import annotations
@@ -155,7 +157,7 @@ def base_url(built: Built) -> Iterator[str]:
 
     class Batch:
         async def batch(self, body: Any, context: ctx) -> Any:
-            return [*body.items, body.one]
+            return [*(body.items or ()), *([body.one] if body.one else [])]
 
     class Related:
         async def related(self, body: Any, context: ctx) -> Any:
@@ -198,6 +200,12 @@ def test_an_array_of_objects_arrives_as_objects(built: Built, base_url: str) -> 
     with built.client.Client(base_url=base_url, max_retries=0) as client:
         reply = client.batch.batch({"items": items, "one": {"name": "c", "count": 3}})
     assert [(i.name, i.count) for i in reply] == [("a", 1), ("b", None), ("c", 3)]
+
+
+def test_a_body_with_every_field_left_out_is_still_sent(built: Built, base_url: str) -> None:
+    """No parts is an empty multipart body (its closing boundary), not a missing one (422)."""
+    with built.client.Client(base_url=base_url, max_retries=0) as client:
+        assert client.batch.batch(built.models().BatchBody()) == []
 
 
 def test_a_multipart_related_body_is_read_into_its_model(built: Built, base_url: str) -> None:

@@ -106,7 +106,7 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
         )
     if kind == "multipart":
         parts = _multipart_parts(value, dict(spec.part_types))
-        if _essence(media_type) == "multipart/form-data":
+        if parts and _essence(media_type) == "multipart/form-data":
             return EncodedBody(files=parts)  # httpx's own Content-Type, with its boundary
         return _other_multipart(parts, media_type)
     if kind == "text":
@@ -208,9 +208,16 @@ def _other_multipart(parts: list[tuple[str, FilePart]], media_type: str) -> Enco
     encodes form-data (a named part per field), under ``media_type`` with its boundary.
 
     httpx sends ``files=`` as ``multipart/form-data`` only, so the parts are encoded
-    here, into memory (retries resend them).
+    here, into memory (retries resend them). No parts (a body whose fields are all left
+    out) is the closing boundary alone: httpx would send no body at all, which a server
+    takes for a missing one.
     """
     boundary = os.urandom(16).hex()
+    if not parts:
+        return EncodedBody(
+            content=f"--{boundary}--\r\n".encode("ascii"),
+            content_type=f"{media_type}; boundary={boundary}",
+        )
     encoder = httpx.Request(
         "POST",
         "http://localhost/",
