@@ -1,4 +1,4 @@
-"""Multipart fields reached indirectly, client and server, over real uvicorn.
+"""Files in request and response bodies, client and server, over real uvicorn.
 
 Two ways a spec names a multipart body's file indirectly were not followed:
 
@@ -16,11 +16,15 @@ body (which Starlette does not parse) was handed over as raw bytes; its parts ar
 read into the model, named by ``Content-Disposition``, ``Content-ID`` or position.
 A body whose fields were all left out was sent as no body at all (httpx sends none for no
 files), which the server refused as missing; it is now an empty multipart body.
+
+A file object an implementation returns for a binary response was sent as JSON (a list of
+its lines, labelled ``application/json``); it is now streamed as the response's media type.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import textwrap
 from collections.abc import Iterator
 from typing import Any
@@ -95,6 +99,13 @@ SPEC = textwrap.dedent(
             "200":
               description: what the server received
               content: {application/json: {schema: {$ref: '#/components/schemas/Received'}}}
+      /download:
+        get:
+          operationId: download
+          responses:
+            "200":
+              description: a file
+              content: {application/zip: {schema: {type: string, format: binary}}}
     components:
       schemas:
         Item:
@@ -164,7 +175,17 @@ def base_url(built: Built) -> Iterator[str]:
             meta = f"{body.meta.name}:{body.meta.count}"
             return {"names": [meta], "contents": [body.doc.hex(), *(body.tags or ())]}
 
-    groups = {"upload": Upload(), "wrapped": Wrapped(), "batch": Batch(), "related": Related()}
+    class Download:
+        async def download(self, context: ctx) -> Any:
+            return io.BytesIO(b"PK\x03\x04" * 40_000)  # several chunks
+
+    groups = {
+        "upload": Upload(),
+        "wrapped": Wrapped(),
+        "batch": Batch(),
+        "related": Related(),
+        "download": Download(),
+    }
     with serve(built.server.create_app(**groups)) as url:
         yield url
 
@@ -238,3 +259,14 @@ def test_related_parts_are_named_by_content_id_or_position(base_url: str, naming
     )
     assert reply.status_code == 200, reply.text
     assert reply.json() == {"names": ["r:5"], "contents": [b"raw".hex()]}
+
+
+def test_a_file_object_returned_for_a_download_is_streamed(built: Built, base_url: str) -> None:
+    async def fetch() -> Any:
+        async with built.client.AsyncClient(base_url=base_url, max_retries=0) as client:
+            return await client.download.download()
+
+    with built.client.Client(base_url=base_url, max_retries=0) as client:
+        assert client.download.download() == asyncio.run(fetch()) == b"PK\x03\x04" * 40_000
+    reply = httpx.get(f"{base_url}/download")
+    assert reply.headers["content-type"] == "application/zip"
