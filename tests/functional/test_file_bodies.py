@@ -17,6 +17,9 @@ read into the model, named by ``Content-Disposition``, ``Content-ID`` or positio
 A body whose fields were all left out was sent as no body at all (httpx sends none for no
 files), which the server refused as missing; it is now an empty multipart body.
 
+A binary request body was typed ``bytes`` alone though a file object is sent as well; it
+is ``bytes | IO[bytes]`` now (checked by ``mypy --strict``, as the ``_File`` fields are).
+
 A file object an implementation returns for a binary response was sent as JSON (a list of
 its lines, labelled ``application/json``); it is now streamed as the response's media type.
 """
@@ -27,12 +30,14 @@ import asyncio
 import io
 import textwrap
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from apiforge_testkit import Built, build
 from live_server import serve
+from typecheckers import mypy
 
 SPEC = textwrap.dedent(
     """
@@ -99,6 +104,16 @@ SPEC = textwrap.dedent(
             "200":
               description: what the server received
               content: {application/json: {schema: {$ref: '#/components/schemas/Received'}}}
+      /raw:
+        put:
+          operationId: putRaw
+          requestBody:
+            required: true
+            content: {application/octet-stream: {schema: {type: string, format: binary}}}
+          responses:
+            "200":
+              description: the size received
+              content: {application/json: {schema: {type: integer}}}
       /download:
         get:
           operationId: download
@@ -179,7 +194,12 @@ def base_url(built: Built) -> Iterator[str]:
         async def download(self, context: ctx) -> Any:
             return io.BytesIO(b"PK\x03\x04" * 40_000)  # several chunks
 
+    class Raw:
+        async def put_raw(self, body: bytes, context: ctx) -> int:
+            return len(body)
+
     groups = {
+        "raw": Raw(),
         "upload": Upload(),
         "wrapped": Wrapped(),
         "batch": Batch(),
@@ -270,3 +290,33 @@ def test_a_file_object_returned_for_a_download_is_streamed(built: Built, base_ur
         assert client.download.download() == asyncio.run(fetch()) == b"PK\x03\x04" * 40_000
     reply = httpx.get(f"{base_url}/download")
     assert reply.headers["content-type"] == "application/zip"
+
+
+USER = """
+from __future__ import annotations
+
+import io
+
+from fn_mp_indirect_client import AsyncClient, Client
+from fn_mp_indirect_client.models import Inner, Upload, UploadAlias
+
+
+def send(client: Client) -> int:
+    client.upload.upload(Upload(file=("a.txt", b"abc"), many=[io.BytesIO(b"x"), b"y"]))
+    client.wrapped.wrapped(UploadAlias(Inner(doc=("n.bin", b"xyz"))))
+    with open("data.bin", "rb") as data:
+        return client.raw.put_raw(data)
+
+
+async def send_async(client: AsyncClient) -> int:
+    return await client.raw.put_raw(io.BytesIO(b"abc"))
+"""
+
+
+def test_files_type_check_where_they_are_sent(built: Built, base_url: str, tmp_path: Path) -> None:
+    program = tmp_path / "user.py"
+    program.write_text(USER, encoding="utf-8")
+    client = built.generated.out / built.generated.client
+    assert [str(f) for f in mypy([program], tmp_path, [client])] == []
+    with built.client.Client(base_url=base_url, max_retries=0) as client:
+        assert client.raw.put_raw(io.BytesIO(b"abcd")) == 4
