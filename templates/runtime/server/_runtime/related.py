@@ -16,7 +16,7 @@ from __future__ import annotations
 import email
 import email.policy
 from collections.abc import Collection, Sequence
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from typing import Any
 
 __all__ = ["related_fields"]
@@ -46,7 +46,7 @@ def related_fields(
     return fields
 
 
-def _name(part: EmailMessage, declared: Sequence[str], index: int) -> str | None:
+def _name(part: MIMEPart, declared: Sequence[str], index: int) -> str | None:
     """The field ``part`` holds (see the module docstring), or None for an extra unnamed part."""
     name = part.get_param("name", header="content-disposition")
     if isinstance(name, str) and name:
@@ -57,7 +57,7 @@ def _name(part: EmailMessage, declared: Sequence[str], index: int) -> str | None
     return declared[index] if index < len(declared) else None
 
 
-def _value(part: EmailMessage) -> bytes | str:
+def _value(part: MIMEPart) -> bytes | str:
     """A file part's bytes, or a text (or JSON) part's text, as its charset says."""
     payload = part.get_payload(decode=True)
     content = payload if isinstance(payload, bytes) else b""
