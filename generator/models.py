@@ -152,7 +152,7 @@ def render_models(
     client_groups, server_groups = model_layout.groups(api, names) if api is not None else ({}, {})
     digests = component_digests(shapes, names, split, discriminators)
     inputs = layout_inputs(list(shapes), deps)
-    files = multipart_bodies(api) if api is not None else frozenset()
+    files = multipart_bodies(api, shapes) if api is not None else frozenset()
     flavour = _Flavour(shapes, names, split, deps, tags, classes, digests, inputs, files)
     client_files, homes = flavour.folder(client_groups, False, sink)
     server_files, server_homes = flavour.folder(server_groups, True, Sink())
@@ -170,17 +170,24 @@ def render_models(
     )
 
 
-def multipart_bodies(api: Api) -> frozenset[str]:
+def multipart_bodies(api: Api, shapes: dict[str, Shape]) -> frozenset[str]:
     """The components a client sends as a multipart body (the media type it prefers, see
     :func:`~apiforge.ir.model.preferred_request`): each field is a part, and a ``format:
-    binary`` one a file (``model_types.Speller.files``). What their fields refer to is sent
-    as JSON, as is any other model."""
+    binary`` one a file (``model_types.Speller.files``). A body that is an alias of a model
+    (``UploadAlias: {$ref: Upload}``) sends that model's fields, so the model is one too.
+    What their fields refer to is sent as JSON, as is any other model."""
     found: set[str] = set()
     for op in api.operations:
         content = preferred_request(op.body.contents) if op.body is not None else None
         ref = content.type if content is not None and content.kind == "multipart" else None
-        if ref is not None and ref.kind == "model" and ref.model is not None:
-            found.add(ref.model)
+        key = ref.model if ref is not None and ref.kind == "model" else None
+        while key is not None and key not in found:
+            found.add(key)
+            shape = shapes.get(key)
+            target = (
+                shape.schema.get("$ref") if shape is not None and shape.kind == "alias" else None
+            )
+            key = component_key(target) if isinstance(target, str) else None
     return frozenset(found)
 
 

@@ -37,7 +37,7 @@ from typing import Any
 from apiforge.config.targets import Target
 from apiforge.diagnostics import Diagnostic, Severity, Sink, SpecLocation
 from apiforge.ir import model as ir
-from apiforge.ir.model import PAGE_PROPERTIES, Api, Schema
+from apiforge.ir.model import PAGE_PROPERTIES, Api, Schema, unaliased
 from apiforge.models import ModelsModule
 from apiforge.naming.names import GroupNames, Names, OperationNames
 from apiforge.output import cache
@@ -95,7 +95,7 @@ _SCALARS: dict[type, tuple[str, ...]] = {
         " security_unsupported"
     ),
     ir.Property: _split("name required"),
-    Schema: _split("key kind enum_values description enum_varnames"),
+    Schema: _split("key kind enum_values description enum_varnames alias_of"),
     ir.Server: _split("url description"),
     ir.SecurityScheme: _split("name kind param_name location"),
     Api: _split("title version description tags"),
@@ -204,14 +204,16 @@ def _contents(contents: tuple[ir.Content, ...], add: Callable[[Any], object]) ->
 
 
 def form_models(api: Api) -> set[str | None]:
-    """The schemas some operation sends as a form: the views read every property of these."""
-    return {
-        content.type.model
-        for op in api.operations
-        if op.body is not None
-        for content in op.body.contents
-        if content.kind in ("form", "multipart") and content.type is not None
-    }
+    """The schemas some operation sends as a form, or an alias of one names: the views read
+    every property of these."""
+    found: set[str | None] = set()
+    for op in api.operations:
+        for content in op.body.contents if op.body is not None else ():
+            if content.kind in ("form", "multipart") and content.type is not None:
+                found.add(content.type.model)
+                schema = unaliased(api, content.type.model)
+                found.add(schema.key if schema is not None else None)
+    return found
 
 
 def project(api: Api, names: Names, models: ModelsModule) -> ViewInputs:

@@ -309,6 +309,7 @@ class Schema:
     enum_varnames: tuple[
         str, ...
     ] = ()  # x-enum-varnames / x-enumNames, when the spec gives one per value
+    alias_of: str | None = None  # an alias's component, when its schema is a bare ``$ref``
 
 
 @dataclass(frozen=True)
@@ -354,8 +355,21 @@ def form_fields(api: Api, body: RequestBody | None) -> tuple[Property, ...]:
         or content.type.kind != "model"
     ):
         return ()
-    schema = api.schemas.get(content.type.model or "")
+    schema = unaliased(api, content.type.model)
     return schema.properties if schema is not None and schema.kind == "object" else ()
+
+
+def unaliased(api: Api, key: str | None) -> Schema | None:
+    """Component ``key``, or the one it is an alias of (``UploadAlias: {$ref: Upload}``),
+    however many aliases deep; None when there is none (or the aliases go round)."""
+    schema = api.schemas.get(key or "")
+    seen: set[str] = set()
+    while schema is not None and schema.alias_of is not None:
+        if schema.key in seen:
+            return None
+        seen.add(schema.key)
+        schema = api.schemas.get(schema.alias_of)
+    return schema
 
 
 PAGE_PROPERTIES = ("next", "results")

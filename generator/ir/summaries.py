@@ -72,6 +72,8 @@ class Summaries:
             and all(isinstance(v, str) for v in varnames)
         ):
             varnames = ()
+        ref = schema.get("$ref") if kind == "alias" else None
+        target = self.registry.model_ref(ref, False) if isinstance(ref, str) else None
         return Schema(
             key,
             kind,
@@ -80,6 +82,7 @@ class Summaries:
             self.registry.locations[key],
             description if isinstance(description, str) else "",
             tuple(varnames),
+            target.model if target is not None else None,
         )
 
     def shallow(self, schema: Any) -> TypeRef:

@@ -292,6 +292,9 @@ def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView |
     elif kind in ("form", "multipart"):
         annotation = "dict[str, Any]"  # no schema: any fields
         annotator.typing.add("Any")
+    elif use_dict:  # the client also sends a binary file (read as it is sent)
+        annotation = "bytes | IO[bytes]"
+        annotator.typing.add("IO")
     else:
         annotation = "bytes"
     return BodyView(

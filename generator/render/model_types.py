@@ -187,6 +187,8 @@ class Speller:
             if key is None or key not in self.names.schemas:
                 return ANY
             shape = self.shapes.get(key)
+            if self.files and shape is not None and binary_alias(shape, self.shapes):
+                return self.spell(shape.schema, constrained=False)  # a file part, not ``Bin``
             if shape is not None and inlined_union(shape, self.shapes):
                 return self.spell(shape.schema, constrained=False)  # holds a member: no ``.root``
             cls = Type("class", self.class_name(key))
@@ -334,6 +336,23 @@ def inlined_union(shape: Shape, shapes: dict[str, Shape]) -> bool:
         if target is None or target.kind != "object":
             return False
     return True
+
+
+def binary_alias(shape: Shape, shapes: dict[str, Shape]) -> bool:
+    """An alias of ``format: binary`` (``Bin: {type: string, format: binary}``), directly or
+    through other aliases: a multipart body's field referring to it holds a file (``_File``)."""
+    seen: set[str] = set()
+    while shape.kind == "alias" and shape.key not in seen:
+        seen.add(shape.key)
+        schema = shape.schema
+        ref = schema.get("$ref")
+        if not isinstance(ref, str):
+            return json_types(schema) == ["string"] and schema.get("format") == "binary"
+        target = shapes.get(component_key(ref) or "")
+        if target is None:
+            return False
+        shape = target
+    return False
 
 
 def enum_root(values: tuple[Any, ...]) -> Type:

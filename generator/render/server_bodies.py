@@ -14,7 +14,7 @@ An inline body schema's own keywords (``maxLength``, ``maximum``, ``maxItems``..
 wrap its entry's type in ``Annotated[..., pydantic.Field(...)]``, so the reader checks
 them (see ``server_params.body_checks``).
 
-A form or multipart/form-data body goes through a reader even when it is the only
+A form or multipart body goes through a reader even when it is the only
 media type: the body model's fields then mean what they mean in JSON (an omitted
 optional field is None, a value the field's type does not take, empty text for a
 number included, answers 422) and the body is documented with the model's schema
@@ -82,12 +82,13 @@ def _checked(annotation: str, checks: list[tuple[str, str]]) -> str:
 
 
 def readable_form(op: Operation, annotator: Annotator) -> bool:
-    """A form or multipart/form-data body the reader takes apart into its model's fields.
+    """A form or multipart body the reader takes apart into its model's fields.
 
     A urlencoded field may nest (objects and arrays, read as the body's Encoding Object
-    says: brackets, delimiters); a multipart/form-data part may also hold an object, as
-    JSON (multipart's default encoding for objects). Other bodies (no fields listed,
-    multipart/related, which Starlette does not parse) are not.
+    says: brackets, delimiters); a multipart part may also hold an object, as JSON
+    (multipart's default encoding for objects). A multipart body other than form-data
+    (``multipart/related``...) is read by the runtime's ``related.py`` (Starlette
+    parses form-data only). A body whose schema lists no fields is not.
     """
     content = preferred_request(op.body.contents) if op.body else None
     if content is None or content.type is None:
@@ -96,9 +97,7 @@ def readable_form(op: Operation, annotator: Annotator) -> bool:
     fields = form_fields(annotator.api, op.body)
     if not fields:
         return False
-    if essence == "multipart/form-data":
-        return True
-    return essence == "application/x-www-form-urlencoded"
+    return essence.startswith("multipart/") or essence == "application/x-www-form-urlencoded"
 
 
 def _annotation(content: Content, annotator: Annotator) -> str:

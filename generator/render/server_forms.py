@@ -1,8 +1,7 @@
 """Form and multipart request bodies the server cannot take apart: the implementation gets the raw bytes.
 
-A form or multipart/form-data body whose schema lists its fields is read by an
-``rt.BodyReader`` (``server_bodies``), like a JSON body. What is left: a body whose
-schema lists no fields and a multipart type other than form-data (Starlette parses only form-data).
+A form or multipart body whose schema lists its fields is read by an ``rt.BodyReader``
+(``server_bodies``), like a JSON body. What is left: a body whose schema lists no fields.
 The route then passes the raw bytes on, with a ``server-raw-body`` warning.
 """
 
@@ -11,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from apiforge.diagnostics import Sink
-from apiforge.ir.model import Operation, form_fields, preferred_request
+from apiforge.ir.model import Operation, preferred_request
 from apiforge.render.common import BodyView
 from apiforge.render.types import Annotator
 
@@ -23,11 +22,10 @@ def raw_form_body(
     if body is None or body.kind not in ("form", "multipart") or op.body is None:
         return body
     content = preferred_request(op.body.contents)
-    fields = form_fields(annotator.api, op.body)
-    reason = "only multipart/form-data is parsed" if fields else "its schema lists no fields"
     sink.warning(
         "server-raw-body",
-        f"the server cannot take this {content.media_type} body apart ({reason}); "
+        f"the server cannot take this {content.media_type} body apart (its schema lists no "
+        "fields); "
         "the implementation receives the raw bytes",
         op.body.spec_location,
     )

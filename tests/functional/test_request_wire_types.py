@@ -125,13 +125,8 @@ def client(wire: Built) -> Iterator[Any]:
 
 def test_a_multipart_related_body_is_sent_as_multipart_related(client: Any) -> None:
     received = client.related.send({"meta": "about", "file": ("a.bin", b"\x00\x01")})
-    content_type = received["content_type"]
-    assert content_type.startswith("multipart/related; boundary=")
-    boundary = content_type.split("boundary=", 1)[1]
-    body = received["body"]  # raw bytes: the server does not take multipart/related apart
-    assert body.startswith(f"--{boundary}\r\n") and body.endswith(f"--{boundary}--\r\n")
-    assert 'name="meta"\r\n\r\nabout\r\n' in body
-    assert 'name="file"; filename="a.bin"' in body and "\x00\x01" in body
+    assert received["content_type"].startswith("multipart/related; boundary=")
+    assert received["body"] == {"meta": "about", "file": "\x00\x01"}  # its parts, by name
 
 
 def test_a_body_of_a_range_is_sent_as_the_type_the_caller_names(client: Any) -> None:

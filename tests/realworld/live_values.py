@@ -47,7 +47,17 @@ class CannotBuild(Exception):
 
 @functools.lru_cache(maxsize=4096)
 def _cached_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
-    return pydantic.TypeAdapter(tp)
+    return _new_adapter(tp)
+
+
+def _new_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    """pydantic's adapter; a type holding a class it has no schema for (a binary body's
+    ``IO[bytes]``) checks that class by ``isinstance``."""
+    try:
+        return pydantic.TypeAdapter(tp)
+    except pydantic.PydanticSchemaGenerationError:
+        config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+        return pydantic.TypeAdapter(tp, config=config)
 
 
 def adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
@@ -55,7 +65,7 @@ def adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
     try:
         return _cached_adapter(tp)
     except TypeError:  # unhashable metadata
-        return pydantic.TypeAdapter(tp)
+        return _new_adapter(tp)
 
 
 def valid(tp: Any, value: Any) -> bool:

@@ -139,6 +139,42 @@ def _multipart_body(document: dict[str, Any]) -> None:
                 return
 
 
+def _string_alias_field(document: dict[str, Any]) -> None:
+    """The (multipart) create body gains a property referring to a new string alias."""
+    document["components"]["schemas"]["Blob"] = {"type": "string"}
+    properties = document["components"]["schemas"][_create_body(document)]["properties"]
+    properties["attachment"] = {"$ref": "#/components/schemas/Blob"}
+
+
+def _alias_turns_binary(document: dict[str, Any]) -> None:
+    """The alias becomes ``format: binary``: the create body's field referring to it takes
+    files (``_File``), though that body's schema did not change."""
+    document["components"]["schemas"]["Blob"]["format"] = "binary"
+
+
+def _json_binary_field(document: dict[str, Any]) -> None:
+    """A model only JSON bodies use gains a binary property: ``bytes``."""
+    schemas = document["components"]["schemas"]
+    name = next(n for n, s in schemas.items() if "properties" in s and n != _create_body(document))
+    schemas[name]["properties"]["scan"] = {"type": "string", "format": "binary"}
+    document["x-scanned"] = name
+
+
+def _multipart_alias_body(document: dict[str, Any]) -> None:
+    """A new operation sends an alias of that model as multipart: the model's binary field
+    takes files, though neither its schema nor any body naming it directly changed."""
+    name = document.pop("x-scanned")
+    document["components"]["schemas"]["ScanUpload"] = {"$ref": f"#/components/schemas/{name}"}
+    body = {"schema": {"$ref": "#/components/schemas/ScanUpload"}}
+    document["paths"]["/scans/upload"] = {
+        "post": {
+            "operationId": "upload_scan",
+            "requestBody": {"required": True, "content": {"multipart/form-data": body}},
+            "responses": {"204": {"description": "stored"}},
+        }
+    }
+
+
 def _diagnostics(output: str) -> list[str]:
     """The warnings and errors of a run's output, in order."""
     return [line for line in output.splitlines() if "warning[" in line or "error[" in line]
@@ -157,12 +193,22 @@ ATTACKS = [
     _add_property,
     _binary_field,
     _multipart_body,
+    _string_alias_field,
+    _alias_turns_binary,
+    _json_binary_field,
+    _multipart_alias_body,
 ]
 
 
 # Whether the views' files are reused (view_reuse.py): only when nothing a view
 # reads changed (a property added to a schema, even one needing a new helper).
-VIEWS_REUSED = {_add_property: True, _add_email: True, _binary_field: True}
+VIEWS_REUSED = {
+    _add_property: True,
+    _add_email: True,
+    _binary_field: True,
+    _alias_turns_binary: True,
+    _json_binary_field: True,
+}
 
 
 def test_edits_that_attack_reuse_regenerated_warm_equal_cold_runs(

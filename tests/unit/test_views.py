@@ -235,10 +235,11 @@ def test_body_views(stages: Stages) -> None:
     assert "Any" in annotator.typing
     binary = body_view(stages.op("pets_photo"), annotator, use_dict=True)
     assert binary is not None and (binary.annotation, binary.kind, binary.required) == (
-        "bytes",
+        "bytes | IO[bytes]",  # the client also sends a binary file
         "binary",
         False,
     )
+    assert "IO" in annotator.typing
     assert body_view(stages.op("pets_list"), annotator, use_dict=True) is None
 
 

@@ -2,7 +2,7 @@
 """Status wrappers a handler returns, and how a handler's result becomes a ``Response``."""
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import (
     Any,
@@ -14,7 +14,7 @@ from typing import (
 )
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from .context import Route
 
@@ -308,6 +308,9 @@ def _render(
     if isinstance(body, (bytes, bytearray, memoryview)):
         raw_type = _concrete(media_type, "application/octet-stream")
         return Response(bytes(body), status_code, headers, raw_type)
+    if callable(getattr(body, "read", None)) and route.body_type_for(status_code) is None:
+        raw_type = _concrete(media_type, "application/octet-stream")  # a file: streamed
+        return StreamingResponse(_chunks(body), status_code, headers, raw_type)
     if _is_json(media_type):
         json_type = _concrete(media_type, "application/json")
         declared = route.body_type_for(status_code) if route.bodies else None
@@ -322,6 +325,20 @@ def _render(
         return Response(body, status_code, headers, _concrete(media_type, "text/plain"))
     # A structured value on a non-JSON media type: JSON is the only encoding we know.
     return Response(_json_bytes(body), status_code, headers, "application/json")
+
+
+def _chunks(file: Any) -> Iterator[bytes]:
+    """A file's content in chunks (Starlette reads them in a thread), the file closed after."""
+    try:
+        while chunk := file.read(_CHUNK):
+            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+    finally:
+        close = getattr(file, "close", None)
+        if callable(close):
+            close()
+
+
+_CHUNK: Final = 64 * 1024
 
 
 def to_response(
@@ -340,7 +357,9 @@ def to_response(
       documenting a nullable JSON body is sent as ``null``, and for one documenting a
       JSON body that is not nullable raises :class:`ResponseMismatch` (the spec promises
       a body: the binder answers ``500``);
-    * ``bytes`` are sent raw as the media type (``application/octet-stream`` if none);
+    * ``bytes`` are sent raw as the media type (``application/octet-stream`` if none),
+      and so is a file object (a ``read`` method) for a status documenting no JSON
+      body type: streamed in chunks, then closed;
     * for JSON media types (``application/json``, ``*+json``, or none given) the body is
       first validated into the status's documented type (``route.bodies``) unless it is
       an instance of exactly that class: a dict, another model or a subclass instance

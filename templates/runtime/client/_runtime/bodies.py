@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import IO, Any, Final
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
 from .auth import check_header
 from .encoding import _entries, _flat, _items, _scalar, to_jsonable
@@ -108,7 +108,7 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
         )
     if kind == "multipart":
         parts = _multipart_parts(value, dict(spec.part_types))
-        if _essence(media_type) == "multipart/form-data":  # the type sent (a range's choice)
+        if parts and _essence(media_type) == "multipart/form-data":  # the type sent
             return EncodedBody(files=parts)  # httpx's own Content-Type, with its boundary
         return _other_multipart(parts, media_type)
     if kind == "text":
@@ -211,9 +211,16 @@ def _other_multipart(parts: list[tuple[str, FilePart]], media_type: str) -> Enco
     encodes form-data (a named part per field), under ``media_type`` with its boundary.
 
     httpx sends ``files=`` as ``multipart/form-data`` only, so the parts are encoded
-    here, into memory (retries resend them).
+    here, into memory (retries resend them). No parts (a body whose fields are all left
+    out) is the closing boundary alone: httpx would send no body at all, which a server
+    takes for a missing one.
     """
     boundary = os.urandom(16).hex()
+    if not parts:
+        return EncodedBody(
+            content=f"--{boundary}--\r\n".encode("ascii"),
+            content_type=f"{media_type}; boundary={boundary}",
+        )
     encoder = httpx.Request(
         "POST",
         "http://localhost/",
@@ -297,7 +304,10 @@ def _is_file(value: Any) -> bool:
 
 
 def _multipart_fields(value: Any) -> list[tuple[str, Any]]:
-    """The (wire name, python value) fields of a multipart body, in declaration order."""
+    """The (wire name, python value) fields of a multipart body, in declaration order
+    (a ``RootModel`` body, an alias of the model, sends its root's)."""
+    while isinstance(value, RootModel):
+        value = value.root
     if isinstance(value, BaseModel):
         fields: list[tuple[str, Any]] = []
         for attr, info in type(value).model_fields.items():

@@ -48,7 +48,8 @@ class BodyReader:
     range such as ``image/*``); a media type the operation does not list answers 415.
     JSON is validated into the entry's type (a JSON string too), form and multipart
     fields are collected (files as ``bytes``; a urlencoded body's nested fields as its
-    ``encoding`` says, see ``forms.py``) and validated, other media types' ``str``
+    ``encoding`` says, see ``forms.py``; a multipart body other than form-data's parts as
+    ``related.py`` names them) and validated, other media types' ``str``
     entries get the decoded text (validated when the type constrains it:
     ``Annotated[str, Field(max_length=...)]``, for ``text/*``) and ``bytes`` entries the
     raw body. A validation failure answers 422 naming
@@ -72,7 +73,8 @@ class BodyReader:
         self._adapters: dict[str, TypeAdapter[Any]] = {}
         self._lists: dict[str, frozenset[str]] = {}
         self._objects: dict[str, frozenset[str]] = {}
-        self._declared: dict[str, frozenset[str]] = {}
+        self._object_lists: dict[str, frozenset[str]] = {}  # arrays of objects: a JSON part each
+        self._declared: dict[str, dict[str, None]] = {}
         self._readers: dict[str, TextReader | None] = {}  # a form's text: param_text.py
         self._encoding = {name: (style, explode) for name, style, explode in encoding}
         content: dict[str, Any] = {}
@@ -90,7 +92,8 @@ class BodyReader:
                 schema = _inline_refs(self._adapters[essence].json_schema(mode="validation"))
                 self._lists[essence] = frozenset(_properties_of_type(schema, "array"))
                 self._objects[essence] = frozenset(_properties_of_type(schema, "object"))
-                self._declared[essence] = frozenset(schema.get("properties") or ())
+                self._object_lists[essence] = frozenset(_object_lists(schema))
+                self._declared[essence] = dict.fromkeys(schema.get("properties") or ())  # ordered
                 if essence.startswith("multipart/"):  # a part holding an object is JSON
                     self._readers[essence] = text_reader(schema, self._objects[essence])
                 elif essence == "application/x-www-form-urlencoded":
@@ -140,18 +143,33 @@ class BodyReader:
                 )
                 return validate_text(adapter, fields, self._readers.get(media))
             if essence.startswith("multipart/"):
-                fields = await self._fields(request, self._lists[media])
-                if essence.startswith("multipart/"):  # an object part is JSON by default
-                    fields = {
-                        k: _json_part(v) if k in self._objects[media] else v
-                        for k, v in fields.items()
-                    }
+                fields = await self._parts(request, raw, content_type, media)
                 return validate_text(adapter, fields, self._readers.get(media))
             return adapter.validate_json(raw, by_alias=True, by_name=False)
         except ValidationError as error:
             await request.close()  # a multipart form's files: no operation will read them
             errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
             raise RequestValidationError(errors) from None
+
+    async def _parts(
+        self, request: Request, raw: bytes, content_type: str, media: str
+    ) -> dict[str, Any]:
+        """The fields of a multipart body, a part holding an object (or an array's item
+        holding one) decoded from JSON, multipart's default for objects."""
+        lists = self._lists[media]
+        if media_essence(content_type) == "multipart/form-data":
+            fields = await self._fields(request, lists)
+        else:  # related, mixed...: Starlette reads form-data only (see related.py)
+            from .related import related_fields
+
+            fields = related_fields(raw, content_type, list(self._declared[media]), lists)
+        objects, object_lists = self._objects[media], self._object_lists[media]
+        for key, value in fields.items():
+            if key in object_lists and isinstance(value, list):
+                fields[key] = [_json_part(item) for item in value]
+            elif key in objects:
+                fields[key] = _json_part(value)
+        return fields
 
     @staticmethod
     async def _fields(request: Request, lists: Collection[str]) -> dict[str, Any]:
@@ -212,6 +230,20 @@ def _properties_of_type(schema: Mapping[str, Any], kind: str) -> list[str]:
     for name, prop in (schema.get("properties") or {}).items():
         members = [prop, *prop.get("anyOf", [])] if isinstance(prop, dict) else []
         if any(isinstance(m, dict) and m.get("type") == kind for m in members):
+            found.append(name)
+    return found
+
+
+def _object_lists(schema: Mapping[str, Any]) -> list[str]:
+    """Properties of an object schema that hold an array of objects (a multipart body sends
+    each item as a JSON part)."""
+    found = []
+    for name, prop in (schema.get("properties") or {}).items():
+        members = [prop, *prop.get("anyOf", [])] if isinstance(prop, dict) else []
+        items = [
+            m.get("items") for m in members if isinstance(m, dict) and m.get("type") == "array"
+        ]
+        if any(isinstance(i, dict) and _shape(i) == "object" for i in items):
             found.append(name)
     return found
 

@@ -8,6 +8,8 @@ parameters, body, responses``) and shared by both classes.
 
 from __future__ import annotations
 
+from typing import IO
+
 from .. import _runtime as rt
 from ..models.files import (
     Error,
@@ -56,7 +58,7 @@ class FilesResource:
     def upload_file(
         self,
         name: str,
-        body: bytes,
+        body: bytes | IO[bytes],
         *,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
@@ -101,7 +103,7 @@ class AsyncFilesResource:
     async def upload_file(
         self,
         name: str,
-        body: bytes,
+        body: bytes | IO[bytes],
         *,
         request_options: rt.RequestOptions | None = None,
     ) -> None:

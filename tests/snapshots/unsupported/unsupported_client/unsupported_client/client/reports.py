@@ -8,6 +8,8 @@ parameters, body, responses``) and shared by both classes.
 
 from __future__ import annotations
 
+from typing import IO
+
 from .. import _runtime as rt
 
 POST_REPORT: rt.Operation[bytes] = rt.Operation(
@@ -27,7 +29,7 @@ class ReportsResource:
 
     def post_report(
         self,
-        body: bytes,
+        body: bytes | IO[bytes],
         *,
         request_options: rt.RequestOptions | None = None,
     ) -> bytes:
@@ -53,7 +55,7 @@ class AsyncReportsResource:
 
     async def post_report(
         self,
-        body: bytes,
+        body: bytes | IO[bytes],
         *,
         request_options: rt.RequestOptions | None = None,
     ) -> bytes:

@@ -1,0 +1,75 @@
+"""Reading the parts of a multipart body other than form-data (``multipart/related``, ``mixed``...).
+
+Part of the server runtime package (``<pkg>/_runtime/related.py``, copied verbatim); the
+body reader (:class:`BodyReader` of ``bodies.py``) imports it on first use and calls
+:func:`related_fields`. Starlette parses ``multipart/form-data`` only.
+
+Each part is a field of the body's model, named by its ``Content-Disposition`` ``name``
+(what the generated client sends, and form-data's way), else by its ``Content-ID``
+(``<value>``, RFC 2387's way), else by its position among the fields the model declares.
+A part with a filename or a ``Content-Type`` that is neither text nor JSON is a file
+(``bytes``); the others are text, as form-data fields are (a part without a type is text).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from collections.abc import Collection, Sequence
+from email.message import EmailMessage, MIMEPart
+from typing import Any
+
+__all__ = ["related_fields"]
+
+
+def related_fields(
+    raw: bytes, content_type: str, declared: Sequence[str], lists: Collection[str]
+) -> dict[str, Any]:
+    """The fields of a multipart body of ``content_type`` (its boundary included):
+    ``declared`` names the model's fields in order, ``lists`` those holding arrays (their
+    parts gathered in a list); a body that is no multipart message has none."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
+    message = email.message_from_bytes(head + raw, policy=email.policy.HTTP)
+    if not isinstance(message, EmailMessage) or not message.is_multipart():
+        return {}
+    fields: dict[str, Any] = {}
+    for index, part in enumerate(message.iter_parts()):
+        name = _name(part, declared, index)
+        if name is None:
+            continue
+        value = _value(part)
+        if name in fields:
+            existing = fields[name]
+            fields[name] = [*existing, value] if isinstance(existing, list) else [existing, value]
+        else:
+            fields[name] = [value] if name in lists else value
+    return fields
+
+
+def _name(part: MIMEPart, declared: Sequence[str], index: int) -> str | None:
+    """The field ``part`` holds (see the module docstring), or None for an extra unnamed part."""
+    name = part.get_param("name", header="content-disposition")
+    if isinstance(name, str) and name:
+        return name
+    content_id = str(part.get("Content-ID") or "").strip().removeprefix("<").removesuffix(">")
+    if content_id:
+        return content_id
+    return declared[index] if index < len(declared) else None
+
+
+def _value(part: MIMEPart) -> bytes | str:
+    """A file part's bytes, or a text (or JSON) part's text, as its charset says."""
+    payload = part.get_payload(decode=True)
+    content = payload if isinstance(payload, bytes) else b""
+    kind = part.get_content_type()
+    if part.get_filename() is not None or not kind.startswith("text/") and not _is_json(kind):
+        return content
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return content.decode(charset, errors="replace")
+    except LookupError:
+        return content.decode("utf-8", errors="replace")
+
+
+def _is_json(essence: str) -> bool:
+    return essence.endswith(("/json", "+json"))

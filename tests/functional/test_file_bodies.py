@@ -1,0 +1,322 @@
+"""Files in request and response bodies, client and server, over real uvicorn.
+
+Two ways a spec names a multipart body's file indirectly were not followed:
+
+* a property that is a ``$ref`` to a binary alias (``Bin: {type: string, format: binary}``)
+  was the alias's ``RootModel[bytes]`` and refused a ``(filename, content)`` tuple, and an
+  array of them the same; it is now a file (``_File``), as an inline ``format: binary`` is;
+* a request body that is itself an alias of a multipart model (``UploadAlias: {$ref:
+  Inner}``) sent one JSON part named ``root`` (the client) and was handed to the
+  implementation as raw bytes (the server, with a ``server-raw-body`` warning); the
+  client now sends the model's fields as parts and the server reads them into the body.
+
+Nor were parts the server had to decode further: an array of objects (each item a JSON
+part) reached the model as JSON text and was refused (422), and a ``multipart/related``
+body (which Starlette does not parse) was handed over as raw bytes; its parts are now
+read into the model, named by ``Content-Disposition``, ``Content-ID`` or position.
+A body whose fields were all left out was sent as no body at all (httpx sends none for no
+files), which the server refused as missing; it is now an empty multipart body.
+
+A binary request body was typed ``bytes`` alone though a file object is sent as well; it
+is ``bytes | IO[bytes]`` now (checked by ``mypy --strict``, as the ``_File`` fields are).
+
+A file object an implementation returns for a binary response was sent as JSON (a list of
+its lines, labelled ``application/json``); it is now streamed as the response's media type.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from apiforge_testkit import Built, build
+from live_server import serve
+from typecheckers import mypy
+
+SPEC = textwrap.dedent(
+    """
+    openapi: 3.0.3
+    info: {title: Aliased uploads, version: "1.0"}
+    paths:
+      /upload:
+        post:
+          operationId: upload
+          requestBody:
+            required: true
+            content:
+              multipart/form-data:
+                schema: {$ref: '#/components/schemas/Upload'}
+          responses:
+            "200":
+              description: what the server received
+              content: {application/json: {schema: {$ref: '#/components/schemas/Received'}}}
+      /wrapped:
+        post:
+          operationId: wrapped
+          requestBody:
+            required: true
+            content:
+              multipart/form-data:
+                schema: {$ref: '#/components/schemas/UploadAlias'}
+          responses:
+            "200":
+              description: what the server received
+              content: {application/json: {schema: {$ref: '#/components/schemas/Received'}}}
+      /batch:
+        post:
+          operationId: batch
+          requestBody:
+            required: true
+            content:
+              multipart/form-data:
+                schema:
+                  type: object
+                  properties:
+                    items: {type: array, items: {$ref: '#/components/schemas/Item'}}
+                    one: {$ref: '#/components/schemas/Item'}
+          responses:
+            "200":
+              description: the items received
+              content:
+                application/json:
+                  schema: {type: array, items: {$ref: '#/components/schemas/Item'}}
+      /related:
+        post:
+          operationId: related
+          requestBody:
+            required: true
+            content:
+              multipart/related:
+                schema:
+                  type: object
+                  required: [meta, doc]
+                  properties:
+                    meta: {$ref: '#/components/schemas/Item'}
+                    doc: {type: string, format: binary}
+                    tags: {type: array, items: {type: string}}
+          responses:
+            "200":
+              description: what the server received
+              content: {application/json: {schema: {$ref: '#/components/schemas/Received'}}}
+      /raw:
+        put:
+          operationId: putRaw
+          requestBody:
+            required: true
+            content: {application/octet-stream: {schema: {type: string, format: binary}}}
+          responses:
+            "200":
+              description: the size received
+              content: {application/json: {schema: {type: integer}}}
+      /download:
+        get:
+          operationId: download
+          responses:
+            "200":
+              description: a file
+              content: {application/zip: {schema: {type: string, format: binary}}}
+    components:
+      schemas:
+        Item:
+          type: object
+          required: [name]
+          properties:
+            name: {type: string}
+            count: {type: integer}
+        Bin: {type: string, format: binary}
+        Bin2: {$ref: '#/components/schemas/Bin'}
+        Upload:
+          type: object
+          required: [file]
+          properties:
+            file: {$ref: '#/components/schemas/Bin'}
+            many: {type: array, items: {$ref: '#/components/schemas/Bin2'}}
+        Inner:
+          type: object
+          required: [doc]
+          properties:
+            doc: {type: string, format: binary}
+            note: {type: string}
+        UploadAlias: {$ref: '#/components/schemas/Inner'}
+        Received:
+          type: object
+          properties:
+            names: {type: array, items: {type: string}}
+            contents: {type: array, items: {type: string}}
+            note: {type: string}
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(tmp_path_factory.mktemp("indirect"), SPEC, "indirect.yaml", "fn_mp_indirect")
+
+
+@pytest.fixture(scope="module")
+def base_url(built: Built) -> Iterator[str]:
+    """The generated server, its implementation answering what it received."""
+    ctx: Any = built.runtime.RequestContext
+
+    async def parts(context: Any, *fields: str) -> tuple[list[str], list[str]]:
+        form = await context.request.form()
+        files = [f for name in fields for f in form.getlist(name)]
+        return [f.filename for f in files], [(await f.read()).decode() for f in files]
+
+    class Upload:
+        async def upload(self, body: Any, context: ctx) -> Any:
+            names, contents = await parts(context, "file", "many")
+            assert body.file.root == contents[0].encode()  # the server keeps the alias
+            return {"names": names, "contents": contents}
+
+    class Wrapped:
+        async def wrapped(self, body: Any, context: ctx) -> Any:
+            names, contents = await parts(context, "doc")
+            assert contents == [body.root.doc.decode()]  # the form is still there to read
+            return {"names": names, "contents": contents, "note": body.root.note}
+
+    class Batch:
+        async def batch(self, body: Any, context: ctx) -> Any:
+            return [*(body.items or ()), *([body.one] if body.one else [])]
+
+    class Related:
+        async def related(self, body: Any, context: ctx) -> Any:
+            meta = f"{body.meta.name}:{body.meta.count}"
+            return {"names": [meta], "contents": [body.doc.hex(), *(body.tags or ())]}
+
+    class Download:
+        async def download(self, context: ctx) -> Any:
+            return io.BytesIO(b"PK\x03\x04" * 40_000)  # several chunks
+
+    class Raw:
+        async def put_raw(self, body: bytes, context: ctx) -> int:
+            return len(body)
+
+    groups = {
+        "raw": Raw(),
+        "upload": Upload(),
+        "wrapped": Wrapped(),
+        "batch": Batch(),
+        "related": Related(),
+        "download": Download(),
+    }
+    with serve(built.server.create_app(**groups)) as url:
+        yield url
+
+
+def test_no_warning_says_the_server_gets_raw_bytes(built: Built) -> None:
+    assert [d.code for d in built.generated.diagnostics] == []
+
+
+def test_a_ref_to_a_binary_alias_takes_named_files(built: Built, base_url: str) -> None:
+    models = built.models()
+    body = models.Upload(file=("a.txt", b"abc"), many=[("b.txt", b"de"), b"f"])
+    with built.client.Client(base_url=base_url, max_retries=0) as client:
+        reply = client.upload.upload(body)
+    assert (reply.names, reply.contents) == (["a.txt", "b.txt", "upload"], ["abc", "de", "f"])
+
+
+def test_a_body_aliasing_a_multipart_model_sends_its_fields(built: Built, base_url: str) -> None:
+    models = built.models()
+    body = models.UploadAlias(models.Inner(doc=("n.bin", b"xyz"), note="hi"))
+
+    async def send() -> Any:
+        async with built.client.AsyncClient(base_url=base_url, max_retries=0) as client:
+            return await client.wrapped.wrapped(body)
+
+    with built.client.Client(base_url=base_url, max_retries=0) as client:
+        sync = client.wrapped.wrapped(body)
+    for reply in (sync, asyncio.run(send())):
+        assert (reply.names, reply.contents, reply.note) == (["n.bin"], ["xyz"], "hi")
+
+
+def test_an_array_of_objects_arrives_as_objects(built: Built, base_url: str) -> None:
+    items = [{"name": "a", "count": 1}, {"name": "b"}]
+    with built.client.Client(base_url=base_url, max_retries=0) as client:
+        reply = client.batch.batch({"items": items, "one": {"name": "c", "count": 3}})
+    assert [(i.name, i.count) for i in reply] == [("a", 1), ("b", None), ("c", 3)]
+
+
+def test_a_body_with_every_field_left_out_is_still_sent(built: Built, base_url: str) -> None:
+    """No parts is an empty multipart body (its closing boundary), not a missing one (422)."""
+    with built.client.Client(base_url=base_url, max_retries=0) as client:
+        assert client.batch.batch(built.models().BatchBody()) == []
+
+
+def test_a_multipart_related_body_is_read_into_its_model(built: Built, base_url: str) -> None:
+    with built.client.Client(base_url=base_url, max_retries=0) as client:
+        reply = client.related.related(
+            {"meta": {"name": "m", "count": 2}, "doc": ("d.bin", b"\x00\xff"), "tags": ["x", "y"]}
+        )
+    assert (reply.names, reply.contents) == (["m:2"], ["00ff", "x", "y"])
+
+
+@pytest.mark.parametrize("naming", ["content_id", "position"])
+def test_related_parts_are_named_by_content_id_or_position(base_url: str, naming: str) -> None:
+    """RFC 2387 parts name no field: their Content-ID does, else their place in the model."""
+    ids = ["<meta>", "<doc>"] if naming == "content_id" else ["", ""]
+    parts = [
+        ("application/json", ids[0], b'{"name": "r", "count": 5}'),
+        ("application/octet-stream", ids[1], b"raw"),
+    ]
+    if naming == "content_id":
+        parts.reverse()  # named parts in any order
+    body = b"".join(
+        b"--sep\r\nContent-Type: %s\r\n%s\r\n%s\r\n"
+        % (kind.encode(), f"Content-ID: {cid}\r\n".encode() if cid else b"", data)
+        for kind, cid, data in parts
+    )
+    reply = httpx.post(
+        f"{base_url}/related",
+        content=body + b"--sep--\r\n",
+        headers={"Content-Type": 'multipart/related; boundary=sep; type="application/json"'},
+    )
+    assert reply.status_code == 200, reply.text
+    assert reply.json() == {"names": ["r:5"], "contents": [b"raw".hex()]}
+
+
+def test_a_file_object_returned_for_a_download_is_streamed(built: Built, base_url: str) -> None:
+    async def fetch() -> Any:
+        async with built.client.AsyncClient(base_url=base_url, max_retries=0) as client:
+            return await client.download.download()
+
+    with built.client.Client(base_url=base_url, max_retries=0) as client:
+        assert client.download.download() == asyncio.run(fetch()) == b"PK\x03\x04" * 40_000
+    reply = httpx.get(f"{base_url}/download")
+    assert reply.headers["content-type"] == "application/zip"
+
+
+USER = """
+from __future__ import annotations
+
+import io
+
+from fn_mp_indirect_client import AsyncClient, Client
+from fn_mp_indirect_client.models import Inner, Upload, UploadAlias
+
+
+def send(client: Client) -> int:
+    client.upload.upload(Upload(file=("a.txt", b"abc"), many=[io.BytesIO(b"x"), b"y"]))
+    client.wrapped.wrapped(UploadAlias(Inner(doc=("n.bin", b"xyz"))))
+    with open("data.bin", "rb") as data:
+        return client.raw.put_raw(data)
+
+
+async def send_async(client: AsyncClient) -> int:
+    return await client.raw.put_raw(io.BytesIO(b"abc"))
+"""
+
+
+def test_files_type_check_where_they_are_sent(built: Built, base_url: str, tmp_path: Path) -> None:
+    program = tmp_path / "user.py"
+    program.write_text(USER, encoding="utf-8")
+    client = built.generated.out / built.generated.client
+    assert [str(f) for f in mypy([program], tmp_path, [client])] == []
+    with built.client.Client(base_url=base_url, max_retries=0) as client:
+        assert client.raw.put_raw(io.BytesIO(b"abcd")) == 4
