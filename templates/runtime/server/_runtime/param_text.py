@@ -9,9 +9,10 @@ one as JSON does (``1.5``, ``-2``, ``1e+20``, ``true``; no spaces, no ``NaN``) a
 value spells back alike (not ``1.10``, ``-0`` or ``1e3``) is read as that value when its
 type is one the schema admits there (an integer is a number too, up to 2**53); any other
 text stays text. In an array each item, in an object each property, is read by
-its own schema. The value read so is validated first; if it fails, the text as sent is
-(the errors reported are the text's). So a string that spells a number (``"1.5"`` sent
-for ``float | str``) reads as the number: the wire does not tell them apart.
+its own schema. The value read so is validated first; where it fails, the failing items
+and properties alone go back to their text (if that fails too, the errors reported are
+the text's). So a string that spells a number (``"1.5"`` sent for ``float | str``) reads
+as the number: the wire does not tell them apart.
 """
 
 import json
@@ -62,15 +63,36 @@ def text_reader(schema: Mapping[str, Any], data: Collection[str] = ()) -> TextRe
 
 def validate_text(adapter: TypeAdapter[Any], raw: Any, reader: TextReader | None) -> Any:
     """``raw`` (text as read) validated by ``adapter``: as the values ``reader`` finds it
-    spells first, then, if that fails, as sent (raising the text's errors)."""
+    spells first; where that fails, each failing item or property (by the errors'
+    locations) goes back to its text as sent, its siblings keep their values; if the
+    text as sent fails too, its errors are the ones raised."""
     if reader is not None:
         typed = reader(raw)
-        if typed != raw:
+        while typed != raw:
             try:
                 return adapter.validate_python(typed, by_alias=True, by_name=False)
-            except ValidationError:
-                pass  # the text as sent, whose errors are the ones reported
+            except ValidationError as error:
+                restored = typed
+                for problem in error.errors(include_url=False):
+                    restored = _restore(restored, raw, problem["loc"])
+                if restored == typed:
+                    break  # no failing leaf left to give back: the text as sent
+                typed = restored
     return adapter.validate_python(raw, by_alias=True, by_name=False)
+
+
+def _restore(typed: Any, raw: Any, loc: tuple[int | str, ...]) -> Any:
+    """``typed`` with the part at error location ``loc`` replaced by the text ``raw`` has
+    there (a copy; a step naming no item or property, as a union branch's tag, is passed)."""
+    for index, step in enumerate(loc):
+        if isinstance(typed, list) and isinstance(raw, list) and isinstance(step, int):
+            if 0 <= step < min(len(typed), len(raw)):
+                copy = list(typed)
+                copy[step] = _restore(typed[step], raw[step], loc[index + 1 :])
+                return copy
+        elif isinstance(typed, dict) and isinstance(raw, dict) and step in typed and step in raw:
+            return {**typed, step: _restore(typed[step], raw[step], loc[index + 1 :])}
+    return raw
 
 
 def _read_by(reader: TextReader | None, value: Any) -> Any:
