@@ -104,6 +104,14 @@ def test_every_style_reaches_the_implementation_typed(styled: Built) -> None:
     assert call["flags"] == ["a", "b"]
 
 
+def test_a_quoted_cookie_is_unquoted_as_request_cookies_does(styled: Built) -> None:
+    """``"a\\054b"`` (Python's ``http.cookies`` quoting of ``a,b``) is the value ``a,b``."""
+    url = "/items/AB12?page=1&where[name]=x"
+    status, body, calls = _call(styled, url, headers_cookie='flags="a\\054b\\"c"')
+    assert status == 200, body
+    assert calls[0]["flags"] == ["a", 'b"c']
+
+
 @pytest.mark.parametrize(
     ("url", "field"),
     [
