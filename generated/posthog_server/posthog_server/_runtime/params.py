@@ -24,7 +24,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from .bodies import _inline_refs, _pair, _shape
-from .param_text import text_reader, validate_text
+from .param_text import is_structured, split_outside_json, text_reader, validate_text
 from .raw_values import cookie_pairs, raw_query_values, unquote_cookie, unquote_query
 
 _ABSENT: Final = object()
@@ -95,6 +95,7 @@ class StyledParameter:
             schema["default"] = default
         self._shape = _shape(schema)
         self._reader = text_reader(schema)
+        self._json_items = self._shape == "array" and is_structured(schema.get("items"))
         self._properties = tuple(schema.get("properties") or ())
         self.openapi: dict[str, Any] = {
             "name": name,
@@ -220,7 +221,8 @@ class StyledParameter:
         """One value, a list or an object from ``text``, as the parameter's shape says.
 
         ``decode``: applied to each piece once split (a raw query value is split before
-        its percent-escapes are decoded, so an escaped delimiter stays in its item). The
+        its percent-escapes are decoded, so an escaped delimiter stays in its item; an
+        array of objects or arrays, sent as JSON items, is split outside them). The
         spaces around a comma are stripped from an item once decoded (a browser sends a
         query's ``a, b`` as ``a,%20b``), or before with ``escaped_spaces`` (a cookie: the
         generated client escapes an item's own spaces, so an escaped space is data there).
@@ -235,7 +237,8 @@ class StyledParameter:
 
         if self._shape == "scalar":
             return decode(text) if decode is not None else text
-        pieces = text.split(delimiter) if text else []
+        split = split_outside_json if self._json_items else str.split
+        pieces = split(text, delimiter) if text else []
         if self._shape == "object" and self._explode:  # k=v<sep>k=v
             return {item(k): item(v) for k, v in (_pair(p) for p in pieces if p)}
         parts = [item(piece) for piece in pieces]

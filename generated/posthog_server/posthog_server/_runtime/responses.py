@@ -284,6 +284,27 @@ def _concrete(media_type: str | None, fallback: str) -> str:
     return media_type if media_type and "*" not in media_type else fallback
 
 
+def _encoded(text: str, media_type: str, operation_id: str, status_code: int) -> str | bytes:
+    """``text`` encoded in the charset ``media_type`` names (none: as is, Starlette's UTF-8).
+
+    Raises :class:`ResponseMismatch` when the charset cannot encode the text (or Python
+    knows no such charset): a reply claiming a charset its bytes are not in is no reply.
+    """
+    for parameter in media_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        charset = value.strip().strip('"')
+        if name.strip().lower() != "charset" or not charset:
+            continue
+        try:
+            return text.encode(charset)
+        except LookupError:
+            problem = f"its charset {charset!r} is unknown"
+        except UnicodeEncodeError as error:
+            problem = f"character {error.start} of the text has no {charset!r} encoding"
+        raise ResponseMismatch(operation_id, status_code, problem)
+    return text
+
+
 def _render(
     body: object,
     status_code: int,
@@ -319,7 +340,9 @@ def _render(
         )
         return Response(content, status_code, headers, json_type)
     if isinstance(body, str):
-        return Response(body, status_code, headers, _concrete(media_type, "text/plain"))
+        text_type = _concrete(media_type, "text/plain")
+        content = _encoded(body, text_type, route.operation_id, status_code)
+        return Response(content, status_code, headers, text_type)
     # A structured value on a non-JSON media type: JSON is the only encoding we know.
     return Response(_json_bytes(body), status_code, headers, "application/json")
 
