@@ -199,6 +199,25 @@ def test_label_and_matrix_path_segments_are_decoded(built: Callable[[str], Built
     assert bad.status_code == 422 and bad.json()["fields"] == ["path.point.x"]
 
 
+def test_an_escaped_delimiter_in_a_path_segment_stays_in_its_item(
+    built: Callable[[str], Built],
+) -> None:
+    """``/label/.a%2Cb,c%20d``: the bare ``,`` delimits, the escaped one is data (the path
+    is split as sent, then decoded), as the client escapes an item's own delimiters."""
+    b = built("param_styles")
+    seen: list[tuple[Any, Any]] = []
+
+    class Impl:
+        async def styled_path(self, color: Any, point: Any, *, context: Any) -> None:
+            seen.append((color, point))
+
+    with server_client(b.server, label_matrix=Impl()) as http:
+        reply = http.get("/label/.a%2Cb,%20c%3Bd/matrix/;x=1;y=2;x%3By=3")
+    assert reply.status_code == 204, reply.text
+    color, point = seen[0]
+    assert color == ["a,b", " c;d"] and (point.x, point.y) == (1, 2)
+
+
 def test_the_server_reads_every_parameter_without_a_warning(tmp_path: Path) -> None:
     spec = tmp_path / "styled.yaml"
     spec.write_text(SPEC, encoding="utf-8")

@@ -1,5 +1,5 @@
-"""Parameter values as the request sent them: the raw query string and Cookie headers,
-split but not yet percent-decoded (so an escaped delimiter stays in its item)."""
+"""Parameter values as the request sent them: the raw query string and Cookie headers
+(a path's: ``template_route.RAW_PATH_PARAMS``), split but not yet percent-decoded (so an escaped delimiter stays in its item)."""
 
 from urllib.parse import unquote, unquote_plus
 
@@ -9,6 +9,11 @@ from fastapi import Request
 def unquote_query(text: str) -> str:
     """A piece of a raw query value decoded as Starlette decodes the query (``+`` a space)."""
     return unquote_plus(text, encoding="utf-8", errors="replace")
+
+
+def unquote_path(text: str) -> str:
+    """A piece of a raw path segment decoded as ASGI decodes the path (``+`` stays)."""
+    return unquote(text, encoding="utf-8", errors="replace") if "%" in text else text
 
 
 def raw_query_values(request: Request, name: str) -> list[str]:
