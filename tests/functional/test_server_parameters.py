@@ -39,6 +39,14 @@ SPEC = textwrap.dedent(
             - {name: flags, in: cookie, explode: false, schema: {type: array, items: {type: string}}}
             - {name: X-Lines, in: header, schema: {type: array, items: {$ref: "#/components/schemas/Where"}}}
             - {name: pairs, in: query, explode: false, schema: {type: array, items: {type: array, items: {type: integer}}}}
+            - name: filter
+              in: query
+              style: deepObject
+              schema:
+                type: object
+                properties:
+                  tags: {type: array, items: {type: string}}
+                  inner: {$ref: "#/components/schemas/Where"}
           responses:
             "200":
               description: Echo.
@@ -112,6 +120,17 @@ def test_a_quoted_cookie_is_unquoted_as_request_cookies_does(styled: Built) -> N
     status, body, calls = _call(styled, url, headers_cookie='flags="a\\054b\\"c"')
     assert status == 200, body
     assert calls[0]["flags"] == ["a", 'b"c']
+
+
+def test_a_deep_object_nests_by_its_brackets_and_collects_its_arrays(styled: Built) -> None:
+    base = "/items/AB12?page=1&where[name]=x"
+    url = base + "&filter[tags]=a&filter[tags][]=b&filter[inner][name]=n&filter[inner][min_age]=4"
+    status, body, calls = _call(styled, url)
+    assert status == 200, body
+    found = calls[0]["filter"]
+    assert found.tags == ["a", "b"] and (found.inner.name, found.inner.min_age) == ("n", 4)
+    status, body, calls = _call(styled, base + "&filter[tags]=one")
+    assert status == 200 and calls[0]["filter"].tags == ["one"]  # one item is still an array
 
 
 @pytest.mark.parametrize(

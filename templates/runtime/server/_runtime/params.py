@@ -23,6 +23,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from .bodies import _inline_refs, _pair, _shape
+from .deep_object import deep_object
 from .param_text import is_structured, split_outside_json, text_reader, validate_text
 from .raw_values import (
     cookie_pairs,
@@ -157,13 +158,7 @@ class StyledParameter:
     def _from_query(self, request: Request) -> Any:
         query = request.query_params
         if self._style == "deepObject":
-            prefix = self._name + "["
-            found = {
-                k[len(prefix) : -1]: v
-                for k, v in query.multi_items()
-                if k.startswith(prefix) and k.endswith("]")
-            }
-            return found or _ABSENT
+            return deep_object(query.multi_items(), self._name, self.openapi["schema"]) or _ABSENT
         if self._shape == "object" and self._explode:
             keys = self._properties or [k for k in query if k not in self._reserved]
             found = {k: query[k] for k in keys if k in query}
