@@ -341,8 +341,8 @@ def _render(
         return Response(content, status_code, headers, json_type)
     if isinstance(body, str):
         text_type = _concrete(media_type, "text/plain")
-        content = _encoded(body, text_type, route.operation_id, status_code)
-        return Response(content, status_code, headers, text_type)
+        encoded = _encoded(body, text_type, route.operation_id, status_code)
+        return Response(encoded, status_code, headers, text_type)
     # A structured value on a non-JSON media type: JSON is the only encoding we know.
     return Response(_json_bytes(body), status_code, headers, "application/json")
 

@@ -1,5 +1,6 @@
-"""Parameter values as the request sent them: the raw query string and Cookie headers
-(a path's: ``template_route.RAW_PATH_PARAMS``), split but not yet percent-decoded (so an escaped delimiter stays in its item)."""
+"""Parameter values as the request sent them: the raw query string and Cookie headers (a
+path's: ``template_route.RAW_PATH_PARAMS``), split but not yet percent-decoded (so an
+escaped delimiter stays in its item)."""
 
 from urllib.parse import unquote, unquote_plus
 
