@@ -37,6 +37,16 @@ SPEC = textwrap.dedent(
             - {name: X-Ids, in: header, schema: {type: array, items: {type: integer}, maxItems: 3}}
             - {name: X-Where, in: header, explode: true, schema: {$ref: "#/components/schemas/Where"}}
             - {name: flags, in: cookie, explode: false, schema: {type: array, items: {type: string}}}
+            - {name: X-Lines, in: header, schema: {type: array, items: {$ref: "#/components/schemas/Where"}}}
+            - {name: pairs, in: query, explode: false, schema: {type: array, items: {type: array, items: {type: integer}}}}
+            - name: filter
+              in: query
+              style: deepObject
+              schema:
+                type: object
+                properties:
+                  tags: {type: array, items: {type: string}}
+                  inner: {$ref: "#/components/schemas/Where"}
           responses:
             "200":
               description: Echo.
@@ -102,6 +112,25 @@ def test_every_style_reaches_the_implementation_typed(styled: Built) -> None:
     assert (call["where"].name, call["where"].min_age) == ("ann", 3)
     assert call["x_ids"] == [1, 2] and (call["x_where"].name, call["x_where"].min_age) == ("bo", 4)
     assert call["flags"] == ["a", "b"]
+
+
+def test_a_quoted_cookie_is_unquoted_as_request_cookies_does(styled: Built) -> None:
+    """``"a\\054b"`` (Python's ``http.cookies`` quoting of ``a,b``) is the value ``a,b``."""
+    url = "/items/AB12?page=1&where[name]=x"
+    status, body, calls = _call(styled, url, headers_cookie='flags="a\\054b\\"c"')
+    assert status == 200, body
+    assert calls[0]["flags"] == ["a", 'b"c']
+
+
+def test_a_deep_object_nests_by_its_brackets_and_collects_its_arrays(styled: Built) -> None:
+    base = "/items/AB12?page=1&where[name]=x"
+    url = base + "&filter[tags]=a&filter[tags][]=b&filter[inner][name]=n&filter[inner][min_age]=4"
+    status, body, calls = _call(styled, url)
+    assert status == 200, body
+    found = calls[0]["filter"]
+    assert found.tags == ["a", "b"] and (found.inner.name, found.inner.min_age) == ("n", 4)
+    status, body, calls = _call(styled, base + "&filter[tags]=one")
+    assert status == 200 and calls[0]["filter"].tags == ["one"]  # one item is still an array
 
 
 @pytest.mark.parametrize(
@@ -189,6 +218,25 @@ def test_label_and_matrix_path_segments_are_decoded(built: Callable[[str], Built
     assert bad.status_code == 422 and bad.json()["fields"] == ["path.point.x"]
 
 
+def test_an_escaped_delimiter_in_a_path_segment_stays_in_its_item(
+    built: Callable[[str], Built],
+) -> None:
+    """``/label/.a%2Cb,c%20d``: the bare ``,`` delimits, the escaped one is data (the path
+    is split as sent, then decoded), as the client escapes an item's own delimiters."""
+    b = built("param_styles")
+    seen: list[tuple[Any, Any]] = []
+
+    class Impl:
+        async def styled_path(self, color: Any, point: Any, *, context: Any) -> None:
+            seen.append((color, point))
+
+    with server_client(b.server, label_matrix=Impl()) as http:
+        reply = http.get("/label/.a%2Cb,%20c%3Bd/matrix/;x=1;y=2;x%3By=3")
+    assert reply.status_code == 204, reply.text
+    color, point = seen[0]
+    assert color == ["a,b", " c;d"] and (point.x, point.y) == (1, 2)
+
+
 def test_the_server_reads_every_parameter_without_a_warning(tmp_path: Path) -> None:
     spec = tmp_path / "styled.yaml"
     spec.write_text(SPEC, encoding="utf-8")
@@ -225,3 +273,23 @@ def test_an_escaped_delimiter_stays_in_its_item_over_uvicorn(
     assert seen[0]["piped"] == ["a|b", "c"]
     assert (seen[1]["csv"], seen[1]["piped"]) == ([1, 2], ["a", "b"])
     assert seen[2]["piped"] == ["x|y", "z+w v"]
+
+
+def test_arrays_of_objects_and_arrays_travel_as_json_items_over_uvicorn(styled: Built) -> None:
+    """The client sends each object or array item as JSON (a query's commas escaped, a
+    header's not); the server splits outside the JSON and reads each item back."""
+    from live_server import serve
+
+    echo = Echo()
+    lines = [{"name": "a,b", "min_age": 1}, {"name": "c"}]
+    where = {"name": "x"}
+    with (
+        serve(styled.server.create_app(items=echo)) as url,
+        styled.client.Client(base_url=url, max_retries=0) as client,
+    ):
+        client.items.get_item("AB12", page=1, where=where, x_lines=lines, pairs=[[1, 2], [3]])
+        client.items.get_item("AB12", page=1, where=where, x_lines=lines[1:], pairs=[[4, 5]])
+    first, second = calls = echo.calls
+    assert [(w.name, w.min_age) for w in first["x_lines"]] == [("a,b", 1), ("c", None)]
+    assert [c["pairs"] for c in calls] == [[[1, 2], [3]], [[4, 5]]]
+    assert second["x_lines"][0].name == "c"

@@ -519,6 +519,17 @@ def test_to_response_rules() -> None:
     assert image.headers["content-type"] == "application/octet-stream"
 
 
+def test_text_is_sent_in_the_charset_its_media_type_declares() -> None:
+    latin = rt.Route("op", 200, "text/plain; charset=ISO-8859-1")
+    reply = rt.to_response("caf\u00e9", latin)
+    assert (reply.body, reply.headers["content-type"]) == (b"caf\xe9", latin.media_type)
+    assert rt.to_response("caf\u00e9", rt.Route("op", 200, "text/csv")).body == b"caf\xc3\xa9"
+    with pytest.raises(rt.ResponseMismatch, match="character 0 .* 'ISO-8859-1'"):
+        rt.to_response("\u2603", latin)  # no Latin-1 snowman: a logged 500, not UTF-8 bytes
+    with pytest.raises(rt.ResponseMismatch, match="unknown"):
+        rt.to_response("x", rt.Route("op", 200, 'text/plain; charset="no-such"'))
+
+
 def test_wrappers_compare_by_value_for_implementation_tests() -> None:
     assert rt.Created({"id": 1}) == rt.Created({"id": 1})
     assert rt.Created({"id": 1}) != rt.Ok({"id": 1})

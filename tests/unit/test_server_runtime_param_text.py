@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Annotated, Any
 
+from annotated_types import Le
 from pydantic import TypeAdapter
 from server_runtime_loader import FAKE_PACKAGE, load_server_runtime
 
@@ -70,3 +71,29 @@ def test_the_text_is_validated_as_sent_when_the_value_it_spells_does_not_fit() -
     assert param_text.validate_text(bounded, "5", reader) == 5.0
     strict_text: TypeAdapter[Any] = TypeAdapter(str)
     assert param_text.validate_text(strict_text, "5", reader) == "5"  # the number fails: the text
+
+
+def test_only_the_failing_item_or_property_goes_back_to_its_text() -> None:
+    schema = {"anyOf": [{"type": "integer", "maximum": 10}, {"type": "string"}]}
+    reader = param_text.text_reader({"type": "array", "items": schema})
+    small_or_text: TypeAdapter[Any] = TypeAdapter(list[Annotated[int, Le(10)] | str])
+    assert param_text.validate_text(small_or_text, ["5", "50"], reader) == [5, "50"]
+    reader = param_text.text_reader({"type": "object", "properties": {"a": schema, "b": schema}})
+    pair: TypeAdapter[Any] = TypeAdapter(dict[str, Annotated[int, Le(10)] | str])
+    assert param_text.validate_text(pair, {"a": "5", "b": "50"}, reader) == {"a": 5, "b": "50"}
+
+
+def test_an_object_or_array_item_is_read_as_the_json_it_spells() -> None:
+    pairs = {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}
+    assert read(pairs, ["[1,2]", "[3]", "x", "[4"]) == [[1, 2], [3], "x", "[4"]
+    lines = {"type": "array", "items": {"anyOf": [{"type": "object"}, {"type": "null"}]}}
+    assert read(lines, ['{"a":1}', "[1]", "1"]) == [{"a": 1}, [1], "1"]
+    either = {"type": "array", "items": {"anyOf": [{"type": "object"}, {"type": "string"}]}}
+    assert param_text.text_reader(either) is None  # a string item may look like JSON
+
+
+def test_split_outside_json_keeps_each_json_item_whole() -> None:
+    split = param_text.split_outside_json
+    assert split('{"a":1,"b":"x,}\\",y"},[1,2],3', ",") == ['{"a":1,"b":"x,}\\",y"}', "[1,2]", "3"]
+    assert split("a|b", "|") == ["a", "b"]
+    assert split("a,b]", ",") == ["a", "b]"]  # a stray closer is no nesting

@@ -10,9 +10,12 @@ one as JSON does (``1.5``, ``-2``, ``1e+20``, ``true``; no spaces, no ``NaN``) a
 value spells back alike (not ``1.10``, ``-0`` or ``1e3``) is read as that value when its
 type is one the schema admits there (an integer is a number too, up to 2**53); any other
 text stays text. In an array each item, in an object each property, is read by
-its own schema. The value read so is validated first; if it fails, the text as sent is
-(the errors reported are the text's). So a string that spells a number (``"1.5"`` sent
-for ``float | str``) reads as the number: the wire does not tell them apart.
+its own schema. The value read so is validated first; where it fails, the failing items
+and properties alone go back to their text (if that fails too, the errors reported are
+the text's). So a string that spells a number (``"1.5"`` sent for ``float | str``) reads
+as the number: the wire does not tell them apart. An item or property whose schema
+admits only objects and arrays arrives as the JSON text it spells (as the generated
+client sends it: no style spells a nested structure) and is read as that JSON.
 """
 
 import json
@@ -23,34 +26,44 @@ from pydantic import TypeAdapter, ValidationError
 
 TextReader = Callable[[Any], Any]
 _SCALAR_KINDS = frozenset({"integer", "number", "boolean"})
+_STRUCTURES = frozenset({"object", "array"})
 _NESTED = ("anyOf", "oneOf", "allOf")
 
 
-def text_reader(schema: Mapping[str, Any], data: Collection[str] = ()) -> TextReader | None:
+def text_reader(
+    schema: Mapping[str, Any], data: Collection[str] = (), *, nested: bool = False
+) -> TextReader | None:
     """How text (a str, or a list or dict of them, as a style splits it) read for ``schema``
     becomes the values it spells; None where no part of ``schema`` admits an integer, a
     number or a boolean (the text is the value). ``schema``: a JSON schema, references
     inlined. ``data``: properties whose values are data, not text (a multipart part
-    decoded as JSON), left as they are.
+    decoded as JSON), left as they are. ``nested``: ``schema`` is an item's or a
+    property's, where an object or array arrives as the JSON text it spells (the whole
+    value is split as its style says instead).
     """
     branches = list(_branches(schema))
     kinds = _scalar_kinds(branches)
+    structured = nested and _structured(branches)
     items = _reader_of(b["items"] for b in branches if isinstance(b.get("items"), Mapping))
     properties: dict[str, TextReader | None] = dict.fromkeys(data)
     for branch in branches:
         for name, member in (branch.get("properties") or {}).items():
             if properties.get(name) is None and name not in data:
-                properties[name] = text_reader(member) if isinstance(member, Mapping) else None
+                properties[name] = (
+                    text_reader(member, nested=True) if isinstance(member, Mapping) else None
+                )
     extra = _reader_of(
         b["additionalProperties"]
         for b in branches
         if isinstance(b.get("additionalProperties"), Mapping)
     )
-    if not kinds and items is None and not any(properties.values()) and extra is None:
+    if not (kinds or structured or items or any(properties.values()) or extra):
         return None
 
     def read(value: Any) -> Any:
         if isinstance(value, str):
+            if structured:
+                return _json_structure(value)
             return _spelt(value, kinds) if kinds else value
         if isinstance(value, list) and items is not None:
             return [items(item) for item in value]
@@ -63,15 +76,36 @@ def text_reader(schema: Mapping[str, Any], data: Collection[str] = ()) -> TextRe
 
 def validate_text(adapter: TypeAdapter[Any], raw: Any, reader: TextReader | None) -> Any:
     """``raw`` (text as read) validated by ``adapter``: as the values ``reader`` finds it
-    spells first, then, if that fails, as sent (raising the text's errors)."""
+    spells first; where that fails, each failing item or property (by the errors'
+    locations) goes back to its text as sent, its siblings keep their values; if the
+    text as sent fails too, its errors are the ones raised."""
     if reader is not None:
         typed = reader(raw)
-        if typed != raw:
+        while typed != raw:
             try:
                 return adapter.validate_python(typed, by_alias=True, by_name=False)
-            except ValidationError:
-                pass  # the text as sent, whose errors are the ones reported
+            except ValidationError as error:
+                restored = typed
+                for problem in error.errors(include_url=False):
+                    restored = _restore(restored, raw, problem["loc"])
+                if restored == typed:
+                    break  # no failing leaf left to give back: the text as sent
+                typed = restored
     return adapter.validate_python(raw, by_alias=True, by_name=False)
+
+
+def _restore(typed: Any, raw: Any, loc: tuple[int | str, ...]) -> Any:
+    """``typed`` with the part at error location ``loc`` replaced by the text ``raw`` has
+    there (a copy; a step naming no item or property, as a union branch's tag, is passed)."""
+    for index, step in enumerate(loc):
+        if isinstance(typed, list) and isinstance(raw, list) and isinstance(step, int):
+            if 0 <= step < min(len(typed), len(raw)):
+                copy = list(typed)
+                copy[step] = _restore(typed[step], raw[step], loc[index + 1 :])
+                return copy
+        elif isinstance(typed, dict) and isinstance(raw, dict) and step in typed and step in raw:
+            return {**typed, step: _restore(typed[step], raw[step], loc[index + 1 :])}
+    return raw
 
 
 def _read_by(reader: TextReader | None, value: Any) -> Any:
@@ -80,7 +114,8 @@ def _read_by(reader: TextReader | None, value: Any) -> Any:
 
 def _reader_of(schemas: Iterator[Mapping[str, Any]]) -> TextReader | None:
     """The first of ``schemas``' readers (an array's items, an object's other properties)."""
-    return next((r for r in map(text_reader, schemas) if r is not None), None)
+    readers = (text_reader(schema, nested=True) for schema in schemas)
+    return next((r for r in readers if r is not None), None)
 
 
 def _branches(schema: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -103,6 +138,54 @@ def _scalar_kinds(branches: list[Mapping[str, Any]]) -> frozenset[str]:
             values.append(branch["const"])
         found.update(_kind(value) for value in values)
     return frozenset(found & _SCALAR_KINDS)
+
+
+def is_structured(schema: Any) -> bool:
+    """True when ``schema`` (references inlined) admits only objects and arrays (and null)."""
+    return isinstance(schema, Mapping) and _structured(list(_branches(schema)))
+
+
+def _structured(branches: list[Mapping[str, Any]]) -> bool:
+    kinds: set[str] = set()
+    for branch in branches:
+        kind = branch.get("type")
+        kinds.update(k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
+        if "enum" in branch or "const" in branch:
+            return False
+    return bool(kinds & _STRUCTURES) and kinds <= _STRUCTURES | {"null"}
+
+
+def _json_structure(text: str) -> Any:
+    """The object or array ``text`` spells as JSON (the wire form of an array's object or
+    array items, and of an object's), else ``text``."""
+    if not text or text[0] not in "[{":
+        return text
+    try:
+        value = json.loads(text, parse_constant=_refuse)
+    except ValueError:
+        return text
+    return value if isinstance(value, (dict, list)) else text
+
+
+def split_outside_json(text: str, delimiter: str) -> list[str]:
+    """``text`` split on each ``delimiter`` outside a JSON object, array or string in it
+    (a header's array of objects: ``{"a":1,"b":2},{"a":3}`` is two items)."""
+    pieces: list[str] = []
+    depth, start, quoted, escaped = 0, 0, False, False
+    for at, char in enumerate(text):
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"' and depth:
+            quoted = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == delimiter and not depth:
+            pieces.append(text[start:at])
+            start = at + 1
+    pieces.append(text[start:])
+    return pieces
 
 
 def _kind(value: Any) -> str:

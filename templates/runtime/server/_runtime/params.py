@@ -23,8 +23,16 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from .bodies import _inline_refs, _pair, _shape
-from .param_text import text_reader, validate_text
-from .raw_values import cookie_pairs, raw_query_values, unquote_cookie, unquote_query
+from .deep_object import deep_object
+from .param_text import is_structured, split_outside_json, text_reader, validate_text
+from .raw_values import (
+    cookie_pairs,
+    raw_query_values,
+    unquote_cookie,
+    unquote_path,
+    unquote_query,
+)
+from .template_route import RAW_PATH_PARAMS
 
 _ABSENT: Final = object()
 _DELIMITERS: Final = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
@@ -94,6 +102,7 @@ class StyledParameter:
             schema["default"] = default
         self._shape = _shape(schema)
         self._reader = text_reader(schema)
+        self._json_items = self._shape == "array" and is_structured(schema.get("items"))
         self._properties = tuple(schema.get("properties") or ())
         self.openapi: dict[str, Any] = {
             "name": name,
@@ -140,19 +149,16 @@ class StyledParameter:
             return self._split_text(",".join(values), ",") if values else _ABSENT
         if self._location == "cookie":
             return self._from_cookies(cookie_pairs(request))
+        raw = request.scope.get(RAW_PATH_PARAMS, {}).get(self._name)
+        if isinstance(raw, str):  # as sent: split on bare delimiters before decoding
+            return self._from_path(raw, unquote_path)
         text = request.path_params.get(self._name)
-        return _ABSENT if not isinstance(text, str) else self._from_path(text)
+        return _ABSENT if not isinstance(text, str) else self._from_path(text, None)
 
     def _from_query(self, request: Request) -> Any:
         query = request.query_params
         if self._style == "deepObject":
-            prefix = self._name + "["
-            found = {
-                k[len(prefix) : -1]: v
-                for k, v in query.multi_items()
-                if k.startswith(prefix) and k.endswith("]")
-            }
-            return found or _ABSENT
+            return deep_object(query.multi_items(), self._name, self.openapi["schema"]) or _ABSENT
         if self._shape == "object" and self._explode:
             keys = self._properties or [k for k in query if k not in self._reserved]
             found = {k: query[k] for k in keys if k in query}
@@ -194,19 +200,23 @@ class StyledParameter:
             return [unquote_cookie(value) for value in values]
         return self._split_text(values[-1], ",", unquote_cookie, escaped_spaces=True)
 
-    def _from_path(self, text: str) -> Any:
+    def _from_path(self, text: str, decode: Callable[[str], str] | None) -> Any:
+        """The parameter from its path segment ``text`` (``decode``: its percent-escapes,
+        None when ``text`` is decoded already; an escaped space is then data)."""
+        raw = decode is not None
         if self._style == "label":
             text = text.removeprefix(".")
-            return self._split_text(text, "." if self._explode else ",")
+            return self._split_text(text, "." if self._explode else ",", decode, escaped_spaces=raw)
         if self._style == "matrix":
-            parts = [p for p in text.split(";") if p]
+            plain = decode or str
+            pairs = [_pair(p) for p in text.split(";") if p]
             if self._shape == "object" and self._explode:
-                return dict(_pair(p) for p in parts)
-            values = [p.partition("=")[2] for p in parts if p.partition("=")[0] == self._name]
+                return {plain(key): plain(value) for key, value in pairs}
+            values = [value for key, value in pairs if plain(key) == self._name]
             if self._shape == "array" and self._explode:
-                return values
-            return self._split_text(values[-1] if values else "", ",")
-        return self._split_text(text, ",")
+                return [plain(value) for value in values]
+            return self._split_text(values[-1] if values else "", ",", decode, escaped_spaces=raw)
+        return self._split_text(text, ",", decode, escaped_spaces=raw)
 
     def _split_text(
         self,
@@ -219,7 +229,8 @@ class StyledParameter:
         """One value, a list or an object from ``text``, as the parameter's shape says.
 
         ``decode``: applied to each piece once split (a raw query value is split before
-        its percent-escapes are decoded, so an escaped delimiter stays in its item). The
+        its percent-escapes are decoded, so an escaped delimiter stays in its item; an
+        array of objects or arrays, sent as JSON items, is split outside them). The
         spaces around a comma are stripped from an item once decoded (a browser sends a
         query's ``a, b`` as ``a,%20b``), or before with ``escaped_spaces`` (a cookie: the
         generated client escapes an item's own spaces, so an escaped space is data there).
@@ -234,7 +245,8 @@ class StyledParameter:
 
         if self._shape == "scalar":
             return decode(text) if decode is not None else text
-        pieces = text.split(delimiter) if text else []
+        split = split_outside_json if self._json_items else str.split
+        pieces = split(text, delimiter) if text else []
         if self._shape == "object" and self._explode:  # k=v<sep>k=v
             return {item(k): item(v) for k, v in (_pair(p) for p in pieces if p)}
         parts = [item(piece) for piece in pieces]

@@ -1,5 +1,6 @@
-"""Parameter values as the request sent them: the raw query string and Cookie headers,
-split but not yet percent-decoded (so an escaped delimiter stays in its item)."""
+"""Parameter values as the request sent them: the raw query string and Cookie headers (a
+path's: ``template_route.RAW_PATH_PARAMS``), split but not yet percent-decoded (so an
+escaped delimiter stays in its item)."""
 
 from urllib.parse import unquote, unquote_plus
 
@@ -9,6 +10,11 @@ from fastapi import Request
 def unquote_query(text: str) -> str:
     """A piece of a raw query value decoded as Starlette decodes the query (``+`` a space)."""
     return unquote_plus(text, encoding="utf-8", errors="replace")
+
+
+def unquote_path(text: str) -> str:
+    """A piece of a raw path segment decoded as ASGI decodes the path (``+`` stays)."""
+    return unquote(text, encoding="utf-8", errors="replace") if "%" in text else text
 
 
 def raw_query_values(request: Request, name: str) -> list[str]:
@@ -28,15 +34,15 @@ def cookie_pairs(request: Request) -> list[tuple[str, str]]:
     """Every cookie of ``request`` as ``(decoded name, raw value)``, in order.
 
     ``request.cookies`` keeps one value per name, and neither decodes what the client
-    percent-escaped. A value in double quotes loses them, as in ``request.cookies``.
+    percent-escaped. A value in double quotes is unquoted as in ``request.cookies``
+    (``unquote_quoted_cookie``).
     """
     found = []
     for header in request.headers.getlist("cookie"):
         for chunk in header.split(";"):
             key, equals, value = chunk.partition("=")
             key, value = (key.strip(), value.strip()) if equals else ("", key.strip())
-            if len(value) > 1 and value[0] == value[-1] == '"':
-                value = value[1:-1]
+            value = unquote_quoted_cookie(value)
             if key or value:
                 found.append((unquote_cookie(key), value))
     return found
@@ -45,3 +51,37 @@ def cookie_pairs(request: Request) -> list[tuple[str, str]]:
 def unquote_cookie(text: str) -> str:
     """A cookie name or value (or a piece of one) with its percent-escapes decoded (``+`` stays)."""
     return unquote(text, encoding="utf-8", errors="replace") if "%" in text else text
+
+
+_OCTAL_DIGITS = frozenset("01234567")
+
+
+def unquote_quoted_cookie(value: str) -> str:
+    """``value`` without its double quotes and backslash escapes, if it is quoted.
+
+    A server quoting a cookie as Python's ``http.cookies`` does escapes a character the
+    cookie syntax forbids as ``\\`` and three octal digits (``"a\\054b"`` for ``a,b``)
+    and a quote or backslash with a backslash (``\\"``); ``request.cookies`` decodes both.
+    An unquoted value is returned as it is.
+    """
+    if len(value) < 2 or value[0] != '"' or value[-1] != '"':
+        return value
+    inner = value[1:-1]
+    if "\\" not in inner:
+        return inner
+    decoded: list[str] = []
+    at = 0
+    while at < len(inner):
+        char = inner[at]
+        if char != "\\" or at + 1 == len(inner):  # a lone trailing backslash stays
+            decoded.append(char)
+            at += 1
+            continue
+        octal = inner[at + 1 : at + 4]
+        if len(octal) == 3 and octal[0] in "0123" and set(octal) <= _OCTAL_DIGITS:
+            decoded.append(chr(int(octal, 8)))
+            at += 4
+        else:
+            decoded.append(inner[at + 1])
+            at += 2
+    return "".join(decoded)

@@ -1,7 +1,7 @@
 """Status wrappers a handler returns, and how a handler's result becomes a ``Response``."""
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import (
     Any,
@@ -16,6 +16,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.responses import Response, StreamingResponse
 
 from .context import Route
+from .reply_media import accepts, chunks, concrete, encoded
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -234,28 +235,6 @@ def _conform(
         raise ResponseMismatch(operation_id, status_code, error) from None
 
 
-def _accepts(accept: str | None, media_type: str) -> bool:
-    """Whether a request's ``Accept`` header (None or empty: anything) admits ``media_type``."""
-    if not accept:
-        return True
-    essence = media_type.split(";", 1)[0].strip().lower()
-    wanted = {essence, essence.split("/", 1)[0] + "/*", "*/*"}
-    for entry in accept.lower().split(","):
-        kind, *parameters = entry.split(";")
-        if kind.strip() in wanted and not any(map(_refuses, parameters)):
-            return True
-    return False
-
-
-def _refuses(parameter: str) -> bool:
-    """True for an ``Accept`` entry's ``q=0`` (not acceptable)."""
-    name, _, value = parameter.partition("=")
-    try:
-        return name.strip() == "q" and float(value) == 0
-    except ValueError:
-        return False
-
-
 def _media_for(
     body: object, status_code: int, media_type: str | None, route: Route, accept: str | None
 ) -> str | None:
@@ -266,7 +245,7 @@ def _media_for(
     if not isinstance(body, str) or route.texts is None or not _is_json(media_type):
         return media_type
     text_type = route.text_type_for(status_code)
-    if text_type is None or not _accepts(accept, text_type):
+    if text_type is None or not accepts(accept, text_type):
         return media_type
     declared = route.body_type_for(status_code) if route.bodies else None
     if declared is not None:
@@ -276,11 +255,6 @@ def _media_for(
             return text_type
         return media_type  # a JSON string: sent as JSON, as the status's own type says
     return text_type
-
-
-def _concrete(media_type: str | None, fallback: str) -> str:
-    """``media_type`` unless it is missing or a range such as ``*/*`` or ``image/*``."""
-    return media_type if media_type and "*" not in media_type else fallback
 
 
 def _render(
@@ -303,15 +277,15 @@ def _render(
             raise ResponseMismatch(
                 route.operation_id, status_code, "no body (None), but one is documented"
             )
-        return Response(b"null", status_code, headers, _concrete(media_type, "application/json"))
+        return Response(b"null", status_code, headers, concrete(media_type, "application/json"))
     if isinstance(body, (bytes, bytearray, memoryview)):
-        raw_type = _concrete(media_type, "application/octet-stream")
+        raw_type = concrete(media_type, "application/octet-stream")
         return Response(bytes(body), status_code, headers, raw_type)
     if callable(getattr(body, "read", None)) and route.body_type_for(status_code) is None:
-        raw_type = _concrete(media_type, "application/octet-stream")  # a file: streamed
-        return StreamingResponse(_chunks(body), status_code, headers, raw_type)
+        raw_type = concrete(media_type, "application/octet-stream")  # a file: streamed
+        return StreamingResponse(chunks(body), status_code, headers, raw_type)
     if _is_json(media_type):
-        json_type = _concrete(media_type, "application/json")
+        json_type = concrete(media_type, "application/json")
         declared = route.body_type_for(status_code) if route.bodies else None
         body, adapter = _conform(body, declared, route.operation_id, status_code)
         content = (
@@ -321,23 +295,14 @@ def _render(
         )
         return Response(content, status_code, headers, json_type)
     if isinstance(body, str):
-        return Response(body, status_code, headers, _concrete(media_type, "text/plain"))
+        text_type = concrete(media_type, "text/plain")
+        try:
+            encoded_text = encoded(body, text_type)
+        except ValueError as problem:
+            raise ResponseMismatch(route.operation_id, status_code, str(problem)) from None
+        return Response(encoded_text, status_code, headers, text_type)
     # A structured value on a non-JSON media type: JSON is the only encoding we know.
     return Response(_json_bytes(body), status_code, headers, "application/json")
-
-
-def _chunks(file: Any) -> Iterator[bytes]:
-    """A file's content in chunks (Starlette reads them in a thread), the file closed after."""
-    try:
-        while chunk := file.read(_CHUNK):
-            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
-    finally:
-        close = getattr(file, "close", None)
-        if callable(close):
-            close()
-
-
-_CHUNK: Final = 64 * 1024
 
 
 def to_response(

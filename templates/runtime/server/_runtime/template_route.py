@@ -25,7 +25,15 @@ from starlette.types import Scope
 from .bodies import _is_json, _media_matches, build_body_validator, media_essence
 from .errors import ApiError
 
-__all__ = ["PERCENT", "PLACEHOLDER", "SLASH", "STARLETTE_NAME", "TemplateRoute", "raw_route_path"]
+__all__ = [
+    "PERCENT",
+    "PLACEHOLDER",
+    "RAW_PATH_PARAMS",
+    "SLASH",
+    "STARLETTE_NAME",
+    "TemplateRoute",
+    "raw_route_path",
+]
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")  # a path template's {name}
 STARLETTE_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")  # a name Starlette's templates accept
@@ -33,6 +41,9 @@ STARLETTE_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")  # a name Starlette's tem
 # path holds, one character for one (the route's regex sees it as any other character).
 SLASH = "\udc2f"
 PERCENT = ord("%")  # a raw_path without it encodes no "/": ``PERCENT in raw_path``, a quick test
+# The scope key of a matched route's path parameters as sent, percent-escapes undecoded
+# (set when the request's raw_path holds one): a styled parameter splits them first.
+RAW_PATH_PARAMS = "apiforge.raw_path_params"
 
 
 def raw_route_path(scope: Scope) -> str | None:
@@ -139,6 +150,7 @@ class TemplateRoute(APIRoute):
             route_path = raw_route_path(scope)
             if route_path is not None:
                 scope = {**scope, "path": route_path, "root_path": ""}
+        original = scope
         match, child = super().matches(scope)
         if match is not Match.NONE and (self.spec_names or route_path is not None):
             names = self.spec_names
@@ -146,7 +158,20 @@ class TemplateRoute(APIRoute):
                 names.get(key, key): value.replace(SLASH, "/") if isinstance(value, str) else value
                 for key, value in child["path_params"].items()
             }
+        if match is not Match.NONE and isinstance(raw, bytes) and PERCENT in raw:
+            child[RAW_PATH_PARAMS] = self._raw_params(raw, original.get("root_path", ""))
         return match, child
+
+    def _raw_params(self, raw: bytes, root_path: str) -> dict[str, str]:
+        """The path parameters as ``raw`` spells them (empty when it cannot tell: the raw
+        path does not start with ``root_path`` or the route's pattern misses it)."""
+        text = raw.decode("latin-1")
+        if not text.startswith(root_path):
+            return {}
+        found = self.path_regex.match(text[len(root_path) :])
+        if found is None:
+            return {}
+        return {self.spec_names.get(key, key): value for key, value in found.groupdict().items()}
 
 
 def _covers(listed: str, essence: str) -> bool:
