@@ -28,6 +28,7 @@ from apiforge.render.common import (
     ordered_params,
     response_outcomes,
     summary_line,
+    text_alternatives,
     union,
 )
 from apiforge.render.escape import docstring, literal
@@ -319,29 +320,12 @@ def _accept(success: list[OutcomeView]) -> str:
 
 
 def _text_types(op: Operation, outcomes: list[OutcomeView]) -> dict[str, tuple[str, ...]]:
-    """The text media types (``text/plain``...) each status documents beside its JSON body as a
-    string (or without a schema): a reply of one of them is returned as its text, a ``str``.
-
-    A text type with another schema (ASP.NET lists ``text/plain`` with the JSON body's schema
-    for every response, and never sends an object as text) adds nothing: the method keeps its
-    return type and asks for JSON only; nor does one beside a schema-less JSON body, whose
-    ``Any`` holds a str (the server's ``text_alternatives`` takes any schema but binary).
-    """
-    texts = {}
-    for response, outcome in zip(op.responses, outcomes):
-        if outcome.kind != "json" or outcome.is_any:
-            continue
-        found = tuple(
-            dict.fromkeys(
-                content.essence
-                for content in response.contents
-                if content.kind == "text"
-                and (content.type is None or content.type.kind == "string")
-            )
-        )
-        if found:
-            texts[outcome.code] = found
-    return texts
+    """The text media types each status offers beside JSON (:func:`text_alternatives`), by
+    essence: a reply of one of them is returned as its text, a ``str``."""
+    return {
+        code: tuple(dict.fromkeys(content.essence for content in contents))
+        for code, contents in text_alternatives(op, outcomes).items()
+    }
 
 
 def _outcomes(head: str, outcomes: list[OutcomeView], texts: dict[str, tuple[str, ...]]) -> str:

@@ -121,20 +121,6 @@ def route_responses(
     )
 
 
-def text_alternatives(op: Operation, outcomes: list[OutcomeView]) -> dict[str, str]:
-    """The text media type (``text/plain``...) each status documents beside the JSON body an
-    implementation returns for it: a ``str`` it returns instead is sent as that type."""
-    texts = {}
-    for response, outcome in zip(op.responses, outcomes):
-        if outcome.kind != "json" or outcome.is_any:  # any JSON takes a str as it is
-            continue
-        for content in response.contents:
-            if content.kind == "text" and (content.type is None or content.type.kind != "binary"):
-                texts[outcome.code] = content.media_type
-                break
-    return texts
-
-
 def _catches_all(by_status: Mapping[str, object]) -> bool:
     """True when a range or ``default`` key would answer for statuses it does not name."""
     return any(not code.isdigit() for code in by_status)

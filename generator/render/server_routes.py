@@ -27,6 +27,7 @@ from apiforge.render.common import (
     ordered_params,
     response_outcomes,
     summary_line,
+    text_alternatives,
     union,
 )
 from apiforge.render.escape import docstring, literal
@@ -40,7 +41,7 @@ from apiforge.render.server_params import (
     param_metadata,
     reader_expr,
 )
-from apiforge.render.server_responses import STATUS_CLASSES, route_responses, text_alternatives
+from apiforge.render.server_responses import STATUS_CLASSES, route_responses
 from apiforge.render.types import Annotator
 
 _MARKERS = {"path": "Path", "query": "Query", "header": "Header"}  # a cookie: rt.StyledParameter
@@ -178,7 +179,9 @@ def route_view(
     main = _main_outcome(outcomes)
     has_inputs = bool(positional or keyword or body)
     responses = route_responses(op, outcomes, main, has_inputs, annotator)
-    texts = text_alternatives(op, outcomes)
+    texts = {
+        code: contents[0].media_type for code, contents in text_alternatives(op, outcomes).items()
+    }
     return RouteView(
         function=op_names.function,
         group=group,

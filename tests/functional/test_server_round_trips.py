@@ -284,10 +284,14 @@ def test_a_text_type_with_the_json_schema_is_no_text_alternative(
     trips: Built, base_url: str
 ) -> None:
     """ASP.NET lists ``text/plain`` with the JSON body's schema for every response: no text
-    the client could return, so the method returns the model alone and asks for JSON only."""
+    the client could return, so the method returns the model alone and asks for JSON only,
+    and the server's interface offers no ``str`` the client would then fail to read."""
     client_api = importlib.import_module(f"{trips.generated.client}.client.memos")
     hints = typing.get_type_hints(client_api.MemosResource.get_memo)
     assert hints["return"] is trips.models().Document
+    interfaces = importlib.import_module(f"{trips.generated.server}.interfaces")
+    returned = typing.get_args(typing.get_type_hints(interfaces.MemosApi.get_memo)["return"])
+    assert trips.runtime.Ok[str] not in returned and str not in returned
     with _client(trips, base_url) as client:
         assert client.memos.get_memo("m").title == "application/json"
 
