@@ -138,6 +138,17 @@ def _media(d: dict[str, Any], **schemas: dict[str, Any]) -> None:
 
 
 _NEW_PET = {"$ref": "#/components/schemas/NewPet"}
+_BYTES = {"type": "string", "format": "binary"}
+
+
+def _photo(*media_types: str) -> Edit:
+    """``pets_create``'s body is a file in ``media_types`` (a range, ``image/*``, gets the client
+    method a ``content_type=`` argument)."""
+    return lambda d: op(d, "/pets/", "post")["requestBody"].__setitem__(
+        "content", {media: {"schema": _BYTES} for media in media_types}
+    )
+
+
 _TAGGED = {"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"}}}}
 
 
@@ -831,6 +842,39 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(C, B, "request-media-type-added"),
     ),
     (
+        "request-content-type-argument-added: image/png -> image/*, which still takes image/png",
+        _photo("image/png"),
+        _photo("image/*"),
+        _both(C, P, "request-media-type-changed")
+        | {("request-content-type-argument-added", "client", C)},
+    ),
+    (
+        "request-content-type-argument-removed: image/* -> image/png, image/jpeg now 415",
+        _photo("image/*"),
+        _photo("image/png"),
+        _both(B, P, "request-media-type-changed")
+        | {("request-content-type-argument-removed", "client", B)},
+    ),
+    (
+        "request-media-type-changed image/* -> */*: every old body is still taken, same call",
+        _photo("image/*"),
+        _photo("*/*"),
+        _both(C, P, "request-media-type-changed"),
+    ),
+    (
+        "request-media-type-changed image/* -> image/png + image/jpeg: image/gif now 415",
+        _photo("image/*"),
+        _photo("image/png", "image/jpeg"),
+        _both(B, P, "request-media-type-changed")
+        | {("request-content-type-argument-removed", "client", B)},
+    ),
+    (
+        "request-media-type-added image/*, beside JSON: image/png, no longer listed, still taken",
+        _photo("application/json", "image/png"),
+        _photo("application/json", "image/*"),
+        _both(C, C, "request-media-type-added"),
+    ),
+    (
         "request-body-type-changed in a media type only the server reads",
         lambda d: _media(d, json=_NEW_PET, form=_NEW_PET),
         lambda d: _media(d, json=_NEW_PET, form={"$ref": "#/components/schemas/Pet"}),
@@ -1295,3 +1339,13 @@ def test_every_rule_the_table_exercises_is_documented() -> None:
         and not any(d.endswith("*") and rule.startswith(d[:-1]) for d in documented)
     ]
     assert not missing, f"rules without a row in docs/diff-rules.md: {missing}"
+
+
+def test_a_range_becoming_a_type_names_the_argument_that_goes() -> None:
+    """``image/*`` -> ``image/png``: the call is not unchanged; it loses ``content_type=``."""
+    report = diff(edited(_photo("image/*")), edited(_photo("image/png")))
+    messages = {c.rule: (c.symbol, c.message) for c in report.for_audience("client")}
+    symbol, message = messages["request-content-type-argument-removed"]
+    assert symbol == "client.pets.create(content_type=...)"
+    assert "TypeError" in message
+    assert "unchanged" not in messages["request-media-type-changed"][1]
