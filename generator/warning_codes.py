@@ -74,8 +74,12 @@ a configuration written for an older version keeps working."""
 OUTPUT_CODES: dict[str, str] = {
     "untracked-file": "a file in a generated package that no manifest names (check, "
     "the build hook)",
+    "requires-python-too-low": "the project's requires-python admits a Python older than "
+    "the generated packages run on (3.10); the wheel installs there and fails on import "
+    "(the build hook)",
 }
-"""Warnings about the output folder rather than the spec; ignorable like the others."""
+"""Warnings about the output folder or the project built around it rather than the spec;
+ignorable like the others."""
 
 
 def unknown_code_message(code: str) -> str | None:
