@@ -15,6 +15,8 @@ WARNING_CODES: dict[str, str] = {
     "it is ignored",
     "callbacks-ignored": "an operation's callbacks are not generated",
     "content-encoding-kept": "a contentEncoding value stays the encoded string",
+    "contradictory-bounds": "a schema's bounds leave no value (minimum above maximum, "
+    "minLength above maxLength...): the generated code rejects every value",
     "converted-swagger-2": "(information) the spec is Swagger 2.0 and was converted to OpenAPI 3.0",
     "default-dropped": "a default that does not fit its schema is left out",
     "default-not-in-enum": "a default is not one of its enum's values",
