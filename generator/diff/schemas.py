@@ -110,7 +110,7 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
         pair.emit(
             "model-kind-changed",
             same(B),
-            f"{new_name} is now {_kind(new)} (was {_kind(old)})" + used,
+            f"now {_kind(new)} (was {_kind(old)})" + used,
             both(new_name),
             *where,
         )
@@ -130,7 +130,7 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
         pair.emit(
             "model-composition-changed",
             same(P),
-            f"{new_name}: allOf/oneOf/anyOf members changed" + used,
+            "allOf/oneOf/anyOf members changed" + used,
             both(new_name),
             *where,
         )
@@ -156,7 +156,7 @@ def _enum_values(
         pair.emit(
             "enum-value-removed",
             same(B),
-            f"{name}: value(s) {spelt} removed; their members no longer exist" + used,
+            f"value(s) {spelt} removed; their members no longer exist" + used,
             both(name),
             *where,
         )
@@ -170,11 +170,9 @@ def _enum_values(
         "enum-value-added",
         by_audience,
         {
-            "client": f"{name}: new value(s) {spelt} (open enums absorb values they do not know)"
+            "client": f"new value(s) {spelt} (open enums absorb values they do not know)"
             + used["client"],
-            "server": f"{name}: new value(s) {spelt}"
-            + _server_enum_note(directions)
-            + used["server"],
+            "server": f"new value(s) {spelt}" + _server_enum_note(directions) + used["server"],
         },
         both(name),
         *where,

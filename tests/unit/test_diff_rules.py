@@ -1349,3 +1349,14 @@ def test_a_range_becoming_a_type_names_the_argument_that_goes() -> None:
     assert symbol == "client.pets.create(content_type=...)"
     assert "TypeError" in message
     assert "unchanged" not in messages["request-media-type-changed"][1]
+
+
+def test_no_message_repeats_its_symbol() -> None:
+    """Reports print ``symbol: message``: a message starting with the symbol says it twice."""
+    found = [
+        change
+        for _, edit, _ in ROWS
+        for change in diff(base(), edited(edit)).changes
+        if change.message.startswith(change.symbol)
+    ]
+    assert not found, [(c.rule, c.message) for c in found]
