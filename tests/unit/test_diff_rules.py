@@ -413,6 +413,19 @@ ROWS: list[Row] = [
         _both(C, B, "parameter-type-wider"),
     ),
     (
+        "parameter-type-wider: a required parameter made nullable takes None now",
+        lambda d: op(d, "/pets/{id}/", "get")["parameters"][0]["schema"].__setitem__(
+            "nullable", True
+        ),
+        _both(C, B, "parameter-type-wider"),
+    ),
+    (
+        # ``tag: str | None = None`` either way: no type changes, on either side
+        "no change: an optional parameter made nullable",
+        lambda d: op(d, "/pets/", "get")["parameters"][1]["schema"].__setitem__("nullable", True),
+        set(),
+    ),
+    (
         "parameter-type-changed",
         lambda d: op(d, "/pets/{id}/", "get")["parameters"][0]["schema"].__setitem__(
             "type", "string"
