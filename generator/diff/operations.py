@@ -90,7 +90,7 @@ def python_names(pair: Pair, old: Operation, new: Operation) -> None:
             pair.emit(
                 "operation-renamed",
                 {audience: B},
-                f"renamed to {after[audience]} (was {before[audience]})",
+                f"renamed to {after[audience]}",
                 before,
                 old.spec_location,
                 new.spec_location,

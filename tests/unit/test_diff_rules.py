@@ -1373,3 +1373,16 @@ def test_no_message_repeats_its_symbol() -> None:
         if change.message.startswith(change.symbol)
     ]
     assert not found, [(c.rule, c.message) for c in found]
+
+
+def test_a_split_model_moved_to_another_key_says_it_moved() -> None:
+    """``Pet`` (a *Request and a *Response class) moved to ``Animal``: it splits on both sides."""
+    old = edited(_pet_both_ways)
+    new = edited(lambda d: (_pet_both_ways(d), _move("Pet", "Animal")(d)))
+    (change,) = diff(old, new).for_audience("client")
+    assert change.rule == "model-renamed"
+    assert change.symbol == "models.PetRequest / models.PetResponse"
+    assert change.message == (
+        "now models.AnimalRequest / models.AnimalResponse (its schema moved to the key "
+        "'Animal'): imports of the old name fail"
+    )
