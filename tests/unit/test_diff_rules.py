@@ -516,6 +516,14 @@ ROWS: list[Row] = [
         _both(P, P, "auth-scheme-changed"),
     ),
     (
+        # Client(api_key=...) is now Client(username=..., password=...)
+        "auth-scheme-changed bearer -> basic: the client's credential arguments change",
+        lambda d: d["components"]["securitySchemes"].__setitem__(
+            "token", {"type": "http", "scheme": "basic"}
+        ),
+        _both(B, P, "auth-scheme-changed"),
+    ),
+    (
         "pagination-removed",
         lambda d: _pop(schema(d, "PetPage")["properties"], "next"),
         {("pagination-removed", "client", B)} | _both(B, B, "field-removed"),
@@ -1386,3 +1394,11 @@ def test_a_split_model_moved_to_another_key_says_it_moved() -> None:
         "now models.AnimalRequest / models.AnimalResponse (its schema moved to the key "
         "'Animal'): imports of the old name fail"
     )
+
+
+def test_a_scheme_made_basic_names_the_arguments_callers_pass() -> None:
+    basic = {"type": "http", "scheme": "basic"}
+    old = edited(lambda d: d["components"]["securitySchemes"].__setitem__("token", basic))
+    (change,) = diff(old, base()).for_audience("client")
+    assert change.symbol == "Client(username=..., password=...)"
+    assert "Client() takes api_key= instead of username=/password=" in change.message
