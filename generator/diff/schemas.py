@@ -16,7 +16,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from apiforge.diff import aliases, deprecation, described, extras, field_access, model_names
+from apiforge.diff import (
+    aliases,
+    deprecation,
+    described,
+    extras,
+    field_access,
+    model_names,
+    nullable,
+)
 from apiforge.diff.field_defaults import default_of, defaults
 from apiforge.diff.flow import (
     MISSING,
@@ -115,6 +123,7 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
             *where,
         )
         return
+    nullable.compare(pair, new_name, (old, new), (raw_old, raw_new), directions, used, where)
     if old.kind == "enum":
         _enum_values(pair, new_name, old, new, directions, used)
     else:

@@ -963,11 +963,24 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(C, B, "model-type-wider"),
     ),
     (
-        # the operations returning Pet now say Pet | None
+        # the operations returning Pet now say Pet | None, and PetPage.results list[Pet | None]
         "response-body-type-wider: an object component made nullable",
         lambda d: None,
         lambda d: schema(d, "Pet").__setitem__("nullable", True),
-        _both(B, C, "response-body-type-wider"),
+        _both(B, C, "response-body-type-wider", "model-made-nullable"),
+    ),
+    (
+        # Pet.status (required) is Status | None now; Pet travels in responses only
+        "model-made-nullable: an enum component admits null itself",
+        lambda d: schema(d, "Pet")["required"].append("status"),
+        lambda d: (schema(d, "Pet")["required"].append("status"), _nullable_status(d)),
+        _both(B, C, "model-made-nullable"),
+    ),
+    (
+        "model-made-non-nullable",
+        lambda d: (schema(d, "Pet")["required"].append("status"), _nullable_status(d)),
+        lambda d: schema(d, "Pet")["required"].append("status"),
+        _both(C, B, "model-made-non-nullable"),
     ),
     (
         "a plain-type component's description: no change",
@@ -1251,6 +1264,10 @@ def _not_found(d: dict[str, Any], model: str) -> None:
         "description": "none",
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}},
     }
+
+
+def _nullable_status(d: dict[str, Any]) -> None:
+    schema(d, "Status")["nullable"] = True
 
 
 def _header(d: dict[str, Any], name: str) -> None:
