@@ -67,7 +67,9 @@ def _sent(
     """The media type the client sends: another one, or its type, keywords or form encoding."""
     was, now = preferred_request(old.contents), preferred_request(new.contents)
     if was.media_type != now.media_type:
-        kept = any(media_covers(c.media_type, was.media_type) for c in new.contents)
+        kept = any(media_covers(c.media_type, was.media_type) for c in new.contents) or (
+            len(new.contents) == 1 and now.kind == was.kind == "json"
+        )  # a route of one JSON media type reads a body in any JSON one
         before, after = _taken(was), _taken(now)
         retyped = was.kind != now.kind and (
             before is None or after is None or pair.type_shift(before, after) is not None

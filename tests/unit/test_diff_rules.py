@@ -877,6 +877,12 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         | {("request-content-type-argument-removed", "client", B)},
     ),
     (
+        "request-media-type-changed to another JSON type: a route of one JSON type reads any",
+        _photo("application/json"),
+        _photo("application/merge-patch+json"),
+        _both(C, P, "request-media-type-changed"),
+    ),
+    (
         "request-media-type-changed image/* -> */*: every old body is still taken, same call",
         _photo("image/*"),
         _photo("*/*"),
