@@ -107,6 +107,8 @@ def _content_type_argument(pair: Pair, old: Operation, new: Operation, where: Wh
     names its media type) appeared, or vanished: passing it now fails with a TypeError."""
     assert old.body is not None and new.body is not None
     was, now = preferred_request(old.body.contents), preferred_request(new.body.contents)
+    if was.is_range and now.is_range:
+        _content_type_renamed(pair, old, new, where)
     if was.is_range == now.is_range:
         return
     side, operation = (pair.new, new) if now.is_range else (pair.old, old)
@@ -130,6 +132,21 @@ def _content_type_argument(pair: Pair, old: Operation, new: Operation, where: Wh
         symbol,
         *where,
     )
+
+
+def _content_type_renamed(pair: Pair, old: Operation, new: Operation, where: Where) -> None:
+    """``content_type=`` took another name (a parameter now named ``content_type`` took it)."""
+    before = pair.old.names.operations[old.operation_id].params[CONTENT_TYPE_KEY]
+    after = pair.new.names.operations[new.operation_id].params[CONTENT_TYPE_KEY]
+    if before != after:
+        pair.emit(
+            "request-content-type-argument-renamed",
+            {"client": B},
+            f"argument {before}= (the body's media type) is now {after}=",
+            {"client": pair.old.client_call(old, f"{before}=...")},
+            *where,
+            {"client": pair.new.client_call(new, f"{after}=...")},
+        )
 
 
 def _taken(content: Content) -> TypeRef | None:

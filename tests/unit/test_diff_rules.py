@@ -883,6 +883,18 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(C, P, "request-media-type-changed"),
     ),
     (
+        "request-content-type-argument-renamed: a parameter named content_type takes the name",
+        _photo("image/*"),
+        lambda d: (
+            _photo("image/*")(d),
+            op(d, "/pets/", "post").__setitem__(
+                "parameters",
+                [{"name": "content_type", "in": "query", "schema": {"type": "string"}}],
+            ),
+        ),
+        _both(C, B, "parameter-added") | {("request-content-type-argument-renamed", "client", B)},
+    ),
+    (
         "request-media-type-changed image/* -> */*: every old body is still taken, same call",
         _photo("image/*"),
         _photo("*/*"),
