@@ -142,7 +142,12 @@ def _content_type_renamed(pair: Pair, old: Operation, new: Operation, where: Whe
         pair.emit(
             "request-content-type-argument-renamed",
             {"client": B},
-            f"argument {before}= (the body's media type) is now {after}=",
+            f"argument {before}= (the body's media type) is now {after}="
+            + (
+                f"; calls passing {before}= now set the new parameter of that name instead"
+                if before in pair.new.names.operations[new.operation_id].params.values()
+                else ""
+            ),
             {"client": pair.old.client_call(old, f"{before}=...")},
             *where,
             {"client": pair.new.client_call(new, f"{after}=...")},
