@@ -15,6 +15,8 @@ WARNING_CODES: dict[str, str] = {
     "it is ignored",
     "callbacks-ignored": "an operation's callbacks are not generated",
     "content-encoding-kept": "a contentEncoding value stays the encoded string",
+    "contradictory-bounds": "a schema's bounds leave no value (minimum above maximum, "
+    "minLength above maxLength...): the generated code rejects every value",
     "converted-swagger-2": "(information) the spec is Swagger 2.0 and was converted to OpenAPI 3.0",
     "default-dropped": "a default that does not fit its schema is left out",
     "default-not-in-enum": "a default is not one of its enum's values",
@@ -74,8 +76,12 @@ a configuration written for an older version keeps working."""
 OUTPUT_CODES: dict[str, str] = {
     "untracked-file": "a file in a generated package that no manifest names (check, "
     "the build hook)",
+    "requires-python-too-low": "the project's requires-python admits a Python older than "
+    "the generated packages run on (3.10); the wheel installs there and fails on import "
+    "(the build hook)",
 }
-"""Warnings about the output folder rather than the spec; ignorable like the others."""
+"""Warnings about the output folder or the project built around it rather than the spec;
+ignorable like the others."""
 
 
 def unknown_code_message(code: str) -> str | None:

@@ -17,7 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from apiforge.cli.build_hook import BuildFailed, hook_targets, regenerate, wheel_packages
+from apiforge.cli.build_hook import (
+    GENERATED_PYTHON,
+    BuildFailed,
+    hook_targets,
+    python_floor,
+    regenerate,
+    wheel_packages,
+)
 from apiforge.config.targets import Target
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.pipeline import Rendered
@@ -225,8 +232,12 @@ def test_regenerate_is_a_no_op_when_up_to_date(tmp_path: Path) -> None:
 # --- real builds ----------------------------------------------------------------------------
 
 
-def test_wheel_build_in_process(tmp_path: Path) -> None:
-    """Hatchling finds the hook by its entry point; the wheel carries the generated client."""
+def test_wheel_build_in_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Hatchling finds the hook by its entry point; the wheel carries the generated client.
+
+    The sample sets no requires-python: the wheel installs on Pythons the generated client
+    cannot run on, which the build log says; once it is set to the client's, it does not.
+    """
     from hatchling.builders.wheel import WheelBuilder
 
     root = sample_project(tmp_path / "sample", HOOK_ONLY)
@@ -237,6 +248,45 @@ def test_wheel_build_in_process(tmp_path: Path) -> None:
     assert "sample_app/__init__.py" in names
     assert "pets_client/__init__.py" in names and "pets_client/client/_client.py" in names
     assert (root / "generated/pets_client/.apiforge-manifest.json").is_file()
+    assert "warning[requires-python-too-low]: requires-python is not set" in capsys.readouterr().err
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace("[project]\n", '[project]\nrequires-python = ">=3.10"\n')
+    )
+    list(WheelBuilder(str(root)).build(directory=str(tmp_path / "d2"), versions=["standard"]))
+    assert "requires-python" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "requires, oldest",
+    [
+        (">=3.8", "3.8"),
+        (">=3.9.10", "3.9.10"),
+        ("~=3.9", "3.9"),
+        ("<3.10", "2.7"),
+        (">=3.10", None),
+        (">=3.12,<4", None),
+        ("==3.10.*", None),
+    ],
+)
+def test_a_requires_python_admitting_older_pythons_is_warned_about(
+    tmp_path: Path, requires: str, oldest: str | None
+) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(f'[project]\nname = "app"\nrequires-python = "{requires}"\n')
+    found = python_floor(requires, pyproject)
+    if oldest is None:
+        assert found is None
+        return
+    assert found is not None and found.code == "requires-python-too-low"
+    assert (found.location.pointer, found.location.line) == ("/project/requires-python", 3)
+    assert f"admits Python {oldest}, but the generated packages need Python 3.10+" in found.message
+
+
+def test_the_hooks_python_floor_is_the_generated_packages_requires_python() -> None:
+    for package in ("posthog_client", "posthog_server"):
+        text = (REPO / "generated" / package / "pyproject.toml").read_text(encoding="utf-8")
+        assert f'requires-python = ">={GENERATED_PYTHON}"' in text.splitlines()
 
 
 def test_a_file_the_wheel_ships_but_no_manifest_names_is_warned_about(
@@ -429,3 +479,12 @@ def test_the_same_name_for_client_and_server_fails_the_build(tmp_path: Path) -> 
         hook_targets(
             tmp_path, {"spec": "spec/pets.yaml", "client-package": "pets", "server-package": "pets"}
         )
+
+
+def test_a_missing_requires_python_is_warned_about_at_the_project_table(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[build-system]\nrequires = []\n\n[project]\nname = "app"\n')
+    found = python_floor("", pyproject)
+    assert found is not None
+    assert (found.location.pointer, found.location.line) == ("/project", 4)
+    assert found.message.startswith("requires-python is not set")

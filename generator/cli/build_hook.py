@@ -19,7 +19,9 @@ target, before hatchling collects files:
   outside the project fails the sdist build instead);
 * any diagnostic error fails the build with :class:`BuildFailed`, whose message
   lists the diagnostics;
-* the writers' staging folders (``<output>/.apiforge-staging-*/``) never enter a build.
+* the writers' staging folders (``<output>/.apiforge-staging-*/``) never enter a build;
+* a wheel whose ``requires-python`` admits a Python older than the generated packages
+  run on (:data:`GENERATED_PYTHON`) is warned about (``requires-python-too-low``).
 
 See docs/build-hook.md for a complete example.
 """
@@ -44,9 +46,10 @@ from apiforge.config.targets import (
     NoProjectConfig,
     Overrides,
     Target,
+    key_line,
     near_path,
 )
-from apiforge.diagnostics import Severity, render_text
+from apiforge.diagnostics import Diagnostic, Severity, SpecLocation, render_text
 from apiforge.engine import RenderFn, pipeline_render
 from apiforge.output.manifest import STAGING_PREFIX, input_paths
 from apiforge.progress import Reporter
@@ -61,6 +64,15 @@ _HATCH_KEYS = frozenset(
     }
 )
 _INCLUDE = "include-in-wheel"
+# The oldest Python the generated packages run on (their pyproject.toml's requires-python):
+# pydantic evaluates their ``X | None`` annotations at run time.
+GENERATED_PYTHON = "3.10"
+# The Pythons older than that a requires-python may admit, oldest first ("3.9" is 3.9.0).
+_OLDER = [
+    f"{major}.{minor}" + (f".{patch}" if patch else "")
+    for major, minor in [(2, 7)] + [(3, m) for m in range(10)]
+    for patch in range(40)
+]
 
 
 class BuildFailed(Exception):
@@ -91,6 +103,10 @@ class ApiforgeBuildHook(BuildHookInterface[BuilderConfig]):
         elif include and version == "standard":
             build_data.setdefault("force_include", {}).update(wheel_packages(targets))
             shipped_untracked(targets)
+        if self.target_name == "wheel":
+            floor = python_floor(self.metadata.core.requires_python, root / "pyproject.toml")
+            if floor and not all(floor.code in t.ignore_warnings for t in targets):
+                print(render_text([floor]), file=sys.stderr)  # the build goes on
 
 
 def exclude_scratch(config: BuilderConfig) -> None:
@@ -207,6 +223,35 @@ def shipped_untracked(targets: list[Target]) -> None:
     ]
     if found:
         print(render_text(found), file=sys.stderr)
+
+
+def python_floor(requires_python: str, pyproject: Path) -> Diagnostic | None:
+    """A ``requires-python-too-low`` warning when ``requires_python`` (the project's, checked
+    by hatchling) admits a Python older than :data:`GENERATED_PYTHON`, else None: the
+    wheel installs there, and importing the generated packages fails."""
+    from packaging.specifiers import SpecifierSet  # hatchling's own dependency: only in a build
+
+    constraint = SpecifierSet(requires_python)
+    older = next((v for v in _OLDER if constraint.contains(v, prereleases=True)), None)
+    if older is None:
+        return None
+    if requires_python.strip():
+        said = f'requires-python "{requires_python}" admits Python {older}'
+        key: tuple[str, ...] = ("project", "requires-python")
+    else:
+        said = "requires-python is not set, so the wheel installs on any Python"
+        key = ("project",)
+    message = (
+        f"{said}, but the generated packages need Python {GENERATED_PYTHON}+ (installed on an "
+        f'older one, importing them fails); set requires-python = ">={GENERATED_PYTHON}"'
+    )
+    try:
+        line = key_line(pyproject.read_text(encoding="utf-8"), key)
+    except (OSError, UnicodeDecodeError):  # hatchling read it a moment ago
+        line = None
+    pointer = "".join("/" + part for part in key)
+    where = SpecLocation(near_path(pyproject, Path.cwd()).as_posix(), pointer, line)
+    return Diagnostic("requires-python-too-low", Severity.WARNING, message, where)
 
 
 def sdist_inputs(targets: list[Target], root: str) -> dict[str, str]:

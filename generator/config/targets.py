@@ -171,9 +171,10 @@ def key_line(text: str, loc: Sequence[str | int]) -> int | None:
     if cut is not None:
         header = "[[" + ".".join(str(p) for p in loc[:cut]) + "]]"
         occurrence, rest = int(loc[cut]), loc[cut + 1 :]
-    else:
-        header = "[" + ".".join(str(p) for p in loc[:-1]) + "]"
-        occurrence, rest = 0, loc[-1:]
+    else:  # a table's key, or a table alone (``("project",)``: its header)
+        table = loc[:-1] if len(loc) > 1 else loc
+        header = "[" + ".".join(str(p) for p in table) + "]"
+        occurrence, rest = 0, loc[-1:] if len(loc) > 1 else ()
     starts = [i for i, line in enumerate(lines) if line.strip().startswith(header)]
     if occurrence >= len(starts):
         return key_line(text, loc[:cut]) if cut else None

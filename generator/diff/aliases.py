@@ -38,10 +38,7 @@ def compare(
     pair.emit(
         f"model-type-{shift.value}",
         flow_levels(directions, shift, Level.BREAKING),
-        {
-            a: f"{name}: its type is {shift.value} (a RootModel of another type)" + used[a]
-            for a in used
-        },
+        {a: f"its type is {shift.value} (a RootModel of another type)" + used[a] for a in used},
         both(name),
         *where,
     )

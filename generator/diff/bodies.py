@@ -13,6 +13,7 @@ from apiforge.diff.flow import OPERATION_FORMATS, keyword_moves
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
 from apiforge.diff.snapshot import Direction, Snapshot
+from apiforge.ir.media import outcome_kind, reads_text
 from apiforge.ir.model import (
     Content,
     Operation,
@@ -164,8 +165,6 @@ def _returned(content: Content) -> TypeRef | None:
     """The type a response body of ``content`` is returned as: its schema's when read as JSON,
     ``str`` when read as text, ``bytes`` else (as the client and the server spell it);
     None for JSON without a schema (``Any``)."""
-    from apiforge.render.types import outcome_kind  # how both packages read a body
-
     kind = outcome_kind(content)
     if kind == "json":
         return content.type
@@ -221,8 +220,6 @@ def _media_type(
     for a string under ``*/*`` and no longer does fails where a server sends one
     (possibly breaking); else possibly breaking (a JSON string read as text).
     """
-    from apiforge.render.types import outcome_kind, reads_text  # how both packages read a body
-
     was, now = contents
     before, after = _returned(was), _returned(now)
     if before is None or after is None:

@@ -37,7 +37,7 @@ def compare(
     pair.emit(
         f"additional-properties-type-{shift.value}",
         flow_levels(directions, shift, Level.BREAKING),
-        {a: f"{name}: the type of extra keys' values is {shift.value}" + used[a] for a in used},
+        {a: f"the type of extra keys' values is {shift.value}" + used[a] for a in used},
         both(name),
         *where,
     )

@@ -57,7 +57,7 @@ def _classes(pair: Pair, key: str, old: Schema, new: Schema, new_key: str = "") 
     before, after = classes(pair.old, key), classes(pair.new, new_key)
     if before == after:
         return
-    if len(before) == len(after) == 1:
+    if len(before) == len(after):
         why = "" if new_key == key else f" (its schema moved to the key {new_key!r})"
     elif len(after) == 2:
         why = " (a readOnly or writeOnly property splits it into a request and a response class)"
@@ -66,8 +66,7 @@ def _classes(pair: Pair, key: str, old: Schema, new: Schema, new_key: str = "") 
     pair.emit(
         "model-renamed",
         same(B),
-        f"model {pair.old.model(key)} is now {pair.new.model(new_key)}{why}: imports of the old "
-        "name fail",
+        f"now {pair.new.model(new_key)}{why}: imports of the old name fail",
         both(pair.old.model(key)),
         old.spec_location,
         new.spec_location,

@@ -90,7 +90,7 @@ def python_names(pair: Pair, old: Operation, new: Operation) -> None:
             pair.emit(
                 "operation-renamed",
                 {audience: B},
-                f"renamed to {after[audience]} (was {before[audience]})",
+                f"renamed to {after[audience]}",
                 before,
                 old.spec_location,
                 new.spec_location,
@@ -144,14 +144,33 @@ def schemes(pair: Pair) -> None:
         ):
             continue
         spelt = f"{scheme.kind} ({scheme.location} {scheme.param_name or ''})".replace(" )", ")")
+        message = f"security scheme {scheme.name!r} is now {spelt}"
+        # basic's credential is (username, password), every other kind's a string: the client
+        # takes username=/password= instead of api_key= (or another value in credentials=)
+        reshaped = (before.kind == "basic") != (scheme.kind == "basic")
         pair.emit(
             "auth-scheme-changed",
-            same(P),
-            f"security scheme {scheme.name!r} is now {spelt}",
-            {"client": "Client(api_key=...)", "server": "create_app(authenticate=...)"},
+            {"client": B if reshaped else P, "server": P},
+            {
+                "client": message + (_CREDENTIAL_NOTE[scheme.kind == "basic"] if reshaped else ""),
+                "server": message,
+            },
+            {"client": _CLIENT_CREDENTIAL[before.kind == "basic"], "server": _AUTHENTICATE},
             before.spec_location,
             scheme.spec_location,
         )
+
+
+_AUTHENTICATE = "create_app(authenticate=...)"
+# How a caller gives the scheme's credential, by whether it is basic's (the main scheme's
+# arguments; another scheme's goes in credentials={name: ...}, a string or the pair alike).
+_CLIENT_CREDENTIAL = {False: "Client(api_key=...)", True: "Client(username=..., password=...)"}
+_CREDENTIAL_NOTE = {
+    True: "; its credential is now (username, password), not a string: Client() takes "
+    "username=/password= instead of api_key= (a TypeError for code passing api_key=)",
+    False: "; its credential is now a string, not (username, password): Client() takes "
+    "api_key= instead of username=/password= (a TypeError for code passing them)",
+}
 
 
 def page_item(snapshot: Snapshot, op: Operation) -> bool:

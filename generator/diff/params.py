@@ -8,6 +8,8 @@ required additions and removals break.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from apiforge.diff import deprecation
 from apiforge.diff.bodies import Where, responses
 from apiforge.diff.flow import OPERATION_FORMATS, Shift, keyword_moves
@@ -16,7 +18,7 @@ from apiforge.diff.pair import Pair, flow_levels, same
 from apiforge.diff.requests import body
 from apiforge.diff.snapshot import Snapshot
 from apiforge.diff.values import identical
-from apiforge.ir.model import Operation, Parameter
+from apiforge.ir.model import Operation, Parameter, TypeRef
 from apiforge.naming.names import param_key
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
@@ -141,7 +143,7 @@ def _parameter(
             symbols,
             *where,
         )
-    retyped = pair.type_shift(old.type, new.type, OPERATION_FORMATS)
+    retyped = pair.type_shift(*_spelt_types(old, new), OPERATION_FORMATS)
     if retyped is not None:
         pair.emit(
             f"parameter-type-{retyped.value}",
@@ -162,6 +164,15 @@ def _parameter(
             *where,
         )
     _default(pair, old, new, symbols, where)
+
+
+def _spelt_types(old: Parameter, new: Parameter) -> tuple[TypeRef, TypeRef]:
+    """Both parameters' types as their signatures spell them: an optional parameter is
+    ``X | None = None`` whether its schema is nullable or not, so between two optional ones
+    ``nullable`` given or dropped changes no type (a query string carries no null either)."""
+    if old.required or new.required:
+        return old.type, new.type
+    return replace(old.type, nullable=False), replace(new.type, nullable=False)
 
 
 _SCALAR_STYLES = frozenset({"form", "simple", "spaceDelimited", "pipeDelimited"})

@@ -14,7 +14,9 @@ from apiforge.diff.flow import Shift
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels
 from apiforge.diff.snapshot import Snapshot
+from apiforge.ir.media import media_covers
 from apiforge.ir.model import Content, Operation, RequestBody, TypeRef, preferred_request
+from apiforge.naming.names import CONTENT_TYPE_KEY
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 _SCALAR_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited"})
@@ -55,6 +57,7 @@ def body(pair: Pair, old: Operation, new: Operation) -> None:
             *where,
         )
     _sent(pair, old.body, new.body, symbols, where)
+    _content_type_argument(pair, old, new, where)
     _accepted(pair, old.body, new.body, symbols, where)
 
 
@@ -64,7 +67,9 @@ def _sent(
     """The media type the client sends: another one, or its type, keywords or form encoding."""
     was, now = preferred_request(old.contents), preferred_request(new.contents)
     if was.media_type != now.media_type:
-        kept = any(c.media_type == was.media_type for c in new.contents)
+        kept = any(media_covers(c.media_type, was.media_type) for c in new.contents) or (
+            len(new.contents) == 1 and now.kind == was.kind == "json"
+        )  # a route of one JSON media type reads a body in any JSON one
         before, after = _taken(was), _taken(now)
         retyped = was.kind != now.kind and (
             before is None or after is None or pair.type_shift(before, after) is not None
@@ -75,12 +80,7 @@ def _sent(
             {"client": B if retyped or not kept else C, "server": B if retyped else P},
             {
                 "client": f"request body is now sent as {now.media_type} (was {was.media_type})"
-                + (
-                    retyped_note
-                    if kept or retyped
-                    else "; the call is unchanged but clients generated from the old spec send "
-                    "the old one, which the route answers with 415"
-                ),
+                + (retyped_note if kept or retyped else _refused(was, now)),
                 "server": f"request body now arrives as {now.media_type} from the client "
                 f"(was {was.media_type})" + retyped_note,
             },
@@ -92,6 +92,66 @@ def _sent(
     content(pair, was, now, "request", symbols, where)
     if was.kind == now.kind == "form":
         _encoding(pair, was, now, symbols, where)
+
+
+def _refused(was: Content, now: Content) -> str:
+    """Why a media type change fails clients generated from the old spec: what they send."""
+    sent = f"may send another type within {was.media_type}" if was.is_range else "send the old one"
+    return (
+        "; the call is unchanged" if was.is_range == now.is_range else ""
+    ) + f"; clients generated from the old spec {sent}, which the route answers with 415"
+
+
+def _content_type_argument(pair: Pair, old: Operation, new: Operation, where: Where) -> None:
+    """The client's optional ``content_type=`` argument (a body sent as a range, ``image/*``,
+    names its media type) appeared, or vanished: passing it now fails with a TypeError."""
+    assert old.body is not None and new.body is not None
+    was, now = preferred_request(old.body.contents), preferred_request(new.body.contents)
+    if was.is_range and now.is_range:
+        _content_type_renamed(pair, old, new, where)
+    if was.is_range == now.is_range:
+        return
+    side, operation = (pair.new, new) if now.is_range else (pair.old, old)
+    argument = side.names.operations[operation.operation_id].params[CONTENT_TYPE_KEY]
+    symbol: dict[Audience, str] = {"client": side.client_call(operation, f"{argument}=...")}
+    if now.is_range:
+        pair.emit(
+            "request-content-type-argument-added",
+            {"client": C},
+            f"new optional argument {argument}= names the media type within {now.media_type} "
+            f"the body is sent as (was always {was.media_type})",
+            symbol,
+            *where,
+        )
+        return
+    pair.emit(
+        "request-content-type-argument-removed",
+        {"client": B},
+        f"argument {argument}= removed: the body is always sent as {now.media_type} "
+        f"(was a type within {was.media_type}); calls passing it fail with a TypeError",
+        symbol,
+        *where,
+    )
+
+
+def _content_type_renamed(pair: Pair, old: Operation, new: Operation, where: Where) -> None:
+    """``content_type=`` took another name (a parameter now named ``content_type`` took it)."""
+    before = pair.old.names.operations[old.operation_id].params[CONTENT_TYPE_KEY]
+    after = pair.new.names.operations[new.operation_id].params[CONTENT_TYPE_KEY]
+    if before != after:
+        pair.emit(
+            "request-content-type-argument-renamed",
+            {"client": B},
+            f"argument {before}= (the body's media type) is now {after}="
+            + (
+                f"; calls passing {before}= now set the new parameter of that name instead"
+                if before in pair.new.names.operations[new.operation_id].params.values()
+                else ""
+            ),
+            {"client": pair.old.client_call(old, f"{before}=...")},
+            *where,
+            {"client": pair.new.client_call(new, f"{after}=...")},
+        )
 
 
 def _taken(content: Content) -> TypeRef | None:
@@ -114,7 +174,9 @@ def _accepted(
     for media, was in before.items():
         if media in sent:
             continue
-        now = after.get(media)
+        now = after.get(media) or next(
+            (c for c in new.contents if media_covers(c.media_type, media)), None
+        )  # a range listed instead (``image/png`` -> ``image/*``) takes it still
         if now is None:
             pair.emit(
                 "request-media-type-removed",
@@ -133,6 +195,8 @@ def _accepted(
         if media in before or media in sent:
             continue
         fresh = now.type not in old_types
+        if not fresh and any(media_covers(listed, media) for listed in before):
+            continue  # taken before, within a range (``image/*`` -> ``image/png``)
         pair.emit(
             "request-media-type-added",
             {"client": C, "server": B if fresh else C},

@@ -16,7 +16,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from apiforge.diff import aliases, deprecation, described, extras, field_access, model_names
+from apiforge.diff import (
+    aliases,
+    deprecation,
+    described,
+    extras,
+    field_access,
+    model_names,
+    nullable,
+)
 from apiforge.diff.field_defaults import default_of, defaults
 from apiforge.diff.flow import (
     MISSING,
@@ -110,11 +118,12 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
         pair.emit(
             "model-kind-changed",
             same(B),
-            f"{new_name} is now {_kind(new)} (was {_kind(old)})" + used,
+            f"now {_kind(new)} (was {_kind(old)})" + used,
             both(new_name),
             *where,
         )
         return
+    nullable.compare(pair, new_name, (old, new), (raw_old, raw_new), directions, used, where)
     if old.kind == "enum":
         _enum_values(pair, new_name, old, new, directions, used)
     else:
@@ -130,7 +139,7 @@ def component(pair: Pair, key: str, old: Schema, new: Schema) -> None:
         pair.emit(
             "model-composition-changed",
             same(P),
-            f"{new_name}: allOf/oneOf/anyOf members changed" + used,
+            "allOf/oneOf/anyOf members changed" + used,
             both(new_name),
             *where,
         )
@@ -156,7 +165,7 @@ def _enum_values(
         pair.emit(
             "enum-value-removed",
             same(B),
-            f"{name}: value(s) {spelt} removed; their members no longer exist" + used,
+            f"value(s) {spelt} removed; their members no longer exist" + used,
             both(name),
             *where,
         )
@@ -170,11 +179,9 @@ def _enum_values(
         "enum-value-added",
         by_audience,
         {
-            "client": f"{name}: new value(s) {spelt} (open enums absorb values they do not know)"
+            "client": f"new value(s) {spelt} (open enums absorb values they do not know)"
             + used["client"],
-            "server": f"{name}: new value(s) {spelt}"
-            + _server_enum_note(directions)
-            + used["server"],
+            "server": f"new value(s) {spelt}" + _server_enum_note(directions) + used["server"],
         },
         both(name),
         *where,

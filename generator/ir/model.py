@@ -94,15 +94,15 @@ MediaKind = Literal["json", "form", "multipart", "text", "binary"]
 
 
 @functools.lru_cache(maxsize=1024)  # a pure function of the text, asked per use of a body
-def _essence(media_type: str) -> str:
+def media_essence(media_type: str) -> str:
     """The media type without parameters, lower case (``application/json``)."""
     return media_type.lower().split(";")[0].strip()
 
 
-@functools.lru_cache(maxsize=1024)  # as _essence
+@functools.lru_cache(maxsize=1024)  # as media_essence
 def media_kind(media_type: str) -> MediaKind:
     """How a body of this media type is encoded (parameters such as ``charset`` aside)."""
-    media = _essence(media_type)
+    media = media_essence(media_type)
     if media.endswith(("/json", "+json")):
         return "json"
     if media == "application/x-www-form-urlencoded":
@@ -135,19 +135,21 @@ class Content:
     @property
     def essence(self) -> str:
         """The media type without parameters, lower case (``text/plain``)."""
-        return _essence(self.media_type)
+        return media_essence(self.media_type)
 
     @property
     def reads_as_json(self) -> bool:
         """True when a reader decodes this body as JSON (``*/*`` with a schema too)."""
         if self.type is not None and self.type.kind == "binary":
             return False
-        return self.kind == "json" or _essence(self.media_type) == "*/*" and self.type is not None
+        return (
+            self.kind == "json" or media_essence(self.media_type) == "*/*" and self.type is not None
+        )
 
     @property
     def is_range(self) -> bool:
         """True when the media type is a range (``image/*``, ``*/*``): a sender names the type."""
-        return "*" in _essence(self.media_type)
+        return "*" in media_essence(self.media_type)
 
     @property
     def is_structured(self) -> bool:

@@ -21,6 +21,7 @@ from typing import Any
 
 from apiforge.diagnostics import Severity
 from apiforge.load import jsonpointer
+from apiforge.load.bounds import UPPER_BOUNDS, empty_range
 from apiforge.load.refs import in_data
 
 Report = Callable[[Severity, str, str, str], None]
@@ -282,12 +283,14 @@ SCHEMA_KEYS = frozenset(
 )
 """The keys the IR's document checks look for (``ir/document_checks.py``): :func:`check_defaults`
 collects the mappings that have one in its pass, so the IR need not walk the document again."""
+_LOOKED_AT = SCHEMA_KEYS | UPPER_BOUNDS
 
 
 def check_defaults(
     document: dict[str, Any], report: Report, known: list[dict[str, Any]] | None = None
 ) -> list[dict[str, Any]]:
-    """Warn (``default-not-in-enum``) where a schema's ``default`` is not one of its ``enum``.
+    """Warn (``default-not-in-enum``) where a schema's ``default`` is not one of its ``enum``,
+    and (``contradictory-bounds``) where its bounds leave no value (:mod:`~apiforge.load.bounds`).
 
     Common in real specs and harmless to generation, but worth a pointer. Returns every
     mapping of the document (data included, in no set order) with a key of
@@ -306,7 +309,8 @@ def check_defaults(
 
 def scan(level: list[Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(the mappings with a key of :data:`SCHEMA_KEYS`, those whose default is not in their
-    enum) in and under the nodes of ``level``, each counted once per path that reaches it.
+    enum or whose bounds leave no value) in and under the nodes of ``level``, each counted
+    once per path that reaches it.
 
     One level-by-level pass (each level takes every value of the one above whole, in C,
     and skips the scalars: cheaper than filtering them in Python); pointers are found
@@ -315,6 +319,7 @@ def scan(level: list[Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     offenders: list[dict[str, Any]] = []
     marked: list[dict[str, Any]] = []
     unmarked = SCHEMA_KEYS.isdisjoint
+    unlooked = _LOOKED_AT.isdisjoint  # one test of the keys for both sets, most say no
     while level:
         deeper: list[Any] = []
         extend = deeper.extend
@@ -325,8 +330,11 @@ def scan(level: list[Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
                     enum = node.get("enum")
                     if enum.__class__ is list and _not_in(node, enum):
                         offenders.append(node)
-                if not unmarked(node):
-                    marked.append(node)
+                if not unlooked(node):
+                    if not unmarked(node):
+                        marked.append(node)
+                    if not UPPER_BOUNDS.isdisjoint(node) and empty_range(node):
+                        offenders.append(node)
                 extend(node.values())
             elif kind is list:
                 extend(node)
@@ -342,6 +350,8 @@ def visit(mappings: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
         enum = node.get("enum")
         if "default" in node and enum.__class__ is list and _not_in(node, enum):
             offends = True
+        if not UPPER_BOUNDS.isdisjoint(node) and empty_range(node):
+            offends = True
     return marked, offends
 
 
@@ -349,15 +359,29 @@ def _report_offenders(
     document: dict[str, Any], offenders: list[dict[str, Any]], report: Report
 ) -> None:
     paths = jsonpointer.find_paths(document, (id(node) for node in offenders))
+    reported: set[int] = set()  # an offender listed twice, for each of its problems
     for node in offenders:
         pointer = paths.get(id(node))
-        if pointer is not None and not in_data(pointer):
+        if pointer is None or in_data(pointer) or id(node) in reported:
+            continue
+        reported.add(id(node))
+        enum = node.get("enum")
+        if "default" in node and enum.__class__ is list and _not_in(node, enum):
             message = f"default {node['default']!r} is not one of the enum values {node['enum']!r}"
             report(
                 Severity.WARNING,
                 "default-not-in-enum",
                 message,
                 jsonpointer.join(pointer, "default"),
+            )
+        empty = empty_range(node) if not UPPER_BOUNDS.isdisjoint(node) else None
+        if empty is not None:
+            keyword, why = empty
+            report(
+                Severity.WARNING,
+                "contradictory-bounds",
+                why,
+                jsonpointer.join(pointer, keyword),
             )
 
 

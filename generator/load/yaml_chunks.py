@@ -47,7 +47,7 @@ KIND = "yaml-units"  # one checked piece per unit (:mod:`apiforge.output.pieces`
 # The modules a piece is computed by (validation: its marks): their text is in every key.
 CODE = (
     *("yaml_chunks.py", "yaml_split.py", "yaml_pieces.py", "yaml_reader.py", "yaml_compose.py"),
-    *("yaml_resplit.py", "validation.py"),
+    *("yaml_resplit.py", "validation.py", "bounds.py"),
 )
 __all__ = ["CODE", "KIND", "SPLIT_LEVELS", "Chunk", "groups", "parse_chunked", "split", "units"]
 

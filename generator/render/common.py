@@ -11,6 +11,7 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
+from apiforge.ir.media import outcome_kind, reads_text
 from apiforge.ir.model import Api, Content, Operation, Parameter, Response
 from apiforge.naming.names import Names, OperationNames, param_key
 from apiforge.naming.reserved import WINDOWS_DEVICE_NAMES, package_name_problem
@@ -20,11 +21,9 @@ from apiforge.render.types import (
     Annotator,
     Unwrap,
     body_kind,
-    outcome_kind,
     pick_body,
     pick_content,
     qualified,
-    reads_text,
 )
 
 _BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "bytes")

@@ -27,7 +27,6 @@ Use = Literal["request", "response", "param"]
 # How a value validated by a union component's RootModel is handed over: as its ``root``,
 # or a list (``items``) or dict (``values``) of the roots of such RootModels.
 Unwrap = Literal["root", "items", "values"]
-OutcomeKind = Literal["json", "bytes", "text", "empty"]
 
 _FORMATS = {
     "date-time": ("datetime.datetime", "datetime"),
@@ -135,42 +134,6 @@ class Annotator:
     def _any(self) -> str:
         self.typing.add("Any")
         return "Any"
-
-
-def outcome_kind(content: Content | None) -> OutcomeKind:
-    """How a client reads a response body of this media type."""
-    if content is None:
-        return "empty"
-    if content.type is not None and content.type.kind == "binary":
-        return "bytes"
-    if content.reads_as_json:
-        return "json"
-    if content.kind == "text":
-        return "text"
-    return "bytes"
-
-
-def reads_text(content: Content | None, api: Api) -> bool:
-    """Whether a JSON-read body may also come as text: the spec leaves the media type open
-    (``*/*``, as springdoc writes for every response) and the schema is a string (any
-    format but binary, a string enum or ``const``), so a ``text/*`` reply is the value."""
-    # Read as JSON without a JSON media type: the wildcard.
-    if content is None or content.type is None or content.kind == "json":
-        return False
-    if outcome_kind(content) != "json":
-        return False
-    ref = content.type
-    if ref.kind == "string":
-        return True
-    if ref.kind == "literal":
-        return all(isinstance(value, str) for value in ref.values)
-    schema = api.schemas.get(ref.model or "") if ref.kind == "model" else None
-    return (
-        schema is not None
-        and schema.kind == "enum"
-        and bool(schema.enum_values)
-        and all(isinstance(value, str) or value is None for value in schema.enum_values)
-    )
 
 
 def pick_content(contents: tuple[Content, ...]) -> Content | None:

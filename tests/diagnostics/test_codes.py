@@ -69,6 +69,7 @@ NOT_CODES = {
     "include-in-wheel": "a hatch build-hook option",
     "require-runtime-dependencies": "a hatch build-hook option",
     "require-runtime-features": "a hatch build-hook option",
+    "requires-python": "a pyproject.toml [project] key the build hook reads (cli/build_hook.py)",
 }
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from apiforge.cli.build_hook import python_floor
 from apiforge.cli.commands.diff import _records
 from apiforge.config.project import load_project, resolve_targets
 from apiforge.config.targets import ConfigError, NoProjectConfig, Overrides, Target
@@ -331,6 +332,14 @@ def _untracked_file(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
     write_packages(target.output, _trees(target, FILES))
     (target.output / "shop_client/shop_client/extra.py").write_text("STALE = True\n")
     return untracked_files(target.output / "shop_client", "shop_client")
+
+
+@case("requires-python-too-low")
+def _requires_python_too_low(tmp: Path, _: pytest.MonkeyPatch) -> list[Diagnostic]:
+    pyproject = tmp / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "app"\nrequires-python = ">=3.9"\n')
+    found = python_floor(">=3.9", pyproject)
+    return [found] if found else []
 
 
 # ---- apiforge diff --against ---------------------------------------------------------------

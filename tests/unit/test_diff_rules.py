@@ -138,6 +138,17 @@ def _media(d: dict[str, Any], **schemas: dict[str, Any]) -> None:
 
 
 _NEW_PET = {"$ref": "#/components/schemas/NewPet"}
+_BYTES = {"type": "string", "format": "binary"}
+
+
+def _photo(*media_types: str) -> Edit:
+    """``pets_create``'s body is a file in ``media_types`` (a range, ``image/*``, gets the client
+    method a ``content_type=`` argument)."""
+    return lambda d: op(d, "/pets/", "post")["requestBody"].__setitem__(
+        "content", {media: {"schema": _BYTES} for media in media_types}
+    )
+
+
 _TAGGED = {"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"}}}}
 
 
@@ -402,6 +413,19 @@ ROWS: list[Row] = [
         _both(C, B, "parameter-type-wider"),
     ),
     (
+        "parameter-type-wider: a required parameter made nullable takes None now",
+        lambda d: op(d, "/pets/{id}/", "get")["parameters"][0]["schema"].__setitem__(
+            "nullable", True
+        ),
+        _both(C, B, "parameter-type-wider"),
+    ),
+    (
+        # ``tag: str | None = None`` either way: no type changes, on either side
+        "no change: an optional parameter made nullable",
+        lambda d: op(d, "/pets/", "get")["parameters"][1]["schema"].__setitem__("nullable", True),
+        set(),
+    ),
+    (
         "parameter-type-changed",
         lambda d: op(d, "/pets/{id}/", "get")["parameters"][0]["schema"].__setitem__(
             "type", "string"
@@ -490,6 +514,14 @@ ROWS: list[Row] = [
             "token", {"type": "apiKey", "in": "header", "name": "X-Key"}
         ),
         _both(P, P, "auth-scheme-changed"),
+    ),
+    (
+        # Client(api_key=...) is now Client(username=..., password=...)
+        "auth-scheme-changed bearer -> basic: the client's credential arguments change",
+        lambda d: d["components"]["securitySchemes"].__setitem__(
+            "token", {"type": "http", "scheme": "basic"}
+        ),
+        _both(B, P, "auth-scheme-changed"),
     ),
     (
         "pagination-removed",
@@ -831,6 +863,57 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(C, B, "request-media-type-added"),
     ),
     (
+        "request-content-type-argument-added: image/png -> image/*, which still takes image/png",
+        _photo("image/png"),
+        _photo("image/*"),
+        _both(C, P, "request-media-type-changed")
+        | {("request-content-type-argument-added", "client", C)},
+    ),
+    (
+        "request-content-type-argument-removed: image/* -> image/png, image/jpeg now 415",
+        _photo("image/*"),
+        _photo("image/png"),
+        _both(B, P, "request-media-type-changed")
+        | {("request-content-type-argument-removed", "client", B)},
+    ),
+    (
+        "request-media-type-changed to another JSON type: a route of one JSON type reads any",
+        _photo("application/json"),
+        _photo("application/merge-patch+json"),
+        _both(C, P, "request-media-type-changed"),
+    ),
+    (
+        "request-content-type-argument-renamed: a parameter named content_type takes the name",
+        _photo("image/*"),
+        lambda d: (
+            _photo("image/*")(d),
+            op(d, "/pets/", "post").__setitem__(
+                "parameters",
+                [{"name": "content_type", "in": "query", "schema": {"type": "string"}}],
+            ),
+        ),
+        _both(C, B, "parameter-added") | {("request-content-type-argument-renamed", "client", B)},
+    ),
+    (
+        "request-media-type-changed image/* -> */*: every old body is still taken, same call",
+        _photo("image/*"),
+        _photo("*/*"),
+        _both(C, P, "request-media-type-changed"),
+    ),
+    (
+        "request-media-type-changed image/* -> image/png + image/jpeg: image/gif now 415",
+        _photo("image/*"),
+        _photo("image/png", "image/jpeg"),
+        _both(B, P, "request-media-type-changed")
+        | {("request-content-type-argument-removed", "client", B)},
+    ),
+    (
+        "request-media-type-added image/*, beside JSON: image/png, no longer listed, still taken",
+        _photo("application/json", "image/png"),
+        _photo("application/json", "image/*"),
+        _both(C, C, "request-media-type-added"),
+    ),
+    (
         "request-body-type-changed in a media type only the server reads",
         lambda d: _media(d, json=_NEW_PET, form=_NEW_PET),
         lambda d: _media(d, json=_NEW_PET, form={"$ref": "#/components/schemas/Pet"}),
@@ -898,11 +981,24 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(C, B, "model-type-wider"),
     ),
     (
-        # the operations returning Pet now say Pet | None
+        # the operations returning Pet now say Pet | None, and PetPage.results list[Pet | None]
         "response-body-type-wider: an object component made nullable",
         lambda d: None,
         lambda d: schema(d, "Pet").__setitem__("nullable", True),
-        _both(B, C, "response-body-type-wider"),
+        _both(B, C, "response-body-type-wider", "model-made-nullable"),
+    ),
+    (
+        # Pet.status (required) is Status | None now; Pet travels in responses only
+        "model-made-nullable: an enum component admits null itself",
+        lambda d: schema(d, "Pet")["required"].append("status"),
+        lambda d: (schema(d, "Pet")["required"].append("status"), _nullable_status(d)),
+        _both(B, C, "model-made-nullable"),
+    ),
+    (
+        "model-made-non-nullable",
+        lambda d: (schema(d, "Pet")["required"].append("status"), _nullable_status(d)),
+        lambda d: schema(d, "Pet")["required"].append("status"),
+        _both(C, B, "model-made-non-nullable"),
     ),
     (
         "a plain-type component's description: no change",
@@ -1188,6 +1284,10 @@ def _not_found(d: dict[str, Any], model: str) -> None:
     }
 
 
+def _nullable_status(d: dict[str, Any]) -> None:
+    schema(d, "Status")["nullable"] = True
+
+
 def _header(d: dict[str, Any], name: str) -> None:
     op(d, "/pets/", "get")["parameters"].append(
         {"name": name, "in": "header", "schema": {"type": "string"}}
@@ -1295,3 +1395,45 @@ def test_every_rule_the_table_exercises_is_documented() -> None:
         and not any(d.endswith("*") and rule.startswith(d[:-1]) for d in documented)
     ]
     assert not missing, f"rules without a row in docs/diff-rules.md: {missing}"
+
+
+def test_a_range_becoming_a_type_names_the_argument_that_goes() -> None:
+    """``image/*`` -> ``image/png``: the call is not unchanged; it loses ``content_type=``."""
+    report = diff(edited(_photo("image/*")), edited(_photo("image/png")))
+    messages = {c.rule: (c.symbol, c.message) for c in report.for_audience("client")}
+    symbol, message = messages["request-content-type-argument-removed"]
+    assert symbol == "client.pets.create(content_type=...)"
+    assert "TypeError" in message
+    assert "unchanged" not in messages["request-media-type-changed"][1]
+
+
+def test_no_message_repeats_its_symbol() -> None:
+    """Reports print ``symbol: message``: a message starting with the symbol says it twice."""
+    found = [
+        change
+        for _, edit, _ in ROWS
+        for change in diff(base(), edited(edit)).changes
+        if change.message.startswith(change.symbol)
+    ]
+    assert not found, [(c.rule, c.message) for c in found]
+
+
+def test_a_split_model_moved_to_another_key_says_it_moved() -> None:
+    """``Pet`` (a *Request and a *Response class) moved to ``Animal``: it splits on both sides."""
+    old = edited(_pet_both_ways)
+    new = edited(lambda d: (_pet_both_ways(d), _move("Pet", "Animal")(d)))
+    (change,) = diff(old, new).for_audience("client")
+    assert change.rule == "model-renamed"
+    assert change.symbol == "models.PetRequest / models.PetResponse"
+    assert change.message == (
+        "now models.AnimalRequest / models.AnimalResponse (its schema moved to the key "
+        "'Animal'): imports of the old name fail"
+    )
+
+
+def test_a_scheme_made_basic_names_the_arguments_callers_pass() -> None:
+    basic = {"type": "http", "scheme": "basic"}
+    old = edited(lambda d: d["components"]["securitySchemes"].__setitem__("token", basic))
+    (change,) = diff(old, base()).for_audience("client")
+    assert change.symbol == "Client(username=..., password=...)"
+    assert "Client() takes api_key= instead of username=/password=" in change.message

@@ -1,0 +1,70 @@
+"""What a body's media type means to both generated packages, as facts about the IR.
+
+How a reply is read (JSON, text, bytes), whether a JSON-read reply may also come as
+text, and whether a media type the spec lists takes a body sent as another one (a
+range such as ``image/*`` takes ``image/png``). The render layer spells these out;
+``apiforge diff`` weighs a spec change by them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from apiforge.ir.model import Api, Content, media_essence
+
+OutcomeKind = Literal["json", "bytes", "text", "empty"]
+
+
+def outcome_kind(content: Content | None) -> OutcomeKind:
+    """How a client reads a response body of this media type."""
+    if content is None:
+        return "empty"
+    if content.type is not None and content.type.kind == "binary":
+        return "bytes"
+    if content.reads_as_json:
+        return "json"
+    if content.kind == "text":
+        return "text"
+    return "bytes"
+
+
+def reads_text(content: Content | None, api: Api) -> bool:
+    """Whether a JSON-read body may also come as text: the spec leaves the media type open
+    (``*/*``, as springdoc writes for every response) and the schema is a string (any
+    format but binary, a string enum or ``const``), so a ``text/*`` reply is the value."""
+    # Read as JSON without a JSON media type: the wildcard.
+    if content is None or content.type is None or content.kind == "json":
+        return False
+    if outcome_kind(content) != "json":
+        return False
+    ref = content.type
+    if ref.kind == "string":
+        return True
+    if ref.kind == "literal":
+        return all(isinstance(value, str) for value in ref.values)
+    schema = api.schemas.get(ref.model or "") if ref.kind == "model" else None
+    return (
+        schema is not None
+        and schema.kind == "enum"
+        and bool(schema.enum_values)
+        and all(isinstance(value, str) or value is None for value in schema.enum_values)
+    )
+
+
+def media_covers(listed: str, sent: str) -> bool:
+    """True when a body listed as ``listed`` takes every body sent as ``sent``.
+
+    Either may be a range: ``*/*`` takes anything, ``image/*`` any ``image/`` type or
+    range within it, ``application/*+json`` any ``application/...+json``; a concrete
+    type takes only itself (parameters such as ``charset`` aside).
+    """
+    listed, sent = media_essence(listed), media_essence(sent)
+    if listed in ("*/*", sent):
+        return True
+    kind, _, subtype = listed.partition("/")
+    sent_kind, _, sent_subtype = sent.partition("/")
+    if kind != sent_kind:
+        return False
+    if subtype == "*":
+        return True
+    return subtype.startswith("*+") and sent_subtype.endswith(subtype[1:])
