@@ -57,6 +57,18 @@ SPEC = textwrap.dedent(
                 schema: {type: string}
           responses:
             "204": {description: Stored.}
+      /patches:
+        post:
+          operationId: postPatch
+          requestBody:
+            required: true
+            content:
+              application/*+json:
+                schema: {type: object, properties: {op: {type: string}}}
+              text/plain:
+                schema: {type: string}
+          responses:
+            "204": {description: Stored.}
     """
 )
 
@@ -101,6 +113,8 @@ NOTE = b'{"text": "hi"}'
         ("/blobs", NOTE, "application/json"),
         ("/blobs", b"\x89PNG", "image/png"),
         ("/words", b"hi", "text/html"),
+        ("/patches", b"{}", "application/json"),
+        ("/patches", b"{}", "text/json"),
     ],
 )
 def test_an_unlisted_content_type_answers_415(
@@ -121,6 +135,9 @@ def test_listed_content_types_are_read(media: Built) -> None:
         [b"\x89PNG"],
     )
     assert _post(media, "/words", b'"hi"', "application/json")[::2] == (204, ["hi"])
+    for content_type in ("application/merge-patch+json", "application/json-patch+json"):
+        status, _, [patch] = _post(media, "/patches", b'{"op": "add"}', content_type)
+        assert (status, patch.op) == (204, "add")
     assert _post(media, "/words", b"hi", "text/plain; charset=no-such-charset")[::2] == (
         204,
         ["hi"],

@@ -217,10 +217,15 @@ def _is_json(essence: str) -> bool:
 
 
 def _media_matches(listed: str, essence: str) -> bool:
-    """True when the request's media type ``essence`` is ``listed`` or within its range."""
+    """True when the request's media type ``essence`` is ``listed`` or within its range
+    (``image/*``, ``application/*+json``)."""
     if listed in (essence, "*/*"):
         return True
-    return listed.endswith("/*") and essence.startswith(listed[:-1])
+    kind, _, subtype = listed.partition("/")
+    sent_kind, _, sent_subtype = essence.partition("/")
+    if kind != sent_kind:
+        return False
+    return subtype == "*" or (subtype.startswith("*+") and sent_subtype.endswith(subtype[1:]))
 
 
 def _properties_of_type(schema: Mapping[str, Any], kind: str) -> list[str]:
