@@ -104,10 +104,17 @@ class _Principal:
 class Implementation:
     """A generic implementation of one server Protocol: records each call, answers a valid reply."""
 
-    def __init__(self, protocol: type, namespace: dict[str, Any], journal: list[Received]) -> None:
+    def __init__(
+        self,
+        protocol: type,
+        namespace: dict[str, Any],
+        journal: list[Received],
+        routes: dict[str, Any],
+    ) -> None:
         self._protocol = protocol
         self._namespace = namespace
         self._journal = journal
+        self._routes = routes
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         method = getattr(self._protocol, name)
@@ -120,7 +127,7 @@ class Implementation:
             bound.pop("self")
             arguments = {key: await _read_uploads(value) for key, value in bound.items()}
             try:
-                reply = _reply_for(returns)
+                reply = _reply_for(returns, self._routes.get(context.operation_id))
             except CannotBuild as error:  # counted as unbuildable by call_operation
                 self._journal.append(Received(context.operation_id, arguments, error))
                 raise
@@ -130,8 +137,9 @@ class Implementation:
         return serve_call
 
 
-def _reply_for(returns: Any) -> Any:
-    """A value for a Protocol method's return type: the first 2xx status wrapper's, or a plain one."""
+def _reply_for(returns: Any, route: Any = None) -> Any:
+    """A value for a Protocol method's return type: the first 2xx status wrapper's, a plain one,
+    or else a ``WithStatus`` (a ``2XX`` range, ``default``) of the route's default status."""
     members = typing.get_args(returns) if _is_union(returns) else (returns,)
     wrapped = [m for m in members if isinstance(typing.get_origin(m) or m, type) and _status(m)]
     for member in wrapped:
@@ -140,10 +148,20 @@ def _reply_for(returns: Any) -> Any:
             body_type = (typing.get_args(member) or (None,))[0]
             body = None if status in (204, 205) else value_for(body_type)
             return (typing.get_origin(member) or member)(body)
-    plain_members = [m for m in members if m not in wrapped]
-    if not plain_members:
-        raise CannotBuild(f"no 2xx status among {returns!r}")
-    return value_for(functools.reduce(operator.or_, plain_members))
+    explicit = [m for m in members if _explicit_status(m)]
+    plain_members = [m for m in members if m not in wrapped and m not in explicit]
+    if plain_members:
+        return value_for(functools.reduce(operator.or_, plain_members))
+    if explicit and route is not None and 200 <= route.status_code < 300:
+        body_type = route.body_type_for(route.status_code)
+        body = None if body_type is None else value_for(body_type)
+        return (typing.get_origin(explicit[0]) or explicit[0])(route.status_code, body)
+    raise CannotBuild(f"no 2xx status among {returns!r}")
+
+
+def _explicit_status(tp: Any) -> bool:
+    """True for ``WithStatus[...]``: a wrapper given its status when made (a range, ``default``)."""
+    return isinstance(getattr(typing.get_origin(tp) or tp, "status_code", None), property)
 
 
 def _is_union(tp: Any) -> bool:
@@ -337,16 +355,30 @@ def call_operation(
 
 def implementations(server_package: ModuleType, journal: list[Received]) -> dict[str, Any]:
     """A generic :class:`Implementation` for every group ``create_app`` binds."""
-    import importlib
-
     interfaces = importlib.import_module(f"{server_package.__name__}.interfaces")
     namespace = vars(interfaces)
     groups = typing.get_type_hints(interfaces.Implementations, namespace)
+    routes = server_routes(server_package)
     bound: dict[str, Any] = {}
     for group, hint in groups.items():
         protocol = next(m for m in typing.get_args(hint) if m is not type(None))
-        bound[group] = Implementation(protocol, namespace, journal)
+        bound[group] = Implementation(protocol, namespace, journal, routes)
     return bound
+
+
+def server_routes(server_package: ModuleType) -> dict[str, Any]:
+    """Each operation's ``rt.Route`` (default status, documented bodies), by operationId."""
+    import pkgutil
+
+    runtime = importlib.import_module(f"{server_package.__name__}.runtime")
+    package = importlib.import_module(f"{server_package.__name__}.routes")
+    found: dict[str, Any] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, runtime.Route):
+                found[value.operation_id] = value
+    return found
 
 
 def credentials(client_package: ModuleType) -> dict[str, Any]:

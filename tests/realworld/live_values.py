@@ -45,9 +45,24 @@ class CannotBuild(Exception):
     """No valid value was found for a type (the message says which and why)."""
 
 
+_PYTHON_RE = pydantic.ConfigDict(regex_engine="python-re")
+
+
 @functools.lru_cache(maxsize=4096)
 def _cached_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
-    return pydantic.TypeAdapter(tp)
+    return _new_adapter(tp)
+
+
+def _new_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    """An adapter for ``tp``; with Python's ``re`` when the Rust engine rejects a pattern.
+
+    A type taken out of its model (a field's) loses the model's ``regex_engine="python-re"``,
+    which the generated models set where a pattern has look-around or back-references.
+    """
+    try:
+        return pydantic.TypeAdapter(tp)
+    except pydantic_core.SchemaError:
+        return pydantic.TypeAdapter(tp, config=_PYTHON_RE)
 
 
 def adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
@@ -55,7 +70,7 @@ def adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
     try:
         return _cached_adapter(tp)
     except TypeError:  # unhashable metadata
-        return pydantic.TypeAdapter(tp)
+        return _new_adapter(tp)
 
 
 def valid(tp: Any, value: Any) -> bool:
@@ -63,7 +78,6 @@ def valid(tp: Any, value: Any) -> bool:
     try:
         checker = adapter(tp)
     except (TypeError, pydantic_core.SchemaError, pydantic.PydanticUserError) as error:
-        # a pattern only Python's re reads (look-around), which the models set up themselves
         raise CannotBuild(f"no validator for {tp!r}: {error}") from None
     try:
         checker.validate_python(value)
@@ -219,10 +233,18 @@ def _annotated(base: Any, metadata: list[Any], whole: Any, depth: int) -> Any:
     elif isinstance(value, int | float | decimal.Decimal):
         value = _fit_number(value, limits)
     elif isinstance(value, list) and limits.min_length:
-        value = (value * limits.min_length)[: max(limits.min_length, 1)]
+        value = _at_least(value, limits.min_length, base, depth)
     if valid(whole, value):
         return value
     raise CannotBuild(f"{value!r} breaks the constraints of {whole!r}")
+
+
+def _at_least(items: list[Any], count: int, list_type: Any, depth: int) -> list[Any]:
+    """``items`` grown to ``count`` (``minItems``), with an item built even past
+    :data:`MAX_DEPTH` (where ``_generic`` gives up with ``[]``, no valid value here)."""
+    if not items and typing.get_origin(list_type) in (list, Sequence):
+        items = [_build(typing.get_args(list_type)[0], depth + 1)]
+    return (items * count)[:count]
 
 
 class _Limits:
