@@ -17,6 +17,7 @@ import enum
 import functools
 import io
 import math
+import re
 import types
 import typing
 import uuid
@@ -329,8 +330,18 @@ def _fit_number(value: Any, limits: _Limits) -> Any:
     return int(value) if integral else value
 
 
+# Tried before hypothesis, which takes a second or more a pattern.
+_PLAIN_MATCHES = (TEXT, "a", "A", "1", "")
+
+
 @functools.lru_cache(maxsize=1024)
 def _example_of(pattern: str) -> str:
+    try:
+        plain = next((text for text in _PLAIN_MATCHES if re.fullmatch(pattern, text)), None)
+    except re.error:  # an ECMA-only pattern: hypothesis says so
+        plain = None
+    if plain is not None:
+        return plain
     from hypothesis import HealthCheck, find, settings
     from hypothesis import strategies as st
 
