@@ -48,6 +48,11 @@ from live_values import CannotBuild, adapter, valid, value_for
 
 SECRET = "live-token"
 BASIC = ("live-user", "live-password")
+# A hang guard, not a speed check: the server builds each reply while the client waits,
+# and a pattern hypothesis must match can take many seconds on a loaded machine (20 s
+# timed out getsandbox, linode and openbanking operations, and the late call then
+# showed up in the next operation's journal).
+CALL_TIMEOUT = 120.0
 
 
 @dataclass
@@ -285,7 +290,9 @@ def run_generated(generated: Generated) -> SpecResult:
     options: dict[str, Any] = {"credentials": secrets} if secrets else {}
     with (
         serve(app) as url,
-        client_package.Client(base_url=url, max_retries=0, timeout=20.0, **options) as client,
+        client_package.Client(
+            base_url=url, max_retries=0, timeout=CALL_TIMEOUT, **options
+        ) as client,
     ):
         operations = client_operations(client_package, client)
         for operation in operations:

@@ -330,18 +330,13 @@ def _fit_number(value: Any, limits: _Limits) -> Any:
     return int(value) if integral else value
 
 
-# Tried before hypothesis, which takes a second or more a pattern.
-_PLAIN_MATCHES = (TEXT, "a", "A", "1", "")
+# Tried before hypothesis, which takes a second or more a pattern: a host name, a text
+# with every kind of character (password rules) and short ones (look-aheads such as (?!..)).
+_PLAIN_MATCHES = (TEXT, "example.com", "Live-1.x", "ab", "a", "A", "1", "")
 
 
 @functools.lru_cache(maxsize=1024)
 def _example_of(pattern: str) -> str:
-    try:
-        plain = next((text for text in _PLAIN_MATCHES if re.fullmatch(pattern, text)), None)
-    except re.error:  # an ECMA-only pattern: hypothesis says so
-        plain = None
-    if plain is not None:
-        return plain
     from hypothesis import HealthCheck, find, settings
     from hypothesis import strategies as st
 
@@ -352,7 +347,22 @@ def _example_of(pattern: str) -> str:
     )
 
 
+def _plain_match(pattern: str, limits: _Limits) -> str | None:
+    """The first of :data:`_PLAIN_MATCHES` the pattern matches whole, within the length limits."""
+    low = limits.min_length or 0
+    high = limits.max_length if limits.max_length is not None else len(max(_PLAIN_MATCHES, key=len))
+    try:
+        return next(
+            (t for t in _PLAIN_MATCHES if low <= len(t) <= high and re.fullmatch(pattern, t)), None
+        )
+    except re.error:  # an ECMA-only pattern: hypothesis says so
+        return None
+
+
 def _matching(pattern: str, limits: _Limits) -> str:
+    plain = _plain_match(pattern, limits)
+    if plain is not None:
+        return plain
     try:
         text = _example_of(pattern)
     except Exception as error:  # noqa: BLE001 -- an ECMA-only pattern, or no match found
