@@ -17,6 +17,7 @@ import enum
 import functools
 import io
 import math
+import re
 import types
 import typing
 import uuid
@@ -45,19 +46,34 @@ class CannotBuild(Exception):
     """No valid value was found for a type (the message says which and why)."""
 
 
+_PYTHON_RE = pydantic.ConfigDict(regex_engine="python-re")
+
+
 @functools.lru_cache(maxsize=4096)
 def _cached_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
     return _new_adapter(tp)
 
 
 def _new_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
-    """pydantic's adapter; a type holding a class it has no schema for (a binary body's
-    ``IO[bytes]``) checks that class by ``isinstance``."""
-    try:
-        return pydantic.TypeAdapter(tp)
-    except pydantic.PydanticSchemaGenerationError:
-        config = pydantic.ConfigDict(arbitrary_types_allowed=True)
-        return pydantic.TypeAdapter(tp, config=config)
+    """An adapter for ``tp``: with Python's ``re`` when the Rust engine rejects a pattern,
+    and checking by ``isinstance`` a class pydantic has no schema for (a binary body's
+    ``IO[bytes]``).
+
+    A type taken out of its model (a field's) loses the model's ``regex_engine="python-re"``,
+    which the generated models set where a pattern has look-around or back-references.
+    """
+    config = pydantic.ConfigDict()
+    while True:
+        try:
+            return pydantic.TypeAdapter(tp, config=config or None)
+        except pydantic.PydanticSchemaGenerationError:
+            if config.get("arbitrary_types_allowed"):
+                raise
+            config["arbitrary_types_allowed"] = True
+        except pydantic_core.SchemaError:
+            if config.get("regex_engine") == _PYTHON_RE["regex_engine"]:
+                raise
+            config.update(_PYTHON_RE)
 
 
 def adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
@@ -73,7 +89,6 @@ def valid(tp: Any, value: Any) -> bool:
     try:
         checker = adapter(tp)
     except (TypeError, pydantic_core.SchemaError, pydantic.PydanticUserError) as error:
-        # a pattern only Python's re reads (look-around), which the models set up themselves
         raise CannotBuild(f"no validator for {tp!r}: {error}") from None
     try:
         checker.validate_python(value)
@@ -229,10 +244,18 @@ def _annotated(base: Any, metadata: list[Any], whole: Any, depth: int) -> Any:
     elif isinstance(value, int | float | decimal.Decimal):
         value = _fit_number(value, limits)
     elif isinstance(value, list) and limits.min_length:
-        value = (value * limits.min_length)[: max(limits.min_length, 1)]
+        value = _at_least(value, limits.min_length, base, depth)
     if valid(whole, value):
         return value
     raise CannotBuild(f"{value!r} breaks the constraints of {whole!r}")
+
+
+def _at_least(items: list[Any], count: int, list_type: Any, depth: int) -> list[Any]:
+    """``items`` grown to ``count`` (``minItems``), with an item built even past
+    :data:`MAX_DEPTH` (where ``_generic`` gives up with ``[]``, no valid value here)."""
+    if not items and typing.get_origin(list_type) in (list, Sequence):
+        items = [_build(typing.get_args(list_type)[0], depth + 1)]
+    return (items * count)[:count]
 
 
 class _Limits:
@@ -317,6 +340,11 @@ def _fit_number(value: Any, limits: _Limits) -> Any:
     return int(value) if integral else value
 
 
+# Tried before hypothesis, which takes a second or more a pattern: a host name, a text
+# with every kind of character (password rules) and short ones (look-aheads such as (?!..)).
+_PLAIN_MATCHES = (TEXT, "example.com", "Live-1.x", "ab", "a", "A", "1", "")
+
+
 @functools.lru_cache(maxsize=1024)
 def _example_of(pattern: str) -> str:
     from hypothesis import HealthCheck, find, settings
@@ -329,7 +357,22 @@ def _example_of(pattern: str) -> str:
     )
 
 
+def _plain_match(pattern: str, limits: _Limits) -> str | None:
+    """The first of :data:`_PLAIN_MATCHES` the pattern matches whole, within the length limits."""
+    low = limits.min_length or 0
+    high = limits.max_length if limits.max_length is not None else len(max(_PLAIN_MATCHES, key=len))
+    try:
+        return next(
+            (t for t in _PLAIN_MATCHES if low <= len(t) <= high and re.fullmatch(pattern, t)), None
+        )
+    except re.error:  # an ECMA-only pattern: hypothesis says so
+        return None
+
+
 def _matching(pattern: str, limits: _Limits) -> str:
+    plain = _plain_match(pattern, limits)
+    if plain is not None:
+        return plain
     try:
         text = _example_of(pattern)
     except Exception as error:  # noqa: BLE001 -- an ECMA-only pattern, or no match found

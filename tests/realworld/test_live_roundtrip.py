@@ -12,6 +12,7 @@ The whole corpus runs on demand (it prints a row per spec and the failures by ca
     .venv/bin/python -m tests.realworld.live_roundtrip ../shared/specs --only dynamodb -v
 
 Skipped without the corpus, failed in CI (``CI=true``), like the rest of tests/realworld.
+A fixture of replies the harness once could not build runs without the corpus.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 import pytest
 from live_roundtrip import run_spec
 from shared_specs import SPECS_DIR, require_specs
+
+HARNESS_REPLIES = Path(__file__).resolve().parents[1] / "fixtures" / "live" / "harness_replies.yaml"
 
 # id -> root document: Swagger 2.0 over several files, operations on the client itself,
 # AWS "/#X-Amz-Target=..." paths, parameter constraints (lengths, patterns, ranges), a 3.1
@@ -44,7 +47,24 @@ SUBSET = {
 @pytest.mark.parametrize("spec_id", sorted(SUBSET))
 def test_every_operation_round_trips(spec_id: str, tmp_path: Path) -> None:
     require_specs()
-    result = run_spec(SPECS_DIR / SUBSET[spec_id], tmp_path, f"lv_{spec_id}")
+    _assert_round_trips(SPECS_DIR / SUBSET[spec_id], tmp_path, f"lv_{spec_id}")
+
+
+def test_the_harness_builds_ranged_deep_and_look_around_replies(tmp_path: Path) -> None:
+    """A ``2XX``/``default``-only reply (``WithStatus``), a ``minItems`` list past the depth
+    limit and a look-around pattern are built and round trip; an operation the server must
+    refuse (no supported security scheme) is unbuildable by design, not failed."""
+    result = run_spec(HARNESS_REPLIES, tmp_path, "lv_harness_replies")
+    assert not result.error, result.error
+    outcomes = {o.operation_id: (o.status, o.cause, o.detail) for o in result.outcomes}
+    assert outcomes.pop("locked")[:2] == ("unbuildable", "unsupported-security")
+    assert outcomes == dict.fromkeys(
+        ["createUser", "deep", "defaultOnly", "ranged"], ("passed", "", "")
+    )
+
+
+def _assert_round_trips(spec: Path, out: Path, name: str) -> None:
+    result = run_spec(spec, out, name)
     assert not result.error, result.error
     assert result.outcomes, "no operation was called"
     problems = [o for o in result.outcomes if o.status != "passed"]
