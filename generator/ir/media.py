@@ -55,7 +55,8 @@ def media_covers(listed: str, sent: str) -> bool:
     """True when a body listed as ``listed`` takes every body sent as ``sent``.
 
     Either may be a range: ``*/*`` takes anything, ``image/*`` any ``image/`` type or
-    range within it, ``application/*+json`` any ``application/...+json``; a concrete
+    range within it, ``application/*+json`` ``application/json`` and any
+    ``application/...+json`` (as the client runtime sends within it); a concrete
     type takes only itself (parameters such as ``charset`` aside).
     """
     listed, sent = media_essence(listed), media_essence(sent)
@@ -67,4 +68,5 @@ def media_covers(listed: str, sent: str) -> bool:
         return False
     if subtype == "*":
         return True
-    return subtype.startswith("*+") and sent_subtype.endswith(subtype[1:])
+    suffix = subtype[2:] if subtype.startswith("*+") else None
+    return suffix is not None and (sent_subtype == suffix or sent_subtype.endswith("+" + suffix))

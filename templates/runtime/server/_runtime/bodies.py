@@ -218,14 +218,17 @@ def _is_json(essence: str) -> bool:
 
 def _media_matches(listed: str, essence: str) -> bool:
     """True when the request's media type ``essence`` is ``listed`` or within its range
-    (``image/*``, ``application/*+json``)."""
+    (``image/*``; ``application/*+json`` takes ``application/json`` too, as the client does)."""
     if listed in (essence, "*/*"):
         return True
     kind, _, subtype = listed.partition("/")
     sent_kind, _, sent_subtype = essence.partition("/")
     if kind != sent_kind:
         return False
-    return subtype == "*" or (subtype.startswith("*+") and sent_subtype.endswith(subtype[1:]))
+    if subtype == "*":
+        return True
+    suffix = subtype[2:] if subtype.startswith("*+") else None  # application/*+json: json too
+    return suffix is not None and (sent_subtype == suffix or sent_subtype.endswith("+" + suffix))
 
 
 def _properties_of_type(schema: Mapping[str, Any], kind: str) -> list[str]:
