@@ -13,7 +13,7 @@ from apiforge.diff.flow import OPERATION_FORMATS, keyword_moves
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels, same
 from apiforge.diff.snapshot import Direction, Snapshot
-from apiforge.ir.media import outcome_kind, reads_text
+from apiforge.ir.media import outcome_kind, reads_text, text_alternatives
 from apiforge.ir.model import (
     Content,
     Operation,
@@ -86,10 +86,10 @@ def responses(pair: Pair, old: Operation, new: Operation) -> None:
         )
     errors_before = {r.status: r for r in old.responses if r.status not in before}
     errors_after = {r.status: r for r in new.responses if r.status not in after}
-    for found, known in ((after, before), (errors_after, errors_before)):
+    for found, known, success in ((after, before, True), (errors_after, errors_before, False)):
         for status, response in found.items():
             if status in known:
-                _response_body(pair, status, known[status], response, symbols)
+                _response_body(pair, status, known[status], response, success, symbols)
     for status, response in errors_after.items():
         if status not in errors_before:
             _error_status(pair, status, _covering(errors_before, status), response, True, symbols)
@@ -178,7 +178,12 @@ def _spelt(side: Snapshot, parsed: TypeRef | None) -> str:
 
 
 def _response_body(
-    pair: Pair, status: str, previous: Response, response: Response, symbols: dict[Audience, str]
+    pair: Pair,
+    status: str,
+    previous: Response,
+    response: Response,
+    success: bool,
+    symbols: dict[Audience, str],
 ) -> None:
     """One status's body appearing, vanishing, or changing type or media type."""
     was, now = preferred_response(previous.contents), preferred_response(response.contents)
@@ -203,6 +208,38 @@ def _response_body(
         _media_type(pair, status, (was, now), symbols, where)
         return
     content(pair, was, now, "response", symbols, where, f"{status} response body")
+    _text_alternative(pair, status, (previous, response), success, symbols, where)
+
+
+def _text_alternative(
+    pair: Pair,
+    status: str,
+    responses: tuple[Response, Response],
+    success: bool,
+    symbols: dict[Audience, str],
+    where: Where,
+) -> None:
+    """A text type offered beside a JSON body (``ir.media.text_alternatives``) or no longer:
+    a success status's return type gains or loses ``| str`` on both sides (an error status's
+    text is ``exc.parsed`` for callers)."""
+    had, has = (bool(text_alternatives(r)) for r in responses)
+    if had == has:
+        return
+    returned = "the return type" if success else "exc.parsed"
+    pair.emit(
+        "response-text-alternative-added" if has else "response-text-alternative-removed",
+        {"client": B if has and success else C, "server": C if has else B},
+        {
+            "client": f"{status} response may now come as text: {returned} gains str"
+            if has
+            else f"{status} response no longer comes as text: {returned} loses str",
+            "server": f"the implementation may now return a str for {status} (sent as text)"
+            if has
+            else f"a str returned for {status} fails type checks (no text type is documented)",
+        },
+        symbols,
+        *where,
+    )
 
 
 def _media_type(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from apiforge.ir.model import Api, Content, media_essence
+from apiforge.ir.model import Api, Content, Response, media_essence, preferred_response
 
 OutcomeKind = Literal["json", "bytes", "text", "empty"]
 
@@ -70,3 +70,21 @@ def media_covers(listed: str, sent: str) -> bool:
         return True
     suffix = subtype[2:] if subtype.startswith("*+") else None
     return suffix is not None and (sent_subtype == suffix or sent_subtype.endswith("+" + suffix))
+
+
+def text_alternatives(response: Response) -> tuple[Content, ...]:
+    """The text contents (``text/plain``...) a status documents beside its JSON body as a
+    string, or without a schema: both packages take a ``str`` for them (``X | str``).
+
+    A text type with another schema (ASP.NET lists ``text/plain`` with the JSON body's schema
+    for every response, and never sends an object as text) is no alternative, nor is one
+    beside a JSON body without a schema, whose ``Any`` already holds a str.
+    """
+    chosen = preferred_response(response.contents)
+    if chosen is None or chosen.type is None or outcome_kind(chosen) != "json":
+        return ()
+    return tuple(
+        content
+        for content in response.contents
+        if content.kind == "text" and (content.type is None or content.type.kind == "string")
+    )

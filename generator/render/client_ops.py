@@ -28,7 +28,7 @@ from apiforge.render.common import (
     ordered_params,
     response_outcomes,
     summary_line,
-    text_alternatives,
+    text_alternatives_by_status,
     union,
 )
 from apiforge.render.escape import docstring, literal
@@ -320,11 +320,11 @@ def _accept(success: list[OutcomeView]) -> str:
 
 
 def _text_types(op: Operation, outcomes: list[OutcomeView]) -> dict[str, tuple[str, ...]]:
-    """The text media types each status offers beside JSON (:func:`text_alternatives`), by
-    essence: a reply of one of them is returned as its text, a ``str``."""
+    """The text media types each status offers beside JSON, by essence
+    (:func:`text_alternatives_by_status`): a reply of one is returned as its text, a ``str``."""
     return {
         code: tuple(dict.fromkeys(content.essence for content in contents))
-        for code, contents in text_alternatives(op, outcomes).items()
+        for code, contents in text_alternatives_by_status(op, outcomes).items()
     }
 
 

@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
-from apiforge.ir.media import outcome_kind, reads_text
+from apiforge.ir.media import outcome_kind, reads_text, text_alternatives
 from apiforge.ir.model import Api, Content, Operation, Parameter, Response
 from apiforge.naming.names import Names, OperationNames, param_key
 from apiforge.naming.reserved import WINDOWS_DEVICE_NAMES, package_name_problem
@@ -215,23 +215,14 @@ def response_outcomes(
     return views
 
 
-def text_alternatives(op: Operation, outcomes: list[OutcomeView]) -> dict[str, tuple[Content, ...]]:
-    """The text contents (``text/plain``...) each status documents beside its JSON body as a
-    string (or without a schema), by status: both packages read them as a ``str`` instead.
-
-    A text type with another schema (ASP.NET lists ``text/plain`` with the JSON body's schema
-    for every response, and never sends an object as text) is no alternative, nor is one
-    beside a schema-less JSON body, whose ``Any`` already holds a str.
-    """
+def text_alternatives_by_status(
+    op: Operation, outcomes: list[OutcomeView]
+) -> dict[str, tuple[Content, ...]]:
+    """:func:`apiforge.ir.media.text_alternatives` by status, for the statuses a method reads
+    as a JSON body other than ``Any`` (a ``HEAD`` reply has none)."""
     texts = {}
     for response, outcome in zip(op.responses, outcomes):
-        if outcome.kind != "json" or outcome.is_any:
-            continue
-        found = tuple(
-            content
-            for content in response.contents
-            if content.kind == "text" and (content.type is None or content.type.kind == "string")
-        )
+        found = () if outcome.kind != "json" or outcome.is_any else text_alternatives(response)
         if found:
             texts[outcome.code] = found
     return texts

@@ -27,7 +27,7 @@ from apiforge.render.common import (
     ordered_params,
     response_outcomes,
     summary_line,
-    text_alternatives,
+    text_alternatives_by_status,
     union,
 )
 from apiforge.render.escape import docstring, literal
@@ -180,7 +180,8 @@ def route_view(
     has_inputs = bool(positional or keyword or body)
     responses = route_responses(op, outcomes, main, has_inputs, annotator)
     texts = {
-        code: contents[0].media_type for code, contents in text_alternatives(op, outcomes).items()
+        code: contents[0].media_type
+        for code, contents in text_alternatives_by_status(op, outcomes).items()
     }
     return RouteView(
         function=op_names.function,

@@ -120,7 +120,7 @@ SPEC = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def trips(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build(tmp_path_factory.mktemp("trips"), SPEC, "trips.yaml", "fn_round_trips")
+    return build(tmp_path_factory.mktemp("trips"), SPEC, "trips.yaml", "fn_server_round_trips")
 
 
 @pytest.fixture(scope="module")

@@ -288,8 +288,33 @@ def _pet_as(media_type: str, body: dict[str, Any] | None = None) -> Edit:
     return edit
 
 
+def _pet_text(schema_: dict[str, Any] | None) -> Edit:
+    """``pets_retrieve``'s 200 also documents ``text/plain`` (``schema_``, or none)."""
+
+    def edit(d: dict[str, Any]) -> None:
+        content = op(d, "/pets/{id}/", "get")["responses"]["200"]["content"]
+        content["text/plain"] = {} if schema_ is None else {"schema": schema_}
+
+    return edit
+
+
 Row = tuple[str, Edit, set[tuple[str, str, str]]]
 ROWS: list[Row] = [
+    (
+        "response-text-alternative-added: a text/plain string beside Pet: returns Pet | str",
+        _pet_text({"type": "string"}),
+        _both(B, C, "response-text-alternative-added"),
+    ),
+    (
+        "response-text-alternative-added: text/plain without a schema counts too",
+        _pet_text(None),
+        _both(B, C, "response-text-alternative-added"),
+    ),
+    (
+        "text/plain repeating Pet's schema (ASP.NET) is no text alternative: no change",
+        _pet_text({"$ref": "#/components/schemas/Pet"}),
+        set(),
+    ),
     (
         "response-media-type-changed JSON -> text: Pet is returned as str now",
         _pet_as("text/plain"),
@@ -677,6 +702,12 @@ ROWS: list[Row] = [
 
 # Rows whose old side is not the base spec: (name, old edit, new edit, expected).
 PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
+    (
+        "response-text-alternative-removed: Pet | str returns Pet again",
+        _pet_text({"type": "string"}),
+        lambda d: None,
+        _both(C, B, "response-text-alternative-removed"),
+    ),
     (
         "response-media-type-changed, a JSON string now under */*: the client also takes text",
         _pet_as("application/json", {"type": "string"}),
