@@ -14,8 +14,15 @@ from apiforge.diff.flow import Shift
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair, flow_levels
 from apiforge.diff.snapshot import Snapshot
-from apiforge.ir.media import media_covers
-from apiforge.ir.model import Content, Operation, RequestBody, TypeRef, preferred_request
+from apiforge.ir.media import media_covers, usual_sent_type
+from apiforge.ir.model import (
+    Content,
+    Operation,
+    RequestBody,
+    TypeRef,
+    media_essence,
+    preferred_request,
+)
 from apiforge.naming.names import CONTENT_TYPE_KEY
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
@@ -75,12 +82,15 @@ def _sent(
             before is None or after is None or pair.type_shift(before, after) is not None
         )
         retyped_note = "; the body's type changes with it" if retyped else ""
+        default_level, default_note = _default_call(was, now)
+        client = B if retyped or not kept else default_level
         pair.emit(
             "request-media-type-changed",
-            {"client": B if retyped or not kept else C, "server": B if retyped else P},
+            {"client": client, "server": B if retyped else P},
             {
                 "client": f"request body is now sent as {now.media_type} (was {was.media_type})"
-                + (retyped_note if kept or retyped else _refused(was, now)),
+                + (retyped_note if kept or retyped else _refused(was, now))
+                + default_note,
                 "server": f"request body now arrives as {now.media_type} from the client "
                 f"(was {was.media_type})" + retyped_note,
             },
@@ -92,6 +102,20 @@ def _sent(
     content(pair, was, now, "request", symbols, where)
     if was.kind == now.kind == "form":
         _encoding(pair, was, now, symbols, where)
+
+
+def _default_call(was: Content, now: Content) -> tuple[Level, str]:
+    """What a call naming no media type sends once a concrete type became a range: the
+    range's usual type (the call is unchanged where it is the old type), or nothing (the
+    call raises a ``TypeError`` asking for ``content_type=``)."""
+    if was.is_range or not now.is_range:
+        return C, ""
+    usual = usual_sent_type(now.media_type)
+    if usual is None:
+        return B, "; a call without content_type= raises TypeError"
+    if usual != media_essence(was.media_type):
+        return P, f"; a call without content_type= now sends {usual}"
+    return C, ""
 
 
 def _refused(was: Content, now: Content) -> str:

@@ -8,11 +8,21 @@ range such as ``image/*`` takes ``image/png``). The render layer spells these ou
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Final, Literal
 
 from apiforge.ir.model import Api, Content, Response, media_essence, preferred_response
 
 OutcomeKind = Literal["json", "bytes", "text", "empty"]
+
+# The type the generated client sends a body listed as a range in, when its call names
+# none (no ``content_type=``, no file name within the range): the client runtime's table.
+USUAL_SENT_TYPES: Final[Mapping[str, str]] = {
+    "*/*": "application/octet-stream",
+    "application/*": "application/octet-stream",
+    "text/*": "text/plain",
+    "multipart/*": "multipart/form-data",
+}
 
 
 def outcome_kind(content: Content | None) -> OutcomeKind:
@@ -88,3 +98,12 @@ def text_alternatives(response: Response) -> tuple[Content, ...]:
         for content in response.contents
         if content.kind == "text" and (content.type is None or content.type.kind == "string")
     )
+
+
+def usual_sent_type(media_type: str) -> str | None:
+    """The type a body listed as the range ``media_type`` is sent in when the call names
+    none; None where the client needs ``content_type=`` (``image/*``: a ``TypeError``)."""
+    range_ = media_essence(media_type)
+    if "*" not in range_:
+        return range_
+    return USUAL_SENT_TYPES.get(range_) or ("application/json" if range_.endswith("json") else None)

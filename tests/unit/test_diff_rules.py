@@ -894,9 +894,23 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(C, B, "request-media-type-added"),
     ),
     (
-        "request-content-type-argument-added: image/png -> image/*, which still takes image/png",
+        "request-content-type-argument-added: image/png -> image/*, no usual type: TypeError",
         _photo("image/png"),
         _photo("image/*"),
+        _both(B, P, "request-media-type-changed")
+        | {("request-content-type-argument-added", "client", C)},
+    ),
+    (
+        "request-media-type-changed application/xml -> application/*: sends octet-stream",
+        _photo("application/xml"),
+        _photo("application/*"),
+        _both(P, P, "request-media-type-changed")
+        | {("request-content-type-argument-added", "client", C)},
+    ),
+    (
+        "request-media-type-changed text/plain -> text/*: still sent as text/plain",
+        _photo("text/plain"),
+        _photo("text/*"),
         _both(C, P, "request-media-type-changed")
         | {("request-content-type-argument-added", "client", C)},
     ),

@@ -11,7 +11,7 @@ import pytest
 from client_runtime_loader import load_client_runtime
 from server_runtime_loader import load_server_runtime
 
-from apiforge.ir.media import media_covers
+from apiforge.ir.media import USUAL_SENT_TYPES, media_covers, usual_sent_type
 
 LISTED = ("*/*", "image/*", "application/*+json", "application/*+xml", "application/json")
 SENT = (
@@ -31,3 +31,16 @@ def test_client_server_and_diff_read_a_range_alike(listed: str, sent: str) -> No
     client = load_client_runtime().bodies._within(sent, listed)
     server = load_server_runtime().bodies._media_matches(listed, sent)
     assert client == server == media_covers(listed, sent)
+
+
+def test_the_diff_knows_what_the_client_sends_within_a_range() -> None:
+    """``ir.media.usual_sent_type`` is the client runtime's choice for a call naming no type."""
+    runtime = load_client_runtime().bodies
+    assert dict(runtime._USUAL_TYPES) == dict(USUAL_SENT_TYPES)
+    for listed in (*LISTED, "application/*+xml", "text/*", "multipart/*", "image/png"):
+        spec = load_client_runtime().Body(listed)
+        try:
+            sent: str | None = runtime._sent_type(spec, None, b"", "content_type")
+        except TypeError:
+            sent = None
+        assert usual_sent_type(listed) == sent
