@@ -133,6 +133,16 @@ def test_a_deep_object_nests_by_its_brackets_and_collects_its_arrays(styled: Bui
     assert status == 200 and calls[0]["filter"].tags == ["one"]  # one item is still an array
 
 
+def test_a_deep_object_nested_hundreds_of_levels_answers_without_a_server_error(
+    styled: Built,
+) -> None:
+    """Brackets nest only so deep: the 422 echoing the value can still be encoded."""
+    status, body, calls = _call(
+        styled, "/items/AB12?page=1&where[name]=x&filter[inner][name]" + "[a]" * 400 + "=1"
+    )
+    assert status in (200, 422), body
+
+
 @pytest.mark.parametrize(
     ("url", "field"),
     [

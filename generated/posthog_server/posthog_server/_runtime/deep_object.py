@@ -5,13 +5,16 @@
 ``{"name": "ann", "inner": {"age": "3"}, "tags": ["a", "b"]}``: brackets nest, and a
 property the schema makes an array collects every value sent for it (``filter[tags][]=a``
 too), one value included; any other property repeated keeps its last value. Values stay
-text (``param_text`` reads them by the schema).
+text (``param_text`` reads them by the schema). Brackets nest at most ``MAX_DEPTH``
+levels; the rest of a deeper key is one key (its error echo stays shallow).
 """
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .param_text import _branches
+
+MAX_DEPTH = 32
 
 
 def deep_object(
@@ -23,7 +26,7 @@ def deep_object(
     for key, value in pairs:
         if not (key.startswith(prefix) and key.endswith("]")):
             continue
-        path = key[len(prefix) : -1].split("][")
+        path = key[len(prefix) : -1].split("][", MAX_DEPTH - 1)
         if len(path) > 1 and path[-1] == "":  # name[tags][]: an item of tags
             path.pop()
         _insert(found, path, value, _is_array(schema, path))
