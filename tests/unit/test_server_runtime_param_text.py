@@ -92,6 +92,14 @@ def test_an_object_or_array_item_is_read_as_the_json_it_spells() -> None:
     assert param_text.text_reader(either) is None  # a string item may look like JSON
 
 
+def test_json_nested_beyond_64_levels_stays_text() -> None:
+    pairs = {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}
+    deep, wide = "[" * 1000 + "]" * 1000, "[" * 65 + "]" * 65
+    assert read(pairs, [deep, wide]) == [deep, wide]  # no RecursionError: the text as sent
+    quoted = '["' + "[" * 100 + '\\""]'  # brackets in a string do not nest
+    assert read(pairs, [quoted]) == [["[" * 100 + '"']]
+
+
 def test_split_outside_json_keeps_each_json_item_whole() -> None:
     split = param_text.split_outside_json
     assert split('{"a":1,"b":"x,}\\",y"},[1,2],3', ",") == ['{"a":1,"b":"x,}\\",y"}', "[1,2]", "3"]

@@ -157,13 +157,35 @@ def _structured(branches: list[Mapping[str, Any]]) -> bool:
 def _json_structure(text: str) -> Any:
     """The object or array ``text`` spells as JSON (the wire form of an array's object or
     array items, and of an object's), else ``text``."""
-    if not text or text[0] not in "[{":
+    if not text or text[0] not in "[{" or _too_deep(text):
         return text
     try:
         value = json.loads(text, parse_constant=_refuse)
-    except ValueError:
+    except (ValueError, RecursionError):
         return text
     return value if isinstance(value, (dict, list)) else text
+
+
+_MAX_JSON_DEPTH = 64  # deeper JSON text stays text (json.loads recurses per level)
+
+
+def _too_deep(text: str) -> bool:
+    """True when the brackets outside strings in ``text`` nest beyond ``_MAX_JSON_DEPTH``."""
+    if text.count("[") + text.count("{") <= _MAX_JSON_DEPTH:
+        return False
+    deepest = depth = 0
+    quoted = escaped = False
+    for char in text:
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            quoted = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest > _MAX_JSON_DEPTH
 
 
 def split_outside_json(text: str, delimiter: str) -> list[str]:
