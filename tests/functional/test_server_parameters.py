@@ -137,7 +137,7 @@ def test_a_deep_object_nested_hundreds_of_levels_answers_without_a_server_error(
     styled: Built,
 ) -> None:
     """Brackets nest only so deep: the 422 echoing the value can still be encoded."""
-    status, body, calls = _call(
+    status, body, _ = _call(
         styled, "/items/AB12?page=1&where[name]=x&filter[inner][name]" + "[a]" * 400 + "=1"
     )
     assert status in (200, 422), body
