@@ -167,6 +167,17 @@ def test_a_value_the_schema_rules_out_answers_422_naming_the_field(
     assert body["fields"] == [field]
 
 
+def test_json_items_spelt_with_percent_escapes_are_split_outside_the_json(
+    styled: Built,
+) -> None:
+    """``%5B1,2%5D,%5B3%5D`` (curl, encodeURI) is the two items ``[1,2]`` and ``[3]``."""
+    base = "/items/AB12?page=1&where[name]=x&pairs="
+    for pairs in ("%5B1,2%5D,%5B3%5D", "%5B1%2C2%5D,%5B3%5D", "[1,2],[3]"):
+        status, body, calls = _call(styled, base + pairs)
+        assert status == 200, (pairs, body)
+        assert calls[0]["pairs"] == [[1, 2], [3]]
+
+
 def test_header_array_limits_and_items_are_checked(styled: Built) -> None:
     assert _call(styled, "/items/AB12?page=1&where[name]=x", headers={"X-Ids": "1,2,3,4"})[1][
         "fields"

@@ -230,7 +230,8 @@ class StyledParameter:
 
         ``decode``: applied to each piece once split (a raw query value is split before
         its percent-escapes are decoded, so an escaped delimiter stays in its item; an
-        array of objects or arrays, sent as JSON items, is split outside them). The
+        array of objects or arrays, sent as JSON items, is decoded whole and split outside
+        them). The
         spaces around a comma are stripped from an item once decoded (a browser sends a
         query's ``a, b`` as ``a,%20b``), or before with ``escaped_spaces`` (a cookie: the
         generated client escapes an item's own spaces, so an escaped space is data there).
@@ -245,6 +246,8 @@ class StyledParameter:
 
         if self._shape == "scalar":
             return decode(text) if decode is not None else text
+        if self._json_items and decode is not None:
+            text, decode = decode(text), None  # JSON spelt %7B%22 shows its nesting decoded
         split = split_outside_json if self._json_items else str.split
         pieces = split(text, delimiter) if text else []
         if self._shape == "object" and self._explode:  # k=v<sep>k=v
