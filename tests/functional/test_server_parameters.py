@@ -38,6 +38,14 @@ SPEC = textwrap.dedent(
             - {name: X-Where, in: header, explode: true, schema: {$ref: "#/components/schemas/Where"}}
             - {name: flags, in: cookie, explode: false, schema: {type: array, items: {type: string}}}
             - {name: X-Lines, in: header, schema: {type: array, items: {$ref: "#/components/schemas/Where"}}}
+            - name: X-Obj
+              in: header
+              schema:
+                type: object
+                properties:
+                  name: {type: string}
+                  inner: {$ref: "#/components/schemas/Where"}
+                  nums: {type: array, items: {type: integer}}
             - {name: pairs, in: query, explode: false, schema: {type: array, items: {type: array, items: {type: integer}}}}
             - name: filter
               in: query
@@ -176,6 +184,21 @@ def test_json_items_spelt_with_percent_escapes_are_split_outside_the_json(
         status, body, calls = _call(styled, base + pairs)
         assert status == 200, (pairs, body)
         assert calls[0]["pairs"] == [[1, 2], [3]]
+
+
+def test_an_object_header_with_structured_properties_splits_outside_their_json(
+    styled: Built,
+) -> None:
+    base = "/items/AB12?page=1&where[name]=x"
+    for header in ('name,n,inner,{"name":"a,b","min_age":2},nums,[1,2]', "nums,[1,2],name,n"):
+        status, body, calls = _call(styled, base, headers={"X-Obj": header})
+        assert status == 200, (header, body)
+        assert (calls[0]["x_obj"].name, calls[0]["x_obj"].nums) == ("n", [1, 2])
+    assert calls[0]["x_obj"].inner is None
+    status, body, calls = _call(
+        styled, base, headers={"X-Obj": 'name,n,inner,{"min_age":2,"name":"z"}'}
+    )
+    assert status == 200 and calls[0]["x_obj"].inner.min_age == 2, body
 
 
 def test_header_array_limits_and_items_are_checked(styled: Built) -> None:

@@ -103,7 +103,7 @@ class StyledParameter:
             schema["default"] = default
         self._shape = _shape(schema)
         self._reader = text_reader(schema)
-        self._json_items = self._shape == "array" and is_structured(schema.get("items"))
+        self._json_items = _has_json_items(schema, self._shape)
         self._properties = tuple(schema.get("properties") or ())
         self.openapi: dict[str, Any] = {
             "name": name,
@@ -257,6 +257,15 @@ class StyledParameter:
         if self._shape == "array":
             return parts
         return dict(zip(parts[0::2], parts[1::2]))  # k,v,k,v
+
+
+def _has_json_items(schema: Any, shape: str) -> bool:
+    """True when an array's items or an object's properties travel as JSON (some admit
+    only objects and arrays): the value then splits outside JSON."""
+    if shape == "object":
+        members = [*(schema.get("properties") or {}).values(), schema.get("additionalProperties")]
+        return any(map(is_structured, members))
+    return shape == "array" and is_structured(schema.get("items"))
 
 
 def from_text(values: Iterable[object]) -> BeforeValidator:
