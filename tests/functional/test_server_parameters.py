@@ -55,6 +55,8 @@ SPEC = textwrap.dedent(
                 properties:
                   tags: {type: array, items: {type: string}}
                   inner: {$ref: "#/components/schemas/Where"}
+                  either: {oneOf: [{type: string}, {type: array, items: {type: string}}]}
+            - {name: free, in: query, style: deepObject, schema: {type: object, additionalProperties: true}}
           responses:
             "200":
               description: Echo.
@@ -139,6 +141,20 @@ def test_a_deep_object_nests_by_its_brackets_and_collects_its_arrays(styled: Bui
     assert found.tags == ["a", "b"] and (found.inner.name, found.inner.min_age) == ("n", 4)
     status, body, calls = _call(styled, base + "&filter[tags]=one")
     assert status == 200 and calls[0]["filter"].tags == ["one"]  # one item is still an array
+
+
+def test_a_deep_object_collects_repeated_values_where_an_array_is_one_option(
+    styled: Built,
+) -> None:
+    base = "/items/AB12?page=1&where[name]=x"
+    status, body, calls = _call(styled, base + "&filter[either]=solo&free[k]=one&free[m]=1")
+    assert status == 200, body
+    assert calls[0]["filter"].either == "solo" and calls[0]["free"] == {"k": "one", "m": "1"}
+    status, body, calls = _call(
+        styled, base + "&filter[either]=a&filter[either]=b&free[k]=1&free[k]=2"
+    )
+    assert status == 200, body
+    assert calls[0]["filter"].either == ["a", "b"] and calls[0]["free"] == {"k": ["1", "2"]}
 
 
 def test_a_deep_object_nested_hundreds_of_levels_answers_without_a_server_error(
