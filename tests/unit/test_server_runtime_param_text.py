@@ -6,8 +6,9 @@ from __future__ import annotations
 import importlib
 from typing import Annotated, Any
 
+import pytest
 from annotated_types import Le
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 from server_runtime_loader import FAKE_PACKAGE, load_server_runtime
 
 load_server_runtime()
@@ -81,6 +82,15 @@ def test_only_the_failing_item_or_property_goes_back_to_its_text() -> None:
     reader = param_text.text_reader({"type": "object", "properties": {"a": schema, "b": schema}})
     pair: TypeAdapter[Any] = TypeAdapter(dict[str, Annotated[int, Le(10)] | str])
     assert param_text.validate_text(pair, {"a": "5", "b": "50"}, reader) == {"a": 5, "b": "50"}
+
+
+def test_a_failing_part_of_a_json_item_is_named_in_the_errors() -> None:
+    where = {"type": "object", "properties": {"min_age": {"type": "integer"}}}
+    reader = param_text.text_reader({"type": "array", "items": where})
+    lines: TypeAdapter[Any] = TypeAdapter(list[dict[str, int]])
+    with pytest.raises(ValidationError) as raised:
+        param_text.validate_text(lines, ['{"min_age":1}', '{"min_age":"old"}'], reader)
+    assert [e["loc"] for e in raised.value.errors()] == [(1, "min_age")]
 
 
 def test_an_object_or_array_item_is_read_as_the_json_it_spells() -> None:

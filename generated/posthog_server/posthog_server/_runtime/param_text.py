@@ -78,7 +78,8 @@ def validate_text(adapter: TypeAdapter[Any], raw: Any, reader: TextReader | None
     """``raw`` (text as read) validated by ``adapter``: as the values ``reader`` finds it
     spells first; where that fails, each failing item or property (by the errors'
     locations) goes back to its text as sent, its siblings keep their values; if the
-    text as sent fails too, its errors are the ones raised."""
+    text as sent fails too, its errors are the ones raised. A part of an item read as
+    JSON has no text of its own: where one fails, the errors are the value's as read."""
     if reader is not None:
         typed = reader(raw)
         while typed != raw:
@@ -88,16 +89,19 @@ def validate_text(adapter: TypeAdapter[Any], raw: Any, reader: TextReader | None
                 restored = typed
                 for problem in error.errors(include_url=False):
                     restored = _restore(restored, raw, problem["loc"])
-                if restored == typed:
-                    break  # no failing leaf left to give back: the text as sent
+                if restored == typed:  # the failing leaves have no text of their own
+                    raise
                 typed = restored
     return adapter.validate_python(raw, by_alias=True, by_name=False)
 
 
 def _restore(typed: Any, raw: Any, loc: tuple[int | str, ...]) -> Any:
     """``typed`` with the part at error location ``loc`` replaced by the text ``raw`` has
-    there (a copy; a step naming no item or property, as a union branch's tag, is passed)."""
+    there (a copy; a step naming no item or property, as a union branch's tag, is passed;
+    a part of JSON text read stays as read)."""
     for index, step in enumerate(loc):
+        if isinstance(raw, str) and isinstance(typed, (dict, list)):
+            return typed  # JSON text read: its parts have no text of their own
         if isinstance(typed, list) and isinstance(raw, list) and isinstance(step, int):
             if 0 <= step < min(len(typed), len(raw)):
                 copy = list(typed)
