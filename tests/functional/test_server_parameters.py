@@ -297,6 +297,31 @@ def test_an_escaped_delimiter_in_a_path_segment_stays_in_its_item(
     assert color == ["a,b", " c;d"] and (point.x, point.y) == (1, 2)
 
 
+def test_an_app_mounted_under_a_prefix_reads_its_path_as_sent(
+    built: Callable[[str], Built],
+) -> None:
+    """Below a mount (``root_path``), a path with a ``%2F`` still splits on bare delimiters."""
+    from types import SimpleNamespace
+
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    b = built("param_styles")
+    seen: list[Any] = []
+
+    class Impl:
+        async def styled_path(self, color: Any, point: Any, *, context: Any) -> None:
+            seen.append(color)
+
+    def mounted(**implementations: Any) -> Starlette:
+        return Starlette(routes=[Mount("/api", app=b.server.create_app(**implementations))])
+
+    with server_client(SimpleNamespace(create_app=mounted), label_matrix=Impl()) as http:
+        reply = http.get("/api/label/.a%2Fb%2Cc,d/matrix/;x=1;y=2")
+    assert reply.status_code == 204, reply.text
+    assert seen == [["a/b,c", "d"]]
+
+
 def test_the_server_reads_every_parameter_without_a_warning(tmp_path: Path) -> None:
     spec = tmp_path / "styled.yaml"
     spec.write_text(SPEC, encoding="utf-8")

@@ -146,11 +146,11 @@ class TemplateRoute(APIRoute):
         """Starlette's match of the path as the client encoded it, with values decoded and
         numbered parameters renamed to the spec's names."""
         raw, route_path = scope.get("raw_path"), None
+        root_path = scope.get("root_path", "")  # the raw path's prefix, before any rewrite
         if isinstance(raw, bytes) and PERCENT in raw and self.reads_raw_path:
             route_path = raw_route_path(scope)
             if route_path is not None:
                 scope = {**scope, "path": route_path, "root_path": ""}
-        original = scope
         match, child = super().matches(scope)
         if match is not Match.NONE and (self.spec_names or route_path is not None):
             names = self.spec_names
@@ -159,7 +159,7 @@ class TemplateRoute(APIRoute):
                 for key, value in child["path_params"].items()
             }
         if match is not Match.NONE and isinstance(raw, bytes) and PERCENT in raw:
-            child[RAW_PATH_PARAMS] = self._raw_params(raw, original.get("root_path", ""))
+            child[RAW_PATH_PARAMS] = self._raw_params(raw, root_path)
         return match, child
 
     def _raw_params(self, raw: bytes, root_path: str) -> dict[str, str]:
