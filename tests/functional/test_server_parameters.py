@@ -63,6 +63,17 @@ SPEC = textwrap.dedent(
               content:
                 application/json:
                   schema: {type: object, additionalProperties: true}
+      /items/café/{ids}:
+        get:
+          operationId: getCafe
+          parameters:
+            - {name: ids, in: path, required: true, schema: {type: array, items: {type: string}}}
+          responses:
+            "200":
+              description: Echo.
+              content:
+                application/json:
+                  schema: {type: object, additionalProperties: true}
     components:
       schemas:
         Where:
@@ -80,6 +91,10 @@ class Echo:
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
 
+    async def get_cafe(self, ids: Any, **kwargs: Any) -> Any:
+        self.calls.append({"ids": ids})
+        return {}
+
     async def get_item(self, code: Any, **kwargs: Any) -> Any:
         kwargs.pop("context")
         self.calls.append({"code_path": code, **kwargs})
@@ -96,12 +111,12 @@ def _call(
 ) -> tuple[int, Any, list[dict[str, Any]]]:
     echo = Echo()
     headers = {**(headers or {}), **({"Cookie": headers_cookie} if headers_cookie else {})}
-    group = next(
-        name
+    groups = {
+        name: echo
         for name in built.server.create_app.__kwdefaults__
         if name not in ("authenticate", "middleware", "validation_error")
-    )
-    with server_client(built.server, **{group: echo}) as http:
+    }
+    with server_client(built.server, **groups) as http:
         response = http.get(url, headers=headers)
     return response.status_code, response.json(), echo.calls
 
@@ -295,6 +310,12 @@ def test_an_escaped_delimiter_in_a_path_segment_stays_in_its_item(
     assert reply.status_code == 204, reply.text
     color, point = seen[0]
     assert color == ["a,b", " c;d"] and (point.x, point.y) == (1, 2)
+
+
+def test_a_path_with_non_ascii_text_splits_its_values_as_sent(styled: Built) -> None:
+    status, body, calls = _call(styled, "/items/caf%C3%A9/a%2Cb,%C3%A9")
+    assert status == 200, body
+    assert calls == [{"ids": ["a,b", "\u00e9"]}]
 
 
 def test_an_app_mounted_under_a_prefix_reads_its_path_as_sent(
