@@ -140,7 +140,8 @@ def test_every_style_reaches_the_implementation_typed(styled: Built) -> None:
 
 
 def test_a_quoted_cookie_is_unquoted_as_request_cookies_does(styled: Built) -> None:
-    """``"a\\054b"`` (Python's ``http.cookies`` quoting of ``a,b``) is the value ``a,b``."""
+    """``"a\\054b\\"c"`` (Python's ``http.cookies`` quoting of ``a,b"c``) is the text
+    ``a,b"c``: the items ``a`` and ``b"c``."""
     url = "/items/AB12?page=1&where[name]=x"
     status, body, calls = _call(styled, url, headers_cookie='flags="a\\054b\\"c"')
     assert status == 200, body

@@ -29,8 +29,7 @@ from .param_text import is_structured, split_outside_json, text_reader, validate
 from .raw_values import (
     cookie_pairs,
     raw_query_values,
-    unquote_cookie,
-    unquote_path,
+    unquote_escapes,
     unquote_query,
 )
 from .template_route import RAW_PATH_PARAMS
@@ -152,7 +151,7 @@ class StyledParameter:
             return self._from_cookies(cookie_pairs(request))
         raw = request.scope.get(RAW_PATH_PARAMS, {}).get(self._name)
         if isinstance(raw, str):  # as sent: split on bare delimiters before decoding
-            return self._from_path(raw, unquote_path)
+            return self._from_path(raw, unquote_escapes)
         text = request.path_params.get(self._name)
         return _ABSENT if not isinstance(text, str) else self._from_path(text, None)
 
@@ -189,7 +188,7 @@ class StyledParameter:
         if self._shape == "object" and self._explode:  # one cookie per property
             wanted = self._properties
             found = {
-                name: unquote_cookie(value)
+                name: unquote_escapes(value)
                 for name, value in pairs
                 if (name in wanted if wanted else name not in self._reserved)
             }
@@ -198,8 +197,8 @@ class StyledParameter:
         if not values:
             return _ABSENT
         if self._shape == "array" and self._explode:  # one cookie per item
-            return [unquote_cookie(value) for value in values]
-        return self._split_text(values[-1], ",", unquote_cookie, escaped_spaces=True)
+            return [unquote_escapes(value) for value in values]
+        return self._split_text(values[-1], ",", unquote_escapes, escaped_spaces=True)
 
     def _from_path(self, text: str, decode: Callable[[str], str] | None) -> Any:
         """The parameter from its path segment ``text`` (``decode``: its percent-escapes,

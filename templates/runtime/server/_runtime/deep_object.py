@@ -12,7 +12,7 @@ Brackets nest at most ``MAX_DEPTH`` levels; the rest of a deeper key is one key.
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .param_text import _branches
+from .param_text import branches
 
 MAX_DEPTH = 32
 
@@ -61,7 +61,7 @@ def _arrays(schema: Mapping[str, Any], path: list[str]) -> str:
     for step in path:
         below: list[Mapping[str, Any]] = []
         for node in nodes:
-            for branch in _branches(node):
+            for branch in branches(node):
                 member = (branch.get("properties") or {}).get(step)
                 extra = branch.get("additionalProperties")
                 if isinstance(member, Mapping):
@@ -72,7 +72,7 @@ def _arrays(schema: Mapping[str, Any], path: list[str]) -> str:
     kinds: set[str] = set()
     untyped = False
     for node in nodes:
-        found = {kind for branch in _branches(node) for kind in _kinds(branch)}
+        found = {kind for branch in branches(node) for kind in _kinds(branch)}
         untyped = untyped or not found
         kinds |= found
     kinds.discard("null")

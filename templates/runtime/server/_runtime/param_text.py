@@ -33,19 +33,20 @@ def text_reader(
     schema: Mapping[str, Any], data: Collection[str] = (), *, nested: bool = False
 ) -> TextReader | None:
     """How text (a str, or a list or dict of them, as a style splits it) read for ``schema``
-    becomes the values it spells; None where no part of ``schema`` admits an integer, a
-    number or a boolean (the text is the value). ``schema``: a JSON schema, references
+    becomes the values it spells; None where there is nothing to read (the text is the
+    value): no part of ``schema`` admits an integer, a number or a boolean, and no item
+    or property is an object or array sent as JSON text. ``schema``: a JSON schema, references
     inlined. ``data``: properties whose values are data, not text (a multipart part
     decoded as JSON), left as they are. ``nested``: ``schema`` is an item's or a
     property's, where an object or array arrives as the JSON text it spells (the whole
     value is split as its style says instead).
     """
-    branches = list(_branches(schema))
-    kinds = _scalar_kinds(branches)
-    structured = nested and _structured(branches)
-    items = _reader_of(b["items"] for b in branches if isinstance(b.get("items"), Mapping))
+    members = list(branches(schema))
+    kinds = _scalar_kinds(members)
+    structured = nested and _structured(members)
+    items = _reader_of(b["items"] for b in members if isinstance(b.get("items"), Mapping))
     properties: dict[str, TextReader | None] = dict.fromkeys(data)
-    for branch in branches:
+    for branch in members:
         for name, member in (branch.get("properties") or {}).items():
             if properties.get(name) is None and name not in data:
                 properties[name] = (
@@ -53,7 +54,7 @@ def text_reader(
                 )
     extra = _reader_of(
         b["additionalProperties"]
-        for b in branches
+        for b in members
         if isinstance(b.get("additionalProperties"), Mapping)
     )
     if not (kinds or structured or items or any(properties.values()) or extra):
@@ -121,13 +122,13 @@ def _reader_of(schemas: Iterator[Mapping[str, Any]]) -> TextReader | None:
     return next((r for r in readers if r is not None), None)
 
 
-def _branches(schema: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+def branches(schema: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     """``schema`` and every member of its anyOf/oneOf/allOf, nested ones too."""
     yield schema
     for key in _NESTED:
         for member in schema.get(key) or ():
             if isinstance(member, Mapping):
-                yield from _branches(member)
+                yield from branches(member)
 
 
 def _scalar_kinds(branches: list[Mapping[str, Any]]) -> frozenset[str]:
@@ -145,7 +146,7 @@ def _scalar_kinds(branches: list[Mapping[str, Any]]) -> frozenset[str]:
 
 def is_structured(schema: Any) -> bool:
     """True when ``schema`` (references inlined) admits only objects and arrays (and null)."""
-    return isinstance(schema, Mapping) and _structured(list(_branches(schema)))
+    return isinstance(schema, Mapping) and _structured(list(branches(schema)))
 
 
 def _structured(branches: list[Mapping[str, Any]]) -> bool:
