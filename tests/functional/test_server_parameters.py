@@ -38,6 +38,14 @@ SPEC = textwrap.dedent(
             - {name: X-Where, in: header, explode: true, schema: {$ref: "#/components/schemas/Where"}}
             - {name: flags, in: cookie, explode: false, schema: {type: array, items: {type: string}}}
             - {name: X-Lines, in: header, schema: {type: array, items: {$ref: "#/components/schemas/Where"}}}
+            - name: X-Obj
+              in: header
+              schema:
+                type: object
+                properties:
+                  name: {type: string}
+                  inner: {$ref: "#/components/schemas/Where"}
+                  nums: {type: array, items: {type: integer}}
             - {name: pairs, in: query, explode: false, schema: {type: array, items: {type: array, items: {type: integer}}}}
             - name: filter
               in: query
@@ -47,6 +55,19 @@ SPEC = textwrap.dedent(
                 properties:
                   tags: {type: array, items: {type: string}}
                   inner: {$ref: "#/components/schemas/Where"}
+                  either: {oneOf: [{type: string}, {type: array, items: {type: string}}]}
+            - {name: free, in: query, style: deepObject, schema: {type: object, additionalProperties: true}}
+          responses:
+            "200":
+              description: Echo.
+              content:
+                application/json:
+                  schema: {type: object, additionalProperties: true}
+      /items/café/{ids}:
+        get:
+          operationId: getCafe
+          parameters:
+            - {name: ids, in: path, required: true, schema: {type: array, items: {type: string}}}
           responses:
             "200":
               description: Echo.
@@ -70,6 +91,10 @@ class Echo:
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
 
+    async def get_cafe(self, ids: Any, **kwargs: Any) -> Any:
+        self.calls.append({"ids": ids})
+        return {}
+
     async def get_item(self, code: Any, **kwargs: Any) -> Any:
         kwargs.pop("context")
         self.calls.append({"code_path": code, **kwargs})
@@ -86,12 +111,12 @@ def _call(
 ) -> tuple[int, Any, list[dict[str, Any]]]:
     echo = Echo()
     headers = {**(headers or {}), **({"Cookie": headers_cookie} if headers_cookie else {})}
-    group = next(
-        name
+    groups = {
+        name: echo
         for name in built.server.create_app.__kwdefaults__
         if name not in ("authenticate", "middleware", "validation_error")
-    )
-    with server_client(built.server, **{group: echo}) as http:
+    }
+    with server_client(built.server, **groups) as http:
         response = http.get(url, headers=headers)
     return response.status_code, response.json(), echo.calls
 
@@ -115,7 +140,8 @@ def test_every_style_reaches_the_implementation_typed(styled: Built) -> None:
 
 
 def test_a_quoted_cookie_is_unquoted_as_request_cookies_does(styled: Built) -> None:
-    """``"a\\054b"`` (Python's ``http.cookies`` quoting of ``a,b``) is the value ``a,b``."""
+    """``"a\\054b\\"c"`` (Python's ``http.cookies`` quoting of ``a,b"c``) is the text
+    ``a,b"c``: the items ``a`` and ``b"c``."""
     url = "/items/AB12?page=1&where[name]=x"
     status, body, calls = _call(styled, url, headers_cookie='flags="a\\054b\\"c"')
     assert status == 200, body
@@ -131,6 +157,30 @@ def test_a_deep_object_nests_by_its_brackets_and_collects_its_arrays(styled: Bui
     assert found.tags == ["a", "b"] and (found.inner.name, found.inner.min_age) == ("n", 4)
     status, body, calls = _call(styled, base + "&filter[tags]=one")
     assert status == 200 and calls[0]["filter"].tags == ["one"]  # one item is still an array
+
+
+def test_a_deep_object_collects_repeated_values_where_an_array_is_one_option(
+    styled: Built,
+) -> None:
+    base = "/items/AB12?page=1&where[name]=x"
+    status, body, calls = _call(styled, base + "&filter[either]=solo&free[k]=one&free[m]=1")
+    assert status == 200, body
+    assert calls[0]["filter"].either == "solo" and calls[0]["free"] == {"k": "one", "m": "1"}
+    status, body, calls = _call(
+        styled, base + "&filter[either]=a&filter[either]=b&free[k]=1&free[k]=2"
+    )
+    assert status == 200, body
+    assert calls[0]["filter"].either == ["a", "b"] and calls[0]["free"] == {"k": ["1", "2"]}
+
+
+def test_a_deep_object_nested_hundreds_of_levels_answers_without_a_server_error(
+    styled: Built,
+) -> None:
+    """Brackets nest only so deep: the 422 echoing the value can still be encoded."""
+    status, body, _ = _call(
+        styled, "/items/AB12?page=1&where[name]=x&filter[inner][name]" + "[a]" * 400 + "=1"
+    )
+    assert status in (200, 422), body
 
 
 @pytest.mark.parametrize(
@@ -155,6 +205,32 @@ def test_a_value_the_schema_rules_out_answers_422_naming_the_field(
     status, body, calls = _call(styled, url)
     assert status == 422 and calls == []
     assert body["fields"] == [field]
+
+
+def test_json_items_spelt_with_percent_escapes_are_split_outside_the_json(
+    styled: Built,
+) -> None:
+    """``%5B1,2%5D,%5B3%5D`` (curl, encodeURI) is the two items ``[1,2]`` and ``[3]``."""
+    base = "/items/AB12?page=1&where[name]=x&pairs="
+    for pairs in ("%5B1,2%5D,%5B3%5D", "%5B1%2C2%5D,%5B3%5D", "[1,2],[3]"):
+        status, body, calls = _call(styled, base + pairs)
+        assert status == 200, (pairs, body)
+        assert calls[0]["pairs"] == [[1, 2], [3]]
+
+
+def test_an_object_header_with_structured_properties_splits_outside_their_json(
+    styled: Built,
+) -> None:
+    base = "/items/AB12?page=1&where[name]=x"
+    for header in ('name,n,inner,{"name":"a,b","min_age":2},nums,[1,2]', "nums,[1,2],name,n"):
+        status, body, calls = _call(styled, base, headers={"X-Obj": header})
+        assert status == 200, (header, body)
+        assert (calls[0]["x_obj"].name, calls[0]["x_obj"].nums) == ("n", [1, 2])
+    assert calls[0]["x_obj"].inner is None
+    status, body, calls = _call(
+        styled, base, headers={"X-Obj": 'name,n,inner,{"min_age":2,"name":"z"}'}
+    )
+    assert status == 200 and calls[0]["x_obj"].inner.min_age == 2, body
 
 
 def test_header_array_limits_and_items_are_checked(styled: Built) -> None:
@@ -235,6 +311,37 @@ def test_an_escaped_delimiter_in_a_path_segment_stays_in_its_item(
     assert reply.status_code == 204, reply.text
     color, point = seen[0]
     assert color == ["a,b", " c;d"] and (point.x, point.y) == (1, 2)
+
+
+def test_a_path_with_non_ascii_text_splits_its_values_as_sent(styled: Built) -> None:
+    status, body, calls = _call(styled, "/items/caf%C3%A9/a%2Cb,%C3%A9")
+    assert status == 200, body
+    assert calls == [{"ids": ["a,b", "\u00e9"]}]
+
+
+def test_an_app_mounted_under_a_prefix_reads_its_path_as_sent(
+    built: Callable[[str], Built],
+) -> None:
+    """Below a mount (``root_path``), a path with a ``%2F`` still splits on bare delimiters."""
+    from types import SimpleNamespace
+
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    b = built("param_styles")
+    seen: list[Any] = []
+
+    class Impl:
+        async def styled_path(self, color: Any, point: Any, *, context: Any) -> None:
+            seen.append(color)
+
+    def mounted(**implementations: Any) -> Starlette:
+        return Starlette(routes=[Mount("/api", app=b.server.create_app(**implementations))])
+
+    with server_client(SimpleNamespace(create_app=mounted), label_matrix=Impl()) as http:
+        reply = http.get("/api/label/.a%2Fb%2Cc,d/matrix/;x=1;y=2")
+    assert reply.status_code == 204, reply.text
+    assert seen == [["a/b,c", "d"]]
 
 
 def test_the_server_reads_every_parameter_without_a_warning(tmp_path: Path) -> None:

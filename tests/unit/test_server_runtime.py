@@ -530,6 +530,21 @@ def test_text_is_sent_in_the_charset_its_media_type_declares() -> None:
         rt.to_response("x", rt.Route("op", 200, 'text/plain; charset="no-such"'))
 
 
+def test_a_text_file_is_streamed_in_the_charset_its_media_type_declares() -> None:
+    import asyncio
+    import io
+
+    async def body(reply: Any) -> bytes:
+        return b"".join([chunk async for chunk in reply.body_iterator])
+
+    latin = rt.Route("op", 200, "text/plain; charset=ISO-8859-1")
+    assert asyncio.run(body(rt.to_response(io.StringIO("caf\u00e9"), latin))) == b"caf\xe9"
+    utf8 = rt.Route("op", 200, "text/plain")
+    assert asyncio.run(body(rt.to_response(io.StringIO("caf\u00e9"), utf8))) == b"caf\xc3\xa9"
+    with pytest.raises(rt.ResponseMismatch, match="unknown"):
+        rt.to_response(io.StringIO("x"), rt.Route("op", 200, "text/plain; charset=no-such"))
+
+
 def test_wrappers_compare_by_value_for_implementation_tests() -> None:
     assert rt.Created({"id": 1}) == rt.Created({"id": 1})
     assert rt.Created({"id": 1}) != rt.Ok({"id": 1})

@@ -6,8 +6,9 @@ from __future__ import annotations
 import importlib
 from typing import Annotated, Any
 
+import pytest
 from annotated_types import Le
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 from server_runtime_loader import FAKE_PACKAGE, load_server_runtime
 
 load_server_runtime()
@@ -83,6 +84,15 @@ def test_only_the_failing_item_or_property_goes_back_to_its_text() -> None:
     assert param_text.validate_text(pair, {"a": "5", "b": "50"}, reader) == {"a": 5, "b": "50"}
 
 
+def test_a_failing_part_of_a_json_item_is_named_in_the_errors() -> None:
+    where = {"type": "object", "properties": {"min_age": {"type": "integer"}}}
+    reader = param_text.text_reader({"type": "array", "items": where})
+    lines: TypeAdapter[Any] = TypeAdapter(list[dict[str, int]])
+    with pytest.raises(ValidationError) as raised:
+        param_text.validate_text(lines, ['{"min_age":1}', '{"min_age":"old"}'], reader)
+    assert [e["loc"] for e in raised.value.errors()] == [(1, "min_age")]
+
+
 def test_an_object_or_array_item_is_read_as_the_json_it_spells() -> None:
     pairs = {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}
     assert read(pairs, ["[1,2]", "[3]", "x", "[4"]) == [[1, 2], [3], "x", "[4"]
@@ -90,6 +100,14 @@ def test_an_object_or_array_item_is_read_as_the_json_it_spells() -> None:
     assert read(lines, ['{"a":1}', "[1]", "1"]) == [{"a": 1}, [1], "1"]
     either = {"type": "array", "items": {"anyOf": [{"type": "object"}, {"type": "string"}]}}
     assert param_text.text_reader(either) is None  # a string item may look like JSON
+
+
+def test_json_nested_beyond_64_levels_stays_text() -> None:
+    pairs = {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}}
+    deep, wide = "[" * 1000 + "]" * 1000, "[" * 65 + "]" * 65
+    assert read(pairs, [deep, wide]) == [deep, wide]  # no RecursionError: the text as sent
+    quoted = '["' + "[" * 100 + '\\""]'  # brackets in a string do not nest
+    assert read(pairs, [quoted]) == [["[" * 100 + '"']]
 
 
 def test_split_outside_json_keeps_each_json_item_whole() -> None:

@@ -29,8 +29,7 @@ from .param_text import is_structured, split_outside_json, text_reader, validate
 from .raw_values import (
     cookie_pairs,
     raw_query_values,
-    unquote_cookie,
-    unquote_path,
+    unquote_escapes,
     unquote_query,
 )
 from .template_route import RAW_PATH_PARAMS
@@ -103,7 +102,7 @@ class StyledParameter:
             schema["default"] = default
         self._shape = _shape(schema)
         self._reader = text_reader(schema)
-        self._json_items = self._shape == "array" and is_structured(schema.get("items"))
+        self._json_items = _has_json_items(schema, self._shape)
         self._properties = tuple(schema.get("properties") or ())
         self.openapi: dict[str, Any] = {
             "name": name,
@@ -152,7 +151,7 @@ class StyledParameter:
             return self._from_cookies(cookie_pairs(request))
         raw = request.scope.get(RAW_PATH_PARAMS, {}).get(self._name)
         if isinstance(raw, str):  # as sent: split on bare delimiters before decoding
-            return self._from_path(raw, unquote_path)
+            return self._from_path(raw, unquote_escapes)
         text = request.path_params.get(self._name)
         return _ABSENT if not isinstance(text, str) else self._from_path(text, None)
 
@@ -189,7 +188,7 @@ class StyledParameter:
         if self._shape == "object" and self._explode:  # one cookie per property
             wanted = self._properties
             found = {
-                name: unquote_cookie(value)
+                name: unquote_escapes(value)
                 for name, value in pairs
                 if (name in wanted if wanted else name not in self._reserved)
             }
@@ -198,8 +197,8 @@ class StyledParameter:
         if not values:
             return _ABSENT
         if self._shape == "array" and self._explode:  # one cookie per item
-            return [unquote_cookie(value) for value in values]
-        return self._split_text(values[-1], ",", unquote_cookie, escaped_spaces=True)
+            return [unquote_escapes(value) for value in values]
+        return self._split_text(values[-1], ",", unquote_escapes, escaped_spaces=True)
 
     def _from_path(self, text: str, decode: Callable[[str], str] | None) -> Any:
         """The parameter from its path segment ``text`` (``decode``: its percent-escapes,
@@ -231,7 +230,8 @@ class StyledParameter:
 
         ``decode``: applied to each piece once split (a raw query value is split before
         its percent-escapes are decoded, so an escaped delimiter stays in its item; an
-        array of objects or arrays, sent as JSON items, is split outside them). The
+        array of objects or arrays, sent as JSON items, is decoded whole and split outside
+        them). The
         spaces around a comma are stripped from an item once decoded (a browser sends a
         query's ``a, b`` as ``a,%20b``), or before with ``escaped_spaces`` (a cookie: the
         generated client escapes an item's own spaces, so an escaped space is data there).
@@ -246,6 +246,8 @@ class StyledParameter:
 
         if self._shape == "scalar":
             return decode(text) if decode is not None else text
+        if self._json_items and decode is not None:
+            text, decode = decode(text), None  # JSON spelt %7B%22 shows its nesting decoded
         split = split_outside_json if self._json_items else str.split
         pieces = split(text, delimiter) if text else []
         if self._shape == "object" and self._explode:  # k=v<sep>k=v
@@ -254,6 +256,15 @@ class StyledParameter:
         if self._shape == "array":
             return parts
         return dict(zip(parts[0::2], parts[1::2]))  # k,v,k,v
+
+
+def _has_json_items(schema: Any, shape: str) -> bool:
+    """True when an array's items or an object's properties travel as JSON (some admit
+    only objects and arrays): the value then splits outside JSON."""
+    if shape == "object":
+        members = [*(schema.get("properties") or {}).values(), schema.get("additionalProperties")]
+        return any(map(is_structured, members))
+    return shape == "array" and is_structured(schema.get("items"))
 
 
 def from_text(values: Iterable[object]) -> BeforeValidator:

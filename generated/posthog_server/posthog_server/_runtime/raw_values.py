@@ -13,8 +13,9 @@ def unquote_query(text: str) -> str:
     return unquote_plus(text, encoding="utf-8", errors="replace")
 
 
-def unquote_path(text: str) -> str:
-    """A piece of a raw path segment decoded as ASGI decodes the path (``+`` stays)."""
+def unquote_escapes(text: str) -> str:
+    """A piece of a raw path segment or cookie with its percent-escapes decoded, as ASGI
+    decodes the path (``+`` stays)."""
     return unquote(text, encoding="utf-8", errors="replace") if "%" in text else text
 
 
@@ -45,13 +46,8 @@ def cookie_pairs(request: Request) -> list[tuple[str, str]]:
             key, value = (key.strip(), value.strip()) if equals else ("", key.strip())
             value = unquote_quoted_cookie(value)
             if key or value:
-                found.append((unquote_cookie(key), value))
+                found.append((unquote_escapes(key), value))
     return found
-
-
-def unquote_cookie(text: str) -> str:
-    """A cookie name or value (or a piece of one) with its percent-escapes decoded (``+`` stays)."""
-    return unquote(text, encoding="utf-8", errors="replace") if "%" in text else text
 
 
 _OCTAL_DIGITS = frozenset("01234567")

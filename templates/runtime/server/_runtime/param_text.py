@@ -33,19 +33,20 @@ def text_reader(
     schema: Mapping[str, Any], data: Collection[str] = (), *, nested: bool = False
 ) -> TextReader | None:
     """How text (a str, or a list or dict of them, as a style splits it) read for ``schema``
-    becomes the values it spells; None where no part of ``schema`` admits an integer, a
-    number or a boolean (the text is the value). ``schema``: a JSON schema, references
+    becomes the values it spells; None where there is nothing to read (the text is the
+    value): no part of ``schema`` admits an integer, a number or a boolean, and no item
+    or property is an object or array sent as JSON text. ``schema``: a JSON schema, references
     inlined. ``data``: properties whose values are data, not text (a multipart part
     decoded as JSON), left as they are. ``nested``: ``schema`` is an item's or a
     property's, where an object or array arrives as the JSON text it spells (the whole
     value is split as its style says instead).
     """
-    branches = list(_branches(schema))
-    kinds = _scalar_kinds(branches)
-    structured = nested and _structured(branches)
-    items = _reader_of(b["items"] for b in branches if isinstance(b.get("items"), Mapping))
+    members = list(branches(schema))
+    kinds = _scalar_kinds(members)
+    structured = nested and _structured(members)
+    items = _reader_of(b["items"] for b in members if isinstance(b.get("items"), Mapping))
     properties: dict[str, TextReader | None] = dict.fromkeys(data)
-    for branch in branches:
+    for branch in members:
         for name, member in (branch.get("properties") or {}).items():
             if properties.get(name) is None and name not in data:
                 properties[name] = (
@@ -53,7 +54,7 @@ def text_reader(
                 )
     extra = _reader_of(
         b["additionalProperties"]
-        for b in branches
+        for b in members
         if isinstance(b.get("additionalProperties"), Mapping)
     )
     if not (kinds or structured or items or any(properties.values()) or extra):
@@ -77,7 +78,8 @@ def validate_text(adapter: TypeAdapter[Any], raw: Any, reader: TextReader | None
     """``raw`` (text as read) validated by ``adapter``: as the values ``reader`` finds it
     spells first; where that fails, each failing item or property (by the errors'
     locations) goes back to its text as sent, its siblings keep their values; if the
-    text as sent fails too, its errors are the ones raised."""
+    text as sent fails too, its errors are the ones raised. A part of an item read as
+    JSON has no text of its own: where one fails, the errors are the value's as read."""
     if reader is not None:
         typed = reader(raw)
         while typed != raw:
@@ -87,16 +89,19 @@ def validate_text(adapter: TypeAdapter[Any], raw: Any, reader: TextReader | None
                 restored = typed
                 for problem in error.errors(include_url=False):
                     restored = _restore(restored, raw, problem["loc"])
-                if restored == typed:
-                    break  # no failing leaf left to give back: the text as sent
+                if restored == typed:  # the failing leaves have no text of their own
+                    raise
                 typed = restored
     return adapter.validate_python(raw, by_alias=True, by_name=False)
 
 
 def _restore(typed: Any, raw: Any, loc: tuple[int | str, ...]) -> Any:
     """``typed`` with the part at error location ``loc`` replaced by the text ``raw`` has
-    there (a copy; a step naming no item or property, as a union branch's tag, is passed)."""
+    there (a copy; a step naming no item or property, as a union branch's tag, is passed;
+    a part of JSON text read stays as read)."""
     for index, step in enumerate(loc):
+        if isinstance(raw, str) and isinstance(typed, (dict, list)):
+            return typed  # JSON text read: its parts have no text of their own
         if isinstance(typed, list) and isinstance(raw, list) and isinstance(step, int):
             if 0 <= step < min(len(typed), len(raw)):
                 copy = list(typed)
@@ -117,13 +122,13 @@ def _reader_of(schemas: Iterator[Mapping[str, Any]]) -> TextReader | None:
     return next((r for r in readers if r is not None), None)
 
 
-def _branches(schema: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+def branches(schema: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     """``schema`` and every member of its anyOf/oneOf/allOf, nested ones too."""
     yield schema
     for key in _NESTED:
         for member in schema.get(key) or ():
             if isinstance(member, Mapping):
-                yield from _branches(member)
+                yield from branches(member)
 
 
 def _scalar_kinds(branches: list[Mapping[str, Any]]) -> frozenset[str]:
@@ -141,7 +146,7 @@ def _scalar_kinds(branches: list[Mapping[str, Any]]) -> frozenset[str]:
 
 def is_structured(schema: Any) -> bool:
     """True when ``schema`` (references inlined) admits only objects and arrays (and null)."""
-    return isinstance(schema, Mapping) and _structured(list(_branches(schema)))
+    return isinstance(schema, Mapping) and _structured(list(branches(schema)))
 
 
 def _structured(branches: list[Mapping[str, Any]]) -> bool:
@@ -157,13 +162,35 @@ def _structured(branches: list[Mapping[str, Any]]) -> bool:
 def _json_structure(text: str) -> Any:
     """The object or array ``text`` spells as JSON (the wire form of an array's object or
     array items, and of an object's), else ``text``."""
-    if not text or text[0] not in "[{":
+    if not text or text[0] not in "[{" or _too_deep(text):
         return text
     try:
         value = json.loads(text, parse_constant=_refuse)
-    except ValueError:
+    except (ValueError, RecursionError):
         return text
     return value if isinstance(value, (dict, list)) else text
+
+
+_MAX_JSON_DEPTH = 64  # deeper JSON text stays text (json.loads recurses per level)
+
+
+def _too_deep(text: str) -> bool:
+    """True when the brackets outside strings in ``text`` nest beyond ``_MAX_JSON_DEPTH``."""
+    if text.count("[") + text.count("{") <= _MAX_JSON_DEPTH:
+        return False
+    deepest = depth = 0
+    quoted = escaped = False
+    for char in text:
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            quoted = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest > _MAX_JSON_DEPTH
 
 
 def split_outside_json(text: str, delimiter: str) -> list[str]:

@@ -1,6 +1,7 @@
 """The media side of a reply: what a request's ``Accept`` admits, a concrete type for a
 range, text in its declared charset, a file's content in chunks."""
 
+import codecs
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -32,32 +33,54 @@ def concrete(media_type: str | None, fallback: str) -> str:
     return media_type if media_type and "*" not in media_type else fallback
 
 
+def _charset(media_type: str) -> str | None:
+    """The charset ``media_type`` names, if any."""
+    for parameter in media_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        charset = value.strip().strip('"')
+        if name.strip().lower() == "charset" and charset:
+            return charset
+    return None
+
+
 def encoded(text: str, media_type: str) -> str | bytes:
     """``text`` encoded in the charset ``media_type`` names (none: as is, Starlette's UTF-8).
 
     Raises ``ValueError`` saying why when the charset cannot encode the text (or Python
     knows no such charset): a reply claiming a charset its bytes are not in is no reply.
     """
-    for parameter in media_type.split(";")[1:]:
-        name, _, value = parameter.partition("=")
-        charset = value.strip().strip('"')
-        if name.strip().lower() != "charset" or not charset:
-            continue
-        try:
-            return text.encode(charset)
-        except LookupError:
-            problem = f"its charset {charset!r} is unknown"
-        except UnicodeEncodeError as error:
-            problem = f"character {error.start} of the text has no {charset!r} encoding"
-        raise ValueError(problem)
-    return text
+    charset = _charset(media_type)
+    if charset is None:
+        return text
+    try:
+        return text.encode(charset)
+    except LookupError:
+        problem = f"its charset {charset!r} is unknown"
+    except UnicodeEncodeError as error:
+        problem = f"character {error.start} of the text has no {charset!r} encoding"
+    raise ValueError(problem)
 
 
-def chunks(file: Any) -> Iterator[bytes]:
-    """A file's content in chunks (Starlette reads them in a thread), the file closed after."""
+def chunks(file: Any, media_type: str) -> Iterator[bytes]:
+    """A file's content in chunks (Starlette reads them in a thread), the file closed
+    after; text chunks encoded in the charset ``media_type`` names (none: UTF-8).
+
+    Raises ``ValueError`` at once when Python knows no such charset.
+    """
+    charset = _charset(media_type) or "utf-8"
+    try:
+        encoder = codecs.getincrementalencoder(charset)()
+    except LookupError:
+        raise ValueError(f"its charset {charset!r} is unknown") from None
+    return _read(file, encoder)
+
+
+def _read(file: Any, encoder: codecs.IncrementalEncoder) -> Iterator[bytes]:
     try:
         while chunk := file.read(_CHUNK):
-            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+            yield encoder.encode(chunk) if isinstance(chunk, str) else bytes(chunk)
+        if tail := encoder.encode("", final=True):
+            yield tail
     finally:
         close = getattr(file, "close", None)
         if callable(close):

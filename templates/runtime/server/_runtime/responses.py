@@ -283,7 +283,11 @@ def _render(
         return Response(bytes(body), status_code, headers, raw_type)
     if callable(getattr(body, "read", None)) and route.body_type_for(status_code) is None:
         raw_type = concrete(media_type, "application/octet-stream")  # a file: streamed
-        return StreamingResponse(chunks(body), status_code, headers, raw_type)
+        try:
+            streamed = chunks(body, raw_type)
+        except ValueError as problem:
+            raise ResponseMismatch(route.operation_id, status_code, str(problem)) from None
+        return StreamingResponse(streamed, status_code, headers, raw_type)
     if _is_json(media_type):
         json_type = concrete(media_type, "application/json")
         declared = route.body_type_for(status_code) if route.bodies else None

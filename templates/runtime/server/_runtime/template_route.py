@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Coroutine
 from typing import Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote, unquote_to_bytes
 
 from fastapi.routing import APIRoute
 from starlette._utils import get_route_path
@@ -44,6 +44,7 @@ PERCENT = ord("%")  # a raw_path without it encodes no "/": ``PERCENT in raw_pat
 # The scope key of a matched route's path parameters as sent, percent-escapes undecoded
 # (set when the request's raw_path holds one): a styled parameter splits them first.
 RAW_PATH_PARAMS = "apiforge.raw_path_params"
+_UTF8_ESCAPES = re.compile(r"(?:%[89a-fA-F][0-9a-fA-F])+")  # a non-ASCII text's escaped bytes
 
 
 def raw_route_path(scope: Scope) -> str | None:
@@ -146,11 +147,11 @@ class TemplateRoute(APIRoute):
         """Starlette's match of the path as the client encoded it, with values decoded and
         numbered parameters renamed to the spec's names."""
         raw, route_path = scope.get("raw_path"), None
+        root_path = scope.get("root_path", "")  # the raw path's prefix, before any rewrite
         if isinstance(raw, bytes) and PERCENT in raw and self.reads_raw_path:
             route_path = raw_route_path(scope)
             if route_path is not None:
                 scope = {**scope, "path": route_path, "root_path": ""}
-        original = scope
         match, child = super().matches(scope)
         if match is not Match.NONE and (self.spec_names or route_path is not None):
             names = self.spec_names
@@ -159,13 +160,16 @@ class TemplateRoute(APIRoute):
                 for key, value in child["path_params"].items()
             }
         if match is not Match.NONE and isinstance(raw, bytes) and PERCENT in raw:
-            child[RAW_PATH_PARAMS] = self._raw_params(raw, original.get("root_path", ""))
+            child[RAW_PATH_PARAMS] = self._raw_params(raw, root_path)
         return match, child
 
     def _raw_params(self, raw: bytes, root_path: str) -> dict[str, str]:
-        """The path parameters as ``raw`` spells them (empty when it cannot tell: the raw
-        path does not start with ``root_path`` or the route's pattern misses it)."""
-        text = raw.decode("latin-1")
+        """The path parameters as ``raw`` spells them, non-ASCII text decoded as the
+        template's is (empty when it cannot tell: the raw path does not start with
+        ``root_path`` or the route's pattern misses it)."""
+        text = _UTF8_ESCAPES.sub(  # escapes of ASCII (delimiters) stay, as a template's
+            lambda escaped: unquote(escaped[0], errors="replace"), raw.decode("utf-8", "replace")
+        )
         if not text.startswith(root_path):
             return {}
         found = self.path_regex.match(text[len(root_path) :])
