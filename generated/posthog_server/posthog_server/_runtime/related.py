@@ -10,6 +10,10 @@ Each part is a field of the body's model, named by its ``Content-Disposition`` `
 (``<value>``, RFC 2387's way), else by its position among the fields the model declares.
 A part with a filename or a ``Content-Type`` that is neither text nor JSON is a file
 (``bytes``); the others are text, as form-data fields are (a part without a type is text).
+
+A body of more than :data:`MAX_PARTS` parts (Starlette's limit on a form's fields) is
+refused with a 400 before it is parsed; the body reader calls this module in a worker
+thread, the parse being synchronous.
 """
 
 from __future__ import annotations
@@ -18,9 +22,13 @@ import email
 import email.policy
 from collections.abc import Collection, Sequence
 from email.message import EmailMessage, MIMEPart
-from typing import Any
+from typing import Any, Final, NoReturn
 
-__all__ = ["related_fields"]
+from .errors import ApiError
+
+__all__ = ["MAX_PARTS", "related_fields"]
+
+MAX_PARTS: Final = 1000
 
 
 def related_fields(
@@ -28,23 +36,36 @@ def related_fields(
 ) -> dict[str, Any]:
     """The fields of a multipart body of ``content_type`` (its boundary included):
     ``declared`` names the model's fields in order, ``lists`` those holding arrays (their
-    parts gathered in a list); a body that is no multipart message has none."""
+    parts gathered in a list); a body that is no multipart message has none.
+
+    Raises :class:`ApiError` (400) for a body of more than :data:`MAX_PARTS` parts."""
     head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
+    boundary = email.message_from_bytes(head, policy=email.policy.HTTP).get_boundary()
+    if boundary and raw.count(b"--" + boundary.encode("latin-1", "replace")) > MAX_PARTS + 1:
+        _refuse()  # each delimiter starts a part, the last one closes the body
     message = email.message_from_bytes(head + raw, policy=email.policy.HTTP)
     if not isinstance(message, EmailMessage) or not message.is_multipart():
         return {}
+    parts = list(message.iter_parts())
+    if len(parts) > MAX_PARTS:
+        _refuse()
     fields: dict[str, Any] = {}
-    for index, part in enumerate(message.iter_parts()):
+    for index, part in enumerate(parts):
         name = _name(part, declared, index)
         if name is None:
             continue
         value = _value(part)
-        if name in fields:
-            existing = fields[name]
-            fields[name] = [*existing, value] if isinstance(existing, list) else [existing, value]
-        else:
+        if name not in fields:
             fields[name] = [value] if name in lists else value
+        elif isinstance(fields[name], list):  # a part's value is never a list
+            fields[name].append(value)
+        else:
+            fields[name] = [fields[name], value]
     return fields
+
+
+def _refuse() -> NoReturn:
+    raise ApiError(400, f"Too many parts. Maximum number of parts is {MAX_PARTS}.")
 
 
 def _name(part: MIMEPart, declared: Sequence[str], index: int) -> str | None:
