@@ -114,6 +114,16 @@ SPEC = textwrap.dedent(
             "200":
               description: the size received
               content: {application/json: {schema: {type: integer}}}
+      /note:
+        put:
+          operationId: putNote
+          requestBody:
+            required: true
+            content: {text/plain: {schema: {type: string}}}
+          responses:
+            "200":
+              description: the text received
+              content: {application/json: {schema: {type: string}}}
       /download:
         get:
           operationId: download
@@ -198,8 +208,13 @@ def base_url(built: Built) -> Iterator[str]:
         async def put_raw(self, body: bytes, context: ctx) -> int:
             return len(body)
 
+    class Note:
+        async def put_note(self, body: str, context: ctx) -> str:
+            return body
+
     groups = {
         "raw": Raw(),
+        "note": Note(),
         "upload": Upload(),
         "wrapped": Wrapped(),
         "batch": Batch(),
@@ -292,6 +307,27 @@ def test_a_related_body_of_too_many_parts_is_refused(base_url: str) -> None:
     )
     assert reply.status_code == 400, reply.text
     assert "1000" in reply.json()["detail"]
+
+
+@pytest.mark.parametrize("charset", ["idna", "punycode"])
+def test_a_charset_python_cannot_decode_with_replacement_reads_as_utf8(
+    base_url: str, charset: str
+) -> None:
+    """As an unknown charset is read (these raised ``UnicodeError``: a 500)."""
+    text = httpx.put(
+        f"{base_url}/note",
+        content="é".encode(),
+        headers={"Content-Type": f"text/plain; charset={charset}"},
+    )
+    meta = b'{"name": "\xc3\xa9"}'
+    part = b"--sep\r\nContent-Type: application/json; charset=%s\r\n\r\n%s\r\n"
+    related = httpx.post(
+        f"{base_url}/related",
+        content=part % (charset.encode(), meta) + b"--sep\r\n\r\nd\r\n--sep--\r\n",
+        headers={"Content-Type": "multipart/related; boundary=sep"},
+    )
+    assert (text.status_code, related.status_code) == (200, 200), related.text
+    assert (text.json(), related.json()["names"]) == ("é", ["é:None"])
 
 
 def test_a_file_object_returned_for_a_download_is_streamed(built: Built, base_url: str) -> None:

@@ -201,11 +201,12 @@ async def _read_part(part: UploadFile) -> bytes:
 
 
 def _decode(raw: bytes, content_type: str) -> str:
-    """A text body as its ``charset`` says (UTF-8 when it names none, or none Python knows)."""
+    """A text body as its ``charset`` says (UTF-8 when it names none, or none Python can
+    decode with replacement)."""
     _, _, charset = content_type.partition("charset=")
     try:
         return raw.decode(charset.split(";")[0].strip().strip('"') or "utf-8", errors="replace")
-    except LookupError:
+    except (LookupError, ValueError):  # no charset Python knows, or idna's (strict only)
         return raw.decode("utf-8", errors="replace")
 
 

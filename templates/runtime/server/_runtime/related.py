@@ -79,7 +79,8 @@ def _name(part: MIMEPart, declared: Sequence[str], index: int) -> str | None:
 
 
 def _value(part: MIMEPart) -> bytes | str:
-    """A file part's bytes, or a text (or JSON) part's text, as its charset says."""
+    """A file part's bytes, or a text (or JSON) part's text, as its charset says (UTF-8
+    when Python cannot decode it with replacement)."""
     payload = part.get_payload(decode=True)
     content = payload if isinstance(payload, bytes) else b""
     kind = part.get_content_type()
@@ -88,7 +89,7 @@ def _value(part: MIMEPart) -> bytes | str:
     charset = part.get_content_charset() or "utf-8"
     try:
         return content.decode(charset, errors="replace")
-    except LookupError:
+    except (LookupError, ValueError):  # no charset Python knows, or idna's (strict only)
         return content.decode("utf-8", errors="replace")
 
 
