@@ -237,6 +237,14 @@ def test_a_ref_to_a_binary_alias_takes_named_files(built: Built, base_url: str) 
     assert (reply.names, reply.contents) == (["a.txt", "b.txt", "upload"], ["abc", "de", "f"])
 
 
+def test_a_binary_alias_instance_is_still_a_file(built: Built, base_url: str) -> None:
+    """``Bin(b"...")`` was the field's type before it became ``_File``: it still sends its bytes."""
+    models = built.models()
+    body = models.Upload(file=models.Bin(b"abc"), many=[models.Bin2(models.Bin(b"q"))])
+    with built.client.Client(base_url=base_url, max_retries=0) as client:
+        assert client.upload.upload(body).contents == ["abc", "q"]
+
+
 def test_a_body_aliasing_a_multipart_model_sends_its_fields(built: Built, base_url: str) -> None:
     models = built.models()
     body = models.UploadAlias(models.Inner(doc=("n.bin", b"xyz"), note="hi"))
@@ -347,11 +355,12 @@ from __future__ import annotations
 import io
 
 from fn_mp_indirect_client import AsyncClient, Client
-from fn_mp_indirect_client.models import Inner, Upload, UploadAlias
+from fn_mp_indirect_client.models import Bin, Bin2, Inner, Upload, UploadAlias
 
 
 def send(client: Client) -> int:
     client.upload.upload(Upload(file=("a.txt", b"abc"), many=[io.BytesIO(b"x"), b"y"]))
+    client.upload.upload(Upload(file=Bin(b"abc"), many=[Bin2(Bin(b"q"))]))
     client.wrapped.wrapped(UploadAlias(Inner(doc=("n.bin", b"xyz"))))
     with open("data.bin", "rb") as data:
         return client.raw.put_raw(data)
