@@ -124,6 +124,16 @@ SPEC = textwrap.dedent(
             "200":
               description: the text received
               content: {application/json: {schema: {type: string}}}
+      /report/{kind}:
+        get:
+          operationId: report
+          parameters: [{name: kind, in: path, required: true, schema: {type: string}}]
+          responses:
+            "200":
+              description: the report, as data or as a document
+              content:
+                application/json: {schema: {$ref: '#/components/schemas/Item'}}
+                application/pdf: {schema: {type: string, format: binary}}
       /download:
         get:
           operationId: download
@@ -208,6 +218,12 @@ def base_url(built: Built) -> Iterator[str]:
         async def put_raw(self, body: bytes, context: ctx) -> int:
             return len(body)
 
+    class Report:
+        async def report(self, kind: str, context: ctx) -> Any:
+            document = io.BytesIO(b"%PDF-1.4")
+            media_type = None if kind == "json" else f"application/{kind}"
+            return built.runtime.Ok(document, media_type=media_type)
+
     class Note:
         async def put_note(self, body: str, context: ctx) -> str:
             return body
@@ -215,6 +231,7 @@ def base_url(built: Built) -> Iterator[str]:
     groups = {
         "raw": Raw(),
         "note": Note(),
+        "report": Report(),
         "upload": Upload(),
         "wrapped": Wrapped(),
         "batch": Batch(),
@@ -336,6 +353,15 @@ def test_a_charset_python_cannot_decode_with_replacement_reads_as_utf8(
     )
     assert (text.status_code, related.status_code) == (200, 200), related.text
     assert (text.json(), related.json()["names"]) == ("é", ["é:None"])
+
+
+def test_a_file_object_is_streamed_as_the_media_type_chosen(base_url: str) -> None:
+    """Beside a JSON body, a file object named ``application/pdf`` was JSON-dumped (a list of
+    its lines); as the JSON body (no media type chosen) it is a mismatch (a logged 500)."""
+    document = httpx.get(f"{base_url}/report/pdf")
+    assert (document.status_code, document.content) == (200, b"%PDF-1.4")
+    assert document.headers["content-type"] == "application/pdf"
+    assert httpx.get(f"{base_url}/report/json").status_code == 500
 
 
 def test_a_file_object_returned_for_a_download_is_streamed(built: Built, base_url: str) -> None:
