@@ -18,7 +18,8 @@ A body whose fields were all left out was sent as no body at all (httpx sends no
 files), which the server refused as missing; it is now an empty multipart body.
 
 A binary request body was typed ``bytes`` alone though a file object is sent as well; it
-is ``bytes | IO[bytes]`` now (checked by ``mypy --strict``, as the ``_File`` fields are).
+is ``bytes | typing.IO[bytes]`` now (checked by ``mypy --strict``, as the ``_File`` fields are;
+qualified, as a schema may be named ``IO``).
 
 A file object an implementation returns for a binary response was sent as JSON (a list of
 its lines, labelled ``application/json``); it is now streamed as the response's media type.
@@ -112,8 +113,8 @@ SPEC = textwrap.dedent(
             content: {application/octet-stream: {schema: {type: string, format: binary}}}
           responses:
             "200":
-              description: the size received
-              content: {application/json: {schema: {type: integer}}}
+              description: the size received, in a schema named as typing's IO
+              content: {application/json: {schema: {$ref: '#/components/schemas/IO'}}}
       /note:
         put:
           operationId: putNote
@@ -143,6 +144,7 @@ SPEC = textwrap.dedent(
               content: {application/zip: {schema: {type: string, format: binary}}}
     components:
       schemas:
+        IO: {type: object, required: [size], properties: {size: {type: integer}}}
         Item:
           type: object
           required: [name]
@@ -215,8 +217,8 @@ def base_url(built: Built) -> Iterator[str]:
             return io.BytesIO(b"PK\x03\x04" * 40_000)  # several chunks
 
     class Raw:
-        async def put_raw(self, body: bytes, context: ctx) -> int:
-            return len(body)
+        async def put_raw(self, body: bytes, context: ctx) -> Any:
+            return {"size": len(body)}
 
     class Report:
         async def report(self, kind: str, context: ctx) -> Any:
@@ -389,11 +391,11 @@ def send(client: Client) -> int:
     client.upload.upload(Upload(file=Bin(b"abc"), many=[Bin2(Bin(b"q"))]))
     client.wrapped.wrapped(UploadAlias(Inner(doc=("n.bin", b"xyz"))))
     with open("data.bin", "rb") as data:
-        return client.raw.put_raw(data)
+        return client.raw.put_raw(data).size  # a schema named IO: typing's IO is typing.IO
 
 
 async def send_async(client: AsyncClient) -> int:
-    return await client.raw.put_raw(io.BytesIO(b"abc"))
+    return (await client.raw.put_raw(io.BytesIO(b"abc"))).size
 """
 
 
@@ -403,4 +405,4 @@ def test_files_type_check_where_they_are_sent(built: Built, base_url: str, tmp_p
     client = built.generated.out / built.generated.client
     assert [str(f) for f in mypy([program], tmp_path, [client])] == []
     with built.client.Client(base_url=base_url, max_retries=0) as client:
-        assert client.raw.put_raw(io.BytesIO(b"abcd")) == 4
+        assert client.raw.put_raw(io.BytesIO(b"abcd")).size == 4
