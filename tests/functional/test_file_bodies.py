@@ -220,8 +220,20 @@ def base_url(built: Built) -> Iterator[str]:
         async def put_raw(self, body: bytes, context: ctx) -> Any:
             return {"size": len(body)}
 
+    class AsyncDocument:  # aiofiles' and UploadFile's way
+        def __init__(self) -> None:
+            self.content = io.BytesIO(b"%PDF-1.4" * 20_000)  # several chunks
+
+        async def read(self, size: int = -1) -> bytes:
+            return self.content.read(size)
+
+        async def close(self) -> None:
+            self.content.close()
+
     class Report:
         async def report(self, kind: str, context: ctx) -> Any:
+            if kind == "async":
+                return built.runtime.Ok(AsyncDocument(), media_type="application/pdf")
             document = io.BytesIO(b"%PDF-1.4")
             media_type = None if kind == "json" else f"application/{kind}"
             return built.runtime.Ok(document, media_type=media_type)
@@ -364,6 +376,12 @@ def test_a_file_object_is_streamed_as_the_media_type_chosen(base_url: str) -> No
     assert (document.status_code, document.content) == (200, b"%PDF-1.4")
     assert document.headers["content-type"] == "application/pdf"
     assert httpx.get(f"{base_url}/report/json").status_code == 500
+
+
+def test_a_file_object_read_asynchronously_is_streamed(base_url: str) -> None:
+    """An ``async def read`` (aiofiles, ``UploadFile``) broke the reply after its headers."""
+    document = httpx.get(f"{base_url}/report/async")
+    assert (document.status_code, document.content) == (200, b"%PDF-1.4" * 20_000)
 
 
 def test_a_file_object_returned_for_a_download_is_streamed(built: Built, base_url: str) -> None:

@@ -1,7 +1,8 @@
 """Status wrappers a handler returns, and how a handler's result becomes a ``Response``."""
 
+import inspect
 import json
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from functools import lru_cache
 from typing import (
     Any,
@@ -286,7 +287,9 @@ def _render(
             problem = f"a file object is no {media_type or 'JSON'} body (name its media type)"
             raise ResponseMismatch(route.operation_id, status_code, problem)
         raw_type = concrete(media_type, "application/octet-stream")
-        return StreamingResponse(chunks(body), status_code, headers, raw_type)
+        is_async = inspect.iscoroutinefunction(getattr(body, "read", None))
+        content = _async_chunks(body) if is_async else chunks(body)
+        return StreamingResponse(content, status_code, headers, raw_type)
     if _is_json(media_type):
         json_type = concrete(media_type, "application/json")
         declared = route.body_type_for(status_code) if route.bodies else None
@@ -308,6 +311,17 @@ def _render(
     return Response(_json_bytes(body), status_code, headers, "application/json")
 
 
+async def _async_chunks(file: Any) -> AsyncIterator[bytes]:
+    """An async file's content (``aiofiles``, an ``UploadFile``) in chunks, closed after."""
+    try:
+        while chunk := await file.read(64 * 1024):
+            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+    finally:
+        closed = file.close() if callable(getattr(file, "close", None)) else None
+        if inspect.isawaitable(closed):
+            await closed
+
+
 def to_response(
     result: object, route: Route, *, head: bool = False, accept: str | None = None
 ) -> Response:
@@ -325,7 +339,8 @@ def to_response(
       JSON body that is not nullable raises :class:`ResponseMismatch` (the spec promises
       a body: the binder answers ``500``);
     * ``bytes`` are sent raw as the media type (``application/octet-stream`` if none),
-      and so is a file object (a ``read`` method), streamed in chunks, then closed,
+      and so is a file object (a ``read`` method, or an async one: ``aiofiles``, an
+      ``UploadFile``), streamed in chunks, then closed,
       unless its media type is JSON on a status documenting a JSON body: then it raises
       :class:`ResponseMismatch` (``rt.Ok(file, media_type="application/pdf")`` streams);
     * for JSON media types (``application/json``, ``*+json``, or none given) the body is
