@@ -288,8 +288,8 @@ def _render(
             raise ResponseMismatch(route.operation_id, status_code, problem)
         raw_type = concrete(media_type, "application/octet-stream")
         is_async = inspect.iscoroutinefunction(getattr(body, "read", None))
-        content = _async_chunks(body) if is_async else chunks(body)
-        return StreamingResponse(content, status_code, headers, raw_type)
+        stream = _async_chunks(body) if is_async else chunks(body)
+        return StreamingResponse(stream, status_code, headers, raw_type)
     if _is_json(media_type):
         json_type = concrete(media_type, "application/json")
         declared = route.body_type_for(status_code) if route.bodies else None
