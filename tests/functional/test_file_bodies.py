@@ -399,9 +399,12 @@ USER = """
 from __future__ import annotations
 
 import io
+from typing import IO
 
 from fn_mp_indirect_client import AsyncClient, Client
 from fn_mp_indirect_client.models import Bin, Bin2, Inner, Upload, UploadAlias
+from fn_mp_indirect_server import DownloadBase
+from fn_mp_indirect_server import runtime as rt
 
 
 def send(client: Client) -> int:
@@ -414,13 +417,21 @@ def send(client: Client) -> int:
 
 async def send_async(client: AsyncClient) -> int:
     return (await client.raw.put_raw(io.BytesIO(b"abc"))).size
+
+
+class Download(DownloadBase):
+    async def download(self, *, context: rt.RequestContext) -> IO[bytes]:
+        return io.BytesIO(b"PK")  # streamed by the runtime: the interface says so
 """
 
 
 def test_files_type_check_where_they_are_sent(built: Built, base_url: str, tmp_path: Path) -> None:
     program = tmp_path / "user.py"
     program.write_text(USER, encoding="utf-8")
-    client = built.generated.out / built.generated.client
-    assert [str(f) for f in mypy([program], tmp_path, [client])] == []
+    packages = [
+        built.generated.out / built.generated.client,
+        built.generated.out / built.generated.server,
+    ]
+    assert [str(f) for f in mypy([program], tmp_path, packages)] == []
     with built.client.Client(base_url=base_url, max_retries=0) as client:
         assert client.raw.put_raw(io.BytesIO(b"abcd")).size == 4
