@@ -311,10 +311,15 @@ def test_a_multipart_related_body_is_read_into_its_model(built: Built, base_url:
     assert (reply.names, reply.contents) == (["m:2"], ["00ff", "x", "y"])
 
 
-@pytest.mark.parametrize("naming", ["content_id", "position"])
+@pytest.mark.parametrize("naming", ["content_id", "position", "foreign_content_id"])
 def test_related_parts_are_named_by_content_id_or_position(base_url: str, naming: str) -> None:
-    """RFC 2387 parts name no field: their Content-ID does, else their place in the model."""
-    ids = ["<meta>", "<doc>"] if naming == "content_id" else ["", ""]
+    """RFC 2387 parts name no field: their Content-ID does, else their place in the model
+    (a Content-ID naming no field, as ``<root@example.org>``, was taken for a name: 422)."""
+    ids = {
+        "content_id": ["<meta>", "<doc>"],
+        "position": ["", ""],
+        "foreign_content_id": ["<root@example.org>", "<doc@example.org>"],
+    }[naming]
     parts = [
         ("application/json", ids[0], b'{"name": "r", "count": 5}'),
         ("application/octet-stream", ids[1], b"raw"),

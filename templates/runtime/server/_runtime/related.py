@@ -6,7 +6,9 @@ body reader (:class:`BodyReader` of ``bodies.py``) imports it on first use and c
 
 Each part is a field of the body's model, named by its ``Content-Disposition`` ``name``
 (what the generated client sends, and form-data's way), else by its ``Content-ID``
-(``<value>``, RFC 2387's way), else by its position among the fields the model declares.
+(``<value>``, RFC 2387's way) when that is a field the model declares, else by its
+position: the n-th part named neither way holds the model's n-th field (a standard
+``<root@example.org>`` identifies a part, it names no field).
 A part with a filename or a ``Content-Type`` that is neither text nor JSON is a file
 (``bytes``); the others are text, as form-data fields are (a part without a type is text).
 
@@ -49,10 +51,14 @@ def related_fields(
     if len(parts) > MAX_PARTS:
         _refuse()
     fields: dict[str, Any] = {}
-    for index, part in enumerate(parts):
-        name = _name(part, declared, index)
+    unnamed = 0  # parts named neither way so far
+    for part in parts:
+        name = _name(part, declared)
         if name is None:
-            continue
+            name = declared[unnamed] if unnamed < len(declared) else None
+            unnamed += 1
+        if name is None:
+            continue  # an extra unnamed part
         value = _value(part)
         if name not in fields:
             fields[name] = [value] if name in lists else value
@@ -67,15 +73,13 @@ def _refuse() -> NoReturn:
     raise ApiError(400, f"Too many parts. Maximum number of parts is {MAX_PARTS}.")
 
 
-def _name(part: MIMEPart, declared: Sequence[str], index: int) -> str | None:
-    """The field ``part`` holds (see the module docstring), or None for an extra unnamed part."""
+def _name(part: MIMEPart, declared: Sequence[str]) -> str | None:
+    """The field ``part`` names (see the module docstring), or None: its position decides."""
     name = part.get_param("name", header="content-disposition")
     if isinstance(name, str) and name:
         return name
     content_id = str(part.get("Content-ID") or "").strip().removeprefix("<").removesuffix(">")
-    if content_id:
-        return content_id
-    return declared[index] if index < len(declared) else None
+    return content_id if content_id in declared else None
 
 
 def _value(part: MIMEPart) -> bytes | str:
