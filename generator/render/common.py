@@ -305,8 +305,8 @@ def body_view(op: Operation, annotator: Annotator, use_dict: bool) -> BodyView |
         annotation = "dict[str, Any]"  # no schema: any fields
         annotator.typing.add("Any")
     elif use_dict:  # the client also sends a binary file (read as it is sent)
-        annotation = "bytes | IO[bytes]"
-        annotator.typing.add("IO")
+        annotation = "bytes | typing.IO[bytes]"  # qualified: a schema may be named IO
+        annotator.modules.add("typing")
     else:
         annotation = "bytes"
     return BodyView(

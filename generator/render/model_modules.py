@@ -173,7 +173,7 @@ _HELPER_IMPORTS: dict[str, tuple[Import, ...]] = {
     "_UniqueItems": (*_CORE, _pydantic("TypeAdapter")),
     "_unknown_keys_read": _KNOWN_KEYS,
     "_KnownKeysRead": _KNOWN_KEYS,
-    "_File": (_typing("IO"), _typing("Annotated"), *_CORE),
+    "_File": (_typing("IO"), _typing("Annotated"), _pydantic("RootModel"), *_CORE),
     "_NullDefault": (
         *_READS_REPLY,
         _typing("Annotated"),

@@ -327,13 +327,17 @@ def _main_outcome(outcomes: list[OutcomeView]) -> OutcomeView | None:
     return outcomes[0] if outcomes else None
 
 
+_FILE = "bytes | typing.IO[bytes]"  # qualified: a schema may be named IO
+
+
 def _returns(outcomes: list[OutcomeView], texts: dict[str, str], *, head: bool) -> str:
-    """The interface method's return annotation: each status's body, and ``str`` for a status
-    that documents a text type beside its JSON one; ``X | None`` for a ``HEAD`` (no body is
-    sent, so none need be built)."""
+    """The interface method's return annotation: each status's body (a binary one ``bytes`` or
+    a file object), and ``str`` for a status that documents a text type beside its JSON one;
+    ``X | None`` for a ``HEAD`` (no body is sent, so none need be built)."""
 
     def bodies(outcome: OutcomeView) -> list[str]:
-        returned = [outcome.returned]
+        # A binary body may be a file object (the runtime streams it), as a client sends one.
+        returned = [_FILE if outcome.kind == "bytes" else outcome.returned]
         if outcome.code in texts and outcome.returned != "str":
             returned.append("str")
         return [union([r, "None"]) if head else r for r in returned]

@@ -35,7 +35,7 @@ _FORMATS = {
     "uuid": ("uuid.UUID", "uuid"),
 }
 _TYPING = frozenset({"Any", "Literal"})  # what note() records besides model classes
-_MODULES = frozenset({"datetime", "uuid", "builtins"})
+_MODULES = frozenset({"datetime", "uuid", "builtins", "typing"})
 _SCALARS = {
     "string": "str",
     "integer": "int",

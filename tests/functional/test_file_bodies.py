@@ -18,7 +18,8 @@ A body whose fields were all left out was sent as no body at all (httpx sends no
 files), which the server refused as missing; it is now an empty multipart body.
 
 A binary request body was typed ``bytes`` alone though a file object is sent as well; it
-is ``bytes | IO[bytes]`` now (checked by ``mypy --strict``, as the ``_File`` fields are).
+is ``bytes | typing.IO[bytes]`` now (checked by ``mypy --strict``, as the ``_File`` fields are;
+qualified, as a schema may be named ``IO``).
 
 A file object an implementation returns for a binary response was sent as JSON (a list of
 its lines, labelled ``application/json``); it is now streamed as the response's media type.
@@ -112,8 +113,28 @@ SPEC = textwrap.dedent(
             content: {application/octet-stream: {schema: {type: string, format: binary}}}
           responses:
             "200":
-              description: the size received
-              content: {application/json: {schema: {type: integer}}}
+              description: the size received, in a schema named as typing's IO
+              content: {application/json: {schema: {$ref: '#/components/schemas/IO'}}}
+      /note:
+        put:
+          operationId: putNote
+          requestBody:
+            required: true
+            content: {text/plain: {schema: {type: string}}}
+          responses:
+            "200":
+              description: the text received
+              content: {application/json: {schema: {type: string}}}
+      /report/{kind}:
+        get:
+          operationId: report
+          parameters: [{name: kind, in: path, required: true, schema: {type: string}}]
+          responses:
+            "200":
+              description: the report, as data or as a document
+              content:
+                application/json: {schema: {$ref: '#/components/schemas/Item'}}
+                application/pdf: {schema: {type: string, format: binary}}
       /download:
         get:
           operationId: download
@@ -123,6 +144,7 @@ SPEC = textwrap.dedent(
               content: {application/zip: {schema: {type: string, format: binary}}}
     components:
       schemas:
+        IO: {type: object, required: [size], properties: {size: {type: integer}}}
         Item:
           type: object
           required: [name]
@@ -195,11 +217,35 @@ def base_url(built: Built) -> Iterator[str]:
             return io.BytesIO(b"PK\x03\x04" * 40_000)  # several chunks
 
     class Raw:
-        async def put_raw(self, body: bytes, context: ctx) -> int:
-            return len(body)
+        async def put_raw(self, body: bytes, context: ctx) -> Any:
+            return {"size": len(body)}
+
+    class AsyncDocument:  # aiofiles' and UploadFile's way
+        def __init__(self) -> None:
+            self.content = io.BytesIO(b"%PDF-1.4" * 20_000)  # several chunks
+
+        async def read(self, size: int = -1) -> bytes:
+            return self.content.read(size)
+
+        async def close(self) -> None:
+            self.content.close()
+
+    class Report:
+        async def report(self, kind: str, context: ctx) -> Any:
+            if kind == "async":
+                return built.runtime.Ok(AsyncDocument(), media_type="application/pdf")
+            document = io.BytesIO(b"%PDF-1.4")
+            media_type = None if kind == "json" else f"application/{kind}"
+            return built.runtime.Ok(document, media_type=media_type)
+
+    class Note:
+        async def put_note(self, body: str, context: ctx) -> str:
+            return body
 
     groups = {
         "raw": Raw(),
+        "note": Note(),
+        "report": Report(),
         "upload": Upload(),
         "wrapped": Wrapped(),
         "batch": Batch(),
@@ -220,6 +266,14 @@ def test_a_ref_to_a_binary_alias_takes_named_files(built: Built, base_url: str) 
     with built.client.Client(base_url=base_url, max_retries=0) as client:
         reply = client.upload.upload(body)
     assert (reply.names, reply.contents) == (["a.txt", "b.txt", "upload"], ["abc", "de", "f"])
+
+
+def test_a_binary_alias_instance_is_still_a_file(built: Built, base_url: str) -> None:
+    """``Bin(b"...")`` was the field's type before it became ``_File``: it still sends its bytes."""
+    models = built.models()
+    body = models.Upload(file=models.Bin(b"abc"), many=[models.Bin2(models.Bin(b"q"))])
+    with built.client.Client(base_url=base_url, max_retries=0) as client:
+        assert client.upload.upload(body).contents == ["abc", "q"]
 
 
 def test_a_body_aliasing_a_multipart_model_sends_its_fields(built: Built, base_url: str) -> None:
@@ -257,10 +311,15 @@ def test_a_multipart_related_body_is_read_into_its_model(built: Built, base_url:
     assert (reply.names, reply.contents) == (["m:2"], ["00ff", "x", "y"])
 
 
-@pytest.mark.parametrize("naming", ["content_id", "position"])
+@pytest.mark.parametrize("naming", ["content_id", "position", "foreign_content_id"])
 def test_related_parts_are_named_by_content_id_or_position(base_url: str, naming: str) -> None:
-    """RFC 2387 parts name no field: their Content-ID does, else their place in the model."""
-    ids = ["<meta>", "<doc>"] if naming == "content_id" else ["", ""]
+    """RFC 2387 parts name no field: their Content-ID does, else their place in the model
+    (a Content-ID naming no field, as ``<root@example.org>``, was taken for a name: 422)."""
+    ids = {
+        "content_id": ["<meta>", "<doc>"],
+        "position": ["", ""],
+        "foreign_content_id": ["<root@example.org>", "<doc@example.org>"],
+    }[naming]
     parts = [
         ("application/json", ids[0], b'{"name": "r", "count": 5}'),
         ("application/octet-stream", ids[1], b"raw"),
@@ -281,6 +340,55 @@ def test_related_parts_are_named_by_content_id_or_position(base_url: str, naming
     assert reply.json() == {"names": ["r:5"], "contents": [b"raw".hex()]}
 
 
+def test_a_related_body_of_too_many_parts_is_refused(base_url: str) -> None:
+    """Starlette's limit on a form's fields (1000) holds for the parts it does not parse,
+    refused before the parse (synchronous, in a worker thread: 40,000 parts took seconds)."""
+    part = b"--sep\r\nContent-Disposition: form-data; name=tags\r\n\r\nx\r\n"
+    reply = httpx.post(
+        f"{base_url}/related",
+        content=part * 1001 + b"--sep--\r\n",
+        headers={"Content-Type": "multipart/related; boundary=sep"},
+    )
+    assert reply.status_code == 400, reply.text
+    assert "1000" in reply.json()["detail"]
+
+
+@pytest.mark.parametrize("charset", ["idna", "punycode"])
+def test_a_charset_python_cannot_decode_with_replacement_reads_as_utf8(
+    base_url: str, charset: str
+) -> None:
+    """As an unknown charset is read (these raised ``UnicodeError``: a 500)."""
+    text = httpx.put(
+        f"{base_url}/note",
+        content="é".encode(),
+        headers={"Content-Type": f"text/plain; charset={charset}"},
+    )
+    meta = b'{"name": "\xc3\xa9"}'
+    part = b"--sep\r\nContent-Type: application/json; charset=%s\r\n\r\n%s\r\n"
+    related = httpx.post(
+        f"{base_url}/related",
+        content=part % (charset.encode(), meta) + b"--sep\r\n\r\nd\r\n--sep--\r\n",
+        headers={"Content-Type": "multipart/related; boundary=sep"},
+    )
+    assert (text.status_code, related.status_code) == (200, 200), related.text
+    assert (text.json(), related.json()["names"]) == ("é", ["é:None"])
+
+
+def test_a_file_object_is_streamed_as_the_media_type_chosen(base_url: str) -> None:
+    """Beside a JSON body, a file object named ``application/pdf`` was JSON-dumped (a list of
+    its lines); as the JSON body (no media type chosen) it is a mismatch (a logged 500)."""
+    document = httpx.get(f"{base_url}/report/pdf")
+    assert (document.status_code, document.content) == (200, b"%PDF-1.4")
+    assert document.headers["content-type"] == "application/pdf"
+    assert httpx.get(f"{base_url}/report/json").status_code == 500
+
+
+def test_a_file_object_read_asynchronously_is_streamed(base_url: str) -> None:
+    """An ``async def read`` (aiofiles, ``UploadFile``) broke the reply after its headers."""
+    document = httpx.get(f"{base_url}/report/async")
+    assert (document.status_code, document.content) == (200, b"%PDF-1.4" * 20_000)
+
+
 def test_a_file_object_returned_for_a_download_is_streamed(built: Built, base_url: str) -> None:
     async def fetch() -> Any:
         async with built.client.AsyncClient(base_url=base_url, max_retries=0) as client:
@@ -296,27 +404,39 @@ USER = """
 from __future__ import annotations
 
 import io
+from typing import IO
 
 from fn_mp_indirect_client import AsyncClient, Client
-from fn_mp_indirect_client.models import Inner, Upload, UploadAlias
+from fn_mp_indirect_client.models import Bin, Bin2, Inner, Upload, UploadAlias
+from fn_mp_indirect_server import DownloadBase
+from fn_mp_indirect_server import runtime as rt
 
 
 def send(client: Client) -> int:
     client.upload.upload(Upload(file=("a.txt", b"abc"), many=[io.BytesIO(b"x"), b"y"]))
+    client.upload.upload(Upload(file=Bin(b"abc"), many=[Bin2(Bin(b"q"))]))
     client.wrapped.wrapped(UploadAlias(Inner(doc=("n.bin", b"xyz"))))
     with open("data.bin", "rb") as data:
-        return client.raw.put_raw(data)
+        return client.raw.put_raw(data).size  # a schema named IO: typing's IO is typing.IO
 
 
 async def send_async(client: AsyncClient) -> int:
-    return await client.raw.put_raw(io.BytesIO(b"abc"))
+    return (await client.raw.put_raw(io.BytesIO(b"abc"))).size
+
+
+class Download(DownloadBase):
+    async def download(self, *, context: rt.RequestContext) -> IO[bytes]:
+        return io.BytesIO(b"PK")  # streamed by the runtime: the interface says so
 """
 
 
 def test_files_type_check_where_they_are_sent(built: Built, base_url: str, tmp_path: Path) -> None:
     program = tmp_path / "user.py"
     program.write_text(USER, encoding="utf-8")
-    client = built.generated.out / built.generated.client
-    assert [str(f) for f in mypy([program], tmp_path, [client])] == []
+    packages = [
+        built.generated.out / built.generated.client,
+        built.generated.out / built.generated.server,
+    ]
+    assert [str(f) for f in mypy([program], tmp_path, packages)] == []
     with built.client.Client(base_url=base_url, max_retries=0) as client:
-        assert client.raw.put_raw(io.BytesIO(b"abcd")) == 4
+        assert client.raw.put_raw(io.BytesIO(b"abcd")).size == 4

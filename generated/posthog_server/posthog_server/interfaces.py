@@ -14,6 +14,7 @@ operations you have; the others answer 501.
 from __future__ import annotations
 
 import builtins
+import typing
 import uuid
 from typing import Protocol, TypedDict
 
@@ -687,7 +688,7 @@ class EnvironmentsExportsApi(Protocol):
         id: int,
         *,
         context: rt.RequestContext,
-    ) -> bytes:
+    ) -> bytes | typing.IO[bytes]:
         """Retrieve environments exports content"""
         ...
 
@@ -732,7 +733,7 @@ class EnvironmentsExportsBase:
         id: int,
         *,
         context: rt.RequestContext,
-    ) -> bytes:
+    ) -> bytes | typing.IO[bytes]:
         """Retrieve environments exports content"""
         raise NotImplementedError
 

@@ -282,8 +282,11 @@ def _render(
     if isinstance(body, (bytes, bytearray, memoryview)):
         raw_type = concrete(media_type, "application/octet-stream")
         return Response(bytes(body), status_code, headers, raw_type)
-    if callable(getattr(body, "read", None)) and route.body_type_for(status_code) is None:
-        raw_type = concrete(media_type, "application/octet-stream")  # a file: streamed
+    if callable(getattr(body, "read", None)):  # a file: streamed, unless JSON is documented
+        if _is_json(media_type) and route.body_type_for(status_code) is not None:
+            problem = f"a file object is no {media_type or 'JSON'} body (name its media type)"
+            raise ResponseMismatch(route.operation_id, status_code, problem)
+        raw_type = concrete(media_type, "application/octet-stream")
         try:
             streamed = chunks(body, raw_type)
         except ValueError as problem:
@@ -327,8 +330,10 @@ def to_response(
       JSON body that is not nullable raises :class:`ResponseMismatch` (the spec promises
       a body: the binder answers ``500``);
     * ``bytes`` are sent raw as the media type (``application/octet-stream`` if none),
-      and so is a file object (a ``read`` method) for a status documenting no JSON
-      body type: streamed in chunks, then closed;
+      and so is a file object (a ``read`` method, or an async one: ``aiofiles``, an
+      ``UploadFile``), streamed in chunks, then closed,
+      unless its media type is JSON on a status documenting a JSON body: then it raises
+      :class:`ResponseMismatch` (``rt.Ok(file, media_type="application/pdf")`` streams);
     * for JSON media types (``application/json``, ``*+json``, or none given) the body is
       first validated into the status's documented type (``route.bodies``) unless it is
       an instance of exactly that class: a dict, another model or a subclass instance

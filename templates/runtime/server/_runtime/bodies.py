@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from .errors import ApiError
@@ -162,7 +163,8 @@ class BodyReader:
         else:  # related, mixed...: Starlette reads form-data only (see related.py)
             from .related import related_fields
 
-            fields = related_fields(raw, content_type, list(self._declared[media]), lists)
+            declared = list(self._declared[media])  # a synchronous parse: off the event loop
+            fields = await run_in_threadpool(related_fields, raw, content_type, declared, lists)
         objects, object_lists = self._objects[media], self._object_lists[media]
         for key, value in fields.items():
             if key in object_lists and isinstance(value, list):
@@ -198,11 +200,12 @@ async def _read_part(part: UploadFile) -> bytes:
 
 
 def _decode(raw: bytes, content_type: str) -> str:
-    """A text body as its ``charset`` says (UTF-8 when it names none, or none Python knows)."""
+    """A text body as its ``charset`` says (UTF-8 when it names none, or none Python can
+    decode with replacement)."""
     _, _, charset = content_type.partition("charset=")
     try:
         return raw.decode(charset.split(";")[0].strip().strip('"') or "utf-8", errors="replace")
-    except LookupError:
+    except (LookupError, ValueError):  # no charset Python knows, or idna's (strict only)
         return raw.decode("utf-8", errors="replace")
 
 

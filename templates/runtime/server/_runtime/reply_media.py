@@ -2,7 +2,8 @@
 range, text in its declared charset, a file's content in chunks."""
 
 import codecs
-from collections.abc import Iterator
+import inspect
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, Final
 
 
@@ -61,9 +62,10 @@ def encoded(text: str, media_type: str) -> str | bytes:
     raise ValueError(problem)
 
 
-def chunks(file: Any, media_type: str) -> Iterator[bytes]:
-    """A file's content in chunks (Starlette reads them in a thread), the file closed
-    after; text chunks encoded in the charset ``media_type`` names (none: UTF-8).
+def chunks(file: Any, media_type: str) -> Iterator[bytes] | AsyncIterator[bytes]:
+    """A file's content in chunks, the file closed after; text chunks encoded in the charset
+    ``media_type`` names (none: UTF-8). A file with an async ``read`` (``aiofiles``, an
+    ``UploadFile``) is read by an async generator, another in Starlette's thread.
 
     Raises ``ValueError`` at once when Python knows no such charset.
     """
@@ -72,7 +74,21 @@ def chunks(file: Any, media_type: str) -> Iterator[bytes]:
         encoder = codecs.getincrementalencoder(charset)()
     except LookupError:
         raise ValueError(f"its charset {charset!r} is unknown") from None
+    if inspect.iscoroutinefunction(getattr(file, "read", None)):
+        return _read_async(file, encoder)
     return _read(file, encoder)
+
+
+async def _read_async(file: Any, encoder: codecs.IncrementalEncoder) -> AsyncIterator[bytes]:
+    try:
+        while chunk := await file.read(_CHUNK):
+            yield encoder.encode(chunk) if isinstance(chunk, str) else bytes(chunk)
+        if tail := encoder.encode("", final=True):
+            yield tail
+    finally:
+        closed = file.close() if callable(getattr(file, "close", None)) else None
+        if inspect.isawaitable(closed):
+            await closed
 
 
 def _read(file: Any, encoder: codecs.IncrementalEncoder) -> Iterator[bytes]:

@@ -13,6 +13,7 @@ operations you have; the others answer 501.
 
 from __future__ import annotations
 
+import typing
 from typing import Protocol, TypedDict
 
 from . import _runtime as rt
@@ -31,7 +32,7 @@ class FilesApi(Protocol):
         name: str,
         *,
         context: rt.RequestContext,
-    ) -> rt.Ok[bytes] | rt.NotFound[Error]:
+    ) -> rt.Ok[bytes | typing.IO[bytes]] | rt.NotFound[Error]:
         """downloadFile"""
         ...
 
@@ -54,7 +55,7 @@ class FilesBase:
         name: str,
         *,
         context: rt.RequestContext,
-    ) -> rt.Ok[bytes] | rt.NotFound[Error]:
+    ) -> rt.Ok[bytes | typing.IO[bytes]] | rt.NotFound[Error]:
         """downloadFile"""
         raise NotImplementedError
 
@@ -86,7 +87,7 @@ class AvatarsApi(Protocol):
         id: int,
         *,
         context: rt.RequestContext,
-    ) -> bytes:
+    ) -> bytes | typing.IO[bytes]:
         """getAvatarImage"""
         ...
 
@@ -108,7 +109,7 @@ class AvatarsBase:
         id: int,
         *,
         context: rt.RequestContext,
-    ) -> bytes:
+    ) -> bytes | typing.IO[bytes]:
         """getAvatarImage"""
         raise NotImplementedError
 

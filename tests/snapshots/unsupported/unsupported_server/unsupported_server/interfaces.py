@@ -13,6 +13,7 @@ operations you have; the others answer 501.
 
 from __future__ import annotations
 
+import typing
 from typing import Protocol, TypedDict
 
 from . import _runtime as rt
@@ -26,7 +27,7 @@ class ReportsApi(Protocol):
         *,
         body: bytes,
         context: rt.RequestContext,
-    ) -> bytes:
+    ) -> bytes | typing.IO[bytes]:
         """postReport"""
         ...
 
@@ -39,7 +40,7 @@ class ReportsBase:
         *,
         body: bytes,
         context: rt.RequestContext,
-    ) -> bytes:
+    ) -> bytes | typing.IO[bytes]:
         """postReport"""
         raise NotImplementedError
 

@@ -8,7 +8,7 @@ parameters, body, responses``) and shared by both classes.
 
 from __future__ import annotations
 
-from typing import IO
+import typing
 
 from .. import _runtime as rt
 from ..models.files import (
@@ -58,7 +58,7 @@ class FilesResource:
     def upload_file(
         self,
         name: str,
-        body: bytes | IO[bytes],
+        body: bytes | typing.IO[bytes],
         *,
         request_options: rt.RequestOptions | None = None,
     ) -> None:
@@ -103,7 +103,7 @@ class AsyncFilesResource:
     async def upload_file(
         self,
         name: str,
-        body: bytes | IO[bytes],
+        body: bytes | typing.IO[bytes],
         *,
         request_options: rt.RequestOptions | None = None,
     ) -> None:

@@ -11,6 +11,7 @@ from typing import TypeVar as _TypeVar
 from pydantic import BaseModel as _BaseModel
 from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
 from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler
+from pydantic import RootModel as _RootModel
 from pydantic import SerializationInfo as _SerializationInfo
 from pydantic import SerializerFunctionWrapHandler as _SerializerFunctionWrapHandler
 from pydantic import model_serializer as _model_serializer
@@ -80,6 +81,8 @@ class _FilePart:
 
 
 def _file_part(value: _Any) -> _Any:
+    while isinstance(value, _RootModel):  # a binary alias's model (``Bin(b"...")``): its bytes
+        value = value.root
     if isinstance(value, str):
         return value.encode("utf-8")  # a reply's string, read as bytes
     if isinstance(value, (bytearray, memoryview)):
@@ -105,8 +108,12 @@ def _named(value: _Any) -> bool:
 
 _FileContent = bytes | _IO[bytes]
 _File = _Annotated[
-    _FileContent | tuple[str | None, _FileContent] | tuple[str | None, _FileContent, str | None],
+    _FileContent
+    | _RootModel[_Any]
+    | tuple[str | None, _FileContent]
+    | tuple[str | None, _FileContent, str | None],
     _FilePart(),
 ]
-"""A ``format: binary`` property: bytes, a binary file object (streamed, named after its file)
-or httpx's ``(filename, content[, content_type])`` tuple, sent as a multipart file part."""
+"""A ``format: binary`` property: bytes, a binary file object (streamed, named after its file),
+a binary alias's model (its bytes) or httpx's ``(filename, content[, content_type])`` tuple,
+sent as a multipart file part."""

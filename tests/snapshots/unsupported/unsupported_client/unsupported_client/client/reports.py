@@ -8,7 +8,7 @@ parameters, body, responses``) and shared by both classes.
 
 from __future__ import annotations
 
-from typing import IO
+import typing
 
 from .. import _runtime as rt
 
@@ -29,7 +29,7 @@ class ReportsResource:
 
     def post_report(
         self,
-        body: bytes | IO[bytes],
+        body: bytes | typing.IO[bytes],
         *,
         request_options: rt.RequestOptions | None = None,
     ) -> bytes:
@@ -55,7 +55,7 @@ class AsyncReportsResource:
 
     async def post_report(
         self,
-        body: bytes | IO[bytes],
+        body: bytes | typing.IO[bytes],
         *,
         request_options: rt.RequestOptions | None = None,
     ) -> bytes:
