@@ -9,6 +9,7 @@ stage's walk over the document (:func:`apiforge.load.validation.scan`) asks
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from apiforge.load import jsonpointer
@@ -31,7 +32,8 @@ def empty_range(schema: dict[str, Any], pointer: str = "") -> tuple[str, str] | 
 
     Numbers: ``minimum``/``maximum`` with OpenAPI 3.0's boolean ``exclusiveMinimum``/
     ``exclusiveMaximum`` or 3.1's numeric ones (``minimum: 1, exclusiveMaximum: 1`` leaves
-    none either); lengths, item and property counts: their
+    none either), and for an integer-only ``type`` the integers between them
+    (``minimum: 1.2, maximum: 1.8`` leaves none); lengths, item and property counts: their
     ``min*`` above their ``max*``. Each only where ``type`` is absent or admits the kind it
     bounds. A bound that is not a number (a property named ``maximum``) is no bound.
     ``pointer``, where the schema is in the document: none under ``not``, ``if``, ``then``,
@@ -75,7 +77,7 @@ def _counts(schema: dict[str, Any], declared: Any) -> tuple[str, str, str, bool]
 
 
 def _numbers(schema: dict[str, Any], declared: Any) -> tuple[str, str, str, bool] | None:
-    """Numeric bounds that leave no number (no integer, for an integer-only ``type``)."""
+    """Numeric bounds that leave no number, or (integer-only ``type``) no integer."""
     lower = _bound(schema, "minimum", "exclusiveMinimum")
     upper = _bound(schema, "maximum", "exclusiveMaximum")
     if lower is None or upper is None or not _admits(declared, _NUMERIC):
@@ -86,7 +88,18 @@ def _numbers(schema: dict[str, Any], declared: Any) -> tuple[str, str, str, bool
     if least > most or (least == most and (low_open or high_open)):
         relation = "above" if least > most else "equal to"
         return high_key, f"{both % relation}: no {kind} satisfies both", kind, least > most
-    return None
+    if kind == "number" or _integer_between(least, low_open, most, high_open):
+        return None
+    return high_key, f"{both % 'below'} with no integer between them", kind, False
+
+
+def _integer_between(least: float, low_open: bool, most: float, high_open: bool) -> bool:
+    """Whether an integer lies within the bounds (which do not cross); yes for infinite or NaN ones."""
+    if not (math.isfinite(least) and math.isfinite(most)):
+        return True
+    first = math.floor(least) + 1 if low_open else math.ceil(least)
+    last = math.ceil(most) - 1 if high_open else math.floor(most)
+    return first <= last
 
 
 def _admits(declared: Any, kinds: tuple[str, ...]) -> bool:

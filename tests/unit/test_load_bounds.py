@@ -137,3 +137,39 @@ def test_one_type_schemas_are_rejected_by_the_generated_code(
     found = empty_range(schema)
     assert found is not None
     assert f"no {kind} satisfies both, so the generated code rejects every one" in found[1]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "integer", "exclusiveMinimum": 1, "exclusiveMaximum": 2},  # 3.1's numbers
+        {"type": "integer", "minimum": 1.2, "maximum": 1.8},
+        {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 2,
+            "exclusiveMinimum": True,
+            "exclusiveMaximum": True,
+        },
+        {"type": ["integer", "null"], "minimum": -1.5, "exclusiveMaximum": -1},
+        {"type": ["integer", "string"], "exclusiveMinimum": 0, "maximum": 0.5},
+    ],
+)
+def test_integer_bounds_with_no_integer_between(schema: dict[str, Any]) -> None:
+    found = empty_range(schema)
+    assert found is not None and "with no integer between them" in found[1]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "number", "exclusiveMinimum": 1, "exclusiveMaximum": 2},  # 1.5 fits
+        {"minimum": 1.2, "maximum": 1.8},  # untyped: numbers too
+        {"type": "integer", "minimum": 1.2, "maximum": 2},
+        {"type": "integer", "exclusiveMinimum": 0.5, "exclusiveMaximum": 1.5},
+        {"type": "integer", "minimum": 0.5, "maximum": float("inf")},
+        {"type": "integer", "minimum": float("nan"), "maximum": 0},  # NaN is no bound
+    ],
+)
+def test_bounds_with_an_integer_or_a_number_between(schema: dict[str, Any]) -> None:
+    assert empty_range(schema) is None
