@@ -84,22 +84,28 @@ def _numbers(schema: dict[str, Any], declared: Any) -> tuple[str, str, str, bool
         return None
     (low_key, least, low_open), (high_key, most, high_open) = lower, upper
     kind = "number" if _admits(declared, ("number",)) else "integer"
-    both = f"{_spelt(schema, low_key, least)} is %s {_spelt(schema, high_key, most)}"
     if least > most or (least == most and (low_open or high_open)):
-        relation = "above" if least > most else "equal to"
-        return high_key, f"{both % relation}: no {kind} satisfies both", kind, least > most
-    if kind == "number" or _integer_between(least, low_open, most, high_open):
+        relation, why = ("above" if least > most else "equal to"), f": no {kind} satisfies both"
+    elif kind == "number" or _integer_between(least, low_open, most, high_open):
         return None
-    return high_key, f"{both % 'below'} with no integer between them", kind, False
+    else:
+        relation, why = "below", " with no integer between them"
+    spelt = f"{_spelt(schema, low_key, least)} is {relation} {_spelt(schema, high_key, most)}"
+    return high_key, spelt + why, kind, least > most
 
 
 def _integer_between(least: float, low_open: bool, most: float, high_open: bool) -> bool:
     """Whether an integer lies within the bounds (which do not cross); yes for infinite or NaN ones."""
-    if not (math.isfinite(least) and math.isfinite(most)):
+    if _infinite(least) or _infinite(most):
         return True
     first = math.floor(least) + 1 if low_open else math.ceil(least)
     last = math.ceil(most) - 1 if high_open else math.floor(most)
     return first <= last
+
+
+def _infinite(value: float) -> bool:
+    """Whether a bound is an infinite or NaN float (an int, however large, is neither)."""
+    return value.__class__ is float and not math.isfinite(value)
 
 
 def _admits(declared: Any, kinds: tuple[str, ...]) -> bool:

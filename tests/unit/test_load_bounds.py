@@ -169,6 +169,7 @@ def test_integer_bounds_with_no_integer_between(schema: dict[str, Any]) -> None:
         {"type": "integer", "exclusiveMinimum": 0.5, "exclusiveMaximum": 1.5},
         {"type": "integer", "minimum": 0.5, "maximum": float("inf")},
         {"type": "integer", "minimum": float("nan"), "maximum": 0},  # NaN is no bound
+        {"type": "integer", "minimum": 0.5, "maximum": 10**400},  # no float holds it
     ],
 )
 def test_bounds_with_an_integer_or_a_number_between(schema: dict[str, Any]) -> None:
