@@ -374,7 +374,7 @@ def _report_offenders(
                 message,
                 jsonpointer.join(pointer, "default"),
             )
-        empty = empty_range(node) if not UPPER_BOUNDS.isdisjoint(node) else None
+        empty = empty_range(node, pointer) if not UPPER_BOUNDS.isdisjoint(node) else None
         if empty is not None:
             keyword, why = empty
             report(
