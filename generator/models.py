@@ -25,7 +25,7 @@ from apiforge.diagnostics import Sink
 from apiforge.ir.model import preferred_request
 from apiforge.ir.nested import component_key
 from apiforge.ir.schemas import is_nullable
-from apiforge.ir.shapes import Shape
+from apiforge.ir.shapes import Shape, alias_chain
 from apiforge.model_cache import (
     CachedModule,
     cached_layout,
@@ -180,14 +180,9 @@ def multipart_bodies(api: Api, shapes: dict[str, Shape]) -> frozenset[str]:
     for op in api.operations:
         content = preferred_request(op.body.contents) if op.body is not None else None
         ref = content.type if content is not None and content.kind == "multipart" else None
-        key = ref.model if ref is not None and ref.kind == "model" else None
-        while key is not None and key not in found:
-            found.add(key)
-            shape = shapes.get(key)
-            target = (
-                shape.schema.get("$ref") if shape is not None and shape.kind == "alias" else None
-            )
-            key = component_key(target) if isinstance(target, str) else None
+        if ref is not None and ref.kind == "model" and ref.model is not None:
+            found.add(ref.model)
+            found.update(shape.key for shape in alias_chain(ref.model, shapes))
     return frozenset(found)
 
 

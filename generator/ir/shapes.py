@@ -336,6 +336,19 @@ def _merge_into(merged: dict[str, Any], part: dict[str, Any], override: bool = F
             merged[key] = value
 
 
+def alias_chain(key: str, shapes: dict[str, Shape]) -> list[Shape]:
+    """Component ``key``'s shape and those its ``$ref`` aliases lead to, in order
+    (``UploadAlias: {$ref: Upload}`` gives both); it ends at a shape that is no ``$ref``
+    alias, at a reference to no component, or where the aliases go round."""
+    chain: list[Shape] = []
+    shape = shapes.get(key)
+    while shape is not None and all(shape.key != seen.key for seen in chain):
+        chain.append(shape)
+        target = shape.schema.get("$ref") if shape.kind == "alias" else None
+        shape = shapes.get(component_key(target) or "") if isinstance(target, str) else None
+    return chain
+
+
 def split_keys(shapes: dict[str, Shape]) -> frozenset[str]:
     """Components rendered as a ``*Request`` and a ``*Response`` class instead of one.
 

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from apiforge.ir.nested import component_key
 from apiforge.ir.schemas import is_nullable, null_only
-from apiforge.ir.shapes import Shape
+from apiforge.ir.shapes import Shape, alias_chain
 from apiforge.naming.names import Names
 from apiforge.naming.words import ClassName
 from apiforge.render.escape import literal
@@ -341,18 +341,16 @@ def inlined_union(shape: Shape, shapes: dict[str, Shape]) -> bool:
 def binary_alias(shape: Shape, shapes: dict[str, Shape]) -> bool:
     """An alias of ``format: binary`` (``Bin: {type: string, format: binary}``), directly or
     through other aliases: a multipart body's field referring to it holds a file (``_File``)."""
-    seen: set[str] = set()
-    while shape.kind == "alias" and shape.key not in seen:
-        seen.add(shape.key)
-        schema = shape.schema
-        ref = schema.get("$ref")
-        if not isinstance(ref, str):
-            return json_types(schema) == ["string"] and schema.get("format") == "binary"
-        target = shapes.get(component_key(ref) or "")
-        if target is None:
-            return False
-        shape = target
-    return False
+    if shape.kind != "alias":
+        return False
+    end = (alias_chain(shape.key, shapes) or [shape])[-1]
+    schema = end.schema
+    return (
+        end.kind == "alias"
+        and "$ref" not in schema
+        and json_types(schema) == ["string"]
+        and schema.get("format") == "binary"
+    )
 
 
 def enum_root(values: tuple[Any, ...]) -> Type:
