@@ -45,10 +45,13 @@ def security(pair: Pair, old: Operation, new: Operation) -> None:
     (None through an empty one); the client sends whatever credentials it was given.
     """
     before, after = _alternatives(old), _alternatives(new)
-    if before == after:
+    if before == after and old.security_unsupported == new.security_unsupported:
         return
     symbol = pair.new.calls(new)
     where = (old.spec_location, new.spec_location)
+    if old.security_unsupported or new.security_unsupported:
+        _unsupported(pair, old.security_unsupported, after, symbol, where)
+        return
     was_open, now_open = frozenset() in before, frozenset() in after
     if was_open and not now_open:
         pair.emit(
@@ -87,6 +90,49 @@ def security(pair: Pair, old: Operation, new: Operation) -> None:
         _ways(pair, gone, fresh, symbol, where)
     for way in ways_before & ways_after:
         _scopes(pair, before[way], after[way], symbol, where)
+
+
+def _unsupported(
+    pair: Pair,
+    was_unsupported: bool,
+    after: Alternatives,
+    symbol: dict[Audience, str],
+    where: Where,
+) -> None:
+    """Every way to authenticate now uses a scheme the generator does not support (``http``
+    digest, ``mutualTLS``...), or no longer: the generated server refused every request for
+    it (401) and the client sent no credentials."""
+    if not was_unsupported:
+        pair.emit(
+            "auth-unsupported-added",
+            same(P),
+            {
+                "client": "now takes credentials only in schemes the generator does not support: "
+                "the client sends none (give them through http_client=), and the generated "
+                "server refuses every call (401)",
+                "server": "every request is now refused (401): only schemes the generator does "
+                "not support are required; the implementation's method is no longer called",
+            },
+            symbol,
+            *where,
+        )
+        return
+    ways = [way for way in after if way]
+    now = f"authenticates with {_spelt(ways)}" if ways else "takes no credentials"
+    if frozenset() in after and ways:
+        now += " (or none)"
+    sent = "the client sends their credentials" if ways else "calls are served"
+    pair.emit(
+        "auth-unsupported-removed",
+        {"client": C, "server": P},
+        {
+            "client": f"now {now}: {sent} (only unsupported schemes were required: the client "
+            "sent no credentials and the generated server refused every call)",
+            "server": f"requests are now served (every one was refused: 401); the operation {now}",
+        },
+        symbol,
+        *where,
+    )
 
 
 def _ways(
