@@ -46,6 +46,9 @@ def security(pair: Pair, old: Operation, new: Operation) -> None:
     """
     before, after = _alternatives(old), _alternatives(new)
     if before == after and old.security_unsupported == new.security_unsupported:
+        if _order(old) != _order(new):
+            where = (old.spec_location, new.spec_location)
+            _reordered(pair, _order(old), _order(new), pair.new.calls(new), where)
         return
     symbol = pair.new.calls(new)
     where = (old.spec_location, new.spec_location)
@@ -90,6 +93,39 @@ def security(pair: Pair, old: Operation, new: Operation) -> None:
         _ways(pair, gone, fresh, symbol, where)
     for way in ways_before & ways_after:
         _scopes(pair, before[way], after[way], symbol, where)
+
+
+def _order(op: Operation) -> list[tuple[str, ...]]:
+    """The ways to authenticate in the order both packages try them, each scheme in order (the
+    server's principal is the first scheme's of the first way a request satisfies)."""
+    return [tuple(r.scheme for r in alt) for alt in op.security_alternatives if alt]
+
+
+def _reordered(
+    pair: Pair,
+    was: list[tuple[str, ...]],
+    now: list[tuple[str, ...]],
+    symbol: dict[Audience, str],
+    where: Where,
+) -> None:
+    """The same ways to authenticate, tried in another order."""
+
+    def spelt(order: list[tuple[str, ...]]) -> str:
+        return ", then ".join(" and ".join(way) for way in order)
+
+    tries = f"now tries {spelt(now)} (was {spelt(was)})"
+    pair.emit(
+        "auth-order-changed",
+        {"client": C, "server": P},
+        {
+            "client": f"{tries}: a client holding credentials for several ways sends those of "
+            "the first it holds",
+            "server": f"{tries}: a request that satisfies several ways gets the principal of "
+            "the first one's first scheme in its context",
+        },
+        symbol,
+        *where,
+    )
 
 
 def _unsupported(

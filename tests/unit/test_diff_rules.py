@@ -1356,6 +1356,24 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(B, P, "auth-scheme-changed"),
     ),
     (
+        "auth-order-changed: the same ways to authenticate, tried in another order",
+        lambda d: _security(d, [{"token": ["pets:read"]}, {"key": []}]),
+        lambda d: _security(d, [{"key": []}, {"token": ["pets:read"]}]),
+        _both(C, P, "auth-order-changed"),
+    ),
+    (
+        "auth-order-changed: the schemes of one way (the principal is the first one's)",
+        lambda d: _security(d, [{"token": ["pets:read"], "key": []}]),
+        lambda d: _security(d, [{"key": [], "token": ["pets:read"]}]),
+        _both(C, P, "auth-order-changed"),
+    ),
+    (
+        "auth-order-changed is not the empty alternative moving (neither package tries it)",
+        lambda d: _security(d, [{}, {"token": ["pets:read"]}]),
+        lambda d: _security(d, [{"token": ["pets:read"]}, {}]),
+        set(),
+    ),
+    (
         "auth-scheme-changed on a scheme no operation takes: neither package reads it",
         lambda d: _schemes(d, key=_KEY),
         lambda d: _schemes(d, key=_BASIC),
