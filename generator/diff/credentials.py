@@ -10,7 +10,7 @@ not in rendered text. An operation's own requirements are :mod:`~apiforge.diff.a
 
 from __future__ import annotations
 
-from apiforge.diff.model import Level
+from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair
 from apiforge.ir.model import Api, SecurityScheme
 
@@ -66,7 +66,8 @@ def constructor(pair: Pair) -> None:
         return  # the same scheme: :func:`schemes` reports a change of its kind
     was, now = _main(old), _main(new)
     before, after = arguments(was), arguments(now)
-    symbol, fresh = {"client": before}, {"client": after}
+    symbol: dict[Audience, str] = {"client": before}
+    fresh: dict[Audience, str] = {"client": after}
     if was is None:
         assert now is not None
         pair.emit(
