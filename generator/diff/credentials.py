@@ -184,12 +184,11 @@ def schemes(pair: Pair) -> None:
             continue  # taken on one side only (scheme_uses says so), or sent alike
         # basic's credential is (username, password), every other kind's a string
         reshaped = (before.kind == "basic") != (scheme.kind == "basic")
-        main = old.main_scheme == new.main_scheme == scheme.name
-        if main:
-            symbol = arguments(before)
+        if old.main_scheme == new.main_scheme == scheme.name:  # given by Client()'s arguments
+            symbol, now = arguments(before), arguments(scheme)
             note = _MAIN_NOTE[scheme.kind == "basic"] if reshaped else ""
         else:
-            symbol = f"Client(credentials={{{scheme.name!r}: ...}})"
+            symbol = now = f"Client(credentials={{{scheme.name!r}: ...}})"
             note = _NAMED_NOTE[scheme.kind == "basic"] if reshaped else ""
         pair.emit(
             "auth-scheme-changed",
@@ -198,6 +197,7 @@ def schemes(pair: Pair) -> None:
             {"client": symbol},
             before.spec_location,
             scheme.spec_location,
+            {"client": now},
         )
 
 

@@ -99,3 +99,13 @@ def test_a_scheme_no_operation_takes_any_more_breaks_credentials_naming_it() -> 
     (change,) = [c for c in diff(old, new).changes if c.rule == "credentials-scheme-removed"]
     assert change.symbol == "Client(credentials={'key': ...})"
     assert "ValueError" in change.message and "no operation takes it now" in change.message
+
+
+def test_the_main_scheme_turned_basic_names_both_constructors() -> None:
+    new = edited(lambda d: d["components"]["securitySchemes"].update(token=_BASIC))
+    (change,) = diff(base(), new).for_audience("client")
+    assert (change.rule, change.symbol, change.new_symbol) == (
+        "auth-scheme-changed",
+        "Client(api_key=...)",
+        "Client(username=..., password=...)",
+    )
