@@ -18,19 +18,21 @@ from apiforge.ir.model import Operation
 
 P, C = Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 Where = tuple[SpecLocation, SpecLocation]
-Alternatives = dict[frozenset[str], dict[str, frozenset[str]]]
+Scopes = frozenset[tuple[str, frozenset[str]]]  # one alternative's scopes, scheme by scheme
+Alternatives = dict[frozenset[str], frozenset[Scopes]]
 
 
 def _alternatives(op: Operation) -> Alternatives:
-    """Each way to authenticate (its schemes, ANDed) -> each scheme's scopes; the empty key when
-    credentials are optional or not asked for at all."""
-    found: Alternatives = {
-        frozenset(r.scheme for r in alt): {r.scheme: frozenset(r.scopes) for r in alt}
-        for alt in op.security_alternatives
-    }
+    """Each way to authenticate (its schemes, ANDed) -> the scopes it is accepted with (more than
+    one when alternatives name the same schemes with other scopes: any of them lets a request
+    in); the empty key when credentials are optional or not asked for at all."""
+    found: dict[frozenset[str], set[Scopes]] = {}
+    for alt in op.security_alternatives:
+        scopes = frozenset((r.scheme, frozenset(r.scopes)) for r in alt)
+        found.setdefault(frozenset(r.scheme for r in alt), set()).add(scopes)
     if op.security_optional or not (found or op.security_unsupported):
-        found[frozenset()] = {}
-    return found
+        found.setdefault(frozenset(), set()).add(frozenset())
+    return {way: frozenset(scopes) for way, scopes in found.items()}
 
 
 def _spelt(ways: Iterable[frozenset[str]]) -> str:
@@ -92,7 +94,8 @@ def security(pair: Pair, old: Operation, new: Operation) -> None:
     elif ways_before and ways_after:
         _ways(pair, gone, fresh, symbol, where)
     for way in ways_before & ways_after:
-        _scopes(pair, before[way], after[way], symbol, where)
+        if before[way] != after[way]:
+            _scopes(pair, way, before[way], after[way], symbol, where)
 
 
 def _order(op: Operation) -> list[tuple[str, ...]]:
@@ -207,26 +210,71 @@ def _ways(
 
 def _scopes(
     pair: Pair,
-    before: dict[str, frozenset[str]],
-    after: dict[str, frozenset[str]],
+    way: frozenset[str],
+    before: frozenset[Scopes],
+    after: frozenset[Scopes],
     symbol: dict[Audience, str],
     where: tuple[SpecLocation, SpecLocation],
 ) -> None:
-    """Scopes asked of one way to authenticate, scheme by scheme."""
-    for scheme, scopes in after.items():
-        if scopes - before[scheme]:
+    """Scopes asked of one way to authenticate: scheme by scheme, or, where alternatives name
+    its schemes with other scopes, each set of scopes it is accepted with."""
+    if len(before) != 1 or len(after) != 1:
+        _scope_sets(pair, way, before, after, symbol, where)
+        return
+    (one_before,), (one_after,) = before, after
+    was: dict[str, frozenset[str]] = dict(one_before)
+    now: dict[str, frozenset[str]] = dict(one_after)
+    for scheme, scopes in now.items():
+        if scopes - was[scheme]:
             pair.emit(
                 "auth-scopes-added",
                 {"client": P, "server": C},
-                f"{scheme} now needs scopes {', '.join(sorted(scopes - before[scheme]))}",
+                f"{scheme} now needs scopes {', '.join(sorted(scopes - was[scheme]))}",
                 symbol,
                 *where,
             )
-        if before[scheme] - scopes:
+        if was[scheme] - scopes:
             pair.emit(
                 "auth-scopes-removed",
                 {"client": C, "server": P},
-                f"{scheme} no longer needs scopes {', '.join(sorted(before[scheme] - scopes))}",
+                f"{scheme} no longer needs scopes {', '.join(sorted(was[scheme] - scopes))}",
                 symbol,
                 *where,
             )
+
+
+def _scope_sets(
+    pair: Pair,
+    way: frozenset[str],
+    before: frozenset[Scopes],
+    after: frozenset[Scopes],
+    symbol: dict[Audience, str],
+    where: tuple[SpecLocation, SpecLocation],
+) -> None:
+    """Sets of scopes one way is accepted with, dropped (tokens granted only those get 403)
+    or added."""
+
+    def spelt(scopes: Scopes) -> str:
+        named = sorted((scheme, ", ".join(sorted(s))) for scheme, s in scopes if s)
+        if not named:
+            return f"{_spelt([way])} with no scopes"
+        if len(way) == 1:
+            return f"{_spelt([way])} with scopes {named[0][1]}"
+        return f"{_spelt([way])} with scopes " + "; ".join(f"{k}: {v}" for k, v in named)
+
+    for scopes in sorted(before - after, key=spelt):
+        pair.emit(
+            "auth-scopes-alternative-removed",
+            {"client": P, "server": C},
+            f"no longer accepts {spelt(scopes)}: calls granted only those get 403",
+            symbol,
+            *where,
+        )
+    for scopes in sorted(after - before, key=spelt):
+        pair.emit(
+            "auth-scopes-alternative-added",
+            {"client": C, "server": P},
+            f"also accepts {spelt(scopes)}",
+            symbol,
+            *where,
+        )

@@ -109,3 +109,16 @@ def test_the_main_scheme_turned_basic_names_both_constructors() -> None:
         "Client(api_key=...)",
         "Client(username=..., password=...)",
     )
+
+
+def test_scopes_of_alternatives_naming_one_scheme_are_compared_as_sets() -> None:
+    """``read`` or ``admin`` -> ``read``: ``admin`` is no longer enough; ``read`` always was."""
+    either = [{"token": ["pets:read"]}, {"token": ["pets:admin"]}]
+    report = diff(
+        edited(lambda d: _security(d, either)),
+        edited(lambda d: _security(d, [{"token": ["pets:read"]}])),
+    )
+    (change,) = report.for_audience("client")
+    assert change.rule == "auth-scopes-alternative-removed"
+    assert change.message.startswith("no longer accepts token with scopes pets:admin:")
+    assert "pets:read" not in change.message

@@ -1374,6 +1374,18 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         set(),
     ),
     (
+        "auth-scopes-alternative-added: the same scheme accepted with other scopes too",
+        lambda d: _security(d, [{"token": ["pets:read"]}]),
+        lambda d: _security(d, [{"token": ["pets:read"]}, {"token": ["pets:admin"]}]),
+        _both(C, P, "auth-scopes-alternative-added"),
+    ),
+    (
+        "auth-scopes-alternative-removed: one of two sets of scopes the scheme was accepted with",
+        lambda d: _security(d, [{"token": ["pets:read"]}, {"token": ["pets:admin"]}]),
+        lambda d: _security(d, [{"token": ["pets:admin"]}]),
+        _both(P, C, "auth-scopes-alternative-removed"),
+    ),
+    (
         "auth-scheme-changed on a scheme no operation takes: neither package reads it",
         lambda d: _schemes(d, key=_KEY),
         lambda d: _schemes(d, key=_BASIC),
