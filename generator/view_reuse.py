@@ -98,7 +98,7 @@ _SCALARS: dict[type, tuple[str, ...]] = {
     Schema: _split("key kind enum_values description enum_varnames alias_of"),
     ir.Server: _split("url description"),
     ir.SecurityScheme: _split("name kind param_name location"),
-    Api: _split("title version description tags"),
+    Api: _split("title version description tags used_schemes main_scheme"),
     OperationNames: _split("resource method params function constant all_method"),
     GroupNames: _split("resource_class interface keyword base"),
     Names: _split("schemas fields members variants"),

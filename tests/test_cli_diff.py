@@ -232,10 +232,21 @@ def test_a_damaged_snapshot_in_the_cache_falls_back_to_the_recorded_copy(
     assert "shop.yaml: shop_client: 1 breaking; shop_server: 1 compatible" in out
 
 
-def _edited(edit: str) -> dict[str, Any]:
+def _first(edit: str) -> dict[str, Any]:
+    """The spec generated first: the base one (an HTTP basic scheme declared, for ``credentials``)."""
     document = base()
+    if edit == "credentials":
+        document["components"]["securitySchemes"]["basic"] = {"type": "http", "scheme": "basic"}
+    return document
+
+
+def _edited(edit: str) -> dict[str, Any]:
+    document = _first(edit)
     schemas = document["components"]["schemas"]
-    if edit == "field":
+    if edit == "credentials":  # two of three operations take basic: Client(username=, password=)
+        for method in ("get", "post"):
+            document["paths"]["/pets/"][method]["security"] = [{"basic": []}]
+    elif edit == "field":
         schemas["Pet"]["properties"]["colour"] = {"type": "string"}
     elif edit == "enum":
         schemas["Status"]["enum"].remove("sold")
@@ -255,7 +266,7 @@ def _two_generations(
     monkeypatch.chdir(folder)
     monkeypatch.setenv("APIFORGE_CACHE_DIR", cache_dir)
     Path("pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    write_spec(base())
+    write_spec(_first(edit))
     assert run("generate")[0] == 0
     write_spec(_edited(edit))
     code, out, err = run("generate")
@@ -267,7 +278,7 @@ def _two_generations(
     return found
 
 
-@pytest.mark.parametrize("edit", ["field", "enum", "parameter"])
+@pytest.mark.parametrize("edit", ["field", "enum", "parameter", "credentials"])
 def test_generate_with_the_cache_reports_what_it_reports_without(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
 ) -> None:
@@ -288,6 +299,9 @@ def test_generate_with_the_cache_reports_what_it_reports_without(
     assert taken == [True]
     assert cached == _two_generations(monkeypatch, tmp_path / "loaded", "off", edit)
     assert "CHANGELOG" not in cached["summary"] and cached["shop_client/CHANGELOG.md"]
+    if edit == "credentials":  # the stored snapshot knows the old main scheme: no operation does
+        assert "shop_client: 1 breaking" in cached["summary"]
+        assert "`Client(api_key=...)`" in cached["shop_client/CHANGELOG.md"]
 
 
 def test_generate_records_the_spec_copy_the_release_step_made(

@@ -18,19 +18,21 @@ from apiforge.ir.model import Operation
 
 P, C = Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 Where = tuple[SpecLocation, SpecLocation]
-Alternatives = dict[frozenset[str], dict[str, frozenset[str]]]
+Scopes = frozenset[tuple[str, frozenset[str]]]  # one alternative's scopes, scheme by scheme
+Alternatives = dict[frozenset[str], frozenset[Scopes]]
 
 
 def _alternatives(op: Operation) -> Alternatives:
-    """Each way to authenticate (its schemes, ANDed) -> each scheme's scopes; the empty key when
-    credentials are optional or not asked for at all."""
-    found: Alternatives = {
-        frozenset(r.scheme for r in alt): {r.scheme: frozenset(r.scopes) for r in alt}
-        for alt in op.security_alternatives
-    }
+    """Each way to authenticate (its schemes, ANDed) -> the scopes it is accepted with (more than
+    one when alternatives name the same schemes with other scopes: any of them lets a request
+    in); the empty key when credentials are optional or not asked for at all."""
+    found: dict[frozenset[str], set[Scopes]] = {}
+    for alt in op.security_alternatives:
+        scopes = frozenset((r.scheme, frozenset(r.scopes)) for r in alt)
+        found.setdefault(frozenset(r.scheme for r in alt), set()).add(scopes)
     if op.security_optional or not (found or op.security_unsupported):
-        found[frozenset()] = {}
-    return found
+        found.setdefault(frozenset(), set()).add(frozenset())
+    return {way: frozenset(scopes) for way, scopes in found.items()}
 
 
 def _spelt(ways: Iterable[frozenset[str]]) -> str:
@@ -45,10 +47,16 @@ def security(pair: Pair, old: Operation, new: Operation) -> None:
     (None through an empty one); the client sends whatever credentials it was given.
     """
     before, after = _alternatives(old), _alternatives(new)
-    if before == after:
+    if before == after and old.security_unsupported == new.security_unsupported:
+        if _order(old) != _order(new):
+            where = (old.spec_location, new.spec_location)
+            _reordered(pair, _order(old), _order(new), pair.new.calls(new), where)
         return
     symbol = pair.new.calls(new)
     where = (old.spec_location, new.spec_location)
+    if old.security_unsupported or new.security_unsupported:
+        _unsupported(pair, old.security_unsupported, after, symbol, where)
+        return
     was_open, now_open = frozenset() in before, frozenset() in after
     if was_open and not now_open:
         pair.emit(
@@ -86,7 +94,84 @@ def security(pair: Pair, old: Operation, new: Operation) -> None:
     elif ways_before and ways_after:
         _ways(pair, gone, fresh, symbol, where)
     for way in ways_before & ways_after:
-        _scopes(pair, before[way], after[way], symbol, where)
+        if before[way] != after[way]:
+            _scopes(pair, way, before[way], after[way], symbol, where)
+
+
+def _order(op: Operation) -> list[tuple[str, ...]]:
+    """The ways to authenticate in the order both packages try them, each scheme in order (the
+    server's principal is the first scheme's of the first way a request satisfies)."""
+    return [tuple(r.scheme for r in alt) for alt in op.security_alternatives if alt]
+
+
+def _reordered(
+    pair: Pair,
+    was: list[tuple[str, ...]],
+    now: list[tuple[str, ...]],
+    symbol: dict[Audience, str],
+    where: Where,
+) -> None:
+    """The same ways to authenticate, tried in another order."""
+
+    def spelt(order: list[tuple[str, ...]]) -> str:
+        return ", then ".join(" and ".join(way) for way in order)
+
+    tries = f"now tries {spelt(now)} (was {spelt(was)})"
+    pair.emit(
+        "auth-order-changed",
+        {"client": C, "server": P},
+        {
+            "client": f"{tries}: a client holding credentials for several ways sends those of "
+            "the first it holds",
+            "server": f"{tries}: a request that satisfies several ways gets the principal of "
+            "the first one's first scheme in its context",
+        },
+        symbol,
+        *where,
+    )
+
+
+def _unsupported(
+    pair: Pair,
+    was_unsupported: bool,
+    after: Alternatives,
+    symbol: dict[Audience, str],
+    where: Where,
+) -> None:
+    """Every way to authenticate now uses a scheme the generator does not support (``http``
+    digest, ``mutualTLS``...), or no longer: the generated server refused every request for
+    it (401) and the client sent no credentials."""
+    if not was_unsupported:
+        pair.emit(
+            "auth-unsupported-added",
+            same(P),
+            {
+                "client": "now takes credentials only in schemes the generator does not support: "
+                "the client sends none (give them through http_client=), and the generated "
+                "server refuses every call (401)",
+                "server": "every request is now refused (401): only schemes the generator does "
+                "not support are required; the implementation's method is no longer called",
+            },
+            symbol,
+            *where,
+        )
+        return
+    ways = [way for way in after if way]
+    now = f"authenticates with {_spelt(ways)}" if ways else "takes no credentials"
+    if frozenset() in after and ways:
+        now += " (or none)"
+    sent = "the client sends their credentials" if ways else "calls are served"
+    pair.emit(
+        "auth-unsupported-removed",
+        {"client": C, "server": P},
+        {
+            "client": f"now {now}: {sent} (only unsupported schemes were required: the client "
+            "sent no credentials and the generated server refused every call)",
+            "server": f"requests are now served (every one was refused: 401); the operation {now}",
+        },
+        symbol,
+        *where,
+    )
 
 
 def _ways(
@@ -125,26 +210,71 @@ def _ways(
 
 def _scopes(
     pair: Pair,
-    before: dict[str, frozenset[str]],
-    after: dict[str, frozenset[str]],
+    way: frozenset[str],
+    before: frozenset[Scopes],
+    after: frozenset[Scopes],
     symbol: dict[Audience, str],
     where: tuple[SpecLocation, SpecLocation],
 ) -> None:
-    """Scopes asked of one way to authenticate, scheme by scheme."""
-    for scheme, scopes in after.items():
-        if scopes - before[scheme]:
+    """Scopes asked of one way to authenticate: scheme by scheme, or, where alternatives name
+    its schemes with other scopes, each set of scopes it is accepted with."""
+    if len(before) != 1 or len(after) != 1:
+        _scope_sets(pair, way, before, after, symbol, where)
+        return
+    (one_before,), (one_after,) = before, after
+    was: dict[str, frozenset[str]] = dict(one_before)
+    now: dict[str, frozenset[str]] = dict(one_after)
+    for scheme, scopes in now.items():
+        if scopes - was[scheme]:
             pair.emit(
                 "auth-scopes-added",
                 {"client": P, "server": C},
-                f"{scheme} now needs scopes {', '.join(sorted(scopes - before[scheme]))}",
+                f"{scheme} now needs scopes {', '.join(sorted(scopes - was[scheme]))}",
                 symbol,
                 *where,
             )
-        if before[scheme] - scopes:
+        if was[scheme] - scopes:
             pair.emit(
                 "auth-scopes-removed",
                 {"client": C, "server": P},
-                f"{scheme} no longer needs scopes {', '.join(sorted(before[scheme] - scopes))}",
+                f"{scheme} no longer needs scopes {', '.join(sorted(was[scheme] - scopes))}",
                 symbol,
                 *where,
             )
+
+
+def _scope_sets(
+    pair: Pair,
+    way: frozenset[str],
+    before: frozenset[Scopes],
+    after: frozenset[Scopes],
+    symbol: dict[Audience, str],
+    where: tuple[SpecLocation, SpecLocation],
+) -> None:
+    """Sets of scopes one way is accepted with, dropped (tokens granted only those get 403)
+    or added."""
+
+    def spelt(scopes: Scopes) -> str:
+        named = sorted((scheme, ", ".join(sorted(s))) for scheme, s in scopes if s)
+        if not named:
+            return f"{_spelt([way])} with no scopes"
+        if len(way) == 1:
+            return f"{_spelt([way])} with scopes {named[0][1]}"
+        return f"{_spelt([way])} with scopes " + "; ".join(f"{k}: {v}" for k, v in named)
+
+    for scopes in sorted(before - after, key=spelt):
+        pair.emit(
+            "auth-scopes-alternative-removed",
+            {"client": P, "server": C},
+            f"no longer accepts {spelt(scopes)}: calls granted only those get 403",
+            symbol,
+            *where,
+        )
+    for scopes in sorted(after - before, key=spelt):
+        pair.emit(
+            "auth-scopes-alternative-added",
+            {"client": C, "server": P},
+            f"also accepts {spelt(scopes)}",
+            symbol,
+            *where,
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from apiforge.diagnostics import Sink
-from apiforge.diff import operations, params, schemas, servers
+from apiforge.diff import credentials, operations, params, schemas, servers
 from apiforge.diff.model import Audience, Change, Report, merge
 from apiforge.diff.pair import Pair
 from apiforge.diff.snapshot import Snapshot, load_snapshot
@@ -26,7 +26,7 @@ def compare(old: Snapshot, new: Snapshot, packages: dict[str, Audience] | None =
             for rule in (*operations.OPERATION_RULES, *params.SIGNATURE_RULES):
                 rule(pair, before, after)
     operations.resources(pair)
-    operations.schemes(pair)
+    credentials.credentials(pair)
     servers.base_url(pair)
     schemas.components(pair)
     return finish(pair, packages)

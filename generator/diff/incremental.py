@@ -24,7 +24,16 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from apiforge.diagnostics import SpecLocation
-from apiforge.diff import described, model_names, operations, params, schemas, servers, units
+from apiforge.diff import (
+    credentials,
+    described,
+    model_names,
+    operations,
+    params,
+    schemas,
+    servers,
+    units,
+)
 from apiforge.diff.engine import finish
 from apiforge.diff.indexing import Made, index_of, keep
 from apiforge.diff.model import Audience, Report
@@ -138,7 +147,7 @@ def _compare(
         same_usage, ops = _matched(old, before, new, pair, pack, touched, same_ops, same_names)
     if not (same_names and same_ops):  # else every resource chain is as before
         operations.resources(pair)
-    operations.schemes(pair)
+    credentials.credentials(pair)
     servers.base_url(pair)  # the index keeps the servers: their unit is not compared
     kept: list[tuple[str, str, Ref, tuple[str, ...]]] = []
     components: list[str] = []

@@ -20,6 +20,7 @@ from apiforge.diff.stored import (
     entry_key,
     operation_entry,
     schema_entry,
+    schemes_of,
     sealed,
     source_refs,
 )
@@ -110,7 +111,7 @@ def index_of(
         ops,
         kept,
         names,
-        pickle.dumps(snapshot.api.security_schemes, protocol=pickle.HIGHEST_PROTOCOL),
+        pickle.dumps(schemes_of(snapshot.api), protocol=pickle.HIGHEST_PROTOCOL),
         uses,
         snapshot.digest,
         tuple((s.url, s.description) for s in snapshot.api.servers),

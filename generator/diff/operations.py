@@ -1,5 +1,6 @@
-"""Operation rules: operations and resources removed, added or renamed; endpoints, pagination,
-security schemes (an operation's own requirements: :mod:`~apiforge.diff.auth`).
+"""Operation rules: operations and resources removed, added or renamed; endpoints, pagination
+(an operation's own security requirements: :mod:`~apiforge.diff.auth`; the client's
+credential arguments and the schemes: :mod:`~apiforge.diff.credentials`).
 
 Operations match by operationId, then (for the rest) by method and path shape,
 so a renamed operationId shows up as a renamed Python method, not as one
@@ -130,47 +131,6 @@ def endpoint(pair: Pair, old: Operation, new: Operation) -> None:
         old.spec_location,
         new.spec_location,
     )
-
-
-def schemes(pair: Pair) -> None:
-    """An API key moved, a scheme changed kind: credentials travel differently."""
-    old = {s.name: s for s in pair.old.api.security_schemes}
-    for scheme in pair.new.api.security_schemes:
-        before = old.get(scheme.name)
-        if before is None or (before.kind, before.param_name, before.location) == (
-            scheme.kind,
-            scheme.param_name,
-            scheme.location,
-        ):
-            continue
-        spelt = f"{scheme.kind} ({scheme.location} {scheme.param_name or ''})".replace(" )", ")")
-        message = f"security scheme {scheme.name!r} is now {spelt}"
-        # basic's credential is (username, password), every other kind's a string: the client
-        # takes username=/password= instead of api_key= (or another value in credentials=)
-        reshaped = (before.kind == "basic") != (scheme.kind == "basic")
-        pair.emit(
-            "auth-scheme-changed",
-            {"client": B if reshaped else P, "server": P},
-            {
-                "client": message + (_CREDENTIAL_NOTE[scheme.kind == "basic"] if reshaped else ""),
-                "server": message,
-            },
-            {"client": _CLIENT_CREDENTIAL[before.kind == "basic"], "server": _AUTHENTICATE},
-            before.spec_location,
-            scheme.spec_location,
-        )
-
-
-_AUTHENTICATE = "create_app(authenticate=...)"
-# How a caller gives the scheme's credential, by whether it is basic's (the main scheme's
-# arguments; another scheme's goes in credentials={name: ...}, a string or the pair alike).
-_CLIENT_CREDENTIAL = {False: "Client(api_key=...)", True: "Client(username=..., password=...)"}
-_CREDENTIAL_NOTE = {
-    True: "; its credential is now (username, password), not a string: Client() takes "
-    "username=/password= instead of api_key= (a TypeError for code passing api_key=)",
-    False: "; its credential is now a string, not (username, password): Client() takes "
-    "api_key= instead of username=/password= (a TypeError for code passing them)",
-}
 
 
 def page_item(snapshot: Snapshot, op: Operation) -> bool:

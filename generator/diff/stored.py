@@ -6,7 +6,8 @@ per operation and per component schema (their IR, pickled). The entries a snapsh
 adds are stored together, as one :class:`Pack` (one row writes faster than thousands),
 and read one by one (a slice of the row) or a pack at a time.
 The index names those entries and holds what the rules read of the whole spec: the
-names, the security schemes, the servers (the client's default base URL), who uses each
+names, the security schemes (and which the operations use: the client's credential
+arguments, which no restored operation could tell), the servers (the client's default base URL), who uses each
 schema, and the document's units (see
 :mod:`~apiforge.diff.units`). A later snapshot that shares an entry stores nothing
 for it, and reading one back unpickles only the entries a comparison asks for.
@@ -26,7 +27,7 @@ from typing import Any, TypeVar, cast
 
 from apiforge.diagnostics import SpecLocation
 from apiforge.diff.snapshot import Snapshot, schema_refs
-from apiforge.ir.model import Api, Operation, Schema, Server
+from apiforge.ir.model import Api, Operation, Schema, SecurityScheme, Server
 from apiforge.output.cache import (
     cache_dir,
     digest,
@@ -39,7 +40,7 @@ from apiforge.output.cache import (
 from apiforge.resources import templates_hash
 
 CACHE_KIND = "diff-snapshots"
-_FORMAT = "9"
+_FORMAT = "10"
 # Seconds after which storing an index marks the entries it shares used again (the cache
 # itself refreshes a read entry's stamp once a day): half a day, so none goes a day unmarked.
 REFRESH = 43_200
@@ -71,7 +72,7 @@ class Index:
     operations: tuple[tuple[str, str, str, Ref], ...]  # (id, path, method, entry), in spec order
     schemas: tuple[tuple[str, str, Ref, tuple[str, ...]], ...]  # (key, unit, entry, $refs)
     names: str  # the entry of the pickled Names (shared by the snapshots of one naming)
-    schemes: bytes  # pickled security schemes
+    schemes: bytes  # pickled :func:`schemes_of` the API
     uses: str  # the entry of who uses each schema (see :func:`encode_uses`)
     digest: str
     servers: tuple[tuple[str, str], ...]  # the document's servers: (url, description)
@@ -260,7 +261,7 @@ def restore(
         return None
     try:
         names = pickle.loads(shared[index.names])
-        schemes = pickle.loads(index.schemes)
+        schemes, used, main = pickle.loads(index.schemes)
         usage, users = decode_uses(shared[index.uses], [i for i, *_ in index.operations])
         ops: Entries[Operation] = Entries({i: e for i, *_, e in index.operations}, preloaded)
         pairs: Entries[tuple[Schema, dict[str, Any]]] = Entries(
@@ -272,7 +273,17 @@ def restore(
     except (*_ERRORS, LookupError):
         return None
     servers = tuple(Server(url, description) for url, description in index.servers)
-    api = Api("", "", "", servers, ordered, cast("dict[str, Schema]", ir), schemes)
+    api = Api(
+        "",
+        "",
+        "",
+        servers,
+        ordered,
+        cast("dict[str, Schema]", ir),
+        schemes,
+        used_schemes=used,
+        main_scheme=main,
+    )
     known: dict[str, Any] = {
         "digest": index.digest,
         "usage": usage,
@@ -308,6 +319,12 @@ class _Read(Mapping[str, T]):
 
     def __len__(self) -> int:
         return len(self.source)
+
+
+def schemes_of(api: Api) -> tuple[tuple[SecurityScheme, ...], tuple[str, ...], str | None]:
+    """What the index keeps of the API's security: its schemes, those its operations use and
+    the main one (:func:`apiforge.ir.security.client_schemes`)."""
+    return api.security_schemes, api.used_schemes, api.main_scheme
 
 
 def operation_entry(op: Operation) -> bytes:

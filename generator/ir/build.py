@@ -29,7 +29,7 @@ from apiforge.ir.model import (
 )
 from apiforge.ir.paths import template_names, template_problem
 from apiforge.ir.schemas import SchemaRegistry
-from apiforge.ir.security import Requirements, Security
+from apiforge.ir.security import Requirements, Security, client_schemes
 from apiforge.ir.summaries import describe
 from apiforge.naming.words import class_name, snake_case
 
@@ -102,6 +102,8 @@ class _Builder:
                 "webhooks are not generated (only paths are)",
                 self.root.child("webhooks"),
             )
+        schemes = tuple(self.security.schemes.values())
+        used, main = client_schemes(operations, schemes)
         api = Api(
             title=str(info.get("title") or "API"),
             version=str(info.get("version") or "0"),
@@ -109,8 +111,10 @@ class _Builder:
             servers=self.servers,
             operations=tuple(operations),
             schemas=describe(self.registry),
-            security_schemes=tuple(self.security.schemes.values()),
+            security_schemes=schemes,
             tags=_tags(self.doc.get("tags")),
+            used_schemes=used,
+            main_scheme=main,
         )
         source = ModelSource(
             self.registry.schemas, self.registry.locations, str(self.doc.get("openapi", "3.0.3"))

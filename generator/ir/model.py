@@ -273,9 +273,7 @@ class Operation:
     # Every supported alternative (OR), each a combination of schemes (AND), in spec order;
     # ``()`` for the spec's empty requirement ``{}``.
     security_alternatives: tuple[tuple[SecurityRequirement, ...], ...] = ()
-    security_optional: bool = (
-        False  # the spec lists the empty requirement ``{}``: credentials are optional
-    )
+    security_optional: bool = False  # the spec lists ``{}``: credentials are optional
     # Credentials are required, but only in schemes the generator does not support (``http``
     # digest, ``mutualTLS``...): the server refuses every request rather than serve it unchecked.
     security_unsupported: bool = False
@@ -308,9 +306,8 @@ class Schema:
     enum_values: tuple[object, ...]
     spec_location: SpecLocation
     description: str = ""
-    enum_varnames: tuple[
-        str, ...
-    ] = ()  # x-enum-varnames / x-enumNames, when the spec gives one per value
+    # x-enum-varnames / x-enumNames, when the spec gives one per value
+    enum_varnames: tuple[str, ...] = ()
     alias_of: str | None = None  # an alias's component, when its schema is a bare ``$ref``
 
 
@@ -334,6 +331,10 @@ class Api:
     schemas: dict[str, Schema]
     security_schemes: tuple[SecurityScheme, ...]
     tags: tuple[tuple[str, str], ...] = ()  # the document's tags: (name, description)
+    # ir.security.client_schemes: the schemes operations take (the client's credentials=),
+    # and the main one, whose credential Client's own arguments give (api_key=, username=...)
+    used_schemes: tuple[str, ...] = ()
+    main_scheme: str | None = None
 
 
 NO_SERVER = "http://localhost"  # where a client goes when the document names no server

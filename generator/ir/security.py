@@ -9,11 +9,12 @@ sends no credentials and its server refuses every request, never serves it unche
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.bodies import Deref
-from apiforge.ir.model import SecurityRequirement, SecurityScheme
+from apiforge.ir.model import Operation, SecurityRequirement, SecurityScheme
 
 Requirements = tuple[tuple[tuple[SecurityRequirement, ...], ...], bool, bool]
 """An operation's supported alternatives (OR of ANDs), whether credentials are optional, and
@@ -106,3 +107,31 @@ class Security:
                 loc.child("security"),
             )
         return tuple(alternatives), optional, not alternatives
+
+
+def client_schemes(
+    operations: Iterable[Operation], schemes: Iterable[SecurityScheme]
+) -> tuple[tuple[str, ...], str | None]:
+    """The schemes some operation takes, in declared order, and the main one: the one most
+    operations take; on a tie a header before a cookie before a query (where a secret ends
+    up in logs), then the first declared. None when no operation takes any.
+
+    The client's own credential arguments are the main scheme's (``api_key=``, or
+    ``username=``/``password=`` for HTTP basic); ``credentials=`` takes any used scheme's.
+    """
+    # most operations share one alternatives tuple (the document's): each is read once
+    shared: dict[int, tuple[tuple[tuple[SecurityRequirement, ...], ...], int]] = {}
+    for op in operations:
+        alternatives = op.security_alternatives
+        shared[id(alternatives)] = alternatives, shared.get(id(alternatives), ((), 0))[1] + 1
+    uses: dict[str, int] = {}
+    for alternatives, count in shared.values():
+        for name in {req.scheme for alt in alternatives for req in alt}:
+            uses[name] = uses.get(name, 0) + count
+    used = [s for s in schemes if s.name in uses]
+    main = min(
+        used,
+        key=lambda s: (-uses[s.name], ("header", "cookie", "query").index(s.location or "header")),
+        default=None,
+    )
+    return tuple(s.name for s in used), main.name if main is not None else None

@@ -1,7 +1,8 @@
 """The client's credentials: which arguments ``Client.__init__`` takes and where each goes.
 
 ``api_key=`` (or ``username=``/``password=``) is the main scheme's credential: the one
-most operations take. ``credentials=`` gives any scheme's by name; ``SECURITY_SCHEMES``
+most operations take (``Api.main_scheme``, chosen by ``ir.security.client_schemes``; the
+diff compares it). ``credentials=`` gives any used scheme's by name; ``SECURITY_SCHEMES``
 tells the runtime where each scheme puts its secret (``templates/runtime/client/_runtime/
 credentials.py`` decides which operation is sent which).
 """
@@ -33,7 +34,9 @@ class AuthView:
 
 def auth_view(api: Api) -> AuthView:
     """How ``Client.__init__`` turns its credential arguments into the base class's ``auth``."""
-    used, main = _used_schemes(api)
+    by_name = {s.name: s for s in api.security_schemes}
+    used = [by_name[name] for name in api.used_schemes]
+    main = by_name.get(api.main_scheme or "")
     if main is None:
         return AuthView(False, False, False, "", "", "", "", False, "")
     key = "api_key if api_key is not None else os.environ.get(API_KEY_ENV)"
@@ -81,20 +84,3 @@ def _scheme_expr(scheme: SecurityScheme) -> str:
     if scheme.kind == "api_key":
         return f"rt.Scheme({literal('api_key')}, {literal(scheme.param_name)}, {literal(scheme.location)})"
     return f"rt.Scheme({literal('basic' if scheme.kind == 'basic' else 'bearer')})"
-
-
-def _used_schemes(api: Api) -> tuple[list[SecurityScheme], SecurityScheme | None]:
-    """The schemes some operation takes, as declared, and the main one: the one most
-    operations take; on a tie a header before a cookie before a query (where a secret ends
-    up in logs), then the first declared."""
-    uses: dict[str, int] = {}
-    for op in api.operations:
-        for name in {req.scheme for alt in op.security_alternatives for req in alt}:
-            uses[name] = uses.get(name, 0) + 1
-    used = [s for s in api.security_schemes if s.name in uses]
-    main = min(
-        used,
-        key=lambda s: (-uses[s.name], ("header", "cookie", "query").index(s.location or "header")),
-        default=None,
-    )
-    return used, main

@@ -92,6 +92,7 @@ def _same_index(made: Index, fresh: Index) -> None:
     assert a.api.operations == b.api.operations
     assert dict(a.api.schemas) == dict(b.api.schemas) and dict(a.schemas) == dict(b.schemas)
     assert a.names == b.names and a.api.security_schemes == b.api.security_schemes
+    assert (a.api.used_schemes, a.api.main_scheme) == (b.api.used_schemes, b.api.main_scheme)
 
 
 def _entry(key: str) -> bytes:

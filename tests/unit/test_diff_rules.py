@@ -698,6 +698,32 @@ ROWS: list[Row] = [
         lambda d: schema(d, "NewPet")["properties"]["tag"].__setitem__("writeOnly", True),
         _both(B, B, "model-renamed"),
     ),
+    (
+        "client-credentials-removed: no operation takes credentials (api_key= etc. go)",
+        lambda d: d.__setitem__("security", []),
+        _both(C, P, "auth-removed") | {("client-credentials-removed", "client", B)},
+    ),
+    (
+        "client-credentials-changed: a basic alternative declared first ties and becomes main",
+        lambda d: (
+            d["components"].__setitem__(
+                "securitySchemes", {"basic": _BASIC, **d["components"]["securitySchemes"]}
+            ),
+            d.__setitem__("security", [{"basic": []}, {"token": ["pets:read"]}]),
+        ),
+        _both(C, P, "auth-alternative-added")
+        | {("client-credentials-changed", "client", B), ("credentials-scheme-added", "client", C)},
+    ),
+    (
+        "auth-unsupported-added: only a scheme the generator does not support (HTTP digest)",
+        lambda d: _only_digest(d, "/pets/{id}/"),
+        _both(P, P, "auth-unsupported-added"),
+    ),
+    (
+        "auth-scheme-changed bearer -> oauth2: the client sends the token alike",
+        lambda d: d["components"]["securitySchemes"].__setitem__("token", _OAUTH2),
+        {("auth-scheme-changed", "server", P)},
+    ),
 ]
 
 # Rows whose old side is not the base spec: (name, old edit, new edit, expected).
@@ -843,13 +869,14 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         "auth-alternative-removed: one of two ways to authenticate (not the first)",
         lambda d: _security(d, [{"token": ["pets:read"]}, {"key": []}]),
         lambda d: _security(d, [{"token": ["pets:read"]}]),
-        _both(P, C, "auth-alternative-removed"),
+        # no operation takes ``key`` now: Client(credentials={"key": ...}) raises ValueError
+        _both(P, C, "auth-alternative-removed") | {("credentials-scheme-removed", "client", B)},
     ),
     (
         "auth-alternative-added",
         lambda d: _security(d, [{"token": ["pets:read"]}]),
         lambda d: _security(d, [{"token": ["pets:read"]}, {"key": []}]),
-        _both(C, P, "auth-alternative-added"),
+        _both(C, P, "auth-alternative-added") | {("credentials-scheme-added", "client", C)},
     ),
     (
         "auth-removed: credentials made optional by an empty alternative",
@@ -1283,7 +1310,118 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         lambda d: _inline_size(d, ["s", "m"]),
         {("enum-value-added", "client", C), ("enum-value-added", "server", P)},
     ),
+    (
+        "client-credentials-added (inverse of client-credentials-removed)",
+        lambda d: d.__setitem__("security", []),
+        lambda d: None,
+        _both(P, C, "auth-added") | {("client-credentials-added", "client", C)},
+    ),
+    (
+        "auth-unsupported-removed (inverse of auth-unsupported-added)",
+        lambda d: _only_digest(d, "/pets/{id}/"),
+        lambda d: None,
+        _both(C, P, "auth-unsupported-removed"),
+    ),
+    (
+        "client-credentials-changed: more operations take HTTP basic than the bearer token",
+        lambda d: _schemes(d, basic=_BASIC),
+        lambda d: _schemes(d, {"basic": []}, ("/pets/", "get"), ("/pets/", "post"), basic=_BASIC),
+        _both(P, P, "auth-scheme-changed")
+        | {("client-credentials-changed", "client", B), ("credentials-scheme-added", "client", C)},
+    ),
+    (
+        "client-credentials-changed: api_key= gives another scheme's, the old main's is still used",
+        lambda d: _schemes(d, {"key": []}, ("/pets/", "get"), ("/pets/", "post"), key=_KEY),
+        lambda d: _schemes(d, {"key": []}, ("/pets/", "get"), key=_KEY),
+        _both(P, P, "auth-scheme-changed") | {("client-credentials-changed", "client", B)},
+    ),
+    (
+        "client-credentials-changed: the main scheme renamed, sent alike",
+        lambda d: None,
+        lambda d: _rename_token(d),
+        _both(P, P, "auth-scheme-changed")
+        | {
+            ("client-credentials-changed", "client", C),
+            ("credentials-scheme-removed", "client", B),
+            ("credentials-scheme-added", "client", C),
+        },
+    ),
+    (
+        "auth-scheme-changed: a scheme credentials= takes (not the main one) turns HTTP basic",
+        lambda d: _security(d, [{"token": ["pets:read"]}, {"key": []}]),
+        lambda d: (
+            _security(d, [{"token": ["pets:read"]}, {"key": []}]),
+            d["components"]["securitySchemes"].__setitem__("key", _BASIC),
+        ),
+        _both(B, P, "auth-scheme-changed"),
+    ),
+    (
+        "auth-order-changed: the same ways to authenticate, tried in another order",
+        lambda d: _security(d, [{"token": ["pets:read"]}, {"key": []}]),
+        lambda d: _security(d, [{"key": []}, {"token": ["pets:read"]}]),
+        _both(C, P, "auth-order-changed"),
+    ),
+    (
+        "auth-order-changed: the schemes of one way (the principal is the first one's)",
+        lambda d: _security(d, [{"token": ["pets:read"], "key": []}]),
+        lambda d: _security(d, [{"key": [], "token": ["pets:read"]}]),
+        _both(C, P, "auth-order-changed"),
+    ),
+    (
+        "auth-order-changed is not the empty alternative moving (neither package tries it)",
+        lambda d: _security(d, [{}, {"token": ["pets:read"]}]),
+        lambda d: _security(d, [{"token": ["pets:read"]}, {}]),
+        set(),
+    ),
+    (
+        "auth-scopes-alternative-added: the same scheme accepted with other scopes too",
+        lambda d: _security(d, [{"token": ["pets:read"]}]),
+        lambda d: _security(d, [{"token": ["pets:read"]}, {"token": ["pets:admin"]}]),
+        _both(C, P, "auth-scopes-alternative-added"),
+    ),
+    (
+        "auth-scopes-alternative-removed: one of two sets of scopes the scheme was accepted with",
+        lambda d: _security(d, [{"token": ["pets:read"]}, {"token": ["pets:admin"]}]),
+        lambda d: _security(d, [{"token": ["pets:admin"]}]),
+        _both(P, C, "auth-scopes-alternative-removed"),
+    ),
+    (
+        "auth-scheme-changed on a scheme no operation takes: neither package reads it",
+        lambda d: _schemes(d, key=_KEY),
+        lambda d: _schemes(d, key=_BASIC),
+        set(),
+    ),
 ]
+
+_BASIC = {"type": "http", "scheme": "basic"}
+_KEY = {"type": "apiKey", "in": "header", "name": "X-Key"}
+_OAUTH2 = {
+    "type": "oauth2",
+    "flows": {"clientCredentials": {"tokenUrl": "https://auth.test/token", "scopes": {}}},
+}
+
+
+def _schemes(
+    d: dict[str, Any],
+    requirement: dict[str, list[str]] | None = None,
+    *operations: tuple[str, str],
+    **declared: dict[str, Any],
+) -> None:
+    """Security schemes ``declared`` beside ``token``; ``operations`` authenticated by ``requirement``."""
+    d["components"]["securitySchemes"].update(declared)
+    for path, method in operations:
+        op(d, path, method)["security"] = [requirement]
+
+
+def _only_digest(d: dict[str, Any], path: str) -> None:
+    """``path``'s GET takes only HTTP digest, which the generator does not support."""
+    _schemes(d, {"digest": []}, (path, "get"), digest={"type": "http", "scheme": "digest"})
+
+
+def _rename_token(d: dict[str, Any]) -> None:
+    """The bearer scheme ``token`` is now called ``bearer`` (every requirement follows)."""
+    d["components"]["securitySchemes"] = {"bearer": d["components"]["securitySchemes"]["token"]}
+    d["security"] = [{"bearer": ["pets:read"]}]
 
 
 def _ids(d: dict[str, Any], explode: bool | None = None, style: str | None = None) -> None:
