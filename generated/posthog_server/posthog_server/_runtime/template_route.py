@@ -212,7 +212,8 @@ def _raw_literal(text: str) -> str:
         if char == "/" or not char.isascii():
             spelt.append(re.escape(char))
         else:
-            high, low = f"{ord(char):02X}"
+            code = f"{ord(char):02X}"
+            high, low = code[0], code[1]
             escape = f"%{high}[{low}{low.lower()}]" if low.isalpha() else f"%{high}{low}"
             spelt.append(f"(?:{re.escape(char)}|{escape})")
     return "".join(spelt)
