@@ -10,7 +10,10 @@ Over real uvicorn, one generation and one server for the module:
   either: the interface admits ``rt.Ok[str]``, sent as ``text/plain`` to a caller that
   accepts it, as the generated client does (its method returns ``X | str``);
 * a ``HEAD`` operation's interface lets the implementation return ``None`` (no body
-  is sent anyway).
+  is sent anyway);
+* array items keep their text in every location: an escaped space or delimiter is data
+  (a query's bare ``+`` beside a comma is stripped), the client escapes an item's own
+  (refusing header text it cannot escape), and a ``None`` item travels as the empty item.
 """
 
 from __future__ import annotations
@@ -426,22 +429,15 @@ def test_an_item_spelt_in_other_ways_reads_as_the_same_text(base_url: str) -> No
     assert reply.json()["spaced"] == ["blue", "black", "brown"]
 
 
-@pytest.mark.parametrize("item", ["a,b", " a", "a\t", ""])
+@pytest.mark.parametrize("item", ["a,b", " a", "a\t"])
 def test_a_header_item_its_header_cannot_carry_is_refused_before_sending(
     trips: Built, base_url: str, item: str
 ) -> None:
     """A header has no escapes: an item's ``,`` would split it, and HTTP drops spaces and
-    tabs at its items' ends (h11 refused a leading one). Refused by a ``ValueError`` naming
-    the parameter; an empty item is sent (``p,``)."""
-    with _client(trips, base_url) as client:
-        if not item:
-            assert client.my_items.echo_items(["i"], ["t"], x_items=["p", item])["x_items"] == [
-                "p",
-                "",
-            ]
-            return
-        with pytest.raises(ValueError, match="'X-Items'"):
-            client.my_items.echo_items(["i"], ["t"], x_items=["p", item])
+    tabs at its items' ends (h11 refused a leading one): a ``ValueError`` naming the
+    parameter, before sending."""
+    with _client(trips, base_url) as client, pytest.raises(ValueError, match="'X-Items'"):
+        client.my_items.echo_items(["i"], ["t"], x_items=["p", item])
 
 
 @pytest.mark.parametrize(
