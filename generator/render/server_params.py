@@ -137,11 +137,17 @@ def param_metadata(
     """Validator metadata following a parameter's (or inline body's) marker in ``Annotated``.
 
     ``rt.from_text(values)`` where an enum lists values other than strings (text such as
-    ``?mixed=1`` is read as the member ``1``), ``rt.UNIQUE_ITEMS`` for ``uniqueItems``.
+    ``?mixed=1`` is read as the member ``1``, the empty text as null where ``""`` is no
+    member), ``rt.UNIQUE_ITEMS`` for ``uniqueItems``.
     """
     metadata = []
-    values = _enum_values(ref.item if ref.kind == "array" and ref.item else ref, annotator)
-    if any(value is not None and not isinstance(value, str) for value in values):
+    item = ref.item if ref.kind == "array" and ref.item else ref
+    values = _enum_values(item, annotator)
+    no_text = bool(values) or item.kind in ("integer", "number", "boolean")  # "" is no item
+    if item is not ref and item.nullable and no_text and None not in values:
+        values = (*values, None)  # an array's empty item is null
+    spelt = any(value is not None and not isinstance(value, str) for value in values)
+    if spelt or (None in values and "" not in values):
         metadata.append(f"rt.from_text({literal(values)})")
     if checks_unique_items(keywords, ref):
         metadata.append("rt.UNIQUE_ITEMS")

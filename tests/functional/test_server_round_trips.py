@@ -10,7 +10,10 @@ Over real uvicorn, one generation and one server for the module:
   either: the interface admits ``rt.Ok[str]``, sent as ``text/plain`` to a caller that
   accepts it, as the generated client does (its method returns ``X | str``);
 * a ``HEAD`` operation's interface lets the implementation return ``None`` (no body
-  is sent anyway).
+  is sent anyway);
+* array items keep their text in every location: an escaped space or delimiter is data
+  (a query's bare ``+`` beside a comma is stripped), the client escapes an item's own
+  (refusing header text it cannot escape), and a ``None`` item travels as the empty item.
 """
 
 from __future__ import annotations
@@ -106,8 +109,38 @@ SPEC = textwrap.dedent(
               content:
                 text/plain: {schema: {$ref: "#/components/schemas/Document"}}
                 application/json: {schema: {$ref: "#/components/schemas/Document"}}
+      /my items/{ids}/{tags}:
+        get:
+          operationId: echoItems
+          security: []
+          parameters:
+            - {name: ids, in: path, required: true, schema: {type: array, items: {type: string}}}
+            - name: tags
+              in: path
+              required: true
+              style: label
+              explode: true
+              schema: {type: array, items: {type: string}}
+            - {name: csv, in: query, explode: false, schema: {type: array, items: {type: string}}}
+            - name: spaced
+              in: query
+              style: spaceDelimited
+              explode: false
+              schema: {type: array, items: {type: string}}
+            - {name: X-Items, in: header, schema: {type: array, items: {type: string}}}
+            - {name: nulls, in: query, schema: {type: array, items: {$ref: "#/components/schemas/OnlyNull"}}}
+            - {name: maybe, in: query, schema: {type: array, items: {type: integer, nullable: true}}}
+            - name: joined
+              in: query
+              explode: false
+              schema: {type: array, items: {type: integer, nullable: true}}
+          responses:
+            "200":
+              description: What the server received.
+              content: {application/json: {schema: {type: object}}}
     components:
       schemas:
+        OnlyNull: {enum: [null]}
         Document:
           type: object
           required: [title]
@@ -154,11 +187,19 @@ def base_url(trips: Built) -> Iterator[str]:
                 return rt.NonAuthoritativeInformation("on")  # text: "on" is no JSON boolean
             return rt.Ok("hello") if not states else rt.Ok(states)
 
+    class Items:
+        async def echo_items(
+            self, ids: Any, tags: Any, *, context: Any, **received: Any
+        ) -> dict[str, Any]:
+            received.update(ids=ids, tags=tags)
+            return {k: [getattr(i, "value", i) for i in v] for k, v in received.items() if v}
+
     class Memos:
         async def get_memo(self, id: str, *, context: Any) -> Any:
             return rt.Ok(models.Document(title=context.request.headers["accept"]))
 
     app = trips.server.create_app(
+        my_items=Items(),
         memos=Memos(),
         prefs=Prefs(),
         documents=Documents(),
@@ -329,14 +370,74 @@ def test_a_str_for_an_any_json_body_or_a_loose_value_keeps_its_type(
     )
 
 
-def test_spaces_after_a_query_lists_commas_are_not_part_of_its_items(base_url: str) -> None:
-    for query in (
-        "states=active,%20pending",
-        "states=active,+pending",
-        "states=active%2C%20pending",
+def test_bare_spaces_around_a_query_lists_commas_are_not_part_of_its_items(base_url: str) -> None:
+    """A bare space (``+``) beside a comma is stripped; an escaped one (``%20``) is data, as
+    in a path or a cookie: `` pending`` is no member of the enum."""
+    for query, status in (
+        ("states=active,+pending", 200),
+        ("states=active%2C+pending", 200),  # httpx's params= for "active, pending"
+        ("states=active,%20pending", 422),
+        ("states=active%2C%20pending", 422),
     ):
         reply = httpx.get(f"{base_url}/search?{query}")
-        assert (reply.status_code, reply.json()) == (200, ["active", "pending"]), query
+        assert reply.status_code == status, (query, reply.text)
+        if status == 200:
+            assert reply.json() == ["active", "pending"], query
+
+
+ITEMS = {
+    "ids": ["a, b", " c ", ""],
+    "tags": ["x.y", " z", "%2E"],
+    "csv": [" a", "b ,c", "", "d+e", "f%2Cg"],
+    "spaced": ["New York", " x+y ", "z"],
+    "x_items": ["p q", "", "r"],
+    "nulls": [None],
+    "maybe": [1, None, 3],
+    "joined": [None, 2],
+}
+
+
+def test_items_arrive_exactly_as_the_client_sent_them(trips: Built, base_url: str) -> None:
+    """Every location's items keep their text: an item's own delimiter (``,``, a label's
+    ``.``, spaceDelimited's space) and its spaces are escaped by the client and read back
+    as data; a ``None`` item is sent as the empty item and read as null where the item type
+    admits no string (``getUserList``'s array of a null-only enum). The path's static
+    segment ``my items`` is sent escaped (``my%20items``) and still matched as sent."""
+    with _client(trips, base_url) as client:
+        received = client.my_items.echo_items(**ITEMS)
+    assert received == ITEMS
+
+
+def test_an_item_spelt_in_other_ways_reads_as_the_same_text(base_url: str) -> None:
+    """httpx's ``params=`` escape every delimiter (``%2C``; a space as ``+``) and OpenAPI's
+    spaceDelimited example spells its delimiter ``%20``: with no bare delimiter in the value,
+    the escaped ones delimit."""
+    reply = httpx.get(
+        f"{base_url}/my%20items/a/.b",
+        params={"csv": "a, b", "spaced": "x y"},
+        headers={"X-Items": "p, q"},
+    )
+    assert reply.status_code == 200, reply.text
+    assert reply.json() == {
+        "ids": ["a"],
+        "tags": ["b"],
+        "csv": ["a", "b"],
+        "spaced": ["x", "y"],
+        "x_items": ["p", "q"],
+    }
+    reply = httpx.get(f"{base_url}/my%20items/a/.b?spaced=blue%20black%20brown")
+    assert reply.json()["spaced"] == ["blue", "black", "brown"]
+
+
+@pytest.mark.parametrize("item", ["a,b", " a", "a\t"])
+def test_a_header_item_its_header_cannot_carry_is_refused_before_sending(
+    trips: Built, base_url: str, item: str
+) -> None:
+    """A header has no escapes: an item's ``,`` would split it, and HTTP drops spaces and
+    tabs at its items' ends (h11 refused a leading one): a ``ValueError`` naming the
+    parameter, before sending."""
+    with _client(trips, base_url) as client, pytest.raises(ValueError, match="'X-Items'"):
+        client.my_items.echo_items(["i"], ["t"], x_items=["p", item])
 
 
 @pytest.mark.parametrize(

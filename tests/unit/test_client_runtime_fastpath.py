@@ -73,7 +73,8 @@ def reference_headers(
 NAMES = ["X-A", "x-a", "X-B", "Cookie", "cookie", "User-Agent", "accept", "Content-Type"]
 VALUES = st.text(alphabet="abc=; ", min_size=0, max_size=4)
 PAIRS = st.lists(st.tuples(st.sampled_from(NAMES), VALUES), max_size=4)
-# A call's extra headers are checked as sendable: no whitespace at either end (HTTP/1.1).
+# A call's extra headers and header parameters are checked as sendable: no whitespace at
+# either end (HTTP/1.1).
 SENDABLE = VALUES.map(str.strip)
 
 
@@ -84,7 +85,7 @@ SENDABLE = VALUES.map(str.strip)
     auth_cookies=st.lists(st.tuples(st.sampled_from(["k", "s"]), VALUES), max_size=2),
     authenticated=st.booleans(),
     json_only=st.booleans(),
-    header_args=st.dictionaries(st.sampled_from(["X-A", "X-C", "Accept"]), VALUES, max_size=3),
+    header_args=st.dictionaries(st.sampled_from(["X-A", "X-C", "Accept"]), SENDABLE, max_size=3),
     cookie_arg=st.none() | VALUES,
     body=st.none() | st.just({"a": 1}),
     extra=st.none() | st.dictionaries(st.sampled_from(NAMES), SENDABLE, max_size=3),

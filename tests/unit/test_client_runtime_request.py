@@ -89,12 +89,13 @@ def q(name: str, **param: Any) -> Any:
         (q("tag"), ["a", "b c"], "tag=a&tag=b%20c"),
         (q("id__in", style="form", explode=False), [1, 2, 3], "id__in=1,2,3"),
         (q("id__in", explode=False), ["a,b", "c"], "id__in=a%2Cb,c"),
-        (q("id", style="spaceDelimited"), [3, 4], "id=3%204"),
+        (q("id", style="spaceDelimited"), [3, 4], "id=3+4"),
+        (q("id", style="spaceDelimited"), ["a b", "c+"], "id=a%20b+c%2B"),
         (q("id", style="pipeDelimited"), [3, 4], "id=3|4"),
         (q("id", style="pipeDelimited", explode=True), [3, 4], "id=3&id=4"),
         (q("color"), {"R": 100, "G": 200}, "R=100&G=200"),
         (q("color", explode=False), {"R": 100, "G": 200}, "color=R,100,G,200"),
-        (q("color", style="spaceDelimited"), {"R": 1, "G": 2}, "color=R%201%20G%202"),
+        (q("color", style="spaceDelimited"), {"R": 1, "G": 2}, "color=R+1+G+2"),
         (
             q("filter", style="deepObject", explode=True),
             {"role": "admin", "name": {"first": "Al"}, "ids": [1, 2]},
@@ -114,12 +115,13 @@ def q(name: str, **param: Any) -> Any:
         (q("n"), 1.5, "n=1.5"),
         (q("s"), "a+b&c=d/é", "s=a%2Bb%26c%3Dd%2F%C3%A9"),
         (q("tag"), [], ""),
-        (q("tag"), ["a", None, "b"], "tag=a&tag=b"),
+        (q("tag"), ["a", None, "b"], "tag=a&tag=&tag=b"),  # None: the empty item
         # allowReserved: reserved characters go as they are, except those that would
         # end the query or split it (#, &, =, +), brackets, and % (which stays data).
         (q("s", allow_reserved=True), "a/b:c?d@e!$'()*,;", "s=a/b:c?d@e!$'()*,;"),
         (q("s", allow_reserved=True), "a&b=c#d+e [f] 5%", "s=a%26b%3Dc%23d%2Be%20%5Bf%5D%205%25"),
         (q("p", allow_reserved=True, explode=False), ["a/b", "c:d"], "p=a/b,c:d"),
+        (q("p", allow_reserved=True, explode=False), ["a,b", "c"], "p=a%2Cb,c"),
         (
             q("f", style="deepObject", allow_reserved=True),
             {"path": "/x/y", "ids": ["a/b"]},
@@ -200,6 +202,10 @@ def test_base_url_trailing_slash_and_path_values() -> None:
         ("label", None, [3, 4], ".3,4"),
         ("label", True, [3, 4], ".3.4"),
         ("label", True, {"a": 1, "b": 2}, ".a=1.b=2"),
+        ("label", True, ["a.b", "c"], ".a%2Eb.c"),  # an item's own delimiter is escaped
+        ("label", True, {"k.1": "v.2"}, ".k%2E1=v%2E2"),
+        ("label", None, ["a.b", "c"], ".a.b,c"),
+        (None, None, ["a", None, "b"], "a,,b"),  # None: the empty item
         ("matrix", None, 5, ";id=5"),
         ("matrix", None, [3, 4], ";id=3,4"),
         ("matrix", True, [3, 4], ";id=3;id=4"),
@@ -688,6 +694,26 @@ def test_header_parameter_a_header_cannot_carry_is_rejected_before_sending(value
     with client, pytest.raises(ValueError, match="header parameter 'X-Name' contains") as info:
         client._call(op, {"X-Name": value})
     assert not isinstance(info.value, UnicodeError) and sent == []
+
+
+@pytest.mark.parametrize(
+    ("explode", "value"),
+    [(False, " a"), (False, "a\t"), (False, ["a", "b,c"]), (False, ["a "]), (True, {"a=b": 1})]
+    + [(False, {"a": "b,c"}), (True, {"a": " b"})],
+)
+def test_header_text_the_server_would_split_or_strip_is_refused(explode: bool, value: Any) -> None:
+    """A header has no escapes: an item's, key's or value's ``,`` (an exploded key's ``=``)
+    would split it, and spaces or tabs at its ends are dropped (h11 refuses them)."""
+    op = operation(params=(rt.Param("X-Name", "header", explode=explode),))
+    with pytest.raises(ValueError, match="header parameter 'X-Name'"):
+        send(op, {"X-Name": value})
+
+
+def test_header_json_items_and_scalar_commas_are_sent() -> None:
+    op = operation(params=(rt.Param("X-Name", "header"), rt.Param("X-Rows", "header")))
+    request = send(op, {"X-Name": "a, b", "X-Rows": [{"k": "x, y"}, None]})
+    assert request.headers["x-name"] == "a, b"
+    assert request.headers["x-rows"] == '{"k":"x, y"},'
 
 
 def test_header_parameter_keeps_spaces_and_tabs() -> None:

@@ -115,3 +115,24 @@ def test_split_outside_json_keeps_each_json_item_whole() -> None:
     assert split('{"a":1,"b":"x,}\\",y"},[1,2],3', ",") == ['{"a":1,"b":"x,}\\",y"}', "[1,2]", "3"]
     assert split("a|b", "|") == ["a", "b"]
     assert split("a,b]", ",") == ["a", "b]"]  # a stray closer is no nesting
+
+
+def test_an_empty_item_is_null_where_its_schema_admits_null_and_no_string() -> None:
+    """The client sends a ``None`` item as the empty item; ``""`` stays text where a string
+    (or any value) could be meant."""
+    nullable = [
+        {"anyOf": [{"type": "integer"}, {"type": "boolean"}, {"type": "null"}]},
+        {"enum": ["a", None]},
+        {"type": ["number", "null"]},
+    ]
+    for item in nullable:
+        assert read({"type": "array", "items": item}, ["", "1"])[0] is None, item
+    kept = [
+        {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        {"enum": ["", None]},
+        {"anyOf": [{}, {"type": "null"}]},
+        {"type": "integer"},
+    ]
+    for item in kept:
+        assert read({"type": "array", "items": item}, ["", "1"])[0] == "", item
+    assert read({"type": ["integer", "null"]}, "") == ""  # a whole value is no item

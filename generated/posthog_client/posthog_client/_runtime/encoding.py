@@ -5,7 +5,10 @@ Values first become JSON-compatible data (``to_jsonable``): pydantic models are 
 ``by_alias`` with ``exclude_unset`` (so unset fields are absent and explicit ``None`` is
 ``null``), enums become their ``.value``, and date, datetime and UUID values become ISO
 strings. Parameters are then serialised per OpenAPI ``style``/``explode``. Booleans are
-``"true"``/``"false"``, ``None`` items are skipped and an empty array sends nothing.
+``"true"``/``"false"``, a ``None`` array item is an empty item (the generated server reads
+it back as null where the item type admits no string), a ``None`` property is left out, and
+an empty array sends nothing. An item's own delimiter is always escaped (``%2C``, ``%7C``,
+a label's ``.`` as ``%2E``; a space as ``%20`` while spaceDelimited's delimiter is ``+``).
 
 ``urllib.parse`` is only used through its module, so no generated parameter name (a
 parameter called ``quote``, say) can shadow a helper. Request bodies are ``bodies``'.
@@ -81,6 +84,11 @@ def _items(data: list[Any]) -> list[str]:
     return [_scalar(v) for v in data if v is not None]
 
 
+def _param_items(data: list[Any]) -> list[str]:
+    """A parameter's array items as text: ``None`` is the empty item (kept in its place)."""
+    return ["" if v is None else _scalar(v) for v in data]
+
+
 def _entries(data: dict[str, Any]) -> list[tuple[str, str]]:
     return [(str(k), _scalar(v)) for k, v in data.items() if v is not None]
 
@@ -93,8 +101,14 @@ def _pct(text: str) -> str:
 
 def _pct_reserved(text: str) -> str:
     """``_pct`` for ``allowReserved`` values: RFC 3986's reserved characters stay literal,
-    except those a query cannot hold or that would split it (``#[]&=+``) and ``%``."""
+    except those a query cannot hold or that would split it (``#[]&=+``) and ``%``; an
+    item's ``,`` is escaped where it would delimit (see ``_query_pairs``)."""
     return urllib.parse.quote(text, safe=_QUERY_RESERVED)
+
+
+def _pct_label(text: str) -> str:
+    """``_pct`` for an exploded label value's parts, whose delimiter ``.`` it escapes too."""
+    return _pct(text).replace(".", "%2E")
 
 
 def _flat(entries: list[tuple[str, str]], enc: Callable[[str], str]) -> list[str]:
@@ -123,8 +137,9 @@ def path_segment(param: Param, value: Any) -> str:
             return _matrix(_pct(param.name), text)
         return text
     explode, name = param.resolved_explode, _pct(param.name)
+    enc = _pct_label if style == "label" and explode else _pct
     if isinstance(data, list):
-        values = [_pct(v) for v in _items(data)]
+        values = [enc(v) for v in _param_items(data)]
         if style == "label":
             return "." + ("." if explode else ",").join(values)
         if style == "matrix":
@@ -142,7 +157,7 @@ def path_segment(param: Param, value: Any) -> str:
         if explode:
             return "".join(_matrix(_pct(k), _pct(v)) for k, v in entries)
         return f";{name}=" + ",".join(flat)
-    pairs = [f"{_pct(k)}={_pct(v)}" for k, v in entries]
+    pairs = [f"{enc(k)}={enc(v)}" for k, v in entries]
     if style == "label":
         return "." + (".".join(pairs) if explode else ",".join(flat))
     return ",".join(pairs if explode else flat)
@@ -153,9 +168,11 @@ def _matrix(name: str, text: str) -> str:
     return f";{name}={text}" if text else f";{name}"
 
 
+# A query's delimiters as sent, bare: spaceDelimited's is the form-encoded space ``+``, so
+# an item's own space (``%20``) stays apart from it (an item's ``+`` is sent ``%2B``).
 _DELIMITERS: Final[Mapping[str, str]] = {
     "form": ",",
-    "spaceDelimited": "%20",
+    "spaceDelimited": "+",
     "pipeDelimited": "|",
 }
 
@@ -188,10 +205,12 @@ def _query_pairs(
     if style == "deepObject" and isinstance(data, dict):
         return _deep_pairs(key, data, enc)
     delimiter = _DELIMITERS.get(style, ",")
+    if not explode and enc is _pct_reserved and delimiter == ",":
+        enc = _pct_reserved_item
     if isinstance(data, list):
-        values = [enc(v) for v in _items(data)]
-        if not values:
+        if not data:
             return []
+        values = [enc(v) for v in _param_items(data)]
         if explode:
             return [(key, v) for v in values]
         return [(key, delimiter.join(values))]
@@ -205,6 +224,11 @@ def _query_pairs(
     return [(key, enc(_scalar(data)))]
 
 
+def _pct_reserved_item(text: str) -> str:
+    """``_pct_reserved`` for a comma-joined item: its own ``,`` is escaped (data, not a delimiter)."""
+    return _pct_reserved(text).replace(",", "%2C")
+
+
 def _deep_pairs(
     prefix: str, data: dict[str, Any], enc: Callable[[str], str]
 ) -> list[tuple[str, str]]:
@@ -214,7 +238,7 @@ def _deep_pairs(
         if isinstance(v, dict):
             pairs.extend(_deep_pairs(key, v, enc))
         elif isinstance(v, list):
-            pairs.extend((key, enc(item)) for item in _items(v))
+            pairs.extend((key, enc(item)) for item in _param_items(v))
         elif v is not None:
             pairs.append((key, enc(_scalar(v))))
     return pairs
@@ -227,21 +251,49 @@ def header_value(param: Param, value: Any) -> str:
         ValueError: the text holds a character an HTTP header value cannot carry: a line
             break, another control character, or any non-ASCII character. OpenAPI
             defines no encoding for header values (they are never percent-encoded), so
-            the API decides how such text is sent; the caller encodes it that way.
+            the API decides how such text is sent; the caller encodes it that way. Also
+            text an HTTP header cannot hold as given (see ``_header_text``).
     """
     data = to_jsonable(value)
+    name = param.name
     if isinstance(data, list):
-        text = ",".join(_items(data))
+        text = ",".join(_header_text(name, v) for v in data)
     elif isinstance(data, dict):
-        entries = _entries(data)
+        entries = [
+            (_header_text(name, k, key=True), _header_text(name, v))
+            for k, v in data.items()
+            if v is not None
+        ]
         if param.resolved_explode:
             text = ",".join(f"{k}={v}" for k, v in entries)
         else:
             text = ",".join(_flat(entries, str))
     else:
         text = _scalar(data)
+        if text != text.strip(" \t"):
+            raise ValueError(f"header parameter {name!r} starts or ends with a space or tab")
     if not (text.isascii() and text.isprintable()):
-        _check_header_text(param.name, text)
+        _check_header_text(name, text)
+    return text
+
+
+def _header_text(name: str, value: Any, *, key: bool = False) -> str:
+    """An item, key or property value of header parameter ``name`` as text (``None``: empty).
+
+    Raises:
+        ValueError: the text (other than an object's or array's JSON) holds a ``,`` (the
+            header's delimiter, which has no escape) or a key an ``=``, or starts or ends
+            with a space or tab (HTTP strips those around a comma).
+    """
+    if isinstance(value, (dict, list)):
+        return _scalar(value)  # JSON: the server splits outside it
+    text = "" if value is None else _scalar(value)
+    if "," in text or (key and "=" in text) or text != text.strip(" \t"):
+        raise ValueError(
+            f"header parameter {name!r} cannot send {text!r} as an item, key or value: a "
+            "header value has no escapes, so a ',' (or a key's '=') would split it and "
+            "spaces or tabs at either end are dropped"
+        )
     return text
 
 
@@ -286,7 +338,7 @@ def cookie_pairs(param: Param, value: Any, taken: Mapping[str, str] | None = Non
     name = _cookie_quote(param.name)
     explode = param.resolved_explode
     if isinstance(data, list):
-        values = [_cookie_quote(v) for v in _items(data)]
+        values = [_cookie_quote(v) for v in _param_items(data)]
         if explode:
             return [f"{name}={v}" for v in values]
         return [f"{name}={','.join(values)}"] if values else []

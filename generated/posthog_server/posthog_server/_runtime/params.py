@@ -27,6 +27,7 @@ from .bodies import _inline_refs, _pair, _shape
 from .deep_object import deep_object
 from .param_text import is_structured, split_outside_json, text_reader, validate_text
 from .raw_values import (
+    bare_delimited,
     cookie_pairs,
     raw_query_values,
     unquote_escapes,
@@ -169,13 +170,10 @@ class StyledParameter:
         if self._shape == "array" and self._explode:
             return values
         delimiter = _DELIMITERS.get(self._style, ",")
-        raw = raw_query_values(request, self._name) if delimiter != " " else []
-        if len(raw) == len(values) and delimiter in raw[-1]:
-            # Sent with bare delimiters: one escaped (an item's own "," as "%2C") is data.
-            # Without one the value is read decoded: a caller escaping every delimiter
-            # (httpx's params=, the client's extra_query) means several items, so the one
-            # item ["a,b"], sent "a%2Cb", reads as two (explode: true carries any item).
-            return self._split_text(raw[-1], delimiter, unquote_query)
+        raw = raw_query_values(request, self._name)
+        if len(raw) == len(values):  # split as sent: an escaped delimiter or space is data
+            text, bare = bare_delimited(raw[-1], delimiter)
+            return self._split_text(text, bare, unquote_query, blanks=" +")
         return self._split_text(values[-1], delimiter)
 
     def _from_cookies(self, pairs: list[tuple[str, str]]) -> Any:
@@ -198,15 +196,15 @@ class StyledParameter:
             return _ABSENT
         if self._shape == "array" and self._explode:  # one cookie per item
             return [unquote_escapes(value) for value in values]
-        return self._split_text(values[-1], ",", unquote_escapes, escaped_spaces=True)
+        return self._split_text(values[-1], ",", unquote_escapes, blanks=" ")
 
     def _from_path(self, text: str, decode: Callable[[str], str] | None) -> Any:
         """The parameter from its path segment ``text`` (``decode``: its percent-escapes,
-        None when ``text`` is decoded already; an escaped space is then data)."""
-        raw = decode is not None
+        None when ``text`` is decoded already)."""
+        blanks = None if decode is None else " "
         if self._style == "label":
             text = text.removeprefix(".")
-            return self._split_text(text, "." if self._explode else ",", decode, escaped_spaces=raw)
+            return self._split_text(text, "." if self._explode else ",", decode, blanks=blanks)
         if self._style == "matrix":
             plain = decode or str
             pairs = [_pair(p) for p in text.split(";") if p]
@@ -215,8 +213,8 @@ class StyledParameter:
             values = [value for key, value in pairs if plain(key) == self._name]
             if self._shape == "array" and self._explode:
                 return [plain(value) for value in values]
-            return self._split_text(values[-1] if values else "", ",", decode, escaped_spaces=raw)
-        return self._split_text(text, ",", decode, escaped_spaces=raw)
+            return self._split_text(values[-1] if values else "", ",", decode, blanks=blanks)
+        return self._split_text(text, ",", decode, blanks=blanks)
 
     def _split_text(
         self,
@@ -224,30 +222,30 @@ class StyledParameter:
         delimiter: str,
         decode: Callable[[str], str] | None = None,
         *,
-        escaped_spaces: bool = False,
+        blanks: str | None = None,
     ) -> Any:
         """One value, a list or an object from ``text``, as the parameter's shape says.
 
-        ``decode``: applied to each piece once split (a raw query value is split before
-        its percent-escapes are decoded, so an escaped delimiter stays in its item; an
-        array of objects or arrays, sent as JSON items, is decoded whole and split outside
-        them). The
-        spaces around a comma are stripped from an item once decoded (a browser sends a
-        query's ``a, b`` as ``a,%20b``), or before with ``escaped_spaces`` (a cookie: the
-        generated client escapes an item's own spaces, so an escaped space is data there).
+        ``decode``: applied to each piece once split (a raw value is split before its
+        percent-escapes are decoded, so an escaped delimiter stays in its item; an array
+        of objects or arrays, sent as JSON items, is decoded whole and split outside
+        them). Around a comma, spaces are stripped from an item: ``blanks`` (the
+        characters spelling a bare space in raw text: a query's ``+`` too) before
+        decoding, so an escaped space is data, as the client escapes an item's own; once
+        decoded where ``blanks`` is None (text without escapes: a header).
         """
-        strip = delimiter == ","
-
-        def item(piece: str) -> str:
-            if strip and escaped_spaces:
-                piece = piece.strip()
-            value = decode(piece) if decode is not None else piece
-            return value.strip() if strip and not escaped_spaces else value
-
         if self._shape == "scalar":
             return decode(text) if decode is not None else text
         if self._json_items and decode is not None:
-            text, decode = decode(text), None  # JSON spelt %7B%22 shows its nesting decoded
+            text, decode, blanks = decode(text), None, None  # %7B%22: JSON shows its nesting
+        strip = delimiter == ","
+
+        def item(piece: str) -> str:
+            if strip and blanks is not None:
+                piece = piece.strip(blanks)
+            value = decode(piece) if decode is not None else piece
+            return value.strip() if strip and blanks is None else value
+
         split = split_outside_json if self._json_items else str.split
         pieces = split(text, delimiter) if text else []
         if self._shape == "object" and self._explode:  # k=v<sep>k=v
@@ -273,14 +271,15 @@ def from_text(values: Iterable[object]) -> BeforeValidator:
     A parameter arrives as text: ``?mixed=1`` is the string ``"1"``, which pydantic
     would not match with the member ``1`` of the enum ``[1, "two"]``. Each text that
     spells one of ``values`` as JSON does (``1``, ``2.5``, ``true``) is read as that
-    value, in a list item by item; a string member keeps its own text.
+    value, in a list item by item; a string member keeps its own text. The empty text
+    spells null (the client's empty item for ``None``) where ``""`` is no member.
     """
     strings = {value for value in values if isinstance(value, str)}
     table = {
         spelt: value
         for value in values
-        if value is not None and not isinstance(value, str)
-        for spelt in (json.dumps(value),)
+        if not isinstance(value, str)
+        for spelt in ("" if value is None else json.dumps(value),)
         if spelt not in strings
     }
 

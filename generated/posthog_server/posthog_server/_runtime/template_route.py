@@ -101,6 +101,7 @@ class TemplateRoute(APIRoute):
             super().__init__(path, endpoint, **kwargs)
         build_body_validator(self)
         self.reads_raw_path = SLASH not in path  # a template holding it could match a "/"
+        self._raw_regex: tuple[re.Pattern[str], dict[str, str]] | None = None
         self.spec_names: dict[str, str] = {}
         crowded = any("/" not in literal for literal in pieces[2:-1:2])
         if not repeated and not crowded and all(STARLETTE_NAME.fullmatch(n) for n in names):
@@ -173,10 +174,49 @@ class TemplateRoute(APIRoute):
         )
         if not text.startswith(root_path):
             return {}
-        found = self.path_regex.match(text[len(root_path) :])
+        if self._raw_regex is None:
+            self._raw_regex = _raw_pattern(self.path_format)
+        pattern, names = self._raw_regex
+        found = pattern.match(text[len(root_path) :])
         if found is None:
             return {}
-        return {self.spec_names.get(key, key): value for key, value in found.groupdict().items()}
+        return {names[key]: value for key, value in found.groupdict().items() if key in names}
+
+
+def _raw_pattern(path: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """A regex matching the raw path of the route ``path`` (its template), and the spec's
+    name of each of its groups: as the route's own pattern, but each ASCII character of
+    the template's literal text but ``/`` may be sent percent-escaped (the client escapes
+    a space), its escapes of non-ASCII text decoded as ``_raw_params`` decodes them."""
+    pieces = PLACEHOLDER.split(path)
+    names: dict[str, str] = {}
+    tokens: dict[str, str] = {}
+    pattern = "^" + _raw_literal(pieces[0])
+    for index, name in enumerate(pieces[1::2]):
+        following = pieces[2 * index + 2]
+        if name in tokens:  # the same variable again: the same text (RFC 6570)
+            pattern += f"(?P={tokens[name]})" + _raw_literal(following)
+            continue
+        token = tokens[name] = f"p{index}"
+        names[token] = name
+        lazy = "?" if 2 * index + 3 < len(pieces) and "/" not in following else ""
+        pattern += f"(?P<{token}>[^/]+{lazy})" + _raw_literal(following)
+    return re.compile(pattern + "$"), names
+
+
+def _raw_literal(text: str) -> str:
+    """A regex matching the template literal ``text`` as sent: each ASCII character but
+    ``/`` as itself or its percent-escape (either case of hex digits)."""
+    spelt = []
+    for char in text:
+        if char == "/" or not char.isascii():
+            spelt.append(re.escape(char))
+        else:
+            code = f"{ord(char):02X}"
+            high, low = code[0], code[1]
+            escape = f"%{high}[{low}{low.lower()}]" if low.isalpha() else f"%{high}{low}"
+            spelt.append(f"(?:{re.escape(char)}|{escape})")
+    return "".join(spelt)
 
 
 def _covers(listed: str, essence: str) -> bool:

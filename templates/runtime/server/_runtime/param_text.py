@@ -14,7 +14,9 @@ and properties alone go back to their text (if that fails too, the errors report
 the text's). So a string that spells a number (``"1.5"`` sent for ``float | str``) reads
 as the number: the wire does not tell them apart. An item or property whose schema
 admits only objects and arrays arrives as the JSON text it spells (as the generated
-client sends it: no style spells a nested structure) and is read as that JSON.
+client sends it: no style spells a nested structure) and is read as that JSON. An empty
+item or property whose schema admits null and no string is null (the client sends a
+``None`` item as the empty item).
 """
 
 import json
@@ -44,6 +46,7 @@ def text_reader(
     members = list(branches(schema))
     kinds = _scalar_kinds(members)
     structured = nested and _structured(members)
+    empty_null = nested and _empty_is_null(members)
     items = _reader_of(b["items"] for b in members if isinstance(b.get("items"), Mapping))
     properties: dict[str, TextReader | None] = dict.fromkeys(data)
     for branch in members:
@@ -57,11 +60,13 @@ def text_reader(
         for b in members
         if isinstance(b.get("additionalProperties"), Mapping)
     )
-    if not (kinds or structured or items or any(properties.values()) or extra):
+    if not (kinds or structured or empty_null or items or any(properties.values()) or extra):
         return None
 
     def read(value: Any) -> Any:
         if isinstance(value, str):
+            if empty_null and not value:
+                return None
             if structured:
                 return _json_structure(value)
             return _spelt(value, kinds) if kinds else value
@@ -142,6 +147,23 @@ def _scalar_kinds(branches: list[Mapping[str, Any]]) -> frozenset[str]:
             values.append(branch["const"])
         found.update(_kind(value) for value in values)
     return frozenset(found & _SCALAR_KINDS)
+
+
+def _empty_is_null(branches: list[Mapping[str, Any]]) -> bool:
+    """True when the branches admit null but no string the empty text could be: a
+    ``type`` or ``enum`` lists null, every branch names its types or values, none a
+    string type or the value ``""``."""
+    null = False
+    for branch in branches:
+        kind = branch.get("type")
+        kinds = kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
+        values = [*(branch.get("enum") or ()), *([branch["const"]] if "const" in branch else [])]
+        if "string" in kinds or "" in values:
+            return False
+        if not kinds and not values and not any(key in branch for key in _NESTED):
+            return False  # any value: the empty text is the empty string
+        null = null or "null" in kinds or None in values
+    return null
 
 
 def is_structured(schema: Any) -> bool:

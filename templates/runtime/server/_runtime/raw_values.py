@@ -18,6 +18,29 @@ def unquote_escapes(text: str) -> str:
     return unquote(text, encoding="utf-8", errors="replace") if "%" in text else text
 
 
+# A query delimiter's spellings in a raw value: bare, and escaped (the generated client
+# escapes an item's own; spaceDelimited's bare delimiter is the form-encoded space "+").
+_QUERY_DELIMITERS = {",": (",", ("%2C", "%2c")), "|": ("|", ("%7C", "%7c")), " ": ("+", ("%20",))}
+
+
+def bare_delimited(text: str, delimiter: str) -> tuple[str, str]:
+    """A raw query value ``text`` with ``delimiter`` spelt bare, and that spelling.
+
+    An escaped delimiter is data where the value holds a bare one; a value holding none
+    has its escaped delimiters read as delimiters (httpx's ``params=``, the client's
+    ``extra_query`` and OpenAPI's own ``a%20b`` spaceDelimited example escape every one),
+    so the one item ``"a,b"`` (sent ``a%2Cb``) reads as two (``explode: true`` carries any
+    item).
+    """
+    bare, escaped = _QUERY_DELIMITERS.get(delimiter, (delimiter, ()))
+    if delimiter == " ":
+        text = text.replace(" ", bare)
+    if bare not in text:
+        for spelling in escaped:
+            text = text.replace(spelling, bare)
+    return text, bare
+
+
 def raw_query_values(request: Request, name: str) -> list[str]:
     """The values of query parameter ``name`` as sent, their percent-escapes undecoded."""
     query = request.scope.get("query_string")
