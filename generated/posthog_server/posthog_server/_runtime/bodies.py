@@ -59,7 +59,8 @@ class BodyReader:
     (``openapi_extra={"requestBody": reader.openapi}``).
 
     :param types: media type -> the type its body is validated into.
-    :param required: answer 422 for an empty body (else the implementation gets ``None``).
+    :param required: answer 422 for an empty body (else the implementation gets ``None``);
+        an empty urlencoded body is then a form of no fields, validated as such.
     :param encoding: the urlencoded body's Encoding Object, ``(field, style, explode)``.
     """
 
@@ -107,13 +108,15 @@ class BodyReader:
     async def __call__(self, request: Request) -> Any:
         """Read, decode and validate the body of ``request``."""
         raw = await request.body()
-        if not raw:
+        content_type = request.headers.get("content-type", "")
+        essence = media_essence(content_type)
+        # A required urlencoded body may be empty: a form of no fields, validated as such.
+        form = self._required and essence == "application/x-www-form-urlencoded"
+        if not raw and not form:
             if not self._required:
                 return None
             missing = {"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}
             raise RequestValidationError([missing])
-        content_type = request.headers.get("content-type", "")
-        essence = media_essence(content_type)
         match = next((e for e in self._entries if _media_matches(e[0], essence)), None)
         if match is None:
             accepted = ", ".join(media for media, _ in self._entries)
