@@ -112,6 +112,7 @@ class _Builder:
             security_schemes=tuple(self.security.schemes.values()),
             tags=_tags(self.doc.get("tags")),
         )
+        self.bodies.check_encodings(api)
         source = ModelSource(
             self.registry.schemas, self.registry.locations, str(self.doc.get("openapi", "3.0.3"))
         )
