@@ -81,7 +81,7 @@ class Bodies:
     deref: Deref
     # Each response read without a diagnostic, by (id of its node, status): (the node, Response).
     _read: dict[tuple[int, str], tuple[Any, Response]] = field(default_factory=dict, init=False)
-    # Each multipart body's Encoding Object, by its pointer: (the content, the object, where
+    # Each form or multipart body's Encoding Object, by its pointer: (the content, the object, where
     # the media type is), checked once the schemas are summed up (:meth:`check_encodings`).
     _encodings: dict[str, tuple[Content, dict[Any, Any], SpecLocation]] = field(
         default_factory=dict, init=False
@@ -121,7 +121,7 @@ class Bodies:
             return None
         for content, entry in zip(contents, node["content"].values(), strict=True):
             encoding = entry.get("encoding") if isinstance(entry, dict) else None
-            if content.kind == "multipart" and isinstance(encoding, dict):
+            if content.kind in ("multipart", "form") and isinstance(encoding, dict):
                 at = loc.child("content", content.media_type)
                 self._encodings[at.pointer] = (content, encoding, at)
         chosen = preferred_request(contents)
@@ -137,7 +137,7 @@ class Bodies:
         )
 
     def check_encodings(self, api: Api) -> None:
-        """Report what the multipart bodies' Encoding Objects ask that the generated code
+        """Report what the form and multipart bodies' Encoding Objects ask that the generated code
         does not do (``ir/parts.py``): ``api`` sums up their schemas."""
         for content, encoding, at in self._encodings.values():
             check_parts(api, content, encoding, at, self.sink)

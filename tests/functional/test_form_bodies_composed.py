@@ -1,20 +1,25 @@
-"""Form and multipart bodies composed with ``allOf``, and empty forms, client to server.
+"""Form and multipart bodies composed with ``allOf``, empty forms and JSON form fields.
 
 A multipart or urlencoded body whose schema is ``allOf: [{$ref: Base}, {properties:
 ...}]`` reached the server as raw bytes, with a warning that its schema "lists no
 fields": the IR's summary of the body did not merge the allOf (the models did). The
 generated client now sends its fields and files and the generated server reads them
 into the model, over real uvicorn. A required form whose fields are all optional may
-be sent empty: its body is zero bytes, which the server took for a missing body.
+be sent empty: its body is zero bytes, which the server took for a missing body. A
+form field whose Encoding Object names ``contentType: application/json`` (and no style)
+is one JSON text, as OpenAPI 3.1 spells a form with JSON values: the client sent it with
+brackets instead, which only the generated server read.
 """
 
 from __future__ import annotations
 
 import textwrap
+import urllib.parse
 from typing import Any
 
+import httpx
 import pytest
-from apiforge_testkit import Built, build
+from apiforge_testkit import Built, build, mock_client
 from live_server import serve
 
 SPEC = textwrap.dedent(
@@ -67,8 +72,32 @@ SPEC = textwrap.dedent(
                     kinds: {type: array, items: {type: string}}
           responses:
             "204": {description: stored}
+      /places:
+        post:
+          operationId: place
+          requestBody:
+            required: true
+            content:
+              application/x-www-form-urlencoded:
+                schema:
+                  type: object
+                  properties:
+                    location: {$ref: '#/components/schemas/Point'}
+                    ids: {type: array, items: {type: integer}}
+                    styled: {$ref: '#/components/schemas/Point'}
+                encoding:
+                  location: {contentType: application/json}
+                  ids: {contentType: application/json}
+                  styled: {contentType: application/json, style: deepObject}
+          responses:
+            "204": {description: stored}
     components:
       schemas:
+        Point:
+          type: object
+          properties:
+            x: {type: number}
+            y: {type: number}
         Base:
           type: object
           required: [name]
@@ -99,12 +128,15 @@ class Recorder:
     async def search(self, *, body: Any, context: Any) -> None:
         self.bodies.append(body)
 
+    async def place(self, *, body: Any, context: Any) -> None:
+        self.bodies.append(body)
+
 
 def _round_trip(built: Built, call: str, body: Any) -> Any:
     """``body`` sent by the generated client's ``call`` to the generated server; what the
     implementation received."""
     recorder = Recorder()
-    groups = {"uploads": recorder, "signups": recorder, "searches": recorder}
+    groups = {"uploads": recorder, "signups": recorder, "searches": recorder, "places": recorder}
     with (
         serve(built.server.create_app(**groups)) as base_url,
         built.client.Client(base_url=base_url, max_retries=0) as client,
@@ -139,3 +171,31 @@ def test_a_required_form_of_optional_fields_may_be_empty(composed: Built) -> Non
     for body in ({}, {"kinds": []}):  # an empty list sends no pair either
         received = _round_trip(composed, "searches.search", body)
         assert (received.query, received.kinds) == (None, None)
+
+
+PLACE = {"location": {"x": 1, "y": 2.5}, "ids": [3, 4], "styled": {"x": 5}}
+
+
+def test_a_form_field_with_a_json_content_type_is_sent_as_json_text(composed: Built) -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(204)
+
+    with mock_client(composed.client, handler) as client:
+        client.places.place(PLACE)
+    assert urllib.parse.parse_qsl(sent[0].content.decode()) == [
+        ("location", '{"x":1,"y":2.5}'),
+        ("ids", "[3,4]"),
+        ("styled[x]", "5"),  # its style wins over its contentType
+    ]
+
+
+def test_a_json_form_field_reaches_the_server_as_its_value(composed: Built) -> None:
+    received = _round_trip(composed, "places.place", PLACE)
+    assert received.model_dump(exclude_none=True) == {
+        "location": {"x": 1.0, "y": 2.5},
+        "ids": [3, 4],
+        "styled": {"x": 5.0},
+    }

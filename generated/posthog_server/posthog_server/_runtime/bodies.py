@@ -62,6 +62,8 @@ class BodyReader:
     :param required: answer 422 for an empty body (else the implementation gets ``None``);
         an empty urlencoded body is then a form of no fields, validated as such.
     :param encoding: the urlencoded body's Encoding Object, ``(field, style, explode)``.
+    :param json_fields: the urlencoded body's fields sent as JSON text (their Encoding
+        Object names a JSON ``contentType``), decoded before they are validated.
     """
 
     def __init__(
@@ -70,6 +72,7 @@ class BodyReader:
         *,
         required: bool = False,
         encoding: Sequence[tuple[str, str, bool]] = (),
+        json_fields: Collection[str] = (),
     ) -> None:
         self._entries = [(media_essence(media), type_) for media, type_ in types.items()]
         self._texts: set[str] = set()  # media types read as decoded text
@@ -80,6 +83,7 @@ class BodyReader:
         self._declared: dict[str, dict[str, None]] = {}
         self._readers: dict[str, TextReader | None] = {}  # a form's text: param_text.py
         self._encoding = {name: (style, explode) for name, style, explode in encoding}
+        self._json_fields = frozenset(json_fields)
         content: dict[str, Any] = {}
         for media, type_ in types.items():
             essence = media_essence(media)
@@ -100,7 +104,7 @@ class BodyReader:
                 if essence.startswith("multipart/"):  # a part holding an object is JSON
                     self._readers[essence] = text_reader(schema, self._objects[essence])
                 elif essence == "application/x-www-form-urlencoded":
-                    self._readers[essence] = text_reader(schema)
+                    self._readers[essence] = text_reader(schema, self._json_fields)
             content[media] = {"schema": schema}
         self._required = required
         self.openapi: dict[str, Any] = {"required": required, "content": content}
@@ -139,13 +143,16 @@ class BodyReader:
                 # Its own module (see forms.py), imported on first use.
                 from .forms import decode_urlencoded
 
+                as_json = self._json_fields
                 fields = decode_urlencoded(
                     raw,
                     self._encoding,
-                    self._lists[media],
-                    self._objects[media],
+                    self._lists[media] - as_json,
+                    self._objects[media] - as_json,
                     self._declared[media],
                 )
+                for name in as_json.intersection(fields):
+                    fields[name] = _json_part(fields[name])
                 return validate_text(adapter, fields, self._readers.get(media))
             if essence.startswith("multipart/"):
                 fields = await self._parts(request, raw, content_type, media)
