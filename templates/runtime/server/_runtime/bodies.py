@@ -80,6 +80,7 @@ class BodyReader:
         self._objects: dict[str, frozenset[str]] = {}
         self._object_lists: dict[str, frozenset[str]] = {}  # arrays of objects: a JSON part each
         self._declared: dict[str, dict[str, None]] = {}
+        self._nulls: dict[str, dict[str, None]] = {}  # what a form leaves out for null
         self._readers: dict[str, TextReader | None] = {}  # a form's text: param_text.py
         self._encoding = {name: (style, explode) for name, style, explode in encoding}
         self._json_fields = frozenset(json_fields)
@@ -100,6 +101,7 @@ class BodyReader:
                 self._objects[essence] = frozenset(_properties_of_type(schema, "object"))
                 self._object_lists[essence] = frozenset(_object_lists(schema))
                 self._declared[essence] = dict.fromkeys(schema.get("properties") or ())  # ordered
+                self._nulls[essence] = dict.fromkeys(_required_nullable(schema))
                 if essence.startswith("multipart/"):  # a part holding an object is JSON
                     self._readers[essence] = text_reader(schema, self._objects[essence])
                 elif essence == "application/x-www-form-urlencoded":
@@ -152,11 +154,13 @@ class BodyReader:
                 )
                 for name in as_json.intersection(fields):
                     fields[name] = _json_part(fields[name])
-                return validate_text(adapter, fields, self._readers.get(media))
-            if essence.startswith("multipart/"):
+            elif essence.startswith("multipart/"):
                 fields = await self._parts(request, raw, content_type, media)
-                return validate_text(adapter, fields, self._readers.get(media))
-            return adapter.validate_json(raw, by_alias=True, by_name=False)
+            else:
+                return adapter.validate_json(raw, by_alias=True, by_name=False)
+            # A form spells no null: a required field that admits it is null when left out.
+            fields = {**self._nulls[media], **fields}
+            return validate_text(adapter, fields, self._readers.get(media))
         except ValidationError as error:
             await request.close()  # a multipart form's files: no operation will read them
             errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
@@ -251,6 +255,19 @@ def _properties_of_type(schema: Mapping[str, Any], kind: str) -> list[str]:
     for name, prop in (schema.get("properties") or {}).items():
         members = [prop, *prop.get("anyOf", [])] if isinstance(prop, dict) else []
         if any(isinstance(m, dict) and m.get("type") == kind for m in members):
+            found.append(name)
+    return found
+
+
+def _required_nullable(schema: Mapping[str, Any]) -> list[str]:
+    """The required properties of an object schema that admit null: a form or multipart
+    body cannot spell null, so a client leaves them out (read as null)."""
+    properties = schema.get("properties") or {}
+    found = []
+    for name in schema.get("required") or ():
+        prop = properties.get(name)
+        members = [prop, *prop.get("anyOf", [])] if isinstance(prop, dict) else []
+        if any(isinstance(m, dict) and m.get("type") == "null" for m in members):
             found.append(name)
     return found
 
