@@ -39,6 +39,10 @@ WARNING_CODES: dict[str, str] = {
     "one-of-overlap": "oneOf members can match the same value, so the server cannot tell which one it is",
     "parameter-without-schema": "a parameter has neither schema nor content; "
     "it is taken as a string",
+    "part-content-type-ignored": "a multipart part holding an object names a contentType "
+    "that is not JSON; it is sent and read as JSON",
+    "part-headers-ignored": "a multipart part's headers (its Encoding Object's) are neither "
+    "sent nor read",
     "pattern-dropped": "a pattern no regular expression engine of pydantic compiles is not checked",
     "prefix-items-loose": "prefixItems (a tuple) is typed as a list: positions and length "
     "are not checked",

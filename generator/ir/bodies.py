@@ -13,6 +13,7 @@ from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.model import (
+    Api,
     Content,
     RequestBody,
     Response,
@@ -21,6 +22,7 @@ from apiforge.ir.model import (
     relocated,
     validation_keywords,
 )
+from apiforge.ir.parts import check_parts
 from apiforge.ir.schemas import SchemaRegistry
 
 Deref = Callable[[Any, SpecLocation], tuple[Any, SpecLocation]]
@@ -79,6 +81,11 @@ class Bodies:
     deref: Deref
     # Each response read without a diagnostic, by (id of its node, status): (the node, Response).
     _read: dict[tuple[int, str], tuple[Any, Response]] = field(default_factory=dict, init=False)
+    # Each form or multipart body's Encoding Object, by its pointer: (the content, the object, where
+    # the media type is), checked once the schemas are summed up (:meth:`check_encodings`).
+    _encodings: dict[str, tuple[Content, dict[Any, Any], SpecLocation]] = field(
+        default_factory=dict, init=False
+    )
 
     def contents(
         self, content: Any, base: SpecLocation, hint: str, request: bool = False
@@ -112,6 +119,11 @@ class Bodies:
         if not contents:
             self.sink.warning("empty-request-body", "requestBody has no content; ignored", loc)
             return None
+        for content, entry in zip(contents, node["content"].values(), strict=True):
+            encoding = entry.get("encoding") if isinstance(entry, dict) else None
+            if content.kind in ("multipart", "form") and isinstance(encoding, dict):
+                at = loc.child("content", content.media_type)
+                self._encodings[at.pointer] = (content, encoding, at)
         chosen = preferred_request(contents)
         if chosen.kind in ("text", "binary") and chosen.is_structured:
             spelt = "str" if chosen.kind == "text" else "bytes"
@@ -123,6 +135,12 @@ class Bodies:
         return RequestBody(
             node.get("required") is True, contents, str(node.get("description") or ""), loc
         )
+
+    def check_encodings(self, api: Api) -> None:
+        """Report what the form and multipart bodies' Encoding Objects ask that the generated code
+        does not do (``ir/parts.py``): ``api`` sums up their schemas."""
+        for content, encoding, at in self._encodings.values():
+            check_parts(api, content, encoding, at, self.sink)
 
     def responses(
         self, node: dict[str, Any], base: SpecLocation, hint: str

@@ -116,6 +116,7 @@ class _Builder:
             used_schemes=used,
             main_scheme=main,
         )
+        self.bodies.check_encodings(api)
         source = ModelSource(
             self.registry.schemas, self.registry.locations, str(self.doc.get("openapi", "3.0.3"))
         )

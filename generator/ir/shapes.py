@@ -152,7 +152,7 @@ def build_shapes(
     schemas: dict[str, dict[str, Any]], locations: dict[str, SpecLocation], sink: Sink
 ) -> dict[str, Shape]:
     """The shape of every component, in spec order."""
-    merger = _Merger(schemas, sink)
+    merger = AllOfMerger(schemas, sink)
     return {
         key: _shape(
             key,
@@ -226,7 +226,7 @@ _MERGED_LISTS = ("required",)
 
 
 @dataclass
-class _Merger:
+class AllOfMerger:
     """Merges allOf members into their owner (following $refs, each component at most once per path)."""
 
     components: dict[str, dict[str, Any]]

@@ -8,6 +8,8 @@ admits null is kept as the models spell it (``X | None``): ``nullable``, a ``nul
 type, and a wrapper of one member that admits null (``allOf: [$ref]`` + ``nullable:
 true``, how 3.0 spells a nullable reference; ``anyOf: [$ref, {type: null}]``, 3.1's).
 A bare ``$ref`` is kept as written: a nullable component admits null through its class.
+An ``allOf`` is merged as the models merge it (``ir.shapes``): a composed object lists
+every member's properties, so a form or multipart body of one is taken apart by field.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from apiforge.diagnostics import Sink
 from apiforge.ir.model import Property, Schema, SchemaKind, TypeRef
 from apiforge.ir.schemas import (
     COMBINERS,
@@ -25,6 +28,7 @@ from apiforge.ir.schemas import (
     non_null_types,
     single_member,
 )
+from apiforge.ir.shapes import AllOfMerger
 
 
 def describe(registry: SchemaRegistry) -> dict[str, Schema]:
@@ -44,7 +48,10 @@ class Summaries:
     _properties: dict[tuple[str, int, bool], Property] = field(default_factory=dict)
 
     def summary(self, key: str, schema: dict[str, Any]) -> Schema:
-        """The summary of component ``key``."""
+        """The summary of component ``key`` (an allOf merged: the shapes warn of the merge)."""
+        if "allOf" in schema:
+            merger = AllOfMerger(self.registry.schemas, Sink())
+            schema = merger.flatten(schema, self.registry.locations[key], (key,))
         kind: SchemaKind = "alias"
         if "enum" in schema:
             kind = "enum"

@@ -18,6 +18,7 @@ from apiforge.ir.model import (
     preferred_request,
     sent_range,
 )
+from apiforge.ir.parts import json_form_fields
 from apiforge.naming.names import CONTENT_TYPE_KEY, Names
 from apiforge.naming.words import unique
 from apiforge.render.common import (
@@ -264,20 +265,25 @@ def _sends_null(op: Operation, content: Content) -> bool:
 
 def _body_options(op: Operation) -> list[str]:
     """``rt.Body``'s options: ``null=True`` for a required JSON body that admits null,
-    ``encoding=(...)``: the form body's Encoding Object with OpenAPI's defaults applied, or
-    ``part_types=(...)``: a multipart body's part media types; or nothing."""
+    ``encoding=(...)``: the form body's Encoding Object with OpenAPI's defaults applied,
+    and ``part_types=(...)``: a multipart body's part media types, or the form fields sent
+    as JSON text (``ir.parts.json_form_fields``); or nothing."""
     content = preferred_request(op.body.contents) if op.body else None
     if content is not None and _sends_null(op, content):
         return ["null=True"]
     if content is not None and content.kind == "multipart" and content.part_types:
         return [f"part_types={literal(content.part_types)}"]
-    if content is None or content.kind != "form" or not content.encoding:
+    if content is None or content.kind != "form":
         return []
     resolved = [
         (name, style or "form", explode if explode is not None else (style or "form") == "form")
         for name, style, explode in content.encoding
     ]
-    return [f"encoding={literal(tuple(resolved))}"]
+    as_json = json_form_fields(content)
+    return [
+        *([f"encoding={literal(tuple(resolved))}"] if resolved else []),
+        *([f"part_types={literal(as_json)}"] if as_json else []),
+    ]
 
 
 def _param_expr(param: Parameter, key: str | None) -> str:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from apiforge.diagnostics import Sink
 from apiforge.ir.model import Api, Content, Operation, TypeRef, form_fields, preferred_request
+from apiforge.ir.parts import json_form_fields
 from apiforge.models import ModelsModule
 from apiforge.render.common import BodyView, union
 from apiforge.render.escape import docstring, literal
@@ -56,14 +57,17 @@ def body_reader(
         for c in op.body.contents
     }
     entries = ", ".join(f"{literal(media)}: {annotation}" for media, annotation in checked.items())
-    form = next((c for c in op.body.contents if c.kind == "form" and c.encoding), None)
+    form = next((c for c in op.body.contents if c.kind == "form"), None)
     encoding = ""
-    if form is not None:
+    if form is not None and form.encoding:
         resolved = tuple(
             (name, style or "form", explode if explode is not None else (style or "form") == "form")
             for name, style, explode in form.encoding
         )
         encoding = f", encoding={literal(resolved)}"
+    as_json = tuple(name for name, _ in json_form_fields(form)) if form is not None else ()
+    if as_json:
+        encoding += f", json_fields={literal(as_json)}"
     expression = f"rt.BodyReader({{{entries}}}, required={literal(op.body.required)}{encoding})"
     annotation = union(list(types.values()))
     first = op.body.contents[0].media_type

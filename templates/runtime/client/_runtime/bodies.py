@@ -1,7 +1,7 @@
 """Request bodies: a Python value to the bytes or multipart parts of one media type (pure).
 
 JSON bodies are compact UTF-8 (``NaN`` refused); form bodies follow their Encoding
-Object (see ``_form_fields``); multipart fields become parts, files keeping their name
+Object (see ``_form_fields``; a field it gives a JSON ``contentType`` is JSON text); multipart fields become parts, files keeping their name
 and type; text is UTF-8; anything else is bytes. Values are made JSON-compatible by
 ``encoding.to_jsonable`` first, as parameters are.
 
@@ -88,19 +88,22 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
     kind = spec.kind
     media_type = _sent_type(spec, given, value, argument)
     if kind == "json":
-        text = json.dumps(
-            to_jsonable(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False
-        )
+        text = _compact_json(to_jsonable(value))
         return EncodedBody(content=text.encode("utf-8"), content_type=media_type)
     if kind == "form":
         data = to_jsonable(value)
         if not isinstance(data, dict):
             raise TypeError(f"a form body must be a model or a mapping, not {type(value).__name__}")
         styles = {name: (style, explode) for name, style, explode in spec.encoding}
+        as_json = dict(spec.part_types)  # fields whose Encoding Object makes them JSON text
         pairs = [
             pair
             for k, v in data.items()
-            for pair in _form_fields(str(k), v, *styles.get(str(k), (None, True)))
+            for pair in (
+                _json_field(str(k), v)
+                if str(k) in as_json
+                else _form_fields(str(k), v, *styles.get(str(k), (None, True)))
+            )
         ]
         return EncodedBody(
             content=urllib.parse.urlencode(pairs).encode("ascii"),
@@ -121,6 +124,11 @@ def encode_body(spec: Body, value: Any) -> EncodedBody:
             raise ValueError(f"{media_type!r} names a charset Python does not know") from None
         return EncodedBody(content=content, content_type=media_type)
     return EncodedBody(content=_binary_content(value), content_type=media_type)
+
+
+def _compact_json(data: Any) -> str:
+    """``data`` (made JSON-compatible) as compact JSON text, ``NaN`` refused."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 # The type a body is sent as when the spec names a range and the caller names none.
@@ -264,6 +272,11 @@ def _form_fields(name: str, data: Any, style: str | None, explode: bool) -> list
         entries = _entries(data)
         return entries if explode else [(name, ",".join(_flat(entries, str)))]
     return [(name, _scalar(data))]
+
+
+def _json_field(name: str, data: Any) -> list[tuple[str, str]]:
+    """A form field its Encoding Object makes JSON text (``contentType: application/json``)."""
+    return [] if data is None else [(name, _compact_json(data))]
 
 
 def _deep(key: str, data: Any) -> list[tuple[str, str]]:

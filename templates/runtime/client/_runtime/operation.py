@@ -127,7 +127,8 @@ class Body:
     property the spec gives a style or explode (``style`` ``form``, ``deepObject``,
     ``pipeDelimited`` or ``spaceDelimited``; the OpenAPI defaults already applied).
     ``part_types`` is a multipart body's: ``(property, media type)`` for each property
-    whose Encoding Object names one ``contentType`` (no list, no wildcard). ``null``: a
+    whose Encoding Object names one ``contentType`` (no list, no wildcard); a form body's
+    names the fields sent as JSON text (a JSON ``contentType``, no style). ``null``: a
     required JSON body whose schema admits null, so ``None`` is sent as ``null``.
     """
 

@@ -58,8 +58,11 @@ class BodyReader:
     (``openapi_extra={"requestBody": reader.openapi}``).
 
     :param types: media type -> the type its body is validated into.
-    :param required: answer 422 for an empty body (else the implementation gets ``None``).
+    :param required: answer 422 for an empty body (else the implementation gets ``None``);
+        an empty urlencoded body is then a form of no fields, validated as such.
     :param encoding: the urlencoded body's Encoding Object, ``(field, style, explode)``.
+    :param json_fields: the urlencoded body's fields sent as JSON text (their Encoding
+        Object names a JSON ``contentType``), decoded before they are validated.
     """
 
     def __init__(
@@ -68,6 +71,7 @@ class BodyReader:
         *,
         required: bool = False,
         encoding: Sequence[tuple[str, str, bool]] = (),
+        json_fields: Collection[str] = (),
     ) -> None:
         self._entries = [(media_essence(media), type_) for media, type_ in types.items()]
         self._texts: set[str] = set()  # media types read as decoded text
@@ -76,8 +80,10 @@ class BodyReader:
         self._objects: dict[str, frozenset[str]] = {}
         self._object_lists: dict[str, frozenset[str]] = {}  # arrays of objects: a JSON part each
         self._declared: dict[str, dict[str, None]] = {}
+        self._nulls: dict[str, dict[str, None]] = {}  # what a form leaves out for null
         self._readers: dict[str, TextReader | None] = {}  # a form's text: param_text.py
         self._encoding = {name: (style, explode) for name, style, explode in encoding}
+        self._json_fields = frozenset(json_fields)
         content: dict[str, Any] = {}
         for media, type_ in types.items():
             essence = media_essence(media)
@@ -95,10 +101,11 @@ class BodyReader:
                 self._objects[essence] = frozenset(_properties_of_type(schema, "object"))
                 self._object_lists[essence] = frozenset(_object_lists(schema))
                 self._declared[essence] = dict.fromkeys(schema.get("properties") or ())  # ordered
+                self._nulls[essence] = dict.fromkeys(_required_nullable(schema))
                 if essence.startswith("multipart/"):  # a part holding an object is JSON
                     self._readers[essence] = text_reader(schema, self._objects[essence])
                 elif essence == "application/x-www-form-urlencoded":
-                    self._readers[essence] = text_reader(schema)
+                    self._readers[essence] = text_reader(schema, self._json_fields)
             content[media] = {"schema": schema}
         self._required = required
         self.openapi: dict[str, Any] = {"required": required, "content": content}
@@ -106,13 +113,15 @@ class BodyReader:
     async def __call__(self, request: Request) -> Any:
         """Read, decode and validate the body of ``request``."""
         raw = await request.body()
-        if not raw:
+        content_type = request.headers.get("content-type", "")
+        essence = media_essence(content_type)
+        # A required urlencoded body may be empty: a form of no fields, validated as such.
+        form = self._required and essence == "application/x-www-form-urlencoded"
+        if not raw and not form:
             if not self._required:
                 return None
             missing = {"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}
             raise RequestValidationError([missing])
-        content_type = request.headers.get("content-type", "")
-        essence = media_essence(content_type)
         match = next((e for e in self._entries if _media_matches(e[0], essence)), None)
         if match is None:
             accepted = ", ".join(media for media, _ in self._entries)
@@ -135,18 +144,23 @@ class BodyReader:
                 # Its own module (see forms.py), imported on first use.
                 from .forms import decode_urlencoded
 
+                as_json = self._json_fields
                 fields = decode_urlencoded(
                     raw,
                     self._encoding,
-                    self._lists[media],
-                    self._objects[media],
+                    self._lists[media] - as_json,
+                    self._objects[media] - as_json,
                     self._declared[media],
                 )
-                return validate_text(adapter, fields, self._readers.get(media))
-            if essence.startswith("multipart/"):
+                for name in as_json.intersection(fields):
+                    fields[name] = _json_part(fields[name])
+            elif essence.startswith("multipart/"):
                 fields = await self._parts(request, raw, content_type, media)
-                return validate_text(adapter, fields, self._readers.get(media))
-            return adapter.validate_json(raw, by_alias=True, by_name=False)
+            else:
+                return adapter.validate_json(raw, by_alias=True, by_name=False)
+            # A form spells no null: a required field that admits it is null when left out.
+            fields = {**self._nulls[media], **fields}
+            return validate_text(adapter, fields, self._readers.get(media))
         except ValidationError as error:
             await request.close()  # a multipart form's files: no operation will read them
             errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
@@ -241,6 +255,19 @@ def _properties_of_type(schema: Mapping[str, Any], kind: str) -> list[str]:
     for name, prop in (schema.get("properties") or {}).items():
         members = [prop, *prop.get("anyOf", [])] if isinstance(prop, dict) else []
         if any(isinstance(m, dict) and m.get("type") == kind for m in members):
+            found.append(name)
+    return found
+
+
+def _required_nullable(schema: Mapping[str, Any]) -> list[str]:
+    """The required properties of an object schema that admit null: a form or multipart
+    body cannot spell null, so a client leaves them out (read as null)."""
+    properties = schema.get("properties") or {}
+    found = []
+    for name in schema.get("required") or ():
+        prop = properties.get(name)
+        members = [prop, *prop.get("anyOf", [])] if isinstance(prop, dict) else []
+        if any(isinstance(m, dict) and m.get("type") == "null" for m in members):
             found.append(name)
     return found
 
