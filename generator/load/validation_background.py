@@ -15,6 +15,12 @@ The child is best forked before loading (:func:`prewarm`, called by the pipeline
 reads the spec): it then imports openapi-pydantic (~0.16 s, most of a small spec's cold run)
 while the parent parses, and receives the loaded document through a pipe.
 
+When the content cache decides every part of the document without openapi-pydantic (a
+one-schema edit: every other part as before, the edited one plainly valid,
+:func:`apiforge.load.validation_cache.cached_parts`), :func:`start` replays that in the parent
+and ends the child unused: handing it the document would cost more (the parent spells it,
+the child reads and digests all of it again) than deciding there.
+
 Anywhere else (no ``fork``, another thread running, ``fork`` failing) validation runs
 in-process at once, as before; if the child dies or fails, the parent validates
 in-process at the join, so an unexpected exception surfaces exactly as it did.
@@ -45,7 +51,7 @@ Entry = tuple[Severity, str, str, str]
 
 
 def _validate_cached(document: dict[str, Any], family: str, report: Report) -> None:
-    # validation_cache imports importlib.metadata (~30 ms): only the validating process needs it
+    # validating (on a cache miss) is the validating process's work: imported where it runs
     from apiforge.load.validation_cache import validate_cached
 
     validate_cached(document, family, report)
@@ -220,6 +226,7 @@ class Pending:
         self._child: tuple[int, int] | None = None  # (pid, read end of the pipe)
         self._sender: threading.Thread | None = None  # writing a large document to the child
         self._failed: bool | None = None
+        self._decided: list[Entry] | None = None  # the reports, found without a child
         self.load_end = mark
         """``len(sink.items)`` when loading finished; later stages reported after it."""
 
@@ -243,6 +250,8 @@ class Pending:
         return self._failed
 
     def _collect(self) -> list[Entry]:
+        if self._decided is not None:
+            return self._decided
         if self._child is not None:
             pid, fd = self._child
             self._child = None
@@ -306,6 +315,14 @@ def start(
     document is validated now and the join only replays.
     """
     pending = Pending(document, family, report, sink, len(sink.items))
-    if not (background and can_fork() and pending._fork()):
+    if background and can_fork():
+        # After a small edit the cache (and the plain checks) usually decide every part:
+        # then no child is needed, and none receives, reads and digests the whole document.
+        from apiforge.load.validation_cache import cached_parts
+
+        pending._decided = cached_parts(document, family)
+        if pending._decided is not None:
+            discard()
+    if not (background and can_fork() and pending._decided is None and pending._fork()):
         pending.join()
     return pending
