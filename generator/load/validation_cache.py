@@ -25,6 +25,7 @@ from typing import Any
 from apiforge import __version__
 from apiforge.diagnostics import Severity
 from apiforge.load import jsonpointer, plainly_valid, validation
+from apiforge.load.spellings import mapping_spelling, spelling
 from apiforge.load.validation import Report, report_model_errors, validate
 from apiforge.output import cache
 
@@ -134,7 +135,7 @@ def _parts(
         return None
     assert isinstance(components, dict)
     frame = {**document, "components": {**components, "schemas": {}}}
-    frame_key = cache.digest(identity, family, "frame", _content(frame))
+    frame_key = cache.digest(identity, family, "frame", _frame_content(frame))
     frame_entries = _replayed(cache.read(folder, frame_key))
     if frame_entries is None:
         if plain_only:
@@ -147,7 +148,7 @@ def _parts(
         groups.setdefault(_bucket(name), {})[name] = schema
     numbered = sorted(groups.items())
     keys = [
-        cache.digest(identity, family, "schemas", str(number), _content(group))
+        cache.digest(identity, family, "schemas", str(number), _group_content(group))
         for number, group in numbered
     ]
     known = cache.read_many(folder, keys)  # one query, not one per group
@@ -239,6 +240,32 @@ def _first_token(pointer: str) -> str:
     return tokens[0] if tokens else ""
 
 
+# The levels below these top-level keys whose entries (path items, each component) other
+# stages spell too (``output.spec_json``, ``ir.shapes``): their kept spellings are reused.
+_NESTED = {"paths": 0, "webhooks": 0, "components": 1}
+
+
+def _frame_content(frame: dict[str, Any]) -> str:
+    """:func:`_content` of the frame, from the spellings kept for its definitions."""
+    spelt = mapping_spelling(
+        (key, _nested(value, _NESTED.get(key, -1))) for key, value in frame.items()
+    )
+    return _content(frame) if spelt is None else _digest(spelt)
+
+
+def _group_content(group: dict[str, Any]) -> str:
+    """:func:`_content` of a group of component schemas, from their kept spellings."""
+    spelt = mapping_spelling((name, spelling(schema)) for name, schema in group.items())
+    return _content(group) if spelt is None else _digest(spelt)
+
+
+def _nested(value: Any, below: int) -> bytes | None:
+    """``value``'s spelling, made from its entries' ``below`` levels further down."""
+    if below < 0 or type(value) is not dict:
+        return spelling(value)
+    return mapping_spelling((key, _nested(item, below - 1)) for key, item in value.items())
+
+
 def _content(value: Any) -> str:
     """A digest of a part's content: equal parts, equal digests; different ones, different.
 
@@ -251,4 +278,8 @@ def _content(value: Any) -> str:
         data = marshal.dumps(value, 2)
     except ValueError:
         return "json " + json.dumps(value, ensure_ascii=False, default=str)
+    return _digest(data)
+
+
+def _digest(data: bytes) -> str:
     return "marshal " + hashlib.sha256(data).hexdigest()

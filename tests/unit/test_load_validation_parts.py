@@ -155,3 +155,30 @@ def test_the_parts_decided_without_openapi_pydantic_are_what_validation_reports(
     framed["paths"]["/a"]["get"]["responses"]["200"] = {}  # the frame changed: no description
     assert cached_parts(framed, "3.0") is None
     assert _parts(framed, "3.0") == _whole(framed, "3.0") != expected
+
+
+@pytest.mark.parametrize("spec", _specs()[:40], ids=lambda p: p.name)
+def test_a_part_digested_from_kept_spellings_has_its_own_key(spec: Path) -> None:
+    """The frame's and each group's digest, made from the spellings other stages keep for
+    their definitions, is the digest of the part spelt whole (the same cache keys)."""
+    import datetime
+
+    from apiforge.load import spellings, validation_cache
+
+    got = _document(spec)
+    if got is None:
+        pytest.skip("does not load")
+    document = got[0]
+    components = document.get("components")
+    if not isinstance(components, dict):
+        components = {}
+    odd = {1: {"a": datetime.date(2020, 1, 1)}, "b": [1.5, None, True, b"x"]}  # int key, no marshal
+    for extra in ({}, {"x-odd": odd}):
+        frame = {**document, **extra, "components": {**components, "schemas": {}, **extra}}
+        schemas = components.get("schemas") if isinstance(components.get("schemas"), dict) else {}
+        group = {**schemas, **extra}
+        with spellings.kept():
+            for _ in range(2):  # spelt, then from what was kept
+                whole = validation_cache._content(frame)
+                assert validation_cache._frame_content(frame) == whole
+                assert validation_cache._group_content(group) == validation_cache._content(group)
