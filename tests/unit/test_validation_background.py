@@ -346,9 +346,12 @@ def test_a_prewarmed_child_validates_the_document_it_is_handed(
     assert validation_background._warm is None  # handed over, not kept
 
 
-def test_an_unused_prewarmed_child_is_ended(forkable: bool) -> None:
+def test_an_unused_prewarmed_child_is_ended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forkable: bool
+) -> None:
     if not forkable:
         return  # passed in a fresh interpreter (the fixture)
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "empty-cache"))
     validation_background.prewarm()
     warm = validation_background._warm
     assert warm is not None
@@ -398,6 +401,21 @@ def test_a_document_the_cache_decides_is_handed_to_no_child(
         pending.join()
         assert reported == serial
         assert any(p.startswith("/components/schemas/S9") for _, _, _, p in reported) is in_child
+
+
+def test_no_child_is_prewarmed_when_validation_results_are_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forkable: bool
+) -> None:
+    """A run after another forks no child before loading (it would mostly go unused)."""
+    if not forkable:
+        return  # passed in a fresh interpreter (the fixture)
+    from apiforge.load.validation_cache import validate_cached
+
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    document: dict[str, Any] = {"openapi": "3.0.3", "info": {"title": "t"}, "paths": {}}
+    validate_cached(document, "3.0", lambda *entry: None)
+    validation_background.prewarm()
+    assert validation_background._warm is None
 
 
 def _recorder(into: list[Any]) -> Any:
