@@ -11,15 +11,15 @@ when one is an error it also drops what the later stages reported, so the sink h
 exactly what a serial run reports (a serial run stops right after loading). The
 pipeline joins before every decision it takes (see ``pipeline.render``).
 
-The child is best forked before loading (:func:`prewarm`, called by the pipeline before it
-reads the spec): it then imports openapi-pydantic (~0.16 s, most of a small spec's cold run)
-while the parent parses, and receives the loaded document through a pipe.
-
-When the content cache decides every part of the document without openapi-pydantic (a
-one-schema edit: every other part as before, the edited one plainly valid,
-:func:`apiforge.load.validation_cache.cached_parts`), :func:`start` replays that in the parent
-and ends the child unused: handing it the document would cost more (the parent spells it,
-the child reads and digests all of it again) than deciding there.
+With an empty cache the child is best forked before loading (:func:`prewarm`, called by the
+pipeline before it reads the spec): it then imports openapi-pydantic (~0.16 s, most of a
+small spec's cold run) while the parent parses, and receives the loaded document through a
+pipe. After a run that cached validation results, :func:`start` first asks the cache (and,
+for an edited group of schemas, the plain checks) in the parent
+(:func:`apiforge.load.validation_cache.cached_parts`): after a one-schema edit they usually
+decide every part, and no child is forked at all; handing one the document would cost more
+(the parent spells it, the child reads and digests all of it again) than deciding there.
+Only when a part needs openapi-pydantic does :func:`start` fork the child then.
 
 Anywhere else (no ``fork``, another thread running, ``fork`` failing) validation runs
 in-process at once, as before; if the child dies or fails, the parent validates
