@@ -125,7 +125,7 @@ def prewarm() -> None:
     """
     if _warm is not None or not can_fork():
         return
-    from apiforge.output import cache
+    from apiforge.output import cache  # sqlite3 with it: loaded only where a child may be forked
 
     folder = cache.cache_dir("validation")
     if folder is not None and cache.holds_any(folder):
