@@ -15,7 +15,7 @@ a caller that edits a document in place between two calls gets each one's own sp
 from __future__ import annotations
 
 import marshal
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -55,3 +55,18 @@ def _spelt(node: Any) -> bytes | None:
         return marshal.dumps(node, 2)
     except ValueError:
         return None
+
+
+def mapping_spelling(entries: Iterable[tuple[Any, bytes | None]]) -> bytes | None:
+    """``marshal.dumps(dict(entries), 2)`` from each key and its value's spelling, or None
+    when one is None or a key has none: version 2 writes a dict as ``{``, then each key and
+    value, then ``0``. So a part of a document is digested from spellings kept for its
+    definitions (:func:`spelling`), not spelt over again (the equal bytes, the same key)."""
+    parts = [b"{"]
+    for key, spelt in entries:
+        spelt_key = _spelt(key)
+        if spelt is None or spelt_key is None:
+            return None
+        parts += (spelt_key, spelt)
+    parts.append(b"0")
+    return b"".join(parts)

@@ -11,9 +11,15 @@ when one is an error it also drops what the later stages reported, so the sink h
 exactly what a serial run reports (a serial run stops right after loading). The
 pipeline joins before every decision it takes (see ``pipeline.render``).
 
-The child is best forked before loading (:func:`prewarm`, called by the pipeline before it
-reads the spec): it then imports openapi-pydantic (~0.16 s, most of a small spec's cold run)
-while the parent parses, and receives the loaded document through a pipe.
+With an empty cache the child is best forked before loading (:func:`prewarm`, called by the
+pipeline before it reads the spec): it then imports openapi-pydantic (~0.16 s, most of a
+small spec's cold run) while the parent parses, and receives the loaded document through a
+pipe. After a run that cached validation results, :func:`start` first asks the cache (and,
+for an edited group of schemas, the plain checks) in the parent
+(:func:`apiforge.load.validation_cache.cached_parts`): after a one-schema edit they usually
+decide every part, and no child is forked at all; handing one the document would cost more
+(the parent spells it, the child reads and digests all of it again) than deciding there.
+Only when a part needs openapi-pydantic does :func:`start` fork the child then.
 
 Anywhere else (no ``fork``, another thread running, ``fork`` failing) validation runs
 in-process at once, as before; if the child dies or fails, the parent validates
@@ -45,7 +51,7 @@ Entry = tuple[Severity, str, str, str]
 
 
 def _validate_cached(document: dict[str, Any], family: str, report: Report) -> None:
-    # validation_cache imports importlib.metadata (~30 ms): only the validating process needs it
+    # validating (on a cache miss) is the validating process's work: imported where it runs
     from apiforge.load.validation_cache import validate_cached
 
     validate_cached(document, family, report)
@@ -110,12 +116,26 @@ _warm: _Warm | None = None
 def prewarm() -> None:
     """Fork the validating child now, so it imports openapi-pydantic while the parent loads.
 
-    Does nothing where :func:`can_fork` is false or a child is already waiting. The first
-    :func:`start` hands it its document; :func:`discard` ends it when nothing did.
+    Does nothing where :func:`can_fork` is false or a child is already waiting, nor when
+    the content cache holds validation results: a run after another mostly finds its parts
+    there (:func:`start` then needs no child, and forks one only when it does), and a child
+    forked for nothing costs more than its head start (the fork, its start, and the copies
+    of every page the parent writes while it lives). The first :func:`start` hands it its
+    document; :func:`discard` ends it when nothing did.
     """
-    global _warm
     if _warm is not None or not can_fork():
         return
+    from apiforge.output import cache  # sqlite3 with it: loaded only where a child may be forked
+
+    folder = cache.cache_dir("validation")
+    if folder is not None and cache.holds_any(folder):
+        return
+    _fork_child()
+
+
+def _fork_child() -> None:
+    """Fork the validating child (see :func:`prewarm`)."""
+    global _warm
     # Both processes import these (the parent to load and format): once here, not in each.
     # The fork comes ~3 ms later and the child has ~3 ms less to import: its end is unchanged.
     from apiforge.load import validation  # noqa: F401
@@ -220,6 +240,7 @@ class Pending:
         self._child: tuple[int, int] | None = None  # (pid, read end of the pipe)
         self._sender: threading.Thread | None = None  # writing a large document to the child
         self._failed: bool | None = None
+        self._decided: list[Entry] | None = None  # the reports, found without a child
         self.load_end = mark
         """``len(sink.items)`` when loading finished; later stages reported after it."""
 
@@ -243,6 +264,8 @@ class Pending:
         return self._failed
 
     def _collect(self) -> list[Entry]:
+        if self._decided is not None:
+            return self._decided
         if self._child is not None:
             pid, fd = self._child
             self._child = None
@@ -293,7 +316,8 @@ class Pending:
 
     def _fork(self) -> bool:
         """Hand the document to a validating child, forked now unless :func:`prewarm` did."""
-        prewarm()
+        if _warm is None and can_fork():
+            _fork_child()
         return self._hand_over()
 
 
@@ -306,6 +330,14 @@ def start(
     document is validated now and the join only replays.
     """
     pending = Pending(document, family, report, sink, len(sink.items))
-    if not (background and can_fork() and pending._fork()):
+    if background and can_fork():
+        # After a small edit the cache (and the plain checks) usually decide every part:
+        # then no child is needed, and none receives, reads and digests the whole document.
+        from apiforge.load.validation_cache import cached_parts
+
+        pending._decided = cached_parts(document, family)
+        if pending._decided is not None:
+            discard()
+    if not (background and can_fork() and pending._decided is None and pending._fork()):
         pending.join()
     return pending

@@ -25,6 +25,7 @@ from typing import Any
 from apiforge import __version__
 from apiforge.diagnostics import Severity
 from apiforge.load import jsonpointer, plainly_valid, validation
+from apiforge.load.spellings import mapping_spelling, spelling
 from apiforge.load.validation import Report, report_model_errors, validate
 from apiforge.output import cache
 
@@ -101,36 +102,73 @@ def _distribution(module: str) -> str:
 
 def validate_parts(document: dict[str, Any], family: str, identity: str, report: Any) -> bool:
     """Validate ``document`` part by part through the cache; False when it has no schemas to split off."""
+    entries = _parts(document, family, identity, plain_only=False)
+    if entries is None:
+        return False
+    for entry in entries:
+        report(*entry)
+    return True
+
+
+def cached_parts(document: dict[str, Any], family: str) -> list[Entry] | None:
+    """What :func:`validate_cached` reports, when every part is decided without
+    openapi-pydantic: from the cache, or (a group of schemas) by
+    :func:`apiforge.load.plainly_valid.schemas_valid`; else None, having only stored the
+    groups it decided. A one-schema edit usually leaves nothing else to do, so the parent
+    need not hand the document to a validating child (:mod:`validation_background`)."""
+    if cache.cache_dir("validation") is None:
+        return None
+    return _parts(document, family, _code_identity(), plain_only=True)
+
+
+def _parts(
+    document: dict[str, Any], family: str, identity: str, *, plain_only: bool
+) -> list[Entry] | None:
+    """The reports of the frame and the groups of component schemas, in the order one
+    whole-document validation reports them, each part from the cache or validated and
+    stored; None when the document has no schemas to split off, or (``plain_only``) when a
+    part would need openapi-pydantic."""
     components = document.get("components")
     schemas = components.get("schemas") if isinstance(components, dict) else None
     folder = cache.cache_dir("validation")
     if folder is None or not isinstance(schemas, dict) or not schemas:
-        return False
+        return None
     assert isinstance(components, dict)
     frame = {**document, "components": {**components, "schemas": {}}}
-    frame_entries = _cached(
-        folder,
-        cache.digest(identity, family, "frame", _content(frame)),
-        lambda record: validate(frame, family, record),
-    )
+    frame_key = cache.digest(identity, family, "frame", _frame_content(frame))
+    frame_entries = _replayed(cache.read(folder, frame_key))
+    if frame_entries is None:
+        if plain_only:
+            return None
+        frame_entries = _validated(
+            folder, frame_key, lambda record: validate(frame, family, record)
+        )
     groups: dict[int, dict[str, Any]] = {}
     for name, schema in schemas.items():
         groups.setdefault(_bucket(name), {})[name] = schema
+    numbered = sorted(groups.items())
+    keys = [
+        cache.digest(identity, family, "schemas", str(number), _group_content(group))
+        for number, group in numbered
+    ]
+    known = cache.read_many(folder, keys)  # one query, not one per group
     schema_entries: list[Entry] = []
-    for number, group in sorted(groups.items()):
-        key = cache.digest(identity, family, "schemas", str(number), _content(group))
-        schema_entries += _cached(
-            folder, key, lambda record, g=group: validate_schemas(document, g, family, record)
-        )
+    for key, (_, group) in zip(keys, numbered):
+        entries = _replayed(known.get(key))
+        if entries is None:
+            if plain_only and not plainly_valid.schemas_valid(group, family):
+                return None
+            entries = _validated(
+                folder, key, lambda record, g=group: validate_schemas(document, g, family, record)
+            )
+        schema_entries += entries
     order = {name: i for i, name in enumerate(schemas)}
     schema_entries.sort(
         key=lambda e: order.get(_schema_name(e[3]), 0)
     )  # stable: in-schema order stays
     before = [e for e in frame_entries if _first_token(e[3]) in _BEFORE_COMPONENTS]
     after = [e for e in frame_entries if _first_token(e[3]) not in _BEFORE_COMPONENTS]
-    for entry in [*before, *schema_entries, *after]:
-        report(*entry)
-    return True
+    return [*before, *schema_entries, *after]
 
 
 def validate_schemas(
@@ -165,14 +203,18 @@ def _schemas_adapter(family: str) -> Any:
     return TypeAdapter(annotation)
 
 
-def _cached(folder: Any, key: str, run: Any) -> list[Entry]:
-    """The reports of ``run(record)``, from the cache when this part was validated before."""
-    text = cache.read(folder, key)
+def _replayed(text: str | None) -> list[Entry] | None:
+    """The reports a part's cache entry holds, else None."""
     if text is not None:
         try:
             return [(Severity(s), c, m, p) for s, c, m, p in json.loads(text)]
         except (ValueError, TypeError):
             pass
+    return None
+
+
+def _validated(folder: Any, key: str, run: Any) -> list[Entry]:
+    """The reports of ``run(record)``, stored under ``key`` for the next run."""
     recorded: list[Entry] = []
     run(
         lambda severity, code, message, pointer: recorded.append((severity, code, message, pointer))
@@ -198,6 +240,32 @@ def _first_token(pointer: str) -> str:
     return tokens[0] if tokens else ""
 
 
+# The levels below these top-level keys whose entries (path items, each component) other
+# stages spell too (``output.spec_json``, ``ir.shapes``): their kept spellings are reused.
+_NESTED = {"paths": 0, "webhooks": 0, "components": 1}
+
+
+def _frame_content(frame: dict[str, Any]) -> str:
+    """:func:`_content` of the frame, from the spellings kept for its definitions."""
+    spelt = mapping_spelling(
+        (key, _nested(value, _NESTED.get(key, -1))) for key, value in frame.items()
+    )
+    return _content(frame) if spelt is None else _digest(spelt)
+
+
+def _group_content(group: dict[str, Any]) -> str:
+    """:func:`_content` of a group of component schemas, from their kept spellings."""
+    spelt = mapping_spelling((name, spelling(schema)) for name, schema in group.items())
+    return _content(group) if spelt is None else _digest(spelt)
+
+
+def _nested(value: Any, below: int) -> bytes | None:
+    """``value``'s spelling, made from its entries' ``below`` levels further down."""
+    if below < 0 or type(value) is not dict:
+        return spelling(value)
+    return mapping_spelling((key, _nested(item, below - 1)) for key, item in value.items())
+
+
 def _content(value: Any) -> str:
     """A digest of a part's content: equal parts, equal digests; different ones, different.
 
@@ -210,4 +278,8 @@ def _content(value: Any) -> str:
         data = marshal.dumps(value, 2)
     except ValueError:
         return "json " + json.dumps(value, ensure_ascii=False, default=str)
+    return _digest(data)
+
+
+def _digest(data: bytes) -> str:
     return "marshal " + hashlib.sha256(data).hexdigest()

@@ -121,3 +121,64 @@ def test_errors_across_the_frame_and_many_schemas_keep_their_order(
     assert len([e for e in expected if e[3].startswith("/components/schemas/")]) > 20
     assert _parts(document, "3.0") == expected
     assert _parts(document, "3.0") == expected
+
+
+def test_the_parts_decided_without_openapi_pydantic_are_what_validation_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``cached_parts`` (the parent's shortcut) answers only where the cache and the plain
+    checks decide every part, and then with exactly the reports of a whole validation."""
+    from apiforge.load.validation_cache import cached_parts
+
+    schemas = {
+        f"S{i}": {"type": "object", "properties": {"a": {"type": "string"}}} for i in range(80)
+    }
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": 1},  # a frame that reports
+        "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}},
+        "components": {"schemas": schemas},
+    }
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path))
+    assert cached_parts(document, "3.0") is None  # nothing cached: the frame needs validating
+    expected = _whole(document, "3.0")
+    assert expected and _parts(document, "3.0") == expected
+    assert cached_parts(document, "3.0") == expected  # every part from the cache
+    plain = copy.deepcopy(document)
+    plain["components"]["schemas"]["S3"]["properties"]["b"] = {"type": "integer"}
+    assert cached_parts(plain, "3.0") == _whole(plain, "3.0") == expected  # decided plainly
+    broken = copy.deepcopy(document)
+    broken["components"]["schemas"]["S5"]["properties"]["a"] = {"type": "strin"}
+    assert cached_parts(broken, "3.0") is None  # an edited group that is no plain case
+    assert _parts(broken, "3.0") == _whole(broken, "3.0") != expected
+    framed = copy.deepcopy(document)
+    framed["paths"]["/a"]["get"]["responses"]["200"] = {}  # the frame changed: no description
+    assert cached_parts(framed, "3.0") is None
+    assert _parts(framed, "3.0") == _whole(framed, "3.0") != expected
+
+
+@pytest.mark.parametrize("spec", _specs()[:40], ids=lambda p: p.name)
+def test_a_part_digested_from_kept_spellings_has_its_own_key(spec: Path) -> None:
+    """The frame's and each group's digest, made from the spellings other stages keep for
+    their definitions, is the digest of the part spelt whole (the same cache keys)."""
+    import datetime
+
+    from apiforge.load import spellings, validation_cache
+
+    got = _document(spec)
+    if got is None:
+        pytest.skip("does not load")
+    document = got[0]
+    components = document.get("components")
+    if not isinstance(components, dict):
+        components = {}
+    odd = {1: {"a": datetime.date(2020, 1, 1)}, "b": [1.5, None, True, b"x"]}  # int key, no marshal
+    for extra in ({}, {"x-odd": odd}):
+        frame = {**document, **extra, "components": {**components, "schemas": {}, **extra}}
+        schemas = components.get("schemas") if isinstance(components.get("schemas"), dict) else {}
+        group = {**schemas, **extra}
+        with spellings.kept():
+            for _ in range(2):  # spelt, then from what was kept
+                whole = validation_cache._content(frame)
+                assert validation_cache._frame_content(frame) == whole
+                assert validation_cache._group_content(group) == validation_cache._content(group)

@@ -346,9 +346,12 @@ def test_a_prewarmed_child_validates_the_document_it_is_handed(
     assert validation_background._warm is None  # handed over, not kept
 
 
-def test_an_unused_prewarmed_child_is_ended(forkable: bool) -> None:
+def test_an_unused_prewarmed_child_is_ended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forkable: bool
+) -> None:
     if not forkable:
         return  # passed in a fresh interpreter (the fixture)
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "empty-cache"))
     validation_background.prewarm()
     warm = validation_background._warm
     assert warm is not None
@@ -365,6 +368,58 @@ def test_a_spec_that_fails_to_load_leaves_no_child(tmp_path: Path, forkable: boo
     files, diagnostics = _run(missing_info, tmp_path / "out", fork=True)
     assert files is None and diagnostics
     assert validation_background._warm is None
+
+
+def test_a_document_the_cache_decides_is_handed_to_no_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forkable: bool
+) -> None:
+    """After a plain one-schema edit the parent replays the parts from the cache and ends the
+    prewarmed child unused; an edit the plain checks cannot decide still goes to the child."""
+    if not forkable:
+        return  # passed in a fresh interpreter (the fixture)
+    from apiforge.load.validation import validate
+    from apiforge.load.validation_cache import validate_cached
+
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    schemas = {
+        f"S{i}": {"type": "object", "properties": {"a": {"type": "string"}}} for i in range(40)
+    }
+    document: dict[str, Any] = {"openapi": "3.0.3", "info": {"title": "t"}, "paths": {}}
+    document["components"] = {"schemas": schemas}
+    validate_cached(document, "3.0", lambda *entry: None)  # a run before this one
+    for edit, in_child in (({"type": "integer"}, False), ({"type": "strin"}, True)):
+        schemas["S9"]["properties"]["a"] = edit
+        serial: list[tuple[Severity, str, str, str]] = []
+        validate(document, "3.0", _recorder(serial))  # the whole document
+        validation_background.prewarm()
+        reported: list[tuple[Severity, str, str, str]] = []
+        pending = validation_background.start(
+            document, "3.0", _recorder(reported), Sink(), background=True
+        )
+        assert (pending._child is not None) is in_child
+        assert validation_background._warm is None  # handed over, or ended unused
+        pending.join()
+        assert reported == serial
+        assert any(p.startswith("/components/schemas/S9") for _, _, _, p in reported) is in_child
+
+
+def test_no_child_is_prewarmed_when_validation_results_are_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forkable: bool
+) -> None:
+    """A run after another forks no child before loading (it would mostly go unused)."""
+    if not forkable:
+        return  # passed in a fresh interpreter (the fixture)
+    from apiforge.load.validation_cache import validate_cached
+
+    monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
+    document: dict[str, Any] = {"openapi": "3.0.3", "info": {"title": "t"}, "paths": {}}
+    validate_cached(document, "3.0", lambda *entry: None)
+    validation_background.prewarm()
+    assert validation_background._warm is None
+
+
+def _recorder(into: list[Any]) -> Any:
+    return lambda *entry: into.append(entry)
 
 
 def _must_not_validate_here(*args: Any) -> None:
