@@ -182,3 +182,29 @@ def canonical(report: Report, mirrored: bool) -> Counter[tuple[str, str, str | N
             else (rule, change.audience, old, new)
         ] += 1
     return found
+
+
+Alternatives = list[dict[str, list[str]]]
+SCHEME_A = {"type": "apiKey", "in": "header", "name": "X-A"}
+SCHEME_B = {"type": "http", "scheme": "bearer"}
+
+
+def secured(operations: dict[str, Alternatives], **schemes: dict[str, Any]) -> dict[str, Any]:
+    """A spec of GET operations (``/x`` -> ``x``), each with its ``security`` alternatives;
+    schemes ``a`` (an API key in header X-A) and ``b`` (a bearer token) beside ``schemes``."""
+    ok = {
+        "200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {"type": "string"}}},
+        }
+    }
+    paths = {
+        path: {"get": {"operationId": path.strip("/"), "security": alternatives, "responses": ok}}
+        for path, alternatives in operations.items()
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": paths,
+        "components": {"securitySchemes": {"a": SCHEME_A, "b": SCHEME_B, **schemes}},
+    }
