@@ -48,9 +48,8 @@ def security(pair: Pair, old: Operation, new: Operation) -> None:
     """
     before, after = _alternatives(old), _alternatives(new)
     if before == after and old.security_unsupported == new.security_unsupported:
-        if _order(old) != _order(new):
-            where = (old.spec_location, new.spec_location)
-            _reordered(pair, _order(old), _order(new), pair.new.calls(new), where)
+        where = (old.spec_location, new.spec_location)
+        _reordered(pair, _order(old), _order(new), pair.new.calls(new), where)
         return
     symbol = pair.new.calls(new)
     where = (old.spec_location, new.spec_location)
@@ -91,8 +90,8 @@ def security(pair: Pair, old: Operation, new: Operation) -> None:
             symbol,
             *where,
         )
-    elif ways_before and ways_after:
-        _ways(pair, gone, fresh, symbol, where)
+    elif (gone or fresh) and (was_open == now_open or (ways_before and ways_after)):
+        _ways(pair, gone, fresh, bool(ways_after), symbol, where)
     for way in ways_before & ways_after:
         if before[way] != after[way]:
             _scopes(pair, way, before[way], after[way], symbol, where)
@@ -100,8 +99,16 @@ def security(pair: Pair, old: Operation, new: Operation) -> None:
 
 def _order(op: Operation) -> list[tuple[str, ...]]:
     """The ways to authenticate in the order both packages try them, each scheme in order (the
-    server's principal is the first scheme's of the first way a request satisfies)."""
-    return [tuple(r.scheme for r in alt) for alt in op.security_alternatives if alt]
+    server's principal is the first scheme's of the first way a request satisfies); a way
+    named again later is never reached, so only its first place counts."""
+    seen: set[frozenset[str]] = set()
+    order = []
+    for alt in op.security_alternatives:
+        way = tuple(r.scheme for r in alt)
+        if way and frozenset(way) not in seen:
+            seen.add(frozenset(way))
+            order.append(way)
+    return order
 
 
 def _reordered(
@@ -111,15 +118,22 @@ def _reordered(
     symbol: dict[Audience, str],
     where: Where,
 ) -> None:
-    """The same ways to authenticate, tried in another order."""
+    """The same ways to authenticate, tried in another order: the client's concern only when
+    the ways moved (it sends every scheme of the one it picks, in any order), the server's
+    when the principal may come from another scheme."""
 
     def spelt(order: list[tuple[str, ...]]) -> str:
         return ", then ".join(" and ".join(way) for way in order)
 
+    if was == now:
+        return
     tries = f"now tries {spelt(now)} (was {spelt(was)})"
+    levels: dict[Audience, Level] = {"server": P}
+    if [frozenset(way) for way in was] != [frozenset(way) for way in now]:
+        levels["client"] = C
     pair.emit(
         "auth-order-changed",
-        {"client": C, "server": P},
+        levels,
         {
             "client": f"{tries}: a client holding credentials for several ways sends those of "
             "the first it holds",
@@ -161,9 +175,15 @@ def _unsupported(
     if frozenset() in after and ways:
         now += " (or none)"
     sent = "the client sends their credentials" if ways else "calls are served"
+    required = frozenset() not in after  # credentials given through http_client= no longer do
+    if required:
+        sent += (
+            ", and calls without them get 401 (credentials of the unsupported scheme given "
+            "through http_client= no longer let a call in)"
+        )
     pair.emit(
         "auth-unsupported-removed",
-        {"client": C, "server": P},
+        {"client": P if required else C, "server": P},
         {
             "client": f"now {now}: {sent} (only unsupported schemes were required: the client "
             "sent no credentials and the generated server refused every call)",
@@ -178,11 +198,13 @@ def _ways(
     pair: Pair,
     gone: set[frozenset[str]],
     fresh: set[frozenset[str]],
+    any_left: bool,
     symbol: dict[Audience, str],
     where: tuple[SpecLocation, SpecLocation],
 ) -> None:
-    """Ways to authenticate dropped beside ones kept (their callers get 401) or added."""
-    if gone:
+    """Ways to authenticate dropped (their callers get 401, or, where only ``{}`` is left,
+    are served unauthenticated) or added."""
+    if gone and any_left:
         pair.emit(
             "auth-alternative-removed",
             {"client": P, "server": C},
@@ -190,6 +212,19 @@ def _ways(
                 "client": f"no longer accepts {_spelt(gone)}: calls authenticated only that way "
                 "get 401",
                 "server": f"no longer accepts {_spelt(gone)}",
+            },
+            symbol,
+            *where,
+        )
+    elif gone:
+        pair.emit(
+            "auth-alternative-removed",
+            same(P),
+            {
+                "client": f"no longer takes {_spelt(gone)}: the client sends no credentials and "
+                "calls are served unauthenticated",
+                "server": f"no longer accepts {_spelt(gone)}: every request arrives "
+                "unauthenticated (the context carries no principal)",
             },
             symbol,
             *where,
@@ -262,7 +297,14 @@ def _scope_sets(
             return f"{_spelt([way])} with scopes {named[0][1]}"
         return f"{_spelt([way])} with scopes " + "; ".join(f"{k}: {v}" for k, v in named)
 
+    def covered(scopes: Scopes, others: frozenset[Scopes]) -> bool:
+        """Whether a token granted ``scopes`` is let in by one of ``others`` (asking no more)."""
+        asked = dict(scopes)
+        return any(all(s <= asked[k] for k, s in other) for other in others)
+
     for scopes in sorted(before - after, key=spelt):
+        if covered(scopes, after):
+            continue  # its tokens are still let in
         pair.emit(
             "auth-scopes-alternative-removed",
             {"client": P, "server": C},
@@ -271,6 +313,8 @@ def _scope_sets(
             *where,
         )
     for scopes in sorted(after - before, key=spelt):
+        if covered(scopes, before):
+            continue  # it lets in no token the old ones did not
         pair.emit(
             "auth-scopes-alternative-added",
             {"client": C, "server": P},

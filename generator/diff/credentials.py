@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from apiforge.diff.model import Audience, Level
 from apiforge.diff.pair import Pair
-from apiforge.ir.model import Api, SecurityScheme
+from apiforge.ir.model import Api, Operation, SecurityScheme
+from apiforge.ir.security import KIND_DESCRIPTIONS, credential_arguments, main_scheme, placement
 
 B, P, C = Level.BREAKING, Level.POSSIBLY_BREAKING, Level.COMPATIBLE
 _AUTHENTICATE = "create_app(authenticate=...)"
@@ -22,40 +23,42 @@ def arguments(scheme: SecurityScheme | None) -> str:
     """How ``Client()`` takes the main scheme's credential; ``Client()`` without a scheme."""
     if scheme is None:
         return "Client()"
-    return "Client(username=..., password=...)" if scheme.kind == "basic" else "Client(api_key=...)"
+    return "Client(" + ", ".join(f"{a}=..." for a in credential_arguments(scheme)) + ")"
 
 
 def _keywords(scheme: SecurityScheme) -> str:
     """``api_key=``, or ``username=/password=`` for HTTP basic."""
-    return "username=/password=" if scheme.kind == "basic" else "api_key="
+    return "/".join(f"{a}=" for a in credential_arguments(scheme))
+
+
+def _shape(scheme: SecurityScheme) -> str:
+    """What its credential is: a pair for the two-argument kind (basic), else a string."""
+    arguments = credential_arguments(scheme)
+    return f"({', '.join(arguments)})" if len(arguments) > 1 else "a string"
 
 
 def _described(scheme: SecurityScheme) -> str:
     """``'key' (an API key in header X-Key)``."""
+    what = KIND_DESCRIPTIONS[scheme.kind]
     if scheme.kind == "api_key":
-        what = f"an API key in {scheme.location} {scheme.param_name}"
-    else:
-        what = _KINDS[scheme.kind]
+        what = f"{what} in {scheme.location} {scheme.param_name}"
     return f"{scheme.name!r} ({what})"
 
 
-_KINDS = {
-    "bearer": "a bearer token",
-    "oauth2": "an OAuth 2 access token",
-    "openid": "an OpenID Connect token",
-    "basic": "HTTP basic: (username, password)",
-}
+def _stranded(api: Api, was: str, now: str) -> list[str]:
+    """Operations that take ``was`` and accept no call carrying only ``now``'s credential (no
+    ``{}`` alternative, none made of ``now`` alone): without ``credentials=`` naming ``was``
+    they raise MissingCredentialsError."""
 
+    def stranded(op: Operation) -> bool:
+        ways = [{r.scheme for r in alt} for alt in op.security_alternatives]
+        return (
+            any(was in way for way in ways)
+            and not op.security_optional
+            and not any(way <= {now} for way in ways)
+        )
 
-def _placement(scheme: SecurityScheme) -> tuple[str | None, ...]:
-    """Where the client puts the scheme's secret (OAuth 2 and OpenID tokens go as bearer ones)."""
-    if scheme.kind == "api_key":
-        return scheme.kind, scheme.param_name, scheme.location
-    return ("basic",) if scheme.kind == "basic" else ("bearer",)
-
-
-def _main(api: Api) -> SecurityScheme | None:
-    return next((s for s in api.security_schemes if s.name == api.main_scheme), None)
+    return [op.operation_id for op in api.operations if stranded(op)]
 
 
 def constructor(pair: Pair) -> None:
@@ -64,7 +67,7 @@ def constructor(pair: Pair) -> None:
     old, new = pair.old.api, pair.new.api
     if old.main_scheme == new.main_scheme:
         return  # the same scheme: :func:`schemes` reports a change of its kind
-    was, now = _main(old), _main(new)
+    was, now = main_scheme(old), main_scheme(new)
     before, after = arguments(was), arguments(now)
     symbol: dict[Audience, str] = {"client": before}
     fresh: dict[Audience, str] = {"client": after}
@@ -96,19 +99,25 @@ def constructor(pair: Pair) -> None:
         message += f" (a TypeError for code passing {_keywords(was)})"
         if now.kind == "basic":
             message += "; the API key environment variable is no longer read"
-    elif was.name in new.used_schemes:
+    elif stranded := _stranded(new, was.name, now.name):
         level = B
+        named = ", ".join(stranded[:5]) + (
+            f" and {len(stranded) - 5} more" if len(stranded) > 5 else ""
+        )
         message = (
             f"{main}: {_keywords(now)} gives that scheme's credential, so operations that take "
-            f"only {was.name!r} raise MissingCredentialsError unless "
+            f"only {was.name!r} ({named}) raise MissingCredentialsError unless "
             f"credentials={{{was.name!r}: ...}} gives its own"
         )
     else:
-        level = P if _placement(was) != _placement(now) else C
+        level = P if placement(was) != placement(now) else C
         sent = "sent another way" if level is P else "sent alike"
-        message = (
-            f"{main}, which no operation takes now: {_keywords(now)} gives its credential ({sent})"
+        taken = (
+            "no operation takes now"
+            if was.name not in new.used_schemes
+            else f"every operation taking it also accepts {now.name!r} alone or no credentials"
         )
+        message = f"{main}, which {taken}: {_keywords(now)} gives its credential ({sent})"
     pair.emit(
         "client-credentials-changed",
         {"client": level},
@@ -129,7 +138,7 @@ def scheme_uses(pair: Pair) -> None:
     after = {s.name: s for s in new.security_schemes}
     for name in old.used_schemes:
         if name not in new.used_schemes:
-            why = "no operation takes it now" if name in after else "it is no longer declared"
+            why = "no operation takes it now" if name in after else _undeclared(pair, name)
             pair.emit(
                 "credentials-scheme-removed",
                 {"client": B},
@@ -147,6 +156,14 @@ def scheme_uses(pair: Pair) -> None:
                 {"client": f"Client(credentials={{{name!r}: ...}})"},
                 new=after[name].spec_location,
             )
+
+
+def _undeclared(pair: Pair, name: str) -> str:
+    """Why a scheme the new IR does not hold is gone: undeclared, or of a kind not supported."""
+    declared = (pair.new.document.get("components") or {}).get("securitySchemes") or {}
+    if name in declared:
+        return "its kind is no longer supported: the client sends no credentials for it"
+    return "it is no longer declared"
 
 
 def schemes(pair: Pair) -> None:
@@ -180,16 +197,22 @@ def schemes(pair: Pair) -> None:
             before.spec_location,
             scheme.spec_location,
         )
-        if not (in_old and in_new) or _placement(before) == _placement(scheme):
+        if not (in_old and in_new) or placement(before) == placement(scheme):
             continue  # taken on one side only (scheme_uses says so), or sent alike
         # basic's credential is (username, password), every other kind's a string
-        reshaped = (before.kind == "basic") != (scheme.kind == "basic")
+        reshaped = credential_arguments(before) != credential_arguments(scheme)
+        note = f"; its credential is now {_shape(scheme)}, not {_shape(before)}" if reshaped else ""
         if old.main_scheme == new.main_scheme == scheme.name:  # given by Client()'s arguments
             symbol, now = arguments(before), arguments(scheme)
-            note = _MAIN_NOTE[scheme.kind == "basic"] if reshaped else ""
+            if reshaped:
+                note += (
+                    f": Client() takes {_keywords(scheme)} instead of {_keywords(before)} "
+                    f"(a TypeError for code passing {_keywords(before)})"
+                )
         else:
             symbol = now = f"Client(credentials={{{scheme.name!r}: ...}})"
-            note = _NAMED_NOTE[scheme.kind == "basic"] if reshaped else ""
+            if reshaped:
+                note += f": a TypeError at Client() for code passing {_shape(before)}"
         pair.emit(
             "auth-scheme-changed",
             {"client": B if reshaped else P},
@@ -199,22 +222,6 @@ def schemes(pair: Pair) -> None:
             scheme.spec_location,
             {"client": now},
         )
-
-
-# Whether the scheme is HTTP basic now -> how the main scheme's arguments change.
-_MAIN_NOTE = {
-    True: "; its credential is now (username, password), not a string: Client() takes "
-    "username=/password= instead of api_key= (a TypeError for code passing api_key=)",
-    False: "; its credential is now a string, not (username, password): Client() takes "
-    "api_key= instead of username=/password= (a TypeError for code passing them)",
-}
-# ... and what credentials= takes for it (Client() raises TypeError for the other shape).
-_NAMED_NOTE = {
-    True: "; its credential is now (username, password), not a string: a TypeError at "
-    "Client() for code passing a string",
-    False: "; its credential is now a string, not (username, password): a TypeError at "
-    "Client() for code passing a pair",
-}
 
 
 def credentials(pair: Pair) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.bodies import Deref
-from apiforge.ir.model import Operation, SecurityRequirement, SecurityScheme
+from apiforge.ir.model import Api, Operation, SecurityRequirement, SecurityScheme
 
 Requirements = tuple[tuple[tuple[SecurityRequirement, ...], ...], bool, bool]
 """An operation's supported alternatives (OR of ANDs), whether credentials are optional, and
@@ -135,3 +135,32 @@ def client_schemes(
         default=None,
     )
     return tuple(s.name for s in used), main.name if main is not None else None
+
+
+KIND_DESCRIPTIONS = {
+    "bearer": "a bearer token",
+    "oauth2": "an OAuth 2 access token",
+    "openid": "an OpenID Connect token",
+    "basic": "HTTP basic: (username, password)",
+    "api_key": "an API key",
+}
+"""What each supported kind's credential is, for docstrings and diff messages."""
+
+
+def placement(scheme: SecurityScheme) -> tuple[str, ...]:
+    """Where the client puts the scheme's secret: ``("api_key", name, location)``,
+    ``("basic",)`` or ``("bearer",)`` (OAuth 2 and OpenID tokens go as bearer ones)."""
+    if scheme.kind == "api_key":
+        return scheme.kind, str(scheme.param_name), str(scheme.location)
+    return ("basic",) if scheme.kind == "basic" else ("bearer",)
+
+
+def credential_arguments(scheme: SecurityScheme) -> tuple[str, ...]:
+    """The ``Client()`` arguments that take the main scheme's credential: ``username`` and
+    ``password`` for HTTP basic (a pair), ``api_key`` for every other kind (a string)."""
+    return ("username", "password") if scheme.kind == "basic" else ("api_key",)
+
+
+def main_scheme(api: Api) -> SecurityScheme | None:
+    """The scheme ``Api.main_scheme`` names (see :func:`client_schemes`), None without one."""
+    return next((s for s in api.security_schemes if s.name == api.main_scheme), None)

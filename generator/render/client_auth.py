@@ -13,6 +13,7 @@ import textwrap
 from dataclasses import dataclass
 
 from apiforge.ir.model import Api, SecurityScheme
+from apiforge.ir.security import KIND_DESCRIPTIONS, credential_arguments, main_scheme, placement
 from apiforge.render.escape import docstring, literal
 
 
@@ -34,40 +35,35 @@ class AuthView:
 
 def auth_view(api: Api) -> AuthView:
     """How ``Client.__init__`` turns its credential arguments into the base class's ``auth``."""
-    by_name = {s.name: s for s in api.security_schemes}
-    used = [by_name[name] for name in api.used_schemes]
-    main = by_name.get(api.main_scheme or "")
+    main = main_scheme(api)
     if main is None:
         return AuthView(False, False, False, "", "", "", "", False, "")
+    by_name = {s.name: s for s in api.security_schemes}
+    used = [by_name[name] for name in api.used_schemes]
+    arguments = credential_arguments(main)
     key = "api_key if api_key is not None else os.environ.get(API_KEY_ENV)"
-    own = "rt.basic_auth(username, password)" if main.kind == "basic" else key
+    own = f"rt.basic_auth({', '.join(arguments)})" if len(arguments) > 1 else key
     table = ", ".join(f"{literal(s.name)}: {_scheme_expr(s)}" for s in used)
-    names = ", ".join(f"``{s.name}`` ({_KINDS[s.kind]})" for s in used)
+    names = ", ".join(f"``{s.name}`` ({KIND_DESCRIPTIONS[s.kind]})" for s in used)
     return AuthView(
         any=True,
-        basic=main.kind == "basic",
-        api_key=main.kind != "basic",
+        basic="username" in arguments,
+        api_key="api_key" in arguments,
         argument=(
             f"auth=rt.Credentials.build(SECURITY_SCHEMES, {{{literal(main.name)}: {own}}}, "
             "credentials, auth),"
         ),
         schemes_def=f"SECURITY_SCHEMES: dict[str, rt.Scheme] = {{{table}}}",
-        main_doc=docstring(f"the ``{main.name}`` scheme's ({_KINDS[main.kind]})"),
+        main_doc=docstring(f"the ``{main.name}`` scheme's ({KIND_DESCRIPTIONS[main.kind]})"),
         names_doc=docstring(("\n" + " " * 12).join(textwrap.wrap(f"The schemes: {names}.", 76))),
         several=len(used) > 1,
         example="Client(credentials={\n"
-        + "".join(f"    {literal(s.name)}: {_SECRETS[s.kind]},  # {_KINDS[s.kind]}\n" for s in used)
+        + "".join(
+            f"    {literal(s.name)}: {_SECRETS[s.kind]},  # {KIND_DESCRIPTIONS[s.kind]}\n"
+            for s in used
+        )
         + "})",
     )
-
-
-_KINDS = {
-    "bearer": "a bearer token",
-    "oauth2": "an OAuth 2 access token",
-    "openid": "an OpenID Connect token",
-    "basic": "HTTP basic: (username, password)",
-    "api_key": "an API key",
-}
 
 
 _SECRETS = {
@@ -81,6 +77,4 @@ _SECRETS = {
 
 def _scheme_expr(scheme: SecurityScheme) -> str:
     """The ``rt.Scheme(...)`` saying where ``scheme`` puts its secret."""
-    if scheme.kind == "api_key":
-        return f"rt.Scheme({literal('api_key')}, {literal(scheme.param_name)}, {literal(scheme.location)})"
-    return f"rt.Scheme({literal('basic' if scheme.kind == 'basic' else 'bearer')})"
+    return f"rt.Scheme({', '.join(map(literal, placement(scheme)))})"

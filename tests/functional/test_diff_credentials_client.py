@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -20,11 +18,12 @@ import pytest
 import yaml
 from apiforge_testkit import generate, mock_client, on_path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-from diff_base import diff, edited
-from test_diff_rules import _BASIC, _KEY, _schemes, _security
-
 from apiforge.diff.model import Change
+from tests.unit.diff_base import BASIC as _BASIC
+from tests.unit.diff_base import KEY as _KEY
+from tests.unit.diff_base import add_schemes as _schemes
+from tests.unit.diff_base import diff, edited
+from tests.unit.diff_base import secure_pets_list as _security
 
 Doc = dict[str, Any]
 _BOTH = [{"token": ["pets:read"]}, {"key": []}]

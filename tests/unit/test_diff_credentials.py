@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from diff_base import base, diff, edited
-from test_diff_incremental import _both_ways, _stored
-from test_diff_rules import _BASIC, _KEY, _schemes, _security
+from diff_base import BASIC, KEY, base, both_ways, diff, edited, stored_index
+from diff_base import add_schemes as _schemes
+from diff_base import secure_pets_list as _security
 
 from apiforge.diff.stored import restore
 
@@ -26,16 +26,16 @@ def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _basic_declared(d: dict[str, Any]) -> None:
-    _schemes(d, basic=_BASIC)
+    _schemes(d, basic=BASIC)
 
 
 def _basic_on_two(d: dict[str, Any]) -> None:
     """Two of the three operations take HTTP basic: it is the main scheme now."""
-    _schemes(d, {"basic": []}, ("/pets/", "get"), ("/pets/", "post"), basic=_BASIC)
+    _schemes(d, {"basic": []}, ("/pets/", "get"), ("/pets/", "post"), basic=BASIC)
 
 
 def test_operations_taking_another_scheme_change_the_constructor_in_both_comparisons() -> None:
-    full, stored = _both_ways(edited(_basic_declared), edited(_basic_on_two))
+    full, stored = both_ways(edited(_basic_declared), edited(_basic_on_two))
     assert stored is not None, "the release step compares this edit from the stored index"
     assert stored == full
     (change,) = [c for c in full.changes if c.rule == "client-credentials-changed"]
@@ -48,7 +48,7 @@ def test_operations_taking_another_scheme_change_the_constructor_in_both_compari
 
 
 def test_the_stored_index_keeps_which_scheme_is_main() -> None:
-    index = _stored(edited(_basic_on_two), "key")
+    index = stored_index(edited(_basic_on_two), "key")
     restored = restore(index, "spec.yaml", lambda where: where)
     assert restored is not None and restored.api.operations == ()  # no operation restored...
     assert (restored.api.main_scheme, restored.api.used_schemes) == ("basic", ("token", "basic"))
@@ -57,7 +57,7 @@ def test_the_stored_index_keeps_which_scheme_is_main() -> None:
 def test_a_basic_alternative_declared_first_becomes_the_main_scheme() -> None:
     def basic_first(d: dict[str, Any]) -> None:
         d["components"]["securitySchemes"] = {
-            "basic": _BASIC,
+            "basic": BASIC,
             "token": {"type": "http", "scheme": "bearer"},
         }
         d["security"] = [{"basic": []}, {"token": ["pets:read"]}]
@@ -72,7 +72,7 @@ def test_a_scheme_other_than_the_main_one_turned_basic_names_credentials() -> No
     both = [{"token": ["pets:read"]}, {"key": []}]
     old = edited(lambda d: _security(d, both))
     new = edited(
-        lambda d: (_security(d, both), d["components"]["securitySchemes"].update(key=_BASIC))
+        lambda d: (_security(d, both), d["components"]["securitySchemes"].update(key=BASIC))
     )
     (change,) = diff(old, new).for_audience("client")
     assert change.symbol == "Client(credentials={'key': ...})"
@@ -82,11 +82,9 @@ def test_a_scheme_other_than_the_main_one_turned_basic_names_credentials() -> No
 
 def test_the_old_main_scheme_still_taken_breaks_api_key_callers() -> None:
     """``api_key=`` gave ``key``'s credential; now the token's, and ``pets_list`` takes only ``key``."""
-    old = edited(
-        lambda d: _schemes(d, {"key": []}, ("/pets/", "get"), ("/pets/", "post"), key=_KEY)
-    )
-    new = edited(lambda d: _schemes(d, {"key": []}, ("/pets/", "get"), key=_KEY))
-    full, stored = _both_ways(old, new)
+    old = edited(lambda d: _schemes(d, {"key": []}, ("/pets/", "get"), ("/pets/", "post"), key=KEY))
+    new = edited(lambda d: _schemes(d, {"key": []}, ("/pets/", "get"), key=KEY))
+    full, stored = both_ways(old, new)
     assert stored == full
     (change,) = [c for c in full.changes if c.rule == "client-credentials-changed"]
     assert change.symbol == change.new_symbol == "Client(api_key=...)"
@@ -95,14 +93,14 @@ def test_the_old_main_scheme_still_taken_breaks_api_key_callers() -> None:
 
 def test_a_scheme_no_operation_takes_any_more_breaks_credentials_naming_it() -> None:
     old = edited(lambda d: _security(d, [{"token": ["pets:read"]}, {"key": []}]))
-    new = edited(lambda d: _schemes(d, key=_KEY))  # declared, taken by none
+    new = edited(lambda d: _schemes(d, key=KEY))  # declared, taken by none
     (change,) = [c for c in diff(old, new).changes if c.rule == "credentials-scheme-removed"]
     assert change.symbol == "Client(credentials={'key': ...})"
     assert "ValueError" in change.message and "no operation takes it now" in change.message
 
 
 def test_the_main_scheme_turned_basic_names_both_constructors() -> None:
-    new = edited(lambda d: d["components"]["securitySchemes"].update(token=_BASIC))
+    new = edited(lambda d: d["components"]["securitySchemes"].update(token=BASIC))
     (change,) = diff(base(), new).for_audience("client")
     assert (change.rule, change.symbol, change.new_symbol) == (
         "auth-scheme-changed",

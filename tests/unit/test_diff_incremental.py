@@ -16,89 +16,31 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from diff_base import Edit, base, edited, op, schema
+from diff_base import PACKAGES, SPEC, Edit, base, edited, op, schema
+from diff_base import both_ways as _both_ways
+from diff_base import spec_snapshot as _snapshot
+from diff_base import stored_index as _stored
 from hypothesis import HealthCheck, given, settings
 from test_diff_properties import _apply, edits
 from test_diff_rules import PAIRS, ROWS
 
-from apiforge.diagnostics import Sink
 from apiforge.diff import incremental, stored, units
 from apiforge.diff.engine import compare
 from apiforge.diff.incremental import compare_stored
-from apiforge.diff.indexing import full_index
-from apiforge.diff.model import Audience, Report
-from apiforge.diff.snapshot import Snapshot, from_document
+from apiforge.diff.snapshot import Snapshot
 from apiforge.diff.stored import (
     CACHE_KIND,
     REFRESH,
-    Index,
-    decode_uses,
     read_index,
     restore,
     store,
 )
-from apiforge.output.cache import cache_dir, read_bytes
-
-PACKAGES: dict[str, Audience] = {"shop_client": "client", "shop_server": "server"}
-SPEC = "spec.yaml"
+from apiforge.output.cache import cache_dir
 
 
 @pytest.fixture(autouse=True)
 def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APIFORGE_CACHE_DIR", str(tmp_path / "cache"))
-
-
-def _snapshot(document: dict[str, Any]) -> Snapshot:
-    return from_document(copy.deepcopy(document), SPEC, Sink())
-
-
-def _stored(document: dict[str, Any], key: str) -> Index:
-    made = full_index(_snapshot(document))
-    assert made is not None
-    store(key, *made)
-    return made[0]
-
-
-def _both_ways(old: dict[str, Any], new: dict[str, Any]) -> tuple[Report, Report | None]:
-    """(full report, incremental report or None when the incremental comparison declines)."""
-    full = compare(_snapshot(old), _snapshot(new), PACKAGES)
-    index = _stored(old, "old")
-    done = compare_stored(index, _snapshot(new), SPEC, PACKAGES, lambda where: where)
-    if done is None:
-        return full, None
-    report, (made, entries) = done
-    store("made", made, entries)
-    fresh = full_index(_snapshot(new))
-    assert fresh is not None
-    store("fresh", *fresh)
-    _same_index(made, fresh[0])
-    again = full_index(_snapshot(new), index)  # the units the old index holds are reused
-    assert again is not None and again[0].units == fresh[0].units
-    return full, report
-
-
-def _same_index(made: Index, fresh: Index) -> None:
-    """What the incremental comparison stores for the new side equals a fresh index of it."""
-    assert made.units == fresh.units
-    assert [o[:3] for o in made.operations] == [o[:3] for o in fresh.operations]
-    assert [(k, u, r) for k, u, _, r in made.schemas] == [(k, u, r) for k, u, _, r in fresh.schemas]
-    ids = [o[0] for o in fresh.operations]
-    made_usage, made_users = decode_uses(_entry(made.uses), ids)
-    fresh_usage, fresh_users = decode_uses(_entry(fresh.uses), ids)
-    assert (made_usage, dict(made_users)) == (fresh_usage, dict(fresh_users))
-    assert made.digest == fresh.digest
-    a, b = restore(made, SPEC, lambda w: w, True), restore(fresh, SPEC, lambda w: w, True)
-    assert a is not None and b is not None
-    assert a.api.operations == b.api.operations
-    assert dict(a.api.schemas) == dict(b.api.schemas) and dict(a.schemas) == dict(b.schemas)
-    assert a.names == b.names and a.api.security_schemes == b.api.security_schemes
-    assert (a.api.used_schemes, a.api.main_scheme) == (b.api.used_schemes, b.api.main_scheme)
-
-
-def _entry(key: str) -> bytes:
-    data = read_bytes(cache_dir(CACHE_KIND), key)
-    assert data is not None
-    return data
 
 
 HANDLED = {
