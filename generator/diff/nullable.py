@@ -97,7 +97,8 @@ def _typed_refs(schema: Any, key: str) -> Iterator[None]:
         ref = node.get("$ref")
         if isinstance(ref, str) and component_key(ref) == key:
             yield None
-        required = node.get("required") if isinstance(node.get("required"), list) else []
+        listed = node.get("required")
+        required = listed if isinstance(listed, list) else []
         for name, value in node.items():
             if name in _DATA:
                 continue

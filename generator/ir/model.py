@@ -34,6 +34,9 @@ class TypeRef:
     values: tuple[
         str | int | bool, ...
     ] = ()  # the allowed values, when kind == "literal" (``const``)
+    # An array's item or a map's value: its inline schema's validation keywords, as spelt
+    # (:func:`validation_keywords`); an operation's parameter or body keeps its own elsewhere.
+    checks: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)

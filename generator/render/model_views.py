@@ -57,7 +57,7 @@ _PYTHON_RE = ('regex_engine="python-re"',)
 # with thousands of models imports in the time of a few (issue 15).
 _DEFER = "defer_build=True"
 # Type metadata spelt by ``model_types`` that ``models/_helpers.py`` defines.
-_HELPER_METAS = frozenset({"_Format", "_OneOf", "_UniqueItems", "_KnownKeysRead"})
+_HELPER_METAS = frozenset({"_Format", "_OneOf", "_UniqueItems", "_KnownKeysRead", "_Bounds"})
 # Types ``models/_helpers.py`` defines.
 _BARE_HELPERS = frozenset({"_Email", "_Datetime", "_Uri", "_File"})
 
@@ -381,7 +381,7 @@ class _Builder:
         t = Speller(self.shapes, self.names, self.split, False).spell(
             shape.schema, constrained=False
         )
-        return t == ANY or t == NONE or t.kind == "union" and NONE in t.args
+        return _admits_none(t)
 
     @staticmethod
     def _tag_type(tags: list[Any]) -> Type:
@@ -390,5 +390,7 @@ class _Builder:
 
 
 def _admits_none(t: Type) -> bool:
-    """Whether the annotation of ``t`` admits None."""
+    """Whether the annotation of ``t`` admits None (``Any``, bounded by ``_Bounds`` or not, does)."""
+    if t.kind == "annotated" and t.args[0] == ANY:
+        return True
     return t == ANY or t == NONE or t.kind == "union" and NONE in t.args
