@@ -53,6 +53,7 @@ class HelpersView:
     optional_tags: bool
     file: bool  # client: ``_File``, a ``format: binary`` property
     without_keys: bool
+    property_count: bool  # ``_property_count``: minProperties/maxProperties of a model
     imports: str
 
 
@@ -93,6 +94,7 @@ def helpers_view(used: set[str], server: bool) -> HelpersView | None:
         optional_tags="_undocumented_default" in used,
         file="_File" in used,
         without_keys="_without_keys" in used,
+        property_count="_property_count" in used,
         imports=import_block(_helper_imports(used, server)),
     )
 
@@ -177,6 +179,7 @@ _HELPER_IMPORTS: dict[str, tuple[Import, ...]] = {
         *_CORE,
         Import("collections.abc", "Callable", "_Callable"),
         _pydantic("SchemaValidator", "pydantic_core"),
+        _pydantic("PydanticKnownError", "pydantic_core"),
         _pydantic("ValidationError"),
     ),
     "_unknown_keys_read": _KNOWN_KEYS,
@@ -189,6 +192,12 @@ _HELPER_IMPORTS: dict[str, tuple[Import, ...]] = {
         _typing("TypeVar"),
         _pydantic("BeforeValidator"),
         _pydantic("PydanticUseDefault", "pydantic_core"),
+    ),
+    "_property_count": (
+        Import("collections.abc", "Mapping", "_Mapping"),
+        _typing("Any"),
+        _pydantic("model_validator"),
+        _pydantic("PydanticCustomError", "pydantic_core"),
     ),
     "_without_keys": (
         Import("collections.abc", "Mapping", "_Mapping"),

@@ -94,6 +94,7 @@ class ClassView:
     # client: closed (``additionalProperties: false``) yet reads a newer server's reply
     reads_closed: bool = False
     left_out: str = ""  # literals of the names no extra may hold (``model_extras``)
+    counted: str = ""  # ``_property_count``'s arguments (``model_extras``), or ""
 
     @property
     def is_enum(self) -> bool:
@@ -280,6 +281,7 @@ class _Builder:
             always_set,
             hooks.reads_closed,
             hooks.left_out,
+            hooks.counted,
         ), types
 
     def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type, FieldFacts]:
