@@ -34,9 +34,7 @@ class TypeRef:
     values: tuple[
         str | int | bool, ...
     ] = ()  # the allowed values, when kind == "literal" (``const``)
-    # An array's item or a map's value: its inline schema's validation keywords, as spelt
-    # (:func:`validation_keywords`); an operation's parameter or body keeps its own elsewhere.
-    checks: tuple[tuple[str, object], ...] = ()
+    checks: tuple[tuple[str, object], ...] = ()  # an item's inline validation_keywords
 
 
 @dataclass(frozen=True)

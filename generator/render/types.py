@@ -101,13 +101,18 @@ class Annotator:
 
     def _item(self, ref: TypeRef | None, use: Use) -> str:
         """An item's (or map value's) annotation, its keywords checked where :attr:`checked`."""
-        kwargs = item_constraints(ref) if self.checked and ref is not None else []
-        if not kwargs or ref is None:
+        if not self.checked or ref is None or not ref.checks:
+            return self.spell(ref, use)
+        kwargs = item_constraints(ref)
+        metadata = [f"pydantic.Field({', '.join(f'{k}={v}' for k, v in kwargs)})"] if kwargs else []
+        if ref.kind == "array" and dict(ref.checks).get("uniqueItems") is True:
+            metadata.append("rt.UNIQUE_ITEMS")  # (a route's and an interface's module import rt)
+        if not metadata:
             return self.spell(ref, use)
         self.typing.add("Annotated")
-        self.modules.add("pydantic")
-        marker = f"pydantic.Field({', '.join(f'{k}={v}' for k, v in kwargs)})"
-        text = f"Annotated[{self._bare(ref, use)}, {marker}]"
+        if kwargs:
+            self.modules.add("pydantic")
+        text = f"Annotated[{', '.join([self._bare(ref, use), *metadata])}]"
         return f"{text} | None" if ref.nullable else text
 
     def members(self, ref: TypeRef | None, use: Use) -> str | None:

@@ -6,7 +6,9 @@ maximum: 10}}``) in a request body or a query parameter are spelt
 spec rules out answers 422 naming the item. A property of several types
 (``type: [integer, string]``) checks each bound on the member it applies to, and an
 untyped property with bounds (``_Bounds``) checks a number's numeric bounds and a
-string's string bounds, letting any other JSON value through, as JSON Schema says.
+string's string bounds, letting any other JSON value through, as JSON Schema says. An
+object model counts its keys (``minProperties``/``maxProperties``), and an untyped schema
+spelt as a list (``items``) or a dict (``additionalProperties``) keeps its bounds.
 """
 
 from __future__ import annotations
@@ -62,9 +64,12 @@ SPEC = textwrap.dedent(
       schemas:
         Label:
           type: object
+          maxProperties: 2
           properties:
             either: {type: [integer, string], minimum: 1, maxLength: 3}
             untyped: {minimum: 1, maxLength: 3}
+            spread: {items: {type: integer}, minItems: 1}
+            sizes: {additionalProperties: {type: integer}, maxProperties: 1}
     """
 )
 
@@ -136,6 +141,9 @@ def test_items_within_the_keywords_reach_the_implementation(served: Any) -> None
         ({"either": "abcd"}, "string_too_long"),
         ({"untyped": 0.5}, "greater_than_equal"),
         ({"untyped": "abcd"}, "string_too_long"),
+        ({"spread": []}, "too_short"),  # an untyped list's minItems
+        ({"sizes": {"a": 1, "b": 2}}, "too_long"),  # an untyped map's maxProperties
+        ({"either": 1, "untyped": 1, "spread": [1]}, "too_many_properties"),
     ],
 )
 def test_each_bound_checks_the_type_it_applies_to(
