@@ -44,8 +44,9 @@ from apiforge.output import cache
 from apiforge.output.manifest import DigestedText, file_bytes, sha256_hex
 from apiforge.progress import stage
 
-# v2: formatted text; v3: the projection spelt by marshal; v4: each file's sha256 kept
-_FORMAT = "package files v4"
+# v2: formatted text; v3: the projection spelt by marshal; v4: each file's sha256 kept;
+# v5: a TypeRef's checks (an item's keywords, which the server's routes spell)
+_FORMAT = "package files v5"
 
 Parts = tuple[dict[str, str], dict[str, str]]
 """A package's files before its ``models/`` folder and after it (see ``render/client.py``)."""
@@ -81,7 +82,7 @@ def _ref(name: str) -> tuple[str, ...]:
 # their holder's row); _NESTED: the fields spelt by the walk below. Together: every field.
 _SCALARS: dict[type, tuple[str, ...]] = {
     SpecLocation: _split("file pointer line column"),
-    ir.TypeRef: _split("kind model format nullable values"),
+    ir.TypeRef: _split("kind model format nullable values checks"),
     ir.Parameter: _split(
         "name location required style explode description deprecated default keywords"
         " allow_reserved"

@@ -34,6 +34,7 @@ class TypeRef:
     values: tuple[
         str | int | bool, ...
     ] = ()  # the allowed values, when kind == "literal" (``const``)
+    checks: tuple[tuple[str, object], ...] = ()  # an item's inline validation_keywords
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 from apiforge.diagnostics import Sink, SpecLocation
 from apiforge.ir.keywords import check_keywords
-from apiforge.ir.model import TypeRef
+from apiforge.ir.model import TypeRef, validation_keywords
 from apiforge.ir.nested import Nester, component_key
 from apiforge.load import jsonpointer
 from apiforge.load.refs import target_pointer
@@ -246,12 +246,13 @@ class SchemaRegistry:
         if kind in PRIMITIVES:
             return self._primitive(schema, kind, nullable)
         if kind == "array" or (kind is None and "items" in schema):
-            item = self.type_of(schema.get("items", {}), location.child("items"), hint + "Item")
-            return TypeRef("array", item=item, nullable=nullable)
+            items = schema.get("items", {})
+            item = self.type_of(items, location.child("items"), hint + "Item")
+            return TypeRef("array", item=_checked(item, items), nullable=nullable)
         extra = schema.get("additionalProperties")
         if isinstance(extra, dict) and extra:
             value = self.type_of(extra, location.child("additionalProperties"), hint + "Value")
-            return TypeRef("map", item=value, nullable=nullable)
+            return TypeRef("map", item=_checked(value, extra), nullable=nullable)
         if kind == "object":
             return TypeRef("map", item=self.type_ref("any"), nullable=nullable)
         if kind not in (None, "null"):
@@ -304,3 +305,12 @@ class SchemaRegistry:
             else:
                 return None
         return node
+
+
+def _checked(item: TypeRef, schema: Any) -> TypeRef:
+    """An item (or map value) typed by its inline schema, with that schema's validation keywords
+    (a component or hoisted class checks its own: only a primitive or container takes them)."""
+    if item.kind in ("model", "literal", "any"):
+        return item
+    checks = validation_keywords(schema)
+    return replace(item, checks=checks) if checks else item

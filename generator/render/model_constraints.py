@@ -73,7 +73,7 @@ def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
     """
     if _CONSTRAINING.isdisjoint(schema) or not _UNCONSTRAINED.isdisjoint(schema):
         return []  # the usual case: no keyword to check
-    kinds = json_types(schema)
+    kinds = json_types(schema) or _spelt_kind(schema)
     if len(kinds) != 1:
         return []
     kind = kinds[0]
@@ -108,6 +108,15 @@ def constraints(schema: dict[str, Any]) -> list[tuple[str, str]]:
             argument = "gt" if key == "minimum" else "lt"
         result.append((argument, literal(value)))
     return result
+
+
+def _spelt_kind(schema: dict[str, Any]) -> list[str]:
+    """An untyped schema's kind as the models spell it: a list beside ``items``, a dict beside
+    an ``additionalProperties`` schema (``model_types.Speller``), else none."""
+    if "items" in schema:
+        return ["array"]
+    extra = schema.get("additionalProperties")
+    return ["object"] if isinstance(extra, dict) and "properties" not in schema else []
 
 
 @functools.cache

@@ -4,7 +4,8 @@ that takes.
 A closed client class reads a newer server's reply (``_unknown_keys_read``); an optional
 field that may not be null is ``_Omittable`` (and the client's class leaves its None out
 of dumps, ``_without_nulls``); a split class drops the names it leaves out from its
-input (``_without_keys``, :func:`left_out_names`).
+input (``_without_keys``, :func:`left_out_names`); ``minProperties``/``maxProperties``
+count an input's keys (``_property_count``).
 
 A component with a ``readOnly`` or ``writeOnly`` property becomes a ``*Request`` and a
 ``*Response`` class (``ir/shapes.split_keys``): the request class leaves out the former,
@@ -35,6 +36,7 @@ class ModelHooks:
             server's reply.
         omits_none: client: a serializer leaves its None ``_Omittable`` fields out of dumps.
         left_out: literals of the names its input loses (:func:`left_out_names`), or "".
+        counted: ``_property_count``'s arguments (``minProperties``/``maxProperties``), or "".
         helpers: the names of ``models/_helpers.py`` these take.
     """
 
@@ -42,6 +44,7 @@ class ModelHooks:
     omits_none: bool
     left_out: str
     helpers: frozenset[str]
+    counted: str = ""
 
 
 def model_hooks(
@@ -68,7 +71,21 @@ def model_hooks(
     left_out = left_out_names(shape, kept, names) if server or request else ""
     if left_out:
         helpers.add("_without_keys")
-    return ModelHooks(reads_closed, omits and not server, left_out, frozenset(helpers))
+    counted = property_count(shape)
+    if counted:
+        helpers.add("_property_count")
+    return ModelHooks(reads_closed, omits and not server, left_out, frozenset(helpers), counted)
+
+
+def property_count(shape: Shape) -> str:
+    """``_property_count``'s arguments for an object's ``minProperties``/``maxProperties``
+    (``minimum=1, maximum=3``), "" without either (a ``Field`` cannot count a model's keys)."""
+    bounds = []
+    for keyword, argument in (("minProperties", "minimum"), ("maxProperties", "maximum")):
+        value = shape.schema.get(keyword)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            bounds.append(f"{argument}={value}")
+    return ", ".join(bounds)
 
 
 def left_out_names(shape: Shape, kept: list[Prop], names: Names) -> str:

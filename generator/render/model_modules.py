@@ -49,9 +49,11 @@ class HelpersView:
     null_default: bool  # client: a reply's null reads as the field's default
     one_of: bool
     unique_items: bool
+    bounds: bool  # ``_Bounds``: bounds on a value of several JSON types
     optional_tags: bool
     file: bool  # client: ``_File``, a ``format: binary`` property
     without_keys: bool
+    property_count: bool  # ``_property_count``: minProperties/maxProperties of a model
     imports: str
 
 
@@ -88,9 +90,11 @@ def helpers_view(used: set[str], server: bool) -> HelpersView | None:
         null_default="_NullDefault" in used,
         one_of="_OneOf" in used,
         unique_items="_UniqueItems" in used,
+        bounds="_Bounds" in used,
         optional_tags="_undocumented_default" in used,
         file="_File" in used,
         without_keys="_without_keys" in used,
+        property_count="_property_count" in used,
         imports=import_block(_helper_imports(used, server)),
     )
 
@@ -171,6 +175,13 @@ _HELPER_IMPORTS: dict[str, tuple[Import, ...]] = {
         _pydantic("CoreSchema", "pydantic_core"),
     ),
     "_UniqueItems": (*_CORE, _pydantic("TypeAdapter")),
+    "_Bounds": (
+        *_CORE,
+        Import("collections.abc", "Callable", "_Callable"),
+        _pydantic("SchemaValidator", "pydantic_core"),
+        _pydantic("PydanticKnownError", "pydantic_core"),
+        _pydantic("ValidationError"),
+    ),
     "_unknown_keys_read": _KNOWN_KEYS,
     "_KnownKeysRead": _KNOWN_KEYS,
     "_File": (_typing("IO"), _typing("Annotated"), _pydantic("RootModel"), *_CORE),
@@ -181,6 +192,12 @@ _HELPER_IMPORTS: dict[str, tuple[Import, ...]] = {
         _typing("TypeVar"),
         _pydantic("BeforeValidator"),
         _pydantic("PydanticUseDefault", "pydantic_core"),
+    ),
+    "_property_count": (
+        Import("collections.abc", "Mapping", "_Mapping"),
+        _typing("Any"),
+        _pydantic("model_validator"),
+        _pydantic("PydanticCustomError", "pydantic_core"),
     ),
     "_without_keys": (
         Import("collections.abc", "Mapping", "_Mapping"),

@@ -160,12 +160,8 @@ class Speller:
         if not isinstance(schema, dict):
             return ANY
         bare = self._bare(schema)
-        if constrained and bare.kind in ("name", "generic", "annotated") and bare != FILE:
-            kwargs = constraints(schema)
-            if kwargs:
-                bare = Type(
-                    "annotated", "Field(" + ", ".join(f"{k}={v}" for k, v in kwargs) + ")", (bare,)
-                )
+        if constrained:
+            bare = _constrained(bare, schema)
         return union(bare, NONE) if self.allows_null_here(schema) and bare != ANY else bare
 
     def allows_null_here(self, schema: dict[str, Any]) -> bool:
@@ -212,9 +208,13 @@ class Speller:
                 return NONE  # as ``type: "null"``
             return Type("literal", literal(value)) if isinstance(value, (str, int, bool)) else ANY
         kinds = json_types(schema)
-        if len(kinds) > 1:
-            return union(*(self._typed(schema, kind) for kind in kinds))
-        return self._typed(schema, kinds[0] if kinds else None)
+        if len(kinds) > 1:  # each member checked by the keywords of its type
+            return union(
+                *(_constrained(self._typed(schema, k), {**schema, "type": k}) for k in kinds)
+            )
+        typed = self._typed(schema, kinds[0] if kinds else None)
+        bounds = any_bounds(schema) if typed == ANY else []
+        return Type("annotated", f"_Bounds({', '.join(bounds)})", (ANY,)) if bounds else typed
 
     def _union(self, schema: dict[str, Any], keyword: str) -> Type:
         members = [m for m in schema[keyword] if not null_only(m)]
@@ -316,6 +316,32 @@ class Speller:
         if not self.server or fmt is None or fmt in _UNTYPED_FORMATS:
             return t
         return Type("annotated", f"_Format({literal(fmt)})", (t,))
+
+
+def _constrained(t: Type, schema: dict[str, Any]) -> Type:
+    """``t`` annotated with the ``Field`` keywords of ``schema``'s validation keywords, if any."""
+    if t.kind not in ("name", "generic", "annotated") or t == FILE:
+        return t
+    kwargs = constraints(schema)
+    if not kwargs:
+        return t
+    return Type("annotated", "Field(" + ", ".join(f"{k}={v}" for k, v in kwargs) + ")", (t,))
+
+
+_BOUNDED = (("number", "number"), ("string", "string"), ("array", "array"), ("object", "object"))
+
+
+def any_bounds(schema: dict[str, Any]) -> list[str]:
+    """``_Bounds`` arguments for an untyped schema's validation keywords: each JSON type's
+    ``Field`` keywords (``number={"ge": 1}``), which bound the values of that type only."""
+    if "type" in schema or "properties" in schema:
+        return []
+    found = []
+    for kind, argument in _BOUNDED:
+        kwargs = constraints({**schema, "type": kind})
+        if kwargs:
+            found.append(f"{argument}={{{', '.join(f'{literal(k)}: {v}' for k, v in kwargs)}}}")
+    return found
 
 
 def inlined_union(shape: Shape, shapes: dict[str, Shape]) -> bool:

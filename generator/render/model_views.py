@@ -57,7 +57,7 @@ _PYTHON_RE = ('regex_engine="python-re"',)
 # with thousands of models imports in the time of a few (issue 15).
 _DEFER = "defer_build=True"
 # Type metadata spelt by ``model_types`` that ``models/_helpers.py`` defines.
-_HELPER_METAS = frozenset({"_Format", "_OneOf", "_UniqueItems", "_KnownKeysRead"})
+_HELPER_METAS = frozenset({"_Format", "_OneOf", "_UniqueItems", "_KnownKeysRead", "_Bounds"})
 # Types ``models/_helpers.py`` defines.
 _BARE_HELPERS = frozenset({"_Email", "_Datetime", "_Uri", "_File"})
 
@@ -94,6 +94,7 @@ class ClassView:
     # client: closed (``additionalProperties: false``) yet reads a newer server's reply
     reads_closed: bool = False
     left_out: str = ""  # literals of the names no extra may hold (``model_extras``)
+    counted: str = ""  # ``_property_count``'s arguments (``model_extras``), or ""
 
     @property
     def is_enum(self) -> bool:
@@ -280,6 +281,7 @@ class _Builder:
             always_set,
             hooks.reads_closed,
             hooks.left_out,
+            hooks.counted,
         ), types
 
     def _field(self, key: str, prop: Prop, speller: Speller) -> tuple[FieldView, Type, FieldFacts]:
@@ -381,7 +383,7 @@ class _Builder:
         t = Speller(self.shapes, self.names, self.split, False).spell(
             shape.schema, constrained=False
         )
-        return t == ANY or t == NONE or t.kind == "union" and NONE in t.args
+        return _admits_none(t)
 
     @staticmethod
     def _tag_type(tags: list[Any]) -> Type:
@@ -390,5 +392,7 @@ class _Builder:
 
 
 def _admits_none(t: Type) -> bool:
-    """Whether the annotation of ``t`` admits None."""
+    """Whether the annotation of ``t`` admits None (``Any``, bounded by ``_Bounds`` or not, does)."""
+    if t.kind == "annotated" and t.args[0] == ANY:
+        return True
     return t == ANY or t == NONE or t.kind == "union" and NONE in t.args

@@ -84,7 +84,7 @@ def server_view(
     problem = package_problem(target.server_package or "")
     if problem is not None:
         sink.error("invalid-package-name", problem, SpecLocation(str(target.spec)))
-    annotator = Annotator(api, models)  # spells every annotation
+    annotator = Annotator(api, models, checked=True)  # spells every annotation
     interface_imports = Annotator(api, models)  # what interfaces.py names
     schemes = {s.name: s for s in api.security_schemes}
     groups: list[GroupView] = []

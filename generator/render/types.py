@@ -22,6 +22,7 @@ from apiforge.ir.model import (
 )
 from apiforge.models import ModelsModule, Role
 from apiforge.render.escape import literal
+from apiforge.render.model_constraints import constraints, regex_engine
 
 Use = Literal["request", "response", "param"]
 # How a value validated by a union component's RootModel is handed over: as its ``root``,
@@ -34,8 +35,8 @@ _FORMATS = {
     "time": ("datetime.time", "datetime"),
     "uuid": ("uuid.UUID", "uuid"),
 }
-_TYPING = frozenset({"Any", "Literal"})  # what note() records besides model classes
-_MODULES = frozenset({"datetime", "uuid", "builtins", "typing"})
+_TYPING = frozenset({"Any", "Literal", "Annotated"})  # what note() records besides model classes
+_MODULES = frozenset({"datetime", "uuid", "builtins", "typing", "pydantic"})
 _SCALARS = {
     "string": "str",
     "integer": "int",
@@ -55,6 +56,9 @@ class Annotator:
     modules: set[str] = field(default_factory=set)  # stdlib modules: datetime, uuid
     typing: set[str] = field(default_factory=set)  # typing names: Any
     model_names: set[str] = field(default_factory=set)  # classes from models.py
+    # Spell an array item's or a map value's validation keywords (``TypeRef.checks``) as
+    # ``Annotated[int, pydantic.Field(le=10)]``: the server's routes check them.
+    checked: bool = False
 
     def spell(self, ref: TypeRef | None, use: Use) -> str:
         """The annotation for ``ref`` used as a request body, a response or a parameter."""
@@ -84,7 +88,7 @@ class Annotator:
                 return f"{name} | str"
             return name
         if ref.kind in ("array", "map"):
-            inner = self.spell(ref.item, use)
+            inner = self._item(ref.item, use)
             return f"list[{inner}]" if ref.kind == "array" else f"dict[str, {inner}]"
         if ref.kind == "string" and ref.format in _FORMATS:
             text, module = _FORMATS[ref.format]
@@ -94,6 +98,22 @@ class Annotator:
             self.typing.add("Literal")
             return "Literal[" + ", ".join(literal(v) for v in ref.values) + "]"
         return _SCALARS[ref.kind]
+
+    def _item(self, ref: TypeRef | None, use: Use) -> str:
+        """An item's (or map value's) annotation, its keywords checked where :attr:`checked`."""
+        if not self.checked or ref is None or not ref.checks:
+            return self.spell(ref, use)
+        kwargs = item_constraints(ref)
+        metadata = [f"pydantic.Field({', '.join(f'{k}={v}' for k, v in kwargs)})"] if kwargs else []
+        if ref.kind == "array" and dict(ref.checks).get("uniqueItems") is True:
+            metadata.append("rt.UNIQUE_ITEMS")  # (a route's and an interface's module import rt)
+        if not metadata:
+            return self.spell(ref, use)
+        self.typing.add("Annotated")
+        if kwargs:
+            self.modules.add("pydantic")
+        text = f"Annotated[{', '.join([self._bare(ref, use), *metadata])}]"
+        return f"{text} | None" if ref.nullable else text
 
     def members(self, ref: TypeRef | None, use: Use) -> str | None:
         """``Cat | Dog``: the members of the union component a body of ``ref`` unwraps to, else None.
@@ -134,6 +154,25 @@ class Annotator:
     def _any(self) -> str:
         self.typing.add("Any")
         return "Any"
+
+
+_JSON_TYPES = {"binary": "string", "map": "object"}
+
+
+def item_constraints(ref: TypeRef) -> list[tuple[str, str]]:
+    """``Field`` keyword arguments checking an item's ``TypeRef.checks`` on its Python type.
+
+    As a model field's (``model_constraints.constraints``), but a pattern only Python's
+    engine compiles is left out: a route has no model config to choose that engine.
+    """
+    if not ref.checks:
+        return []
+    schema = {"type": _JSON_TYPES.get(ref.kind, ref.kind), **dict(ref.checks)}
+    return [
+        (key, value)
+        for key, value in constraints(schema)
+        if key != "pattern" or regex_engine(str(schema["pattern"])) == "rust-regex"
+    ]
 
 
 def pick_content(contents: tuple[Content, ...]) -> Content | None:

@@ -58,6 +58,8 @@ DMCG_ADMITS = {
     "README) takes a value more than one member accepts; JSON Schema's oneOf rejects it",
     "additionalProperties": "an allOf with a member closed by additionalProperties: false: DMCG merges "
     "the members into a model that ignores undeclared properties; the spec (and the server) rejects them",
+    "maxProperties": "an object with properties and maxProperties (minProperties alike): DMCG's "
+    "model counts no keys; the server's (`_property_count`) does",
     "format": "a format pydantic does not check by itself (int32/int64 ranges, email): DMCG's field is a "
     "plain int or str; the server checks it (`_Format`, `_Email`)",
 }

@@ -1071,6 +1071,13 @@ PAIRS: list[tuple[str, Edit, Edit, set[tuple[str, str, str]]]] = [
         _both(B, C, "model-made-nullable"),
     ),
     (
+        # Pet.status is optional: _Omittable[Status] was Status | None already, and stays so
+        "model-made-nullable: only optional fields refer to it, whose types do not change",
+        lambda d: None,
+        lambda d: _nullable_status(d),
+        _both(C, C, "model-made-nullable"),
+    ),
+    (
         "model-made-non-nullable",
         lambda d: (schema(d, "Pet")["required"].append("status"), _nullable_status(d)),
         lambda d: schema(d, "Pet")["required"].append("status"),

@@ -11,11 +11,15 @@ from .app import create_app, create_router
 
 if TYPE_CHECKING:
     from .interfaces import (
+        GridsApi,
+        GridsBase,
         OrdersApi,
         OrdersBase,
     )
 
 __all__ = [
+    "GridsApi",
+    "GridsBase",
     "OrdersApi",
     "OrdersBase",
     "create_app",

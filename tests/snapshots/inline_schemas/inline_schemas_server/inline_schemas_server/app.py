@@ -23,6 +23,7 @@ from ._runtime.template_route import TemplateRoute
 
 if TYPE_CHECKING:
     from .interfaces import (
+        GridsApi,
         Implementations,
         OrdersApi,
     )
@@ -30,11 +31,20 @@ if TYPE_CHECKING:
 __all__ = ["create_app", "create_router"]
 
 # Per resource group, in spec order: its module under routes/ and how many routes it adds.
-_GROUPS: tuple[tuple[str, int], ...] = (("orders", 1),)
+_GROUPS: tuple[tuple[str, int], ...] = (
+    ("orders", 1),
+    ("grids", 1),
+)
 # Every route, group after group, in the order its module adds them: path template ...
-_PATHS: tuple[str, ...] = ("/orders",)
+_PATHS: tuple[str, ...] = (
+    "/orders",
+    "/grids",
+)
 # ... and endpoint name.
-_ENDPOINTS: tuple[str, ...] = ("create_order",)
+_ENDPOINTS: tuple[str, ...] = (
+    "create_order",
+    "put_grid",
+)
 
 
 def _route_adders(
@@ -55,12 +65,14 @@ def _route_adders(
 def create_router(
     *,
     orders: OrdersApi | None = None,
+    grids: GridsApi | None = None,
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
 ) -> APIRouter:
     """An APIRouter serving every operation, bound to the given implementations (every route built now)."""
     implementations: Implementations = {
         "orders": orders,
+        "grids": grids,
     }
     binder = rt.Binder(authenticate=authenticate, middleware=middleware)
     router = APIRouter(route_class=TemplateRoute)
@@ -73,6 +85,7 @@ def create_router(
 def create_app(
     *,
     orders: OrdersApi | None = None,
+    grids: GridsApi | None = None,
     authenticate: rt.Authenticator | None = None,
     middleware: Sequence[rt.OperationMiddleware] = (),
     validation_error: rt.ValidationErrorHook | None = None,
@@ -104,6 +117,7 @@ def create_app(
     app = FastAPI(**settings)
     implementations: Implementations = {
         "orders": orders,
+        "grids": grids,
     }
     binder = rt.Binder(authenticate=authenticate, middleware=middleware)
     adders = _route_adders(implementations, binder)

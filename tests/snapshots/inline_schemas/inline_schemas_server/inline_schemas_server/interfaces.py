@@ -13,7 +13,9 @@ operations you have; the others answer 501.
 
 from __future__ import annotations
 
-from typing import Protocol, TypedDict
+from typing import Annotated, Protocol, TypedDict
+
+import pydantic
 
 from . import _runtime as rt
 from .models import (
@@ -52,7 +54,57 @@ class OrdersBase:
         raise NotImplementedError
 
 
+class GridsApi(Protocol):
+    """Operations bound by ``create_app(grids=...)``."""
+
+    async def put_grid(
+        self,
+        *,
+        sizes: list[Annotated[int, pydantic.Field(ge=1, le=10)]] | None,
+        codes: list[Annotated[str, pydantic.Field(max_length=3, pattern="^[a-z]+$")]] | None,
+        body: dict[
+            str,
+            list[
+                Annotated[
+                    list[Annotated[int, pydantic.Field(le=10)]],
+                    pydantic.Field(min_length=1),
+                    rt.UNIQUE_ITEMS,
+                ]
+            ],
+        ],
+        context: rt.RequestContext,
+    ) -> None:
+        """putGrid"""
+        ...
+
+
+class GridsBase:
+    """``GridsApi`` answering 501 everywhere: subclass it, override what you implement."""
+
+    async def put_grid(
+        self,
+        *,
+        sizes: list[Annotated[int, pydantic.Field(ge=1, le=10)]] | None,
+        codes: list[Annotated[str, pydantic.Field(max_length=3, pattern="^[a-z]+$")]] | None,
+        body: dict[
+            str,
+            list[
+                Annotated[
+                    list[Annotated[int, pydantic.Field(le=10)]],
+                    pydantic.Field(min_length=1),
+                    rt.UNIQUE_ITEMS,
+                ]
+            ],
+        ],
+        context: rt.RequestContext,
+    ) -> None:
+        """putGrid"""
+        raise NotImplementedError
+
+
 class Implementations(TypedDict):
     """What ``create_app`` binds: each group's implementation by its keyword (None: 501)."""
 
     orders: OrdersApi | None
+
+    grids: GridsApi | None

@@ -19,6 +19,7 @@ import httpx
 from .. import _runtime as rt
 
 if TYPE_CHECKING:
+    from .grids import AsyncGridsResource, GridsResource
     from .orders import AsyncOrdersResource, OrdersResource
 
 DEFAULT_BASE_URL = "http://localhost"
@@ -58,6 +59,13 @@ class Client(rt.SyncClientBase):
         )
 
     @functools.cached_property
+    def grids(self) -> GridsResource:
+        """``client.grids``: put_grid. Loaded on first use (module ``grids``)."""
+        from .grids import GridsResource
+
+        return GridsResource(self)
+
+    @functools.cached_property
     def orders(self) -> OrdersResource:
         """``client.orders``: create_order. Loaded on first use (module ``orders``)."""
         from .orders import OrdersResource
@@ -86,6 +94,13 @@ class AsyncClient(rt.AsyncClientBase):
             transport=transport,
             headers=headers,
         )
+
+    @functools.cached_property
+    def grids(self) -> AsyncGridsResource:
+        """``client.grids``: put_grid. Loaded on first use (module ``grids``)."""
+        from .grids import AsyncGridsResource
+
+        return AsyncGridsResource(self)
 
     @functools.cached_property
     def orders(self) -> AsyncOrdersResource:

@@ -16,16 +16,21 @@ import importlib as _importlib
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
+    from ._unused import (
+        Bounds,
+    )
     from .events import (
         Event,
     )
 
 
 __all__ = [
+    "Bounds",
     "Event",
 ]
 
 _MODULES: _builtins.dict[_builtins.str, _builtins.str] = {
+    "Bounds": "_unused",
     "Event": "events",
 }
 

@@ -4,17 +4,28 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable as _Callable
+from collections.abc import Mapping as _Mapping
 from typing import Annotated as _Annotated
 from typing import Any as _Any
 from typing import TypeVar as _TypeVar
 
 from pydantic import AfterValidator as _AfterValidator
 from pydantic import BaseModel as _BaseModel
+from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
+from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler
 from pydantic import SerializationInfo as _SerializationInfo
 from pydantic import SerializerFunctionWrapHandler as _SerializerFunctionWrapHandler
+from pydantic import ValidationError as _ValidationError
 from pydantic import ValidationInfo as _ValidationInfo
 from pydantic import model_serializer as _model_serializer
+from pydantic import model_validator as _model_validator
+from pydantic.json_schema import JsonSchemaValue as _JsonSchemaValue
+from pydantic_core import CoreSchema as _CoreSchema
 from pydantic_core import PydanticCustomError as _PydanticCustomError
+from pydantic_core import PydanticKnownError as _PydanticKnownError
+from pydantic_core import SchemaValidator as _SchemaValidator
+from pydantic_core import core_schema as _core_schema
 
 
 class _NullOmitted:
@@ -81,3 +92,75 @@ def _aware_unless_read(value: _dt.datetime, info: _ValidationInfo) -> _dt.dateti
 _Datetime = _Annotated[_dt.datetime, _AfterValidator(_aware_unless_read)]
 """A ``date-time``: with an offset when the caller builds a model (a server may take a naive
 one in any zone); a reply's timestamp without one reads as a naive datetime, not an error."""
+
+
+_BOUNDED: dict[str, tuple[type, ...]] = {
+    "number": (int, float),
+    "string": (str,),
+    "array": (list,),
+    "object": (dict,),
+}
+_BOUNDED_SCHEMAS: dict[str, _Callable[..., _CoreSchema]] = {
+    "number": _core_schema.float_schema,
+    "string": _core_schema.str_schema,
+    "array": _core_schema.list_schema,
+    "object": _core_schema.dict_schema,
+}
+
+
+class _Bounds:
+    """Type metadata: the spec's bounds on a value of several JSON types, each checked on the
+    values of its type (JSON Schema: ``minimum`` bounds a number, ``maxLength`` a string...)."""
+
+    def __init__(self, **bounds: dict[str, _Any]) -> None:
+        self.schemas = {
+            kind: _BOUNDED_SCHEMAS[kind](strict=True, **keywords)
+            for kind, keywords in bounds.items()
+        }
+        self.validators = {kind: _SchemaValidator(schema) for kind, schema in self.schemas.items()}
+
+    def check(self, value: _Any) -> _Any:
+        for kind, validator in self.validators.items():
+            if isinstance(value, _BOUNDED[kind]) and not isinstance(value, bool):
+                try:
+                    validator.validate_python(value)
+                except _ValidationError as error:
+                    first: _Any = error.errors(include_url=False)[0]  # a constraint's own error
+                    raise _PydanticKnownError(first["type"], first.get("ctx")) from None
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: _Any, handler: _GetCoreSchemaHandler
+    ) -> _CoreSchema:
+        return _core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: _CoreSchema, handler: _GetJsonSchemaHandler
+    ) -> _JsonSchemaValue:
+        shown = dict(handler(schema))
+        for bounded in self.schemas.values():
+            shown.update({k: v for k, v in handler(bounded).items() if k != "type"})
+        return shown
+
+
+def _property_count(minimum: int = 0, maximum: int | None = None) -> _Any:
+    """A model validator: the spec's ``minProperties``/``maxProperties``, counting every key
+    of a mapping input, declared or not (JSON Schema counts an object's properties)."""
+
+    def count(cls: _Any, data: _Any) -> _Any:
+        if isinstance(data, _Mapping):
+            if len(data) < minimum:
+                raise _PydanticCustomError(
+                    "too_few_properties",
+                    "Object should have at least {minimum} properties",
+                    {"minimum": minimum},
+                )
+            if maximum is not None and len(data) > maximum:
+                raise _PydanticCustomError(
+                    "too_many_properties",
+                    "Object should have at most {maximum} properties",
+                    {"maximum": maximum},
+                )
+        return data
+
+    return _model_validator(mode="before")(count)

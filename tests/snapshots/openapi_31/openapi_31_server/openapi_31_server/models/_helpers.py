@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable as _Callable
+from collections.abc import Mapping as _Mapping
 from typing import Annotated as _Annotated
 from typing import Any as _Any
 from typing import TypeVar as _TypeVar
@@ -10,10 +12,15 @@ from typing import TypeVar as _TypeVar
 from pydantic import Field as _Field
 from pydantic import GetCoreSchemaHandler as _GetCoreSchemaHandler
 from pydantic import GetJsonSchemaHandler as _GetJsonSchemaHandler
+from pydantic import TypeAdapter as _TypeAdapter
+from pydantic import ValidationError as _ValidationError
+from pydantic import model_validator as _model_validator
 from pydantic.config import JsonDict as _JsonDict
 from pydantic.json_schema import JsonSchemaValue as _JsonSchemaValue
 from pydantic_core import CoreSchema as _CoreSchema
 from pydantic_core import PydanticCustomError as _PydanticCustomError
+from pydantic_core import PydanticKnownError as _PydanticKnownError
+from pydantic_core import SchemaValidator as _SchemaValidator
 from pydantic_core import core_schema as _core_schema
 
 
@@ -58,3 +65,113 @@ _Omittable = _Annotated[
     _T | None, _NotNull(), _Field(json_schema_extra=_drop_null_default, exclude_if=_omitted)
 ]
 """An optional property the spec does not let be null: None means it was omitted."""
+
+
+_JSON_DATA: _TypeAdapter[_Any] = _TypeAdapter(_Any)
+
+
+def _json_key(value: _Any) -> _Any:
+    """JSON data as a hashable key, equal for equal JSON values (``1`` and ``1.0``, not ``true``)."""
+    if isinstance(value, dict):
+        return ("object", frozenset((key, _json_key(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("array", tuple(_json_key(item) for item in value))
+    if isinstance(value, bool):
+        return ("boolean", value)
+    return ("number" if isinstance(value, (int, float)) else "other", value)
+
+
+def _check_unique(value: _Any) -> _Any:
+    seen = set()
+    for item in _JSON_DATA.dump_python(value, mode="json", by_alias=True):
+        key = _json_key(item)
+        if key in seen:
+            raise _PydanticCustomError("unique_items", "Input should have no duplicate items")
+        seen.add(key)
+    return value
+
+
+class _UniqueItems:
+    """Type metadata: the spec's ``uniqueItems``, an array whose items all differ (as JSON)."""
+
+    def __get_pydantic_core_schema__(
+        self, source: _Any, handler: _GetCoreSchemaHandler
+    ) -> _CoreSchema:
+        return _core_schema.no_info_after_validator_function(_check_unique, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: _CoreSchema, handler: _GetJsonSchemaHandler
+    ) -> _JsonSchemaValue:
+        return {**handler(schema), "uniqueItems": True}
+
+
+_BOUNDED: dict[str, tuple[type, ...]] = {
+    "number": (int, float),
+    "string": (str,),
+    "array": (list,),
+    "object": (dict,),
+}
+_BOUNDED_SCHEMAS: dict[str, _Callable[..., _CoreSchema]] = {
+    "number": _core_schema.float_schema,
+    "string": _core_schema.str_schema,
+    "array": _core_schema.list_schema,
+    "object": _core_schema.dict_schema,
+}
+
+
+class _Bounds:
+    """Type metadata: the spec's bounds on a value of several JSON types, each checked on the
+    values of its type (JSON Schema: ``minimum`` bounds a number, ``maxLength`` a string...)."""
+
+    def __init__(self, **bounds: dict[str, _Any]) -> None:
+        self.schemas = {
+            kind: _BOUNDED_SCHEMAS[kind](strict=True, **keywords)
+            for kind, keywords in bounds.items()
+        }
+        self.validators = {kind: _SchemaValidator(schema) for kind, schema in self.schemas.items()}
+
+    def check(self, value: _Any) -> _Any:
+        for kind, validator in self.validators.items():
+            if isinstance(value, _BOUNDED[kind]) and not isinstance(value, bool):
+                try:
+                    validator.validate_python(value)
+                except _ValidationError as error:
+                    first: _Any = error.errors(include_url=False)[0]  # a constraint's own error
+                    raise _PydanticKnownError(first["type"], first.get("ctx")) from None
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: _Any, handler: _GetCoreSchemaHandler
+    ) -> _CoreSchema:
+        return _core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: _CoreSchema, handler: _GetJsonSchemaHandler
+    ) -> _JsonSchemaValue:
+        shown = dict(handler(schema))
+        for bounded in self.schemas.values():
+            shown.update({k: v for k, v in handler(bounded).items() if k != "type"})
+        return shown
+
+
+def _property_count(minimum: int = 0, maximum: int | None = None) -> _Any:
+    """A model validator: the spec's ``minProperties``/``maxProperties``, counting every key
+    of a mapping input, declared or not (JSON Schema counts an object's properties)."""
+
+    def count(cls: _Any, data: _Any) -> _Any:
+        if isinstance(data, _Mapping):
+            if len(data) < minimum:
+                raise _PydanticCustomError(
+                    "too_few_properties",
+                    "Object should have at least {minimum} properties",
+                    {"minimum": minimum},
+                )
+            if maximum is not None and len(data) > maximum:
+                raise _PydanticCustomError(
+                    "too_many_properties",
+                    "Object should have at most {maximum} properties",
+                    {"maximum": maximum},
+                )
+        return data
+
+    return _model_validator(mode="before")(count)
