@@ -31,9 +31,8 @@ class TypeRef:
     format: str | None = None  # string formats: date-time, date, uuid, ...
     item: TypeRef | None = None  # element of an array, value of a map
     nullable: bool = False
-    values: tuple[
-        str | int | bool, ...
-    ] = ()  # the allowed values, when kind == "literal" (``const``)
+    # the allowed values, when kind == "literal" (``const``)
+    values: tuple[str | int | bool, ...] = ()
     checks: tuple[tuple[str, object], ...] = ()  # an item's inline validation_keywords
 
 
