@@ -97,8 +97,9 @@ from .openapi import (
     schema_of,
 )
 
-# Read by the generated routes as ``rt.UNIQUE_ITEMS``, ``rt.WIRE_NAMES`` and
-# ``rt.from_text(...)``; not star-exported.
+# Read by the generated routes as ``rt.UNIQUE_ITEMS``, ``rt.WIRE_NAMES``,
+# ``rt.EMPTY_ITEMS_NULL`` and ``rt.from_text(...)``; not star-exported.
+from .param_text import EMPTY_ITEMS_NULL as EMPTY_ITEMS_NULL
 from .params import UNIQUE_ITEMS as UNIQUE_ITEMS
 from .params import WIRE_NAMES as WIRE_NAMES
 from .params import (

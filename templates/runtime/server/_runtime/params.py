@@ -270,15 +270,14 @@ def from_text(values: Iterable[object]) -> BeforeValidator:
     A parameter arrives as text: ``?mixed=1`` is the string ``"1"``, which pydantic
     would not match with the member ``1`` of the enum ``[1, "two"]``. Each text that
     spells one of ``values`` as JSON does (``1``, ``2.5``, ``true``) is read as that
-    value, in a list item by item; a string member keeps its own text. The empty text
-    spells null (the client's empty item for ``None``) where ``""`` is no member.
+    value, in a list item by item; a string member keeps its own text.
     """
     strings = {value for value in values if isinstance(value, str)}
     table = {
         spelt: value
         for value in values
-        if not isinstance(value, str)
-        for spelt in ("" if value is None else json.dumps(value),)
+        if value is not None and not isinstance(value, str)
+        for spelt in (json.dumps(value),)
         if spelt not in strings
     }
 
