@@ -426,7 +426,11 @@ def test_a_none_item_of_a_formatted_string_arrives_as_none(trips: Built, base_ur
     day, some_id = datetime.date(2024, 1, 2), uuid.UUID(int=1)
     with _client(trips, base_url) as client:
         received = client.my_items.echo_items(
-            ["i"], ["t"], days=[day, None], each_day=[None, day], x_ids=[some_id, None],
+            ["i"],
+            ["t"],
+            days=[day, None],
+            each_day=[None, day],
+            x_ids=[some_id, None],
             names=["a", None],
         )
     assert received["days"] == ["2024-01-02", None]
