@@ -24,7 +24,12 @@ import json
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, Final
 
-from pydantic import TypeAdapter, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import (
+    TypeAdapter,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 TextReader = Callable[[Any], Any]
 _SCALAR_KINDS = frozenset({"integer", "number", "boolean"})
