@@ -137,18 +137,17 @@ def param_metadata(
     """Validator metadata following a parameter's (or inline body's) marker in ``Annotated``.
 
     ``rt.from_text(values)`` where an enum lists values other than strings (text such as
-    ``?mixed=1`` is read as the member ``1``, the empty text as null where ``""`` is no
-    member), ``rt.UNIQUE_ITEMS`` for ``uniqueItems``.
+    ``?mixed=1`` is read as the member ``1``), ``rt.EMPTY_ITEMS_NULL`` where an array's items
+    admit null (an empty item failing validation is null: the client sends ``None`` so),
+    ``rt.UNIQUE_ITEMS`` for ``uniqueItems``.
     """
     metadata = []
     item = ref.item if ref.kind == "array" and ref.item else ref
     values = _enum_values(item, annotator)
-    no_text = bool(values) or item.kind in ("integer", "number", "boolean")  # "" is no item
-    if item is not ref and item.nullable and no_text and None not in values:
-        values = (*values, None)  # an array's empty item is null
-    spelt = any(value is not None and not isinstance(value, str) for value in values)
-    if spelt or (None in values and "" not in values):
+    if any(value is not None and not isinstance(value, str) for value in values):
         metadata.append(f"rt.from_text({literal(values)})")
+    if item is not ref and (item.nullable or None in values):
+        metadata.append("rt.EMPTY_ITEMS_NULL")
     if checks_unique_items(keywords, ref):
         metadata.append("rt.UNIQUE_ITEMS")
     return metadata

@@ -19,9 +19,11 @@ Over real uvicorn, one generation and one server for the module:
 from __future__ import annotations
 
 import asyncio
+import datetime
 import importlib
 import textwrap
 import typing
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -60,6 +62,7 @@ SPEC = textwrap.dedent(
               in: query
               explode: false
               schema: {type: array, items: {type: string, enum: [active, pending]}}
+            - {name: shade, in: query, schema: {type: string, enum: [dark, null], nullable: true}}
           responses:
             "200":
               description: The states received, or whatever the implementation answers.
@@ -134,6 +137,15 @@ SPEC = textwrap.dedent(
               in: query
               explode: false
               schema: {type: array, items: {type: integer, nullable: true}}
+            - name: days
+              in: query
+              explode: false
+              schema: {type: array, items: {type: string, format: date, nullable: true}}
+            - {name: each_day, in: query, schema: {type: array, items: {type: string, format: date, nullable: true}}}
+            - name: X-Ids
+              in: header
+              schema: {type: array, items: {type: string, format: uuid, nullable: true}}
+            - {name: names, in: query, explode: false, schema: {type: array, items: {type: string, nullable: true}}}
           responses:
             "200":
               description: What the server received.
@@ -182,7 +194,7 @@ def base_url(trips: Built) -> Iterator[str]:
             return rt.NotFound() if id == "missing" else None
 
     class Search:
-        async def search(self, *, context: Any, states: Any = None) -> Any:
+        async def search(self, *, context: Any, states: Any = None, shade: Any = None) -> Any:
             if states == ["pending"]:
                 return rt.NonAuthoritativeInformation("on")  # text: "on" is no JSON boolean
             return rt.Ok("hello") if not states else rt.Ok(states)
@@ -406,6 +418,33 @@ def test_items_arrive_exactly_as_the_client_sent_them(trips: Built, base_url: st
     with _client(trips, base_url) as client:
         received = client.my_items.echo_items(**ITEMS)
     assert received == ITEMS
+
+
+def test_a_none_item_of_a_formatted_string_arrives_as_none(trips: Built, base_url: str) -> None:
+    """The empty item the client sends for ``None`` is null where ``""`` is not a valid item
+    (a date, a UUID), and the empty string where it is (a plain string)."""
+    day, some_id = datetime.date(2024, 1, 2), uuid.UUID(int=1)
+    with _client(trips, base_url) as client:
+        received = client.my_items.echo_items(
+            ["i"],
+            ["t"],
+            days=[day, None],
+            each_day=[None, day],
+            x_ids=[some_id, None],
+            names=["a", None],
+        )
+    assert received["days"] == ["2024-01-02", None]
+    assert received["each_day"] == [None, "2024-01-02"]
+    assert received["x_ids"] == [str(some_id), None]
+    assert received["names"] == ["a", ""]
+
+
+def test_an_empty_scalar_is_no_member_of_a_nullable_enum(base_url: str) -> None:
+    """Only an array's empty item is read as null: ``?shade=`` spells no member of
+    ``[dark, null]`` (the client leaves a ``None`` scalar out)."""
+    assert httpx.get(f"{base_url}/search?shade=dark").status_code == 200
+    reply = httpx.get(f"{base_url}/search?shade=")
+    assert reply.status_code == 422, reply.text
 
 
 def test_an_item_spelt_in_other_ways_reads_as_the_same_text(base_url: str) -> None:

@@ -716,6 +716,12 @@ def test_header_json_items_and_scalar_commas_are_sent() -> None:
     assert request.headers["x-rows"] == '{"k":"x, y"},'
 
 
+def test_a_non_exploded_header_object_sends_a_key_holding_an_equals_sign() -> None:
+    """Only an exploded object spells ``key=value``: a non-exploded one's ``=`` splits nothing."""
+    op = operation(params=(rt.Param("X-Name", "header"),))
+    assert send(op, {"X-Name": {"a=b": "c"}}).headers["x-name"] == "a=b,c"
+
+
 def test_header_parameter_keeps_spaces_and_tabs() -> None:
     op = operation(params=(rt.Param("X-Name", "header"),))
     assert send(op, {"X-Name": "a b\tc"}).headers["x-name"] == "a b\tc"

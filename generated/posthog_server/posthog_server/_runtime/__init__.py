@@ -7,7 +7,7 @@ pydantic v2, so the generated package never depends on apiforge itself. Its modu
 ``context`` (principals, the request context, route metadata), ``responses`` (status
 wrappers, result -> response), ``statuses`` (named status classes), ``params`` (styled
 parameters; ``raw_values``: the query and cookies as sent; ``param_text``: the numbers and
-booleans their text spells), ``bodies`` (body readers), ``forms`` (nested form bodies),
+booleans their text spells; ``validators``: the routes' validator metadata), ``bodies`` (body readers), ``forms`` (nested form bodies),
 ``errors`` (error responses, the 422 body), ``openapi`` (the served spec, the routes' own document),
 ``security`` (schemes, credentials), ``binder`` (security markers, dispatch),
 ``template_route`` (the route class: any path template the spec gives) and ``routing``
@@ -98,14 +98,12 @@ from .openapi import (
     schema_of,
 )
 
-# Read by the generated routes as ``rt.UNIQUE_ITEMS``, ``rt.WIRE_NAMES`` and
-# ``rt.from_text(...)``; not star-exported.
-from .params import UNIQUE_ITEMS as UNIQUE_ITEMS
-from .params import WIRE_NAMES as WIRE_NAMES
+# Read by the generated routes as ``rt.UNIQUE_ITEMS``, ``rt.WIRE_NAMES``,
+# ``rt.EMPTY_ITEMS_NULL`` and ``rt.from_text(...)``; not star-exported.
+from .param_text import EMPTY_ITEMS_NULL as EMPTY_ITEMS_NULL
 from .params import (
     StyledParameter,
 )
-from .params import from_text as from_text
 from .responses import (
     ResponseMismatch,
     StatusResponse,
@@ -175,6 +173,9 @@ from .statuses import (
     UnsupportedMediaType,
     UpgradeRequired,
 )
+from .validators import UNIQUE_ITEMS as UNIQUE_ITEMS
+from .validators import WIRE_NAMES as WIRE_NAMES
+from .validators import from_text as from_text
 
 __all__ = [
     "API_KEY_COOKIE",

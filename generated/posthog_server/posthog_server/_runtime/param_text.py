@@ -16,15 +16,21 @@ the text's). So a string that spells a number (``"1.5"`` sent for ``float | str`
 as the number: the wire does not tell them apart. An item or property whose schema
 admits only objects and arrays arrives as the JSON text it spells (as the generated
 client sends it: no style spells a nested structure) and is read as that JSON. An empty
-item or property whose schema admits null and no string is null (the client sends a
-``None`` item as the empty item).
+array item that fails validation is null where its schema admits null (the client sends a
+``None`` item as the empty item): ``""`` stays a string where a string may be empty, and
+is null for a nullable date, UUID, pattern, enum or number (:data:`EMPTY_ITEMS_NULL`).
 """
 
 import json
 from collections.abc import Callable, Collection, Iterator, Mapping
-from typing import Any
+from typing import Any, Final
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import (
+    TypeAdapter,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 TextReader = Callable[[Any], Any]
 _SCALAR_KINDS = frozenset({"integer", "number", "boolean"})
@@ -47,7 +53,6 @@ def text_reader(
     members = list(branches(schema))
     kinds = _scalar_kinds(members)
     structured = nested and _structured(members)
-    empty_null = nested and _empty_is_null(members)
     items = _reader_of(b["items"] for b in members if isinstance(b.get("items"), Mapping))
     properties: dict[str, TextReader | None] = dict.fromkeys(data)
     for branch in members:
@@ -61,13 +66,11 @@ def text_reader(
         for b in members
         if isinstance(b.get("additionalProperties"), Mapping)
     )
-    if not (kinds or structured or empty_null or items or any(properties.values()) or extra):
+    if not (kinds or structured or items or any(properties.values()) or extra):
         return None
 
     def read(value: Any) -> Any:
         if isinstance(value, str):
-            if empty_null and not value:
-                return None
             if structured:
                 return _json_structure(value)
             return _spelt(value, kinds) if kinds else value
@@ -85,7 +88,21 @@ def validate_text(adapter: TypeAdapter[Any], raw: Any, reader: TextReader | None
     spells first; where that fails, each failing item or property (by the errors'
     locations) goes back to its text as sent, its siblings keep their values; if the
     text as sent fails too, its errors are the ones raised. A part of an item read as
-    JSON has no text of its own: where one fails, the errors are the value's as read."""
+    JSON has no text of its own: where one fails, the errors are the value's as read.
+    An empty array item that fails is retried as null (:func:`empty_items_null`)."""
+    try:
+        return _validate_read(adapter, raw, reader)
+    except ValidationError as error:
+        nulled = empty_items_null(raw, error)
+        if nulled is raw:
+            raise
+        try:
+            return _validate_read(adapter, nulled, reader)
+        except ValidationError:
+            raise error from None
+
+
+def _validate_read(adapter: TypeAdapter[Any], raw: Any, reader: TextReader | None) -> Any:
     if reader is not None:
         typed = reader(raw)
         while typed != raw:
@@ -99,6 +116,47 @@ def validate_text(adapter: TypeAdapter[Any], raw: Any, reader: TextReader | None
                     raise
                 typed = restored
     return adapter.validate_python(raw, by_alias=True, by_name=False)
+
+
+def empty_items_null(value: Any, error: ValidationError) -> Any:
+    """``value`` with each empty array item that ``error`` locates as failing replaced by
+    None (a copy; ``value`` itself where there is none)."""
+    for problem in error.errors(include_url=False):
+        value = _null_at(value, problem["loc"])
+    return value
+
+
+def _null_at(value: Any, loc: tuple[int | str, ...]) -> Any:
+    """``value`` with the empty array item at error location ``loc`` replaced by None
+    (a copy; ``value`` itself where ``loc`` locates none: a step naming no item or
+    property, as a union branch's tag, is passed)."""
+    for index, step in enumerate(loc):
+        if isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+            copy = list(value)
+            copy[step] = None if value[step] == "" else _null_at(value[step], loc[index + 1 :])
+            return value if copy[step] is value[step] else copy
+        if isinstance(value, dict) and step in value:
+            inner = _null_at(value[step], loc[index + 1 :])
+            return value if inner is value[step] else {**value, step: inner}
+    return value
+
+
+def _empty_items_null(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except ValidationError as error:
+        nulled = empty_items_null(value, error)
+        if nulled is value:
+            raise
+        try:
+            return handler(nulled)
+        except ValidationError:
+            raise error from None
+
+
+# Validator metadata of a parameter (read by FastAPI) whose array items admit null: an
+# empty item that fails validation is retried as null (as ``validate_text`` does).
+EMPTY_ITEMS_NULL: Final = WrapValidator(_empty_items_null)
 
 
 def _restore(typed: Any, raw: Any, loc: tuple[int | str, ...]) -> Any:
@@ -148,23 +206,6 @@ def _scalar_kinds(branches: list[Mapping[str, Any]]) -> frozenset[str]:
             values.append(branch["const"])
         found.update(_kind(value) for value in values)
     return frozenset(found & _SCALAR_KINDS)
-
-
-def _empty_is_null(branches: list[Mapping[str, Any]]) -> bool:
-    """True when the branches admit null but no string the empty text could be: a
-    ``type`` or ``enum`` lists null, every branch names its types or values, none a
-    string type or the value ``""``."""
-    null = False
-    for branch in branches:
-        kind = branch.get("type")
-        kinds = kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
-        values = [*(branch.get("enum") or ()), *([branch["const"]] if "const" in branch else [])]
-        if "string" in kinds or "" in values:
-            return False
-        if not kinds and not values and not any(key in branch for key in _NESTED):
-            return False  # any value: the empty text is the empty string
-        null = null or "null" in kinds or None in values
-    return null
 
 
 def is_structured(schema: Any) -> bool:

@@ -106,18 +106,8 @@ class TemplateRoute(APIRoute):
         crowded = any("/" not in literal for literal in pieces[2:-1:2])
         if not repeated and not crowded and all(STARLETTE_NAME.fullmatch(n) for n in names):
             return
-        pattern = "^" + re.escape(pieces[0])
-        tokens: dict[str, str] = {}
-        for index, name in enumerate(names):
-            following = pieces[2 * index + 2]
-            if name in tokens:  # the same variable again: the same text (RFC 6570)
-                pattern += f"(?P={tokens[name]})" + re.escape(following)
-                continue
-            token = tokens[name] = f"apiforge_param_{index}"
-            self.spec_names[token] = name
-            lazy = "?" if index + 1 < len(names) and "/" not in following else ""
-            pattern += f"(?P<{token}>[^/]+{lazy})" + re.escape(following)
-        self.path_regex = re.compile(pattern + "$")
+        pattern, self.spec_names = segment_pattern(pieces, re.escape)
+        self.path_regex = re.compile(pattern)
         self.param_convertors = {token: StringConvertor() for token in self.spec_names}
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -183,33 +173,56 @@ class TemplateRoute(APIRoute):
         return {names[key]: value for key, value in found.groupdict().items() if key in names}
 
 
-def _raw_pattern(path: str) -> tuple[re.Pattern[str], dict[str, str]]:
-    """A regex matching the raw path of the route ``path`` (its template), and the spec's
-    name of each of its groups: as the route's own pattern, but each ASCII character of
-    the template's literal text but ``/`` may be sent percent-escaped (the client escapes
-    a space), its escapes of non-ASCII text decoded as ``_raw_params`` decodes them."""
-    pieces = PLACEHOLDER.split(path)
+def segment_pattern(pieces: list[str], literal: Callable[[str], str]) -> tuple[str, dict[str, str]]:
+    """A regex matching a path template split by :data:`PLACEHOLDER` (literal, name, ...,
+    literal), each literal text spelt by ``literal``, and the spec's name of each group.
+
+    A parameter followed by literal text ``L`` in its segment ends at the first occurrence of
+    ``L`` after its first character: ``[^/](?:(?!L)[^/])*``, which cannot backtrack (a lazy
+    ``[^/]+?`` followed by further parameters can: cubic in the segment's length for three).
+    """
     names: dict[str, str] = {}
     tokens: dict[str, str] = {}
-    pattern = "^" + _raw_literal(pieces[0])
+    pattern = "^" + literal(pieces[0])
     for index, name in enumerate(pieces[1::2]):
-        following = pieces[2 * index + 2]
+        following = literal(pieces[2 * index + 2])
         if name in tokens:  # the same variable again: the same text (RFC 6570)
-            pattern += f"(?P={tokens[name]})" + _raw_literal(following)
+            pattern += f"(?P={tokens[name]})" + following
             continue
-        token = tokens[name] = f"p{index}"
+        token = tokens[name] = f"apiforge_param_{index}"
         names[token] = name
-        lazy = "?" if 2 * index + 3 < len(pieces) and "/" not in following else ""
-        pattern += f"(?P<{token}>[^/]+{lazy})" + _raw_literal(following)
-    return re.compile(pattern + "$"), names
+        ends_early = 2 * index + 3 < len(pieces) and "/" not in pieces[2 * index + 2]
+        value = "[^/]+"
+        if ends_early:  # adjacent parameters ({a}{b}): the first as short as it can be
+            value = f"[^/](?:(?!{following})[^/])*" if following else "[^/]+?"
+        pattern += f"(?P<{token}>{value})" + following
+    return pattern + "$", names
+
+
+def _raw_pattern(path: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """A regex matching the raw path of the route ``path`` (its template), and the spec's
+    name of each of its groups: as the route's own pattern, but the template's literal
+    text as a client may send it (:func:`_raw_literal`), its escapes of non-ASCII text
+    decoded as ``_raw_params`` decodes them."""
+    pattern, names = segment_pattern(PLACEHOLDER.split(path), _raw_literal)
+    return re.compile(pattern), names
+
+
+# The ASCII characters of a template's literal text a client may send percent-escaped: RFC
+# 3986's unreserved ones (an escape of one is equivalent to it) and those a client must
+# escape (a space, "<>\\^`{|}%). Any other (":", ",", ...) is a delimiter whose escape is data.
+_ESCAPABLE = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~" + ' "<>\\^`{|}%'
+)
 
 
 def _raw_literal(text: str) -> str:
-    """A regex matching the template literal ``text`` as sent: each ASCII character but
-    ``/`` as itself or its percent-escape (either case of hex digits)."""
+    """A regex matching the template literal ``text`` as sent: each character of
+    :data:`_ESCAPABLE` as itself or its percent-escape (either case of hex digits), any
+    other as itself."""
     spelt = []
     for char in text:
-        if char == "/" or not char.isascii():
+        if char not in _ESCAPABLE:
             spelt.append(re.escape(char))
         else:
             code = f"{ord(char):02X}"

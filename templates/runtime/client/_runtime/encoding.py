@@ -189,22 +189,27 @@ def query_pairs(param: Param, value: Any) -> list[tuple[str, str]]:
     data = to_jsonable(value)
     if data is None:
         return []
-    enc = _pct_reserved if param.allow_reserved else _pct
+    reserved = param.allow_reserved
     if not isinstance(data, (list, dict)):  # a scalar reads the same in every style
-        return [(_pct(param.name), enc(_scalar(data)))]
-    return _query_pairs(param.name, data, param.resolved_style, param.resolved_explode, enc)
+        return [(_pct(param.name), (_pct_reserved if reserved else _pct)(_scalar(data)))]
+    return _query_pairs(
+        param.name, data, param.resolved_style, param.resolved_explode, reserved=reserved
+    )
 
 
 def _query_pairs(
-    name: str, data: Any, style: str, explode: bool, enc: Callable[[str], str] = _pct
+    name: str, data: Any, style: str, explode: bool, *, reserved: bool = False
 ) -> list[tuple[str, str]]:
+    """``reserved``: ``allowReserved``, reserved characters stay literal (but a comma-joined
+    item's own ``,``)."""
     key = _pct(name)
     if data is None:
         return []
+    enc = _pct_reserved if reserved else _pct
     if style == "deepObject" and isinstance(data, dict):
         return _deep_pairs(key, data, enc)
     delimiter = _DELIMITERS.get(style, ",")
-    if not explode and enc is _pct_reserved and delimiter == ",":
+    if not explode and reserved and delimiter == ",":
         enc = _pct_reserved_item
     if isinstance(data, list):
         if not data:
@@ -258,40 +263,42 @@ def header_value(param: Param, value: Any) -> str:
     if isinstance(data, list):
         text = ",".join(_header_text(name, v) for v in data)
     elif isinstance(data, dict):
+        explode = param.resolved_explode
+        splits = ",=" if explode else ","  # "=" splits an exploded object's key from its value
         entries = [
-            (_header_text(name, k, key=True), _header_text(name, v))
+            (_header_text(name, k, splits=splits), _header_text(name, v))
             for k, v in data.items()
             if v is not None
         ]
-        if param.resolved_explode:
+        if explode:
             text = ",".join(f"{k}={v}" for k, v in entries)
         else:
             text = ",".join(_flat(entries, str))
     else:
-        text = _scalar(data)
-        if text != text.strip(" \t"):
-            raise ValueError(f"header parameter {name!r} starts or ends with a space or tab")
+        text = _header_text(name, data, splits="")  # a scalar is never split
     if not (text.isascii() and text.isprintable()):
         _check_header_text(name, text)
     return text
 
 
-def _header_text(name: str, value: Any, *, key: bool = False) -> str:
-    """An item, key or property value of header parameter ``name`` as text (``None``: empty).
+def _header_text(name: str, value: Any, *, splits: str = ",") -> str:
+    """A value, item, key or property value of header parameter ``name`` as text
+    (``None``: empty). ``splits``: the delimiters that would split it.
 
     Raises:
-        ValueError: the text (other than an object's or array's JSON) holds a ``,`` (the
-            header's delimiter, which has no escape) or a key an ``=``, or starts or ends
-            with a space or tab (HTTP strips those around a comma).
+        ValueError: the text (other than an object's or array's JSON) holds one of
+            ``splits`` (a header has no escapes), or starts or ends with a space or tab
+            (HTTP strips those, around a comma too).
     """
     if isinstance(value, (dict, list)):
         return _scalar(value)  # JSON: the server splits outside it
     text = "" if value is None else _scalar(value)
-    if "," in text or (key and "=" in text) or text != text.strip(" \t"):
+    split = next((char for char in splits if char in text), None)
+    if split is not None or text != text.strip(" \t"):
+        why = f"a {split!r} would split it" if split else "spaces or tabs at either end are dropped"
         raise ValueError(
-            f"header parameter {name!r} cannot send {text!r} as an item, key or value: a "
-            "header value has no escapes, so a ',' (or a key's '=') would split it and "
-            "spaces or tabs at either end are dropped"
+            f"header parameter {name!r} cannot send {text!r}: a header value has no "
+            f"escapes, and {why}"
         )
     return text
 
